@@ -1,0 +1,31 @@
+# The two commands a new user needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# uv installs much faster than pip; it is installed into the venv first.
+# Where pip is configured with a local wheel folder, uv is pointed at it too.
+FIND_LINKS := $(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null)
+UV_FLAGS := $(if $(FIND_LINKS),--find-links $(FIND_LINKS),)
+
+.PHONY: demo test setup bench lint clean
+
+$(BIN)/promopilot: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	$(BIN)/uv pip install -q --python $(BIN)/python $(UV_FLAGS) -e '.[test]'
+	touch $(BIN)/promopilot
+
+setup: $(BIN)/promopilot
+
+demo: setup
+	$(BIN)/promopilot demo --out demo-out
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/uv pip install -q --python $(BIN)/python $(UV_FLAGS) -e '.[test,bench]'
+	for f in bench/*.py; do $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) demo-out promopilot.duckdb

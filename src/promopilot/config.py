@@ -1,0 +1,85 @@
+"""Settings: frozen dataclasses with defaults, loaded from TOML, overridden by env vars.
+
+Order of precedence (later wins): built-in defaults, ``promopilot.toml`` in the working
+folder (or the file named by ``PROMOPILOT_CONFIG``), ``PROMOPILOT_<FIELD>`` environment variables.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from promopilot.exceptions import InputError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Application settings. Every field is documented in the shipped ``promopilot.toml``."""
+
+    db: str = "promopilot.duckdb"
+    timezone: str = "UTC"
+    default_margin: float = 0.35
+    campaign_window_days: int = 14
+    control_share: float = 0.10
+    explore_share: float = 0.05
+    confidence: float = 0.90
+    memory_limit: str = "2GB"
+    threads: int = 2
+    seed: int = 0
+
+    def validate(self) -> "Settings":
+        if not 0 < self.default_margin < 1:
+            raise InputError(f"default_margin must be between 0 and 1, got {self.default_margin}")
+        for name in ("control_share", "explore_share"):
+            value = getattr(self, name)
+            if not 0 <= value < 0.5:
+                raise InputError(f"{name} must be in [0, 0.5), got {value}")
+        if not 0.5 < self.confidence < 1:
+            raise InputError(f"confidence must be in (0.5, 1), got {self.confidence}")
+        if self.campaign_window_days <= 0:
+            raise InputError(f"campaign_window_days must be positive, got {self.campaign_window_days}")
+        if self.threads <= 0:
+            raise InputError(f"threads must be positive, got {self.threads}")
+        return self
+
+
+def _coerce(name: str, raw: Any, target: type | str) -> Any:
+    kind = target if isinstance(target, str) else target.__name__
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        return str(raw)
+    except (TypeError, ValueError):
+        raise InputError(f"setting {name}: expected {kind}, got {raw!r}") from None
+
+
+def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Load settings from a TOML file (optional) and ``PROMOPILOT_*`` environment variables."""
+    env = dict(os.environ) if env is None else env
+    values: dict[str, Any] = {}
+    path = path or env.get("PROMOPILOT_CONFIG")
+    candidate = Path(path) if path else Path("promopilot.toml")
+    if candidate.exists():
+        try:
+            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise InputError(f"{candidate}: not valid TOML: {error}") from None
+        values.update(data.get("promopilot", data))
+    elif path:
+        raise InputError(f"{candidate}: settings file not found")
+    known = {f.name: f for f in fields(Settings)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise InputError(f"{candidate}: unknown setting(s) {', '.join(unknown)}")
+    for name in known:
+        key = f"PROMOPILOT_{name.upper()}"
+        if key in env:
+            values[name] = env[key]
+    coerced = {k: _coerce(k, v, known[k].type) for k, v in values.items()}
+    return dataclasses.replace(Settings(), **coerced).validate()

@@ -1,0 +1,1 @@
+"""Shop data in: schema, the DuckDB store, ingest, importers and the synthetic shop."""

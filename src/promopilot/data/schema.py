@@ -1,0 +1,197 @@
+"""The store's schema: the one place that knows every table, column, type and natural key.
+
+Shop tables follow ``shop-folder.md``. Contact data (email, phone, name) lives in its own
+``contacts`` table and never in ``customers`` or anything derived from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a shop table as it arrives in a file and as it is stored."""
+
+    name: str
+    type: str  # one of: str, float, timestamp, bool
+    required: bool = False
+    nonneg: bool = False  # negative values are rejected (returns excepted, see ingest)
+    contact: bool = False  # contact data: stored apart, never a feature, never logged
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A shop table: its file name, columns and natural key."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    history: bool  # True: same key with other values is a conflict; False: newer row updates
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def stored_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if not c.contact)
+
+    @property
+    def contact_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.contact)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+C = Column
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "products",
+            (
+                C("product_id", "str", required=True),
+                C("title", "str"),
+                C("category", "str"),
+                C("price", "float", nonneg=True),
+                C("cost", "float", nonneg=True),
+                C("description", "str"),
+                C("in_stock", "bool"),
+            ),
+            key=("product_id",),
+            history=False,
+        ),
+        TableSpec(
+            "customers",
+            (
+                C("customer_id", "str", required=True),
+                C("signup_at", "timestamp"),
+                C("region", "str"),
+                C("email", "str", contact=True),
+                C("phone", "str", contact=True),
+                C("name", "str", contact=True),
+            ),
+            key=("customer_id",),
+            history=False,
+        ),
+        TableSpec(
+            "offers",
+            (
+                C("offer_id", "str", required=True),
+                C("kind", "str", required=True),
+                C("value", "float", required=True, nonneg=True),
+                C("min_spend", "float", nonneg=True),
+                C("category", "str"),
+                C("send_cost", "float", nonneg=True),
+                C("valid_days", "float", nonneg=True),
+            ),
+            key=("offer_id",),
+            history=False,
+        ),
+        TableSpec(
+            "orders",
+            (
+                C("order_id", "str", required=True),
+                C("timestamp", "timestamp", required=True),
+                C("customer_id", "str", required=True),
+                C("product_id", "str", required=True),
+                C("quantity", "float", required=True, nonneg=True),
+                C("unit_price", "float", required=True, nonneg=True),
+                C("discount", "float", nonneg=True),
+                C("coupon_code", "str"),
+                C("is_return", "bool"),
+            ),
+            key=("order_id", "product_id"),
+            history=True,
+        ),
+        TableSpec(
+            "events",
+            (
+                C("timestamp", "timestamp", required=True),
+                C("customer_id", "str", required=True),
+                C("product_id", "str", required=True),
+                C("event", "str", required=True),
+                C("value", "float"),
+                C("session_id", "str"),
+            ),
+            key=("timestamp", "customer_id", "product_id", "event"),
+            history=True,
+        ),
+        TableSpec(
+            "reviews",
+            (
+                C("review_id", "str"),
+                C("customer_id", "str", required=True),
+                C("product_id", "str", required=True),
+                C("text", "str", required=True),
+                C("rating", "float"),
+                C("timestamp", "timestamp"),
+            ),
+            # review_id when given, else derived from (customer_id, product_id, timestamp)
+            key=("review_id",),
+            history=True,
+        ),
+        TableSpec(
+            "campaigns",
+            (
+                C("campaign_id", "str", required=True),
+                C("customer_id", "str", required=True),
+                C("offer_id", "str"),
+                C("sent_at", "timestamp", required=True),
+                C("channel", "str"),
+                C("propensity", "float", nonneg=True),
+            ),
+            key=("campaign_id", "customer_id"),
+            history=True,
+        ),
+    )
+}
+
+# Load order: reference tables first, so history rows can be checked against them.
+LOAD_ORDER = ("products", "customers", "offers", "orders", "events", "reviews", "campaigns")
+
+OFFER_KINDS = ("percent_off", "amount_off", "free_shipping")
+
+SQL_TYPES = {"str": "VARCHAR", "float": "DOUBLE", "timestamp": "TIMESTAMP", "bool": "BOOLEAN"}
+
+
+def _table_ddl(spec: TableSpec) -> str:
+    cols = [f'"{c.name}" {SQL_TYPES[c.type]}' for c in spec.stored_columns]
+    if not spec.history:
+        cols.append("updated_at TIMESTAMP")
+    cols.append("ingest_id BIGINT")
+    return f"CREATE TABLE IF NOT EXISTS {spec.name} ({', '.join(cols)})"
+
+
+DDL: tuple[str, ...] = (
+    *(_table_ddl(TABLES[name]) for name in LOAD_ORDER),
+    """CREATE TABLE IF NOT EXISTS contacts (
+        customer_id VARCHAR, email VARCHAR, phone VARCHAR, name VARCHAR,
+        updated_at TIMESTAMP, ingest_id BIGINT)""",
+    """CREATE TABLE IF NOT EXISTS ingests (
+        ingest_id BIGINT, file VARCHAR, "table" VARCHAR, format VARCHAR, started_at TIMESTAMP,
+        n_read BIGINT, n_loaded BIGINT, n_new BIGINT, n_quarantined BIGINT, n_flagged BIGINT)""",
+    """CREATE TABLE IF NOT EXISTS quarantine (
+        ingest_id BIGINT, file VARCHAR, "table" VARCHAR, line BIGINT, "column" VARCHAR,
+        value VARCHAR, reason VARCHAR, customer_id VARCHAR, raw VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS flags (
+        ingest_id BIGINT, file VARCHAR, "table" VARCHAR, line BIGINT, "column" VARCHAR,
+        value VARCHAR, reason VARCHAR, customer_id VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS forgotten (customer_hash VARCHAR, forgotten_at TIMESTAMP)""",
+    """CREATE SEQUENCE IF NOT EXISTS ingest_seq START 1""",
+)
+
+# Tables that hold a customer_id, for `forget`.
+CUSTOMER_TABLES = ("customers", "contacts", "orders", "events", "reviews", "campaigns",
+                   "quarantine", "flags")

@@ -1,0 +1,162 @@
+"""The embedded store: one DuckDB file holding the shop's tables.
+
+Every other module reads typed tables through :class:`Store`, never raw files. The SQL used
+here is plain enough to run on a distributed engine later; a second backend would be picked
+by URL scheme in :func:`open_store`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from promopilot.data.schema import CUSTOMER_TABLES, DDL, TABLES
+from promopilot.exceptions import InputError, UnknownIdError
+
+
+class Store:
+    """A DuckDB-backed store of one shop's data.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file, or ``":memory:"``.
+    timezone : str
+        The shop's time zone: naive timestamps in files are read in it.
+    memory_limit, threads : DuckDB resource limits.
+
+    Examples
+    --------
+    >>> store = Store(":memory:")
+    >>> store.count("orders")
+    0
+    """
+
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        *,
+        timezone: str = "UTC",
+        memory_limit: str = "2GB",
+        threads: int = 2,
+        read_only: bool = False,
+    ) -> None:
+        self.path = str(path)
+        self.timezone = timezone
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as error:
+            raise InputError(f"{self.path}: cannot open the store: {error}") from None
+        self._tmp = tempfile.mkdtemp(prefix="promopilot-duckdb-")
+        self.con.execute(f"SET memory_limit='{memory_limit}'")
+        self.con.execute(f"SET threads={int(threads)}")
+        self.con.execute(f"SET temp_directory='{self._tmp}'")
+        self.con.execute("SET preserve_insertion_order=true")
+        self.con.execute("SET TimeZone='UTC'")
+        if not read_only:
+            for statement in DDL:
+                self.con.execute(statement)
+
+    # -- plumbing -----------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """All-or-nothing: a failure (or a killed process) leaves the store as it was."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    def execute(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> None:
+        """Run a statement whose result is not needed."""
+        self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+
+    def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a query and return its whole result as a pandas DataFrame."""
+        cursor = self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+        return cursor.df()
+
+    def scalar(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
+        cursor = self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+        row = cursor.fetchone()
+        return None if row is None else row[0]
+
+    # -- reading --------------------------------------------------------------------------
+    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """A whole shop table (without bookkeeping columns)."""
+        if name not in TABLES and name not in ("contacts", "quarantine", "flags", "ingests"):
+            raise InputError(f"unknown table {name!r}")
+        if columns is None and name in TABLES:
+            columns = list(TABLES[name].column_names)
+            columns = [c for c in columns if not TABLES[name].column(c).contact]
+        cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+        return self.query(f"SELECT {cols} FROM {name}")
+
+    def count(self, name: str) -> int:
+        return int(self.scalar(f"SELECT count(*) FROM {name}"))
+
+    def date_range(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """First and last timestamp seen in orders and events."""
+        row = self.con.execute(
+            "SELECT min(t), max(t) FROM (SELECT min(timestamp) t FROM orders UNION ALL "
+            "SELECT max(timestamp) FROM orders UNION ALL SELECT min(timestamp) FROM events "
+            "UNION ALL SELECT max(timestamp) FROM events)"
+        ).fetchone()
+        return (pd.Timestamp(row[0]) if row[0] else None, pd.Timestamp(row[1]) if row[1] else None)
+
+    # -- privacy --------------------------------------------------------------------------
+    def forget(self, customer_id: str) -> dict[str, int]:
+        """Erase a customer everywhere; later ingests skip them. Returns rows removed per table."""
+        removed: dict[str, int] = {}
+        with self.transaction():
+            known = sum(
+                int(self.scalar(f"SELECT count(*) FROM {t} WHERE customer_id = ?", [customer_id]))
+                for t in ("customers", "contacts", "orders", "events", "reviews", "campaigns")
+            )
+            if not known:
+                raise UnknownIdError(f"customer {customer_id!r} is not in the store")
+            for name in CUSTOMER_TABLES:
+                n = int(self.scalar(f"SELECT count(*) FROM {name} WHERE customer_id = ?",
+                                    [customer_id]))
+                self.execute(f"DELETE FROM {name} WHERE customer_id = ?", [customer_id])
+                removed[name] = n
+            self.execute(
+                "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [customer_hash(customer_id)]
+            )
+        return removed
+
+
+def customer_hash(customer_id: str) -> str:
+    """A one-way hash of a customer id: lets ingest skip forgotten customers without
+    keeping their id."""
+    return hashlib.sha256(f"promopilot:{customer_id}".encode()).hexdigest()
+
+
+def open_store(url: str | Path, **kwargs: Any) -> Store:
+    """Open a store by path or URL. Only DuckDB (``duckdb://`` or a plain path) exists today."""
+    text = str(url)
+    if "://" in text:
+        scheme, _, rest = text.partition("://")
+        if scheme != "duckdb":
+            raise InputError(f"unknown store scheme {scheme!r}: only duckdb:// is supported")
+        text = rest
+    return Store(text, **kwargs)
