@@ -59,7 +59,8 @@ class Store:
         self.con.execute(f"SET threads={int(threads)}")
         self.con.execute(f"SET temp_directory='{self._tmp}'")
         self.con.execute("SET preserve_insertion_order=true")
-        self.con.execute("SET TimeZone='UTC'")
+        # naive timestamps in files are read in the shop's zone; the store keeps UTC
+        self.con.execute(f"SET TimeZone='{timezone}'")
         if not read_only:
             for statement in DDL:
                 self.con.execute(statement)

@@ -1,0 +1,306 @@
+"""Importers: adapters from the layouts shops and public datasets come in to the shop schema.
+
+Each importer stages a file as text, maps its columns to a shop table with SQL expressions,
+and hands it to :func:`promopilot.data.ingest.load_table`, so every layout gets the same
+checks, quarantine and idempotency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from promopilot.data.ingest import (
+    TABLE_FILE_SUFFIXES,
+    _sql_str,
+    FileReport,
+    ingest_shop_file,
+    load_table,
+    match_columns,
+    next_ingest_id,
+    read_raw,
+    shop_table_for,
+)
+from promopilot.data.schema import LOAD_ORDER, TABLES
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+
+Progress = Callable[[str], None] | None
+
+
+def _tell(progress: Progress, name: str) -> None:
+    if progress is not None:
+        progress(name)
+
+
+def _header(path: Path) -> list[str]:
+    """The lower-cased column names of a CSV's first line (a cheap look, for detection)."""
+    with open(path, "rb") as handle:
+        first = handle.readline(65536)
+    for encoding in ("utf-8-sig", "gb18030", "latin-1"):
+        try:
+            text = first.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    return [c.strip().strip('"').lower() for c in text.strip().split(",")]
+
+
+def _table_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in
+                  TABLE_FILE_SUFFIXES)
+
+
+def detect_format(path: Path) -> str:
+    """Guess the layout of a file or folder."""
+    if path.is_dir():
+        files = _table_files(path)
+        if any(shop_table_for(p) for p in files):
+            return "shop"
+        if (path / "u.data").exists():
+            return "movielens"
+        if files and _is_uci(_header(files[0])):
+            return "uci"
+        raise InputError(
+            f"{path}: cannot tell what this folder holds: expected a shop folder (orders.csv, "
+            "events.csv, ...), UCI Online Retail files or MovieLens files; see --format"
+        )
+    if path.name == "u.data":
+        return "movielens"
+    if shop_table_for(path):
+        return "shop"
+    header = _header(path)
+    if _is_uci(header):
+        return "uci"
+    if "lineitem name" in header or "lineitem quantity" in header:
+        return "shopify"
+    raise InputError(
+        f"{path}: cannot tell which table this file holds: name it after its table "
+        f"({', '.join(f'{t}.csv' for t in LOAD_ORDER)}) or pass --format"
+    )
+
+
+def _is_uci(header: list[str]) -> bool:
+    return ("invoiceno" in header or "invoice" in header) and "stockcode" in header
+
+
+# ---------------------------------------------------------------------------------------
+def import_shop(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
+    """A shop folder (every table file it has, reference tables first) or one shop file."""
+    if path.is_file():
+        table = shop_table_for(path)
+        if table is None:
+            raise InputError(
+                f"{path}: not a shop table file: expected one of "
+                f"{', '.join(f'{t}.csv' for t in LOAD_ORDER)}"
+            )
+        _tell(progress, path.name)
+        return [ingest_shop_file(store, path, table)]
+    files = [(shop_table_for(p), p) for p in _table_files(path)]
+    files = [(t, p) for t, p in files if t is not None]
+    if not any(t in ("orders", "events") for t, _ in files):
+        raise InputError(f"{path}: a shop folder needs orders.csv or events.csv (or .parquet)")
+    files.sort(key=lambda tp: (LOAD_ORDER.index(tp[0]), tp[1].name))
+    reports = []
+    for table, file in files:
+        _tell(progress, file.name)
+        reports.append(ingest_shop_file(store, file, table))
+    return reports
+
+
+def _derive(store: Store, table: str, select_sql: str) -> int:
+    """Insert reference rows (products, customers) derived from the staged raw file that the
+    store does not have yet. Returns how many were added."""
+    key = TABLES[table].key[0]
+    before = store.count(table)
+    store.execute(
+        f"INSERT INTO {table} BY NAME SELECT d.*, now()::TIMESTAMP AS updated_at FROM "
+        f"({select_sql}) d WHERE d.{key} IS NOT NULL AND d.{key} NOT IN "
+        f"(SELECT {key} FROM {table})"
+    )
+    return store.count(table) - before
+
+
+# ---------------------------------------------------------------------------------------
+def import_uci(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
+    """UCI "Online Retail" / "Online Retail II": one file or a folder of files.
+
+    Cancelled invoices (``C`` prefix) become returns; product and customer reference rows are
+    derived (modal description, median price; country as region)."""
+    files = _table_files(path) if path.is_dir() else [path]
+    reports = []
+    for file in files:
+        _tell(progress, file.name)
+        raw = read_raw(store, file)
+        raw.label = str(file)
+        cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
+        invoice = cols.get("invoiceno") or cols.get("invoice")
+        price = cols.get("unitprice") or cols.get("price")
+        customer = cols.get("customerid") or cols.get("customer id")
+        missing = [name for name, expr in (("InvoiceNo/Invoice", invoice),
+                                           ("StockCode", cols.get("stockcode")),
+                                           ("Quantity", cols.get("quantity")),
+                                           ("InvoiceDate", cols.get("invoicedate")),
+                                           ("UnitPrice/Price", price),
+                                           ("CustomerID/Customer ID", customer)) if not expr]
+        if missing:
+            raise InputError(f"{file}: missing required column(s) {', '.join(missing)} for the "
+                             "UCI Online Retail layout")
+        date = cols["invoicedate"]
+        mapping = {
+            "order_id": invoice,
+            "product_id": cols["stockcode"],
+            "timestamp": (f"coalesce(strftime(try_strptime(trim({date}), '%m/%d/%Y %H:%M'), "
+                          f"'%Y-%m-%d %H:%M:%S'), {date})"),
+            "customer_id": f"regexp_replace(trim({customer}), '\\.0$', '')",
+            "quantity": cols["quantity"],
+            "unit_price": price,
+            "is_return": f"CASE WHEN starts_with(upper(trim({invoice})), 'C') THEN 'true' "
+                         "ELSE 'false' END",
+        }
+        derived_products = _derive(
+            store, "products",
+            f"SELECT trim({cols['stockcode']}) AS product_id, "
+            f"mode(NULLIF(trim({cols.get('description', 'NULL')}), '')) AS title, "
+            f"median(TRY_CAST({price} AS DOUBLE)) FILTER (TRY_CAST({price} AS DOUBLE) > 0) "
+            f"AS price FROM ingest_raw GROUP BY 1",
+        )
+        country = cols.get("country", "NULL")
+        derived_customers = _derive(
+            store, "customers",
+            f"SELECT regexp_replace(trim({customer}), '\\.0$', '') AS customer_id, "
+            f"mode(NULLIF(trim({country}), '')) AS region FROM ingest_raw GROUP BY 1",
+        )
+        report = load_table(store, raw, TABLES["orders"], mapping,
+                            ingest_id=next_ingest_id(store), fmt="uci")
+        if derived_products or derived_customers:
+            report.notes.append(
+                f"derived {derived_products} product(s) and {derived_customers} customer(s)"
+            )
+        reports.append(report)
+    return reports
+
+
+# ---------------------------------------------------------------------------------------
+def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
+    """A Shopify orders export. Customers are identified by a one-way hash of their email;
+    the email itself goes to the contacts table only."""
+    files = _table_files(path) if path.is_dir() else [path]
+    reports = []
+    for file in files:
+        _tell(progress, file.name)
+        raw = read_raw(store, file)
+        raw.label = str(file)
+        cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
+        need = ("name", "email", "created at", "lineitem name", "lineitem quantity",
+                "lineitem price")
+        missing = [n for n in need if n not in cols]
+        if missing:
+            raise InputError(f"{file}: missing required column(s) {', '.join(missing)} for the "
+                             "Shopify orders export layout")
+        order = cols["name"]
+
+        def filled(col: str) -> str:
+            # order-level fields may be filled on the first line of an order only
+            return (f"last_value(NULLIF(trim({cols[col]}), '') IGNORE NULLS) OVER "
+                    f"(PARTITION BY {order} ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING "
+                    "AND CURRENT ROW)")
+
+        sku = cols.get("lineitem sku")
+        product = (f"coalesce(NULLIF(trim({sku}), ''), 'item-' || md5(trim({cols['lineitem name']})))"
+                   if sku else f"'item-' || md5(trim({cols['lineitem name']}))")
+        discount = cols.get("discount amount")
+        code = cols.get("discount code")
+        store.execute(
+            "CREATE TEMP TABLE ingest_shopify AS SELECT *, "
+            f"'shopify-' || substr(sha256(lower({filled('email')})), 1, 16) AS _customer, "
+            f"{filled('created at')} AS _created, {product} AS _product, "
+            f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) AS _line_in_order "
+            "FROM ingest_raw ORDER BY rowid"
+        )
+        store.execute("DROP TABLE ingest_raw")
+        store.execute("ALTER TABLE ingest_shopify RENAME TO ingest_raw")
+        mapping = {
+            "order_id": order,
+            "timestamp": "_created",
+            "customer_id": "_customer",
+            "product_id": "_product",
+            "quantity": cols["lineitem quantity"],
+            "unit_price": cols["lineitem price"],
+            # Shopify's discount is per order: it is put on the order's first line
+            "discount": (f"CASE WHEN _line_in_order = 1 THEN {discount} END" if discount
+                         else "NULL"),
+            "coupon_code": (f"CASE WHEN _line_in_order = 1 THEN {code} END" if code else "NULL"),
+        }
+        _derive(store, "products",
+                f"SELECT _product AS product_id, mode(trim({cols['lineitem name']})) AS title, "
+                f"median(TRY_CAST({cols['lineitem price']} AS DOUBLE)) AS price "
+                "FROM ingest_raw GROUP BY 1")
+        ingest_id = next_ingest_id(store)
+        n_customers = _derive(store, "customers",
+                              "SELECT DISTINCT _customer AS customer_id FROM ingest_raw "
+                              "WHERE _customer IS NOT NULL")
+        store.execute(
+            "INSERT INTO contacts SELECT _customer, any_value(lower(trim(" + cols["email"] + "))), "
+            f"NULL, NULL, now()::TIMESTAMP, {ingest_id} FROM ingest_raw WHERE _customer IS NOT "
+            "NULL AND _customer NOT IN (SELECT customer_id FROM contacts) GROUP BY _customer"
+        )
+        report = load_table(store, raw, TABLES["orders"], mapping, ingest_id=ingest_id,
+                            fmt="shopify")
+        report.notes.append(f"{n_customers} new customer(s), identified by a hash of their email")
+        reports.append(report)
+    return reports
+
+
+# ---------------------------------------------------------------------------------------
+GENRES = ("unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
+          "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
+          "Romance", "Sci-Fi", "Thriller", "War", "Western")
+
+
+def import_movielens(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
+    """MovieLens 100K: ``u.item`` becomes products (first genre as category), ``u.data``
+    becomes ``rating`` events (value = stars). For benchmarks only (research licence)."""
+    folder = path if path.is_dir() else path.parent
+    data = path if path.is_file() else folder / "u.data"
+    reports = []
+    item = folder / "u.item"
+    if item.exists():
+        _tell(progress, item.name)
+        names = ["movie_id", "title", "release_date", "video_release_date", "url",
+                 *[f"g{i}" for i in range(len(GENRES))]]
+        raw = read_raw(store, item, delimiter="|", header=False, names=names, quote="",
+                       encoding="latin-1")
+        raw.label = str(item)
+        genre = "CASE " + " ".join(f"WHEN g{i} = '1' THEN {_sql_str(g)}" for i, g in
+                                   enumerate(GENRES)) + " END"
+        mapping = {"product_id": "movie_id", "title": "title", "category": genre}
+        reports.append(load_table(store, raw, TABLES["products"], mapping,
+                                  ingest_id=next_ingest_id(store), fmt="movielens"))
+    if not data.exists():
+        raise InputError(f"{folder}: no u.data file (MovieLens ratings)")
+    _tell(progress, data.name)
+    raw = read_raw(store, data, delimiter="\t", header=False,
+                   names=["user_id", "item_id", "rating", "unix_time"], quote="")
+    raw.label = str(data)
+    mapping = {
+        "timestamp": "strftime(make_timestamp(TRY_CAST(unix_time AS BIGINT) * 1000000), "
+                     "'%Y-%m-%d %H:%M:%S') || '+00:00'",
+        "customer_id": "user_id",
+        "product_id": "item_id",
+        "event": "'rating'",
+        "value": "rating",
+    }
+    reports.append(load_table(store, raw, TABLES["events"], mapping,
+                              ingest_id=next_ingest_id(store), fmt="movielens"))
+    return reports
+
+
+IMPORTERS: dict[str, Callable[[Store, Path, Progress], list[FileReport]]] = {
+    "shop": import_shop,
+    "uci": import_uci,
+    "shopify": import_shopify,
+    "movielens": import_movielens,
+}
+
+__all__ = ["IMPORTERS", "detect_format", "match_columns"]
