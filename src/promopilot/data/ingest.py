@@ -33,12 +33,12 @@ RAW = "ingest_raw"
 STAGE = "ingest_stage"
 MAX_FLAG_EXAMPLES = 1000
 TS_MIN, TS_MAX = "1970-01-01", "2100-01-01"
-# values stored when a file leaves an optional column empty
+# values stored when a file leaves an optional column empty (applied after the checks)
 DEFAULTS = {
-    ("orders", "discount"): "coalesce(t_{}, 0.0)",
-    ("orders", "is_return"): "coalesce(t_{}, false)",
-    ("offers", "send_cost"): "coalesce(t_{}, 0.0)",
-    ("offers", "min_spend"): "coalesce(t_{}, 0.0)",
+    ("orders", "discount"): "coalesce(t_{0}, 0.0)",
+    ("orders", "is_return"): "coalesce(t_{0}, false)",
+    ("offers", "send_cost"): "coalesce(t_{0}, 0.0)",
+    ("offers", "min_spend"): "coalesce(t_{0}, 0.0)",
 }
 
 
@@ -308,9 +308,12 @@ def _stage(store: Store, raw: RawFile, spec: TableSpec, mapping: Mapping[str, st
         for col, cond, reason in checks
     )
     store.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    defaults = ", ".join(f"{expr.format(col)} AS t_{col}" for (table, col), expr in
+                         DEFAULTS.items() if table == spec.name)
+    replace = f" REPLACE ({defaults})" if defaults else ""
     store.execute(
-        f"CREATE TEMP TABLE {STAGE} AS SELECT *, CASE {case} END AS _err, false AS _skip "
-        f"FROM (SELECT *, {typed} FROM ({inner}))"
+        f"CREATE TEMP TABLE {STAGE} AS SELECT *{replace}, CASE {case} END AS _err, "
+        f"false AS _skip FROM (SELECT *, {typed} FROM ({inner}))"
     )
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(
@@ -489,8 +492,7 @@ def load_table(
     _write_quarantine(store, spec, raw, ingest_id)
 
     cols = ", ".join(f'"{c.name}"' for c in spec.stored_columns)
-    values = ", ".join(DEFAULTS.get((spec.name, c.name), "t_{}").format(c.name)
-                       for c in spec.stored_columns)
+    values = ", ".join(f"t_{c.name}" for c in spec.stored_columns)
     extra_cols = "" if spec.history else ", updated_at"
     extra_vals = "" if spec.history else ", now()::TIMESTAMP"
     good = f"FROM {STAGE} WHERE _err IS NULL AND NOT _skip"
