@@ -1,0 +1,7 @@
+"""Product recommenders: fit on interactions, recommend products per customer."""
+
+from promopilot.recommend.models import CategoryPopularityRecommender
+
+__all__ = ["CategoryPopularityRecommender", "interactions"]
+
+from promopilot.recommend.models import interactions  # noqa: E402
