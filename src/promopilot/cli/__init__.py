@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 
 # Each module registers its commands on `app` through a `register(app)` function.
-COMMAND_MODULES = ("data",)
+COMMAND_MODULES = ("data", "demo")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"promopilot.cli.{_name}").register(app)
