@@ -26,13 +26,13 @@ COMMAND_MODULES = ("data", "demo")
 for _name in COMMAND_MODULES:
     importlib.import_module(f"promopilot.cli.{_name}").register(app)
 
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
     try:
-        app(args=argv, standalone_mode=False)
+        result = app(args=argv, standalone_mode=False)
     except InputError as error:
         err_console.print(f"error: {error}", markup=False)
         sys.exit(2)
@@ -51,3 +51,4 @@ def main(argv: list[str] | None = None) -> None:
             error.show()
             sys.exit(error.exit_code)
         raise
+    sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,43 @@
+"""The CLI as a person uses it: exit codes, one-line errors, no tracebacks."""
+
+import subprocess
+import sys
+
+import pytest
+
+from promopilot.cli import main
+
+
+def run(args, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    out = capsys.readouterr()
+    return done.value.code, out.out, out.err
+
+
+def test_help_lists_the_commands(capsys):
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0
+    for command in ("ingest", "synth", "summary", "forget", "demo"):
+        assert command in out
+
+
+def test_missing_store_is_a_one_line_error(tmp_path, capsys):
+    code, _, err = run(["summary", "--db", str(tmp_path / "none.duckdb")], capsys)
+    assert code == 2
+    assert "no store here" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_synth_ingest_summary_round_trip(tmp_path):
+    exe = [sys.executable, "-c", "from promopilot.cli import main; main()"]
+    shop, db = tmp_path / "shop", tmp_path / "s.duckdb"
+    subprocess.run([*exe, "synth", "--customers", "200", "--out", str(shop)], check=True,
+                   capture_output=True)
+    done = subprocess.run([*exe, "ingest", str(shop), "--db", str(db)], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert "orders.csv" in done.stdout
+    shown = subprocess.run([*exe, "summary", "--data", str(shop)], capture_output=True,
+                           text=True)
+    assert shown.returncode == 0 and "customers" in shown.stdout and "200" in shown.stdout
