@@ -1,0 +1,108 @@
+"""Past campaigns as training data for uplift models.
+
+For every customer exposed in a past campaign: the features as they were when the campaign was
+sent (no leakage from after it), the arm they got (an offer, or ``control``), the logged
+propensity, and the outcome: whether they bought in the campaign window, and how much.
+Outcomes are not a separate table: they are the orders placed after ``sent_at``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from promopilot.data.store import Store
+from promopilot.exceptions import NotEnoughDataError
+
+CONTROL = "control"
+FeatureFn = Callable[[Store, pd.Timestamp], pd.DataFrame]
+
+
+@dataclass
+class CampaignData:
+    """Rows aligned with each other: one per (campaign, customer) exposure."""
+
+    X: pd.DataFrame  # features as of the campaign's send date
+    treatment: np.ndarray  # offer_id, or CONTROL
+    propensity: np.ndarray  # logged probability of the arm the customer got
+    bought: np.ndarray  # 1 if an order was placed in the window
+    revenue: np.ndarray  # net revenue in the window (0 if none)
+    campaign_id: np.ndarray
+    customer_id: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.treatment)
+
+    @property
+    def arms(self) -> list[str]:
+        return sorted(set(self.treatment))
+
+
+def campaign_exposures(store: Store) -> pd.DataFrame:
+    """The campaigns table with control rows labelled ``control`` and one send date per
+    campaign (its first ``sent_at``)."""
+    return store.query(
+        f"""
+        SELECT campaign_id, customer_id,
+               coalesce(NULLIF(trim(offer_id), ''), '{CONTROL}') AS arm,
+               sent_at, min(sent_at) OVER (PARTITION BY campaign_id) AS campaign_start,
+               propensity
+        FROM campaigns ORDER BY campaign_id, customer_id
+        """
+    )
+
+
+def window_outcomes(store: Store, window_days: int) -> pd.DataFrame:
+    """Per exposure: did the customer buy within `window_days` of sent_at, and for how much."""
+    return store.query(
+        f"""
+        SELECT c.campaign_id, c.customer_id,
+               count(DISTINCT o.order_id) > 0 AS bought,
+               coalesce(sum(o.quantity * o.unit_price - o.discount), 0) AS revenue
+        FROM campaigns c LEFT JOIN orders o
+          ON o.customer_id = c.customer_id AND NOT o.is_return
+         AND o.timestamp >= c.sent_at
+         AND o.timestamp < c.sent_at + INTERVAL {int(window_days)} DAY
+        GROUP BY ALL
+        """
+    )
+
+
+def campaign_training_data(store: Store, feature_fn: FeatureFn, *, window_days: int = 14,
+                           min_rows: int = 200) -> CampaignData:
+    """Assemble uplift training data from every past campaign in the store.
+
+    Propensities missing in the log are taken as uniform over the campaign's arms, which is
+    right for a uniform randomized test and says so in the returned data's ``propensity``.
+    """
+    exposures = campaign_exposures(store)
+    if len(exposures) < min_rows:
+        raise NotEnoughDataError(
+            f"only {len(exposures)} past campaign exposures: at least {min_rows} are needed to "
+            "learn who responds to which offer"
+        )
+    outcomes = window_outcomes(store, window_days)
+    exposures = exposures.merge(outcomes, on=["campaign_id", "customer_id"], how="left")
+    n_arms = exposures.groupby("campaign_id")["arm"].transform("nunique")
+    exposures["propensity"] = exposures["propensity"].fillna(1.0 / n_arms)
+    frames = []
+    for (campaign, start), part in exposures.groupby(["campaign_id", "campaign_start"],
+                                                     sort=True):
+        features = feature_fn(store, pd.Timestamp(start))
+        joined = part.merge(features, on="customer_id", how="inner")
+        frames.append(joined)
+    data = pd.concat(frames, ignore_index=True)
+    feature_cols = [c for c in data.columns if c not in exposures.columns]
+    return CampaignData(
+        X=data[feature_cols].reset_index(drop=True),
+        treatment=data["arm"].to_numpy(dtype=object),
+        propensity=data["propensity"].to_numpy(dtype=float),
+        bought=data["bought"].fillna(False).to_numpy(dtype=int),
+        revenue=data["revenue"].fillna(0.0).to_numpy(dtype=float),
+        campaign_id=data["campaign_id"].to_numpy(dtype=object),
+        customer_id=data["customer_id"].to_numpy(dtype=object),
+    )

@@ -1,0 +1,52 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from promopilot.campaigns.history import CONTROL, campaign_training_data
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from promopilot.exceptions import NotEnoughDataError
+
+
+def _features(store, as_of):
+    return store.query(
+        "SELECT customer_id, count(*) AS n_orders_before FROM orders "
+        f"WHERE timestamp < TIMESTAMP '{as_of}' GROUP BY 1"
+    )
+
+
+def test_outcomes_are_the_orders_in_the_window(tmp_path):
+    shop = tmp_path / "s"
+    shop.mkdir()
+    (shop / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,discount\n"
+        "o1,2026-01-01,a,p,1,10,0\n"  # before: a feature, not an outcome
+        "o2,2026-01-01,b,p,1,10,0\n"
+        "o3,2026-02-03,a,p,2,10,2\n"  # in a's window: 18 net
+        "o4,2026-03-01,b,p,1,10,0\n"  # after b's window
+    )
+    (shop / "campaigns.csv").write_text(
+        "campaign_id,customer_id,offer_id,sent_at,propensity\n"
+        "k1,a,pct10,2026-02-01,\n"
+        "k1,b,,2026-02-01,\n"
+    )
+    store = Store(":memory:")
+    ingest(store, shop)
+    data = campaign_training_data(store, _features, window_days=14, min_rows=1)
+    by_customer = dict(zip(data.customer_id, zip(data.treatment, data.bought, data.revenue)))
+    assert by_customer == {"a": ("pct10", 1, 18.0), "b": (CONTROL, 0, 0.0)}
+    assert np.allclose(data.propensity, 0.5)  # missing propensity: uniform over 2 arms
+    assert list(data.X.columns) == ["n_orders_before"]
+    assert data.X["n_orders_before"].tolist() == [1, 1]
+
+
+def test_too_little_history_is_said_plainly(shop_store):
+    with pytest.raises(NotEnoughDataError, match="past campaign exposures"):
+        campaign_training_data(shop_store, _features, min_rows=10**7)
+
+
+def test_synthetic_campaign_shows_its_planted_lift(shop_store):
+    data = campaign_training_data(shop_store, _features)
+    rates = pd.Series(data.bought).groupby(data.treatment).mean()
+    assert set(rates.index) == {CONTROL, "pct10", "mj150_20", "freeship", "beauty15"}
+    assert rates.drop(CONTROL).mean() > rates[CONTROL]
