@@ -1,0 +1,186 @@
+"""Tests of RFM segments and the k-means segmenter (promopilot.profile.segments)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import adjusted_rand_score
+
+from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
+from promopilot.profile.segments import (
+    NO_PURCHASES,
+    RF_GRID,
+    RFM_SEGMENTS,
+    ClusterSegmenter,
+    rfm_scores,
+    rfm_segments,
+)
+
+# --------------------------------------------------------------------------- RFM
+
+
+def test_rf_grid_covers_every_cell_with_the_eight_names():
+    assert set(RF_GRID) == {(r, f) for r in range(1, 6) for f in range(1, 6)}
+    assert set(RF_GRID.values()) == set(RFM_SEGMENTS)
+
+
+def test_rfm_on_ten_customers_by_hand():
+    # distinct values: quintile score = 1 + floor(rank0 / 2) for 10 buyers
+    df = pd.DataFrame(
+        {
+            "recency_days": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, np.nan],
+            "frequency": [10, 3, 7, 1, 5, 2, 9, 6, 4, 8, 0],
+            "monetary": [100, 20, 50, 5, 40, 10, 90, 60, 30, 80, 0.0],
+        },
+        index=[f"c{i}" for i in range(11)],
+    )
+    scores = rfm_scores(df)
+    assert scores["r_score"].iloc[:10].tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
+    assert scores["f_score"].iloc[:10].tolist() == [5, 2, 4, 1, 3, 1, 5, 3, 2, 4]
+    assert scores["m_score"].iloc[:10].tolist() == [5, 2, 3, 1, 3, 1, 5, 4, 2, 4]
+    assert scores.loc["c10", ["r_score", "f_score", "m_score"]].isna().all()
+    segments = rfm_segments(df)
+    assert segments.index.equals(df.index)
+    assert segments.tolist() == [
+        "Champions",           # R5 F5
+        "Potential loyalist",  # R5 F2
+        "Loyal",               # R4 F4
+        "New",                 # R4 F1
+        "Potential loyalist",  # R3 F3
+        "Hibernating",         # R3 F1
+        "Can't lose",          # R2 F5
+        "At risk",             # R2 F3
+        "Lost",                # R1 F2
+        "At risk",             # R1 F4
+        NO_PURCHASES,
+    ]
+
+
+def test_rfm_ties_share_the_lowest_score_of_their_block():
+    df = pd.DataFrame(
+        {
+            "recency_days": [5, 5, 5, 5, 5, 50, 60, 70, 80, 90],
+            "frequency": [1, 1, 1, 1, 1, 1, 2, 2, 3, 5],
+            "monetary": [10.0] * 10,
+        }
+    )
+    scores = rfm_scores(df)
+    # 6 one-time buyers out of 10: all F = 1; the two 2-order buyers beat 6 -> 1 + floor(3) = 4
+    assert scores["f_score"].tolist() == [1, 1, 1, 1, 1, 1, 4, 4, 5, 5]
+    # the 5 most recent are tied and beat 5 customers: 1 + floor(2.5) = 3; 50 days beats 4 -> 3
+    assert scores["r_score"].tolist() == [3, 3, 3, 3, 3, 3, 2, 2, 1, 1]
+    assert (scores["m_score"] == 1).all()
+
+
+def test_rfm_refuses_missing_columns_and_handles_no_buyers():
+    with pytest.raises(InputError, match="monetary"):
+        rfm_segments(pd.DataFrame({"recency_days": [1], "frequency": [1]}))
+    with pytest.raises(InputError, match="recency_days"):
+        rfm_segments(pd.DataFrame({"recency_days": [np.nan], "frequency": [2], "monetary": [3.0]}))
+    none = rfm_segments(pd.DataFrame({"recency_days": [np.nan] * 2, "frequency": [0, 0], "monetary": [0, 0]}))
+    assert none.tolist() == [NO_PURCHASES, NO_PURCHASES]
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+def _planted(n_per: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Three planted groups: loyal big spenders, lapsed one-time buyers, beauty bargain hunters."""
+    rng = np.random.default_rng(seed)
+    g = np.repeat([0, 1, 2], n_per)
+    n = len(g)
+    recency = np.select([g == 0, g == 1], [rng.uniform(1, 20, n), rng.uniform(200, 365, n)], rng.uniform(20, 90, n))
+    frequency = np.select([g == 0, g == 1], [rng.poisson(12, n) + 5, np.ones(n, dtype=int)], rng.poisson(3, n) + 1)
+    aov = np.select([g == 0, g == 1], [rng.normal(120, 15, n), rng.normal(40, 8, n)], rng.normal(35, 6, n))
+    discount = np.where(g == 2, rng.uniform(0.6, 0.9, n), rng.uniform(0.0, 0.2, n))
+    category = np.where(
+        g == 2, rng.choice(["beauty", "home"], n, p=[0.85, 0.15]), rng.choice(["home", "electronics", "books"], n)
+    )
+    df = pd.DataFrame(
+        {
+            "customer_id": np.arange(n),
+            "recency_days": recency,
+            "frequency": frequency,
+            "monetary": frequency * aov,
+            "avg_order_value": aov,
+            "discount_sensitivity": discount,
+            "top_category": category,
+            "email": "x@example.com",  # not numeric: never a feature
+        }
+    )
+    return df, g
+
+
+def test_cluster_segmenter_recovers_planted_groups_and_names_them():
+    df, g = _planted(150, seed=0)
+    seg = ClusterSegmenter(random_state=0).fit(df)
+    assert seg.k_ == 3
+    assert max(seg.silhouette_, key=seg.silhouette_.get) == 3
+    assert "customer_id" not in seg.features_ and "email" not in seg.features_
+    labels = seg.predict(df)
+    assert adjusted_rand_score(g, labels) > 0.95
+    assert len(set(seg.names_)) == 3
+    name_of = {grp: seg.names_[np.bincount(labels[g == grp]).argmax()] for grp in range(3)}
+    assert "big spenders" in name_of[0] or "loyal" in name_of[0]
+    assert "lapsed" in name_of[1] or "one-time" in name_of[1]
+    assert "bargain hunters" in name_of[2] and "beauty" in name_of[2]
+    assert all(d and "customers (" in d for d in seg.descriptions_)
+    assert seg.centers_.shape == (3, len(seg.features_))
+    assert seg.sizes_.tolist() == sorted(seg.sizes_.tolist(), reverse=True)
+    # new customers from the same generator land in their group's cluster
+    fresh, g2 = _planted(20, seed=1)
+    names = seg.predict_names(fresh)
+    expected = pd.Series([name_of[k] for k in g2], index=fresh.index)
+    assert (names == expected).mean() > 0.95
+    assert seg.summary()["name"].tolist() == seg.names_
+
+
+def test_cluster_segmenter_ignores_absent_features_and_fills_missing_values():
+    df, g = _planted(100, seed=2)
+    df.loc[df.index[::9], "avg_order_value"] = np.nan
+    seg = ClusterSegmenter(features=["recency_days", "frequency", "monetary", "avg_order_value",
+                                     "discount_sensitivity", "churn_risk", "browse_intensity"]).fit(df)
+    assert seg.features_ == ["recency_days", "frequency", "monetary", "avg_order_value", "discount_sensitivity"]
+    assert seg.fill_values_["avg_order_value"] == pytest.approx(df["avg_order_value"].median())
+    assert adjusted_rand_score(g, seg.predict(df)) > 0.9
+    with pytest.raises(InputError, match="discount_sensitivity"):
+        seg.predict(df.drop(columns="discount_sensitivity"))
+
+
+def test_cluster_names_stay_unique_when_clusters_look_alike():
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"frequency": rng.uniform(0, 1, 400), "monetary": rng.uniform(0, 1, 400)})
+    seg = ClusterSegmenter(k_min=6, k_max=6, log_transform=False).fit(df)
+    assert seg.k_ == 6
+    assert len(set(seg.names_)) == 6
+    # one feature, four clusters: the two middle ones are near average and told apart in words
+    four = ClusterSegmenter(k_min=4, k_max=4, log_transform=False).fit(df[["frequency"]])
+    assert sorted(four.names_) == sorted([
+        "one-time buyers", "regulars",
+        "average customers with lower orders", "average customers with higher orders",
+    ])
+    # eight clusters on one feature: words run out, duplicates are numbered
+    eight = ClusterSegmenter(k_min=8, k_max=8, log_transform=False).fit(df[["frequency"]])
+    assert len(set(eight.names_)) == 8
+    assert "regulars (2)" in eight.names_
+
+
+def test_cluster_segmenter_is_deterministic_and_cloneable():
+    df, _ = _planted(60, seed=4)
+    a = ClusterSegmenter(random_state=5).fit(df)
+    b = clone(a).fit(df)
+    assert a.names_ == b.names_
+    assert np.array_equal(a.predict(df), b.predict(df))
+
+
+def test_cluster_segmenter_errors():
+    with pytest.raises(NotFittedError):
+        ClusterSegmenter().predict(pd.DataFrame({"frequency": [1.0]}))
+    with pytest.raises(InputError, match="numeric"):
+        ClusterSegmenter().fit(pd.DataFrame({"top_category": ["a", "b", "c"]}))
+    with pytest.raises(NotEnoughDataError):
+        ClusterSegmenter().fit(pd.DataFrame({"frequency": [1.0, 1.0, 1.0], "monetary": [2.0, 2.0, 2.0]}))
+    with pytest.raises(NotEnoughDataError):
+        ClusterSegmenter().fit(pd.DataFrame({"frequency": [1.0, 2.0], "monetary": [2.0, 3.0]}))
