@@ -20,8 +20,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """Learn from your shop's data who should get which offer, and prove it paid."""
+    # An explicit callback keeps `promopilot` a command group even while only one command is
+    # registered (Typer otherwise turns a lone command into the root command).
+
+
 # Each module registers its commands on `app` through a `register(app)` function.
-COMMAND_MODULES = ("data",)
+COMMAND_MODULES = ("data", "text")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"promopilot.cli.{_name}").register(app)
