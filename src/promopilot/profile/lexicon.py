@@ -12,7 +12,8 @@ Scoring one text (:meth:`Lexicon.score`):
    modal particle, is split (``不满意`` -> ``不 满意``, ``坏了`` stays an entry); an English word
    that is not an entry loses a common suffix when that gives one (``delights`` -> ``delight``).
 2. Each sentiment word contributes its weight. Looking back at most three tokens within its
-   clause (filler words such as ``的``, ``那么``, ``the`` are skipped, up to six tokens in all): an odd number of negators turns it into ``-0.75 x`` its weight (``不好``, ``not good``,
+   clause (filler words such as ``的``, ``那么``, ``the`` are skipped, up to six tokens in all):
+   an odd number of negators turns it into ``-0.75 x`` its weight (``不好``, ``not good``,
    ``没有问题``); otherwise degree adverbs multiply it (``非常好``, ``a bit slow``). An "excess"
    adjective right after an excess trigger counts ``-1.0`` (``太大``, ``too small``).
 3. In a sentence with a contrastive word (``但是``, ``but``), what comes before the last one
@@ -250,7 +251,10 @@ class Lexicon:
         clause_start = 0
         for i, token in enumerate([*tokens, SENTENCE_BREAK]):
             if token == SENTENCE_BREAK:
-                total += BEFORE_CONTRAST * before + AFTER_CONTRAST * after if seen_contrast else before
+                if seen_contrast:
+                    total += BEFORE_CONTRAST * before + AFTER_CONTRAST * after
+                else:
+                    total += before
                 before = after = 0.0
                 seen_contrast = False
                 clause_start = i + 1
@@ -304,10 +308,9 @@ class Lexicon:
     def evidence(self, texts: Iterable[Any]) -> np.ndarray:
         """Whether each text contains at least one sentiment word."""
         values = _as_str_list(texts)
-        return np.array(
-            [any(self._word_value(tok, i) for i in range(len(tok))) for tok in map(self.tokens, values)],
-            dtype=bool,
-        )
+        tokenized = map(self.tokens, values)
+        found = [any(self._word_value(tok, i) for i in range(len(tok))) for tok in tokenized]
+        return np.array(found, dtype=bool)
 
 
 def squash(raw: float) -> float:

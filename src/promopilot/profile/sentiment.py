@@ -53,7 +53,9 @@ METHOD_LEXICON = "lexicon"
 MIN_PER_CLASS = 20
 
 
-def labels_from_scores(scores: Sequence[float] | np.ndarray, neutral_band: float = 0.1) -> np.ndarray:
+def labels_from_scores(
+    scores: Sequence[float] | np.ndarray, neutral_band: float = 0.1
+) -> np.ndarray:
     """``"positive"`` / ``"neutral"`` / ``"negative"`` for each score (see the module notes)."""
     s = np.asarray(scores, dtype=float)
     return np.where(s >= neutral_band, POSITIVE, np.where(s <= -neutral_band, NEGATIVE, NEUTRAL))
@@ -356,10 +358,11 @@ def review_sentiment(
         model = SentimentModel(neutral_band=neutral_band, random_state=random_state)
         model.fit(
             [t for t, u in zip(texts, usable, strict=True) if u],
-            weak[usable],
+            ratings.to_numpy()[usable],
         )
         n_trained = model.n_train_
-        scores[use_model] = model.predict_score([t for t, u in zip(texts, use_model, strict=True) if u])
+        chosen = [t for t, u in zip(texts, use_model, strict=True) if u]
+        scores[use_model] = model.predict_score(chosen)
     if (~use_model).any():
         scores[~use_model] = LexiconSentiment().predict_score(
             [t for t, u in zip(texts, use_model, strict=True) if not u]
@@ -497,7 +500,9 @@ def aspect_keywords(
         lookup = dict(zip(needed, lexicon.score(texts), strict=True))
         review_score = np.array([lookup[r] for r in rows])
     hits["score"] = np.where(hits["score"].to_numpy() != 0, hits["score"], review_score)
-    per_review = hits.groupby(["_row", PRODUCT_ID, "aspect"], sort=False)["score"].mean().reset_index()
+    per_review = (
+        hits.groupby(["_row", PRODUCT_ID, "aspect"], sort=False)["score"].mean().reset_index()
+    )
     result = (
         per_review.groupby([PRODUCT_ID, "aspect"], sort=False)
         .agg(n_mentions=("score", "size"), mean_sentiment=("score", "mean"))

@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 import threading
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -63,7 +64,10 @@ def _jieba() -> Any:
     if _JIEBA is None:
         with _JIEBA_LOCK:
             if _JIEBA is None:
-                import jieba
+                with warnings.catch_warnings():  # jieba 0.42 has invalid escapes in regexes
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    warnings.simplefilter("ignore", SyntaxWarning)
+                    import jieba
 
                 jieba.setLogLevel(logging.WARNING)
                 logging.getLogger("jieba").setLevel(logging.WARNING)
@@ -117,7 +121,7 @@ def detect_language(texts: Iterable[Any], *, zh_threshold: float = 0.25) -> np.n
 
     A text is ``"zh"`` when at least ``zh_threshold`` of its letters are CJK characters. The
     default 0.25 reflects that one Chinese character carries about as much as three or four Latin
-    letters, so "质量很好 but slow" (4 of 12 letters) counts as Chinese. Texts without letters are
+    letters, so "质量很好 but slow" (4 of 11 letters) counts as Chinese. Texts without letters are
     ``"en"``.
     """
     share = cjk_share(texts)
