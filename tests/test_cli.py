@@ -41,3 +41,9 @@ def test_synth_ingest_summary_round_trip(tmp_path):
     shown = subprocess.run([*exe, "summary", "--data", str(shop)], capture_output=True,
                            text=True)
     assert shown.returncode == 0 and "customers" in shown.stdout and "200" in shown.stdout
+
+
+def test_usage_mistakes_print_usage_not_a_traceback(capsys):
+    code, out, err = run(["ingest", "--no-such-option"], capsys)
+    assert code == 2
+    assert "Traceback" not in out + err and "No such option" in out + err

@@ -20,8 +20,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+@app.callback()
+def _root() -> None:
+    """Learn from your shop's data who should get which offer, and prove it paid."""
+    # An explicit callback keeps `promopilot` a command group even while only one command is
+    # registered (Typer otherwise turns a lone command into the root command).
+
+
 # Each module registers its commands on `app` through a `register(app)` function.
-COMMAND_MODULES = ("data", "demo")
+COMMAND_MODULES = ("data", "text", "demo")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"promopilot.cli.{_name}").register(app)
@@ -44,11 +52,27 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         err_console.print("aborted")
         sys.exit(1)
-    except Exception as error:  # click usage errors and the like
-        import click
-
-        if isinstance(error, click.ClickException):
+    except Exception as error:  # usage errors (Typer ships its own copy of click)
+        usage_error = _click_exception_types()
+        if isinstance(error, usage_error):
             error.show()
             sys.exit(error.exit_code)
         raise
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _click_exception_types() -> tuple[type[BaseException], ...]:
+    types: list[type[BaseException]] = []
+    try:
+        from typer._click.exceptions import ClickException as TyperClickException
+
+        types.append(TyperClickException)
+    except ImportError:  # older Typer uses click itself
+        pass
+    try:
+        import click
+
+        types.append(click.ClickException)
+    except ImportError:
+        pass
+    return tuple(types)
