@@ -52,10 +52,12 @@ def _ts(value: pd.Timestamp) -> str:
 
 def sale_days(store: Store, *, as_of: pd.Timestamp | str) -> pd.Series:
     """Days (before `as_of`) when the discounted share of the shop's revenue spiked: more than
-    10 % and above the median day by 3 robust standard deviations."""
+    10 %, above the median day by 3 robust standard deviations, and on at least 5 orders (one
+    coupon on a quiet day is not a sale)."""
     daily = store.query(
         f"""SELECT date_trunc('day', timestamp) AS day,
-                   sum(discount) / nullif(sum(quantity * unit_price), 0) AS share
+                   sum(discount) / nullif(sum(quantity * unit_price), 0) AS share,
+                   count(DISTINCT order_id) FILTER (WHERE discount > 0) AS n_discounted
             FROM orders WHERE NOT is_return AND timestamp < {_ts(as_of)} GROUP BY 1"""
     )
     if daily.empty:
@@ -63,7 +65,7 @@ def sale_days(store: Store, *, as_of: pd.Timestamp | str) -> pd.Series:
     share = daily["share"].fillna(0.0)
     median = share.median()
     mad = (share - median).abs().median() * 1.4826
-    spike = (share > 0.10) & (share > median + 3 * max(mad, 0.01))
+    spike = (share > 0.10) & (share > median + 3 * max(mad, 0.01)) & (daily["n_discounted"] >= 5)
     return pd.to_datetime(daily.loc[spike, "day"]).sort_values().reset_index(drop=True)
 
 

@@ -1,0 +1,90 @@
+import pandas as pd
+import pytest
+from scipy.stats import spearmanr
+
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from promopilot.data.synth import END
+from promopilot.profile.features import FEATURE_DESCRIPTIONS, build_features, sale_days
+
+ORDERS = (
+    "order_id,timestamp,customer_id,product_id,quantity,unit_price,discount,coupon_code\n"
+    "o1,2026-01-01T10:00:00,a,tea,2,10,0,\n"
+    "o2,2026-01-11T10:00:00,a,tea,1,10,2,SAVE\n"
+    "o3,2026-01-21T10:00:00,a,mug,1,30,0,\n"
+    "o4,2026-01-05T10:00:00,b,mug,1,30,0,\n"
+)
+
+
+@pytest.fixture()
+def tiny(tmp_path):
+    shop = tmp_path / "s"
+    shop.mkdir()
+    (shop / "products.csv").write_text("product_id,category,price,cost\ntea,food,10,5\n"
+                                       "mug,home,30,12\n")
+    (shop / "customers.csv").write_text(
+        "customer_id,signup_at,email,name\na,2025-12-01,a@x.cn,张三\nb,2025-12-25,b@x.cn,李四\n"
+        "c,2026-01-30,c@x.cn,王五\n")
+    (shop / "orders.csv").write_text(ORDERS)
+    (shop / "events.csv").write_text(
+        "timestamp,customer_id,product_id,event\n2026-01-20T09:00:00,a,mug,view\n"
+        "2026-01-20T09:01:00,a,mug,cart\n2026-01-30T12:00:00,c,tea,view\n")
+    store = Store(":memory:")
+    ingest(store, shop)
+    return store, shop
+
+
+def test_hand_checkable_recency_frequency_monetary(tiny):
+    store, _ = tiny
+    f = build_features(store, as_of="2026-02-01").set_index("customer_id")
+    a = f.loc["a"]
+    assert a["frequency"] == 3
+    assert a["monetary"] == pytest.approx(20 + 8 + 30)
+    assert a["recency_days"] == pytest.approx((pd.Timestamp("2026-02-01") -
+                                               pd.Timestamp("2026-01-21T10:00")).days + 14 / 24)
+    assert a["avg_order_value"] == pytest.approx(58 / 3)
+    assert a["interpurchase_days"] == pytest.approx(10.0)
+    assert a["coupon_share"] == pytest.approx(1 / 3)
+    assert a["carts"] == 1 and a["cart_abandonment"] == 0.0  # the carted mug was bought
+    assert a["top_category"] == "home"
+    c = f.loc["c"]  # browsed, never bought
+    assert c["frequency"] == 0 and c["views"] == 1 and c["top_category"] == "food"
+
+
+def test_no_leakage_from_after_as_of(tiny, tmp_path):
+    store, shop = tiny
+    before = build_features(store, as_of="2026-01-15")
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"
+        "o9,2026-01-16,a,tea,5,10\no10,2026-03-01,b,mug,1,30\n")
+    ingest(store, later)
+    after = build_features(store, as_of="2026-01-15")
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_contact_data_is_never_a_feature(tiny):
+    store, _ = tiny
+    f = build_features(store, as_of="2026-02-01")
+    assert not {"email", "phone", "name"} & set(f.columns)
+    assert not f.astype(str).apply(lambda col: col.str.contains("@x.cn|张三")).any().any()
+
+
+def test_every_feature_is_described(shop_store):
+    f = build_features(shop_store, as_of=END)
+    for col in f.columns.drop("customer_id"):
+        key = "share_<category>" if col.startswith("share_") else col
+        assert key in FEATURE_DESCRIPTIONS, col
+
+
+def test_sale_periods_are_found_in_the_data(shop_store):
+    days = sale_days(shop_store, as_of=END)
+    assert days.min() == pd.Timestamp("2025-11-01") and days.max() == pd.Timestamp("2025-11-14")
+
+
+def test_discount_sensitivity_tracks_the_hidden_truth(shop, shop_store):
+    f = build_features(shop_store, as_of=END).set_index("customer_id")
+    truth = shop.truth.set_index("customer_id").loc[f.index]
+    rho = spearmanr(f["discount_sensitivity"], truth["discount_sensitivity"]).statistic
+    assert rho >= 0.4, rho
