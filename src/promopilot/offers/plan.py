@@ -63,14 +63,11 @@ def default_feature_fn(store: Store, as_of: pd.Timestamp) -> pd.DataFrame:
 
 
 def model_matrix(features: pd.DataFrame) -> pd.DataFrame:
-    """Numeric model inputs from a feature table: ids dropped, text columns as categories."""
-    X = features.drop(columns=[c for c in ("customer_id",) if c in features])
-    for col in X.columns:
-        if X[col].dtype == object or str(X[col].dtype).startswith("string"):
-            X[col] = X[col].astype("category")
-        elif X[col].dtype == bool:
-            X[col] = X[col].astype(np.int8)
-    return X
+    """Numeric model inputs from a feature table: ids and text columns dropped (category
+    taste is already there as numeric ``share_<category>`` columns), booleans as 0/1."""
+    keep = [c for c in features.columns if c != "customer_id" and (
+        pd.api.types.is_numeric_dtype(features[c]) or pd.api.types.is_bool_dtype(features[c]))]
+    return features[keep].astype(float)
 
 
 def load_offers(store: Store) -> pd.DataFrame:
@@ -92,24 +89,57 @@ def default_as_of(store: Store) -> pd.Timestamp:
 
 
 # ---------------------------------------------------------------------------------------
-def fit_response_model(data: CampaignData, *, random_state: int, n_bootstrap: int,
-                       select: bool = True):
-    """Learn P(buy | features, arm) from past campaigns; returns (model, name, scores)."""
-    from promopilot.uplift.models import DRLearner, TLearner, XLearner
+# what drives a response to an offer: promotion responsiveness, price level, and whether the
+# customer is still around (the smooth member of the ensemble sees only these)
+RESPONSE_FEATURES = ("discount_sensitivity", "price_level", "view_price_level", "coupon_share",
+                     "sale_order_lift", "sale_view_lift", "recency_days", "days_since_last_event",
+                     "frequency", "avg_order_value", "browse_intensity", "views_30d",
+                     "tenure_days")
 
-    X = model_matrix(data.X)
-    candidates = {
+
+def response_candidates(random_state: int, columns: list[str] | None = None) -> dict:
+    """The uplift models a plan may use; "ensemble" (trees and splines averaged) is the
+    default. `columns`: the model matrix's columns (the smooth model keeps the
+    RESPONSE_FEATURES among them, plus category shares)."""
+    from promopilot.uplift.models import (
+        DRLearner,
+        EnsembleUplift,
+        TLearner,
+        XLearner,
+        spline_classifier,
+    )
+
+    x = XLearner(control=CONTROL, random_state=random_state)
+    smooth = None
+    if columns is not None:
+        smooth = [c for c in columns if c in RESPONSE_FEATURES or c.startswith("share_")]
+    t_spline = TLearner(control=CONTROL, outcome_model=spline_classifier(columns=smooth),
+                        random_state=random_state)
+    return {
+        "ensemble": EnsembleUplift(estimators=[("x-learner", x), ("t-spline", t_spline)],
+                                   random_state=random_state),
+        "x-learner": x,
+        "t-learner-spline": t_spline,
         "t-learner": TLearner(control=CONTROL, random_state=random_state),
-        "x-learner": XLearner(control=CONTROL, random_state=random_state),
         "dr-learner": DRLearner(control=CONTROL, random_state=random_state),
     }
+
+
+def fit_response_model(data: CampaignData, *, random_state: int, n_bootstrap: int,
+                       select: bool = True):
+    """Learn P(buy | features, arm) from past campaigns; returns (model, name, scores).
+
+    With ``select``, the candidate with the best cross-validated Qini is used; otherwise the
+    ensemble."""
+    X = model_matrix(data.X)
+    candidates = response_candidates(random_state, list(X.columns))
     scores = pd.DataFrame()
-    name = "t-learner"
+    name = "ensemble"
     if select and data.n >= 1000:
         from promopilot.uplift.selection import select_model
 
         name, scores = select_model(candidates, X, data.bought, data.treatment, cv=3,
-                                    random_state=random_state)
+                                    propensity=data.propensity, random_state=random_state)
     model = candidates[name].set_params(n_bootstrap=n_bootstrap)
     model.fit(X, data.bought, data.treatment, propensity=data.propensity)
     return model, name, scores

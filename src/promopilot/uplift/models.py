@@ -21,24 +21,23 @@ from sklearn.base import BaseEstimator, clone
 from promopilot.exceptions import InputError, NotFittedError
 
 PROPENSITY_CLIP = (0.01, 0.99)
+BASE_PARAMS = dict(n_estimators=200, learning_rate=0.03, num_leaves=7, min_child_samples=80,
+                   subsample=0.8, subsample_freq=1, colsample_bytree=0.8, reg_lambda=5.0,
+                   n_jobs=2, verbose=-1)
 
 
 def default_classifier(random_state: int = 0):
     from lightgbm import LGBMClassifier
 
-    return LGBMClassifier(n_estimators=150, learning_rate=0.05, num_leaves=15,
-                          min_child_samples=40, subsample=0.8, subsample_freq=1,
-                          colsample_bytree=0.8, reg_lambda=1.0, n_jobs=2, verbose=-1,
-                          random_state=random_state)
+    # heavily regularized: campaign arms are small, and individual effects are faint
+    return LGBMClassifier(**BASE_PARAMS, random_state=random_state)
 
 
 def default_regressor(random_state: int = 0):
     from lightgbm import LGBMRegressor
 
-    return LGBMRegressor(n_estimators=150, learning_rate=0.05, num_leaves=15,
-                         min_child_samples=40, subsample=0.8, subsample_freq=1,
-                         colsample_bytree=0.8, reg_lambda=1.0, n_jobs=2, verbose=-1,
-                         random_state=random_state)
+    # heavily regularized: campaign arms are small, and individual effects are faint
+    return LGBMRegressor(**BASE_PARAMS, random_state=random_state)
 
 
 def _is_binary(y: np.ndarray) -> bool:
@@ -48,7 +47,12 @@ def _is_binary(y: np.ndarray) -> bool:
 def _fit(model, X, y, weight):
     if _is_binary(y) and len(np.unique(y)) < 2:  # one class only: a constant model
         return float(np.mean(y))
-    model.fit(X, y, sample_weight=weight)
+    if weight is None:
+        model.fit(X, y)
+    elif hasattr(model, "steps"):  # a Pipeline routes the weights to its final estimator
+        model.fit(X, y, **{f"{model.steps[-1][0]}__sample_weight": weight})
+    else:
+        model.fit(X, y, sample_weight=weight)
     return model
 
 
@@ -303,3 +307,65 @@ class ClassTransformation(_BaseUplift):
         control_model, _ = state
         mu0 = _predict(control_model, X, True)
         return np.column_stack([mu0, np.clip(mu0[:, None] + self._uplift(state, X), 0, 1)])
+
+
+def spline_classifier(C: float = 0.1, columns: list[str] | None = None):
+    """A smooth, strongly regularized alternative to trees for small campaign arms: splines of
+    standardized features (optionally only `columns`) into a logistic regression."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import SplineTransformer, StandardScaler
+
+    steps = [SimpleImputer(strategy="median"), StandardScaler(),
+             SplineTransformer(n_knots=4, degree=2), LogisticRegression(C=C, max_iter=1000)]
+    if columns is not None:
+        steps.insert(0, ColumnTransformer([("keep", "passthrough", list(columns))],
+                                          remainder="drop"))
+    return make_pipeline(*steps)
+
+
+class EnsembleUplift(BaseEstimator):
+    """The average of several uplift models (their outcomes, uplifts and bootstrap draws).
+    Models that err differently (trees and splines) average to a steadier ranking.
+
+    Parameters
+    ----------
+    estimators : list of (name, uplift estimator), each cloned.
+    n_bootstrap : passed to every member.
+    """
+
+    def __init__(self, *, estimators=(), n_bootstrap: int = 0, random_state: int = 0) -> None:
+        self.estimators = estimators
+        self.n_bootstrap = n_bootstrap
+        self.random_state = random_state
+
+    def fit(self, X, y, treatment, *, propensity=None, sample_weight=None):
+        if not self.estimators:
+            raise InputError("EnsembleUplift needs at least one estimator")
+        self.estimators_ = []
+        for _, est in self.estimators:
+            member = clone(est).set_params(n_bootstrap=self.n_bootstrap,
+                                           random_state=self.random_state)
+            self.estimators_.append(member.fit(X, y, treatment, propensity=propensity,
+                                               sample_weight=sample_weight))
+        self.treatments_ = self.estimators_[0].treatments_
+        self.control = self.estimators_[0].control
+        return self
+
+    def _check(self):
+        if not hasattr(self, "estimators_"):
+            raise NotFittedError("EnsembleUplift is not fitted: call fit first")
+
+    def predict_outcome(self, X) -> np.ndarray:
+        self._check()
+        return np.mean([m.predict_outcome(X) for m in self.estimators_], axis=0)
+
+    def predict(self, X) -> np.ndarray:
+        self._check()
+        return np.mean([m.predict(X) for m in self.estimators_], axis=0)
+
+    def predict_distribution(self, X) -> np.ndarray:
+        self._check()
+        return np.mean([m.predict_distribution(X) for m in self.estimators_], axis=0)
