@@ -57,6 +57,75 @@ def register(app: typer.Typer) -> None:
         console.print(f"report: {path}")
 
 
-# Later stages of the loop append themselves here: each takes (store, out) and returns
-# report sections, printing its own summary.
-DEMO_STEPS: list = []
+def _profile_step(store, out: Path) -> list:
+    from promopilot.cli.profile import segment_table
+    from promopilot.profile.build import build_profile
+    from promopilot.report import Section
+
+    console.rule("3. know each customer")
+    with console.status("features, lifetime value, churn and propensity models, segments"):
+        profile = build_profile(store)
+    profile.customers.to_csv(out / "customers.csv", index=False, encoding="utf-8")
+    console.print(segment_table(profile.segments))
+    churn = profile.evaluation.get("churn")
+    text = (f"{len(profile.customers):,} customers profiled as of {profile.as_of:%Y-%m-%d}."
+            + (f" Churn model AUC on the latest window: {churn.auc:.3f}." if churn else ""))
+    console.print(text)
+    table = profile.segments[["segment", "customers", "share", "recency_days", "frequency",
+                              "monetary", "churn_risk", "discount_sensitivity", "description"]]
+    rfm = profile.customers["rfm_segment"].value_counts().rename_axis("rfm_segment")
+    return [Section("Customer segments", text=text,
+                    tables=[("Data-driven segments", table),
+                            ("RFM segments", rfm.reset_index(name="customers"))])]
+
+
+def _plan_step(store, out: Path) -> list:
+    from promopilot.campaigns.history import campaign_training_data
+    from promopilot.cli.plan import plan_tables
+    from promopilot.offers.plan import build_plan, default_feature_fn, response_candidates
+    from promopilot.report import Section, figure_html
+    from promopilot.uplift.evaluate import evaluate_models, qini_figure, write_qini_plot
+
+    console.rule("4. how well do the models find persuadable customers?")
+    with console.status("scoring uplift models on held-out campaign customers"):
+        data = campaign_training_data(store, default_feature_fn)
+        candidates = response_candidates(0, None)
+        evaluation = evaluate_models(data, {k: candidates[k] for k in ("x-learner", "t-learner")})
+    qini_path = write_qini_plot(evaluation, out)
+    console.print(evaluation.table.round(4).to_string(index=False))
+    console.print(f"Qini curves: {qini_path}")
+
+    console.rule("5. who gets which offer")
+    n_customers = int(store.scalar("SELECT count(*) FROM customers")) or 1
+    budget = round(0.6 * n_customers, -2)
+    with console.status(f"planning a campaign with a discount budget of {budget:,.0f}"):
+        result = build_plan(store, budget=budget, campaign_id="demo", n_bootstrap=10,
+                            select_model=False)
+    result.plan.to_csv(out / "plan.csv", index=False, encoding="utf-8")
+    (out / "plan.rules.txt").write_text(result.rules + "\n", encoding="utf-8")
+    for item in plan_tables(result):
+        console.print(item)
+    console.print(f"plan: {out / 'plan.csv'}")
+    t = result.totals
+    interval = t.get("profit_interval")
+    text = (f"Budget {budget:,.0f}. {t['n_target']:,} customers targeted, control group "
+            f"{t['n_control']:,}, exploration {t['n_explore']:,}. Expected incremental profit "
+            f"{t['expected_profit']:,.2f}"
+            + (f" (interval {interval[0]:,.2f} .. {interval[1]:,.2f})." if interval else "."))
+    return [
+        Section("Uplift models on held-out campaign customers",
+                text=(f"{evaluation.n_test:,} customers held out, "
+                      f"{evaluation.n_train:,} for training."),
+                tables=[("Per offer against the control group", evaluation.table.round(4))],
+                figures=[figure_html(qini_figure(evaluation))]),
+        Section("The campaign plan", text=text,
+                tables=[("Per offer and group", result.per_offer),
+                        ("What blanket alternatives would be expected to earn",
+                         result.alternatives)],
+                pre=result.rules),
+    ]
+
+
+# Later stages of the loop: each takes (store, out), prints its summary and returns report
+# sections.
+DEMO_STEPS: list = [_profile_step, _plan_step]
