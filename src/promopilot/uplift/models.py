@@ -291,8 +291,10 @@ class ClassTransformation(_BaseUplift):
             rows = (treatment == arm) | is_control
             t = (treatment[rows] == arm).astype(int)
             z = (y[rows] * t + (1 - y[rows]) * (1 - t)).astype(int)
-            # balance the two arms so P(t) = 1/2, which the transformation assumes
-            w = np.where(t == 1, 0.5 / t.mean(), 0.5 / (1 - t.mean()))
+            # the transformation assumes P(t) = 1/2: weighting by 1/propensity (times any
+            # sample_weight) balances the two arms for every x, also under a non-uniform logged
+            # assignment; scaled to mean 1 (without a propensity: 0.5 / P(t) as before)
+            w = weight[rows] * rows.sum() / weight[rows].sum()
             base = self.outcome_model if self.outcome_model is not None else default_classifier(
                 seed)
             models.append(_fit(clone(base), X[rows], z, w))
@@ -351,8 +353,12 @@ class EnsembleUplift(BaseEstimator):
             self.estimators_.append(member.fit(X, y, treatment, propensity=propensity,
                                                sample_weight=sample_weight))
         self.treatments_ = self.estimators_[0].treatments_
-        self.control = self.estimators_[0].control
         return self
+
+    @property
+    def control(self):
+        """The control label of the members (their parameter; not fitted state)."""
+        return self.estimators[0][1].control if self.estimators else None
 
     def _check(self):
         if not hasattr(self, "estimators_"):
