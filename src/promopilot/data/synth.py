@@ -28,6 +28,7 @@ CAMPAIGN_AT = pd.Timestamp("2026-05-01")
 CAMPAIGN_ID = "spring-2026"
 WINDOW_DAYS = 14
 SHIP_FEE = 8.0
+MEAN_QUANTITY = 1.12  # 12% of order lines have quantity 2
 
 CATEGORIES = pd.DataFrame({
     "category": ["beauty", "apparel", "food", "home", "electronics", "baby", "books", "sports"],
@@ -248,6 +249,49 @@ def plan_true_value(plan: pd.DataFrame, truth: pd.DataFrame, offers: pd.DataFram
     return (float(profit.to_numpy()[rows, cols].sum()), float(cost.to_numpy()[rows, cols].sum()))
 
 
+def oracle_plan(truth: pd.DataFrame, budget: float, offers: pd.DataFrame = OFFERS
+                ) -> pd.DataFrame:
+    """The best plan with the same budget for someone who knows the truth: the planner's own
+    assignment run on the true profit and cost matrices."""
+    from promopilot.offers.plan import assign_offers
+
+    profit = true_incremental_profit(truth, offers)
+    cost = true_expected_cost(truth, offers)
+    econ = pd.DataFrame({
+        "customer_id": np.repeat(profit.index.to_numpy(), profit.shape[1]),
+        "offer_id": np.tile(profit.columns.to_numpy(), len(profit)),
+        "expected_incremental_profit": profit.to_numpy().ravel(),
+        "expected_cost": cost.to_numpy().ravel(),
+    })
+    econ["profit_lower"] = econ["expected_incremental_profit"]
+    return assign_offers(econ, budget=budget)[["customer_id", "offer_id"]]
+
+
+def _fill(truth: pd.DataFrame, ids: np.ndarray, offer_ids: np.ndarray, budget: float,
+          offers: pd.DataFrame) -> pd.DataFrame:
+    """The first customers of ``ids`` (each with their offer) whose true cost fits in budget."""
+    cost = true_expected_cost(truth, offers)
+    c = cost.to_numpy()[cost.index.get_indexer(ids), cost.columns.get_indexer(offer_ids)]
+    k = int(np.searchsorted(np.cumsum(c), budget, side="right"))
+    return pd.DataFrame({"customer_id": ids[:k], "offer_id": offer_ids[:k]})
+
+
+def likeliest_buyers_plan(truth: pd.DataFrame, p_buy: pd.Series, offer_id: str, budget: float,
+                          offers: pd.DataFrame = OFFERS) -> pd.DataFrame:
+    """What most shops do: one offer to the customers most likely to buy (by ``p_buy``, a
+    customer-indexed score), as many as the budget pays for."""
+    ids = p_buy.sort_values(ascending=False, kind="stable").index.to_numpy().astype(str)
+    return _fill(truth, ids, np.full(len(ids), offer_id, dtype=object), budget, offers)
+
+
+def random_plan(truth: pd.DataFrame, budget: float, seed: int = 0,
+                offers: pd.DataFrame = OFFERS) -> pd.DataFrame:
+    """Random customers, each with a random offer, as many as the budget pays for."""
+    rng = np.random.default_rng(seed)
+    ids = rng.permutation(truth["customer_id"].to_numpy().astype(str))
+    return _fill(truth, ids, rng.choice(offers["offer_id"].to_numpy(), len(ids)), budget, offers)
+
+
 # ---------------------------------------------------------------------------------------
 def make_shop(n_customers: int = 2000, seed: int = 0, *, products_per_category: int = 25,
               campaign_share: float = 1.0, browse_scale: float = 1.0) -> Shop:
@@ -288,11 +332,14 @@ def make_shop(n_customers: int = 2000, seed: int = 0, *, products_per_category: 
     browse = (rng.gamma(2.0, 0.03, n) + 6 * activity) * browse_scale  # views/day while active
 
     mean_price = np.zeros(n)
-    margin_rate = np.zeros(n)
+    margin_money = np.zeros(n)
     for k in range(len(CATEGORIES)):
-        mean_price += taste[:, k] * catalog.price_at(k, price_q)
-        margin_rate += taste[:, k] * CATEGORIES["margin"].iloc[k]
-    basket = mean_price * items_per_order
+        price_k = taste[:, k] * catalog.price_at(k, price_q)
+        mean_price += price_k
+        margin_money += price_k * CATEGORIES["margin"].iloc[k]
+    # the expected margin of a basket is revenue-weighted over its categories
+    margin_rate = margin_money / mean_price
+    basket = mean_price * items_per_order * MEAN_QUANTITY
 
     customers_hidden = pd.DataFrame({
         "customer_id": ids, "signup_day": signup, "end_day": end_day,
@@ -369,7 +416,7 @@ def make_shop(n_customers: int = 2000, seed: int = 0, *, products_per_category: 
     line_cat[(line_offer == "beauty15") & first_line] = cat_index["beauty"]
     line_product = catalog.pick(rng, line_cat, price_q[line_owner])
     price = products["price"].to_numpy()[line_product]
-    quantity = np.where(rng.random(len(line_order)) < 0.12, 2, 1)
+    quantity = np.where(rng.random(len(line_order)) < MEAN_QUANTITY - 1, 2, 1)
     lines = pd.DataFrame({"o": line_order, "product": line_product, "price": price,
                           "quantity": quantity, "offer": line_offer})
     # 满减: buyers below the threshold add an item to reach it (凑单)

@@ -16,7 +16,7 @@ from promopilot.data.store import Store
 def customer_value_inputs(store: Store, *, as_of: pd.Timestamp | str, default_margin: float,
                           shrinkage: float = 2.0) -> pd.DataFrame:
     """One row per customer seen before `as_of`: basket_value, margin_rate, n_orders and
-    ``share_<category>`` columns (shares of net spend; zero when they never bought)."""
+    ``share_<category>`` columns (shares of net spend, shrunk toward the shop's mix)."""
     as_of = pd.Timestamp(as_of)
     lines = store.query(
         f"""
@@ -59,7 +59,11 @@ def customer_value_inputs(store: Store, *, as_of: pd.Timestamp | str, default_ma
     out["n_orders"] = n.astype(int)
     spend = lines.pivot_table(index="customer_id", columns="category", values="net",
                               aggfunc="sum", fill_value=0.0)
-    shares = spend.div(spend.sum(axis=1).replace(0, np.nan), axis=0).fillna(0.0)
-    shares = shares.reindex(out.index).fillna(0.0)
+    # a customer's category shares, shrunk toward the shop's mix like the basket: someone who
+    # never bought beauty may still buy it with a beauty coupon
+    shop_mix = spend.sum(axis=0) / max(float(spend.to_numpy().sum()), 1e-9)
+    own_shares = spend.div(spend.sum(axis=1).replace(0, np.nan), axis=0).fillna(0.0)
+    own_shares = own_shares.reindex(out.index).fillna(0.0)
+    shares = (own_shares.mul(n, axis=0) + shrinkage * shop_mix) / (n + shrinkage)[:, None]
     shares.columns = [f"share_{c}" for c in shares.columns]
     return pd.concat([out, shares], axis=1).reset_index()

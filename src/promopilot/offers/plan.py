@@ -57,9 +57,15 @@ class PlanResult:
 
 # ---------------------------------------------------------------------------------------
 def default_feature_fn(store: Store, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Customer features, plus the BG/NBD view of each customer (probability still active,
+    expected purchases): an offer can only move a customer who is still shopping."""
+    from promopilot.profile.build import clv_columns
     from promopilot.profile.features import build_features
 
-    return build_features(store, as_of=as_of)
+    features = build_features(store, as_of=as_of)
+    clv, _ = clv_columns(store, pd.Index(features["customer_id"]), as_of)
+    return features.join(clv[["p_alive", "expected_purchases_90d"]].add_prefix("bg_"),
+                         on="customer_id")
 
 
 def model_matrix(features: pd.DataFrame) -> pd.DataFrame:
@@ -94,7 +100,7 @@ def default_as_of(store: Store) -> pd.Timestamp:
 RESPONSE_FEATURES = ("discount_sensitivity", "price_level", "view_price_level", "coupon_share",
                      "sale_order_lift", "sale_view_lift", "recency_days", "days_since_last_event",
                      "frequency", "avg_order_value", "browse_intensity", "views_30d",
-                     "tenure_days")
+                     "tenure_days", "bg_p_alive", "bg_expected_purchases_90d")
 
 
 def response_candidates(random_state: int, columns: list[str] | None = None) -> dict:
@@ -126,21 +132,29 @@ def response_candidates(random_state: int, columns: list[str] | None = None) -> 
 
 
 def fit_response_model(data: CampaignData, *, random_state: int, n_bootstrap: int,
-                       select: bool = True):
+                       select: bool | str = True, calibrate: bool = True):
     """Learn P(buy | features, arm) from past campaigns; returns (model, name, scores).
 
-    With ``select``, the candidate with the best cross-validated Qini is used; otherwise the
-    ensemble."""
+    With ``select`` True, the candidate with the best cross-validated Qini is used; a name
+    picks that candidate; False: the ensemble. With ``calibrate``, the model's spread of effects between customers is scaled
+    by how much of it held up out of fold (see ``promopilot.uplift.calibration``)."""
     X = model_matrix(data.X)
     candidates = response_candidates(random_state, list(X.columns))
     scores = pd.DataFrame()
-    name = "ensemble"
-    if select and data.n >= 1000:
+    name = select if isinstance(select, str) else "ensemble"
+    if name not in candidates:
+        raise InputError(f"unknown model {name!r}: expected one of {', '.join(candidates)}")
+    if select is True and data.n >= 1000:
         from promopilot.uplift.selection import select_model
 
         name, scores = select_model(candidates, X, data.bought, data.treatment, cv=3,
                                     propensity=data.propensity, random_state=random_state)
-    model = candidates[name].set_params(n_bootstrap=n_bootstrap)
+    model = candidates[name]
+    if calibrate:
+        from promopilot.uplift.calibration import CalibratedUplift
+
+        model = CalibratedUplift(model, cv=3, random_state=random_state)
+    model.set_params(n_bootstrap=n_bootstrap)
     model.fit(X, data.bought, data.treatment, propensity=data.propensity)
     return model, name, scores
 
@@ -474,7 +488,7 @@ def build_plan(
     settings: Settings | None = None,
     feature_fn: FeatureFn | None = None,
     n_bootstrap: int = 20,
-    select_model: bool = True,
+    select_model: bool | str = True,
     do_no_harm: bool = True,
     min_effect: float = 0.02,
     n_products: int = 3,

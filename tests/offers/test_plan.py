@@ -1,0 +1,154 @@
+"""Plans on the synthetic shop, judged against the generator's hidden truth."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from promopilot.data.store import Store
+from promopilot.data.synth import (
+    END,
+    OFFERS,
+    likeliest_buyers_plan,
+    oracle_plan,
+    plan_true_value,
+    random_plan,
+)
+from promopilot.offers.plan import PLAN_COLUMNS, assign_offers, build_plan
+
+BUDGET = 1800.0  # about 0.6 per customer, as in the demo
+
+
+@pytest.fixture(scope="module")
+def result(shop_db):
+    with Store(shop_db, read_only=True) as store:
+        return build_plan(store, budget=BUDGET, campaign_id="test", as_of=END, n_bootstrap=5,
+                          select_model=False)
+
+
+def test_plan_has_one_row_per_customer_and_the_documented_columns(result, shop):
+    plan = result.plan
+    assert list(plan.columns) == PLAN_COLUMNS
+    assert plan["customer_id"].is_unique
+    assert set(plan["customer_id"]) == set(shop.truth["customer_id"])
+    assert set(plan["group"]) == {"target", "control", "explore"}
+    assert set(plan["offer_id"]) - {""} <= set(OFFERS["offer_id"])
+
+
+def test_target_offers_are_clearly_profitable(result):
+    plan = result.plan
+    sent = plan[(plan["group"] == "target") & (plan["offer_id"] != "")]
+    assert len(sent) > 100
+    assert (sent["expected_incremental_profit"] > 0).all()
+    assert (sent["profit_lower"] > 0).all()  # do no harm: the lower bound is above zero
+
+
+def test_expected_cost_stays_within_the_budget(result, shop):
+    plan = result.plan
+    sent = plan[plan["offer_id"] != ""]
+    predicted = sent["expected_cost"].sum()
+    assert predicted <= BUDGET + 1e-6
+    assert predicted >= 0.9 * BUDGET  # the budget is used, not left on the table
+    _, true_cost = plan_true_value(plan, shop.truth)
+    assert true_cost <= 1.1 * BUDGET  # never overspends in truth either
+
+
+def test_groups_follow_the_documented_propensities(result):
+    plan = result.plan
+    e, c, k = 0.05, 0.10, len(OFFERS)
+    explore = plan[plan["group"] == "explore"]
+    control = plan[plan["group"] == "control"]
+    target = plan[plan["group"] == "target"]
+    # exploration: a random offer with probability e/K, plus (1-e)(1-c) when it happens to be
+    # the model's choice too
+    assert np.isin(explore["propensity"].round(6),
+                   np.round([e / k, e / k + (1 - e) * (1 - c)], 6)).all()
+    assert (explore["offer_id"] != "").all()
+    assert np.allclose(control["propensity"], (1 - e) * c)
+    assert (control["offer_id"] == "").all()
+    sent = target["offer_id"] != ""
+    assert np.allclose(target.loc[sent, "propensity"], e / k + (1 - e) * (1 - c))
+    assert np.allclose(target.loc[~sent, "propensity"], 1 - e)
+    # the hashed draws give the advertised shares (binomial bounds, 4 standard errors)
+    n = len(plan)
+    assert abs(len(explore) / n - e) < 4 * np.sqrt(e * (1 - e) / n)
+    chosen = len(control) + sent.sum()
+    assert abs(len(control) / chosen - c) < 4 * np.sqrt(c * (1 - c) / chosen) + 0.02
+
+
+def test_randomization_is_fixed_by_campaign_and_customer(shop_db, result):
+    with Store(shop_db, read_only=True) as store:
+        again = build_plan(store, budget=BUDGET, campaign_id="test", as_of=END,
+                           n_bootstrap=5, select_model=False)
+        other = build_plan(store, budget=BUDGET, campaign_id="another", as_of=END,
+                           n_bootstrap=5, select_model=False)
+    pd.testing.assert_series_equal(again.plan["group"], result.plan["group"])
+    assert (other.plan["group"] != result.plan["group"]).any()
+
+
+def test_plan_beats_the_usual_ways_and_earns_a_good_share_of_the_oracle(result, shop):
+    truth = shop.truth
+    profit, _ = plan_true_value(result.plan, truth)
+    best, _ = plan_true_value(oracle_plan(truth, BUDGET), truth)
+    econ = result.economics
+    p_none = econ.drop_duplicates("customer_id").set_index("customer_id")["p_buy_none"]
+    likeliest, _ = plan_true_value(likeliest_buyers_plan(truth, p_none, "pct10", BUDGET), truth)
+    rand, _ = plan_true_value(random_plan(truth, BUDGET, seed=0), truth)
+    assert profit > likeliest and profit > rand
+    assert profit > 1.5 * rand
+    # measured over shops in bench/plan_oracle.py; one 3,000-customer shop is noisy
+    assert profit >= 0.40 * best
+
+
+def test_offers_state_their_expiry(result):
+    plan = result.plan
+    sent = plan[plan["offer_id"] != ""]
+    valid = OFFERS.set_index("offer_id")["valid_days"]
+    expected = (END + pd.to_timedelta(sent["offer_id"].map(valid), unit="D")).dt.strftime(
+        "%Y-%m-%d")
+    limited = sent["offer_id"].map(valid).notna()
+    assert limited.any()
+    assert (sent.loc[limited, "expires_at"] == expected[limited]).all()
+
+
+def test_every_row_has_a_reason_and_the_plan_has_rules(result):
+    assert (result.plan["reason"].str.len() > 0).all()
+    assert "class:" in result.rules
+    assert {"alternative", "expected_profit"} <= set(result.alternatives.columns)
+
+
+def test_assignment_respects_budget_messages_and_one_offer_each():
+    rng = np.random.default_rng(0)
+    n, k = 300, 3
+    econ = pd.DataFrame({
+        "customer_id": np.repeat([f"c{i}" for i in range(n)], k),
+        "offer_id": np.tile(["a", "b", "c"], n),
+        "expected_incremental_profit": rng.normal(1, 2, n * k),
+        "expected_cost": rng.uniform(0.1, 3, n * k),
+    })
+    econ["profit_lower"] = econ["expected_incremental_profit"] - 0.5
+    chosen = assign_offers(econ, budget=50, max_messages=40)
+    assert chosen["customer_id"].is_unique
+    assert chosen["expected_cost"].sum() <= 50 + 1e-9
+    assert len(chosen) <= 40
+    assert (chosen["profit_lower"] > 0).all()
+    # the LP bound is an upper bound, and rounding down loses little
+    assert chosen["expected_incremental_profit"].sum() <= chosen.attrs["lp_bound"] + 1e-6
+    assert chosen["expected_incremental_profit"].sum() >= 0.95 * chosen.attrs["lp_bound"]
+
+
+def test_no_campaign_history_gives_a_designed_test(shop_db, tmp_path):
+    path = tmp_path / "fresh.duckdb"
+    shutil.copy(shop_db, path)
+    with Store(path) as store:
+        store.execute("DELETE FROM campaigns")
+        result = build_plan(store, budget=BUDGET, campaign_id="first", as_of=END)
+    plan = result.plan
+    assert "randomized test" in result.design and "per arm" in result.design
+    arms = plan["offer_id"].value_counts(normalize=True)
+    assert len(arms) == len(OFFERS) + 1
+    assert (arms - 1 / len(arms)).abs().max() < 0.03
+    assert np.allclose(plan["propensity"], 1 / len(arms))
