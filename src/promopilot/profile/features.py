@@ -13,6 +13,9 @@ import pandas as pd
 from promopilot.data.store import Store
 
 MAX_CATEGORIES = 12
+SENTIMENT_FIT_ROWS = 10_000
+"""Above this many reviews, the default sentiment model learns from a random sample of this
+many of them (seeded) and scores each distinct review text once."""
 
 FEATURE_DESCRIPTIONS: dict[str, str] = {
     "recency_days": "days since the last order (for customers with none: since first seen)",
@@ -69,30 +72,73 @@ def sale_days(store: Store, *, as_of: pd.Timestamp | str) -> pd.Series:
     return pd.to_datetime(daily.loc[spike, "day"]).sort_values().reset_index(drop=True)
 
 
-def build_features(store: Store, *, as_of: pd.Timestamp | str,
-                   sentiment_fn=None) -> pd.DataFrame:
-    """One row per customer seen before `as_of` (see ``FEATURE_DESCRIPTIONS``)."""
+CUSTOMER_SAMPLE = "feature_customers_df"  # the `customers` of build_features, while it runs
+SAMPLE_TABLES = ("customers", "orders", "events", "reviews")
+
+
+def _restrict(store: Store, as_of_sql: str) -> dict[str, str]:
+    """Copy the rows of the chosen customers (before `as_of`) into temporary tables, one scan
+    of each store table, and return their names: the feature queries then read far fewer
+    rows than the store holds."""
+    since = {"customers": "TRUE", "orders": f"timestamp < {as_of_sql}",
+             "events": f"timestamp < {as_of_sql}",
+             "reviews": f"(timestamp < {as_of_sql} OR timestamp IS NULL)"}
+    names = {}
+    for table in SAMPLE_TABLES:
+        names[table] = f"feature_sample_{table}"
+        store.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {names[table]} AS SELECT * FROM {table}
+                WHERE {since[table]}
+                  AND customer_id IN (SELECT customer_id FROM {CUSTOMER_SAMPLE})""")
+    return names
+
+
+def build_features(store: Store, *, as_of: pd.Timestamp | str, sentiment_fn=None,
+                   customers: pd.Index | list[str] | None = None) -> pd.DataFrame:
+    """One row per customer seen before `as_of` (see ``FEATURE_DESCRIPTIONS``).
+
+    `customers` limits the table to those customers (e.g. a random sample to train models
+    on). Everything is then computed from their rows only, including the few statistics
+    across customers (category median prices, the shop's share of orders in sale periods,
+    the percentiles behind ``discount_sensitivity``), so on a random sample those are
+    estimates from the sample. Sale periods are always found from all orders.
+    """
     as_of = pd.Timestamp(as_of)
     T = _ts(as_of)
     sales = sale_days(store, as_of=as_of)
+    restricted = customers is not None
+    tables = {t: t for t in SAMPLE_TABLES}
     store.con.register("sale_days_df", pd.DataFrame({"day": sales.astype("datetime64[us]")}))
     try:
-        frame = store.query(_FEATURE_SQL.format(T=T))
+        if restricted:
+            store.con.register(CUSTOMER_SAMPLE, pd.DataFrame(
+                {"customer_id": pd.Series(list(customers), dtype=object)}))
+            tables = _restrict(store, T)
+        frame = store.query(_FEATURE_SQL.format(T=T, **tables))
+        frame = frame.set_index("customer_id")
+        shares = store.query(
+            f"""SELECT o.customer_id, coalesce(p.category, '(none)') AS category,
+                       sum(o.quantity * o.unit_price - o.discount) AS spend
+                FROM {tables["orders"]} o LEFT JOIN products p USING (product_id)
+                WHERE NOT o.is_return AND o.timestamp < {T} GROUP BY ALL"""
+        )
+        # the most browsed category of each customer (ties: the first name)
+        browse_top = store.query(
+            f"""SELECT customer_id, arg_min(category, (-n, category)) AS category FROM (
+                    SELECT e.customer_id, coalesce(p.category, '(none)') AS category,
+                           count(*) AS n
+                    FROM {tables["events"]} e LEFT JOIN products p USING (product_id)
+                    WHERE e.timestamp < {T} GROUP BY ALL)
+                GROUP BY 1"""
+        ).set_index("customer_id")["category"]
+        reviews = _reviews(store, as_of, tables["reviews"])
     finally:
         store.con.unregister("sale_days_df")
-    frame = frame.set_index("customer_id")
+        if restricted:
+            store.con.unregister(CUSTOMER_SAMPLE)
+            for table in SAMPLE_TABLES:
+                store.execute(f"DROP TABLE IF EXISTS temp.feature_sample_{table}")
 
-    shares = store.query(
-        f"""SELECT o.customer_id, coalesce(p.category, '(none)') AS category,
-                   sum(o.quantity * o.unit_price - o.discount) AS spend
-            FROM orders o LEFT JOIN products p USING (product_id)
-            WHERE NOT o.is_return AND o.timestamp < {T} GROUP BY ALL"""
-    )
-    browse = store.query(
-        f"""SELECT e.customer_id, coalesce(p.category, '(none)') AS category, count(*) AS n
-            FROM events e LEFT JOIN products p USING (product_id)
-            WHERE e.timestamp < {T} GROUP BY ALL"""
-    )
     top_spend = shares.groupby("category")["spend"].sum().sort_values(ascending=False)
     keep = list(top_spend.index[:MAX_CATEGORIES])
     if not shares.empty:
@@ -105,15 +151,13 @@ def build_features(store: Store, *, as_of: pd.Timestamp | str,
         top = pivot.idxmax(axis=1)
     else:
         top = pd.Series(dtype=object)
-    if not browse.empty:
-        browse_top = browse.sort_values("n", ascending=False).drop_duplicates("customer_id")
-        browse_top = browse_top.set_index("customer_id")["category"]
+    if not browse_top.empty:
         top = top.reindex(frame.index).fillna(browse_top.reindex(frame.index))
     frame["top_category"] = top.reindex(frame.index).fillna("(none)") if len(top) else "(none)"
     for col in [c for c in frame.columns if c.startswith("share_")]:
         frame[col] = frame[col].fillna(0.0)
 
-    frame["sentiment"] = _sentiment(store, as_of, sentiment_fn).reindex(frame.index).fillna(0.0)
+    frame["sentiment"] = _sentiment(reviews, sentiment_fn).reindex(frame.index).fillna(0.0)
     frame["discount_sensitivity"] = discount_sensitivity(frame)
     return frame.reset_index()
 
@@ -143,33 +187,55 @@ def discount_sensitivity(frame: pd.DataFrame) -> pd.Series:
     return score.clip(0, 1)
 
 
-def _sentiment(store: Store, as_of: pd.Timestamp, sentiment_fn) -> pd.Series:
-    reviews = store.query(
-        f"SELECT customer_id, product_id, text, rating FROM reviews WHERE timestamp < "
+def _reviews(store: Store, as_of: pd.Timestamp, table: str = "reviews") -> pd.DataFrame:
+    return store.query(
+        f"SELECT customer_id, product_id, text, rating FROM {table} WHERE timestamp < "
         f"{_ts(as_of)} OR timestamp IS NULL"
     )
+
+
+def _sentiment(reviews: pd.DataFrame, sentiment_fn) -> pd.Series:
+    """Mean review sentiment per customer."""
     if reviews.empty:
         return pd.Series(dtype=float)
-    if sentiment_fn is None:
-        from promopilot.profile.sentiment import review_sentiment as sentiment_fn
-    scored = sentiment_fn(reviews)
-    return scored.groupby("customer_id")["sentiment"].mean()
+    if sentiment_fn is not None:
+        scored = sentiment_fn(reviews)
+        return scored.groupby("customer_id")["sentiment"].mean()
+    from promopilot.profile.sentiment import review_sentiment
+
+    if len(reviews) <= SENTIMENT_FIT_ROWS:
+        scored = review_sentiment(reviews)
+        return scored.groupby("customer_id")["sentiment"].mean()
+    # Many reviews: the model learns from a random sample of them, and each distinct text is
+    # scored once. A review's score depends only on its text once the model is trained, so
+    # the distinct texts ride along unrated (unrated reviews are scored, never learnt from).
+    ordered = reviews.sort_values(["customer_id", "product_id", "text", "rating"],
+                                  kind="stable", ignore_index=True)
+    sample = ordered.sample(n=SENTIMENT_FIT_ROWS, random_state=0)
+    texts = reviews["text"].drop_duplicates()
+    scored = review_sentiment(pd.concat(
+        [sample[["text", "rating"]], pd.DataFrame({"text": texts, "rating": np.nan})],
+        ignore_index=True))
+    score = pd.Series(scored["sentiment"].to_numpy()[len(sample):], index=texts.to_numpy())
+    per_review = pd.Series(score.reindex(reviews["text"].to_numpy()).to_numpy(),
+                           index=reviews.index)
+    return per_review.groupby(reviews["customer_id"]).mean()
 
 
 _FEATURE_SQL = """
 WITH
 known AS (
     SELECT customer_id, min(t) AS first_seen, max(t) AS last_seen FROM (
-        SELECT customer_id, signup_at AS t FROM customers WHERE signup_at < {T}
-        UNION ALL SELECT customer_id, timestamp FROM orders WHERE timestamp < {T}
-        UNION ALL SELECT customer_id, timestamp FROM events WHERE timestamp < {T}
+        SELECT customer_id, signup_at AS t FROM {customers} WHERE signup_at < {T}
+        UNION ALL SELECT customer_id, timestamp FROM {orders} WHERE timestamp < {T}
+        UNION ALL SELECT customer_id, timestamp FROM {events} WHERE timestamp < {T}
     ) GROUP BY 1
 ),
 lines AS (
     SELECT o.*, date_trunc('day', o.timestamp) IN (SELECT day FROM sale_days_df) AS on_sale,
            o.quantity * o.unit_price AS gross, o.quantity * o.unit_price - o.discount AS net,
            p.category
-    FROM orders o LEFT JOIN products p USING (product_id)
+    FROM {orders} o LEFT JOIN products p USING (product_id)
     WHERE o.timestamp < {T}
 ),
 cat_median AS (
@@ -211,13 +277,16 @@ ev AS (
                             AND timestamp < {T} - INTERVAL 30 DAY) AS views_prev_90d,
            count(*) FILTER (WHERE event = 'view' AND date_trunc('day', timestamp) IN
                             (SELECT day FROM sale_days_df)) AS sale_views,
-           count(*) FILTER (WHERE event = 'cart') AS carts,
-           count(DISTINCT product_id) FILTER (WHERE event = 'cart') AS carted_products
-    FROM events WHERE timestamp < {T} GROUP BY 1
+           count(*) FILTER (WHERE event = 'cart') AS carts
+    FROM {events} WHERE timestamp < {T} GROUP BY 1
+),
+carted AS (  -- apart from ev: a DISTINCT over carts only, not over every event
+    SELECT customer_id, count(DISTINCT product_id) AS carted_products
+    FROM {events} WHERE event = 'cart' AND timestamp < {T} GROUP BY 1
 ),
 bought_carted AS (
     SELECT e.customer_id, count(DISTINCT e.product_id) AS n
-    FROM events e JOIN lines l ON l.customer_id = e.customer_id
+    FROM {events} e JOIN lines l ON l.customer_id = e.customer_id
       AND l.product_id = e.product_id AND l.timestamp >= e.timestamp AND NOT l.is_return
     WHERE e.event = 'cart' AND e.timestamp < {T} GROUP BY 1
 ),
@@ -226,13 +295,13 @@ prod_median AS (
 ),
 view_price AS (
     SELECT e.customer_id, avg(p.price / nullif(m.median_price, 0)) AS view_price_level
-    FROM events e JOIN products p USING (product_id)
+    FROM {events} e JOIN products p USING (product_id)
     JOIN prod_median m ON p.category IS NOT DISTINCT FROM m.category
     WHERE e.event = 'view' AND e.timestamp < {T} AND p.price > 0 GROUP BY 1
 ),
 rev AS (
     SELECT customer_id, count(*) AS n_reviews, avg(rating) AS mean_rating
-    FROM reviews WHERE timestamp < {T} OR timestamp IS NULL GROUP BY 1
+    FROM {reviews} WHERE timestamp < {T} OR timestamp IS NULL GROUP BY 1
 ),
 n_sale AS (
     SELECT count(*) AS days FROM sale_days_df WHERE day < {T}
@@ -265,8 +334,8 @@ SELECT k.customer_id,
          AS browse_trend,
        date_diff('second', k.last_seen, {T}) / 86400.0 AS days_since_last_event,
        coalesce(ev.carts, 0) AS carts,
-       CASE WHEN coalesce(ev.carted_products, 0) > 0 THEN
-         1.0 - coalesce(bc.n, 0) / ev.carted_products END AS cart_abandonment,
+       CASE WHEN coalesce(ca.carted_products, 0) > 0 THEN
+         1.0 - coalesce(bc.n, 0) / ca.carted_products END AS cart_abandonment,
        coalesce(rv.n_reviews, 0) AS n_reviews,
        rv.mean_rating
 FROM known k
@@ -275,6 +344,7 @@ LEFT JOIN ret r USING (customer_id)
 LEFT JOIN price pr USING (customer_id)
 LEFT JOIN view_price vp USING (customer_id)
 LEFT JOIN ev USING (customer_id)
+LEFT JOIN carted ca USING (customer_id)
 LEFT JOIN bought_carted bc USING (customer_id)
 LEFT JOIN rev rv USING (customer_id)
 ORDER BY k.customer_id

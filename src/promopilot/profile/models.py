@@ -4,6 +4,13 @@ Training never looks past ``as_of``: features are built as of ``as_of − horizo
 with what happened in ``(as_of − horizon, as_of]``. Validation is by time too: a model trained
 one horizon further back is scored on the latest window. Probabilities are calibrated
 (isotonic, cross-validated within the training snapshot).
+
+Large shops: a snapshot with more than ``max_train_rows`` customers is fitted on a random
+sample of that many (seeded by ``random_state``); predictions are made for everyone. With
+40-odd features, 100,000 customers pin the trees down as well as a million do (on the
+synthetic shop, training on 15,000 rather than 60,000 moved the churn AUC by 0.002), at a
+tenth of the cost. Above ``ENSEMBLE_MAX_ROWS`` training rows, one calibrated model is used
+instead of an average of three (see there).
 """
 
 from __future__ import annotations
@@ -16,12 +23,18 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.model_selection import StratifiedKFold
 
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError, NotFittedError
 
 FeatureFn = Callable[[Store, pd.Timestamp], pd.DataFrame]
 NON_FEATURES = ("customer_id", "top_category")
+ENSEMBLE_MAX_ROWS = 20_000
+"""Up to this many training rows, the calibrated classifier averages its three
+cross-validation models (scikit-learn's ``ensemble=True``). Above it, one model fitted on all
+rows is calibrated on out-of-fold predictions (``ensemble=False``): with that much data the
+average gains nothing, and predicting for a million customers costs one model, not three."""
 
 
 def purchases_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
@@ -68,6 +81,11 @@ class WindowModel(BaseEstimator):
     target : ``"churn"`` (no order in the window), ``"purchase"`` (an order in it) or
         ``"orders"`` (how many orders: a Poisson regression, not a probability).
     n_estimators, learning_rate, num_leaves : LightGBM settings.
+    max_train_rows : snapshots with more customers are fitted on a random sample of this
+        many (None: all of them).
+    n_jobs : LightGBM threads. One by default: on a small machine that is busy with other
+        work, LightGBM's OpenMP threads spin while they wait for each other and fitting with
+        two threads ran ten times slower than with one.
     random_state : seed.
 
     Attributes
@@ -78,18 +96,25 @@ class WindowModel(BaseEstimator):
 
     def __init__(self, *, horizon_days: int = 90, target: str = "churn",
                  n_estimators: int = 200, learning_rate: float = 0.05, num_leaves: int = 15,
+                 max_train_rows: int | None = 100_000, n_jobs: int = 1,
                  random_state: int = 0) -> None:
         self.horizon_days = horizon_days
         self.target = target
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
+        self.max_train_rows = max_train_rows
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     def _snapshot(self, store: Store, feature_fn: FeatureFn, at: pd.Timestamp):
         features = feature_fn(store, at)
         # only customers who had bought or browsed by then can churn or buy again
         features = features[features["tenure_days"] > 0]
+        if self.max_train_rows is not None and len(features) > self.max_train_rows:
+            rng = np.random.default_rng(self.random_state)
+            pick = np.sort(rng.choice(len(features), size=self.max_train_rows, replace=False))
+            features = features.iloc[pick]
         bought = purchases_between(store, at, at + pd.Timedelta(days=self.horizon_days))
         counts = features["customer_id"].map(bought).fillna(0).to_numpy()
         if self.target == "orders":
@@ -99,21 +124,27 @@ class WindowModel(BaseEstimator):
             y = ~y
         return feature_matrix(features), y.astype(int)
 
-    def _classifier(self):
+    def _classifier(self, n_rows: int):
         from lightgbm import LGBMClassifier, LGBMRegressor
 
         if self.target == "orders":
             return LGBMRegressor(objective="poisson", n_estimators=self.n_estimators,
                                  learning_rate=self.learning_rate, num_leaves=self.num_leaves,
                                  min_child_samples=30, subsample=0.8, subsample_freq=1,
-                                 colsample_bytree=0.8, n_jobs=2, verbose=-1,
+                                 colsample_bytree=0.8, n_jobs=self.n_jobs, verbose=-1,
                                  random_state=self.random_state)
 
         base = LGBMClassifier(n_estimators=self.n_estimators, learning_rate=self.learning_rate,
                               num_leaves=self.num_leaves, min_child_samples=30, subsample=0.8,
-                              subsample_freq=1, colsample_bytree=0.8, n_jobs=2, verbose=-1,
-                              random_state=self.random_state)
-        return CalibratedClassifierCV(base, method="isotonic", cv=3)
+                              subsample_freq=1, colsample_bytree=0.8, n_jobs=self.n_jobs,
+                              verbose=-1, random_state=self.random_state)
+        # shuffled folds: rows come sorted by customer id, which follows signup time, and
+        # unshuffled folds would each miss a whole cohort
+        folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=self.random_state)
+        if n_rows <= ENSEMBLE_MAX_ROWS:
+            return CalibratedClassifierCV(base, method="isotonic", cv=folds)
+        # large shops: one model on out-of-fold calibration (3x cheaper to predict)
+        return CalibratedClassifierCV(base, method="isotonic", cv=folds, ensemble=False)
 
     def fit(self, store: Store, *, as_of: pd.Timestamp | str, feature_fn: FeatureFn,
             validate: bool = True) -> "WindowModel":
@@ -130,12 +161,13 @@ class WindowModel(BaseEstimator):
                 f"{(as_of - step).date()} and {int(y.sum())} positives; more history is needed"
             )
         self.features_ = list(X.columns)
-        self.model_ = self._classifier().fit(X, y)
+        self.model_ = self._classifier(len(y)).fit(X, y)
         self.validation_ = None
-        if validate:
+        if validate and self.target != "orders":
             X_old, y_old = self._snapshot(store, feature_fn, as_of - 2 * step)
-            if len(y_old) >= 100 and y_old.min() < y_old.max() and self.target != "orders":
-                old = self._classifier().fit(X_old.reindex(columns=self.features_), y_old)
+            if len(y_old) >= 100 and y_old.min() < y_old.max():
+                old = self._classifier(len(y_old)).fit(X_old.reindex(columns=self.features_),
+                                                      y_old)
                 self.validation_ = evaluate_probabilities(y, old.predict_proba(X)[:, 1])
         return self
 
