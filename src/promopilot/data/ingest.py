@@ -21,12 +21,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from promopilot.data.schema import OFFER_KINDS, TABLES, TableSpec
 from promopilot.data.store import Store
-from promopilot.data.textfile import prepare_text
+from promopilot.data.textfile import PreparedText, prepare_text
 from promopilot.exceptions import InputError
 
 RAW = "ingest_raw"
@@ -97,26 +98,84 @@ class RawFile:
     header_lines: int = 1
     _nl_rows: np.ndarray | None = None  # staged rows that contain line breaks
     _nl_counts: np.ndarray | None = None
+    # DuckDB numbers rejected rows by record (a quoted line break does not count): keep those
+    # numbers and the line breaks inside each rejected row, to turn them into file lines
+    _reject_records: np.ndarray | None = None
+    _reject_nl: np.ndarray | None = None
     is_parquet: bool = False
+    # What staging reads: the ``RAW`` table, or (lazy) a ``read_csv(...)`` call read once, straight
+    # into the stage. A lazy file learns its row count and rejects when it is staged.
+    source: str = RAW
+    _prepared: PreparedText | None = None
+    _csv_options: dict | None = None
+
+    @property
+    def lazy(self) -> bool:
+        return self.source != RAW
+
+    def close(self) -> None:
+        """Remove the temporary UTF-8 copy a lazy file may still need (idempotent)."""
+        if self._prepared is not None:
+            self._prepared.cleanup()
+            self._prepared = None
+
+    def _records(self, rows: np.ndarray) -> np.ndarray:
+        """DuckDB's record number (header = 1) of each staged row index."""
+        records = rows + self.header_lines + 1
+        if self._reject_records is not None and len(self._reject_records):
+            slots = self._reject_records - np.arange(len(self._reject_records))
+            records = records + np.searchsorted(slots, records, side="right")
+        return records
+
+    def _file_lines(self, records: np.ndarray) -> np.ndarray:
+        """File line of each record number: add the line breaks held by earlier records."""
+        starts: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        if self._nl_rows is not None and len(self._nl_rows):
+            starts.append(self._records(self._nl_rows))
+            counts.append(self._nl_counts)
+        if self._reject_nl is not None and self._reject_nl.any():
+            held = self._reject_nl > 0
+            starts.append(self._reject_records[held])
+            counts.append(self._reject_nl[held])
+        if not starts:
+            return records
+        at, n = np.concatenate(starts), np.concatenate(counts)
+        order = np.argsort(at, kind="stable")
+        cumulative = np.concatenate([[0], np.cumsum(n[order])])
+        return records + cumulative[np.searchsorted(at[order], records, side="left")]
 
     def lines(self, rows: np.ndarray) -> np.ndarray:
         """File line number (1-based, header = line 1) of each staged row index."""
         rows = np.asarray(rows, dtype=np.int64)
         if self.is_parquet:
             return rows + 1
-        base = rows + self.header_lines + 1
-        if self._nl_rows is not None and len(self._nl_rows):
-            cumulative = np.concatenate([[0], np.cumsum(self._nl_counts)])
-            base = base + cumulative[np.searchsorted(self._nl_rows, rows, side="left")]
-        if len(self.rejects):
-            reject_lines = np.sort(self.rejects["line"].to_numpy(dtype=np.int64))
-            slots = reject_lines - np.arange(len(reject_lines))
-            base = base + np.searchsorted(slots, base, side="right")
-        return base
+        return self._file_lines(self._records(rows))
 
 
 def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def _csv_source(path: Path, *, delimiter: str, header: bool, names: list[str] | None,
+                quote: str, rejects: str) -> str:
+    """A ``read_csv`` call reading every column as text; unsplittable rows go to `rejects`."""
+    options = [
+        "all_varchar=true",
+        f"delim={_sql_str(delimiter)}",
+        f"header={'true' if header else 'false'}",
+        "store_rejects=true",
+        f"rejects_table='{rejects}'",
+        f"rejects_scan='{rejects}_scan'",
+        "max_line_size=10000000",
+    ]
+    if quote:
+        options += [f"quote={_sql_str(quote)}", f"escape={_sql_str(quote)}"]
+    else:
+        options += ["quote=''", "escape=''"]
+    if names:
+        options.append("names=[" + ", ".join(_sql_str(n) for n in names) + "]")
+    return f"read_csv({_sql_str(str(path))}, {', '.join(options)})"
 
 
 def read_raw(
@@ -128,8 +187,14 @@ def read_raw(
     names: list[str] | None = None,
     quote: str = '"',
     encoding: str | None = None,
+    lazy: bool = False,
 ) -> RawFile:
-    """Stage a CSV or Parquet file as text in the ``RAW`` temporary table."""
+    """Stage a CSV or Parquet file as text in the ``RAW`` temporary table.
+
+    With ``lazy=True`` a CSV is not copied into ``RAW``: only its header is read now, and
+    :func:`load_table` reads the file once, straight into the stage (half the memory and a
+    pass less for big files). The caller must :meth:`RawFile.close` it.
+    """
     path = Path(path)
     store.execute(f"DROP TABLE IF EXISTS {RAW}")
     if path.suffix.lower() in (".parquet", ".pq"):
@@ -146,54 +211,69 @@ def read_raw(
         return RawFile(path.name, columns, n_rows, empty, is_parquet=True)
 
     prepared = prepare_text(path, encoding=encoding)
+    options = dict(delimiter=delimiter, header=header, names=names, quote=quote)
     try:
         store.execute("DROP TABLE IF EXISTS ingest_rejects")
         store.execute("DROP TABLE IF EXISTS ingest_rejects_scan")
-        options = [
-            "all_varchar=true",
-            f"delim={_sql_str(delimiter)}",
-            f"header={'true' if header else 'false'}",
-            "store_rejects=true",
-            "rejects_table='ingest_rejects'",
-            "rejects_scan='ingest_rejects_scan'",
-            "max_line_size=10000000",
-        ]
-        if quote:
-            options += [f"quote={_sql_str(quote)}", f"escape={_sql_str(quote)}"]
-        else:
-            options += ["quote=''", "escape=''"]
-        if names:
-            options.append("names=[" + ", ".join(_sql_str(n) for n in names) + "]")
+        source = _csv_source(prepared.path, rejects="ingest_rejects", **options)
         try:
-            store.execute(
-                f"CREATE TEMP TABLE {RAW} AS SELECT * FROM "
-                f"read_csv({_sql_str(str(prepared.path))}, {', '.join(options)})"
-            )
+            if lazy:
+                columns = [r[0] for r in
+                           store.con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+            else:
+                store.execute(f"CREATE TEMP TABLE {RAW} AS SELECT * FROM {source}")
+                columns = [r[0] for r in store.con.execute(f"DESCRIBE {RAW}").fetchall()]
         except Exception as error:
             raise InputError(f"{path}: cannot read as a table: {_first_line(error)}") from None
-        columns = [r[0] for r in store.con.execute(f"DESCRIBE {RAW}").fetchall()]
-        n_rows = int(store.scalar(f"SELECT count(*) FROM {RAW}"))
-        rejects = store.query(
-            "SELECT line, column_name AS \"column\", csv_line AS value, error_message AS reason "
-            "FROM ingest_rejects ORDER BY line"
-        )
-        rejects["reason"] = rejects["reason"].map(_reject_reason)
-        raw = RawFile(path.name, columns, n_rows, rejects, header_lines=1 if header else 0)
-        records = n_rows + len(rejects) + (1 if header else 0)
-        expected_newlines = records - (0 if prepared.ends_with_newline else 1)
-        if prepared.n_newlines > expected_newlines:  # quoted fields hold line breaks
-            text = " || ".join(f'coalesce("{c}", \'\')' for c in columns)
-            base = int(store.scalar(f"SELECT coalesce(min(rowid), 0) FROM {RAW}"))
-            nl = store.query(
-                f"SELECT r, n FROM (SELECT rowid - {base} AS r, "
-                f"length({text}) - length(replace({text}, chr(10), '')) AS n FROM {RAW}) "
-                "WHERE n > 0 ORDER BY r"
-            )
-            raw._nl_rows = nl["r"].to_numpy(dtype=np.int64)
-            raw._nl_counts = nl["n"].to_numpy(dtype=np.int64)
-        return raw
-    finally:
+        empty = pd.DataFrame({"line": [], "column": [], "value": [], "reason": []})
+        raw = RawFile(path.name, columns, 0, empty, header_lines=1 if header else 0,
+                      source=source if lazy else RAW, _prepared=prepared, _csv_options=options)
+        if not lazy:
+            raw.n_rows = int(store.scalar(f"SELECT count(*) FROM {RAW}"))
+            _locate_rows(store, raw)
+    except BaseException:
         prepared.cleanup()
+        raise
+    if not lazy:
+        raw.close()
+    return raw
+
+
+def _locate_rows(store: Store, raw: RawFile) -> None:
+    """After the file was read (``raw.n_rows`` known): collect the rows DuckDB rejected, and
+    find rows whose quoted fields hold line breaks, to give every row its file line."""
+    prepared = raw._prepared
+    assert prepared is not None and raw._csv_options is not None
+    # DuckDB may report several errors for one row (one per missing column): keep the first
+    rejects = store.query(
+        "SELECT DISTINCT ON (line) line, column_name AS \"column\", csv_line AS value, "
+        "error_message AS reason, length(csv_line) - length(replace(csv_line, chr(10), '')) "
+        "AS n_nl FROM ingest_rejects ORDER BY line, byte_position"
+    )
+    rejects["reason"] = rejects["reason"].map(_reject_reason)
+    raw.rejects = rejects
+    raw._reject_records = rejects["line"].to_numpy(dtype=np.int64)
+    raw._reject_nl = rejects.pop("n_nl").fillna(0).to_numpy(dtype=np.int64)
+    records = raw.n_rows + len(rejects) + raw.header_lines
+    expected_newlines = records - (0 if prepared.ends_with_newline else 1)
+    if prepared.n_newlines > expected_newlines:  # quoted fields hold line breaks
+        text = " || ".join(f'coalesce("{c}", \'\')' for c in raw.columns)
+        if raw.lazy:  # read the file again (rare: only files with quoted line breaks)
+            store.execute("DROP TABLE IF EXISTS ingest_rejects_nl")
+            store.execute("DROP TABLE IF EXISTS ingest_rejects_nl_scan")
+            source = _csv_source(prepared.path, rejects="ingest_rejects_nl", **raw._csv_options)
+            row = "row_number() OVER () - 1"
+        else:
+            source = RAW
+            row = f"rowid - {int(store.scalar(f'SELECT coalesce(min(rowid), 0) FROM {RAW}'))}"
+        nl = store.query(
+            f"SELECT r, n FROM (SELECT {row} AS r, "
+            f"length({text}) - length(replace({text}, chr(10), '')) AS n FROM {source}) "
+            "WHERE n > 0 ORDER BY r"
+        )
+        raw._nl_rows = nl["r"].to_numpy(dtype=np.int64)
+        raw._nl_counts = nl["n"].to_numpy(dtype=np.int64)
+    raw.rejects["line"] = raw._file_lines(raw._reject_records)
 
 
 def _first_line(error: BaseException) -> str:
@@ -226,11 +306,20 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
     return mapping
 
 
-def _typed(kind: str, raw: str) -> str:
+def _typed(kind: str, raw: str, timezone: str = "UTC") -> str:
     if kind == "float":
         return f"TRY_CAST({raw} AS DOUBLE)"
     if kind == "timestamp":
-        return f"timezone('UTC', TRY_CAST({raw} AS TIMESTAMPTZ))"
+        # "2025-01-02 10:00:00 -0500" (Shopify's exports): DuckDB wants no space before a zone
+        zoned = f"regexp_replace({raw}, '\\s+([+-]\\d\\d(:?\\d\\d)?|Z)$', '\\1')"
+        with_zone = f"timezone('UTC', TRY_CAST({zoned} AS TIMESTAMPTZ))"
+        if timezone != "UTC":  # naive text is read in the shop's zone (the session's TimeZone)
+            return with_zone
+        # A zone (Z, +08:00, -0500, UTC, Asia/Shanghai) can only follow the date: text without
+        # a letter, + or - after it is naive, and the plain TIMESTAMP cast (5x faster) reads it
+        # as UTC. TIMESTAMP ignores a zone, so text that may hold one takes the zone-aware cast.
+        return (f"CASE WHEN regexp_matches(substr({raw}, 12), '[A-Za-z+-]') THEN {with_zone} "
+                f"ELSE TRY_CAST({raw} AS TIMESTAMP) END")
     if kind == "bool":
         return (
             f"CASE WHEN lower({raw}) IN ('1','true','t','yes','y') THEN true "
@@ -246,6 +335,12 @@ EXPECTED = {
 }
 
 
+def _text(spec: TableSpec, name: str) -> str:
+    """The staged column holding a column's trimmed text: ``r_<col>``, or for text columns,
+    whose typed value is their text, ``t_<col>`` (staged once, not twice)."""
+    return f"t_{name}" if spec.column(name).type == "str" else f"r_{name}"
+
+
 def _checks(spec: TableSpec, present: set[str]) -> list[tuple[str, str, str]]:
     """(column, SQL condition that is true when the row is bad, reason) in priority order.
     Conditions refer to ``r_<col>`` (trimmed text) and ``t_<col>`` (typed value)."""
@@ -253,7 +348,8 @@ def _checks(spec: TableSpec, present: set[str]) -> list[tuple[str, str, str]]:
     for col in spec.columns:
         n = col.name
         if col.required and not (spec.name == "reviews" and n == "review_id"):
-            checks.append((n, f"r_{n} IS NULL", f"missing value in required column {n}"))
+            checks.append((n, f"{_text(spec, n)} IS NULL",
+                           f"missing value in required column {n}"))
         if n not in present:
             continue
         if col.type != "str":
@@ -292,29 +388,52 @@ def _checks(spec: TableSpec, present: set[str]) -> list[tuple[str, str, str]]:
 def _stage(store: Store, raw: RawFile, spec: TableSpec, mapping: Mapping[str, str]) -> None:
     """Create ``STAGE``: one row per staged raw row with typed columns and its first problem."""
     present = set(mapping)
-    # rowids of a table created inside a transaction do not start at 0: count from the first
-    base = int(store.scalar(f"SELECT coalesce(min(rowid), 0) FROM {RAW}"))
-    parts = [f"rowid - {base} AS _row"]
+    if raw.lazy:  # read in file order (insertion order is preserved)
+        parts = ["row_number() OVER () - 1 AS _row"]
+    else:
+        # rowids of a table created inside a transaction do not start at 0: count from the first
+        base = int(store.scalar(f"SELECT coalesce(min(rowid), 0) FROM {RAW}"))
+        parts = [f"rowid - {base} AS _row"]
     for col in spec.columns:
         expr = mapping.get(col.name)
-        r = f"NULLIF(trim(CAST({expr} AS VARCHAR)), '')" if expr else "CAST(NULL AS VARCHAR)"
-        parts.append(f"{r} AS r_{col.name}")
-    inner = f"SELECT {', '.join(parts)} FROM {RAW}"
-    typed = ", ".join(f"{_typed(c.type, f'r_{c.name}')} AS t_{c.name}" for c in spec.columns)
+        if expr:
+            x = f"CAST({expr} AS VARCHAR)"
+            # trim only values that need it: checking the ends is twice as fast as trim()
+            r = (f"CASE WHEN {x} LIKE ' %' OR {x} LIKE '% ' THEN NULLIF(trim({x}), '') "
+                 f"ELSE NULLIF({x}, '') END")
+        else:
+            r = "CAST(NULL AS VARCHAR)"
+        parts.append(f"{r} AS {_text(spec, col.name)}")
+    inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
+    typed = ", ".join(f"{_typed(c.type, f'r_{c.name}', store.timezone)} AS t_{c.name}"
+                      for c in spec.columns if c.type != "str")
     checks = _checks(spec, present)
     case = " ".join(
-        f"WHEN {cond} THEN {{'column': {_sql_str(col)}, 'value': r_{col}, "
+        f"WHEN {cond} THEN {{'column': {_sql_str(col)}, 'value': {_text(spec, col)}, "
         f"'reason': {_sql_str(reason)}}}"
         for col, cond, reason in checks
     )
     store.execute(f"DROP TABLE IF EXISTS {STAGE}")
-    defaults = ", ".join(f"{expr.format(col)} AS t_{col}" for (table, col), expr in
-                         DEFAULTS.items() if table == spec.name)
-    replace = f" REPLACE ({defaults})" if defaults else ""
-    store.execute(
-        f"CREATE TEMP TABLE {STAGE} AS SELECT *{replace}, CASE {case} END AS _err, "
-        f"false AS _skip FROM (SELECT *, {typed} FROM ({inner}))"
-    )
+    replaced = [f"{expr.format(col)} AS t_{col}" for (table, col), expr in DEFAULTS.items()
+                if table == spec.name]
+    # the text of a typed column is kept only where typing failed (for the quarantine; the
+    # checks above see all of it): a whole column of timestamp text is a lot of memory
+    replaced += [f"CASE WHEN t_{c.name} IS NULL THEN r_{c.name} END AS r_{c.name}"
+                 for c in spec.columns if c.type != "str"]
+    replace = f" REPLACE ({', '.join(replaced)})" if replaced else ""
+    sql = (f"CREATE TEMP TABLE {STAGE} AS SELECT *{replace}, CASE {case} END AS _err, "
+           f"false AS _skip FROM (SELECT *{', ' + typed if typed else ''} FROM ({inner}))")
+    if raw.lazy:
+        try:
+            store.execute(sql)
+        except duckdb.Error as error:
+            raise InputError(f"{raw.label}: cannot read as a table: {_first_line(error)}"
+                             ) from None
+        raw.n_rows = int(store.scalar(f"SELECT count(*) FROM {STAGE}"))
+        _locate_rows(store, raw)
+        raw.close()
+    else:
+        store.execute(sql)
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(
             f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
@@ -341,10 +460,17 @@ def _dedupe_within_file(store: Store, spec: TableSpec) -> None:
     keys = ", ".join(f"t_{k}" for k in spec.key)
     h = _value_hash(spec, "t_")
     store.execute("DROP TABLE IF EXISTS ingest_dups")
+    # hashes of keys seen more than once (cheap to group); equal hashes are then checked
+    # on the keys themselves
+    repeated = (f"SELECT h FROM (SELECT hash({keys}) AS h FROM {STAGE} WHERE _err IS NULL) "
+                "GROUP BY h HAVING count(*) > 1")
+    store.execute(f"CREATE TEMP TABLE ingest_dups AS {repeated}")
+    if not store.scalar("SELECT count(*) FROM ingest_dups"):
+        return
     store.execute(
-        f"CREATE TEMP TABLE ingest_dups AS SELECT _row, {h} = first_value({h}) OVER w AS same, "
-        f"row_number() OVER w AS rn FROM {STAGE} WHERE _err IS NULL AND ({keys}) IN ("
-        f"SELECT ({keys}) FROM {STAGE} WHERE _err IS NULL GROUP BY ALL HAVING count(*) > 1) "
+        f"CREATE OR REPLACE TEMP TABLE ingest_dups AS SELECT _row, "
+        f"{h} = first_value({h}) OVER w AS same, row_number() OVER w AS rn FROM {STAGE} "
+        f"WHERE _err IS NULL AND hash({keys}) IN (SELECT h FROM ingest_dups) "
         f"WINDOW w AS (PARTITION BY {keys} ORDER BY _row)"
     )
     if not store.scalar("SELECT count(*) FROM ingest_dups"):
@@ -359,11 +485,19 @@ def _dedupe_within_file(store: Store, spec: TableSpec) -> None:
                    "file; the first row was kept"), spec.key[0])
 
 
+FORGOTTEN = "sha256('promopilot:' || {0}) IN (SELECT customer_hash FROM forgotten)"
+
+
 def _forgotten(store: Store, spec: TableSpec) -> None:
     if "customer_id" not in spec.column_names or not store.scalar("SELECT count(*) FROM forgotten"):
         return
-    _mark(store, "sha256('promopilot:' || t_customer_id) IN (SELECT customer_hash FROM forgotten)",
-          "'customer was forgotten on request; row not stored'", "customer_id")
+    # this reason wins over any other: a forgotten customer's rows are not kept even in
+    # quarantine (their id and values are blanked there)
+    store.execute(
+        f"UPDATE {STAGE} SET _err = {{'column': 'customer_id', 'value': NULL, 'reason': "
+        "'customer was forgotten on request; row not stored'} WHERE "
+        + FORGOTTEN.format("t_customer_id")
+    )
     store.execute(
         f"UPDATE {STAGE} SET t_customer_id = NULL WHERE _err.reason = "
         "'customer was forgotten on request; row not stored'"
@@ -397,6 +531,15 @@ def _against_store(store: Store, spec: TableSpec) -> int:
             "_row IN (SELECT _row FROM ingest_existing WHERE NOT same))"
         )
     return changed
+
+
+def _purge_forgotten(store: Store) -> None:
+    """Importers derive customers and contacts from raw rows before the checks: drop any that
+    were forgotten."""
+    if not store.scalar("SELECT count(*) FROM forgotten"):
+        return
+    for table in ("customers", "contacts"):
+        store.execute(f"DELETE FROM {table} WHERE " + FORGOTTEN.format("customer_id"))
 
 
 def _flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) -> int:
@@ -433,9 +576,13 @@ def _flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) -
     return total
 
 
-def _write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) -> None:
+def _write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
+                      ) -> pd.Series:
+    """Write the quarantined rows; return the reason of each staged one (rejects excluded)."""
     stored = [c.name for c in spec.columns if not c.contact]
-    raw_json = "to_json({" + ", ".join(f"'{c}': r_{c}" for c in stored) + "})"
+    raw_json = "to_json({" + ", ".join(
+        f"'{c}': {_text(spec, c)}" if spec.column(c).type == "str"
+        else f"'{c}': coalesce(r_{c}, CAST(t_{c} AS VARCHAR))" for c in stored) + "})"
     bad = store.query(
         f"SELECT _row, _err.column AS \"column\", _err.value AS value, _err.reason AS reason, "
         f"t_customer_id AS customer_id, {raw_json} AS raw FROM {STAGE} WHERE _err IS NOT NULL "
@@ -455,15 +602,20 @@ def _write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: in
     })]
     if len(raw.rejects):
         rej = raw.rejects
+        # an unsplittable row's value is its whole text: drop it where the file has contact
+        # data (a shop table with contact columns, or an export with e-mails or phones)
+        has_contacts = bool(contact) or any(
+            word in c.strip().lower() for c in raw.columns for word in ("email", "e-mail", "phone")
+        )
         frames.append(pd.DataFrame({
             "ingest_id": ingest_id, "file": raw.label, "table": spec.name, "line": rej["line"],
-            "column": rej["column"], "value": None if contact else rej["value"],
+            "column": rej["column"], "value": None if has_contacts else rej["value"],
             "reason": rej["reason"], "customer_id": None, "raw": None,
         }))
     out = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(
         len(f) for f in frames) else None
     if out is None:
-        return
+        return bad["reason"]
     store.con.register("ingest_quarantine_df", out)
     store.execute(
         'INSERT INTO quarantine SELECT ingest_id, file, "table", CAST(line AS BIGINT), "column", '
@@ -471,6 +623,7 @@ def _write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: in
         "FROM ingest_quarantine_df"
     )
     store.con.unregister("ingest_quarantine_df")
+    return bad["reason"]
 
 
 def load_table(
@@ -489,18 +642,18 @@ def load_table(
     _dedupe_within_file(store, spec)
     updated = _against_store(store, spec)
     report.n_flagged = _flag_unknown(store, spec, raw, ingest_id)
-    _write_quarantine(store, spec, raw, ingest_id)
+    bad_reasons = _write_quarantine(store, spec, raw, ingest_id)
 
     cols = ", ".join(f'"{c.name}"' for c in spec.stored_columns)
     values = ", ".join(f"t_{c.name}" for c in spec.stored_columns)
     extra_cols = "" if spec.history else ", updated_at"
     extra_vals = "" if spec.history else ", now()::TIMESTAMP"
     good = f"FROM {STAGE} WHERE _err IS NULL AND NOT _skip"
-    report.n_new = int(store.scalar(f"SELECT count(*) {good}"))
-    store.execute(
+    # in file order without a sort: the stage is in _row order and insertion order is kept
+    report.n_new = int(store.scalar(  # an INSERT's result is the number of rows inserted
         f"INSERT INTO {spec.name} ({cols}{extra_cols}, ingest_id) "
-        f"SELECT {values}{extra_vals}, {ingest_id} {good} ORDER BY _row"
-    )
+        f"SELECT {values}{extra_vals}, {ingest_id} {good}"
+    ))
     if spec.contact_columns and any(c.name in mapping for c in spec.contact_columns):
         latest = (f"FROM {STAGE} WHERE _err IS NULL QUALIFY row_number() OVER "
                   "(PARTITION BY t_customer_id ORDER BY _row DESC) = 1")
@@ -509,17 +662,13 @@ def load_table(
             f"INSERT INTO contacts SELECT t_customer_id, t_email, t_phone, t_name, "
             f"now()::TIMESTAMP, {ingest_id} {latest}"
         )
-    n_bad = int(store.scalar(f"SELECT count(*) FROM {STAGE} WHERE _err IS NOT NULL"))
+    _purge_forgotten(store)
     report.n_read = raw.n_rows + len(raw.rejects)
-    report.n_quarantined = n_bad + len(raw.rejects)
+    report.n_quarantined = len(bad_reasons) + len(raw.rejects)
     report.n_loaded = report.n_read - report.n_quarantined
     if updated:
         report.notes.append(f"{updated} stored row(s) updated with newer values")
-    reasons = store.query(
-        f"SELECT _err.reason AS reason, count(*) AS n FROM {STAGE} WHERE _err IS NOT NULL "
-        "GROUP BY 1 ORDER BY 2 DESC"
-    )
-    report.reasons = dict(zip(reasons["reason"], reasons["n"].astype(int)))
+    report.reasons = {str(r): int(n) for r, n in bad_reasons.value_counts().items()}
     for reason, n in raw.rejects["reason"].value_counts().items():
         report.reasons[reason] = report.reasons.get(reason, 0) + int(n)
     store.execute(
@@ -552,10 +701,14 @@ def shop_table_for(path: Path) -> str | None:
 def ingest_shop_file(store: Store, path: Path, table: str, *, fmt: str = "shop") -> FileReport:
     """One file of a shop folder into its table (inside the caller's transaction)."""
     spec = TABLES[table]
-    raw = read_raw(store, path, delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
-    raw.label = str(path)
-    mapping = match_columns(raw.columns, spec, str(path))
-    return load_table(store, raw, spec, mapping, ingest_id=next_ingest_id(store), fmt=fmt)
+    raw = read_raw(store, path, delimiter="\t" if path.suffix.lower() == ".tsv" else ",",
+                   lazy=True)
+    try:
+        raw.label = str(path)
+        mapping = match_columns(raw.columns, spec, str(path))
+        return load_table(store, raw, spec, mapping, ingest_id=next_ingest_id(store), fmt=fmt)
+    finally:
+        raw.close()
 
 
 Adapter = Callable[[Store, Path], list[FileReport]]

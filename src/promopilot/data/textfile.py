@@ -38,20 +38,24 @@ class PreparedText:
                 pass
 
 
-def _scan(path: Path, encoding: str) -> tuple[int, int, bool]:
-    """Decode the whole file in chunks. Returns (CR count, LF count, ends with newline)."""
+def _scan(path: Path, encoding: str) -> tuple[int, int, int, bool]:
+    """Decode the whole file in chunks.
+
+    Returns (CR count, LF count, CRLF count, ends with newline)."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     n_cr = 0
     n_lf = 0
+    n_crlf = 0
     last = b""
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
             decoder.decode(chunk)
             n_cr += chunk.count(b"\r")
             n_lf += chunk.count(b"\n")
+            n_crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
             last = chunk[-1:]
     decoder.decode(b"", final=True)
-    return n_cr, n_lf, last in (b"\n", b"\r")
+    return n_cr, n_lf, n_crlf, last in (b"\n", b"\r")
 
 
 def _rewrite(path: Path, encoding: str) -> tuple[Path, int]:
@@ -109,11 +113,12 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
         return PreparedText(path, new_path, encoding, n_lf, True, True)
     for encoding in ENCODINGS:
         try:
-            n_cr, n_lf, ends_nl = _scan(path, encoding)
+            n_cr, n_lf, n_crlf, ends_nl = _scan(path, encoding)
         except UnicodeDecodeError:
             continue
-        if encoding == "utf-8" and (n_cr == 0 or n_cr == n_lf):
-            # UTF-8 with uniform LF or CRLF endings: DuckDB reads it as it is
+        if encoding == "utf-8" and (n_cr == 0 or n_cr == n_lf == n_crlf):
+            # UTF-8 with uniform LF or CRLF endings: DuckDB reads it as it is (equal CR and LF
+            # counts alone are not enough: a mix of lone CRs and lone LFs can balance out)
             return PreparedText(path, path, encoding, n_lf, False, ends_nl)
         new_path, n_lf = _rewrite(path, encoding)
         return PreparedText(path, new_path, encoding, n_lf, True, ends_nl)

@@ -1,0 +1,91 @@
+"""Ingest public datasets with their importers and say what was kept and why the rest was not.
+
+    .venv/bin/python bench/real_datasets.py             # ../shared/data, or $PROMOPILOT_SHARED_DATA
+    .venv/bin/python bench/real_datasets.py --data DIR
+
+Datasets (each into its own temporary store):
+
+- UCI Online Retail, one CSV per trading day (``uci-online-retail/by-day``, 305 files), with
+  the ``uci`` importer;
+- MovieLens 100K (``movielens-100k``: ``u.data`` ratings, ``u.item`` movies), with the
+  ``movielens`` importer.
+
+Prints rows read / loaded / new / quarantined / flagged per dataset, then the quarantine
+reasons counted. Nothing here is collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DATASETS = (
+    ("UCI Online Retail (by day)", "uci-online-retail/by-day", "uci"),
+    ("MovieLens 100K", "movielens-100k", "movielens"),
+)
+
+
+def default_root() -> Path:
+    env = os.environ.get("PROMOPILOT_SHARED_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=default_root(),
+                        help="folder holding the datasets (default: ../shared/data)")
+    args = parser.parse_args()
+    root: Path = args.data
+    missing = [rel for _, rel, _ in DATASETS if not (root / rel).exists()]
+    if missing:
+        sys.exit(f"error: {root}: dataset folder(s) not found: {', '.join(missing)} "
+                 "(pass --data or set PROMOPILOT_SHARED_DATA)")
+
+    from promopilot.data.ingest import ingest
+    from promopilot.data.store import Store
+
+    results = []
+    for name, rel, fmt in DATASETS:
+        with tempfile.TemporaryDirectory(prefix="promopilot-real-") as tmp:
+            with Store(Path(tmp) / "store.duckdb") as store:
+                started = time.perf_counter()
+                report = ingest(store, root / rel, format=fmt)
+                seconds = time.perf_counter() - started
+                reasons = store.query(
+                    'SELECT "table", reason, count(*) AS n FROM quarantine GROUP BY ALL '
+                    "ORDER BY n DESC, reason"
+                )
+                stored = {t: store.count(t) for t in ("orders", "events", "products",
+                                                       "customers")}
+                stored["returns (order lines)"] = int(
+                    store.scalar("SELECT count(*) FROM orders WHERE is_return"))
+        results.append((name, fmt, report, seconds, reasons, stored))
+
+    header = ("dataset", "format", "files", "read", "loaded", "new", "quarantined", "flagged",
+              "seconds")
+    rows = [(name, fmt, f"{len(r.files):,}", f"{r.n_read:,}", f"{r.n_loaded:,}", f"{r.n_new:,}",
+             f"{r.n_quarantined:,}", f"{r.n_flagged:,}", f"{s:.1f}")
+            for name, fmt, r, s, _, _ in results]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    print("  ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in
+                    enumerate(zip(header, widths))))
+    for row in rows:
+        print("  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in
+                        enumerate(zip(row, widths))))
+    for name, _, report, _, reasons, stored in results:
+        print(f"\n{name}: stored " + ", ".join(f"{n:,} {t}" for t, n in stored.items() if n))
+        print(f"  loaded but already stored (exact repeats): {report.n_loaded - report.n_new:,}")
+        if reasons.empty:
+            print("  quarantined: none")
+            continue
+        print("  quarantined, by reason:")
+        for row in reasons.itertuples():
+            print(f"  {row.n:>9,}  {row.table}: {row.reason}")
+
+
+if __name__ == "__main__":
+    main()
