@@ -43,3 +43,23 @@ def test_truth_prices_plans(shop):
     assert np.isclose(profit, expected)
     nobody = everyone.assign(offer_id="")
     assert plan_true_value(nobody, truth) == (0.0, 0.0)
+
+
+def test_truth_discounts_match_what_the_generated_orders_give(shop):
+    """The truth's discount per purchase with an offer is what the shop's own orders show for
+    the past campaign's buyers of that offer (a beauty coupon's buyer adds a beauty item; 满减
+    only pays out when the realized basket reaches the threshold)."""
+    camp = shop.tables["campaigns"]
+    orders = shop.tables["orders"]
+    ts = pd.to_datetime(orders["timestamp"])
+    window = orders[(ts >= CAMPAIGN_AT) & (ts < CAMPAIGN_AT + pd.Timedelta(days=14))]
+    given = window.groupby("customer_id")["discount"].sum()
+    truth = shop.truth.set_index("customer_id")
+    for offer in ("pct10", "mj150_20", "beauty15"):
+        buyers = camp.loc[(camp["offer_id"] == offer) & camp["customer_id"].isin(given.index),
+                          "customer_id"]
+        assert len(buyers) > 40
+        observed = given.loc[buyers].mean()
+        expected = truth.loc[buyers, f"discount__{offer}"].mean()
+        # about 80 buyers per offer: their mean discount has a standard error near 10%
+        assert abs(observed / expected - 1) < 0.3, (offer, observed, expected)

@@ -27,8 +27,9 @@ def store(tmp_path):
 def test_basket_margin_and_shares_by_hand(store):
     got = customer_value_inputs(store, as_of="2026-06-01", default_margin=0.3, shrinkage=0.0)
     got = got.set_index("customer_id")
-    # a: orders of 20 and 90 net -> 55; b: one order of 10
-    assert got.loc["a", "basket_value"] == pytest.approx(55.0)
+    # a: orders of 20 and 100 at list price (the 10 off is not part of the basket: offers
+    # subtract their own discount) -> 60; b: one order of 10
+    assert got.loc["a", "basket_value"] == pytest.approx(60.0)
     assert got.loc["b", "basket_value"] == pytest.approx(10.0)
     # only tea has a cost: margin 4/10 on the lines where it is known
     assert got.loc["a", "margin_rate"] == pytest.approx(0.4)
@@ -40,5 +41,5 @@ def test_basket_margin_and_shares_by_hand(store):
 def test_shrinkage_pulls_single_orders_toward_the_shop(store):
     got = customer_value_inputs(store, as_of="2026-06-01", default_margin=0.3, shrinkage=2.0)
     b = got.set_index("customer_id").loc["b", "basket_value"]
-    shop_mean = np.mean([20.0, 90.0, 10.0])
+    shop_mean = np.mean([20.0, 100.0, 10.0])
     assert 10.0 < b < shop_mean

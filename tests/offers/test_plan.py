@@ -92,15 +92,45 @@ def test_randomization_is_fixed_by_campaign_and_customer(shop_db, result):
 def test_plan_beats_the_usual_ways_and_earns_a_good_share_of_the_oracle(result, shop):
     truth = shop.truth
     profit, _ = plan_true_value(result.plan, truth)
-    best, _ = plan_true_value(oracle_plan(truth, BUDGET), truth)
+    # the oracle with the same control group and exploration slice: only who gets what differs
+    best, _ = plan_true_value(oracle_plan(truth, BUDGET, campaign_id="test"), truth)
     econ = result.economics
     p_none = econ.drop_duplicates("customer_id").set_index("customer_id")["p_buy_none"]
     likeliest, _ = plan_true_value(likeliest_buyers_plan(truth, p_none, "pct10", BUDGET), truth)
     rand, _ = plan_true_value(random_plan(truth, BUDGET, seed=0), truth)
     assert profit > likeliest and profit > rand
     assert profit > 1.5 * rand
-    # measured over shops in bench/plan_oracle.py; one 3,000-customer shop is noisy
+    # bench/plan_oracle.py measures the share over several shops (README); this shop's
+    # share was 0.50, other 3,000-customer shops' 0.41-0.49
     assert profit >= 0.40 * best
+
+
+def test_the_oracle_keeps_the_same_slices(result, shop):
+    oracle = oracle_plan(shop.truth, BUDGET, campaign_id="test").set_index("customer_id")
+    plan = result.plan.set_index("customer_id")
+    explore = plan["group"] == "explore"
+    assert (oracle.loc[explore.index[explore], "group"] == "explore").all()
+    pd.testing.assert_series_equal(oracle.loc[explore.index[explore], "offer_id"],
+                                   plan.loc[explore, "offer_id"])
+    held = (oracle["group"] == "control").sum()
+    chosen = held + ((oracle["group"] == "target") & (oracle["offer_id"] != "")).sum()
+    assert 0.05 < held / chosen < 0.15
+
+
+def test_discounts_are_corrected_by_past_redemptions(result, shop_store):
+    from promopilot.campaigns.history import campaign_training_data
+    from promopilot.offers.plan import default_feature_fn, load_offers, redemption_scale
+
+    scale = result.discount_scale
+    assert scale["freeship"] == 1.0  # its fee is not on order lines: kept as stated
+    # a beauty coupon's buyers add a beauty item: far more discount than their usual beauty
+    # share predicts; 满减 pays out less often than expected baskets suggest
+    assert scale["beauty15"] > 2.0
+    assert scale["mj150_20"] < 1.0
+    data = campaign_training_data(shop_store, default_feature_fn)
+    offers = load_offers(shop_store)
+    no_evidence = redemption_scale(shop_store, data, offers, default_margin=0.3, prior=1e9)
+    assert np.allclose(no_evidence, 1.0)  # an overwhelming prior keeps the stated terms
 
 
 def test_offers_state_their_expiry(result):

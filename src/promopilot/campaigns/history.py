@@ -32,6 +32,8 @@ class CampaignData:
     revenue: np.ndarray  # net revenue in the window (0 if none)
     campaign_id: np.ndarray
     customer_id: np.ndarray
+    discount: np.ndarray | None = None  # discount money given in the window (0 if none)
+    campaign_start: np.ndarray | None = None  # the campaign's send date, per row
 
     @property
     def n(self) -> int:
@@ -62,7 +64,8 @@ def window_outcomes(store: Store, window_days: int) -> pd.DataFrame:
         f"""
         SELECT c.campaign_id, c.customer_id,
                count(DISTINCT o.order_id) > 0 AS bought,
-               coalesce(sum(o.quantity * o.unit_price - o.discount), 0) AS revenue
+               coalesce(sum(o.quantity * o.unit_price - o.discount), 0) AS revenue,
+               coalesce(sum(o.discount), 0) AS discount
         FROM campaigns c LEFT JOIN orders o
           ON o.customer_id = c.customer_id AND NOT o.is_return
          AND o.timestamp >= c.sent_at
@@ -105,4 +108,6 @@ def campaign_training_data(store: Store, feature_fn: FeatureFn, *, window_days: 
         revenue=data["revenue"].fillna(0.0).to_numpy(dtype=float),
         campaign_id=data["campaign_id"].to_numpy(dtype=object),
         customer_id=data["customer_id"].to_numpy(dtype=object),
+        discount=data["discount"].fillna(0.0).to_numpy(dtype=float),
+        campaign_start=pd.to_datetime(data["campaign_start"]).to_numpy(),
     )

@@ -171,6 +171,80 @@ def _sample_categories(rng: np.random.Generator, taste: np.ndarray, owners: np.n
     return np.minimum((u > cumulative).sum(axis=1), taste.shape[1] - 1)
 
 
+def _order_lines(rng: np.random.Generator, catalog: _Catalog, taste: np.ndarray,
+                 price_q: np.ndarray, items_per_order: np.ndarray, owner: np.ndarray,
+                 order_offer: np.ndarray, cat_index: dict[str, int]
+                 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The lines of orders placed by `owner` with `order_offer` ("" none, "sale", "coupon" or
+    an offer id): (lines with o, product, price, quantity, offer; gross value per order;
+    discount per line). The truth's revenue and discount per offer average this same process."""
+    products = catalog.products
+    n_lines = 1 + rng.poisson(np.maximum(items_per_order[owner] - 1, 0.0))
+    line_order = np.repeat(np.arange(len(owner)), n_lines)
+    line_owner = owner[line_order]
+    line_cat = _sample_categories(rng, taste, line_owner)
+    line_offer = order_offer[line_order]
+    # beauty15 buyers put at least one beauty item in the basket
+    first_line = np.r_[True, line_order[1:] != line_order[:-1]]
+    line_cat[(line_offer == "beauty15") & first_line] = cat_index["beauty"]
+    line_product = catalog.pick(rng, line_cat, price_q[line_owner])
+    price = products["price"].to_numpy()[line_product]
+    quantity = np.where(rng.random(len(line_order)) < MEAN_QUANTITY - 1, 2, 1)
+    lines = pd.DataFrame({"o": line_order, "product": line_product, "price": price,
+                          "quantity": quantity, "offer": line_offer})
+    # 满减: buyers below the threshold add an item to reach it (凑单)
+    value = np.bincount(line_order, weights=price * quantity, minlength=len(owner))
+    mj = (order_offer == "mj150_20") & (value >= 105) & (value < 150)
+    if mj.any():
+        idx = np.flatnonzero(mj)
+        gap = 150 - value[idx]
+        cheapest = catalog.starts[cat_index["food"]] + np.zeros(len(idx), dtype=np.int64)
+        unit = products["price"].to_numpy()[cheapest]
+        extra = pd.DataFrame({"o": idx, "product": cheapest, "price": unit,
+                              "quantity": np.ceil(gap / unit).astype(int), "offer": "mj150_20"})
+        lines = pd.concat([lines, extra], ignore_index=True)
+        value[idx] += extra["price"].to_numpy() * extra["quantity"].to_numpy()
+    # merge repeated products within an order (an order has one line per product)
+    lines = (lines.groupby(["o", "product"], as_index=False, sort=True)
+             .agg(price=("price", "first"), quantity=("quantity", "sum"),
+                  offer=("offer", "first")))
+    gross = lines["price"].to_numpy() * lines["quantity"].to_numpy()
+    offer = lines["offer"].to_numpy()
+    line_cat_name = products["category"].to_numpy()[lines["product"].to_numpy()]
+    discount = np.zeros(len(lines))
+    discount[offer == "sale"] = SALE_DISCOUNT * gross[offer == "sale"]
+    discount[offer == "coupon"] = 0.10 * gross[offer == "coupon"]
+    discount[offer == "pct10"] = 0.10 * gross[offer == "pct10"]
+    b15 = (offer == "beauty15") & (line_cat_name == "beauty")
+    discount[b15] = 0.15 * gross[b15]
+    first_of_order = np.r_[True, lines["o"].to_numpy()[1:] != lines["o"].to_numpy()[:-1]]
+    mj_line = (offer == "mj150_20") & first_of_order & (value[lines["o"].to_numpy()] >= 150)
+    discount[mj_line] = 20.0
+    return lines, value, discount
+
+
+def _expected_baskets(seed: int, catalog: _Catalog, taste: np.ndarray, price_q: np.ndarray,
+                      items_per_order: np.ndarray, cat_index: dict[str, int], draws: int = 200
+                      ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per offer (and "" for none): each customer's expected (gross order value, discount) of
+    an order placed with it, averaged over `draws` simulated orders of the generator's own
+    order process (its own random stream: the shop's data do not change)."""
+    rng = np.random.default_rng([seed, 7])
+    n = len(price_q)
+    out = {}
+    for offer in ["", *OFFERS["offer_id"]]:
+        owner = np.tile(np.arange(n), draws)
+        lines, value, discount = _order_lines(rng, catalog, taste, price_q, items_per_order,
+                                              owner, np.full(len(owner), offer, dtype=object),
+                                              cat_index)
+        per_order = np.bincount(lines["o"].to_numpy(), weights=discount, minlength=len(owner))
+        if offer == "freeship":
+            per_order = np.full(len(owner), SHIP_FEE)
+        out[offer] = (value.reshape(draws, n).mean(axis=0),
+                      per_order.reshape(draws, n).mean(axis=0))
+    return out
+
+
 def _days(ts: pd.Timestamp) -> float:
     return (ts - START) / pd.Timedelta(days=1)
 
@@ -249,11 +323,17 @@ def plan_true_value(plan: pd.DataFrame, truth: pd.DataFrame, offers: pd.DataFram
     return (float(profit.to_numpy()[rows, cols].sum()), float(cost.to_numpy()[rows, cols].sum()))
 
 
-def oracle_plan(truth: pd.DataFrame, budget: float, offers: pd.DataFrame = OFFERS
-                ) -> pd.DataFrame:
+def oracle_plan(truth: pd.DataFrame, budget: float, offers: pd.DataFrame = OFFERS, *,
+                campaign_id: str | None = None, control_share: float = 0.10,
+                explore_share: float = 0.05) -> pd.DataFrame:
     """The best plan with the same budget for someone who knows the truth: the planner's own
-    assignment run on the true profit and cost matrices."""
-    from promopilot.offers.plan import assign_offers
+    assignment run on the true profit and cost matrices.
+
+    With a `campaign_id`, the oracle keeps the same randomized slices as a real plan of that
+    campaign (the same customers explore with the same random offers; a control group is held
+    out of its choices with the same hashed draws), so the two differ only in who gets what.
+    Without, every chosen customer gets their offer."""
+    from promopilot.offers.plan import assign_offers, assign_with_holdouts
 
     profit = true_incremental_profit(truth, offers)
     cost = true_expected_cost(truth, offers)
@@ -264,7 +344,12 @@ def oracle_plan(truth: pd.DataFrame, budget: float, offers: pd.DataFrame = OFFER
         "expected_cost": cost.to_numpy().ravel(),
     })
     econ["profit_lower"] = econ["expected_incremental_profit"]
-    return assign_offers(econ, budget=budget)[["customer_id", "offer_id"]]
+    if campaign_id is None:
+        return assign_offers(econ, budget=budget)[["customer_id", "offer_id"]]
+    plan, _ = assign_with_holdouts(
+        econ, profit.index.to_numpy().astype(object), list(profit.columns), budget=budget,
+        campaign_id=campaign_id, control_share=control_share, explore_share=explore_share)
+    return plan[["customer_id", "offer_id", "group"]]
 
 
 def _fill(truth: pd.DataFrame, ids: np.ndarray, offer_ids: np.ndarray, budget: float,
@@ -405,48 +490,10 @@ def make_shop(n_customers: int = 2000, seed: int = 0, *, products_per_category: 
     orders_all["order_id"] = [f"O{i:07d}" for i in range(1, len(orders_all) + 1)]
 
     # -- order lines ----------------------------------------------------------------------------
-    n_lines = 1 + rng.poisson(np.maximum(items_per_order[orders_all["owner"].to_numpy()] - 1,
-                                         0.0))
-    line_order = np.repeat(np.arange(len(orders_all)), n_lines)
-    line_owner = orders_all["owner"].to_numpy()[line_order]
-    line_cat = _sample_categories(rng, taste, line_owner)
-    line_offer = orders_all["offer"].to_numpy()[line_order]
-    # beauty15 buyers put at least one beauty item in the basket
-    first_line = np.r_[True, line_order[1:] != line_order[:-1]]
-    line_cat[(line_offer == "beauty15") & first_line] = cat_index["beauty"]
-    line_product = catalog.pick(rng, line_cat, price_q[line_owner])
-    price = products["price"].to_numpy()[line_product]
-    quantity = np.where(rng.random(len(line_order)) < MEAN_QUANTITY - 1, 2, 1)
-    lines = pd.DataFrame({"o": line_order, "product": line_product, "price": price,
-                          "quantity": quantity, "offer": line_offer})
-    # 满减: buyers below the threshold add an item to reach it (凑单)
-    value = np.bincount(line_order, weights=price * quantity, minlength=len(orders_all))
-    mj = (orders_all["offer"].to_numpy() == "mj150_20") & (value >= 105) & (value < 150)
-    if mj.any():
-        idx = np.flatnonzero(mj)
-        gap = 150 - value[idx]
-        cheapest = catalog.starts[cat_index["food"]] + np.zeros(len(idx), dtype=np.int64)
-        unit = products["price"].to_numpy()[cheapest]
-        extra = pd.DataFrame({"o": idx, "product": cheapest, "price": unit,
-                              "quantity": np.ceil(gap / unit).astype(int), "offer": "mj150_20"})
-        lines = pd.concat([lines, extra], ignore_index=True)
-        value[idx] += extra["price"].to_numpy() * extra["quantity"].to_numpy()
-    # merge repeated products within an order (an order has one line per product)
-    lines = (lines.groupby(["o", "product"], as_index=False, sort=True)
-             .agg(price=("price", "first"), quantity=("quantity", "sum"),
-                  offer=("offer", "first")))
-    gross = lines["price"].to_numpy() * lines["quantity"].to_numpy()
+    lines, value, discount = _order_lines(rng, catalog, taste, price_q, items_per_order,
+                                          orders_all["owner"].to_numpy(),
+                                          orders_all["offer"].to_numpy(), cat_index)
     offer = lines["offer"].to_numpy()
-    line_cat_name = products["category"].to_numpy()[lines["product"].to_numpy()]
-    discount = np.zeros(len(lines))
-    discount[offer == "sale"] = SALE_DISCOUNT * gross[offer == "sale"]
-    discount[offer == "coupon"] = 0.10 * gross[offer == "coupon"]
-    discount[offer == "pct10"] = 0.10 * gross[offer == "pct10"]
-    b15 = (offer == "beauty15") & (line_cat_name == "beauty")
-    discount[b15] = 0.15 * gross[b15]
-    first_of_order = np.r_[True, lines["o"].to_numpy()[1:] != lines["o"].to_numpy()[:-1]]
-    mj_line = (offer == "mj150_20") & first_of_order & (value[lines["o"].to_numpy()] >= 150)
-    discount[mj_line] = 20.0
     code = pd.Series(offer).map({"sale": "SALE1111", "coupon": "WELCOME10", **COUPON_CODES})
     code[(offer == "mj150_20") & ~(value[lines["o"].to_numpy()] >= 150)] = None
     o = lines["o"].to_numpy()
@@ -538,6 +585,14 @@ def make_shop(n_customers: int = 2000, seed: int = 0, *, products_per_category: 
 
     # -- truth ---------------------------------------------------------------------------------
     truth_end = _campaign_truth(customers_hidden, END, basket)
+    # revenue and discount of an order with each offer: what the order process really gives
+    # (a beauty coupon's buyer adds a beauty item; 满减 needs the realized basket near 150)
+    for offer, (gross, given) in _expected_baskets(seed, catalog, taste, price_q,
+                                                   items_per_order, cat_index,
+                                                   draws=int(np.clip(600_000 // n, 4, 200))
+                                                   ).items():
+        truth_end[f"revenue__{offer or 'none'}"] = gross
+        truth_end[f"discount__{offer or 'none'}"] = given
     alive_end = end_day > horizon
     remaining = np.where(alive_end, MEAN_LIFETIME_DAYS * (1 - np.exp(-90 / MEAN_LIFETIME_DAYS)),
                          0.0)

@@ -15,8 +15,9 @@ from promopilot.data.store import Store
 
 def customer_value_inputs(store: Store, *, as_of: pd.Timestamp | str, default_margin: float,
                           shrinkage: float = 2.0) -> pd.DataFrame:
-    """One row per customer seen before `as_of`: basket_value, margin_rate, n_orders and
-    ``share_<category>`` columns (shares of net spend, shrunk toward the shop's mix)."""
+    """One row per customer seen before `as_of`: basket_value (order value at list price),
+    margin_rate, n_orders and ``share_<category>`` columns (shares of net spend, shrunk
+    toward the shop's mix)."""
     as_of = pd.Timestamp(as_of)
     lines = store.query(
         f"""
@@ -41,7 +42,8 @@ def customer_value_inputs(store: Store, *, as_of: pd.Timestamp | str, default_ma
         out["margin_rate"] = default_margin
         out["n_orders"] = 0
         return out.reset_index()
-    per_order = lines.groupby(["customer_id", "order_id"], sort=False)["net"].sum()
+    # list-price value: the offer's discount is subtracted on its own in the economics
+    per_order = lines.groupby(["customer_id", "order_id"], sort=False)["gross"].sum()
     shop_basket = float(per_order.mean())
     by_customer = per_order.groupby(level=0).agg(["sum", "count"])
     n = by_customer["count"].reindex(out.index).fillna(0).to_numpy()

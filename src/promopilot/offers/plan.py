@@ -53,6 +53,7 @@ class PlanResult:
     model_name: str = ""
     model_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     economics: pd.DataFrame = field(default_factory=pd.DataFrame)  # customer x offer estimates
+    discount_scale: dict = field(default_factory=dict)  # see redemption_scale
 
 
 # ---------------------------------------------------------------------------------------
@@ -211,16 +212,55 @@ def _offer_terms(offers: pd.DataFrame, inputs: pd.DataFrame, default_margin: flo
     return revenue, discount, margin
 
 
+def redemption_scale(store: Store, data: CampaignData, offers: pd.DataFrame, *,
+                     default_margin: float, prior: float = 20.0) -> np.ndarray:
+    """Per offer, how much discount its past buyers really got relative to what the offer
+    terms predict for them (from their inputs as of the campaign): a factor for the predicted
+    discount, shrunk toward 1 with few redeeming buyers (``n / (n + prior)``), in [0.25, 4].
+    A category coupon, say, is only used with an item of that category in the basket, so it
+    gives away more than ``value × usual category share``. Free shipping keeps its fee: order
+    lines do not record it."""
+    scale = np.ones(len(offers))
+    if data.discount is None or data.campaign_start is None:
+        return scale
+    observed = np.zeros(len(offers))
+    predicted = np.zeros(len(offers))
+    buyers = np.zeros(len(offers))
+    # free shipping's cost is the shipping fee, which order lines do not record
+    column = {o: j for j, o in enumerate(offers["offer_id"])
+              if offers["kind"].iloc[j] != "free_shipping"}
+    rows = (data.bought > 0) & np.isin(data.treatment, list(column))
+    for start in np.unique(data.campaign_start[rows]):
+        here = np.flatnonzero(rows & (data.campaign_start == start))
+        inputs = customer_value_inputs(store, as_of=pd.Timestamp(start),
+                                       default_margin=default_margin)
+        inputs = inputs.set_index("customer_id").reindex(
+            data.customer_id[here].astype(str)).reset_index()
+        _, discount, _ = _offer_terms(offers, inputs, default_margin)
+        j = np.array([column[t] for t in data.treatment[here]])
+        np.add.at(predicted, j, discount[np.arange(len(here)), j])
+        np.add.at(observed, j, data.discount[here])
+        np.add.at(buyers, j, 1.0)
+    ok = predicted > 0
+    ratio = np.where(ok, observed / np.where(ok, predicted, 1.0), 1.0)
+    weight = buyers / (buyers + prior)
+    return np.clip(weight * ratio + (1 - weight), 0.25, 4.0)
+
+
 def offer_economics(p_buy: np.ndarray, p_draws: np.ndarray | None, offers: pd.DataFrame,
-                    inputs: pd.DataFrame, *, default_margin: float, confidence: float
-                    ) -> pd.DataFrame:
+                    inputs: pd.DataFrame, *, default_margin: float, confidence: float,
+                    discount_scale: np.ndarray | None = None) -> pd.DataFrame:
     """Expected incremental profit per customer x offer, with a lower confidence bound.
 
     ``profit = P(buy|offer)·(revenue·margin − discount) − P(buy|none)·basket·margin − send_cost``
 
-    `p_buy` is (n, K+1) with no offer first; `p_draws` optional (B, n, K+1) bootstrap draws.
+    `p_buy` is (n, K+1) with no offer first; `p_draws` optional (B, n, K+1) bootstrap draws;
+    `discount_scale` (K,) corrects the offer terms' discount per purchase (see
+    :func:`redemption_scale`).
     """
     revenue, discount, margin = _offer_terms(offers, inputs, default_margin)
+    if discount_scale is not None:
+        discount = discount * np.asarray(discount_scale, dtype=float)[None, :]
     basket = inputs["basket_value"].to_numpy(dtype=float)
     basket = np.where(np.isfinite(basket), basket, np.nanmean(revenue))
     send = offers["send_cost"].to_numpy(dtype=float)
@@ -478,6 +518,33 @@ def design_plan(store: Store, features: pd.DataFrame, offers: pd.DataFrame, *,
 
 
 # ---------------------------------------------------------------------------------------
+def assign_with_holdouts(econ: pd.DataFrame, ids: np.ndarray, offer_ids: list[str], *,
+                         budget: float, campaign_id: str, control_share: float,
+                         explore_share: float, max_messages: int | None = None,
+                         do_no_harm: bool = True) -> tuple[pd.DataFrame, float]:
+    """The plan's groups: the exploration slice gets random offers, the rest of the budget
+    goes to :func:`assign_offers`, and a control group is drawn from the chosen customers.
+    Returns the :func:`randomize` frame and the LP's bound on expected profit."""
+    e, c = explore_share, control_share
+    explore = hashed_uniform(ids, campaign_id, "explore") < e
+    pick = (hashed_uniform(ids, campaign_id, "arm") * len(offer_ids)).astype(int)
+    explore_offer = np.asarray(offer_ids, dtype=object)[np.minimum(pick, len(offer_ids) - 1)]
+    ekey = pd.MultiIndex.from_arrays([ids[explore], explore_offer[explore]])
+    indexed = econ.set_index(["customer_id", "offer_id"])
+    explore_cost = float(indexed.loc[ekey, "expected_cost"].clip(lower=0).sum()) if len(
+        ekey) else 0.0
+    # the control group is drawn from the chosen customers: plan for the budget they free
+    target_budget = max(budget - explore_cost, 0.0) / (1 - c)
+    pool = econ[~np.isin(econ["customer_id"].to_numpy(), ids[explore])]
+    chosen = assign_offers(pool, budget=target_budget, max_messages=max_messages,
+                           do_no_harm=do_no_harm)
+    choice = pd.Series(chosen["offer_id"].to_numpy(), index=chosen["customer_id"])
+    plan = randomize(ids, choice, offer_ids, campaign_id=campaign_id, control_share=c,
+                     explore_share=e)
+    plan = _trim_to_budget(plan, indexed, budget)
+    return plan, float(chosen.attrs.get("lp_bound", 0.0))
+
+
 def build_plan(
     store: Store,
     *,
@@ -552,30 +619,20 @@ def build_plan(
         inputs = customer_value_inputs(store, as_of=as_of,
                                        default_margin=settings.default_margin)
         inputs = inputs.set_index("customer_id").reindex(ids).reset_index()
+        scale = redemption_scale(store, data, offers, default_margin=settings.default_margin)
+        result.discount_scale = dict(zip(offers["offer_id"], scale.round(3)))
         econ = offer_economics(p_buy, p_draws, offers, inputs,
                                default_margin=settings.default_margin,
-                               confidence=settings.confidence)
+                               confidence=settings.confidence, discount_scale=scale)
         result.economics = econ
 
         tell("assignment")
-        e, c = settings.explore_share, settings.control_share
-        explore = hashed_uniform(ids, campaign_id, "explore") < e
-        pick = (hashed_uniform(ids, campaign_id, "arm") * len(offers)).astype(int)
-        explore_offer = offers["offer_id"].to_numpy()[np.minimum(pick, len(offers) - 1)]
-        ekey = pd.MultiIndex.from_arrays([ids[explore], explore_offer[explore]])
+        plan, lp_bound = assign_with_holdouts(
+            econ, ids, list(offers["offer_id"]), budget=budget, campaign_id=campaign_id,
+            control_share=settings.control_share, explore_share=settings.explore_share,
+            max_messages=max_messages, do_no_harm=do_no_harm)
+        result.totals["lp_bound"] = lp_bound
         indexed = econ.set_index(["customer_id", "offer_id"])
-        explore_cost = float(indexed.loc[ekey, "expected_cost"].clip(lower=0).sum()) if len(
-            ekey) else 0.0
-        # the control group is drawn from the chosen customers: plan for the budget they free
-        target_budget = max(budget - explore_cost, 0.0) / (1 - c)
-        pool = econ[~np.isin(econ["customer_id"].to_numpy(), ids[explore])]
-        chosen = assign_offers(pool, budget=target_budget, max_messages=max_messages,
-                               do_no_harm=do_no_harm)
-        result.totals["lp_bound"] = chosen.attrs.get("lp_bound", 0.0)
-        choice = pd.Series(chosen["offer_id"].to_numpy(), index=chosen["customer_id"])
-        plan = randomize(ids, choice, list(offers["offer_id"]), campaign_id=campaign_id,
-                         control_share=c, explore_share=e)
-        plan = _trim_to_budget(plan, indexed, budget)
         sent = plan["offer_id"] != ""
         key = pd.MultiIndex.from_arrays([plan["customer_id"], plan["offer_id"]])
         values = indexed.reindex(key)

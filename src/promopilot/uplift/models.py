@@ -23,7 +23,7 @@ from promopilot.exceptions import InputError, NotFittedError
 PROPENSITY_CLIP = (0.01, 0.99)
 BASE_PARAMS = dict(n_estimators=200, learning_rate=0.03, num_leaves=7, min_child_samples=80,
                    subsample=0.8, subsample_freq=1, colsample_bytree=0.8, reg_lambda=5.0,
-                   n_jobs=2, verbose=-1)
+                   n_jobs=1, verbose=-1)  # small data: threads only contend
 
 
 def default_classifier(random_state: int = 0):
