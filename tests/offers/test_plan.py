@@ -182,3 +182,13 @@ def test_no_campaign_history_gives_a_designed_test(shop_db, tmp_path):
     assert len(arms) == len(OFFERS) + 1
     assert (arms - 1 / len(arms)).abs().max() < 0.03
     assert np.allclose(plan["propensity"], 1 / len(arms))
+
+
+def test_total_intervals_bracket_the_point_estimates(result):
+    # the intervals come from the same economics as the point estimates (bootstrap draws of
+    # purchase probabilities, the same redemption-corrected discounts)
+    t = result.totals
+    low, high = t["profit_interval"]
+    assert low < t["expected_profit"] < high
+    low, high = t["cost_interval"]
+    assert low < t["expected_cost"] < high

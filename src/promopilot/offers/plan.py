@@ -645,7 +645,8 @@ def build_plan(
                 .drop_duplicates("customer_id").set_index("customer_id").reindex(ids)
                 .reset_index())
         plan["reason"] = row_reasons(plan, best, titles)
-        result.totals.update(_totals(plan, econ, p_draws, offers, inputs, settings))
+        result.totals.update(_totals(plan, econ, p_draws, offers, inputs, settings,
+                                     discount_scale=scale))
         result.per_offer = _per_offer(plan)
         target = plan[plan["group"] != "explore"]
         result.rules = plan_rules(features, pd.Series(
@@ -694,7 +695,7 @@ def _trim_to_budget(plan: pd.DataFrame, indexed: pd.DataFrame, budget: float) ->
     return plan
 
 
-def _totals(plan, econ, p_draws, offers, inputs, settings) -> dict:
+def _totals(plan, econ, p_draws, offers, inputs, settings, discount_scale=None) -> dict:
     sent = plan[plan["offer_id"] != ""]
     totals = {
         "expected_profit": float(sent["expected_incremental_profit"].sum()),
@@ -709,6 +710,8 @@ def _totals(plan, econ, p_draws, offers, inputs, settings) -> dict:
         col = np.array([1 + list(offers["offer_id"]).index(o) for o in sent["offer_id"]])
         revenue, discount, margin = _offer_terms(offers, inputs.iloc[rows].reset_index(
             drop=True), settings.default_margin)
+        if discount_scale is not None:  # the same discount as the economics
+            discount = discount * np.asarray(discount_scale, dtype=float)[None, :]
         basket = inputs["basket_value"].to_numpy(dtype=float)[rows]
         basket = np.where(np.isfinite(basket), basket, np.nanmean(revenue))
         j = col - 1
