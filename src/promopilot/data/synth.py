@@ -249,41 +249,39 @@ def _days(ts: pd.Timestamp) -> float:
     return (ts - START) / pd.Timedelta(days=1)
 
 
-def _offer_effects(c: pd.DataFrame, basket: np.ndarray) -> dict[str, tuple[np.ndarray, ...]]:
-    """Per offer: (extra hazard per day, revenue given purchase, discount given purchase)."""
+def _offer_effects(c: pd.DataFrame, basket: np.ndarray) -> dict[str, np.ndarray]:
+    """Per offer: the extra purchase hazard per day it adds (revenue and discount given a
+    purchase come from the order process itself: `_expected_baskets`)."""
     s = c["discount_sensitivity"].to_numpy()
     beauty = c["taste_beauty"].to_numpy()
     near = np.where(basket >= 150, 0.6, np.where(basket >= 105, 1.0, 0.1))
-    lifted = np.where((basket >= 105) & (basket < 150), 150.0, basket)
     ship_need = np.where(basket < 99, 1.0, 0.25)
     return {
-        "pct10": (OFFER_STRENGTH["pct10"] * s**2, basket, 0.10 * basket),
-        "mj150_20": (OFFER_STRENGTH["mj150_20"] * s**2 * near, lifted,
-                     np.where(lifted >= 150, 20.0, 0.0)),
-        "freeship": (OFFER_STRENGTH["freeship"] * s * ship_need * (0.3 + s), basket,
-                     np.full(len(s), SHIP_FEE)),
-        "beauty15": (OFFER_STRENGTH["beauty15"] * s**2 * np.minimum(1.0, 2.5 * beauty) * 0.5,
-                     basket, 0.15 * basket * np.minimum(1.0, beauty * 1.5)),
+        "pct10": OFFER_STRENGTH["pct10"] * s**2,
+        "mj150_20": OFFER_STRENGTH["mj150_20"] * s**2 * near,
+        "freeship": OFFER_STRENGTH["freeship"] * s * ship_need * (0.3 + s),
+        "beauty15": OFFER_STRENGTH["beauty15"] * s**2 * np.minimum(1.0, 2.5 * beauty) * 0.5,
     }
 
 
-def _campaign_truth(c: pd.DataFrame, at: pd.Timestamp, basket: np.ndarray
+def _campaign_truth(c: pd.DataFrame, at: pd.Timestamp, basket: np.ndarray,
+                    orders: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
                     ) -> pd.DataFrame:
     """True purchase probability in a campaign window starting `at`, for no offer and each
-    offer, with revenue and discount given a purchase."""
+    offer; with `orders` (from `_expected_baskets`), also revenue and discount given a
+    purchase."""
     t = _days(at)
     alive = (c["signup_day"].to_numpy() <= t) & (c["end_day"].to_numpy() > t)
     lam = c["activity_rate"].to_numpy()
     # a churned customer can still be won back by an offer, but rarely
     reach = np.where(alive, 1.0, 0.12) * (c["signup_day"].to_numpy() <= t)
-    p_none = alive * (1 - np.exp(-lam * WINDOW_DAYS))
-    out = {"alive": alive, "p_buy__none": p_none, "revenue__none": basket,
-           "discount__none": np.zeros(len(c))}
-    for offer, (extra, revenue, discount) in _offer_effects(c, basket).items():
-        hazard = alive * lam + reach * extra
-        out[f"p_buy__{offer}"] = 1 - np.exp(-hazard * WINDOW_DAYS)
-        out[f"revenue__{offer}"] = revenue
-        out[f"discount__{offer}"] = discount
+    extra = {"": np.zeros(len(c)), **_offer_effects(c, basket)}
+    out = {"alive": alive}
+    for offer, hazard_added in extra.items():
+        name = offer or "none"
+        out[f"p_buy__{name}"] = 1 - np.exp(-(alive * lam + reach * hazard_added) * WINDOW_DAYS)
+        if orders is not None:
+            out[f"revenue__{name}"], out[f"discount__{name}"] = orders[offer]
     return pd.DataFrame(out)
 
 
@@ -584,15 +582,11 @@ def make_shop(n_customers: int = 2000, seed: int = 0, *, products_per_category: 
     })
 
     # -- truth ---------------------------------------------------------------------------------
-    truth_end = _campaign_truth(customers_hidden, END, basket)
     # revenue and discount of an order with each offer: what the order process really gives
     # (a beauty coupon's buyer adds a beauty item; 满减 needs the realized basket near 150)
-    for offer, (gross, given) in _expected_baskets(seed, catalog, taste, price_q,
-                                                   items_per_order, cat_index,
-                                                   draws=int(np.clip(600_000 // n, 4, 200))
-                                                   ).items():
-        truth_end[f"revenue__{offer or 'none'}"] = gross
-        truth_end[f"discount__{offer or 'none'}"] = given
+    orders_with = _expected_baskets(seed, catalog, taste, price_q, items_per_order, cat_index,
+                                    draws=int(np.clip(600_000 // n, 4, 200)))
+    truth_end = _campaign_truth(customers_hidden, END, basket, orders_with)
     alive_end = end_day > horizon
     remaining = np.where(alive_end, MEAN_LIFETIME_DAYS * (1 - np.exp(-90 / MEAN_LIFETIME_DAYS)),
                          0.0)
