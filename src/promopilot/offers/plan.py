@@ -105,9 +105,9 @@ RESPONSE_FEATURES = ("discount_sensitivity", "price_level", "view_price_level", 
 
 
 def response_candidates(random_state: int, columns: list[str] | None = None) -> dict:
-    """The uplift models a plan may use; "x-learner" is the
-    default. `columns`: the model matrix's columns (the smooth model keeps the
-    RESPONSE_FEATURES among them, plus category shares)."""
+    """The uplift models a plan may use; "x-learner" is the default. `columns`: the model
+    matrix's columns (the smooth model keeps the RESPONSE_FEATURES among them, plus category
+    shares)."""
     from promopilot.uplift.models import (
         DRLearner,
         EnsembleUplift,
@@ -137,8 +137,9 @@ def fit_response_model(data: CampaignData, *, random_state: int, n_bootstrap: in
     """Learn P(buy | features, arm) from past campaigns; returns (model, name, scores).
 
     With ``select`` True, the candidate with the best cross-validated Qini is used; a name
-    picks that candidate; False: the X-learner. With ``calibrate``, the model's spread of effects between customers is scaled
-    by how much of it held up out of fold (see ``promopilot.uplift.calibration``)."""
+    picks that candidate; False: the X-learner. With ``calibrate``, the model's spread of
+    effects between customers is scaled by how much of it held up out of fold (see
+    ``promopilot.uplift.calibration``)."""
     X = model_matrix(data.X)
     candidates = response_candidates(random_state, list(X.columns))
     scores = pd.DataFrame()
@@ -178,12 +179,40 @@ def predict_purchase(model, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | N
 # ---------------------------------------------------------------------------------------
 # economics
 # ---------------------------------------------------------------------------------------
-def _offer_terms(offers: pd.DataFrame, inputs: pd.DataFrame, default_margin: float
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per customer x offer: revenue if they buy with it, discount given away if they do, and
-    the margin rate (n,). Percent off applies to the offer's category share of the basket;
-    满减 lifts baskets within reach (>= 70% of min_spend) up to the threshold and gives nothing
-    below it; free shipping costs the shipping fee."""
+@dataclass(frozen=True)
+class OfferTerms:
+    """What a purchase is worth, per customer (n) and offer (K): revenue and discount if they
+    buy with the offer (n, K), margin rate and basket value without one (n,), send cost (K,)
+    or, for picked pairs, (n, 1)."""
+
+    revenue: np.ndarray
+    discount: np.ndarray
+    margin: np.ndarray
+    basket: np.ndarray
+    send: np.ndarray
+
+    def profit(self, p: np.ndarray) -> np.ndarray:
+        """Expected incremental profit (..., n, K) from purchase probabilities (..., n, K+1),
+        no offer first: ``P(buy|offer)·(revenue·margin − discount) −
+        P(buy|none)·basket·margin − send_cost``."""
+        base = p[..., :1] * (self.basket * self.margin)[:, None]
+        gain = self.revenue * self.margin[:, None] - self.discount
+        return p[..., 1:] * gain - base - self.send
+
+    def pick(self, rows: np.ndarray, offer_index: np.ndarray) -> OfferTerms:
+        """The terms of one offer per row: customer ``rows[i]`` with offer ``offer_index[i]``."""
+        return OfferTerms(revenue=self.revenue[rows, offer_index][:, None],
+                          discount=self.discount[rows, offer_index][:, None],
+                          margin=self.margin[rows], basket=self.basket[rows],
+                          send=np.asarray(self.send)[offer_index][:, None])
+
+
+def offer_terms(offers: pd.DataFrame, inputs: pd.DataFrame, default_margin: float,
+                discount_scale: np.ndarray | None = None) -> OfferTerms:
+    """Percent off applies to the offer's category share of the basket; 满减 lifts baskets
+    within reach (>= 70% of min_spend) up to the threshold and gives nothing below it; free
+    shipping costs the shipping fee. `discount_scale` (K,) corrects each offer's discount per
+    purchase (see :func:`redemption_scale`). A missing basket value is the shop's mean."""
     basket = inputs["basket_value"].to_numpy(dtype=float)
     basket = np.where(np.isfinite(basket), basket, np.nanmean(basket) if np.isfinite(
         basket).any() else 0.0)
@@ -210,7 +239,10 @@ def _offer_terms(offers: pd.DataFrame, inputs: pd.DataFrame, default_margin: flo
             discount[:, j] = offer.value
         else:
             raise InputError(f"offer {offer.offer_id}: unknown kind {offer.kind!r}")
-    return revenue, discount, margin
+    if discount_scale is not None:
+        discount = discount * np.asarray(discount_scale, dtype=float)[None, :]
+    return OfferTerms(revenue=revenue, discount=discount, margin=margin, basket=basket,
+                      send=offers["send_cost"].to_numpy(dtype=float))
 
 
 def redemption_scale(store: Store, data: CampaignData, offers: pd.DataFrame, *,
@@ -237,8 +269,8 @@ def redemption_scale(store: Store, data: CampaignData, offers: pd.DataFrame, *,
                                        default_margin=default_margin)
         inputs = inputs.set_index("customer_id").reindex(
             data.customer_id[here].astype(str)).reset_index()
-        _, discount, _ = _offer_terms(offers, inputs, default_margin)
-        j = np.array([column[t] for t in data.treatment[here]])
+        discount = offer_terms(offers, inputs, default_margin).discount
+        j = pd.Series(data.treatment[here]).map(column).to_numpy(dtype=int)
         np.add.at(predicted, j, discount[np.arange(len(here)), j])
         np.add.at(observed, j, data.discount[here])
         np.add.at(buyers, j, 1.0)
@@ -250,29 +282,21 @@ def redemption_scale(store: Store, data: CampaignData, offers: pd.DataFrame, *,
 
 def offer_economics(p_buy: np.ndarray, p_draws: np.ndarray | None, offers: pd.DataFrame,
                     inputs: pd.DataFrame, *, default_margin: float, confidence: float,
-                    discount_scale: np.ndarray | None = None) -> pd.DataFrame:
+                    discount_scale: np.ndarray | None = None,
+                    terms: OfferTerms | None = None) -> pd.DataFrame:
     """Expected incremental profit per customer x offer, with a lower confidence bound.
 
     ``profit = P(buy|offer)·(revenue·margin − discount) − P(buy|none)·basket·margin − send_cost``
 
     `p_buy` is (n, K+1) with no offer first; `p_draws` optional (B, n, K+1) bootstrap draws;
     `discount_scale` (K,) corrects the offer terms' discount per purchase (see
-    :func:`redemption_scale`).
+    :func:`redemption_scale`); `terms`, when given, are those :func:`offer_terms` computed.
     """
-    revenue, discount, margin = _offer_terms(offers, inputs, default_margin)
-    if discount_scale is not None:
-        discount = discount * np.asarray(discount_scale, dtype=float)[None, :]
-    basket = inputs["basket_value"].to_numpy(dtype=float)
-    basket = np.where(np.isfinite(basket), basket, np.nanmean(revenue))
-    send = offers["send_cost"].to_numpy(dtype=float)
-
-    def profit(p: np.ndarray) -> np.ndarray:
-        base = p[..., :1] * (basket * margin)[:, None]
-        return p[..., 1:] * (revenue * margin[:, None] - discount) - base - send
-
-    point = profit(p_buy)
+    if terms is None:
+        terms = offer_terms(offers, inputs, default_margin, discount_scale)
+    point = terms.profit(p_buy)
     if p_draws is not None and len(p_draws) > 1:
-        draws = profit(p_draws)
+        draws = terms.profit(p_draws)
         lower = np.quantile(draws, 1 - confidence, axis=0)
         spread = draws.std(axis=0)
     else:
@@ -283,8 +307,8 @@ def offer_economics(p_buy: np.ndarray, p_draws: np.ndarray | None, offers: pd.Da
         "offer_id": np.tile(offers["offer_id"].to_numpy(), n),
         "p_buy_none": np.repeat(p_buy[:, 0], k),
         "p_buy": p_buy[:, 1:].ravel(),
-        "expected_revenue": (p_buy[:, 1:] * revenue).ravel(),
-        "expected_cost": (p_buy[:, 1:] * discount).ravel(),
+        "expected_revenue": (p_buy[:, 1:] * terms.revenue).ravel(),
+        "expected_cost": (p_buy[:, 1:] * terms.discount).ravel(),
         "expected_incremental_profit": point.ravel(),
         "profit_lower": lower.ravel(),
         "profit_std": spread.ravel(),
@@ -622,9 +646,10 @@ def build_plan(
         inputs = inputs.set_index("customer_id").reindex(ids).reset_index()
         scale = redemption_scale(store, data, offers, default_margin=settings.default_margin)
         result.discount_scale = dict(zip(offers["offer_id"], scale.round(3)))
+        terms = offer_terms(offers, inputs, settings.default_margin, scale)
         econ = offer_economics(p_buy, p_draws, offers, inputs,
                                default_margin=settings.default_margin,
-                               confidence=settings.confidence, discount_scale=scale)
+                               confidence=settings.confidence, terms=terms)
         result.economics = econ
 
         tell("assignment")
@@ -646,8 +671,8 @@ def build_plan(
                 .drop_duplicates("customer_id").set_index("customer_id").reindex(ids)
                 .reset_index())
         plan["reason"] = row_reasons(plan, best, titles)
-        result.totals.update(_totals(plan, econ, p_draws, offers, inputs, settings,
-                                     discount_scale=scale))
+        result.totals.update(_totals(plan, p_draws, offers, inputs, terms,
+                                     settings.confidence))
         result.per_offer = _per_offer(plan)
         target = plan[plan["group"] != "explore"]
         result.rules = plan_rules(features, pd.Series(
@@ -697,7 +722,10 @@ def _trim_to_budget(plan: pd.DataFrame, indexed: pd.DataFrame, budget: float,
     return plan
 
 
-def _totals(plan, econ, p_draws, offers, inputs, settings, discount_scale=None) -> dict:
+def _totals(plan: pd.DataFrame, p_draws: np.ndarray | None, offers: pd.DataFrame,
+            inputs: pd.DataFrame, terms: OfferTerms, confidence: float) -> dict:
+    """Plan totals, with intervals from the bootstrap draws over the rows that send an offer
+    (the same terms as the economics)."""
     sent = plan[plan["offer_id"] != ""]
     totals = {
         "expected_profit": float(sent["expected_incremental_profit"].sum()),
@@ -709,21 +737,12 @@ def _totals(plan, econ, p_draws, offers, inputs, settings, discount_scale=None) 
     }
     if p_draws is not None and len(p_draws) > 1 and len(sent):
         rows = pd.Index(inputs["customer_id"]).get_indexer(sent["customer_id"])
-        col = np.array([1 + list(offers["offer_id"]).index(o) for o in sent["offer_id"]])
-        revenue, discount, margin = _offer_terms(offers, inputs.iloc[rows].reset_index(
-            drop=True), settings.default_margin)
-        if discount_scale is not None:  # the same discount as the economics
-            discount = discount * np.asarray(discount_scale, dtype=float)[None, :]
-        basket = inputs["basket_value"].to_numpy(dtype=float)[rows]
-        basket = np.where(np.isfinite(basket), basket, np.nanmean(revenue))
-        j = col - 1
-        r, d = revenue[np.arange(len(rows)), j], discount[np.arange(len(rows)), j]
-        send = offers["send_cost"].to_numpy()[j]
-        p1 = p_draws[:, rows, col]
-        p0 = p_draws[:, rows, 0]
-        profit = (p1 * (r * margin - d) - p0 * basket * margin - send).sum(axis=1)
-        cost = (p1 * d).sum(axis=1)
-        alpha = 1 - settings.confidence
+        j = pd.Index(offers["offer_id"]).get_indexer(sent["offer_id"])
+        picked = terms.pick(rows, j)
+        p = np.stack([p_draws[:, rows, 0], p_draws[:, rows, 1 + j]], axis=-1)  # (B, m, 2)
+        profit = picked.profit(p).sum(axis=(1, 2))
+        cost = (p[..., 1:] * picked.discount).sum(axis=(1, 2))
+        alpha = 1 - confidence
         totals["profit_interval"] = tuple(np.quantile(profit, [alpha / 2, 1 - alpha / 2]))
         totals["cost_interval"] = tuple(np.quantile(cost, [alpha / 2, 1 - alpha / 2]))
     return totals
