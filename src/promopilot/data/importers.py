@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from promopilot.data.ingest import (
+    FORGOTTEN,
     TABLE_FILE_SUFFIXES,
     _sql_str,
     FileReport,
@@ -110,13 +111,14 @@ def import_shop(store: Store, path: Path, progress: Progress = None) -> list[Fil
 
 def _derive(store: Store, table: str, select_sql: str) -> int:
     """Insert reference rows (products, customers) derived from the staged raw file that the
-    store does not have yet. Returns how many were added."""
+    store does not have yet, never a forgotten customer. Returns how many were added."""
     key = TABLES[table].key[0]
+    not_forgotten = f" AND NOT {FORGOTTEN.format(f'd.{key}')}" if key == "customer_id" else ""
     before = store.count(table)
     store.execute(
         f"INSERT INTO {table} BY NAME SELECT d.*, now()::TIMESTAMP AS updated_at FROM "
         f"({select_sql}) d WHERE d.{key} IS NOT NULL AND d.{key} NOT IN "
-        f"(SELECT {key} FROM {table})"
+        f"(SELECT {key} FROM {table}){not_forgotten}"
     )
     return store.count(table) - before
 
@@ -243,7 +245,8 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         store.execute(
             "INSERT INTO contacts SELECT _customer, any_value(lower(trim(" + cols["email"] + "))), "
             f"NULL, NULL, now()::TIMESTAMP, {ingest_id} FROM ingest_raw WHERE _customer IS NOT "
-            "NULL AND _customer NOT IN (SELECT customer_id FROM contacts) GROUP BY _customer"
+            "NULL AND _customer NOT IN (SELECT customer_id FROM contacts) AND NOT "
+            + FORGOTTEN.format("_customer") + " GROUP BY _customer"
         )
         report = load_table(store, raw, TABLES["orders"], mapping, ingest_id=ingest_id,
                             fmt="shopify")

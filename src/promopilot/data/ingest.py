@@ -533,15 +533,6 @@ def _against_store(store: Store, spec: TableSpec) -> int:
     return changed
 
 
-def _purge_forgotten(store: Store) -> None:
-    """Importers derive customers and contacts from raw rows before the checks: drop any that
-    were forgotten."""
-    if not store.scalar("SELECT count(*) FROM forgotten"):
-        return
-    for table in ("customers", "contacts"):
-        store.execute(f"DELETE FROM {table} WHERE " + FORGOTTEN.format("customer_id"))
-
-
 def _flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) -> int:
     refs = [("customer_id", "customers"), ("product_id", "products")]
     total = 0
@@ -662,7 +653,6 @@ def load_table(
             f"INSERT INTO contacts SELECT t_customer_id, t_email, t_phone, t_name, "
             f"now()::TIMESTAMP, {ingest_id} {latest}"
         )
-    _purge_forgotten(store)
     report.n_read = raw.n_rows + len(raw.rejects)
     report.n_quarantined = len(bad_reasons) + len(raw.rejects)
     report.n_loaded = report.n_read - report.n_quarantined
