@@ -53,7 +53,8 @@ def test_expected_cost_stays_within_the_budget(result, shop):
     assert predicted <= BUDGET + 1e-6
     assert predicted >= 0.9 * BUDGET  # the budget is used, not left on the table
     _, true_cost = plan_true_value(plan, shop.truth)
-    assert true_cost <= 1.1 * BUDGET  # never overspends in truth either
+    # and in truth: the true expected discount is within 10% of the budget
+    assert 0.9 * BUDGET <= true_cost <= 1.1 * BUDGET
 
 
 def test_groups_follow_the_documented_propensities(result):
@@ -100,9 +101,9 @@ def test_plan_beats_the_usual_ways_and_earns_a_good_share_of_the_oracle(result, 
     rand, _ = plan_true_value(random_plan(truth, BUDGET, seed=0), truth)
     assert profit > likeliest and profit > rand
     assert profit > 1.5 * rand
-    # bench/plan_oracle.py measures the share over several shops (README); this shop's
-    # share was 0.52 with bench settings, other 3,000-customer shops' 0.47
-    assert profit >= 0.40 * best
+    # at least half of what a planner who knows the truth earns with the same slices
+    # (bench/plan_oracle.py measures it over five shops for the README)
+    assert profit >= 0.50 * best
 
 
 def test_the_oracle_keeps_the_same_slices(result, shop):
@@ -123,9 +124,9 @@ def test_discounts_are_corrected_by_past_redemptions(result, shop_store):
 
     scale = result.discount_scale
     assert scale["freeship"] == 1.0  # its fee is not on order lines: kept as stated
-    # a beauty coupon's buyers add a beauty item: far more discount than their usual beauty
-    # share predicts; 满减 pays out less often than expected baskets suggest
-    assert scale["beauty15"] > 2.0
+    # the terms already count the beauty item a beauty coupon's buyer adds, so past
+    # redemptions confirm them; 满减 pays out less often than expected baskets suggest
+    assert 0.7 < scale["beauty15"] < 1.4
     assert scale["mj150_20"] < 1.0
     data = campaign_training_data(shop_store, default_feature_fn)
     offers = load_offers(shop_store)
@@ -192,3 +193,24 @@ def test_total_intervals_bracket_the_point_estimates(result):
     assert low < t["expected_profit"] < high
     low, high = t["cost_interval"]
     assert low < t["expected_cost"] < high
+
+
+def test_category_coupon_costs_at_least_an_item_of_its_category(shop, shop_store):
+    """A beauty coupon is redeemed with a beauty item, also by customers who never bought
+    beauty: its predicted discount per purchase follows the truth's, shop-wide and for the
+    customers with the smallest beauty share."""
+    from promopilot.offers.inputs import customer_value_inputs
+    from promopilot.offers.plan import load_offers, offer_terms
+
+    offers = load_offers(shop_store)
+    inputs = customer_value_inputs(shop_store, as_of=END, default_margin=0.35)
+    truth = shop.truth.set_index("customer_id").reindex(inputs["customer_id"])
+    known = inputs["n_orders"].to_numpy() >= 2
+    j = list(offers["offer_id"]).index("beauty15")
+    predicted = offer_terms(offers, inputs, 0.35).discount[:, j]
+    true = truth["discount__beauty15"].to_numpy()
+    assert predicted[known].mean() == pytest.approx(true[known].mean(), rel=0.25)
+    low = known & (inputs["share_beauty"].to_numpy() < 0.02)
+    assert low.sum() > 50
+    assert predicted[low].mean() == pytest.approx(true[low].mean(), rel=0.35)
+    assert (predicted > 0).all()

@@ -16,8 +16,9 @@ from promopilot.data.store import Store
 def customer_value_inputs(store: Store, *, as_of: pd.Timestamp | str, default_margin: float,
                           shrinkage: float = 2.0) -> pd.DataFrame:
     """One row per customer seen before `as_of`: basket_value (order value at list price),
-    margin_rate, n_orders and ``share_<category>`` columns (shares of net spend, shrunk
-    toward the shop's mix)."""
+    margin_rate, n_orders, ``share_<category>`` columns (shares of net spend, shrunk
+    toward the shop's mix) and ``item_value_<category>`` (the shop's mean list value of an
+    order line of that category, the same for every customer)."""
     as_of = pd.Timestamp(as_of)
     lines = store.query(
         f"""
@@ -68,4 +69,9 @@ def customer_value_inputs(store: Store, *, as_of: pd.Timestamp | str, default_ma
     own_shares = own_shares.reindex(out.index).fillna(0.0)
     shares = (own_shares.mul(n, axis=0) + shrinkage * shop_mix) / (n + shrinkage)[:, None]
     shares.columns = [f"share_{c}" for c in shares.columns]
-    return pd.concat([out, shares], axis=1).reset_index()
+    # what one order line of each category is worth at list price (the shop's mean): a
+    # category coupon is only redeemed with an item of its category in the basket
+    item = lines.groupby("category")["gross"].mean()
+    items = pd.DataFrame({f"item_value_{c}": float(v) for c, v in item.items()},
+                         index=out.index)
+    return pd.concat([out, shares, items], axis=1).reset_index()

@@ -104,15 +104,20 @@ RESPONSE_FEATURES = ("discount_sensitivity", "price_level", "view_price_level", 
                      "tenure_days", "bg_p_alive", "bg_expected_purchases_90d")
 
 
+DEFAULT_MODEL = "pooled-x"
+
+
 def response_candidates(random_state: int, columns: list[str] | None = None) -> dict:
-    """The uplift models a plan may use; "x-learner" is the default. `columns`: the model
-    matrix's columns (the smooth model keeps the RESPONSE_FEATURES among them, plus category
-    shares)."""
+    """The uplift models a plan may use; "pooled-x" is the default. `columns`: the model
+    matrix's columns (the smooth and linear models keep the RESPONSE_FEATURES among them, plus
+    category shares)."""
     from promopilot.uplift.models import (
         DRLearner,
         EnsembleUplift,
+        PooledXLearner,
         TLearner,
         XLearner,
+        linear_effect,
         spline_classifier,
     )
 
@@ -122,7 +127,13 @@ def response_candidates(random_state: int, columns: list[str] | None = None) -> 
         smooth = [c for c in columns if c in RESPONSE_FEATURES or c.startswith("share_")]
     t_spline = TLearner(control=CONTROL, outcome_model=spline_classifier(columns=smooth),
                         random_state=random_state)
+    # every offer's effect along one shared direction of the response features, each offer at
+    # its own level: the most profit against the truth on the synthetic shops (docs/uplift.md)
+    pooled = PooledXLearner(control=CONTROL, effect_model=linear_effect(columns=smooth),
+                            random_state=random_state)
     return {
+        "pooled-x": pooled,
+        "pooled-x-trees": PooledXLearner(control=CONTROL, random_state=random_state),
         "ensemble": EnsembleUplift(estimators=[("x-learner", x), ("t-spline", t_spline)],
                                    random_state=random_state),
         "x-learner": x,
@@ -137,14 +148,15 @@ def fit_response_model(data: CampaignData, *, random_state: int, n_bootstrap: in
     """Learn P(buy | features, arm) from past campaigns; returns (model, name, scores).
 
     With ``select`` True, the candidate with the best cross-validated Qini is used; a name
-    picks that candidate; False: the X-learner. With ``calibrate``, the model's spread of
+    picks that candidate; False: ``DEFAULT_MODEL``. With ``calibrate``, the model's spread of
     effects between customers is scaled by how much of it held up out of fold (see
     ``promopilot.uplift.calibration``)."""
     X = model_matrix(data.X)
     candidates = response_candidates(random_state, list(X.columns))
     scores = pd.DataFrame()
-    # the X-learner earned the most against the truth on the synthetic shops (docs/uplift.md)
-    name = select if isinstance(select, str) else "x-learner"
+    # the pooled X-learner earned the most against the truth on the synthetic shops
+    # (docs/uplift.md)
+    name = select if isinstance(select, str) else DEFAULT_MODEL
     if name not in candidates:
         raise InputError(f"unknown model {name!r}: expected one of {', '.join(candidates)}")
     if select is True and data.n >= 1000:
@@ -209,7 +221,8 @@ class OfferTerms:
 
 def offer_terms(offers: pd.DataFrame, inputs: pd.DataFrame, default_margin: float,
                 discount_scale: np.ndarray | None = None) -> OfferTerms:
-    """Percent off applies to the offer's category share of the basket; 满减 lifts baskets
+    """Percent off applies to the basket, or for a category offer to one item of the category
+    (the shop's mean line value) plus the customer's category share of the rest; 满减 lifts baskets
     within reach (>= 70% of min_spend) up to the threshold and gives nothing below it; free
     shipping costs the shipping fee. `discount_scale` (K,) corrects each offer's discount per
     purchase (see :func:`redemption_scale`). A missing basket value is the shop's mean."""
@@ -221,12 +234,20 @@ def offer_terms(offers: pd.DataFrame, inputs: pd.DataFrame, default_margin: floa
     discount = np.zeros_like(revenue)
     for j, offer in enumerate(offers.itertuples()):
         share = np.ones(len(inputs))
+        spend = basket  # what the offer's percentage applies to
         if offer.category:
             col = f"share_{offer.category}"
             share = inputs[col].to_numpy(dtype=float) if col in inputs else np.zeros(len(inputs))
+            # a category coupon is redeemed with at least one item of its category, the rest of
+            # the basket split as the customer usually splits it
+            item = inputs.get(f"item_value_{offer.category}")
+            item = np.zeros(len(inputs)) if item is None else np.nan_to_num(
+                item.to_numpy(dtype=float))
+            item = np.minimum(item, basket)
+            spend = item + share * (basket - item)
         if offer.kind == "percent_off":
             revenue[:, j] = basket
-            discount[:, j] = offer.value * basket * share
+            discount[:, j] = offer.value * spend
         elif offer.kind == "amount_off":
             threshold = float(offer.min_spend or 0.0)
             reach = (basket >= 0.7 * threshold) & (basket < threshold)

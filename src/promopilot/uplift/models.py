@@ -233,6 +233,90 @@ class XLearner(_BaseUplift):
         return np.column_stack([mu0, mu0[:, None] + uplift])
 
 
+ARM_PREFIX = "__arm__"  # the arm indicator columns a pooled learner adds to X
+
+
+def _arm_columns(X: pd.DataFrame, arms: list, arm: object | np.ndarray) -> pd.DataFrame:
+    """X with one 0/1 indicator column per treatment arm (``ARM_PREFIX + label``); `arm` is one
+    label for every row or an array of labels (control rows get all zeros)."""
+    labels = np.asarray(arm, dtype=object)
+    labels = np.full(len(X), arm, dtype=object) if labels.ndim == 0 else labels
+    if not all(isinstance(c, str) for c in X.columns):  # scikit-learn wants one name type
+        X = X.set_axis([str(c) for c in X.columns], axis=1)
+    return X.assign(**{f"{ARM_PREFIX}{a}": (labels == a).astype(float) for a in arms})
+
+
+class PooledXLearner(_BaseUplift):
+    """X-learner whose two effect models are shared by all offers.
+
+    The T-learner's outcome models impute individual effects as the X-learner does (treated
+    rows: ``y − μ_control(x)``; control rows, once per offer: ``μ_offer(x) − y``), but instead
+    of one effect model per offer and side, one model per side is fitted on every offer's rows
+    with the offer as indicator columns (``ARM_PREFIX + label``). Offers that appeal to the
+    same customers (the discount-sensitive, the still-active) then learn the shape of their
+    effect from each other's customers, while the indicators keep each offer's own level. With
+    a few hundred customers per offer this is several times the data per effect model. The
+    default effect model is LightGBM; :func:`linear_effect` gives a ridge regression whose
+    offers share one slope per feature (the plan's default)."""
+
+    def _fit_one(self, X, y, treatment, propensity, weight, seed):
+        outcome = _outcome_models(self, X, y, treatment, weight, seed)
+        control_rows = treatment == self.control
+        treated = ~control_rows
+        mu0 = _predict(outcome[0], X, self.binary_)
+        base = self.effect_model if self.effect_model is not None else default_regressor(seed)
+        Xt = _arm_columns(X[treated], self.treatments_, treatment[treated])
+        tau_treated = _fit(clone(base), Xt, (y - mu0)[treated], weight[treated])
+        Xc = X[control_rows]
+        stacked, target = [], []
+        for j, arm in enumerate(self.treatments_, start=1):
+            stacked.append(_arm_columns(Xc, self.treatments_, arm))
+            target.append(_predict(outcome[j], Xc, self.binary_) - y[control_rows])
+        tau_control = _fit(clone(base), pd.concat(stacked, ignore_index=True),
+                           np.concatenate(target),
+                           np.tile(weight[control_rows], len(self.treatments_)))
+        n_control = control_rows.sum()
+        shares = [(treatment == a).sum() / ((treatment == a).sum() + n_control)
+                  for a in self.treatments_]
+        return outcome, (tau_treated, tau_control, shares)
+
+    def _uplift(self, state, X):
+        _, (tau_treated, tau_control, shares) = state
+        cols = []
+        for arm, share in zip(self.treatments_, shares):
+            Xa = _arm_columns(X, self.treatments_, arm)
+            cols.append(share * _predict(tau_control, Xa, False) +
+                        (1 - share) * _predict(tau_treated, Xa, False))
+        return np.column_stack(cols)
+
+    def _outcome(self, state, X):
+        outcome, _ = state
+        mu0 = _predict(outcome[0], X, self.binary_)
+        return np.column_stack([mu0, mu0[:, None] + self._uplift(state, X)])
+
+
+def linear_effect(alpha: float = 30.0, columns: list[str] | None = None):
+    """A ridge regression on median-imputed, standardized features (optionally only
+    `columns`, plus any arm indicator columns of :class:`PooledXLearner`): as an effect model
+    of the pooled learner, every offer's effect moves with the features along one shared
+    direction, each offer at its own level."""
+    import re
+
+    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    steps = [SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler(),
+             Ridge(alpha=alpha)]
+    if columns is not None:
+        names = [re.escape(str(c)) + "$" for c in columns] + [re.escape(ARM_PREFIX)]
+        pick = make_column_selector(pattern="^(?:" + "|".join(names) + ")")
+        steps.insert(0, ColumnTransformer([("keep", "passthrough", pick)], remainder="drop"))
+    return make_pipeline(*steps)
+
+
 class DRLearner(_BaseUplift):
     """Doubly robust learner: cross-fitted outcome models, AIPW pseudo-outcomes per arm,
     regressed on the features. Propensities come from the log (or arm shares)."""
