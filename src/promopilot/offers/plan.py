@@ -147,8 +147,9 @@ def fit_response_model(data: CampaignData, *, random_state: int, n_bootstrap: in
                        select: bool | str = True, calibrate: bool = True):
     """Learn P(buy | features, arm) from past campaigns; returns (model, name, scores).
 
-    With ``select`` True, the candidate with the best cross-validated Qini is used; a name
-    picks that candidate; False: ``DEFAULT_MODEL``. With ``calibrate``, the model's spread of
+    With ``select`` True, the candidate with the best cross-validated Qini replaces
+    ``DEFAULT_MODEL`` if it is clearly better (by two standard errors of the fold
+    differences); a name picks that candidate; False: ``DEFAULT_MODEL``. With ``calibrate``, the model's spread of
     effects between customers is scaled by how much of it held up out of fold (see
     ``promopilot.uplift.calibration``)."""
     X = model_matrix(data.X)
@@ -163,7 +164,8 @@ def fit_response_model(data: CampaignData, *, random_state: int, n_bootstrap: in
         from promopilot.uplift.selection import select_model
 
         name, scores = select_model(candidates, X, data.bought, data.treatment, cv=3,
-                                    propensity=data.propensity, random_state=random_state)
+                                    propensity=data.propensity, random_state=random_state,
+                                    default=DEFAULT_MODEL)
     model = candidates[name]
     if calibrate:
         from promopilot.uplift.calibration import CalibratedUplift

@@ -14,13 +14,19 @@ from promopilot.uplift.metrics import per_arm_scores
 
 def select_model(candidates: dict, X: pd.DataFrame, y, treatment, *, propensity=None,
                  cv: int = 3, random_state: int = 0,
-                 score: Callable[[np.ndarray, np.ndarray, np.ndarray, list], float] | None = None
+                 score: Callable[[np.ndarray, np.ndarray, np.ndarray, list], float] | None = None,
+                 default: str | None = None, min_se: float = 2.0
                  ) -> tuple[str, pd.DataFrame]:
     """Fit every candidate on K-1 folds, score it on the held-out fold, average.
 
     The default score is the mean Qini coefficient over the treatments (each against control);
     `score(y, uplift, treatment, arms)` may replace it (e.g. expected profit). Folds are
-    stratified on (treatment, y). Returns the best name and a table of fold scores."""
+    stratified on (treatment, y). Returns the best name and a table of fold scores.
+
+    With a `default` candidate, the best one replaces it only when it is clearly better: its
+    mean fold score is above the default's by more than `min_se` standard errors of their
+    paired fold differences (small campaigns give noisy fold scores, and a pick on noise
+    costs more than it gains)."""
     y = np.asarray(y)
     treatment = np.asarray(treatment, dtype=object)
     strata = pd.Series(treatment).astype(str) + "|" + pd.Series(y).astype(str)
@@ -41,4 +47,12 @@ def select_model(candidates: dict, X: pd.DataFrame, y, treatment, *, propensity=
             rows.append({"model": name, "fold": fold, "score": value})
     table = pd.DataFrame(rows)
     means = table.groupby("model")["score"].mean().sort_values(ascending=False)
-    return str(means.index[0]), table
+    best = str(means.index[0])
+    if default is None or best == default:
+        return best, table
+    if default not in candidates:
+        raise KeyError(f"default model {default!r} is not a candidate")
+    folds_ = table.pivot(index="fold", columns="model", values="score")
+    diff = (folds_[best] - folds_[default]).to_numpy()
+    se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else np.inf
+    return (best if diff.mean() > min_se * se else default), table
