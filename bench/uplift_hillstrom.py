@@ -12,7 +12,8 @@
    Our metric functions are checked against sklift's on every model's predictions.
    The published 0.0661 (tutorial: ClassTransformation + XGBoost on an unstratified 50/50 split,
    uplift@30% 'overall') is reproduced in the same run with the tutorial's exact setup.
-2. Three arms (Mens E-Mail, Womens E-Mail, No E-Mail) with our multi-treatment models: per-arm
+2. Three arms (Mens E-Mail, Womens E-Mail, No E-Mail) with our multi-treatment models (the
+   pooled X-learner among them, its effect models shared by both e-mails): per-arm
    uplift@30% and Qini on the test half, and the policy value of e-mailing each customer the
    arm with the highest predicted uplift (none when no arm's uplift is positive), as an IPW
    estimate on the test half, against e-mailing everyone Mens / Womens / nothing.
@@ -49,8 +50,10 @@ from promopilot.uplift.models import (  # noqa: E402
     ClassTransformation,
     DRLearner,
     EnsembleUplift,
+    PooledXLearner,
     TLearner,
     XLearner,
+    linear_effect,
     spline_classifier,
 )
 from promopilot.uplift.selection import select_model  # noqa: E402
@@ -82,6 +85,7 @@ LGBM_CONFIGS = {
                "learning_rate": 0.05, "min_child_samples": 300},
 }
 SPLINE_C = (0.01, 0.03, 0.3, 3.0)  # 0.01 added when the three-arm CV chose 0.03, the edge
+POOLED_ALPHA = (30.0, 300.0)  # ridge strength of the pooled learner's linear effect model
 
 
 # -- data -------------------------------------------------------------------------------------
@@ -133,9 +137,20 @@ def _lgbm(config: str, kind: str):
     return cls(**LGBM_CONFIGS[config], random_state=SEED)
 
 
-def single_candidates() -> dict[str, object]:
-    """family/setting -> model, every family on every LightGBM setting, plus spline T-learners."""
+def single_candidates(pooled: bool = False) -> dict[str, object]:
+    """family/setting -> model, every family on every LightGBM setting, plus spline T-learners;
+    with `pooled` (several offers) also the pooled X-learner, on trees and linear (the plan's
+    default), whose effect models every offer shares."""
     out: dict[str, object] = {}
+    if pooled:
+        for config in LGBM_CONFIGS:
+            out[f"pooled-x/{config}"] = PooledXLearner(
+                control=CONTROL, outcome_model=_lgbm(config, "classifier"),
+                effect_model=_lgbm(config, "regressor"), random_state=SEED)
+        for alpha in POOLED_ALPHA:
+            out[f"pooled-x/linear a={alpha:g}"] = PooledXLearner(
+                control=CONTROL, outcome_model=_lgbm("base", "classifier"),
+                effect_model=linear_effect(alpha=alpha), random_state=SEED)
     for config in LGBM_CONFIGS:
         outcome, effect = _lgbm(config, "classifier"), _lgbm(config, "regressor")
         out[f"t-learner/{config}"] = TLearner(control=CONTROL, outcome_model=outcome,
@@ -152,13 +167,14 @@ def single_candidates() -> dict[str, object]:
     return out
 
 
-def tune(X: pd.DataFrame, y, treatment, *, quick: bool) -> tuple[dict, pd.DataFrame, str]:
+def tune(X: pd.DataFrame, y, treatment, *, quick: bool, pooled: bool = False
+         ) -> tuple[dict, pd.DataFrame, str]:
     """CV on the training half only: best setting per family, then ensembles of the tuned
     members. Returns the tuned models by family, the CV table and the overall CV pick."""
-    candidates = single_candidates()
+    candidates = single_candidates(pooled)
     if quick:  # one setting per family
         candidates = {k: v for k, v in candidates.items()
-                      if k.endswith("/base") or k.endswith("/C=0.3")}
+                      if k.endswith("/base") or k.endswith("/C=0.3") or k.endswith("a=30")}
     _, folds = select_model(candidates, X, y, treatment, cv=3, random_state=SEED)
     cv = folds.groupby("model")["score"].mean().rename("cv_qini").reset_index()
     cv["family"] = cv["model"].str.split("/").str[0]
@@ -352,7 +368,7 @@ def three_arms(data: pd.DataFrame, *, quick: bool) -> None:
           f"categoricals: {encoding}\n")
 
     start = time.perf_counter()
-    tuned, cv_table, pick = tune(X_train, y_train, arm_train, quick=quick)
+    tuned, cv_table, pick = tune(X_train, y_train, arm_train, quick=quick, pooled=True)
     print(f"CV on the training half ({time.perf_counter() - start:.0f}s), mean over folds of the "
           f"mean Qini over the two arms (* = chosen per family):\n")
     print(cv_markdown(cv_table) + "\n")

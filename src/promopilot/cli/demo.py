@@ -82,15 +82,22 @@ def _profile_step(store, out: Path) -> list:
 def _plan_step(store, out: Path) -> list:
     from promopilot.campaigns.history import campaign_training_data
     from promopilot.cli.plan import plan_tables
-    from promopilot.offers.plan import build_plan, default_feature_fn, response_candidates
+    from promopilot.offers.plan import (
+        DEFAULT_MODEL,
+        build_plan,
+        default_feature_fn,
+        model_matrix,
+        response_candidates,
+    )
     from promopilot.report import Section, figure_html
     from promopilot.uplift.evaluate import evaluate_models, qini_figure, write_qini_plot
 
     console.rule("4. how well do the models find persuadable customers?")
     with console.status("scoring uplift models on held-out campaign customers"):
         data = campaign_training_data(store, default_feature_fn)
-        candidates = response_candidates(0, None)
-        evaluation = evaluate_models(data, {k: candidates[k] for k in ("x-learner", "t-learner")})
+        candidates = response_candidates(0, list(model_matrix(data.X).columns))
+        evaluation = evaluate_models(data, {k: candidates[k] for k in (DEFAULT_MODEL,
+                                                                       "x-learner")})
     qini_path = write_qini_plot(evaluation, out)
     console.print(evaluation.table.round(4).to_string(index=False))
     console.print(f"Qini curves: {qini_path}")

@@ -114,22 +114,26 @@ def register(app: typer.Typer) -> None:
         """Qini coefficient, AUUC and uplift@k per offer on held-out past-campaign data."""
         from promopilot.campaigns.history import campaign_training_data
         from promopilot.config import load_settings
-        from promopilot.offers.plan import default_feature_fn
+        from promopilot.offers.plan import (
+            DEFAULT_MODEL,
+            default_feature_fn,
+            model_matrix,
+            response_candidates,
+        )
         from promopilot.uplift.evaluate import evaluate_models, write_qini_plot
-        from promopilot.uplift.models import ClassTransformation, DRLearner, TLearner, XLearner
+        from promopilot.uplift.models import ClassTransformation
 
         settings = load_settings()
         with open_store(db, data) as store:
             with console.status("building training data from past campaigns"):
                 data_ = campaign_training_data(store, default_feature_fn,
                                                window_days=settings.campaign_window_days)
-        models = {
-            "t-learner": TLearner(control="control", random_state=settings.seed),
-            "x-learner": XLearner(control="control", random_state=settings.seed),
-            "dr-learner": DRLearner(control="control", random_state=settings.seed),
-            "class-transformation": ClassTransformation(control="control",
-                                                        random_state=settings.seed),
-        }
+        # the plan's candidates (its default first) and the class-transformation baseline
+        candidates = response_candidates(settings.seed, list(model_matrix(data_.X).columns))
+        models = {name: candidates[name] for name in (DEFAULT_MODEL, "x-learner", "t-learner",
+                                                      "dr-learner")}
+        models["class-transformation"] = ClassTransformation(control="control",
+                                                             random_state=settings.seed)
         with console.status("fitting and scoring models"):
             evaluation = evaluate_models(data_, models, k=k)
         table = Table(title=f"uplift on held-out customers ({evaluation.n_test:,} held out, "
