@@ -214,3 +214,24 @@ def test_category_coupon_costs_at_least_an_item_of_its_category(shop, shop_store
     assert low.sum() > 50
     assert predicted[low].mean() == pytest.approx(true[low].mean(), rel=0.35)
     assert (predicted > 0).all()
+
+
+def test_rules_print_a_split_only_where_the_offer_changes():
+    from promopilot.offers.plan import plan_rules
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    features = pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)],
+                             "recency_days": rng.uniform(0, 400, n),
+                             "discount_sensitivity": rng.uniform(0, 1, n)})
+    choice = np.where(features["recency_days"] > 200, "",
+                      np.where(features["discount_sensitivity"] > 0.5, "pct10", "freeship"))
+    noisy = rng.random(n) < 0.1
+    choice[noisy] = ""  # some noise: a purity-grown tree splits leaves that agree
+    rules = plan_rules(features, pd.Series(choice, index=features["customer_id"]))
+    lines = rules.splitlines()[1:]
+    # three groups, three leaves: old customers get nothing, the others split by sensitivity
+    assert [line.split("class: ")[1] for line in lines if "class:" in line] == [
+        "freeship", "pct10", "nothing"]
+    assert lines[0].startswith("|--- recency_days <= ")
+    assert 190 < float(lines[0].split("<= ")[1]) < 210

@@ -478,7 +478,7 @@ def row_reasons(plan: pd.DataFrame, best: pd.DataFrame, titles: dict[str, str]) 
 def plan_rules(features: pd.DataFrame, choice: pd.Series, *, max_depth: int = 3,
                random_state: int = 0) -> str:
     """A shallow decision tree fitted on the plan's choices, printed as readable rules."""
-    from sklearn.tree import DecisionTreeClassifier, export_text
+    from sklearn.tree import DecisionTreeClassifier
 
     readable = [c for c in ("recency_days", "frequency", "monetary", "avg_order_value",
                             "discount_sensitivity", "churn_risk", "purchase_propensity_30d",
@@ -494,10 +494,44 @@ def plan_rules(features: pd.DataFrame, choice: pd.Series, *, max_depth: int = 3,
         return f"everyone considered gets: {labels.iloc[0] if len(labels) else 'nothing'}"
     tree = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=max(20, len(X) // 200),
                                   random_state=random_state).fit(X, labels)
-    text = export_text(tree, feature_names=readable, decimals=2, show_weights=False)
+    text = _readable_rules(tree, readable)
     accuracy = tree.score(X, labels)
     return (f"who gets what (a depth-{max_depth} tree reproduces {accuracy:.0%} of the plan's "
             f"choices):\n{text}")
+
+
+def _readable_rules(tree, names: list[str]) -> str:
+    """The fitted tree as ``export_text`` prints it, but a split whose every leaf says the same
+    thing is printed as that one leaf (a tree grown for purity often splits a group that gets
+    one offer either way)."""
+    t = tree.tree_
+    classes = tree.classes_
+    leaf_class: dict[int, object] = {}
+
+    def same(node: int):
+        if t.children_left[node] == -1:
+            leaf_class[node] = classes[int(np.argmax(t.value[node][0]))]
+        else:
+            a, b = same(t.children_left[node]), same(t.children_right[node])
+            leaf_class[node] = a if a is not None and a == b else None
+        return leaf_class[node]
+
+    same(0)
+    lines: list[str] = []
+
+    def show(node: int, depth: int) -> None:
+        pad = "|   " * depth + "|--- "
+        if leaf_class[node] is not None:
+            lines.append(f"{pad}class: {leaf_class[node]}")
+            return
+        name, cut = names[t.feature[node]], t.threshold[node]
+        lines.append(f"{pad}{name} <= {cut:.2f}")
+        show(t.children_left[node], depth + 1)
+        lines.append(f"{pad}{name} >  {cut:.2f}")
+        show(t.children_right[node], depth + 1)
+
+    show(0, 0)
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------------------
