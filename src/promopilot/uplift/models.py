@@ -197,6 +197,12 @@ class TLearner(_BaseUplift):
         return np.column_stack([_predict(m, X, self.binary_) for m in state])
 
 
+def _blend(tau_treated, tau_control, share: float, X) -> np.ndarray:
+    """The X-learner's effect: the effect model fitted on the larger group weighs more
+    (g = the arm's share of arm + control rows)."""
+    return share * _predict(tau_control, X, False) + (1 - share) * _predict(tau_treated, X, False)
+
+
 class XLearner(_BaseUplift):
     """X-learner (Künzel et al. 2019): imputed individual effects from the other arm's outcome
     model, regressed on features, combined with the propensity as weight."""
@@ -221,9 +227,7 @@ class XLearner(_BaseUplift):
         _, effects = state
         cols = []
         for tau_treated, tau_control, share in effects:
-            # weight the effect model fitted on the larger group more (g = propensity)
-            cols.append(share * _predict(tau_control, X, False) +
-                        (1 - share) * _predict(tau_treated, X, False))
+            cols.append(_blend(tau_treated, tau_control, share, X))
         return np.column_stack(cols)
 
     def _outcome(self, state, X):
@@ -246,7 +250,7 @@ def _arm_columns(X: pd.DataFrame, arms: list, arm: object | np.ndarray) -> pd.Da
     return X.assign(**{f"{ARM_PREFIX}{a}": (labels == a).astype(float) for a in arms})
 
 
-class PooledXLearner(_BaseUplift):
+class PooledXLearner(XLearner):
     """X-learner whose two effect models are shared by all offers.
 
     The T-learner's outcome models impute individual effects as the X-learner does (treated
@@ -284,15 +288,9 @@ class PooledXLearner(_BaseUplift):
         _, (tau_treated, tau_control, shares) = state
         cols = []
         for arm, share in zip(self.treatments_, shares):
-            Xa = _arm_columns(X, self.treatments_, arm)
-            cols.append(share * _predict(tau_control, Xa, False) +
-                        (1 - share) * _predict(tau_treated, Xa, False))
+            cols.append(_blend(tau_treated, tau_control, share,
+                               _arm_columns(X, self.treatments_, arm)))
         return np.column_stack(cols)
-
-    def _outcome(self, state, X):
-        outcome, _ = state
-        mu0 = _predict(outcome[0], X, self.binary_)
-        return np.column_stack([mu0, mu0[:, None] + self._uplift(state, X)])
 
 
 def linear_effect(alpha: float = 30.0, columns: list[str] | None = None):
