@@ -149,9 +149,9 @@ def fit_response_model(data: CampaignData, *, random_state: int, n_bootstrap: in
 
     With ``select`` True, the candidate with the best cross-validated Qini replaces
     ``DEFAULT_MODEL`` if it is clearly better (by two standard errors of the fold
-    differences); a name picks that candidate; False: ``DEFAULT_MODEL``. With ``calibrate``, the model's spread of
-    effects between customers is scaled by how much of it held up out of fold (see
-    ``promopilot.uplift.calibration``)."""
+    differences); a name picks that candidate; False: ``DEFAULT_MODEL``. With ``calibrate``,
+    the model's spread of effects between customers is scaled by how much of it held up out
+    of fold (see ``promopilot.uplift.calibration``)."""
     X = model_matrix(data.X)
     candidates = response_candidates(random_state, list(X.columns))
     scores = pd.DataFrame()
@@ -224,9 +224,9 @@ class OfferTerms:
 def offer_terms(offers: pd.DataFrame, inputs: pd.DataFrame, default_margin: float,
                 discount_scale: np.ndarray | None = None) -> OfferTerms:
     """Percent off applies to the basket, or for a category offer to one item of the category
-    (the shop's mean line value) plus the customer's category share of the rest; 满减 lifts baskets
-    within reach (>= 70% of min_spend) up to the threshold and gives nothing below it; free
-    shipping costs the shipping fee. `discount_scale` (K,) corrects each offer's discount per
+    (the shop's mean line value) plus the customer's category share of the rest; 满减 lifts
+    baskets within reach (>= 70% of min_spend) up to the threshold and gives nothing below it;
+    free shipping costs the shipping fee. `discount_scale` (K,) corrects each offer's discount per
     purchase (see :func:`redemption_scale`). A missing basket value is the shop's mean."""
     basket = inputs["basket_value"].to_numpy(dtype=float)
     basket = np.where(np.isfinite(basket), basket, np.nanmean(basket) if np.isfinite(
