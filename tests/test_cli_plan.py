@@ -14,9 +14,9 @@ EXE = [sys.executable, "-c", "from promopilot.cli import main; main()"]
 ENV = {**os.environ, "COLUMNS": "200"}  # wide enough that no table cell wraps
 
 
-def promopilot(*args, cwd=None):
+def promopilot(*args):
     return subprocess.run([*EXE, *map(str, args)], capture_output=True, text=True, env=ENV,
-                          cwd=cwd, timeout=900)
+                          timeout=900)
 
 
 @pytest.fixture(scope="module")

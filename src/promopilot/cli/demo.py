@@ -85,9 +85,8 @@ def _plan_step(store, out: Path) -> list:
     from promopilot.offers.plan import (
         DEFAULT_MODEL,
         build_plan,
+        campaign_candidates,
         default_feature_fn,
-        model_matrix,
-        response_candidates,
     )
     from promopilot.report import Section, figure_html
     from promopilot.uplift.evaluate import evaluate_models, qini_figure, write_qini_plot
@@ -95,7 +94,7 @@ def _plan_step(store, out: Path) -> list:
     console.rule("4. how well do the models find persuadable customers?")
     with console.status("scoring uplift models on held-out campaign customers"):
         data = campaign_training_data(store, default_feature_fn)
-        candidates = response_candidates(0, list(model_matrix(data.X).columns))
+        candidates = campaign_candidates(data, 0)
         evaluation = evaluate_models(data, {k: candidates[k] for k in (DEFAULT_MODEL,
                                                                        "x-learner")})
     qini_path = write_qini_plot(evaluation, out)

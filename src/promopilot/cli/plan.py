@@ -114,12 +114,7 @@ def register(app: typer.Typer) -> None:
         """Qini coefficient, AUUC and uplift@k per offer on held-out past-campaign data."""
         from promopilot.campaigns.history import campaign_training_data
         from promopilot.config import load_settings
-        from promopilot.offers.plan import (
-            DEFAULT_MODEL,
-            default_feature_fn,
-            model_matrix,
-            response_candidates,
-        )
+        from promopilot.offers.plan import DEFAULT_MODEL, campaign_candidates, default_feature_fn
         from promopilot.uplift.evaluate import evaluate_models, write_qini_plot
         from promopilot.uplift.models import ClassTransformation
 
@@ -129,7 +124,7 @@ def register(app: typer.Typer) -> None:
                 data_ = campaign_training_data(store, default_feature_fn,
                                                window_days=settings.campaign_window_days)
         # the plan's candidates (its default first) and the class-transformation baseline
-        candidates = response_candidates(settings.seed, list(model_matrix(data_.X).columns))
+        candidates = campaign_candidates(data_, settings.seed)
         models = {name: candidates[name] for name in (DEFAULT_MODEL, "x-learner", "t-learner",
                                                       "dr-learner")}
         models["class-transformation"] = ClassTransformation(control="control",

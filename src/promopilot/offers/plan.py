@@ -143,6 +143,11 @@ def response_candidates(random_state: int, columns: list[str] | None = None) -> 
     }
 
 
+def campaign_candidates(data: CampaignData, random_state: int) -> dict:
+    """:func:`response_candidates` for the model matrix of past-campaign data."""
+    return response_candidates(random_state, list(model_matrix(data.X).columns))
+
+
 def fit_response_model(data: CampaignData, *, random_state: int, n_bootstrap: int,
                        select: bool | str = True, calibrate: bool = True):
     """Learn P(buy | features, arm) from past campaigns; returns (model, name, scores).

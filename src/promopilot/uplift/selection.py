@@ -27,6 +27,8 @@ def select_model(candidates: dict, X: pd.DataFrame, y, treatment, *, propensity=
     mean fold score is above the default's by more than `min_se` standard errors of their
     paired fold differences (small campaigns give noisy fold scores, and a pick on noise
     costs more than it gains)."""
+    if default is not None and default not in candidates:
+        raise KeyError(f"default model {default!r} is not a candidate")
     y = np.asarray(y)
     treatment = np.asarray(treatment, dtype=object)
     strata = pd.Series(treatment).astype(str) + "|" + pd.Series(y).astype(str)
@@ -50,8 +52,6 @@ def select_model(candidates: dict, X: pd.DataFrame, y, treatment, *, propensity=
     best = str(means.index[0])
     if default is None or best == default:
         return best, table
-    if default not in candidates:
-        raise KeyError(f"default model {default!r} is not a candidate")
     folds_ = table.pivot(index="fold", columns="model", values="score")
     diff = (folds_[best] - folds_[default]).to_numpy()
     se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else np.inf
