@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 FIND_LINKS := $(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null)
 UV_FLAGS := $(if $(FIND_LINKS),--find-links $(FIND_LINKS),)
 
-.PHONY: demo test setup bench lint clean
+.PHONY: demo test setup bench lint format clean
 
 $(BIN)/promopilot: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,18 @@ setup: $(BIN)/promopilot
 demo: setup
 	$(BIN)/promopilot demo --out demo-out
 
+# PYTEST_ARGS="-m 'slow or not slow'" runs the slow tests too (CI does).
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+
+format: setup
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 
 bench: setup
 	$(BIN)/uv pip install -q --python $(BIN)/python $(UV_FLAGS) -e '.[test,bench]'

@@ -1,0 +1,1 @@
+"""Review language: tokenizing, lexicons, sentiment and aspects, in Chinese and English."""
