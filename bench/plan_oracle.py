@@ -20,7 +20,7 @@ from rich.table import Table
 
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
-from promopilot.data.synth import (
+from promopilot.synth.shop import (
     END,
     likeliest_buyers_plan,
     make_shop,

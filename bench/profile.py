@@ -1,7 +1,7 @@
 """Speed and memory of the customer profile at shop scale.
 
 Builds a store of 1,000,000 customers and 10,000,000 events (the synthetic shop of
-:func:`promopilot.data.synth.make_shop`, made in chunks), then times
+:func:`promopilot.synth.shop.make_shop`, made in chunks), then times
 
 * ``build_features`` alone (the SQL features as of one date), and
 * the whole ``build_profile``: features, CLV fit (BG/NBD + Gamma-Gamma), the three window
@@ -121,7 +121,7 @@ def generate(db: Path, n_customers: int, n_events: int, *, chunk: int, seed: int
              browse_scale: float) -> dict:
     """Make the shop chunk by chunk into a new store at ``db``; the truth goes beside it."""
     from promopilot.data.store import Store
-    from promopilot.data.synth import make_shop
+    from promopilot.synth.shop import make_shop
 
     if n_customers % chunk or n_events % (n_customers // chunk):
         raise SystemExit("--customers must be a multiple of --chunk, and --events of the "

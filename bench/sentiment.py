@@ -1,4 +1,4 @@
-"""Benchmark review sentiment (promopilot.profile.sentiment) against the issue's targets.
+"""Benchmark review sentiment (promopilot.text.sentiment) against the issue's targets.
 
 (a) SentimentModel trained on online_shopping_10_cats: stratified 80/20 split (stratified by
     category and label, seed 0); accuracy on the held-out 20 %. Target >= 0.90.
@@ -38,7 +38,7 @@ from threadpoolctl import threadpool_limits
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from promopilot.profile.sentiment import LexiconSentiment, SentimentModel  # noqa: E402
+from promopilot.text.sentiment import LexiconSentiment, SentimentModel  # noqa: E402
 
 DEFAULT_DATA_ROOT = Path(os.environ.get("PROMOPILOT_SHARED_DATA", REPO.parent / "shared" / "data"))
 ENGLISH = (
@@ -160,7 +160,7 @@ def main() -> None:
     table["target"] = table["target"].map(
         lambda t: "" if t is None or pd.isna(t) else f">= {t:.2f}"
     )
-    print("Review sentiment benchmark (promopilot.profile.sentiment)")
+    print("Review sentiment benchmark (promopilot.text.sentiment)")
     english_path = args.english
     if english_path.is_relative_to(REPO):
         english_path = english_path.relative_to(REPO)

@@ -8,7 +8,7 @@ import pytest
 
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
-from promopilot.data.synth import Shop, make_shop
+from promopilot.synth.shop import Shop, make_shop
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from promopilot.data.store import Store
-from promopilot.data.synth import (
+from promopilot.synth.shop import (
     END,
     OFFERS,
     likeliest_buyers_plan,

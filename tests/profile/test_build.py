@@ -3,7 +3,7 @@ import pytest
 from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 
-from promopilot.data.synth import END
+from promopilot.synth.shop import END
 from promopilot.profile.build import PROFILE_COLUMNS, build_profile
 
 

@@ -4,7 +4,7 @@ from scipy.stats import spearmanr
 
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
-from promopilot.data.synth import END
+from promopilot.synth.shop import END
 from promopilot.profile.features import FEATURE_DESCRIPTIONS, build_features, sale_days
 
 ORDERS = (

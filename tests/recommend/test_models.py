@@ -49,7 +49,7 @@ def test_unfitted_raises_and_refit_is_deterministic(tiny):
 def test_recommendations_follow_hidden_taste(shop, shop_store):
     """On the synthetic shop, the recommended category matches the customer's true top
     category far more often than chance (1 in 8)."""
-    from promopilot.data.synth import END
+    from promopilot.synth.shop import END
 
     inter = interactions(shop_store, as_of=END)
     model = CategoryPopularityRecommender().fit(inter, shop_store.table("products"))

@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
         browse_scale: Annotated[float, typer.Option(help="More or less browsing.")] = 1.0,
     ) -> None:
         """Write a realistic synthetic shop folder, with its hidden truth in _truth/."""
-        from promopilot.data.synth import make_shop
+        from promopilot.synth.shop import make_shop
 
         with console.status("generating the shop"):
             shop = make_shop(customers, seed, browse_scale=browse_scale)

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         """Generate a shop, ingest it, profile customers, plan a campaign and write a report."""
         from promopilot.data.store import Store
         from promopilot.data.summary import shop_summary
-        from promopilot.data.synth import make_shop
+        from promopilot.synth.shop import make_shop
         from promopilot.report import Section, write_report
 
         out.mkdir(parents=True, exist_ok=True)
@@ -89,7 +89,7 @@ def _plan_step(store, out: Path) -> list:
         default_feature_fn,
     )
     from promopilot.report import Section, figure_html
-    from promopilot.uplift.evaluate import evaluate_models, qini_figure, write_qini_plot
+    from promopilot.offers.evaluate import evaluate_models, qini_figure, write_qini_plot
 
     console.rule("4. how well do the models find persuadable customers?")
     with console.status("scoring uplift models on held-out campaign customers"):

@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
         from promopilot.campaigns.history import campaign_training_data
         from promopilot.config import load_settings
         from promopilot.offers.plan import DEFAULT_MODEL, campaign_candidates, default_feature_fn
-        from promopilot.uplift.evaluate import evaluate_models, write_qini_plot
+        from promopilot.offers.evaluate import evaluate_models, write_qini_plot
         from promopilot.uplift.models import ClassTransformation
 
         settings = load_settings()

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         With a 'rating' column and enough rated rows, learns from the shop's own star ratings;
         otherwise uses the built-in lexicon.
         """
-        from promopilot.profile.sentiment import score_csv
+        from promopilot.text.sentiment import score_csv
 
         run = score_csv(in_path, out_path, min_rated=min_rated, random_state=seed)
         console = Console(highlight=False)

@@ -126,6 +126,22 @@ class Store:
         ).fetchone()
         return (pd.Timestamp(row[0]) if row[0] else None, pd.Timestamp(row[1]) if row[1] else None)
 
+    def default_as_of(self) -> pd.Timestamp:
+        """The day after the last dated order or event: what "now" is for this shop's data."""
+        _, last = self.date_range()
+        if last is None:
+            raise InputError("the store has no dated orders or events")
+        return (last + pd.Timedelta(days=1)).normalize()
+
+    @contextlib.contextmanager
+    def frame(self, name: str, frame: pd.DataFrame) -> Iterator[str]:
+        """Make a pandas frame visible to SQL as view `name` for the duration of a block."""
+        self.con.register(name, frame)
+        try:
+            yield name
+        finally:
+            self.con.unregister(name)
+
     # -- privacy --------------------------------------------------------------------------
     def forget(self, customer_id: str) -> dict[str, int]:
         """Erase a customer everywhere; later ingests skip them. Returns rows removed per table."""

@@ -88,13 +88,6 @@ def load_offers(store: Store) -> pd.DataFrame:
     return offers.reset_index(drop=True)
 
 
-def default_as_of(store: Store) -> pd.Timestamp:
-    _, last = store.date_range()
-    if last is None:
-        raise InputError("the store has no dated orders or events")
-    return (last + pd.Timedelta(days=1)).normalize()
-
-
 # ---------------------------------------------------------------------------------------
 # what drives a response to an offer: promotion responsiveness, price level, and whether the
 # customer is still around (the smooth member of the ensemble sees only these)
@@ -671,7 +664,7 @@ def build_plan(
     tell = progress or (lambda _: None)
     if budget < 0:
         raise InputError(f"budget must be >= 0, got {budget}")
-    as_of = pd.Timestamp(as_of) if as_of is not None else default_as_of(store)
+    as_of = pd.Timestamp(as_of) if as_of is not None else store.default_as_of()
     offers = load_offers(store)
     titles = dict(zip(offers["offer_id"], offers["offer_id"]))
 

@@ -47,9 +47,7 @@ class Profile:
 def profile_as_of(store: Store, as_of: pd.Timestamp | str | None) -> pd.Timestamp:
     if as_of is not None:
         return pd.Timestamp(as_of)
-    from promopilot.offers.plan import default_as_of
-
-    return default_as_of(store)
+    return store.default_as_of()
 
 
 def clv_columns(store: Store, customers: pd.Index, as_of: pd.Timestamp, *,

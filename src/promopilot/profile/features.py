@@ -201,7 +201,7 @@ def _sentiment(reviews: pd.DataFrame, sentiment_fn) -> pd.Series:
     if sentiment_fn is not None:
         scored = sentiment_fn(reviews)
         return scored.groupby("customer_id")["sentiment"].mean()
-    from promopilot.profile.sentiment import review_sentiment
+    from promopilot.text.sentiment import review_sentiment
 
     if len(reviews) <= SENTIMENT_FIT_ROWS:
         scored = review_sentiment(reviews)

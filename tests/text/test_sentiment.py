@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from promopilot.cli import app, main
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
-from promopilot.profile.lexicon import Lexicon
-from promopilot.profile.sentiment import (
+from promopilot.text.lexicon import Lexicon
+from promopilot.text.sentiment import (
     LexiconSentiment,
     SentimentModel,
     aspect_keywords,
@@ -22,7 +22,7 @@ from promopilot.profile.sentiment import (
     ratings_to_labels,
     review_sentiment,
 )
-from promopilot.profile.textproc import cjk_share, detect_language, jieba_cache_dir
+from promopilot.text.textproc import cjk_share, detect_language, jieba_cache_dir
 
 
 def lex_score(text: str) -> float:
@@ -74,7 +74,7 @@ def test_no_evidence_is_exactly_zero_and_neutral() -> None:
     scores = LexiconSentiment().predict_score(["收到了", "I received it on Monday", "", None])
     assert np.all(scores == 0)
     assert list(LexiconSentiment().predict(["收到了"])) == ["neutral"]
-    from promopilot.profile.lexicon import default_lexicon
+    from promopilot.text.lexicon import default_lexicon
 
     assert list(default_lexicon().evidence(["收到了", "很好", "meh"])) == [False, True, True]
 
@@ -110,7 +110,7 @@ def test_language_detection_by_cjk_share() -> None:
 
 def test_jieba_is_lazy_and_caches_in_a_private_temp_folder() -> None:
     code = (
-        "import sys, promopilot, promopilot.profile.sentiment, promopilot.cli; "
+        "import sys, promopilot, promopilot.text.sentiment, promopilot.cli; "
         "print('jieba' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

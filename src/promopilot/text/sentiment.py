@@ -6,7 +6,7 @@ Two scorers share one output: a sentiment score in [-1, 1] and a label.
   positive, 1-2 negative, 3 ignored): TF-IDF of jieba/English word uni- and bigrams plus
   character 1-3-grams, and a logistic regression. Its score is ``2 P(positive) - 1``.
 * :class:`LexiconSentiment` is the fallback for shops with too few rated reviews: the
-  hand-written bilingual lexicon and rules of :mod:`promopilot.profile.lexicon`. It needs no
+  hand-written bilingual lexicon and rules of :mod:`promopilot.text.lexicon`. It needs no
   training data. A text without any sentiment word scores exactly 0.
 
 Labels: ``"positive"`` when the score is at least ``neutral_band``, ``"negative"`` when it is at
@@ -35,8 +35,8 @@ from sklearn.pipeline import FeatureUnion
 
 from promopilot.columns import PRODUCT_ID, RATING, TEXT
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
-from promopilot.profile.lexicon import default_lexicon
-from promopilot.profile.textproc import _as_str_list, detect_language, raw_tokens, word_ngrams
+from promopilot.text.lexicon import default_lexicon
+from promopilot.text.textproc import _as_str_list, detect_language, raw_tokens, word_ngrams
 
 POSITIVE = "positive"
 NEGATIVE = "negative"
@@ -308,7 +308,7 @@ def review_sentiment(
     ``sentiment_method`` columns added.
 
     Each review's language comes from its CJK character share
-    (:func:`~promopilot.profile.textproc.detect_language`). When a language has at least
+    (:func:`~promopilot.text.textproc.detect_language`). When a language has at least
     ``min_rated`` reviews rated 1-2 or 4-5 stars (3-star and unrated ones do not count), and the
     shop has at least :data:`MIN_PER_CLASS` reviews of each class, a :class:`SentimentModel` is
     trained on all of the shop's rated reviews and scores that language's reviews (its score

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from promopilot.data.synth import CAMPAIGN_AT, END, OFFERS, make_shop, plan_true_value
+from promopilot.synth.shop import CAMPAIGN_AT, END, OFFERS, make_shop, plan_true_value
 
 
 def test_same_seed_same_shop():

@@ -6,7 +6,7 @@ adverbs, contrastive conjunctions and "excess" adjectives (see the file headers)
 
 Scoring one text (:meth:`Lexicon.score`):
 
-1. Tokens come from :func:`promopilot.profile.textproc.raw_tokens`. Consecutive tokens that
+1. Tokens come from :func:`promopilot.text.textproc.raw_tokens`. Consecutive tokens that
    together form a lexicon entry are merged (``不会 再 买`` -> ``不会再买``, ``waste of money``);
    a Chinese token that is not an entry but starts with a negator or degree adverb, or ends in a
    modal particle, is split (``不满意`` -> ``不 满意``, ``坏了`` stays an entry); an English word
@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from promopilot.profile.textproc import (
+from promopilot.text.textproc import (
     BREAKS,
     CLAUSE_BREAK,
     SENTENCE_BREAK,
@@ -321,6 +321,6 @@ def squash(raw: float) -> float:
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     """The shipped Chinese + English lexicon (loaded once)."""
-    folder = resources.files("promopilot.profile").joinpath("lexicon_data")
+    folder = resources.files("promopilot.text").joinpath("lexicon_data")
     texts = [folder.joinpath(name).read_text(encoding="utf-8") for name in ("zh.txt", "en.txt")]
     return Lexicon.from_text(*texts)
