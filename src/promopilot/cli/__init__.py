@@ -1,15 +1,20 @@
-"""The ``promopilot`` command. Kept thin: each command module parses arguments, calls one
-function and formats the result. Errors become one line on stderr and an exit code:
-2 for unusable input, 1 for any other failure; never a traceback."""
+"""The ``promopilot`` command.
+
+Kept thin: each command module parses arguments, calls one function and formats the result.
+Every error is one line on stderr and an exit code (2 for unusable input or usage, 1 for any
+other failure), never a traceback: the details go to the log file that line names. Warnings
+go to the log file too, not the terminal.
+"""
 
 from __future__ import annotations
 
 import importlib
 import sys
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from promopilot.cli.logs import LOG, report_unexpected, setup_logging
 from promopilot.exceptions import InputError, PromopilotError
 
 app = typer.Typer(
@@ -18,61 +23,73 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"promopilot {version('promopilot')}")
+        raise typer.Exit(EXIT_OK)
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Learn from your shop's data who should get which offer, and prove it paid."""
-    # An explicit callback keeps `promopilot` a command group even while only one command is
-    # registered (Typer otherwise turns a lone command into the root command).
+    # An explicit callback keeps `promopilot` a command group even with a single command.
 
 
-# Each module registers its commands on `app` through a `register(app)` function.
+# One module per area; each defines a Typer sub-app `app` whose commands join the root.
 COMMAND_MODULES = ("data", "profile", "text", "plan", "demo")
 
 for _name in COMMAND_MODULES:
-    importlib.import_module(f"promopilot.cli.{_name}").register(app)
+    _module = importlib.import_module(f"promopilot.cli.{_name}")
+    if hasattr(_module, "app"):
+        app.add_typer(_module.app)
+    else:
+        _module.register(app)
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+def _usage_error_types() -> tuple[type[BaseException], ...]:
+    """Typer ships its own copy of click in recent releases; usage errors come from either."""
+    modules = (sys.modules.get(name) for name in ("typer._click.exceptions", "click.exceptions"))
+    return tuple(module.ClickException for module in modules if module is not None)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point."""
+    """Console entry point: runs a command and turns every outcome into an exit code."""
+    setup_logging()
+    err = typer.echo
     try:
         result = app(args=argv, standalone_mode=False)
     except InputError as error:
-        err_console.print(f"error: {error}", markup=False)
-        sys.exit(2)
+        LOG.info("unusable input", exc_info=True)
+        err(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
     except PromopilotError as error:
-        err_console.print(f"error: {error}", markup=False)
-        sys.exit(1)
+        LOG.info("failure", exc_info=True)
+        err(f"error: {error}", err=True)
+        sys.exit(EXIT_FAILURE)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except typer.Abort:
-        err_console.print("aborted")
-        sys.exit(1)
-    except Exception as error:  # usage errors (Typer ships its own copy of click)
-        usage_error = _click_exception_types()
-        if isinstance(error, usage_error):
+    except (typer.Abort, KeyboardInterrupt):
+        err("aborted", err=True)
+        sys.exit(EXIT_FAILURE)
+    except Exception as error:
+        if isinstance(error, _usage_error_types()):
             error.show()
-            sys.exit(error.exit_code)
-        raise
-    sys.exit(result if isinstance(result, int) else 0)
-
-
-def _click_exception_types() -> tuple[type[BaseException], ...]:
-    types: list[type[BaseException]] = []
-    try:
-        from typer._click.exceptions import ClickException as TyperClickException
-
-        types.append(TyperClickException)
-    except ImportError:  # older Typer uses click itself
-        pass
-    try:
-        import click
-
-        types.append(click.ClickException)
-    except ImportError:
-        pass
-    return tuple(types)
+            sys.exit(getattr(error, "exit_code", EXIT_USAGE))
+        err(report_unexpected(error), err=True)
+        sys.exit(EXIT_FAILURE)
+    sys.exit(result if isinstance(result, int) else EXIT_OK)

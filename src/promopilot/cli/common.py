@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,9 +15,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from promopilot.config import load_settings
-from promopilot.data.ingest import IngestReport, ingest
-from promopilot.data.store import Store
 from promopilot.exceptions import InputError
+
+if TYPE_CHECKING:  # the store pulls in DuckDB and pandas: imported when a command runs
+    from promopilot.data.ingest import IngestReport
+    from promopilot.data.store import Store
 
 console = Console(highlight=False)
 
@@ -30,14 +35,18 @@ DataOption = Annotated[
 
 def progress_bar(transient: bool = True) -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[item]}"), TimeElapsedColumn(), console=console,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[item]}"),
+        TimeElapsedColumn(),
+        console=console,
         transient=transient,
     )
 
 
 def ingest_with_progress(store: Store, path: Path, fmt: str = "auto") -> IngestReport:
-    from promopilot.data.importers import IMPORTERS, detect_format  # noqa: F401
+    from promopilot.data.ingest import ingest
 
     files = [p for p in path.iterdir() if p.is_file()] if path.is_dir() else [path]
     with progress_bar() as bar:
@@ -50,39 +59,50 @@ def ingest_with_progress(store: Store, path: Path, fmt: str = "auto") -> IngestR
     return report
 
 
-def open_store(db: Path | None, data: Path | None, *, must_exist: bool = True) -> Store:
-    """The store a command reads: a shop folder ingested into a temporary store (--data), or
-    the DuckDB file (--db, else the `db` setting)."""
+@contextlib.contextmanager
+def open_store(db: Path | None, data: Path | None, *, must_exist: bool = True) -> Iterator[Store]:
+    """The store a command reads: a shop folder ingested into a temporary store (--data, deleted
+    when the command ends), or the DuckDB file (--db, else the `db` setting)."""
+    from promopilot.data.store import Store
+
     settings = load_settings()
-    kwargs = dict(timezone=settings.timezone, memory_limit=settings.memory_limit,
-                  threads=settings.threads)
+    kwargs = dict(
+        timezone=settings.timezone, memory_limit=settings.memory_limit, threads=settings.threads
+    )
     if data is not None:
         if db is not None:
             raise InputError("give either --db or --data, not both")
         if not data.exists():
             raise InputError(f"{data}: no such shop folder")
-        tmp = Path(tempfile.mkdtemp(prefix="promopilot-")) / "shop.duckdb"
-        store = Store(tmp, **kwargs)
-        report = ingest_with_progress(store, data)
-        console.print(
-            f"ingested {data}: {report.n_loaded:,} rows loaded, "
-            f"{report.n_quarantined:,} quarantined of {report.n_read:,} read"
-        )
-        return store
+        folder = Path(tempfile.mkdtemp(prefix="promopilot-"))
+        try:
+            with Store(folder / "shop.duckdb", **kwargs) as store:
+                report = ingest_with_progress(store, data)
+                console.print(
+                    f"ingested {data}: {report.n_loaded:,} rows loaded, "
+                    f"{report.n_quarantined:,} quarantined of {report.n_read:,} read"
+                )
+                yield store
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
     path = db or Path(settings.db)
     if must_exist and not path.exists():
         raise InputError(
             f"{path}: no store here: run `promopilot ingest DIR` first, or pass --data DIR"
         )
-    return Store(path, **kwargs)
+    with Store(path, **kwargs) as store:
+        yield store
 
 
 def ingest_table(report: IngestReport) -> Table:
     table = Table(title="ingest", show_lines=False)
     for col in ("file", "table", "read", "loaded", "new", "quarantined", "flagged"):
         table.add_column(col, justify="left" if col in ("file", "table") else "right")
-    rows = [(Path(f.file).name, f.table, f.n_read, f.n_loaded, f.n_new, f.n_quarantined,
-             f.n_flagged) for f in report.files]
+    rows = [
+        (Path(f.file).name, f.table, f.n_read, f.n_loaded, f.n_new, f.n_quarantined, f.n_flagged)
+        for f in report.files
+    ]
     if len(rows) > 20:  # many files (a folder of daily exports): one row per table
         grouped: dict[str, list] = {}
         for name, tbl, *numbers in rows:
@@ -94,7 +114,14 @@ def ingest_table(report: IngestReport) -> Table:
     for name, tbl, *numbers in rows:
         table.add_row(name, tbl, *(f"{v:,}" for v in numbers))
     if len(report.files) > 1:
-        table.add_row("total", "", f"{report.n_read:,}", f"{report.n_loaded:,}",
-                      f"{report.n_new:,}", f"{report.n_quarantined:,}", f"{report.n_flagged:,}",
-                      style="bold")
+        table.add_row(
+            "total",
+            "",
+            f"{report.n_read:,}",
+            f"{report.n_loaded:,}",
+            f"{report.n_new:,}",
+            f"{report.n_quarantined:,}",
+            f"{report.n_flagged:,}",
+            style="bold",
+        )
     return table

@@ -1,0 +1,293 @@
+"""The estimator contract, run on every estimator class in the package.
+
+Classes are collected, not listed: every `sklearn.base.BaseEstimator` subclass defined in a
+promopilot module (private `_Base` classes aside) is checked. A class is fitted on a small
+example of its family (uplift learners: `fit(X, y, treatment)`; recommenders:
+`fit(interactions)`); a class of no family needs an entry in `EXAMPLES`, and
+`test_every_estimator_has_an_example` fails until it has one, so a new estimator cannot slip
+past the contract.
+
+The contract (scikit-learn's, as docs/architecture.md states it): `__init__` stores its
+parameters unchanged and sets no fitted attribute; `get_params`/`set_params`/`clone` round-trip;
+use before `fit` raises `NotFittedError`; `fit` returns `self` and sets attributes ending in
+`_`; two fits with the same parameters give the same output.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, clone
+
+import promopilot
+from promopilot.exceptions import NotFittedError
+
+SKIP_PACKAGES = ("promopilot.cli", "promopilot.serve")
+
+
+def collect_estimators() -> list[type]:
+    found: dict[str, type] = {}
+    for info in pkgutil.walk_packages(promopilot.__path__, "promopilot."):
+        if info.name.startswith(SKIP_PACKAGES):
+            continue
+        module = importlib.import_module(info.name)
+        for name, cls in vars(module).items():
+            if (
+                inspect.isclass(cls)
+                and issubclass(cls, BaseEstimator)
+                and cls.__module__ == module.__name__
+                and not name.startswith("_")
+                and not inspect.isabstract(cls)
+            ):
+                found[f"{cls.__module__}.{name}"] = cls
+    return [found[k] for k in sorted(found)]
+
+
+@dataclass
+class Example:
+    """How to fit one estimator and read its output."""
+
+    fit_args: tuple
+    output: Callable[[Any], Any]  # fitted estimator -> something comparable
+    params: dict = field(default_factory=dict)
+    fit_kwargs: dict = field(default_factory=dict)
+
+
+# -- families -------------------------------------------------------------------------------
+
+
+def _uplift_data(seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n = 600
+    X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n), "c": rng.random(n)})
+    treatment = rng.choice(np.array(["control", "pct10", "freeship"], dtype=object), size=n)
+    base = 0.2 + 0.1 * (X["a"] > 0)
+    lift = np.where(treatment == "control", 0.0, 0.15 * (X["b"] > 0))
+    y = (rng.random(n) < base + lift).astype(int)
+    return X, y, treatment
+
+
+def uplift_example(cls: type) -> Example:
+    X, y, treatment = _uplift_data()
+    from promopilot.uplift.models import TLearner, XLearner
+
+    params: dict = {}
+    accepted = inspect.signature(cls.__init__).parameters
+    if "estimators" in accepted:  # ensembles
+        params["estimators"] = (("t", TLearner()), ("x", XLearner()))
+    if "estimator" in accepted:  # wrappers such as calibration
+        params["estimator"] = TLearner()
+    return Example(fit_args=(X, y, treatment), output=lambda est: est.predict(X), params=params)
+
+
+def _interactions() -> pd.DataFrame:
+    rows = [
+        ("c1", "p1", "tea", 5.0),
+        ("c1", "p2", "tea", 1.0),
+        ("c2", "p2", "tea", 3.0),
+        ("c2", "p3", "cups", 5.0),
+        ("c3", "p3", "cups", 1.0),
+        ("c3", "p4", "cups", 3.0),
+        ("c4", "p1", "tea", 1.0),
+        ("c4", "p4", "cups", 5.0),
+        ("c5", "p5", "snacks", 5.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "product_id", "category", "weight"])
+    frame["last_seen"] = pd.Timestamp("2026-01-01") + pd.to_timedelta(np.arange(len(rows)), "D")
+    return frame
+
+
+def recommender_example(cls: type) -> Example:
+    interactions = _interactions()
+    return Example(
+        fit_args=(interactions,),
+        output=lambda est: est.recommend(["c1", "c2", "new"], k=3),
+    )
+
+
+FAMILIES: list[tuple[Callable[[type], bool], Callable[[type], Example]]] = [
+    (lambda cls: "treatment" in inspect.signature(cls.fit).parameters, uplift_example),
+    (lambda cls: hasattr(cls, "recommend"), recommender_example),
+]
+
+
+# -- estimators of their own kind ------------------------------------------------------------
+
+
+def _rfm(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n = 300
+    T = rng.uniform(20, 52, n)
+    frequency = rng.poisson(2.0, n).astype(float)
+    recency = np.where(frequency > 0, T * rng.uniform(0.2, 1.0, n), 0.0)
+    monetary = np.where(frequency > 0, rng.gamma(4.0, 10.0, n), 0.0)
+    return frequency, recency, T, monetary
+
+
+def beta_geo_example() -> Example:
+    frequency, recency, T, _ = _rfm()
+    return Example(
+        fit_args=(frequency, recency, T),
+        output=lambda est: est.expected_purchases(10.0, frequency, recency, T),
+    )
+
+
+def gamma_gamma_example() -> Example:
+    frequency, _, _, monetary = _rfm()
+    return Example(fit_args=(frequency, monetary), output=lambda est: est.params_)
+
+
+def segmenter_example() -> Example:
+    rng = np.random.default_rng(0)
+    n = 240
+    group = rng.integers(0, 3, n)
+    features = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "recency_days": rng.gamma(2, 20, n) + 100 * group,
+            "frequency": rng.poisson(2 + 3 * group, n),
+            "monetary": rng.gamma(2, 50, n) * (1 + group),
+            "top_category": rng.choice(["tea", "cups"], n),
+        }
+    )
+    return Example(
+        fit_args=(features,),
+        output=lambda est: est.predict(features),
+        params={"features": ["recency_days", "frequency", "monetary"], "k_max": 4},
+    )
+
+
+def _reviews() -> tuple[list[str], list[int]]:
+    good = ["质量很好，非常满意", "Great quality, very happy", "物流很快，包装完好", "Love it"]
+    bad = ["质量太差了，不推荐", "Poor quality, would not recommend", "物流太慢", "Broke at once"]
+    texts = (good + bad) * 10
+    ratings = ([5] * len(good) + [1] * len(bad)) * 10
+    return texts, ratings
+
+
+def sentiment_example() -> Example:
+    texts, ratings = _reviews()
+    return Example(
+        fit_args=(texts, ratings),
+        output=lambda est: est.predict(texts[:8]),
+        params={"min_df": 1},
+    )
+
+
+def lexicon_example() -> Example:
+    texts, _ = _reviews()
+    return Example(fit_args=(texts,), output=lambda est: est.predict(texts[:8]))
+
+
+def window_model_example() -> Example:
+    from promopilot.data.ingest import ingest
+    from promopilot.data.store import Store
+    from promopilot.profile.features import build_features
+    from promopilot.synth.shop import make_shop
+
+    folder = Path(tempfile.mkdtemp(prefix="contract-"))
+    store = Store(":memory:")
+    ingest(store, make_shop(400, seed=3).write(folder))
+    as_of = store.default_as_of()
+    features = build_features(store, as_of=as_of)
+    return Example(
+        fit_args=(store,),
+        fit_kwargs={"as_of": as_of, "feature_fn": build_features, "validate": False},
+        output=lambda est: est.predict_proba(features),
+        params={"n_estimators": 20},
+    )
+
+
+EXAMPLES: dict[str, Callable[[], Example]] = {
+    "BetaGeoModel": beta_geo_example,
+    "GammaGammaModel": gamma_gamma_example,
+    "ClusterSegmenter": segmenter_example,
+    "SentimentModel": sentiment_example,
+    "LexiconSentiment": lexicon_example,
+    "WindowModel": window_model_example,
+}
+
+
+def example_for(cls: type) -> Example | None:
+    for matches, build in FAMILIES:
+        if matches(cls):
+            return build(cls)
+    build = EXAMPLES.get(cls.__name__)
+    return build() if build is not None else None
+
+
+ESTIMATORS = collect_estimators()
+
+
+def _same(a: Any, b: Any) -> None:
+    if isinstance(a, pd.DataFrame | pd.Series):
+        pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for key in a:
+            _same(a[key], b[key])
+    else:
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_estimators_are_collected() -> None:
+    names = {cls.__name__ for cls in ESTIMATORS}
+    assert {"PooledXLearner", "BetaGeoModel", "ClusterSegmenter", "SentimentModel"} <= names
+
+
+def test_every_estimator_has_an_example() -> None:
+    missing = [
+        cls.__name__
+        for cls in ESTIMATORS
+        if not any(matches(cls) for matches, _ in FAMILIES) and cls.__name__ not in EXAMPLES
+    ]
+    assert not missing, f"add a contract example for: {', '.join(missing)}"
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda cls: cls.__name__)
+def test_params_round_trip(cls: type) -> None:
+    example = example_for(cls)
+    if example is None:
+        pytest.skip("no example (see test_every_estimator_has_an_example)")
+    estimator = cls(**example.params)
+    params = estimator.get_params(deep=False)
+    for name, value in example.params.items():
+        assert params[name] is value, f"__init__ changed parameter {name}"
+    fitted_early = [k for k in vars(estimator) if k.endswith("_") and not k.startswith("_")]
+    assert not fitted_early, f"__init__ set fitted attributes {fitted_early}"
+    twin = clone(estimator)
+    assert type(twin) is cls
+    assert twin.get_params(deep=False).keys() == params.keys()
+    assert twin.set_params(**params) is twin
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda cls: cls.__name__)
+def test_unfitted_use_raises(cls: type) -> None:
+    example = example_for(cls)
+    if example is None:
+        pytest.skip("no example (see test_every_estimator_has_an_example)")
+    with pytest.raises(NotFittedError):
+        example.output(cls(**example.params))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda cls: cls.__name__)
+def test_fit_returns_self_and_refit_is_repeatable(cls: type) -> None:
+    example = example_for(cls)
+    if example is None:
+        pytest.skip("no example (see test_every_estimator_has_an_example)")
+    first = cls(**example.params)
+    assert first.fit(*example.fit_args, **example.fit_kwargs) is first
+    fitted = [k for k in vars(first) if k.endswith("_") and not k.startswith("_")]
+    assert fitted, "fit set no attribute ending in '_'"
+    second = clone(first).fit(*example.fit_args, **example.fit_kwargs)
+    _same(example.output(first), example.output(second))
