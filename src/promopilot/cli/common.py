@@ -66,9 +66,11 @@ def open_store(db: Path | None, data: Path | None, *, must_exist: bool = True) -
     from promopilot.data.store import Store
 
     settings = load_settings()
-    kwargs = dict(
-        timezone=settings.timezone, memory_limit=settings.memory_limit, threads=settings.threads
-    )
+    kwargs = {
+        "timezone": settings.timezone,
+        "memory_limit": settings.memory_limit,
+        "threads": settings.threads,
+    }
     if data is not None:
         if db is not None:
             raise InputError("give either --db or --data, not both")
@@ -105,7 +107,7 @@ def ingest_table(report: IngestReport) -> Table:
     ]
     if len(rows) > 20:  # many files (a folder of daily exports): one row per table
         grouped: dict[str, list] = {}
-        for name, tbl, *numbers in rows:
+        for _name, tbl, *numbers in rows:
             entry = grouped.setdefault(tbl, [0, tbl, 0, 0, 0, 0, 0])
             entry[0] += 1
             for i, value in enumerate(numbers):
