@@ -193,5 +193,13 @@ DDL: tuple[str, ...] = (
 )
 
 # Tables that hold a customer_id, for `forget`.
-CUSTOMER_TABLES = ("customers", "contacts", "orders", "events", "reviews", "campaigns",
-                   "quarantine", "flags")
+CUSTOMER_TABLES = (
+    "customers",
+    "contacts",
+    "orders",
+    "events",
+    "reviews",
+    "campaigns",
+    "quarantine",
+    "flags",
+)
