@@ -8,6 +8,7 @@ newer row.
 
 from __future__ import annotations
 
+from promopilot.columns import CUSTOMER_ID
 from promopilot.data.rawfile import sql_str
 from promopilot.data.schema import TableSpec
 from promopilot.data.staging import STAGE
@@ -67,7 +68,7 @@ FORGOTTEN = "sha256('promopilot:' || {0}) IN (SELECT customer_hash FROM forgotte
 
 
 def drop_forgotten(store: Store, spec: TableSpec) -> None:
-    if "customer_id" not in spec.column_names or not store.scalar("SELECT count(*) FROM forgotten"):
+    if CUSTOMER_ID not in spec.column_names or not store.scalar("SELECT count(*) FROM forgotten"):
         return
     # this reason wins over any other: a forgotten customer's rows are not kept even in
     # quarantine (their id and values are blanked there)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
 from promopilot.data.dedupe import FORGOTTEN
 from promopilot.data.loading import (
     TABLE_FILE_SUFFIXES,
@@ -112,7 +113,7 @@ def _derive(store: Store, table: str, select_sql: str) -> int:
     """Insert reference rows (products, customers) derived from the staged raw file that the
     store does not have yet, never a forgotten customer. Returns how many were added."""
     key = TABLES[table].key[0]
-    not_forgotten = f" AND NOT {FORGOTTEN.format(f'd.{key}')}" if key == "customer_id" else ""
+    not_forgotten = f" AND NOT {FORGOTTEN.format(f'd.{key}')}" if key == CUSTOMER_ID else ""
     before = store.count(table)
     store.execute(
         f"INSERT INTO {table} BY NAME SELECT d.*, now()::TIMESTAMP AS updated_at FROM "
@@ -157,13 +158,13 @@ def import_uci(store: Store, path: Path, progress: Progress = None) -> list[File
             )
         date = cols["invoicedate"]
         mapping = {
-            "order_id": invoice,
-            "product_id": cols["stockcode"],
-            "timestamp": (
+            ORDER_ID: invoice,
+            PRODUCT_ID: cols["stockcode"],
+            TIMESTAMP: (
                 f"coalesce(strftime(try_strptime(trim({date}), '%m/%d/%Y %H:%M'), "
                 f"'%Y-%m-%d %H:%M:%S'), {date})"
             ),
-            "customer_id": f"regexp_replace(trim({customer}), '\\.0$', '')",
+            CUSTOMER_ID: f"regexp_replace(trim({customer}), '\\.0$', '')",
             "quantity": cols["quantity"],
             "unit_price": price,
             "is_return": f"CASE WHEN starts_with(upper(trim({invoice})), 'C') THEN 'true' "
@@ -251,10 +252,10 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         store.execute("DROP TABLE ingest_raw")
         store.execute("ALTER TABLE ingest_shopify RENAME TO ingest_raw")
         mapping = {
-            "order_id": order,
-            "timestamp": "_created",
-            "customer_id": "_customer",
-            "product_id": "_product",
+            ORDER_ID: order,
+            TIMESTAMP: "_created",
+            CUSTOMER_ID: "_customer",
+            PRODUCT_ID: "_product",
             "quantity": cols["lineitem quantity"],
             "unit_price": cols["lineitem price"],
             # Shopify's discount is per order: it is put on the order's first line
@@ -341,7 +342,7 @@ def import_movielens(store: Store, path: Path, progress: Progress = None) -> lis
             + " ".join(f"WHEN g{i} = '1' THEN {sql_str(g)}" for i, g in enumerate(GENRES))
             + " END"
         )
-        mapping = {"product_id": "movie_id", "title": "title", "category": genre}
+        mapping = {PRODUCT_ID: "movie_id", "title": "title", "category": genre}
         reports.append(
             load_table(
                 store,
@@ -365,10 +366,10 @@ def import_movielens(store: Store, path: Path, progress: Progress = None) -> lis
     )
     raw.label = str(data)
     mapping = {
-        "timestamp": "strftime(make_timestamp(TRY_CAST(unix_time AS BIGINT) * 1000000), "
+        TIMESTAMP: "strftime(make_timestamp(TRY_CAST(unix_time AS BIGINT) * 1000000), "
         "'%Y-%m-%d %H:%M:%S') || '+00:00'",
-        "customer_id": "user_id",
-        "product_id": "item_id",
+        CUSTOMER_ID: "user_id",
+        PRODUCT_ID: "item_id",
         "event": "'rating'",
         "value": "rating",
     }

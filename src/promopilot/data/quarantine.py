@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from promopilot.columns import CUSTOMER_ID, PRODUCT_ID
 from promopilot.data.rawfile import RawFile
 from promopilot.data.schema import TableSpec
 from promopilot.data.staging import STAGE, text_column
@@ -14,7 +15,7 @@ MAX_FLAG_EXAMPLES = 1000
 
 
 def flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) -> int:
-    refs = [("customer_id", "customers"), ("product_id", "products")]
+    refs = [(CUSTOMER_ID, "customers"), (PRODUCT_ID, "products")]
     total = 0
     for col, ref in refs:
         if col not in spec.column_names or spec.name == ref:
@@ -31,7 +32,7 @@ def flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) ->
                 f"SELECT _row, t_{col} AS value, t_customer_id AS customer_id FROM {STAGE} "
                 f"WHERE {where} ORDER BY _row LIMIT {MAX_FLAG_EXAMPLES}"
             )
-            if "customer_id" in spec.column_names
+            if CUSTOMER_ID in spec.column_names
             else store.query(
                 f"SELECT _row, t_{col} AS value, NULL AS customer_id FROM {STAGE} WHERE {where} "
                 f"ORDER BY _row LIMIT {MAX_FLAG_EXAMPLES}"
@@ -48,7 +49,7 @@ def flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) ->
                 "column": col,
                 "value": sample["value"],
                 "reason": reason,
-                "customer_id": sample["customer_id"],
+                CUSTOMER_ID: sample[CUSTOMER_ID],
             }
         )
         with store.frame("ingest_flags_df", flags):
@@ -75,7 +76,7 @@ def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
             f"t_customer_id AS customer_id, {raw_json} AS raw FROM {STAGE} WHERE _err IS NOT NULL "
             "ORDER BY _row"
         )
-        if "customer_id" in spec.column_names
+        if CUSTOMER_ID in spec.column_names
         else store.query(
             f'SELECT _row, _err.column AS "column", _err.value AS value, _err.reason AS reason, '
             f"NULL AS customer_id, {raw_json} AS raw FROM {STAGE} WHERE _err IS NOT NULL "
@@ -96,7 +97,7 @@ def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
                 "column": bad["column"],
                 "value": bad["value"],
                 "reason": bad["reason"],
-                "customer_id": bad["customer_id"],
+                CUSTOMER_ID: bad[CUSTOMER_ID],
                 "raw": bad["raw"],
             }
         )
@@ -118,7 +119,7 @@ def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
                     "column": rej["column"],
                     "value": None if has_contacts else rej["value"],
                     "reason": rej["reason"],
-                    "customer_id": None,
+                    CUSTOMER_ID: None,
                     "raw": None,
                 }
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from promopilot.columns import CUSTOMER_ID, PRODUCT_ID, TIMESTAMP
 from promopilot.synth.orders import Catalog, sample_categories, stamp
 from promopilot.synth.world import (
     REVIEWS_MID_EN,
@@ -101,16 +102,16 @@ def browsing_events(
     day_e = events["day"].to_numpy()
     return pd.DataFrame(
         {
-            "timestamp": stamp(day_e),
-            "customer_id": ids[owner_e],
-            "product_id": products["product_id"].to_numpy()[events["product"].to_numpy()],
+            TIMESTAMP: stamp(day_e),
+            CUSTOMER_ID: ids[owner_e],
+            PRODUCT_ID: products[PRODUCT_ID].to_numpy()[events["product"].to_numpy()],
             "event": events["event"].to_numpy(),
             "session_id": np.char.add(
                 np.char.add(ids[owner_e].astype(str), "-"),
                 np.floor(day_e * 6).astype(np.int64).astype(str),
             ),
         }
-    ).drop_duplicates(["timestamp", "customer_id", "product_id", "event"])
+    ).drop_duplicates([TIMESTAMP, CUSTOMER_ID, PRODUCT_ID, "event"])
 
 
 def reviews(
@@ -138,11 +139,11 @@ def reviews(
     return pd.DataFrame(
         {
             "review_id": [f"R{i:07d}" for i in range(1, len(reviewed) + 1)],
-            "customer_id": orders["customer_id"].to_numpy()[reviewed],
-            "product_id": orders["product_id"].to_numpy()[reviewed],
+            CUSTOMER_ID: orders[CUSTOMER_ID].to_numpy()[reviewed],
+            PRODUCT_ID: orders[PRODUCT_ID].to_numpy()[reviewed],
             "text": text,
             "rating": stars.astype(int),
-            "timestamp": stamp(
+            TIMESTAMP: stamp(
                 np.minimum(order_day[reviewed] + rng.uniform(2, 20, len(reviewed)), horizon - 0.001)
             ),
         }

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from promopilot.columns import OFFER_ID, PRODUCT_ID
 from promopilot.synth.world import (
     CATEGORIES,
     ITEMS,
@@ -41,7 +42,7 @@ def make_products(rng: np.random.Generator, per_category: int) -> pd.DataFrame:
         )
     products = pd.concat(rows, ignore_index=True)
     products = products.sort_values(["category", "price"], kind="stable").reset_index(drop=True)
-    products.insert(0, "product_id", [f"P{i:04d}" for i in range(len(products))])
+    products.insert(0, PRODUCT_ID, [f"P{i:04d}" for i in range(len(products))])
     products["description"] = products["title"].str.split(" #").str[0]
     products["in_stock"] = rng.random(len(products)) > 0.05
     return products
@@ -162,7 +163,7 @@ def expected_baskets(
     rng = np.random.default_rng([seed, 7])
     n = len(price_q)
     out = {}
-    for offer in ["", *OFFERS["offer_id"]]:
+    for offer in ["", *OFFERS[OFFER_ID]]:
         owner = np.tile(np.arange(n), draws)
         lines, value, discount = order_lines(
             rng,

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from promopilot.columns import CAMPAIGN_ID, CUSTOMER_ID, OFFER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
 from promopilot.synth.activity import browsing_events, reviews
 from promopilot.synth.oracle import likeliest_buyers_plan, oracle_plan, random_plan
 from promopilot.synth.orders import (
@@ -38,7 +39,6 @@ from promopilot.synth.truth import (
 )
 from promopilot.synth.world import (
     CAMPAIGN_AT,
-    CAMPAIGN_ID,
     CATEGORIES,
     COUPON_CODES,
     END,
@@ -46,6 +46,7 @@ from promopilot.synth.world import (
     MEAN_LIFETIME_DAYS,
     MEAN_QUANTITY,
     OFFERS,
+    PAST_CAMPAIGN_ID,
     REGIONS,
     SALE,
     START,
@@ -160,7 +161,7 @@ def make_shop(
 
     customers_hidden = pd.DataFrame(
         {
-            "customer_id": ids,
+            CUSTOMER_ID: ids,
             "signup_day": signup,
             "end_day": end_day,
             "activity_rate": activity,
@@ -207,18 +208,18 @@ def make_shop(
     # -- the past randomized campaign -------------------------------------------------------
     truth_campaign = campaign_truth(customers_hidden, CAMPAIGN_AT, basket)
     eligible = np.flatnonzero((signup <= camp0) & (rng.random(n) < campaign_share))
-    arms = np.array(["", *OFFERS["offer_id"]])
+    arms = np.array(["", *OFFERS[OFFER_ID]])
     arm = arms[rng.integers(0, len(arms), len(eligible))]
     p_arm = np.where(arm == "", truth_campaign["p_buy__none"].to_numpy()[eligible], 0.0)
-    for offer in OFFERS["offer_id"]:
+    for offer in OFFERS[OFFER_ID]:
         mask = arm == offer
         p_arm[mask] = truth_campaign[f"p_buy__{offer}"].to_numpy()[eligible[mask]]
     bought = rng.random(len(eligible)) < p_arm
     campaigns = pd.DataFrame(
         {
-            "campaign_id": CAMPAIGN_ID,
-            "customer_id": ids[eligible],
-            "offer_id": arm,
+            CAMPAIGN_ID: PAST_CAMPAIGN_ID,
+            CUSTOMER_ID: ids[eligible],
+            OFFER_ID: arm,
             "sent_at": (CAMPAIGN_AT + pd.Timedelta(hours=10)).isoformat(),
             "channel": np.where(rng.random(len(eligible)) < 0.7, "email", "sms"),
             "propensity": 1.0 / len(arms),
@@ -233,7 +234,7 @@ def make_shop(
     )
     orders_all = pd.concat([orders_base, camp_orders], ignore_index=True)
     orders_all = orders_all.sort_values("day", kind="stable").reset_index(drop=True)
-    orders_all["order_id"] = [f"O{i:07d}" for i in range(1, len(orders_all) + 1)]
+    orders_all[ORDER_ID] = [f"O{i:07d}" for i in range(1, len(orders_all) + 1)]
 
     # -- order lines ----------------------------------------------------------------------------
     lines, value, discount = order_lines(
@@ -253,10 +254,10 @@ def make_shop(
     order_day = orders_all["day"].to_numpy()[o]
     orders = pd.DataFrame(
         {
-            "order_id": orders_all["order_id"].to_numpy()[o],
-            "timestamp": stamp(order_day),
-            "customer_id": ids[orders_all["owner"].to_numpy()[o]],
-            "product_id": products["product_id"].to_numpy()[lines["product"].to_numpy()],
+            ORDER_ID: orders_all[ORDER_ID].to_numpy()[o],
+            TIMESTAMP: stamp(order_day),
+            CUSTOMER_ID: ids[orders_all["owner"].to_numpy()[o]],
+            PRODUCT_ID: products[PRODUCT_ID].to_numpy()[lines["product"].to_numpy()],
             "quantity": lines["quantity"].to_numpy(),
             "unit_price": lines["price"].to_numpy(),
             "discount": np.round(discount, 2),
@@ -287,7 +288,7 @@ def make_shop(
 
     customers = pd.DataFrame(
         {
-            "customer_id": ids,
+            CUSTOMER_ID: ids,
             "signup_at": stamp(signup),
             "region": np.asarray(REGIONS)[rng.integers(0, len(REGIONS), n)],
             "email": np.char.add(
@@ -320,7 +321,7 @@ def make_shop(
     )
     truth = pd.DataFrame(
         {
-            "customer_id": ids,
+            CUSTOMER_ID: ids,
             "signup_at": stamp(signup),
             "activity_rate": activity,
             "lifetime_days": lifetime,

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from promopilot.columns import OFFER_ID
+
 START = pd.Timestamp("2025-01-01")
 END = pd.Timestamp("2026-07-01")  # data runs up to (not including) this day: the as-of date
 SALE = (pd.Timestamp("2025-11-01"), pd.Timestamp("2025-11-15"))  # 双11 sitewide 20% off
 SALE_DISCOUNT = 0.20
 CAMPAIGN_AT = pd.Timestamp("2026-05-01")
-CAMPAIGN_ID = "spring-2026"
+PAST_CAMPAIGN_ID = "spring-2026"  # the id of the past randomized campaign
 WINDOW_DAYS = 14
 SHIP_FEE = 8.0
 MEAN_QUANTITY = 1.12  # 12% of order lines have quantity 2
@@ -87,7 +89,7 @@ GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "
 
 OFFERS = pd.DataFrame(
     {
-        "offer_id": ["pct10", "mj150_20", "freeship", "beauty15"],
+        OFFER_ID: ["pct10", "mj150_20", "freeship", "beauty15"],
         "kind": ["percent_off", "amount_off", "free_shipping", "percent_off"],
         "value": [0.10, 20.0, SHIP_FEE, 0.15],
         "min_spend": [0.0, 150.0, 0.0, 0.0],
