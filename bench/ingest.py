@@ -35,16 +35,26 @@ def write_events(path: Path, n_rows: int, seed: int = 0) -> None:
     chunk = 2_000_000
     start = np.datetime64("2024-01-01T00:00:00", "s")
     events = pa.array(["view", "cart", "wishlist", "purchase", "rating"])
-    with pacsv.CSVWriter(path, pa.schema([
-        ("timestamp", pa.string()), ("customer_id", pa.string()), ("product_id", pa.string()),
-        ("event", pa.string()), ("value", pa.string()), ("session_id", pa.string()),
-    ])) as writer:
+    with pacsv.CSVWriter(
+        path,
+        pa.schema(
+            [
+                ("timestamp", pa.string()),
+                ("customer_id", pa.string()),
+                ("product_id", pa.string()),
+                ("event", pa.string()),
+                ("value", pa.string()),
+                ("session_id", pa.string()),
+            ]
+        ),
+    ) as writer:
         for offset in range(0, n_rows, chunk):
             n = min(chunk, n_rows - offset)
             # one event per second from the start: keys never repeat
             seconds = np.arange(offset, offset + n, dtype=np.int64)
-            ts = pc.strftime(pa.array(start + seconds.astype("timedelta64[s]")),
-                             format="%Y-%m-%dT%H:%M:%S")
+            ts = pc.strftime(
+                pa.array(start + seconds.astype("timedelta64[s]")), format="%Y-%m-%dT%H:%M:%S"
+            )
             customers = rng.integers(1, 200_000, n)
             products = rng.integers(1, 20_000, n)
             kind = rng.choice(5, n, p=[0.7, 0.15, 0.05, 0.05, 0.05])
@@ -52,22 +62,32 @@ def write_events(path: Path, n_rows: int, seed: int = 0) -> None:
             bad = rng.random(n) < BAD_FRACTION
             which = rng.integers(0, 3, n)
             ts = pc.if_else(pa.array(bad & (which == 0)), "not a date", ts)
-            value_text = pc.if_else(pa.array(value >= 0), pc.cast(pa.array(value), pa.string()),
-                                    pa.scalar(None, pa.string()))
+            value_text = pc.if_else(
+                pa.array(value >= 0),
+                pc.cast(pa.array(value), pa.string()),
+                pa.scalar(None, pa.string()),
+            )
             value_text = pc.if_else(pa.array(bad & (which == 1)), "five", value_text)
             customer_text = pc.binary_join_element_wise(
-                "c", pc.cast(pa.array(customers), pa.string()), "")
+                "c", pc.cast(pa.array(customers), pa.string()), ""
+            )
             customer_text = pc.if_else(pa.array(bad & (which == 2)), "", customer_text)
-            writer.write_table(pa.table({
-                "timestamp": ts,
-                "customer_id": customer_text,
-                "product_id": pc.binary_join_element_wise(
-                    "p", pc.cast(pa.array(products), pa.string()), ""),
-                "event": pc.take(events, pa.array(kind)),
-                "value": value_text,
-                "session_id": pc.binary_join_element_wise(
-                    "s", pc.cast(pa.array(customers * 7 + seconds // 1800), pa.string()), ""),
-            }))
+            writer.write_table(
+                pa.table(
+                    {
+                        "timestamp": ts,
+                        "customer_id": customer_text,
+                        "product_id": pc.binary_join_element_wise(
+                            "p", pc.cast(pa.array(products), pa.string()), ""
+                        ),
+                        "event": pc.take(events, pa.array(kind)),
+                        "value": value_text,
+                        "session_id": pc.binary_join_element_wise(
+                            "s", pc.cast(pa.array(customers * 7 + seconds // 1800), pa.string()), ""
+                        ),
+                    }
+                )
+            )
 
 
 def cpu_seconds() -> float:
@@ -98,12 +118,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="promopilot-bench-") as tmp:
         csv = Path(tmp) / "events.csv"
         started = time.perf_counter()
-        subprocess.run([sys.executable, __file__, "--rows", str(args.rows),
-                        "--write-only", str(csv)], check=True)
+        subprocess.run(
+            [sys.executable, __file__, "--rows", str(args.rows), "--write-only", str(csv)],
+            check=True,
+        )
         write_seconds = time.perf_counter() - started
         size_mb = csv.stat().st_size / 2**20
-        with Store(Path(tmp) / "bench.duckdb", threads=args.threads,
-                   memory_limit=args.memory_limit) as store:
+        with Store(
+            Path(tmp) / "bench.duckdb", threads=args.threads, memory_limit=args.memory_limit
+        ) as store:
             load_before = os.getloadavg()[0]
             cpu_before = cpu_seconds()
             started = time.perf_counter()
@@ -136,8 +159,10 @@ def main() -> None:
     for key, value in rows:
         print(f"  {key:<{width}}  {value}")
     ok_rate, ok_memory = rate >= 500_000, peak_self < 2048
-    print(f"  target >= 500,000 rows/s: {'met' if ok_rate else 'MISSED'}; "
-          f"peak < 2 GiB: {'met' if ok_memory else 'MISSED'}")
+    print(
+        f"  target >= 500,000 rows/s: {'met' if ok_rate else 'MISSED'}; "
+        f"peak < 2 GiB: {'met' if ok_memory else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

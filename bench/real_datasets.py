@@ -36,46 +36,82 @@ def default_root() -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=default_root(),
-                        help="folder holding the datasets (default: ../shared/data)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=default_root(),
+        help="folder holding the datasets (default: ../shared/data)",
+    )
     args = parser.parse_args()
     root: Path = args.data
     missing = [rel for _, rel, _ in DATASETS if not (root / rel).exists()]
     if missing:
-        sys.exit(f"error: {root}: dataset folder(s) not found: {', '.join(missing)} "
-                 "(pass --data or set PROMOPILOT_SHARED_DATA)")
+        sys.exit(
+            f"error: {root}: dataset folder(s) not found: {', '.join(missing)} "
+            "(pass --data or set PROMOPILOT_SHARED_DATA)"
+        )
 
     from promopilot.data.ingest import ingest
     from promopilot.data.store import Store
 
     results = []
     for name, rel, fmt in DATASETS:
-        with tempfile.TemporaryDirectory(prefix="promopilot-real-") as tmp:
-            with Store(Path(tmp) / "store.duckdb") as store:
-                started = time.perf_counter()
-                report = ingest(store, root / rel, format=fmt)
-                seconds = time.perf_counter() - started
-                reasons = store.query(
-                    'SELECT "table", reason, count(*) AS n FROM quarantine GROUP BY ALL '
-                    "ORDER BY n DESC, reason"
-                )
-                stored = {t: store.count(t) for t in ("orders", "events", "products",
-                                                       "customers")}
-                stored["returns (order lines)"] = int(
-                    store.scalar("SELECT count(*) FROM orders WHERE is_return"))
+        with (
+            tempfile.TemporaryDirectory(prefix="promopilot-real-") as tmp,
+            Store(Path(tmp) / "store.duckdb") as store,
+        ):
+            started = time.perf_counter()
+            report = ingest(store, root / rel, format=fmt)
+            seconds = time.perf_counter() - started
+            reasons = store.query(
+                'SELECT "table", reason, count(*) AS n FROM quarantine GROUP BY ALL '
+                "ORDER BY n DESC, reason"
+            )
+            stored = {t: store.count(t) for t in ("orders", "events", "products", "customers")}
+            stored["returns (order lines)"] = int(
+                store.scalar("SELECT count(*) FROM orders WHERE is_return")
+            )
         results.append((name, fmt, report, seconds, reasons, stored))
 
-    header = ("dataset", "format", "files", "read", "loaded", "new", "quarantined", "flagged",
-              "seconds")
-    rows = [(name, fmt, f"{len(r.files):,}", f"{r.n_read:,}", f"{r.n_loaded:,}", f"{r.n_new:,}",
-             f"{r.n_quarantined:,}", f"{r.n_flagged:,}", f"{s:.1f}")
-            for name, fmt, r, s, _, _ in results]
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    print("  ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in
-                    enumerate(zip(header, widths))))
+    header = (
+        "dataset",
+        "format",
+        "files",
+        "read",
+        "loaded",
+        "new",
+        "quarantined",
+        "flagged",
+        "seconds",
+    )
+    rows = [
+        (
+            name,
+            fmt,
+            f"{len(r.files):,}",
+            f"{r.n_read:,}",
+            f"{r.n_loaded:,}",
+            f"{r.n_new:,}",
+            f"{r.n_quarantined:,}",
+            f"{r.n_flagged:,}",
+            f"{s:.1f}",
+        )
+        for name, fmt, r, s, _, _ in results
+    ]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    print(
+        "  ".join(
+            h.ljust(w) if i < 2 else h.rjust(w)
+            for i, (h, w) in enumerate(zip(header, widths, strict=True))
+        )
+    )
     for row in rows:
-        print("  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in
-                        enumerate(zip(row, widths))))
+        print(
+            "  ".join(
+                v.ljust(w) if i < 2 else v.rjust(w)
+                for i, (v, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
     for name, _, report, _, reasons, stored in results:
         print(f"\n{name}: stored " + ", ".join(f"{n:,} {t}" for t, n in stored.items() if n))
         print(f"  loaded but already stored (exact repeats): {report.n_loaded - report.n_new:,}")

@@ -1,7 +1,11 @@
-"""Shared fixtures: a synthetic shop with a known truth, generated once per test session."""
+"""Shared fixtures: a synthetic shop with a known truth, generated once per test session.
+
+The shop is cached as files (its folder and an ingested DuckDB file); every test that asks for
+``shop_store`` gets its own copy of that database, so no two tests share an open database."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,7 +28,8 @@ def shop_dir(shop: Shop, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def shop_db(shop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The synthetic shop ingested into a DuckDB file; open it read-only in tests, or copy it."""
+    """The synthetic shop ingested into a DuckDB file. Do not write to it: open it read-only,
+    or use ``shop_store`` (a private copy)."""
     path = tmp_path_factory.mktemp("store") / "shop.duckdb"
     with Store(path) as store:
         ingest(store, shop_dir)
@@ -32,9 +37,11 @@ def shop_db(shop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
-def shop_store(shop_db: Path) -> Store:
-    """A read-only store of the synthetic shop, fresh for each test."""
-    store = Store(shop_db, read_only=True)
+def shop_store(shop_db: Path, tmp_path: Path) -> Store:
+    """A writable store of the synthetic shop, this test's own copy of ``shop_db``."""
+    copy = tmp_path / "shop.duckdb"
+    shutil.copyfile(shop_db, copy)
+    store = Store(copy)
     yield store
     store.close()
 

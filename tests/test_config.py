@@ -20,8 +20,9 @@ def test_shipped_file_documents_every_setting():
 
 
 def test_environment_overrides_the_file():
-    settings = load_settings(SHIPPED, env={"PROMOPILOT_CONTROL_SHARE": "0.2",
-                                           "PROMOPILOT_DB": "other.duckdb"})
+    settings = load_settings(
+        SHIPPED, env={"PROMOPILOT_CONTROL_SHARE": "0.2", "PROMOPILOT_DB": "other.duckdb"}
+    )
     assert settings.control_share == 0.2 and settings.db == "other.duckdb"
 
 

@@ -1,42 +1,17 @@
-"""Column-name constants shared by every stage, so a rename happens in one place."""
+"""Column-name constants shared by every stage, so a rename happens in one place.
 
+Only names that code uses live here; add one when you first need it.
+"""
+
+# shop tables (shop-folder.md)
 CUSTOMER_ID = "customer_id"
 PRODUCT_ID = "product_id"
 ORDER_ID = "order_id"
 OFFER_ID = "offer_id"
 CAMPAIGN_ID = "campaign_id"
 TIMESTAMP = "timestamp"
-QUANTITY = "quantity"
-UNIT_PRICE = "unit_price"
-DISCOUNT = "discount"
-COUPON_CODE = "coupon_code"
-IS_RETURN = "is_return"
-CATEGORY = "category"
-PRICE = "price"
-COST = "cost"
-EVENT = "event"
-VALUE = "value"
-SESSION_ID = "session_id"
 TEXT = "text"
 RATING = "rating"
-REVIEW_ID = "review_id"
-KIND = "kind"
-MIN_SPEND = "min_spend"
-SEND_COST = "send_cost"
-VALID_DAYS = "valid_days"
-SENT_AT = "sent_at"
-CHANNEL = "channel"
-PROPENSITY = "propensity"
 
 # campaign plan columns (shop-folder.md, "A campaign plan")
 GROUP = "group"
-EXPECTED_INCREMENTAL_PROFIT = "expected_incremental_profit"
-EXPECTED_COST = "expected_cost"
-RECOMMENDED_PRODUCTS = "recommended_products"
-REASON = "reason"
-
-# model outputs
-SCORE = "score"
-RANK = "rank"
-UPLIFT = "uplift"
-TREATMENT = "treatment"

@@ -31,7 +31,7 @@ class Settings:
     threads: int = 2
     seed: int = 0
 
-    def validate(self) -> "Settings":
+    def validate(self) -> Settings:
         if not 0 < self.default_margin < 1:
             raise InputError(f"default_margin must be between 0 and 1, got {self.default_margin}")
         for name in ("control_share", "explore_share"):
@@ -41,7 +41,9 @@ class Settings:
         if not 0.5 < self.confidence < 1:
             raise InputError(f"confidence must be in (0.5, 1), got {self.confidence}")
         if self.campaign_window_days <= 0:
-            raise InputError(f"campaign_window_days must be positive, got {self.campaign_window_days}")
+            raise InputError(
+                f"campaign_window_days must be positive, got {self.campaign_window_days}"
+            )
         if self.threads <= 0:
             raise InputError(f"threads must be positive, got {self.threads}")
         return self

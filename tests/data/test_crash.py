@@ -16,8 +16,17 @@ from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
 
 N_ROWS = 1_500_000
-TABLES = ("products", "customers", "orders", "events", "contacts", "ingests", "quarantine",
-          "flags", "forgotten")
+TABLES = (
+    "products",
+    "customers",
+    "orders",
+    "events",
+    "contacts",
+    "ingests",
+    "quarantine",
+    "flags",
+    "forgotten",
+)
 
 CHILD = """
 import sys
@@ -39,15 +48,23 @@ def write_events(path: Path, n: int) -> None:
 
     rng = np.random.default_rng(0)
     seconds = np.arange(n, dtype=np.int64).astype("timedelta64[s]")
-    stamps = pc.strftime(pa.array(np.datetime64("2024-01-01T00:00:00", "s") + seconds),
-                         format="%Y-%m-%dT%H:%M:%S")
+    stamps = pc.strftime(
+        pa.array(np.datetime64("2024-01-01T00:00:00", "s") + seconds), format="%Y-%m-%dT%H:%M:%S"
+    )
 
     def ids(prefix: str, high: int) -> pa.Array:
         return pc.binary_join_element_wise(
-            prefix, pc.cast(pa.array(rng.integers(1, high, n)), pa.string()), "")
+            prefix, pc.cast(pa.array(rng.integers(1, high, n)), pa.string()), ""
+        )
 
-    table = pa.table({"timestamp": stamps, "customer_id": ids("c", 50_000),
-                      "product_id": ids("p", 5_000), "event": pa.array(["view"] * n)})
+    table = pa.table(
+        {
+            "timestamp": stamps,
+            "customer_id": ids("c", 50_000),
+            "product_id": ids("p", 5_000),
+            "event": pa.array(["view"] * n),
+        }
+    )
     pacsv.write_csv(table, path)
 
 
@@ -56,13 +73,15 @@ def counts(db: Path) -> dict[str, int]:
         return {t: store.count(t) for t in TABLES}
 
 
+@pytest.mark.slow  # a child process ingests 1.5M rows
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_kill_during_ingest_leaves_the_store_as_it_was(tmp_path):
     db = tmp_path / "shop.duckdb"
     small = tmp_path / "small" / "events.csv"
     small.parent.mkdir()
-    small.write_text("timestamp,customer_id,product_id,event\n2025-01-01,c1,p1,view\n"
-                     "bad,c1,p1,view\n")
+    small.write_text(
+        "timestamp,customer_id,product_id,event\n2025-01-01,c1,p1,view\nbad,c1,p1,view\n"
+    )
     with Store(db) as store:
         ingest(store, small)
         store.execute("CHECKPOINT")
@@ -73,8 +92,9 @@ def test_kill_during_ingest_leaves_the_store_as_it_was(tmp_path):
     big.parent.mkdir()
     write_events(big, N_ROWS)
     size = db.stat().st_size
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(db), str(big)],
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(db), str(big)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout.readline().strip() == "started"
         # Kill while the insert writes its blocks into the database file (the riskiest

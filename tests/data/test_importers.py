@@ -33,16 +33,20 @@ SHOPIFY = """Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem n
 #1002,bob@example.com,paid,2025-01-03 11:00:00 -0500,1,Green tea,10.50,TEA-1,,0.00,Bob Jones
 #1003,cy@example.com,paid,2025-01-04 12:00:00 +0000,1,Green tea,10.50,,,,Cy
 #1004,ann@example.com,paid,2025-01-05 09:00:00 +0800,three,Green tea,10.50,TEA-1,,0.00,Ann Smith
-"""
+"""  # noqa: E501 (an export's header is one long line)
 
-U_DATA = "196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t242\t1\t878887116\n" \
-         "196\t302\t6\t881250950\n22\t302\tfour\t878887116\n"
-U_ITEM = ("242|Kolya (1996)|24-Jan-1997||http://us.imdb.com/M/title-exact?Kolya%20(1996)"
-          "|0|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n"
-          "302|L.A. Confidential (1997)|01-Jan-1997||http://us.imdb.com/M/title-exact?L%2EA%2E"
-          "|0|0|0|0|0|0|1|0|0|0|0|0|1|0|0|0|1|0|0\n"
-          "999|Caf\xe9 au lait (1993)|01-Jan-1993||http://us.imdb.com/"
-          "|1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n")
+U_DATA = (
+    "196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t242\t1\t878887116\n"
+    "196\t302\t6\t881250950\n22\t302\tfour\t878887116\n"
+)
+U_ITEM = (
+    "242|Kolya (1996)|24-Jan-1997||http://us.imdb.com/M/title-exact?Kolya%20(1996)"
+    "|0|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n"
+    "302|L.A. Confidential (1997)|01-Jan-1997||http://us.imdb.com/M/title-exact?L%2EA%2E"
+    "|0|0|0|0|0|0|1|0|0|0|0|0|1|0|0|0|1|0|0\n"
+    "999|Caf\xe9 au lait (1993)|01-Jan-1993||http://us.imdb.com/"
+    "|1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n"
+)
 
 
 def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
@@ -77,8 +81,9 @@ def test_uci_online_retail(tmp_path, store):
     assert cancelled["is_return"] and cancelled["quantity"] == -1  # a C invoice is a return
     assert not orders.set_index("order_id").loc["536366", "is_return"]
     assert str(orders["timestamp"].iloc[0]) == "2010-12-01 08:26:00"
-    assert store.query("SELECT line, \"column\" FROM quarantine").values.tolist() == [
-        [6, "customer_id"]]
+    assert store.query('SELECT line, "column" FROM quarantine').values.tolist() == [
+        [6, "customer_id"]
+    ]
     # reference rows are derived: products (modal title, median price), customers (country)
     products = store.table("products").set_index("product_id")
     assert products.loc["22633", "title"] in ("HAND WARMER, UNION JACK", "HAND WARMER UNION JACK")
@@ -166,7 +171,7 @@ def test_shopify_orders_export(tmp_path, store):
 def test_shopify_malformed_row_keeps_no_contact_data(tmp_path, store):
     text = SHOPIFY.replace("Green tea,10.50,,,,Cy", "Green tea,10.50,,Cy")
     load(store, write(tmp_path / "orders_export.csv", text), format="shopify")
-    bad = store.query('SELECT line, value, reason FROM quarantine ORDER BY line')
+    bad = store.query("SELECT line, value, reason FROM quarantine ORDER BY line")
     assert bad["line"].tolist() == [5, 6]
     assert bad["reason"].iloc[0].startswith("malformed CSV row")
     assert bad["value"].iloc[0] is None or "cy@example.com" not in str(bad["value"].iloc[0])
@@ -179,8 +184,12 @@ def test_shopify_forgotten_customer_keeps_no_contacts(tmp_path, store):
     store.forget(ann["customer_id"].iloc[0])
     load(store, path)
     assert "ann@example.com" not in set(store.table("contacts")["email"])
-    assert store.scalar("SELECT count(*) FROM customers WHERE customer_id = ?",
-                        [ann["customer_id"].iloc[0]]) == 0
+    assert (
+        store.scalar(
+            "SELECT count(*) FROM customers WHERE customer_id = ?", [ann["customer_id"].iloc[0]]
+        )
+        == 0
+    )
 
 
 # -- MovieLens ------------------------------------------------------------------------------
@@ -191,17 +200,20 @@ def test_movielens_ratings_and_items(tmp_path, store):
     assert detect_format(folder) == "movielens"
     report = load(store, folder)
     assert [(f.table, f.n_read, f.n_loaded, f.n_quarantined) for f in report.files] == [
-        ("products", 3, 3, 0), ("events", 5, 4, 1)]
+        ("products", 3, 3, 0),
+        ("events", 5, 4, 1),
+    ]
     events = store.query("SELECT * FROM events ORDER BY timestamp")
     assert set(events["event"]) == {"rating"}
     assert events["value"].tolist() == [1.0, 3.0, 6.0, 3.0]  # stars as they are in the file
     assert str(events["timestamp"].iloc[0]) == "1997-11-07 07:18:36"  # unix time, UTC
     products = store.table("products").set_index("product_id")
     assert products.loc["999", "title"] == "Café au lait (1993)"  # Latin-1 read right
-    assert products.loc["242", "category"] == "Comedy" and products.loc["302", "category"] == "Crime"
+    assert (
+        products.loc["242", "category"] == "Comedy" and products.loc["302", "category"] == "Crime"
+    )
     assert products.loc["999", "category"] == "unknown"
-    assert store.query('SELECT line, "column" FROM quarantine').values.tolist() == [
-        [5, "value"]]
+    assert store.query('SELECT line, "column" FROM quarantine').values.tolist() == [[5, "value"]]
 
 
 def test_movielens_ratings_file_alone(tmp_path, store):

@@ -57,8 +57,10 @@ def store():
 
 # -- files that cannot be used at all -------------------------------------------------------
 def test_missing_required_column_is_a_one_line_error(tmp_path, capsys):
-    path = write(tmp_path / "orders.csv",
-                 "order_id,timestamp,customer_id,product_id,quantity\no1,2025-01-01,c1,p1,1\n")
+    path = write(
+        tmp_path / "orders.csv",
+        "order_id,timestamp,customer_id,product_id,quantity\no1,2025-01-01,c1,p1,1\n",
+    )
     code, _, err = cli(["ingest", str(path), "--db", str(tmp_path / "s.duckdb")], capsys)
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
@@ -93,54 +95,76 @@ def test_header_only_file_loads_nothing_without_error(tmp_path, capsys, store):
 
 # -- rows that are quarantined ---------------------------------------------------------------
 def test_wrong_type_is_quarantined_and_good_rows_kept(tmp_path, store):
-    path = write(tmp_path / "orders.csv", ORDERS + "o1,2025-01-01,c1,p1,1,2.50\n"
-                 "o2,2025-01-01,c1,p1,two,2.50\n"
-                 "o3,2025-01-02,c2,p2,3,1.00\n")
+    path = write(
+        tmp_path / "orders.csv",
+        ORDERS + "o1,2025-01-01,c1,p1,1,2.50\n"
+        "o2,2025-01-01,c1,p1,two,2.50\n"
+        "o3,2025-01-02,c2,p2,3,1.00\n",
+    )
     report = load(store, path)
     assert (report.n_read, report.n_loaded, report.n_quarantined) == (3, 2, 1)
     assert sorted(store.table("orders")["order_id"]) == ["o1", "o3"]
     bad = quarantine(store)
     assert bad[["line", "column", "value", "reason"]].values.tolist() == [
-        [3, "quantity", "two", "expected a number"]]
+        [3, "quantity", "two", "expected a number"]
+    ]
     assert bad["file"].iloc[0] == str(path) and bad["customer_id"].iloc[0] == "c1"
 
 
-@pytest.mark.parametrize("stamp, reason", [
-    ("yesterday", TS_REASON),
-    ("2025-13-01", TS_REASON),
-    ("2025-02-30", TS_REASON),  # impossible date
-    ("2025-02-28T25:00:00", TS_REASON),  # impossible hour
-    ("1900-01-01", "impossible timestamp: expected a date between 1970 and 2100"),
-])
+@pytest.mark.parametrize(
+    "stamp, reason",
+    [
+        ("yesterday", TS_REASON),
+        ("2025-13-01", TS_REASON),
+        ("2025-02-30", TS_REASON),  # impossible date
+        ("2025-02-28T25:00:00", TS_REASON),  # impossible hour
+        ("1900-01-01", "impossible timestamp: expected a date between 1970 and 2100"),
+    ],
+)
 def test_bad_timestamp_is_quarantined(tmp_path, store, stamp, reason):
-    path = write(tmp_path / "events.csv",
-                 EVENTS + f"2025-02-28,c1,p1,view\n{stamp},c1,p1,view\n2024-02-29,c1,p1,view\n")
+    path = write(
+        tmp_path / "events.csv",
+        EVENTS + f"2025-02-28,c1,p1,view\n{stamp},c1,p1,view\n2024-02-29,c1,p1,view\n",
+    )
     report = load(store, path)
     assert (report.n_loaded, report.n_quarantined) == (2, 1)
     assert quarantine(store)[["line", "column", "value", "reason"]].values.tolist() == [
-        [3, "timestamp", stamp, reason]]
+        [3, "timestamp", stamp, reason]
+    ]
 
 
 def test_timestamps_with_zones_are_stored_in_utc(tmp_path):
-    path = write(tmp_path / "events.csv", EVENTS + "2025-01-01T08:00:00+08:00,c1,p1,a\n"
-                 "2025-01-01 10:00:00 -0500,c1,p1,b\n2025-01-01T03:00:00Z,c1,p1,c\n"
-                 "2025-01-01 04:00,c1,p1,d\n2025-01-01,c1,p1,e\n")
+    path = write(
+        tmp_path / "events.csv",
+        EVENTS + "2025-01-01T08:00:00+08:00,c1,p1,a\n"
+        "2025-01-01 10:00:00 -0500,c1,p1,b\n2025-01-01T03:00:00Z,c1,p1,c\n"
+        "2025-01-01 04:00,c1,p1,d\n2025-01-01,c1,p1,e\n",
+    )
     with Store(":memory:") as utc:
         load(utc, path)
         got = utc.query("SELECT event, timestamp FROM events ORDER BY event")
-    assert got["timestamp"].dt.strftime("%H:%M").tolist() == ["00:00", "15:00", "03:00",
-                                                              "04:00", "00:00"]
+    assert got["timestamp"].dt.strftime("%H:%M").tolist() == [
+        "00:00",
+        "15:00",
+        "03:00",
+        "04:00",
+        "00:00",
+    ]
     with Store(":memory:", timezone="Asia/Shanghai") as shanghai:  # naive = the shop's zone
         load(shanghai, path)
-        got = shanghai.query("SELECT event, strftime(timestamp, '%d %H:%M') AS t FROM events "
-                             "ORDER BY event")
+        got = shanghai.query(
+            "SELECT event, strftime(timestamp, '%d %H:%M') AS t FROM events ORDER BY event"
+        )
     assert got["t"].tolist() == ["01 00:00", "01 15:00", "01 03:00", "31 20:00", "31 16:00"]
 
 
 def test_negative_quantity_or_price_is_quarantined(tmp_path, store):
-    path = write(tmp_path / "orders.csv", ORDERS + "o1,2025-01-01,c1,p1,-1,2.5\n"
-                 "o2,2025-01-01,c1,p1,1,-2.5\n"
-                 "o3,2025-01-01,c1,p1,1,2.5\n")
+    path = write(
+        tmp_path / "orders.csv",
+        ORDERS + "o1,2025-01-01,c1,p1,-1,2.5\n"
+        "o2,2025-01-01,c1,p1,1,-2.5\n"
+        "o3,2025-01-01,c1,p1,1,2.5\n",
+    )
     report = load(store, path)
     assert (report.n_loaded, report.n_quarantined) == (1, 2)
     assert quarantine(store)[["line", "column", "reason"]].values.tolist() == [
@@ -150,12 +174,14 @@ def test_negative_quantity_or_price_is_quarantined(tmp_path, store):
 
 
 def test_a_return_needs_a_negative_quantity(tmp_path, store):
-    path = write(tmp_path / "orders.csv",
-                 "order_id,timestamp,customer_id,product_id,quantity,unit_price,is_return\n"
-                 "r1,2025-01-02,c1,p1,-2,2.5,true\n"
-                 "r2,2025-01-02,c1,p1,2,2.5,true\n"
-                 "r3,2025-01-02,c1,p1,-2,-2.5,yes\n"
-                 "o1,2025-01-01,c1,p1,2,2.5,false\n")
+    path = write(
+        tmp_path / "orders.csv",
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,is_return\n"
+        "r1,2025-01-02,c1,p1,-2,2.5,true\n"
+        "r2,2025-01-02,c1,p1,2,2.5,true\n"
+        "r3,2025-01-02,c1,p1,-2,-2.5,yes\n"
+        "o1,2025-01-01,c1,p1,2,2.5,false\n",
+    )
     report = load(store, path)
     assert (report.n_loaded, report.n_quarantined) == (2, 2)
     stored = store.table("orders").set_index("order_id")
@@ -168,20 +194,27 @@ def test_a_return_needs_a_negative_quantity(tmp_path, store):
 
 
 def test_blank_required_value_is_quarantined(tmp_path, store):
-    path = write(tmp_path / "events.csv", EVENTS + "2025-01-01,  ,p1,view\n2025-01-01,c1,p1,\n"
-                 "2025-01-01, c2 ,p1,view\n")
+    path = write(
+        tmp_path / "events.csv",
+        EVENTS + "2025-01-01,  ,p1,view\n2025-01-01,c1,p1,\n2025-01-01, c2 ,p1,view\n",
+    )
     report = load(store, path)
     assert (report.n_loaded, report.n_quarantined) == (1, 2)
-    assert quarantine(store)[["line", "column"]].values.tolist() == [[2, "customer_id"],
-                                                                     [3, "event"]]
+    assert quarantine(store)[["line", "column"]].values.tolist() == [
+        [2, "customer_id"],
+        [3, "event"],
+    ]
     assert store.table("events")["customer_id"].tolist() == ["c2"]  # values are trimmed
 
 
 def test_rows_with_too_many_or_too_few_fields_are_counted_once(tmp_path, store):
-    path = write(tmp_path / "events.csv", EVENTS + "2025-01-01,c1\n"
-                 "2025-01-01,c1,p1,view\n"
-                 "2025-01-02,c1,p1,view,extra,more\n"
-                 "bad,c1,p1,view\n")
+    path = write(
+        tmp_path / "events.csv",
+        EVENTS + "2025-01-01,c1\n"
+        "2025-01-01,c1,p1,view\n"
+        "2025-01-02,c1,p1,view,extra,more\n"
+        "bad,c1,p1,view\n",
+    )
     report = load(store, path)
     assert (report.n_read, report.n_loaded, report.n_quarantined) == (4, 1, 3)
     bad = quarantine(store)
@@ -192,10 +225,13 @@ def test_rows_with_too_many_or_too_few_fields_are_counted_once(tmp_path, store):
 
 # -- duplicates and conflicts ----------------------------------------------------------------
 def test_duplicate_keys_within_a_file(tmp_path, store):
-    path = write(tmp_path / "orders.csv", ORDERS + "o1,2025-01-01,c1,p1,1,2.5\n"
-                 "o1,2025-01-01,c1,p1,1,2.5\n"  # the same line again: harmless
-                 "o1,2025-01-01,c1,p1,5,2.5\n"  # same key, other values: a conflict
-                 "o1,2025-01-01,c1,p2,1,2.5\n")  # another line of the same order
+    path = write(
+        tmp_path / "orders.csv",
+        ORDERS + "o1,2025-01-01,c1,p1,1,2.5\n"
+        "o1,2025-01-01,c1,p1,1,2.5\n"  # the same line again: harmless
+        "o1,2025-01-01,c1,p1,5,2.5\n"  # same key, other values: a conflict
+        "o1,2025-01-01,c1,p2,1,2.5\n",
+    )  # another line of the same order
     report = load(store, path)
     f = report.files[0]
     assert (f.n_read, f.n_loaded, f.n_new, f.n_quarantined) == (4, 3, 2, 1)
@@ -206,35 +242,51 @@ def test_duplicate_keys_within_a_file(tmp_path, store):
 
 
 def test_duplicate_keys_against_the_store(tmp_path, store):
-    load(store, write(tmp_path / "a" / "orders.csv", ORDERS + "o0,2025-01-01,c1,p1,1,2.5\n"
-                      "o1,2025-01-01,c1,p1,1,2.5\n"))
-    report = load(store, write(tmp_path / "b" / "orders.csv", ORDERS +
-                               "o0,2025-01-01,c1,p1,1,2.5\n"  # already stored: nothing new
-                               "o1,2025-01-01,c1,p1,9,2.5\n"  # history is never overwritten
-                               "o2,2025-01-03,c1,p1,1,2.5\n"))
+    load(
+        store,
+        write(
+            tmp_path / "a" / "orders.csv",
+            ORDERS + "o0,2025-01-01,c1,p1,1,2.5\no1,2025-01-01,c1,p1,1,2.5\n",
+        ),
+    )
+    report = load(
+        store,
+        write(
+            tmp_path / "b" / "orders.csv",
+            ORDERS + "o0,2025-01-01,c1,p1,1,2.5\n"  # already stored: nothing new
+            "o1,2025-01-01,c1,p1,9,2.5\n"  # history is never overwritten
+            "o2,2025-01-03,c1,p1,1,2.5\n",
+        ),
+    )
     f = report.files[0]
     assert (f.n_loaded, f.n_new, f.n_quarantined) == (2, 1, 1)
     stored = store.table("orders").set_index("order_id")
     assert stored.loc["o1", "quantity"] == 1 and len(stored) == 3
     assert quarantine(store)[["line", "reason"]].values.tolist() == [
-        [3, "conflicts with a stored row of the same key; history is never overwritten"]]
+        [3, "conflicts with a stored row of the same key; history is never overwritten"]
+    ]
 
 
 def test_reference_rows_are_updated_by_newer_files(tmp_path, store):
     load(store, write(tmp_path / "a" / "products.csv", "product_id,title,price\np1,Tea,10\n"))
-    report = load(store, write(tmp_path / "b" / "products.csv",
-                               "product_id,title,price\np1,Green tea,12\n"))
+    report = load(
+        store, write(tmp_path / "b" / "products.csv", "product_id,title,price\np1,Green tea,12\n")
+    )
     assert report.files[0].n_new == 1 and store.count("products") == 1
     assert store.table("products")["title"].tolist() == ["Green tea"]
 
 
 def test_reingesting_the_same_folder_adds_nothing(tmp_path, store):
     shop = tmp_path / "shop"
-    write(shop / "products.csv", "product_id,title,category,price\np1,Tea,drinks,10\n"
-          "p2,Cup,kitchen,5\n")
+    write(
+        shop / "products.csv",
+        "product_id,title,category,price\np1,Tea,drinks,10\np2,Cup,kitchen,5\n",
+    )
     write(shop / "customers.csv", "customer_id,region,email\nc1,north,a@example.com\n")
-    write(shop / "orders.csv", ORDERS + "o1,2025-01-01,c1,p1,1,10\no1,2025-01-01,c1,p2,2,5\n"
-          "o2,2025-01-02,c1,p1,x,10\n")
+    write(
+        shop / "orders.csv",
+        ORDERS + "o1,2025-01-01,c1,p1,1,10\no1,2025-01-01,c1,p2,2,5\no2,2025-01-02,c1,p1,x,10\n",
+    )
     write(shop / "events.csv", EVENTS + "2025-01-01,c1,p1,view\n2025-01-01,c1,p1,view\n")
     first = load(store, shop)
     tables = ("products", "customers", "contacts", "orders", "events", "quarantine", "flags")
@@ -242,7 +294,8 @@ def test_reingesting_the_same_folder_adds_nothing(tmp_path, store):
     second = load(store, shop)
     assert second.n_new == 0 and second.n_loaded == first.n_loaded
     assert {t: store.count(t) for t in tables if t != "quarantine"} == {
-        t: n for t, n in counts.items() if t != "quarantine"}
+        t: n for t, n in counts.items() if t != "quarantine"
+    }
     # the bad row is reported again for the new ingest, and nothing else
     assert store.count("quarantine") == 2 * counts["quarantine"] == 2
 
@@ -252,8 +305,10 @@ def test_unknown_product_or_customer_is_kept_and_flagged(tmp_path, store):
     shop = tmp_path / "shop"
     write(shop / "products.csv", "product_id,title\np1,Tea\n")
     write(shop / "customers.csv", "customer_id\nc1\n")
-    write(shop / "orders.csv", ORDERS + "o1,2025-01-01,c1,p1,1,2\no2,2025-01-01,c9,p1,1,2\n"
-          "o3,2025-01-01,c1,p9,1,2\n")
+    write(
+        shop / "orders.csv",
+        ORDERS + "o1,2025-01-01,c1,p1,1,2\no2,2025-01-01,c9,p1,1,2\no3,2025-01-01,c1,p9,1,2\n",
+    )
     report = load(store, shop)
     orders = next(f for f in report.files if f.table == "orders")
     assert (orders.n_loaded, orders.n_quarantined, orders.n_flagged) == (3, 0, 2)
@@ -272,8 +327,9 @@ def test_no_reference_table_means_no_flags(tmp_path, store):
 
 # -- encodings, line endings, quoting -----------------------------------------------------------
 def test_utf8_bom_is_not_part_of_the_first_column(tmp_path, store):
-    path = write(tmp_path / "events.csv", "\ufeff" + EVENTS + "2025-01-01,c1,p1,view\n"
-                 "bad,c1,p1,view\n")
+    path = write(
+        tmp_path / "events.csv", "\ufeff" + EVENTS + "2025-01-01,c1,p1,view\nbad,c1,p1,view\n"
+    )
     report = load(store, path)
     assert (report.n_loaded, report.n_quarantined) == (1, 1)
     assert quarantine(store)[["line", "column"]].values.tolist() == [[3, "timestamp"]]
@@ -286,14 +342,19 @@ def test_chinese_spreadsheet_encodings_round_trip(tmp_path, store, encoding):
         titles.append("𠮷野家 联名款")  # outside GBK: needs GB18030's four-byte codes
     rows = "".join(f'p{i},"{t}",饮料\n' for i, t in enumerate(titles))
     path = write(tmp_path / "products.csv", "product_id,title,category\n" + rows, encoding)
-    write(tmp_path / "customers.csv", "customer_id,region,name\nc1,北京,张三\nc2,上海,李四\n",
-          encoding)
+    write(
+        tmp_path / "customers.csv",
+        "customer_id,region,name\nc1,北京,张三\nc2,上海,李四\n",
+        encoding,
+    )
     load(store, path)
     load(store, tmp_path / "customers.csv")
     products = store.query("SELECT title, category FROM products ORDER BY product_id")
     assert products["title"].tolist() == titles and set(products["category"]) == {"饮料"}
     assert store.query("SELECT region FROM customers ORDER BY 1")["region"].tolist() == [
-        "上海", "北京"]
+        "上海",
+        "北京",
+    ]
     assert sorted(store.query("SELECT name FROM contacts")["name"]) == ["张三", "李四"]
 
 
@@ -303,74 +364,110 @@ def test_text_in_an_unknown_encoding_is_a_one_line_error(tmp_path, store):
         ingest(store, path)
 
 
-@pytest.mark.parametrize("endings", [
-    ["\r\n", "\n", "\r", "\r\n", "\n", "\r"],  # mixed
-    ["\n", "\r\n", "\n", "\r", "\r", "\n"],  # mixed, as many CRs as LFs
-    ["\r\n"] * 6,  # Windows
-    ["\r"] * 6,  # old Mac
-])
+@pytest.mark.parametrize(
+    "endings",
+    [
+        ["\r\n", "\n", "\r", "\r\n", "\n", "\r"],  # mixed
+        ["\n", "\r\n", "\n", "\r", "\r", "\n"],  # mixed, as many CRs as LFs
+        ["\r\n"] * 6,  # Windows
+        ["\r"] * 6,  # old Mac
+    ],
+)
 def test_line_endings_give_the_right_line_numbers(tmp_path, store, endings):
-    rows = ["timestamp,customer_id,product_id,event", "2025-01-01,c1,p1,view",
-            "bad-1,c1,p1,view", "2025-01-02,c1,p1,view", "bad-2,c1,p1,view",
-            "2025-01-03,c1,p1,view", "bad-3,c1,p1,view"]
-    text = "".join(row + end for row, end in zip(rows, endings + [""]))
+    rows = [
+        "timestamp,customer_id,product_id,event",
+        "2025-01-01,c1,p1,view",
+        "bad-1,c1,p1,view",
+        "2025-01-02,c1,p1,view",
+        "bad-2,c1,p1,view",
+        "2025-01-03,c1,p1,view",
+        "bad-3,c1,p1,view",
+    ]
+    text = "".join(row + end for row, end in zip(rows, [*endings, ""], strict=True))
     report = load(store, write(tmp_path / "events.csv", text))
     assert (report.n_loaded, report.n_quarantined) == (3, 3)
     assert quarantine(store)[["line", "value"]].values.tolist() == [
-        [3, "bad-1"], [5, "bad-2"], [7, "bad-3"]]
+        [3, "bad-1"],
+        [5, "bad-2"],
+        [7, "bad-3"],
+    ]
     assert store.query("SELECT event FROM events")["event"].tolist() == ["view"] * 3
 
 
 def test_quoted_commas_and_line_breaks_keep_values_and_line_numbers(tmp_path, store):
-    text = ("timestamp,customer_id,product_id,event,session_id\n"
-            '2025-01-01,c1,p1,view,"a, b"\n'  # line 2
-            '2025-01-02,c1,p1,view,"first\nsecond\n\nfourth"\n'  # lines 3-6
-            "bad-1,c1,p1,view,s\n"  # line 7
-            '2025-01-03,c1,"p,2",view,"x ""quoted"" y"\n'  # line 8
-            "2025-01-04,c1\n"  # line 9: too few fields
-            '2025-01-05,c1,p1,view,"one\r\ntwo"\n'  # lines 10-11
-            "bad-2,c1,p1,view,s\n")  # line 12
+    text = (
+        "timestamp,customer_id,product_id,event,session_id\n"
+        '2025-01-01,c1,p1,view,"a, b"\n'  # line 2
+        '2025-01-02,c1,p1,view,"first\nsecond\n\nfourth"\n'  # lines 3-6
+        "bad-1,c1,p1,view,s\n"  # line 7
+        '2025-01-03,c1,"p,2",view,"x ""quoted"" y"\n'  # line 8
+        "2025-01-04,c1\n"  # line 9: too few fields
+        '2025-01-05,c1,p1,view,"one\r\ntwo"\n'  # lines 10-11
+        "bad-2,c1,p1,view,s\n"
+    )  # line 12
     report = load(store, write(tmp_path / "events.csv", text))
     assert (report.n_read, report.n_loaded, report.n_quarantined) == (7, 4, 3)
     assert quarantine(store)[["line", "value"]].values.tolist() == [
-        [7, "bad-1"], [9, "2025-01-04,c1"], [12, "bad-2"]]
+        [7, "bad-1"],
+        [9, "2025-01-04,c1"],
+        [12, "bad-2"],
+    ]
     events = store.query("SELECT product_id, session_id FROM events ORDER BY timestamp")
-    assert events["session_id"].tolist() == ["a, b", "first\nsecond\n\nfourth",
-                                             'x "quoted" y', "one\ntwo"]
+    assert events["session_id"].tolist() == [
+        "a, b",
+        "first\nsecond\n\nfourth",
+        'x "quoted" y',
+        "one\ntwo",
+    ]
     assert events["product_id"].tolist() == ["p1", "p1", "p,2", "p1"]
 
 
 # -- privacy ----------------------------------------------------------------------------------
 def _privacy_shop(folder: Path) -> Path:
     write(folder / "products.csv", "product_id,title,category\np1,Tea,drinks\np2,Cup,kitchen\n")
-    write(folder / "customers.csv", "customer_id,region,email,phone,name\n"
-          "c1,north,ann@example.com,+44 20 7946 0001,Ann Smith\n"
-          "c2,south,bob@example.com,+44 20 7946 0002,Bob Jones\n"
-          "c3,south,cy@example.com,,Cy\n"
-          "c4,north,dee@example.com,,Dee,extra\n")  # an unsplittable row with contact data
-    write(folder / "orders.csv", ORDERS + "o1,2025-01-01,c1,p1,1,10\no2,2025-01-02,c2,p2,1,5\n"
-          "o3,2025-01-03,c1,p9,2,10\no4,2025-01-04,c1,p1,x,10\n")
-    write(folder / "events.csv", EVENTS + "2025-01-01,c1,p1,view\n2025-01-01,c2,p1,view\n"
-          "bad,c1,p1,view\n")
-    write(folder / "reviews.csv", "customer_id,product_id,text,rating\nc1,p1,lovely tea,5\n"
-          "c2,p1,ok,3\n")
+    write(
+        folder / "customers.csv",
+        "customer_id,region,email,phone,name\n"
+        "c1,north,ann@example.com,+44 20 7946 0001,Ann Smith\n"
+        "c2,south,bob@example.com,+44 20 7946 0002,Bob Jones\n"
+        "c3,south,cy@example.com,,Cy\n"
+        "c4,north,dee@example.com,,Dee,extra\n",
+    )  # an unsplittable row with contact data
+    write(
+        folder / "orders.csv",
+        ORDERS + "o1,2025-01-01,c1,p1,1,10\no2,2025-01-02,c2,p2,1,5\n"
+        "o3,2025-01-03,c1,p9,2,10\no4,2025-01-04,c1,p1,x,10\n",
+    )
+    write(
+        folder / "events.csv",
+        EVENTS + "2025-01-01,c1,p1,view\n2025-01-01,c2,p1,view\nbad,c1,p1,view\n",
+    )
+    write(
+        folder / "reviews.csv",
+        "customer_id,product_id,text,rating\nc1,p1,lovely tea,5\nc2,p1,ok,3\n",
+    )
     write(folder / "offers.csv", "offer_id,kind,value\npct10,percent_off,0.1\n")
-    write(folder / "campaigns.csv", "campaign_id,customer_id,offer_id,sent_at\n"
-          "k1,c1,pct10,2025-01-05\nk1,c2,,2025-01-05\n")
+    write(
+        folder / "campaigns.csv",
+        "campaign_id,customer_id,offer_id,sent_at\nk1,c1,pct10,2025-01-05\nk1,c2,,2025-01-05\n",
+    )
     return folder
 
 
-def _rows_mentioning(store: Store, needles: list[str], *, skip: tuple[str, ...] = ()
-                     ) -> dict[str, int]:
+def _rows_mentioning(
+    store: Store, needles: list[str], *, skip: tuple[str, ...] = ()
+) -> dict[str, int]:
     """Rows of every table (all columns as text) that contain any of `needles`."""
     found = {}
-    tables = store.query("SELECT DISTINCT table_name FROM information_schema.columns "
-                         "WHERE table_schema = 'main'")["table_name"]
+    tables = store.query(
+        "SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'main'"
+    )["table_name"]
     for table in tables:
         if table in skip:
             continue
-        cols = store.query("SELECT column_name FROM information_schema.columns "
-                           "WHERE table_name = ?", [table])["column_name"]
+        cols = store.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+        )["column_name"]
         text = " || '|' || ".join(f"coalesce(CAST(\"{c}\" AS VARCHAR), '')" for c in cols)
         cond = " OR ".join(f"contains({text}, ?)" for _ in needles)
         n = int(store.scalar(f"SELECT count(*) FROM {table} WHERE {cond}", needles))
@@ -385,8 +482,16 @@ def test_forget_erases_a_customer_everywhere_and_later_ingests_skip_them(tmp_pat
     with Store(db) as store:
         load(store, shop)
         before = _rows_mentioning(store, ["c1", "ann@example.com"])
-        assert {"customers", "contacts", "orders", "events", "reviews", "campaigns",
-                "quarantine", "flags"} <= set(before)
+        assert {
+            "customers",
+            "contacts",
+            "orders",
+            "events",
+            "reviews",
+            "campaigns",
+            "quarantine",
+            "flags",
+        } <= set(before)
     code, out, _ = cli(["forget", "c1", "--db", str(db)], capsys)
     assert code == 0 and "forgot customer c1" in out
     with Store(db) as store:
@@ -396,11 +501,14 @@ def test_forget_erases_a_customer_everywhere_and_later_ingests_skip_them(tmp_pat
         report = load(store, shop)  # the same files again
         assert _rows_mentioning(store, ["c1", "ann@example.com", "Ann Smith"]) == {}
         assert store.count("orders") == n_orders
-        skipped = sum(f.reasons.get("customer was forgotten on request; row not stored", 0)
-                      for f in report.files)
+        skipped = sum(
+            f.reasons.get("customer was forgotten on request; row not stored", 0)
+            for f in report.files
+        )
         assert skipped == 1 + 3 + 2 + 1 + 1  # customers, orders, events, reviews, campaigns
-        assert store.count("customers") == 2 and "c2" in set(store.table("customers")
-                                                             ["customer_id"])
+        assert store.count("customers") == 2 and "c2" in set(
+            store.table("customers")["customer_id"]
+        )
     code, _, err = cli(["forget", "c1", "--db", str(db)], capsys)
     assert code == 1 and "not in the store" in err
 
@@ -409,14 +517,22 @@ def test_contact_data_never_reaches_feature_tables(tmp_path, store):
     from promopilot.profile.features import build_features
 
     load(store, _privacy_shop(tmp_path / "shop"))
-    contacts = ["ann@example.com", "bob@example.com", "+44 20 7946", "Ann Smith", "Bob Jones",
-                "dee@example.com", "Dee"]
+    contacts = [
+        "ann@example.com",
+        "bob@example.com",
+        "+44 20 7946",
+        "Ann Smith",
+        "Bob Jones",
+        "dee@example.com",
+        "Dee",
+    ]
     assert store.count("contacts") == 3
     # only the contacts table holds them: not customers, not the quarantine, not anywhere
     assert _rows_mentioning(store, contacts, skip=("contacts",)) == {}
     for table in ("customers", "orders", "events", "quarantine", "flags"):
         cols = set(store.query(f"SELECT * FROM {table} LIMIT 0").columns)
         assert not cols & {"email", "phone", "name"}, table
+
     def neutral(reviews: pd.DataFrame) -> pd.DataFrame:  # the text model is not under test
         return reviews.assign(sentiment=0.0)
 

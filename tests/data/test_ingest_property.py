@@ -7,6 +7,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,15 +16,28 @@ from promopilot.data.store import Store
 
 COLUMNS = {
     "events": ["timestamp", "customer_id", "product_id", "event", "value", "session_id"],
-    "orders": ["order_id", "timestamp", "customer_id", "product_id", "quantity", "unit_price",
-               "discount", "coupon_code"],
+    "orders": [
+        "order_id",
+        "timestamp",
+        "customer_id",
+        "product_id",
+        "quantity",
+        "unit_price",
+        "discount",
+        "coupon_code",
+    ],
 }
 KINDS = ["good"] * 4 + ["same", "conflict", "bad_type", "bad_time", "blank", "malformed"]
-TEXT = st.text(alphabet="ab c,\"\n中文é1", max_size=6)
+TEXT = st.text(alphabet='ab c,"\n中文é1', max_size=6)
 IDS = st.sampled_from(["c1", "c2", " c3 ", "客户4", "c,5", 'c"6', "c\n7"])
 PRODUCTS = st.sampled_from(["p1", "p2", "商品3", "p,4", 'p"5'])
-STAMP_STYLES = ["{:%Y-%m-%dT%H:%M:%S}", "{:%Y-%m-%d %H:%M:%S}", "{:%Y-%m-%dT%H:%M}Z",
-                "{:%Y-%m-%d %H:%M:%S}+00:00", " {:%Y-%m-%dT%H:%M:%S} "]
+STAMP_STYLES = [
+    "{:%Y-%m-%dT%H:%M:%S}",
+    "{:%Y-%m-%d %H:%M:%S}",
+    "{:%Y-%m-%dT%H:%M}Z",
+    "{:%Y-%m-%d %H:%M:%S}+00:00",
+    " {:%Y-%m-%dT%H:%M:%S} ",
+]
 BAD_STAMPS = ["2025-02-30 10:00:00", "not a time", "2025-13-01", "1899-12-31", "31/12/2025"]
 
 
@@ -32,17 +46,25 @@ def _good(draw, table: str, i: int) -> dict[str, str]:
 
     # one distinct minute per good row: keys never collide by accident
     when = dt.datetime(2025, 1, 1) + dt.timedelta(minutes=i)
-    row = {"timestamp": draw(st.sampled_from(STAMP_STYLES)).format(when),
-           "customer_id": draw(IDS), "product_id": draw(PRODUCTS)}
+    row = {
+        "timestamp": draw(st.sampled_from(STAMP_STYLES)).format(when),
+        "customer_id": draw(IDS),
+        "product_id": draw(PRODUCTS),
+    }
     if table == "events":
-        row |= {"event": draw(st.sampled_from(["view", "cart", "purchase", " rating "])),
-                "value": draw(st.sampled_from(["", "1", "4.5", " 3 ", "-2"])),
-                "session_id": draw(TEXT)}
+        row |= {
+            "event": draw(st.sampled_from(["view", "cart", "purchase", " rating "])),
+            "value": draw(st.sampled_from(["", "1", "4.5", " 3 ", "-2"])),
+            "session_id": draw(TEXT),
+        }
     else:
-        row |= {"order_id": f"o{i}", "quantity": draw(st.sampled_from(["1", "2", " 3 ", "0.5"])),
-                "unit_price": draw(st.sampled_from(["9.99", "0", "1e2", "12"])),
-                "discount": draw(st.sampled_from(["", "0", "1.5"])),
-                "coupon_code": draw(TEXT)}
+        row |= {
+            "order_id": f"o{i}",
+            "quantity": draw(st.sampled_from(["1", "2", " 3 ", "0.5"])),
+            "unit_price": draw(st.sampled_from(["9.99", "0", "1e2", "12"])),
+            "discount": draw(st.sampled_from(["", "0", "1.5"])),
+            "coupon_code": draw(TEXT),
+        }
     return row
 
 
@@ -78,11 +100,13 @@ def messy_files(draw):
             row[draw(st.sampled_from(["customer_id", "product_id", "timestamp"]))] = "  "
         fields = [row[c] for c in COLUMNS[table]]
         if kind == "malformed":
-            fields = fields + ["extra"] if draw(st.booleans()) else fields[:-1]
+            fields = [*fields, "extra"] if draw(st.booleans()) else fields[:-1]
         rows.append((fields, outcome))
     style = draw(st.sampled_from(["\n", "\r\n", "mixed"]))
-    endings = [draw(st.sampled_from(["\n", "\r\n", "\r"])) if style == "mixed" else style
-               for _ in range(n + 1)]
+    endings = [
+        draw(st.sampled_from(["\n", "\r\n", "\r"])) if style == "mixed" else style
+        for _ in range(n + 1)
+    ]
     if draw(st.booleans()):  # no line break after the last row
         endings[-1] = ""
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))
@@ -97,10 +121,11 @@ def _field(text: str) -> str:
 
 def _write(path: Path, table: str, rows, endings: list[str], encoding: str) -> list[int]:
     """Write the file; return the line each data row starts on."""
-    records = [",".join(COLUMNS[table])] + [",".join(_field(f) for f in fields)
-                                            for fields, _ in rows]
+    records = [",".join(COLUMNS[table])] + [
+        ",".join(_field(f) for f in fields) for fields, _ in rows
+    ]
     parts, starts, line = [], [], 1
-    for k, (record, end) in enumerate(zip(records, endings)):
+    for k, (record, end) in enumerate(zip(records, endings, strict=True)):
         if k:
             starts.append(line)
         parts.append(record + end)
@@ -109,10 +134,26 @@ def _write(path: Path, table: str, rows, endings: list[str], encoding: str) -> l
     return starts
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(messy_files())
 def test_messy_files_lose_nothing_and_reingest_adds_nothing(messy):
+    check_messy_file(messy)
+
+
+@settings(
+    max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(messy_files())
+def test_a_few_messy_files_lose_nothing(messy):
+    """The quick run of the property above (``make test``); CI runs all 30 examples."""
+    check_messy_file(messy)
+
+
+def check_messy_file(messy) -> None:
+    """Every row is loaded or quarantined at its own line; ingesting again adds nothing."""
     table, rows, endings, encoding = messy
     with tempfile.TemporaryDirectory() as tmp:  # a fresh file and store per example
         path = Path(tmp) / f"{table}.csv"
@@ -125,12 +166,14 @@ def test_messy_files_lose_nothing_and_reingest_adds_nothing(messy):
             outcomes = [outcome for _, outcome in rows]
             assert f.n_new == outcomes.count("new") == store.count(table)
             assert f.n_loaded == outcomes.count("new") + outcomes.count("same")
-            bad_lines = sorted(line for line, o in zip(starts, outcomes) if o == "bad")
+            bad_lines = sorted(line for line, o in zip(starts, outcomes, strict=True) if o == "bad")
             assert sorted(store.query("SELECT line FROM quarantine")["line"]) == bad_lines
             assert store.count("quarantine") == f.n_quarantined
 
             again = ingest(store, path).files[0]
             assert again.n_new == 0 and store.count(table) == f.n_new
             assert (again.n_read, again.n_loaded, again.n_quarantined) == (
-                f.n_read, f.n_loaded, f.n_quarantined)
-
+                f.n_read,
+                f.n_loaded,
+                f.n_quarantined,
+            )

@@ -18,99 +18,124 @@ from promopilot.cli.common import (
     open_store,
 )
 from promopilot.data.summary import ShopSummary, shop_summary
+from promopilot.exceptions import InputError
+
+app = typer.Typer()
 
 
 def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
     overview = Table(title="shop summary", show_header=False)
     overview.add_column("what")
     overview.add_column("value", justify="right")
-    span = (f"{summary.first:%Y-%m-%d} .. {summary.last:%Y-%m-%d}" if summary.first is not None
-            else "no dated rows")
+    span = (
+        f"{summary.first:%Y-%m-%d} .. {summary.last:%Y-%m-%d}"
+        if summary.first is not None
+        else "no dated rows"
+    )
     for what, value in (
-        ("customers", f"{summary.n_customers:,}"), ("products", f"{summary.n_products:,}"),
+        ("customers", f"{summary.n_customers:,}"),
+        ("products", f"{summary.n_products:,}"),
         ("orders", f"{summary.n_orders:,} ({summary.n_order_lines:,} lines)"),
         ("revenue (net of discounts)", f"{summary.revenue:,.2f}"),
-        ("events", f"{summary.n_events:,}"), ("reviews", f"{summary.n_reviews:,}"),
-        ("past campaign exposures", f"{summary.n_campaign_rows:,}"), ("date range", span),
+        ("events", f"{summary.n_events:,}"),
+        ("reviews", f"{summary.n_reviews:,}"),
+        ("past campaign exposures", f"{summary.n_campaign_rows:,}"),
+        ("date range", span),
     ):
         overview.add_row(what, value)
     cats = Table(title="top categories by revenue")
     for col in ("category", "revenue", "share", "orders"):
         cats.add_column(col, justify="left" if col == "category" else "right")
     for row in summary.top_categories.itertuples():
-        cats.add_row(str(row.category), f"{row.revenue:,.2f}", f"{row.share:.1%}",
-                     f"{row.n_orders:,}")
+        cats.add_row(
+            str(row.category), f"{row.revenue:,.2f}", f"{row.share:.1%}", f"{row.n_orders:,}"
+        )
     return overview, cats
 
 
-def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the app."""
+def register(parent: typer.Typer) -> None:
+    """Attach this module's commands to the ``promopilot`` app (kept until ``cli/__init__.py``
+    adds ``app`` itself): an unnamed sub-app's commands become the parent's own."""
+    parent.add_typer(app)
 
-    @app.command()
-    def ingest(
-        path: Annotated[Path, typer.Argument(help="A shop folder, one shop file, or an export.")],
-        format: Annotated[str, typer.Option(
-            "--format", help="auto, shop, uci, shopify or movielens.")] = "auto",
-        db: DbOption = None,
-        show_reasons: Annotated[int, typer.Option(
-            help="How many quarantine reasons to list.")] = 8,
-    ) -> None:
-        """Load shop data into the store. Bad rows are quarantined with their reason; good
-        rows are kept; re-ingesting the same file adds nothing."""
-        if not path.exists():
-            from promopilot.exceptions import InputError
 
-            raise InputError(f"{path}: no such file or folder")
-        with open_store(db, None, must_exist=False) as store:
-            report = ingest_with_progress(store, path, format)
-            console.print(ingest_table(report))
-            reasons: Counter[str] = Counter()
-            for f in report.files:
-                reasons.update(f.reasons)
-                for note in f.notes:
-                    console.print(f"[dim]{Path(f.file).name}: {note}[/dim]")
-            if reasons:
-                console.print("quarantined rows by reason (see table `quarantine` in the store):")
-                for reason, n in reasons.most_common(show_reasons):
-                    console.print(f"  {n:>9,}  {reason}")
-            if report.n_flagged:
-                console.print(f"{report.n_flagged:,} row(s) kept but flagged: they reference "
-                              "customers or products the shop's tables do not list "
-                              "(table `flags`).")
-            console.print(f"store: {store.path}")
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="A shop folder, one shop file, or an export.")],
+    format: Annotated[
+        str, typer.Option("--format", help="auto, shop, uci, shopify or movielens.")
+    ] = "auto",
+    db: DbOption = None,
+    show_reasons: Annotated[int, typer.Option(help="How many quarantine reasons to list.")] = 8,
+) -> None:
+    """Load shop data into the store.
 
-    @app.command()
-    def synth(
-        out: Annotated[Path, typer.Option("--out", help="Folder to write the shop into.")],
-        customers: Annotated[int, typer.Option("--customers", min=10)] = 5000,
-        seed: Annotated[int, typer.Option("--seed")] = 0,
-        browse_scale: Annotated[float, typer.Option(help="More or less browsing.")] = 1.0,
-    ) -> None:
-        """Write a realistic synthetic shop folder, with its hidden truth in _truth/."""
-        from promopilot.synth.shop import make_shop
+    Bad rows are quarantined with their reason, good rows kept; re-ingesting adds nothing.
+    """
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    with open_store(db, None, must_exist=False) as store:
+        report = ingest_with_progress(store, path, format)
+        console.print(ingest_table(report))
+        reasons: Counter[str] = Counter()
+        for f in report.files:
+            reasons.update(f.reasons)
+            for note in f.notes:
+                console.print(f"[dim]{Path(f.file).name}: {note}[/dim]")
+        if reasons:
+            console.print("quarantined rows by reason (see table `quarantine` in the store):")
+            for reason, n in reasons.most_common(show_reasons):
+                console.print(f"  {n:>9,}  {reason}")
+        if report.n_flagged:
+            console.print(
+                f"{report.n_flagged:,} row(s) kept but flagged: they reference "
+                "customers or products the shop's tables do not list "
+                "(table `flags`)."
+            )
+        console.print(f"store: {store.path}")
 
-        with console.status("generating the shop"):
-            shop = make_shop(customers, seed, browse_scale=browse_scale)
-            shop.write(out)
-        sizes = ", ".join(f"{len(v):,} {k}" for k, v in shop.tables.items())
-        console.print(f"wrote {out}: {sizes}; hidden truth in {out / '_truth'}")
 
-    @app.command()
-    def summary(db: DbOption = None, data: DataOption = None) -> None:
-        """Customers, orders, revenue, date range and top categories."""
-        with open_store(db, data) as store:
-            for table in summary_table(shop_summary(store)):
-                console.print(table)
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the shop into.")],
+    customers: Annotated[
+        int, typer.Option("--customers", min=10, help="How many customers.")
+    ] = 5000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed, the same shop.")
+    ] = 0,
+    browse_scale: Annotated[float, typer.Option(help="More or less browsing.")] = 1.0,
+) -> None:
+    """Write a realistic synthetic shop folder, with its hidden truth in _truth/."""
+    from promopilot.synth.shop import make_shop
 
-    @app.command()
-    def forget(
-        customer_id: Annotated[str, typer.Argument(help="The customer to erase.")],
-        db: DbOption = None,
-    ) -> None:
-        """Erase a customer everywhere (data, contact details, quarantine); later ingests skip
-        them."""
-        with open_store(db, None) as store:
-            removed = store.forget(customer_id)
-        total = sum(removed.values())
-        console.print(f"forgot customer {customer_id}: {total:,} row(s) removed "
-                      f"({', '.join(f'{k} {v}' for k, v in removed.items() if v)})")
+    with console.status("generating the shop"):
+        shop = make_shop(customers, seed, browse_scale=browse_scale)
+        shop.write(out)
+    sizes = ", ".join(f"{len(v):,} {k}" for k, v in shop.tables.items())
+    console.print(f"wrote {out}: {sizes}; hidden truth in {out / '_truth'}")
+
+
+@app.command()
+def summary(db: DbOption = None, data: DataOption = None) -> None:
+    """Customers, orders, revenue, date range and top categories."""
+    with open_store(db, data) as store:
+        for table in summary_table(shop_summary(store)):
+            console.print(table)
+
+
+@app.command()
+def forget(
+    customer_id: Annotated[str, typer.Argument(help="The customer to erase.")],
+    db: DbOption = None,
+) -> None:
+    """Erase a customer everywhere (data, contact details, quarantine).
+
+    Later ingests skip them."""
+    with open_store(db, None) as store:
+        removed = store.forget(customer_id)
+    total = sum(removed.values())
+    console.print(
+        f"forgot customer {customer_id}: {total:,} row(s) removed "
+        f"({', '.join(f'{k} {v}' for k, v in removed.items() if v)})"
+    )

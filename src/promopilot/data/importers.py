@@ -1,7 +1,7 @@
 """Importers: adapters from the layouts shops and public datasets come in to the shop schema.
 
 Each importer stages a file as text, maps its columns to a shop table with SQL expressions,
-and hands it to :func:`promopilot.data.ingest.load_table`, so every layout gets the same
+and hands it to :func:`promopilot.data.loading.load_table`, so every layout gets the same
 checks, quarantine and idempotency.
 """
 
@@ -10,18 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from promopilot.data.ingest import (
-    FORGOTTEN,
+from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
+from promopilot.data.dedupe import FORGOTTEN
+from promopilot.data.loading import (
     TABLE_FILE_SUFFIXES,
-    _sql_str,
     FileReport,
     ingest_shop_file,
     load_table,
-    match_columns,
     next_ingest_id,
-    read_raw,
     shop_table_for,
 )
+from promopilot.data.rawfile import read_raw, sql_str
 from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -48,8 +47,9 @@ def _header(path: Path) -> list[str]:
 
 
 def _table_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in
-                  TABLE_FILE_SUFFIXES)
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TABLE_FILE_SUFFIXES
+    )
 
 
 def detect_format(path: Path) -> str:
@@ -113,7 +113,7 @@ def _derive(store: Store, table: str, select_sql: str) -> int:
     """Insert reference rows (products, customers) derived from the staged raw file that the
     store does not have yet, never a forgotten customer. Returns how many were added."""
     key = TABLES[table].key[0]
-    not_forgotten = f" AND NOT {FORGOTTEN.format(f'd.{key}')}" if key == "customer_id" else ""
+    not_forgotten = f" AND NOT {FORGOTTEN.format(f'd.{key}')}" if key == CUSTOMER_ID else ""
     before = store.count(table)
     store.execute(
         f"INSERT INTO {table} BY NAME SELECT d.*, now()::TIMESTAMP AS updated_at FROM "
@@ -139,29 +139,40 @@ def import_uci(store: Store, path: Path, progress: Progress = None) -> list[File
         invoice = cols.get("invoiceno") or cols.get("invoice")
         price = cols.get("unitprice") or cols.get("price")
         customer = cols.get("customerid") or cols.get("customer id")
-        missing = [name for name, expr in (("InvoiceNo/Invoice", invoice),
-                                           ("StockCode", cols.get("stockcode")),
-                                           ("Quantity", cols.get("quantity")),
-                                           ("InvoiceDate", cols.get("invoicedate")),
-                                           ("UnitPrice/Price", price),
-                                           ("CustomerID/Customer ID", customer)) if not expr]
+        missing = [
+            name
+            for name, expr in (
+                ("InvoiceNo/Invoice", invoice),
+                ("StockCode", cols.get("stockcode")),
+                ("Quantity", cols.get("quantity")),
+                ("InvoiceDate", cols.get("invoicedate")),
+                ("UnitPrice/Price", price),
+                ("CustomerID/Customer ID", customer),
+            )
+            if not expr
+        ]
         if missing:
-            raise InputError(f"{file}: missing required column(s) {', '.join(missing)} for the "
-                             "UCI Online Retail layout")
+            raise InputError(
+                f"{file}: missing required column(s) {', '.join(missing)} for the "
+                "UCI Online Retail layout"
+            )
         date = cols["invoicedate"]
         mapping = {
-            "order_id": invoice,
-            "product_id": cols["stockcode"],
-            "timestamp": (f"coalesce(strftime(try_strptime(trim({date}), '%m/%d/%Y %H:%M'), "
-                          f"'%Y-%m-%d %H:%M:%S'), {date})"),
-            "customer_id": f"regexp_replace(trim({customer}), '\\.0$', '')",
+            ORDER_ID: invoice,
+            PRODUCT_ID: cols["stockcode"],
+            TIMESTAMP: (
+                f"coalesce(strftime(try_strptime(trim({date}), '%m/%d/%Y %H:%M'), "
+                f"'%Y-%m-%d %H:%M:%S'), {date})"
+            ),
+            CUSTOMER_ID: f"regexp_replace(trim({customer}), '\\.0$', '')",
             "quantity": cols["quantity"],
             "unit_price": price,
             "is_return": f"CASE WHEN starts_with(upper(trim({invoice})), 'C') THEN 'true' "
-                         "ELSE 'false' END",
+            "ELSE 'false' END",
         }
         derived_products = _derive(
-            store, "products",
+            store,
+            "products",
             f"SELECT trim({cols['stockcode']}) AS product_id, "
             f"mode(NULLIF(trim({cols.get('description', 'NULL')}), '')) AS title, "
             f"median(TRY_CAST({price} AS DOUBLE)) FILTER (TRY_CAST({price} AS DOUBLE) > 0) "
@@ -169,12 +180,14 @@ def import_uci(store: Store, path: Path, progress: Progress = None) -> list[File
         )
         country = cols.get("country", "NULL")
         derived_customers = _derive(
-            store, "customers",
+            store,
+            "customers",
             f"SELECT regexp_replace(trim({customer}), '\\.0$', '') AS customer_id, "
             f"mode(NULLIF(trim({country}), '')) AS region FROM ingest_raw GROUP BY 1",
         )
-        report = load_table(store, raw, TABLES["orders"], mapping,
-                            ingest_id=next_ingest_id(store), fmt="uci")
+        report = load_table(
+            store, raw, TABLES["orders"], mapping, ingest_id=next_ingest_id(store), fmt="uci"
+        )
         if derived_products or derived_customers:
             report.notes.append(
                 f"derived {derived_products} product(s) and {derived_customers} customer(s)"
@@ -184,6 +197,16 @@ def import_uci(store: Store, path: Path, progress: Progress = None) -> list[File
 
 
 # ---------------------------------------------------------------------------------------
+def _filled(column: str, order: str) -> str:
+    """An order-level field of a Shopify export, which may be filled on the first line of an
+    order only: the last value seen so far in the order."""
+    return (
+        f"last_value(NULLIF(trim({column}), '') IGNORE NULLS) OVER "
+        f"(PARTITION BY {order} ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING "
+        "AND CURRENT ROW)"
+    )
+
+
 def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
     """A Shopify orders export. Customers are identified by a one-way hash of their email;
     the email itself goes to the contacts table only."""
@@ -194,71 +217,103 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         raw = read_raw(store, file)
         raw.label = str(file)
         cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
-        need = ("name", "email", "created at", "lineitem name", "lineitem quantity",
-                "lineitem price")
+        need = (
+            "name",
+            "email",
+            "created at",
+            "lineitem name",
+            "lineitem quantity",
+            "lineitem price",
+        )
         missing = [n for n in need if n not in cols]
         if missing:
-            raise InputError(f"{file}: missing required column(s) {', '.join(missing)} for the "
-                             "Shopify orders export layout")
+            raise InputError(
+                f"{file}: missing required column(s) {', '.join(missing)} for the "
+                "Shopify orders export layout"
+            )
         order = cols["name"]
 
-        def filled(col: str) -> str:
-            # order-level fields may be filled on the first line of an order only
-            return (f"last_value(NULLIF(trim({cols[col]}), '') IGNORE NULLS) OVER "
-                    f"(PARTITION BY {order} ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING "
-                    "AND CURRENT ROW)")
-
         sku = cols.get("lineitem sku")
-        product = (f"coalesce(NULLIF(trim({sku}), ''), 'item-' || md5(trim({cols['lineitem name']})))"
-                   if sku else f"'item-' || md5(trim({cols['lineitem name']}))")
+        product = (
+            f"coalesce(NULLIF(trim({sku}), ''), 'item-' || md5(trim({cols['lineitem name']})))"
+            if sku
+            else f"'item-' || md5(trim({cols['lineitem name']}))"
+        )
         discount = cols.get("discount amount")
         code = cols.get("discount code")
         store.execute(
             "CREATE TEMP TABLE ingest_shopify AS SELECT *, "
-            f"'shopify-' || substr(sha256(lower({filled('email')})), 1, 16) AS _customer, "
-            f"{filled('created at')} AS _created, {product} AS _product, "
+            f"'shopify-' || substr(sha256(lower({_filled(cols['email'], order)})), 1, 16) "
+            "AS _customer, "
+            f"{_filled(cols['created at'], order)} AS _created, {product} AS _product, "
             f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) AS _line_in_order "
             "FROM ingest_raw ORDER BY rowid"
         )
         store.execute("DROP TABLE ingest_raw")
         store.execute("ALTER TABLE ingest_shopify RENAME TO ingest_raw")
         mapping = {
-            "order_id": order,
-            "timestamp": "_created",
-            "customer_id": "_customer",
-            "product_id": "_product",
+            ORDER_ID: order,
+            TIMESTAMP: "_created",
+            CUSTOMER_ID: "_customer",
+            PRODUCT_ID: "_product",
             "quantity": cols["lineitem quantity"],
             "unit_price": cols["lineitem price"],
             # Shopify's discount is per order: it is put on the order's first line
-            "discount": (f"CASE WHEN _line_in_order = 1 THEN {discount} END" if discount
-                         else "NULL"),
+            "discount": (
+                f"CASE WHEN _line_in_order = 1 THEN {discount} END" if discount else "NULL"
+            ),
             "coupon_code": (f"CASE WHEN _line_in_order = 1 THEN {code} END" if code else "NULL"),
         }
-        _derive(store, "products",
-                f"SELECT _product AS product_id, mode(trim({cols['lineitem name']})) AS title, "
-                f"median(TRY_CAST({cols['lineitem price']} AS DOUBLE)) AS price "
-                "FROM ingest_raw GROUP BY 1")
+        _derive(
+            store,
+            "products",
+            f"SELECT _product AS product_id, mode(trim({cols['lineitem name']})) AS title, "
+            f"median(TRY_CAST({cols['lineitem price']} AS DOUBLE)) AS price "
+            "FROM ingest_raw GROUP BY 1",
+        )
         ingest_id = next_ingest_id(store)
-        n_customers = _derive(store, "customers",
-                              "SELECT DISTINCT _customer AS customer_id FROM ingest_raw "
-                              "WHERE _customer IS NOT NULL")
+        n_customers = _derive(
+            store,
+            "customers",
+            "SELECT DISTINCT _customer AS customer_id FROM ingest_raw WHERE _customer IS NOT NULL",
+        )
         store.execute(
             "INSERT INTO contacts SELECT _customer, any_value(lower(trim(" + cols["email"] + "))), "
             f"NULL, NULL, now()::TIMESTAMP, {ingest_id} FROM ingest_raw WHERE _customer IS NOT "
             "NULL AND _customer NOT IN (SELECT customer_id FROM contacts) AND NOT "
-            + FORGOTTEN.format("_customer") + " GROUP BY _customer"
+            + FORGOTTEN.format("_customer")
+            + " GROUP BY _customer"
         )
-        report = load_table(store, raw, TABLES["orders"], mapping, ingest_id=ingest_id,
-                            fmt="shopify")
+        report = load_table(
+            store, raw, TABLES["orders"], mapping, ingest_id=ingest_id, fmt="shopify"
+        )
         report.notes.append(f"{n_customers} new customer(s), identified by a hash of their email")
         reports.append(report)
     return reports
 
 
 # ---------------------------------------------------------------------------------------
-GENRES = ("unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
-          "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
-          "Romance", "Sci-Fi", "Thriller", "War", "Western")
+GENRES = (
+    "unknown",
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children's",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Film-Noir",
+    "Horror",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
+)
 
 
 def import_movielens(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
@@ -270,32 +325,59 @@ def import_movielens(store: Store, path: Path, progress: Progress = None) -> lis
     item = folder / "u.item"
     if item.exists():
         _tell(progress, item.name)
-        names = ["movie_id", "title", "release_date", "video_release_date", "url",
-                 *[f"g{i}" for i in range(len(GENRES))]]
-        raw = read_raw(store, item, delimiter="|", header=False, names=names, quote="",
-                       encoding="latin-1")
+        names = [
+            "movie_id",
+            "title",
+            "release_date",
+            "video_release_date",
+            "url",
+            *[f"g{i}" for i in range(len(GENRES))],
+        ]
+        raw = read_raw(
+            store, item, delimiter="|", header=False, names=names, quote="", encoding="latin-1"
+        )
         raw.label = str(item)
-        genre = "CASE " + " ".join(f"WHEN g{i} = '1' THEN {_sql_str(g)}" for i, g in
-                                   enumerate(GENRES)) + " END"
-        mapping = {"product_id": "movie_id", "title": "title", "category": genre}
-        reports.append(load_table(store, raw, TABLES["products"], mapping,
-                                  ingest_id=next_ingest_id(store), fmt="movielens"))
+        genre = (
+            "CASE "
+            + " ".join(f"WHEN g{i} = '1' THEN {sql_str(g)}" for i, g in enumerate(GENRES))
+            + " END"
+        )
+        mapping = {PRODUCT_ID: "movie_id", "title": "title", "category": genre}
+        reports.append(
+            load_table(
+                store,
+                raw,
+                TABLES["products"],
+                mapping,
+                ingest_id=next_ingest_id(store),
+                fmt="movielens",
+            )
+        )
     if not data.exists():
         raise InputError(f"{folder}: no u.data file (MovieLens ratings)")
     _tell(progress, data.name)
-    raw = read_raw(store, data, delimiter="\t", header=False,
-                   names=["user_id", "item_id", "rating", "unix_time"], quote="")
+    raw = read_raw(
+        store,
+        data,
+        delimiter="\t",
+        header=False,
+        names=["user_id", "item_id", "rating", "unix_time"],
+        quote="",
+    )
     raw.label = str(data)
     mapping = {
-        "timestamp": "strftime(make_timestamp(TRY_CAST(unix_time AS BIGINT) * 1000000), "
-                     "'%Y-%m-%d %H:%M:%S') || '+00:00'",
-        "customer_id": "user_id",
-        "product_id": "item_id",
+        TIMESTAMP: "strftime(make_timestamp(TRY_CAST(unix_time AS BIGINT) * 1000000), "
+        "'%Y-%m-%d %H:%M:%S') || '+00:00'",
+        CUSTOMER_ID: "user_id",
+        PRODUCT_ID: "item_id",
         "event": "'rating'",
         "value": "rating",
     }
-    reports.append(load_table(store, raw, TABLES["events"], mapping,
-                              ingest_id=next_ingest_id(store), fmt="movielens"))
+    reports.append(
+        load_table(
+            store, raw, TABLES["events"], mapping, ingest_id=next_ingest_id(store), fmt="movielens"
+        )
+    )
     return reports
 
 
@@ -306,4 +388,4 @@ IMPORTERS: dict[str, Callable[[Store, Path, Progress], list[FileReport]]] = {
     "movielens": import_movielens,
 }
 
-__all__ = ["IMPORTERS", "detect_format", "match_columns"]
+__all__ = ["IMPORTERS", "detect_format"]

@@ -8,6 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from promopilot.columns import (
+    CAMPAIGN_ID,
+    CUSTOMER_ID,
+    OFFER_ID,
+    ORDER_ID,
+    PRODUCT_ID,
+    RATING,
+    TEXT,
+    TIMESTAMP,
+)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -61,7 +72,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "products",
             (
-                C("product_id", "str", required=True),
+                C(PRODUCT_ID, "str", required=True),
                 C("title", "str"),
                 C("category", "str"),
                 C("price", "float", nonneg=True),
@@ -69,26 +80,26 @@ TABLES: dict[str, TableSpec] = {
                 C("description", "str"),
                 C("in_stock", "bool"),
             ),
-            key=("product_id",),
+            key=(PRODUCT_ID,),
             history=False,
         ),
         TableSpec(
             "customers",
             (
-                C("customer_id", "str", required=True),
+                C(CUSTOMER_ID, "str", required=True),
                 C("signup_at", "timestamp"),
                 C("region", "str"),
                 C("email", "str", contact=True),
                 C("phone", "str", contact=True),
                 C("name", "str", contact=True),
             ),
-            key=("customer_id",),
+            key=(CUSTOMER_ID,),
             history=False,
         ),
         TableSpec(
             "offers",
             (
-                C("offer_id", "str", required=True),
+                C(OFFER_ID, "str", required=True),
                 C("kind", "str", required=True),
                 C("value", "float", required=True, nonneg=True),
                 C("min_spend", "float", nonneg=True),
@@ -96,47 +107,47 @@ TABLES: dict[str, TableSpec] = {
                 C("send_cost", "float", nonneg=True),
                 C("valid_days", "float", nonneg=True),
             ),
-            key=("offer_id",),
+            key=(OFFER_ID,),
             history=False,
         ),
         TableSpec(
             "orders",
             (
-                C("order_id", "str", required=True),
-                C("timestamp", "timestamp", required=True),
-                C("customer_id", "str", required=True),
-                C("product_id", "str", required=True),
+                C(ORDER_ID, "str", required=True),
+                C(TIMESTAMP, "timestamp", required=True),
+                C(CUSTOMER_ID, "str", required=True),
+                C(PRODUCT_ID, "str", required=True),
                 C("quantity", "float", required=True, nonneg=True),
                 C("unit_price", "float", required=True, nonneg=True),
                 C("discount", "float", nonneg=True),
                 C("coupon_code", "str"),
                 C("is_return", "bool"),
             ),
-            key=("order_id", "product_id"),
+            key=(ORDER_ID, PRODUCT_ID),
             history=True,
         ),
         TableSpec(
             "events",
             (
-                C("timestamp", "timestamp", required=True),
-                C("customer_id", "str", required=True),
-                C("product_id", "str", required=True),
+                C(TIMESTAMP, "timestamp", required=True),
+                C(CUSTOMER_ID, "str", required=True),
+                C(PRODUCT_ID, "str", required=True),
                 C("event", "str", required=True),
                 C("value", "float"),
                 C("session_id", "str"),
             ),
-            key=("timestamp", "customer_id", "product_id", "event"),
+            key=(TIMESTAMP, CUSTOMER_ID, PRODUCT_ID, "event"),
             history=True,
         ),
         TableSpec(
             "reviews",
             (
                 C("review_id", "str"),
-                C("customer_id", "str", required=True),
-                C("product_id", "str", required=True),
-                C("text", "str", required=True),
-                C("rating", "float"),
-                C("timestamp", "timestamp"),
+                C(CUSTOMER_ID, "str", required=True),
+                C(PRODUCT_ID, "str", required=True),
+                C(TEXT, "str", required=True),
+                C(RATING, "float"),
+                C(TIMESTAMP, "timestamp"),
             ),
             # review_id when given, else derived from (customer_id, product_id, timestamp)
             key=("review_id",),
@@ -145,14 +156,14 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "campaigns",
             (
-                C("campaign_id", "str", required=True),
-                C("customer_id", "str", required=True),
-                C("offer_id", "str"),
+                C(CAMPAIGN_ID, "str", required=True),
+                C(CUSTOMER_ID, "str", required=True),
+                C(OFFER_ID, "str"),
                 C("sent_at", "timestamp", required=True),
                 C("channel", "str"),
                 C("propensity", "float", nonneg=True),
             ),
-            key=("campaign_id", "customer_id"),
+            key=(CAMPAIGN_ID, CUSTOMER_ID),
             history=True,
         ),
     )
@@ -193,5 +204,13 @@ DDL: tuple[str, ...] = (
 )
 
 # Tables that hold a customer_id, for `forget`.
-CUSTOMER_TABLES = ("customers", "contacts", "orders", "events", "reviews", "campaigns",
-                   "quarantine", "flags")
+CUSTOMER_TABLES = (
+    "customers",
+    "contacts",
+    "orders",
+    "events",
+    "reviews",
+    "campaigns",
+    "quarantine",
+    "flags",
+)

@@ -71,14 +71,14 @@ class Store:
         self.con.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Store"]:
+    def transaction(self) -> Iterator[Store]:
         """All-or-nothing: a failure (or a killed process) leaves the store as it was."""
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -113,6 +113,10 @@ class Store:
             columns = [c for c in columns if not TABLES[name].column(c).contact]
         cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
         return self.query(f"SELECT {cols} FROM {name}")
+
+    def columns(self, relation: str) -> list[str]:
+        """The column names of a table, view or ``SELECT`` (what DuckDB's DESCRIBE gives)."""
+        return [row[0] for row in self.con.execute(f"DESCRIBE {relation}").fetchall()]
 
     def count(self, name: str) -> int:
         return int(self.scalar(f"SELECT count(*) FROM {name}"))
@@ -154,8 +158,9 @@ class Store:
             if not known:
                 raise UnknownIdError(f"customer {customer_id!r} is not in the store")
             for name in CUSTOMER_TABLES:
-                n = int(self.scalar(f"SELECT count(*) FROM {name} WHERE customer_id = ?",
-                                    [customer_id]))
+                n = int(
+                    self.scalar(f"SELECT count(*) FROM {name} WHERE customer_id = ?", [customer_id])
+                )
                 self.execute(f"DELETE FROM {name} WHERE customer_id = ?", [customer_id])
                 removed[name] = n
             self.execute(

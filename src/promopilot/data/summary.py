@@ -47,9 +47,15 @@ def shop_summary(store: Store, *, top: int = 5) -> ShopSummary:
     categories["share"] = categories["revenue"] / total
     first, last = store.date_range()
     return ShopSummary(
-        n_customers=int(counts["customers"]), n_products=int(counts["products"]),
-        n_orders=int(counts["orders"]), n_order_lines=int(counts["lines"]),
-        n_events=int(counts["events"]), n_reviews=int(counts["reviews"]),
-        n_campaign_rows=int(counts["camp"]), revenue=float(counts["revenue"]),
-        first=first, last=last, top_categories=categories,
+        n_customers=int(counts["customers"]),
+        n_products=int(counts["products"]),
+        n_orders=int(counts["orders"]),
+        n_order_lines=int(counts["lines"]),
+        n_events=int(counts["events"]),
+        n_reviews=int(counts["reviews"]),
+        n_campaign_rows=int(counts["camp"]),
+        revenue=float(counts["revenue"]),
+        first=first,
+        last=last,
+        top_categories=categories,
     )

@@ -8,6 +8,7 @@ by chunk, into a UTF-8 temporary file with LF endings.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -32,10 +33,8 @@ class PreparedText:
 
     def cleanup(self) -> None:
         if self.rewritten:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.path)
-            except FileNotFoundError:
-                pass
 
 
 def _scan(path: Path, encoding: str) -> tuple[int, int, int, bool]:

@@ -1,0 +1,155 @@
+"""One staged file into its shop table: every step of ingest in order, and the reports.
+
+For every file ``n_loaded + n_quarantined == n_read``. :func:`load_table` runs inside the
+caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten
+from promopilot.data.quarantine import flag_unknown, write_quarantine
+from promopilot.data.rawfile import RawFile, read_raw
+from promopilot.data.schema import TABLES, TableSpec
+from promopilot.data.staging import STAGE, match_columns, stage
+from promopilot.data.store import Store
+
+
+@dataclass
+class FileReport:
+    """What happened to one file. ``n_loaded + n_quarantined == n_read`` always holds."""
+
+    file: str
+    table: str
+    format: str
+    n_read: int = 0
+    n_loaded: int = 0  # accepted rows: new, updated or already stored
+    n_new: int = 0  # rows that changed the store
+    n_quarantined: int = 0
+    n_flagged: int = 0  # kept, but referencing an unknown customer or product
+    reasons: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def n_read(self) -> int:
+        return sum(f.n_read for f in self.files)
+
+    @property
+    def n_loaded(self) -> int:
+        return sum(f.n_loaded for f in self.files)
+
+    @property
+    def n_new(self) -> int:
+        return sum(f.n_new for f in self.files)
+
+    @property
+    def n_quarantined(self) -> int:
+        return sum(f.n_quarantined for f in self.files)
+
+    @property
+    def n_flagged(self) -> int:
+        return sum(f.n_flagged for f in self.files)
+
+
+def load_table(
+    store: Store,
+    raw: RawFile,
+    spec: TableSpec,
+    mapping: Mapping[str, str],
+    *,
+    ingest_id: int,
+    fmt: str,
+) -> FileReport:
+    """Validate the staged raw file as `spec` and write it. Runs inside the caller's transaction."""
+    report = FileReport(raw.label, spec.name, fmt)
+    stage(store, raw, spec, mapping)
+    drop_forgotten(store, spec)
+    dedupe_within_file(store, spec)
+    updated = against_store(store, spec)
+    report.n_flagged = flag_unknown(store, spec, raw, ingest_id)
+    bad_reasons = write_quarantine(store, spec, raw, ingest_id)
+
+    cols = ", ".join(f'"{c.name}"' for c in spec.stored_columns)
+    values = ", ".join(f"t_{c.name}" for c in spec.stored_columns)
+    extra_cols = "" if spec.history else ", updated_at"
+    extra_vals = "" if spec.history else ", now()::TIMESTAMP"
+    good = f"FROM {STAGE} WHERE _err IS NULL AND NOT _skip"
+    # in file order without a sort: the stage is in _row order and insertion order is kept
+    report.n_new = int(
+        store.scalar(  # an INSERT's result is the number of rows inserted
+            f"INSERT INTO {spec.name} ({cols}{extra_cols}, ingest_id) "
+            f"SELECT {values}{extra_vals}, {ingest_id} {good}"
+        )
+    )
+    if spec.contact_columns and any(c.name in mapping for c in spec.contact_columns):
+        latest = (
+            f"FROM {STAGE} WHERE _err IS NULL QUALIFY row_number() OVER "
+            "(PARTITION BY t_customer_id ORDER BY _row DESC) = 1"
+        )
+        store.execute(f"DELETE FROM contacts WHERE customer_id IN (SELECT t_customer_id {latest})")
+        store.execute(
+            f"INSERT INTO contacts SELECT t_customer_id, t_email, t_phone, t_name, "
+            f"now()::TIMESTAMP, {ingest_id} {latest}"
+        )
+    report.n_read = raw.n_rows + len(raw.rejects)
+    report.n_quarantined = len(bad_reasons) + len(raw.rejects)
+    report.n_loaded = report.n_read - report.n_quarantined
+    if updated:
+        report.notes.append(f"{updated} stored row(s) updated with newer values")
+    report.reasons = {str(r): int(n) for r, n in bad_reasons.value_counts().items()}
+    for reason, n in raw.rejects["reason"].value_counts().items():
+        report.reasons[reason] = report.reasons.get(reason, 0) + int(n)
+    store.execute(
+        "INSERT INTO ingests VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
+        [
+            ingest_id,
+            raw.label,
+            spec.name,
+            fmt,
+            report.n_read,
+            report.n_loaded,
+            report.n_new,
+            report.n_quarantined,
+            report.n_flagged,
+        ],
+    )
+    store.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    return report
+
+
+def next_ingest_id(store: Store) -> int:
+    return int(store.scalar("SELECT nextval('ingest_seq')"))
+
+
+# ---------------------------------------------------------------------------------------
+# shop folder
+# ---------------------------------------------------------------------------------------
+TABLE_FILE_SUFFIXES = (".csv", ".parquet", ".pq", ".tsv", ".txt")
+
+
+def shop_table_for(path: Path) -> str | None:
+    """The shop table a file of a shop folder holds, from its name (``orders.csv``)."""
+    stem = path.name.lower()
+    for suffix in TABLE_FILE_SUFFIXES:
+        stem = stem.removesuffix(suffix)
+    return stem if stem in TABLES else None
+
+
+def ingest_shop_file(store: Store, path: Path, table: str, *, fmt: str = "shop") -> FileReport:
+    """One file of a shop folder into its table (inside the caller's transaction)."""
+    spec = TABLES[table]
+    raw = read_raw(store, path, delimiter="\t" if path.suffix.lower() == ".tsv" else ",", lazy=True)
+    try:
+        raw.label = str(path)
+        mapping = match_columns(raw.columns, spec, str(path))
+        return load_table(store, raw, spec, mapping, ingest_id=next_ingest_id(store), fmt=fmt)
+    finally:
+        raw.close()

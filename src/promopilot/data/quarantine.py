@@ -1,0 +1,141 @@
+"""Step 5 of ingest, the bad side: quarantine rows with file, line, column, value and reason,
+and flag kept rows that reference unknown customers or products. Contact data never goes in."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from promopilot.columns import CUSTOMER_ID, PRODUCT_ID
+from promopilot.data.rawfile import RawFile
+from promopilot.data.schema import TableSpec
+from promopilot.data.staging import STAGE, text_column
+from promopilot.data.store import Store
+
+MAX_FLAG_EXAMPLES = 1000
+
+
+def flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) -> int:
+    refs = [(CUSTOMER_ID, "customers"), (PRODUCT_ID, "products")]
+    total = 0
+    for col, ref in refs:
+        if col not in spec.column_names or spec.name == ref:
+            continue
+        if not store.scalar(f"SELECT count(*) FROM {ref}"):
+            continue  # the shop gave no such table: nothing to check against
+        where = f"_err IS NULL AND t_{col} IS NOT NULL AND t_{col} NOT IN (SELECT {col} FROM {ref})"
+        n = int(store.scalar(f"SELECT count(*) FROM {STAGE} WHERE {where}"))
+        if not n:
+            continue
+        total += n
+        sample = (
+            store.query(
+                f"SELECT _row, t_{col} AS value, t_customer_id AS customer_id FROM {STAGE} "
+                f"WHERE {where} ORDER BY _row LIMIT {MAX_FLAG_EXAMPLES}"
+            )
+            if CUSTOMER_ID in spec.column_names
+            else store.query(
+                f"SELECT _row, t_{col} AS value, NULL AS customer_id FROM {STAGE} WHERE {where} "
+                f"ORDER BY _row LIMIT {MAX_FLAG_EXAMPLES}"
+            )
+        )
+        sample["line"] = raw.lines(sample["_row"].to_numpy())
+        reason = f"unknown {col.removesuffix('_id')}: not in {ref}; row kept"
+        flags = pd.DataFrame(
+            {
+                "ingest_id": ingest_id,
+                "file": raw.label,
+                "table": spec.name,
+                "line": sample["line"],
+                "column": col,
+                "value": sample["value"],
+                "reason": reason,
+                CUSTOMER_ID: sample[CUSTOMER_ID],
+            }
+        )
+        with store.frame("ingest_flags_df", flags):
+            store.execute("INSERT INTO flags SELECT * FROM ingest_flags_df")
+    return total
+
+
+def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) -> pd.Series:
+    """Write the quarantined rows; return the reason of each staged one (rejects excluded)."""
+    stored = [c.name for c in spec.columns if not c.contact]
+    raw_json = (
+        "to_json({"
+        + ", ".join(
+            f"'{c}': {text_column(spec, c)}"
+            if spec.column(c).type == "str"
+            else f"'{c}': coalesce(r_{c}, CAST(t_{c} AS VARCHAR))"
+            for c in stored
+        )
+        + "})"
+    )
+    bad = (
+        store.query(
+            f'SELECT _row, _err.column AS "column", _err.value AS value, _err.reason AS reason, '
+            f"t_customer_id AS customer_id, {raw_json} AS raw FROM {STAGE} WHERE _err IS NOT NULL "
+            "ORDER BY _row"
+        )
+        if CUSTOMER_ID in spec.column_names
+        else store.query(
+            f'SELECT _row, _err.column AS "column", _err.value AS value, _err.reason AS reason, '
+            f"NULL AS customer_id, {raw_json} AS raw FROM {STAGE} WHERE _err IS NOT NULL "
+            "ORDER BY _row"
+        )
+    )
+    contact = {c.name for c in spec.contact_columns}
+    bad.loc[bad["column"].isin(contact), "value"] = None  # never keep contact data here
+    forgotten = bad["reason"].str.startswith("customer was forgotten")
+    bad.loc[forgotten, ["value", "raw"]] = None
+    frames = [
+        pd.DataFrame(
+            {
+                "ingest_id": ingest_id,
+                "file": raw.label,
+                "table": spec.name,
+                "line": raw.lines(bad["_row"].to_numpy()),
+                "column": bad["column"],
+                "value": bad["value"],
+                "reason": bad["reason"],
+                CUSTOMER_ID: bad[CUSTOMER_ID],
+                "raw": bad["raw"],
+            }
+        )
+    ]
+    if len(raw.rejects):
+        rej = raw.rejects
+        # an unsplittable row's value is its whole text: drop it where the file has contact
+        # data (a shop table with contact columns, or an export with e-mails or phones)
+        has_contacts = bool(contact) or any(
+            word in c.strip().lower() for c in raw.columns for word in ("email", "e-mail", "phone")
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "ingest_id": ingest_id,
+                    "file": raw.label,
+                    "table": spec.name,
+                    "line": rej["line"],
+                    "column": rej["column"],
+                    "value": None if has_contacts else rej["value"],
+                    "reason": rej["reason"],
+                    CUSTOMER_ID: None,
+                    "raw": None,
+                }
+            )
+        )
+    out = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else None
+    )
+    if out is None:
+        return bad["reason"]
+    with store.frame("ingest_quarantine_df", out):
+        store.execute(
+            'INSERT INTO quarantine SELECT ingest_id, file, "table", CAST(line AS BIGINT), '
+            '"column", CAST(value AS VARCHAR), reason, CAST(customer_id AS VARCHAR), '
+            "CAST(raw AS VARCHAR) "
+            "FROM ingest_quarantine_df"
+        )
+    return bad["reason"]

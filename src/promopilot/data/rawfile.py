@@ -1,0 +1,226 @@
+"""Step 1 of ingest: read a file as text into a staging table, and know each row's file line.
+
+Every column is read as VARCHAR; rows DuckDB cannot split into the header's columns are kept
+by DuckDB's reject store with their line and reported as quarantined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from promopilot.data.store import Store
+from promopilot.data.textfile import PreparedText, prepare_text
+from promopilot.exceptions import InputError
+
+RAW = "ingest_raw"
+
+
+@dataclass
+class RawFile:
+    """A file staged as text in table ``RAW``; knows how to turn staged rows into lines."""
+
+    label: str
+    columns: list[str]
+    n_rows: int
+    rejects: pd.DataFrame  # line, column, value, reason of rows DuckDB could not split
+    header_lines: int = 1
+    _nl_rows: np.ndarray | None = None  # staged rows that contain line breaks
+    _nl_counts: np.ndarray | None = None
+    # DuckDB numbers rejected rows by record (a quoted line break does not count): keep those
+    # numbers and the line breaks inside each rejected row, to turn them into file lines
+    _reject_records: np.ndarray | None = None
+    _reject_nl: np.ndarray | None = None
+    is_parquet: bool = False
+    # What staging reads: the ``RAW`` table, or (lazy) a ``read_csv(...)`` call read once, straight
+    # into the stage. A lazy file learns its row count and rejects when it is staged.
+    source: str = RAW
+    _prepared: PreparedText | None = None
+    _csv_options: dict | None = None
+
+    @property
+    def lazy(self) -> bool:
+        return self.source != RAW
+
+    def close(self) -> None:
+        """Remove the temporary UTF-8 copy a lazy file may still need (idempotent)."""
+        if self._prepared is not None:
+            self._prepared.cleanup()
+            self._prepared = None
+
+    def _records(self, rows: np.ndarray) -> np.ndarray:
+        """DuckDB's record number (header = 1) of each staged row index."""
+        records = rows + self.header_lines + 1
+        if self._reject_records is not None and len(self._reject_records):
+            slots = self._reject_records - np.arange(len(self._reject_records))
+            records = records + np.searchsorted(slots, records, side="right")
+        return records
+
+    def _file_lines(self, records: np.ndarray) -> np.ndarray:
+        """File line of each record number: add the line breaks held by earlier records."""
+        starts: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        if self._nl_rows is not None and len(self._nl_rows):
+            starts.append(self._records(self._nl_rows))
+            counts.append(self._nl_counts)
+        if self._reject_nl is not None and self._reject_nl.any():
+            held = self._reject_nl > 0
+            starts.append(self._reject_records[held])
+            counts.append(self._reject_nl[held])
+        if not starts:
+            return records
+        at, n = np.concatenate(starts), np.concatenate(counts)
+        order = np.argsort(at, kind="stable")
+        cumulative = np.concatenate([[0], np.cumsum(n[order])])
+        return records + cumulative[np.searchsorted(at[order], records, side="left")]
+
+    def lines(self, rows: np.ndarray) -> np.ndarray:
+        """File line number (1-based, header = line 1) of each staged row index."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.is_parquet:
+            return rows + 1
+        return self._file_lines(self._records(rows))
+
+
+def sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _csv_source(
+    path: Path, *, delimiter: str, header: bool, names: list[str] | None, quote: str, rejects: str
+) -> str:
+    """A ``read_csv`` call reading every column as text; unsplittable rows go to `rejects`."""
+    options = [
+        "all_varchar=true",
+        f"delim={sql_str(delimiter)}",
+        f"header={'true' if header else 'false'}",
+        "store_rejects=true",
+        f"rejects_table='{rejects}'",
+        f"rejects_scan='{rejects}_scan'",
+        "max_line_size=10000000",
+    ]
+    if quote:
+        options += [f"quote={sql_str(quote)}", f"escape={sql_str(quote)}"]
+    else:
+        options += ["quote=''", "escape=''"]
+    if names:
+        options.append("names=[" + ", ".join(sql_str(n) for n in names) + "]")
+    return f"read_csv({sql_str(str(path))}, {', '.join(options)})"
+
+
+def read_raw(
+    store: Store,
+    path: str | Path,
+    *,
+    delimiter: str = ",",
+    header: bool = True,
+    names: list[str] | None = None,
+    quote: str = '"',
+    encoding: str | None = None,
+    lazy: bool = False,
+) -> RawFile:
+    """Stage a CSV or Parquet file as text in the ``RAW`` temporary table.
+
+    With ``lazy=True`` a CSV is not copied into ``RAW``: only its header is read now, and
+    :func:`load_table` reads the file once, straight into the stage (half the memory and a
+    pass less for big files). The caller must :meth:`RawFile.close` it.
+    """
+    path = Path(path)
+    store.execute(f"DROP TABLE IF EXISTS {RAW}")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        try:
+            store.execute(
+                f"CREATE TEMP TABLE {RAW} AS SELECT COLUMNS(*)::VARCHAR "
+                f"FROM read_parquet({sql_str(str(path))})"
+            )
+        except Exception as error:  # duckdb raises several types for unreadable parquet
+            raise InputError(f"{path}: cannot read as Parquet: {first_line(error)}") from None
+        columns = store.columns(RAW)
+        n_rows = int(store.scalar(f"SELECT count(*) FROM {RAW}"))
+        empty = pd.DataFrame({"line": [], "column": [], "value": [], "reason": []})
+        return RawFile(path.name, columns, n_rows, empty, is_parquet=True)
+
+    prepared = prepare_text(path, encoding=encoding)
+    options = {"delimiter": delimiter, "header": header, "names": names, "quote": quote}
+    try:
+        store.execute("DROP TABLE IF EXISTS ingest_rejects")
+        store.execute("DROP TABLE IF EXISTS ingest_rejects_scan")
+        source = _csv_source(prepared.path, rejects="ingest_rejects", **options)
+        try:
+            if lazy:
+                columns = store.columns(f"SELECT * FROM {source}")
+            else:
+                store.execute(f"CREATE TEMP TABLE {RAW} AS SELECT * FROM {source}")
+                columns = store.columns(RAW)
+        except Exception as error:
+            raise InputError(f"{path}: cannot read as a table: {first_line(error)}") from None
+        empty = pd.DataFrame({"line": [], "column": [], "value": [], "reason": []})
+        raw = RawFile(
+            path.name,
+            columns,
+            0,
+            empty,
+            header_lines=1 if header else 0,
+            source=source if lazy else RAW,
+            _prepared=prepared,
+            _csv_options=options,
+        )
+        if not lazy:
+            raw.n_rows = int(store.scalar(f"SELECT count(*) FROM {RAW}"))
+            locate_rows(store, raw)
+    except BaseException:
+        prepared.cleanup()
+        raise
+    if not lazy:
+        raw.close()
+    return raw
+
+
+def locate_rows(store: Store, raw: RawFile) -> None:
+    """After the file was read (``raw.n_rows`` known): collect the rows DuckDB rejected, and
+    find rows whose quoted fields hold line breaks, to give every row its file line."""
+    prepared = raw._prepared
+    assert prepared is not None and raw._csv_options is not None
+    # DuckDB may report several errors for one row (one per missing column): keep the first
+    rejects = store.query(
+        'SELECT DISTINCT ON (line) line, column_name AS "column", csv_line AS value, '
+        "error_message AS reason, length(csv_line) - length(replace(csv_line, chr(10), '')) "
+        "AS n_nl FROM ingest_rejects ORDER BY line, byte_position"
+    )
+    rejects["reason"] = rejects["reason"].map(_reject_reason)
+    raw.rejects = rejects
+    raw._reject_records = rejects["line"].to_numpy(dtype=np.int64)
+    raw._reject_nl = rejects.pop("n_nl").fillna(0).to_numpy(dtype=np.int64)
+    records = raw.n_rows + len(rejects) + raw.header_lines
+    expected_newlines = records - (0 if prepared.ends_with_newline else 1)
+    if prepared.n_newlines > expected_newlines:  # quoted fields hold line breaks
+        text = " || ".join(f"coalesce(\"{c}\", '')" for c in raw.columns)
+        if raw.lazy:  # read the file again (rare: only files with quoted line breaks)
+            store.execute("DROP TABLE IF EXISTS ingest_rejects_nl")
+            store.execute("DROP TABLE IF EXISTS ingest_rejects_nl_scan")
+            source = _csv_source(prepared.path, rejects="ingest_rejects_nl", **raw._csv_options)
+            row = "row_number() OVER () - 1"
+        else:
+            source = RAW
+            row = f"rowid - {int(store.scalar(f'SELECT coalesce(min(rowid), 0) FROM {RAW}'))}"
+        nl = store.query(
+            f"SELECT r, n FROM (SELECT {row} AS r, "
+            f"length({text}) - length(replace({text}, chr(10), '')) AS n FROM {source}) "
+            "WHERE n > 0 ORDER BY r"
+        )
+        raw._nl_rows = nl["r"].to_numpy(dtype=np.int64)
+        raw._nl_counts = nl["n"].to_numpy(dtype=np.int64)
+    raw.rejects["line"] = raw._file_lines(raw._reject_records)
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _reject_reason(message: str) -> str:
+    text = str(message).strip().splitlines()[0] if message else "unreadable row"
+    return f"malformed CSV row: {text}"

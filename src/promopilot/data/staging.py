@@ -1,0 +1,213 @@
+"""Steps 2-3 of ingest: map a file's columns to a shop table, type every value in SQL and find
+each row's first problem (which becomes its quarantine reason)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import duckdb
+
+from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
+from promopilot.data.schema import OFFER_KINDS, TableSpec
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+
+STAGE = "ingest_stage"
+TS_MIN, TS_MAX = "1970-01-01", "2100-01-01"
+# values stored when a file leaves an optional column empty (applied after the checks)
+DEFAULTS = {
+    ("orders", "discount"): "coalesce(t_{0}, 0.0)",
+    ("orders", "is_return"): "coalesce(t_{0}, false)",
+    ("offers", "send_cost"): "coalesce(t_{0}, 0.0)",
+    ("offers", "min_spend"): "coalesce(t_{0}, 0.0)",
+}
+
+
+def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[str, str]:
+    """Map each spec column to a SQL expression over the raw file's columns (names are
+    matched case-insensitively, surrounding spaces ignored). Missing required columns raise."""
+    by_lower = {c.strip().lower(): c for c in raw_columns}
+    mapping = {c.name: f'"{by_lower[c.name]}"' for c in spec.columns if c.name in by_lower}
+    missing = [c for c in spec.required if c not in mapping]
+    if spec.name == "reviews" and "review_id" in missing:
+        missing.remove("review_id")
+    if missing:
+        found = ", ".join(raw_columns[:12]) + (" ..." if len(raw_columns) > 12 else "")
+        raise InputError(
+            f"{label}: missing required column(s) {', '.join(missing)} for table "
+            f"'{spec.name}' (found: {found})"
+        )
+    return mapping
+
+
+def _typed(kind: str, raw: str, timezone: str = "UTC") -> str:
+    if kind == "float":
+        return f"TRY_CAST({raw} AS DOUBLE)"
+    if kind == "timestamp":
+        # "2025-01-02 10:00:00 -0500" (Shopify's exports): DuckDB wants no space before a zone
+        zoned = f"regexp_replace({raw}, '\\s+([+-]\\d\\d(:?\\d\\d)?|Z)$', '\\1')"
+        with_zone = f"timezone('UTC', TRY_CAST({zoned} AS TIMESTAMPTZ))"
+        if timezone != "UTC":  # naive text is read in the shop's zone (the session's TimeZone)
+            return with_zone
+        # A zone (Z, +08:00, -0500, UTC, Asia/Shanghai) can only follow the date: text without
+        # a letter, + or - after it is naive, and the plain TIMESTAMP cast (5x faster) reads it
+        # as UTC. TIMESTAMP ignores a zone, so text that may hold one takes the zone-aware cast.
+        return (
+            f"CASE WHEN regexp_matches(substr({raw}, 12), '[A-Za-z+-]') THEN {with_zone} "
+            f"ELSE TRY_CAST({raw} AS TIMESTAMP) END"
+        )
+    if kind == "bool":
+        return (
+            f"CASE WHEN lower({raw}) IN ('1','true','t','yes','y') THEN true "
+            f"WHEN lower({raw}) IN ('0','false','f','no','n') THEN false END"
+        )
+    return raw
+
+
+EXPECTED = {
+    "float": "expected a number",
+    "timestamp": "expected an ISO 8601 timestamp or date (e.g. 2026-08-28T14:03:00)",
+    "bool": "expected true/false",
+}
+
+
+def text_column(spec: TableSpec, name: str) -> str:
+    """The staged column holding a column's trimmed text: ``r_<col>``, or for text columns,
+    whose typed value is their text, ``t_<col>`` (staged once, not twice)."""
+    return f"t_{name}" if spec.column(name).type == "str" else f"r_{name}"
+
+
+def _checks(spec: TableSpec, present: set[str]) -> list[tuple[str, str, str]]:
+    """(column, SQL condition that is true when the row is bad, reason) in priority order.
+    Conditions refer to ``r_<col>`` (trimmed text) and ``t_<col>`` (typed value)."""
+    checks: list[tuple[str, str, str]] = []
+    for col in spec.columns:
+        n = col.name
+        if col.required and not (spec.name == "reviews" and n == "review_id"):
+            checks.append(
+                (n, f"{text_column(spec, n)} IS NULL", f"missing value in required column {n}")
+            )
+        if n not in present:
+            continue
+        if col.type != "str":
+            checks.append((n, f"r_{n} IS NOT NULL AND t_{n} IS NULL", f"{EXPECTED[col.type]}"))
+        if col.type == "timestamp":
+            checks.append(
+                (
+                    n,
+                    f"t_{n} < TIMESTAMP '{TS_MIN}' OR t_{n} >= TIMESTAMP '{TS_MAX}'",
+                    f"impossible timestamp: expected a date between {TS_MIN[:4]} and {TS_MAX[:4]}",
+                )
+            )
+        if col.type == "float":
+            checks.append((n, f"isnan(t_{n}) OR isinf(t_{n})", "expected a finite number"))
+        if col.nonneg:
+            cond = f"t_{n} < 0"
+            reason = f"negative {n}: expected a value >= 0"
+            if spec.name == "orders" and n == "quantity":
+                cond += " AND NOT coalesce(t_is_return, false)"
+                reason = "negative quantity on a line that is not a return"
+            checks.append((n, cond, reason))
+    if spec.name == "offers":
+        kinds = ", ".join(sql_str(k) for k in OFFER_KINDS)
+        checks.append(
+            (
+                "kind",
+                f"t_kind NOT IN ({kinds})",
+                "unknown offer kind: expected percent_off, amount_off or free_shipping",
+            )
+        )
+        checks.append(
+            (
+                "value",
+                "t_kind = 'percent_off' AND (t_value <= 0 OR t_value >= 1)",
+                "percent_off value must be a fraction between 0 and 1 (0.1 = 10% off)",
+            )
+        )
+    if spec.name == "reviews" and "rating" in present:
+        checks.append(("rating", "t_rating < 1 OR t_rating > 5", "rating must be between 1 and 5"))
+    if spec.name == "campaigns" and "propensity" in present:
+        checks.append(
+            (
+                "propensity",
+                "t_propensity <= 0 OR t_propensity > 1",
+                "propensity must be a probability in (0, 1]",
+            )
+        )
+    if spec.name == "orders" and "is_return" in present:
+        checks.append(
+            (
+                "quantity",
+                "coalesce(t_is_return, false) AND t_quantity > 0",
+                "a return line must have a negative quantity",
+            )
+        )
+    return checks
+
+
+def stage(store: Store, raw: RawFile, spec: TableSpec, mapping: Mapping[str, str]) -> None:
+    """Create ``STAGE``: one row per staged raw row with typed columns and its first problem."""
+    present = set(mapping)
+    if raw.lazy:  # read in file order (insertion order is preserved)
+        parts = ["row_number() OVER () - 1 AS _row"]
+    else:
+        # rowids of a table created inside a transaction do not start at 0: count from the first
+        base = int(store.scalar(f"SELECT coalesce(min(rowid), 0) FROM {RAW}"))
+        parts = [f"rowid - {base} AS _row"]
+    for col in spec.columns:
+        expr = mapping.get(col.name)
+        if expr:
+            x = f"CAST({expr} AS VARCHAR)"
+            # trim only values that need it: checking the ends is twice as fast as trim()
+            r = (
+                f"CASE WHEN {x} LIKE ' %' OR {x} LIKE '% ' THEN NULLIF(trim({x}), '') "
+                f"ELSE NULLIF({x}, '') END"
+            )
+        else:
+            r = "CAST(NULL AS VARCHAR)"
+        parts.append(f"{r} AS {text_column(spec, col.name)}")
+    inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
+    typed = ", ".join(
+        f"{_typed(c.type, f'r_{c.name}', store.timezone)} AS t_{c.name}"
+        for c in spec.columns
+        if c.type != "str"
+    )
+    checks = _checks(spec, present)
+    case = " ".join(
+        f"WHEN {cond} THEN {{'column': {sql_str(col)}, 'value': {text_column(spec, col)}, "
+        f"'reason': {sql_str(reason)}}}"
+        for col, cond, reason in checks
+    )
+    store.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    replaced = [
+        f"{expr.format(col)} AS t_{col}"
+        for (table, col), expr in DEFAULTS.items()
+        if table == spec.name
+    ]
+    # the text of a typed column is kept only where typing failed (for the quarantine; the
+    # checks above see all of it): a whole column of timestamp text is a lot of memory
+    replaced += [
+        f"CASE WHEN t_{c.name} IS NULL THEN r_{c.name} END AS r_{c.name}"
+        for c in spec.columns
+        if c.type != "str"
+    ]
+    replace = f" REPLACE ({', '.join(replaced)})" if replaced else ""
+    sql = (
+        f"CREATE TEMP TABLE {STAGE} AS SELECT *{replace}, CASE {case} END AS _err, "
+        f"false AS _skip FROM (SELECT *{', ' + typed if typed else ''} FROM ({inner}))"
+    )
+    if raw.lazy:
+        try:
+            store.execute(sql)
+        except duckdb.Error as error:
+            raise InputError(f"{raw.label}: cannot read as a table: {first_line(error)}") from None
+        raw.n_rows = int(store.scalar(f"SELECT count(*) FROM {STAGE}"))
+        locate_rows(store, raw)
+        raw.close()
+    else:
+        store.execute(sql)
+    if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
+        store.execute(
+            f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
+            f"t_product_id, coalesce(CAST(t_timestamp AS VARCHAR), ''))) WHERE t_review_id IS NULL"
+        )
