@@ -75,9 +75,8 @@ def window_outcomes(store: Store, window_days: int) -> pd.DataFrame:
     )
 
 
-def campaign_training_data(
-    store: Store, feature_fn: FeatureFn, *, window_days: int = 14, min_rows: int = 200
-) -> CampaignData:
+def campaign_training_data(store: Store, feature_fn: FeatureFn, *, window_days: int = 14,
+                           min_rows: int = 200) -> CampaignData:
     """Assemble uplift training data from every past campaign in the store.
 
     Propensities missing in the log are taken as uniform over the campaign's arms, which is
@@ -94,7 +93,8 @@ def campaign_training_data(
     n_arms = exposures.groupby("campaign_id")["arm"].transform("nunique")
     exposures["propensity"] = exposures["propensity"].fillna(1.0 / n_arms)
     frames = []
-    for (campaign, start), part in exposures.groupby(["campaign_id", "campaign_start"], sort=True):
+    for (campaign, start), part in exposures.groupby(["campaign_id", "campaign_start"],
+                                                     sort=True):
         features = feature_fn(store, pd.Timestamp(start))
         joined = part.merge(features, on="customer_id", how="inner")
         frames.append(joined)
