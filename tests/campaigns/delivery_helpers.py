@@ -143,13 +143,13 @@ def write_plan(path: Path, plan: pd.DataFrame = PLAN) -> Path:
 
 
 def settings(**changes) -> SendSettings:
-    base = dict(
-        from_address="shop@example.com",
-        rate=1000.0,
-        retry_backoff=0.0,
-        shop_name="小店",
-        language="auto",
-    )
+    base = {
+        "from_address": "shop@example.com",
+        "rate": 1000.0,
+        "retry_backoff": 0.0,
+        "shop_name": "小店",
+        "language": "auto",
+    }
     return SendSettings(**{**base, **changes}).validate()
 
 
