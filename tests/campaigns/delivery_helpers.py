@@ -14,7 +14,7 @@ from promopilot.data.store import Store
 PRODUCTS = pd.DataFrame(
     {
         "product_id": ["P1", "P2", "P3", "P4"],
-        "title": ["纯棉T恤 Cotton T-shirt", "羊毛围巾", "Leather wallet", "保温杯 Vacuum flask"],
+        "title": ["纯棉T恤 纯棉短袖", "羊毛围巾", "Leather wallet", "保温杯"],
         "price": [59.0, 129.5, 88.0, 45.0],
     }
 )
