@@ -188,7 +188,7 @@ def test_a_template_too_long_for_one_sms_is_an_input_error(tmp_path):
     (tmp_path / "sms_zh.txt.j2").write_text("很长" * 40 + "{{ code }}", encoding="utf-8")
     renderer = MessageRenderer(template_environment(tmp_path))
     context = renderer.context(language="zh", code="CODE234567", offer=OFFERS[0], products=[])
-    with pytest.raises(InputError, match="sms_zh.txt.j2"):
+    with pytest.raises(InputError, match=r"sms_zh\.txt\.j2"):
         renderer.sms(context)
 
 
