@@ -285,3 +285,21 @@ def test_a_store_made_before_the_new_columns_gets_them(tmp_path):
     with Store(path) as store:
         columns = set(store.query("SELECT * FROM campaigns").columns)
     assert {"group", "coupon_code"} <= columns
+
+
+def test_contacts_are_read_only_for_the_customers_being_messaged(store, tmp_path, monkeypatch):
+    from promopilot.data.queries import delivery as q
+
+    asked: list[set[str]] = []
+    real = q.contacts_for
+
+    def spy(store, customer_ids, field):
+        asked.append(set(customer_ids))
+        return real(store, customer_ids, field)
+
+    monkeypatch.setattr(q, "contacts_for", spy)
+    send(store, tmp_path, FakeSender())
+    # offered, not unsubscribed (C7 has no address: asked, not found); never control
+    assert asked == [{*EMAILED, "C7"}]
+    send(store, tmp_path, FakeSender())
+    assert asked[1] == {"C7"}  # a re-run asks only for what is left
