@@ -222,6 +222,7 @@ def send_campaign(
             channel=channel,
             campaign_id=campaign_id,
             show_contacts=show_contacts,
+            progress=progress,
         )
         report.n_delivered = total
         return report

@@ -8,6 +8,7 @@ code and language. The dry run masks addresses and names unless ``show_contacts`
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -69,6 +70,7 @@ def write_dry_run(
     channel: str,
     campaign_id: str,
     show_contacts: bool,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[str]:
     """The messages as files: ``email/000001.eml`` ... or ``sms.csv``, and ``index.csv``
     (file, customer, group, offer, code, language: no contact data)."""
@@ -120,6 +122,8 @@ def write_dry_run(
                 "language": context["language"],
             }
         )
+        if progress:
+            progress(i, len(pending))
     if channel == "sms":
         pd.DataFrame(sms_rows, columns=["customer_id", "to", "language", "text"]).to_csv(
             folder / "sms.csv", index=False, encoding="utf-8"
