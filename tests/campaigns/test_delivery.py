@@ -303,3 +303,9 @@ def test_contacts_are_read_only_for_the_customers_being_messaged(store, tmp_path
     assert asked == [{*EMAILED, "C7"}]
     send(store, tmp_path, FakeSender())
     assert asked[1] == {"C7"}  # a re-run asks only for what is left
+
+
+def test_a_zoned_send_time_is_logged_in_utc(store, tmp_path):
+    send(store, tmp_path, FakeSender(), sent_at="2026-11-01T18:00:00+08:00")
+    log = campaign_exposures(store, "spring")
+    assert (log["sent_at"] == pd.Timestamp("2026-11-01 10:00")).all()

@@ -32,7 +32,7 @@ from promopilot.campaigns.language import customer_languages, shop_language
 from promopilot.campaigns.messages import MessageRenderer, template_environment
 from promopilot.campaigns.outbox import build_email, write_dry_run
 from promopilot.campaigns.settings import SendSettings, load_send_settings
-from promopilot.campaigns.smtp import PermanentFailure, SmtpSender, TemporaryFailure
+from promopilot.campaigns.smtp import PermanentFailure, Sender, SmtpSender, TemporaryFailure
 from promopilot.data.queries import delivery as q
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, PromopilotError
@@ -77,24 +77,13 @@ def _products(logged: pd.DataFrame, store: Store) -> dict[str, list[dict]]:
 
 
 def _coupon_rows(rows: pd.DataFrame, offers: pd.DataFrame, sent_at: pd.Timestamp) -> list[dict]:
-    terms = offers.set_index("offer_id")
-    out = []
-    for r in rows.itertuples():
-        o = terms.loc[r.offer_id]
-        out.append(
-            {
-                "code": r.coupon_code,
-                "customer_id": r.customer_id,
-                "offer_id": r.offer_id,
-                "kind": o["kind"],
-                "value": o["value"],
-                "min_spend": "" if pd.isna(o["min_spend"]) else o["min_spend"],
-                "category": "" if pd.isna(o["category"]) else o["category"],
-                "starts_at": f"{sent_at:%Y-%m-%d}",
-                "expires_at": r.expires_at or "",
-            }
-        )
-    return out
+    """One dict per coupon for the import template (columns joined, not looped)."""
+    terms = offers[["offer_id", "kind", "value", "min_spend", "category"]]
+    joined = rows[["coupon_code", "customer_id", "offer_id", "expires_at"]].merge(
+        terms, on="offer_id", how="left"
+    )
+    joined = joined.rename(columns={"coupon_code": "code"}).assign(starts_at=f"{sent_at:%Y-%m-%d}")
+    return joined.astype(object).where(joined.notna(), "").to_dict("records")
 
 
 def send_campaign(
@@ -109,7 +98,7 @@ def send_campaign(
     templates: str | Path | None = None,
     sent_at: pd.Timestamp | str | None = None,
     show_contacts: bool = False,
-    sender: SmtpSender | None = None,
+    sender: Sender | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SendReport:
     """Log the plan's exposures and deliver its offers (see the module docstring).

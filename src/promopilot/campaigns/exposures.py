@@ -148,6 +148,9 @@ def record_exposures(
                     "customer(s) differ): send the same plan again, or choose a new --campaign-id"
                 )
             return logged, 0
+        when = pd.Timestamp(sent_at)
+        if when.tzinfo is not None:  # the store keeps UTC without a zone
+            when = when.tz_convert("UTC").tz_localize(None)
         offered = (plan["offer_id"] != "").to_numpy()
         codes = np.full(len(plan), "", dtype=object)
         codes[offered] = new_codes(
@@ -158,9 +161,7 @@ def record_exposures(
                 "campaign_id": campaign_id,
                 "customer_id": plan["customer_id"].astype(str),
                 "offer_id": plan["offer_id"],
-                "sent_at": pd.Timestamp(sent_at).tz_localize(None)
-                if pd.Timestamp(sent_at).tzinfo is None
-                else pd.Timestamp(sent_at).tz_convert("UTC").tz_localize(None),
+                "sent_at": when,
                 "channel": channel,
                 "propensity": plan["propensity"].astype(float),
                 "group": plan["group"],

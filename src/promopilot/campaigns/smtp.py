@@ -18,11 +18,23 @@ import ssl
 import time
 from collections.abc import Callable
 from email.message import EmailMessage
+from typing import Protocol
 
 from promopilot.campaigns.settings import SendSettings
 from promopilot.exceptions import PromopilotError
 
 _ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
+
+
+class Sender(Protocol):
+    """What delivery needs of an e-mail sender (:class:`SmtpSender`, or a test's fake)."""
+
+    def send(self, message: EmailMessage) -> int:
+        """Send one message; return the attempts it took, or raise :class:`TemporaryFailure`
+        / :class:`PermanentFailure`."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class TemporaryFailure(Exception):
