@@ -234,3 +234,12 @@ def test_the_shipped_settings_file_has_the_send_defaults():
     documented = set(tomllib.loads(shipped.read_text(encoding="utf-8"))["send"])
     fields = {f.name for f in dataclasses.fields(SendSettings)} - {"smtp_password"}
     assert documented == fields
+
+
+def test_the_smtp_password_is_never_printed(tmp_path):
+    (tmp_path / "p.toml").write_text("[send]\n", encoding="utf-8")
+    env = {"PROMOPILOT_SEND_SMTP_PASSWORD": "s3cret"}
+    loaded = load_send_settings(tmp_path / "p.toml", env=env)
+    assert loaded.smtp_password == "s3cret" and "s3cret" not in repr(loaded)
+    with pytest.raises(InputError, match="not found"):
+        load_send_settings(tmp_path / "missing.toml", env=env)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ class SendSettings:
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_user: str = ""
-    smtp_password: str = ""  # environment only
+    smtp_password: str = field(default="", repr=False)  # environment only; never printed
     smtp_security: str = "none"  # none, starttls or ssl
     smtp_timeout: float = 30.0
     from_address: str = ""
@@ -92,6 +92,8 @@ def load_send_settings(
         except tomllib.TOMLDecodeError as error:
             raise InputError(f"{candidate}: not valid TOML: {error}") from None
         values.update(data.get("send", {}))
+    elif path:
+        raise InputError(f"{candidate}: settings file not found")
     known = {f.name: f for f in fields(SendSettings)}
     unknown = sorted(set(values) - set(known))
     if unknown:
