@@ -309,3 +309,15 @@ def test_a_zoned_send_time_is_logged_in_utc(store, tmp_path):
     send(store, tmp_path, FakeSender(), sent_at="2026-11-01T18:00:00+08:00")
     log = campaign_exposures(store, "spring")
     assert (log["sent_at"] == pd.Timestamp("2026-11-01 10:00")).all()
+
+
+def test_the_exposure_log_tells_sent_from_planned_but_not_sent(store, tmp_path):
+    from promopilot.data.queries.delivery import exposure_log
+
+    send(store, tmp_path, FakeSender(refuse={address("C4")}))
+    log = exposure_log(store, "spring").set_index("customer_id")
+    assert len(log) == len(PLAN)
+    assert sorted(log.index[log["delivered"]]) == sorted(set(EMAILED) - {"C4"})
+    assert log.loc["C2", "group"] == "control" and pd.isna(log.loc["C2", "delivery_status"])
+    assert log.loc["C3", "delivery_status"] == "unsubscribed" and not log.loc["C3", "delivered"]
+    assert log.loc["C4", "delivery_status"] == "failed"

@@ -142,6 +142,22 @@ def delivery_status(store: Store, campaign_id: str) -> pd.DataFrame:
     )
 
 
+def exposure_log(store: Store, campaign_id: str) -> pd.DataFrame:
+    """The campaign's logged exposures with what happened to each: ``delivery_status`` (NULL:
+    never attempted, e.g. control) and ``delivered`` (the message left promopilot on the
+    campaign's channel). For measurement, compare groups as assigned (every row), not only the
+    delivered ones."""
+    cols = ", ".join(f'c."{c}"' for c in EXPOSURE_COLUMNS)
+    done = ", ".join(f"'{s}'" for s in DELIVERED_STATUSES)
+    return store.query(
+        f"SELECT {cols}, d.status AS delivery_status, coalesce(d.status IN ({done}), false) "
+        "AS delivered FROM campaigns c LEFT JOIN deliveries d ON d.campaign_id = c.campaign_id "
+        "AND d.customer_id = c.customer_id AND d.channel IS NOT DISTINCT FROM c.channel "
+        "WHERE c.campaign_id = ? ORDER BY c.customer_id",
+        [campaign_id],
+    )
+
+
 def record_deliveries(store: Store, campaign_id: str, rows: pd.DataFrame) -> None:
     """Write (replace) delivery rows: columns customer_id, channel, status, attempts,
     delivered_at, error. One transaction: the rows are all written or none."""
