@@ -39,7 +39,9 @@ def shop_db(shop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def shop_store(shop_db: Path, tmp_path: Path) -> Store:
     """A writable store of the synthetic shop, this test's own copy of ``shop_db``."""
-    copy = tmp_path / "shop.duckdb"
+    folder = tmp_path / "shop_store"  # its own folder: tests may put other stores in tmp_path
+    folder.mkdir()
+    copy = folder / "shop.duckdb"
     shutil.copyfile(shop_db, copy)
     store = Store(copy)
     yield store

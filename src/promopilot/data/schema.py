@@ -162,15 +162,29 @@ TABLES: dict[str, TableSpec] = {
                 C("sent_at", "timestamp", required=True),
                 C("channel", "str"),
                 C("propensity", "float", nonneg=True),
+                # set by `promopilot send` (target/control/explore); empty for past campaigns
+                C("group", "str"),
+                C("coupon_code", "str"),
             ),
             key=(CAMPAIGN_ID, CUSTOMER_ID),
+            history=True,
+        ),
+        TableSpec(
+            "unsubscribes",
+            (
+                C("customer_id", "str", required=True),
+                C("unsubscribed_at", "timestamp"),
+                C("channel", "str"),  # email, sms, ...; empty = every channel
+            ),
+            key=("customer_id", "channel"),
             history=True,
         ),
     )
 }
 
 # Load order: reference tables first, so history rows can be checked against them.
-LOAD_ORDER = ("products", "customers", "offers", "orders", "events", "reviews", "campaigns")
+LOAD_ORDER = ("products", "customers", "offers", "orders", "events", "reviews", "campaigns",
+              "unsubscribes")
 
 OFFER_KINDS = ("percent_off", "amount_off", "free_shipping")
 
@@ -201,6 +215,13 @@ DDL: tuple[str, ...] = (
         value VARCHAR, reason VARCHAR, customer_id VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS forgotten (customer_hash VARCHAR, forgotten_at TIMESTAMP)""",
     """CREATE SEQUENCE IF NOT EXISTS ingest_seq START 1""",
+    # stores made before `group` and `coupon_code` existed
+    'ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS "group" VARCHAR',
+    "ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS coupon_code VARCHAR",
+    # what `promopilot send` did with each exposure (campaigns rows are never updated)
+    """CREATE TABLE IF NOT EXISTS deliveries (
+        campaign_id VARCHAR, customer_id VARCHAR, channel VARCHAR, status VARCHAR,
+        attempts INTEGER, delivered_at TIMESTAMP, error VARCHAR)""",
 )
 
 # Tables that hold a customer_id, for `forget`.
@@ -211,6 +232,8 @@ CUSTOMER_TABLES = (
     "events",
     "reviews",
     "campaigns",
+    "unsubscribes",
+    "deliveries",
     "quarantine",
     "flags",
 )

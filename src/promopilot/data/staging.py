@@ -20,6 +20,8 @@ DEFAULTS = {
     ("orders", "is_return"): "coalesce(t_{0}, false)",
     ("offers", "send_cost"): "coalesce(t_{0}, 0.0)",
     ("offers", "min_spend"): "coalesce(t_{0}, 0.0)",
+    # an empty channel means every channel; stored as 'all' so the key compares equal
+    ("unsubscribes", "channel"): "coalesce(t_{0}, 'all')",
 }
 
 

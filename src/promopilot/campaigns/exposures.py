@@ -1,0 +1,173 @@
+"""The exposure log: every customer of a plan (target, control and explore, with offer, group
+and propensity) written to the store's ``campaigns`` table before anything is sent.
+
+The log is written once per campaign, in one transaction, with the coupon codes of the
+customers who get an offer. Running the same send again finds the campaign logged, checks that
+the plan is the same one, and returns the logged rows (and their codes) without writing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from promopilot.campaigns.codes import new_codes
+from promopilot.data.queries import delivery as q
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+
+GROUPS = ("target", "control", "explore")
+PLAN_REQUIRED = ("customer_id", "offer_id", "group", "propensity")
+
+
+def _bad(path: Path | str, line: int, column: str, value: object, expected: str) -> InputError:
+    return InputError(f"{path}: line {line}, column {column}: {value!r}: {expected}")
+
+
+def read_plan(path: str | Path, offer_ids: set[str] | None = None) -> pd.DataFrame:
+    """Read and check a plan file (``promopilot plan --out``). A plan is used whole or not at
+    all: a bad row stops the send with file, line, column, value and what was expected."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such plan file")
+    try:
+        plan = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError(f"{path}: cannot read as a CSV plan: {error}") from None
+    plan.columns = [c.strip().lower() for c in plan.columns]
+    missing = [c for c in PLAN_REQUIRED if c not in plan.columns]
+    if missing:
+        raise InputError(
+            f"{path}: missing required column(s) {', '.join(missing)} "
+            f"(found: {', '.join(plan.columns)})"
+        )
+    for col in ("recommended_products", "expires_at"):
+        if col not in plan.columns:
+            plan[col] = ""
+    plan = plan.apply(lambda s: s.str.strip())
+    lines = np.arange(len(plan)) + 2  # line 1 is the header
+    empty_id = plan["customer_id"] == ""
+    if empty_id.any():
+        i = int(np.argmax(empty_id))
+        raise _bad(path, lines[i], "customer_id", "", "a customer id")
+    dup = plan["customer_id"].duplicated()
+    if dup.any():
+        i = int(np.argmax(dup))
+        raise _bad(
+            path, lines[i], "customer_id", plan["customer_id"].iat[i], "each customer once per plan"
+        )
+    bad_group = ~plan["group"].isin(GROUPS)
+    if bad_group.any():
+        i = int(np.argmax(bad_group))
+        raise _bad(path, lines[i], "group", plan["group"].iat[i], "target, control or explore")
+    control_offer = (plan["group"] == "control") & (plan["offer_id"] != "")
+    if control_offer.any():
+        i = int(np.argmax(control_offer))
+        raise _bad(
+            path,
+            lines[i],
+            "offer_id",
+            plan["offer_id"].iat[i],
+            "empty: a control customer gets nothing",
+        )
+    propensity = pd.to_numeric(plan["propensity"], errors="coerce")
+    bad_p = ~((propensity > 0) & (propensity <= 1))
+    if bad_p.any():
+        i = int(np.argmax(bad_p))
+        raise _bad(
+            path, lines[i], "propensity", plan["propensity"].iat[i], "a probability in (0, 1]"
+        )
+    plan["propensity"] = propensity.astype(float)
+    if offer_ids is not None:
+        unknown = (plan["offer_id"] != "") & ~plan["offer_id"].isin(offer_ids)
+        if unknown.any():
+            i = int(np.argmax(unknown))
+            raise _bad(
+                path,
+                lines[i],
+                "offer_id",
+                plan["offer_id"].iat[i],
+                "an offer_id of the shop's offers table",
+            )
+    return plan.reset_index(drop=True)
+
+
+def _same_plan(logged: pd.DataFrame, plan: pd.DataFrame) -> pd.Series:
+    """Per plan row: does the log hold this customer with the same offer, group, propensity?"""
+    logged = logged.set_index("customer_id").reindex(plan["customer_id"])
+    return pd.Series(
+        (logged["offer_id"].fillna("").to_numpy() == plan["offer_id"].to_numpy())
+        & (logged["group"].fillna("").to_numpy() == plan["group"].to_numpy())
+        & np.isclose(
+            logged["propensity"].to_numpy(dtype=float), plan["propensity"].to_numpy(dtype=float)
+        ),
+        index=plan.index,
+    )
+
+
+def record_exposures(
+    store: Store,
+    plan: pd.DataFrame,
+    *,
+    campaign_id: str,
+    channel: str,
+    sent_at: pd.Timestamp,
+    code_length: int = 10,
+    code_prefix: str = "",
+) -> tuple[pd.DataFrame, int]:
+    """Log every row of `plan` as campaign `campaign_id` (one transaction), or find it logged.
+
+    Returns the campaign's logged rows (``campaigns`` columns, ``coupon_code`` filled for the
+    customers who get an offer) and the number of rows this call wrote (0 when it was logged
+    already). A campaign logged with another plan or channel is an error: a send never changes
+    what was logged.
+    """
+    if not campaign_id.strip():
+        raise InputError("the campaign id must not be empty")
+    with store.transaction():
+        logged = q.campaign_exposures(store, campaign_id)
+        if len(logged):
+            if logged["group"].isna().all():
+                raise InputError(
+                    f"campaign {campaign_id!r} is a past campaign ingested from "
+                    "campaigns.csv: choose a new --campaign-id"
+                )
+            channels = set(logged["channel"].dropna())
+            if channels and channels != {channel}:
+                raise InputError(
+                    f"campaign {campaign_id!r} was logged for channel "
+                    f"{', '.join(sorted(channels))}, not {channel}"
+                )
+            same = _same_plan(logged, plan)
+            if len(logged) != len(plan) or not same.all():
+                n_diff = int((~same).sum()) + abs(len(logged) - len(plan))
+                raise InputError(
+                    f"campaign {campaign_id!r} is already logged with another plan ({n_diff} "
+                    "customer(s) differ): send the same plan again, or choose a new --campaign-id"
+                )
+            return logged, 0
+        when = pd.Timestamp(sent_at)
+        if when.tzinfo is not None:  # the store keeps UTC without a zone
+            when = when.tz_convert("UTC").tz_localize(None)
+        offered = (plan["offer_id"] != "").to_numpy()
+        codes = np.full(len(plan), "", dtype=object)
+        codes[offered] = new_codes(
+            int(offered.sum()), length=code_length, prefix=code_prefix, taken=q.known_codes(store)
+        )
+        rows = pd.DataFrame(
+            {
+                "campaign_id": campaign_id,
+                "customer_id": plan["customer_id"].astype(str),
+                "offer_id": plan["offer_id"],
+                "sent_at": when,
+                "channel": channel,
+                "propensity": plan["propensity"].astype(float),
+                "group": plan["group"],
+                "coupon_code": codes,
+            }
+        )
+        n_new = q.insert_exposures(store, rows)
+        logged = q.campaign_exposures(store, campaign_id)
+    return logged, n_new

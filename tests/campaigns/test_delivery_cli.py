@@ -1,0 +1,113 @@
+"""`promopilot send` as a person runs it, on the synthetic shop (Chinese product titles)."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from promopilot.campaigns.sms import sms_length
+from promopilot.cli import main
+from promopilot.data.store import Store
+
+
+def run(args, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([str(a) for a in args])
+    out = capsys.readouterr()
+    return done.value.code, out.out, out.err
+
+
+@pytest.fixture()
+def db(shop_db, tmp_path):
+    path = tmp_path / "shop.duckdb"
+    shutil.copy(shop_db, path)
+    return path
+
+
+@pytest.fixture()
+def plan(shop_store, tmp_path):
+    """A plan of 300 customers of the synthetic shop: 60 % target, 30 % control, 10 % explore."""
+    ids = shop_store.query("SELECT customer_id FROM customers ORDER BY customer_id LIMIT 300")
+    offers = list(shop_store.query("SELECT offer_id FROM offers")["offer_id"])
+    products = list(shop_store.query("SELECT product_id FROM products")["product_id"])
+    rng = np.random.default_rng(3)
+    n = len(ids)
+    group = rng.choice(["target", "control", "explore"], size=n, p=[0.6, 0.3, 0.1])
+    frame = pd.DataFrame(
+        {
+            "customer_id": ids["customer_id"],
+            "offer_id": np.where(group == "control", "", rng.choice(offers, size=n)),
+            "group": group,
+            "propensity": np.where(
+                group == "explore", 0.05, np.where(group == "control", 0.3, 0.6)
+            ),
+            "recommended_products": [
+                "|".join(rng.choice(products, 3, replace=False)) for _ in range(n)
+            ],
+            "expires_at": "2026-12-31",
+        }
+    )
+    path = tmp_path / "plan.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_dry_run_logs_the_plan_and_writes_the_messages(db, plan, tmp_path, capsys):
+    path, frame = plan
+    out = tmp_path / "out"
+    code, stdout, err = run(
+        [
+            "send",
+            path,
+            "--campaign-id",
+            "winter",
+            "--dry-run",
+            "--db",
+            db,
+            "--out",
+            out,
+            "--channel",
+            "sms",
+            "--sent-at",
+            "2026-11-20",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert "exposures in the log" in stdout and "300" in stdout
+    with Store(db, read_only=True) as store:
+        log = store.query("SELECT * FROM campaigns WHERE campaign_id = 'winter'")
+    assert len(log) == 300
+    assert log["group"].value_counts().to_dict() == frame["group"].value_counts().to_dict()
+    sms = pd.read_csv(out / "sms.csv", dtype=str)
+    assert len(sms) == (frame["offer_id"] != "").sum()
+    assert all(sms_length(text).fits for text in sms["text"])
+    assert sms["text"].str.contains("推荐：").any()  # Chinese product titles shown
+    coupons = pd.read_csv(out / "coupons.csv", dtype=str)
+    assert set(coupons["code"]) == set(log["coupon_code"].dropna())
+
+
+def test_a_bad_plan_is_a_one_line_error_with_exit_2(db, plan, tmp_path, capsys):
+    path, frame = plan
+    frame.loc[7, "propensity"] = -1
+    frame.to_csv(path, index=False)
+    code, _, err = run(["send", path, "--campaign-id", "w", "--dry-run", "--db", db], capsys)
+    assert code == 2
+    assert "line 9, column propensity" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_sms_without_dry_run_is_refused_before_logging(db, plan, capsys):
+    path, _ = plan
+    code, _, err = run(["send", path, "--campaign-id", "w", "--channel", "sms", "--db", db], capsys)
+    assert code == 1 and "no SMS gateway" in err
+    with Store(db, read_only=True) as store:
+        assert not store.scalar("SELECT count(*) FROM campaigns WHERE campaign_id = 'w'")
+
+
+def test_send_is_listed_in_help(capsys):
+    code, stdout, _ = run(["--help"], capsys)
+    assert code == 0 and "send" in stdout
