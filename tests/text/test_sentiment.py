@@ -26,7 +26,7 @@ from promopilot.text.textproc import cjk_share, detect_language, jieba_cache_dir
 
 
 def lex_score(text: str) -> float:
-    return float(LexiconSentiment().predict_score([text])[0])
+    return float(LexiconSentiment().fit().predict_score([text])[0])
 
 
 # --------------------------------------------------------------------------- lexicon rules
@@ -71,9 +71,9 @@ def test_ambiguous_hao_and_excess_words() -> None:
 
 
 def test_no_evidence_is_exactly_zero_and_neutral() -> None:
-    scores = LexiconSentiment().predict_score(["收到了", "I received it on Monday", "", None])
+    scores = LexiconSentiment().fit().predict_score(["收到了", "I received it on Monday", "", None])
     assert np.all(scores == 0)
-    assert list(LexiconSentiment().predict(["收到了"])) == ["neutral"]
+    assert list(LexiconSentiment().fit().predict(["收到了"])) == ["neutral"]
     from promopilot.text.lexicon import default_lexicon
 
     assert list(default_lexicon().evidence(["收到了", "很好", "meh"])) == [False, True, True]
@@ -134,7 +134,7 @@ def planted_shop(n: int, seed: int) -> tuple[list[str], np.ndarray]:
         zh = rng.random() < 0.5
         fill = fillers_zh if zh else fillers_en
         cue = ("嘟嘟" if good else "咔咔") if zh else ("zorp" if good else "blick")
-        words = list(rng.choice(fill, size=4)) + [cue]
+        words = [*rng.choice(fill, size=4), cue]
         rng.shuffle(words)
         texts.append(("" if zh else " ").join(words))
         if rng.random() < 0.1:
@@ -155,7 +155,7 @@ def test_trained_model_learns_from_weak_star_labels() -> None:
     assert scores[0] > 0.3 and scores[2] > 0.3
     assert scores[1] < -0.3 and scores[3] < -0.3
     assert list(model.predict(test)) == ["positive", "negative", "positive", "negative"]
-    assert np.all(LexiconSentiment().predict_score(test) == 0)  # the lexicon cannot know them
+    assert np.all(LexiconSentiment().fit().predict_score(test) == 0)  # the lexicon cannot know them
 
 
 def test_trained_model_held_out_accuracy_on_planted_shop() -> None:
