@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import special
+from scipy import integrate, special
 from sklearn.base import BaseEstimator
 
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
@@ -357,8 +357,6 @@ def _expectation_by_quadrature(t, x, big_t, r, alpha, a, b, mask) -> np.ndarray:
     Uses Euler's integral for 2F1(A, B; C; z) with B = a - 1, C = a + b + x - 1, valid when
     C > B > 0; other points stay NaN.
     """
-    from scipy import integrate
-
     t_b, x_b, T_b = np.broadcast_arrays(t, x, big_t)
     out = np.full(t_b.shape, np.nan)
     for idx in zip(*np.nonzero(mask), strict=False):

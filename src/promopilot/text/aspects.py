@@ -18,29 +18,103 @@ from promopilot.text.textproc import _as_str_list
 #: (a trailing ``s`` allowed), case-insensitively.
 ASPECT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "delivery": (
-        "物流", "快递", "发货", "送货", "配送", "送达", "到货", "送餐", "骑手",
-        "shipping", "shipment", "shipped", "delivery", "delivered", "arrived", "arrival",
-        "courier", "postage", "dispatch", "dispatched",
+        "物流",
+        "快递",
+        "发货",
+        "送货",
+        "配送",
+        "送达",
+        "到货",
+        "送餐",
+        "骑手",
+        "shipping",
+        "shipment",
+        "shipped",
+        "delivery",
+        "delivered",
+        "arrived",
+        "arrival",
+        "courier",
+        "postage",
+        "dispatch",
+        "dispatched",
     ),
     "quality": (
-        "质量", "品质", "做工", "材质", "质感", "用料",
-        "quality", "build", "material", "workmanship", "craftsmanship", "made",
+        "质量",
+        "品质",
+        "做工",
+        "材质",
+        "质感",
+        "用料",
+        "quality",
+        "build",
+        "material",
+        "workmanship",
+        "craftsmanship",
+        "made",
     ),
     "price": (
-        "价格", "性价比", "价钱", "价位", "便宜", "划算", "实惠", "贵",
-        "price", "priced", "value", "cost", "expensive", "cheap", "worth", "money", "bargain",
+        "价格",
+        "性价比",
+        "价钱",
+        "价位",
+        "便宜",
+        "划算",
+        "实惠",
+        "贵",
+        "price",
+        "priced",
+        "value",
+        "cost",
+        "expensive",
+        "cheap",
+        "worth",
+        "money",
+        "bargain",
     ),
     "packaging": (
-        "包装", "外包装", "包裹", "盒子",
-        "packaging", "package", "packaged", "box", "wrapped", "wrapping",
+        "包装",
+        "外包装",
+        "包裹",
+        "盒子",
+        "packaging",
+        "package",
+        "packaged",
+        "box",
+        "wrapped",
+        "wrapping",
     ),
     "service": (
-        "客服", "服务", "态度", "售后", "商家", "卖家",
-        "service", "support", "seller", "staff", "customer care", "responded", "response",
+        "客服",
+        "服务",
+        "态度",
+        "售后",
+        "商家",
+        "卖家",
+        "service",
+        "support",
+        "seller",
+        "staff",
+        "customer care",
+        "responded",
+        "response",
     ),
     "size": (
-        "尺码", "大小", "尺寸", "码数", "偏大", "偏小", "合身",
-        "size", "sizing", "fit", "fits", "fitting", "too small", "too big", "too large",
+        "尺码",
+        "大小",
+        "尺寸",
+        "码数",
+        "偏大",
+        "偏小",
+        "合身",
+        "size",
+        "sizing",
+        "fit",
+        "fits",
+        "fitting",
+        "too small",
+        "too big",
+        "too large",
     ),
 }
 
@@ -94,8 +168,14 @@ def aspect_keywords(
     _require_columns(reviews, [PRODUCT_ID, TEXT], "reviews")
     columns = [PRODUCT_ID, "aspect", "n_mentions", "mean_sentiment"]
     if reviews.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            columns, [reviews[PRODUCT_ID].dtype, object, "int64", "float64"], strict=True)})
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(
+                    columns, [reviews[PRODUCT_ID].dtype, object, "int64", "float64"], strict=True
+                )
+            }
+        )
     patterns = _aspect_patterns(vocabulary if vocabulary is not None else ASPECT_KEYWORDS)
     frame = pd.DataFrame(
         {

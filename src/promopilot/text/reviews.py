@@ -96,12 +96,12 @@ def review_sentiment(
     usable = weak >= 0
     n_per_class = (int((weak == 1).sum()), int((weak == 0).sum()))
     trusted = [
-        lang
-        for lang in ("zh", "en")
-        if int((usable & (languages == lang)).sum()) >= min_rated
+        lang for lang in ("zh", "en") if int((usable & (languages == lang)).sum()) >= min_rated
     ]
-    use_model = np.isin(languages, trusted) if trusted and min(n_per_class) >= MIN_PER_CLASS else (
-        np.zeros(len(texts), dtype=bool)
+    use_model = (
+        np.isin(languages, trusted)
+        if trusted and min(n_per_class) >= MIN_PER_CLASS
+        else (np.zeros(len(texts), dtype=bool))
     )
     scores = np.zeros(len(texts))
     n_trained = 0
@@ -115,8 +115,10 @@ def review_sentiment(
         chosen = [t for t, u in zip(texts, use_model, strict=True) if u]
         scores[use_model] = model.predict_score(chosen)
     if (~use_model).any():
-        scores[~use_model] = LexiconSentiment().fit().predict_score(
-            [t for t, u in zip(texts, use_model, strict=True) if not u]
+        scores[~use_model] = (
+            LexiconSentiment()
+            .fit()
+            .predict_score([t for t, u in zip(texts, use_model, strict=True) if not u])
         )
     out[SENTIMENT] = scores
     out[LABEL] = labels_from_scores(scores, neutral_band)
