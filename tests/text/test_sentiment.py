@@ -200,7 +200,10 @@ def test_estimator_conventions() -> None:
 def test_label_helpers() -> None:
     assert list(ratings_to_labels([5, 4, 3, 2, 1, None, np.nan])) == [1, 1, -1, 0, 0, -1, -1]
     assert list(labels_from_scores([0.5, 0.05, -0.05, -0.5], 0.1)) == [
-        "positive", "neutral", "neutral", "negative"
+        "positive",
+        "neutral",
+        "neutral",
+        "negative",
     ]
 
 
@@ -242,8 +245,14 @@ def test_review_sentiment_uses_model_only_for_languages_with_enough_ratings() ->
     frame = shop_frame(400, seed=7)
     zh = frame["text"].str.contains("[\u4e00-\u9fff]")
     english_unrated = frame.assign(rating=np.where(zh, frame["rating"], np.nan))
-    extra = pd.DataFrame({"customer_id": ["c1"], "product_id": ["p1"],
-                          "text": ["Terrible, it broke"], "rating": [np.nan]})
+    extra = pd.DataFrame(
+        {
+            "customer_id": ["c1"],
+            "product_id": ["p1"],
+            "text": ["Terrible, it broke"],
+            "rating": [np.nan],
+        }
+    )
     out = review_sentiment(pd.concat([english_unrated, extra], ignore_index=True), min_rated=100)
     assert out.attrs["sentiment"]["method"] == "trained+lexicon"
     is_zh = out["text"].str.contains("[\u4e00-\u9fff]")
@@ -288,9 +297,7 @@ def test_aspect_keywords_per_product_and_clause() -> None:
 
 
 def test_aspect_keywords_uses_review_sentiment_when_clause_has_none() -> None:
-    reviews = pd.DataFrame(
-        {"product_id": ["p1"], "text": ["客服回复了。"], "sentiment": [-0.6]}
-    )
+    reviews = pd.DataFrame({"product_id": ["p1"], "text": ["客服回复了。"], "sentiment": [-0.6]})
     out = aspect_keywords(reviews)
     assert out.to_dict("records") == [
         {"product_id": "p1", "aspect": "service", "n_mentions": 1, "mean_sentiment": -0.6}
@@ -349,3 +356,15 @@ def test_cli_missing_text_column_exits_2(tmp_path, capsys) -> None:
     assert err.startswith("error:") and err.count("error:") == 1
     assert "no 'text' column (columns: review, rating)" in " ".join(err.split())
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_lexicon_sentiment_is_an_estimator_like_the_others():
+    """Issue 10: predicting before fit raises; params round-trip through clone."""
+    from sklearn.base import clone
+
+    with pytest.raises(NotFittedError):
+        LexiconSentiment().predict_score(["很好"])
+    model = LexiconSentiment(neutral_band=0.3)
+    assert clone(model).get_params() == {"neutral_band": 0.3}
+    assert model.fit() is model
+    assert model.predict(["很好"])[0] == "positive"
