@@ -14,87 +14,9 @@ from threadpoolctl import threadpool_limits
 
 from promopilot.columns import CUSTOMER_ID
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
+from promopilot.profile.segment_names import GROUP, LABELS, fmt, words
 
 # --------------------------------------------------------------------------- clusters
-
-# feature -> {direction: (adjective, noun, noun priority)}; unknown features get generic words
-_VOCAB: dict[str, dict[str, tuple[str, str, int]]] = {
-    "monetary": {
-        "high": ("high-spending", "big spenders", 3),
-        "low": ("low-spending", "small spenders", 2),
-    },
-    "avg_order_value": {
-        "high": ("big-basket", "big-basket shoppers", 2),
-        "low": ("small-basket", "small-basket shoppers", 1),
-    },
-    "frequency": {"high": ("loyal", "regulars", 2), "low": ("one-time", "one-time buyers", 3)},
-    "recency_days": {
-        "high": ("lapsed", "lapsed customers", 1),
-        "low": ("recently active", "recent buyers", 1),
-    },
-    "discount_sensitivity": {
-        "high": ("deal-seeking", "bargain hunters", 4),
-        "low": ("full-price", "full-price buyers", 2),
-    },
-    "churn_risk": {
-        "high": ("at-risk", "customers at risk of leaving", 1),
-        "low": ("steady", "steady customers", 1),
-    },
-    "price_level": {
-        "high": ("premium", "premium shoppers", 2),
-        "low": ("budget", "budget shoppers", 2),
-    },
-    "browse_intensity": {
-        "high": ("keen-browsing", "window shoppers", 2),
-        "low": ("decisive", "decisive buyers", 1),
-    },
-    "clv": {
-        "high": ("high-value", "high-value customers", 2),
-        "low": ("low-value", "low-value customers", 1),
-    },
-    "tenure_days": {
-        "high": ("long-standing", "long-standing customers", 1),
-        "low": ("newly acquired", "newcomers", 2),
-    },
-    "return_rate": {
-        "high": ("return-prone", "frequent returners", 3),
-        "low": ("keep-what-they-buy", "keepers", 0),
-    },
-}
-
-# features that say the same thing: an adjective never repeats the noun's group
-_GROUP: dict[str, str] = {"monetary": "spend", "avg_order_value": "spend", "clv": "spend"}
-
-_LABELS: dict[str, str] = {
-    "monetary": "total spend",
-    "avg_order_value": "average order value",
-    "frequency": "orders",
-    "recency_days": "days since last order",
-    "discount_sensitivity": "discount sensitivity",
-    "churn_risk": "churn risk",
-    "price_level": "price level",
-    "browse_intensity": "browsing intensity",
-    "clv": "predicted lifetime value",
-    "tenure_days": "days since first order",
-    "return_rate": "return rate",
-}
-
-
-def _words(feature: str, direction: str) -> tuple[str, str, int]:
-    if feature in _VOCAB:
-        return _VOCAB[feature][direction]
-    label = feature.replace("_", " ")
-    return (f"{direction}-{label.replace(' ', '-')}", f"customers with {direction} {label}", 0)
-
-
-def _fmt(value: float) -> str:
-    if not np.isfinite(value):
-        return "n/a"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
 
 
 class ClusterSegmenter(BaseEstimator):
@@ -349,22 +271,22 @@ class ClusterSegmenter(BaseEstimator):
                 if n_adj <= 1:
                     return "average customers"
                 quals = [
-                    f"{'higher' if zval > 0 else 'lower'} {_LABELS.get(f, f.replace('_', ' '))}"
+                    f"{'higher' if zval > 0 else 'lower'} {LABELS.get(f, f.replace('_', ' '))}"
                     for f, _, zval in standouts[c][: n_adj - 1]
                 ]
                 return "average customers with " + " and ".join(quals)
             # noun: best-priority noun among the three most outstanding features
             head = outstanding[:3]
-            noun_feat = max(head, key=lambda s: (_words(s[0], s[1])[2], abs(s[2])))
+            noun_feat = max(head, key=lambda s: (words(s[0], s[1])[2], abs(s[2])))
             info = cat_info[c]
             with_category = info is not None and info[1] >= 0.4 and info[1] - info[2] >= 0.15
             # a category phrase already makes the name specific: adjectives only to break ties
             n_words = n_adj - 1 if with_category else n_adj
-            group = _GROUP.get(noun_feat[0], noun_feat[0])
-            adjs = [_words(f, d)[0] for f, d, _ in outstanding if _GROUP.get(f, f) != group][
+            group = GROUP.get(noun_feat[0], noun_feat[0])
+            adjs = [words(f, d)[0] for f, d, _ in outstanding if GROUP.get(f, f) != group][
                 : max(n_words, 0)
             ]
-            noun = _words(noun_feat[0], noun_feat[1])[1]
+            noun = words(noun_feat[0], noun_feat[1])[1]
             name = " ".join([*adjs, noun]) if adjs else noun
             if with_category:
                 name += f" who buy {info[0]}"
@@ -400,10 +322,10 @@ class ClusterSegmenter(BaseEstimator):
             for feat, _direction, zval in standouts[c][:3]:
                 if abs(zval) < self.threshold and parts:
                     break
-                label = _LABELS.get(feat, feat.replace("_", " "))
+                label = LABELS.get(feat, feat.replace("_", " "))
                 parts.append(
-                    f"{label} {_fmt(self.centers_.loc[c, feat])} vs "
-                    f"{_fmt(self.overall_means_[feat])} overall "
+                    f"{label} {fmt(self.centers_.loc[c, feat])} vs "
+                    f"{fmt(self.overall_means_[feat])} overall "
                     f"({'higher' if zval > 0 else 'lower'})"
                 )
             if any(abs(s[2]) >= self.threshold for s in standouts[c]):
