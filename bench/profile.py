@@ -45,11 +45,16 @@ from pathlib import Path
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-TRUTH_COLUMNS = ["customer_id", "churned", "expected_purchases_90d", "activity_rate",
-                 "discount_sensitivity"]
+TRUTH_COLUMNS = [
+    "customer_id",
+    "churned",
+    "expected_purchases_90d",
+    "activity_rate",
+    "discount_sensitivity",
+]
 
 
 def peak_rss_gb() -> float:
@@ -63,19 +68,30 @@ def peak_rss_gb() -> float:
 # ----------------------------------------------------------------------------- generation
 def _renumber(column: str, prefix: str, width: int, offset: int) -> str:
     """SQL: an id like ``C000123`` renumbered to ``prefix`` + (123 + offset), zero-padded."""
-    return (f"'{prefix}' || lpad((CAST(substr({column}, 2) AS BIGINT) + {offset})::VARCHAR, "
-            f"{width}, '0')")
+    return (
+        f"'{prefix}' || lpad((CAST(substr({column}, 2) AS BIGINT) + {offset})::VARCHAR, "
+        f"{width}, '0')"
+    )
 
 
-def _insert_chunk(store, tables: dict[str, pd.DataFrame], k: int, chunk: int,
-                  n_events: int, rng: np.random.Generator, first: bool) -> None:
+def _insert_chunk(
+    store,
+    tables: dict[str, pd.DataFrame],
+    k: int,
+    chunk: int,
+    n_events: int,
+    rng: np.random.Generator,
+    first: bool,
+) -> None:
     """Write one generated chunk into the store's tables (typed as ``ingest`` stores them)."""
     offset = k * chunk
     cid = _renumber("customer_id", "C", 7, offset)
     events = tables["events"]
     if len(events) < n_events:
-        raise SystemExit(f"chunk {k} has {len(events):,} events, fewer than the {n_events:,} "
-                         "asked for: raise --browse-scale")
+        raise SystemExit(
+            f"chunk {k} has {len(events):,} events, fewer than the {n_events:,} "
+            "asked for: raise --browse-scale"
+        )
     keep = np.sort(rng.choice(len(events), size=n_events, replace=False))
     events = events.iloc[keep]
     con = store.con
@@ -109,7 +125,7 @@ def _insert_chunk(store, tables: dict[str, pd.DataFrame], k: int, chunk: int,
             SELECT offer_id, kind, value, min_spend, nullif(category, ''), send_cost,
                    valid_days, 0 FROM df"""
     for name, sql in statements.items():
-        df = events if name == "events" else tables[name]  # noqa: F841 (read by DuckDB)
+        df = events if name == "events" else tables[name]
         con.register("df", df)
         try:
             con.execute(sql)
@@ -117,15 +133,17 @@ def _insert_chunk(store, tables: dict[str, pd.DataFrame], k: int, chunk: int,
             con.unregister("df")
 
 
-def generate(db: Path, n_customers: int, n_events: int, *, chunk: int, seed: int,
-             browse_scale: float) -> dict:
+def generate(
+    db: Path, n_customers: int, n_events: int, *, chunk: int, seed: int, browse_scale: float
+) -> dict:
     """Make the shop chunk by chunk into a new store at ``db``; the truth goes beside it."""
     from promopilot.data.store import Store
     from promopilot.synth.shop import make_shop
 
     if n_customers % chunk or n_events % (n_customers // chunk):
-        raise SystemExit("--customers must be a multiple of --chunk, and --events of the "
-                         "number of chunks")
+        raise SystemExit(
+            "--customers must be a multiple of --chunk, and --events of the number of chunks"
+        )
     n_chunks = n_customers // chunk
     for path in (db, Path(f"{db}.wal")):
         path.unlink(missing_ok=True)
@@ -135,22 +153,24 @@ def generate(db: Path, n_customers: int, n_events: int, *, chunk: int, seed: int
     with Store(db, memory_limit="4GB") as store:
         for k in range(n_chunks):
             shop = make_shop(chunk, seed=seed + k, browse_scale=browse_scale)
-            _insert_chunk(store, shop.tables, k, chunk, n_events // n_chunks, rng,
-                          first=(k == 0))
+            _insert_chunk(store, shop.tables, k, chunk, n_events // n_chunks, rng, first=(k == 0))
             truth = shop.truth[TRUTH_COLUMNS].copy()
-            truth["customer_id"] = [f"C{int(c[1:]) + k * chunk:07d}"
-                                    for c in truth["customer_id"]]
+            truth["customer_id"] = [f"C{int(c[1:]) + k * chunk:07d}" for c in truth["customer_id"]]
             truths.append(truth)
             del shop
         store.execute("CHECKPOINT")
-        counts = {name: store.count(name) for name in ("customers", "orders", "events",
-                                                       "reviews")}
-        counts["distinct orders"] = int(store.scalar("SELECT count(DISTINCT order_id) "
-                                                     "FROM orders"))
+        counts = {name: store.count(name) for name in ("customers", "orders", "events", "reviews")}
+        counts["distinct orders"] = int(store.scalar("SELECT count(DISTINCT order_id) FROM orders"))
     pd.concat(truths, ignore_index=True).to_parquet(_truth_path(db))
-    meta = {"customers": n_customers, "events": n_events, "seed": seed, "chunk": chunk,
-            "browse_scale": browse_scale, "counts": counts,
-            "seconds": time.perf_counter() - started}
+    meta = {
+        "customers": n_customers,
+        "events": n_events,
+        "seed": seed,
+        "chunk": chunk,
+        "browse_scale": browse_scale,
+        "counts": counts,
+        "seconds": time.perf_counter() - started,
+    }
     _meta_path(db).write_text(json.dumps(meta, indent=1))
     return meta
 
@@ -175,15 +195,25 @@ def run_features(db: Path) -> dict:
         started, cpu_started = time.perf_counter(), time.process_time()
         features = build_features(store, as_of=as_of)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        return {"seconds": seconds, "cpu_seconds": cpu, "peak_gb": peak_rss_gb(),
-                "rows": len(features),
-                "columns": features.shape[1], "as_of": str(as_of)}
+        return {
+            "seconds": seconds,
+            "cpu_seconds": cpu,
+            "peak_gb": peak_rss_gb(),
+            "rows": len(features),
+            "columns": features.shape[1],
+            "as_of": str(as_of),
+        }
 
 
 # build_profile's progress messages, in order, and the stage each one starts
-STAGES = {"features": "features", "lifetime value": "CLV fit (BG/NBD + Gamma-Gamma)",
-          "churn model": "churn model (90 d)", "propensity model": "purchase model (30 d)",
-          "expected purchases model": "expected-orders model (90 d)", "segments": "segments"}
+STAGES = {
+    "features": "features",
+    "lifetime value": "CLV fit (BG/NBD + Gamma-Gamma)",
+    "churn model": "churn model (90 d)",
+    "propensity model": "purchase model (30 d)",
+    "expected purchases model": "expected-orders model (90 d)",
+    "segments": "segments",
+}
 WINDOW_STAGES = ("churn model", "propensity model", "expected purchases model")
 
 
@@ -195,18 +225,27 @@ def run_profile(db: Path) -> dict:
     marks: list[tuple[str, float, float]] = []
     with Store(db, read_only=True) as store:
         started, cpu_started = time.perf_counter(), time.process_time()
-        profile = build_profile(store, progress=lambda s: marks.append(
-            (s, time.perf_counter(), time.process_time())))
+        profile = build_profile(
+            store, progress=lambda s: marks.append((s, time.perf_counter(), time.process_time()))
+        )
         ended, cpu_ended = time.perf_counter(), time.process_time()
     peak = peak_rss_gb()
     stages: dict[str, list[float]] = {}
-    for (name, t0, c0), (_, t1, c1) in zip(marks, marks[1:] + [("end", ended, cpu_ended)]):
+    for (name, t0, c0), (_, t1, c1) in zip(
+        marks, [*marks[1:], ("end", ended, cpu_ended)], strict=False
+    ):
         stages[name] = [t1 - t0, c1 - c0]
-    out = {"seconds": ended - started, "cpu_seconds": cpu_ended - cpu_started,
-           "peak_gb": peak, "stages": stages,
-           "rows": len(profile.customers), "columns": profile.customers.shape[1],
-           "notes": profile.notes, "as_of": str(profile.as_of),
-           "segments": profile.segments[["segment", "customers"]].to_dict("records")}
+    out = {
+        "seconds": ended - started,
+        "cpu_seconds": cpu_ended - cpu_started,
+        "peak_gb": peak,
+        "stages": stages,
+        "rows": len(profile.customers),
+        "columns": profile.customers.shape[1],
+        "notes": profile.notes,
+        "as_of": str(profile.as_of),
+        "segments": profile.segments[["segment", "customers"]].to_dict("records"),
+    }
     out["accuracy"] = _accuracy(db, profile)
     return out
 
@@ -224,13 +263,15 @@ def _accuracy(db: Path, profile) -> dict:
     alive = ~truth["churned"].to_numpy()
     out = {
         "churn AUC vs truth": roc_auc_score(truth["churned"], c["churn_risk"]),
-        "expected purchases vs truth (Spearman)":
-            spearmanr(c["expected_purchases_90d"], truth["expected_purchases_90d"]).statistic,
-        "expected purchases vs activity, alive (Spearman)":
-            spearmanr(c["expected_purchases_90d"].to_numpy()[alive],
-                      truth["activity_rate"].to_numpy()[alive]).statistic,
-        "discount sensitivity vs truth (Spearman)":
-            spearmanr(c["discount_sensitivity"], truth["discount_sensitivity"]).statistic,
+        "expected purchases vs truth (Spearman)": spearmanr(
+            c["expected_purchases_90d"], truth["expected_purchases_90d"]
+        ).statistic,
+        "expected purchases vs activity, alive (Spearman)": spearmanr(
+            c["expected_purchases_90d"].to_numpy()[alive], truth["activity_rate"].to_numpy()[alive]
+        ).statistic,
+        "discount sensitivity vs truth (Spearman)": spearmanr(
+            c["discount_sensitivity"], truth["discount_sensitivity"]
+        ).statistic,
     }
     for name, evaluation in profile.evaluation.items():
         if evaluation is not None:
@@ -243,10 +284,26 @@ def _in_child(args: argparse.Namespace, worker: str) -> dict:
     """Run one worker in a fresh interpreter (its own peak memory) and return its result."""
     with tempfile.TemporaryDirectory() as tmp:
         result = Path(tmp) / "result.json"
-        command = [sys.executable, __file__, "--worker", worker, "--result", str(result),
-                   "--db", str(args.db), "--customers", str(args.customers),
-                   "--events", str(args.events), "--chunk", str(args.chunk),
-                   "--seed", str(args.seed), "--browse-scale", str(args.browse_scale)]
+        command = [
+            sys.executable,
+            __file__,
+            "--worker",
+            worker,
+            "--result",
+            str(result),
+            "--db",
+            str(args.db),
+            "--customers",
+            str(args.customers),
+            "--events",
+            str(args.events),
+            "--chunk",
+            str(args.chunk),
+            "--seed",
+            str(args.seed),
+            "--browse-scale",
+            str(args.browse_scale),
+        ]
         subprocess.run(command, check=True)
         return json.loads(result.read_text())
 
@@ -256,15 +313,19 @@ def _fresh(args: argparse.Namespace) -> bool:
     if args.regenerate or not args.db.exists() or not _meta_path(args.db).exists():
         return False
     meta = json.loads(_meta_path(args.db).read_text())
-    return all(meta.get(k) == getattr(args, k) for k in ("customers", "events", "seed", "chunk",
-                                                         "browse_scale"))
+    return all(
+        meta.get(k) == getattr(args, k)
+        for k in ("customers", "events", "seed", "chunk", "browse_scale")
+    )
 
 
 def _table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for i, row in enumerate(rows):
-        cells = [f"{row[0]:<{widths[0]}}"] + [f"{c:>{w}}" for c, w in zip(row[1:], widths[1:])]
+        cells = [f"{row[0]:<{widths[0]}}"] + [
+            f"{c:>{w}}" for c, w in zip(row[1:], widths[1:], strict=False)
+        ]
         lines.append("  ".join(cells).rstrip())
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -275,23 +336,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, default=10_000_000)
-    parser.add_argument("--db", type=Path,
-                        default=Path(tempfile.gettempdir()) / "promopilot-bench-profile.duckdb")
+    parser.add_argument(
+        "--db", type=Path, default=Path(tempfile.gettempdir()) / "promopilot-bench-profile.duckdb"
+    )
     parser.add_argument("--regenerate", action="store_true", help="make the store again")
-    parser.add_argument("--skip-features", action="store_true",
-                        help="skip the separate build_features run")
+    parser.add_argument(
+        "--skip-features", action="store_true", help="skip the separate build_features run"
+    )
     parser.add_argument("--chunk", type=int, default=100_000, help="customers per make_shop call")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--browse-scale", type=float, default=0.1)
-    parser.add_argument("--worker", choices=["generate", "features", "profile"],
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", choices=["generate", "features", "profile"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker:
         if args.worker == "generate":
-            out = generate(args.db, args.customers, args.events, chunk=args.chunk,
-                           seed=args.seed, browse_scale=args.browse_scale)
+            out = generate(
+                args.db,
+                args.customers,
+                args.events,
+                chunk=args.chunk,
+                seed=args.seed,
+                browse_scale=args.browse_scale,
+            )
             out["peak_gb"] = peak_rss_gb()
         elif args.worker == "features":
             out = run_features(args.db)
@@ -301,39 +371,55 @@ def main() -> None:
         return
 
     cpus = len(os.sched_getaffinity(0))
-    print(f"customer profile benchmark: {args.customers:,} customers, {args.events:,} events, "
-          f"{cpus} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"customer profile benchmark: {args.customers:,} customers, {args.events:,} events, "
+        f"{cpus} CPUs, load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     if _fresh(args):
         meta = json.loads(_meta_path(args.db).read_text())
         print(f"reusing {args.db} (made in {meta['seconds']:.0f} s)", flush=True)
     else:
         print(f"generating {args.db} ...", flush=True)
         meta = _in_child(args, "generate")
-        print(f"generated in {meta['seconds']:.1f} s, peak {meta['peak_gb']:.2f} GB "
-              "(not part of the target)", flush=True)
+        print(
+            f"generated in {meta['seconds']:.1f} s, peak {meta['peak_gb']:.2f} GB "
+            "(not part of the target)",
+            flush=True,
+        )
     print("store: " + ", ".join(f"{v:,} {k}" for k, v in meta["counts"].items()), flush=True)
 
     rows = [("stage", "wall s", "CPU s", "peak GB")]
     if not args.skip_features:
         print("build_features ...", flush=True)
         feat = _in_child(args, "features")
-        rows.append((f"build_features alone ({feat['rows']:,} x {feat['columns']})",
-                     f"{feat['seconds']:.1f}", f"{feat['cpu_seconds']:.1f}",
-                     f"{feat['peak_gb']:.2f}"))
+        rows.append(
+            (
+                f"build_features alone ({feat['rows']:,} x {feat['columns']})",
+                f"{feat['seconds']:.1f}",
+                f"{feat['cpu_seconds']:.1f}",
+                f"{feat['peak_gb']:.2f}",
+            )
+        )
     print("build_profile ...", flush=True)
     prof = _in_child(args, "profile")
     stages = prof["stages"]
     rows.append(("build_profile:", "", "", ""))
     for key, label in STAGES.items():
         if key == "segments":
-            wall, cpu = (sum(stages.get(k, [0.0, 0.0])[i] for k in WINDOW_STAGES)
-                         for i in (0, 1))
+            wall, cpu = (sum(stages.get(k, [0.0, 0.0])[i] for k in WINDOW_STAGES) for i in (0, 1))
             rows.append(("  window models, all three", f"{wall:.1f}", f"{cpu:.1f}", ""))
         if key in stages:
             indent = "    " if key in WINDOW_STAGES else "  "
             rows.append((indent + label, f"{stages[key][0]:.1f}", f"{stages[key][1]:.1f}", ""))
-    rows.append((f"  total ({prof['rows']:,} x {prof['columns']})", f"{prof['seconds']:.1f}",
-                 f"{prof['cpu_seconds']:.1f}", f"{prof['peak_gb']:.2f}"))
+    rows.append(
+        (
+            f"  total ({prof['rows']:,} x {prof['columns']})",
+            f"{prof['seconds']:.1f}",
+            f"{prof['cpu_seconds']:.1f}",
+            f"{prof['peak_gb']:.2f}",
+        )
+    )
     print()
     print(_table(rows))
     ok = prof["seconds"] < 120 and prof["peak_gb"] < 4

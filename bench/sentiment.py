@@ -73,7 +73,7 @@ def load_english(path: Path, min_abs_rating: float) -> pd.DataFrame:
 
 def fallback_row(name: str, texts: pd.Series, labels: np.ndarray) -> dict:
     start = time.perf_counter()
-    scores = LexiconSentiment().predict_score(texts.tolist())
+    scores = LexiconSentiment().fit().predict_score(texts.tolist())
     seconds = time.perf_counter() - start
     predicted = (scores > 0).astype(int)
     return {

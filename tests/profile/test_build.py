@@ -1,10 +1,9 @@
-import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 
-from promopilot.synth.shop import END
 from promopilot.profile.build import PROFILE_COLUMNS, build_profile
+from promopilot.synth.shop import END
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +15,7 @@ def profile(shop_db):
 
 
 def test_profile_has_the_promised_columns(profile):
-    assert list(profile.customers.columns[:len(PROFILE_COLUMNS)]) == PROFILE_COLUMNS
+    assert list(profile.customers.columns[: len(PROFILE_COLUMNS)]) == PROFILE_COLUMNS
     assert profile.customers["customer_id"].is_unique
     assert profile.customers["churn_risk"].between(0, 1).all()
     assert profile.customers["rfm_segment"].notna().all()
@@ -38,8 +37,9 @@ def test_expected_purchases_follow_the_hidden_activity_rate(profile, shop):
     rho = spearmanr(c["expected_purchases_90d"], truth["expected_purchases_90d"]).statistic
     assert rho >= 0.6, rho
     alive = ~truth["churned"]
-    rho_alive = spearmanr(c.loc[alive, "expected_purchases_90d"],
-                          truth.loc[alive, "activity_rate"]).statistic
+    rho_alive = spearmanr(
+        c.loc[alive, "expected_purchases_90d"], truth.loc[alive, "activity_rate"]
+    ).statistic
     assert rho_alive >= 0.6, rho_alive
 
 

@@ -36,13 +36,21 @@ def cdnow_summary() -> pd.DataFrame:
     if not path.exists():
         pytest.skip(f"CDNOW sample not found at {path} (set PROMOPILOT_SHARED_DATA)")
     tx = pd.read_csv(
-        path, sep=r"\s+", header=None, names=["master_id", "customer", "date", "cds", "value"],
+        path,
+        sep=r"\s+",
+        header=None,
+        names=["master_id", "customer", "date", "cds", "value"],
         dtype={"date": str},
     )
     tx["date"] = pd.to_datetime(tx["date"], format="%Y%m%d")
     return summary_from_transactions(
-        tx, "customer", "date", "value",
-        as_of="1998-06-30", calibration_end="1997-09-30", time_unit_days=7,
+        tx,
+        "customer",
+        "date",
+        "value",
+        as_of="1998-06-30",
+        calibration_end="1997-09-30",
+        time_unit_days=7,
     )
 
 
@@ -86,9 +94,11 @@ def test_conditional_expectation_matches_hardie_example():
 
 
 def _true_loglik(sim, r, alpha, a, b):
-    return BetaGeoModel.from_params(r, alpha, a, b).log_likelihood(
-        sim["frequency"], sim["recency"], sim["T"]
-    ).sum()
+    return (
+        BetaGeoModel.from_params(r, alpha, a, b)
+        .log_likelihood(sim["frequency"], sim["recency"], sim["T"])
+        .sum()
+    )
 
 
 def test_fit_recovers_simulated_parameters():
@@ -109,12 +119,16 @@ def test_fit_recovers_simulated_parameters():
 
 def test_weights_equal_repeated_rows():
     rng = np.random.default_rng(3)
-    sim = simulate_bgnbd(3000, r=0.4, alpha=5.0, a=0.7, b=2.0, T=rng.integers(10, 60, 3000), random_state=4)
+    sim = simulate_bgnbd(
+        3000, r=0.4, alpha=5.0, a=0.7, b=2.0, T=rng.integers(10, 60, 3000), random_state=4
+    )
     sim["recency"] = np.floor(sim["recency"])  # integer periods -> many identical rows
     expanded = BetaGeoModel().fit(sim["frequency"], sim["recency"], sim["T"])
     table = sim.groupby(["frequency", "recency", "T"]).size().rename("n").reset_index()
     assert len(table) < len(sim) / 2
-    weighted = BetaGeoModel().fit(table["frequency"], table["recency"], table["T"], weights=table["n"])
+    weighted = BetaGeoModel().fit(
+        table["frequency"], table["recency"], table["T"], weights=table["n"]
+    )
     assert weighted.n_customers_ == len(sim)
     assert weighted.n_unique_rows_ == expanded.n_unique_rows_ == len(table)
     for name in ("r", "alpha", "a", "b"):
@@ -251,15 +265,19 @@ def test_clv_without_discount_is_purchases_times_value():
     gg = GammaGammaModel.from_params(p=6.25, q=3.74, gamma=15.44)
     x, tx, big_t, m = [0, 2, 7], [0.0, 30.43, 29.43], [38.86, 38.86, 38.86], [0.0, 22.35, 73.74]
     horizon = 52 * 7
-    clv = customer_lifetime_value(bg, gg, x, tx, big_t, m, horizon_days=horizon, time_unit_days=7,
-                                  discount_rate=0.0)
+    clv = customer_lifetime_value(
+        bg, gg, x, tx, big_t, m, horizon_days=horizon, time_unit_days=7, discount_rate=0.0
+    )
     expected = bg.expected_purchases(52, x, tx, big_t) * gg.expected_average_value(x, m)
     assert clv == pytest.approx(expected, rel=1e-10)
-    discounted = customer_lifetime_value(bg, gg, x, tx, big_t, m, horizon_days=horizon, time_unit_days=7)
+    discounted = customer_lifetime_value(
+        bg, gg, x, tx, big_t, m, horizon_days=horizon, time_unit_days=7
+    )
     assert np.all(discounted < clv)
-    assert np.all(discounted > clv / 1.01 ** 12)
-    half_margin = customer_lifetime_value(bg, gg, x, tx, big_t, m, horizon_days=horizon, time_unit_days=7,
-                                          margin=0.5)
+    assert np.all(discounted > clv / 1.01**12)
+    half_margin = customer_lifetime_value(
+        bg, gg, x, tx, big_t, m, horizon_days=horizon, time_unit_days=7, margin=0.5
+    )
     assert half_margin == pytest.approx(discounted * 0.5)
 
 
@@ -268,8 +286,9 @@ def test_clv_discounts_month_by_month():
     gg = GammaGammaModel.from_params(p=6.25, q=3.74, gamma=15.44)
     x, tx, big_t, m = [3], [20.0], [30.0], [40.0]
     days = 45.0  # one full month and a partial one
-    clv = customer_lifetime_value(bg, gg, x, tx, big_t, m, horizon_days=days, time_unit_days=7,
-                                  discount_rate=0.02)
+    clv = customer_lifetime_value(
+        bg, gg, x, tx, big_t, m, horizon_days=days, time_unit_days=7, discount_rate=0.02
+    )
     e1 = bg.expected_purchases(DAYS_PER_MONTH / 7, x, tx, big_t)[0]
     e2 = bg.expected_purchases(days / 7, x, tx, big_t)[0]
     value = gg.expected_average_value(x, m)[0]
@@ -287,8 +306,10 @@ def _tiny_transactions() -> pd.DataFrame:
             "customer_id": ["a", "a", "a", "a", "b", "c", "a"],
             "timestamp": pd.to_datetime(
                 [
-                    "2026-01-01 09:00", "2026-01-01 18:00",  # one occasion, 10 + 5
-                    "2026-01-04 12:00", "2026-01-11 08:00",  # repeats: 20, 30
+                    "2026-01-01 09:00",
+                    "2026-01-01 18:00",  # one occasion, 10 + 5
+                    "2026-01-04 12:00",
+                    "2026-01-11 08:00",  # repeats: 20, 30
                     "2026-01-08 10:00",  # b: a single purchase
                     "2026-01-20 10:00",  # c: after as_of, ignored
                     "2026-01-13 10:00",  # a: holdout purchase (after calibration end)
@@ -307,16 +328,18 @@ def test_summary_by_hand():
     assert (a["frequency"], a["recency"], a["T"]) == (3, 12.0, 14.0)
     assert a["monetary_value"] == pytest.approx((20 + 30 + 8) / 3)
     assert (b["frequency"], b["recency"], b["T"], b["monetary_value"]) == (0, 0.0, 7.0, 0.0)
-    weeks = summary_from_transactions(tx, "customer_id", "timestamp", "value", as_of="2026-01-15",
-                                      time_unit_days=7)
+    weeks = summary_from_transactions(
+        tx, "customer_id", "timestamp", "value", as_of="2026-01-15", time_unit_days=7
+    )
     assert weeks.loc["a", "T"] == pytest.approx(2.0)
 
 
 def test_summary_with_calibration_split_and_time_zone():
     tx = _tiny_transactions()
     tx["timestamp"] = tx["timestamp"].dt.tz_localize("Asia/Shanghai")
-    s = summary_from_transactions(tx, "customer_id", "timestamp", "value", as_of="2026-01-15",
-                                  calibration_end="2026-01-11")
+    s = summary_from_transactions(
+        tx, "customer_id", "timestamp", "value", as_of="2026-01-15", calibration_end="2026-01-11"
+    )
     a = s.loc["a"]
     assert (a["frequency"], a["recency"], a["T"]) == (2, 10.0, 10.0)
     assert a["monetary_value"] == pytest.approx(25.0)
@@ -327,5 +350,10 @@ def test_summary_with_calibration_split_and_time_zone():
 
 def test_summary_refuses_missing_columns():
     with pytest.raises(InputError, match="value"):
-        summary_from_transactions(_tiny_transactions().drop(columns="value"), "customer_id",
-                                  "timestamp", "value", as_of="2026-01-15")
+        summary_from_transactions(
+            _tiny_transactions().drop(columns="value"),
+            "customer_id",
+            "timestamp",
+            "value",
+            as_of="2026-01-15",
+        )

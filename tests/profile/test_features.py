@@ -4,8 +4,8 @@ from scipy.stats import spearmanr
 
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
-from promopilot.synth.shop import END
 from promopilot.profile.features import FEATURE_DESCRIPTIONS, build_features, sale_days
+from promopilot.synth.shop import END
 
 ORDERS = (
     "order_id,timestamp,customer_id,product_id,quantity,unit_price,discount,coupon_code\n"
@@ -20,15 +20,18 @@ ORDERS = (
 def tiny(tmp_path):
     shop = tmp_path / "s"
     shop.mkdir()
-    (shop / "products.csv").write_text("product_id,category,price,cost\ntea,food,10,5\n"
-                                       "mug,home,30,12\n")
+    (shop / "products.csv").write_text(
+        "product_id,category,price,cost\ntea,food,10,5\nmug,home,30,12\n"
+    )
     (shop / "customers.csv").write_text(
         "customer_id,signup_at,email,name\na,2025-12-01,a@x.cn,张三\nb,2025-12-25,b@x.cn,李四\n"
-        "c,2026-01-30,c@x.cn,王五\n")
+        "c,2026-01-30,c@x.cn,王五\n"
+    )
     (shop / "orders.csv").write_text(ORDERS)
     (shop / "events.csv").write_text(
         "timestamp,customer_id,product_id,event\n2026-01-20T09:00:00,a,mug,view\n"
-        "2026-01-20T09:01:00,a,mug,cart\n2026-01-30T12:00:00,c,tea,view\n")
+        "2026-01-20T09:01:00,a,mug,cart\n2026-01-30T12:00:00,c,tea,view\n"
+    )
     store = Store(":memory:")
     ingest(store, shop)
     return store, shop
@@ -40,8 +43,9 @@ def test_hand_checkable_recency_frequency_monetary(tiny):
     a = f.loc["a"]
     assert a["frequency"] == 3
     assert a["monetary"] == pytest.approx(20 + 8 + 30)
-    assert a["recency_days"] == pytest.approx((pd.Timestamp("2026-02-01") -
-                                               pd.Timestamp("2026-01-21T10:00")).days + 14 / 24)
+    assert a["recency_days"] == pytest.approx(
+        (pd.Timestamp("2026-02-01") - pd.Timestamp("2026-01-21T10:00")).days + 14 / 24
+    )
     assert a["avg_order_value"] == pytest.approx(58 / 3)
     assert a["interpurchase_days"] == pytest.approx(10.0)
     assert a["coupon_share"] == pytest.approx(1 / 3)
@@ -52,13 +56,14 @@ def test_hand_checkable_recency_frequency_monetary(tiny):
 
 
 def test_no_leakage_from_after_as_of(tiny, tmp_path):
-    store, shop = tiny
+    store, _shop = tiny
     before = build_features(store, as_of="2026-01-15")
     later = tmp_path / "later"
     later.mkdir()
     (later / "orders.csv").write_text(
         "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"
-        "o9,2026-01-16,a,tea,5,10\no10,2026-03-01,b,mug,1,30\n")
+        "o9,2026-01-16,a,tea,5,10\no10,2026-03-01,b,mug,1,30\n"
+    )
     ingest(store, later)
     after = build_features(store, as_of="2026-01-15")
     pd.testing.assert_frame_equal(before, after)

@@ -44,16 +44,16 @@ def test_rfm_on_ten_customers_by_hand():
     segments = rfm_segments(df)
     assert segments.index.equals(df.index)
     assert segments.tolist() == [
-        "Champions",           # R5 F5
+        "Champions",  # R5 F5
         "Potential loyalist",  # R5 F2
-        "Loyal",               # R4 F4
-        "New",                 # R4 F1
+        "Loyal",  # R4 F4
+        "New",  # R4 F1
         "Potential loyalist",  # R3 F3
-        "Hibernating",         # R3 F1
-        "Can't lose",          # R2 F5
-        "At risk",             # R2 F3
-        "Lost",                # R1 F2
-        "At risk",             # R1 F4
+        "Hibernating",  # R3 F1
+        "Can't lose",  # R2 F5
+        "At risk",  # R2 F3
+        "Lost",  # R1 F2
+        "At risk",  # R1 F4
         NO_PURCHASES,
     ]
 
@@ -79,7 +79,9 @@ def test_rfm_refuses_missing_columns_and_handles_no_buyers():
         rfm_segments(pd.DataFrame({"recency_days": [1], "frequency": [1]}))
     with pytest.raises(InputError, match="recency_days"):
         rfm_segments(pd.DataFrame({"recency_days": [np.nan], "frequency": [2], "monetary": [3.0]}))
-    none = rfm_segments(pd.DataFrame({"recency_days": [np.nan] * 2, "frequency": [0, 0], "monetary": [0, 0]}))
+    none = rfm_segments(
+        pd.DataFrame({"recency_days": [np.nan] * 2, "frequency": [0, 0], "monetary": [0, 0]})
+    )
     assert none.tolist() == [NO_PURCHASES, NO_PURCHASES]
 
 
@@ -91,12 +93,20 @@ def _planted(n_per: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
     rng = np.random.default_rng(seed)
     g = np.repeat([0, 1, 2], n_per)
     n = len(g)
-    recency = np.select([g == 0, g == 1], [rng.uniform(1, 20, n), rng.uniform(200, 365, n)], rng.uniform(20, 90, n))
-    frequency = np.select([g == 0, g == 1], [rng.poisson(12, n) + 5, np.ones(n, dtype=int)], rng.poisson(3, n) + 1)
-    aov = np.select([g == 0, g == 1], [rng.normal(120, 15, n), rng.normal(40, 8, n)], rng.normal(35, 6, n))
+    recency = np.select(
+        [g == 0, g == 1], [rng.uniform(1, 20, n), rng.uniform(200, 365, n)], rng.uniform(20, 90, n)
+    )
+    frequency = np.select(
+        [g == 0, g == 1], [rng.poisson(12, n) + 5, np.ones(n, dtype=int)], rng.poisson(3, n) + 1
+    )
+    aov = np.select(
+        [g == 0, g == 1], [rng.normal(120, 15, n), rng.normal(40, 8, n)], rng.normal(35, 6, n)
+    )
     discount = np.where(g == 2, rng.uniform(0.6, 0.9, n), rng.uniform(0.0, 0.2, n))
     category = np.where(
-        g == 2, rng.choice(["beauty", "home"], n, p=[0.85, 0.15]), rng.choice(["home", "electronics", "books"], n)
+        g == 2,
+        rng.choice(["beauty", "home"], n, p=[0.85, 0.15]),
+        rng.choice(["home", "electronics", "books"], n),
     )
     df = pd.DataFrame(
         {
@@ -140,9 +150,24 @@ def test_cluster_segmenter_recovers_planted_groups_and_names_them():
 def test_cluster_segmenter_ignores_absent_features_and_fills_missing_values():
     df, g = _planted(100, seed=2)
     df.loc[df.index[::9], "avg_order_value"] = np.nan
-    seg = ClusterSegmenter(features=["recency_days", "frequency", "monetary", "avg_order_value",
-                                     "discount_sensitivity", "churn_risk", "browse_intensity"]).fit(df)
-    assert seg.features_ == ["recency_days", "frequency", "monetary", "avg_order_value", "discount_sensitivity"]
+    seg = ClusterSegmenter(
+        features=[
+            "recency_days",
+            "frequency",
+            "monetary",
+            "avg_order_value",
+            "discount_sensitivity",
+            "churn_risk",
+            "browse_intensity",
+        ]
+    ).fit(df)
+    assert seg.features_ == [
+        "recency_days",
+        "frequency",
+        "monetary",
+        "avg_order_value",
+        "discount_sensitivity",
+    ]
     assert seg.fill_values_["avg_order_value"] == pytest.approx(df["avg_order_value"].median())
     assert adjusted_rand_score(g, seg.predict(df)) > 0.9
     with pytest.raises(InputError, match="discount_sensitivity"):
@@ -157,10 +182,14 @@ def test_cluster_names_stay_unique_when_clusters_look_alike():
     assert len(set(seg.names_)) == 6
     # one feature, four clusters: the two middle ones are near average and told apart in words
     four = ClusterSegmenter(k_min=4, k_max=4, log_transform=False).fit(df[["frequency"]])
-    assert sorted(four.names_) == sorted([
-        "one-time buyers", "regulars",
-        "average customers with lower orders", "average customers with higher orders",
-    ])
+    assert sorted(four.names_) == sorted(
+        [
+            "one-time buyers",
+            "regulars",
+            "average customers with lower orders",
+            "average customers with higher orders",
+        ]
+    )
     # eight clusters on one feature: words run out, duplicates are numbered
     eight = ClusterSegmenter(k_min=8, k_max=8, log_transform=False).fit(df[["frequency"]])
     assert len(set(eight.names_)) == 8
@@ -181,6 +210,8 @@ def test_cluster_segmenter_errors():
     with pytest.raises(InputError, match="numeric"):
         ClusterSegmenter().fit(pd.DataFrame({"top_category": ["a", "b", "c"]}))
     with pytest.raises(NotEnoughDataError):
-        ClusterSegmenter().fit(pd.DataFrame({"frequency": [1.0, 1.0, 1.0], "monetary": [2.0, 2.0, 2.0]}))
+        ClusterSegmenter().fit(
+            pd.DataFrame({"frequency": [1.0, 1.0, 1.0], "monetary": [2.0, 2.0, 2.0]})
+        )
     with pytest.raises(NotEnoughDataError):
         ClusterSegmenter().fit(pd.DataFrame({"frequency": [1.0, 2.0], "monetary": [2.0, 3.0]}))

@@ -26,7 +26,7 @@ from promopilot.text.textproc import cjk_share, detect_language, jieba_cache_dir
 
 
 def lex_score(text: str) -> float:
-    return float(LexiconSentiment().predict_score([text])[0])
+    return float(LexiconSentiment().fit().predict_score([text])[0])
 
 
 # --------------------------------------------------------------------------- lexicon rules
@@ -71,9 +71,9 @@ def test_ambiguous_hao_and_excess_words() -> None:
 
 
 def test_no_evidence_is_exactly_zero_and_neutral() -> None:
-    scores = LexiconSentiment().predict_score(["收到了", "I received it on Monday", "", None])
+    scores = LexiconSentiment().fit().predict_score(["收到了", "I received it on Monday", "", None])
     assert np.all(scores == 0)
-    assert list(LexiconSentiment().predict(["收到了"])) == ["neutral"]
+    assert list(LexiconSentiment().fit().predict(["收到了"])) == ["neutral"]
     from promopilot.text.lexicon import default_lexicon
 
     assert list(default_lexicon().evidence(["收到了", "很好", "meh"])) == [False, True, True]
@@ -134,7 +134,7 @@ def planted_shop(n: int, seed: int) -> tuple[list[str], np.ndarray]:
         zh = rng.random() < 0.5
         fill = fillers_zh if zh else fillers_en
         cue = ("嘟嘟" if good else "咔咔") if zh else ("zorp" if good else "blick")
-        words = list(rng.choice(fill, size=4)) + [cue]
+        words = [*rng.choice(fill, size=4), cue]
         rng.shuffle(words)
         texts.append(("" if zh else " ").join(words))
         if rng.random() < 0.1:
@@ -155,7 +155,7 @@ def test_trained_model_learns_from_weak_star_labels() -> None:
     assert scores[0] > 0.3 and scores[2] > 0.3
     assert scores[1] < -0.3 and scores[3] < -0.3
     assert list(model.predict(test)) == ["positive", "negative", "positive", "negative"]
-    assert np.all(LexiconSentiment().predict_score(test) == 0)  # the lexicon cannot know them
+    assert np.all(LexiconSentiment().fit().predict_score(test) == 0)  # the lexicon cannot know them
 
 
 def test_trained_model_held_out_accuracy_on_planted_shop() -> None:
@@ -200,7 +200,10 @@ def test_estimator_conventions() -> None:
 def test_label_helpers() -> None:
     assert list(ratings_to_labels([5, 4, 3, 2, 1, None, np.nan])) == [1, 1, -1, 0, 0, -1, -1]
     assert list(labels_from_scores([0.5, 0.05, -0.05, -0.5], 0.1)) == [
-        "positive", "neutral", "neutral", "negative"
+        "positive",
+        "neutral",
+        "neutral",
+        "negative",
     ]
 
 
@@ -242,8 +245,14 @@ def test_review_sentiment_uses_model_only_for_languages_with_enough_ratings() ->
     frame = shop_frame(400, seed=7)
     zh = frame["text"].str.contains("[\u4e00-\u9fff]")
     english_unrated = frame.assign(rating=np.where(zh, frame["rating"], np.nan))
-    extra = pd.DataFrame({"customer_id": ["c1"], "product_id": ["p1"],
-                          "text": ["Terrible, it broke"], "rating": [np.nan]})
+    extra = pd.DataFrame(
+        {
+            "customer_id": ["c1"],
+            "product_id": ["p1"],
+            "text": ["Terrible, it broke"],
+            "rating": [np.nan],
+        }
+    )
     out = review_sentiment(pd.concat([english_unrated, extra], ignore_index=True), min_rated=100)
     assert out.attrs["sentiment"]["method"] == "trained+lexicon"
     is_zh = out["text"].str.contains("[\u4e00-\u9fff]")
@@ -288,9 +297,7 @@ def test_aspect_keywords_per_product_and_clause() -> None:
 
 
 def test_aspect_keywords_uses_review_sentiment_when_clause_has_none() -> None:
-    reviews = pd.DataFrame(
-        {"product_id": ["p1"], "text": ["客服回复了。"], "sentiment": [-0.6]}
-    )
+    reviews = pd.DataFrame({"product_id": ["p1"], "text": ["客服回复了。"], "sentiment": [-0.6]})
     out = aspect_keywords(reviews)
     assert out.to_dict("records") == [
         {"product_id": "p1", "aspect": "service", "n_mentions": 1, "mean_sentiment": -0.6}
@@ -349,3 +356,15 @@ def test_cli_missing_text_column_exits_2(tmp_path, capsys) -> None:
     assert err.startswith("error:") and err.count("error:") == 1
     assert "no 'text' column (columns: review, rating)" in " ".join(err.split())
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_lexicon_sentiment_is_an_estimator_like_the_others():
+    """Issue 10: predicting before fit raises; params round-trip through clone."""
+    from sklearn.base import clone
+
+    with pytest.raises(NotFittedError):
+        LexiconSentiment().predict_score(["很好"])
+    model = LexiconSentiment(neutral_band=0.3)
+    assert clone(model).get_params() == {"neutral_band": 0.3}
+    assert model.fit() is model
+    assert model.predict(["很好"])[0] == "positive"

@@ -10,18 +10,35 @@ from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
 
+app = typer.Typer()
+
 
 def segment_table(segments) -> Table:
     table = Table(title="customer segments")
-    for col in ("segment", "customers", "share", "median recency (days)", "orders", "spend",
-                "churn risk", "discount sensitivity", "12-month CLV"):
+    for col in (
+        "segment",
+        "customers",
+        "share",
+        "median recency (days)",
+        "orders",
+        "spend",
+        "churn risk",
+        "discount sensitivity",
+        "12-month CLV",
+    ):
         table.add_column(col, justify="left" if col == "segment" else "right")
     for row in segments.itertuples():
-        table.add_row(row.segment, f"{row.customers:,}", f"{row.share:.0%}",
-                      f"{row.recency_days:,.0f}", f"{row.frequency:.1f}", f"{row.monetary:,.0f}",
-                      f"{row.churn_risk:.0%}" if row.churn_risk == row.churn_risk else "n/a",
-                      f"{row.discount_sensitivity:.2f}",
-                      f"{row.clv_12m:,.0f}" if row.clv_12m == row.clv_12m else "n/a")
+        table.add_row(
+            row.segment,
+            f"{row.customers:,}",
+            f"{row.share:.0%}",
+            f"{row.recency_days:,.0f}",
+            f"{row.frequency:.1f}",
+            f"{row.monetary:,.0f}",
+            f"{row.churn_risk:.0%}" if row.churn_risk == row.churn_risk else "n/a",
+            f"{row.discount_sensitivity:.2f}",
+            f"{row.clv_12m:,.0f}" if row.clv_12m == row.clv_12m else "n/a",
+        )
     return table
 
 
@@ -31,50 +48,72 @@ def evaluation_tables(evaluation: dict) -> list:
         if result is None:
             out.append(f"{name}: not enough history to validate")
             continue
-        table = Table(title=f"{name} model, validated on the latest window "
-                            f"(trained one window earlier): AUC {result.auc:.3f}, Brier "
-                            f"{result.brier:.3f}, base rate {result.base_rate:.1%}, "
-                            f"n={result.n:,}")
+        table = Table(
+            title=f"{name} model, validated on the latest window "
+            f"(trained one window earlier): AUC {result.auc:.3f}, Brier "
+            f"{result.brier:.3f}, base rate {result.base_rate:.1%}, "
+            f"n={result.n:,}"
+        )
         for col in ("decile", "mean predicted", "observed", "customers"):
             table.add_column(col, justify="right")
         for row in result.calibration.itertuples():
-            table.add_row(str(row.decile), f"{row.mean_predicted:.3f}", f"{row.observed:.3f}",
-                          f"{row.n:,}")
+            table.add_row(
+                str(row.decile), f"{row.mean_predicted:.3f}", f"{row.observed:.3f}", f"{row.n:,}"
+            )
         out.append(table)
     return out
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    def profile(
-        out: Annotated[Path, typer.Option("--out", help="CSV with one row per customer.")
-                       ] = Path("customers.csv"),
-        as_of: Annotated[str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD); "
-                         "default: the day after the last order or event.")] = None,
-        evaluate: Annotated[bool, typer.Option("--evaluate", help="Print AUC and calibration "
-                            "of the churn and propensity models.")] = False,
-        db: DbOption = None,
-        data: DataOption = None,
-    ) -> None:
-        """Segments, CLV, churn risk, purchase propensity and discount sensitivity per
-        customer."""
-        from promopilot.profile.build import build_profile
+@app.command()
+def profile(
+    out: Annotated[Path, typer.Option("--out", help="CSV with one row per customer.")] = Path(
+        "customers.csv"
+    ),
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Date (YYYY-MM-DD); default: the day after the last order or event."
+        ),
+    ] = None,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate", help="Print AUC and calibration of the churn and propensity models."
+        ),
+    ] = False,
+    db: DbOption = None,
+    data: DataOption = None,
+) -> None:
+    """Segments, CLV, churn risk, purchase propensity and discount sensitivity per customer."""
+    from promopilot.profile.build import build_profile
 
-        with open_store(db, data) as store, progress_bar() as bar:
-            task = bar.add_task("profiling", total=6, item="")
-            result = build_profile(store, as_of=as_of, evaluate=evaluate,
-                                   progress=lambda s: bar.update(task, advance=1, item=s))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        result.customers.to_csv(out, index=False, encoding="utf-8")
-        console.print(segment_table(result.segments))
-        for row in result.segments.itertuples():
-            console.print(f"[bold]{row.segment}[/bold]: {row.description}")
-        rfm = result.customers["rfm_segment"].value_counts()
-        console.print("RFM segments: " + ", ".join(f"{k} {v:,}" for k, v in rfm.items()))
-        if evaluate:
-            for item in evaluation_tables(result.evaluation):
-                console.print(item)
-        for note in result.notes:
-            console.print(f"[yellow]note:[/yellow] {note}")
-        console.print(f"profile of {len(result.customers):,} customers as of "
-                      f"{result.as_of:%Y-%m-%d} written to {out}")
+    with open_store(db, data) as store, progress_bar() as bar:
+        task = bar.add_task("profiling", total=6, item="")
+        result = build_profile(
+            store,
+            as_of=as_of,
+            evaluate=evaluate,
+            progress=lambda s: bar.update(task, advance=1, item=s),
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.customers.to_csv(out, index=False, encoding="utf-8")
+    console.print(segment_table(result.segments))
+    for row in result.segments.itertuples():
+        console.print(f"[bold]{row.segment}[/bold]: {row.description}")
+    rfm = result.customers["rfm_segment"].value_counts()
+    console.print("RFM segments: " + ", ".join(f"{k} {v:,}" for k, v in rfm.items()))
+    if evaluate:
+        for item in evaluation_tables(result.evaluation):
+            console.print(item)
+    for note in result.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    console.print(
+        f"profile of {len(result.customers):,} customers as of "
+        f"{result.as_of:%Y-%m-%d} written to {out}"
+    )
+
+
+def register(parent: typer.Typer) -> None:
+    """Attach this module's commands to the ``promopilot`` app (an unnamed sub-app: its
+    commands become the parent's own)."""
+    parent.add_typer(app)

@@ -3,49 +3,59 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
+app = typer.Typer()
 
-def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the app."""
 
-    @app.command("sentiment")
-    def sentiment(
-        in_path: Path = typer.Option(..., "--in", help="CSV with a 'text' column (UTF-8 or GBK)."),
-        out_path: Path = typer.Option(..., "--out", help="Where to write the scored CSV (UTF-8)."),
-        min_rated: int = typer.Option(
-            200, "--min-rated", help="Rated reviews (1-2 or 4-5 stars) needed to train on them."
+@app.command("sentiment")
+def sentiment(
+    in_path: Annotated[Path, typer.Option("--in", help="CSV with a 'text' column (UTF-8 or GBK).")],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the scored CSV (UTF-8).")],
+    min_rated: Annotated[
+        int,
+        typer.Option(
+            "--min-rated", help="Rated reviews (1-2 or 4-5 stars) needed to train on them."
         ),
-        seed: int = typer.Option(0, "--seed", help="Seed of the trained model."),
-    ) -> None:
-        """Score review sentiment in [-1, 1] (Chinese and English) and add a label.
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the trained model.")] = 0,
+) -> None:
+    """Score review sentiment in [-1, 1] (Chinese and English) and add a label.
 
-        With a 'rating' column and enough rated rows, learns from the shop's own star ratings;
-        otherwise uses the built-in lexicon.
-        """
-        from promopilot.text.sentiment import score_csv
+    Learns from the shop's own star ratings when a 'rating' column has enough rated rows.
 
-        run = score_csv(in_path, out_path, min_rated=min_rated, random_state=seed)
-        console = Console(highlight=False)
-        if run.method == "lexicon":
-            why = (
-                f"only {run.n_rated} rated reviews, fewer than --min-rated {min_rated}"
-                if run.n_rated < min_rated
-                else "no language had enough rated reviews of both kinds"
-            )
-            console.print(f"method: lexicon ({why})", markup=False)
-        else:
-            console.print(
-                f"method: {run.method} (trained on {run.n_trained} rated reviews; "
-                + ", ".join(f"{k}: {v} rows" for k, v in sorted(run.method_counts.items()))
-                + ")",
-                markup=False,
-            )
-        counts = run.label_counts
+    Otherwise it uses the built-in lexicon.
+    """
+    from promopilot.text.sentiment import score_csv
+
+    run = score_csv(in_path, out_path, min_rated=min_rated, random_state=seed)
+    console = Console(highlight=False)
+    if run.method == "lexicon":
+        why = (
+            f"only {run.n_rated} rated reviews, fewer than --min-rated {min_rated}"
+            if run.n_rated < min_rated
+            else "no language had enough rated reviews of both kinds"
+        )
+        console.print(f"method: lexicon ({why})", markup=False)
+    else:
         console.print(
-            f"{run.n_rows} rows: {counts['positive']} positive, {counts['neutral']} neutral, "
-            f"{counts['negative']} negative -> {out_path}",
+            f"method: {run.method} (trained on {run.n_trained} rated reviews; "
+            + ", ".join(f"{k}: {v} rows" for k, v in sorted(run.method_counts.items()))
+            + ")",
             markup=False,
         )
+    counts = run.label_counts
+    console.print(
+        f"{run.n_rows} rows: {counts['positive']} positive, {counts['neutral']} neutral, "
+        f"{counts['negative']} negative -> {out_path}",
+        markup=False,
+    )
+
+
+def register(parent: typer.Typer) -> None:
+    """Attach this module's commands to the ``promopilot`` app (an unnamed sub-app: its
+    commands become the parent's own)."""
+    parent.add_typer(app)

@@ -2,7 +2,9 @@
 
 Training never looks past ``as_of``: features are built as of ``as_of − horizon`` and labelled
 with what happened in ``(as_of − horizon, as_of]``. Validation is by time too: a model trained
-one horizon further back is scored on the latest window. Probabilities are calibrated
+one horizon further back is scored on the latest window (:meth:`WindowModel.backtest`). The
+model takes those tables; :func:`promopilot.profile.windows.fit_window_model` reads them from
+the store. Probabilities are calibrated
 (isotonic, cross-validated within the training snapshot).
 
 Large shops: a snapshot with more than ``max_train_rows`` customers is fitted on a random
@@ -15,20 +17,18 @@ instead of an average of three (see there).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError, NotFittedError
 
-FeatureFn = Callable[[Store, pd.Timestamp], pd.DataFrame]
 NON_FEATURES = ("customer_id", "top_category")
 ENSEMBLE_MAX_ROWS = 20_000
 """Up to this many training rows, the calibrated classifier averages its three
@@ -37,18 +37,10 @@ rows is calibrated on out-of-fold predictions (``ensemble=False``): with that mu
 average gains nothing, and predicting for a million customers costs one model, not three."""
 
 
-def purchases_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
-    """Distinct orders per customer with start <= timestamp < end (returns excluded)."""
-    counts = store.query(
-        f"""SELECT customer_id, count(DISTINCT order_id) AS n FROM orders WHERE NOT is_return
-            AND timestamp >= TIMESTAMP '{start}' AND timestamp < TIMESTAMP '{end}' GROUP BY 1"""
-    )
-    return counts.set_index("customer_id")["n"]
-
-
 def feature_matrix(features: pd.DataFrame) -> pd.DataFrame:
-    X = features.set_index("customer_id").drop(columns=[c for c in NON_FEATURES
-                                                        if c in features and c != "customer_id"])
+    X = features.set_index("customer_id").drop(
+        columns=[c for c in NON_FEATURES if c in features and c != "customer_id"]
+    )
     return X.astype(float)
 
 
@@ -65,9 +57,12 @@ def evaluate_probabilities(y: np.ndarray, p: np.ndarray, *, bins: int = 10) -> E
     y = np.asarray(y, dtype=float)
     p = np.asarray(p, dtype=float)
     decile = pd.qcut(pd.Series(p).rank(method="first"), bins, labels=False)
-    table = (pd.DataFrame({"decile": decile + 1, "p": p, "y": y}).groupby("decile")
-             .agg(mean_predicted=("p", "mean"), observed=("y", "mean"), n=("y", "size"))
-             .reset_index())
+    table = (
+        pd.DataFrame({"decile": decile + 1, "p": p, "y": y})
+        .groupby("decile")
+        .agg(mean_predicted=("p", "mean"), observed=("y", "mean"), n=("y", "size"))
+        .reset_index()
+    )
     auc = roc_auc_score(y, p) if 0 < y.mean() < 1 else float("nan")
     return Evaluation(float(auc), float(brier_score_loss(y, p)), float(y.mean()), len(y), table)
 
@@ -90,14 +85,23 @@ class WindowModel(BaseEstimator):
 
     Attributes
     ----------
-    model_ : calibrated classifier; ``features_`` : columns used; ``validation_`` :
-    :class:`Evaluation` of a model trained one window earlier, scored on the latest window.
+    model_ : calibrated classifier (a Poisson regressor for ``"orders"``)
+    features_ : list of str
+        Columns used.
     """
 
-    def __init__(self, *, horizon_days: int = 90, target: str = "churn",
-                 n_estimators: int = 200, learning_rate: float = 0.05, num_leaves: int = 15,
-                 max_train_rows: int | None = 100_000, n_jobs: int = 1,
-                 random_state: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        horizon_days: int = 90,
+        target: str = "churn",
+        n_estimators: int = 200,
+        learning_rate: float = 0.05,
+        num_leaves: int = 15,
+        max_train_rows: int | None = 100_000,
+        n_jobs: int = 1,
+        random_state: int = 0,
+    ) -> None:
         self.horizon_days = horizon_days
         self.target = target
         self.n_estimators = n_estimators
@@ -107,16 +111,15 @@ class WindowModel(BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def _snapshot(self, store: Store, feature_fn: FeatureFn, at: pd.Timestamp):
-        features = feature_fn(store, at)
+    def _training_rows(self, features: pd.DataFrame, window_orders: pd.Series):
+        """Model inputs and labels from a feature table and the orders of its label window."""
         # only customers who had bought or browsed by then can churn or buy again
         features = features[features["tenure_days"] > 0]
         if self.max_train_rows is not None and len(features) > self.max_train_rows:
             rng = np.random.default_rng(self.random_state)
             pick = np.sort(rng.choice(len(features), size=self.max_train_rows, replace=False))
             features = features.iloc[pick]
-        bought = purchases_between(store, at, at + pd.Timedelta(days=self.horizon_days))
-        counts = features["customer_id"].map(bought).fillna(0).to_numpy()
+        counts = features["customer_id"].map(window_orders).fillna(0).to_numpy()
         if self.target == "orders":
             return feature_matrix(features), counts.astype(float)
         y = counts > 0
@@ -125,19 +128,33 @@ class WindowModel(BaseEstimator):
         return feature_matrix(features), y.astype(int)
 
     def _classifier(self, n_rows: int):
-        from lightgbm import LGBMClassifier, LGBMRegressor
-
         if self.target == "orders":
-            return LGBMRegressor(objective="poisson", n_estimators=self.n_estimators,
-                                 learning_rate=self.learning_rate, num_leaves=self.num_leaves,
-                                 min_child_samples=30, subsample=0.8, subsample_freq=1,
-                                 colsample_bytree=0.8, n_jobs=self.n_jobs, verbose=-1,
-                                 random_state=self.random_state)
+            return LGBMRegressor(
+                objective="poisson",
+                n_estimators=self.n_estimators,
+                learning_rate=self.learning_rate,
+                num_leaves=self.num_leaves,
+                min_child_samples=30,
+                subsample=0.8,
+                subsample_freq=1,
+                colsample_bytree=0.8,
+                n_jobs=self.n_jobs,
+                verbose=-1,
+                random_state=self.random_state,
+            )
 
-        base = LGBMClassifier(n_estimators=self.n_estimators, learning_rate=self.learning_rate,
-                              num_leaves=self.num_leaves, min_child_samples=30, subsample=0.8,
-                              subsample_freq=1, colsample_bytree=0.8, n_jobs=self.n_jobs,
-                              verbose=-1, random_state=self.random_state)
+        base = LGBMClassifier(
+            n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate,
+            num_leaves=self.num_leaves,
+            min_child_samples=30,
+            subsample=0.8,
+            subsample_freq=1,
+            colsample_bytree=0.8,
+            n_jobs=self.n_jobs,
+            verbose=-1,
+            random_state=self.random_state,
+        )
         # shuffled folds: rows come sorted by customer id, which follows signup time, and
         # unshuffled folds would each miss a whole cohort
         folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=self.random_state)
@@ -146,35 +163,78 @@ class WindowModel(BaseEstimator):
         # large shops: one model on out-of-fold calibration (3x cheaper to predict)
         return CalibratedClassifierCV(base, method="isotonic", cv=folds, ensemble=False)
 
-    def fit(self, store: Store, *, as_of: pd.Timestamp | str, feature_fn: FeatureFn,
-            validate: bool = True) -> "WindowModel":
+    def fit(
+        self,
+        features: pd.DataFrame,
+        window_orders: pd.Series,
+        *,
+        window_start: pd.Timestamp | str | None = None,
+    ) -> WindowModel:
+        """Learn the target from customers' features at the start of a label window.
+
+        Parameters
+        ----------
+        features : DataFrame
+            Feature table (one row per customer, ``customer_id`` and ``tenure_days`` among
+            its columns) as of the start of the label window.
+        window_orders : Series
+            Orders per customer id in the ``horizon_days`` from that date (customers
+            without any may be left out).
+        window_start : date-like, optional
+            The date of ``features``; only named in errors.
+
+        Raises
+        ------
+        NotEnoughDataError
+            Fewer than 100 customers with history, or too few of either outcome.
+        """
         if self.target not in ("churn", "purchase", "orders"):
-            raise ValueError(f"target must be 'churn', 'purchase' or 'orders', got "
-                             f"{self.target!r}")
-        as_of = pd.Timestamp(as_of)
-        step = pd.Timedelta(days=self.horizon_days)
-        X, y = self._snapshot(store, feature_fn, as_of - step)
-        if len(y) < 100 or y.min() == y.max() or (self.target != "orders" and
-                                                   min(y.mean(), 1 - y.mean()) * len(y) < 10):
+            raise ValueError(f"target must be 'churn', 'purchase' or 'orders', got {self.target!r}")
+        X, y = self._training_rows(features, window_orders)
+        if (
+            len(y) < 100
+            or y.min() == y.max()
+            or (self.target != "orders" and min(y.mean(), 1 - y.mean()) * len(y) < 10)
+        ):
+            before = "" if window_start is None else f" before {pd.Timestamp(window_start).date()}"
             raise NotEnoughDataError(
-                f"{self.target} model: {len(y)} customers with history before "
-                f"{(as_of - step).date()} and {int(y.sum())} positives; more history is needed"
+                f"{self.target} model: {len(y)} customers with history{before} and "
+                f"{int(y.sum())} positives; more history is needed"
             )
         self.features_ = list(X.columns)
         self.model_ = self._classifier(len(y)).fit(X, y)
-        self.validation_ = None
-        if validate and self.target != "orders":
-            X_old, y_old = self._snapshot(store, feature_fn, as_of - 2 * step)
-            if len(y_old) >= 100 and y_old.min() < y_old.max():
-                old = self._classifier(len(y_old)).fit(X_old.reindex(columns=self.features_),
-                                                      y_old)
-                self.validation_ = evaluate_probabilities(y, old.predict_proba(X)[:, 1])
         return self
+
+    def backtest(
+        self,
+        earlier_features: pd.DataFrame,
+        earlier_window_orders: pd.Series,
+        features: pd.DataFrame,
+        window_orders: pd.Series,
+    ) -> Evaluation | None:
+        """How a model with these settings, trained one window earlier, scores on the window
+        this one was trained on (``features``, ``window_orders`` as given to :meth:`fit`).
+
+        None for ``"orders"`` and when the earlier window has fewer than 100 customers or a
+        single outcome. The fitted model is not changed.
+        """
+        self._check_fitted()
+        if self.target == "orders":
+            return None
+        X_old, y_old = self._training_rows(earlier_features, earlier_window_orders)
+        if len(y_old) < 100 or y_old.min() == y_old.max():
+            return None
+        X, y = self._training_rows(features, window_orders)
+        old = self._classifier(len(y_old)).fit(X_old.reindex(columns=self.features_), y_old)
+        return evaluate_probabilities(y, old.predict_proba(X)[:, 1])
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise NotFittedError("WindowModel is not fitted: call fit first")
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         """Probability of the target event for each row of a feature table."""
-        if not hasattr(self, "model_"):
-            raise NotFittedError("WindowModel is not fitted: call fit first")
+        self._check_fitted()
         X = feature_matrix(features).reindex(columns=self.features_)
         if self.target == "orders":
             return self.model_.predict(X)

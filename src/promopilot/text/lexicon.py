@@ -105,7 +105,7 @@ class Lexicon:
 
     # ------------------------------------------------------------------ loading
     @classmethod
-    def from_text(cls, *texts: str) -> "Lexicon":
+    def from_text(cls, *texts: str) -> Lexicon:
         """Parse lexicon files in the ``[section]`` / ``word weight`` format."""
         lex = cls()
         for text in texts:

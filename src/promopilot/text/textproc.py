@@ -67,6 +67,8 @@ def _jieba() -> Any:
                 with warnings.catch_warnings():  # jieba 0.42 has invalid escapes in regexes
                     warnings.simplefilter("ignore", DeprecationWarning)
                     warnings.simplefilter("ignore", SyntaxWarning)
+                    # imported on first use, not at the top: jieba is slow to import and
+                    # warns while it does, and most commands never tokenize Chinese
                     import jieba
 
                 jieba.setLogLevel(logging.WARNING)

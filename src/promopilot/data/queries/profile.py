@@ -1,0 +1,278 @@
+"""The customer profile's queries: features as of a date, order summaries, label windows.
+
+Every function takes a :class:`~promopilot.data.store.Store` and plain values and returns a
+pandas frame. Nothing at or after ``as_of`` is read (label windows excepted: they are the
+future of a past date). Contact data is never read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+
+import pandas as pd
+
+from promopilot.data.store import Store
+
+CUSTOMER_SAMPLE = "feature_customers_df"  # the chosen customers, while a feature query runs
+SAMPLE_TABLES = ("customers", "orders", "events", "reviews")
+
+
+def _ts(value: pd.Timestamp | str) -> str:
+    return f"TIMESTAMP '{pd.Timestamp(value).isoformat(sep=' ')}'"
+
+
+def _customer_frame(customers: Iterable) -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": pd.Series(list(customers), dtype=object)})
+
+
+def daily_discount_share(store: Store, *, as_of: pd.Timestamp | str) -> pd.DataFrame:
+    """Per day before `as_of`: ``day``, ``share`` (discount money / gross value of the day's
+    order lines, returns excluded) and ``n_discounted`` (distinct orders with a discount)."""
+    return store.query(
+        f"""SELECT date_trunc('day', timestamp) AS day,
+                   sum(discount) / nullif(sum(quantity * unit_price), 0) AS share,
+                   count(DISTINCT order_id) FILTER (WHERE discount > 0) AS n_discounted
+            FROM orders WHERE NOT is_return AND timestamp < {_ts(as_of)} GROUP BY 1"""
+    )
+
+
+def _restrict(store: Store, as_of_sql: str) -> dict[str, str]:
+    """Copy the rows of the chosen customers (before `as_of`) into temporary tables, one scan
+    of each store table, and return their names: the feature queries then read far fewer
+    rows than the store holds."""
+    since = {
+        "customers": "TRUE",
+        "orders": f"timestamp < {as_of_sql}",
+        "events": f"timestamp < {as_of_sql}",
+        "reviews": f"(timestamp < {as_of_sql} OR timestamp IS NULL)",
+    }
+    names = {}
+    for table in SAMPLE_TABLES:
+        names[table] = f"feature_sample_{table}"
+        store.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {names[table]} AS SELECT * FROM {table}
+                WHERE {since[table]}
+                  AND customer_id IN (SELECT customer_id FROM {CUSTOMER_SAMPLE})"""
+        )
+    return names
+
+
+def customer_feature_tables(
+    store: Store,
+    *,
+    as_of: pd.Timestamp | str,
+    sale_days: pd.Series,
+    customers: Iterable | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The SQL half of the customer features as of `as_of`.
+
+    `sale_days` are the shop's sale days (midnights); `customers` limits every table to
+    those customers (their rows only, statistics across customers included). Returns
+    ``features`` (one row per customer seen before `as_of`, sorted by id: see
+    ``promopilot.profile.features.FEATURE_DESCRIPTIONS``), ``category_spend``
+    (customer_id, category, spend), ``browse_top`` (customer_id, category: the most viewed
+    category, ties to the first name) and ``reviews`` (customer_id, product_id, text, rating).
+    """
+    T = _ts(as_of)
+    tables = {t: t for t in SAMPLE_TABLES}
+    restricted = customers is not None
+    sales = pd.DataFrame({"day": sale_days.astype("datetime64[us]")})
+    with contextlib.ExitStack() as views:
+        views.enter_context(store.frame("sale_days_df", sales))
+        if restricted:
+            views.enter_context(store.frame(CUSTOMER_SAMPLE, _customer_frame(customers)))
+        try:
+            if restricted:
+                tables = _restrict(store, T)
+            features = store.query(_FEATURE_SQL.format(T=T, **tables))
+            category_spend = store.query(
+                f"""SELECT o.customer_id, coalesce(p.category, '(none)') AS category,
+                           sum(o.quantity * o.unit_price - o.discount) AS spend
+                    FROM {tables["orders"]} o LEFT JOIN products p USING (product_id)
+                    WHERE NOT o.is_return AND o.timestamp < {T} GROUP BY ALL"""
+            )
+            browse_top = store.query(
+                f"""SELECT customer_id, arg_min(category, (-n, category)) AS category FROM (
+                        SELECT e.customer_id, coalesce(p.category, '(none)') AS category,
+                               count(*) AS n
+                        FROM {tables["events"]} e LEFT JOIN products p USING (product_id)
+                        WHERE e.timestamp < {T} GROUP BY ALL)
+                    GROUP BY 1"""
+            )
+            reviews = store.query(
+                f"SELECT customer_id, product_id, text, rating FROM {tables['reviews']} "
+                f"WHERE timestamp < {T} OR timestamp IS NULL"
+            )
+        finally:
+            if restricted:
+                for table in SAMPLE_TABLES:
+                    store.execute(f"DROP TABLE IF EXISTS temp.feature_sample_{table}")
+    return {
+        "features": features,
+        "category_spend": category_spend,
+        "browse_top": browse_top,
+        "reviews": reviews,
+    }
+
+
+def order_day_summary(store: Store, customers: Iterable, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Frequency, recency, T and monetary value in days, as
+    :func:`~promopilot.profile.clv.summary_from_transactions` gives them for the net value of
+    the orders (returns excluded) of `customers` before `as_of`, the period ending the day
+    before `as_of`. One row per customer with an order (``customer_id`` column), sorted."""
+    with store.frame("clv_customers_df", _customer_frame(customers)):
+        return store.query(
+            f"""WITH daily AS (
+                    SELECT customer_id, date_trunc('day', timestamp)::DATE AS day,
+                           sum(quantity * unit_price - discount) AS value
+                    FROM orders
+                    WHERE NOT is_return AND timestamp < TIMESTAMP '{as_of}'
+                      AND customer_id IN (SELECT customer_id FROM clv_customers_df)
+                    GROUP BY 1, 2)
+                SELECT customer_id, count(*) - 1 AS frequency,
+                       date_diff('day', min(day), max(day))::DOUBLE AS recency,
+                       date_diff('day', min(day),
+                                 (TIMESTAMP '{as_of}' - INTERVAL 1 SECOND)::DATE)::DOUBLE AS T,
+                       CASE WHEN count(*) > 1 THEN (sum(value) - arg_min(value, day))
+                            / (count(*) - 1) ELSE 0.0 END AS monetary_value
+                FROM daily GROUP BY 1 ORDER BY 1"""
+        )
+
+
+def orders_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Distinct orders per customer (``customer_id``, ``n``) with start <= timestamp < end,
+    returns excluded; customers without any are left out."""
+    return store.query(
+        f"""SELECT customer_id, count(DISTINCT order_id) AS n FROM orders WHERE NOT is_return
+            AND timestamp >= TIMESTAMP '{start}' AND timestamp < TIMESTAMP '{end}' GROUP BY 1"""
+    )
+
+
+_FEATURE_SQL = """
+WITH
+known AS (
+    SELECT customer_id, min(t) AS first_seen, max(t) AS last_seen FROM (
+        SELECT customer_id, signup_at AS t FROM {customers} WHERE signup_at < {T}
+        UNION ALL SELECT customer_id, timestamp FROM {orders} WHERE timestamp < {T}
+        UNION ALL SELECT customer_id, timestamp FROM {events} WHERE timestamp < {T}
+    ) GROUP BY 1
+),
+lines AS (
+    SELECT o.*, date_trunc('day', o.timestamp) IN (SELECT day FROM sale_days_df) AS on_sale,
+           o.quantity * o.unit_price AS gross, o.quantity * o.unit_price - o.discount AS net,
+           p.category
+    FROM {orders} o LEFT JOIN products p USING (product_id)
+    WHERE o.timestamp < {T}
+),
+cat_median AS (
+    SELECT category, median(unit_price) AS median_price FROM lines
+    WHERE NOT is_return AND unit_price > 0 GROUP BY 1
+),
+per_order AS (
+    SELECT customer_id, order_id, min(timestamp) AS ts, bool_or(on_sale) AS on_sale,
+           sum(net) AS net, sum(gross) AS gross, sum(discount) AS discount,
+           bool_or(discount > 0 OR coupon_code IS NOT NULL) AS promo
+    FROM lines WHERE NOT is_return GROUP BY 1, 2
+),
+buy AS (
+    SELECT customer_id, count(*) AS frequency, sum(net) AS monetary,
+           min(ts) AS first_order, max(ts) AS last_order,
+           sum(discount) / nullif(sum(gross), 0) AS discount_share,
+           avg(CASE WHEN promo THEN 1.0 ELSE 0.0 END) FILTER (WHERE NOT on_sale) AS coupon_share,
+           avg(CASE WHEN on_sale THEN 1.0 ELSE 0.0 END) AS sale_share
+    FROM per_order GROUP BY 1
+),
+shop_sale AS (SELECT avg(CASE WHEN on_sale THEN 1.0 ELSE 0.0 END) AS share FROM per_order),
+ret AS (
+    SELECT customer_id, count(*) FILTER (WHERE is_return) AS n_returns,
+           sum(abs(quantity)) FILTER (WHERE is_return) /
+             nullif(sum(quantity) FILTER (WHERE NOT is_return), 0) AS return_share
+    FROM lines GROUP BY 1
+),
+price AS (
+    SELECT l.customer_id, avg(l.unit_price / nullif(m.median_price, 0)) AS price_level
+    FROM lines l JOIN cat_median m ON l.category IS NOT DISTINCT FROM m.category
+    WHERE NOT l.is_return AND l.unit_price > 0 GROUP BY 1
+),
+ev AS (
+    SELECT customer_id,
+           count(*) FILTER (WHERE event = 'view') AS views,
+           count(*) FILTER (WHERE event = 'view' AND timestamp >= {T} - INTERVAL 30 DAY)
+             AS views_30d,
+           count(*) FILTER (WHERE event = 'view' AND timestamp >= {T} - INTERVAL 120 DAY
+                            AND timestamp < {T} - INTERVAL 30 DAY) AS views_prev_90d,
+           count(*) FILTER (WHERE event = 'view' AND date_trunc('day', timestamp) IN
+                            (SELECT day FROM sale_days_df)) AS sale_views,
+           count(*) FILTER (WHERE event = 'cart') AS carts
+    FROM {events} WHERE timestamp < {T} GROUP BY 1
+),
+carted AS (  -- apart from ev: a DISTINCT over carts only, not over every event
+    SELECT customer_id, count(DISTINCT product_id) AS carted_products
+    FROM {events} WHERE event = 'cart' AND timestamp < {T} GROUP BY 1
+),
+bought_carted AS (
+    SELECT e.customer_id, count(DISTINCT e.product_id) AS n
+    FROM {events} e JOIN lines l ON l.customer_id = e.customer_id
+      AND l.product_id = e.product_id AND l.timestamp >= e.timestamp AND NOT l.is_return
+    WHERE e.event = 'cart' AND e.timestamp < {T} GROUP BY 1
+),
+prod_median AS (
+    SELECT category, median(price) AS median_price FROM products WHERE price > 0 GROUP BY 1
+),
+view_price AS (
+    SELECT e.customer_id, avg(p.price / nullif(m.median_price, 0)) AS view_price_level
+    FROM {events} e JOIN products p USING (product_id)
+    JOIN prod_median m ON p.category IS NOT DISTINCT FROM m.category
+    WHERE e.event = 'view' AND e.timestamp < {T} AND p.price > 0 GROUP BY 1
+),
+rev AS (
+    SELECT customer_id, count(*) AS n_reviews, avg(rating) AS mean_rating
+    FROM {reviews} WHERE timestamp < {T} OR timestamp IS NULL GROUP BY 1
+),
+n_sale AS (
+    SELECT count(*) AS days FROM sale_days_df WHERE day < {T}
+)
+SELECT k.customer_id,
+       date_diff('second', coalesce(b.last_order, k.first_seen), {T}) / 86400.0 AS recency_days,
+       coalesce(b.frequency, 0) AS frequency,
+       coalesce(b.monetary, 0.0) AS monetary,
+       date_diff('second', k.first_seen, {T}) / 86400.0 AS tenure_days,
+       b.monetary / nullif(b.frequency, 0) AS avg_order_value,
+       date_diff('second', b.first_order, b.last_order) / 86400.0
+         / nullif(b.frequency - 1, 0) AS interpurchase_days,
+       coalesce(r.n_returns, 0) AS n_returns,
+       coalesce(r.return_share, 0.0) AS return_share,
+       b.coupon_share,
+       coalesce(b.discount_share, 0.0) AS discount_share,
+       b.sale_share / nullif((SELECT share FROM shop_sale), 0) AS sale_order_lift,
+       CASE WHEN (SELECT days FROM n_sale) > 0 AND coalesce(ev.views, 0) > 0 THEN
+         (ev.sale_views / (SELECT days FROM n_sale)) /
+         nullif((ev.views - ev.sale_views) / greatest(date_diff('second', k.first_seen, {T})
+                / 86400.0 - (SELECT days FROM n_sale), 1.0), 0)
+       END AS sale_view_lift,
+       pr.price_level,
+       vp.view_price_level,
+       coalesce(ev.views, 0) AS views,
+       coalesce(ev.views_30d, 0) AS views_30d,
+       coalesce(ev.views, 0) / greatest(date_diff('second', k.first_seen, {T}) / 86400.0, 1.0)
+         AS browse_intensity,
+       (coalesce(ev.views_30d, 0) / 30.0) / nullif(coalesce(ev.views_prev_90d, 0) / 90.0, 0)
+         AS browse_trend,
+       date_diff('second', k.last_seen, {T}) / 86400.0 AS days_since_last_event,
+       coalesce(ev.carts, 0) AS carts,
+       CASE WHEN coalesce(ca.carted_products, 0) > 0 THEN
+         1.0 - coalesce(bc.n, 0) / ca.carted_products END AS cart_abandonment,
+       coalesce(rv.n_reviews, 0) AS n_reviews,
+       rv.mean_rating
+FROM known k
+LEFT JOIN buy b USING (customer_id)
+LEFT JOIN ret r USING (customer_id)
+LEFT JOIN price pr USING (customer_id)
+LEFT JOIN view_price vp USING (customer_id)
+LEFT JOIN ev USING (customer_id)
+LEFT JOIN carted ca USING (customer_id)
+LEFT JOIN bought_carted bc USING (customer_id)
+LEFT JOIN rev rv USING (customer_id)
+ORDER BY k.customer_id
+"""

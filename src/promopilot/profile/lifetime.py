@@ -1,0 +1,102 @@
+"""The profile's lifetime-value columns: BG/NBD and Gamma-Gamma fitted on a shop's orders.
+
+:func:`clv_columns` reads the order summary from the store and hands it to
+:func:`clv_from_summary`, which fits the models on the table alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from promopilot.data.queries.profile import order_day_summary
+from promopilot.data.store import Store
+from promopilot.exceptions import NotEnoughDataError
+from promopilot.profile.clv import BetaGeoModel, GammaGammaModel, customer_lifetime_value
+
+CLV_FIT_CUSTOMERS = 200_000
+"""Above this many buyers, BG/NBD and Gamma-Gamma (4 and 3 parameters) are fitted on a random
+sample of this many (seeded) and applied to everyone."""
+CLV_COLUMNS = ["p_alive", "expected_purchases_90d", "clv_12m"]
+
+
+def rfm_summary(store: Store, customers: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Frequency, recency, T and monetary value in days, as
+    :func:`~promopilot.profile.clv.summary_from_transactions` gives them for the net value of
+    the orders (returns excluded) of `customers` before `as_of`, the period ending the day
+    before `as_of`; computed in SQL. Indexed by customer id, sorted."""
+    return order_day_summary(store, customers.to_numpy(), as_of).set_index("customer_id")
+
+
+def clv_columns(
+    store: Store,
+    customers: pd.Index,
+    as_of: pd.Timestamp,
+    *,
+    max_fit_customers: int | None = CLV_FIT_CUSTOMERS,
+    random_state: int = 0,
+) -> tuple[pd.DataFrame, list[str]]:
+    """p_alive, expected purchases in 90 days (BG/NBD) and 12-month CLV (Gamma-Gamma spend),
+    in days, for `customers` as of `as_of`, with notes on what could not be computed. Only
+    the orders of `customers` are read; see :func:`clv_from_summary`."""
+    summary = rfm_summary(store, customers, as_of)
+    return clv_from_summary(
+        summary, customers, max_fit_customers=max_fit_customers, random_state=random_state
+    )
+
+
+def clv_from_summary(
+    summary: pd.DataFrame,
+    customers: pd.Index,
+    *,
+    max_fit_customers: int | None = CLV_FIT_CUSTOMERS,
+    random_state: int = 0,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The CLV columns of `customers` from their order summary (:func:`rfm_summary`).
+
+    Customers without orders (absent from `summary`) get missing values. With more buyers
+    than `max_fit_customers`, the models are fitted on a random sample of that many and
+    applied to all.
+
+    BLAS runs on one thread here: the likelihoods make thousands of small dot products, and
+    on a busy two-core machine OpenBLAS threads that spin while they wait for each other made
+    the fits ten times slower."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _clv_from_summary(summary, customers, max_fit_customers, random_state)
+
+
+def _clv_from_summary(
+    summary: pd.DataFrame,
+    customers: pd.Index,
+    max_fit_customers: int | None,
+    random_state: int,
+) -> tuple[pd.DataFrame, list[str]]:
+    out = pd.DataFrame(index=customers, columns=CLV_COLUMNS, dtype=float)
+    if summary.empty:
+        return out, ["no orders: CLV not computed"]
+    f, r, T = (
+        summary["frequency"].to_numpy(),
+        summary["recency"].to_numpy(),
+        summary["T"].to_numpy(),
+    )
+    m = summary["monetary_value"].to_numpy()
+    fit = slice(None)
+    if max_fit_customers is not None and len(summary) > max_fit_customers:
+        rng = np.random.default_rng(random_state)
+        fit = np.sort(rng.choice(len(summary), size=max_fit_customers, replace=False))
+    notes = []
+    try:
+        bg = BetaGeoModel().fit(f[fit], r[fit], T[fit])
+    except NotEnoughDataError as why:
+        return out, [f"CLV not computed: {why}"]
+    idx = summary.index
+    out.loc[idx, "p_alive"] = bg.probability_alive(f, r, T)
+    out.loc[idx, "expected_purchases_90d"] = bg.expected_purchases(90.0, f, r, T)
+    try:
+        repeat = f[fit] > 0
+        gg = GammaGammaModel().fit(f[fit][repeat], m[fit][repeat])
+        out.loc[idx, "clv_12m"] = customer_lifetime_value(bg, gg, f, r, T, m, horizon_days=365.0)
+    except NotEnoughDataError as why:
+        notes.append(f"12-month CLV not computed: {why}")
+    return out, notes

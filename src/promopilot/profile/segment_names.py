@@ -1,0 +1,84 @@
+"""Words for data-driven segments: adjectives and nouns per feature, labels, number format."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# feature -> {direction: (adjective, noun, noun priority)}; unknown features get generic words
+VOCAB: dict[str, dict[str, tuple[str, str, int]]] = {
+    "monetary": {
+        "high": ("high-spending", "big spenders", 3),
+        "low": ("low-spending", "small spenders", 2),
+    },
+    "avg_order_value": {
+        "high": ("big-basket", "big-basket shoppers", 2),
+        "low": ("small-basket", "small-basket shoppers", 1),
+    },
+    "frequency": {"high": ("loyal", "regulars", 2), "low": ("one-time", "one-time buyers", 3)},
+    "recency_days": {
+        "high": ("lapsed", "lapsed customers", 1),
+        "low": ("recently active", "recent buyers", 1),
+    },
+    "discount_sensitivity": {
+        "high": ("deal-seeking", "bargain hunters", 4),
+        "low": ("full-price", "full-price buyers", 2),
+    },
+    "churn_risk": {
+        "high": ("at-risk", "customers at risk of leaving", 1),
+        "low": ("steady", "steady customers", 1),
+    },
+    "price_level": {
+        "high": ("premium", "premium shoppers", 2),
+        "low": ("budget", "budget shoppers", 2),
+    },
+    "browse_intensity": {
+        "high": ("keen-browsing", "window shoppers", 2),
+        "low": ("decisive", "decisive buyers", 1),
+    },
+    "clv": {
+        "high": ("high-value", "high-value customers", 2),
+        "low": ("low-value", "low-value customers", 1),
+    },
+    "tenure_days": {
+        "high": ("long-standing", "long-standing customers", 1),
+        "low": ("newly acquired", "newcomers", 2),
+    },
+    "return_rate": {
+        "high": ("return-prone", "frequent returners", 3),
+        "low": ("keep-what-they-buy", "keepers", 0),
+    },
+}
+
+# features that say the same thing: an adjective never repeats the noun's group
+GROUP: dict[str, str] = {"monetary": "spend", "avg_order_value": "spend", "clv": "spend"}
+
+LABELS: dict[str, str] = {
+    "monetary": "total spend",
+    "avg_order_value": "average order value",
+    "frequency": "orders",
+    "recency_days": "days since last order",
+    "discount_sensitivity": "discount sensitivity",
+    "churn_risk": "churn risk",
+    "price_level": "price level",
+    "browse_intensity": "browsing intensity",
+    "clv": "predicted lifetime value",
+    "tenure_days": "days since first order",
+    "return_rate": "return rate",
+}
+
+
+def words(feature: str, direction: str) -> tuple[str, str, int]:
+    if feature in VOCAB:
+        return VOCAB[feature][direction]
+    label = feature.replace("_", " ")
+    return (f"{direction}-{label.replace(' ', '-')}", f"customers with {direction} {label}", 0)
+
+
+def fmt(value: float) -> str:
+    if not np.isfinite(value):
+        return "n/a"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"

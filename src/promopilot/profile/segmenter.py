@@ -1,0 +1,379 @@
+"""Data-driven segments: k-means on a customer table, with generated names and descriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
+
+from promopilot.columns import CUSTOMER_ID
+from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
+from promopilot.profile.segment_names import GROUP, LABELS, fmt, words
+
+# --------------------------------------------------------------------------- clusters
+
+
+class ClusterSegmenter(BaseEstimator):
+    """K-means customer segments with k chosen by silhouette and generated names.
+
+    Parameters
+    ----------
+    features : sequence of str, optional
+        Numeric columns to cluster on. Default: every numeric (or boolean) column except
+        ids (``customer_id`` and columns ending in ``_id``) and ``category_col``. Columns
+        listed but absent are ignored; constant columns are dropped.
+    category_col : str, default "top_category"
+        Categorical column used only to describe clusters (modal value); ignored if absent.
+    k_min, k_max : int, default 2 and 8
+        Range of cluster counts tried.
+    sample_size : int, default 5000
+        k is chosen on a random sample of this many rows (k-means and silhouette); the final
+        model is fitted on all rows from the sample's centres.
+    threshold : float, default 0.5
+        A centroid feature "stands out" when its z-score (in standard deviations of the
+        transformed feature) is at least this large in absolute value.
+    log_transform : bool, default True
+        Apply ``log1p`` to non-negative features with skewness above 1 (spend, counts) before
+        standardizing.
+    random_state : int, default 0
+    n_threads : int, default 1
+        OpenMP/BLAS threads for k-means (more threads on a busy small machine is slower).
+
+    Attributes
+    ----------
+    features_ : list of str
+        Features used.
+    log_features_ : list of str
+        Features that were log-transformed.
+    fill_values_ : dict
+        Median (raw units) used for missing values of each feature.
+    k_ : int
+        Number of clusters.
+    silhouette_ : dict of int to float
+        Silhouette score of each k tried (on the sample).
+    centers_ : DataFrame
+        Mean of each raw feature per cluster (rows: cluster 0..k-1, ordered by size).
+    centers_z_ : DataFrame
+        Centroids in standardized units (the z-scores used for naming).
+    sizes_ : numpy.ndarray
+        Customers per cluster in the fitted data.
+    names_ : list of str
+        Unique short name per cluster, e.g. "loyal big spenders".
+    descriptions_ : list of str
+        One or two sentences per cluster.
+    """
+
+    def __init__(
+        self,
+        *,
+        features: Sequence[str] | None = None,
+        category_col: str = "top_category",
+        k_min: int = 2,
+        k_max: int = 8,
+        sample_size: int = 5000,
+        threshold: float = 0.5,
+        log_transform: bool = True,
+        random_state: int = 0,
+        n_threads: int = 1,
+    ):
+        self.features = features
+        self.category_col = category_col
+        self.k_min = k_min
+        self.k_max = k_max
+        self.sample_size = sample_size
+        self.threshold = threshold
+        self.log_transform = log_transform
+        self.random_state = random_state
+        self.n_threads = n_threads
+
+    # ------------------------------------------------------------------ helpers
+    def _candidate_features(self, df: pd.DataFrame) -> list[str]:
+        if self.features is not None:
+            return [c for c in self.features if c in df.columns]
+        out = []
+        for col in df.columns:
+            if col == self.category_col or col == CUSTOMER_ID or str(col).endswith("_id"):
+                continue
+            if pd.api.types.is_bool_dtype(df[col]) or (
+                pd.api.types.is_numeric_dtype(df[col])
+                and not pd.api.types.is_complex_dtype(df[col])
+            ):
+                out.append(col)
+        return out
+
+    def _raw(self, df: pd.DataFrame, cols: Sequence[str]) -> np.ndarray:
+        block = df.loc[:, list(cols)]
+        try:
+            arr = np.array(block.astype(np.float64).to_numpy(), dtype=np.float64, copy=True)
+        except (TypeError, ValueError):
+            bad = [
+                c
+                for c in cols
+                if not pd.api.types.is_numeric_dtype(df[c])
+                and not pd.api.types.is_bool_dtype(df[c])
+            ]
+            raise InputError(
+                f"feature column(s) are not numeric: {', '.join(map(str, bad))}"
+            ) from None
+        arr[~np.isfinite(arr)] = np.nan
+        return arr
+
+    def _transform(self, raw: np.ndarray) -> np.ndarray:
+        x = np.where(np.isnan(raw), self.fill_, raw)
+        if self.log_mask_.any():
+            x[:, self.log_mask_] = np.log1p(np.maximum(x[:, self.log_mask_], 0.0))
+        return (x - self.mean_) / self.scale_
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, features_df: pd.DataFrame, y: Any = None) -> ClusterSegmenter:
+        """Choose k, cluster, and name the clusters.
+
+        Parameters
+        ----------
+        features_df : DataFrame
+            One row per customer.
+
+        Returns
+        -------
+        self
+        """
+        with threadpool_limits(limits=self.n_threads):
+            return self._fit(features_df)
+
+    def _fit(self, features_df: pd.DataFrame) -> ClusterSegmenter:
+        if not isinstance(features_df, pd.DataFrame):
+            raise InputError("ClusterSegmenter.fit expects a DataFrame of customer features")
+        if not 2 <= self.k_min <= self.k_max:
+            raise InputError(
+                f"need 2 <= k_min <= k_max, got k_min={self.k_min}, k_max={self.k_max}"
+            )
+        cols = self._candidate_features(features_df)
+        if not cols:
+            raise InputError("no numeric feature columns to cluster on")
+        raw = self._raw(features_df, cols)
+        n = raw.shape[0]
+        all_nan = np.all(np.isnan(raw), axis=0)
+        fill = np.where(all_nan, 0.0, np.nanmedian(np.where(all_nan, 0.0, raw), axis=0))
+        filled = np.where(np.isnan(raw), fill, raw)
+        keep = ~all_nan & (np.nanstd(filled, axis=0) > 0)
+        if not keep.any():
+            raise NotEnoughDataError("every feature is constant or missing; nothing to cluster on")
+        cols = [c for c, k in zip(cols, keep, strict=False) if k]
+        raw, filled, fill = raw[:, keep], filled[:, keep], fill[keep]
+        log_mask = np.zeros(len(cols), dtype=bool)
+        if self.log_transform:
+            nonneg = np.all(filled >= 0, axis=0)
+            mean = filled.mean(axis=0)
+            sd = filled.std(axis=0)
+            skew = ((filled - mean) ** 3).mean(axis=0) / sd**3
+            log_mask = nonneg & (skew > 1.0)
+        self.fill_ = fill
+        self.log_mask_ = log_mask
+        x = filled.copy()
+        x[:, log_mask] = np.log1p(x[:, log_mask])
+        self.mean_ = x.mean(axis=0)
+        self.scale_ = x.std(axis=0)
+        self.scale_[self.scale_ == 0] = 1.0
+        z = (x - self.mean_) / self.scale_
+
+        rng = np.random.default_rng(self.random_state)
+        if n > self.sample_size:
+            sample_idx = np.sort(rng.choice(n, size=self.sample_size, replace=False))
+        else:
+            sample_idx = np.arange(n)
+        zs = z[sample_idx]
+        n_distinct = len(np.unique(np.round(zs, 12), axis=0))
+        k_hi = min(self.k_max, n_distinct - 1)
+        if k_hi < self.k_min:
+            raise NotEnoughDataError(
+                f"clustering needs more than {self.k_min} distinct customers, got {n_distinct}"
+            )
+        scores: dict[int, float] = {}
+        centres: dict[int, np.ndarray] = {}
+        for k in range(self.k_min, k_hi + 1):
+            km = KMeans(n_clusters=k, n_init=4, random_state=self.random_state).fit(zs)
+            if len(np.unique(km.labels_)) < 2:
+                continue
+            scores[k] = float(silhouette_score(zs, km.labels_))
+            centres[k] = km.cluster_centers_
+        if not scores:
+            raise NotEnoughDataError("k-means found no usable split of the customers")
+        best_k = max(scores, key=lambda k: (round(scores[k], 6), -k))
+        final = KMeans(
+            n_clusters=best_k, init=centres[best_k], n_init=1, random_state=self.random_state
+        ).fit(z)
+        labels = final.labels_
+        sizes = np.bincount(labels, minlength=best_k)
+        order = np.argsort(-sizes, kind="stable")  # cluster 0 = largest
+        remap = np.empty(best_k, dtype=np.int64)
+        remap[order] = np.arange(best_k)
+        labels = remap[labels]
+        self.kmeans_ = final
+        self.label_map_ = remap
+
+        self.features_ = cols
+        self.log_features_ = [c for c, m in zip(cols, log_mask, strict=False) if m]
+        self.fill_values_ = {c: float(v) for c, v in zip(cols, fill, strict=False)}
+        self.k_ = int(best_k)
+        self.silhouette_ = scores
+        self.sizes_ = sizes[order]
+        centre_z = final.cluster_centers_[order]
+        self.centers_z_ = pd.DataFrame(centre_z, columns=cols)
+        self.centers_z_.index.name = "cluster"
+        raw_means = pd.DataFrame(filled, columns=cols).groupby(labels).mean()
+        self.centers_ = raw_means.reindex(range(best_k))
+        self.centers_.index.name = "cluster"
+        self.overall_means_ = pd.Series(filled.mean(axis=0), index=cols)
+        cats = None
+        if self.category_col in features_df.columns:
+            cats = features_df[self.category_col].astype("object").to_numpy()
+        self.names_, self.descriptions_ = self._describe(labels, cats, n)
+        return self
+
+    # ------------------------------------------------------------------ naming
+    def _describe(
+        self, labels: np.ndarray, cats: np.ndarray | None, n: int
+    ) -> tuple[list[str], list[str]]:
+        k = self.k_
+        cols = self.features_
+        standouts: list[list[tuple[str, str, float]]] = []
+        for c in range(k):
+            zrow = self.centers_z_.iloc[c].to_numpy()
+            idx = np.argsort(-np.abs(zrow), kind="stable")
+            standouts.append(
+                [(cols[j], "high" if zrow[j] > 0 else "low", float(zrow[j])) for j in idx]
+            )
+        overall_cat_share: pd.Series | None = None
+        if cats is not None:
+            valid = pd.Series(cats).dropna()
+            if len(valid):
+                overall_cat_share = valid.value_counts(normalize=True)
+        cat_info: list[tuple[str, float, float] | None] = []
+        for c in range(k):
+            info = None
+            if cats is not None and overall_cat_share is not None:
+                in_c = pd.Series(cats[labels == c]).dropna()
+                if len(in_c):
+                    counts = in_c.value_counts(normalize=True)
+                    top = counts.index[0]
+                    info = (str(top), float(counts.iloc[0]), float(overall_cat_share.get(top, 0.0)))
+            cat_info.append(info)
+
+        def base_name(c: int, n_adj: int) -> str:
+            outstanding = [s for s in standouts[c] if abs(s[2]) >= self.threshold]
+            if not outstanding:  # near the overall mean on every feature
+                if n_adj <= 1:
+                    return "average customers"
+                quals = [
+                    f"{'higher' if zval > 0 else 'lower'} {LABELS.get(f, f.replace('_', ' '))}"
+                    for f, _, zval in standouts[c][: n_adj - 1]
+                ]
+                return "average customers with " + " and ".join(quals)
+            # noun: best-priority noun among the three most outstanding features
+            head = outstanding[:3]
+            noun_feat = max(head, key=lambda s: (words(s[0], s[1])[2], abs(s[2])))
+            info = cat_info[c]
+            with_category = info is not None and info[1] >= 0.4 and info[1] - info[2] >= 0.15
+            # a category phrase already makes the name specific: adjectives only to break ties
+            n_words = n_adj - 1 if with_category else n_adj
+            group = GROUP.get(noun_feat[0], noun_feat[0])
+            adjs = [words(f, d)[0] for f, d, _ in outstanding if GROUP.get(f, f) != group][
+                : max(n_words, 0)
+            ]
+            noun = words(noun_feat[0], noun_feat[1])[1]
+            name = " ".join([*adjs, noun]) if adjs else noun
+            if with_category:
+                name += f" who buy {info[0]}"
+                if any(f == "discount_sensitivity" and d == "high" for f, d, _ in head):
+                    name += " on sale"
+            return name
+
+        names: list[str | None] = [None] * k
+        n_adj = dict.fromkeys(range(k), 1)
+        for c in range(k):
+            names[c] = base_name(c, 1)
+        for _ in range(len(cols) + 1):
+            dup = pd.Series(names).duplicated(keep=False).to_numpy()
+            if not dup.any():
+                break
+            for c in np.nonzero(dup)[0]:
+                n_adj[c] += 1
+                names[c] = base_name(int(c), n_adj[c])
+        counts = pd.Series(names).value_counts()
+        seen: dict[str, int] = {}
+        final_names = []
+        for name in names:
+            assert name is not None
+            if counts[name] > 1:  # still tied after every adjective: number them
+                seen[name] = seen.get(name, 0) + 1
+                name = f"{name} ({seen[name]})"
+            final_names.append(name)
+
+        descriptions = []
+        for c in range(k):
+            size = int(self.sizes_[c])
+            parts = []
+            for feat, _direction, zval in standouts[c][:3]:
+                if abs(zval) < self.threshold and parts:
+                    break
+                label = LABELS.get(feat, feat.replace("_", " "))
+                parts.append(
+                    f"{label} {fmt(self.centers_.loc[c, feat])} vs "
+                    f"{fmt(self.overall_means_[feat])} overall "
+                    f"({'higher' if zval > 0 else 'lower'})"
+                )
+            if any(abs(s[2]) >= self.threshold for s in standouts[c]):
+                text = f"{size:,} customers ({size / n:.0%}). Compared with all customers: "
+                text += "; ".join(parts) + "."
+            else:
+                text = (
+                    f"{size:,} customers ({size / n:.0%}), close to the average customer on "
+                    "every feature."
+                )
+            info = cat_info[c]
+            if info is not None:
+                text += (
+                    f" Most bought category: {info[0]} ({info[1]:.0%} of the group vs "
+                    f"{info[2]:.0%} overall)."
+                )
+            descriptions.append(text)
+        return final_names, descriptions
+
+    # ------------------------------------------------------------------ predict
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "k_"):
+            raise NotFittedError("ClusterSegmenter is not fitted; call fit() first")
+
+    def predict(self, df: pd.DataFrame) -> np.ndarray:
+        """Cluster number (0..k-1, 0 = largest in the fitted data) of every row."""
+        self._check_fitted()
+        missing = [c for c in self.features_ if c not in df.columns]
+        if missing:
+            raise InputError(
+                f"customer table lacks feature column(s): {', '.join(map(str, missing))}"
+            )
+        z = self._transform(self._raw(df, self.features_))
+        with threadpool_limits(limits=self.n_threads):
+            return self.label_map_[self.kmeans_.predict(z)]
+
+    def predict_names(self, df: pd.DataFrame) -> pd.Series:
+        """Cluster name of every row, as a Series indexed like ``df``."""
+        labels = self.predict(df)
+        return pd.Series(
+            np.asarray(self.names_, dtype=object)[labels], index=df.index, name="segment"
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """One row per cluster: size, name, description and raw feature means."""
+        self._check_fitted()
+        out = self.centers_.copy()
+        out.insert(0, "description", self.descriptions_)
+        out.insert(0, "name", self.names_)
+        out.insert(0, "size", self.sizes_)
+        return out

@@ -1,0 +1,57 @@
+"""Training tables of the window models (churn, purchase, expected orders), read from the store.
+
+A :class:`~promopilot.profile.models.WindowModel` learns from a feature table as of one date
+and the orders of the ``horizon_days`` after it; :func:`fit_window_model` reads both for the
+window that ends at ``as_of`` (and, to validate, for the window before it) and fits the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from promopilot.data.queries.profile import orders_between
+from promopilot.data.store import Store
+from promopilot.profile.models import Evaluation, WindowModel
+
+FeatureFn = Callable[[Store, pd.Timestamp], pd.DataFrame]
+
+
+def purchases_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """Distinct orders per customer with start <= timestamp < end (returns excluded)."""
+    return orders_between(store, start, end).set_index("customer_id")["n"]
+
+
+def window_tables(
+    store: Store, feature_fn: FeatureFn, at: pd.Timestamp, horizon_days: int
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Features as of `at` and the orders per customer in the `horizon_days` after it."""
+    features = feature_fn(store, at)
+    orders = purchases_between(store, at, at + pd.Timedelta(days=horizon_days))
+    return features, orders
+
+
+def fit_window_model(
+    store: Store,
+    model: WindowModel,
+    *,
+    as_of: pd.Timestamp | str,
+    feature_fn: FeatureFn,
+    validate: bool = True,
+) -> tuple[WindowModel, Evaluation | None]:
+    """Fit `model` on the last full window before `as_of`: features as of
+    ``as_of - horizon_days`` labelled with the orders up to `as_of`. With `validate`, also
+    read the window before that and return how a model trained there scores on the last one
+    (:meth:`WindowModel.backtest`; None for the orders model or too little history)."""
+    as_of = pd.Timestamp(as_of)
+    step = pd.Timedelta(days=model.horizon_days)
+    features, orders = window_tables(store, feature_fn, as_of - step, model.horizon_days)
+    model.fit(features, orders, window_start=as_of - step)
+    evaluation = None
+    if validate and model.target != "orders":
+        earlier, earlier_orders = window_tables(
+            store, feature_fn, as_of - 2 * step, model.horizon_days
+        )
+        evaluation = model.backtest(earlier, earlier_orders, features, orders)
+    return model, evaluation

@@ -1,0 +1,209 @@
+"""The two sentiment scorers: a model trained on the shop's star ratings and the lexicon.
+
+Both give a score in [-1, 1] (``predict_score``) and a label (``predict``); see
+:mod:`promopilot.text.sentiment`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+
+from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
+from promopilot.text.labels import NEGATIVE, POSITIVE, _binary_targets, labels_from_scores
+from promopilot.text.lexicon import default_lexicon
+from promopilot.text.textproc import _as_str_list, detect_language, raw_tokens, word_ngrams
+
+
+class _WordAnalyzer:
+    """Picklable analyzer: bilingual tokens, uni- to n-grams within clauses."""
+
+    def __init__(self, n_max: int) -> None:
+        self.n_max = n_max
+
+    def __call__(self, text: str) -> list[str]:
+        return word_ngrams(raw_tokens(text), self.n_max)
+
+
+class SentimentModel(BaseEstimator):
+    """Sentiment classifier trained on a shop's reviews with star ratings as weak labels.
+
+    Parameters
+    ----------
+    positive_min, negative_max : float
+        Ratings ``>= positive_min`` are positive examples, ``<= negative_max`` negative ones;
+        ratings in between (3 stars) and missing ratings are left out of training.
+    neutral_band : float
+        Half-width of the score band labelled ``"neutral"`` by :meth:`predict`.
+    C : float
+        Inverse regularisation strength of the logistic regression.
+    word_ngram_max : int
+        Longest word n-gram (words from jieba for Chinese, lower-case words for English).
+    char_ngram_range : tuple of int
+        Character n-gram lengths (within word boundaries for English).
+    min_df : int
+        Features seen in fewer training texts are dropped.
+    class_weight : "balanced" or None
+        Reweights classes; shops' ratings are mostly positive, so balanced by default.
+    random_state : int
+        Seed (the liblinear solver shuffles its coordinate order).
+
+    Attributes
+    ----------
+    vectorizer_ : FeatureUnion
+    classifier_ : LogisticRegression
+    n_train_ : int
+        Reviews used in training (3-star and unrated ones excluded).
+    class_counts_ : dict
+        ``{"negative": n, "positive": n}`` in training.
+    language_counts_ : dict
+        Training reviews per detected language (``"zh"``, ``"en"``).
+    """
+
+    def __init__(
+        self,
+        *,
+        positive_min: float = 4,
+        negative_max: float = 2,
+        neutral_band: float = 0.1,
+        C: float = 4.0,
+        word_ngram_max: int = 2,
+        char_ngram_range: tuple[int, int] = (1, 3),
+        min_df: int = 2,
+        class_weight: str | None = "balanced",
+        random_state: int | None = 0,
+    ) -> None:
+        self.positive_min = positive_min
+        self.negative_max = negative_max
+        self.neutral_band = neutral_band
+        self.C = C
+        self.word_ngram_max = word_ngram_max
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.class_weight = class_weight
+        self.random_state = random_state
+
+    def fit(self, texts: Iterable[Any], y: Iterable[Any]) -> SentimentModel:
+        """Fit on review texts and their star ratings (or ``"positive"``/``"negative"`` labels).
+
+        Raises
+        ------
+        InputError
+            ``texts`` and ``y`` differ in length, or ``y`` holds values that are neither numbers
+            nor known labels.
+        NotEnoughDataError
+            Fewer than two usable examples of either class.
+        """
+        if self.positive_min <= self.negative_max:
+            raise InputError("positive_min must be greater than negative_max")
+        values = _as_str_list(texts)
+        target = _binary_targets(y, self.positive_min, self.negative_max)
+        if len(values) != len(target):
+            raise InputError(f"{len(values)} texts but {len(target)} ratings/labels")
+        keep = target >= 0
+        n_pos, n_neg = int((target == 1).sum()), int((target == 0).sum())
+        if n_pos < 2 or n_neg < 2:
+            raise NotEnoughDataError(
+                f"need at least 2 positive and 2 negative rated reviews; got {n_pos} and {n_neg}"
+            )
+        train = [t for t, k in zip(values, keep, strict=True) if k]
+        y_train = target[keep]
+        min_df = self.min_df if len(train) >= 10 * self.min_df else 1
+        self.vectorizer_ = FeatureUnion(
+            [
+                (
+                    "words",
+                    TfidfVectorizer(
+                        analyzer=_WordAnalyzer(self.word_ngram_max),
+                        min_df=min_df,
+                        sublinear_tf=True,
+                    ),
+                ),
+                (
+                    "chars",
+                    TfidfVectorizer(
+                        analyzer="char_wb",
+                        ngram_range=tuple(self.char_ngram_range),
+                        min_df=min_df,
+                        sublinear_tf=True,
+                        lowercase=True,
+                    ),
+                ),
+            ]
+        )
+        features = self.vectorizer_.fit_transform(train)
+        self.classifier_ = LogisticRegression(
+            C=self.C,
+            class_weight=self.class_weight,
+            solver="liblinear",
+            random_state=self.random_state,
+        ).fit(features, y_train)
+        self.n_train_ = len(train)
+        self.class_counts_ = {NEGATIVE: n_neg, POSITIVE: n_pos}
+        langs, counts = np.unique(detect_language(train), return_counts=True)
+        self.language_counts_ = {str(k): int(v) for k, v in zip(langs, counts, strict=True)}
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "classifier_"):
+            raise NotFittedError("SentimentModel is not fitted; call fit(texts, ratings) first")
+
+    def predict_proba_positive(self, texts: Iterable[Any]) -> np.ndarray:
+        """Probability that each text is positive."""
+        self._check_fitted()
+        values = _as_str_list(texts)
+        if not values:
+            return np.zeros(0)
+        features = self.vectorizer_.transform(values)
+        column = list(self.classifier_.classes_).index(1)
+        return self.classifier_.predict_proba(features)[:, column]
+
+    def predict_score(self, texts: Iterable[Any]) -> np.ndarray:
+        """Sentiment in [-1, 1]: ``2 P(positive) - 1``."""
+        return 2.0 * self.predict_proba_positive(texts) - 1.0
+
+    def predict(self, texts: Iterable[Any]) -> np.ndarray:
+        """``"positive"`` / ``"neutral"`` / ``"negative"`` for each text."""
+        return labels_from_scores(self.predict_score(texts), self.neutral_band)
+
+
+class LexiconSentiment(BaseEstimator):
+    """Rule-based bilingual sentiment from the shipped lexicon; needs no training data.
+
+    ``fit`` learns nothing from data (it takes the shipped lexicon), so the fallback can stand
+    wherever :class:`SentimentModel` does; like any estimator it must be fitted before use.
+
+    Parameters
+    ----------
+    neutral_band : float
+        Half-width of the score band labelled ``"neutral"``.
+
+    Attributes
+    ----------
+    lexicon_ : Lexicon
+        The shipped bilingual lexicon.
+    """
+
+    def __init__(self, *, neutral_band: float = 0.1) -> None:
+        self.neutral_band = neutral_band
+
+    def fit(self, texts: Iterable[Any] | None = None, y: Any = None) -> LexiconSentiment:
+        """Nothing to learn from ``texts``; takes the shipped lexicon and returns self."""
+        self.lexicon_ = default_lexicon()
+        return self
+
+    def predict_score(self, texts: Iterable[Any]) -> np.ndarray:
+        """Sentiment in [-1, 1]; exactly 0 for a text without any sentiment word."""
+        if not hasattr(self, "lexicon_"):
+            raise NotFittedError("LexiconSentiment is not fitted; call fit() first")
+        return self.lexicon_.score(texts)
+
+    def predict(self, texts: Iterable[Any]) -> np.ndarray:
+        """``"positive"`` / ``"neutral"`` / ``"negative"`` for each text."""
+        return labels_from_scores(self.predict_score(texts), self.neutral_band)

@@ -1,0 +1,95 @@
+"""Tests of the window models (promopilot.profile.models): tables in, estimator contract."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from promopilot.exceptions import NotEnoughDataError, NotFittedError
+from promopilot.profile.models import Evaluation, WindowModel
+
+
+def _window(seed: int, n: int = 400) -> tuple[pd.DataFrame, pd.Series]:
+    """Customers whose orders in the window follow their past frequency and recency."""
+    rng = np.random.default_rng(seed)
+    frequency = rng.poisson(2.0, n)
+    recency = rng.uniform(1, 300, n)
+    features = pd.DataFrame(
+        {
+            "customer_id": [f"c{i:04d}" for i in range(n)],
+            "tenure_days": recency + rng.uniform(0, 100, n),
+            "frequency": frequency,
+            "recency_days": recency,
+            "top_category": "shoes",
+        }
+    )
+    rate = 0.2 * frequency * np.exp(-recency / 100)
+    orders = pd.Series(rng.poisson(rate), index=features["customer_id"])
+    return features, orders[orders > 0]
+
+
+def test_fit_learns_from_tables_and_returns_self():
+    features, orders = _window(0)
+    model = WindowModel(target="purchase", n_estimators=30)
+    assert model.fit(features, orders) is model
+    assert model.features_ == ["tenure_days", "frequency", "recency_days"]
+    p = model.predict_proba(features)
+    bought = features["customer_id"].isin(orders.index).to_numpy()
+    assert p[bought].mean() > p[~bought].mean() + 0.1  # it learnt who buys
+
+
+def test_churn_is_the_complement_of_purchase_and_orders_are_counts():
+    features, orders = _window(0)
+    churn = WindowModel(target="churn", n_estimators=30).fit(features, orders)
+    buy = WindowModel(target="purchase", n_estimators=30).fit(features, orders)
+    churned = ~features["customer_id"].isin(orders.index).to_numpy()
+    assert (
+        churn.predict_proba(features)[churned].mean() > buy.predict_proba(features)[churned].mean()
+    )
+    counts = WindowModel(target="orders", n_estimators=30).fit(features, orders)
+    expected = counts.predict_proba(features)
+    assert np.all(expected >= 0)
+    assert expected.sum() == pytest.approx(orders.sum(), rel=0.1)
+
+
+def test_unfitted_model_raises_not_fitted():
+    features, orders = _window(0)
+    with pytest.raises(NotFittedError):
+        WindowModel().predict_proba(features)
+    with pytest.raises(NotFittedError):
+        WindowModel().backtest(features, orders, features, orders)
+
+
+def test_refit_with_the_same_seed_gives_the_same_predictions():
+    features, orders = _window(1)
+    a = WindowModel(n_estimators=30, random_state=3).fit(features, orders).predict_proba(features)
+    b = WindowModel(n_estimators=30, random_state=3).fit(features, orders).predict_proba(features)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_clone_and_params_round_trip():
+    model = WindowModel(horizon_days=30, target="purchase", max_train_rows=None)
+    twin = clone(model)
+    assert twin.get_params() == model.get_params()
+    assert twin.set_params(num_leaves=7).num_leaves == 7
+    assert not hasattr(twin, "model_")
+
+
+def test_too_little_history_names_the_window_start():
+    features, orders = _window(0, n=50)
+    with pytest.raises(NotEnoughDataError, match="50 customers with history before 2024-01-01"):
+        WindowModel().fit(features, orders, window_start="2024-01-01")
+
+
+def test_backtest_scores_a_model_trained_one_window_earlier():
+    earlier, earlier_orders = _window(2)
+    features, orders = _window(3)
+    model = WindowModel(target="purchase", n_estimators=30).fit(features, orders)
+    before = model.predict_proba(features)
+    result = model.backtest(earlier, earlier_orders, features, orders)
+    assert isinstance(result, Evaluation)
+    assert result.n == len(features)
+    assert result.auc > 0.6
+    np.testing.assert_array_equal(model.predict_proba(features), before)  # model unchanged
+    counts = WindowModel(target="orders", n_estimators=30).fit(features, orders)
+    assert counts.backtest(earlier, earlier_orders, features, orders) is None
