@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
 
 from promopilot.exceptions import InputError, NotFittedError
+from promopilot.uplift.models import clip_propensity
 
 
 def _wls(design: np.ndarray, y: np.ndarray, weight: np.ndarray
@@ -74,7 +75,7 @@ class CalibratedUplift(BaseEstimator):
         if propensity is None:
             labels = pd.Series(treatment)
             propensity = labels.map(labels.value_counts(normalize=True)).to_numpy(float)
-        propensity = np.clip(np.asarray(propensity, dtype=float), 1e-3, 1.0)
+        propensity = clip_propensity(propensity)
         weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, float)
 
         self.estimator_ = clone(self.estimator).set_params(

@@ -20,10 +20,25 @@ from sklearn.base import BaseEstimator, clone
 
 from promopilot.exceptions import InputError, NotFittedError
 
-PROPENSITY_CLIP = (0.01, 0.99)
-BASE_PARAMS = dict(n_estimators=200, learning_rate=0.03, num_leaves=7, min_child_samples=80,
-                   subsample=0.8, subsample_freq=1, colsample_bytree=0.8, reg_lambda=5.0,
-                   n_jobs=1, verbose=-1)  # small data: threads only contend
+MIN_PROPENSITY = 1e-3
+"""Logged propensities are clipped to ``[MIN_PROPENSITY, 1]`` before they weigh rows (weights
+``1/p`` at most 1,000). Low enough that a plan's own smallest propensity, an exploration offer
+at ``explore_share / K`` (0.05 / 4 = 0.0125 with the default settings, 0.005 with ten offers),
+keeps its exact weight; a clip at 0.01 would shrink the weight of every explored row of a shop
+with more than five offers and bias what the next model learns from them."""
+# small data: threads only contend
+BASE_PARAMS = {"n_estimators": 200, "learning_rate": 0.03, "num_leaves": 7,
+               "min_child_samples": 80, "subsample": 0.8, "subsample_freq": 1,
+               "colsample_bytree": 0.8, "reg_lambda": 5.0, "n_jobs": 1, "verbose": -1}
+
+
+def clip_propensity(propensity) -> np.ndarray:
+    """Logged propensities as floats clipped to ``[MIN_PROPENSITY, 1]``; a missing value or one
+    outside [0, 1] is an error (it is not a probability)."""
+    p = np.asarray(propensity, dtype=float)
+    if np.isnan(p).any() or (p < 0).any() or (p > 1).any():
+        raise InputError("propensity must be a probability in [0, 1] on every row")
+    return np.clip(p, MIN_PROPENSITY, 1.0)
 
 
 def default_classifier(random_state: int = 0):
@@ -91,7 +106,7 @@ class _BaseUplift(BaseEstimator):
         if propensity is None:
             share = pd.Series(treatment).map(pd.Series(treatment).value_counts(normalize=True))
             propensity = share.to_numpy(dtype=float)
-        propensity = np.clip(np.asarray(propensity, dtype=float), *PROPENSITY_CLIP)
+        propensity = clip_propensity(propensity)
         if len(propensity) != len(y):
             raise InputError("propensity must have one value per row")
         return X.reset_index(drop=True), y, treatment, propensity, arms
@@ -287,7 +302,7 @@ class PooledXLearner(XLearner):
     def _uplift(self, state, X):
         _, (tau_treated, tau_control, shares) = state
         cols = []
-        for arm, share in zip(self.treatments_, shares):
+        for arm, share in zip(self.treatments_, shares, strict=True):
             cols.append(_blend(tau_treated, tau_control, share,
                                _arm_columns(X, self.treatments_, arm)))
         return np.column_stack(cols)
