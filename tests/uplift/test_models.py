@@ -8,15 +8,18 @@ from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from promopilot.exceptions import InputError, NotFittedError
+from promopilot.uplift.calibration import CalibratedUplift
 from promopilot.uplift.metrics import qini_auc_score, uplift_at_k
 from promopilot.uplift.models import (
     BASE_PARAMS,
+    MIN_PROPENSITY,
     ClassTransformation,
     DRLearner,
     EnsembleUplift,
     PooledXLearner,
     TLearner,
     XLearner,
+    clip_propensity,
     linear_effect,
     spline_classifier,
 )
@@ -75,11 +78,26 @@ def two_arm_data():
     return planted(600, seed=1, arms=("a", "b"))
 
 
-@pytest.mark.parametrize("name", list(learners()))
+def contract_models() -> dict:
+    """Every uplift estimator of promopilot.uplift, small: the learners and the calibrated
+    wrapper."""
+    models = learners(small=True)
+    models["calibrated"] = CalibratedUplift(
+        TLearner(control=CONTROL, outcome_model=LGBMClassifier(**SMALL)), cv=2, random_state=3
+    )
+    return models
+
+
+@pytest.mark.parametrize("name", list(contract_models()))
 def test_contract(name, two_arm_data):
     X, y, arm, _ = two_arm_data
-    model = learners(small=True)[name]
+    model = contract_models()[name]
     params = model.get_params(deep=False)
+    # parameters round-trip through get_params/set_params and clone, and are stored unchanged
+    fresh = clone(model)
+    assert fresh.get_params(deep=False).keys() == params.keys()
+    assert fresh.set_params(**params).get_params(deep=False) == params
+    assert set(vars(model)) == set(params)
     for method in ("predict", "predict_outcome", "predict_distribution"):
         with pytest.raises(NotFittedError):
             getattr(model, method)(X)
@@ -255,3 +273,19 @@ def test_linear_effect_reads_only_its_columns_and_the_arms():
         ).max()
         > 1e-3
     )
+
+
+def test_logged_propensities_are_clipped_at_one_named_floor(two_arm_data):
+    """MIN_PROPENSITY, for every estimator: an exploration offer's 0.005 (ten offers, 5%
+    explored) keeps its exact weight; something that is not a probability is an error."""
+    np.testing.assert_array_equal(
+        clip_propensity([0.0, MIN_PROPENSITY / 2, 0.005, 0.5, 1.0]),
+        [MIN_PROPENSITY, MIN_PROPENSITY, 0.005, 0.5, 1.0],
+    )
+    X, y, arm, _ = two_arm_data
+    for bad in (np.nan, 1.5, -0.1):
+        propensity = np.full(len(y), 1 / 3)
+        propensity[7] = bad
+        for model in (TLearner(control=CONTROL), CalibratedUplift(TLearner(control=CONTROL))):
+            with pytest.raises(InputError, match="propensity"):
+                model.fit(X, y, arm, propensity=propensity)
