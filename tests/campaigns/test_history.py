@@ -9,10 +9,10 @@ from promopilot.exceptions import NotEnoughDataError
 
 
 def _features(store, as_of):
-    return store.query(
-        "SELECT customer_id, count(*) AS n_orders_before FROM orders "
-        f"WHERE timestamp < TIMESTAMP '{as_of}' GROUP BY 1"
-    )
+    """Order lines per customer before `as_of` (a feature function for the tests)."""
+    orders = store.table("orders")
+    before = orders[orders["timestamp"] < pd.Timestamp(as_of)]
+    return before.groupby("customer_id").size().rename("n_orders_before").reset_index()
 
 
 def test_outcomes_are_the_orders_in_the_window(tmp_path):
