@@ -1,4 +1,5 @@
-"""`promopilot plan`, `promopilot uplift` and `promopilot demo` as a person runs them."""
+"""`promopilot plan`, `promopilot uplift` and `promopilot demo` as a person runs them (in a
+subprocess: slow), and the same commands' parsing, errors and output in-process (fast)."""
 
 import os
 import shutil
@@ -7,16 +8,24 @@ import sys
 
 import pandas as pd
 import pytest
+from rich.console import Console
 
-from promopilot.offers.plan import PLAN_COLUMNS
+from promopilot.cli import common as cli_common
+from promopilot.cli import main
+from promopilot.cli.plan import plan_tables
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from promopilot.offers.plan import PLAN_COLUMNS, PlanResult
+from promopilot.synth.shop import make_shop
 
 EXE = [sys.executable, "-c", "from promopilot.cli import main; main()"]
 ENV = {**os.environ, "COLUMNS": "200"}  # wide enough that no table cell wraps
 
 
 def promopilot(*args):
-    return subprocess.run([*EXE, *map(str, args)], capture_output=True, text=True, env=ENV,
-                          timeout=900)
+    return subprocess.run(
+        [*EXE, *map(str, args)], capture_output=True, text=True, env=ENV, timeout=900
+    )
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +35,10 @@ def db(shop_db, tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_plan_writes_the_plan_file_and_prints_its_summary(db, tmp_path):
     out = tmp_path / "plans" / "spring.csv"
-    done = promopilot("plan", "--budget", 1800, "--out", out, "--db", db,
-                      "--campaign-id", "spring")
+    done = promopilot("plan", "--budget", 1800, "--out", out, "--db", db, "--campaign-id", "spring")
     assert done.returncode == 0, done.stderr
     plan = pd.read_csv(out, keep_default_na=False, dtype={"offer_id": str})
     assert list(plan.columns) == PLAN_COLUMNS
@@ -53,6 +62,7 @@ def test_plan_writes_the_plan_file_and_prints_its_summary(db, tmp_path):
     assert "model: " in text
 
 
+@pytest.mark.slow
 def test_plan_bad_input_is_one_line_without_a_traceback(db, tmp_path):
     done = promopilot("plan", "--budget", 100, "--db", tmp_path / "missing.duckdb")
     assert done.returncode == 2 and "Traceback" not in done.stderr
@@ -63,28 +73,31 @@ def test_plan_bad_input_is_one_line_without_a_traceback(db, tmp_path):
     assert done.returncode == 2 and "either --db or --data" in done.stderr
 
 
-def test_uplift_evaluate_prints_scores_per_offer_and_writes_the_qini_plot(db, tmp_path):
+@pytest.mark.slow
+def test_uplift_prints_scores_per_offer_and_writes_the_qini_plot(db, tmp_path):
     report = tmp_path / "report"
-    done = promopilot("uplift", "--evaluate", "--report", report, "--db", db)
+    done = promopilot("uplift", "--report", report, "--db", db)
     assert done.returncode == 0, done.stderr
     text = done.stdout
     assert "held out" in text
     for column in ("qini", "auuc", "uplift_at_30"):
         assert column in text
     lines = [line for line in text.splitlines() if "pooled-x" in line]
-    assert {o for o in ("pct10", "mj150_20", "freeship", "beauty15")
-            if any(o in line for line in lines)} == {"pct10", "mj150_20", "freeship", "beauty15"}
+    assert {
+        o for o in ("pct10", "mj150_20", "freeship", "beauty15") if any(o in line for line in lines)
+    } == {"pct10", "mj150_20", "freeship", "beauty15"}
     page = (report / "qini.html").read_text(encoding="utf-8")
     assert "Qini curves" in page and "pooled-x" in page
 
 
+@pytest.mark.slow
 def test_demo_runs_the_loop_and_ends_with_a_plan(tmp_path):
     done = promopilot("demo", "--out", tmp_path / "demo", "--customers", 1500)
     assert done.returncode == 0, done.stderr
     text = done.stdout
     # the plan is the last step: its summary comes after the profile and uplift steps
     assert text.index("know each customer") < text.index("who gets which offer")
-    tail = text[text.index("who gets which offer"):]
+    tail = text[text.index("who gets which offer") :]
     assert "targeted:" in tail and "expected incremental profit" in tail
     assert "who gets what" in tail and "report:" in tail
     plan = pd.read_csv(tmp_path / "demo" / "plan.csv", keep_default_na=False)
@@ -96,3 +109,132 @@ def test_demo_runs_the_loop_and_ends_with_a_plan(tmp_path):
     plan_text = (tmp_path / "demo" / "plan.csv").read_text(encoding="utf-8")
     for column in ("email", "phone"):
         assert not any(value in page or value in plan_text for value in contacts[column])
+
+
+# -- in-process: the same parsing, errors and output without a subprocess ----------------------
+def run_cli(capsys, monkeypatch, *args) -> tuple[int, str, str]:
+    """`promopilot ARGS` in this process: (exit code, stdout, stderr), tables 200 wide."""
+    monkeypatch.setattr(cli_common.console, "_width", 200)
+    with pytest.raises(SystemExit) as done:
+        main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return done.value.code, out, err
+
+
+def test_plan_usage_and_input_errors_exit_2_with_one_line(capsys, monkeypatch, tmp_path):
+    code, _, err = run_cli(
+        capsys, monkeypatch, "plan", "--budget", 100, "--db", tmp_path / "missing.duckdb"
+    )
+    assert code == 2 and "no store here" in err and len(err.strip().splitlines()) == 1
+    code, out, err = run_cli(
+        capsys, monkeypatch, "plan", "--budget", -5, "--db", tmp_path / "missing.duckdb"
+    )
+    assert code == 2 and "Traceback" not in out + err and "--budget" in err
+    code, _, err = run_cli(
+        capsys,
+        monkeypatch,
+        "plan",
+        "--budget",
+        100,
+        "--db",
+        tmp_path / "x.duckdb",
+        "--data",
+        tmp_path,
+    )
+    assert code == 2 and "either --db or --data" in err
+    code, _, err = run_cli(capsys, monkeypatch, "uplift", "--k", 2, "--db", tmp_path / "x")
+    assert code == 2 and "--k" in err
+
+
+@pytest.fixture(scope="module")
+def fresh_shop_db(tmp_path_factory):
+    """A small shop (400 customers) with no campaign history, ingested into a DuckDB file."""
+    folder = tmp_path_factory.mktemp("fresh")
+    path = folder / "fresh.duckdb"
+    with Store(path) as store:
+        ingest(store, make_shop(400, seed=1, campaign_share=0.0).write(folder / "shop"))
+        store.execute("DELETE FROM campaigns")
+    return path
+
+
+def test_plan_without_history_writes_a_designed_test(capsys, monkeypatch, fresh_shop_db, tmp_path):
+    path = tmp_path / "fresh.duckdb"
+    shutil.copy(fresh_shop_db, path)
+    out = tmp_path / "first.csv"
+    code, text, err = run_cli(
+        capsys,
+        monkeypatch,
+        "plan",
+        "--budget",
+        500,
+        "--db",
+        path,
+        "--out",
+        out,
+        "--campaign-id",
+        "first",
+        "--as-of",
+        "2026-07-01",
+    )
+    assert code == 0, err
+    plan = pd.read_csv(out, keep_default_na=False, dtype={"offer_id": str})
+    assert list(plan.columns) == PLAN_COLUMNS and plan["customer_id"].is_unique
+    assert "randomized test" in text and "designed test first" in text
+    # the printed arm sizes are the file's
+    for arm, n in plan["offer_id"].replace("", "(nothing: control)").value_counts().items():
+        assert f"{arm} " in text and f"{n:,}" in text
+    assert f"plan written to {out} ({len(plan):,} rows)" in text.replace("\n", "")
+
+
+def test_plan_summary_prints_the_plan_numbers():
+    plan = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "offer_id": ["pct10", "", "", "x"],
+            "group": ["target", "control", "target", "explore"],
+        }
+    )
+    result = PlanResult(
+        plan=plan,
+        campaign_id="spring",
+        as_of=pd.Timestamp("2026-07-01"),
+        budget=1800.0,
+        per_offer=pd.DataFrame(
+            {
+                "offer_id": ["pct10", "x"],
+                "group": ["target", "explore"],
+                "customers": [1, 1],
+                "expected_profit": [12.5, -1.25],
+                "expected_cost": [3.0, 1.0],
+            }
+        ),
+        totals={
+            "expected_profit": 11.25,
+            "expected_cost": 4.0,
+            "n_target": 1,
+            "n_control": 1,
+            "n_explore": 1,
+            "n_considered": 4,
+            "profit_interval": (2.0, 20.0),
+            "cost_interval": (3.5, 4.5),
+        },
+        alternatives=pd.DataFrame(
+            {
+                "alternative": ["pct10 to everyone"],
+                "customers": [4],
+                "expected_profit": [-30.0],
+                "expected_cost": [40.0],
+            }
+        ),
+        rules="who gets what (a depth-3 tree reproduces 100% of the plan's choices):",
+        model_name="pooled-x",
+    )
+    console = Console(width=200, record=True)
+    for item in plan_tables(result):
+        console.print(item)
+    text = console.export_text()
+    assert "plan spring (as of 2026-07-01)" in text and "model: pooled-x" in text
+    assert "targeted: 1 of 4 customers; control group 1" in text and "exploration 1" in text
+    assert "expected incremental profit 11.25 (interval 2.00 .. 20.00)" in text
+    assert "expected discount cost 4.00 of budget 1,800.00 (interval 3.50 .. 4.50)" in text
+    assert "pct10 to everyone" in text and "-30.00" in text and "who gets what" in text

@@ -9,10 +9,10 @@ from promopilot.exceptions import NotEnoughDataError
 
 
 def _features(store, as_of):
-    return store.query(
-        "SELECT customer_id, count(*) AS n_orders_before FROM orders "
-        f"WHERE timestamp < TIMESTAMP '{as_of}' GROUP BY 1"
-    )
+    """Order lines per customer before `as_of` (a feature function for the tests)."""
+    orders = store.table("orders")
+    before = orders[orders["timestamp"] < pd.Timestamp(as_of)]
+    return before.groupby("customer_id").size().rename("n_orders_before").reset_index()
 
 
 def test_outcomes_are_the_orders_in_the_window(tmp_path):
@@ -33,7 +33,13 @@ def test_outcomes_are_the_orders_in_the_window(tmp_path):
     store = Store(":memory:")
     ingest(store, shop)
     data = campaign_training_data(store, _features, window_days=14, min_rows=1)
-    by_customer = dict(zip(data.customer_id, zip(data.treatment, data.bought, data.revenue)))
+    by_customer = dict(
+        zip(
+            data.customer_id,
+            zip(data.treatment, data.bought, data.revenue, strict=True),
+            strict=True,
+        )
+    )
     assert by_customer == {"a": ("pct10", 1, 18.0), "b": (CONTROL, 0, 0.0)}
     assert np.allclose(data.propensity, 0.5)  # missing propensity: uniform over 2 arms
     assert list(data.X.columns) == ["n_orders_before"]

@@ -11,7 +11,8 @@ def store(tmp_path):
     shop = tmp_path / "s"
     shop.mkdir()
     (shop / "products.csv").write_text(
-        "product_id,category,price,cost\ntea,food,10,6\nlamp,home,100,\n")
+        "product_id,category,price,cost\ntea,food,10,6\nlamp,home,100,\n"
+    )
     (shop / "orders.csv").write_text(
         "order_id,timestamp,customer_id,product_id,quantity,unit_price,discount\n"
         "o1,2026-01-01,a,tea,2,10,0\n"

@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from promopilot.campaigns.history import campaign_training_data
 from promopilot.data.store import Store
+from promopilot.offers.assignment import assign_offers
+from promopilot.offers.economics import offer_terms, redemption_scale
+from promopilot.offers.explain import plan_rules
+from promopilot.offers.inputs import customer_value_inputs, default_feature_fn, load_offers
+from promopilot.offers.plan import PLAN_COLUMNS, build_plan
 from promopilot.synth.shop import (
     END,
     OFFERS,
@@ -17,7 +23,6 @@ from promopilot.synth.shop import (
     plan_true_value,
     random_plan,
 )
-from promopilot.offers.plan import PLAN_COLUMNS, assign_offers, build_plan
 
 BUDGET = 1800.0  # about 0.6 per customer, as in the demo
 
@@ -25,8 +30,9 @@ BUDGET = 1800.0  # about 0.6 per customer, as in the demo
 @pytest.fixture(scope="module")
 def result(shop_db):
     with Store(shop_db, read_only=True) as store:
-        return build_plan(store, budget=BUDGET, campaign_id="test", as_of=END, n_bootstrap=5,
-                          select_model=False)
+        return build_plan(
+            store, budget=BUDGET, campaign_id="test", as_of=END, n_bootstrap=5, select_model=False
+        )
 
 
 def test_plan_has_one_row_per_customer_and_the_documented_columns(result, shop):
@@ -65,8 +71,9 @@ def test_groups_follow_the_documented_propensities(result):
     target = plan[plan["group"] == "target"]
     # exploration: a random offer with probability e/K, plus (1-e)(1-c) when it happens to be
     # the model's choice too
-    assert np.isin(explore["propensity"].round(6),
-                   np.round([e / k, e / k + (1 - e) * (1 - c)], 6)).all()
+    assert np.isin(
+        explore["propensity"].round(6), np.round([e / k, e / k + (1 - e) * (1 - c)], 6)
+    ).all()
     assert (explore["offer_id"] != "").all()
     assert np.allclose(control["propensity"], (1 - e) * c)
     assert (control["offer_id"] == "").all()
@@ -80,12 +87,20 @@ def test_groups_follow_the_documented_propensities(result):
     assert abs(len(control) / chosen - c) < 4 * np.sqrt(c * (1 - c) / chosen) + 0.02
 
 
+@pytest.mark.slow
 def test_randomization_is_fixed_by_campaign_and_customer(shop_db, result):
     with Store(shop_db, read_only=True) as store:
-        again = build_plan(store, budget=BUDGET, campaign_id="test", as_of=END,
-                           n_bootstrap=5, select_model=False)
-        other = build_plan(store, budget=BUDGET, campaign_id="another", as_of=END,
-                           n_bootstrap=5, select_model=False)
+        again = build_plan(
+            store, budget=BUDGET, campaign_id="test", as_of=END, n_bootstrap=5, select_model=False
+        )
+        other = build_plan(
+            store,
+            budget=BUDGET,
+            campaign_id="another",
+            as_of=END,
+            n_bootstrap=5,
+            select_model=False,
+        )
     pd.testing.assert_series_equal(again.plan["group"], result.plan["group"])
     assert (other.plan["group"] != result.plan["group"]).any()
 
@@ -111,17 +126,15 @@ def test_the_oracle_keeps_the_same_slices(result, shop):
     plan = result.plan.set_index("customer_id")
     explore = plan["group"] == "explore"
     assert (oracle.loc[explore.index[explore], "group"] == "explore").all()
-    pd.testing.assert_series_equal(oracle.loc[explore.index[explore], "offer_id"],
-                                   plan.loc[explore, "offer_id"])
+    pd.testing.assert_series_equal(
+        oracle.loc[explore.index[explore], "offer_id"], plan.loc[explore, "offer_id"]
+    )
     held = (oracle["group"] == "control").sum()
     chosen = held + ((oracle["group"] == "target") & (oracle["offer_id"] != "")).sum()
     assert 0.05 < held / chosen < 0.15
 
 
 def test_discounts_are_corrected_by_past_redemptions(result, shop_store):
-    from promopilot.campaigns.history import campaign_training_data
-    from promopilot.offers.plan import default_feature_fn, load_offers, redemption_scale
-
     scale = result.discount_scale
     assert scale["freeship"] == 1.0  # its fee is not on order lines: kept as stated
     # the terms already count the beauty item a beauty coupon's buyer adds, so past
@@ -139,7 +152,8 @@ def test_offers_state_their_expiry(result):
     sent = plan[plan["offer_id"] != ""]
     valid = OFFERS.set_index("offer_id")["valid_days"]
     expected = (END + pd.to_timedelta(sent["offer_id"].map(valid), unit="D")).dt.strftime(
-        "%Y-%m-%d")
+        "%Y-%m-%d"
+    )
     limited = sent["offer_id"].map(valid).notna()
     assert limited.any()
     assert (sent.loc[limited, "expires_at"] == expected[limited]).all()
@@ -154,12 +168,14 @@ def test_every_row_has_a_reason_and_the_plan_has_rules(result):
 def test_assignment_respects_budget_messages_and_one_offer_each():
     rng = np.random.default_rng(0)
     n, k = 300, 3
-    econ = pd.DataFrame({
-        "customer_id": np.repeat([f"c{i}" for i in range(n)], k),
-        "offer_id": np.tile(["a", "b", "c"], n),
-        "expected_incremental_profit": rng.normal(1, 2, n * k),
-        "expected_cost": rng.uniform(0.1, 3, n * k),
-    })
+    econ = pd.DataFrame(
+        {
+            "customer_id": np.repeat([f"c{i}" for i in range(n)], k),
+            "offer_id": np.tile(["a", "b", "c"], n),
+            "expected_incremental_profit": rng.normal(1, 2, n * k),
+            "expected_cost": rng.uniform(0.1, 3, n * k),
+        }
+    )
     econ["profit_lower"] = econ["expected_incremental_profit"] - 0.5
     chosen = assign_offers(econ, budget=50, max_messages=40)
     assert chosen["customer_id"].is_unique
@@ -199,9 +215,6 @@ def test_category_coupon_costs_at_least_an_item_of_its_category(shop, shop_store
     """A beauty coupon is redeemed with a beauty item, also by customers who never bought
     beauty: its predicted discount per purchase follows the truth's, shop-wide and for the
     customers with the smallest beauty share."""
-    from promopilot.offers.inputs import customer_value_inputs
-    from promopilot.offers.plan import load_offers, offer_terms
-
     offers = load_offers(shop_store)
     inputs = customer_value_inputs(shop_store, as_of=END, default_margin=0.35)
     truth = shop.truth.set_index("customer_id").reindex(inputs["customer_id"])
@@ -217,21 +230,29 @@ def test_category_coupon_costs_at_least_an_item_of_its_category(shop, shop_store
 
 
 def test_rules_print_a_split_only_where_the_offer_changes():
-    from promopilot.offers.plan import plan_rules
-
     rng = np.random.default_rng(0)
     n = 2000
-    features = pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)],
-                             "recency_days": rng.uniform(0, 400, n),
-                             "discount_sensitivity": rng.uniform(0, 1, n)})
-    choice = np.where(features["recency_days"] > 200, "",
-                      np.where(features["discount_sensitivity"] > 0.5, "pct10", "freeship"))
+    features = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "recency_days": rng.uniform(0, 400, n),
+            "discount_sensitivity": rng.uniform(0, 1, n),
+        }
+    )
+    choice = np.where(
+        features["recency_days"] > 200,
+        "",
+        np.where(features["discount_sensitivity"] > 0.5, "pct10", "freeship"),
+    )
     noisy = rng.random(n) < 0.1
     choice[noisy] = ""  # some noise: a purity-grown tree splits leaves that agree
     rules = plan_rules(features, pd.Series(choice, index=features["customer_id"]))
     lines = rules.splitlines()[1:]
     # three groups, three leaves: old customers get nothing, the others split by sensitivity
     assert [line.split("class: ")[1] for line in lines if "class:" in line] == [
-        "freeship", "pct10", "nothing"]
+        "freeship",
+        "pct10",
+        "nothing",
+    ]
     assert lines[0].startswith("|--- recency_days <= ")
     assert 190 < float(lines[0].split("<= ")[1]) < 210

@@ -10,8 +10,14 @@ from promopilot.exceptions import NotFittedError
 from promopilot.uplift.calibration import CalibratedUplift
 from promopilot.uplift.models import TLearner
 
-PARAMS = {"n_estimators": 60, "num_leaves": 4, "learning_rate": 0.1, "min_child_samples": 40,
-          "n_jobs": 1, "verbose": -1}
+PARAMS = {
+    "n_estimators": 60,
+    "num_leaves": 4,
+    "learning_rate": 0.1,
+    "min_child_samples": 40,
+    "n_jobs": 1,
+    "verbose": -1,
+}
 
 
 def data(n: int, seed: int, effect):

@@ -8,15 +8,18 @@ from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from promopilot.exceptions import InputError, NotFittedError
+from promopilot.uplift.calibration import CalibratedUplift
 from promopilot.uplift.metrics import qini_auc_score, uplift_at_k
 from promopilot.uplift.models import (
     BASE_PARAMS,
+    MIN_PROPENSITY,
     ClassTransformation,
     DRLearner,
     EnsembleUplift,
     PooledXLearner,
     TLearner,
     XLearner,
+    clip_propensity,
     linear_effect,
     spline_classifier,
 )
@@ -39,10 +42,9 @@ def one_blas_thread():
 def learners(random_state: int = 0, *, small: bool = False) -> dict:
     classifier = LGBMClassifier(**SMALL) if small else CLASSIFIER
     regressor = LGBMRegressor(**SMALL) if small else REGRESSOR
-    kw = dict(control=CONTROL, outcome_model=classifier, random_state=random_state)
+    kw = {"control": CONTROL, "outcome_model": classifier, "random_state": random_state}
     x = XLearner(effect_model=regressor, **kw)
-    spline = TLearner(control=CONTROL, outcome_model=spline_classifier(),
-                      random_state=random_state)
+    spline = TLearner(control=CONTROL, outcome_model=spline_classifier(), random_state=random_state)
     return {
         "t-learner": TLearner(**kw),
         "x-learner": x,
@@ -50,8 +52,9 @@ def learners(random_state: int = 0, *, small: bool = False) -> dict:
         "pooled-x": PooledXLearner(effect_model=regressor, **kw),
         "class-transformation": ClassTransformation(**kw),
         "t-spline": spline,
-        "ensemble": EnsembleUplift(estimators=[("x", x), ("spline", spline)],
-                                   random_state=random_state),
+        "ensemble": EnsembleUplift(
+            estimators=[("x", x), ("spline", spline)], random_state=random_state
+        ),
     }
 
 
@@ -75,11 +78,26 @@ def two_arm_data():
     return planted(600, seed=1, arms=("a", "b"))
 
 
-@pytest.mark.parametrize("name", list(learners()))
+def contract_models() -> dict:
+    """Every uplift estimator of promopilot.uplift, small: the learners and the calibrated
+    wrapper."""
+    models = learners(small=True)
+    models["calibrated"] = CalibratedUplift(
+        TLearner(control=CONTROL, outcome_model=LGBMClassifier(**SMALL)), cv=2, random_state=3
+    )
+    return models
+
+
+@pytest.mark.parametrize("name", list(contract_models()))
 def test_contract(name, two_arm_data):
     X, y, arm, _ = two_arm_data
-    model = learners(small=True)[name]
+    model = contract_models()[name]
     params = model.get_params(deep=False)
+    # parameters round-trip through get_params/set_params and clone, and are stored unchanged
+    fresh = clone(model)
+    assert fresh.get_params(deep=False).keys() == params.keys()
+    assert fresh.set_params(**params).get_params(deep=False) == params
+    assert set(vars(model)) == set(params)
     for method in ("predict", "predict_outcome", "predict_distribution"):
         with pytest.raises(NotFittedError):
             getattr(model, method)(X)
@@ -89,14 +107,18 @@ def test_contract(name, two_arm_data):
     learned = set(vars(model)) - before
     assert learned and all(attr.endswith("_") for attr in learned), learned
     assert {k: v for k, v in model.get_params(deep=False).items() if k != "n_bootstrap"} == {
-        k: v for k, v in params.items() if k != "n_bootstrap"}
+        k: v for k, v in params.items() if k != "n_bootstrap"
+    }
     assert list(model.treatments_) == ["a", "b"]
     assert model.predict(X).shape == (len(X), 2)
     assert model.predict_outcome(X).shape == (len(X), 3)
     assert model.predict_distribution(X).shape == (2, len(X), 2)
     uplift = model.predict(X.iloc[:50])
-    np.testing.assert_allclose(model.predict_outcome(X.iloc[:50])[:, 1:] -
-                               model.predict_outcome(X.iloc[:50])[:, :1], uplift, atol=1e-9)
+    np.testing.assert_allclose(
+        model.predict_outcome(X.iloc[:50])[:, 1:] - model.predict_outcome(X.iloc[:50])[:, :1],
+        uplift,
+        atol=1e-9,
+    )
     # a refit of a clone with the same seed gives the same uplift; a numpy X works too
     again = clone(model).fit(X.to_numpy(), y, arm).predict(X.to_numpy()[:50])
     np.testing.assert_allclose(again, uplift)
@@ -176,8 +198,9 @@ def logged(n: int, seed: int):
     return X, y, arm, propensity, float(effect.mean())
 
 
-@pytest.mark.parametrize("name", ["t-learner", "x-learner", "dr-learner", "class-transformation",
-                                  "t-spline", "pooled-x"])
+@pytest.mark.parametrize(
+    "name", ["t-learner", "x-learner", "dr-learner", "class-transformation", "t-spline", "pooled-x"]
+)
 def test_logged_propensity_removes_the_selection_bias(name):
     X, y, arm, propensity, true_effect = logged(4000, seed=6)
     model = learners()[name]
@@ -198,7 +221,7 @@ def shared(n_per_arm: int, seed: int):
     n = n_per_arm * (len(arms) + 1)
     X = pd.DataFrame(rng.normal(size=(n, 5)), columns=[f"x{i}" for i in range(5)])
     arm = rng.choice(np.array([CONTROL, *arms], dtype=object), n)
-    strength = dict(zip(arms, [0.04, 0.08, 0.12, 0.16]))
+    strength = dict(zip(arms, [0.04, 0.08, 0.12, 0.16], strict=True))
     tau = np.column_stack([np.clip(s * (1 + X["x0"]), 0, None) for s in strength.values()])
     effect = sum(np.where(arm == a, tau[:, j], 0.0) for j, a in enumerate(arms))
     y = (rng.random(n) < 0.15 + 0.1 * (X["x1"] > 0) + effect).astype(int)
@@ -208,36 +231,63 @@ def shared(n_per_arm: int, seed: int):
 def test_pooling_learns_a_shared_effect_from_every_offer():
     """With 400 customers per arm, one effect model per offer sees 400 treated rows; the pooled
     learner sees all 1,600, so it ranks every offer's persuadables better (averaged over seeds,
-    and in most seeds one by one)."""
+    and in each seed). The LightGBM models learn at a higher rate with fewer trees than the
+    defaults (a quicker test; the same gains: about 0.23 on average either way)."""
     from scipy.stats import spearmanr
 
+    quick = {**BASE_PARAMS, "n_estimators": 60, "learning_rate": 0.1}
     columns = [f"x{i}" for i in range(5)]
     gain = []
-    for seed in range(4):
+    for seed in range(3):
         X, y, arm, tau = shared(400, seed)
-        kw = dict(control=CONTROL, outcome_model=CLASSIFIER, random_state=0)
+        kw = {"control": CONTROL, "outcome_model": LGBMClassifier(**quick), "random_state": 0}
         pooled = PooledXLearner(effect_model=linear_effect(columns=columns), **kw).fit(X, y, arm)
-        alone = XLearner(effect_model=REGRESSOR, **kw).fit(X, y, arm)
+        alone = XLearner(effect_model=LGBMRegressor(**quick), **kw).fit(X, y, arm)
         assert list(pooled.treatments_) == ["a", "b", "c", "d"]
-        rho = [[spearmanr(m.predict(X)[:, j], tau[:, j])[0] for j in range(4)]
-               for m in (pooled, alone)]
+        rho = [
+            [spearmanr(m.predict(X)[:, j], tau[:, j])[0] for j in range(4)] for m in (pooled, alone)
+        ]
         gain.append(np.mean(rho[0]) - np.mean(rho[1]))
         assert np.mean(rho[0]) > 0.6  # the pooled ranking follows the shared trait
         # each offer keeps its own level: the average effects are ordered as planted
         means = pooled.predict(X).mean(axis=0)
         assert means[3] > means[0]
     assert np.mean(gain) > 0.15
-    assert sum(g > 0 for g in gain) >= 3
+    assert all(g > 0 for g in gain)
 
 
 def test_linear_effect_reads_only_its_columns_and_the_arms():
     X, y, arm, _ = shared(300, seed=9)
     # x4 changed: neither the outcome models nor the effect model read it
     bent = X.assign(x4=np.exp(2 * X["x4"]))
-    fit = PooledXLearner(control=CONTROL, outcome_model=spline_classifier(columns=["x0", "x1"]),
-                         effect_model=linear_effect(columns=["x0", "x1"]))
-    np.testing.assert_allclose(clone(fit).fit(X, y, arm).predict(X),
-                               clone(fit).fit(bent, y, arm).predict(bent), atol=1e-9)
+    fit = PooledXLearner(
+        control=CONTROL,
+        outcome_model=spline_classifier(columns=["x0", "x1"]),
+        effect_model=linear_effect(columns=["x0", "x1"]),
+    )
+    np.testing.assert_allclose(
+        clone(fit).fit(X, y, arm).predict(X), clone(fit).fit(bent, y, arm).predict(bent), atol=1e-9
+    )
     every = fit.set_params(effect_model=linear_effect())
-    assert np.abs(clone(every).fit(X, y, arm).predict(X) -
-                  clone(every).fit(bent, y, arm).predict(bent)).max() > 1e-3
+    assert (
+        np.abs(
+            clone(every).fit(X, y, arm).predict(X) - clone(every).fit(bent, y, arm).predict(bent)
+        ).max()
+        > 1e-3
+    )
+
+
+def test_logged_propensities_are_clipped_at_one_named_floor(two_arm_data):
+    """MIN_PROPENSITY, for every estimator: an exploration offer's 0.005 (ten offers, 5%
+    explored) keeps its exact weight; something that is not a probability is an error."""
+    np.testing.assert_array_equal(
+        clip_propensity([0.0, MIN_PROPENSITY / 2, 0.005, 0.5, 1.0]),
+        [MIN_PROPENSITY, MIN_PROPENSITY, 0.005, 0.5, 1.0],
+    )
+    X, y, arm, _ = two_arm_data
+    for bad in (np.nan, 1.5, -0.1):
+        propensity = np.full(len(y), 1 / 3)
+        propensity[7] = bad
+        for model in (TLearner(control=CONTROL), CalibratedUplift(TLearner(control=CONTROL))):
+            with pytest.raises(InputError, match="propensity"):
+                model.fit(X, y, arm, propensity=propensity)

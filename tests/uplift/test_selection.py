@@ -8,8 +8,14 @@ from sklearn.dummy import DummyClassifier
 from promopilot.uplift.models import TLearner
 from promopilot.uplift.selection import select_model
 
-PARAMS = {"n_estimators": 40, "num_leaves": 4, "learning_rate": 0.1, "min_child_samples": 40,
-          "n_jobs": 1, "verbose": -1}
+PARAMS = {
+    "n_estimators": 40,
+    "num_leaves": 4,
+    "learning_rate": 0.1,
+    "min_child_samples": 40,
+    "n_jobs": 1,
+    "verbose": -1,
+}
 
 
 def planted(n: int = 3000, seed: int = 0):
@@ -23,8 +29,11 @@ def planted(n: int = 3000, seed: int = 0):
 
 def candidates():
     sees = TLearner(outcome_model=LGBMClassifier(**PARAMS))
-    return {"sees": sees, "same": TLearner(outcome_model=LGBMClassifier(**PARAMS)),
-            "blind": TLearner(outcome_model=DummyClassifier(strategy="prior"))}
+    return {
+        "sees": sees,
+        "same": TLearner(outcome_model=LGBMClassifier(**PARAMS)),
+        "blind": TLearner(outcome_model=DummyClassifier(strategy="prior")),
+    }
 
 
 def test_the_best_cross_validated_qini_wins_and_every_fold_is_scored():

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from promopilot.data.queries.campaigns import campaign_exposures, window_outcomes
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
 
 CONTROL = "control"
 FeatureFn = Callable[[Store, pd.Timestamp], pd.DataFrame]
+"""Customer features as of a date: ``feature_fn(store, as_of)`` returns one row per customer
+(a ``customer_id`` column and the features), built from data before ``as_of`` only."""
 
 
 @dataclass
@@ -44,57 +47,26 @@ class CampaignData:
         return sorted(set(self.treatment))
 
 
-def campaign_exposures(store: Store) -> pd.DataFrame:
-    """The campaigns table with control rows labelled ``control`` and one send date per
-    campaign (its first ``sent_at``)."""
-    return store.query(
-        f"""
-        SELECT campaign_id, customer_id,
-               coalesce(NULLIF(trim(offer_id), ''), '{CONTROL}') AS arm,
-               sent_at, min(sent_at) OVER (PARTITION BY campaign_id) AS campaign_start,
-               propensity
-        FROM campaigns ORDER BY campaign_id, customer_id
-        """
-    )
-
-
-def window_outcomes(store: Store, window_days: int) -> pd.DataFrame:
-    """Per exposure: did the customer buy within `window_days` of sent_at, and for how much."""
-    return store.query(
-        f"""
-        SELECT c.campaign_id, c.customer_id,
-               count(DISTINCT o.order_id) > 0 AS bought,
-               coalesce(sum(o.quantity * o.unit_price - o.discount), 0) AS revenue,
-               coalesce(sum(o.discount), 0) AS discount
-        FROM campaigns c LEFT JOIN orders o
-          ON o.customer_id = c.customer_id AND NOT o.is_return
-         AND o.timestamp >= c.sent_at
-         AND o.timestamp < c.sent_at + INTERVAL {int(window_days)} DAY
-        GROUP BY ALL
-        """
-    )
-
-
-def campaign_training_data(store: Store, feature_fn: FeatureFn, *, window_days: int = 14,
-                           min_rows: int = 200) -> CampaignData:
+def campaign_training_data(
+    store: Store, feature_fn: FeatureFn, *, window_days: int = 14, min_rows: int = 200
+) -> CampaignData:
     """Assemble uplift training data from every past campaign in the store.
 
     Propensities missing in the log are taken as uniform over the campaign's arms, which is
     right for a uniform randomized test and says so in the returned data's ``propensity``.
     """
-    exposures = campaign_exposures(store)
+    exposures = campaign_exposures(store, control=CONTROL)
     if len(exposures) < min_rows:
         raise NotEnoughDataError(
             f"only {len(exposures)} past campaign exposures: at least {min_rows} are needed to "
             "learn who responds to which offer"
         )
-    outcomes = window_outcomes(store, window_days)
+    outcomes = window_outcomes(store, window_days=window_days)
     exposures = exposures.merge(outcomes, on=["campaign_id", "customer_id"], how="left")
     n_arms = exposures.groupby("campaign_id")["arm"].transform("nunique")
     exposures["propensity"] = exposures["propensity"].fillna(1.0 / n_arms)
     frames = []
-    for (campaign, start), part in exposures.groupby(["campaign_id", "campaign_start"],
-                                                     sort=True):
+    for (_campaign, start), part in exposures.groupby(["campaign_id", "campaign_start"], sort=True):
         features = feature_fn(store, pd.Timestamp(start))
         joined = part.merge(features, on="customer_id", how="inner")
         frames.append(joined)

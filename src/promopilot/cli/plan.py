@@ -11,17 +11,17 @@ from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
 
+app = typer.Typer()
+
+PLAN_STEPS = 7  # the progress steps build_plan reports
+
 
 def _money(value: float) -> str:
     return f"{value:,.2f}"
 
 
 def plan_tables(result) -> list:
-    """Rich renderables summarizing a plan."""
-    from promopilot.offers.plan import PlanResult
-
-    assert isinstance(result, PlanResult)
-    out = []
+    """Rich renderables summarizing a plan (a ``promopilot.offers.plan.PlanResult``)."""
     t = result.totals
     if result.design:
         counts = result.plan["offer_id"].replace("", "(nothing: control)").value_counts()
@@ -30,14 +30,19 @@ def plan_tables(result) -> list:
         table.add_column("customers", justify="right")
         for arm, n in counts.items():
             table.add_row(str(arm), f"{n:,}")
-        out += [result.design, table]
-        return out
+        return [result.design, table]
+    out = []
     per = Table(title=f"plan {result.campaign_id} (as of {result.as_of:%Y-%m-%d})")
     for col in ("offer", "group", "customers", "expected profit", "expected cost"):
         per.add_column(col, justify="left" if col in ("offer", "group") else "right")
     for row in result.per_offer.itertuples():
-        per.add_row(row.offer_id, row.group, f"{row.customers:,}", _money(row.expected_profit),
-                    _money(row.expected_cost))
+        per.add_row(
+            row.offer_id,
+            row.group,
+            f"{row.customers:,}",
+            _money(row.expected_profit),
+            _money(row.expected_cost),
+        )
     out.append(per)
     interval = t.get("profit_interval")
     cost_interval = t.get("cost_interval")
@@ -48,97 +53,137 @@ def plan_tables(result) -> list:
         f"expected incremental profit {_money(t['expected_profit'])}"
         + (f" (interval {_money(interval[0])} .. {_money(interval[1])})" if interval else ""),
         f"expected discount cost {_money(t['expected_cost'])} of budget {_money(result.budget)}"
-        + (f" (interval {_money(cost_interval[0])} .. {_money(cost_interval[1])})"
-           if cost_interval else ""),
+        + (
+            f" (interval {_money(cost_interval[0])} .. {_money(cost_interval[1])})"
+            if cost_interval
+            else ""
+        ),
     ]
     out.append("\n".join(lines))
     alt = Table(title="what blanket alternatives would be expected to earn (same model)")
     for col in ("alternative", "customers", "expected profit", "expected cost"):
         alt.add_column(col, justify="left" if col == "alternative" else "right")
-    alt.add_row("this plan", f"{t['n_target'] + t['n_explore']:,}",
-                _money(t["expected_profit"]), _money(t["expected_cost"]), style="bold")
+    alt.add_row(
+        "this plan",
+        f"{t['n_target'] + t['n_explore']:,}",
+        _money(t["expected_profit"]),
+        _money(t["expected_cost"]),
+        style="bold",
+    )
     for row in result.alternatives.itertuples():
-        alt.add_row(row.alternative, f"{row.customers:,}", _money(row.expected_profit),
-                    _money(row.expected_cost))
+        alt.add_row(
+            row.alternative,
+            f"{row.customers:,}",
+            _money(row.expected_profit),
+            _money(row.expected_cost),
+        )
     out += [alt, result.rules]
     return out
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    def plan(
-        budget: Annotated[float, typer.Option("--budget", min=0,
-                                              help="Most discount money to give away.")],
-        out: Annotated[Path, typer.Option("--out", help="Where to write the plan CSV.")
-                       ] = Path("plan.csv"),
-        campaign_id: Annotated[str, typer.Option("--campaign-id")] = "campaign",
-        as_of: Annotated[str | None, typer.Option("--as-of", help="Plan date (YYYY-MM-DD).")
-                         ] = None,
-        max_messages: Annotated[int | None, typer.Option("--max-messages", min=0)] = None,
-        allow_uncertain: Annotated[bool, typer.Option(
-            "--allow-uncertain", help="Target offers whose expected profit is positive even "
-                                      "if its lower bound is not (no 'do no harm').")] = False,
-        db: DbOption = None,
-        data: DataOption = None,
-    ) -> None:
-        """Decide which customer gets which offer within a budget; write the plan."""
-        from promopilot.offers.plan import build_plan
-
-        with open_store(db, data) as store, progress_bar() as bar:
-            task = bar.add_task("planning", total=7, item="")
-            result = build_plan(
-                store, budget=budget, campaign_id=campaign_id, as_of=as_of,
-                max_messages=max_messages, do_no_harm=not allow_uncertain,
-                progress=lambda step: bar.update(task, advance=1, item=step),
+def evaluation_table(evaluation) -> Table:
+    """A ``promopilot.offers.evaluate.UpliftEvaluation`` as a table: one row per model and
+    offer."""
+    table = Table(
+        title=f"uplift on held-out customers ({evaluation.n_test:,} held out, "
+        f"{evaluation.n_train:,} for training)"
+    )
+    for col in evaluation.table.columns:
+        table.add_column(col, justify="left" if col in ("model", "offer") else "right")
+    for row in evaluation.table.itertuples(index=False):
+        table.add_row(
+            *(
+                f"{v:.4f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
+                for v in row
             )
-        out.parent.mkdir(parents=True, exist_ok=True)
-        result.plan.to_csv(out, index=False, encoding="utf-8")
-        for item in plan_tables(result):
-            console.print(item)
-        if result.rules:
-            rules_path = out.with_suffix(".rules.txt")
-            rules_path.write_text(result.rules + "\n", encoding="utf-8")
-            console.print(f"rules saved to {rules_path}")
-        console.print(f"plan written to {out} ({len(result.plan):,} rows)")
+        )
+    return table
 
-    @app.command()
-    def uplift(
-        evaluate: Annotated[bool, typer.Option("--evaluate", help="Score the models on "
-                                               "held-out campaign customers.")] = True,
-        report: Annotated[Path, typer.Option("--report", help="Folder for the Qini plot.")
-                          ] = Path("report"),
-        k: Annotated[float, typer.Option("--k", min=0.01, max=1.0)] = 0.3,
-        db: DbOption = None,
-        data: DataOption = None,
-    ) -> None:
-        """Qini coefficient, AUUC and uplift@k per offer on held-out past-campaign data."""
-        from promopilot.campaigns.history import campaign_training_data
-        from promopilot.config import load_settings
-        from promopilot.offers.plan import DEFAULT_MODEL, campaign_candidates, default_feature_fn
-        from promopilot.offers.evaluate import evaluate_models, write_qini_plot
-        from promopilot.uplift.models import ClassTransformation
 
-        settings = load_settings()
-        with open_store(db, data) as store:
-            with console.status("building training data from past campaigns"):
-                data_ = campaign_training_data(store, default_feature_fn,
-                                               window_days=settings.campaign_window_days)
-        # the plan's candidates (its default first) and the class-transformation baseline
-        candidates = campaign_candidates(data_, settings.seed)
-        models = {name: candidates[name] for name in (DEFAULT_MODEL, "x-learner", "t-learner",
-                                                      "dr-learner")}
-        models["class-transformation"] = ClassTransformation(control="control",
-                                                             random_state=settings.seed)
-        with console.status("fitting and scoring models"):
-            evaluation = evaluate_models(data_, models, k=k)
-        table = Table(title=f"uplift on held-out customers ({evaluation.n_test:,} held out, "
-                            f"{evaluation.n_train:,} for training)")
-        for col in evaluation.table.columns:
-            table.add_column(col, justify="left" if col in ("model", "offer") else "right")
-        for row in evaluation.table.itertuples(index=False):
-            table.add_row(*(f"{v:.4f}" if isinstance(v, float) else f"{v:,}" if isinstance(
-                v, int) else str(v) for v in row))
-        console.print(table)
-        path = write_qini_plot(evaluation, report)
-        console.print(f"Qini curves: {path}")
-        del evaluate  # evaluating is what the command does; the flag reads as in the docs
+@app.command()
+def plan(
+    budget: Annotated[
+        float, typer.Option("--budget", min=0, help="Most discount money to give away.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the plan CSV.")] = Path(
+        "plan.csv"
+    ),
+    campaign_id: Annotated[
+        str,
+        typer.Option(
+            "--campaign-id", help="The campaign's name; with each customer id it fixes the draws."
+        ),
+    ] = "campaign",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Plan date (YYYY-MM-DD).")] = None,
+    max_messages: Annotated[
+        int | None, typer.Option("--max-messages", min=0, help="The most offers to send.")
+    ] = None,
+    allow_uncertain: Annotated[
+        bool,
+        typer.Option(
+            "--allow-uncertain",
+            help="Target offers whose expected profit is positive even if its lower bound is "
+            "not (no 'do no harm').",
+        ),
+    ] = False,
+    db: DbOption = None,
+    data: DataOption = None,
+) -> None:
+    """Decide which customer gets which offer within a budget; write the plan."""
+    from promopilot.offers.plan import build_plan
+
+    with open_store(db, data) as store, progress_bar() as bar:
+        task = bar.add_task("planning", total=PLAN_STEPS, item="")
+        result = build_plan(
+            store,
+            budget=budget,
+            campaign_id=campaign_id,
+            as_of=as_of,
+            max_messages=max_messages,
+            do_no_harm=not allow_uncertain,
+            progress=lambda step: bar.update(task, advance=1, item=step),
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.plan.to_csv(out, index=False, encoding="utf-8")
+    for item in plan_tables(result):
+        console.print(item)
+    if result.rules:
+        rules_path = out.with_suffix(".rules.txt")
+        rules_path.write_text(result.rules + "\n", encoding="utf-8")
+        console.print(f"rules saved to {rules_path}")
+    console.print(f"plan written to {out} ({len(result.plan):,} rows)")
+
+
+@app.command()
+def uplift(
+    report: Annotated[
+        Path, typer.Option("--report", help="Folder for the Qini plot (qini.html).")
+    ] = Path("report"),
+    k: Annotated[
+        float,
+        typer.Option("--k", min=0.01, max=1.0, help="Share of customers for uplift@k."),
+    ] = 0.3,
+    db: DbOption = None,
+    data: DataOption = None,
+) -> None:
+    """Qini coefficient, AUUC and uplift@k per offer on held-out past-campaign data."""
+    from promopilot.offers.evaluate import (
+        EVALUATED_MODELS,
+        evaluate_campaign_models,
+        write_qini_plot,
+    )
+
+    with open_store(db, data) as store, progress_bar() as bar:
+        task = bar.add_task("scoring models", total=1 + len(EVALUATED_MODELS), item="")
+        evaluation = evaluate_campaign_models(
+            store, k=k, progress=lambda step: bar.update(task, advance=1, item=step)
+        )
+    console.print(evaluation_table(evaluation))
+    path = write_qini_plot(evaluation, report)
+    console.print(f"Qini curves: {path}")
+
+
+def register(parent: typer.Typer) -> None:
+    """Add `plan` and `uplift` to the `promopilot` app (Typer merges an unnamed sub-app's
+    commands into its parent)."""
+    parent.add_typer(app)

@@ -1,23 +1,37 @@
-"""Evaluate uplift models on held-out campaign data, per offer against the control group."""
+"""Evaluate uplift models on held-out campaign data, per offer against the control group.
+
+Customers are split by a hash of their id (:func:`~promopilot.offers.randomization.
+hashed_uniform` with the key "holdout", 48 bits), so the split is the same on every run and
+for every model. :func:`evaluate_campaign_models` does it all for a store: training data from
+its past campaigns, the plan's candidate models and a class-transformation baseline, scores.
+"""
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
-from promopilot.campaigns.history import CONTROL, CampaignData
+from promopilot.campaigns.history import CONTROL, CampaignData, FeatureFn, campaign_training_data
+from promopilot.config import Settings, load_settings
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+from promopilot.offers.inputs import default_feature_fn, model_matrix
+from promopilot.offers.randomization import hashed_uniform
+from promopilot.offers.response import DEFAULT_MODEL, campaign_candidates, response_candidates
+from promopilot.uplift.metrics import qini_auc_score, qini_curve, uplift_at_k, uplift_auc_score
+from promopilot.uplift.models import ClassTransformation
 
-
-def holdout_mask(customer_ids: np.ndarray, *, share: float = 0.3, salt: str = "holdout"
-                 ) -> np.ndarray:
-    """Deterministic split by hashed customer id: True for the held-out share."""
-    digest = np.array([int(hashlib.sha256(f"{salt}:{c}".encode()).hexdigest()[:12], 16)
-                       for c in customer_ids], dtype=np.float64)
-    return digest / float(16**12) < share
+HOLDOUT_KEY = "holdout"
+HOLDOUT_BITS = 48
+BASELINE = "class-transformation"
+EVALUATED_MODELS = (DEFAULT_MODEL, "x-learner", "t-learner", "dr-learner", BASELINE)
+"""The models `promopilot uplift` scores: the plan's default first, two other learners of
+the plan's candidates, and the class-transformation baseline."""
 
 
 @dataclass
@@ -29,24 +43,26 @@ class UpliftEvaluation:
     n_test: int = 0
 
 
-def evaluate_models(data: CampaignData, models: dict, *, k: float = 0.3, share: float = 0.3
-                    ) -> UpliftEvaluation:
-    """Fit each model on the training customers and score every offer on the held-out ones."""
-    from promopilot.offers.plan import model_matrix
-    from promopilot.uplift.metrics import (
-        qini_auc_score,
-        qini_curve,
-        uplift_at_k,
-        uplift_auc_score,
-    )
-
-    test = holdout_mask(data.customer_id, share=share)
+def evaluate_models(
+    data: CampaignData,
+    models: dict,
+    *,
+    k: float = 0.3,
+    share: float = 0.3,
+    progress: Callable[[str], None] | None = None,
+) -> UpliftEvaluation:
+    """Fit each model on the training customers and score every offer on the held-out ones
+    (`share` of the customers). `progress` is told each model's name before it is fitted."""
+    tell = progress or (lambda _: None)
+    test = hashed_uniform(data.customer_id, HOLDOUT_KEY, bits=HOLDOUT_BITS) < share
     X = model_matrix(data.X)
     rows = []
     curves = {}
     for name, model in models.items():
-        model.fit(X[~test], data.bought[~test], data.treatment[~test],
-                  propensity=data.propensity[~test])
+        tell(name)
+        model.fit(
+            X[~test], data.bought[~test], data.treatment[~test], propensity=data.propensity[~test]
+        )
         uplift = np.asarray(model.predict(X[test]), dtype=float)
         if uplift.ndim == 1:
             uplift = uplift[:, None]
@@ -56,33 +72,81 @@ def evaluate_models(data: CampaignData, models: dict, *, k: float = 0.3, share: 
             y, t, u = y_test[mask], (arm_test[mask] == offer).astype(int), uplift[mask, j]
             if t.sum() < 10 or (1 - t).sum() < 10:
                 continue
-            rows.append({
-                "model": name, "offer": offer, "n_treated": int(t.sum()),
-                "n_control": int((1 - t).sum()),
-                "qini": float(qini_auc_score(y, u, t)),
-                "auuc": float(uplift_auc_score(y, u, t)),
-                f"uplift_at_{int(k * 100)}": float(uplift_at_k(y, u, t, strategy="overall", k=k)),
-            })
+            rows.append(
+                {
+                    "model": name,
+                    "offer": offer,
+                    "n_treated": int(t.sum()),
+                    "n_control": int((1 - t).sum()),
+                    "qini": float(qini_auc_score(y, u, t)),
+                    "auuc": float(uplift_auc_score(y, u, t)),
+                    f"uplift_at_{int(k * 100)}": float(
+                        uplift_at_k(y, u, t, strategy="overall", k=k)
+                    ),
+                }
+            )
             curves[(name, offer)] = tuple(np.asarray(a, dtype=float) for a in qini_curve(y, u, t))
     return UpliftEvaluation(pd.DataFrame(rows), curves, k, int((~test).sum()), int(test.sum()))
 
 
-def qini_figure(evaluation: UpliftEvaluation):
-    """A Plotly figure of the Qini curves, one trace per (model, offer), with the random line."""
-    import plotly.graph_objects as go
+def evaluate_campaign_models(
+    store: Store,
+    settings: Settings | None = None,
+    *,
+    models: tuple[str, ...] | list[str] = EVALUATED_MODELS,
+    k: float = 0.3,
+    share: float = 0.3,
+    feature_fn: FeatureFn | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> UpliftEvaluation:
+    """Score uplift models on the store's past campaigns: training data from every campaign
+    (features as of its send date, outcomes in ``settings.campaign_window_days``), the named
+    `models` (the plan's candidates, see :func:`~promopilot.offers.response.
+    response_candidates`, or "class-transformation") seeded with ``settings.seed``, fitted on
+    the training customers and scored per offer on the held-out `share`. `progress` is told
+    each step ("past campaigns", then each model's name)."""
+    settings = settings or load_settings()
+    known = [*response_candidates(settings.seed), BASELINE]
+    unknown = [name for name in models if name not in known]
+    if unknown:
+        raise InputError(f"unknown model {unknown[0]!r}: expected one of {', '.join(known)}")
+    if progress is not None:
+        progress("past campaigns")
+    data = campaign_training_data(
+        store, feature_fn or default_feature_fn, window_days=settings.campaign_window_days
+    )
+    candidates = campaign_candidates(data, settings.seed)
+    candidates[BASELINE] = ClassTransformation(control=CONTROL, random_state=settings.seed)
+    chosen = {name: candidates[name] for name in models}
+    return evaluate_models(data, chosen, k=k, share=share, progress=progress)
 
+
+def qini_figure(evaluation: UpliftEvaluation) -> go.Figure:
+    """A Plotly figure of the Qini curves, one trace per (model, offer), with the random line."""
     fig = go.Figure()
     for (name, offer), (x, y) in evaluation.curves.items():
         fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=f"{offer} · {name}"))
-        fig.add_trace(go.Scatter(x=[0, x[-1]], y=[0, y[-1]], mode="lines", showlegend=False,
-                                 line=dict(dash="dot", width=1, color="#999")))
-    fig.update_layout(title="Qini curves on held-out campaign customers",
-                      xaxis_title="customers targeted (by predicted uplift)",
-                      yaxis_title="incremental buyers", template="plotly_white", height=480)
+        fig.add_trace(
+            go.Scatter(
+                x=[0, x[-1]],
+                y=[0, y[-1]],
+                mode="lines",
+                showlegend=False,
+                line={"dash": "dot", "width": 1, "color": "#999"},
+            )
+        )
+    fig.update_layout(
+        title="Qini curves on held-out campaign customers",
+        xaxis_title="customers targeted (by predicted uplift)",
+        yaxis_title="incremental buyers",
+        template="plotly_white",
+        height=480,
+    )
     return fig
 
 
 def write_qini_plot(evaluation: UpliftEvaluation, folder: str | Path) -> Path:
+    """The Qini figure as a self-contained ``qini.html`` in `folder` (made if missing)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "qini.html"

@@ -1,8 +1,10 @@
-"""Per-customer inputs of offer economics: expected basket value if they buy, their margin
-rate, and how their spending splits over categories (for category-scoped offers).
+"""What the planner reads from the store: the shop's offers, customer features as of the plan
+date with their numeric model matrix, and per-customer inputs of offer economics (expected
+basket value if they buy, their margin rate, and how their spending splits over categories,
+for category-scoped offers).
 
-Estimates are shrunk toward the shop's averages so a customer with one order does not get an
-extreme value: ``(n * own + k * shop) / (n + k)``.
+Economics inputs are shrunk toward the shop's averages so a customer with one order does not
+get an extreme value: ``(n * own + k * shop) / (n + k)``.
 """
 
 from __future__ import annotations
@@ -10,33 +12,58 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from promopilot.data.queries.offers import customers_seen_before, order_lines_before
 from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+from promopilot.profile.build import clv_columns
+from promopilot.profile.features import build_features
 
 
-def customer_value_inputs(store: Store, *, as_of: pd.Timestamp | str, default_margin: float,
-                          shrinkage: float = 2.0) -> pd.DataFrame:
+def load_offers(store: Store) -> pd.DataFrame:
+    """The shop's offers, with a missing min_spend or send_cost read as 0 and a missing
+    category as "" (the whole basket)."""
+    offers = store.table("offers")
+    if offers.empty:
+        raise InputError("the store has no offers: add an offers.csv to the shop folder")
+    offers = offers.copy()
+    offers["min_spend"] = offers["min_spend"].fillna(0.0)
+    offers["send_cost"] = offers["send_cost"].fillna(0.0)
+    offers["category"] = offers["category"].fillna("")
+    return offers.reset_index(drop=True)
+
+
+def default_feature_fn(store: Store, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Customer features, plus the BG/NBD view of each customer (probability still active,
+    expected purchases): an offer can only move a customer who is still shopping."""
+    features = build_features(store, as_of=as_of)
+    clv, _ = clv_columns(store, pd.Index(features["customer_id"]), as_of)
+    return features.join(
+        clv[["p_alive", "expected_purchases_90d"]].add_prefix("bg_"), on="customer_id"
+    )
+
+
+def model_matrix(features: pd.DataFrame) -> pd.DataFrame:
+    """Numeric model inputs from a feature table: ids and text columns dropped (category
+    taste is already there as numeric ``share_<category>`` columns), booleans as 0/1."""
+    keep = [
+        c
+        for c in features.columns
+        if c != "customer_id"
+        and (pd.api.types.is_numeric_dtype(features[c]) or pd.api.types.is_bool_dtype(features[c]))
+    ]
+    return features[keep].astype(float)
+
+
+def customer_value_inputs(
+    store: Store, *, as_of: pd.Timestamp | str, default_margin: float, shrinkage: float = 2.0
+) -> pd.DataFrame:
     """One row per customer seen before `as_of`: basket_value (order value at list price),
     margin_rate, n_orders, ``share_<category>`` columns (shares of net spend, shrunk
     toward the shop's mix) and ``item_value_<category>`` (the shop's mean list value of an
     order line of that category, the same for every customer)."""
     as_of = pd.Timestamp(as_of)
-    lines = store.query(
-        f"""
-        SELECT o.customer_id, o.order_id, coalesce(p.category, '(none)') AS category,
-               o.quantity * o.unit_price - o.discount AS net,
-               o.quantity * o.unit_price AS gross,
-               CASE WHEN p.cost IS NOT NULL THEN o.quantity * (o.unit_price - p.cost) END AS margin
-        FROM orders o LEFT JOIN products p USING (product_id)
-        WHERE NOT o.is_return AND o.timestamp < TIMESTAMP '{as_of}'
-        """
-    )
-    customers = store.query(
-        f"""
-        SELECT customer_id FROM customers
-        UNION SELECT customer_id FROM orders WHERE timestamp < TIMESTAMP '{as_of}'
-        UNION SELECT customer_id FROM events WHERE timestamp < TIMESTAMP '{as_of}'
-        """
-    )["customer_id"]
+    lines = order_lines_before(store, as_of)
+    customers = customers_seen_before(store, as_of)
     out = pd.DataFrame(index=pd.Index(customers.astype(str).unique(), name="customer_id"))
     if lines.empty:
         out["basket_value"] = np.nan
@@ -60,8 +87,9 @@ def customer_value_inputs(store: Store, *, as_of: pd.Timestamp | str, default_ma
     else:
         out["margin_rate"] = default_margin
     out["n_orders"] = n.astype(int)
-    spend = lines.pivot_table(index="customer_id", columns="category", values="net",
-                              aggfunc="sum", fill_value=0.0)
+    spend = lines.pivot_table(
+        index="customer_id", columns="category", values="net", aggfunc="sum", fill_value=0.0
+    )
     # a customer's category shares, shrunk toward the shop's mix like the basket: someone who
     # never bought beauty may still buy it with a beauty coupon
     shop_mix = spend.sum(axis=0) / max(float(spend.to_numpy().sum()), 1e-9)
@@ -72,6 +100,5 @@ def customer_value_inputs(store: Store, *, as_of: pd.Timestamp | str, default_ma
     # what one order line of each category is worth at list price (the shop's mean): a
     # category coupon is only redeemed with an item of its category in the basket
     item = lines.groupby("category")["gross"].mean()
-    items = pd.DataFrame({f"item_value_{c}": float(v) for c, v in item.items()},
-                         index=out.index)
+    items = pd.DataFrame({f"item_value_{c}": float(v) for c, v in item.items()}, index=out.index)
     return pd.concat([out, shares, items], axis=1).reset_index()

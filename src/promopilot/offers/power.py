@@ -53,9 +53,11 @@ class TestDesign:
             f"{self.detectable_effect:.1%} points.",
         ]
         if not self.adequate:
-            lines.append("The shop has too few customers to find the smallest lift worth "
-                         "finding in one campaign: run fewer offers, or repeat the test and "
-                         "pool the results.")
+            lines.append(
+                "The shop has too few customers to find the smallest lift worth "
+                "finding in one campaign: run fewer offers, or repeat the test and "
+                "pool the results."
+            )
         lines.extend(self.notes)
         return "\n".join(lines)
 
@@ -64,8 +66,14 @@ def _z(alpha: float, k: int, power: float) -> tuple[float, float]:
     return float(norm.ppf(1 - alpha / (2 * max(k, 1)))), float(norm.ppf(power))
 
 
-def needed_per_arm(baseline_rate: float, min_effect: float, *, n_comparisons: int = 1,
-                   alpha: float = 0.05, power: float = 0.8) -> int:
+def needed_per_arm(
+    baseline_rate: float,
+    min_effect: float,
+    *,
+    n_comparisons: int = 1,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> int:
     """Customers per arm for a two-sided two-proportion test to find ``min_effect``."""
     p0 = baseline_rate
     p1 = min(p0 + min_effect, 1.0)
@@ -74,8 +82,14 @@ def needed_per_arm(baseline_rate: float, min_effect: float, *, n_comparisons: in
     return int(np.ceil((za + zb) ** 2 * variance / (p1 - p0) ** 2))
 
 
-def power_at(per_arm: int, baseline_rate: float, effect: float, *, n_comparisons: int = 1,
-             alpha: float = 0.05) -> float:
+def power_at(
+    per_arm: int,
+    baseline_rate: float,
+    effect: float,
+    *,
+    n_comparisons: int = 1,
+    alpha: float = 0.05,
+) -> float:
     """Power of the two-sided test with ``per_arm`` customers in each of the two arms."""
     if per_arm <= 0:
         return 0.0
@@ -86,8 +100,14 @@ def power_at(per_arm: int, baseline_rate: float, effect: float, *, n_comparisons
     return float(norm.cdf(abs(p1 - p0) / se - za))
 
 
-def detectable_effect(per_arm: int, baseline_rate: float, *, n_comparisons: int = 1,
-                      alpha: float = 0.05, power: float = 0.8) -> float:
+def detectable_effect(
+    per_arm: int,
+    baseline_rate: float,
+    *,
+    n_comparisons: int = 1,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> float:
     """The smallest lift (in rate points) found with ``power`` at ``per_arm`` per arm."""
     if per_arm <= 0:
         return float("inf")
@@ -97,36 +117,49 @@ def detectable_effect(per_arm: int, baseline_rate: float, *, n_comparisons: int 
     lo = 0.0
     for _ in range(60):  # bisection: power rises with the effect
         mid = (lo + hi) / 2
-        if power_at(per_arm, baseline_rate, mid, n_comparisons=n_comparisons,
-                    alpha=alpha) >= power:
+        if power_at(per_arm, baseline_rate, mid, n_comparisons=n_comparisons, alpha=alpha) >= power:
             hi = mid
         else:
             lo = mid
     return hi
 
 
-def design_test(n_customers: int, baseline_rate: float, min_effect: float,
-                offer_ids: list[str], *, alpha: float = 0.05,
-                power: float = 0.8) -> TestDesign:
+def design_test(
+    n_customers: int,
+    baseline_rate: float,
+    min_effect: float,
+    offer_ids: list[str],
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> TestDesign:
     """Split ``n_customers`` evenly over a control arm and one arm per offer and say what the
     test can find."""
     if not 0 < baseline_rate < 1:
         raise InputError(f"baseline rate must be between 0 and 1, got {baseline_rate}")
     if not 0 < min_effect < 1 - baseline_rate:
-        raise InputError(f"the smallest effect worth finding must be between 0 and "
-                         f"{1 - baseline_rate:.3f}, got {min_effect}")
+        raise InputError(
+            f"the smallest effect worth finding must be between 0 and "
+            f"{1 - baseline_rate:.3f}, got {min_effect}"
+        )
     if not offer_ids:
         raise InputError("a test needs at least one offer")
     arms = ["", *offer_ids]
     k = len(offer_ids)
     per_arm = n_customers // len(arms)
     return TestDesign(
-        n_customers=n_customers, arms=arms, per_arm=per_arm, baseline_rate=baseline_rate,
-        min_effect=min_effect, alpha=alpha, power=power,
-        needed_per_arm=needed_per_arm(baseline_rate, min_effect, n_comparisons=k,
-                                      alpha=alpha, power=power),
-        detectable_effect=detectable_effect(per_arm, baseline_rate, n_comparisons=k,
-                                            alpha=alpha, power=power),
-        achieved_power=power_at(per_arm, baseline_rate, min_effect, n_comparisons=k,
-                                alpha=alpha),
+        n_customers=n_customers,
+        arms=arms,
+        per_arm=per_arm,
+        baseline_rate=baseline_rate,
+        min_effect=min_effect,
+        alpha=alpha,
+        power=power,
+        needed_per_arm=needed_per_arm(
+            baseline_rate, min_effect, n_comparisons=k, alpha=alpha, power=power
+        ),
+        detectable_effect=detectable_effect(
+            per_arm, baseline_rate, n_comparisons=k, alpha=alpha, power=power
+        ),
+        achieved_power=power_at(per_arm, baseline_rate, min_effect, n_comparisons=k, alpha=alpha),
     )

@@ -22,10 +22,10 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
 
 from promopilot.exceptions import InputError, NotFittedError
+from promopilot.uplift.base import clip_propensity
 
 
-def _wls(design: np.ndarray, y: np.ndarray, weight: np.ndarray
-         ) -> tuple[np.ndarray, np.ndarray]:
+def _wls(design: np.ndarray, y: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Weighted least squares with heteroskedasticity-robust (HC1) standard errors."""
     sw = np.sqrt(weight)
     Xw = design * sw[:, None]
@@ -55,8 +55,15 @@ class CalibratedUplift(BaseEstimator):
     effect and its standard error, slope and its standard error, the slope used).
     """
 
-    def __init__(self, estimator=None, *, cv: int = 3, max_slope: float = 1.0,
-                 n_bootstrap: int = 0, random_state: int = 0) -> None:
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        cv: int = 3,
+        max_slope: float = 1.0,
+        n_bootstrap: int = 0,
+        random_state: int = 0,
+    ) -> None:
         self.estimator = estimator
         self.cv = cv
         self.max_slope = max_slope
@@ -74,11 +81,12 @@ class CalibratedUplift(BaseEstimator):
         if propensity is None:
             labels = pd.Series(treatment)
             propensity = labels.map(labels.value_counts(normalize=True)).to_numpy(float)
-        propensity = np.clip(np.asarray(propensity, dtype=float), 1e-3, 1.0)
+        propensity = clip_propensity(propensity)
         weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, float)
 
         self.estimator_ = clone(self.estimator).set_params(
-            n_bootstrap=self.n_bootstrap, random_state=self.random_state)
+            n_bootstrap=self.n_bootstrap, random_state=self.random_state
+        )
         self.estimator_.fit(X, y, treatment, propensity=propensity, sample_weight=sample_weight)
         self.treatments_ = list(self.estimator_.treatments_)
         k = len(self.treatments_)
@@ -89,10 +97,14 @@ class CalibratedUplift(BaseEstimator):
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
         strata = pd.Series(treatment).astype(str) + "|" + pd.Series(y > 0).astype(str)
         for train, test in folds.split(X, strata):
-            member = clone(self.estimator).set_params(n_bootstrap=0,
-                                                      random_state=self.random_state)
-            member.fit(X.iloc[train], y[train], treatment[train],
-                       propensity=propensity[train], sample_weight=weight[train])
+            member = clone(self.estimator).set_params(n_bootstrap=0, random_state=self.random_state)
+            member.fit(
+                X.iloc[train],
+                y[train],
+                treatment[train],
+                propensity=propensity[train],
+                sample_weight=weight[train],
+            )
             if list(member.treatments_) != self.treatments_:
                 raise InputError("an arm has too few customers to calibrate its uplift")
             oof[test] = member.predict(X.iloc[test])
@@ -109,10 +121,19 @@ class CalibratedUplift(BaseEstimator):
             design = np.column_stack([np.ones(keep.sum()), base[keep], S, D, D * S])
             beta, se = _wls(design, y[keep], w)
             slope = float(np.clip(beta[4], 0.0, self.max_slope)) if np.isfinite(beta[4]) else 0.0
-            rows.append({"arm": arm, "n_treated": int(D.sum()),
-                         "n_control": int((1 - D).sum()), "ate": float(beta[3]),
-                         "ate_se": float(se[3]), "slope": float(beta[4]),
-                         "slope_se": float(se[4]), "slope_used": slope, "centre": centre})
+            rows.append(
+                {
+                    "arm": arm,
+                    "n_treated": int(D.sum()),
+                    "n_control": int((1 - D).sum()),
+                    "ate": float(beta[3]),
+                    "ate_se": float(se[3]),
+                    "slope": float(beta[4]),
+                    "slope_se": float(se[4]),
+                    "slope_used": slope,
+                    "centre": centre,
+                }
+            )
         self.calibration_ = pd.DataFrame(rows)
         return self
 
@@ -147,6 +168,8 @@ class CalibratedUplift(BaseEstimator):
         self._check()
         draws = np.asarray(self.estimator_.predict_distribution(X), dtype=float)
         rng = np.random.default_rng(self.random_state)
-        shift = rng.normal(size=(len(draws), 1, draws.shape[2])) * self.calibration_[
-            "ate_se"].to_numpy()
+        shift = (
+            rng.normal(size=(len(draws), 1, draws.shape[2]))
+            * self.calibration_["ate_se"].to_numpy()
+        )
         return self._calibrate(draws, shift)

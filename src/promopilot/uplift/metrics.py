@@ -85,18 +85,20 @@ def _normalized_area(actual, perfect) -> float:
 def qini_auc_score(y_true, uplift, treatment, negative_effect: bool = True) -> float:
     """The Qini coefficient: area between the model's Qini curve and random targeting,
     divided by the same area for the perfect model (1 = perfect, 0 = random)."""
-    return _normalized_area(qini_curve(y_true, uplift, treatment),
-                            perfect_qini_curve(y_true, treatment, negative_effect))
+    return _normalized_area(
+        qini_curve(y_true, uplift, treatment),
+        perfect_qini_curve(y_true, treatment, negative_effect),
+    )
 
 
 def uplift_auc_score(y_true, uplift, treatment) -> float:
     """Area under the uplift curve (AUUC), normalized like the Qini coefficient."""
-    return _normalized_area(uplift_curve(y_true, uplift, treatment),
-                            perfect_uplift_curve(y_true, treatment))
+    return _normalized_area(
+        uplift_curve(y_true, uplift, treatment), perfect_uplift_curve(y_true, treatment)
+    )
 
 
-def uplift_at_k(y_true, uplift, treatment, *, strategy: str = "overall", k: float = 0.3
-                ) -> float:
+def uplift_at_k(y_true, uplift, treatment, *, strategy: str = "overall", k: float = 0.3) -> float:
     """Treated minus control response rate among the top ``k`` share ranked by uplift.
 
     ``overall``: the top k of everyone; ``by_group``: the top k of each group separately."""
@@ -119,8 +121,9 @@ def uplift_at_k(y_true, uplift, treatment, *, strategy: str = "overall", k: floa
     return float(treated.mean() - control.mean())
 
 
-def per_arm_scores(y, uplift: np.ndarray, treatment, arms: list, control, *, k: float = 0.3
-                   ) -> list[dict]:
+def per_arm_scores(
+    y, uplift: np.ndarray, treatment, arms: list, control, *, k: float = 0.3
+) -> list[dict]:
     """Qini, AUUC and uplift@k of each arm's uplift column against the control group."""
     y = np.asarray(y)
     treatment = np.asarray(treatment, dtype=object)
@@ -130,8 +133,14 @@ def per_arm_scores(y, uplift: np.ndarray, treatment, arms: list, control, *, k: 
         t = (treatment[mask] == arm).astype(int)
         if t.sum() == 0 or t.sum() == len(t):
             continue
-        rows.append({"arm": arm, "n_treated": int(t.sum()), "n_control": int(len(t) - t.sum()),
-                     "qini": qini_auc_score(y[mask], uplift[mask, j], t),
-                     "auuc": uplift_auc_score(y[mask], uplift[mask, j], t),
-                     "uplift_at_k": uplift_at_k(y[mask], uplift[mask, j], t, k=k)})
+        rows.append(
+            {
+                "arm": arm,
+                "n_treated": int(t.sum()),
+                "n_control": int(len(t) - t.sum()),
+                "qini": qini_auc_score(y[mask], uplift[mask, j], t),
+                "auuc": uplift_auc_score(y[mask], uplift[mask, j], t),
+                "uplift_at_k": uplift_at_k(y[mask], uplift[mask, j], t, k=k),
+            }
+        )
     return rows

@@ -12,11 +12,19 @@ from sklearn.model_selection import StratifiedKFold
 from promopilot.uplift.metrics import per_arm_scores
 
 
-def select_model(candidates: dict, X: pd.DataFrame, y, treatment, *, propensity=None,
-                 cv: int = 3, random_state: int = 0,
-                 score: Callable[[np.ndarray, np.ndarray, np.ndarray, list], float] | None = None,
-                 default: str | None = None, min_se: float = 2.0
-                 ) -> tuple[str, pd.DataFrame]:
+def select_model(
+    candidates: dict,
+    X: pd.DataFrame,
+    y,
+    treatment,
+    *,
+    propensity=None,
+    cv: int = 3,
+    random_state: int = 0,
+    score: Callable[[np.ndarray, np.ndarray, np.ndarray, list], float] | None = None,
+    default: str | None = None,
+    min_se: float = 2.0,
+) -> tuple[str, pd.DataFrame]:
     """Fit every candidate on K-1 folds, score it on the held-out fold, average.
 
     The default score is the mean Qini coefficient over the treatments (each against control);
@@ -37,14 +45,18 @@ def select_model(candidates: dict, X: pd.DataFrame, y, treatment, *, propensity=
     for fold, (train, test) in enumerate(folds.split(np.zeros(len(y)), strata)):
         for name, model in candidates.items():
             fitted = clone(model).fit(
-                X.iloc[train], y[train], treatment[train],
-                propensity=None if propensity is None else np.asarray(propensity)[train])
+                X.iloc[train],
+                y[train],
+                treatment[train],
+                propensity=None if propensity is None else np.asarray(propensity)[train],
+            )
             uplift = fitted.predict(X.iloc[test])
             if score is not None:
                 value = score(y[test], uplift, treatment[test], fitted.treatments_)
             else:
-                arms = per_arm_scores(y[test], uplift, treatment[test], fitted.treatments_,
-                                      fitted.control)
+                arms = per_arm_scores(
+                    y[test], uplift, treatment[test], fitted.treatments_, fitted.control
+                )
                 value = float(np.mean([a["qini"] for a in arms])) if arms else float("nan")
             rows.append({"model": name, "fold": fold, "score": value})
     table = pd.DataFrame(rows)

@@ -1,0 +1,47 @@
+"""SQL for past campaigns as training data: who got which arm when, and what they bought in
+the campaign window afterwards.
+
+An outcome order is an order line (not a return) placed in ``[sent_at, sent_at + window)``;
+revenue = quantity x unit_price - discount.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from promopilot.data.store import Store
+
+
+def campaign_exposures(store: Store, *, control: str) -> pd.DataFrame:
+    """The campaigns table with rows that sent nothing labelled `control` (column ``arm``) and
+    one send date per campaign (``campaign_start``, its first ``sent_at``), sorted by campaign
+    and customer."""
+    return store.query(
+        """
+        SELECT campaign_id, customer_id,
+               coalesce(NULLIF(trim(offer_id), ''), $control) AS arm,
+               sent_at, min(sent_at) OVER (PARTITION BY campaign_id) AS campaign_start,
+               propensity
+        FROM campaigns ORDER BY campaign_id, customer_id
+        """,
+        {"control": control},
+    )
+
+
+def window_outcomes(store: Store, *, window_days: int) -> pd.DataFrame:
+    """Per exposure (campaign_id, customer_id): ``bought`` (any order within `window_days`
+    of sent_at), its net ``revenue`` and the ``discount`` given (0 when none)."""
+    return store.query(
+        """
+        SELECT c.campaign_id, c.customer_id,
+               count(DISTINCT o.order_id) > 0 AS bought,
+               coalesce(sum(o.quantity * o.unit_price - o.discount), 0) AS revenue,
+               coalesce(sum(o.discount), 0) AS discount
+        FROM campaigns c LEFT JOIN orders o
+          ON o.customer_id = c.customer_id AND NOT o.is_return
+         AND o.timestamp >= c.sent_at
+         AND o.timestamp < c.sent_at + to_days(CAST($days AS INTEGER))
+        GROUP BY ALL
+        """,
+        {"days": int(window_days)},
+    )

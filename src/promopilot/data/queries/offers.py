@@ -1,0 +1,58 @@
+"""SQL for planning offers: the order lines and customers known before a plan date, and how
+many customers bought in a period (a randomized test's baseline)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from promopilot.data.store import Store
+
+
+def _timestamp(value: pd.Timestamp | str) -> str:
+    """A time as DuckDB reads a TIMESTAMP literal (the store keeps naive UTC times)."""
+    return str(pd.Timestamp(value))
+
+
+def order_lines_before(store: Store, as_of: pd.Timestamp | str) -> pd.DataFrame:
+    """Every purchased order line (no returns) before `as_of`: customer_id, order_id, the
+    product's category (``(none)`` when unknown), ``net`` (quantity x unit_price - discount),
+    ``gross`` (at list price) and ``margin`` (quantity x (unit_price - cost); NULL when the
+    product's cost is unknown)."""
+    return store.query(
+        """
+        SELECT o.customer_id, o.order_id, coalesce(p.category, '(none)') AS category,
+               o.quantity * o.unit_price - o.discount AS net,
+               o.quantity * o.unit_price AS gross,
+               CASE WHEN p.cost IS NOT NULL THEN o.quantity * (o.unit_price - p.cost) END AS margin
+        FROM orders o LEFT JOIN products p USING (product_id)
+        WHERE NOT o.is_return AND o.timestamp < CAST($as_of AS TIMESTAMP)
+        """,
+        {"as_of": _timestamp(as_of)},
+    )
+
+
+def customers_seen_before(store: Store, as_of: pd.Timestamp | str) -> pd.Series:
+    """The ids of the customers in the customers table or with an order or event before
+    `as_of` (each once)."""
+    return store.query(
+        """
+        SELECT customer_id FROM customers
+        UNION SELECT customer_id FROM orders WHERE timestamp < CAST($as_of AS TIMESTAMP)
+        UNION SELECT customer_id FROM events WHERE timestamp < CAST($as_of AS TIMESTAMP)
+        """,
+        {"as_of": _timestamp(as_of)},
+    )["customer_id"]
+
+
+def buyers_between(store: Store, start: pd.Timestamp | str, end: pd.Timestamp | str) -> int:
+    """How many distinct customers placed an order (not a return) in ``[start, end)``."""
+    return int(
+        store.scalar(
+            """
+        SELECT count(DISTINCT customer_id) FROM orders WHERE NOT is_return
+           AND timestamp >= CAST($start AS TIMESTAMP) AND timestamp < CAST($end AS TIMESTAMP)
+        """,
+            {"start": _timestamp(start), "end": _timestamp(end)},
+        )
+        or 0
+    )

@@ -1,0 +1,134 @@
+"""Who gets which offer within the budget.
+
+:func:`assign_offers` solves the multiple-choice knapsack (at most one offer per customer, the
+most expected incremental profit for the expected discount cost within budget) as a linear
+program with HiGHS. :func:`assign_with_holdouts` wraps it with the plan's randomized slices:
+exploration first, the rest of the budget to the model's choices, a control group held out of
+them, and a final trim if the random draws left the plan over budget.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linprog
+
+from promopilot.offers.randomization import hashed_uniform, random_arm, randomize
+
+
+def assign_offers(
+    econ: pd.DataFrame, *, budget: float, max_messages: int | None = None, do_no_harm: bool = True
+) -> pd.DataFrame:
+    """At most one offer per customer, maximizing expected incremental profit with the total
+    expected cost within `budget` (and at most `max_messages` offers): a multiple-choice
+    knapsack solved as a linear program with HiGHS; fractional customers are rounded down so
+    the budget always holds. Only offers whose lower bound (or, without do-no-harm, whose
+    expected profit) is above zero are candidates."""
+    key = "profit_lower" if do_no_harm else "expected_incremental_profit"
+    cand = econ[(econ[key] > 0) & (econ["expected_incremental_profit"] > 0)].reset_index(drop=True)
+    if cand.empty:
+        out = cand.copy()
+        out.attrs.update(lp_bound=0.0, objective=0.0)
+        return out
+    customers, row = np.unique(cand["customer_id"].to_numpy(), return_inverse=True)
+    n_var = len(cand)
+    profit = cand["expected_incremental_profit"].to_numpy()
+    cost = np.maximum(cand["expected_cost"].to_numpy(), 0.0)
+    one_each = sparse.csr_matrix(
+        (np.ones(n_var), (row, np.arange(n_var))), shape=(len(customers), n_var)
+    )
+    rows = [one_each, sparse.csr_matrix(cost[None, :])]
+    bounds = [np.ones(len(customers)), np.array([budget])]
+    if max_messages is not None:
+        rows.append(sparse.csr_matrix(np.ones((1, n_var))))
+        bounds.append(np.array([max_messages], dtype=float))
+    result = linprog(
+        -profit,
+        A_ub=sparse.vstack(rows).tocsr(),
+        b_ub=np.concatenate(bounds),
+        bounds=(0, 1),
+        method="highs",
+    )
+    if result.status != 0:
+        raise RuntimeError(f"the offer assignment could not be solved: {result.message}")
+    x = result.x
+    chosen = np.flatnonzero(x > 1 - 1e-6)
+    # fractional customers: add them greedily (best profit per cost first) while they fit
+    spent = cost[chosen].sum()
+    taken = set(row[chosen])
+    fractional = np.flatnonzero((x > 1e-6) & (x <= 1 - 1e-6))
+    order = fractional[np.argsort(-(profit[fractional] / np.maximum(cost[fractional], 1e-9)))]
+    extra = []
+    for v in order:  # at most a handful: the LP has few fractional values
+        if row[v] in taken or spent + cost[v] > budget:
+            continue
+        if max_messages is not None and len(chosen) + len(extra) >= max_messages:
+            break
+        extra.append(v)
+        taken.add(row[v])
+        spent += cost[v]
+    picked = np.sort(np.concatenate([chosen, np.array(extra, dtype=int)]))
+    out = cand.iloc[picked].reset_index(drop=True)
+    out.attrs.update(lp_bound=float(-result.fun), objective=float(profit[picked].sum()))
+    return out
+
+
+def assign_with_holdouts(
+    econ: pd.DataFrame,
+    ids: np.ndarray,
+    offer_ids: list[str],
+    *,
+    budget: float,
+    campaign_id: str,
+    control_share: float,
+    explore_share: float,
+    max_messages: int | None = None,
+    do_no_harm: bool = True,
+) -> tuple[pd.DataFrame, float]:
+    """The plan's groups: the exploration slice gets random offers, the rest of the budget
+    goes to :func:`assign_offers`, and a control group is drawn from the chosen customers.
+    Returns the :func:`randomize` frame and the LP's bound on expected profit."""
+    e, c = explore_share, control_share
+    explore = hashed_uniform(ids, campaign_id, "explore") < e
+    explore_offer = random_arm(ids, offer_ids, campaign_id=campaign_id)
+    ekey = pd.MultiIndex.from_arrays([ids[explore], explore_offer[explore]])
+    indexed = econ.set_index(["customer_id", "offer_id"])
+    explore_cost = (
+        float(indexed.loc[ekey, "expected_cost"].clip(lower=0).sum()) if len(ekey) else 0.0
+    )
+    # the control group is drawn from the chosen customers: plan for the budget they free
+    target_budget = max(budget - explore_cost, 0.0) / (1 - c)
+    pool = econ[~np.isin(econ["customer_id"].to_numpy(), ids[explore])]
+    chosen = assign_offers(
+        pool, budget=target_budget, max_messages=max_messages, do_no_harm=do_no_harm
+    )
+    choice = pd.Series(chosen["offer_id"].to_numpy(), index=chosen["customer_id"])
+    plan = randomize(
+        ids, choice, offer_ids, campaign_id=campaign_id, control_share=c, explore_share=e
+    )
+    plan = trim_to_budget(plan, indexed, budget, e)
+    return plan, float(chosen.attrs.get("lp_bound", 0.0))
+
+
+def trim_to_budget(
+    plan: pd.DataFrame, indexed: pd.DataFrame, budget: float, explore_share: float
+) -> pd.DataFrame:
+    """The control draw is random: if the offers still sent cost more than the budget, drop the
+    lowest-value targets until it holds (they become 'budget' non-targets)."""
+    sent = plan["offer_id"] != ""
+    key = pd.MultiIndex.from_arrays([plan["customer_id"], plan["offer_id"]])
+    values = indexed.reindex(key)
+    cost = np.where(sent, values["expected_cost"].clip(lower=0).to_numpy(), 0.0)
+    over = cost.sum() - budget
+    if over <= 1e-9:
+        return plan
+    targets = np.flatnonzero(sent & (plan["group"] == "target").to_numpy())
+    gain = values["expected_incremental_profit"].to_numpy()[targets]
+    order = targets[np.argsort(gain / np.maximum(cost[targets], 1e-9))]
+    drop = order[np.cumsum(cost[order]) - cost[order] < over]
+    plan = plan.copy()
+    plan.loc[drop, "offer_id"] = ""
+    plan.loc[drop, "model_choice"] = ""
+    plan.loc[drop, "propensity"] = 1 - explore_share  # not explored; the model chose nothing
+    return plan

@@ -1,0 +1,123 @@
+"""Randomization: who is held out, who explores, and the exact probability of what each got.
+
+Every draw is a hash of the campaign id, a salt and the customer id (:func:`hashed_uniform`),
+so a plan can be rebuilt exactly and a customer's draw does not depend on who else is in it.
+A plan holds out a control group from the customers the model would target and sends a slice
+of everyone a random offer (:func:`randomize`); a shop with no campaign history gets a designed
+test instead, every customer one arm uniformly at random (:func:`design_plan`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+from promopilot.config import Settings
+from promopilot.data.queries.offers import buyers_between
+from promopilot.data.store import Store
+from promopilot.offers.power import design_test
+
+
+def hashed_uniform(customer_ids, *key: str, bits: int = 64) -> np.ndarray:
+    """A number in [0, 1) per customer, fixed by the key and the customer id: the first
+    `bits` bits (a multiple of 8, at most 64) of ``sha256("<key...>:<customer_id>")`` read as
+    a big-endian integer, divided by ``2**bits``. A plan's draws are keyed by (campaign id,
+    salt), e.g. ``hashed_uniform(ids, "spring", "explore")``."""
+    if bits % 8 or not 8 <= bits <= 64:
+        raise ValueError(f"bits must be a multiple of 8 between 8 and 64, got {bits}")
+    size = bits // 8
+    prefix = "".join(f"{part}:" for part in key)
+    pad = bytes(8 - size)
+    digests = b"".join(
+        pad + hashlib.sha256(f"{prefix}{c}".encode()).digest()[:size] for c in customer_ids
+    )
+    return np.frombuffer(digests, dtype=">u8").astype(np.float64) / 2.0**bits
+
+
+def randomize(
+    customer_ids: np.ndarray,
+    chosen: pd.Series,
+    offer_ids: list[str],
+    *,
+    campaign_id: str,
+    control_share: float,
+    explore_share: float,
+) -> pd.DataFrame:
+    """Groups and exact propensities.
+
+    Each customer first falls in the exploration slice with probability ``e`` (then gets an
+    offer uniformly at random among the K offers); otherwise, if the model chose an offer for
+    them, they are held out as control with probability ``c``. So for a customer whose model
+    choice is ``a`` the probability of receiving offer ``o`` is ``e/K + (1-e)(1-c)[o = a]``
+    and of receiving nothing is ``(1-e)(c[a is an offer] + [a is nothing])``; the
+    ``propensity`` column holds that probability for what the customer actually got.
+    """
+    e, c, k = explore_share, control_share, len(offer_ids)
+    explore = hashed_uniform(customer_ids, campaign_id, "explore") < e
+    control_draw = hashed_uniform(customer_ids, campaign_id, "control") < c
+    random_offer = random_arm(customer_ids, offer_ids, campaign_id=campaign_id)
+    choice = chosen.reindex(customer_ids).fillna("").to_numpy(dtype=object)
+    has_choice = choice != ""
+    group = np.where(explore, "explore", np.where(has_choice & control_draw, "control", "target"))
+    offer = np.where(explore, random_offer, np.where(group == "control", "", choice))
+    sent = offer != ""
+    same_as_choice = offer == choice
+    propensity = np.where(
+        sent,
+        e / k + (1 - e) * (1 - c) * (same_as_choice & has_choice),
+        (1 - e) * np.where(has_choice, c, 1.0),
+    )
+    return pd.DataFrame(
+        {
+            "customer_id": customer_ids,
+            "offer_id": offer,
+            "group": group,
+            "propensity": propensity,
+            "model_choice": choice,
+        }
+    )
+
+
+def random_arm(customer_ids: np.ndarray, arms: list[str], *, campaign_id: str) -> np.ndarray:
+    """One of `arms` per customer, uniformly at random (the hashed "arm" draw)."""
+    pick = (hashed_uniform(customer_ids, campaign_id, "arm") * len(arms)).astype(int)
+    return np.asarray(arms, dtype=object)[np.minimum(pick, len(arms) - 1)]
+
+
+def design_plan(
+    store: Store,
+    features: pd.DataFrame,
+    offers: pd.DataFrame,
+    *,
+    campaign_id: str,
+    as_of: pd.Timestamp,
+    settings: Settings,
+    min_effect: float,
+) -> tuple[pd.DataFrame, str]:
+    """Every customer gets one arm (nothing or an offer) uniformly at random; the printed
+    design says which effect the test can detect with the shop's baseline conversion."""
+    window = settings.campaign_window_days
+    baseline = buyers_between(store, as_of - pd.Timedelta(days=window * 4), as_of)
+    n = len(features)
+    # the share of customers buying in one window, from the last four windows
+    rate = min(max(baseline / max(n, 1) / 4.0, 1e-4), 0.9)
+    arms = ["", *offers["offer_id"]]
+    design = design_test(n, rate, min_effect, list(offers["offer_id"]))
+    ids = features["customer_id"].to_numpy(dtype=object)
+    offer = random_arm(ids, arms, campaign_id=campaign_id)
+    plan = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "offer_id": offer,
+            "group": np.where(offer == "", "control", "explore"),
+            "propensity": 1.0 / len(arms),
+            "expected_incremental_profit": np.nan,
+            "expected_cost": np.nan,
+            "reason": np.where(
+                offer == "", "designed test: control arm", "designed test: randomized arm"
+            ),
+        }
+    )
+    return plan, design.explanation
