@@ -18,10 +18,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -190,19 +188,21 @@ def lexicon_example() -> Example:
 
 
 def window_model_example() -> Example:
-    from promopilot.data.ingest import ingest
-    from promopilot.data.store import Store
-    from promopilot.profile.features import build_features
-    from promopilot.synth.shop import make_shop
-
-    folder = Path(tempfile.mkdtemp(prefix="contract-"))
-    store = Store(":memory:")
-    ingest(store, make_shop(400, seed=3).write(folder))
-    as_of = store.default_as_of()
-    features = build_features(store, as_of=as_of)
+    rng = np.random.default_rng(0)
+    n = 300
+    ids = [f"c{i}" for i in range(n)]
+    features = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "tenure_days": rng.uniform(100, 400, n),
+            "recency_days": rng.gamma(2.0, 30.0, n),
+            "frequency": rng.poisson(2.0, n),
+        }
+    )
+    rate = np.exp(-features["recency_days"] / 60.0) * (1 + features["frequency"])
+    window_orders = pd.Series(np.asarray(rng.poisson(rate)), index=ids, name="orders")
     return Example(
-        fit_args=(store,),
-        fit_kwargs={"as_of": as_of, "feature_fn": build_features, "validate": False},
+        fit_args=(features, window_orders),
         output=lambda est: est.predict_proba(features),
         params={"n_estimators": 20},
     )

@@ -109,7 +109,7 @@ def test_plan_beats_the_usual_ways_and_earns_a_good_share_of_the_oracle(result, 
     truth = shop.truth
     profit, _ = plan_true_value(result.plan, truth)
     # the oracle with the same control group and exploration slice: only who gets what differs
-    best, _ = plan_true_value(oracle_plan(truth, BUDGET, campaign_id="test"), truth)
+    best, _ = plan_true_value(oracle_plan(truth, BUDGET, plan=result.plan), truth)
     econ = result.economics
     p_none = econ.drop_duplicates("customer_id").set_index("customer_id")["p_buy_none"]
     likeliest, _ = plan_true_value(likeliest_buyers_plan(truth, p_none, "pct10", BUDGET), truth)
@@ -122,7 +122,7 @@ def test_plan_beats_the_usual_ways_and_earns_a_good_share_of_the_oracle(result, 
 
 
 def test_the_oracle_keeps_the_same_slices(result, shop):
-    oracle = oracle_plan(shop.truth, BUDGET, campaign_id="test").set_index("customer_id")
+    oracle = oracle_plan(shop.truth, BUDGET, plan=result.plan).set_index("customer_id")
     plan = result.plan.set_index("customer_id")
     explore = plan["group"] == "explore"
     assert (oracle.loc[explore.index[explore], "group"] == "explore").all()
