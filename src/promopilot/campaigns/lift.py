@@ -93,22 +93,12 @@ def adjust(y: np.ndarray, x: np.ndarray | None, theta: np.ndarray | None) -> np.
 
 def combine(terms: list[tuple[float, ArmMean]], confidence: float) -> Interval:
     """Interval of ``sum(c * mean)`` over independent arm means, Welch-Satterthwaite df."""
-    from scipy.special import stdtr, stdtrit
-
     estimate = float(sum(c * a.mean for c, a in terms))
     parts = [c**2 * a.variance for c, a in terms]
-    variance = float(sum(parts))
-    if not np.isfinite(variance) or not np.isfinite(estimate):
+    if not np.isfinite(sum(parts)) or not np.isfinite(estimate):
         return Interval(estimate, np.nan, np.nan, np.nan, np.nan, np.nan)
-    se = float(np.sqrt(variance))
     dof = [max(a.n_effective - 1, 1.0) for _, a in terms]
-    denominator = sum(p**2 / d for p, d in zip(parts, dof, strict=True))
-    df = float(variance**2 / denominator) if denominator > 0 else np.inf
-    if se == 0:
-        return Interval(estimate, estimate, estimate, 1.0 if estimate == 0 else 0.0, 0.0, df)
-    q = float(stdtrit(df, 0.5 + confidence / 2))
-    p_value = float(2 * stdtr(df, -abs(estimate) / se))
-    return Interval(estimate, estimate - q * se, estimate + q * se, p_value, se, df)
+    return _interval(estimate, parts, dof, confidence)
 
 
 def difference(arm: ArmMean, control: ArmMean, confidence: float) -> Interval:
@@ -147,3 +137,53 @@ def minimum_detectable(
 def unit_variance(a: ArmMean) -> float:
     """Per-customer variance behind a mean (variance of the mean x effective size)."""
     return a.variance * a.n_effective
+
+
+def campaign_total(
+    y: np.ndarray,
+    z: np.ndarray,
+    arm: np.ndarray,
+    weights: np.ndarray,
+    *,
+    control: str,
+    confidence: float,
+) -> Interval:
+    """The whole campaign's incremental total against sending nothing to anyone in it:
+    ``sum(y) - N * m0``, with ``m0`` the Hajek mean of the (CUPED) outcome `z` of the customers
+    who got nothing: what everyone would have earned without the campaign. With equal
+    propensities this is ``sum over arms of n_arm x (arm mean - control mean)``.
+
+    Variance: the outcome noise of the customers sent something (within-arm variance, an upper
+    bound for it) plus the linearized variance of the control part, whose customers enter both
+    ``sum(y)`` and ``m0``."""
+    y, z, w = (np.asarray(v, dtype=float) for v in (y, z, weights))
+    is_control = arm == control
+    n, n0 = len(y), int(is_control.sum())
+    if n0 < 2:
+        return Interval(np.nan, np.nan, np.nan, np.nan, np.nan, np.nan)
+    w0, z0, y0 = w[is_control], z[is_control], y[is_control]
+    m0 = float((w0 * z0).sum() / w0.sum())
+    estimate = float(y.sum() - n * m0)
+    influence = y0 - n * w0 * (z0 - m0) / w0.sum()
+    parts = [float(n0 * influence.var(ddof=1))]
+    dof = [n0 - 1.0]
+    for a in np.unique(arm[~is_control]):
+        ya = y[arm == a]
+        if len(ya) > 1:
+            parts.append(float(len(ya) * ya.var(ddof=1)))
+            dof.append(len(ya) - 1.0)
+    return _interval(estimate, parts, dof, confidence)
+
+
+def _interval(estimate: float, parts: list[float], dof: list[float], confidence: float) -> Interval:
+    from scipy.special import stdtr, stdtrit
+
+    variance = float(sum(parts))
+    se = float(np.sqrt(variance))
+    denominator = sum(p**2 / d for p, d in zip(parts, dof, strict=True))
+    df = float(variance**2 / denominator) if denominator > 0 else np.inf
+    if se == 0:
+        return Interval(estimate, estimate, estimate, 1.0 if estimate == 0 else 0.0, 0.0, df)
+    q = float(stdtrit(df, 0.5 + confidence / 2))
+    p_value = float(2 * stdtr(df, -abs(estimate) / se))
+    return Interval(estimate, estimate - q * se, estimate + q * se, p_value, se, df)

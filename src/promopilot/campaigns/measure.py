@@ -84,13 +84,9 @@ def estimate_lift(
                 raw[name][a], raw[name][CONTROL], confidence
             ).as_dict()
         arms.append(entry)
-    counts = {a: int((arm == a).sum()) for a in offers}
-    usable = [a for a in offers if counts[a] >= MIN_PER_ARM]
-    profit_terms = [(float(counts[a]), adjusted["profit_per_customer"][a]) for a in usable]
-    total = stats.combine(
-        [*profit_terms, (-float(sum(counts[a] for a in usable)), control["profit_per_customer"])],
-        confidence,
-    )
+    y_profit = frame["profit"].to_numpy(dtype=float)
+    z_profit = stats.adjust(y_profit, x, stats.cuped_theta(y_profit, x) if x is not None else None)
+    total = stats.campaign_total(y_profit, z_profit, arm, w, control=CONTROL, confidence=confidence)
     verdict = GAIN if total.low > 0 else LOSS if total.high < 0 else UNCLEAR
     sent = ~is_control
     result = {

@@ -128,13 +128,19 @@ class SyntheticCampaign:
     true_lift: pd.DataFrame  # arm x metric: mean expected outcome minus control's
 
     def true_incremental_profit(self) -> float:
-        counts = self.frame["arm"].value_counts()
-        return float(
-            sum(
-                counts.get(a, 0) * self.true_lift.loc[a, "profit_per_customer"]
-                for a in self.true_lift.index
+        """Expected profit of the customers who were sent an offer, minus what they would
+        have earned without it (the campaign as it was sent, against sending nothing)."""
+        arm = self.frame["arm"].to_numpy()
+        total = 0.0
+        for a in self.expected:
+            mask = arm == a
+            total += float(
+                (
+                    self.expected[a]["profit"].to_numpy()[mask]
+                    - self.expected[CONTROL]["profit"].to_numpy()[mask]
+                ).sum()
             )
-        )
+        return total
 
     def policy_value(self, policy: np.ndarray) -> float:
         """True expected profit per customer of giving each customer ``policy[i]`` (an arm,
