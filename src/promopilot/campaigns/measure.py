@@ -13,7 +13,7 @@ import pandas as pd
 
 from promopilot.campaigns import lift as stats
 from promopilot.campaigns.history import CONTROL
-from promopilot.campaigns.outcomes import campaign_outcomes
+from promopilot.campaigns.outcomes import campaign_outcomes, daily_profit
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotEnoughDataError
 
@@ -102,7 +102,7 @@ def estimate_lift(
             if k in ("estimate", "low", "high", "std_error")
         },
         "verdict": verdict,
-        "power": _power(frame, sent, is_control, w, x, confidence),
+        "power": _power(frame, sent, is_control, w, x, confidence, total.estimate),
         "method": {
             "weights": (
                 "inverse propensity (Hajek)"
@@ -130,16 +130,18 @@ def _power(
     w: np.ndarray,
     x: np.ndarray | None,
     confidence: float,
+    total: float,
 ) -> dict:
     """All sent customers against control on profit: the effect this campaign could detect,
-    and the customers per group needed to detect the effect it estimated (80% power)."""
+    and the customers per group needed to detect the effect it estimated (the incremental
+    profit per customer sent an offer) with 80% power."""
     y = frame["profit"].to_numpy(dtype=float)
     z = stats.adjust(y, x, stats.cuped_theta(y, x) if x is not None else None)
     treated, control = (
         stats.arm_mean(z[sent], w[sent]),
         stats.arm_mean(z[is_control], w[is_control]),
     )
-    estimate = treated.mean - control.mean
+    estimate = total / max(int(sent.sum()), 1)
     needed = stats.needed_per_group(
         stats.unit_variance(treated), stats.unit_variance(control), estimate, confidence=confidence
     )
@@ -256,6 +258,26 @@ def measure_campaign(
     codes were logged.
     """
     frame = campaign_outcomes(store, campaign_id, window_days=window_days)
+    return _measure(frame, campaign_id, confidence=confidence, segments=segments)
+
+
+def measure_with_daily(
+    store: Store, campaign_id: str, *, window_days: int | None = None, confidence: float = 0.95
+) -> tuple[dict, pd.DataFrame]:
+    """:func:`measure_campaign` and the cumulative profit per arm by day of the window
+    (:func:`promopilot.campaigns.outcomes.daily_profit`), for the report's charts."""
+    frame = campaign_outcomes(store, campaign_id, window_days=window_days)
+    result = _measure(frame, campaign_id, confidence=confidence)
+    return result, daily_profit(store, frame, campaign_id)
+
+
+def _measure(
+    frame: pd.DataFrame,
+    campaign_id: str,
+    *,
+    confidence: float,
+    segments: pd.DataFrame | None = None,
+) -> dict:
     if segments is not None:
         labels = segments.set_index("customer_id")["segment"]
         frame["segment"] = labels.reindex(frame["customer_id"]).fillna("unknown").to_numpy()

@@ -202,3 +202,24 @@ def write_campaign_report(
     """Write the campaign report to `path` (a self-contained HTML page)."""
     title = f"promopilot campaign report 活动报告: {measurement['campaign_id']}"
     return write_report(path, title, [*campaign_sections(measurement, daily), *(extra or [])])
+
+
+def report_campaign(
+    store,
+    campaign_id: str,
+    html: str | Path | None = None,
+    *,
+    window_days: int | None = None,
+    confidence: float = 0.95,
+) -> dict:
+    """Measure a logged campaign and, with `html`, write its report there. Returns the
+    measurement (the dict of ``measure_campaign``)."""
+    from promopilot.campaigns.measure import measure_campaign, measure_with_daily
+
+    if html is None:
+        return measure_campaign(store, campaign_id, window_days=window_days, confidence=confidence)
+    result, daily = measure_with_daily(
+        store, campaign_id, window_days=window_days, confidence=confidence
+    )
+    write_campaign_report(result, html, daily)
+    return result

@@ -35,6 +35,19 @@ def campaign_list(store: Store) -> pd.DataFrame:
     )
 
 
+def campaign_exposures(store: Store, campaign_id: str) -> pd.DataFrame:
+    """The logged rows of one campaign (``group`` and ``coupon_code`` NULL where absent)."""
+    columns = campaign_columns(store)
+    return store.query(
+        f"""
+        SELECT c.campaign_id, c.customer_id, coalesce(c.offer_id, '') AS offer_id, c.sent_at,
+               c.channel, c.propensity, {_optional(columns)}
+        FROM campaigns c WHERE c.campaign_id = $campaign ORDER BY c.customer_id
+        """,
+        {"campaign": str(campaign_id)},
+    )
+
+
 def _optional(columns: set[str]) -> str:
     group = 'c."group"' if "group" in columns else "NULL::VARCHAR"
     code = "c.coupon_code" if "coupon_code" in columns else "NULL::VARCHAR"
