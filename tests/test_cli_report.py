@@ -89,6 +89,7 @@ def test_report_command_writes_json_and_html(campaign_db, tmp_path):
     page = out_html.read_text(encoding="utf-8")
     assert "每位顾客利润" in page and "Plotly.newPlot" in page
     assert "<script src=" not in page  # offline: plotly.js is embedded, no CDN
+    assert "Promotion depth" in page and "returns and reviews" in page
 
 
 def test_evaluate_policy_command(campaign_db, tmp_path):
@@ -186,7 +187,7 @@ def test_demo_outcomes_report_renders_its_charts_in_chromium(shop, shop_db, tmp_
         f"{error_bars} error bars; screenshot {shot}"
     )
     assert not errors
-    assert n_plots == 3  # lift per offer, cumulative profit, per segment
+    assert n_plots == 4  # lift per offer, cumulative profit, per segment, depth
     assert all(t > 0 for t in traces)
     assert error_bars > 0 and points > 0
     assert shot.stat().st_size > 20_000

@@ -41,19 +41,13 @@ def report(
     html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
 ) -> None:
     """Measure a logged campaign per offer against its control group, with intervals."""
-    from promopilot.campaigns.measure import measure_campaign
-    from promopilot.campaigns.outcomes import daily_profit
+    from promopilot.report.campaign import report_campaign
 
     store = open_store(db, data)
     try:
         with console.status(f"measuring campaign {campaign_id}"):
-            result = measure_campaign(
-                store, campaign_id, window_days=window_days, confidence=confidence
-            )
-            daily = (
-                daily_profit(store, _outcomes_for(store, campaign_id, window_days), campaign_id)
-                if html is not None
-                else None
+            result = report_campaign(
+                store, campaign_id, html, window_days=window_days, confidence=confidence
             )
     finally:
         store.close()
@@ -63,15 +57,7 @@ def report(
         write_json(result, json_path)
         console.print(f"json: {json_path}")
     if html is not None:
-        from promopilot.report.campaign import write_campaign_report
-
-        console.print(f"report: {write_campaign_report(result, html, daily)}")
-
-
-def _outcomes_for(store, campaign_id: str, window_days: int | None):
-    from promopilot.campaigns.outcomes import campaign_outcomes
-
-    return campaign_outcomes(store, campaign_id, window_days=window_days)
+        console.print(f"report: {html}")
 
 
 @app.command("evaluate-policy")
@@ -197,7 +183,11 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
     from promopilot.campaigns.measure import measure_with_daily
     from promopilot.data.ingest import ingest
     from promopilot.data.queries.measure import campaign_exposures
-    from promopilot.report.campaign import campaign_sections, write_campaign_report
+    from promopilot.report.campaign import (
+        campaign_sections,
+        extra_sections,
+        write_campaign_report,
+    )
     from promopilot.synth.outcomes import simulate_plan_outcomes
 
     console.rule("6. what the campaign earned (simulated outcomes)")
@@ -225,7 +215,8 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
     result, daily = measure_with_daily(store, campaign_id)
     console.print(lift_table(result))
     console.print(result["summary"])
-    path = write_campaign_report(result, out / "campaign-report.html", daily)
+    extra = extra_sections(store, campaign_id, window_days=None, confidence=0.95)
+    path = write_campaign_report(result, out / "campaign-report.html", daily, extra)
     write_json(result, out / "campaign-report.json")
     console.print(f"campaign report: {path}")
-    return campaign_sections(result, daily)
+    return [*campaign_sections(result, daily), *extra]

@@ -4,6 +4,7 @@ Chinese; one self-contained HTML page (plotly.js embedded, no network)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pandas as pd
@@ -204,6 +205,101 @@ def write_campaign_report(
     return write_report(path, title, [*campaign_sections(measurement, daily), *(extra or [])])
 
 
+def depth_figure(table: pd.DataFrame):
+    """Profit lift per customer against discount depth, one series per segment."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for segment, part in table[table["depth"].notna()].groupby("segment", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=part["depth"],
+                y=part["profit_lift"],
+                mode="markers",
+                name=str(segment),
+                text=part["campaign_id"] + " / " + part["offer_id"],
+                marker={"size": 10},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": part["profit_high"] - part["profit_lift"],
+                    "arrayminus": part["profit_lift"] - part["profit_low"],
+                },
+            )
+        )
+    fig.add_hline(y=0, line_dash="dot", line_color="grey")
+    fig.update_layout(
+        title="Profit lift by discount depth, all logged campaigns "
+        "各折扣力度的利润提升（全部活动）",
+        xaxis_title="discount depth 折扣力度",
+        xaxis_tickformat=".0%",
+        yaxis_title="profit lift per customer 每位顾客利润提升",
+        height=420,
+    )
+    return fig
+
+
+def depth_section(table: pd.DataFrame, verdicts: list[str]) -> Section:
+    columns = [
+        "campaign_id",
+        "offer_id",
+        "segment",
+        "depth",
+        "customers",
+        "control_customers",
+        "conversion_lift",
+        "conversion_low",
+        "conversion_high",
+        "profit_lift",
+        "profit_low",
+        "profit_high",
+    ]
+    return Section(
+        "Promotion depth 折扣力度",
+        text=" ".join(verdicts),
+        tables=[("Lift by depth (all logged campaigns) 各力度提升", table[columns])],
+        figures=[figure_html(depth_figure(table))],
+    )
+
+
+def satisfaction_section(table: pd.DataFrame) -> Section:
+    return Section(
+        "After the campaign: returns and reviews 活动后：退货与评价",
+        text=(
+            "Buyers of each offer against the control group's buyers: share of items "
+            "returned, review sentiment (-1..1) and rating. Offer buyers include the extra "
+            "customers the offer brought in, so this describes who came. "
+            "各优惠买家与对照组买家的退货率、评价情感与评分对比。"
+        ),
+        tables=[("Satisfaction 满意度", table)],
+    )
+
+
+def extra_sections(
+    store, campaign_id: str, *, window_days: int | None, confidence: float
+) -> list[Section]:
+    """Depth across all campaigns and satisfaction after this one, where the data allow."""
+    from promopilot.campaigns.depth import promotion_depth
+    from promopilot.campaigns.satisfaction import campaign_satisfaction
+    from promopilot.exceptions import NotEnoughDataError
+
+    sections = []
+    try:
+        table, verdicts = promotion_depth(store, window_days=window_days, confidence=confidence)
+        sections.append(depth_section(table, verdicts))
+    except NotEnoughDataError:
+        pass
+    with contextlib.suppress(NotEnoughDataError):
+        sections.append(
+            satisfaction_section(
+                campaign_satisfaction(
+                    store, campaign_id, window_days=window_days, confidence=confidence
+                )
+            )
+        )
+    return sections
+
+
 def report_campaign(
     store,
     campaign_id: str,
@@ -221,5 +317,6 @@ def report_campaign(
     result, daily = measure_with_daily(
         store, campaign_id, window_days=window_days, confidence=confidence
     )
-    write_campaign_report(result, html, daily)
+    extra = extra_sections(store, campaign_id, window_days=window_days, confidence=confidence)
+    write_campaign_report(result, html, daily, extra)
     return result
