@@ -220,3 +220,62 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
     write_json(result, out / "campaign-report.json")
     console.print(f"campaign report: {path}")
     return [*campaign_sections(result, daily), *extra]
+
+
+def _evaluate_default_model(data):
+    """The planner's default response model scored on held-out customers of every campaign."""
+    from promopilot.offers.evaluate import evaluate_models
+    from promopilot.offers.plan import DEFAULT_MODEL, campaign_candidates
+
+    return evaluate_models(data, {DEFAULT_MODEL: campaign_candidates(data, 0)[DEFAULT_MODEL]})
+
+
+@app.command("retrain")
+def retrain(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Folder for the rebuilt customer table and the campaign summary."
+        ),
+    ] = Path("retrain-out"),
+    db: DbOption = None,
+    data: DataOption = None,
+    window_days: WindowOption = None,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate/--no-evaluate", help="Score the response model on held-out customers."
+        ),
+    ] = True,
+) -> None:
+    """Rebuild features and models from everything logged, campaign outcomes included."""
+    from promopilot.campaigns.retrain import retrain as run
+    from promopilot.cli.common import progress_bar
+    from promopilot.cli.profile import segment_table
+    from promopilot.offers.plan import default_feature_fn
+
+    store = open_store(db, data)
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("retraining", total=4 if evaluate else 3, item="")
+            result = run(
+                store,
+                default_feature_fn,
+                evaluate=_evaluate_default_model if evaluate else None,
+                window_days=window_days,
+                progress=lambda step: bar.update(task, advance=1, item=step),
+            )
+    finally:
+        store.close()
+    out.mkdir(parents=True, exist_ok=True)
+    result.profile.customers.to_csv(out / "customers.csv", index=False, encoding="utf-8")
+    result.campaigns.to_csv(out / "campaigns.csv", index=False, encoding="utf-8")
+    console.print(segment_table(result.profile.segments))
+    console.print(
+        f"{len(result.campaigns):,} logged campaigns, {result.training.n:,} exposures "
+        f"with their {result.window_days}-day outcomes in the training data"
+    )
+    console.print(result.campaigns.to_string(index=False))
+    if result.evaluation is not None:
+        console.print(result.evaluation.table.round(4).to_string(index=False))
+    console.print(f"written: {out / 'customers.csv'}, {out / 'campaigns.csv'}")
