@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from promopilot.cli.report import app, demo_measure_step
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
-from promopilot.exceptions import UnknownIdError
 
 runner = CliRunner()
 
@@ -117,10 +116,20 @@ def test_evaluate_policy_command(campaign_db, tmp_path):
     assert result["incremental_profit_per_customer"]["low"] > 0
 
 
-def test_report_on_an_unknown_campaign_fails_plainly(campaign_db):
-    done = runner.invoke(app, ["report", "nope", "--db", str(campaign_db)])
-    assert isinstance(done.exception, UnknownIdError)
-    assert "spring" in str(done.exception)
+def test_errors_are_one_line_and_exit_2(campaign_db, tmp_path, capsys):
+    from promopilot.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["report", "nope", "--db", str(campaign_db)])
+    assert done.value.code == 2
+    bad = tmp_path / "policy.csv"
+    bad.write_text("customer,offer\nc0001,pct10\n")
+    with pytest.raises(SystemExit) as done:
+        main(["evaluate-policy", str(bad), "--campaign", "spring", "--db", str(campaign_db)])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "'nope' is not in the store (known: spring)" in err
+    assert "missing column(s) customer_id, offer_id" in err and "Traceback" not in err
 
 
 def _browser_available() -> bool:

@@ -101,7 +101,7 @@ def depth_verdict(table: pd.DataFrame, segment: str = ALL) -> str:
     if len(worse):
         text += (
             f" Deeper discounts ({', '.join(f'{d:.0%}' for d in sorted(worse['depth']))})"
-            " earned clearly less: there, deeper stopped paying."
+            " had profit-lift intervals wholly below that: there, deeper stopped paying."
         )
     elif len(deeper):
         text += " Deeper discounts were not clearly worse."

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store
-from promopilot.exceptions import InputError
+from promopilot.exceptions import InputError, UnknownIdError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True)
 
@@ -49,6 +49,8 @@ def report(
             result = report_campaign(
                 store, campaign_id, html, window_days=window_days, confidence=confidence
             )
+    except UnknownIdError as error:
+        raise InputError(str(error)) from None
     finally:
         store.close()
     console.print(lift_table(result))
@@ -82,6 +84,8 @@ def evaluate_policy(
             result = evaluate(
                 store, frame, campaign, window_days=window_days, confidence=confidence
             )
+    except UnknownIdError as error:
+        raise InputError(str(error)) from None
     finally:
         store.close()
     table = Table(title=f"incremental profit per customer if {policy.name} had been sent")
@@ -279,3 +283,8 @@ def retrain(
     if result.evaluation is not None:
         console.print(result.evaluation.table.round(4).to_string(index=False))
     console.print(f"written: {out / 'customers.csv'}, {out / 'campaigns.csv'}")
+
+
+def register(root: typer.Typer) -> None:
+    """Add this module's commands to the root app (for `COMMAND_MODULES`)."""
+    root.registered_commands.extend(app.registered_commands)
