@@ -110,6 +110,7 @@ def _store(tmp_path) -> Store:
     return store
 
 
+@pytest.mark.slow  # loads the Chinese word segmenter (a few seconds)
 def test_satisfaction_compares_offer_buyers_with_control_buyers(tmp_path):
     store = _store(tmp_path)
     table = campaign_satisfaction(store, "k", window_days=14)
@@ -120,6 +121,27 @@ def test_satisfaction_compares_offer_buyers_with_control_buyers(tmp_path):
     assert row["rating_diff"] == pytest.approx(-4.0)
     assert row["sentiment_offer"] < 0 < row["sentiment_control"]
     assert row["sentiment_high"] < 0
+
+
+def test_satisfaction_differences_are_weighted_welch():
+    frame = pd.DataFrame(
+        {
+            "arm": ["x"] * 4 + ["control"] * 4,
+            "propensity": [0.5, 0.5, 0.25, 0.25, 0.5, 0.5, 0.5, 0.5],
+            "return_share": [0.0, 0.0, 1.0, 1.0, 0.0, 0.5, 0.0, 0.5],
+            "sentiment": [np.nan] * 8,
+            "rating": [5, 5, 1, 1, 4, 4, 4, 4],
+        }
+    )
+    row = compare_satisfaction(frame).iloc[0]
+    # weights 2, 2, 4, 4: the returners count double
+    assert row["return_share_diff"] == pytest.approx(8 / 12 - 0.25)
+    assert row["rating_diff"] == pytest.approx((10 + 10 + 4 + 4) / 12 - 4)
+    assert row["return_share_offer"] - row["return_share_control"] == pytest.approx(
+        row["return_share_diff"]
+    )
+    assert row["return_share_low"] < row["return_share_diff"] < row["return_share_high"]
+    assert row["sentiment_n"] == 0 and "sentiment_diff" not in row.index
 
 
 def test_satisfaction_needs_control_buyers():

@@ -66,8 +66,8 @@ def compare_satisfaction(frame: pd.DataFrame, *, confidence: float = 0.95) -> pd
         for metric in ("return_share", "sentiment", "rating"):
             a, c = part[part[metric].notna()], control[control[metric].notna()]
             row[f"{metric}_n"] = len(a)
-            row[f"{metric}_offer"] = a[metric].mean() if len(a) else np.nan
-            row[f"{metric}_control"] = c[metric].mean() if len(c) else np.nan
+            row[f"{metric}_offer"] = stats.arm_mean(a[metric], 1 / a["propensity"]).mean
+            row[f"{metric}_control"] = stats.arm_mean(c[metric], 1 / c["propensity"]).mean
             if len(a) >= 2 and len(c) >= 2:
                 diff = stats.difference(
                     stats.arm_mean(a[metric], 1 / a["propensity"]),
