@@ -65,7 +65,9 @@ def simulate_plan_outcomes(
     sent_at = pd.Timestamp(sent_at)
     # one order per buyer: a product of their top category near the basket's value
     category = truth["top_category"].to_numpy()[rows[bought]]
-    product = _nearest_product(products, category, revenue[bought])
+    product, price = _nearest_product(products, category, revenue[bought])
+    # as many units as make up the basket, so the product's cost gives the basket's margin
+    quantity = np.maximum(np.round(revenue[bought] / price), 1).astype(int)
     minutes = rng.uniform(30, window_days * 1440 - 30, bought.sum())
     code = (
         plan["coupon_code"].fillna("").astype(str).to_numpy()[bought]
@@ -81,8 +83,8 @@ def simulate_plan_outcomes(
             ),
             "customer_id": plan["customer_id"].astype(str).to_numpy()[bought],
             "product_id": product,
-            "quantity": 1,
-            "unit_price": np.round(revenue[bought], 2),
+            "quantity": quantity,
+            "unit_price": np.round(revenue[bought] / quantity, 2),
             "discount": np.round(np.minimum(discount[bought], revenue[bought]), 2),
             "coupon_code": np.where(code == "", None, code),
         }
@@ -105,8 +107,12 @@ def simulate_plan_outcomes(
     return {"campaigns": campaigns, "orders": orders}
 
 
-def _nearest_product(products: pd.DataFrame, category: np.ndarray, value: np.ndarray) -> np.ndarray:
+def _nearest_product(
+    products: pd.DataFrame, category: np.ndarray, value: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per buyer: the product of their category priced nearest `value`, and its price."""
     out = np.empty(len(category), dtype=object)
+    prices_out = np.empty(len(category))
     for cat in np.unique(category):
         mask = category == cat
         pool = products[products["category"] == cat].sort_values("price")
@@ -115,7 +121,8 @@ def _nearest_product(products: pd.DataFrame, category: np.ndarray, value: np.nda
         prices = pool["price"].to_numpy()
         at = np.clip(np.searchsorted(prices, value[mask]), 0, len(prices) - 1)
         out[mask] = pool["product_id"].to_numpy()[at]
-    return out
+        prices_out[mask] = prices[at]
+    return out, prices_out
 
 
 # ---------------------------------------------------------------------------------------------
