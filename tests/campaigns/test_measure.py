@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -91,6 +93,7 @@ def test_measure_campaign_returns_the_issue_json(tmp_path):
     assert result["verdict"] == "no clear effect"
     assert "No clear effect" in result["summary"]
     assert [s["segment"] for s in result["segments"]]
+    json.dumps(result, allow_nan=False)  # plain JSON for the HTTP server: no NaN, no numpy
 
 
 def test_welch_without_covariates_equals_scipy(tmp_path):
