@@ -51,7 +51,7 @@ def _root(
 
 
 # One module per area; each defines a Typer sub-app `app` whose commands join the root.
-COMMAND_MODULES = ("data", "profile", "text", "plan", "send", "demo")
+COMMAND_MODULES = ("data", "profile", "text", "plan", "send", "report", "demo")
 
 for _name in COMMAND_MODULES:
     _module = importlib.import_module(f"promopilot.cli.{_name}")

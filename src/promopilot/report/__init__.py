@@ -20,22 +20,29 @@ class Section:
 
 
 def _table_html(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, border=0, classes="tbl", float_format=lambda v: f"{v:,.2f}",
-                         escape=True)
+    return frame.to_html(
+        index=False, border=0, classes="tbl", float_format=lambda v: f"{v:,.2f}", escape=True
+    )
 
 
 def write_report(path: str | Path, title: str, sections: list[Section]) -> Path:
     """Render `sections` to a standalone HTML page (Plotly's script included once, inline)."""
-    env = Environment(loader=PackageLoader("promopilot", "templates"),
-                      autoescape=select_autoescape(["html"]))
+    env = Environment(
+        loader=PackageLoader("promopilot", "templates"), autoescape=select_autoescape(["html"])
+    )
     template = env.get_template("report.html")
     rendered = template.render(
         title=title,
-        sections=[{
-            "title": s.title, "text": s.text, "pre": s.pre,
-            "tables": [(caption, _table_html(df)) for caption, df in s.tables],
-            "figures": s.figures,
-        } for s in sections],
+        sections=[
+            {
+                "title": s.title,
+                "text": s.text,
+                "pre": s.pre,
+                "tables": [(caption, _table_html(df)) for caption, df in s.tables],
+                "figures": s.figures,
+            }
+            for s in sections
+        ],
         plotly_js=_plotly_js() if any(s.figures for s in sections) else "",
     )
     path = Path(path)

@@ -1,0 +1,127 @@
+"""Promotion depth: across every logged campaign, how response and profit change with how deep
+the discount was, per segment, with intervals, so the owner sees where deeper discounts stop
+paying.
+
+Depth of an offer in a campaign: its nominal share off (``percent_off``: the value;
+``amount_off``: value / min_spend, the largest share it can take; ``free_shipping``: unknown) and
+the realized one: discount money / gross value of the orders its customers placed in the window.
+Each (campaign, offer, segment) is measured against that campaign's own control group.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from promopilot.campaigns.history import CONTROL
+from promopilot.campaigns.measure import estimate_lift
+from promopilot.campaigns.outcomes import campaign_outcomes
+from promopilot.data.store import Store
+from promopilot.exceptions import NotEnoughDataError
+
+ALL = "all customers"
+
+
+def nominal_depth(kind: pd.Series, value: pd.Series, min_spend: pd.Series) -> np.ndarray:
+    """Share off the order an offer promises (NaN where it depends on the basket)."""
+    kind = kind.fillna("").to_numpy()
+    value = value.astype(float).to_numpy()
+    spend = min_spend.astype(float).fillna(0).to_numpy()
+    amount = np.divide(value, spend, out=np.full(len(value), np.nan), where=spend > 0)
+    return np.where(kind == "percent_off", value, np.where(kind == "amount_off", amount, np.nan))
+
+
+def depth_table(
+    frame: pd.DataFrame, *, confidence: float = 0.95, by_segment: bool = True
+) -> pd.DataFrame:
+    """One row per (campaign, offer, segment): depth, customers, conversion and profit lift
+    with intervals against the campaign's control. `frame`: outcomes of one or more campaigns."""
+    rows = []
+    for campaign, part in frame.groupby("campaign_id", sort=True):
+        groups = [(ALL, part)]
+        if by_segment and "segment" in part.columns:
+            groups += list(part.groupby("segment", sort=True))
+        offers = part[part["arm"] != CONTROL]
+        gross = offers["revenue"] + offers["discount"]
+        realized = offers["discount"].groupby(offers["arm"]).sum() / gross.groupby(
+            offers["arm"]
+        ).sum().replace(0, np.nan)
+        first = offers.groupby("arm").first()
+        nominal = pd.Series(
+            nominal_depth(first["offer_kind"], first["offer_value"], first["offer_min_spend"]),
+            index=first.index,
+        )
+        for segment, rows_of in groups:
+            try:
+                result = estimate_lift(rows_of, confidence=confidence, with_segments=False)
+            except NotEnoughDataError:
+                continue
+            for arm in result["arms"]:
+                conv, profit = (arm["lift"]["conversion"], arm["lift"]["profit_per_customer"])
+                rows.append(
+                    {
+                        "campaign_id": campaign,
+                        "offer_id": arm["offer_id"],
+                        "kind": first["offer_kind"].get(arm["offer_id"]),
+                        "segment": segment,
+                        "nominal_depth": nominal.get(arm["offer_id"], np.nan),
+                        "realized_depth": realized.get(arm["offer_id"], np.nan),
+                        "customers": arm["customers"],
+                        "control_customers": result["control"]["customers"],
+                        "conversion_lift": conv["estimate"],
+                        "conversion_low": conv["low"],
+                        "conversion_high": conv["high"],
+                        "profit_lift": profit["estimate"],
+                        "profit_low": profit["low"],
+                        "profit_high": profit["high"],
+                    }
+                )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    table["depth"] = table["nominal_depth"].fillna(table["realized_depth"])
+    return table.sort_values(
+        ["segment", "depth", "campaign_id", "offer_id"], kind="stable"
+    ).reset_index(drop=True)
+
+
+def depth_verdict(table: pd.DataFrame, segment: str = ALL) -> str:
+    """Where deeper discounts stop paying, in words (for one segment)."""
+    part = table[(table["segment"] == segment) & table["depth"].notna()]
+    if part.empty:
+        return f"{segment}: no offer with a known depth was measured."
+    best = part.loc[part["profit_lift"].idxmax()]
+    deeper = part[part["depth"] > best["depth"]]
+    worse = deeper[deeper["profit_high"] < best["profit_lift"]]
+    text = (
+        f"{segment}: the most profitable depth was {best['depth']:.0%} ({best['offer_id']} "
+        f"in {best['campaign_id']}: profit lift {best['profit_lift']:,.2f} per customer, "
+        f"interval {best['profit_low']:,.2f} to {best['profit_high']:,.2f})."
+    )
+    if len(worse):
+        text += (
+            f" Deeper discounts ({', '.join(f'{d:.0%}' for d in sorted(worse['depth']))})"
+            " had profit-lift intervals wholly below that: there, deeper stopped paying."
+        )
+    elif len(deeper):
+        text += " Deeper discounts were not clearly worse."
+    return text
+
+
+def promotion_depth(
+    store: Store,
+    *,
+    window_days: int | None = None,
+    confidence: float = 0.95,
+    by_segment: bool = True,
+) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`depth_table` over every logged campaign with a control group, and the verdict per
+    segment."""
+    frame = campaign_outcomes(store, None, window_days=window_days)
+    table = depth_table(frame, confidence=confidence, by_segment=by_segment)
+    if table.empty:
+        raise NotEnoughDataError(
+            "no logged campaign has a control group and an offer: "
+            "promotion depth cannot be measured"
+        )
+    return table, [depth_verdict(table, s) for s in table["segment"].unique()]

@@ -1,0 +1,189 @@
+"""Differences in means with honest intervals: Welch, CUPED and inverse-propensity weights.
+
+Every arm mean is a Hajek (self-normalized inverse-propensity) mean ``sum(w z) / sum(w)`` with
+``w = 1 / propensity``; with equal propensities it is the plain mean and everything below is
+exactly Welch's unequal-variance t interval. Its variance is the linearized (sandwich) one,
+``sum(w^2 (z - m)^2) / sum(w)^2`` times ``n / (n - 1)``, which for equal weights is ``s^2 / n``.
+
+CUPED: ``z = y - theta' (x - mean x)``, with ``theta`` the least-squares slope of the outcome on
+pre-period covariates estimated on all customers of the campaign pooled (every arm). Under
+randomization the covariates have the same mean in every arm, so the adjustment removes noise
+but no signal; intervals treat ``theta`` as known (its estimation error is O(1/n)).
+
+Arms are disjoint sets of independently assigned customers, so arm means are uncorrelated and
+the variance of a difference (or of any linear combination) is the sum of the terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+POWER = 0.80
+
+
+@dataclass(frozen=True)
+class ArmMean:
+    """A (weighted, possibly CUPED-adjusted) mean and its sampling variance."""
+
+    mean: float
+    variance: float  # of the mean
+    n: int
+    n_effective: float  # (sum w)^2 / sum w^2
+
+
+@dataclass(frozen=True)
+class Interval:
+    estimate: float
+    low: float
+    high: float
+    p_value: float
+    std_error: float
+    df: float
+
+    def as_dict(self, *, p_value: bool = True) -> dict:
+        out = {k: _clean(v) for k, v in asdict(self).items()}
+        if not p_value:
+            out.pop("p_value")
+        return out
+
+
+def _clean(value: float) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def arm_mean(z: np.ndarray, weights: np.ndarray | None = None) -> ArmMean:
+    """Hajek mean of `z` with its linearized variance (plain mean and s^2/n without weights)."""
+    z = np.asarray(z, dtype=float)
+    n = len(z)
+    if n == 0:
+        return ArmMean(np.nan, np.nan, 0, 0.0)
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+    total = w.sum()
+    mean = float((w * z).sum() / total)
+    if n < 2:
+        return ArmMean(mean, np.nan, n, 1.0)
+    variance = float((w**2 * (z - mean) ** 2).sum() / total**2 * n / (n - 1))
+    return ArmMean(mean, variance, n, float(total**2 / (w**2).sum()))
+
+
+def cuped_theta(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Least-squares slopes of `y` on the columns of `x` (with an intercept), on pooled data.
+    Constant or empty covariates get slope 0."""
+    x = np.asarray(x, dtype=float).reshape(len(y), -1)
+    y = np.asarray(y, dtype=float)
+    if len(y) < 3:
+        return np.zeros(x.shape[1])
+    xc = x - x.mean(axis=0)
+    keep = xc.std(axis=0) > 0
+    theta = np.zeros(x.shape[1])
+    if keep.any():
+        theta[keep] = np.linalg.lstsq(xc[:, keep], y - y.mean(), rcond=None)[0]
+    return theta
+
+
+def adjust(y: np.ndarray, x: np.ndarray | None, theta: np.ndarray | None) -> np.ndarray:
+    """The CUPED outcome ``y - theta' (x - mean x)`` (or `y` itself without covariates)."""
+    if x is None or theta is None:
+        return np.asarray(y, dtype=float)
+    x = np.asarray(x, dtype=float).reshape(len(y), -1)
+    return np.asarray(y, dtype=float) - (x - x.mean(axis=0)) @ theta
+
+
+def combine(terms: list[tuple[float, ArmMean]], confidence: float) -> Interval:
+    """Interval of ``sum(c * mean)`` over independent arm means, Welch-Satterthwaite df."""
+    estimate = float(sum(c * a.mean for c, a in terms))
+    parts = [c**2 * a.variance for c, a in terms]
+    if not np.isfinite(sum(parts)) or not np.isfinite(estimate):
+        return Interval(estimate, np.nan, np.nan, np.nan, np.nan, np.nan)
+    dof = [max(a.n_effective - 1, 1.0) for _, a in terms]
+    return _interval(estimate, parts, dof, confidence)
+
+
+def difference(arm: ArmMean, control: ArmMean, confidence: float) -> Interval:
+    """Arm minus control."""
+    return combine([(1.0, arm), (-1.0, control)], confidence)
+
+
+def needed_per_group(
+    unit_variance_arm: float,
+    unit_variance_control: float,
+    effect: float,
+    *,
+    confidence: float,
+    power: float = POWER,
+) -> float | None:
+    """Customers needed in each of arm and control to detect `effect` with a two-sided test
+    at `confidence` with `power`: ``(z_a + z_b)^2 (s1^2 + s2^2) / effect^2``."""
+    from scipy.special import ndtri
+
+    if not effect or not np.isfinite(effect):
+        return None
+    z = ndtri(0.5 + confidence / 2) + ndtri(power)
+    return float(np.ceil(z**2 * (unit_variance_arm + unit_variance_control) / effect**2))
+
+
+def minimum_detectable(
+    arm: ArmMean, control: ArmMean, *, confidence: float, power: float = POWER
+) -> float:
+    """The smallest true difference this comparison detects with `power`."""
+    from scipy.special import ndtri
+
+    z = ndtri(0.5 + confidence / 2) + ndtri(power)
+    return float(z * np.sqrt(arm.variance + control.variance))
+
+
+def unit_variance(a: ArmMean) -> float:
+    """Per-customer variance behind a mean (variance of the mean x effective size)."""
+    return a.variance * a.n_effective
+
+
+def campaign_total(
+    y: np.ndarray,
+    z: np.ndarray,
+    arm: np.ndarray,
+    weights: np.ndarray,
+    *,
+    control: str,
+    confidence: float,
+) -> Interval:
+    """The whole campaign's incremental total against sending nothing to anyone in it:
+    ``sum(y) - N * m0``, with ``m0`` the Hajek mean of the (CUPED) outcome `z` of the customers
+    who got nothing: what everyone would have earned without the campaign. With equal
+    propensities this is ``sum over arms of n_arm x (arm mean - control mean)``.
+
+    Variance: the outcome noise of the customers sent something (within-arm variance, an upper
+    bound for it) plus the linearized variance of the control part, whose customers enter both
+    ``sum(y)`` and ``m0``."""
+    y, z, w = (np.asarray(v, dtype=float) for v in (y, z, weights))
+    is_control = arm == control
+    n, n0 = len(y), int(is_control.sum())
+    if n0 < 2:
+        return Interval(np.nan, np.nan, np.nan, np.nan, np.nan, np.nan)
+    w0, z0, y0 = w[is_control], z[is_control], y[is_control]
+    m0 = float((w0 * z0).sum() / w0.sum())
+    estimate = float(y.sum() - n * m0)
+    influence = y0 - n * w0 * (z0 - m0) / w0.sum()
+    parts = [float(n0 * influence.var(ddof=1))]
+    dof = [n0 - 1.0]
+    for a in np.unique(arm[~is_control]):
+        ya = y[arm == a]
+        if len(ya) > 1:
+            parts.append(float(len(ya) * ya.var(ddof=1)))
+            dof.append(len(ya) - 1.0)
+    return _interval(estimate, parts, dof, confidence)
+
+
+def _interval(estimate: float, parts: list[float], dof: list[float], confidence: float) -> Interval:
+    from scipy.special import stdtr, stdtrit
+
+    variance = float(sum(parts))
+    se = float(np.sqrt(variance))
+    denominator = sum(p**2 / d for p, d in zip(parts, dof, strict=True))
+    df = float(variance**2 / denominator) if denominator > 0 else np.inf
+    if se == 0:
+        return Interval(estimate, estimate, estimate, 1.0 if estimate == 0 else 0.0, 0.0, df)
+    q = float(stdtrit(df, 0.5 + confidence / 2))
+    p_value = float(2 * stdtr(df, -abs(estimate) / se))
+    return Interval(estimate, estimate - q * se, estimate + q * se, p_value, se, df)

@@ -1,0 +1,291 @@
+"""Measure a logged campaign against its control group: conversion, revenue and profit lift
+per offer with honest intervals, the campaign's incremental profit, a verdict in plain words,
+the sample size that would have been needed, and the same per segment.
+
+:func:`estimate_lift` works on an outcomes frame (one row per exposure) and holds all the
+statistics; :func:`measure_campaign` reads the frame from the store and calls it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from promopilot.campaigns import lift as stats
+from promopilot.campaigns.history import CONTROL
+from promopilot.campaigns.outcomes import campaign_outcomes, daily_profit
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError, NotEnoughDataError
+
+# report name -> outcome column
+METRICS = {
+    "conversion": "converted",
+    "revenue_per_customer": "revenue",
+    "profit_per_customer": "profit",
+}
+COVARIATES = ("pre_revenue", "pre_orders")
+GAIN, LOSS, UNCLEAR = "gain", "loss", "no clear effect"
+MIN_PER_ARM = 2
+
+
+def estimate_lift(
+    frame: pd.DataFrame,
+    *,
+    confidence: float = 0.95,
+    covariates: tuple[str, ...] | None = COVARIATES,
+    with_segments: bool = True,
+) -> dict:
+    """Lift of each arm over control from an outcomes frame.
+
+    `frame` has one row per customer with ``arm`` (``control`` for no offer), ``propensity``,
+    ``converted``, ``revenue``, ``profit`` and the `covariates` (pre-period; ``None`` or ``()``
+    turns CUPED off). Returns the measurement dict of :func:`measure_campaign` without the
+    campaign id.
+    """
+    if not 0.5 < confidence < 1:
+        raise InputError(f"confidence must be in (0.5, 1), got {confidence}")
+    missing = {"arm", "propensity", *METRICS.values(), *(covariates or ())} - set(frame.columns)
+    if missing:
+        raise InputError(f"outcomes frame lacks column(s) {', '.join(sorted(missing))}")
+    arm = frame["arm"].to_numpy(dtype=object)
+    is_control = arm == CONTROL
+    if is_control.sum() < MIN_PER_ARM:
+        raise NotEnoughDataError(
+            f"the campaign has {int(is_control.sum())} control customer(s): without a control "
+            "group of at least 2 customers its lift cannot be measured"
+        )
+    w = 1.0 / frame["propensity"].to_numpy(dtype=float)
+    x = frame[list(covariates)].to_numpy(dtype=float) if covariates else None
+    offers = sorted({a for a in arm if a != CONTROL})
+    adjusted, control, means, raw = {}, {}, {}, {}
+    for name, column in METRICS.items():
+        y = frame[column].to_numpy(dtype=float)
+        theta = stats.cuped_theta(y, x) if x is not None else None
+        z = stats.adjust(y, x, theta)
+        adjusted[name] = {a: stats.arm_mean(z[arm == a], w[arm == a]) for a in offers}
+        control[name] = stats.arm_mean(z[is_control], w[is_control])
+        raw[name] = {a: stats.arm_mean(y[arm == a], w[arm == a]) for a in [CONTROL, *offers]}
+        means[name] = {a: raw[name][a].mean for a in raw[name]}
+    arms = []
+    for a in offers:
+        n = int((arm == a).sum())
+        entry = {
+            "offer_id": a,
+            "customers": n,
+            **{name: _num(means[name][a]) for name in METRICS},
+            "lift": {},
+            "lift_unadjusted": {},
+        }
+        for name in METRICS:
+            entry["lift"][name] = stats.difference(
+                adjusted[name][a], control[name], confidence
+            ).as_dict()
+            entry["lift_unadjusted"][name] = stats.difference(
+                raw[name][a], raw[name][CONTROL], confidence
+            ).as_dict()
+        arms.append(entry)
+    y_profit = frame["profit"].to_numpy(dtype=float)
+    z_profit = stats.adjust(y_profit, x, stats.cuped_theta(y_profit, x) if x is not None else None)
+    total = stats.campaign_total(y_profit, z_profit, arm, w, control=CONTROL, confidence=confidence)
+    verdict = GAIN if total.low > 0 else LOSS if total.high < 0 else UNCLEAR
+    sent = ~is_control
+    result = {
+        "confidence": confidence,
+        "control": {
+            "customers": int(is_control.sum()),
+            **{name: _num(means[name][CONTROL]) for name in METRICS},
+        },
+        "arms": arms,
+        "incremental_profit": {
+            k: v
+            for k, v in total.as_dict().items()
+            if k in ("estimate", "low", "high", "std_error")
+        },
+        "verdict": verdict,
+        "power": _power(frame, sent, is_control, w, x, confidence, total.estimate),
+        "method": {
+            "weights": (
+                "inverse propensity (Hajek)"
+                if np.ptp(w) > 1e-9 * w.max()
+                else "equal (uniform randomization)"
+            ),
+            "cuped_covariates": list(covariates or ()),
+            "interval": "Welch t (Satterthwaite df), linearized variance",
+        },
+    }
+    result["summary"] = summary(result)
+    if with_segments and "segment" in frame.columns:
+        result["segments"] = per_segment(frame, confidence=confidence, covariates=covariates)
+    return result
+
+
+def _num(value: float) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def _power(
+    frame: pd.DataFrame,
+    sent: np.ndarray,
+    is_control: np.ndarray,
+    w: np.ndarray,
+    x: np.ndarray | None,
+    confidence: float,
+    total: float,
+) -> dict:
+    """All sent customers against control on profit: the effect this campaign could detect,
+    and the customers per group needed to detect the effect it estimated (the incremental
+    profit per customer sent an offer) with 80% power."""
+    y = frame["profit"].to_numpy(dtype=float)
+    z = stats.adjust(y, x, stats.cuped_theta(y, x) if x is not None else None)
+    treated, control = (
+        stats.arm_mean(z[sent], w[sent]),
+        stats.arm_mean(z[is_control], w[is_control]),
+    )
+    estimate = total / max(int(sent.sum()), 1)
+    needed = stats.needed_per_group(
+        stats.unit_variance(treated), stats.unit_variance(control), estimate, confidence=confidence
+    )
+    return {
+        "power": stats.POWER,
+        "profit_lift_per_customer": _num(estimate),
+        "minimum_detectable_profit_lift": _num(
+            stats.minimum_detectable(treated, control, confidence=confidence)
+        ),
+        "needed_customers_per_group": needed,
+        "sent_customers": int(sent.sum()),
+        "control_customers": int(is_control.sum()),
+    }
+
+
+def summary(result: dict) -> str:
+    """The verdict in plain words."""
+    total = result["incremental_profit"]
+    level = f"{result['confidence']:.0%}"
+    interval = (
+        f"{total['estimate']:,.2f} ({level} interval {total['low']:,.2f} to {total['high']:,.2f})"
+    )
+    n_control = result["control"]["customers"]
+    if result["verdict"] == GAIN:
+        return (
+            f"The campaign earned money: incremental profit {interval}, measured against "
+            f"{n_control:,} control customers."
+        )
+    if result["verdict"] == LOSS:
+        return (
+            f"The campaign lost money: incremental profit {interval}, measured against "
+            f"{n_control:,} control customers."
+        )
+    power = result["power"]
+    needed = power["needed_customers_per_group"]
+    text = (
+        f"No clear effect: the incremental profit {interval} could be a gain or a loss; "
+        f"with {power['sent_customers']:,} customers sent an offer and {n_control:,} in "
+        f"control this campaign could only detect a profit lift of "
+        f"{power['minimum_detectable_profit_lift']:,.2f} per customer."
+    )
+    if needed:
+        text += (
+            f" To tell an effect the size of the one estimated "
+            f"({power['profit_lift_per_customer']:,.2f} per customer) from zero with "
+            f"{power['power']:.0%} power, about {needed:,.0f} customers in each of the sent "
+            f"and control groups would have been needed."
+        )
+    return text
+
+
+def per_segment(
+    frame: pd.DataFrame,
+    *,
+    confidence: float,
+    covariates: tuple[str, ...] | None = COVARIATES,
+    column: str = "segment",
+) -> list[dict]:
+    """:func:`estimate_lift` within each segment that has a control group (CUPED slopes are
+    estimated within the segment)."""
+    out = []
+    for name, part in frame.groupby(column, sort=True):
+        n_control = int((part["arm"] == CONTROL).sum())
+        if n_control < MIN_PER_ARM or (part["arm"] != CONTROL).sum() < MIN_PER_ARM:
+            out.append(
+                {
+                    "segment": str(name),
+                    "customers": len(part),
+                    "control_customers": n_control,
+                    "arms": [],
+                    "note": "too few customers in control or sent to measure",
+                }
+            )
+            continue
+        result = estimate_lift(
+            part, confidence=confidence, covariates=covariates, with_segments=False
+        )
+        out.append(
+            {
+                "segment": str(name),
+                "customers": len(part),
+                "control_customers": n_control,
+                "arms": [
+                    {k: arm[k] for k in ("offer_id", "customers", "lift")} for arm in result["arms"]
+                ],
+                "incremental_profit": result["incremental_profit"],
+                "verdict": result["verdict"],
+            }
+        )
+    return out
+
+
+def measure_campaign(
+    store: Store,
+    campaign_id: str,
+    *,
+    window_days: int | None = None,
+    confidence: float = 0.95,
+    segments: pd.DataFrame | None = None,
+) -> dict:
+    """Measure a logged campaign per offer against its control group.
+
+    Parameters
+    ----------
+    store : the shop's store (campaigns, orders, products, offers).
+    campaign_id : a campaign in the ``campaigns`` table.
+    window_days : attribution window (default: the ``campaign_window_days`` setting).
+    confidence : level of every interval.
+    segments : optional ``customer_id, segment`` frame; default segments are new, one-order and
+        repeat customers at send time.
+
+    Returns the issue's JSON structure plus ``summary`` (the verdict in words), ``power``,
+    ``segments``, ``method``, ``lift_unadjusted`` per arm and ``redemptions`` where coupon
+    codes were logged.
+    """
+    frame = campaign_outcomes(store, campaign_id, window_days=window_days)
+    return _measure(frame, campaign_id, confidence=confidence, segments=segments)
+
+
+def measure_with_daily(
+    store: Store, campaign_id: str, *, window_days: int | None = None, confidence: float = 0.95
+) -> tuple[dict, pd.DataFrame]:
+    """:func:`measure_campaign` and the cumulative profit per arm by day of the window
+    (:func:`promopilot.campaigns.outcomes.daily_profit`), for the report's charts."""
+    frame = campaign_outcomes(store, campaign_id, window_days=window_days)
+    result = _measure(frame, campaign_id, confidence=confidence)
+    return result, daily_profit(store, frame, campaign_id)
+
+
+def _measure(
+    frame: pd.DataFrame,
+    campaign_id: str,
+    *,
+    confidence: float,
+    segments: pd.DataFrame | None = None,
+) -> dict:
+    if segments is not None:
+        labels = segments.set_index("customer_id")["segment"]
+        frame["segment"] = labels.reindex(frame["customer_id"]).fillna("unknown").to_numpy()
+    result = estimate_lift(frame, confidence=confidence)
+    if frame["coupon_code"].notna().any():
+        redeemed = frame.groupby("arm")["redeemed"].sum()
+        for arm in result["arms"]:
+            arm["redemptions"] = int(redeemed.get(arm["offer_id"], 0))
+    if frame["group"].notna().any():
+        result["groups"] = {str(k): int(v) for k, v in frame["group"].value_counts().items()}
+    return {"campaign_id": campaign_id, "window_days": int(frame.attrs["window_days"]), **result}

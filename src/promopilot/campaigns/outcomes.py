@@ -1,0 +1,109 @@
+"""Each exposure of a campaign with its outcome: converted, revenue, profit, and the same
+customer's spend in the pre-period (for CUPED).
+
+Per customer of an arm (customers without an order count as zero): converted = at least one
+order (not a return) in ``[sent_at, sent_at + window)``; revenue = sum of quantity x unit_price
+- discount of those orders; profit = revenue - sum of quantity x cost (the default margin where
+the cost is unknown) - the offer's send cost for customers who were sent a message.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from promopilot.campaigns.history import CONTROL
+from promopilot.config import load_settings
+from promopilot.data.queries import measure as queries
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError, UnknownIdError
+
+SEGMENT_NEW = "new: no order before"
+SEGMENT_ONE = "one order before"
+SEGMENT_REPEAT = "repeat: 2+ orders before"
+
+
+def resolve_window(window_days: int | None) -> int:
+    """The attribution window: the given one, else the `campaign_window_days` setting."""
+    days = load_settings().campaign_window_days if window_days is None else int(window_days)
+    if days <= 0:
+        raise InputError(f"window_days must be positive, got {days}")
+    return days
+
+
+def campaign_outcomes(
+    store: Store,
+    campaign_id: str | None,
+    *,
+    window_days: int | None = None,
+    default_margin: float | None = None,
+) -> pd.DataFrame:
+    """One row per exposure: ``arm`` (offer id or ``control``), ``propensity`` (missing ones
+    filled as uniform over the campaign's arms), ``converted``, ``revenue``, ``profit``,
+    ``pre_revenue``, ``pre_orders``, ``segment`` and the raw columns of the log.
+
+    ``campaign_id=None`` reads every logged campaign."""
+    days = resolve_window(window_days)
+    margin = load_settings().default_margin if default_margin is None else default_margin
+    frame = queries.exposure_outcomes(store, campaign_id, days, margin)
+    if frame.empty:
+        if campaign_id is None:
+            raise UnknownIdError("the store has no logged campaigns")
+        known = queries.campaign_list(store)["campaign_id"].tolist()
+        hint = f" (known: {', '.join(map(str, known[:10]))})" if known else ""
+        raise UnknownIdError(f"campaign {campaign_id!r} is not in the store{hint}")
+    frame["arm"] = np.where(frame["offer_id"] == "", CONTROL, frame["offer_id"])
+    frame["propensity"] = _propensity(frame)
+    frame["converted"] = frame["converted"].astype(int)
+    frame["profit"] = frame["revenue"] - frame["cost"] - frame["send_cost"]
+    frame["segment"] = buyer_segment(frame["orders_before"].to_numpy())
+    frame.attrs["window_days"] = days
+    return frame
+
+
+def _propensity(frame: pd.DataFrame) -> np.ndarray:
+    n_arms = frame.groupby("campaign_id")["arm"].transform("nunique").to_numpy()
+    p = frame["propensity"].astype(float).to_numpy()
+    bad = np.isfinite(p) & ((p <= 0) | (p > 1))
+    if bad.any():
+        row = frame.loc[bad].iloc[0]
+        raise InputError(
+            f"campaigns: customer {row['customer_id']!r} of campaign {row['campaign_id']!r} has "
+            f"propensity {row['propensity']}: expected a probability in (0, 1]"
+        )
+    return np.where(np.isfinite(p), p, 1.0 / n_arms)
+
+
+def buyer_segment(orders_before: np.ndarray) -> np.ndarray:
+    """A segment everyone has at send time: new, one order before, repeat buyer."""
+    n = np.asarray(orders_before)
+    return np.where(n == 0, SEGMENT_NEW, np.where(n == 1, SEGMENT_ONE, SEGMENT_REPEAT))
+
+
+def daily_profit(
+    store: Store, outcomes: pd.DataFrame, campaign_id: str, *, default_margin: float | None = None
+) -> pd.DataFrame:
+    """Cumulative profit per customer by day of the window, per arm (Hajek-weighted means, send
+    costs on day 0): columns ``day``, ``arm``, ``profit_per_customer``, ``lift``."""
+    days = int(outcomes.attrs.get("window_days") or resolve_window(None))
+    margin = load_settings().default_margin if default_margin is None else default_margin
+    daily = queries.daily_outcomes(store, campaign_id, days, margin)
+    weights = 1.0 / outcomes.set_index("customer_id")["propensity"]
+    arm = outcomes.set_index("customer_id")["arm"]
+    daily["arm"] = arm.reindex(daily["customer_id"]).to_numpy()
+    daily["w"] = weights.reindex(daily["customer_id"]).to_numpy()
+    daily["profit"] = (daily["revenue"] - daily["cost"]) * daily["w"]
+    totals = outcomes.assign(w=1.0 / outcomes["propensity"]).groupby("arm")["w"].sum()
+    send = (outcomes["send_cost"] / outcomes["propensity"]).groupby(outcomes["arm"]).sum()
+    grid = pd.MultiIndex.from_product([sorted(totals.index), range(days)], names=["arm", "day"])
+    per_day = daily.groupby(["arm", "day"])["profit"].sum().reindex(grid, fill_value=0.0)
+    cumulative = per_day.groupby(level="arm").cumsum()
+    cumulative = cumulative.sub(send.reindex(cumulative.index.get_level_values("arm")).to_numpy())
+    per_customer = cumulative / totals.reindex(cumulative.index.get_level_values("arm")).to_numpy()
+    out = per_customer.rename("profit_per_customer").reset_index()
+    if CONTROL in totals.index:
+        control = out[out["arm"] == CONTROL].set_index("day")["profit_per_customer"]
+        out["lift"] = out["profit_per_customer"] - control.reindex(out["day"]).to_numpy()
+    else:
+        out["lift"] = np.nan
+    return out

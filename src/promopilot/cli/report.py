@@ -1,0 +1,283 @@
+"""`promopilot report`, `evaluate-policy` and `retrain`: did a campaign pay, what would a new
+policy have earned, and learn again from everything logged."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from promopilot.cli.common import DataOption, DbOption, console, open_store
+from promopilot.exceptions import InputError, UnknownIdError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True)
+
+WindowOption = Annotated[
+    int | None,
+    typer.Option(
+        "--window-days",
+        min=1,
+        help="Attribution window in days. Default: the campaign_window_days setting.",
+    ),
+]
+ConfidenceOption = Annotated[
+    float, typer.Option("--confidence", min=0.5, max=0.999, help="Level of every interval.")
+]
+JsonOption = Annotated[Path | None, typer.Option("--json", help="Also write the result as JSON.")]
+
+
+@app.command("report")
+def report(
+    campaign_id: Annotated[str, typer.Argument(help="A campaign in the store's campaigns log.")],
+    db: DbOption = None,
+    data: DataOption = None,
+    window_days: WindowOption = None,
+    confidence: ConfidenceOption = 0.95,
+    json_path: JsonOption = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
+) -> None:
+    """Measure a logged campaign per offer against its control group, with intervals."""
+    from promopilot.report.campaign import report_campaign
+
+    try:
+        with open_store(db, data) as store, console.status(f"measuring campaign {campaign_id}"):
+            result = report_campaign(
+                store, campaign_id, html, window_days=window_days, confidence=confidence
+            )
+    except UnknownIdError as error:
+        raise InputError(str(error)) from None
+    console.print(lift_table(result))
+    console.print(result["summary"])
+    if json_path is not None:
+        write_json(result, json_path)
+        console.print(f"json: {json_path}")
+    if html is not None:
+        console.print(f"report: {html}")
+
+
+@app.command("evaluate-policy")
+def evaluate_policy(
+    policy: Annotated[
+        Path, typer.Argument(help="CSV with customer_id, offer_id (empty offer_id = send nothing).")
+    ],
+    campaign: Annotated[str, typer.Option("--campaign", help="The logged randomized campaign.")],
+    db: DbOption = None,
+    data: DataOption = None,
+    window_days: WindowOption = None,
+    confidence: ConfidenceOption = 0.95,
+    json_path: JsonOption = None,
+) -> None:
+    """Estimate what a candidate assignment would have earned on a logged campaign."""
+    from promopilot.campaigns.ope import evaluate_policy as evaluate
+
+    frame = read_policy(policy)
+    try:
+        with (
+            open_store(db, data) as store,
+            console.status("evaluating the policy (IPS, SNIPS, doubly robust)"),
+        ):
+            result = evaluate(
+                store, frame, campaign, window_days=window_days, confidence=confidence
+            )
+    except UnknownIdError as error:
+        raise InputError(str(error)) from None
+    table = Table(title=f"incremental profit per customer if {policy.name} had been sent")
+    for col in ("estimator", "estimate", "low", "high"):
+        table.add_column(col, justify="left" if col == "estimator" else "right")
+    for name, e in result["estimators"].items():
+        table.add_row(
+            name + (" (headline)" if name == result["estimator"] else ""),
+            *(f"{e[k]:,.3f}" for k in ("estimate", "low", "high")),
+        )
+    console.print(table)
+    console.print(
+        f"{result['customers']:,} customers of campaign {campaign}; the policy sends "
+        f"{result['policy_sends']:,} offers; {result['customers_not_in_policy']:,} "
+        "customers it does not name get nothing."
+    )
+    if json_path is not None:
+        write_json(result, json_path)
+        console.print(f"json: {json_path}")
+
+
+def read_policy(path: Path):
+    import pandas as pd
+
+    if not path.exists():
+        raise InputError(f"{path}: no such policy file")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: not a readable CSV: {error}") from None
+    frame.columns = [c.strip().lower() for c in frame.columns]
+    missing = {"customer_id", "offer_id"} - set(frame.columns)
+    if missing:
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(sorted(missing))}; expected "
+            "customer_id, offer_id"
+        )
+    return frame
+
+
+def lift_table(result: dict) -> Table:
+    level = f"{result['confidence']:.0%}"
+    table = Table(
+        title=f"campaign {result['campaign_id']}: lift over control "
+        f"({result['control']['customers']:,} control customers, "
+        f"{result['window_days']}-day window, {level} intervals)"
+    )
+    for col in ("offer", "customers", "conversion lift", "revenue lift", "profit lift"):
+        table.add_column(col, justify="left" if col == "offer" else "right")
+    for arm in result["arms"]:
+        cells = []
+        for metric in ("conversion", "revenue_per_customer", "profit_per_customer"):
+            e = arm["lift"][metric]
+            fmt = "{:+.1%}" if metric == "conversion" else "{:+,.2f}"
+            cells.append(
+                f"{fmt.format(e['estimate'])} [{fmt.format(e['low'])}, {fmt.format(e['high'])}]"
+                if e["low"] is not None
+                else "n/a"
+            )
+        table.add_row(arm["offer_id"], f"{arm['customers']:,}", *cells)
+    total = result["incremental_profit"]
+    table.add_row(
+        "whole campaign",
+        "",
+        "",
+        "",
+        f"{total['estimate']:+,.2f} [{total['low']:+,.2f}, {total['high']:+,.2f}]",
+        style="bold",
+    )
+    return table
+
+
+def write_json(result: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(_jsonable(result), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return _jsonable(value.item())
+    return value
+
+
+def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int = 0) -> list:
+    """The demo's last stage: simulate the orders that follow the sent plan on the synthetic
+    shop (from its hidden truth), ingest them, measure the campaign and write
+    ``campaign-report.html``. Uses the exposures `send` logged for `campaign_id` when there
+    are any, else ``plan.csv`` (then logs its rows as the campaign). Returns report sections."""
+    import pandas as pd
+
+    from promopilot.campaigns.measure import measure_with_daily
+    from promopilot.data.ingest import ingest
+    from promopilot.data.queries.measure import campaign_exposures
+    from promopilot.report.campaign import (
+        campaign_sections,
+        extra_sections,
+        write_campaign_report,
+    )
+    from promopilot.synth.outcomes import simulate_plan_outcomes
+
+    console.rule("6. what the campaign earned (simulated outcomes)")
+    truth = pd.read_csv(out / "shop" / "_truth" / "customers.csv", dtype={"customer_id": str})
+    logged = campaign_exposures(store, campaign_id)
+    if len(logged):
+        plan, sent_at = logged, pd.Timestamp(logged["sent_at"].min())
+    else:
+        plan = pd.read_csv(out / "plan.csv", dtype=str, keep_default_na=False)
+        plan["propensity"] = plan["propensity"].astype(float)
+        sent_at = store.default_as_of()
+    simulated = simulate_plan_outcomes(
+        truth, plan, store.table("products"), campaign_id=campaign_id, sent_at=sent_at, seed=seed
+    )
+    folder = out / "outcomes"
+    folder.mkdir(parents=True, exist_ok=True)
+    simulated["orders"].to_csv(folder / "orders.csv", index=False, encoding="utf-8")
+    if not len(logged):
+        simulated["campaigns"].to_csv(folder / "campaigns.csv", index=False, encoding="utf-8")
+    ingest(store, folder)
+    console.print(
+        f"simulated {len(simulated['orders']):,} orders after {sent_at:%Y-%m-%d} "
+        f"(synthetic truth): {folder}"
+    )
+    result, daily = measure_with_daily(store, campaign_id)
+    console.print(lift_table(result))
+    console.print(result["summary"])
+    extra = extra_sections(store, campaign_id, window_days=None, confidence=0.95)
+    path = write_campaign_report(result, out / "campaign-report.html", daily, extra)
+    write_json(result, out / "campaign-report.json")
+    console.print(f"campaign report: {path}")
+    return [*campaign_sections(result, daily), *extra]
+
+
+def _evaluate_default_model(data):
+    """The planner's default response model scored on held-out customers of every campaign."""
+    from promopilot.offers.evaluate import evaluate_models
+    from promopilot.offers.plan import DEFAULT_MODEL, campaign_candidates
+
+    return evaluate_models(data, {DEFAULT_MODEL: campaign_candidates(data, 0)[DEFAULT_MODEL]})
+
+
+@app.command("retrain")
+def retrain(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Folder for the rebuilt customer table and the campaign summary."
+        ),
+    ] = Path("retrain-out"),
+    db: DbOption = None,
+    data: DataOption = None,
+    window_days: WindowOption = None,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate/--no-evaluate", help="Score the response model on held-out customers."
+        ),
+    ] = True,
+) -> None:
+    """Rebuild features and models from everything logged, campaign outcomes included."""
+    from promopilot.campaigns.retrain import retrain as run
+    from promopilot.cli.common import progress_bar
+    from promopilot.cli.profile import segment_table
+    from promopilot.offers.plan import default_feature_fn
+
+    with open_store(db, data) as store, progress_bar() as bar:
+        task = bar.add_task("retraining", total=4 if evaluate else 3, item="")
+        result = run(
+            store,
+            default_feature_fn,
+            evaluate=_evaluate_default_model if evaluate else None,
+            window_days=window_days,
+            progress=lambda step: bar.update(task, advance=1, item=step),
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    result.profile.customers.to_csv(out / "customers.csv", index=False, encoding="utf-8")
+    result.campaigns.to_csv(out / "campaigns.csv", index=False, encoding="utf-8")
+    console.print(segment_table(result.profile.segments))
+    console.print(
+        f"{len(result.campaigns):,} logged campaigns, {result.training.n:,} exposures "
+        f"with their {result.window_days}-day outcomes in the training data"
+    )
+    console.print(result.campaigns.to_string(index=False))
+    if result.evaluation is not None:
+        console.print(result.evaluation.table.round(4).to_string(index=False))
+    console.print(f"written: {out / 'customers.csv'}, {out / 'campaigns.csv'}")
+
+
+def register(root: typer.Typer) -> None:
+    """Add this module's commands to the root app (for `COMMAND_MODULES`)."""
+    root.registered_commands.extend(app.registered_commands)

@@ -1,0 +1,202 @@
+"""SQL for measuring campaigns: exposures with their outcomes, pre-period spend, daily profit,
+redemptions, returns and reviews after a campaign.
+
+Definitions (docs/measurement.md): an outcome order is an order line (not a return) placed in
+``[sent_at, sent_at + window)``; revenue = quantity x unit_price - discount; cost = quantity x the
+product's cost, or quantity x unit_price x (1 - default margin) where the cost is unknown; the
+pre-period is the same length before ``sent_at``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from promopilot.data.store import Store
+
+OPTIONAL_COLUMNS = ("group", "coupon_code")
+
+
+def campaign_columns(store: Store) -> set[str]:
+    """The columns the campaigns table has (``group`` and ``coupon_code`` are optional)."""
+    frame = store.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'campaigns'"
+    )
+    return set(frame["column_name"])
+
+
+def campaign_list(store: Store) -> pd.DataFrame:
+    """One row per logged campaign: id, customers, first send time, customers sent nothing."""
+    return store.query(
+        """
+        SELECT campaign_id, count(*) AS customers, min(sent_at) AS sent_at,
+               count(*) FILTER (WHERE NULLIF(trim(offer_id), '') IS NULL) AS no_offer
+        FROM campaigns GROUP BY campaign_id ORDER BY min(sent_at), campaign_id
+        """
+    )
+
+
+def campaign_exposures(store: Store, campaign_id: str) -> pd.DataFrame:
+    """The logged rows of one campaign (``group`` and ``coupon_code`` NULL where absent)."""
+    columns = campaign_columns(store)
+    return store.query(
+        f"""
+        SELECT c.campaign_id, c.customer_id, coalesce(c.offer_id, '') AS offer_id, c.sent_at,
+               c.channel, c.propensity, {_optional(columns)}
+        FROM campaigns c WHERE c.campaign_id = $campaign ORDER BY c.customer_id
+        """,
+        {"campaign": str(campaign_id)},
+    )
+
+
+def _optional(columns: set[str]) -> str:
+    group = 'c."group"' if "group" in columns else "NULL::VARCHAR"
+    code = "c.coupon_code" if "coupon_code" in columns else "NULL::VARCHAR"
+    return f'{group} AS "group", {code} AS coupon_code'
+
+
+def exposure_outcomes(
+    store: Store, campaign_id: str | None, window_days: int, default_margin: float
+) -> pd.DataFrame:
+    """One row per exposure of the campaign (every campaign when `campaign_id` is None):
+    arm, propensity, send cost, outcome in the window and spend in the pre-period."""
+    columns = campaign_columns(store)
+    where = "WHERE c.campaign_id = $campaign" if campaign_id is not None else ""
+    params: dict = {"window": int(window_days), "margin": float(default_margin)}
+    if campaign_id is not None:
+        params["campaign"] = str(campaign_id)
+    return store.query(
+        f"""
+        WITH exposure AS (
+            SELECT c.campaign_id, c.customer_id, coalesce(NULLIF(trim(c.offer_id), ''), '')
+                   AS offer_id, c.sent_at, c.channel, c.propensity, {_optional(columns)}
+            FROM campaigns c {where}
+        ),
+        product AS (SELECT product_id, arg_max(cost, updated_at) AS cost FROM products
+                    GROUP BY product_id),
+        offer AS (SELECT offer_id, arg_max(send_cost, updated_at) AS send_cost,
+                         arg_max(kind, updated_at) AS kind, arg_max(value, updated_at) AS value,
+                         arg_max(min_spend, updated_at) AS min_spend
+                  FROM offers GROUP BY offer_id),
+        line AS (
+            SELECT e.campaign_id, e.customer_id, o.order_id,
+                   o.timestamp >= e.sent_at AS post,
+                   o.quantity * o.unit_price - coalesce(o.discount, 0) AS revenue,
+                   o.quantity * coalesce(p.cost, o.unit_price * (1 - $margin)) AS cost,
+                   coalesce(o.discount, 0) AS discount,
+                   e.coupon_code IS NOT NULL AND o.coupon_code = e.coupon_code AS redeemed
+            FROM exposure e
+            JOIN orders o ON o.customer_id = e.customer_id
+             AND NOT coalesce(o.is_return, false)
+             AND o.timestamp >= e.sent_at - to_days($window)
+             AND o.timestamp < e.sent_at + to_days($window)
+            LEFT JOIN product p ON p.product_id = o.product_id
+        ),
+        per_customer AS (
+            SELECT campaign_id, customer_id,
+                   count(DISTINCT order_id) FILTER (WHERE post) AS orders,
+                   coalesce(sum(revenue) FILTER (WHERE post), 0) AS revenue,
+                   coalesce(sum(cost) FILTER (WHERE post), 0) AS cost,
+                   coalesce(sum(discount) FILTER (WHERE post), 0) AS discount,
+                   coalesce(bool_or(redeemed) FILTER (WHERE post), false) AS redeemed,
+                   count(DISTINCT order_id) FILTER (WHERE NOT post) AS pre_orders,
+                   coalesce(sum(revenue) FILTER (WHERE NOT post), 0) AS pre_revenue
+            FROM line GROUP BY campaign_id, customer_id
+        ),
+        history AS (
+            SELECT e.campaign_id, e.customer_id, count(DISTINCT o.order_id) AS orders_before
+            FROM exposure e JOIN orders o ON o.customer_id = e.customer_id
+             AND NOT coalesce(o.is_return, false) AND o.timestamp < e.sent_at
+            GROUP BY ALL
+        )
+        SELECT e.campaign_id, e.customer_id, e.offer_id, e.sent_at, e.channel, e.propensity,
+               e."group", e.coupon_code,
+               CASE WHEN e.offer_id = '' THEN 0 ELSE coalesce(f.send_cost, 0) END AS send_cost,
+               f.kind AS offer_kind, f.value AS offer_value, f.min_spend AS offer_min_spend,
+               coalesce(pc.orders, 0) > 0 AS converted,
+               coalesce(pc.orders, 0) AS orders,
+               coalesce(pc.revenue, 0) AS revenue,
+               coalesce(pc.cost, 0) AS cost,
+               coalesce(pc.discount, 0) AS discount,
+               coalesce(pc.redeemed, false) AS redeemed,
+               coalesce(pc.pre_orders, 0) AS pre_orders,
+               coalesce(pc.pre_revenue, 0) AS pre_revenue,
+               coalesce(h.orders_before, 0) AS orders_before
+        FROM exposure e
+        LEFT JOIN offer f ON f.offer_id = e.offer_id
+        LEFT JOIN per_customer pc USING (campaign_id, customer_id)
+        LEFT JOIN history h USING (campaign_id, customer_id)
+        ORDER BY e.campaign_id, e.customer_id
+        """,
+        params,
+    )
+
+
+def daily_outcomes(
+    store: Store, campaign_id: str, window_days: int, default_margin: float
+) -> pd.DataFrame:
+    """Revenue and cost per exposure and day since ``sent_at`` (days with an order only)."""
+    return store.query(
+        """
+        WITH product AS (SELECT product_id, arg_max(cost, updated_at) AS cost FROM products
+                         GROUP BY product_id)
+        SELECT c.customer_id,
+               CAST(floor(epoch(o.timestamp - c.sent_at) / 86400) AS INTEGER) AS day,
+               sum(o.quantity * o.unit_price - coalesce(o.discount, 0)) AS revenue,
+               sum(o.quantity * coalesce(p.cost, o.unit_price * (1 - $margin))) AS cost
+        FROM campaigns c
+        JOIN orders o ON o.customer_id = c.customer_id AND NOT coalesce(o.is_return, false)
+         AND o.timestamp >= c.sent_at AND o.timestamp < c.sent_at + to_days($window)
+        LEFT JOIN product p ON p.product_id = o.product_id
+        WHERE c.campaign_id = $campaign
+        GROUP BY ALL ORDER BY 1, 2
+        """,
+        {"campaign": str(campaign_id), "window": int(window_days), "margin": float(default_margin)},
+    )
+
+
+def after_campaign_satisfaction(
+    store: Store, campaign_id: str, window_days: int, review_days: int
+) -> pd.DataFrame:
+    """Per exposure: items bought in the window, items of those returned later, and the
+    reviews (text, rating) written on the products bought, within `review_days` of sent_at."""
+    return store.query(
+        """
+        WITH exposure AS (
+            SELECT customer_id, coalesce(NULLIF(trim(offer_id), ''), '') AS offer_id, sent_at,
+                   propensity
+            FROM campaigns WHERE campaign_id = $campaign
+        ),
+        bought AS (
+            SELECT e.customer_id, o.order_id, o.product_id, o.quantity
+            FROM exposure e JOIN orders o ON o.customer_id = e.customer_id
+             AND NOT coalesce(o.is_return, false)
+             AND o.timestamp >= e.sent_at AND o.timestamp < e.sent_at + to_days($window)
+        ),
+        returned AS (
+            SELECT e.customer_id, sum(abs(o.quantity)) AS items_returned
+            FROM exposure e JOIN orders o ON o.customer_id = e.customer_id
+             AND coalesce(o.is_return, false)
+             AND o.timestamp >= e.sent_at AND o.timestamp < e.sent_at + to_days($reviews)
+            JOIN bought b ON b.customer_id = e.customer_id AND b.product_id = o.product_id
+            GROUP BY 1
+        ),
+        reviewed AS (
+            SELECT e.customer_id, list(r.text) AS texts, avg(r.rating) AS rating,
+                   count(*) AS reviews
+            FROM exposure e JOIN reviews r ON r.customer_id = e.customer_id
+             AND r.timestamp >= e.sent_at AND r.timestamp < e.sent_at + to_days($reviews)
+            WHERE r.product_id IN (SELECT product_id FROM bought b
+                                   WHERE b.customer_id = e.customer_id)
+            GROUP BY 1
+        )
+        SELECT e.customer_id, e.offer_id, e.propensity,
+               coalesce((SELECT sum(quantity) FROM bought b WHERE b.customer_id = e.customer_id),
+                        0) AS items_bought,
+               coalesce(rt.items_returned, 0) AS items_returned,
+               coalesce(rv.reviews, 0) AS reviews, rv.rating, rv.texts
+        FROM exposure e LEFT JOIN returned rt USING (customer_id)
+        LEFT JOIN reviewed rv USING (customer_id)
+        ORDER BY e.customer_id
+        """,
+        {"campaign": str(campaign_id), "window": int(window_days), "reviews": int(review_days)},
+    )

@@ -1,0 +1,322 @@
+"""The campaign report: did it pay? Lift per offer and per segment with error bars, the
+cumulative profit over the attribution window, the verdict in plain words. Labels in English and
+Chinese; one self-contained HTML page (plotly.js embedded, no network)."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pandas as pd
+
+from promopilot.report import Section, figure_html, write_report
+
+METRIC_LABELS = {
+    "conversion": "Conversion 转化率",
+    "revenue_per_customer": "Revenue per customer 每位顾客收入",
+    "profit_per_customer": "Profit per customer 每位顾客利润",
+}
+VERDICT_LABELS = {
+    "gain": "gain 盈利",
+    "loss": "loss 亏损",
+    "no clear effect": "no clear effect 效果不明显",
+}
+
+
+def lift_table(measurement: dict) -> pd.DataFrame:
+    """One row per offer and metric: arm value, control value, lift with its interval."""
+    rows = []
+    control = measurement["control"]
+    for arm in measurement["arms"]:
+        for metric, label in METRIC_LABELS.items():
+            lift = arm["lift"][metric]
+            rows.append(
+                {
+                    "offer 优惠": arm["offer_id"],
+                    "metric 指标": label,
+                    "customers 顾客数": arm["customers"],
+                    "control customers 对照组": control["customers"],
+                    "offer value": arm[metric],
+                    "control value": control[metric],
+                    "lift 提升": lift["estimate"],
+                    "low 下限": lift["low"],
+                    "high 上限": lift["high"],
+                    "p": lift["p_value"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def lift_figure(measurement: dict):
+    """Lift of each offer over control, one panel per metric, with confidence error bars."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    level = f"{measurement['confidence']:.0%}"
+    fig = make_subplots(rows=1, cols=3, subplot_titles=list(METRIC_LABELS.values()))
+    offers = [a["offer_id"] for a in measurement["arms"]]
+    for k, metric in enumerate(METRIC_LABELS, start=1):
+        lifts = [a["lift"][metric] for a in measurement["arms"]]
+        fig.add_trace(
+            go.Scatter(
+                x=offers,
+                y=[e["estimate"] for e in lifts],
+                mode="markers",
+                marker={"size": 10},
+                name=METRIC_LABELS[metric],
+                showlegend=False,
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [e["high"] - e["estimate"] for e in lifts],
+                    "arrayminus": [e["estimate"] - e["low"] for e in lifts],
+                },
+            ),
+            row=1,
+            col=k,
+        )
+        fig.add_hline(y=0, line_dash="dot", line_color="grey", row=1, col=k)
+    fig.update_layout(
+        title=f"Lift over control, {level} intervals 相对对照组的提升（{level} 置信区间）",
+        height=420,
+        margin={"t": 90},
+    )
+    return fig
+
+
+def segment_figure(measurement: dict):
+    """Profit lift per segment and offer with error bars (segments with a control group)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    offers = sorted({a["offer_id"] for s in measurement.get("segments", []) for a in s["arms"]})
+    for offer in offers:
+        names, est, high, low = [], [], [], []
+        for segment in measurement.get("segments", []):
+            for arm in segment["arms"]:
+                if arm["offer_id"] == offer:
+                    e = arm["lift"]["profit_per_customer"]
+                    names.append(segment["segment"])
+                    est.append(e["estimate"])
+                    high.append(e["high"] - e["estimate"])
+                    low.append(e["estimate"] - e["low"])
+        fig.add_trace(
+            go.Scatter(
+                x=names,
+                y=est,
+                mode="markers",
+                name=offer,
+                marker={"size": 10},
+                error_y={"type": "data", "symmetric": False, "array": high, "arrayminus": low},
+            )
+        )
+    fig.add_hline(y=0, line_dash="dot", line_color="grey")
+    fig.update_layout(
+        title="Profit lift per customer by segment 各客群每位顾客利润提升",
+        yaxis_title="profit lift 利润提升",
+        height=420,
+        scattermode="group",
+    )
+    return fig
+
+
+def cumulative_figure(daily: pd.DataFrame):
+    """Cumulative profit per customer over the window, each offer minus control."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for arm, part in daily[daily["arm"] != "control"].groupby("arm", sort=True):
+        fig.add_trace(
+            go.Scatter(x=part["day"] + 1, y=part["lift"], mode="lines+markers", name=str(arm))
+        )
+    fig.add_hline(y=0, line_dash="dot", line_color="grey")
+    fig.update_layout(
+        title="Cumulative profit lift per customer over the window 窗口期内每位顾客累计利润提升",
+        xaxis_title="days since sent 发送后天数",
+        yaxis_title="profit vs control 相对对照组利润",
+        height=420,
+    )
+    return fig
+
+
+def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> list[Section]:
+    """Report sections for one measured campaign (the dict of ``measure_campaign``)."""
+    total = measurement["incremental_profit"]
+    verdict = VERDICT_LABELS.get(measurement["verdict"], measurement["verdict"])
+    headline = Section(
+        f"Campaign {measurement['campaign_id']}: {verdict} 活动结果",
+        text=(
+            f"{measurement['summary']} Attribution window {measurement['window_days']} days "
+            f"归因窗口 {measurement['window_days']} 天. Incremental profit 增量利润 "
+            f"{total['estimate']:,.2f} [{total['low']:,.2f}, {total['high']:,.2f}]."
+        ),
+        tables=[("Lift per offer against control 各优惠相对对照组的提升", lift_table(measurement))],
+        figures=[figure_html(lift_figure(measurement))],
+        pre=_method_text(measurement),
+    )
+    sections = [headline]
+    if daily is not None and not daily.empty:
+        sections.append(
+            Section(
+                "Profit over the window 窗口期利润", figures=[figure_html(cumulative_figure(daily))]
+            )
+        )
+    if measurement.get("segments"):
+        rows = [
+            {
+                "segment 客群": s["segment"],
+                "customers 顾客数": s["customers"],
+                "control 对照组": s["control_customers"],
+                "verdict 结论": s.get("verdict", ""),
+            }
+            for s in measurement["segments"]
+        ]
+        sections.append(
+            Section(
+                "By segment 分客群",
+                tables=[("Segments 客群", pd.DataFrame(rows))],
+                figures=[figure_html(segment_figure(measurement))],
+            )
+        )
+    return sections
+
+
+def _method_text(measurement: dict) -> str:
+    method = measurement.get("method", {})
+    power = measurement.get("power", {})
+    lines = [
+        f"weights: {method.get('weights', '')}",
+        f"variance reduction (CUPED) on: {', '.join(method.get('cuped_covariates', [])) or 'none'}",
+        f"intervals: {method.get('interval', '')}",
+        f"minimum detectable profit lift per customer (80% power): "
+        f"{power.get('minimum_detectable_profit_lift', float('nan')):,.2f}",
+    ]
+    return "\n".join(lines)
+
+
+def write_campaign_report(
+    measurement: dict,
+    path: str | Path,
+    daily: pd.DataFrame | None = None,
+    extra: list[Section] | None = None,
+) -> Path:
+    """Write the campaign report to `path` (a self-contained HTML page)."""
+    title = f"promopilot campaign report 活动报告: {measurement['campaign_id']}"
+    return write_report(path, title, [*campaign_sections(measurement, daily), *(extra or [])])
+
+
+def depth_figure(table: pd.DataFrame):
+    """Profit lift per customer against discount depth, one series per segment."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for segment, part in table[table["depth"].notna()].groupby("segment", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=part["depth"],
+                y=part["profit_lift"],
+                mode="markers",
+                name=str(segment),
+                text=part["campaign_id"] + " / " + part["offer_id"],
+                marker={"size": 10},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": part["profit_high"] - part["profit_lift"],
+                    "arrayminus": part["profit_lift"] - part["profit_low"],
+                },
+            )
+        )
+    fig.add_hline(y=0, line_dash="dot", line_color="grey")
+    fig.update_layout(
+        title="Profit lift by discount depth, all logged campaigns "
+        "各折扣力度的利润提升（全部活动）",
+        xaxis_title="discount depth 折扣力度",
+        xaxis_tickformat=".0%",
+        yaxis_title="profit lift per customer 每位顾客利润提升",
+        height=420,
+    )
+    return fig
+
+
+def depth_section(table: pd.DataFrame, verdicts: list[str]) -> Section:
+    columns = [
+        "campaign_id",
+        "offer_id",
+        "segment",
+        "depth",
+        "customers",
+        "control_customers",
+        "conversion_lift",
+        "conversion_low",
+        "conversion_high",
+        "profit_lift",
+        "profit_low",
+        "profit_high",
+    ]
+    return Section(
+        "Promotion depth 折扣力度",
+        text=" ".join(verdicts),
+        tables=[("Lift by depth (all logged campaigns) 各力度提升", table[columns])],
+        figures=[figure_html(depth_figure(table))],
+    )
+
+
+def satisfaction_section(table: pd.DataFrame) -> Section:
+    return Section(
+        "After the campaign: returns and reviews 活动后：退货与评价",
+        text=(
+            "Buyers of each offer against the control group's buyers: share of items "
+            "returned, review sentiment (-1..1) and rating. Offer buyers include the extra "
+            "customers the offer brought in, so this describes who came. "
+            "各优惠买家与对照组买家的退货率、评价情感与评分对比。"
+        ),
+        tables=[("Satisfaction 满意度", table)],
+    )
+
+
+def extra_sections(
+    store, campaign_id: str, *, window_days: int | None, confidence: float
+) -> list[Section]:
+    """Depth across all campaigns and satisfaction after this one, where the data allow."""
+    from promopilot.campaigns.depth import promotion_depth
+    from promopilot.campaigns.satisfaction import campaign_satisfaction
+    from promopilot.exceptions import NotEnoughDataError
+
+    sections = []
+    try:
+        table, verdicts = promotion_depth(store, window_days=window_days, confidence=confidence)
+        sections.append(depth_section(table, verdicts))
+    except NotEnoughDataError:
+        pass
+    with contextlib.suppress(NotEnoughDataError):
+        sections.append(
+            satisfaction_section(
+                campaign_satisfaction(
+                    store, campaign_id, window_days=window_days, confidence=confidence
+                )
+            )
+        )
+    return sections
+
+
+def report_campaign(
+    store,
+    campaign_id: str,
+    html: str | Path | None = None,
+    *,
+    window_days: int | None = None,
+    confidence: float = 0.95,
+) -> dict:
+    """Measure a logged campaign and, with `html`, write its report there. Returns the
+    measurement (the dict of ``measure_campaign``)."""
+    from promopilot.campaigns.measure import measure_campaign, measure_with_daily
+
+    if html is None:
+        return measure_campaign(store, campaign_id, window_days=window_days, confidence=confidence)
+    result, daily = measure_with_daily(
+        store, campaign_id, window_days=window_days, confidence=confidence
+    )
+    extra = extra_sections(store, campaign_id, window_days=window_days, confidence=confidence)
+    write_campaign_report(result, html, daily, extra)
+    return result

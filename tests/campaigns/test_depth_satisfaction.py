@@ -1,0 +1,165 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from promopilot.campaigns.depth import ALL, depth_table, nominal_depth, promotion_depth
+from promopilot.campaigns.satisfaction import campaign_satisfaction, compare_satisfaction
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from promopilot.exceptions import NotEnoughDataError
+
+
+def test_nominal_depth_by_kind():
+    depth = nominal_depth(
+        pd.Series(["percent_off", "amount_off", "free_shipping", "amount_off"]),
+        pd.Series([0.15, 20.0, 8.0, 5.0]),
+        pd.Series([0, 150, 0, None]),
+    )
+    assert depth[0] == 0.15 and depth[1] == pytest.approx(20 / 150)
+    assert np.isnan(depth[2]) and np.isnan(depth[3])
+
+
+def _depth_frame(rng, campaign: str, offers: dict[str, tuple[float, float]], n: int = 4000):
+    """offers: offer_id -> (depth, extra purchase probability)."""
+    arms = ["control", *offers]
+    arm = np.asarray(arms, dtype=object)[rng.integers(0, len(arms), n)]
+    p = 0.1 + np.array([0.0 if a == "control" else offers[a][1] for a in arm])
+    bought = rng.random(n) < p
+    depth = np.array([0.0 if a == "control" else offers[a][0] for a in arm])
+    gross = bought * 100.0
+    revenue = gross * (1 - depth)
+    return pd.DataFrame(
+        {
+            "campaign_id": campaign,
+            "customer_id": np.arange(n),
+            "arm": arm,
+            "propensity": 1 / len(arms),
+            "converted": bought.astype(int),
+            "revenue": revenue,
+            "discount": gross * depth,
+            "profit": revenue - gross * 0.6,
+            "pre_revenue": 0.0,
+            "pre_orders": 0,
+            "segment": np.where(np.arange(n) % 2 == 0, "new", "repeat"),
+            "offer_kind": np.where(arm == "control", None, "percent_off"),
+            "offer_value": np.where(arm == "control", np.nan, depth),
+            "offer_min_spend": 0.0,
+        }
+    )
+
+
+def test_depth_table_finds_where_deeper_stops_paying():
+    rng = np.random.default_rng(0)
+    # margin 40%: 10% off with +8 points pays, 30% off with +10 points does not
+    frame = pd.concat(
+        [
+            _depth_frame(rng, "k1", {"d10": (0.10, 0.08), "d30": (0.30, 0.10)}),
+            _depth_frame(rng, "k2", {"d20": (0.20, 0.09)}),
+        ],
+        ignore_index=True,
+    )
+    table = depth_table(frame)
+    overall = table[table["segment"] == ALL].set_index("offer_id")
+    assert list(overall.index) == ["d10", "d20", "d30"]  # sorted by depth
+    assert overall.loc["d10", "profit_low"] > 0
+    assert overall.loc["d30", "profit_high"] < overall.loc["d10", "profit_lift"]
+    assert overall.loc["d30", "realized_depth"] == pytest.approx(0.30)
+    assert set(table["segment"]) == {ALL, "new", "repeat"}
+    from promopilot.campaigns.depth import depth_verdict
+
+    text = depth_verdict(table)
+    assert "10%" in text and "30%" in text and "stopped paying" in text
+
+
+def _store(tmp_path) -> Store:
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "products.csv").write_text("product_id,price,cost\np1,10,5\np2,10,5\n")
+    (folder / "offers.csv").write_text("offer_id,kind,value\npct20,percent_off,0.2\n")
+    (folder / "campaigns.csv").write_text(
+        "campaign_id,customer_id,offer_id,sent_at,propensity\n"
+        + "".join(f"k,t{i},pct20,2026-03-01,0.5\n" for i in range(6))
+        + "".join(f"k,c{i},,2026-03-01,0.5\n" for i in range(6))
+    )
+    orders, reviews = [], []
+    for i in range(6):
+        orders.append((f"ot{i}", "2026-03-03", f"t{i}", "p1", 2, 10, 4, False))
+        orders.append((f"oc{i}", "2026-03-03", f"c{i}", "p1", 2, 10, 0, False))
+        if i < 3:  # half the offer's buyers send one of two items back
+            orders.append((f"rt{i}", "2026-03-10", f"t{i}", "p1", -1, 10, 0, True))
+        reviews.append((f"t{i}", "p1", "质量太差了，不推荐", 1, "2026-03-12"))
+        reviews.append((f"c{i}", "p1", "Great quality, very happy with it", 5, "2026-03-12"))
+    pd.DataFrame(
+        orders,
+        columns=[
+            "order_id",
+            "timestamp",
+            "customer_id",
+            "product_id",
+            "quantity",
+            "unit_price",
+            "discount",
+            "is_return",
+        ],
+    ).to_csv(folder / "orders.csv", index=False)
+    pd.DataFrame(
+        reviews, columns=["customer_id", "product_id", "text", "rating", "timestamp"]
+    ).to_csv(folder / "reviews.csv", index=False)
+    store = Store(":memory:")
+    ingest(store, folder)
+    return store
+
+
+@pytest.mark.slow  # loads the Chinese word segmenter (a few seconds)
+def test_satisfaction_compares_offer_buyers_with_control_buyers(tmp_path):
+    store = _store(tmp_path)
+    table = campaign_satisfaction(store, "k", window_days=14)
+    row = table.set_index("offer_id").loc["pct20"]
+    assert row["buyers"] == 6 and row["control_buyers"] == 6
+    assert row["return_share_offer"] == pytest.approx(0.25)  # 3 x 1/2 of 6 buyers
+    assert row["return_share_control"] == 0
+    assert row["rating_diff"] == pytest.approx(-4.0)
+    assert row["sentiment_offer"] < 0 < row["sentiment_control"]
+    assert row["sentiment_high"] < 0
+
+
+def test_satisfaction_differences_are_weighted_welch():
+    frame = pd.DataFrame(
+        {
+            "arm": ["x"] * 4 + ["control"] * 4,
+            "propensity": [0.5, 0.5, 0.25, 0.25, 0.5, 0.5, 0.5, 0.5],
+            "return_share": [0.0, 0.0, 1.0, 1.0, 0.0, 0.5, 0.0, 0.5],
+            "sentiment": [np.nan] * 8,
+            "rating": [5, 5, 1, 1, 4, 4, 4, 4],
+        }
+    )
+    row = compare_satisfaction(frame).iloc[0]
+    # weights 2, 2, 4, 4: the returners count double
+    assert row["return_share_diff"] == pytest.approx(8 / 12 - 0.25)
+    assert row["rating_diff"] == pytest.approx((10 + 10 + 4 + 4) / 12 - 4)
+    assert row["return_share_offer"] - row["return_share_control"] == pytest.approx(
+        row["return_share_diff"]
+    )
+    assert row["return_share_low"] < row["return_share_diff"] < row["return_share_high"]
+    assert row["sentiment_n"] == 0 and "sentiment_diff" not in row.index
+
+
+def test_satisfaction_needs_control_buyers():
+    frame = pd.DataFrame(
+        {
+            "arm": ["x", "x"],
+            "propensity": 0.5,
+            "return_share": 0.0,
+            "sentiment": np.nan,
+            "rating": np.nan,
+        }
+    )
+    with pytest.raises(NotEnoughDataError, match="control"):
+        compare_satisfaction(frame)
+
+
+def test_promotion_depth_over_the_store(tmp_path):
+    store = _store(tmp_path)
+    table, verdicts = promotion_depth(store, window_days=14)
+    assert table.loc[table["segment"] == ALL, "nominal_depth"].tolist() == [0.2]
+    assert verdicts and "20%" in verdicts[0]

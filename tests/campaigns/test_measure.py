@@ -1,0 +1,196 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as scipy_stats
+
+from promopilot.campaigns.lift import arm_mean, difference, needed_per_group
+from promopilot.campaigns.measure import estimate_lift, measure_campaign
+from promopilot.campaigns.outcomes import campaign_outcomes, daily_profit
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from promopilot.exceptions import NotEnoughDataError, UnknownIdError
+
+
+def _shop(tmp_path, campaigns: str, orders: str):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "products.csv").write_text("product_id,price,cost\np1,10,6\np2,20,\n")
+    (folder / "offers.csv").write_text(
+        "offer_id,kind,value,send_cost\npct10,percent_off,0.1,0.5\nship,free_shipping,8,0\n"
+    )
+    (folder / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,discount,coupon_code,"
+        "is_return\n" + orders
+    )
+    (folder / "campaigns.csv").write_text(
+        "campaign_id,customer_id,offer_id,sent_at,channel,propensity\n" + campaigns
+    )
+    store = Store(":memory:")
+    ingest(store, folder)
+    return store
+
+
+CAMPAIGNS = (
+    "k1,a,pct10,2026-02-01,email,\n"
+    "k1,b,,2026-02-01,email,\n"
+    "k1,c,pct10,2026-02-01,sms,\n"
+    "k1,d,,2026-02-01,sms,\n"
+    "k2,a,ship,2026-05-01,email,0.5\n"
+)
+ORDERS = (
+    "o1,2026-01-25,a,p1,1,10,0,,false\n"  # a: pre-period (within 14 days before)
+    "o2,2026-02-03,a,p1,2,10,2,PCT10,false\n"  # a: outcome: revenue 18, cost 12
+    "o3,2026-02-05,a,p2,1,20,0,,false\n"  # a: cost unknown: 20 x (1 - 0.35) = 13
+    "o4,2026-02-06,a,p2,1,20,0,,true\n"  # a: a return: not an outcome
+    "o5,2026-02-16,b,p1,1,10,0,,false\n"  # b: after the 14-day window
+    "o6,2026-02-10,d,p1,3,10,0,,false\n"  # d: control buyer: revenue 30, cost 18
+    "o7,2025-12-01,c,p1,1,10,0,,false\n"  # c: long before: an order before, not pre-period
+)
+
+
+def test_outcomes_follow_the_definitions(tmp_path):
+    store = _shop(tmp_path, CAMPAIGNS, ORDERS)
+    frame = campaign_outcomes(store, "k1", window_days=14, default_margin=0.35)
+    rows = frame.set_index("customer_id")
+    assert rows["arm"].to_dict() == {"a": "pct10", "b": "control", "c": "pct10", "d": "control"}
+    assert rows["converted"].to_dict() == {"a": 1, "b": 0, "c": 0, "d": 1}
+    assert rows["revenue"].to_dict() == pytest.approx({"a": 38.0, "b": 0, "c": 0, "d": 30.0})
+    # profit = revenue - cost - send cost (sent customers only)
+    assert rows.loc["a", "profit"] == pytest.approx(38 - 12 - 13 - 0.5)
+    assert rows.loc["c", "profit"] == pytest.approx(-0.5)
+    assert rows.loc["d", "profit"] == pytest.approx(12.0)
+    assert rows["pre_revenue"].to_dict() == pytest.approx({"a": 10.0, "b": 0, "c": 0, "d": 0})
+    assert rows["segment"].to_dict()["c"] == "one order before"
+    assert np.allclose(rows["propensity"], 0.5)  # missing: uniform over the 2 arms
+
+
+def test_measure_campaign_returns_the_issue_json(tmp_path):
+    store = _shop(tmp_path, CAMPAIGNS, ORDERS)
+    result = measure_campaign(store, "k1", window_days=14, confidence=0.9)
+    assert {
+        "campaign_id",
+        "window_days",
+        "confidence",
+        "control",
+        "arms",
+        "incremental_profit",
+        "verdict",
+    } <= set(result)
+    assert result["campaign_id"] == "k1" and result["window_days"] == 14
+    assert result["control"]["customers"] == 2
+    assert result["control"]["conversion"] == pytest.approx(0.5)
+    assert result["control"]["revenue_per_customer"] == pytest.approx(15.0)
+    (arm,) = result["arms"]
+    assert arm["offer_id"] == "pct10" and arm["customers"] == 2
+    assert set(arm["lift"]) == {"conversion", "revenue_per_customer", "profit_per_customer"}
+    for lift in arm["lift"].values():
+        assert set(lift) >= {"estimate", "low", "high", "p_value"}
+        assert lift["low"] <= lift["estimate"] <= lift["high"]
+    assert arm["lift_unadjusted"]["revenue_per_customer"]["estimate"] == pytest.approx(19 - 15)
+    assert set(result["incremental_profit"]) >= {"estimate", "low", "high"}
+    assert result["verdict"] == "no clear effect"
+    assert "No clear effect" in result["summary"]
+    assert [s["segment"] for s in result["segments"]]
+    json.dumps(result, allow_nan=False)  # plain JSON for the HTTP server: no NaN, no numpy
+
+
+def test_welch_without_covariates_equals_scipy(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "arm": np.where(np.arange(n) % 2 == 0, "control", "x"),
+            "propensity": 0.5,
+            "converted": rng.random(n) < 0.3,
+            "revenue": rng.exponential(20, n),
+        }
+    )
+    frame["profit"] = frame["revenue"] * 0.3
+    result = estimate_lift(frame, covariates=None, with_segments=False, confidence=0.95)
+    lift = result["arms"][0]["lift"]["revenue_per_customer"]
+    x, c = (
+        frame.loc[frame["arm"] == "x", "revenue"],
+        frame.loc[frame["arm"] == "control", "revenue"],
+    )
+    test = scipy_stats.ttest_ind(x, c, equal_var=False)
+    low, high = test.confidence_interval(0.95)
+    assert lift["estimate"] == pytest.approx(x.mean() - c.mean())
+    assert lift["p_value"] == pytest.approx(test.pvalue)
+    assert (lift["low"], lift["high"]) == pytest.approx((low, high))
+    assert result["method"]["weights"].startswith("equal")
+
+
+def test_weighted_mean_is_hajek_and_its_variance_reduces_to_welch():
+    z = np.array([1.0, 2.0, 3.0, 10.0])
+    w = np.array([1.0, 1.0, 2.0, 4.0])
+    a = arm_mean(z, w)
+    assert a.mean == pytest.approx((1 + 2 + 6 + 40) / 8)
+    assert a.variance == pytest.approx((w**2 * (z - a.mean) ** 2).sum() / 64 * 4 / 3)
+    plain = arm_mean(z)
+    assert plain.variance == pytest.approx(z.var(ddof=1) / 4)
+    assert arm_mean(z, np.full(4, 3.0)).variance == pytest.approx(plain.variance)
+
+
+def test_needed_sample_size_matches_the_textbook_formula():
+    # sigma 1 in each group, effect 0.2, 95% two-sided, 80% power: 2 x 7.849 / 0.04 = 392.4
+    assert needed_per_group(1.0, 1.0, 0.2, confidence=0.95) == 393
+    assert needed_per_group(1.0, 1.0, 0.0, confidence=0.95) is None
+
+
+def test_clear_gain_and_loss_verdicts():
+    rng = np.random.default_rng(1)
+    n = 4000
+    arm = np.where(rng.random(n) < 0.5, "control", "x")
+    base = rng.exponential(10, n)
+    for shift, verdict in ((3.0, "gain"), (-3.0, "loss")):
+        frame = pd.DataFrame(
+            {
+                "arm": arm,
+                "propensity": 0.5,
+                "converted": base > 5,
+                "revenue": base,
+                "profit": base + shift * (arm == "x"),
+                "pre_revenue": 0.0,
+                "pre_orders": 0,
+            }
+        )
+        result = estimate_lift(frame, with_segments=False)
+        assert result["verdict"] == verdict
+        assert ("earned" if verdict == "gain" else "lost") in result["summary"]
+        assert difference(
+            arm_mean(frame["profit"][arm == "x"]), arm_mean(frame["profit"][arm == "control"]), 0.95
+        ).estimate == (pytest.approx(result["arms"][0]["lift"]["profit_per_customer"]["estimate"]))
+
+
+def test_unknown_campaign_and_missing_control_are_said_plainly(tmp_path):
+    store = _shop(tmp_path, CAMPAIGNS, ORDERS)
+    with pytest.raises(UnknownIdError, match=r"'nope' is not in the store.*k1"):
+        measure_campaign(store, "nope")
+    with pytest.raises(NotEnoughDataError, match="control"):
+        measure_campaign(store, "k2")
+
+
+def test_group_and_coupon_columns_are_used_when_present(tmp_path):
+    store = _shop(tmp_path, CAMPAIGNS, ORDERS)
+    store.execute(
+        "UPDATE campaigns SET \"group\" = CASE WHEN offer_id IS NULL OR offer_id = '' "
+        "THEN 'control' ELSE 'target' END, coupon_code = CASE customer_id "
+        "WHEN 'a' THEN 'PCT10' WHEN 'c' THEN 'ZZZ' END"
+    )
+    result = measure_campaign(store, "k1", window_days=14)
+    assert result["arms"][0]["redemptions"] == 1
+    assert result["groups"] == {"control": 2, "target": 2}
+
+
+def test_cumulative_profit_ends_at_the_window_totals(tmp_path):
+    store = _shop(tmp_path, CAMPAIGNS, ORDERS)
+    frame = campaign_outcomes(store, "k1", window_days=14, default_margin=0.35)
+    daily = daily_profit(store, frame, "k1", default_margin=0.35)
+    assert daily["day"].max() == 13
+    last = daily[daily["day"] == 13].set_index("arm")["profit_per_customer"]
+    means = frame.groupby("arm")["profit"].mean()
+    assert last.to_dict() == pytest.approx(means.to_dict())
+    day1 = daily[(daily["day"] == 1) & (daily["arm"] == "pct10")]["profit_per_customer"]
+    assert float(day1.iloc[0]) == pytest.approx(-0.5)  # only the send costs so far

@@ -1,0 +1,57 @@
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from promopilot.campaigns.retrain import retrain
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from promopilot.synth.outcomes import simulate_plan_outcomes
+
+
+def _features(store, as_of):
+    return store.query(
+        "SELECT customer_id, count(*) AS n_orders_before FROM orders "
+        f"WHERE timestamp < TIMESTAMP '{as_of}' GROUP BY 1"
+    )
+
+
+@pytest.mark.slow  # builds the whole customer profile
+def test_retrain_learns_from_the_new_campaign_too(shop, shop_db, tmp_path):
+    db = tmp_path / "store.duckdb"
+    shutil.copy(shop_db, db)
+    ids = shop.truth["customer_id"].to_numpy()
+    rng = np.random.default_rng(1)
+    plan = pd.DataFrame(
+        {"customer_id": ids, "offer_id": rng.choice(["", "pct10"], len(ids)), "propensity": 0.5}
+    )
+    with Store(db) as store:
+        before = store.count("campaigns")
+        sent_at = store.default_as_of()
+        new = simulate_plan_outcomes(
+            shop.truth, plan, store.table("products"), campaign_id="summer", sent_at=sent_at
+        )
+        folder = tmp_path / "new"
+        folder.mkdir()
+        for name, frame in new.items():
+            frame.to_csv(folder / f"{name}.csv", index=False)
+        ingest(store, folder)
+        with_history = len(_features(store, sent_at))  # rows need features at send time
+        seen = []
+        result = retrain(
+            store,
+            _features,
+            window_days=14,
+            as_of=sent_at,
+            progress=seen.append,
+            evaluate=lambda data: sorted(set(data.campaign_id)),
+        )
+    assert seen == ["profile", "outcomes", "training data", "response model"]
+    assert result.evaluation == ["spring-2026", "summer"]
+    assert (result.training.campaign_id == "summer").sum() == with_history
+    assert (result.training.campaign_id == "spring-2026").sum() <= before
+    summary = result.campaigns.set_index("campaign_id")
+    assert summary.loc["summer", "customers"] == len(ids)
+    assert summary.loc["summer", "buyers"] == new["orders"]["customer_id"].nunique()
+    assert len(result.profile.customers) == len(ids)

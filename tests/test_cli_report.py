@@ -1,0 +1,202 @@
+"""`promopilot report` and `evaluate-policy`, and the demo's plan -> outcomes -> report stage
+(opened in headless Chromium)."""
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from promopilot.cli.report import app, demo_measure_step
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def campaign_db(tmp_path) -> Path:
+    """A randomized campaign of 600 customers with a real effect of the offer."""
+    rng = np.random.default_rng(5)
+    n = 600
+    ids = [f"c{i:04d}" for i in range(n)]
+    arm = np.where(rng.random(n) < 0.5, "pct10", "")
+    pre = rng.random(n) < 0.3
+    buy = rng.random(n) < np.where(arm == "pct10", 0.35, 0.15) + 0.2 * pre
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    pd.DataFrame({"product_id": ["p"], "price": [40.0], "cost": [20.0]}).to_csv(
+        folder / "products.csv", index=False
+    )
+    pd.DataFrame(
+        {"offer_id": ["pct10"], "kind": ["percent_off"], "value": [0.1], "send_cost": [0.1]}
+    ).to_csv(folder / "offers.csv", index=False)
+    pd.DataFrame(
+        {
+            "campaign_id": "spring",
+            "customer_id": ids,
+            "offer_id": arm,
+            "sent_at": "2026-03-01T10:00:00",
+            "propensity": 0.5,
+        }
+    ).to_csv(folder / "campaigns.csv", index=False)
+    buyers, before = np.flatnonzero(buy), np.flatnonzero(pre)
+    days = rng.integers(0, 14, len(buyers))
+    pd.DataFrame(
+        {
+            "order_id": [f"o{i}" for i in buyers] + [f"b{i}" for i in before],
+            "timestamp": [f"2026-03-{2 + d:02d}" for d in days] + ["2026-02-20"] * len(before),
+            "customer_id": [ids[i] for i in buyers] + [ids[i] for i in before],
+            "product_id": "p",
+            "quantity": 1,
+            "unit_price": 40.0,
+            "discount": 0.0,
+        }
+    ).to_csv(folder / "orders.csv", index=False)
+    path = tmp_path / "store.duckdb"
+    with Store(path) as store:
+        ingest(store, folder)
+    return path
+
+
+def test_report_command_writes_json_and_html(campaign_db, tmp_path):
+    out_json, out_html = tmp_path / "r.json", tmp_path / "r.html"
+    done = runner.invoke(
+        app,
+        [
+            "report",
+            "spring",
+            "--db",
+            str(campaign_db),
+            "--json",
+            str(out_json),
+            "--html",
+            str(out_html),
+            "--window-days",
+            "14",
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    assert "lift over control" in done.output and "whole campaign" in done.output
+    result = json.loads(out_json.read_text(encoding="utf-8"))
+    assert result["campaign_id"] == "spring" and result["window_days"] == 14
+    assert result["control"]["customers"] + result["arms"][0]["customers"] == 600
+    assert result["verdict"] == "gain"  # +20 points of conversion at a 10% discount
+    page = out_html.read_text(encoding="utf-8")
+    assert "每位顾客利润" in page and "Plotly.newPlot" in page
+    assert "<script src=" not in page  # offline: plotly.js is embedded, no CDN
+    assert "Promotion depth" in page and "returns and reviews" in page
+
+
+def test_evaluate_policy_command(campaign_db, tmp_path):
+    policy = tmp_path / "policy.csv"
+    pd.DataFrame({"customer_id": [f"c{i:04d}" for i in range(600)], "offer_id": "pct10"}).to_csv(
+        policy, index=False
+    )
+    out_json = tmp_path / "ope.json"
+    done = runner.invoke(
+        app,
+        [
+            "evaluate-policy",
+            str(policy),
+            "--campaign",
+            "spring",
+            "--db",
+            str(campaign_db),
+            "--json",
+            str(out_json),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    result = json.loads(out_json.read_text(encoding="utf-8"))
+    assert set(result["estimators"]) == {"ips", "snips", "dr"}
+    assert result["incremental_profit_per_customer"]["low"] > 0
+
+
+def test_errors_are_one_line_and_exit_2(campaign_db, tmp_path, capsys):
+    from promopilot.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["report", "nope", "--db", str(campaign_db)])
+    assert done.value.code == 2
+    bad = tmp_path / "policy.csv"
+    bad.write_text("customer,offer\nc0001,pct10\n")
+    with pytest.raises(SystemExit) as done:
+        main(["evaluate-policy", str(bad), "--campaign", "spring", "--db", str(campaign_db)])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "'nope' is not in the store (known: spring)" in err
+    assert "missing column(s) customer_id, offer_id" in err and "Traceback" not in err
+
+
+def _browser_available() -> bool:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return Path("/usr/bin/chromium").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(not _browser_available(), reason="needs /usr/bin/chromium and playwright")
+def test_demo_outcomes_report_renders_its_charts_in_chromium(shop, shop_db, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "demo"
+    shop.write(out / "shop")
+    db = tmp_path / "store.duckdb"
+    shutil.copy(shop_db, db)
+    # a plan with a randomized control group and an exploration slice
+    rng = np.random.default_rng(0)
+    ids = shop.truth["customer_id"].to_numpy()
+    u = rng.random(len(ids))
+    offer = np.where(
+        u < 0.2, "", np.where(u < 0.3, rng.choice(["pct10", "freeship"], len(ids)), "pct10")
+    )
+    group = np.where(u < 0.2, "control", np.where(u < 0.3, "explore", "target"))
+    propensity = np.where(offer == "", 0.2, np.where(offer == "pct10", 0.75, 0.05))
+    pd.DataFrame(
+        {"customer_id": ids, "offer_id": offer, "group": group, "propensity": propensity}
+    ).to_csv(out / "plan.csv", index=False)
+    with Store(db) as store:
+        sections = demo_measure_step(store, out)
+    assert sections and (out / "campaign-report.json").exists()
+    page = out / "campaign-report.html"
+    shot = tmp_path / "campaign-report.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        tab = browser.new_page(viewport={"width": 1200, "height": 900})
+        errors: list[str] = []
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.goto(page.resolve().as_uri())
+        tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
+        plots = tab.locator(".js-plotly-plot")
+        n_plots = plots.count()
+        traces = [plots.nth(i).locator("g.trace").count() for i in range(n_plots)]
+        points = tab.locator(".js-plotly-plot path.point").count()
+        error_bars = tab.locator(".js-plotly-plot g.errorbar").count()
+        tab.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    print(
+        f"\n{n_plots} charts, traces per chart {traces}, {points} points, "
+        f"{error_bars} error bars; screenshot {shot}"
+    )
+    assert not errors
+    assert n_plots == 4  # lift per offer, cumulative profit, per segment, depth
+    assert all(t > 0 for t in traces)
+    assert error_bars > 0 and points > 0
+    assert shot.stat().st_size > 20_000
