@@ -122,14 +122,14 @@ FAMILIES: list[tuple[Callable[[type], bool], Callable[[type], Example]]] = [
 # -- estimators of their own kind ------------------------------------------------------------
 
 
-def _rfm(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    n = 300
-    T = rng.uniform(20, 52, n)
-    frequency = rng.poisson(2.0, n).astype(float)
-    recency = np.where(frequency > 0, T * rng.uniform(0.2, 1.0, n), 0.0)
-    monetary = np.where(frequency > 0, rng.gamma(4.0, 10.0, n), 0.0)
-    return frequency, recency, T, monetary
+def _rfm() -> tuple[pd.Series, pd.Series, pd.Series, np.ndarray]:
+    from promopilot.profile.simulation import simulate_bgnbd
+
+    n = 500
+    data = simulate_bgnbd(n, r=0.25, alpha=4.0, a=0.8, b=2.5, T=np.full(n, 39.0), random_state=0)
+    rng = np.random.default_rng(0)
+    monetary = np.where(data["frequency"] > 0, rng.gamma(4.0, 10.0, n), 0.0)
+    return data["frequency"], data["recency"], data["T"], monetary
 
 
 def beta_geo_example() -> Example:
