@@ -10,51 +10,60 @@ import typer
 from promopilot.cli.common import console, ingest_table, ingest_with_progress
 from promopilot.cli.data import summary_table
 
+app = typer.Typer(add_completion=False)
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    def demo(
-        out: Annotated[Path, typer.Option("--out", help="Folder for the shop, store and report.")
-                       ] = Path("demo-out"),
-        customers: Annotated[int, typer.Option("--customers", min=100)] = 5000,
-        seed: Annotated[int, typer.Option("--seed")] = 0,
-    ) -> None:
-        """Generate a shop, ingest it, profile customers, plan a campaign and write a report."""
-        from promopilot.data.store import Store
-        from promopilot.data.summary import shop_summary
-        from promopilot.synth.shop import make_shop
-        from promopilot.report import Section, write_report
 
-        out.mkdir(parents=True, exist_ok=True)
-        shop_dir = out / "shop"
-        db_path = out / "promopilot.duckdb"
-        for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
-            stale.unlink(missing_ok=True)
-        console.rule("1. a synthetic shop")
-        with console.status(f"generating {customers:,} customers"):
-            make_shop(customers, seed).write(shop_dir)
-        console.print(f"shop folder: {shop_dir} (hidden truth in {shop_dir / '_truth'})")
+@app.command()
+def demo(
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the shop, store and reports.")
+    ] = Path("demo-out"),
+    customers: Annotated[
+        int, typer.Option("--customers", min=100, help="Customers in the synthetic shop.")
+    ] = 5000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic shop.")] = 0,
+) -> None:
+    """Run the whole loop on a synthetic shop: profile, plan, send (dry run), measure."""
+    from promopilot.data.store import Store
+    from promopilot.data.summary import shop_summary
+    from promopilot.report import Section, write_report
+    from promopilot.synth.shop import make_shop
 
-        console.rule("2. ingest into the store")
-        sections: list[Section] = []
-        with Store(db_path) as store:
-            report = ingest_with_progress(store, shop_dir)
-            console.print(ingest_table(report))
-            summary = shop_summary(store)
-            for table in summary_table(summary):
-                console.print(table)
-            sections.append(Section(
+    out.mkdir(parents=True, exist_ok=True)
+    shop_dir = out / "shop"
+    db_path = out / "promopilot.duckdb"
+    for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    console.rule("1. a synthetic shop")
+    with console.status(f"generating {customers:,} customers"):
+        make_shop(customers, seed).write(shop_dir)
+    console.print(f"shop folder: {shop_dir} (hidden truth in {shop_dir / '_truth'})")
+
+    console.rule("2. ingest into the store")
+    sections: list[Section] = []
+    with Store(db_path) as store:
+        report = ingest_with_progress(store, shop_dir)
+        console.print(ingest_table(report))
+        summary = shop_summary(store)
+        for table in summary_table(summary):
+            console.print(table)
+        sections.append(
+            Section(
                 "The shop",
-                text=(f"{summary.n_customers:,} customers, {summary.n_orders:,} orders, revenue "
-                      f"{summary.revenue:,.2f} from {summary.first:%Y-%m-%d} to "
-                      f"{summary.last:%Y-%m-%d}."),
+                text=(
+                    f"{summary.n_customers:,} customers, {summary.n_orders:,} orders, revenue "
+                    f"{summary.revenue:,.2f} from {summary.first:%Y-%m-%d} to "
+                    f"{summary.last:%Y-%m-%d}."
+                ),
                 tables=[("Top categories by revenue", summary.top_categories)],
-            ))
-            for step in DEMO_STEPS:
-                sections.extend(step(store, out))
-        path = write_report(out / "report.html", "promopilot demo report", sections)
-        console.rule("done")
-        console.print(f"report: {path}")
+            )
+        )
+        for step in DEMO_STEPS:
+            sections.extend(step(store, out))
+    path = write_report(out / "report.html", "promopilot demo report", sections)
+    console.rule("done")
+    console.print(f"report: {path}")
+    console.print(f"campaign report: {out / 'campaign-report.html'}")
 
 
 def _profile_step(store, out: Path) -> list:
@@ -68,45 +77,56 @@ def _profile_step(store, out: Path) -> list:
     profile.customers.to_csv(out / "customers.csv", index=False, encoding="utf-8")
     console.print(segment_table(profile.segments))
     churn = profile.evaluation.get("churn")
-    text = (f"{len(profile.customers):,} customers profiled as of {profile.as_of:%Y-%m-%d}."
-            + (f" Churn model AUC on the latest window: {churn.auc:.3f}." if churn else ""))
+    text = f"{len(profile.customers):,} customers profiled as of {profile.as_of:%Y-%m-%d}." + (
+        f" Churn model AUC on the latest window: {churn.auc:.3f}." if churn else ""
+    )
     console.print(text)
-    table = profile.segments[["segment", "customers", "share", "recency_days", "frequency",
-                              "monetary", "churn_risk", "discount_sensitivity", "description"]]
+    table = profile.segments[
+        [
+            "segment",
+            "customers",
+            "share",
+            "recency_days",
+            "frequency",
+            "monetary",
+            "churn_risk",
+            "discount_sensitivity",
+            "description",
+        ]
+    ]
     rfm = profile.customers["rfm_segment"].value_counts().rename_axis("rfm_segment")
-    return [Section("Customer segments", text=text,
-                    tables=[("Data-driven segments", table),
-                            ("RFM segments", rfm.reset_index(name="customers"))])]
+    return [
+        Section(
+            "Customer segments",
+            text=text,
+            tables=[
+                ("Data-driven segments", table),
+                ("RFM segments", rfm.reset_index(name="customers")),
+            ],
+        )
+    ]
 
 
 def _plan_step(store, out: Path) -> list:
-    from promopilot.campaigns.history import campaign_training_data
     from promopilot.cli.plan import plan_tables
-    from promopilot.offers.plan import (
-        DEFAULT_MODEL,
-        build_plan,
-        campaign_candidates,
-        default_feature_fn,
-    )
+    from promopilot.offers.evaluate import evaluate_campaign_models, qini_figure, write_qini_plot
+    from promopilot.offers.plan import DEFAULT_MODEL, build_plan
     from promopilot.report import Section, figure_html
-    from promopilot.offers.evaluate import evaluate_models, qini_figure, write_qini_plot
 
     console.rule("4. how well do the models find persuadable customers?")
     with console.status("scoring uplift models on held-out campaign customers"):
-        data = campaign_training_data(store, default_feature_fn)
-        candidates = campaign_candidates(data, 0)
-        evaluation = evaluate_models(data, {k: candidates[k] for k in (DEFAULT_MODEL,
-                                                                       "x-learner")})
+        evaluation = evaluate_campaign_models(store, models=(DEFAULT_MODEL, "x-learner"))
     qini_path = write_qini_plot(evaluation, out)
     console.print(evaluation.table.round(4).to_string(index=False))
     console.print(f"Qini curves: {qini_path}")
 
     console.rule("5. who gets which offer")
-    n_customers = int(store.scalar("SELECT count(*) FROM customers")) or 1
+    n_customers = len(store.table("customers", ["customer_id"])) or 1
     budget = round(0.6 * n_customers, -2)
     with console.status(f"planning a campaign with a discount budget of {budget:,.0f}"):
-        result = build_plan(store, budget=budget, campaign_id="demo", n_bootstrap=10,
-                            select_model=False)
+        result = build_plan(
+            store, budget=budget, campaign_id="demo", n_bootstrap=10, select_model=False
+        )
     result.plan.to_csv(out / "plan.csv", index=False, encoding="utf-8")
     (out / "plan.rules.txt").write_text(result.rules + "\n", encoding="utf-8")
     for item in plan_tables(result):
@@ -114,24 +134,64 @@ def _plan_step(store, out: Path) -> list:
     console.print(f"plan: {out / 'plan.csv'}")
     t = result.totals
     interval = t.get("profit_interval")
-    text = (f"Budget {budget:,.0f}. {t['n_target']:,} customers targeted, control group "
-            f"{t['n_control']:,}, exploration {t['n_explore']:,}. Expected incremental profit "
-            f"{t['expected_profit']:,.2f}"
-            + (f" (interval {interval[0]:,.2f} .. {interval[1]:,.2f})." if interval else "."))
+    text = (
+        f"Budget {budget:,.0f}. {t['n_target']:,} customers targeted, control group "
+        f"{t['n_control']:,}, exploration {t['n_explore']:,}. Expected incremental profit "
+        f"{t['expected_profit']:,.2f}"
+        + (f" (interval {interval[0]:,.2f} .. {interval[1]:,.2f})." if interval else ".")
+    )
     return [
-        Section("Uplift models on held-out campaign customers",
-                text=(f"{evaluation.n_test:,} customers held out, "
-                      f"{evaluation.n_train:,} for training."),
-                tables=[("Per offer against the control group", evaluation.table.round(4))],
-                figures=[figure_html(qini_figure(evaluation))]),
-        Section("The campaign plan", text=text,
-                tables=[("Per offer and group", result.per_offer),
-                        ("What blanket alternatives would be expected to earn",
-                         result.alternatives)],
-                pre=result.rules),
+        Section(
+            "Uplift models on held-out campaign customers",
+            text=(
+                f"{evaluation.n_test:,} customers held out, {evaluation.n_train:,} for training."
+            ),
+            tables=[("Per offer against the control group", evaluation.table.round(4))],
+            figures=[figure_html(qini_figure(evaluation))],
+        ),
+        Section(
+            "The campaign plan",
+            text=text,
+            tables=[
+                ("Per offer and group", result.per_offer),
+                ("What blanket alternatives would be expected to earn", result.alternatives),
+            ],
+            pre=result.rules,
+        ),
     ]
 
 
-# Later stages of the loop: each takes (store, out), prints its summary and returns report
+def _send_step(store, out: Path) -> list:
+    from promopilot.campaigns.delivery import send_campaign
+    from promopilot.report import Section
+
+    console.rule("6. send the campaign (dry run: messages written to a folder)")
+    sent_at = store.default_as_of()  # the synthetic shop's "today"
+    with console.status("logging every exposure, then writing the messages"):
+        report = send_campaign(
+            store,
+            out / "plan.csv",
+            campaign_id="demo",
+            channel="email",
+            dry_run=True,
+            out=out / "messages",
+            sent_at=sent_at,
+        )
+    text = (
+        f"{report.n_exposures:,} exposures logged (target, control and explore) before sending; "
+        f"{report.n_delivered:,} e-mails written to {out / 'messages'}, "
+        f"{report.n_unsubscribed:,} unsubscribed customers skipped."
+    )
+    console.print(text)
+    return [Section("Sending the campaign (dry run)", text=text)]
+
+
+def _measure_step(store, out: Path) -> list:
+    from promopilot.cli.report import demo_measure_step
+
+    return demo_measure_step(store, out, campaign_id="demo")
+
+
+# The stages after ingest: each takes (store, out), prints its summary and returns report
 # sections.
-DEMO_STEPS: list = [_profile_step, _plan_step]
+DEMO_STEPS: list = [_profile_step, _plan_step, _send_step, _measure_step]
