@@ -1,0 +1,1 @@
+"""Named queries, one module per area: each function takes a `Store` and plain values."""
