@@ -28,11 +28,16 @@ def _root() -> None:
     # registered (Typer otherwise turns a lone command into the root command).
 
 
-# Each module registers its commands on `app` through a `register(app)` function.
-COMMAND_MODULES = ("data", "profile", "text", "plan", "demo")
+# Each module registers its commands on `app` through a `register(app)` function, or defines
+# a module-level `app` whose commands join the root.
+COMMAND_MODULES = ("data", "profile", "text", "plan", "demo", "serve")
 
 for _name in COMMAND_MODULES:
-    importlib.import_module(f"promopilot.cli.{_name}").register(app)
+    _module = importlib.import_module(f"promopilot.cli.{_name}")
+    if hasattr(_module, "register"):
+        _module.register(app)
+    else:
+        app.registered_commands.extend(_module.app.registered_commands)
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
