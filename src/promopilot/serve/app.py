@@ -75,7 +75,8 @@ def create_app(
     app.state.writer = ExposureWriter(gate)
     app.state.metrics = Metrics()
     app.state.metrics.state_version.set(state.version)
-    app.state.sessions = {}
+    app.state.sessions = {}  # dashboard session token -> role
+    app.state.quality_cache = {}  # state version -> model quality (the dashboard's)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     for module in (customers, records, campaigns, system, dashboard):
         app.include_router(module.router)

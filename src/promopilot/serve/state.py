@@ -90,11 +90,12 @@ class StateHolder:
 
 
 # -- seams ---------------------------------------------------------------------------------
-def fit_recommender(store: Store):
-    """The served recommender, fitted on everything in the store (``fit``/``recommend``)."""
+def fit_recommender(store: Store, as_of: pd.Timestamp | None = None):
+    """The served recommender (``fit``/``recommend``), fitted on what the store holds before
+    `as_of` (everything by default); None when there is nothing to learn from."""
     from promopilot.recommend.models import CategoryPopularityRecommender, interactions
 
-    inter = interactions(store)
+    inter = interactions(store, as_of=as_of)
     if inter.empty:
         return None
     return CategoryPopularityRecommender().fit(inter, store.table("products"))

@@ -152,3 +152,12 @@ def campaign_summary(store: Store) -> pd.DataFrame:
                   max(sent_at) AS last_sent
            FROM campaigns GROUP BY 1 ORDER BY last_sent DESC, campaign_id"""
     )
+
+
+def purchases_since(store: Store, since: pd.Timestamp) -> pd.DataFrame:
+    """customer_id, product_id of every purchase (not a return) from `since` on."""
+    return store.query(
+        "SELECT DISTINCT customer_id, product_id FROM orders "
+        "WHERE NOT is_return AND timestamp >= ?",
+        [pd.Timestamp(since).to_pydatetime()],
+    )
