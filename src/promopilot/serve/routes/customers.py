@@ -55,7 +55,7 @@ async def recommendations(
 @router.get("/{customer_id}/offer", response_model=Offer)
 async def offer(
     customer_id: CustomerId, request: Request, state: Annotated[ServingState, Depends(get_state)]
-) -> dict:
+) -> JSONResponse:
     """The customer's offer in the live campaign (``offer_id`` null = nothing), with its group
     and propensity; the same answer every time. The decision is logged as an exposure."""
     decision = decide(state, customer_id)
