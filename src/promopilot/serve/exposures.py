@@ -23,6 +23,7 @@ from promopilot.serve.decisions import Decision
 from promopilot.serve.gate import StoreGate
 
 log = logging.getLogger("promopilot.serve")
+MAX_REMEMBERED = 1_000_000
 
 
 class ExposureWriter:
@@ -60,6 +61,8 @@ class ExposureWriter:
         key = (decision.campaign_id, decision.customer_id)
         if not self.loggable(decision) or key in self._seen:
             return
+        if len(self._seen) >= MAX_REMEMBERED:  # only saves queue work: the insert dedupes too
+            self._seen.clear()
         self._seen.add(key)
         try:
             self._queue.put_nowait((decision, pd.Timestamp.now(tz="UTC").tz_localize(None)))
