@@ -15,6 +15,7 @@ import logging
 import queue
 import threading
 import time
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -65,7 +66,7 @@ class ExposureWriter:
             self._seen.clear()
         self._seen.add(key)
         try:
-            self._queue.put_nowait((decision, pd.Timestamp.now(tz="UTC").tz_localize(None)))
+            self._queue.put_nowait((decision, datetime.now(UTC).replace(tzinfo=None)))
         except queue.Full:
             self._seen.discard(key)
             self.n_dropped += 1

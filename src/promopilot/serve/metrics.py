@@ -47,9 +47,17 @@ class Metrics:
         self.pending = Gauge(
             "promopilot_exposures_pending", "Decisions waiting to be logged", registry=self.registry
         )
+        self._decision_children: dict = {}
         self.state_version = Gauge(
             "promopilot_state_version", "Version of the served state", registry=self.registry
         )
+
+    def decision(self, group: str, source: str) -> None:
+        """Count one decision (label children cached: this is on the hot path)."""
+        child = self._decision_children.get((group, source))
+        if child is None:
+            child = self._decision_children[group, source] = self.decisions.labels(group, source)
+        child.inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

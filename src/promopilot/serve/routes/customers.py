@@ -60,5 +60,5 @@ async def offer(
     and propensity; the same answer every time. The decision is logged as an exposure."""
     decision = decide(state, customer_id)
     request.app.state.writer.submit(decision)
-    request.app.state.metrics.decisions.labels(decision.group, decision.source).inc()
+    request.app.state.metrics.decision(decision.group, decision.source)
     return JSONResponse(decision.to_dict())
