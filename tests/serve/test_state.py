@@ -80,3 +80,10 @@ def test_an_exposure_already_in_the_store_is_not_logged_again(store):
     writer.submit(decide(state, "c1"))
     assert writer.flush() == 0
     assert store.scalar("SELECT channel FROM campaigns WHERE customer_id = 'c1'") == "email"
+
+
+def test_a_plan_without_expected_profit_shows_none(store):
+    plan = PLAN.drop(columns="expected_incremental_profit")
+    state = build_state(store, plan=plan, campaign_id="spring", settings=SETTINGS)
+    assert state.expected["expected_incremental_profit"] is None
+    assert state.expected["groups"] == {"target": 1, "control": 1, "explore": 1}

@@ -167,11 +167,12 @@ def _plan_part(plan: pd.DataFrame | None, campaign_id: str | None, store: Store)
     known = set(store.table("offers", ["offer_id"])["offer_id"].astype(str))
     in_plan = sorted(set(offer) - {""})
     offer_ids = tuple(o for o in in_plan if o in known) or tuple(in_plan)
-    profit = pd.to_numeric(plan.get("expected_incremental_profit"), errors="coerce")
+    column = "expected_incremental_profit"
+    profit = float(pd.to_numeric(plan[column], errors="coerce").sum()) if column in plan else None
     expected = {
         "customers": len(plan),
         "groups": {str(g): int(n) for g, n in plan["group"].value_counts().items()},
-        "expected_incremental_profit": None if profit is None else float(profit.sum()),
+        "expected_incremental_profit": profit,
     }
     return {
         "campaign_id": campaign_id,
