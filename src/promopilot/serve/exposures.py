@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import time
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -87,8 +86,7 @@ class ExposureWriter:
         self.flush()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            time.sleep(self.interval_s)
+        while not self._stop.wait(self.interval_s):  # wakes at once when stopped
             try:
                 self.flush()
             except Exception:  # keep serving; the details go to the log
