@@ -51,14 +51,10 @@ def _root(
 
 
 # One module per area; each defines a Typer sub-app `app` whose commands join the root.
-COMMAND_MODULES = ("data", "profile", "text", "plan", "send", "report", "demo")
+COMMAND_MODULES = ("data", "profile", "text", "plan", "send", "report", "serve", "demo")
 
 for _name in COMMAND_MODULES:
-    _module = importlib.import_module(f"promopilot.cli.{_name}")
-    if hasattr(_module, "app"):
-        app.add_typer(_module.app)
-    else:
-        _module.register(app)
+    app.add_typer(importlib.import_module(f"promopilot.cli.{_name}").app)
 
 
 def _usage_error_types() -> tuple[type[BaseException], ...]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -19,7 +21,10 @@ import duckdb
 import pandas as pd
 
 from promopilot.data.schema import CUSTOMER_TABLES, DDL, TABLES
-from promopilot.exceptions import InputError, UnknownIdError
+from promopilot.exceptions import InputError, PromopilotError, UnknownIdError
+
+# `promopilot serve` writes `<db>.serve` (pid, url) while it is the store's one writer
+SERVE_MARKER_SUFFIX = ".serve"
 
 
 class Store:
@@ -51,6 +56,8 @@ class Store:
     ) -> None:
         self.path = str(path)
         self.timezone = timezone
+        if self.path != ":memory:":
+            _refuse_if_served(self.path)
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as error:
@@ -167,6 +174,26 @@ class Store:
                 "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [customer_hash(customer_id)]
             )
         return removed
+
+
+def _refuse_if_served(path: str) -> None:
+    """One line naming the running server instead of DuckDB's lock error."""
+    try:
+        marker = json.loads(Path(path + SERVE_MARKER_SUFFIX).read_text(encoding="utf-8"))
+        pid = int(marker["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # no marker (or an unreadable one)
+    if pid == os.getpid():
+        return
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return  # a stale marker: the server is gone
+    except PermissionError:
+        pass  # alive, run by another user
+    raise PromopilotError(
+        f"{path} is in use by `promopilot serve` (pid {pid}, {marker.get('url', '?')}): "
+        "post data through its API, or stop it first")
 
 
 def customer_hash(customer_id: str) -> str:

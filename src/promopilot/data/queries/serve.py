@@ -1,0 +1,163 @@
+"""Queries of the HTTP API and the owner's dashboard (``promopilot.serve``).
+
+Nothing here returns contact data: the customer queries name their columns, and the
+``contacts`` table is never read.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from promopilot.data.store import Store
+
+EXPOSURE_COLUMNS = ("campaign_id", "customer_id", "offer_id", "sent_at", "channel", "propensity")
+OPTIONAL_EXPOSURE_COLUMNS = ("group", "coupon_code")
+
+
+def table_columns(store: Store, table: str) -> list[str]:
+    """The columns a store table has (its schema may be newer than this module)."""
+    frame = store.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+        "ORDER BY ordinal_position",
+        [table],
+    )
+    return frame["column_name"].tolist()
+
+
+def insert_exposures(store: Store, exposures: pd.DataFrame) -> int:
+    """Log decisions as campaign exposures; a (campaign, customer) already logged is kept as
+    it was (the first exposure wins). Columns of `exposures` the table lacks are dropped.
+    Returns the number of rows inserted."""
+    present = set(table_columns(store, "campaigns"))
+    columns = [
+        c
+        for c in (*EXPOSURE_COLUMNS, *OPTIONAL_EXPOSURE_COLUMNS)
+        if c in exposures and c in present
+    ]
+    names = ", ".join(f'"{c}"' for c in columns)
+    with store.frame("serve_exposures_df", exposures[columns]):
+        return int(
+            store.scalar(
+                f"""INSERT INTO campaigns ({names})
+                SELECT {names} FROM (
+                    SELECT *, row_number() OVER (PARTITION BY campaign_id, customer_id
+                                                 ORDER BY sent_at) AS n
+                    FROM serve_exposures_df) e
+                WHERE n = 1 AND NOT EXISTS (
+                    SELECT 1 FROM campaigns c
+                    WHERE c.campaign_id = e.campaign_id AND c.customer_id = e.customer_id)"""
+            )
+        )
+
+
+def known_customers(store: Store) -> pd.Series:
+    """Every customer id the store knows (customers, orders, events), sorted."""
+    return store.query(
+        "SELECT customer_id FROM customers UNION SELECT customer_id FROM orders "
+        "UNION SELECT customer_id FROM events ORDER BY 1"
+    )["customer_id"].astype(str)
+
+
+def product_titles(store: Store) -> pd.DataFrame:
+    """product_id, title (the id where the title is unknown)."""
+    return store.query(
+        "SELECT product_id, coalesce(NULLIF(title, ''), product_id) AS title FROM products"
+    )
+
+
+def customer_profile(store: Store, customer_id: str) -> dict | None:
+    """What the dashboard shows of one customer (no contact data), or None if unknown."""
+    frame = store.query(
+        """WITH o AS (
+               SELECT count(DISTINCT order_id) FILTER (WHERE NOT is_return) AS orders,
+                      coalesce(sum(quantity * unit_price - discount)
+                               FILTER (WHERE NOT is_return), 0) AS revenue,
+                      max(timestamp) AS last_order
+               FROM orders WHERE customer_id = $id),
+           e AS (SELECT count(*) AS events, max(timestamp) AS last_event
+                 FROM events WHERE customer_id = $id),
+           c AS (SELECT signup_at, region FROM customers WHERE customer_id = $id LIMIT 1),
+           k AS (SELECT count(*) AS exposures FROM campaigns WHERE customer_id = $id)
+           SELECT $id AS customer_id, c.signup_at, c.region, o.orders, o.revenue, o.last_order,
+                  e.events, e.last_event, k.exposures, (c.region IS NOT NULL OR c.signup_at
+                  IS NOT NULL OR EXISTS (SELECT 1 FROM customers WHERE customer_id = $id))
+                  AS in_customers
+           FROM o, e, k LEFT JOIN c ON true""",
+        {"id": customer_id},
+    )
+    row = frame.iloc[0]
+    if not (row["in_customers"] or row["orders"] or row["events"] or row["exposures"]):
+        return None
+    return {k: (None if pd.isna(v) else v) for k, v in row.drop("in_customers").items()}
+
+
+def offer_history(store: Store, customer_id: str) -> pd.DataFrame:
+    """Every campaign exposure of one customer, newest first."""
+    group = '"group"' if "group" in table_columns(store, "campaigns") else "NULL"
+    return store.query(
+        f"""SELECT campaign_id, coalesce(offer_id, '') AS offer_id, {group} AS "group",
+                   sent_at, channel, propensity
+            FROM campaigns WHERE customer_id = ? ORDER BY sent_at DESC""",
+        [customer_id],
+    )
+
+
+def weekly_revenue(store: Store) -> pd.DataFrame:
+    """week, revenue (net of line discounts, returns excluded), orders, customers."""
+    return store.query(
+        """SELECT date_trunc('week', timestamp)::DATE AS week,
+                  sum(quantity * unit_price - discount) AS revenue,
+                  count(DISTINCT order_id) AS orders, count(DISTINCT customer_id) AS customers
+           FROM orders WHERE NOT is_return GROUP BY 1 ORDER BY 1"""
+    )
+
+
+def rfm_inputs(store: Store, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per customer with an order or event: recency_days, frequency (orders) and monetary
+    (net spend) before `as_of`."""
+    return store.query(
+        """WITH ids AS (SELECT customer_id FROM customers UNION SELECT customer_id FROM orders
+                        UNION SELECT customer_id FROM events),
+           o AS (SELECT customer_id, count(DISTINCT order_id) AS frequency,
+                        sum(quantity * unit_price - discount) AS monetary,
+                        date_diff('day', max(timestamp), $as_of) AS recency_days
+                 FROM orders WHERE NOT is_return AND timestamp < $as_of GROUP BY 1)
+           SELECT ids.customer_id, coalesce(o.frequency, 0) AS frequency,
+                  coalesce(o.monetary, 0.0) AS monetary, o.recency_days::DOUBLE AS recency_days
+           FROM ids LEFT JOIN o USING (customer_id) ORDER BY 1""",
+        {"as_of": pd.Timestamp(as_of).to_pydatetime()},
+    )
+
+
+def monthly_customer_revenue(store: Store, *, months: int = 12) -> pd.DataFrame:
+    """customer_id, month, revenue over the last `months` months of orders."""
+    return store.query(
+        """WITH last AS (SELECT max(timestamp) AS t FROM orders)
+           SELECT customer_id, date_trunc('month', timestamp)::DATE AS month,
+                  sum(quantity * unit_price - discount) AS revenue
+           FROM orders, last
+           WHERE NOT is_return AND timestamp > last.t - to_months($months)
+           GROUP BY 1, 2""",
+        {"months": int(months)},
+    )
+
+
+def campaign_summary(store: Store) -> pd.DataFrame:
+    """One row per logged campaign: customers, how many got nothing (control), first and last
+    exposure, newest first."""
+    return store.query(
+        """SELECT campaign_id, count(*) AS customers,
+                  count(*) FILTER (WHERE offer_id IS NULL OR offer_id = '') AS without_offer,
+                  count(DISTINCT offer_id) AS offers, min(sent_at) AS first_sent,
+                  max(sent_at) AS last_sent
+           FROM campaigns GROUP BY 1 ORDER BY last_sent DESC, campaign_id"""
+    )
+
+
+def purchases_since(store: Store, since: pd.Timestamp) -> pd.DataFrame:
+    """customer_id, product_id of every purchase (not a return) from `since` on."""
+    return store.query(
+        "SELECT DISTINCT customer_id, product_id FROM orders "
+        "WHERE NOT is_return AND timestamp >= ?",
+        [pd.Timestamp(since).to_pydatetime()],
+    )

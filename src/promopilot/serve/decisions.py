@@ -1,0 +1,98 @@
+"""One customer's offer decision, deterministic per customer and campaign.
+
+Customers in the latest plan get the plan's row. Every other customer gets a *live* decision
+from the plan's own randomization (:func:`promopilot.offers.plan.randomize`, the same hashed
+draws per campaign and customer): with probability ``explore_share`` an offer drawn uniformly
+from the campaign's offers (group ``explore``, propensity ``explore_share / K``); otherwise
+nothing (group ``none``, propensity ``1 - explore_share``).
+
+Why nothing: the plan's model chose offers for the customers it scored, within the budget and
+only where the offer's lower profit bound was above zero. A customer the plan never saw has no
+such estimate (typically a new visitor with no history), so the do-no-harm rule gives them
+nothing; the exploration slice still reaches them, so the next model learns about such
+customers. They are never in the control group: control is drawn only from customers the model
+would have targeted, exactly as in the plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from promopilot.offers.randomization import hashed_uniform
+from promopilot.serve.state import ServingState
+
+GROUPS = ("target", "control", "explore", "none")
+
+
+@dataclass(frozen=True)
+class Decision:
+    customer_id: str
+    offer_id: str | None
+    group: str
+    propensity: float
+    decision_id: str
+    campaign_id: str | None
+    source: str  # "plan", "live" or "no campaign"
+
+    def to_dict(self) -> dict:
+        return {
+            "customer_id": self.customer_id,
+            "offer_id": self.offer_id,
+            "group": self.group,
+            "propensity": self.propensity,
+            "decision_id": self.decision_id,
+        }
+
+
+def decision_id(campaign_id: str | None, customer_id: str, offer_id: str | None) -> str:
+    text = f"{campaign_id}\x1f{customer_id}\x1f{offer_id or ''}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def decide(state: ServingState, customer_id: str) -> Decision:
+    """The decision for `customer_id` under `state`'s campaign (same answer every time)."""
+    campaign = state.campaign_id
+    planned = state.plan.get(customer_id)
+    if planned is not None:
+        return Decision(
+            customer_id,
+            planned.offer_id,
+            planned.group,
+            planned.propensity,
+            decision_id(campaign, customer_id, planned.offer_id),
+            campaign,
+            "plan",
+        )
+    if campaign is None or not state.offer_ids:
+        return Decision(
+            customer_id,
+            None,
+            "none",
+            1.0,
+            decision_id(campaign, customer_id, None),
+            campaign,
+            "no campaign",
+        )
+    e, k = state.explore_share, len(state.offer_ids)
+    if hashed_uniform([customer_id], campaign, "explore")[0] < e:
+        pick = int(hashed_uniform([customer_id], campaign, "arm")[0] * k)
+        offer = state.offer_ids[min(pick, k - 1)]
+        return Decision(
+            customer_id,
+            offer,
+            "explore",
+            e / k,
+            decision_id(campaign, customer_id, offer),
+            campaign,
+            "live",
+        )
+    return Decision(
+        customer_id,
+        None,
+        "none",
+        1.0 - e,
+        decision_id(campaign, customer_id, None),
+        campaign,
+        "live",
+    )

@@ -1,0 +1,88 @@
+"""Dashboard labels in English and Chinese; the language comes from ``?lang=``, then a cookie,
+then the browser's Accept-Language."""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh")
+LABELS: dict[str, tuple[str, str]] = {
+    "title": ("promopilot dashboard", "promopilot 控制台"),
+    "overview": ("Overview", "概览"),
+    "segments": ("Segments", "客户分群"),
+    "customers": ("Customers", "客户"),
+    "campaigns": ("Campaigns", "营销活动"),
+    "models": ("Model quality", "模型质量"),
+    "logout": ("Log out", "退出"),
+    "login": ("Log in", "登录"),
+    "key": ("API key", "API 密钥"),
+    "bad_key": ("Unknown key.", "密钥无效。"),
+    "n_customers": ("Customers", "客户数"),
+    "revenue": ("Revenue (net of discounts, returns excluded)", "收入（扣除折扣，不含退货）"),
+    "orders": ("Orders", "订单数"),
+    "active_campaign": ("Live campaign", "当前活动"),
+    "none": ("none", "无"),
+    "expected_profit": ("Expected incremental profit (plan)", "预期增量利润（计划）"),
+    "measured_profit": ("Measured incremental profit", "实测增量利润"),
+    "interval": ("interval", "区间"),
+    "not_measured": ("not measured yet", "尚未测量"),
+    "weekly_revenue": ("Revenue per week", "每周收入"),
+    "segment": ("Segment", "分群"),
+    "share": ("Share", "占比"),
+    "revenue_per_customer": ("Revenue per customer", "人均收入"),
+    "recency": ("Days since last order (median)", "距上次下单天数（中位数）"),
+    "segment_trend": ("Monthly revenue by segment", "各分群月收入"),
+    "segment_sizes": ("Customers per segment", "各分群客户数"),
+    "find_customer": ("Customer id", "客户编号"),
+    "show": ("Show", "查看"),
+    "profile": ("Profile", "概况"),
+    "region": ("Region", "地区"),
+    "signup": ("Signed up", "注册时间"),
+    "last_order": ("Last order", "最近下单"),
+    "events": ("Events", "行为事件"),
+    "recommendations": ("Recommendations", "推荐商品"),
+    "product": ("Product", "商品"),
+    "score": ("Score", "得分"),
+    "offer_now": ("Offer now", "当前优惠"),
+    "offer_history": ("Offer history", "优惠记录"),
+    "unknown_customer": (
+        "Not in the store: cold-start recommendations shown.",
+        "店内无此客户：显示冷启动推荐。",
+    ),
+    "campaign": ("Campaign", "活动"),
+    "sent": ("First sent", "首次发送"),
+    "without_offer": ("Without offer", "未发优惠"),
+    "report": ("Report", "报告"),
+    "control": ("Control", "对照组"),
+    "arm": ("Offer", "优惠"),
+    "conversion": ("Conversion", "转化率"),
+    "lift": ("Lift", "提升"),
+    "low": ("low", "下限"),
+    "high": ("high", "上限"),
+    "verdict": ("Verdict", "结论"),
+    "profit_lift": ("Profit lift per customer, with interval", "人均利润提升及区间"),
+    "report_unavailable": ("Report not available", "报告不可用"),
+    "offer": ("Offer", "优惠"),
+    "group": ("Group", "分组"),
+    "propensity": ("Propensity", "概率"),
+    "channel": ("Channel", "渠道"),
+    "rec_quality": ("Recommendations on the last 30 days (held out)", "推荐质量（最近 30 天留出）"),
+    "uplift_quality": (
+        "Uplift models on held-out campaign customers",
+        "增量模型（留出的活动客户）",
+    ),
+    "metric": ("Metric", "指标"),
+    "value": ("Value", "值"),
+    "not_enough": ("Not enough data", "数据不足"),
+    "customers_evaluated": ("Customers evaluated", "评估客户数"),
+}
+
+
+def pick_language(query: str | None, cookie: str | None, accept: str | None) -> str:
+    for value in (query, cookie):
+        if value in LANGUAGES:
+            return value
+    return "zh" if accept and accept.lower().startswith("zh") else "en"
+
+
+def labels(language: str) -> dict[str, str]:
+    index = LANGUAGES.index(language)
+    return {key: pair[index] for key, pair in LABELS.items()}

@@ -1,0 +1,57 @@
+"""Model quality for the dashboard: the served recommender on a held-out recent period, and
+the plan's uplift model on held-out campaign customers (Qini)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from promopilot.data.queries import serve as queries
+from promopilot.data.store import Store
+from promopilot.exceptions import PromopilotError
+from promopilot.serve.state import fit_recommender
+
+
+def recommendation_quality(store: Store, *, days: int = 30, k: int = 10) -> dict:
+    """Fit on everything before the last `days` days, recommend `k` products to each customer
+    who bought in those days, and score against what they bought: precision@k, recall@k,
+    nDCG@k, hit rate and catalogue coverage."""
+    end = store.default_as_of()
+    cutoff = end - pd.Timedelta(days=days)
+    truth = queries.purchases_since(store, cutoff)
+    model = fit_recommender(store, as_of=cutoff)
+    if model is None or truth.empty:
+        return {"customers": 0}
+    customers = truth["customer_id"].astype(str).unique()
+    recs = model.recommend(customers, k=k, exclude_seen=True)
+    hits = recs.merge(truth, on=["customer_id", "product_id"], how="left", indicator=True)
+    recs["hit"] = (hits["_merge"] == "both").to_numpy()
+    per = (
+        recs.assign(gain=recs["hit"] / np.log2(recs["rank"] + 1))
+        .groupby("customer_id")
+        .agg(hits=("hit", "sum"), dcg=("gain", "sum"))
+    )
+    relevant = truth.groupby("customer_id").size().reindex(customers).to_numpy()
+    per = per.reindex(customers).fillna(0.0)
+    ideal = np.array([(1 / np.log2(np.arange(2, min(n, k) + 2))).sum() for n in relevant])
+    n_products = int(store.scalar("SELECT count(*) FROM products")) or 1
+    return {
+        "customers": len(customers),
+        f"precision@{k}": float((per["hits"] / k).mean()),
+        f"recall@{k}": float((per["hits"] / relevant).mean()),
+        f"ndcg@{k}": float((per["dcg"] / ideal).mean()),
+        "hit_rate": float((per["hits"] > 0).mean()),
+        "coverage": float(recs["product_id"].nunique() / n_products),
+    }
+
+
+def uplift_quality(store: Store) -> pd.DataFrame | str:
+    """Qini, AUUC and uplift@30% per offer of the plan's default model on held-out campaign
+    customers, or the reason it cannot be computed."""
+    from promopilot.offers.evaluate import evaluate_campaign_models
+    from promopilot.offers.plan import DEFAULT_MODEL
+
+    try:
+        return evaluate_campaign_models(store, models=(DEFAULT_MODEL,)).table
+    except (PromopilotError, ValueError) as why:
+        return str(why)

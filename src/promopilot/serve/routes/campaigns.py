@@ -1,0 +1,35 @@
+"""``GET /v1/campaigns/{id}/report``: the JSON of ``promopilot report``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+
+from promopilot.serve.deps import get_gate, require_read
+from promopilot.serve.gate import StoreGate
+
+router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"], dependencies=[Depends(require_read)])
+
+
+def campaign_report(
+    gate: StoreGate, campaign_id: str, *, window_days: int | None = None, confidence: float = 0.95
+) -> dict:
+    """Measure one logged campaign (shared by the API and the dashboard)."""
+    try:
+        from promopilot.campaigns.measure import measure_campaign
+    except ImportError:
+        raise HTTPException(503, "campaign measurement is not available in this build") from None
+    with gate.use() as store:
+        return measure_campaign(store, campaign_id, window_days=window_days, confidence=confidence)
+
+
+@router.get("/{campaign_id}/report")
+def report(
+    campaign_id: Annotated[str, Path(min_length=1, max_length=200)],
+    gate: Annotated[StoreGate, Depends(get_gate)],
+    window_days: Annotated[int | None, Query(ge=1, le=365)] = None,
+    confidence: Annotated[float, Query(gt=0.5, lt=1.0)] = 0.95,
+) -> dict:
+    """Lift per offer against the control group, with intervals (see ``promopilot report``)."""
+    return campaign_report(gate, campaign_id, window_days=window_days, confidence=confidence)

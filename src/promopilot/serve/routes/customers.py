@@ -1,0 +1,64 @@
+"""``/v1/customers/{id}/recommendations`` and ``/v1/customers/{id}/offer``: answered from
+memory (the serving state); the offer's exposure is queued for the background writer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from promopilot.serve.decisions import decide
+from promopilot.serve.deps import get_state, require_read
+from promopilot.serve.state import ServingState
+
+router = APIRouter(prefix="/v1/customers", tags=["customers"], dependencies=[Depends(require_read)])
+CustomerId = Annotated[str, Path(min_length=1, max_length=200, description="The shop's id")]
+MAX_K = 50
+
+
+class Item(BaseModel):
+    product_id: str
+    score: float
+    title: str
+
+
+class Recommendations(BaseModel):
+    customer_id: str
+    items: list[Item]
+
+
+class Offer(BaseModel):
+    customer_id: str
+    offer_id: str | None
+    group: str
+    propensity: float
+    decision_id: str
+
+
+@router.get("/{customer_id}/recommendations", response_model=Recommendations)
+async def recommendations(
+    customer_id: CustomerId,
+    state: Annotated[ServingState, Depends(get_state)],
+    k: Annotated[int, Query(ge=1, le=MAX_K, description="How many products")] = 10,
+) -> JSONResponse:
+    """The customer's top-`k` products; a customer the shop has not seen gets the cold-start
+    list (popular products), never an error."""
+    # a Response skips re-validating what the state already holds (the hot path); the
+    # response_model still documents the shape
+    return JSONResponse(
+        {"customer_id": customer_id, "items": state.recommendations(customer_id, k)}
+    )
+
+
+@router.get("/{customer_id}/offer", response_model=Offer)
+async def offer(
+    customer_id: CustomerId, request: Request, state: Annotated[ServingState, Depends(get_state)]
+) -> JSONResponse:
+    """The customer's offer in the live campaign (``offer_id`` null = nothing), with its group
+    and propensity; the same answer every time. The decision is logged as an exposure."""
+    decision = decide(state, customer_id)
+    request.app.state.writer.submit(decision)
+    request.app.state.metrics.decision(decision.group, decision.source)
+    return JSONResponse(decision.to_dict())

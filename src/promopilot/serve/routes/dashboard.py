@@ -1,0 +1,208 @@
+"""The owner's dashboard: server-rendered pages (Jinja2 + Plotly), offline, English and
+Chinese. Login with an API key (read or admin); the session lives in an http-only cookie."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from importlib.resources import files
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from promopilot.serve import quality, views
+from promopilot.serve.deps import SESSION_COOKIE, session_role
+from promopilot.serve.i18n import labels, pick_language
+from promopilot.serve.routes.campaigns import campaign_report
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(files("promopilot.serve") / "templates"))
+LANG_COOKIE = "promopilot_lang"
+
+
+class LoginRequired(Exception):
+    pass
+
+
+@functools.cache
+def _plotly_js() -> bytes:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs().encode("utf-8")
+
+
+@router.get("/static/plotly.min.js")
+def plotly_js() -> Response:
+    return Response(
+        _plotly_js(),
+        media_type="application/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+def _page(request: Request, template: str, page: str, status_code: int = 200, **context):
+    language = pick_language(
+        request.query_params.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        request.headers.get("accept-language"),
+    )
+    text = labels(language)
+    if context.pop("needs_login", True) and session_role(request) is None:
+        target = quote(str(request.url.path))
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+    builder = context.pop("build", None)
+    if builder is not None:
+        context.update(builder(text))
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {"t": text, "lang": language, "page": page, "path": request.url.path, **context},
+        status_code=status_code,
+    )
+    if request.query_params.get("lang") in ("en", "zh"):
+        response.set_cookie(LANG_COOKIE, language, samesite="strict")
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/"):
+    return _page(request, "login.html", "login", needs_login=False, next=next, error=False)
+
+
+@router.post("/login")
+def login(request: Request, key: Annotated[str, Form(max_length=500)], next: str = "/"):
+    role = request.app.state.config.role(key.strip())
+    if role is None:
+        return _page(
+            request,
+            "login.html",
+            "login",
+            status_code=401,
+            needs_login=False,
+            next=next,
+            error=True,
+        )
+    token = secrets.token_urlsafe(32)
+    request.app.state.sessions[token] = role
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/logout")
+def logout(request: Request):
+    request.app.state.sessions.pop(request.cookies.get(SESSION_COOKIE), None)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _report_fn(request: Request):
+    def report(campaign_id: str) -> dict:
+        return campaign_report(request.app.state.gate, campaign_id)
+
+    return report
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview_page(request: Request):
+    state = request.app.state.holder.state
+    return _page(
+        request,
+        "overview.html",
+        "overview",
+        build=lambda text: views.overview(request.app.state.gate, state, _report_fn(request), text),
+    )
+
+
+@router.get("/segments", response_class=HTMLResponse)
+def segments_page(request: Request):
+    return _page(
+        request,
+        "segments.html",
+        "segments",
+        build=lambda text: views.segments(request.app.state.gate, text),
+    )
+
+
+@router.get("/customers", response_class=HTMLResponse)
+def customers_page(request: Request, id: Annotated[str | None, Query(max_length=200)] = None):
+    if id:
+        return RedirectResponse(f"/customers/{quote(id, safe='')}", status_code=303)
+    return _page(request, "customer.html", "customers", customer=None)
+
+
+@router.get("/customers/{customer_id}", response_class=HTMLResponse)
+def customer_page(
+    request: Request, customer_id: Annotated[str, Path(min_length=1, max_length=200)]
+):
+    state = request.app.state.holder.state
+    return _page(
+        request,
+        "customer.html",
+        "customers",
+        customer=views.customer(request.app.state.gate, state, customer_id),
+    )
+
+
+@router.get("/campaigns", response_class=HTMLResponse)
+def campaigns_page(request: Request):
+    return _page(
+        request,
+        "campaigns.html",
+        "campaigns",
+        campaigns=views.campaigns(request.app.state.gate),
+        report=None,
+    )
+
+
+@router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
+def campaign_page(
+    request: Request, campaign_id: Annotated[str, Path(min_length=1, max_length=200)]
+):
+    if session_role(request) is None:
+        return _page(request, "campaigns.html", "campaigns")
+    try:
+        report, error = campaign_report(request.app.state.gate, campaign_id), None
+    except HTTPException as why:
+        report, error = None, why.detail
+    except Exception as why:  # an unknown campaign, too little data: said on the page
+        report, error = None, str(why)
+    return _page(
+        request,
+        "campaigns.html",
+        "campaigns",
+        campaigns=views.campaigns(request.app.state.gate),
+        report=report,
+        campaign_id=campaign_id,
+        error=error,
+        build=lambda text: {"chart": views.lift_chart(report, text) if report else None},
+    )
+
+
+@router.get("/models", response_class=HTMLResponse)
+def models_page(request: Request):
+    if session_role(request) is None:
+        return _page(request, "models.html", "models")
+    app = request.app
+    version = app.state.holder.state.version
+    cache = app.state.quality_cache
+    if version not in cache:  # computed once per served state
+        with app.state.gate.use() as store:
+            cache.clear()
+            cache[version] = (quality.recommendation_quality(store), quality.uplift_quality(store))
+    recs, uplift = cache[version]
+    table = None if isinstance(uplift, str) else uplift.to_dict("records")
+    return _page(
+        request,
+        "models.html",
+        "models",
+        recs=recs,
+        uplift_table=table,
+        uplift_error=uplift if isinstance(uplift, str) else None,
+        build=lambda text: {"charts": views.quality_charts(uplift, text)},
+    )

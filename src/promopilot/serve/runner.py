@@ -1,0 +1,80 @@
+"""Run the app on uvicorn as the store's one writer.
+
+While it runs, ``<db>.serve`` holds the server's pid and URL; :class:`~promopilot.data.store.Store`
+reads it and refuses other processes with one line naming the server (instead of DuckDB's lock
+error). The file is removed at shutdown; one left by a killed server is ignored (its pid is gone).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from promopilot.config import Settings, load_settings
+from promopilot.data.store import SERVE_MARKER_SUFFIX, Store
+from promopilot.serve.config import ServeConfig, load_serve_config
+from promopilot.serve.state import build_state, read_plan
+
+
+def marker_path(db: str | Path) -> Path:
+    return Path(str(db) + SERVE_MARKER_SUFFIX)
+
+
+def write_marker(db: str | Path, host: str, port: int) -> Path:
+    path = marker_path(db)
+    path.write_text(
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "host": host,
+                "port": port,
+                "url": f"http://{host}:{port}",
+                "started_at": time.time(),
+            }
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def make_builder(plan: str | Path | None, campaign_id: str | None, settings: Settings):
+    """``(store, version) -> ServingState`` reading the plan file afresh each time."""
+
+    def builder(store: Store, version: int):
+        return build_state(
+            store, plan=read_plan(plan), campaign_id=campaign_id, settings=settings, version=version
+        )
+
+    return builder
+
+
+def run_server(
+    db: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    plan: str | Path | None = None,
+    campaign_id: str | None = None,
+    config: ServeConfig | None = None,
+    settings: Settings | None = None,
+    access_log: bool = False,
+) -> None:
+    """Open the store, build the serving state, serve until stopped (Ctrl-C)."""
+    import uvicorn
+
+    from promopilot.serve.app import create_app
+
+    settings = settings or load_settings()
+    config = (config or load_serve_config()).validate()
+    store = Store(
+        db, timezone=settings.timezone, memory_limit=settings.memory_limit, threads=settings.threads
+    )
+    marker = write_marker(db, host, port)
+    try:
+        app = create_app(store, config, builder=make_builder(plan, campaign_id, settings))
+        uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")
+    finally:
+        marker.unlink(missing_ok=True)
+        store.close()

@@ -1,0 +1,241 @@
+"""What the hot endpoints answer from: an immutable :class:`ServingState` held in memory.
+
+:func:`build_state` reads the store once (fits the recommender, scores every known customer's
+top products, reads the latest plan's decisions) and returns a new state; :class:`StateHolder`
+swaps it in under a lock. A request reads ``holder.state`` once and uses that object to the end,
+so a swap never drops or mixes requests.
+
+Seams for other areas (replace these functions, not the endpoints):
+:func:`fit_recommender` (which recommender is served) and :func:`read_plan` (where the latest
+plan comes from).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from promopilot.config import Settings, load_settings
+from promopilot.data.queries import serve as queries
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+
+COLD_START = "\x00cold-start"  # an id no shop uses: the recommender's answer for strangers
+
+
+@dataclass(frozen=True)
+class PlanDecision:
+    offer_id: str | None
+    group: str
+    propensity: float
+
+
+@dataclass(frozen=True)
+class ServingState:
+    """Everything the hot endpoints need, computed before it is served; never mutated."""
+
+    version: int
+    built_at: float
+    k_max: int
+    product_ids: np.ndarray  # product index -> id
+    titles: np.ndarray  # product index -> title
+    customer_rows: dict[str, int]  # customer id -> row of top_products
+    top_products: np.ndarray  # (customers, k_max) product index, -1 = none
+    top_scores: np.ndarray  # (customers, k_max)
+    cold_products: np.ndarray  # (k_max,) for customers the recommender never saw
+    cold_scores: np.ndarray
+    campaign_id: str | None = None
+    plan: dict[str, PlanDecision] = field(default_factory=dict)
+    offer_ids: tuple[str, ...] = ()  # the campaign's offers, for live exploration
+    control_share: float = 0.0
+    explore_share: float = 0.0
+    expected: dict = field(default_factory=dict)  # the plan's expectations, for the dashboard
+    models: dict = field(default_factory=dict)  # names and versions, shown by /healthz
+
+    def recommendations(self, customer_id: str, k: int) -> list[dict]:
+        """Top-`k` items (product_id, score, title); strangers get the cold-start list."""
+        row = self.customer_rows.get(customer_id)
+        if row is None:
+            products, scores = self.cold_products[:k], self.cold_scores[:k]
+        else:
+            products, scores = self.top_products[row, :k], self.top_scores[row, :k]
+        return [
+            {"product_id": self.product_ids[p], "score": float(s), "title": self.titles[p]}
+            for p, s in zip(products.tolist(), scores.tolist(), strict=True)
+            if p >= 0
+        ]
+
+
+class StateHolder:
+    """The current state, replaced atomically."""
+
+    def __init__(self, state: ServingState) -> None:
+        self._state = state
+        self._lock = threading.Lock()
+
+    @property
+    def state(self) -> ServingState:
+        return self._state  # one reference read: atomic
+
+    def swap(self, state: ServingState) -> ServingState:
+        with self._lock:
+            old, self._state = self._state, state
+        return old
+
+
+# -- seams ---------------------------------------------------------------------------------
+def fit_recommender(store: Store, as_of: pd.Timestamp | None = None):
+    """The served recommender (``fit``/``recommend``), fitted on what the store holds before
+    `as_of` (everything by default); None when there is nothing to learn from."""
+    from promopilot.recommend.models import CategoryPopularityRecommender, interactions
+
+    inter = interactions(store, as_of=as_of)
+    if inter.empty:
+        return None
+    return CategoryPopularityRecommender().fit(inter, store.table("products"))
+
+
+def read_plan(path: str | Path | None) -> pd.DataFrame | None:
+    """The latest plan (``promopilot plan``'s CSV: customer_id, offer_id, group, propensity,
+    ..., optionally campaign_id), or None."""
+    if path is None:
+        return None
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such plan file")
+    plan = pd.read_csv(
+        path,
+        dtype={"customer_id": str, "offer_id": str, "campaign_id": str},
+        keep_default_na=False,
+        na_values={"propensity": [""]},
+    )
+    missing = {"customer_id", "offer_id", "group", "propensity"} - set(plan)
+    if missing:
+        raise InputError(f"{path}: not a plan: missing column(s) {', '.join(sorted(missing))}")
+    return plan
+
+
+# -- building ------------------------------------------------------------------------------
+def _recommendation_arrays(store: Store, recommender, k_max: int, product_ids: pd.Index):
+    customers = queries.known_customers(store)
+    empty = np.full((0, k_max), -1, dtype=np.int32)
+    if recommender is None:
+        return (
+            {},
+            empty,
+            empty.astype(np.float32),
+            np.full(k_max, -1, np.int32),
+            np.zeros(k_max, np.float32),
+        )
+    ids = pd.Index([*customers.astype(str).tolist(), COLD_START])
+    recs = recommender.recommend(ids, k=k_max, exclude_seen=True)
+    rows = ids.get_indexer(recs["customer_id"].astype(str))
+    cols = recs["rank"].to_numpy(dtype=np.int64) - 1
+    products = np.full((len(ids), k_max), -1, dtype=np.int32)
+    scores = np.zeros((len(ids), k_max), dtype=np.float32)
+    products[rows, cols] = product_ids.get_indexer(recs["product_id"].astype(str))
+    scores[rows, cols] = recs["score"].to_numpy(dtype=np.float32)
+    customer_rows = dict(zip(ids[:-1], range(len(ids) - 1), strict=True))
+    return customer_rows, products[:-1], scores[:-1], products[-1], scores[-1]
+
+
+def _plan_part(plan: pd.DataFrame | None, campaign_id: str | None, store: Store) -> dict:
+    if plan is None:
+        return {"campaign_id": campaign_id, "plan": {}, "offer_ids": (), "expected": {}}
+    if campaign_id is None and "campaign_id" in plan and len(plan):
+        campaign_id = str(plan["campaign_id"].iloc[0])
+    if not campaign_id:
+        raise InputError("the plan names no campaign: give its campaign id")
+    offer = plan["offer_id"].astype(str).str.strip()
+    propensity = pd.to_numeric(plan["propensity"], errors="coerce").fillna(1.0)
+    decisions = {
+        c: PlanDecision(o or None, g, float(p))
+        for c, o, g, p in zip(
+            plan["customer_id"].astype(str),
+            offer,
+            plan["group"].astype(str),
+            propensity,
+            strict=True,
+        )
+    }
+    known = set(store.table("offers", ["offer_id"])["offer_id"].astype(str))
+    in_plan = sorted(set(offer) - {""})
+    offer_ids = tuple(o for o in in_plan if o in known) or tuple(in_plan)
+    column = "expected_incremental_profit"
+    profit = float(pd.to_numeric(plan[column], errors="coerce").sum()) if column in plan else None
+    expected = {
+        "customers": len(plan),
+        "groups": {str(g): int(n) for g, n in plan["group"].value_counts().items()},
+        "expected_incremental_profit": profit,
+    }
+    return {
+        "campaign_id": campaign_id,
+        "plan": decisions,
+        "offer_ids": offer_ids,
+        "expected": expected,
+    }
+
+
+def build_state(
+    store: Store,
+    *,
+    plan: pd.DataFrame | None = None,
+    campaign_id: str | None = None,
+    settings: Settings | None = None,
+    k_max: int = 50,
+    version: int = 1,
+    recommender_fn: Callable[[Store], object] = fit_recommender,
+) -> ServingState:
+    """Read the store and the plan once and precompute every answer the hot endpoints give.
+
+    Parameters
+    ----------
+    store : the shop's store.
+    plan : the latest plan (see :func:`read_plan`), or None: then no campaign is live unless
+        `campaign_id` names one, and live decisions only explore.
+    campaign_id : the live campaign (default: the plan's ``campaign_id`` column).
+    k_max : the most recommendations a request may ask for.
+    """
+    settings = settings or load_settings()
+    recommender = recommender_fn(store)
+    titles = queries.product_titles(store)
+    product_ids = pd.Index(titles["product_id"].astype(str))
+    if recommender is not None:
+        extra = pd.Index(getattr(recommender, "product_ids_", [])).difference(product_ids)
+        product_ids = product_ids.append(extra)
+    title_by_id = dict(
+        zip(titles["product_id"].astype(str), titles["title"].astype(str), strict=True)
+    )
+    title_array = np.array([title_by_id.get(p, p) for p in product_ids], dtype=object)
+    rows, top, scores, cold, cold_scores = _recommendation_arrays(
+        store, recommender, k_max, product_ids
+    )
+    part = _plan_part(plan, campaign_id, store)
+    if not part["offer_ids"] and part["campaign_id"]:
+        part["offer_ids"] = tuple(store.table("offers", ["offer_id"])["offer_id"].astype(str))
+    return ServingState(
+        version=version,
+        built_at=time.time(),
+        k_max=k_max,
+        product_ids=product_ids.to_numpy(dtype=object),
+        titles=title_array,
+        customer_rows=rows,
+        top_products=top,
+        top_scores=scores,
+        cold_products=cold,
+        cold_scores=cold_scores,
+        control_share=settings.control_share,
+        explore_share=settings.explore_share,
+        models={
+            "recommender": type(recommender).__name__ if recommender else None,
+            "campaign_id": part["campaign_id"],
+            "plan_customers": len(part["plan"]),
+        },
+        **part,
+    )

@@ -1,0 +1,131 @@
+"""What each dashboard page shows, as plain dicts (figures as Plotly JSON). Every number comes
+from the same functions the API uses, so page and API agree."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from promopilot.data.queries import serve as queries
+from promopilot.data.summary import shop_summary
+from promopilot.profile.segments import rfm_segments
+from promopilot.serve.decisions import decide
+from promopilot.serve.gate import StoreGate
+from promopilot.serve.state import ServingState
+
+
+def figure_json(figure: go.Figure) -> str:
+    figure.update_layout(
+        margin={"l": 50, "r": 20, "t": 40, "b": 40}, height=340, template="plotly_white"
+    )
+    return figure.to_json().replace("</", "<\\/")  # safe inside a <script> element
+
+
+def overview(gate: StoreGate, state: ServingState, report_fn, text: dict) -> dict:
+    with gate.use() as store:
+        summary = shop_summary(store)
+        weekly = queries.weekly_revenue(store)
+    measured, error = None, None
+    if state.campaign_id:
+        try:
+            measured = report_fn(state.campaign_id)
+        except Exception as why:  # the page still shows everything else
+            error = getattr(why, "detail", None) or str(why)
+    figure = go.Figure(
+        go.Bar(x=weekly["week"].astype(str), y=weekly["revenue"], name=text["revenue"])
+    )
+    figure.update_layout(title=text["weekly_revenue"])
+    return {
+        "summary": summary,
+        "campaign_id": state.campaign_id,
+        "expected": state.expected,
+        "measured": measured,
+        "measure_error": error,
+        "chart": figure_json(figure),
+    }
+
+
+def segments(gate: StoreGate, text: dict) -> dict:
+    with gate.use() as store:
+        as_of = store.default_as_of()
+        inputs = queries.rfm_inputs(store, as_of)
+        monthly = queries.monthly_customer_revenue(store)
+    inputs["segment"] = rfm_segments(inputs).to_numpy()
+    table = inputs.groupby("segment").agg(
+        customers=("customer_id", "size"),
+        revenue=("monetary", "sum"),
+        recency=("recency_days", "median"),
+    )
+    table["share"] = table["customers"] / table["customers"].sum()
+    table["revenue_per_customer"] = table["revenue"] / table["customers"]
+    table = table.sort_values("revenue", ascending=False).reset_index()
+    sizes = go.Figure(go.Bar(x=table["segment"], y=table["customers"]))
+    sizes.update_layout(title=text["segment_sizes"])
+    trend = monthly.merge(inputs[["customer_id", "segment"]], on="customer_id")
+    trend = trend.groupby(["segment", "month"], as_index=False)["revenue"].sum()
+    lines = go.Figure(
+        [
+            go.Scatter(
+                x=part["month"].astype(str), y=part["revenue"], name=name, mode="lines+markers"
+            )
+            for name, part in trend.groupby("segment")
+        ]
+    )
+    lines.update_layout(title=text["segment_trend"])
+    return {
+        "as_of": as_of,
+        "table": table.to_dict("records"),
+        "n_customers": len(inputs),
+        "charts": [figure_json(sizes), figure_json(lines)],
+    }
+
+
+def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
+    with gate.use() as store:
+        profile = queries.customer_profile(store, customer_id)
+        history = queries.offer_history(store, customer_id)
+    return {
+        "customer_id": customer_id,
+        "profile": profile,
+        "recommendations": state.recommendations(customer_id, 10),
+        "decision": decide(state, customer_id),  # shown, not logged: no exposure
+        "history": history.to_dict("records"),
+    }
+
+
+def campaigns(gate: StoreGate) -> list[dict]:
+    with gate.use() as store:
+        return queries.campaign_summary(store).to_dict("records")
+
+
+def lift_chart(report: dict, text: dict) -> str:
+    arms = report.get("arms", [])
+    lift = [a["lift"]["profit_per_customer"] for a in arms]
+    figure = go.Figure(
+        go.Bar(
+            x=[a["offer_id"] for a in arms],
+            y=[x["estimate"] for x in lift],
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [x["high"] - x["estimate"] for x in lift],
+                "arrayminus": [x["estimate"] - x["low"] for x in lift],
+            },
+        )
+    )
+    figure.update_layout(title=text["profit_lift"])
+    return figure_json(figure)
+
+
+def quality_charts(uplift: pd.DataFrame | str, text: dict) -> list[str]:
+    if isinstance(uplift, str) or "qini" not in uplift:
+        return []
+    figure = go.Figure(go.Bar(x=uplift["offer"].astype(str), y=uplift["qini"]))
+    figure.update_layout(title=text["uplift_quality"])
+    return [figure_json(figure)]
+
+
+def as_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)

@@ -1,0 +1,93 @@
+"""Dashboard pages through the test client: login, every page, languages, no contact data."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.serve import fakes
+from tests.serve.conftest import ADMIN_H, CONTACTS, READ
+
+PAGES = [
+    "/",
+    "/segments",
+    "/customers",
+    "/customers/c1",
+    "/customers/新客",
+    "/campaigns",
+    "/campaigns/spring",
+    "/models",
+]
+
+
+@pytest.fixture()
+def logged_in(client, monkeypatch):
+    fakes.install(monkeypatch)
+    client.post("/v1/admin/reload", headers=ADMIN_H)
+    for customer in ("c1", "c2", "c3"):  # exposures of the live campaign
+        client.get(f"/v1/customers/{customer}/offer", headers={"Authorization": f"Bearer {READ}"})
+    client.app.state.writer.flush()
+    answer = client.post("/login", data={"key": READ}, follow_redirects=False)
+    assert answer.status_code == 303
+    return client
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_redirect_to_login_without_a_session(client, page):
+    answer = client.get(page, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/login?next=")
+
+
+def test_a_wrong_key_does_not_log_in(client):
+    answer = client.post("/login", data={"key": "guess"}, follow_redirects=False)
+    assert answer.status_code == 401
+    assert "promopilot_session" not in answer.cookies
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_login_goes_back_to_the_page_asked_for_and_logout_ends_the_session(client):
+    answer = client.post("/login?next=/segments", data={"key": READ}, follow_redirects=False)
+    assert answer.headers["location"] == "/segments"
+    assert client.get("/segments").status_code == 200
+    client.get("/logout")
+    assert client.get("/segments", follow_redirects=False).status_code == 303
+
+
+def test_login_never_redirects_off_site(client):
+    answer = client.post("/login?next=//evil.example", data={"key": READ}, follow_redirects=False)
+    assert answer.headers["location"] == "/"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_contact_data(logged_in, page):
+    answer = logged_in.get(page)
+    assert answer.status_code == 200
+    assert "/static/plotly.min.js" in answer.text
+    for contact in CONTACTS:
+        assert contact not in answer.text
+
+
+def test_pages_speak_chinese_on_request(logged_in):
+    assert "概览" in logged_in.get("/?lang=zh").text
+    assert "客户分群" in logged_in.get("/segments").text  # the choice is kept in a cookie
+    assert "Segments" in logged_in.get("/segments?lang=en").text
+
+
+def test_plotly_is_served_by_the_app(client):
+    answer = client.get("/static/plotly.min.js")
+    assert answer.status_code == 200 and "plotly" in answer.text[:2000].lower()
+
+
+def test_overview_shows_expected_and_measured_profit(logged_in):
+    text = logged_in.get("/").text
+    assert 'id="expected-profit">4.50<' in text  # the plan's 3.5 + 0 + 1.0
+    assert 'id="measured-profit">12.50<' in text
+    assert 'id="campaign">spring<' in text
+
+
+def test_the_customer_page_shows_the_offer_without_logging_it(logged_in, app, store):
+    before = store.scalar("SELECT count(*) FROM campaigns")
+    text = logged_in.get("/customers/visitor-99").text
+    app.state.writer.flush()
+    assert store.scalar("SELECT count(*) FROM campaigns") == before
+    assert 'id="unknown-customer"' in text

@@ -1,0 +1,89 @@
+"""The serving state: precomputed answers, plan reading, atomic swaps, the exposure writer."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from promopilot.exceptions import InputError
+from promopilot.serve.decisions import decide
+from promopilot.serve.exposures import ExposureWriter
+from promopilot.serve.gate import StoreGate
+from promopilot.serve.state import StateHolder, build_state, read_plan
+from tests.serve.conftest import PLAN, SETTINGS
+
+
+def test_read_plan_checks_its_columns(tmp_path):
+    path = tmp_path / "plan.csv"
+    PLAN.to_csv(path, index=False)
+    plan = read_plan(path)
+    assert plan["offer_id"].tolist() == ["off10", "", "off20"]
+    pd.DataFrame({"customer_id": ["c1"]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match="missing column"):
+        read_plan(path)
+    with pytest.raises(InputError, match="no such plan"):
+        read_plan(tmp_path / "absent.csv")
+
+
+def test_the_campaign_id_comes_from_the_plan_or_must_be_given(store):
+    state = build_state(store, plan=PLAN.assign(campaign_id="autumn"), settings=SETTINGS)
+    assert state.campaign_id == "autumn"
+    with pytest.raises(InputError, match="campaign"):
+        build_state(store, plan=PLAN, settings=SETTINGS)
+
+
+def test_without_a_plan_nothing_is_offered(store):
+    state = build_state(store, settings=SETTINGS)
+    decision = decide(state, "c1")
+    assert (decision.offer_id, decision.group, decision.propensity) == (None, "none", 1.0)
+
+
+def test_the_live_campaign_explores_only_its_plans_offers(store):
+    plan = PLAN[PLAN["customer_id"] != "c3"]  # only off10 is in this plan
+    state = build_state(store, plan=plan, campaign_id="spring", settings=SETTINGS)
+    assert state.offer_ids == ("off10",)
+    offers = {decide(state, f"v{i}").offer_id for i in range(100)}
+    assert offers == {None, "off10"}
+
+
+def test_a_swap_replaces_the_state_whole(store):
+    first = build_state(store, plan=PLAN, campaign_id="spring", settings=SETTINGS)
+    holder = StateHolder(first)
+    second = build_state(store, campaign_id=None, settings=SETTINGS, version=2)
+    assert holder.swap(second) is first
+    assert holder.state is second and decide(holder.state, "c1").group == "none"
+
+
+def test_stopping_the_writer_writes_what_is_queued(store):
+    state = build_state(store, plan=PLAN, campaign_id="spring", settings=SETTINGS)
+    writer = ExposureWriter(StoreGate(store), interval_s=60)
+    writer.start()
+    for customer in ("c1", "c2", "c3", "c1"):
+        writer.submit(decide(state, customer))
+    assert writer.pending == 3  # a repeat is not queued again
+    writer.stop()
+    logged = store.query(
+        "SELECT customer_id, offer_id, propensity FROM campaigns "
+        "WHERE campaign_id = 'spring' ORDER BY 1"
+    )
+    assert logged["customer_id"].tolist() == ["c1", "c2", "c3"]
+    assert logged["propensity"].tolist() == pytest.approx([0.76, 0.14, 0.15])
+
+
+def test_an_exposure_already_in_the_store_is_not_logged_again(store):
+    store.execute(
+        "INSERT INTO campaigns (campaign_id, customer_id, offer_id, sent_at, channel, "
+        "propensity) VALUES ('spring', 'c1', 'off10', '2026-11-01', 'email', 0.76)"
+    )
+    state = build_state(store, plan=PLAN, campaign_id="spring", settings=SETTINGS)
+    writer = ExposureWriter(StoreGate(store))
+    writer.submit(decide(state, "c1"))
+    assert writer.flush() == 0
+    assert store.scalar("SELECT channel FROM campaigns WHERE customer_id = 'c1'") == "email"
+
+
+def test_a_plan_without_expected_profit_shows_none(store):
+    plan = PLAN.drop(columns="expected_incremental_profit")
+    state = build_state(store, plan=plan, campaign_id="spring", settings=SETTINGS)
+    assert state.expected["expected_incremental_profit"] is None
+    assert state.expected["groups"] == {"target": 1, "control": 1, "explore": 1}
