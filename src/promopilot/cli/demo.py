@@ -64,6 +64,12 @@ def demo(
     console.rule("done")
     console.print(f"report: {path}")
     console.print(f"campaign report: {out / 'campaign-report.html'}")
+    console.print(
+        "dashboard: http://127.0.0.1:8000/ (log in with your key) — serve it with:\n"
+        f"  PROMOPILOT_ADMIN_KEYS=choose-a-key promopilot serve --db {db_path} "
+        f"--plan {out / 'plan.csv'} --campaign-id demo",
+        soft_wrap=True,
+    )
 
 
 def _profile_step(store, out: Path) -> list:
