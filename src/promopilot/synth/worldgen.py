@@ -121,7 +121,7 @@ def make_world(seed: int, n_customers: int = 3000) -> WorldShop:
     browse = (rng.gamma(2.0, 0.03, n) + 6 * activity) * world.browse_scale
     if world.dog_trait == "heavy":  # the most active (with noise) resent being contacted
         score = np.log(activity) + rng.normal(0, 0.5, n)
-        dog = score >= np.quantile(score, 1 - world.dog_share)
+        dog = (score >= np.quantile(score, 1 - world.dog_share)) & (world.dog_share > 0)
     else:
         dog = rng.random(n) < world.dog_share
     mean_price, margin_money = np.zeros(n), np.zeros(n)
