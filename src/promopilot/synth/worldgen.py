@@ -237,16 +237,23 @@ def make_world(seed: int, n_customers: int = 3000) -> WorldShop:
     # -- truth at the as-of date ----------------------------------------------------------
     traits["last_order_day"] = _last_before(owner, day, n, horizon)
     draws = int(np.clip(300_000 // n, 4, 100))
-    plain = expected_baskets(seed, catalog, taste, price_q, items_per_order, cat_index, draws)
-    boost_end = basket_boost(world, traits, horizon)
-    with_offer = (
-        expected_baskets(
-            seed, catalog, taste, price_q, items_per_order * boost_end, cat_index, draws
-        )
-        if world.effect == "basket"
-        else plain
+    basket_world = world.effect == "basket"
+    baskets = expected_baskets(
+        seed,
+        catalog,
+        taste,
+        price_q,
+        items_per_order,
+        cat_index,
+        draws,
+        [""] if basket_world else ["", *world.offers],
     )
-    baskets = {"": plain[""], **{o: with_offer[o] for o in world.offers}}
+    if basket_world:  # offers enlarge baskets: their orders are drawn with more items
+        items = items_per_order * basket_boost(world, traits, horizon)
+        boosted = expected_baskets(
+            seed, catalog, taste, price_q, items, cat_index, draws, list(world.offers)
+        )
+        baskets.update(boosted)
     truth_end = world_campaign_truth(world, traits, horizon, basket, baskets)
     truth = pd.DataFrame(
         {
