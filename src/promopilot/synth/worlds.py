@@ -76,12 +76,13 @@ class World:
             + (f"/{self.category}" if "category" in self.drivers else "")
             + f",{self.shape},x{self.effect_scale:.2f})"
         )
+        share = f"({self.campaign_share:.0%})" if self.campaign != "none" else ""
         dogs = f" dogs={self.dog_share:.0%}/{self.dog_trait}" if self.dog_share else ""
         return (
             f"world {self.seed}: {effect}{dogs} offers={','.join(self.offers)} "
             f"churn={self.churn}({self.mean_lifetime:.0f}d) rate={self.activity_mean:.3f}/d "
             f"sale={self.sale_gain:.1f} coupons={self.coupon_gain:.2f} "
-            f"events={self.browse_scale:g} campaign={self.campaign}({self.campaign_share:.0%}) "
+            f"events={self.browse_scale:g} campaign={self.campaign}{share} "
             f"returns={self.return_rate:.0%} costs={self.costs} stock={self.stock}"
         )
 
