@@ -136,13 +136,15 @@ def run_world(seed: int, n_customers: int) -> dict:
             row.update(score_profile(shop, profile.customers))
         except Exception as error:  # the yardstick records failures, it does not stop
             row["profile error"] = f"{type(error).__name__}: {error}"[:120]
-        t_profile = t_plan = time.perf_counter()
+        t_profile = time.perf_counter()
+        result = None
         try:
             result = build_plan(store, budget=budget, campaign_id=f"world-{seed}", as_of=END)
-            t_plan = time.perf_counter()
-            row.update(score_plan(shop, result, budget))
         except Exception as error:
             row["plan error"] = f"{type(error).__name__}: {error}"[:120]
+        t_plan = time.perf_counter()
+    if result is not None:
+        row.update(score_plan(shop, result, budget))
     t_end = time.perf_counter()
     row["seconds"] = t_end - t0
     row["timing"] = (
