@@ -187,7 +187,8 @@ def summary(frame: pd.DataFrame) -> list[str]:
         f"plan loses money in truth (below -2% of the oracle): {int(planned['loses'].sum())} of "
         f"{len(planned)} worlds",
         f"true cost / budget: median {planned['cost/budget'].median():.2f}; within 0.9-1.1 in "
-        f"{within.mean():.0%} of the {len(targeting)} worlds where the plan targets anyone",
+        + (f"{within.mean():.0%}" if len(targeting) else "-")
+        + f" of the {len(targeting)} worlds where the plan targets anyone",
         f"churn AUC: model median {churn['churn AUC'].median():.3f} vs days since last event "
         f"{churn['recency AUC'].median():.3f}; model wins in "
         f"{(churn['churn AUC'] > churn['recency AUC']).mean():.0%} of {len(churn)} worlds",
