@@ -37,6 +37,8 @@ def setup_logging() -> Path | None:
         handler = logging.NullHandler()
         path = None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for old in root.handlers:
+        old.close()
     root.handlers = [handler]
     root.setLevel(logging.INFO)
     logging.captureWarnings(True)
