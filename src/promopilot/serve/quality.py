@@ -34,7 +34,7 @@ def recommendation_quality(store: Store, *, days: int = 30, k: int = 10) -> dict
     relevant = truth.groupby("customer_id").size().reindex(customers).to_numpy()
     per = per.reindex(customers).fillna(0.0)
     ideal = np.array([(1 / np.log2(np.arange(2, min(n, k) + 2))).sum() for n in relevant])
-    n_products = int(store.scalar("SELECT count(*) FROM products")) or 1
+    n_products = store.count("products") or 1
     return {
         "customers": len(customers),
         f"precision@{k}": float((per["hits"] / k).mean()),
