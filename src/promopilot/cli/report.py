@@ -276,8 +276,3 @@ def retrain(
     if result.evaluation is not None:
         console.print(result.evaluation.table.round(4).to_string(index=False))
     console.print(f"written: {out / 'customers.csv'}, {out / 'campaigns.csv'}")
-
-
-def register(root: typer.Typer) -> None:
-    """Add this module's commands to the root app (for `COMMAND_MODULES`)."""
-    root.registered_commands.extend(app.registered_commands)

@@ -119,8 +119,3 @@ def send(
         console.print(f"wrote {path}")
     if report.n_deferred:
         raise typer.Exit(1)
-
-
-def register(root: typer.Typer) -> None:
-    """Add this module's commands to the root app (for `cli/__init__.py`)."""
-    root.registered_commands.extend(app.registered_commands)
