@@ -30,6 +30,7 @@ class Settings:
     memory_limit: str = "2GB"
     threads: int = 2
     seed: int = 0
+    date_format: str = ""
 
     def validate(self) -> Settings:
         if not 0 < self.default_margin < 1:

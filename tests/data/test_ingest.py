@@ -84,13 +84,13 @@ def test_empty_file_is_a_one_line_error(tmp_path, capsys):
     assert "orders.csv" in err and "empty" in err
 
 
-def test_header_only_file_loads_nothing_without_error(tmp_path, capsys, store):
+def test_header_only_file_is_a_one_line_error(tmp_path, capsys, store):
     path = write(tmp_path / "orders.csv", ORDERS)
-    report = load(store, path)
-    assert [(f.n_read, f.n_loaded, f.n_quarantined) for f in report.files] == [(0, 0, 0)]
+    with pytest.raises(InputError, match="orders.csv: no rows"):
+        ingest(store, path)
     assert store.count("orders") == 0 and store.count("quarantine") == 0
     code, out, err = cli(["ingest", str(path), "--db", str(tmp_path / "s.duckdb")], capsys)
-    assert code == 0 and err == "" and "orders.csv" in out
+    assert code == 2 and "orders.csv: no rows" in err and len(err.strip().splitlines()) == 1
 
 
 # -- rows that are quarantined ---------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
 from promopilot.data.dedupe import FORGOTTEN
+from promopilot.data.lines import non_product_sql
 from promopilot.data.loading import (
     TABLE_FILE_SUFFIXES,
     FileReport,
@@ -20,7 +21,7 @@ from promopilot.data.loading import (
     next_ingest_id,
     shop_table_for,
 )
-from promopilot.data.rawfile import read_raw, sql_str
+from promopilot.data.rawfile import DELIMITERS, read_raw, sql_str
 from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -43,7 +44,9 @@ def _header(path: Path) -> list[str]:
             break
         except UnicodeDecodeError:
             continue
-    return [c.strip().strip('"').lower() for c in text.strip().split(",")]
+    text = text.strip()
+    delimiter = max(DELIMITERS, key=lambda d: (text.count(d), -DELIMITERS.index(d)))
+    return [c.strip().strip('"').lower() for c in text.split(delimiter)]
 
 
 def _table_files(folder: Path) -> list[Path]:
@@ -173,10 +176,11 @@ def import_uci(store: Store, path: Path, progress: Progress = None) -> list[File
         derived_products = _derive(
             store,
             "products",
-            f"SELECT trim({cols['stockcode']}) AS product_id, "
+            f"SELECT *, NOT {non_product_sql('product_id', 'title', 'NULL')} AS is_product "
+            f"FROM (SELECT trim({cols['stockcode']}) AS product_id, "
             f"mode(NULLIF(trim({cols.get('description', 'NULL')}), '')) AS title, "
             f"median(TRY_CAST({price} AS DOUBLE)) FILTER (TRY_CAST({price} AS DOUBLE) > 0) "
-            f"AS price FROM ingest_raw GROUP BY 1",
+            f"AS price FROM ingest_raw GROUP BY 1)",
         )
         country = cols.get("country", "NULL")
         derived_customers = _derive(
@@ -267,9 +271,10 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         _derive(
             store,
             "products",
-            f"SELECT _product AS product_id, mode(trim({cols['lineitem name']})) AS title, "
+            f"SELECT *, NOT {non_product_sql('product_id', 'title', 'NULL')} AS is_product "
+            f"FROM (SELECT _product AS product_id, mode(trim({cols['lineitem name']})) AS title, "
             f"median(TRY_CAST({cols['lineitem price']} AS DOUBLE)) AS price "
-            "FROM ingest_raw GROUP BY 1",
+            "FROM ingest_raw GROUP BY 1)",
         )
         ingest_id = next_ingest_id(store)
         n_customers = _derive(

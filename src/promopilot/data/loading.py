@@ -16,6 +16,7 @@ from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.schema import TABLES, TableSpec
 from promopilot.data.staging import STAGE, match_columns, stage
 from promopilot.data.store import Store
+from promopilot.exceptions import InputError
 
 
 @dataclass
@@ -74,6 +75,7 @@ def load_table(
     drop_forgotten(store, spec)
     dedupe_within_file(store, spec)
     updated = against_store(store, spec)
+    refuse_if_nothing_loads(store, raw, spec)
     report.n_flagged = flag_unknown(store, spec, raw, ingest_id)
     bad_reasons = write_quarantine(store, spec, raw, ingest_id)
 
@@ -125,6 +127,49 @@ def load_table(
     return report
 
 
+def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec) -> None:
+    """A file with no rows, or whose every row is rejected, is an error naming the likely
+    cause (a wrong date format, a wrong delimiter, ...): it almost never is what the user meant.
+    Rows of forgotten customers do not count as rejected."""
+    n_read = raw.n_rows + len(raw.rejects)
+    if n_read == 0:
+        raise InputError(f"{raw.label}: no rows (a header only): fill it or leave it out")
+    bad = store.query(
+        f'SELECT _row, _err.column AS "column", _err.value AS value, _err.reason AS reason '
+        f"FROM {STAGE} WHERE _err IS NOT NULL AND NOT starts_with(_err.reason, "
+        "'customer was forgotten') ORDER BY _row LIMIT 1"
+    )
+    n_ok = int(
+        store.scalar(
+            f"SELECT count(*) FROM {STAGE} WHERE _err IS NULL OR "
+            "starts_with(_err.reason, 'customer was forgotten')"
+        )
+    )
+    if n_ok:
+        return
+    if len(bad):
+        row = bad.iloc[0]
+        line = int(raw.lines([int(row["_row"])])[0])
+        reason, column, value = row["reason"], row["column"], row["value"]
+    else:  # every row was one DuckDB could not split
+        line, column, value = int(raw.rejects["line"].iloc[0]), None, None
+        reason = raw.rejects["reason"].iloc[0]
+    where = f"line {line}" + (f", column {column}" if column else "")
+    shown = f" `{value}`" if value is not None and column not in _CONTACT else ""
+    hint = ""
+    if "timestamp" in str(reason):
+        hint = ": pass --date-format with the strptime format of its dates (e.g. '%d/%m/%Y %H:%M')"
+    elif str(reason).startswith("malformed CSV row"):
+        hint = ": check the delimiter and quoting"
+    raise InputError(
+        f"{raw.label}: all {n_read:,} row(s) rejected, nothing loaded; first at {where}{shown}: "
+        f"{reason}{hint}"
+    )
+
+
+_CONTACT = ("email", "phone", "name")
+
+
 def next_ingest_id(store: Store) -> int:
     return int(store.scalar("SELECT nextval('ingest_seq')"))
 
@@ -132,7 +177,7 @@ def next_ingest_id(store: Store) -> int:
 # ---------------------------------------------------------------------------------------
 # shop folder
 # ---------------------------------------------------------------------------------------
-TABLE_FILE_SUFFIXES = (".csv", ".parquet", ".pq", ".tsv", ".txt")
+TABLE_FILE_SUFFIXES = (".csv", ".parquet", ".pq", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
 
 
 def shop_table_for(path: Path) -> str | None:
@@ -146,7 +191,7 @@ def shop_table_for(path: Path) -> str | None:
 def ingest_shop_file(store: Store, path: Path, table: str, *, fmt: str = "shop") -> FileReport:
     """One file of a shop folder into its table (inside the caller's transaction)."""
     spec = TABLES[table]
-    raw = read_raw(store, path, delimiter="\t" if path.suffix.lower() == ".tsv" else ",", lazy=True)
+    raw = read_raw(store, path, lazy=True)  # the delimiter is detected from the header
     try:
         raw.label = str(path)
         mapping = match_columns(raw.columns, spec, str(path))

@@ -1,0 +1,55 @@
+"""Which order lines are products: postage, fees and adjustments are not.
+
+Shops put shipping, card fees, manual corrections and discounts on invoices as lines of their
+own. They are money (kept in revenue), but not products: no one should be recommended
+"POSTAGE". The rule, applied at ingest to every product whose ``is_product`` the shop did not
+give (a ``products.csv`` column of that name wins):
+
+- its product_id is one of ``NON_PRODUCT_IDS`` (the codes UCI Online Retail uses), or
+- its title or category names postage, shipping, carriage, delivery charges, fees, bank
+  charges, commission, adjustments, gift vouchers, 运费, 邮费, 快递费, 手续费, 调整 or 折扣, or
+  is exactly "manual", "sample(s)", "discount", "shipping" or "delivery".
+
+Everything else is a product. Orders whose product is not in ``products`` count as products.
+"""
+
+from __future__ import annotations
+
+NON_PRODUCT_IDS = (
+    "POST",
+    "DOT",
+    "M",
+    "C2",
+    "D",
+    "S",
+    "B",
+    "BANK CHARGES",
+    "AMAZONFEE",
+    "CRUK",
+    "PADS",
+)
+# RE2 (DuckDB) patterns, matched case-insensitively
+_CONTAINS = (
+    r"postage|shipping (fee|cost|charge)|carriage|delivery (fee|charge|cost)|\bfees?\b|"
+    r"bank charges?|commission|\badjust(ment)?s?\b|gift voucher|运费|邮费|快递费|手续费|调整|折扣"
+)
+_WHOLE = r"^\s*(manual|samples?|discounts?|shipping|delivery|postage|fees?)\s*$"
+
+
+def non_product_sql(product_id: str, title: str, category: str) -> str:
+    """A SQL condition over three text expressions: true for a postage/fee/adjustment line."""
+    ids = ", ".join("'" + i + "'" for i in NON_PRODUCT_IDS)
+    parts = [f"coalesce(upper(trim({product_id})) IN ({ids}), false)"]
+    for text in (title, category):
+        parts.append(f"coalesce(regexp_matches(lower({text}), '{_CONTAINS}'), false)")
+        parts.append(f"coalesce(regexp_matches(lower({text}), '{_WHOLE}'), false)")
+    return "(" + " OR ".join(parts) + ")"
+
+
+# The store's view of order lines that sell products (everything downstream that learns
+# what customers like, recommends or plans offers on products should read this, not `orders`).
+PRODUCT_ORDERS_VIEW = "product_orders"
+PRODUCT_ORDERS_DDL = (
+    f"CREATE OR REPLACE VIEW {PRODUCT_ORDERS_VIEW} AS SELECT o.* FROM orders o "
+    "WHERE o.product_id NOT IN (SELECT product_id FROM products WHERE is_product = false)"
+)
