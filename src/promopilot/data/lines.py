@@ -10,7 +10,8 @@ give (a ``products.csv`` column of that name wins):
   charges, commission, adjustments, gift vouchers, 运费, 邮费, 快递费, 手续费, 调整 or 折扣, or
   is exactly "manual", "sample(s)", "discount", "shipping" or "delivery".
 
-Everything else is a product. Orders whose product is not in ``products`` count as products.
+Everything else is a product. An order line whose product is not in ``products`` is a product
+unless its product_id is one of ``NON_PRODUCT_IDS``.
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ def non_product_sql(product_id: str, title: str, category: str) -> str:
 # The store's view of order lines that sell products (everything downstream that learns
 # what customers like, recommends or plans offers on products should read this, not `orders`).
 PRODUCT_ORDERS_VIEW = "product_orders"
+_IDS_SQL = ", ".join("'" + i + "'" for i in NON_PRODUCT_IDS)
 PRODUCT_ORDERS_DDL = (
     f"CREATE OR REPLACE VIEW {PRODUCT_ORDERS_VIEW} AS SELECT o.* FROM orders o "
-    "WHERE o.product_id NOT IN (SELECT product_id FROM products WHERE is_product = false)"
+    "WHERE o.product_id NOT IN (SELECT product_id FROM products WHERE NOT is_product) "
+    f"AND NOT (upper(trim(o.product_id)) IN ({_IDS_SQL}) "
+    "AND o.product_id NOT IN (SELECT product_id FROM products))"
 )

@@ -159,10 +159,16 @@ def read_raw(
 
     With ``lazy=True`` a CSV is not copied into ``RAW``: only its header is read now, and
     :func:`load_table` reads the file once, straight into the stage (half the memory and a
-    pass less for big files). The caller must :meth:`RawFile.close` it.
+    pass less for big files). The caller must :meth:`RawFile.close` it. ``delimiter=None``
+    detects it from the header (``, ; TAB |``). An Excel workbook (``.xlsx``) is read whole
+    (its first sheet); an old ``.xls`` one is refused by name.
     """
     path = Path(path)
     store.execute(f"DROP TABLE IF EXISTS {RAW}")
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return _read_excel(store, path)
+    if path.suffix.lower() == ".xls":
+        raise InputError(f"{path}: old Excel (.xls) workbooks are not read: save it as CSV")
     if path.suffix.lower() in (".parquet", ".pq"):
         try:
             store.execute(

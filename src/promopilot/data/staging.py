@@ -166,7 +166,12 @@ def _checks(
 
 
 def stage(store: Store, raw: RawFile, spec: TableSpec, mapping: Mapping[str, str]) -> None:
-    """Create ``STAGE``: one row per staged raw row with typed columns and its first problem."""
+    """Create ``STAGE``: one row per staged raw row with typed columns and its first problem.
+
+    An orders file without an ``is_return`` column marks its negative quantities as returns."""
+    if spec.name == "orders" and "is_return" not in mapping and "quantity" in mapping:
+        quantity = f"TRY_CAST(trim(CAST({mapping['quantity']} AS VARCHAR)) AS DOUBLE)"
+        mapping = {**mapping, "is_return": f"CASE WHEN {quantity} < 0 THEN 'true' END"}
     present = set(mapping)
     if raw.lazy:  # read in file order (insertion order is preserved)
         parts = ["row_number() OVER () - 1 AS _row"]
