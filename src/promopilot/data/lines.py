@@ -6,9 +6,10 @@ own. They are money (kept in revenue), but not products: no one should be recomm
 give (a ``products.csv`` column of that name wins):
 
 - its product_id is one of ``NON_PRODUCT_IDS`` (the codes UCI Online Retail uses), or
-- its title or category names postage, shipping, carriage, delivery charges, fees, bank
+- its title or category names postage, shipping/delivery fees, costs or charges, fees, bank
   charges, commission, adjustments, gift vouchers, 运费, 邮费, 快递费, 手续费, 调整 or 折扣, or
-  is exactly "manual", "sample(s)", "discount", "shipping" or "delivery".
+  ends in "carriage" ("Next Day Carriage", not "Carriage Clock"), or is exactly "manual",
+  "sample(s)", "discount(s)", "shipping", "delivery", "postage" or "fee(s)".
 
 Everything else is a product. An order line whose product is not in ``products`` is a product
 unless its product_id is one of ``NON_PRODUCT_IDS``.
@@ -31,7 +32,7 @@ NON_PRODUCT_IDS = (
 )
 # RE2 (DuckDB) patterns, matched case-insensitively
 _CONTAINS = (
-    r"postage|shipping (fee|cost|charge)|carriage|delivery (fee|charge|cost)|\bfees?\b|"
+    r"postage|shipping (fee|cost|charge)|carriage\s*$|delivery (fee|charge|cost)|\bfees?\b|"
     r"bank charges?|commission|\badjust(ment)?s?\b|gift voucher|运费|邮费|快递费|手续费|调整|折扣"
 )
 _WHOLE = r"^\s*(manual|samples?|discounts?|shipping|delivery|postage|fees?)\s*$"
