@@ -3,8 +3,8 @@ full by-day copy in ``$PROMOPILOT_SHARED_DATA/uci-online-retail`` (run once; out
 
 Customers are picked by a fixed hash of their id among those with at most 20 lines in the
 year (so a few hundred customers fit in ~300 KB); every line of a picked customer is kept, in
-file order. One in ten guest lines (no CustomerID) of three days is kept too, so missing customer ids are
-in the sample.
+file order. One in ten guest lines (no CustomerID) of three days is kept too, so missing
+customer ids are in the sample.
 """
 
 from __future__ import annotations
