@@ -45,6 +45,11 @@ class Settings:
             raise InputError(
                 f"campaign_window_days must be positive, got {self.campaign_window_days}"
             )
+        if self.date_format and "%" not in self.date_format:
+            raise InputError(
+                f"date_format must be a strptime format such as '%d/%m/%Y %H:%M', "
+                f"got {self.date_format!r}"
+            )
         if self.threads <= 0:
             raise InputError(f"threads must be positive, got {self.threads}")
         return self
