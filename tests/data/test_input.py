@@ -102,17 +102,19 @@ def test_date_format_setting_comes_from_the_environment(tmp_path, store, monkeyp
     assert str(store.scalar("SELECT timestamp FROM orders"))[:10] == "2011-01-02"
 
 
-def test_a_file_whose_every_row_is_rejected_is_an_error_and_loads_nothing(tmp_path, capsys):
+def test_a_file_whose_every_row_is_rejected_is_an_error_and_the_rest_loads(tmp_path, capsys):
     folder = tmp_path / "shop"
     write(folder / "products.csv", [["product_id", "title"], ["p1", "mug"]])
     write(folder / "orders.csv", [HEADER, ["o1", "yesterday", "c1", "p1", "1", "2"]])
     db = tmp_path / "s.duckdb"
-    code, _, err = cli(["ingest", str(folder), "--db", str(db)], capsys)
+    code, out, err = cli(["ingest", str(folder), "--db", str(db)], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "orders.csv: all 1 row(s) rejected" in err and "`yesterday`" in err
-    assert "--date-format" in err
-    with Store(db) as s:
-        assert s.count("orders") == 0 and s.count("products") == 0  # one transaction
+    assert "--date-format" in err and "the other 1 file(s) were loaded" in err
+    assert "products.csv" in out  # what was loaded is still reported
+    with Store(db) as s:  # nothing of the refused file, the rest of the folder loaded
+        assert s.count("orders") == 0 and s.count("quarantine") == 0
+        assert s.count("products") == 1
 
 
 def test_excel_workbook_is_read(tmp_path, store):

@@ -17,6 +17,7 @@ from promopilot.cli.common import (
     ingest_with_progress,
     open_store,
 )
+from promopilot.data.loading import FileRefused
 from promopilot.data.summary import ShopSummary, shop_summary
 from promopilot.exceptions import InputError
 
@@ -98,7 +99,12 @@ def ingest(
     with open_store(db, None, must_exist=False) as store:
         if date_format:
             store.date_format = date_format  # ingest() reads it from the store
-        report = ingest_with_progress(store, path, format)
+        try:
+            report = ingest_with_progress(store, path, format)
+        except FileRefused as refused:  # the other files of the folder were loaded: show them
+            if refused.report is not None:
+                console.print(ingest_table(refused.report))
+            raise
         console.print(ingest_table(report))
         reasons: Counter[str] = Counter()
         for f in report.files:

@@ -66,9 +66,9 @@ def timestamp_formats(
         if not len(sample):
             continue
         counts = _counts(store, sample, given)
-        n, iso = counts.pop("_n"), counts.pop("_iso")
-        if iso * 2 >= n:
-            continue
+        if not counts:
+            continue  # ISO 8601: the common case, decided without trying any format
+        n = counts.pop("_n")
         if given is not None and counts.get(given, 0) * 2 >= n:
             out[name] = given
             continue
@@ -110,21 +110,24 @@ def _sample(store: Store, raw: RawFile, inner: str, column: str) -> list[str]:
 
 
 def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int]:
+    """How many sample values each format reads; empty when most of them are ISO 8601."""
     import pandas as pd
 
     formats = list(FORMATS) + ([given] if given and given not in FORMATS else [])
     parts = [f"count(try_strptime(v, {sql_str(f)})) AS f{i}" for i, f in enumerate(formats)]
     with store.frame("ingest_date_sample", pd.DataFrame({"v": sample})):
+        n, iso = store.query(
+            f"SELECT count(*) AS n, count({_iso('v')}) AS iso FROM ingest_date_sample"
+        ).iloc[0]
+        if iso * 2 >= n:
+            return {}
         try:
-            row = store.query(
-                f"SELECT count(*) AS n, count({_iso('v')}) AS iso, {', '.join(parts)} "
-                "FROM ingest_date_sample"
-            ).iloc[0]
+            row = store.query(f"SELECT {', '.join(parts)} FROM ingest_date_sample").iloc[0]
         except duckdb.Error as error:
             raise InputError(
                 f"date format {given!r} (--date-format / date_format) is not a strptime "
                 f"format DuckDB reads: {first_line(error)}"
             ) from None
     counts = {f: int(row[f"f{i}"]) for i, f in enumerate(formats)}
-    counts["_n"], counts["_iso"] = int(row["n"]), int(row["iso"])
+    counts["_n"] = int(n)
     return counts

@@ -15,6 +15,7 @@ from promopilot.data.dedupe import FORGOTTEN
 from promopilot.data.lines import non_product_sql
 from promopilot.data.loading import (
     TABLE_FILE_SUFFIXES,
+    FileRefused,
     FileReport,
     ingest_shop_file,
     load_table,
@@ -108,7 +109,10 @@ def import_shop(store: Store, path: Path, progress: Progress = None) -> list[Fil
     reports = []
     for table, file in files:
         _tell(progress, file.name)
-        reports.append(ingest_shop_file(store, file, table))
+        try:
+            reports.append(ingest_shop_file(store, file, table))
+        except FileRefused as refused:  # nothing of this file is written; go on with the rest
+            reports.append(FileReport(str(file), table, "shop", error=str(refused)))
     return reports
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from promopilot.config import load_settings
 from promopilot.data.importers import IMPORTERS, detect_format
 from promopilot.data.loading import (
+    FileRefused,
     FileReport,
     IngestReport,
     ingest_shop_file,
@@ -35,6 +36,7 @@ from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 __all__ = [
+    "FileRefused",
     "FileReport",
     "IngestReport",
     "RawFile",
@@ -69,7 +71,9 @@ def ingest(
         decide (day-first or month-first); default: the store's ``date_format``, else the
         ``date_format`` setting (``PROMOPILOT_DATE_FORMAT``).
 
-    The whole call is one transaction: either every file is in, or none is.
+    The whole call is one transaction: either every file is in, or none is; except that a
+    shop-folder file that loads nothing (no rows, every row rejected) is left out and the
+    others loaded, and then :class:`FileRefused` is raised (its ``report`` says what loaded).
     """
     path = Path(path)
     if not path.exists():
@@ -86,4 +90,10 @@ def ingest(
             report.files.extend(IMPORTERS[fmt](store, path, progress))
     finally:
         store.date_format = previous
+    refused = report.refused
+    if refused:
+        loaded = [f for f in report.files if not f.error]
+        more = f" (and {len(refused) - 1} more file(s) refused)" if len(refused) > 1 else ""
+        rest = f"; the other {len(loaded)} file(s) were loaded" if loaded else ""
+        raise FileRefused(refused[0] + more + rest, report)
     return report

@@ -33,11 +33,27 @@ class FileReport:
     n_flagged: int = 0  # kept, but referencing an unknown customer or product
     reasons: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    error: str | None = None  # set when the file was refused (nothing of it loaded)
+
+
+class FileRefused(InputError):
+    """One file loads nothing (no rows, or every row rejected). In a shop folder the other files
+    are still loaded; :func:`promopilot.data.ingest.ingest` raises this at the end with the
+    report of what was loaded (``.report``)."""
+
+    def __init__(self, message: str, report: IngestReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass
 class IngestReport:
     files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[str]:
+        """The one-line reason of every refused file."""
+        return [f.error for f in self.files if f.error]
 
     @property
     def n_read(self) -> int:
@@ -74,8 +90,8 @@ def load_table(
     stage(store, raw, spec, mapping)
     drop_forgotten(store, spec)
     dedupe_within_file(store, spec)
+    refuse_if_nothing_loads(store, raw, spec)  # before anything of the file is written
     updated = against_store(store, spec)
-    refuse_if_nothing_loads(store, raw, spec)
     report.n_flagged = flag_unknown(store, spec, raw, ingest_id)
     bad_reasons = write_quarantine(store, spec, raw, ingest_id)
 
@@ -133,7 +149,7 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec) -> None
     Rows of forgotten customers do not count as rejected."""
     n_read = raw.n_rows + len(raw.rejects)
     if n_read == 0:
-        raise InputError(f"{raw.label}: no rows (a header only): fill it or leave it out")
+        raise FileRefused(f"{raw.label}: no rows (a header only): fill it or leave it out")
     bad = store.query(
         f'SELECT _row, _err.column AS "column", _err.value AS value, _err.reason AS reason '
         f"FROM {STAGE} WHERE _err IS NOT NULL AND NOT starts_with(_err.reason, "
@@ -161,7 +177,7 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec) -> None
         hint = ": pass --date-format with the strptime format of its dates (e.g. '%d/%m/%Y %H:%M')"
     elif str(reason).startswith("malformed CSV row"):
         hint = ": check the delimiter and quoting"
-    raise InputError(
+    raise FileRefused(
         f"{raw.label}: all {n_read:,} row(s) rejected, nothing loaded; first at {where}{shown}: "
         f"{reason}{hint}"
     )
