@@ -17,7 +17,6 @@ from promopilot.cli.common import (
     ingest_with_progress,
     open_store,
 )
-from promopilot.data.loading import FileRefused
 from promopilot.data.summary import ShopSummary, shop_summary
 from promopilot.exceptions import InputError
 
@@ -96,6 +95,8 @@ def ingest(
     """
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
+    from promopilot.data.loading import FileRefused
+
     with open_store(db, None, must_exist=False) as store:
         if date_format:
             store.date_format = date_format  # ingest() reads it from the store

@@ -22,7 +22,7 @@ from promopilot.data.loading import (
     next_ingest_id,
     shop_table_for,
 )
-from promopilot.data.rawfile import DELIMITERS, read_raw, sql_str
+from promopilot.data.rawfile import DELIMITERS, EXCEL_SUFFIXES, read_raw, sql_str
 from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -37,6 +37,13 @@ def _tell(progress: Progress, name: str) -> None:
 
 def _header(path: Path) -> list[str]:
     """The lower-cased column names of a CSV's first line (a cheap look, for detection)."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        import pandas as pd
+
+        try:
+            return [str(c).strip().lower() for c in pd.read_excel(path, nrows=0).columns]
+        except Exception:  # not a readable workbook: read_raw says so later, by name
+            return []
     with open(path, "rb") as handle:
         first = handle.readline(65536)
     for encoding in ("utf-8-sig", "gb18030", "latin-1"):
