@@ -222,3 +222,27 @@ def test_summary_nets_returns(tmp_path, store):
     s = shop_summary(store)
     assert (s.gross_revenue, s.returns, s.revenue, s.n_return_lines) == (12.5, 7.5, 5.0, 1)
     assert s.n_orders == 2 and s.top_categories["revenue"].tolist() == [5.0]
+
+
+def test_an_online_retail_workbook_is_recognised(tmp_path, store):
+    frame = pd.DataFrame(
+        {
+            "InvoiceNo": ["536365", "C536379", "536380"],
+            "StockCode": ["85123A", "85123A", "POST"],
+            "Description": ["WHITE HANGING HEART", "WHITE HANGING HEART", "POSTAGE"],
+            "Quantity": [6, -2, 1],
+            "InvoiceDate": pd.to_datetime(
+                ["2010-12-01 08:26", "2010-12-01 09:41", "2010-12-01 09:45"]
+            ),
+            "UnitPrice": [2.55, 2.55, 18.0],
+            "CustomerID": [17850.0, 17850.0, None],
+            "Country": ["United Kingdom"] * 3,
+        }
+    )
+    frame.to_excel(tmp_path / "Online Retail.xlsx", index=False)
+    report = ingest(store, tmp_path / "Online Retail.xlsx")
+    assert report.files[0].format == "uci"
+    assert (report.n_loaded, report.n_quarantined) == (2, 1)  # the guest line is quarantined
+    assert store.table("orders")["customer_id"].tolist() == ["17850", "17850"]
+    s = shop_summary(store)
+    assert (s.gross_revenue, s.returns, s.revenue) == pytest.approx((15.3, 5.1, 10.2))
