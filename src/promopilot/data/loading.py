@@ -87,7 +87,7 @@ def load_table(
 ) -> FileReport:
     """Validate the staged raw file as `spec` and write it. Runs inside the caller's transaction."""
     report = FileReport(raw.label, spec.name, fmt)
-    stage(store, raw, spec, mapping)
+    stage(store, raw, spec, mapping, detect_dates=fmt == "shop")
     drop_forgotten(store, spec)
     dedupe_within_file(store, spec)
     refuse_if_nothing_loads(store, raw, spec)  # before anything of the file is written

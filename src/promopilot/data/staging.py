@@ -165,7 +165,14 @@ def _checks(
     return checks
 
 
-def stage(store: Store, raw: RawFile, spec: TableSpec, mapping: Mapping[str, str]) -> None:
+def stage(
+    store: Store,
+    raw: RawFile,
+    spec: TableSpec,
+    mapping: Mapping[str, str],
+    *,
+    detect_dates: bool = True,
+) -> None:
     """Create ``STAGE``: one row per staged raw row with typed columns and its first problem.
 
     An orders file without an ``is_return`` column marks its negative quantities as returns."""
@@ -192,7 +199,8 @@ def stage(store: Store, raw: RawFile, spec: TableSpec, mapping: Mapping[str, str
             r = "CAST(NULL AS VARCHAR)"
         parts.append(f"{r} AS {text_column(spec, col.name)}")
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
-    formats = timestamp_formats(store, raw, spec, inner, present)
+    # importers of known layouts (UCI, MovieLens, ...) hand over ISO 8601 already
+    formats = timestamp_formats(store, raw, spec, inner, present) if detect_dates else {}
     typed = ", ".join(
         f"{_typed(c.type, f'r_{c.name}', store.timezone, formats.get(c.name))} AS t_{c.name}"
         for c in spec.columns
