@@ -10,7 +10,7 @@ import pytest
 
 from promopilot.cli import main
 from promopilot.data.ingest import ingest
-from promopilot.data.lines import PRODUCT_ORDERS_VIEW
+from promopilot.data.lines import PRODUCT_ORDERS_VIEW, product_order_lines
 from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
 from promopilot.exceptions import InputError
@@ -246,3 +246,15 @@ def test_an_online_retail_workbook_is_recognised(tmp_path, store):
     assert store.table("orders")["customer_id"].tolist() == ["17850", "17850"]
     s = shop_summary(store)
     assert (s.gross_revenue, s.returns, s.revenue) == pytest.approx((15.3, 5.1, 10.2))
+
+
+def test_product_order_lines_leave_postage_out_and_keep_returns(tmp_path, store):
+    rows = [
+        HEADER,
+        ["o1", "2025-01-02", "c1", "p1", "2", "5"],
+        ["o1", "2025-01-02", "c1", "POST", "1", "3"],
+        ["r1", "2025-01-04", "c1", "p1", "-1", "5"],
+    ]
+    ingest(store, write(tmp_path / "orders.csv", rows))
+    lines = product_order_lines(store, ["order_id", "product_id", "is_return"])
+    assert lines.values.tolist() == [["o1", "p1", False], ["r1", "p1", True]]

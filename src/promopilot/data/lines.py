@@ -17,6 +17,13 @@ unless its product_id is one of ``NON_PRODUCT_IDS``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # schema imports this module: no runtime import of the store here
+    import pandas as pd
+
+    from promopilot.data.store import Store
+
 NON_PRODUCT_IDS = (
     "POST",
     "DOT",
@@ -58,3 +65,10 @@ PRODUCT_ORDERS_DDL = (
     f"AND NOT (upper(trim(o.product_id)) IN ({_IDS_SQL}) "
     "AND o.product_id NOT IN (SELECT product_id FROM products))"
 )
+
+
+def product_order_lines(store: Store, columns: list[str] | None = None) -> pd.DataFrame:
+    """The order lines that sell products (postage, fees and adjustments left out), returns
+    included (negative quantity, ``is_return`` true): the ``product_orders`` view as a frame."""
+    cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+    return store.query(f"SELECT {cols} FROM {PRODUCT_ORDERS_VIEW}")
