@@ -53,6 +53,7 @@ def main() -> None:
 
     from promopilot.data.ingest import ingest
     from promopilot.data.store import Store
+    from promopilot.data.summary import shop_summary
 
     results = []
     for name, rel, fmt in DATASETS:
@@ -71,6 +72,11 @@ def main() -> None:
             stored["returns (order lines)"] = int(
                 store.scalar("SELECT count(*) FROM orders WHERE is_return")
             )
+            stored["postage/fee codes (products with is_product false)"] = int(
+                store.scalar("SELECT count(*) FROM products WHERE NOT is_product")
+            )
+            money = shop_summary(store)
+            stored["money"] = money
         results.append((name, fmt, report, seconds, reasons, stored))
 
     header = (
@@ -113,7 +119,14 @@ def main() -> None:
             )
         )
     for name, _, report, _, reasons, stored in results:
+        money = stored.pop("money")
         print(f"\n{name}: stored " + ", ".join(f"{n:,} {t}" for t, n in stored.items() if n))
+        if money.n_order_lines:
+            print(
+                f"  revenue: gross {money.gross_revenue:,.2f} - returns {money.returns:,.2f} = "
+                f"net {money.revenue:,.2f}, of which products {money.product_revenue:,.2f} and "
+                f"postage/fees/adjustments {money.non_product_revenue:,.2f}"
+            )
         print(f"  loaded but already stored (exact repeats): {report.n_loaded - report.n_new:,}")
         if reasons.empty:
             print("  quarantined: none")

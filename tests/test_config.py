@@ -36,3 +36,11 @@ def test_bad_values_are_refused_with_the_setting_named(tmp_path):
         load_settings(bad, env={})
     with pytest.raises(InputError, match="threads"):
         load_settings(SHIPPED, env={"PROMOPILOT_THREADS": "many"})
+
+
+def test_date_format_comes_from_the_environment_and_must_be_a_format():
+    env = {"PROMOPILOT_DATE_FORMAT": "%d/%m/%Y %H:%M"}
+    assert load_settings(SHIPPED, env=env).date_format == "%d/%m/%Y %H:%M"
+    assert load_settings(SHIPPED, env={}).date_format == ""  # empty: detect
+    with pytest.raises(InputError, match="date_format must be a strptime format"):
+        load_settings(SHIPPED, env={"PROMOPILOT_DATE_FORMAT": "day-first"})

@@ -30,6 +30,7 @@ class Settings:
     memory_limit: str = "2GB"
     threads: int = 2
     seed: int = 0
+    date_format: str = ""
 
     def validate(self) -> Settings:
         if not 0 < self.default_margin < 1:
@@ -43,6 +44,11 @@ class Settings:
         if self.campaign_window_days <= 0:
             raise InputError(
                 f"campaign_window_days must be positive, got {self.campaign_window_days}"
+            )
+        if self.date_format and "%" not in self.date_format:
+            raise InputError(
+                f"date_format must be a strptime format such as '%d/%m/%Y %H:%M', "
+                f"got {self.date_format!r}"
             )
         if self.threads <= 0:
             raise InputError(f"threads must be positive, got {self.threads}")

@@ -84,13 +84,13 @@ def test_empty_file_is_a_one_line_error(tmp_path, capsys):
     assert "orders.csv" in err and "empty" in err
 
 
-def test_header_only_file_loads_nothing_without_error(tmp_path, capsys, store):
+def test_header_only_file_is_a_one_line_error(tmp_path, capsys, store):
     path = write(tmp_path / "orders.csv", ORDERS)
-    report = load(store, path)
-    assert [(f.n_read, f.n_loaded, f.n_quarantined) for f in report.files] == [(0, 0, 0)]
+    with pytest.raises(InputError, match=r"orders\.csv: no rows"):
+        ingest(store, path)
     assert store.count("orders") == 0 and store.count("quarantine") == 0
-    code, out, err = cli(["ingest", str(path), "--db", str(tmp_path / "s.duckdb")], capsys)
-    assert code == 0 and err == "" and "orders.csv" in out
+    code, _, err = cli(["ingest", str(path), "--db", str(tmp_path / "s.duckdb")], capsys)
+    assert code == 2 and "orders.csv: no rows" in err and len(err.strip().splitlines()) == 1
 
 
 # -- rows that are quarantined ---------------------------------------------------------------
@@ -161,9 +161,10 @@ def test_timestamps_with_zones_are_stored_in_utc(tmp_path):
 def test_negative_quantity_or_price_is_quarantined(tmp_path, store):
     path = write(
         tmp_path / "orders.csv",
-        ORDERS + "o1,2025-01-01,c1,p1,-1,2.5\n"
-        "o2,2025-01-01,c1,p1,1,-2.5\n"
-        "o3,2025-01-01,c1,p1,1,2.5\n",
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,is_return\n"
+        "o1,2025-01-01,c1,p1,-1,2.5,false\n"
+        "o2,2025-01-01,c1,p1,1,-2.5,\n"
+        "o3,2025-01-01,c1,p1,1,2.5,\n",
     )
     report = load(store, path)
     assert (report.n_loaded, report.n_quarantined) == (1, 2)

@@ -34,16 +34,28 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
     )
     for what, value in (
         ("customers", f"{summary.n_customers:,}"),
-        ("products", f"{summary.n_products:,}"),
+        (
+            "products",
+            f"{summary.n_products:,}"
+            + (
+                f" (+{summary.n_non_products:,} postage/fee codes)"
+                if summary.n_non_products
+                else ""
+            ),
+        ),
         ("orders", f"{summary.n_orders:,} ({summary.n_order_lines:,} lines)"),
-        ("revenue (net of discounts)", f"{summary.revenue:,.2f}"),
+        ("gross sales (net of discounts)", f"{summary.gross_revenue:,.2f}"),
+        (f"returns ({summary.n_return_lines:,} lines)", f"-{summary.returns:,.2f}"),
+        ("revenue (net of returns)", f"{summary.revenue:,.2f}"),
+        ("  of it products", f"{summary.product_revenue:,.2f}"),
+        ("  of it postage, fees, adjustments", f"{summary.non_product_revenue:,.2f}"),
         ("events", f"{summary.n_events:,}"),
         ("reviews", f"{summary.n_reviews:,}"),
         ("past campaign exposures", f"{summary.n_campaign_rows:,}"),
         ("date range", span),
     ):
         overview.add_row(what, value)
-    cats = Table(title="top categories by revenue")
+    cats = Table(title="top categories by net product revenue")
     for col in ("category", "revenue", "share", "orders"):
         cats.add_column(col, justify="left" if col == "category" else "right")
     for row in summary.top_categories.itertuples():
@@ -67,6 +79,15 @@ def ingest(
     ] = "auto",
     db: DbOption = None,
     show_reasons: Annotated[int, typer.Option(help="How many quarantine reasons to list.")] = 8,
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            "--date-format",
+            help="strptime format of dates that are not ISO 8601, e.g. '%m/%d/%Y %H:%M' "
+            "(month-first) or '%d/%m/%Y %H:%M' (day-first). Default: detected; the "
+            "`date_format` setting when ambiguous.",
+        ),
+    ] = None,
 ) -> None:
     """Load shop data into the store.
 
@@ -74,8 +95,17 @@ def ingest(
     """
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
+    from promopilot.data.loading import FileRefused
+
     with open_store(db, None, must_exist=False) as store:
-        report = ingest_with_progress(store, path, format)
+        if date_format:
+            store.date_format = date_format  # ingest() reads it from the store
+        try:
+            report = ingest_with_progress(store, path, format)
+        except FileRefused as refused:  # the other files of the folder were loaded: show them
+            if refused.report is not None:
+                console.print(ingest_table(refused.report))
+            raise
         console.print(ingest_table(report))
         reasons: Counter[str] = Counter()
         for f in report.files:

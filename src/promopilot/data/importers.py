@@ -12,15 +12,17 @@ from pathlib import Path
 
 from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
 from promopilot.data.dedupe import FORGOTTEN
+from promopilot.data.lines import non_product_sql
 from promopilot.data.loading import (
     TABLE_FILE_SUFFIXES,
+    FileRefused,
     FileReport,
     ingest_shop_file,
     load_table,
     next_ingest_id,
     shop_table_for,
 )
-from promopilot.data.rawfile import read_raw, sql_str
+from promopilot.data.rawfile import DELIMITERS, EXCEL_SUFFIXES, read_raw, sql_str
 from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -35,6 +37,13 @@ def _tell(progress: Progress, name: str) -> None:
 
 def _header(path: Path) -> list[str]:
     """The lower-cased column names of a CSV's first line (a cheap look, for detection)."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        import pandas as pd
+
+        try:
+            return [str(c).strip().lower() for c in pd.read_excel(path, nrows=0).columns]
+        except Exception:  # not a readable workbook: read_raw says so later, by name
+            return []
     with open(path, "rb") as handle:
         first = handle.readline(65536)
     for encoding in ("utf-8-sig", "gb18030", "latin-1"):
@@ -43,7 +52,9 @@ def _header(path: Path) -> list[str]:
             break
         except UnicodeDecodeError:
             continue
-    return [c.strip().strip('"').lower() for c in text.strip().split(",")]
+    text = text.strip()
+    delimiter = max(DELIMITERS, key=lambda d: (text.count(d), -DELIMITERS.index(d)))
+    return [c.strip().strip('"').lower() for c in text.split(delimiter)]
 
 
 def _table_files(folder: Path) -> list[Path]:
@@ -105,7 +116,10 @@ def import_shop(store: Store, path: Path, progress: Progress = None) -> list[Fil
     reports = []
     for table, file in files:
         _tell(progress, file.name)
-        reports.append(ingest_shop_file(store, file, table))
+        try:
+            reports.append(ingest_shop_file(store, file, table))
+        except FileRefused as refused:  # nothing of this file is written; go on with the rest
+            reports.append(FileReport(str(file), table, "shop", error=str(refused)))
     return reports
 
 
@@ -173,10 +187,11 @@ def import_uci(store: Store, path: Path, progress: Progress = None) -> list[File
         derived_products = _derive(
             store,
             "products",
-            f"SELECT trim({cols['stockcode']}) AS product_id, "
+            f"SELECT *, NOT {non_product_sql('product_id', 'title', 'NULL')} AS is_product "
+            f"FROM (SELECT trim({cols['stockcode']}) AS product_id, "
             f"mode(NULLIF(trim({cols.get('description', 'NULL')}), '')) AS title, "
             f"median(TRY_CAST({price} AS DOUBLE)) FILTER (TRY_CAST({price} AS DOUBLE) > 0) "
-            f"AS price FROM ingest_raw GROUP BY 1",
+            f"AS price FROM ingest_raw GROUP BY 1)",
         )
         country = cols.get("country", "NULL")
         derived_customers = _derive(
@@ -267,9 +282,10 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         _derive(
             store,
             "products",
-            f"SELECT _product AS product_id, mode(trim({cols['lineitem name']})) AS title, "
+            f"SELECT *, NOT {non_product_sql('product_id', 'title', 'NULL')} AS is_product "
+            f"FROM (SELECT _product AS product_id, mode(trim({cols['lineitem name']})) AS title, "
             f"median(TRY_CAST({cols['lineitem price']} AS DOUBLE)) AS price "
-            "FROM ingest_raw GROUP BY 1",
+            "FROM ingest_raw GROUP BY 1)",
         )
         ingest_id = next_ingest_id(store)
         n_customers = _derive(

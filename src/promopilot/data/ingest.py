@@ -19,8 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from promopilot.config import load_settings
 from promopilot.data.importers import IMPORTERS, detect_format
 from promopilot.data.loading import (
+    FileRefused,
     FileReport,
     IngestReport,
     ingest_shop_file,
@@ -34,6 +36,7 @@ from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 __all__ = [
+    "FileRefused",
     "FileReport",
     "IngestReport",
     "RawFile",
@@ -53,6 +56,7 @@ def ingest(
     *,
     format: str = "auto",
     progress: Callable[[str], None] | None = None,
+    date_format: str | None = None,
 ) -> IngestReport:
     """Ingest a shop folder, one shop file, or an export in a known layout.
 
@@ -63,8 +67,13 @@ def ingest(
     format : ``auto`` (detect), ``shop`` (shop folder or one of its files), or an importer's
         name: ``uci``, ``shopify``, ``movielens``.
     progress : called with each file's name before it is read.
+    date_format : strptime format for timestamps that are not ISO 8601 where detection cannot
+        decide (day-first or month-first); default: the store's ``date_format``, else the
+        ``date_format`` setting (``PROMOPILOT_DATE_FORMAT``).
 
-    The whole call is one transaction: either every file is in, or none is.
+    The whole call is one transaction: either every file is in, or none is; except that a
+    shop-folder file that loads nothing (no rows, every row rejected) is left out and the
+    others loaded, and then :class:`FileRefused` is raised (its ``report`` says what loaded).
     """
     path = Path(path)
     if not path.exists():
@@ -72,7 +81,19 @@ def ingest(
     fmt = detect_format(path) if format == "auto" else format
     if fmt not in IMPORTERS:
         raise InputError(f"unknown format {fmt!r}: expected auto, {', '.join(sorted(IMPORTERS))}")
+    if date_format is None:
+        date_format = store.date_format or load_settings().date_format or None
     report = IngestReport()
-    with store.transaction():
-        report.files.extend(IMPORTERS[fmt](store, path, progress))
+    previous, store.date_format = store.date_format, date_format
+    try:
+        with store.transaction():
+            report.files.extend(IMPORTERS[fmt](store, path, progress))
+    finally:
+        store.date_format = previous
+    refused = report.refused
+    if refused:
+        loaded = [f for f in report.files if not f.error]
+        more = f" (and {len(refused) - 1} more file(s) refused)" if len(refused) > 1 else ""
+        rest = f"; the other {len(loaded)} file(s) were loaded" if loaded else ""
+        raise FileRefused(refused[0] + more + rest, report)
     return report

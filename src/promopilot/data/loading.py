@@ -16,6 +16,7 @@ from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.schema import TABLES, TableSpec
 from promopilot.data.staging import STAGE, match_columns, stage
 from promopilot.data.store import Store
+from promopilot.exceptions import InputError
 
 
 @dataclass
@@ -32,11 +33,27 @@ class FileReport:
     n_flagged: int = 0  # kept, but referencing an unknown customer or product
     reasons: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    error: str | None = None  # set when the file was refused (nothing of it loaded)
+
+
+class FileRefused(InputError):
+    """One file loads nothing (no rows, or every row rejected). In a shop folder the other files
+    are still loaded; :func:`promopilot.data.ingest.ingest` raises this at the end with the
+    report of what was loaded (``.report``)."""
+
+    def __init__(self, message: str, report: IngestReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass
 class IngestReport:
     files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[str]:
+        """The one-line reason of every refused file."""
+        return [f.error for f in self.files if f.error]
 
     @property
     def n_read(self) -> int:
@@ -70,9 +87,11 @@ def load_table(
 ) -> FileReport:
     """Validate the staged raw file as `spec` and write it. Runs inside the caller's transaction."""
     report = FileReport(raw.label, spec.name, fmt)
-    stage(store, raw, spec, mapping)
+    stage(store, raw, spec, mapping, detect_dates=fmt == "shop")
     drop_forgotten(store, spec)
     dedupe_within_file(store, spec)
+    if fmt != "api":  # a posted batch reports its rejected items one by one instead
+        refuse_if_nothing_loads(store, raw, spec)  # before anything of the file is written
     updated = against_store(store, spec)
     report.n_flagged = flag_unknown(store, spec, raw, ingest_id)
     bad_reasons = write_quarantine(store, spec, raw, ingest_id)
@@ -125,6 +144,49 @@ def load_table(
     return report
 
 
+def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec) -> None:
+    """A file with no rows, or whose every row is rejected, is an error naming the likely
+    cause (a wrong date format, a wrong delimiter, ...): it almost never is what the user meant.
+    Rows of forgotten customers do not count as rejected."""
+    n_read = raw.n_rows + len(raw.rejects)
+    if n_read == 0:
+        raise FileRefused(f"{raw.label}: no rows (a header only): fill it or leave it out")
+    bad = store.query(
+        f'SELECT _row, _err.column AS "column", _err.value AS value, _err.reason AS reason '
+        f"FROM {STAGE} WHERE _err IS NOT NULL AND NOT starts_with(_err.reason, "
+        "'customer was forgotten') ORDER BY _row LIMIT 1"
+    )
+    n_ok = int(
+        store.scalar(
+            f"SELECT count(*) FROM {STAGE} WHERE _err IS NULL OR "
+            "starts_with(_err.reason, 'customer was forgotten')"
+        )
+    )
+    if n_ok:
+        return
+    if len(bad):
+        row = bad.iloc[0]
+        line = int(raw.lines([int(row["_row"])])[0])
+        reason, column, value = row["reason"], row["column"], row["value"]
+    else:  # every row was one DuckDB could not split
+        line, column, value = int(raw.rejects["line"].iloc[0]), None, None
+        reason = raw.rejects["reason"].iloc[0]
+    where = f"line {line}" + (f", column {column}" if column else "")
+    shown = f" `{value}`" if value is not None and column not in _CONTACT else ""
+    hint = ""
+    if "timestamp" in str(reason):
+        hint = ": pass --date-format with the strptime format of its dates (e.g. '%d/%m/%Y %H:%M')"
+    elif str(reason).startswith("malformed CSV row"):
+        hint = ": check the delimiter and quoting"
+    raise FileRefused(
+        f"{raw.label}: all {n_read:,} row(s) rejected, nothing loaded; first at {where}{shown}: "
+        f"{reason}{hint}"
+    )
+
+
+_CONTACT = ("email", "phone", "name")
+
+
 def next_ingest_id(store: Store) -> int:
     return int(store.scalar("SELECT nextval('ingest_seq')"))
 
@@ -132,7 +194,7 @@ def next_ingest_id(store: Store) -> int:
 # ---------------------------------------------------------------------------------------
 # shop folder
 # ---------------------------------------------------------------------------------------
-TABLE_FILE_SUFFIXES = (".csv", ".parquet", ".pq", ".tsv", ".txt")
+TABLE_FILE_SUFFIXES = (".csv", ".parquet", ".pq", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
 
 
 def shop_table_for(path: Path) -> str | None:
@@ -146,7 +208,7 @@ def shop_table_for(path: Path) -> str | None:
 def ingest_shop_file(store: Store, path: Path, table: str, *, fmt: str = "shop") -> FileReport:
     """One file of a shop folder into its table (inside the caller's transaction)."""
     spec = TABLES[table]
-    raw = read_raw(store, path, delimiter="\t" if path.suffix.lower() == ".tsv" else ",", lazy=True)
+    raw = read_raw(store, path, lazy=True)  # the delimiter is detected from the header
     try:
         raw.label = str(path)
         mapping = match_columns(raw.columns, spec, str(path))

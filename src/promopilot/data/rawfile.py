@@ -6,6 +6,7 @@ by DuckDB's reject store with their line and reported as quarantined.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from promopilot.data.textfile import PreparedText, prepare_text
 from promopilot.exceptions import InputError
 
 RAW = "ingest_raw"
+DELIMITERS = (",", ";", "\t", "|")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 
 @dataclass
@@ -34,7 +37,8 @@ class RawFile:
     # numbers and the line breaks inside each rejected row, to turn them into file lines
     _reject_records: np.ndarray | None = None
     _reject_nl: np.ndarray | None = None
-    is_parquet: bool = False
+    is_parquet: bool = False  # rows are not text lines (Parquet, Excel): line = row + first_line
+    first_line: int = 1
     # What staging reads: the ``RAW`` table, or (lazy) a ``read_csv(...)`` call read once, straight
     # into the stage. A lazy file learns its row count and rejects when it is staged.
     source: str = RAW
@@ -81,7 +85,7 @@ class RawFile:
         """File line number (1-based, header = line 1) of each staged row index."""
         rows = np.asarray(rows, dtype=np.int64)
         if self.is_parquet:
-            return rows + 1
+            return rows + self.first_line
         return self._file_lines(self._records(rows))
 
 
@@ -111,11 +115,40 @@ def _csv_source(
     return f"read_csv({sql_str(str(path))}, {', '.join(options)})"
 
 
+def detect_delimiter(path: Path, encoding: str = "utf-8") -> str:
+    """The delimiter of a delimited text file: the one of ``, ; TAB |`` that splits the header
+    (read with the csv module, quotes respected) into the most fields, ties going to the
+    earlier one; ``,`` for a one-column file."""
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        header = handle.readline().lstrip("\ufeff")
+    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
+    return best if counts[best] > 1 else ","
+
+
+def _read_excel(store: Store, path: Path) -> RawFile:
+    """The first sheet of an Excel workbook, every cell as text (dates as ISO 8601)."""
+    try:
+        frame = pd.read_excel(path, sheet_name=0, dtype=object)
+    except ImportError:
+        raise InputError(f"{path}: reading Excel needs openpyxl: save it as CSV") from None
+    except Exception as error:  # openpyxl raises many types for a damaged workbook
+        raise InputError(
+            f"{path}: cannot read as an Excel workbook ({first_line(error)}): save it as CSV"
+        ) from None
+    frame.columns = [str(c) for c in frame.columns]
+    text = frame.astype("string")  # datetimes become ISO text, empty cells stay missing
+    with store.frame("ingest_excel_df", text):
+        store.execute(f"CREATE TEMP TABLE {RAW} AS SELECT COLUMNS(*)::VARCHAR FROM ingest_excel_df")
+    empty = pd.DataFrame({"line": [], "column": [], "value": [], "reason": []})
+    return RawFile(path.name, list(frame.columns), len(frame), empty, is_parquet=True, first_line=2)
+
+
 def read_raw(
     store: Store,
     path: str | Path,
     *,
-    delimiter: str = ",",
+    delimiter: str | None = None,
     header: bool = True,
     names: list[str] | None = None,
     quote: str = '"',
@@ -126,10 +159,16 @@ def read_raw(
 
     With ``lazy=True`` a CSV is not copied into ``RAW``: only its header is read now, and
     :func:`load_table` reads the file once, straight into the stage (half the memory and a
-    pass less for big files). The caller must :meth:`RawFile.close` it.
+    pass less for big files). The caller must :meth:`RawFile.close` it. ``delimiter=None``
+    detects it from the header (``, ; TAB |``). An Excel workbook (``.xlsx``) is read whole
+    (its first sheet); an old ``.xls`` one is refused by name.
     """
     path = Path(path)
     store.execute(f"DROP TABLE IF EXISTS {RAW}")
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return _read_excel(store, path)
+    if path.suffix.lower() == ".xls":
+        raise InputError(f"{path}: old Excel (.xls) workbooks are not read: save it as CSV")
     if path.suffix.lower() in (".parquet", ".pq"):
         try:
             store.execute(
@@ -144,6 +183,8 @@ def read_raw(
         return RawFile(path.name, columns, n_rows, empty, is_parquet=True)
 
     prepared = prepare_text(path, encoding=encoding)
+    if delimiter is None:
+        delimiter = detect_delimiter(prepared.path)
     options = {"delimiter": delimiter, "header": header, "names": names, "quote": quote}
     try:
         store.execute("DROP TABLE IF EXISTS ingest_rejects")

@@ -18,6 +18,7 @@ from promopilot.columns import (
     TEXT,
     TIMESTAMP,
 )
+from promopilot.data.lines import PRODUCT_ORDERS_DDL
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ TABLES: dict[str, TableSpec] = {
                 C("cost", "float", nonneg=True),
                 C("description", "str"),
                 C("in_stock", "bool"),
+                # false for postage, fees, adjustments; when empty, set by data.lines' rule
+                C("is_product", "bool"),
             ),
             key=(PRODUCT_ID,),
             history=False,
@@ -222,6 +225,9 @@ DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS deliveries (
         campaign_id VARCHAR, customer_id VARCHAR, channel VARCHAR, status VARCHAR,
         attempts INTEGER, delivered_at TIMESTAMP, error VARCHAR)""",
+    # stores made before is_product existed: every product counts as one
+    "ALTER TABLE products ADD COLUMN IF NOT EXISTS is_product BOOLEAN DEFAULT true",
+    PRODUCT_ORDERS_DDL,
 )
 
 # Tables that hold a customer_id, for `forget`.

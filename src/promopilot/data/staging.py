@@ -7,6 +7,9 @@ from collections.abc import Mapping
 
 import duckdb
 
+from promopilot.data import synonyms
+from promopilot.data.dates import timestamp_formats
+from promopilot.data.lines import non_product_sql
 from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
 from promopilot.data.schema import OFFER_KINDS, TableSpec
 from promopilot.data.store import Store
@@ -22,27 +25,39 @@ DEFAULTS = {
     ("offers", "min_spend"): "coalesce(t_{0}, 0.0)",
     # an empty channel means every channel; stored as 'all' so the key compares equal
     ("unsubscribes", "channel"): "coalesce(t_{0}, 'all')",
+    ("products", "is_product"): "coalesce(t_{0}, NOT "
+    + non_product_sql("t_product_id", "t_title", "t_category")
+    + ")",
 }
 
 
 def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[str, str]:
-    """Map each spec column to a SQL expression over the raw file's columns (names are
-    matched case-insensitively, surrounding spaces ignored). Missing required columns raise."""
-    by_lower = {c.strip().lower(): c for c in raw_columns}
-    mapping = {c.name: f'"{by_lower[c.name]}"' for c in spec.columns if c.name in by_lower}
+    """Map each spec column to a SQL expression over the raw file's columns. Names are matched
+    case-insensitively, ignoring spaces, ``_`` and ``-``, then by common synonyms
+    (:mod:`promopilot.data.synonyms`: ``InvoiceNo``, ``StockCode``, ``UnitPrice``, ...).
+    Missing required columns raise one line listing what was expected and what was found."""
+    found = synonyms.match(raw_columns, spec.name, spec.column_names)
+    mapping = {name: f'"{column}"' for name, column in found.items()}
     missing = [c for c in spec.required if c not in mapping]
     if spec.name == "reviews" and "review_id" in missing:
         missing.remove("review_id")
     if missing:
-        found = ", ".join(raw_columns[:12]) + (" ..." if len(raw_columns) > 12 else "")
+        shown = ", ".join(raw_columns[:12]) + (" ..." if len(raw_columns) > 12 else "")
+        expected = ", ".join(c for c in spec.required if c != "review_id")
         raise InputError(
             f"{label}: missing required column(s) {', '.join(missing)} for table "
-            f"'{spec.name}' (found: {found})"
+            f"'{spec.name}': expected {expected} (or a synonym; see docs/shop-folder.md), "
+            f"found: {shown or 'no columns'}"
         )
     return mapping
 
 
-def _typed(kind: str, raw: str, timezone: str = "UTC") -> str:
+def _typed(kind: str, raw: str, timezone: str = "UTC", fmt: str | None = None) -> str:
+    if kind == "timestamp" and fmt is not None:  # a detected or given strptime format
+        parsed = f"try_strptime({raw}, {sql_str(fmt)})"
+        if timezone != "UTC" and "%z" not in fmt:  # naive text is in the shop's zone
+            return f"timezone('UTC', timezone({sql_str(timezone)}, {parsed}))"
+        return parsed
     if kind == "float":
         return f"TRY_CAST({raw} AS DOUBLE)"
     if kind == "timestamp":
@@ -79,7 +94,9 @@ def text_column(spec: TableSpec, name: str) -> str:
     return f"t_{name}" if spec.column(name).type == "str" else f"r_{name}"
 
 
-def _checks(spec: TableSpec, present: set[str]) -> list[tuple[str, str, str]]:
+def _checks(
+    spec: TableSpec, present: set[str], formats: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str]]:
     """(column, SQL condition that is true when the row is bad, reason) in priority order.
     Conditions refer to ``r_<col>`` (trimmed text) and ``t_<col>`` (typed value)."""
     checks: list[tuple[str, str, str]] = []
@@ -92,7 +109,10 @@ def _checks(spec: TableSpec, present: set[str]) -> list[tuple[str, str, str]]:
         if n not in present:
             continue
         if col.type != "str":
-            checks.append((n, f"r_{n} IS NOT NULL AND t_{n} IS NULL", f"{EXPECTED[col.type]}"))
+            expected = EXPECTED[col.type]
+            if formats and n in formats:
+                expected = f"expected a timestamp in the format {formats[n]}"
+            checks.append((n, f"r_{n} IS NOT NULL AND t_{n} IS NULL", expected))
         if col.type == "timestamp":
             checks.append(
                 (
@@ -122,8 +142,8 @@ def _checks(spec: TableSpec, present: set[str]) -> list[tuple[str, str, str]]:
         checks.append(
             (
                 "value",
-                "t_kind = 'percent_off' AND (t_value <= 0 OR t_value >= 1)",
-                "percent_off value must be a fraction between 0 and 1 (0.1 = 10% off)",
+                "t_kind = 'percent_off' AND t_value >= 1",
+                "percent_off value must be a fraction below 1 (0.1 = 10% off; 0 = a plain message)",
             )
         )
     if spec.name == "reviews" and "rating" in present:
@@ -147,8 +167,20 @@ def _checks(spec: TableSpec, present: set[str]) -> list[tuple[str, str, str]]:
     return checks
 
 
-def stage(store: Store, raw: RawFile, spec: TableSpec, mapping: Mapping[str, str]) -> None:
-    """Create ``STAGE``: one row per staged raw row with typed columns and its first problem."""
+def stage(
+    store: Store,
+    raw: RawFile,
+    spec: TableSpec,
+    mapping: Mapping[str, str],
+    *,
+    detect_dates: bool = True,
+) -> None:
+    """Create ``STAGE``: one row per staged raw row with typed columns and its first problem.
+
+    An orders file without an ``is_return`` column marks its negative quantities as returns."""
+    if spec.name == "orders" and "is_return" not in mapping and "quantity" in mapping:
+        quantity = f"TRY_CAST(trim(CAST({mapping['quantity']} AS VARCHAR)) AS DOUBLE)"
+        mapping = {**mapping, "is_return": f"CASE WHEN {quantity} < 0 THEN 'true' END"}
     present = set(mapping)
     if raw.lazy:  # read in file order (insertion order is preserved)
         parts = ["row_number() OVER () - 1 AS _row"]
@@ -169,12 +201,14 @@ def stage(store: Store, raw: RawFile, spec: TableSpec, mapping: Mapping[str, str
             r = "CAST(NULL AS VARCHAR)"
         parts.append(f"{r} AS {text_column(spec, col.name)}")
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
+    # importers of known layouts (UCI, MovieLens, ...) hand over ISO 8601 already
+    formats = timestamp_formats(store, raw, spec, inner, present) if detect_dates else {}
     typed = ", ".join(
-        f"{_typed(c.type, f'r_{c.name}', store.timezone)} AS t_{c.name}"
+        f"{_typed(c.type, f'r_{c.name}', store.timezone, formats.get(c.name))} AS t_{c.name}"
         for c in spec.columns
         if c.type != "str"
     )
-    checks = _checks(spec, present)
+    checks = _checks(spec, present, formats)
     case = " ".join(
         f"WHEN {cond} THEN {{'column': {sql_str(col)}, 'value': {text_column(spec, col)}, "
         f"'reason': {sql_str(reason)}}}"

@@ -36,6 +36,8 @@ class Store:
         The database file, or ``":memory:"``.
     timezone : str
         The shop's time zone: naive timestamps in files are read in it.
+    date_format : str or None
+        strptime format of timestamps that are not ISO 8601, when detection cannot decide.
     memory_limit, threads : DuckDB resource limits.
 
     Examples
@@ -53,11 +55,14 @@ class Store:
         memory_limit: str = "2GB",
         threads: int = 2,
         read_only: bool = False,
+        date_format: str | None = None,
     ) -> None:
         self.path = str(path)
         self.timezone = timezone
         if self.path != ":memory:":
             _refuse_if_served(self.path)
+        # strptime format for timestamps that are not ISO 8601 (see data.dates); None: detect
+        self.date_format = date_format
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as error:

@@ -1,4 +1,5 @@
-"""A shop at a glance: counts, revenue, date range, top categories."""
+"""A shop at a glance: counts, revenue (gross, returns, net; products apart from postage and
+fees), date range, top categories."""
 
 from __future__ import annotations
 
@@ -6,45 +7,59 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from promopilot.data.lines import PRODUCT_ORDERS_VIEW
 from promopilot.data.store import Store
 
 
 @dataclass(frozen=True)
 class ShopSummary:
     n_customers: int
-    n_products: int
+    n_products: int  # products that are products (postage, fees, adjustments left out)
     n_orders: int
     n_order_lines: int
     n_events: int
     n_reviews: int
     n_campaign_rows: int
-    revenue: float
+    revenue: float  # net: gross sales minus returns, after line discounts
     first: pd.Timestamp | None
     last: pd.Timestamp | None
-    top_categories: pd.DataFrame  # category, revenue, share, n_orders
+    top_categories: pd.DataFrame  # category, revenue, share, n_orders (product lines, net)
+    gross_revenue: float = 0.0  # sales lines, returns left out
+    returns: float = 0.0  # money given back on return lines (>= 0)
+    product_revenue: float = 0.0  # net, product lines only
+    non_product_revenue: float = 0.0  # net, postage, fees and adjustments
+    n_return_lines: int = 0
+    n_non_products: int = 0  # postage/fee/adjustment "products"
 
 
 def shop_summary(store: Store, *, top: int = 5) -> ShopSummary:
-    """Summarize the store. Revenue is purchases net of line discounts, returns excluded."""
+    """Summarize the store. Revenue is net of line discounts and of returns (a return line's
+    negative quantity takes its money back); product revenue leaves postage and fees out."""
+    line = "quantity * unit_price - CASE WHEN is_return THEN -discount ELSE discount END"
     counts = store.query(
         "SELECT (SELECT count(*) FROM (SELECT customer_id FROM customers UNION "
         "SELECT customer_id FROM orders UNION SELECT customer_id FROM events)) AS customers, "
-        "(SELECT count(*) FROM products) AS products, "
+        "(SELECT count(*) FROM products WHERE coalesce(is_product, true)) AS products, "
+        "(SELECT count(*) FROM products WHERE NOT coalesce(is_product, true)) AS non_products, "
         "(SELECT count(DISTINCT order_id) FROM orders WHERE NOT is_return) AS orders, "
         "(SELECT count(*) FROM orders) AS lines, (SELECT count(*) FROM events) AS events, "
         "(SELECT count(*) FROM reviews) AS reviews, (SELECT count(*) FROM campaigns) AS camp, "
-        "(SELECT coalesce(sum(quantity * unit_price - discount), 0) FROM orders "
-        " WHERE NOT is_return) AS revenue"
+        "(SELECT count(*) FROM orders WHERE is_return) AS return_lines, "
+        f"(SELECT coalesce(sum({line}) FILTER (NOT is_return), 0) FROM orders) AS gross, "
+        f"(SELECT coalesce(-sum({line}) FILTER (is_return), 0) FROM orders) AS returns, "
+        f"(SELECT coalesce(sum({line}), 0) FROM {PRODUCT_ORDERS_VIEW}) AS product_net"
     ).iloc[0]
     categories = store.query(
         "SELECT coalesce(p.category, '(unknown)') AS category, "
-        "sum(o.quantity * o.unit_price - o.discount) AS revenue, "
-        "count(DISTINCT o.order_id) AS n_orders FROM orders o "
-        "LEFT JOIN products p USING (product_id) WHERE NOT o.is_return "
+        f"sum({line.replace('quantity', 'o.quantity')}) AS revenue, "
+        "count(DISTINCT o.order_id) FILTER (NOT o.is_return) AS n_orders "
+        f"FROM {PRODUCT_ORDERS_VIEW} o LEFT JOIN products p USING (product_id) "
         f"GROUP BY 1 ORDER BY revenue DESC LIMIT {int(top)}"
     )
-    total = float(counts["revenue"]) or 1.0
-    categories["share"] = categories["revenue"] / total
+    gross, returns = float(counts["gross"]), float(counts["returns"])
+    net = gross - returns
+    product_net = float(counts["product_net"])
+    categories["share"] = categories["revenue"] / (product_net or 1.0)
     first, last = store.date_range()
     return ShopSummary(
         n_customers=int(counts["customers"]),
@@ -54,8 +69,14 @@ def shop_summary(store: Store, *, top: int = 5) -> ShopSummary:
         n_events=int(counts["events"]),
         n_reviews=int(counts["reviews"]),
         n_campaign_rows=int(counts["camp"]),
-        revenue=float(counts["revenue"]),
+        revenue=net,
         first=first,
         last=last,
         top_categories=categories,
+        gross_revenue=gross,
+        returns=returns,
+        product_revenue=product_net,
+        non_product_revenue=net - product_net,
+        n_return_lines=int(counts["return_lines"]),
+        n_non_products=int(counts["non_products"]),
     )

@@ -1,0 +1,133 @@
+"""Which date format each timestamp column of a file is in, decided from its values.
+
+ISO 8601 (``2026-08-28T14:03:00``, with or without a zone, or a plain date) is read as it is.
+A column that is mostly not ISO is tried against common spreadsheet formats (``12/1/2010 8:26``
+month-first as US Excel writes it, ``01.12.2010``, ``1/12/2010`` day-first, ``2010/12/01``,
+``2010年12月1日``, ...) on a sample of its values; the format that reads the most of them wins.
+When a day-first and a month-first format read the sample equally well (every day number is
+12 or less), the column is ambiguous: the ``date_format`` setting (``--date-format``) decides,
+else the file is refused with a one-line message naming both choices.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from promopilot.data.rawfile import RawFile, first_line, sql_str
+from promopilot.data.schema import TableSpec
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+
+SAMPLE = 5000
+_DATES = (
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%Y年%m月%d日",
+    "%d %b %Y",
+    "%d-%b-%Y",
+    "%b %d %Y",
+    "%d %B %Y",
+    "%B %d %Y",
+)
+_TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
+FORMATS = tuple(d + t for d in _DATES for t in _TIMES)
+
+
+def _swap(fmt: str) -> str:
+    """The day-first twin of a month-first format and back (``%m/%d`` <-> ``%d/%m``)."""
+    return fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
+
+
+def _iso(raw: str) -> str:
+    return (
+        f"coalesce(TRY_CAST({raw} AS TIMESTAMP), "
+        f"TRY_CAST(regexp_replace({raw}, '\\s+([+-]\\d\\d(:?\\d\\d)?|Z)$', '\\1') AS TIMESTAMPTZ))"
+    )
+
+
+def timestamp_formats(
+    store: Store, raw: RawFile, spec: TableSpec, inner: str, present: set[str]
+) -> dict[str, str]:
+    """``{column: strptime format}`` for every timestamp column of the file that is not ISO."""
+    columns = [c.name for c in spec.columns if c.type == "timestamp" and c.name in present]
+    given = getattr(store, "date_format", None)
+    out: dict[str, str] = {}
+    for name in columns:
+        sample = _sample(store, raw, inner, f"r_{name}")
+        if not len(sample):
+            continue
+        counts = _counts(store, sample, given)
+        if not counts:
+            continue  # ISO 8601: the common case, decided without trying any format
+        n = counts.pop("_n")
+        if given is not None and counts.get(given, 0) * 2 >= n:
+            out[name] = given
+            continue
+        best = max(counts.values(), default=0)
+        if best * 2 < n:
+            continue  # nothing reads it: its rows are quarantined and the file refused
+        winners = [f for f in FORMATS if counts.get(f, 0) == best]
+        fmt = winners[0]
+        if _swap(fmt) in winners and _swap(fmt) != fmt:
+            example = sample[0]
+            month_first = fmt if fmt.index("%m") < fmt.index("%d") else _swap(fmt)
+            raise InputError(
+                f"{raw.label}: column {name}: dates like `{example}` could be month-first or "
+                f"day-first: pass --date-format '{month_first}' (month-first) or "
+                f"'{_swap(month_first)}' (day-first), or set date_format in promopilot.toml"
+            )
+        out[name] = fmt
+    return out
+
+
+def _sample(store: Store, raw: RawFile, inner: str, column: str) -> list[str]:
+    if raw.lazy:  # a second look at the file itself, not through the reject-keeping reader
+        assert raw._prepared is not None and raw._csv_options is not None
+        o = raw._csv_options
+        quote = sql_str(o["quote"]) if o["quote"] else "''"
+        names = ", names=[" + ", ".join(sql_str(n) for n in o["names"]) + "]" if o["names"] else ""
+        source = (
+            f"read_csv({sql_str(str(raw._prepared.path))}, all_varchar=true, "
+            f"delim={sql_str(o['delimiter'])}, header={'true' if o['header'] else 'false'}, "
+            f"quote={quote}, escape={quote}, ignore_errors=true{names})"
+        )
+        inner = inner.replace(raw.source, source).replace(
+            "row_number() OVER () - 1 AS _row", "0 AS _row"
+        )
+    rows = store.query(
+        f"SELECT {column} AS v FROM ({inner}) WHERE {column} IS NOT NULL LIMIT {SAMPLE}"
+    )
+    return rows["v"].tolist()
+
+
+def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int]:
+    """How many sample values each format reads; empty when most of them are ISO 8601."""
+    import pandas as pd
+
+    formats = list(FORMATS) + ([given] if given and given not in FORMATS else [])
+    parts = [f"count(try_strptime(v, {sql_str(f)})) AS f{i}" for i, f in enumerate(formats)]
+    with store.frame("ingest_date_sample", pd.DataFrame({"v": sample})):
+        n, iso = store.query(
+            f"SELECT count(*) AS n, count({_iso('v')}) AS iso FROM ingest_date_sample"
+        ).iloc[0]
+        if iso * 2 >= n:
+            return {}
+        try:
+            row = store.query(f"SELECT {', '.join(parts)} FROM ingest_date_sample").iloc[0]
+        except duckdb.Error as error:
+            raise InputError(
+                f"date format {given!r} (--date-format / date_format) is not a strptime "
+                f"format DuckDB reads: {first_line(error)}"
+            ) from None
+    counts = {f: int(row[f"f{i}"]) for i, f in enumerate(formats)}
+    counts["_n"] = int(n)
+    return counts

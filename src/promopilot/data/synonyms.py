@@ -1,0 +1,162 @@
+"""Column names as shops and spreadsheet tools write them, mapped to the shop tables' names.
+
+A file's column matches a table column when their *normalized* names are equal: lower case,
+with spaces, ``_``, ``-`` and ``.`` removed (so ``Customer ID``, ``customer_id`` and
+``CustomerID`` are one name). Failing that, the synonyms below are tried, in order; the
+table's own name always wins over a synonym.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DROP = re.compile(r"[\s_\-.]+")
+
+
+def normalize(name: str) -> str:
+    """``" Customer_ID "`` -> ``"customerid"``."""
+    return _DROP.sub("", name.strip().strip('"').lower())
+
+
+# table -> column -> synonyms (normalized by `normalize` before use), most specific first
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "orders": {
+        "order_id": (
+            "invoiceno",
+            "invoice",
+            "invoicenumber",
+            "ordernumber",
+            "orderno",
+            "order",
+            "transactionid",
+            "订单号",
+            "订单编号",
+            "订单id",
+        ),
+        "timestamp": (
+            "invoicedate",
+            "orderdate",
+            "createdat",
+            "datetime",
+            "date",
+            "time",
+            "orderedat",
+            "purchasedate",
+            "下单时间",
+            "订单时间",
+            "时间",
+            "日期",
+        ),
+        "customer_id": (
+            "customerid",
+            "customer",
+            "userid",
+            "user",
+            "clientid",
+            "memberid",
+            "客户id",
+            "用户id",
+            "会员id",
+            "客户编号",
+        ),
+        "product_id": (
+            "stockcode",
+            "sku",
+            "productcode",
+            "itemid",
+            "item",
+            "product",
+            "articleid",
+            "商品id",
+            "商品编号",
+            "货号",
+        ),
+        "quantity": ("qty", "quantity", "units", "数量", "购买数量"),
+        "unit_price": ("unitprice", "price", "itemprice", "单价", "价格"),
+        "discount": ("discountamount", "优惠金额", "折扣"),
+        "coupon_code": ("couponcode", "coupon", "discountcode", "promocode", "优惠券"),
+        "is_return": ("isreturn", "return", "returned", "退货"),
+    },
+    "products": {
+        "product_id": (
+            "stockcode",
+            "sku",
+            "productcode",
+            "itemid",
+            "item",
+            "product",
+            "商品id",
+            "商品编号",
+            "货号",
+        ),
+        "title": ("name", "productname", "description", "itemname", "商品名称", "名称", "标题"),
+        "category": ("productcategory", "categoryname", "type", "类目", "分类", "品类"),
+        "price": ("unitprice", "listprice", "单价", "价格"),
+        "cost": ("unitcost", "costprice", "成本"),
+        "in_stock": ("instock", "available", "有货"),
+        "is_product": ("isproduct",),
+    },
+    "customers": {
+        "customer_id": (
+            "customerid",
+            "customer",
+            "userid",
+            "user",
+            "clientid",
+            "memberid",
+            "客户id",
+            "用户id",
+            "会员id",
+        ),
+        "signup_at": ("signupdate", "createdat", "registeredat", "joined", "注册时间"),
+        "region": ("country", "state", "city", "地区", "省份", "城市"),
+    },
+    "events": {
+        "timestamp": ("eventtime", "datetime", "date", "time", "createdat", "时间"),
+        "customer_id": ("customerid", "userid", "user", "visitorid", "客户id", "用户id"),
+        "product_id": ("productid", "itemid", "item", "sku", "商品id"),
+        "event": ("eventtype", "action", "behavior", "behaviour", "type", "行为"),
+        "session_id": ("sessionid", "session"),
+    },
+    "reviews": {
+        "customer_id": ("customerid", "userid", "user", "客户id", "用户id"),
+        "product_id": ("productid", "itemid", "item", "sku", "商品id"),
+        "text": ("review", "reviewtext", "comment", "content", "body", "评价", "评论", "内容"),
+        "rating": ("stars", "score", "评分", "星级"),
+        "timestamp": ("date", "time", "createdat", "reviewedat", "时间"),
+    },
+    "offers": {
+        "kind": ("type", "offertype"),
+        "value": ("amount", "discount"),
+        "min_spend": ("minspend", "threshold", "minimumspend", "门槛"),
+    },
+    "campaigns": {
+        "customer_id": ("customerid", "userid", "user"),
+        "sent_at": ("sentat", "senddate", "date", "timestamp", "time"),
+    },
+}
+
+
+def match(raw_columns: list[str], table: str, names: tuple[str, ...]) -> dict[str, str]:
+    """Map each of a table's column names to the file column holding it, where one does."""
+    by_norm: dict[str, str] = {}
+    for c in raw_columns:
+        by_norm.setdefault(normalize(c), c)
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:  # exact (normalized) names first: they beat any synonym
+        column = by_norm.get(normalize(name))
+        if column is not None:
+            found[name] = column
+            used.add(column)
+    synonyms = SYNONYMS.get(table, {})
+    for name in names:
+        if name in found:
+            continue
+        for alias in synonyms.get(name, ()):
+            column = by_norm.get(normalize(alias))
+            if column is not None and column not in used:
+                found[name] = column
+                used.add(column)
+                break
+    return found
