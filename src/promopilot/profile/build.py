@@ -14,11 +14,12 @@ import pandas as pd
 
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
+from promopilot.profile.baselines import Choice
 from promopilot.profile.features import build_features
 from promopilot.profile.lifetime import CLV_FIT_CUSTOMERS, clv_columns, rfm_summary
 from promopilot.profile.models import Evaluation, WindowModel
 from promopilot.profile.segments import ClusterSegmenter, rfm_segments
-from promopilot.profile.windows import fit_window_model
+from promopilot.profile.windows import fit_with_baseline
 
 __all__ = [
     "CLV_FIT_CUSTOMERS",
@@ -65,6 +66,8 @@ class Profile:
     segments: pd.DataFrame  # segment summary
     evaluation: dict[str, Evaluation | None] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    choices: dict[str, Choice] = field(default_factory=dict)
+    """Per model column: the model or its one-column baseline, with both validation scores."""
 
 
 def profile_as_of(store: Store, as_of: pd.Timestamp | str | None) -> pd.Timestamp:
@@ -126,6 +129,7 @@ def build_profile(
 
     current = snapshots[as_of]
     evaluation: dict[str, Evaluation | None] = {}
+    choices: dict[str, Choice] = {}
     for name, column, horizon, target in (
         ("churn", "churn_risk", 90, "churn"),
         ("propensity", "purchase_propensity_30d", 30, "purchase"),
@@ -133,21 +137,27 @@ def build_profile(
     ):
         tell(f"{name} model")
         try:
-            model, validation = fit_window_model(
+            model, baseline, validation, choice = fit_with_baseline(
                 store,
                 WindowModel(horizon_days=horizon, target=target, random_state=random_state),
                 as_of=as_of,
                 feature_fn=model_features,
-                validate=evaluate,
+                column=column,
             )
-            table[column] = model.predict_proba(current)
+            if choice is not None:
+                choices[column] = choice
+                notes.append(choice.line())
+            if choice is not None and choice.winner == "baseline":
+                table[column] = baseline.predict(current)
+            else:
+                table[column] = model.predict_proba(current)
             if target != "orders":
                 evaluation[name] = validation
         except NotEnoughDataError as why:
             if target != "orders":  # expected purchases keep the BG/NBD value
                 table[column] = np.nan
                 evaluation[name] = None
-            notes.append(str(why))
+            notes.append(f"{column}: {why}")
 
     snapshots.clear()  # free the snapshots before clustering
     del current
@@ -173,7 +183,9 @@ def build_profile(
     customers = table.reset_index()
     ordered = PROFILE_COLUMNS + [c for c in customers.columns if c not in PROFILE_COLUMNS]
     customers = customers[ordered]
-    return Profile(customers, as_of, segment_summary(customers, segmenter), evaluation, notes)
+    return Profile(
+        customers, as_of, segment_summary(customers, segmenter), evaluation, notes, choices
+    )
 
 
 def segment_summary(customers: pd.DataFrame, segmenter=None) -> pd.DataFrame:

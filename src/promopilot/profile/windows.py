@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
+from sklearn.base import clone
 
 from promopilot.data.queries.profile import orders_between
 from promopilot.data.store import Store
-from promopilot.profile.models import Evaluation, WindowModel
+from promopilot.exceptions import NotEnoughDataError
+from promopilot.profile.baselines import BaselineModel, Choice, choose
+from promopilot.profile.models import Evaluation, WindowModel, evaluate_probabilities
 
 FeatureFn = Callable[[Store, pd.Timestamp], pd.DataFrame]
 
@@ -55,3 +58,38 @@ def fit_window_model(
         )
         evaluation = model.backtest(earlier, earlier_orders, features, orders)
     return model, evaluation
+
+
+def fit_with_baseline(
+    store: Store,
+    model: WindowModel,
+    *,
+    as_of: pd.Timestamp | str,
+    feature_fn: FeatureFn,
+    column: str,
+) -> tuple[WindowModel, BaselineModel, Evaluation | None, Choice | None]:
+    """:func:`fit_window_model` plus its one-column baseline (:mod:`.baselines`): both are
+    trained on the window before the last and scored on the last; the returned
+    :class:`Choice` says which the profile uses (None when there is too little history for
+    the comparison: the model is then kept). The baseline is refitted on the last window."""
+    as_of = pd.Timestamp(as_of)
+    step = pd.Timedelta(days=model.horizon_days)
+    features, orders = window_tables(store, feature_fn, as_of - step, model.horizon_days)
+    model.fit(features, orders, window_start=as_of - step)
+    baseline = BaselineModel(target=model.target, horizon_days=model.horizon_days)
+    baseline.fit(features, orders)
+    earlier, earlier_orders = window_tables(store, feature_fn, as_of - 2 * step, model.horizon_days)
+    try:
+        old = clone(model).fit(earlier, earlier_orders)
+    except NotEnoughDataError:
+        return model, baseline, None, None
+    old_base = BaselineModel(target=model.target, horizon_days=model.horizon_days)
+    old_base.fit(earlier, earlier_orders)
+    scored = features[features["tenure_days"] > 0]
+    y = old_base.labels(scored, orders)
+    predicted = old.predict_proba(scored)
+    evaluation = None
+    if model.target != "orders" and 0 < y.mean() < 1:
+        evaluation = evaluate_probabilities(y, predicted)
+    choice = choose(column, model.target, y, predicted, old_base.predict(scored))
+    return model, baseline, evaluation, choice
