@@ -130,6 +130,13 @@ def build_profile(
     current = snapshots[as_of]
     evaluation: dict[str, Evaluation | None] = {}
     choices: dict[str, Choice] = {}
+    # a shop without orders (events only, e.g. ratings): the windows are labelled by events
+    activity = "orders" if table["frequency"].sum() > 0 else "events"
+    if activity == "events":
+        notes.append(
+            "no orders: churn_risk, purchase_propensity_30d and expected_purchases_90d are "
+            "about events (no event in 90 days, an event in 30 days, events in 90 days)"
+        )
     for name, column, horizon, target in (
         ("churn", "churn_risk", 90, "churn"),
         ("propensity", "purchase_propensity_30d", 30, "purchase"),
@@ -143,6 +150,7 @@ def build_profile(
                 as_of=as_of,
                 feature_fn=model_features,
                 column=column,
+                activity=activity,
             )
             if choice is not None:
                 choices[column] = choice

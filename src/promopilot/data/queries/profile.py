@@ -162,6 +162,15 @@ def order_day_summary(store: Store, customers: Iterable, as_of: pd.Timestamp) ->
         )
 
 
+def events_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Events per customer (``customer_id``, ``n``) with start <= timestamp < end: the
+    activity that labels the window models of a shop without orders."""
+    return store.query(
+        f"""SELECT customer_id, count(*) AS n FROM events
+            WHERE timestamp >= TIMESTAMP '{start}' AND timestamp < TIMESTAMP '{end}' GROUP BY 1"""
+    )
+
+
 def orders_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Distinct orders per customer (``customer_id``, ``n``) with start <= timestamp < end,
     returns excluded; customers without any are left out."""
