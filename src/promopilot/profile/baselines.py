@@ -37,15 +37,21 @@ class BaselineModel(BaseEstimator):
     ----------
     target : "churn", "purchase" or "orders" (as :class:`~promopilot.profile.models.WindowModel`)
     horizon_days : the label window.
+    column : the feature; default the target's in :data:`BASELINE_COLUMNS` (a shop without
+        orders uses ``events_90d`` for expected orders).
     """
 
-    def __init__(self, target: str = "churn", horizon_days: int = 90):
+    def __init__(self, target: str = "churn", horizon_days: int = 90, column: str | None = None):
         self.target = target
         self.horizon_days = horizon_days
+        self.column = column
+
+    def _column(self) -> tuple[str, bool]:
+        default, increasing = BASELINE_COLUMNS[self.target]
+        return (self.column or default), increasing
 
     def _x(self, features: pd.DataFrame) -> np.ndarray:
-        column = BASELINE_COLUMNS[self.target][0]
-        return pd.to_numeric(features[column], errors="coerce").to_numpy(float)
+        return pd.to_numeric(features[self._column()[0]], errors="coerce").to_numpy(float)
 
     def labels(self, features: pd.DataFrame, window_orders: pd.Series) -> np.ndarray:
         """The target of each row: churned / bought (0 or 1) or the number of orders."""
@@ -60,8 +66,7 @@ class BaselineModel(BaseEstimator):
         raw = self._x(features)
         self.fill_ = float(np.nanmax(raw)) if np.isfinite(raw).any() else 0.0
         x = np.nan_to_num(raw, nan=self.fill_)
-        _, increasing = BASELINE_COLUMNS[self.target]
-        self.column_ = BASELINE_COLUMNS[self.target][0]
+        self.column_, increasing = self._column()
         self.model_ = IsotonicRegression(increasing=increasing, out_of_bounds="clip").fit(
             x, self.labels(features, window_orders)
         )
@@ -102,9 +107,11 @@ def poisson_deviance(y: np.ndarray, mu: np.ndarray) -> float:
     return float(np.mean(2.0 * (term - (y - mu))))
 
 
-def choose(column: str, target: str, y: np.ndarray, model_pred, baseline_pred) -> Choice:
+def choose(
+    column: str, target: str, y: np.ndarray, model_pred, baseline_pred, baseline_column=None
+) -> Choice:
     """Compare the model's and the baseline's predictions on the same validation rows."""
-    base_col = BASELINE_COLUMNS[target][0]
+    base_col = baseline_column or BASELINE_COLUMNS[target][0]
     if target == "orders":
         m, b = poisson_deviance(y, model_pred), poisson_deviance(y, baseline_pred)
         tie = abs(m - b) <= TIE_MARGIN * max(abs(b), 1e-9)

@@ -24,6 +24,7 @@ FEATURE_DESCRIPTIONS: dict[str, str] = {
     "recency_days": "days since the last order (for customers with none: since first seen)",
     "frequency": "number of distinct orders (returns excluded)",
     "orders_90d": "distinct orders in the last 90 days (recent activity)",
+    "events_90d": "events of any kind in the last 90 days (recent activity without orders)",
     "monetary": "net revenue: quantity x price minus line discounts, minus returns (>= 0)",
     "tenure_days": "days since the customer was first seen (signup, event or order)",
     "avg_order_value": "net revenue (returns netted) per order",

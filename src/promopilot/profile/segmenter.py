@@ -341,7 +341,8 @@ class ClusterSegmenter(BaseEstimator):
                     "every feature."
                 )
             info = cat_info[c]
-            if info is not None:
+            # a shop without categories: every customer's top category is "(none)"
+            if info is not None and not (info[0] == "(none)" and info[2] >= 0.999):
                 text += (
                     f" Most bought category: {info[0]} ({info[1]:.0%} of the group vs "
                     f"{info[2]:.0%} overall)."

@@ -86,7 +86,8 @@ def fit_with_baseline(
     step = pd.Timedelta(days=model.horizon_days)
     features, orders = window_tables(store, feature_fn, as_of - step, model.horizon_days, activity)
     model.fit(features, orders, window_start=as_of - step)
-    baseline = BaselineModel(target=model.target, horizon_days=model.horizon_days)
+    base_column = "events_90d" if (activity == "events" and model.target == "orders") else None
+    baseline = BaselineModel(model.target, model.horizon_days, base_column)
     baseline.fit(features, orders)
     earlier, earlier_orders = window_tables(
         store, feature_fn, as_of - 2 * step, model.horizon_days, activity
@@ -95,7 +96,7 @@ def fit_with_baseline(
         old = clone(model).fit(earlier, earlier_orders)
     except NotEnoughDataError:
         return model, baseline, None, None
-    old_base = BaselineModel(target=model.target, horizon_days=model.horizon_days)
+    old_base = BaselineModel(model.target, model.horizon_days, base_column)
     old_base.fit(earlier, earlier_orders)
     scored = features[features["tenure_days"] > 0]
     y = old_base.labels(scored, orders)
@@ -103,5 +104,5 @@ def fit_with_baseline(
     evaluation = None
     if model.target != "orders" and 0 < y.mean() < 1:
         evaluation = evaluate_probabilities(y, predicted)
-    choice = choose(column, model.target, y, predicted, old_base.predict(scored))
+    choice = choose(column, model.target, y, predicted, old_base.predict(scored), old_base.column_)
     return model, baseline, evaluation, choice

@@ -238,7 +238,8 @@ ev AS (
                             AND timestamp < {T} - INTERVAL 30 DAY) AS views_prev_90d,
            count(*) FILTER (WHERE event = 'view' AND date_trunc('day', timestamp) IN
                             (SELECT day FROM sale_days_df)) AS sale_views,
-           count(*) FILTER (WHERE event = 'cart') AS carts
+           count(*) FILTER (WHERE event = 'cart') AS carts,
+           count(*) FILTER (WHERE timestamp >= {T} - INTERVAL 90 DAY) AS events_90d
     FROM {events} WHERE timestamp < {T} GROUP BY 1
 ),
 carted AS (  -- apart from ev: a DISTINCT over carts only, not over every event
@@ -297,6 +298,7 @@ SELECT k.customer_id,
          AS browse_trend,
        date_diff('second', k.last_seen, {T}) / 86400.0 AS days_since_last_event,
        coalesce(ev.carts, 0) AS carts,
+       coalesce(ev.events_90d, 0) AS events_90d,
        CASE WHEN coalesce(ca.carted_products, 0) > 0 THEN
          1.0 - coalesce(bc.n, 0) / ca.carted_products END AS cart_abandonment,
        coalesce(rv.n_reviews, 0) AS n_reviews,
