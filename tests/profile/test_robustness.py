@@ -16,6 +16,7 @@ from promopilot.profile.bgnbd import _alive_expectation, _expectation_by_quadrat
 from promopilot.profile.features import build_features
 from promopilot.profile.lifetime import clv_from_summary
 from promopilot.profile.segmenter import ClusterSegmenter
+from promopilot.profile.sensitivity_check import check_sensitivity, single_column_sensitivity
 
 RETURNS = (
     "order_id,timestamp,customer_id,product_id,quantity,unit_price,discount,is_return\n"
@@ -176,3 +177,31 @@ def test_segment_count_is_chosen_by_silhouette_over_3_to_8():
     assert sorted(seg.silhouette_) == list(range(3, 9))
     assert seg.k_ == 5 == max(seg.silhouette_, key=seg.silhouette_.get)
     assert len(set(seg.names_)) == 5
+
+
+def test_discount_sensitivity_is_replaced_by_a_better_single_column():
+    rng = np.random.default_rng(10)
+    n = 1000
+    coupon = rng.uniform(size=n)
+    snapshot = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "discount_sensitivity": rng.uniform(size=n),  # learnt nothing
+            "coupon_share": coupon,
+            "price_level": rng.uniform(0.5, 2, n),
+        }
+    )
+    responded = (rng.uniform(size=n) < coupon).astype(int)
+    responses = pd.DataFrame({"customer_id": snapshot["customer_id"], "responded": responded})
+    choice, column = check_sensitivity(snapshot, responses)
+    assert column == "coupon_share" and choice.winner == "baseline"
+    assert choice.baseline_score > 0.75 > 0.6 > choice.model_score
+    replaced = single_column_sensitivity(snapshot, column)
+    assert replaced.between(0, 1).all() and replaced.corr(snapshot["coupon_share"]) > 0.99
+    # when the profile's score is the better ranking it stays
+    snapshot["discount_sensitivity"] = coupon
+    snapshot["coupon_share"] = rng.uniform(size=n)
+    choice, column = check_sensitivity(snapshot, responses)
+    assert column is None and choice.winner == "model"
+    # too few responders: no verdict
+    assert check_sensitivity(snapshot, responses.assign(responded=0)) is None

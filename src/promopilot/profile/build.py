@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from promopilot.data.queries.profile import campaign_responses
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
 from promopilot.profile.baselines import Choice
@@ -19,6 +20,12 @@ from promopilot.profile.features import build_features
 from promopilot.profile.lifetime import CLV_FIT_CUSTOMERS, clv_columns, rfm_summary
 from promopilot.profile.models import Evaluation, WindowModel
 from promopilot.profile.segments import ClusterSegmenter, rfm_segments
+from promopilot.profile.sensitivity_check import (
+    RESPONSE_DAYS,
+    WINDOW_DAYS,
+    check_sensitivity,
+    single_column_sensitivity,
+)
 from promopilot.profile.windows import fit_with_baseline
 
 __all__ = [
@@ -167,6 +174,8 @@ def build_profile(
                 evaluation[name] = None
             notes.append(f"{column}: {why}")
 
+    tell("discount sensitivity check")
+    _check_sensitivity(store, as_of, table, model_features, choices, notes)
     snapshots.clear()  # free the snapshots before clustering
     del current
     tell("segments")
@@ -194,6 +203,29 @@ def build_profile(
     return Profile(
         customers, as_of, segment_summary(customers, segmenter), evaluation, notes, choices
     )
+
+
+def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> None:
+    """Replace discount_sensitivity by the best single promotion-response column when that
+    ranks the latest campaigns' responders better (:mod:`.sensitivity_check`)."""
+    start = as_of - pd.Timedelta(days=WINDOW_DAYS)
+    end = as_of - pd.Timedelta(days=RESPONSE_DAYS)
+    if store.count("campaigns") == 0:
+        return
+    responses = campaign_responses(store, start, end, RESPONSE_DAYS)
+    result = check_sensitivity(model_features(store, start), responses) if len(responses) else None
+    if result is None:
+        notes.append(
+            "discount_sensitivity: not validated (too few campaign responses in the 90 days "
+            "before the profile date)"
+        )
+        return
+    choice, column = result
+    choices["discount_sensitivity"] = choice
+    notes.append(choice.line())
+    if column is not None:
+        frame = table.rename_axis("customer_id").reset_index()
+        table["discount_sensitivity"] = single_column_sensitivity(frame, column).to_numpy()
 
 
 def segment_summary(customers: pd.DataFrame, segmenter=None) -> pd.DataFrame:

@@ -171,6 +171,30 @@ def events_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.D
     )
 
 
+def campaign_responses(
+    store: Store, start: pd.Timestamp, end: pd.Timestamp, days: int
+) -> pd.DataFrame:
+    """Customers sent a campaign with start <= sent_at < end (``customer_id``) and whether
+    they placed an order with a discount or coupon within `days` after a send (``responded``,
+    0 or 1)."""
+    return store.query(
+        f"""WITH sent AS (
+                SELECT customer_id, sent_at FROM campaigns
+                WHERE sent_at >= TIMESTAMP '{start}' AND sent_at < TIMESTAMP '{end}'),
+            promo AS (
+                SELECT DISTINCT customer_id, timestamp FROM orders
+                WHERE NOT is_return AND (discount > 0 OR coupon_code IS NOT NULL)
+                  AND timestamp >= TIMESTAMP '{start}'
+                  AND timestamp < TIMESTAMP '{end}' + INTERVAL {int(days)} DAY)
+            SELECT s.customer_id,
+                   max(CASE WHEN p.customer_id IS NULL THEN 0 ELSE 1 END) AS responded
+            FROM sent s LEFT JOIN promo p ON p.customer_id = s.customer_id
+              AND p.timestamp >= s.sent_at
+              AND p.timestamp < s.sent_at + INTERVAL {int(days)} DAY
+            GROUP BY 1 ORDER BY 1"""
+    )
+
+
 def orders_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Distinct orders per customer (``customer_id``, ``n``) with start <= timestamp < end,
     returns excluded; customers without any are left out."""
