@@ -211,6 +211,7 @@ def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> N
     start = as_of - pd.Timedelta(days=WINDOW_DAYS)
     end = as_of - pd.Timedelta(days=RESPONSE_DAYS)
     if store.count("campaigns") == 0:
+        notes.append("discount_sensitivity: not validated (the shop has no past campaigns)")
         return
     responses = campaign_responses(store, start, end, RESPONSE_DAYS)
     result = check_sensitivity(model_features(store, start), responses) if len(responses) else None
