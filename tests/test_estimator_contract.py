@@ -208,7 +208,28 @@ def window_model_example() -> Example:
     )
 
 
+def baseline_model_example() -> Example:
+    rng = np.random.default_rng(0)
+    n = 300
+    ids = [f"c{i}" for i in range(n)]
+    features = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "tenure_days": rng.uniform(100, 400, n),
+            "days_since_last_event": rng.gamma(2.0, 30.0, n),
+        }
+    )
+    rate = np.exp(-features["days_since_last_event"] / 60.0)
+    window_orders = pd.Series(np.asarray(rng.poisson(rate)), index=ids, name="orders")
+    return Example(
+        fit_args=(features, window_orders),
+        output=lambda est: est.predict(features),
+        params={"target": "churn"},
+    )
+
+
 EXAMPLES: dict[str, Callable[[], Example]] = {
+    "BaselineModel": baseline_model_example,
     "BetaGeoModel": beta_geo_example,
     "GammaGammaModel": gamma_gamma_example,
     "ClusterSegmenter": segmenter_example,

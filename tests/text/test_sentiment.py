@@ -345,17 +345,66 @@ def test_cli_reads_gbk_and_trains_when_enough_ratings(tmp_path) -> None:
 
 def test_cli_missing_text_column_exits_2(tmp_path, capsys) -> None:
     source = tmp_path / "no_text.csv"
-    pd.DataFrame({"review": ["好"], "rating": [5]}).to_csv(source, index=False)
+    pd.DataFrame({"title": ["好"], "rating": [5]}).to_csv(source, index=False)
     args = ["sentiment", "--in", str(source), "--out", str(tmp_path / "o.csv")]
     result = CliRunner().invoke(app, args)
     assert isinstance(result.exception, InputError)
     with pytest.raises(SystemExit) as stop:
         main(args)
     assert stop.value.code == 2
-    err = capsys.readouterr().err.strip()
+    err = " ".join(capsys.readouterr().err.split())
     assert err.startswith("error:") and err.count("error:") == 1
-    assert "no 'text' column (columns: review, rating)" in " ".join(err.split())
+    assert "no review text column" in err and "--text-column" in err
+    assert "columns: title, rating" in err
     assert not (tmp_path / "o.csv").exists()
+    # a named column that is not there is refused by name
+    named = CliRunner().invoke(app, [*args, "--text-column", "body"])
+    assert isinstance(named.exception, InputError)
+    assert "no column 'body'" in str(named.exception)
+
+
+@pytest.mark.parametrize("name", ["review", "Comment", "content", "评论", "内容"])
+def test_cli_finds_the_text_column_under_common_names(tmp_path, name) -> None:
+    source = tmp_path / "reviews.csv"
+    pd.DataFrame({name: ["质量很好，非常满意", "太差了，不会再买"]}).to_csv(source, index=False)
+    target = tmp_path / "scored.csv"
+    result = CliRunner().invoke(app, ["sentiment", "--in", str(source), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert f"of '{name}'" in result.output
+    back = pd.read_csv(target, encoding="utf-8")
+    assert list(back["label"]) == ["positive", "negative"]
+
+
+def test_cli_text_column_option_picks_the_column(tmp_path) -> None:
+    source = tmp_path / "reviews.csv"
+    frame = pd.DataFrame({"text": ["太差了，不会再买"], "body": ["质量很好，非常满意"]})
+    frame.to_csv(source, index=False)
+    target = tmp_path / "scored.csv"
+    args = ["sentiment", "--in", str(source), "--out", str(target), "--text-column", "body"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert list(pd.read_csv(target)["label"]) == ["positive"]
+
+
+def test_cli_never_overwrites_an_existing_label_column(tmp_path) -> None:
+    source = tmp_path / "reviews.csv"
+    frame = pd.DataFrame({"text": ["质量很好，非常满意", "太差了"], "label": ["mine", "mine"]})
+    frame.to_csv(source, index=False)
+    target = tmp_path / "scored.csv"
+    result = CliRunner().invoke(app, ["sentiment", "--in", str(source), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "predicted_label" in result.output
+    back = pd.read_csv(target, encoding="utf-8")
+    assert list(back["label"]) == ["mine", "mine"]
+    assert list(back["predicted_label"]) == ["positive", "negative"]
+    assert "predicted_sentiment" in back and "sentiment" not in back
+    # with predicted_label taken too it refuses with one line and writes nothing
+    frame.assign(predicted_label="x").to_csv(source, index=False)
+    args = ["sentiment", "--in", str(source), "--out", str(tmp_path / "b")]
+    again = CliRunner().invoke(app, args)
+    assert isinstance(again.exception, InputError)
+    assert "predicted_label" in str(again.exception)
+    assert not (tmp_path / "b").exists()
 
 
 def test_lexicon_sentiment_is_an_estimator_like_the_others():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -42,6 +44,19 @@ def segment_table(segments) -> Table:
     return table
 
 
+def choice_table(choices: dict) -> Table:
+    """Each model column against its one-column baseline on the shop's own time split."""
+    table = Table(title="models vs one-column baselines (validation window)")
+    for name in ("column", "metric", "model", "baseline column", "baseline", "used"):
+        table.add_column(name, justify="right" if name in ("model", "baseline") else "left")
+    for c in choices.values():
+        used = "baseline (tie)" if c.tie else c.winner
+        table.add_row(
+            c.column, c.metric, f"{c.model_score:.3f}", c.baseline, f"{c.baseline_score:.3f}", used
+        )
+    return table
+
+
 def evaluation_tables(evaluation: dict) -> list:
     out = []
     for name, result in evaluation.items():
@@ -78,7 +93,9 @@ def profile(
     evaluate: Annotated[
         bool,
         typer.Option(
-            "--evaluate", help="Print AUC and calibration of the churn and propensity models."
+            "--evaluate",
+            help="Print AUC and calibration of the churn and propensity models, and each "
+            "model against its one-column baseline.",
         ),
     ] = False,
     db: DbOption = None,
@@ -88,7 +105,7 @@ def profile(
     from promopilot.profile.build import build_profile
 
     with open_store(db, data) as store, progress_bar() as bar:
-        task = bar.add_task("profiling", total=6, item="")
+        task = bar.add_task("profiling", total=7, item="")
         result = build_profile(
             store,
             as_of=as_of,
@@ -97,6 +114,11 @@ def profile(
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     result.customers.to_csv(out, index=False, encoding="utf-8")
+    models_path = out.with_name(out.stem + ".models.json")
+    models_path.write_text(
+        json.dumps({column: asdict(choice) for column, choice in result.choices.items()}, indent=2),
+        encoding="utf-8",
+    )
     console.print(segment_table(result.segments))
     for row in result.segments.itertuples():
         console.print(f"[bold]{row.segment}[/bold]: {row.description}")
@@ -105,11 +127,12 @@ def profile(
     if evaluate:
         for item in evaluation_tables(result.evaluation):
             console.print(item)
+        console.print(choice_table(result.choices))
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {note}")
     console.print(
         f"profile of {len(result.customers):,} customers as of "
-        f"{result.as_of:%Y-%m-%d} written to {out}"
+        f"{result.as_of:%Y-%m-%d} written to {out}; model vs baseline choices in {models_path}"
     )
 
 

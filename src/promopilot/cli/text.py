@@ -13,7 +13,14 @@ app = typer.Typer()
 
 @app.command("sentiment")
 def sentiment(
-    in_path: Annotated[Path, typer.Option("--in", help="CSV with a 'text' column (UTF-8 or GBK).")],
+    in_path: Annotated[
+        Path,
+        typer.Option(
+            "--in",
+            help="CSV (UTF-8 or GBK) with a review text column: text, review, comment, "
+            "content, 评论, 内容 ... or the one named by --text-column.",
+        ),
+    ],
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the scored CSV (UTF-8).")],
     min_rated: Annotated[
         int,
@@ -22,6 +29,10 @@ def sentiment(
         ),
     ] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the trained model.")] = 0,
+    text_column: Annotated[
+        str | None,
+        typer.Option("--text-column", help="Name of the review text column (default: found)."),
+    ] = None,
 ) -> None:
     """Score review sentiment in [-1, 1] (Chinese and English) and add a label.
 
@@ -31,7 +42,9 @@ def sentiment(
     """
     from promopilot.text.sentiment import score_csv
 
-    run = score_csv(in_path, out_path, min_rated=min_rated, random_state=seed)
+    run = score_csv(
+        in_path, out_path, min_rated=min_rated, random_state=seed, text_column=text_column
+    )
     console = Console(highlight=False)
     if run.method == "lexicon":
         why = (
@@ -48,8 +61,15 @@ def sentiment(
             markup=False,
         )
     counts = run.label_counts
+    if run.label_column != "label":
+        console.print(
+            f"the input has a 'label' column already: the scores are written as "
+            f"{run.label_column} (and predicted_sentiment, predicted_sentiment_method)",
+            markup=False,
+        )
     console.print(
-        f"{run.n_rows} rows: {counts['positive']} positive, {counts['neutral']} neutral, "
+        f"{run.n_rows} rows of {run.text_column!r}: {counts['positive']} positive, "
+        f"{counts['neutral']} neutral, "
         f"{counts['negative']} negative -> {out_path}",
         markup=False,
     )

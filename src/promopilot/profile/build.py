@@ -12,13 +12,21 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from promopilot.data.queries.profile import campaign_responses
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
+from promopilot.profile.baselines import Choice
 from promopilot.profile.features import build_features
 from promopilot.profile.lifetime import CLV_FIT_CUSTOMERS, clv_columns, rfm_summary
 from promopilot.profile.models import Evaluation, WindowModel
 from promopilot.profile.segments import ClusterSegmenter, rfm_segments
-from promopilot.profile.windows import fit_window_model
+from promopilot.profile.sensitivity_check import (
+    RESPONSE_DAYS,
+    WINDOW_DAYS,
+    check_sensitivity,
+    single_column_sensitivity,
+)
+from promopilot.profile.windows import fit_with_baseline
 
 __all__ = [
     "CLV_FIT_CUSTOMERS",
@@ -65,6 +73,8 @@ class Profile:
     segments: pd.DataFrame  # segment summary
     evaluation: dict[str, Evaluation | None] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    choices: dict[str, Choice] = field(default_factory=dict)
+    """Per model column: the model or its one-column baseline, with both validation scores."""
 
 
 def profile_as_of(store: Store, as_of: pd.Timestamp | str | None) -> pd.Timestamp:
@@ -126,6 +136,14 @@ def build_profile(
 
     current = snapshots[as_of]
     evaluation: dict[str, Evaluation | None] = {}
+    choices: dict[str, Choice] = {}
+    # a shop without orders (events only, e.g. ratings): the windows are labelled by events
+    activity = "orders" if table["frequency"].sum() > 0 else "events"
+    if activity == "events":
+        notes.append(
+            "no orders: churn_risk, purchase_propensity_30d and expected_purchases_90d are "
+            "about events (no event in 90 days, an event in 30 days, events in 90 days)"
+        )
     for name, column, horizon, target in (
         ("churn", "churn_risk", 90, "churn"),
         ("propensity", "purchase_propensity_30d", 30, "purchase"),
@@ -133,22 +151,31 @@ def build_profile(
     ):
         tell(f"{name} model")
         try:
-            model, validation = fit_window_model(
+            model, baseline, validation, choice = fit_with_baseline(
                 store,
                 WindowModel(horizon_days=horizon, target=target, random_state=random_state),
                 as_of=as_of,
                 feature_fn=model_features,
-                validate=evaluate,
+                column=column,
+                activity=activity,
             )
-            table[column] = model.predict_proba(current)
+            if choice is not None:
+                choices[column] = choice
+                notes.append(choice.line())
+            if choice is not None and choice.winner == "baseline":
+                table[column] = baseline.predict(current)
+            else:
+                table[column] = model.predict_proba(current)
             if target != "orders":
                 evaluation[name] = validation
         except NotEnoughDataError as why:
             if target != "orders":  # expected purchases keep the BG/NBD value
                 table[column] = np.nan
                 evaluation[name] = None
-            notes.append(str(why))
+            notes.append(f"{column}: {why}")
 
+    tell("discount sensitivity check")
+    _check_sensitivity(store, as_of, table, model_features, choices, notes)
     snapshots.clear()  # free the snapshots before clustering
     del current
     tell("segments")
@@ -173,7 +200,33 @@ def build_profile(
     customers = table.reset_index()
     ordered = PROFILE_COLUMNS + [c for c in customers.columns if c not in PROFILE_COLUMNS]
     customers = customers[ordered]
-    return Profile(customers, as_of, segment_summary(customers, segmenter), evaluation, notes)
+    return Profile(
+        customers, as_of, segment_summary(customers, segmenter), evaluation, notes, choices
+    )
+
+
+def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> None:
+    """Replace discount_sensitivity by the best single promotion-response column when that
+    ranks the latest campaigns' responders better (:mod:`.sensitivity_check`)."""
+    start = as_of - pd.Timedelta(days=WINDOW_DAYS)
+    end = as_of - pd.Timedelta(days=RESPONSE_DAYS)
+    if store.count("campaigns") == 0:
+        notes.append("discount_sensitivity: not validated (the shop has no past campaigns)")
+        return
+    responses = campaign_responses(store, start, end, RESPONSE_DAYS)
+    result = check_sensitivity(model_features(store, start), responses) if len(responses) else None
+    if result is None:
+        notes.append(
+            "discount_sensitivity: not validated (too few campaign responses in the 90 days "
+            "before the profile date)"
+        )
+        return
+    choice, column = result
+    choices["discount_sensitivity"] = choice
+    notes.append(choice.line())
+    if column is not None:
+        frame = table.rename_axis("customer_id").reset_index()
+        table["discount_sensitivity"] = single_column_sensitivity(frame, column).to_numpy()
 
 
 def segment_summary(customers: pd.DataFrame, segmenter=None) -> pd.DataFrame:

@@ -12,8 +12,13 @@ from threadpoolctl import threadpool_limits
 
 from promopilot.data.queries.profile import order_day_summary
 from promopilot.data.store import Store
-from promopilot.exceptions import NotEnoughDataError
-from promopilot.profile.clv import BetaGeoModel, GammaGammaModel, customer_lifetime_value
+from promopilot.exceptions import InputError, NotEnoughDataError
+from promopilot.profile.clv import (
+    DAYS_PER_MONTH,
+    BetaGeoModel,
+    GammaGammaModel,
+    customer_lifetime_value,
+)
 
 CLV_FIT_CUSTOMERS = 200_000
 """Above this many buyers, BG/NBD and Gamma-Gamma (4 and 3 parameters) are fitted on a random
@@ -86,17 +91,55 @@ def _clv_from_summary(
         rng = np.random.default_rng(random_state)
         fit = np.sort(rng.choice(len(summary), size=max_fit_customers, replace=False))
     notes = []
+    idx = summary.index
+    m = np.maximum(np.nan_to_num(m, nan=0.0), 0.0)
+    first = (
+        np.maximum(np.nan_to_num(summary["first_value"].to_numpy(), nan=0.0), 0.0)
+        if ("first_value" in summary)
+        else m
+    )
+    # a customer's own mean net order value (first order included), the fallback's value
+    own_value = np.where(f > 0, (first + f * m) / (f + 1.0), first)
     try:
         bg = BetaGeoModel().fit(f[fit], r[fit], T[fit])
-    except NotEnoughDataError as why:
-        return out, [f"CLV not computed: {why}"]
-    idx = summary.index
+    except (NotEnoughDataError, InputError) as why:
+        rate = (f + 1.0) / np.maximum(T, 30.0)  # own orders per day, at least a month observed
+        out.loc[idx, "p_alive"] = np.nan
+        out.loc[idx, "expected_purchases_90d"] = rate * 90.0
+        out.loc[idx, "clv_12m"] = rate * _discounted_days(365.0) * own_value
+        return out, [
+            f"BG/NBD not fitted ({why}): expected purchases and 12-month CLV are the "
+            "customer's own order rate x horizon x own net order value (fallback)"
+        ]
     out.loc[idx, "p_alive"] = bg.probability_alive(f, r, T)
     out.loc[idx, "expected_purchases_90d"] = bg.expected_purchases(90.0, f, r, T)
     try:
         repeat = f[fit] > 0
         gg = GammaGammaModel().fit(f[fit][repeat], m[fit][repeat])
         out.loc[idx, "clv_12m"] = customer_lifetime_value(bg, gg, f, r, T, m, horizon_days=365.0)
-    except NotEnoughDataError as why:
-        notes.append(f"12-month CLV not computed: {why}")
+    except (NotEnoughDataError, InputError) as why:
+        value = np.where(own_value > 0, own_value, float(np.mean(own_value)))
+        out.loc[idx, "clv_12m"] = customer_lifetime_value_units(bg, f, r, T) * value
+        notes.append(
+            f"Gamma-Gamma not fitted ({why}): 12-month CLV values the BG/NBD purchases at the "
+            "customer's own net order value (fallback)"
+        )
     return out, notes
+
+
+def _discounted_days(horizon_days: float, discount_rate: float = 0.01) -> float:
+    """Days of the horizon, each month weighted by its discount factor (as in the CLV)."""
+    months = np.arange(1, int(np.ceil(horizon_days / DAYS_PER_MONTH)) + 1)
+    lengths = np.minimum(DAYS_PER_MONTH, horizon_days - (months - 1) * DAYS_PER_MONTH)
+    return float(np.sum(lengths * (1.0 + discount_rate) ** -months.astype(float)))
+
+
+def customer_lifetime_value_units(bg: BetaGeoModel, f, r, T, horizon_days: float = 365.0):
+    """Discounted expected purchases over the horizon (the CLV with a value of 1 each)."""
+    ends = np.minimum(
+        np.arange(1, int(np.ceil(horizon_days / DAYS_PER_MONTH)) + 1) * DAYS_PER_MONTH, horizon_days
+    )
+    cum = bg.expected_purchases(ends[:, None], f, r, T)
+    per_month = np.diff(np.vstack([np.zeros((1, cum.shape[1])), cum]), axis=0)
+    factors = (1.01 ** -np.arange(1, len(ends) + 1, dtype=float))[:, None]
+    return (per_month * factors).sum(axis=0)

@@ -30,8 +30,11 @@ class ClusterSegmenter(BaseEstimator):
         listed but absent are ignored; constant columns are dropped.
     category_col : str, default "top_category"
         Categorical column used only to describe clusters (modal value); ignored if absent.
-    k_min, k_max : int, default 2 and 8
-        Range of cluster counts tried.
+    k_min, k_max : int, default 3 and 8
+        Range of cluster counts tried; the one with the best silhouette is kept. With fewer
+        distinct customers than ``k_min + 1``, the range starts lower (never below 2). Two
+        segments (silhouette's usual pick on skewed shop data: buyers and the rest) tell a
+        shop owner little, hence 3.
     sample_size : int, default 5000
         k is chosen on a random sample of this many rows (k-means and silhouette); the final
         model is fitted on all rows from the sample's centres.
@@ -74,7 +77,7 @@ class ClusterSegmenter(BaseEstimator):
         *,
         features: Sequence[str] | None = None,
         category_col: str = "top_category",
-        k_min: int = 2,
+        k_min: int = 3,
         k_max: int = 8,
         sample_size: int = 5000,
         threshold: float = 0.5,
@@ -190,13 +193,14 @@ class ClusterSegmenter(BaseEstimator):
         zs = z[sample_idx]
         n_distinct = len(np.unique(np.round(zs, 12), axis=0))
         k_hi = min(self.k_max, n_distinct - 1)
-        if k_hi < self.k_min:
+        k_lo = max(2, min(self.k_min, k_hi))
+        if k_hi < k_lo:
             raise NotEnoughDataError(
-                f"clustering needs more than {self.k_min} distinct customers, got {n_distinct}"
+                f"clustering needs more than 2 distinct customers, got {n_distinct}"
             )
         scores: dict[int, float] = {}
         centres: dict[int, np.ndarray] = {}
-        for k in range(self.k_min, k_hi + 1):
+        for k in range(k_lo, k_hi + 1):
             km = KMeans(n_clusters=k, n_init=4, random_state=self.random_state).fit(zs)
             if len(np.unique(km.labels_)) < 2:
                 continue
@@ -337,7 +341,8 @@ class ClusterSegmenter(BaseEstimator):
                     "every feature."
                 )
             info = cat_info[c]
-            if info is not None:
+            # a shop without categories: every customer's top category is "(none)"
+            if info is not None and not (info[0] == "(none)" and info[2] >= 0.999):
                 text += (
                     f" Most bought category: {info[0]} ({info[1]:.0%} of the group vs "
                     f"{info[2]:.0%} overall)."

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
+from sklearn.base import clone
 
-from promopilot.data.queries.profile import orders_between
+from promopilot.data.queries.profile import events_between, orders_between
 from promopilot.data.store import Store
-from promopilot.profile.models import Evaluation, WindowModel
+from promopilot.exceptions import NotEnoughDataError
+from promopilot.profile.baselines import BaselineModel, Choice, choose
+from promopilot.profile.models import Evaluation, WindowModel, evaluate_probabilities
 
 FeatureFn = Callable[[Store, pd.Timestamp], pd.DataFrame]
 
@@ -24,12 +27,19 @@ def purchases_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> p
 
 
 def window_tables(
-    store: Store, feature_fn: FeatureFn, at: pd.Timestamp, horizon_days: int
+    store: Store,
+    feature_fn: FeatureFn,
+    at: pd.Timestamp,
+    horizon_days: int,
+    activity: str = "orders",
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Features as of `at` and the orders per customer in the `horizon_days` after it."""
+    """Features as of `at` and the orders per customer in the `horizon_days` after it (with
+    ``activity="events"``, for a shop without orders: the events)."""
     features = feature_fn(store, at)
-    orders = purchases_between(store, at, at + pd.Timedelta(days=horizon_days))
-    return features, orders
+    end = at + pd.Timedelta(days=horizon_days)
+    if activity == "events":
+        return features, events_between(store, at, end).set_index("customer_id")["n"]
+    return features, purchases_between(store, at, end)
 
 
 def fit_window_model(
@@ -55,3 +65,44 @@ def fit_window_model(
         )
         evaluation = model.backtest(earlier, earlier_orders, features, orders)
     return model, evaluation
+
+
+def fit_with_baseline(
+    store: Store,
+    model: WindowModel,
+    *,
+    as_of: pd.Timestamp | str,
+    feature_fn: FeatureFn,
+    column: str,
+    activity: str = "orders",
+) -> tuple[WindowModel, BaselineModel, Evaluation | None, Choice | None]:
+    """:func:`fit_window_model` plus its one-column baseline (:mod:`.baselines`): both are
+    trained on the window before the last and scored on the last; the returned
+    :class:`Choice` says which the profile uses (None when there is too little history for
+    the comparison: the model is then kept). The baseline is refitted on the last window.
+    `activity` is what labels the windows: ``"orders"``, or ``"events"`` for a shop without
+    orders (churn = no event in the window)."""
+    as_of = pd.Timestamp(as_of)
+    step = pd.Timedelta(days=model.horizon_days)
+    features, orders = window_tables(store, feature_fn, as_of - step, model.horizon_days, activity)
+    model.fit(features, orders, window_start=as_of - step)
+    base_column = "events_90d" if (activity == "events" and model.target == "orders") else None
+    baseline = BaselineModel(model.target, model.horizon_days, base_column)
+    baseline.fit(features, orders)
+    earlier, earlier_orders = window_tables(
+        store, feature_fn, as_of - 2 * step, model.horizon_days, activity
+    )
+    try:
+        old = clone(model).fit(earlier, earlier_orders)
+    except NotEnoughDataError:
+        return model, baseline, None, None
+    old_base = BaselineModel(model.target, model.horizon_days, base_column)
+    old_base.fit(earlier, earlier_orders)
+    scored = features[features["tenure_days"] > 0]
+    y = old_base.labels(scored, orders)
+    predicted = old.predict_proba(scored)
+    evaluation = None
+    if model.target != "orders" and 0 < y.mean() < 1:
+        evaluation = evaluate_probabilities(y, predicted)
+    choice = choose(column, model.target, y, predicted, old_base.predict(scored), old_base.column_)
+    return model, baseline, evaluation, choice

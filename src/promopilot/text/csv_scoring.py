@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from promopilot.columns import TEXT
+from promopilot.columns import RATING, TEXT
 from promopilot.exceptions import InputError
 from promopilot.text.labels import LABEL, NEGATIVE, NEUTRAL, POSITIVE, SENTIMENT, SENTIMENT_METHOD
 from promopilot.text.reviews import review_sentiment
@@ -25,6 +25,8 @@ class SentimentRun:
     encoding: str
     label_counts: dict[str, int] = field(default_factory=dict)
     method_counts: dict[str, int] = field(default_factory=dict)
+    text_column: str = TEXT
+    label_column: str = LABEL
 
 
 def read_text_csv(path: str | Path) -> tuple[pd.DataFrame, str]:
@@ -52,28 +54,92 @@ def read_text_csv(path: str | Path) -> tuple[pd.DataFrame, str]:
     return table, "utf-8" if encoding == "utf-8-sig" else encoding
 
 
+TEXT_COLUMN_NAMES = (
+    "text",
+    "review",
+    "review_text",
+    "reviews",
+    "comment",
+    "comments",
+    "content",
+    "body",
+    "message",
+    "评论",
+    "评价",
+    "内容",
+    "评论内容",
+    "文本",
+)
+"""Column names taken for the review text, in this order (case and spaces ignored)."""
+
+OUTPUT_COLUMNS = (SENTIMENT, LABEL, SENTIMENT_METHOD)
+PREDICTED_PREFIX = "predicted_"
+
+
+def find_text_column(table: pd.DataFrame, text_column: str | None, path: str | Path) -> str:
+    """The column holding the review text: `text_column` when given, else the first of
+    :data:`TEXT_COLUMN_NAMES` present. Raises :class:`InputError` naming what was looked for."""
+    found = ", ".join(map(str, table.columns[:12])) or "none"
+    if text_column is not None:
+        if text_column not in table.columns:
+            raise InputError(f"{path}: no column {text_column!r} (columns: {found})")
+        return text_column
+    by_key = {str(c).strip().lower(): c for c in table.columns}
+    for name in TEXT_COLUMN_NAMES:
+        if name in by_key:
+            return by_key[name]
+    expected = ", ".join(TEXT_COLUMN_NAMES)
+    raise InputError(
+        f"{path}: no review text column (expected one of {expected}, or --text-column; "
+        f"columns: {found})"
+    )
+
+
+def output_names(table: pd.DataFrame, path: str | Path) -> dict[str, str]:
+    """Names of the added columns: ``sentiment``, ``label``, ``sentiment_method``, or, when
+    the input already has any of them, all three prefixed ``predicted_`` (an existing column
+    is never overwritten; with the prefixed names taken too, refuse)."""
+    if not any(c in table.columns for c in OUTPUT_COLUMNS):
+        return {c: c for c in OUTPUT_COLUMNS}
+    names = {c: PREDICTED_PREFIX + c for c in OUTPUT_COLUMNS}
+    taken = [n for n in names.values() if n in table.columns]
+    if taken:
+        raise InputError(
+            f"{path}: already has columns {', '.join(OUTPUT_COLUMNS)} and {', '.join(taken)}; "
+            "rename them so the scores do not overwrite them"
+        )
+    return names
+
+
 def score_csv(
     in_path: str | Path,
     out_path: str | Path,
     *,
     min_rated: int = 200,
     random_state: int | None = 0,
+    text_column: str | None = None,
 ) -> SentimentRun:
-    """Read a CSV with a ``text`` column, score it with :func:`review_sentiment` and write it
-    back (UTF-8) with ``sentiment``, ``label`` and ``sentiment_method`` added. Other cells are
-    written exactly as read."""
+    """Read a CSV with a review text column (:func:`find_text_column`), score it with
+    :func:`review_sentiment` and write it back (UTF-8) with ``sentiment``, ``label`` and
+    ``sentiment_method`` added (``predicted_*`` when the input has such columns already,
+    see :func:`output_names`). Input cells are written exactly as read."""
     table, encoding = read_text_csv(in_path)
-    if TEXT not in table.columns:
-        found = ", ".join(map(str, table.columns[:8])) or "none"
-        raise InputError(f"{in_path}: no 'text' column (columns: {found})")
-    scored = review_sentiment(table, min_rated=min_rated, random_state=random_state)
+    source = find_text_column(table, text_column, in_path)
+    names = output_names(table, in_path)
+    inputs = pd.DataFrame({TEXT: table[source].to_numpy()}, index=table.index)
+    if RATING in table.columns:
+        inputs[RATING] = table[RATING].to_numpy()
+    result = review_sentiment(inputs, min_rated=min_rated, random_state=random_state)
+    scored = table.copy()
+    for column in OUTPUT_COLUMNS:
+        scored[names[column]] = result[column].to_numpy()
     try:
         scored.to_csv(out_path, index=False, encoding="utf-8")
     except OSError as error:
         raise InputError(f"{out_path}: cannot write ({error.strerror})") from None
-    summary = scored.attrs[SENTIMENT]
-    labels = scored[LABEL].value_counts()
-    methods = scored[SENTIMENT_METHOD].value_counts()
+    summary = result.attrs[SENTIMENT]
+    labels = result[LABEL].value_counts()
+    methods = result[SENTIMENT_METHOD].value_counts()
     return SentimentRun(
         n_rows=len(scored),
         method=summary["method"],
@@ -82,4 +148,6 @@ def score_csv(
         encoding=encoding,
         label_counts={k: int(labels.get(k, 0)) for k in (POSITIVE, NEUTRAL, NEGATIVE)},
         method_counts={k: int(v) for k, v in methods.items()},
+        text_column=str(source),
+        label_column=names[LABEL],
     )

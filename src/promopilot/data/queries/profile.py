@@ -119,25 +119,80 @@ def customer_feature_tables(
 def order_day_summary(store: Store, customers: Iterable, as_of: pd.Timestamp) -> pd.DataFrame:
     """Frequency, recency, T and monetary value in days, as
     :func:`~promopilot.profile.clv.summary_from_transactions` gives them for the net value of
-    the orders (returns excluded) of `customers` before `as_of`, the period ending the day
-    before `as_of`. One row per customer with an order (``customer_id`` column), sorted."""
+    the orders of `customers` before `as_of`, net of returns (each order shrinks by the
+    customer's returned share of what they bought), the period ending the day before `as_of`;
+    ``first_value`` is the net value of the first purchase day. One row per customer with
+    an order (``customer_id`` column), sorted."""
     with store.frame("clv_customers_df", _customer_frame(customers)):
         return store.query(
             f"""WITH daily AS (
                     SELECT customer_id, date_trunc('day', timestamp)::DATE AS day,
-                           sum(quantity * unit_price - discount) AS value
+                           greatest(sum(quantity * unit_price - discount), 0.0) AS value
                     FROM orders
                     WHERE NOT is_return AND timestamp < TIMESTAMP '{as_of}'
                       AND customer_id IN (SELECT customer_id FROM clv_customers_df)
-                    GROUP BY 1, 2)
-                SELECT customer_id, count(*) - 1 AS frequency,
-                       date_diff('day', min(day), max(day))::DOUBLE AS recency,
-                       date_diff('day', min(day),
-                                 (TIMESTAMP '{as_of}' - INTERVAL 1 SECOND)::DATE)::DOUBLE AS T,
-                       CASE WHEN count(*) > 1 THEN (sum(value) - arg_min(value, day))
-                            / (count(*) - 1) ELSE 0.0 END AS monetary_value
-                FROM daily GROUP BY 1 ORDER BY 1"""
+                    GROUP BY 1, 2),
+                returned AS (
+                    SELECT customer_id, sum(-(quantity * unit_price - discount)) AS value
+                    FROM orders
+                    WHERE is_return AND timestamp < TIMESTAMP '{as_of}'
+                      AND customer_id IN (SELECT customer_id FROM clv_customers_df)
+                    GROUP BY 1),
+                per_customer AS (
+                    SELECT customer_id, count(*) - 1 AS frequency,
+                           date_diff('day', min(day), max(day))::DOUBLE AS recency,
+                           date_diff('day', min(day),
+                                     (TIMESTAMP '{as_of}' - INTERVAL 1 SECOND)::DATE)::DOUBLE
+                             AS T,
+                           CASE WHEN count(*) > 1 THEN (sum(value) - arg_min(value, day))
+                                / (count(*) - 1) ELSE 0.0 END AS gross_repeat_value,
+                           arg_min(value, day) AS gross_first_value,
+                           sum(value) AS bought
+                    FROM daily GROUP BY 1)
+                -- returns are netted: every order's value shrinks by the customer's returned
+                -- share of what they bought (floored at 0, capped at everything)
+                SELECT p.customer_id, p.frequency, p.recency, p.T,
+                       p.gross_repeat_value * n.keep AS monetary_value,
+                       p.gross_first_value * n.keep AS first_value
+                FROM per_customer p LEFT JOIN returned r USING (customer_id),
+                     LATERAL (SELECT CASE WHEN p.bought > 0 THEN greatest(
+                         1.0 - coalesce(greatest(r.value, 0.0), 0.0) / p.bought, 0.0)
+                         ELSE 0.0 END AS keep) n
+                ORDER BY 1"""
         )
+
+
+def events_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Events per customer (``customer_id``, ``n``) with start <= timestamp < end: the
+    activity that labels the window models of a shop without orders."""
+    return store.query(
+        f"""SELECT customer_id, count(*) AS n FROM events
+            WHERE timestamp >= TIMESTAMP '{start}' AND timestamp < TIMESTAMP '{end}' GROUP BY 1"""
+    )
+
+
+def campaign_responses(
+    store: Store, start: pd.Timestamp, end: pd.Timestamp, days: int
+) -> pd.DataFrame:
+    """Customers sent a campaign with start <= sent_at < end (``customer_id``) and whether
+    they placed an order with a discount or coupon within `days` after a send (``responded``,
+    0 or 1)."""
+    return store.query(
+        f"""WITH sent AS (
+                SELECT customer_id, sent_at FROM campaigns
+                WHERE sent_at >= TIMESTAMP '{start}' AND sent_at < TIMESTAMP '{end}'),
+            promo AS (
+                SELECT DISTINCT customer_id, timestamp FROM orders
+                WHERE NOT is_return AND (discount > 0 OR coupon_code IS NOT NULL)
+                  AND timestamp >= TIMESTAMP '{start}'
+                  AND timestamp < TIMESTAMP '{end}' + INTERVAL {int(days)} DAY)
+            SELECT s.customer_id,
+                   max(CASE WHEN p.customer_id IS NULL THEN 0 ELSE 1 END) AS responded
+            FROM sent s LEFT JOIN promo p ON p.customer_id = s.customer_id
+              AND p.timestamp >= s.sent_at
+              AND p.timestamp < s.sent_at + INTERVAL {int(days)} DAY
+            GROUP BY 1 ORDER BY 1"""
+    )
 
 
 def orders_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -177,6 +232,7 @@ per_order AS (
 ),
 buy AS (
     SELECT customer_id, count(*) AS frequency, sum(net) AS monetary,
+           count(*) FILTER (WHERE ts >= {T} - INTERVAL 90 DAY) AS orders_90d,
            min(ts) AS first_order, max(ts) AS last_order,
            sum(discount) / nullif(sum(gross), 0) AS discount_share,
            avg(CASE WHEN promo THEN 1.0 ELSE 0.0 END) FILTER (WHERE NOT on_sale) AS coupon_share,
@@ -184,10 +240,12 @@ buy AS (
     FROM per_order GROUP BY 1
 ),
 shop_sale AS (SELECT avg(CASE WHEN on_sale THEN 1.0 ELSE 0.0 END) AS share FROM per_order),
-ret AS (
+ret AS (  -- returned share of what they bought, by value, in [0, 1]
     SELECT customer_id, count(*) FILTER (WHERE is_return) AS n_returns,
-           sum(abs(quantity)) FILTER (WHERE is_return) /
-             nullif(sum(quantity) FILTER (WHERE NOT is_return), 0) AS return_share
+           greatest(coalesce(sum(-net) FILTER (WHERE is_return), 0.0), 0.0) AS returned,
+           least(greatest(coalesce(sum(-net) FILTER (WHERE is_return), 0.0), 0.0) /
+             nullif(greatest(sum(net) FILTER (WHERE NOT is_return), 0.0), 0), 1.0)
+             AS return_share
     FROM lines GROUP BY 1
 ),
 price AS (
@@ -204,7 +262,8 @@ ev AS (
                             AND timestamp < {T} - INTERVAL 30 DAY) AS views_prev_90d,
            count(*) FILTER (WHERE event = 'view' AND date_trunc('day', timestamp) IN
                             (SELECT day FROM sale_days_df)) AS sale_views,
-           count(*) FILTER (WHERE event = 'cart') AS carts
+           count(*) FILTER (WHERE event = 'cart') AS carts,
+           count(*) FILTER (WHERE timestamp >= {T} - INTERVAL 90 DAY) AS events_90d
     FROM {events} WHERE timestamp < {T} GROUP BY 1
 ),
 carted AS (  -- apart from ev: a DISTINCT over carts only, not over every event
@@ -236,9 +295,11 @@ n_sale AS (
 SELECT k.customer_id,
        date_diff('second', coalesce(b.last_order, k.first_seen), {T}) / 86400.0 AS recency_days,
        coalesce(b.frequency, 0) AS frequency,
-       coalesce(b.monetary, 0.0) AS monetary,
+       coalesce(b.orders_90d, 0) AS orders_90d,
+       greatest(coalesce(b.monetary, 0.0) - coalesce(r.returned, 0.0), 0.0) AS monetary,
        date_diff('second', k.first_seen, {T}) / 86400.0 AS tenure_days,
-       b.monetary / nullif(b.frequency, 0) AS avg_order_value,
+       greatest(b.monetary - coalesce(r.returned, 0.0), 0.0) / nullif(b.frequency, 0)
+         AS avg_order_value,
        date_diff('second', b.first_order, b.last_order) / 86400.0
          / nullif(b.frequency - 1, 0) AS interpurchase_days,
        coalesce(r.n_returns, 0) AS n_returns,
@@ -261,6 +322,7 @@ SELECT k.customer_id,
          AS browse_trend,
        date_diff('second', k.last_seen, {T}) / 86400.0 AS days_since_last_event,
        coalesce(ev.carts, 0) AS carts,
+       coalesce(ev.events_90d, 0) AS events_90d,
        CASE WHEN coalesce(ca.carted_products, 0) > 0 THEN
          1.0 - coalesce(bc.n, 0) / ca.carted_products END AS cart_abandonment,
        coalesce(rv.n_reviews, 0) AS n_reviews,
