@@ -4,4 +4,4 @@ from promopilot.recommend.models import CategoryPopularityRecommender
 
 __all__ = ["CategoryPopularityRecommender", "interactions"]
 
-from promopilot.recommend.models import interactions  # noqa: E402
+from promopilot.recommend.models import interactions
