@@ -15,32 +15,16 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator
 
+from promopilot.data.queries import recommend as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotFittedError
-
-EVENT_WEIGHTS = {"view": 1.0, "cart": 3.0, "wishlist": 3.0, "purchase": 5.0, "rating": 2.0}
+from promopilot.recommend.rules import in_stock_mask
 
 
 def interactions(store: Store, *, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
-    """Weighted customer-product interactions from orders and events before `as_of`:
-    columns customer_id, product_id, category, weight, last_seen."""
-    when = "" if as_of is None else f"WHERE timestamp < TIMESTAMP '{pd.Timestamp(as_of)}'"
-    weights = " ".join(f"WHEN '{e}' THEN {w}" for e, w in EVENT_WEIGHTS.items())
-    return store.query(
-        f"""
-        WITH x AS (
-            SELECT customer_id, product_id, timestamp,
-                   CASE event {weights} ELSE 1.0 END AS w FROM events {when}
-            UNION ALL
-            SELECT customer_id, product_id, timestamp, 5.0 * greatest(quantity, 0) AS w
-            FROM orders {when}{" AND" if when else "WHERE"} NOT is_return
-        )
-        SELECT x.customer_id, x.product_id, coalesce(p.category, '(none)') AS category,
-               sum(x.w) AS weight, max(x.timestamp) AS last_seen
-        FROM x LEFT JOIN products p USING (product_id)
-        GROUP BY ALL
-        """
-    )
+    """Weighted customer-product interactions before `as_of` (the SQL lives in
+    :mod:`promopilot.data.queries.recommend`)."""
+    return queries.interactions(store, as_of=as_of)
 
 
 class CategoryPopularityRecommender(BaseEstimator):
@@ -92,8 +76,7 @@ class CategoryPopularityRecommender(BaseEstimator):
         product_cat[cols] = cats
         if self.in_stock_only and products is not None and "in_stock" in products:
             stock = products.set_index(products["product_id"].astype(str))["in_stock"]
-            out = stock.reindex(self.product_ids_).eq(False).to_numpy()
-            popularity[out] = 0.0
+            popularity[~in_stock_mask(products, self.product_ids_)] = 0.0
         # normalize popularity within each category to sum to 1
         cat_total = np.bincount(product_cat, weights=popularity, minlength=len(self.categories_))
         score = popularity / np.maximum(cat_total[product_cat], 1e-12)
