@@ -72,7 +72,7 @@ class ContentRecommender(Recommender):
             if "category" in catalogue
             else pd.Series("", index=catalogue.index)
         )
-        repeat = max(int(round(self.category_weight)), 0)
+        repeat = max(round(self.category_weight), 0)
         for body, cat in zip(text.to_numpy(), cats.to_numpy(), strict=True):
             tokens = product_text_tokens(body)
             if "category" in self.fields and cat:

@@ -75,7 +75,6 @@ class CategoryPopularityRecommender(BaseEstimator):
         product_cat = np.zeros(len(self.product_ids_), dtype=np.int64)
         product_cat[cols] = cats
         if self.in_stock_only and products is not None and "in_stock" in products:
-            stock = products.set_index(products["product_id"].astype(str))["in_stock"]
             popularity[~in_stock_mask(products, self.product_ids_)] = 0.0
         # normalize popularity within each category to sum to 1
         cat_total = np.bincount(product_cat, weights=popularity, minlength=len(self.categories_))
