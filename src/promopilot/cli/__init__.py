@@ -29,7 +29,7 @@ def _root() -> None:
 
 
 # Each module registers its commands on `app` through a `register(app)` function.
-COMMAND_MODULES = ("data", "profile", "text", "plan", "demo")
+COMMAND_MODULES = ("data", "profile", "text", "plan", "demo", "recommend")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"promopilot.cli.{_name}").register(app)

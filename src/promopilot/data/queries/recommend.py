@@ -111,6 +111,16 @@ def basket_lines(store: Store, *, as_of: pd.Timestamp | str | None = None) -> pd
     )
 
 
+def bought_products(store: Store, *, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
+    """Distinct (customer_id, product_id) bought before `as_of` (returns excluded)."""
+    when, params = _as_of_clause(as_of)
+    return store.query(
+        f"SELECT DISTINCT customer_id, product_id FROM orders WHERE {when} "
+        "AND NOT coalesce(is_return, false) AND quantity > 0 ORDER BY customer_id, product_id",
+        params,
+    )
+
+
 def category_repeat_rates(store: Store, *, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
     """Per category: how many customers bought a product of it, and how many of those bought
     the same product again in a later order. Columns: category, n_buyers, n_repeat_buyers,
