@@ -10,7 +10,7 @@ def blocks():
     recommend); a4/b4 are the most popular. Hand-checkable: a c-customer's best unseen
     product is in group a."""
     rows = []
-    for group, prefix, items in (("c", "c", "a"), ("d", "d", "b")):
+    for prefix, items in (("c", "a"), ("d", "b")):
         for i in range(10):
             skip = i % 4  # c0 lacks a0, c1 lacks a1, ... never a4
             for j in range(5):
