@@ -70,8 +70,23 @@ class _Stats:
         if len(days):
             np.fmin.at(self.item_first, cols, days)
             np.fmax.at(self.user_last, rows, days)
+        self.user_first = np.full(n_c, np.nan)
+        if len(days):
+            np.fmin.at(self.user_first, rows, days)
         self.item_first = np.nan_to_num(self.item_first, nan=0.0)
         self.user_last = np.nan_to_num(self.user_last, nan=0.0)
+        self.user_first = np.nan_to_num(self.user_first, nan=0.0)
+        # each product's interaction times, sorted, as one key array: product * span + day
+        self.span = float(np.ptp(days) + 10.0) if len(days) else 10.0
+        self.keys = np.sort(cols * self.span + (days - days.min() if len(days) else days))
+        self.day0 = float(days.min()) if len(days) else 0.0
+
+    def window_count(self, cols: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """How many interactions product `cols` had between days `start` and `end`."""
+        base = cols * self.span - self.day0
+        lo = np.searchsorted(self.keys, base + np.clip(start, self.day0, None), "left")
+        hi = np.searchsorted(self.keys, base + np.clip(end, self.day0, None), "right")
+        return (hi - lo).astype(np.float64)
 
 
 class HybridRecommender(Recommender):
@@ -250,14 +265,16 @@ class HybridRecommender(Recommender):
         out = {}
         for (name, _), (full, rank, best) in zip(components, per_model, strict=True):
             s = full[r, c]
-            out[f"{name}_score"] = s
             out[f"{name}_rel"] = s / np.where(np.abs(best[r]) > 0, np.abs(best[r]), 1.0)
             out[f"{name}_rank"] = rank[r, c]
         urow = np.where(rows >= 0, rows, 0)[r]
         uknown = (rows >= 0)[r]
         out["item_share"] = stats.item_share[c]
-        out["item_log_count"] = np.log1p(stats.item_count[c])
-        out["user_log_count"] = np.where(uknown, np.log1p(stats.user_count[urow]), 0.0)
+        # counts relative to the table's size: the ranker is trained on a part of the data
+        # and applied to all of it
+        out["user_rel_count"] = np.where(uknown, stats.user_count[urow], 0.0) / max(
+            stats.user_count.mean(), 1e-9
+        )
         if stats.has_time:
             out["item_mean_days"] = stats.item_mean[c]
             out["item_first_days"] = stats.item_first[c]
@@ -265,6 +282,13 @@ class HybridRecommender(Recommender):
             out["user_last_days"] = np.where(uknown, stats.user_last[urow], 0.0)
             out["first_minus_user_last"] = out["item_first_days"] - out["user_last_days"]
             out["item_minus_user_mean"] = out["item_mean_days"] - out["user_mean_days"]
+            first = np.where(uknown, stats.user_first[urow], 0.0)
+            last = out["user_last_days"]
+            during = stats.window_count(c, first - 1.0, last + 1.0)
+            out["item_share_of_all_during_user"] = during / max(stats.item_count.sum(), 1.0)
+            out["item_share_during_user"] = during / np.maximum(stats.item_count[c], 1.0)
+            recent = stats.window_count(c, last - 30.0, last + 1.0)
+            out["item_share_month_before_user_last"] = recent / max(stats.item_count.sum(), 1.0)
         feats = pd.DataFrame(out).astype(np.float32)
         pairs = pd.DataFrame(
             {
