@@ -86,11 +86,14 @@ def main() -> None:
             f"{row['Recall@k']:>8.3f}{row['coverage']:>8.3f}  {row['params']}"
         )
     for name, *values in PUBLISHED:
-        print(f"{name:<26}" + "".join(f"{v:>{w}.3f}" for v, w in zip(values, (8, 9, 8, 8))))
+        print(
+            f"{name:<26}"
+            + "".join(f"{v:>{w}.3f}" for v, w in zip(values, (8, 9, 8, 8), strict=True))
+        )
     best = table.loc[table["nDCG@k"].idxmax()]
     bivae = PUBLISHED[0][1:]
     ours = (best["MAP"], best["nDCG@k"], best["Precision@k"], best["Recall@k"])
-    beats = all(o > b for o, b in zip(ours, bivae))
+    beats = all(o > b for o, b in zip(ours, bivae, strict=True))
     print(
         f"\nbest: {LABELS.get(best['model'], best['model'])}; beats BiVAE on all four "
         f"metrics: {'yes' if beats else 'no'}; nDCG@10 >= 0.50: "

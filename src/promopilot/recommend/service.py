@@ -40,7 +40,8 @@ GRIDS: dict[str, list[dict]] = {
         for r in (0.05,)
         for a in (5.0, 20.0)
     ],
-    "bpr": [{"factors": f, "learning_rate": 0.05, "iterations": 200} for f in (32, 96)],
+    "bpr": [{"factors": 64, "learning_rate": 0.01, "regularization": r, "iterations": 100}
+            for r in (0.05, 0.1)],
 }
 
 
