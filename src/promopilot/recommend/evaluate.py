@@ -53,6 +53,24 @@ def temporal_split(
     return work[~test_mask], work[test_mask]
 
 
+def cutoff_split(
+    data: pd.DataFrame, *, share: float = 0.1
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
+    """Global time cutoff: customer-product pairs first seen in the latest `share` of pairs
+    (by ``first_seen``, else ``last_seen``) are the test, for customers with earlier history;
+    the rest is train (a pair seen before and after the cutoff stays in train)."""
+    col = "first_seen" if "first_seen" in data else "last_seen"
+    if col not in data:
+        raise InputError("a cutoff split needs a first_seen or last_seen column")
+    first = pd.to_datetime(data[col])
+    cutoff = first.quantile(1.0 - share)
+    train = data[first < cutoff]
+    test = data[(first >= cutoff) & data["customer_id"].isin(set(train["customer_id"]))]
+    if "last_seen" in train:
+        train = train.assign(last_seen=pd.to_datetime(train["last_seen"]).clip(upper=cutoff))
+    return train, test, cutoff
+
+
 def ranking_metrics(truth: pd.DataFrame, recs: pd.DataFrame, *, k: int = 10) -> dict[str, float]:
     """MAP, nDCG@k, Precision@k and Recall@k as Microsoft Recommenders defines them (see the
     module docstring). `truth`: customer_id, product_id; `recs`: customer_id, product_id, rank

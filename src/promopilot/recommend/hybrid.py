@@ -18,7 +18,7 @@ from sklearn.base import clone
 
 from promopilot.exceptions import NotEnoughDataError
 from promopilot.recommend.base import Recommender, top_k
-from promopilot.recommend.evaluate import stratified_split, temporal_split
+from promopilot.recommend.evaluate import cutoff_split, stratified_split
 
 
 def default_components(n_products: int) -> list[tuple[str, Recommender]]:
@@ -80,6 +80,11 @@ class _Stats:
         self.span = float(np.ptp(days) + 10.0) if len(days) else 10.0
         self.keys = np.sort(cols * self.span + (days - days.min() if len(days) else days))
         self.day0 = float(days.min()) if len(days) else 0.0
+        self.n_recent = {d: float((days >= -d).sum()) for d in (7.0, 30.0)}
+
+    def window_total(self, days: float) -> float:
+        """All interactions in the last `days` days."""
+        return float(self.n_recent.get(days, 0.0))
 
     def window_count(self, cols: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """How many interactions product `cols` had between days `start` and `end`."""
@@ -97,10 +102,11 @@ class HybridRecommender(Recommender):
     models : list of ``(name, recommender)``; None: EASE (small catalogues), item-kNN,
         RP3beta, ALS and popularity.
     n_candidates : candidates taken from each component per customer.
-    validation : "temporal" (each customer's latest `n_last` interactions), "stratified"
+    validation : "temporal" (products customers first had in the latest `validation_share`
+        of the time, for customers with earlier history: "what will they buy next"), "stratified"
         (a random 25% per product, like the Microsoft protocol) or "auto" (temporal when
         interactions carry distinct ``last_seen`` times).
-    n_last : interactions held out per customer for temporal validation.
+    validation_share : share of customer-product pairs held out for temporal validation.
     n_estimators, learning_rate, num_leaves, min_child_samples : the ranker (the number of
         trees actually used is chosen by early stopping on held-out validation customers).
     random_state : seed.
@@ -112,7 +118,7 @@ class HybridRecommender(Recommender):
         models: list | None = None,
         n_candidates: int = 50,
         validation: str = "auto",
-        n_last: int = 2,
+        validation_share: float = 0.1,
         n_estimators: int = 400,
         learning_rate: float = 0.05,
         num_leaves: int = 31,
@@ -123,7 +129,7 @@ class HybridRecommender(Recommender):
         self.models = models
         self.n_candidates = n_candidates
         self.validation = validation
-        self.n_last = n_last
+        self.validation_share = validation_share
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -138,7 +144,8 @@ class HybridRecommender(Recommender):
             times = pd.to_datetime(data["last_seen"]) if "last_seen" in data else None
             mode = "temporal" if times is not None and times.nunique() > 1 else "stratified"
         if mode == "temporal":
-            return temporal_split(data, n_last=self.n_last)
+            inner, valid, _ = cutoff_split(data, share=self.validation_share)
+            return inner, valid
         return stratified_split(data, seed=self.random_state + 7)
 
     def _fit_components(self, data, products) -> list[tuple[str, Recommender]]:
@@ -270,6 +277,10 @@ class HybridRecommender(Recommender):
         urow = np.where(rows >= 0, rows, 0)[r]
         uknown = (rows >= 0)[r]
         out["item_share"] = stats.item_share[c]
+        if stats.has_time:  # what sells now: shares of the last week and month
+            for days in (7.0, 30.0):
+                n = stats.window_count(c, np.full(len(c), -days), np.zeros(len(c)))
+                out[f"item_share_last_{days:.0f}d"] = n / max(stats.window_total(days), 1.0)
         # counts relative to the table's size: the ranker is trained on a part of the data
         # and applied to all of it
         out["user_rel_count"] = np.where(uknown, stats.user_count[urow], 0.0) / max(

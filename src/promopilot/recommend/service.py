@@ -40,8 +40,10 @@ GRIDS: dict[str, list[dict]] = {
         for r in (0.05,)
         for a in (5.0, 20.0)
     ],
-    "bpr": [{"factors": 64, "learning_rate": 0.01, "regularization": r, "iterations": 100}
-            for r in (0.05, 0.1)],
+    "bpr": [
+        {"factors": 64, "learning_rate": 0.01, "regularization": r, "iterations": 100}
+        for r in (0.05, 0.1)
+    ],
 }
 
 
