@@ -16,8 +16,10 @@ def run(args, capsys):
 @pytest.mark.slow
 def test_recommend_writes_every_customer_ranked(shop_db, tmp_path, capsys):
     out = tmp_path / "recs.csv"
-    code, text, err = run(["recommend", "--db", str(shop_db), "--model", "itemknn",
-                           "--k", "3", "--out", str(out)], capsys)
+    code, text, err = run(
+        ["recommend", "--db", str(shop_db), "--model", "itemknn", "--k", "3", "--out", str(out)],
+        capsys,
+    )
     assert code == 0, err
     recs = pd.read_csv(out, dtype={"customer_id": str, "product_id": str})
     assert list(recs.columns) == ["customer_id", "rank", "product_id", "score"]
@@ -27,8 +29,9 @@ def test_recommend_writes_every_customer_ranked(shop_db, tmp_path, capsys):
 
 @pytest.mark.slow
 def test_recommend_auto_says_what_it_chose_and_why(shop_db, tmp_path, capsys):
-    code, text, err = run(["recommend", "--db", str(shop_db), "--out",
-                           str(tmp_path / "r.csv")], capsys)
+    code, text, err = run(
+        ["recommend", "--db", str(shop_db), "--out", str(tmp_path / "r.csv")], capsys
+    )
     assert code == 0, err
     assert "had the best nDCG@10" in text
 
@@ -46,6 +49,16 @@ def test_similar_shows_titles_and_unknown_product_is_an_error(shop_store, shop_d
 
 
 def test_unknown_model_is_a_usage_error(shop_db, tmp_path, capsys):
-    code, _, err = run(["recommend", "--db", str(shop_db), "--model", "magic", "--out",
-                        str(tmp_path / "r.csv")], capsys)
+    code, _, err = run(
+        ["recommend", "--db", str(shop_db), "--model", "magic", "--out", str(tmp_path / "r.csv")],
+        capsys,
+    )
     assert code == 2 and "unknown model" in err
+
+
+def test_sample_recommendations_carry_titles(shop_store):
+    from promopilot.recommend.shop import sample_recommendations
+
+    recs = sample_recommendations(shop_store, n_customers=2, k=3)
+    assert recs["customer_id"].nunique() == 2
+    assert recs["title"].notna().all() and (recs["rank"] <= 3).all()

@@ -108,3 +108,17 @@ def test_scores_are_finite_for_known_customers(blocks):
     model = build("itemknn").fit(blocks)
     block = model.score_block(["c0", "nobody"])
     assert block.shape == (2, len(model.product_ids_)) and np.isfinite(block).all()
+
+
+def test_for_customers_scopes_a_category_coupon(blocks, catalogue):
+    from promopilot.recommend.service import for_customers
+
+    joined = for_customers(
+        blocks, catalogue, ["c0", "d1", "new"], 3, category="mug", model="itemknn"
+    )
+    assert list(joined.index) == ["c0", "d1", "new"]
+    for value in joined:
+        products = value.split("|")
+        assert 1 <= len(products) <= 3 and all(p.startswith("b") for p in products)
+    # without a scope, the tea drinker gets tea first
+    assert for_customers(blocks, catalogue, ["c0"], 1, model="itemknn")["c0"] == "a0"

@@ -194,13 +194,16 @@ def for_customers(
     category: str | None = None,
     model: str | Recommender = "itemknn",
     repeat_categories: Iterable[str] = (),
+    bought: pd.DataFrame | None = None,
     random_state: int = 0,
 ) -> pd.Series:
     """The planner's call: ``customer_id -> "p1|p2|..."`` (best first), products of
     `category` only when given (a category coupon shows that category's products)."""
     ids = [str(c) for c in customer_ids]
     rules = Rules(repeat_categories=frozenset(repeat_categories), category=category)
-    bought = interactions[["customer_id", "product_id"]].astype(str)
+    if bought is None:  # what they interacted with counts as had
+        bought = interactions[["customer_id", "product_id"]]
+    bought = bought[["customer_id", "product_id"]].astype(str)
     recs, _ = recommend_for(
         interactions,
         products,

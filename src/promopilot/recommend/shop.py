@@ -108,3 +108,42 @@ def similar_products(
     out["model"] = name
     out.attrs["title"] = cat["title"].get(str(product_id)) if "title" in cat else None
     return out
+
+
+def with_titles(recs: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
+    """Recommendations with the product's title and category next to its id."""
+    cat = (
+        products.assign(product_id=products["product_id"].astype(str))
+        .drop_duplicates("product_id")
+        .set_index("product_id")
+    )
+    out = recs.copy()
+    for col in ("title", "category"):
+        out[col] = out["product_id"].astype(str).map(cat[col]) if col in cat else None
+    return out
+
+
+def sample_recommendations(
+    store: Store, *, n_customers: int = 3, k: int = 5, model: str = "itemknn", random_state: int = 0
+) -> pd.DataFrame:
+    """A few customers' recommendations with titles (for the demo): the customers with the
+    most interactions first, so the lists say something."""
+    inter, products = shop_tables(store)
+    top = (
+        inter.groupby("customer_id")["product_id"]
+        .size()
+        .sort_values(ascending=False, kind="stable")
+        .index[:n_customers]
+    )
+    repeat = repeat_categories(queries.category_repeat_rates(store))
+    recs, _ = recommend_for(
+        inter,
+        products,
+        list(top),
+        k=k,
+        model=model,
+        rules=Rules(repeat_categories=frozenset(repeat)),
+        bought=inter[["customer_id", "product_id"]],
+        random_state=random_state,
+    )
+    return with_titles(recs, products)
