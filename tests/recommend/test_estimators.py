@@ -122,3 +122,18 @@ def test_for_customers_scopes_a_category_coupon(blocks, catalogue):
         assert 1 <= len(products) <= 3 and all(p.startswith("b") for p in products)
     # without a scope, the tea drinker gets tea first
     assert for_customers(blocks, catalogue, ["c0"], 1, model="itemknn")["c0"] == "a0"
+
+
+def test_for_plan_scopes_each_offer_with_one_fit(blocks, catalogue):
+    from promopilot.recommend.service import for_plan
+
+    scope = pd.DataFrame(
+        {"customer_id": ["c0", "c0", "d1", "x"], "category": ["mug", None, "", "tea"]},
+        index=[10, 11, 12, 13],
+    )
+    out = for_plan(blocks, catalogue, scope, 2, model="itemknn")
+    assert list(out.index) == [10, 11, 12, 13]
+    assert all(p.startswith("b") for p in out[10].split("|"))
+    assert out[11].split("|")[0] == "a0"  # shop-wide: the customer's own taste
+    assert out[12].split("|")[0].startswith("b")
+    assert all(p.startswith("a") for p in out[13].split("|"))

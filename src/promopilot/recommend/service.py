@@ -168,7 +168,7 @@ def recommend_for(
         estimator = model
     if progress:
         progress("fit")
-    estimator.fit(interactions, products)
+    estimator = estimator.fit(interactions, products)
     rules = rules or Rules()
     # rules only remove: take enough candidates that k survive them
     pool = k * 3 + (int(rules.max_per_category is not None) * k * 2)
@@ -276,3 +276,60 @@ def protocol_benchmark(
             {"model": name, "params": ", ".join(f"{a}={b}" for a, b in params.items()), **scores}
         )
     return pd.DataFrame(rows)
+
+
+def for_plan(
+    interactions: pd.DataFrame,
+    products: pd.DataFrame | None,
+    scope: pd.DataFrame,
+    k: int,
+    *,
+    model: str | Recommender = "itemknn",
+    repeat_categories: Iterable[str] = (),
+    bought: pd.DataFrame | None = None,
+    random_state: int = 0,
+) -> pd.Series:
+    """Products to show with each planned offer, one model fit for the whole plan.
+
+    `scope` has ``customer_id`` and ``category`` (the offer's category; empty or missing for
+    a shop-wide offer). Returns ``"p1|p2|..."`` per row of `scope` (same index), best first;
+    a category offer lists only that category's products."""
+    estimator = make_model(model, random_state=random_state) if isinstance(model, str) else model
+    estimator.fit(interactions, products)
+    if bought is None:
+        bought = interactions[["customer_id", "product_id"]]
+    bought = bought[["customer_id", "product_id"]].astype(str)
+    category = scope["category"] if "category" in scope else pd.Series(None, index=scope.index)
+    category = category.where(category.notna() & (category.astype(str) != ""), None)
+    out = pd.Series("", index=scope.index, dtype=object)
+    for cat, rows in scope.groupby(category.fillna("\0"), sort=True):
+        rules = Rules(
+            repeat_categories=frozenset(repeat_categories),
+            category=None if cat == "\0" else str(cat),
+        )
+        recs, _ = recommend_for(
+            interactions,
+            products,
+            rows["customer_id"].astype(str).unique(),
+            k=k,
+            model=_Fitted(estimator),
+            rules=rules,
+            bought=bought,
+        )
+        joined = (
+            recs.sort_values(["customer_id", "rank"])
+            .groupby("customer_id")["product_id"]
+            .agg("|".join)
+        )
+        out.loc[rows.index] = rows["customer_id"].astype(str).map(joined).fillna("").to_numpy()
+    return out
+
+
+class _Fitted:
+    """An already fitted recommender that ignores a second ``fit`` (one fit per plan)."""
+
+    def __init__(self, estimator: Recommender) -> None:
+        self.estimator = estimator
+
+    def fit(self, *_args, **_kwargs) -> Recommender:
+        return self.estimator
