@@ -41,6 +41,20 @@ def default_components(n_products: int) -> list[tuple[str, Recommender]]:
     return models
 
 
+def _ndcg_at(k: int, users: np.ndarray, score: np.ndarray, label: np.ndarray) -> float:
+    """Mean nDCG@k over candidate lists (ideal = the list's own positives, at most k)."""
+    frame = pd.DataFrame({"u": users, "s": np.asarray(score, dtype=float), "y": label})
+    frame = frame.sort_values(["u", "s"], ascending=[True, False], kind="stable")
+    frame["r"] = frame.groupby("u").cumcount() + 1
+    top = frame[frame["r"] <= k]
+    dcg = (top["y"] / np.log1p(top["r"])).groupby(top["u"]).sum()
+    n_pos = frame.groupby("u")["y"].sum().clip(upper=k).astype(int)
+    ideal = np.concatenate([[0.0], np.cumsum(1.0 / np.log1p(np.arange(1, k + 1)))])
+    idcg = pd.Series(ideal[n_pos.to_numpy()], index=n_pos.index)
+    ok = idcg > 0
+    return float((dcg.reindex(idcg.index, fill_value=0.0)[ok] / idcg[ok]).mean())
+
+
 class _Stats:
     """Customer and product statistics from one interactions table (times in days)."""
 
@@ -224,6 +238,18 @@ class HybridRecommender(Recommender):
             callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
         )
         best = ranker.best_iteration_ or self.n_estimators
+        # the ranker must earn its place: on the early-stopping customers it is compared with
+        # each component's own order, and the best of them is what the hybrid uses
+        stop_users = pairs.loc[is_stop, "customer_id"].to_numpy()
+        orders = {"ranker": ranker.predict(feats[is_stop], num_iteration=best)}
+        for name in self.component_names_:
+            orders[name] = -feats.loc[is_stop, f"{name}_rank"].to_numpy()
+        self.validation_ndcg_ = {
+            name: _ndcg_at(10, stop_users, score, label[is_stop]) for name, score in orders.items()
+        }
+        self.use_ = max(
+            self.validation_ndcg_, key=lambda n: (self.validation_ndcg_[n], n == "ranker")
+        )
         self.ranker_ = lgb.LGBMRanker(**{**ranker.get_params(), "n_estimators": best}).fit(
             feats, label, group=groups(np.ones(len(pairs), dtype=bool))
         )
@@ -317,7 +343,10 @@ class HybridRecommender(Recommender):
         feats, pairs = self._block_features(self.components_, self.stats_, block)
         out = np.full((len(block), len(self.product_ids_)), -np.inf, dtype=np.float32)
         if len(pairs):
-            pred = self.ranker_.predict(feats[self.feature_names_])
+            if self.use_ == "ranker":
+                pred = self.ranker_.predict(feats[self.feature_names_])
+            else:  # a component validated better than the ranker: its order, its scores
+                pred = feats[f"{self.use_}_rel"].to_numpy() - feats[f"{self.use_}_rank"]
             row = pd.Index(block).get_indexer(pairs["customer_id"])
             out[row, pairs["col"].to_numpy()] = pred
         return out
