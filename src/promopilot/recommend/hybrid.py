@@ -238,17 +238,27 @@ class HybridRecommender(Recommender):
             callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
         )
         best = ranker.best_iteration_ or self.n_estimators
-        # the ranker must earn its place: on the early-stopping customers it is compared with
-        # each component's own order, and the best of them is what the hybrid uses
-        stop_users = pairs.loc[is_stop, "customer_id"].to_numpy()
-        orders = {"ranker": ranker.predict(feats[is_stop], num_iteration=best)}
-        for name in self.component_names_:
-            orders[name] = -feats.loc[is_stop, f"{name}_rank"].to_numpy()
+        # the ranker must earn its place: the best component (by nDCG@10 on all validation
+        # customers' candidates) is compared with the ranker on the early-stopping customers,
+        # and the better of the two is what the hybrid uses
+        users = pairs["customer_id"].to_numpy()
         self.validation_ndcg_ = {
-            name: _ndcg_at(10, stop_users, score, label[is_stop]) for name, score in orders.items()
+            name: _ndcg_at(10, users, -feats[f"{name}_rank"].to_numpy(), label)
+            for name in self.component_names_
         }
-        self.use_ = max(
-            self.validation_ndcg_, key=lambda n: (self.validation_ndcg_[n], n == "ranker")
+        best_component = max(self.validation_ndcg_, key=self.validation_ndcg_.get)
+        on_stop = {
+            "ranker": ranker.predict(feats[is_stop], num_iteration=best),
+            best_component: -feats.loc[is_stop, f"{best_component}_rank"].to_numpy(),
+        }
+        self.stop_ndcg_ = {
+            name: _ndcg_at(10, users[is_stop], score, label[is_stop])
+            for name, score in on_stop.items()
+        }
+        self.use_ = (
+            "ranker"
+            if self.stop_ndcg_["ranker"] >= self.stop_ndcg_[best_component]
+            else best_component
         )
         self.ranker_ = lgb.LGBMRanker(**{**ranker.get_params(), "n_estimators": best}).fit(
             feats, label, group=groups(np.ones(len(pairs), dtype=bool))
