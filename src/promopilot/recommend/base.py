@@ -50,6 +50,13 @@ def check_interactions(interactions: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
+def _as_ids(values: Iterable[object]) -> np.ndarray:
+    """Ids as an object array of str."""
+    if isinstance(values, np.ndarray | pd.Index | pd.Series):
+        return np.asarray(pd.Series(values, dtype=object).astype(str), dtype=object)
+    return np.asarray([str(v) for v in values], dtype=object)
+
+
 def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Column indices and scores of the `k` largest entries of each row, best first."""
     k = min(k, scores.shape[1])
@@ -122,14 +129,17 @@ class Recommender(BaseEstimator):
         """Dense scores for a small block of customers (known or not), products in
         ``product_ids_`` order. For rerankers and tests; use :meth:`recommend` for many."""
         self._check_fitted()
-        ids = pd.Index(pd.Series(list(customer_ids), dtype=object).astype(str))
-        rows = self.customer_ids_.get_indexer(ids)
-        out = np.empty((len(ids), len(self.product_ids_)), dtype=np.float32)
+        ids = _as_ids(customer_ids)
+        return self._score_ids(ids, self.customer_ids_.get_indexer(ids))
+
+    def _score_ids(self, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
         known = rows >= 0
+        if known.all():
+            return np.asarray(self._score(rows), dtype=np.float32)
+        out = np.empty((len(ids), len(self.product_ids_)), dtype=np.float32)
         if known.any():
             out[known] = self._score(rows[known])
-        if (~known).any():
-            out[~known] = self._score_unknown(ids[~known].to_numpy())
+        out[~known] = self._score_unknown(ids[~known])
         return out
 
     def recommend(
@@ -143,18 +153,19 @@ class Recommender(BaseEstimator):
         """Top-`k` products per customer: ``customer_id, product_id, score, rank`` (rank 1 =
         best). `items` restricts the candidates (e.g. an offer's category)."""
         self._check_fitted()
-        ids = pd.Index(pd.Series(list(customer_ids), dtype=object).astype(str))
+        ids = _as_ids(customer_ids)
         allowed = None
         if items is not None:
             cols = self.product_ids_.get_indexer(pd.Index([str(i) for i in items]))
             allowed = np.zeros(len(self.product_ids_), dtype=bool)
             allowed[cols[cols >= 0]] = True
         rows_all = self.customer_ids_.get_indexer(ids)
-        frames = []
+        product_ids = self.product_ids_.to_numpy()
+        parts: list[tuple[np.ndarray, ...]] = []
         for start in range(0, len(ids), self.block_rows):
             block_ids = ids[start : start + self.block_rows]
             rows = rows_all[start : start + self.block_rows]
-            scores = self.score_block(block_ids)
+            scores = self._score_ids(block_ids, rows)
             if exclude_seen and (rows >= 0).any():
                 known = np.flatnonzero(rows >= 0)
                 seen = self.seen_[rows[known]].tocoo()
@@ -162,24 +173,22 @@ class Recommender(BaseEstimator):
             if allowed is not None:
                 scores[:, ~allowed] = -np.inf
             idx, vals = top_k(scores, k)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "customer_id": np.repeat(block_ids.to_numpy(), idx.shape[1]),
-                        "product_id": self.product_ids_.to_numpy()[idx.ravel()],
-                        "score": vals.ravel().astype(np.float64),
-                        "rank": np.tile(np.arange(1, idx.shape[1] + 1), len(block_ids)),
-                    }
+            finite = np.isfinite(vals)
+            rank = np.cumsum(finite, axis=1)
+            parts.append(
+                (
+                    np.repeat(block_ids, idx.shape[1])[finite.ravel()],
+                    product_ids[idx[finite]],
+                    vals[finite].astype(np.float64),
+                    rank[finite],
                 )
             )
-        if not frames:
+        if not parts:
             return pd.DataFrame(
                 {c: pd.Series(dtype=object if c.endswith("id") else float) for c in REC_COLUMNS}
             )
-        out = pd.concat(frames, ignore_index=True)
-        out = out[np.isfinite(out["score"])].reset_index(drop=True)
-        out["rank"] = out.groupby("customer_id", sort=False).cumcount() + 1
-        return out[REC_COLUMNS]
+        columns = [np.concatenate(c) if len(parts) > 1 else c[0] for c in zip(*parts, strict=True)]
+        return pd.DataFrame(dict(zip(REC_COLUMNS, columns, strict=True)))
 
     # -- item-item ---------------------------------------------------------------------
     def _similar(self, cols: np.ndarray) -> np.ndarray:

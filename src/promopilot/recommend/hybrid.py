@@ -347,9 +347,8 @@ class HybridRecommender(Recommender):
         return feats, pairs
 
     # -- scoring -----------------------------------------------------------------------
-    def score_block(self, customer_ids) -> np.ndarray:
-        self._check_fitted()
-        block = np.asarray([str(c) for c in customer_ids], dtype=object)
+    def _score_ids(self, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        block = np.asarray(ids, dtype=object)
         feats, pairs = self._block_features(self.components_, self.stats_, block)
         out = np.full((len(block), len(self.product_ids_)), -np.inf, dtype=np.float32)
         if len(pairs):
