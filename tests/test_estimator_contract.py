@@ -88,27 +88,44 @@ def uplift_example(cls: type) -> Example:
     return Example(fit_args=(X, y, treatment), output=lambda est: est.predict(X), params=params)
 
 
-def _interactions() -> pd.DataFrame:
-    rows = [
-        ("c1", "p1", "tea", 5.0),
-        ("c1", "p2", "tea", 1.0),
-        ("c2", "p2", "tea", 3.0),
-        ("c2", "p3", "cups", 5.0),
-        ("c3", "p3", "cups", 1.0),
-        ("c3", "p4", "cups", 3.0),
-        ("c4", "p1", "tea", 1.0),
-        ("c4", "p4", "cups", 5.0),
-        ("c5", "p5", "snacks", 5.0),
-    ]
-    frame = pd.DataFrame(rows, columns=["customer_id", "product_id", "category", "weight"])
-    frame["last_seen"] = pd.Timestamp("2026-01-01") + pd.to_timedelta(np.arange(len(rows)), "D")
-    return frame
+def _interactions() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """80 customers with 8 interactions each over 20 products in 3 categories, and the
+    product catalogue (titles, some Chinese)."""
+    rng = np.random.default_rng(0)
+    n_customers, n_products, per = 80, 20, 8
+    category = np.array(["tea", "cups", "snacks"])[np.arange(n_products) % 3]
+    taste = rng.integers(0, 3, n_customers)
+    rows = []
+    for c in range(n_customers):
+        liked = np.flatnonzero(category == category[taste[c]])
+        picks = np.concatenate([rng.choice(liked, per // 2), rng.integers(0, n_products, per // 2)])
+        rows += [
+            (f"c{c}", f"p{p}", float(rng.integers(1, 6)), int(rng.integers(0, 90))) for p in picks
+        ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "product_id", "weight", "day"])
+    frame["last_seen"] = pd.Timestamp("2026-01-01") + pd.to_timedelta(frame.pop("day"), "D")
+    frame["timestamp"] = frame["last_seen"]
+    frame["category"] = frame["product_id"].map(
+        dict(zip([f"p{i}" for i in range(n_products)], category, strict=True))
+    )
+    products = pd.DataFrame(
+        {
+            "product_id": [f"p{i}" for i in range(n_products)],
+            "title": [f"{'绿茶' if c == 'tea' else c} item {i}" for i, c in enumerate(category)],
+            "category": category,
+            "description": "",
+        }
+    )
+    return frame, products
 
 
 def recommender_example(cls: type) -> Example:
-    interactions = _interactions()
+    interactions, products = _interactions()
     return Example(
         fit_args=(interactions,),
+        fit_kwargs={}
+        if cls.__name__ == "CategoryPopularityRecommender"
+        else {"products": products},
         output=lambda est: est.recommend(["c1", "c2", "new"], k=3),
     )
 

@@ -1,4 +1,3 @@
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -13,12 +12,14 @@ from promopilot.recommend.models import (
 @pytest.fixture()
 def tiny():
     # c1 loves tea, c2 loves mugs; t2 is the most popular tea, m1 the most popular mug
-    return pd.DataFrame({
-        "customer_id": ["c1", "c1", "c2", "c3", "c3", "c4", "c4"],
-        "product_id": ["t1", "t3", "m2", "t2", "m1", "t2", "m1"],
-        "category": ["tea", "tea", "mug", "tea", "mug", "tea", "mug"],
-        "weight": [5.0, 1.0, 5.0, 9.0, 9.0, 9.0, 9.0],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": ["c1", "c1", "c2", "c3", "c3", "c4", "c4"],
+            "product_id": ["t1", "t3", "m2", "t2", "m1", "t2", "m1"],
+            "category": ["tea", "tea", "mug", "tea", "mug", "tea", "mug"],
+            "weight": [5.0, 1.0, 5.0, 9.0, 9.0, 9.0, 9.0],
+        }
+    )
 
 
 def test_recommends_popular_unseen_products_of_liked_categories(tiny):
@@ -56,6 +57,8 @@ def test_recommendations_follow_hidden_taste(shop, shop_store):
     truth = shop.truth.set_index("customer_id")
     recs = model.recommend(truth.index[:1000], k=1)
     cats = shop.tables["products"].set_index("product_id")["category"]
-    hit = (recs["product_id"].map(cats).to_numpy() ==
-           truth.loc[recs["customer_id"], "top_category"].to_numpy())
+    hit = (
+        recs["product_id"].map(cats).to_numpy()
+        == truth.loc[recs["customer_id"], "top_category"].to_numpy()
+    )
     assert hit.mean() > 0.5

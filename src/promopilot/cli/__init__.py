@@ -51,7 +51,17 @@ def _root(
 
 
 # One module per area; each defines a Typer sub-app `app` whose commands join the root.
-COMMAND_MODULES = ("data", "profile", "text", "plan", "send", "report", "serve", "demo")
+COMMAND_MODULES = (
+    "data",
+    "profile",
+    "text",
+    "recommend",
+    "plan",
+    "send",
+    "report",
+    "serve",
+    "demo",
+)
 
 for _name in COMMAND_MODULES:
     app.add_typer(importlib.import_module(f"promopilot.cli.{_name}").app)

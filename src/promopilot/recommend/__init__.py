@@ -1,7 +1,42 @@
-"""Product recommenders: fit on interactions, recommend products per customer."""
+"""Product recommenders: fit on interactions, recommend products per customer.
 
-from promopilot.recommend.models import CategoryPopularityRecommender
+Every model follows one contract (:class:`~promopilot.recommend.base.Recommender`):
+``fit(interactions, products=None)``, ``recommend(customer_ids, k, exclude_seen=True)`` ->
+``customer_id, product_id, score, rank`` and ``similar_items(product_ids, k)``. Heavy models
+live in their own modules and are imported on use.
+"""
 
-__all__ = ["CategoryPopularityRecommender", "interactions"]
+from promopilot.recommend.base import Recommender
+from promopilot.recommend.models import (
+    CategoryPopularityRecommender,
+    interactions,
+    joined_recommendations,
+)
+from promopilot.recommend.rules import Rules, apply_rules, bought_together, repeat_categories
+from promopilot.recommend.service import (
+    MODEL_NAMES,
+    choose_model,
+    for_customers,
+    for_plan,
+    make_model,
+    protocol_benchmark,
+    recommend_for,
+)
 
-from promopilot.recommend.models import interactions  # noqa: E402
+__all__ = [
+    "MODEL_NAMES",
+    "CategoryPopularityRecommender",
+    "Recommender",
+    "Rules",
+    "apply_rules",
+    "bought_together",
+    "choose_model",
+    "for_customers",
+    "for_plan",
+    "interactions",
+    "joined_recommendations",
+    "make_model",
+    "protocol_benchmark",
+    "recommend_for",
+    "repeat_categories",
+]

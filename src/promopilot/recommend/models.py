@@ -15,32 +15,16 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator
 
+from promopilot.data.queries import recommend as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotFittedError
-
-EVENT_WEIGHTS = {"view": 1.0, "cart": 3.0, "wishlist": 3.0, "purchase": 5.0, "rating": 2.0}
+from promopilot.recommend.rules import in_stock_mask
 
 
 def interactions(store: Store, *, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
-    """Weighted customer-product interactions from orders and events before `as_of`:
-    columns customer_id, product_id, category, weight, last_seen."""
-    when = "" if as_of is None else f"WHERE timestamp < TIMESTAMP '{pd.Timestamp(as_of)}'"
-    weights = " ".join(f"WHEN '{e}' THEN {w}" for e, w in EVENT_WEIGHTS.items())
-    return store.query(
-        f"""
-        WITH x AS (
-            SELECT customer_id, product_id, timestamp,
-                   CASE event {weights} ELSE 1.0 END AS w FROM events {when}
-            UNION ALL
-            SELECT customer_id, product_id, timestamp, 5.0 * greatest(quantity, 0) AS w
-            FROM orders {when}{' AND' if when else 'WHERE'} NOT is_return
-        )
-        SELECT x.customer_id, x.product_id, coalesce(p.category, '(none)') AS category,
-               sum(x.w) AS weight, max(x.timestamp) AS last_seen
-        FROM x LEFT JOIN products p USING (product_id)
-        GROUP BY ALL
-        """
-    )
+    """Weighted customer-product interactions before `as_of` (the SQL lives in
+    :mod:`promopilot.data.queries.recommend`)."""
+    return queries.interactions(store, as_of=as_of)
 
 
 class CategoryPopularityRecommender(BaseEstimator):
@@ -63,8 +47,9 @@ class CategoryPopularityRecommender(BaseEstimator):
         self.taste_smoothing = taste_smoothing
         self.in_stock_only = in_stock_only
 
-    def fit(self, interactions: pd.DataFrame, products: pd.DataFrame | None = None
-            ) -> "CategoryPopularityRecommender":
+    def fit(
+        self, interactions: pd.DataFrame, products: pd.DataFrame | None = None
+    ) -> CategoryPopularityRecommender:
         missing = {"customer_id", "product_id", "category", "weight"} - set(interactions)
         if missing:
             raise InputError(f"interactions lack column(s) {', '.join(sorted(missing))}")
@@ -78,8 +63,9 @@ class CategoryPopularityRecommender(BaseEstimator):
         cats = self.categories_.get_indexer(data["category"].astype(str))
         cols = self.product_ids_.get_indexer(data["product_id"].astype(str))
         w = data["weight"].to_numpy(dtype=np.float64)
-        taste = sparse.csr_matrix((w, (rows, cats)),
-                                  shape=(len(self.customer_ids_), len(self.categories_)))
+        taste = sparse.csr_matrix(
+            (w, (rows, cats)), shape=(len(self.customer_ids_), len(self.categories_))
+        )
         totals = np.asarray(taste.sum(axis=1)).ravel()
         taste = sparse.diags(1.0 / np.maximum(totals, 1e-12)) @ taste
         self.taste_ = taste.tocsr()
@@ -89,9 +75,7 @@ class CategoryPopularityRecommender(BaseEstimator):
         product_cat = np.zeros(len(self.product_ids_), dtype=np.int64)
         product_cat[cols] = cats
         if self.in_stock_only and products is not None and "in_stock" in products:
-            stock = products.set_index(products["product_id"].astype(str))["in_stock"]
-            out = stock.reindex(self.product_ids_).eq(False).to_numpy()
-            popularity[out] = 0.0
+            popularity[~in_stock_mask(products, self.product_ids_)] = 0.0
         # normalize popularity within each category to sum to 1
         cat_total = np.bincount(product_cat, weights=popularity, minlength=len(self.categories_))
         score = popularity / np.maximum(cat_total[product_cat], 1e-12)
@@ -99,12 +83,15 @@ class CategoryPopularityRecommender(BaseEstimator):
             (score, (product_cat, np.arange(len(self.product_ids_)))),
             shape=(len(self.categories_), len(self.product_ids_)),
         )
-        self.seen_ = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                                       shape=(len(self.customer_ids_), len(self.product_ids_)))
+        self.seen_ = sparse.csr_matrix(
+            (np.ones(len(rows)), (rows, cols)),
+            shape=(len(self.customer_ids_), len(self.product_ids_)),
+        )
         return self
 
-    def recommend(self, customer_ids, k: int = 5, *, exclude_seen: bool = True,
-                  block_size: int = 20000) -> pd.DataFrame:
+    def recommend(
+        self, customer_ids, k: int = 5, *, exclude_seen: bool = True, block_size: int = 20000
+    ) -> pd.DataFrame:
         """Top-`k` products per customer (unknown customers get the shop's bestsellers)."""
         if not hasattr(self, "product_scores_"):
             raise NotFittedError("CategoryPopularityRecommender is not fitted: call fit first")
@@ -114,7 +101,7 @@ class CategoryPopularityRecommender(BaseEstimator):
         dense_scores = self.product_scores_.toarray()
         frames = []
         for start in range(0, len(ids), block_size):
-            block = rows[start:start + block_size]
+            block = rows[start : start + block_size]
             known = block >= 0
             taste = np.tile(self.shop_mix_, (len(block), 1)) * self.taste_smoothing
             if known.any():
@@ -130,12 +117,16 @@ class CategoryPopularityRecommender(BaseEstimator):
             order = np.argsort(-top_scores, axis=1, kind="stable")
             top = np.take_along_axis(top, order, axis=1)
             top_scores = np.take_along_axis(top_scores, order, axis=1)
-            frames.append(pd.DataFrame({
-                "customer_id": np.repeat(ids[start:start + block_size].to_numpy(), k),
-                "product_id": self.product_ids_.to_numpy()[top.ravel()],
-                "score": top_scores.ravel(),
-                "rank": np.tile(np.arange(1, k + 1), len(block)),
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "customer_id": np.repeat(ids[start : start + block_size].to_numpy(), k),
+                        "product_id": self.product_ids_.to_numpy()[top.ravel()],
+                        "score": top_scores.ravel(),
+                        "rank": np.tile(np.arange(1, k + 1), len(block)),
+                    }
+                )
+            )
         out = pd.concat(frames, ignore_index=True)
         return out[np.isfinite(out["score"])].reset_index(drop=True)
 

@@ -1,0 +1,372 @@
+"""A learned reranker over several recommenders' candidates.
+
+Fitting holds out part of the training interactions (each customer's latest ones, or a random
+share per product), fits every component on the rest, gathers each component's top
+candidates for the held-out customers and trains a LightGBM lambdarank model to put the
+held-out products first. Features: each component's score (raw and relative to the
+customer's best) and rank, product popularity and age, customer activity and time, and how
+far the product's time on the shelf is from the customer's time. The components are then
+refitted on all interactions; recommending scores their candidates with the ranker. Weights
+come from the validation interactions, never by hand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from promopilot.exceptions import NotEnoughDataError
+from promopilot.recommend.base import Recommender, top_k
+from promopilot.recommend.evaluate import cutoff_split, stratified_split
+
+
+def default_components(n_products: int) -> list[tuple[str, Recommender]]:
+    from promopilot.recommend.factor import ALSRecommender
+    from promopilot.recommend.linear import EASERecommender
+    from promopilot.recommend.neighbors import (
+        ItemKNNRecommender,
+        PopularityRecommender,
+        RP3BetaRecommender,
+    )
+
+    models: list[tuple[str, Recommender]] = [
+        ("itemknn", ItemKNNRecommender()),
+        ("rp3beta", RP3BetaRecommender()),
+        ("als", ALSRecommender()),
+        ("popularity", PopularityRecommender()),
+    ]
+    if n_products <= 15000:
+        models.insert(0, ("ease", EASERecommender()))
+    return models
+
+
+def _ndcg_at(k: int, users: np.ndarray, score: np.ndarray, label: np.ndarray) -> float:
+    """Mean nDCG@k over candidate lists (ideal = the list's own positives, at most k)."""
+    frame = pd.DataFrame({"u": users, "s": np.asarray(score, dtype=float), "y": label})
+    frame = frame.sort_values(["u", "s"], ascending=[True, False], kind="stable")
+    frame["r"] = frame.groupby("u").cumcount() + 1
+    top = frame[frame["r"] <= k]
+    dcg = (top["y"] / np.log1p(top["r"])).groupby(top["u"]).sum()
+    n_pos = frame.groupby("u")["y"].sum().clip(upper=k).astype(int)
+    ideal = np.concatenate([[0.0], np.cumsum(1.0 / np.log1p(np.arange(1, k + 1)))])
+    idcg = pd.Series(ideal[n_pos.to_numpy()], index=n_pos.index)
+    ok = idcg > 0
+    return float((dcg.reindex(idcg.index, fill_value=0.0)[ok] / idcg[ok]).mean())
+
+
+class _Stats:
+    """Customer and product statistics from one interactions table (times in days)."""
+
+    def __init__(self, data: pd.DataFrame, customers: pd.Index, products: pd.Index) -> None:
+        rows = customers.get_indexer(data["customer_id"])
+        cols = products.get_indexer(data["product_id"])
+        ok = (rows >= 0) & (cols >= 0)
+        rows, cols = rows[ok], cols[ok]
+        n_c, n_p = len(customers), len(products)
+        self.item_count = np.bincount(cols, minlength=n_p).astype(np.float64)
+        self.user_count = np.bincount(rows, minlength=n_c).astype(np.float64)
+        self.item_share = self.item_count / max(self.item_count.sum(), 1.0)
+        if "last_seen" in data:
+            t = pd.to_datetime(data["last_seen"])
+            days = ((t - t.max()).dt.total_seconds() / 86400.0).to_numpy()[ok]
+        else:
+            days = np.zeros(len(rows))
+        self.has_time = bool(np.ptp(days) > 0) if len(days) else False
+
+        def mean(index, n, count):
+            return np.bincount(index, weights=days, minlength=n) / np.maximum(count, 1)
+
+        self.item_mean = mean(cols, n_p, self.item_count)
+        self.user_mean = mean(rows, n_c, self.user_count)
+        self.item_first = np.full(n_p, np.nan)
+        self.user_last = np.full(n_c, np.nan)
+        if len(days):
+            np.fmin.at(self.item_first, cols, days)
+            np.fmax.at(self.user_last, rows, days)
+        self.user_first = np.full(n_c, np.nan)
+        if len(days):
+            np.fmin.at(self.user_first, rows, days)
+        self.item_first = np.nan_to_num(self.item_first, nan=0.0)
+        self.user_last = np.nan_to_num(self.user_last, nan=0.0)
+        self.user_first = np.nan_to_num(self.user_first, nan=0.0)
+        # each product's interaction times, sorted, as one key array: product * span + day
+        self.span = float(np.ptp(days) + 10.0) if len(days) else 10.0
+        self.keys = np.sort(cols * self.span + (days - days.min() if len(days) else days))
+        self.day0 = float(days.min()) if len(days) else 0.0
+        self.n_recent = {d: float((days >= -d).sum()) for d in (7.0, 30.0)}
+
+    def window_total(self, days: float) -> float:
+        """All interactions in the last `days` days."""
+        return float(self.n_recent.get(days, 0.0))
+
+    def window_count(self, cols: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """How many interactions product `cols` had between days `start` and `end`."""
+        base = cols * self.span - self.day0
+        lo = np.searchsorted(self.keys, base + np.clip(start, self.day0, None), "left")
+        hi = np.searchsorted(self.keys, base + np.clip(end, self.day0, None), "right")
+        return (hi - lo).astype(np.float64)
+
+
+class HybridRecommender(Recommender):
+    """LightGBM lambdarank over the candidates of several recommenders.
+
+    Parameters
+    ----------
+    models : list of ``(name, recommender)``; None: EASE (small catalogues), item-kNN,
+        RP3beta, ALS and popularity.
+    n_candidates : candidates taken from each component per customer.
+    validation : "temporal" (products customers first had in the latest `validation_share`
+        of the time, for customers with earlier history: "what will they buy next"), "stratified"
+        (a random 25% per product, like the Microsoft protocol) or "auto" (temporal when
+        interactions carry distinct ``last_seen`` times).
+    validation_share : share of customer-product pairs held out for temporal validation.
+    n_estimators, learning_rate, num_leaves, min_child_samples : the ranker (the number of
+        trees actually used is chosen by early stopping on held-out validation customers).
+    random_state : seed.
+    """
+
+    def __init__(
+        self,
+        *,
+        models: list | None = None,
+        n_candidates: int = 50,
+        validation: str = "auto",
+        validation_share: float = 0.1,
+        n_estimators: int = 400,
+        learning_rate: float = 0.05,
+        num_leaves: int = 31,
+        min_child_samples: int = 20,
+        early_stopping_rounds: int = 50,
+        random_state: int = 0,
+    ) -> None:
+        self.models = models
+        self.n_candidates = n_candidates
+        self.validation = validation
+        self.validation_share = validation_share
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_child_samples = min_child_samples
+        self.early_stopping_rounds = early_stopping_rounds
+        self.random_state = random_state
+
+    # -- fitting -----------------------------------------------------------------------
+    def _split(self, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        mode = self.validation
+        if mode == "auto":
+            times = pd.to_datetime(data["last_seen"]) if "last_seen" in data else None
+            mode = "temporal" if times is not None and times.nunique() > 1 else "stratified"
+        if mode == "temporal":
+            inner, valid, _ = cutoff_split(data, share=self.validation_share)
+            return inner, valid
+        return stratified_split(data, seed=self.random_state + 7)
+
+    def _fit_components(self, data, products) -> list[tuple[str, Recommender]]:
+        specs = (
+            self.models if self.models is not None else default_components(len(self.product_ids_))
+        )
+        fitted = []
+        for name, model in specs:
+            try:
+                fitted.append((name, clone(model).fit(data, products)))
+            except NotEnoughDataError:
+                continue  # one model that cannot be fitted leaves its features out
+        if not fitted:
+            raise NotEnoughDataError("no component of the hybrid could be fitted")
+        return fitted
+
+    def _fit_matrix(self, X, data, products) -> None:
+        import lightgbm as lgb
+
+        inner, valid = self._split(data)
+        valid = valid[valid["customer_id"].isin(set(inner["customer_id"]))]
+        if inner.empty or valid.empty:
+            raise NotEnoughDataError("too few interactions to hold some out for the ranker")
+        components = self._fit_components(inner, products)
+        self.component_names_ = [name for name, _ in components]
+        stats = _Stats(inner, components[0][1].customer_ids_, self.product_ids_)
+        customers = pd.unique(valid["customer_id"])
+        feats, pairs = self._candidates(components, stats, customers)
+        truth = set(zip(valid["customer_id"], valid["product_id"], strict=True))
+        label = np.fromiter(
+            (
+                (c, p) in truth
+                for c, p in zip(pairs["customer_id"], pairs["product_id"], strict=True)
+            ),
+            dtype=bool,
+            count=len(pairs),
+        )
+        has_pos = pd.Series(label).groupby(pairs["customer_id"].to_numpy()).transform("any")
+        keep = has_pos.to_numpy()
+        feats, pairs, label = feats[keep], pairs[keep], label[keep]
+        if label.sum() == 0:
+            raise NotEnoughDataError("no held-out product among the candidates")
+        users = pd.unique(pairs["customer_id"])
+        rng = np.random.RandomState(self.random_state)
+        stop_users = set(rng.choice(users, size=max(1, len(users) // 5), replace=False))
+        is_stop = pairs["customer_id"].isin(stop_users).to_numpy()
+        ranker = lgb.LGBMRanker(
+            objective="lambdarank",
+            n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate,
+            num_leaves=self.num_leaves,
+            min_child_samples=self.min_child_samples,
+            random_state=self.random_state,
+            n_jobs=1,
+            verbose=-1,
+            deterministic=True,
+            force_row_wise=True,
+        )
+
+        def groups(mask):
+            return (
+                pairs.loc[mask, "customer_id"]
+                .groupby(pairs.loc[mask, "customer_id"], sort=False)
+                .size()
+                .to_numpy()
+            )
+
+        ranker.fit(
+            feats[~is_stop],
+            label[~is_stop],
+            group=groups(~is_stop),
+            eval_X=(feats[is_stop],),
+            eval_y=(label[is_stop],),
+            eval_group=[groups(is_stop)],
+            eval_at=[10],
+            callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
+        )
+        best = ranker.best_iteration_ or self.n_estimators
+        # the ranker must earn its place: the best component (by nDCG@10 on all validation
+        # customers' candidates) is compared with the ranker on the early-stopping customers,
+        # and the better of the two is what the hybrid uses
+        users = pairs["customer_id"].to_numpy()
+        self.validation_ndcg_ = {
+            name: _ndcg_at(10, users, -feats[f"{name}_rank"].to_numpy(), label)
+            for name in self.component_names_
+        }
+        best_component = max(self.validation_ndcg_, key=self.validation_ndcg_.get)
+        on_stop = {
+            "ranker": ranker.predict(feats[is_stop], num_iteration=best),
+            best_component: -feats.loc[is_stop, f"{best_component}_rank"].to_numpy(),
+        }
+        self.stop_ndcg_ = {
+            name: _ndcg_at(10, users[is_stop], score, label[is_stop])
+            for name, score in on_stop.items()
+        }
+        self.use_ = (
+            "ranker"
+            if self.stop_ndcg_["ranker"] >= self.stop_ndcg_[best_component]
+            else best_component
+        )
+        self.ranker_ = lgb.LGBMRanker(**{**ranker.get_params(), "n_estimators": best}).fit(
+            feats, label, group=groups(np.ones(len(pairs), dtype=bool))
+        )
+        self.feature_names_ = list(feats.columns)
+        self.components_ = self._fit_components(data, products)
+        self.stats_ = _Stats(data, self.components_[0][1].customer_ids_, self.product_ids_)
+
+    # -- candidates and features ---------------------------------------------------------
+    def _candidates(
+        self, components, stats: _Stats, customer_ids
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        frames, pair_frames = [], []
+        customer_ids = np.asarray(customer_ids, dtype=object)
+        for start in range(0, len(customer_ids), self.block_rows):
+            block = customer_ids[start : start + self.block_rows]
+            f, p = self._block_features(components, stats, block)
+            frames.append(f)
+            pair_frames.append(p)
+        return (pd.concat(frames, ignore_index=True), pd.concat(pair_frames, ignore_index=True))
+
+    def _block_features(self, components, stats: _Stats, block: np.ndarray):
+        n_p = len(self.product_ids_)
+        first = components[0][1]
+        rows = first.customer_ids_.get_indexer(pd.Index(block.astype(str)))
+        seen = np.zeros((len(block), n_p), dtype=bool)
+        known = np.flatnonzero(rows >= 0)
+        if len(known):
+            coo = first.seen_[rows[known]].tocoo()
+            seen[known[coo.row], self.product_ids_.get_indexer(first.product_ids_[coo.col])] = True
+        mask = np.zeros((len(block), n_p), dtype=bool)
+        per_model = []
+        for _name, model in components:
+            scores = model.score_block(block)
+            cols = self.product_ids_.get_indexer(model.product_ids_)
+            full = np.full((len(block), n_p), np.nan, dtype=np.float32)
+            full[:, cols] = scores
+            full[seen] = -np.inf
+            idx, _ = top_k(np.nan_to_num(full, nan=-np.inf), self.n_candidates)
+            rank = np.full((len(block), n_p), self.n_candidates + 1, dtype=np.float32)
+            rank[np.arange(len(block))[:, None], idx] = np.arange(1, idx.shape[1] + 1)
+            mask[np.arange(len(block))[:, None], idx] = True
+            best = np.nanmax(np.where(np.isfinite(full), full, np.nan), axis=1)
+            per_model.append((full, rank, best))
+        mask &= ~seen
+        r, c = np.nonzero(mask)
+        out = {}
+        for (name, _), (full, rank, best) in zip(components, per_model, strict=True):
+            s = full[r, c]
+            out[f"{name}_rel"] = s / np.where(np.abs(best[r]) > 0, np.abs(best[r]), 1.0)
+            out[f"{name}_rank"] = rank[r, c]
+        urow = np.where(rows >= 0, rows, 0)[r]
+        uknown = (rows >= 0)[r]
+        out["item_share"] = stats.item_share[c]
+        if stats.has_time:  # what sells now: shares of the last week and month
+            for days in (7.0, 30.0):
+                n = stats.window_count(c, np.full(len(c), -days), np.zeros(len(c)))
+                out[f"item_share_last_{days:.0f}d"] = n / max(stats.window_total(days), 1.0)
+        # counts relative to the table's size: the ranker is trained on a part of the data
+        # and applied to all of it
+        out["user_rel_count"] = np.where(uknown, stats.user_count[urow], 0.0) / max(
+            stats.user_count.mean(), 1e-9
+        )
+        if stats.has_time:
+            out["item_mean_days"] = stats.item_mean[c]
+            out["item_first_days"] = stats.item_first[c]
+            out["user_mean_days"] = np.where(uknown, stats.user_mean[urow], 0.0)
+            out["user_last_days"] = np.where(uknown, stats.user_last[urow], 0.0)
+            out["first_minus_user_last"] = out["item_first_days"] - out["user_last_days"]
+            out["item_minus_user_mean"] = out["item_mean_days"] - out["user_mean_days"]
+            first = np.where(uknown, stats.user_first[urow], 0.0)
+            last = out["user_last_days"]
+            during = stats.window_count(c, first - 1.0, last + 1.0)
+            out["item_share_of_all_during_user"] = during / max(stats.item_count.sum(), 1.0)
+            out["item_share_during_user"] = during / np.maximum(stats.item_count[c], 1.0)
+            recent = stats.window_count(c, last - 30.0, last + 1.0)
+            out["item_share_month_before_user_last"] = recent / max(stats.item_count.sum(), 1.0)
+        feats = pd.DataFrame(out).astype(np.float32)
+        pairs = pd.DataFrame(
+            {
+                "customer_id": block[r].astype(str),
+                "product_id": self.product_ids_.to_numpy()[c],
+                "col": c,
+            }
+        )
+        return feats, pairs
+
+    # -- scoring -----------------------------------------------------------------------
+    def _score_ids(self, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        block = np.asarray(ids, dtype=object)
+        feats, pairs = self._block_features(self.components_, self.stats_, block)
+        out = np.full((len(block), len(self.product_ids_)), -np.inf, dtype=np.float32)
+        if len(pairs):
+            if self.use_ == "ranker":
+                pred = self.ranker_.predict(feats[self.feature_names_])
+            else:  # a component validated better than the ranker: its order, its scores
+                pred = feats[f"{self.use_}_rel"].to_numpy() - feats[f"{self.use_}_rank"]
+            row = pd.Index(block).get_indexer(pairs["customer_id"])
+            out[row, pairs["col"].to_numpy()] = pred
+        return out
+
+    def _similar(self, cols: np.ndarray) -> np.ndarray:
+        model = self.components_[0][1]
+        inner = model.product_ids_.get_indexer(self.product_ids_[cols])
+        out = np.zeros((len(cols), len(self.product_ids_)), dtype=np.float32)
+        ok = inner >= 0
+        if ok.any():
+            out[np.ix_(ok, self.product_ids_.get_indexer(model.product_ids_))] = model._similar(
+                inner[ok]
+            )
+        return out

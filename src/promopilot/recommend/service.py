@@ -1,0 +1,335 @@
+"""What the CLI, the planner and the benchmarks call: build a model by name, choose one by
+temporal validation on the shop's own data, recommend for every customer with business
+rules, and run the Microsoft Recommenders protocol with tuned models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from promopilot.exceptions import InputError, NotEnoughDataError
+from promopilot.recommend.base import Recommender
+from promopilot.recommend.evaluate import evaluate, stratified_split, temporal_split, tune
+from promopilot.recommend.rules import Rules, apply_rules
+
+MODEL_NAMES = (
+    "popularity",
+    "itemknn",
+    "userknn",
+    "rp3beta",
+    "ease",
+    "als",
+    "bpr",
+    "content",
+    "hybrid",
+)
+
+#: validation grids: hyperparameters are picked on a split of the training data only
+GRIDS: dict[str, list[dict]] = {
+    "popularity": [{"half_life_days": None}, {"half_life_days": 30.0}],
+    "itemknn": [{"n_neighbors": n, "shrinkage": s} for n in (50, 200) for s in (0.0, 20.0)],
+    "userknn": [{"n_neighbors": n} for n in (30, 100)],
+    "rp3beta": [{"beta": b, "alpha": a} for b in (0.3, 0.6) for a in (0.8, 1.0)],
+    "ease": [{"l2": v} for v in (100.0, 300.0, 800.0, 2000.0)],
+    "als": [
+        {"factors": f, "regularization": r, "alpha": a}
+        for f in (32, 96)
+        for r in (0.05,)
+        for a in (5.0, 20.0)
+    ],
+    "bpr": [
+        {"factors": 64, "learning_rate": 0.01, "regularization": r, "iterations": 100}
+        for r in (0.05, 0.1)
+    ],
+}
+
+
+def make_model(name: str, *, random_state: int = 0, **params) -> Recommender:
+    """A recommender by name (see :data:`MODEL_NAMES`)."""
+    from promopilot.recommend.content import ContentRecommender
+    from promopilot.recommend.factor import ALSRecommender, BPRRecommender
+    from promopilot.recommend.hybrid import HybridRecommender
+    from promopilot.recommend.linear import EASERecommender
+    from promopilot.recommend.neighbors import (
+        ItemKNNRecommender,
+        PopularityRecommender,
+        RP3BetaRecommender,
+        UserKNNRecommender,
+    )
+
+    classes = {
+        "popularity": PopularityRecommender,
+        "itemknn": ItemKNNRecommender,
+        "userknn": UserKNNRecommender,
+        "rp3beta": RP3BetaRecommender,
+        "ease": EASERecommender,
+        "als": ALSRecommender,
+        "bpr": BPRRecommender,
+        "content": ContentRecommender,
+        "hybrid": HybridRecommender,
+    }
+    if name not in classes:
+        raise InputError(f"unknown model {name!r}: choose one of auto, {', '.join(MODEL_NAMES)}")
+    cls = classes[name]
+    if "random_state" in cls().get_params():
+        params["random_state"] = random_state
+    return cls(**params)
+
+
+@dataclass
+class Choice:
+    """The model `auto` picked: its name, the validation table and a sentence saying why."""
+
+    name: str
+    table: pd.DataFrame
+    reason: str
+    params: dict = field(default_factory=dict)
+
+
+def choose_model(
+    interactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    k: int = 10,
+    names: Iterable[str] | None = None,
+    random_state: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> Choice:
+    """Pick the model with the best nDCG@k when each customer's latest interaction is held
+    out (temporal leave-last-one-out on the shop's own data)."""
+    tell = progress or (lambda _: None)
+    n_products = interactions["product_id"].nunique()
+    if names is None:
+        names = ["popularity", "itemknn", "rp3beta", "als"]
+        if n_products <= 15000:
+            names.insert(2, "ease")
+        if products is not None and len(products):
+            names.append("content")
+        names.append("hybrid")
+    train, valid = temporal_split(interactions, n_last=1)
+    if valid.empty:
+        return Choice(
+            "popularity",
+            pd.DataFrame(),
+            "too little history per customer to validate: the shop's bestsellers",
+        )
+    rows = []
+    for name in names:
+        tell(name)
+        try:
+            scores = evaluate(
+                make_model(name, random_state=random_state), train, valid, k=k, products=products
+            )
+        except (NotEnoughDataError, InputError) as why:
+            rows.append({"model": name, "nDCG@k": np.nan, "note": str(why)})
+            continue
+        rows.append({"model": name, **scores, "note": ""})
+    table = pd.DataFrame(rows)
+    ok = table["nDCG@k"].notna()
+    if not ok.any():
+        raise NotEnoughDataError("no recommender could be validated on this shop's data")
+    best = table.loc[table.loc[ok, "nDCG@k"].idxmax()]
+    runner = table.loc[ok & (table["model"] != best["model"]), "nDCG@k"]
+    reason = (
+        f"{best['model']} had the best nDCG@{k} ({best['nDCG@k']:.3f}) when each "
+        f"customer's latest interaction was held out ({int(best['n_users']):,} customers)"
+    )
+    if len(runner):
+        reason += f"; the next best scored {runner.max():.3f}"
+    return Choice(str(best["model"]), table, reason)
+
+
+def recommend_for(
+    interactions: pd.DataFrame,
+    products: pd.DataFrame | None,
+    customer_ids: Iterable[object],
+    *,
+    k: int = 10,
+    model: str | Recommender = "auto",
+    rules: Rules | None = None,
+    bought: pd.DataFrame | None = None,
+    random_state: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[pd.DataFrame, Choice | None]:
+    """Top-`k` products for each customer after business rules; returns the recommendations
+    (``customer_id, rank, product_id, score``) and, for ``model="auto"``, the choice made."""
+    choice = None
+    if isinstance(model, str):
+        if model == "auto":
+            choice = choose_model(
+                interactions, products, k=k, random_state=random_state, progress=progress
+            )
+            model = choice.name
+        estimator = make_model(model, random_state=random_state)
+    else:
+        estimator = model
+    if progress:
+        progress("fit")
+    estimator = estimator.fit(interactions, products)
+    rules = rules or Rules()
+    # rules only remove: take enough candidates that k survive them
+    pool = k * 3 + (int(rules.max_per_category is not None) * k * 2)
+    items = None
+    if rules.category is not None and products is not None:
+        items = products.loc[products["category"].astype(str) == rules.category, "product_id"]
+    candidates = estimator.recommend(
+        list(customer_ids),
+        k=pool,
+        exclude_seen=rules.exclude_bought and not rules.repeat_categories,
+        items=items,
+    )
+    recs = apply_rules(candidates, products, rules, k=k, bought=bought)
+    return recs[["customer_id", "rank", "product_id", "score"]], choice
+
+
+def for_customers(
+    interactions: pd.DataFrame,
+    products: pd.DataFrame | None,
+    customer_ids: Iterable[object],
+    k: int,
+    *,
+    category: str | None = None,
+    model: str | Recommender = "itemknn",
+    repeat_categories: Iterable[str] = (),
+    bought: pd.DataFrame | None = None,
+    random_state: int = 0,
+) -> pd.Series:
+    """The planner's call: ``customer_id -> "p1|p2|..."`` (best first), products of
+    `category` only when given (a category coupon shows that category's products)."""
+    ids = [str(c) for c in customer_ids]
+    rules = Rules(repeat_categories=frozenset(repeat_categories), category=category)
+    if bought is None:  # what they interacted with counts as had
+        bought = interactions[["customer_id", "product_id"]]
+    bought = bought[["customer_id", "product_id"]].astype(str)
+    recs, _ = recommend_for(
+        interactions,
+        products,
+        ids,
+        k=k,
+        model=model,
+        rules=rules,
+        bought=bought,
+        random_state=random_state,
+    )
+    joined = (
+        recs.sort_values(["customer_id", "rank"]).groupby("customer_id")["product_id"].agg("|".join)
+    )
+    return joined.reindex(ids).fillna("")
+
+
+def _maker(name: str) -> Callable[..., Recommender]:
+    def build(**params) -> Recommender:
+        return make_model(name, **params)
+
+    return build
+
+
+def protocol_benchmark(
+    interactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    k: int = 10,
+    seed: int = 42,
+    names: Iterable[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """The Microsoft Recommenders protocol: a 75/25 random split stratified per product
+    (seed 42), every held-out product relevant, seen products excluded, top-`k`. Each
+    model's hyperparameters are tuned on a validation split of the training part only; the
+    hybrid reranks the tuned models. Returns one row per model."""
+    tell = progress or (lambda _: None)
+    data = interactions.assign(
+        customer_id=interactions["customer_id"].astype(str),
+        product_id=interactions["product_id"].astype(str),
+    )
+    train, test = stratified_split(data, ratio=0.75, seed=seed)
+    names = (
+        list(names)
+        if names is not None
+        else ["popularity", "itemknn", "userknn", "rp3beta", "ease", "als", "bpr", "hybrid"]
+    )
+    tuned: dict[str, Recommender] = {}
+    rows = []
+    for name in names:
+        tell(name)
+        params: dict = {}
+        if name == "hybrid":
+            components = [(n, m) for n, m in tuned.items() if n not in ("bpr",)]
+            model = make_model(
+                "hybrid", models=components or None, validation="stratified", random_state=0
+            )
+        else:
+            if name in GRIDS:
+                params, _ = tune(_maker(name), GRIDS[name], train, k=k, seed=seed)
+            model = make_model(name, **params)
+        try:
+            scores = evaluate(model, train, test, k=k, products=products)
+        except NotEnoughDataError as why:
+            rows.append({"model": name, "params": str(why)})
+            continue
+        if name != "hybrid":
+            tuned[name] = make_model(name, **params)
+        rows.append(
+            {"model": name, "params": ", ".join(f"{a}={b}" for a, b in params.items()), **scores}
+        )
+    return pd.DataFrame(rows)
+
+
+def for_plan(
+    interactions: pd.DataFrame,
+    products: pd.DataFrame | None,
+    scope: pd.DataFrame,
+    k: int,
+    *,
+    model: str | Recommender = "itemknn",
+    repeat_categories: Iterable[str] = (),
+    bought: pd.DataFrame | None = None,
+    random_state: int = 0,
+) -> pd.Series:
+    """Products to show with each planned offer, one model fit for the whole plan.
+
+    `scope` has ``customer_id`` and ``category`` (the offer's category; empty or missing for
+    a shop-wide offer). Returns ``"p1|p2|..."`` per row of `scope` (same index), best first;
+    a category offer lists only that category's products."""
+    estimator = make_model(model, random_state=random_state) if isinstance(model, str) else model
+    estimator.fit(interactions, products)
+    if bought is None:
+        bought = interactions[["customer_id", "product_id"]]
+    bought = bought[["customer_id", "product_id"]].astype(str)
+    category = scope["category"] if "category" in scope else pd.Series(None, index=scope.index)
+    category = category.where(category.notna() & (category.astype(str) != ""), None)
+    out = pd.Series("", index=scope.index, dtype=object)
+    for cat, rows in scope.groupby(category.fillna("\0"), sort=True):
+        rules = Rules(
+            repeat_categories=frozenset(repeat_categories),
+            category=None if cat == "\0" else str(cat),
+        )
+        recs, _ = recommend_for(
+            interactions,
+            products,
+            rows["customer_id"].astype(str).unique(),
+            k=k,
+            model=_Fitted(estimator),
+            rules=rules,
+            bought=bought,
+        )
+        joined = (
+            recs.sort_values(["customer_id", "rank"])
+            .groupby("customer_id")["product_id"]
+            .agg("|".join)
+        )
+        out.loc[rows.index] = rows["customer_id"].astype(str).map(joined).fillna("").to_numpy()
+    return out
+
+
+class _Fitted:
+    """An already fitted recommender that ignores a second ``fit`` (one fit per plan)."""
+
+    def __init__(self, estimator: Recommender) -> None:
+        self.estimator = estimator
+
+    def fit(self, *_args, **_kwargs) -> Recommender:
+        return self.estimator

@@ -1,0 +1,139 @@
+"""Every recommender on a hand-checkable table: the contract, and the obvious answer."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from promopilot.exceptions import InputError, NotFittedError
+from promopilot.recommend.service import make_model
+
+FAST = {
+    "als": {"iterations": 15, "factors": 8},
+    "bpr": {"iterations": 30, "factors": 8},
+    "hybrid": {"n_estimators": 20, "n_candidates": 10, "validation": "stratified"},
+}
+NAMES = ["popularity", "itemknn", "userknn", "rp3beta", "ease", "als", "bpr", "content", "hybrid"]
+
+
+def build(name):
+    return make_model(name, **FAST.get(name, {}))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_contract_fit_recommend_similar(name, blocks, catalogue):
+    model = build(name)
+    with pytest.raises(NotFittedError):
+        model.recommend(["c0"], k=3)
+    params = model.get_params()
+    assert model.fit(blocks, catalogue) is model
+    assert model.get_params() == params  # fit never changes parameters
+    recs = model.recommend(["c0", "d1", "stranger"], k=3)
+    assert list(recs.columns) == ["customer_id", "product_id", "score", "rank"]
+    assert set(recs["customer_id"]) == {"c0", "d1", "stranger"}
+    for _, group in recs.groupby("customer_id"):
+        assert list(group["rank"]) == list(range(1, len(group) + 1))
+        assert group["score"].is_monotonic_decreasing
+    seen = set(map(tuple, blocks[["customer_id", "product_id"]].to_numpy()))
+    assert not any(
+        (c, p) in seen for c, p in zip(recs["customer_id"], recs["product_id"], strict=True)
+    )
+    sim = model.similar_items(["a1", "unknown"], k=2)
+    assert list(sim.columns) == ["product_id", "similar_product_id", "score", "rank"]
+    assert set(sim["product_id"]) <= {"a1"} and "a1" not in set(sim["similar_product_id"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_seed_same_result(name, blocks, catalogue):
+    a = build(name).fit(blocks, catalogue).recommend(["c0", "d1"], k=3)
+    b = clone(build(name)).fit(blocks, catalogue).recommend(["c0", "d1"], k=3)
+    pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("name", ["itemknn", "userknn", "rp3beta", "ease", "als"])
+def test_collaborative_models_recommend_the_missing_product_of_the_own_group(name, blocks):
+    recs = build(name).fit(blocks).recommend(["c0", "c1", "d2"], k=1)
+    top = recs.set_index("customer_id")["product_id"].to_dict()
+    assert top == {"c0": "a0", "c1": "a1", "d2": "b2"}
+
+
+@pytest.mark.parametrize("name", ["itemknn", "ease", "rp3beta", "content"])
+def test_similar_items_stay_in_the_group(name, blocks, catalogue):
+    sim = build(name).fit(blocks, catalogue).similar_items(["a1", "b1"], k=2)
+    for product, other in zip(sim["product_id"], sim["similar_product_id"], strict=True):
+        assert product[0] == other[0]
+
+
+def test_popularity_weighs_recent_interactions_more(blocks):
+    old = blocks.assign(last_seen=pd.Timestamp("2020-01-01"))
+    recent = pd.DataFrame(
+        {
+            "customer_id": ["n1", "n2"],
+            "product_id": ["b0", "b0"],
+            "weight": 1.0,
+            "last_seen": pd.Timestamp("2024-06-01"),
+        }
+    )
+    data = pd.concat([old, recent])
+    decayed = make_model("popularity", half_life_days=30).fit(data).recommend(["x"], k=1)
+    flat = make_model("popularity", half_life_days=None).fit(data).recommend(["x"], k=1)
+    assert decayed["product_id"].iat[0] == "b0"
+    assert flat["product_id"].iat[0] in {"a4", "b4"}
+
+
+def test_items_restrict_the_candidates(blocks):
+    recs = build("itemknn").fit(blocks).recommend(["c0"], k=3, items=["b0", "b1"])
+    assert set(recs["product_id"]) <= {"b0", "b1"}
+
+
+def test_bad_input_is_named():
+    with pytest.raises(InputError, match="product_id"):
+        build("itemknn").fit(pd.DataFrame({"customer_id": ["a"]}))
+    with pytest.raises(InputError, match="weight"):
+        build("itemknn").fit(
+            pd.DataFrame({"customer_id": ["a"], "product_id": ["p"], "weight": [-1.0]})
+        )
+    with pytest.raises(InputError, match="no interactions"):
+        build("itemknn").fit(pd.DataFrame({"customer_id": [], "product_id": []}))
+
+
+def test_ease_refuses_huge_catalogues(blocks):
+    from promopilot.exceptions import NotEnoughDataError
+
+    with pytest.raises(NotEnoughDataError, match="max_products"):
+        make_model("ease", max_products=5).fit(blocks)
+
+
+def test_scores_are_finite_for_known_customers(blocks):
+    model = build("itemknn").fit(blocks)
+    block = model.score_block(["c0", "nobody"])
+    assert block.shape == (2, len(model.product_ids_)) and np.isfinite(block).all()
+
+
+def test_for_customers_scopes_a_category_coupon(blocks, catalogue):
+    from promopilot.recommend.service import for_customers
+
+    joined = for_customers(
+        blocks, catalogue, ["c0", "d1", "new"], 3, category="mug", model="itemknn"
+    )
+    assert list(joined.index) == ["c0", "d1", "new"]
+    for value in joined:
+        products = value.split("|")
+        assert 1 <= len(products) <= 3 and all(p.startswith("b") for p in products)
+    # without a scope, the tea drinker gets tea first
+    assert for_customers(blocks, catalogue, ["c0"], 1, model="itemknn")["c0"] == "a0"
+
+
+def test_for_plan_scopes_each_offer_with_one_fit(blocks, catalogue):
+    from promopilot.recommend.service import for_plan
+
+    scope = pd.DataFrame(
+        {"customer_id": ["c0", "c0", "d1", "x"], "category": ["mug", None, "", "tea"]},
+        index=[10, 11, 12, 13],
+    )
+    out = for_plan(blocks, catalogue, scope, 2, model="itemknn")
+    assert list(out.index) == [10, 11, 12, 13]
+    assert all(p.startswith("b") for p in out[10].split("|"))
+    assert out[11].split("|")[0] == "a0"  # shop-wide: the customer's own taste
+    assert out[12].split("|")[0].startswith("b")
+    assert all(p.startswith("a") for p in out[13].split("|"))
