@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from promopilot.data.queries import recommend as rq
 from promopilot.exceptions import UnknownIdError
 from promopilot.offers.randomization import randomize
-from promopilot.recommend.models import CategoryPopularityRecommender, interactions
+from promopilot.recommend.neighbors import ItemKNNRecommender
 from tests.serve.conftest import ADMIN, ADMIN_H, CONTACTS, READ, READ_H, SETTINGS
 
 READ_ENDPOINTS = [
@@ -54,7 +55,8 @@ def test_openapi_docs_are_served(client):
 
 
 def _expected_recommendations(store, customer_ids, k):
-    model = CategoryPopularityRecommender().fit(interactions(store), store.table("products"))
+    # the served model: item-kNN on the store's interactions and catalogue
+    model = ItemKNNRecommender().fit(rq.interactions(store), rq.catalogue(store))
     return model.recommend(customer_ids, k=k, exclude_seen=True)
 
 

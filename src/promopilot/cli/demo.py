@@ -119,14 +119,14 @@ def _plan_step(store, out: Path) -> list:
     from promopilot.offers.plan import DEFAULT_MODEL, build_plan
     from promopilot.report import Section, figure_html
 
-    console.rule("4. how well do the models find persuadable customers?")
+    console.rule("5. how well do the models find persuadable customers?")
     with console.status("scoring uplift models on held-out campaign customers"):
         evaluation = evaluate_campaign_models(store, models=(DEFAULT_MODEL, "x-learner"))
     qini_path = write_qini_plot(evaluation, out)
     console.print(evaluation.table.round(4).to_string(index=False))
     console.print(f"Qini curves: {qini_path}")
 
-    console.rule("5. who gets which offer")
+    console.rule("6. who gets which offer")
     n_customers = len(store.table("customers", ["customer_id"])) or 1
     budget = round(0.6 * n_customers, -2)
     with console.status(f"planning a campaign with a discount budget of {budget:,.0f}"):
@@ -167,11 +167,23 @@ def _plan_step(store, out: Path) -> list:
     ]
 
 
+def _recommend_step(store, out: Path) -> list:
+    from promopilot.recommend.shop import sample_recommendations
+    from promopilot.report import Section
+
+    console.rule("4. which products to show them")
+    with console.status("fitting the recommender"):
+        recs = sample_recommendations(store, n_customers=3, k=5)
+    table = recs[["customer_id", "rank", "title", "category", "score"]].round({"score": 3})
+    console.print(table.to_string(index=False))
+    return [Section("Recommended products for the most active customers", tables=[("", table)])]
+
+
 def _send_step(store, out: Path) -> list:
     from promopilot.campaigns.delivery import send_campaign
     from promopilot.report import Section
 
-    console.rule("6. send the campaign (dry run: messages written to a folder)")
+    console.rule("7. send the campaign (dry run: messages written to a folder)")
     sent_at = store.default_as_of()  # the synthetic shop's "today"
     with console.status("logging every exposure, then writing the messages"):
         report = send_campaign(
@@ -200,4 +212,4 @@ def _measure_step(store, out: Path) -> list:
 
 # The stages after ingest: each takes (store, out), prints its summary and returns report
 # sections.
-DEMO_STEPS: list = [_profile_step, _plan_step, _send_step, _measure_step]
+DEMO_STEPS: list = [_profile_step, _recommend_step, _plan_step, _send_step, _measure_step]

@@ -191,7 +191,7 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
     )
     from promopilot.synth.outcomes import simulate_plan_outcomes
 
-    console.rule("7. what the campaign earned (simulated outcomes)")
+    console.rule("8. what the campaign earned (simulated outcomes)")
     truth = pd.read_csv(out / "shop" / "_truth" / "customers.csv", dtype={"customer_id": str})
     logged = campaign_exposures(store, campaign_id)
     if len(logged):

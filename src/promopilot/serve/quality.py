@@ -3,12 +3,12 @@ the plan's uplift model on held-out campaign customers (Qini)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from promopilot.data.queries import serve as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import PromopilotError
+from promopilot.recommend.evaluate import catalog_coverage, ranking_metrics
 from promopilot.serve.state import fit_recommender
 
 
@@ -24,24 +24,14 @@ def recommendation_quality(store: Store, *, days: int = 30, k: int = 10) -> dict
         return {"customers": 0}
     customers = truth["customer_id"].astype(str).unique()
     recs = model.recommend(customers, k=k, exclude_seen=True)
-    hits = recs.merge(truth, on=["customer_id", "product_id"], how="left", indicator=True)
-    recs["hit"] = (hits["_merge"] == "both").to_numpy()
-    per = (
-        recs.assign(gain=recs["hit"] / np.log2(recs["rank"] + 1))
-        .groupby("customer_id")
-        .agg(hits=("hit", "sum"), dcg=("gain", "sum"))
-    )
-    relevant = truth.groupby("customer_id").size().reindex(customers).to_numpy()
-    per = per.reindex(customers).fillna(0.0)
-    ideal = np.array([(1 / np.log2(np.arange(2, min(n, k) + 2))).sum() for n in relevant])
-    n_products = store.count("products") or 1
+    metrics = ranking_metrics(truth, recs, k=k)  # the evaluation harness's own definitions
     return {
         "customers": len(customers),
-        f"precision@{k}": float((per["hits"] / k).mean()),
-        f"recall@{k}": float((per["hits"] / relevant).mean()),
-        f"ndcg@{k}": float((per["dcg"] / ideal).mean()),
-        "hit_rate": float((per["hits"] > 0).mean()),
-        "coverage": float(recs["product_id"].nunique() / n_products),
+        "MAP": metrics["MAP"],
+        f"nDCG@{k}": metrics["nDCG@k"],
+        f"precision@{k}": metrics["Precision@k"],
+        f"recall@{k}": metrics["Recall@k"],
+        "coverage": catalog_coverage(recs, store.count("products")),
     }
 
 

@@ -93,12 +93,14 @@ class StateHolder:
 def fit_recommender(store: Store, as_of: pd.Timestamp | None = None):
     """The served recommender (``fit``/``recommend``), fitted on what the store holds before
     `as_of` (everything by default); None when there is nothing to learn from."""
-    from promopilot.recommend.models import CategoryPopularityRecommender, interactions
+    from promopilot.data.queries import recommend as rq
+    from promopilot.recommend.service import make_model
 
-    inter = interactions(store, as_of=as_of)
+    inter = rq.interactions(store, as_of=as_of)
     if inter.empty:
         return None
-    return CategoryPopularityRecommender().fit(inter, store.table("products"))
+    # item-kNN: fast to fit, and its scores are precomputed for every known customer at start
+    return make_model("itemknn").fit(inter, rq.catalogue(store))
 
 
 def read_plan(path: str | Path | None) -> pd.DataFrame | None:

@@ -24,6 +24,9 @@ EVENT_WEIGHTS: dict[str, float] = {
 }
 
 
+# postage, fees and adjustments (products.is_product false) are never recommended or learned from
+NON_PRODUCTS = "(SELECT product_id FROM products WHERE NOT coalesce(is_product, true))"
+
 def _as_of_clause(as_of: pd.Timestamp | str | None) -> tuple[str, list[object]]:
     if as_of is None:
         return "TRUE", []
@@ -70,10 +73,10 @@ def interactions(
         WITH x AS (
             SELECT customer_id, product_id, timestamp,
                    CASE event {cases} ELSE 1.0 END AS w
-            FROM events WHERE {when}
+            FROM events WHERE {when} AND product_id NOT IN {NON_PRODUCTS}
             UNION ALL
             SELECT customer_id, product_id, timestamp, ? * greatest(quantity, 0) AS w
-            FROM orders WHERE {when} AND NOT coalesce(is_return, false)
+            FROM product_orders WHERE {when} AND NOT coalesce(is_return, false)
         ), r AS ({ref})
         SELECT x.customer_id, x.product_id, coalesce(p.category, '(none)') AS category,
                sum(x.w * {decay}) AS weight, count(*) AS n_events,
@@ -89,7 +92,7 @@ def catalogue(store: Store) -> pd.DataFrame:
     """The product catalogue: product_id, title, category, description, price, cost, in_stock."""
     return store.query(
         "SELECT product_id, title, category, description, price, cost, in_stock "
-        "FROM products ORDER BY product_id"
+        "FROM products WHERE coalesce(is_product, true) ORDER BY product_id"
     )
 
 
@@ -105,7 +108,7 @@ def basket_lines(store: Store, *, as_of: pd.Timestamp | str | None = None) -> pd
     """Distinct (order_id, product_id) of bought lines before `as_of` (returns excluded)."""
     when, params = _as_of_clause(as_of)
     return store.query(
-        f"SELECT DISTINCT order_id, product_id FROM orders WHERE {when} "
+        f"SELECT DISTINCT order_id, product_id FROM product_orders WHERE {when} "
         "AND NOT coalesce(is_return, false) AND quantity > 0 ORDER BY order_id, product_id",
         params,
     )
@@ -115,7 +118,7 @@ def bought_products(store: Store, *, as_of: pd.Timestamp | str | None = None) ->
     """Distinct (customer_id, product_id) bought before `as_of` (returns excluded)."""
     when, params = _as_of_clause(as_of)
     return store.query(
-        f"SELECT DISTINCT customer_id, product_id FROM orders WHERE {when} "
+        f"SELECT DISTINCT customer_id, product_id FROM product_orders WHERE {when} "
         "AND NOT coalesce(is_return, false) AND quantity > 0 ORDER BY customer_id, product_id",
         params,
     )
@@ -131,7 +134,7 @@ def category_repeat_rates(store: Store, *, as_of: pd.Timestamp | str | None = No
         WITH lines AS (
             SELECT o.customer_id, o.product_id, coalesce(p.category, '(none)') AS category,
                    count(DISTINCT o.order_id) AS n_orders
-            FROM orders o LEFT JOIN products p USING (product_id)
+            FROM product_orders o LEFT JOIN products p USING (product_id)
             WHERE {when} AND NOT coalesce(o.is_return, false) AND o.quantity > 0
             GROUP BY ALL
         )
