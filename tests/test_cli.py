@@ -32,14 +32,15 @@ def test_missing_store_is_a_one_line_error(tmp_path, capsys):
 def test_synth_ingest_summary_round_trip(tmp_path):
     exe = [sys.executable, "-c", "from promopilot.cli import main; main()"]
     shop, db = tmp_path / "shop", tmp_path / "s.duckdb"
-    subprocess.run([*exe, "synth", "--customers", "200", "--out", str(shop)], check=True,
-                   capture_output=True)
-    done = subprocess.run([*exe, "ingest", str(shop), "--db", str(db)], capture_output=True,
-                          text=True)
+    subprocess.run(
+        [*exe, "synth", "--customers", "200", "--out", str(shop)], check=True, capture_output=True
+    )
+    done = subprocess.run(
+        [*exe, "ingest", str(shop), "--db", str(db)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert "orders.csv" in done.stdout
-    shown = subprocess.run([*exe, "summary", "--data", str(shop)], capture_output=True,
-                           text=True)
+    shown = subprocess.run([*exe, "summary", "--data", str(shop)], capture_output=True, text=True)
     assert shown.returncode == 0 and "customers" in shown.stdout and "200" in shown.stdout
 
 

@@ -186,8 +186,16 @@ TABLES: dict[str, TableSpec] = {
 }
 
 # Load order: reference tables first, so history rows can be checked against them.
-LOAD_ORDER = ("products", "customers", "offers", "orders", "events", "reviews", "campaigns",
-              "unsubscribes")
+LOAD_ORDER = (
+    "products",
+    "customers",
+    "offers",
+    "orders",
+    "events",
+    "reviews",
+    "campaigns",
+    "unsubscribes",
+)
 
 OFFER_KINDS = ("percent_off", "amount_off", "free_shipping")
 

@@ -198,7 +198,8 @@ def _refuse_if_served(path: str) -> None:
         pass  # alive, run by another user
     raise PromopilotError(
         f"{path} is in use by `promopilot serve` (pid {pid}, {marker.get('url', '?')}): "
-        "post data through its API, or stop it first")
+        "post data through its API, or stop it first"
+    )
 
 
 def customer_hash(customer_id: str) -> str:

@@ -27,6 +27,7 @@ EVENT_WEIGHTS: dict[str, float] = {
 # postage, fees and adjustments (products.is_product false) are never recommended or learned from
 NON_PRODUCTS = "(SELECT product_id FROM products WHERE NOT coalesce(is_product, true))"
 
+
 def _as_of_clause(as_of: pd.Timestamp | str | None) -> tuple[str, list[object]]:
     if as_of is None:
         return "TRUE", []
