@@ -14,7 +14,7 @@
 
 Usage::
 
-    python bench/sentiment.py --data-root /work/shared/data
+    python bench/sentiment.py --data-root ../shared/data
 
 The Chinese corpora are research-only material read from the data root; nothing is copied.
 """
