@@ -20,18 +20,39 @@ def _money(value: float) -> str:
     return f"{value:,.2f}"
 
 
+def _offer_line(result) -> str:
+    """Which offers the plan could send, and where they came from."""
+    offers = result.offers
+    names = ", ".join(offers["offer_id"].astype(str)) if len(offers) else "none"
+    if result.offer_source == "default offer catalogue":
+        return (
+            f"offers: the default offer catalogue ({names}); the shop lists no offers "
+            "(add offers.csv, or change [offers] in promopilot.toml)"
+        )
+    return f"offers: {names} (from {result.offer_source or 'the store'})"
+
+
 def plan_tables(result) -> list:
     """Rich renderables summarizing a plan (a ``promopilot.offers.plan.PlanResult``)."""
+    import pandas as pd
+
     t = result.totals
+    source = _offer_line(result)
     if result.design:
-        counts = result.plan["offer_id"].replace("", "(nothing: control)").value_counts()
+        plan = result.plan
+        arm = plan["offer_id"].where(plan["offer_id"] != "", "(nothing)")
+        counts = (
+            pd.DataFrame({"group": plan["group"], "arm": arm, "cost": plan["expected_cost"]})
+            .groupby(["group", "arm"], sort=True)
+            .agg(customers=("cost", "size"), cost=("cost", "sum"))
+        )
         table = Table(title=f"designed test {result.campaign_id}")
-        table.add_column("arm")
-        table.add_column("customers", justify="right")
-        for arm, n in counts.items():
-            table.add_row(str(arm), f"{n:,}")
-        return [result.design, table]
-    out = []
+        for col in ("group", "arm", "customers", "expected cost"):
+            table.add_column(col, justify="left" if col in ("group", "arm") else "right")
+        for (group, name), row in counts.iterrows():
+            table.add_row(group, name, f"{row.customers:,}", _money(row.cost))
+        return [source, result.design, table]
+    out = [source]
     per = Table(title=f"plan {result.campaign_id} (as of {result.as_of:%Y-%m-%d})")
     for col in ("offer", "group", "customers", "expected profit", "expected cost"):
         per.add_column(col, justify="left" if col in ("offer", "group") else "right")

@@ -65,6 +65,7 @@ __all__ = [
 ]
 
 PLAN_COLUMNS = [
+    "campaign_id",
     "customer_id",
     "offer_id",
     "group",
@@ -95,6 +96,8 @@ class PlanResult:
     model_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     economics: pd.DataFrame = field(default_factory=pd.DataFrame)  # customer x offer estimates
     discount_scale: dict = field(default_factory=dict)  # see redemption_scale
+    offer_source: str = ""  # "offers.csv" or "default offer catalogue"
+    offers: pd.DataFrame = field(default_factory=pd.DataFrame)  # the offers the plan may send
 
 
 def build_plan(
@@ -130,11 +133,17 @@ def build_plan(
     if budget < 0:
         raise InputError(f"budget must be >= 0, got {budget}")
     as_of = pd.Timestamp(as_of) if as_of is not None else store.default_as_of()
-    offers = load_offers(store)
+    offers = load_offers(store, as_of)
+    result = PlanResult(plan=pd.DataFrame(), campaign_id=campaign_id, as_of=as_of, budget=budget)
+    result.offer_source = offers.attrs.get("source", "")
+    result.offers = offers
 
     tell("customer features")
     features = feature_fn(store, as_of)
-    result = PlanResult(plan=pd.DataFrame(), campaign_id=campaign_id, as_of=as_of, budget=budget)
+    if budget <= 0:
+        result.design = "Budget 0: nothing is sent."
+        result.plan = _finish(_nothing_sent(features, "budget 0: nothing is sent"), campaign_id)
+        return result
 
     tell("past campaigns")
     try:
@@ -148,6 +157,7 @@ def build_plan(
             as_of=as_of,
             settings=settings,
             min_effect=min_effect,
+            budget=budget,
         )
         result.design = f"{why}. The plan is a randomized test instead.\n{design}"
     else:
@@ -168,11 +178,37 @@ def build_plan(
     tell("products to show")
     plan["expires_at"] = _expiry(plan, offers, as_of)
     plan["recommended_products"] = _products_to_show(store, plan, as_of, n_products)
+    result.plan = _finish(plan, campaign_id)
+    return result
+
+
+def _nothing_sent(features: pd.DataFrame, reason: str) -> pd.DataFrame:
+    """Every customer in group ``none``, no offer (propensity 1: nothing was ever drawn)."""
+    ids = features["customer_id"].astype(str).to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "customer_id": ids,
+            "offer_id": "",
+            "group": "none",
+            "propensity": 1.0,
+            "expected_incremental_profit": 0.0,
+            "expected_cost": 0.0,
+            "profit_lower": 0.0,
+            "recommended_products": "",
+            "expires_at": "",
+            "reason": reason,
+        }
+    )
+
+
+def _finish(plan: pd.DataFrame, campaign_id: str) -> pd.DataFrame:
+    """The plan's columns, in order (the campaign id on every row)."""
+    plan = plan.copy()
+    plan["campaign_id"] = campaign_id
     for col in PLAN_COLUMNS:
         if col not in plan:
             plan[col] = np.nan
-    result.plan = plan[PLAN_COLUMNS].reset_index(drop=True)
-    return result
+    return plan[PLAN_COLUMNS].reset_index(drop=True)
 
 
 def _learned_plan(
@@ -239,6 +275,7 @@ def _learned_plan(
         do_no_harm=do_no_harm,
     )
     result.totals["lp_bound"] = lp_bound
+    result.totals["explore_share"] = float(plan.attrs.get("explore_share", settings.explore_share))
     plan = _with_expected_values(plan, econ)
     best = (
         econ.sort_values("expected_incremental_profit", ascending=False)
