@@ -180,9 +180,12 @@ def test_plan_without_history_writes_a_designed_test(capsys, monkeypatch, fresh_
     plan = pd.read_csv(out, keep_default_na=False, dtype={"offer_id": str})
     assert list(plan.columns) == PLAN_COLUMNS and plan["customer_id"].is_unique
     assert "randomized test" in text and "designed test first" in text
-    # the printed arm sizes are the file's
-    for arm, n in plan["offer_id"].replace("", "(nothing: control)").value_counts().items():
-        assert f"{arm} " in text and f"{n:,}" in text
+    # the printed arm sizes and costs are the file's; the test's cost fits the budget
+    arms = plan["offer_id"].replace("", "(nothing)")
+    for (group, arm), n in arms.groupby(plan["group"]).value_counts().items():
+        assert f"{group} " in text and f"{arm} " in text and f"{n:,}" in text
+    assert plan["expected_cost"].sum() <= 500 + 1e-6
+    assert (plan["campaign_id"] == "first").all()
     assert f"plan written to {out} ({len(plan):,} rows)" in text.replace("\n", "")
 
 
