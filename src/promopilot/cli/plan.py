@@ -27,7 +27,7 @@ def _offer_line(result) -> str:
     if result.offer_source == "default offer catalogue":
         return (
             f"offers: the default offer catalogue ({names}); the shop lists no offers "
-            "(add offers.csv, or change [offers] in promopilot.toml)"
+            "(add offers.csv, or change \\[offers] in promopilot.toml)"
         )
     return f"offers: {names} (from {result.offer_source or 'the store'})"
 
@@ -50,7 +50,7 @@ def plan_tables(result) -> list:
         for col in ("group", "arm", "customers", "expected cost"):
             table.add_column(col, justify="left" if col in ("group", "arm") else "right")
         for (group, name), row in counts.iterrows():
-            table.add_row(group, name, f"{row.customers:,}", _money(row.cost))
+            table.add_row(group, name, f"{int(row.customers):,}", _money(row.cost))
         return [source, result.design, table]
     out = [source]
     per = Table(title=f"plan {result.campaign_id} (as of {result.as_of:%Y-%m-%d})")
