@@ -53,7 +53,7 @@ def test_plan_writes_the_plan_file_and_prints_its_summary(db, tmp_path):
     assert f"control group {n_control:,}" in text and f"exploration {n_explore:,}" in text
     cost = plan.loc[plan["offer_id"] != "", "expected_cost"].sum()
     assert f"expected discount cost {cost:,.2f} of budget 1,800.00 (interval" in text
-    assert "expected incremental profit" in text
+    assert "forecast (out of fold" in text and "in-sample model sum" in text
     for offer in plan.loc[plan["group"] == "target", "offer_id"].replace("", pd.NA).dropna():
         assert offer in text
     assert "to everyone" in text and "to the likeliest buyers, same budget" in text

@@ -13,7 +13,7 @@ from promopilot.cli.common import DataOption, DbOption, console, open_store, pro
 
 app = typer.Typer()
 
-PLAN_STEPS = 7  # the progress steps build_plan reports
+PLAN_STEPS = 8  # the progress steps build_plan reports
 
 
 def _money(value: float) -> str:
@@ -80,6 +80,19 @@ def plan_tables(result) -> list:
             else ""
         ),
     ]
+    check = result.self_check
+    if check is not None:
+        n = t["n_considered"]
+        est, low, high = check.scaled(n)
+        lines.insert(
+            1,
+            f"forecast (out of fold on {check.customers:,} past campaign exposures, doubly "
+            f"robust): incremental profit {_money(est)} (interval {_money(low)} .. "
+            f"{_money(high)}) for {n:,} customers",
+        )
+        lines[3] = lines[3].replace("expected incremental profit", "in-sample model sum")
+    if result.self_check_note:
+        lines.insert(0, result.self_check_note)
     out.append("\n".join(lines))
     alt = Table(title="what blanket alternatives would be expected to earn (same model)")
     for col in ("alternative", "customers", "expected profit", "expected cost"):
@@ -147,6 +160,14 @@ def plan(
             "not (no 'do no harm').",
         ),
     ] = False,
+    require_self_check: Annotated[
+        bool,
+        typer.Option(
+            "--require-self-check",
+            help="Target only when the plan's out-of-fold profit on past campaigns has a "
+            "lower bound above zero; otherwise plan a randomized test within the budget.",
+        ),
+    ] = False,
     db: DbOption = None,
     data: DataOption = None,
 ) -> None:
@@ -162,6 +183,7 @@ def plan(
             as_of=as_of,
             max_messages=max_messages,
             do_no_harm=not allow_uncertain,
+            require_self_check=require_self_check,
             progress=lambda step: bar.update(task, advance=1, item=step),
         )
     out.parent.mkdir(parents=True, exist_ok=True)

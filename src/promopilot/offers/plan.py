@@ -44,6 +44,7 @@ from promopilot.offers.response import (
     fit_response_model,
     predict_purchase,
 )
+from promopilot.offers.selfcheck import SelfCheck, cross_fitted_check
 from promopilot.offers.totals import blanket_alternatives, per_offer_totals, plan_totals
 from promopilot.recommend.models import (
     CategoryPopularityRecommender,
@@ -98,6 +99,8 @@ class PlanResult:
     discount_scale: dict = field(default_factory=dict)  # see redemption_scale
     offer_source: str = ""  # "offers.csv" or "default offer catalogue"
     offers: pd.DataFrame = field(default_factory=pd.DataFrame)  # the offers the plan may send
+    self_check: SelfCheck | None = None  # the policy's out-of-fold value on past campaigns
+    self_check_note: str = ""  # one plain line when the check does not pass
 
 
 def build_plan(
@@ -115,6 +118,8 @@ def build_plan(
     min_effect: float = 0.02,
     n_products: int = 3,
     progress: Callable[[str], None] | None = None,
+    self_check: bool = True,
+    require_self_check: bool = False,
 ) -> PlanResult:
     """Plan a campaign: see the module docstring for the steps.
 
@@ -126,6 +131,10 @@ def build_plan(
     max_messages : optional cap on offers sent.
     do_no_harm : only target offers whose lower confidence bound of profit is above zero.
     min_effect : with no campaign history, the smallest purchase-rate lift worth detecting.
+    self_check : estimate the plan's policy value out of fold on the past campaigns
+        (:mod:`promopilot.offers.selfcheck`); its figure is the printed forecast.
+    require_self_check : target only when the self-check's lower bound is above zero;
+        otherwise the plan is a designed randomized test within the budget.
     """
     settings = settings or load_settings()
     feature_fn = feature_fn or default_feature_fn
@@ -146,9 +155,35 @@ def build_plan(
         return result
 
     tell("past campaigns")
+    design_why = ""
     try:
         data = campaign_training_data(store, feature_fn, window_days=settings.campaign_window_days)
     except NotEnoughDataError as why:
+        design_why = f"{why}. The plan is a randomized test instead."
+    else:
+        if self_check:
+            tell("self-check")
+            check = cross_fitted_check(
+                store,
+                data,
+                offers,
+                budget_per_customer=budget / max(len(features), 1),
+                default_margin=settings.default_margin,
+                confidence=settings.confidence,
+                as_of=as_of,
+                random_state=settings.seed,
+                do_no_harm=do_no_harm,
+            )
+            result.self_check = check
+            if not check.passes:
+                result.self_check_note = (
+                    "Past campaigns do not show that this plan makes money: its out-of-fold "
+                    f"incremental profit is {check.per_customer:+.2f} per customer (interval "
+                    f"{check.low:+.2f} .. {check.high:+.2f})."
+                )
+                if require_self_check:
+                    design_why = f"{result.self_check_note} A randomized test instead."
+    if design_why:
         plan, design = design_plan(
             store,
             features,
@@ -159,7 +194,7 @@ def build_plan(
             min_effect=min_effect,
             budget=budget,
         )
-        result.design = f"{why}. The plan is a randomized test instead.\n{design}"
+        result.design = f"{design_why}\n{design}"
     else:
         plan, offers = _learned_plan(
             store,
