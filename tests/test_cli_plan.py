@@ -241,3 +241,42 @@ def test_plan_summary_prints_the_plan_numbers():
     assert "expected incremental profit 11.25 (interval 2.00 .. 20.00)" in text
     assert "expected discount cost 4.00 of budget 1,800.00 (interval 3.50 .. 4.50)" in text
     assert "pct10 to everyone" in text and "-30.00" in text and "who gets what" in text
+
+
+def test_plan_summary_prints_the_out_of_fold_forecast():
+    from promopilot.offers.selfcheck import SelfCheck
+
+    plan = pd.DataFrame({"customer_id": ["a", "b"], "offer_id": ["pct10", ""], "group": "target"})
+    result = PlanResult(
+        plan=plan,
+        campaign_id="c",
+        as_of=pd.Timestamp("2026-07-01"),
+        budget=10.0,
+        per_offer=pd.DataFrame(
+            columns=["offer_id", "group", "customers", "expected_profit", "expected_cost"]
+        ),
+        totals={
+            "expected_profit": 99.0,
+            "expected_cost": 4.0,
+            "n_target": 1,
+            "n_control": 0,
+            "n_explore": 0,
+            "n_considered": 2,
+        },
+        alternatives=pd.DataFrame(
+            columns=["alternative", "customers", "expected_profit", "expected_cost"]
+        ),
+        self_check=SelfCheck(
+            per_customer=1.5, low=-0.5, high=3.5, customers=700, policy_sends=300, confidence=0.9
+        ),
+        self_check_note="Past campaigns do not show that this plan makes money: ...",
+    )
+    console = Console(width=200, record=True)
+    for item in plan_tables(result):
+        console.print(item)
+    text = console.export_text()
+    # the forecast is the out-of-fold figure for the plan's customers, not the model's sum
+    assert "incremental profit 3.00 (interval -1.00 .. 7.00) for 2 customers" in text
+    assert "out of fold on 700 past campaign exposures" in text
+    assert "in-sample model sum 99.00" in text
+    assert "do not show that this plan makes money" in text
