@@ -13,7 +13,7 @@ from promopilot.cli.common import DataOption, DbOption, console, open_store, pro
 
 app = typer.Typer()
 
-PLAN_STEPS = 8  # the progress steps build_plan reports
+PLAN_STEPS = 7  # the progress steps build_plan reports
 
 
 def _money(value: float) -> str:
@@ -37,7 +37,7 @@ def plan_tables(result) -> list:
     import pandas as pd
 
     t = result.totals
-    source = _offer_line(result)
+    source = "\n".join([_offer_line(result), *result.warnings])
     if result.design:
         plan = result.plan
         arm = plan["offer_id"].where(plan["offer_id"] != "", "(nothing)")

@@ -101,6 +101,7 @@ class PlanResult:
     offers: pd.DataFrame = field(default_factory=pd.DataFrame)  # the offers the plan may send
     self_check: SelfCheck | None = None  # the policy's out-of-fold value on past campaigns
     self_check_note: str = ""  # one plain line when the check does not pass
+    warnings: list[str] = field(default_factory=list)  # about the past campaigns used
 
 
 def build_plan(
@@ -161,6 +162,7 @@ def build_plan(
     except NotEnoughDataError as why:
         design_why = f"{why}. The plan is a randomized test instead."
     else:
+        result.warnings = _log_warnings(data)
         if self_check:
             tell("self-check")
             check = cross_fitted_check(
@@ -215,6 +217,23 @@ def build_plan(
     plan["recommended_products"] = _products_to_show(store, plan, as_of, n_products)
     result.plan = _finish(plan, campaign_id)
     return result
+
+
+def _log_warnings(data: CampaignData) -> list[str]:
+    """Plain lines about past campaigns that were not logged as randomized tests."""
+    out = []
+    if data.unlogged_propensity:
+        out.append(
+            f"warning: campaign(s) {', '.join(data.unlogged_propensity)} logged no propensity: "
+            "taken as uniform over their arms, which is right only for a uniform randomized "
+            "test; if they were targeted, their estimates are biased"
+        )
+    if data.no_control:
+        out.append(
+            f"warning: campaign(s) {', '.join(data.no_control)} had no control group: they "
+            "show who bought with an offer, not what the offer changed"
+        )
+    return out
 
 
 def _nothing_sent(features: pd.DataFrame, reason: str) -> pd.DataFrame:
