@@ -199,7 +199,7 @@ def fresh_db(shop_db, tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("budget", [300.0, BUDGET, 1e7])
+@pytest.mark.parametrize("budget", [300.0, BUDGET, pytest.param(1e7, marks=pytest.mark.slow)])
 def test_no_campaign_history_gives_a_designed_test_within_budget(fresh_db, budget):
     with Store(fresh_db, read_only=True) as store:
         result = build_plan(store, budget=budget, campaign_id="first", as_of=END)

@@ -50,6 +50,7 @@ def test_no_true_effect_is_refused(shop_db, logs):
     assert check.customers == data.n
 
 
+@pytest.mark.slow
 def test_a_strong_effect_passes(shop_db, logs):
     data, offers = logs
     # planted: every offer makes its customers with above-median recent spend buy, with a
