@@ -98,7 +98,7 @@ def test_demo_runs_the_loop_and_ends_with_a_plan(tmp_path):
     # the plan is the last step: its summary comes after the profile and uplift steps
     assert text.index("know each customer") < text.index("who gets which offer")
     tail = text[text.index("who gets which offer") :]
-    assert "targeted:" in tail and "expected incremental profit" in tail
+    assert "targeted:" in tail and "forecast (out of fold" in tail
     assert "who gets what" in tail and "report:" in tail
     plan = pd.read_csv(tmp_path / "demo" / "plan.csv", keep_default_na=False)
     assert list(plan.columns) == PLAN_COLUMNS and len(plan) == 1500
