@@ -47,6 +47,8 @@ def run(n: int, seed: int, budget: float, n_bootstrap: int, select: bool, harm: 
         )
         seconds = time.perf_counter() - t0
     truth = shop.truth
+    check = result.self_check
+    oof, oof_low, _ = check.scaled(len(result.plan)) if check else (float("nan"),) * 3
     profit, cost = plan_true_value(result.plan, truth)
     best, _ = plan_true_value(oracle_plan(truth, budget), truth)
     # the oracle with the plan's own control group and exploration slice, as they are
@@ -69,7 +71,9 @@ def run(n: int, seed: int, budget: float, n_bootstrap: int, select: bool, harm: 
         "random": rand,
         "true cost": cost,
         "cost / budget": cost / budget,
-        "predicted profit": result.totals["expected_profit"],
+        "in-sample model sum": result.totals["expected_profit"],
+        "out-of-fold forecast": oof,
+        "oof low": oof_low,
         "seconds": seconds,
     }
 

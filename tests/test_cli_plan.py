@@ -53,7 +53,7 @@ def test_plan_writes_the_plan_file_and_prints_its_summary(db, tmp_path):
     assert f"control group {n_control:,}" in text and f"exploration {n_explore:,}" in text
     cost = plan.loc[plan["offer_id"] != "", "expected_cost"].sum()
     assert f"expected discount cost {cost:,.2f} of budget 1,800.00 (interval" in text
-    assert "expected incremental profit" in text
+    assert "forecast (out of fold" in text and "in-sample model sum" in text
     for offer in plan.loc[plan["group"] == "target", "offer_id"].replace("", pd.NA).dropna():
         assert offer in text
     assert "to everyone" in text and "to the likeliest buyers, same budget" in text
@@ -98,7 +98,7 @@ def test_demo_runs_the_loop_and_ends_with_a_plan(tmp_path):
     # the plan is the last step: its summary comes after the profile and uplift steps
     assert text.index("know each customer") < text.index("who gets which offer")
     tail = text[text.index("who gets which offer") :]
-    assert "targeted:" in tail and "expected incremental profit" in tail
+    assert "targeted:" in tail and "forecast (out of fold" in tail
     assert "who gets what" in tail and "report:" in tail
     plan = pd.read_csv(tmp_path / "demo" / "plan.csv", keep_default_na=False)
     assert list(plan.columns) == PLAN_COLUMNS and len(plan) == 1500
@@ -180,9 +180,12 @@ def test_plan_without_history_writes_a_designed_test(capsys, monkeypatch, fresh_
     plan = pd.read_csv(out, keep_default_na=False, dtype={"offer_id": str})
     assert list(plan.columns) == PLAN_COLUMNS and plan["customer_id"].is_unique
     assert "randomized test" in text and "designed test first" in text
-    # the printed arm sizes are the file's
-    for arm, n in plan["offer_id"].replace("", "(nothing: control)").value_counts().items():
-        assert f"{arm} " in text and f"{n:,}" in text
+    # the printed arm sizes and costs are the file's; the test's cost fits the budget
+    arms = plan["offer_id"].replace("", "(nothing)")
+    for (group, arm), n in arms.groupby(plan["group"]).value_counts().items():
+        assert f"{group} " in text and f"{arm} " in text and f"{n:,}" in text
+    assert plan["expected_cost"].sum() <= 500 + 1e-6
+    assert (plan["campaign_id"] == "first").all()
     assert f"plan written to {out} ({len(plan):,} rows)" in text.replace("\n", "")
 
 
@@ -238,3 +241,42 @@ def test_plan_summary_prints_the_plan_numbers():
     assert "expected incremental profit 11.25 (interval 2.00 .. 20.00)" in text
     assert "expected discount cost 4.00 of budget 1,800.00 (interval 3.50 .. 4.50)" in text
     assert "pct10 to everyone" in text and "-30.00" in text and "who gets what" in text
+
+
+def test_plan_summary_prints_the_out_of_fold_forecast():
+    from promopilot.offers.selfcheck import SelfCheck
+
+    plan = pd.DataFrame({"customer_id": ["a", "b"], "offer_id": ["pct10", ""], "group": "target"})
+    result = PlanResult(
+        plan=plan,
+        campaign_id="c",
+        as_of=pd.Timestamp("2026-07-01"),
+        budget=10.0,
+        per_offer=pd.DataFrame(
+            columns=["offer_id", "group", "customers", "expected_profit", "expected_cost"]
+        ),
+        totals={
+            "expected_profit": 99.0,
+            "expected_cost": 4.0,
+            "n_target": 1,
+            "n_control": 0,
+            "n_explore": 0,
+            "n_considered": 2,
+        },
+        alternatives=pd.DataFrame(
+            columns=["alternative", "customers", "expected_profit", "expected_cost"]
+        ),
+        self_check=SelfCheck(
+            per_customer=1.5, low=-0.5, high=3.5, customers=700, policy_sends=300, confidence=0.9
+        ),
+        self_check_note="Past campaigns do not show that this plan makes money: ...",
+    )
+    console = Console(width=200, record=True)
+    for item in plan_tables(result):
+        console.print(item)
+    text = console.export_text()
+    # the forecast is the out-of-fold figure for the plan's customers, not the model's sum
+    assert "incremental profit 3.00 (interval -1.00 .. 7.00) for 2 customers" in text
+    assert "out of fold on 700 past campaign exposures" in text
+    assert "in-sample model sum 99.00" in text
+    assert "do not show that this plan makes money" in text

@@ -40,7 +40,7 @@ def test_plan_has_one_row_per_customer_and_the_documented_columns(result, shop):
     assert list(plan.columns) == PLAN_COLUMNS
     assert plan["customer_id"].is_unique
     assert set(plan["customer_id"]) == set(shop.truth["customer_id"])
-    assert set(plan["group"]) == {"target", "control", "explore"}
+    assert set(plan["group"]) == {"target", "control", "explore", "none"}
     assert set(plan["offer_id"]) - {""} <= set(OFFERS["offer_id"])
 
 
@@ -65,7 +65,9 @@ def test_expected_cost_stays_within_the_budget(result, shop):
 
 def test_groups_follow_the_documented_propensities(result):
     plan = result.plan
-    e, c, k = 0.05, 0.10, len(OFFERS)
+    # exploration is 5% unless its cost would pass half the budget (then a smaller slice)
+    e, c, k = result.totals["explore_share"], 0.10, len(OFFERS)
+    assert 0 < e <= 0.05
     explore = plan[plan["group"] == "explore"]
     control = plan[plan["group"] == "control"]
     target = plan[plan["group"] == "target"]
@@ -187,18 +189,68 @@ def test_assignment_respects_budget_messages_and_one_offer_each():
     assert chosen["expected_incremental_profit"].sum() >= 0.95 * chosen.attrs["lp_bound"]
 
 
-def test_no_campaign_history_gives_a_designed_test(shop_db, tmp_path):
-    path = tmp_path / "fresh.duckdb"
+@pytest.fixture(scope="module")
+def fresh_db(shop_db, tmp_path_factory):
+    """The synthetic shop without its past campaigns."""
+    path = tmp_path_factory.mktemp("fresh") / "fresh.duckdb"
     shutil.copy(shop_db, path)
     with Store(path) as store:
         store.execute("DELETE FROM campaigns")
-        result = build_plan(store, budget=BUDGET, campaign_id="first", as_of=END)
+    return path
+
+
+@pytest.mark.parametrize("budget", [300.0, BUDGET, pytest.param(1e7, marks=pytest.mark.slow)])
+def test_no_campaign_history_gives_a_designed_test_within_budget(fresh_db, budget):
+    with Store(fresh_db, read_only=True) as store:
+        result = build_plan(store, budget=budget, campaign_id="first", as_of=END)
     plan = result.plan
-    assert "randomized test" in result.design and "per arm" in result.design
-    arms = plan["offer_id"].value_counts(normalize=True)
+    assert "randomized test" in result.design and f"Budget {budget:,.2f}" in result.design
+    assert (plan["campaign_id"] == "first").all()
+    # the forecast cost of the whole test is within the budget, and uses most of it
+    cost = plan["expected_cost"].sum()
+    assert cost <= budget + 1e-6
+    inside = plan[plan["group"] != "none"]
+    if budget < 1e6:
+        assert cost >= 0.95 * budget
+        assert 0 < len(inside) < len(plan)
+        assert "per arm" in result.design
+    else:
+        assert len(inside) == len(plan)
+    # inside the test every arm has the same share; the propensities are exact
+    arms = inside["offer_id"].value_counts(normalize=True)
     assert len(arms) == len(OFFERS) + 1
-    assert (arms - 1 / len(arms)).abs().max() < 0.03
-    assert np.allclose(plan["propensity"], 1 / len(arms))
+    share = 1 / len(arms)  # binomial bounds, 4 standard errors
+    assert (arms - share).abs().max() < 4 * np.sqrt(share * (1 - share) / len(inside))
+    k, n = len(OFFERS), len(plan)
+    sent = plan["offer_id"] != ""
+    q = plan.loc[sent, "propensity"].to_numpy() * (k + 1)  # the test's inclusion probability
+    assert np.allclose(q, q[0])
+    assert np.allclose(plan.loc[~sent, "propensity"], 1 - q[0] * k / (k + 1))
+    assert abs(len(inside) / n - q[0]) <= 4 * np.sqrt(q[0] * (1 - q[0]) / n) + 1e-9
+    assert (plan.loc[plan["group"] == "none", "offer_id"] == "").all()
+
+
+@pytest.mark.parametrize("history", [True, False])
+def test_budget_zero_sends_nothing(shop_db, fresh_db, history):
+    with Store(shop_db if history else fresh_db, read_only=True) as store:
+        result = build_plan(store, budget=0.0, campaign_id="zero", as_of=END)
+    assert (result.plan["offer_id"] == "").all()
+    assert (result.plan["group"] == "none").all()
+    assert result.plan["expected_cost"].sum() == 0
+
+
+@pytest.mark.slow
+def test_small_budget_holds_with_exploration_inside(shop_db):
+    with Store(shop_db, read_only=True) as store:
+        result = build_plan(
+            store, budget=60.0, campaign_id="small", as_of=END, n_bootstrap=5, select_model=False
+        )
+    plan = result.plan
+    assert plan["expected_cost"].sum() <= 60.0 + 1e-6
+    # exploration shrank to fit half the budget instead of spending all of it
+    explore_cost = plan.loc[plan["group"] == "explore", "expected_cost"].sum()
+    assert 0 < explore_cost <= 30.0 + 1e-6
+    assert result.totals["explore_share"] < 0.05
 
 
 def test_total_intervals_bracket_the_point_estimates(result):

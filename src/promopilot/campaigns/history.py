@@ -37,6 +37,10 @@ class CampaignData:
     customer_id: np.ndarray
     discount: np.ndarray | None = None  # discount money given in the window (0 if none)
     campaign_start: np.ndarray | None = None  # the campaign's send date, per row
+    # campaigns whose log held no propensity (taken as uniform over their arms), and those
+    # with no customer who got nothing (no control group)
+    unlogged_propensity: tuple[str, ...] = ()
+    no_control: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:
@@ -64,6 +68,9 @@ def campaign_training_data(
     outcomes = window_outcomes(store, window_days=window_days)
     exposures = exposures.merge(outcomes, on=["campaign_id", "customer_id"], how="left")
     n_arms = exposures.groupby("campaign_id")["arm"].transform("nunique")
+    unlogged = tuple(sorted(set(exposures.loc[exposures["propensity"].isna(), "campaign_id"])))
+    has_control = (exposures["arm"] == CONTROL).groupby(exposures["campaign_id"]).any()
+    no_control = tuple(sorted(has_control.index[~has_control.to_numpy()].astype(str)))
     exposures["propensity"] = exposures["propensity"].fillna(1.0 / n_arms)
     frames = []
     for (_campaign, start), part in exposures.groupby(["campaign_id", "campaign_start"], sort=True):
@@ -82,4 +89,6 @@ def campaign_training_data(
         customer_id=data["customer_id"].to_numpy(dtype=object),
         discount=data["discount"].fillna(0.0).to_numpy(dtype=float),
         campaign_start=pd.to_datetime(data["campaign_start"]).to_numpy(),
+        unlogged_propensity=tuple(str(c) for c in unlogged),
+        no_control=no_control,
     )

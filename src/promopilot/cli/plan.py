@@ -20,18 +20,39 @@ def _money(value: float) -> str:
     return f"{value:,.2f}"
 
 
+def _offer_line(result) -> str:
+    """Which offers the plan could send, and where they came from."""
+    offers = result.offers
+    names = ", ".join(offers["offer_id"].astype(str)) if len(offers) else "none"
+    if result.offer_source == "default offer catalogue":
+        return (
+            f"offers: the default offer catalogue ({names}); the shop lists no offers "
+            "(add offers.csv, or change \\[offers] in promopilot.toml)"
+        )
+    return f"offers: {names} (from {result.offer_source or 'the store'})"
+
+
 def plan_tables(result) -> list:
     """Rich renderables summarizing a plan (a ``promopilot.offers.plan.PlanResult``)."""
+    import pandas as pd
+
     t = result.totals
+    source = "\n".join([_offer_line(result), *result.warnings])
     if result.design:
-        counts = result.plan["offer_id"].replace("", "(nothing: control)").value_counts()
+        plan = result.plan
+        arm = plan["offer_id"].where(plan["offer_id"] != "", "(nothing)")
+        counts = (
+            pd.DataFrame({"group": plan["group"], "arm": arm, "cost": plan["expected_cost"]})
+            .groupby(["group", "arm"], sort=True)
+            .agg(customers=("cost", "size"), cost=("cost", "sum"))
+        )
         table = Table(title=f"designed test {result.campaign_id}")
-        table.add_column("arm")
-        table.add_column("customers", justify="right")
-        for arm, n in counts.items():
-            table.add_row(str(arm), f"{n:,}")
-        return [result.design, table]
-    out = []
+        for col in ("group", "arm", "customers", "expected cost"):
+            table.add_column(col, justify="left" if col in ("group", "arm") else "right")
+        for (group, name), row in counts.iterrows():
+            table.add_row(group, name, f"{int(row.customers):,}", _money(row.cost))
+        return [source, result.design, table]
+    out = [source]
     per = Table(title=f"plan {result.campaign_id} (as of {result.as_of:%Y-%m-%d})")
     for col in ("offer", "group", "customers", "expected profit", "expected cost"):
         per.add_column(col, justify="left" if col in ("offer", "group") else "right")
@@ -59,6 +80,19 @@ def plan_tables(result) -> list:
             else ""
         ),
     ]
+    check = result.self_check
+    if check is not None:
+        n = t["n_considered"]
+        est, low, high = check.scaled(n)
+        lines.insert(
+            1,
+            f"forecast (out of fold on {check.customers:,} past campaign exposures, doubly "
+            f"robust): incremental profit {_money(est)} (interval {_money(low)} .. "
+            f"{_money(high)}) for {n:,} customers",
+        )
+        lines[3] = lines[3].replace("expected incremental profit", "in-sample model sum")
+    if result.self_check_note:
+        lines.insert(0, result.self_check_note)
     out.append("\n".join(lines))
     alt = Table(title="what blanket alternatives would be expected to earn (same model)")
     for col in ("alternative", "customers", "expected profit", "expected cost"):
@@ -126,6 +160,14 @@ def plan(
             "not (no 'do no harm').",
         ),
     ] = False,
+    require_self_check: Annotated[
+        bool,
+        typer.Option(
+            "--require-self-check",
+            help="Target only when the plan's out-of-fold profit on past campaigns has a "
+            "lower bound above zero; otherwise plan a randomized test within the budget.",
+        ),
+    ] = False,
     db: DbOption = None,
     data: DataOption = None,
 ) -> None:
@@ -141,6 +183,7 @@ def plan(
             as_of=as_of,
             max_messages=max_messages,
             do_no_harm=not allow_uncertain,
+            require_self_check=require_self_check,
             progress=lambda step: bar.update(task, advance=1, item=step),
         )
     out.parent.mkdir(parents=True, exist_ok=True)

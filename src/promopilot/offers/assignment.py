@@ -16,6 +16,9 @@ from scipy.optimize import linprog
 
 from promopilot.offers.randomization import hashed_uniform, random_arm, randomize
 
+# exploration may take at most this share of the budget; the rest goes to the model's choices
+EXPLORE_BUDGET_SHARE = 0.5
+
 
 def assign_offers(
     econ: pd.DataFrame, *, budget: float, max_messages: int | None = None, do_no_harm: bool = True
@@ -89,11 +92,14 @@ def assign_with_holdouts(
     """The plan's groups: the exploration slice gets random offers, the rest of the budget
     goes to :func:`assign_offers`, and a control group is drawn from the chosen customers.
     Returns the :func:`randomize` frame and the LP's bound on expected profit."""
-    e, c = explore_share, control_share
+    c = control_share
+    indexed = econ.set_index(["customer_id", "offer_id"])
+    e = explore_within_budget(
+        indexed, ids, offer_ids, campaign_id=campaign_id, share=explore_share, budget=budget
+    )
     explore = hashed_uniform(ids, campaign_id, "explore") < e
     explore_offer = random_arm(ids, offer_ids, campaign_id=campaign_id)
     ekey = pd.MultiIndex.from_arrays([ids[explore], explore_offer[explore]])
-    indexed = econ.set_index(["customer_id", "offer_id"])
     explore_cost = (
         float(indexed.loc[ekey, "expected_cost"].clip(lower=0).sum()) if len(ekey) else 0.0
     )
@@ -108,7 +114,36 @@ def assign_with_holdouts(
         ids, choice, offer_ids, campaign_id=campaign_id, control_share=c, explore_share=e
     )
     plan = trim_to_budget(plan, indexed, budget, e)
+    plan.attrs["explore_share"] = e
     return plan, float(chosen.attrs.get("lp_bound", 0.0))
+
+
+def explore_within_budget(
+    indexed: pd.DataFrame,
+    ids: np.ndarray,
+    offer_ids: list[str],
+    *,
+    campaign_id: str,
+    share: float,
+    budget: float,
+    max_budget_share: float = EXPLORE_BUDGET_SHARE,
+) -> float:
+    """The exploration share actually used: `share`, or less when the exploration slice would
+    cost more than `max_budget_share` of the budget. The slice is the customers whose hashed
+    draw is below the share, so a smaller share is a smaller random slice and every
+    propensity stays exact."""
+    u = hashed_uniform(ids, campaign_id, "explore")
+    inside = np.flatnonzero(u < share)
+    if not len(inside):
+        return share
+    arm = random_arm(ids, offer_ids, campaign_id=campaign_id)[inside]
+    key = pd.MultiIndex.from_arrays([ids[inside], arm])
+    cost = indexed["expected_cost"].reindex(key).fillna(0).clip(lower=0).to_numpy()
+    order = np.argsort(u[inside], kind="stable")
+    fits = np.cumsum(cost[order]) <= max_budget_share * budget + 1e-9
+    if fits.all():
+        return share
+    return float(u[inside][order[int(np.argmin(fits))]])
 
 
 def trim_to_budget(
@@ -130,5 +165,6 @@ def trim_to_budget(
     plan = plan.copy()
     plan.loc[drop, "offer_id"] = ""
     plan.loc[drop, "model_choice"] = ""
+    plan.loc[drop, "group"] = "none"
     plan.loc[drop, "propensity"] = 1 - explore_share  # not explored; the model chose nothing
     return plan

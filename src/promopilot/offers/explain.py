@@ -29,7 +29,7 @@ def row_reasons(plan: pd.DataFrame, best: pd.DataFrame, titles: dict[str, str]) 
             strict=True,
         )
     ]
-    none = (group == "target") & (offer == "")
+    none = (group == "none") | ((group == "target") & (offer == ""))
     anyway = none & (p0 >= 0.3) & (gain <= 0)
     unsure = none & ~anyway & (gain > 0) & (low <= 0)
     budget = none & ~anyway & (low > 0)

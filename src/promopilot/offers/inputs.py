@@ -15,21 +15,42 @@ import pandas as pd
 from promopilot.data.queries.offers import customers_seen_before, order_lines_before
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
+from promopilot.offers.catalogue import (
+    DEFAULT_CATALOGUE,
+    SHOP_CATALOGUE,
+    default_offers,
+    load_offer_settings,
+)
 from promopilot.profile.build import clv_columns
 from promopilot.profile.features import build_features
 
 
-def load_offers(store: Store) -> pd.DataFrame:
+def load_offers(store: Store, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
     """The shop's offers, with a missing min_spend or send_cost read as 0 and a missing
-    category as "" (the whole basket)."""
+    category as "" (the whole basket). A shop that lists none gets the default catalogue
+    (:mod:`promopilot.offers.catalogue`); ``offers.attrs["source"]`` names where they came
+    from."""
     offers = store.table("offers")
+    source = SHOP_CATALOGUE
     if offers.empty:
-        raise InputError("the store has no offers: add an offers.csv to the shop folder")
+        settings = load_offer_settings()
+        if not settings.use_default:
+            raise InputError(
+                "the store has no offers: add an offers.csv to the shop folder "
+                "(or set use_default = true under [offers] in promopilot.toml)"
+            )
+        as_of = store.default_as_of() if as_of is None else as_of
+        offers = default_offers(store, as_of, settings)
+        source = DEFAULT_CATALOGUE
+        if offers.empty:
+            raise InputError("the store has no offers and no orders to size default offers from")
     offers = offers.copy()
     offers["min_spend"] = offers["min_spend"].fillna(0.0)
     offers["send_cost"] = offers["send_cost"].fillna(0.0)
     offers["category"] = offers["category"].fillna("")
-    return offers.reset_index(drop=True)
+    offers = offers.reset_index(drop=True)
+    offers.attrs["source"] = source
+    return offers
 
 
 def default_feature_fn(store: Store, as_of: pd.Timestamp) -> pd.DataFrame:

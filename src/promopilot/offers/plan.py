@@ -44,6 +44,7 @@ from promopilot.offers.response import (
     fit_response_model,
     predict_purchase,
 )
+from promopilot.offers.selfcheck import SelfCheck, cross_fitted_check
 from promopilot.offers.totals import blanket_alternatives, per_offer_totals, plan_totals
 from promopilot.recommend.models import (
     CategoryPopularityRecommender,
@@ -65,6 +66,7 @@ __all__ = [
 ]
 
 PLAN_COLUMNS = [
+    "campaign_id",
     "customer_id",
     "offer_id",
     "group",
@@ -95,6 +97,11 @@ class PlanResult:
     model_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     economics: pd.DataFrame = field(default_factory=pd.DataFrame)  # customer x offer estimates
     discount_scale: dict = field(default_factory=dict)  # see redemption_scale
+    offer_source: str = ""  # "offers.csv" or "default offer catalogue"
+    offers: pd.DataFrame = field(default_factory=pd.DataFrame)  # the offers the plan may send
+    self_check: SelfCheck | None = None  # the policy's out-of-fold value on past campaigns
+    self_check_note: str = ""  # one plain line when the check does not pass
+    warnings: list[str] = field(default_factory=list)  # about the past campaigns used
 
 
 def build_plan(
@@ -112,6 +119,8 @@ def build_plan(
     min_effect: float = 0.02,
     n_products: int = 3,
     progress: Callable[[str], None] | None = None,
+    self_check: bool = True,
+    require_self_check: bool = False,
 ) -> PlanResult:
     """Plan a campaign: see the module docstring for the steps.
 
@@ -123,6 +132,10 @@ def build_plan(
     max_messages : optional cap on offers sent.
     do_no_harm : only target offers whose lower confidence bound of profit is above zero.
     min_effect : with no campaign history, the smallest purchase-rate lift worth detecting.
+    self_check : estimate the plan's policy value out of fold on the past campaigns
+        (:mod:`promopilot.offers.selfcheck`); its figure is the printed forecast.
+    require_self_check : target only when the self-check's lower bound is above zero;
+        otherwise the plan is a designed randomized test within the budget.
     """
     settings = settings or load_settings()
     feature_fn = feature_fn or default_feature_fn
@@ -130,16 +143,49 @@ def build_plan(
     if budget < 0:
         raise InputError(f"budget must be >= 0, got {budget}")
     as_of = pd.Timestamp(as_of) if as_of is not None else store.default_as_of()
-    offers = load_offers(store)
+    offers = load_offers(store, as_of)
+    result = PlanResult(plan=pd.DataFrame(), campaign_id=campaign_id, as_of=as_of, budget=budget)
+    result.offer_source = offers.attrs.get("source", "")
+    result.offers = offers
 
     tell("customer features")
     features = feature_fn(store, as_of)
-    result = PlanResult(plan=pd.DataFrame(), campaign_id=campaign_id, as_of=as_of, budget=budget)
+    if budget <= 0:
+        result.design = "Budget 0: nothing is sent."
+        result.plan = _finish(_nothing_sent(features, "budget 0: nothing is sent"), campaign_id)
+        return result
 
     tell("past campaigns")
+    design_why = ""
     try:
         data = campaign_training_data(store, feature_fn, window_days=settings.campaign_window_days)
     except NotEnoughDataError as why:
+        design_why = f"{why}. The plan is a randomized test instead."
+    else:
+        result.warnings = _log_warnings(data)
+        if self_check:
+            tell("self-check")
+            check = cross_fitted_check(
+                store,
+                data,
+                offers,
+                budget_per_customer=budget / max(len(features), 1),
+                default_margin=settings.default_margin,
+                confidence=settings.confidence,
+                as_of=as_of,
+                random_state=settings.seed,
+                do_no_harm=do_no_harm,
+            )
+            result.self_check = check
+            if not check.passes:
+                result.self_check_note = (
+                    "Past campaigns do not show that this plan makes money: its out-of-fold "
+                    f"incremental profit is {check.per_customer:+.2f} per customer (interval "
+                    f"{check.low:+.2f} .. {check.high:+.2f})."
+                )
+                if require_self_check:
+                    design_why = f"{result.self_check_note} A randomized test instead."
+    if design_why:
         plan, design = design_plan(
             store,
             features,
@@ -148,8 +194,9 @@ def build_plan(
             as_of=as_of,
             settings=settings,
             min_effect=min_effect,
+            budget=budget,
         )
-        result.design = f"{why}. The plan is a randomized test instead.\n{design}"
+        result.design = f"{design_why}\n{design}"
     else:
         plan, offers = _learned_plan(
             store,
@@ -168,11 +215,54 @@ def build_plan(
     tell("products to show")
     plan["expires_at"] = _expiry(plan, offers, as_of)
     plan["recommended_products"] = _products_to_show(store, plan, as_of, n_products)
+    result.plan = _finish(plan, campaign_id)
+    return result
+
+
+def _log_warnings(data: CampaignData) -> list[str]:
+    """Plain lines about past campaigns that were not logged as randomized tests."""
+    out = []
+    if data.unlogged_propensity:
+        out.append(
+            f"warning: campaign(s) {', '.join(data.unlogged_propensity)} logged no propensity: "
+            "taken as uniform over their arms, which is right only for a uniform randomized "
+            "test; if they were targeted, their estimates are biased"
+        )
+    if data.no_control:
+        out.append(
+            f"warning: campaign(s) {', '.join(data.no_control)} had no control group: they "
+            "show who bought with an offer, not what the offer changed"
+        )
+    return out
+
+
+def _nothing_sent(features: pd.DataFrame, reason: str) -> pd.DataFrame:
+    """Every customer in group ``none``, no offer (propensity 1: nothing was ever drawn)."""
+    ids = features["customer_id"].astype(str).to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "customer_id": ids,
+            "offer_id": "",
+            "group": "none",
+            "propensity": 1.0,
+            "expected_incremental_profit": 0.0,
+            "expected_cost": 0.0,
+            "profit_lower": 0.0,
+            "recommended_products": "",
+            "expires_at": "",
+            "reason": reason,
+        }
+    )
+
+
+def _finish(plan: pd.DataFrame, campaign_id: str) -> pd.DataFrame:
+    """The plan's columns, in order (the campaign id on every row)."""
+    plan = plan.copy()
+    plan["campaign_id"] = campaign_id
     for col in PLAN_COLUMNS:
         if col not in plan:
             plan[col] = np.nan
-    result.plan = plan[PLAN_COLUMNS].reset_index(drop=True)
-    return result
+    return plan[PLAN_COLUMNS].reset_index(drop=True)
 
 
 def _learned_plan(
@@ -239,6 +329,7 @@ def _learned_plan(
         do_no_harm=do_no_harm,
     )
     result.totals["lp_bound"] = lp_bound
+    result.totals["explore_share"] = float(plan.attrs.get("explore_share", settings.explore_share))
     plan = _with_expected_values(plan, econ)
     best = (
         econ.sort_values("expected_incremental_profit", ascending=False)

@@ -17,6 +17,8 @@ import pandas as pd
 from promopilot.config import Settings
 from promopilot.data.queries.offers import buyers_between
 from promopilot.data.store import Store
+from promopilot.offers.economics import offer_terms
+from promopilot.offers.inputs import customer_value_inputs
 from promopilot.offers.power import design_test
 
 
@@ -60,7 +62,11 @@ def randomize(
     random_offer = random_arm(customer_ids, offer_ids, campaign_id=campaign_id)
     choice = chosen.reindex(customer_ids).fillna("").to_numpy(dtype=object)
     has_choice = choice != ""
-    group = np.where(explore, "explore", np.where(has_choice & control_draw, "control", "target"))
+    group = np.where(
+        explore,
+        "explore",
+        np.where(has_choice, np.where(control_draw, "control", "target"), "none"),
+    )
     offer = np.where(explore, random_offer, np.where(group == "control", "", choice))
     sent = offer != ""
     same_as_choice = offer == choice
@@ -95,29 +101,63 @@ def design_plan(
     as_of: pd.Timestamp,
     settings: Settings,
     min_effect: float,
+    budget: float,
 ) -> tuple[pd.DataFrame, str]:
-    """Every customer gets one arm (nothing or an offer) uniformly at random; the printed
-    design says which effect the test can detect with the shop's baseline conversion."""
+    """A randomized test within the budget: customers enter the test in the order of a hashed
+    draw ``u`` while the test's expected discount cost fits the budget; inside it each gets one
+    arm (nothing or an offer) uniformly at random. A customer's purchase probability with an
+    offer is taken as the shop's baseline rate plus `min_effect` (the lift the test is sized
+    to find), its discount from the offer terms. The test holds the customers with
+    ``u < q``, so each propensity is exact: ``q / (K+1)`` for an offer, ``1 − q·K/(K+1)`` for
+    nothing. Customers outside the test are in group ``none``."""
     window = settings.campaign_window_days
     baseline = buyers_between(store, as_of - pd.Timedelta(days=window * 4), as_of)
     n = len(features)
     # the share of customers buying in one window, from the last four windows
     rate = min(max(baseline / max(n, 1) / 4.0, 1e-4), 0.9)
-    arms = ["", *offers["offer_id"]]
-    design = design_test(n, rate, min_effect, list(offers["offer_id"]))
-    ids = features["customer_id"].to_numpy(dtype=object)
+    min_effect = min(min_effect, 0.5 * (1 - rate))
+    offer_ids = list(offers["offer_id"])
+    arms = ["", *offer_ids]
+    ids = features["customer_id"].astype(str).to_numpy(dtype=object)
     offer = random_arm(ids, arms, campaign_id=campaign_id)
+    inputs = customer_value_inputs(store, as_of=as_of, default_margin=settings.default_margin)
+    inputs = inputs.set_index("customer_id").reindex(ids).reset_index()
+    discount = offer_terms(offers, inputs, settings.default_margin).discount
+    j = pd.Index(offer_ids).get_indexer(offer)
+    p_buy = min(rate + min_effect, 1.0)
+    cost = np.where(j >= 0, p_buy * discount[np.arange(n), np.maximum(j, 0)], 0.0)
+    u = hashed_uniform(ids, campaign_id, "test")
+    order = np.argsort(u, kind="stable")
+    fits = np.cumsum(cost[order]) <= budget + 1e-9
+    n_in = int(np.argmin(fits)) if not fits.all() else n
+    q = 1.0 if n_in == n else float(u[order[n_in]])
+    in_test = u < q
+    offer = np.where(in_test, offer, "")
+    k = len(offer_ids)
+    sent = offer != ""
     plan = pd.DataFrame(
         {
             "customer_id": ids,
             "offer_id": offer,
-            "group": np.where(offer == "", "control", "explore"),
-            "propensity": 1.0 / len(arms),
+            "group": np.where(in_test, np.where(sent, "explore", "control"), "none"),
+            "propensity": np.where(sent, q / (k + 1), 1 - q * k / (k + 1)),
             "expected_incremental_profit": np.nan,
-            "expected_cost": np.nan,
+            "expected_cost": np.where(sent, cost, 0.0),
             "reason": np.where(
-                offer == "", "designed test: control arm", "designed test: randomized arm"
+                in_test,
+                np.where(sent, "designed test: randomized arm", "designed test: control arm"),
+                "outside the test (budget)",
             ),
         }
     )
-    return plan, design.explanation
+    lines = [
+        f"Budget {budget:,.2f}: the test holds {int(in_test.sum()):,} of {n:,} customers, "
+        f"expected discount cost {float(cost[in_test].sum()):,.2f} (assuming a purchase rate "
+        f"of {p_buy:.1%} with an offer)."
+    ]
+    if in_test.sum() >= len(arms):
+        design = design_test(int(in_test.sum()), rate, min_effect, offer_ids)
+        lines.append(design.explanation)
+    else:
+        lines.append("The budget is too small for a test: nothing is sent.")
+    return plan, "\n".join(lines)

@@ -259,7 +259,9 @@ def spline_classifier(C: float = 0.1, columns: list[str] | None = None):
     from sklearn.preprocessing import SplineTransformer, StandardScaler
 
     steps = [
-        SimpleImputer(strategy="median"),
+        # an all-missing column (a feature a shop's data cannot give) stays, as zeros, and
+        # warns nothing
+        SimpleImputer(strategy="median", keep_empty_features=True),
         StandardScaler(),
         SplineTransformer(n_knots=4, degree=2),
         LogisticRegression(C=C, max_iter=1000),

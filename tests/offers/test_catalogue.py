@@ -1,0 +1,81 @@
+"""The default offer catalogue for a shop without offers.csv, and its [offers] settings."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from rich.console import Console
+
+from promopilot.cli.plan import plan_tables
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+from promopilot.offers.catalogue import (
+    DEFAULT_CATALOGUE,
+    OfferSettings,
+    default_offers,
+    load_offer_settings,
+)
+from promopilot.offers.inputs import load_offers
+from promopilot.offers.plan import build_plan
+from promopilot.synth.shop import END
+
+
+@pytest.fixture(scope="module")
+def bare_db(shop_db, tmp_path_factory):
+    """The synthetic shop with no offers listed and no past campaigns."""
+    path = tmp_path_factory.mktemp("bare") / "bare.duckdb"
+    shutil.copy(shop_db, path)
+    with Store(path) as store:
+        store.execute("DELETE FROM campaigns")
+        store.execute("DELETE FROM offers")
+    return path
+
+
+def test_settings_are_read_from_the_offers_table(tmp_path):
+    path = tmp_path / "promopilot.toml"
+    path.write_text("[offers]\npercent_off = 0.15\nfree_shipping_fee = 0\n", encoding="utf-8")
+    settings = load_offer_settings(path, env={})
+    assert settings.percent_off == 0.15 and settings.free_shipping_fee == 0
+    assert settings.amount_off_quantile == OfferSettings().amount_off_quantile
+    path.write_text("[offers]\npercent = 0.15\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown \\[offers\\] setting"):
+        load_offer_settings(path, env={})
+    path.write_text("[offers]\npercent_off = 2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="percent_off"):
+        load_offer_settings(path, env={})
+
+
+def test_default_catalogue_is_sized_from_the_shops_baskets(bare_db):
+    with Store(bare_db, read_only=True) as store:
+        offers = default_offers(store, END)
+        loaded = load_offers(store, END)
+        orders = store.table("orders")
+    orders = orders[~orders["is_return"].fillna(False).astype(bool)]
+    orders = orders[orders["timestamp"] < END]
+    baskets = (orders["quantity"] * orders["unit_price"]).groupby(orders["order_id"]).sum()
+    assert list(offers["kind"]) == ["percent_off", "amount_off", "free_shipping"]
+    assert loaded.attrs["source"] == DEFAULT_CATALOGUE
+    assert list(loaded["offer_id"]) == list(offers["offer_id"])
+    amount = offers[offers["kind"] == "amount_off"].iloc[0]
+    # the threshold is near the 75th percentile of order values, the discount 10% of it
+    q75 = baskets.quantile(0.75)
+    assert 0.6 * q75 <= amount["min_spend"] <= 1.5 * q75
+    assert amount["value"] == pytest.approx(0.1 * amount["min_spend"], rel=0.5)
+    assert str(int(amount["min_spend"])) in amount["offer_id"]
+
+
+def test_a_shop_without_offers_is_planned_with_the_default_catalogue(bare_db):
+    with Store(bare_db, read_only=True) as store:
+        result = build_plan(store, budget=500.0, campaign_id="first", as_of=END)
+    assert result.offer_source == DEFAULT_CATALOGUE
+    sent = result.plan.loc[result.plan["offer_id"] != "", "offer_id"]
+    assert len(sent) and set(sent) <= set(result.offers["offer_id"])
+    assert result.plan["expected_cost"].sum() <= 500.0 + 1e-6
+    console = Console(width=200, record=True)
+    for item in plan_tables(result):
+        console.print(item)
+    text = console.export_text()
+    assert "default offer catalogue" in text
+    for offer in result.offers["offer_id"]:
+        assert offer in text
