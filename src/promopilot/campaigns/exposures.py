@@ -18,7 +18,7 @@ from promopilot.data.queries import delivery as q
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
-GROUPS = ("target", "control", "explore")
+GROUPS = ("target", "control", "explore", "none")
 PLAN_REQUIRED = ("customer_id", "offer_id", "group", "propensity")
 
 

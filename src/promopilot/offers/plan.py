@@ -26,6 +26,7 @@ import pandas as pd
 
 from promopilot.campaigns.history import CampaignData, FeatureFn, campaign_training_data
 from promopilot.config import Settings, load_settings
+from promopilot.data.queries import recommend as rq
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.offers.assignment import assign_offers, assign_with_holdouts
@@ -46,11 +47,7 @@ from promopilot.offers.response import (
 )
 from promopilot.offers.selfcheck import SelfCheck, cross_fitted_check
 from promopilot.offers.totals import blanket_alternatives, per_offer_totals, plan_totals
-from promopilot.recommend.models import (
-    CategoryPopularityRecommender,
-    interactions,
-    joined_recommendations,
-)
+from promopilot.recommend import for_plan, repeat_categories
 
 # names other modules import from here (the planner's public entry points)
 __all__ = [
@@ -214,7 +211,7 @@ def build_plan(
 
     tell("products to show")
     plan["expires_at"] = _expiry(plan, offers, as_of)
-    plan["recommended_products"] = _products_to_show(store, plan, as_of, n_products)
+    plan["recommended_products"] = _products_to_show(store, plan, offers, as_of, n_products)
     result.plan = _finish(plan, campaign_id)
     return result
 
@@ -377,13 +374,25 @@ def _expiry(plan: pd.DataFrame, offers: pd.DataFrame, as_of: pd.Timestamp) -> np
 
 
 def _products_to_show(
-    store: Store, plan: pd.DataFrame, as_of: pd.Timestamp, n_products: int
+    store: Store, plan: pd.DataFrame, offers: pd.DataFrame, as_of: pd.Timestamp, n_products: int
 ) -> pd.Series | str:
-    """The products to show with each row's message, joined into one string (popular in the
-    customer's categories); "" when the shop has no interactions yet."""
-    inter = interactions(store, as_of=as_of)
-    if not len(inter):
+    """The products to show with each row's message, best first, joined into one string:
+    item-kNN on the shop's interactions with the business rules (nothing already bought
+    unless its category is a repeat category, nothing out of stock); a category coupon lists
+    only its category's products. "" when the shop has no interactions yet."""
+    inter = rq.interactions(store, as_of=as_of)
+    if not len(inter) or n_products <= 0:
         return ""
-    rec = CategoryPopularityRecommender().fit(inter, store.table("products"))
-    joined = joined_recommendations(rec.recommend(plan["customer_id"], k=n_products))
-    return plan["customer_id"].map(joined).fillna("")
+    category = plan["offer_id"].map(offers.set_index("offer_id")["category"])
+    scope = pd.DataFrame({"customer_id": plan["customer_id"], "category": category})
+    repeat = repeat_categories(rq.category_repeat_rates(store, as_of=as_of))
+    shown = for_plan(
+        inter,
+        rq.catalogue(store),
+        scope,
+        n_products,
+        model="itemknn",
+        repeat_categories=repeat,
+        bought=rq.bought_products(store, as_of=as_of),
+    )
+    return shown.to_numpy()

@@ -85,7 +85,8 @@ class Shop:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         for name, frame in self.tables.items():
-            _write_csv(frame, out / f"{name}.csv")
+            if len(frame):  # a shop without, say, past campaigns has no such file
+                _write_csv(frame, out / f"{name}.csv")
         (out / "_truth").mkdir(exist_ok=True)
         _write_csv(self.truth, out / "_truth" / "customers.csv")
         (out / "_truth" / "README.txt").write_text(
