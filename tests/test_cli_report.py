@@ -80,7 +80,7 @@ def test_report_command_writes_json_and_html(campaign_db, tmp_path):
         ],
     )
     assert done.exit_code == 0, done.output
-    assert "lift over control" in done.output and "whole campaign" in done.output
+    assert "lift over sending nothing" in done.output and "whole campaign" in done.output
     result = json.loads(out_json.read_text(encoding="utf-8"))
     assert result["campaign_id"] == "spring" and result["window_days"] == 14
     assert result["control"]["customers"] + result["arms"][0]["customers"] == 600

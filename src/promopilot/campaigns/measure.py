@@ -157,6 +157,19 @@ def _power(
     }
 
 
+def baseline_words(result: dict) -> str:
+    """Who the campaign is measured against: the customers who got nothing, naming the
+    randomized control group apart when the log tells the groups."""
+    n_nothing = result["control"]["customers"]
+    n_control = result.get("groups", {}).get("control")
+    if n_control is not None and n_control != n_nothing:
+        return (
+            f"{n_nothing:,} customers who got nothing ({n_control:,} of them the randomized "
+            "control group)"
+        )
+    return f"{n_nothing:,} control customers"
+
+
 def summary(result: dict) -> str:
     """The verdict in plain words."""
     total = result["incremental_profit"]
@@ -168,12 +181,12 @@ def summary(result: dict) -> str:
     if result["verdict"] == GAIN:
         return (
             f"The campaign earned money: incremental profit {interval}, measured against "
-            f"{n_control:,} control customers."
+            f"{baseline_words(result)}."
         )
     if result["verdict"] == LOSS:
         return (
             f"The campaign lost money: incremental profit {interval}, measured against "
-            f"{n_control:,} control customers."
+            f"{baseline_words(result)}."
         )
     power = result["power"]
     needed = power["needed_customers_per_group"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -17,8 +17,10 @@ from promopilot.cli.common import (
     ingest_with_progress,
     open_store,
 )
-from promopilot.data.summary import ShopSummary, shop_summary
 from promopilot.exceptions import InputError
+
+if TYPE_CHECKING:  # pandas and DuckDB load when a command runs, not for --help
+    from promopilot.data.summary import ShopSummary
 
 app = typer.Typer()
 
@@ -149,6 +151,8 @@ def synth(
 @app.command()
 def summary(db: DbOption = None, data: DataOption = None) -> None:
     """Customers, orders, revenue, date range and top categories."""
+    from promopilot.data.summary import shop_summary
+
     with open_store(db, data) as store:
         for table in summary_table(shop_summary(store)):
             console.print(table)

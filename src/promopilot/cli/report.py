@@ -124,10 +124,12 @@ def read_policy(path: Path):
 
 
 def lift_table(result: dict) -> Table:
+    from promopilot.campaigns.measure import baseline_words
+
     level = f"{result['confidence']:.0%}"
     table = Table(
-        title=f"campaign {result['campaign_id']}: lift over control "
-        f"({result['control']['customers']:,} control customers, "
+        title=f"campaign {result['campaign_id']}: lift over sending nothing "
+        f"(against {baseline_words(result)}, "
         f"{result['window_days']}-day window, {level} intervals)"
     )
     for col in ("offer", "customers", "conversion lift", "revenue lift", "profit lift"):
