@@ -113,7 +113,7 @@ def score_profile(shop, customers: pd.DataFrame) -> dict:
     return out
 
 
-def run_world(seed: int, n_customers: int) -> dict:
+def run_world(seed: int, n_customers: int, require_self_check: bool = False) -> dict:
     warnings.simplefilter("ignore")
     from promopilot.data.ingest import ingest
     from promopilot.data.store import Store
@@ -139,7 +139,13 @@ def run_world(seed: int, n_customers: int) -> dict:
         t_profile = time.perf_counter()
         result = None
         try:
-            result = build_plan(store, budget=budget, campaign_id=f"world-{seed}", as_of=END)
+            result = build_plan(
+                store,
+                budget=budget,
+                campaign_id=f"world-{seed}",
+                as_of=END,
+                require_self_check=require_self_check,
+            )
         except Exception as error:
             row["plan error"] = f"{type(error).__name__}: {error}"[:120]
         t_plan = time.perf_counter()
@@ -206,6 +212,11 @@ def main() -> None:
     ap.add_argument("--customers", type=int, default=2000, help="customers per world")
     ap.add_argument("--jobs", type=int, default=1, help="worlds run in parallel")
     ap.add_argument("--seeds", type=int, nargs="+", default=None, help="these seeds instead")
+    ap.add_argument(
+        "--require-self-check",
+        action="store_true",
+        help="plan with `plan --require-self-check` (target only when the self-check passes)",
+    )
     args = ap.parse_args()
     seeds = args.seeds or (REPORT_SEEDS if args.set == "report" else TRAIN_SEEDS)
     seeds = list(seeds)[: args.worlds]
@@ -213,12 +224,17 @@ def main() -> None:
     rows = []
     if args.jobs > 1:
         with ProcessPoolExecutor(args.jobs) as pool:
-            for row in pool.map(run_world, seeds, [args.customers] * len(seeds)):
+            for row in pool.map(
+                run_world,
+                seeds,
+                [args.customers] * len(seeds),
+                [args.require_self_check] * len(seeds),
+            ):
                 console.print(f"{row['world']}  ({row['timing']})")
                 rows.append(row)
     else:
         for seed in seeds:
-            rows.append(run_world(seed, args.customers))
+            rows.append(run_world(seed, args.customers, args.require_self_check))
             console.print(f"{rows[-1]['world']}  ({rows[-1]['timing']})")
     frame = pd.DataFrame(rows)
     shown = [

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promopilot.data.ingest import ingest
+from promopilot.data.ingest import FileRefused, ingest
 from promopilot.data.store import Store
 
 COLUMNS = {
@@ -159,6 +159,12 @@ def check_messy_file(messy) -> None:
         path = Path(tmp) / f"{table}.csv"
         starts = _write(path, table, rows, endings, encoding)
         with Store(":memory:") as store:
+            if all(outcome == "bad" for _, outcome in rows):  # nothing would load: refused
+                with pytest.raises(FileRefused) as refused:
+                    ingest(store, path)
+                assert path.name in str(refused.value)
+                assert store.count(table) == 0 and store.count("quarantine") == 0
+                return
             report = ingest(store, path)
             (f,) = report.files
             assert f.n_read == len(rows)
