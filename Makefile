@@ -24,9 +24,10 @@ setup: $(BIN)/promopilot
 demo: setup
 	$(BIN)/promopilot demo --out demo-out
 
-# PYTEST_ARGS="-m 'slow or not slow'" runs the slow tests too (CI does).
+# The tests run on every core (pytest-xdist); PYTEST_ARGS="-m 'slow or not slow'" runs the
+# slow tests too (CI does).
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check src tests bench

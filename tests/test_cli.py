@@ -29,6 +29,7 @@ def test_missing_store_is_a_one_line_error(tmp_path, capsys):
     assert len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow  # three subprocesses
 def test_synth_ingest_summary_round_trip(tmp_path):
     exe = [sys.executable, "-c", "from promopilot.cli import main; main()"]
     shop, db = tmp_path / "shop", tmp_path / "s.duckdb"
