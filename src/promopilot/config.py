@@ -67,20 +67,31 @@ def _coerce(name: str, raw: Any, target: type | str) -> Any:
         raise InputError(f"setting {name}: expected {kind}, got {raw!r}") from None
 
 
+def read_settings_file(
+    path: str | Path | None = None, env: dict[str, str] | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """The settings file (`path`, else ``$PROMOPILOT_CONFIG``, else ``promopilot.toml`` in the
+    working folder) and its parsed content: {} when the default file is absent; a file named
+    explicitly must exist. Each area reads its own table (``[promopilot]``, ``[send]``,
+    ``[offers]``, ...)."""
+    env = dict(os.environ) if env is None else env
+    path = path or env.get("PROMOPILOT_CONFIG")
+    candidate = Path(path) if path else Path("promopilot.toml")
+    if not candidate.exists():
+        if path:
+            raise InputError(f"{candidate}: settings file not found")
+        return candidate, {}
+    try:
+        return candidate, tomllib.loads(candidate.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{candidate}: not valid TOML: {error}") from None
+
+
 def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
     """Load settings from a TOML file (optional) and ``PROMOPILOT_*`` environment variables."""
     env = dict(os.environ) if env is None else env
-    values: dict[str, Any] = {}
-    path = path or env.get("PROMOPILOT_CONFIG")
-    candidate = Path(path) if path else Path("promopilot.toml")
-    if candidate.exists():
-        try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as error:
-            raise InputError(f"{candidate}: not valid TOML: {error}") from None
-        values.update(data.get("promopilot", data))
-    elif path:
-        raise InputError(f"{candidate}: settings file not found")
+    candidate, document = read_settings_file(path, env)
+    values: dict[str, Any] = dict(document.get("promopilot", document))
     known = {f.name: f for f in fields(Settings)}
     unknown = sorted(set(values) - set(known))
     if unknown:

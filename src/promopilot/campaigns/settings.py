@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from promopilot.config import read_settings_file
 from promopilot.exceptions import InputError
 
 ENV_PREFIX = "PROMOPILOT_SEND_"
@@ -83,17 +83,8 @@ def load_send_settings(
 ) -> SendSettings:
     """Read ``[send]`` from the settings file (if any) and ``PROMOPILOT_SEND_*`` variables."""
     env = dict(os.environ) if env is None else env
-    path = path or env.get("PROMOPILOT_CONFIG")
-    candidate = Path(path) if path else Path("promopilot.toml")
-    values: dict[str, Any] = {}
-    if candidate.exists():
-        try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as error:
-            raise InputError(f"{candidate}: not valid TOML: {error}") from None
-        values.update(data.get("send", {}))
-    elif path:
-        raise InputError(f"{candidate}: settings file not found")
+    candidate, document = read_settings_file(path, env)
+    values: dict[str, Any] = dict(document.get("send", {}))
     known = {f.name: f for f in fields(SendSettings)}
     unknown = sorted(set(values) - set(known))
     if unknown:

@@ -23,8 +23,6 @@ changes them; every key is optional::
 from __future__ import annotations
 
 import math
-import os
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from promopilot.config import read_settings_file
 from promopilot.data.queries.offers import order_lines_before
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -71,16 +70,8 @@ def load_offer_settings(
     path: str | Path | None = None, env: dict[str, str] | None = None
 ) -> OfferSettings:
     """Read ``[offers]`` from the settings file, if there is one."""
-    env = dict(os.environ) if env is None else env
-    path = path or env.get("PROMOPILOT_CONFIG")
-    candidate = Path(path) if path else Path("promopilot.toml")
-    values: dict[str, Any] = {}
-    if candidate.exists():
-        try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as error:
-            raise InputError(f"{candidate}: not valid TOML: {error}") from None
-        values.update(data.get("offers", {}))
+    candidate, document = read_settings_file(path, env)
+    values: dict[str, Any] = dict(document.get("offers", {}))
     known = {f.name: f for f in fields(OfferSettings)}
     unknown = sorted(set(values) - set(known))
     if unknown:
