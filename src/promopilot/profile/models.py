@@ -128,33 +128,22 @@ class WindowModel(BaseEstimator):
         return feature_matrix(features), y.astype(int)
 
     def _classifier(self, n_rows: int):
+        params = {
+            "n_estimators": self.n_estimators,
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "min_child_samples": 30,
+            "subsample": 0.8,
+            "subsample_freq": 1,
+            "colsample_bytree": 0.8,
+            "n_jobs": self.n_jobs,
+            "verbose": -1,
+            "random_state": self.random_state,
+        }
         if self.target == "orders":
-            return LGBMRegressor(
-                objective="poisson",
-                n_estimators=self.n_estimators,
-                learning_rate=self.learning_rate,
-                num_leaves=self.num_leaves,
-                min_child_samples=30,
-                subsample=0.8,
-                subsample_freq=1,
-                colsample_bytree=0.8,
-                n_jobs=self.n_jobs,
-                verbose=-1,
-                random_state=self.random_state,
-            )
+            return LGBMRegressor(objective="poisson", **params)
 
-        base = LGBMClassifier(
-            n_estimators=self.n_estimators,
-            learning_rate=self.learning_rate,
-            num_leaves=self.num_leaves,
-            min_child_samples=30,
-            subsample=0.8,
-            subsample_freq=1,
-            colsample_bytree=0.8,
-            n_jobs=self.n_jobs,
-            verbose=-1,
-            random_state=self.random_state,
-        )
+        base = LGBMClassifier(**params)
         # shuffled folds: rows come sorted by customer id, which follows signup time, and
         # unshuffled folds would each miss a whole cohort
         folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=self.random_state)
