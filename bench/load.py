@@ -48,7 +48,7 @@ def prepare(folder: Path, n_customers: int) -> tuple[Path, Path, list[str]]:
 
     from promopilot.data.ingest import ingest
     from promopilot.data.store import Store
-    from promopilot.offers.plan import hashed_uniform, randomize
+    from promopilot.offers.randomization import hashed_uniform, randomize
     from promopilot.synth.shop import make_shop
 
     make_shop(n_customers, seed=0).write(folder / "shop")
