@@ -194,3 +194,14 @@ def test_cumulative_profit_ends_at_the_window_totals(tmp_path):
     assert last.to_dict() == pytest.approx(means.to_dict())
     day1 = daily[(daily["day"] == 1) & (daily["arm"] == "pct10")]["profit_per_customer"]
     assert float(day1.iloc[0]) == pytest.approx(-0.5)  # only the send costs so far
+
+
+def test_the_summary_names_the_randomized_control_apart_from_other_customers_who_got_nothing():
+    from promopilot.campaigns.measure import baseline_words
+
+    logged = {"control": {"customers": 900}, "groups": {"control": 100, "none": 800}}
+    assert baseline_words(logged) == (
+        "900 customers who got nothing (100 of them the randomized control group)"
+    )
+    past = {"control": {"customers": 300}}  # a past campaign: no groups logged
+    assert baseline_words(past) == "300 control customers"

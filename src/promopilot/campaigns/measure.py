@@ -301,4 +301,5 @@ def _measure(
             arm["redemptions"] = int(redeemed.get(arm["offer_id"], 0))
     if frame["group"].notna().any():
         result["groups"] = {str(k): int(v) for k, v in frame["group"].value_counts().items()}
+        result["summary"] = summary(result)  # now it can name the randomized control apart
     return {"campaign_id": campaign_id, "window_days": int(frame.attrs["window_days"]), **result}
