@@ -258,3 +258,15 @@ def test_product_order_lines_leave_postage_out_and_keep_returns(tmp_path, store)
     ingest(store, write(tmp_path / "orders.csv", rows))
     lines = product_order_lines(store, ["order_id", "product_id", "is_return"])
     assert lines.values.tolist() == [["o1", "p1", False], ["r1", "p1", True]]
+
+
+def test_a_folder_whose_data_sit_one_level_down_is_read(tmp_path):
+    inner = tmp_path / "download" / "by-day"
+    inner.mkdir(parents=True)
+    (tmp_path / "download" / "PROVENANCE.md").write_text("where it came from\n")
+    (inner / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price\no1,2026-01-02,c1,p1,1,9.5\n"
+    )
+    with Store(":memory:") as store:
+        report = ingest(store, tmp_path / "download")
+        assert report.n_loaded == 1 and store.count("orders") == 1

@@ -63,6 +63,16 @@ def _table_files(folder: Path) -> list[Path]:
     )
 
 
+def data_folder(path: Path) -> Path:
+    """The folder that holds the data: `path` itself, or its only subfolder when `path` holds
+    no table file (a download with its data one level down, e.g. ``uci-online-retail/by-day``)."""
+    if path.is_dir() and not _table_files(path) and not (path / "u.data").exists():
+        subfolders = [p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")]
+        if len(subfolders) == 1:
+            return subfolders[0]
+    return path
+
+
 def detect_format(path: Path) -> str:
     """Guess the layout of a file or folder."""
     if path.is_dir():

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from promopilot.config import load_settings
-from promopilot.data.importers import IMPORTERS, detect_format
+from promopilot.data.importers import IMPORTERS, data_folder, detect_format
 from promopilot.data.loading import (
     FileRefused,
     FileReport,
@@ -78,6 +78,7 @@ def ingest(
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
+    path = data_folder(path)
     fmt = detect_format(path) if format == "auto" else format
     if fmt not in IMPORTERS:
         raise InputError(f"unknown format {fmt!r}: expected auto, {', '.join(sorted(IMPORTERS))}")
