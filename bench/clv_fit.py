@@ -11,7 +11,6 @@ Fader-Hardie-Lee parameters. Prints a plain table.
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 
@@ -25,16 +24,12 @@ from promopilot.profile.clv import (
     simulate_bgnbd,
     summary_from_transactions,
 )
-
-
-def _default_data_root() -> Path:
-    env = os.environ.get("PROMOPILOT_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from shared_data import shared_data_root
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-root", type=Path, default=_default_data_root())
+    parser.add_argument("--data-root", type=Path, default=shared_data_root())
     parser.add_argument("--n", type=int, default=1_000_000)
     args = parser.parse_args()
     rows: list[tuple[str, str, str]] = []

@@ -9,13 +9,14 @@ customer ids are in the sample.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import duckdb
 
-SOURCE = Path(os.environ.get("PROMOPILOT_SHARED_DATA", "../shared/data")) / "uci-online-retail"
+from shared_data import shared_data_root
+
+SOURCE = shared_data_root() / "uci-online-retail"
 OUT = Path(__file__).resolve().parents[1] / "tests/fixtures/uci-online-retail-sample"
 N_CUSTOMERS = 300
 GUEST_DAYS = ("2010-12-01", "2011-06-01", "2011-11-15")

@@ -3,12 +3,13 @@ candidate models and their CV tuning, scores and markdown tables. Not a benchmar
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from shared_data import shared_data_root
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
@@ -27,7 +28,7 @@ from promopilot.uplift.models import (  # noqa: E402
 )
 from promopilot.uplift.selection import select_model  # noqa: E402
 
-DEFAULT_DATA_ROOT = Path(os.environ.get("PROMOPILOT_SHARED_DATA", REPO.parent / "shared" / "data"))
+DEFAULT_DATA_ROOT = shared_data_root()
 DATASET = Path("hillstrom-email-2008") / "hillstrom.csv"
 FEATURES = [
     "recency",

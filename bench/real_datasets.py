@@ -17,11 +17,12 @@ reasons counted. Nothing here is collected by pytest.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from shared_data import shared_data_root
 
 DATASETS = (
     ("UCI Online Retail (by day)", "uci-online-retail/by-day", "uci"),
@@ -29,17 +30,12 @@ DATASETS = (
 )
 
 
-def default_root() -> Path:
-    env = os.environ.get("PROMOPILOT_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--data",
         type=Path,
-        default=default_root(),
+        default=shared_data_root(),
         help="folder holding the datasets (default: ../shared/data)",
     )
     args = parser.parse_args()

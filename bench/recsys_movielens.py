@@ -17,11 +17,12 @@ through the store and its MovieLens importer exactly as ``promopilot recommend -
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from shared_data import shared_data_root
 
 PUBLISHED = (  # recommenders-team/recommenders, examples/06_benchmarks, MovieLens 100k, k=10
     ("BiVAE (published)", 0.146, 0.475, 0.412, 0.219),
@@ -31,17 +32,12 @@ PUBLISHED = (  # recommenders-team/recommenders, examples/06_benchmarks, MovieLe
 LABELS = {"als": "ALS (implicit)", "bpr": "BPR (implicit)", "ease": "EASE (tuned)"}
 
 
-def default_root() -> Path:
-    env = os.environ.get("PROMOPILOT_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--data",
         type=Path,
-        default=default_root(),
+        default=shared_data_root(),
         help="folder holding movielens-100k (default: ../shared/data)",
     )
     args = parser.parse_args()

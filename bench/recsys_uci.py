@@ -14,18 +14,14 @@ weights on the same kind of held-out data. nDCG@10 etc. as in ``recsys_movielens
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from shared_data import shared_data_root
+
 NAMES = ("popularity", "itemknn", "userknn", "rp3beta", "ease", "als", "content")
-
-
-def default_root() -> Path:
-    env = os.environ.get("PROMOPILOT_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def main() -> None:
@@ -33,7 +29,7 @@ def main() -> None:
     parser.add_argument(
         "--data",
         type=Path,
-        default=default_root(),
+        default=shared_data_root(),
         help="folder holding uci-online-retail (default: ../shared/data)",
     )
     parser.add_argument("--test-days", type=int, default=30, help="days held out at the end")

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
-import os
 import sys
 import time
 from pathlib import Path
@@ -35,12 +34,14 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
+from shared_data import shared_data_root
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from promopilot.text.sentiment import LexiconSentiment, SentimentModel  # noqa: E402
 
-DEFAULT_DATA_ROOT = Path(os.environ.get("PROMOPILOT_SHARED_DATA", REPO.parent / "shared" / "data"))
+DEFAULT_DATA_ROOT = shared_data_root()
 ENGLISH = (
     REPO / "bench" / "data" / "vader-amazon-snippets" / "amazonReviewSnippets_GroundTruth.txt.gz"
 )
