@@ -175,14 +175,30 @@ def recommend_for(
     items = None
     if rules.category is not None and products is not None:
         items = products.loc[products["category"].astype(str) == rules.category, "product_id"]
-    candidates = estimator.recommend(
-        list(customer_ids),
-        k=pool,
-        exclude_seen=rules.exclude_bought and not rules.repeat_categories,
-        items=items,
-    )
+    customer_ids = list(customer_ids)
+    exclude_seen = rules.exclude_bought and not rules.repeat_categories
+    candidates = estimator.recommend(customer_ids, k=pool, exclude_seen=exclude_seen, items=items)
     recs = apply_rules(candidates, products, rules, k=k, bought=bought)
+    if not exclude_seen and rules.exclude_bought:
+        # seen products were candidates (repeat categories may bring them back): where the
+        # rules then dropped them all, fill up from unseen candidates
+        counts = recs["customer_id"].astype(str).value_counts()
+        short = [c for c in map(str, customer_ids) if counts.get(c, 0) < k]
+        if short:
+            more = estimator.recommend(short, k=pool, exclude_seen=True, items=items)
+            extra = apply_rules(more, products, rules, k=k, bought=bought)
+            recs = _fill_up(recs, extra, k)
     return recs[["customer_id", "rank", "product_id", "score"]], choice
+
+
+def _fill_up(recs: pd.DataFrame, extra: pd.DataFrame, k: int) -> pd.DataFrame:
+    """`recs` with each customer's list completed to `k` from `extra` (after its own rows,
+    without repeating a product); ranks renumbered."""
+    both = pd.concat([recs.assign(_pass=0), extra.assign(_pass=1)], ignore_index=True)
+    both = both.drop_duplicates(["customer_id", "product_id"], keep="first")
+    both = both.sort_values(["customer_id", "_pass", "rank"], kind="stable")
+    both["rank"] = both.groupby("customer_id").cumcount() + 1
+    return both[both["rank"] <= k].drop(columns="_pass").reset_index(drop=True)
 
 
 def for_customers(
