@@ -77,7 +77,8 @@ def register(parent: typer.Typer) -> None:
 def ingest(
     path: Annotated[Path, typer.Argument(help="A shop folder, one shop file, or an export.")],
     format: Annotated[
-        str, typer.Option("--format", help="auto, shop, uci, shopify or movielens.")
+        str,
+        typer.Option("--format", help="auto, shop, uci, shopify, movielens, cdnow or hillstrom."),
     ] = "auto",
     db: DbOption = None,
     show_reasons: Annotated[int, typer.Option(help="How many quarantine reasons to list.")] = 8,

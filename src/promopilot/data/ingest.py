@@ -20,7 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from promopilot.config import load_settings
-from promopilot.data.importers import IMPORTERS, data_folder, detect_format
+from promopilot.data.datasets import DATASET_IMPORTERS, is_cdnow, is_hillstrom
+from promopilot.data.importers import IMPORTERS, _header, data_folder, detect_format
 from promopilot.data.loading import (
     FileRefused,
     FileReport,
@@ -65,7 +66,7 @@ def ingest(
     store : Store
     path : a file or folder
     format : ``auto`` (detect), ``shop`` (shop folder or one of its files), or an importer's
-        name: ``uci``, ``shopify``, ``movielens``.
+        name: ``uci``, ``shopify``, ``movielens``, ``cdnow``, ``hillstrom``.
     progress : called with each file's name before it is read.
     date_format : strptime format for timestamps that are not ISO 8601 where detection cannot
         decide (day-first or month-first); default: the store's ``date_format``, else the
@@ -79,16 +80,23 @@ def ingest(
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     path = data_folder(path)
-    fmt = detect_format(path) if format == "auto" else format
-    if fmt not in IMPORTERS:
-        raise InputError(f"unknown format {fmt!r}: expected auto, {', '.join(sorted(IMPORTERS))}")
+    if path.is_dir():  # a download folder holding one research file (and its notes)
+        files = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".txt")]
+        if len(files) == 1 and _detect_file(files[0]):
+            path = files[0]
+    importers = {**IMPORTERS, **DATASET_IMPORTERS}
+    fmt = _detect(path) if format == "auto" else format
+    if fmt not in importers:
+        raise InputError(f"unknown format {fmt!r}: expected auto, {', '.join(sorted(importers))}")
+    if fmt in DATASET_IMPORTERS and not path.is_file():
+        raise InputError(f"{path}: the {fmt} layout is one file: give the file, not a folder")
     if date_format is None:
         date_format = store.date_format or load_settings().date_format or None
     report = IngestReport()
     previous, store.date_format = store.date_format, date_format
     try:
         with store.transaction():
-            report.files.extend(IMPORTERS[fmt](store, path, progress))
+            report.files.extend(importers[fmt](store, path, progress))
     finally:
         store.date_format = previous
     refused = report.refused
@@ -98,3 +106,19 @@ def ingest(
         rest = f"; the other {len(loaded)} file(s) were loaded" if loaded else ""
         raise FileRefused(refused[0] + more + rest, report)
     return report
+
+
+def _detect(path: Path) -> str:
+    """The layout of `path`: the public research layouts (CDNOW, Hillstrom) by their content,
+    else :func:`promopilot.data.importers.detect_format`."""
+    return _detect_file(path) or detect_format(path)
+
+
+def _detect_file(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    if is_cdnow(path):
+        return "cdnow"
+    if is_hillstrom(_header(path)):
+        return "hillstrom"
+    return None

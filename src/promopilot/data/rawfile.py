@@ -44,6 +44,8 @@ class RawFile:
     source: str = RAW
     _prepared: PreparedText | None = None
     _csv_options: dict | None = None
+    # rows an importer derived from the file (several tables from one file): each row's line
+    row_lines: np.ndarray | None = None
 
     @property
     def lazy(self) -> bool:
@@ -84,6 +86,8 @@ class RawFile:
     def lines(self, rows: np.ndarray) -> np.ndarray:
         """File line number (1-based, header = line 1) of each staged row index."""
         rows = np.asarray(rows, dtype=np.int64)
+        if self.row_lines is not None:
+            return self.row_lines[rows]
         if self.is_parquet:
             return rows + self.first_line
         return self._file_lines(self._records(rows))
