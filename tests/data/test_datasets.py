@@ -132,9 +132,9 @@ def test_hillstrom_holds_campaign_offers_customers_past_and_outcome_orders(tmp_p
 def test_hillstrom_without_the_arm_column_is_refused_by_name(tmp_path, store):
     text = HILLSTROM.replace(",segment,", ",arm,", 1)
     path = write(tmp_path / "hillstrom.csv", text)
-    with pytest.raises(InputError, match="hillstrom.csv: cannot tell"):
+    with pytest.raises(InputError, match=r"hillstrom\.csv: cannot tell"):
         ingest(store, path)
-    with pytest.raises(InputError, match="missing column.*segment"):
+    with pytest.raises(InputError, match=r"missing column.*segment"):
         ingest(store, path, format="hillstrom")
 
 

@@ -104,7 +104,7 @@ def test_forget_erases_a_customer_everywhere_and_later_ingests_skip_them(tmp_pat
             store.table("customers")["customer_id"]
         )
     code, _, err = cli(["forget", "c1", "--db", str(db)], capsys)
-    assert code == 1 and "not in the store" in err
+    assert code == 2 and "not in the store" in err  # an id the store does not hold
 
 
 def test_contact_data_never_reaches_feature_tables(tmp_path, store):

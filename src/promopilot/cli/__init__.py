@@ -1,7 +1,8 @@
 """The ``promopilot`` command.
 
 Kept thin: each command module parses arguments, calls one function and formats the result.
-Every error is one line on stderr and an exit code (2 for unusable input or usage, 1 for any
+Every error is one line on stderr and an exit code (2 for unusable input or usage: input that
+cannot be read, too little data for the command, an id the store does not hold; 1 for any
 other failure), never a traceback: the details go to the log file that line names. Warnings
 go to the log file too, not the terminal.
 """
@@ -15,7 +16,12 @@ from typing import Annotated
 import typer
 
 from promopilot.cli.logs import LOG, report_unexpected, setup_logging
-from promopilot.exceptions import InputError, PromopilotError
+from promopilot.exceptions import (
+    InputError,
+    NotEnoughDataError,
+    PromopilotError,
+    UnknownIdError,
+)
 
 app = typer.Typer(
     name="promopilot",
@@ -79,7 +85,8 @@ def main(argv: list[str] | None = None) -> None:
     err = typer.echo
     try:
         result = app(args=argv, standalone_mode=False)
-    except InputError as error:
+    except (InputError, NotEnoughDataError, UnknownIdError) as error:
+        # the data cannot support the command, or it names what the store does not hold
         LOG.info("unusable input", exc_info=True)
         err(f"error: {error}", err=True)
         sys.exit(EXIT_USAGE)

@@ -172,6 +172,8 @@ def plan(
     data: DataOption = None,
 ) -> None:
     """Decide which customer gets which offer within a budget; write the plan."""
+    from promopilot.data.queries.offers import add_offers
+    from promopilot.offers.catalogue import DEFAULT_CATALOGUE as DEFAULT
     from promopilot.offers.plan import build_plan
 
     with open_store(db, data) as store, progress_bar() as bar:
@@ -186,6 +188,8 @@ def plan(
             require_self_check=require_self_check,
             progress=lambda step: bar.update(task, advance=1, item=step),
         )
+        # `send` and `report` read an offer's terms from the store: keep the defaults used
+        n_added = add_offers(store, result.offers) if result.offer_source == DEFAULT else 0
     out.parent.mkdir(parents=True, exist_ok=True)
     result.plan.to_csv(out, index=False, encoding="utf-8")
     for item in plan_tables(result):
@@ -195,6 +199,11 @@ def plan(
         rules_path.write_text(result.rules + "\n", encoding="utf-8")
         console.print(f"rules saved to {rules_path}")
     console.print(f"plan written to {out} ({len(result.plan):,} rows)")
+    if n_added:
+        console.print(
+            f"the {n_added} default offer(s) were added to the store's offers table, "
+            "for `send` and `report`"
+        )
 
 
 @app.command()

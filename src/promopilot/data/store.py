@@ -113,6 +113,7 @@ class Store:
     def scalar(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
         cursor = self.con.execute(sql, params) if params is not None else self.con.execute(sql)
         row = cursor.fetchone()
+        self.con.complete()  # a partly read result would block the connection (DuckDB 2)
         return None if row is None else row[0]
 
     # -- reading --------------------------------------------------------------------------
@@ -139,7 +140,7 @@ class Store:
             "SELECT min(t), max(t) FROM (SELECT min(timestamp) t FROM orders UNION ALL "
             "SELECT max(timestamp) FROM orders UNION ALL SELECT min(timestamp) FROM events "
             "UNION ALL SELECT max(timestamp) FROM events)"
-        ).fetchone()
+        ).fetchall()[0]
         return (pd.Timestamp(row[0]) if row[0] else None, pd.Timestamp(row[1]) if row[1] else None)
 
     def default_as_of(self) -> pd.Timestamp:

@@ -56,3 +56,20 @@ def buyers_between(store: Store, start: pd.Timestamp | str, end: pd.Timestamp | 
         )
         or 0
     )
+
+
+def add_offers(store: Store, offers: pd.DataFrame) -> int:
+    """Store the offers (columns of the ``offers`` table) whose offer_id the store does not
+    have yet, e.g. the default catalogue a plan used, so that ``send`` and ``report`` know
+    their terms. Returns how many were added."""
+    columns = ["offer_id", "kind", "value", "min_spend", "category", "send_cost", "valid_days"]
+    frame = offers.reindex(columns=columns)
+    before = store.count("offers")
+    with store.frame("offers_to_add", frame):
+        store.execute(
+            "INSERT INTO offers BY NAME SELECT offer_id, kind, value, min_spend, "
+            "NULLIF(category, '') AS category, send_cost, valid_days, "
+            "now()::TIMESTAMP AS updated_at FROM offers_to_add "
+            "WHERE offer_id NOT IN (SELECT offer_id FROM offers)"
+        )
+    return store.count("offers") - before
