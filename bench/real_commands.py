@@ -34,14 +34,15 @@ from shared_data import REPO, shared_data_root
 PROMOPILOT = [str(Path(sys.executable).with_name("promopilot"))]
 WARNING_LINE = re.compile(r"\b[A-Z]\w*Warning\b|\bwarnings\.warn\b")
 
-# name, path under the data root, kind: "shop" datasets get every command, "reviews" sentiment
+# name, path under the data root, kind ("shop" datasets get every command, "reviews" ingest
+# and sentiment), and a past campaign the dataset holds (measured with report/evaluate-policy)
 DATASETS = (
-    ("uci", "uci-online-retail/by-day", "shop"),
-    ("movielens", "movielens-100k", "shop"),
-    ("cdnow", "cdnow-sample/CDNOW_sample.txt", "shop"),
-    ("hillstrom", "hillstrom-email-2008/hillstrom.csv", "shop"),
-    ("cn-shopping", "chinese-online-shopping-10-cats/online_shopping_10_cats.csv", "reviews"),
-    ("cn-waimai", "chinese-waimai-10k/waimai_10k.csv", "reviews"),
+    ("uci", "uci-online-retail/by-day", "shop", None),
+    ("movielens", "movielens-100k", "shop", None),
+    ("cdnow", "cdnow-sample/CDNOW_sample.txt", "shop", None),
+    ("hillstrom", "hillstrom-email-2008/hillstrom.csv", "shop", "hillstrom-2008"),
+    ("cn-shopping", "chinese-online-shopping-10-cats/online_shopping_10_cats.csv", "reviews", None),
+    ("cn-waimai", "chinese-waimai-10k/waimai_10k.csv", "reviews", None),
 )
 
 
@@ -127,7 +128,7 @@ def write_policy(plan: Path, policy: Path) -> bool:
     return True
 
 
-def shop_commands(data: Path, work: Path, timeout: int) -> list[Run]:
+def shop_commands(data: Path, work: Path, timeout: int, past: str | None) -> list[Run]:
     db = str(work / "store.duckdb")
     runs = [run("ingest", ["ingest", str(data), "--db", db], work, [], timeout)]
     if runs[0].code != 0:
@@ -180,6 +181,15 @@ def shop_commands(data: Path, work: Path, timeout: int) -> list[Run]:
                     timeout,
                 )
             )
+    if past:  # the dataset's own campaign: measured, and the plan's policy valued on it
+        runs.append(
+            run(
+                "report (past)", ["report", past, "--db", db, "--json", "p.json"], work, [], timeout
+            )
+        )
+        if write_policy(work / "plan.csv", work / "policy.csv"):
+            args = ["evaluate-policy", "policy.csv", "--campaign", past, "--db", db]
+            runs.append(run("evaluate (past)", args, work, [], timeout))
     retrain = work / "retrain-out"
     runs.append(run("retrain", ["retrain", "--db", db, "--out", str(retrain)], work, [], timeout))
     runs[-1].empty_columns = empty_columns(sorted(retrain.glob("*.csv")))
@@ -189,7 +199,7 @@ def shop_commands(data: Path, work: Path, timeout: int) -> list[Run]:
     return runs
 
 
-def review_commands(data: Path, work: Path, timeout: int) -> list[Run]:
+def review_commands(data: Path, work: Path, timeout: int, past: str | None) -> list[Run]:
     db = str(work / "store.duckdb")
     return [
         run("ingest", ["ingest", str(data), "--db", db], work, [], timeout),
@@ -221,7 +231,7 @@ def main() -> None:
     os.environ.setdefault("PYTHONPATH", str(REPO / "src"))
     results: list[tuple[str, list[Run]]] = []
     with tempfile.TemporaryDirectory(prefix="promopilot-real-") as tmp:
-        for name, rel, kind in DATASETS:
+        for name, rel, kind, past in DATASETS:
             if args.only and name not in args.only:
                 continue
             data = args.data / rel
@@ -233,7 +243,7 @@ def main() -> None:
             if name == "uci" and args.uci_days:
                 data = uci_sample(data, args.uci_days, Path(tmp) / "uci-sample")
             commands = shop_commands if kind == "shop" else review_commands
-            runs = commands(data, work, args.timeout)
+            runs = commands(data, work, args.timeout, past)
             results.append((name, runs))
             for r in runs:
                 print(

@@ -8,7 +8,12 @@ Datasets (each into its own temporary store):
 - UCI Online Retail, one CSV per trading day (``uci-online-retail/by-day``, 305 files), with
   the ``uci`` importer;
 - MovieLens 100K (``movielens-100k``: ``u.data`` ratings, ``u.item`` movies), with the
-  ``movielens`` importer.
+  ``movielens`` importer;
+- the CDNOW 1/10 sample (``cdnow-sample/CDNOW_sample.txt``), with the ``cdnow`` importer;
+- the Hillstrom e-mail test (``hillstrom-email-2008/hillstrom.csv``), with the ``hillstrom``
+  importer (campaign, offers, customers, a past-year summary order, outcome orders).
+
+Every command on these datasets (not only ingest): ``bench/real_commands.py``.
 
 Prints rows read / loaded / new / quarantined / flagged per dataset, then the quarantine
 reasons counted. Nothing here is collected by pytest.
@@ -27,6 +32,8 @@ from shared_data import shared_data_root
 DATASETS = (
     ("UCI Online Retail (by day)", "uci-online-retail/by-day", "uci"),
     ("MovieLens 100K", "movielens-100k", "movielens"),
+    ("CDNOW sample", "cdnow-sample/CDNOW_sample.txt", "cdnow"),
+    ("Hillstrom e-mail test", "hillstrom-email-2008/hillstrom.csv", "hillstrom"),
 )
 
 
@@ -64,7 +71,8 @@ def main() -> None:
                 'SELECT "table", reason, count(*) AS n FROM quarantine GROUP BY ALL '
                 "ORDER BY n DESC, reason"
             )
-            stored = {t: store.count(t) for t in ("orders", "events", "products", "customers")}
+            tables = ("orders", "events", "products", "customers", "offers", "campaigns")
+            stored = {t: store.count(t) for t in tables}
             stored["returns (order lines)"] = int(
                 store.scalar("SELECT count(*) FROM orders WHERE is_return")
             )
