@@ -40,7 +40,7 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
             "products",
             f"{summary.n_products:,}"
             + (
-                f" (+{summary.n_non_products:,} postage/fee codes)"
+                f" (+{summary.n_non_products:,} non-product codes: postage, fees, ...)"
                 if summary.n_non_products
                 else ""
             ),
@@ -50,7 +50,7 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
         (f"returns ({summary.n_return_lines:,} lines)", f"-{summary.returns:,.2f}"),
         ("revenue (net of returns)", f"{summary.revenue:,.2f}"),
         ("  of it products", f"{summary.product_revenue:,.2f}"),
-        ("  of it postage, fees, adjustments", f"{summary.non_product_revenue:,.2f}"),
+        ("  of it non-product lines (postage, fees, ...)", f"{summary.non_product_revenue:,.2f}"),
         ("events", f"{summary.n_events:,}"),
         ("reviews", f"{summary.n_reviews:,}"),
         ("past campaign exposures", f"{summary.n_campaign_rows:,}"),

@@ -41,6 +41,9 @@ def setup_logging() -> Path | None:
         old.close()
     root.handlers = [handler]
     root.setLevel(logging.INFO)
+    # off and on again: a second call in one process (tests, the server) must capture too even
+    # if something (pytest's warning recorder) put its own warnings.showwarning back meanwhile
+    logging.captureWarnings(False)
     logging.captureWarnings(True)
     warnings.simplefilter("default")
     return path
