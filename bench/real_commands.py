@@ -253,14 +253,14 @@ def main() -> None:
 
 
 def print_table(results: list[tuple[str, list[Run]]]) -> None:
-    header = ("dataset", "command", "exit", "seconds", "empty columns", "bad lines", "last line")
+    header = ("dataset", "command", "exit", "seconds", "empty cols", "bad lines", "last line")
     rows = [
         (
             name,
             r.command,
             str(r.code),
             f"{r.seconds:.1f}",
-            ", ".join(r.empty_columns) or "-",
+            str(len(r.empty_columns)),
             str(len(r.bad_lines)) + (f" ({r.bad_lines[0][:60]})" if r.bad_lines else ""),
             r.last_line[:70],
         )
@@ -272,6 +272,11 @@ def print_table(results: list[tuple[str, list[Run]]]) -> None:
     print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     for row in rows:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+    print("\noutput columns empty in every row:")
+    for name, runs in results:
+        for r in runs:
+            if r.empty_columns:
+                print(f"  {name} {r.command}: {', '.join(r.empty_columns)}")
     n_bad = sum(not r.ok for _, runs in results for r in runs)
     n_all = sum(len(runs) for _, runs in results)
     print(
