@@ -205,3 +205,43 @@ def test_the_summary_names_the_randomized_control_apart_from_other_customers_who
     )
     past = {"control": {"customers": 300}}  # a past campaign: no groups logged
     assert baseline_words(past) == "300 control customers"
+
+
+def test_a_campaign_without_outcomes_yet_says_so_instead_of_a_zero_lift():
+    n = 200
+    arm = np.where(np.arange(n) % 2 == 0, "control", "x")
+    frame = pd.DataFrame(
+        {
+            "arm": arm,
+            "propensity": 0.5,
+            "converted": False,
+            "revenue": 0.0,
+            "profit": np.where(arm == "x", -0.05, 0.0),  # only the sending cost so far
+            "pre_revenue": 0.0,
+            "pre_orders": 0,
+        }
+    )
+    result = estimate_lift(frame, with_segments=False)
+    assert result["buyers"] == 0
+    assert result["summary"].startswith("No outcomes yet: none of the 200 customers")
+
+
+def test_the_summary_of_an_unclear_campaign_survives_an_undetectable_effect():
+    from promopilot.campaigns.measure import summary
+
+    result = {
+        "confidence": 0.95,
+        "incremental_profit": {"estimate": 1.0, "low": -2.0, "high": 4.0},
+        "control": {"customers": 3},
+        "verdict": "no clear effect",
+        "buyers": 2,
+        "power": {
+            "power": 0.8,
+            "sent_customers": 3,
+            "minimum_detectable_profit_lift": None,
+            "needed_customers_per_group": None,
+            "profit_lift_per_customer": None,
+        },
+    }
+    text = summary(result)
+    assert text.startswith("No clear effect") and "too few outcomes vary" in text

@@ -102,6 +102,7 @@ def estimate_lift(
             if k in ("estimate", "low", "high", "std_error")
         },
         "verdict": verdict,
+        "buyers": int(frame["converted"].to_numpy(dtype=float).sum()),
         "power": _power(frame, sent, is_control, w, x, confidence, total.estimate),
         "method": {
             "weights": (
@@ -178,6 +179,13 @@ def summary(result: dict) -> str:
         f"{total['estimate']:,.2f} ({level} interval {total['low']:,.2f} to {total['high']:,.2f})"
     )
     n_control = result["control"]["customers"]
+    power = result["power"]
+    if result.get("buyers") == 0:
+        return (
+            f"No outcomes yet: none of the {power['sent_customers'] + n_control:,} customers of "
+            "this campaign has an order in its window so far. Ingest the orders placed since "
+            "it was sent, then report again."
+        )
     if result["verdict"] == GAIN:
         return (
             f"The campaign earned money: incremental profit {interval}, measured against "
@@ -188,18 +196,22 @@ def summary(result: dict) -> str:
             f"The campaign lost money: incremental profit {interval}, measured against "
             f"{baseline_words(result)}."
         )
-    power = result["power"]
     needed = power["needed_customers_per_group"]
+    detectable = power["minimum_detectable_profit_lift"]
     text = (
         f"No clear effect: the incremental profit {interval} could be a gain or a loss; "
         f"with {power['sent_customers']:,} customers sent an offer and {n_control:,} in "
-        f"control this campaign could only detect a profit lift of "
-        f"{power['minimum_detectable_profit_lift']:,.2f} per customer."
+        "control"
+    )
+    text += (
+        f" this campaign could only detect a profit lift of {detectable:,.2f} per customer."
+        if detectable is not None
+        else ", too few outcomes vary to say what this campaign could detect."
     )
     if needed:
         text += (
             f" To tell an effect the size of the one estimated "
-            f"({power['profit_lift_per_customer']:,.2f} per customer) from zero with "
+            f"({power['profit_lift_per_customer'] or 0:,.2f} per customer) from zero with "
             f"{power['power']:.0%} power, about {needed:,.0f} customers in each of the sent "
             f"and control groups would have been needed."
         )
