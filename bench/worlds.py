@@ -113,7 +113,9 @@ def score_profile(shop, customers: pd.DataFrame) -> dict:
     return out
 
 
-def run_world(seed: int, n_customers: int, require_self_check: bool = False) -> dict:
+def run_world(
+    seed: int, n_customers: int, require_self_check: bool = False, profile_only: bool = False
+) -> dict:
     warnings.simplefilter("ignore")
     from promopilot.data.ingest import ingest
     from promopilot.data.store import Store
@@ -139,13 +141,14 @@ def run_world(seed: int, n_customers: int, require_self_check: bool = False) -> 
         t_profile = time.perf_counter()
         result = None
         try:
-            result = build_plan(
-                store,
-                budget=budget,
-                campaign_id=f"world-{seed}",
-                as_of=END,
-                require_self_check=require_self_check,
-            )
+            if not profile_only:
+                result = build_plan(
+                    store,
+                    budget=budget,
+                    campaign_id=f"world-{seed}",
+                    as_of=END,
+                    require_self_check=require_self_check,
+                )
         except Exception as error:
             row["plan error"] = f"{type(error).__name__}: {error}"[:120]
         t_plan = time.perf_counter()
@@ -183,8 +186,6 @@ def summary(frame: pd.DataFrame) -> list[str]:
     planned = frame[col("true profit").notna()]
     targeting = planned[planned["targets"] > 0] if len(planned) else planned
     within = targeting["cost/budget"].between(0.9, 1.1) if len(targeting) else pd.Series([])
-    churn = frame[col("churn AUC").notna() & col("recency AUC").notna()]
-    sens = frame[col("sens corr").notna() & col("best corr").notna()]
     errors = int(col("plan error").notna().sum()), int(col("profile error").notna().sum())
     lines = [
         f"worlds: {len(frame)}; plan errors: {errors[0]}; profile errors: {errors[1]}",
@@ -195,6 +196,17 @@ def summary(frame: pd.DataFrame) -> list[str]:
         f"true cost / budget: median {planned['cost/budget'].median():.2f}; within 0.9-1.1 in "
         + (f"{within.mean():.0%}" if len(targeting) else "-")
         + f" of the {len(targeting)} worlds where the plan targets anyone",
+    ]
+    return lines + profile_summary(frame)
+
+
+def profile_summary(frame: pd.DataFrame) -> list[str]:
+    def col(name: str) -> pd.Series:
+        return frame[name] if name in frame else pd.Series(np.nan, index=frame.index)
+
+    churn = frame[col("churn AUC").notna() & col("recency AUC").notna()]
+    sens = frame[col("sens corr").notna() & col("best corr").notna()]
+    return [
         f"churn AUC: model median {churn['churn AUC'].median():.3f} vs days since last event "
         f"{churn['recency AUC'].median():.3f}; model wins in "
         f"{(churn['churn AUC'] > churn['recency AUC']).mean():.0%} of {len(churn)} worlds",
@@ -202,7 +214,6 @@ def summary(frame: pd.DataFrame) -> list[str]:
         f" vs best single column {sens['best corr'].median():.2f}; model wins in "
         f"{(sens['sens corr'] > sens['best corr']).mean():.0%} of {len(sens)} worlds",
     ]
-    return lines
 
 
 def main() -> None:
@@ -217,6 +228,9 @@ def main() -> None:
         action="store_true",
         help="plan with `plan --require-self-check` (target only when the self-check passes)",
     )
+    ap.add_argument(
+        "--profile-only", action="store_true", help="score the profile only (no plan is built)"
+    )
     args = ap.parse_args()
     seeds = args.seeds or (REPORT_SEEDS if args.set == "report" else TRAIN_SEEDS)
     seeds = list(seeds)[: args.worlds]
@@ -229,12 +243,13 @@ def main() -> None:
                 seeds,
                 [args.customers] * len(seeds),
                 [args.require_self_check] * len(seeds),
+                [args.profile_only] * len(seeds),
             ):
                 console.print(f"{row['world']}  ({row['timing']})")
                 rows.append(row)
     else:
         for seed in seeds:
-            rows.append(run_world(seed, args.customers, args.require_self_check))
+            rows.append(run_world(seed, args.customers, args.require_self_check, args.profile_only))
             console.print(f"{rows[-1]['world']}  ({rows[-1]['timing']})")
     frame = pd.DataFrame(rows)
     shown = [
@@ -255,7 +270,11 @@ def main() -> None:
     for row in frame.to_dict("records"):
         table.add_row(*[_fmt(row.get(c), c) for c in shown])
     console.print(table)
-    for line in summary(frame):
+    lines = profile_summary(frame) if args.profile_only else summary(frame)
+    if args.profile_only:
+        errors = int(frame["profile error"].notna().sum()) if "profile error" in frame else 0
+        lines.insert(0, f"worlds: {len(frame)}; profile errors: {errors}")
+    for line in lines:
         console.print(line)
 
 
