@@ -37,6 +37,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from promopilot.profile.sensitivity_check import single_column_sensitivity
+
 RECENT_DAYS = 180
 TRAIN_SEEDS = tuple(range(1, 41))
 REPORT_SEEDS = tuple(range(1001, 1031))
@@ -77,24 +79,30 @@ def score_plan(shop, result, budget: float) -> dict:
     }
 
 
-def score_profile(shop, customers: pd.DataFrame) -> dict:
+def score_profile(shop, customers: pd.DataFrame, own_column: str | None = None) -> dict:
+    """Profile quality against the world's truth. Churn: ROC AUC of ``churn_risk`` and of
+    days since the last event for the true churners, among the customers seen in the last
+    RECENT_DAYS (the population the profile validates churn on) and, beside it, among all.
+    Sensitivity: Spearman correlation with the true sensitivity of ``discount_sensitivity``,
+    of the best promotion-response column chosen in hindsight (by its absolute correlation
+    with the truth: a strong baseline) and of `own_column`, the single column the profile's
+    own check picked from the shop's data (None when it had nothing to check against)."""
     from scipy.stats import spearmanr
     from sklearn.metrics import roc_auc_score
 
-    frame = customers.merge(shop.truth, on="customer_id", suffixes=("", "_true"))
+    everyone = customers.merge(shop.truth, on="customer_id", suffixes=("", "_true"))
     out = {}
-    recency = "days_since_last_event" if "days_since_last_event" in frame else "recency_days"
-    # churn that matters: among customers seen in the last RECENT_DAYS (long-gone customers
-    # are told apart by anything)
-    frame = frame[frame[recency] <= RECENT_DAYS]
-    churned = frame["churned"].to_numpy()
-    if churned.any() and not churned.all():
+    recency = "days_since_last_event" if "days_since_last_event" in everyone else "recency_days"
+    for suffix, frame in (("", everyone[everyone[recency] <= RECENT_DAYS]), (" all", everyone)):
+        churned = frame["churned"].to_numpy()
+        if not churned.any() or churned.all():
+            continue
         for key, column in (("churn AUC", "churn_risk"), ("recency AUC", recency)):
             ok = frame[column].notna().to_numpy() if column in frame else np.zeros(len(frame), bool)
-            out[key] = (
+            out[key + suffix] = (
                 roc_auc_score(churned[ok], frame[column].to_numpy()[ok]) if ok.any() else np.nan
             )
-    frame = customers.merge(shop.truth, on="customer_id", suffixes=("", "_true"))
+    frame = everyone
     true = frame["discount_sensitivity_true"]
     if true.nunique() > 1:
 
@@ -110,7 +118,19 @@ def score_profile(shop, customers: pd.DataFrame) -> dict:
         if best:
             name = max(best, key=best.get)
             out["best column"], out["best corr"] = name, best[name]
+        if own_column is not None and own_column in frame:
+            oriented = single_column_sensitivity(frame, own_column)
+            out["own column"], out["own corr"] = own_column, corr_of(oriented, true)
     return out
+
+
+def corr_of(values: pd.Series, true: pd.Series) -> float:
+    from scipy.stats import spearmanr
+
+    ok = values.notna() & true.notna()
+    if ok.sum() < 10 or values[ok].nunique() < 2:
+        return np.nan
+    return float(spearmanr(values[ok], true[ok]).statistic)
 
 
 def run_world(
@@ -135,7 +155,8 @@ def run_world(
         t_ingest = time.perf_counter()
         try:
             profile = build_profile(store, as_of=END)
-            row.update(score_profile(shop, profile.customers))
+            own = profile.choices.get("discount_sensitivity")
+            row.update(score_profile(shop, profile.customers, own.baseline if own else None))
         except Exception as error:  # the yardstick records failures, it does not stop
             row["profile error"] = f"{type(error).__name__}: {error}"[:120]
         t_profile = time.perf_counter()
@@ -169,7 +190,10 @@ def _fmt(value, key: str) -> str:
         return "-"
     if key in ("share", "cost/budget"):
         return f"{value:.0%}"
-    if key in ("churn AUC", "recency AUC", "sens corr", "best corr"):
+    if key in (
+        "churn AUC", "recency AUC", "churn AUC all", "recency AUC all", "sens corr", "best corr",
+        "own corr",
+    ):  # fmt: skip
         return f"{value:.2f}"
     if isinstance(value, bool):
         return "LOSES" if value else ""
@@ -204,16 +228,34 @@ def profile_summary(frame: pd.DataFrame) -> list[str]:
     def col(name: str) -> pd.Series:
         return frame[name] if name in frame else pd.Series(np.nan, index=frame.index)
 
-    churn = frame[col("churn AUC").notna() & col("recency AUC").notna()]
-    sens = frame[col("sens corr").notna() & col("best corr").notna()]
+    def versus(model: str, base: str, what: str) -> str:
+        both = frame[col(model).notna() & col(base).notna()]
+        if both.empty:
+            return f"{what}: no world to compare"
+        m, b = both[model], both[base]
+        return (
+            f"{what}: model median {m.median():.3f} vs {b.median():.3f}; model better in "
+            f"{(m > b).mean():.0%}, equal in {(m == b).mean():.0%} of {len(both)} worlds"
+        )
+
     return [
-        f"churn AUC: model median {churn['churn AUC'].median():.3f} vs days since last event "
-        f"{churn['recency AUC'].median():.3f}; model wins in "
-        f"{(churn['churn AUC'] > churn['recency AUC']).mean():.0%} of {len(churn)} worlds",
-        f"discount sensitivity (Spearman with truth): model median {sens['sens corr'].median():.2f}"
-        f" vs best single column {sens['best corr'].median():.2f}; model wins in "
-        f"{(sens['sens corr'] > sens['best corr']).mean():.0%} of {len(sens)} worlds",
-    ]
+        versus(
+            "churn AUC", "recency AUC",
+            f"churn AUC (customers seen in the last {RECENT_DAYS} days) vs days since last event",
+        ),
+        versus(
+            "churn AUC all", "recency AUC all",
+            "churn AUC (all customers) vs days since last event",
+        ),
+        versus(
+            "sens corr", "best corr",
+            "discount sensitivity (Spearman with truth) vs best promotion column in hindsight",
+        ),
+        versus(
+            "sens corr", "own corr",
+            "discount sensitivity (Spearman with truth) vs the column the profile's check chose",
+        ),
+    ]  # fmt: skip
 
 
 def main() -> None:
@@ -256,7 +298,8 @@ def main() -> None:
         c
         for c in (
             "seed", "targets", "explore", "true profit", "oracle", "share", "random", "loses",
-            "cost/budget", "churn AUC", "recency AUC", "sens corr", "best corr", "best column",
+            "cost/budget", "churn AUC", "recency AUC", "churn AUC all", "recency AUC all",
+            "sens corr", "best corr", "best column", "own corr", "own column",
             "seconds", "plan error", "profile error",
         )
         if c in frame
@@ -266,7 +309,8 @@ def main() -> None:
         f"budget {budget_for(args.customers):,.0f} (synthetic data; true expected values)"
     )
     for c in shown:
-        table.add_column(c, justify="left" if c in ("best column", "plan error") else "right")
+        left = c in ("best column", "own column", "plan error")
+        table.add_column(c, justify="left" if left else "right")
     for row in frame.to_dict("records"):
         table.add_row(*[_fmt(row.get(c), c) for c in shown])
     console.print(table)
