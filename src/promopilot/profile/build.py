@@ -18,6 +18,7 @@ from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
 from promopilot.profile.baselines import Choice
 from promopilot.profile.churn import ChurnModel
+from promopilot.profile.fallbacks import fill_empty_columns
 from promopilot.profile.features import build_features, sale_days
 from promopilot.profile.lifetime import CLV_FIT_CUSTOMERS, clv_columns, rfm_summary
 from promopilot.profile.models import Evaluation, WindowModel
@@ -213,7 +214,8 @@ def build_profile(
     table["segment"] = segmenter.fit(frame).predict_names(frame).to_numpy()
     customers = table.reset_index()
     ordered = PROFILE_COLUMNS + [c for c in customers.columns if c not in PROFILE_COLUMNS]
-    customers = customers[ordered]
+    customers, filled = fill_empty_columns(customers[ordered])
+    notes += filled
     return Profile(
         customers, as_of, segment_summary(customers, segmenter), evaluation, notes, choices
     )
