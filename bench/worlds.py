@@ -254,7 +254,9 @@ def profile_summary(frame: pd.DataFrame) -> list[str]:
         versus(
             "sens corr", "own corr",
             "discount sensitivity (Spearman with truth) vs the column the profile's check chose",
-        ),
+        )
+        + f" (no column: the check had no signal in "
+        f"{int((col('sens corr').notna() & col('own corr').isna()).sum())} worlds)",
     ]  # fmt: skip
 
 

@@ -102,9 +102,10 @@ class Choice:
     baseline_score: float
     winner: str  # "model" or "baseline"
     tie: bool
+    verdict: str = ""  # how the winner was decided, when not by the plain comparison
 
     def line(self) -> str:
-        verdict = "tie -> baseline" if self.tie else f"{self.winner} wins"
+        verdict = self.verdict or ("tie -> baseline" if self.tie else f"{self.winner} wins")
         return (
             f"{self.column}: model {self.metric} {self.model_score:.3f} vs baseline "
             f"({self.baseline}) {self.baseline_score:.3f}: {verdict}"
