@@ -153,7 +153,7 @@ def build_profile(
     if activity == "events":
         notes.append(
             "no orders: churn_risk, purchase_propensity_30d and expected_purchases_90d are "
-            "about events (no event in 90 days, an event in 30 days, events in 90 days)"
+            "about events (no event in 180 days, an event in 30 days, events in 90 days)"
         )
     churn_activity = activity if activity == "events" or store.count("events") == 0 else "any"
     for name, column, horizon, target in (

@@ -127,8 +127,8 @@ def check_sensitivity(
     else:
         winner, verdict = "model", "model wins"
     choice = Choice(
-        "discount_sensitivity", column, "AUC", aucs["model"], singles[column], winner,
-        abs(lead) <= TIE_MARGIN, verdict,
+        "discount_sensitivity", column, "AUC", aucs["model"], singles[column], winner, False,
+        verdict,
     )  # fmt: skip
     return SensitivityCheck(
         choice, column if winner == "baseline" else None, aucs, n_orders, n_promo
