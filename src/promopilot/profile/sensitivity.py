@@ -47,7 +47,9 @@ class PromoUseModel(BaseEstimator):
     prior_orders : how many orders the prior weighs (k above).
     n_folds : cross-fitting folds for the prior.
     n_estimators, learning_rate, num_leaves : LightGBM settings of the prior.
-    random_state : seed (folds and LightGBM).
+    max_train_rows : each fold's prior learns from at most this many customers with orders
+        (a seeded sample; None: all), so a million-customer shop costs what 100,000 do.
+    random_state : seed (folds, sample and LightGBM).
 
     Attributes
     ----------
@@ -69,6 +71,7 @@ class PromoUseModel(BaseEstimator):
         n_estimators: int = 100,
         learning_rate: float = 0.05,
         num_leaves: int = 7,
+        max_train_rows: int | None = 100_000,
         random_state: int = 0,
     ) -> None:
         self.prior_orders = prior_orders
@@ -76,6 +79,7 @@ class PromoUseModel(BaseEstimator):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
+        self.max_train_rows = max_train_rows
         self.random_state = random_state
 
     def fit(self, features: pd.DataFrame) -> PromoUseModel:
@@ -105,9 +109,12 @@ class PromoUseModel(BaseEstimator):
         folds = np.zeros(len(features), dtype=int)
         splitter = KFold(self.n_folds, shuffle=True, random_state=self.random_state)
         self.models_ = []
+        rng = np.random.default_rng(self.random_state)
         for k, (train, test) in enumerate(splitter.split(X)):
             folds[test] = k
             train = train[buyers[train]]
+            if self.max_train_rows is not None and len(train) > self.max_train_rows:
+                train = np.sort(rng.choice(train, size=self.max_train_rows, replace=False))
             model = LGBMRegressor(
                 n_estimators=self.n_estimators,
                 learning_rate=self.learning_rate,
