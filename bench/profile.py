@@ -209,9 +209,10 @@ def run_features(db: Path) -> dict:
 STAGES = {
     "features": "features",
     "lifetime value": "CLV fit (BG/NBD + Gamma-Gamma)",
-    "churn model": "churn model (90 d)",
+    "churn model": "churn model (180 d)",
     "propensity model": "purchase model (30 d)",
     "expected purchases model": "expected-orders model (90 d)",
+    "discount sensitivity check": "discount sensitivity (learned, checked)",
     "segments": "segments",
 }
 WINDOW_STAGES = ("churn model", "propensity model", "expected purchases model")

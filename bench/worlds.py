@@ -13,15 +13,19 @@ profile (``build_profile``) and the plan (``build_plan``) are built from the dat
   plan's true profit is below -2% of the oracle's. Budget rule: 0.6 per customer, rounded to
   100 (1,200 for the default 2,000 customers).
 - profile: ROC AUC of ``churn_risk`` for the true churners (no longer active at the as-of
-  date), among the customers seen in the last 180 days, next to ``days_since_last_event``
-  alone; Spearman correlation of
+  date), among the customers seen in the last 180 days (the population the profile validates
+  churn on) and among all, next to ``days_since_last_event`` alone; Spearman correlation of
   ``discount_sensitivity`` with the true sensitivity next to the best single promotion-response
-  column of the same output (chosen in hindsight by its absolute correlation: a strong baseline).
+  column of the same output chosen in hindsight by its absolute correlation with the truth (a
+  strong baseline, scored only where that column has a value) and next to the column the
+  profile's own check chose from the shop's data (the issue's baseline; none when the check
+  found no signal).
 
 World seeds come in two sets. TRAINING (1-40) is for whoever tunes defaults or model choices;
 REPORT (1001-1030) is never used for tuning: the figures that go in the README come from it.
 
     python bench/worlds.py [--set report|train] [--worlds 30] [--customers 2000] [--jobs 1]
+                           [--profile-only]
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+
+from promopilot.profile.sensitivity_check import single_column_sensitivity
 
 RECENT_DAYS = 180
 TRAIN_SEEDS = tuple(range(1, 41))
@@ -77,24 +83,30 @@ def score_plan(shop, result, budget: float) -> dict:
     }
 
 
-def score_profile(shop, customers: pd.DataFrame) -> dict:
+def score_profile(shop, customers: pd.DataFrame, own_column: str | None = None) -> dict:
+    """Profile quality against the world's truth. Churn: ROC AUC of ``churn_risk`` and of
+    days since the last event for the true churners, among the customers seen in the last
+    RECENT_DAYS (the population the profile validates churn on) and, beside it, among all.
+    Sensitivity: Spearman correlation with the true sensitivity of ``discount_sensitivity``,
+    of the best promotion-response column chosen in hindsight (by its absolute correlation
+    with the truth: a strong baseline) and of `own_column`, the single column the profile's
+    own check picked from the shop's data (None when it had nothing to check against)."""
     from scipy.stats import spearmanr
     from sklearn.metrics import roc_auc_score
 
-    frame = customers.merge(shop.truth, on="customer_id", suffixes=("", "_true"))
+    everyone = customers.merge(shop.truth, on="customer_id", suffixes=("", "_true"))
     out = {}
-    recency = "days_since_last_event" if "days_since_last_event" in frame else "recency_days"
-    # churn that matters: among customers seen in the last RECENT_DAYS (long-gone customers
-    # are told apart by anything)
-    frame = frame[frame[recency] <= RECENT_DAYS]
-    churned = frame["churned"].to_numpy()
-    if churned.any() and not churned.all():
+    recency = "days_since_last_event" if "days_since_last_event" in everyone else "recency_days"
+    for suffix, frame in (("", everyone[everyone[recency] <= RECENT_DAYS]), (" all", everyone)):
+        churned = frame["churned"].to_numpy()
+        if not churned.any() or churned.all():
+            continue
         for key, column in (("churn AUC", "churn_risk"), ("recency AUC", recency)):
             ok = frame[column].notna().to_numpy() if column in frame else np.zeros(len(frame), bool)
-            out[key] = (
+            out[key + suffix] = (
                 roc_auc_score(churned[ok], frame[column].to_numpy()[ok]) if ok.any() else np.nan
             )
-    frame = customers.merge(shop.truth, on="customer_id", suffixes=("", "_true"))
+    frame = everyone
     true = frame["discount_sensitivity_true"]
     if true.nunique() > 1:
 
@@ -110,10 +122,24 @@ def score_profile(shop, customers: pd.DataFrame) -> dict:
         if best:
             name = max(best, key=best.get)
             out["best column"], out["best corr"] = name, best[name]
+        if own_column is not None and own_column in frame:
+            oriented = single_column_sensitivity(frame, own_column)
+            out["own column"], out["own corr"] = own_column, corr_of(oriented, true)
     return out
 
 
-def run_world(seed: int, n_customers: int, require_self_check: bool = False) -> dict:
+def corr_of(values: pd.Series, true: pd.Series) -> float:
+    from scipy.stats import spearmanr
+
+    ok = values.notna() & true.notna()
+    if ok.sum() < 10 or values[ok].nunique() < 2:
+        return np.nan
+    return float(spearmanr(values[ok], true[ok]).statistic)
+
+
+def run_world(
+    seed: int, n_customers: int, require_self_check: bool = False, profile_only: bool = False
+) -> dict:
     warnings.simplefilter("ignore")
     from promopilot.data.ingest import ingest
     from promopilot.data.store import Store
@@ -133,19 +159,21 @@ def run_world(seed: int, n_customers: int, require_self_check: bool = False) -> 
         t_ingest = time.perf_counter()
         try:
             profile = build_profile(store, as_of=END)
-            row.update(score_profile(shop, profile.customers))
+            own = profile.choices.get("discount_sensitivity")
+            row.update(score_profile(shop, profile.customers, own.baseline if own else None))
         except Exception as error:  # the yardstick records failures, it does not stop
             row["profile error"] = f"{type(error).__name__}: {error}"[:120]
         t_profile = time.perf_counter()
         result = None
         try:
-            result = build_plan(
-                store,
-                budget=budget,
-                campaign_id=f"world-{seed}",
-                as_of=END,
-                require_self_check=require_self_check,
-            )
+            if not profile_only:
+                result = build_plan(
+                    store,
+                    budget=budget,
+                    campaign_id=f"world-{seed}",
+                    as_of=END,
+                    require_self_check=require_self_check,
+                )
         except Exception as error:
             row["plan error"] = f"{type(error).__name__}: {error}"[:120]
         t_plan = time.perf_counter()
@@ -166,7 +194,10 @@ def _fmt(value, key: str) -> str:
         return "-"
     if key in ("share", "cost/budget"):
         return f"{value:.0%}"
-    if key in ("churn AUC", "recency AUC", "sens corr", "best corr"):
+    if key in (
+        "churn AUC", "recency AUC", "churn AUC all", "recency AUC all", "sens corr", "best corr",
+        "own corr",
+    ):  # fmt: skip
         return f"{value:.2f}"
     if isinstance(value, bool):
         return "LOSES" if value else ""
@@ -183,8 +214,6 @@ def summary(frame: pd.DataFrame) -> list[str]:
     planned = frame[col("true profit").notna()]
     targeting = planned[planned["targets"] > 0] if len(planned) else planned
     within = targeting["cost/budget"].between(0.9, 1.1) if len(targeting) else pd.Series([])
-    churn = frame[col("churn AUC").notna() & col("recency AUC").notna()]
-    sens = frame[col("sens corr").notna() & col("best corr").notna()]
     errors = int(col("plan error").notna().sum()), int(col("profile error").notna().sum())
     lines = [
         f"worlds: {len(frame)}; plan errors: {errors[0]}; profile errors: {errors[1]}",
@@ -195,14 +224,44 @@ def summary(frame: pd.DataFrame) -> list[str]:
         f"true cost / budget: median {planned['cost/budget'].median():.2f}; within 0.9-1.1 in "
         + (f"{within.mean():.0%}" if len(targeting) else "-")
         + f" of the {len(targeting)} worlds where the plan targets anyone",
-        f"churn AUC: model median {churn['churn AUC'].median():.3f} vs days since last event "
-        f"{churn['recency AUC'].median():.3f}; model wins in "
-        f"{(churn['churn AUC'] > churn['recency AUC']).mean():.0%} of {len(churn)} worlds",
-        f"discount sensitivity (Spearman with truth): model median {sens['sens corr'].median():.2f}"
-        f" vs best single column {sens['best corr'].median():.2f}; model wins in "
-        f"{(sens['sens corr'] > sens['best corr']).mean():.0%} of {len(sens)} worlds",
     ]
-    return lines
+    return lines + profile_summary(frame)
+
+
+def profile_summary(frame: pd.DataFrame) -> list[str]:
+    def col(name: str) -> pd.Series:
+        return frame[name] if name in frame else pd.Series(np.nan, index=frame.index)
+
+    def versus(model: str, base: str, what: str) -> str:
+        both = frame[col(model).notna() & col(base).notna()]
+        if both.empty:
+            return f"{what}: no world to compare"
+        m, b = both[model], both[base]
+        return (
+            f"{what}: model median {m.median():.3f} vs {b.median():.3f}; model better in "
+            f"{(m > b).mean():.0%}, equal in {(m == b).mean():.0%} of {len(both)} worlds"
+        )
+
+    return [
+        versus(
+            "churn AUC", "recency AUC",
+            f"churn AUC (customers seen in the last {RECENT_DAYS} days) vs days since last event",
+        ),
+        versus(
+            "churn AUC all", "recency AUC all",
+            "churn AUC (all customers) vs days since last event",
+        ),
+        versus(
+            "sens corr", "best corr",
+            "discount sensitivity (Spearman with truth) vs best promotion column in hindsight",
+        ),
+        versus(
+            "sens corr", "own corr",
+            "discount sensitivity (Spearman with truth) vs the column the profile's check chose",
+        )
+        + f" (no column: the check had no signal in "
+        f"{int((col('sens corr').notna() & col('own corr').isna()).sum())} worlds)",
+    ]  # fmt: skip
 
 
 def main() -> None:
@@ -217,6 +276,9 @@ def main() -> None:
         action="store_true",
         help="plan with `plan --require-self-check` (target only when the self-check passes)",
     )
+    ap.add_argument(
+        "--profile-only", action="store_true", help="score the profile only (no plan is built)"
+    )
     args = ap.parse_args()
     seeds = args.seeds or (REPORT_SEEDS if args.set == "report" else TRAIN_SEEDS)
     seeds = list(seeds)[: args.worlds]
@@ -229,19 +291,21 @@ def main() -> None:
                 seeds,
                 [args.customers] * len(seeds),
                 [args.require_self_check] * len(seeds),
+                [args.profile_only] * len(seeds),
             ):
                 console.print(f"{row['world']}  ({row['timing']})")
                 rows.append(row)
     else:
         for seed in seeds:
-            rows.append(run_world(seed, args.customers, args.require_self_check))
+            rows.append(run_world(seed, args.customers, args.require_self_check, args.profile_only))
             console.print(f"{rows[-1]['world']}  ({rows[-1]['timing']})")
     frame = pd.DataFrame(rows)
     shown = [
         c
         for c in (
             "seed", "targets", "explore", "true profit", "oracle", "share", "random", "loses",
-            "cost/budget", "churn AUC", "recency AUC", "sens corr", "best corr", "best column",
+            "cost/budget", "churn AUC", "recency AUC", "churn AUC all", "recency AUC all",
+            "sens corr", "best corr", "best column", "own corr", "own column",
             "seconds", "plan error", "profile error",
         )
         if c in frame
@@ -251,11 +315,16 @@ def main() -> None:
         f"budget {budget_for(args.customers):,.0f} (synthetic data; true expected values)"
     )
     for c in shown:
-        table.add_column(c, justify="left" if c in ("best column", "plan error") else "right")
+        left = c in ("best column", "own column", "plan error")
+        table.add_column(c, justify="left" if left else "right")
     for row in frame.to_dict("records"):
         table.add_row(*[_fmt(row.get(c), c) for c in shown])
     console.print(table)
-    for line in summary(frame):
+    lines = profile_summary(frame) if args.profile_only else summary(frame)
+    if args.profile_only:
+        errors = int(frame["profile error"].notna().sum()) if "profile error" in frame else 0
+        lines.insert(0, f"worlds: {len(frame)}; profile errors: {errors}")
+    for line in lines:
         console.print(line)
 
 

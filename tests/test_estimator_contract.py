@@ -245,7 +245,44 @@ def baseline_model_example() -> Example:
     )
 
 
+def churn_model_example() -> Example:
+    rng = np.random.default_rng(0)
+    n = 300
+    ids = [f"c{i}" for i in range(n)]
+    features = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "tenure_days": rng.uniform(100, 400, n),
+            "days_since_last_event": rng.gamma(2.0, 30.0, n),
+            "frequency": rng.poisson(2.0, n),
+        }
+    )
+    rate = np.exp(-features["days_since_last_event"] / 60.0)
+    activity = pd.Series(np.asarray(rng.poisson(rate)), index=ids, name="n")
+    return Example(fit_args=(features, activity), output=lambda est: est.predict_proba(features))
+
+
+def promo_use_model_example() -> Example:
+    rng = np.random.default_rng(0)
+    n = 300
+    price = rng.uniform(0.5, 2.0, n)
+    features = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "frequency": rng.poisson(3.0, n),
+            "price_level": price,
+            "tenure_days": rng.uniform(100, 400, n),
+            "coupon_share": np.clip(1.0 / price - 0.4 + rng.normal(0, 0.1, n), 0, 1),
+        }
+    )
+    return Example(
+        fit_args=(features,), output=lambda est: est.predict(features), params={"n_folds": 3}
+    )
+
+
 EXAMPLES: dict[str, Callable[[], Example]] = {
+    "ChurnModel": churn_model_example,
+    "PromoUseModel": promo_use_model_example,
     "BaselineModel": baseline_model_example,
     "BetaGeoModel": beta_geo_example,
     "GammaGammaModel": gamma_gamma_example,

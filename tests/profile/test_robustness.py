@@ -179,6 +179,12 @@ def test_segment_count_is_chosen_by_silhouette_over_3_to_8():
     assert len(set(seg.names_)) == 5
 
 
+def _promo_orders(rng, n, rate):
+    """Later orders per customer and how many used a discount, at a per-customer rate."""
+    orders = rng.poisson(3.0, n) + 1
+    return orders, rng.binomial(orders, rate)
+
+
 def test_discount_sensitivity_is_replaced_by_a_better_single_column():
     rng = np.random.default_rng(10)
     n = 1000
@@ -186,22 +192,42 @@ def test_discount_sensitivity_is_replaced_by_a_better_single_column():
     snapshot = pd.DataFrame(
         {
             "customer_id": [f"c{i}" for i in range(n)],
-            "discount_sensitivity": rng.uniform(size=n),  # learnt nothing
             "coupon_share": coupon,
             "price_level": rng.uniform(0.5, 2, n),
         }
     )
-    responded = (rng.uniform(size=n) < coupon).astype(int)
-    responses = pd.DataFrame({"customer_id": snapshot["customer_id"], "responded": responded})
-    choice, column = check_sensitivity(snapshot, responses)
-    assert column == "coupon_share" and choice.winner == "baseline"
-    assert choice.baseline_score > 0.75 > 0.6 > choice.model_score
-    replaced = single_column_sensitivity(snapshot, column)
+    orders, promo = _promo_orders(rng, n, 0.8 * coupon)
+    counts = pd.DataFrame({"customer_id": snapshot["customer_id"], "orders": orders})
+    counts["promo"] = promo
+    learned_nothing = rng.uniform(size=n)
+    result = check_sensitivity(snapshot, learned_nothing, counts)
+    assert result.column == "coupon_share" and result.choice.winner == "baseline"
+    assert result.choice.baseline_score > 0.75 > 0.6 > result.choice.model_score
+    assert "baseline wins" in result.line()
+    replaced = single_column_sensitivity(snapshot, result.column)
     assert replaced.between(0, 1).all() and replaced.corr(snapshot["coupon_share"]) > 0.99
-    # when the profile's score is the better ranking it stays
-    snapshot["discount_sensitivity"] = coupon
+    # when the learned score is the better ranking it stays
     snapshot["coupon_share"] = rng.uniform(size=n)
-    choice, column = check_sensitivity(snapshot, responses)
-    assert column is None and choice.winner == "model"
-    # too few responders: no verdict
-    assert check_sensitivity(snapshot, responses.assign(responded=0)) is None
+    result = check_sensitivity(snapshot, coupon, counts)
+    assert result.column is None and result.choice.winner == "model"
+    assert "model wins" in result.line()
+    # no discounts at all: no verdict
+    assert check_sensitivity(snapshot, coupon, counts.assign(promo=0)) is None
+
+
+def test_no_promotion_signal_keeps_the_default_and_says_so():
+    rng = np.random.default_rng(11)
+    n = 1000
+    snapshot = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "coupon_share": rng.uniform(size=n),
+            "price_level": rng.uniform(0.5, 2, n),
+        }
+    )
+    orders, promo = _promo_orders(rng, n, np.full(n, 0.05))  # discounts by chance alone
+    counts = pd.DataFrame({"customer_id": snapshot["customer_id"], "orders": orders})
+    counts["promo"] = promo
+    result = check_sensitivity(snapshot, rng.uniform(size=n), counts)
+    assert result.choice is None and result.column is None
+    assert "no promotion signal" in result.line() and "default blend is kept" in result.line()

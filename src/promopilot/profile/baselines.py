@@ -20,7 +20,12 @@ from sklearn.metrics import roc_auc_score
 from promopilot.exceptions import NotFittedError
 
 TIE_MARGIN = 0.005
-"""AUC points (or relative deviance for expected orders) within which the two are tied."""
+"""AUC points (or relative deviance for expected orders) within which the two are tied. Churn
+uses none: its model is three monotone columns, one of them the baseline's, and need not earn
+a premium for being complex; it wins when it scores higher."""
+
+TIE_BREAK = 1e-6
+"""Weight of the column itself in the baseline's output (see :meth:`BaselineModel.predict`)."""
 
 BASELINE_COLUMNS = {
     "churn": ("days_since_last_event", True),  # more days since -> more churn
@@ -73,10 +78,17 @@ class BaselineModel(BaseEstimator):
         return self
 
     def predict(self, features: pd.DataFrame) -> np.ndarray:
-        """The calibrated value (probability or expected orders) per row."""
+        """The calibrated value (probability or expected orders) per row. Isotonic regression
+        is a step function: within a step, rows are ordered by the column itself (a shift of
+        at most one millionth), so the baseline ranks customers exactly as its column does."""
         if not hasattr(self, "model_"):
             raise NotFittedError("BaselineModel is not fitted: call fit first")
-        return self.model_.predict(np.nan_to_num(self._x(features), nan=self.fill_))
+        x = np.nan_to_num(self._x(features), nan=self.fill_)
+        lo, hi = self.model_.X_min_, self.model_.X_max_
+        position = np.clip((x - lo) / (hi - lo), 0.0, 1.0) if hi > lo else np.zeros(len(x))
+        if not self.model_.increasing_:
+            position = 1.0 - position
+        return self.model_.predict(x) * (1 - TIE_BREAK) + TIE_BREAK * position
 
 
 @dataclass
@@ -90,9 +102,10 @@ class Choice:
     baseline_score: float
     winner: str  # "model" or "baseline"
     tie: bool
+    verdict: str = ""  # how the winner was decided, when not by the plain comparison
 
     def line(self) -> str:
-        verdict = "tie -> baseline" if self.tie else f"{self.winner} wins"
+        verdict = self.verdict or ("tie -> baseline" if self.tie else f"{self.winner} wins")
         return (
             f"{self.column}: model {self.metric} {self.model_score:.3f} vs baseline "
             f"({self.baseline}) {self.baseline_score:.3f}: {verdict}"
@@ -108,19 +121,27 @@ def poisson_deviance(y: np.ndarray, mu: np.ndarray) -> float:
 
 
 def choose(
-    column: str, target: str, y: np.ndarray, model_pred, baseline_pred, baseline_column=None
+    column: str,
+    target: str,
+    y: np.ndarray,
+    model_pred,
+    baseline_pred,
+    baseline_column=None,
+    *,
+    margin: float = TIE_MARGIN,
 ) -> Choice:
-    """Compare the model's and the baseline's predictions on the same validation rows."""
+    """Compare the model's and the baseline's predictions on the same validation rows; the
+    model must win by more than `margin` (a tie goes to the baseline)."""
     base_col = baseline_column or BASELINE_COLUMNS[target][0]
     if target == "orders":
         m, b = poisson_deviance(y, model_pred), poisson_deviance(y, baseline_pred)
-        tie = abs(m - b) <= TIE_MARGIN * max(abs(b), 1e-9)
+        tie = abs(m - b) <= margin * max(abs(b), 1e-9)
         winner = "model" if (m < b and not tie) else "baseline"
         return Choice(column, base_col, "Poisson deviance", m, b, winner, tie)
     if y.min() == y.max():
         m = b = float("nan")
     else:
         m, b = roc_auc_score(y, model_pred), roc_auc_score(y, baseline_pred)
-    tie = bool(np.isnan(m) or abs(m - b) <= TIE_MARGIN)
+    tie = bool(np.isnan(m) or abs(m - b) <= margin)
     winner = "model" if (m > b and not tie) else "baseline"
     return Choice(column, base_col, "AUC", float(m), float(b), winner, tie)

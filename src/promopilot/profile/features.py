@@ -47,8 +47,9 @@ FEATURE_DESCRIPTIONS: dict[str, str] = {
     "n_reviews": "reviews written",
     "mean_rating": "mean star rating of their reviews",
     "sentiment": "mean review sentiment in [-1, 1] (0 without reviews)",
-    "discount_sensitivity": "0..1: how much their buying depends on discounts (mean percentile "
-    "of coupon use, sale-period buying and browsing, low price level)",
+    "discount_sensitivity": "0..1: how much their buying depends on discounts (here the default "
+    "blend: mean percentile of coupon use, sale-period buying and browsing, low price level; "
+    "the profile may replace it by the learned promo use or one column, see its notes)",
     "top_category": "the category they spend (or, without orders, browse) most in",
     "share_<category>": "share of net spend in that category",
 }

@@ -15,8 +15,13 @@ from sklearn.base import clone
 from promopilot.data.queries.profile import events_between, orders_between
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
-from promopilot.profile.baselines import BaselineModel, Choice, choose
+from promopilot.profile.baselines import TIE_MARGIN, BaselineModel, Choice, choose
+from promopilot.profile.churn import ChurnModel
 from promopilot.profile.models import Evaluation, WindowModel, evaluate_probabilities
+
+CHURN_RECENT_DAYS = 180
+"""Churn is validated among the customers seen in the 180 days before the window: customers
+gone for longer are told apart by any column, and would make every AUC look alike."""
 
 FeatureFn = Callable[[Store, pd.Timestamp], pd.DataFrame]
 
@@ -34,12 +39,16 @@ def window_tables(
     activity: str = "orders",
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Features as of `at` and the orders per customer in the `horizon_days` after it (with
-    ``activity="events"``, for a shop without orders: the events)."""
+    ``activity="events"``, for a shop without orders: the events; ``"any"``: orders and
+    events together)."""
     features = feature_fn(store, at)
     end = at + pd.Timedelta(days=horizon_days)
+    if activity == "orders":
+        return features, purchases_between(store, at, end)
+    events = events_between(store, at, end).set_index("customer_id")["n"]
     if activity == "events":
-        return features, events_between(store, at, end).set_index("customer_id")["n"]
-    return features, purchases_between(store, at, end)
+        return features, events
+    return features, purchases_between(store, at, end).add(events, fill_value=0)
 
 
 def fit_window_model(
@@ -69,19 +78,20 @@ def fit_window_model(
 
 def fit_with_baseline(
     store: Store,
-    model: WindowModel,
+    model: WindowModel | ChurnModel,
     *,
     as_of: pd.Timestamp | str,
     feature_fn: FeatureFn,
     column: str,
     activity: str = "orders",
-) -> tuple[WindowModel, BaselineModel, Evaluation | None, Choice | None]:
+) -> tuple[WindowModel | ChurnModel, BaselineModel, Evaluation | None, Choice | None]:
     """:func:`fit_window_model` plus its one-column baseline (:mod:`.baselines`): both are
     trained on the window before the last and scored on the last; the returned
     :class:`Choice` says which the profile uses (None when there is too little history for
     the comparison: the model is then kept). The baseline is refitted on the last window.
-    `activity` is what labels the windows: ``"orders"``, or ``"events"`` for a shop without
-    orders (churn = no event in the window)."""
+    `activity` is what labels the windows: ``"orders"``, ``"events"`` for a shop without
+    orders (churn = no event in the window) or ``"any"`` (orders and events). Churn is scored
+    among the customers seen in the :data:`CHURN_RECENT_DAYS` before the window."""
     as_of = pd.Timestamp(as_of)
     step = pd.Timedelta(days=model.horizon_days)
     features, orders = window_tables(store, feature_fn, as_of - step, model.horizon_days, activity)
@@ -99,10 +109,20 @@ def fit_with_baseline(
     old_base = BaselineModel(model.target, model.horizon_days, base_column)
     old_base.fit(earlier, earlier_orders)
     scored = features[features["tenure_days"] > 0]
+    if model.target == "churn":  # churn that matters: customers seen in the last 180 days
+        scored = scored[scored["days_since_last_event"] <= CHURN_RECENT_DAYS]
     y = old_base.labels(scored, orders)
     predicted = old.predict_proba(scored)
     evaluation = None
     if model.target != "orders" and 0 < y.mean() < 1:
         evaluation = evaluate_probabilities(y, predicted)
-    choice = choose(column, model.target, y, predicted, old_base.predict(scored), old_base.column_)
+    choice = choose(
+        column,
+        model.target,
+        y,
+        predicted,
+        old_base.predict(scored),
+        old_base.column_,
+        margin=0.0 if isinstance(model, ChurnModel) else TIE_MARGIN,
+    )
     return model, baseline, evaluation, choice

@@ -171,28 +171,36 @@ def events_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.D
     )
 
 
-def campaign_responses(
-    store: Store, start: pd.Timestamp, end: pd.Timestamp, days: int
+def promo_order_counts(
+    store: Store,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    sale_days: pd.Series,
+    campaign_days: int,
 ) -> pd.DataFrame:
-    """Customers sent a campaign with start <= sent_at < end (``customer_id``) and whether
-    they placed an order with a discount or coupon within `days` after a send (``responded``,
-    0 or 1)."""
-    return store.query(
-        f"""WITH sent AS (
-                SELECT customer_id, sent_at FROM campaigns
-                WHERE sent_at >= TIMESTAMP '{start}' AND sent_at < TIMESTAMP '{end}'),
-            promo AS (
-                SELECT DISTINCT customer_id, timestamp FROM orders
-                WHERE NOT is_return AND (discount > 0 OR coupon_code IS NOT NULL)
-                  AND timestamp >= TIMESTAMP '{start}'
-                  AND timestamp < TIMESTAMP '{end}' + INTERVAL {int(days)} DAY)
-            SELECT s.customer_id,
-                   max(CASE WHEN p.customer_id IS NULL THEN 0 ELSE 1 END) AS responded
-            FROM sent s LEFT JOIN promo p ON p.customer_id = s.customer_id
-              AND p.timestamp >= s.sent_at
-              AND p.timestamp < s.sent_at + INTERVAL {int(days)} DAY
-            GROUP BY 1 ORDER BY 1"""
-    )
+    """Per customer, their orders with start <= timestamp < end that were placed outside the
+    shop's sale days and outside the `campaign_days` after a campaign was sent to them
+    (``orders``), and how many of those used a discount or coupon (``promo``): a customer's
+    own use of promotions, apart from sitewide sales and the offers they were sent."""
+    sales = pd.DataFrame({"day": sale_days.astype("datetime64[us]")})
+    with store.frame("promo_sale_days_df", sales):
+        return store.query(
+            f"""WITH per_order AS (
+                    SELECT customer_id, order_id, min(timestamp) AS ts,
+                           bool_or(discount > 0 OR coupon_code IS NOT NULL) AS promo
+                    FROM orders WHERE NOT is_return
+                      AND timestamp >= {_ts(start)} AND timestamp < {_ts(end)}
+                    GROUP BY 1, 2)
+                SELECT o.customer_id, count(*) AS orders,
+                       count(*) FILTER (WHERE o.promo) AS promo
+                FROM per_order o
+                WHERE date_trunc('day', o.ts) NOT IN (SELECT day FROM promo_sale_days_df)
+                  AND NOT EXISTS (
+                    SELECT 1 FROM campaigns c WHERE c.customer_id = o.customer_id
+                      AND o.ts >= c.sent_at
+                      AND o.ts < c.sent_at + INTERVAL {int(campaign_days)} DAY)
+                GROUP BY 1 ORDER BY 1"""
+        )
 
 
 def orders_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

@@ -1,0 +1,53 @@
+"""Columns a shop's data cannot fill: a neutral value or, where none means anything, left out.
+
+A shop without browsing events, reviews or sale periods would otherwise get six profile
+columns that are empty for every customer. :func:`fill_empty_columns` gives each a documented
+value when the whole column is empty, with a one-line note saying why; a column that is
+partly filled keeps its gaps (those customers have no such data, others do).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+NEUTRAL = {
+    "sale_order_lift": (1.0, "no sale periods in the orders: 1 (buys in sales as everyone does)"),
+    "sale_view_lift": (
+        1.0,
+        "no browsing in sale periods (no events or no sales): 1 (browses in sales as otherwise)",
+    ),
+    "browse_trend": (1.0, "no browsing events: 1 (steady)"),
+}
+"""Ratio columns whose neutral value (1: no difference) is what an owner would assume."""
+LEFT_OUT = {
+    "cart_abandonment": "no add-to-cart events: column left out",
+    "mean_rating": "no reviews: column left out",
+}
+"""Columns with no neutral value: left out of the output when nobody has one."""
+
+
+def fill_empty_columns(customers: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Fill or drop the profile columns that are empty for every customer; the notes say
+    which and why. ``view_price_level`` (the price of what a customer views) falls back to
+    ``price_level`` (the price of what they buy), and to 1 (the category median) without
+    either."""
+    out = customers.copy()
+    notes: list[str] = []
+
+    def empty(column: str) -> bool:
+        return column in out and len(out) > 0 and out[column].isna().all()
+
+    for column, (value, why) in NEUTRAL.items():
+        if empty(column):
+            out[column] = value
+            notes.append(f"{column}: {why}")
+    if empty("view_price_level"):
+        price = out["price_level"] if "price_level" in out else pd.Series(float("nan"), out.index)
+        out["view_price_level"] = price.fillna(1.0)
+        notes.append(
+            "view_price_level: no browsing events: the price level of what they buy "
+            "(1, the category median, without orders)"
+        )
+    dropped = [c for c in LEFT_OUT if empty(c)]
+    notes += [f"{c}: {LEFT_OUT[c]}" for c in dropped]
+    return out.drop(columns=dropped), notes

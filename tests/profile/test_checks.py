@@ -1,0 +1,149 @@
+"""Issue 11: the churn model against recency, the baseline's ranking, and the columns a shop
+without events, reviews or sales cannot fill."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from promopilot.profile.baselines import BaselineModel, choose
+from promopilot.profile.build import build_profile
+from promopilot.profile.churn import ChurnModel
+from promopilot.profile.fallbacks import fill_empty_columns
+from promopilot.profile.sensitivity import PromoUseModel
+from promopilot.synth.shop import END
+
+
+def _rhythm_world(n: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
+    """Customers who visit weekly or every two months; some have left. Silence of the same length
+    means leaving for the weekly ones only; the window's activity is drawn accordingly."""
+    rng = np.random.default_rng(seed)
+    rate = np.where(rng.uniform(size=n) < 0.5, 1 / 7, 1 / 60)
+    tenure = rng.uniform(200, 600, n)
+    gone = rng.uniform(size=n) < 0.3
+    # alive: silence since the last visit ~ Exp(rate); gone: they left some time ago
+    recency = np.where(gone, rng.uniform(20, 150, n), rng.exponential(1 / rate))
+    recency = np.minimum(recency, tenure)
+    count = rng.poisson(rate * (tenure - recency)) + 1
+    ids = [f"c{i}" for i in range(n)]
+    features = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "tenure_days": tenure,
+            "days_since_last_event": recency,
+            "frequency": np.zeros(n, dtype=int),
+            "views": count,
+        }
+    )
+    active = ~gone & (rng.uniform(size=n) < 1 - np.exp(-rate * 180))
+    return features, pd.Series(1, index=np.asarray(ids)[active])
+
+
+def test_churn_model_beats_recency_when_the_rhythm_matters():
+    features, activity = _rhythm_world(3000, seed=1)
+    later, later_activity = _rhythm_world(3000, seed=2)
+    model = ChurnModel(horizon_days=180).fit(features, activity)
+    base = BaselineModel(target="churn", horizon_days=180).fit(features, activity)
+    y = base.labels(later, later_activity)
+    choice = choose(
+        "churn_risk", "churn", y, model.predict_proba(later), base.predict(later), margin=0.0
+    )
+    assert choice.winner == "model" and choice.model_score > choice.baseline_score + 0.02
+    assert "model wins" in choice.line()
+    p = model.predict_proba(later)
+    assert np.all((p >= 0) & (p <= 1))
+
+
+def test_churn_model_needs_both_outcomes():
+    features, _ = _rhythm_world(300, seed=3)
+    with pytest.raises(Exception, match="churn model"):
+        ChurnModel().fit(features, pd.Series(dtype=float))  # nobody active: all churned
+
+
+def test_baseline_ranks_customers_exactly_as_its_column():
+    features, activity = _rhythm_world(2000, seed=4)
+    base = BaselineModel(target="churn", horizon_days=180).fit(features, activity)
+    y = base.labels(features, activity)
+    column = features["days_since_last_event"]
+    # isotonic regression alone is a step function; the tie-break keeps the column's order
+    assert roc_auc_score(y, base.predict(features)) == pytest.approx(roc_auc_score(y, column))
+    assert pd.Series(base.predict(features)).rank().corr(column.rank()) == pytest.approx(1.0)
+
+
+def test_a_tie_goes_to_the_baseline_even_without_a_margin():
+    features, activity = _rhythm_world(1000, seed=5)
+    base = BaselineModel(target="churn").fit(features, activity)
+    y = base.labels(features, activity)
+    p = base.predict(features)
+    same = choose("churn_risk", "churn", y, p, p, margin=0)
+    assert same.tie and same.winner == "baseline" and "tie -> baseline" in same.line()
+
+
+def test_promo_use_shrinks_a_short_record_towards_its_prior():
+    rng = np.random.default_rng(6)
+    n = 2000
+    price = rng.uniform(0.5, 2.0, n)
+    true_rate = np.clip(0.9 - 0.4 * price, 0.02, 1)
+    frequency = rng.poisson(2.0, n)
+    frequency[:100] = 0  # customers without orders get the prior
+    promo = rng.binomial(frequency, true_rate)
+    features = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "frequency": frequency,
+            "coupon_share": np.where(frequency > 0, promo / np.maximum(frequency, 1), np.nan),
+            "price_level": price,
+        }
+    )
+    score = PromoUseModel(random_state=0).fit(features).predict(features)
+    assert np.isfinite(score).all() and ((score >= 0) & (score <= 1)).all()
+    own = features["coupon_share"].fillna(0.5)
+    truth = pd.Series(true_rate)
+    assert pd.Series(score).corr(truth, method="spearman") > own.corr(truth, method="spearman")
+
+
+def test_empty_columns_get_a_neutral_value_or_are_left_out_with_a_note():
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "price_level": [0.8, np.nan, 1.3],
+            "sale_order_lift": np.nan,
+            "sale_view_lift": np.nan,
+            "view_price_level": np.nan,
+            "browse_trend": np.nan,
+            "cart_abandonment": np.nan,
+            "mean_rating": [4.0, np.nan, np.nan],  # partly filled: kept as it is
+        }
+    )
+    out, notes = fill_empty_columns(customers)
+    assert (out[["sale_order_lift", "sale_view_lift", "browse_trend"]] == 1.0).all().all()
+    assert out["view_price_level"].tolist() == [0.8, 1.0, 1.3]
+    assert "cart_abandonment" not in out and out["mean_rating"].isna().sum() == 2
+    assert len(notes) == 5 and all(": " in note for note in notes)
+    assert any(n.startswith("cart_abandonment: no add-to-cart events") for n in notes)
+
+
+@pytest.mark.slow
+def test_an_orders_only_shop_gets_values_and_printed_choices(shop_dir, tmp_path):
+    folder = tmp_path / "orders_only"
+    shutil.copytree(shop_dir, folder, ignore=shutil.ignore_patterns("events*", "reviews*", "_*"))
+    with Store(":memory:") as store:
+        ingest(store, folder)
+        profile = build_profile(store, as_of=END)
+    c = profile.customers
+    for column in ("sale_view_lift", "browse_trend", "view_price_level"):
+        assert c[column].notna().all(), column
+    assert "cart_abandonment" not in c and "mean_rating" not in c
+    assert c["churn_risk"].notna().all() and c["discount_sensitivity"].notna().all()
+    buyers = c["frequency"] > 0
+    assert c.loc[buyers, "clv_12m"].notna().all()
+    assert any(note.startswith("churn_risk: model AUC") for note in profile.notes)
+    assert any(note.startswith("browse_trend: no browsing events") for note in profile.notes)
+    assert any(note.startswith("discount_sensitivity") for note in profile.notes)
+    assert 3 <= c["segment"].nunique() <= 8
