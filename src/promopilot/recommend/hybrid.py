@@ -29,10 +29,12 @@ def default_components(n_products: int) -> list[tuple[str, Recommender]]:
         PopularityRecommender,
         RP3BetaRecommender,
     )
+    from promopilot.recommend.session import SessionKNNRecommender
 
     models: list[tuple[str, Recommender]] = [
         ("itemknn", ItemKNNRecommender()),
         ("rp3beta", RP3BetaRecommender()),
+        ("session", SessionKNNRecommender()),
         ("als", ALSRecommender()),
         ("popularity", PopularityRecommender()),
     ]
@@ -154,7 +156,7 @@ class HybridRecommender(Recommender):
     Parameters
     ----------
     models : list of ``(name, recommender)``; None: EASE (small catalogues), item-kNN,
-        RP3beta, ALS and popularity.
+        RP3beta, session-kNN (when interactions carry times), ALS and popularity.
     n_candidates : candidates taken from each component per customer.
     validation : "temporal" (products customers first had in the latest `validation_share`
         of the time, for customers with earlier history: "what will they buy next"), "stratified"
