@@ -401,6 +401,14 @@ class HybridRecommender(Recommender):
         )
         return feats, pairs
 
+    def summary(self) -> str:
+        """What the fitted hybrid uses, e.g. ``blend: ease 1, als 0.35`` or ``ranker``."""
+        self._check_fitted()
+        if self.use_ == "blend":
+            parts = ", ".join(f"{c[:-2]} {w:g}" for c, w in self.blend_weights_.items())
+            return f"blend: {parts}"
+        return self.use_
+
     # -- scoring -----------------------------------------------------------------------
     def _score_ids(self, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
         block = np.asarray(ids, dtype=object)
