@@ -125,3 +125,16 @@ def test_tune_averages_folds_and_rejects_none(blocks):
     assert len(two) == 2 and not np.allclose(one["nDCG@k"], two["nDCG@k"])
     with pytest.raises(InputError, match="folds"):
         tune(lambda **p: EASERecommender(**p), grid, blocks, folds=0)
+
+
+def test_hybrid_rejects_an_unknown_combiner(blocks):
+    with pytest.raises(InputError, match="combiner"):
+        make_model("hybrid", combiner="vote").fit(blocks)
+
+
+def test_hybrid_auto_reports_the_out_of_fold_blend_and_uses_one_of_its_options(blocks):
+    model = make_model("hybrid", n_estimators=10, n_candidates=10, validation="stratified")
+    model.fit(blocks)
+    assert "blend (out of fold)" in model.validation_ndcg_
+    assert model.use_ in {"ranker", "blend", *model.component_names_}
+    assert model.summary().split(":")[0] == model.use_

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from promopilot.exceptions import NotEnoughDataError
+from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.recommend.base import Recommender, top_k
 from promopilot.recommend.evaluate import cutoff_split, stratified_split
 
@@ -144,6 +144,10 @@ class _Stats:
         return (hi - lo).astype(np.float64)
 
 
+def _blend(feats: pd.DataFrame, weights: dict[str, float]) -> np.ndarray:
+    return sum(w * feats[c].to_numpy(dtype=np.float64) for c, w in weights.items())
+
+
 def _group_sizes(users: np.ndarray) -> np.ndarray:
     """Sizes of the runs of equal customer ids (candidate lists are contiguous)."""
     starts = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
@@ -228,6 +232,8 @@ class HybridRecommender(Recommender):
     def _fit_matrix(self, X, data, products) -> None:
         import lightgbm as lgb
 
+        if self.combiner not in ("auto", "ranker", "blend"):
+            raise InputError(f"combiner must be auto, ranker or blend, got {self.combiner!r}")
         inner, valid = self._split(data)
         valid = valid[valid["customer_id"].isin(set(inner["customer_id"]))]
         if inner.empty or valid.empty:
@@ -252,32 +258,47 @@ class HybridRecommender(Recommender):
         if label.sum() == 0:
             raise NotEnoughDataError("no held-out product among the candidates")
         users = pairs["customer_id"].to_numpy()
-        rng = np.random.RandomState(self.random_state)
+        # five folds of validation customers: the blend is judged out of fold on all of
+        # them; the ranker is early-stopped and judged on the first fold
         unique = pd.unique(users)
-        stop_users = set(rng.choice(unique, size=max(1, len(unique) // 5), replace=False))
-        is_stop = pairs["customer_id"].isin(stop_users).to_numpy()
-        learn = ~is_stop
-        # the best component by nDCG@10 on the learning customers' candidates
+        fold_of = pd.Series(
+            np.random.RandomState(self.random_state).permutation(len(unique)) % 5, index=unique
+        )
+        fold = fold_of.reindex(users).to_numpy()
+        is_stop = fold == 0
         self.validation_ndcg_ = {
-            name: _ndcg_at(10, users[learn], -feats.loc[learn, f"{name}_rank"], label[learn])
+            name: _ndcg_at(10, users, -feats[f"{name}_rank"].to_numpy(), label)
             for name in self.component_names_
         }
         best_component = max(self.validation_ndcg_, key=self.validation_ndcg_.get)
-        on_stop = {best_component: -feats.loc[is_stop, f"{best_component}_rank"].to_numpy()}
+        scores = {best_component: -feats[f"{best_component}_rank"].to_numpy()}
         z_cols = [f"{name}_z" for name in self.component_names_]
         start = f"{best_component}_z"
         if self.combiner in ("auto", "blend"):
-            weights, _ = fit_blend(feats.loc[learn, z_cols], users[learn], label[learn], start)
-            on_stop["blend"] = sum(w * feats.loc[is_stop, c].to_numpy() for c, w in weights.items())
+            out_of_fold = np.zeros(len(users))
+            for f in range(5):
+                inside = fold == f
+                weights, _ = fit_blend(
+                    feats.loc[~inside, z_cols], users[~inside], label[~inside], start
+                )
+                out_of_fold[inside] = _blend(feats[inside], weights)
+            scores["blend"] = out_of_fold
+            self.validation_ndcg_["blend (out of fold)"] = _ndcg_at(10, users, out_of_fold, label)
         if self.combiner in ("auto", "ranker"):
             ranker, n_trees = self._fit_ranker(feats, label, users, is_stop)
-            on_stop["ranker"] = ranker.predict(feats[is_stop], num_iteration=n_trees)
-        # each way must earn its place on customers it was not learned on
+            scores["ranker"] = np.full(len(users), np.nan)
+            scores["ranker"][is_stop] = ranker.predict(feats[is_stop], num_iteration=n_trees)
+        # each way must earn its place on customers it was not learned on: the ranker on the
+        # first fold, then blend against the best component on all
         self.stop_ndcg_ = {
-            name: _ndcg_at(10, users[is_stop], score, label[is_stop])
-            for name, score in on_stop.items()
+            name: _ndcg_at(10, users[is_stop], score[is_stop], label[is_stop])
+            for name, score in scores.items()
         }
         self.use_ = max(self.stop_ndcg_, key=self.stop_ndcg_.get)
+        if self.use_ != "ranker" and "blend" in scores:
+            self.use_ = max(
+                (best_component, "blend"), key=lambda n: _ndcg_at(10, users, scores[n], label)
+            )
         if self.combiner in ("ranker", "blend"):
             self.use_ = self.combiner
         if self.use_ == "blend":  # relearned on all validation customers
@@ -418,7 +439,7 @@ class HybridRecommender(Recommender):
             if self.use_ == "ranker":
                 pred = self.ranker_.predict(feats[self.feature_names_])
             elif self.use_ == "blend":
-                pred = sum(w * feats[c].to_numpy() for c, w in self.blend_weights_.items())
+                pred = _blend(feats, self.blend_weights_)
             else:  # a component validated better than the ranker: its order, its scores
                 pred = feats[f"{self.use_}_rel"].to_numpy() - feats[f"{self.use_}_rank"]
             row = pd.Index(block).get_indexer(pairs["customer_id"])
