@@ -138,3 +138,18 @@ def test_hybrid_auto_reports_the_out_of_fold_blend_and_uses_one_of_its_options(b
     assert "blend (out of fold)" in model.validation_ndcg_
     assert model.use_ in {"ranker", "blend", *model.component_names_}
     assert model.summary().split(":")[0] == model.use_
+
+
+def test_more_validation_folds_give_the_hybrid_more_candidate_lists(blocks):
+    def lists(folds):
+        model = make_model(
+            "hybrid",
+            combiner="blend",
+            n_candidates=10,
+            validation="stratified",
+            validation_folds=folds,
+        )
+        return model.fit(blocks).n_validation_lists_
+
+    one, two = lists(1), lists(2)
+    assert one > 0 and two > one

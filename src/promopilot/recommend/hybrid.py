@@ -167,6 +167,8 @@ class HybridRecommender(Recommender):
         (a random 25% per product, like the Microsoft protocol) or "auto" (temporal when
         interactions carry distinct ``last_seen`` times).
     validation_share : share of customer-product pairs held out for temporal validation.
+    validation_folds : stratified validation only: that many random splits (different seeds)
+        each give candidate lists and labels (more labels, steadier weights).
     combiner : how the components' candidates are ordered: "ranker" (LightGBM lambdarank on
         scores and features), "blend" (a weighted sum of each component's score standardised
         per customer, weights found by coordinate search on the validation labels) or "auto"
@@ -185,6 +187,7 @@ class HybridRecommender(Recommender):
         combiner: str = "auto",
         validation: str = "auto",
         validation_share: float = 0.1,
+        validation_folds: int = 2,
         n_estimators: int = 400,
         learning_rate: float = 0.05,
         num_leaves: int = 31,
@@ -197,6 +200,7 @@ class HybridRecommender(Recommender):
         self.combiner = combiner
         self.validation = validation
         self.validation_share = validation_share
+        self.validation_folds = validation_folds
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -205,15 +209,17 @@ class HybridRecommender(Recommender):
         self.random_state = random_state
 
     # -- fitting -----------------------------------------------------------------------
-    def _split(self, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        mode = self.validation
-        if mode == "auto":
-            times = pd.to_datetime(data["last_seen"]) if "last_seen" in data else None
-            mode = "temporal" if times is not None and times.nunique() > 1 else "stratified"
-        if mode == "temporal":
+    def _mode(self, data: pd.DataFrame) -> str:
+        if self.validation != "auto":
+            return self.validation
+        times = pd.to_datetime(data["last_seen"]) if "last_seen" in data else None
+        return "temporal" if times is not None and times.nunique() > 1 else "stratified"
+
+    def _split(self, data: pd.DataFrame, split: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if self._mode(data) == "temporal":
             inner, valid, _ = cutoff_split(data, share=self.validation_share)
             return inner, valid
-        return stratified_split(data, seed=self.random_state + 7)
+        return stratified_split(data, seed=self.random_state + 7 + split)
 
     def _fit_components(self, data, products) -> list[tuple[str, Recommender]]:
         specs = (
@@ -234,37 +240,31 @@ class HybridRecommender(Recommender):
 
         if self.combiner not in ("auto", "ranker", "blend"):
             raise InputError(f"combiner must be auto, ranker or blend, got {self.combiner!r}")
-        inner, valid = self._split(data)
-        valid = valid[valid["customer_id"].isin(set(inner["customer_id"]))]
-        if inner.empty or valid.empty:
-            raise NotEnoughDataError("too few interactions to hold some out for the ranker")
-        components = self._fit_components(inner, products)
-        self.component_names_ = [name for name, _ in components]
-        stats = _Stats(inner, components[0][1].customer_ids_, self.product_ids_)
-        customers = pd.unique(valid["customer_id"])
-        feats, pairs = self._candidates(components, stats, customers)
-        truth = set(zip(valid["customer_id"], valid["product_id"], strict=True))
-        label = np.fromiter(
-            (
-                (c, p) in truth
-                for c, p in zip(pairs["customer_id"], pairs["product_id"], strict=True)
-            ),
-            dtype=bool,
-            count=len(pairs),
-        )
-        has_pos = pd.Series(label).groupby(pairs["customer_id"].to_numpy()).transform("any")
-        keep = has_pos.to_numpy()
-        feats, pairs, label = feats[keep], pairs[keep], label[keep]
+        n_splits = self.validation_folds if self._mode(data) == "stratified" else 1
+        parts = [self._validation_lists(data, products, 0)]
+        names = self.component_names_
+        for i in range(1, n_splits):  # further splits only add lists where they can
+            try:
+                part = self._validation_lists(data, products, i)
+            except NotEnoughDataError:
+                continue
+            if self.component_names_ == names:
+                parts.append(part)
+        self.component_names_ = names
+        self.n_validation_lists_ = int(sum(p["list"].nunique() for _, p, _ in parts))
+        feats = pd.concat([f for f, _, _ in parts], ignore_index=True)
+        pairs = pd.concat([p for _, p, _ in parts], ignore_index=True)
+        label = np.concatenate([y for _, _, y in parts])
         if label.sum() == 0:
             raise NotEnoughDataError("no held-out product among the candidates")
-        users = pairs["customer_id"].to_numpy()
+        users = pairs["list"].to_numpy()  # one candidate list per split and customer
         # five folds of validation customers: the blend is judged out of fold on all of
         # them; the ranker is early-stopped and judged on the first fold
-        unique = pd.unique(users)
+        unique = pd.unique(pairs["customer_id"])
         fold_of = pd.Series(
             np.random.RandomState(self.random_state).permutation(len(unique)) % 5, index=unique
         )
-        fold = fold_of.reindex(users).to_numpy()
+        fold = fold_of.reindex(pairs["customer_id"]).to_numpy()
         is_stop = fold == 0
         self.validation_ndcg_ = {
             name: _ndcg_at(10, users, -feats[f"{name}_rank"].to_numpy(), label)
@@ -309,6 +309,25 @@ class HybridRecommender(Recommender):
         self.feature_names_ = list(feats.columns)
         self.components_ = self._fit_components(data, products)
         self.stats_ = _Stats(data, self.components_[0][1].customer_ids_, self.product_ids_)
+
+    def _validation_lists(self, data, products, split: int):
+        """Candidate features, pairs (with a ``list`` key per split and customer) and labels
+        for the customers of one validation split, components fitted on the rest."""
+        inner, valid = self._split(data, split)
+        valid = valid[valid["customer_id"].isin(set(inner["customer_id"]))]
+        if inner.empty or valid.empty:
+            raise NotEnoughDataError("too few interactions to hold some out for the ranker")
+        components = self._fit_components(inner, products)
+        self.component_names_ = [name for name, _ in components]
+        stats = _Stats(inner, components[0][1].customer_ids_, self.product_ids_)
+        customers = pd.unique(valid["customer_id"])
+        feats, pairs = self._candidates(components, stats, customers)
+        truth = pd.MultiIndex.from_frame(valid[["customer_id", "product_id"]])
+        label = pd.MultiIndex.from_frame(pairs[["customer_id", "product_id"]]).isin(truth)
+        keep = pd.Series(label).groupby(pairs["customer_id"].to_numpy()).transform("any")
+        keep = keep.to_numpy()
+        pairs = pairs[keep].assign(list=lambda t: f"{split}|" + t["customer_id"])
+        return feats[keep].reset_index(drop=True), pairs.reset_index(drop=True), label[keep]
 
     def _fit_ranker(self, feats, label, users, is_stop):
         """LightGBM lambdarank learned on the customers outside `is_stop`, the number of
