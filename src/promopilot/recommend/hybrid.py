@@ -45,7 +45,9 @@ def default_components(n_products: int) -> list[tuple[str, Recommender]]:
 
 def _ndcg_at(k: int, users: np.ndarray, score: np.ndarray, label: np.ndarray) -> float:
     """Mean nDCG@k over candidate lists (ideal = the list's own positives, at most k)."""
-    _, group = np.unique(np.asarray(users), return_inverse=True)
+    group = np.asarray(users)
+    if group.dtype.kind not in "iu":
+        group = pd.factorize(group)[0]
     order = np.lexsort((-np.asarray(score, dtype=float), group))
     g, y = group[order], np.asarray(label, dtype=float)[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
@@ -68,6 +70,7 @@ def fit_blend(
     """Weights of a linear blend of per-customer standardised scores (columns of `z`),
     found by coordinate search from `start` (weight 1) to maximise nDCG@k on the labels;
     returns the weights and the nDCG reached."""
+    users = pd.factorize(np.asarray(users))[0]  # once, not per trial
     weights = dict.fromkeys(z.columns, 0.0)
     weights[start] = 1.0
     values = {c: z[c].to_numpy(dtype=np.float64) for c in z.columns}
