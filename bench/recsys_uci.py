@@ -21,7 +21,7 @@ from pathlib import Path
 
 from shared_data import shared_data_root
 
-NAMES = ("popularity", "itemknn", "userknn", "rp3beta", "ease", "als", "content")
+NAMES = ("popularity", "itemknn", "userknn", "rp3beta", "session", "ease", "als", "content")
 
 
 def main() -> None:
@@ -87,9 +87,8 @@ def main() -> None:
         tuned.append((name, make_model(name, **params)))
     print("  hybrid", file=sys.stderr, flush=True)
     hybrid = make_model("hybrid", models=tuned, validation="temporal")
-    rows.append(
-        {"model": "hybrid", **evaluate(hybrid, train, test, products=products), "params": {}}
-    )
+    scores = evaluate(hybrid, train, test, products=products)
+    rows.append({"model": "hybrid", **scores, "params": {"uses": hybrid.summary()}})
     table = pd.DataFrame(rows)
     print(f"{'model':<12}{'MAP':>8}{'nDCG@10':>9}{'P@10':>8}{'R@10':>8}{'cover':>8}  params")
     for r in table.to_dict("records"):

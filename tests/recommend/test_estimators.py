@@ -13,7 +13,18 @@ FAST = {
     "bpr": {"iterations": 30, "factors": 8},
     "hybrid": {"n_estimators": 20, "n_candidates": 10, "validation": "stratified"},
 }
-NAMES = ["popularity", "itemknn", "userknn", "rp3beta", "ease", "als", "bpr", "content", "hybrid"]
+NAMES = [
+    "popularity",
+    "itemknn",
+    "userknn",
+    "rp3beta",
+    "session",
+    "ease",
+    "als",
+    "bpr",
+    "content",
+    "hybrid",
+]
 
 
 def build(name):
@@ -50,7 +61,7 @@ def test_same_seed_same_result(name, blocks, catalogue):
     pd.testing.assert_frame_equal(a, b)
 
 
-@pytest.mark.parametrize("name", ["itemknn", "userknn", "rp3beta", "ease", "als"])
+@pytest.mark.parametrize("name", ["itemknn", "userknn", "rp3beta", "session", "ease", "als"])
 def test_collaborative_models_recommend_the_missing_product_of_the_own_group(name, blocks):
     recs = build(name).fit(blocks).recommend(["c0", "c1", "d2"], k=1)
     top = recs.set_index("customer_id")["product_id"].to_dict()

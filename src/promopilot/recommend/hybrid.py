@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from promopilot.exceptions import NotEnoughDataError
+from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.recommend.base import Recommender, top_k
 from promopilot.recommend.evaluate import cutoff_split, stratified_split
 
@@ -29,10 +29,12 @@ def default_components(n_products: int) -> list[tuple[str, Recommender]]:
         PopularityRecommender,
         RP3BetaRecommender,
     )
+    from promopilot.recommend.session import SessionKNNRecommender
 
     models: list[tuple[str, Recommender]] = [
         ("itemknn", ItemKNNRecommender()),
         ("rp3beta", RP3BetaRecommender()),
+        ("session", SessionKNNRecommender()),
         ("als", ALSRecommender()),
         ("popularity", PopularityRecommender()),
     ]
@@ -43,16 +45,53 @@ def default_components(n_products: int) -> list[tuple[str, Recommender]]:
 
 def _ndcg_at(k: int, users: np.ndarray, score: np.ndarray, label: np.ndarray) -> float:
     """Mean nDCG@k over candidate lists (ideal = the list's own positives, at most k)."""
-    frame = pd.DataFrame({"u": users, "s": np.asarray(score, dtype=float), "y": label})
-    frame = frame.sort_values(["u", "s"], ascending=[True, False], kind="stable")
-    frame["r"] = frame.groupby("u").cumcount() + 1
-    top = frame[frame["r"] <= k]
-    dcg = (top["y"] / np.log1p(top["r"])).groupby(top["u"]).sum()
-    n_pos = frame.groupby("u")["y"].sum().clip(upper=k).astype(int)
+    group = np.asarray(users)
+    if group.dtype.kind not in "iu":
+        group = pd.factorize(group)[0]
+    order = np.lexsort((-np.asarray(score, dtype=float), group))
+    g, y = group[order], np.asarray(label, dtype=float)[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)])) + 1
+    top = rank <= k
+    dcg = np.bincount(g[top], weights=y[top] / np.log1p(rank[top]), minlength=g.max() + 1)
+    n_pos = np.minimum(np.bincount(g, weights=y, minlength=g.max() + 1), k).astype(int)
     ideal = np.concatenate([[0.0], np.cumsum(1.0 / np.log1p(np.arange(1, k + 1)))])
-    idcg = pd.Series(ideal[n_pos.to_numpy()], index=n_pos.index)
-    ok = idcg > 0
-    return float((dcg.reindex(idcg.index, fill_value=0.0)[ok] / idcg[ok]).mean())
+    ok = n_pos > 0
+    return float((dcg[ok] / ideal[n_pos[ok]]).mean()) if ok.any() else 0.0
+
+
+#: weights tried for each component in the blend's coordinate search
+BLEND_STEPS = (0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
+
+
+def fit_blend(
+    z: pd.DataFrame, users: np.ndarray, label: np.ndarray, start: str, *, k: int = 10
+) -> tuple[dict[str, float], float]:
+    """Weights of a linear blend of per-customer standardised scores (columns of `z`),
+    found by coordinate search from `start` (weight 1) to maximise nDCG@k on the labels;
+    returns the weights and the nDCG reached."""
+    users = pd.factorize(np.asarray(users))[0]  # once, not per trial
+    weights = dict.fromkeys(z.columns, 0.0)
+    weights[start] = 1.0
+    values = {c: z[c].to_numpy(dtype=np.float64) for c in z.columns}
+
+    def blended(w):
+        return sum(w[c] * values[c] for c in w if w[c])
+
+    best = _ndcg_at(k, users, blended(weights), label)
+    for _ in range(2):
+        improved = False
+        for name in z.columns:
+            if name == start:
+                continue
+            for step in BLEND_STEPS:
+                trial = {**weights, name: step}
+                score = _ndcg_at(k, users, blended(trial), label)
+                if score > best + 1e-5:
+                    best, weights, improved = score, trial, True
+        if not improved:
+            break
+    return {c: w for c, w in weights.items() if w}, best
 
 
 class _Stats:
@@ -108,19 +147,36 @@ class _Stats:
         return (hi - lo).astype(np.float64)
 
 
+def _blend(feats: pd.DataFrame, weights: dict[str, float]) -> np.ndarray:
+    return sum(w * feats[c].to_numpy(dtype=np.float64) for c, w in weights.items())
+
+
+def _group_sizes(users: np.ndarray) -> np.ndarray:
+    """Sizes of the runs of equal customer ids (candidate lists are contiguous)."""
+    starts = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
+    return np.diff(np.r_[starts, len(users)])
+
+
 class HybridRecommender(Recommender):
     """LightGBM lambdarank over the candidates of several recommenders.
 
     Parameters
     ----------
     models : list of ``(name, recommender)``; None: EASE (small catalogues), item-kNN,
-        RP3beta, ALS and popularity.
+        RP3beta, session-kNN (when interactions carry times), ALS and popularity.
     n_candidates : candidates taken from each component per customer.
     validation : "temporal" (products customers first had in the latest `validation_share`
         of the time, for customers with earlier history: "what will they buy next"), "stratified"
         (a random 25% per product, like the Microsoft protocol) or "auto" (temporal when
         interactions carry distinct ``last_seen`` times).
     validation_share : share of customer-product pairs held out for temporal validation.
+    validation_folds : stratified validation only: that many random splits (different seeds)
+        each give candidate lists and labels (more labels, steadier weights).
+    combiner : how the components' candidates are ordered: "ranker" (LightGBM lambdarank on
+        scores and features), "blend" (a weighted sum of each component's score standardised
+        per customer, weights found by coordinate search on the validation labels) or "auto"
+        (both are learned; whichever, or the best single component, has the best nDCG@10 on
+        validation customers neither was learned on is used, and then relearned on all).
     n_estimators, learning_rate, num_leaves, min_child_samples : the ranker (the number of
         trees actually used is chosen by early stopping on held-out validation customers).
     random_state : seed.
@@ -131,8 +187,10 @@ class HybridRecommender(Recommender):
         *,
         models: list | None = None,
         n_candidates: int = 50,
+        combiner: str = "auto",
         validation: str = "auto",
         validation_share: float = 0.1,
+        validation_folds: int = 2,
         n_estimators: int = 400,
         learning_rate: float = 0.05,
         num_leaves: int = 31,
@@ -142,8 +200,10 @@ class HybridRecommender(Recommender):
     ) -> None:
         self.models = models
         self.n_candidates = n_candidates
+        self.combiner = combiner
         self.validation = validation
         self.validation_share = validation_share
+        self.validation_folds = validation_folds
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -152,15 +212,17 @@ class HybridRecommender(Recommender):
         self.random_state = random_state
 
     # -- fitting -----------------------------------------------------------------------
-    def _split(self, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        mode = self.validation
-        if mode == "auto":
-            times = pd.to_datetime(data["last_seen"]) if "last_seen" in data else None
-            mode = "temporal" if times is not None and times.nunique() > 1 else "stratified"
-        if mode == "temporal":
+    def _mode(self, data: pd.DataFrame) -> str:
+        if self.validation != "auto":
+            return self.validation
+        times = pd.to_datetime(data["last_seen"]) if "last_seen" in data else None
+        return "temporal" if times is not None and times.nunique() > 1 else "stratified"
+
+    def _split(self, data: pd.DataFrame, split: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if self._mode(data) == "temporal":
             inner, valid, _ = cutoff_split(data, share=self.validation_share)
             return inner, valid
-        return stratified_split(data, seed=self.random_state + 7)
+        return stratified_split(data, seed=self.random_state + 7 + split)
 
     def _fit_components(self, data, products) -> list[tuple[str, Recommender]]:
         specs = (
@@ -179,7 +241,82 @@ class HybridRecommender(Recommender):
     def _fit_matrix(self, X, data, products) -> None:
         import lightgbm as lgb
 
-        inner, valid = self._split(data)
+        if self.combiner not in ("auto", "ranker", "blend"):
+            raise InputError(f"combiner must be auto, ranker or blend, got {self.combiner!r}")
+        n_splits = self.validation_folds if self._mode(data) == "stratified" else 1
+        parts = [self._validation_lists(data, products, 0)]
+        names = self.component_names_
+        for i in range(1, n_splits):  # further splits only add lists where they can
+            try:
+                part = self._validation_lists(data, products, i)
+            except NotEnoughDataError:
+                continue
+            if self.component_names_ == names:
+                parts.append(part)
+        self.component_names_ = names
+        self.n_validation_lists_ = int(sum(p["list"].nunique() for _, p, _ in parts))
+        feats = pd.concat([f for f, _, _ in parts], ignore_index=True)
+        pairs = pd.concat([p for _, p, _ in parts], ignore_index=True)
+        label = np.concatenate([y for _, _, y in parts])
+        if label.sum() == 0:
+            raise NotEnoughDataError("no held-out product among the candidates")
+        users = pairs["list"].to_numpy()  # one candidate list per split and customer
+        # five folds of validation customers: the blend is judged out of fold on all of
+        # them; the ranker is early-stopped and judged on the first fold
+        unique = pd.unique(pairs["customer_id"])
+        fold_of = pd.Series(
+            np.random.RandomState(self.random_state).permutation(len(unique)) % 5, index=unique
+        )
+        fold = fold_of.reindex(pairs["customer_id"]).to_numpy()
+        is_stop = fold == 0
+        self.validation_ndcg_ = {
+            name: _ndcg_at(10, users, -feats[f"{name}_rank"].to_numpy(), label)
+            for name in self.component_names_
+        }
+        best_component = max(self.validation_ndcg_, key=self.validation_ndcg_.get)
+        scores = {best_component: -feats[f"{best_component}_rank"].to_numpy()}
+        z_cols = [f"{name}_z" for name in self.component_names_]
+        start = f"{best_component}_z"
+        if self.combiner in ("auto", "blend"):
+            out_of_fold = np.zeros(len(users))
+            for f in range(5):
+                inside = fold == f
+                weights, _ = fit_blend(
+                    feats.loc[~inside, z_cols], users[~inside], label[~inside], start
+                )
+                out_of_fold[inside] = _blend(feats[inside], weights)
+            scores["blend"] = out_of_fold
+            self.validation_ndcg_["blend (out of fold)"] = _ndcg_at(10, users, out_of_fold, label)
+        if self.combiner in ("auto", "ranker"):
+            ranker, n_trees = self._fit_ranker(feats, label, users, is_stop)
+            scores["ranker"] = np.full(len(users), np.nan)
+            scores["ranker"][is_stop] = ranker.predict(feats[is_stop], num_iteration=n_trees)
+        # each way must earn its place on customers it was not learned on: the ranker on the
+        # first fold, then blend against the best component on all
+        self.stop_ndcg_ = {
+            name: _ndcg_at(10, users[is_stop], score[is_stop], label[is_stop])
+            for name, score in scores.items()
+        }
+        self.use_ = max(self.stop_ndcg_, key=self.stop_ndcg_.get)
+        if self.use_ != "ranker" and "blend" in scores:
+            self.use_ = max(
+                (best_component, "blend"), key=lambda n: _ndcg_at(10, users, scores[n], label)
+            )
+        if self.combiner in ("ranker", "blend"):
+            self.use_ = self.combiner
+        if self.use_ == "blend":  # relearned on all validation customers
+            self.blend_weights_, _ = fit_blend(feats[z_cols], users, label, start)
+        if self.use_ == "ranker":
+            self.ranker_ = lgb.LGBMRanker(**{**ranker.get_params(), "n_estimators": n_trees})
+            self.ranker_.fit(feats, label, group=_group_sizes(users))
+        self.feature_names_ = list(feats.columns)
+        self.components_ = self._fit_components(data, products)
+        self.stats_ = _Stats(data, self.components_[0][1].customer_ids_, self.product_ids_)
+
+    def _validation_lists(self, data, products, split: int):
+        """Candidate features, pairs (with a ``list`` key per split and customer) and labels
+        for the customers of one validation split, components fitted on the rest."""
+        inner, valid = self._split(data, split)
         valid = valid[valid["customer_id"].isin(set(inner["customer_id"]))]
         if inner.empty or valid.empty:
             raise NotEnoughDataError("too few interactions to hold some out for the ranker")
@@ -188,24 +325,18 @@ class HybridRecommender(Recommender):
         stats = _Stats(inner, components[0][1].customer_ids_, self.product_ids_)
         customers = pd.unique(valid["customer_id"])
         feats, pairs = self._candidates(components, stats, customers)
-        truth = set(zip(valid["customer_id"], valid["product_id"], strict=True))
-        label = np.fromiter(
-            (
-                (c, p) in truth
-                for c, p in zip(pairs["customer_id"], pairs["product_id"], strict=True)
-            ),
-            dtype=bool,
-            count=len(pairs),
-        )
-        has_pos = pd.Series(label).groupby(pairs["customer_id"].to_numpy()).transform("any")
-        keep = has_pos.to_numpy()
-        feats, pairs, label = feats[keep], pairs[keep], label[keep]
-        if label.sum() == 0:
-            raise NotEnoughDataError("no held-out product among the candidates")
-        users = pd.unique(pairs["customer_id"])
-        rng = np.random.RandomState(self.random_state)
-        stop_users = set(rng.choice(users, size=max(1, len(users) // 5), replace=False))
-        is_stop = pairs["customer_id"].isin(stop_users).to_numpy()
+        truth = pd.MultiIndex.from_frame(valid[["customer_id", "product_id"]])
+        label = pd.MultiIndex.from_frame(pairs[["customer_id", "product_id"]]).isin(truth)
+        keep = pd.Series(label).groupby(pairs["customer_id"].to_numpy()).transform("any")
+        keep = keep.to_numpy()
+        pairs = pairs[keep].assign(list=lambda t: f"{split}|" + t["customer_id"])
+        return feats[keep].reset_index(drop=True), pairs.reset_index(drop=True), label[keep]
+
+    def _fit_ranker(self, feats, label, users, is_stop):
+        """LightGBM lambdarank learned on the customers outside `is_stop`, the number of
+        trees chosen by early stopping on those inside; returns the ranker and that number."""
+        import lightgbm as lgb
+
         ranker = lgb.LGBMRanker(
             objective="lambdarank",
             n_estimators=self.n_estimators,
@@ -218,54 +349,17 @@ class HybridRecommender(Recommender):
             deterministic=True,
             force_row_wise=True,
         )
-
-        def groups(mask):
-            return (
-                pairs.loc[mask, "customer_id"]
-                .groupby(pairs.loc[mask, "customer_id"], sort=False)
-                .size()
-                .to_numpy()
-            )
-
         ranker.fit(
             feats[~is_stop],
             label[~is_stop],
-            group=groups(~is_stop),
+            group=_group_sizes(users[~is_stop]),
             eval_X=(feats[is_stop],),
             eval_y=(label[is_stop],),
-            eval_group=[groups(is_stop)],
+            eval_group=[_group_sizes(users[is_stop])],
             eval_at=[10],
             callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
         )
-        best = ranker.best_iteration_ or self.n_estimators
-        # the ranker must earn its place: the best component (by nDCG@10 on all validation
-        # customers' candidates) is compared with the ranker on the early-stopping customers,
-        # and the better of the two is what the hybrid uses
-        users = pairs["customer_id"].to_numpy()
-        self.validation_ndcg_ = {
-            name: _ndcg_at(10, users, -feats[f"{name}_rank"].to_numpy(), label)
-            for name in self.component_names_
-        }
-        best_component = max(self.validation_ndcg_, key=self.validation_ndcg_.get)
-        on_stop = {
-            "ranker": ranker.predict(feats[is_stop], num_iteration=best),
-            best_component: -feats.loc[is_stop, f"{best_component}_rank"].to_numpy(),
-        }
-        self.stop_ndcg_ = {
-            name: _ndcg_at(10, users[is_stop], score, label[is_stop])
-            for name, score in on_stop.items()
-        }
-        self.use_ = (
-            "ranker"
-            if self.stop_ndcg_["ranker"] >= self.stop_ndcg_[best_component]
-            else best_component
-        )
-        self.ranker_ = lgb.LGBMRanker(**{**ranker.get_params(), "n_estimators": best}).fit(
-            feats, label, group=groups(np.ones(len(pairs), dtype=bool))
-        )
-        self.feature_names_ = list(feats.columns)
-        self.components_ = self._fit_components(data, products)
-        self.stats_ = _Stats(data, self.components_[0][1].customer_ids_, self.product_ids_)
+        return ranker, ranker.best_iteration_ or self.n_estimators
 
     # -- candidates and features ---------------------------------------------------------
     def _candidates(
@@ -301,13 +395,17 @@ class HybridRecommender(Recommender):
             rank = np.full((len(block), n_p), self.n_candidates + 1, dtype=np.float32)
             rank[np.arange(len(block))[:, None], idx] = np.arange(1, idx.shape[1] + 1)
             mask[np.arange(len(block))[:, None], idx] = True
-            best = np.nanmax(np.where(np.isfinite(full), full, np.nan), axis=1)
-            per_model.append((full, rank, best))
+            valid = np.where(np.isfinite(full), full, np.nan)
+            best = np.nanmax(valid, axis=1)
+            spread = (np.nanmean(valid, axis=1), np.nanstd(valid, axis=1))
+            per_model.append((full, rank, best, spread))
         mask &= ~seen
         r, c = np.nonzero(mask)
         out = {}
-        for (name, _), (full, rank, best) in zip(components, per_model, strict=True):
+        for (name, _), (full, rank, best, (mean, std)) in zip(components, per_model, strict=True):
             s = full[r, c]
+            # standardised per customer over the products they have not had: the blend's input
+            out[f"{name}_z"] = np.nan_to_num((s - mean[r]) / np.where(std[r] > 0, std[r], 1.0))
             out[f"{name}_rel"] = s / np.where(np.abs(best[r]) > 0, np.abs(best[r]), 1.0)
             out[f"{name}_rank"] = rank[r, c]
         urow = np.where(rows >= 0, rows, 0)[r]
@@ -346,6 +444,14 @@ class HybridRecommender(Recommender):
         )
         return feats, pairs
 
+    def summary(self) -> str:
+        """What the fitted hybrid uses, e.g. ``blend: ease 1, als 0.35`` or ``ranker``."""
+        self._check_fitted()
+        if self.use_ == "blend":
+            parts = ", ".join(f"{c[:-2]} {w:g}" for c, w in self.blend_weights_.items())
+            return f"blend: {parts}"
+        return self.use_
+
     # -- scoring -----------------------------------------------------------------------
     def _score_ids(self, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
         block = np.asarray(ids, dtype=object)
@@ -354,6 +460,8 @@ class HybridRecommender(Recommender):
         if len(pairs):
             if self.use_ == "ranker":
                 pred = self.ranker_.predict(feats[self.feature_names_])
+            elif self.use_ == "blend":
+                pred = _blend(feats, self.blend_weights_)
             else:  # a component validated better than the ranker: its order, its scores
                 pred = feats[f"{self.use_}_rel"].to_numpy() - feats[f"{self.use_}_rank"]
             row = pd.Index(block).get_indexer(pairs["customer_id"])
