@@ -153,3 +153,10 @@ def test_more_validation_folds_give_the_hybrid_more_candidate_lists(blocks):
 
     one, two = lists(1), lists(2)
     assert one > 0 and two > one
+
+
+def test_hybrid_on_a_shop_of_four_customers_says_it_has_too_little_data():
+    rows = [(f"c{i}", f"p{(i + j) % 6}") for i in range(4) for j in range(4)]
+    tiny = pd.DataFrame(rows, columns=["customer_id", "product_id"]).assign(weight=1.0)
+    with pytest.raises(NotEnoughDataError, match="at least 10"):
+        make_model("hybrid", n_estimators=5, n_candidates=6, validation="stratified").fit(tiny)

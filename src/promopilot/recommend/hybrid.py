@@ -20,6 +20,8 @@ from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.recommend.base import Recommender, top_k
 from promopilot.recommend.evaluate import cutoff_split, stratified_split
 
+MIN_VALIDATION_CUSTOMERS = 10  # two per validation fold
+
 
 def default_components(n_products: int) -> list[tuple[str, Recommender]]:
     from promopilot.recommend.factor import ALSRecommender
@@ -264,6 +266,11 @@ class HybridRecommender(Recommender):
         # five folds of validation customers: the blend is judged out of fold on all of
         # them; the ranker is early-stopped and judged on the first fold
         unique = pd.unique(pairs["customer_id"])
+        if len(unique) < MIN_VALIDATION_CUSTOMERS:
+            raise NotEnoughDataError(
+                f"{len(unique)} customer(s) have a held-out product among the candidates: the "
+                f"hybrid needs at least {MIN_VALIDATION_CUSTOMERS} to learn how to combine models"
+            )
         fold_of = pd.Series(
             np.random.RandomState(self.random_state).permutation(len(unique)) % 5, index=unique
         )
