@@ -62,10 +62,15 @@ def score_plan(shop, result, budget: float) -> dict:
 
     truth, offers, plan = shop.truth, shop.offers, result.plan
     profit, cost = plan_true_value(plan, truth, offers)
-    oracle, _ = plan_true_value(oracle_plan(truth, budget, offers, plan=plan), truth, offers)
+    oracle, oracle_cost = plan_true_value(
+        oracle_plan(truth, budget, offers, plan=plan), truth, offers
+    )
     rand, _ = plan_true_value(random_plan(truth, budget, seed=0, offers=offers), truth, offers)
     sent = plan["offer_id"].fillna("").astype(str) != ""
+    check = result.self_check
     return {
+        # the self-check's chosen policy, and whether the plan targets with it
+        "policy": (check.policy + ("" if check.passes else " (fails)")) if check else "-",
         "targets": int((sent & (plan["group"] == "target")).sum()),
         "explore": int((sent & (plan["group"] == "explore")).sum()),
         "true profit": profit,
@@ -74,6 +79,8 @@ def score_plan(shop, result, budget: float) -> dict:
         "random": rand,
         "loses": bool(profit < -0.02 * max(oracle, 0.0)),
         "cost/budget": cost / budget,
+        # below 1 where even the oracle finds too few profitable offers to spend the budget
+        "oracle cost/budget": oracle_cost / budget,
     }
 
 
@@ -113,7 +120,7 @@ def score_profile(shop, customers: pd.DataFrame) -> dict:
     return out
 
 
-def run_world(seed: int, n_customers: int, require_self_check: bool = False) -> dict:
+def run_world(seed: int, n_customers: int) -> dict:
     warnings.simplefilter("ignore")
     from promopilot.data.ingest import ingest
     from promopilot.data.store import Store
@@ -144,7 +151,6 @@ def run_world(seed: int, n_customers: int, require_self_check: bool = False) -> 
                 budget=budget,
                 campaign_id=f"world-{seed}",
                 as_of=END,
-                require_self_check=require_self_check,
             )
         except Exception as error:
             row["plan error"] = f"{type(error).__name__}: {error}"[:120]
@@ -164,7 +170,7 @@ def run_world(seed: int, n_customers: int, require_self_check: bool = False) -> 
 def _fmt(value, key: str) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "-"
-    if key in ("share", "cost/budget"):
+    if key in ("share", "cost/budget", "oracle cost/budget"):
         return f"{value:.0%}"
     if key in ("churn AUC", "recency AUC", "sens corr", "best corr"):
         return f"{value:.2f}"
@@ -194,7 +200,15 @@ def summary(frame: pd.DataFrame) -> list[str]:
         f"{len(planned)} worlds",
         f"true cost / budget: median {planned['cost/budget'].median():.2f}; within 0.9-1.1 in "
         + (f"{within.mean():.0%}" if len(targeting) else "-")
-        + f" of the {len(targeting)} worlds where the plan targets anyone",
+        + f" of the {len(targeting)} worlds where the plan targets anyone"
+        + (
+            f" (in {int((targeting['oracle cost/budget'] < 0.9).sum())} of them even the "
+            "oracle spends under 0.9)"
+            if "oracle cost/budget" in targeting and len(targeting)
+            else ""
+        ),
+        f"plan targets in {len(targeting)} of {len(planned)} worlds (nothing is sent where "
+        "past randomized campaigns do not show an offer pays)",
         f"churn AUC: model median {churn['churn AUC'].median():.3f} vs days since last event "
         f"{churn['recency AUC'].median():.3f}; model wins in "
         f"{(churn['churn AUC'] > churn['recency AUC']).mean():.0%} of {len(churn)} worlds",
@@ -212,11 +226,6 @@ def main() -> None:
     ap.add_argument("--customers", type=int, default=2000, help="customers per world")
     ap.add_argument("--jobs", type=int, default=1, help="worlds run in parallel")
     ap.add_argument("--seeds", type=int, nargs="+", default=None, help="these seeds instead")
-    ap.add_argument(
-        "--require-self-check",
-        action="store_true",
-        help="plan with `plan --require-self-check` (target only when the self-check passes)",
-    )
     args = ap.parse_args()
     seeds = args.seeds or (REPORT_SEEDS if args.set == "report" else TRAIN_SEEDS)
     seeds = list(seeds)[: args.worlds]
@@ -224,25 +233,20 @@ def main() -> None:
     rows = []
     if args.jobs > 1:
         with ProcessPoolExecutor(args.jobs) as pool:
-            for row in pool.map(
-                run_world,
-                seeds,
-                [args.customers] * len(seeds),
-                [args.require_self_check] * len(seeds),
-            ):
+            for row in pool.map(run_world, seeds, [args.customers] * len(seeds)):
                 console.print(f"{row['world']}  ({row['timing']})")
                 rows.append(row)
     else:
         for seed in seeds:
-            rows.append(run_world(seed, args.customers, args.require_self_check))
+            rows.append(run_world(seed, args.customers))
             console.print(f"{rows[-1]['world']}  ({rows[-1]['timing']})")
     frame = pd.DataFrame(rows)
     shown = [
         c
         for c in (
-            "seed", "targets", "explore", "true profit", "oracle", "share", "random", "loses",
-            "cost/budget", "churn AUC", "recency AUC", "sens corr", "best corr", "best column",
-            "seconds", "plan error", "profile error",
+            "seed", "policy", "targets", "explore", "true profit", "oracle", "share", "random",
+            "loses", "cost/budget", "oracle cost/budget", "churn AUC", "recency AUC", "sens corr",
+            "best corr", "best column", "seconds", "plan error", "profile error",
         )
         if c in frame
     ]  # fmt: skip
@@ -251,7 +255,9 @@ def main() -> None:
         f"budget {budget_for(args.customers):,.0f} (synthetic data; true expected values)"
     )
     for c in shown:
-        table.add_column(c, justify="left" if c in ("best column", "plan error") else "right")
+        table.add_column(
+            c, justify="left" if c in ("best column", "plan error", "policy") else "right"
+        )
     for row in frame.to_dict("records"):
         table.add_row(*[_fmt(row.get(c), c) for c in shown])
     console.print(table)

@@ -197,7 +197,7 @@ def build_plan(
                     "Past campaigns do not show that any candidate policy makes money: the best, "
                     f"{check.policy}, earns {check.per_customer:+.2f} per customer out of fold "
                     f"(interval {check.low:+.2f} .. {check.high:+.2f} at "
-                    f"{check.confidence:.1%}, adjusted for {len(candidates)} candidates)."
+                    f"{check.confidence:.0%})."
                 )
                 if do_no_harm:
                     why = result.self_check_note
