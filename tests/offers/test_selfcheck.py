@@ -78,9 +78,7 @@ def test_a_failing_check_sends_nothing_and_proposes_a_test(shop_db):
     # is sent (no exploration either), and a randomized test within the budget is proposed;
     # with run_test the proposed test is what the plan sends
     with Store(shop_db, read_only=True) as store:
-        quiet = build_plan(
-            store, budget=1800.0, campaign_id="checked", as_of=END, n_bootstrap=5
-        )
+        quiet = build_plan(store, budget=1800.0, campaign_id="checked", as_of=END, n_bootstrap=5)
         test = build_plan(
             store, budget=1800.0, campaign_id="checked", as_of=END, n_bootstrap=5, run_test=True
         )

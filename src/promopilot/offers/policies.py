@@ -204,9 +204,7 @@ def fit_policy(
     if name == ONE_COLUMN:
         column = best_column(X, values.profit, data.treatment, data.propensity)
     models = tuple(
-        BinnedUplift(column, control=CONTROL).fit(
-            X, y, data.treatment, propensity=data.propensity
-        )
+        BinnedUplift(column, control=CONTROL).fit(X, y, data.treatment, propensity=data.propensity)
         for y in (values.profit, values.discount, data.bought)
     )
     label = f"one column: {column}" if column else EVERYONE
