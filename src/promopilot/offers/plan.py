@@ -3,17 +3,22 @@
 The steps, each a function of the modules below it:
 
 1. features as of the plan date (``promopilot.profile``) and per-customer economics inputs;
-2. an uplift model of P(buy | customer, arm) learned from past campaigns (model chosen by
-   cross-validated Qini), with bootstrap draws for an uncertainty band;
-3. expected incremental profit per customer x offer, with a lower confidence bound;
-4. the budgeted assignment (at most one offer each; "do no harm": only offers whose lower bound
-   is above zero);
-5. randomization: a control group drawn from would-be targets, an exploration slice;
+2. the shop's randomized past campaigns (campaigns logged without propensities are left out,
+   with a warning);
+3. the self-check (:mod:`promopilot.offers.selfcheck`): a few candidate policies
+   (:mod:`promopilot.offers.policies`) valued out of fold, doubly robust; the one with the
+   highest lower bound is chosen, and the plan targets only when that bound is above zero;
+4. the chosen policy fitted on every past campaign: expected incremental profit and cost per
+   customer x offer, the cost corrected by what the policy's offers cost out of fold;
+5. the budgeted assignment (at most one offer each, the offers of positive expected profit,
+   best first) with its randomized slices: an exploration slice inside the budget, a control
+   group drawn from would-be targets;
 6. products to show, a reason per row, a few rules that explain the plan, and what blanket
    alternatives would be expected to earn.
 
-With no campaign history, the plan is a designed randomized test instead (arms and sizes from a
-power calculation).
+When nobody can be targeted (no randomized history, or the check does not pass) nothing is
+sent and a randomized test within the budget (arms and sizes from a power calculation) is
+proposed; ``run_test=True`` sends it instead.
 """
 
 from __future__ import annotations
@@ -262,7 +267,7 @@ def _no_targets(
     else:
         result.design = (
             f"{why} Nothing is sent: no offer goes out unless past campaigns show it pays.\n"
-            "Proposed instead (run it with --run-test):\n" + design
+            "Proposed instead, a randomized test (send it with --run-test):\n" + design
         )
         plan = _nothing_sent(features, "not targeted: past campaigns do not show an offer pays")
     result.totals = plan_totals(plan, None, offers, None, None, settings.confidence)

@@ -7,10 +7,11 @@ offer (the frame :func:`promopilot.offers.assignment.assign_offers` fills the bu
   separates it best on the training rows (:class:`promopilot.uplift.binned.BinnedUplift`);
 - ``everyone``: each offer's average profit effect, the same for every customer.
 
-The binned policies learn the profit of the campaign window itself (``margin × revenue −
-discount``), so they see offers that only enlarge baskets; their cost is the discount the
-offer's past receivers were given. The plan's self-check (:mod:`promopilot.offers.selfcheck`)
-values every candidate out of fold and the plan uses the best.
+The binned policies learn the profit of the campaign window (a purchase worth the customer's
+usual basket × margin, less the discount given: :func:`log_values`); their cost is the discount
+the offer's past receivers were given beyond what the control arm got. The plan's self-check
+(:mod:`promopilot.offers.selfcheck`) values every candidate out of fold and the plan uses the
+best.
 """
 
 from __future__ import annotations
@@ -165,7 +166,8 @@ class FittedPolicy:
         profit_m, discount_m, bought_m = self.binned
         order = [self.treatments.index(o) for o in these["offer_id"]]
         gain = profit_m.predict(X)[:, order] - these["send_cost"].to_numpy(dtype=float)[None, :]
-        cost = np.clip(discount_m.predict_outcome(X)[:, 1:][:, order], 0.0, None)
+        # the discount an offer gives beyond what customers get anyway (the control arm's)
+        cost = np.clip(discount_m.predict(X)[:, order], 0.0, None)
         p = np.clip(bought_m.predict_outcome(X), 0.0, 1.0)
         n, k = gain.shape
         econ = pd.DataFrame(
