@@ -84,9 +84,19 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--budget-per-customer", type=float, default=0.6)
     ap.add_argument("--bootstrap", type=int, default=10)
-    ap.add_argument("--select", action="store_true", help="choose the model by CV Qini")
-    ap.add_argument("--model", default=None, help="use this candidate model")
-    ap.add_argument("--no-harm-check", action="store_true", help="target on expected profit")
+    ap.add_argument(
+        "--select",
+        action="store_true",
+        help="choose among the candidate policies by their cross-fitted profit (default: "
+        "pooled-x only)",
+    )
+    ap.add_argument("--model", default=None, help="use this candidate policy")
+    ap.add_argument(
+        "--no-harm-check",
+        action="store_true",
+        help="target even when the self-check's lower bound is not above zero "
+        "(plan --allow-uncertain); without it a shop whose check fails gets nothing",
+    )
     args = ap.parse_args()
     rows = [
         run(

@@ -68,10 +68,15 @@ def score_plan(shop, result, budget: float) -> dict:
 
     truth, offers, plan = shop.truth, shop.offers, result.plan
     profit, cost = plan_true_value(plan, truth, offers)
-    oracle, _ = plan_true_value(oracle_plan(truth, budget, offers, plan=plan), truth, offers)
+    oracle, oracle_cost = plan_true_value(
+        oracle_plan(truth, budget, offers, plan=plan), truth, offers
+    )
     rand, _ = plan_true_value(random_plan(truth, budget, seed=0, offers=offers), truth, offers)
     sent = plan["offer_id"].fillna("").astype(str) != ""
+    check = result.self_check
     return {
+        # the self-check's chosen policy, and whether the plan targets with it
+        "policy": (check.policy + ("" if check.passes else " (fails)")) if check else "-",
         "targets": int((sent & (plan["group"] == "target")).sum()),
         "explore": int((sent & (plan["group"] == "explore")).sum()),
         "true profit": profit,
@@ -80,6 +85,8 @@ def score_plan(shop, result, budget: float) -> dict:
         "random": rand,
         "loses": bool(profit < -0.02 * max(oracle, 0.0)),
         "cost/budget": cost / budget,
+        # below 1 where even the oracle finds too few profitable offers to spend the budget
+        "oracle cost/budget": oracle_cost / budget,
     }
 
 
@@ -137,9 +144,7 @@ def corr_of(values: pd.Series, true: pd.Series) -> float:
     return float(spearmanr(values[ok], true[ok]).statistic)
 
 
-def run_world(
-    seed: int, n_customers: int, require_self_check: bool = False, profile_only: bool = False
-) -> dict:
+def run_world(seed: int, n_customers: int, profile_only: bool = False) -> dict:
     warnings.simplefilter("ignore")
     from promopilot.data.ingest import ingest
     from promopilot.data.store import Store
@@ -172,7 +177,6 @@ def run_world(
                     budget=budget,
                     campaign_id=f"world-{seed}",
                     as_of=END,
-                    require_self_check=require_self_check,
                 )
         except Exception as error:
             row["plan error"] = f"{type(error).__name__}: {error}"[:120]
@@ -192,7 +196,7 @@ def run_world(
 def _fmt(value, key: str) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "-"
-    if key in ("share", "cost/budget"):
+    if key in ("share", "cost/budget", "oracle cost/budget"):
         return f"{value:.0%}"
     if key in (
         "churn AUC", "recency AUC", "churn AUC all", "recency AUC all", "sens corr", "best corr",
@@ -223,7 +227,15 @@ def summary(frame: pd.DataFrame) -> list[str]:
         f"{len(planned)} worlds",
         f"true cost / budget: median {planned['cost/budget'].median():.2f}; within 0.9-1.1 in "
         + (f"{within.mean():.0%}" if len(targeting) else "-")
-        + f" of the {len(targeting)} worlds where the plan targets anyone",
+        + f" of the {len(targeting)} worlds where the plan targets anyone"
+        + (
+            f" (in {int((targeting['oracle cost/budget'] < 0.9).sum())} of them even the "
+            "oracle spends under 0.9)"
+            if "oracle cost/budget" in targeting and len(targeting)
+            else ""
+        ),
+        f"plan targets in {len(targeting)} of {len(planned)} worlds (nothing is sent where "
+        "past randomized campaigns do not show an offer pays)",
     ]
     return lines + profile_summary(frame)
 
@@ -272,11 +284,6 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1, help="worlds run in parallel")
     ap.add_argument("--seeds", type=int, nargs="+", default=None, help="these seeds instead")
     ap.add_argument(
-        "--require-self-check",
-        action="store_true",
-        help="plan with `plan --require-self-check` (target only when the self-check passes)",
-    )
-    ap.add_argument(
         "--profile-only", action="store_true", help="score the profile only (no plan is built)"
     )
     args = ap.parse_args()
@@ -290,23 +297,22 @@ def main() -> None:
                 run_world,
                 seeds,
                 [args.customers] * len(seeds),
-                [args.require_self_check] * len(seeds),
                 [args.profile_only] * len(seeds),
             ):
                 console.print(f"{row['world']}  ({row['timing']})")
                 rows.append(row)
     else:
         for seed in seeds:
-            rows.append(run_world(seed, args.customers, args.require_self_check, args.profile_only))
+            rows.append(run_world(seed, args.customers, args.profile_only))
             console.print(f"{rows[-1]['world']}  ({rows[-1]['timing']})")
     frame = pd.DataFrame(rows)
     shown = [
         c
         for c in (
-            "seed", "targets", "explore", "true profit", "oracle", "share", "random", "loses",
-            "cost/budget", "churn AUC", "recency AUC", "churn AUC all", "recency AUC all",
-            "sens corr", "best corr", "best column", "own corr", "own column",
-            "seconds", "plan error", "profile error",
+            "seed", "policy", "targets", "explore", "true profit", "oracle", "share", "random",
+            "loses", "cost/budget", "oracle cost/budget", "churn AUC", "recency AUC",
+            "churn AUC all", "recency AUC all", "sens corr", "best corr", "best column",
+            "own corr", "own column", "seconds", "plan error", "profile error",
         )
         if c in frame
     ]  # fmt: skip
@@ -315,7 +321,7 @@ def main() -> None:
         f"budget {budget_for(args.customers):,.0f} (synthetic data; true expected values)"
     )
     for c in shown:
-        left = c in ("best column", "own column", "plan error")
+        left = c in ("best column", "own column", "plan error", "policy")
         table.add_column(c, justify="left" if left else "right")
     for row in frame.to_dict("records"):
         table.add_row(*[_fmt(row.get(c), c) for c in shown])

@@ -38,7 +38,11 @@ def db(shop_db, tmp_path_factory):
 @pytest.mark.slow
 def test_plan_writes_the_plan_file_and_prints_its_summary(db, tmp_path):
     out = tmp_path / "plans" / "spring.csv"
-    done = promopilot("plan", "--budget", 1800, "--out", out, "--db", db, "--campaign-id", "spring")
+    # the shop's past campaign is too small to prove a plan's profit: target anyway
+    done = promopilot(
+        "plan", "--budget", 1800, "--out", out, "--db", db, "--campaign-id", "spring",
+        "--allow-uncertain",
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     plan = pd.read_csv(out, keep_default_na=False, dtype={"offer_id": str})
     assert list(plan.columns) == PLAN_COLUMNS
@@ -52,7 +56,8 @@ def test_plan_writes_the_plan_file_and_prints_its_summary(db, tmp_path):
     assert f"targeted: {n_target:,} of {len(plan):,} customers" in text
     assert f"control group {n_control:,}" in text and f"exploration {n_explore:,}" in text
     cost = plan.loc[plan["offer_id"] != "", "expected_cost"].sum()
-    assert f"expected discount cost {cost:,.2f} of budget 1,800.00 (interval" in text
+    # (with an interval where the chosen policy is a response model with bootstrap draws)
+    assert f"expected discount cost {cost:,.2f} of budget 1,800.00" in text
     assert "forecast (out of fold" in text and "in-sample model sum" in text
     for offer in plan.loc[plan["group"] == "target", "offer_id"].replace("", pd.NA).dropna():
         assert offer in text

@@ -67,7 +67,10 @@ def test_default_catalogue_is_sized_from_the_shops_baskets(bare_db):
 
 def test_a_shop_without_offers_is_planned_with_the_default_catalogue(bare_db):
     with Store(bare_db, read_only=True) as store:
-        result = build_plan(store, budget=500.0, campaign_id="first", as_of=END)
+        quiet = build_plan(store, budget=500.0, campaign_id="first", as_of=END)
+        # no campaign history: nothing is sent unless the proposed test is asked for
+        result = build_plan(store, budget=500.0, campaign_id="first", as_of=END, run_test=True)
+    assert (quiet.plan["offer_id"] == "").all() and "randomized test" in quiet.design
     assert result.offer_source == DEFAULT_CATALOGUE
     sent = result.plan.loc[result.plan["offer_id"] != "", "offer_id"]
     assert len(sent) and set(sent) <= set(result.offers["offer_id"])

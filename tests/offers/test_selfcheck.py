@@ -65,28 +65,29 @@ def test_a_strong_effect_passes(shop_db, logs):
     )
     check = _check(shop_db, strong, offers)
     assert check.passes and check.low > 0
+    # every candidate is valued; the chosen one has the highest lower bound
+    assert check.low == pytest.approx(check.candidates["low"].max())
     assert check.policy_sends > 0
     est, low, high = check.scaled(1000)
     assert low < est < high and est == pytest.approx(1000 * check.per_customer)
 
 
 @pytest.mark.slow
-def test_required_self_check_falls_back_to_a_budgeted_test(shop_db):
-    # the synthetic shop's 3,000-customer logs are too few to prove the plan's profit at 90%:
-    # with the check required, the plan is a randomized test within the budget
+def test_a_failing_check_sends_nothing_and_proposes_a_test(shop_db):
+    # the synthetic shop's 3,000-customer logs are too few to prove a plan's profit: nothing
+    # is sent (no exploration either), and a randomized test within the budget is proposed;
+    # with run_test the proposed test is what the plan sends
     with Store(shop_db, read_only=True) as store:
-        result = build_plan(
-            store,
-            budget=1800.0,
-            campaign_id="checked",
-            as_of=END,
-            n_bootstrap=5,
-            select_model=False,
-            require_self_check=True,
+        quiet = build_plan(store, budget=1800.0, campaign_id="checked", as_of=END, n_bootstrap=5)
+        test = build_plan(
+            store, budget=1800.0, campaign_id="checked", as_of=END, n_bootstrap=5, run_test=True
         )
-    check = result.self_check
+    check = quiet.self_check
     assert check is not None and not check.passes
-    assert "do not show that this plan makes money" in result.design
-    assert "randomized test" in result.design
-    assert result.plan["expected_cost"].sum() <= 1800.0 + 1e-6
-    assert (result.plan["group"] != "target").all()
+    assert set(check.candidates["policy"]) == {"pooled-x", "t-learner", "one column", "everyone"}
+    assert check.policy in set(check.candidates["policy"])
+    assert "do not show" in quiet.design and "randomized test" in quiet.design
+    assert (quiet.plan["offer_id"] == "").all() and (quiet.plan["group"] == "none").all()
+    assert quiet.plan["expected_cost"].sum() == 0 and quiet.totals["n_explore"] == 0
+    assert (test.plan["group"] != "target").all() and (test.plan["offer_id"] != "").any()
+    assert test.plan["expected_cost"].sum() <= 1800.0 + 1e-6

@@ -13,7 +13,10 @@ from promopilot.cli.common import DataOption, DbOption, console, open_store, pro
 
 app = typer.Typer()
 
-PLAN_STEPS = 7  # the progress steps build_plan reports
+# the progress steps build_plan reports with past campaigns: features, campaigns, 4 candidate
+# policies x 3 folds and the estimates of the self-check, fitting, economics, assignment,
+# products
+PLAN_STEPS = 19
 
 
 def _money(value: float) -> str:
@@ -32,12 +35,38 @@ def _offer_line(result) -> str:
     return f"offers: {names} (from {result.offer_source or 'the store'})"
 
 
+def check_table(check) -> Table:
+    """The candidate policies of a plan's self-check, each valued out of fold."""
+    table = Table(
+        title=f"policies compared out of fold on {check.customers:,} past campaign exposures "
+        f"(doubly robust profit per customer, intervals at {check.confidence:.1%})"
+    )
+    for col in ("policy", "estimate", "low", "high", "offers sent"):
+        table.add_column(col, justify="left" if col == "policy" else "right")
+    for row in check.candidates.itertuples():
+        chosen = row.policy == check.policy
+        table.add_row(
+            row.policy + (" (chosen)" if chosen else ""),
+            f"{row.estimate:+.2f}",
+            f"{row.low:+.2f}",
+            f"{row.high:+.2f}",
+            f"{row.sends:,}",
+            style="bold" if chosen else None,
+        )
+    return table
+
+
 def plan_tables(result) -> list:
     """Rich renderables summarizing a plan (a ``promopilot.offers.plan.PlanResult``)."""
     import pandas as pd
 
     t = result.totals
     source = "\n".join([_offer_line(result), *result.warnings])
+    check = result.self_check
+    if check is not None and len(check.candidates):
+        source = [source, check_table(check)]
+    else:
+        source = [source]
     if result.design:
         plan = result.plan
         arm = plan["offer_id"].where(plan["offer_id"] != "", "(nothing)")
@@ -51,8 +80,8 @@ def plan_tables(result) -> list:
             table.add_column(col, justify="left" if col in ("group", "arm") else "right")
         for (group, name), row in counts.iterrows():
             table.add_row(group, name, f"{int(row.customers):,}", _money(row.cost))
-        return [source, result.design, table]
-    out = [source]
+        return [*source, result.design, table]
+    out = list(source)
     per = Table(title=f"plan {result.campaign_id} (as of {result.as_of:%Y-%m-%d})")
     for col in ("offer", "group", "customers", "expected profit", "expected cost"):
         per.add_column(col, justify="left" if col in ("offer", "group") else "right")
@@ -80,7 +109,6 @@ def plan_tables(result) -> list:
             else ""
         ),
     ]
-    check = result.self_check
     if check is not None:
         n = t["n_considered"]
         est, low, high = check.scaled(n)
@@ -156,16 +184,16 @@ def plan(
         bool,
         typer.Option(
             "--allow-uncertain",
-            help="Target offers whose expected profit is positive even if its lower bound is "
-            "not (no 'do no harm').",
+            help="Target with the best policy even when its out-of-fold profit on past "
+            "campaigns has a lower bound at or below zero (no 'do no harm').",
         ),
     ] = False,
-    require_self_check: Annotated[
+    run_test: Annotated[
         bool,
         typer.Option(
-            "--require-self-check",
-            help="Target only when the plan's out-of-fold profit on past campaigns has a "
-            "lower bound above zero; otherwise plan a randomized test within the budget.",
+            "--run-test",
+            help="When past campaigns do not show that targeting pays (or there are none), "
+            "send the proposed randomized test within the budget instead of nothing.",
         ),
     ] = False,
     db: DbOption = None,
@@ -185,7 +213,7 @@ def plan(
             as_of=as_of,
             max_messages=max_messages,
             do_no_harm=not allow_uncertain,
-            require_self_check=require_self_check,
+            run_test=run_test,
             progress=lambda step: bar.update(task, advance=1, item=step),
         )
         # `send` and `report` read an offer's terms from the store: keep the defaults used

@@ -3,17 +3,22 @@
 The steps, each a function of the modules below it:
 
 1. features as of the plan date (``promopilot.profile``) and per-customer economics inputs;
-2. an uplift model of P(buy | customer, arm) learned from past campaigns (model chosen by
-   cross-validated Qini), with bootstrap draws for an uncertainty band;
-3. expected incremental profit per customer x offer, with a lower confidence bound;
-4. the budgeted assignment (at most one offer each; "do no harm": only offers whose lower bound
-   is above zero);
-5. randomization: a control group drawn from would-be targets, an exploration slice;
+2. the shop's randomized past campaigns (campaigns logged without propensities are left out,
+   with a warning);
+3. the self-check (:mod:`promopilot.offers.selfcheck`): a few candidate policies
+   (:mod:`promopilot.offers.policies`) valued out of fold, doubly robust; the one with the
+   highest lower bound is chosen, and the plan targets only when that bound is above zero;
+4. the chosen policy fitted on every past campaign: expected incremental profit and cost per
+   customer x offer, the cost corrected by what the policy's offers cost out of fold;
+5. the budgeted assignment (at most one offer each, the offers of positive expected profit,
+   best first) with its randomized slices: an exploration slice inside the budget, a control
+   group drawn from would-be targets;
 6. products to show, a reason per row, a few rules that explain the plan, and what blanket
    alternatives would be expected to earn.
 
-With no campaign history, the plan is a designed randomized test instead (arms and sizes from a
-power calculation).
+When nobody can be targeted (no randomized history, or the check does not pass) nothing is
+sent and a randomized test within the budget (arms and sizes from a power calculation) is
+proposed; ``run_test=True`` sends it instead.
 """
 
 from __future__ import annotations
@@ -24,28 +29,24 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from promopilot.campaigns.history import CampaignData, FeatureFn, campaign_training_data
+from promopilot.campaigns.history import (
+    CONTROL,
+    CampaignData,
+    FeatureFn,
+    campaign_training_data,
+)
 from promopilot.config import Settings, load_settings
 from promopilot.data.queries import recommend as rq
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.offers.assignment import assign_offers, assign_with_holdouts
-from promopilot.offers.economics import offer_economics, offer_terms, redemption_scale
+from promopilot.offers.economics import redemption_scale
 from promopilot.offers.explain import plan_rules, row_reasons
-from promopilot.offers.inputs import (
-    customer_value_inputs,
-    default_feature_fn,
-    load_offers,
-    model_matrix,
-)
+from promopilot.offers.inputs import customer_value_inputs, default_feature_fn, load_offers
+from promopilot.offers.policies import CANDIDATES, LogValues, fit_policy, log_values
 from promopilot.offers.randomization import design_plan
-from promopilot.offers.response import (
-    DEFAULT_MODEL,
-    campaign_candidates,
-    fit_response_model,
-    predict_purchase,
-)
-from promopilot.offers.selfcheck import SelfCheck, cross_fitted_check
+from promopilot.offers.response import DEFAULT_MODEL, campaign_candidates
+from promopilot.offers.selfcheck import SelfCheck, cross_fitted_check, subset_rows
 from promopilot.offers.totals import blanket_alternatives, per_offer_totals, plan_totals
 from promopilot.recommend import for_plan, repeat_categories
 
@@ -61,6 +62,9 @@ __all__ = [
     "campaign_candidates",
     "default_feature_fn",
 ]
+
+# past campaign exposures (randomized, logged propensity) below which nothing is learned
+MIN_EXPOSURES = 200
 
 PLAN_COLUMNS = [
     "campaign_id",
@@ -117,7 +121,7 @@ def build_plan(
     n_products: int = 3,
     progress: Callable[[str], None] | None = None,
     self_check: bool = True,
-    require_self_check: bool = False,
+    run_test: bool = False,
 ) -> PlanResult:
     """Plan a campaign: see the module docstring for the steps.
 
@@ -127,12 +131,16 @@ def build_plan(
     campaign_id : names the campaign; with the customer id it fixes the random draws.
     as_of : the plan date (default: the day after the last order or event).
     max_messages : optional cap on offers sent.
-    do_no_harm : only target offers whose lower confidence bound of profit is above zero.
-    min_effect : with no campaign history, the smallest purchase-rate lift worth detecting.
-    self_check : estimate the plan's policy value out of fold on the past campaigns
-        (:mod:`promopilot.offers.selfcheck`); its figure is the printed forecast.
-    require_self_check : target only when the self-check's lower bound is above zero;
-        otherwise the plan is a designed randomized test within the budget.
+    select_model : True: the candidate policies of :mod:`promopilot.offers.policies`, chosen
+        by their cross-fitted profit; a name: only that one; False: only ``DEFAULT_MODEL``.
+    do_no_harm : target only when the self-check's lower bound is above zero; False: target
+        with the check's best policy whatever its bound.
+    min_effect : for the proposed randomized test, the smallest purchase-rate lift worth
+        detecting.
+    self_check : value the policies out of fold on the past campaigns
+        (:mod:`promopilot.offers.selfcheck`); False: target with the first candidate unchecked.
+    run_test : when the plan cannot target (no randomized campaign history, or the check does
+        not pass), send the proposed randomized test within the budget instead of nothing.
     """
     settings = settings or load_settings()
     feature_fn = feature_fn or default_feature_fn
@@ -150,18 +158,28 @@ def build_plan(
     if budget <= 0:
         result.design = "Budget 0: nothing is sent."
         result.plan = _finish(_nothing_sent(features, "budget 0: nothing is sent"), campaign_id)
+        result.totals = plan_totals(result.plan, None, offers, None, None, settings.confidence)
         return result
 
     tell("past campaigns")
-    design_why = ""
+    why, data, values, scale = "", None, None, None
+    candidates = _candidates(select_model)
     try:
         data = campaign_training_data(store, feature_fn, window_days=settings.campaign_window_days)
-    except NotEnoughDataError as why:
-        design_why = f"{why}. The plan is a randomized test instead."
+    except NotEnoughDataError as error:
+        why = f"No randomized campaign history to learn from ({error})."
     else:
-        result.warnings = _log_warnings(data)
+        data, result.warnings = _randomized_only(data)
+        if data.n < MIN_EXPOSURES or not (data.treatment == CONTROL).any():
+            why = (
+                f"Too little randomized campaign history to learn from: {data.n:,} logged "
+                f"exposures with a propensity; at least {MIN_EXPOSURES:,}, with a control "
+                "group, are needed."
+            )
+    if not why:
+        values = log_values(store, data, offers, settings.default_margin, as_of)
+        scale = redemption_scale(store, data, offers, default_margin=settings.default_margin)
         if self_check:
-            tell("self-check")
             check = cross_fitted_check(
                 store,
                 data,
@@ -170,43 +188,42 @@ def build_plan(
                 default_margin=settings.default_margin,
                 confidence=settings.confidence,
                 as_of=as_of,
+                control_share=settings.control_share,
+                explore_share=settings.explore_share,
+                candidates=candidates,
+                scale=scale,
                 random_state=settings.seed,
-                do_no_harm=do_no_harm,
+                values=values,
+                progress=tell,
             )
             result.self_check = check
             if not check.passes:
                 result.self_check_note = (
-                    "Past campaigns do not show that this plan makes money: its out-of-fold "
-                    f"incremental profit is {check.per_customer:+.2f} per customer (interval "
-                    f"{check.low:+.2f} .. {check.high:+.2f})."
+                    "Past campaigns do not show that any candidate policy makes money: the best, "
+                    f"{check.policy}, earns {check.per_customer:+.2f} per customer out of fold "
+                    f"(interval {check.low:+.2f} .. {check.high:+.2f} at "
+                    f"{check.confidence:.0%})."
                 )
-                if require_self_check:
-                    design_why = f"{result.self_check_note} A randomized test instead."
-    if design_why:
-        plan, design = design_plan(
-            store,
-            features,
-            offers,
-            campaign_id=campaign_id,
-            as_of=as_of,
-            settings=settings,
-            min_effect=min_effect,
-            budget=budget,
+                if do_no_harm:
+                    why = result.self_check_note
+    if why:
+        plan, offers = _no_targets(
+            store, features, offers, result, why, settings, min_effect, run_test
         )
-        result.design = f"{design_why}\n{design}"
     else:
         plan, offers = _learned_plan(
             store,
             features,
             offers,
             data,
+            values,
             result,
+            policy_name=result.self_check.policy if result.self_check else candidates[0],
+            scale=scale,
             settings=settings,
             tell=tell,
             n_bootstrap=n_bootstrap,
-            select_model=select_model,
             max_messages=max_messages,
-            do_no_harm=do_no_harm,
         )
 
     tell("products to show")
@@ -216,21 +233,64 @@ def build_plan(
     return result
 
 
-def _log_warnings(data: CampaignData) -> list[str]:
-    """Plain lines about past campaigns that were not logged as randomized tests."""
-    out = []
-    if data.unlogged_propensity:
-        out.append(
-            f"warning: campaign(s) {', '.join(data.unlogged_propensity)} logged no propensity: "
-            "taken as uniform over their arms, which is right only for a uniform randomized "
-            "test; if they were targeted, their estimates are biased"
+def _candidates(select_model: bool | str) -> tuple[str, ...]:
+    if isinstance(select_model, str):
+        return (select_model,)
+    return CANDIDATES if select_model else (DEFAULT_MODEL,)
+
+
+def _no_targets(
+    store: Store,
+    features: pd.DataFrame,
+    offers: pd.DataFrame,
+    result: PlanResult,
+    why: str,
+    settings: Settings,
+    min_effect: float,
+    run_test: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The plan when nobody can be targeted: nothing is sent, and a randomized test within the
+    budget is proposed (sent instead with `run_test`)."""
+    test, design = design_plan(
+        store,
+        features,
+        offers,
+        campaign_id=result.campaign_id,
+        as_of=result.as_of,
+        settings=settings,
+        min_effect=min_effect,
+        budget=result.budget,
+    )
+    if run_test:
+        result.design = f"{why} The plan is this randomized test instead:\n{design}"
+        plan = test
+    else:
+        result.design = (
+            f"{why} Nothing is sent: no offer goes out unless past campaigns show it pays.\n"
+            "Proposed instead, a randomized test (send it with --run-test):\n" + design
         )
+        plan = _nothing_sent(features, "not targeted: past campaigns do not show an offer pays")
+    result.totals = plan_totals(plan, None, offers, None, None, settings.confidence)
+    return plan, offers
+
+
+def _randomized_only(data: CampaignData) -> tuple[CampaignData, list[str]]:
+    """The exposures of campaigns that logged their propensities (randomized tests); plain
+    warning lines about the campaigns left out or without a control group."""
+    out = []
     if data.no_control:
         out.append(
             f"warning: campaign(s) {', '.join(data.no_control)} had no control group: they "
             "show who bought with an offer, not what the offer changed"
         )
-    return out
+    if not data.unlogged_propensity:
+        return data, out
+    out.append(
+        f"warning: campaign(s) {', '.join(data.unlogged_propensity)} logged no propensity: "
+        "not known to be randomized, so not used to choose or check the plan"
+    )
+    keep = np.flatnonzero(~np.isin(data.campaign_id, list(data.unlogged_propensity)))
+    return subset_rows(data, keep), out
 
 
 def _nothing_sent(features: pd.DataFrame, reason: str) -> pd.DataFrame:
@@ -267,50 +327,47 @@ def _learned_plan(
     features: pd.DataFrame,
     offers: pd.DataFrame,
     data: CampaignData,
+    values: LogValues,
     result: PlanResult,
     *,
+    policy_name: str,
+    scale: np.ndarray,
     settings: Settings,
     tell: Callable[[str], None],
     n_bootstrap: int,
-    select_model: bool | str,
     max_messages: int | None,
-    do_no_harm: bool,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Steps 2-6 of the module docstring, with past campaigns to learn from: returns the plan
-    (with reasons and expected values) and the offers it may send; fills in `result`."""
+    """Steps 2-6 of the module docstring with the chosen policy: returns the plan (with
+    reasons and expected values) and the offers it may send; fills in `result`."""
     ids = features["customer_id"].astype(str).to_numpy(dtype=object)
     titles = dict(zip(offers["offer_id"], offers["offer_id"], strict=True))
-    tell("uplift model")
-    model, result.model_name, result.model_scores = fit_response_model(
-        data, random_state=settings.seed, n_bootstrap=n_bootstrap, select=select_model
+    tell("policy fitted on every past campaign")
+    policy = fit_policy(
+        policy_name, data, values, random_state=settings.seed, n_bootstrap=n_bootstrap
     )
-    known = [o for o in offers["offer_id"] if o in model.treatments_]
-    offers = offers[offers["offer_id"].isin(known)].reset_index(drop=True)
-    if offers.empty:
-        raise InputError("none of the shop's offers was tried in a past campaign")
-
-    tell("offer economics")
-    X = model_matrix(features)[model_matrix(data.X).columns]
-    p_buy, p_draws, arm_order = predict_purchase(model, X)
-    take = [0] + [1 + arm_order.index(o) for o in offers["offer_id"]]
-    p_buy = p_buy[:, take]
-    p_draws = None if p_draws is None else p_draws[:, :, take]
+    result.model_name = policy.label
+    if result.self_check is not None:
+        result.model_scores = result.self_check.candidates
     inputs = customer_value_inputs(
         store, as_of=result.as_of, default_margin=settings.default_margin
     )
     inputs = inputs.set_index("customer_id").reindex(ids).reset_index()
-    scale = redemption_scale(store, data, offers, default_margin=settings.default_margin)
-    result.discount_scale = dict(zip(offers["offer_id"], scale.round(3), strict=True))
-    terms = offer_terms(offers, inputs, settings.default_margin, scale)
-    econ = offer_economics(
-        p_buy,
-        p_draws,
-        offers,
+    tell("offer economics")
+    known = offers["offer_id"].isin(policy.treatments).to_numpy()
+    econ, offers, p_draws, terms = policy.economics(
+        features,
         inputs,
+        offers,
         default_margin=settings.default_margin,
         confidence=settings.confidence,
-        terms=terms,
+        scale=scale,
     )
+    if offers.empty:
+        raise InputError("none of the shop's offers was tried in a past campaign")
+    result.discount_scale = dict(zip(offers["offer_id"], np.asarray(scale)[known], strict=True))
+    # the cost forecast, corrected by what the policy's offers really cost out of fold
+    ratio = result.self_check.cost_ratio if result.self_check is not None else 1.0
+    econ["expected_cost"] = econ["expected_cost"] * ratio
     result.economics = econ
 
     tell("assignment")
@@ -323,7 +380,7 @@ def _learned_plan(
         control_share=settings.control_share,
         explore_share=settings.explore_share,
         max_messages=max_messages,
-        do_no_harm=do_no_harm,
+        do_no_harm=False,
     )
     result.totals["lp_bound"] = lp_bound
     result.totals["explore_share"] = float(plan.attrs.get("explore_share", settings.explore_share))
