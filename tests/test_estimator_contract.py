@@ -123,9 +123,7 @@ def recommender_example(cls: type) -> Example:
     interactions, products = _interactions()
     return Example(
         fit_args=(interactions,),
-        fit_kwargs={}
-        if cls.__name__ == "CategoryPopularityRecommender"
-        else {"products": products},
+        fit_kwargs={"products": products},
         output=lambda est: est.recommend(["c1", "c2", "new"], k=3),
     )
 
