@@ -321,6 +321,8 @@ def test_fit_returns_self_and_refit_is_repeatable(cls: type) -> None:
     example = example_for(cls)
     if example is None:
         pytest.skip("no example (see test_every_estimator_has_an_example)")
+    for module in getattr(cls, "requires", ()):  # optional extras, e.g. torch ([deep])
+        pytest.importorskip(module)
     first = cls(**example.params)
     assert first.fit(*example.fit_args, **example.fit_kwargs) is first
     fitted = [k for k in vars(first) if k.endswith("_") and not k.startswith("_")]
