@@ -99,6 +99,15 @@ def test_sasrec_same_seed_same_model():
     assert not np.array_equal(model.user_factors_, other.user_factors_)
 
 
+def test_sasrec_without_any_sequence_is_not_enough_data():
+    pytest.importorskip("torch")
+    from promopilot.exceptions import NotEnoughDataError
+
+    data = pd.DataFrame({"customer_id": ["a", "b"], "product_id": ["x", "y"]})
+    with pytest.raises(NotEnoughDataError, match="at least two products"):
+        SASRecRecommender(epochs=1).fit(data)
+
+
 def _communities() -> pd.DataFrame:
     """4 groups of 30 customers; each had 5 of their own group's 10 products."""
     rng = np.random.default_rng(0)

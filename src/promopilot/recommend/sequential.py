@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from promopilot.exceptions import NotEnoughDataError
 from promopilot.recommend.deep import EmbeddingRecommender, batches, torch_session
 
 #: the column that orders a customer's products, first found wins (interactions from the
@@ -90,6 +91,9 @@ class SASRecRecommender(EmbeddingRecommender):
     random_state : seed (same seed, same model).
     n_threads : CPU threads torch may use while fitting.
 
+    Training memory goes with ``batch_size x max_len x products`` (the logits of one batch):
+    256 MB of logits, and as much again for their gradient, at the defaults and 10,000 products.
+
     Attributes
     ----------
     user_factors_, item_factors_ : the network's output after each customer's latest
@@ -137,6 +141,8 @@ class SASRecRecommender(EmbeddingRecommender):
         # one longer than the model's window: inputs are [:-1], next products [1:]
         seqs = sequences(rows, cols, when, len(self.customer_ids_), length + 1)
         trainable = np.flatnonzero((seqs[:, :-1] > 0).any(axis=1))
+        if not len(trainable):
+            raise NotEnoughDataError("SASRec needs customers with at least two products")
         rng = np.random.default_rng(self.random_state)
         self.loss_curve_ = []
         with torch_session("SASRec", self.random_state, self.n_threads) as torch:
