@@ -40,28 +40,38 @@ HEADER = (
 )
 
 
-def models(threads: int, validation: str, train):
+MODELS = ("ease", "itemknn", "sasrec", "lightgcn")
+
+
+def models(names: tuple[str, ...], threads: int, validation: str, train):
     """(name, estimator, params text) of the compared models; EASE tuned on `train`."""
     from promopilot.recommend.evaluate import tune
     from promopilot.recommend.graph import LightGCNRecommender
     from promopilot.recommend.sequential import SASRecRecommender
     from promopilot.recommend.service import GRIDS, make_model
 
-    best, _ = tune(lambda **p: make_model("ease", **p), GRIDS["ease"], train, validation=validation)
-    yield "EASE (tuned)", make_model("ease", **best), ", ".join(f"{k}={v}" for k, v in best.items())
-    yield "item-kNN (default)", make_model("itemknn"), "defaults"
-    yield "SASRec", SASRecRecommender(n_threads=threads), "defaults, not tuned"
-    yield "LightGCN", LightGCNRecommender(n_threads=threads), "defaults, not tuned"
+    if "ease" in names:
+        best, _ = tune(
+            lambda **p: make_model("ease", **p), GRIDS["ease"], train, validation=validation
+        )
+        params = ", ".join(f"{k}={v}" for k, v in best.items())
+        yield "EASE (tuned)", make_model("ease", **best), params
+    if "itemknn" in names:
+        yield "item-kNN (default)", make_model("itemknn"), "defaults"
+    if "sasrec" in names:
+        yield "SASRec", SASRecRecommender(n_threads=threads), "defaults, not tuned"
+    if "lightgcn" in names:
+        yield "LightGCN", LightGCNRecommender(n_threads=threads), "defaults, not tuned"
 
 
-def run(title: str, train, test, products, threads: int, validation: str) -> list[dict]:
+def run(title: str, train, test, products, args, validation: str) -> list[dict]:
     from promopilot.recommend.evaluate import evaluate
 
     print(f"\n{title}")
     print(HEADER)
     print("-" * len(HEADER))
     rows = []
-    for name, model, params in models(threads, validation, train):
+    for name, model, params in models(args.models, args.threads, validation, train):
         print(f"  fitting {name}", file=sys.stderr, flush=True)
         started = time.perf_counter()
         scores = evaluate(model, train, test, k=10, products=products)
@@ -93,7 +103,7 @@ def load(folder: Path, **ingest_args):
     ), products
 
 
-def movielens(root: Path, threads: int) -> None:
+def movielens(root: Path, args) -> None:
     from promopilot.recommend.evaluate import stratified_split
 
     folder = root / "movielens-100k"
@@ -108,7 +118,7 @@ def movielens(root: Path, threads: int) -> None:
         train,
         test,
         products,
-        threads,
+        args,
         "stratified",
     )
     for name, *values in PUBLISHED:
@@ -116,7 +126,7 @@ def movielens(root: Path, threads: int) -> None:
         print(f"{name:<26}" + "".join(f"{v:>{w}.4f}" for v, w in cells))
 
 
-def uci(root: Path, threads: int) -> None:
+def uci(root: Path, args) -> None:
     from promopilot.recommend.evaluate import temporal_split
 
     folder = root / "uci-online-retail" / "by-day"
@@ -131,7 +141,7 @@ def uci(root: Path, threads: int) -> None:
         train,
         test,
         products,
-        threads,
+        args,
         "temporal",
     )
 
@@ -145,7 +155,14 @@ def main() -> None:
         "--part", choices=("all", "movielens", "uci"), default="all", help="which table(s)"
     )
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for fitting")
+    parser.add_argument(
+        "--models", default=",".join(MODELS), help=f"comma-separated, of {', '.join(MODELS)}"
+    )
     args = parser.parse_args()
+    args.models = tuple(m.strip() for m in args.models.split(","))
+    unknown = set(args.models) - set(MODELS)
+    if unknown:
+        parser.error(f"unknown model(s): {', '.join(sorted(unknown))}")
     try:
         import torch  # noqa: F401
     except ImportError:
@@ -155,9 +172,9 @@ def main() -> None:
     started = time.perf_counter()
     with threadpool_limits(args.threads):
         if args.part in ("all", "movielens"):
-            movielens(args.data, args.threads)
+            movielens(args.data, args)
         if args.part in ("all", "uci"):
-            uci(args.data, args.threads)
+            uci(args.data, args)
     print(f"\n{time.perf_counter() - started:.0f} s in all")
 
 
