@@ -2,6 +2,7 @@
 planted graph; both repeat themselves for a seed. The numpy helpers and the message without
 torch are tested whether or not torch is installed."""
 
+import builtins
 import sys
 
 import numpy as np
@@ -52,7 +53,15 @@ def test_negatives_avoid_what_the_customer_had():
 
 @pytest.mark.parametrize("cls", [SASRecRecommender, LightGCNRecommender])
 def test_without_torch_the_error_says_how_to_install_it(cls, monkeypatch):
-    monkeypatch.setitem(sys.modules, "torch", None)  # import torch -> ImportError
+    real_import = builtins.__import__
+
+    def without_torch(name, *args, **kwargs):
+        if name == "torch" or name.startswith("torch."):
+            raise ModuleNotFoundError("No module named 'torch'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    monkeypatch.setattr(builtins, "__import__", without_torch)
     data = pd.DataFrame({"customer_id": ["a", "a", "b"], "product_id": ["x", "y", "x"]})
     with pytest.raises(PromopilotError, match=r"promopilot\[deep\]"):
         cls().fit(data)
