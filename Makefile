@@ -11,7 +11,7 @@ UV_FLAGS := $(if $(FIND_LINKS),--find-links $(FIND_LINKS),)
 
 # The benchmark scripts `make bench` runs (each prints a table; several need ../shared/data).
 BENCHMARKS := ingest.py real_datasets.py clv_fit.py profile.py sentiment.py uplift_hillstrom.py \
-	plan_oracle.py worlds.py recsys_movielens.py recsys_uci.py recsys_speed.py load.py
+	plan_oracle.py worlds.py recsys_movielens.py recsys_uci.py recsys_speed.py recsys_deep.py load.py
 
 $(BIN)/promopilot: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ format: setup
 	$(BIN)/ruff format src tests bench
 
 bench: setup
-	$(BIN)/uv pip install -q --python $(BIN)/python $(UV_FLAGS) -e '.[test,bench]'
+	$(BIN)/uv pip install -q --python $(BIN)/python $(UV_FLAGS) -e '.[test,bench,deep]'
 	for f in $(BENCHMARKS); do $(BIN)/python bench/$$f || exit 1; done
 
 clean:

@@ -123,9 +123,7 @@ def recommender_example(cls: type) -> Example:
     interactions, products = _interactions()
     return Example(
         fit_args=(interactions,),
-        fit_kwargs={}
-        if cls.__name__ == "CategoryPopularityRecommender"
-        else {"products": products},
+        fit_kwargs={"products": products},
         output=lambda est: est.recommend(["c1", "c2", "new"], k=3),
     )
 
@@ -360,6 +358,8 @@ def test_fit_returns_self_and_refit_is_repeatable(cls: type) -> None:
     example = example_for(cls)
     if example is None:
         pytest.skip("no example (see test_every_estimator_has_an_example)")
+    for module in getattr(cls, "requires", ()):  # optional extras, e.g. torch ([deep])
+        pytest.importorskip(module)
     first = cls(**example.params)
     assert first.fit(*example.fit_args, **example.fit_kwargs) is first
     fitted = [k for k in vars(first) if k.endswith("_") and not k.startswith("_")]

@@ -7,11 +7,6 @@ live in their own modules and are imported on use.
 """
 
 from promopilot.recommend.base import Recommender
-from promopilot.recommend.models import (
-    CategoryPopularityRecommender,
-    interactions,
-    joined_recommendations,
-)
 from promopilot.recommend.rules import Rules, apply_rules, bought_together, repeat_categories
 from promopilot.recommend.service import (
     MODEL_NAMES,
@@ -25,7 +20,6 @@ from promopilot.recommend.service import (
 
 __all__ = [
     "MODEL_NAMES",
-    "CategoryPopularityRecommender",
     "Recommender",
     "Rules",
     "apply_rules",
@@ -33,8 +27,6 @@ __all__ = [
     "choose_model",
     "for_customers",
     "for_plan",
-    "interactions",
-    "joined_recommendations",
     "make_model",
     "protocol_benchmark",
     "recommend_for",

@@ -59,13 +59,23 @@ def _as_ids(values: Iterable[object]) -> np.ndarray:
 
 
 def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Column indices and scores of the `k` largest entries of each row, best first."""
+    """Column indices and scores of the `k` largest entries of each row, best first; equal
+    scores go by column, at the cut too (the same result however the row was computed)."""
     k = min(k, scores.shape[1])
     if k <= 0:
         empty = np.zeros((scores.shape[0], 0))
         return empty.astype(np.int64), empty
     idx = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     vals = np.take_along_axis(scores, idx, axis=1)
+    cut = vals.min(axis=1, keepdims=True)
+    ties = np.flatnonzero((scores == cut).sum(axis=1) > (vals == cut).sum(axis=1))
+    if len(ties):  # argpartition took arbitrary columns among ties at the cut: the lowest
+        block, c = scores[ties], cut[ties]
+        above, level = block > c, block == c
+        room = k - above.sum(axis=1, keepdims=True)
+        pick = above | (level & (np.cumsum(level, axis=1) <= room))
+        idx[ties] = np.nonzero(pick)[1].reshape(len(ties), k)
+        vals[ties] = np.take_along_axis(block, idx[ties], axis=1)
     order = np.lexsort((idx, -vals), axis=1)  # ties broken by column: deterministic
     return np.take_along_axis(idx, order, axis=1), np.take_along_axis(vals, order, axis=1)
 

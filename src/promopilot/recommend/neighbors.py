@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from promopilot.recommend.base import Recommender
+from promopilot.recommend.base import REC_COLUMNS, Recommender, _as_ids
 
 
 def keep_top_per_row(matrix: sparse.csr_matrix, n: int) -> sparse.csr_matrix:
@@ -101,6 +103,67 @@ class ItemKNNRecommender(Recommender):
 
     def _similar(self, cols: np.ndarray) -> np.ndarray:
         return np.asarray(self.similarity_.T[cols].todense(), dtype=np.float32)
+
+    def recommend(
+        self,
+        customer_ids: Iterable[object],
+        k: int = 10,
+        *,
+        exclude_seen: bool = True,
+        items: Iterable[object] | None = None,
+    ) -> pd.DataFrame:
+        """As :meth:`Recommender.recommend`; one known customer (a request) is scored on the
+        sparse path: only the neighbours of their own products, never a dense row of the
+        whole catalogue. The result is the same as the batched path's."""
+        self._check_fitted()
+        ids = _as_ids(customer_ids)
+        row = self.customer_ids_.get_indexer(ids)[0] if len(ids) == 1 else -1
+        if row < 0 or items is not None:
+            return super().recommend(ids, k, exclude_seen=exclude_seen, items=items)
+        cols, vals = self._top_one(row, k, exclude_seen)
+        return pd.DataFrame(
+            dict(
+                zip(
+                    REC_COLUMNS,
+                    (
+                        np.repeat(ids, len(cols)),
+                        self.product_ids_[cols].to_numpy(),
+                        vals.astype(np.float64),
+                        np.arange(1, len(cols) + 1, dtype=np.int64),
+                    ),
+                    strict=True,
+                )
+            )
+        )
+
+    def _top_one(self, row: int, k: int, exclude_seen: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Columns and scores of one customer's top `k`, ties broken by column like
+        :func:`~promopilot.recommend.base.top_k` on the dense row (same sparse product, so
+        the same float32 sums; products outside it score 0)."""
+        scores = (self.X_[row] @ self.similarity_).tocsr()
+        cols, vals = scores.indices.astype(np.int64), scores.data.astype(np.float32)
+        n = len(self.product_ids_)
+        seen = self.seen_.indices[self.seen_.indptr[row] : self.seen_.indptr[row + 1]]
+        if exclude_seen:
+            keep = ~np.isin(cols, seen)
+            cols, vals = cols[keep], vals[keep]
+        else:
+            seen = seen[:0]
+        k = min(k, n - len(seen))
+        if k <= 0:
+            return cols[:0], vals[:0]
+        if len(cols) < k:  # the dense row's zeros: the lowest free columns
+            window = np.arange(min(n, k + len(cols) + len(seen)))
+            free = window[~np.isin(window, np.concatenate([cols, seen]))][: k - len(cols)]
+            cols = np.concatenate([cols, free])
+            vals = np.concatenate([vals, np.zeros(len(free), dtype=np.float32)])
+        if len(cols) > k:
+            part = np.argpartition(-vals, k - 1)[:k]
+            cut = vals[part].min()
+            part = np.flatnonzero(vals >= cut)  # every tie at the cut competes on column
+            cols, vals = cols[part], vals[part]
+        order = np.lexsort((cols, -vals))[:k]
+        return cols[order], vals[order]
 
 
 class UserKNNRecommender(Recommender):
