@@ -140,3 +140,13 @@ def test_lightgcn_recommends_within_the_planted_communities_and_repeats_itself()
     assert (similar["similar_product_id"].str[1:].astype(int) // 10 == 0).all()
     again = LightGCNRecommender(**params).fit(data)
     np.testing.assert_array_equal(model.item_factors_, again.item_factors_)
+
+
+def test_the_deep_models_are_chosen_by_name_but_never_by_auto():
+    from promopilot.recommend.graph import LightGCNRecommender
+    from promopilot.recommend.sequential import SASRecRecommender
+    from promopilot.recommend.service import MODEL_NAMES, make_model
+
+    assert isinstance(make_model("sasrec"), SASRecRecommender)
+    assert isinstance(make_model("lightgcn", random_state=3), LightGCNRecommender)
+    assert {"sasrec", "lightgcn"} <= set(MODEL_NAMES)

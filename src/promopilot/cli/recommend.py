@@ -58,8 +58,8 @@ def recommend(
         typer.Option(
             "--model",
             help="auto (chosen by temporal validation "
-            "on this shop's data), popularity, itemknn, userknn, rp3beta, ease, als, "
-            "bpr, content or hybrid.",
+            "on this shop's data), popularity, itemknn, userknn, rp3beta, session, ease, "
+            "als, bpr, content, hybrid, or with the [deep] extra sasrec or lightgcn.",
         ),
     ] = "auto",
     per_category: Annotated[

@@ -26,6 +26,9 @@ MODEL_NAMES = (
     "bpr",
     "content",
     "hybrid",
+    # the optional [deep] extra (PyTorch); never among `auto`'s defaults: slow to fit
+    "sasrec",
+    "lightgcn",
 )
 
 #: validation grids: hyperparameters are picked on a split of the training data only
@@ -56,6 +59,7 @@ def make_model(name: str, *, random_state: int = 0, **params) -> Recommender:
     """A recommender by name (see :data:`MODEL_NAMES`)."""
     from promopilot.recommend.content import ContentRecommender
     from promopilot.recommend.factor import ALSRecommender, BPRRecommender
+    from promopilot.recommend.graph import LightGCNRecommender
     from promopilot.recommend.hybrid import HybridRecommender
     from promopilot.recommend.linear import EASERecommender
     from promopilot.recommend.neighbors import (
@@ -64,6 +68,7 @@ def make_model(name: str, *, random_state: int = 0, **params) -> Recommender:
         RP3BetaRecommender,
         UserKNNRecommender,
     )
+    from promopilot.recommend.sequential import SASRecRecommender
     from promopilot.recommend.session import SessionKNNRecommender
 
     classes = {
@@ -77,6 +82,8 @@ def make_model(name: str, *, random_state: int = 0, **params) -> Recommender:
         "bpr": BPRRecommender,
         "content": ContentRecommender,
         "hybrid": HybridRecommender,
+        "sasrec": SASRecRecommender,
+        "lightgcn": LightGCNRecommender,
     }
     if name not in classes:
         raise InputError(f"unknown model {name!r}: choose one of auto, {', '.join(MODEL_NAMES)}")
