@@ -45,9 +45,14 @@ def test_every_command_on_the_uci_sample(tmp_path, capsys, monkeypatch):
     assert not recs["product_id"].isin(["POST", "DOT", "M", "BANK CHARGES"]).any()
     assert recs["product_id"].iloc[0] in ok("similar", recs["product_id"].iloc[0], "--db", db)
 
-    # no offers.csv, no past campaigns: the default catalogue, a designed test within budget
+    # no offers.csv, no past campaigns: the default catalogue; nothing is sent by default, a
+    # designed test is proposed, and --run-test sends it within the budget
     out = ok("plan", "--db", db, "--budget", "300", "--out", "plan.csv", "--campaign-id", "t1")
-    assert "default offer catalogue" in out
+    assert "default offer catalogue" in out and "Nothing is sent" in out
+    plan = pd.read_csv(tmp_path / "plan.csv", dtype=str, keep_default_na=False)
+    assert (plan["offer_id"] == "").all()
+    args = ["--budget", "300", "--out", "plan.csv", "--campaign-id", "t1", "--run-test"]
+    ok("plan", "--db", db, *args)
     plan = pd.read_csv(tmp_path / "plan.csv", dtype=str, keep_default_na=False)
     sent = plan[plan["offer_id"] != ""]
     assert len(sent) > 0 and set(plan["campaign_id"]) == {"t1"}
