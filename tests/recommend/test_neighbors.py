@@ -78,3 +78,16 @@ def test_item_knn_follows_hidden_taste(shop, shop_store):
         == truth.loc[recs["customer_id"], "top_category"].to_numpy()
     )
     assert hit.mean() > 0.4
+
+
+def test_a_refit_model_answers_similar_items_from_the_new_data():
+    from promopilot.recommend.neighbors import PopularityRecommender
+
+    def frame(order):  # every customer has x and a partner together, plus one of their own
+        rows = [(f"c{i}", p.format(i=i)) for i in range(6) for p in order]
+        return pd.DataFrame(rows, columns=["customer_id", "product_id"]).assign(weight=1.0)
+
+    model = PopularityRecommender().fit(frame(("x", "y", "own{i}")))
+    assert model.similar_items(["x"], k=1)["similar_product_id"].iloc[0] == "y"
+    model.fit(frame(("own{i}", "x", "q")))  # the products now sit in other columns
+    assert model.similar_items(["x"], k=1)["similar_product_id"].iloc[0] == "q"
