@@ -245,3 +245,42 @@ def test_the_summary_of_an_unclear_campaign_survives_an_undetectable_effect():
     }
     text = summary(result)
     assert text.startswith("No clear effect") and "too few outcomes vary" in text
+
+
+def test_a_targeted_offer_is_measured_against_the_control_held_out_from_the_same_choices():
+    """The plan chose low spenders (persuadable) for the offer and left big spenders alone:
+    against everyone who got nothing the offer would look harmful; against its own held-out
+    control it shows the planted +2.0 profit per customer."""
+    from promopilot.campaigns.measure import _measure
+
+    rng = np.random.default_rng(7)
+    n = 6000
+    big = rng.random(n) < 0.4  # left alone by the plan
+    held_out = rng.random(n) < 0.15
+    group = np.where(big, "none", np.where(held_out, "control", "target"))
+    arm = np.where(group == "target", "x", "control")
+    base = np.where(big, 30.0, 5.0) + rng.normal(0, 2, n)
+    profit = base + 2.0 * (arm == "x")
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "arm": arm,
+            "group": group,
+            "propensity": np.where(group == "none", 1.0, np.where(group == "control", 0.15, 0.85)),
+            "converted": (profit > 4).astype(int),
+            "revenue": profit,
+            "profit": profit,
+            "pre_revenue": 0.0,
+            "pre_orders": 0,
+            "coupon_code": None,
+            "segment": "all",
+        }
+    )
+    frame.attrs["window_days"] = 14
+    result = _measure(frame, "t", confidence=0.95)
+    lift = result["arms"][0]["lift"]["profit_per_customer"]
+    assert lift["low"] < 2.0 < lift["high"] and abs(lift["estimate"] - 2.0) < 0.3
+    assert result["per_offer_control"]["customers"] == int((group == "control").sum())
+    assert result["control"]["customers"] == int((group != "target").sum())
+    naive = estimate_lift(frame, with_segments=False)["arms"][0]["lift"]["profit_per_customer"]
+    assert naive["high"] < 0  # what the pooled comparison said

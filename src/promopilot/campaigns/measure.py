@@ -259,6 +259,27 @@ def per_segment(
     return out
 
 
+PER_OFFER_METHOD = (
+    "each offer's lift compares the customers the plan chose for it with the randomized "
+    "control group held out from the plan's choices; exploration offers and the customers "
+    "the plan left alone count in the whole campaign only"
+)
+
+
+def _chosen_and_held_out(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The rows of a logged plan that compare like with like: the customers the plan chose
+    for an offer (group ``target``) and the control group held out from those choices. Against
+    everyone who got nothing, the chosen customers differ by the choice itself (a plan picks
+    the persuadable, not the average customer). None when the log has no such groups."""
+    group = frame["group"].fillna("").to_numpy(dtype=object)
+    target, control = group == "target", group == "control"
+    if control.sum() < MIN_PER_ARM or not target.any():
+        return None
+    chosen = frame[target | control].copy()
+    chosen.attrs = frame.attrs
+    return chosen
+
+
 def measure_campaign(
     store: Store,
     campaign_id: str,
@@ -307,8 +328,16 @@ def _measure(
         labels = segments.set_index("customer_id")["segment"]
         frame["segment"] = labels.reindex(frame["customer_id"]).fillna("unknown").to_numpy()
     result = estimate_lift(frame, confidence=confidence)
+    chosen = _chosen_and_held_out(frame)
+    if chosen is not None:  # like for like: the plan chose who got each offer
+        per_offer = estimate_lift(chosen, confidence=confidence)
+        result["arms"] = per_offer["arms"]
+        if "segments" in per_offer:
+            result["segments"] = per_offer["segments"]
+        result["per_offer_control"] = per_offer["control"]
+        result["method"]["per_offer"] = PER_OFFER_METHOD
     if frame["coupon_code"].notna().any():
-        redeemed = frame.groupby("arm")["redeemed"].sum()
+        redeemed = (frame if chosen is None else chosen).groupby("arm")["redeemed"].sum()
         for arm in result["arms"]:
             arm["redemptions"] = int(redeemed.get(arm["offer_id"], 0))
     if frame["group"].notna().any():

@@ -127,10 +127,16 @@ def lift_table(result: dict) -> Table:
     from promopilot.campaigns.measure import baseline_words
 
     level = f"{result['confidence']:.0%}"
+    per_offer = result.get("per_offer_control")
+    against = (
+        f"offers: the customers the plan chose against the {per_offer['customers']:,} "
+        f"held out as control; whole campaign: against {baseline_words(result)}"
+        if per_offer
+        else f"against {baseline_words(result)}"
+    )
     table = Table(
         title=f"campaign {result['campaign_id']}: lift over sending nothing "
-        f"(against {baseline_words(result)}, "
-        f"{result['window_days']}-day window, {level} intervals)"
+        f"({against}, {result['window_days']}-day window, {level} intervals)"
     )
     for col in ("offer", "customers", "conversion lift", "revenue lift", "profit lift"):
         table.add_column(col, justify="left" if col == "offer" else "right")
