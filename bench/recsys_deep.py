@@ -31,10 +31,6 @@ from pathlib import Path
 from recsys_movielens import PUBLISHED
 from shared_data import shared_data_root
 
-# bench/profile.py would shadow the standard library's `profile`, which torch imports: the
-# folder's own modules are loaded, so take it off the path
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 HEADER = (
     f"{'model':<26}{'MAP':>8}{'nDCG@10':>9}{'P@10':>8}{'R@10':>8}{'cover':>8}{'fit s':>8}  params"
 )

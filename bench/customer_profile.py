@@ -13,7 +13,7 @@ children) is its own. Data generation is timed apart and is not part of the targ
 (under 2 minutes and 4 GB for the profile on a 2-core machine). When the hidden truth is at
 hand the profile's accuracy against it is printed too.
 
-    .venv/bin/python bench/profile.py [--customers 1000000] [--events 10000000]
+    .venv/bin/python bench/customer_profile.py [--customers 1000000] [--events 10000000]
         [--db /tmp/promopilot-bench-profile.duckdb] [--regenerate] [--skip-features]
 
 The generated store is kept at ``--db`` (with its truth beside it) and reused by later runs
