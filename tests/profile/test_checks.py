@@ -147,3 +147,31 @@ def test_an_orders_only_shop_gets_values_and_printed_choices(shop_dir, tmp_path)
     assert any(note.startswith("browse_trend: no browsing events") for note in profile.notes)
     assert any(note.startswith("discount_sensitivity") for note in profile.notes)
     assert 3 <= c["segment"].nunique() <= 8
+
+
+def test_a_history_too_short_for_the_window_models_still_gets_churn_and_propensity(tmp_path):
+    rng = np.random.default_rng(3)
+    n = 300
+    days = rng.integers(0, 60, n)
+    orders = pd.DataFrame(
+        {
+            "order_id": [f"o{i}" for i in range(n)],
+            "customer_id": [f"c{i % 80}" for i in range(n)],
+            "product_id": [f"p{i % 7}" for i in range(n)],
+            "quantity": 1,
+            "price": rng.uniform(5, 50, n).round(2),
+            "ordered_at": (pd.Timestamp("2026-05-01") + pd.to_timedelta(days, "D")).astype(str),
+        }
+    )
+    (tmp_path / "shop").mkdir()
+    orders.to_csv(tmp_path / "shop" / "orders.csv", index=False)
+    with Store(":memory:") as store:
+        ingest(store, tmp_path / "shop")
+        profile = build_profile(store, as_of=pd.Timestamp("2026-07-01"))
+    c = profile.customers
+    for column in ("churn_risk", "purchase_propensity_30d"):
+        assert c[column].notna().all() and c[column].between(0, 1).all(), column
+        assert any(n.startswith(f"{column}:") and "filled with" in n for n in profile.notes)
+    # the fallback still ranks: the longer a customer has been silent, the likelier gone
+    silent = c["recency_days"] if "recency_days" in c else c["days_since_last_event"]
+    assert np.corrcoef(silent.rank(), c["churn_risk"].rank())[0, 1] > 0.5

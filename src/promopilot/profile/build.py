@@ -18,7 +18,7 @@ from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
 from promopilot.profile.baselines import Choice
 from promopilot.profile.churn import ChurnModel
-from promopilot.profile.fallbacks import fill_empty_columns
+from promopilot.profile.fallbacks import fill_empty_columns, model_fallback
 from promopilot.profile.features import build_features, sale_days
 from promopilot.profile.lifetime import CLV_FIT_CUSTOMERS, clv_columns, rfm_summary
 from promopilot.profile.models import Evaluation, WindowModel
@@ -184,10 +184,11 @@ def build_profile(
             if target != "orders":
                 evaluation[name] = validation
         except NotEnoughDataError as why:
+            how = "kept from the BG/NBD model"
             if target != "orders":  # expected purchases keep the BG/NBD value
-                table[column] = np.nan
+                table[column], how = model_fallback(table, target)
                 evaluation[name] = None
-            notes.append(f"{column}: {why}")
+            notes.append(f"{column}: {why}; {how}")
 
     tell("discount sensitivity check")
     _check_sensitivity(store, as_of, table, model_features, choices, notes)

@@ -8,6 +8,7 @@ partly filled keeps its gaps (those customers have no such data, others do).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 NEUTRAL = {
@@ -51,3 +52,23 @@ def fill_empty_columns(customers: pd.DataFrame) -> tuple[pd.DataFrame, list[str]
     dropped = [c for c in LEFT_OUT if empty(c)]
     notes += [f"{c}: {LEFT_OUT[c]}" for c in dropped]
     return out.drop(columns=dropped), notes
+
+
+def model_fallback(table: pd.DataFrame, target: str) -> tuple[pd.Series, str]:
+    """A value for a window model's column when the model cannot be fitted (e.g. a history
+    shorter than its validation window): churn is 1 - p_alive (BG/NBD) where the customer
+    has one, else the percentile of days since the last activity; the 30-day purchase
+    propensity is 1 - exp(-E/3) with E the BG/NBD purchases expected in 90 days, else
+    1 - churn. Returns the column and a note saying which."""
+    recency = next(
+        (table[c] for c in ("days_since_last_event", "recency_days") if c in table),
+        pd.Series(0.0, index=table.index),
+    )
+    by_recency = recency.rank(pct=True).fillna(1.0)
+    p_alive = table["p_alive"] if "p_alive" in table else pd.Series(float("nan"), table.index)
+    churn = (1.0 - p_alive).fillna(by_recency).clip(0.0, 1.0)
+    if target == "churn":
+        return churn, "filled with 1 - p_alive (BG/NBD), or the recency percentile without orders"
+    expected = table.get("bgnbd_expected_purchases_90d", pd.Series(float("nan"), table.index))
+    p = (1.0 - np.exp(-expected.clip(lower=0.0) / 3.0)).fillna(1.0 - churn)
+    return p.clip(0.0, 1.0), "filled with 1 - exp(-E/3), E the BG/NBD purchases in 90 days"
