@@ -55,3 +55,30 @@ def test_retrain_learns_from_the_new_campaign_too(shop, shop_db, tmp_path):
     assert summary.loc["summer", "customers"] == len(ids)
     assert summary.loc["summer", "buyers"] == new["orders"]["customer_id"].nunique()
     assert len(result.profile.customers) == len(ids)
+
+
+@pytest.mark.slow  # builds the whole customer profile
+def test_retrain_after_a_campaign_that_sent_nothing_rebuilds_without_scoring(tmp_path):
+    """A plan that sent nothing (its check failed) logs everyone as getting nothing: there
+    is no response to score yet, and retrain still rebuilds the customers."""
+    from pathlib import Path
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "uci-online-retail-sample"
+    with Store(":memory:") as store:
+        ingest(store, fixture)
+        as_of = store.default_as_of()
+        ids = store.table("customers", ["customer_id"])["customer_id"].head(300)
+        folder = tmp_path / "log"
+        folder.mkdir()
+        pd.DataFrame(
+            {"campaign_id": "quiet", "customer_id": ids, "offer_id": "", "sent_at": as_of}
+        ).to_csv(folder / "campaigns.csv", index=False)
+        ingest(store, folder / "campaigns.csv")
+
+        def must_not_run(data):
+            raise AssertionError("scored a response model without a treated customer")
+
+        result = retrain(store, _features, window_days=14, as_of=as_of, evaluate=must_not_run)
+    assert result.evaluation is None
+    assert len(result.profile.customers) > 0
+    assert result.campaigns.set_index("campaign_id").loc["quiet", "customers"] == len(ids)

@@ -16,7 +16,12 @@ from typing import Any
 
 import pandas as pd
 
-from promopilot.campaigns.history import CampaignData, FeatureFn, campaign_training_data
+from promopilot.campaigns.history import (
+    CONTROL,
+    CampaignData,
+    FeatureFn,
+    campaign_training_data,
+)
 from promopilot.campaigns.outcomes import campaign_outcomes, resolve_window
 from promopilot.data.store import Store
 
@@ -72,5 +77,8 @@ def retrain(
     evaluation = None
     if evaluate is not None:
         tell("response model")
-        evaluation = evaluate(training)
+        if set(training.arms) - {CONTROL}:
+            evaluation = evaluate(training)
+        # else: every logged customer got nothing (e.g. a plan that sent no offer):
+        # there is no response to score yet, the rebuilt profile still stands
     return RetrainResult(profile, summary, training, evaluation, days)

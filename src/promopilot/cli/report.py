@@ -283,4 +283,9 @@ def retrain(
     console.print(result.campaigns.to_string(index=False))
     if result.evaluation is not None:
         console.print(result.evaluation.table.round(4).to_string(index=False))
+    elif evaluate:
+        console.print(
+            "response model not scored: no logged customer got an offer yet (every exposure "
+            "is control or nothing)"
+        )
     console.print(f"written: {out / 'customers.csv'}, {out / 'campaigns.csv'}")
