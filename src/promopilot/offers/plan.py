@@ -393,7 +393,9 @@ def _learned_plan(
         .reset_index()
     )
     plan["reason"] = row_reasons(plan, best, titles)
-    result.totals.update(plan_totals(plan, p_draws, offers, inputs, terms, settings.confidence))
+    result.totals.update(
+        plan_totals(plan, p_draws, offers, inputs, terms, settings.confidence, cost_ratio=ratio)
+    )
     result.per_offer = per_offer_totals(plan)
     target = plan[plan["group"] != "explore"]
     result.rules = plan_rules(

@@ -17,9 +17,11 @@ def plan_totals(
     inputs: pd.DataFrame,
     terms: OfferTerms,
     confidence: float,
+    cost_ratio: float = 1.0,
 ) -> dict:
     """Plan totals, with intervals from the bootstrap draws over the rows that send an offer
-    (the same terms as the economics)."""
+    (the same terms as the economics; the cost draws scaled by `cost_ratio`, the out-of-fold
+    correction the plan's expected costs carry)."""
     sent = plan[plan["offer_id"] != ""]
     totals = {
         "expected_profit": float(sent["expected_incremental_profit"].sum()),
@@ -35,7 +37,7 @@ def plan_totals(
         picked = terms.pick(rows, j)
         p = np.stack([p_draws[:, rows, 0], p_draws[:, rows, 1 + j]], axis=-1)  # (B, m, 2)
         profit = picked.profit(p).sum(axis=(1, 2))
-        cost = (p[..., 1:] * picked.discount).sum(axis=(1, 2))
+        cost = (p[..., 1:] * picked.discount).sum(axis=(1, 2)) * cost_ratio
         alpha = 1 - confidence
         totals["profit_interval"] = tuple(np.quantile(profit, [alpha / 2, 1 - alpha / 2]))
         totals["cost_interval"] = tuple(np.quantile(cost, [alpha / 2, 1 - alpha / 2]))
