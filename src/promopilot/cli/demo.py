@@ -145,6 +145,12 @@ def _plan_step(store, out: Path) -> list:
     (out / "plan.rules.txt").write_text(result.rules + "\n", encoding="utf-8")
     for item in plan_tables(result):
         console.print(item)
+    check = result.self_check
+    if check is not None and not check.passes:
+        console.print(
+            "[bold]The demo targets anyway[/bold] (as `plan --allow-uncertain` does), to show "
+            "the rest of the loop; `promopilot plan` on its own would send nothing here."
+        )
     console.print(f"plan: {out / 'plan.csv'}")
     t = result.totals
     interval = t.get("profit_interval")
