@@ -18,6 +18,33 @@ def normalize(name: str) -> str:
     return _DROP.sub("", name.strip().strip('"').lower())
 
 
+# the id columns of the orders, products and customers tables: one list, so a name that works
+# in one file works in the others
+CUSTOMER_ID = (
+    "customerid",
+    "customer",
+    "userid",
+    "user",
+    "clientid",
+    "memberid",
+    "客户id",
+    "用户id",
+    "会员id",
+    "客户编号",
+)
+PRODUCT_ID = (
+    "stockcode",
+    "sku",
+    "productcode",
+    "itemid",
+    "item",
+    "product",
+    "articleid",
+    "商品id",
+    "商品编号",
+    "货号",
+)
+
 # table -> column -> synonyms (normalized by `normalize` before use), most specific first
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "orders": {
@@ -47,30 +74,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "时间",
             "日期",
         ),
-        "customer_id": (
-            "customerid",
-            "customer",
-            "userid",
-            "user",
-            "clientid",
-            "memberid",
-            "客户id",
-            "用户id",
-            "会员id",
-            "客户编号",
-        ),
-        "product_id": (
-            "stockcode",
-            "sku",
-            "productcode",
-            "itemid",
-            "item",
-            "product",
-            "articleid",
-            "商品id",
-            "商品编号",
-            "货号",
-        ),
+        "customer_id": CUSTOMER_ID,
+        "product_id": PRODUCT_ID,
         "quantity": ("qty", "quantity", "units", "数量", "购买数量"),
         "unit_price": ("unitprice", "price", "itemprice", "单价", "价格"),
         "discount": ("discountamount", "优惠金额", "折扣"),
@@ -78,17 +83,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "is_return": ("isreturn", "return", "returned", "退货"),
     },
     "products": {
-        "product_id": (
-            "stockcode",
-            "sku",
-            "productcode",
-            "itemid",
-            "item",
-            "product",
-            "商品id",
-            "商品编号",
-            "货号",
-        ),
+        "product_id": PRODUCT_ID,
         "title": ("name", "productname", "description", "itemname", "商品名称", "名称", "标题"),
         "category": ("productcategory", "categoryname", "type", "类目", "分类", "品类"),
         "price": ("unitprice", "listprice", "单价", "价格"),
@@ -97,17 +92,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "is_product": ("isproduct",),
     },
     "customers": {
-        "customer_id": (
-            "customerid",
-            "customer",
-            "userid",
-            "user",
-            "clientid",
-            "memberid",
-            "客户id",
-            "用户id",
-            "会员id",
-        ),
+        "customer_id": CUSTOMER_ID,
         "signup_at": ("signupdate", "createdat", "registeredat", "joined", "注册时间"),
         "region": ("country", "state", "city", "地区", "省份", "城市"),
     },
