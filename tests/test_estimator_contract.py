@@ -202,20 +202,31 @@ def lexicon_example() -> Example:
     return Example(fit_args=(texts,), output=lambda est: est.predict(texts[:8]))
 
 
-def window_model_example() -> Example:
+def _customers(recency: str, frequency: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
+    """300 customers' tenure, days since `recency` and (optionally) order counts, and a
+    window activity count that falls with recency (and grows with frequency)."""
     rng = np.random.default_rng(0)
     n = 300
-    ids = [f"c{i}" for i in range(n)]
     features = pd.DataFrame(
         {
-            "customer_id": ids,
+            "customer_id": [f"c{i}" for i in range(n)],
             "tenure_days": rng.uniform(100, 400, n),
-            "recency_days": rng.gamma(2.0, 30.0, n),
-            "frequency": rng.poisson(2.0, n),
+            recency: rng.gamma(2.0, 30.0, n),
         }
     )
+    if frequency:
+        features["frequency"] = rng.poisson(2.0, n)
+    return features, rng
+
+
+def _activity(features, rate, rng, name) -> pd.Series:
+    return pd.Series(np.asarray(rng.poisson(rate)), index=features["customer_id"], name=name)
+
+
+def window_model_example() -> Example:
+    features, rng = _customers("recency_days")
     rate = np.exp(-features["recency_days"] / 60.0) * (1 + features["frequency"])
-    window_orders = pd.Series(np.asarray(rng.poisson(rate)), index=ids, name="orders")
+    window_orders = _activity(features, rate, rng, "orders")
     return Example(
         fit_args=(features, window_orders),
         output=lambda est: est.predict_proba(features),
@@ -224,18 +235,9 @@ def window_model_example() -> Example:
 
 
 def baseline_model_example() -> Example:
-    rng = np.random.default_rng(0)
-    n = 300
-    ids = [f"c{i}" for i in range(n)]
-    features = pd.DataFrame(
-        {
-            "customer_id": ids,
-            "tenure_days": rng.uniform(100, 400, n),
-            "days_since_last_event": rng.gamma(2.0, 30.0, n),
-        }
-    )
+    features, rng = _customers("days_since_last_event", frequency=False)
     rate = np.exp(-features["days_since_last_event"] / 60.0)
-    window_orders = pd.Series(np.asarray(rng.poisson(rate)), index=ids, name="orders")
+    window_orders = _activity(features, rate, rng, "orders")
     return Example(
         fit_args=(features, window_orders),
         output=lambda est: est.predict(features),
@@ -244,19 +246,9 @@ def baseline_model_example() -> Example:
 
 
 def churn_model_example() -> Example:
-    rng = np.random.default_rng(0)
-    n = 300
-    ids = [f"c{i}" for i in range(n)]
-    features = pd.DataFrame(
-        {
-            "customer_id": ids,
-            "tenure_days": rng.uniform(100, 400, n),
-            "days_since_last_event": rng.gamma(2.0, 30.0, n),
-            "frequency": rng.poisson(2.0, n),
-        }
-    )
+    features, rng = _customers("days_since_last_event")
     rate = np.exp(-features["days_since_last_event"] / 60.0)
-    activity = pd.Series(np.asarray(rng.poisson(rate)), index=ids, name="n")
+    activity = _activity(features, rate, rng, "n")
     return Example(fit_args=(features, activity), output=lambda est: est.predict_proba(features))
 
 
