@@ -67,6 +67,19 @@ class Catalog:
         ]
         return np.interp(quantile, np.linspace(0, 1, len(prices)), prices)
 
+    def expected_basket(
+        self, taste: np.ndarray, price_q: np.ndarray, items_per_order: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each customer's expected basket value and its margin rate (revenue-weighted over
+        the categories of their taste, at their price quantile)."""
+        mean_price = np.zeros(len(price_q))
+        margin_money = np.zeros(len(price_q))
+        for k in range(len(CATEGORIES)):
+            price_k = taste[:, k] * self.price_at(k, price_q)
+            mean_price += price_k
+            margin_money += price_k * CATEGORIES["margin"].iloc[k]
+        return mean_price * items_per_order * MEAN_QUANTITY, margin_money / mean_price
+
 
 def sample_categories(
     rng: np.random.Generator, taste: np.ndarray, owners: np.ndarray

@@ -44,7 +44,6 @@ from promopilot.synth.world import (
     END,
     GIVEN,
     MEAN_LIFETIME_DAYS,
-    MEAN_QUANTITY,
     OFFERS,
     PAST_CAMPAIGN_ID,
     REGIONS,
@@ -150,15 +149,7 @@ def make_shop(
     items_per_order = 1.0 + rng.gamma(1.0, 0.5, n)
     browse = (rng.gamma(2.0, 0.03, n) + 6 * activity) * browse_scale  # views/day while active
 
-    mean_price = np.zeros(n)
-    margin_money = np.zeros(n)
-    for k in range(len(CATEGORIES)):
-        price_k = taste[:, k] * catalog.price_at(k, price_q)
-        mean_price += price_k
-        margin_money += price_k * CATEGORIES["margin"].iloc[k]
-    # the expected margin of a basket is revenue-weighted over its categories
-    margin_rate = margin_money / mean_price
-    basket = mean_price * items_per_order * MEAN_QUANTITY
+    basket, margin_rate = catalog.expected_basket(taste, price_q, items_per_order)
 
     customers_hidden = pd.DataFrame(
         {

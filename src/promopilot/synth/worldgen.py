@@ -32,7 +32,6 @@ from promopilot.synth.world import (
     CAMPAIGN_AT,
     CATEGORIES,
     END,
-    MEAN_QUANTITY,
     OFFERS,
     PAST_CAMPAIGN_ID,
     SALE,
@@ -124,13 +123,7 @@ def make_world(seed: int, n_customers: int = 3000) -> WorldShop:
         dog = (score >= np.quantile(score, 1 - world.dog_share)) & (world.dog_share > 0)
     else:
         dog = rng.random(n) < world.dog_share
-    mean_price, margin_money = np.zeros(n), np.zeros(n)
-    for k in range(len(CATEGORIES)):
-        price_k = taste[:, k] * catalog.price_at(k, price_q)
-        mean_price += price_k
-        margin_money += price_k * CATEGORIES["margin"].iloc[k]
-    margin_rate = margin_money / mean_price
-    basket = mean_price * items_per_order * MEAN_QUANTITY
+    basket, margin_rate = catalog.expected_basket(taste, price_q, items_per_order)
     traits = pd.DataFrame(
         {
             "signup_day": signup,
