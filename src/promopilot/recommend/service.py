@@ -281,17 +281,8 @@ def protocol_benchmark(
     names = (
         list(names)
         if names is not None
-        else [
-            "popularity",
-            "itemknn",
-            "userknn",
-            "rp3beta",
-            "session",
-            "ease",
-            "als",
-            "bpr",
-            "hybrid",
-        ]
+        # every model but content (MovieLens-like data have no text) and the [deep] extra
+        else [n for n in MODEL_NAMES if n not in ("content", "sasrec", "lightgcn")]
     )
     tuned: dict[str, Recommender] = {}
     rows = []
