@@ -9,7 +9,7 @@ offer (the frame :func:`promopilot.offers.assignment.assign_offers` fills the bu
 
 The binned policies learn the profit of the campaign window (a purchase worth the customer's
 usual basket × margin, less the discount given: :func:`log_values`); their cost is the discount
-the offer's past receivers were given beyond what the control arm got. The plan's self-check
+the offer's past receivers were given. The plan's self-check
 (:mod:`promopilot.offers.selfcheck`) values every candidate out of fold and the plan uses the
 best.
 """
@@ -166,8 +166,9 @@ class FittedPolicy:
         profit_m, discount_m, bought_m = self.binned
         order = [self.treatments.index(o) for o in these["offer_id"]]
         gain = profit_m.predict(X)[:, order] - these["send_cost"].to_numpy(dtype=float)[None, :]
-        # the discount an offer gives beyond what customers get anyway (the control arm's)
-        cost = np.clip(discount_m.predict(X)[:, order], 0.0, None)
+        # the discount the offer's receivers were given (what the shop pays for it, as the
+        # budget counts it; the profit above is net of what the control arm got anyway)
+        cost = np.clip(discount_m.predict_outcome(X)[:, 1:][:, order], 0.0, None)
         p = np.clip(bought_m.predict_outcome(X), 0.0, 1.0)
         n, k = gain.shape
         econ = pd.DataFrame(
