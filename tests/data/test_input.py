@@ -270,3 +270,19 @@ def test_a_folder_whose_data_sit_one_level_down_is_read(tmp_path):
     with Store(":memory:") as store:
         report = ingest(store, tmp_path / "download")
         assert report.n_loaded == 1 and store.count("orders") == 1
+
+
+def test_decimal_commas_are_read_and_an_ambiguous_thousand_is_quarantined(tmp_path, store):
+    rows = [
+        HEADER,
+        ["o1", "2025-01-02", "c1", "p1", "2", "2,50"],
+        ["o2", "2025-01-03", "c2", "p2", "1", "1.234,56"],
+        ["o3", "2025-01-04", "c1", "p3", "1", '"1,234.50"'],
+        ["o4", "2025-01-05", "c2", "p1", "1", "1,234"],  # a thousand, or 1.234?
+    ]
+    report = ingest(store, write(tmp_path / "orders.csv", rows, ";"))
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (4, 3, 1)
+    got = store.query("SELECT order_id, unit_price FROM orders ORDER BY order_id")
+    assert got["unit_price"].tolist() == [2.5, 1234.56, 1234.5]
+    bad = store.query("SELECT reason FROM quarantine")
+    assert bad["reason"].str.contains("expected a number").all()

@@ -59,7 +59,7 @@ def _typed(kind: str, raw: str, timezone: str = "UTC", fmt: str | None = None) -
             return f"timezone('UTC', timezone({sql_str(timezone)}, {parsed}))"
         return parsed
     if kind == "float":
-        return f"TRY_CAST({raw} AS DOUBLE)"
+        return _number(raw)
     if kind == "timestamp":
         # "2025-01-02 10:00:00 -0500" (Shopify's exports): DuckDB wants no space before a zone
         zoned = f"regexp_replace({raw}, '\\s+([+-]\\d\\d(:?\\d\\d)?|Z)$', '\\1')"
@@ -79,6 +79,26 @@ def _typed(kind: str, raw: str, timezone: str = "UTC", fmt: str | None = None) -
             f"WHEN lower({raw}) IN ('0','false','f','no','n') THEN false END"
         )
     return raw
+
+
+def _number(raw: str) -> str:
+    """A number written the way spreadsheets in many countries write it: ``12.5``; a decimal
+    comma ``12,5`` or ``3,99`` (one comma, one or two digits after it); ``1.234,56``
+    (thousands dots, a decimal comma); ``1,234.56`` (thousands commas, a decimal point).
+    ``1,234`` alone is ambiguous (a thousand, or one and a bit) and is not read. Text without
+    a comma takes the plain cast (the common case: no regular expression is run)."""
+    comma = f"replace({raw}, ',', '.')"
+    eu = f"replace(replace({raw}, '.', ''), ',', '.')"
+    us = f"replace({raw}, ',', '')"
+    return (
+        f"CASE WHEN NOT contains({raw}, ',') THEN TRY_CAST({raw} AS DOUBLE) "
+        f"WHEN regexp_full_match({raw}, '[+-]?[0-9]+,[0-9]{{1,2}}') "
+        f"THEN TRY_CAST({comma} AS DOUBLE) "
+        f"WHEN regexp_full_match({raw}, '[+-]?[0-9]{{1,3}}(\\.[0-9]{{3}})+,[0-9]+') "
+        f"THEN TRY_CAST({eu} AS DOUBLE) "
+        f"WHEN regexp_full_match({raw}, '[+-]?[0-9]{{1,3}}(,[0-9]{{3}})+\\.[0-9]+') "
+        f"THEN TRY_CAST({us} AS DOUBLE) END"
+    )
 
 
 EXPECTED = {
