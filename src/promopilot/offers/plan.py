@@ -36,19 +36,18 @@ from promopilot.campaigns.history import (
     campaign_training_data,
 )
 from promopilot.config import Settings, load_settings
-from promopilot.data.queries import recommend as rq
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.offers.assignment import assign_offers, assign_with_holdouts
 from promopilot.offers.economics import redemption_scale
 from promopilot.offers.explain import plan_rules, row_reasons
+from promopilot.offers.finish import PLAN_COLUMNS, expiry, finish, products_to_show
 from promopilot.offers.inputs import customer_value_inputs, default_feature_fn, load_offers
 from promopilot.offers.policies import CANDIDATES, LogValues, fit_policy, log_values
-from promopilot.offers.randomization import design_plan
 from promopilot.offers.response import DEFAULT_MODEL, campaign_candidates
-from promopilot.offers.selfcheck import SelfCheck, cross_fitted_check, subset_rows
+from promopilot.offers.selfcheck import SelfCheck, cross_fitted_check
 from promopilot.offers.totals import blanket_alternatives, per_offer_totals, plan_totals
-from promopilot.recommend import for_plan, repeat_categories
+from promopilot.offers.untargeted import no_targets, nothing_sent, randomized_only
 
 # names other modules import from here (the planner's public entry points)
 __all__ = [
@@ -65,20 +64,6 @@ __all__ = [
 
 # past campaign exposures (randomized, logged propensity) below which nothing is learned
 MIN_EXPOSURES = 200
-
-PLAN_COLUMNS = [
-    "campaign_id",
-    "customer_id",
-    "offer_id",
-    "group",
-    "propensity",
-    "expected_incremental_profit",
-    "expected_cost",
-    "recommended_products",
-    "reason",
-    "expires_at",
-    "profit_lower",
-]
 
 
 @dataclass
@@ -157,7 +142,7 @@ def build_plan(
     features = feature_fn(store, as_of)
     if budget <= 0:
         result.design = "Budget 0: nothing is sent."
-        result.plan = _finish(_nothing_sent(features, "budget 0: nothing is sent"), campaign_id)
+        result.plan = finish(nothing_sent(features, "budget 0: nothing is sent"), campaign_id)
         result.totals = plan_totals(result.plan, None, offers, None, None, settings.confidence)
         return result
 
@@ -169,7 +154,7 @@ def build_plan(
     except NotEnoughDataError as error:
         why = f"No randomized campaign history to learn from ({error})."
     else:
-        data, result.warnings = _randomized_only(data)
+        data, result.warnings = randomized_only(data)
         if data.n < MIN_EXPOSURES or not (data.treatment == CONTROL).any():
             why = (
                 f"Too little randomized campaign history to learn from: {data.n:,} logged "
@@ -207,7 +192,7 @@ def build_plan(
                 if do_no_harm:
                     why = result.self_check_note
     if why:
-        plan, offers = _no_targets(
+        plan, offers = no_targets(
             store, features, offers, result, why, settings, min_effect, run_test
         )
     else:
@@ -227,9 +212,9 @@ def build_plan(
         )
 
     tell("products to show")
-    plan["expires_at"] = _expiry(plan, offers, as_of)
-    plan["recommended_products"] = _products_to_show(store, plan, offers, as_of, n_products)
-    result.plan = _finish(plan, campaign_id)
+    plan["expires_at"] = expiry(plan, offers, as_of)
+    plan["recommended_products"] = products_to_show(store, plan, offers, as_of, n_products)
+    result.plan = finish(plan, campaign_id)
     return result
 
 
@@ -237,89 +222,6 @@ def _candidates(select_model: bool | str) -> tuple[str, ...]:
     if isinstance(select_model, str):
         return (select_model,)
     return CANDIDATES if select_model else (DEFAULT_MODEL,)
-
-
-def _no_targets(
-    store: Store,
-    features: pd.DataFrame,
-    offers: pd.DataFrame,
-    result: PlanResult,
-    why: str,
-    settings: Settings,
-    min_effect: float,
-    run_test: bool,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The plan when nobody can be targeted: nothing is sent, and a randomized test within the
-    budget is proposed (sent instead with `run_test`)."""
-    test, design = design_plan(
-        store,
-        features,
-        offers,
-        campaign_id=result.campaign_id,
-        as_of=result.as_of,
-        settings=settings,
-        min_effect=min_effect,
-        budget=result.budget,
-    )
-    if run_test:
-        result.design = f"{why} The plan is this randomized test instead:\n{design}"
-        plan = test
-    else:
-        result.design = (
-            f"{why} Nothing is sent: no offer goes out unless past campaigns show it pays.\n"
-            "Proposed instead, a randomized test (send it with --run-test):\n" + design
-        )
-        plan = _nothing_sent(features, "not targeted: past campaigns do not show an offer pays")
-    result.totals = plan_totals(plan, None, offers, None, None, settings.confidence)
-    return plan, offers
-
-
-def _randomized_only(data: CampaignData) -> tuple[CampaignData, list[str]]:
-    """The exposures of campaigns that logged their propensities (randomized tests); plain
-    warning lines about the campaigns left out or without a control group."""
-    out = []
-    if data.no_control:
-        out.append(
-            f"warning: campaign(s) {', '.join(data.no_control)} had no control group: they "
-            "show who bought with an offer, not what the offer changed"
-        )
-    if not data.unlogged_propensity:
-        return data, out
-    out.append(
-        f"warning: campaign(s) {', '.join(data.unlogged_propensity)} logged no propensity: "
-        "not known to be randomized, so not used to choose or check the plan"
-    )
-    keep = np.flatnonzero(~np.isin(data.campaign_id, list(data.unlogged_propensity)))
-    return subset_rows(data, keep), out
-
-
-def _nothing_sent(features: pd.DataFrame, reason: str) -> pd.DataFrame:
-    """Every customer in group ``none``, no offer (propensity 1: nothing was ever drawn)."""
-    ids = features["customer_id"].astype(str).to_numpy(dtype=object)
-    return pd.DataFrame(
-        {
-            "customer_id": ids,
-            "offer_id": "",
-            "group": "none",
-            "propensity": 1.0,
-            "expected_incremental_profit": 0.0,
-            "expected_cost": 0.0,
-            "profit_lower": 0.0,
-            "recommended_products": "",
-            "expires_at": "",
-            "reason": reason,
-        }
-    )
-
-
-def _finish(plan: pd.DataFrame, campaign_id: str) -> pd.DataFrame:
-    """The plan's columns, in order (the campaign id on every row)."""
-    plan = plan.copy()
-    plan["campaign_id"] = campaign_id
-    for col in PLAN_COLUMNS:
-        if col not in plan:
-            plan[col] = np.nan
-    return plan[PLAN_COLUMNS].reset_index(drop=True)
 
 
 def _learned_plan(
@@ -419,39 +321,3 @@ def _with_expected_values(plan: pd.DataFrame, econ: pd.DataFrame) -> pd.DataFram
         plan[col] = np.where(sent, values[col].to_numpy(), 0.0)
     plan["p_buy"] = np.where(sent, values["p_buy"].to_numpy(), np.nan)
     return plan
-
-
-def _expiry(plan: pd.DataFrame, offers: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
-    """The date each sent offer expires (its valid_days after the plan date), "" otherwise."""
-    valid = offers.set_index("offer_id")["valid_days"]
-    days = plan["offer_id"].map(valid)
-    return np.where(
-        days.notna() & (plan["offer_id"] != ""),
-        (as_of + pd.to_timedelta(days.fillna(0), unit="D")).dt.strftime("%Y-%m-%d"),
-        "",
-    )
-
-
-def _products_to_show(
-    store: Store, plan: pd.DataFrame, offers: pd.DataFrame, as_of: pd.Timestamp, n_products: int
-) -> pd.Series | str:
-    """The products to show with each row's message, best first, joined into one string:
-    item-kNN on the shop's interactions with the business rules (nothing already bought
-    unless its category is a repeat category, nothing out of stock); a category coupon lists
-    only its category's products. "" when the shop has no interactions yet."""
-    inter = rq.interactions(store, as_of=as_of)
-    if not len(inter) or n_products <= 0:
-        return ""
-    category = plan["offer_id"].map(offers.set_index("offer_id")["category"])
-    scope = pd.DataFrame({"customer_id": plan["customer_id"], "category": category})
-    repeat = repeat_categories(rq.category_repeat_rates(store, as_of=as_of))
-    shown = for_plan(
-        inter,
-        rq.catalogue(store),
-        scope,
-        n_products,
-        model="itemknn",
-        repeat_categories=repeat,
-        bought=rq.bought_products(store, as_of=as_of),
-    )
-    return shown.to_numpy()

@@ -1,0 +1,92 @@
+"""A plan that targets nobody: every customer in group ``none``, and the randomized test
+proposed in its place; and which past campaigns a plan may learn from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from promopilot.campaigns.history import CampaignData
+from promopilot.config import Settings
+from promopilot.data.store import Store
+from promopilot.offers.randomization import design_plan
+from promopilot.offers.selfcheck import subset_rows
+from promopilot.offers.totals import plan_totals
+
+if TYPE_CHECKING:
+    from promopilot.offers.plan import PlanResult
+
+
+def no_targets(
+    store: Store,
+    features: pd.DataFrame,
+    offers: pd.DataFrame,
+    result: PlanResult,
+    why: str,
+    settings: Settings,
+    min_effect: float,
+    run_test: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The plan when nobody can be targeted: nothing is sent, and a randomized test within the
+    budget is proposed (sent instead with `run_test`)."""
+    test, design = design_plan(
+        store,
+        features,
+        offers,
+        campaign_id=result.campaign_id,
+        as_of=result.as_of,
+        settings=settings,
+        min_effect=min_effect,
+        budget=result.budget,
+    )
+    if run_test:
+        result.design = f"{why} The plan is this randomized test instead:\n{design}"
+        plan = test
+    else:
+        result.design = (
+            f"{why} Nothing is sent: no offer goes out unless past campaigns show it pays.\n"
+            "Proposed instead, a randomized test (send it with --run-test):\n" + design
+        )
+        plan = nothing_sent(features, "not targeted: past campaigns do not show an offer pays")
+    result.totals = plan_totals(plan, None, offers, None, None, settings.confidence)
+    return plan, offers
+
+
+def randomized_only(data: CampaignData) -> tuple[CampaignData, list[str]]:
+    """The exposures of campaigns that logged their propensities (randomized tests); plain
+    warning lines about the campaigns left out or without a control group."""
+    out = []
+    if data.no_control:
+        out.append(
+            f"warning: campaign(s) {', '.join(data.no_control)} had no control group: they "
+            "show who bought with an offer, not what the offer changed"
+        )
+    if not data.unlogged_propensity:
+        return data, out
+    out.append(
+        f"warning: campaign(s) {', '.join(data.unlogged_propensity)} logged no propensity: "
+        "not known to be randomized, so not used to choose or check the plan"
+    )
+    keep = np.flatnonzero(~np.isin(data.campaign_id, list(data.unlogged_propensity)))
+    return subset_rows(data, keep), out
+
+
+def nothing_sent(features: pd.DataFrame, reason: str) -> pd.DataFrame:
+    """Every customer in group ``none``, no offer (propensity 1: nothing was ever drawn)."""
+    ids = features["customer_id"].astype(str).to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "customer_id": ids,
+            "offer_id": "",
+            "group": "none",
+            "propensity": 1.0,
+            "expected_incremental_profit": 0.0,
+            "expected_cost": 0.0,
+            "profit_lower": 0.0,
+            "recommended_products": "",
+            "expires_at": "",
+            "reason": reason,
+        }
+    )
