@@ -191,7 +191,8 @@ def assign_with_holdouts(
     )
     # the control group is drawn from the chosen customers: plan for the budget they free
     target_budget = max(budget - explore_cost, 0.0) / (1 - c)
-    pool = econ[~np.isin(econ["customer_id"].to_numpy(), ids[explore])]
+    # a hashed lookup: np.isin compares object arrays pairwise (8 s at 64,000 customers)
+    pool = econ[~econ["customer_id"].isin(pd.Index(ids[explore])).to_numpy()]
     chosen = assign_offers(
         pool, budget=target_budget, max_messages=max_messages, do_no_harm=do_no_harm
     )
