@@ -1,15 +1,22 @@
 """Discount sensitivity learned from the shop's own promotion use.
 
-A customer's own record says how often they buy with a discount or coupon outside sales
-(``coupon_share`` over ``frequency`` orders), but for a customer with two orders that share is
-mostly chance. :class:`PromoUseModel` shrinks it towards what customers like them do
-(empirical Bayes): a LightGBM regression of the coupon share on every other feature
+A customer's own record says how often they buy with a discount or coupon of their own: orders
+outside the shop's sale days and outside the days after a campaign sent to them
+(``own_promo_orders`` of ``own_orders``; without those columns, ``coupon_share`` over
+``frequency`` orders). A campaign's redemptions are left out because they say more about how
+often the customer buys than about their taste for discounts: one redeemed offer is half the
+record of a customer with two orders and a twentieth of a regular's. For a customer with two
+orders that share is mostly chance. :class:`PromoUseModel` shrinks it towards what customers
+like them do (empirical Bayes): a LightGBM regression of the coupon share on every other feature
 (recency, tenure, price level, category shares, sale-period buying, browsing, ...) weighted by
 orders and cross-fitted, so that a customer's own coupons do not leak into their prior; then
 
     sensitivity = (promo orders + k * prior) / (orders + k),        k = ``prior_orders``
 
-Customers without orders get the prior. Whether this beats the best single promotion column
+Customers without orders get the prior. ``signal_z_`` says whether the prior found anything:
+how far the AUC of the cross-fitted prior on the customers' own orders (promo or not) is above
+0.5, in standard errors; at or below :data:`SIGNAL_Z` nobody's promotion use is predictable and
+the profile keeps its default blend. Whether the model beats the best single promotion column
 of the shop's own data is checked on a time split (:mod:`.sensitivity_check`).
 """
 
@@ -22,10 +29,22 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import KFold
 
 from promopilot.exceptions import NotEnoughDataError, NotFittedError
+from promopilot.profile.sensitivity_check import hanley_se, order_auc
 
-LEAKY = ("customer_id", "top_category", "coupon_share", "discount_share", "discount_sensitivity")
+OWN_COUNTS = ("own_orders", "own_promo_orders")
+"""Optional columns: each customer's orders outside sales and campaign windows, and how many of
+those used a discount or coupon (:func:`promopilot.data.queries.profile.promo_order_counts`)."""
+LEAKY = (
+    "customer_id", "top_category", "coupon_share", "discount_share", "discount_sensitivity",
+    *OWN_COUNTS,
+)  # fmt: skip
 """Columns the prior does not see: ids, text, and the customer's own promotion use."""
 MIN_BUYERS = 50
+SIGNAL_Z = 2.0
+"""The prior must rank the customers' own promo orders above chance by more than this many
+standard errors for the learned score to be used at all. On the training worlds of
+``bench/worlds.py`` the prior's z was below 1 in most worlds whose customers use coupons at
+random (and 2.6-2.8 in two of them, from discounted orders at the edges of a sale)."""
 
 
 def _inputs(features: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -33,6 +52,11 @@ def _inputs(features: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def _counts(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(promo orders, orders) per row: the own counts where the table has them."""
+    if all(c in features for c in OWN_COUNTS):
+        own = features[list(OWN_COUNTS)].apply(pd.to_numeric, errors="coerce").fillna(0)
+        orders = own["own_orders"].to_numpy(float)
+        return np.minimum(own["own_promo_orders"].to_numpy(float), orders), orders
     orders = pd.to_numeric(features["frequency"], errors="coerce").fillna(0).to_numpy(float)
     share = pd.to_numeric(features["coupon_share"], errors="coerce").fillna(0).to_numpy(float)
     return share * orders, orders
@@ -61,6 +85,9 @@ class PromoUseModel(BaseEstimator):
         Fold of each customer id seen in fit.
     rate_ : float
         The shop's overall promo share (for customers the prior cannot score).
+    signal_auc_, signal_z_ : float
+        AUC of the cross-fitted prior over the fit table's own orders (promo orders positive)
+        and its distance above 0.5 in Hanley-McNeil standard errors (0 without both kinds).
     """
 
     def __init__(
@@ -126,6 +153,12 @@ class PromoUseModel(BaseEstimator):
             )
             self.models_.append(model.fit(X.iloc[train], share[train], sample_weight=orders[train]))
         self.folds_ = pd.Series(folds, index=features["customer_id"].to_numpy())
+        self.signal_auc_, self.signal_z_ = 0.5, 0.0
+        n_pos, n_neg = promo[buyers].sum(), (orders - promo)[buyers].sum()
+        if n_pos > 0 and n_neg > 0:
+            auc = order_auc(self.prior(features)[buyers], orders[buyers], promo[buyers])
+            self.signal_auc_ = auc
+            self.signal_z_ = float((auc - 0.5) / max(hanley_se(auc, n_pos, n_neg), 1e-12))
         return self
 
     def prior(self, features: pd.DataFrame) -> np.ndarray:
