@@ -40,11 +40,13 @@ LEAKY = (
 )  # fmt: skip
 """Columns the prior does not see: ids, text, and the customer's own promotion use."""
 MIN_BUYERS = 50
-SIGNAL_Z = 2.0
+SIGNAL_Z = 1.0
 """The prior must rank the customers' own promo orders above chance by more than this many
-standard errors for the learned score to be used at all. On the training worlds of
-``bench/worlds.py`` the prior's z was below 1 in most worlds whose customers use coupons at
-random (and 2.6-2.8 in two of them, from discounted orders at the edges of a sale)."""
+standard errors for the learned score to be used at all. On the 40 training worlds of
+``bench/worlds.py`` the prior's z was below 1 in 9 of the 11 worlds whose customers use coupons
+at random (2.6 and 2.8 in the other two, from discounted orders at the edges of a sale), and
+between 1 and 2 in one world where coupon use follows the response (learned score 0.36 vs
+0.22 for the best column in hindsight, Spearman with the true sensitivity)."""
 
 
 def _inputs(features: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
