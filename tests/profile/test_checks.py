@@ -216,3 +216,22 @@ def test_promo_use_counts_own_orders_and_says_whether_it_found_a_signal():
     # coupons used at random: nothing to learn, and the model says so
     noise = _promo_table(rng, np.full(n, 0.1), n)
     assert PromoUseModel(random_state=0).fit(noise).signal_z_ < 2.0
+
+
+def test_promo_use_prior_scores_new_customers_on_the_fit_tables_percentiles():
+    rng = np.random.default_rng(8)
+    n = 2000
+    price = rng.uniform(0.5, 2.0, n)
+    features = _promo_table(rng, np.clip(0.45 - 0.2 * price, 0.02, 1), n).assign(price_level=price)
+    model = PromoUseModel(random_state=0).fit(features)
+    new = pd.DataFrame(
+        {
+            "customer_id": ["new1", "new2", "new3"],
+            "price_level": [0.6, 1.9, np.nan],  # unseen customers; one without a price level
+            "tenure_days": [300.0, 300.0, 300.0],
+        }
+    )
+    prior = model.prior(new)
+    assert prior[0] > prior[2] > prior[1]  # cheap > unknown (the median) > dear
+    # a table of one row is mapped on the fit table's percentiles, not on its own
+    assert model.prior(new.iloc[[0]])[0] == pytest.approx(prior[0])
