@@ -175,3 +175,63 @@ def test_a_history_too_short_for_the_window_models_still_gets_churn_and_propensi
     # the fallback still ranks: the longer a customer has been silent, the likelier gone
     silent = c["recency_days"] if "recency_days" in c else c["days_since_last_event"]
     assert np.corrcoef(silent.rank(), c["churn_risk"].rank())[0, 1] > 0.5
+
+
+def _promo_table(rng: np.random.Generator, rate: np.ndarray, n: int) -> pd.DataFrame:
+    own = rng.poisson(4.0, n)
+    promo = rng.binomial(own, rate)
+    # a campaign's redemptions: one more promo order for half the light buyers, none for others
+    redeemed = (own <= 2) & (rng.random(n) < 0.5)
+    frequency = own + redeemed
+    return pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "frequency": frequency,
+            "coupon_share": (promo + redeemed) / np.maximum(frequency, 1),
+            "own_orders": own,
+            "own_promo_orders": promo,
+            "price_level": rng.uniform(0.5, 2.0, n),
+            "tenure_days": rng.uniform(10, 700, n),
+        }
+    )
+
+
+def test_promo_use_counts_own_orders_and_says_whether_it_found_a_signal():
+    rng = np.random.default_rng(7)
+    n = 3000
+    probe = _promo_table(rng, np.full(n, 0.1), n)
+    price = probe["price_level"].to_numpy()
+    true_rate = np.clip(0.45 - 0.2 * price, 0.02, 1)  # cheaper taste: more coupons
+    features = _promo_table(rng, true_rate, n).assign(price_level=price)
+    model = PromoUseModel(random_state=0).fit(features)
+    assert model.signal_z_ > 5 and model.signal_auc_ > 0.55
+    truth = pd.Series(true_rate)
+    own = pd.Series(model.predict(features)).corr(truth, method="spearman")
+    # the campaign's redemptions (light buyers) are not read as a taste for discounts
+    mixed = PromoUseModel(random_state=0).fit(features.drop(columns=["own_orders"]))
+    mixed_corr = pd.Series(mixed.predict(features.drop(columns=["own_orders"]))).corr(
+        truth, method="spearman"
+    )
+    assert own > mixed_corr + 0.05
+    # coupons used at random: nothing to learn, and the model says so
+    noise = _promo_table(rng, np.full(n, 0.1), n)
+    assert PromoUseModel(random_state=0).fit(noise).signal_z_ < 2.0
+
+
+def test_promo_use_prior_scores_new_customers_on_the_fit_tables_percentiles():
+    rng = np.random.default_rng(8)
+    n = 2000
+    price = rng.uniform(0.5, 2.0, n)
+    features = _promo_table(rng, np.clip(0.45 - 0.2 * price, 0.02, 1), n).assign(price_level=price)
+    model = PromoUseModel(random_state=0).fit(features)
+    new = pd.DataFrame(
+        {
+            "customer_id": ["new1", "new2", "new3"],
+            "price_level": [0.6, 1.9, np.nan],  # unseen customers; one without a price level
+            "tenure_days": [300.0, 300.0, 300.0],
+        }
+    )
+    prior = model.prior(new)
+    assert prior[0] > prior[2] > prior[1]  # cheap > unknown (the median) > dear
+    # a table of one row is mapped on the fit table's percentiles, not on its own
+    assert model.prior(new.iloc[[0]])[0] == pytest.approx(prior[0])

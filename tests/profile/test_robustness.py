@@ -230,4 +230,4 @@ def test_no_promotion_signal_keeps_the_default_and_says_so():
     counts["promo"] = promo
     result = check_sensitivity(snapshot, rng.uniform(size=n), counts)
     assert result.choice is None and result.column is None
-    assert "no promotion signal" in result.line() and "default blend is kept" in result.line()
+    assert "no promotion signal" in result.line() and "learned score is kept" in result.line()

@@ -23,7 +23,7 @@ from promopilot.profile.features import build_features, sale_days
 from promopilot.profile.lifetime import CLV_FIT_CUSTOMERS, clv_columns, rfm_summary
 from promopilot.profile.models import Evaluation, WindowModel
 from promopilot.profile.segments import ClusterSegmenter, rfm_segments
-from promopilot.profile.sensitivity import PromoUseModel
+from promopilot.profile.sensitivity import SIGNAL_Z, PromoUseModel
 from promopilot.profile.sensitivity_check import (
     CAMPAIGN_DAYS,
     VALIDATION_DAYS,
@@ -70,6 +70,8 @@ events) in the next 180 days: six months of silence is closer to having left tha
 which many light buyers who are still around place no order (on the training worlds of
 ``bench/worlds.py`` the time split then agreed with the hidden truth on which of the model and
 recency ranks the leavers better in 13 of 16 worlds, against 11 with 90 days)."""
+
+EARLIEST = pd.Timestamp("1900-01-01")  # "all history" for the own promotion counts
 
 MODEL_FIT_CUSTOMERS = 100_000
 """Above this many customers, the window models (churn, purchase, expected orders) learn from
@@ -224,17 +226,25 @@ def build_profile(
 
 def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> None:
     """discount_sensitivity: the learned promo use (:class:`.PromoUseModel`), the best single
-    promotion column, or the default blend, whichever the shop's own later orders support
+    promotion column, or the default blend, whichever the shop's own orders support
     (:mod:`.sensitivity_check`); the verdict goes in the notes."""
-    current = model_features(store, as_of)
+    current = _with_own_counts(store, model_features(store, as_of), as_of)
     model = PromoUseModel(random_state=0)
     try:
         learned = pd.Series(model.fit(current).predict(current), index=current["customer_id"])
     except NotEnoughDataError as why:
         notes.append(f"discount_sensitivity: default blend kept ({why})")
         return
+    if model.signal_z_ <= SIGNAL_Z:
+        notes.append(
+            "discount_sensitivity: nobody's own use of discounts and coupons is predictable "
+            f"(AUC {model.signal_auc_:.3f}, {model.signal_z_:.1f} standard errors above "
+            "chance): the default blend is kept"
+        )
+        return
+    table["discount_sensitivity"] = learned.reindex(table.index).to_numpy()
     split = as_of - pd.Timedelta(days=VALIDATION_DAYS)
-    snapshot = model_features(store, split)
+    snapshot = _with_own_counts(store, model_features(store, split), split)
     counts = promo_order_counts(store, split, as_of, sale_days(store, as_of=as_of), CAMPAIGN_DAYS)
     try:
         earlier = clone(model).fit(snapshot)
@@ -243,19 +253,28 @@ def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> N
         result = None
     if result is None:
         notes.append(
-            f"discount_sensitivity: not validated (too few orders with and without a discount "
-            f"in the {VALIDATION_DAYS} days before the profile date): the default blend is kept"
+            f"discount_sensitivity: learned score kept, not validated (too few orders with and "
+            f"without a discount in the {VALIDATION_DAYS} days before the profile date)"
         )
         return
     notes.append(result.line())
     if result.choice is None:
         return
     choices["discount_sensitivity"] = result.choice
-    frame = table.rename_axis("customer_id").reset_index()
     if result.column is not None:
+        frame = table.rename_axis("customer_id").reset_index()
         table["discount_sensitivity"] = single_column_sensitivity(frame, result.column).to_numpy()
-    else:
-        table["discount_sensitivity"] = learned.reindex(table.index).to_numpy()
+
+
+def _with_own_counts(store: Store, features: pd.DataFrame, at: pd.Timestamp) -> pd.DataFrame:
+    """The feature table plus each customer's orders before `at` outside sale days and campaign
+    windows and how many of those used a discount or coupon (``own_orders``,
+    ``own_promo_orders``)."""
+    counts = promo_order_counts(
+        store, EARLIEST, at, sale_days(store, as_of=at), CAMPAIGN_DAYS
+    ).rename(columns={"orders": "own_orders", "promo": "own_promo_orders"})
+    out = features.merge(counts, on="customer_id", how="left")
+    return out.fillna({"own_orders": 0, "own_promo_orders": 0})
 
 
 def segment_summary(customers: pd.DataFrame, segmenter=None) -> pd.DataFrame:
