@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from promopilot.exceptions import InputError, NotEnoughDataError
+from promopilot.recommend.blend import fit_blend, ndcg_at
 from promopilot.recommend.evaluate import tune
-from promopilot.recommend.hybrid import _ndcg_at, fit_blend
 from promopilot.recommend.linear import EASERecommender
 from promopilot.recommend.service import make_model
 from promopilot.recommend.session import SessionKNNRecommender
@@ -81,10 +81,10 @@ def test_ndcg_at_matches_a_hand_computed_list():
     # a: hits at ranks 2 and 4 of 2 positives; b: hit at rank 2 of 1
     dcg_a = 1 / np.log2(3) + 1 / np.log2(5)
     expected = (dcg_a / (1 + 1 / np.log2(3)) + (1 / np.log2(3))) / 2
-    assert _ndcg_at(3, users, score, label) == pytest.approx(
+    assert ndcg_at(3, users, score, label) == pytest.approx(
         ((1 / np.log2(3)) / (1 + 1 / np.log2(3)) + 1 / np.log2(3)) / 2
     )
-    assert _ndcg_at(10, users, score, label) == pytest.approx(expected)
+    assert ndcg_at(10, users, score, label) == pytest.approx(expected)
 
 
 def test_blend_weights_find_the_complementary_signal():
@@ -102,7 +102,7 @@ def test_blend_weights_find_the_complementary_signal():
     )
     weights, score = fit_blend(z, users, label, "a_z")
     assert weights.get("b_z", 0) > 0.5 and weights.get("noise_z", 0) <= 0.1
-    assert score > _ndcg_at(10, users, z["a_z"].to_numpy(), label) + 0.02
+    assert score > ndcg_at(10, users, z["a_z"].to_numpy(), label) + 0.02
 
 
 @pytest.mark.parametrize("combiner", ["blend", "ranker"])

@@ -55,6 +55,10 @@ GRIDS: dict[str, list[dict]] = {
 }
 
 
+#: validation splits the protocol's hybrid learns its blend on (each holds out 10% per product)
+HYBRID_FOLDS = 4
+
+
 def make_model(name: str, *, random_state: int = 0, **params) -> Recommender:
     """A recommender by name (see :data:`MODEL_NAMES`)."""
     from promopilot.recommend.content import ContentRecommender
@@ -291,8 +295,16 @@ def protocol_benchmark(
         params: dict = {}
         if name == "hybrid":
             components = [(n, m) for n, m in tuned.items() if n not in ("bpr",)]
+            if "session" in tuned and tuned["session"].get_params()["window"] != 1:
+                # products had right before or after each other: a candidate the blend may
+                # weigh (it added to ALS and EASE on validation splits of the training part)
+                components.append(("adjacent", make_model("session", window=1)))
             model = make_model(
-                "hybrid", models=components or None, validation="stratified", random_state=0
+                "hybrid",
+                models=components or None,
+                validation="stratified",
+                validation_folds=HYBRID_FOLDS,
+                random_state=0,
             )
         else:
             if name in GRIDS:
