@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from promopilot.exceptions import InputError, NotEnoughDataError
-from promopilot.recommend.blend import fit_blend, ndcg_at
+from promopilot.recommend.blend import blend, fit_blend, fold_blend, ndcg_at
 from promopilot.recommend.evaluate import tune
 from promopilot.recommend.linear import EASERecommender
 from promopilot.recommend.service import make_model
@@ -105,6 +105,30 @@ def test_blend_weights_find_the_complementary_signal():
     assert score > ndcg_at(10, users, z["a_z"].to_numpy(), label) + 0.02
 
 
+def test_fold_blend_scores_each_fold_with_weights_learned_without_it():
+    rng = np.random.RandomState(1)
+    n_users, n_items = 150, 20
+    users = np.repeat(np.arange(n_users), n_items)
+    label = rng.rand(n_users * n_items) < 0.15
+    z = pd.DataFrame(
+        {
+            "a_z": label + rng.normal(0, 0.8, len(label)),
+            "b_z": label + rng.normal(0, 1.0, len(label)),
+        }
+    )
+    fold = users % 3
+    scores, weights = fold_blend(z, users, label, "a_z", fold)
+    per_fold = []
+    for f in range(3):
+        inside = fold == f
+        w, _ = fit_blend(z[~inside], users[~inside], label[~inside], "a_z")
+        np.testing.assert_allclose(scores[inside], blend(z[inside], w))
+        per_fold.append(w)
+    for c in ("a_z", "b_z"):
+        assert weights.get(c, 0.0) == pytest.approx(np.mean([w.get(c, 0.0) for w in per_fold]))
+    assert weights["a_z"] == 1.0 and weights.get("b_z", 0) > 0
+
+
 @pytest.mark.parametrize("combiner", ["blend", "ranker"])
 def test_hybrid_uses_the_combiner_it_was_given(blocks, combiner):
     model = make_model(
@@ -148,6 +172,7 @@ def test_more_validation_folds_give_the_hybrid_more_candidate_lists(blocks):
             n_candidates=10,
             validation="stratified",
             validation_folds=folds,
+            validation_share=0.25,
         )
         return model.fit(blocks).n_validation_lists_
 

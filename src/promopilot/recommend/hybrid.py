@@ -234,7 +234,10 @@ class HybridRecommender(Recommender):
         }
         best_component = max(self.validation_ndcg_, key=self.validation_ndcg_.get)
         scores = {best_component: -feats[f"{best_component}_rank"].to_numpy()}
-        z_cols = [f"{name}_z" for name in self.component_names_]
+        # the blend's search visits the components strongest first (the greedy search ends
+        # elsewhere when weak components take their weights before strong ones)
+        by_strength = sorted(self.component_names_, key=lambda n: -self.validation_ndcg_[n])
+        z_cols = [f"{name}_z" for name in by_strength]
         start = f"{best_component}_z"
         if self.combiner in ("auto", "blend"):
             # the weights used are the mean of the five folds' weights
