@@ -45,7 +45,8 @@ GRIDS: dict[str, list[dict]] = {
     # about five times alpha did best on MovieLens validation splits)
     "als": [{"factors": 32, "regularization": 0.05, "alpha": 5.0}]
     + [
-        {"factors": 64, "regularization": r, "alpha": a, "iterations": 20}
+        {"factors": f, "regularization": r, "alpha": a, "iterations": 20}
+        for f in (64, 128)
         for r, a in ((20.0, 3.0), (50.0, 10.0), (100.0, 20.0))
     ],
     "bpr": [
