@@ -214,9 +214,8 @@ class HybridRecommender(Recommender):
         if label.sum() == 0:
             raise NotEnoughDataError("no held-out product among the candidates")
         users = pairs["list"].to_numpy()  # one candidate list per split and customer
-        # five folds of validation customers: the blend is judged out of fold on all of
-        # them; the ranker is learned on three, early-stopped on the first and judged on the
-        # second (never on the customers that chose its number of trees)
+        # five folds of validation customers: the blend and the ranker are judged out of fold
+        # (never on the customers that chose their weights or the ranker's number of trees)
         unique = pd.unique(pairs["customer_id"])
         if len(unique) < MIN_VALIDATION_CUSTOMERS:
             raise NotEnoughDataError(
@@ -227,7 +226,6 @@ class HybridRecommender(Recommender):
             np.random.RandomState(self.random_state).permutation(len(unique)) % 5, index=unique
         )
         fold = fold_of.reindex(pairs["customer_id"]).to_numpy()
-        is_stop, is_judge = fold == 0, fold == 1
         self.validation_ndcg_ = {
             name: ndcg_at(10, users, -feats[f"{name}_rank"].to_numpy(), label)
             for name in self.component_names_
@@ -248,21 +246,23 @@ class HybridRecommender(Recommender):
                 10, users, scores["blend"], label
             )
         if self.combiner in ("auto", "ranker"):
-            train = ~(is_stop | is_judge)
-            ranker, n_trees = self._fit_ranker(feats, label, users, train, is_stop)
+            # out of fold as well: for each fold, a ranker learned on three others and
+            # early-stopped on the remaining one (with "ranker" forced, one such fit suffices)
             scores["ranker"] = np.full(len(users), np.nan)
-            scores["ranker"][is_judge] = ranker.predict(feats[is_judge], num_iteration=n_trees)
-        # each way must earn its place on customers it was not learned on: the ranker on the
-        # second fold, then blend against the best component on all
+            trees = []
+            for f in range(5) if self.combiner == "auto" else (1,):
+                judge, stop = fold == f, fold == (f + 4) % 5
+                ranker, n_trees = self._fit_ranker(feats, label, users, ~(judge | stop), stop)
+                scores["ranker"][judge] = ranker.predict(feats[judge], num_iteration=n_trees)
+                trees.append(n_trees)
+            n_trees = int(np.median(trees))
+        # each way must earn its place on customers it was not learned on
+        judged = np.isfinite(scores.get("ranker", np.zeros(len(users))))
         self.stop_ndcg_ = {
-            name: ndcg_at(10, users[is_judge], score[is_judge], label[is_judge])
+            name: ndcg_at(10, users[judged], score[judged], label[judged])
             for name, score in scores.items()
         }
         self.use_ = max(self.stop_ndcg_, key=self.stop_ndcg_.get)
-        if self.use_ != "ranker" and "blend" in scores:
-            self.use_ = max(
-                (best_component, "blend"), key=lambda n: ndcg_at(10, users, scores[n], label)
-            )
         if self.combiner in ("ranker", "blend"):
             self.use_ = self.combiner
         if self.use_ == "ranker":
