@@ -317,8 +317,9 @@ def protocol_benchmark(
             rows.append({"model": name, "params": str(why)})
             continue
         text = ", ".join(f"{a}={b}" for a, b in params.items())
-        if name == "hybrid":
-            text = model.summary()
+        if name == "hybrid":  # what it uses, and the out-of-fold validation that chose it
+            judged = ", ".join(f"{n} {v:.4f}" for n, v in model.stop_ndcg_.items())
+            text = f"{model.summary()} (validation nDCG@10 out of fold: {judged})"
         else:
             tuned[name] = make_model(name, **params)
         rows.append({"model": name, "params": text, **scores})
