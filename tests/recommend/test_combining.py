@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from promopilot.exceptions import InputError, NotEnoughDataError
+from promopilot.recommend.blend import blend, fit_blend, fold_blend, ndcg_at
 from promopilot.recommend.evaluate import tune
-from promopilot.recommend.hybrid import _ndcg_at, fit_blend
 from promopilot.recommend.linear import EASERecommender
 from promopilot.recommend.service import make_model
 from promopilot.recommend.session import SessionKNNRecommender
@@ -81,10 +81,10 @@ def test_ndcg_at_matches_a_hand_computed_list():
     # a: hits at ranks 2 and 4 of 2 positives; b: hit at rank 2 of 1
     dcg_a = 1 / np.log2(3) + 1 / np.log2(5)
     expected = (dcg_a / (1 + 1 / np.log2(3)) + (1 / np.log2(3))) / 2
-    assert _ndcg_at(3, users, score, label) == pytest.approx(
+    assert ndcg_at(3, users, score, label) == pytest.approx(
         ((1 / np.log2(3)) / (1 + 1 / np.log2(3)) + 1 / np.log2(3)) / 2
     )
-    assert _ndcg_at(10, users, score, label) == pytest.approx(expected)
+    assert ndcg_at(10, users, score, label) == pytest.approx(expected)
 
 
 def test_blend_weights_find_the_complementary_signal():
@@ -102,7 +102,31 @@ def test_blend_weights_find_the_complementary_signal():
     )
     weights, score = fit_blend(z, users, label, "a_z")
     assert weights.get("b_z", 0) > 0.5 and weights.get("noise_z", 0) <= 0.1
-    assert score > _ndcg_at(10, users, z["a_z"].to_numpy(), label) + 0.02
+    assert score > ndcg_at(10, users, z["a_z"].to_numpy(), label) + 0.02
+
+
+def test_fold_blend_scores_each_fold_with_weights_learned_without_it():
+    rng = np.random.RandomState(1)
+    n_users, n_items = 150, 20
+    users = np.repeat(np.arange(n_users), n_items)
+    label = rng.rand(n_users * n_items) < 0.15
+    z = pd.DataFrame(
+        {
+            "a_z": label + rng.normal(0, 0.8, len(label)),
+            "b_z": label + rng.normal(0, 1.0, len(label)),
+        }
+    )
+    fold = users % 3
+    scores, weights = fold_blend(z, users, label, "a_z", fold)
+    per_fold = []
+    for f in range(3):
+        inside = fold == f
+        w, _ = fit_blend(z[~inside], users[~inside], label[~inside], "a_z")
+        np.testing.assert_allclose(scores[inside], blend(z[inside], w))
+        per_fold.append(w)
+    for c in ("a_z", "b_z"):
+        assert weights.get(c, 0.0) == pytest.approx(np.mean([w.get(c, 0.0) for w in per_fold]))
+    assert weights["a_z"] == 1.0 and weights.get("b_z", 0) > 0
 
 
 @pytest.mark.parametrize("combiner", ["blend", "ranker"])
@@ -148,6 +172,7 @@ def test_more_validation_folds_give_the_hybrid_more_candidate_lists(blocks):
             n_candidates=10,
             validation="stratified",
             validation_folds=folds,
+            validation_share=0.25,
         )
         return model.fit(blocks).n_validation_lists_
 

@@ -18,6 +18,7 @@ from sklearn.base import clone
 
 from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.recommend.base import Recommender, top_k
+from promopilot.recommend.blend import blend, fold_blend, ndcg_at
 from promopilot.recommend.evaluate import cutoff_split, stratified_split
 
 MIN_VALIDATION_CUSTOMERS = 10  # two per validation fold
@@ -43,57 +44,6 @@ def default_components(n_products: int) -> list[tuple[str, Recommender]]:
     if n_products <= 15000:
         models.insert(0, ("ease", EASERecommender()))
     return models
-
-
-def _ndcg_at(k: int, users: np.ndarray, score: np.ndarray, label: np.ndarray) -> float:
-    """Mean nDCG@k over candidate lists (ideal = the list's own positives, at most k)."""
-    group = np.asarray(users)
-    if group.dtype.kind not in "iu":
-        group = pd.factorize(group)[0]
-    order = np.lexsort((-np.asarray(score, dtype=float), group))
-    g, y = group[order], np.asarray(label, dtype=float)[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)])) + 1
-    top = rank <= k
-    dcg = np.bincount(g[top], weights=y[top] / np.log1p(rank[top]), minlength=g.max() + 1)
-    n_pos = np.minimum(np.bincount(g, weights=y, minlength=g.max() + 1), k).astype(int)
-    ideal = np.concatenate([[0.0], np.cumsum(1.0 / np.log1p(np.arange(1, k + 1)))])
-    ok = n_pos > 0
-    return float((dcg[ok] / ideal[n_pos[ok]]).mean()) if ok.any() else 0.0
-
-
-#: weights tried for each component in the blend's coordinate search
-BLEND_STEPS = (0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
-
-
-def fit_blend(
-    z: pd.DataFrame, users: np.ndarray, label: np.ndarray, start: str, *, k: int = 10
-) -> tuple[dict[str, float], float]:
-    """Weights of a linear blend of per-customer standardised scores (columns of `z`),
-    found by coordinate search from `start` (weight 1) to maximise nDCG@k on the labels;
-    returns the weights and the nDCG reached."""
-    users = pd.factorize(np.asarray(users))[0]  # once, not per trial
-    weights = dict.fromkeys(z.columns, 0.0)
-    weights[start] = 1.0
-    values = {c: z[c].to_numpy(dtype=np.float64) for c in z.columns}
-
-    def blended(w):
-        return sum(w[c] * values[c] for c in w if w[c])
-
-    best = _ndcg_at(k, users, blended(weights), label)
-    for _ in range(2):
-        improved = False
-        for name in z.columns:
-            if name == start:
-                continue
-            for step in BLEND_STEPS:
-                trial = {**weights, name: step}
-                score = _ndcg_at(k, users, blended(trial), label)
-                if score > best + 1e-5:
-                    best, weights, improved = score, trial, True
-        if not improved:
-            break
-    return {c: w for c, w in weights.items() if w}, best
 
 
 class _Stats:
@@ -149,10 +99,6 @@ class _Stats:
         return (hi - lo).astype(np.float64)
 
 
-def _blend(feats: pd.DataFrame, weights: dict[str, float]) -> np.ndarray:
-    return sum(w * feats[c].to_numpy(dtype=np.float64) for c, w in weights.items())
-
-
 def _group_sizes(users: np.ndarray) -> np.ndarray:
     """Sizes of the runs of equal customer ids (candidate lists are contiguous)."""
     starts = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
@@ -169,9 +115,12 @@ class HybridRecommender(Recommender):
     n_candidates : candidates taken from each component per customer.
     validation : "temporal" (products customers first had in the latest `validation_share`
         of the time, for customers with earlier history: "what will they buy next"), "stratified"
-        (a random 25% per product, like the Microsoft protocol) or "auto" (temporal when
-        interactions carry distinct ``last_seen`` times).
-    validation_share : share of customer-product pairs held out for temporal validation.
+        (a random `validation_share` of each product's interactions, as the Microsoft protocol
+        splits) or "auto" (temporal when interactions carry distinct ``last_seen`` times).
+    validation_share : share of customer-product pairs held out for validation. Small shares
+        leave the components fitted for validation close to the final ones (on MovieLens
+        validation splits of the training part, holding out 10% per product and taking
+        several splits beat holding out 25%).
     validation_folds : stratified validation only: that many random splits (different seeds)
         each give candidate lists and labels (more labels, steadier weights).
     combiner : how the components' candidates are ordered: "ranker" (LightGBM lambdarank on
@@ -224,7 +173,9 @@ class HybridRecommender(Recommender):
         if self._mode(data) == "temporal":
             inner, valid, _ = cutoff_split(data, share=self.validation_share)
             return inner, valid
-        return stratified_split(data, seed=self.random_state + 7 + split)
+        return stratified_split(
+            data, ratio=1.0 - self.validation_share, seed=self.random_state + 7 + split
+        )
 
     def _fit_components(self, data, products) -> list[tuple[str, Recommender]]:
         specs = (
@@ -263,8 +214,8 @@ class HybridRecommender(Recommender):
         if label.sum() == 0:
             raise NotEnoughDataError("no held-out product among the candidates")
         users = pairs["list"].to_numpy()  # one candidate list per split and customer
-        # five folds of validation customers: the blend is judged out of fold on all of
-        # them; the ranker is early-stopped and judged on the first fold
+        # five folds of validation customers: the blend and the ranker are judged out of fold
+        # (never on the customers that chose their weights or the ranker's number of trees)
         unique = pd.unique(pairs["customer_id"])
         if len(unique) < MIN_VALIDATION_CUSTOMERS:
             raise NotEnoughDataError(
@@ -275,44 +226,45 @@ class HybridRecommender(Recommender):
             np.random.RandomState(self.random_state).permutation(len(unique)) % 5, index=unique
         )
         fold = fold_of.reindex(pairs["customer_id"]).to_numpy()
-        is_stop = fold == 0
         self.validation_ndcg_ = {
-            name: _ndcg_at(10, users, -feats[f"{name}_rank"].to_numpy(), label)
+            name: ndcg_at(10, users, -feats[f"{name}_rank"].to_numpy(), label)
             for name in self.component_names_
         }
         best_component = max(self.validation_ndcg_, key=self.validation_ndcg_.get)
         scores = {best_component: -feats[f"{best_component}_rank"].to_numpy()}
-        z_cols = [f"{name}_z" for name in self.component_names_]
+        # the blend's search visits the components strongest first (the greedy search ends
+        # elsewhere when weak components take their weights before strong ones)
+        by_strength = sorted(self.component_names_, key=lambda n: -self.validation_ndcg_[n])
+        z_cols = [f"{name}_z" for name in by_strength]
         start = f"{best_component}_z"
         if self.combiner in ("auto", "blend"):
-            out_of_fold = np.zeros(len(users))
-            for f in range(5):
-                inside = fold == f
-                weights, _ = fit_blend(
-                    feats.loc[~inside, z_cols], users[~inside], label[~inside], start
-                )
-                out_of_fold[inside] = _blend(feats[inside], weights)
-            scores["blend"] = out_of_fold
-            self.validation_ndcg_["blend (out of fold)"] = _ndcg_at(10, users, out_of_fold, label)
+            # the weights used are the mean of the five folds' weights
+            scores["blend"], self.blend_weights_ = fold_blend(
+                feats[z_cols], users, label, start, fold
+            )
+            self.validation_ndcg_["blend (out of fold)"] = ndcg_at(
+                10, users, scores["blend"], label
+            )
         if self.combiner in ("auto", "ranker"):
-            ranker, n_trees = self._fit_ranker(feats, label, users, is_stop)
+            # out of fold as well: for each fold, a ranker learned on three others and
+            # early-stopped on the remaining one (with "ranker" forced, one such fit suffices)
             scores["ranker"] = np.full(len(users), np.nan)
-            scores["ranker"][is_stop] = ranker.predict(feats[is_stop], num_iteration=n_trees)
-        # each way must earn its place on customers it was not learned on: the ranker on the
-        # first fold, then blend against the best component on all
+            trees = []
+            for f in range(5) if self.combiner == "auto" else (1,):
+                judge, stop = fold == f, fold == (f + 4) % 5
+                ranker, n_trees = self._fit_ranker(feats, label, users, ~(judge | stop), stop)
+                scores["ranker"][judge] = ranker.predict(feats[judge], num_iteration=n_trees)
+                trees.append(n_trees)
+            n_trees = int(np.median(trees))
+        # each way must earn its place on customers it was not learned on
+        judged = np.isfinite(scores.get("ranker", np.zeros(len(users))))
         self.stop_ndcg_ = {
-            name: _ndcg_at(10, users[is_stop], score[is_stop], label[is_stop])
+            name: ndcg_at(10, users[judged], score[judged], label[judged])
             for name, score in scores.items()
         }
         self.use_ = max(self.stop_ndcg_, key=self.stop_ndcg_.get)
-        if self.use_ != "ranker" and "blend" in scores:
-            self.use_ = max(
-                (best_component, "blend"), key=lambda n: _ndcg_at(10, users, scores[n], label)
-            )
         if self.combiner in ("ranker", "blend"):
             self.use_ = self.combiner
-        if self.use_ == "blend":  # relearned on all validation customers
-            self.blend_weights_, _ = fit_blend(feats[z_cols], users, label, start)
         if self.use_ == "ranker":
             self.ranker_ = lgb.LGBMRanker(**{**ranker.get_params(), "n_estimators": n_trees})
             self.ranker_.fit(feats, label, group=_group_sizes(users))
@@ -339,9 +291,9 @@ class HybridRecommender(Recommender):
         pairs = pairs[keep].assign(list=lambda t: f"{split}|" + t["customer_id"])
         return feats[keep].reset_index(drop=True), pairs.reset_index(drop=True), label[keep]
 
-    def _fit_ranker(self, feats, label, users, is_stop):
-        """LightGBM lambdarank learned on the customers outside `is_stop`, the number of
-        trees chosen by early stopping on those inside; returns the ranker and that number."""
+    def _fit_ranker(self, feats, label, users, is_train, is_stop):
+        """LightGBM lambdarank learned on the customers in `is_train`, the number of trees
+        chosen by early stopping on those in `is_stop`; returns the ranker and that number."""
         import lightgbm as lgb
 
         ranker = lgb.LGBMRanker(
@@ -357,9 +309,9 @@ class HybridRecommender(Recommender):
             force_row_wise=True,
         )
         ranker.fit(
-            feats[~is_stop],
-            label[~is_stop],
-            group=_group_sizes(users[~is_stop]),
+            feats[is_train],
+            label[is_train],
+            group=_group_sizes(users[is_train]),
             eval_X=(feats[is_stop],),
             eval_y=(label[is_stop],),
             eval_group=[_group_sizes(users[is_stop])],
@@ -468,7 +420,7 @@ class HybridRecommender(Recommender):
             if self.use_ == "ranker":
                 pred = self.ranker_.predict(feats[self.feature_names_])
             elif self.use_ == "blend":
-                pred = _blend(feats, self.blend_weights_)
+                pred = blend(feats, self.blend_weights_)
             else:  # a component validated better than the ranker: its order, its scores
                 pred = feats[f"{self.use_}_rel"].to_numpy() - feats[f"{self.use_}_rank"]
             row = pd.Index(block).get_indexer(pairs["customer_id"])
