@@ -87,35 +87,31 @@ def test_ndcg_at_matches_a_hand_computed_list():
     assert ndcg_at(10, users, score, label) == pytest.approx(expected)
 
 
-def test_blend_weights_find_the_complementary_signal():
-    rng = np.random.RandomState(0)
-    n_users, n_items = 200, 30
+def _noisy_scores(seed: int, n_users: int, n_items: int, rate: float, noise: dict):
+    """Candidate lists of `n_items` per user, labels drawn at `rate`, and one score column per
+    entry of `noise`: the label seen through normal noise of that scale (None: noise alone)."""
+    rng = np.random.RandomState(seed)
     users = np.repeat(np.arange(n_users), n_items)
-    label = rng.rand(n_users * n_items) < 0.1
-    # each score sees the label through its own noise: together they see it better
+    label = rng.rand(n_users * n_items) < rate
     z = pd.DataFrame(
         {
-            "a_z": label + rng.normal(0, 0.8, len(label)),
-            "b_z": label + rng.normal(0, 0.8, len(label)),
-            "noise_z": rng.normal(0, 1, len(label)),
+            name: (0 if scale is None else label) + rng.normal(0, scale or 1, len(label))
+            for name, scale in noise.items()
         }
     )
+    return users, label, z
+
+
+def test_blend_weights_find_the_complementary_signal():
+    # each score sees the label through its own noise: together they see it better
+    users, label, z = _noisy_scores(0, 200, 30, 0.1, {"a_z": 0.8, "b_z": 0.8, "noise_z": None})
     weights, score = fit_blend(z, users, label, "a_z")
     assert weights.get("b_z", 0) > 0.5 and weights.get("noise_z", 0) <= 0.1
     assert score > ndcg_at(10, users, z["a_z"].to_numpy(), label) + 0.02
 
 
 def test_fold_blend_scores_each_fold_with_weights_learned_without_it():
-    rng = np.random.RandomState(1)
-    n_users, n_items = 150, 20
-    users = np.repeat(np.arange(n_users), n_items)
-    label = rng.rand(n_users * n_items) < 0.15
-    z = pd.DataFrame(
-        {
-            "a_z": label + rng.normal(0, 0.8, len(label)),
-            "b_z": label + rng.normal(0, 1.0, len(label)),
-        }
-    )
+    users, label, z = _noisy_scores(1, 150, 20, 0.15, {"a_z": 0.8, "b_z": 1.0})
     fold = users % 3
     scores, weights = fold_blend(z, users, label, "a_z", fold)
     per_fold = []
