@@ -228,7 +228,8 @@ def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> N
     """discount_sensitivity: the learned promo use (:class:`.PromoUseModel`), the best single
     promotion column, or the default blend, whichever the shop's own orders support
     (:mod:`.sensitivity_check`); the verdict goes in the notes."""
-    current = _with_own_counts(store, model_features(store, as_of), as_of)
+    days = sale_days(store, as_of=as_of)  # found once: the counts below share them
+    current = _with_own_counts(store, model_features(store, as_of), as_of, days)
     model = PromoUseModel(random_state=0)
     try:
         learned = pd.Series(model.fit(current).predict(current), index=current["customer_id"])
@@ -244,8 +245,10 @@ def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> N
         return
     table["discount_sensitivity"] = learned.reindex(table.index).to_numpy()
     split = as_of - pd.Timedelta(days=VALIDATION_DAYS)
-    snapshot = _with_own_counts(store, model_features(store, split), split)
-    counts = promo_order_counts(store, split, as_of, sale_days(store, as_of=as_of), CAMPAIGN_DAYS)
+    snapshot = _with_own_counts(
+        store, model_features(store, split), split, sale_days(store, as_of=split)
+    )
+    counts = promo_order_counts(store, split, as_of, days, CAMPAIGN_DAYS)
     try:
         earlier = clone(model).fit(snapshot)
         result = check_sensitivity(snapshot, earlier.predict(snapshot), counts)
@@ -266,13 +269,15 @@ def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> N
         table["discount_sensitivity"] = single_column_sensitivity(frame, result.column).to_numpy()
 
 
-def _with_own_counts(store: Store, features: pd.DataFrame, at: pd.Timestamp) -> pd.DataFrame:
-    """The feature table plus each customer's orders before `at` outside sale days and campaign
-    windows and how many of those used a discount or coupon (``own_orders``,
-    ``own_promo_orders``)."""
-    counts = promo_order_counts(
-        store, EARLIEST, at, sale_days(store, as_of=at), CAMPAIGN_DAYS
-    ).rename(columns={"orders": "own_orders", "promo": "own_promo_orders"})
+def _with_own_counts(
+    store: Store, features: pd.DataFrame, at: pd.Timestamp, days: pd.Series
+) -> pd.DataFrame:
+    """The feature table plus each customer's orders before `at` outside sale `days` (the sale
+    days found as of `at`) and campaign windows, and how many of those used a discount or
+    coupon (``own_orders``, ``own_promo_orders``)."""
+    counts = promo_order_counts(store, EARLIEST, at, days, CAMPAIGN_DAYS).rename(
+        columns={"orders": "own_orders", "promo": "own_promo_orders"}
+    )
     out = features.merge(counts, on="customer_id", how="left")
     return out.fillna({"own_orders": 0, "own_promo_orders": 0})
 
