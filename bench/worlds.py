@@ -26,7 +26,7 @@ World seeds come in two sets. TRAINING (1-40) is for whoever tunes defaults or m
 REPORT (1001-1030) is never used for tuning: the figures that go in the README come from it.
 
     python bench/worlds.py [--set report|train] [--worlds 30] [--customers 2000] [--jobs 1]
-                           [--profile-only]
+                           [--profile-only | --gate-only]
 """
 
 from __future__ import annotations
@@ -91,6 +91,47 @@ def score_plan(shop, result, budget: float) -> dict:
     }
 
 
+def oracle_gate(shop, store, budget: float) -> dict:
+    """Would the plan's own gate let the oracle's plan through? The oracle's choice for each
+    customer (the truth's best plan at the plan date, same budget) applied to the past
+    randomized campaign's exposures and valued with the self-check's doubly robust estimator
+    and interval (:func:`promopilot.offers.selfcheck.policy_interval`). Where even this plan's
+    lower bound is not above zero, the logs cannot show that any targeting pays: a plan that
+    targets only what its data can support sends nothing there. Empty without a randomized
+    campaign with a control group."""
+    from promopilot.campaigns.history import CONTROL, campaign_training_data
+    from promopilot.config import load_settings
+    from promopilot.exceptions import NotEnoughDataError
+    from promopilot.offers.inputs import default_feature_fn, load_offers
+    from promopilot.offers.policies import log_values
+    from promopilot.offers.selfcheck import dr_frame, policy_interval
+    from promopilot.offers.untargeted import randomized_only
+    from promopilot.synth.oracle import oracle_plan
+    from promopilot.synth.world import END
+
+    settings = load_settings()
+    try:
+        data = campaign_training_data(
+            store, default_feature_fn, window_days=settings.campaign_window_days
+        )
+    except NotEnoughDataError:
+        return {}
+    data, _ = randomized_only(data)
+    if data.n == 0 or not (data.treatment == CONTROL).any():
+        return {}
+    offers = load_offers(store, END)
+    values = log_values(store, data, offers, settings.default_margin, END)
+    oracle = oracle_plan(shop.truth, budget, shop.offers)
+    choice = oracle.set_index(oracle["customer_id"].astype(str))["offer_id"]
+    arms = (
+        pd.Series(data.customer_id.astype(str)).map(choice).fillna(CONTROL).to_numpy(dtype=object)
+    )
+    _, low, _ = policy_interval(
+        dr_frame(data, values), arms, confidence=settings.confidence, random_state=0
+    )
+    return {"oracle gate low": low}
+
+
 def score_profile(shop, customers: pd.DataFrame, own_column: str | None = None) -> dict:
     """Profile quality against the world's truth. Churn: ROC AUC of ``churn_risk`` and of
     days since the last event for the true churners, among the customers seen in the last
@@ -148,7 +189,8 @@ def corr_of(values: pd.Series, true: pd.Series) -> float:
     return float(spearmanr(values[ok], true[ok]).statistic)
 
 
-def run_world(seed: int, n_customers: int, profile_only: bool = False) -> dict:
+def run_world(seed: int, n_customers: int, mode: str = "all") -> dict:
+    """One world: `mode` "all" (profile, plan, gate), "profile" or "gate" only."""
     warnings.simplefilter("ignore")
     from promopilot.data.ingest import ingest
     from promopilot.data.store import Store
@@ -166,16 +208,22 @@ def run_world(seed: int, n_customers: int, profile_only: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp, Store(":memory:") as store:
         ingest(store, shop.write(tmp))
         t_ingest = time.perf_counter()
+        if mode in ("all", "gate"):
+            try:
+                row.update(oracle_gate(shop, store, budget))
+            except Exception as error:
+                row["gate error"] = f"{type(error).__name__}: {error}"[:120]
         try:
-            profile = build_profile(store, as_of=END)
-            own = profile.choices.get("discount_sensitivity")
-            row.update(score_profile(shop, profile.customers, own.baseline if own else None))
+            if mode != "gate":
+                profile = build_profile(store, as_of=END)
+                own = profile.choices.get("discount_sensitivity")
+                row.update(score_profile(shop, profile.customers, own.baseline if own else None))
         except Exception as error:  # the yardstick records failures, it does not stop
             row["profile error"] = f"{type(error).__name__}: {error}"[:120]
         t_profile = time.perf_counter()
         result = None
         try:
-            if not profile_only:
+            if mode == "all":
                 result = build_plan(
                     store,
                     budget=budget,
@@ -200,6 +248,8 @@ def run_world(seed: int, n_customers: int, profile_only: bool = False) -> dict:
 def _fmt(value, key: str) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "-"
+    if key == "oracle gate low":
+        return f"{value:+.2f}"
     if key in ("share", "cost/budget", "oracle cost/budget"):
         return f"{value:.0%}"
     if key in (
@@ -242,6 +292,19 @@ def summary(frame: pd.DataFrame) -> list[str]:
         "past randomized campaigns do not show an offer pays)",
     ]
     return lines + profile_summary(frame)
+
+
+def gate_summary(frame: pd.DataFrame) -> list[str]:
+    low = frame["oracle gate low"].dropna() if "oracle gate low" in frame else pd.Series([])
+    if low.empty:
+        return ["the oracle's plan through the plan's gate: no world with a randomized campaign"]
+    passing = [str(s) for s in frame.loc[low[low > 0].index, "seed"]]
+    return [
+        f"the oracle's own plan passes the plan's gate (doubly robust lower bound on the past "
+        f"randomized campaign above 0) in {len(passing)} of the {len(low)} worlds with a "
+        f"randomized campaign ({len(frame) - len(low)} worlds have none)"
+        + (f": {', '.join(passing)}" if passing else "")
+    ]
 
 
 def profile_summary(frame: pd.DataFrame) -> list[str]:
@@ -291,10 +354,17 @@ def main() -> None:
     ap.add_argument("--customers", type=int, default=2000, help="customers per world")
     ap.add_argument("--jobs", type=int, default=1, help="worlds run in parallel")
     ap.add_argument("--seeds", type=int, nargs="+", default=None, help="these seeds instead")
-    ap.add_argument(
+    only = ap.add_mutually_exclusive_group()
+    only.add_argument(
         "--profile-only", action="store_true", help="score the profile only (no plan is built)"
     )
+    only.add_argument(
+        "--gate-only",
+        action="store_true",
+        help="only whether the oracle's plan passes the plan's gate on the past campaign",
+    )
     args = ap.parse_args()
+    mode = "profile" if args.profile_only else "gate" if args.gate_only else "all"
     seeds = args.seeds or (REPORT_SEEDS if args.set == "report" else TRAIN_SEEDS)
     seeds = list(seeds)[: args.worlds]
     console = Console(width=220)
@@ -305,13 +375,13 @@ def main() -> None:
                 run_world,
                 seeds,
                 [args.customers] * len(seeds),
-                [args.profile_only] * len(seeds),
+                [mode] * len(seeds),
             ):
                 console.print(f"{row['world']}  ({row['timing']})")
                 rows.append(row)
     else:
         for seed in seeds:
-            rows.append(run_world(seed, args.customers, args.profile_only))
+            rows.append(run_world(seed, args.customers, mode))
             console.print(f"{rows[-1]['world']}  ({rows[-1]['timing']})")
     frame = pd.DataFrame(rows)
     shown = [
@@ -320,8 +390,8 @@ def main() -> None:
             "seed", "policy", "targets", "explore", "true profit", "oracle", "share", "random",
             "loses", "cost/budget", "oracle cost/budget", "churn AUC", "recency AUC",
             "churn AUC all", "recency AUC all", "sens corr", "best corr", "best column",
-            "sens corr same rows", "own corr", "own column", "seconds", "plan error",
-            "profile error",
+            "sens corr same rows", "own corr", "own column", "oracle gate low", "seconds",
+            "plan error", "profile error", "gate error",
         )
         if c in frame
     ]  # fmt: skip
@@ -335,8 +405,14 @@ def main() -> None:
     for row in frame.to_dict("records"):
         table.add_row(*[_fmt(row.get(c), c) for c in shown])
     console.print(table)
-    lines = profile_summary(frame) if args.profile_only else summary(frame)
-    if args.profile_only:
+    lines = (
+        profile_summary(frame)
+        if mode == "profile"
+        else gate_summary(frame)
+        if mode == "gate"
+        else summary(frame) + gate_summary(frame)
+    )
+    if mode == "profile":
         errors = int(frame["profile error"].notna().sum()) if "profile error" in frame else 0
         lines.insert(0, f"worlds: {len(frame)}; profile errors: {errors}")
     for line in lines:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from promopilot.campaigns.history import CONTROL, campaign_training_data
 from promopilot.data.store import Store
 from promopilot.offers.inputs import default_feature_fn, load_offers
 from promopilot.offers.plan import build_plan
-from promopilot.offers.selfcheck import cross_fitted_check
+from promopilot.offers.selfcheck import cross_fitted_check, policy_interval
 from promopilot.synth.shop import END
 
 
@@ -91,3 +92,18 @@ def test_a_failing_check_sends_nothing_and_proposes_a_test(shop_db):
     assert quiet.plan["expected_cost"].sum() == 0 and quiet.totals["n_explore"] == 0
     assert (test.plan["group"] != "target").all() and (test.plan["offer_id"] != "").any()
     assert test.plan["expected_cost"].sum() <= 1800.0 + 1e-6
+
+
+def test_policy_interval_finds_a_planted_profit_effect_and_nothing_for_sending_nothing():
+    rng = np.random.default_rng(3)
+    n = 6000
+    arm = rng.choice(np.array([CONTROL, "a"], dtype=object), n)
+    frame = pd.DataFrame(
+        {"f0": rng.gamma(2.0, 50.0, n), "f1": rng.poisson(3, n).astype(float)}
+    ).assign(arm=arm, propensity=0.5)
+    frame["profit"] = 0.05 * frame["f0"] + rng.normal(0, 5, n) + np.where(arm == "a", 2.0, 0.0)
+    estimate, low, high = policy_interval(frame, np.full(n, "a", dtype=object), confidence=0.9)
+    assert 0 < low < 2.0 < high
+    assert low < estimate < high
+    nothing = policy_interval(frame, np.full(n, CONTROL, dtype=object), confidence=0.9)
+    assert nothing == pytest.approx((0.0, 0.0, 0.0), abs=1e-9)

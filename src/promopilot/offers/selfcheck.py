@@ -157,6 +157,40 @@ def _fold_policy(
     return arms, cost
 
 
+def dr_frame(data: CampaignData, values: LogValues) -> pd.DataFrame:
+    """The logged exposures as the doubly robust estimator reads them: the outcome model's
+    pre-period columns (``f0``, ``f1``, ...: :data:`OUTCOME_FEATURES` where the features have
+    them), the arm, its propensity and the window's profit."""
+    X_all = model_matrix(data.X)
+    columns = [c for c in OUTCOME_FEATURES if c in data.X] or list(X_all.columns[:3])
+    return pd.DataFrame(
+        {f"f{i}": X_all[c].fillna(0.0).to_numpy() for i, c in enumerate(columns)}
+    ).assign(arm=data.treatment, propensity=data.propensity, profit=values.profit)
+
+
+def policy_interval(
+    frame: pd.DataFrame, arms: np.ndarray, *, confidence: float, random_state: int = 0
+) -> tuple[float, float, float]:
+    """Doubly robust incremental profit per exposure of the policy that sends `arms` (one
+    per row of `frame`, see :func:`dr_frame`; CONTROL for nothing), with its normal interval
+    at `confidence`: (estimate, low, high). The self-check targets only when `low` > 0."""
+    from scipy.special import ndtri
+
+    features = tuple(c for c in frame.columns if c.startswith("f") and c[1:].isdigit())
+    value = off_policy_value(
+        frame,
+        arms,
+        confidence=confidence,
+        features=features,
+        outcome="profit",
+        random_state=random_state,
+    )
+    dr = value["estimators"]["dr"]
+    z = float(ndtri(0.5 + confidence / 2))
+    estimate = float(dr["estimate"])
+    return estimate, estimate - z * dr["std_error"], estimate + z * dr["std_error"]
+
+
 def cross_fitted_check(
     store: Store,
     data: CampaignData,
@@ -177,8 +211,6 @@ def cross_fitted_check(
 ) -> SelfCheck:
     """See the module docstring. `budget_per_customer` is the plan's budget over its
     customers: each held-out fold gets that much per exposure."""
-    from scipy.special import ndtri
-
     tell = progress or (lambda _: None)
     fold = (hashed_uniform(data.customer_id.astype(str), "selfcheck") * n_folds).astype(int)
     values = values or log_values(store, data, offers, default_margin, as_of)
@@ -205,25 +237,14 @@ def cross_fitted_check(
                 random_state=random_state,
                 scale=scale,
             )
-    X_all = model_matrix(data.X)
-    columns = [c for c in OUTCOME_FEATURES if c in data.X] or list(X_all.columns[:3])
-    frame = pd.DataFrame(
-        {f"f{i}": X_all[c].fillna(0.0).to_numpy() for i, c in enumerate(columns)}
-    ).assign(arm=data.treatment, propensity=data.propensity, profit=values.profit)
-    z = float(ndtri(0.5 + confidence / 2))
+    frame = dr_frame(data, values)
     w = 1.0 / clip_propensity(data.propensity)
     rows = []
     tell("self-check: doubly robust estimates")
     for name in candidates:
-        value = off_policy_value(
-            frame,
-            arms[name],
-            confidence=confidence,
-            features=tuple(f"f{i}" for i in range(len(columns))),
-            outcome="profit",
-            random_state=random_state,
+        estimate, low, high = policy_interval(
+            frame, arms[name], confidence=confidence, random_state=random_state
         )
-        dr = value["estimators"]["dr"]
         sent = arms[name] != CONTROL
         follow = sent & (data.treatment == arms[name])
         # the discount the policy's followers were given in the window against what was
@@ -239,9 +260,9 @@ def cross_fitted_check(
         rows.append(
             {
                 "policy": name,
-                "estimate": dr["estimate"],
-                "low": dr["estimate"] - z * dr["std_error"],
-                "high": dr["estimate"] + z * dr["std_error"],
+                "estimate": estimate,
+                "low": low,
+                "high": high,
                 "sends": int(sent.sum()),
                 "cost_ratio": float(np.clip(ratio, *COST_RATIO_LIMITS)),
             }
