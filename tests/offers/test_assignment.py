@@ -59,3 +59,30 @@ def test_many_profiles_use_the_per_customer_program():
     profit = econ["expected_incremental_profit"].to_numpy()
     cost = econ["expected_cost"].to_numpy()
     assert assignment._assign_by_profile(econ, customers, row, profit, cost, 50.0, None) is None
+
+
+def test_a_budget_that_does_not_bind_gives_each_customer_its_best_offer_without_solving(
+    monkeypatch,
+):
+    rng = np.random.default_rng(2)
+    econ = _binned_econ(2000, 4)
+    econ["expected_incremental_profit"] += rng.normal(0, 0.2, len(econ))  # no shared profiles
+    econ.loc[econ["offer_id"] == "c", "expected_cost"] = 0.0  # a plain message costs nothing
+
+    def no_solver(*args, **kwargs):
+        raise AssertionError("the linear program should not be needed")
+
+    monkeypatch.setattr(assignment, "linprog", no_solver)
+    chosen = assign_offers(econ, budget=1e9, do_no_harm=False)
+    positive = econ[econ["expected_incremental_profit"] > 0]
+    best = positive.loc[positive.groupby("customer_id")["expected_incremental_profit"].idxmax()]
+    assert set(zip(chosen["customer_id"], chosen["offer_id"], strict=True)) == set(
+        zip(best["customer_id"], best["offer_id"], strict=True)
+    )
+    assert chosen.attrs["objective"] == pytest.approx(best["expected_incremental_profit"].sum())
+    # messages that cost nothing fit any budget; the costly offers do not
+    free = econ[econ["offer_id"] == "c"]
+    only_free = assign_offers(free, budget=0.0, do_no_harm=False)
+    assert len(only_free) == int((free["expected_incremental_profit"] > 0).sum())
+    with pytest.raises(AssertionError, match="should not be needed"):
+        assign_offers(econ, budget=1.0, do_no_harm=False)

@@ -38,6 +38,16 @@ def assign_offers(
     n_var = len(cand)
     profit = cand["expected_incremental_profit"].to_numpy()
     cost = np.maximum(cand["expected_cost"].to_numpy(), 0.0)
+    # each customer's most profitable offer (the cheaper of equals): when those fit the budget
+    # and the message cap, no other choice can earn more and nothing needs solving (offers that
+    # cost nothing, such as plain messages, or a budget larger than what pays)
+    order = np.lexsort((cost, -profit, row))
+    best = order[np.r_[True, row[order][1:] != row[order][:-1]]]
+    if cost[best].sum() <= budget and (max_messages is None or len(best) <= max_messages):
+        out = cand.iloc[np.sort(best)].reset_index(drop=True)
+        total = float(profit[best].sum())
+        out.attrs.update(lp_bound=total, objective=total)
+        return out
     grouped = _assign_by_profile(cand, customers, row, profit, cost, budget, max_messages)
     if grouped is not None:
         picked, bound = grouped
