@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # uv installs much faster than pip; it is installed into the venv first.
 # Where pip is configured with a local wheel folder, uv is pointed at it too.
+# --compile-bytecode writes every package's .pyc at install time: where Python may not write
+# them itself (PYTHONDONTWRITEBYTECODE), each command would otherwise compile pandas, scikit-learn
+# and the rest again (9 s against 3.3 s to import them, measured).
 FIND_LINKS := $(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null)
 UV_FLAGS := $(if $(FIND_LINKS),--find-links $(FIND_LINKS),)
 
@@ -16,7 +19,7 @@ BENCHMARKS := ingest.py real_datasets.py clv_fit.py customer_profile.py sentimen
 $(BIN)/promopilot: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
-	$(BIN)/uv pip install -q --python $(BIN)/python $(UV_FLAGS) -e '.[test]'
+	$(BIN)/uv pip install -q --python $(BIN)/python $(UV_FLAGS) --compile-bytecode -e '.[test]'
 	touch $(BIN)/promopilot
 
 setup: $(BIN)/promopilot
@@ -39,7 +42,7 @@ format: setup
 	$(BIN)/ruff format src tests bench
 
 bench: setup
-	$(BIN)/uv pip install -q --python $(BIN)/python $(UV_FLAGS) -e '.[test,bench,deep]'
+	$(BIN)/uv pip install -q --python $(BIN)/python $(UV_FLAGS) --compile-bytecode -e '.[test,bench,deep]'
 	for f in $(BENCHMARKS); do $(BIN)/python bench/$$f || exit 1; done
 
 clean:
