@@ -300,3 +300,26 @@ def test_rules_print_a_split_only_where_the_offer_changes():
     ]
     assert lines[0].startswith("|--- recency_days <= ")
     assert 190 < float(lines[0].split("<= ")[1]) < 210
+
+
+def test_the_plan_runs_on_one_blas_thread(shop_db, monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    from promopilot.offers import plan as plan_module
+
+    seen = []
+
+    def spy(store, as_of):
+        seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(plan_module, "load_offers", spy)
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    with Store(shop_db, read_only=True) as store, pytest.raises(RuntimeError, match="stop here"):
+        build_plan(store, budget=BUDGET, as_of=END)
+    assert seen and set(seen) == {1}
+    assert blas_threads() == before  # the limit ends with the plan

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from threadpoolctl import threadpool_limits
 
 from promopilot.campaigns.history import CONTROL, CampaignData, FeatureFn, campaign_training_data
 from promopilot.config import Settings, load_settings
@@ -89,6 +90,7 @@ def evaluate_models(
     return UpliftEvaluation(pd.DataFrame(rows), curves, k, int((~test).sum()), int(test.sum()))
 
 
+@threadpool_limits.wrap(limits=1, user_api="blas")  # narrow matrices: see build_plan
 def evaluate_campaign_models(
     store: Store,
     settings: Settings | None = None,
