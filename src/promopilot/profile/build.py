@@ -19,7 +19,12 @@ from promopilot.exceptions import NotEnoughDataError
 from promopilot.profile.baselines import Choice
 from promopilot.profile.churn import ChurnModel
 from promopilot.profile.fallbacks import fill_empty_columns, model_fallback
-from promopilot.profile.features import build_features, sale_days
+from promopilot.profile.features import (
+    DailyShares,
+    SharedSentiment,
+    build_features,
+    sale_days,
+)
 from promopilot.profile.lifetime import CLV_FIT_CUSTOMERS, clv_columns, rfm_summary
 from promopilot.profile.models import Evaluation, WindowModel
 from promopilot.profile.segments import ClusterSegmenter, rfm_segments
@@ -42,6 +47,7 @@ __all__ = [
     "profile_as_of",
     "rfm_summary",
     "segment_summary",
+    "snapshot_dates",
 ]
 
 PROFILE_COLUMNS = [
@@ -71,6 +77,12 @@ which many light buyers who are still around place no order (on the training wor
 ``bench/worlds.py`` the time split then agreed with the hidden truth on which of the model and
 recency ranks the leavers better in 13 of 16 worlds, against 11 with 90 days)."""
 
+WINDOWS = (  # name, column, horizon in days, target
+    ("churn", "churn_risk", CHURN_HORIZON_DAYS, "churn"),
+    ("propensity", "purchase_propensity_30d", 30, "purchase"),
+    ("expected purchases", "expected_purchases_90d", 90, "orders"),
+)
+
 EARLIEST = pd.Timestamp("1900-01-01")  # "all history" for the own promotion counts
 
 MODEL_FIT_CUSTOMERS = 100_000
@@ -96,6 +108,14 @@ def profile_as_of(store: Store, as_of: pd.Timestamp | str | None) -> pd.Timestam
     return store.default_as_of()
 
 
+def snapshot_dates(as_of: pd.Timestamp) -> list[pd.Timestamp]:
+    """The dates of the rolled-back feature snapshots the profile learns from, earliest
+    first: each window model's last two window starts and the discount-sensitivity check's
+    split date."""
+    days = {k * horizon for *_, horizon, _ in WINDOWS for k in (1, 2)} | {VALIDATION_DAYS}
+    return sorted(as_of - pd.Timedelta(days=d) for d in days)
+
+
 def build_profile(
     store: Store,
     *,
@@ -109,7 +129,8 @@ def build_profile(
     tell = progress or (lambda _: None)
     as_of = profile_as_of(store, as_of)
     custom_features = feature_fn is not None
-    feature_fn = feature_fn or (lambda st, at: build_features(st, as_of=at))
+    daily = None if custom_features else DailyShares.read(store, as_of)  # sale days, read once
+    feature_fn = feature_fn or (lambda st, at: build_features(st, as_of=at, daily=daily))
     tell("features")
     features = feature_fn(store, as_of)
     table = features.set_index("customer_id")
@@ -133,16 +154,26 @@ def build_profile(
         as_of: features.join(clv.add_prefix("bg_"), on="customer_id")
     }
     del features
+    shared: list[SharedSentiment] = []  # the sample's sentiment model, made when first needed
+
+    def sample_features(st: Store, at: pd.Timestamp) -> pd.DataFrame:
+        """The sample's snapshot: one sentiment model for all of them, learnt from the reviews
+        before the earliest snapshot date (a snapshot before that date fits its own)."""
+        dates = snapshot_dates(as_of)
+        if not shared:
+            shared.append(
+                SharedSentiment.read(
+                    st, fit_before=dates[0], score_before=dates[-1], customers=sample
+                )
+            )
+        sentiment = shared[0] if at >= shared[0].fit_before else None
+        return build_features(st, as_of=at, customers=sample, daily=daily, sentiment_fn=sentiment)
 
     def model_features(st: Store, at: pd.Timestamp) -> pd.DataFrame:
         """Features plus the BG/NBD view of each customer at the same date (each date's
         snapshot is built once: the churn and expected-orders models share theirs)."""
         if at not in snapshots:
-            frame = (
-                feature_fn(st, at)
-                if sample is None
-                else build_features(st, as_of=at, customers=sample)
-            )
+            frame = feature_fn(st, at) if sample is None else sample_features(st, at)
             bg = clv_columns(st, pd.Index(frame["customer_id"]), at, random_state=random_state)[0]
             snapshots[at] = frame.join(bg.add_prefix("bg_"), on="customer_id")
         return snapshots[at]
@@ -158,11 +189,7 @@ def build_profile(
             "about events (no event in 180 days, an event in 30 days, events in 90 days)"
         )
     churn_activity = activity if activity == "events" or store.count("events") == 0 else "any"
-    for name, column, horizon, target in (
-        ("churn", "churn_risk", CHURN_HORIZON_DAYS, "churn"),
-        ("propensity", "purchase_propensity_30d", 30, "purchase"),
-        ("expected purchases", "expected_purchases_90d", 90, "orders"),
-    ):
+    for name, column, horizon, target in WINDOWS:
         tell(f"{name} model")
         try:
             model, baseline, validation, choice = fit_with_baseline(
@@ -193,7 +220,7 @@ def build_profile(
             notes.append(f"{column}: {why}; {how}")
 
     tell("discount sensitivity check")
-    _check_sensitivity(store, as_of, table, model_features, choices, notes)
+    _check_sensitivity(store, as_of, table, model_features, choices, notes, daily)
     snapshots.clear()  # free the snapshots before clustering
     del current
     tell("segments")
@@ -224,15 +251,15 @@ def build_profile(
     )
 
 
-def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> None:
+def _check_sensitivity(store, as_of, table, model_features, choices, notes, daily) -> None:
     """discount_sensitivity: the learned promo use (:class:`.PromoUseModel`), the best single
     promotion column, or the default blend, whichever the shop's own orders support
     (:mod:`.sensitivity_check`); the verdict goes in the notes."""
-    days = sale_days(store, as_of=as_of)  # found once: the counts below share them
+    days = sale_days(store, as_of=as_of, daily=daily)  # found once: the counts below share them
     current = _with_own_counts(store, model_features(store, as_of), as_of, days)
     model = PromoUseModel(random_state=0)
     try:
-        learned = pd.Series(model.fit(current).predict(current), index=current["customer_id"])
+        learned = pd.Series(model.fit_predict(current), index=current["customer_id"])
     except NotEnoughDataError as why:
         notes.append(f"discount_sensitivity: default blend kept ({why})")
         return
@@ -246,12 +273,11 @@ def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> N
     table["discount_sensitivity"] = learned.reindex(table.index).to_numpy()
     split = as_of - pd.Timedelta(days=VALIDATION_DAYS)
     snapshot = _with_own_counts(
-        store, model_features(store, split), split, sale_days(store, as_of=split)
+        store, model_features(store, split), split, sale_days(store, as_of=split, daily=daily)
     )
     counts = promo_order_counts(store, split, as_of, days, CAMPAIGN_DAYS)
     try:
-        earlier = clone(model).fit(snapshot)
-        result = check_sensitivity(snapshot, earlier.predict(snapshot), counts)
+        result = check_sensitivity(snapshot, clone(model).fit_predict(snapshot), counts)
     except NotEnoughDataError:
         result = None
     if result is None:

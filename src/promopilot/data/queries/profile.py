@@ -116,6 +116,17 @@ def customer_feature_tables(
     }
 
 
+def reviews_before(store: Store, as_of: pd.Timestamp, customers: Iterable) -> pd.DataFrame:
+    """The reviews of `customers` before `as_of` (undated ones included, as the features count
+    them): ``customer_id``, ``product_id``, ``text``, ``rating``, ``timestamp``."""
+    with store.frame("review_customers_df", _customer_frame(customers)):
+        return store.query(
+            f"""SELECT customer_id, product_id, text, rating, timestamp FROM reviews
+                WHERE (timestamp < {_ts(as_of)} OR timestamp IS NULL)
+                  AND customer_id IN (SELECT customer_id FROM review_customers_df)"""
+        )
+
+
 def order_day_summary(store: Store, customers: Iterable, as_of: pd.Timestamp) -> pd.DataFrame:
     """Frequency, recency, T and monetary value in days, as
     :func:`~promopilot.profile.clv.summary_from_transactions` gives them for the net value of
