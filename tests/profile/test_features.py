@@ -3,6 +3,12 @@ import pytest
 from scipy.stats import spearmanr
 
 from promopilot.data.ingest import ingest
+from promopilot.data.queries.profile import (
+    CustomerSubset,
+    activity_between,
+    events_between,
+    orders_between,
+)
 from promopilot.data.store import Store
 from promopilot.profile.features import (
     FEATURE_DESCRIPTIONS,
@@ -151,3 +157,37 @@ def test_shared_sentiment_learns_only_from_reviews_before_the_earliest_snapshot(
     assert a["sentiment"] == pytest.approx(shared.scores["lovely sturdy cup"])
     later = build_features(store, as_of="2026-02-01", sentiment_fn=shared).set_index("customer_id")
     assert later.loc["a", "sentiment"] < a["sentiment"]  # the late sour review now counts
+
+
+def test_a_subset_copied_once_gives_each_dates_features_of_those_customers(shop_store):
+    ids = sorted(shop_store.table("customers")["customer_id"])[::7]
+    subset = CustomerSubset(shop_store, ids, before=END)
+    try:
+        for at in (END - pd.Timedelta(days=180), END - pd.Timedelta(days=30), END):
+            pd.testing.assert_frame_equal(
+                build_features(shop_store, as_of=at, customers=subset),
+                build_features(shop_store, as_of=at, customers=ids),
+            )
+        later = END + pd.Timedelta(days=10)  # after the copy's date: read afresh
+        pd.testing.assert_frame_equal(
+            build_features(shop_store, as_of=later, customers=subset),
+            build_features(shop_store, as_of=later, customers=ids),
+        )
+        assert subset.tables is not None
+    finally:
+        subset.drop()
+    left = shop_store.query(
+        "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE 'feature_subset_%'"
+    )
+    assert left["n"].iloc[0] == 0
+
+
+def test_activity_is_orders_plus_events(shop_store):
+    start, end = END - pd.Timedelta(days=180), END
+    both = activity_between(shop_store, start, end).set_index("customer_id")["n"]
+    orders = orders_between(shop_store, start, end).set_index("customer_id")["n"]
+    events = events_between(shop_store, start, end).set_index("customer_id")["n"]
+    expected = orders.add(events, fill_value=0)
+    pd.testing.assert_series_equal(
+        both.sort_index().astype(float), expected.sort_index(), check_names=False
+    )

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from promopilot.data.queries.profile import promo_order_counts
+from promopilot.data.queries.profile import CustomerSubset, promo_order_counts
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
 from promopilot.profile.baselines import Choice
@@ -155,6 +155,8 @@ def build_profile(
     }
     del features
     shared: list[SharedSentiment] = []  # the sample's sentiment model, made when first needed
+    # the sample's rows, copied once for all its snapshots (dropped at the end)
+    subset = None if sample is None else CustomerSubset(store, sample, before=as_of)
 
     def sample_features(st: Store, at: pd.Timestamp) -> pd.DataFrame:
         """The sample's snapshot: one sentiment model for all of them, learnt from the reviews
@@ -167,7 +169,7 @@ def build_profile(
                 )
             )
         sentiment = shared[0] if at >= shared[0].fit_before else None
-        return build_features(st, as_of=at, customers=sample, daily=daily, sentiment_fn=sentiment)
+        return build_features(st, as_of=at, customers=subset, daily=daily, sentiment_fn=sentiment)
 
     def model_features(st: Store, at: pd.Timestamp) -> pd.DataFrame:
         """Features plus the BG/NBD view of each customer at the same date (each date's
@@ -179,6 +181,49 @@ def build_profile(
         return snapshots[at]
 
     current = snapshots[as_of]
+    try:
+        evaluation, choices = _window_columns(
+            store, as_of, table, current, model_features, notes, tell, random_state
+        )
+        tell("discount sensitivity check")
+        _check_sensitivity(store, as_of, table, model_features, choices, notes, daily)
+    finally:
+        if subset is not None:
+            subset.drop()
+    snapshots.clear()  # free the snapshots before clustering
+    del current
+    tell("segments")
+    table["rfm_segment"] = rfm_segments(table.rename_axis("customer_id").reset_index()).to_numpy()
+    cluster_cols = [
+        c
+        for c in (
+            "recency_days",
+            "frequency",
+            "monetary",
+            "avg_order_value",
+            "discount_sensitivity",
+            "churn_risk",
+            "browse_intensity",
+            "price_level",
+        )
+        if c in table and table[c].notna().any()
+    ]
+    segmenter = ClusterSegmenter(features=cluster_cols, random_state=random_state)
+    frame = table.reset_index()
+    table["segment"] = segmenter.fit(frame).predict_names(frame).to_numpy()
+    customers = table.reset_index()
+    ordered = PROFILE_COLUMNS + [c for c in customers.columns if c not in PROFILE_COLUMNS]
+    customers, filled = fill_empty_columns(customers[ordered])
+    notes += filled
+    return Profile(
+        customers, as_of, segment_summary(customers, segmenter), evaluation, notes, choices
+    )
+
+
+def _window_columns(store, as_of, table, current, model_features, notes, tell, random_state):
+    """Churn risk, purchase propensity and expected orders: each window model or its
+    one-column baseline, whichever wins on the shop's own time split (fallbacks when there
+    is too little history); returns the validations and the choices."""
     evaluation: dict[str, Evaluation | None] = {}
     choices: dict[str, Choice] = {}
     # a shop without orders (events only, e.g. ratings): the windows are labelled by events
@@ -219,36 +264,7 @@ def build_profile(
                 evaluation[name] = None
             notes.append(f"{column}: {why}; {how}")
 
-    tell("discount sensitivity check")
-    _check_sensitivity(store, as_of, table, model_features, choices, notes, daily)
-    snapshots.clear()  # free the snapshots before clustering
-    del current
-    tell("segments")
-    table["rfm_segment"] = rfm_segments(table.rename_axis("customer_id").reset_index()).to_numpy()
-    cluster_cols = [
-        c
-        for c in (
-            "recency_days",
-            "frequency",
-            "monetary",
-            "avg_order_value",
-            "discount_sensitivity",
-            "churn_risk",
-            "browse_intensity",
-            "price_level",
-        )
-        if c in table and table[c].notna().any()
-    ]
-    segmenter = ClusterSegmenter(features=cluster_cols, random_state=random_state)
-    frame = table.reset_index()
-    table["segment"] = segmenter.fit(frame).predict_names(frame).to_numpy()
-    customers = table.reset_index()
-    ordered = PROFILE_COLUMNS + [c for c in customers.columns if c not in PROFILE_COLUMNS]
-    customers, filled = fill_empty_columns(customers[ordered])
-    notes += filled
-    return Profile(
-        customers, as_of, segment_summary(customers, segmenter), evaluation, notes, choices
-    )
+    return evaluation, choices
 
 
 def _check_sensitivity(store, as_of, table, model_features, choices, notes, daily) -> None:

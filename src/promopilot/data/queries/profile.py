@@ -37,7 +37,7 @@ def daily_discount_share(store: Store, *, as_of: pd.Timestamp | str) -> pd.DataF
     )
 
 
-def _restrict(store: Store, as_of_sql: str) -> dict[str, str]:
+def _restrict(store: Store, as_of_sql: str, prefix: str = "feature_sample_") -> dict[str, str]:
     """Copy the rows of the chosen customers (before `as_of`) into temporary tables, one scan
     of each store table, and return their names: the feature queries then read far fewer
     rows than the store holds."""
@@ -49,7 +49,7 @@ def _restrict(store: Store, as_of_sql: str) -> dict[str, str]:
     }
     names = {}
     for table in SAMPLE_TABLES:
-        names[table] = f"feature_sample_{table}"
+        names[table] = f"{prefix}{table}"
         store.execute(
             f"""CREATE OR REPLACE TEMP TABLE {names[table]} AS SELECT * FROM {table}
                 WHERE {since[table]}
@@ -58,17 +58,49 @@ def _restrict(store: Store, as_of_sql: str) -> dict[str, str]:
     return names
 
 
+class CustomerSubset:
+    """The rows of some customers (a sample) before `before`, copied into temporary tables
+    the first time a feature query needs them and kept until :meth:`drop`: the feature
+    tables of those customers as of any date up to `before` then read them instead of
+    scanning the store's tables once per date. The queries filter every table by their own
+    date, so the result is the same as copying each date's rows afresh."""
+
+    PREFIX = "feature_subset_"
+
+    def __init__(self, store: Store, customers: Iterable, before: pd.Timestamp | str) -> None:
+        self.store = store
+        self.customers = _customer_frame(customers)
+        self.before = pd.Timestamp(before)
+        self.tables: dict[str, str] | None = None
+
+    def tables_for(self, as_of: pd.Timestamp) -> dict[str, str] | None:
+        """The temporary tables' names, made on first use; None after `before`."""
+        if as_of > self.before:
+            return None
+        if self.tables is None:
+            with self.store.frame(CUSTOMER_SAMPLE, self.customers):
+                self.tables = _restrict(self.store, _ts(self.before), self.PREFIX)
+        return self.tables
+
+    def drop(self) -> None:
+        if self.tables is not None:
+            for name in self.tables.values():
+                self.store.execute(f"DROP TABLE IF EXISTS temp.{name}")
+            self.tables = None
+
+
 def customer_feature_tables(
     store: Store,
     *,
     as_of: pd.Timestamp | str,
     sale_days: pd.Series,
-    customers: Iterable | None = None,
+    customers: Iterable | CustomerSubset | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The SQL half of the customer features as of `as_of`.
 
     `sale_days` are the shop's sale days (midnights); `customers` limits every table to
-    those customers (their rows only, statistics across customers included). Returns
+    those customers (their rows only, statistics across customers included; a
+    :class:`CustomerSubset` copies their rows once for several dates). Returns
     ``features`` (one row per customer seen before `as_of`, sorted by id: see
     ``promopilot.profile.features.FEATURE_DESCRIPTIONS``), ``category_spend``
     (customer_id, category, spend), ``browse_top`` (customer_id, category: the most viewed
@@ -76,6 +108,12 @@ def customer_feature_tables(
     """
     T = _ts(as_of)
     tables = {t: t for t in SAMPLE_TABLES}
+    if isinstance(customers, CustomerSubset):
+        subset = customers.tables_for(pd.Timestamp(as_of))
+        if subset is not None:
+            customers, tables = None, subset
+        else:
+            customers = customers.customers["customer_id"]
     restricted = customers is not None
     sales = pd.DataFrame({"day": sale_days.astype("datetime64[us]")})
     with contextlib.ExitStack() as views:
@@ -179,6 +217,22 @@ def events_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.D
     return store.query(
         f"""SELECT customer_id, count(*) AS n FROM events
             WHERE timestamp >= TIMESTAMP '{start}' AND timestamp < TIMESTAMP '{end}' GROUP BY 1"""
+    )
+
+
+def activity_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Distinct orders (returns excluded) plus events per customer (``customer_id``, ``n``)
+    with start <= timestamp < end: :func:`orders_between` and :func:`events_between` added
+    up in SQL rather than aligned in pandas (slow on a million string ids)."""
+    return store.query(
+        f"""SELECT customer_id, sum(n)::BIGINT AS n FROM (
+                SELECT customer_id, count(DISTINCT order_id) AS n FROM orders
+                WHERE NOT is_return AND timestamp >= {_ts(start)} AND timestamp < {_ts(end)}
+                GROUP BY 1
+                UNION ALL
+                SELECT customer_id, count(*) AS n FROM events
+                WHERE timestamp >= {_ts(start)} AND timestamp < {_ts(end)} GROUP BY 1)
+            GROUP BY 1"""
     )
 
 
