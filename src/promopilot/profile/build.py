@@ -102,6 +102,17 @@ class Profile:
     """Per model column: the model or its one-column baseline, with both validation scores."""
 
 
+def join_by_id(frame: pd.DataFrame, extra: pd.DataFrame, on: str | None = None) -> pd.DataFrame:
+    """``frame.join(extra, on=on)`` for tables with one row per customer: where `extra`'s
+    index already lists the same ids in the same order (the profile's tables all come sorted
+    by id), its columns are placed alongside as they are, without hashing a million ids
+    (seconds on a million-customer shop)."""
+    keys = frame.index if on is None else pd.Index(frame[on])
+    if keys.equals(extra.index):
+        return pd.concat([frame, extra.set_axis(frame.index)], axis=1)
+    return frame.join(extra, on=on)
+
+
 def profile_as_of(store: Store, as_of: pd.Timestamp | str | None) -> pd.Timestamp:
     if as_of is not None:
         return pd.Timestamp(as_of)
@@ -139,7 +150,7 @@ def build_profile(
     tell("lifetime value")
     clv, clv_notes = clv_columns(store, table.index, as_of, random_state=random_state)
     notes += clv_notes
-    table = table.join(clv)
+    table = join_by_id(table, clv)
     table["bgnbd_expected_purchases_90d"] = table["expected_purchases_90d"]
 
     # a big shop's models learn from a sample of customers: their rolled-back snapshots are
@@ -151,7 +162,7 @@ def build_profile(
             rng.choice(table.index.to_numpy(), size=MODEL_FIT_CUSTOMERS, replace=False)
         )
     snapshots: dict[pd.Timestamp, pd.DataFrame] = {
-        as_of: features.join(clv.add_prefix("bg_"), on="customer_id")
+        as_of: join_by_id(features, clv.add_prefix("bg_"), on="customer_id")
     }
     del features
     shared: list[SharedSentiment] = []  # the sample's sentiment model, made when first needed
@@ -177,7 +188,7 @@ def build_profile(
         if at not in snapshots:
             frame = feature_fn(st, at) if sample is None else sample_features(st, at)
             bg = clv_columns(st, pd.Index(frame["customer_id"]), at, random_state=random_state)[0]
-            snapshots[at] = frame.join(bg.add_prefix("bg_"), on="customer_id")
+            snapshots[at] = join_by_id(frame, bg.add_prefix("bg_"), on="customer_id")
         return snapshots[at]
 
     current = snapshots[as_of]
@@ -286,7 +297,9 @@ def _check_sensitivity(store, as_of, table, model_features, choices, notes, dail
             "chance): the default blend is kept"
         )
         return
-    table["discount_sensitivity"] = learned.reindex(table.index).to_numpy()
+    table["discount_sensitivity"] = (
+        learned.to_numpy() if learned.index.equals(table.index) else learned.reindex(table.index)
+    )
     split = as_of - pd.Timedelta(days=VALIDATION_DAYS)
     snapshot = _with_own_counts(
         store, model_features(store, split), split, sale_days(store, as_of=split, daily=daily)
