@@ -8,6 +8,7 @@ from promopilot.data.queries.profile import (
     activity_between,
     events_between,
     orders_between,
+    promo_order_counts,
 )
 from promopilot.data.store import Store
 from promopilot.profile.features import (
@@ -191,3 +192,13 @@ def test_activity_is_orders_plus_events(shop_store):
     pd.testing.assert_series_equal(
         both.sort_index().astype(float), expected.sort_index(), check_names=False
     )
+
+
+def test_promo_counts_of_some_customers_are_theirs_in_the_whole_count(shop_store):
+    days = sale_days(shop_store, as_of=END)
+    start = pd.Timestamp("1900-01-01")
+    every = promo_order_counts(shop_store, start, END, days, 14)
+    ids = [*every["customer_id"].iloc[::5], "nobody"]
+    some = promo_order_counts(shop_store, start, END, days, 14, customers=ids)
+    expected = every[every["customer_id"].isin(ids)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(some, expected)

@@ -242,19 +242,23 @@ def promo_order_counts(
     end: pd.Timestamp,
     sale_days: pd.Series,
     campaign_days: int,
+    customers: Iterable | None = None,
 ) -> pd.DataFrame:
     """Per customer, their orders with start <= timestamp < end that were placed outside the
     shop's sale days and outside the `campaign_days` after a campaign was sent to them
     (``orders``), and how many of those used a discount or coupon (``promo``): a customer's
-    own use of promotions, apart from sitewide sales and the offers they were sent."""
+    own use of promotions, apart from sitewide sales and the offers they were sent. Only
+    `customers`, where given (e.g. a sample)."""
     sales = pd.DataFrame({"day": sale_days.astype("datetime64[us]")})
-    with store.frame("promo_sale_days_df", sales):
+    chosen = _customer_frame([] if customers is None else customers)
+    only = "" if customers is None else "AND customer_id IN (SELECT customer_id FROM promo_ids_df)"
+    with store.frame("promo_sale_days_df", sales), store.frame("promo_ids_df", chosen):
         return store.query(
             f"""WITH per_order AS (
                     SELECT customer_id, order_id, min(timestamp) AS ts,
                            bool_or(discount > 0 OR coupon_code IS NOT NULL) AS promo
                     FROM orders WHERE NOT is_return
-                      AND timestamp >= {_ts(start)} AND timestamp < {_ts(end)}
+                      AND timestamp >= {_ts(start)} AND timestamp < {_ts(end)} {only}
                     GROUP BY 1, 2)
                 SELECT o.customer_id, count(*) AS orders,
                        count(*) FILTER (WHERE o.promo) AS promo
