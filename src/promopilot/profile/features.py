@@ -144,9 +144,11 @@ def build_features(
         top = pivot.idxmax(axis=1)
     else:
         top = pd.Series(dtype=object)
-    if not browse_top.empty:
-        top = top.reindex(frame.index).fillna(browse_top.reindex(frame.index))
-    frame["top_category"] = top.reindex(frame.index).fillna("(none)") if len(top) else "(none)"
+    if len(top) or not browse_top.empty:
+        top = top.reindex(frame.index)  # once: looking up a million ids takes a second
+        if not browse_top.empty:
+            top = top.fillna(browse_top.reindex(frame.index))
+    frame["top_category"] = top.fillna("(none)") if len(top) else "(none)"
     for col in [c for c in frame.columns if c.startswith("share_")]:
         frame[col] = frame[col].fillna(0.0)
 
