@@ -1,8 +1,10 @@
+import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 
-from promopilot.profile.build import PROFILE_COLUMNS, build_profile
+from promopilot.profile.build import PROFILE_COLUMNS, build_profile, join_by_id, snapshot_dates
+from promopilot.profile.features import build_features
 from promopilot.synth.shop import END
 
 
@@ -47,3 +49,49 @@ def test_models_are_validated_on_a_later_window(profile):
     churn = profile.evaluation["churn"]
     assert churn is not None and churn.auc > 0.7
     assert churn.calibration["n"].sum() == churn.n
+
+
+def test_join_by_id_is_a_join():
+    ids = ["a", "b", "c"]
+    frame = pd.DataFrame({"customer_id": ids, "x": [1.0, 2.0, 3.0]})
+    aligned = pd.DataFrame({"y": [4.0, 5.0, 6.0]}, index=pd.Index(ids))
+    shuffled = aligned.iloc[[2, 0]]  # other order, one missing
+    for extra in (aligned, shuffled):
+        pd.testing.assert_frame_equal(
+            join_by_id(frame, extra, on="customer_id"), frame.join(extra, on="customer_id")
+        )
+        table = frame.set_index("customer_id")
+        pd.testing.assert_frame_equal(join_by_id(table, extra), table.join(extra))
+
+
+@pytest.mark.slow
+def test_a_sampled_shop_s_snapshots_share_one_sentiment_model_from_before_them_all(
+    shop_db, monkeypatch
+):
+    """Above MODEL_FIT_CUSTOMERS the models learn from a sample; its rolled-back snapshots
+    share one sentiment model fitted on reviews before the earliest of them, and the sample's
+    temporary tables are dropped at the end."""
+    from promopilot.data.store import Store
+    from promopilot.profile import build
+
+    built = []
+
+    def spy(store, *, as_of, **kwargs):
+        built.append((pd.Timestamp(as_of), kwargs.get("sentiment_fn")))
+        return build_features(store, as_of=as_of, **kwargs)
+
+    monkeypatch.setattr(build, "MODEL_FIT_CUSTOMERS", 1000)
+    monkeypatch.setattr(build, "build_features", spy)
+    with Store(shop_db, read_only=True) as store:
+        profile = build_profile(store, as_of=END)
+        left = store.query(
+            "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE 'feature_subset_%'"
+        )
+    assert left["n"].iloc[0] == 0
+    dates = snapshot_dates(pd.Timestamp(END))
+    snapshots = [(at, fn) for at, fn in built if at < pd.Timestamp(END)]
+    assert sorted(at for at, _ in snapshots) == dates  # each date built once
+    shared = {id(fn) for _, fn in snapshots}
+    assert len(shared) == 1 and snapshots[0][1] is not None
+    assert snapshots[0][1].fit_before == dates[0]
+    assert profile.customers["sentiment"].between(-1, 1).all()

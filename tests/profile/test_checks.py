@@ -17,6 +17,7 @@ from promopilot.profile.build import build_profile
 from promopilot.profile.churn import ChurnModel
 from promopilot.profile.fallbacks import fill_empty_columns
 from promopilot.profile.sensitivity import PromoUseModel
+from promopilot.profile.sensitivity_check import order_auc
 from promopilot.synth.shop import END
 
 
@@ -235,3 +236,30 @@ def test_promo_use_prior_scores_new_customers_on_the_fit_tables_percentiles():
     assert prior[0] > prior[2] > prior[1]  # cheap > unknown (the median) > dear
     # a table of one row is mapped on the fit table's percentiles, not on its own
     assert model.prior(new.iloc[[0]])[0] == pytest.approx(prior[0])
+
+
+def test_order_auc_is_the_auc_over_orders_ties_counting_half():
+    rng = np.random.default_rng(9)
+    n = 500
+    score = np.round(rng.random(n), 2)  # many ties
+    orders = rng.integers(0, 5, n).astype(float)
+    promo = np.minimum(rng.binomial(orders.astype(int), 0.2 + 0.5 * score), orders)
+    y = np.r_[np.ones(n), np.zeros(n)]
+    expected = roc_auc_score(y, np.r_[score, score], sample_weight=np.r_[promo, orders - promo])
+    assert order_auc(score, orders, promo) == pytest.approx(expected, abs=1e-12)
+    # one promo order against one plain order of a tied customer: one half
+    assert order_auc(np.array([0.3, 0.3]), np.array([1.0, 1.0]), np.array([1.0, 0.0])) == 0.5
+    assert np.isnan(order_auc(score, orders, np.zeros(n)))  # no promo orders: undefined
+
+
+def test_promo_use_fit_predict_is_fit_then_predict():
+    rng = np.random.default_rng(10)
+    n = 1000
+    price = rng.uniform(0.5, 2.0, n)
+    features = _promo_table(rng, np.clip(0.45 - 0.2 * price, 0.02, 1), n).assign(price_level=price)
+    model = PromoUseModel(random_state=0)
+    once = model.fit_predict(features)
+    np.testing.assert_array_equal(
+        once, PromoUseModel(random_state=0).fit(features).predict(features)
+    )
+    np.testing.assert_array_equal(model.fit_prior_, model.prior(features))

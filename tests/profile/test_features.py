@@ -3,8 +3,21 @@ import pytest
 from scipy.stats import spearmanr
 
 from promopilot.data.ingest import ingest
+from promopilot.data.queries.profile import (
+    CustomerSubset,
+    activity_between,
+    events_between,
+    orders_between,
+    promo_order_counts,
+)
 from promopilot.data.store import Store
-from promopilot.profile.features import FEATURE_DESCRIPTIONS, build_features, sale_days
+from promopilot.profile.features import (
+    FEATURE_DESCRIPTIONS,
+    DailyShares,
+    SharedSentiment,
+    build_features,
+    sale_days,
+)
 from promopilot.synth.shop import END
 
 ORDERS = (
@@ -93,3 +106,99 @@ def test_discount_sensitivity_tracks_the_hidden_truth(shop, shop_store):
     truth = shop.truth.set_index("customer_id").loc[f.index]
     rho = spearmanr(f["discount_sensitivity"], truth["discount_sensitivity"]).statistic
     assert rho >= 0.4, rho
+
+
+def test_sale_days_from_shares_read_once_are_those_of_a_fresh_read(shop_store):
+    daily = DailyShares.read(shop_store, END)
+    for at in (
+        END,
+        pd.Timestamp("2025-11-08"),  # within the sale: the spike is measured on fewer days
+        pd.Timestamp("2025-11-20"),
+        pd.Timestamp("2025-11-08 13:00"),  # not a midnight: read afresh
+        END + pd.Timedelta(days=3),  # after the shares' date: read afresh
+    ):
+        pd.testing.assert_series_equal(
+            sale_days(shop_store, as_of=at, daily=daily), sale_days(shop_store, as_of=at)
+        )
+    assert daily.before(pd.Timestamp("2025-11-08 13:00")) is None
+
+
+def _reviews(customer, product, text, rating, day, n):
+    """`n` reviews (a minute apart: the store keys reviews by customer, product and time)."""
+    start = pd.Timestamp(day)
+    return [
+        (customer, product, text, rating, (start + pd.Timedelta(minutes=i)).isoformat())
+        for i in range(n)
+    ]
+
+
+def test_shared_sentiment_learns_only_from_reviews_before_the_earliest_snapshot(tiny, tmp_path):
+    store, _ = tiny
+    early = _reviews("a", "tea", "lovely sturdy cup", 5, "2026-01-02", 150)
+    early += _reviews("b", "mug", "broken cheap junk", 1, "2026-01-03", 150)
+    # later reviews say the opposite: a model that read them would turn "lovely sturdy cup" sour
+    late = _reviews("b", "tea", "lovely sturdy cup", 1, "2026-01-25", 400)
+    late += _reviews("a", "mug", "broken cheap junk", 1, "2026-01-26", 1)
+    columns = ["customer_id", "product_id", "text", "rating", "timestamp"]
+    pd.DataFrame(early + late, columns=columns).to_csv(tmp_path / "reviews.csv", index=False)
+    ingest(store, tmp_path / "reviews.csv")
+    shared = SharedSentiment.read(
+        store, fit_before="2026-01-10", score_before="2026-02-01", customers=["a", "b", "c"]
+    )
+    assert shared.scores["lovely sturdy cup"] > 0.5 > -0.5 > shared.scores["broken cheap junk"]
+    # the same scores as a model that never saw the later reviews
+    only_early = pd.DataFrame(early, columns=columns)
+    alone = SharedSentiment(
+        only_early.assign(timestamp=pd.to_datetime(only_early["timestamp"])), "2026-01-10"
+    )
+    assert shared.scores["lovely sturdy cup"] == pytest.approx(alone.scores["lovely sturdy cup"])
+    # a snapshot's sentiment is the mean over the reviews before its own date only
+    snapshot = build_features(store, as_of="2026-01-20", sentiment_fn=shared)
+    a = snapshot.set_index("customer_id").loc["a"]
+    assert a["sentiment"] == pytest.approx(shared.scores["lovely sturdy cup"])
+    later = build_features(store, as_of="2026-02-01", sentiment_fn=shared).set_index("customer_id")
+    assert later.loc["a", "sentiment"] < a["sentiment"]  # the late sour review now counts
+
+
+def test_a_subset_copied_once_gives_each_dates_features_of_those_customers(shop_store):
+    ids = sorted(shop_store.table("customers")["customer_id"])[::7]
+    subset = CustomerSubset(shop_store, ids, before=END)
+    try:
+        for at in (END - pd.Timedelta(days=180), END - pd.Timedelta(days=30), END):
+            pd.testing.assert_frame_equal(
+                build_features(shop_store, as_of=at, customers=subset),
+                build_features(shop_store, as_of=at, customers=ids),
+            )
+        later = END + pd.Timedelta(days=10)  # after the copy's date: read afresh
+        pd.testing.assert_frame_equal(
+            build_features(shop_store, as_of=later, customers=subset),
+            build_features(shop_store, as_of=later, customers=ids),
+        )
+        assert subset.tables is not None
+    finally:
+        subset.drop()
+    left = shop_store.query(
+        "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE 'feature_subset_%'"
+    )
+    assert left["n"].iloc[0] == 0
+
+
+def test_activity_is_orders_plus_events(shop_store):
+    start, end = END - pd.Timedelta(days=180), END
+    both = activity_between(shop_store, start, end).set_index("customer_id")["n"]
+    orders = orders_between(shop_store, start, end).set_index("customer_id")["n"]
+    events = events_between(shop_store, start, end).set_index("customer_id")["n"]
+    expected = orders.add(events, fill_value=0)
+    pd.testing.assert_series_equal(
+        both.sort_index().astype(float), expected.sort_index(), check_names=False
+    )
+
+
+def test_promo_counts_of_some_customers_are_theirs_in_the_whole_count(shop_store):
+    days = sale_days(shop_store, as_of=END)
+    start = pd.Timestamp("1900-01-01")
+    every = promo_order_counts(shop_store, start, END, days, 14)
+    ids = [*every["customer_id"].iloc[::5], "nobody"]
+    some = promo_order_counts(shop_store, start, END, days, 14, customers=ids)
+    expected = every[every["customer_id"].isin(ids)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(some, expected)

@@ -197,6 +197,27 @@ def test_estimator_conventions() -> None:
     assert LexiconSentiment().fit().predict(["很好"])[0] == "positive"
 
 
+def test_repeated_texts_are_tokenized_once_with_the_same_result(monkeypatch) -> None:
+    import pickle
+
+    from promopilot.text import scorers
+
+    calls = []
+    tokenize = scorers.raw_tokens
+    monkeypatch.setattr(scorers, "raw_tokens", lambda text: calls.append(text) or tokenize(text))
+    texts, ratings = planted_shop(300, seed=5)
+    model = SentimentModel(random_state=0).fit(texts * 3, np.r_[ratings, ratings, ratings])
+    trained = {t for t, r in zip(texts, ratings, strict=True) if r != 3}  # 3 stars: left out
+    assert sorted(calls) == sorted(trained)  # each distinct text once, however often it repeats
+    analyzer = model.vectorizer_.transformer_list[0][1].analyzer
+    fresh = scorers._WordAnalyzer(2)
+    assert all(analyzer(t) == fresh(t) for t in texts[:50])
+    # the remembered n-grams are not saved with the model, and the loaded model scores alike
+    loaded = pickle.loads(pickle.dumps(model))
+    assert loaded.vectorizer_.transformer_list[0][1].analyzer._seen == {}
+    np.testing.assert_array_equal(loaded.predict_score(texts), model.predict_score(texts))
+
+
 def test_label_helpers() -> None:
     assert list(ratings_to_labels([5, 4, 3, 2, 1, None, np.nan])) == [1, 1, -1, 0, 0, -1, -1]
     assert list(labels_from_scores([0.5, 0.05, -0.05, -0.5], 0.1)) == [

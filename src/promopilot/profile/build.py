@@ -13,13 +13,18 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from promopilot.data.queries.profile import promo_order_counts
+from promopilot.data.queries.profile import CustomerSubset, promo_order_counts
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
 from promopilot.profile.baselines import Choice
 from promopilot.profile.churn import ChurnModel
 from promopilot.profile.fallbacks import fill_empty_columns, model_fallback
-from promopilot.profile.features import build_features, sale_days
+from promopilot.profile.features import (
+    DailyShares,
+    SharedSentiment,
+    build_features,
+    sale_days,
+)
 from promopilot.profile.lifetime import CLV_FIT_CUSTOMERS, clv_columns, rfm_summary
 from promopilot.profile.models import Evaluation, WindowModel
 from promopilot.profile.segments import ClusterSegmenter, rfm_segments
@@ -42,6 +47,7 @@ __all__ = [
     "profile_as_of",
     "rfm_summary",
     "segment_summary",
+    "snapshot_dates",
 ]
 
 PROFILE_COLUMNS = [
@@ -71,6 +77,12 @@ which many light buyers who are still around place no order (on the training wor
 ``bench/worlds.py`` the time split then agreed with the hidden truth on which of the model and
 recency ranks the leavers better in 13 of 16 worlds, against 11 with 90 days)."""
 
+WINDOWS = (  # name, column, horizon in days, target
+    ("churn", "churn_risk", CHURN_HORIZON_DAYS, "churn"),
+    ("propensity", "purchase_propensity_30d", 30, "purchase"),
+    ("expected purchases", "expected_purchases_90d", 90, "orders"),
+)
+
 EARLIEST = pd.Timestamp("1900-01-01")  # "all history" for the own promotion counts
 
 MODEL_FIT_CUSTOMERS = 100_000
@@ -90,10 +102,29 @@ class Profile:
     """Per model column: the model or its one-column baseline, with both validation scores."""
 
 
+def join_by_id(frame: pd.DataFrame, extra: pd.DataFrame, on: str | None = None) -> pd.DataFrame:
+    """``frame.join(extra, on=on)`` for tables with one row per customer: where `extra`'s
+    index already lists the same ids in the same order (the profile's tables all come sorted
+    by id), its columns are placed alongside as they are, without hashing a million ids
+    (seconds on a million-customer shop)."""
+    keys = frame.index if on is None else pd.Index(frame[on])
+    if keys.equals(extra.index):
+        return pd.concat([frame, extra.set_axis(frame.index)], axis=1)
+    return frame.join(extra, on=on)
+
+
 def profile_as_of(store: Store, as_of: pd.Timestamp | str | None) -> pd.Timestamp:
     if as_of is not None:
         return pd.Timestamp(as_of)
     return store.default_as_of()
+
+
+def snapshot_dates(as_of: pd.Timestamp) -> list[pd.Timestamp]:
+    """The dates of the rolled-back feature snapshots the profile learns from, earliest
+    first: each window model's last two window starts and the discount-sensitivity check's
+    split date."""
+    days = {k * horizon for *_, horizon, _ in WINDOWS for k in (1, 2)} | {VALIDATION_DAYS}
+    return sorted(as_of - pd.Timedelta(days=d) for d in days)
 
 
 def build_profile(
@@ -109,7 +140,8 @@ def build_profile(
     tell = progress or (lambda _: None)
     as_of = profile_as_of(store, as_of)
     custom_features = feature_fn is not None
-    feature_fn = feature_fn or (lambda st, at: build_features(st, as_of=at))
+    daily = None if custom_features else DailyShares.read(store, as_of)  # sale days, read once
+    feature_fn = feature_fn or (lambda st, at: build_features(st, as_of=at, daily=daily))
     tell("features")
     features = feature_fn(store, as_of)
     table = features.set_index("customer_id")
@@ -118,7 +150,7 @@ def build_profile(
     tell("lifetime value")
     clv, clv_notes = clv_columns(store, table.index, as_of, random_state=random_state)
     notes += clv_notes
-    table = table.join(clv)
+    table = join_by_id(table, clv)
     table["bgnbd_expected_purchases_90d"] = table["expected_purchases_90d"]
 
     # a big shop's models learn from a sample of customers: their rolled-back snapshots are
@@ -130,70 +162,45 @@ def build_profile(
             rng.choice(table.index.to_numpy(), size=MODEL_FIT_CUSTOMERS, replace=False)
         )
     snapshots: dict[pd.Timestamp, pd.DataFrame] = {
-        as_of: features.join(clv.add_prefix("bg_"), on="customer_id")
+        as_of: join_by_id(features, clv.add_prefix("bg_"), on="customer_id")
     }
     del features
+    shared: list[SharedSentiment] = []  # the sample's sentiment model, made when first needed
+    # the sample's rows, copied once for all its snapshots (dropped at the end)
+    subset = None if sample is None else CustomerSubset(store, sample, before=as_of)
+
+    def sample_features(st: Store, at: pd.Timestamp) -> pd.DataFrame:
+        """The sample's snapshot: one sentiment model for all of them, learnt from the reviews
+        before the earliest snapshot date (a snapshot before that date fits its own)."""
+        dates = snapshot_dates(as_of)
+        if not shared:
+            shared.append(
+                SharedSentiment.read(
+                    st, fit_before=dates[0], score_before=dates[-1], customers=sample
+                )
+            )
+        sentiment = shared[0] if at >= shared[0].fit_before else None
+        return build_features(st, as_of=at, customers=subset, daily=daily, sentiment_fn=sentiment)
 
     def model_features(st: Store, at: pd.Timestamp) -> pd.DataFrame:
         """Features plus the BG/NBD view of each customer at the same date (each date's
         snapshot is built once: the churn and expected-orders models share theirs)."""
         if at not in snapshots:
-            frame = (
-                feature_fn(st, at)
-                if sample is None
-                else build_features(st, as_of=at, customers=sample)
-            )
+            frame = feature_fn(st, at) if sample is None else sample_features(st, at)
             bg = clv_columns(st, pd.Index(frame["customer_id"]), at, random_state=random_state)[0]
-            snapshots[at] = frame.join(bg.add_prefix("bg_"), on="customer_id")
+            snapshots[at] = join_by_id(frame, bg.add_prefix("bg_"), on="customer_id")
         return snapshots[at]
 
     current = snapshots[as_of]
-    evaluation: dict[str, Evaluation | None] = {}
-    choices: dict[str, Choice] = {}
-    # a shop without orders (events only, e.g. ratings): the windows are labelled by events
-    activity = "orders" if table["frequency"].sum() > 0 else "events"
-    if activity == "events":
-        notes.append(
-            "no orders: churn_risk, purchase_propensity_30d and expected_purchases_90d are "
-            "about events (no event in 180 days, an event in 30 days, events in 90 days)"
+    try:
+        evaluation, choices = _window_columns(
+            store, as_of, table, current, model_features, notes, tell, random_state
         )
-    churn_activity = activity if activity == "events" or store.count("events") == 0 else "any"
-    for name, column, horizon, target in (
-        ("churn", "churn_risk", CHURN_HORIZON_DAYS, "churn"),
-        ("propensity", "purchase_propensity_30d", 30, "purchase"),
-        ("expected purchases", "expected_purchases_90d", 90, "orders"),
-    ):
-        tell(f"{name} model")
-        try:
-            model, baseline, validation, choice = fit_with_baseline(
-                store,
-                ChurnModel(horizon_days=horizon, random_state=random_state)
-                if target == "churn"
-                else WindowModel(horizon_days=horizon, target=target, random_state=random_state),
-                as_of=as_of,
-                feature_fn=model_features,
-                column=column,
-                # churn is leaving: no order and no event (browsing shows who is still around)
-                activity=churn_activity if target == "churn" else activity,
-            )
-            if choice is not None:
-                choices[column] = choice
-                notes.append(choice.line())
-            if choice is not None and choice.winner == "baseline":
-                table[column] = baseline.predict(current)
-            else:
-                table[column] = model.predict_proba(current)
-            if target != "orders":
-                evaluation[name] = validation
-        except NotEnoughDataError as why:
-            how = "kept from the BG/NBD model"
-            if target != "orders":  # expected purchases keep the BG/NBD value
-                table[column], how = model_fallback(table, target)
-                evaluation[name] = None
-            notes.append(f"{column}: {why}; {how}")
-
-    tell("discount sensitivity check")
-    _check_sensitivity(store, as_of, table, model_features, choices, notes)
+        tell("discount sensitivity check")
+        _check_sensitivity(store, as_of, table, model_features, choices, notes, daily)
+    finally:
+        if subset is not None:
+            subset.drop()
     snapshots.clear()  # free the snapshots before clustering
     del current
     tell("segments")
@@ -224,15 +231,62 @@ def build_profile(
     )
 
 
-def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> None:
+def _window_columns(store, as_of, table, current, model_features, notes, tell, random_state):
+    """Churn risk, purchase propensity and expected orders: each window model or its
+    one-column baseline, whichever wins on the shop's own time split (fallbacks when there
+    is too little history); returns the validations and the choices."""
+    evaluation: dict[str, Evaluation | None] = {}
+    choices: dict[str, Choice] = {}
+    # a shop without orders (events only, e.g. ratings): the windows are labelled by events
+    activity = "orders" if table["frequency"].sum() > 0 else "events"
+    if activity == "events":
+        notes.append(
+            "no orders: churn_risk, purchase_propensity_30d and expected_purchases_90d are "
+            "about events (no event in 180 days, an event in 30 days, events in 90 days)"
+        )
+    churn_activity = activity if activity == "events" or store.count("events") == 0 else "any"
+    for name, column, horizon, target in WINDOWS:
+        tell(f"{name} model")
+        try:
+            model, baseline, validation, choice = fit_with_baseline(
+                store,
+                ChurnModel(horizon_days=horizon, random_state=random_state)
+                if target == "churn"
+                else WindowModel(horizon_days=horizon, target=target, random_state=random_state),
+                as_of=as_of,
+                feature_fn=model_features,
+                column=column,
+                # churn is leaving: no order and no event (browsing shows who is still around)
+                activity=churn_activity if target == "churn" else activity,
+            )
+            if choice is not None:
+                choices[column] = choice
+                notes.append(choice.line())
+            if choice is not None and choice.winner == "baseline":
+                table[column] = baseline.predict(current)
+            else:
+                table[column] = model.predict_proba(current)
+            if target != "orders":
+                evaluation[name] = validation
+        except NotEnoughDataError as why:
+            how = "kept from the BG/NBD model"
+            if target != "orders":  # expected purchases keep the BG/NBD value
+                table[column], how = model_fallback(table, target)
+                evaluation[name] = None
+            notes.append(f"{column}: {why}; {how}")
+
+    return evaluation, choices
+
+
+def _check_sensitivity(store, as_of, table, model_features, choices, notes, daily) -> None:
     """discount_sensitivity: the learned promo use (:class:`.PromoUseModel`), the best single
     promotion column, or the default blend, whichever the shop's own orders support
     (:mod:`.sensitivity_check`); the verdict goes in the notes."""
-    days = sale_days(store, as_of=as_of)  # found once: the counts below share them
+    days = sale_days(store, as_of=as_of, daily=daily)  # found once: the counts below share them
     current = _with_own_counts(store, model_features(store, as_of), as_of, days)
     model = PromoUseModel(random_state=0)
     try:
-        learned = pd.Series(model.fit(current).predict(current), index=current["customer_id"])
+        learned = pd.Series(model.fit_predict(current), index=current["customer_id"])
     except NotEnoughDataError as why:
         notes.append(f"discount_sensitivity: default blend kept ({why})")
         return
@@ -243,15 +297,22 @@ def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> N
             "chance): the default blend is kept"
         )
         return
-    table["discount_sensitivity"] = learned.reindex(table.index).to_numpy()
+    table["discount_sensitivity"] = (
+        learned.to_numpy() if learned.index.equals(table.index) else learned.reindex(table.index)
+    )
     split = as_of - pd.Timedelta(days=VALIDATION_DAYS)
     snapshot = _with_own_counts(
-        store, model_features(store, split), split, sale_days(store, as_of=split)
+        store,
+        model_features(store, split),
+        split,
+        sale_days(store, as_of=split, daily=daily),
+        only_these=True,  # a big shop's snapshot holds a sample: count theirs only
     )
-    counts = promo_order_counts(store, split, as_of, days, CAMPAIGN_DAYS)
+    counts = promo_order_counts(
+        store, split, as_of, days, CAMPAIGN_DAYS, customers=snapshot["customer_id"]
+    )
     try:
-        earlier = clone(model).fit(snapshot)
-        result = check_sensitivity(snapshot, earlier.predict(snapshot), counts)
+        result = check_sensitivity(snapshot, clone(model).fit_predict(snapshot), counts)
     except NotEnoughDataError:
         result = None
     if result is None:
@@ -270,12 +331,18 @@ def _check_sensitivity(store, as_of, table, model_features, choices, notes) -> N
 
 
 def _with_own_counts(
-    store: Store, features: pd.DataFrame, at: pd.Timestamp, days: pd.Series
+    store: Store,
+    features: pd.DataFrame,
+    at: pd.Timestamp,
+    days: pd.Series,
+    only_these: bool = False,
 ) -> pd.DataFrame:
     """The feature table plus each customer's orders before `at` outside sale `days` (the sale
     days found as of `at`) and campaign windows, and how many of those used a discount or
-    coupon (``own_orders``, ``own_promo_orders``)."""
-    counts = promo_order_counts(store, EARLIEST, at, days, CAMPAIGN_DAYS).rename(
+    coupon (``own_orders``, ``own_promo_orders``). With `only_these`, only the table's own
+    customers' orders are read (the same result; cheaper for a sample)."""
+    ids = features["customer_id"] if only_these else None
+    counts = promo_order_counts(store, EARLIEST, at, days, CAMPAIGN_DAYS, customers=ids).rename(
         columns={"orders": "own_orders", "promo": "own_promo_orders"}
     )
     out = features.merge(counts, on="customer_id", how="left")

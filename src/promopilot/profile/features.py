@@ -8,10 +8,16 @@ earlier dates without leakage. Contact data is never read. Sale periods are foun
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from promopilot.data.queries.profile import customer_feature_tables, daily_discount_share
+from promopilot.data.queries.profile import (
+    customer_feature_tables,
+    daily_discount_share,
+    reviews_before,
+)
 from promopilot.data.store import Store
 from promopilot.text.sentiment import review_sentiment
 
@@ -55,11 +61,38 @@ FEATURE_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def sale_days(store: Store, *, as_of: pd.Timestamp | str) -> pd.Series:
+@dataclass(frozen=True)
+class DailyShares:
+    """The shop's discounted share of revenue per day (``daily_discount_share``), read once
+    as of `as_of`: the sale days as of any midnight up to `as_of` follow from its rows, so a
+    profile's snapshots do not read every order again to find them."""
+
+    frame: pd.DataFrame
+    as_of: pd.Timestamp
+
+    @classmethod
+    def read(cls, store: Store, as_of: pd.Timestamp | str) -> DailyShares:
+        as_of = pd.Timestamp(as_of)
+        return cls(daily_discount_share(store, as_of=as_of), as_of)
+
+    def before(self, at: pd.Timestamp) -> pd.DataFrame | None:
+        """The days before `at`, as ``daily_discount_share(as_of=at)`` reads them; None when
+        `at` is after `as_of` or not a midnight (its own day would be cut short)."""
+        if at > self.as_of or (at != at.normalize() and at != self.as_of):
+            return None
+        return self.frame if at == self.as_of else self.frame[self.frame["day"] < at]
+
+
+def sale_days(
+    store: Store, *, as_of: pd.Timestamp | str, daily: DailyShares | None = None
+) -> pd.Series:
     """Days (before `as_of`) when the discounted share of the shop's revenue spiked: more than
     10 %, above the median day by 3 robust standard deviations, and on at least 5 orders (one
-    coupon on a quiet day is not a sale)."""
-    daily = daily_discount_share(store, as_of=as_of)
+    coupon on a quiet day is not a sale). `daily`, read as of `as_of` or later, saves reading
+    the orders (the same days either way)."""
+    as_of = pd.Timestamp(as_of)
+    known = None if daily is None else daily.before(as_of)
+    daily = daily_discount_share(store, as_of=as_of) if known is None else known
     if daily.empty:
         return pd.Series([], dtype="datetime64[us]")
     share = daily["share"].fillna(0.0)
@@ -75,6 +108,7 @@ def build_features(
     as_of: pd.Timestamp | str,
     sentiment_fn=None,
     customers: pd.Index | list[str] | None = None,
+    daily: DailyShares | None = None,
 ) -> pd.DataFrame:
     """One row per customer seen before `as_of` (see ``FEATURE_DESCRIPTIONS``).
 
@@ -82,11 +116,15 @@ def build_features(
     on). Everything is then computed from their rows only, including the few statistics
     across customers (category median prices, the shop's share of orders in sale periods,
     the percentiles behind ``discount_sensitivity``), so on a random sample those are
-    estimates from the sample. Sale periods are always found from all orders.
+    estimates from the sample. Sale periods are always found from all orders (from `daily`
+    where given: see :func:`sale_days`).
     """
     as_of = pd.Timestamp(as_of)
     tables = customer_feature_tables(
-        store, as_of=as_of, sale_days=sale_days(store, as_of=as_of), customers=customers
+        store,
+        as_of=as_of,
+        sale_days=sale_days(store, as_of=as_of, daily=daily),
+        customers=customers,
     )
     frame = tables["features"].set_index("customer_id")
     shares = tables["category_spend"]
@@ -106,9 +144,11 @@ def build_features(
         top = pivot.idxmax(axis=1)
     else:
         top = pd.Series(dtype=object)
-    if not browse_top.empty:
-        top = top.reindex(frame.index).fillna(browse_top.reindex(frame.index))
-    frame["top_category"] = top.reindex(frame.index).fillna("(none)") if len(top) else "(none)"
+    if len(top) or not browse_top.empty:
+        top = top.reindex(frame.index)  # once: looking up a million ids takes a second
+        if not browse_top.empty:
+            top = top.fillna(browse_top.reindex(frame.index))
+    frame["top_category"] = top.fillna("(none)") if len(top) else "(none)"
     for col in [c for c in frame.columns if c.startswith("share_")]:
         frame[col] = frame[col].fillna(0.0)
 
@@ -145,6 +185,80 @@ def discount_sensitivity(frame: pd.DataFrame) -> pd.Series:
     return score.clip(0, 1)
 
 
+class SharedSentiment:
+    """One review-sentiment model for all the rolled-back snapshots of a profile: a
+    ``sentiment_fn`` for :func:`build_features`.
+
+    The model learns from the reviews written before `fit_before`, the earliest snapshot's
+    date (a seeded sample of :data:`SENTIMENT_FIT_ROWS` of them when there are more), so no
+    snapshot's sentiment comes from a model that read a review written after its date. Each
+    distinct text is scored once; a snapshot's ``sentiment`` is then the mean score of each
+    customer's reviews before its own date (the only ones :func:`build_features` hands over).
+    Fitting it once instead of once per snapshot saves a few seconds a snapshot.
+
+    Attributes
+    ----------
+    fit_before : Timestamp
+        Snapshots as of this date or later may use it (earlier ones would see a later review).
+    scores : Series
+        Sentiment in [-1, 1] by text.
+    """
+
+    def __init__(self, reviews: pd.DataFrame, fit_before: pd.Timestamp | str) -> None:
+        self.fit_before = pd.Timestamp(fit_before)
+        stamps = reviews["timestamp"]
+        early = reviews[stamps.isna() | (stamps < self.fit_before)].drop(columns="timestamp")
+        self._fit_rows = _fit_rows(early)
+        self.scores = _text_scores(self._fit_rows, reviews["text"].drop_duplicates())
+
+    @classmethod
+    def read(
+        cls,
+        store: Store,
+        *,
+        fit_before: pd.Timestamp,
+        score_before: pd.Timestamp,
+        customers: pd.Index | np.ndarray | list[str],
+    ) -> SharedSentiment:
+        """Fitted on the reviews of `customers` before `fit_before`, with their texts before
+        `score_before` scored."""
+        return cls(reviews_before(store, pd.Timestamp(score_before), customers), fit_before)
+
+    def __call__(self, reviews: pd.DataFrame) -> pd.DataFrame:
+        """`reviews` with a ``sentiment`` column (a text not scored yet is scored by the same
+        model, refitted on the same rows)."""
+        texts = reviews["text"].drop_duplicates()
+        new = texts[~texts.isin(self.scores.index)]
+        if len(new):
+            self.scores = pd.concat([self.scores, _text_scores(self._fit_rows, new)])
+        score = self.scores.reindex(reviews["text"].to_numpy()).to_numpy()
+        return reviews.assign(sentiment=score)
+
+
+def _fit_rows(reviews: pd.DataFrame) -> pd.DataFrame:
+    """The reviews the shop's sentiment model learns from: all of them, or above
+    :data:`SENTIMENT_FIT_ROWS` a seeded random sample of that many."""
+    if len(reviews) <= SENTIMENT_FIT_ROWS:
+        return reviews
+    ordered = reviews.sort_values(
+        ["customer_id", "product_id", "text", "rating"], kind="stable", ignore_index=True
+    )
+    return ordered.sample(n=SENTIMENT_FIT_ROWS, random_state=0)
+
+
+def _text_scores(fit_rows: pd.DataFrame, texts: pd.Series) -> pd.Series:
+    """Sentiment of each of `texts` (distinct) from the model learnt on `fit_rows`. A score
+    depends only on the text once the model is trained, so the texts ride along unrated
+    (unrated reviews are scored, never learnt from)."""
+    scored = review_sentiment(
+        pd.concat(
+            [fit_rows[["text", "rating"]], pd.DataFrame({"text": texts, "rating": np.nan})],
+            ignore_index=True,
+        )
+    )
+    return pd.Series(scored["sentiment"].to_numpy()[len(fit_rows) :], index=texts.to_numpy())
+
+
 def _sentiment(reviews: pd.DataFrame, sentiment_fn) -> pd.Series:
     """Mean review sentiment per customer."""
     if reviews.empty:
@@ -156,20 +270,8 @@ def _sentiment(reviews: pd.DataFrame, sentiment_fn) -> pd.Series:
         scored = review_sentiment(reviews)
         return scored.groupby("customer_id")["sentiment"].mean()
     # Many reviews: the model learns from a random sample of them, and each distinct text is
-    # scored once. A review's score depends only on its text once the model is trained, so
-    # the distinct texts ride along unrated (unrated reviews are scored, never learnt from).
-    ordered = reviews.sort_values(
-        ["customer_id", "product_id", "text", "rating"], kind="stable", ignore_index=True
-    )
-    sample = ordered.sample(n=SENTIMENT_FIT_ROWS, random_state=0)
-    texts = reviews["text"].drop_duplicates()
-    scored = review_sentiment(
-        pd.concat(
-            [sample[["text", "rating"]], pd.DataFrame({"text": texts, "rating": np.nan})],
-            ignore_index=True,
-        )
-    )
-    score = pd.Series(scored["sentiment"].to_numpy()[len(sample) :], index=texts.to_numpy())
+    # scored once.
+    score = _text_scores(_fit_rows(reviews), reviews["text"].drop_duplicates())
     per_review = pd.Series(
         score.reindex(reviews["text"].to_numpy()).to_numpy(), index=reviews.index
     )

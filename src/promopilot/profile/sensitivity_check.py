@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 from promopilot.profile.baselines import TIE_MARGIN, Choice
 
@@ -85,9 +84,21 @@ def single_column_sensitivity(features: pd.DataFrame, column: str) -> pd.Series:
 
 
 def order_auc(score: np.ndarray, orders: np.ndarray, promo: np.ndarray) -> float:
-    """AUC over orders: each customer's promo orders are positives, the rest negatives."""
-    y = np.r_[np.ones(len(score)), np.zeros(len(score))]
-    return float(roc_auc_score(y, np.r_[score, score], sample_weight=np.r_[promo, orders - promo]))
+    """AUC over orders: each customer's promo orders are positives, the rest negatives (ties
+    count one half; NaN without both kinds).
+
+    The Mann-Whitney count over the distinct scores: the same value as scikit-learn's
+    ``roc_auc_score`` on the orders (to rounding), without building a row per order kind;
+    the check's bootstrap calls it 400 times."""
+    values, where = np.unique(np.asarray(score, dtype=float), return_inverse=True)
+    promo = np.asarray(promo, dtype=float)
+    pos = np.bincount(where, weights=promo, minlength=len(values))
+    neg = np.bincount(where, weights=np.asarray(orders, dtype=float) - promo, minlength=len(values))
+    n_pos, n_neg = pos.sum(), neg.sum()
+    if n_pos <= 0 or n_neg <= 0:
+        return float("nan")
+    below = np.cumsum(neg) - neg  # negatives with a lower score
+    return float(np.dot(pos, below + 0.5 * neg) / (n_pos * n_neg))
 
 
 def hanley_se(auc: float, n_pos: float, n_neg: float) -> float:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 from sklearn.base import clone
 
-from promopilot.data.queries.profile import events_between, orders_between
+from promopilot.data.queries.profile import activity_between, events_between, orders_between
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
 from promopilot.profile.baselines import TIE_MARGIN, BaselineModel, Choice, choose
@@ -45,10 +45,9 @@ def window_tables(
     end = at + pd.Timedelta(days=horizon_days)
     if activity == "orders":
         return features, purchases_between(store, at, end)
-    events = events_between(store, at, end).set_index("customer_id")["n"]
     if activity == "events":
-        return features, events
-    return features, purchases_between(store, at, end).add(events, fill_value=0)
+        return features, events_between(store, at, end).set_index("customer_id")["n"]
+    return features, activity_between(store, at, end).set_index("customer_id")["n"]
 
 
 def fit_window_model(

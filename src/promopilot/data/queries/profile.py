@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from promopilot.data.queries.profile_sql import FEATURE_SQL
 from promopilot.data.store import Store
 
 CUSTOMER_SAMPLE = "feature_customers_df"  # the chosen customers, while a feature query runs
@@ -37,7 +38,7 @@ def daily_discount_share(store: Store, *, as_of: pd.Timestamp | str) -> pd.DataF
     )
 
 
-def _restrict(store: Store, as_of_sql: str) -> dict[str, str]:
+def _restrict(store: Store, as_of_sql: str, prefix: str = "feature_sample_") -> dict[str, str]:
     """Copy the rows of the chosen customers (before `as_of`) into temporary tables, one scan
     of each store table, and return their names: the feature queries then read far fewer
     rows than the store holds."""
@@ -49,7 +50,7 @@ def _restrict(store: Store, as_of_sql: str) -> dict[str, str]:
     }
     names = {}
     for table in SAMPLE_TABLES:
-        names[table] = f"feature_sample_{table}"
+        names[table] = f"{prefix}{table}"
         store.execute(
             f"""CREATE OR REPLACE TEMP TABLE {names[table]} AS SELECT * FROM {table}
                 WHERE {since[table]}
@@ -58,17 +59,49 @@ def _restrict(store: Store, as_of_sql: str) -> dict[str, str]:
     return names
 
 
+class CustomerSubset:
+    """The rows of some customers (a sample) before `before`, copied into temporary tables
+    the first time a feature query needs them and kept until :meth:`drop`: the feature
+    tables of those customers as of any date up to `before` then read them instead of
+    scanning the store's tables once per date. The queries filter every table by their own
+    date, so the result is the same as copying each date's rows afresh."""
+
+    PREFIX = "feature_subset_"
+
+    def __init__(self, store: Store, customers: Iterable, before: pd.Timestamp | str) -> None:
+        self.store = store
+        self.customers = _customer_frame(customers)
+        self.before = pd.Timestamp(before)
+        self.tables: dict[str, str] | None = None
+
+    def tables_for(self, as_of: pd.Timestamp) -> dict[str, str] | None:
+        """The temporary tables' names, made on first use; None after `before`."""
+        if as_of > self.before:
+            return None
+        if self.tables is None:
+            with self.store.frame(CUSTOMER_SAMPLE, self.customers):
+                self.tables = _restrict(self.store, _ts(self.before), self.PREFIX)
+        return self.tables
+
+    def drop(self) -> None:
+        if self.tables is not None:
+            for name in self.tables.values():
+                self.store.execute(f"DROP TABLE IF EXISTS temp.{name}")
+            self.tables = None
+
+
 def customer_feature_tables(
     store: Store,
     *,
     as_of: pd.Timestamp | str,
     sale_days: pd.Series,
-    customers: Iterable | None = None,
+    customers: Iterable | CustomerSubset | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The SQL half of the customer features as of `as_of`.
 
     `sale_days` are the shop's sale days (midnights); `customers` limits every table to
-    those customers (their rows only, statistics across customers included). Returns
+    those customers (their rows only, statistics across customers included; a
+    :class:`CustomerSubset` copies their rows once for several dates). Returns
     ``features`` (one row per customer seen before `as_of`, sorted by id: see
     ``promopilot.profile.features.FEATURE_DESCRIPTIONS``), ``category_spend``
     (customer_id, category, spend), ``browse_top`` (customer_id, category: the most viewed
@@ -76,6 +109,12 @@ def customer_feature_tables(
     """
     T = _ts(as_of)
     tables = {t: t for t in SAMPLE_TABLES}
+    if isinstance(customers, CustomerSubset):
+        subset = customers.tables_for(pd.Timestamp(as_of))
+        if subset is not None:
+            customers, tables = None, subset
+        else:
+            customers = customers.customers["customer_id"]
     restricted = customers is not None
     sales = pd.DataFrame({"day": sale_days.astype("datetime64[us]")})
     with contextlib.ExitStack() as views:
@@ -85,7 +124,7 @@ def customer_feature_tables(
         try:
             if restricted:
                 tables = _restrict(store, T)
-            features = store.query(_FEATURE_SQL.format(T=T, **tables))
+            features = store.query(FEATURE_SQL.format(T=T, **tables))
             category_spend = store.query(
                 f"""SELECT o.customer_id, coalesce(p.category, '(none)') AS category,
                            sum(o.quantity * o.unit_price - o.discount) AS spend
@@ -114,6 +153,17 @@ def customer_feature_tables(
         "browse_top": browse_top,
         "reviews": reviews,
     }
+
+
+def reviews_before(store: Store, as_of: pd.Timestamp, customers: Iterable) -> pd.DataFrame:
+    """The reviews of `customers` before `as_of` (undated ones included, as the features count
+    them): ``customer_id``, ``product_id``, ``text``, ``rating``, ``timestamp``."""
+    with store.frame("review_customers_df", _customer_frame(customers)):
+        return store.query(
+            f"""SELECT customer_id, product_id, text, rating, timestamp FROM reviews
+                WHERE (timestamp < {_ts(as_of)} OR timestamp IS NULL)
+                  AND customer_id IN (SELECT customer_id FROM review_customers_df)"""
+        )
 
 
 def order_day_summary(store: Store, customers: Iterable, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -171,25 +221,45 @@ def events_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.D
     )
 
 
+def activity_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Distinct orders (returns excluded) plus events per customer (``customer_id``, ``n``)
+    with start <= timestamp < end: :func:`orders_between` and :func:`events_between` added
+    up in SQL rather than aligned in pandas (slow on a million string ids)."""
+    return store.query(
+        f"""SELECT customer_id, sum(n)::BIGINT AS n FROM (
+                SELECT customer_id, count(DISTINCT order_id) AS n FROM orders
+                WHERE NOT is_return AND timestamp >= {_ts(start)} AND timestamp < {_ts(end)}
+                GROUP BY 1
+                UNION ALL
+                SELECT customer_id, count(*) AS n FROM events
+                WHERE timestamp >= {_ts(start)} AND timestamp < {_ts(end)} GROUP BY 1)
+            GROUP BY 1"""
+    )
+
+
 def promo_order_counts(
     store: Store,
     start: pd.Timestamp,
     end: pd.Timestamp,
     sale_days: pd.Series,
     campaign_days: int,
+    customers: Iterable | None = None,
 ) -> pd.DataFrame:
     """Per customer, their orders with start <= timestamp < end that were placed outside the
     shop's sale days and outside the `campaign_days` after a campaign was sent to them
     (``orders``), and how many of those used a discount or coupon (``promo``): a customer's
-    own use of promotions, apart from sitewide sales and the offers they were sent."""
+    own use of promotions, apart from sitewide sales and the offers they were sent. Only
+    `customers`, where given (e.g. a sample)."""
     sales = pd.DataFrame({"day": sale_days.astype("datetime64[us]")})
-    with store.frame("promo_sale_days_df", sales):
+    chosen = _customer_frame([] if customers is None else customers)
+    only = "" if customers is None else "AND customer_id IN (SELECT customer_id FROM promo_ids_df)"
+    with store.frame("promo_sale_days_df", sales), store.frame("promo_ids_df", chosen):
         return store.query(
             f"""WITH per_order AS (
                     SELECT customer_id, order_id, min(timestamp) AS ts,
                            bool_or(discount > 0 OR coupon_code IS NOT NULL) AS promo
                     FROM orders WHERE NOT is_return
-                      AND timestamp >= {_ts(start)} AND timestamp < {_ts(end)}
+                      AND timestamp >= {_ts(start)} AND timestamp < {_ts(end)} {only}
                     GROUP BY 1, 2)
                 SELECT o.customer_id, count(*) AS orders,
                        count(*) FILTER (WHERE o.promo) AS promo
@@ -210,139 +280,3 @@ def orders_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.D
         f"""SELECT customer_id, count(DISTINCT order_id) AS n FROM orders WHERE NOT is_return
             AND timestamp >= TIMESTAMP '{start}' AND timestamp < TIMESTAMP '{end}' GROUP BY 1"""
     )
-
-
-_FEATURE_SQL = """
-WITH
-known AS (
-    SELECT customer_id, min(t) AS first_seen, max(t) AS last_seen FROM (
-        SELECT customer_id, signup_at AS t FROM {customers} WHERE signup_at < {T}
-        UNION ALL SELECT customer_id, timestamp FROM {orders} WHERE timestamp < {T}
-        UNION ALL SELECT customer_id, timestamp FROM {events} WHERE timestamp < {T}
-    ) GROUP BY 1
-),
-lines AS (
-    SELECT o.*, date_trunc('day', o.timestamp) IN (SELECT day FROM sale_days_df) AS on_sale,
-           o.quantity * o.unit_price AS gross, o.quantity * o.unit_price - o.discount AS net,
-           p.category
-    FROM {orders} o LEFT JOIN products p USING (product_id)
-    WHERE o.timestamp < {T}
-),
-cat_median AS (
-    SELECT category, median(unit_price) AS median_price FROM lines
-    WHERE NOT is_return AND unit_price > 0 GROUP BY 1
-),
-per_order AS (
-    SELECT customer_id, order_id, min(timestamp) AS ts, bool_or(on_sale) AS on_sale,
-           sum(net) AS net, sum(gross) AS gross, sum(discount) AS discount,
-           bool_or(discount > 0 OR coupon_code IS NOT NULL) AS promo
-    FROM lines WHERE NOT is_return GROUP BY 1, 2
-),
-buy AS (
-    SELECT customer_id, count(*) AS frequency, sum(net) AS monetary,
-           count(*) FILTER (WHERE ts >= {T} - INTERVAL 90 DAY) AS orders_90d,
-           min(ts) AS first_order, max(ts) AS last_order,
-           sum(discount) / nullif(sum(gross), 0) AS discount_share,
-           avg(CASE WHEN promo THEN 1.0 ELSE 0.0 END) FILTER (WHERE NOT on_sale) AS coupon_share,
-           avg(CASE WHEN on_sale THEN 1.0 ELSE 0.0 END) AS sale_share
-    FROM per_order GROUP BY 1
-),
-shop_sale AS (SELECT avg(CASE WHEN on_sale THEN 1.0 ELSE 0.0 END) AS share FROM per_order),
-ret AS (  -- returned share of what they bought, by value, in [0, 1]
-    SELECT customer_id, count(*) FILTER (WHERE is_return) AS n_returns,
-           greatest(coalesce(sum(-net) FILTER (WHERE is_return), 0.0), 0.0) AS returned,
-           least(greatest(coalesce(sum(-net) FILTER (WHERE is_return), 0.0), 0.0) /
-             nullif(greatest(sum(net) FILTER (WHERE NOT is_return), 0.0), 0), 1.0)
-             AS return_share
-    FROM lines GROUP BY 1
-),
-price AS (
-    SELECT l.customer_id, avg(l.unit_price / nullif(m.median_price, 0)) AS price_level
-    FROM lines l JOIN cat_median m ON l.category IS NOT DISTINCT FROM m.category
-    WHERE NOT l.is_return AND l.unit_price > 0 GROUP BY 1
-),
-ev AS (
-    SELECT customer_id,
-           count(*) FILTER (WHERE event = 'view') AS views,
-           count(*) FILTER (WHERE event = 'view' AND timestamp >= {T} - INTERVAL 30 DAY)
-             AS views_30d,
-           count(*) FILTER (WHERE event = 'view' AND timestamp >= {T} - INTERVAL 120 DAY
-                            AND timestamp < {T} - INTERVAL 30 DAY) AS views_prev_90d,
-           count(*) FILTER (WHERE event = 'view' AND date_trunc('day', timestamp) IN
-                            (SELECT day FROM sale_days_df)) AS sale_views,
-           count(*) FILTER (WHERE event = 'cart') AS carts,
-           count(*) FILTER (WHERE timestamp >= {T} - INTERVAL 90 DAY) AS events_90d
-    FROM {events} WHERE timestamp < {T} GROUP BY 1
-),
-carted AS (  -- apart from ev: a DISTINCT over carts only, not over every event
-    SELECT customer_id, count(DISTINCT product_id) AS carted_products
-    FROM {events} WHERE event = 'cart' AND timestamp < {T} GROUP BY 1
-),
-bought_carted AS (
-    SELECT e.customer_id, count(DISTINCT e.product_id) AS n
-    FROM {events} e JOIN lines l ON l.customer_id = e.customer_id
-      AND l.product_id = e.product_id AND l.timestamp >= e.timestamp AND NOT l.is_return
-    WHERE e.event = 'cart' AND e.timestamp < {T} GROUP BY 1
-),
-prod_median AS (
-    SELECT category, median(price) AS median_price FROM products WHERE price > 0 GROUP BY 1
-),
-view_price AS (
-    SELECT e.customer_id, avg(p.price / nullif(m.median_price, 0)) AS view_price_level
-    FROM {events} e JOIN products p USING (product_id)
-    JOIN prod_median m ON p.category IS NOT DISTINCT FROM m.category
-    WHERE e.event = 'view' AND e.timestamp < {T} AND p.price > 0 GROUP BY 1
-),
-rev AS (
-    SELECT customer_id, count(*) AS n_reviews, avg(rating) AS mean_rating
-    FROM {reviews} WHERE timestamp < {T} OR timestamp IS NULL GROUP BY 1
-),
-n_sale AS (
-    SELECT count(*) AS days FROM sale_days_df WHERE day < {T}
-)
-SELECT k.customer_id,
-       date_diff('second', coalesce(b.last_order, k.first_seen), {T}) / 86400.0 AS recency_days,
-       coalesce(b.frequency, 0) AS frequency,
-       coalesce(b.orders_90d, 0) AS orders_90d,
-       greatest(coalesce(b.monetary, 0.0) - coalesce(r.returned, 0.0), 0.0) AS monetary,
-       date_diff('second', k.first_seen, {T}) / 86400.0 AS tenure_days,
-       greatest(b.monetary - coalesce(r.returned, 0.0), 0.0) / nullif(b.frequency, 0)
-         AS avg_order_value,
-       date_diff('second', b.first_order, b.last_order) / 86400.0
-         / nullif(b.frequency - 1, 0) AS interpurchase_days,
-       coalesce(r.n_returns, 0) AS n_returns,
-       coalesce(r.return_share, 0.0) AS return_share,
-       b.coupon_share,
-       coalesce(b.discount_share, 0.0) AS discount_share,
-       b.sale_share / nullif((SELECT share FROM shop_sale), 0) AS sale_order_lift,
-       CASE WHEN (SELECT days FROM n_sale) > 0 AND coalesce(ev.views, 0) > 0 THEN
-         (ev.sale_views / (SELECT days FROM n_sale)) /
-         nullif((ev.views - ev.sale_views) / greatest(date_diff('second', k.first_seen, {T})
-                / 86400.0 - (SELECT days FROM n_sale), 1.0), 0)
-       END AS sale_view_lift,
-       pr.price_level,
-       vp.view_price_level,
-       coalesce(ev.views, 0) AS views,
-       coalesce(ev.views_30d, 0) AS views_30d,
-       coalesce(ev.views, 0) / greatest(date_diff('second', k.first_seen, {T}) / 86400.0, 1.0)
-         AS browse_intensity,
-       (coalesce(ev.views_30d, 0) / 30.0) / nullif(coalesce(ev.views_prev_90d, 0) / 90.0, 0)
-         AS browse_trend,
-       date_diff('second', k.last_seen, {T}) / 86400.0 AS days_since_last_event,
-       coalesce(ev.carts, 0) AS carts,
-       coalesce(ev.events_90d, 0) AS events_90d,
-       CASE WHEN coalesce(ca.carted_products, 0) > 0 THEN
-         1.0 - coalesce(bc.n, 0) / ca.carted_products END AS cart_abandonment,
-       coalesce(rv.n_reviews, 0) AS n_reviews,
-       rv.mean_rating
-FROM known k
-LEFT JOIN buy b USING (customer_id)
-LEFT JOIN ret r USING (customer_id)
-LEFT JOIN price pr USING (customer_id)
-LEFT JOIN view_price vp USING (customer_id)
-LEFT JOIN ev USING (customer_id)
-LEFT JOIN carted ca USING (customer_id)
-LEFT JOIN bought_carted bc USING (customer_id)
-LEFT JOIN rev rv USING (customer_id)
-ORDER BY k.customer_id
-"""
