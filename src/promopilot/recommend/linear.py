@@ -5,6 +5,9 @@ item-item linear models. With ``G = X'X`` and the penalty ``L = diag(l2 + d/(1-d
 - zero diagonal (EASE, EDLAE): ``B = I - P diag(1/diag(P))``, then ``diag(B) = 0``;
 - free diagonal (DLAE): ``B = I - P L``.
 
+Visit-EASE adds the co-occurrence of products within each visit (a customer's interactions a
+few minutes apart) to ``G``.
+
 Dense in products, so it refuses catalogues larger than `max_products` (the caller falls back
 to item-kNN)."""
 
@@ -62,13 +65,13 @@ class EASERecommender(Recommender):
         Xs = X.copy().astype(np.float64)
         Xs.data = np.ones_like(Xs.data) if self.binary else np.log1p(Xs.data)
         with threadpool_limits(1, "blas"):
-            gram = (Xs.T @ Xs).toarray() + self._extra_gram(data, n)
+            gram = (Xs.T @ Xs + self._extra_gram(data, n)).toarray()  # one dense copy
             self.weights_ = self._solve(gram).astype(np.float32)
         self.X_ = Xs.astype(np.float32).tocsr()
 
-    def _extra_gram(self, data, n: int) -> np.ndarray | float:
+    def _extra_gram(self, data, n: int) -> sparse.csr_matrix:
         """Co-occurrence counts added to ``X'X`` (none for plain EASE)."""
-        return 0.0
+        return sparse.csr_matrix((n, n))
 
     def _solve(self, gram: np.ndarray) -> np.ndarray:
         """The item-item weights B from a Gram matrix (modified in place)."""
@@ -109,7 +112,7 @@ class VisitEASERecommender(EASERecommender):
     def __init__(
         self,
         *,
-        visit_weight: float = 2.0,
+        visit_weight: float = 1.0,
         visit_gap_minutes: float = 1.0,
         l2: float = 800.0,
         dropout: float = 0.5,
@@ -127,7 +130,7 @@ class VisitEASERecommender(EASERecommender):
         self.visit_weight = visit_weight
         self.visit_gap_minutes = visit_gap_minutes
 
-    def _extra_gram(self, data, n: int) -> np.ndarray:
+    def _extra_gram(self, data, n: int) -> sparse.csr_matrix:
         if self.visit_weight < 0 or self.visit_gap_minutes < 0:
             raise InputError("visit_weight and visit_gap_minutes must be >= 0")
         col = "first_seen" if "first_seen" in data else "last_seen"
@@ -149,4 +152,4 @@ class VisitEASERecommender(EASERecommender):
             (np.ones(len(order)), (visit, order["p"].to_numpy())), shape=(visit[-1] + 1, n)
         )
         V.data[:] = 1.0  # a product twice in one visit counts once
-        return self.visit_weight * (V.T @ V).toarray()
+        return self.visit_weight * (V.T @ V)
