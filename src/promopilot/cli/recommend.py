@@ -57,9 +57,9 @@ def recommend(
         str,
         typer.Option(
             "--model",
-            help="auto (chosen by temporal validation "
-            "on this shop's data), popularity, itemknn, userknn, rp3beta, session, ease, "
-            "als, bpr, content, hybrid, or with the [deep] extra sasrec or lightgcn.",
+            help="auto (chosen by temporal validation on this shop's data), popularity, "
+            "itemknn, userknn, rp3beta, session, ease, visitease, als, bpr, content, hybrid, "
+            "or with the [deep] extra sasrec or lightgcn.",
         ),
     ] = "auto",
     per_category: Annotated[
