@@ -212,13 +212,23 @@ def order_day_summary(store: Store, customers: Iterable, as_of: pd.Timestamp) ->
         )
 
 
+def _orders_in(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """SQL: distinct orders per customer (``customer_id``, ``n``), start <= timestamp < end,
+    returns excluded."""
+    return f"""SELECT customer_id, count(DISTINCT order_id) AS n FROM orders WHERE NOT is_return
+        AND timestamp >= {_ts(start)} AND timestamp < {_ts(end)} GROUP BY 1"""
+
+
+def _events_in(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """SQL: events per customer (``customer_id``, ``n``), start <= timestamp < end."""
+    return f"""SELECT customer_id, count(*) AS n FROM events
+        WHERE timestamp >= {_ts(start)} AND timestamp < {_ts(end)} GROUP BY 1"""
+
+
 def events_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Events per customer (``customer_id``, ``n``) with start <= timestamp < end: the
     activity that labels the window models of a shop without orders."""
-    return store.query(
-        f"""SELECT customer_id, count(*) AS n FROM events
-            WHERE timestamp >= TIMESTAMP '{start}' AND timestamp < TIMESTAMP '{end}' GROUP BY 1"""
-    )
+    return store.query(_events_in(start, end))
 
 
 def activity_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -227,12 +237,7 @@ def activity_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd
     up in SQL rather than aligned in pandas (slow on a million string ids)."""
     return store.query(
         f"""SELECT customer_id, sum(n)::BIGINT AS n FROM (
-                SELECT customer_id, count(DISTINCT order_id) AS n FROM orders
-                WHERE NOT is_return AND timestamp >= {_ts(start)} AND timestamp < {_ts(end)}
-                GROUP BY 1
-                UNION ALL
-                SELECT customer_id, count(*) AS n FROM events
-                WHERE timestamp >= {_ts(start)} AND timestamp < {_ts(end)} GROUP BY 1)
+                {_orders_in(start, end)} UNION ALL {_events_in(start, end)})
             GROUP BY 1"""
     )
 
@@ -276,7 +281,4 @@ def promo_order_counts(
 def orders_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Distinct orders per customer (``customer_id``, ``n``) with start <= timestamp < end,
     returns excluded; customers without any are left out."""
-    return store.query(
-        f"""SELECT customer_id, count(DISTINCT order_id) AS n FROM orders WHERE NOT is_return
-            AND timestamp >= TIMESTAMP '{start}' AND timestamp < TIMESTAMP '{end}' GROUP BY 1"""
-    )
+    return store.query(_orders_in(start, end))
