@@ -172,8 +172,8 @@ def build_profile(
     def sample_features(st: Store, at: pd.Timestamp) -> pd.DataFrame:
         """The sample's snapshot: one sentiment model for all of them, learnt from the reviews
         before the earliest snapshot date (a snapshot before that date fits its own)."""
-        dates = snapshot_dates(as_of)
         if not shared:
+            dates = snapshot_dates(as_of)
             shared.append(
                 SharedSentiment.read(
                     st, fit_before=dates[0], score_before=dates[-1], customers=sample
