@@ -1,5 +1,6 @@
 """SQL for planning offers: the order lines and customers known before a plan date, and how
-many customers bought in a period (a randomized test's baseline)."""
+many customers bought in a period (a randomized test's baseline), and who bought or was sent a
+campaign in a period (the plan's check of its purchase rates on the latest days)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,30 @@ def add_offers(store: Store, offers: pd.DataFrame) -> int:
             "WHERE offer_id NOT IN (SELECT offer_id FROM offers)"
         )
     return store.count("offers") - before
+
+
+def buyer_ids_between(
+    store: Store, start: pd.Timestamp | str, end: pd.Timestamp | str
+) -> pd.Series:
+    """The ids of the customers who placed an order (not a return) in ``[start, end)``."""
+    return store.query(
+        """
+        SELECT DISTINCT customer_id FROM orders WHERE NOT is_return
+           AND timestamp >= CAST($start AS TIMESTAMP) AND timestamp < CAST($end AS TIMESTAMP)
+        """,
+        {"start": _timestamp(start), "end": _timestamp(end)},
+    )["customer_id"]
+
+
+def contacted_ids_between(
+    store: Store, start: pd.Timestamp | str, end: pd.Timestamp | str
+) -> pd.Series:
+    """The ids of the customers a campaign was sent to (an offer or a control row) in
+    ``[start, end)``."""
+    return store.query(
+        """
+        SELECT DISTINCT customer_id FROM campaigns
+        WHERE sent_at >= CAST($start AS TIMESTAMP) AND sent_at < CAST($end AS TIMESTAMP)
+        """,
+        {"start": _timestamp(start), "end": _timestamp(end)},
+    )["customer_id"]
