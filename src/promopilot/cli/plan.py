@@ -119,6 +119,8 @@ def plan_tables(result) -> list:
             f"{_money(high)}) for {n:,} customers",
         )
         lines[3] = lines[3].replace("expected incremental profit", "in-sample model sum")
+    if result.recent is not None:
+        lines.append(result.recent.line())
     if result.self_check_note:
         lines.insert(0, result.self_check_note)
     out.append("\n".join(lines))

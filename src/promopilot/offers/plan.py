@@ -9,7 +9,8 @@ The steps, each a function of the modules below it:
    (:mod:`promopilot.offers.policies`) valued out of fold, doubly robust; the one with the
    highest lower bound is chosen, and the plan targets only when that bound is above zero;
 4. the chosen policy fitted on every past campaign: expected incremental profit and cost per
-   customer x offer, the cost corrected by what the policy's offers cost out of fold;
+   customer x offer, the cost corrected by what the policy's offers cost out of fold and by
+   how often customers bought on the days before the plan date (:mod:`.recent`);
 5. the budgeted assignment (at most one offer each, the offers of positive expected profit,
    best first) with its randomized slices: an exploration slice inside the budget, a control
    group drawn from would-be targets;
@@ -45,6 +46,7 @@ from promopilot.offers.explain import plan_rules, row_reasons
 from promopilot.offers.finish import PLAN_COLUMNS, expiry, finish, products_to_show
 from promopilot.offers.inputs import customer_value_inputs, default_feature_fn, load_offers
 from promopilot.offers.policies import CANDIDATES, LogValues, fit_policy, log_values
+from promopilot.offers.recent import RecentCheck, recent_check
 from promopilot.offers.response import DEFAULT_MODEL, campaign_candidates
 from promopilot.offers.selfcheck import SelfCheck, cross_fitted_check
 from promopilot.offers.totals import blanket_alternatives, per_offer_totals, plan_totals
@@ -88,6 +90,7 @@ class PlanResult:
     offers: pd.DataFrame = field(default_factory=pd.DataFrame)  # the offers the plan may send
     self_check: SelfCheck | None = None  # the policy's out-of-fold value on past campaigns
     self_check_note: str = ""  # one plain line when the check does not pass
+    recent: RecentCheck | None = None  # purchase rates on the days before the plan date
     warnings: list[str] = field(default_factory=list)  # about the past campaigns used
 
 
@@ -210,6 +213,7 @@ def build_plan(
             result,
             policy_name=result.self_check.policy if result.self_check else candidates[0],
             scale=scale,
+            feature_fn=feature_fn,
             settings=settings,
             tell=tell,
             n_bootstrap=n_bootstrap,
@@ -239,6 +243,7 @@ def _learned_plan(
     *,
     policy_name: str,
     scale: np.ndarray,
+    feature_fn: FeatureFn,
     settings: Settings,
     tell: Callable[[str], None],
     n_bootstrap: int,
@@ -272,8 +277,23 @@ def _learned_plan(
     if offers.empty:
         raise InputError("none of the shop's offers was tried in a past campaign")
     result.discount_scale = dict(zip(offers["offer_id"], np.asarray(scale)[known], strict=True))
-    # the cost forecast, corrected by what the policy's offers really cost out of fold
+    # the cost forecast, corrected by what the policy's offers really cost out of fold and by
+    # how often customers bought on the days before the plan date
     ratio = result.self_check.cost_ratio if result.self_check is not None else 1.0
+    tell("recent purchase rates")
+    result.recent = recent_check(
+        store,
+        policy,
+        feature_fn,
+        offers,
+        as_of=result.as_of,
+        window_days=settings.campaign_window_days,
+        default_margin=settings.default_margin,
+        confidence=settings.confidence,
+        scale=np.asarray(scale)[known],
+    )
+    if result.recent is not None:
+        ratio *= result.recent.factor
     econ["expected_cost"] = econ["expected_cost"] * ratio
     result.economics = econ
 
