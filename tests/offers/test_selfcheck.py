@@ -13,7 +13,14 @@ from promopilot.campaigns.history import CONTROL, campaign_training_data
 from promopilot.data.store import Store
 from promopilot.offers.inputs import default_feature_fn, load_offers
 from promopilot.offers.plan import build_plan
-from promopilot.offers.selfcheck import cross_fitted_check, policy_interval
+from promopilot.offers.policies import log_values
+from promopilot.offers.selfcheck import (
+    COST_PRIOR,
+    COST_RATIO_LIMITS,
+    _cost_ratio,
+    cross_fitted_check,
+    policy_interval,
+)
 from promopilot.synth.shop import END
 
 
@@ -25,7 +32,7 @@ def logs(shop_db):
     return data, offers
 
 
-def _check(shop_db, data, offers, budget_per_customer=0.6):
+def _check(shop_db, data, offers, budget_per_customer=0.6, values=None):
     with Store(shop_db, read_only=True) as store:
         return cross_fitted_check(
             store,
@@ -35,6 +42,7 @@ def _check(shop_db, data, offers, budget_per_customer=0.6):
             default_margin=0.35,
             confidence=0.9,
             as_of=END,
+            values=values,
         )
 
 
@@ -49,6 +57,56 @@ def test_no_true_effect_is_refused(shop_db, logs):
     assert not check.passes
     assert check.low <= 0 < check.high or check.high <= 0
     assert check.customers == data.n
+
+
+def test_each_offer_s_cost_is_checked_on_its_own_followers(shop_db, logs):
+    data, offers = logs
+    with Store(shop_db, read_only=True) as store:
+        values = log_values(store, data, offers, 0.35, END)
+
+    def check(values):
+        with Store(shop_db, read_only=True) as store:
+            # a response model: its cost forecast comes from the offers' terms, not from the
+            # logged discounts
+            return cross_fitted_check(
+                store,
+                data,
+                offers,
+                budget_per_customer=0.6,
+                default_margin=0.35,
+                confidence=0.9,
+                as_of=END,
+                values=values,
+                candidates=("t-learner",),
+            )
+
+    base = check(values)
+    sent = sorted(base.offer_cost_ratios)
+    assert sent and set(sent) <= set(offers["offer_id"])
+    low, high = COST_RATIO_LIMITS
+    assert all(low <= r <= high for r in base.offer_cost_ratios.values())
+    # one offer's redemptions cost twice what was logged: its ratio rises, and further from
+    # the overall ratio than before
+    dear = sent[0]
+    doubled = np.where(data.treatment == dear, 2 * values.discount, values.discount)
+    pricier = check(replace(values, discount=doubled))
+    before, after = base.offer_cost_ratios, pricier.offer_cost_ratios
+    assert after[dear] > 1.05 * before[dear]
+    assert after[dear] - pricier.cost_ratio > before[dear] - base.cost_ratio
+    assert pricier.cost_ratio > base.cost_ratio
+
+
+def test_a_cost_ratio_is_shrunk_by_how_many_redeemed_and_kept_within_limits():
+    forecast = np.full(100, 10.0)
+    # 80 of 100 followers redeemed at twice the forecast cost: 2, shrunk toward 1.2
+    discount = np.r_[np.full(80, 25.0), np.zeros(20)]
+    weight = np.ones(100)
+    expected = (80 * 2.0 + COST_PRIOR * 1.2) / (80 + COST_PRIOR)
+    assert _cost_ratio(weight, discount, forecast, toward=1.2) == pytest.approx(expected)
+    # no follower: the ratio it is shrunk toward
+    assert _cost_ratio(np.zeros(100), discount, forecast, toward=1.2) == 1.2
+    # far above the forecast with many redeemers: the upper limit
+    assert _cost_ratio(weight, 100 * discount, forecast, toward=1.0) == 3.0
 
 
 @pytest.mark.slow

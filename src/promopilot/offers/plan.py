@@ -277,9 +277,11 @@ def _learned_plan(
     if offers.empty:
         raise InputError("none of the shop's offers was tried in a past campaign")
     result.discount_scale = dict(zip(offers["offer_id"], np.asarray(scale)[known], strict=True))
-    # the cost forecast, corrected by what the policy's offers really cost out of fold and by
-    # how often customers bought on the days before the plan date
-    ratio = result.self_check.cost_ratio if result.self_check is not None else 1.0
+    # the cost forecast, corrected by what each of the policy's offers really cost out of fold
+    # and by how often customers bought on the days before the plan date
+    check = result.self_check
+    ratio, per_offer = (check.cost_ratio, check.offer_cost_ratios) if check else (1.0, {})
+    ratios = {o: per_offer.get(o, ratio) for o in offers["offer_id"]}
     tell("recent purchase rates")
     result.recent = recent_check(
         store,
@@ -293,8 +295,8 @@ def _learned_plan(
         scale=np.asarray(scale)[known],
     )
     if result.recent is not None:
-        ratio *= result.recent.factor
-    econ["expected_cost"] = econ["expected_cost"] * ratio
+        ratios = {o: r * result.recent.factor for o, r in ratios.items()}
+    econ["expected_cost"] = econ["expected_cost"] * econ["offer_id"].map(ratios).fillna(1.0)
     result.economics = econ
 
     tell("assignment")
@@ -321,7 +323,7 @@ def _learned_plan(
     )
     plan["reason"] = row_reasons(plan, best, titles)
     result.totals.update(
-        plan_totals(plan, p_draws, offers, inputs, terms, settings.confidence, cost_ratio=ratio)
+        plan_totals(plan, p_draws, offers, inputs, terms, settings.confidence, cost_ratios=ratios)
     )
     result.per_offer = per_offer_totals(plan)
     target = plan[plan["group"] != "explore"]

@@ -17,11 +17,11 @@ def plan_totals(
     inputs: pd.DataFrame,
     terms: OfferTerms,
     confidence: float,
-    cost_ratio: float = 1.0,
+    cost_ratios: dict | None = None,
 ) -> dict:
     """Plan totals, with intervals from the bootstrap draws over the rows that send an offer
-    (the same terms as the economics; the cost draws scaled by `cost_ratio`, the out-of-fold
-    correction the plan's expected costs carry)."""
+    (the same terms as the economics; each offer's cost draws scaled by its factor in
+    `cost_ratios`, the correction the plan's expected costs carry; 1 where absent)."""
     sent = plan[plan["offer_id"] != ""]
     totals = {
         "expected_profit": float(sent["expected_incremental_profit"].sum()),
@@ -37,7 +37,8 @@ def plan_totals(
         picked = terms.pick(rows, j)
         p = np.stack([p_draws[:, rows, 0], p_draws[:, rows, 1 + j]], axis=-1)  # (B, m, 2)
         profit = picked.profit(p).sum(axis=(1, 2))
-        cost = (p[..., 1:] * picked.discount).sum(axis=(1, 2)) * cost_ratio
+        factor = sent["offer_id"].map(cost_ratios or {}).fillna(1.0).to_numpy(dtype=float)
+        cost = (p[..., 1:] * picked.discount * factor[:, None]).sum(axis=(1, 2))
         alpha = 1 - confidence
         totals["profit_interval"] = tuple(np.quantile(profit, [alpha / 2, 1 - alpha / 2]))
         totals["cost_interval"] = tuple(np.quantile(cost, [alpha / 2, 1 - alpha / 2]))
