@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from promopilot.data.queries import settled
 from promopilot.data.store import Store
 
 
@@ -31,8 +32,9 @@ def campaign_exposures(store: Store, *, control: str) -> pd.DataFrame:
 def window_outcomes(store: Store, *, window_days: int) -> pd.DataFrame:
     """Per exposure (campaign_id, customer_id): ``bought`` (any order within `window_days`
     of sent_at), its net ``revenue`` and the ``discount`` given (0 when none)."""
-    return store.query(
-        """
+    return settled(
+        store.query(
+            """
         SELECT c.campaign_id, c.customer_id,
                count(DISTINCT o.order_id) > 0 AS bought,
                coalesce(sum(o.quantity * o.unit_price - o.discount), 0) AS revenue,
@@ -43,5 +45,6 @@ def window_outcomes(store: Store, *, window_days: int) -> pd.DataFrame:
          AND o.timestamp < c.sent_at + to_days(CAST($days AS INTEGER))
         GROUP BY ALL
         """,
-        {"days": int(window_days)},
+            {"days": int(window_days)},
+        )
     )

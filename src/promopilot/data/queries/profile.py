@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from promopilot.data.queries import settled
 from promopilot.data.queries.profile_sql import FEATURE_SQL
 from promopilot.data.store import Store
 
@@ -124,12 +125,12 @@ def customer_feature_tables(
         try:
             if restricted:
                 tables = _restrict(store, T)
-            features = store.query(FEATURE_SQL.format(T=T, **tables))
+            features = settled(store.query(FEATURE_SQL.format(T=T, **tables)))
             category_spend = store.query(
                 f"""SELECT o.customer_id, coalesce(p.category, '(none)') AS category,
                            sum(o.quantity * o.unit_price - o.discount) AS spend
                     FROM {tables["orders"]} o LEFT JOIN products p USING (product_id)
-                    WHERE NOT o.is_return AND o.timestamp < {T} GROUP BY ALL"""
+                    WHERE NOT o.is_return AND o.timestamp < {T} GROUP BY ALL ORDER BY 1, 2"""
             )
             browse_top = store.query(
                 f"""SELECT customer_id, arg_min(category, (-n, category)) AS category FROM (
@@ -149,7 +150,7 @@ def customer_feature_tables(
                     store.execute(f"DROP TABLE IF EXISTS temp.feature_sample_{table}")
     return {
         "features": features,
-        "category_spend": category_spend,
+        "category_spend": settled(category_spend),
         "browse_top": browse_top,
         "reviews": reviews,
     }
@@ -174,8 +175,9 @@ def order_day_summary(store: Store, customers: Iterable, as_of: pd.Timestamp) ->
     ``first_value`` is the net value of the first purchase day. One row per customer with
     an order (``customer_id`` column), sorted."""
     with store.frame("clv_customers_df", _customer_frame(customers)):
-        return store.query(
-            f"""WITH daily AS (
+        return settled(
+            store.query(
+                f"""WITH daily AS (
                     SELECT customer_id, date_trunc('day', timestamp)::DATE AS day,
                            greatest(sum(quantity * unit_price - discount), 0.0) AS value
                     FROM orders
@@ -209,6 +211,7 @@ def order_day_summary(store: Store, customers: Iterable, as_of: pd.Timestamp) ->
                          1.0 - coalesce(greatest(r.value, 0.0), 0.0) / p.bought, 0.0)
                          ELSE 0.0 END AS keep) n
                 ORDER BY 1"""
+            )
         )
 
 
