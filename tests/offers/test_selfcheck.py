@@ -32,7 +32,7 @@ def logs(shop_db):
     return data, offers
 
 
-def _check(shop_db, data, offers, budget_per_customer=0.6, values=None):
+def _check(shop_db, data, offers, budget_per_customer=0.6, **options):
     with Store(shop_db, read_only=True) as store:
         return cross_fitted_check(
             store,
@@ -42,7 +42,7 @@ def _check(shop_db, data, offers, budget_per_customer=0.6, values=None):
             default_margin=0.35,
             confidence=0.9,
             as_of=END,
-            values=values,
+            **options,
         )
 
 
@@ -64,23 +64,9 @@ def test_each_offer_s_cost_is_checked_on_its_own_followers(shop_db, logs):
     with Store(shop_db, read_only=True) as store:
         values = log_values(store, data, offers, 0.35, END)
 
-    def check(values):
-        with Store(shop_db, read_only=True) as store:
-            # a response model: its cost forecast comes from the offers' terms, not from the
-            # logged discounts
-            return cross_fitted_check(
-                store,
-                data,
-                offers,
-                budget_per_customer=0.6,
-                default_margin=0.35,
-                confidence=0.9,
-                as_of=END,
-                values=values,
-                candidates=("t-learner",),
-            )
-
-    base = check(values)
+    # a response model: its cost forecast comes from the offers' terms, not from the logged
+    # discounts
+    base = _check(shop_db, data, offers, values=values, candidates=("t-learner",))
     sent = sorted(base.offer_cost_ratios)
     assert sent and set(sent) <= set(offers["offer_id"])
     low, high = COST_RATIO_LIMITS
@@ -89,7 +75,9 @@ def test_each_offer_s_cost_is_checked_on_its_own_followers(shop_db, logs):
     # the overall ratio than before
     dear = sent[0]
     doubled = np.where(data.treatment == dear, 2 * values.discount, values.discount)
-    pricier = check(replace(values, discount=doubled))
+    pricier = _check(
+        shop_db, data, offers, values=replace(values, discount=doubled), candidates=("t-learner",)
+    )
     before, after = base.offer_cost_ratios, pricier.offer_cost_ratios
     assert after[dear] > 1.05 * before[dear]
     assert after[dear] - pricier.cost_ratio > before[dear] - base.cost_ratio

@@ -14,6 +14,17 @@ def _timestamp(value: pd.Timestamp | str) -> str:
     return str(pd.Timestamp(value))
 
 
+# the distinct customers with an order (not a return) in [$start, $end)
+_BUYERS_SQL = """
+    SELECT DISTINCT customer_id FROM orders WHERE NOT is_return
+       AND timestamp >= CAST($start AS TIMESTAMP) AND timestamp < CAST($end AS TIMESTAMP)
+"""
+
+
+def _period(start: pd.Timestamp | str, end: pd.Timestamp | str) -> dict:
+    return {"start": _timestamp(start), "end": _timestamp(end)}
+
+
 def order_lines_before(store: Store, as_of: pd.Timestamp | str) -> pd.DataFrame:
     """Every purchased order line (no returns) before `as_of`: customer_id, order_id, the
     product's category (``(none)`` when unknown), ``net`` (quantity x unit_price - discount),
@@ -47,16 +58,7 @@ def customers_seen_before(store: Store, as_of: pd.Timestamp | str) -> pd.Series:
 
 def buyers_between(store: Store, start: pd.Timestamp | str, end: pd.Timestamp | str) -> int:
     """How many distinct customers placed an order (not a return) in ``[start, end)``."""
-    return int(
-        store.scalar(
-            """
-        SELECT count(DISTINCT customer_id) FROM orders WHERE NOT is_return
-           AND timestamp >= CAST($start AS TIMESTAMP) AND timestamp < CAST($end AS TIMESTAMP)
-        """,
-            {"start": _timestamp(start), "end": _timestamp(end)},
-        )
-        or 0
-    )
+    return int(store.scalar(f"SELECT count(*) FROM ({_BUYERS_SQL})", _period(start, end)) or 0)
 
 
 def add_offers(store: Store, offers: pd.DataFrame) -> int:
@@ -80,13 +82,7 @@ def buyer_ids_between(
     store: Store, start: pd.Timestamp | str, end: pd.Timestamp | str
 ) -> pd.Series:
     """The ids of the customers who placed an order (not a return) in ``[start, end)``."""
-    return store.query(
-        """
-        SELECT DISTINCT customer_id FROM orders WHERE NOT is_return
-           AND timestamp >= CAST($start AS TIMESTAMP) AND timestamp < CAST($end AS TIMESTAMP)
-        """,
-        {"start": _timestamp(start), "end": _timestamp(end)},
-    )["customer_id"]
+    return store.query(_BUYERS_SQL, _period(start, end))["customer_id"]
 
 
 def contacted_ids_between(
@@ -99,5 +95,5 @@ def contacted_ids_between(
         SELECT DISTINCT customer_id FROM campaigns
         WHERE sent_at >= CAST($start AS TIMESTAMP) AND sent_at < CAST($end AS TIMESTAMP)
         """,
-        {"start": _timestamp(start), "end": _timestamp(end)},
+        _period(start, end),
     )["customer_id"]
