@@ -78,6 +78,18 @@ def test_bad_input_raises():
         uplift_at_k(Y, U, T, strategy="top")
     with pytest.raises(ValueError, match="no treated or no control"):
         uplift_at_k(Y, U, T, strategy="overall", k=0.34)  # top 2 are both treated
+    # a table that reports it beside other scores asks for a value instead
+    assert np.isnan(uplift_at_k(Y, U, T, strategy="overall", k=0.34, undefined=np.nan))
+
+
+def test_per_arm_scores_report_an_undefined_uplift_at_k_as_nan():
+    # the top half of arm "a" by its uplift holds only treated customers
+    arm = np.array(["a", "a", "a", "ctl", "ctl", "ctl"])
+    y = np.array([1, 0, 1, 0, 1, 0])
+    uplift = np.array([[0.9], [0.8], [0.7], [0.1], [0.2], [0.3]])
+    (row,) = per_arm_scores(y, uplift, arm, ["a"], "ctl", k=0.5)
+    assert np.isnan(row["uplift_at_k"])
+    assert np.isfinite(row["qini"]) and row["n_treated"] == row["n_control"] == 3
 
 
 def test_per_arm_scores_compares_each_arm_with_control():

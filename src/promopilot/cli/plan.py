@@ -155,13 +155,15 @@ def evaluation_table(evaluation) -> Table:
     for col in evaluation.table.columns:
         table.add_column(col, justify="left" if col in ("model", "offer") else "right")
     for row in evaluation.table.itertuples(index=False):
-        table.add_row(
-            *(
-                f"{v:.4f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
-                for v in row
-            )
-        )
+        table.add_row(*(_cell(v) for v in row))
     return table
+
+
+def _cell(value) -> str:
+    """A score to 4 places ("n/a" where it is not defined), a count with separators."""
+    if isinstance(value, float):
+        return "n/a" if value != value else f"{value:.4f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 @app.command()

@@ -82,7 +82,7 @@ def evaluate_models(
                     "qini": float(qini_auc_score(y, u, t)),
                     "auuc": float(uplift_auc_score(y, u, t)),
                     f"uplift_at_{int(k * 100)}": float(
-                        uplift_at_k(y, u, t, strategy="overall", k=k)
+                        uplift_at_k(y, u, t, strategy="overall", k=k, undefined=np.nan)
                     ),
                 }
             )

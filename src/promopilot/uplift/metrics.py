@@ -98,10 +98,20 @@ def uplift_auc_score(y_true, uplift, treatment) -> float:
     )
 
 
-def uplift_at_k(y_true, uplift, treatment, *, strategy: str = "overall", k: float = 0.3) -> float:
+def uplift_at_k(
+    y_true,
+    uplift,
+    treatment,
+    *,
+    strategy: str = "overall",
+    k: float = 0.3,
+    undefined: float | None = None,
+) -> float:
     """Treated minus control response rate among the top ``k`` share ranked by uplift.
 
-    ``overall``: the top k of everyone; ``by_group``: the top k of each group separately."""
+    ``overall``: the top k of everyone; ``by_group``: the top k of each group separately.
+    When the top k holds no treated or no control customer the figure is not defined: an
+    error, or `undefined` (e.g. NaN) where a table reports it beside other scores."""
     y, u, t = _arrays(y_true, uplift, treatment)
     if not 0 < k <= 1:
         raise ValueError(f"k must be a share in (0, 1], got {k}")
@@ -117,6 +127,8 @@ def uplift_at_k(y_true, uplift, treatment, *, strategy: str = "overall", k: floa
     else:
         raise ValueError(f"strategy must be 'overall' or 'by_group', got {strategy!r}")
     if len(treated) == 0 or len(control) == 0:
+        if undefined is not None:
+            return float(undefined)
         raise ValueError("the top k holds no treated or no control customers")
     return float(treated.mean() - control.mean())
 
@@ -140,7 +152,7 @@ def per_arm_scores(
                 "n_control": int(len(t) - t.sum()),
                 "qini": qini_auc_score(y[mask], uplift[mask, j], t),
                 "auuc": uplift_auc_score(y[mask], uplift[mask, j], t),
-                "uplift_at_k": uplift_at_k(y[mask], uplift[mask, j], t, k=k),
+                "uplift_at_k": uplift_at_k(y[mask], uplift[mask, j], t, k=k, undefined=np.nan),
             }
         )
     return rows
