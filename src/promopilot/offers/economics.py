@@ -21,6 +21,10 @@ from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 from promopilot.offers.inputs import customer_value_inputs
 
+SCALE_LIMITS = (0.02, 4.0)
+"""Bounds of an offer's redemption factor (:func:`redemption_scale`) before it is shrunk:
+below 0.02, a coupon its buyers almost never used (none at all gives a log of minus infinity)."""
+
 
 @dataclass(frozen=True)
 class OfferTerms:
@@ -121,7 +125,12 @@ def redemption_scale(
 ) -> np.ndarray:
     """Per offer, how much discount its past buyers really got relative to what the offer
     terms predict for them (from their inputs as of the campaign): a factor for the predicted
-    discount, shrunk toward 1 with few redeeming buyers (``n / (n + prior)``), in [0.25, 4].
+    discount, within :data:`SCALE_LIMITS`, shrunk toward 1 with few buyers on a log scale
+    (``ratio ** (n / (n + prior))``). On a log scale, because the factor multiplies: in
+    synthetic training world 8, none of the beauty coupon's 68 buyers had a beauty item in the
+    window, and the linear pull toward 1 (with a floor of 0.25) kept 0.25 of a discount of 28
+    per purchase; the log scale gives 0.05, and the forecast matched the true cost (1.31 per
+    purchase against 1.16).
     A category coupon, say, is only used with an item of that category in the basket, so it
     gives away more than ``value × usual category share``. Free shipping keeps its fee: order
     lines do not record it."""
@@ -152,9 +161,9 @@ def redemption_scale(
         np.add.at(observed, j, data.discount[here])
         np.add.at(buyers, j, 1.0)
     ok = predicted > 0
-    ratio = np.where(ok, observed / np.where(ok, predicted, 1.0), 1.0)
+    ratio = np.clip(np.where(ok, observed / np.where(ok, predicted, 1.0), 1.0), *SCALE_LIMITS)
     weight = buyers / (buyers + prior)
-    return np.clip(weight * ratio + (1 - weight), 0.25, 4.0)
+    return np.exp(weight * np.log(ratio))
 
 
 def offer_economics(
