@@ -285,3 +285,42 @@ def test_plan_summary_prints_the_out_of_fold_forecast():
     assert "out of fold on 700 past campaign exposures" in text
     assert "in-sample model sum 99.00" in text
     assert "do not show that this plan makes money" in text
+
+
+def _with_campaign(fresh_shop_db, tmp_path, sent_at: str, arms: list[str]):
+    """A copy of the fresh shop whose store holds one randomized campaign (arms in turn)."""
+    path = tmp_path / "shop.duckdb"
+    shutil.copy(fresh_shop_db, path)
+    with Store(path) as store:
+        ids = store.table("customers")["customer_id"].tolist()
+        rows = [f"k,{c},{arms[i % len(arms)]},{sent_at},{1 / len(arms)}" for i, c in enumerate(ids)]
+        folder = tmp_path / "campaign"
+        folder.mkdir()
+        (folder / "campaigns.csv").write_text(
+            "campaign_id,customer_id,offer_id,sent_at,propensity\n" + "\n".join(rows) + "\n"
+        )
+        ingest(store, folder / "campaigns.csv")
+    return path
+
+
+def test_plan_on_a_campaign_that_sent_nothing_says_so(capsys, monkeypatch, fresh_shop_db, tmp_path):
+    path = _with_campaign(fresh_shop_db, tmp_path, "2026-05-01", [""])
+    code, text, err = run_cli(
+        capsys, monkeypatch, "plan", "--budget", 500, "--db", path, "--allow-uncertain",
+        "--out", tmp_path / "plan.csv", "--as-of", "2026-07-01",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "sent no offer" in text and "randomized test" in text
+
+
+def test_plan_leaves_out_a_campaign_without_outcomes_yet(
+    capsys, monkeypatch, fresh_shop_db, tmp_path
+):
+    # sent after the last order or event, as `send` records one: its purchases are not in yet
+    path = _with_campaign(fresh_shop_db, tmp_path, "2026-07-01", ["", "pct10"])
+    code, text, err = run_cli(
+        capsys, monkeypatch, "plan", "--budget", 500, "--db", path,
+        "--out", tmp_path / "plan.csv", "--as-of", "2026-07-01",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "not counted until their outcomes are ingested" in " ".join(text.split())

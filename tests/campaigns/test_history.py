@@ -46,6 +46,32 @@ def test_outcomes_are_the_orders_in_the_window(tmp_path):
     assert data.X["n_orders_before"].tolist() == [1, 1]
 
 
+def test_a_campaign_sent_after_the_data_waits_for_its_outcomes(tmp_path):
+    shop = tmp_path / "s"
+    shop.mkdir()
+    (shop / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,discount\n"
+        "o1,2026-01-01,a,p,1,10,0\n"
+        "o2,2026-01-01,b,p,1,10,0\n"
+        "o3,2026-02-03,a,p,1,10,0\n"
+    )
+    (shop / "campaigns.csv").write_text(
+        "campaign_id,customer_id,offer_id,sent_at,propensity\n"
+        "k1,a,pct10,2026-02-01,0.5\n"
+        "k1,b,,2026-02-01,0.5\n"
+        "k2,a,pct10,2026-02-04,0.5\n"  # sent after the last order: no outcomes yet
+        "k2,b,,2026-02-04,0.5\n"
+    )
+    store = Store(":memory:")
+    ingest(store, shop)
+    data = campaign_training_data(store, _features, window_days=14, min_rows=1)
+    assert set(data.campaign_id) == {"k1"}
+    assert data.awaiting == ("k2",)
+    assert data.bought.tolist() == [1, 0]
+    with pytest.raises(NotEnoughDataError, match=r"not counted until their outcomes.*k2"):
+        campaign_training_data(store, _features, window_days=14, min_rows=3)
+
+
 def test_too_little_history_is_said_plainly(shop_store):
     with pytest.raises(NotEnoughDataError, match="past campaign exposures"):
         campaign_training_data(shop_store, _features, min_rows=10**7)

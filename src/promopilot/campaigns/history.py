@@ -41,6 +41,9 @@ class CampaignData:
     # with no customer who got nothing (no control group)
     unlogged_propensity: tuple[str, ...] = ()
     no_control: tuple[str, ...] = ()
+    # campaigns sent after the last recorded order or event: their outcomes are not in yet,
+    # so they are left out (all zero purchases would read as "nobody bought")
+    awaiting: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:
@@ -58,12 +61,25 @@ def campaign_training_data(
 
     Propensities missing in the log are taken as uniform over the campaign's arms, which is
     right for a uniform randomized test and says so in the returned data's ``propensity``.
+    A campaign sent after the last order or event in the store has no outcomes yet (one just
+    recorded by ``send``, say): it is left out and named in ``awaiting``.
     """
     exposures = campaign_exposures(store, control=CONTROL)
+    _, last = store.date_range()
+    start = pd.to_datetime(exposures["campaign_start"])
+    late = start > last if last is not None else pd.Series(True, index=exposures.index)
+    awaiting = tuple(sorted(set(exposures.loc[late, "campaign_id"].astype(str))))
+    exposures = exposures[~late.to_numpy()]
     if len(exposures) < min_rows:
+        waiting = (
+            f" ({len(awaiting)} campaign(s) sent after the last recorded order or event are "
+            f"not counted until their outcomes are ingested: {', '.join(awaiting)})"
+            if awaiting
+            else ""
+        )
         raise NotEnoughDataError(
             f"only {len(exposures)} past campaign exposures: at least {min_rows} are needed to "
-            "learn who responds to which offer"
+            f"learn who responds to which offer{waiting}"
         )
     outcomes = window_outcomes(store, window_days=window_days)
     exposures = exposures.merge(outcomes, on=["campaign_id", "customer_id"], how="left")
@@ -91,4 +107,5 @@ def campaign_training_data(
         campaign_start=pd.to_datetime(data["campaign_start"]).to_numpy(),
         unlogged_propensity=tuple(str(c) for c in unlogged),
         no_control=no_control,
+        awaiting=awaiting,
     )

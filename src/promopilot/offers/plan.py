@@ -169,6 +169,11 @@ def build_plan(
                 f"exposures with a propensity; at least {MIN_EXPOSURES:,}, with a control "
                 "group, are needed."
             )
+        elif (data.treatment == CONTROL).all():
+            why = (
+                "The past randomized campaigns sent no offer (every logged exposure is in the "
+                "control group): they cannot show what an offer changes."
+            )
     if not why:
         values = log_values(store, data, offers, settings.default_margin, as_of)
         scale = redemption_scale(store, data, offers, default_margin=settings.default_margin)

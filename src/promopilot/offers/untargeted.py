@@ -58,6 +58,11 @@ def randomized_only(data: CampaignData) -> tuple[CampaignData, list[str]]:
     """The exposures of campaigns that logged their propensities (randomized tests); plain
     warning lines about the campaigns left out or without a control group."""
     out = []
+    if data.awaiting:
+        out.append(
+            f"note: campaign(s) {', '.join(data.awaiting)} were sent after the last recorded "
+            "order or event: not used until their outcomes are ingested"
+        )
     if data.no_control:
         out.append(
             f"warning: campaign(s) {', '.join(data.no_control)} had no control group: they "
