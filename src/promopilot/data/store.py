@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,8 @@ class Store:
         except duckdb.Error as error:
             raise InputError(f"{self.path}: cannot open the store: {error}") from None
         self._tmp = tempfile.mkdtemp(prefix="promopilot-duckdb-")
+        # removed on close, or when a store nobody closed is collected or the process exits
+        self._remove_tmp = weakref.finalize(self, shutil.rmtree, self._tmp, ignore_errors=True)
         self.con.execute(f"SET memory_limit='{memory_limit}'")
         self.con.execute(f"SET threads={int(threads)}")
         self.con.execute(f"SET temp_directory='{self._tmp}'")
@@ -81,7 +84,7 @@ class Store:
     # -- plumbing -----------------------------------------------------------------------
     def close(self) -> None:
         self.con.close()
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        self._remove_tmp()
 
     def __enter__(self) -> Store:
         return self
