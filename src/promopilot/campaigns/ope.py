@@ -75,6 +75,41 @@ def _interval(values: np.ndarray, confidence: float) -> dict:
     }
 
 
+class OutcomeModel:
+    """The doubly robust estimator's cross-fitted outcome model on a logged campaign `frame`
+    (``arm``, ``propensity``, `outcome` and the `features` columns), fitted once: per-row DR
+    values for any number of policies (:meth:`dr_values`)."""
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        features: tuple[str, ...] = FEATURES,
+        outcome: str = "profit",
+        *,
+        n_folds: int = 2,
+        random_state: int = 0,
+    ):
+        self.arm = frame["arm"].to_numpy(dtype=object)
+        self.y = frame[outcome].to_numpy(dtype=float)
+        self.w = 1.0 / frame["propensity"].to_numpy(dtype=float)
+        arms = sorted(set(self.arm))
+        self.col = {a: j for j, a in enumerate(arms)}
+        x = frame[list(features)].to_numpy(dtype=float)
+        self.predictions_ = outcome_model_predictions(
+            x, self.arm, self.y, arms, n_folds=n_folds, random_state=random_state
+        )
+
+    def dr_values(self, policy_arm: np.ndarray) -> np.ndarray:
+        """Per-row doubly robust values of the policy that sends `policy_arm` (their mean is
+        its incremental outcome per customer against sending nothing)."""
+        n, y, w = len(self.y), self.y, self.w
+        follow = (self.arm == policy_arm).astype(float)
+        nothing = (self.arm == CONTROL).astype(float)
+        m_policy = self.predictions_[np.arange(n), [self.col[a] for a in policy_arm]]
+        m_zero = self.predictions_[:, self.col[CONTROL]]
+        return m_policy - m_zero + w * follow * (y - m_policy) - w * nothing * (y - m_zero)
+
+
 def outcome_model_predictions(
     x: np.ndarray,
     arm: np.ndarray,
@@ -141,15 +176,8 @@ def off_policy_value(
     )
     snips = snips_value + influence - influence.mean()
 
-    arms = sorted(set(arm))
-    x = frame[list(features)].to_numpy(dtype=float)
-    predictions = outcome_model_predictions(
-        x, arm, y, arms, n_folds=n_folds, random_state=random_state
-    )
-    col = {a: j for j, a in enumerate(arms)}
-    m_policy = predictions[np.arange(n), [col[a] for a in policy_arm]]
-    m_zero = predictions[:, col[CONTROL]]
-    dr = m_policy - m_zero + w * follow * (y - m_policy) - w * nothing * (y - m_zero)
+    model = OutcomeModel(frame, features, outcome, n_folds=n_folds, random_state=random_state)
+    dr = model.dr_values(policy_arm)
 
     estimators = {
         name: _interval(values, confidence)

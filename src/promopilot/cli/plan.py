@@ -39,7 +39,12 @@ def check_table(check) -> Table:
     """The candidate policies of a plan's self-check, each valued out of fold."""
     table = Table(
         title=f"policies compared out of fold on {check.customers:,} past campaign exposures "
-        f"(doubly robust profit per customer, intervals at {check.confidence:.1%})"
+        f"(doubly robust profit per customer, intervals at {check.confidence:.1%}"
+        + (
+            f" for all {len(check.candidates)} together, z = {check.z:.2f})"
+            if len(check.candidates) > 1 and check.z == check.z
+            else ")"
+        )
     )
     for col in ("policy", "estimate", "low", "high", "offers sent"):
         table.add_column(col, justify="left" if col == "policy" else "right")
