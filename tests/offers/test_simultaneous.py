@@ -8,7 +8,7 @@ import pytest
 from scipy.stats import norm
 
 from promopilot.campaigns.history import CONTROL
-from promopilot.offers.selfcheck import policy_interval
+from promopilot.offers.selfcheck import dr_features, policy_interval
 from promopilot.offers.simultaneous import candidate_intervals, simultaneous_z
 
 
@@ -57,7 +57,7 @@ def _four(frame):
 
 def test_candidates_get_the_estimates_they_get_alone():
     frame = _null_campaign(np.random.default_rng(3))
-    table, z = candidate_intervals(frame, _four(frame), confidence=0.9)
+    table, z = candidate_intervals(frame, _four(frame), features=dr_features(frame), confidence=0.9)
     for row in table.itertuples():
         estimate, low, _ = policy_interval(frame, _four(frame)[row.policy], confidence=0.9)
         assert row.estimate == pytest.approx(estimate)
@@ -70,7 +70,9 @@ def test_the_best_of_four_rarely_passes_on_a_campaign_that_changed_nothing():
     trials = 150
     for t in range(trials):
         frame = _null_campaign(rng)
-        table, _ = candidate_intervals(frame, _four(frame), confidence=0.9, random_state=t)
+        table, _ = candidate_intervals(
+            frame, _four(frame), features=dr_features(frame), confidence=0.9, random_state=t
+        )
         passes_together += table["low"].max() > 0
         plain = table["estimate"] - norm.ppf(0.95) * table["std_error"]
         passes_plain += plain.max() > 0

@@ -3,6 +3,7 @@ rank persuadable customers."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -42,7 +43,7 @@ def check_table(check) -> Table:
         f"(doubly robust profit per customer, intervals at {check.confidence:.1%}"
         + (
             f" for all {len(check.candidates)} together, z = {check.z:.2f})"
-            if len(check.candidates) > 1 and check.z == check.z
+            if len(check.candidates) > 1 and math.isfinite(check.z)
             else ")"
         )
     )

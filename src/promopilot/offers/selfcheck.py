@@ -176,6 +176,11 @@ def dr_frame(data: CampaignData, values: LogValues) -> pd.DataFrame:
     ).assign(arm=data.treatment, propensity=data.propensity, profit=values.profit)
 
 
+def dr_features(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The outcome model's columns of a :func:`dr_frame` (``f0``, ``f1``, ...)."""
+    return tuple(c for c in frame.columns if c.startswith("f") and c[1:].isdigit())
+
+
 def policy_interval(
     frame: pd.DataFrame, arms: np.ndarray, *, confidence: float, random_state: int = 0
 ) -> tuple[float, float, float]:
@@ -186,12 +191,11 @@ def policy_interval(
     candidate_intervals`)."""
     from scipy.special import ndtri
 
-    features = tuple(c for c in frame.columns if c.startswith("f") and c[1:].isdigit())
     value = off_policy_value(
         frame,
         arms,
         confidence=confidence,
-        features=features,
+        features=dr_features(frame),
         outcome="profit",
         random_state=random_state,
     )
@@ -252,7 +256,11 @@ def cross_fitted_check(
     rows = []
     tell("self-check: doubly robust estimates")
     intervals, z = candidate_intervals(
-        frame, arms, confidence=confidence, random_state=random_state
+        frame,
+        arms,
+        features=dr_features(frame),
+        confidence=confidence,
+        random_state=random_state,
     )
     for name, estimate, low, high in intervals[["policy", "estimate", "low", "high"]].itertuples(
         index=False

@@ -29,10 +29,10 @@ def simultaneous_z(
     at once (see the module docstring); columns without spread do not count."""
     plain = float(ndtri(0.5 + confidence / 2))
     values = np.asarray(values, dtype=float)
-    live = values[:, values.std(axis=0) > 0] if values.ndim == 2 else values[:, None]
+    live = values[:, values.std(axis=0) > 0]
     if live.shape[1] <= 1 or live.shape[0] < 3:
         return plain
-    corr = np.atleast_2d(np.corrcoef(live, rowvar=False))
+    corr = np.corrcoef(live, rowvar=False)
     eigen, vectors = np.linalg.eigh(corr)
     root = vectors * np.sqrt(np.clip(eigen, 0.0, None))
     z = np.random.default_rng(random_state).standard_normal((draws, live.shape[1])) @ root.T
@@ -43,14 +43,14 @@ def candidate_intervals(
     frame: pd.DataFrame,
     arms: dict[str, np.ndarray],
     *,
+    features: tuple[str, ...],
     confidence: float,
     random_state: int = 0,
 ) -> tuple[pd.DataFrame, float]:
     """Doubly robust incremental profit per exposure of each candidate (`arms`: its arm per
-    row of `frame`, see :func:`promopilot.offers.selfcheck.dr_frame`), with bounds that hold
-    for all candidates together: a frame (``policy``, ``estimate``, ``low``, ``high``,
-    ``std_error``) and the critical value used."""
-    features = tuple(c for c in frame.columns if c.startswith("f") and c[1:].isdigit())
+    row of `frame`, see :func:`promopilot.offers.selfcheck.dr_frame`; the outcome model reads
+    the `features` columns), with bounds that hold for all candidates together: a frame
+    (``policy``, ``estimate``, ``low``, ``high``, ``std_error``) and the critical value used."""
     model = OutcomeModel(frame, features, "profit", random_state=random_state)
     names = list(arms)
     values = np.column_stack([model.dr_values(arms[name]) for name in names])
