@@ -24,15 +24,17 @@ from promopilot.campaigns.history import (
 )
 from promopilot.campaigns.outcomes import campaign_outcomes, resolve_window
 from promopilot.data.store import Store
+from promopilot.exceptions import NotEnoughDataError
 
 
 @dataclass
 class RetrainResult:
     profile: Any  # promopilot.profile.build.Profile
     campaigns: pd.DataFrame  # per logged campaign: customers, arms, buyers, revenue, profit
-    training: CampaignData
+    training: CampaignData | None  # None while too few exposures have outcomes (see note)
     evaluation: Any | None  # what `evaluate` returned
     window_days: int
+    note: str = ""  # why there is no training set, when there is none
 
 
 def campaign_summary(outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -73,12 +75,17 @@ def retrain(
     tell("outcomes")
     summary = campaign_summary(campaign_outcomes(store, None, window_days=days))
     tell("training data")
-    training = campaign_training_data(store, feature_fn, window_days=days)
-    evaluation = None
+    training, note, evaluation = None, "", None
+    try:
+        training = campaign_training_data(store, feature_fn, window_days=days)
+    except NotEnoughDataError as error:
+        # e.g. the only campaign was just sent: its outcomes are not in yet, the rebuilt
+        # profile still stands
+        note = f"no uplift training set yet: {error}"
     if evaluate is not None:
         tell("response model")
-        if set(training.arms) - {CONTROL}:
+        if training is not None and set(training.arms) - {CONTROL}:
             evaluation = evaluate(training)
         # else: every logged customer got nothing (e.g. a plan that sent no offer):
         # there is no response to score yet, the rebuilt profile still stands
-    return RetrainResult(profile, summary, training, evaluation, days)
+    return RetrainResult(profile, summary, training, evaluation, days, note)

@@ -277,8 +277,13 @@ def retrain(
     result.campaigns.to_csv(out / "campaigns.csv", index=False, encoding="utf-8")
     console.print(segment_table(result.profile.segments))
     console.print(
-        f"{len(result.campaigns):,} logged campaigns, {result.training.n:,} exposures "
-        f"with their {result.window_days}-day outcomes in the training data"
+        f"{len(result.campaigns):,} logged campaigns, "
+        + (
+            f"{result.training.n:,} exposures with their {result.window_days}-day outcomes in "
+            "the training data"
+            if result.training is not None
+            else result.note
+        )
     )
     console.print(result.campaigns.to_string(index=False))
     if result.evaluation is not None:
