@@ -82,3 +82,21 @@ def test_a_shop_without_offers_is_planned_with_the_default_catalogue(bare_db):
     assert "default offer catalogue" in text
     for offer in result.offers["offer_id"]:
         assert offer in text
+
+
+def test_products_are_shown_after_the_defaults_are_stored(bare_db, tmp_path):
+    """`promopilot plan` stores the default offers it used (for `send` and `report`); the next
+    plan reads them back with an all-missing category column and must still show products
+    (it showed none: the missing category was read as a category named "")."""
+    from promopilot.data.queries.offers import add_offers
+
+    path = tmp_path / "shop.duckdb"
+    shutil.copy(bare_db, path)
+    with Store(path) as store:
+        first = build_plan(store, budget=500.0, campaign_id="first", as_of=END)
+        assert add_offers(store, first.offers) == len(first.offers)
+        second = build_plan(store, budget=500.0, campaign_id="second", as_of=END)
+    assert second.offer_source != DEFAULT_CATALOGUE  # read from the store this time
+    shown = second.plan["recommended_products"]
+    assert (shown != "").mean() > 0.5
+    assert shown.equals(first.plan["recommended_products"])

@@ -138,3 +138,16 @@ def test_for_plan_scopes_each_offer_with_one_fit(blocks, catalogue):
     assert out[11].split("|")[0] == "a0"  # shop-wide: the customer's own taste
     assert out[12].split("|")[0].startswith("b")
     assert all(p.startswith("a") for p in out[13].split("|"))
+
+
+def test_for_plan_all_missing_category_is_shop_wide(blocks, catalogue):
+    """A plan that sends nothing maps every row's offer to a missing category; read from a
+    store whose offers have no category, that column is float NaN. Those rows are shop-wide
+    (the customer's own taste), not a category named "" with no products."""
+    from promopilot.recommend.service import for_plan
+
+    scope = pd.DataFrame({"customer_id": ["c0", "d1"], "category": [np.nan, np.nan]})
+    assert scope["category"].dtype == float
+    out = for_plan(blocks, catalogue, scope, 2, model="itemknn")
+    assert out[0].split("|")[0] == "a0"
+    assert all(value for value in out)

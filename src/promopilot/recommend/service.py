@@ -353,13 +353,19 @@ def for_plan(
     if bought is None:
         bought = interactions[["customer_id", "product_id"]]
     bought = bought[["customer_id", "product_id"]].astype(str)
-    category = scope["category"] if "category" in scope else pd.Series(None, index=scope.index)
-    category = category.where(category.notna() & (category.astype(str) != ""), None)
+    category = (
+        scope["category"].astype(object)
+        if "category" in scope
+        else pd.Series(None, index=scope.index, dtype=object)
+    )
+    # an all-missing column arrives as float NaN: compare as text, never fill a float with text
+    scoped = category.notna() & (category.astype(str).str.strip() != "")
+    key = category.where(scoped, "").astype(str)  # "": shop-wide
     out = pd.Series("", index=scope.index, dtype=object)
-    for cat, rows in scope.groupby(category.fillna("\0"), sort=True):
+    for cat, rows in scope.groupby(key, sort=True):
         rules = Rules(
             repeat_categories=frozenset(repeat_categories),
-            category=None if cat == "\0" else str(cat),
+            category=str(cat) or None,
         )
         recs, _ = recommend_for(
             interactions,
@@ -375,7 +381,8 @@ def for_plan(
             .groupby("customer_id")["product_id"]
             .agg("|".join)
         )
-        out.loc[rows.index] = rows["customer_id"].astype(str).map(joined).fillna("").to_numpy()
+        shown = rows["customer_id"].astype(str).map(joined).astype(object)
+        out.loc[rows.index] = shown.fillna("").to_numpy()
     return out
 
 
