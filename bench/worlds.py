@@ -74,6 +74,7 @@ def score_plan(shop, result, budget: float) -> dict:
     )
     rand, _ = plan_true_value(random_plan(truth, budget, seed=0, offers=offers), truth, offers)
     sent = plan["offer_id"].fillna("").astype(str) != ""
+    forecast = float(plan.loc[sent, "expected_cost"].sum())
     check = result.self_check
     return {
         # the self-check's chosen policy, and whether the plan targets with it
@@ -86,6 +87,9 @@ def score_plan(shop, result, budget: float) -> dict:
         "random": rand,
         "loses": bool(profit < -0.02 * max(oracle, 0.0)),
         "cost/budget": cost / budget,
+        # what the shop pays against what the plan said it would (the budget need not bind:
+        # where offers to everyone who pays cost less, the plan spends less)
+        "cost/forecast": cost / forecast if forecast > 0 else np.nan,
         # below 1 where even the oracle finds too few profitable offers to spend the budget
         "oracle cost/budget": oracle_cost / budget,
     }
@@ -250,7 +254,7 @@ def _fmt(value, key: str) -> str:
         return "-"
     if key == "oracle gate low":
         return f"{value:+.2f}"
-    if key in ("share", "cost/budget", "oracle cost/budget"):
+    if key in ("share", "cost/budget", "oracle cost/budget", "cost/forecast"):
         return f"{value:.0%}"
     if key in (
         "churn AUC", "recency AUC", "churn AUC all", "recency AUC all", "sens corr", "best corr",
@@ -287,6 +291,14 @@ def summary(frame: pd.DataFrame) -> list[str]:
             "oracle spends under 0.9)"
             if "oracle cost/budget" in targeting and len(targeting)
             else ""
+        ),
+        "true cost / the plan's own forecast cost: "
+        + (
+            f"median {targeting['cost/forecast'].median():.2f}; within 0.9-1.1 in "
+            f"{targeting['cost/forecast'].between(0.9, 1.1).mean():.0%} of the "
+            f"{len(targeting)} worlds where the plan targets anyone"
+            if len(targeting)
+            else "-"
         ),
         f"plan targets in {len(targeting)} of {len(planned)} worlds (nothing is sent where "
         "past randomized campaigns do not show an offer pays)",
@@ -388,8 +400,9 @@ def main() -> None:
         c
         for c in (
             "seed", "policy", "targets", "explore", "true profit", "oracle", "share", "random",
-            "loses", "cost/budget", "oracle cost/budget", "churn AUC", "recency AUC",
-            "churn AUC all", "recency AUC all", "sens corr", "best corr", "best column",
+            "loses", "cost/budget", "cost/forecast", "oracle cost/budget", "churn AUC",
+            "recency AUC", "churn AUC all", "recency AUC all", "sens corr", "best corr",
+            "best column",
             "sens corr same rows", "own corr", "own column", "oracle gate low", "seconds",
             "plan error", "profile error", "gate error",
         )
