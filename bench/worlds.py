@@ -81,6 +81,10 @@ def score_plan(shop, result, budget: float) -> dict:
         "policy": (check.policy + ("" if check.passes else " (fails)")) if check else "-",
         "targets": int((sent & (plan["group"] == "target")).sum()),
         "explore": int((sent & (plan["group"] == "explore")).sum()),
+        # how many standard errors the chosen candidate stands above zero, and the joint
+        # critical value it had to pass (how much stricter a gate it would survive)
+        "gate z": gate_z(check),
+        "critical": check.z if check else np.nan,
         "true profit": profit,
         "oracle": oracle,
         "share": profit / oracle if oracle > 0 else np.nan,
@@ -93,6 +97,15 @@ def score_plan(shop, result, budget: float) -> dict:
         # below 1 where even the oracle finds too few profitable offers to spend the budget
         "oracle cost/budget": oracle_cost / budget,
     }
+
+
+def gate_z(check) -> float:
+    """The chosen candidate's out-of-fold estimate over its standard error (NaN without a
+    self-check or a finite critical value)."""
+    if check is None or not np.isfinite(check.z) or check.z <= 0:
+        return np.nan
+    se = (check.high - check.low) / (2 * check.z)
+    return check.per_customer / se if se > 0 else np.nan
 
 
 def oracle_gate(shop, store, budget: float) -> dict:
@@ -252,8 +265,10 @@ def run_world(seed: int, n_customers: int, mode: str = "all") -> dict:
 def _fmt(value, key: str) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "-"
-    if key == "oracle gate low":
+    if key in ("oracle gate low", "gate z"):
         return f"{value:+.2f}"
+    if key == "critical":
+        return f"{value:.2f}"
     if key in ("share", "cost/budget", "oracle cost/budget", "cost/forecast"):
         return f"{value:.0%}"
     if key in (
@@ -300,10 +315,30 @@ def summary(frame: pd.DataFrame) -> list[str]:
             if len(targeting)
             else "-"
         ),
+        gate_line(planned, targeting),
         f"plan targets in {len(targeting)} of {len(planned)} worlds (nothing is sent where "
         "past randomized campaigns do not show an offer pays)",
     ]
     return lines + profile_summary(frame)
+
+
+def gate_line(planned: pd.DataFrame, targeting: pd.DataFrame) -> str:
+    """How far above zero the chosen candidates stood, in standard errors: the smallest where
+    the plan targets and the largest where it sends nothing. A gate whose critical value is
+    above the smallest would have sent nothing in that world."""
+    if "gate z" not in planned or planned["gate z"].isna().all():
+        return "self-check: no world had a randomized campaign to check against"
+    rest = planned.loc[~planned.index.isin(targeting.index), "gate z"].dropna()
+    return (
+        "chosen candidate's estimate in standard errors: "
+        + (
+            f"lowest {targeting['gate z'].min():.2f} where the plan targets"
+            if len(targeting)
+            else "no world targets"
+        )
+        + (f", highest {rest.max():.2f} where it sends nothing" if len(rest) else "")
+        + f" (critical values {planned['critical'].min():.2f}-{planned['critical'].max():.2f})"
+    )
 
 
 def gate_summary(frame: pd.DataFrame) -> list[str]:
@@ -399,7 +434,8 @@ def main() -> None:
     shown = [
         c
         for c in (
-            "seed", "policy", "targets", "explore", "true profit", "oracle", "share", "random",
+            "seed", "policy", "targets", "explore", "gate z", "critical", "true profit", "oracle",
+            "share", "random",
             "loses", "cost/budget", "cost/forecast", "oracle cost/budget", "churn AUC",
             "recency AUC", "churn AUC all", "recency AUC all", "sens corr", "best corr",
             "best column",
