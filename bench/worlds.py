@@ -435,12 +435,10 @@ def main() -> None:
         c
         for c in (
             "seed", "policy", "targets", "explore", "gate z", "critical", "true profit", "oracle",
-            "share", "random",
-            "loses", "cost/budget", "cost/forecast", "oracle cost/budget", "churn AUC",
-            "recency AUC", "churn AUC all", "recency AUC all", "sens corr", "best corr",
-            "best column",
-            "sens corr same rows", "own corr", "own column", "oracle gate low", "seconds",
-            "plan error", "profile error", "gate error",
+            "share", "random", "loses", "cost/budget", "cost/forecast", "oracle cost/budget",
+            "churn AUC", "recency AUC", "churn AUC all", "recency AUC all", "sens corr",
+            "best corr", "best column", "sens corr same rows", "own corr", "own column",
+            "oracle gate low", "seconds", "plan error", "profile error", "gate error",
         )
         if c in frame
     ]  # fmt: skip
