@@ -1,5 +1,7 @@
 """Calibrating predicted heterogeneity out of fold: real spread is kept, noise is shrunk."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -65,3 +67,14 @@ def test_outcome_and_draws_are_consistent():
 def test_unfitted_model_says_so():
     with pytest.raises(NotFittedError):
         CalibratedUplift(TLearner()).predict(pd.DataFrame({"x": [1.0]}))
+
+
+def test_an_arm_with_one_buyer_splits_without_a_warning():
+    X, y, arm = data(600, 4, lambda X: np.zeros(len(X)))
+    arm[:40] = "b"
+    y[:40] = 0
+    y[0] = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = fitted(X, y, arm)
+    assert list(model.treatments_) == ["a", "b"]

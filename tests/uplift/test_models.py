@@ -8,6 +8,7 @@ from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from promopilot.exceptions import InputError, NotFittedError
+from promopilot.uplift.base import fold_strata
 from promopilot.uplift.calibration import CalibratedUplift
 from promopilot.uplift.metrics import qini_auc_score, uplift_at_k
 from promopilot.uplift.models import (
@@ -291,3 +292,12 @@ def test_logged_propensities_are_clipped_at_one_named_floor(two_arm_data):
         for model in (TLearner(control=CONTROL), CalibratedUplift(TLearner(control=CONTROL))):
             with pytest.raises(InputError, match="propensity"):
                 model.fit(X, y, arm, propensity=propensity)
+
+
+def test_fold_strata_merge_groups_too_small_to_spread_over_the_folds():
+    arm = np.array(["c"] * 10 + ["a"] * 6 + ["b"] * 2, dtype=object)
+    y = np.array([1] * 5 + [0] * 5 + [1] + [0] * 5 + [0, 1])
+    strata = fold_strata(arm, y, 3)
+    assert set(strata[:5]) == {"c|True"} and set(strata[5:10]) == {"c|False"}
+    assert set(strata[10:16]) == {"a"}
+    assert set(strata[16:]) == {"|rare|"}

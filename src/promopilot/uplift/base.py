@@ -42,6 +42,18 @@ def clip_propensity(propensity) -> np.ndarray:
     return np.clip(p, MIN_PROPENSITY, 1.0)
 
 
+def fold_strata(treatment, y, n_splits: int) -> np.ndarray:
+    """Labels for stratified folds: arm × bought, where an arm's bought (or not-bought) group
+    has at least ``n_splits`` rows; a smaller group joins its arm's other one (one buyer cannot
+    be spread over three folds), and an arm still smaller than that joins a shared stratum."""
+    arm = pd.Series(np.asarray(treatment, dtype=object)).astype(str)
+    strata = arm + "|" + pd.Series(np.asarray(y) > 0).astype(str)
+    small = strata.map(strata.value_counts()) < n_splits
+    strata = strata.where(~arm.isin(arm[small]), arm)
+    small = strata.map(strata.value_counts()) < n_splits
+    return strata.where(~small, "|rare|").to_numpy()
+
+
 def default_classifier(random_state: int = 0):
     from lightgbm import LGBMClassifier
 

@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
 
 from promopilot.exceptions import InputError, NotFittedError
-from promopilot.uplift.base import clip_propensity
+from promopilot.uplift.base import clip_propensity, fold_strata
 
 
 def _wls(design: np.ndarray, y: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -95,8 +95,7 @@ class CalibratedUplift(BaseEstimator):
         oof = np.full((n, k), np.nan)
         base = np.full(n, np.nan)
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
-        strata = pd.Series(treatment).astype(str) + "|" + pd.Series(y > 0).astype(str)
-        for train, test in folds.split(X, strata):
+        for train, test in folds.split(X, fold_strata(treatment, y, self.cv)):
             member = clone(self.estimator).set_params(n_bootstrap=0, random_state=self.random_state)
             member.fit(
                 X.iloc[train],

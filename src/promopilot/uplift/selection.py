@@ -9,6 +9,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
+from promopilot.uplift.base import fold_strata
 from promopilot.uplift.metrics import per_arm_scores
 
 
@@ -39,7 +40,7 @@ def select_model(
         raise KeyError(f"default model {default!r} is not a candidate")
     y = np.asarray(y)
     treatment = np.asarray(treatment, dtype=object)
-    strata = pd.Series(treatment).astype(str) + "|" + pd.Series(y).astype(str)
+    strata = fold_strata(treatment, y, cv)
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
     rows = []
     for fold, (train, test) in enumerate(folds.split(np.zeros(len(y)), strata)):
