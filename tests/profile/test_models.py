@@ -93,3 +93,13 @@ def test_backtest_scores_a_model_trained_one_window_earlier():
     np.testing.assert_array_equal(model.predict_proba(features), before)  # model unchanged
     counts = WindowModel(target="orders", n_estimators=30).fit(features, orders)
     assert counts.backtest(earlier, earlier_orders, features, orders) is None
+
+
+def test_backtest_needs_what_fit_needs_of_the_earlier_window():
+    features, orders = _window(3)
+    earlier, earlier_orders = _window(2)
+    model = WindowModel(target="purchase", n_estimators=30).fit(features, orders)
+    few_buyers = earlier_orders.iloc[:3]  # 3 buyers in 400: fit would refuse them
+    with pytest.raises(NotEnoughDataError):
+        WindowModel(target="purchase").fit(earlier, few_buyers)
+    assert model.backtest(earlier, few_buyers, features, orders) is None

@@ -180,11 +180,7 @@ class WindowModel(BaseEstimator):
         if self.target not in ("churn", "purchase", "orders"):
             raise ValueError(f"target must be 'churn', 'purchase' or 'orders', got {self.target!r}")
         X, y = self._training_rows(features, window_orders)
-        if (
-            len(y) < 100
-            or y.min() == y.max()
-            or (self.target != "orders" and min(y.mean(), 1 - y.mean()) * len(y) < 10)
-        ):
+        if not self._enough(y):
             before = "" if window_start is None else f" before {pd.Timestamp(window_start).date()}"
             raise NotEnoughDataError(
                 f"{self.target} model: {len(y)} customers with history{before} and "
@@ -204,18 +200,24 @@ class WindowModel(BaseEstimator):
         """How a model with these settings, trained one window earlier, scores on the window
         this one was trained on (``features``, ``window_orders`` as given to :meth:`fit`).
 
-        None for ``"orders"`` and when the earlier window has fewer than 100 customers or a
-        single outcome. The fitted model is not changed.
+        None for ``"orders"`` and when the earlier window has too little data to fit (the
+        same rule as :meth:`fit`). The fitted model is not changed.
         """
         self._check_fitted()
         if self.target == "orders":
             return None
         X_old, y_old = self._training_rows(earlier_features, earlier_window_orders)
-        if len(y_old) < 100 or y_old.min() == y_old.max():
+        if not self._enough(y_old):
             return None
         X, y = self._training_rows(features, window_orders)
         old = self._classifier(len(y_old)).fit(X_old.reindex(columns=self.features_), y_old)
         return evaluate_probabilities(y, old.predict_proba(X)[:, 1])
+
+    def _enough(self, y: pd.Series) -> bool:
+        """At least 100 customers, both outcomes, and 10 of the rarer one (a yes/no target)."""
+        if len(y) < 100 or y.min() == y.max():
+            return False
+        return self.target == "orders" or min(y.mean(), 1 - y.mean()) * len(y) >= 10
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
