@@ -54,15 +54,19 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_cli_commands_fail_with_one_line_while_the_server_runs(tiny_db, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_cli_commands_fail_with_one_line_while_the_server_runs(tiny_db, tmp_path, stop):
     db = tmp_path / "shop.duckdb"
     shutil.copy(tiny_db, db)
     port = _free_port()
+    scratch = tmp_path / "tmp"  # the server's temporary files, removed when it stops
+    scratch.mkdir()
     env = {**os.environ, "PROMOPILOT_ADMIN_KEYS": ADMIN, "PROMOPILOT_READ_KEYS": READ}
+    server_env = {**env, "TMPDIR": str(scratch)}
     promopilot = [sys.executable, "-c", "from promopilot.cli import main; main()"]
     server = subprocess.Popen(
         [*promopilot, "serve", "--db", str(db), "--port", str(port)],
-        env=env,
+        env=server_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -86,9 +90,12 @@ def test_cli_commands_fail_with_one_line_while_the_server_runs(tiny_db, tmp_path
             assert len(lines) == 1 and "Traceback" not in done.stderr
             assert f"pid {server.pid}" in lines[0] and f"127.0.0.1:{port}" in lines[0]
         assert marker_path(db).exists()
+        assert list(scratch.glob("promopilot-duckdb-*"))
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(stop)
         output = server.communicate(timeout=60)[0]
     assert "Traceback" not in output, output
+    assert server.returncode == 0, output  # stopped on request, cleanly
     assert not marker_path(db).exists()
+    assert not list(scratch.glob("promopilot-duckdb-*"))
     Store(db).close()

@@ -3,12 +3,18 @@
 While it runs, ``<db>.serve`` holds the server's pid and URL; :class:`~promopilot.data.store.Store`
 reads it and refuses other processes with one line naming the server (instead of DuckDB's lock
 error). The file is removed at shutdown; one left by a killed server is ignored (its pid is gone).
+
+Ctrl-C and SIGTERM (``kill``, a service manager's stop) both stop it cleanly, exit code 0: uvicorn
+finishes the requests in flight and then re-raises the signal it caught, which here ends the
+server's run instead of killing the process before the store is closed and the file removed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -72,9 +78,19 @@ def run_server(
         db, timezone=settings.timezone, memory_limit=settings.memory_limit, threads=settings.threads
     )
     marker = write_marker(db, host, port)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
     try:
         app = create_app(store, config, builder=make_builder(plan, campaign_id, settings))
         uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")
+    except KeyboardInterrupt:
+        pass  # stopped on purpose (Ctrl-C or SIGTERM), after uvicorn's own shutdown
     finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
         marker.unlink(missing_ok=True)
         store.close()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
