@@ -49,3 +49,18 @@ def test_usage_mistakes_print_usage_not_a_traceback(capsys):
     code, out, err = run(["ingest", "--no-such-option"], capsys)
     assert code == 2
     assert "Traceback" not in out + err and "No such option" in out + err
+
+
+def test_summary_of_a_shop_without_returns_shows_no_negative_zero(tmp_path, capsys):
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "orders.csv").write_text(
+        "order_id;timestamp;customer_id;product_id;quantity;unit_price\n"
+        "1;01.12.2010 08:26;c1;p1;2;12,50\n2;02.12.2010 09:00;c2;p2;1;3,75\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(["summary", "--data", str(shop)], capsys)
+    assert code == 0
+    returns = next(line for line in out.splitlines() if "returns (0 lines)" in line)
+    assert "0.00" in returns and "-0.00" not in returns
+    assert "28.75" in out  # decimal commas read as decimals

@@ -47,7 +47,7 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
         ),
         ("orders", f"{summary.n_orders:,} ({summary.n_order_lines:,} lines)"),
         ("gross sales (net of discounts)", f"{summary.gross_revenue:,.2f}"),
-        (f"returns ({summary.n_return_lines:,} lines)", f"-{summary.returns:,.2f}"),
+        (f"returns ({summary.n_return_lines:,} lines)", f"{-summary.returns or 0.0:,.2f}"),
         ("revenue (net of returns)", f"{summary.revenue:,.2f}"),
         ("  of it products", f"{summary.product_revenue:,.2f}"),
         ("  of it non-product lines (postage, fees, ...)", f"{summary.non_product_revenue:,.2f}"),
