@@ -268,6 +268,8 @@ def uplift(
         evaluation = evaluate_campaign_models(
             store, k=k, progress=lambda step: bar.update(task, advance=1, item=step)
         )
+    if evaluation.left_out:
+        console.print(evaluation.note())
     console.print(evaluation_table(evaluation))
     path = write_qini_plot(evaluation, report)
     console.print(f"Qini curves: {path}")

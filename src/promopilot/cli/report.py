@@ -287,6 +287,8 @@ def retrain(
     )
     console.print(result.campaigns.to_string(index=False))
     if result.evaluation is not None:
+        if result.evaluation.left_out:
+            console.print(result.evaluation.note())
         console.print(result.evaluation.table.round(4).to_string(index=False))
     elif evaluate:
         console.print(

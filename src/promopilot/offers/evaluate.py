@@ -17,7 +17,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from threadpoolctl import threadpool_limits
 
-from promopilot.campaigns.history import CONTROL, CampaignData, FeatureFn, campaign_training_data
+from promopilot.campaigns.history import (
+    CONTROL,
+    MIN_ARM_ROWS,
+    CampaignData,
+    FeatureFn,
+    campaign_training_data,
+    without_thin_arms,
+)
 from promopilot.config import Settings, load_settings
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -42,6 +49,16 @@ class UpliftEvaluation:
     k: float = 0.3
     n_train: int = 0
     n_test: int = 0
+    left_out: tuple[str, ...] = ()  # offers too few customers got to be learned
+
+    def note(self) -> str:
+        """A line naming the offers left out, "" when none was."""
+        if not self.left_out:
+            return ""
+        return (
+            f"note: offer(s) {', '.join(self.left_out)} went to fewer than {MIN_ARM_ROWS} "
+            "customers in past campaigns: too few to learn from, not scored"
+        )
 
 
 def evaluate_models(
@@ -53,8 +70,10 @@ def evaluate_models(
     progress: Callable[[str], None] | None = None,
 ) -> UpliftEvaluation:
     """Fit each model on the training customers and score every offer on the held-out ones
-    (`share` of the customers). `progress` is told each model's name before it is fitted."""
+    (`share` of the customers). Offers too few customers got are left out (named in the
+    result). `progress` is told each model's name before it is fitted."""
     tell = progress or (lambda _: None)
+    data, left_out = without_thin_arms(data)
     test = hashed_uniform(data.customer_id, HOLDOUT_KEY, bits=HOLDOUT_BITS) < share
     X = model_matrix(data.X)
     rows = []
@@ -87,7 +106,9 @@ def evaluate_models(
                 }
             )
             curves[(name, offer)] = tuple(np.asarray(a, dtype=float) for a in qini_curve(y, u, t))
-    return UpliftEvaluation(pd.DataFrame(rows), curves, k, int((~test).sum()), int(test.sum()))
+    return UpliftEvaluation(
+        pd.DataFrame(rows), curves, k, int((~test).sum()), int(test.sum()), left_out
+    )
 
 
 @threadpool_limits.wrap(limits=1, user_api="blas")  # narrow matrices: see build_plan

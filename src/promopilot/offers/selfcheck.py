@@ -87,23 +87,6 @@ class SelfCheck:
         return self.per_customer * n, self.low * n, self.high * n
 
 
-def subset_rows(data: CampaignData, rows: np.ndarray) -> CampaignData:
-    def pick(a):
-        return None if a is None else a[rows]
-
-    return CampaignData(
-        X=data.X.iloc[rows].reset_index(drop=True),
-        treatment=data.treatment[rows],
-        propensity=data.propensity[rows],
-        bought=data.bought[rows],
-        revenue=data.revenue[rows],
-        campaign_id=data.campaign_id[rows],
-        customer_id=data.customer_id[rows],
-        discount=pick(data.discount),
-        campaign_start=pick(data.campaign_start),
-    )
-
-
 def _values_subset(values: LogValues, rows: np.ndarray) -> LogValues:
     return LogValues(
         inputs=values.inputs.iloc[rows].reset_index(drop=True),
@@ -131,7 +114,7 @@ def _fold_policy(
     """Candidate `name` fitted on `train`, the plan's assignment on `test`: the arm and the
     forecast cost of each test row."""
     policy = fit_policy(
-        name, subset_rows(data, train), _values_subset(values, train), random_state=random_state
+        name, data.take(train), _values_subset(values, train), random_state=random_state
     )
     ids = test.astype(str).astype(object)
     inputs = values.inputs.iloc[test].reset_index(drop=True).assign(customer_id=ids)

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from promopilot.campaigns.history import CampaignData
+from promopilot.campaigns.history import MIN_ARM_ROWS, CampaignData, without_thin_arms
 from promopilot.config import Settings
 from promopilot.data.store import Store
 from promopilot.offers.randomization import design_plan
-from promopilot.offers.selfcheck import subset_rows
 from promopilot.offers.totals import plan_totals
 
 if TYPE_CHECKING:
@@ -55,8 +54,9 @@ def no_targets(
 
 
 def randomized_only(data: CampaignData) -> tuple[CampaignData, list[str]]:
-    """The exposures of campaigns that logged their propensities (randomized tests); plain
-    warning lines about the campaigns left out or without a control group."""
+    """The exposures of campaigns that logged their propensities (randomized tests), without
+    the offers too few of them got (:func:`~promopilot.campaigns.history.without_thin_arms`);
+    plain warning lines about the campaigns and offers left out or without a control group."""
     out = []
     if data.awaiting:
         out.append(
@@ -68,14 +68,19 @@ def randomized_only(data: CampaignData) -> tuple[CampaignData, list[str]]:
             f"warning: campaign(s) {', '.join(data.no_control)} had no control group: they "
             "show who bought with an offer, not what the offer changed"
         )
-    if not data.unlogged_propensity:
-        return data, out
-    out.append(
-        f"warning: campaign(s) {', '.join(data.unlogged_propensity)} logged no propensity: "
-        "not known to be randomized, so not used to choose or check the plan"
-    )
-    keep = np.flatnonzero(~np.isin(data.campaign_id, list(data.unlogged_propensity)))
-    return subset_rows(data, keep), out
+    if data.unlogged_propensity:
+        out.append(
+            f"warning: campaign(s) {', '.join(data.unlogged_propensity)} logged no propensity: "
+            "not known to be randomized, so not used to choose or check the plan"
+        )
+        data = data.take(np.flatnonzero(~np.isin(data.campaign_id, data.unlogged_propensity)))
+    data, thin = without_thin_arms(data)
+    if thin:
+        out.append(
+            f"note: offer(s) {', '.join(thin)} went to fewer than {MIN_ARM_ROWS} customers in "
+            "the randomized past campaigns: too few to learn from, so not planned"
+        )
+    return data, out
 
 
 def nothing_sent(features: pd.DataFrame, reason: str) -> pd.DataFrame:

@@ -1,0 +1,84 @@
+"""An offer that went to only a handful of customers in a past campaign is left out of
+learning, with a note, instead of stopping the plan (the models split customers into folds
+and cannot give every fold one of two)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from promopilot.campaigns.history import (
+    CONTROL,
+    MIN_ARM_ROWS,
+    campaign_training_data,
+    without_thin_arms,
+)
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from promopilot.offers.evaluate import evaluate_campaign_models
+from promopilot.offers.inputs import default_feature_fn
+from promopilot.offers.plan import build_plan
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uci-online-retail-sample"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """The UCI sample with offers and a randomized past campaign in which offer `big` went to
+    two customers."""
+    folder = tmp_path_factory.mktemp("thin") / "shop"
+    folder.mkdir()
+    shutil.copy(FIXTURE / "online-retail-sample.csv", folder / "orders.csv")
+    orders = pd.read_csv(folder / "orders.csv", dtype={"CustomerID": str})
+    ids = orders["CustomerID"].dropna().unique()
+    times = pd.to_datetime(orders["InvoiceDate"])
+    sent = times.min() + (times.max() - times.min()) * 0.8
+    arm = np.random.default_rng(0).choice(["", "pct10", "note"], len(ids))
+    arm[:2] = "big"
+    pd.DataFrame(
+        {"offer_id": ["pct10", "note", "big"], "kind": "percent_off", "value": [0.1, 0, 0.3]}
+    ).to_csv(folder / "offers.csv", index=False)
+    pd.DataFrame(
+        {
+            "campaign_id": "past",
+            "customer_id": ids,
+            "offer_id": arm,
+            "sent_at": sent.strftime("%Y-%m-%d"),
+            "propensity": 1 / 3,
+        }
+    ).to_csv(folder / "campaigns.csv", index=False)
+    with Store(tmp_path_factory.mktemp("db") / "s.duckdb") as s:
+        ingest(s, folder)
+        yield s
+
+
+def test_without_thin_arms_keeps_the_control_and_the_offers_enough_customers_got(store):
+    data = campaign_training_data(store, default_feature_fn)
+    assert (data.treatment == "big").sum() == 2
+    kept, left_out = without_thin_arms(data)
+    assert left_out == ("big",)
+    assert set(kept.treatment) == {CONTROL, "pct10", "note"}
+    assert kept.n == data.n - 2 and len(kept.X) == kept.n
+    assert without_thin_arms(kept) == (kept, ())
+    # the control group is kept however small it is
+    _, left_out = without_thin_arms(data, min_rows=data.n)
+    assert CONTROL not in left_out and MIN_ARM_ROWS > 2
+
+
+def test_a_plan_leaves_the_thin_offer_out_and_says_so(store):
+    result = build_plan(
+        store, budget=200, campaign_id="t", n_bootstrap=2, select_model=False, do_no_harm=False
+    )
+    assert any("big" in line and "too few" in line for line in result.warnings)
+    assert "big" not in set(result.plan["offer_id"])
+    assert (result.plan["offer_id"] != "").any()
+
+
+def test_the_uplift_scores_name_the_thin_offer(store):
+    evaluation = evaluate_campaign_models(store, models=["t-learner"])
+    assert evaluation.left_out == ("big",) and "big" in evaluation.note()
+    assert "big" not in set(evaluation.table.get("offer", []))
