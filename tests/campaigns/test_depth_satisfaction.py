@@ -71,6 +71,9 @@ def test_depth_table_finds_where_deeper_stops_paying():
     assert "10%" in text and "30%" in text and "stopped paying" in text
 
 
+N = 30  # customers per arm: the fewest whose lift a report shows (MIN_OFFER_CUSTOMERS)
+
+
 def _store(tmp_path) -> Store:
     folder = tmp_path / "shop"
     folder.mkdir()
@@ -78,14 +81,14 @@ def _store(tmp_path) -> Store:
     (folder / "offers.csv").write_text("offer_id,kind,value\npct20,percent_off,0.2\n")
     (folder / "campaigns.csv").write_text(
         "campaign_id,customer_id,offer_id,sent_at,propensity\n"
-        + "".join(f"k,t{i},pct20,2026-03-01,0.5\n" for i in range(6))
-        + "".join(f"k,c{i},,2026-03-01,0.5\n" for i in range(6))
+        + "".join(f"k,t{i},pct20,2026-03-01,0.5\n" for i in range(N))
+        + "".join(f"k,c{i},,2026-03-01,0.5\n" for i in range(N))
     )
     orders, reviews = [], []
-    for i in range(6):
+    for i in range(N):
         orders.append((f"ot{i}", "2026-03-03", f"t{i}", "p1", 2, 10, 4, False))
         orders.append((f"oc{i}", "2026-03-03", f"c{i}", "p1", 2, 10, 0, False))
-        if i < 3:  # half the offer's buyers send one of two items back
+        if i < N // 2:  # half the offer's buyers send one of two items back
             orders.append((f"rt{i}", "2026-03-10", f"t{i}", "p1", -1, 10, 0, True))
         reviews.append((f"t{i}", "p1", "质量太差了，不推荐", 1, "2026-03-12"))
         reviews.append((f"c{i}", "p1", "Great quality, very happy with it", 5, "2026-03-12"))
@@ -115,8 +118,8 @@ def test_satisfaction_compares_offer_buyers_with_control_buyers(tmp_path):
     store = _store(tmp_path)
     table = campaign_satisfaction(store, "k", window_days=14)
     row = table.set_index("offer_id").loc["pct20"]
-    assert row["buyers"] == 6 and row["control_buyers"] == 6
-    assert row["return_share_offer"] == pytest.approx(0.25)  # 3 x 1/2 of 6 buyers
+    assert row["buyers"] == N and row["control_buyers"] == N
+    assert row["return_share_offer"] == pytest.approx(0.25)  # half of them return half
     assert row["return_share_control"] == 0
     assert row["rating_diff"] == pytest.approx(-4.0)
     assert row["sentiment_offer"] < 0 < row["sentiment_control"]

@@ -68,7 +68,8 @@ def test_outcomes_follow_the_definitions(tmp_path):
 
 def test_measure_campaign_returns_the_issue_json(tmp_path):
     store = _shop(tmp_path, CAMPAIGNS, ORDERS)
-    result = measure_campaign(store, "k1", window_days=14, confidence=0.9)
+    # two customers per arm: the arithmetic, below the size a report shows an offer's lift at
+    result = measure_campaign(store, "k1", window_days=14, confidence=0.9, min_offer_customers=2)
     assert {
         "campaign_id",
         "window_days",
@@ -179,7 +180,7 @@ def test_group_and_coupon_columns_are_used_when_present(tmp_path):
         "THEN 'control' ELSE 'target' END, coupon_code = CASE customer_id "
         "WHEN 'a' THEN 'PCT10' WHEN 'c' THEN 'ZZZ' END"
     )
-    result = measure_campaign(store, "k1", window_days=14)
+    result = measure_campaign(store, "k1", window_days=14, min_offer_customers=2)
     assert result["arms"][0]["redemptions"] == 1
     assert result["groups"] == {"control": 2, "target": 2}
 
@@ -284,3 +285,32 @@ def test_a_targeted_offer_is_measured_against_the_control_held_out_from_the_same
     assert result["control"]["customers"] == int((group != "target").sum())
     naive = estimate_lift(frame, with_segments=False)["arms"][0]["lift"]["profit_per_customer"]
     assert naive["high"] < 0  # what the pooled comparison said
+
+
+def test_an_offer_too_few_customers_got_is_named_not_given_an_interval():
+    rng = np.random.default_rng(3)
+    arm = np.array(["control"] * 300 + ["x"] * 300 + ["tiny"] * 2, dtype=object)
+    bought = (rng.random(len(arm)) < 0.3) & (arm != "tiny")  # neither of the two bought
+    frame = pd.DataFrame(
+        {
+            "arm": arm,
+            "propensity": np.where(arm == "tiny", 2 / 602, 300 / 602),
+            "converted": bought.astype(int),
+            "revenue": bought * 50.0,
+            "profit": bought * 20.0,
+            "pre_revenue": 0.0,
+            "pre_orders": 0,
+            "segment": np.where(np.arange(len(arm)) % 2 == 0, "new", "repeat"),
+        }
+    )
+    result = estimate_lift(frame)
+    assert [a["offer_id"] for a in result["arms"]] == ["x"]
+    assert result["too_few"] == [{"offer_id": "tiny", "customers": 2}]
+    assert "tiny (2)" in result["summary"] and "at least 30" in result["summary"]
+    for segment in result["segments"]:
+        assert [a["offer_id"] for a in segment["arms"]] == ["x"]
+    # the whole campaign still counts everyone: the same total as when tiny is measured too
+    everything = estimate_lift(frame, min_offer_customers=2)
+    assert "tiny" in [a["offer_id"] for a in everything["arms"]]
+    assert result["incremental_profit"] == everything["incremental_profit"]
+    json.dumps(result, allow_nan=False)

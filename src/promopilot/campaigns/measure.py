@@ -26,6 +26,11 @@ METRICS = {
 COVARIATES = ("pre_revenue", "pre_orders")
 GAIN, LOSS, UNCLEAR = "gain", "loss", "no clear effect"
 MIN_PER_ARM = 2
+MIN_OFFER_CUSTOMERS = 30
+"""An offer's own lift is shown only when at least this many customers got it. Below that
+the interval says more than the data: two customers who both did not buy have no spread, and
+the interval would come from the control group alone. Such offers still count in the whole
+campaign's figure, and the result names them (``too_few``)."""
 
 
 def estimate_lift(
@@ -34,13 +39,15 @@ def estimate_lift(
     confidence: float = 0.95,
     covariates: tuple[str, ...] | None = COVARIATES,
     with_segments: bool = True,
+    min_offer_customers: int = MIN_OFFER_CUSTOMERS,
 ) -> dict:
     """Lift of each arm over control from an outcomes frame.
 
     `frame` has one row per customer with ``arm`` (``control`` for no offer), ``propensity``,
     ``converted``, ``revenue``, ``profit`` and the `covariates` (pre-period; ``None`` or ``()``
-    turns CUPED off). Returns the measurement dict of :func:`measure_campaign` without the
-    campaign id.
+    turns CUPED off). An offer fewer than `min_offer_customers` got is not measured on its
+    own (listed in ``too_few``; it counts in the whole campaign). Returns the measurement dict
+    of :func:`measure_campaign` without the campaign id.
     """
     if not 0.5 < confidence < 1:
         raise InputError(f"confidence must be in (0.5, 1), got {confidence}")
@@ -56,7 +63,12 @@ def estimate_lift(
         )
     w = 1.0 / frame["propensity"].to_numpy(dtype=float)
     x = frame[list(covariates)].to_numpy(dtype=float) if covariates else None
-    offers = sorted({a for a in arm if a != CONTROL})
+    sizes = pd.Series(arm[~is_control]).value_counts()
+    offers = sorted(str(a) for a in sizes.index[sizes >= min_offer_customers])
+    too_few = [
+        {"offer_id": str(a), "customers": int(n)}
+        for a, n in sorted(sizes[sizes < min_offer_customers].items())
+    ]
     adjusted, control, means, raw = {}, {}, {}, {}
     for name, column in METRICS.items():
         y = frame[column].to_numpy(dtype=float)
@@ -96,6 +108,7 @@ def estimate_lift(
             **{name: _num(means[name][CONTROL]) for name in METRICS},
         },
         "arms": arms,
+        "too_few": too_few,
         "incremental_profit": {
             k: v
             for k, v in total.as_dict().items()
@@ -116,7 +129,12 @@ def estimate_lift(
     }
     result["summary"] = summary(result)
     if with_segments and "segment" in frame.columns:
-        result["segments"] = per_segment(frame, confidence=confidence, covariates=covariates)
+        result["segments"] = per_segment(
+            frame,
+            confidence=confidence,
+            covariates=covariates,
+            min_offer_customers=min_offer_customers,
+        )
     return result
 
 
@@ -172,7 +190,19 @@ def baseline_words(result: dict) -> str:
 
 
 def summary(result: dict) -> str:
-    """The verdict in plain words."""
+    """The verdict in plain words (and the offers too few customers got to be measured)."""
+    text = _verdict(result)
+    too_few = result.get("too_few") or []
+    if too_few and result.get("buyers") != 0:
+        names = ", ".join(f"{a['offer_id']} ({a['customers']:,})" for a in too_few)
+        text += (
+            f" Too few customers got {names} to measure on their own (at least "
+            f"{MIN_OFFER_CUSTOMERS} are needed); they count in the whole campaign's figure."
+        )
+    return text
+
+
+def _verdict(result: dict) -> str:
     total = result["incremental_profit"]
     level = f"{result['confidence']:.0%}"
     interval = (
@@ -224,6 +254,7 @@ def per_segment(
     confidence: float,
     covariates: tuple[str, ...] | None = COVARIATES,
     column: str = "segment",
+    min_offer_customers: int = MIN_OFFER_CUSTOMERS,
 ) -> list[dict]:
     """:func:`estimate_lift` within each segment that has a control group (CUPED slopes are
     estimated within the segment)."""
@@ -242,7 +273,11 @@ def per_segment(
             )
             continue
         result = estimate_lift(
-            part, confidence=confidence, covariates=covariates, with_segments=False
+            part,
+            confidence=confidence,
+            covariates=covariates,
+            with_segments=False,
+            min_offer_customers=min_offer_customers,
         )
         out.append(
             {
@@ -287,6 +322,7 @@ def measure_campaign(
     window_days: int | None = None,
     confidence: float = 0.95,
     segments: pd.DataFrame | None = None,
+    min_offer_customers: int = MIN_OFFER_CUSTOMERS,
 ) -> dict:
     """Measure a logged campaign per offer against its control group.
 
@@ -298,13 +334,21 @@ def measure_campaign(
     confidence : level of every interval.
     segments : optional ``customer_id, segment`` frame; default segments are new, one-order and
         repeat customers at send time.
+    min_offer_customers : an offer fewer customers got is not measured on its own (it is
+        listed in ``too_few`` and counts in the whole campaign's figure).
 
     Returns the issue's JSON structure plus ``summary`` (the verdict in words), ``power``,
     ``segments``, ``method``, ``lift_unadjusted`` per arm and ``redemptions`` where coupon
     codes were logged.
     """
     frame = campaign_outcomes(store, campaign_id, window_days=window_days)
-    return _measure(frame, campaign_id, confidence=confidence, segments=segments)
+    return _measure(
+        frame,
+        campaign_id,
+        confidence=confidence,
+        segments=segments,
+        min_offer_customers=min_offer_customers,
+    )
 
 
 def measure_with_daily(
@@ -323,15 +367,19 @@ def _measure(
     *,
     confidence: float,
     segments: pd.DataFrame | None = None,
+    min_offer_customers: int = MIN_OFFER_CUSTOMERS,
 ) -> dict:
     if segments is not None:
         labels = segments.set_index("customer_id")["segment"]
         frame["segment"] = labels.reindex(frame["customer_id"]).fillna("unknown").to_numpy()
-    result = estimate_lift(frame, confidence=confidence)
+    result = estimate_lift(frame, confidence=confidence, min_offer_customers=min_offer_customers)
     chosen = _chosen_and_held_out(frame)
     if chosen is not None:  # like for like: the plan chose who got each offer
-        per_offer = estimate_lift(chosen, confidence=confidence)
-        result["arms"] = per_offer["arms"]
+        per_offer = estimate_lift(
+            chosen, confidence=confidence, min_offer_customers=min_offer_customers
+        )
+        result["arms"], result["too_few"] = per_offer["arms"], per_offer["too_few"]
+        result["summary"] = summary(result)
         if "segments" in per_offer:
             result["segments"] = per_offer["segments"]
         result["per_offer_control"] = per_offer["control"]
