@@ -71,7 +71,7 @@ def test_depth_table_finds_where_deeper_stops_paying():
     assert "10%" in text and "30%" in text and "stopped paying" in text
 
 
-N = 30  # customers per arm: the fewest whose lift a report shows (MIN_OFFER_CUSTOMERS)
+N = 30  # customers per arm: the fewest whose lift a report shows (MIN_ARM_CUSTOMERS)
 
 
 def _store(tmp_path) -> Store:

@@ -69,7 +69,7 @@ def test_outcomes_follow_the_definitions(tmp_path):
 def test_measure_campaign_returns_the_issue_json(tmp_path):
     store = _shop(tmp_path, CAMPAIGNS, ORDERS)
     # two customers per arm: the arithmetic, below the size a report shows an offer's lift at
-    result = measure_campaign(store, "k1", window_days=14, confidence=0.9, min_offer_customers=2)
+    result = measure_campaign(store, "k1", window_days=14, confidence=0.9, min_arm_customers=2)
     assert {
         "campaign_id",
         "window_days",
@@ -180,7 +180,7 @@ def test_group_and_coupon_columns_are_used_when_present(tmp_path):
         "THEN 'control' ELSE 'target' END, coupon_code = CASE customer_id "
         "WHEN 'a' THEN 'PCT10' WHEN 'c' THEN 'ZZZ' END"
     )
-    result = measure_campaign(store, "k1", window_days=14, min_offer_customers=2)
+    result = measure_campaign(store, "k1", window_days=14, min_arm_customers=2)
     assert result["arms"][0]["redemptions"] == 1
     assert result["groups"] == {"control": 2, "target": 2}
 
@@ -310,7 +310,54 @@ def test_an_offer_too_few_customers_got_is_named_not_given_an_interval():
     for segment in result["segments"]:
         assert [a["offer_id"] for a in segment["arms"]] == ["x"]
     # the whole campaign still counts everyone: the same total as when tiny is measured too
-    everything = estimate_lift(frame, min_offer_customers=2)
+    everything = estimate_lift(frame, min_arm_customers=2)
     assert "tiny" in [a["offer_id"] for a in everything["arms"]]
     assert result["incremental_profit"] == everything["incremental_profit"]
     json.dumps(result, allow_nan=False)
+
+
+def test_a_control_group_smaller_than_the_fewest_measured_is_refused():
+    arm = np.array(["control"] * 5 + ["x"] * 300, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "arm": arm,
+            "propensity": np.where(arm == "x", 300 / 305, 5 / 305),
+            "converted": np.arange(len(arm)) % 3 == 0,
+            "revenue": 0.0,
+            "profit": 0.0,
+            "pre_revenue": 0.0,
+            "pre_orders": 0,
+        }
+    )
+    with pytest.raises(NotEnoughDataError, match=r"5 control customer.*at least 30"):
+        estimate_lift(frame, with_segments=False)
+    assert estimate_lift(frame, with_segments=False, min_arm_customers=5)["arms"]
+
+
+def test_a_plan_log_with_a_small_held_out_control_shows_no_offer_lift():
+    from promopilot.campaigns.measure import _measure
+
+    n = 400
+    group = np.array(["control"] * 10 + ["target"] * 190 + ["none"] * 200, dtype=object)
+    arm = np.where(group == "target", "x", "control")
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "arm": arm,
+            "group": group,
+            "coupon_code": None,
+            "propensity": 1.0,
+            "converted": np.arange(n) % 4 == 0,
+            "revenue": (np.arange(n) % 4 == 0) * 40.0,
+            "profit": (np.arange(n) % 4 == 0) * 15.0,
+            "pre_revenue": 0.0,
+            "pre_orders": 0,
+            "segment": "all",
+        }
+    )
+    frame.attrs["window_days"] = 14
+    result = _measure(frame, "k", confidence=0.95)
+    assert result["held_out_customers"] == 10
+    assert result["arms"] == [] and result["segments"] == []
+    assert "held out from the plan's choices has 10 customer(s)" in result["summary"]
+    assert result["incremental_profit"]["estimate"] is not None  # the whole campaign stands

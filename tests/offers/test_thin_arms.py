@@ -19,6 +19,7 @@ from promopilot.campaigns.history import (
 )
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
+from promopilot.exceptions import NotEnoughDataError
 from promopilot.offers.evaluate import evaluate_campaign_models
 from promopilot.offers.inputs import default_feature_fn
 from promopilot.offers.plan import build_plan
@@ -26,10 +27,9 @@ from promopilot.offers.plan import build_plan
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uci-online-retail-sample"
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    """The UCI sample with offers and a randomized past campaign in which offer `big` went to
-    two customers."""
+def _store(tmp_path_factory, small: str):
+    """The UCI sample with offers and a randomized past campaign in which two customers got
+    `small` (an offer, or "" for the control group)."""
     folder = tmp_path_factory.mktemp("thin") / "shop"
     folder.mkdir()
     shutil.copy(FIXTURE / "online-retail-sample.csv", folder / "orders.csv")
@@ -37,8 +37,9 @@ def store(tmp_path_factory):
     ids = orders["CustomerID"].dropna().unique()
     times = pd.to_datetime(orders["InvoiceDate"])
     sent = times.min() + (times.max() - times.min()) * 0.8
-    arm = np.random.default_rng(0).choice(["", "pct10", "note"], len(ids))
-    arm[:2] = "big"
+    arms = [a for a in ("", "pct10", "note") if a != small]
+    arm = np.random.default_rng(0).choice(arms, len(ids))
+    arm[:2] = small
     pd.DataFrame(
         {"offer_id": ["pct10", "note", "big"], "kind": "percent_off", "value": [0.1, 0, 0.3]}
     ).to_csv(folder / "offers.csv", index=False)
@@ -51,8 +52,20 @@ def store(tmp_path_factory):
             "propensity": 1 / 3,
         }
     ).to_csv(folder / "campaigns.csv", index=False)
-    with Store(tmp_path_factory.mktemp("db") / "s.duckdb") as s:
-        ingest(s, folder)
+    store = Store(tmp_path_factory.mktemp("db") / "s.duckdb")
+    ingest(store, folder)
+    return store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    with _store(tmp_path_factory, "big") as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def tiny_control(tmp_path_factory):
+    with _store(tmp_path_factory, "") as s:
         yield s
 
 
@@ -82,3 +95,14 @@ def test_the_uplift_scores_name_the_thin_offer(store):
     evaluation = evaluate_campaign_models(store, models=["t-learner"])
     assert evaluation.left_out == ("big",) and "big" in evaluation.note()
     assert "big" not in set(evaluation.table.get("offer", []))
+
+
+def test_a_control_group_of_two_is_too_little_to_learn_from(tiny_control):
+    result = build_plan(
+        tiny_control, budget=200, campaign_id="t", n_bootstrap=2, select_model=False,
+        do_no_harm=False,
+    )  # fmt: skip
+    assert "2 of them in a control group" in result.design
+    assert (result.plan["group"] != "target").all()
+    with pytest.raises(NotEnoughDataError, match="control group has 2 customer"):
+        evaluate_campaign_models(tiny_control, models=["t-learner"])

@@ -26,7 +26,7 @@ METRICS = {
 COVARIATES = ("pre_revenue", "pre_orders")
 GAIN, LOSS, UNCLEAR = "gain", "loss", "no clear effect"
 MIN_PER_ARM = 2
-MIN_OFFER_CUSTOMERS = 30
+MIN_ARM_CUSTOMERS = 30
 """An offer's own lift is shown only when at least this many customers got it. Below that
 the interval says more than the data: two customers who both did not buy have no spread, and
 the interval would come from the control group alone. Such offers still count in the whole
@@ -39,13 +39,13 @@ def estimate_lift(
     confidence: float = 0.95,
     covariates: tuple[str, ...] | None = COVARIATES,
     with_segments: bool = True,
-    min_offer_customers: int = MIN_OFFER_CUSTOMERS,
+    min_arm_customers: int = MIN_ARM_CUSTOMERS,
 ) -> dict:
     """Lift of each arm over control from an outcomes frame.
 
     `frame` has one row per customer with ``arm`` (``control`` for no offer), ``propensity``,
     ``converted``, ``revenue``, ``profit`` and the `covariates` (pre-period; ``None`` or ``()``
-    turns CUPED off). An offer fewer than `min_offer_customers` got is not measured on its
+    turns CUPED off). An offer fewer than `min_arm_customers` got is not measured on its
     own (listed in ``too_few``; it counts in the whole campaign). Returns the measurement dict
     of :func:`measure_campaign` without the campaign id.
     """
@@ -56,18 +56,19 @@ def estimate_lift(
         raise InputError(f"outcomes frame lacks column(s) {', '.join(sorted(missing))}")
     arm = frame["arm"].to_numpy(dtype=object)
     is_control = arm == CONTROL
-    if is_control.sum() < MIN_PER_ARM:
+    fewest = max(MIN_PER_ARM, min_arm_customers)
+    if is_control.sum() < fewest:
         raise NotEnoughDataError(
             f"the campaign has {int(is_control.sum())} control customer(s): without a control "
-            "group of at least 2 customers its lift cannot be measured"
+            f"group of at least {fewest} customers its lift cannot be measured"
         )
     w = 1.0 / frame["propensity"].to_numpy(dtype=float)
     x = frame[list(covariates)].to_numpy(dtype=float) if covariates else None
     sizes = pd.Series(arm[~is_control]).value_counts()
-    offers = sorted(str(a) for a in sizes.index[sizes >= min_offer_customers])
+    offers = sorted(str(a) for a in sizes.index[sizes >= min_arm_customers])
     too_few = [
         {"offer_id": str(a), "customers": int(n)}
-        for a, n in sorted(sizes[sizes < min_offer_customers].items())
+        for a, n in sorted(sizes[sizes < min_arm_customers].items())
     ]
     adjusted, control, means, raw = {}, {}, {}, {}
     for name, column in METRICS.items():
@@ -124,6 +125,7 @@ def estimate_lift(
                 else "equal (uniform randomization)"
             ),
             "cuped_covariates": list(covariates or ()),
+            "min_arm_customers": min_arm_customers,
             "interval": "Welch t (Satterthwaite df), linearized variance",
         },
     }
@@ -133,7 +135,7 @@ def estimate_lift(
             frame,
             confidence=confidence,
             covariates=covariates,
-            min_offer_customers=min_offer_customers,
+            min_arm_customers=min_arm_customers,
         )
     return result
 
@@ -192,12 +194,21 @@ def baseline_words(result: dict) -> str:
 def summary(result: dict) -> str:
     """The verdict in plain words (and the offers too few customers got to be measured)."""
     text = _verdict(result)
+    if result.get("buyers") == 0:
+        return text
+    fewest = result.get("method", {}).get("min_arm_customers", MIN_ARM_CUSTOMERS)
     too_few = result.get("too_few") or []
-    if too_few and result.get("buyers") != 0:
+    if too_few:
         names = ", ".join(f"{a['offer_id']} ({a['customers']:,})" for a in too_few)
         text += (
-            f" Too few customers got {names} to measure on their own (at least "
-            f"{MIN_OFFER_CUSTOMERS} are needed); they count in the whole campaign's figure."
+            f" Too few customers got {names} to measure on their own (at least {fewest} are "
+            "needed); they count in the whole campaign's figure."
+        )
+    held = result.get("held_out_customers")
+    if held is not None and held < fewest:
+        text += (
+            f" The control group held out from the plan's choices has {held:,} customer(s): "
+            f"too few to measure each offer on its own (at least {fewest} are needed)."
         )
     return text
 
@@ -254,14 +265,15 @@ def per_segment(
     confidence: float,
     covariates: tuple[str, ...] | None = COVARIATES,
     column: str = "segment",
-    min_offer_customers: int = MIN_OFFER_CUSTOMERS,
+    min_arm_customers: int = MIN_ARM_CUSTOMERS,
 ) -> list[dict]:
     """:func:`estimate_lift` within each segment that has a control group (CUPED slopes are
     estimated within the segment)."""
     out = []
     for name, part in frame.groupby(column, sort=True):
         n_control = int((part["arm"] == CONTROL).sum())
-        if n_control < MIN_PER_ARM or (part["arm"] != CONTROL).sum() < MIN_PER_ARM:
+        fewest = max(MIN_PER_ARM, min_arm_customers)
+        if n_control < fewest or (part["arm"] != CONTROL).sum() < fewest:
             out.append(
                 {
                     "segment": str(name),
@@ -277,7 +289,7 @@ def per_segment(
             confidence=confidence,
             covariates=covariates,
             with_segments=False,
-            min_offer_customers=min_offer_customers,
+            min_arm_customers=min_arm_customers,
         )
         out.append(
             {
@@ -322,7 +334,7 @@ def measure_campaign(
     window_days: int | None = None,
     confidence: float = 0.95,
     segments: pd.DataFrame | None = None,
-    min_offer_customers: int = MIN_OFFER_CUSTOMERS,
+    min_arm_customers: int = MIN_ARM_CUSTOMERS,
 ) -> dict:
     """Measure a logged campaign per offer against its control group.
 
@@ -334,7 +346,7 @@ def measure_campaign(
     confidence : level of every interval.
     segments : optional ``customer_id, segment`` frame; default segments are new, one-order and
         repeat customers at send time.
-    min_offer_customers : an offer fewer customers got is not measured on its own (it is
+    min_arm_customers : an offer fewer customers got is not measured on its own (it is
         listed in ``too_few`` and counts in the whole campaign's figure).
 
     Returns the issue's JSON structure plus ``summary`` (the verdict in words), ``power``,
@@ -347,7 +359,7 @@ def measure_campaign(
         campaign_id,
         confidence=confidence,
         segments=segments,
-        min_offer_customers=min_offer_customers,
+        min_arm_customers=min_arm_customers,
     )
 
 
@@ -367,23 +379,28 @@ def _measure(
     *,
     confidence: float,
     segments: pd.DataFrame | None = None,
-    min_offer_customers: int = MIN_OFFER_CUSTOMERS,
+    min_arm_customers: int = MIN_ARM_CUSTOMERS,
 ) -> dict:
     if segments is not None:
         labels = segments.set_index("customer_id")["segment"]
         frame["segment"] = labels.reindex(frame["customer_id"]).fillna("unknown").to_numpy()
-    result = estimate_lift(frame, confidence=confidence, min_offer_customers=min_offer_customers)
+    result = estimate_lift(frame, confidence=confidence, min_arm_customers=min_arm_customers)
     chosen = _chosen_and_held_out(frame)
     if chosen is not None:  # like for like: the plan chose who got each offer
-        per_offer = estimate_lift(
-            chosen, confidence=confidence, min_offer_customers=min_offer_customers
-        )
-        result["arms"], result["too_few"] = per_offer["arms"], per_offer["too_few"]
-        result["summary"] = summary(result)
-        if "segments" in per_offer:
-            result["segments"] = per_offer["segments"]
-        result["per_offer_control"] = per_offer["control"]
         result["method"]["per_offer"] = PER_OFFER_METHOD
+        held = int((chosen["arm"] == CONTROL).sum())
+        result["held_out_customers"] = held
+        if held >= max(MIN_PER_ARM, min_arm_customers):
+            per_offer = estimate_lift(
+                chosen, confidence=confidence, min_arm_customers=min_arm_customers
+            )
+            result["arms"], result["too_few"] = per_offer["arms"], per_offer["too_few"]
+            if "segments" in per_offer:
+                result["segments"] = per_offer["segments"]
+            result["per_offer_control"] = per_offer["control"]
+        else:  # against everyone who got nothing they would be biased by the choice itself
+            result["arms"], result["too_few"], result["segments"] = [], [], []
+        result["summary"] = summary(result)
     if frame["coupon_code"].notna().any():
         redeemed = (frame if chosen is None else chosen).groupby("arm")["redeemed"].sum()
         for arm in result["arms"]:

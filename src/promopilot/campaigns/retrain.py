@@ -85,7 +85,10 @@ def retrain(
     if evaluate is not None:
         tell("response model")
         if training is not None and set(training.arms) - {CONTROL}:
-            evaluation = evaluate(training)
+            try:
+                evaluation = evaluate(training)
+            except NotEnoughDataError as error:  # e.g. a control group of two customers
+                note = f"response model not scored: {error}"
         # else: every logged customer got nothing (e.g. a plan that sent no offer):
         # there is no response to score yet, the rebuilt profile still stands
     return RetrainResult(profile, summary, training, evaluation, days, note)

@@ -292,7 +292,9 @@ def retrain(
         console.print(result.evaluation.table.round(4).to_string(index=False))
     elif evaluate:
         console.print(
-            "response model not scored: no logged customer got an offer yet (every exposure "
-            "is control or nothing)"
+            result.note
+            if result.note.startswith("response model not scored")
+            else "response model not scored: no logged customer got an offer yet (every "
+            "exposure is control or nothing)"
         )
     console.print(f"written: {out / 'customers.csv'}, {out / 'campaigns.csv'}")

@@ -27,7 +27,7 @@ from promopilot.campaigns.history import (
 )
 from promopilot.config import Settings, load_settings
 from promopilot.data.store import Store
-from promopilot.exceptions import InputError
+from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.offers.inputs import default_feature_fn, model_matrix
 from promopilot.offers.randomization import hashed_uniform
 from promopilot.offers.response import DEFAULT_MODEL, campaign_candidates, response_candidates
@@ -71,9 +71,16 @@ def evaluate_models(
 ) -> UpliftEvaluation:
     """Fit each model on the training customers and score every offer on the held-out ones
     (`share` of the customers). Offers too few customers got are left out (named in the
-    result). `progress` is told each model's name before it is fitted."""
+    result); a control group that small is an error (:class:`NotEnoughDataError`). `progress`
+    is told each model's name before it is fitted."""
     tell = progress or (lambda _: None)
     data, left_out = without_thin_arms(data)
+    n_control = int((data.treatment == CONTROL).sum())
+    if n_control < MIN_ARM_ROWS:
+        raise NotEnoughDataError(
+            f"the past campaigns' control group has {n_control:,} customer(s): at least "
+            f"{MIN_ARM_ROWS} are needed to learn what an offer changes"
+        )
     test = hashed_uniform(data.customer_id, HOLDOUT_KEY, bits=HOLDOUT_BITS) < share
     X = model_matrix(data.X)
     rows = []

@@ -33,6 +33,7 @@ from threadpoolctl import threadpool_limits
 
 from promopilot.campaigns.history import (
     CONTROL,
+    MIN_ARM_ROWS,
     CampaignData,
     FeatureFn,
     campaign_training_data,
@@ -163,11 +164,12 @@ def build_plan(
         why = f"No randomized campaign history to learn from ({error})."
     else:
         data, result.warnings = randomized_only(data)
-        if data.n < MIN_EXPOSURES or not (data.treatment == CONTROL).any():
+        n_control = int((data.treatment == CONTROL).sum())
+        if data.n < MIN_EXPOSURES or n_control < MIN_ARM_ROWS:
             why = (
                 f"Too little randomized campaign history to learn from: {data.n:,} logged "
-                f"exposures with a propensity; at least {MIN_EXPOSURES:,}, with a control "
-                "group, are needed."
+                f"exposures with a propensity, {n_control:,} of them in a control group; at "
+                f"least {MIN_EXPOSURES:,}, with a control group of {MIN_ARM_ROWS}, are needed."
             )
         elif (data.treatment == CONTROL).all():
             why = (
