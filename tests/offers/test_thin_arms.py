@@ -106,3 +106,19 @@ def test_a_control_group_of_two_is_too_little_to_learn_from(tiny_control):
     assert (result.plan["group"] != "target").all()
     with pytest.raises(NotEnoughDataError, match="control group has 2 customer"):
         evaluate_campaign_models(tiny_control, models=["t-learner"])
+
+
+def test_retrain_keeps_its_profile_and_says_why_it_scored_nothing(tiny_control):
+    from promopilot.campaigns.retrain import retrain
+    from promopilot.offers.evaluate import evaluate_models
+    from promopilot.offers.response import DEFAULT_MODEL, campaign_candidates
+
+    result = retrain(
+        tiny_control,
+        default_feature_fn,
+        evaluate=lambda data: evaluate_models(
+            data, {DEFAULT_MODEL: campaign_candidates(data, 0)[DEFAULT_MODEL]}
+        ),
+    )
+    assert result.evaluation is None and len(result.profile.customers) > 100
+    assert "control group has 2 customer" in result.unscored

@@ -35,6 +35,7 @@ class RetrainResult:
     evaluation: Any | None  # what `evaluate` returned
     window_days: int
     note: str = ""  # why there is no training set, when there is none
+    unscored: str = ""  # why the response model was not scored, when `evaluate` could not
 
 
 def campaign_summary(outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +76,7 @@ def retrain(
     tell("outcomes")
     summary = campaign_summary(campaign_outcomes(store, None, window_days=days))
     tell("training data")
-    training, note, evaluation = None, "", None
+    training, note, evaluation, unscored = None, "", None, ""
     try:
         training = campaign_training_data(store, feature_fn, window_days=days)
     except NotEnoughDataError as error:
@@ -88,7 +89,7 @@ def retrain(
             try:
                 evaluation = evaluate(training)
             except NotEnoughDataError as error:  # e.g. a control group of two customers
-                note = f"response model not scored: {error}"
+                unscored = f"response model not scored: {error}"
         # else: every logged customer got nothing (e.g. a plan that sent no offer):
         # there is no response to score yet, the rebuilt profile still stands
-    return RetrainResult(profile, summary, training, evaluation, days, note)
+    return RetrainResult(profile, summary, training, evaluation, days, note, unscored)

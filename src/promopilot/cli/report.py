@@ -292,9 +292,8 @@ def retrain(
         console.print(result.evaluation.table.round(4).to_string(index=False))
     elif evaluate:
         console.print(
-            result.note
-            if result.note.startswith("response model not scored")
-            else "response model not scored: no logged customer got an offer yet (every "
+            result.unscored
+            or "response model not scored: no logged customer got an offer yet (every "
             "exposure is control or nothing)"
         )
     console.print(f"written: {out / 'customers.csv'}, {out / 'campaigns.csv'}")
