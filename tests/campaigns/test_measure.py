@@ -361,3 +361,26 @@ def test_a_plan_log_with_a_small_held_out_control_shows_no_offer_lift():
     assert result["arms"] == [] and result["segments"] == []
     assert "held out from the plan's choices has 10 customer(s)" in result["summary"]
     assert result["incremental_profit"]["estimate"] is not None  # the whole campaign stands
+
+
+def test_an_arm_nobody_in_bought_borrows_the_campaigns_spread():
+    rng = np.random.default_rng(5)
+    arm = np.array(["control"] * 300 + ["x"] * 40, dtype=object)
+    bought = (rng.random(len(arm)) < 0.3) & (arm == "control")  # nobody with x bought
+    frame = pd.DataFrame(
+        {
+            "arm": arm,
+            "propensity": 0.5,
+            "converted": bought.astype(int),
+            "revenue": bought * 50.0,
+            "profit": bought * 20.0,
+            "pre_revenue": 0.0,
+            "pre_orders": 0,
+        }
+    )
+    lift = estimate_lift(frame, with_segments=False)["arms"][0]["lift"]["conversion"]
+    pooled = np.var(bought.astype(float), ddof=1)
+    # its own spread is zero: without the floor the interval would be the control's alone
+    # (about +-0.05 here); with it, the arm counts as varying like the campaign
+    assert (lift["high"] - lift["low"]) / 2 > 1.9 * np.sqrt(pooled / 40)
+    assert lift["low"] < lift["estimate"] < lift["high"] < 0

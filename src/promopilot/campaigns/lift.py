@@ -53,8 +53,19 @@ def _clean(value: float) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
-def arm_mean(z: np.ndarray, weights: np.ndarray | None = None) -> ArmMean:
-    """Hajek mean of `z` with its linearized variance (plain mean and s^2/n without weights)."""
+def pooled_unit_variance(z: np.ndarray) -> float:
+    """The per-customer variance of `z` over a whole campaign (every arm): the floor of
+    :func:`arm_mean` for an arm whose own outcomes do not vary."""
+    z = np.asarray(z, dtype=float)
+    return float(np.var(z, ddof=1)) if len(z) > 1 else 0.0
+
+
+def arm_mean(z: np.ndarray, weights: np.ndarray | None = None, floor: float = 0.0) -> ArmMean:
+    """Hajek mean of `z` with its linearized variance (plain mean and s^2/n without weights).
+
+    An arm whose outcomes are all the same (40 customers, none of whom bought) has no spread
+    of its own, and its interval would come from the other arm alone; there the per-customer
+    variance `floor` (:func:`pooled_unit_variance`: the campaign's) stands in for its own."""
     z = np.asarray(z, dtype=float)
     n = len(z)
     if n == 0:
@@ -65,7 +76,10 @@ def arm_mean(z: np.ndarray, weights: np.ndarray | None = None) -> ArmMean:
     if n < 2:
         return ArmMean(mean, np.nan, n, 1.0)
     variance = float((w**2 * (z - mean) ** 2).sum() / total**2 * n / (n - 1))
-    return ArmMean(mean, variance, n, float(total**2 / (w**2).sum()))
+    n_effective = float(total**2 / (w**2).sum())
+    if variance == 0.0 and floor > 0:
+        variance = floor / n_effective
+    return ArmMean(mean, variance, n, n_effective)
 
 
 def cuped_theta(y: np.ndarray, x: np.ndarray) -> np.ndarray:

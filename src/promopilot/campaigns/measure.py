@@ -75,9 +75,14 @@ def estimate_lift(
         y = frame[column].to_numpy(dtype=float)
         theta = stats.cuped_theta(y, x) if x is not None else None
         z = stats.adjust(y, x, theta)
-        adjusted[name] = {a: stats.arm_mean(z[arm == a], w[arm == a]) for a in offers}
-        control[name] = stats.arm_mean(z[is_control], w[is_control])
-        raw[name] = {a: stats.arm_mean(y[arm == a], w[arm == a]) for a in [CONTROL, *offers]}
+        z_floor, y_floor = stats.pooled_unit_variance(z), stats.pooled_unit_variance(y)
+        adjusted[name] = {
+            a: stats.arm_mean(z[arm == a], w[arm == a], floor=z_floor) for a in offers
+        }
+        control[name] = stats.arm_mean(z[is_control], w[is_control], floor=z_floor)
+        raw[name] = {
+            a: stats.arm_mean(y[arm == a], w[arm == a], floor=y_floor) for a in [CONTROL, *offers]
+        }
         means[name] = {a: raw[name][a].mean for a in raw[name]}
     arms = []
     for a in offers:
