@@ -56,7 +56,7 @@ def estimate_lift(
         raise InputError(f"outcomes frame lacks column(s) {', '.join(sorted(missing))}")
     arm = frame["arm"].to_numpy(dtype=object)
     is_control = arm == CONTROL
-    fewest = max(MIN_PER_ARM, min_arm_customers)
+    fewest = max(MIN_PER_ARM, min_arm_customers)  # the control group's floor too
     if is_control.sum() < fewest:
         raise NotEnoughDataError(
             f"the campaign has {int(is_control.sum())} control customer(s): without a control "
@@ -65,10 +65,9 @@ def estimate_lift(
     w = 1.0 / frame["propensity"].to_numpy(dtype=float)
     x = frame[list(covariates)].to_numpy(dtype=float) if covariates else None
     sizes = pd.Series(arm[~is_control]).value_counts()
-    offers = sorted(str(a) for a in sizes.index[sizes >= min_arm_customers])
+    offers = sorted(str(a) for a in sizes.index[sizes >= fewest])
     too_few = [
-        {"offer_id": str(a), "customers": int(n)}
-        for a, n in sorted(sizes[sizes < min_arm_customers].items())
+        {"offer_id": str(a), "customers": int(n)} for a, n in sorted(sizes[sizes < fewest].items())
     ]
     adjusted, control, means, raw = {}, {}, {}, {}
     for name, column in METRICS.items():
@@ -130,7 +129,7 @@ def estimate_lift(
                 else "equal (uniform randomization)"
             ),
             "cuped_covariates": list(covariates or ()),
-            "min_arm_customers": min_arm_customers,
+            "min_arm_customers": fewest,
             "interval": "Welch t (Satterthwaite df), linearized variance",
         },
     }
@@ -140,7 +139,7 @@ def estimate_lift(
             frame,
             confidence=confidence,
             covariates=covariates,
-            min_arm_customers=min_arm_customers,
+            min_arm_customers=fewest,
         )
     return result
 
@@ -277,8 +276,7 @@ def per_segment(
     out = []
     for name, part in frame.groupby(column, sort=True):
         n_control = int((part["arm"] == CONTROL).sum())
-        fewest = max(MIN_PER_ARM, min_arm_customers)
-        if n_control < fewest or (part["arm"] != CONTROL).sum() < fewest:
+        if n_control < min_arm_customers or (part["arm"] != CONTROL).sum() < min_arm_customers:
             out.append(
                 {
                     "segment": str(name),
@@ -325,7 +323,7 @@ def _chosen_and_held_out(frame: pd.DataFrame) -> pd.DataFrame | None:
     the persuadable, not the average customer). None when the log has no such groups."""
     group = frame["group"].fillna("").to_numpy(dtype=object)
     target, control = group == "target", group == "control"
-    if control.sum() < MIN_PER_ARM or not target.any():
+    if not control.any() or not target.any():
         return None
     chosen = frame[target | control].copy()
     chosen.attrs = frame.attrs
@@ -395,7 +393,7 @@ def _measure(
         result["method"]["per_offer"] = PER_OFFER_METHOD
         held = int((chosen["arm"] == CONTROL).sum())
         result["held_out_customers"] = held
-        if held >= max(MIN_PER_ARM, min_arm_customers):
+        if held >= result["method"]["min_arm_customers"]:
             per_offer = estimate_lift(
                 chosen, confidence=confidence, min_arm_customers=min_arm_customers
             )
