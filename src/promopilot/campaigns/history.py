@@ -90,6 +90,16 @@ def without_thin_arms(
     return data.take(np.flatnonzero(~np.isin(data.treatment.astype(str), thin))), thin
 
 
+def thin_arms_note(thin: tuple[str, ...], consequence: str) -> str:
+    """The line naming the offers :func:`without_thin_arms` left out ("" when none was)."""
+    if not thin:
+        return ""
+    return (
+        f"note: offer(s) {', '.join(thin)} went to fewer than {MIN_ARM_ROWS} customers in the "
+        f"past campaigns used: too few to learn from, {consequence}"
+    )
+
+
 def campaign_training_data(
     store: Store, feature_fn: FeatureFn, *, window_days: int = 14, min_rows: int = 200
 ) -> CampaignData:

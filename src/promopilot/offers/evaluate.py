@@ -23,6 +23,7 @@ from promopilot.campaigns.history import (
     CampaignData,
     FeatureFn,
     campaign_training_data,
+    thin_arms_note,
     without_thin_arms,
 )
 from promopilot.config import Settings, load_settings
@@ -53,12 +54,7 @@ class UpliftEvaluation:
 
     def note(self) -> str:
         """A line naming the offers left out, "" when none was."""
-        if not self.left_out:
-            return ""
-        return (
-            f"note: offer(s) {', '.join(self.left_out)} went to fewer than {MIN_ARM_ROWS} "
-            "customers in past campaigns: too few to learn from, not scored"
-        )
+        return thin_arms_note(self.left_out, "not scored")
 
 
 def evaluate_models(

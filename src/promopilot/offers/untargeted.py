@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from promopilot.campaigns.history import MIN_ARM_ROWS, CampaignData, without_thin_arms
+from promopilot.campaigns.history import CampaignData, thin_arms_note, without_thin_arms
 from promopilot.config import Settings
 from promopilot.data.store import Store
 from promopilot.offers.randomization import design_plan
@@ -76,10 +76,7 @@ def randomized_only(data: CampaignData) -> tuple[CampaignData, list[str]]:
         data = data.take(np.flatnonzero(~np.isin(data.campaign_id, data.unlogged_propensity)))
     data, thin = without_thin_arms(data)
     if thin:
-        out.append(
-            f"note: offer(s) {', '.join(thin)} went to fewer than {MIN_ARM_ROWS} customers in "
-            "the randomized past campaigns: too few to learn from, so not planned"
-        )
+        out.append(thin_arms_note(thin, "so not planned"))
     return data, out
 
 
