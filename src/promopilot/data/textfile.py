@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,13 @@ from pathlib import Path
 from promopilot.exceptions import InputError
 
 CHUNK = 16 * 1024 * 1024
-ENCODINGS = ("utf-8", "gb18030")
+# cp1252 (Windows' Western European, a superset of Latin-1's letters) is tried last: nearly
+# any bytes decode as GB18030, so a file that does only because its accented letters pair up
+# with the next ASCII byte is taken for what it is (see _looks_like_gbk)
+ENCODINGS = ("utf-8", "gb18030", "cp1252")
+# a GB18030 character: two bytes (lead 0x81-0xFE, trail 0x40-0x7E or 0x80-0xFE) or four
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+_GB_CHAR = re.compile(rb"[\x81-\xfe](?:[\x30-\x39][\x81-\xfe][\x30-\x39]|[\x40-\x7e\x80-\xfe])")
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,8 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
         raise InputError(f"{path}: the file is empty (no header row)")
     with open(path, "rb") as handle:
         head = handle.read(4096)
+    if not head.strip() and path.stat().st_size <= len(head):
+        raise InputError(f"{path}: the file holds only blank lines (no header row)")
     if b"\x00" in head:
         raise InputError(f"{path}: not a text table (binary content); expected CSV or Parquet")
     if encoding is not None:  # the caller knows (e.g. MovieLens' Latin-1 item file)
@@ -115,6 +124,10 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
             n_cr, n_lf, n_crlf, ends_nl = _scan(path, encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "gb18030" and not _looks_like_gbk(path):
+            continue
+        if encoding == "cp1252" and not _looks_western(path):
+            continue
         if encoding == "utf-8" and (n_cr == 0 or n_cr == n_lf == n_crlf):
             # UTF-8 with uniform LF or CRLF endings: DuckDB reads it as it is (equal CR and LF
             # counts alone are not enough: a mix of lone CRs and lone LFs can balance out)
@@ -122,5 +135,28 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
         new_path, n_lf = _rewrite(path, encoding)
         return PreparedText(path, new_path, encoding, n_lf, True, ends_nl)
     raise InputError(
-        f"{path}: unknown text encoding: expected UTF-8 (with or without BOM) or GBK/GB18030"
+        f"{path}: unknown text encoding: expected UTF-8 (with or without BOM), GBK/GB18030 "
+        "or Windows-1252 (Latin-1): save it as UTF-8"
     )
+
+
+def _looks_like_gbk(path: Path) -> bool:
+    """Whether text that decodes as GB18030 is likely Chinese: the common characters (GB2312)
+    have both bytes above 0x80, while Latin-1 text read as GBK pairs an accented letter with the
+    ASCII letter after it (``é`` + ``e``). Most two-byte characters with an ASCII trail byte:
+    not Chinese."""
+    with open(path, "rb") as handle:
+        head = handle.read(1024 * 1024)
+    chars = _GB_CHAR.findall(head)
+    ascii_trail = sum(1 for c in chars if len(c) == 2 and c[1] < 0x80)
+    return ascii_trail * 2 <= len(chars)
+
+
+def _looks_western(path: Path) -> bool:
+    """Whether text that decodes as Windows-1252 is likely Western European: its non-ASCII
+    bytes are single accented letters or signs (``é``, ``£``), rarely three or more in a row
+    as in Chinese or Japanese text in another encoding."""
+    with open(path, "rb") as handle:
+        head = handle.read(1024 * 1024)
+    runs = _HIGH_RUN.findall(head)
+    return sum(len(r) >= 3 for r in runs) * 10 <= len(runs)
