@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import duckdb
 
-from promopilot.data.rawfile import RawFile, first_line, sql_str
+from promopilot.data.rawfile import RawFile, csv_source, first_line, sql_str
 from promopilot.data.schema import TableSpec
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 SAMPLE = 5000
+MIN_YEAR, MAX_YEAR = 1970, 2099  # the years staging accepts (TS_MIN, TS_MAX)
 _DATES = (
     "%m/%d/%Y",
     "%d/%m/%Y",
@@ -93,13 +94,7 @@ def _sample(store: Store, raw: RawFile, inner: str, column: str) -> list[str]:
     if raw.lazy:  # a second look at the file itself, not through the reject-keeping reader
         assert raw._prepared is not None and raw._csv_options is not None
         o = raw._csv_options
-        quote = sql_str(o["quote"]) if o["quote"] else "''"
-        names = ", names=[" + ", ".join(sql_str(n) for n in o["names"]) + "]" if o["names"] else ""
-        source = (
-            f"read_csv({sql_str(str(raw._prepared.path))}, all_varchar=true, "
-            f"delim={sql_str(o['delimiter'])}, header={'true' if o['header'] else 'false'}, "
-            f"quote={quote}, escape={quote}, ignore_errors=true{names})"
-        )
+        source = csv_source(raw._prepared.path, rejects=None, **o)
         inner = inner.replace(raw.source, source).replace(
             "row_number() OVER () - 1 AS _row", "0 AS _row"
         )
@@ -113,21 +108,35 @@ def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int
     """How many sample values each format reads; empty when most of them are ISO 8601."""
     import pandas as pd
 
+    if given and given not in FORMATS:
+        _check_format(given)
     formats = list(FORMATS) + ([given] if given and given not in FORMATS else [])
-    parts = [f"count(try_strptime(v, {sql_str(f)})) AS f{i}" for i, f in enumerate(formats)]
+    # only dates in the range staging accepts count: `12/13/10` read with %Y is the year 10
+    parts = [
+        f"count(CASE WHEN year(try_strptime(v, {sql_str(f)})) BETWEEN {MIN_YEAR} AND {MAX_YEAR} "
+        f"THEN 1 END) AS f{i}"
+        for i, f in enumerate(formats)
+    ]
     with store.frame("ingest_date_sample", pd.DataFrame({"v": sample})):
         n, iso = store.query(
             f"SELECT count(*) AS n, count({_iso('v')}) AS iso FROM ingest_date_sample"
         ).iloc[0]
         if iso * 2 >= n:
             return {}
-        try:
-            row = store.query(f"SELECT {', '.join(parts)} FROM ingest_date_sample").iloc[0]
-        except duckdb.Error as error:
-            raise InputError(
-                f"date format {given!r} (--date-format / date_format) is not a strptime "
-                f"format DuckDB reads: {first_line(error)}"
-            ) from None
+        row = store.query(f"SELECT {', '.join(parts)} FROM ingest_date_sample").iloc[0]
     counts = {f: int(row[f"f{i}"]) for i, f in enumerate(formats)}
     counts["_n"] = int(n)
     return counts
+
+
+def _check_format(fmt: str) -> None:
+    """Refuse a ``--date-format`` DuckDB cannot read, tried on a connection of its own: a
+    failed statement would abort the ingest's transaction."""
+    with duckdb.connect() as con:
+        try:
+            con.execute("SELECT try_strptime('2026-01-01', ?)", [fmt]).fetchall()
+        except duckdb.Error as error:
+            raise InputError(
+                f"date format {fmt!r} (--date-format / date_format) is not a strptime "
+                f"format DuckDB reads: {first_line(error)}"
+            ) from None

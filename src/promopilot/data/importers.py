@@ -90,6 +90,11 @@ def detect_format(path: Path) -> str:
         )
     if path.name == "u.data":
         return "movielens"
+    if path.suffix and path.suffix.lower() not in TABLE_FILE_SUFFIXES:
+        raise InputError(
+            f"{path}: {path.suffix} files are not read: expected CSV (or .tsv/.txt), "
+            "Excel .xlsx or Parquet"
+        )
     if shop_table_for(path):
         return "shop"
     header = _header(path)

@@ -87,6 +87,12 @@ def load_table(
 ) -> FileReport:
     """Validate the staged raw file as `spec` and write it. Runs inside the caller's transaction."""
     report = FileReport(raw.label, spec.name, fmt)
+    twice = [n for n in raw.duplicated if f'"{n}"' in mapping.values()]
+    if twice:
+        raise InputError(
+            f"{raw.label}: column {twice[0]!r} appears more than once in the header: "
+            "keep one of them (which one holds the data cannot be told)"
+        )
     stage(store, raw, spec, mapping, detect_dates=fmt == "shop")
     drop_forgotten(store, spec)
     dedupe_within_file(store, spec)

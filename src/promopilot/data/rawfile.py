@@ -46,6 +46,8 @@ class RawFile:
     _csv_options: dict | None = None
     # rows an importer derived from the file (several tables from one file): each row's line
     row_lines: np.ndarray | None = None
+    # header names that appear more than once (DuckDB renames the later ones `name_1`, ...)
+    duplicated: tuple[str, ...] = ()
 
     @property
     def lazy(self) -> bool:
@@ -97,19 +99,34 @@ def sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _csv_source(
-    path: Path, *, delimiter: str, header: bool, names: list[str] | None, quote: str, rejects: str
+MAX_LINE_BYTES = 10_000_000
+
+
+def csv_source(
+    path: Path,
+    *,
+    delimiter: str,
+    header: bool,
+    names: list[str] | None,
+    quote: str,
+    rejects: str | None,
 ) -> str:
-    """A ``read_csv`` call reading every column as text; unsplittable rows go to `rejects`."""
+    """A ``read_csv`` call reading every column as text; unsplittable rows go to `rejects`
+    (``None``: they are skipped)."""
     options = [
         "all_varchar=true",
         f"delim={sql_str(delimiter)}",
         f"header={'true' if header else 'false'}",
-        "store_rejects=true",
-        f"rejects_table='{rejects}'",
-        f"rejects_scan='{rejects}_scan'",
-        "max_line_size=10000000",
+        f"max_line_size={MAX_LINE_BYTES}",
     ]
+    if rejects is None:
+        options.append("ignore_errors=true")
+    else:
+        options += [
+            "store_rejects=true",
+            f"rejects_table='{rejects}'",
+            f"rejects_scan='{rejects}_scan'",
+        ]
     if quote:
         options += [f"quote={sql_str(quote)}", f"escape={sql_str(quote)}"]
     else:
@@ -123,11 +140,22 @@ def detect_delimiter(path: Path, encoding: str = "utf-8") -> str:
     """The delimiter of a delimited text file: the one of ``, ; TAB |`` that splits the header
     (read with the csv module, quotes respected) into the most fields, ties going to the
     earlier one; ``,`` for a one-column file."""
-    with open(path, encoding=encoding, errors="replace", newline="") as handle:
-        header = handle.readline().lstrip("\ufeff")
+    header = _header_line(path, encoding)
     counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
     return best if counts[best] > 1 else ","
+
+
+def _header_line(path: Path, encoding: str = "utf-8") -> str:
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        return handle.readline().lstrip("\ufeff")
+
+
+def duplicated_names(path: Path, delimiter: str) -> tuple[str, ...]:
+    """Header names that appear more than once (compared without surrounding spaces)."""
+    names = [n.strip() for n in next(csv.reader([_header_line(path)], delimiter=delimiter), [])]
+    seen: set[str] = set()
+    return tuple(dict.fromkeys(n for n in names if n and (n in seen or seen.add(n))))
 
 
 def _read_excel(store: Store, path: Path) -> RawFile:
@@ -193,7 +221,7 @@ def read_raw(
     try:
         store.execute("DROP TABLE IF EXISTS ingest_rejects")
         store.execute("DROP TABLE IF EXISTS ingest_rejects_scan")
-        source = _csv_source(prepared.path, rejects="ingest_rejects", **options)
+        source = csv_source(prepared.path, rejects="ingest_rejects", **options)
         try:
             if lazy:
                 columns = store.columns(f"SELECT * FROM {source}")
@@ -201,7 +229,8 @@ def read_raw(
                 store.execute(f"CREATE TEMP TABLE {RAW} AS SELECT * FROM {source}")
                 columns = store.columns(RAW)
         except Exception as error:
-            raise InputError(f"{path}: cannot read as a table: {first_line(error)}") from None
+            reason = unreadable(error, prepared.path, delimiter, quote)
+            raise InputError(f"{path}: {reason}") from None
         empty = pd.DataFrame({"line": [], "column": [], "value": [], "reason": []})
         raw = RawFile(
             path.name,
@@ -212,6 +241,7 @@ def read_raw(
             source=source if lazy else RAW,
             _prepared=prepared,
             _csv_options=options,
+            duplicated=duplicated_names(prepared.path, delimiter) if header else (),
         )
         if not lazy:
             raw.n_rows = int(store.scalar(f"SELECT count(*) FROM {RAW}"))
@@ -230,9 +260,11 @@ def locate_rows(store: Store, raw: RawFile) -> None:
     prepared = raw._prepared
     assert prepared is not None and raw._csv_options is not None
     # DuckDB may report several errors for one row (one per missing column): keep the first
+    # in a CRLF file DuckDB's csv_line may start with the LF of the line before: trim it
+    text = "trim(csv_line, chr(13) || chr(10))"
     rejects = store.query(
-        'SELECT DISTINCT ON (line) line, column_name AS "column", csv_line AS value, '
-        "error_message AS reason, length(csv_line) - length(replace(csv_line, chr(10), '')) "
+        f'SELECT DISTINCT ON (line) line, column_name AS "column", {text} AS value, '
+        f"error_message AS reason, length({text}) - length(replace({text}, chr(10), '')) "
         "AS n_nl FROM ingest_rejects ORDER BY line, byte_position"
     )
     rejects["reason"] = rejects["reason"].map(_reject_reason)
@@ -246,7 +278,7 @@ def locate_rows(store: Store, raw: RawFile) -> None:
         if raw.lazy:  # read the file again (rare: only files with quoted line breaks)
             store.execute("DROP TABLE IF EXISTS ingest_rejects_nl")
             store.execute("DROP TABLE IF EXISTS ingest_rejects_nl_scan")
-            source = _csv_source(prepared.path, rejects="ingest_rejects_nl", **raw._csv_options)
+            source = csv_source(prepared.path, rejects="ingest_rejects_nl", **raw._csv_options)
             row = "row_number() OVER () - 1"
         else:
             source = RAW
@@ -259,6 +291,51 @@ def locate_rows(store: Store, raw: RawFile) -> None:
         raw._nl_rows = nl["r"].to_numpy(dtype=np.int64)
         raw._nl_counts = nl["n"].to_numpy(dtype=np.int64)
     raw.rejects["line"] = raw._file_lines(raw._reject_records)
+
+
+def unreadable(error: BaseException, path: Path, delimiter: str, quote: str) -> str:
+    """Why DuckDB cannot read a delimited file, in words a shop owner can act on."""
+    if "Maximum line size" in str(error):
+        return (
+            f"a line is longer than {MAX_LINE_BYTES:,} bytes: is it a CSV file, "
+            "or does a quoted field miss its closing quote?"
+        )
+    return _first_bad_record(path, delimiter, quote) or (
+        f"cannot read as a table: {first_line(error)}"
+    )
+
+
+def _first_bad_record(path: Path, delimiter: str, quote: str) -> str | None:
+    """Where a file DuckDB refuses as a whole goes wrong: the first record whose number of
+    fields is not the header's (read with the csv module; only on this error path)."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        options = {"quotechar": quote, "strict": True} if quote else {"quoting": csv.QUOTE_NONE}
+        reader = csv.reader(handle, delimiter=delimiter, **options)
+        try:
+            header = next(reader, None)
+            if header is None:
+                return None
+            start = reader.line_num + 1
+            for record in reader:
+                spans = reader.line_num - start + 1
+                if record and len(record) != len(header):
+                    if spans > 1 and quote:
+                        return (
+                            f"line {start}: a quoted field opened on this line is not closed "
+                            f"(the record runs over {spans:,} lines): check the quoting"
+                        )
+                    return (
+                        f"line {start}: {len(record)} field(s) where the header has "
+                        f"{len(header)}: check the delimiter and quoting"
+                    )
+                start = reader.line_num + 1
+        except csv.Error as error:
+            if "end of data" in str(error):
+                return (
+                    f"line {start}: a quoted field opened here is never closed: check the quoting"
+                )
+            return f"line {start}: {error}: check the quoting"
+    return None
 
 
 def first_line(error: BaseException) -> str:
