@@ -109,3 +109,20 @@ def test_ingest_summary_forget_end_to_end(tmp_path, capsys, expected):
     with Store(db) as store:
         assert store.count("orders") == expected["stored"] - n_lines
         assert not store.scalar("SELECT count(*) FROM orders WHERE customer_id = ?", [victim])
+
+
+def test_reingesting_the_sample_adds_no_quarantine_rows(tmp_path, capsys, expected):
+    db = str(tmp_path / "uci.duckdb")
+    bad = expected["guests"] + expected["conflicts"]
+    tables = ("orders", "quarantine", "flags")
+    counts = []
+    for _ in range(2):
+        code, out, err = cli(["ingest", str(FIXTURE), "--db", db], capsys)
+        assert code == 0, err
+        assert f"{bad:,}" in out  # this run's quarantined rows are still reported
+        with Store(db) as store:
+            counts.append({t: store.count(t) for t in tables})
+            last = store.query("SELECT n_read, n_loaded, n_quarantined FROM ingests ORDER BY 1")
+            assert last.iloc[-1].tolist() == [expected["read"], expected["read"] - bad, bad]
+    assert counts[0] == counts[1]
+    assert counts[0]["quarantine"] == bad

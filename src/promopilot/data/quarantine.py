@@ -1,5 +1,6 @@
 """Step 5 of ingest, the bad side: quarantine rows with file, line, column, value and reason,
-and flag kept rows that reference unknown customers or products. Contact data never goes in."""
+and flag kept rows that reference unknown customers or products. Contact data never goes in.
+A row already recorded for the same file (re-ingested) is not recorded again."""
 
 from __future__ import annotations
 
@@ -12,6 +13,22 @@ from promopilot.data.staging import STAGE, text_column
 from promopilot.data.store import Store
 
 MAX_FLAG_EXAMPLES = 1000
+# a row already recorded for the same file and table is not recorded again (re-ingesting adds
+# nothing); NULL values match NULL values
+_SAME_ROW = " AND ".join(
+    f'old."{c}" IS NOT DISTINCT FROM new."{c}"'
+    for c in ("file", "table", "line", "column", "value", "reason")
+)
+
+
+def _insert_new(store: Store, table: str, frame: pd.DataFrame, select: str) -> None:
+    """Insert ``select`` (over ``frame``, seen as ``new``) into `table`, less the rows `table`
+    already holds for the same file, table, line, column, value and reason."""
+    with store.frame("ingest_bad_rows_df", frame):
+        store.execute(
+            f"INSERT INTO {table} SELECT * FROM (SELECT {select} FROM ingest_bad_rows_df) AS new "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS old WHERE {_SAME_ROW})"
+        )
 
 
 def flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) -> int:
@@ -52,8 +69,7 @@ def flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) ->
                 CUSTOMER_ID: sample[CUSTOMER_ID],
             }
         )
-        with store.frame("ingest_flags_df", flags):
-            store.execute("INSERT INTO flags SELECT * FROM ingest_flags_df")
+        _insert_new(store, "flags", flags, "*")
     return total
 
 
@@ -131,11 +147,12 @@ def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
     )
     if out is None:
         return bad["reason"]
-    with store.frame("ingest_quarantine_df", out):
-        store.execute(
-            'INSERT INTO quarantine SELECT ingest_id, file, "table", CAST(line AS BIGINT), '
-            '"column", CAST(value AS VARCHAR), reason, CAST(customer_id AS VARCHAR), '
-            "CAST(raw AS VARCHAR) "
-            "FROM ingest_quarantine_df"
-        )
+    _insert_new(
+        store,
+        "quarantine",
+        out,
+        'ingest_id, file, "table", CAST(line AS BIGINT) AS line, "column", '
+        "CAST(value AS VARCHAR) AS value, reason, CAST(customer_id AS VARCHAR) AS customer_id, "
+        "CAST(raw AS VARCHAR) AS raw",
+    )
     return bad["reason"]
