@@ -64,3 +64,24 @@ def test_summary_of_a_shop_without_returns_shows_no_negative_zero(tmp_path, caps
     returns = next(line for line in out.splitlines() if "returns (0 lines)" in line)
     assert "0.00" in returns and "-0.00" not in returns
     assert "28.75" in out  # decimal commas read as decimals
+
+
+def test_summary_shows_the_date_range_in_the_shops_time_zone(tmp_path, capsys, monkeypatch):
+    for name in ("PROMOPILOT_CONFIG", "PROMOPILOT_TIMEZONE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "promopilot.toml").write_text('timezone = "Asia/Shanghai"\n', encoding="utf-8")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    # local times: 03:00 on the 1st is the 31st of July in UTC
+    (shop / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"
+        "o1,2026-08-01 03:00,c1,p1,1,10\no2,2026-08-31 20:00,c1,p1,1,10\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "s.duckdb")
+    assert run(["ingest", str(shop), "--db", db], capsys)[0] == 0
+    code, out, _ = run(["summary", "--db", db], capsys)
+    assert code == 0
+    span = next(line for line in out.splitlines() if "date range" in line)
+    assert "2026-08-01 .. 2026-08-31" in span

@@ -146,6 +146,12 @@ class Store:
         ).fetchall()[0]
         return (pd.Timestamp(row[0]) if row[0] else None, pd.Timestamp(row[1]) if row[1] else None)
 
+    def local_time(self, ts: pd.Timestamp | None) -> pd.Timestamp | None:
+        """A stored (UTC) timestamp as the shop's wall-clock time, for showing to the user."""
+        if ts is None:
+            return None
+        return ts.tz_localize("UTC").tz_convert(self.timezone).tz_localize(None)
+
     def default_as_of(self) -> pd.Timestamp:
         """The day after the last dated order or event: what "now" is for this shop's data."""
         _, last = self.date_range()

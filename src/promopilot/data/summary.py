@@ -21,7 +21,7 @@ class ShopSummary:
     n_reviews: int
     n_campaign_rows: int
     revenue: float  # net: gross sales minus returns, after line discounts
-    first: pd.Timestamp | None
+    first: pd.Timestamp | None  # first and last dated order or event, in the shop's time zone
     last: pd.Timestamp | None
     top_categories: pd.DataFrame  # category, revenue, share, n_orders (product lines, net)
     gross_revenue: float = 0.0  # sales lines, returns left out
@@ -70,8 +70,8 @@ def shop_summary(store: Store, *, top: int = 5) -> ShopSummary:
         n_reviews=int(counts["reviews"]),
         n_campaign_rows=int(counts["camp"]),
         revenue=net,
-        first=first,
-        last=last,
+        first=store.local_time(first),
+        last=store.local_time(last),
         top_categories=categories,
         gross_revenue=gross,
         returns=returns,
