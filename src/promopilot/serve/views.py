@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from promopilot.data.queries import serve as queries
+from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.summary import shop_summary
 from promopilot.profile.segments import rfm_segments
 from promopilot.serve.decisions import decide
@@ -50,7 +51,7 @@ def overview(gate: StoreGate, state: ServingState, report_fn, text: dict) -> dic
 def segments(gate: StoreGate, text: dict) -> dict:
     with gate.use() as store:
         as_of = store.default_as_of()
-        inputs = queries.rfm_inputs(store, as_of)
+        inputs = rfm_inputs(store, as_of)  # the profile's RFM inputs
         monthly = queries.monthly_customer_revenue(store)
     inputs["segment"] = rfm_segments(inputs).to_numpy()
     table = inputs.groupby("segment").agg(

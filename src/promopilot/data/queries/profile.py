@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from promopilot.data.queries import settled
-from promopilot.data.queries.profile_sql import FEATURE_SQL
+from promopilot.data.queries.profile_sql import FEATURE_SQL, RFM_SQL
 from promopilot.data.store import Store
 
 CUSTOMER_SAMPLE = "feature_customers_df"  # the chosen customers, while a feature query runs
@@ -154,6 +154,15 @@ def customer_feature_tables(
         "browse_top": browse_top,
         "reviews": reviews,
     }
+
+
+def rfm_inputs(store: Store, as_of: pd.Timestamp | str) -> pd.DataFrame:
+    """customer_id, recency_days, frequency and monetary of every customer seen before
+    `as_of`, exactly as the profile's features have them (the same SQL): what the RFM
+    segments of the profile and of the dashboard are made from. Sorted by id."""
+    T = _ts(as_of)
+    tables = {t: t for t in SAMPLE_TABLES}
+    return settled(store.query(RFM_SQL.format(T=T, **tables)))
 
 
 def reviews_before(store: Store, as_of: pd.Timestamp, customers: Iterable) -> pd.DataFrame:

@@ -3,22 +3,60 @@
 tables named ``{customers}``, ``{orders}``, ``{events}`` and ``{reviews}`` (the store's or a
 sample's temporary copies) and the registered ``sale_days_df``."""
 
-FEATURE_SQL = """
-WITH
+KNOWN_CTE = """
 known AS (
     SELECT customer_id, min(t) AS first_seen, max(t) AS last_seen FROM (
         SELECT customer_id, signup_at AS t FROM {customers} WHERE signup_at < {T}
         UNION ALL SELECT customer_id, timestamp FROM {orders} WHERE timestamp < {T}
         UNION ALL SELECT customer_id, timestamp FROM {events} WHERE timestamp < {T}
     ) GROUP BY 1
+)"""
+"""Every customer seen before ``{T}`` (signup, order or event): the customers profiled."""
+
+RFM_CTES = """
+rfm_orders AS (  -- an order's time is its first line's, its value the net of its lines
+    SELECT customer_id, order_id, is_return, min(timestamp) AS ts,
+           sum(quantity * unit_price - discount) AS net
+    FROM {order_lines} WHERE timestamp < {T} GROUP BY 1, 2, 3
 ),
+rfm AS (
+    SELECT customer_id, count(*) FILTER (WHERE NOT is_return) AS frequency,
+           max(ts) FILTER (WHERE NOT is_return) AS last_order,
+           sum(net) FILTER (WHERE NOT is_return) AS bought,
+           greatest(coalesce(sum(-net) FILTER (WHERE is_return), 0.0), 0.0) AS returned
+    FROM rfm_orders GROUP BY 1
+)"""
+"""Per customer with an order line before ``{T}`` in ``{order_lines}``: frequency, last order,
+money bought and money returned (see :data:`RFM_COLUMNS`)."""
+
+RFM_COLUMNS = """
+       date_diff('second', coalesce(rfm.last_order, k.first_seen), {T}) / 86400.0
+         AS recency_days,
+       coalesce(rfm.frequency, 0) AS frequency,
+       greatest(coalesce(rfm.bought, 0.0) - coalesce(rfm.returned, 0.0), 0.0) AS monetary"""
+"""The RFM inputs of a customer of ``known k`` joined to ``rfm``: fractional days since the
+last order (since first seen without one), distinct orders (returns apart) and net spend
+(line discounts and returns netted, >= 0). The profile and the dashboard both use these."""
+
+RFM_SQL = (
+    "WITH" + KNOWN_CTE + "," + RFM_CTES + "\nSELECT k.customer_id," + RFM_COLUMNS + "\n"
+    "FROM known k LEFT JOIN rfm USING (customer_id) ORDER BY k.customer_id"
+).replace("{order_lines}", "{orders}")
+"""recency_days, frequency and monetary of every customer seen before ``{T}``."""
+
+FEATURE_SQL = (
+    "WITH"
+    + KNOWN_CTE
+    + """,
 lines AS (
     SELECT o.*, date_trunc('day', o.timestamp) IN (SELECT day FROM sale_days_df) AS on_sale,
            o.quantity * o.unit_price AS gross, o.quantity * o.unit_price - o.discount AS net,
            p.category
     FROM {orders} o LEFT JOIN products p USING (product_id)
     WHERE o.timestamp < {T}
-),
+),"""
+    + RFM_CTES.replace("{order_lines}", "lines")
+    + """,
 cat_median AS (
     SELECT category, median(unit_price) AS median_price FROM lines
     WHERE NOT is_return AND unit_price > 0 GROUP BY 1
@@ -91,11 +129,10 @@ rev AS (
 n_sale AS (
     SELECT count(*) AS days FROM sale_days_df WHERE day < {T}
 )
-SELECT k.customer_id,
-       date_diff('second', coalesce(b.last_order, k.first_seen), {T}) / 86400.0 AS recency_days,
-       coalesce(b.frequency, 0) AS frequency,
+SELECT k.customer_id,"""
+    + RFM_COLUMNS
+    + """,
        coalesce(b.orders_90d, 0) AS orders_90d,
-       greatest(coalesce(b.monetary, 0.0) - coalesce(r.returned, 0.0), 0.0) AS monetary,
        date_diff('second', k.first_seen, {T}) / 86400.0 AS tenure_days,
        greatest(b.monetary - coalesce(r.returned, 0.0), 0.0) / nullif(b.frequency, 0)
          AS avg_order_value,
@@ -127,6 +164,7 @@ SELECT k.customer_id,
        coalesce(rv.n_reviews, 0) AS n_reviews,
        rv.mean_rating
 FROM known k
+LEFT JOIN rfm USING (customer_id)
 LEFT JOIN buy b USING (customer_id)
 LEFT JOIN ret r USING (customer_id)
 LEFT JOIN price pr USING (customer_id)
@@ -137,3 +175,4 @@ LEFT JOIN bought_carted bc USING (customer_id)
 LEFT JOIN rev rv USING (customer_id)
 ORDER BY k.customer_id
 """
+)

@@ -112,23 +112,6 @@ def weekly_revenue(store: Store) -> pd.DataFrame:
     )
 
 
-def rfm_inputs(store: Store, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Per customer with an order or event: recency_days, frequency (orders) and monetary
-    (net spend) before `as_of`."""
-    return store.query(
-        """WITH ids AS (SELECT customer_id FROM customers UNION SELECT customer_id FROM orders
-                        UNION SELECT customer_id FROM events),
-           o AS (SELECT customer_id, count(DISTINCT order_id) AS frequency,
-                        sum(quantity * unit_price - discount) AS monetary,
-                        date_diff('day', max(timestamp), $as_of) AS recency_days
-                 FROM orders WHERE NOT is_return AND timestamp < $as_of GROUP BY 1)
-           SELECT ids.customer_id, coalesce(o.frequency, 0) AS frequency,
-                  coalesce(o.monetary, 0.0) AS monetary, o.recency_days::DOUBLE AS recency_days
-           FROM ids LEFT JOIN o USING (customer_id) ORDER BY 1""",
-        {"as_of": pd.Timestamp(as_of).to_pydatetime()},
-    )
-
-
 def monthly_customer_revenue(store: Store, *, months: int = 12) -> pd.DataFrame:
     """customer_id, month, revenue over the last `months` months of orders."""
     return store.query(
