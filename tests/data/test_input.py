@@ -117,6 +117,21 @@ def test_a_file_whose_every_row_is_rejected_is_an_error_and_the_rest_loads(tmp_p
         assert s.count("products") == 1
 
 
+def test_the_ingest_table_shows_the_rows_read_of_a_refused_file(tmp_path, capsys):
+    folder = tmp_path / "shop"
+    write(folder / "products.csv", [["product_id", "title"], ["p1", "mug"]])
+    bad = [["o1", "yesterday", "c1", "p1", "1", "2"], ["o2", "today", "c1", "p1", "1", "2"]]
+    write(folder / "orders.csv", [HEADER, *bad])
+    code, out, err = cli(["ingest", str(folder), "--db", str(tmp_path / "s.duckdb")], capsys)
+    assert code == 2 and "orders.csv: all 2 row(s) rejected" in err
+    row = next(line for line in out.splitlines() if "orders.csv" in line)
+    cells = [c.strip() for c in row.replace("┃", "│").split("│") if c.strip()]
+    # read, loaded, new, quarantined, flagged: loaded + quarantined = read
+    assert cells[1:] == ["orders", "2", "0", "0", "2", "0"]
+    total = next(line for line in out.splitlines() if "total" in line)
+    assert [c.strip() for c in total.split("│") if c.strip()][1:] == ["3", "1", "1", "2", "0"]
+
+
 def test_excel_workbook_is_read(tmp_path, store):
     frame = pd.DataFrame(
         {

@@ -135,7 +135,10 @@ def import_shop(store: Store, path: Path, progress: Progress = None) -> list[Fil
         try:
             reports.append(ingest_shop_file(store, file, table))
         except FileRefused as refused:  # nothing of this file is written; go on with the rest
-            reports.append(FileReport(str(file), table, "shop", error=str(refused)))
+            if refused.report is not None:  # the file's rows read, all rejected
+                reports.extend(refused.report.files)
+            else:
+                reports.append(FileReport(str(file), table, "shop", error=str(refused)))
     return reports
 
 

@@ -39,7 +39,8 @@ class FileReport:
 class FileRefused(InputError):
     """One file loads nothing (no rows, or every row rejected). In a shop folder the other files
     are still loaded; :func:`promopilot.data.ingest.ingest` raises this at the end with the
-    report of what was loaded (``.report``)."""
+    report of what was loaded (``.report``). Raised for the file itself, ``.report`` holds the
+    file's own report: its rows read, all of them rejected (none written to ``quarantine``)."""
 
     def __init__(self, message: str, report: IngestReport | None = None) -> None:
         super().__init__(message)
@@ -97,7 +98,7 @@ def load_table(
     drop_forgotten(store, spec)
     dedupe_within_file(store, spec)
     if fmt != "api":  # a posted batch reports its rejected items one by one instead
-        refuse_if_nothing_loads(store, raw, spec)  # before anything of the file is written
+        refuse_if_nothing_loads(store, raw, spec, fmt)  # before anything of the file is written
     updated = against_store(store, spec)
     report.n_flagged = flag_unknown(store, spec, raw, ingest_id)
     bad_reasons = write_quarantine(store, spec, raw, ingest_id)
@@ -150,13 +151,19 @@ def load_table(
     return report
 
 
-def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec) -> None:
+def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec, fmt: str) -> None:
     """A file with no rows, or whose every row is rejected, is an error naming the likely
     cause (a wrong date format, a wrong delimiter, ...): it almost never is what the user meant.
-    Rows of forgotten customers do not count as rejected."""
+    Rows of forgotten customers do not count as rejected. The error's report is the file's."""
     n_read = raw.n_rows + len(raw.rejects)
+
+    def refused(message: str) -> FileRefused:
+        report = FileReport(raw.label, spec.name, fmt, n_read=n_read, n_quarantined=n_read)
+        report.error = message
+        return FileRefused(message, IngestReport([report]))
+
     if n_read == 0:
-        raise FileRefused(f"{raw.label}: no rows (a header only): fill it or leave it out")
+        raise refused(f"{raw.label}: no rows (a header only): fill it or leave it out")
     bad = store.query(
         f'SELECT _row, _err.column AS "column", _err.value AS value, _err.reason AS reason '
         f"FROM {STAGE} WHERE _err IS NOT NULL AND NOT starts_with(_err.reason, "
@@ -184,7 +191,7 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec) -> None
         hint = ": pass --date-format with the strptime format of its dates (e.g. '%d/%m/%Y %H:%M')"
     elif str(reason).startswith("malformed CSV row"):
         hint = ": check the delimiter and quoting"
-    raise FileRefused(
+    raise refused(
         f"{raw.label}: all {n_read:,} row(s) rejected, nothing loaded; first at {where}{shown}: "
         f"{reason}{hint}"
     )
