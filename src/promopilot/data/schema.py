@@ -6,6 +6,7 @@ Shop tables follow ``shop-folder.md``. Contact data (email, phone, name) lives i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from promopilot.columns import (
@@ -31,6 +32,23 @@ class Column:
     nonneg: bool = False  # negative values are rejected (returns excepted, see ingest)
     contact: bool = False  # contact data: stored apart, never a feature, never logged
     description: str = ""
+
+    @property
+    def is_id(self) -> bool:
+        """An identifier (``customer_id``, ``order_id``, ...): ``17850.0`` is stored as
+        ``17850`` (see :data:`FLOAT_ID`)."""
+        return self.type == "str" and self.name.endswith("_id")
+
+
+FLOAT_ID = r"[0-9]+\.0+"
+"""An id written as a float (``17850.0``, as pandas writes an integer column that has gaps):
+stored as its digits, so it is the same id as ``17850`` in another file. ``00123`` stays.
+Matched whole (``regexp_full_match``, ``re.fullmatch``)."""
+
+
+def plain_id(value: str) -> str:
+    """An id as the store holds it: ``17850.0`` -> ``17850``; anything else unchanged."""
+    return value.split(".", 1)[0] if re.fullmatch(FLOAT_ID, value) else value
 
 
 @dataclass(frozen=True)

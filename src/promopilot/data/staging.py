@@ -11,7 +11,7 @@ from promopilot.data import synonyms
 from promopilot.data.dates import timestamp_formats
 from promopilot.data.lines import non_product_sql
 from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
-from promopilot.data.schema import OFFER_KINDS, TableSpec
+from promopilot.data.schema import FLOAT_ID, OFFER_KINDS, TableSpec
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -217,6 +217,11 @@ def stage(
                 f"CASE WHEN {x} LIKE ' %' OR {x} LIKE '% ' THEN NULLIF(trim({x}), '') "
                 f"ELSE NULLIF({x}, '') END"
             )
+            if col.is_id:  # 17850.0 (a float column written by pandas) is the id 17850
+                r = (
+                    f"CASE WHEN {r} LIKE '%.%0' AND regexp_full_match({r}, {sql_str(FLOAT_ID)}) "
+                    f"THEN split_part({r}, '.', 1) ELSE {r} END"
+                )
         else:
             r = "CAST(NULL AS VARCHAR)"
         parts.append(f"{r} AS {text_column(spec, col.name)}")

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from promopilot.data.schema import CUSTOMER_TABLES, DDL, TABLES
+from promopilot.data.schema import CUSTOMER_TABLES, DDL, TABLES, plain_id
 from promopilot.exceptions import InputError, PromopilotError, UnknownIdError
 
 # `promopilot serve` writes `<db>.serve` (pid, url) while it is the store's one writer
@@ -170,7 +170,9 @@ class Store:
 
     # -- privacy --------------------------------------------------------------------------
     def forget(self, customer_id: str) -> dict[str, int]:
-        """Erase a customer everywhere; later ingests skip them. Returns rows removed per table."""
+        """Erase a customer everywhere; later ingests skip them. Returns rows removed per table.
+        The id is read as ingest stores it (``17850.0`` is ``17850``)."""
+        customer_id = plain_id(customer_id.strip())
         removed: dict[str, int] = {}
         with self.transaction():
             known = sum(

@@ -1,0 +1,94 @@
+"""Values that look fine to a spreadsheet but mean something else: float-style ids, discounts
+above a line's value, absurd magnitudes, far-future timestamps, booleans in other words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from promopilot.data.ingest import IngestReport, ingest
+from promopilot.data.store import Store
+
+ORDERS = "order_id,timestamp,customer_id,product_id,quantity,unit_price"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load(store: Store, path: Path) -> IngestReport:
+    report = ingest(store, path)
+    for f in report.files:  # every row read is either loaded or quarantined
+        assert f.n_loaded + f.n_quarantined == f.n_read, f
+    return report
+
+
+def quarantine(store: Store) -> list[list]:
+    return store.query(
+        'SELECT line, "column", value, reason FROM quarantine ORDER BY line'
+    ).values.tolist()
+
+
+@pytest.fixture()
+def store():
+    with Store(":memory:") as s:
+        yield s
+
+
+# -- ids written as floats ---------------------------------------------------------------------
+@pytest.mark.parametrize("suffix", ["parquet", "csv", "xlsx"])
+def test_float_style_ids_are_the_same_ids(tmp_path, store, suffix):
+    shop = tmp_path / "shop"
+    write(shop / "customers.csv", "customer_id\n17850\n12347\n")
+    write(shop / "products.csv", "product_id\n85123\n")
+    # how pandas writes an integer column with a gap: floats (17850.0)
+    orders = pd.DataFrame(
+        {
+            "order_id": [536365.0, 536366.0, 536367.0],
+            "timestamp": ["2010-12-01 08:26", "2010-12-01 08:28", "2010-12-01 08:30"],
+            "customer_id": [17850.0, np.nan, 12347.0],
+            "product_id": ["85123.0", "85123.00", "85123.0"],
+            "quantity": [6, 6, 1],
+            "unit_price": [2.55, 2.55, 1.0],
+        }
+    )
+    if suffix == "parquet":
+        orders.to_parquet(shop / "orders.parquet")
+    elif suffix == "csv":
+        orders.to_csv(shop / "orders.csv", index=False)
+    else:
+        orders.to_excel(shop / "orders.xlsx", index=False)
+    report = load(store, shop)
+    got = store.table("orders").sort_values("order_id")
+    assert got["order_id"].tolist() == ["536365", "536367"]
+    assert got["customer_id"].tolist() == ["17850", "12347"]
+    assert got["product_id"].tolist() == ["85123", "85123"]
+    assert report.n_flagged == 0 and store.count("flags") == 0  # no "unknown customer"
+    assert store.count("quarantine") == 1  # the row without a customer
+
+
+def test_an_id_that_only_looks_like_a_number_is_kept_as_written(tmp_path, store):
+    path = write(
+        tmp_path / "events.csv",
+        "timestamp,customer_id,product_id,event,session_id\n"
+        "2025-01-01,00123,1.5,view,7.0\n2025-01-01,00123.00,A1.0,view,x.0\n",
+    )
+    load(store, path)
+    got = store.table("events")[["customer_id", "product_id", "session_id"]]
+    assert got.values.tolist() == [["00123", "1.5", "7"], ["00123", "A1.0", "x.0"]]
+
+
+def test_forget_takes_a_float_style_id(tmp_path, store):
+    load(store, write(tmp_path / "orders.csv", ORDERS + "\no1,2025-01-01,17850.0,p1,1,2\n"))
+    assert store.table("orders")["customer_id"].tolist() == ["17850"]
+    removed = store.forget("17850.0")
+    assert removed["orders"] == 1 and store.count("orders") == 0
+    # later ingests skip the customer however the file writes the id
+    later = write(tmp_path / "later" / "orders.csv", ORDERS + "\no2,2025-01-02,17850,p1,1,2\n")
+    report = load(store, later)
+    assert report.n_loaded == 0 and store.count("orders") == 0
