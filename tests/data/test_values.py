@@ -92,3 +92,19 @@ def test_forget_takes_a_float_style_id(tmp_path, store):
     later = write(tmp_path / "later" / "orders.csv", ORDERS + "\no2,2025-01-02,17850,p1,1,2\n")
     report = load(store, later)
     assert report.n_loaded == 0 and store.count("orders") == 0
+
+
+# -- returns ----------------------------------------------------------------------------------
+def test_a_blank_is_return_on_a_negative_quantity_is_a_return(tmp_path, store):
+    path = write(
+        tmp_path / "orders.csv",
+        ORDERS + ",is_return\no1,2025-01-01,c1,p1,2,2.5,\nr1,2025-01-02,c1,p1,-1,2.5,\n"
+        "r2,2025-01-02,c1,p1,-1,2.5,  \no2,2025-01-03,c1,p1,-1,2.5,false\n",
+    )
+    report = load(store, path)
+    assert (report.n_loaded, report.n_quarantined) == (3, 1)
+    got = store.table("orders").set_index("order_id")["is_return"].to_dict()
+    assert got == {"o1": False, "r1": True, "r2": True}
+    assert quarantine(store) == [
+        [5, "quantity", "-1", "negative quantity on a line that is not a return"]
+    ]

@@ -197,10 +197,16 @@ def stage(
 ) -> None:
     """Create ``STAGE``: one row per staged raw row with typed columns and its first problem.
 
-    An orders file without an ``is_return`` column marks its negative quantities as returns."""
-    if spec.name == "orders" and "is_return" not in mapping and "quantity" in mapping:
+    An orders file without an ``is_return`` column, or a blank ``is_return``, marks its
+    negative quantities as returns."""
+    if spec.name == "orders" and "quantity" in mapping:
         quantity = f"TRY_CAST(trim(CAST({mapping['quantity']} AS VARCHAR)) AS DOUBLE)"
-        mapping = {**mapping, "is_return": f"CASE WHEN {quantity} < 0 THEN 'true' END"}
+        derived = f"CASE WHEN {quantity} < 0 THEN 'true' END"
+        given = mapping.get("is_return")
+        if given is not None:  # a blank is a missing value: as if the column were absent
+            text = f"NULLIF(trim(CAST({given} AS VARCHAR)), '')"
+            derived = f"coalesce({text}, {derived})"
+        mapping = {**mapping, "is_return": derived}
     present = set(mapping)
     if raw.lazy:  # read in file order (insertion order is preserved)
         parts = ["row_number() OVER () - 1 AS _row"]
