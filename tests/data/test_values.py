@@ -108,3 +108,16 @@ def test_a_blank_is_return_on_a_negative_quantity_is_a_return(tmp_path, store):
     assert quarantine(store) == [
         [5, "quantity", "-1", "negative quantity on a line that is not a return"]
     ]
+
+
+# -- booleans ---------------------------------------------------------------------------------
+def test_booleans_in_chinese_and_other_words(tmp_path, store):
+    rows = ["是", "否", "真", "假", "有", "无", "Yes", "n", "1", "0", "maybe"]
+    text = "product_id,in_stock\n" + "".join(f"p{i},{v}\n" for i, v in enumerate(rows))
+    report = load(store, write(tmp_path / "products.csv", text))
+    assert (report.n_loaded, report.n_quarantined) == (10, 1)
+    got = store.table("products").set_index("product_id")["in_stock"]
+    assert [bool(got[f"p{i}"]) for i in range(10)] == [True, False] * 5
+    assert quarantine(store) == [
+        [12, "in_stock", "maybe", "expected true/false (or yes/no, y/n, 1/0, 是/否)"]
+    ]

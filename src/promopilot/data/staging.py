@@ -31,6 +31,11 @@ DEFAULTS = {
 }
 
 
+# booleans as shops write them (compared in lower case); anything else is quarantined
+TRUE_WORDS = ("1", "true", "t", "yes", "y", "是", "真", "有")
+FALSE_WORDS = ("0", "false", "f", "no", "n", "否", "假", "无", "無")
+
+
 def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[str, str]:
     """Map each spec column to a SQL expression over the raw file's columns. Names are matched
     case-insensitively, ignoring spaces, ``_`` and ``-``, then by common synonyms
@@ -75,8 +80,8 @@ def _typed(kind: str, raw: str, timezone: str = "UTC", fmt: str | None = None) -
         )
     if kind == "bool":
         return (
-            f"CASE WHEN lower({raw}) IN ('1','true','t','yes','y') THEN true "
-            f"WHEN lower({raw}) IN ('0','false','f','no','n') THEN false END"
+            f"CASE WHEN lower({raw}) IN ({', '.join(map(sql_str, TRUE_WORDS))}) THEN true "
+            f"WHEN lower({raw}) IN ({', '.join(map(sql_str, FALSE_WORDS))}) THEN false END"
         )
     return raw
 
@@ -104,7 +109,7 @@ def _number(raw: str) -> str:
 EXPECTED = {
     "float": "expected a number",
     "timestamp": "expected an ISO 8601 timestamp or date (e.g. 2026-08-28T14:03:00)",
-    "bool": "expected true/false",
+    "bool": "expected true/false (or yes/no, y/n, 1/0, 是/否)",
 }
 
 
