@@ -121,3 +121,22 @@ def test_booleans_in_chinese_and_other_words(tmp_path, store):
     assert quarantine(store) == [
         [12, "in_stock", "maybe", "expected true/false (or yes/no, y/n, 1/0, 是/否)"]
     ]
+
+
+# -- discounts --------------------------------------------------------------------------------
+def test_a_discount_above_the_lines_value_is_quarantined(tmp_path, store):
+    path = write(
+        tmp_path / "orders.csv",
+        ORDERS + ",discount\nA1,2026-08-28,c1,p1,1,10,15\nA2,2026-08-28,c1,p1,2,10,15\n"
+        "A3,2026-08-28,c1,p1,3,0.7,2.1\nR1,2026-08-29,c1,p1,-2,10,5\nR2,2026-08-29,c1,p1,-1,10,11\n"
+        "A4,2026-08-28,c1,p1,1,10,\n",
+    )
+    report = load(store, path)
+    assert (report.n_loaded, report.n_quarantined) == (4, 2)
+    assert sorted(store.table("orders")["order_id"]) == ["A2", "A3", "A4", "R1"]
+    reason = "discount exceeds the line's value (quantity × unit_price)"
+    assert quarantine(store) == [[2, "discount", "15", reason], [6, "discount", "11", reason]]
+    gross = store.scalar(
+        "SELECT sum(quantity * unit_price - discount) FROM orders WHERE quantity > 0"
+    )
+    assert gross == pytest.approx(5 + 0 + 10)  # no line sells below zero

@@ -181,6 +181,16 @@ def _checks(
                 "propensity must be a probability in (0, 1]",
             )
         )
+    if spec.name == "orders" and "discount" in present:
+        # discount is money off the whole line (docs/shop-folder.md); a return's too
+        line_value = "abs(t_quantity) * t_unit_price"
+        checks.append(
+            (
+                "discount",
+                f"t_discount > {line_value} * (1 + 1e-9) + 1e-9",  # rounding is no error
+                "discount exceeds the line's value (quantity × unit_price)",
+            )
+        )
     if spec.name == "orders" and "is_return" in present:
         checks.append(
             (
