@@ -140,3 +140,58 @@ def test_a_discount_above_the_lines_value_is_quarantined(tmp_path, store):
         "SELECT sum(quantity * unit_price - discount) FROM orders WHERE quantity > 0"
     )
     assert gross == pytest.approx(5 + 0 + 10)  # no line sells below zero
+
+
+# -- magnitudes -------------------------------------------------------------------------------
+def test_absurd_magnitudes_are_quarantined_with_the_limit(tmp_path, store):
+    shop = tmp_path / "shop"
+    write(
+        shop / "orders.csv",
+        ORDERS + ",discount\no1,2026-08-28,c1,p1,1,1e150,\no2,2026-08-28,c1,p1,1,1e308,\n"
+        "o3,2026-08-28,c1,p1,1e20,1,\no4,2026-08-28,c1,p1,-2e6,1,\no5,2026-08-28,c1,p1,2,1e9,\n"
+        "o6,2026-08-28,c1,p1,1e6,1000,3e9\n",
+    )
+    write(
+        shop / "events.csv",
+        "timestamp,customer_id,product_id,event,value\n"
+        "2026-08-28,c1,p1,rating,1e308\n2026-08-28,c1,p1,view,\n",
+    )
+    write(
+        shop / "offers.csv",
+        "offer_id,kind,value,min_spend,send_cost,valid_days\n"
+        "big,amount_off,2e9,,,\nlong,percent_off,0.1,,,1e6\nok,amount_off,20,150,0.02,14\n",
+    )
+    write(shop / "products.csv", "product_id,price,cost\np1,1e10,\np2,10,1e12\np3,10,6\n")
+    report = load(store, shop)
+    money = "expected a magnitude of at most 1,000,000,000"
+    assert sorted(quarantine(store)) == sorted(
+        [
+            [2, "unit_price", "1e150", f"implausible unit_price: {money}"],
+            [2, "value", "1e308", f"implausible value: {money}"],  # the event's
+            [2, "value", "2e9", f"implausible value: {money}"],  # the offer's
+            [2, "price", "1e10", f"implausible price: {money}"],
+            [3, "unit_price", "1e308", f"implausible unit_price: {money}"],
+            [
+                3,
+                "valid_days",
+                "1e6",
+                "implausible valid_days: expected a magnitude of at most 36,500",
+            ],
+            [3, "cost", "1e12", f"implausible cost: {money}"],
+            [
+                4,
+                "quantity",
+                "1e20",
+                "implausible quantity: expected a magnitude of at most 1,000,000",
+            ],
+            [
+                5,
+                "quantity",
+                "-2e6",
+                "implausible quantity: expected a magnitude of at most 1,000,000",
+            ],
+            [7, "discount", "3e9", f"implausible discount: {money}"],
+        ]
+    )
+    assert sorted(store.table("orders")["order_id"]) == ["o5"]
+    assert [f.n_loaded for f in report.files] == [1, 1, 1, 1]  # products, offers, orders, events

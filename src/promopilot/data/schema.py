@@ -30,6 +30,7 @@ class Column:
     type: str  # one of: str, float, timestamp, bool
     required: bool = False
     nonneg: bool = False  # negative values are rejected (returns excepted, see ingest)
+    limit: float | None = None  # numbers: a larger magnitude is implausible and is rejected
     contact: bool = False  # contact data: stored apart, never a feature, never logged
     description: str = ""
 
@@ -85,6 +86,12 @@ class TableSpec:
 
 C = Column
 
+# Generous bounds of plausible magnitudes: beyond them a number is a typo or garbage (1e308),
+# and sums of such numbers overflow the reports. Named in the quarantine reason.
+MONEY = 1e9  # a price, cost, discount or offer value
+QUANTITY = 1e6  # units on one order line
+DAYS = 36_500  # an offer's valid_days (a hundred years)
+
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
@@ -94,8 +101,8 @@ TABLES: dict[str, TableSpec] = {
                 C(PRODUCT_ID, "str", required=True),
                 C("title", "str"),
                 C("category", "str"),
-                C("price", "float", nonneg=True),
-                C("cost", "float", nonneg=True),
+                C("price", "float", nonneg=True, limit=MONEY),
+                C("cost", "float", nonneg=True, limit=MONEY),
                 C("description", "str"),
                 C("in_stock", "bool"),
                 # false for postage, fees, adjustments; when empty, set by data.lines' rule
@@ -122,11 +129,11 @@ TABLES: dict[str, TableSpec] = {
             (
                 C(OFFER_ID, "str", required=True),
                 C("kind", "str", required=True),
-                C("value", "float", required=True, nonneg=True),
-                C("min_spend", "float", nonneg=True),
+                C("value", "float", required=True, nonneg=True, limit=MONEY),
+                C("min_spend", "float", nonneg=True, limit=MONEY),
                 C("category", "str"),
-                C("send_cost", "float", nonneg=True),
-                C("valid_days", "float", nonneg=True),
+                C("send_cost", "float", nonneg=True, limit=MONEY),
+                C("valid_days", "float", nonneg=True, limit=DAYS),
             ),
             key=(OFFER_ID,),
             history=False,
@@ -138,9 +145,9 @@ TABLES: dict[str, TableSpec] = {
                 C(TIMESTAMP, "timestamp", required=True),
                 C(CUSTOMER_ID, "str", required=True),
                 C(PRODUCT_ID, "str", required=True),
-                C("quantity", "float", required=True, nonneg=True),
-                C("unit_price", "float", required=True, nonneg=True),
-                C("discount", "float", nonneg=True),
+                C("quantity", "float", required=True, nonneg=True, limit=QUANTITY),
+                C("unit_price", "float", required=True, nonneg=True, limit=MONEY),
+                C("discount", "float", nonneg=True, limit=MONEY),
                 C("coupon_code", "str"),
                 C("is_return", "bool"),
             ),
@@ -154,7 +161,7 @@ TABLES: dict[str, TableSpec] = {
                 C(CUSTOMER_ID, "str", required=True),
                 C(PRODUCT_ID, "str", required=True),
                 C("event", "str", required=True),
-                C("value", "float"),
+                C("value", "float", limit=MONEY),
                 C("session_id", "str"),
             ),
             key=(TIMESTAMP, CUSTOMER_ID, PRODUCT_ID, "event"),

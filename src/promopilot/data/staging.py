@@ -148,6 +148,14 @@ def _checks(
             )
         if col.type == "float":
             checks.append((n, f"isnan(t_{n}) OR isinf(t_{n})", "expected a finite number"))
+        if col.limit is not None:
+            checks.append(
+                (
+                    n,
+                    f"abs(t_{n}) > {col.limit!r}",
+                    f"implausible {n}: expected a magnitude of at most {col.limit:,.0f}",
+                )
+            )
         if col.nonneg:
             cond = f"t_{n} < 0"
             reason = f"negative {n}: expected a value >= 0"
