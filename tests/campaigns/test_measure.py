@@ -384,3 +384,33 @@ def test_an_arm_nobody_in_bought_borrows_the_campaigns_spread():
     # (about +-0.05 here); with it, the arm counts as varying like the campaign
     assert (lift["high"] - lift["low"]) / 2 > 1.9 * np.sqrt(pooled / 40)
     assert lift["low"] < lift["estimate"] < lift["high"] < 0
+
+
+@pytest.mark.parametrize("big", [1e150, 1e308])
+def test_absurd_outcomes_are_not_measurable_instead_of_a_crash(big):
+    from rich.console import Console
+
+    from promopilot.cli.report import lift_table
+
+    rng = np.random.default_rng(0)
+    n = 80
+    revenue = rng.integers(0, 2, n) * rng.uniform(1, 50, n)
+    revenue[45] = big  # a store filled before magnitudes were bounded
+    frame = pd.DataFrame(
+        {
+            "arm": ["control"] * 40 + ["pct10"] * 40,
+            "propensity": 0.5,
+            "converted": (revenue > 0).astype(float),
+            "revenue": revenue,
+            "profit": revenue * 0.3,
+            "pre_revenue": rng.uniform(0, 10, n),
+            "pre_orders": 1.0,
+        }
+    )
+    with np.errstate(all="ignore"):
+        result = estimate_lift(frame)
+    assert result["summary"].startswith("Not measurable")
+    result.update(campaign_id="k", window_days=14)
+    console = Console(width=200, record=True)
+    console.print(lift_table(result))
+    assert "not measurable" in console.export_text()

@@ -135,7 +135,10 @@ def needed_per_group(
     if not effect or not np.isfinite(effect):
         return None
     z = ndtri(0.5 + confidence / 2) + ndtri(power)
-    return float(np.ceil(z**2 * (unit_variance_arm + unit_variance_control) / effect**2))
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = unit_variance_arm + unit_variance_control
+        needed = np.ceil(z**2 * spread / np.float64(effect) ** 2)
+    return float(needed) if np.isfinite(needed) else None
 
 
 def minimum_detectable(
@@ -192,10 +195,14 @@ def campaign_total(
 def _interval(estimate: float, parts: list[float], dof: list[float], confidence: float) -> Interval:
     from scipy.special import stdtr, stdtrit
 
-    variance = float(sum(parts))
-    se = float(np.sqrt(variance))
-    denominator = sum(p**2 / d for p, d in zip(parts, dof, strict=True))
-    df = float(variance**2 / denominator) if denominator > 0 else np.inf
+    with np.errstate(over="ignore", invalid="ignore"):  # absurd outcomes: inf, not a crash
+        part = np.asarray(parts, dtype=float)
+        variance = float(part.sum())
+        se = float(np.sqrt(variance))
+        denominator = float((part**2 / np.asarray(dof, dtype=float)).sum())
+        df = float(np.float64(variance) ** 2 / denominator) if denominator > 0 else np.inf
+    if not (np.isfinite(estimate) and np.isfinite(se)):  # not measurable
+        return Interval(estimate, np.nan, np.nan, np.nan, se, df)
     if se == 0:
         return Interval(estimate, estimate, estimate, 1.0 if estimate == 0 else 0.0, 0.0, df)
     q = float(stdtrit(df, 0.5 + confidence / 2))

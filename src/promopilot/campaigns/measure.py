@@ -220,9 +220,6 @@ def summary(result: dict) -> str:
 def _verdict(result: dict) -> str:
     total = result["incremental_profit"]
     level = f"{result['confidence']:.0%}"
-    interval = (
-        f"{total['estimate']:,.2f} ({level} interval {total['low']:,.2f} to {total['high']:,.2f})"
-    )
     n_control = result["control"]["customers"]
     power = result["power"]
     if result.get("buyers") == 0:
@@ -231,6 +228,14 @@ def _verdict(result: dict) -> str:
             "this campaign has an order in its window so far. Ingest the orders placed since "
             "it was sent, then report again."
         )
+    if any(total[k] is None for k in ("estimate", "low", "high")):
+        return (
+            "Not measurable: the campaign's outcomes hold figures too large to add up (an "
+            "absurd quantity or price in its orders?), so no incremental profit is estimated."
+        )
+    interval = (
+        f"{total['estimate']:,.2f} ({level} interval {total['low']:,.2f} to {total['high']:,.2f})"
+    )
     if result["verdict"] == GAIN:
         return (
             f"The campaign earned money: incremental profit {interval}, measured against "

@@ -147,7 +147,7 @@ def lift_table(result: dict) -> Table:
             fmt = "{:+.1%}" if metric == "conversion" else "{:+,.2f}"
             cells.append(
                 f"{fmt.format(e['estimate'])} [{fmt.format(e['low'])}, {fmt.format(e['high'])}]"
-                if e["low"] is not None
+                if all(e[k] is not None for k in ("estimate", "low", "high"))
                 else "n/a"
             )
         table.add_row(arm["offer_id"], f"{arm['customers']:,}", *cells)
@@ -157,7 +157,9 @@ def lift_table(result: dict) -> Table:
         "",
         "",
         "",
-        f"{total['estimate']:+,.2f} [{total['low']:+,.2f}, {total['high']:+,.2f}]",
+        f"{total['estimate']:+,.2f} [{total['low']:+,.2f}, {total['high']:+,.2f}]"
+        if all(total[k] is not None for k in ("estimate", "low", "high"))
+        else "not measurable",
         style="bold",
     )
     return table
