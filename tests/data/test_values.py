@@ -195,3 +195,36 @@ def test_absurd_magnitudes_are_quarantined_with_the_limit(tmp_path, store):
     )
     assert sorted(store.table("orders")["order_id"]) == ["o5"]
     assert [f.n_loaded for f in report.files] == [1, 1, 1, 1]  # products, offers, orders, events
+
+
+# -- timestamps -------------------------------------------------------------------------------
+def test_an_event_in_the_future_is_quarantined(tmp_path, store):
+    today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    soon, later = today + pd.Timedelta(hours=12), today + pd.Timedelta(days=3)
+    shop = tmp_path / "shop"
+    write(
+        shop / "orders.csv",
+        ORDERS + f"\no1,2026-08-28,c1,p1,1,2\no2,{soon:%Y-%m-%d %H:%M},c1,p1,1,2\n"
+        "o3,2099-01-01,c1,p1,1,2\n",
+    )
+    write(
+        shop / "events.csv",
+        f"timestamp,customer_id,product_id,event\n{later:%Y-%m-%d},c1,p1,view\n"
+        "2026-08-28,c1,p1,view\n",
+    )
+    write(
+        shop / "reviews.csv",
+        "customer_id,product_id,text,timestamp\nc1,p1,Nice,2098-05-01\nc1,p2,Fine,\n",
+    )
+    # a campaign's planned dates may be later than today
+    write(shop / "campaigns.csv", "campaign_id,customer_id,sent_at\nk1,c1,2099-01-01\n")
+    report = load(store, shop)
+    assert sorted(store.table("orders")["order_id"]) == ["o1", "o2"]  # half a day ahead: kept
+    assert store.count("campaigns") == 1
+    assert sorted(quarantine(store)) == [
+        [2, "timestamp", f"{later:%Y-%m-%d}", "timestamp is in the future"],
+        [2, "timestamp", "2098-05-01", "timestamp is in the future"],
+        [4, "timestamp", "2099-01-01", "timestamp is in the future"],
+    ]
+    assert store.default_as_of() == (soon + pd.Timedelta(days=1)).normalize()  # not 2099
+    assert report.n_quarantined == 3

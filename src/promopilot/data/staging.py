@@ -17,6 +17,9 @@ from promopilot.exceptions import InputError
 
 STAGE = "ingest_stage"
 TS_MIN, TS_MAX = "1970-01-01", "2100-01-01"
+# what happened (a sale, an event, a review) cannot be later than now (a day's grace for clocks
+# and zones); campaigns may hold planned dates (an offer that expires next month)
+EVENT_TIMES = {("orders", "timestamp"), ("events", "timestamp"), ("reviews", "timestamp")}
 # values stored when a file leaves an optional column empty (applied after the checks)
 DEFAULTS = {
     ("orders", "discount"): "coalesce(t_{0}, 0.0)",
@@ -146,6 +149,14 @@ def _checks(
                     f"impossible timestamp: expected a date between {TS_MIN[:4]} and {TS_MAX[:4]}",
                 )
             )
+            if (spec.name, n) in EVENT_TIMES:
+                checks.append(
+                    (
+                        n,
+                        f"t_{n} > timezone('UTC', now()) + INTERVAL 1 DAY",
+                        "timestamp is in the future",
+                    )
+                )
         if col.type == "float":
             checks.append((n, f"isnan(t_{n}) OR isinf(t_{n})", "expected a finite number"))
         if col.limit is not None:
