@@ -58,11 +58,13 @@ def _good(draw, table: str, i: int) -> dict[str, str]:
             "session_id": draw(TEXT),
         }
     else:
+        price = draw(st.sampled_from(["9.99", "0", "1e2", "12"]))
         row |= {
             "order_id": f"o{i}",
             "quantity": draw(st.sampled_from(["1", "2", " 3 ", "0.5"])),
-            "unit_price": draw(st.sampled_from(["9.99", "0", "1e2", "12"])),
-            "discount": draw(st.sampled_from(["", "0", "1.5"])),
+            "unit_price": price,
+            # a good discount is at most the line's value (0.5 x 9.99 >= 1.5)
+            "discount": draw(st.sampled_from(["", "0"] if price == "0" else ["", "0", "1.5"])),
             "coupon_code": draw(TEXT),
         }
     return row
