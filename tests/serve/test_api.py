@@ -235,6 +235,7 @@ def test_posting_orders_partial_batch(client, store):
             "product_id": "p2",
             "quantity": -1,
             "unit_price": 12.0,
+            "is_return": False,  # without it a negative quantity is a return
         },
         {
             "order_id": "n3",
