@@ -154,10 +154,12 @@ def test_shopify_orders_export(tmp_path, store):
     # a line without a SKU gets a product id from its name
     assert orders["product_id"].str.startswith("item-").sum() == 1
     assert "email" not in store.query("SELECT * FROM customers LIMIT 0").columns
-    # the order-level discount and code sit on the order's first line
+    # the order-level discount is spread over its lines by value (21 and 5 of 26); the code
+    # sits on the order's first line
     first = orders[orders["order_id"] == "#1001"].set_index("product_id")
-    assert first.loc["TEA-1", "discount"] == 3.0 and first.loc["TEA-1", "coupon_code"] == "WELCOME"
-    assert first.loc["CUP-1", "discount"] == 0.0 and first.loc["CUP-1", "quantity"] == 1
+    assert first.loc["TEA-1", "discount"] == pytest.approx(3.0 * 21 / 26)
+    assert first.loc["CUP-1", "discount"] == pytest.approx(3.0 * 5 / 26)
+    assert first.loc["TEA-1", "coupon_code"] == "WELCOME" and first.loc["CUP-1", "quantity"] == 1
     # "+0800" and "-0500" offsets are read, times stored in UTC
     stamps = orders.drop_duplicates("order_id").set_index("order_id")["timestamp"]
     assert str(stamps["#1001"]) == "2025-01-02 02:00:00"
@@ -166,6 +168,25 @@ def test_shopify_orders_export(tmp_path, store):
     bad = store.query('SELECT line, "column", value, raw FROM quarantine')
     assert bad[["line", "column", "value"]].values.tolist() == [[6, "quantity", "three"]]
     assert "@" not in bad["raw"].iloc[0] and "Ann" not in bad["raw"].iloc[0]
+
+
+def test_shopify_discount_larger_than_the_first_line_is_kept(tmp_path, store):
+    """A 20.00 order discount on an order whose first line is worth 5.00: spread by value, no
+    line is discounted below zero and the order is not quarantined."""
+    text = (
+        SHOPIFY.splitlines()[0]
+        + "\n"
+        + (
+            "#2001,dee@example.com,paid,2025-01-02 10:00:00 +0800,1,Tea cup,5.00,CUP-1,BIG,20.00,"
+            "Dee\n"
+            "#2001,,,,2,Green tea,10.50,TEA-1,,,\n"
+        )
+    )
+    report = load(store, write(tmp_path / "orders_export.csv", text), format="shopify")
+    assert report.files[0].n_quarantined == 0
+    got = store.query("SELECT product_id, discount FROM orders ORDER BY product_id")
+    assert got["discount"].sum() == pytest.approx(20.0)
+    assert got.set_index("product_id")["discount"]["CUP-1"] == pytest.approx(20.0 * 5 / 26)
 
 
 def test_shopify_malformed_row_keeps_no_contact_data(tmp_path, store):

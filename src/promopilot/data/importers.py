@@ -241,6 +241,26 @@ def _filled(column: str, order: str) -> str:
     )
 
 
+def _order_discount_share(discount: str | None, cols: dict[str, str], order: str) -> str:
+    """SQL for a line's share of its order's discount (Shopify writes it on the order's first
+    row), in proportion to the line's value; all on the first line when the order is worth 0.
+    A share never exceeds its line's value, as a whole-order discount on one line could."""
+    if not discount:
+        return "NULL"
+    value = (
+        f"abs(coalesce(TRY_CAST(trim({cols['lineitem quantity']}) AS DOUBLE), 0) * "
+        f"coalesce(TRY_CAST(trim({cols['lineitem price']}) AS DOUBLE), 0))"
+    )
+    total = f"max(TRY_CAST(trim({discount}) AS DOUBLE)) OVER (PARTITION BY {order})"
+    worth = f"sum({value}) OVER (PARTITION BY {order})"
+    first = f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) = 1"
+    return (
+        f"CASE WHEN {total} IS NULL THEN NULL "
+        f"WHEN {worth} > 0 THEN CAST(round({total} * {value} / {worth}, 6) AS VARCHAR) "
+        f"WHEN {first} THEN CAST({total} AS VARCHAR) END"
+    )
+
+
 def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
     """A Shopify orders export. Customers are identified by a one-way hash of their email;
     the email itself goes to the contacts table only."""
@@ -280,7 +300,8 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
             f"'shopify-' || substr(sha256(lower({_filled(cols['email'], order)})), 1, 16) "
             "AS _customer, "
             f"{_filled(cols['created at'], order)} AS _created, {product} AS _product, "
-            f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) AS _line_in_order "
+            f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) AS _line_in_order, "
+            f"{_order_discount_share(discount, cols, order)} AS _discount "
             "FROM ingest_raw ORDER BY rowid"
         )
         store.execute("DROP TABLE ingest_raw")
@@ -292,10 +313,8 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
             PRODUCT_ID: "_product",
             "quantity": cols["lineitem quantity"],
             "unit_price": cols["lineitem price"],
-            # Shopify's discount is per order: it is put on the order's first line
-            "discount": (
-                f"CASE WHEN _line_in_order = 1 THEN {discount} END" if discount else "NULL"
-            ),
+            # Shopify's discount is per order: it is spread over its lines by their value
+            "discount": "_discount",
             "coupon_code": (f"CASE WHEN _line_in_order = 1 THEN {code} END" if code else "NULL"),
         }
         _derive(
