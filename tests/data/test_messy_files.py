@@ -113,3 +113,22 @@ def test_files_that_are_not_tables(tmp_path, store):
     blank.write_text("\n\n\n")
     with pytest.raises(InputError, match="only blank lines"):
         ingest(store, blank.parent)
+
+
+def test_thousand_dots_in_a_file_of_decimal_commas(tmp_path, store):
+    """`1.299` in a file that writes `39,90` is one thousand two hundred and ninety-nine."""
+    text = (
+        "Invoice;Date;Customer ID;SKU;Qty;Price\n"
+        "A1;2026-08-28;c17;p204;2;39,90\nA2;2026-08-28;c17;p205;1;1.299\n"
+        "A3;2026-08-28;c17;p206;1;1.299,00\nA4;2026-08-28;c17;p207;1.000;2,50\n"
+    )
+    ingest(store, orders(tmp_path, text))
+    got = store.query("SELECT quantity, unit_price FROM orders ORDER BY order_id")
+    assert got.values.tolist() == [[2, 39.9], [1, 1299], [1, 1299], [1000, 2.5]]
+
+
+def test_three_decimals_in_a_file_of_decimal_points(tmp_path, store):
+    text = f"{HEADER}\no1,2026-08-28,c1,p1,1,12.50\no2,2026-08-28,c1,p2,2,1.299\n"
+    ingest(store, orders(tmp_path, text))
+    got = store.query("SELECT unit_price FROM orders ORDER BY order_id")
+    assert got["unit_price"].tolist() == [12.5, 1.299]

@@ -63,7 +63,7 @@ def timestamp_formats(
     given = getattr(store, "date_format", None)
     out: dict[str, str] = {}
     for name in columns:
-        sample = _sample(store, raw, inner, f"r_{name}")
+        sample = sample_values(store, raw, inner, f"r_{name}")
         if not len(sample):
             continue
         counts = _counts(store, sample, given)
@@ -90,7 +90,7 @@ def timestamp_formats(
     return out
 
 
-def _sample(store: Store, raw: RawFile, inner: str, column: str) -> list[str]:
+def sample_values(store: Store, raw: RawFile, inner: str, column: str) -> list[str]:
     if raw.lazy:  # a second look at the file itself, not through the reject-keeping reader
         assert raw._prepared is not None and raw._csv_options is not None
         o = raw._csv_options

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import duckdb
+import pandas as pd
 
 from promopilot.data import synonyms
-from promopilot.data.dates import timestamp_formats
+from promopilot.data.dates import sample_values, timestamp_formats
 from promopilot.data.lines import non_product_sql
 from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
 from promopilot.data.schema import FLOAT_ID, OFFER_KINDS, TableSpec
@@ -60,14 +61,20 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
     return mapping
 
 
-def _typed(kind: str, raw: str, timezone: str = "UTC", fmt: str | None = None) -> str:
+def _typed(
+    kind: str,
+    raw: str,
+    timezone: str = "UTC",
+    fmt: str | None = None,
+    decimal_comma: bool = False,
+) -> str:
     if kind == "timestamp" and fmt is not None:  # a detected or given strptime format
         parsed = f"try_strptime({raw}, {sql_str(fmt)})"
         if timezone != "UTC" and "%z" not in fmt:  # naive text is in the shop's zone
             return f"timezone('UTC', timezone({sql_str(timezone)}, {parsed}))"
         return parsed
     if kind == "float":
-        return _number(raw)
+        return _number(raw, decimal_comma)
     if kind == "timestamp":
         # "2025-01-02 10:00:00 -0500" (Shopify's exports): DuckDB wants no space before a zone
         zoned = f"regexp_replace({raw}, '\\s+([+-]\\d\\d(:?\\d\\d)?|Z)$', '\\1')"
@@ -89,17 +96,29 @@ def _typed(kind: str, raw: str, timezone: str = "UTC", fmt: str | None = None) -
     return raw
 
 
-def _number(raw: str) -> str:
+DECIMAL_COMMA = ("[+-]?[0-9]+,[0-9]{1,2}", "[+-]?[0-9]{1,3}(\\.[0-9]{3})+,[0-9]+")
+DECIMAL_POINT = ("[+-]?[0-9]*\\.[0-9]{1,2}", "[+-]?[0-9]{1,3}(,[0-9]{3})+\\.[0-9]+")
+THOUSAND_DOTS = "[+-]?[0-9]{1,3}(\\.[0-9]{3})+"
+
+
+def _number(raw: str, decimal_comma: bool = False) -> str:
     """A number written the way spreadsheets in many countries write it: ``12.5``; a decimal
     comma ``12,5`` or ``3,99`` (one comma, one or two digits after it); ``1.234,56``
     (thousands dots, a decimal comma); ``1,234.56`` (thousands commas, a decimal point).
     ``1,234`` alone is ambiguous (a thousand, or one and a bit) and is not read. Text without
-    a comma takes the plain cast (the common case: no regular expression is run)."""
+    a comma takes the plain cast (the common case: no regular expression is run), except in a
+    file that writes decimal commas (`decimal_comma`), where ``1.299`` is a thousand and more."""
     comma = f"replace({raw}, ',', '.')"
     eu = f"replace(replace({raw}, '.', ''), ',', '.')"
     us = f"replace({raw}, ',', '')"
+    dots = (
+        f"WHEN regexp_full_match({raw}, {sql_str(THOUSAND_DOTS)}) "
+        f"THEN TRY_CAST(replace({raw}, '.', '') AS DOUBLE) "
+        if decimal_comma
+        else ""
+    )
     return (
-        f"CASE WHEN NOT contains({raw}, ',') THEN TRY_CAST({raw} AS DOUBLE) "
+        f"CASE {dots}WHEN NOT contains({raw}, ',') THEN TRY_CAST({raw} AS DOUBLE) "
         f"WHEN regexp_full_match({raw}, '[+-]?[0-9]+,[0-9]{{1,2}}') "
         f"THEN TRY_CAST({comma} AS DOUBLE) "
         f"WHEN regexp_full_match({raw}, '[+-]?[0-9]{{1,3}}(\\.[0-9]{{3}})+,[0-9]+') "
@@ -107,6 +126,30 @@ def _number(raw: str) -> str:
         f"WHEN regexp_full_match({raw}, '[+-]?[0-9]{{1,3}}(,[0-9]{{3}})+\\.[0-9]+') "
         f"THEN TRY_CAST({us} AS DOUBLE) END"
     )
+
+
+def _writes_decimal_commas(
+    store: Store, raw: RawFile, spec: TableSpec, inner: str, present: set[str]
+) -> bool:
+    """Whether the file's numbers use a decimal comma (``39,90``, ``1.299,00``) and never a
+    decimal point (``39.90``), judged on a sample of each number column: then ``1.299`` and
+    ``1.000`` in it are thousands, not decimals."""
+    columns = [c.name for c in spec.columns if c.type == "float" and c.name in present]
+    comma = point = 0
+    for name in columns:
+        values = sample_values(store, raw, inner, f"r_{name}")
+        if not values:
+            continue
+        with store.frame("ingest_number_sample", pd.DataFrame({"v": values})):
+            row = store.query(
+                "SELECT "
+                + " + ".join(f"count_if(regexp_full_match(v, {sql_str(p)}))" for p in DECIMAL_COMMA)
+                + " AS comma, "
+                + " + ".join(f"count_if(regexp_full_match(v, {sql_str(p)}))" for p in DECIMAL_POINT)
+                + " AS point FROM ingest_number_sample"
+            ).iloc[0]
+        comma, point = comma + int(row["comma"]), point + int(row["point"])
+    return comma > 0 and point == 0
 
 
 EXPECTED = {
@@ -268,8 +311,9 @@ def stage(
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
     # importers of known layouts (UCI, MovieLens, ...) hand over ISO 8601 already
     formats = timestamp_formats(store, raw, spec, inner, present) if detect_dates else {}
+    comma = detect_dates and _writes_decimal_commas(store, raw, spec, inner, present)
     typed = ", ".join(
-        f"{_typed(c.type, f'r_{c.name}', store.timezone, formats.get(c.name))} AS t_{c.name}"
+        f"{_typed(c.type, f'r_{c.name}', store.timezone, formats.get(c.name), comma)} AS t_{c.name}"
         for c in spec.columns
         if c.type != "str"
     )
