@@ -1,4 +1,5 @@
 import dataclasses
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,65 @@ def test_date_format_comes_from_the_environment_and_must_be_a_format():
     assert load_settings(SHIPPED, env={}).date_format == ""  # empty: detect
     with pytest.raises(InputError, match="date_format must be a strptime format"):
         load_settings(SHIPPED, env={"PROMOPILOT_DATE_FORMAT": "day-first"})
+
+
+ORDERS = (
+    "order_id;timestamp;customer_id;product_id;quantity;unit_price\n"
+    "1;01.12.2010 08:26;c1;p1;2;12,50\n2;02.12.2010 09:00;c2;p2;1;3,75\n"
+)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "[offers]\npercent_off = 0.2\n",
+        '[serve]\nadmin_keys = ["k1"]\n',
+        '[send]\nfrom_address = "shop@example.com"\n',
+    ],
+)
+def test_a_file_of_one_area_table_alone_leaves_the_other_settings_alone(
+    table, tmp_path, monkeypatch, capsys
+):
+    """No [promopilot] table: [offers], [serve] and [send] are their areas' settings, not
+    unknown top-level ones; the commands run and each area reads its table."""
+    from promopilot.campaigns.settings import load_send_settings
+    from promopilot.cli import main
+    from promopilot.offers.catalogue import load_offer_settings
+    from promopilot.serve.config import Role, load_serve_config
+
+    (tmp_path / "promopilot.toml").write_text(table, encoding="utf-8")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "orders.csv").write_text(ORDERS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for name in ("PROMOPILOT_CONFIG", "PROMOPILOT_ADMIN_KEYS", "PROMOPILOT_READ_KEYS"):
+        monkeypatch.delenv(name, raising=False)
+    assert load_settings(env={}) == Settings()
+    with pytest.raises(SystemExit) as done:
+        main(["summary", "--data", str(shop)])
+    out, err = capsys.readouterr()
+    assert done.value.code == 0, err
+    assert "28.75" in out
+    if table.startswith("[offers]"):
+        assert load_offer_settings(env={}).percent_off == 0.2
+    elif table.startswith("[serve]"):
+        assert load_serve_config(env={}).role("k1") == Role.ADMIN
+    else:
+        assert load_send_settings(env={}).from_address == "shop@example.com"
+
+
+def test_top_level_settings_still_work_beside_area_tables(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text("confidence = 0.8\n\n[offers]\npercent_off = 0.2\n", encoding="utf-8")
+    assert load_settings(path, env={}).confidence == 0.8
+    path.write_text("[colours]\nred = 1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="colours"):
+        load_settings(path, env={})
+
+
+def test_shipped_file_has_the_offer_defaults():
+    from promopilot.offers.catalogue import OfferSettings, load_offer_settings
+
+    assert load_offer_settings(SHIPPED, env={}) == OfferSettings()
+    documented = set(tomllib.loads(SHIPPED.read_text(encoding="utf-8"))["offers"])
+    assert documented == {f.name for f in dataclasses.fields(OfferSettings)}

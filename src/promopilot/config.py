@@ -15,6 +15,11 @@ from typing import Any
 
 from promopilot.exceptions import InputError
 
+# Tables of the settings file that other areas read (offers.catalogue, campaigns.settings,
+# serve.config); the rest of the file is the ``[promopilot]`` table or, without one, the
+# top-level keys.
+AREA_TABLES = ("offers", "send", "serve")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -91,7 +96,10 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
     """Load settings from a TOML file (optional) and ``PROMOPILOT_*`` environment variables."""
     env = dict(os.environ) if env is None else env
     candidate, document = read_settings_file(path, env)
-    values: dict[str, Any] = dict(document.get("promopilot", document))
+    if "promopilot" in document:
+        values: dict[str, Any] = dict(document["promopilot"])
+    else:  # a file of top-level settings, or of other areas' tables only
+        values = {k: v for k, v in document.items() if k not in AREA_TABLES}
     known = {f.name: f for f in fields(Settings)}
     unknown = sorted(set(values) - set(known))
     if unknown:
