@@ -116,6 +116,35 @@ def test_evaluate_policy_command(campaign_db, tmp_path):
     assert result["incremental_profit_per_customer"]["low"] > 0
 
 
+@pytest.mark.parametrize("command", ["report", "evaluate-policy"])
+def test_confidence_comes_from_the_setting_unless_given(
+    command, campaign_db, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)  # no promopilot.toml here
+    monkeypatch.delenv("PROMOPILOT_CONFIG", raising=False)
+    policy = tmp_path / "policy.csv"
+    pd.DataFrame({"customer_id": ["c0000", "c0001"], "offer_id": "pct10"}).to_csv(
+        policy, index=False
+    )
+    target = ["spring"] if command == "report" else [str(policy), "--campaign", "spring"]
+    out_json = tmp_path / "out.json"
+
+    def level(*extra: str) -> float:
+        args = [command, *target, "--db", str(campaign_db), "--json", str(out_json), *extra]
+        done = runner.invoke(app, args)
+        assert done.exit_code == 0, done.output
+        return json.loads(out_json.read_text(encoding="utf-8"))["confidence"]
+
+    monkeypatch.delenv("PROMOPILOT_CONFIDENCE", raising=False)
+    assert level() == 0.90  # the built-in setting
+    monkeypatch.setenv("PROMOPILOT_CONFIDENCE", "0.8")
+    assert level() == 0.8
+    (tmp_path / "promopilot.toml").write_text("[promopilot]\nconfidence = 0.7\n")
+    monkeypatch.delenv("PROMOPILOT_CONFIDENCE")
+    assert level() == 0.7
+    assert level("--confidence", "0.99") == 0.99  # the option wins
+
+
 def test_errors_are_one_line_and_exit_2(campaign_db, tmp_path, capsys):
     from promopilot.cli import main
 

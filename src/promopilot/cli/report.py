@@ -25,8 +25,23 @@ WindowOption = Annotated[
     ),
 ]
 ConfidenceOption = Annotated[
-    float, typer.Option("--confidence", min=0.5, max=0.999, help="Level of every interval.")
+    float | None,
+    typer.Option(
+        "--confidence",
+        min=0.5,
+        max=0.999,
+        help="Level of every interval. Default: the confidence setting.",
+    ),
 ]
+
+
+def resolve_confidence(confidence: float | None) -> float:
+    """The interval level: the option when given, else the `confidence` setting."""
+    from promopilot.config import load_settings
+
+    return load_settings().confidence if confidence is None else confidence
+
+
 JsonOption = Annotated[Path | None, typer.Option("--json", help="Also write the result as JSON.")]
 
 
@@ -36,13 +51,14 @@ def report(
     db: DbOption = None,
     data: DataOption = None,
     window_days: WindowOption = None,
-    confidence: ConfidenceOption = 0.95,
+    confidence: ConfidenceOption = None,
     json_path: JsonOption = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
 ) -> None:
     """Measure a logged campaign per offer against its control group, with intervals."""
     from promopilot.report.campaign import report_campaign
 
+    confidence = resolve_confidence(confidence)
     try:
         with open_store(db, data) as store, console.status(f"measuring campaign {campaign_id}"):
             result = report_campaign(
@@ -68,12 +84,13 @@ def evaluate_policy(
     db: DbOption = None,
     data: DataOption = None,
     window_days: WindowOption = None,
-    confidence: ConfidenceOption = 0.95,
+    confidence: ConfidenceOption = None,
     json_path: JsonOption = None,
 ) -> None:
     """Estimate what a candidate assignment would have earned on a logged campaign."""
     from promopilot.campaigns.ope import evaluate_policy as evaluate
 
+    confidence = resolve_confidence(confidence)
     frame = read_policy(policy)
     try:
         with (
@@ -223,10 +240,11 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
         f"simulated {len(simulated['orders']):,} orders after {sent_at:%Y-%m-%d} "
         f"(synthetic truth): {folder}"
     )
-    result, daily = measure_with_daily(store, campaign_id)
+    confidence = resolve_confidence(None)
+    result, daily = measure_with_daily(store, campaign_id, confidence=confidence)
     console.print(lift_table(result))
     console.print(result["summary"])
-    extra = extra_sections(store, campaign_id, window_days=None, confidence=0.95)
+    extra = extra_sections(store, campaign_id, window_days=None, confidence=confidence)
     path = write_campaign_report(result, out / "campaign-report.html", daily, extra)
     write_json(result, out / "campaign-report.json")
     console.print(f"campaign report: {path}")
