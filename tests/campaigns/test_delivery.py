@@ -321,3 +321,29 @@ def test_the_exposure_log_tells_sent_from_planned_but_not_sent(store, tmp_path):
     assert log.loc["C2", "group"] == "control" and pd.isna(log.loc["C2", "delivery_status"])
     assert log.loc["C3", "delivery_status"] == "unsubscribed" and not log.loc["C3", "delivered"]
     assert log.loc["C4", "delivery_status"] == "failed"
+
+
+def test_coupons_are_valid_from_the_send_date_not_the_plan_date(store, tmp_path):
+    """The plan says 2026-12-20. Sent on 2026-12-10, a 14-day offer runs to 2026-12-24 (in the
+    coupon file and the e-mail); a 7-day offer keeps the plan's later date; control rows have
+    none."""
+    sender = FakeSender()
+    send(store, tmp_path, sender, sent_at="2026-12-10 09:00")
+    coupons = pd.read_csv(next((tmp_path / "out").glob("coupons-*.csv")), dtype=str)
+    by_offer = coupons.groupby("offer_id")[["starts_at", "expires_at"]].agg(set)
+    assert by_offer.loc["pct10", "starts_at"] == {"2026-12-10"}
+    assert by_offer.loc["pct10", "expires_at"] == {"2026-12-24"}  # 14 days from the send
+    assert by_offer.loc["mj150_20", "expires_at"] == {"2026-12-24"}
+    assert by_offer.loc["ship", "expires_at"] == {"2026-12-20"}  # 7 days: the plan's is later
+    c1 = email.message_from_bytes(
+        bytes(next(m for m in sender.messages if m["To"] == address("C1"))),
+        policy=policy.default,
+    )
+    assert "有效期至 2026-12-24" in c1.get_body(("plain",)).get_content()
+
+
+def test_a_plan_sent_before_its_date_keeps_the_planned_expiry(store, tmp_path):
+    send(store, tmp_path, FakeSender(), sent_at="2026-11-01 09:00", dry_run=True)
+    coupons = pd.read_csv(tmp_path / "out" / "coupons.csv", dtype=str)
+    assert set(coupons["starts_at"]) == {"2026-11-01"}
+    assert set(coupons["expires_at"]) == {"2026-12-20"}

@@ -9,7 +9,8 @@
    earlier run of the same campaign and channel;
 3. skip unsubscribed customers (status ``unsubscribed``) and those without an address on the
    channel (``no_address``); they stay in the log with their group;
-4. write the coupon import file for the shop platform (the codes about to go out);
+4. write the coupon import file for the shop platform (the codes about to go out), each valid
+   from the send date for its offer's ``valid_days`` (:func:`validity_from_send`);
 5. deliver: e-mail over SMTP (each message's outcome is committed as soon as the server
    answers, so a crash loses nothing and a re-run sends only what is left), the coupon file
    alone for the ``csv`` channel, or with ``dry_run`` the messages into a folder.
@@ -86,6 +87,22 @@ def _coupon_rows(rows: pd.DataFrame, offers: pd.DataFrame, sent_at: pd.Timestamp
     return joined.astype(object).where(joined.notna(), "").to_dict("records")
 
 
+def validity_from_send(
+    rows: pd.DataFrame, offers: pd.DataFrame, sent_at: pd.Timestamp
+) -> pd.Series:
+    """Each offered row's expiry date counted from the day it is sent: the send date plus the
+    offer's ``valid_days``, or the plan's ``expires_at`` when that is later (a plan sent after
+    its date would otherwise hand out coupons that expired before they start). Rows whose offer
+    has no ``valid_days`` keep the plan's date; rows without an offer stay empty."""
+    planned = rows["expires_at"].fillna("").astype(str)
+    days = rows["offer_id"].map(offers.set_index("offer_id")["valid_days"])
+    start = pd.Timestamp(sent_at).normalize()
+    counted = (start + pd.to_timedelta(days.fillna(0), unit="D")).dt.strftime("%Y-%m-%d")
+    counted = counted.where(days.notna() & rows["offer_id"].notna(), "")
+    # ISO dates compare as text; "" (no date) loses to any date
+    return counted.where(counted > planned, planned)
+
+
 def send_campaign(
     store: Store,
     plan_path: str | Path,
@@ -144,6 +161,7 @@ def send_campaign(
     report = SendReport(campaign_id, channel, dry_run, n_exposures=len(logged), n_logged=n_new)
     extra = plan.set_index("customer_id")[["recommended_products", "expires_at"]]
     logged = logged.join(extra, on="customer_id")
+    logged["expires_at"] = validity_from_send(logged, offers, stamp)
     offered = logged[logged["offer_id"].notna()]
     report.n_offered = len(offered)
     status = q.delivery_status(store, campaign_id)
