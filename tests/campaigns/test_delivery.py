@@ -169,7 +169,7 @@ def test_another_plan_under_the_same_campaign_id_is_refused(store, tmp_path):
 @pytest.mark.parametrize(
     ("column", "value", "expected"),
     [
-        ("group", "treatment", "target, control or explore"),
+        ("group", "treatment", "target, control, explore or none"),
         ("propensity", "1.5", "a probability"),
         ("offer_id", "nosuch", "offers table"),
     ],
@@ -347,3 +347,20 @@ def test_a_plan_sent_before_its_date_keeps_the_planned_expiry(store, tmp_path):
     coupons = pd.read_csv(tmp_path / "out" / "coupons.csv", dtype=str)
     assert set(coupons["starts_at"]) == {"2026-11-01"}
     assert set(coupons["expires_at"]) == {"2026-12-20"}
+
+
+def test_none_rows_are_logged_and_get_no_message(store, tmp_path):
+    plan = PLAN.copy()
+    plan.loc[1, "group"] = "none"  # C2: nothing sent, not held out
+    sender = FakeSender()
+    send_campaign(
+        store,
+        write_plan(tmp_path / "plan.csv", plan),
+        campaign_id="spring",
+        settings=settings(),
+        sender=sender,
+        out=tmp_path / "out",
+    )
+    log = campaign_exposures(store, "spring").set_index("customer_id")
+    assert log.loc["C2", "group"] == "none" and pd.isna(log.loc["C2", "offer_id"])
+    assert address("C2") not in sender.recipients

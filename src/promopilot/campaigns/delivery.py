@@ -2,9 +2,9 @@
 
 :func:`send_campaign` runs these steps:
 
-1. read and check the plan; log every row (target, control, explore) in ``campaigns`` in one
-   transaction, with a fresh coupon code per offered customer (or find it logged: a re-run
-   logs nothing and reuses the codes);
+1. read and check the plan; log every row (target, control, explore, none) in ``campaigns``
+   in one transaction, with a fresh coupon code per offered customer (or find it logged: a
+   re-run logs nothing and reuses the codes);
 2. skip what is done: customers whose message was sent (or exported, or refused for good) in an
    earlier run of the same campaign and channel;
 3. skip unsubscribed customers (status ``unsubscribed``) and those without an address on the

@@ -1,5 +1,5 @@
-"""The exposure log: every customer of a plan (target, control and explore, with offer, group
-and propensity) written to the store's ``campaigns`` table before anything is sent.
+"""The exposure log: every customer of a plan (target, control, explore and none, with offer,
+group and propensity) written to the store's ``campaigns`` table before anything is sent.
 
 The log is written once per campaign, in one transaction, with the coupon codes of the
 customers who get an offer. Running the same send again finds the campaign logged, checks that
@@ -61,7 +61,8 @@ def read_plan(path: str | Path, offer_ids: set[str] | None = None) -> pd.DataFra
     bad_group = ~plan["group"].isin(GROUPS)
     if bad_group.any():
         i = int(np.argmax(bad_group))
-        raise _bad(path, lines[i], "group", plan["group"].iat[i], "target, control or explore")
+        expected = "target, control, explore or none"
+        raise _bad(path, lines[i], "group", plan["group"].iat[i], expected)
     control_offer = (plan["group"] == "control") & (plan["offer_id"] != "")
     if control_offer.any():
         i = int(np.argmax(control_offer))

@@ -210,8 +210,9 @@ def _send_step(store, out: Path) -> list:
             sent_at=sent_at,
         )
     text = (
-        f"{report.n_exposures:,} exposures logged (target, control and explore) before sending; "
-        f"{report.n_delivered:,} e-mails written to {out / 'messages'}, "
+        f"{report.n_exposures:,} exposures logged before sending (every row of the plan: "
+        f"target, control, explore and none); {report.n_delivered:,} e-mails written to "
+        f"{out / 'messages'}, "
         f"{report.n_unsubscribed:,} unsubscribed customers skipped."
     )
     console.print(text)

@@ -71,7 +71,7 @@ def send(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Log every exposure of a plan (target, control, explore), then deliver its coupons."""
+    """Log every row of a plan (target, control, explore, none), then deliver its coupons."""
     from promopilot.campaigns.delivery import send_campaign
     from promopilot.exceptions import InputError
 
