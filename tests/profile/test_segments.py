@@ -215,3 +215,34 @@ def test_cluster_segmenter_errors():
         )
     with pytest.raises(NotEnoughDataError):
         ClusterSegmenter().fit(pd.DataFrame({"frequency": [1.0, 2.0], "monetary": [2.0, 3.0]}))
+
+
+def test_a_cluster_without_orders_is_named_for_that_not_for_its_zero_spend():
+    """Non-buyers (0 orders, 0 spend) were named "low-spending at-risk one-time buyers"."""
+    df, _ = _planted(100, seed=5)
+    rng = np.random.default_rng(5)
+    browsers = pd.DataFrame(
+        {
+            "customer_id": np.arange(len(df), len(df) + 120),
+            "recency_days": rng.uniform(100, 400, 120),
+            "frequency": 0,
+            "monetary": 0.0,
+            "avg_order_value": np.nan,
+            "discount_sensitivity": 0.5,
+            "top_category": "home",
+        }
+    )
+    df = pd.concat([df, browsers], ignore_index=True)
+    df["browse_intensity"] = np.where(df["frequency"] == 0, 0.2, 0.1)
+    seg = ClusterSegmenter(random_state=0).fit(df)
+    labels = seg.predict(df)
+    mine = np.bincount(labels[df["frequency"] == 0]).argmax()
+    assert (labels[df["frequency"] == 0] == mine).all()
+    assert seg.names_[mine] == "browsers who have not bought"
+    assert "one-time" not in seg.names_[mine] and "spend" not in seg.names_[mine]
+    assert "Most viewed category: home" in seg.descriptions_[mine]
+    # the buyers' clusters keep their order words
+    assert sum("who have not bought" in name for name in seg.names_) == 1
+    # without browsing they are customers, not browsers
+    quiet = ClusterSegmenter(random_state=0).fit(df.drop(columns="browse_intensity"))
+    assert "customers who have not bought" in quiet.names_

@@ -49,6 +49,16 @@ VOCAB: dict[str, dict[str, tuple[str, str, int]]] = {
     },
 }
 
+# A segment of customers none of whom has ordered is named for that, not for its order
+# features (0 orders reads as "one-time", 0 spend as "low-spending"): the noun is one of these,
+# and its adjectives (only to tell such segments apart) never come from ORDER_FEATURES, which
+# are zero or undefined without orders.
+NO_ORDERS_NOUN = "customers who have not bought"
+NO_ORDERS_BROWSING_NOUN = "browsers who have not bought"
+ORDER_FEATURES = frozenset(
+    {"monetary", "avg_order_value", "frequency", "clv", "tenure_days", "return_rate"}
+)
+
 # features that say the same thing: an adjective never repeats the noun's group
 GROUP: dict[str, str] = {"monetary": "spend", "avg_order_value": "spend", "clv": "spend"}
 

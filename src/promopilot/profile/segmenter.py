@@ -14,7 +14,15 @@ from threadpoolctl import threadpool_limits
 
 from promopilot.columns import CUSTOMER_ID
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
-from promopilot.profile.segment_names import GROUP, LABELS, fmt, words
+from promopilot.profile.segment_names import (
+    GROUP,
+    LABELS,
+    NO_ORDERS_BROWSING_NOUN,
+    NO_ORDERS_NOUN,
+    ORDER_FEATURES,
+    fmt,
+    words,
+)
 
 # --------------------------------------------------------------------------- clusters
 
@@ -66,8 +74,13 @@ class ClusterSegmenter(BaseEstimator):
         Centroids in standardized units (the z-scores used for naming).
     sizes_ : numpy.ndarray
         Customers per cluster in the fitted data.
+    no_orders_ : list of str or None
+        Per cluster, the noun of a cluster none of whose customers has ordered ("browsers who
+        have not bought", or "customers who have not bought" when they do not browse either),
+        else None.
     names_ : list of str
-        Unique short name per cluster, e.g. "loyal big spenders".
+        Unique short name per cluster, e.g. "loyal big spenders"; a cluster without orders is
+        named by its ``no_orders_`` noun, not by its zero spend and orders.
     descriptions_ : list of str
         One or two sentences per cluster.
     """
@@ -237,8 +250,34 @@ class ClusterSegmenter(BaseEstimator):
         cats = None
         if self.category_col in features_df.columns:
             cats = features_df[self.category_col].astype("object").to_numpy()
+        self.no_orders_ = self._no_orders(features_df, labels, best_k)
         self.names_, self.descriptions_ = self._describe(labels, cats, n)
         return self
+
+    @staticmethod
+    def _no_orders(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[str | None]:
+        """Per cluster: the noun for a cluster none of whose customers has ordered (every known
+        ``frequency``, else ``monetary``, is 0), "browsers ..." when they browse; else None."""
+        column = next((c for c in ("frequency", "monetary") if c in features_df.columns), None)
+        if column is None:
+            return [None] * k
+        orders = pd.to_numeric(features_df[column], errors="coerce").to_numpy(dtype=float)
+        browse = (
+            pd.to_numeric(features_df["browse_intensity"], errors="coerce").to_numpy(dtype=float)
+            if "browse_intensity" in features_df.columns
+            else np.zeros(len(labels))
+        )
+        out: list[str | None] = []
+        for c in range(k):
+            known = orders[labels == c]
+            known = known[~np.isnan(known)]
+            if not len(known) or (known != 0).any():
+                out.append(None)
+            elif np.nansum(browse[labels == c]) > 0:
+                out.append(NO_ORDERS_BROWSING_NOUN)
+            else:
+                out.append(NO_ORDERS_NOUN)
+        return out
 
     # ------------------------------------------------------------------ naming
     def _describe(
@@ -271,6 +310,9 @@ class ClusterSegmenter(BaseEstimator):
 
         def base_name(c: int, n_adj: int) -> str:
             outstanding = [s for s in standouts[c] if abs(s[2]) >= self.threshold]
+            if self.no_orders_[c]:  # adjectives only to tell such clusters apart
+                adjs = [words(f, d)[0] for f, d, _ in outstanding if f not in ORDER_FEATURES]
+                return " ".join([*adjs[: n_adj - 1], self.no_orders_[c]])
             if not outstanding:  # near the overall mean on every feature
                 if n_adj <= 1:
                     return "average customers"
@@ -343,8 +385,10 @@ class ClusterSegmenter(BaseEstimator):
             info = cat_info[c]
             # a shop without categories: every customer's top category is "(none)"
             if info is not None and not (info[0] == "(none)" and info[2] >= 0.999):
+                # without orders, the top category is the one they browse most
+                verb = "viewed" if self.no_orders_[c] else "bought"
                 text += (
-                    f" Most bought category: {info[0]} ({info[1]:.0%} of the group vs "
+                    f" Most {verb} category: {info[0]} ({info[1]:.0%} of the group vs "
                     f"{info[2]:.0%} overall)."
                 )
             descriptions.append(text)
