@@ -271,6 +271,25 @@ def test_unsubscribes_are_ingested_and_forgotten(tmp_path):
             assert not store.scalar(f"SELECT count(*) FROM {table} WHERE customer_id = 'C5'")
 
 
+def test_a_forgotten_customer_is_left_out_of_the_plan_never_logged_or_messaged(store, tmp_path):
+    store.forget("C1")  # forgotten after the plan was written: an offered target customer
+    report = send(store, tmp_path, FakeSender(), dry_run=True)
+    assert report.n_forgotten == 1
+    assert report.n_exposures == report.n_logged == len(PLAN) - 1
+    for table in ("campaigns", "deliveries"):
+        assert not store.scalar(f"SELECT count(*) FROM {table} WHERE customer_id = 'C1'")
+    out = tmp_path / "out"
+    index = pd.read_csv(out / "index.csv", dtype=str)
+    assert "C1" not in set(index["customer_id"])
+    coupons = pd.read_csv(out / "coupons.csv", dtype=str)
+    assert "C1" not in set(coupons["customer_id"])
+    # the real send of the same plan and id is the same campaign: nothing refused, C1 not sent
+    real = FakeSender()
+    again = send(store, tmp_path, real)
+    assert again.n_logged == 0 and address("C1") not in real.recipients
+    assert not store.scalar("SELECT count(*) FROM campaigns WHERE customer_id = 'C1'")
+
+
 def test_a_store_made_before_the_new_columns_gets_them(tmp_path):
     import duckdb
 

@@ -34,6 +34,7 @@ from promopilot.campaigns.messages import MessageRenderer, template_environment
 from promopilot.campaigns.outbox import build_email, write_dry_run
 from promopilot.campaigns.settings import SendSettings, load_send_settings
 from promopilot.campaigns.smtp import PermanentFailure, Sender, SmtpSender, TemporaryFailure
+from promopilot.data.forgotten import forgotten_among
 from promopilot.data.queries import delivery as q
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, PromopilotError
@@ -51,6 +52,7 @@ class SendReport:
     dry_run: bool
     n_exposures: int = 0  # rows of the campaign in the log
     n_logged: int = 0  # rows this run logged (0 on a re-run)
+    n_forgotten: int = 0  # plan rows left out: the customer was forgotten on request
     n_offered: int = 0  # logged customers who get an offer
     n_done_before: int = 0  # delivered (or refused for good) in earlier runs
     n_delivered: int = 0  # this run: sent, exported, or written (dry run)
@@ -146,6 +148,11 @@ def send_campaign(
     env = template_environment(templates or settings.templates or None)
     offers = q.known_offers(store)
     plan = read_plan(plan_path, set(offers["offer_id"]))
+    # customers forgotten on request since the plan was written are left out: never logged,
+    # never messaged
+    gone = forgotten_among(store, plan["customer_id"])
+    if gone:
+        plan = plan[~plan["customer_id"].isin(gone)].reset_index(drop=True)
     stamp = (
         pd.Timestamp.now(tz="UTC").tz_localize(None) if sent_at is None else pd.Timestamp(sent_at)
     )
@@ -158,7 +165,14 @@ def send_campaign(
         code_length=settings.code_length,
         code_prefix=settings.code_prefix,
     )
-    report = SendReport(campaign_id, channel, dry_run, n_exposures=len(logged), n_logged=n_new)
+    report = SendReport(
+        campaign_id,
+        channel,
+        dry_run,
+        n_exposures=len(logged),
+        n_logged=n_new,
+        n_forgotten=len(gone),
+    )
     extra = plan.set_index("customer_id")[["recommended_products", "expires_at"]]
     logged = logged.join(extra, on="customer_id")
     logged["expires_at"] = validity_from_send(logged, offers, stamp)

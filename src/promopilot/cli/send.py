@@ -104,6 +104,7 @@ def send(
     rows = [
         ("exposures in the log (every group)", report.n_exposures),
         ("  logged by this run", report.n_logged),
+        ("left out: forgotten on request", report.n_forgotten),
         ("offered a coupon", report.n_offered),
         ("  done in earlier runs", report.n_done_before),
         ("  written to files" if report.dry_run else "  delivered now", report.n_delivered),

@@ -9,6 +9,7 @@ newer row.
 from __future__ import annotations
 
 from promopilot.columns import CUSTOMER_ID
+from promopilot.data.forgotten import FORGOTTEN
 from promopilot.data.rawfile import sql_str
 from promopilot.data.schema import TableSpec
 from promopilot.data.staging import STAGE
@@ -62,9 +63,6 @@ def dedupe_within_file(store: Store, spec: TableSpec) -> None:
         ),
         spec.key[0],
     )
-
-
-FORGOTTEN = "sha256('promopilot:' || {0}) IN (SELECT customer_hash FROM forgotten)"
 
 
 def drop_forgotten(store: Store, spec: TableSpec) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.config import Settings, load_settings
+from promopilot.data.forgotten import forgotten_among
 from promopilot.data.queries import serve as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -154,6 +155,11 @@ def _plan_part(plan: pd.DataFrame | None, campaign_id: str | None, store: Store)
         campaign_id = str(plan["campaign_id"].iloc[0])
     if not campaign_id:
         raise InputError("the plan names no campaign: give its campaign id")
+    # a customer forgotten on request after the plan was written is not in it: they are
+    # answered like any visitor the plan never saw, and their id is never logged
+    gone = forgotten_among(store, plan["customer_id"].astype(str))
+    if gone:
+        plan = plan[~plan["customer_id"].astype(str).isin(gone)]
     offer = plan["offer_id"].astype(str).str.strip()
     propensity = pd.to_numeric(plan["propensity"], errors="coerce").fillna(1.0)
     decisions = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from promopilot.data.forgotten import FORGOTTEN
 from promopilot.data.store import Store
 
 EXPOSURE_COLUMNS = (
@@ -42,14 +43,16 @@ def campaign_exposures(store: Store, campaign_id: str) -> pd.DataFrame:
 
 
 def insert_exposures(store: Store, exposures: pd.DataFrame) -> int:
-    """Append exposure rows (columns :data:`EXPOSURE_COLUMNS`). Returns the rows inserted."""
+    """Append exposure rows (columns :data:`EXPOSURE_COLUMNS`); rows of a forgotten customer
+    are never written. Returns the rows inserted."""
     cols = ", ".join(f'"{c}"' for c in EXPOSURE_COLUMNS)
     with store.frame("delivery_new_exposures", exposures[list(EXPOSURE_COLUMNS)]):
         return int(
             store.scalar(
                 f"INSERT INTO campaigns ({cols}) SELECT campaign_id, customer_id, "
                 "NULLIF(offer_id, ''), CAST(sent_at AS TIMESTAMP), channel, propensity, \"group\", "
-                "NULLIF(coupon_code, '') FROM delivery_new_exposures"
+                "NULLIF(coupon_code, '') FROM delivery_new_exposures WHERE NOT "
+                + FORGOTTEN.format("CAST(customer_id AS VARCHAR)")
             )
         )
 
@@ -160,7 +163,8 @@ def exposure_log(store: Store, campaign_id: str) -> pd.DataFrame:
 
 def record_deliveries(store: Store, campaign_id: str, rows: pd.DataFrame) -> None:
     """Write (replace) delivery rows: columns customer_id, channel, status, attempts,
-    delivered_at, error. One transaction: the rows are all written or none."""
+    delivered_at, error. One transaction: the rows are all written or none. A forgotten
+    customer's row is never written."""
     with store.transaction(), store.frame("delivery_rows", rows):
         store.execute(
             "DELETE FROM deliveries WHERE campaign_id = ? AND (customer_id, channel) IN "
@@ -169,6 +173,7 @@ def record_deliveries(store: Store, campaign_id: str, rows: pd.DataFrame) -> Non
         )
         store.execute(
             "INSERT INTO deliveries SELECT ?, customer_id, channel, status, "
-            "CAST(attempts AS INTEGER), CAST(delivered_at AS TIMESTAMP), error FROM delivery_rows",
+            "CAST(attempts AS INTEGER), CAST(delivered_at AS TIMESTAMP), error FROM delivery_rows "
+            "WHERE NOT " + FORGOTTEN.format("CAST(customer_id AS VARCHAR)"),
             [campaign_id],
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from promopilot.data.forgotten import FORGOTTEN
 from promopilot.data.store import Store
 
 EXPOSURE_COLUMNS = ("campaign_id", "customer_id", "offer_id", "sent_at", "channel", "propensity")
@@ -26,8 +27,8 @@ def table_columns(store: Store, table: str) -> list[str]:
 
 def insert_exposures(store: Store, exposures: pd.DataFrame) -> int:
     """Log decisions as campaign exposures; a (campaign, customer) already logged is kept as
-    it was (the first exposure wins). Columns of `exposures` the table lacks are dropped.
-    Returns the number of rows inserted."""
+    it was (the first exposure wins), and a forgotten customer is never written. Columns of
+    `exposures` the table lacks are dropped. Returns the number of rows inserted."""
     present = set(table_columns(store, "campaigns"))
     columns = [
         c
@@ -43,7 +44,7 @@ def insert_exposures(store: Store, exposures: pd.DataFrame) -> int:
                     SELECT *, row_number() OVER (PARTITION BY campaign_id, customer_id
                                                  ORDER BY sent_at) AS n
                     FROM serve_exposures_df) e
-                WHERE n = 1 AND NOT EXISTS (
+                WHERE n = 1 AND NOT {FORGOTTEN.format("e.customer_id")} AND NOT EXISTS (
                     SELECT 1 FROM campaigns c
                     WHERE c.campaign_id = e.campaign_id AND c.customer_id = e.customer_id)"""
             )
