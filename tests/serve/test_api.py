@@ -106,6 +106,20 @@ def test_a_too_long_customer_id_is_422(client):
     assert answer.status_code == 422
 
 
+@pytest.mark.parametrize("customer_id", ["%20", "%20%20%09", "%00", "c1%00", "c%0A1", "%7F"])
+@pytest.mark.parametrize("endpoint", ["offer", "recommendations"])
+def test_a_blank_or_control_character_customer_id_is_422_and_not_logged(
+    client, app, store, customer_id, endpoint
+):
+    answer = client.get(f"/v1/customers/{customer_id}/{endpoint}", headers=READ_H)
+    assert answer.status_code == 422, answer.text
+    (error,) = answer.json()["detail"]
+    assert error["loc"] == ["path", "customer_id"]
+    assert "blank" in error["msg"] or "control characters" in error["msg"]
+    app.state.writer.flush()
+    assert store.scalar("SELECT count(*) FROM campaigns") == 0
+
+
 def test_customers_in_the_plan_get_the_plans_decision(client):
     for customer, offer, group, propensity in (
         ("c1", "off10", "target", 0.76),

@@ -3,18 +3,34 @@ memory (the serving state); the offer's exposure is queued for the background wr
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 
 from promopilot.serve.decisions import decide
 from promopilot.serve.deps import get_state, require_read
 from promopilot.serve.state import ServingState
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"], dependencies=[Depends(require_read)])
-CustomerId = Annotated[str, Path(min_length=1, max_length=200, description="The shop's id")]
+
+
+def _checked_id(value: str) -> str:
+    """A customer id is not blank and holds no control character (``%00``, a tab, ...)."""
+    if not value.strip():
+        raise ValueError("the customer id must not be blank")
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError("the customer id must not contain control characters")
+    return value
+
+
+CustomerId = Annotated[
+    str,
+    Path(min_length=1, max_length=200, description="The shop's id"),
+    AfterValidator(_checked_id),
+]
 MAX_K = 50
 
 
