@@ -297,6 +297,64 @@ def test_a_body_that_is_not_a_list_of_objects_is_422(client, body):
         assert answer.status_code == 422, (path, body)
 
 
+def test_a_422_does_not_echo_the_request_body(client):
+    item = {"timestamp": "2026-11-01", "customer_id": "c1", "product_id": "p1", "note": "x" * 300}
+    body = [item] * 10_001  # one item over the limit: about 3.5 MB
+    answer = client.post("/v1/events", json=body, headers=ADMIN_H)
+    assert answer.status_code == 422
+    assert len(answer.content) < 2_000  # the whole body came back before
+    (error,) = answer.json()["detail"]
+    assert error["loc"] == ["body"] and "10000" in error["msg"]
+    assert error["input"] == "<list of 10,001 items>"
+
+
+def test_a_long_bad_value_comes_back_as_a_short_excerpt(client):
+    answer = client.post("/v1/events", json=[], headers={**ADMIN_H, "Idempotency-Key": "k" * 5_000})
+    assert answer.status_code == 422
+    (error,) = answer.json()["detail"]
+    assert error["loc"] == ["header", "Idempotency-Key"]
+    assert error["input"] == "k" * 80 + "…"
+    assert error["ctx"] == {"max_length": 200}
+
+
+def test_a_body_over_50_mib_is_413_before_it_is_read(client, store):
+    n = store.count("events")
+    body = b"[" + b"{}," * (50 * 1024 * 1024 // 3) + b"{}]"
+    answer = client.post(
+        "/v1/events", content=body, headers={**ADMIN_H, "Content-Type": "application/json"}
+    )
+    assert answer.status_code == 413
+    assert "limit of 52,428,800 bytes" in answer.json()["detail"]
+    assert store.count("events") == n
+
+
+def test_a_streamed_body_over_the_limit_is_413(store):
+    from fastapi.testclient import TestClient
+
+    from promopilot.serve.app import create_app
+    from promopilot.serve.config import ServeConfig
+    from tests.serve.conftest import builder
+
+    app = create_app(
+        store, ServeConfig.from_keys([ADMIN], [READ]), builder=builder, max_body_bytes=1_000
+    )
+    row = b'{"timestamp": "2026-11-01", "customer_id": "c1", "product_id": "p2", "event": "view"}'
+
+    def chunks(n):  # no Content-Length: the limit is found while reading
+        yield b"["
+        for i in range(n):
+            yield (b"," if i else b"") + row
+        yield b"]"
+
+    headers = {**ADMIN_H, "Content-Type": "application/json"}
+    with TestClient(app) as small:
+        answer = small.post("/v1/events", content=chunks(20), headers=headers)
+        assert answer.status_code == 413, answer.text
+        assert "limit of 1,000 bytes" in answer.json()["detail"]
+        answer = small.post("/v1/events", content=chunks(2), headers=headers)
+        assert answer.status_code == 200, answer.text
+
+
 def test_invalid_json_is_422(client):
     answer = client.post(
         "/v1/events", content=b"[{not json", headers={**ADMIN_H, "Content-Type": "application/json"}

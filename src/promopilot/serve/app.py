@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from promopilot.data.records import IdempotencyConflictError
@@ -14,6 +15,7 @@ from promopilot.exceptions import InputError, NotEnoughDataError, UnknownIdError
 from promopilot.serve.config import ServeConfig
 from promopilot.serve.exposures import ExposureWriter
 from promopilot.serve.gate import StoreGate
+from promopilot.serve.limits import MAX_BODY_BYTES, BodyLimitMiddleware, handle_validation_error
 from promopilot.serve.metrics import Metrics, MetricsMiddleware
 from promopilot.serve.state import ServingState, StateHolder, build_state
 
@@ -34,6 +36,7 @@ def create_app(
     *,
     state: ServingState | None = None,
     builder: StateBuilder | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """The API and the dashboard.
 
@@ -44,6 +47,7 @@ def create_app(
     state : the state to serve first (default: built by `builder`).
     builder : ``(store, version) -> ServingState``, called at start (when `state` is None) and by
         ``POST /v1/admin/reload``; default :func:`build_state` without a plan.
+    max_body_bytes : a larger request body is refused with 413.
     """
     from promopilot.serve.routes import campaigns, customers, dashboard, records, system
 
@@ -77,12 +81,15 @@ def create_app(
     app.state.metrics.state_version.set(state.version)
     app.state.sessions = {}  # dashboard session token -> role
     app.state.quality_cache = {}  # state version -> model quality (the dashboard's)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     for module in (customers, records, campaigns, system, dashboard):
         app.include_router(module.router)
 
     for error_type, code in ERROR_STATUS:
         app.add_exception_handler(error_type, _handler(code))
+    # a 422 names what is wrong without echoing the request body back
+    app.add_exception_handler(RequestValidationError, handle_validation_error)
     return app
 
 
