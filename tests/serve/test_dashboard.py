@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.serve import fakes
@@ -91,3 +93,21 @@ def test_the_customer_page_shows_the_offer_without_logging_it(logged_in, app, st
     app.state.writer.flush()
     assert store.scalar("SELECT count(*) FROM campaigns") == before
     assert 'id="unknown-customer"' in text
+
+
+def test_offer_history_shows_a_missing_group_as_a_dash_and_times_to_the_second(logged_in, store):
+    # an ingested past campaign has no group; the live exposure (logged by the fixture) has
+    # a time with microseconds
+    store.execute(
+        "INSERT INTO campaigns (campaign_id, customer_id, offer_id, sent_at) "
+        "VALUES ('past', 'c1', 'off10', TIMESTAMP '2026-09-01 08:30:15.123456')"
+    )
+    text = logged_in.get("/customers/c1").text
+    history = text.split('id="history"')[1].split("</table>")[0]
+    assert "nan" not in history
+    groups = re.findall(r'class="group">([^<]*)<', history)
+    times = re.findall(r'class="sent-at">([^<]*)<', history)
+    assert len(groups) == len(times) == 2
+    assert sorted(groups) == ["target", "–"]  # c1 is the plan's target
+    assert "2026-09-01 08:30:15" in times
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", t) for t in times)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -92,8 +93,23 @@ def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
         "profile": profile,
         "recommendations": state.recommendations(customer_id, 10),
         "decision": decide(state, customer_id),  # shown, not logged: no exposure
-        "history": history.to_dict("records"),
+        "history": _history_rows(history),
     }
+
+
+def _history_rows(history: pd.DataFrame) -> list[dict]:
+    """Offer history for the page: a missing value (the group and channel of a campaign
+    ingested from campaigns.csv) is None, shown as "–", never "nan"; exposure times are shown
+    to the second."""
+    rows = []
+    for row in history.to_dict("records"):
+        row = {
+            k: (None if v is None or (np.isscalar(v) and pd.isna(v)) else v) for k, v in row.items()
+        }
+        if row.get("sent_at") is not None:
+            row["sent_at"] = f"{pd.Timestamp(row['sent_at']):%Y-%m-%d %H:%M:%S}"
+        rows.append(row)
+    return rows
 
 
 def campaigns(gate: StoreGate) -> list[dict]:
