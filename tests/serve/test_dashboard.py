@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 
 import pytest
 
@@ -111,3 +113,25 @@ def test_offer_history_shows_a_missing_group_as_a_dash_and_times_to_the_second(l
     assert sorted(groups) == ["target", "–"]  # c1 is the plan's target
     assert "2026-09-01 08:30:15" in times
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", t) for t in times)
+
+
+def test_an_unknown_campaign_is_a_friendly_404_page(logged_in):
+    answer = logged_in.get("/campaigns/NOPE")
+    assert answer.status_code == 404
+    assert 'id="report-error"' in answer.text
+    assert "campaign &#39;NOPE&#39; is not in the store" in answer.text
+    assert 'id="campaigns"' in answer.text  # still the page, with the campaign list
+
+
+def test_a_failing_report_shows_no_exception_text_and_logs_it(logged_in, monkeypatch, caplog):
+    def broken(store, campaign_id, **kwargs):
+        raise OverflowError(34, "Numerical result out of range")
+
+    monkeypatch.setattr(sys.modules["promopilot.campaigns.measure"], "measure_campaign", broken)
+    with caplog.at_level(logging.ERROR, logger="promopilot.serve"):
+        for page in ("/campaigns/spring", "/"):
+            answer = logged_in.get(page)
+            assert answer.status_code == 200
+            assert "Numerical result" not in answer.text and "(34," not in answer.text
+            assert "see the server&#39;s log" in answer.text
+    assert "Numerical result out of range" in caplog.text

@@ -60,6 +60,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "verdict": ("Verdict", "结论"),
     "profit_lift": ("Profit lift per customer, with interval", "人均利润提升及区间"),
     "report_unavailable": ("Report not available", "报告不可用"),
+    "see_log": ("see the server's log", "详见服务器日志"),
     "offer": ("Offer", "优惠"),
     "group": ("Group", "分组"),
     "propensity": ("Propensity", "概率"),

@@ -25,7 +25,9 @@ def figure_json(figure: go.Figure) -> str:
     return figure.to_json().replace("</", "<\\/")  # safe inside a <script> element
 
 
-def overview(gate: StoreGate, state: ServingState, report_fn, text: dict) -> dict:
+def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text: dict) -> dict:
+    """The overview page; `report_fn(campaign_id)` measures the live campaign and
+    `report_error(exception)` says what the page shows when that fails."""
     with gate.use() as store:
         summary = shop_summary(store)
         weekly = queries.weekly_revenue(store)
@@ -34,7 +36,7 @@ def overview(gate: StoreGate, state: ServingState, report_fn, text: dict) -> dic
         try:
             measured = report_fn(state.campaign_id)
         except Exception as why:  # the page still shows everything else
-            error = getattr(why, "detail", None) or str(why)
+            error = report_error(why)[0] or text["see_log"]
     figure = go.Figure(
         go.Bar(x=weekly["week"].astype(str), y=weekly["revenue"], name=text["revenue"])
     )

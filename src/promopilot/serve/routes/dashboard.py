@@ -4,6 +4,7 @@ Chinese. Login with an API key (read or admin); the session lives in an http-onl
 from __future__ import annotations
 
 import functools
+import logging
 import secrets
 from importlib.resources import files
 from typing import Annotated
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from promopilot.exceptions import PromopilotError, UnknownIdError
 from promopilot.serve import quality, views
 from promopilot.serve.deps import SESSION_COOKIE, session_role
 from promopilot.serve.i18n import labels, pick_language
@@ -21,6 +23,7 @@ from promopilot.serve.routes.campaigns import campaign_report
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("promopilot.serve") / "templates"))
 LANG_COOKIE = "promopilot_lang"
+log = logging.getLogger("promopilot.serve")
 
 
 class LoginRequired(Exception):
@@ -101,6 +104,20 @@ def logout(request: Request):
     return response
 
 
+def report_error(why: Exception) -> tuple[str | None, int]:
+    """What a page says when a campaign report fails, and its status: our own one-line
+    messages (an unknown campaign: 404; too little data) are shown; anything else is logged
+    and the page says only that the report is not available (None: "see the log")."""
+    if isinstance(why, HTTPException):
+        return str(why.detail), why.status_code
+    if isinstance(why, UnknownIdError):
+        return str(why), 404
+    if isinstance(why, PromopilotError):
+        return str(why), 200
+    log.exception("campaign report failed")
+    return None, 200
+
+
 def _report_fn(request: Request):
     def report(campaign_id: str) -> dict:
         return campaign_report(request.app.state.gate, campaign_id)
@@ -115,7 +132,9 @@ def overview_page(request: Request):
         request,
         "overview.html",
         "overview",
-        build=lambda text: views.overview(request.app.state.gate, state, _report_fn(request), text),
+        build=lambda text: views.overview(
+            request.app.state.gate, state, _report_fn(request), report_error, text
+        ),
     )
 
 
@@ -166,16 +185,16 @@ def campaign_page(
 ):
     if session_role(request) is None:
         return _page(request, "campaigns.html", "campaigns")
+    report, error, status = None, None, 200
     try:
-        report, error = campaign_report(request.app.state.gate, campaign_id), None
-    except HTTPException as why:
-        report, error = None, why.detail
+        report = campaign_report(request.app.state.gate, campaign_id)
     except Exception as why:  # an unknown campaign, too little data: said on the page
-        report, error = None, str(why)
+        error, status = report_error(why)
     return _page(
         request,
         "campaigns.html",
         "campaigns",
+        status_code=status,
         campaigns=views.campaigns(request.app.state.gate),
         report=report,
         campaign_id=campaign_id,
