@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -53,3 +56,34 @@ def test_serve_refuses_a_missing_store(tmp_path):
     result = CliRunner().invoke(cli_app, ["serve", "--db", str(tmp_path / "none.duckdb")])
     assert isinstance(result.exception, InputError)
     assert "no store here" in str(result.exception)
+
+
+@pytest.fixture()
+def served_db(tiny_db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no promopilot.toml with keys here
+    for name in ("PROMOPILOT_ADMIN_KEYS", "PROMOPILOT_READ_KEYS", "PROMOPILOT_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    db = tmp_path / "shop.duckdb"
+    shutil.copy(tiny_db, db)
+    return db
+
+
+def test_serve_announces_the_dashboard_only_when_it_will_start(served_db, monkeypatch):
+    runner = CliRunner()
+    result = runner.invoke(cli_app, ["serve", "--db", str(served_db)])
+    assert "PROMOPILOT_ADMIN_KEYS" in str(result.exception)  # no keys: refused
+    assert "dashboard:" not in result.output
+
+    monkeypatch.setenv("PROMOPILOT_ADMIN_KEYS", "k1")
+    args = ["serve", "--db", str(served_db), "--plan", "nope.csv", "--campaign-id", "s"]
+    result = runner.invoke(cli_app, args)
+    assert "no such plan file" in str(result.exception)
+    assert "dashboard:" not in result.output
+    assert not Path(str(served_db) + ".serve").exists()  # the marker is gone again
+
+    started = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: started.append(kwargs["port"]))
+    result = runner.invoke(cli_app, ["serve", "--db", str(served_db), "--port", "8765"])
+    assert result.exit_code == 0, result.output
+    assert started == [8765]
+    assert "dashboard: http://127.0.0.1:8765/" in result.output

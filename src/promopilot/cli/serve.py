@@ -47,7 +47,14 @@ def serve(
     path = db or Path(load_settings().db)
     if not path.exists():
         raise InputError(f"{path}: no store here: run `promopilot ingest DIR` first")
-    typer.echo(f"dashboard: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     run_server(
-        path, host=host, port=port, plan=plan, campaign_id=campaign_id, access_log=access_log
+        path,
+        host=host,
+        port=port,
+        plan=plan,
+        campaign_id=campaign_id,
+        access_log=access_log,
+        announce=lambda: typer.echo(
+            f"dashboard: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)"
+        ),
     )

@@ -16,6 +16,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from promopilot.config import Settings, load_settings
@@ -66,8 +67,11 @@ def run_server(
     config: ServeConfig | None = None,
     settings: Settings | None = None,
     access_log: bool = False,
+    announce: Callable[[], None] | None = None,
 ) -> None:
-    """Open the store, build the serving state, serve until stopped (Ctrl-C)."""
+    """Open the store, build the serving state, serve until stopped (Ctrl-C). `announce` is
+    called once everything is ready, just before the server starts listening (the CLI prints
+    the dashboard's address then, never before a refusal)."""
     import uvicorn
 
     from promopilot.serve.app import create_app
@@ -82,6 +86,8 @@ def run_server(
     previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
     try:
         app = create_app(store, config, builder=make_builder(plan, campaign_id, settings))
+        if announce is not None:
+            announce()
         uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")
     except KeyboardInterrupt:
         pass  # stopped on purpose (Ctrl-C or SIGTERM), after uvicorn's own shutdown
