@@ -111,3 +111,11 @@ def test_sms_without_dry_run_is_refused_before_logging(db, plan, capsys):
 def test_send_is_listed_in_help(capsys):
     code, stdout, _ = run(["--help"], capsys)
     assert code == 0 and "send" in stdout
+
+
+def test_a_missing_plan_file_is_named_before_the_e_mail_settings(db, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no promopilot.toml: no send.from_address
+    monkeypatch.delenv("PROMOPILOT_SEND_FROM_ADDRESS", raising=False)
+    code, _, err = run(["send", "nope.csv", "--campaign-id", "s1", "--db", db], capsys)
+    assert code == 2
+    assert "nope.csv: no such plan file" in err and "from_address" not in err

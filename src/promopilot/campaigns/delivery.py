@@ -143,11 +143,12 @@ def send_campaign(
             "no SMS gateway is built in: use --dry-run to write the messages "
             "for your SMS provider's bulk upload"
         )
+    # the plan first: a missing or bad plan file is the one thing to fix, whatever the settings
+    offers = q.known_offers(store)
+    plan = read_plan(plan_path, set(offers["offer_id"]))
     if channel == "email" and not dry_run and not settings.from_address and sender is None:
         raise InputError("set send.from_address (or PROMOPILOT_SEND_FROM_ADDRESS) to send e-mail")
     env = template_environment(templates or settings.templates or None)
-    offers = q.known_offers(store)
-    plan = read_plan(plan_path, set(offers["offer_id"]))
     # customers forgotten on request since the plan was written are left out: never logged,
     # never messaged
     gone = forgotten_among(store, plan["customer_id"])
