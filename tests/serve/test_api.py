@@ -48,6 +48,12 @@ def test_healthz_needs_no_key(client):
     assert answer.json() == {"status": "ok", "state_version": 1, "campaign_id": "spring"}
 
 
+def test_healthz_answers_head_too(client):
+    answer = client.head("/healthz")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+
+
 def test_openapi_docs_are_served(client):
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]

@@ -17,6 +17,7 @@ _reload_lock = threading.Lock()
 
 
 @router.get("/healthz")
+@router.head("/healthz", include_in_schema=False)  # what uptime checkers often send
 async def healthz(state: Annotated[ServingState, Depends(get_state)]) -> dict:
     """Liveness (no key needed): the served state's version and campaign."""
     return {"status": "ok", "state_version": state.version, "campaign_id": state.campaign_id}
