@@ -166,11 +166,15 @@ def forget(
 ) -> None:
     """Erase a customer everywhere (data, contact details, quarantine).
 
-    Later ingests skip them."""
+    The store file is rewritten so that no byte of their data is left in it; later ingests
+    skip them."""
+    from promopilot.data.erase import forget_for_good
+
     with open_store(db, None) as store:
-        removed = store.forget(customer_id)
+        removed = forget_for_good(store, customer_id)
     total = sum(removed.values())
     console.print(
         f"forgot customer {customer_id}: {total:,} row(s) removed "
-        f"({', '.join(f'{k} {v}' for k, v in removed.items() if v)})"
+        f"({', '.join(f'{k} {v}' for k, v in removed.items() if v)}); the store file was "
+        "rewritten, so no deleted bytes of theirs remain in it"
     )

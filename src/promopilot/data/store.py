@@ -64,27 +64,68 @@ class Store:
             _refuse_if_served(self.path)
         # strptime format for timestamps that are not ISO 8601 (see data.dates); None: detect
         self.date_format = date_format
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as error:
-            raise InputError(f"{self.path}: cannot open the store: {error}") from None
         self._tmp = tempfile.mkdtemp(prefix="promopilot-duckdb-")
         # removed on close, or when a store nobody closed is collected or the process exits
         self._remove_tmp = weakref.finalize(self, shutil.rmtree, self._tmp, ignore_errors=True)
-        self.con.execute(f"SET memory_limit='{memory_limit}'")
-        self.con.execute(f"SET threads={int(threads)}")
-        self.con.execute(f"SET temp_directory='{self._tmp}'")
-        self.con.execute("SET preserve_insertion_order=true")
+        self._options = {"memory_limit": memory_limit, "threads": threads, "read_only": read_only}
+        try:
+            self.con = self._connect()
+        except InputError:
+            self._remove_tmp()
+            raise
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        options = self._options
+        try:
+            con = duckdb.connect(self.path, read_only=options["read_only"])
+        except duckdb.Error as error:
+            raise InputError(f"{self.path}: cannot open the store: {error}") from None
+        con.execute(f"SET memory_limit='{options['memory_limit']}'")
+        con.execute(f"SET threads={int(options['threads'])}")
+        con.execute(f"SET temp_directory='{self._tmp}'")
+        con.execute("SET preserve_insertion_order=true")
         # naive timestamps in files are read in the shop's zone; the store keeps UTC
-        self.con.execute(f"SET TimeZone='{timezone}'")
-        if not read_only:
+        con.execute(f"SET TimeZone='{self.timezone}'")
+        if not options["read_only"]:
             for statement in DDL:
-                self.con.execute(statement)
+                con.execute(statement)
+        return con
 
     # -- plumbing -----------------------------------------------------------------------
     def close(self) -> None:
         self.con.close()
         self._remove_tmp()
+
+    def copy_to(self, path: str | Path) -> None:
+        """Write the whole database (schema, sequences, views, data) into a new file `path`.
+        The copy holds only the rows, never the freed space of the original: bytes of deleted
+        rows that the original file may still hold are not in it."""
+        name = str(self.scalar("SELECT current_database()")).replace('"', '""')
+        target = str(path).replace("'", "''")
+        self.con.execute(f"ATTACH '{target}' AS promopilot_copy")
+        try:
+            self.con.execute(f'COPY FROM DATABASE "{name}" TO promopilot_copy')
+        finally:
+            self.con.execute("DETACH promopilot_copy")
+
+    def replace_file(self, path: str | Path) -> None:
+        """Atomically replace this store's file by the database file `path` (moved, not
+        copied) and reopen it. A crash leaves either the old file or the new one."""
+        if self.path == ":memory:":
+            raise InputError("an in-memory store has no file to replace")
+        self.con.close()
+        if Path(self.path + ".wal").exists():  # never pair the new file with the old log
+            self.con = self._connect()
+            raise PromopilotError(f"{self.path}: the store's log was not written back on close")
+        try:
+            os.replace(path, self.path)
+            directory = os.open(os.path.dirname(os.path.abspath(self.path)), os.O_RDONLY)
+            try:
+                os.fsync(directory)  # the rename itself survives a power cut
+            finally:
+                os.close(directory)
+        finally:
+            self.con = self._connect()  # the new file, or the old one if the swap failed
 
     def __enter__(self) -> Store:
         return self
