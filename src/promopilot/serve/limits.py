@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import HTTPException, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -72,8 +71,11 @@ def validation_errors(errors: list[dict]) -> list[dict]:
         }
         if "input" in error:
             item["input"] = _excerpt(error["input"])
-        if error.get("ctx"):
-            item["ctx"] = {k: _excerpt(v) for k, v in jsonable_encoder(error["ctx"]).items()}
+        if error.get("ctx"):  # the rule's parameters; an exception (a validator's) as its text
+            item["ctx"] = {
+                k: _excerpt(v if v is None or isinstance(v, str | bool | int | float) else str(v))
+                for k, v in error["ctx"].items()
+            }
         out.append(item)
     return out
 
