@@ -190,6 +190,24 @@ def test_bad_plan_rows_are_named_by_line_and_column(store, tmp_path, column, val
     assert store.scalar("SELECT count(*) FROM campaigns WHERE campaign_id = 'x'") == 0
 
 
+@pytest.mark.parametrize("group", ["control", "none"])
+def test_an_offer_on_a_row_that_gets_nothing_is_refused(store, tmp_path, group):
+    """A `none` row (not held out, sent nothing) that names an offer would get a coupon."""
+    bad = PLAN.copy()
+    row = int((bad["offer_id"].fillna("") != "").to_numpy().argmax())
+    bad.loc[row, "group"] = group
+    with pytest.raises(InputError, match=rf"column offer_id: .*a {group} customer gets nothing"):
+        send_campaign(
+            store,
+            write_plan(tmp_path / "bad.csv", bad),
+            campaign_id="x",
+            settings=settings(),
+            sender=FakeSender(),
+            out=tmp_path / "o",
+        )
+    assert store.scalar("SELECT count(*) FROM campaigns WHERE campaign_id = 'x'") == 0
+
+
 def test_messages_show_products_prices_and_code_in_the_customers_language(store, tmp_path):
     sender = FakeSender()
     send(store, tmp_path, sender)

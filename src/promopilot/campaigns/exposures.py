@@ -63,15 +63,15 @@ def read_plan(path: str | Path, offer_ids: set[str] | None = None) -> pd.DataFra
         i = int(np.argmax(bad_group))
         expected = "target, control, explore or none"
         raise _bad(path, lines[i], "group", plan["group"].iat[i], expected)
-    control_offer = (plan["group"] == "control") & (plan["offer_id"] != "")
-    if control_offer.any():
-        i = int(np.argmax(control_offer))
+    no_offer = plan["group"].isin(("control", "none")) & (plan["offer_id"] != "")
+    if no_offer.any():
+        i = int(np.argmax(no_offer))
         raise _bad(
             path,
             lines[i],
             "offer_id",
             plan["offer_id"].iat[i],
-            "empty: a control customer gets nothing",
+            f"empty: a {plan['group'].iat[i]} customer gets nothing",
         )
     propensity = pd.to_numeric(plan["propensity"], errors="coerce")
     bad_p = ~((propensity > 0) & (propensity <= 1))

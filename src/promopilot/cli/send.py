@@ -114,7 +114,8 @@ def send(
         ("  deferred: run again to retry", report.n_deferred),
     ]
     for label, n in rows:
-        table.add_row(label, f"{n:,}")
+        if n or not label.startswith("left out"):
+            table.add_row(label, f"{n:,}")
     console.print(table)
     for path in report.files:
         console.print(f"wrote {path}")
