@@ -449,7 +449,8 @@ def fake_measure(monkeypatch):
     return calls
 
 
-def test_campaign_report_is_the_measurement_json(client, fake_measure):
+def test_campaign_report_is_the_measurement_json(client, fake_measure, monkeypatch):
+    monkeypatch.setenv("PROMOPILOT_CONFIDENCE", "0.8")
     answer = client.get(
         "/v1/campaigns/spring/report", params={"window_days": 7, "confidence": 0.9}, headers=READ_H
     )
@@ -458,7 +459,7 @@ def test_campaign_report_is_the_measurement_json(client, fake_measure):
     assert answer.json()["window_days"] == 7
     assert fake_measure == [("spring", 7, 0.9)]
     client.get("/v1/campaigns/spring/report", headers=READ_H)
-    assert fake_measure[-1] == ("spring", None, 0.95)
+    assert fake_measure[-1] == ("spring", None, 0.8)  # the shop's confidence setting
 
 
 def test_report_of_an_unknown_campaign_is_404(client, fake_measure):

@@ -13,9 +13,18 @@ router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"], dependencies=[Dep
 
 
 def campaign_report(
-    gate: StoreGate, campaign_id: str, *, window_days: int | None = None, confidence: float = 0.95
+    gate: StoreGate,
+    campaign_id: str,
+    *,
+    window_days: int | None = None,
+    confidence: float | None = None,
 ) -> dict:
-    """Measure one logged campaign (shared by the API and the dashboard)."""
+    """Measure one logged campaign (shared by the API and the dashboard). The interval level
+    is `confidence`, else the shop's `confidence` setting, as in ``promopilot report``."""
+    if confidence is None:
+        from promopilot.config import load_settings
+
+        confidence = load_settings().confidence
     try:
         from promopilot.campaigns.measure import measure_campaign
     except ImportError:
@@ -29,7 +38,7 @@ def report(
     campaign_id: Annotated[str, Path(min_length=1, max_length=200)],
     gate: Annotated[StoreGate, Depends(get_gate)],
     window_days: Annotated[int | None, Query(ge=1, le=365)] = None,
-    confidence: Annotated[float, Query(gt=0.5, lt=1.0)] = 0.95,
+    confidence: Annotated[float | None, Query(gt=0.5, lt=1.0)] = None,
 ) -> dict:
     """Lift per offer against the control group, with intervals (see ``promopilot report``)."""
     return campaign_report(gate, campaign_id, window_days=window_days, confidence=confidence)
