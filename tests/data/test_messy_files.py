@@ -132,3 +132,22 @@ def test_three_decimals_in_a_file_of_decimal_points(tmp_path, store):
     ingest(store, orders(tmp_path, text))
     got = store.query("SELECT unit_price FROM orders ORDER BY order_id")
     assert got["unit_price"].tolist() == [12.5, 1.299]
+
+
+def test_two_digit_years_day_first(tmp_path, store):
+    """DuckDB's own cast reads `01/12/10` as the year 10: it must not pass for ISO 8601."""
+    path = orders(
+        tmp_path, f"{HEADER}\no1,01/12/10 00:00,c1,p1,1,1\no2,13/12/10 09:00,c1,p2,1,1\n"
+    )
+    assert ingest(store, path).n_loaded == 2
+    got = store.query("SELECT strftime(timestamp, '%Y-%m-%d') AS d FROM orders ORDER BY d")
+    assert got["d"].tolist() == ["2010-12-01", "2010-12-13"]
+
+
+def test_two_digit_years_ambiguous_then_given(tmp_path, store):
+    path = orders(tmp_path, f"{HEADER}\no1,12/1/10 8:26,c1,p1,1,1\no2,12/5/10 9:00,c1,p2,1,1\n")
+    with pytest.raises(InputError, match="could be month-first or day-first"):
+        ingest(store, path)
+    assert ingest(store, path, date_format="%m/%d/%y %H:%M").n_loaded == 2
+    got = store.query("SELECT strftime(timestamp, '%Y-%m-%d') AS d FROM orders ORDER BY d")
+    assert got["d"].tolist() == ["2010-12-01", "2010-12-05"]

@@ -20,6 +20,9 @@ from promopilot.exceptions import InputError
 
 SAMPLE = 5000
 MIN_YEAR, MAX_YEAR = 1970, 2099  # the years staging accepts (TS_MIN, TS_MAX)
+# ISO 8601 starts with the year: DuckDB's cast also reads `01/12/10` (as the year 10), which
+# is a spreadsheet date with a two-digit year, to be detected like the others
+ISO_START = "regexp_matches(v, '^\\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}')"
 _DATES = (
     "%m/%d/%Y",
     "%d/%m/%Y",
@@ -119,7 +122,8 @@ def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int
     ]
     with store.frame("ingest_date_sample", pd.DataFrame({"v": sample})):
         n, iso = store.query(
-            f"SELECT count(*) AS n, count({_iso('v')}) AS iso FROM ingest_date_sample"
+            f"SELECT count(*) AS n, count_if({ISO_START} AND {_iso('v')} IS NOT NULL) AS iso "
+            "FROM ingest_date_sample"
         ).iloc[0]
         if iso * 2 >= n:
             return {}
