@@ -136,9 +136,7 @@ def test_three_decimals_in_a_file_of_decimal_points(tmp_path, store):
 
 def test_two_digit_years_day_first(tmp_path, store):
     """DuckDB's own cast reads `01/12/10` as the year 10: it must not pass for ISO 8601."""
-    path = orders(
-        tmp_path, f"{HEADER}\no1,01/12/10 00:00,c1,p1,1,1\no2,13/12/10 09:00,c1,p2,1,1\n"
-    )
+    path = orders(tmp_path, f"{HEADER}\no1,01/12/10 00:00,c1,p1,1,1\no2,13/12/10 09:00,c1,p2,1,1\n")
     assert ingest(store, path).n_loaded == 2
     got = store.query("SELECT strftime(timestamp, '%Y-%m-%d') AS d FROM orders ORDER BY d")
     assert got["d"].tolist() == ["2010-12-01", "2010-12-13"]

@@ -112,7 +112,9 @@ def test_a_too_long_customer_id_is_422(client):
     assert answer.status_code == 422
 
 
-@pytest.mark.parametrize("customer_id", ["%20", "%20%20%09", "%00", "c1%00", "c%0A1", "%7F"])
+@pytest.mark.parametrize(
+    "customer_id", ["%20", "%20%20%09", "%00", "c1%00", "c%0A1", "%7F", "c%E2%80%8B1"]
+)
 @pytest.mark.parametrize("endpoint", ["offer", "recommendations"])
 def test_a_blank_or_control_character_customer_id_is_422_and_not_logged(
     client, app, store, customer_id, endpoint
@@ -121,10 +123,23 @@ def test_a_blank_or_control_character_customer_id_is_422_and_not_logged(
     assert answer.status_code == 422, answer.text
     (error,) = answer.json()["detail"]
     assert error["loc"] == ["path", "customer_id"]
-    assert "blank" in error["msg"] or "control characters" in error["msg"]
+    assert "blank" in error["msg"] or "control or invisible characters" in error["msg"]
     assert error["ctx"]["error"] in error["msg"]  # the validator's message, not an empty dict
     app.state.writer.flush()
     assert store.scalar("SELECT count(*) FROM campaigns") == 0
+
+
+def test_a_customer_id_is_read_as_ingest_stores_it(client, app, store):
+    """` c1` and `c1.0`-style ids are the stored id: one customer, one exposure row."""
+    plain = client.get("/v1/customers/c1/offer", headers=READ_H).json()
+    spaced = client.get("/v1/customers/%20c1%20/offer", headers=READ_H).json()
+    assert spaced["customer_id"] == "c1" and spaced["offer_id"] == plain["offer_id"]
+    a = client.get("/v1/customers/17851/offer", headers=READ_H).json()
+    b = client.get("/v1/customers/17851.0/offer", headers=READ_H).json()
+    assert b["customer_id"] == "17851" and a["decision_id"] == b["decision_id"]
+    app.state.writer.flush()
+    logged = store.query("SELECT customer_id FROM campaigns ORDER BY 1")["customer_id"]
+    assert logged.tolist() == ["17851", "c1"]
 
 
 def test_customers_in_the_plan_get_the_plans_decision(client):
