@@ -24,6 +24,16 @@ def test_tables_follow_the_shop_folder_format(shop):
     assert reviews["text"].str.contains("[a-z]").any()  # and English
 
 
+def test_no_line_is_discounted_below_zero(shop):
+    """A 满减 discount (20 off orders of 150) sits on a line worth at least 20, or is spread
+    over the order's lines: ingest quarantines a line whose discount exceeds its value."""
+    orders = shop.tables["orders"]
+    line = orders["quantity"].abs() * orders["unit_price"]
+    assert (orders["discount"] <= line + 1e-9).all()
+    per_order = orders.groupby("order_id")["discount"].sum()
+    assert np.isclose(per_order, 20).sum() > 10  # the money-off orders keep their 20
+
+
 def test_past_campaign_is_a_uniform_randomized_test_with_real_uplift(shop):
     camp = shop.tables["campaigns"]
     assert set(camp["offer_id"]) == {"", *OFFERS["offer_id"]}

@@ -155,10 +155,35 @@ def order_lines(
     discount[offer == "pct10"] = 0.10 * gross[offer == "pct10"]
     b15 = (offer == "beauty15") & (line_cat_name == "beauty")
     discount[b15] = 0.15 * gross[b15]
-    first_of_order = np.r_[True, lines["o"].to_numpy()[1:] != lines["o"].to_numpy()[:-1]]
-    mj_line = (offer == "mj150_20") & first_of_order & (value[lines["o"].to_numpy()] >= 150)
-    discount[mj_line] = 20.0
+    discount += _money_off(lines["o"].to_numpy(), gross, (offer == "mj150_20"), value, 150, 20)
     return lines, value, discount
+
+
+def _money_off(
+    order: np.ndarray,
+    gross: np.ndarray,
+    offered: np.ndarray,
+    value: np.ndarray,
+    over: float,
+    off: float,
+) -> np.ndarray:
+    """Each line's share of a 满减 discount (`off` on orders worth at least `over`): on the
+    order's most valuable line, or spread over its lines by value where no line is worth
+    `off` (a discount is never more than its line's value)."""
+    out = np.zeros(len(gross))
+    if not len(gross):
+        return out
+    qualifies = offered & (value[order] >= over)
+    top = np.zeros(len(gross), dtype=bool)
+    top[pd.Series(gross).groupby(order).idxmax().to_numpy()] = True
+    order_top = np.zeros(len(value))
+    np.maximum.at(order_top, order, gross)
+    whole = qualifies & top & (order_top[order] >= off)
+    out[whole] = off
+    spread = qualifies & (order_top[order] < off)
+    order_gross = np.bincount(order, weights=gross, minlength=len(value))
+    out[spread] = off * gross[spread] / order_gross[order[spread]]
+    return out
 
 
 def expected_baskets(
