@@ -189,6 +189,21 @@ def test_shopify_discount_larger_than_the_first_line_is_kept(tmp_path, store):
     assert got.set_index("product_id")["discount"]["CUP-1"] == pytest.approx(20.0 * 5 / 26)
 
 
+def test_shopify_discount_larger_than_the_order_is_cut_to_its_lines(tmp_path, store):
+    text = (
+        SHOPIFY.splitlines()[0]
+        + "\n"
+        + (
+            "#2002,eve@example.com,paid,2025-01-02 10:00:00 +0800,1,Tea cup,5.00,CUP-1,SHIP,"
+            "12.00,Eve\n#2002,,,,1,Green tea,5.00,TEA-1,,,\n"
+        )
+    )
+    report = load(store, write(tmp_path / "orders_export.csv", text), format="shopify")
+    assert report.files[0].n_quarantined == 0
+    got = store.query("SELECT discount FROM orders")
+    assert got["discount"].tolist() == pytest.approx([5.0, 5.0])
+
+
 def test_shopify_malformed_row_keeps_no_contact_data(tmp_path, store):
     text = SHOPIFY.replace("Green tea,10.50,,,,Cy", "Green tea,10.50,,Cy")
     load(store, write(tmp_path / "orders_export.csv", text), format="shopify")

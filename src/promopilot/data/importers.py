@@ -243,8 +243,8 @@ def _filled(column: str, order: str) -> str:
 
 def _order_discount_share(discount: str | None, cols: dict[str, str], order: str) -> str:
     """SQL for a line's share of its order's discount (Shopify writes it on the order's first
-    row), in proportion to the line's value; all on the first line when the order is worth 0.
-    A share never exceeds its line's value, as a whole-order discount on one line could."""
+    row), in proportion to the line's value. A share never exceeds its line's value: a
+    discount larger than the order's lines (shipping included) is cut to their value."""
     if not discount:
         return "NULL"
     value = (
@@ -254,10 +254,12 @@ def _order_discount_share(discount: str | None, cols: dict[str, str], order: str
     total = f"max(TRY_CAST(trim({discount}) AS DOUBLE)) OVER (PARTITION BY {order})"
     worth = f"sum({value}) OVER (PARTITION BY {order})"
     first = f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) = 1"
+    # a discount larger than the order's lines (one that also covers shipping) keeps to them
     return (
         f"CASE WHEN {total} IS NULL THEN NULL "
-        f"WHEN {worth} > 0 THEN CAST(round({total} * {value} / {worth}, 6) AS VARCHAR) "
-        f"WHEN {first} THEN CAST({total} AS VARCHAR) END"
+        f"WHEN {worth} > 0 THEN CAST(round(least({total}, {worth}) * {value} / {worth}, 6) "
+        "AS VARCHAR) "
+        f"WHEN {first} THEN '0' END"
     )
 
 
