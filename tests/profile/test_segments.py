@@ -246,3 +246,11 @@ def test_a_cluster_without_orders_is_named_for_that_not_for_its_zero_spend():
     # without browsing they are customers, not browsers
     quiet = ClusterSegmenter(random_state=0).fit(df.drop(columns="browse_intensity"))
     assert "customers who have not bought" in quiet.names_
+    # a few one-off buyers among them do not make them "one-time buyers"
+    few = df.copy()
+    some = few.index[few["frequency"] == 0][:4]
+    few.loc[some, ["frequency", "monetary", "avg_order_value"]] = [1, 0.5, 0.5]
+    seg = ClusterSegmenter(random_state=0).fit(few)
+    labels = seg.predict(few)
+    mine = np.bincount(labels[few.index.isin(some) | (few["frequency"] == 0)]).argmax()
+    assert seg.names_[mine] == "browsers who have not bought"

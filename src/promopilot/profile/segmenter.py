@@ -24,6 +24,9 @@ from promopilot.profile.segment_names import (
     words,
 )
 
+# a cluster is named for not buying when at least this share of it has no order
+NO_ORDERS_SHARE = 0.9
+
 # --------------------------------------------------------------------------- clusters
 
 
@@ -256,8 +259,10 @@ class ClusterSegmenter(BaseEstimator):
 
     @staticmethod
     def _no_orders(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[str | None]:
-        """Per cluster: the noun for a cluster none of whose customers has ordered (every known
-        ``frequency``, else ``monetary``, is 0), "browsers ..." when they browse; else None."""
+        """Per cluster: the noun for a cluster in which (almost) nobody has ordered (at least
+        :data:`NO_ORDERS_SHARE` of the known ``frequency``, else ``monetary``, is 0: a few
+        one-off buyers do not make 274 non-buyers "one-time buyers"), "browsers ..." when they
+        browse; else None."""
         column = next((c for c in ("frequency", "monetary") if c in features_df.columns), None)
         if column is None:
             return [None] * k
@@ -271,7 +276,7 @@ class ClusterSegmenter(BaseEstimator):
         for c in range(k):
             known = orders[labels == c]
             known = known[~np.isnan(known)]
-            if not len(known) or (known != 0).any():
+            if not len(known) or (known == 0).mean() < NO_ORDERS_SHARE:
                 out.append(None)
             elif np.nansum(browse[labels == c]) > 0:
                 out.append(NO_ORDERS_BROWSING_NOUN)
