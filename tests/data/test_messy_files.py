@@ -149,3 +149,23 @@ def test_two_digit_years_ambiguous_then_given(tmp_path, store):
     assert ingest(store, path, date_format="%m/%d/%y %H:%M").n_loaded == 2
     got = store.query("SELECT strftime(timestamp, '%Y-%m-%d') AS d FROM orders ORDER BY d")
     assert got["d"].tolist() == ["2010-12-01", "2010-12-05"]
+
+
+def test_a_date_format_without_a_directive_is_refused(tmp_path, store):
+    path = orders(tmp_path, f"{HEADER}\no1,12/1/10 8:26,c1,p1,1,1\n")
+    with pytest.raises(InputError, match=r"'garbage' .* is not a strptime format"):
+        ingest(store, path, date_format="garbage")
+
+
+def test_an_unknown_time_zone_is_one_clear_error(tmp_path):
+    with pytest.raises(InputError, match=r"timezone 'Mars/Base' .* is not a time zone name"):
+        Store(tmp_path / "s.duckdb", timezone="Mars/Base")
+    with Store(tmp_path / "t.duckdb", timezone="Asia/Shanghai") as ok:
+        assert ok.timezone == "Asia/Shanghai"
+
+
+def test_a_file_of_future_dates_is_not_sent_to_date_formats(tmp_path, store):
+    path = orders(tmp_path, f"{HEADER}\no1,2099-01-01,c1,p1,1,1\n")
+    with pytest.raises(InputError, match="in the future: is the file's clock") as refused:
+        ingest(store, path)
+    assert "--date-format" not in str(refused.value)

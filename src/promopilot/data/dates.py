@@ -136,11 +136,17 @@ def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int
 def _check_format(fmt: str) -> None:
     """Refuse a ``--date-format`` DuckDB cannot read, tried on a connection of its own: a
     failed statement would abort the ingest's transaction."""
+    if "%" not in fmt:
+        raise InputError(
+            f"date format {fmt!r} (--date-format / date_format) is not a strptime format: "
+            "expected one such as '%d/%m/%Y %H:%M'"
+        )
     with duckdb.connect() as con:
         try:
             con.execute("SELECT try_strptime('2026-01-01', ?)", [fmt]).fetchall()
         except duckdb.Error as error:
+            epoch = " (epoch seconds are not read: convert them to ISO 8601)" if "%s" in fmt else ""
             raise InputError(
                 f"date format {fmt!r} (--date-format / date_format) is not a strptime "
-                f"format DuckDB reads: {first_line(error)}"
+                f"format DuckDB reads{epoch}: {first_line(error)}"
             ) from None

@@ -187,8 +187,10 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec, fmt: st
     where = f"line {line}" + (f", column {column}" if column else "")
     shown = f" `{value}`" if value is not None and column not in _CONTACT else ""
     hint = ""
-    if "timestamp" in str(reason):
+    if "timestamp" in str(reason) and "future" not in str(reason):
         hint = ": pass --date-format with the strptime format of its dates (e.g. '%d/%m/%Y %H:%M')"
+    elif "future" in str(reason):
+        hint = ": is the file's clock or time zone right?"
     elif str(reason).startswith("malformed CSV row"):
         hint = ": check the delimiter and quoting"
     raise refused(

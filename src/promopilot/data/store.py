@@ -85,7 +85,15 @@ class Store:
         con.execute(f"SET temp_directory='{self._tmp}'")
         con.execute("SET preserve_insertion_order=true")
         # naive timestamps in files are read in the shop's zone; the store keeps UTC
-        con.execute(f"SET TimeZone='{self.timezone}'")
+        try:
+            zone = self.timezone.replace("'", "''")
+            con.execute(f"SET TimeZone='{zone}'")
+        except duckdb.Error:
+            con.close()
+            raise InputError(
+                f"timezone {self.timezone!r} (the timezone setting) is not a time zone name: "
+                "expected one such as 'Asia/Shanghai', 'Europe/Berlin' or 'UTC'"
+            ) from None
         if not options["read_only"]:
             for statement in DDL:
                 con.execute(statement)
