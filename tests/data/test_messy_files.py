@@ -169,3 +169,10 @@ def test_a_file_of_future_dates_is_not_sent_to_date_formats(tmp_path, store):
     with pytest.raises(InputError, match="in the future: is the file's clock") as refused:
         ingest(store, path)
     assert "--date-format" not in str(refused.value)
+
+
+@pytest.mark.parametrize("twin", ["Customer ID", "CustomerID", "customer-id"])
+def test_a_column_named_twice_in_two_spellings_is_refused(tmp_path, store, twin):
+    path = orders(tmp_path, f"{HEADER},{twin}\no1,2026-08-28,c1,p1,1,5,c2\n")
+    with pytest.raises(InputError, match=rf"columns 'customer_id' and '{twin}' both name"):
+        ingest(store, path)

@@ -46,6 +46,13 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
     (:mod:`promopilot.data.synonyms`: ``InvoiceNo``, ``StockCode``, ``UnitPrice``, ...).
     Missing required columns raise one line listing what was expected and what was found."""
     found = synonyms.match(raw_columns, spec.name, spec.column_names)
+    for name, column in found.items():
+        twins = [c for c in raw_columns if synonyms.normalize(c) == synonyms.normalize(column)]
+        if len(twins) > 1:
+            raise InputError(
+                f"{label}: columns {' and '.join(repr(c) for c in twins)} both name {name}: "
+                "keep one of them (which one holds the data cannot be told)"
+            )
     mapping = {name: f'"{column}"' for name, column in found.items()}
     missing = [c for c in spec.required if c not in mapping]
     if spec.name == "reviews" and "review_id" in missing:
