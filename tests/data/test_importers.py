@@ -204,6 +204,12 @@ def test_shopify_discount_larger_than_the_order_is_cut_to_its_lines(tmp_path, st
     assert got["discount"].tolist() == pytest.approx([5.0, 5.0])
 
 
+def test_a_folder_holding_a_shopify_export_is_recognised(tmp_path, store):
+    write(tmp_path / "export" / "orders_export_1.csv", SHOPIFY)
+    assert detect_format(tmp_path / "export") == "shopify"
+    assert load(store, tmp_path / "export").files[0].n_loaded == 4
+
+
 def test_shopify_malformed_row_keeps_no_contact_data(tmp_path, store):
     text = SHOPIFY.replace("Green tea,10.50,,,,Cy", "Green tea,10.50,,Cy")
     load(store, write(tmp_path / "orders_export.csv", text), format="shopify")

@@ -84,9 +84,12 @@ def detect_format(path: Path) -> str:
             return "movielens"
         if files and _is_uci(_header(files[0])):
             return "uci"
+        if files and _is_shopify(_header(files[0])):
+            return "shopify"
         raise InputError(
             f"{path}: cannot tell what this folder holds: expected a shop folder (orders.csv, "
-            "events.csv, ...), UCI Online Retail files or MovieLens files; see --format"
+            "events.csv, ...), UCI Online Retail, Shopify orders export or MovieLens files; "
+            "see --format"
         )
     if path.name == "u.data":
         return "movielens"
@@ -100,12 +103,16 @@ def detect_format(path: Path) -> str:
     header = _header(path)
     if _is_uci(header):
         return "uci"
-    if "lineitem name" in header or "lineitem quantity" in header:
+    if _is_shopify(header):
         return "shopify"
     raise InputError(
         f"{path}: cannot tell which table this file holds: name it after its table "
         f"({', '.join(f'{t}.csv' for t in LOAD_ORDER)}) or pass --format"
     )
+
+
+def _is_shopify(header: list[str]) -> bool:
+    return "lineitem name" in header or "lineitem quantity" in header
 
 
 def _is_uci(header: list[str]) -> bool:
