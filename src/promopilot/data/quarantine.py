@@ -4,6 +4,8 @@ A row already recorded for the same file (re-ingested) is not recorded again."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from promopilot.columns import CUSTOMER_ID, PRODUCT_ID
@@ -29,6 +31,14 @@ def _insert_new(store: Store, table: str, frame: pd.DataFrame, select: str) -> N
             f"INSERT INTO {table} SELECT * FROM (SELECT {select} FROM ingest_bad_rows_df) AS new "
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS old WHERE {_SAME_ROW})"
         )
+
+
+def stored_file(label: str) -> str:
+    """The file as recorded in ``quarantine`` and ``flags``: its absolute path where it is a
+    path, so the same file given as ``./shop`` or ``/home/me/shop`` is one file (re-ingesting
+    it records nothing again)."""
+    path = Path(label)
+    return str(path.resolve()) if path.exists() else label
 
 
 def flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) -> int:
@@ -60,7 +70,7 @@ def flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) ->
         flags = pd.DataFrame(
             {
                 "ingest_id": ingest_id,
-                "file": raw.label,
+                "file": stored_file(raw.label),
                 "table": spec.name,
                 "line": sample["line"],
                 "column": col,
@@ -107,7 +117,7 @@ def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
         pd.DataFrame(
             {
                 "ingest_id": ingest_id,
-                "file": raw.label,
+                "file": stored_file(raw.label),
                 "table": spec.name,
                 "line": raw.lines(bad["_row"].to_numpy()),
                 "column": bad["column"],
@@ -129,7 +139,7 @@ def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
             pd.DataFrame(
                 {
                     "ingest_id": ingest_id,
-                    "file": raw.label,
+                    "file": stored_file(raw.label),
                     "table": spec.name,
                     "line": rej["line"],
                     "column": rej["column"],
