@@ -18,6 +18,8 @@ from promopilot.config import load_settings
 from promopilot.exceptions import InputError
 
 if TYPE_CHECKING:  # the store pulls in DuckDB and pandas: imported when a command runs
+    import pandas as pd
+
     from promopilot.data.ingest import IngestReport
     from promopilot.data.store import Store
 
@@ -127,3 +129,36 @@ def ingest_table(report: IngestReport) -> Table:
             style="bold",
         )
     return table
+
+
+def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
+    """A small result frame as a table: text left, numbers right with thousands separators
+    (a column of whole numbers without decimals, any other to 2 places), times to the minute,
+    missing values as "–"."""
+    import pandas as pd
+
+    table = Table(title=title)
+    cells = []
+    for col in frame.columns:
+        values = frame[col]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        table.add_column(str(col), justify="right" if numeric else "left")
+        if numeric:
+            whole = bool((values.dropna() % 1 == 0).all())
+            pattern = "{:,.0f}" if whole else "{:,.2f}"
+            cells.append(["–" if pd.isna(v) else pattern.format(v) for v in values])
+        else:
+            cells.append([_text_cell(v) for v in values])
+    for row in zip(*cells, strict=True):
+        table.add_row(*row)
+    return table
+
+
+def _text_cell(value) -> str:
+    import pandas as pd
+
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}" if value == value.normalize() else f"{value:%Y-%m-%d %H:%M}"
+    return str(value)

@@ -114,7 +114,7 @@ def _profile_step(store, out: Path) -> list:
 
 
 def _plan_step(store, out: Path) -> list:
-    from promopilot.cli.plan import plan_tables
+    from promopilot.cli.plan import evaluation_table, plan_tables
     from promopilot.offers.evaluate import evaluate_campaign_models, qini_figure, write_qini_plot
     from promopilot.offers.plan import DEFAULT_MODEL, build_plan
     from promopilot.report import Section, figure_html
@@ -123,7 +123,7 @@ def _plan_step(store, out: Path) -> list:
     with console.status("scoring uplift models on held-out campaign customers"):
         evaluation = evaluate_campaign_models(store, models=(DEFAULT_MODEL, "x-learner"))
     qini_path = write_qini_plot(evaluation, out)
-    console.print(evaluation.table.round(4).to_string(index=False))
+    console.print(evaluation_table(evaluation))
     console.print(f"Qini curves: {qini_path}")
 
     console.rule("6. who gets which offer")
@@ -182,6 +182,7 @@ def _plan_step(store, out: Path) -> list:
 
 
 def _recommend_step(store, out: Path) -> list:
+    from promopilot.cli.common import frame_table
     from promopilot.recommend.shop import sample_recommendations
     from promopilot.report import Section
 
@@ -189,7 +190,7 @@ def _recommend_step(store, out: Path) -> list:
     with console.status("fitting the recommender"):
         recs = sample_recommendations(store, n_customers=3, k=5)
     table = recs[["customer_id", "rank", "title", "category", "score"]].round({"score": 3})
-    console.print(table.to_string(index=False))
+    console.print(frame_table(table))
     return [Section("Recommended products for the most active customers", tables=[("", table)])]
 
 

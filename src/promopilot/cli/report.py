@@ -279,7 +279,8 @@ def retrain(
 ) -> None:
     """Rebuild features and models from everything logged, campaign outcomes included."""
     from promopilot.campaigns.retrain import retrain as run
-    from promopilot.cli.common import progress_bar
+    from promopilot.cli.common import frame_table, progress_bar
+    from promopilot.cli.plan import evaluation_table
     from promopilot.cli.profile import segment_table
     from promopilot.offers.plan import default_feature_fn
 
@@ -305,11 +306,16 @@ def retrain(
             else result.note
         )
     )
-    console.print(result.campaigns.to_string(index=False))
+    import pandas as pd
+
+    campaigns = result.campaigns.copy()
+    if "sent_at" in campaigns:  # stored in UTC, shown in the shop's time zone
+        campaigns["sent_at"] = [store.local_time(t) for t in pd.to_datetime(campaigns["sent_at"])]
+    console.print(frame_table(campaigns, "logged campaigns"))
     if result.evaluation is not None:
         if result.evaluation.left_out:
             console.print(result.evaluation.note())
-        console.print(result.evaluation.table.round(4).to_string(index=False))
+        console.print(evaluation_table(result.evaluation))
     elif evaluate:
         console.print(
             result.unscored
