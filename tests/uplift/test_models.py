@@ -125,6 +125,33 @@ def test_contract(name, two_arm_data):
     np.testing.assert_allclose(again, uplift)
 
 
+@pytest.mark.parametrize("name", sorted(contract_models()))
+def test_columns_are_read_by_name_not_position(two_arm_data, name):
+    """A frame with its columns in another order, or with one more, gives the same uplift."""
+    X, y, arm, _ = two_arm_data
+    model = clone(contract_models()[name]).fit(X, y, arm)
+    uplift = model.predict(X.iloc[:40])
+    shuffled = X.iloc[:40, ::-1].assign(extra=1.0)
+    np.testing.assert_allclose(model.predict(shuffled), uplift)
+    with pytest.raises(InputError, match="lacks 1 of the features"):
+        model.predict(X.iloc[:40, 1:])
+
+
+def test_missing_labels_and_text_features_are_refused(two_arm_data):
+    X, y, arm, _ = two_arm_data
+    holes = y.astype(float).copy()
+    holes[:3] = np.nan
+    for model in (TLearner(control=CONTROL), CalibratedUplift(TLearner(control=CONTROL), cv=2)):
+        with pytest.raises(InputError, match="y has 3 missing value"):
+            model.fit(X, holes, arm)
+    with pytest.raises(InputError, match="hold text"):
+        TLearner(control=CONTROL).fit(X.assign(city="上海").astype({"city": "string"}), y, arm)
+    gaps = arm.astype(object).copy()
+    gaps[0] = None
+    with pytest.raises(InputError, match="treatment has missing values"):
+        TLearner(control=CONTROL).fit(X, y, gaps)
+
+
 def test_bad_input_raises(two_arm_data):
     X, y, arm, _ = two_arm_data
     with pytest.raises(InputError, match="no control rows"):

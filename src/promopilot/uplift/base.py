@@ -92,6 +92,44 @@ def predict_with(model, X, binary: bool) -> np.ndarray:
     return model.predict(X)
 
 
+def _check_numeric(X: pd.DataFrame) -> None:
+    """LightGBM reads numbers, booleans and pandas categories: a text column is refused by
+    name instead of by LightGBM's message."""
+    text = [
+        str(c)
+        for c in X.columns
+        if not (
+            pd.api.types.is_numeric_dtype(X[c])
+            or pd.api.types.is_bool_dtype(X[c])
+            or isinstance(X[c].dtype, pd.CategoricalDtype)
+        )
+    ]
+    if text:
+        raise InputError(
+            f"feature column(s) {', '.join(text[:5])} hold text: encode them as numbers or make "
+            "them a pandas category"
+        )
+
+
+def fitted_frame(X, names: np.ndarray) -> pd.DataFrame:
+    """`X` with the fitted columns in the fitted order, matched by name (a frame whose columns
+    come in another order, or with more of them, is read by name, not by position); a plain
+    array must have exactly the fitted number of columns."""
+    if not isinstance(X, pd.DataFrame):
+        X = pd.DataFrame(np.asarray(X))
+        if X.shape[1] != len(names):
+            raise InputError(f"X has {X.shape[1]} features, the model was fitted on {len(names)}")
+        X.columns = list(names)
+        return X
+    missing = [str(n) for n in names if n not in X.columns]
+    if missing:
+        raise InputError(
+            f"X lacks {len(missing)} of the features the model was fitted on: "
+            f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}"
+        )
+    return X.loc[:, list(names)]
+
+
 class BaseUplift(BaseEstimator, ABC):
     """Shared fitting plumbing: arm bookkeeping, weights, bootstrap replicates."""
 
@@ -113,10 +151,19 @@ class BaseUplift(BaseEstimator, ABC):
     # -- input checks ---------------------------------------------------------------------
     def _validate(self, X, y, treatment, propensity):
         X = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
-        y = np.asarray(y, dtype=float)
+        y = pd.to_numeric(pd.Series(np.asarray(y, dtype=object)), errors="coerce").to_numpy(
+            dtype=float
+        )
         treatment = np.asarray(treatment, dtype=object)
         if not (len(X) == len(y) == len(treatment)):
             raise InputError("X, y and treatment must have the same number of rows")
+        if np.isnan(y).any():
+            raise InputError(
+                f"y has {int(np.isnan(y).sum()):,} missing value(s): drop those rows or fill them"
+            )
+        if pd.isna(pd.Series(treatment)).any():
+            raise InputError("treatment has missing values: every row needs its arm")
+        _check_numeric(X)
         if self.control not in set(treatment):
             raise InputError(f"no control rows: treatment has no {self.control!r} label")
         arms = [a for a in pd.unique(treatment) if a != self.control]
@@ -168,12 +215,7 @@ class BaseUplift(BaseEstimator, ABC):
             raise NotFittedError(f"{type(self).__name__} is not fitted: call fit first")
 
     def _frame(self, X):
-        X = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
-        if X.shape[1] != self.n_features_in_:
-            raise InputError(
-                f"X has {X.shape[1]} features, the model was fitted on {self.n_features_in_}"
-            )
-        return X
+        return fitted_frame(X, self.feature_names_in_)
 
     def predict_outcome(self, X) -> np.ndarray:
         """(n, K+1): estimated outcome under control (first) and each treatment."""
