@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from promopilot.exceptions import NotEnoughDataError, NotFittedError
+from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
 from promopilot.profile.models import Evaluation, WindowModel
 
 
@@ -50,6 +50,16 @@ def test_churn_is_the_complement_of_purchase_and_orders_are_counts():
     expected = counts.predict_proba(features)
     assert np.all(expected >= 0)
     assert expected.sum() == pytest.approx(orders.sum(), rel=0.1)
+
+
+def test_predict_reads_columns_by_name_and_names_a_missing_one():
+    features, orders = _window(0)
+    model = WindowModel(target="purchase", n_estimators=30).fit(features, orders)
+    p = model.predict_proba(features)
+    shuffled = features[features.columns[::-1]].assign(note="text", extra=1.0)
+    np.testing.assert_allclose(model.predict_proba(shuffled), p)
+    with pytest.raises(InputError, match=r"lacks 1 column.*: recency_days"):
+        model.predict_proba(features.drop(columns="recency_days"))
 
 
 def test_unfitted_model_raises_not_fitted():

@@ -27,7 +27,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from promopilot.exceptions import NotEnoughDataError, NotFittedError
+from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
 
 NON_FEATURES = ("customer_id", "top_category")
 ENSEMBLE_MAX_ROWS = 20_000
@@ -226,7 +226,13 @@ class WindowModel(BaseEstimator):
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         """Probability of the target event for each row of a feature table."""
         self._check_fitted()
-        X = feature_matrix(features).reindex(columns=self.features_)
+        missing = [c for c in ("customer_id", *self.features_) if c not in features.columns]
+        if missing:
+            raise InputError(
+                f"the feature table lacks {len(missing)} column(s) the {self.target} model was "
+                f"fitted on: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}"
+            )
+        X = feature_matrix(features[["customer_id", *self.features_]])
         if self.target == "orders":
             return self.model_.predict(X)
         return self.model_.predict_proba(X)[:, 1]
