@@ -98,6 +98,20 @@ def test_bad_input_is_named():
         build("itemknn").fit(pd.DataFrame({"customer_id": [], "product_id": []}))
 
 
+@pytest.mark.parametrize("name", ["popularity", "itemknn"])
+def test_float_ids_are_the_same_customers(name):
+    """pandas reads an integer id column with a gap as floats: 1.0 is customer 1."""
+    data = pd.DataFrame(
+        {"customer_id": [1.0, 1.0, 2.0, 2.0, 3.0], "product_id": [10, 11, 10, 12, 11]}
+    )
+    model = build(name).fit(data)
+    assert set(model.recommend([1, "2"], k=3)["customer_id"]) == {"1", "2"}
+    seen = model.recommend([1], k=3, exclude_seen=True)["product_id"]
+    assert not set(seen) & {"10", "11"}  # customer 1 is known: what they bought is left out
+    with pytest.raises(InputError, match=r"1 row.* without a customer_id"):
+        build(name).fit(data.assign(customer_id=[1.0, np.nan, 2.0, 2.0, 3.0]))
+
+
 def test_ease_refuses_huge_catalogues(blocks):
     from promopilot.exceptions import NotEnoughDataError
 

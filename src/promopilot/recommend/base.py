@@ -37,8 +37,11 @@ def check_interactions(interactions: pd.DataFrame) -> pd.DataFrame:
     if interactions.empty:
         raise InputError("no interactions to learn from")
     data = interactions.copy()
-    data["customer_id"] = data["customer_id"].astype(str)
-    data["product_id"] = data["product_id"].astype(str)
+    for column in ("customer_id", "product_id"):
+        n_missing = int(data[column].isna().sum())
+        if n_missing:
+            raise InputError(f"interactions: {n_missing:,} row(s) without a {column}")
+        data[column] = id_text(data[column])
     weight = data["weight"] if "weight" in data else pd.Series(1.0, index=data.index)
     weight = pd.to_numeric(weight, errors="coerce")
     if weight.isna().any() or (weight < 0).any():
@@ -51,11 +54,21 @@ def check_interactions(interactions: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
+FLOAT_ID_PATTERN = r"^([0-9]+)\.0+$"
+
+
+def id_text(values: pd.Series) -> pd.Series:
+    """Ids as the store holds them: text, and a whole number written as a float (``17850.0``,
+    as pandas reads an integer column with gaps) as its digits, so ``1`` and ``1.0`` are one
+    customer."""
+    return values.astype(str).str.replace(FLOAT_ID_PATTERN, r"\1", regex=True)
+
+
 def _as_ids(values: Iterable[object]) -> np.ndarray:
-    """Ids as an object array of str."""
-    if isinstance(values, np.ndarray | pd.Index | pd.Series):
-        return np.asarray(pd.Series(values, dtype=object).astype(str), dtype=object)
-    return np.asarray([str(v) for v in values], dtype=object)
+    """Ids as an object array of str (see :func:`id_text`)."""
+    if not isinstance(values, np.ndarray | pd.Index | pd.Series):
+        values = list(values)
+    return np.asarray(id_text(pd.Series(values, dtype=object)), dtype=object)
 
 
 def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +115,7 @@ class Recommender(BaseEstimator, ABC):
         customers = pd.Index(pd.unique(data["customer_id"]))
         product_ids = pd.unique(data["product_id"])
         if products is not None and "product_id" in products and len(products):
-            extra = pd.Index(products["product_id"].astype(str).unique()).difference(product_ids)
+            extra = pd.Index(id_text(products["product_id"]).unique()).difference(product_ids)
             product_ids = np.concatenate([product_ids, extra.to_numpy()])
         self.customer_ids_ = customers
         self.product_ids_ = pd.Index(product_ids)

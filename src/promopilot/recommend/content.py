@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import sparse
 
 from promopilot.exceptions import InputError
-from promopilot.recommend.base import Recommender, row_normalize
+from promopilot.recommend.base import Recommender, id_text, row_normalize
 from promopilot.text.textproc import BREAKS, raw_tokens
 
 
@@ -57,7 +57,7 @@ class ContentRecommender(Recommender):
     def _fit_matrix(self, X, data, products) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        catalogue = products.assign(product_id=products["product_id"].astype(str))
+        catalogue = products.assign(product_id=id_text(products["product_id"]))
         catalogue = catalogue.drop_duplicates("product_id").set_index("product_id")
         catalogue = catalogue.reindex(self.product_ids_)
         docs = []
