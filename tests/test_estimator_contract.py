@@ -358,3 +358,18 @@ def test_fit_returns_self_and_refit_is_repeatable(cls: type) -> None:
     assert fitted, "fit set no attribute ending in '_'"
     second = clone(first).fit(*example.fit_args, **example.fit_kwargs)
     _same(example.output(first), example.output(second))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda cls: cls.__name__)
+def test_predicting_on_no_rows_gives_no_rows(cls: type) -> None:
+    """An empty table in gives an empty answer out, not a library's 'Found array with 0
+    sample(s)' or 'Input data must be 2 dimensional and non empty'."""
+    example = example_for(cls)
+    method = next((m for m in ("predict", "predict_proba") if hasattr(cls, m)), None)
+    if example is None or method is None or not hasattr(example.fit_args[0], "iloc"):
+        pytest.skip("no table-in, rows-out prediction")
+    for module in getattr(cls, "requires", ()):
+        pytest.importorskip(module)
+    fitted = cls(**example.params).fit(*example.fit_args, **example.fit_kwargs)
+    out = getattr(fitted, method)(example.fit_args[0].iloc[:0])
+    assert len(out) == 0

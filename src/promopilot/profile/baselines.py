@@ -83,6 +83,8 @@ class BaselineModel(BaseEstimator):
         at most one millionth), so the baseline ranks customers exactly as its column does."""
         if not hasattr(self, "model_"):
             raise NotFittedError("BaselineModel is not fitted: call fit first")
+        if not len(features):
+            return np.empty(0)
         x = np.nan_to_num(self._x(features), nan=self.fill_)
         lo, hi = self.model_.X_min_, self.model_.X_max_
         position = np.clip((x - lo) / (hi - lo), 0.0, 1.0) if hi > lo else np.zeros(len(x))

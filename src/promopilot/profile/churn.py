@@ -115,5 +115,7 @@ class ChurnModel(BaseEstimator):
         """Churn probability for each row of a feature table."""
         if not hasattr(self, "model_"):
             raise NotFittedError("ChurnModel is not fitted: call fit first")
+        if not len(features):
+            return np.empty(0)
         X = churn_inputs(features)[self.features_].to_numpy()
         return self.model_.predict_proba(X)[:, 1]

@@ -232,6 +232,8 @@ class WindowModel(BaseEstimator):
                 f"the feature table lacks {len(missing)} column(s) the {self.target} model was "
                 f"fitted on: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}"
             )
+        if not len(features):
+            return np.empty(0)
         X = feature_matrix(features[["customer_id", *self.features_]])
         if self.target == "orders":
             return self.model_.predict(X)

@@ -412,6 +412,8 @@ class ClusterSegmenter(BaseEstimator):
             raise InputError(
                 f"customer table lacks feature column(s): {', '.join(map(str, missing))}"
             )
+        if not len(df):
+            return np.empty(0, dtype=int)
         z = self._transform(self._raw(df, self.features_))
         with threadpool_limits(limits=self.n_threads):
             return self.label_map_[self.kmeans_.predict(z)]

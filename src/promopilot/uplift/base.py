@@ -220,12 +220,18 @@ class BaseUplift(BaseEstimator, ABC):
     def predict_outcome(self, X) -> np.ndarray:
         """(n, K+1): estimated outcome under control (first) and each treatment."""
         self._check()
-        return self._outcome(self.fitted_, self._frame(X))
+        X = self._frame(X)
+        if not len(X):
+            return np.empty((0, len(self.treatments_) + 1))
+        return self._outcome(self.fitted_, X)
 
     def predict(self, X) -> np.ndarray:
         """(n, K): estimated uplift of each treatment in ``treatments_`` over control."""
         self._check()
-        return self._uplift(self.fitted_, self._frame(X))
+        X = self._frame(X)
+        if not len(X):
+            return np.empty((0, len(self.treatments_)))
+        return self._uplift(self.fitted_, X)
 
     def predict_distribution(self, X) -> np.ndarray:
         """(B, n, K) uplift from each bootstrap replicate (B = n_bootstrap)."""
