@@ -62,6 +62,30 @@ def test_predict_reads_columns_by_name_and_names_a_missing_one():
         model.predict_proba(features.drop(columns="recency_days"))
 
 
+def test_window_inputs_are_checked_once_for_every_window_model():
+    from promopilot.profile.baselines import BaselineModel
+    from promopilot.profile.churn import ChurnModel
+
+    features, orders = _window(0)
+    features["days_since_last_event"] = features["recency_days"]
+    twice = pd.concat([orders, orders.iloc[:5]])  # a customer listed twice: counted once, summed
+    once = orders.groupby(level=0).sum()
+    once.loc[orders.index[:5]] *= 2
+    for model in (
+        WindowModel(target="purchase", n_estimators=30),
+        ChurnModel(),
+        BaselineModel(column="recency_days", target="purchase"),
+    ):
+        p = getattr(clone(model).fit(features, twice), "predict_proba", None)
+        q = getattr(clone(model).fit(features, once), "predict_proba", None)
+        if p is not None:
+            np.testing.assert_allclose(p(features), q(features))
+        with pytest.raises(InputError, match=r"lacks column.*tenure_days"):
+            clone(model).fit(features.drop(columns="tenure_days"), orders)
+        with pytest.raises(InputError, match="more than once"):
+            clone(model).fit(pd.concat([features, features.iloc[:1]]), orders)
+
+
 def test_unfitted_model_raises_not_fitted():
     features, orders = _window(0)
     with pytest.raises(NotFittedError):

@@ -17,7 +17,8 @@ from sklearn.base import BaseEstimator
 from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import roc_auc_score
 
-from promopilot.exceptions import NotFittedError
+from promopilot.exceptions import NotEnoughDataError, NotFittedError
+from promopilot.profile.history import history_rows
 
 TIE_MARGIN = 0.005
 """AUC points (or relative deviance for expected orders) within which the two are tied. Churn
@@ -61,19 +62,24 @@ class BaselineModel(BaseEstimator):
     def labels(self, features: pd.DataFrame, window_orders: pd.Series) -> np.ndarray:
         """The target of each row: churned / bought (0 or 1) or the number of orders."""
         counts = features["customer_id"].map(window_orders).fillna(0).to_numpy(float)
+        return self._target(counts)
+
+    def _target(self, counts: np.ndarray) -> np.ndarray:
         if self.target == "orders":
             return counts
         return ((counts == 0) if self.target == "churn" else (counts > 0)).astype(float)
 
     def fit(self, features: pd.DataFrame, window_orders: pd.Series) -> BaselineModel:
         """Fit on the customers with history in a feature table and their window's orders."""
-        features = features[features["tenure_days"] > 0]
+        features, counts = history_rows(features, window_orders)
+        if not len(features):
+            raise NotEnoughDataError("baseline: no customer with history to learn from")
         raw = self._x(features)
         self.fill_ = float(np.nanmax(raw)) if np.isfinite(raw).any() else 0.0
         x = np.nan_to_num(raw, nan=self.fill_)
         self.column_, increasing = self._column()
         self.model_ = IsotonicRegression(increasing=increasing, out_of_bounds="clip").fit(
-            x, self.labels(features, window_orders)
+            x, self._target(counts)
         )
         return self
 

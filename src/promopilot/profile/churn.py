@@ -29,6 +29,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from promopilot.exceptions import NotEnoughDataError, NotFittedError
+from promopilot.profile.history import history_rows
 
 CHURN_COLUMNS = ("log_days_since_last_event", "log_tenure_days", "log_missed_activity")
 SMOOTH_ACTIVITY = 0.5
@@ -97,8 +98,10 @@ class ChurnModel(BaseEstimator):
         NotEnoughDataError
             Fewer than 100 customers with history, or fewer than 10 of either outcome.
         """
-        features = features[features["tenure_days"] > 0]
-        y = (features["customer_id"].map(window_activity).fillna(0).to_numpy() == 0).astype(int)
+        features, activity = history_rows(
+            features, window_activity, required=("days_since_last_event",)
+        )
+        y = (activity == 0).astype(int)
         if len(y) < 100 or min(y.sum(), len(y) - y.sum()) < 10:
             before = "" if window_start is None else f" before {pd.Timestamp(window_start).date()}"
             raise NotEnoughDataError(

@@ -28,6 +28,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
+from promopilot.profile.history import history_rows
 
 NON_FEATURES = ("customer_id", "top_category")
 ENSEMBLE_MAX_ROWS = 20_000
@@ -114,12 +115,11 @@ class WindowModel(BaseEstimator):
     def _training_rows(self, features: pd.DataFrame, window_orders: pd.Series):
         """Model inputs and labels from a feature table and the orders of its label window."""
         # only customers who had bought or browsed by then can churn or buy again
-        features = features[features["tenure_days"] > 0]
+        features, counts = history_rows(features, window_orders)
         if self.max_train_rows is not None and len(features) > self.max_train_rows:
             rng = np.random.default_rng(self.random_state)
             pick = np.sort(rng.choice(len(features), size=self.max_train_rows, replace=False))
-            features = features.iloc[pick]
-        counts = features["customer_id"].map(window_orders).fillna(0).to_numpy()
+            features, counts = features.iloc[pick], counts[pick]
         if self.target == "orders":
             return feature_matrix(features), counts.astype(float)
         y = counts > 0

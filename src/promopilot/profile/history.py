@@ -1,0 +1,39 @@
+"""The rows a window model learns from: customers with history, and their activity in the label
+window; checked once for the three models that learn from them (window, churn, baseline)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from promopilot.exceptions import InputError
+
+
+def history_rows(
+    features: pd.DataFrame, window_activity: pd.Series, *, required: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The customers of `features` with history (``tenure_days > 0``) and each one's activity
+    (orders or events) in the window, 0 for none. A customer listed twice in the window's
+    activity counts once with the sum.
+
+    Raises
+    ------
+    InputError
+        A column the model needs is missing, or `features` lists a customer twice.
+    """
+    needed = ("customer_id", "tenure_days", *required)
+    missing = [c for c in needed if c not in features.columns]
+    if missing:
+        raise InputError(f"the feature table lacks column(s) {', '.join(missing)}")
+    twice = features["customer_id"].duplicated()
+    if twice.any():
+        raise InputError(
+            f"the feature table lists {int(twice.sum()):,} customer(s) more than once, e.g. "
+            f"{features.loc[twice, 'customer_id'].iloc[0]!r}: one row per customer"
+        )
+    activity = pd.Series(window_activity)
+    if not activity.index.is_unique:
+        activity = activity.groupby(level=0).sum()
+    with_history = features[features["tenure_days"] > 0]
+    counts = with_history["customer_id"].map(activity).fillna(0).to_numpy(dtype=float)
+    return with_history, counts
