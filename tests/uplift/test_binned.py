@@ -74,3 +74,17 @@ def test_missing_values_and_errors():
         BinnedUplift("zzz").fit(X, y, t)
     with pytest.raises(InputError, match="control"):
         BinnedUplift("a").fit(X, y, np.full(len(y), "x", dtype=object))
+
+
+def test_bad_arms_and_labels_are_one_clear_error():
+    X, y, t = _data(200)
+    with pytest.raises(InputError, match="every row is control"):
+        BinnedUplift("a").fit(X, y, np.full(len(y), "control", dtype=object))
+    gaps = t.copy()
+    gaps[3] = None
+    with pytest.raises(InputError, match="treatment has missing values"):
+        BinnedUplift("a").fit(X, y, gaps)
+    holes = y.copy()
+    holes[:2] = np.nan
+    with pytest.raises(InputError, match="y has 2 missing"):
+        BinnedUplift("a").fit(X, holes, t)

@@ -86,9 +86,15 @@ class BinnedUplift(BaseEstimator):
         treatment = np.asarray(treatment, dtype=object)
         if len(y) != len(treatment) or len(y) != len(X):
             raise InputError("BinnedUplift: X, y and treatment must have the same rows")
+        if pd.isna(pd.Series(treatment)).any():
+            raise InputError("BinnedUplift: treatment has missing values: every row needs its arm")
+        if np.isnan(y).any():
+            raise InputError(f"BinnedUplift: y has {int(np.isnan(y).sum()):,} missing value(s)")
         if not (treatment == self.control).any():
             raise InputError(f"BinnedUplift: no row of the control arm {self.control!r}")
-        self.treatments_ = sorted(set(treatment) - {self.control})
+        self.treatments_ = sorted(set(treatment) - {self.control}, key=str)
+        if not self.treatments_:
+            raise InputError("BinnedUplift: no treated rows: every row is control")
         arms = [self.control, *self.treatments_]
         arm = pd.Index(arms).get_indexer(treatment)
         w = 1.0 / clip_propensity(propensity) if propensity is not None else np.ones(len(y))
