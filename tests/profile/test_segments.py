@@ -254,3 +254,10 @@ def test_a_cluster_without_orders_is_named_for_that_not_for_its_zero_spend():
     labels = seg.predict(few)
     mine = np.bincount(labels[few.index.isin(some) | (few["frequency"] == 0)]).argmax()
     assert seg.names_[mine] == "browsers who have not bought"
+
+
+def test_too_few_customers_to_segment_is_said_so():
+    df, _ = _planted(100, seed=5)
+    for rows in (df.iloc[:0], df.iloc[:1]):
+        with pytest.raises(NotEnoughDataError, match=f"{len(rows)} customer"):
+            ClusterSegmenter(random_state=0).fit(rows)

@@ -177,6 +177,8 @@ class ClusterSegmenter(BaseEstimator):
             raise InputError("no numeric feature columns to cluster on")
         raw = self._raw(features_df, cols)
         n = raw.shape[0]
+        if n < 2:
+            raise NotEnoughDataError(f"{n} customer(s): at least 2 are needed to form segments")
         all_nan = np.all(np.isnan(raw), axis=0)
         fill = np.where(all_nan, 0.0, np.nanmedian(np.where(all_nan, 0.0, raw), axis=0))
         filled = np.where(np.isnan(raw), fill, raw)
