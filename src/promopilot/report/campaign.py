@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from promopilot.report import Section, figure_html, write_report
+from promopilot.report import formats as fmt
 
 METRIC_LABELS = {
     "conversion": "Conversion 转化率",
@@ -23,25 +24,30 @@ VERDICT_LABELS = {
 }
 
 
+def _metric_kind(metric: str) -> str:
+    return "percent" if metric == "conversion" else "money"
+
+
 def lift_table(measurement: dict) -> pd.DataFrame:
-    """One row per offer and metric: arm value, control value, lift with its interval."""
+    """One row per offer and metric: arm value, control value, lift with its interval, written
+    as ``promopilot report`` writes them (conversion in percent, money with two decimals)."""
     rows = []
     control = measurement["control"]
     for arm in measurement["arms"]:
         for metric, label in METRIC_LABELS.items():
+            kind = _metric_kind(metric)
+            value = fmt.percent if kind == "percent" else fmt.money
             lift = arm["lift"][metric]
             rows.append(
                 {
                     "offer 优惠": arm["offer_id"],
                     "metric 指标": label,
-                    "customers 顾客数": arm["customers"],
-                    "control customers 对照组": control["customers"],
-                    "offer value": arm[metric],
-                    "control value": control[metric],
-                    "lift 提升": lift["estimate"],
-                    "low 下限": lift["low"],
-                    "high 上限": lift["high"],
-                    "p": lift["p_value"],
+                    "customers 顾客数": f"{arm['customers']:,}",
+                    "control customers 对照组": f"{control['customers']:,}",
+                    "offer value 优惠组": value(arm[metric]),
+                    "control value 对照组值": value(control[metric]),
+                    "lift [interval] 提升[区间]": fmt.lift(lift, kind=kind),
+                    "p": fmt.MISSING if lift.get("p_value") is None else f"{lift['p_value']:.3f}",
                 }
             )
     return pd.DataFrame(rows)

@@ -1,0 +1,56 @@
+"""How the report and the dashboard write figures, as ``promopilot report`` does: conversion
+as a percentage with one decimal, money with two decimals and thousands separators, a missing
+figure as "–", and never a negative zero ("-0.00")."""
+
+from __future__ import annotations
+
+import math
+
+MISSING = "–"
+
+
+def _finite(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def money(value, *, sign: bool = False) -> str:
+    """``1,234.50``; with `sign` ``+1,234.50`` (zero is ``0.00``)."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    number = round(number, 2) + 0.0  # -0.004 -> -0.0 -> 0.0
+    if number == 0:
+        return "0.00"
+    return f"{number:+,.2f}" if sign else f"{number:,.2f}"
+
+
+def percent(value, *, sign: bool = False) -> str:
+    """A share as ``12.3%``; with `sign` ``+12.3%`` (zero is ``0.0%``)."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    number = round(number * 100, 1) + 0.0
+    if number == 0:
+        return "0.0%"
+    return f"{number:+.1f}%" if sign else f"{number:.1f}%"
+
+
+def interval(estimate, low, high, *, kind: str = "money") -> str:
+    """``+8.1% [+3.0%, +13.2%]`` or ``+9.18 [-6.33, +24.68]``; "–" without an estimate."""
+    fmt = percent if kind == "percent" else money
+    if _finite(estimate) is None:
+        return MISSING
+    if _finite(low) is None or _finite(high) is None:
+        return fmt(estimate, sign=True)
+    return f"{fmt(estimate, sign=True)} [{fmt(low, sign=True)}, {fmt(high, sign=True)}]"
+
+
+def lift(entry: dict | None, *, kind: str = "money") -> str:
+    """A lift dict (``estimate``, ``low``, ``high``) as :func:`interval` text."""
+    if not entry:
+        return MISSING
+    return interval(entry.get("estimate"), entry.get("low"), entry.get("high"), kind=kind)
