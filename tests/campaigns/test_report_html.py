@@ -2,6 +2,7 @@
 customers, control groups, figures and intervals, written the same way."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -18,6 +19,49 @@ def page(tmp_path):
 def _text(html: str) -> str:
     """The page without its scripts (plotly.js and the charts' data)."""
     return re.sub(r"<script.*?</script>", "", html, flags=re.S)
+
+
+class _Tables(HTMLParser):
+    """Each table of a page as rows of cell texts (its caption first)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.captions, self._caption, self._cell = [], [], None, None
+        self._in_caption = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "div" and ("class", "caption") in attrs:
+            self._in_caption, self._caption = True, ""
+        elif tag == "table":
+            self.tables.append([])
+            self.captions.append(self._caption)
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag == "div":
+            self._in_caption = False
+        elif tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append(self._cell.strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+        elif self._in_caption:
+            self._caption += data
+
+
+def table(html: str, caption: str) -> list[dict]:
+    """The rows (header -> cell) of the table whose caption starts with `caption`."""
+    parser = _Tables()
+    parser.feed(_text(html))
+    for name, rows in zip(parser.captions, parser.tables, strict=True):
+        if name and name.startswith(caption):
+            return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    raise AssertionError(f"no table {caption!r} in {parser.captions}")
 
 
 def _cli_cell(e: dict, metric: str) -> str:  # as cli/report.py: lift_table writes it
@@ -41,3 +85,23 @@ def test_formats_never_write_a_negative_zero_or_nan():
     assert fmt.percent(0.0811) == "8.1%" and fmt.percent(float("nan")) == "–"
     assert fmt.interval(-0.004, -0.05, 0.042, kind="percent") == "-0.4% [-5.0%, +4.2%]"
     assert fmt.lift(None) == "–" and fmt.money(None) == "–"
+
+
+def test_offer_rows_show_the_held_out_control_and_the_campaign_row_everyone_who_got_nothing(page):
+    result, html = page
+    per_offer, everyone = result["per_offer_control"], result["control"]
+    assert per_offer["customers"] == 100 and everyone["customers"] == 300  # the plan's log
+    rows = table(html, "Lift per offer")
+    offers = [r for r in rows if not r["offer 优惠"].startswith("whole campaign")]
+    assert {r["control customers 对照组"] for r in offers} == {"100"}
+    conversion = [r for r in offers if r["metric 指标"].startswith("Conversion")]
+    assert {r["control value 对照组值"] for r in conversion} == {fmt.percent(0.09)}
+    profit = [r for r in offers if r["metric 指标"].startswith("Profit")]
+    assert {r["control value 对照组值"] for r in profit} == {
+        fmt.money(per_offer["profit_per_customer"])
+    }
+    (whole,) = [r for r in rows if r["offer 优惠"].startswith("whole campaign")]
+    assert whole["control customers 对照组"] == "300"
+    assert whole["customers 顾客数"] == f"{result['power']['sent_customers']:,}"
+    assert whole["lift [interval] 提升[区间]"] == fmt.lift(result["incremental_profit"])
+    assert "against the 100 held out as control" in html

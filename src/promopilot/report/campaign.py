@@ -32,7 +32,9 @@ def lift_table(measurement: dict) -> pd.DataFrame:
     """One row per offer and metric: arm value, control value, lift with its interval, written
     as ``promopilot report`` writes them (conversion in percent, money with two decimals)."""
     rows = []
-    control = measurement["control"]
+    # each offer against the control group of its own comparison: the plan's held-out group
+    # where the log has one (per_offer_control), else everyone who got nothing
+    control = measurement.get("per_offer_control") or measurement["control"]
     for arm in measurement["arms"]:
         for metric, label in METRIC_LABELS.items():
             kind = _metric_kind(metric)
@@ -50,7 +52,38 @@ def lift_table(measurement: dict) -> pd.DataFrame:
                     "p": fmt.MISSING if lift.get("p_value") is None else f"{lift['p_value']:.3f}",
                 }
             )
+    total = measurement["incremental_profit"]
+    rows.append(
+        {
+            "offer 优惠": "whole campaign 整个活动",
+            "metric 指标": "incremental profit (total) 增量利润（合计）",
+            "customers 顾客数": f"{measurement['power']['sent_customers']:,}",
+            "control customers 对照组": f"{measurement['control']['customers']:,}",
+            "offer value 优惠组": fmt.MISSING,
+            "control value 对照组值": fmt.MISSING,
+            "lift [interval] 提升[区间]": fmt.lift(total),
+            "p": fmt.MISSING,
+        }
+    )
     return pd.DataFrame(rows)
+
+
+def comparison_words(measurement: dict) -> str:
+    """Which control group each row is measured against, as ``promopilot report`` says it."""
+    from promopilot.campaigns.measure import baseline_words
+
+    per_offer = measurement.get("per_offer_control")
+    if per_offer:
+        return (
+            f"Offers: the customers the plan chose against the {per_offer['customers']:,} held "
+            f"out as control; whole campaign: against {baseline_words(measurement)}. "
+            "Lifts are adjusted for pre-period spend (CUPED), so a lift can differ a little "
+            "from offer value minus control value."
+        )
+    return (
+        f"Against {baseline_words(measurement)}. Lifts are adjusted for pre-period spend "
+        "(CUPED), so a lift can differ a little from offer value minus control value."
+    )
 
 
 def lift_figure(measurement: dict):
@@ -154,7 +187,8 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
         text=(
             f"{measurement['summary']} Attribution window {measurement['window_days']} days "
             f"归因窗口 {measurement['window_days']} 天. Incremental profit 增量利润 "
-            f"{total['estimate']:,.2f} [{total['low']:,.2f}, {total['high']:,.2f}]."
+            f"{total['estimate']:,.2f} [{total['low']:,.2f}, {total['high']:,.2f}]. "
+            f"{comparison_words(measurement)}"
         ),
         tables=[("Lift per offer against control 各优惠相对对照组的提升", lift_table(measurement))],
         figures=[figure_html(lift_figure(measurement))],
