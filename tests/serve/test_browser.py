@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from promopilot.data.store import Store
+from promopilot.report import formats as fmt
 from promopilot.serve.app import create_app
 from promopilot.serve.config import ServeConfig
 from tests.serve import fakes
@@ -146,20 +147,19 @@ def test_every_dashboard_page_in_chromium(server, page, tmp_path):
     _charts_drawn(page, 1)
     rows = page.query_selector_all("#arms tr.arm")
     assert [r.get_attribute("data-offer") for r in rows] == [a["offer_id"] for a in report["arms"]]
+    control = report.get("per_offer_control") or report["control"]
     for row, arm in zip(rows, report["arms"], strict=True):
         lift = arm["lift"]
-        assert (
-            row.query_selector(".conversion-lift").inner_text()
-            == f"{lift['conversion']['estimate']:.4f}"
+        assert row.query_selector(".conversion-lift").inner_text() == fmt.lift(
+            lift["conversion"], kind="percent"
         )
-        assert (
-            row.query_selector(".profit-low").inner_text()
-            == f"{lift['profit_per_customer']['low']:.2f}"
+        assert row.query_selector(".revenue-lift").inner_text() == fmt.lift(
+            lift["revenue_per_customer"]
         )
-        assert (
-            row.query_selector(".profit-high").inner_text()
-            == f"{lift['profit_per_customer']['high']:.2f}"
+        assert row.query_selector(".profit-lift").inner_text() == fmt.lift(
+            lift["profit_per_customer"]
         )
+        assert row.query_selector(".control").inner_text() == f"{control['customers']:,}"
     assert page.inner_text("#control-customers") == f"{report['control']['customers']:,}"
     assert page.inner_text("#verdict") == report["verdict"]
     page.screenshot(path=str(shots / "campaign.png"), full_page=True)

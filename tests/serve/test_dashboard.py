@@ -135,3 +135,37 @@ def test_a_failing_report_shows_no_exception_text_and_logs_it(logged_in, monkeyp
             assert "Numerical result" not in answer.text and "(34," not in answer.text
             assert "see the server&#39;s log" in answer.text
     assert "Numerical result out of range" in caplog.text
+
+
+def test_the_campaign_page_shows_each_offers_own_control_and_every_lift_as_the_cli(
+    logged_in, monkeypatch
+):
+    """A plan's log: each offer is measured against the held-out control (7 customers), the
+    whole campaign against everyone who got nothing; lifts written as `promopilot report`."""
+    module = sys.modules["promopilot.campaigns.measure"]
+    plain = module.measure_campaign
+
+    def planned(store, campaign_id, **kwargs):
+        report = plain(store, campaign_id, **kwargs)
+        report["control"]["customers"] = 555
+        report["per_offer_control"] = {
+            "customers": 7,
+            "conversion": 0.04,
+            "revenue_per_customer": 2.0,
+            "profit_per_customer": 1.0,
+        }
+        near_zero = {"estimate": -0.00004, "low": -0.05, "high": 0.042}
+        report["arms"][0]["lift"]["conversion"] = near_zero
+        return report
+
+    monkeypatch.setattr(module, "measure_campaign", planned)
+    text = logged_in.get("/campaigns/spring").text
+    rows = re.findall(r'<tr class="arm".*?</tr>', text, flags=re.S)
+    assert rows and all('<td class="control">7</td>' in row for row in rows)
+    assert 'id="offer-control-customers">7<' in text and 'id="control-customers">555<' in text
+    assert '<td class="conversion-lift">0.0% [-5.0%, +4.2%]</td>' in rows[0]
+    assert '<td class="control-conversion">4.0%</td>' in rows[0]
+    assert '<td class="revenue-lift">+2.50 [+0.50, +4.50]</td>' in rows[0]
+    assert '<td class="profit-lift">+1.75 [+0.65, +2.85]</td>' in rows[0]
+    assert 'id="incremental-profit">+12.50 [-3.25, +28.00]<' in text
+    assert "0.0123" not in text and "-0.00" not in text

@@ -119,6 +119,34 @@ def campaigns(gate: StoreGate) -> list[dict]:
         return queries.campaign_summary(store).to_dict("records")
 
 
+def campaign_view(report: dict) -> dict:
+    """The campaign page's figures written as ``promopilot report`` writes them: each offer
+    with the size of its own control group (the plan's held-out customers where the log has
+    them), conversion in percent, revenue and profit lift in money, each with its interval;
+    the whole campaign's control is everyone who got nothing."""
+    from promopilot.report import formats as fmt
+
+    per_offer = report.get("per_offer_control") or report["control"]
+    return {
+        "control_offers": f"{per_offer['customers']:,}",
+        "control_campaign": f"{report['control']['customers']:,}",
+        "arms": [
+            {
+                "offer_id": arm["offer_id"],
+                "customers": f"{arm['customers']:,}",
+                "control": f"{per_offer['customers']:,}",
+                "conversion": fmt.percent(arm.get("conversion")),
+                "control_conversion": fmt.percent(per_offer.get("conversion")),
+                "conversion_lift": fmt.lift(arm["lift"]["conversion"], kind="percent"),
+                "revenue_lift": fmt.lift(arm["lift"]["revenue_per_customer"]),
+                "profit_lift": fmt.lift(arm["lift"]["profit_per_customer"]),
+            }
+            for arm in report.get("arms", [])
+        ],
+        "profit": fmt.lift(report["incremental_profit"]),
+    }
+
+
 def lift_chart(report: dict, text: dict) -> str:
     arms = report.get("arms", [])
     lift = [a["lift"]["profit_per_customer"] for a in arms]

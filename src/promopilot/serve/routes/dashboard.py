@@ -199,6 +199,7 @@ def campaign_page(
         report=report,
         campaign_id=campaign_id,
         error=error,
+        view=views.campaign_view(report) if report else None,
         build=lambda text: {"chart": views.lift_chart(report, text) if report else None},
     )
 
