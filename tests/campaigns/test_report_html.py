@@ -105,3 +105,28 @@ def test_offer_rows_show_the_held_out_control_and_the_campaign_row_everyone_who_
     assert whole["customers 顾客数"] == f"{result['power']['sent_customers']:,}"
     assert whole["lift [interval] 提升[区间]"] == fmt.lift(result["incremental_profit"])
     assert "against the 100 held out as control" in html
+
+
+def test_the_window_chart_draws_measured_offers_against_the_tables_control(tmp_path):
+    from promopilot.campaigns.measure import measure_with_daily
+    from promopilot.report.campaign import cumulative_figure
+
+    from .report_helpers import plan_store
+
+    result, daily = measure_with_daily(plan_store(tmp_path), "plan", window_days=14)
+    measured = {a["offer_id"]: a["lift"]["profit_per_customer"] for a in result["arms"]}
+    assert set(daily["arm"]) == set(measured) == {"pct10", "ship"}  # not tiny (1), not beauty
+    last = daily[daily["day"] == daily["day"].max()].set_index("arm")
+    for arm, e in measured.items():
+        assert last.loc[arm, ["lift", "low", "high"]].tolist() == pytest.approx(
+            [e["estimate"], e["low"], e["high"]]
+        )
+    assert (daily["low"] <= daily["lift"]).all() and (daily["lift"] <= daily["high"]).all()
+    names = {trace.name for trace in cumulative_figure(daily).data}
+    assert names == {"pct10", "ship", "pct10 interval", "ship interval"}
+
+
+def test_the_window_chart_says_which_control_it_is_drawn_against(page):
+    _, html = page
+    assert "against the 100 customers held out as control" in _text(html)
+    assert "the last day equals the table" in _text(html)

@@ -13,7 +13,9 @@ import pandas as pd
 
 from promopilot.campaigns import lift as stats
 from promopilot.campaigns.history import CONTROL
-from promopilot.campaigns.outcomes import campaign_outcomes, daily_profit
+from promopilot.campaigns.outcomes import campaign_outcomes
+from promopilot.config import load_settings
+from promopilot.data.queries import measure as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotEnoughDataError
 
@@ -374,11 +376,58 @@ def measure_campaign(
 def measure_with_daily(
     store: Store, campaign_id: str, *, window_days: int | None = None, confidence: float = 0.95
 ) -> tuple[dict, pd.DataFrame]:
-    """:func:`measure_campaign` and the cumulative profit per arm by day of the window
-    (:func:`promopilot.campaigns.outcomes.daily_profit`), for the report's charts."""
+    """:func:`measure_campaign` and, for the report's chart, each measured offer's profit lift
+    had the window ended on each of its days (:func:`daily_lift`)."""
     frame = campaign_outcomes(store, campaign_id, window_days=window_days)
     result = _measure(frame, campaign_id, confidence=confidence)
-    return result, daily_profit(store, frame, campaign_id)
+    return result, daily_lift(store, frame, result, campaign_id)
+
+
+def daily_lift(
+    store: Store,
+    frame: pd.DataFrame,
+    result: dict,
+    campaign_id: str,
+    *,
+    default_margin: float | None = None,
+) -> pd.DataFrame:
+    """Profit lift per customer of each offer of `result` (the measured ones only) had the
+    window ended on each day: the same customers, control group, CUPED adjustment and
+    intervals as the offer's row of the lift table, so the last day equals that row. Columns
+    ``day`` (0 = the day sent), ``arm``, ``lift``, ``low``, ``high``."""
+    columns = ["day", "arm", "lift", "low", "high"]
+    measured = [a["offer_id"] for a in result["arms"]]
+    if not measured:
+        return pd.DataFrame(columns=columns)
+    rows = _chosen_and_held_out(frame) if "per_offer_control" in result else frame
+    days = int(frame.attrs["window_days"])
+    margin = load_settings().default_margin if default_margin is None else default_margin
+    daily = queries.daily_outcomes(store, campaign_id, days, margin)
+    daily["profit"] = daily["revenue"] - daily["cost"]
+    by_day = (
+        daily.pivot_table(index="customer_id", columns="day", values="profit", aggfunc="sum")
+        .reindex(columns=range(days), fill_value=0.0)
+        .fillna(0.0)
+        .cumsum(axis=1)
+        .reindex(rows["customer_id"].to_numpy(), fill_value=0.0)
+    )
+    out = []
+    fewest = result["method"]["min_arm_customers"]
+    for day in range(days):
+        part = rows.copy()
+        if day < days - 1:  # the last day is the window's outcome itself
+            part["profit"] = by_day[day].to_numpy() - rows["send_cost"].to_numpy()
+        lifts = estimate_lift(
+            part,
+            confidence=result["confidence"],
+            with_segments=False,
+            min_arm_customers=fewest,
+        )
+        for arm in lifts["arms"]:
+            if arm["offer_id"] in measured:
+                e = arm["lift"]["profit_per_customer"]
+                out.append((day, arm["offer_id"], e["estimate"], e["low"], e["high"]))
+    return pd.DataFrame(out, columns=columns)
 
 
 def _measure(

@@ -159,23 +159,61 @@ def segment_figure(measurement: dict):
     return fig
 
 
-def cumulative_figure(daily: pd.DataFrame):
-    """Cumulative profit per customer over the window, each offer minus control."""
+def cumulative_figure(daily: pd.DataFrame, confidence: float = 0.95):
+    """Each measured offer's profit lift per customer had the window ended on each day, with
+    its interval as a band (the last day is the lift table's profit row)."""
     import plotly.graph_objects as go
+    from plotly.colors import DEFAULT_PLOTLY_COLORS
 
     fig = go.Figure()
-    for arm, part in daily[daily["arm"] != "control"].groupby("arm", sort=True):
+    for k, (arm, part) in enumerate(daily.groupby("arm", sort=True)):
+        color = DEFAULT_PLOTLY_COLORS[k % len(DEFAULT_PLOTLY_COLORS)]
+        x = (part["day"] + 1).tolist()
         fig.add_trace(
-            go.Scatter(x=part["day"] + 1, y=part["lift"], mode="lines+markers", name=str(arm))
+            go.Scatter(
+                x=x + x[::-1],
+                y=part["high"].tolist() + part["low"].tolist()[::-1],
+                fill="toself",
+                fillcolor=color.replace("rgb", "rgba").replace(")", ", 0.15)"),
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+                name=f"{arm} interval",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=part["lift"], mode="lines+markers", name=str(arm), line={"color": color}
+            )
         )
     fig.add_hline(y=0, line_dash="dot", line_color="grey")
+    level = f"{confidence:.0%}"
     fig.update_layout(
-        title="Cumulative profit lift per customer over the window 窗口期内每位顾客累计利润提升",
+        title=f"Cumulative profit lift per customer over the window, {level} intervals "
+        "窗口期内每位顾客累计利润提升",
         xaxis_title="days since sent 发送后天数",
         yaxis_title="profit vs control 相对对照组利润",
         height=420,
     )
     return fig
+
+
+def cumulative_text(measurement: dict) -> str:
+    from promopilot.campaigns.measure import baseline_words
+
+    per_offer = measurement.get("per_offer_control")
+    against = (
+        f"the {per_offer['customers']:,} customers held out as control"
+        if per_offer
+        else baseline_words(measurement)
+    )
+    return (
+        "Each measured offer's profit lift per customer had the window ended on that day, "
+        f"against {against} (the lift table's comparison, with the same adjustment and "
+        f"{measurement['confidence']:.0%} interval as the band): the last day equals the "
+        "table's profit lift. Offers too few customers got are not drawn. "
+        "各优惠相对同一对照组的累计利润提升，最后一天与上表一致。"
+    )
 
 
 def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> list[Section]:
@@ -198,7 +236,9 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
     if daily is not None and not daily.empty:
         sections.append(
             Section(
-                "Profit over the window 窗口期利润", figures=[figure_html(cumulative_figure(daily))]
+                "Profit over the window 窗口期利润",
+                text=cumulative_text(measurement),
+                figures=[figure_html(cumulative_figure(daily, measurement["confidence"]))],
             )
         )
     if measurement.get("segments"):
