@@ -130,3 +130,42 @@ def test_the_window_chart_says_which_control_it_is_drawn_against(page):
     _, html = page
     assert "against the 100 customers held out as control" in _text(html)
     assert "the last day equals the table" in _text(html)
+
+
+def test_promotion_depth_uses_the_headlines_customers_and_control(page):
+    result, html = page
+    rows = [
+        r
+        for r in table(html, "Lift by depth")
+        if r["campaign 活动"] == "plan" and r["segment 客群"] == "all customers"
+    ]
+    assert {r["offer 优惠"] for r in rows} == {"pct10", "ship"}
+    for arm in result["arms"]:
+        (row,) = [r for r in rows if r["offer 优惠"] == arm["offer_id"]]
+        assert row["customers 顾客数"] == f"{arm['customers']:,}"
+        assert row["control customers 对照组"] == "100"
+        assert row["profit lift per customer [interval] 每位顾客利润提升"] == fmt.lift(
+            arm["lift"]["profit_per_customer"]
+        )
+        assert row["conversion lift [interval] 转化率提升"] == fmt.lift(
+            arm["lift"]["conversion"], kind="percent"
+        )
+
+
+def test_the_depth_verdict_names_each_deeper_depth_once():
+    import pandas as pd
+
+    from promopilot.campaigns.depth import depth_verdict
+
+    table = pd.DataFrame(
+        {
+            "segment": "all customers",
+            "campaign_id": ["a", "a", "b", "a"],
+            "offer_id": ["ship", "pct10", "pct10", "mj"],
+            "depth": [0.02, 0.10, 0.10, 0.13],
+            "profit_lift": [9.0, -5.0, -6.0, -4.0],
+            "profit_low": [1.0, -8.0, -9.0, -7.0],
+            "profit_high": [17.0, -2.0, -3.0, -1.0],
+        }
+    )
+    assert "Deeper discounts (10%, 13%) had" in depth_verdict(table)

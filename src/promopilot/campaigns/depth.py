@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.campaigns.history import CONTROL
-from promopilot.campaigns.measure import estimate_lift
+from promopilot.campaigns.measure import MIN_ARM_CUSTOMERS, _chosen_and_held_out, estimate_lift
 from promopilot.campaigns.outcomes import campaign_outcomes
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
@@ -37,7 +37,16 @@ def depth_table(
     """One row per (campaign, offer, segment): depth, customers, conversion and profit lift
     with intervals against the campaign's control. `frame`: outcomes of one or more campaigns."""
     rows = []
-    for campaign, part in frame.groupby("campaign_id", sort=True):
+    for campaign, whole in frame.groupby("campaign_id", sort=True):
+        # as the campaign's own report measures it: a plan's chosen customers against the
+        # control held out from its choices (none when that group is too small)
+        part = whole
+        if "group" in whole.columns:
+            chosen = _chosen_and_held_out(whole)
+            if chosen is not None:
+                if (chosen["arm"] == CONTROL).sum() < MIN_ARM_CUSTOMERS:
+                    continue
+                part = chosen
         groups = [(ALL, part)]
         if by_segment and "segment" in part.columns:
             groups += list(part.groupby("segment", sort=True))
@@ -99,8 +108,9 @@ def depth_verdict(table: pd.DataFrame, segment: str = ALL) -> str:
         f"interval {best['profit_low']:,.2f} to {best['profit_high']:,.2f})."
     )
     if len(worse):
+        depths = dict.fromkeys(f"{d:.0%}" for d in sorted(worse["depth"]))  # each depth once
         text += (
-            f" Deeper discounts ({', '.join(f'{d:.0%}' for d in sorted(worse['depth']))})"
+            f" Deeper discounts ({', '.join(depths)})"
             " had profit-lift intervals wholly below that: there, deeper stopped paying."
         )
     elif len(deeper):

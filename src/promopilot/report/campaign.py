@@ -320,24 +320,39 @@ def depth_figure(table: pd.DataFrame):
 
 
 def depth_section(table: pd.DataFrame, verdicts: list[str]) -> Section:
-    columns = [
-        "campaign_id",
-        "offer_id",
-        "segment",
-        "depth",
-        "customers",
-        "control_customers",
-        "conversion_lift",
-        "conversion_low",
-        "conversion_high",
-        "profit_lift",
-        "profit_low",
-        "profit_high",
-    ]
+    shown = pd.DataFrame(
+        {
+            "campaign 活动": table["campaign_id"],
+            "offer 优惠": table["offer_id"],
+            "segment 客群": table["segment"],
+            "depth 力度": table["depth"].map(lambda d: fmt.MISSING if pd.isna(d) else f"{d:.0%}"),
+            "customers 顾客数": table["customers"].map("{:,}".format),
+            "control customers 对照组": table["control_customers"].map("{:,}".format),
+            "conversion lift [interval] 转化率提升": [
+                fmt.interval(e, lo, hi, kind="percent")
+                for e, lo, hi in zip(
+                    table["conversion_lift"],
+                    table["conversion_low"],
+                    table["conversion_high"],
+                    strict=True,
+                )
+            ],
+            "profit lift per customer [interval] 每位顾客利润提升": [
+                fmt.interval(e, lo, hi)
+                for e, lo, hi in zip(
+                    table["profit_lift"], table["profit_low"], table["profit_high"], strict=True
+                )
+            ],
+        }
+    )
     return Section(
         "Promotion depth 折扣力度",
-        text=" ".join(verdicts),
-        tables=[("Lift by depth (all logged campaigns) 各力度提升", table[columns])],
+        text=" ".join(verdicts)
+        + " Each offer is measured as its campaign's report measures it: a plan's offers on "
+        "the customers it chose against the control held out from its choices, a randomized "
+        "campaign's against everyone who got nothing; so this campaign's rows equal its lift "
+        "table. 各活动的优惠按其报告的同一对照组测量。",
+        tables=[("Lift by depth (all logged campaigns) 各力度提升", shown)],
         figures=[figure_html(depth_figure(table))],
     )
 
