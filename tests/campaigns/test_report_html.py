@@ -169,3 +169,16 @@ def test_the_depth_verdict_names_each_deeper_depth_once():
         }
     )
     assert "Deeper discounts (10%, 13%) had" in depth_verdict(table)
+
+
+def test_satisfaction_is_readable_windowed_and_uses_the_tables_control(page):
+    result, html = page
+    text = _text(html)
+    rows = table(html, "Satisfaction")
+    assert rows and "NaN" not in text and "nan" not in text.lower().split()
+    assert {r["offer 优惠"] for r in rows} >= {"pct10", "ship"}
+    held_out_buyers = round(result["per_offer_control"]["conversion"] * 100)  # unweighted
+    assert {r["control buyers 对照组买家"] for r in rows} == {f"{held_out_buyers} of 100"}
+    reviews = [r for r in rows if r["measure 指标"].startswith("rating")]
+    assert {r["offer 优惠组"] for r in reviews} == {"–"}  # nobody wrote a review
+    assert "14-day attribution window" in text and "within 60 days of sending" in text

@@ -38,7 +38,16 @@ def satisfaction_frame(
     frame = queries.after_campaign_satisfaction(store, campaign_id, days, review_days)
     if frame.empty:
         raise UnknownIdError(f"campaign {campaign_id!r} is not in the store")
+    group = frame["group"].fillna("").to_numpy(dtype=object)
+    if (group == "target").any() and (group == "control").any():
+        # as the lift table: the customers the plan chose against the control held out from
+        # its choices (not everyone who got nothing, who differ by the choice itself)
+        frame = frame[(group == "target") | (group == "control")]
+    control_customers = int((frame["offer_id"] == "").sum())
     frame = frame[frame["items_bought"] > 0].copy()
+    frame.attrs.update(
+        window_days=days, review_days=review_days, control_customers=control_customers
+    )
     frame["arm"] = np.where(frame["offer_id"] == "", CONTROL, frame["offer_id"])
     frame["propensity"] = frame["propensity"].fillna(1.0 / max(frame["arm"].nunique(), 1))
     frame["return_share"] = np.clip(frame["items_returned"] / frame["items_bought"], 0, 1)
@@ -63,6 +72,8 @@ def compare_satisfaction(frame: pd.DataFrame, *, confidence: float = 0.95) -> pd
     rows = []
     for arm, part in frame[frame["arm"] != CONTROL].groupby("arm", sort=True):
         row = {"offer_id": arm, "buyers": len(part), "control_buyers": len(control)}
+        if "control_customers" in frame.attrs:
+            row["control_customers"] = frame.attrs["control_customers"]
         for metric in ("return_share", "sentiment", "rating"):
             a, c = part[part[metric].notna()], control[control[metric].notna()]
             row[f"{metric}_n"] = len(a)
@@ -95,4 +106,6 @@ def campaign_satisfaction(
 ) -> pd.DataFrame:
     """Return share, review sentiment and rating of each offer's buyers against the control's."""
     frame = satisfaction_frame(store, campaign_id, window_days=window_days, review_days=review_days)
-    return compare_satisfaction(frame, confidence=confidence)
+    table = compare_satisfaction(frame, confidence=confidence)
+    table.attrs.update(frame.attrs)
+    return table

@@ -357,16 +357,63 @@ def depth_section(table: pd.DataFrame, verdicts: list[str]) -> Section:
     )
 
 
+SATISFACTION_METRICS = {
+    "return_share": ("share of items returned 退货率", "percent"),
+    "sentiment": ("review sentiment (-1..1) 评价情感", "money"),
+    "rating": ("rating 评分", "money"),
+}
+
+
+def satisfaction_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per offer and metric, readable: buyers, offer and control means, the
+    difference with its interval; "–" where there is nothing to compare."""
+    rows = []
+    for _, row in table.iterrows():
+        for metric, (label, kind) in SATISFACTION_METRICS.items():
+            value = fmt.percent if kind == "percent" else fmt.money
+            control = row.get("control_customers")
+            rows.append(
+                {
+                    "offer 优惠": row["offer_id"],
+                    "measure 指标": label,
+                    "offer buyers 优惠组买家": f"{int(row['buyers']):,}",
+                    "control buyers 对照组买家": (
+                        f"{int(row['control_buyers']):,}"
+                        + ("" if pd.isna(control) else f" of {int(control):,}")
+                    ),
+                    "with a value 有数据": f"{int(row.get(f'{metric}_n', 0)):,}",
+                    "offer 优惠组": value(row.get(f"{metric}_offer")),
+                    "control 对照组": value(row.get(f"{metric}_control")),
+                    "difference [interval] 差异[区间]": fmt.interval(
+                        row.get(f"{metric}_diff"),
+                        row.get(f"{metric}_low"),
+                        row.get(f"{metric}_high"),
+                        kind=kind,
+                    ),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def satisfaction_section(table: pd.DataFrame) -> Section:
+    window, reviews = table.attrs.get("window_days"), table.attrs.get("review_days")
+    when = (
+        f"Buyers are customers with an order in the {window}-day attribution window; returns "
+        f"and reviews count within {reviews} days of sending. "
+        if window and reviews
+        else ""
+    )
     return Section(
         "After the campaign: returns and reviews 活动后：退货与评价",
         text=(
-            "Buyers of each offer against the control group's buyers: share of items "
-            "returned, review sentiment (-1..1) and rating. Offer buyers include the extra "
-            "customers the offer brought in, so this describes who came. "
-            "各优惠买家与对照组买家的退货率、评价情感与评分对比。"
+            f"{when}Buyers of each offer against the buyers of the control group the lift "
+            "table uses (a plan's held-out control; \"of N\" is that group's size, so its "
+            "buyer count is not the weighted conversion times the whole campaign's control): "
+            'share of items returned, review sentiment (-1..1) and rating; "–" where no '
+            "buyer has a value. Offer buyers include the extra customers the offer brought in, "
+            "so this describes who came. 各优惠买家与对照组买家的退货率、评价情感与评分对比。"
         ),
-        tables=[("Satisfaction 满意度", table)],
+        tables=[("Satisfaction 满意度", satisfaction_table(table))],
     )
 
 

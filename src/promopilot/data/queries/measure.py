@@ -159,12 +159,13 @@ def after_campaign_satisfaction(
 ) -> pd.DataFrame:
     """Per exposure: items bought in the window, items of those returned later, and the
     reviews (text, rating) written on the products bought, within `review_days` of sent_at."""
+    columns = campaign_columns(store)
     return store.query(
-        """
+        f"""
         WITH exposure AS (
-            SELECT customer_id, coalesce(NULLIF(trim(offer_id), ''), '') AS offer_id, sent_at,
-                   propensity
-            FROM campaigns WHERE campaign_id = $campaign
+            SELECT c.customer_id, coalesce(NULLIF(trim(c.offer_id), ''), '') AS offer_id,
+                   c.sent_at, c.propensity, {_optional(columns)}
+            FROM campaigns c WHERE c.campaign_id = $campaign
         ),
         bought AS (
             SELECT e.customer_id, o.order_id, o.product_id, o.quantity
@@ -189,7 +190,7 @@ def after_campaign_satisfaction(
                                    WHERE b.customer_id = e.customer_id)
             GROUP BY 1
         )
-        SELECT e.customer_id, e.offer_id, e.propensity,
+        SELECT e.customer_id, e.offer_id, e.propensity, e."group",
                coalesce((SELECT sum(quantity) FROM bought b WHERE b.customer_id = e.customer_id),
                         0) AS items_bought,
                coalesce(rt.items_returned, 0) AS items_returned,
