@@ -182,3 +182,26 @@ def test_satisfaction_is_readable_windowed_and_uses_the_tables_control(page):
     reviews = [r for r in rows if r["measure 指标"].startswith("rating")]
     assert {r["offer 优惠组"] for r in reviews} == {"–"}  # nobody wrote a review
     assert "14-day attribution window" in text and "within 60 days of sending" in text
+
+
+def test_segments_show_estimate_interval_and_control_or_the_reason_there_is_none(page):
+    result, html = page
+    rows = table(html, "Segments")
+    measured = [s for s in result["segments"] if s.get("verdict")]
+    unmeasured = [s for s in result["segments"] if not s.get("verdict")]
+    assert measured and unmeasured  # the helper's shop has both
+    for s in measured:
+        (row,) = [r for r in rows if r["segment 客群"] == s["segment"] and "all" in r["offer 优惠"]]
+        assert row["incremental profit [interval] 增量利润"] == fmt.lift(s["incremental_profit"])
+        assert row["control customers 对照组"] == f"{s['control_customers']:,}"
+        for arm in s["arms"]:
+            (cell,) = [
+                r["profit lift per customer [interval] 每位顾客利润提升"]
+                for r in rows
+                if r["segment 客群"] == s["segment"] and r["offer 优惠"] == arm["offer_id"]
+            ]
+            assert cell == fmt.lift(arm["lift"]["profit_per_customer"])
+    for s in unmeasured:
+        (row,) = [r for r in rows if r["segment 客群"] == s["segment"]]
+        assert row["verdict 结论"] == "too few customers in control or sent to measure"
+        assert row["control customers 对照组"] == f"{s['control_customers']:,}"

@@ -242,23 +242,61 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
             )
         )
     if measurement.get("segments"):
-        rows = [
-            {
-                "segment 客群": s["segment"],
-                "customers 顾客数": s["customers"],
-                "control 对照组": s["control_customers"],
-                "verdict 结论": s.get("verdict", ""),
-            }
-            for s in measurement["segments"]
-        ]
         sections.append(
             Section(
                 "By segment 分客群",
-                tables=[("Segments 客群", pd.DataFrame(rows))],
+                text=(
+                    "Each segment measured on its own, against its own part of the control "
+                    "group of the lift table; a segment with too few customers in control or "
+                    "sent gets the reason instead of figures. 各客群分别测量。"
+                ),
+                tables=[("Segments 客群", segment_table(measurement))],
                 figures=[figure_html(segment_figure(measurement))],
             )
         )
     return sections
+
+
+def segment_table(measurement: dict) -> pd.DataFrame:
+    """Per segment its incremental profit with interval and verdict (or the JSON's note), then
+    each offer's conversion and profit lift in it, with the segment's control size."""
+    rows = []
+    for s in measurement.get("segments", []):
+        total = s.get("incremental_profit")
+        rows.append(
+            {
+                "segment 客群": s["segment"],
+                "offer 优惠": "all offers 全部优惠",
+                "customers 顾客数": f"{s['customers']:,}",
+                "control customers 对照组": f"{s['control_customers']:,}",
+                "conversion lift [interval] 转化率提升": fmt.MISSING,
+                "profit lift per customer [interval] 每位顾客利润提升": fmt.MISSING,
+                "incremental profit [interval] 增量利润": fmt.lift(total),
+                "verdict 结论": (
+                    VERDICT_LABELS.get(s["verdict"], s["verdict"])
+                    if s.get("verdict")
+                    else s.get("note") or fmt.MISSING
+                ),
+            }
+        )
+        for arm in s.get("arms", []):
+            rows.append(
+                {
+                    "segment 客群": s["segment"],
+                    "offer 优惠": arm["offer_id"],
+                    "customers 顾客数": f"{arm['customers']:,}",
+                    "control customers 对照组": f"{s['control_customers']:,}",
+                    "conversion lift [interval] 转化率提升": fmt.lift(
+                        arm["lift"]["conversion"], kind="percent"
+                    ),
+                    "profit lift per customer [interval] 每位顾客利润提升": fmt.lift(
+                        arm["lift"]["profit_per_customer"]
+                    ),
+                    "incremental profit [interval] 增量利润": fmt.MISSING,
+                    "verdict 结论": "",
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def _method_text(measurement: dict) -> str:
