@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -15,6 +16,7 @@ from promopilot.cli import main
 from promopilot.cli.plan import plan_tables
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
+from promopilot.offers.forecast import forecast_text, plan_forecast, read_forecast, write_forecast
 from promopilot.offers.plan import PLAN_COLUMNS, PlanResult
 from promopilot.synth.shop import make_shop
 
@@ -192,6 +194,8 @@ def test_plan_without_history_writes_a_designed_test(capsys, monkeypatch, fresh_
     assert plan["expected_cost"].sum() <= 500 + 1e-6
     assert (plan["campaign_id"] == "first").all()
     assert f"plan written to {out} ({len(plan):,} rows)" in text.replace("\n", "")
+    forecast = read_forecast(out)  # beside the plan, for the dashboard
+    assert forecast["checked"] is False and forecast["decision_code"] == "nothing"
 
 
 def test_plan_summary_prints_the_plan_numbers():
@@ -285,6 +289,34 @@ def test_plan_summary_prints_the_out_of_fold_forecast():
     assert "out of fold on 700 past campaign exposures" in text
     assert "in-sample model sum 99.00" in text
     assert "do not show that this plan makes money" in text
+
+
+def test_the_forecast_pages_show_is_the_out_of_fold_one_with_its_warning(tmp_path):
+    from promopilot.offers.selfcheck import SelfCheck
+
+    plan = pd.DataFrame({"customer_id": ["a", "b"], "offer_id": ["pct10", ""], "group": "target"})
+    result = PlanResult(
+        plan=plan,
+        campaign_id="c",
+        as_of=pd.Timestamp("2026-07-01"),
+        budget=10.0,
+        totals={"expected_profit": 99.0, "n_considered": 2},
+        self_check=SelfCheck(
+            per_customer=1.5, low=-0.5, high=3.5, customers=700, policy_sends=300, confidence=0.9
+        ),
+        self_check_note="Past campaigns do not show that any candidate policy makes money.",
+    )
+    forecast = plan_forecast(result)
+    assert (forecast["estimate"], forecast["low"], forecast["high"]) == (3.0, -1.0, 7.0)
+    assert forecast["in_sample_sum"] == 99.0 and forecast["decision_code"] == "targets_anyway"
+    text = forecast_text(forecast)
+    assert "3.00 (interval -1.00 .. 7.00 at 90%) for 2 customers" in text
+    assert "do not show that any candidate policy makes money" in text and "99" not in text
+    write_forecast(tmp_path / "plan.csv", result)
+    assert read_forecast(tmp_path / "plan.csv") == forecast
+    assert read_forecast(tmp_path / "other.csv") is None
+    unchecked = forecast_text(plan_forecast(replace(result, self_check=None, self_check_note="")))
+    assert "not checked" in unchecked and "in-sample sum, 99.00, is no forecast" in unchecked
 
 
 def _with_campaign(fresh_shop_db, tmp_path, sent_at: str, arms: list[str]):

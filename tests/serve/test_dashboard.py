@@ -84,9 +84,57 @@ def test_plotly_is_served_by_the_app(client):
 
 def test_overview_shows_expected_and_measured_profit(logged_in):
     text = logged_in.get("/").text
-    assert 'id="expected-profit">4.50<' in text  # the plan's 3.5 + 0 + 1.0
+    # no out-of-fold forecast beside the plan: "not checked", never the model's own sum as
+    # the expectation (that is named for what it is)
+    assert 'id="expected-profit">not checked<' in text
+    assert 'id="in-sample-sum">4.50<' in text  # the plan's 3.5 + 0 + 1.0
     assert 'id="measured-profit">12.50<' in text
     assert 'id="campaign">spring<' in text
+
+
+FORECAST = {
+    "campaign_id": "spring",
+    "customers": 3,
+    "checked": True,
+    "in_sample_sum": 4.5,
+    "estimate": -4602.37,
+    "low": -9380.14,
+    "high": 175.4,
+    "confidence": 0.9,
+    "exposures": 700,
+    "policy": "pooled-x",
+    "passes": False,
+    "warning": "Past campaigns do not show that any candidate policy makes money: ...",
+    "decision_code": "targets_anyway",
+    "decision": "Targets with pooled-x anyway (allow-uncertain): the forecast's interval ...",
+}
+
+
+def _with_forecast(client, forecast):
+    from promopilot.serve.state import build_state
+    from tests.serve.conftest import PLAN, SETTINGS
+
+    with client.app.state.gate.use() as store:
+        state = build_state(
+            store, plan=PLAN, campaign_id="spring", forecast=forecast, settings=SETTINGS, version=99
+        )
+    client.app.state.holder.swap(state)
+
+
+def test_overview_shows_the_plans_out_of_fold_forecast_with_interval_and_warning(logged_in):
+    _with_forecast(logged_in, FORECAST)
+    text = logged_in.get("/?lang=en").text
+    assert 'id="expected-profit">-4,602.37<' in text
+    assert 'id="expected-low">-9,380.14<' in text and 'id="expected-high">175.40<' in text
+    assert "do not show that any candidate policy makes money" in text
+    assert "Targets with pooled-x anyway" in text and "4.50" not in text
+    zh = logged_in.get("/?lang=zh").text
+    assert "往期活动未能证明任何候选策略能盈利" in zh and "仍然定向发送" in zh
+
+
+def test_a_forecast_written_for_another_plan_is_not_shown(logged_in):
+    _with_forecast(logged_in, {**FORECAST, "customers": 5000})
+    assert 'id="expected-profit">not checked<' in logged_in.get("/?lang=en").text
 
 
 def test_the_customer_page_shows_the_offer_without_logging_it(logged_in, app, store):

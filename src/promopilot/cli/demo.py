@@ -116,6 +116,7 @@ def _profile_step(store, out: Path) -> list:
 def _plan_step(store, out: Path) -> list:
     from promopilot.cli.plan import evaluation_table, plan_tables
     from promopilot.offers.evaluate import evaluate_campaign_models, qini_figure, write_qini_plot
+    from promopilot.offers.forecast import forecast_text, plan_forecast, write_forecast
     from promopilot.offers.plan import DEFAULT_MODEL, build_plan
     from promopilot.report import Section, figure_html
 
@@ -152,13 +153,12 @@ def _plan_step(store, out: Path) -> list:
             "the rest of the loop; `promopilot plan` on its own would send nothing here."
         )
     console.print(f"plan: {out / 'plan.csv'}")
+    write_forecast(out / "plan.csv", result)
     t = result.totals
-    interval = t.get("profit_interval")
     text = (
         f"Budget {budget:,.0f}. {t['n_target']:,} customers targeted, control group "
-        f"{t['n_control']:,}, exploration {t['n_explore']:,}. Expected incremental profit "
-        f"{t['expected_profit']:,.2f}"
-        + (f" (interval {interval[0]:,.2f} .. {interval[1]:,.2f})." if interval else ".")
+        f"{t['n_control']:,}, exploration {t['n_explore']:,}. "
+        + forecast_text(plan_forecast(result))
     )
     return [
         Section(
@@ -173,8 +173,11 @@ def _plan_step(store, out: Path) -> list:
             "The campaign plan",
             text=text,
             tables=[
-                ("Per offer and group", result.per_offer),
-                ("What blanket alternatives would be expected to earn", result.alternatives),
+                ("Per offer and group (model's in-sample sums, no forecast)", result.per_offer),
+                (
+                    "What blanket alternatives would earn by the same model (in-sample)",
+                    result.alternatives,
+                ),
             ],
             pre=result.rules,
         ),

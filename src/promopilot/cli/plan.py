@@ -212,6 +212,7 @@ def plan(
     """Decide which customer gets which offer within a budget; write the plan."""
     from promopilot.data.queries.offers import add_offers
     from promopilot.offers.catalogue import DEFAULT_CATALOGUE as DEFAULT
+    from promopilot.offers.forecast import write_forecast
     from promopilot.offers.plan import build_plan
 
     with open_store(db, data) as store, progress_bar() as bar:
@@ -230,6 +231,7 @@ def plan(
         n_added = add_offers(store, result.offers) if result.offer_source == DEFAULT else 0
     out.parent.mkdir(parents=True, exist_ok=True)
     result.plan.to_csv(out, index=False, encoding="utf-8")
+    write_forecast(out, result)  # the headline forecast, for the dashboard
     for item in plan_tables(result):
         console.print(item)
     if result.rules:

@@ -20,7 +20,41 @@ LABELS: dict[str, tuple[str, str]] = {
     "orders": ("Orders", "订单数"),
     "active_campaign": ("Live campaign", "当前活动"),
     "none": ("none", "无"),
-    "expected_profit": ("Expected incremental profit (plan)", "预期增量利润（计划）"),
+    "expected_profit": (
+        "Expected incremental profit (plan, out of fold on past campaigns)",
+        "预期增量利润（计划，往期活动样本外）",
+    ),
+    "not_checked": ("not checked", "未检验"),
+    "not_checked_note": (
+        "no out-of-fold check of this plan on past campaigns was found",
+        "未找到该计划在往期活动上的样本外检验",
+    ),
+    "in_sample_sum": ("model's in-sample sum, not a forecast", "模型样本内合计，并非预测"),
+    "plan_warning": (
+        "Past campaigns do not show that any candidate policy makes money.",
+        "往期活动未能证明任何候选策略能盈利。",
+    ),
+    "decision_test": (
+        "A randomized test is sent instead of targeting: past campaigns cannot show which "
+        "offer pays.",
+        "改为发送随机测试而非定向：往期活动无法证明哪个优惠有利可图。",
+    ),
+    "decision_nothing": (
+        "Nothing is sent: no offer goes out unless past campaigns show it pays.",
+        "不发送：只有往期活动证明优惠有利可图时才发送。",
+    ),
+    "decision_unchecked": (
+        "Targets without an out-of-fold check: its profit is not known.",
+        "未经样本外检验即定向发送：利润未知。",
+    ),
+    "decision_targets": (
+        "Targets: the forecast's lower bound is above zero.",
+        "定向发送：预测区间下限高于零。",
+    ),
+    "decision_targets_anyway": (
+        "Targets anyway (allow-uncertain): the forecast's interval includes a loss.",
+        "仍然定向发送（允许不确定）：预测区间包含亏损。",
+    ),
     "measured_profit": ("Measured incremental profit", "实测增量利润"),
     "interval": ("interval", "区间"),
     "not_measured": ("not measured yet", "尚未测量"),

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from promopilot.config import Settings, load_settings
 from promopilot.data.store import SERVE_MARKER_SUFFIX, Store
+from promopilot.offers.forecast import read_forecast
 from promopilot.serve.config import ServeConfig, load_serve_config
 from promopilot.serve.state import build_state, read_plan
 
@@ -51,7 +52,12 @@ def make_builder(plan: str | Path | None, campaign_id: str | None, settings: Set
 
     def builder(store: Store, version: int):
         return build_state(
-            store, plan=read_plan(plan), campaign_id=campaign_id, settings=settings, version=version
+            store,
+            plan=read_plan(plan),
+            campaign_id=campaign_id,
+            forecast=read_forecast(plan),
+            settings=settings,
+            version=version,
         )
 
     return builder

@@ -148,13 +148,16 @@ def _recommendation_arrays(store: Store, recommender, k_max: int, product_ids: p
     return customer_rows, products[:-1], scores[:-1], products[-1], scores[-1]
 
 
-def _plan_part(plan: pd.DataFrame | None, campaign_id: str | None, store: Store) -> dict:
+def _plan_part(
+    plan: pd.DataFrame | None, campaign_id: str | None, store: Store, forecast: dict | None
+) -> dict:
     if plan is None:
         return {"campaign_id": campaign_id, "plan": {}, "offer_ids": (), "expected": {}}
     if campaign_id is None and "campaign_id" in plan and len(plan):
         campaign_id = str(plan["campaign_id"].iloc[0])
     if not campaign_id:
         raise InputError("the plan names no campaign: give its campaign id")
+    n_planned = len(plan)
     # a customer forgotten on request after the plan was written is not in it: they are
     # answered like any visitor the plan never saw, and their id is never logged
     gone = forgotten_among(store, plan["customer_id"].astype(str))
@@ -180,7 +183,9 @@ def _plan_part(plan: pd.DataFrame | None, campaign_id: str | None, store: Store)
     expected = {
         "customers": len(plan),
         "groups": {str(g): int(n) for g, n in plan["group"].value_counts().items()},
+        # the model's in-sample sum: shown as such, never as the forecast
         "expected_incremental_profit": profit,
+        "forecast": _matching_forecast(forecast, n_planned),
     }
     return {
         "campaign_id": campaign_id,
@@ -190,11 +195,20 @@ def _plan_part(plan: pd.DataFrame | None, campaign_id: str | None, store: Store)
     }
 
 
+def _matching_forecast(forecast: dict | None, n_planned: int) -> dict | None:
+    """The plan's out-of-fold forecast when it was written for this plan (same number of
+    customers), else None: the dashboard then says "not checked"."""
+    if not forecast or forecast.get("customers") != n_planned:
+        return None
+    return forecast
+
+
 def build_state(
     store: Store,
     *,
     plan: pd.DataFrame | None = None,
     campaign_id: str | None = None,
+    forecast: dict | None = None,
     settings: Settings | None = None,
     k_max: int = 50,
     version: int = 1,
@@ -208,6 +222,8 @@ def build_state(
     plan : the latest plan (see :func:`read_plan`), or None: then no campaign is live unless
         `campaign_id` names one, and live decisions only explore.
     campaign_id : the live campaign (default: the plan's ``campaign_id`` column).
+    forecast : the plan's out-of-fold forecast (:func:`promopilot.offers.forecast.read_forecast`),
+        shown by the dashboard; None: its profit is "not checked".
     k_max : the most recommendations a request may ask for.
     """
     settings = settings or load_settings()
@@ -224,7 +240,7 @@ def build_state(
     rows, top, scores, cold, cold_scores = _recommendation_arrays(
         store, recommender, k_max, product_ids
     )
-    part = _plan_part(plan, campaign_id, store)
+    part = _plan_part(plan, campaign_id, store, forecast)
     if not part["offer_ids"] and part["campaign_id"]:
         part["offer_ids"] = tuple(store.table("offers", ["offer_id"])["offer_id"].astype(str))
     return ServingState(
