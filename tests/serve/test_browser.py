@@ -180,3 +180,25 @@ def test_every_dashboard_page_in_chromium(server, page, tmp_path):
     page.click("#logout")
     page.goto(base + "/segments")
     assert "/login" in page.url
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_menu_wraps_on_a_phone(server, page, lang):
+    base, _ = server
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + "/login")
+    page.fill("#key", READ)
+    page.click("#login")
+    page.wait_for_url(base + "/")
+    page.goto(base + f"/?lang={lang}")
+    # no sideways scrolling; every menu item inside the dark bar, each label on one line
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    nav = page.query_selector("nav").bounding_box()
+    assert nav["width"] <= 390
+    for link in page.query_selector_all("nav a"):
+        box = link.bounding_box()
+        assert box["x"] + box["width"] <= nav["x"] + nav["width"] + 1
+        assert box["y"] + box["height"] <= nav["y"] + nav["height"] + 1
+        assert box["height"] < 2 * page.evaluate(
+            "(a) => parseFloat(getComputedStyle(a).lineHeight) || 20", link
+        )
