@@ -217,3 +217,9 @@ def test_the_campaign_page_shows_each_offers_own_control_and_every_lift_as_the_c
     assert '<td class="profit-lift">+1.75 [+0.65, +2.85]</td>' in rows[0]
     assert 'id="incremental-profit">+12.50 [-3.25, +28.00]<' in text
     assert "0.0123" not in text and "-0.00" not in text
+
+
+def test_pages_fit_a_phone_and_their_tables_scroll_sideways(logged_in):
+    text = logged_in.get("/segments").text
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
+    assert re.search(r"main table \{[^}]*display: block;[^}]*overflow-x: auto", text)

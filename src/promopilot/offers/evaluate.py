@@ -8,6 +8,7 @@ its past campaigns, the plan's candidate models and a class-transformation basel
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,7 +163,7 @@ def qini_figure(evaluation: UpliftEvaluation) -> go.Figure:
             )
         )
     fig.update_layout(
-        title="Qini curves on held-out campaign customers",
+        title=QINI_TITLE,
         xaxis_title="customers targeted (by predicted uplift)",
         yaxis_title="incremental buyers",
         template="plotly_white",
@@ -171,10 +172,34 @@ def qini_figure(evaluation: UpliftEvaluation) -> go.Figure:
     return fig
 
 
+QINI_TITLE = "Qini curves on held-out campaign customers"
+QINI_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+ body {{ font-family: system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif; margin: 1rem auto;
+        max-width: 1100px; padding: 0 1rem; color: #222; }}
+ .scroll {{ overflow-x: auto; max-width: 100%; }}
+</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
 def write_qini_plot(evaluation: UpliftEvaluation, folder: str | Path) -> Path:
-    """The Qini figure as a self-contained ``qini.html`` in `folder` (made if missing)."""
+    """The Qini figure as a self-contained ``qini.html`` in `folder` (made if missing): plotly.js
+    inline, a page that fits a phone."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "qini.html"
-    qini_figure(evaluation).write_html(path, include_plotlyjs=True, full_html=True)
+    figure = qini_figure(evaluation).to_html(
+        full_html=False, include_plotlyjs=True, config={"responsive": True}
+    )
+    path.write_text(QINI_PAGE.format(title=html.escape(QINI_TITLE), body=figure), encoding="utf-8")
     return path

@@ -1,0 +1,51 @@
+"""The HTML pages an owner opens (report.html, campaign-report.html, `report --html`,
+qini.html) fit a phone: a viewport tag, wide tables in a box that scrolls sideways."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from promopilot.offers.evaluate import UpliftEvaluation, write_qini_plot
+from promopilot.report import Section, write_report
+
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
+def _evaluation() -> UpliftEvaluation:
+    table = pd.DataFrame(
+        {
+            "model": ["pooled-x", "pooled-x", "x-learner", "x-learner"],
+            "offer": ["pct10", "pct20", "pct10", "pct20"],
+            "n_treated": [120, 1300, 120, 1300],
+            "n_control": [90, 90, 90, 90],
+            "qini": [0.0123, -0.004, 0.02, 0.0],
+            "auuc": [0.1, 0.2, 0.3, 0.4],
+            "uplift_at_30": [0.01, 0.02, 0.03, 0.04],
+        }
+    )
+    x = np.array([0, 50, 100])
+    curves = {
+        (row.model, row.offer): (x, np.array([0.0, 3.0, 4.0]) + i)
+        for i, row in enumerate(table.itertuples())
+    }
+    return UpliftEvaluation(table=table, curves=curves, n_train=700, n_test=300)
+
+
+def test_the_report_page_has_a_viewport_and_scrolls_its_tables(tmp_path):
+    wide = pd.DataFrame({f"column {i}": [1.0, 2.0] for i in range(30)})
+    path = write_report(tmp_path / "r.html", "t", [Section("s", tables=[("wide", wide)])])
+    page = path.read_text(encoding="utf-8")
+    assert VIEWPORT in page
+    tables = re.findall(r"<table", page)
+    boxed = re.findall(r'<div class="scroll">\s*<table', page)
+    assert tables and len(boxed) == len(tables)
+    assert re.search(r"\.scroll\s*\{[^}]*overflow-x:\s*auto", page)
+
+
+def test_the_qini_page_has_a_viewport(tmp_path):
+    page = write_qini_plot(_evaluation(), tmp_path).read_text(encoding="utf-8")
+    assert VIEWPORT in page and page.count("<html") == 1
+    assert '"responsive": true' in page
