@@ -49,3 +49,27 @@ def test_the_qini_page_has_a_viewport(tmp_path):
     page = write_qini_plot(_evaluation(), tmp_path).read_text(encoding="utf-8")
     assert VIEWPORT in page and page.count("<html") == 1
     assert '"responsive": true' in page
+
+
+def test_report_charts_put_bilingual_titles_on_two_lines_and_the_legend_below():
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from promopilot.report import figure_html
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=["Conversion 转化率", "Profit 利润"])
+    fig.add_trace(go.Scatter(x=[1], y=[1], name="a"), row=1, col=1)
+    fig.update_layout(title="Lift over control 相对对照组的提升")
+    fragment = figure_html(fig)
+    assert fig.layout.title.text == "Lift over control<br>相对对照组的提升"
+    assert fig.layout.annotations[0].text == "Conversion<br>转化率"
+    assert '"responsive": true' in fragment
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
+
+
+def test_the_qini_legend_is_a_row_under_the_plot():
+    from promopilot.offers.evaluate import qini_figure
+
+    layout = qini_figure(_evaluation()).layout
+    assert layout.legend.orientation == "h" and layout.legend.y < 0
+    assert len(layout.title.text) <= 40

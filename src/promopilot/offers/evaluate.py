@@ -163,11 +163,14 @@ def qini_figure(evaluation: UpliftEvaluation) -> go.Figure:
             )
         )
     fig.update_layout(
-        title=QINI_TITLE,
+        title={"text": "Qini curves (held-out customers)", "font": {"size": 15}},
         xaxis_title="customers targeted (by predicted uplift)",
         yaxis_title="incremental buyers",
         template="plotly_white",
-        height=480,
+        height=520,
+        # a row under the plot: beside it, the legend takes most of a phone's width
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        margin={"l": 50, "r": 20, "t": 50},
     )
     return fig
 

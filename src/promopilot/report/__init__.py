@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,9 +59,52 @@ def _plotly_js() -> str:
     return get_plotlyjs()
 
 
+# the space before the Chinese half of a bilingual label ("Profit lift 利润提升")
+_BEFORE_CHINESE = re.compile(r"\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
+def two_lines(text: str | None, width: int = 40) -> str | None:
+    """A bilingual label on two lines (English, then Chinese), so it fits a narrow chart; an
+    English half longer than `width` characters is wrapped at spaces too."""
+    if not text or "<br>" in text:
+        return text
+    english, *chinese = _BEFORE_CHINESE.split(text, maxsplit=1)
+    return "<br>".join([*textwrap.wrap(english, width), *chinese])
+
+
+def phone_friendly(figure):
+    """Lay a figure out for any width: bilingual title and panel titles on two lines, panel
+    titles smaller, the legend in a row under the plot instead of beside it. Returns it."""
+    title = figure.layout.title.text
+    panels = [a for a in figure.layout.annotations if a.text and a.yref == "paper"]
+    for note in panels:
+        note.update(text=two_lines(note.text, 12), font={"size": 11})
+    panel_lines = max([0, *(n.text.count("<br>") + 1 for n in panels)])
+    split = two_lines(title, 36)
+    title_lines = split.count("<br>") + 1 if split else 0
+    figure.update_layout(
+        # above the plot and its panel titles, the top margin grown to hold it
+        title={
+            "text": split,
+            "font": {"size": 15},
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            # Plotly lifts a title of several lines by all but its first: padded back down
+            "pad": {"t": 8 + 8 * max(title_lines - 1, 0)},
+        },
+        margin={"t": 22 * title_lines + 15 * panel_lines + 36},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
+    )
+    return figure
+
+
 def figure_html(figure) -> str:
-    """A Plotly figure as an HTML fragment (the script is added once by write_report)."""
-    return figure.to_html(full_html=False, include_plotlyjs=False)
+    """A Plotly figure as an HTML fragment (the script is added once by write_report), laid
+    out to fit a phone and resized with the page."""
+    return phone_friendly(figure).to_html(
+        full_html=False, include_plotlyjs=False, config={"responsive": True}
+    )
 
 
 def escape(text: str) -> str:

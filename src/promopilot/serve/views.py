@@ -20,7 +20,12 @@ from promopilot.serve.state import ServingState
 
 def figure_json(figure: go.Figure) -> str:
     figure.update_layout(
-        margin={"l": 50, "r": 20, "t": 40, "b": 40}, height=340, template="plotly_white"
+        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        height=340,
+        template="plotly_white",
+        title_font_size=15,
+        # a row under the plot: beside it, a legend takes most of a phone's width
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
     )
     return figure.to_json().replace("</", "<\\/")  # safe inside a <script> element
 
