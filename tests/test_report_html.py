@@ -73,3 +73,18 @@ def test_the_qini_legend_is_a_row_under_the_plot():
     layout = qini_figure(_evaluation()).layout
     assert layout.legend.orientation == "h" and layout.legend.y < 0
     assert len(layout.title.text) <= 40
+
+
+def test_the_qini_page_tells_its_curves_apart_and_lists_each_qini_with_its_n(tmp_path):
+    from promopilot.offers.evaluate import qini_figure
+
+    figure = qini_figure(_evaluation())
+    curves = [t for t in figure.data if t.name != "random targeting"]
+    styles = {(t.line.color, t.line.dash) for t in curves}
+    assert len(styles) == len(curves) == 4  # no two curves look alike
+    random = [t for t in figure.data if t.name == "random targeting"]
+    assert len(random) == 4 and sum(bool(t.showlegend) for t in random) == 1
+    page = write_qini_plot(_evaluation(), tmp_path).read_text(encoding="utf-8")
+    assert "<title>Qini curves on held-out campaign customers</title>" in page
+    table = page.split('id="qini-table"')[1].split("</table>")[0]
+    assert "pct10 · pooled-x" in table and ">0.0123<" in table and ">1,390<" in table

@@ -149,16 +149,37 @@ def evaluate_campaign_models(
 
 
 def qini_figure(evaluation: UpliftEvaluation) -> go.Figure:
-    """A Plotly figure of the Qini curves, one trace per (model, offer), with the random line."""
+    """A Plotly figure of the Qini curves, one trace per (model, offer): a colour per offer and
+    a dash style per model, each curve distinct; the random-targeting lines in grey, one legend
+    entry for all of them."""
+    import plotly.express as px
+
     fig = go.Figure()
-    for (name, offer), (x, y) in evaluation.curves.items():
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=f"{offer} · {name}"))
+    offers = list(dict.fromkeys(offer for _, offer in evaluation.curves))
+    models = list(dict.fromkeys(name for name, _ in evaluation.curves))
+    colours = px.colors.qualitative.Plotly + px.colors.qualitative.Dark24
+    dashes = ("solid", "dash", "dashdot", "longdash", "dot", "longdashdot")
+    for i, ((name, offer), (x, y)) in enumerate(evaluation.curves.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                name=f"{offer} · {name}",
+                line={
+                    "color": colours[offers.index(offer) % len(colours)],
+                    "dash": dashes[models.index(name) % len(dashes)],
+                },
+            )
+        )
         fig.add_trace(
             go.Scatter(
                 x=[0, x[-1]],
                 y=[0, y[-1]],
                 mode="lines",
-                showlegend=False,
+                name="random targeting",
+                legendgroup="random",
+                showlegend=i == 0,
                 line={"dash": "dot", "width": 1, "color": "#999"},
             )
         )
@@ -185,7 +206,11 @@ QINI_PAGE = """<!doctype html>
 <style>
  body {{ font-family: system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif; margin: 1rem auto;
         max-width: 1100px; padding: 0 1rem; color: #222; }}
+ h1 {{ font-size: 1.3rem; }}
  .scroll {{ overflow-x: auto; max-width: 100%; }}
+ table {{ border-collapse: collapse; font-size: .9rem; }}
+ th, td {{ padding: .25rem .7rem; border-bottom: 1px solid #eee; text-align: right; }}
+ th:first-child, td:first-child {{ text-align: left; }}
 </style>
 </head>
 <body>
@@ -193,6 +218,26 @@ QINI_PAGE = """<!doctype html>
 </body>
 </html>
 """
+
+
+def qini_table_html(evaluation: UpliftEvaluation) -> str:
+    """Each curve's Qini coefficient and the held-out customers behind it, as an HTML table."""
+    rows = []
+    for row in evaluation.table.itertuples(index=False):
+        qini = "n/a" if row.qini != row.qini else f"{row.qini:.4f}"
+        n = int(row.n_treated) + int(row.n_control)
+        rows.append(
+            f"<tr><td>{html.escape(str(row.offer))} · {html.escape(str(row.model))}</td>"
+            f'<td class="qini">{qini}</td><td>{int(row.n_treated):,}</td>'
+            f"<td>{int(row.n_control):,}</td><td>{n:,}</td></tr>"
+        )
+    return (
+        f"<p>{evaluation.n_test:,} customers held out, {evaluation.n_train:,} for training.</p>"
+        '<div class="scroll"><table id="qini-table"><tr><th>curve (offer · model)</th>'
+        "<th>Qini</th><th>offer sent</th><th>control</th><th>n</th></tr>"
+        + "".join(rows)
+        + "</table></div>"
+    )
 
 
 def write_qini_plot(evaluation: UpliftEvaluation, folder: str | Path) -> Path:
@@ -204,5 +249,6 @@ def write_qini_plot(evaluation: UpliftEvaluation, folder: str | Path) -> Path:
     figure = qini_figure(evaluation).to_html(
         full_html=False, include_plotlyjs=True, config={"responsive": True}
     )
-    path.write_text(QINI_PAGE.format(title=html.escape(QINI_TITLE), body=figure), encoding="utf-8")
+    body = f"<h1>{html.escape(QINI_TITLE)}</h1>\n{figure}\n{qini_table_html(evaluation)}"
+    path.write_text(QINI_PAGE.format(title=html.escape(QINI_TITLE), body=body), encoding="utf-8")
     return path
