@@ -167,7 +167,7 @@ def test_an_unknown_campaign_is_a_friendly_404_page(logged_in):
     answer = logged_in.get("/campaigns/NOPE")
     assert answer.status_code == 404
     assert 'id="report-error"' in answer.text
-    assert "campaign &#39;NOPE&#39; is not in the store" in answer.text
+    assert "No campaign NOPE in the store." in answer.text
     assert 'id="campaigns"' in answer.text  # still the page, with the campaign list
 
 
@@ -223,3 +223,39 @@ def test_pages_fit_a_phone_and_their_tables_scroll_sideways(logged_in):
     text = logged_in.get("/segments").text
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
     assert re.search(r"main table \{[^}]*display: block;[^}]*overflow-x: auto", text)
+
+
+def test_chinese_pages_translate_verdicts_segments_columns_and_messages(logged_in, monkeypatch):
+    import pandas as pd
+
+    from promopilot.serve import quality
+
+    overview = logged_in.get("/?lang=zh").text
+    assert "效果不明显" in overview and "no clear effect" not in overview
+    segments = logged_in.get("/segments").text.split('id="segments"')[1].split("</table>")[0]
+    names = re.findall(r"<tr><td>([^<]*)</td>", segments)
+    assert names and not any(re.search(r"[A-Za-z]", n) for n in names)
+    answer = logged_in.get("/campaigns/NOPE")
+    assert answer.status_code == 404 and "店内没有活动 NOPE。" in answer.text
+    table = pd.DataFrame(
+        {
+            "model": ["pooled-x"],
+            "offer": ["off10"],
+            "n_treated": [10],
+            "n_control": [5],
+            "qini": [0.01],
+            "auuc": [0.1],
+            "uplift_at_30": [0.02],
+        }
+    )
+    monkeypatch.setattr(quality, "uplift_quality", lambda store: table)
+    logged_in.app.state.quality_cache.clear()
+    models = logged_in.get("/models").text
+    assert "收到优惠的客户" in models and "前 30% 客户的增量" in models
+    assert "n_treated" not in models and "uplift_at_30" not in models
+
+
+def test_chart_dates_are_numbers_in_any_language(logged_in):
+    text = logged_in.get("/?lang=zh").text
+    assert '"tickformat":"%Y-%m-%d"' in text
+    assert '"tickformat":"%Y-%m"' in logged_in.get("/segments").text

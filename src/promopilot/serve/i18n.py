@@ -117,7 +117,43 @@ LABELS: dict[str, tuple[str, str]] = {
     "value": ("Value", "值"),
     "not_enough": ("Not enough data", "数据不足"),
     "customers_evaluated": ("Customers evaluated", "评估客户数"),
+    "unknown_campaign": ("No campaign {id} in the store.", "店内没有活动 {id}。"),
+    # verdicts of a campaign report (data values shown as words)
+    "verdict:gain": ("gain", "盈利"),
+    "verdict:loss": ("loss", "亏损"),
+    "verdict:no clear effect": ("no clear effect", "效果不明显"),
+    # RFM segment names (promopilot.profile.rfm)
+    "rfm:Champions": ("Champions", "冠军客户"),
+    "rfm:Loyal": ("Loyal", "忠诚客户"),
+    "rfm:Potential loyalist": ("Potential loyalist", "潜在忠诚客户"),
+    "rfm:New": ("New", "新客户"),
+    "rfm:At risk": ("At risk", "流失风险客户"),
+    "rfm:Can't lose": ("Can't lose", "不能流失的客户"),
+    "rfm:Hibernating": ("Hibernating", "沉睡客户"),
+    "rfm:Lost": ("Lost", "已流失客户"),
+    "rfm:No purchases": ("No purchases", "从未购买"),
+    # columns of the model quality tables
+    "col:model": ("Model", "模型"),
+    "col:offer": ("Offer", "优惠"),
+    "col:n_treated": ("Customers sent the offer", "收到优惠的客户"),
+    "col:n_control": ("Control customers", "对照组客户"),
+    "col:qini": ("Qini", "Qini 系数"),
+    "col:auuc": ("AUUC", "AUUC"),
+    "col:uplift_at_30": ("Uplift in the top 30%", "前 30% 客户的增量"),
+    "col:customers": ("Customers evaluated", "评估客户数"),
+    "col:MAP": ("MAP", "MAP"),
+    "col:nDCG@10": ("nDCG at 10", "nDCG@10"),
+    "col:precision@10": ("Precision at 10", "前 10 精确率"),
+    "col:recall@10": ("Recall at 10", "前 10 召回率"),
+    "col:hit_rate@10": ("Hit rate at 10", "前 10 命中率"),
+    "col:coverage": ("Catalogue coverage", "商品覆盖率"),
 }
+
+
+def word(text: dict[str, str], kind: str, value) -> str:
+    """`value` (a verdict, a segment, a column name) in the page's language: its label under
+    ``kind:value``, else the value itself."""
+    return text.get(f"{kind}:{value}", str(value))
 
 
 def pick_language(query: str | None, cookie: str | None, accept: str | None) -> str:

@@ -15,6 +15,7 @@ from promopilot.data.summary import shop_summary
 from promopilot.profile.segments import rfm_segments
 from promopilot.serve.decisions import decide
 from promopilot.serve.gate import StoreGate
+from promopilot.serve.i18n import word
 from promopilot.serve.state import ServingState
 
 
@@ -46,6 +47,7 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
         go.Bar(x=weekly["week"].astype(str), y=weekly["revenue"], name=text["revenue"])
     )
     figure.update_layout(title=text["weekly_revenue"])
+    figure.update_xaxes(tickformat="%Y-%m-%d")  # numbers, not English month names
     return {
         "summary": summary,
         "campaign_id": state.campaign_id,
@@ -70,19 +72,24 @@ def segments(gate: StoreGate, text: dict) -> dict:
     table["share"] = table["customers"] / table["customers"].sum()
     table["revenue_per_customer"] = table["revenue"] / table["customers"]
     table = table.sort_values("revenue", ascending=False).reset_index()
-    sizes = go.Figure(go.Bar(x=table["segment"], y=table["customers"]))
+    names = [word(text, "rfm", s) for s in table["segment"]]
+    sizes = go.Figure(go.Bar(x=names, y=table["customers"]))
     sizes.update_layout(title=text["segment_sizes"])
     trend = monthly.merge(inputs[["customer_id", "segment"]], on="customer_id")
     trend = trend.groupby(["segment", "month"], as_index=False)["revenue"].sum()
     lines = go.Figure(
         [
             go.Scatter(
-                x=part["month"].astype(str), y=part["revenue"], name=name, mode="lines+markers"
+                x=part["month"].astype(str),
+                y=part["revenue"],
+                name=word(text, "rfm", name),
+                mode="lines+markers",
             )
             for name, part in trend.groupby("segment")
         ]
     )
     lines.update_layout(title=text["segment_trend"])
+    lines.update_xaxes(tickformat="%Y-%m")  # numbers, not English month names
     return {
         "as_of": as_of,
         "table": table.to_dict("records"),

@@ -17,11 +17,12 @@ from fastapi.templating import Jinja2Templates
 from promopilot.exceptions import PromopilotError, UnknownIdError
 from promopilot.serve import quality, views
 from promopilot.serve.deps import SESSION_COOKIE, session_role
-from promopilot.serve.i18n import labels, pick_language
+from promopilot.serve.i18n import labels, pick_language, word
 from promopilot.serve.routes.campaigns import campaign_report
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("promopilot.serve") / "templates"))
+templates.env.globals["word"] = word  # a verdict, segment or column name in the page's language
 LANG_COOKIE = "promopilot_lang"
 log = logging.getLogger("promopilot.serve")
 
@@ -200,7 +201,11 @@ def campaign_page(
         campaign_id=campaign_id,
         error=error,
         view=views.campaign_view(report) if report else None,
-        build=lambda text: {"chart": views.lift_chart(report, text) if report else None},
+        build=lambda text: {
+            "chart": views.lift_chart(report, text) if report else None,
+            # an unknown campaign is said in the page's language
+            "error": text["unknown_campaign"].format(id=campaign_id) if status == 404 else error,
+        },
     )
 
 
