@@ -88,3 +88,23 @@ def test_the_qini_page_tells_its_curves_apart_and_lists_each_qini_with_its_n(tmp
     assert "<title>Qini curves on held-out campaign customers</title>" in page
     table = page.split('id="qini-table"')[1].split("</table>")[0]
     assert "pct10 · pooled-x" in table and ">0.0123<" in table and ">1,390<" in table
+
+
+def test_report_tables_read_as_words_and_formatted_numbers(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "rfm_segment": ["Champions"],
+            "n_orders": [1500],
+            "share": [0.3374],
+            "score": [0.123456789],
+            "return_share_n": [12],
+            "description": ["a long text"],
+        }
+    )
+    page = write_report(tmp_path / "r.html", "t", [Section("s", tables=[("", frame)])])
+    text = page.read_text(encoding="utf-8")
+    for raw in ("rfm_segment", "n_orders", "return_share_n"):
+        assert f">{raw}<" not in text
+    assert ">RFM segment<" in text and ">orders<" in text and ">return share (n)<" in text
+    assert ">1,500<" in text and ">33.7%<" in text and ">0.123<" in text
+    assert '<td class="text">a long text</td>' in text

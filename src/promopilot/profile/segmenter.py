@@ -390,8 +390,9 @@ class ClusterSegmenter(BaseEstimator):
                     "every feature."
                 )
             info = cat_info[c]
-            # a shop without categories: every customer's top category is "(none)"
-            if info is not None and not (info[0] == "(none)" and info[2] >= 0.999):
+            # a group whose most common top category is "(none)" (no category viewed or
+            # bought) has no category worth naming
+            if info is not None and info[0] != "(none)":
                 # without orders, the top category is the one they browse most
                 verb = "viewed" if self.no_orders_[c] else "bought"
                 text += (

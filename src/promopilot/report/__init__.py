@@ -8,6 +8,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -21,10 +22,68 @@ class Section:
     pre: str = ""  # preformatted text (rules, notes)
 
 
+# column names shown as words; any other snake_case name is shown with spaces
+COLUMN_LABELS = {
+    "customer_id": "customer",
+    "offer_id": "offer",
+    "n_orders": "orders",
+    "recency_days": "days since last order",
+    "rfm_segment": "RFM segment",
+    "churn_risk": "churn risk",
+    "discount_sensitivity": "discount sensitivity",
+    "expected_profit": "expected profit (model, in-sample)",
+    "expected_cost": "expected cost",
+    "n_treated": "customers sent the offer",
+    "n_control": "control customers",
+    "uplift_at_30": "uplift in the top 30%",
+}
+SCORE_COLUMNS = {"score", "qini", "auuc", "uplift_at_30", "p"}
+
+
+def column_label(name) -> str:
+    name = str(name)
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    if name.endswith("_n"):
+        name = name[:-2] + " (n)"
+    return name.replace("_", " ")
+
+
+def _cell(name: str, value) -> str:
+    """A share as a percentage, a count with separators, a score to 3 places, money to 2."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, int | np.integer):
+        return f"{value:,}"
+    if isinstance(value, float | np.floating):
+        if value != value:
+            return "–"
+        if name == "share" or name.endswith("_share"):
+            return f"{value:.1%}"
+        return f"{value:,.3f}" if name in SCORE_COLUMNS else f"{value:,.2f}"
+    return str(value)
+
+
 def _table_html(frame: pd.DataFrame) -> str:
-    return frame.to_html(
-        index=False, border=0, classes="tbl", float_format=lambda v: f"{v:,.2f}", escape=True
+    """A frame as an HTML table: readable headers, numbers right-aligned, text left."""
+    text_columns = {c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])}
+    head = "".join(
+        f'<th class="text">{html.escape(column_label(c))}</th>'
+        if c in text_columns
+        else f"<th>{html.escape(column_label(c))}</th>"
+        for c in frame.columns
     )
+    rows = []
+    for values in frame.itertuples(index=False):
+        cells = "".join(
+            f'<td class="text">{html.escape(_cell(str(c), v))}</td>'
+            if c in text_columns
+            else f"<td>{html.escape(_cell(str(c), v))}</td>"
+            for c, v in zip(frame.columns, values, strict=True)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    body = "".join(rows)
+    return f'<table class="tbl"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def write_report(path: str | Path, title: str, sections: list[Section]) -> Path:
