@@ -259,3 +259,41 @@ def test_chart_dates_are_numbers_in_any_language(logged_in):
     text = logged_in.get("/?lang=zh").text
     assert '"tickformat":"%Y-%m-%d"' in text
     assert '"tickformat":"%Y-%m"' in logged_in.get("/segments").text
+
+
+def test_dashboard_cosmetics_scores_recency_channel(logged_in, store):
+    text = logged_in.get("/customers/c1").text
+    scores = re.findall(r'class="score">([^<]*)<', text)
+    assert scores and all(re.fullmatch(r"\d+\.\d{3}", s) for s in scores)
+    # a control customer got nothing: no channel
+    store.execute(
+        "INSERT INTO campaigns (campaign_id, customer_id, offer_id, sent_at, channel) "
+        "VALUES ('past', 'c2', NULL, TIMESTAMP '2026-09-01 08:30:15', 'email')"
+    )
+    history = logged_in.get("/customers/c2").text.split('id="history"')[1]
+    assert 'class="channel">email<' not in history.split("</table>")[0]
+    segments = logged_in.get("/segments?lang=en").text
+    for row in re.findall(r"<tr><td>No purchases</td>.*?</tr>", segments, re.S):
+        assert 'class="recency">–<' in row
+
+
+def test_model_quality_reports_the_hit_rate(store, monkeypatch):
+    import pandas as pd
+
+    from promopilot.serve import quality
+
+    class Model:
+        def recommend(self, customers, k, exclude_seen):
+            return pd.DataFrame(
+                {
+                    "customer_id": ["c1", "c2", "c3"],
+                    "product_id": ["p1", "p4", "p2"],
+                    "rank": [1, 1, 1],
+                    "score": [1.0, 1.0, 1.0],
+                }
+            )
+
+    monkeypatch.setattr(quality, "fit_recommender", lambda store, as_of=None: Model())
+    result = quality.recommendation_quality(store, days=60)
+    # of the three recommendations only c1's (p1) was bought in the last 60 days
+    assert result["customers"] == 3 and result["hit_rate@10"] == pytest.approx(1 / 3)

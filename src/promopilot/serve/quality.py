@@ -15,7 +15,8 @@ from promopilot.serve.state import fit_recommender
 def recommendation_quality(store: Store, *, days: int = 30, k: int = 10) -> dict:
     """Fit on everything before the last `days` days, recommend `k` products to each customer
     who bought in those days, and score against what they bought: precision@k, recall@k,
-    nDCG@k, hit rate and catalogue coverage."""
+    nDCG@k, hit rate@k (share of those customers who bought at least one of their k) and
+    catalogue coverage."""
     end = store.default_as_of()
     cutoff = end - pd.Timedelta(days=days)
     truth = queries.purchases_since(store, cutoff)
@@ -25,12 +26,18 @@ def recommendation_quality(store: Store, *, days: int = 30, k: int = 10) -> dict
     customers = truth["customer_id"].astype(str).unique()
     recs = model.recommend(customers, k=k, exclude_seen=True)
     metrics = ranking_metrics(truth, recs, k=k)  # the evaluation harness's own definitions
+    top = recs[recs["rank"] <= k] if "rank" in recs else recs
+    hit = top.merge(
+        truth[["customer_id", "product_id"]].drop_duplicates(), on=["customer_id", "product_id"]
+    )
     return {
         "customers": len(customers),
         "MAP": metrics["MAP"],
         f"nDCG@{k}": metrics["nDCG@k"],
         f"precision@{k}": metrics["Precision@k"],
         f"recall@{k}": metrics["Recall@k"],
+        # customers with at least one of their top-k bought in the held-out days
+        f"hit_rate@{k}": hit["customer_id"].nunique() / len(customers),
         "coverage": catalog_coverage(recs, store.count("products")),
     }
 
