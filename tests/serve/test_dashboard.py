@@ -66,7 +66,9 @@ def test_login_never_redirects_off_site(client):
 def test_every_page_renders_without_contact_data(logged_in, page):
     answer = logged_in.get(page)
     assert answer.status_code == 200
-    assert "/static/plotly.min.js" in answer.text
+    # plotly.js (4.8 MB) only where a chart is drawn
+    charted = page in ("/", "/segments", "/campaigns/spring") or 'class="chart"' in answer.text
+    assert ("/static/plotly.min.js" in answer.text) == charted
     for contact in CONTACTS:
         assert contact not in answer.text
 
@@ -259,6 +261,10 @@ def test_chart_dates_are_numbers_in_any_language(logged_in):
     text = logged_in.get("/?lang=zh").text
     assert '"tickformat":"%Y-%m-%d"' in text
     assert '"tickformat":"%Y-%m"' in logged_in.get("/segments").text
+
+
+def test_the_login_page_does_not_load_plotly(client):
+    assert "plotly" not in client.get("/login").text
 
 
 def test_dashboard_cosmetics_scores_recency_channel(logged_in, store):
