@@ -234,6 +234,8 @@ def test_chinese_pages_translate_verdicts_segments_columns_and_messages(logged_i
 
     overview = logged_in.get("/?lang=zh").text
     assert "效果不明显" in overview and "no clear effect" not in overview
+    campaign = logged_in.get("/campaigns/spring").text
+    assert 'id="verdict">效果不明显<' in campaign and "no clear effect" not in campaign
     segments = logged_in.get("/segments").text.split('id="segments"')[1].split("</table>")[0]
     names = re.findall(r"<tr><td>([^<]*)</td>", segments)
     assert names and not any(re.search(r"[A-Za-z]", n) for n in names)
