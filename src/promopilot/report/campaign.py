@@ -221,7 +221,7 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
     total = measurement["incremental_profit"]
     verdict = VERDICT_LABELS.get(measurement["verdict"], measurement["verdict"])
     headline = Section(
-        f"Campaign {measurement['campaign_id']}: {verdict} 活动结果",
+        f"Campaign result 活动结果 · {measurement['campaign_id']}: {verdict}",
         text=(
             f"{measurement['summary']} Attribution window {measurement['window_days']} days "
             f"归因窗口 {measurement['window_days']} 天. Incremental profit 增量利润 "
