@@ -134,8 +134,12 @@ def test_overview_shows_the_plans_out_of_fold_forecast_with_interval_and_warning
     assert "往期活动未能证明任何候选策略能盈利" in zh and "仍然定向发送" in zh
 
 
-def test_a_forecast_written_for_another_plan_is_not_shown(logged_in):
-    _with_forecast(logged_in, {**FORECAST, "customers": 5000})
+@pytest.mark.parametrize(
+    "other", [{"customers": 5000}, {"campaign_id": "demo2"}, {"in_sample_sum": -15.73}]
+)
+def test_a_forecast_written_for_another_plan_is_not_shown(logged_in, other):
+    """Another plan's forecast copied beside this one (same size, say) is not shown as its."""
+    _with_forecast(logged_in, {**FORECAST, **other})
     assert 'id="expected-profit">not checked<' in logged_in.get("/?lang=en").text
 
 

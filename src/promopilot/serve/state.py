@@ -12,6 +12,7 @@ plan comes from).
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -158,6 +159,12 @@ def _plan_part(
     if not campaign_id:
         raise InputError("the plan names no campaign: give its campaign id")
     n_planned = len(plan)
+    column = "expected_incremental_profit"
+    profit = float(pd.to_numeric(plan[column], errors="coerce").sum()) if column in plan else None
+    planned_id = (
+        str(plan["campaign_id"].iloc[0]) if "campaign_id" in plan and len(plan) else campaign_id
+    )
+    written_for = {"customers": n_planned, "campaign_id": planned_id, "in_sample_sum": profit}
     # a customer forgotten on request after the plan was written is not in it: they are
     # answered like any visitor the plan never saw, and their id is never logged
     gone = forgotten_among(store, plan["customer_id"].astype(str))
@@ -178,14 +185,12 @@ def _plan_part(
     known = set(store.table("offers", ["offer_id"])["offer_id"].astype(str))
     in_plan = sorted(set(offer) - {""})
     offer_ids = tuple(o for o in in_plan if o in known) or tuple(in_plan)
-    column = "expected_incremental_profit"
-    profit = float(pd.to_numeric(plan[column], errors="coerce").sum()) if column in plan else None
     expected = {
         "customers": len(plan),
         "groups": {str(g): int(n) for g, n in plan["group"].value_counts().items()},
         # the model's in-sample sum: shown as such, never as the forecast
         "expected_incremental_profit": profit,
-        "forecast": _matching_forecast(forecast, n_planned),
+        "forecast": _matching_forecast(forecast, written_for),
     }
     return {
         "campaign_id": campaign_id,
@@ -195,10 +200,23 @@ def _plan_part(
     }
 
 
-def _matching_forecast(forecast: dict | None, n_planned: int) -> dict | None:
-    """The plan's out-of-fold forecast when it was written for this plan (same number of
-    customers), else None: the dashboard then says "not checked"."""
-    if not forecast or forecast.get("customers") != n_planned:
+def _matching_forecast(forecast: dict | None, plan: dict) -> dict | None:
+    """The plan's out-of-fold forecast when it was written for this plan (the same number of
+    customers, campaign and in-sample sum of the plan file), else None: the dashboard then
+    says "not checked" rather than show another plan's forecast."""
+    if not forecast or forecast.get("customers") != plan["customers"]:
+        return None
+    if (
+        None not in (forecast.get("campaign_id"), plan["campaign_id"])
+        and str(forecast["campaign_id"]) != plan["campaign_id"]
+    ):
+        return None
+    written, here = forecast.get("in_sample_sum"), plan["in_sample_sum"]
+    if (
+        written is not None
+        and here is not None
+        and not math.isclose(written, here, rel_tol=1e-6, abs_tol=0.01)
+    ):
         return None
     return forecast
 
