@@ -309,3 +309,14 @@ def test_model_quality_reports_the_hit_rate(store, monkeypatch):
     result = quality.recommendation_quality(store, days=60)
     # of the three recommendations only c1's (p1) was bought in the last 60 days
     assert result["customers"] == 3 and result["hit_rate@10"] == pytest.approx(1 / 3)
+
+
+def test_a_live_campaign_not_logged_yet_is_said_in_the_pages_language(logged_in):
+    from promopilot.serve.state import build_state
+    from tests.serve.conftest import PLAN, SETTINGS
+
+    with logged_in.app.state.gate.use() as store:
+        state = build_state(store, plan=PLAN, campaign_id="winter", settings=SETTINGS, version=98)
+    logged_in.app.state.holder.swap(state)
+    zh = logged_in.get("/?lang=zh").text
+    assert "店内没有活动 winter。" in zh and "is not in the store" not in zh

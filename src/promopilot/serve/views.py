@@ -42,7 +42,12 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
         try:
             measured = report_fn(state.campaign_id)
         except Exception as why:  # the page still shows everything else
-            error = report_error(why)[0] or text["see_log"]
+            message, status = report_error(why)
+            if (
+                status == 404
+            ):  # a live campaign with nothing logged yet: said in the page's language
+                message = text["unknown_campaign"].format(id=state.campaign_id)
+            error = message or text["see_log"]
     figure = go.Figure(
         go.Bar(x=weekly["week"].astype(str), y=weekly["revenue"], name=text["revenue"])
     )
