@@ -167,6 +167,8 @@ def test_offer_history_shows_a_missing_group_as_a_dash_and_times_to_the_second(l
     assert sorted(groups) == ["target", "–"]  # c1 is the plan's target
     assert "2026-09-01 08:30:15" in times
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", t) for t in times)
+    zh = logged_in.get("/customers/c1?lang=zh").text
+    assert 'id="offer-group">定向<' in zh and 'class="group">定向<' in zh
 
 
 def test_an_unknown_campaign_is_a_friendly_404_page(logged_in):
