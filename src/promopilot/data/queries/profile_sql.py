@@ -29,11 +29,13 @@ rfm AS (
 """Per customer with an order line before ``{T}`` in ``{order_lines}``: frequency, last order,
 money bought and money returned (see :data:`RFM_COLUMNS`)."""
 
-RFM_COLUMNS = """
+RECENCY_FREQUENCY = """
        date_diff('second', coalesce(rfm.last_order, k.first_seen), {T}) / 86400.0
          AS recency_days,
-       coalesce(rfm.frequency, 0) AS frequency,
+       coalesce(rfm.frequency, 0) AS frequency"""
+MONETARY = """
        greatest(coalesce(rfm.bought, 0.0) - coalesce(rfm.returned, 0.0), 0.0) AS monetary"""
+RFM_COLUMNS = RECENCY_FREQUENCY + "," + MONETARY
 """The RFM inputs of a customer of ``known k`` joined to ``rfm``: fractional days since the
 last order (since first seen without one), distinct orders (returns apart) and net spend
 (line discounts and returns netted, >= 0). The profile and the dashboard both use these."""
@@ -130,9 +132,13 @@ n_sale AS (
     SELECT count(*) AS days FROM sale_days_df WHERE day < {T}
 )
 SELECT k.customer_id,"""
-    + RFM_COLUMNS
+    + RECENCY_FREQUENCY
     + """,
-       coalesce(b.orders_90d, 0) AS orders_90d,
+       coalesce(b.orders_90d, 0) AS orders_90d,"""
+    # the feature table's column order is kept as it was: LightGBM's column sampling (and so
+    # every model fitted on it) depends on the order, and the published benchmarks with it
+    + MONETARY
+    + """,
        date_diff('second', k.first_seen, {T}) / 86400.0 AS tenure_days,
        greatest(b.monetary - coalesce(r.returned, 0.0), 0.0) / nullif(b.frequency, 0)
          AS avg_order_value,
