@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator
 
+from promopilot.data.schema import FLOAT_ID
 from promopilot.exceptions import InputError, NotFittedError
 
 REC_COLUMNS = ["customer_id", "product_id", "score", "rank"]
@@ -54,14 +55,13 @@ def check_interactions(interactions: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
-FLOAT_ID_PATTERN = r"^([0-9]+)\.0+$"
-
-
 def id_text(values: pd.Series) -> pd.Series:
-    """Ids as the store holds them: text, and a whole number written as a float (``17850.0``,
-    as pandas reads an integer column with gaps) as its digits, so ``1`` and ``1.0`` are one
-    customer."""
-    return values.astype(str).str.replace(FLOAT_ID_PATTERN, r"\1", regex=True)
+    """Ids as the store holds them (:data:`promopilot.data.schema.FLOAT_ID`): text, and a whole
+    number written as a float (``17850.0``, as pandas reads an integer column with gaps) as
+    its digits, so ``1`` and ``1.0`` are one customer."""
+    text = values.astype(str)
+    floats = text.str.fullmatch(FLOAT_ID)
+    return text.mask(floats, text.str.split(".", n=1).str[0])
 
 
 def _as_ids(values: Iterable[object]) -> np.ndarray:
