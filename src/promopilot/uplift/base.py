@@ -92,6 +92,16 @@ def predict_with(model, X, binary: bool) -> np.ndarray:
     return model.predict(X)
 
 
+def check_complete(y: np.ndarray, treatment: np.ndarray, who: str = "") -> None:
+    """Every row has its label and its arm (`who` prefixes the message)."""
+    if np.isnan(y).any():
+        raise InputError(
+            f"{who}y has {int(np.isnan(y).sum()):,} missing value(s): drop those rows or fill them"
+        )
+    if pd.isna(pd.Series(treatment)).any():
+        raise InputError(f"{who}treatment has missing values: every row needs its arm")
+
+
 def _check_numeric(X: pd.DataFrame) -> None:
     """LightGBM reads numbers, booleans and pandas categories: a text column is refused by
     name instead of by LightGBM's message."""
@@ -157,12 +167,7 @@ class BaseUplift(BaseEstimator, ABC):
         treatment = np.asarray(treatment, dtype=object)
         if not (len(X) == len(y) == len(treatment)):
             raise InputError("X, y and treatment must have the same number of rows")
-        if np.isnan(y).any():
-            raise InputError(
-                f"y has {int(np.isnan(y).sum()):,} missing value(s): drop those rows or fill them"
-            )
-        if pd.isna(pd.Series(treatment)).any():
-            raise InputError("treatment has missing values: every row needs its arm")
+        check_complete(y, treatment)
         _check_numeric(X)
         if self.control not in set(treatment):
             raise InputError(f"no control rows: treatment has no {self.control!r} label")

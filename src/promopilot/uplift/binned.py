@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from promopilot.exceptions import InputError, NotFittedError
-from promopilot.uplift.base import clip_propensity
+from promopilot.uplift.base import check_complete, clip_propensity
 
 
 def _weighted_means(
@@ -86,10 +86,7 @@ class BinnedUplift(BaseEstimator):
         treatment = np.asarray(treatment, dtype=object)
         if len(y) != len(treatment) or len(y) != len(X):
             raise InputError("BinnedUplift: X, y and treatment must have the same rows")
-        if pd.isna(pd.Series(treatment)).any():
-            raise InputError("BinnedUplift: treatment has missing values: every row needs its arm")
-        if np.isnan(y).any():
-            raise InputError(f"BinnedUplift: y has {int(np.isnan(y).sum()):,} missing value(s)")
+        check_complete(y, treatment, "BinnedUplift: ")
         if not (treatment == self.control).any():
             raise InputError(f"BinnedUplift: no row of the control arm {self.control!r}")
         self.treatments_ = sorted(set(treatment) - {self.control}, key=str)
