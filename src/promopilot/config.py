@@ -21,6 +21,16 @@ from promopilot.exceptions import InputError
 AREA_TABLES = ("offers", "send", "serve")
 
 
+def check_strptime(fmt: str, source: str) -> None:
+    """Refuse a date format without a strptime directive (`source` names where it came from:
+    the setting, or the setting and the command's option)."""
+    if "%" not in fmt:
+        raise InputError(
+            f"date format {fmt!r} ({source}) is not a strptime format: "
+            "expected one such as '%d/%m/%Y %H:%M'"
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Application settings. Every field is documented in the shipped ``promopilot.toml``."""
@@ -50,11 +60,8 @@ class Settings:
             raise InputError(
                 f"campaign_window_days must be positive, got {self.campaign_window_days}"
             )
-        if self.date_format and "%" not in self.date_format:
-            raise InputError(
-                f"date_format must be a strptime format such as '%d/%m/%Y %H:%M', "
-                f"got {self.date_format!r}"
-            )
+        if self.date_format:
+            check_strptime(self.date_format, "date_format")
         if self.threads <= 0:
             raise InputError(f"threads must be positive, got {self.threads}")
         return self

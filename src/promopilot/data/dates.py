@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
+from promopilot.config import check_strptime
 from promopilot.data.rawfile import RawFile, csv_source, first_line, sql_str
 from promopilot.data.schema import TableSpec
 from promopilot.data.store import Store
@@ -136,11 +137,7 @@ def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int
 def _check_format(fmt: str) -> None:
     """Refuse a ``--date-format`` DuckDB cannot read, tried on a connection of its own: a
     failed statement would abort the ingest's transaction."""
-    if "%" not in fmt:
-        raise InputError(
-            f"date format {fmt!r} (--date-format / date_format) is not a strptime format: "
-            "expected one such as '%d/%m/%Y %H:%M'"
-        )
+    check_strptime(fmt, "--date-format / date_format")
     with duckdb.connect() as con:
         try:
             con.execute("SELECT try_strptime('2026-01-01', ?)", [fmt]).fetchall()
