@@ -1,5 +1,7 @@
 """Project exceptions. Each subclasses a builtin so callers can catch either."""
 
+import threading
+
 
 class PromopilotError(Exception):
     """Base class of every promopilot error."""
@@ -12,10 +14,6 @@ class InputError(PromopilotError, ValueError):
     """
 
 
-class NotFittedError(PromopilotError, ValueError, AttributeError):
-    """An estimator was used before ``fit``."""
-
-
 class UnknownIdError(PromopilotError, KeyError):
     """A customer, product, offer or campaign id that the store does not know."""
 
@@ -25,3 +23,28 @@ class UnknownIdError(PromopilotError, KeyError):
 
 class NotEnoughDataError(PromopilotError, ValueError):
     """The data cannot support the requested figure or model."""
+
+
+_made = threading.Lock()
+
+
+def __getattr__(name: str) -> type:
+    """``NotFittedError`` is made on first use: it subclasses scikit-learn's, and importing
+    scikit-learn takes the CLI seconds on commands that fit nothing."""
+    if name != "NotFittedError":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    with _made:
+        if name not in globals():  # another thread may have made it meanwhile
+            globals()[name] = _not_fitted_error()
+    return globals()[name]
+
+
+def _not_fitted_error() -> type:
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    class NotFittedError(PromopilotError, SklearnNotFittedError):
+        """An estimator was used before ``fit``. Also scikit-learn's ``NotFittedError`` (so a
+        ``ValueError`` and an ``AttributeError``): code written for scikit-learn catches it."""
+
+    NotFittedError.__qualname__ = "NotFittedError"  # pickled by name, as the others
+    return NotFittedError
