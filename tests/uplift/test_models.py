@@ -1,5 +1,7 @@
 """Uplift estimators: the estimator contract, a planted effect to recover, and IPW weighting."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -328,3 +330,36 @@ def test_fold_strata_merge_groups_too_small_to_spread_over_the_folds():
     assert set(strata[:5]) == {"c|True"} and set(strata[5:10]) == {"c|False"}
     assert set(strata[10:16]) == {"a"}
     assert set(strata[16:]) == {"|rare|"}
+
+
+def package_defaults() -> dict:
+    """Every learner with the package's own default models (LightGBM with row sampling)."""
+    return {
+        "t-learner": TLearner(),
+        "x-learner": XLearner(),
+        "pooled-x": PooledXLearner(),
+        "dr-learner": DRLearner(),
+        "dr-linear": DRLearner(effect_model=linear_effect()),
+        "ensemble": EnsembleUplift(estimators=[("x", XLearner()), ("t", TLearner())]),
+    }
+
+
+@pytest.mark.parametrize("binary", [True, False], ids=["binary", "numeric"])
+@pytest.mark.parametrize("name", list(package_defaults()))
+def test_an_arm_of_one_row_is_a_constant_model(name, binary):
+    """An offer one customer got: its outcome is that customer's, a constant (as an arm whose
+    rows all bought, or none did, always was), not LightGBM's fatal error on one row, nor
+    numpy's empty-slice warnings and NaN from a cross-fitting fold without the arm."""
+    rng = np.random.default_rng(4)
+    n = 300
+    X = pd.DataFrame(rng.normal(size=(n, 3)), columns=["x0", "x1", "x2"])
+    arm = np.array([CONTROL] * (n - 1) + ["a"], dtype=object)
+    y = (rng.random(n) < 0.3).astype(int) if binary else rng.gamma(2.0, 10.0, n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = clone(package_defaults()[name]).set_params(n_bootstrap=2).fit(X, y, arm)
+        uplift, outcome = model.predict(X), model.predict_outcome(X)
+        draws = model.predict_distribution(X)
+    assert uplift.shape == (n, 1) and np.isfinite(uplift).all() and np.isfinite(draws).all()
+    if name == "t-learner":
+        np.testing.assert_allclose(outcome[:, 1], y[-1])

@@ -73,7 +73,11 @@ def _is_binary(y: np.ndarray) -> bool:
 
 
 def fit_weighted(model, X, y, weight):
-    if _is_binary(y) and len(np.unique(y)) < 2:  # one class only: a constant model
+    """`model` fitted on the rows (weighted), or a constant (a float) where there is nothing
+    to learn: one class only, or a single row (an arm one customer got; LightGBM needs two)."""
+    if not len(y):
+        raise ValueError("fit_weighted needs at least one row")
+    if len(y) < 2 or (_is_binary(y) and len(np.unique(y)) < 2):
         return float(np.mean(y))
     if weight is None:
         model.fit(X, y)
@@ -260,10 +264,14 @@ class BaseUplift(BaseEstimator, ABC):
 
 
 def outcome_models(self, X, y, treatment, weight, seed) -> list:
-    """One outcome model per arm (control first), each fitted on its arm's rows."""
+    """One outcome model per arm (control first), each fitted on its arm's rows; None for an
+    arm without rows here (a cross-fitting fold of a small arm)."""
     models = []
     for arm in [self.control, *self.treatments_]:
         rows = treatment == arm
+        if not rows.any():
+            models.append(None)
+            continue
         base = (
             self.outcome_model
             if self.outcome_model is not None

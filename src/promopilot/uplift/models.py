@@ -204,12 +204,16 @@ class DRLearner(BaseUplift):
         arms = [self.control, *self.treatments_]
         mu = np.zeros((n, len(arms)))
         fold = np.random.default_rng(seed).integers(0, self.n_folds, n)
+        full = None  # the outcome models fitted on all rows
         for f in range(self.n_folds):
             train, test = fold != f, fold == f
             models = outcome_models(
                 self, X[train], y[train], treatment[train], weight[train], seed + f
             )
             for j, m in enumerate(models):
+                if m is None:  # all of a small arm's rows fell in fold f: its all-rows model
+                    full = full or outcome_models(self, X, y, treatment, weight, seed)
+                    m = full[j]
                 mu[test, j] = predict_with(m, X[test], self.binary_)
         effects = []
         is_control = treatment == self.control
@@ -223,7 +227,7 @@ class DRLearner(BaseUplift):
             )
             base = self.effect_model if self.effect_model is not None else default_regressor(seed)
             effects.append(fit_weighted(clone(base), X, pseudo, None))
-        control_model = outcome_models(self, X, y, treatment, weight, seed)[0]
+        control_model = (full or outcome_models(self, X, y, treatment, weight, seed))[0]
         return control_model, effects
 
     def _uplift(self, state, X):
