@@ -1,6 +1,8 @@
 """EASE's denoising variants, session-kNN, the hybrid's validated blend and fold-averaged
 tuning."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -181,3 +183,23 @@ def test_hybrid_on_a_shop_of_four_customers_says_it_has_too_little_data():
     tiny = pd.DataFrame(rows, columns=["customer_id", "product_id"]).assign(weight=1.0)
     with pytest.raises(NotEnoughDataError, match="at least 10"):
         make_model("hybrid", n_estimators=5, n_candidates=6, validation="stratified").fit(tiny)
+
+
+def test_hybrid_warns_nothing_for_customers_who_had_every_product():
+    """A customer with nothing left to score gave numpy's all-NaN and empty-slice warnings,
+    which reach a user's terminal; they get no rows, quietly."""
+    data = pd.DataFrame(
+        {"customer_id": [f"c{i // 2}" for i in range(80)], "product_id": ["p", "q"] * 40}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = make_model(
+            "hybrid",
+            models=[("itemknn", make_model("itemknn")), ("popularity", make_model("popularity"))],
+            n_estimators=10,
+            n_candidates=10,
+            validation="stratified",
+        )
+        recs = model.fit(data).recommend(["c0", "stranger"], k=2)
+    assert recs["customer_id"].tolist() == ["stranger", "stranger"]
+    assert set(recs["product_id"]) == {"p", "q"}

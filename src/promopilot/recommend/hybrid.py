@@ -99,6 +99,19 @@ class _Stats:
         return (hi - lo).astype(np.float64)
 
 
+def _row_stats(full: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Each row's best, mean and standard deviation over its finite scores; NaN for a row
+    without any (a customer who has had every product), without numpy's all-NaN warnings."""
+    finite = np.isfinite(full)
+    some = finite.any(axis=1)
+    best, mean, std = (np.full(len(full), np.nan, dtype=full.dtype) for _ in range(3))
+    if some.any():
+        valid = np.where(finite[some], full[some], np.nan)
+        best[some] = np.nanmax(valid, axis=1)
+        mean[some], std[some] = np.nanmean(valid, axis=1), np.nanstd(valid, axis=1)
+    return best, (mean, std)
+
+
 def _group_sizes(users: np.ndarray) -> np.ndarray:
     """Sizes of the runs of equal customer ids (candidate lists are contiguous)."""
     starts = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
@@ -354,10 +367,7 @@ class HybridRecommender(Recommender):
             rank = np.full((len(block), n_p), self.n_candidates + 1, dtype=np.float32)
             rank[np.arange(len(block))[:, None], idx] = np.arange(1, idx.shape[1] + 1)
             mask[np.arange(len(block))[:, None], idx] = True
-            valid = np.where(np.isfinite(full), full, np.nan)
-            best = np.nanmax(valid, axis=1)
-            spread = (np.nanmean(valid, axis=1), np.nanstd(valid, axis=1))
-            per_model.append((full, rank, best, spread))
+            per_model.append((full, rank, *_row_stats(full)))
         mask &= ~seen
         r, c = np.nonzero(mask)
         out = {}
