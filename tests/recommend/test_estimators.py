@@ -165,3 +165,67 @@ def test_for_plan_all_missing_category_is_shop_wide(blocks, catalogue):
     out = for_plan(blocks, catalogue, scope, 2, model="itemknn")
     assert out[0].split("|")[0] == "a0"
     assert all(value for value in out)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_customer_asked_for_twice_is_answered_twice(name, blocks, catalogue):
+    """Every model answers each id asked for, in order: a duplicate gets its list again."""
+    model = build(name).fit(blocks, catalogue)
+    once = model.recommend(["c1", "d2"], k=2)
+    twice = model.recommend(["c1", "c1", "d2"], k=2)
+    by_customer = dict(tuple(once.groupby("customer_id")))
+    expected = pd.concat([by_customer["c1"], by_customer["c1"], by_customer["d2"]])
+    pd.testing.assert_frame_equal(twice, expected.reset_index(drop=True))
+    similar = model.similar_items(["a1", "a1"], k=2)
+    one = model.similar_items(["a1"], k=2)
+    pd.testing.assert_frame_equal(similar, pd.concat([one, one], ignore_index=True))
+
+
+def numbered(table: pd.DataFrame) -> pd.DataFrame:
+    """The blocks table with shop-style numeric ids (c0 -> "17850", a0 -> "500", b0 -> "510")."""
+
+    def number(text: str, first: dict) -> str:
+        return str(first[text[0]] + int(text[1:])) if text[1:].isdigit() else text
+
+    out = table.assign(
+        product_id=table["product_id"].map(lambda p: number(p, {"a": 500, "b": 510}))
+    )
+    if "customer_id" in table:
+        out["customer_id"] = table["customer_id"].map(lambda c: number(c, {"c": 17850, "d": 17900}))
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_int_str_and_float_ids_are_the_same_customer_and_product(name, blocks, catalogue):
+    """A model fitted on text ids answers an int or a float id as the same one: recommend, its
+    `items` scope and similar_items (fitting on numbers: test_float_ids_are_the_same_customers)."""
+    model = build(name).fit(numbered(blocks), numbered(catalogue))
+    expected = model.recommend(["17850"], k=3)
+    for ask in (17850, 17850.0, np.int64(17850), "17850.0"):
+        pd.testing.assert_frame_equal(model.recommend([ask], k=3), expected)
+    scoped = model.recommend(["17850"], k=3, items=[510, 511.0, "512"])
+    assert len(scoped) and set(scoped["product_id"]) <= {"510", "511", "512"}
+    pd.testing.assert_frame_equal(
+        model.similar_items([500.0], k=2), model.similar_items(["500"], k=2)
+    )
+
+
+def test_one_id_not_in_a_list_is_refused(blocks):
+    model = build("popularity").fit(blocks)
+    with pytest.raises(TypeError, match=r"got one str 'c1': pass \['c1'\]"):
+        model.recommend("c1")
+    with pytest.raises(TypeError, match="got one int"):
+        model.similar_items(17850)
+
+
+def test_the_service_answers_ids_of_any_type_and_repeats(blocks, catalogue):
+    """recommend_for ranks one list per customer (a repeated id listed a product twice);
+    for_customers answers each id asked for, in order, an int or float id as its text."""
+    from promopilot.recommend.service import for_customers, recommend_for
+
+    recs, _ = recommend_for(blocks, catalogue, ["c1", "c1", "d2"], k=2, model="itemknn")
+    assert recs["customer_id"].tolist() == ["c1", "c1", "d2", "d2"]
+    assert not recs.duplicated(["customer_id", "product_id"]).any()
+    joined = for_customers(numbered(blocks), numbered(catalogue), [17850, "17850", 17851.0], 2)
+    assert joined.index.tolist() == ["17850", "17850", "17851"]
+    assert joined.iloc[0] == joined.iloc[1] != "" and joined.iloc[2] != ""

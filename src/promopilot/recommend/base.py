@@ -65,7 +65,14 @@ def id_text(values: pd.Series) -> pd.Series:
 
 
 def _as_ids(values: Iterable[object]) -> np.ndarray:
-    """Ids as an object array of str (see :func:`id_text`)."""
+    """Ids as an object array of str (see :func:`id_text`): ``17850``, ``"17850"`` and
+    ``17850.0`` are one id. One id alone (not in a list) is a TypeError: a string would
+    otherwise be read as one id per character."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"ids must be given as a list, got one {type(values).__name__} {values!r}: "
+            f"pass [{values!r}]"
+        )
     if not isinstance(values, np.ndarray | pd.Index | pd.Series):
         values = list(values)
     return np.asarray(id_text(pd.Series(values, dtype=object)), dtype=object)
@@ -180,12 +187,14 @@ class Recommender(BaseEstimator, ABC):
         items: Iterable[object] | None = None,
     ) -> pd.DataFrame:
         """Top-`k` products per customer: ``customer_id, product_id, score, rank`` (rank 1 =
-        best). `items` restricts the candidates (e.g. an offer's category)."""
+        best), customers in the order asked (one asked for twice is answered twice). Ids match
+        whatever their type (``17850``, ``"17850"``, ``17850.0``; see :func:`id_text`).
+        `items` restricts the candidates (e.g. an offer's category)."""
         self._check_fitted()
         ids = _as_ids(customer_ids)
         allowed = None
         if items is not None:
-            cols = self.product_ids_.get_indexer(pd.Index([str(i) for i in items]))
+            cols = self.product_ids_.get_indexer(pd.Index(_as_ids(items)))
             allowed = np.zeros(len(self.product_ids_), dtype=bool)
             allowed[cols[cols >= 0]] = True
         rows_all = self.customer_ids_.get_indexer(ids)
@@ -230,9 +239,10 @@ class Recommender(BaseEstimator, ABC):
 
     def similar_items(self, product_ids: Iterable[object], k: int = 10) -> pd.DataFrame:
         """The `k` products most like each given one: ``product_id, similar_product_id, score,
-        rank``. Unknown products get no rows."""
+        rank``, in the order asked (one asked for twice is answered twice). Unknown products
+        get no rows."""
         self._check_fitted()
-        ids = pd.Index([str(p) for p in product_ids])
+        ids = pd.Index(_as_ids(product_ids))
         cols = self.product_ids_.get_indexer(ids)
         ids, cols = ids[cols >= 0], cols[cols >= 0]
         frames = []
@@ -251,6 +261,8 @@ class Recommender(BaseEstimator, ABC):
                         "similar_product_id": self.product_array_[idx.ravel()],
                         "score": vals.ravel().astype(np.float64),
                         "rank": np.tile(np.arange(1, idx.shape[1] + 1), len(block)),
+                        # which asked-for product: one asked for twice is answered twice
+                        "query": np.repeat(np.arange(start, start + len(block)), idx.shape[1]),
                     }
                 )
             )
@@ -260,5 +272,5 @@ class Recommender(BaseEstimator, ABC):
             )
         out = pd.concat(frames, ignore_index=True)
         out = out[np.isfinite(out["score"])].reset_index(drop=True)
-        out["rank"] = out.groupby("product_id", sort=False).cumcount() + 1
+        out["rank"] = out.groupby("query", sort=False).cumcount() + 1
         return out[SIMILAR_COLUMNS]

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import sparse
 
 from promopilot.exceptions import InputError
-from promopilot.recommend.base import Recommender, id_text, row_normalize
+from promopilot.recommend.base import Recommender, _as_ids, id_text, row_normalize
 from promopilot.text.textproc import BREAKS, raw_tokens
 
 
@@ -109,7 +109,7 @@ class ContentRecommender(Recommender):
     def score_products(self, product_ids, k: int = 10) -> pd.DataFrame:
         """Products like a basket of products (e.g. a new customer's first views)."""
         self._check_fitted()
-        cols = self.product_ids_.get_indexer(pd.Index([str(p) for p in product_ids]))
+        cols = self.product_ids_.get_indexer(pd.Index(_as_ids(product_ids)))
         cols = cols[cols >= 0]
         if not len(cols):
             return pd.DataFrame(columns=["product_id", "score", "rank"])

@@ -409,6 +409,7 @@ class HybridRecommender(Recommender):
                 "customer_id": block[r].astype(str),
                 "product_id": self.product_ids_.to_numpy()[c],
                 "col": c,
+                "row": r,  # the row in `block` (a customer asked for twice has two)
             }
         )
         return feats, pairs
@@ -433,8 +434,7 @@ class HybridRecommender(Recommender):
                 pred = blend(feats, self.blend_weights_)
             else:  # a component validated better than the ranker: its order, its scores
                 pred = feats[f"{self.use_}_rel"].to_numpy() - feats[f"{self.use_}_rank"]
-            row = pd.Index(block).get_indexer(pairs["customer_id"])
-            out[row, pairs["col"].to_numpy()] = pred
+            out[pairs["row"].to_numpy(), pairs["col"].to_numpy()] = pred
         return out
 
     def _similar(self, cols: np.ndarray) -> np.ndarray:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from promopilot.recommend.base import id_text
+
 REPEAT_RATE = 0.2  #: a category whose repeat rate reaches this is a repeat category
 
 
@@ -37,7 +39,7 @@ def in_stock_mask(products: pd.DataFrame, product_ids: pd.Index) -> np.ndarray:
     """True where a product is not known to be out of stock (NULL stock counts as in stock)."""
     if products is None or "in_stock" not in products:
         return np.ones(len(product_ids), dtype=bool)
-    stock = products.set_index(products["product_id"].astype(str))["in_stock"]
+    stock = products.set_index(id_text(products["product_id"]))["in_stock"]
     stock = stock[~stock.index.duplicated(keep="last")]
     known_out = stock.reindex(product_ids).astype("boolean").eq(False).fillna(False)
     return ~known_out.to_numpy(dtype=bool)
@@ -74,9 +76,9 @@ def apply_rules(
     """Filter and rerank scored candidates; returns ``customer_id, product_id, score, rank``
     with at most `k` rows per customer, rank 1 = best."""
     recs = candidates[["customer_id", "product_id", "score"]].copy()
-    recs["product_id"] = recs["product_id"].astype(str)
+    recs["product_id"] = id_text(recs["product_id"])
     catalogue = (
-        products.assign(product_id=products["product_id"].astype(str))
+        products.assign(product_id=id_text(products["product_id"]))
         .drop_duplicates("product_id", keep="last")
         .set_index("product_id")
         if products is not None and len(products)
@@ -93,7 +95,7 @@ def apply_rules(
     if rules.category is not None:
         keep &= category == rules.category
     if rules.exclude_bought and bought is not None and len(bought):
-        key = pd.MultiIndex.from_frame(bought[["customer_id", "product_id"]].astype(str))
+        key = pd.MultiIndex.from_frame(bought[["customer_id", "product_id"]].apply(id_text))
         was = pd.MultiIndex.from_frame(recs[["customer_id", "product_id"]]).isin(key)
         keep &= ~(was & ~pd.Series(category).isin(rules.repeat_categories).to_numpy())
     if rules.margin_boost and catalogue is not None and {"price", "cost"} <= set(catalogue):

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.exceptions import InputError, NotEnoughDataError
-from promopilot.recommend.base import Recommender
+from promopilot.recommend.base import Recommender, _as_ids, id_text
 from promopilot.recommend.evaluate import evaluate, stratified_split, temporal_split, tune
 from promopilot.recommend.rules import Rules, apply_rules
 
@@ -180,7 +180,8 @@ def recommend_for(
     progress: Callable[[str], None] | None = None,
 ) -> tuple[pd.DataFrame, Choice | None]:
     """Top-`k` products for each customer after business rules; returns the recommendations
-    (``customer_id, rank, product_id, score``) and, for ``model="auto"``, the choice made."""
+    (``customer_id, rank, product_id, score``; one list per customer, however often asked for)
+    and, for ``model="auto"``, the choice made."""
     choice = None
     if isinstance(model, str):
         if model == "auto":
@@ -200,7 +201,7 @@ def recommend_for(
     items = None
     if rules.category is not None and products is not None:
         items = products.loc[products["category"].astype(str) == rules.category, "product_id"]
-    customer_ids = list(customer_ids)
+    customer_ids = list(pd.unique(_as_ids(customer_ids)))  # the rules rank per customer
     exclude_seen = rules.exclude_bought and not rules.repeat_categories
     candidates = estimator.recommend(customer_ids, k=pool, exclude_seen=exclude_seen, items=items)
     recs = apply_rules(candidates, products, rules, k=k, bought=bought)
@@ -208,7 +209,7 @@ def recommend_for(
         # seen products were candidates (repeat categories may bring them back): where the
         # rules then dropped them all, fill up from unseen candidates
         counts = recs["customer_id"].astype(str).value_counts()
-        short = [c for c in map(str, customer_ids) if counts.get(c, 0) < k]
+        short = [c for c in customer_ids if counts.get(c, 0) < k]
         if short:
             more = estimator.recommend(short, k=pool, exclude_seen=True, items=items)
             extra = apply_rules(more, products, rules, k=k, bought=bought)
@@ -239,12 +240,14 @@ def for_customers(
     random_state: int = 0,
 ) -> pd.Series:
     """The planner's call: ``customer_id -> "p1|p2|..."`` (best first), products of
-    `category` only when given (a category coupon shows that category's products)."""
-    ids = [str(c) for c in customer_ids]
+    `category` only when given (a category coupon shows that category's products). One value
+    per id asked for, in order, indexed by the id as the model holds it (``17850.0`` is
+    ``17850``)."""
+    ids = list(_as_ids(customer_ids))
     rules = Rules(repeat_categories=frozenset(repeat_categories), category=category)
     if bought is None:  # what they interacted with counts as had
         bought = interactions[["customer_id", "product_id"]]
-    bought = bought[["customer_id", "product_id"]].astype(str)
+    bought = _id_columns(bought)
     recs, _ = recommend_for(
         interactions,
         products,
@@ -259,6 +262,11 @@ def for_customers(
         recs.sort_values(["customer_id", "rank"]).groupby("customer_id")["product_id"].agg("|".join)
     )
     return joined.reindex(ids).fillna("")
+
+
+def _id_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """``customer_id, product_id`` as the models hold ids (see :func:`base.id_text`)."""
+    return pd.DataFrame({c: id_text(table[c]) for c in ("customer_id", "product_id")})
 
 
 def _maker(name: str) -> Callable[..., Recommender]:
@@ -352,7 +360,7 @@ def for_plan(
     estimator.fit(interactions, products)
     if bought is None:
         bought = interactions[["customer_id", "product_id"]]
-    bought = bought[["customer_id", "product_id"]].astype(str)
+    bought = _id_columns(bought)
     category = (
         scope["category"].astype(object)
         if "category" in scope
@@ -370,7 +378,7 @@ def for_plan(
         recs, _ = recommend_for(
             interactions,
             products,
-            rows["customer_id"].astype(str).unique(),
+            rows["customer_id"].unique(),
             k=k,
             model=_Fitted(estimator),
             rules=rules,
@@ -381,7 +389,8 @@ def for_plan(
             .groupby("customer_id")["product_id"]
             .agg("|".join)
         )
-        shown = rows["customer_id"].astype(str).map(joined).astype(object)
+        shown = pd.Series(_as_ids(rows["customer_id"]), index=rows.index).map(joined)
+        shown = shown.astype(object)
         out.loc[rows.index] = shown.fillna("").to_numpy()
     return out
 
