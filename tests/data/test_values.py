@@ -94,6 +94,14 @@ def test_forget_takes_a_float_style_id(tmp_path, store):
     assert report.n_loaded == 0 and store.count("orders") == 0
 
 
+@pytest.mark.parametrize("customer_id", [17850, 17850.0])
+def test_forget_takes_a_number(tmp_path, store, customer_id):
+    """An id given as a number (read from a spreadsheet) is that customer (was AttributeError:
+    'int' object has no attribute 'strip')."""
+    load(store, write(tmp_path / "orders.csv", ORDERS + "\no1,2025-01-01,17850,p1,1,2\n"))
+    assert store.forget(customer_id)["orders"] == 1 and store.count("orders") == 0
+
+
 # -- returns ----------------------------------------------------------------------------------
 def test_a_blank_is_return_on_a_negative_quantity_is_a_return(tmp_path, store):
     path = write(

@@ -221,7 +221,7 @@ class Store:
     def forget(self, customer_id: str) -> dict[str, int]:
         """Erase a customer everywhere; later ingests skip them. Returns rows removed per table.
         The id is read as ingest stores it (``17850.0`` is ``17850``)."""
-        customer_id = plain_id(customer_id.strip())
+        customer_id = plain_id(str(customer_id).strip())
         removed: dict[str, int] = {}
         with self.transaction():
             known = sum(

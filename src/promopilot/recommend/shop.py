@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from promopilot.data.queries import recommend as queries
+from promopilot.data.schema import plain_id
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotEnoughDataError, UnknownIdError
 from promopilot.recommend.rules import Rules, repeat_categories
@@ -86,7 +87,9 @@ def similar_products(
     store: Store, product_id: str, *, k: int = 10, model: str = "itemknn", random_state: int = 0
 ) -> pd.DataFrame:
     """The `k` products most like `product_id`, with titles and categories. Products with
-    no history are matched on their text (the content model)."""
+    no history are matched on their text (the content model). The id is read as the store
+    holds it (``17850``, ``"17850"`` and ``17850.0`` are one product)."""
+    product_id = plain_id(str(product_id).strip())
     inter, products = shop_tables(store)
     known = set(products["product_id"].astype(str)) | set(inter["product_id"].astype(str))
     if str(product_id) not in known:
