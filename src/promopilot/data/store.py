@@ -195,11 +195,49 @@ class Store:
         ).fetchall()[0]
         return (pd.Timestamp(row[0]) if row[0] else None, pd.Timestamp(row[1]) if row[1] else None)
 
-    def local_time(self, ts: pd.Timestamp | None) -> pd.Timestamp | None:
-        """A stored (UTC) timestamp as the shop's wall-clock time, for showing to the user."""
-        if ts is None:
+    def local_time(self, ts: Any) -> pd.Timestamp | None:
+        """A stored (UTC) timestamp as the shop's wall-clock time, for showing to the user:
+        every date or time a person sees goes through here (or :meth:`local_text`, or
+        :meth:`local_sql` in SQL). None (or a missing value) stays None.
+
+        >>> Store(":memory:", timezone="Asia/Shanghai").local_time(pd.Timestamp("2026-10-11 16:15"))
+        Timestamp('2026-10-12 00:15:00')
+        """
+        if ts is None or (not isinstance(ts, str) and pd.isna(ts)):
             return None
+        ts = pd.Timestamp(ts)
+        if ts.tzinfo is not None:  # an aware time is already an instant: no UTC to assume
+            ts = ts.tz_convert("UTC").tz_localize(None)
         return ts.tz_localize("UTC").tz_convert(self.timezone).tz_localize(None)
+
+    def local_text(self, ts: Any, *, to: str = "minute") -> str | None:
+        """A stored (UTC) timestamp as the shop's wall-clock text: ``to="day"`` the date,
+        ``"second"`` the date and time to the second, ``"minute"`` the date and time to the
+        minute, or the date alone at the shop's midnight (an "as of" date that is a day).
+
+        >>> shop = Store(":memory:", timezone="America/Los_Angeles")
+        >>> shop.local_text(pd.Timestamp("2026-10-12"))  # UTC midnight is the evening before
+        '2026-10-11 17:00'
+        >>> shop.local_text(pd.Timestamp("2026-10-12 07:00"))
+        '2026-10-12'
+        """
+        formats = {"day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S"}
+        if to not in formats:
+            raise ValueError(f"to must be one of {', '.join(formats)}, got {to!r}")
+        local = self.local_time(ts)
+        if local is None:
+            return None
+        if to == "minute" and local == local.normalize():
+            to = "day"
+        return local.strftime(formats[to])
+
+    def local_sql(self, column: str) -> str:
+        """SQL of a stored (UTC) timestamp `column` as the shop's wall-clock timestamp: what
+        days, weeks and months shown to people are cut from (at the shop's midnight)."""
+        if self.timezone == "UTC":
+            return column
+        zone = self.timezone.replace("'", "''")
+        return f"timezone('{zone}', timezone('UTC', {column}))"
 
     def default_as_of(self) -> pd.Timestamp:
         """The day after the last dated order or event: what "now" is for this shop's data."""

@@ -104,9 +104,10 @@ def offer_history(store: Store, customer_id: str) -> pd.DataFrame:
 
 
 def weekly_revenue(store: Store) -> pd.DataFrame:
-    """week, revenue (net of line discounts, returns excluded), orders, customers."""
+    """week (its Monday), revenue (net of line discounts, returns excluded), orders, customers;
+    weeks are cut at the shop's midnight (its time zone), not UTC's."""
     return store.query(
-        """SELECT date_trunc('week', timestamp)::DATE AS week,
+        f"""SELECT date_trunc('week', {store.local_sql("timestamp")})::DATE AS week,
                   sum(quantity * unit_price - discount) AS revenue,
                   count(DISTINCT order_id) AS orders, count(DISTINCT customer_id) AS customers
            FROM orders WHERE NOT is_return GROUP BY 1 ORDER BY 1"""
@@ -114,10 +115,11 @@ def weekly_revenue(store: Store) -> pd.DataFrame:
 
 
 def monthly_customer_revenue(store: Store, *, months: int = 12) -> pd.DataFrame:
-    """customer_id, month, revenue over the last `months` months of orders."""
+    """customer_id, month, revenue over the last `months` months of orders; months are the
+    shop's (cut at its midnight in its time zone)."""
     return store.query(
-        """WITH last AS (SELECT max(timestamp) AS t FROM orders)
-           SELECT customer_id, date_trunc('month', timestamp)::DATE AS month,
+        f"""WITH last AS (SELECT max(timestamp) AS t FROM orders)
+           SELECT customer_id, date_trunc('month', {store.local_sql("timestamp")})::DATE AS month,
                   sum(quantity * unit_price - discount) AS revenue
            FROM orders, last
            WHERE NOT is_return AND timestamp > last.t - to_months($months)
