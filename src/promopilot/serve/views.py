@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from promopilot.data.queries import serve as queries
 from promopilot.data.queries.profile import rfm_inputs
+from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
 from promopilot.profile.segments import rfm_segments
 from promopilot.serve.decisions import decide
@@ -66,6 +67,7 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
 def segments(gate: StoreGate, text: dict) -> dict:
     with gate.use() as store:
         as_of = store.default_as_of()
+        as_of_text = store.local_text(as_of)  # the shop's date, as `promopilot profile` says
         inputs = rfm_inputs(store, as_of)  # the profile's RFM inputs
         monthly = queries.monthly_customer_revenue(store)
     inputs["segment"] = rfm_segments(inputs).to_numpy()
@@ -97,6 +99,7 @@ def segments(gate: StoreGate, text: dict) -> dict:
     lines.update_xaxes(tickformat="%Y-%m")  # numbers, not English month names
     return {
         "as_of": as_of,
+        "as_of_text": as_of_text,
         "table": table.to_dict("records"),
         "n_customers": len(inputs),
         "charts": [figure_json(sizes), figure_json(lines)],
@@ -106,34 +109,41 @@ def segments(gate: StoreGate, text: dict) -> dict:
 def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
     with gate.use() as store:
         profile = queries.customer_profile(store, customer_id)
-        history = queries.offer_history(store, customer_id)
+        history = _history_rows(queries.offer_history(store, customer_id), store)
+        if profile is not None:  # stored in UTC, shown in the shop's time zone
+            for column in ("signup_at", "last_order", "last_event"):
+                profile[column] = store.local_text(profile[column])
     return {
         "customer_id": customer_id,
         "profile": profile,
         "recommendations": state.recommendations(customer_id, 10),
         "decision": decide(state, customer_id),  # shown, not logged: no exposure
-        "history": _history_rows(history),
+        "history": history,
     }
 
 
-def _history_rows(history: pd.DataFrame) -> list[dict]:
+def _history_rows(history: pd.DataFrame, store: Store) -> list[dict]:
     """Offer history for the page: a missing value (the group and channel of a campaign
     ingested from campaigns.csv) is None, shown as "–", never "nan"; exposure times are shown
-    to the second."""
+    to the second, in the shop's time zone."""
     rows = []
     for row in history.to_dict("records"):
         row = {
             k: (None if v is None or (np.isscalar(v) and pd.isna(v)) else v) for k, v in row.items()
         }
-        if row.get("sent_at") is not None:
-            row["sent_at"] = f"{pd.Timestamp(row['sent_at']):%Y-%m-%d %H:%M:%S}"
+        row["sent_at"] = store.local_text(row.get("sent_at"), to="second")
         rows.append(row)
     return rows
 
 
 def campaigns(gate: StoreGate) -> list[dict]:
+    """The logged campaigns; first and last exposure to the second in the shop's time zone."""
     with gate.use() as store:
-        return queries.campaign_summary(store).to_dict("records")
+        rows = queries.campaign_summary(store).to_dict("records")
+        for row in rows:
+            for column in ("first_sent", "last_sent"):
+                row[column] = store.local_text(row[column], to="second")
+    return rows
 
 
 def campaign_view(report: dict) -> dict:

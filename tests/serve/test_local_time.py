@@ -1,0 +1,70 @@
+"""The dashboard shows dates and times in the shop's time zone (Asia/Shanghai here, UTC+8),
+as `promopilot summary` does: the store keeps UTC."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from tests.serve.conftest import SHOP
+from tests.serve.test_dashboard import logged_in  # noqa: F401 (a fixture)
+
+ZONE = "Asia/Shanghai"
+
+
+@pytest.fixture(scope="module")
+def shanghai_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny shop ingested in Shanghai: its naive times are Shanghai's."""
+    folder = tmp_path_factory.mktemp("shanghai-shop")
+    for name, text in SHOP.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    path = tmp_path_factory.mktemp("shanghai-store") / "shop.duckdb"
+    with Store(path, timezone=ZONE) as store:
+        ingest(store, folder)
+    return path
+
+
+@pytest.fixture()
+def store(shanghai_db: Path, tmp_path: Path) -> Store:
+    copy = tmp_path / "shop.duckdb"
+    shutil.copy(shanghai_db, copy)
+    store = Store(copy, timezone=ZONE)
+    store.execute(  # stored UTC: the next day, 04:30:15 and 01:00, in Shanghai
+        "INSERT INTO campaigns (campaign_id, customer_id, offer_id, sent_at) VALUES "
+        "('past', 'c1', 'off10', TIMESTAMP '2026-09-01 20:30:15'), "
+        "('past', 'c2', NULL, TIMESTAMP '2026-09-02 17:00:00')"
+    )
+    yield store
+    store.close()
+
+
+def test_the_campaign_list_shows_first_and_last_sent_in_the_shops_time(logged_in):  # noqa: F811
+    page = logged_in.get("/campaigns").text
+    row = page.split("<td>past</td>")[1].split("</tr>")[0]
+    assert "2026-09-01" not in row  # the UTC date of the first exposure
+    sent = re.search(r'class="sent">([^<]*)<', row).group(1)
+    assert sent == "2026-09-02 04:30:15 .. 2026-09-03 01:00:00"
+
+
+def test_the_customer_page_shows_signup_last_order_and_offers_in_the_shops_time(
+    logged_in,  # noqa: F811
+):
+    page = logged_in.get("/customers/c1").text
+    profile = page.split('id="profile"')[1].split("</table>")[0]
+    assert "<td>2026-01-05</td>" in profile  # signed up 2026-01-05 in Shanghai (its midnight)
+    assert "<td>2026-10-03 10:00</td>" in profile  # last order o2, 10:00 in Shanghai
+    history = page.split('id="history"')[1].split("</table>")[0]
+    assert "2026-09-02 04:30:15" in re.findall(r'class="sent-at">([^<]*)<', history)
+
+
+def test_the_segments_page_says_as_of_in_the_shops_time(logged_in):  # noqa: F811
+    # the last event, 2026-10-10 10:05 in Shanghai, is 02:05 UTC; the profile's as_of is the
+    # next UTC midnight, 08:00 in Shanghai
+    page = logged_in.get("/segments").text
+    assert "RFM · 2026-10-11 ·" not in page  # the UTC date alone
+    assert re.search(r'id="as-of">([^<]*)<', page).group(1) == "2026-10-11 08:00"
