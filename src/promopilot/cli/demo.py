@@ -83,7 +83,8 @@ def _profile_step(store, out: Path) -> list:
     profile.customers.to_csv(out / "customers.csv", index=False, encoding="utf-8")
     console.print(segment_table(profile.segments))
     churn = profile.evaluation.get("churn")
-    text = f"{len(profile.customers):,} customers profiled as of {profile.as_of:%Y-%m-%d}." + (
+    as_of = store.local_text(profile.as_of)  # stored in UTC, shown in the shop's zone
+    text = f"{len(profile.customers):,} customers profiled as of {as_of}." + (
         f" Churn model AUC on the latest window: {churn.auc:.3f}." if churn else ""
     )
     console.print(text)
@@ -144,7 +145,7 @@ def _plan_step(store, out: Path) -> list:
         )
     result.plan.to_csv(out / "plan.csv", index=False, encoding="utf-8")
     (out / "plan.rules.txt").write_text(result.rules + "\n", encoding="utf-8")
-    for item in plan_tables(result):
+    for item in plan_tables(result, store.local_text(result.as_of)):
         console.print(item)
     check = result.self_check
     if check is not None and not check.passes:

@@ -112,6 +112,7 @@ def profile(
             evaluate=evaluate,
             progress=lambda s: bar.update(task, advance=1, item=s),
         )
+        as_of_text = store.local_text(result.as_of)  # stored in UTC, shown in the shop's zone
     out.parent.mkdir(parents=True, exist_ok=True)
     result.customers.to_csv(out, index=False, encoding="utf-8")
     models_path = out.with_name(out.stem + ".models.json")
@@ -132,7 +133,7 @@ def profile(
         console.print(f"[yellow]note:[/yellow] {note}")
     console.print(
         f"profile of {len(result.customers):,} customers as of "
-        f"{result.as_of:%Y-%m-%d} written to {out}; model vs baseline choices in {models_path}"
+        f"{as_of_text} written to {out}; model vs baseline choices in {models_path}"
     )
 
 

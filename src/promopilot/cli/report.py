@@ -237,7 +237,7 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
         simulated["campaigns"].to_csv(folder / "campaigns.csv", index=False, encoding="utf-8")
     ingest(store, folder)
     console.print(
-        f"simulated {len(simulated['orders']):,} orders after {sent_at:%Y-%m-%d} "
+        f"simulated {len(simulated['orders']):,} orders after {store.local_text(sent_at)} "
         f"(synthetic truth): {folder}"
     )
     confidence = resolve_confidence(None)
