@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from promopilot.campaigns.delivery import send_campaign
+from promopilot.data.ingest import ingest
 from promopilot.data.queries.delivery import campaign_exposures, delivery_status
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -20,6 +21,7 @@ from tests.campaigns.delivery_helpers import (
     make_store,
     settings,
     write_plan,
+    write_shop,
 )
 
 
@@ -380,6 +382,21 @@ def test_a_plan_sent_before_its_date_keeps_the_planned_expiry(store, tmp_path):
     coupons = pd.read_csv(tmp_path / "out" / "coupons.csv", dtype=str)
     assert set(coupons["starts_at"]) == {"2026-11-01"}
     assert set(coupons["expires_at"]) == {"2026-12-20"}
+
+
+def test_coupons_start_and_expire_on_the_shops_days(tmp_path):
+    """Sent at 23:00 on 10 December UTC (a naive time is UTC, as the default "now"), 07:00
+    on the 11th in Shanghai: a coupon starts on the 11th and a 14-day offer runs to the 25th,
+    the shop's days."""
+    with Store(tmp_path / "shanghai.duckdb", timezone="Asia/Shanghai") as store:
+        ingest(store, write_shop(tmp_path / "shop"))
+        send(store, tmp_path, FakeSender(), sent_at="2026-12-10 23:00", dry_run=True)
+        logged = campaign_exposures(store, "spring")
+    assert (logged["sent_at"] == pd.Timestamp("2026-12-10 23:00")).all()  # stored in UTC
+    coupons = pd.read_csv(tmp_path / "out" / "coupons.csv", dtype=str)
+    assert set(coupons["starts_at"]) == {"2026-12-11"}
+    by_offer = coupons.groupby("offer_id")["expires_at"].agg(set)
+    assert by_offer["pct10"] == {"2026-12-25"}  # 14 days from the shop's day of sending
 
 
 def test_none_rows_are_logged_and_get_no_message(store, tmp_path):

@@ -323,3 +323,28 @@ def test_the_plan_runs_on_one_blas_thread(shop_db, monkeypatch):
         build_plan(store, budget=BUDGET, as_of=END)
     assert seen and set(seen) == {1}
     assert blas_threads() == before  # the limit ends with the plan
+
+
+def test_offers_expire_on_the_shops_day_counted_from_its_plan_date(tmp_path):
+    """In Los Angeles the plan date 2026-10-13 00:00 UTC is 17:00 on the 12th: a 14-day offer
+    expires on the 26th there (it read the 27th, counted from the UTC date)."""
+    from promopilot.data.ingest import ingest
+
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    files = {
+        "products.csv": "product_id,title,category,price,cost\np1,绿茶,tea,10,4\n",
+        "orders.csv": "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"
+        "o1,2026-09-20 10:00,c1,p1,1,10\no2,2026-10-04 12:00,c2,p1,2,10\n"
+        "o3,2026-10-11 20:00,c3,p1,1,10\n",
+        "offers.csv": "offer_id,kind,value,min_spend,valid_days\noff10,percent_off,0.1,0,14\n",
+    }
+    for name, text in files.items():
+        (shop / name).write_text(text, encoding="utf-8")
+    with Store(":memory:", timezone="America/Los_Angeles") as store:
+        ingest(store, shop)
+        result = build_plan(
+            store, budget=100.0, campaign_id="first", as_of="2026-10-13", run_test=True
+        )
+    sent = result.plan[result.plan["offer_id"] != ""]
+    assert len(sent) and set(sent["expires_at"]) == {"2026-10-26"}

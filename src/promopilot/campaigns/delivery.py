@@ -80,7 +80,8 @@ def _products(logged: pd.DataFrame, store: Store) -> dict[str, list[dict]]:
 
 
 def _coupon_rows(rows: pd.DataFrame, offers: pd.DataFrame, sent_at: pd.Timestamp) -> list[dict]:
-    """One dict per coupon for the import template (columns joined, not looped)."""
+    """One dict per coupon for the import template (columns joined, not looped); `sent_at`
+    is the shop's wall-clock time of the send."""
     terms = offers[["offer_id", "kind", "value", "min_spend", "category"]]
     joined = rows[["coupon_code", "customer_id", "offer_id", "expires_at"]].merge(
         terms, on="offer_id", how="left"
@@ -95,7 +96,8 @@ def validity_from_send(
     """Each offered row's expiry date counted from the day it is sent: the send date plus the
     offer's ``valid_days``, or the plan's ``expires_at`` when that is later (a plan sent after
     its date would otherwise hand out coupons that expired before they start). Rows whose offer
-    has no ``valid_days`` keep the plan's date; rows without an offer stay empty."""
+    has no ``valid_days`` keep the plan's date; rows without an offer stay empty. `sent_at` is
+    the shop's wall-clock time of the send (``Store.local_time``): its day is the shop's."""
     planned = rows["expires_at"].fillna("").astype(str)
     days = rows["offer_id"].map(offers.set_index("offer_id")["valid_days"])
     start = pd.Timestamp(sent_at).normalize()
@@ -176,7 +178,9 @@ def send_campaign(
     )
     extra = plan.set_index("customer_id")[["recommended_products", "expires_at"]]
     logged = logged.join(extra, on="customer_id")
-    logged["expires_at"] = validity_from_send(logged, offers, stamp)
+    # coupons start and expire on the shop's days: the day it is there when they are sent
+    local_stamp = store.local_time(stamp)
+    logged["expires_at"] = validity_from_send(logged, offers, local_stamp)
     offered = logged[logged["offer_id"].notna()]
     report.n_offered = len(offered)
     status = q.delivery_status(store, campaign_id)
@@ -210,7 +214,7 @@ def send_campaign(
     renderer = MessageRenderer(env, shop_name=settings.shop_name, currency=settings.currency)
     coupon_name = "coupons.csv" if dry_run else f"coupons-{pd.Timestamp.now():%Y%m%dT%H%M%S}.csv"
     if len(pending) or dry_run:
-        coupons = renderer.coupons_csv(_coupon_rows(pending, offers, stamp))
+        coupons = renderer.coupons_csv(_coupon_rows(pending, offers, local_stamp))
         (folder / coupon_name).write_text(coupons, encoding="utf-8")
         report.files.append(str(folder / coupon_name))
     if channel == "csv":

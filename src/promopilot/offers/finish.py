@@ -36,7 +36,8 @@ def finish(plan: pd.DataFrame, campaign_id: str) -> pd.DataFrame:
 
 
 def expiry(plan: pd.DataFrame, offers: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
-    """The date each sent offer expires (its valid_days after the plan date), "" otherwise."""
+    """The date each sent offer expires (its valid_days after the plan date), "" otherwise;
+    `as_of` is the plan date as the shop's wall-clock time (``Store.local_time``)."""
     valid = offers.set_index("offer_id")["valid_days"]
     days = plan["offer_id"].map(valid)
     return np.where(

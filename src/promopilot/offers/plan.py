@@ -228,7 +228,7 @@ def build_plan(
         )
 
     tell("products to show")
-    plan["expires_at"] = expiry(plan, offers, as_of)
+    plan["expires_at"] = expiry(plan, offers, store.local_time(as_of))  # the shop's days
     plan["recommended_products"] = products_to_show(store, plan, offers, as_of, n_products)
     result.plan = finish(plan, campaign_id)
     return result
