@@ -242,7 +242,7 @@ def test_plan_summary_prints_the_plan_numbers():
         model_name="pooled-x",
     )
     console = Console(width=200, record=True)
-    for item in plan_tables(result, "2026-07-01"):
+    for item in plan_tables(result):
         console.print(item)
     text = console.export_text()
     assert "plan spring (as of 2026-07-01)" in text and "model: pooled-x" in text
@@ -281,7 +281,7 @@ def test_plan_summary_prints_the_out_of_fold_forecast():
         self_check_note="Past campaigns do not show that this plan makes money: ...",
     )
     console = Console(width=200, record=True)
-    for item in plan_tables(result, "2026-07-01"):
+    for item in plan_tables(result):
         console.print(item)
     text = console.export_text()
     # the forecast is the out-of-fold figure for the plan's customers, not the model's sum

@@ -61,6 +61,7 @@ def test_plan_says_as_of_in_the_shops_time(db, capsys, tmp_path, monkeypatch):
             campaign_id="spring",
             as_of=pd.Timestamp(kwargs["as_of"]),
             budget=10.0,
+            timezone=store.timezone,  # as build_plan sets it
             totals={"expected_profit": 1.0, "expected_cost": 1.0, "n_target": 1}
             | {"n_control": 0, "n_explore": 0, "n_considered": 1},
         )

@@ -76,7 +76,7 @@ def test_a_shop_without_offers_is_planned_with_the_default_catalogue(bare_db):
     assert len(sent) and set(sent) <= set(result.offers["offer_id"])
     assert result.plan["expected_cost"].sum() <= 500.0 + 1e-6
     console = Console(width=200, record=True)
-    for item in plan_tables(result, store.local_text(result.as_of)):
+    for item in plan_tables(result):
         console.print(item)
     text = console.export_text()
     assert "default offer catalogue" in text

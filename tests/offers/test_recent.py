@@ -11,7 +11,7 @@ from promopilot.campaigns.history import CONTROL, campaign_training_data
 from promopilot.data.store import Store
 from promopilot.offers.inputs import default_feature_fn, load_offers
 from promopilot.offers.policies import EVERYONE, fit_policy, log_values
-from promopilot.offers.recent import PRIOR, recent_check
+from promopilot.offers.recent import PRIOR, RecentCheck, recent_check
 from promopilot.synth.world import END, SALE
 
 WINDOW = 14
@@ -92,3 +92,18 @@ def test_a_window_with_sale_days_is_not_used(shop_db, everyone):
     policy, offers, _ = everyone
     with Store(shop_db, read_only=True) as store:
         assert _check(store, policy, offers, as_of=SALE[1] + pd.Timedelta(days=2)) is None
+
+
+def test_the_recent_window_is_said_in_the_shops_time_zone():
+    """The window ends at the plan date, 2026-10-13 00:00 UTC: 17:00 on the 12th in Los
+    Angeles (it read "2026-10-13", the UTC date, beside a summary in the shop's dates)."""
+    check = RecentCheck(
+        factor=1.0,
+        bought=5,
+        forecast=5.0,
+        customers=300,
+        start=pd.Timestamp("2026-09-13 07:00"),
+        end=pd.Timestamp("2026-10-13"),
+        timezone="America/Los_Angeles",
+    )
+    assert "bought between 2026-09-13 and 2026-10-12 17:00 where" in check.line()

@@ -62,10 +62,12 @@ def check_table(check) -> Table:
     return table
 
 
-def plan_tables(result, as_of_text: str) -> list:
-    """Rich renderables summarizing a plan (a ``promopilot.offers.plan.PlanResult``);
-    `as_of_text` is its date as the shop reads it (``Store.local_text(result.as_of)``)."""
+def plan_tables(result) -> list:
+    """Rich renderables summarizing a plan (a ``promopilot.offers.plan.PlanResult``); its
+    date in the shop's time zone."""
     import pandas as pd
+
+    from promopilot.data.store import local_text
 
     t = result.totals
     source = "\n".join([_offer_line(result), *result.warnings])
@@ -89,7 +91,9 @@ def plan_tables(result, as_of_text: str) -> list:
             table.add_row(group, name, f"{int(row.customers):,}", _money(row.cost))
         return [*source, result.design, table]
     out = list(source)
-    per = Table(title=f"plan {result.campaign_id} (as of {as_of_text})")
+    per = Table(
+        title=f"plan {result.campaign_id} (as of {local_text(result.as_of, result.timezone)})"
+    )
     for col in ("offer", "group", "customers", "expected profit", "expected cost"):
         per.add_column(col, justify="left" if col in ("offer", "group") else "right")
     for row in result.per_offer.itertuples():
@@ -230,11 +234,10 @@ def plan(
         )
         # `send` and `report` read an offer's terms from the store: keep the defaults used
         n_added = add_offers(store, result.offers) if result.offer_source == DEFAULT else 0
-        as_of_text = store.local_text(result.as_of)  # stored in UTC, shown in the shop's zone
     out.parent.mkdir(parents=True, exist_ok=True)
     result.plan.to_csv(out, index=False, encoding="utf-8")
     write_forecast(out, result)  # the headline forecast, for the dashboard
-    for item in plan_tables(result, as_of_text):
+    for item in plan_tables(result):
         console.print(item)
     if result.rules:
         rules_path = out.with_suffix(".rules.txt")

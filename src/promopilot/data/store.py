@@ -196,40 +196,12 @@ class Store:
         return (pd.Timestamp(row[0]) if row[0] else None, pd.Timestamp(row[1]) if row[1] else None)
 
     def local_time(self, ts: Any) -> pd.Timestamp | None:
-        """A stored (UTC) timestamp as the shop's wall-clock time, for showing to the user:
-        every date or time a person sees goes through here (or :meth:`local_text`, or
-        :meth:`local_sql` in SQL). None (or a missing value) stays None.
-
-        >>> Store(":memory:", timezone="Asia/Shanghai").local_time(pd.Timestamp("2026-10-11 16:15"))
-        Timestamp('2026-10-12 00:15:00')
-        """
-        if ts is None or (not isinstance(ts, str) and pd.isna(ts)):
-            return None
-        ts = pd.Timestamp(ts)
-        if ts.tzinfo is not None:  # an aware time is already an instant: no UTC to assume
-            ts = ts.tz_convert("UTC").tz_localize(None)
-        return ts.tz_localize("UTC").tz_convert(self.timezone).tz_localize(None)
+        """A stored (UTC) timestamp as the shop's wall-clock time (:func:`local_time`)."""
+        return local_time(ts, self.timezone)
 
     def local_text(self, ts: Any, *, to: str = "minute") -> str | None:
-        """A stored (UTC) timestamp as the shop's wall-clock text: ``to="day"`` the date,
-        ``"second"`` the date and time to the second, ``"minute"`` the date and time to the
-        minute, or the date alone at the shop's midnight (an "as of" date that is a day).
-
-        >>> shop = Store(":memory:", timezone="America/Los_Angeles")
-        >>> shop.local_text(pd.Timestamp("2026-10-12"))  # UTC midnight is the evening before
-        '2026-10-11 17:00'
-        >>> shop.local_text(pd.Timestamp("2026-10-12 07:00"))
-        '2026-10-12'
-        """
-        formats = {"day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S"}
-        if to not in formats:
-            raise ValueError(f"to must be one of {', '.join(formats)}, got {to!r}")
-        local = self.local_time(ts)
-        if local is None:
-            return None
-        if to == "minute" and local == local.normalize():
-            to = "day"
-        return local.strftime(formats[to])
+        """A stored (UTC) timestamp as the shop's wall-clock text (:func:`local_text`)."""
+        return local_text(ts, self.timezone, to=to)
 
     def local_sql(self, column: str) -> str:
         """SQL of a stored (UTC) timestamp `column` as the shop's wall-clock timestamp: what
@@ -278,6 +250,44 @@ class Store:
                 "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [customer_hash(customer_id)]
             )
         return removed
+
+
+def local_time(ts: Any, timezone: str) -> pd.Timestamp | None:
+    """A stored (UTC) timestamp as wall-clock time in `timezone` (the shop's), for showing
+    to people: every date or time a person sees goes through here (or :func:`local_text`, or
+    :meth:`Store.local_sql` in SQL). An aware time is converted as it is; None or a missing
+    value stays None.
+
+    >>> local_time(pd.Timestamp("2026-10-11 16:15"), "Asia/Shanghai")
+    Timestamp('2026-10-12 00:15:00')
+    """
+    if ts is None or (not isinstance(ts, str) and pd.isna(ts)):
+        return None
+    ts = pd.Timestamp(ts)
+    if ts.tzinfo is not None:  # an aware time is already an instant: no UTC to assume
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    return ts.tz_localize("UTC").tz_convert(timezone).tz_localize(None)
+
+
+def local_text(ts: Any, timezone: str, *, to: str = "minute") -> str | None:
+    """A stored (UTC) timestamp as wall-clock text in `timezone`: ``to="day"`` the date,
+    ``"second"`` the date and time to the second, ``"minute"`` the date and time to the
+    minute, or the date alone at midnight there (an "as of" date that is a whole day).
+
+    >>> local_text(pd.Timestamp("2026-10-12"), "America/Los_Angeles")  # the evening before
+    '2026-10-11 17:00'
+    >>> local_text(pd.Timestamp("2026-10-12 07:00"), "America/Los_Angeles")
+    '2026-10-12'
+    """
+    formats = {"day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S"}
+    if to not in formats:
+        raise ValueError(f"to must be one of {', '.join(formats)}, got {to!r}")
+    local = local_time(ts, timezone)
+    if local is None:
+        return None
+    if to == "minute" and local == local.normalize():
+        to = "day"
+    return local.strftime(formats[to])
 
 
 def _refuse_if_served(path: str) -> None:

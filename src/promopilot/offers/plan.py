@@ -93,6 +93,7 @@ class PlanResult:
     self_check_note: str = ""  # one plain line when the check does not pass
     recent: RecentCheck | None = None  # purchase rates on the days before the plan date
     warnings: list[str] = field(default_factory=list)  # about the past campaigns used
+    timezone: str = "UTC"  # the shop's: `as_of` (UTC, as stored) is shown in it
 
 
 # one BLAS thread: the plan's matrices are narrow (ridge and logistic fits on a few dozen
@@ -143,7 +144,13 @@ def build_plan(
         raise InputError(f"budget must be >= 0, got {budget}")
     as_of = pd.Timestamp(as_of) if as_of is not None else store.default_as_of()
     offers = load_offers(store, as_of)
-    result = PlanResult(plan=pd.DataFrame(), campaign_id=campaign_id, as_of=as_of, budget=budget)
+    result = PlanResult(
+        plan=pd.DataFrame(),
+        campaign_id=campaign_id,
+        as_of=as_of,
+        budget=budget,
+        timezone=store.timezone,
+    )
     result.offer_source = offers.attrs.get("source", "")
     result.offers = offers
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.data.queries.offers import buyer_ids_between, contacted_ids_between
-from promopilot.data.store import Store
+from promopilot.data.store import Store, local_text
 from promopilot.offers.inputs import customer_value_inputs
 from promopilot.profile.features import sale_days
 
@@ -48,13 +48,15 @@ class RecentCheck:
     bought: int  # customers who bought in the window
     forecast: float  # the policy's expected buyers among them (no offer)
     customers: int  # customers compared (seen before the window, not sent a campaign)
-    start: pd.Timestamp
+    start: pd.Timestamp  # stored (UTC) times
     end: pd.Timestamp
+    timezone: str = "UTC"  # the shop's: the window is shown in it
 
     def line(self) -> str:
+        start, end = local_text(self.start, self.timezone), local_text(self.end, self.timezone)
         return (
             f"recent purchases: {self.bought:,} of {self.customers:,} customers bought between "
-            f"{self.start:%Y-%m-%d} and {self.end:%Y-%m-%d} where the policy expected "
+            f"{start} and {end} where the policy expected "
             f"{self.forecast:,.0f}: the cost forecast is scaled by {self.factor:.2f}"
         )
 
@@ -102,4 +104,4 @@ def recent_check(
     forecast = float(np.nansum(p_none))
     bought = int(ids.isin(set(buyer_ids_between(store, start, end).astype(str))).sum())
     factor = float(np.clip((bought + PRIOR) / (forecast + PRIOR), *LIMITS))
-    return RecentCheck(factor, bought, forecast, int(keep.sum()), start, end)
+    return RecentCheck(factor, bought, forecast, int(keep.sum()), start, end, store.timezone)
