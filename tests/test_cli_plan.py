@@ -2,6 +2,7 @@
 subprocess: slow), and the same commands' parsing, errors and output in-process (fast)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,6 +112,12 @@ def test_demo_runs_the_loop_and_ends_with_a_plan(tmp_path):
     assert list(plan.columns) == PLAN_COLUMNS and len(plan) == 1500
     page = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
     assert "The campaign plan" in page
+    # the plan's rules in words: no column the rules split on by its raw name
+    from promopilot.offers.explain import RULE_FEATURES
+
+    (rules,) = [p for p in re.findall(r"<pre>(.*?)</pre>", page, flags=re.S) if "who gets" in p]
+    assert "|--- " in rules and "class:" not in rules
+    assert not [c for c in RULE_FEATURES if c in rules]
     # no contact data in the report or the plan
     contacts = pd.read_csv(tmp_path / "demo" / "shop" / "customers.csv", dtype=str)
     plan_text = (tmp_path / "demo" / "plan.csv").read_text(encoding="utf-8")

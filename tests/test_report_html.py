@@ -3,10 +3,12 @@ qini.html) fit a phone: a viewport tag, wide tables in a box that scrolls sidewa
 
 from __future__ import annotations
 
+import html
 import re
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from promopilot.offers.evaluate import UpliftEvaluation, write_qini_plot
 from promopilot.report import Section, write_report
@@ -108,3 +110,64 @@ def test_report_tables_read_as_words_and_formatted_numbers(tmp_path):
     assert ">RFM segment<" in text and ">orders<" in text and ">return share (n)<" in text
     assert ">1,500<" in text and ">33.7%<" in text and ">0.123<" in text
     assert '<td class="text">a long text</td>' in text
+
+
+def _pre(page: str) -> str:
+    (pre,) = re.findall(r"<pre>(.*?)</pre>", page, flags=re.S)
+    return html.unescape(pre)
+
+
+def _rules(features: pd.DataFrame) -> str:
+    """The plan's rules (offers.explain) for a choice that depends on the first two columns."""
+    from promopilot.offers.explain import plan_rules
+
+    first, second = (c for c in features.columns if c != "customer_id")
+    choice = np.where(features[first] > 30, "pct10", np.where(features[second] > 0.5, "ship", ""))
+    return plan_rules(features, pd.Series(choice, index=features["customer_id"]))
+
+
+def _features(first: str, second: str) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(400)],
+            first: rng.uniform(0, 60, 400),
+            second: rng.uniform(0, 1, 400),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("recency_days", "discount_sensitivity"), ("days_since_last_event", "coupon_share")],
+)
+def test_the_plans_rules_name_each_column_by_its_label_in_the_report(tmp_path, first, second):
+    """The rule tree in the page says "days since last order", not `recency_days` (the plan's
+    own rule columns and, without them, any feature column); each leaf names the offer."""
+    from promopilot.report.labels import label, readable_rules
+
+    rules = _rules(_features(first, second))
+    assert first in rules and second in rules  # the tree splits on both
+    page = write_report(tmp_path / "r.html", "t", [Section("plan", pre=readable_rules(rules))])
+    pre = _pre(page.read_text(encoding="utf-8"))
+    for column in (first, second):
+        assert column not in pre
+        assert re.search(rf"\|--- {re.escape(label(column))} (<=|> ) \d", pre)
+    assert "class:" not in pre and "offer: pct10" in pre and "offer: nothing" in pre
+    chinese = readable_rules(rules, "zh")
+    assert label(first, "zh") in chinese and first not in chinese and "优惠: pct10" in chinese
+
+
+def test_every_column_the_rules_or_the_profile_describe_has_a_label_in_both_languages():
+    """One mapping for every feature described in FEATURE_DESCRIPTIONS (and docs/profile.md)
+    and every column the plan's rules split on: none is shown by its raw name."""
+    from promopilot.offers.explain import RULE_FEATURES
+    from promopilot.profile.features import FEATURE_DESCRIPTIONS
+    from promopilot.report.labels import COLUMN_LABELS, label
+
+    described = {c for c in FEATURE_DESCRIPTIONS if "<" not in c}
+    assert set(RULE_FEATURES) | described <= set(COLUMN_LABELS)
+    for english, chinese in COLUMN_LABELS.values():
+        assert "_" not in english and re.search(r"[\u4e00-\u9fff]", chinese)
+    assert label("share_baby") == "share of spend on baby"
+    assert label("pre_revenue", "both") == "revenue before sending 发送前收入"

@@ -205,3 +205,12 @@ def test_segments_show_estimate_interval_and_control_or_the_reason_there_is_none
         (row,) = [r for r in rows if r["segment 客群"] == s["segment"]]
         assert row["verdict 结论"] == "too few customers in control or sent to measure"
         assert row["control customers 对照组"] == f"{s['control_customers']:,}"
+
+
+def test_the_method_names_the_cuped_covariates_in_words(page):
+    result, html = page
+    (pre,) = re.findall(r"<pre>(.*?)</pre>", _text(html), flags=re.S)
+    line = next(x for x in pre.splitlines() if "CUPED" in x)
+    assert result["method"]["cuped_covariates"] == ["pre_revenue", "pre_orders"]
+    assert line.endswith("revenue before sending 发送前收入, orders before sending 发送前订单数")
+    assert "pre_" not in line

@@ -322,3 +322,13 @@ def test_a_live_campaign_not_logged_yet_is_said_in_the_pages_language(logged_in)
     logged_in.app.state.holder.swap(state)
     zh = logged_in.get("/?lang=zh").text
     assert "店内没有活动 winter。" in zh and "is not in the store" not in zh
+
+
+def test_the_dashboard_reads_column_words_from_the_same_mapping():
+    from promopilot.report.labels import COLUMN_LABELS
+    from promopilot.serve.i18n import labels, word
+
+    zh, en = labels("zh"), labels("en")
+    for column, (english, chinese) in COLUMN_LABELS.items():
+        assert word(zh, "col", column) == chinese
+        assert word(en, "col", column).lower() == english.lower()

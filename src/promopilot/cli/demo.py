@@ -120,6 +120,7 @@ def _plan_step(store, out: Path) -> list:
     from promopilot.offers.forecast import forecast_text, plan_forecast, write_forecast
     from promopilot.offers.plan import DEFAULT_MODEL, build_plan
     from promopilot.report import Section, figure_html
+    from promopilot.report.labels import readable_rules
 
     console.rule("5. how well do the models find persuadable customers?")
     with console.status("scoring uplift models on held-out campaign customers"):
@@ -180,7 +181,7 @@ def _plan_step(store, out: Path) -> list:
                     result.alternatives,
                 ),
             ],
-            pre=result.rules,
+            pre=readable_rules(result.rules),
         ),
     ]
 

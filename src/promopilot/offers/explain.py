@@ -49,27 +49,28 @@ def row_reasons(plan: pd.DataFrame, best: pd.DataFrame, titles: dict[str, str]) 
     return reason
 
 
+# the columns the rules may split on, where the features have them (the report shows each by
+# its label, promopilot.report.labels)
+RULE_FEATURES = (
+    "recency_days",
+    "frequency",
+    "monetary",
+    "avg_order_value",
+    "discount_sensitivity",
+    "churn_risk",
+    "purchase_propensity_30d",
+    "p_alive",
+    "tenure_days",
+    "browse_intensity",
+    "price_level",
+)
+
+
 def plan_rules(
     features: pd.DataFrame, choice: pd.Series, *, max_depth: int = 3, random_state: int = 0
 ) -> str:
     """A shallow decision tree fitted on the plan's choices, printed as readable rules."""
-    readable = [
-        c
-        for c in (
-            "recency_days",
-            "frequency",
-            "monetary",
-            "avg_order_value",
-            "discount_sensitivity",
-            "churn_risk",
-            "purchase_propensity_30d",
-            "p_alive",
-            "tenure_days",
-            "browse_intensity",
-            "price_level",
-        )
-        if c in features
-    ]
+    readable = [c for c in RULE_FEATURES if c in features]
     if not readable:
         readable = [
             c

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from promopilot.report.labels import label
+
 
 @dataclass
 class Section:
@@ -22,31 +24,12 @@ class Section:
     pre: str = ""  # preformatted text (rules, notes)
 
 
-# column names shown as words; any other snake_case name is shown with spaces
-COLUMN_LABELS = {
-    "customer_id": "customer",
-    "offer_id": "offer",
-    "n_orders": "orders",
-    "recency_days": "days since last order",
-    "rfm_segment": "RFM segment",
-    "churn_risk": "churn risk",
-    "discount_sensitivity": "discount sensitivity",
-    "expected_profit": "expected profit (model, in-sample)",
-    "expected_cost": "expected cost",
-    "n_treated": "customers sent the offer",
-    "n_control": "control customers",
-    "uplift_at_30": "uplift in the top 30%",
-}
 SCORE_COLUMNS = {"score", "qini", "auuc", "uplift_at_30", "p"}
 
 
 def column_label(name) -> str:
-    name = str(name)
-    if name in COLUMN_LABELS:
-        return COLUMN_LABELS[name]
-    if name.endswith("_n"):
-        name = name[:-2] + " (n)"
-    return name.replace("_", " ")
+    """A column's header in the report: its English label (``report.labels``)."""
+    return label(name, "en")
 
 
 def _cell(name: str, value) -> str:

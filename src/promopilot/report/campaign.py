@@ -11,6 +11,7 @@ import pandas as pd
 
 from promopilot.report import Section, figure_html, write_report
 from promopilot.report import formats as fmt
+from promopilot.report.labels import labels_list
 
 METRIC_LABELS = {
     "conversion": "Conversion 转化率",
@@ -304,7 +305,8 @@ def _method_text(measurement: dict) -> str:
     power = measurement.get("power", {})
     lines = [
         f"weights: {method.get('weights', '')}",
-        f"variance reduction (CUPED) on: {', '.join(method.get('cuped_covariates', [])) or 'none'}",
+        "variance reduction (CUPED) on 方差缩减（CUPED）: "
+        + labels_list(method.get("cuped_covariates", []), "both"),
         f"intervals: {method.get('interval', '')}",
         f"minimum detectable profit lift per customer (80% power): "
         f"{power.get('minimum_detectable_profit_lift', float('nan')):,.2f}",

@@ -3,6 +3,8 @@ then the browser's Accept-Language."""
 
 from __future__ import annotations
 
+from promopilot.report.labels import COLUMN_LABELS
+
 LANGUAGES = ("en", "zh")
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("promopilot dashboard", "promopilot 控制台"),
@@ -143,11 +145,9 @@ LABELS: dict[str, tuple[str, str]] = {
     # columns of the model quality tables
     "col:model": ("Model", "模型"),
     "col:offer": ("Offer", "优惠"),
-    "col:n_treated": ("Customers sent the offer", "收到优惠的客户"),
-    "col:n_control": ("Control customers", "对照组客户"),
     "col:qini": ("Qini", "Qini 系数"),
     "col:auuc": ("AUUC", "AUUC"),
-    "col:uplift_at_30": ("Uplift in the top 30%", "前 30% 客户的增量"),
+    # the model quality tables' own columns; any other column: report.labels (below)
     "col:customers": ("Customers evaluated", "评估客户数"),
     "col:MAP": ("MAP", "MAP"),
     "col:nDCG@10": ("nDCG at 10", "nDCG@10"),
@@ -156,6 +156,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "col:hit_rate@10": ("Hit rate at 10", "前 10 命中率"),
     "col:coverage": ("Catalogue coverage", "商品覆盖率"),
 }
+
+
+# every other column by the report's one mapping, capitalized as the dashboard's headers are
+for _name, (_english, _chinese) in COLUMN_LABELS.items():
+    LABELS.setdefault(f"col:{_name}", (_english[:1].upper() + _english[1:], _chinese))
 
 
 def word(text: dict[str, str], kind: str, value) -> str:
