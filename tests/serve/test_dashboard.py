@@ -131,7 +131,36 @@ def test_overview_shows_the_plans_out_of_fold_forecast_with_interval_and_warning
     assert "do not show that any candidate policy makes money" in text
     assert "Targets with pooled-x anyway" in text and "4.50" not in text
     zh = logged_in.get("/?lang=zh").text
-    assert "往期活动未能证明任何候选策略能盈利" in zh and "仍然定向发送" in zh
+    assert "往期活动未能证明任何候选策略能盈利" in zh and "仍然使用 pooled-x 定向发送" in zh
+
+
+def _element(html: str, element_id: str) -> str:
+    return re.search(rf'id="{element_id}">([^<]*)<', html).group(1)
+
+
+def test_the_chinese_overview_gives_the_warnings_figures_as_the_english_one(logged_in):
+    """The warning names the best policy and its out-of-fold profit per customer with its
+    interval; the Chinese page says the same, not a general line."""
+    per_customer = {
+        k: f"{FORECAST[k] / FORECAST['customers']:+.2f}" for k in ("estimate", "low", "high")
+    }
+    warning = {
+        **FORECAST,
+        "warning": (
+            "Past campaigns do not show that any candidate policy makes money: the best, pooled-x, "
+            f"earns {per_customer['estimate']} per customer out of fold (interval "
+            f"{per_customer['low']} .. {per_customer['high']} at 90%)."
+        ),
+    }
+    _with_forecast(logged_in, warning)
+    english = _element(logged_in.get("/?lang=en").text, "plan-warning")
+    chinese = _element(logged_in.get("/?lang=zh").text, "plan-warning")
+    assert english == warning["warning"]
+    for figure in ("pooled-x", *per_customer.values(), "90%"):
+        assert figure in english and figure in chinese
+    assert chinese.startswith("往期活动未能证明任何候选策略能盈利：")
+    assert "Past campaigns" not in chinese
+    assert "pooled-x" in _element(logged_in.get("/?lang=zh").text, "plan-decision")
 
 
 @pytest.mark.parametrize(

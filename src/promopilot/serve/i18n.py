@@ -36,6 +36,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "Past campaigns do not show that any candidate policy makes money.",
         "往期活动未能证明任何候选策略能盈利。",
     ),
+    # the plan's warning with its figures (the English words are the plan's own, offers.plan)
+    "plan_warning_detail": (
+        "Past campaigns do not show that any candidate policy makes money: the best, "
+        "{policy}, earns {per_customer} per customer out of fold (interval {low} .. {high} "
+        "at {confidence}).",
+        "往期活动未能证明任何候选策略能盈利：其中最好的 {policy} 在样本外每位客户收益 "
+        "{per_customer}（{confidence} 区间 {low} .. {high}）。",
+    ),
     "decision_test": (
         "A randomized test is sent instead of targeting: past campaigns cannot show which "
         "offer pays.",
@@ -50,12 +58,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "未经样本外检验即定向发送：利润未知。",
     ),
     "decision_targets": (
-        "Targets: the forecast's lower bound is above zero.",
-        "定向发送：预测区间下限高于零。",
+        "Targets with {policy}: the forecast's lower bound is above zero.",
+        "使用 {policy} 定向发送：预测区间下限高于零。",
     ),
     "decision_targets_anyway": (
-        "Targets anyway (allow-uncertain): the forecast's interval includes a loss.",
-        "仍然定向发送（允许不确定）：预测区间包含亏损。",
+        "Targets with {policy} anyway (allow-uncertain): the forecast's interval includes a "
+        "loss.",
+        "仍然使用 {policy} 定向发送（允许不确定）：预测区间包含亏损。",
     ),
     "measured_profit": ("Measured incremental profit", "实测增量利润"),
     "interval": ("interval", "区间"),
@@ -156,7 +165,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "col:hit_rate@10": ("Hit rate at 10", "前 10 命中率"),
     "col:coverage": ("Catalogue coverage", "商品覆盖率"),
 }
-
 
 # every other column by the report's one mapping, capitalized as the dashboard's headers are
 for _name, (_english, _chinese) in COLUMN_LABELS.items():

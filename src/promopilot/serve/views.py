@@ -61,6 +61,33 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
         "measured": measured,
         "measure_error": error,
         "chart": figure_json(figure),
+        **plan_words(state.expected.get("forecast") if state.expected else None, text),
+    }
+
+
+def plan_words(forecast: dict | None, text: dict) -> dict:
+    """The plan's warning and decision in the page's language with the figures the English
+    lines (the plan's own) give: the best policy, its out-of-fold profit per customer with its
+    interval; a forecast without them (an older file) gets the general line."""
+    if not forecast:
+        return {"plan_warning": "", "plan_decision": ""}
+    policy = str(forecast.get("policy") or "")
+    warning = text["plan_warning"]
+    customers = forecast.get("customers")
+    figures = [forecast.get(k) for k in ("estimate", "low", "high", "confidence")]
+    if customers and policy and all(isinstance(v, int | float) for v in figures):
+        estimate, low, high, confidence = figures
+        warning = text["plan_warning_detail"].format(
+            policy=policy,
+            per_customer=f"{estimate / customers:+.2f}",
+            low=f"{low / customers:+.2f}",
+            high=f"{high / customers:+.2f}",
+            confidence=f"{confidence:.0%}",
+        )
+    decision = text.get(f"decision_{forecast.get('decision_code')}")
+    return {
+        "plan_warning": warning,
+        "plan_decision": decision.format(policy=policy) if decision else forecast.get("decision"),
     }
 
 
