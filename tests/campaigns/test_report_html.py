@@ -137,7 +137,7 @@ def test_promotion_depth_uses_the_headlines_customers_and_control(page):
     rows = [
         r
         for r in table(html, "Lift by depth")
-        if r["campaign 活动"] == "plan" and r["segment 客群"] == "all customers"
+        if r["campaign 活动"] == "plan" and r["segment 客群"] == "all customers 全部客户"
     ]
     assert {r["offer 优惠"] for r in rows} == {"pct10", "ship"}
     for arm in result["arms"]:
@@ -187,23 +187,35 @@ def test_satisfaction_is_readable_windowed_and_uses_the_tables_control(page):
 def test_segments_show_estimate_interval_and_control_or_the_reason_there_is_none(page):
     result, html = page
     rows = table(html, "Segments")
+    for row in rows:  # each segment in both languages: its English name, then Chinese
+        assert re.fullmatch(r"[ -~]+ [^ -~].*", row["segment 客群"]), row["segment 客群"]
+
+    def shown(segment: str) -> str:
+        (name,) = {r["segment 客群"] for r in rows if r["segment 客群"].startswith(segment + " ")}
+        return name
+
     measured = [s for s in result["segments"] if s.get("verdict")]
     unmeasured = [s for s in result["segments"] if not s.get("verdict")]
     assert measured and unmeasured  # the helper's shop has both
     for s in measured:
-        (row,) = [r for r in rows if r["segment 客群"] == s["segment"] and "all" in r["offer 优惠"]]
+        (row,) = [
+            r for r in rows if r["segment 客群"] == shown(s["segment"]) and "all" in r["offer 优惠"]
+        ]
         assert row["incremental profit [interval] 增量利润"] == fmt.lift(s["incremental_profit"])
         assert row["control customers 对照组"] == f"{s['control_customers']:,}"
         for arm in s["arms"]:
             (cell,) = [
                 r["profit lift per customer [interval] 每位顾客利润提升"]
                 for r in rows
-                if r["segment 客群"] == s["segment"] and r["offer 优惠"] == arm["offer_id"]
+                if r["segment 客群"] == shown(s["segment"]) and r["offer 优惠"] == arm["offer_id"]
             ]
             assert cell == fmt.lift(arm["lift"]["profit_per_customer"])
     for s in unmeasured:
-        (row,) = [r for r in rows if r["segment 客群"] == s["segment"]]
-        assert row["verdict 结论"] == "too few customers in control or sent to measure"
+        (row,) = [r for r in rows if r["segment 客群"] == shown(s["segment"])]
+        # the reason in both languages, as the rest of the table
+        assert row["verdict 结论"] == (
+            "too few customers in control or sent to measure 对照组或发送组客户太少，无法测量"
+        )
         assert row["control customers 对照组"] == f"{s['control_customers']:,}"
 
 

@@ -28,6 +28,7 @@ METRICS = {
 COVARIATES = ("pre_revenue", "pre_orders")
 GAIN, LOSS, UNCLEAR = "gain", "loss", "no clear effect"
 MIN_PER_ARM = 2
+SEGMENT_TOO_FEW = "too few customers in control or sent to measure"  # a segment's note
 MIN_ARM_CUSTOMERS = 30
 """An offer's own lift is shown only when at least this many customers got it. Below that
 the interval says more than the data: two customers who both did not buy have no spread, and
@@ -290,7 +291,7 @@ def per_segment(
                     "customers": len(part),
                     "control_customers": n_control,
                     "arms": [],
-                    "note": "too few customers in control or sent to measure",
+                    "note": SEGMENT_TOO_FEW,
                 }
             )
             continue

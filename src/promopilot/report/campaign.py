@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from promopilot.campaigns.depth import ALL
+from promopilot.campaigns.measure import SEGMENT_TOO_FEW
+from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
 from promopilot.report import Section, figure_html, write_report
 from promopilot.report import formats as fmt
 from promopilot.report.labels import labels_list
@@ -23,6 +26,21 @@ VERDICT_LABELS = {
     "loss": "loss 亏损",
     "no clear effect": "no clear effect 效果不明显",
 }
+
+# the measurement's segments and notes in both languages (any other value is shown as it is)
+SEGMENT_LABELS = {
+    ALL: "all customers 全部客户",
+    SEGMENT_NEW: "new: no order before 新客（此前无订单）",
+    SEGMENT_ONE: "one order before 此前一单",
+    SEGMENT_REPEAT: "repeat: 2+ orders before 回头客（此前两单及以上）",
+}
+NOTE_LABELS = {
+    SEGMENT_TOO_FEW: f"{SEGMENT_TOO_FEW} 对照组或发送组客户太少，无法测量",
+}
+
+
+def _segment(name) -> str:
+    return SEGMENT_LABELS.get(str(name), str(name))
 
 
 def _metric_kind(metric: str) -> str:
@@ -136,7 +154,7 @@ def segment_figure(measurement: dict):
             for arm in segment["arms"]:
                 if arm["offer_id"] == offer:
                     e = arm["lift"]["profit_per_customer"]
-                    names.append(segment["segment"])
+                    names.append(_segment(segment["segment"]))
                     est.append(e["estimate"])
                     high.append(e["high"] - e["estimate"])
                     low.append(e["estimate"] - e["low"])
@@ -266,7 +284,7 @@ def segment_table(measurement: dict) -> pd.DataFrame:
         total = s.get("incremental_profit")
         rows.append(
             {
-                "segment 客群": s["segment"],
+                "segment 客群": _segment(s["segment"]),
                 "offer 优惠": "all offers 全部优惠",
                 "customers 顾客数": f"{s['customers']:,}",
                 "control customers 对照组": f"{s['control_customers']:,}",
@@ -276,14 +294,14 @@ def segment_table(measurement: dict) -> pd.DataFrame:
                 "verdict 结论": (
                     VERDICT_LABELS.get(s["verdict"], s["verdict"])
                     if s.get("verdict")
-                    else s.get("note") or fmt.MISSING
+                    else NOTE_LABELS.get(s.get("note"), s.get("note")) or fmt.MISSING
                 ),
             }
         )
         for arm in s.get("arms", []):
             rows.append(
                 {
-                    "segment 客群": s["segment"],
+                    "segment 客群": _segment(s["segment"]),
                     "offer 优惠": arm["offer_id"],
                     "customers 顾客数": f"{arm['customers']:,}",
                     "control customers 对照组": f"{s['control_customers']:,}",
@@ -336,7 +354,7 @@ def depth_figure(table: pd.DataFrame):
                 x=part["depth"],
                 y=part["profit_lift"],
                 mode="markers",
-                name=str(segment),
+                name=_segment(segment),
                 text=part["campaign_id"] + " / " + part["offer_id"],
                 marker={"size": 10},
                 error_y={
@@ -364,7 +382,7 @@ def depth_section(table: pd.DataFrame, verdicts: list[str]) -> Section:
         {
             "campaign 活动": table["campaign_id"],
             "offer 优惠": table["offer_id"],
-            "segment 客群": table["segment"],
+            "segment 客群": table["segment"].map(_segment),
             "depth 力度": table["depth"].map(lambda d: fmt.MISSING if pd.isna(d) else f"{d:.0%}"),
             "customers 顾客数": table["customers"].map("{:,}".format),
             "control customers 对照组": table["control_customers"].map("{:,}".format),
