@@ -62,8 +62,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "使用 {policy} 定向发送：预测区间下限高于零。",
     ),
     "decision_targets_anyway": (
-        "Targets with {policy} anyway (allow-uncertain): the forecast's interval includes a "
-        "loss.",
+        "Targets with {policy} anyway (allow-uncertain): the forecast's interval includes a loss.",
         "仍然使用 {policy} 定向发送（允许不确定）：预测区间包含亏损。",
     ),
     "measured_profit": ("Measured incremental profit", "实测增量利润"),
