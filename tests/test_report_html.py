@@ -66,24 +66,57 @@ def test_report_charts_put_bilingual_titles_on_two_lines_and_the_legend_below():
     assert fig.layout.title.text == "Lift over control<br>相对对照组的提升"
     assert fig.layout.annotations[0].text == "Conversion<br>转化率"
     assert '"responsive": true' in fragment
-    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
+    _legend_at_the_bottom(fig.layout.legend)
+
+
+def _legend_at_the_bottom(legend) -> None:
+    """A row at the foot of the figure, under the x-axis title (placed on the figure, not on
+    the plot's scale, where a short plot puts it over the axis title)."""
+    assert legend.orientation == "h" and legend.yref == "container"
+    assert legend.y == 0 and legend.yanchor == "bottom"
+
+
+def test_report_charts_put_a_bilingual_axis_title_on_two_lines():
+    import plotly.graph_objects as go
+
+    from promopilot.report import figure_html
+
+    fig = go.Figure(go.Scatter(x=[1], y=[1]))
+    fig.update_layout(xaxis_title="discount depth 折扣力度", yaxis_title="profit lift 利润提升")
+    figure_html(fig)
+    assert fig.layout.xaxis.title.text == "discount depth<br>折扣力度"
+    assert fig.layout.yaxis.title.text == "profit lift<br>利润提升"
 
 
 def test_the_qini_legend_is_a_row_under_the_plot():
     from promopilot.offers.evaluate import qini_figure
 
-    layout = qini_figure(_evaluation()).layout
-    assert layout.legend.orientation == "h" and layout.legend.y < 0
-    assert len(layout.title.text) <= 40
+    figure = qini_figure(_evaluation())
+    _legend_at_the_bottom(figure.layout.legend)
+    assert len(figure.layout.title.text) <= 40
+    # a key, not a line per curve: an entry per offer, per model, and random targeting
+    entries = [t.name for t in figure.data if t.showlegend is not False]
+    assert sorted(entries) == ["pct10", "pct20", "pooled-x", "random targeting", "x-learner"]
 
 
 def test_the_qini_page_tells_its_curves_apart_and_lists_each_qini_with_its_n(tmp_path):
     from promopilot.offers.evaluate import qini_figure
 
     figure = qini_figure(_evaluation())
-    curves = [t for t in figure.data if t.name != "random targeting"]
+    curves = [t for t in figure.data if t.name != "random targeting" and len(t.x) > 1]
     styles = {(t.line.color, t.line.dash) for t in curves}
     assert len(styles) == len(curves) == 4  # no two curves look alike
+    assert {t.name for t in curves} == {
+        "pct10 · pooled-x",
+        "pct20 · pooled-x",
+        "pct10 · x-learner",
+        "pct20 · x-learner",
+    }
+    key = {t.name: t.line for t in figure.data if t.showlegend is not False}
+    for curve in curves:  # each curve has its offer's colour and its model's dash in the key
+        offer, model = curve.name.split(" · ")
+        assert curve.line.color == key[offer].color and curve.line.dash == key[model].dash
+        assert curve.legendgroup == f"offer:{offer}"  # clicking the offer hides its curves
     random = [t for t in figure.data if t.name == "random targeting"]
     assert len(random) == 4 and sum(bool(t.showlegend) for t in random) == 1
     page = write_qini_plot(_evaluation(), tmp_path).read_text(encoding="utf-8")
@@ -171,3 +204,75 @@ def test_every_column_the_rules_or_the_profile_describe_has_a_label_in_both_lang
         assert "_" not in english and re.search(r"[\u4e00-\u9fff]", chinese)
     assert label("share_baby") == "share of spend on baby"
     assert label("pre_revenue", "both") == "revenue before sending 发送前收入"
+
+
+def _depth_table() -> pd.DataFrame:
+    rows = []
+    for k, segment in enumerate(["all customers", "new: no order before", "one order before"]):
+        for depth in (0.0, 0.03, 0.1, 0.13, 0.15):
+            lift = 3.0 + k - 20 * depth
+            rows.append(
+                {
+                    "segment": segment,
+                    "campaign_id": "spring",
+                    "offer_id": f"pct{round(depth * 100)}",
+                    "depth": depth,
+                    "profit_lift": lift,
+                    "profit_low": lift - 6,
+                    "profit_high": lift + 6,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_qini_and_depth_charts_are_readable_on_a_phone(tmp_path):
+    """At 390 px wide (a phone) each chart's plot keeps most of the width and a fair height,
+    its legend is whole (no scroll bar) and lies under the x-axis title, not over it."""
+    import os
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("needs /usr/bin/chromium")
+    from promopilot.offers.evaluate import qini_figure
+    from promopilot.report import figure_html
+    from promopilot.report.campaign import depth_figure
+
+    figures = [figure_html(qini_figure(_evaluation())), figure_html(depth_figure(_depth_table()))]
+    report = write_report(tmp_path / "r.html", "t", [Section("charts", figures=figures)])
+    qini = write_qini_plot(_evaluation(), tmp_path)
+    measure = """div => {
+        const box = e => e && e.getBoundingClientRect();
+        const legend = box(div.querySelector('.legend'));
+        const title = box(div.querySelector('.xtitle'));
+        const plot = box(div.querySelector('.nsewdrag'));
+        const scroll = div.querySelector('.legend .scrollbar');
+        return {div: box(div).width, plotWidth: plot.width, plotHeight: plot.height,
+                legendTop: legend.top, titleBottom: title.bottom,
+                scroll: scroll ? box(scroll).height : 0};
+    }"""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            charts = []
+            for path in (report, qini):
+                page.goto(path.as_uri())
+                page.wait_for_selector(".plotly-graph-div .legend")
+                charts += [
+                    d.evaluate(measure) for d in page.query_selector_all(".plotly-graph-div")
+                ]
+        finally:
+            browser.close()
+    assert len(charts) == 3
+    for chart in charts:
+        assert chart["plotWidth"] >= 0.7 * chart["div"], chart
+        assert chart["plotHeight"] >= 200, chart
+        assert chart["scroll"] == 0, chart
+        assert chart["legendTop"] >= chart["titleBottom"], chart

@@ -150,15 +150,24 @@ def evaluate_campaign_models(
 
 def qini_figure(evaluation: UpliftEvaluation) -> go.Figure:
     """A Plotly figure of the Qini curves, one trace per (model, offer): a colour per offer and
-    a dash style per model, each curve distinct; the random-targeting lines in grey, one legend
-    entry for all of them."""
+    a dash style per model, each curve distinct; the random-targeting lines in grey. The legend
+    is a key, one short entry per offer (its colour; clicking it hides the offer's curves) and
+    per model (its dash), not one per curve: on a phone, a legend of every curve is longer than
+    the plot. Hovering a curve names its offer and model."""
     import plotly.express as px
 
     fig = go.Figure()
     offers = list(dict.fromkeys(offer for _, offer in evaluation.curves))
     models = list(dict.fromkeys(name for name, _ in evaluation.curves))
     colours = px.colors.qualitative.Plotly + px.colors.qualitative.Dark24
-    dashes = ("solid", "dash", "dashdot", "longdash", "dot", "longdashdot")
+    dashes = ("solid", "dash", "dashdot", "longdash", "longdashdot", "5px,2px,1px,2px")
+
+    def colour(offer) -> str:
+        return colours[offers.index(offer) % len(colours)]
+
+    def dash(model) -> str:
+        return dashes[models.index(model) % len(dashes)]
+
     for i, ((name, offer), (x, y)) in enumerate(evaluation.curves.items()):
         fig.add_trace(
             go.Scatter(
@@ -166,10 +175,9 @@ def qini_figure(evaluation: UpliftEvaluation) -> go.Figure:
                 y=y,
                 mode="lines",
                 name=f"{offer} · {name}",
-                line={
-                    "color": colours[offers.index(offer) % len(colours)],
-                    "dash": dashes[models.index(name) % len(dashes)],
-                },
+                legendgroup=f"offer:{offer}",
+                showlegend=False,
+                line={"color": colour(offer), "dash": dash(name)},
             )
         )
         fig.add_trace(
@@ -183,15 +191,41 @@ def qini_figure(evaluation: UpliftEvaluation) -> go.Figure:
                 line={"dash": "dot", "width": 1, "color": "#999"},
             )
         )
+    # the key: entries without points
+    for offer in offers:
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=str(offer),
+                legendgroup=f"offer:{offer}",
+                line={"color": colour(offer)},
+            )
+        )
+    for name in models:
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=str(name),
+                legendgroup=f"model:{name}",
+                line={"color": "#444", "dash": dash(name)},
+            )
+        )
     fig.update_layout(
         title={"text": "Qini curves (held-out customers)", "font": {"size": 15}},
         xaxis_title="customers targeted (by predicted uplift)",
         yaxis_title="incremental buyers",
         template="plotly_white",
         height=520,
-        # a row under the plot: beside it, the legend takes most of a phone's width
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-        margin={"l": 50, "r": 20, "t": 50},
+        # rows at the bottom of the figure, under the axis title: beside the plot, the legend
+        # takes most of a phone's width
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
+        margin={"l": 16, "r": 16, "t": 50, "b": 16},
+        xaxis={"automargin": True},
+        yaxis={"automargin": True},
     )
     return fig
 

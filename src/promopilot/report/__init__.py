@@ -135,9 +135,25 @@ def phone_friendly(figure):
             # Plotly lifts a title of several lines by all but its first: padded back down
             "pad": {"t": 8 + 8 * max(title_lines - 1, 0)},
         },
-        margin={"t": 22 * title_lines + 15 * panel_lines + 36},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
+        # small side margins (the axes' own automargin makes room for their labels)
+        margin={"t": 22 * title_lines + 15 * panel_lines + 36, "l": 16, "r": 24, "b": 16},
+        # at the bottom of the figure, under the axis titles: Plotly grows the bottom margin
+        # to hold it, whatever the width (a legend placed on the plot's scale overlaps the
+        # x-axis title once the plot is short)
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "yanchor": "bottom",
+            "y": 0,
+            "x": 0,
+            "xanchor": "left",
+        },
     )
+    # a bilingual axis title on two lines: on one, a y-axis title is longer than the plot
+    for axis in [*figure.select_xaxes(), *figure.select_yaxes()]:
+        if axis.title.text:
+            axis.title.text = two_lines(axis.title.text)
+    figure.update_yaxes(automargin=True)
     return figure
 
 

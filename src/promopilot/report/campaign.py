@@ -12,7 +12,7 @@ import pandas as pd
 from promopilot.campaigns.depth import ALL
 from promopilot.campaigns.measure import SEGMENT_TOO_FEW
 from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
-from promopilot.report import Section, figure_html, write_report
+from promopilot.report import Section, figure_html, two_lines, write_report
 from promopilot.report import formats as fmt
 from promopilot.report.labels import labels_list
 
@@ -134,6 +134,8 @@ def lift_figure(measurement: dict):
             col=k,
         )
         fig.add_hline(y=0, line_dash="dot", line_color="grey", row=1, col=k)
+    # offer names slanted: three panels side by side leave each a third of a phone's width
+    fig.update_xaxes(tickangle=-30)
     fig.update_layout(
         title=f"Lift over control, {level} intervals 相对对照组的提升（{level} 置信区间）",
         height=420,
@@ -154,7 +156,8 @@ def segment_figure(measurement: dict):
             for arm in segment["arms"]:
                 if arm["offer_id"] == offer:
                     e = arm["lift"]["profit_per_customer"]
-                    names.append(_segment(segment["segment"]))
+                    # a tick label on lines (English, then Chinese) to fit under its point
+                    names.append(two_lines(_segment(segment["segment"]), 12))
                     est.append(e["estimate"])
                     high.append(e["high"] - e["estimate"])
                     low.append(e["estimate"] - e["low"])
@@ -174,6 +177,7 @@ def segment_figure(measurement: dict):
         yaxis_title="profit lift 利润提升",
         height=420,
         scattermode="group",
+        xaxis_tickangle=0,  # the segment names are on lines already
     )
     return fig
 
@@ -372,7 +376,7 @@ def depth_figure(table: pd.DataFrame):
         xaxis_title="discount depth 折扣力度",
         xaxis_tickformat=".0%",
         yaxis_title="profit lift per customer 每位顾客利润提升",
-        height=420,
+        height=480,  # the legend (a row per segment) under the plot leaves it room on a phone
     )
     return fig
 
