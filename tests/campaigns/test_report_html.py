@@ -64,18 +64,44 @@ def table(html: str, caption: str) -> list[dict]:
     raise AssertionError(f"no table {caption!r} in {parser.captions}")
 
 
-def _cli_cell(e: dict, metric: str) -> str:  # as cli/report.py: lift_table writes it
-    f = "{:+.1%}" if metric == "conversion" else "{:+,.2f}"
-    return f"{f.format(e['estimate'])} [{f.format(e['low'])}, {f.format(e['high'])}]"
+def _cli_cells(result: dict) -> dict[tuple[str, str], str]:
+    """(offer, metric) -> the lift cell of ``promopilot report``'s table (cli/report.py)."""
+    from promopilot.cli.report import lift_table
+
+    columns = {c.header: [str(cell) for cell in c.cells] for c in lift_table(result).columns}
+    metrics = {
+        "conversion": "conversion lift",
+        "revenue_per_customer": "revenue lift",
+        "profit_per_customer": "profit lift",
+    }
+    return {
+        (offer, metric): columns[header][row]
+        for row, offer in enumerate(columns["offer"])
+        for metric, header in metrics.items()
+    }
 
 
 def test_lifts_are_written_as_the_cli_writes_them(page):
     result, html = page
     text = _text(html)
+    cli = _cli_cells(result)
     for arm in result["arms"]:
         for metric in ("conversion", "revenue_per_customer", "profit_per_customer"):
-            assert _cli_cell(arm["lift"][metric], metric) in text
+            kind = "percent" if metric == "conversion" else "money"
+            assert cli[arm["offer_id"], metric] == fmt.lift(arm["lift"][metric], kind=kind)
+            assert cli[arm["offer_id"], metric] in text
     assert "-0.00" not in text and "-0.0%" not in text
+
+
+def test_the_cli_writes_a_lift_near_zero_as_the_report_does(page):
+    """One formatter for both: a lift of -0.004 is "0.00" in the terminal too, never "-0.00"."""
+    result, _ = page
+    arm = result["arms"][0]
+    arm["lift"]["profit_per_customer"].update(estimate=-0.004, low=-0.0049, high=0.003)
+    arm["lift"]["conversion"].update(estimate=-0.0004, low=-0.0004, high=0.0003)
+    cli = _cli_cells(result)
+    assert cli[arm["offer_id"], "profit_per_customer"] == "0.00 [0.00, 0.00]"
+    assert cli[arm["offer_id"], "conversion"] == "0.0% [0.0%, 0.0%]"
 
 
 def test_formats_never_write_a_negative_zero_or_nan():

@@ -141,7 +141,10 @@ def read_policy(path: Path):
 
 
 def lift_table(result: dict) -> Table:
+    """The lifts as the HTML report and the dashboard write them (``report.formats``):
+    conversion in percent, money with two decimals, never a negative zero."""
     from promopilot.campaigns.measure import baseline_words
+    from promopilot.report import formats
 
     level = f"{result['confidence']:.0%}"
     per_offer = result.get("per_offer_control")
@@ -157,16 +160,16 @@ def lift_table(result: dict) -> Table:
     )
     for col in ("offer", "customers", "conversion lift", "revenue lift", "profit lift"):
         table.add_column(col, justify="left" if col == "offer" else "right")
+
+    def complete(entry: dict) -> bool:
+        return all(entry[k] is not None for k in ("estimate", "low", "high"))
+
     for arm in result["arms"]:
         cells = []
         for metric in ("conversion", "revenue_per_customer", "profit_per_customer"):
             e = arm["lift"][metric]
-            fmt = "{:+.1%}" if metric == "conversion" else "{:+,.2f}"
-            cells.append(
-                f"{fmt.format(e['estimate'])} [{fmt.format(e['low'])}, {fmt.format(e['high'])}]"
-                if all(e[k] is not None for k in ("estimate", "low", "high"))
-                else "n/a"
-            )
+            kind = "percent" if metric == "conversion" else "money"
+            cells.append(formats.lift(e, kind=kind) if complete(e) else "n/a")
         table.add_row(arm["offer_id"], f"{arm['customers']:,}", *cells)
     total = result["incremental_profit"]
     table.add_row(
@@ -174,9 +177,7 @@ def lift_table(result: dict) -> Table:
         "",
         "",
         "",
-        f"{total['estimate']:+,.2f} [{total['low']:+,.2f}, {total['high']:+,.2f}]"
-        if all(total[k] is not None for k in ("estimate", "low", "high"))
-        else "not measurable",
+        formats.lift(total) if complete(total) else "not measurable",
         style="bold",
     )
     return table
