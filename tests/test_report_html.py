@@ -276,3 +276,21 @@ def test_the_qini_and_depth_charts_are_readable_on_a_phone(tmp_path):
         assert chart["plotHeight"] >= 200, chart
         assert chart["scroll"] == 0, chart
         assert chart["legendTop"] >= chart["titleBottom"], chart
+
+
+def test_the_report_and_the_cli_tables_write_numbers_alike(tmp_path):
+    """report tables and the CLI's frame_table share report.formats: thousands separators,
+    two places, "–" for a missing value and never a negative zero."""
+    from rich.console import Console
+
+    from promopilot.cli.common import frame_table
+
+    frame = pd.DataFrame({"expected_cost": [-0.004, 1234.5, float("nan")], "n": [1500, 2, 3]})
+    page = write_report(tmp_path / "r.html", "t", [Section("s", tables=[("", frame)])])
+    cells = re.findall(r"<td>([^<]*)</td>", page.read_text(encoding="utf-8"))
+    assert cells == ["0.00", "1,500", "1,234.50", "2", "–", "3"]
+    console = Console(width=100, record=True)
+    console.print(frame_table(frame))
+    lines = console.export_text().splitlines()
+    rows = [line.replace("│", " ").split() for line in lines if "│" in line]
+    assert rows == [["0.00", "1,500"], ["1,234.50", "2"], ["–", "3"]]

@@ -134,8 +134,10 @@ def ingest_table(report: IngestReport) -> Table:
 def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
     """A small result frame as a table: text left, numbers right with thousands separators
     (a column of whole numbers without decimals, any other to 2 places), times to the minute,
-    missing values as "–"."""
+    missing values as "–" (``report.formats``, as the HTML report writes them)."""
     import pandas as pd
+
+    from promopilot.report import formats
 
     table = Table(title=title)
     cells = []
@@ -144,9 +146,8 @@ def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
         numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
         table.add_column(str(col), justify="right" if numeric else "left")
         if numeric:
-            whole = bool((values.dropna() % 1 == 0).all())
-            pattern = "{:,.0f}" if whole else "{:,.2f}"
-            cells.append(["–" if pd.isna(v) else pattern.format(v) for v in values])
+            places = 0 if bool((values.dropna() % 1 == 0).all()) else 2
+            cells.append([formats.number(v, places) for v in values])
         else:
             cells.append([_text_cell(v) for v in values])
     for row in zip(*cells, strict=True):
@@ -157,8 +158,10 @@ def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
 def _text_cell(value) -> str:
     import pandas as pd
 
+    from promopilot.report.formats import MISSING
+
     if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return "–"
+        return MISSING
     if isinstance(value, pd.Timestamp):
         return f"{value:%Y-%m-%d}" if value == value.normalize() else f"{value:%Y-%m-%d %H:%M}"
     return str(value)

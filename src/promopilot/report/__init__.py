@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from promopilot.report import formats
 from promopilot.report.labels import label
 
 
@@ -33,17 +34,16 @@ def column_label(name) -> str:
 
 
 def _cell(name: str, value) -> str:
-    """A share as a percentage, a count with separators, a score to 3 places, money to 2."""
+    """A share as a percentage, a count with separators, a score to 3 places, money to 2
+    (``report.formats``)."""
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
     if isinstance(value, int | np.integer):
-        return f"{value:,}"
+        return formats.count(value)
     if isinstance(value, float | np.floating):
-        if value != value:
-            return "–"
         if name == "share" or name.endswith("_share"):
-            return f"{value:.1%}"
-        return f"{value:,.3f}" if name in SCORE_COLUMNS else f"{value:,.2f}"
+            return formats.percent(value)
+        return formats.number(value, 3 if name in SCORE_COLUMNS else 2)
     return str(value)
 
 

@@ -1,6 +1,6 @@
-"""How the report and the dashboard write figures, as ``promopilot report`` does: conversion
-as a percentage with one decimal, money with two decimals and thousands separators, a missing
-figure as "–", and never a negative zero ("-0.00")."""
+"""How the report, the dashboard and the CLI's tables write figures: conversion as a
+percentage with one decimal, money with two decimals and thousands separators, counts with
+separators, a missing figure as "–", and never a negative zero ("-0.00")."""
 
 from __future__ import annotations
 
@@ -15,6 +15,19 @@ def _finite(value) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
+
+
+def number(value, places: int = 2) -> str:
+    """``1,234.57`` (to `places` decimals, thousands separated; ``-0.004`` is ``0.00``)."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    return f"{round(number, places) + 0.0:,.{places}f}"
+
+
+def count(value) -> str:
+    """A whole number with thousands separators: ``1,500``."""
+    return number(value, 0)
 
 
 def money(value, *, sign: bool = False) -> str:
