@@ -66,7 +66,10 @@ def test_plan_writes_the_plan_file_and_prints_its_summary(db, tmp_path):
         assert offer in text
     assert "to everyone" in text and "to the likeliest buyers, same budget" in text
     assert "who gets what" in text
-    assert "class:" in out.with_suffix(".rules.txt").read_text(encoding="utf-8")
+    # the rules in words, on the terminal and in the file: no raw column or "class:"
+    rules = out.with_suffix(".rules.txt").read_text(encoding="utf-8")
+    assert "offer: " in rules and "class:" not in rules and "class:" not in text
+    assert "recency_days" not in rules
     assert "model: " in text
 
 

@@ -145,7 +145,7 @@ def _plan_step(store, out: Path) -> list:
             do_no_harm=False,
         )
     result.plan.to_csv(out / "plan.csv", index=False, encoding="utf-8")
-    (out / "plan.rules.txt").write_text(result.rules + "\n", encoding="utf-8")
+    (out / "plan.rules.txt").write_text(readable_rules(result.rules) + "\n", encoding="utf-8")
     for item in plan_tables(result):
         console.print(item)
     check = result.self_check

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.report.labels import readable_rules
 
 app = typer.Typer()
 
@@ -152,7 +153,7 @@ def plan_tables(result) -> list:
             _money(row.expected_profit),
             _money(row.expected_cost),
         )
-    out += [alt, result.rules]
+    out += [alt, readable_rules(result.rules)]
     return out
 
 
@@ -241,7 +242,7 @@ def plan(
         console.print(item)
     if result.rules:
         rules_path = out.with_suffix(".rules.txt")
-        rules_path.write_text(result.rules + "\n", encoding="utf-8")
+        rules_path.write_text(readable_rules(result.rules) + "\n", encoding="utf-8")
         console.print(f"rules saved to {rules_path}")
     console.print(f"plan written to {out} ({len(result.plan):,} rows)")
     if n_added:
