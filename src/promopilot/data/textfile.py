@@ -22,9 +22,9 @@ CHUNK = 16 * 1024 * 1024
 # any bytes decode as GB18030, so a file that does only because its accented letters pair up
 # with the next ASCII byte is taken for what it is (see _looks_like_gbk)
 ENCODINGS = ("utf-8", "gb18030", "cp1252")
-# a GB18030 character: two bytes (lead 0x81-0xFE, trail 0x40-0x7E or 0x80-0xFE) or four
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
-_GB_CHAR = re.compile(rb"[\x81-\xfe](?:[\x30-\x39][\x81-\xfe][\x30-\x39]|[\x40-\x7e\x80-\xfe])")
+# a GB18030 four-byte code (characters outside GBK: 𠮷)
+_GB_FOUR = re.compile(rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]")
 
 
 @dataclass(frozen=True)
@@ -141,15 +141,42 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
 
 
 def _looks_like_gbk(path: Path) -> bool:
-    """Whether text that decodes as GB18030 is likely Chinese: the common characters (GB2312)
-    have both bytes above 0x80, while Latin-1 text read as GBK pairs an accented letter with the
-    ASCII letter after it (``é`` + ``e``). Most two-byte characters with an ASCII trail byte:
-    not Chinese."""
+    """Whether text that decodes as GB18030 is likely Chinese rather than Windows-1252.
+
+    Each run of bytes above 0x7F is read both ways. Evidence for Chinese: a two-byte character
+    from GB2312's first level (lead 0xB0-0xD7: the 3,755 common characters) or its punctuation
+    rows (lead 0xA1-0xA3: ``，`` ``。`` ``（``), both bytes above 0xA0. Evidence for Western
+    text: a run of odd length (its last byte pairs with the ASCII byte after it, which GB2312
+    never does: ``é`` + ``e``), or a two-byte run of Windows-1252 letters inside a word: with
+    an ASCII letter beside it when it is no common character (``Größe`` is ``Gr`` + ``鲞``, a
+    rare second-level character, + ``e`` in GBK), with ASCII letters on both sides when it is
+    one (``GRÖßE``: ``GR`` + ``诌`` + ``E``; a Chinese character seldom sits inside a Latin
+    word). GB18030's four-byte codes and runs that are neither (``枸杞``: second-level, but
+    not inside a Latin word) count for neither side; ties stay GBK."""
     with open(path, "rb") as handle:
-        head = handle.read(1024 * 1024)
-    chars = _GB_CHAR.findall(head)
-    ascii_trail = sum(1 for c in chars if len(c) == 2 and c[1] < 0x80)
-    return ascii_trail * 2 <= len(chars)
+        head = _GB_FOUR.sub(b" ", handle.read(1024 * 1024))
+    n_chinese = n_western = 0
+    for match in _HIGH_RUN.finditer(head):
+        run = match.group()
+        if len(run) % 2:
+            n_western += 1
+            continue
+        n_common = sum(_is_common_gb2312(run[i], run[i + 1]) for i in range(0, len(run), 2))
+        if len(run) == 2 and run.decode("cp1252", "replace").isalpha():
+            n_letters = (
+                head[match.start() - 1 : match.start()].isalpha()
+                + head[match.end() : match.end() + 1].isalpha()
+            )
+            if n_letters == 2 or (n_letters and not n_common):
+                n_western += 1
+                continue
+        n_chinese += n_common
+    return n_chinese >= n_western
+
+
+def _is_common_gb2312(lead: int, trail: int) -> bool:
+    """A GB2312 first-level character or Chinese punctuation (both bytes 0xA1-0xFE)."""
+    return (0xB0 <= lead <= 0xD7 or 0xA1 <= lead <= 0xA3) and 0xA1 <= trail <= 0xFE
 
 
 def _looks_western(path: Path) -> bool:
