@@ -151,6 +151,38 @@ def test_excel_workbook_is_read(tmp_path, store):
     assert str(got["timestamp"].iloc[0]) == "2010-12-01 08:26:00"
 
 
+def test_a_blank_excel_row_is_not_a_row_read(tmp_path, store):
+    """Tester's report: an empty row of a workbook was counted as read (and quarantined for a
+    missing order_id); a blank row is no data row, as an empty CSV line is none."""
+    frame = pd.DataFrame(
+        [
+            ROWS[0],
+            [None] * 6,
+            ["", " ", None, "", None, ""],
+            ROWS[1],
+            ["o3", None, "c1", "p1", "1", "2"],
+        ]
+    )
+    frame.columns = HEADER
+    frame.to_excel(tmp_path / "orders.xlsx", index=False)
+    report = ingest(store, tmp_path / "orders.xlsx")
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (3, 2, 1)
+    got = store.query('SELECT line, "column" FROM quarantine')
+    assert got.values.tolist() == [[6, "timestamp"]]  # the rows after the blanks keep their line
+
+
+@pytest.mark.parametrize("blank", ["", ",,,,,", "  ", ", ,,, ,"])
+def test_a_blank_csv_line_is_not_a_row_read_and_later_lines_stay_right(tmp_path, store, blank):
+    """An empty line, a spreadsheet's blank row saved as CSV (`,,,,,`) and a line of spaces
+    are all no row; the lines of the rows after them are still the file's."""
+    rows = [",".join(HEADER), ",".join(ROWS[0]), blank, blank, "o3,2025-01-04,c1,p1,1,x"]
+    (tmp_path / "orders.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = ingest(store, tmp_path / "orders.csv")
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (2, 1, 1)
+    got = store.query('SELECT line, "column", value FROM quarantine')
+    assert got.values.tolist() == [[5, "unit_price", "x"]]
+
+
 def test_old_excel_is_refused_by_name(tmp_path, store):
     (tmp_path / "orders.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(InputError, match=r"orders.xls.*save it as CSV"):

@@ -37,6 +37,8 @@ class RawFile:
     # numbers and the line breaks inside each rejected row, to turn them into file lines
     _reject_records: np.ndarray | None = None
     _reject_nl: np.ndarray | None = None
+    # records that are no row at all (an empty line, a line of spaces): not read, but numbered
+    _blank_records: np.ndarray | None = None
     is_parquet: bool = False  # rows are not text lines (Parquet, Excel): line = row + first_line
     first_line: int = 1
     # What staging reads: the ``RAW`` table, or (lazy) a ``read_csv(...)`` call read once, straight
@@ -62,8 +64,10 @@ class RawFile:
     def _records(self, rows: np.ndarray) -> np.ndarray:
         """DuckDB's record number (header = 1) of each staged row index."""
         records = rows + self.header_lines + 1
-        if self._reject_records is not None and len(self._reject_records):
-            slots = self._reject_records - np.arange(len(self._reject_records))
+        skipped = [a for a in (self._reject_records, self._blank_records) if a is not None]
+        if skipped and sum(map(len, skipped)):
+            unstaged = np.sort(np.concatenate(skipped))
+            slots = unstaged - np.arange(len(unstaged))
             records = records + np.searchsorted(slots, records, side="right")
         return records
 
@@ -268,12 +272,16 @@ def locate_rows(store: Store, raw: RawFile) -> None:
         "AS n_nl FROM ingest_rejects ORDER BY line, byte_position"
     )
     rejects["reason"] = rejects["reason"].map(_reject_reason)
+    records = raw.n_rows + len(rejects) + raw.header_lines
+    # a line of spaces is a blank row like an empty line, not a malformed one
+    blank = rejects["value"].fillna("").str.strip() == ""
+    blanks = [rejects.loc[blank, "line"].to_numpy(dtype=np.int64)]
+    rejects = rejects[~blank].reset_index(drop=True)
     raw.rejects = rejects
     raw._reject_records = rejects["line"].to_numpy(dtype=np.int64)
     raw._reject_nl = rejects.pop("n_nl").fillna(0).to_numpy(dtype=np.int64)
-    records = raw.n_rows + len(rejects) + raw.header_lines
     expected_newlines = records - (0 if prepared.ends_with_newline else 1)
-    if prepared.n_newlines > expected_newlines:  # quoted fields hold line breaks
+    if prepared.n_newlines > expected_newlines:  # quoted fields hold line breaks, or empty lines
         text = " || ".join(f"coalesce(\"{c}\", '')" for c in raw.columns)
         if raw.lazy:  # read the file again (rare: only files with quoted line breaks)
             store.execute("DROP TABLE IF EXISTS ingest_rejects_nl")
@@ -290,7 +298,22 @@ def locate_rows(store: Store, raw: RawFile) -> None:
         )
         raw._nl_rows = nl["r"].to_numpy(dtype=np.int64)
         raw._nl_counts = nl["n"].to_numpy(dtype=np.int64)
+        held = int(raw._nl_counts.sum() + raw._reject_nl.sum())
+        if prepared.n_newlines > expected_newlines + held:  # DuckDB skipped empty lines
+            blanks.append(_empty_records(prepared.path, raw._csv_options))
+    raw._blank_records = np.sort(np.concatenate(blanks))
     raw.rejects["line"] = raw._file_lines(raw._reject_records)
+
+
+def _empty_records(path: Path, options: dict) -> np.ndarray:
+    """The record numbers (header = 1, as DuckDB counts) of the empty lines DuckDB skipped.
+    Read with the csv module: only for files that hold empty lines."""
+    quote = options["quote"]
+    dialect = {"quotechar": quote} if quote else {"quoting": csv.QUOTE_NONE}
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=options["delimiter"], **dialect)
+        empty = [k for k, record in enumerate(reader, start=1) if not record]
+    return np.asarray(empty, dtype=np.int64)
 
 
 def unreadable(error: BaseException, path: Path, delimiter: str, quote: str) -> str:

@@ -315,6 +315,9 @@ def stage(
         else:
             r = "CAST(NULL AS VARCHAR)"
         parts.append(f"{r} AS {text_column(spec, col.name)}")
+    # a row whose every cell is blank (an empty spreadsheet row, `,,,,` in its CSV export) is
+    # no data row: dropped below and not counted as read, as DuckDB skips an empty CSV line
+    parts.append("trim(concat_ws('', *COLUMNS(*))) = '' AS _blank")
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
     # importers of known layouts (UCI, MovieLens, ...) hand over ISO 8601 already
     formats = timestamp_formats(store, raw, spec, inner, present) if detect_dates else {}
@@ -358,6 +361,9 @@ def stage(
         raw.close()
     else:
         store.execute(sql)
+    n_blank = int(store.scalar(f"DELETE FROM {STAGE} WHERE _blank"))
+    store.execute(f"ALTER TABLE {STAGE} DROP COLUMN _blank")
+    raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(
             f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
