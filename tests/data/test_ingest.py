@@ -238,8 +238,15 @@ def test_duplicate_keys_within_a_file(tmp_path, store):
     assert (f.n_read, f.n_loaded, f.n_new, f.n_quarantined) == (4, 3, 2, 1)
     assert store.count("orders") == 2
     bad = quarantine(store)
-    assert bad["line"].tolist() == [4]
-    assert bad["reason"].iloc[0].startswith("duplicate key (order_id, product_id)")
+    assert bad[["line", "column", "value", "reason"]].values.tolist() == [
+        [
+            4,
+            "quantity",
+            "5",
+            "duplicate key (order_id, product_id) with other values than an earlier row of this "
+            "file: quantity is `5` in this row but `1` in the earlier row; the first row was kept",
+        ]
+    ]
 
 
 def test_duplicate_keys_against_the_store(tmp_path, store):
@@ -263,9 +270,57 @@ def test_duplicate_keys_against_the_store(tmp_path, store):
     assert (f.n_loaded, f.n_new, f.n_quarantined) == (2, 1, 1)
     stored = store.table("orders").set_index("order_id")
     assert stored.loc["o1", "quantity"] == 1 and len(stored) == 3
-    assert quarantine(store)[["line", "reason"]].values.tolist() == [
-        [3, "conflicts with a stored row of the same key; history is never overwritten"]
+    # the tester's report: the reason did not say which value conflicted
+    assert quarantine(store)[["line", "column", "value", "reason"]].values.tolist() == [
+        [
+            3,
+            "quantity",
+            "9",
+            "conflicts with a stored row of the same key: quantity is `9` in the file but `1` "
+            "in the stored row; history is never overwritten",
+        ]
     ]
+
+
+def test_a_conflict_names_the_first_column_that_differs_and_the_summary_counts_by_column(
+    tmp_path, store
+):
+    header = ORDERS.strip() + ",coupon_code\n"
+    stored = ["o1,2025-01-01,c1,p1,1,2.5,A", "o2,2025-01-01,c1,p1,1,2.5,A"]
+    load(store, write(tmp_path / "a" / "orders.csv", header + "\n".join(stored) + "\n"))
+    rows = [
+        "o1,2025-01-01,c1,p1,1,2.5,",  # a blank where the store holds A
+        "o2,2025-01-01,c1,p1,3,2.5,B",  # quantity comes first: it is the one named
+    ]
+    report = load(store, write(tmp_path / "b" / "orders.csv", header + "\n".join(rows) + "\n"))
+    f = report.files[0]
+    assert (f.n_read, f.n_quarantined) == (2, 2)
+    got = quarantine(store)[["column", "value", "reason"]].values.tolist()
+    assert [g[0] for g in got] == ["coupon_code", "quantity"]
+    assert pd.isna(got[0][1]) and got[1][1] == "3"  # the value in the file
+    assert [g[2].split(": ")[1].split(";")[0] for g in got] == [
+        "coupon_code is empty in the file but `A` in the stored row",
+        "quantity is `3` in the file but `1` in the stored row",
+    ]
+    assert f.reasons == {
+        "conflicts with a stored row of the same key: coupon_code differs from the stored row; "
+        "history is never overwritten": 1,
+        "conflicts with a stored row of the same key: quantity differs from the stored row; "
+        "history is never overwritten": 1,
+    }
+    # another customer's id is not written into this row's reason (forgetting that customer
+    # would not delete this row)
+    load(store, write(tmp_path / "d" / "orders.csv", ORDERS + "o1,2025-01-01,c2,p1,1,2.5\n"))
+    last = store.query("SELECT customer_id, reason FROM quarantine WHERE customer_id = 'c2'")
+    assert (
+        last["reason"]
+        .iloc[0]
+        .startswith(
+            "conflicts with a stored row of the same key: customer_id is `c2` in the file but "
+            "another customer in the stored row"
+        )
+    )
+    assert "c1" not in last["reason"].iloc[0]
 
 
 def test_reference_rows_are_updated_by_newer_files(tmp_path, store):

@@ -8,10 +8,15 @@ newer row.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
+import pandas as pd
+
 from promopilot.columns import CUSTOMER_ID
 from promopilot.data.forgotten import FORGOTTEN
 from promopilot.data.rawfile import sql_str
-from promopilot.data.schema import TableSpec
+from promopilot.data.schema import Column, TableSpec
 from promopilot.data.staging import STAGE
 from promopilot.data.store import Store
 
@@ -21,10 +26,51 @@ def _value_hash(spec: TableSpec, prefix: str) -> str:
     return f"hash({', '.join(cols)})"
 
 
-def _mark(store: Store, where: str, reason_sql: str, column: str) -> None:
+# a conflict's reason names the first column that differs and both values:
+# "<what>: quantity is `9` in the file but `1` in the stored row; <outcome>"
+_CONFLICT_DETAIL = re.compile(
+    r": (\S+) is (?:`.*`|empty) in [^`]* but (?:`.*`|empty|another customer) in (.*?); "
+)
+
+
+def reason_kind(reasons: pd.Series) -> pd.Series:
+    """Reasons as the ingest summary counts them: a conflict's values left out, so the
+    conflicts of one column are one line (``quantity differs from the stored row``)."""
+    return reasons.str.replace(_CONFLICT_DETAIL, r": \1 differs from \2; ", regex=True)
+
+
+def _mark_conflicts(
+    store: Store, spec: TableSpec, pairs: str, *, what: str, here: str, other: str, outcome: str
+) -> None:
+    """Quarantine the rows `pairs` selects (``_row``, ``n_<column>``: the row's values,
+    ``o_<column>``: the values it conflicts with), naming the first column that differs, its
+    value `here` and in `other`."""
+    columns = [c for c in spec.stored_columns if c.name not in spec.key]
+
+    def first_differing(value: Callable[[Column], str]) -> str:
+        whens = " ".join(
+            f"WHEN n_{c.name} IS DISTINCT FROM o_{c.name} THEN {value(c)}" for c in columns
+        )
+        return f"CASE {whens} END" if columns else "NULL"
+
+    def shown(value: str) -> str:
+        return f"coalesce('`' || {value} || '`', 'empty')"
+
+    # the other row's customer is not named: forgetting that customer deletes the quarantine
+    # rows of their id, not this row (another customer's), and no trace of them may be left
+    old = f"CASE WHEN col = {sql_str(CUSTOMER_ID)} THEN 'another customer' ELSE {shown('old')} END"
+    detail = (
+        f"{sql_str(what + ': ')} || col || ' is ' || {shown('new')} || {sql_str(f' {here} but ')} "
+        f"|| {old} || {sql_str(f' in {other}; ')}"
+    )
     store.execute(
-        f"UPDATE {STAGE} SET _err = {{'column': {sql_str(column)}, 'value': NULL, "
-        f"'reason': {reason_sql}}} WHERE _err IS NULL AND ({where})"
+        f"UPDATE {STAGE} SET _err = {{'column': coalesce(c.col, {sql_str(spec.key[0])}), "
+        f"'value': c.new, 'reason': CASE WHEN c.col IS NULL THEN {sql_str(what + '; ')} "
+        f"ELSE {detail} END || {sql_str(outcome)}}} FROM (SELECT _row, "
+        f"{first_differing(lambda c: sql_str(c.name))} AS col, "
+        f"{first_differing(lambda c: _text(f'n_{c.name}', c.type))} AS new, "
+        f"{first_differing(lambda c: _text(f'o_{c.name}', c.type))} AS old FROM ({pairs})) c "
+        f"WHERE {STAGE}._row = c._row AND {STAGE}._err IS NULL"
     )
 
 
@@ -42,8 +88,8 @@ def dedupe_within_file(store: Store, spec: TableSpec) -> None:
     if not store.scalar("SELECT count(*) FROM ingest_dups"):
         return
     store.execute(
-        f"CREATE OR REPLACE TEMP TABLE ingest_dups AS SELECT _row, "
-        f"{h} = first_value({h}) OVER w AS same, row_number() OVER w AS rn FROM {STAGE} "
+        f"CREATE OR REPLACE TEMP TABLE ingest_dups AS SELECT _row, first_value(_row) OVER w "
+        f"AS first, {h} = first_value({h}) OVER w AS same, row_number() OVER w AS rn FROM {STAGE} "
         f"WHERE _err IS NULL AND hash({keys}) IN (SELECT h FROM ingest_dups) "
         f"WINDOW w AS (PARTITION BY {keys} ORDER BY _row)"
     )
@@ -53,15 +99,38 @@ def dedupe_within_file(store: Store, spec: TableSpec) -> None:
         f"UPDATE {STAGE} SET _skip = true WHERE _row IN "
         "(SELECT _row FROM ingest_dups WHERE rn > 1 AND same)"
     )
-    key_text = ", ".join(spec.key)
-    _mark(
+    pairs = _pair_columns(spec, "s.t_{}", "f.t_{}")
+    _mark_conflicts(
         store,
-        "_row IN (SELECT _row FROM ingest_dups WHERE rn > 1 AND NOT same)",
-        sql_str(
-            f"duplicate key ({key_text}) with other values than an earlier row of this "
-            "file; the first row was kept"
-        ),
-        spec.key[0],
+        spec,
+        f"SELECT d._row, {pairs} FROM ingest_dups d "
+        f"JOIN {STAGE} s ON s._row = d._row JOIN {STAGE} f ON f._row = d.first "
+        "WHERE d.rn > 1 AND NOT d.same",
+        what=f"duplicate key ({', '.join(spec.key)}) with other values than an earlier row of "
+        "this file",
+        here="in this row",
+        other="the earlier row",
+        outcome="the first row was kept",
+    )
+
+
+def _text(value: str, kind: str) -> str:
+    """A stored value as a reason shows it: a whole number without ``.0`` (``9``, not ``9.0``)."""
+    if kind == "float":
+        return (
+            f"CASE WHEN {value} = trunc({value}) AND abs({value}) < 1e15 "
+            f"THEN CAST(CAST({value} AS BIGINT) AS VARCHAR) ELSE CAST({value} AS VARCHAR) END"
+        )
+    return f"CAST({value} AS VARCHAR)"
+
+
+def _pair_columns(spec: TableSpec, new: str, old: str) -> str:
+    """``n_<column>`` and ``o_<column>`` (`new`, `old`: templates of the column's name) of every
+    stored column that is not the key."""
+    return ", ".join(
+        f"{new.format(c)} AS n_{c}, {old.format(c)} AS o_{c}"
+        for c in (c.name for c in spec.stored_columns)
+        if c not in spec.key
     )
 
 
@@ -95,11 +164,17 @@ def against_store(store: Store, spec: TableSpec) -> int:
         "(SELECT _row FROM ingest_existing WHERE same)"
     )
     if spec.history:
-        _mark(
+        pairs = _pair_columns(spec, "s.t_{}", 't."{}"')
+        _mark_conflicts(
             store,
-            "_row IN (SELECT _row FROM ingest_existing WHERE NOT same)",
-            sql_str("conflicts with a stored row of the same key; history is never overwritten"),
-            spec.key[0],
+            spec,
+            f"SELECT s._row, {pairs} FROM {STAGE} s "
+            f"JOIN {spec.name} t ON {join} "
+            "WHERE s._row IN (SELECT _row FROM ingest_existing WHERE NOT same)",
+            what="conflicts with a stored row of the same key",
+            here="in the file",
+            other="the stored row",
+            outcome="history is never overwritten",
         )
         return 0
     changed = int(store.scalar("SELECT count(*) FROM ingest_existing WHERE NOT same"))

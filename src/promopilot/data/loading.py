@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten
+from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
 from promopilot.data.quarantine import flag_unknown, write_quarantine
 from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.schema import TABLES, TableSpec
@@ -130,7 +130,7 @@ def load_table(
     report.n_loaded = report.n_read - report.n_quarantined
     if updated:
         report.notes.append(f"{updated} stored row(s) updated with newer values")
-    report.reasons = {str(r): int(n) for r, n in bad_reasons.value_counts().items()}
+    report.reasons = {str(r): int(n) for r, n in reason_kind(bad_reasons).value_counts().items()}
     for reason, n in raw.rejects["reason"].value_counts().items():
         report.reasons[reason] = report.reasons.get(reason, 0) + int(n)
     store.execute(
