@@ -294,7 +294,7 @@ def test_posting_orders_partial_batch(client, store):
     assert [(r["index"], r["field"]) for r in body["rejected"]] == [
         (1, "quantity"),
         (2, "unit_price"),
-        (3, "order_id"),
+        (3, "quantity"),  # the field that conflicts with stored o1
     ]
     rows = store.query(
         "SELECT order_id, quantity, coalesce(coupon_code, '-') FROM orders "
