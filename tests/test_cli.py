@@ -1,5 +1,6 @@
 """The CLI as a person uses it: exit codes, one-line errors, no tracebacks."""
 
+import runpy
 import subprocess
 import sys
 
@@ -20,6 +21,14 @@ def test_help_lists_the_commands(capsys):
     assert code == 0
     for command in ("ingest", "synth", "summary", "forget", "demo"):
         assert command in out
+
+
+def test_python_dash_m_promopilot_is_the_cli(capsys, monkeypatch):
+    """`python -m promopilot` ran nothing (the package had no __main__)."""
+    monkeypatch.setattr(sys, "argv", ["promopilot", "--help"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_module("promopilot", run_name="__main__")
+    assert done.value.code == 0 and "ingest" in capsys.readouterr().out
 
 
 def test_missing_store_is_a_one_line_error(tmp_path, capsys):
