@@ -26,6 +26,7 @@ def test_help_lists_the_commands(capsys):
 def test_python_dash_m_promopilot_is_the_cli(capsys, monkeypatch):
     """`python -m promopilot` ran nothing (the package had no __main__)."""
     monkeypatch.setattr(sys, "argv", ["promopilot", "--help"])
+    monkeypatch.delitem(sys.modules, "promopilot.__main__", raising=False)  # run, not reuse
     with pytest.raises(SystemExit) as done:
         runpy.run_module("promopilot", run_name="__main__")
     assert done.value.code == 0 and "ingest" in capsys.readouterr().out
