@@ -114,15 +114,6 @@ def order_lines(
     line_product = catalog.pick(rng, line_cat, price_q[line_owner])
     price = products["price"].to_numpy()[line_product]
     quantity = np.where(rng.random(len(line_order)) < MEAN_QUANTITY - 1, 2, 1)
-    lines = pd.DataFrame(
-        {
-            "o": line_order,
-            "product": line_product,
-            "price": price,
-            "quantity": quantity,
-            "offer": line_offer,
-        }
-    )
     # 满减: buyers below the threshold add an item to reach it (凑单)
     value = np.bincount(line_order, weights=price * quantity, minlength=len(owner))
     mj = (order_offer == "mj150_20") & (value >= 105) & (value < 150)
@@ -131,23 +122,31 @@ def order_lines(
         gap = 150 - value[idx]
         cheapest = catalog.starts[cat_index["food"]] + np.zeros(len(idx), dtype=np.int64)
         unit = products["price"].to_numpy()[cheapest]
-        extra = pd.DataFrame(
-            {
-                "o": idx,
-                "product": cheapest,
-                "price": unit,
-                "quantity": np.ceil(gap / unit).astype(int),
-                "offer": "mj150_20",
-            }
-        )
-        lines = pd.concat([lines, extra], ignore_index=True)
-        value[idx] += extra["price"].to_numpy() * extra["quantity"].to_numpy()
-    # merge repeated products within an order (an order has one line per product)
-    lines = lines.groupby(["o", "product"], as_index=False, sort=True).agg(
-        price=("price", "first"), quantity=("quantity", "sum"), offer=("offer", "first")
+        extra_quantity = np.ceil(gap / unit).astype(int)
+        line_order = np.concatenate([line_order, idx])
+        line_product = np.concatenate([line_product, cheapest])
+        quantity = np.concatenate([quantity, extra_quantity])
+        value[idx] += unit * extra_quantity
+    # merge repeated products within an order (an order has one line per product), sorted by
+    # order then product; a line's price is its product's and its offer its order's, so only
+    # the quantities add up (in numpy: a pandas groupby taking the first of a string column
+    # was most of the time `make_shop` took)
+    key = line_order * len(products) + line_product
+    merged, position = np.unique(key, return_inverse=True)
+    total = np.zeros(len(merged), dtype=np.int64)
+    np.add.at(total, position, quantity)
+    merged_order, merged_product = merged // len(products), merged % len(products)
+    offer = order_offer[merged_order]
+    lines = pd.DataFrame(
+        {
+            "o": merged_order,
+            "product": merged_product,
+            "price": products["price"].to_numpy()[merged_product],
+            "quantity": total,
+            "offer": offer,
+        }
     )
     gross = lines["price"].to_numpy() * lines["quantity"].to_numpy()
-    offer = lines["offer"].to_numpy()
     line_cat_name = products["category"].to_numpy()[lines["product"].to_numpy()]
     discount = np.zeros(len(lines))
     discount[offer == "sale"] = SALE_DISCOUNT * gross[offer == "sale"]
