@@ -59,6 +59,7 @@ def test_no_true_effect_is_refused(shop_db, logs):
     assert check.customers == data.n
 
 
+@pytest.mark.slow
 def test_each_offer_s_cost_is_checked_on_its_own_followers(shop_db, logs):
     data, offers = logs
     with Store(shop_db, read_only=True) as store:

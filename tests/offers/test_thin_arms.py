@@ -108,6 +108,7 @@ def test_a_control_group_of_two_is_too_little_to_learn_from(tiny_control):
         evaluate_campaign_models(tiny_control, models=["t-learner"])
 
 
+@pytest.mark.slow
 def test_retrain_keeps_its_profile_and_says_why_it_scored_nothing(tiny_control):
     from promopilot.campaigns.retrain import retrain
     from promopilot.offers.evaluate import evaluate_models

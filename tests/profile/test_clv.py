@@ -101,6 +101,7 @@ def _true_loglik(sim, r, alpha, a, b):
     )
 
 
+@pytest.mark.slow
 def test_fit_recovers_simulated_parameters():
     truth = {"r": 0.6, "alpha": 8.0, "a": 0.9, "b": 3.0}
     rng = np.random.default_rng(7)
@@ -229,6 +230,7 @@ def _simulate_gg(n, p, q, gamma, seed):
     return x, mean_value
 
 
+@pytest.mark.slow
 def test_gamma_gamma_recovers_parameters_and_ignores_non_repeaters():
     x, m = _simulate_gg(20_000, p=6.0, q=4.0, gamma=15.0, seed=1)
     x = np.concatenate([x, np.zeros(500, dtype=int)])
