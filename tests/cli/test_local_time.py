@@ -42,11 +42,11 @@ def db(tmp_path, capsys, monkeypatch):
 
 
 def test_profile_says_as_of_in_the_shops_time(db, capsys, tmp_path):
-    # the default as_of is the UTC midnight after the last order's UTC day (13 October),
-    # which is 17:00 on the 12th in Los Angeles
+    # the default as_of is the shop's midnight after its last order (20:00 on the 11th in Los
+    # Angeles): the 12th, not the UTC midnight after the order's UTC day (17:00 on the 12th)
     code, out, err = run(capsys, "profile", "--db", db, "--out", tmp_path / "c.csv")
     assert code == 0, err
-    assert "customers as of 2026-10-12 17:00 written to" in out
+    assert "customers as of 2026-10-12 written to" in out
     _, summary, _ = run(capsys, "summary", "--db", db)
     assert "2026-09-20 .. 2026-10-11" in summary  # the same clock
 
@@ -59,7 +59,7 @@ def test_plan_says_as_of_in_the_shops_time(db, capsys, tmp_path, monkeypatch):
         return PlanResult(
             plan=plan,
             campaign_id="spring",
-            as_of=pd.Timestamp(kwargs["as_of"]),
+            as_of=store.as_of(kwargs["as_of"]),  # as build_plan reads it
             budget=10.0,
             timezone=store.timezone,  # as build_plan sets it
             totals={"expected_profit": 1.0, "expected_cost": 1.0, "n_target": 1}
@@ -70,7 +70,10 @@ def test_plan_says_as_of_in_the_shops_time(db, capsys, tmp_path, monkeypatch):
     args = ("plan", "--budget", 10, "--db", db, "--out", tmp_path / "p.csv")
     code, out, err = run(capsys, *args, "--as-of", "2026-10-12")
     assert code == 0, err
-    assert "plan spring (as of 2026-10-11 17:00)" in out  # UTC midnight, in Los Angeles
+    assert "plan spring (as of 2026-10-12)" in out  # the shop's midnight: the date alone
     code, out, err = run(capsys, *args, "--as-of", "2026-10-12T07:00")
     assert code == 0, err
-    assert "plan spring (as of 2026-10-12)" in out  # the shop's midnight: the date alone
+    assert "plan spring (as of 2026-10-12 07:00)" in out  # the shop's clock, as ingest reads
+    code, out, err = run(capsys, *args, "--as-of", "2026-10-12T07:00Z")
+    assert code == 0, err
+    assert "plan spring (as of 2026-10-12)" in out  # a zone is kept: 07:00 UTC is midnight

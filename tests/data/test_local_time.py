@@ -11,6 +11,7 @@ import pytest
 from promopilot.data.ingest import ingest
 from promopilot.data.queries import serve as queries
 from promopilot.data.store import Store
+from promopilot.exceptions import InputError
 
 PRODUCTS = "product_id,title,category,price,cost\np1,绿茶,tea,10,4\n"
 
@@ -44,6 +45,39 @@ def test_local_time_and_text_are_the_shops_wall_clock():
     assert Store(":memory:").local_text(pd.Timestamp("2026-10-12")) == "2026-10-12"
     with pytest.raises(ValueError, match="to must be"):
         shanghai.local_text(utc, to="hour")
+
+
+@pytest.mark.parametrize(
+    ("timezone", "last", "as_of"),
+    [
+        # 07:00 on the 12th in Shanghai is 23:00 on the 11th in UTC: the shop's next day starts
+        # at its midnight (16:00 UTC on the 12th), not at 08:00 on the 13th (UTC midnight)
+        ("Asia/Shanghai", "2026-10-12T07:00:00", "2026-10-12 16:00"),
+        # 20:00 on the 11th in Los Angeles is 03:00 on the 12th in UTC
+        ("America/Los_Angeles", "2026-10-11T20:00:00", "2026-10-12 07:00"),
+        ("UTC", "2026-10-11T20:00:00", "2026-10-12 00:00"),
+    ],
+)
+def test_default_as_of_is_the_shops_next_midnight(tmp_path, timezone, last, as_of):
+    with shop_store(tmp_path / "shop", timezone, [("o1", "2026-10-01T12:00"), ("o2", last)]) as st:
+        assert st.default_as_of() == pd.Timestamp(as_of)
+        assert st.local_time(st.default_as_of()) == st.local_time(st.default_as_of()).normalize()
+
+
+def test_a_date_or_naive_time_a_person_gives_is_the_shops(tmp_path):
+    shanghai = Store(":memory:", timezone="Asia/Shanghai")
+    assert shanghai.as_of("2026-10-12") == pd.Timestamp("2026-10-11 16:00")  # its midnight
+    assert shanghai.as_of("2026-10-12 09:30") == pd.Timestamp("2026-10-12 01:30")
+    assert shanghai.as_of("2026-10-12T09:30+00:00") == pd.Timestamp("2026-10-12 09:30")
+    # a timestamp is a stored instant already (naive: UTC), as every stage passes it on
+    assert shanghai.as_of(pd.Timestamp("2026-10-12")) == pd.Timestamp("2026-10-12")
+    assert Store(":memory:").as_of("2026-10-12 09:30") == pd.Timestamp("2026-10-12 09:30")
+    # a time that does not exist or exists twice is read as ingest reads it (DuckDB)
+    los_angeles = Store(":memory:", timezone="America/Los_Angeles")
+    assert los_angeles.utc_time("2026-11-01 01:30") == pd.Timestamp("2026-11-01 09:30")
+    assert los_angeles.utc_time("2026-03-08 02:30") == pd.Timestamp("2026-03-08 10:30")
+    with pytest.raises(InputError, match="'next tuesday' is not a date or time"):
+        shanghai.as_of("next tuesday")
 
 
 @pytest.mark.parametrize(

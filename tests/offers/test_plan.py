@@ -326,8 +326,9 @@ def test_the_plan_runs_on_one_blas_thread(shop_db, monkeypatch):
 
 
 def test_offers_expire_on_the_shops_day_counted_from_its_plan_date(tmp_path):
-    """In Los Angeles the plan date 2026-10-13 00:00 UTC is 17:00 on the 12th: a 14-day offer
-    expires on the 26th there (it read the 27th, counted from the UTC date)."""
+    """In Los Angeles the plan date 2026-10-13 00:00 UTC (a timestamp: a stored instant) is
+    17:00 on the 12th: a 14-day offer expires on the 26th there (it read the 27th, counted
+    from the UTC date). The text "2026-10-13" is the shop's midnight: the 27th."""
     from promopilot.data.ingest import ingest
 
     shop = tmp_path / "shop"
@@ -343,8 +344,11 @@ def test_offers_expire_on_the_shops_day_counted_from_its_plan_date(tmp_path):
         (shop / name).write_text(text, encoding="utf-8")
     with Store(":memory:", timezone="America/Los_Angeles") as store:
         ingest(store, shop)
-        result = build_plan(
-            store, budget=100.0, campaign_id="first", as_of="2026-10-13", run_test=True
+        instant, text = (
+            build_plan(store, budget=100.0, campaign_id="first", as_of=as_of, run_test=True)
+            for as_of in (pd.Timestamp("2026-10-13"), "2026-10-13")
         )
-    sent = result.plan[result.plan["offer_id"] != ""]
-    assert len(sent) and set(sent["expires_at"]) == {"2026-10-26"}
+    assert text.as_of == pd.Timestamp("2026-10-13 07:00")  # the shop's midnight, in UTC
+    for result, expiry in ((instant, "2026-10-26"), (text, "2026-10-27")):
+        sent = result.plan[result.plan["offer_id"] != ""]
+        assert len(sent) and set(sent["expires_at"]) == {expiry}

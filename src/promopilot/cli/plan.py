@@ -192,7 +192,14 @@ def plan(
             "--campaign-id", help="The campaign's name; with each customer id it fixes the draws."
         ),
     ] = "campaign",
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Plan date (YYYY-MM-DD).")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Plan date (YYYY-MM-DD: the shop's midnight, in the timezone setting); "
+            "default: the shop's day after the last order or event.",
+        ),
+    ] = None,
     max_messages: Annotated[
         int | None, typer.Option("--max-messages", min=0, help="The most offers to send.")
     ] = None,

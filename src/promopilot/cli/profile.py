@@ -87,7 +87,9 @@ def profile(
     as_of: Annotated[
         str | None,
         typer.Option(
-            "--as-of", help="Date (YYYY-MM-DD); default: the day after the last order or event."
+            "--as-of",
+            help="Date (YYYY-MM-DD: the shop's midnight, in the timezone setting); default: "
+            "the shop's day after the last order or event.",
         ),
     ] = None,
     evaluate: Annotated[

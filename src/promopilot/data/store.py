@@ -211,12 +211,49 @@ class Store:
         zone = self.timezone.replace("'", "''")
         return f"timezone('{zone}', timezone('UTC', {column}))"
 
+    def utc_time(self, ts: Any) -> pd.Timestamp:
+        """A date or time a person gave (``--as-of``, ``--sent-at``) as the stored UTC instant:
+        a naive time is the shop's wall-clock time, read as ingest reads naive times in files
+        (a date is the shop's midnight); an aware time is converted as it is. Text that is
+        not a date or time is an :class:`InputError`."""
+        try:
+            when = pd.Timestamp(ts)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"{ts!r} is not a date or time: expected ISO 8601, such as 2026-10-12 or "
+                "2026-10-12 09:30"
+            ) from None
+        if pd.isna(when):
+            raise InputError(f"{ts!r} is not a date or time")
+        if when.tzinfo is not None:
+            return when.tz_convert("UTC").tz_localize(None)
+        if self.timezone == "UTC":
+            return when
+        # DuckDB's reading, the one ingest uses (the same hour on a daylight-saving change)
+        zone = self.timezone.replace("'", "''")
+        stored = self.scalar(
+            f"SELECT timezone('UTC', timezone('{zone}', ?::TIMESTAMP))", [when.to_pydatetime()]
+        )
+        return pd.Timestamp(stored)
+
+    def as_of(self, value: pd.Timestamp | str | None) -> pd.Timestamp:
+        """The stored (UTC) instant of an "as of": None is :meth:`default_as_of`; text (what a
+        person types, ``--as-of``) is read in the shop's zone by :meth:`utc_time`, a date being
+        the shop's midnight; a timestamp is a stored instant already (naive: UTC)."""
+        if value is None:
+            return self.default_as_of()
+        if isinstance(value, str):
+            return self.utc_time(value)
+        when = pd.Timestamp(value)
+        return when.tz_convert("UTC").tz_localize(None) if when.tzinfo is not None else when
+
     def default_as_of(self) -> pd.Timestamp:
-        """The day after the last dated order or event: what "now" is for this shop's data."""
+        """The shop's midnight after the last dated order or event (the start of the shop's
+        next day), as a stored (UTC) instant: what "now" is for this shop's data."""
         _, last = self.date_range()
         if last is None:
             raise InputError("the store has no dated orders or events")
-        return (last + pd.Timedelta(days=1)).normalize()
+        return self.utc_time(self.local_time(last).normalize() + pd.Timedelta(days=1))
 
     @contextlib.contextmanager
     def frame(self, name: str, frame: pd.DataFrame) -> Iterator[str]:

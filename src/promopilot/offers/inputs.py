@@ -82,7 +82,7 @@ def customer_value_inputs(
     margin_rate, n_orders, ``share_<category>`` columns (shares of net spend, shrunk
     toward the shop's mix) and ``item_value_<category>`` (the shop's mean list value of an
     order line of that category, the same for every customer)."""
-    as_of = pd.Timestamp(as_of)
+    as_of = store.as_of(as_of)
     lines = order_lines_before(store, as_of)
     customers = customers_seen_before(store, as_of)
     out = pd.DataFrame(index=pd.Index(customers.astype(str).unique(), name="customer_id"))

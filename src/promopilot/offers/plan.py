@@ -124,7 +124,8 @@ def build_plan(
     ----------
     budget : the most expected discount money to give away (target and exploration rows).
     campaign_id : names the campaign; with the customer id it fixes the random draws.
-    as_of : the plan date (default: the day after the last order or event).
+    as_of : the plan date: a stored (UTC) instant, or text read in the shop's zone (a date is
+        its midnight); default: the shop's midnight after the last order or event.
     max_messages : optional cap on offers sent.
     select_model : True: the candidate policies of :mod:`promopilot.offers.policies`, chosen
         by their cross-fitted profit; a name: only that one; False: only ``DEFAULT_MODEL``.
@@ -142,7 +143,7 @@ def build_plan(
     tell = progress or (lambda _: None)
     if budget < 0:
         raise InputError(f"budget must be >= 0, got {budget}")
-    as_of = pd.Timestamp(as_of) if as_of is not None else store.default_as_of()
+    as_of = store.as_of(as_of)  # text in the shop's zone; default: its next midnight
     offers = load_offers(store, as_of)
     result = PlanResult(
         plan=pd.DataFrame(),

@@ -114,9 +114,10 @@ def join_by_id(frame: pd.DataFrame, extra: pd.DataFrame, on: str | None = None) 
 
 
 def profile_as_of(store: Store, as_of: pd.Timestamp | str | None) -> pd.Timestamp:
-    if as_of is not None:
-        return pd.Timestamp(as_of)
-    return store.default_as_of()
+    """The profile's date as a stored (UTC) instant (:meth:`Store.as_of`): by default the
+    shop's midnight after its last order or event; text such as ``2026-10-12`` is read in the
+    shop's zone (its midnight)."""
+    return store.as_of(as_of)
 
 
 def snapshot_dates(as_of: pd.Timestamp) -> list[pd.Timestamp]:
@@ -136,7 +137,8 @@ def build_profile(
     random_state: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> Profile:
-    """Everything a shop owner wants to know per customer, as of a date."""
+    """Everything a shop owner wants to know per customer, as of a date (see
+    :func:`profile_as_of`)."""
     tell = progress or (lambda _: None)
     as_of = profile_as_of(store, as_of)
     custom_features = feature_fn is not None
