@@ -18,7 +18,7 @@ from promopilot.data.queries.profile import (
     daily_discount_share,
     reviews_before,
 )
-from promopilot.data.store import Store
+from promopilot.data.store import Store, local_time
 from promopilot.text.sentiment import review_sentiment
 
 MAX_CATEGORIES = 12
@@ -64,23 +64,28 @@ FEATURE_DESCRIPTIONS: dict[str, str] = {
 @dataclass(frozen=True)
 class DailyShares:
     """The shop's discounted share of revenue per day (``daily_discount_share``), read once
-    as of `as_of`: the sale days as of any midnight up to `as_of` follow from its rows, so a
-    profile's snapshots do not read every order again to find them."""
+    as of `as_of`: the sale days as of any of the shop's midnights up to `as_of` follow from
+    its rows, so a profile's snapshots do not read every order again to find them. The days
+    are the shop's (in `timezone`), `as_of` a stored (UTC) instant."""
 
     frame: pd.DataFrame
     as_of: pd.Timestamp
+    timezone: str = "UTC"
 
     @classmethod
     def read(cls, store: Store, as_of: pd.Timestamp | str) -> DailyShares:
-        as_of = pd.Timestamp(as_of)
-        return cls(daily_discount_share(store, as_of=as_of), as_of)
+        as_of = store.as_of(as_of)
+        return cls(daily_discount_share(store, as_of=as_of), as_of, store.timezone)
 
     def before(self, at: pd.Timestamp) -> pd.DataFrame | None:
         """The days before `at`, as ``daily_discount_share(as_of=at)`` reads them; None when
-        `at` is after `as_of` or not a midnight (its own day would be cut short)."""
-        if at > self.as_of or (at != at.normalize() and at != self.as_of):
+        `at` is after `as_of` or not the shop's midnight (its own day would be cut short)."""
+        if at == self.as_of:
+            return self.frame
+        day = local_time(at, self.timezone)
+        if at > self.as_of or day != day.normalize():
             return None
-        return self.frame if at == self.as_of else self.frame[self.frame["day"] < at]
+        return self.frame[self.frame["day"] < day]
 
 
 def sale_days(
@@ -90,7 +95,7 @@ def sale_days(
     10 %, above the median day by 3 robust standard deviations, and on at least 5 orders (one
     coupon on a quiet day is not a sale). `daily`, read as of `as_of` or later, saves reading
     the orders (the same days either way)."""
-    as_of = pd.Timestamp(as_of)
+    as_of = store.as_of(as_of)
     known = None if daily is None else daily.before(as_of)
     daily = daily_discount_share(store, as_of=as_of) if known is None else known
     if daily.empty:
@@ -119,7 +124,7 @@ def build_features(
     estimates from the sample. Sale periods are always found from all orders (from `daily`
     where given: see :func:`sale_days`).
     """
-    as_of = pd.Timestamp(as_of)
+    as_of = store.as_of(as_of)
     tables = customer_feature_tables(
         store,
         as_of=as_of,

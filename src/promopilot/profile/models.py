@@ -170,7 +170,8 @@ class WindowModel(BaseEstimator):
             Orders per customer id in the ``horizon_days`` from that date (customers
             without any may be left out).
         window_start : date-like, optional
-            The date of ``features``; only named in errors.
+            The date of ``features`` as the shop's wall-clock time (``Store.local_time``);
+            only named in errors.
 
         Raises
         ------

@@ -62,10 +62,10 @@ def fit_window_model(
     ``as_of - horizon_days`` labelled with the orders up to `as_of`. With `validate`, also
     read the window before that and return how a model trained there scores on the last one
     (:meth:`WindowModel.backtest`; None for the orders model or too little history)."""
-    as_of = pd.Timestamp(as_of)
+    as_of = store.as_of(as_of)
     step = pd.Timedelta(days=model.horizon_days)
     features, orders = window_tables(store, feature_fn, as_of - step, model.horizon_days)
-    model.fit(features, orders, window_start=as_of - step)
+    model.fit(features, orders, window_start=store.local_time(as_of - step))  # the shop's date
     evaluation = None
     if validate and model.target != "orders":
         earlier, earlier_orders = window_tables(
@@ -91,10 +91,10 @@ def fit_with_baseline(
     `activity` is what labels the windows: ``"orders"``, ``"events"`` for a shop without
     orders (churn = no event in the window) or ``"any"`` (orders and events). Churn is scored
     among the customers seen in the :data:`CHURN_RECENT_DAYS` before the window."""
-    as_of = pd.Timestamp(as_of)
+    as_of = store.as_of(as_of)
     step = pd.Timedelta(days=model.horizon_days)
     features, orders = window_tables(store, feature_fn, as_of - step, model.horizon_days, activity)
-    model.fit(features, orders, window_start=as_of - step)
+    model.fit(features, orders, window_start=store.local_time(as_of - step))  # the shop's date
     base_column = "events_90d" if (activity == "events" and model.target == "orders") else None
     baseline = BaselineModel(model.target, model.horizon_days, base_column)
     baseline.fit(features, orders)

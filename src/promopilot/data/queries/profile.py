@@ -29,10 +29,11 @@ def _customer_frame(customers: Iterable) -> pd.DataFrame:
 
 
 def daily_discount_share(store: Store, *, as_of: pd.Timestamp | str) -> pd.DataFrame:
-    """Per day before `as_of`: ``day``, ``share`` (discount money / gross value of the day's
-    order lines, returns excluded) and ``n_discounted`` (distinct orders with a discount)."""
+    """Per day of the shop (its zone's calendar day) before `as_of`: ``day``, ``share``
+    (discount money / gross value of the day's order lines, returns excluded) and
+    ``n_discounted`` (distinct orders with a discount)."""
     return store.query(
-        f"""SELECT date_trunc('day', timestamp) AS day,
+        f"""SELECT date_trunc('day', {store.local_sql("timestamp")}) AS day,
                    sum(discount) / nullif(sum(quantity * unit_price), 0) AS share,
                    count(DISTINCT order_id) FILTER (WHERE discount > 0) AS n_discounted
             FROM orders WHERE NOT is_return AND timestamp < {_ts(as_of)} GROUP BY 1"""
@@ -100,7 +101,7 @@ def customer_feature_tables(
 ) -> dict[str, pd.DataFrame]:
     """The SQL half of the customer features as of `as_of`.
 
-    `sale_days` are the shop's sale days (midnights); `customers` limits every table to
+    `sale_days` are the shop's sale days (its local midnights); `customers` limits every table to
     those customers (their rows only, statistics across customers included; a
     :class:`CustomerSubset` copies their rows once for several dates). Returns
     ``features`` (one row per customer seen before `as_of`, sorted by id: see
@@ -125,7 +126,12 @@ def customer_feature_tables(
         try:
             if restricted:
                 tables = _restrict(store, T)
-            features = settled(store.query(FEATURE_SQL.format(T=T, **tables)))
+            local = {
+                "local_T": store.local_sql(T),
+                "local_timestamp": store.local_sql("timestamp"),
+                "local_o_timestamp": store.local_sql("o.timestamp"),
+            }
+            features = settled(store.query(FEATURE_SQL.format(T=T, **tables, **local)))
             category_spend = store.query(
                 f"""SELECT o.customer_id, coalesce(p.category, '(none)') AS category,
                            sum(o.quantity * o.unit_price - o.discount) AS spend
@@ -182,12 +188,16 @@ def order_day_summary(store: Store, customers: Iterable, as_of: pd.Timestamp) ->
     the orders of `customers` before `as_of`, net of returns (each order shrinks by the
     customer's returned share of what they bought), the period ending the day before `as_of`;
     ``first_value`` is the net value of the first purchase day. One row per customer with
-    an order (``customer_id`` column), sorted."""
+    an order (``customer_id`` column), sorted. A purchase occasion is a day of the shop (its
+    zone's calendar day), as
+    :func:`~promopilot.profile.clv.summary_from_transactions` counts aware times."""
+    last_moment = store.local_sql(f"(TIMESTAMP '{as_of}' - INTERVAL 1 SECOND)")
     with store.frame("clv_customers_df", _customer_frame(customers)):
         return settled(
             store.query(
                 f"""WITH daily AS (
-                    SELECT customer_id, date_trunc('day', timestamp)::DATE AS day,
+                    SELECT customer_id, date_trunc('day', {store.local_sql("timestamp")})::DATE
+                             AS day,
                            greatest(sum(quantity * unit_price - discount), 0.0) AS value
                     FROM orders
                     WHERE NOT is_return AND timestamp < TIMESTAMP '{as_of}'
@@ -203,7 +213,7 @@ def order_day_summary(store: Store, customers: Iterable, as_of: pd.Timestamp) ->
                     SELECT customer_id, count(*) - 1 AS frequency,
                            date_diff('day', min(day), max(day))::DOUBLE AS recency,
                            date_diff('day', min(day),
-                                     (TIMESTAMP '{as_of}' - INTERVAL 1 SECOND)::DATE)::DOUBLE
+                                     ({last_moment})::DATE)::DOUBLE
                              AS T,
                            CASE WHEN count(*) > 1 THEN (sum(value) - arg_min(value, day))
                                 / (count(*) - 1) ELSE 0.0 END AS gross_repeat_value,
@@ -263,10 +273,10 @@ def promo_order_counts(
     customers: Iterable | None = None,
 ) -> pd.DataFrame:
     """Per customer, their orders with start <= timestamp < end that were placed outside the
-    shop's sale days and outside the `campaign_days` after a campaign was sent to them
-    (``orders``), and how many of those used a discount or coupon (``promo``): a customer's
-    own use of promotions, apart from sitewide sales and the offers they were sent. Only
-    `customers`, where given (e.g. a sample)."""
+    shop's sale days (days of the shop's zone) and outside the `campaign_days` after a campaign
+    was sent to them (``orders``), and how many of those used a discount or coupon
+    (``promo``): a customer's own use of promotions, apart from sitewide sales and the offers
+    they were sent. Only `customers`, where given (e.g. a sample)."""
     sales = pd.DataFrame({"day": sale_days.astype("datetime64[us]")})
     chosen = _customer_frame([] if customers is None else customers)
     only = "" if customers is None else "AND customer_id IN (SELECT customer_id FROM promo_ids_df)"
@@ -281,7 +291,8 @@ def promo_order_counts(
                 SELECT o.customer_id, count(*) AS orders,
                        count(*) FILTER (WHERE o.promo) AS promo
                 FROM per_order o
-                WHERE date_trunc('day', o.ts) NOT IN (SELECT day FROM promo_sale_days_df)
+                WHERE date_trunc('day', {store.local_sql("o.ts")})
+                      NOT IN (SELECT day FROM promo_sale_days_df)
                   AND NOT EXISTS (
                     SELECT 1 FROM campaigns c WHERE c.customer_id = o.customer_id
                       AND o.ts >= c.sent_at

@@ -1,7 +1,10 @@
 """The customer features' main query (see ``customer_feature_tables`` in
 :mod:`promopilot.data.queries.profile`): one row per customer seen before ``{T}``, from the
 tables named ``{customers}``, ``{orders}``, ``{events}`` and ``{reviews}`` (the store's or a
-sample's temporary copies) and the registered ``sale_days_df``."""
+sample's temporary copies) and the registered ``sale_days_df`` (the shop's days: a time is on
+sale when its day in the shop's zone, ``{local_timestamp}`` and ``{local_o_timestamp}`` as
+:meth:`~promopilot.data.store.Store.local_sql` writes them, is a sale day; ``{local_T}`` is
+``{T}`` on the shop's clock)."""
 
 KNOWN_CTE = """
 known AS (
@@ -51,7 +54,7 @@ FEATURE_SQL = (
     + KNOWN_CTE
     + """,
 lines AS (
-    SELECT o.*, date_trunc('day', o.timestamp) IN (SELECT day FROM sale_days_df) AS on_sale,
+    SELECT o.*, date_trunc('day', {local_o_timestamp}) IN (SELECT day FROM sale_days_df) AS on_sale,
            o.quantity * o.unit_price AS gross, o.quantity * o.unit_price - o.discount AS net,
            p.category
     FROM {orders} o LEFT JOIN products p USING (product_id)
@@ -99,7 +102,7 @@ ev AS (
              AS views_30d,
            count(*) FILTER (WHERE event = 'view' AND timestamp >= {T} - INTERVAL 120 DAY
                             AND timestamp < {T} - INTERVAL 30 DAY) AS views_prev_90d,
-           count(*) FILTER (WHERE event = 'view' AND date_trunc('day', timestamp) IN
+           count(*) FILTER (WHERE event = 'view' AND date_trunc('day', {local_timestamp}) IN
                             (SELECT day FROM sale_days_df)) AS sale_views,
            count(*) FILTER (WHERE event = 'cart') AS carts,
            count(*) FILTER (WHERE timestamp >= {T} - INTERVAL 90 DAY) AS events_90d
@@ -129,7 +132,7 @@ rev AS (
     FROM {reviews} WHERE timestamp < {T} OR timestamp IS NULL GROUP BY 1
 ),
 n_sale AS (
-    SELECT count(*) AS days FROM sale_days_df WHERE day < {T}
+    SELECT count(*) AS days FROM sale_days_df WHERE day < {local_T}
 )
 SELECT k.customer_id,"""
     + RECENCY_FREQUENCY
