@@ -385,18 +385,37 @@ def test_a_plan_sent_before_its_date_keeps_the_planned_expiry(store, tmp_path):
 
 
 def test_coupons_start_and_expire_on_the_shops_days(tmp_path):
-    """Sent at 23:00 on 10 December UTC (a naive time is UTC, as the default "now"), 07:00
-    on the 11th in Shanghai: a coupon starts on the 11th and a 14-day offer runs to the 25th,
-    the shop's days."""
+    """Sent at 23:00 on 10 December UTC (a timestamp is a stored instant, as the default
+    "now"), 07:00 on the 11th in Shanghai: a coupon starts on the 11th and a 14-day offer runs
+    to the 25th, the shop's days."""
     with Store(tmp_path / "shanghai.duckdb", timezone="Asia/Shanghai") as store:
         ingest(store, write_shop(tmp_path / "shop"))
-        send(store, tmp_path, FakeSender(), sent_at="2026-12-10 23:00", dry_run=True)
+        sent_at = pd.Timestamp("2026-12-10 23:00")
+        send(store, tmp_path, FakeSender(), sent_at=sent_at, dry_run=True)
         logged = campaign_exposures(store, "spring")
-    assert (logged["sent_at"] == pd.Timestamp("2026-12-10 23:00")).all()  # stored in UTC
+    assert (logged["sent_at"] == sent_at).all()  # stored in UTC
     coupons = pd.read_csv(tmp_path / "out" / "coupons.csv", dtype=str)
     assert set(coupons["starts_at"]) == {"2026-12-11"}
     by_offer = coupons.groupby("offer_id")["expires_at"].agg(set)
     assert by_offer["pct10"] == {"2026-12-25"}  # 14 days from the shop's day of sending
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("2026-12-11 07:00", "2026-12-10 23:00"),  # naive: the shop's clock, as ingest reads
+        ("2026-12-11", "2026-12-10 16:00"),  # a date: the shop's midnight
+        ("2026-12-11T07:00:00Z", "2026-12-11 07:00"),  # a zone is kept
+    ],
+)
+def test_sent_at_text_is_read_in_the_shops_zone_like_ingest(tmp_path, text, stored):
+    """``--sent-at 2026-12-11 07:00`` in Shanghai is 23:00 UTC the day before (it was stored
+    as 07:00 UTC, 15:00 in the shop)."""
+    with Store(tmp_path / "shanghai.duckdb", timezone="Asia/Shanghai") as store:
+        ingest(store, write_shop(tmp_path / "shop"))
+        send(store, tmp_path, FakeSender(), sent_at=text, dry_run=True)
+        logged = campaign_exposures(store, "spring")
+    assert (logged["sent_at"] == pd.Timestamp(stored)).all()
 
 
 def test_none_rows_are_logged_and_get_no_message(store, tmp_path):

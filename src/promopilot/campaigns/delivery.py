@@ -132,7 +132,8 @@ def send_campaign(
     channel : ``email``, ``sms`` or ``csv`` (the coupon import file only).
     dry_run : write the messages into `out` instead of sending them (the exposures are logged).
     out : folder for the coupon import file and dry-run messages (default ``send-<id>``).
-    sent_at : the send time logged for every exposure (default: now, UTC).
+    sent_at : the send time logged for every exposure (default: now): a stored (UTC) instant,
+        or text read in the shop's zone as ingest reads naive times (``--sent-at``).
     show_contacts : dry run only: write real addresses and names instead of masked ones.
     sender : the e-mail sender (default: :class:`SmtpSender` from `settings`).
     progress : called with (done, total) after each message.
@@ -156,9 +157,12 @@ def send_campaign(
     gone = forgotten_among(store, plan["customer_id"])
     if gone:
         plan = plan[~plan["customer_id"].isin(gone)].reset_index(drop=True)
-    stamp = (
-        pd.Timestamp.now(tz="UTC").tz_localize(None) if sent_at is None else pd.Timestamp(sent_at)
-    )
+    if sent_at is None:
+        stamp = pd.Timestamp.now(tz="UTC").tz_localize(None)
+    elif isinstance(sent_at, str):  # a person's text: the shop's wall-clock time, as ingest
+        stamp = store.utc_time(sent_at)
+    else:
+        stamp = pd.Timestamp(sent_at)
     logged, n_new = record_exposures(
         store,
         plan,

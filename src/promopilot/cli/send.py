@@ -59,7 +59,9 @@ def send(
     sent_at: Annotated[
         str | None,
         typer.Option(
-            "--sent-at", help="Send time to log for every exposure, ISO 8601 (default: now)."
+            "--sent-at",
+            help="Send time to log for every exposure, ISO 8601 (default: now); a time "
+            "without a zone is the shop's (the timezone setting), as ingest reads them.",
         ),
     ] = None,
     show_contacts: Annotated[
@@ -78,7 +80,8 @@ def send(
     try:
         import pandas as pd
 
-        when = pd.Timestamp(sent_at) if sent_at else None
+        if sent_at:
+            pd.Timestamp(sent_at)  # checked before anything is opened
     except ValueError:
         raise InputError(f"--sent-at: {sent_at!r}: expected an ISO 8601 time") from None
     with open_store(db, None) as store, progress_bar() as bar:
@@ -91,7 +94,7 @@ def send(
             dry_run=dry_run,
             out=out,
             templates=templates,
-            sent_at=when,
+            sent_at=sent_at or None,  # read in the shop's zone, as ingest reads naive times
             show_contacts=show_contacts,
             progress=lambda done, total: bar.update(task, completed=done, total=total, item=""),
         )
