@@ -20,6 +20,7 @@ from promopilot.profile.build import profile_as_of
 from promopilot.profile.churn import ChurnModel
 from promopilot.profile.features import DailyShares, build_features
 from promopilot.profile.models import WindowModel
+from promopilot.profile.transactions import summary_from_transactions
 from promopilot.profile.windows import fit_window_model
 
 ORDERS = (  # the shop's wall-clock times
@@ -108,3 +109,15 @@ def test_not_enough_data_names_the_shops_date(shanghai, model):
             feature_fn=lambda store, at: build_features(store, as_of=at),
             validate=False,
         )
+
+
+def test_the_sql_summary_counts_days_as_the_pandas_one_counts_aware_times(shanghai):
+    orders = shanghai.table("orders")
+    orders["at"] = orders["timestamp"].dt.tz_localize("UTC").dt.tz_convert("Asia/Shanghai")
+    orders["net"] = orders["quantity"] * orders["unit_price"] - orders["discount"]
+    columns = ["frequency", "recency", "T", "monetary_value"]
+    expected = summary_from_transactions(orders, "customer_id", "at", "net", as_of="2026-10-19")
+    summary = order_day_summary(shanghai, ["a", "b"], AS_OF).set_index("customer_id")
+    pd.testing.assert_frame_equal(
+        summary[columns], expected[columns], check_dtype=False, check_names=False
+    )
