@@ -229,3 +229,31 @@ def test_demo_outcomes_report_renders_its_charts_in_chromium(shop, shop_db, tmp_
     assert all(t > 0 for t in traces)
     assert error_bars > 0 and points > 0
     assert shot.stat().st_size > 20_000
+
+
+def test_demo_outcomes_follow_the_send_in_a_shop_far_from_utc(shop, shop_db, tmp_path):
+    """In a Shanghai store the simulated orders are written in the shop's time and read back
+    as ingest reads them: none falls before the logged send (written as UTC wall-clock times,
+    they were read 8 hours early, and the first hours' orders preceded the send)."""
+    from promopilot.campaigns.exposures import record_exposures
+
+    out = tmp_path / "demo"
+    shop.write(out / "shop")
+    db = tmp_path / "store.duckdb"
+    shutil.copy(shop_db, db)
+    ids = shop.truth["customer_id"].to_numpy()
+    control = np.arange(len(ids)) % 5 == 0
+    plan = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "offer_id": np.where(control, "", "pct10"),
+            "group": np.where(control, "control", "target"),
+            "propensity": 0.8,
+        }
+    )
+    with Store(db, timezone="Asia/Shanghai") as store:
+        sent_at = store.default_as_of()
+        record_exposures(store, plan, campaign_id="demo", channel="email", sent_at=sent_at)
+        demo_measure_step(store, out)
+        first = store.scalar("SELECT min(timestamp) FROM orders WHERE order_id LIKE 'demo-O%'")
+    assert pd.Timestamp(first) >= sent_at

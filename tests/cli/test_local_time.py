@@ -77,3 +77,18 @@ def test_plan_says_as_of_in_the_shops_time(db, capsys, tmp_path, monkeypatch):
     code, out, err = run(capsys, *args, "--as-of", "2026-10-12T07:00Z")
     assert code == 0, err
     assert "plan spring (as of 2026-10-12)" in out  # a zone is kept: 07:00 UTC is midnight
+
+
+def test_demo_reads_its_shop_in_the_timezone_setting(db, capsys, tmp_path, monkeypatch):
+    """The demo's store is the one `serve --db` (printed at its end) opens: the synthetic
+    shop's times are read in the timezone setting, as any shop's (it was always UTC)."""
+    import promopilot.cli.demo as demo
+    from promopilot.data.store import Store
+
+    monkeypatch.setattr(demo, "DEMO_STEPS", [])  # the store is what is tested here
+    code, _, err = run(capsys, "demo", "--out", tmp_path / "demo", "--customers", 100)
+    assert code == 0, err
+    written = pd.read_csv(tmp_path / "demo" / "shop" / "orders.csv")["timestamp"]
+    first = pd.Timestamp(written.min()).tz_localize(ZONE).tz_convert("UTC").tz_localize(None)
+    with Store(tmp_path / "demo" / "promopilot.duckdb", read_only=True) as store:
+        assert pd.Timestamp(store.scalar("SELECT min(timestamp) FROM orders")) == first

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from promopilot.cli.common import console, ingest_table, ingest_with_progress
+from promopilot.cli.common import console, ingest_table, ingest_with_progress, open_store
 from promopilot.cli.data import summary_table
 
 app = typer.Typer(add_completion=False)
@@ -24,7 +24,6 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic shop.")] = 0,
 ) -> None:
     """Run the whole loop on a synthetic shop: profile, plan, send (dry run), measure."""
-    from promopilot.data.store import Store
     from promopilot.data.summary import shop_summary
     from promopilot.report import Section, write_report
     from promopilot.synth.shop import make_shop
@@ -41,7 +40,9 @@ def demo(
 
     console.rule("2. ingest into the store")
     sections: list[Section] = []
-    with Store(db_path) as store:
+    # the store every other command opens (the timezone setting among its settings): the
+    # synthetic shop's times are its wall-clock times, and `serve --db` below reads the same
+    with open_store(db_path, None, must_exist=False) as store:
         report = ingest_with_progress(store, shop_dir)
         console.print(ingest_table(report))
         summary = shop_summary(store)

@@ -228,8 +228,14 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
         plan = pd.read_csv(out / "plan.csv", dtype=str, keep_default_na=False)
         plan["propensity"] = plan["propensity"].astype(float)
         sent_at = store.default_as_of()
+    # the simulated files are the shop's, written in its wall-clock time as ingest reads them
     simulated = simulate_plan_outcomes(
-        truth, plan, store.table("products"), campaign_id=campaign_id, sent_at=sent_at, seed=seed
+        truth,
+        plan,
+        store.table("products"),
+        campaign_id=campaign_id,
+        sent_at=store.local_time(sent_at),
+        seed=seed,
     )
     folder = out / "outcomes"
     folder.mkdir(parents=True, exist_ok=True)
