@@ -76,7 +76,7 @@ def test_a_date_or_naive_time_a_person_gives_is_the_shops(tmp_path):
     los_angeles = Store(":memory:", timezone="America/Los_Angeles")
     assert los_angeles.utc_time("2026-11-01 01:30") == pd.Timestamp("2026-11-01 09:30")
     assert los_angeles.utc_time("2026-03-08 02:30") == pd.Timestamp("2026-03-08 10:30")
-    with pytest.raises(InputError, match="'next tuesday' is not a date or time"):
+    with pytest.raises(InputError, match="as of: 'next tuesday' is not a date or time"):
         shanghai.as_of("next tuesday")
 
 

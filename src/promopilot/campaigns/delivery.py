@@ -160,7 +160,7 @@ def send_campaign(
     if sent_at is None:
         stamp = pd.Timestamp.now(tz="UTC").tz_localize(None)
     elif isinstance(sent_at, str):  # a person's text: the shop's wall-clock time, as ingest
-        stamp = store.utc_time(sent_at)
+        stamp = store.utc_time(sent_at, what="sent_at")
     else:
         stamp = pd.Timestamp(sent_at)
     logged, n_new = record_exposures(

@@ -211,20 +211,20 @@ class Store:
         zone = self.timezone.replace("'", "''")
         return f"timezone('{zone}', timezone('UTC', {column}))"
 
-    def utc_time(self, ts: Any) -> pd.Timestamp:
+    def utc_time(self, ts: Any, *, what: str = "time") -> pd.Timestamp:
         """A date or time a person gave (``--as-of``, ``--sent-at``) as the stored UTC instant:
         a naive time is the shop's wall-clock time, read as ingest reads naive times in files
         (a date is the shop's midnight); an aware time is converted as it is. Text that is
-        not a date or time is an :class:`InputError`."""
+        not a date or time is an :class:`InputError` naming `what`."""
         try:
             when = pd.Timestamp(ts)
         except (TypeError, ValueError):
-            raise InputError(
-                f"{ts!r} is not a date or time: expected ISO 8601, such as 2026-10-12 or "
-                "2026-10-12 09:30"
-            ) from None
+            when = pd.NaT
         if pd.isna(when):
-            raise InputError(f"{ts!r} is not a date or time")
+            raise InputError(
+                f"{what}: {ts!r} is not a date or time: expected ISO 8601, such as 2026-10-12 "
+                "or 2026-10-12 09:30"
+            )
         if when.tzinfo is not None:
             return when.tz_convert("UTC").tz_localize(None)
         if self.timezone == "UTC":
@@ -243,7 +243,7 @@ class Store:
         if value is None:
             return self.default_as_of()
         if isinstance(value, str):
-            return self.utc_time(value)
+            return self.utc_time(value, what="as of")
         when = pd.Timestamp(value)
         return when.tz_convert("UTC").tz_localize(None) if when.tzinfo is not None else when
 
