@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.exceptions import InputError
+from promopilot.recommend.base import id_text
 
 
 def stratified_split(
@@ -125,10 +126,11 @@ def evaluate(
     """Fit `model` on `train`, recommend `k` unseen products to every test customer and
     score against `test` (every held-out product relevant). Adds catalog coverage."""
     model.fit(train, products)
-    recs = model.recommend(test["customer_id"].astype(str).unique(), k=k, exclude_seen=True)
+    # ids as the model reads them (17850.0 is customer 17850, as in its training data)
     test = test.assign(
-        customer_id=test["customer_id"].astype(str), product_id=test["product_id"].astype(str)
+        customer_id=id_text(test["customer_id"]), product_id=id_text(test["product_id"])
     )
+    recs = model.recommend(test["customer_id"].unique(), k=k, exclude_seen=True)
     out = ranking_metrics(test, recs, k=k)
     out["coverage"] = catalog_coverage(recs, len(model.product_ids_))
     return out
