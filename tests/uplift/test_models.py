@@ -363,3 +363,14 @@ def test_an_arm_of_one_row_is_a_constant_model(name, binary):
     assert uplift.shape == (n, 1) and np.isfinite(uplift).all() and np.isfinite(draws).all()
     if name == "t-learner":
         np.testing.assert_allclose(outcome[:, 1], y[-1])
+
+
+def test_a_classifier_for_a_numeric_outcome_is_one_clear_error():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x0": rng.normal(size=200)})
+    arm = np.where(rng.random(200) < 0.5, CONTROL, "a")
+    spend = rng.gamma(2.0, 10.0, 200)  # revenue, not bought/not bought
+    with pytest.raises(InputError, match=r"LGBMClassifier is a classifier.*pass a regressor"):
+        TLearner(control=CONTROL, outcome_model=LGBMClassifier(**SMALL)).fit(X, spend, arm)
+    # a regressor, or the default, fits the same outcome
+    TLearner(control=CONTROL, outcome_model=LGBMRegressor(**SMALL)).fit(X, spend, arm)

@@ -8,7 +8,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, clone, is_classifier
 
 from promopilot.exceptions import InputError, NotFittedError
 
@@ -194,6 +194,13 @@ class BaseUplift(BaseEstimator, ABC):
             weight = weight * np.asarray(sample_weight, dtype=float)
         self.treatments_ = arms
         self.binary_ = _is_binary(y)
+        outcome_model = getattr(self, "outcome_model", None)
+        if not self.binary_ and outcome_model is not None and is_classifier(outcome_model):
+            raise InputError(
+                f"outcome_model {type(outcome_model).__name__} is a classifier, but the "
+                "outcome y has values other than 0 and 1: pass a regressor for a numeric "
+                "outcome (or leave outcome_model unset)"
+            )
         self.n_features_in_ = X.shape[1]
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.fitted_ = self._fit_one(X, y, treatment, propensity, weight, self.random_state)
