@@ -197,6 +197,56 @@ def test_the_depth_verdict_names_each_deeper_depth_once():
     assert "Deeper discounts (10%, 13%) had" in depth_verdict(table)
 
 
+def test_the_depth_verdict_is_in_chinese_too_with_the_same_figures(page):
+    _, html = page
+    text = _text(html)
+    english = re.search(
+        r"all customers: the most profitable depth was (\d+%) \((\w+) in (\w+): profit lift "
+        r"([-\d.,]+) per customer, interval ([-\d.,]+) to ([-\d.,]+)\)\.",
+        text,
+    )
+    depth, offer, campaign, lift, low, high = english.groups()
+    assert (
+        f"全部客户：利润最高的力度为 {depth}（{campaign} 活动中的 {offer}：每位顾客利润提升 "
+        f"{lift}，区间 {low} 至 {high}）。"
+    ) in text
+    (row,) = [
+        r
+        for r in table(html, "Lift by depth")
+        if r["offer 优惠"] == offer and r["segment 客群"] == "all customers 全部客户"
+    ]
+    cell = row["profit lift per customer [interval] 每位顾客利润提升"]
+    assert cell.replace("+", "") == f"{lift} [{low}, {high}]"  # the table's figures
+    assert "新客（此前无订单）：利润最高的力度为" in text  # each segment's verdict
+
+
+def test_the_chinese_depth_verdict_names_where_deeper_stopped_paying():
+    import pandas as pd
+
+    from promopilot.campaigns.depth import depth_finding, depth_verdict
+    from promopilot.report.campaign import depth_verdict_zh
+
+    table = pd.DataFrame(
+        {
+            "segment": "all customers",
+            "campaign_id": ["a", "a", "b", "a"],
+            "offer_id": ["ship", "pct10", "pct10", "mj"],
+            "depth": [0.02, 0.10, 0.10, 0.13],
+            "profit_lift": [1234.5, -5.0, -6.0, -4.0],
+            "profit_low": [1.0, -8.0, -9.0, -7.0],
+            "profit_high": [2345.0, -2.0, -3.0, -1.0],
+        }
+    )
+    chinese = depth_verdict_zh(depth_finding(table))
+    assert chinese == (
+        "全部客户：利润最高的力度为 2%（a 活动中的 ship：每位顾客利润提升 1,234.50，区间 1.00 至 "
+        "2,345.00）。更深的折扣（10%、13%）的利润提升区间整体低于此：折扣再深已不划算。"
+    )
+    english = depth_verdict(table)
+    for figure in ("2%", "1,234.50", "1.00", "2,345.00", "10%", "13%"):
+        assert figure in english
+
+
 def test_satisfaction_is_readable_windowed_and_uses_the_tables_control(page):
     result, html = page
     text = _text(html)

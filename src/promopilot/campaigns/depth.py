@@ -94,28 +94,54 @@ def depth_table(
     ).reset_index(drop=True)
 
 
-def depth_verdict(table: pd.DataFrame, segment: str = ALL) -> str:
-    """Where deeper discounts stop paying, in words (for one segment)."""
+def depth_finding(table: pd.DataFrame, segment: str = ALL) -> dict:
+    """The facts of one segment's verdict, its figures written once so that every language
+    shows the same numbers: ``segment``; and where an offer with a known depth was measured, the
+    most profitable ``depth`` with its ``offer_id``, ``campaign_id`` and ``profit_lift``,
+    ``profit_low``, ``profit_high``, the deeper depths whose profit-lift interval is wholly below
+    it (``stopped``, each once) and whether any deeper depth was measured (``deeper``)."""
     part = table[(table["segment"] == segment) & table["depth"].notna()]
     if part.empty:
-        return f"{segment}: no offer with a known depth was measured."
+        return {"segment": segment}
     best = part.loc[part["profit_lift"].idxmax()]
     deeper = part[part["depth"] > best["depth"]]
     worse = deeper[deeper["profit_high"] < best["profit_lift"]]
+    return {
+        "segment": segment,
+        "depth": f"{best['depth']:.0%}",
+        "offer_id": str(best["offer_id"]),
+        "campaign_id": str(best["campaign_id"]),
+        "profit_lift": f"{best['profit_lift']:,.2f}",
+        "profit_low": f"{best['profit_low']:,.2f}",
+        "profit_high": f"{best['profit_high']:,.2f}",
+        "stopped": list(dict.fromkeys(f"{d:.0%}" for d in sorted(worse["depth"]))),
+        "deeper": bool(len(deeper)),
+    }
+
+
+def verdict_text(finding: dict) -> str:
+    """A :func:`depth_finding` in words (English; the report adds its Chinese)."""
+    segment = finding["segment"]
+    if "depth" not in finding:
+        return f"{segment}: no offer with a known depth was measured."
     text = (
-        f"{segment}: the most profitable depth was {best['depth']:.0%} ({best['offer_id']} "
-        f"in {best['campaign_id']}: profit lift {best['profit_lift']:,.2f} per customer, "
-        f"interval {best['profit_low']:,.2f} to {best['profit_high']:,.2f})."
+        f"{segment}: the most profitable depth was {finding['depth']} ({finding['offer_id']} "
+        f"in {finding['campaign_id']}: profit lift {finding['profit_lift']} per customer, "
+        f"interval {finding['profit_low']} to {finding['profit_high']})."
     )
-    if len(worse):
-        depths = dict.fromkeys(f"{d:.0%}" for d in sorted(worse["depth"]))  # each depth once
+    if finding["stopped"]:
         text += (
-            f" Deeper discounts ({', '.join(depths)})"
+            f" Deeper discounts ({', '.join(finding['stopped'])})"
             " had profit-lift intervals wholly below that: there, deeper stopped paying."
         )
-    elif len(deeper):
+    elif finding["deeper"]:
         text += " Deeper discounts were not clearly worse."
     return text
+
+
+def depth_verdict(table: pd.DataFrame, segment: str = ALL) -> str:
+    """Where deeper discounts stop paying, in words (for one segment)."""
+    return verdict_text(depth_finding(table, segment))
 
 
 def promotion_depth(

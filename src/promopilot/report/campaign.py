@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from promopilot.campaigns.depth import ALL
+from promopilot.campaigns.depth import ALL, depth_finding, verdict_text
 from promopilot.campaigns.measure import SEGMENT_TOO_FEW
 from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
 from promopilot.report import Section, figure_html, two_lines, write_report
@@ -28,12 +28,13 @@ VERDICT_LABELS = {
 }
 
 # the measurement's segments and notes in both languages (any other value is shown as it is)
-SEGMENT_LABELS = {
-    ALL: "all customers 全部客户",
-    SEGMENT_NEW: "new: no order before 新客（此前无订单）",
-    SEGMENT_ONE: "one order before 此前一单",
-    SEGMENT_REPEAT: "repeat: 2+ orders before 回头客（此前两单及以上）",
+SEGMENT_NAMES = {
+    ALL: ("all customers", "全部客户"),
+    SEGMENT_NEW: ("new: no order before", "新客（此前无订单）"),
+    SEGMENT_ONE: ("one order before", "此前一单"),
+    SEGMENT_REPEAT: ("repeat: 2+ orders before", "回头客（此前两单及以上）"),
 }
+SEGMENT_LABELS = {segment: f"{en} {zh}" for segment, (en, zh) in SEGMENT_NAMES.items()}
 NOTE_LABELS = {
     SEGMENT_TOO_FEW: f"{SEGMENT_TOO_FEW} 对照组或发送组客户太少，无法测量",
 }
@@ -381,7 +382,35 @@ def depth_figure(table: pd.DataFrame):
     return fig
 
 
-def depth_section(table: pd.DataFrame, verdicts: list[str]) -> Section:
+def depth_verdict_zh(finding: dict) -> str:
+    """The Chinese of :func:`promopilot.campaigns.depth.verdict_text`, with the same figures
+    (written once, by ``depth_finding``)."""
+    name = finding["segment"]
+    segment = SEGMENT_NAMES.get(name, (name, name))[1]
+    if "depth" not in finding:
+        return f"{segment}：没有测到已知力度的优惠。"
+    text = (
+        f"{segment}：利润最高的力度为 {finding['depth']}（{finding['campaign_id']} 活动中的 "
+        f"{finding['offer_id']}：每位顾客利润提升 {finding['profit_lift']}，区间 "
+        f"{finding['profit_low']} 至 {finding['profit_high']}）。"
+    )
+    if finding["stopped"]:
+        text += (
+            f"更深的折扣（{'、'.join(finding['stopped'])}）的利润提升区间整体低于此："
+            "折扣再深已不划算。"
+        )
+    elif finding["deeper"]:
+        text += "更深的折扣并未明显更差。"
+    return text
+
+
+def depth_verdicts(table: pd.DataFrame) -> str:
+    """Each segment's depth verdict in English, then in Chinese."""
+    findings = [depth_finding(table, s) for s in table["segment"].unique()]
+    return " ".join(f"{verdict_text(f)} {depth_verdict_zh(f)}" for f in findings)
+
+
+def depth_section(table: pd.DataFrame) -> Section:
     shown = pd.DataFrame(
         {
             "campaign 活动": table["campaign_id"],
@@ -409,7 +438,7 @@ def depth_section(table: pd.DataFrame, verdicts: list[str]) -> Section:
     )
     return Section(
         "Promotion depth 折扣力度",
-        text=" ".join(verdicts)
+        text=depth_verdicts(table)
         + " Each offer is measured as its campaign's report measures it: a plan's offers on "
         "the customers it chose against the control held out from its choices, a randomized "
         "campaign's against everyone who got nothing; so this campaign's rows equal its lift "
@@ -489,8 +518,8 @@ def extra_sections(
 
     sections = []
     try:
-        table, verdicts = promotion_depth(store, window_days=window_days, confidence=confidence)
-        sections.append(depth_section(table, verdicts))
+        table, _ = promotion_depth(store, window_days=window_days, confidence=confidence)
+        sections.append(depth_section(table))
     except NotEnoughDataError:
         pass
     with contextlib.suppress(NotEnoughDataError):
