@@ -178,23 +178,27 @@ def test_promotion_depth_uses_the_headlines_customers_and_control(page):
         )
 
 
-def test_the_depth_verdict_names_each_deeper_depth_once():
+def _depth_table(best_lift: float, best_high: float):
+    """A depth table where free shipping (2%) paid and the deeper 10% and 13% did not."""
     import pandas as pd
 
-    from promopilot.campaigns.depth import depth_verdict
-
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "segment": "all customers",
             "campaign_id": ["a", "a", "b", "a"],
             "offer_id": ["ship", "pct10", "pct10", "mj"],
             "depth": [0.02, 0.10, 0.10, 0.13],
-            "profit_lift": [9.0, -5.0, -6.0, -4.0],
+            "profit_lift": [best_lift, -5.0, -6.0, -4.0],
             "profit_low": [1.0, -8.0, -9.0, -7.0],
-            "profit_high": [17.0, -2.0, -3.0, -1.0],
+            "profit_high": [best_high, -2.0, -3.0, -1.0],
         }
     )
-    assert "Deeper discounts (10%, 13%) had" in depth_verdict(table)
+
+
+def test_the_depth_verdict_names_each_deeper_depth_once():
+    from promopilot.campaigns.depth import depth_verdict
+
+    assert "Deeper discounts (10%, 13%) had" in depth_verdict(_depth_table(9.0, 17.0))
 
 
 def test_the_depth_verdict_is_in_chinese_too_with_the_same_figures(page):
@@ -221,22 +225,10 @@ def test_the_depth_verdict_is_in_chinese_too_with_the_same_figures(page):
 
 
 def test_the_chinese_depth_verdict_names_where_deeper_stopped_paying():
-    import pandas as pd
-
     from promopilot.campaigns.depth import depth_finding, depth_verdict
     from promopilot.report.campaign import depth_verdict_zh
 
-    table = pd.DataFrame(
-        {
-            "segment": "all customers",
-            "campaign_id": ["a", "a", "b", "a"],
-            "offer_id": ["ship", "pct10", "pct10", "mj"],
-            "depth": [0.02, 0.10, 0.10, 0.13],
-            "profit_lift": [1234.5, -5.0, -6.0, -4.0],
-            "profit_low": [1.0, -8.0, -9.0, -7.0],
-            "profit_high": [2345.0, -2.0, -3.0, -1.0],
-        }
-    )
+    table = _depth_table(1234.5, 2345.0)
     chinese = depth_verdict_zh(depth_finding(table))
     assert chinese == (
         "全部客户：利润最高的力度为 2%（a 活动中的 ship：每位顾客利润提升 1,234.50，区间 1.00 至 "
