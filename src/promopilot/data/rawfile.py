@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from promopilot.data.store import Store
+from promopilot.data.store import Store, sql_str
 from promopilot.data.textfile import PreparedText, prepare_text
 from promopilot.exceptions import InputError
 
@@ -97,10 +97,6 @@ class RawFile:
         if self.is_parquet:
             return rows + self.first_line
         return self._file_lines(self._records(rows))
-
-
-def sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 MAX_LINE_BYTES = 10_000_000

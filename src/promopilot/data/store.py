@@ -86,8 +86,7 @@ class Store:
         con.execute("SET preserve_insertion_order=true")
         # naive timestamps in files are read in the shop's zone; the store keeps UTC
         try:
-            zone = self.timezone.replace("'", "''")
-            con.execute(f"SET TimeZone='{zone}'")
+            con.execute(f"SET TimeZone={sql_str(self.timezone)}")
         except duckdb.Error:
             con.close()
             raise InputError(
@@ -109,8 +108,7 @@ class Store:
         The copy holds only the rows, never the freed space of the original: bytes of deleted
         rows that the original file may still hold are not in it."""
         name = str(self.scalar("SELECT current_database()")).replace('"', '""')
-        target = str(path).replace("'", "''")
-        self.con.execute(f"ATTACH '{target}' AS promopilot_copy")
+        self.con.execute(f"ATTACH {sql_str(str(path))} AS promopilot_copy")
         try:
             self.con.execute(f'COPY FROM DATABASE "{name}" TO promopilot_copy')
         finally:
@@ -208,8 +206,7 @@ class Store:
         days, weeks and months shown to people are cut from (at the shop's midnight)."""
         if self.timezone == "UTC":
             return column
-        zone = self.timezone.replace("'", "''")
-        return f"timezone('{zone}', timezone('UTC', {column}))"
+        return f"timezone({sql_str(self.timezone)}, timezone('UTC', {column}))"
 
     def utc_time(self, ts: Any, *, what: str = "time") -> pd.Timestamp:
         """A date or time a person gave (``--as-of``, ``--sent-at``) as the stored UTC instant:
@@ -230,9 +227,9 @@ class Store:
         if self.timezone == "UTC":
             return when
         # DuckDB's reading, the one ingest uses (the same hour on a daylight-saving change)
-        zone = self.timezone.replace("'", "''")
         stored = self.scalar(
-            f"SELECT timezone('UTC', timezone('{zone}', ?::TIMESTAMP))", [when.to_pydatetime()]
+            f"SELECT timezone('UTC', timezone({sql_str(self.timezone)}, ?::TIMESTAMP))",
+            [when.to_pydatetime()],
         )
         return pd.Timestamp(stored)
 
@@ -287,6 +284,11 @@ class Store:
                 "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [customer_hash(customer_id)]
             )
         return removed
+
+
+def sql_str(value: str) -> str:
+    """`value` as an SQL string literal (quotes doubled)."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def local_time(ts: Any, timezone: str) -> pd.Timestamp | None:
