@@ -14,18 +14,14 @@ from promopilot.campaigns.measure import SEGMENT_TOO_FEW
 from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
 from promopilot.report import Section, figure_html, two_lines, write_report
 from promopilot.report import formats as fmt
-from promopilot.report.labels import labels_list
+from promopilot.report.labels import VERDICT_NAMES, labels_list
 
 METRIC_LABELS = {
     "conversion": "Conversion 转化率",
     "revenue_per_customer": "Revenue per customer 每位顾客收入",
     "profit_per_customer": "Profit per customer 每位顾客利润",
 }
-VERDICT_LABELS = {
-    "gain": "gain 盈利",
-    "loss": "loss 亏损",
-    "no clear effect": "no clear effect 效果不明显",
-}
+VERDICT_LABELS = {verdict: f"{en} {zh}" for verdict, (en, zh) in VERDICT_NAMES.items()}
 
 # the measurement's segments and notes in both languages (any other value is shown as it is)
 SEGMENT_NAMES = {

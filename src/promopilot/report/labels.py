@@ -62,6 +62,15 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# a measured campaign's verdict (campaigns.measure) -> (English, Chinese): the campaign report
+# writes both, the dashboard the page's language
+VERDICT_NAMES: dict[str, tuple[str, str]] = {
+    "gain": ("gain", "盈利"),
+    "loss": ("loss", "亏损"),
+    "no clear effect": ("no clear effect", "效果不明显"),
+}
+
+
 def label(name, language: str = "en") -> str:
     """`name` as words: English (``en``), Chinese (``zh``) or both (``both``, "English 中文",
     as the report's bilingual labels are written). A column without a label is shown with

@@ -3,7 +3,7 @@ then the browser's Accept-Language."""
 
 from __future__ import annotations
 
-from promopilot.report.labels import COLUMN_LABELS
+from promopilot.report.labels import COLUMN_LABELS, VERDICT_NAMES
 
 LANGUAGES = ("en", "zh")
 LABELS: dict[str, tuple[str, str]] = {
@@ -137,9 +137,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "channel:sms": ("sms", "短信"),
     "channel:csv": ("csv", "CSV"),
     "channel:api": ("api", "API"),
-    "verdict:gain": ("gain", "盈利"),
-    "verdict:loss": ("loss", "亏损"),
-    "verdict:no clear effect": ("no clear effect", "效果不明显"),
+    # the verdicts of a campaign report: report.labels.VERDICT_NAMES
+    **{f"verdict:{verdict}": names for verdict, names in VERDICT_NAMES.items()},
     # RFM segment names (promopilot.profile.rfm)
     "rfm:Champions": ("Champions", "冠军客户"),
     "rfm:Loyal": ("Loyal", "忠诚客户"),
