@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from promopilot.offers.evaluate import UpliftEvaluation, write_qini_plot
+from promopilot.offers.evaluate import UpliftEvaluation
 from promopilot.report import Section, write_report
+from promopilot.report.qini import qini_figure, write_qini_plot
 
 VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
 
@@ -89,8 +90,6 @@ def test_report_charts_put_a_bilingual_axis_title_on_two_lines():
 
 
 def test_the_qini_legend_is_a_row_under_the_plot():
-    from promopilot.offers.evaluate import qini_figure
-
     figure = qini_figure(_evaluation())
     _legend_at_the_bottom(figure.layout.legend)
     assert len(figure.layout.title.text) <= 40
@@ -100,8 +99,6 @@ def test_the_qini_legend_is_a_row_under_the_plot():
 
 
 def test_the_qini_page_tells_its_curves_apart_and_lists_each_qini_with_its_n(tmp_path):
-    from promopilot.offers.evaluate import qini_figure
-
     figure = qini_figure(_evaluation())
     curves = [t for t in figure.data if t.name != "random targeting" and len(t.x) > 1]
     styles = {(t.line.color, t.line.dash) for t in curves}
@@ -122,7 +119,27 @@ def test_the_qini_page_tells_its_curves_apart_and_lists_each_qini_with_its_n(tmp
     page = write_qini_plot(_evaluation(), tmp_path).read_text(encoding="utf-8")
     assert "<title>Qini curves on held-out campaign customers</title>" in page
     table = page.split('id="qini-table"')[1].split("</table>")[0]
-    assert "pct10 · pooled-x" in table and ">0.0123<" in table and ">1,390<" in table
+    assert "pct10 · pooled-x" in table and ">0.012<" in table and ">1,390<" in table
+
+
+def test_the_qini_table_writes_scores_as_the_report_tables_do(tmp_path):
+    """report.formats: a score to 3 places as in the report's tables, no negative zero, an
+    undefined Qini as "–"; names escaped."""
+    evaluation = _evaluation()
+    evaluation.table.loc[0, "qini"] = float("nan")
+    evaluation.table.loc[1, "qini"] = -0.0004
+    evaluation.table.loc[2, "offer"] = "<b>pct10</b>"
+    page = write_qini_plot(evaluation, tmp_path).read_text(encoding="utf-8")
+    table = page.split('id="qini-table"')[1].split("</table>")[0]
+    cells = re.findall(r'<td class="qini">([^<]*)</td>', table)
+    assert cells == ["–", "0.000", "0.020", "0.000"]
+    assert "n/a" not in table and "-0.000" not in table
+    assert "&lt;b&gt;pct10&lt;/b&gt; · x-learner" in table
+    report = write_report(
+        tmp_path / "r.html", "t", [Section("s", tables=[("", evaluation.table[["qini"]])])]
+    ).read_text(encoding="utf-8")
+    assert all(f"<td>{cell}</td>" in report for cell in cells)
+    assert "300 customers held out, 700 for training." in page
 
 
 def test_report_tables_read_as_words_and_formatted_numbers(tmp_path):

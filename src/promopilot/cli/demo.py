@@ -117,11 +117,12 @@ def _profile_step(store, out: Path) -> list:
 
 def _plan_step(store, out: Path) -> list:
     from promopilot.cli.plan import evaluation_table, plan_tables
-    from promopilot.offers.evaluate import evaluate_campaign_models, qini_figure, write_qini_plot
+    from promopilot.offers.evaluate import evaluate_campaign_models
     from promopilot.offers.forecast import forecast_text, plan_forecast, write_forecast
     from promopilot.offers.plan import DEFAULT_MODEL, build_plan
     from promopilot.report import Section, figure_html
     from promopilot.report.labels import readable_rules
+    from promopilot.report.qini import qini_figure, write_qini_plot
 
     console.rule("5. how well do the models find persuadable customers?")
     with console.status("scoring uplift models on held-out campaign customers"):

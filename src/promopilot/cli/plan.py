@@ -272,11 +272,8 @@ def uplift(
     data: DataOption = None,
 ) -> None:
     """Qini coefficient, AUUC and uplift@k per offer on held-out past-campaign data."""
-    from promopilot.offers.evaluate import (
-        EVALUATED_MODELS,
-        evaluate_campaign_models,
-        write_qini_plot,
-    )
+    from promopilot.offers.evaluate import EVALUATED_MODELS, evaluate_campaign_models
+    from promopilot.report.qini import write_qini_plot
 
     with open_store(db, data) as store, progress_bar() as bar:
         task = bar.add_task("scoring models", total=1 + len(EVALUATED_MODELS), item="")

@@ -8,14 +8,11 @@ its past campaigns, the plan's candidate models and a class-transformation basel
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from threadpoolctl import threadpool_limits
 
 from promopilot.campaigns.history import (
@@ -146,143 +143,3 @@ def evaluate_campaign_models(
     candidates[BASELINE] = ClassTransformation(control=CONTROL, random_state=settings.seed)
     chosen = {name: candidates[name] for name in models}
     return evaluate_models(data, chosen, k=k, share=share, progress=progress)
-
-
-def qini_figure(evaluation: UpliftEvaluation) -> go.Figure:
-    """A Plotly figure of the Qini curves, one trace per (model, offer): a colour per offer and
-    a dash style per model, each curve distinct; the random-targeting lines in grey. The legend
-    is a key, one short entry per offer (its colour; clicking it hides the offer's curves) and
-    per model (its dash), not one per curve: on a phone, a legend of every curve is longer than
-    the plot. Hovering a curve names its offer and model."""
-    import plotly.express as px
-
-    fig = go.Figure()
-    offers = list(dict.fromkeys(offer for _, offer in evaluation.curves))
-    models = list(dict.fromkeys(name for name, _ in evaluation.curves))
-    colours = px.colors.qualitative.Plotly + px.colors.qualitative.Dark24
-    dashes = ("solid", "dash", "dashdot", "longdash", "longdashdot", "5px,2px,1px,2px")
-
-    def colour(offer) -> str:
-        return colours[offers.index(offer) % len(colours)]
-
-    def dash(model) -> str:
-        return dashes[models.index(model) % len(dashes)]
-
-    for i, ((name, offer), (x, y)) in enumerate(evaluation.curves.items()):
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                name=f"{offer} · {name}",
-                legendgroup=f"offer:{offer}",
-                showlegend=False,
-                line={"color": colour(offer), "dash": dash(name)},
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=[0, x[-1]],
-                y=[0, y[-1]],
-                mode="lines",
-                name="random targeting",
-                legendgroup="random",
-                showlegend=i == 0,
-                line={"dash": "dot", "width": 1, "color": "#999"},
-            )
-        )
-    # the key: entries without points
-    for offer in offers:
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name=str(offer),
-                legendgroup=f"offer:{offer}",
-                line={"color": colour(offer)},
-            )
-        )
-    for name in models:
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name=str(name),
-                legendgroup=f"model:{name}",
-                line={"color": "#444", "dash": dash(name)},
-            )
-        )
-    fig.update_layout(
-        title={"text": "Qini curves (held-out customers)", "font": {"size": 15}},
-        xaxis_title="customers targeted (by predicted uplift)",
-        yaxis_title="incremental buyers",
-        template="plotly_white",
-        height=520,
-        # rows at the bottom of the figure, under the axis title: beside the plot, the legend
-        # takes most of a phone's width
-        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
-        margin={"l": 16, "r": 16, "t": 50, "b": 16},
-        xaxis={"automargin": True},
-        yaxis={"automargin": True},
-    )
-    return fig
-
-
-QINI_TITLE = "Qini curves on held-out campaign customers"
-QINI_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
- body {{ font-family: system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif; margin: 1rem auto;
-        max-width: 1100px; padding: 0 1rem; color: #222; }}
- h1 {{ font-size: 1.3rem; }}
- .scroll {{ overflow-x: auto; max-width: 100%; }}
- table {{ border-collapse: collapse; font-size: .9rem; }}
- th, td {{ padding: .25rem .7rem; border-bottom: 1px solid #eee; text-align: right; }}
- th:first-child, td:first-child {{ text-align: left; }}
-</style>
-</head>
-<body>
-{body}
-</body>
-</html>
-"""
-
-
-def qini_table_html(evaluation: UpliftEvaluation) -> str:
-    """Each curve's Qini coefficient and the held-out customers behind it, as an HTML table."""
-    rows = []
-    for row in evaluation.table.itertuples(index=False):
-        qini = "n/a" if row.qini != row.qini else f"{row.qini:.4f}"
-        n = int(row.n_treated) + int(row.n_control)
-        rows.append(
-            f"<tr><td>{html.escape(str(row.offer))} · {html.escape(str(row.model))}</td>"
-            f'<td class="qini">{qini}</td><td>{int(row.n_treated):,}</td>'
-            f"<td>{int(row.n_control):,}</td><td>{n:,}</td></tr>"
-        )
-    return (
-        f"<p>{evaluation.n_test:,} customers held out, {evaluation.n_train:,} for training.</p>"
-        '<div class="scroll"><table id="qini-table"><tr><th>curve (offer · model)</th>'
-        "<th>Qini</th><th>offer sent</th><th>control</th><th>n</th></tr>"
-        + "".join(rows)
-        + "</table></div>"
-    )
-
-
-def write_qini_plot(evaluation: UpliftEvaluation, folder: str | Path) -> Path:
-    """The Qini figure as a self-contained ``qini.html`` in `folder` (made if missing): plotly.js
-    inline, a page that fits a phone."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "qini.html"
-    figure = qini_figure(evaluation).to_html(
-        full_html=False, include_plotlyjs=True, config={"responsive": True}
-    )
-    body = f"<h1>{html.escape(QINI_TITLE)}</h1>\n{figure}\n{qini_table_html(evaluation)}"
-    path.write_text(QINI_PAGE.format(title=html.escape(QINI_TITLE), body=body), encoding="utf-8")
-    return path

@@ -43,7 +43,7 @@ def _cell(name: str, value) -> str:
     if isinstance(value, float | np.floating):
         if name == "share" or name.endswith("_share"):
             return formats.percent(value)
-        return formats.number(value, 3 if name in SCORE_COLUMNS else 2)
+        return formats.score(value) if name in SCORE_COLUMNS else formats.number(value)
     return str(value)
 
 
@@ -69,12 +69,17 @@ def _table_html(frame: pd.DataFrame) -> str:
     return f'<table class="tbl"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def write_report(path: str | Path, title: str, sections: list[Section]) -> Path:
-    """Render `sections` to a standalone HTML page (Plotly's script included once, inline)."""
+def page_template(name: str):
+    """One of the package's page templates (``promopilot/templates``), HTML escaped."""
     env = Environment(
         loader=PackageLoader("promopilot", "templates"), autoescape=select_autoescape(["html"])
     )
-    template = env.get_template("report.html")
+    return env.get_template(name)
+
+
+def write_report(path: str | Path, title: str, sections: list[Section]) -> Path:
+    """Render `sections` to a standalone HTML page (Plotly's script included once, inline)."""
+    template = page_template("report.html")
     rendered = template.render(
         title=title,
         sections=[

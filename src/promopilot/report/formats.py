@@ -1,6 +1,7 @@
 """How the report, the dashboard and the CLI's tables write figures: conversion as a
 percentage with one decimal, money with two decimals and thousands separators, counts with
-separators, a missing figure as "–", and never a negative zero ("-0.00")."""
+separators, a model score with three decimals, a missing figure as "–", and never a
+negative zero ("-0.00")."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ def number(value, places: int = 2) -> str:
     if number is None:
         return MISSING
     return f"{round(number, places) + 0.0:,.{places}f}"
+
+
+def score(value) -> str:
+    """A model score (Qini, AUUC, uplift@k) to 3 decimals: ``0.012``."""
+    return number(value, 3)
 
 
 def count(value) -> str:
