@@ -135,6 +135,13 @@ def test_a_failing_check_sends_nothing_and_proposes_a_test(shop_db):
     assert set(check.candidates["policy"]) == {"pooled-x", "t-learner", "one column", "everyone"}
     assert check.policy in set(check.candidates["policy"])
     assert "do not show" in quiet.design and "randomized test" in quiet.design
+    # the dashboard's English warning is the plan's own, word for word
+    from promopilot.offers.forecast import plan_forecast
+    from promopilot.serve.i18n import labels
+    from promopilot.serve.views import plan_words
+
+    shown = plan_words(plan_forecast(quiet), labels("en"))["plan_warning"]
+    assert shown == quiet.self_check_note and str(check.policy) in shown
     assert (quiet.plan["offer_id"] == "").all() and (quiet.plan["group"] == "none").all()
     assert quiet.plan["expected_cost"].sum() == 0 and quiet.totals["n_explore"] == 0
     assert (test.plan["group"] != "target").all() and (test.plan["offer_id"] != "").any()

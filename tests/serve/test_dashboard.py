@@ -163,6 +163,69 @@ def test_the_chinese_overview_gives_the_warnings_figures_as_the_english_one(logg
     assert "pooled-x" in _element(logged_in.get("/?lang=zh").text, "plan-decision")
 
 
+def _failed_plan(per_customer, low, high, confidence, n_customers):
+    """A plan whose self-check did not pass, with the plan's own warning
+    (``offers.plan.build_plan`` writes it with ``no_profit_warning``)."""
+    import pandas as pd
+
+    from promopilot.offers.forecast import no_profit_warning
+    from promopilot.offers.plan import PlanResult
+    from promopilot.offers.selfcheck import SelfCheck
+
+    check = SelfCheck(
+        per_customer=per_customer,
+        low=low,
+        high=high,
+        customers=700,
+        policy_sends=300,
+        confidence=confidence,
+        policy="pooled-x",
+    )
+    plan = pd.DataFrame(
+        {"customer_id": [f"c{i}" for i in range(n_customers)], "offer_id": "", "group": "none"}
+    )
+    return PlanResult(
+        plan=plan,
+        campaign_id="spring",
+        as_of=pd.Timestamp("2026-07-01"),
+        budget=10.0,
+        totals={"n_considered": n_customers},
+        self_check=check,
+        self_check_note=no_profit_warning(check),
+    )
+
+
+def test_the_dashboards_english_warning_is_the_plans_own_for_the_same_forecast():
+    """One sentence (offers.forecast.NO_PROFIT_WARNING) for the plan and the dashboard: the
+    page's English line, rebuilt from the forecast's figures for all the plan's customers, is
+    word for word the warning the plan wrote."""
+    import numpy as np
+
+    from promopilot.offers.forecast import plan_forecast
+    from promopilot.serve.i18n import labels
+    from promopilot.serve.views import plan_words
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        low, estimate, high = np.sort(rng.normal(0, 20, 3))
+        confidence = float(rng.choice([0.8, 0.9, 0.95]))
+        result = _failed_plan(estimate, low, high, confidence, int(rng.integers(1, 5000)))
+        forecast = plan_forecast(result)
+        english = plan_words(forecast, labels("en"))["plan_warning"]
+        assert english == result.self_check_note == forecast["warning"]
+        chinese = plan_words(forecast, labels("zh"))["plan_warning"]
+        assert f"{estimate:+.2f}" in english and f"{estimate:+.2f}" in chinese
+
+
+def test_the_overview_shows_the_plans_own_warning(logged_in):
+    from promopilot.offers.forecast import plan_forecast
+
+    forecast = plan_forecast(_failed_plan(-1.534, -3.1, 0.25, 0.9, 3))
+    _with_forecast(logged_in, forecast)
+    assert _element(logged_in.get("/?lang=en").text, "plan-warning") == forecast["warning"]
+    assert "-1.53" in forecast["warning"] and "pooled-x" in forecast["warning"]
+
+
 @pytest.mark.parametrize(
     "other", [{"customers": 5000}, {"campaign_id": "demo2"}, {"in_sample_sum": -15.73}]
 )

@@ -15,6 +15,51 @@ from pathlib import Path
 FORECAST_SUFFIX = ".forecast.json"
 
 
+# the plan's warning when its self-check does not pass: the plan's note (offers.plan) and the
+# dashboard's English line (serve.i18n) are both written from these, so they cannot drift
+NO_PROFIT_SHOWN = "Past campaigns do not show that any candidate policy makes money"
+NO_PROFIT_WARNING = (
+    NO_PROFIT_SHOWN + ": the best, {policy}, earns {per_customer} per customer out of fold "
+    "(interval {low} .. {high} at {confidence})."
+)
+
+
+def warning_figures(policy, per_customer, low, high, confidence) -> dict[str, str]:
+    """The figures of :data:`NO_PROFIT_WARNING` as it writes them: profit per customer with a
+    sign and two decimals (``+1.25``), the confidence as a whole percentage (``90%``)."""
+    return {
+        "policy": str(policy),
+        "per_customer": f"{per_customer:+.2f}",
+        "low": f"{low:+.2f}",
+        "high": f"{high:+.2f}",
+        "confidence": f"{confidence:.0%}",
+    }
+
+
+def no_profit_warning(check) -> str:
+    """The plan's warning for a ``SelfCheck`` that does not pass (:data:`NO_PROFIT_WARNING`)."""
+    return NO_PROFIT_WARNING.format(
+        **warning_figures(check.policy, check.per_customer, check.low, check.high, check.confidence)
+    )
+
+
+def forecast_warning_figures(forecast: dict | None) -> dict[str, str] | None:
+    """:func:`warning_figures` from a forecast (:func:`plan_forecast`, whose figures are for
+    all the plan's customers): per customer again; None for a forecast without them (an older
+    file, no check)."""
+    if not forecast:
+        return None
+    customers = forecast.get("customers")
+    policy = forecast.get("policy")
+    figures = [forecast.get(k) for k in ("estimate", "low", "high", "confidence")]
+    if not customers or not policy or not all(isinstance(v, int | float) for v in figures):
+        return None
+    estimate, low, high, confidence = figures
+    return warning_figures(
+        policy, estimate / customers, low / customers, high / customers, confidence
+    )
+
+
 def _number(value) -> float | None:
     value = float(value)
     return value if math.isfinite(value) else None

@@ -45,6 +45,7 @@ from promopilot.offers.assignment import assign_offers, assign_with_holdouts
 from promopilot.offers.economics import redemption_scale
 from promopilot.offers.explain import plan_rules, row_reasons
 from promopilot.offers.finish import PLAN_COLUMNS, expiry, finish, products_to_show
+from promopilot.offers.forecast import no_profit_warning
 from promopilot.offers.inputs import customer_value_inputs, default_feature_fn, load_offers
 from promopilot.offers.policies import CANDIDATES, LogValues, fit_policy, log_values
 from promopilot.offers.recent import RecentCheck, recent_check
@@ -206,12 +207,7 @@ def build_plan(
             )
             result.self_check = check
             if not check.passes:
-                result.self_check_note = (
-                    "Past campaigns do not show that any candidate policy makes money: the best, "
-                    f"{check.policy}, earns {check.per_customer:+.2f} per customer out of fold "
-                    f"(interval {check.low:+.2f} .. {check.high:+.2f} at "
-                    f"{check.confidence:.0%})."
-                )
+                result.self_check_note = no_profit_warning(check)
                 if do_no_harm:
                     why = result.self_check_note
     if why:

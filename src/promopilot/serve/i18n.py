@@ -3,6 +3,7 @@ then the browser's Accept-Language."""
 
 from __future__ import annotations
 
+from promopilot.offers.forecast import NO_PROFIT_SHOWN, NO_PROFIT_WARNING
 from promopilot.report.labels import COLUMN_LABELS, VERDICT_NAMES
 
 LANGUAGES = ("en", "zh")
@@ -32,15 +33,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "未找到该计划在往期活动上的样本外检验",
     ),
     "in_sample_sum": ("model's in-sample sum, not a forecast", "模型样本内合计，并非预测"),
-    "plan_warning": (
-        "Past campaigns do not show that any candidate policy makes money.",
-        "往期活动未能证明任何候选策略能盈利。",
-    ),
-    # the plan's warning with its figures (the English words are the plan's own, offers.plan)
+    # the plan's warning: the English words are the plan's own (offers.forecast)
+    "plan_warning": (f"{NO_PROFIT_SHOWN}.", "往期活动未能证明任何候选策略能盈利。"),
+    # with its figures (offers.forecast.warning_figures)
     "plan_warning_detail": (
-        "Past campaigns do not show that any candidate policy makes money: the best, "
-        "{policy}, earns {per_customer} per customer out of fold (interval {low} .. {high} "
-        "at {confidence}).",
+        NO_PROFIT_WARNING,
         "往期活动未能证明任何候选策略能盈利：其中最好的 {policy} 在样本外每位客户收益 "
         "{per_customer}（{confidence} 区间 {low} .. {high}）。",
     ),

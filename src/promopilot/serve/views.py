@@ -13,6 +13,7 @@ from promopilot.data.queries import serve as queries
 from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
+from promopilot.offers.forecast import forecast_warning_figures
 from promopilot.profile.segments import rfm_segments
 from promopilot.serve.decisions import decide
 from promopilot.serve.gate import StoreGate
@@ -72,18 +73,8 @@ def plan_words(forecast: dict | None, text: dict) -> dict:
     if not forecast:
         return {"plan_warning": "", "plan_decision": ""}
     policy = str(forecast.get("policy") or "")
-    warning = text["plan_warning"]
-    customers = forecast.get("customers")
-    figures = [forecast.get(k) for k in ("estimate", "low", "high", "confidence")]
-    if customers and policy and all(isinstance(v, int | float) for v in figures):
-        estimate, low, high, confidence = figures
-        warning = text["plan_warning_detail"].format(
-            policy=policy,
-            per_customer=f"{estimate / customers:+.2f}",
-            low=f"{low / customers:+.2f}",
-            high=f"{high / customers:+.2f}",
-            confidence=f"{confidence:.0%}",
-        )
+    figures = forecast_warning_figures(forecast)
+    warning = text["plan_warning_detail"].format(**figures) if figures else text["plan_warning"]
     decision = text.get(f"decision_{forecast.get('decision_code')}")
     return {
         "plan_warning": warning,
