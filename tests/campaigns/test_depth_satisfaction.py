@@ -71,6 +71,22 @@ def test_depth_table_finds_where_deeper_stops_paying():
     assert "10%" in text and "30%" in text and "stopped paying" in text
 
 
+def test_free_shipping_has_no_depth_though_its_order_lines_carry_no_discount():
+    rng = np.random.default_rng(1)
+    frame = _depth_frame(rng, "k1", {"d10": (0.10, 0.08), "ship": (0.0, 0.05)})
+    shipping = frame["arm"] == "ship"
+    frame.loc[shipping, "offer_kind"] = "free_shipping"
+    frame.loc[shipping, "offer_value"] = 5.0  # the fee
+    table = depth_table(frame, by_segment=False).set_index("offer_id")
+    assert table.loc["ship", "realized_depth"] == 0  # its lines have no discount
+    assert np.isnan(table.loc["ship", "depth"]) and table.loc["d10", "depth"] == 0.10
+    from promopilot.campaigns.depth import depth_verdict
+
+    text = depth_verdict(table.reset_index())
+    assert "depth was 10%" in text and " 0%" not in text
+    assert "Free shipping (ship in k1;" in text
+
+
 N = 30  # customers per arm: the fewest whose lift a report shows (MIN_ARM_CUSTOMERS)
 
 

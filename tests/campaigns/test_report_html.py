@@ -239,6 +239,61 @@ def test_the_chinese_depth_verdict_names_where_deeper_stopped_paying():
         assert figure in english
 
 
+def test_free_shipping_is_named_as_such_not_a_zero_depth(page):
+    """Free shipping's cost (the fee) is not on its order lines, whose discount is 0: it is
+    not shown as a 0% depth but named as free shipping, in both languages, with its figures."""
+    _, html = page
+    text = _text(html)
+    assert "depth was 0%" not in text and "力度为 0%" not in text
+    english = re.search(
+        r"Free shipping \(ship in plan; it costs the shipping fee, not a share of the order, so "
+        r"it has no depth\): profit lift ([-\d.,]+) per customer, interval ([-\d.,]+) to "
+        r"([-\d.,]+)\.",
+        text,
+    )
+    lift, low, high = english.groups()
+    assert (
+        f"包邮（plan 活动中的 ship；其成本是运费，而非订单金额的折扣比例，故无力度可言）："
+        f"每位顾客利润提升 {lift}，区间 {low} 至 {high}。"
+    ) in text
+    rows = [r for r in table(html, "Lift by depth") if r["offer 优惠"] == "ship"]
+    assert rows and {r["depth 力度"] for r in rows} == {"free shipping 包邮"}
+    (row,) = [r for r in rows if r["segment 客群"] == "all customers 全部客户"]
+    assert row["profit lift per customer [interval] 每位顾客利润提升"].replace("+", "") == (
+        f"{lift} [{low}, {high}]"
+    )
+
+
+def test_a_verdict_with_only_free_shipping_says_so_in_both_languages():
+    import pandas as pd
+
+    from promopilot.campaigns.depth import depth_finding, verdict_text
+    from promopilot.report.campaign import depth_verdict_zh
+
+    only = pd.DataFrame(
+        {
+            "segment": ["all customers"],
+            "campaign_id": ["a"],
+            "offer_id": ["ship"],
+            "kind": ["free_shipping"],
+            "depth": [float("nan")],
+            "profit_lift": [1.5],
+            "profit_low": [-0.25],
+            "profit_high": [3.0],
+        }
+    )
+    finding = depth_finding(only)
+    assert verdict_text(finding) == (
+        "all customers: no offer with a known depth was measured. Free shipping (ship in a; it "
+        "costs the shipping fee, not a share of the order, so it has no depth): profit lift "
+        "1.50 per customer, interval -0.25 to 3.00."
+    )
+    assert depth_verdict_zh(finding) == (
+        "全部客户：没有测到已知力度的优惠。包邮（a 活动中的 ship；其成本是运费，而非订单金额的"
+        "折扣比例，故无力度可言）：每位顾客利润提升 1.50，区间 -0.25 至 3.00。"
+    )
+
+
 def test_satisfaction_is_readable_windowed_and_uses_the_tables_control(page):
     result, html = page
     text = _text(html)

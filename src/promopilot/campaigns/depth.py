@@ -3,9 +3,12 @@ the discount was, per segment, with intervals, so the owner sees where deeper di
 paying.
 
 Depth of an offer in a campaign: its nominal share off (``percent_off``: the value;
-``amount_off``: value / min_spend, the largest share it can take; ``free_shipping``: unknown) and
-the realized one: discount money / gross value of the orders its customers placed in the window.
-Each (campaign, offer, segment) is measured against that campaign's own control group.
+``amount_off``: value / min_spend, the largest share it can take) and the realized one: discount
+money / gross value of the orders its customers placed in the window. Free shipping has no
+depth: its cost is the shipping fee, which order lines do not record (their discount is 0, which
+would read as a 0% depth); it is measured like any offer but kept off the depth scale, and the
+verdict names it as free shipping. Each (campaign, offer, segment) is measured against that
+campaign's own control group.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
 
 ALL = "all customers"
+FREE_SHIPPING = "free_shipping"  # the offer kind without a depth (data.schema.OFFER_KINDS)
 
 
 def nominal_depth(kind: pd.Series, value: pd.Series, min_spend: pd.Series) -> np.ndarray:
@@ -88,7 +92,8 @@ def depth_table(
     table = pd.DataFrame(rows)
     if table.empty:
         return table
-    table["depth"] = table["nominal_depth"].fillna(table["realized_depth"])
+    depth = table["nominal_depth"].fillna(table["realized_depth"])
+    table["depth"] = depth.where(table["kind"] != FREE_SHIPPING)
     return table.sort_values(
         ["segment", "depth", "campaign_id", "offer_id"], kind="stable"
     ).reset_index(drop=True)
@@ -99,23 +104,39 @@ def depth_finding(table: pd.DataFrame, segment: str = ALL) -> dict:
     shows the same numbers: ``segment``; and where an offer with a known depth was measured, the
     most profitable ``depth`` with its ``offer_id``, ``campaign_id`` and ``profit_lift``,
     ``profit_low``, ``profit_high``, the deeper depths whose profit-lift interval is wholly below
-    it (``stopped``, each once) and whether any deeper depth was measured (``deeper``)."""
-    part = table[(table["segment"] == segment) & table["depth"].notna()]
+    it (``stopped``, each once) and whether any deeper depth was measured (``deeper``); where
+    free shipping was measured, its most profitable row as ``free_shipping`` (``offer_id``,
+    ``campaign_id`` and the profit figures): it has no depth, so it is named on its own."""
+    rows = table[table["segment"] == segment]
+    finding: dict = {"segment": segment}
+    if "kind" in rows.columns:
+        shipping = rows[rows["kind"] == FREE_SHIPPING]
+        if not shipping.empty:
+            finding["free_shipping"] = _profit_figures(
+                shipping.loc[shipping["profit_lift"].idxmax()]
+            )
+    part = rows[rows["depth"].notna()]
     if part.empty:
-        return {"segment": segment}
+        return finding
     best = part.loc[part["profit_lift"].idxmax()]
     deeper = part[part["depth"] > best["depth"]]
     worse = deeper[deeper["profit_high"] < best["profit_lift"]]
     return {
-        "segment": segment,
+        **finding,
         "depth": f"{best['depth']:.0%}",
-        "offer_id": str(best["offer_id"]),
-        "campaign_id": str(best["campaign_id"]),
-        "profit_lift": f"{best['profit_lift']:,.2f}",
-        "profit_low": f"{best['profit_low']:,.2f}",
-        "profit_high": f"{best['profit_high']:,.2f}",
+        **_profit_figures(best),
         "stopped": list(dict.fromkeys(f"{d:.0%}" for d in sorted(worse["depth"]))),
         "deeper": bool(len(deeper)),
+    }
+
+
+def _profit_figures(row: pd.Series) -> dict[str, str]:
+    return {
+        "offer_id": str(row["offer_id"]),
+        "campaign_id": str(row["campaign_id"]),
+        "profit_lift": f"{row['profit_lift']:,.2f}",
+        "profit_low": f"{row['profit_low']:,.2f}",
+        "profit_high": f"{row['profit_high']:,.2f}",
     }
 
 
@@ -123,7 +144,9 @@ def verdict_text(finding: dict) -> str:
     """A :func:`depth_finding` in words (English; the report adds its Chinese)."""
     segment = finding["segment"]
     if "depth" not in finding:
-        return f"{segment}: no offer with a known depth was measured."
+        return f"{segment}: no offer with a known depth was measured." + _free_shipping_text(
+            finding
+        )
     text = (
         f"{segment}: the most profitable depth was {finding['depth']} ({finding['offer_id']} "
         f"in {finding['campaign_id']}: profit lift {finding['profit_lift']} per customer, "
@@ -136,7 +159,19 @@ def verdict_text(finding: dict) -> str:
         )
     elif finding["deeper"]:
         text += " Deeper discounts were not clearly worse."
-    return text
+    return text + _free_shipping_text(finding)
+
+
+def _free_shipping_text(finding: dict) -> str:
+    shipping = finding.get("free_shipping")
+    if not shipping:
+        return ""
+    return (
+        f" Free shipping ({shipping['offer_id']} in {shipping['campaign_id']}; it costs the "
+        f"shipping fee, not a share of the order, so it has no depth): profit lift "
+        f"{shipping['profit_lift']} per customer, interval {shipping['profit_low']} to "
+        f"{shipping['profit_high']}."
+    )
 
 
 def depth_verdict(table: pd.DataFrame, segment: str = ALL) -> str:

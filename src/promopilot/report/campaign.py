@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from promopilot.campaigns.depth import ALL, depth_finding, verdict_text
+from promopilot.campaigns.depth import ALL, FREE_SHIPPING, depth_finding, verdict_text
 from promopilot.campaigns.measure import SEGMENT_TOO_FEW
 from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
 from promopilot.report import Section, figure_html, two_lines, write_report
@@ -384,7 +384,7 @@ def depth_verdict_zh(finding: dict) -> str:
     name = finding["segment"]
     segment = SEGMENT_NAMES.get(name, (name, name))[1]
     if "depth" not in finding:
-        return f"{segment}：没有测到已知力度的优惠。"
+        return f"{segment}：没有测到已知力度的优惠。" + _free_shipping_zh(finding)
     text = (
         f"{segment}：利润最高的力度为 {finding['depth']}（{finding['campaign_id']} 活动中的 "
         f"{finding['offer_id']}：每位顾客利润提升 {finding['profit_lift']}，区间 "
@@ -397,7 +397,18 @@ def depth_verdict_zh(finding: dict) -> str:
         )
     elif finding["deeper"]:
         text += "更深的折扣并未明显更差。"
-    return text
+    return text + _free_shipping_zh(finding)
+
+
+def _free_shipping_zh(finding: dict) -> str:
+    shipping = finding.get("free_shipping")
+    if not shipping:
+        return ""
+    return (
+        f"包邮（{shipping['campaign_id']} 活动中的 {shipping['offer_id']}；其成本是运费，"
+        f"而非订单金额的折扣比例，故无力度可言）：每位顾客利润提升 {shipping['profit_lift']}，"
+        f"区间 {shipping['profit_low']} 至 {shipping['profit_high']}。"
+    )
 
 
 def depth_verdicts(table: pd.DataFrame) -> str:
@@ -406,13 +417,25 @@ def depth_verdicts(table: pd.DataFrame) -> str:
     return " ".join(f"{verdict_text(f)} {depth_verdict_zh(f)}" for f in findings)
 
 
+DEPTH_FREE_SHIPPING = "free shipping 包邮"  # the depth column of a free-shipping offer
+
+
 def depth_section(table: pd.DataFrame) -> Section:
     shown = pd.DataFrame(
         {
             "campaign 活动": table["campaign_id"],
             "offer 优惠": table["offer_id"],
             "segment 客群": table["segment"].map(_segment),
-            "depth 力度": table["depth"].map(lambda d: fmt.MISSING if pd.isna(d) else f"{d:.0%}"),
+            "depth 力度": [
+                DEPTH_FREE_SHIPPING
+                if kind == FREE_SHIPPING
+                else (fmt.MISSING if pd.isna(depth) else f"{depth:.0%}")
+                for kind, depth in zip(
+                    table.get("kind", pd.Series(None, index=table.index)),
+                    table["depth"],
+                    strict=True,
+                )
+            ],
             "customers 顾客数": table["customers"].map("{:,}".format),
             "control customers 对照组": table["control_customers"].map("{:,}".format),
             "conversion lift [interval] 转化率提升": [
