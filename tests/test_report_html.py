@@ -208,6 +208,27 @@ def test_the_plans_rules_name_each_column_by_its_label_in_the_report(tmp_path, f
     assert label(first, "zh") in chinese and first not in chinese and "优惠: pct10" in chinese
 
 
+def test_the_plans_rules_in_chinese_say_the_lines_around_the_tree_in_chinese_too():
+    """The header and the everyone-gets line of offers.explain in Chinese with the same
+    figures, and no offer as 无 (the dashboard shows the rules in the page's language)."""
+    from promopilot.offers.explain import plan_rules
+    from promopilot.report.labels import readable_rules
+
+    rules = _rules(_features("recency_days", "discount_sensitivity"))
+    header = re.match(r"who gets what \(a depth-(\d+) tree reproduces (\d+%)", rules)
+    depth, accuracy = header.groups()
+    chinese = readable_rules(rules, "zh")
+    assert chinese.splitlines()[0] == (
+        f"谁得到什么（深度为 {depth} 的决策树重现了计划 {accuracy} 的选择）："
+    )
+    assert "优惠: 无" in chinese and "nothing" not in chinese and "who gets" not in chinese
+    assert "offer: nothing" in readable_rules(rules)  # English as before
+    everyone = plan_rules(_features("recency_days", "frequency"), pd.Series([""] * 400))
+    assert everyone == "everyone considered gets: nothing"
+    assert readable_rules(everyone, "zh") == "所有候选客户都得到：无"
+    assert readable_rules("everyone considered gets: pct10", "zh") == "所有候选客户都得到：pct10"
+
+
 def test_every_column_the_rules_or_the_profile_describe_has_a_label_in_both_languages():
     """One mapping for every feature described in FEATURE_DESCRIPTIONS (and docs/profile.md)
     and every column the plan's rules split on: none is shown by its raw name."""

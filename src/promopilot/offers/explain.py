@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.tree import DecisionTreeClassifier
 
 
 def row_reasons(plan: pd.DataFrame, best: pd.DataFrame, titles: dict[str, str]) -> np.ndarray:
@@ -66,6 +65,12 @@ RULE_FEATURES = (
 )
 
 
+# the lines of the rules around the tree (report.labels writes them in Chinese from these)
+RULES_HEADER = "who gets what (a depth-{depth} tree reproduces {accuracy} of the plan's choices):"
+EVERYONE_GETS = "everyone considered gets: {offer}"
+NO_OFFER = "nothing"  # the leaf of the customers the plan sends no offer
+
+
 def plan_rules(
     features: pd.DataFrame, choice: pd.Series, *, max_depth: int = 3, random_state: int = 0
 ) -> str:
@@ -79,18 +84,17 @@ def plan_rules(
         ][:8]
     X = features.set_index("customer_id")[readable].reindex(choice.index)
     X = X.fillna(X.median(numeric_only=True)).fillna(0.0)
-    labels = choice.replace("", "nothing")
+    from sklearn.tree import DecisionTreeClassifier
+
+    labels = choice.replace("", NO_OFFER)
     if labels.nunique() < 2:
-        return f"everyone considered gets: {labels.iloc[0] if len(labels) else 'nothing'}"
+        return EVERYONE_GETS.format(offer=labels.iloc[0] if len(labels) else NO_OFFER)
     tree = DecisionTreeClassifier(
         max_depth=max_depth, min_samples_leaf=max(20, len(X) // 200), random_state=random_state
     ).fit(X, labels)
     text = _readable_rules(tree, readable)
     accuracy = tree.score(X, labels)
-    return (
-        f"who gets what (a depth-{max_depth} tree reproduces {accuracy:.0%} of the plan's "
-        f"choices):\n{text}"
-    )
+    return RULES_HEADER.format(depth=max_depth, accuracy=f"{accuracy:.0%}") + f"\n{text}"
 
 
 def _readable_rules(tree, names: list[str]) -> str:

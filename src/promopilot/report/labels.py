@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from promopilot.offers.explain import EVERYONE_GETS, NO_OFFER, RULES_HEADER
+
 LANGUAGES = ("en", "zh", "both")
 
 # column -> (English, Chinese)
@@ -98,17 +100,46 @@ _SPLIT = re.compile(r"^(?P<pad>(?:\|   )*\|--- )(?P<name>\S+)(?P<rest> (?:<=|> )
 _LEAF = re.compile(r"^(?P<pad>(?:\|   )*\|--- )class: (?P<offer>.*)$")
 
 
+def _line_pattern(template: str) -> re.Pattern:
+    """A line written from a ``str.format`` template, each ``{name}`` a group."""
+    return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*?)", re.escape(template)) + "$")
+
+
+# the lines around the tree (offers.explain) -> their Chinese, with the same fields
+RULE_LINES_ZH = (
+    (
+        _line_pattern(RULES_HEADER),
+        "谁得到什么（深度为 {depth} 的决策树重现了计划 {accuracy} 的选择）：",
+    ),
+    (_line_pattern(EVERYONE_GETS), "所有候选客户都得到：{offer}"),
+)
+NO_OFFER_ZH = "无"
+
+
 def readable_rules(rules: str, language: str = "en") -> str:
     """The plan's rules (``offers.explain.plan_rules``) with each feature column shown by its
-    label and each leaf as the offer it gives; any other line is kept as it is."""
+    label and each leaf as the offer it gives; in Chinese the lines around the tree are too
+    (and no offer is "无"); any other line is kept as it is."""
     offer = label("offer_id", language)
+
+    def offer_name(name: str) -> str:
+        return NO_OFFER_ZH if language == "zh" and name == NO_OFFER else name
+
     lines = []
     for line in rules.splitlines():
         split, leaf = _SPLIT.match(line), _LEAF.match(line)
         if split:
             line = f"{split['pad']}{label(split['name'], language)}{split['rest']}"
         elif leaf:
-            line = f"{leaf['pad']}{offer}: {leaf['offer']}"
+            line = f"{leaf['pad']}{offer}: {offer_name(leaf['offer'])}"
+        elif language == "zh":
+            for pattern, chinese in RULE_LINES_ZH:
+                if found := pattern.match(line):
+                    fields = found.groupdict()
+                    if "offer" in fields:
+                        fields["offer"] = offer_name(fields["offer"])
+                    line = chinese.format(**fields)
+                    break
         lines.append(line)
     return "\n".join(lines) + ("\n" if rules.endswith("\n") else "")
 
