@@ -424,3 +424,107 @@ def test_the_dashboard_reads_column_words_from_the_same_mapping():
     for column, (english, chinese) in COLUMN_LABELS.items():
         assert word(zh, "col", column) == chinese
         assert word(en, "col", column).lower() == english.lower()
+
+
+RULES = """who gets what (a depth-3 tree reproduces 87% of the plan's choices):
+|--- recency_days <= 30.50
+|   |--- class: off10
+|--- recency_days >  30.50
+|   |--- class: nothing
+"""
+
+
+def test_the_overview_shows_the_plans_rules_in_the_pages_language(logged_in):
+    """The plan's tree (written into its forecast) with each column by its label, as the HTML
+    report and <plan>.rules.txt show it; in Chinese, labels and the lines around it too."""
+    from dataclasses import replace
+
+    from promopilot.offers.forecast import plan_forecast
+
+    result = replace(_failed_plan(-1.5, -3.0, 0.5, 0.9, 3), rules=RULES)
+    _with_forecast(logged_in, plan_forecast(result))
+    english = logged_in.get("/?lang=en").text
+    rules = english.split('<pre id="plan-rules">')[1].split("</pre>")[0]
+    assert "Who gets what: the plan&#39;s rules" in english
+    assert "|--- days since last order &lt;= 30.50" in rules
+    assert "|   |--- offer: off10" in rules and "offer: nothing" in rules
+    assert "recency_days" not in rules and "class:" not in rules
+    chinese = logged_in.get("/?lang=zh").text
+    rules = chinese.split('<pre id="plan-rules">')[1].split("</pre>")[0]
+    assert rules.startswith("谁得到什么（深度为 3 的决策树重现了计划 87% 的选择）：")
+    assert "|--- 距上次下单天数 &gt;  30.50" in rules and "|   |--- 优惠: 无" in rules
+    assert "谁得到什么：计划的规则" in chinese
+
+
+@pytest.mark.parametrize("forecast", [None, FORECAST, {**FORECAST, "rules": ""}])
+def test_the_overview_shows_no_rules_without_them(logged_in, forecast):
+    """No forecast beside the plan, an older one without rules, or a plan without a tree."""
+    _with_forecast(logged_in, forecast)
+    for lang in ("en", "zh"):
+        text = logged_in.get(f"/?lang={lang}").text
+        assert 'id="plan-rules"' not in text and "plan-rules-title" not in text
+
+
+@pytest.fixture()
+def depth_shop(tmp_path):
+    """The dashboard on a shop with a measured plan campaign: a 10% offer and free shipping,
+    each against the plan's held-out control (tests/campaigns/report_helpers.py)."""
+    from fastapi.testclient import TestClient
+
+    from promopilot.serve.app import create_app
+    from promopilot.serve.config import ServeConfig
+    from tests.campaigns.report_helpers import plan_store
+    from tests.serve.conftest import ADMIN, builder
+
+    store = plan_store(tmp_path)
+    app = create_app(store, ServeConfig.from_keys([ADMIN], [READ]), builder=builder)
+    with TestClient(app) as client:
+        client.post("/login", data={"key": READ})
+        yield client, store
+    store.close()
+
+
+def test_the_campaigns_page_gives_the_depth_verdict_in_both_languages(depth_shop):
+    """The campaign report's depth verdict, per segment, with the same figures: free shipping
+    named as such (its fee is not on its order lines), never a 0% depth."""
+    import html
+
+    from promopilot.campaigns.depth import depth_finding, promotion_depth, verdict_text
+    from promopilot.config import load_settings
+    from promopilot.report.campaign import depth_verdict_zh
+
+    client, store = depth_shop
+    table, _ = promotion_depth(store, confidence=load_settings().confidence)
+    findings = [depth_finding(table, s) for s in table["segment"].unique()]
+    english = html.unescape(client.get("/campaigns?lang=en").text)
+    shown = re.findall(r'<p class="depth-verdict">([^<]*)</p>', english)
+    assert shown == [verdict_text(f) for f in findings] and len(shown) == 2
+    assert shown[0].startswith("all customers: the most profitable depth was 10% (pct10 in plan")
+    assert "Free shipping (ship in plan;" in shown[0] and " 0%" not in english
+    chinese = html.unescape(client.get("/campaigns?lang=zh").text)
+    shown = re.findall(r'<p class="depth-verdict">([^<]*)</p>', chinese)
+    assert shown == [depth_verdict_zh(f) for f in findings]
+    assert shown[0].startswith("全部客户：利润最高的力度为 10%")
+    assert "包邮（plan 活动中的 ship" in shown[0]
+    assert "折扣力度：折扣多深开始不划算" in chinese
+
+
+def test_the_campaigns_page_has_no_depth_verdict_without_a_measured_campaign(logged_in):
+    text = logged_in.get("/campaigns").text
+    assert 'id="campaigns"' in text and 'id="depth"' not in text
+
+
+def test_a_failing_depth_verdict_is_logged_and_the_page_shows_the_rest(
+    logged_in, monkeypatch, caplog
+):
+    from promopilot.serve import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "depth_verdicts", broken)
+    with caplog.at_level(logging.ERROR, logger="promopilot.serve"):
+        answer = logged_in.get("/campaigns")
+    assert answer.status_code == 200 and 'id="campaigns"' in answer.text
+    assert "boom" not in answer.text and 'id="depth"' not in answer.text
+    assert "promotion depth failed" in caplog.text

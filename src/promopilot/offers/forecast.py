@@ -1,5 +1,6 @@
 """A plan's headline forecast, for the pages that show a plan: the out-of-fold value of its
-policy on past campaigns (with its interval), the plan's warning and its decision.
+policy on past campaigns (with its interval), the plan's warning, its decision and the rules
+that say who gets what.
 
 ``promopilot plan`` (and the demo) write it next to the plan CSV as ``<plan>.forecast.json``;
 the dashboard reads it from there. The plan's own column ``expected_incremental_profit`` is an
@@ -69,7 +70,9 @@ def plan_forecast(result) -> dict:
     """The forecast of a ``PlanResult``: ``checked`` (False when no out-of-fold check ran),
     ``estimate``/``low``/``high`` for the plan's customers, ``confidence``, ``exposures`` (past
     campaign exposures evaluated), ``policy``, ``passes``, ``warning`` (the plan's note, or ""),
-    ``decision`` (one plain line) and ``in_sample_sum`` (the model's own sum, not a forecast)."""
+    ``decision`` (one plain line), ``in_sample_sum`` (the model's own sum, not a forecast) and
+    ``rules`` (the tree that says who gets what, ``offers.explain.plan_rules``, with column
+    names: each page labels them in its language; "" when the plan has none)."""
     totals = result.totals
     plan = result.plan
     sends = int((plan["offer_id"].astype(str) != "").sum()) if "offer_id" in plan else 0
@@ -82,6 +85,7 @@ def plan_forecast(result) -> dict:
         "checked": check is not None,
         "in_sample_sum": None if in_sample is None else _number(in_sample),
         "warning": result.self_check_note or "",
+        "rules": result.rules or "",
     }
     if check is not None:
         est, low, high = check.scaled(n)

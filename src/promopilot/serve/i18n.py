@@ -8,6 +8,7 @@ from promopilot.report.labels import COLUMN_LABELS, VERDICT_NAMES
 
 LANGUAGES = ("en", "zh")
 LABELS: dict[str, tuple[str, str]] = {
+    "language": LANGUAGES,  # the page's language, for text written by other layers
     "title": ("promopilot dashboard", "promopilot 控制台"),
     "overview": ("Overview", "概览"),
     "segments": ("Segments", "客户分群"),
@@ -61,6 +62,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "decision_targets_anyway": (
         "Targets with {policy} anyway (allow-uncertain): the forecast's interval includes a loss.",
         "仍然使用 {policy} 定向发送（允许不确定）：预测区间包含亏损。",
+    ),
+    "plan_rules": ("Who gets what: the plan's rules", "谁得到什么：计划的规则"),
+    "depth": (
+        "Promotion depth: where deeper discounts stop paying (all logged campaigns)",
+        "折扣力度：折扣多深开始不划算（全部活动）",
     ),
     "measured_profit": ("Measured incremental profit", "实测增量利润"),
     "interval": ("interval", "区间"),

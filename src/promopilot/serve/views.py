@@ -9,12 +9,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from promopilot.campaigns.depth import depth_finding, promotion_depth, verdict_text
 from promopilot.data.queries import serve as queries
 from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
+from promopilot.exceptions import NotEnoughDataError
 from promopilot.offers.forecast import forecast_warning_figures
 from promopilot.profile.segments import rfm_segments
+from promopilot.report.campaign import depth_verdict_zh
+from promopilot.report.labels import readable_rules
 from promopilot.serve.decisions import decide
 from promopilot.serve.gate import StoreGate
 from promopilot.serve.i18n import word
@@ -63,7 +67,32 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
         "measure_error": error,
         "chart": figure_json(figure),
         **plan_words(state.expected.get("forecast") if state.expected else None, text),
+        "plan_rules": plan_rules(state.expected.get("forecast") if state.expected else None, text),
     }
+
+
+def plan_rules(forecast: dict | None, text: dict) -> str:
+    """The rules that say who gets what (the plan's tree, written into its forecast) in the
+    page's language, each column by its label (``report.labels.readable_rules``, as the HTML
+    report and ``<plan>.rules.txt`` show them); "" without a plan, a forecast that matches it
+    or rules in it (an older file)."""
+    rules = (forecast or {}).get("rules")
+    if not isinstance(rules, str) or not rules.strip():
+        return ""
+    return readable_rules(rules, text["language"]).rstrip("\n")
+
+
+def depth_verdicts(gate: StoreGate, text: dict, *, confidence: float) -> list[str]:
+    """Where deeper discounts stop paying, one sentence per segment across every logged
+    campaign (``campaigns.depth``), in the page's language with the same figures as the
+    campaign report's; none where no campaign with a control group can be measured."""
+    try:
+        with gate.use() as store:
+            table, _ = promotion_depth(store, confidence=confidence)
+    except NotEnoughDataError:
+        return []
+    write = verdict_text if text["language"] == "en" else depth_verdict_zh
+    return [write(depth_finding(table, segment)) for segment in table["segment"].unique()]
 
 
 def plan_words(forecast: dict | None, text: dict) -> dict:

@@ -171,13 +171,26 @@ def customer_page(
 
 @router.get("/campaigns", response_class=HTMLResponse)
 def campaigns_page(request: Request):
+    gate = request.app.state.gate
     return _page(
         request,
         "campaigns.html",
         "campaigns",
-        campaigns=views.campaigns(request.app.state.gate),
+        campaigns=views.campaigns(gate),
         report=None,
+        build=lambda text: {"depth": _depth_verdicts(gate, text)},
     )
+
+
+def _depth_verdicts(gate, text: dict) -> list[str]:
+    """The promotion-depth verdicts; none (logged) when they fail: the page shows the rest."""
+    from promopilot.config import load_settings
+
+    try:
+        return views.depth_verdicts(gate, text, confidence=load_settings().confidence)
+    except Exception:
+        log.exception("promotion depth failed")
+        return []
 
 
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
