@@ -276,7 +276,6 @@ def test_the_qini_and_depth_charts_are_readable_on_a_phone(tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):
         pytest.skip("needs /usr/bin/chromium")
-    from promopilot.offers.evaluate import qini_figure
     from promopilot.report import figure_html
     from promopilot.report.campaign import depth_figure
 

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from promopilot.campaigns.depth import depth_finding, promotion_depth, verdict_text
 from promopilot.data.queries import serve as queries
 from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.store import Store
@@ -17,7 +16,6 @@ from promopilot.data.summary import shop_summary
 from promopilot.exceptions import NotEnoughDataError
 from promopilot.offers.forecast import forecast_warning_figures
 from promopilot.profile.segments import rfm_segments
-from promopilot.report.campaign import depth_verdict_zh
 from promopilot.report.labels import readable_rules
 from promopilot.serve.decisions import decide
 from promopilot.serve.gate import StoreGate
@@ -86,6 +84,11 @@ def depth_verdicts(gate: StoreGate, text: dict, *, confidence: float) -> list[st
     """Where deeper discounts stop paying, one sentence per segment across every logged
     campaign (``campaigns.depth``), in the page's language with the same figures as the
     campaign report's; none where no campaign with a control group can be measured."""
+    try:
+        from promopilot.campaigns.depth import depth_finding, promotion_depth, verdict_text
+        from promopilot.report.campaign import depth_verdict_zh
+    except ImportError:  # measurement is not in this build (as the campaign page says)
+        return []
     try:
         with gate.use() as store:
             table, _ = promotion_depth(store, confidence=confidence)
