@@ -179,7 +179,8 @@ def test_promotion_depth_uses_the_headlines_customers_and_control(page):
 
 
 def _depth_table(best_lift: float, best_high: float):
-    """A depth table where free shipping (2%) paid and the deeper 10% and 13% did not."""
+    """A depth table where an offer at 2% (named "ship") paid and the deeper 10% and 13% did
+    not."""
     import pandas as pd
 
     return pd.DataFrame(
