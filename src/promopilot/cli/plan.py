@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.report import formats
 from promopilot.report.labels import readable_rules
 
 app = typer.Typer()
@@ -172,10 +173,11 @@ def evaluation_table(evaluation) -> Table:
 
 
 def _cell(value) -> str:
-    """A score to 4 places ("n/a" where it is not defined), a count with separators."""
+    """A score to 3 places ("–" where it is not defined) and a count with separators, as the
+    Qini page writes them (:mod:`promopilot.report.formats`)."""
     if isinstance(value, float):
-        return "n/a" if value != value else f"{value:.4f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+        return formats.score(value)
+    return formats.count(value) if isinstance(value, int) else str(value)
 
 
 @app.command()
