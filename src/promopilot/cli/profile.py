@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.report import formats
 
 app = typer.Typer()
 
@@ -37,9 +38,9 @@ def segment_table(segments) -> Table:
             f"{row.recency_days:,.0f}",
             f"{row.frequency:.1f}",
             f"{row.monetary:,.0f}",
-            f"{row.churn_risk:.0%}" if row.churn_risk == row.churn_risk else "n/a",
+            f"{row.churn_risk:.0%}" if row.churn_risk == row.churn_risk else formats.MISSING,
             f"{row.discount_sensitivity:.2f}",
-            f"{row.clv_12m:,.0f}" if row.clv_12m == row.clv_12m else "n/a",
+            formats.number(row.clv_12m, 0),
         )
     return table
 

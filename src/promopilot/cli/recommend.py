@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.report import formats
 
 app = typer.Typer()
 
@@ -119,7 +120,7 @@ def recommend(
                 table.add_column(col, justify="left" if col == "model" else "right")
             shown = result.choice.table.reindex(columns=["model", "nDCG@k", "Recall@k", "coverage"])
             for name, *values in shown.itertuples(index=False):
-                table.add_row(name, *("n/a" if v != v else f"{v:.3f}" for v in values))
+                table.add_row(name, *(formats.score(v) for v in values))
             console.print(table)
         console.print(f"model: {result.model}: {result.choice.reason}")
     else:

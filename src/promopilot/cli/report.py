@@ -169,7 +169,7 @@ def lift_table(result: dict) -> Table:
         for metric in ("conversion", "revenue_per_customer", "profit_per_customer"):
             e = arm["lift"][metric]
             kind = "percent" if metric == "conversion" else "money"
-            cells.append(formats.lift(e, kind=kind) if complete(e) else "n/a")
+            cells.append(formats.lift(e, kind=kind) if complete(e) else formats.MISSING)
         table.add_row(arm["offer_id"], f"{arm['customers']:,}", *cells)
     total = result["incremental_profit"]
     table.add_row(
