@@ -87,8 +87,8 @@ def test_a_sampled_shop_s_snapshots_share_one_sentiment_model_from_before_them_a
         left = store.query(
             "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE 'feature_subset_%'"
         )
+        dates = snapshot_dates(store, pd.Timestamp(END))
     assert left["n"].iloc[0] == 0
-    dates = snapshot_dates(pd.Timestamp(END))
     snapshots = [(at, fn) for at, fn in built if at < pd.Timestamp(END)]
     assert sorted(at for at, _ in snapshots) == dates  # each date built once
     shared = {id(fn) for _, fn in snapshots}

@@ -121,3 +121,48 @@ def test_the_sql_summary_counts_days_as_the_pandas_one_counts_aware_times(shangh
     pd.testing.assert_frame_equal(
         summary[columns], expected[columns], check_dtype=False, check_names=False
     )
+
+
+# Berlin moves its clocks forward on 29 March 2026: a week before the shop's midnight that
+# starts 1 April is 00:00 on 25 March there, 167 hours earlier, not 168
+BERLIN_AS_OF = pd.Timestamp("2026-03-31 22:00")  # midnight starting 1 April in Berlin (CEST)
+
+
+@pytest.fixture()
+def berlin(tmp_path):
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,discount\n"
+        "o1,2026-03-02T10:00:00,a,tea,1,10,0\n"
+        "o2,2026-03-24T23:30:00,b,tea,1,10,0\n"  # the shop's 24th, before the week
+        "o3,2026-03-30T12:00:00,a,tea,1,10,0\n",
+        encoding="utf-8",
+    )
+    with Store(":memory:", timezone="Europe/Berlin") as store:
+        ingest(store, shop)
+        yield store
+
+
+def test_shop_days_keep_the_shops_midnight_across_a_clock_change(berlin):
+    assert berlin.local_time(BERLIN_AS_OF) == pd.Timestamp("2026-04-01")
+    week_before = berlin.shop_days(BERLIN_AS_OF, -7)
+    assert berlin.local_time(week_before) == pd.Timestamp("2026-03-25")  # 23:00 UTC the 24th
+    assert BERLIN_AS_OF - week_before == pd.Timedelta(hours=167)
+    assert berlin.shop_days(week_before, 7) == BERLIN_AS_OF
+    # a UTC shop's days are 24 hours
+    with Store(":memory:") as utc:
+        assert utc.shop_days(BERLIN_AS_OF, -7) == BERLIN_AS_OF - pd.Timedelta(days=7)
+
+
+@pytest.mark.parametrize("model", [WindowModel(target="purchase", horizon_days=7), ChurnModel()])
+def test_a_window_across_a_clock_change_starts_at_the_shops_midnight(berlin, model):
+    model.set_params(horizon_days=7)
+    with pytest.raises(NotEnoughDataError, match="with history before 2026-03-25 and"):
+        fit_window_model(
+            berlin,
+            model,
+            as_of=BERLIN_AS_OF,
+            feature_fn=lambda store, at: build_features(store, as_of=at),
+            validate=False,
+        )

@@ -233,6 +233,17 @@ class Store:
         )
         return pd.Timestamp(stored)
 
+    def shop_days(self, instant: pd.Timestamp, days: float) -> pd.Timestamp:
+        """The stored (UTC) instant `days` of the shop's days after `instant` (before, when
+        negative): the same wall-clock time in the shop's zone, so a window from the shop's
+        midnight ends at its midnight. Across a daylight-saving change that is an hour more
+        or less than ``days`` × 24 hours (a window counted in hours started at 23:00 or 01:00
+        there)."""
+        instant = pd.Timestamp(instant)
+        if self.timezone == "UTC":
+            return instant + pd.Timedelta(days=days)
+        return self.utc_time(self.local_time(instant) + pd.Timedelta(days=days))
+
     def as_of(self, value: pd.Timestamp | str | None) -> pd.Timestamp:
         """The stored (UTC) instant of an "as of": None is :meth:`default_as_of`; text (what a
         person types, ``--as-of``) is read in the shop's zone by :meth:`utc_time`, a date being

@@ -111,7 +111,7 @@ def design_plan(
     ``u < q``, so each propensity is exact: ``q / (K+1)`` for an offer, ``1 − q·K/(K+1)`` for
     nothing. Customers outside the test are in group ``none``."""
     window = settings.campaign_window_days
-    baseline = buyers_between(store, as_of - pd.Timedelta(days=window * 4), as_of)
+    baseline = buyers_between(store, store.shop_days(as_of, -window * 4), as_of)
     n = len(features)
     # the share of customers buying in one window, from the last four windows
     rate = min(max(baseline / max(n, 1) / 4.0, 1e-4), 0.9)

@@ -78,12 +78,12 @@ def recent_check(
     :data:`MIN_CUSTOMERS` customers were seen before it and not sent a campaign since
     ``start - window_days``."""
     end = pd.Timestamp(as_of)
-    start = end - pd.Timedelta(days=int(window_days))
+    start = store.shop_days(end, -int(window_days))
     days = sale_days(store, as_of=end)
     if ((days >= start) & (days < end)).any():
         return None
     features = feature_fn(store, start)
-    contacted = set(contacted_ids_between(store, start - pd.Timedelta(days=window_days), end))
+    contacted = set(contacted_ids_between(store, store.shop_days(start, -window_days), end))
     ids = features["customer_id"].astype(str)
     keep = ~ids.isin(contacted).to_numpy()
     if keep.sum() < MIN_CUSTOMERS:

@@ -120,12 +120,12 @@ def profile_as_of(store: Store, as_of: pd.Timestamp | str | None) -> pd.Timestam
     return store.as_of(as_of)
 
 
-def snapshot_dates(as_of: pd.Timestamp) -> list[pd.Timestamp]:
+def snapshot_dates(store: Store, as_of: pd.Timestamp) -> list[pd.Timestamp]:
     """The dates of the rolled-back feature snapshots the profile learns from, earliest
     first: each window model's last two window starts and the discount-sensitivity check's
-    split date."""
+    split date, counted in the shop's days (:meth:`Store.shop_days`)."""
     days = {k * horizon for *_, horizon, _ in WINDOWS for k in (1, 2)} | {VALIDATION_DAYS}
-    return sorted(as_of - pd.Timedelta(days=d) for d in days)
+    return sorted(store.shop_days(as_of, -d) for d in days)
 
 
 def build_profile(
@@ -175,7 +175,7 @@ def build_profile(
         """The sample's snapshot: one sentiment model for all of them, learnt from the reviews
         before the earliest snapshot date (a snapshot before that date fits its own)."""
         if not shared:
-            dates = snapshot_dates(as_of)
+            dates = snapshot_dates(st, as_of)
             shared.append(
                 SharedSentiment.read(
                     st, fit_before=dates[0], score_before=dates[-1], customers=sample
@@ -302,7 +302,7 @@ def _check_sensitivity(store, as_of, table, model_features, choices, notes, dail
     table["discount_sensitivity"] = (
         learned.to_numpy() if learned.index.equals(table.index) else learned.reindex(table.index)
     )
-    split = as_of - pd.Timedelta(days=VALIDATION_DAYS)
+    split = store.shop_days(as_of, -VALIDATION_DAYS)
     snapshot = _with_own_counts(
         store,
         model_features(store, split),

@@ -42,7 +42,7 @@ def window_tables(
     ``activity="events"``, for a shop without orders: the events; ``"any"``: orders and
     events together)."""
     features = feature_fn(store, at)
-    end = at + pd.Timedelta(days=horizon_days)
+    end = store.shop_days(at, horizon_days)
     if activity == "orders":
         return features, purchases_between(store, at, end)
     if activity == "events":
@@ -63,13 +63,13 @@ def fit_window_model(
     read the window before that and return how a model trained there scores on the last one
     (:meth:`WindowModel.backtest`; None for the orders model or too little history)."""
     as_of = store.as_of(as_of)
-    step = pd.Timedelta(days=model.horizon_days)
-    features, orders = window_tables(store, feature_fn, as_of - step, model.horizon_days)
-    model.fit(features, orders, window_start=store.local_time(as_of - step))  # the shop's date
+    start, earlier_start = (store.shop_days(as_of, -k * model.horizon_days) for k in (1, 2))
+    features, orders = window_tables(store, feature_fn, start, model.horizon_days)
+    model.fit(features, orders, window_start=store.local_time(start))  # the shop's date
     evaluation = None
     if validate and model.target != "orders":
         earlier, earlier_orders = window_tables(
-            store, feature_fn, as_of - 2 * step, model.horizon_days
+            store, feature_fn, earlier_start, model.horizon_days
         )
         evaluation = model.backtest(earlier, earlier_orders, features, orders)
     return model, evaluation
@@ -92,14 +92,14 @@ def fit_with_baseline(
     orders (churn = no event in the window) or ``"any"`` (orders and events). Churn is scored
     among the customers seen in the :data:`CHURN_RECENT_DAYS` before the window."""
     as_of = store.as_of(as_of)
-    step = pd.Timedelta(days=model.horizon_days)
-    features, orders = window_tables(store, feature_fn, as_of - step, model.horizon_days, activity)
-    model.fit(features, orders, window_start=store.local_time(as_of - step))  # the shop's date
+    start, earlier_start = (store.shop_days(as_of, -k * model.horizon_days) for k in (1, 2))
+    features, orders = window_tables(store, feature_fn, start, model.horizon_days, activity)
+    model.fit(features, orders, window_start=store.local_time(start))  # the shop's date
     base_column = "events_90d" if (activity == "events" and model.target == "orders") else None
     baseline = BaselineModel(model.target, model.horizon_days, base_column)
     baseline.fit(features, orders)
     earlier, earlier_orders = window_tables(
-        store, feature_fn, as_of - 2 * step, model.horizon_days, activity
+        store, feature_fn, earlier_start, model.horizon_days, activity
     )
     try:
         old = clone(model).fit(earlier, earlier_orders)

@@ -18,7 +18,7 @@ def recommendation_quality(store: Store, *, days: int = 30, k: int = 10) -> dict
     nDCG@k, hit rate@k (share of those customers who bought at least one of their k) and
     catalogue coverage."""
     end = store.default_as_of()
-    cutoff = end - pd.Timedelta(days=days)
+    cutoff = store.shop_days(end, -days)  # the shop's midnight
     truth = queries.purchases_since(store, cutoff)
     model = fit_recommender(store, as_of=cutoff)
     if model is None or truth.empty:
