@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import optimize, special
 
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
 from promopilot.profile.clv import (
@@ -116,6 +117,55 @@ def test_fit_recovers_simulated_parameters():
     assert bg.log_likelihood_ == pytest.approx(
         bg.log_likelihood(sim["frequency"], sim["recency"], sim["T"]).sum(), rel=1e-9
     )
+
+
+def _best_nearby(loglik, params) -> float:
+    """The highest log-likelihood an independent maximiser (Powell, without gradients, on
+    the per-customer likelihood) finds starting from ``params``."""
+    res = optimize.minimize(
+        lambda theta: -loglik(*np.exp(theta)),
+        np.log(params),
+        method="Powell",
+        options={"maxfev": 600, "xtol": 1e-6, "ftol": 1e-12},
+    )
+    return -res.fun
+
+
+def test_fit_is_the_maximum_likelihood_on_a_small_shop():
+    rng = np.random.default_rng(11)
+    sim = simulate_bgnbd(400, r=0.5, alpha=20.0, a=0.8, b=2.5, T=rng.uniform(30, 400, 400))
+    f, r, T = sim["frequency"], sim["recency"], sim["T"]
+    bg = BetaGeoModel().fit(f, r, T)
+    assert bg.converged_
+
+    def loglik(*params):
+        return BetaGeoModel.from_params(*params).log_likelihood(f, r, T).sum()
+
+    fitted = [bg.r_, bg.alpha_, bg.a_, bg.b_]
+    assert bg.log_likelihood_ == pytest.approx(loglik(*fitted), rel=1e-12)
+    assert bg.log_likelihood_ >= _best_nearby(loglik, fitted) - 1e-7
+
+
+def test_fit_towards_a_degenerate_limit_stops_after_its_polish_budget():
+    # everyone buys at one rate and drops out with one probability: the likelihood keeps
+    # rising towards r, alpha, a, b -> inf, where its value carries rounding noise of about
+    # 1e-8, L-BFGS-B stops on a failed line search and the polish's values never agree
+    # within fatol. It used to run 4000 Nelder-Mead iterations (23,790 evaluations) to
+    # return the point it had reached after 800 evaluations.
+    rng = np.random.default_rng(5)
+    big_t = rng.integers(10, 200, 300).astype(float)
+    sim = simulate_bgnbd(300, r=1e6, alpha=3e7, a=1e6, b=3e6, T=big_t, random_state=5)
+    f, r, T = sim["frequency"], sim["recency"], sim["T"]
+    bg = BetaGeoModel().fit(f, r, T)
+    assert not bg.converged_  # the polish ran (and ran out of its budget)
+    assert bg.n_evaluations_ <= 3 * 150 + 200 * 4  # three L-BFGS-B starts, then the polish
+
+    def loglik(*params):
+        return BetaGeoModel.from_params(*params).log_likelihood(f, r, T).sum()
+
+    # no better point nearby, and the predictions of the limit: one purchase rate r / alpha
+    assert bg.log_likelihood_ >= _best_nearby(loglik, [bg.r_, bg.alpha_, bg.a_, bg.b_]) - 1e-3
+    assert bg.r_ / bg.alpha_ == pytest.approx(1 / 30, rel=0.1)
 
 
 def test_weights_equal_repeated_rows():
@@ -240,6 +290,35 @@ def test_gamma_gamma_recovers_parameters_and_ignores_non_repeaters():
     assert gg.p_ == pytest.approx(6.0, rel=0.1)
     assert gg.q_ == pytest.approx(4.0, rel=0.15)
     assert gg.gamma_ == pytest.approx(15.0, rel=0.25)
+
+
+def test_gamma_gamma_towards_a_degenerate_limit_stops_after_its_polish_budget():
+    # one per-transaction rate for everyone: q, gamma -> inf at a fixed q / gamma, where the
+    # polish used to run 4000 Nelder-Mead iterations (19,944 evaluations)
+    rng = np.random.default_rng(2)
+    x = rng.integers(1, 4, 60).astype(float)
+    m = rng.gamma(50.0 * x, 0.6 / x)
+    gg = GammaGammaModel().fit(x, m)
+    assert gg.n_evaluations_ <= 3 * 150 + 200 * 3
+
+    def loglik(p, q, gamma):  # Fader & Hardie (2013), eq. 3, written out here
+        px = p * x
+        return float(
+            np.sum(
+                special.gammaln(px + q)
+                - special.gammaln(px)
+                - special.gammaln(q)
+                + q * np.log(gamma)
+                + (px - 1) * np.log(m)
+                + px * np.log(x)
+                - (px + q) * np.log(gamma + x * m)
+            )
+        )
+
+    # out here the two ways of writing the likelihood differ by its rounding noise
+    assert gg.log_likelihood_ == pytest.approx(loglik(gg.p_, gg.q_, gg.gamma_), rel=1e-6)
+    assert gg.log_likelihood_ >= _best_nearby(loglik, [gg.p_, gg.q_, gg.gamma_]) - 1e-3
+    assert gg.population_mean_value() == pytest.approx(float(np.mean(m)), rel=0.05)
 
 
 def test_gamma_gamma_expected_value_by_hand():

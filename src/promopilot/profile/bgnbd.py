@@ -138,6 +138,8 @@ class BetaGeoModel(BaseEstimator):
         Distinct ``(frequency, recency, T)`` rows the likelihood was evaluated on.
     converged_ : bool
         Whether the optimizer reported convergence.
+    n_evaluations_ : int
+        Likelihood evaluations the fit made (all starts, the subsample's included).
 
     Examples
     --------
@@ -200,6 +202,7 @@ class BetaGeoModel(BaseEstimator):
             np.log([3.0, alpha0 * 3.0, 2.0, 6.0]),
         ]
         bounds = [(-_LOG_BOUND, _LOG_BOUND)] * 4
+        n_evaluations = 0
         with np.errstate(over="ignore", under="ignore"):
             if xc.shape[0] > _WARM_START_ROWS:
                 # multi-start on a weighted subsample, then one run on all rows from its optimum
@@ -208,7 +211,8 @@ class BetaGeoModel(BaseEstimator):
                 sub_w = np.bincount(pick, minlength=xc.shape[0]).astype(np.float64)
                 keep_sub = sub_w > 0
                 sub = _BGNBDData(xc[keep_sub], txc[keep_sub], tc[keep_sub], sub_w[keep_sub])
-                starts = [_minimize(sub.neg_loglik, starts, bounds).x]
+                warm = _minimize(sub.neg_loglik, starts, bounds)
+                starts, n_evaluations = [warm.x], warm.n_evaluations
             res = _minimize(data.neg_loglik, starts, bounds)
         self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in np.exp(res.x))
         self.log_likelihood_ = float(-res.fun * data.w_total)
@@ -216,6 +220,7 @@ class BetaGeoModel(BaseEstimator):
         self.n_repeat_customers_ = n_repeat
         self.n_unique_rows_ = int(xc.shape[0])
         self.converged_ = bool(res.success)
+        self.n_evaluations_ = n_evaluations + res.n_evaluations
         return self
 
     @classmethod

@@ -76,6 +76,8 @@ class GammaGammaModel(BaseEstimator):
         Log-likelihood of the observed mean values at the fitted parameters.
     n_customers_ : float
         Customers used (frequency > 0 and monetary value > 0, weighted).
+    n_evaluations_ : int
+        Likelihood evaluations the fit made (all starts, the subsample's included).
 
     Notes
     -----
@@ -132,6 +134,7 @@ class GammaGammaModel(BaseEstimator):
             np.log([5.0, 5.0, max(mean_m, 1e-3) * 2.0]),
         ]
         bounds = [(-_LOG_BOUND, _LOG_BOUND)] * 3
+        n_evaluations = 0
         with np.errstate(over="ignore", under="ignore"):
             if xs.shape[0] > _WARM_START_ROWS:
                 # multi-start on a weighted subsample, then one run on all rows from its optimum
@@ -140,7 +143,8 @@ class GammaGammaModel(BaseEstimator):
                 sub_w = np.bincount(pick, minlength=xs.shape[0]).astype(np.float64)
                 keep = sub_w > 0
                 sub_nll = _gamma_gamma_nll(xs[keep], ms[keep], sub_w[keep])
-                starts = [_minimize(sub_nll, starts, bounds).x]
+                warm = _minimize(sub_nll, starts, bounds)
+                starts, n_evaluations = [warm.x], warm.n_evaluations
             res = _minimize(_gamma_gamma_nll(xs, ms, ws), starts, bounds)
         p, q, g = (float(v) for v in np.exp(res.x))
         if q <= 1.0:
@@ -152,6 +156,7 @@ class GammaGammaModel(BaseEstimator):
         self.log_likelihood_ = float(-res.fun * w_total)
         self.n_customers_ = n
         self.converged_ = bool(res.success)
+        self.n_evaluations_ = n_evaluations + res.n_evaluations
         return self
 
     @classmethod
