@@ -205,16 +205,21 @@ def test_repeated_texts_are_tokenized_once_with_the_same_result(monkeypatch) -> 
     calls = []
     tokenize = scorers.raw_tokens
     monkeypatch.setattr(scorers, "raw_tokens", lambda text: calls.append(text) or tokenize(text))
+    scorers._word_grams.cache_clear()
     texts, ratings = planted_shop(300, seed=5)
     model = SentimentModel(random_state=0).fit(texts * 3, np.r_[ratings, ratings, ratings])
     trained = {t for t, r in zip(texts, ratings, strict=True) if r != 3}  # 3 stars: left out
     assert sorted(calls) == sorted(trained)  # each distinct text once, however often it repeats
+    # a second model (a profile trains one per snapshot date) tokenizes no text again
+    again = SentimentModel(random_state=0).fit(texts * 3, np.r_[ratings, ratings, ratings])
+    assert sorted(calls) == sorted(trained)
+    np.testing.assert_array_equal(again.predict_score(texts), model.predict_score(texts))
     analyzer = model.vectorizer_.transformer_list[0][1].analyzer
-    fresh = scorers._WordAnalyzer(2)
-    assert all(analyzer(t) == fresh(t) for t in texts[:50])
+    uncached = [scorers.word_ngrams(tokenize(t), 2) for t in texts[:50]]
+    assert [analyzer(t) for t in texts[:50]] == uncached
     # the remembered n-grams are not saved with the model, and the loaded model scores alike
     loaded = pickle.loads(pickle.dumps(model))
-    assert loaded.vectorizer_.transformer_list[0][1].analyzer._seen == {}
+    assert loaded.vectorizer_.transformer_list[0][1].analyzer.__dict__ == {"n_max": 2}
     np.testing.assert_array_equal(loaded.predict_score(texts), model.predict_score(texts))
 
 

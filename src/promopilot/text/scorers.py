@@ -6,6 +6,7 @@ Both give a score in [-1, 1] (``predict_score``) and a label (``predict``); see
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,34 +21,27 @@ from promopilot.text.labels import NEGATIVE, POSITIVE, _binary_targets, labels_f
 from promopilot.text.lexicon import default_lexicon
 from promopilot.text.textproc import _as_str_list, detect_language, raw_tokens, word_ngrams
 
+_CACHE_TEXTS = 20_000
+
+
+@functools.lru_cache(maxsize=_CACHE_TEXTS)
+def _word_grams(text: str, n_max: int) -> tuple[str, ...]:
+    """The word n-grams of one text, remembered for the last :data:`_CACHE_TEXTS` distinct
+    texts of the process: shops' reviews repeat ("好评", "great product"), a profile trains
+    one sentiment model per snapshot date on mostly the same reviews, and tokenizing (jieba,
+    n-grams) is most of the cost of training and scoring."""
+    return tuple(word_ngrams(raw_tokens(text), n_max))
+
 
 class _WordAnalyzer:
-    """Picklable analyzer: bilingual tokens, uni- to n-grams within clauses.
-
-    It remembers the n-grams of the first :data:`CACHE_TEXTS` distinct texts it sees (not
-    pickled or copied): shops' reviews repeat ("好评", "great product"), and tokenizing
-    (jieba, n-grams) is most of the cost of training and scoring."""
-
-    CACHE_TEXTS = 20_000
+    """Picklable analyzer: bilingual tokens, uni- to n-grams within clauses (through the
+    process's cache, :func:`_word_grams`, which is not pickled or copied)."""
 
     def __init__(self, n_max: int) -> None:
         self.n_max = n_max
-        self._seen: dict[str, list[str]] = {}
 
     def __call__(self, text: str) -> list[str]:
-        grams = self._seen.get(text)
-        if grams is None:
-            grams = word_ngrams(raw_tokens(text), self.n_max)
-            if len(self._seen) < self.CACHE_TEXTS:
-                self._seen[text] = grams
-        return list(grams)
-
-    def __getstate__(self) -> dict[str, int]:
-        return {"n_max": self.n_max}
-
-    def __setstate__(self, state: dict[str, int]) -> None:
-        self.n_max = state["n_max"]
-        self._seen = {}
+        return list(_word_grams(text, self.n_max))
 
 
 class SentimentModel(BaseEstimator):
