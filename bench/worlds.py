@@ -24,9 +24,11 @@ profile (``build_profile``) and the plan (``build_plan``) are built from the dat
 
 World seeds come in two sets. TRAINING (1-40) is for whoever tunes defaults or model choices;
 REPORT (1001-1030) is never used for tuning: the figures that go in the README come from it.
+Any other seeds (``--seeds 3001 3002 ...``) are worlds nobody has looked at yet: a check that
+the report set's figures are not a property of those 20 worlds.
 
-    python bench/worlds.py [--set report|train] [--worlds 30] [--customers 2000] [--jobs 1]
-                           [--profile-only | --gate-only]
+    python bench/worlds.py [--set report|train | --seeds N ...] [--worlds 30]
+                           [--customers 2000] [--jobs 1] [--profile-only | --gate-only]
 """
 
 from __future__ import annotations
