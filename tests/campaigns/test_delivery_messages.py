@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from promopilot.campaigns import codes as codes_module
 from promopilot.campaigns.codes import CODE_ALPHABET, new_codes
 from promopilot.campaigns.language import customer_languages, shop_language
 from promopilot.campaigns.messages import MessageRenderer, offer_text, template_environment
@@ -58,6 +60,13 @@ def test_codes_avoid_taken_ones():
     assert not taken & set(fresh)
     with pytest.raises(ValueError, match="guessable"):
         new_codes(3, length=6)
+
+
+def test_a_code_taken_in_another_case_or_with_spaces_is_redrawn(monkeypatch):
+    # a platform compares codes ignoring case: "abcd efgh" in an order is ABCDEFGH
+    draws = iter([np.array(["ABCDEFGH"], dtype=object), np.array(["KLMNPQRS"], dtype=object)])
+    monkeypatch.setattr(codes_module, "random_codes", lambda n, **_: next(draws))
+    assert list(new_codes(1, length=8, taken={" abcd efgh "})) == ["KLMNPQRS"]
 
 
 @pytest.mark.parametrize(

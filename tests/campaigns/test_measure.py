@@ -185,6 +185,19 @@ def test_group_and_coupon_columns_are_used_when_present(tmp_path):
     assert result["groups"] == {"control": 2, "target": 2}
 
 
+def test_a_code_typed_in_lower_case_or_with_spaces_is_a_redemption(tmp_path):
+    # shop platforms accept codes case-insensitively and customers paste them with spaces
+    orders = ORDERS.replace(",PCT10,", ", pct 10 ,") + "o8,2026-02-04,c,p1,1,10,1,zzz,false\n"
+    store = _shop(tmp_path, CAMPAIGNS, orders)
+    store.execute(
+        "UPDATE campaigns SET \"group\" = CASE WHEN offer_id IS NULL OR offer_id = '' "
+        "THEN 'control' ELSE 'target' END, coupon_code = CASE customer_id "
+        "WHEN 'a' THEN 'PCT10' WHEN 'c' THEN 'ZZZ' END"
+    )
+    result = measure_campaign(store, "k1", window_days=14, min_arm_customers=2)
+    assert result["arms"][0]["redemptions"] == 2
+
+
 def test_cumulative_profit_ends_at_the_window_totals(tmp_path):
     store = _shop(tmp_path, CAMPAIGNS, ORDERS)
     frame = campaign_outcomes(store, "k1", window_days=14, default_margin=0.35)

@@ -41,10 +41,10 @@ def new_codes(
     """
     if length < 8:
         raise ValueError(f"codes shorter than 8 symbols are guessable; got length {length}")
-    used = set(taken)
+    used = {"".join(str(code).split()).upper() for code in taken}  # as platforms compare
     codes = random_codes(n, length=length, prefix=prefix)
     for _ in range(100):  # collisions are astronomically rare at 40+ bits: redraw just those
-        drawn = pd.Series(codes)
+        drawn = pd.Series(codes).str.upper()
         clash = (drawn.duplicated() | drawn.isin(used)).to_numpy()
         if not clash.any():
             return codes

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from promopilot.data.forgotten import FORGOTTEN
+from promopilot.data.queries.measure import same_code
 from promopilot.data.store import Store
 
 EXPOSURE_COLUMNS = (
@@ -58,10 +59,12 @@ def insert_exposures(store: Store, exposures: pd.DataFrame) -> int:
 
 
 def known_codes(store: Store) -> set[str]:
-    """Every coupon code already handed out or seen in an order (new codes must differ)."""
+    """Every coupon code already handed out or seen in an order, upper case without spaces (new
+    codes must differ from each as the shop platform compares codes)."""
     frame = store.query(
-        "SELECT coupon_code FROM campaigns WHERE coupon_code IS NOT NULL UNION "
-        "SELECT coupon_code FROM orders WHERE coupon_code IS NOT NULL"
+        f"SELECT {same_code('coupon_code')} AS coupon_code FROM campaigns "
+        "WHERE coupon_code IS NOT NULL UNION "
+        f"SELECT {same_code('coupon_code')} FROM orders WHERE coupon_code IS NOT NULL"
     )
     return set(frame["coupon_code"].astype(str))
 

@@ -1,5 +1,5 @@
 """SQL for measuring campaigns: exposures with their outcomes, pre-period spend, daily profit,
-redemptions, returns and reviews after a campaign.
+redemptions (codes compared ignoring case and spaces), returns and reviews after a campaign.
 
 Definitions (docs/measurement.md): an outcome order is an order line (not a return) placed in
 ``[sent_at, sent_at + window)``; revenue = quantity x unit_price - discount; cost = quantity x the
@@ -14,6 +14,12 @@ import pandas as pd
 from promopilot.data.store import Store
 
 OPTIONAL_COLUMNS = ("group", "coupon_code")
+
+
+def same_code(column: str) -> str:
+    """A coupon code as the shop platform compares it: case and spaces ignored (customers type
+    ``abcd efgh`` for ``ABCDEFGH``; platforms accept it, so it is a redemption)."""
+    return f"upper(regexp_replace({column}, '\\s', '', 'g'))"
 
 
 def campaign_columns(store: Store) -> set[str]:
@@ -83,7 +89,8 @@ def exposure_outcomes(
                    o.quantity * o.unit_price - coalesce(o.discount, 0) AS revenue,
                    o.quantity * coalesce(p.cost, o.unit_price * (1 - $margin)) AS cost,
                    coalesce(o.discount, 0) AS discount,
-                   e.coupon_code IS NOT NULL AND o.coupon_code = e.coupon_code AS redeemed
+                   e.coupon_code IS NOT NULL
+                   AND {same_code("o.coupon_code")} = {same_code("e.coupon_code")} AS redeemed
             FROM exposure e
             JOIN orders o ON o.customer_id = e.customer_id
              AND NOT coalesce(o.is_return, false)
