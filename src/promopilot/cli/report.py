@@ -300,9 +300,14 @@ def retrain(
             window_days=window_days,
             progress=lambda step: bar.update(task, advance=1, item=step),
         )
+    import pandas as pd
+
+    campaigns = result.campaigns.copy()
+    if "sent_at" in campaigns:  # stored in UTC; the table and the file in the shop's time zone
+        campaigns["sent_at"] = [store.local_time(t) for t in pd.to_datetime(campaigns["sent_at"])]
     out.mkdir(parents=True, exist_ok=True)
     result.profile.customers.to_csv(out / "customers.csv", index=False, encoding="utf-8")
-    result.campaigns.to_csv(out / "campaigns.csv", index=False, encoding="utf-8")
+    campaigns.to_csv(out / "campaigns.csv", index=False, encoding="utf-8")
     console.print(segment_table(result.profile.segments))
     console.print(
         f"{len(result.campaigns):,} logged campaigns, "
@@ -313,11 +318,6 @@ def retrain(
             else result.note
         )
     )
-    import pandas as pd
-
-    campaigns = result.campaigns.copy()
-    if "sent_at" in campaigns:  # stored in UTC, shown in the shop's time zone
-        campaigns["sent_at"] = [store.local_time(t) for t in pd.to_datetime(campaigns["sent_at"])]
     console.print(frame_table(campaigns, "logged campaigns"))
     if result.evaluation is not None:
         if result.evaluation.left_out:
