@@ -198,6 +198,18 @@ def test_a_code_typed_in_lower_case_or_with_spaces_is_a_redemption(tmp_path):
     assert result["arms"][0]["redemptions"] == 2
 
 
+def test_a_window_that_runs_past_the_latest_order_is_said_to_be_not_final(tmp_path):
+    # the last order is on 16 February: a 14-day window from 1 February is over, a 30-day one
+    # is not, and its figures would still change as later orders come in
+    store = _shop(tmp_path, CAMPAIGNS, ORDERS)
+    over = measure_campaign(store, "k1", window_days=14, min_arm_customers=2)
+    assert "open_windows" not in over and "Not final" not in over["summary"]
+    still = measure_campaign(store, "k1", window_days=30, min_arm_customers=2)
+    assert still["open_windows"]["customers"] == 4
+    assert "Not final: the 30-day window of every customer" in still["summary"]
+    assert "(2026-02-16)" in still["summary"]
+
+
 def test_cumulative_profit_ends_at_the_window_totals(tmp_path):
     store = _shop(tmp_path, CAMPAIGNS, ORDERS)
     frame = campaign_outcomes(store, "k1", window_days=14, default_margin=0.35)

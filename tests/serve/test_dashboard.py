@@ -528,3 +528,29 @@ def test_a_failing_depth_verdict_is_logged_and_the_page_shows_the_rest(
     assert answer.status_code == 200 and 'id="campaigns"' in answer.text
     assert "boom" not in answer.text and 'id="depth"' not in answer.text
     assert "promotion depth failed" in caplog.text
+
+
+def test_a_campaign_whose_window_is_not_over_is_said_to_be_not_final(logged_in, monkeypatch):
+    """The measurement says some windows run past the latest order: the pages say the
+    figures are not final, as `promopilot report` does, in the page's language."""
+    module = sys.modules["promopilot.campaigns.measure"]
+    plain = module.measure_campaign
+
+    def still_open(store, campaign_id, **kwargs):
+        report = plain(store, campaign_id, **kwargs)
+        report["open_windows"] = {
+            "customers": 1200,
+            "of": 1750,
+            "window_days": 14,
+            "data_until": "2011-03-14 16:54",
+        }
+        return report
+
+    monkeypatch.setattr(module, "measure_campaign", still_open)
+    campaign = logged_in.get("/campaigns/spring?lang=en").text
+    assert 'id="not-final">Not final: the 14-day window of 1,200 of 1,750 customers' in campaign
+    assert "(2011-03-14 16:54)" in campaign
+    overview = logged_in.get("/?lang=zh").text
+    assert 'id="measured-not-final">尚非最终结果：1,750 位顾客中有 1,200 位' in overview
+    monkeypatch.setattr(module, "measure_campaign", plain)
+    assert 'id="not-final"' not in logged_in.get("/campaigns/spring").text

@@ -217,7 +217,25 @@ def summary(result: dict) -> str:
             f" The control group held out from the plan's choices has {held:,} customer(s): "
             f"too few to measure each offer on its own (at least {fewest} are needed)."
         )
-    return text
+    return text + open_window_words(result)
+
+
+def open_window_words(result: dict) -> str:
+    """A sentence when some customers' windows run past the store's latest order or event:
+    their outcomes so far are all that is counted, so the figures may still change."""
+    still = result.get("open_windows")
+    if not still:
+        return ""
+    share = (
+        "every customer"
+        if still["customers"] == still["of"]
+        else f"{still['customers']:,} of the {still['of']:,} customers"
+    )
+    return (
+        f" Not final: the {still['window_days']}-day window of {share} runs past the store's "
+        f"latest order or event ({still['data_until']}), so only the outcomes so far are "
+        "counted. Ingest the orders placed since then and report again once the window is over."
+    )
 
 
 def _verdict(result: dict) -> str:
@@ -466,4 +484,13 @@ def _measure(
     if frame["group"].notna().any():
         result["groups"] = {str(k): int(v) for k, v in frame["group"].value_counts().items()}
         result["summary"] = summary(result)  # now it can name the randomized control apart
-    return {"campaign_id": campaign_id, "window_days": int(frame.attrs["window_days"]), **result}
+    days = int(frame.attrs["window_days"])
+    if frame.attrs.get("open_windows"):  # outcomes so far only: say so wherever the verdict is
+        result["open_windows"] = {
+            "customers": int(frame.attrs["open_windows"]),
+            "of": len(frame),
+            "window_days": days,
+            "data_until": frame.attrs.get("data_until"),
+        }
+        result["summary"] = summary(result)
+    return {"campaign_id": campaign_id, "window_days": days, **result}

@@ -58,7 +58,21 @@ def campaign_outcomes(
     frame["profit"] = frame["revenue"] - frame["cost"] - frame["send_cost"]
     frame["segment"] = buyer_segment(frame["orders_before"].to_numpy())
     frame.attrs["window_days"] = days
+    frame.attrs.update(open_windows(store, frame["sent_at"], days))
     return frame
+
+
+def open_windows(store: Store, sent_at: pd.Series, days: int) -> dict:
+    """How many exposures' windows end more than a day after the store's latest order or event
+    (``open_windows``), and that time in the shop's zone (``data_until``): their outcomes are
+    only those known so far (a report run before the window is over, or before the later
+    orders were ingested). A day of grace keeps a quiet last day from counting."""
+    until = queries.data_until(store)
+    if until is None:
+        return {"open_windows": len(sent_at), "data_until": None}
+    ends = pd.to_datetime(sent_at) + pd.Timedelta(days=days)
+    n_open = int((ends > until + pd.Timedelta(days=1)).sum())
+    return {"open_windows": n_open, "data_until": store.local_text(until)}
 
 
 def _propensity(frame: pd.DataFrame) -> np.ndarray:

@@ -71,6 +71,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "measured_profit": ("Measured incremental profit", "实测增量利润"),
     "interval": ("interval", "区间"),
     "not_measured": ("not measured yet", "尚未测量"),
+    "not_final": (
+        "Not final: the {days}-day window of {n} of {of} customers runs past the latest order or "
+        "event ({until}); later orders will change these figures.",
+        "尚非最终结果：{of} 位顾客中有 {n} 位的 {days} 天窗口期超出了最新订单或行为的时间"
+        "（{until}），之后的订单会改变这些数字。",
+    ),
     "weekly_revenue": ("Revenue per week", "每周收入"),
     "segment": ("Segment", "分群"),
     "share": ("Share", "占比"),

@@ -60,6 +60,15 @@ def _optional(columns: set[str]) -> str:
     return f'{group} AS "group", {code} AS coupon_code'
 
 
+def data_until(store: Store) -> pd.Timestamp | None:
+    """The latest order or event time in the store (UTC), None when it has neither: how far
+    the outcomes of a campaign can be known."""
+    value = store.scalar(
+        "SELECT greatest((SELECT max(timestamp) FROM orders), (SELECT max(timestamp) FROM events))"
+    )
+    return None if value is None or pd.isna(value) else pd.Timestamp(value)
+
+
 def exposure_outcomes(
     store: Store, campaign_id: str | None, window_days: int, default_margin: float
 ) -> pd.DataFrame:
