@@ -168,6 +168,34 @@ def test_another_plan_under_the_same_campaign_id_is_refused(store, tmp_path):
         )
 
 
+def test_a_rerun_after_serve_logged_live_visitors_resumes_the_send(store, tmp_path):
+    # `serve --plan` logs a visitor outside the plan into the plan's campaign (channel api);
+    # a later re-run of the same send (to retry, or after a crash) still resumes it
+    crashing = FakeSender(fail_at=3)
+    with pytest.raises(RuntimeError, match="died"):
+        send(store, tmp_path, crashing)
+    store.execute(
+        "INSERT INTO campaigns (campaign_id, customer_id, offer_id, sent_at, channel, "
+        "propensity, \"group\") VALUES ('spring', 'visitor-9', 'ship', now()::TIMESTAMP, "
+        "'api', 0.1, 'explore')"
+    )
+    resumed = FakeSender()
+    report = send(store, tmp_path, resumed)
+    assert report.n_logged == 0 and report.n_exposures == len(PLAN)
+    everyone = crashing.recipients + resumed.recipients
+    assert sorted(everyone) == sorted(address(c) for c in EMAILED)  # no live visitor e-mailed
+
+
+def test_a_plan_whose_customers_serve_logged_first_is_refused_in_plain_words(store, tmp_path):
+    store.execute(
+        "INSERT INTO campaigns (campaign_id, customer_id, offer_id, sent_at, channel, "
+        "propensity, \"group\") VALUES ('spring', 'C1', NULL, now()::TIMESTAMP, 'api', 0.9, "
+        "'none')"
+    )
+    with pytest.raises(InputError, match=r"'spring' was logged for channel api, not email.*new"):
+        send(store, tmp_path, FakeSender())
+
+
 @pytest.mark.parametrize(
     ("column", "value", "expected"),
     [

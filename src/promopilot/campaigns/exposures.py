@@ -19,6 +19,7 @@ from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 GROUPS = ("target", "control", "explore", "none")
+LIVE_CHANNEL = "api"  # the channel of the decisions `promopilot serve` logs
 PLAN_REQUIRED = ("customer_id", "offer_id", "group", "propensity")
 
 
@@ -108,6 +109,14 @@ def _same_plan(logged: pd.DataFrame, plan: pd.DataFrame) -> pd.Series:
     )
 
 
+def _sent_rows(logged: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """The logged rows that belong to the send: not the live decisions `promopilot serve` logged
+    into the plan's campaign for visitors outside the plan (they are measured with it, but are
+    no part of the plan and get no message)."""
+    live = (logged["channel"] == LIVE_CHANNEL) & ~logged["customer_id"].isin(plan["customer_id"])
+    return logged[~live.to_numpy()]
+
+
 def record_exposures(
     store: Store,
     plan: pd.DataFrame,
@@ -128,7 +137,7 @@ def record_exposures(
     if not campaign_id.strip():
         raise InputError("the campaign id must not be empty")
     with store.transaction():
-        logged = q.campaign_exposures(store, campaign_id)
+        logged = _sent_rows(q.campaign_exposures(store, campaign_id), plan)
         if len(logged):
             if logged["group"].isna().all():
                 raise InputError(
@@ -139,7 +148,8 @@ def record_exposures(
             if channels and channels != {channel}:
                 raise InputError(
                     f"campaign {campaign_id!r} was logged for channel "
-                    f"{', '.join(sorted(channels))}, not {channel}"
+                    f"{', '.join(sorted(channels))}, not {channel}: send this plan under a "
+                    "new --campaign-id"
                 )
             same = _same_plan(logged, plan)
             if len(logged) != len(plan) or not same.all():
@@ -170,5 +180,5 @@ def record_exposures(
             }
         )
         n_new = q.insert_exposures(store, rows)
-        logged = q.campaign_exposures(store, campaign_id)
+        logged = _sent_rows(q.campaign_exposures(store, campaign_id), plan)
     return logged, n_new

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from promopilot.campaigns.exposures import LIVE_CHANNEL
 from promopilot.data.queries import serve as queries
 from promopilot.serve.decisions import Decision
 from promopilot.serve.gate import StoreGate
@@ -33,7 +34,7 @@ class ExposureWriter:
         self,
         gate: StoreGate,
         *,
-        channel: str = "api",
+        channel: str = LIVE_CHANNEL,
         batch_size: int = 2000,
         interval_s: float = 0.2,
         max_pending: int = 100_000,
