@@ -58,7 +58,10 @@ def campaign_outcomes(
     frame["profit"] = frame["revenue"] - frame["cost"] - frame["send_cost"]
     frame["segment"] = buyer_segment(frame["orders_before"].to_numpy())
     frame.attrs["window_days"] = days
-    frame.attrs.update(open_windows(store, frame["sent_at"], days))
+    # only for what promopilot logged (send, serve): a past campaign handed over in a file is
+    # history (the Hillstrom test dates its outcomes nominally, a week after the e-mail)
+    logged = frame["group"].notna().to_numpy()
+    frame.attrs.update(open_windows(store, frame.loc[logged, "sent_at"], days))
     return frame
 
 
@@ -68,8 +71,8 @@ def open_windows(store: Store, sent_at: pd.Series, days: int) -> dict:
     only those known so far (a report run before the window is over, or before the later
     orders were ingested). A day of grace keeps a quiet last day from counting."""
     until = queries.data_until(store)
-    if until is None:
-        return {"open_windows": len(sent_at), "data_until": None}
+    if until is None or sent_at.empty:  # no order nor event at all: "no outcomes yet" says it
+        return {"open_windows": 0, "data_until": None}
     ends = pd.to_datetime(sent_at) + pd.Timedelta(days=days)
     n_open = int((ends > until + pd.Timedelta(days=1)).sum())
     return {"open_windows": n_open, "data_until": store.local_text(until)}
