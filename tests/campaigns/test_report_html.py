@@ -202,6 +202,33 @@ def test_the_depth_verdict_names_each_deeper_depth_once():
     assert "Deeper discounts (10%, 13%) had" in depth_verdict(_depth_table(9.0, 17.0))
 
 
+def test_a_best_depth_that_did_not_pay_is_not_left_sounding_profitable():
+    # on a real shop every offer lost money: the "most profitable" depth was the least bad
+    import pandas as pd
+
+    from promopilot.campaigns.depth import depth_finding, depth_verdict
+    from promopilot.report.campaign import depth_verdict_zh
+
+    paid = _depth_table(9.0, 17.0)
+    assert "not shown to pay" not in depth_verdict(paid) and "lost money" not in depth_verdict(paid)
+    unclear = pd.DataFrame(
+        {
+            "segment": "all customers",
+            "campaign_id": "m",
+            "offer_id": ["ship", "pct10"],
+            "depth": [0.0, 0.10],
+            "profit_lift": [-7.44, -3.25],
+            "profit_low": [-24.19, -16.97],
+            "profit_high": [9.32, 10.47],
+        }
+    )
+    assert "It was not shown to pay: its interval includes zero." in depth_verdict(unclear)
+    assert "未证明能盈利" in depth_verdict_zh(depth_finding(unclear))
+    lost = unclear.assign(profit_high=[-1.0, -0.5])
+    assert "It lost money too: its interval is wholly below zero." in depth_verdict(lost)
+    assert "同样亏损" in depth_verdict_zh(depth_finding(lost))
+
+
 def test_the_depth_verdict_is_in_chinese_too_with_the_same_figures(page):
     _, html = page
     text = _text(html)

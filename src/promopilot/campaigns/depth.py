@@ -104,7 +104,8 @@ def depth_finding(table: pd.DataFrame, segment: str = ALL) -> dict:
     shows the same numbers: ``segment``; and where an offer with a known depth was measured, the
     most profitable ``depth`` with its ``offer_id``, ``campaign_id`` and ``profit_lift``,
     ``profit_low``, ``profit_high``, the deeper depths whose profit-lift interval is wholly below
-    it (``stopped``, each once) and whether any deeper depth was measured (``deeper``); where
+    it (``stopped``, each once), whether any deeper depth was measured (``deeper``) and whether
+    the best itself paid by its interval (``pays``: ``yes``, ``no`` or ``unclear``); where
     free shipping was measured, its most profitable row as ``free_shipping`` (``offer_id``,
     ``campaign_id`` and the profit figures): it has no depth, so it is named on its own."""
     rows = table[table["segment"] == segment]
@@ -127,6 +128,8 @@ def depth_finding(table: pd.DataFrame, segment: str = ALL) -> dict:
         **_profit_figures(best),
         "stopped": list(dict.fromkeys(f"{d:.0%}" for d in sorted(worse["depth"]))),
         "deeper": bool(len(deeper)),
+        # the best of them need not pay: gain, loss or unclear by its own interval
+        "pays": "yes" if best["profit_low"] > 0 else "no" if best["profit_high"] < 0 else "unclear",
     }
 
 
@@ -152,6 +155,11 @@ def verdict_text(finding: dict) -> str:
         f"in {finding['campaign_id']}: profit lift {finding['profit_lift']} per customer, "
         f"interval {finding['profit_low']} to {finding['profit_high']})."
     )
+    pays = finding.get("pays")
+    if pays == "unclear":
+        text += " It was not shown to pay: its interval includes zero."
+    elif pays == "no":
+        text += " It lost money too: its interval is wholly below zero."
     if finding["stopped"]:
         text += (
             f" Deeper discounts ({', '.join(finding['stopped'])})"

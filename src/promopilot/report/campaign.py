@@ -390,6 +390,10 @@ def depth_verdict_zh(finding: dict) -> str:
         f"{finding['offer_id']}：每位顾客利润提升 {finding['profit_lift']}，区间 "
         f"{finding['profit_low']} 至 {finding['profit_high']}）。"
     )
+    if finding.get("pays") == "unclear":
+        text += "该力度未证明能盈利：区间包含零。"
+    elif finding.get("pays") == "no":
+        text += "该力度同样亏损：区间整体低于零。"
     if finding["stopped"]:
         text += (
             f"更深的折扣（{'、'.join(finding['stopped'])}）的利润提升区间整体低于此："
