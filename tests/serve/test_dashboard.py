@@ -226,6 +226,35 @@ def test_the_overview_shows_the_plans_own_warning(logged_in):
     assert "-1.53" in forecast["warning"] and "pooled-x" in forecast["warning"]
 
 
+def test_a_randomized_test_plan_shows_its_decision_not_a_missing_check_or_a_zero_sum(logged_in):
+    """`plan --run-test` writes no expected profit (the column is empty) and a forecast file
+    that says a test is sent: the card neither says no check was found nor shows 0.00."""
+    from promopilot.serve.state import build_state
+    from tests.serve.conftest import PLAN, SETTINGS
+
+    test_plan = PLAN.assign(expected_incremental_profit=float("nan"))
+    forecast = {
+        "campaign_id": "spring",
+        "customers": 3,
+        "checked": False,
+        "in_sample_sum": 0.0,
+        "warning": "",
+        "decision_code": "test",
+        "decision": "A randomized test is sent instead of targeting: past campaigns cannot show "
+        "which offer pays.",
+    }
+    with logged_in.app.state.gate.use() as store:
+        state = build_state(
+            store, plan=test_plan, campaign_id="spring", forecast=forecast, settings=SETTINGS
+        )
+    logged_in.app.state.holder.swap(state)
+    text = logged_in.get("/?lang=en").text
+    assert 'id="expected-profit">not checked<' in text
+    assert 'id="in-sample-sum"' not in text
+    assert "no out-of-fold check of this plan on past campaigns was found" not in text
+    assert "A randomized test is sent instead" in _element(text, "plan-decision")
+
+
 @pytest.mark.parametrize(
     "other", [{"customers": 5000}, {"campaign_id": "demo2"}, {"in_sample_sum": -15.73}]
 )

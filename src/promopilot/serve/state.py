@@ -160,7 +160,11 @@ def _plan_part(
         raise InputError("the plan names no campaign: give its campaign id")
     n_planned = len(plan)
     column = "expected_incremental_profit"
-    profit = float(pd.to_numeric(plan[column], errors="coerce").sum()) if column in plan else None
+    # an empty column (a randomized test has no model expectation) sums to None, not 0.00
+    total = (
+        pd.to_numeric(plan[column], errors="coerce").sum(min_count=1) if column in plan else None
+    )
+    profit = None if total is None or pd.isna(total) else float(total)
     planned_id = (
         str(plan["campaign_id"].iloc[0]) if "campaign_id" in plan and len(plan) else campaign_id
     )
