@@ -91,6 +91,26 @@ def test_report_command_writes_json_and_html(campaign_db, tmp_path):
     assert "Promotion depth" in page and "returns and reviews" in page
 
 
+def test_a_campaign_without_outcomes_yet_shows_no_figures(campaign_db, tmp_path):
+    # reported right after the send: no order in any window, so every lift would read
+    # "0.00 [0.00, 0.00]", a certainty the data do not have
+    with Store(campaign_db) as store:
+        store.execute(
+            "INSERT INTO campaigns (campaign_id, customer_id, offer_id, sent_at, propensity) "
+            "SELECT 'autumn', customer_id, offer_id, TIMESTAMP '2026-09-01 10:00', propensity "
+            "FROM campaigns WHERE campaign_id = 'spring'"
+        )
+    out_html = tmp_path / "autumn.html"
+    args = ["report", "autumn", "--db", str(campaign_db), "--html", str(out_html)]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert "No outcomes yet" in done.output
+    assert "0.00]" not in done.output and "0.0%]" not in done.output
+    page = out_html.read_text(encoding="utf-8")
+    assert "No outcomes yet" in page
+    assert "0.00]" not in page and "0.0%]" not in page
+
+
 def test_evaluate_policy_command(campaign_db, tmp_path):
     policy = tmp_path / "policy.csv"
     pd.DataFrame({"customer_id": [f"c{i:04d}" for i in range(600)], "offer_id": "pct10"}).to_csv(

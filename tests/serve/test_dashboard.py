@@ -583,3 +583,26 @@ def test_a_campaign_whose_window_is_not_over_is_said_to_be_not_final(logged_in, 
     assert 'id="measured-not-final">尚非最终结果：1,750 位顾客中有 1,200 位' in overview
     monkeypatch.setattr(module, "measure_campaign", plain)
     assert 'id="not-final"' not in logged_in.get("/campaigns/spring").text
+
+
+def test_a_campaign_without_outcomes_yet_shows_no_figures(logged_in, monkeypatch):
+    """Right after a send no customer has an order in the window: every figure would be
+    0.00 [0.00, 0.00]; the pages say there are no outcomes yet instead."""
+    module = sys.modules["promopilot.campaigns.measure"]
+    plain = module.measure_campaign
+
+    def no_orders(store, campaign_id, **kwargs):
+        report = plain(store, campaign_id, **kwargs)
+        zero = {"estimate": 0.0, "low": 0.0, "high": 0.0}
+        report["buyers"] = 0
+        report["incremental_profit"] = zero
+        for arm in report["arms"]:
+            arm["lift"] = dict.fromkeys(arm["lift"], zero)
+        return report
+
+    monkeypatch.setattr(module, "measure_campaign", no_orders)
+    overview = logged_in.get("/?lang=en").text
+    assert 'id="no-outcomes">No outcomes yet' in overview and 'id="measured-low"' not in overview
+    campaign = logged_in.get("/campaigns/spring?lang=zh").text
+    assert 'id="no-outcomes">尚无结果' in campaign
+    assert 'id="arms"' not in campaign and "0.00 [0.00, 0.00]" not in campaign

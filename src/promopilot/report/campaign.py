@@ -240,6 +240,17 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
     """Report sections for one measured campaign (the dict of ``measure_campaign``)."""
     total = measurement["incremental_profit"]
     verdict = VERDICT_LABELS.get(measurement["verdict"], measurement["verdict"])
+    if measurement.get("buyers") == 0:  # every figure would be 0 [0, 0]: a false certainty
+        return [
+            Section(
+                f"Campaign result 活动结果 · {measurement['campaign_id']}",
+                text=(
+                    f"{measurement['summary']} 窗口期内尚无订单：请导入发送后产生的订单，然后再"
+                    f"生成报告。 Attribution window {measurement['window_days']} days 归因窗口 "
+                    f"{measurement['window_days']} 天."
+                ),
+            )
+        ]
     headline = Section(
         f"Campaign result 活动结果 · {measurement['campaign_id']}: {verdict}",
         text=(
@@ -573,6 +584,10 @@ def report_campaign(
     result, daily = measure_with_daily(
         store, campaign_id, window_days=window_days, confidence=confidence
     )
-    extra = extra_sections(store, campaign_id, window_days=window_days, confidence=confidence)
+    extra = (
+        extra_sections(store, campaign_id, window_days=window_days, confidence=confidence)
+        if result.get("buyers") != 0  # no outcomes yet: nothing of this campaign to compare
+        else []
+    )
     write_campaign_report(result, html, daily, extra)
     return result

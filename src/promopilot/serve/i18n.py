@@ -71,6 +71,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "measured_profit": ("Measured incremental profit", "实测增量利润"),
     "interval": ("interval", "区间"),
     "not_measured": ("not measured yet", "尚未测量"),
+    "no_outcomes": (
+        "No outcomes yet: no customer of this campaign has an order in its window so far. "
+        "Ingest the orders placed since it was sent.",
+        "尚无结果：本活动的顾客在窗口期内还没有订单。请导入发送后产生的订单。",
+    ),
     "not_final": (
         "Not final: the {days}-day window of {n} of {of} customers runs past the latest order or "
         "event ({until}); later orders will change these figures.",
