@@ -198,6 +198,24 @@ def test_a_code_typed_in_lower_case_or_with_spaces_is_a_redemption(tmp_path):
     assert result["arms"][0]["redemptions"] == 2
 
 
+def test_a_code_used_by_a_customer_it_was_not_given_to_is_named(tmp_path):
+    # d got nothing (control) but ordered with a's code: the control group used an offer
+    orders = ORDERS + "o9,2026-02-08,d,p1,1,10,1,pct10,false\n"
+    store = _shop(tmp_path, CAMPAIGNS, orders)
+    clean = measure_campaign(store, "k1", window_days=14, min_arm_customers=2)
+    assert "shared_codes" not in clean  # no codes logged yet
+    store.execute(
+        "UPDATE campaigns SET \"group\" = CASE WHEN offer_id IS NULL OR offer_id = '' "
+        "THEN 'control' ELSE 'target' END, coupon_code = CASE customer_id "
+        "WHEN 'a' THEN 'PCT10' WHEN 'c' THEN 'ZZZ' END"
+    )
+    result = measure_campaign(store, "k1", window_days=14, min_arm_customers=2)
+    assert result["shared_codes"] == {"customers": 1, "sent_nothing": 1}
+    summary = result["summary"]
+    assert "1 customer(s) ordered with a code of this campaign that was given to someone" in summary
+    assert "1 of them were sent nothing" in summary
+
+
 def test_a_window_that_runs_past_the_latest_order_is_said_to_be_not_final(tmp_path):
     # the last order is on 16 February: a 14-day window from 1 February is over, a 30-day one
     # is not, and its figures would still change as later orders come in

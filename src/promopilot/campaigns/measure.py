@@ -217,7 +217,25 @@ def summary(result: dict) -> str:
             f" The control group held out from the plan's choices has {held:,} customer(s): "
             f"too few to measure each offer on its own (at least {fewest} are needed)."
         )
-    return text + open_window_words(result)
+    return text + shared_code_words(result) + open_window_words(result)
+
+
+def shared_code_words(result: dict) -> str:
+    """A sentence when customers used a code of the campaign given to someone else: a shared
+    coupon reaches customers the randomization did not choose (the control group too)."""
+    shared = result.get("shared_codes")
+    if not shared:
+        return ""
+    text = (
+        f" {shared['customers']:,} customer(s) ordered with a code of this campaign that was "
+        "given to someone else (a shared or leaked coupon)"
+    )
+    if shared["sent_nothing"]:
+        text += (
+            f"; {shared['sent_nothing']:,} of them were sent nothing, so the customers who got "
+            "nothing include some who used an offer and the lift may be understated"
+        )
+    return text + "."
 
 
 def open_window_words(result: dict) -> str:
@@ -485,6 +503,10 @@ def _measure(
         result["groups"] = {str(k): int(v) for k, v in frame["group"].value_counts().items()}
         result["summary"] = summary(result)  # now it can name the randomized control apart
     days = int(frame.attrs["window_days"])
+    shared = frame.attrs.get("shared_codes") or {}
+    if shared.get("customers"):  # a code used by someone it was not given to
+        result["shared_codes"] = dict(shared)
+        result["summary"] = summary(result)
     if frame.attrs.get("open_windows"):  # outcomes so far only: say so wherever the verdict is
         result["open_windows"] = {
             "customers": int(frame.attrs["open_windows"]),

@@ -62,6 +62,12 @@ def campaign_outcomes(
     # history (the Hillstrom test dates its outcomes nominally, a week after the e-mail)
     logged = frame["group"].notna().to_numpy()
     frame.attrs.update(open_windows(store, frame.loc[logged, "sent_at"], days))
+    if campaign_id is not None:
+        users = queries.shared_code_users(store, campaign_id, days)
+        frame.attrs["shared_codes"] = {
+            "customers": len(users),
+            "sent_nothing": int((users["in_campaign"] & (users["offer_id"] == "")).sum()),
+        }
     return frame
 
 

@@ -69,6 +69,35 @@ def data_until(store: Store) -> pd.Timestamp | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value)
 
 
+def shared_code_users(store: Store, campaign_id: str, window_days: int) -> pd.DataFrame:
+    """Customers who placed an order in the window with a code of this campaign that was given
+    to someone else (a shared or leaked coupon): ``customer_id``, and ``offer_id`` where the
+    user is in the campaign ('' when they were sent nothing: a control customer buying with an
+    offer). Empty when the log has no codes."""
+    if "coupon_code" not in campaign_columns(store):
+        return pd.DataFrame(columns=["customer_id", "in_campaign", "offer_id"])
+    return store.query(
+        f"""
+        WITH given AS (
+            SELECT customer_id, sent_at, {same_code("coupon_code")} AS code FROM campaigns
+            WHERE campaign_id = $campaign AND coupon_code IS NOT NULL AND coupon_code <> ''
+        ),
+        used AS (
+            SELECT DISTINCT o.customer_id FROM orders o
+            JOIN given g ON {same_code("o.coupon_code")} = g.code
+             AND o.timestamp >= g.sent_at AND o.timestamp < g.sent_at + to_days($window)
+            WHERE o.customer_id <> g.customer_id AND NOT coalesce(o.is_return, false)
+        )
+        SELECT u.customer_id, c.customer_id IS NOT NULL AS in_campaign,
+               coalesce(NULLIF(trim(c.offer_id), ''), '') AS offer_id
+        FROM used u LEFT JOIN campaigns c
+          ON c.campaign_id = $campaign AND c.customer_id = u.customer_id
+        ORDER BY u.customer_id
+        """,
+        {"campaign": str(campaign_id), "window": int(window_days)},
+    )
+
+
 def exposure_outcomes(
     store: Store, campaign_id: str | None, window_days: int, default_margin: float
 ) -> pd.DataFrame:
