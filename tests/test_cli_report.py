@@ -111,6 +111,32 @@ def test_a_campaign_without_outcomes_yet_shows_no_figures(campaign_db, tmp_path)
     assert "0.00]" not in page and "0.0%]" not in page
 
 
+def test_the_report_says_how_many_customers_used_their_code(campaign_db, tmp_path):
+    with Store(campaign_db) as store:
+        store.execute(
+            "UPDATE campaigns SET \"group\" = CASE WHEN offer_id = '' THEN 'control' "
+            "ELSE 'explore' END, coupon_code = CASE WHEN offer_id = '' THEN NULL "
+            "ELSE 'CODE' || customer_id END"
+        )
+        store.execute(  # three of the offer's buyers typed their code, in lower case
+            "UPDATE orders SET coupon_code = lower('CODE' || customer_id) "
+            "WHERE order_id IN (SELECT o.order_id FROM orders o "
+            "JOIN campaigns c USING (customer_id) WHERE c.offer_id = 'pct10' AND "
+            "o.order_id LIKE 'o%' ORDER BY o.order_id LIMIT 3)"
+        )
+        with_code = store.scalar("SELECT count(*) FROM orders WHERE coupon_code IS NOT NULL")
+        offered = store.scalar("SELECT count(*) FROM campaigns WHERE offer_id = 'pct10'")
+    assert with_code == 3
+    out_html = tmp_path / "r.html"
+    done = runner.invoke(
+        app, ["report", "spring", "--db", str(campaign_db), "--html", str(out_html)]
+    )
+    assert done.exit_code == 0, done.output
+    said = f"Customers who ordered with their coupon code: pct10 {with_code} of {offered:,}."
+    assert said in " ".join(done.output.split())
+    assert said in out_html.read_text(encoding="utf-8")
+
+
 def test_evaluate_policy_command(campaign_db, tmp_path):
     policy = tmp_path / "policy.csv"
     pd.DataFrame({"customer_id": [f"c{i:04d}" for i in range(600)], "offer_id": "pct10"}).to_csv(

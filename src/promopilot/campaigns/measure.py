@@ -220,6 +220,16 @@ def summary(result: dict) -> str:
     return text + shared_code_words(result) + open_window_words(result)
 
 
+def redemption_words(result: dict) -> str:
+    """How many customers of each measured offer ordered with their own code, or "" when the
+    log has no codes (a past campaign from a file)."""
+    arms = [a for a in result.get("arms", []) if "redemptions" in a]
+    if not arms:
+        return ""
+    counts = ", ".join(f"{a['offer_id']} {a['redemptions']:,} of {a['customers']:,}" for a in arms)
+    return f"Customers who ordered with their coupon code: {counts}."
+
+
 def shared_code_words(result: dict) -> str:
     """A sentence when customers used a code of the campaign given to someone else: a shared
     coupon reaches customers the randomization did not choose (the control group too)."""

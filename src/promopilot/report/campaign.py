@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from promopilot.campaigns.depth import ALL, FREE_SHIPPING, depth_finding, verdict_text
-from promopilot.campaigns.measure import SEGMENT_TOO_FEW
+from promopilot.campaigns.measure import SEGMENT_TOO_FEW, redemption_words
 from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
 from promopilot.report import Section, figure_html, two_lines, write_report
 from promopilot.report import formats as fmt
@@ -254,8 +254,9 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
     headline = Section(
         f"Campaign result 活动结果 · {measurement['campaign_id']}: {verdict}",
         text=(
-            f"{measurement['summary']} Attribution window {measurement['window_days']} days "
-            f"归因窗口 {measurement['window_days']} 天. Incremental profit 增量利润 "
+            f"{measurement['summary']} {redemption_words(measurement)} Attribution window "
+            f"{measurement['window_days']} days 归因窗口 {measurement['window_days']} 天. "
+            "Incremental profit 增量利润 "
             f"{total['estimate']:,.2f} [{total['low']:,.2f}, {total['high']:,.2f}]. "
             f"{comparison_words(measurement)}"
         ),
