@@ -72,6 +72,37 @@ def test_a_campaign_sent_after_the_data_waits_for_its_outcomes(tmp_path):
         campaign_training_data(store, _features, window_days=14, min_rows=3)
 
 
+def test_a_sent_campaign_whose_window_is_not_over_waits_for_its_outcomes(tmp_path):
+    # promopilot sent k2 two days before the last order: 2 of its 14 days are known, so its
+    # buyers and revenue would read as a seventh of what they will be
+    shop = tmp_path / "s"
+    shop.mkdir()
+    (shop / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,discount\n"
+        "o1,2026-01-01,a,p,1,10,0\n"
+        "o2,2026-01-01,b,p,1,10,0\n"
+        "o3,2026-02-03,a,p,1,10,0\n"
+    )
+    (shop / "campaigns.csv").write_text(
+        "campaign_id,customer_id,offer_id,sent_at,propensity\n"
+        "k1,a,pct10,2026-01-10,0.5\n"
+        "k1,b,,2026-01-10,0.5\n"
+        "k2,a,pct10,2026-02-01,0.5\n"
+        "k2,b,,2026-02-01,0.5\n"
+    )
+    store = Store(":memory:")
+    ingest(store, shop)
+    data = campaign_training_data(store, _features, window_days=14, min_rows=1)
+    assert set(data.campaign_id) == {"k1", "k2"}  # handed over in a file: history as it is
+    store.execute(  # as `promopilot send` logs them
+        "UPDATE campaigns SET \"group\" = CASE WHEN offer_id IS NULL THEN 'control' "
+        "ELSE 'explore' END"
+    )
+    data = campaign_training_data(store, _features, window_days=14, min_rows=1)
+    assert set(data.campaign_id) == {"k1"}
+    assert data.awaiting == ("k2",)
+
+
 def test_too_little_history_is_said_plainly(shop_store):
     with pytest.raises(NotEnoughDataError, match="past campaign exposures"):
         campaign_training_data(shop_store, _features, min_rows=10**7)

@@ -108,18 +108,27 @@ def campaign_training_data(
     Propensities missing in the log are taken as uniform over the campaign's arms, which is
     right for a uniform randomized test and says so in the returned data's ``propensity``.
     A campaign sent after the last order or event in the store has no outcomes yet (one just
-    recorded by ``send``, say): it is left out and named in ``awaiting``.
+    recorded by ``send``, say), and one promopilot logged whose window ends more than a day
+    after it has only part of them: both are left out and named in ``awaiting``.
     """
     exposures = campaign_exposures(store, control=CONTROL)
     _, last = store.date_range()
     start = pd.to_datetime(exposures["campaign_start"])
-    late = start > last if last is not None else pd.Series(True, index=exposures.index)
+    if last is None:
+        late = pd.Series(True, index=exposures.index)
+    else:
+        # a campaign promopilot logged whose window runs more than a day past the data has
+        # only part of its outcomes (a plan made days after a send); one from a file is history
+        ends = pd.to_datetime(exposures["sent_at"]) + pd.Timedelta(days=window_days)
+        still_open = exposures["logged"].astype(bool) & (ends > last + pd.Timedelta(days=1))
+        late = (start > last) | still_open.groupby(exposures["campaign_id"]).transform("any")
     awaiting = tuple(sorted(set(exposures.loc[late, "campaign_id"].astype(str))))
     exposures = exposures[~late.to_numpy()]
     if len(exposures) < min_rows:
         waiting = (
-            f" ({len(awaiting)} campaign(s) sent after the last recorded order or event are "
-            f"not counted until their outcomes are ingested: {', '.join(awaiting)})"
+            f" ({len(awaiting)} campaign(s) whose window is not over in the data (sent after "
+            "or less than the window before the last recorded order or event) are not counted "
+            f"until their outcomes are ingested: {', '.join(awaiting)})"
             if awaiting
             else ""
         )

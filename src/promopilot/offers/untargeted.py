@@ -60,8 +60,9 @@ def randomized_only(data: CampaignData) -> tuple[CampaignData, list[str]]:
     out = []
     if data.awaiting:
         out.append(
-            f"note: campaign(s) {', '.join(data.awaiting)} were sent after the last recorded "
-            "order or event: not used until their outcomes are ingested"
+            f"note: campaign(s) {', '.join(data.awaiting)}: the window is not over in the "
+            "data (sent after, or less than the window before, the last recorded order or "
+            "event): not used until their outcomes are ingested"
         )
     if data.no_control:
         out.append(
