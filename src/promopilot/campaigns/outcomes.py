@@ -76,7 +76,7 @@ def open_windows(store: Store, sent_at: pd.Series, days: int) -> dict:
     (``open_windows``), and that time in the shop's zone (``data_until``): their outcomes are
     only those known so far (a report run before the window is over, or before the later
     orders were ingested). A day of grace keeps a quiet last day from counting."""
-    until = queries.data_until(store)
+    _, until = store.date_range()  # the latest order or event
     if until is None or sent_at.empty:  # no order nor event at all: "no outcomes yet" says it
         return {"open_windows": 0, "data_until": None}
     ends = pd.to_datetime(sent_at) + pd.Timedelta(days=days)

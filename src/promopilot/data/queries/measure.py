@@ -60,15 +60,6 @@ def _optional(columns: set[str]) -> str:
     return f'{group} AS "group", {code} AS coupon_code'
 
 
-def data_until(store: Store) -> pd.Timestamp | None:
-    """The latest order or event time in the store (UTC), None when it has neither: how far
-    the outcomes of a campaign can be known."""
-    value = store.scalar(
-        "SELECT greatest((SELECT max(timestamp) FROM orders), (SELECT max(timestamp) FROM events))"
-    )
-    return None if value is None or pd.isna(value) else pd.Timestamp(value)
-
-
 def shared_code_users(store: Store, campaign_id: str, window_days: int) -> pd.DataFrame:
     """Customers who placed an order in the window with a code of this campaign that was given
     to someone else (a shared or leaked coupon): ``customer_id``, and ``offer_id`` where the
