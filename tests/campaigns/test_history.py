@@ -82,24 +82,29 @@ def test_a_sent_campaign_whose_window_is_not_over_waits_for_its_outcomes(tmp_pat
         "o1,2026-01-01,a,p,1,10,0\n"
         "o2,2026-01-01,b,p,1,10,0\n"
         "o3,2026-02-03,a,p,1,10,0\n"
+        "o4,2026-01-01,c,p,1,10,0\n"
     )
     (shop / "campaigns.csv").write_text(
         "campaign_id,customer_id,offer_id,sent_at,propensity\n"
         "k1,a,pct10,2026-01-10,0.5\n"
         "k1,b,,2026-01-10,0.5\n"
+        "k1,c,,2026-02-02,0.5\n"  # a visitor `serve` decided for later: its window is open
         "k2,a,pct10,2026-02-01,0.5\n"
         "k2,b,,2026-02-01,0.5\n"
     )
     store = Store(":memory:")
     ingest(store, shop)
     data = campaign_training_data(store, _features, window_days=14, min_rows=1)
-    assert set(data.campaign_id) == {"k1", "k2"}  # handed over in a file: history as it is
+    assert len(data.campaign_id) == 5  # handed over in a file: history as it is
     store.execute(  # as `promopilot send` logs them
         "UPDATE campaigns SET \"group\" = CASE WHEN offer_id IS NULL THEN 'control' "
         "ELSE 'explore' END"
     )
     data = campaign_training_data(store, _features, window_days=14, min_rows=1)
-    assert set(data.campaign_id) == {"k1"}
+    assert sorted(zip(data.campaign_id, data.customer_id, strict=True)) == [
+        ("k1", "a"),
+        ("k1", "b"),
+    ]
     assert data.awaiting == ("k2",)
 
 

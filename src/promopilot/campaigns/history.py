@@ -119,10 +119,12 @@ def campaign_training_data(
     else:
         # a campaign promopilot logged whose window runs more than a day past the data has
         # only part of its outcomes (a plan made days after a send); one from a file is history
+        # (row by row: a live campaign's latest visitors wait, its earlier ones are used)
         ends = pd.to_datetime(exposures["sent_at"]) + pd.Timedelta(days=window_days)
         still_open = exposures["logged"].astype(bool) & (ends > last + pd.Timedelta(days=1))
-        late = (start > last) | still_open.groupby(exposures["campaign_id"]).transform("any")
-    awaiting = tuple(sorted(set(exposures.loc[late, "campaign_id"].astype(str))))
+        late = (start > last) | still_open
+    every_row = late.groupby(exposures["campaign_id"]).transform("all")
+    awaiting = tuple(sorted(set(exposures.loc[late & every_row, "campaign_id"].astype(str))))
     exposures = exposures[~late.to_numpy()]
     if len(exposures) < min_rows:
         waiting = (
