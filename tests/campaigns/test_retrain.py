@@ -82,3 +82,45 @@ def test_retrain_after_a_campaign_that_sent_nothing_rebuilds_without_scoring(tmp
     assert result.evaluation is None
     assert len(result.profile.customers) > 0
     assert result.campaigns.set_index("campaign_id").loc["quiet", "customers"] == len(ids)
+
+
+def test_retrain_while_the_only_campaign_waits_for_outcomes_says_so(tmp_path, monkeypatch):
+    """A campaign just sent has no outcomes yet: retrain says there is no training set yet,
+    not that no customer got an offer (it sent offers; their results are not in)."""
+    import promopilot.profile.build as build
+
+    monkeypatch.setattr(build, "build_profile", lambda store, as_of=None: "profile")  # not tested
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    ids = [f"c{i}" for i in range(40)]
+    rng = np.random.default_rng(3)
+    n = 120
+    pd.DataFrame(
+        {
+            "order_id": [f"o{i}" for i in range(n)],
+            "timestamp": [f"2026-01-{d:02d}" for d in rng.integers(1, 29, n)],
+            "customer_id": rng.choice(ids, n),
+            "product_id": rng.choice(["p", "q", "r"], n),
+            "quantity": rng.integers(1, 4, n),
+            "unit_price": rng.choice([5.0, 10.0, 25.0], n),
+        }
+    ).to_csv(folder / "orders.csv", index=False)
+    pd.DataFrame(
+        {
+            "campaign_id": "soon",
+            "customer_id": ids,
+            "offer_id": ["pct10", ""] * 20,
+            "sent_at": "2026-02-01",
+            "propensity": 0.5,
+        }
+    ).to_csv(folder / "campaigns.csv", index=False)
+    with Store(":memory:") as store:
+        ingest(store, folder)
+
+        def must_not_run(data):
+            raise AssertionError("scored a response model without a training set")
+
+        result = retrain(store, _features, window_days=14, evaluate=must_not_run)
+    assert result.training is None and "soon" in result.note
+    assert "no uplift training set yet" in result.unscored
+    assert "got an offer" not in result.unscored
