@@ -21,6 +21,11 @@ class UnknownIdError(PromopilotError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class AlreadyForgottenError(UnknownIdError):
+    """A customer id the store no longer holds because it was forgotten on request: a repeated
+    erasure request, already done (the CLI says so and exits 0)."""
+
+
 class NotEnoughDataError(PromopilotError, ValueError):
     """The data cannot support the requested figure or model."""
 

@@ -103,8 +103,10 @@ def test_forget_erases_a_customer_everywhere_and_later_ingests_skip_them(tmp_pat
         assert store.count("customers") == 2 and "c2" in set(
             store.table("customers")["customer_id"]
         )
-    code, _, err = cli(["forget", "c1", "--db", str(db)], capsys)
-    assert code == 2 and "not in the store" in err  # an id the store does not hold
+    code, out, err = cli(["forget", "c1", "--db", str(db)], capsys)
+    assert code == 0 and "'c1' was already forgotten" in out and not err  # asked again: done
+    code, _, err = cli(["forget", "c9", "--db", str(db)], capsys)
+    assert code == 2 and "not in the store" in err  # an id the store never held
 
 
 def test_contact_data_never_reaches_feature_tables(tmp_path, store):

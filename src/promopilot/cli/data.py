@@ -169,9 +169,14 @@ def forget(
     The store file is rewritten so that no byte of their data is left in it; later ingests
     skip them."""
     from promopilot.data.erase import forget_for_good
+    from promopilot.exceptions import AlreadyForgottenError
 
     with open_store(db, None) as store:
-        removed = forget_for_good(store, customer_id)
+        try:
+            removed = forget_for_good(store, customer_id)
+        except AlreadyForgottenError as done:  # a repeated request: nothing left to erase
+            console.print(str(done))
+            return
     total = sum(removed.values())
     console.print(
         f"forgot customer {customer_id}: {total:,} row(s) removed "

@@ -22,7 +22,12 @@ import duckdb
 import pandas as pd
 
 from promopilot.data.schema import CUSTOMER_TABLES, DDL, TABLES, plain_id
-from promopilot.exceptions import InputError, PromopilotError, UnknownIdError
+from promopilot.exceptions import (
+    AlreadyForgottenError,
+    InputError,
+    PromopilotError,
+    UnknownIdError,
+)
 
 # `promopilot serve` writes `<db>.serve` (pid, url) while it is the store's one writer
 SERVE_MARKER_SUFFIX = ".serve"
@@ -284,6 +289,14 @@ class Store:
                 for t in ("customers", "contacts", "orders", "events", "reviews", "campaigns")
             )
             if not known:
+                if self.scalar(
+                    "SELECT count(*) FROM forgotten WHERE customer_hash = ?",
+                    [customer_hash(customer_id)],
+                ):
+                    raise AlreadyForgottenError(
+                        f"customer {customer_id!r} was already forgotten: nothing of theirs is "
+                        "in the store"
+                    )
                 raise UnknownIdError(f"customer {customer_id!r} is not in the store")
             for name in CUSTOMER_TABLES:
                 n = int(
