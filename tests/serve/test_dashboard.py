@@ -340,6 +340,7 @@ def test_the_campaign_page_shows_each_offers_own_control_and_every_lift_as_the_c
     rows = re.findall(r'<tr class="arm".*?</tr>', text, flags=re.S)
     assert rows and all('<td class="control">7</td>' in row for row in rows)
     assert 'id="offer-control-customers">7<' in text and 'id="control-customers">555<' in text
+    assert 'id="offer-control-label">Control of each offer (held out)<' in text
     assert '<td class="conversion-lift">0.0% [-5.0%, +4.2%]</td>' in rows[0]
     assert '<td class="control-conversion">4.0%</td>' in rows[0]
     assert '<td class="revenue-lift">+2.50 [+0.50, +4.50]</td>' in rows[0]
@@ -606,3 +607,16 @@ def test_a_campaign_without_outcomes_yet_shows_no_figures(logged_in, monkeypatch
     campaign = logged_in.get("/campaigns/spring?lang=zh").text
     assert 'id="no-outcomes">尚无结果' in campaign
     assert 'id="arms"' not in campaign and "0.00 [0.00, 0.00]" not in campaign
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_without_a_held_out_group_the_offers_control_is_not_called_held_out(logged_in, lang):
+    """A log with no plan holdout: each offer is measured against everyone who got nothing,
+    and the page says so instead of calling them held out."""
+    text = logged_in.get(f"/campaigns/spring?lang={lang}").text
+    label = _element(text, "offer-control-label")
+    assert (
+        ("held out)" not in label and "everyone who got nothing" in label)
+        if lang == "en"
+        else ("（留出）" not in label and "所有未获优惠的客户" in label)
+    )

@@ -118,6 +118,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "verdict": ("Verdict", "结论"),
     "profit_lift": ("Profit lift per customer, with interval", "人均利润提升及区间"),
     "control_offers": ("Control of each offer (held out)", "各优惠对照组（留出）"),
+    "control_offers_all": (
+        "Control of each offer (everyone who got nothing: no held-out group in the log)",
+        "各优惠对照组（所有未获优惠的客户：日志中没有留出组）",
+    ),
     "control_campaign": (
         "Control of the whole campaign (got nothing)",
         "整个活动对照组（未获优惠）",

@@ -206,6 +206,10 @@ def campaign_view(report: dict) -> dict:
     per_offer = report.get("per_offer_control") or report["control"]
     return {
         "control_offers": f"{per_offer['customers']:,}",
+        # which control that is: the plan's held-out customers, or everyone who got nothing
+        "control_offers_label": (
+            "control_offers" if report.get("per_offer_control") else "control_offers_all"
+        ),
         "control_campaign": f"{report['control']['customers']:,}",
         "arms": [
             {
