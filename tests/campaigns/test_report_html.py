@@ -1,6 +1,7 @@
 """The campaign report's HTML says what ``promopilot report`` and its JSON say: the same
 customers, control groups, figures and intervals, written the same way."""
 
+import copy
 import re
 from html.parser import HTMLParser
 
@@ -11,9 +12,17 @@ from promopilot.report import formats as fmt
 from .report_helpers import report_page
 
 
+@pytest.fixture(scope="module")
+def _page(tmp_path_factory):
+    """Measured and written once for the module (about 1 s of CPU each time)."""
+    return report_page(tmp_path_factory.mktemp("report"))
+
+
 @pytest.fixture()
-def page(tmp_path):
-    return report_page(tmp_path)
+def page(_page):
+    """The measurement (this test's own copy: a test may change it) and the page's text."""
+    result, html = _page
+    return copy.deepcopy(result), html
 
 
 def _text(html: str) -> str:
