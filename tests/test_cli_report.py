@@ -17,9 +17,11 @@ from promopilot.data.store import Store
 runner = CliRunner()
 
 
-@pytest.fixture()
-def campaign_db(tmp_path) -> Path:
-    """A randomized campaign of 600 customers with a real effect of the offer."""
+@pytest.fixture(scope="module")
+def _campaign_db(tmp_path_factory) -> Path:
+    """A randomized campaign of 600 customers with a real effect of the offer, ingested once for
+    the module (tests get a copy: the commands may write to it)."""
+    tmp_path = tmp_path_factory.mktemp("campaign")
     rng = np.random.default_rng(5)
     n = 600
     ids = [f"c{i:04d}" for i in range(n)]
@@ -59,6 +61,14 @@ def campaign_db(tmp_path) -> Path:
     path = tmp_path / "store.duckdb"
     with Store(path) as store:
         ingest(store, folder)
+    return path
+
+
+@pytest.fixture()
+def campaign_db(_campaign_db, tmp_path) -> Path:
+    """This test's own copy of the campaign's store."""
+    path = tmp_path / "store.duckdb"
+    shutil.copyfile(_campaign_db, path)
     return path
 
 
