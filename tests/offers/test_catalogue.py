@@ -32,6 +32,14 @@ def bare_db(shop_db, tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def quiet_plan(bare_db):
+    """The plan of the bare shop without the proposed test: the first plan `promopilot plan`
+    makes of it (made once, used by two tests; neither changes it)."""
+    with Store(bare_db, read_only=True) as store:
+        return build_plan(store, budget=500.0, campaign_id="first", as_of=END)
+
+
 def test_settings_are_read_from_the_offers_table(tmp_path):
     path = tmp_path / "promopilot.toml"
     path.write_text("[offers]\npercent_off = 0.15\nfree_shipping_fee = 0\n", encoding="utf-8")
@@ -65,9 +73,9 @@ def test_default_catalogue_is_sized_from_the_shops_baskets(bare_db):
     assert str(int(amount["min_spend"])) in amount["offer_id"]
 
 
-def test_a_shop_without_offers_is_planned_with_the_default_catalogue(bare_db):
+def test_a_shop_without_offers_is_planned_with_the_default_catalogue(bare_db, quiet_plan):
+    quiet = quiet_plan
     with Store(bare_db, read_only=True) as store:
-        quiet = build_plan(store, budget=500.0, campaign_id="first", as_of=END)
         # no campaign history: nothing is sent unless the proposed test is asked for
         result = build_plan(store, budget=500.0, campaign_id="first", as_of=END, run_test=True)
     assert (quiet.plan["offer_id"] == "").all() and "randomized test" in quiet.design
@@ -84,7 +92,7 @@ def test_a_shop_without_offers_is_planned_with_the_default_catalogue(bare_db):
         assert offer in text
 
 
-def test_products_are_shown_after_the_defaults_are_stored(bare_db, tmp_path):
+def test_products_are_shown_after_the_defaults_are_stored(bare_db, quiet_plan, tmp_path):
     """`promopilot plan` stores the default offers it used (for `send` and `report`); the next
     plan reads them back with an all-missing category column and must still show products
     (it showed none: the missing category was read as a category named "")."""
@@ -92,8 +100,8 @@ def test_products_are_shown_after_the_defaults_are_stored(bare_db, tmp_path):
 
     path = tmp_path / "shop.duckdb"
     shutil.copy(bare_db, path)
+    first = quiet_plan  # planned on this same data
     with Store(path) as store:
-        first = build_plan(store, budget=500.0, campaign_id="first", as_of=END)
         assert add_offers(store, first.offers) == len(first.offers)
         second = build_plan(store, budget=500.0, campaign_id="second", as_of=END)
     assert second.offer_source != DEFAULT_CATALOGUE  # read from the store this time
