@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import duckdb
 import pytest
@@ -21,14 +22,24 @@ def _bytes(path, needle: bytes) -> int:
     return path.read_bytes().count(needle)
 
 
-@pytest.fixture()
-def db(tmp_path):
+@pytest.fixture(scope="module")
+def _db(tmp_path_factory):
+    """The privacy shop's store, built once for the module."""
+    tmp_path = tmp_path_factory.mktemp("forget")
     path = tmp_path / "s.duckdb"
     with Store(path) as store:
         load(store, _privacy_shop(tmp_path / "shop"))
         store.execute(IDEMPOTENCY_DDL)  # a table with a primary key
         store.execute("INSERT INTO api_idempotency VALUES ('e', 'k1', 'h', '{}', now())")
         store.scalar("SELECT nextval('ingest_seq')")
+    return path
+
+
+@pytest.fixture()
+def db(_db, tmp_path):
+    """This test's own copy of the store file, alone in its folder."""
+    path = tmp_path / "s.duckdb"
+    shutil.copyfile(_db, path)
     return path
 
 
