@@ -108,13 +108,24 @@ DECIMAL_POINT = ("[+-]?[0-9]*\\.[0-9]{1,2}", "[+-]?[0-9]{1,3}(,[0-9]{3})+\\.[0-9
 THOUSAND_DOTS = "[+-]?[0-9]{1,3}(\\.[0-9]{3})+"
 
 
+CURRENCY_SIGNS = "¥￥$€£元"
+
+
+def unsigned_money(raw: str) -> str:
+    """SQL: the text without currency signs (¥, the full-width ￥ of GBK files, $, €, £, 元)
+    and the spaces around them; ``translate`` is a plain character map, no regular expression."""
+    return f"trim(translate({raw}, {sql_str(CURRENCY_SIGNS)}, ''))"
+
+
 def _number(raw: str, decimal_comma: bool = False) -> str:
     """A number written the way spreadsheets in many countries write it: ``12.5``; a decimal
     comma ``12,5`` or ``3,99`` (one comma, one or two digits after it); ``1.234,56``
     (thousands dots, a decimal comma); ``1,234.56`` (thousands commas, a decimal point).
     ``1,234`` alone is ambiguous (a thousand, or one and a bit) and is not read. Text without
     a comma takes the plain cast (the common case: no regular expression is run), except in a
-    file that writes decimal commas (`decimal_comma`), where ``1.299`` is a thousand and more."""
+    file that writes decimal commas (`decimal_comma`), where ``1.299`` is a thousand and more.
+    A currency sign or word is dropped first (``¥1,299.00``, ``￥89``, ``89.00元``, ``-$5``)."""
+    raw = unsigned_money(raw)
     comma = f"replace({raw}, ',', '.')"
     eu = f"replace(replace({raw}, '.', ''), ',', '.')"
     us = f"replace({raw}, ',', '')"
@@ -147,13 +158,15 @@ def _writes_decimal_commas(
         values = sample_values(store, raw, inner, f"r_{name}")
         if not values:
             continue
-        with store.frame("ingest_number_sample", pd.DataFrame({"v": values})):
+        frame = pd.DataFrame({"w": values})
+        with store.frame("ingest_number_sample", frame):
             row = store.query(
-                "SELECT "
+                f"WITH ingest_number_values AS (SELECT {unsigned_money('w')} AS v "
+                "FROM ingest_number_sample) SELECT "
                 + " + ".join(f"count_if(regexp_full_match(v, {sql_str(p)}))" for p in DECIMAL_COMMA)
                 + " AS comma, "
                 + " + ".join(f"count_if(regexp_full_match(v, {sql_str(p)}))" for p in DECIMAL_POINT)
-                + " AS point FROM ingest_number_sample"
+                + " AS point FROM ingest_number_values"
             ).iloc[0]
         comma, point = comma + int(row["comma"]), point + int(row["point"])
     return comma > 0 and point == 0

@@ -1,0 +1,84 @@
+"""A shop's export from a Chinese back office (Taobao, Tmall, Youzan, Weidian, Pinduoduo):
+Chinese headers, GBK or UTF-8 with BOM, money written with ¥/￥ and thousands separators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from promopilot.data.ingest import IngestReport, ingest
+from promopilot.data.store import Store
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def load(store: Store, path: Path) -> IngestReport:
+    report = ingest(store, path)
+    for f in report.files:  # every row read is either loaded or quarantined
+        assert f.n_loaded + f.n_quarantined == f.n_read, f
+    return report
+
+
+@pytest.fixture()
+def store():
+    with Store(":memory:") as s:
+        yield s
+
+
+def test_money_with_a_currency_sign_is_a_number(tmp_path, store):
+    # ¥ (U+00A5) in UTF-8 files, the full-width ￥ (U+FFE5) in GBK ones (GBK has no ¥)
+    shop = tmp_path / "shop"
+    write(
+        shop / "products.csv",
+        "商品编码,商品名称,价格,成本价\nTB1,羽绒服,\"¥1,299.00\",520\nTB2,保温杯,89.00元,¥35\n",
+        "utf-8-sig",
+    )
+    write(
+        shop / "orders.csv",
+        "订单号,下单时间,买家ID,商品编码,数量,单价,优惠金额\n"
+        "A1,2026/11/11 20:15:03,tb_lily,TB1,1,\"￥1,299.00\",￥30.00\n"
+        "A1,2026/11/11 20:15:03,tb_lily,TB2,2,￥89.00,0\n"
+        "R1,2026/11/12 09:00:00,tb_lily,TB2,-1,-￥89.00,0\n",
+        "gbk",
+    )
+    report = load(store, shop)
+    products = store.table("products").set_index("product_id")
+    assert products["price"].to_dict() == {"TB1": 1299.0, "TB2": 89.0}
+    assert products["cost"].to_dict() == {"TB1": 520.0, "TB2": 35.0}
+    orders = store.table("orders").set_index(["order_id", "product_id"])
+    assert orders.loc[("A1", "TB1"), "unit_price"] == 1299.0
+    assert orders.loc[("A1", "TB1"), "discount"] == 30.0
+    # a negative price is still refused, whichever side of the sign the minus is on
+    assert [f.n_quarantined for f in report.files if f.table == "orders"] == [1]
+
+
+def test_a_back_office_exports_headers_are_known(tmp_path, store):
+    shop = tmp_path / "shop"
+    write(
+        shop / "orders.csv",
+        "主订单编号,订单创建时间,买家会员名,商家编码,商品名称,商品数量,商品单价,店铺优惠,收货人,手机号\n"
+        "A1,2026-11-11 20:15:03,tb_lily,TB1,羽绒服,1,1299,0,张敏,13800138000\n",
+        "gbk",
+    )
+    write(
+        shop / "customers.csv",
+        "会员ID,注册日期,省份,收货人,手机号,邮箱\ntb_lily,2026-01-05,上海,张敏,13800138000,a@b.cn\n",
+    )
+    write(shop / "reviews.csv", "评价ID,买家ID,商品编码,评价内容,评价时间\nRV1,tb_lily,TB1,很暖和,2026-11-15\n")
+    load(store, shop)
+    order = store.table("orders").iloc[0]
+    assert (order["order_id"], order["customer_id"], order["product_id"]) == ("A1", "tb_lily", "TB1")
+    assert (order["quantity"], order["unit_price"]) == (1, 1299.0)
+    review = store.table("reviews").iloc[0]
+    assert (review["review_id"], review["customer_id"], review["text"]) == ("RV1", "tb_lily", "很暖和")
+    # the recipient and the mobile number are contact data: kept apart, never in customers
+    contact = store.query("SELECT customer_id, phone, name, email FROM contacts").values.tolist()
+    assert contact == [["tb_lily", "13800138000", "张敏", "a@b.cn"]]
+    customers = store.table("customers")
+    assert "13800138000" not in customers.astype(str).to_numpy().ravel().tolist()
+    assert customers.iloc[0]["region"] == "上海"
