@@ -9,6 +9,7 @@ import pytest
 
 from promopilot.data.ingest import IngestReport, ingest
 from promopilot.data.store import Store
+from promopilot.data.summary import shop_summary
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -82,3 +83,30 @@ def test_a_back_office_exports_headers_are_known(tmp_path, store):
     customers = store.table("customers")
     assert "13800138000" not in customers.astype(str).to_numpy().ravel().tolist()
     assert customers.iloc[0]["region"] == "上海"
+
+
+def test_a_line_refunded_in_full_is_netted_by_its_return_line(tmp_path, store):
+    # 退款状态 on each line: 退款成功 = refunded; 退款关闭 = the refund was withdrawn
+    path = write(
+        tmp_path / "orders.csv",
+        "订单号,下单时间,买家ID,商品编码,数量,单价,优惠金额,退款状态\n"
+        "A1,2026-11-11 20:15:03,u1,TB1,2,100,30,退款成功\n"
+        "A1,2026-11-11 20:15:03,u1,TB2,1,50,0,无退款\n"
+        "A2,2026-11-12 09:00:00,u2,TB1,1,100,0,退款关闭\n"
+        "A3,2026-11-12 10:00:00,u3,TB1,1,100,0,\n",
+        "gbk",
+    )
+    report = load(store, path)
+    assert [(f.n_read, f.n_loaded, f.n_quarantined) for f in report.files] == [(4, 4, 0)]
+    orders = store.table("orders").set_index(["order_id", "product_id"]).sort_index()
+    back = orders.loc[("A1-refund", "TB1")]
+    assert (back["quantity"], back["unit_price"], back["discount"], back["is_return"]) == (
+        -2,
+        100,
+        30,
+        True,
+    )
+    assert len(orders) == 5  # only the refunded line has a return line
+    summary = shop_summary(store)
+    assert (summary.gross_revenue, summary.returns, summary.revenue) == (420, 170, 250)
+    assert load(store, path).files[0].n_new == 0  # re-ingesting adds nothing

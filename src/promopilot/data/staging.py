@@ -295,7 +295,10 @@ def stage(
     """Create ``STAGE``: one row per staged raw row with typed columns and its first problem.
 
     An orders file without an ``is_return`` column, or a blank ``is_return``, marks its
-    negative quantities as returns."""
+    negative quantities as returns. An orders file with a refund status column
+    (``退款状态``: :data:`synonyms.REFUND_STATUS`) gets, for each line refunded in full, its
+    return line (order id + :data:`synonyms.REFUND_SUFFIX`, same time, the quantity negated,
+    the same discount), so revenue is net of the refund and the sale is still seen."""
     if spec.name == "orders" and "quantity" in mapping:
         quantity = f"TRY_CAST(trim(CAST({mapping['quantity']} AS VARCHAR)) AS DOUBLE)"
         derived = f"CASE WHEN {quantity} < 0 THEN 'true' END"
@@ -333,6 +336,11 @@ def stage(
     # (concat_ws takes the columns of any type an importer derives; about 60 ms per 300,000
     # rows of 6 columns)
     parts.append("trim(concat_ws('', *COLUMNS(*))) = '' AS _blank")
+    refund = synonyms.refund_column(raw.columns) if spec.name == "orders" else None
+    if refund is not None:
+        words = ", ".join(sql_str(w) for w in synonyms.REFUNDED)
+        status = f'lower(trim(CAST("{refund}" AS VARCHAR)))'
+        parts.append(f"coalesce({status} IN ({words}), false) AS _refunded")
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
     # importers of known layouts (UCI, MovieLens, ...) hand over ISO 8601 already
     formats = timestamp_formats(store, raw, spec, inner, present) if detect_dates else {}
@@ -380,8 +388,22 @@ def stage(
     if n_blank:
         store.execute(f"DELETE FROM {STAGE} WHERE _blank")
     raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
+    if refund is not None:
+        _add_refund_lines(store)
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(
             f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
             f"t_product_id, coalesce(CAST(t_timestamp AS VARCHAR), ''))) WHERE t_review_id IS NULL"
         )
+
+
+def _add_refund_lines(store: Store) -> None:
+    """Stage the return line of each good sale line marked refunded in full. It shares the
+    sale's ``_row`` (its line in the file), so a quarantined or duplicated sale takes its
+    return line with it; it is not a row read."""
+    suffix = sql_str(synonyms.REFUND_SUFFIX)
+    store.execute(
+        f"INSERT INTO {STAGE} SELECT * REPLACE (t_order_id || {suffix} AS t_order_id, "
+        f"-t_quantity AS t_quantity, true AS t_is_return) FROM {STAGE} "
+        "WHERE _refunded AND _err IS NULL AND t_quantity > 0 AND NOT t_is_return"
+    )

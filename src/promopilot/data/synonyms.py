@@ -140,6 +140,31 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# an order line's refund status (Chinese back offices write one on each line instead of a return
+# line): a line whose status is one of REFUNDED was refunded in full, and ingest adds its
+# return line; any other status (无退款, 退款中, 退款关闭 = the refund was withdrawn,
+# 部分退款 = an unknown part) leaves the sale as it is
+REFUND_STATUS = ("refundstatus", "退款状态", "售后状态", "退货退款状态")
+REFUNDED = (
+    "refunded",
+    "fully refunded",
+    "退款成功",
+    "已退款",
+    "退款完成",
+    "全额退款",
+    "退货退款成功",
+    "已退货",
+)
+# the order id of a refunded line's return line: the sale's id and this suffix
+REFUND_SUFFIX = "-refund"
+
+
+def refund_column(raw_columns: list[str]) -> str | None:
+    """The file column holding order lines' refund status, where there is one."""
+    by_norm = {normalize(c): c for c in raw_columns}
+    return next((by_norm[n] for n in map(normalize, REFUND_STATUS) if n in by_norm), None)
+
+
 def match(raw_columns: list[str], table: str, names: tuple[str, ...]) -> dict[str, str]:
     """Map each of a table's column names to the file column holding it, where one does."""
     by_norm: dict[str, str] = {}
