@@ -47,7 +47,7 @@ def clean(name: str, code: int, out: str, err: str) -> None:
 def first(path: Path, column: str) -> str | None:
     if not path.is_file():
         return None
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         return next((row[column] for row in csv.DictReader(handle) if row.get(column)), None)
 
 

@@ -9,6 +9,7 @@ import typer
 
 from promopilot.cli.common import console, ingest_table, ingest_with_progress, open_store
 from promopilot.cli.data import summary_table
+from promopilot.data.textfile import EXCEL_CSV
 
 app = typer.Typer(add_completion=False)
 
@@ -81,7 +82,7 @@ def _profile_step(store, out: Path) -> list:
     console.rule("3. know each customer")
     with console.status("features, lifetime value, churn and propensity models, segments"):
         profile = build_profile(store)
-    profile.customers.to_csv(out / "customers.csv", index=False, encoding="utf-8")
+    profile.customers.to_csv(out / "customers.csv", index=False, encoding=EXCEL_CSV)
     console.print(segment_table(profile.segments))
     churn = profile.evaluation.get("churn")
     as_of = store.local_text(profile.as_of)  # stored in UTC, shown in the shop's zone
@@ -146,7 +147,7 @@ def _plan_step(store, out: Path) -> list:
             select_model=False,
             do_no_harm=False,
         )
-    result.plan.to_csv(out / "plan.csv", index=False, encoding="utf-8")
+    result.plan.to_csv(out / "plan.csv", index=False, encoding=EXCEL_CSV)
     (out / "plan.rules.txt").write_text(readable_rules(result.rules) + "\n", encoding="utf-8")
     for item in plan_tables(result):
         console.print(item)

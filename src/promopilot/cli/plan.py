@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.data.textfile import EXCEL_CSV
 from promopilot.report import formats
 from promopilot.report.labels import readable_rules
 
@@ -245,7 +246,7 @@ def plan(
         # `send` and `report` read an offer's terms from the store: keep the defaults used
         n_added = add_offers(store, result.offers) if result.offer_source == DEFAULT else 0
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.plan.to_csv(out, index=False, encoding="utf-8")
+    result.plan.to_csv(out, index=False, encoding=EXCEL_CSV)
     write_forecast(out, result)  # the headline forecast, for the dashboard
     for item in plan_tables(result):
         console.print(item)

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.data.textfile import EXCEL_CSV
 from promopilot.report import formats
 
 app = typer.Typer()
@@ -117,7 +118,7 @@ def profile(
         )
         as_of_text = store.local_text(result.as_of)  # stored in UTC, shown in the shop's zone
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.customers.to_csv(out, index=False, encoding="utf-8")
+    result.customers.to_csv(out, index=False, encoding=EXCEL_CSV)
     models_path = out.with_name(out.stem + ".models.json")
     models_path.write_text(
         json.dumps({column: asdict(choice) for column, choice in result.choices.items()}, indent=2),

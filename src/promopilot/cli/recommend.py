@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.data.textfile import EXCEL_CSV
 from promopilot.report import formats
 
 app = typer.Typer()
@@ -131,7 +132,7 @@ def recommend(
             + ", ".join(sorted(result.repeat_categories))
         )
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.recs.to_csv(out, index=False, encoding="utf-8")
+    result.recs.to_csv(out, index=False, encoding=EXCEL_CSV)
     n = result.recs["customer_id"].nunique()
     console.print(f"{len(result.recs):,} recommendations for {n:,} customers written to {out}")
 

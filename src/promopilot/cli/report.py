@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store
+from promopilot.data.textfile import EXCEL_CSV
 from promopilot.exceptions import InputError, UnknownIdError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True)
@@ -316,8 +317,8 @@ def retrain(
     if "sent_at" in campaigns:  # stored in UTC; the table and the file in the shop's time zone
         campaigns["sent_at"] = [store.local_time(t) for t in pd.to_datetime(campaigns["sent_at"])]
     out.mkdir(parents=True, exist_ok=True)
-    result.profile.customers.to_csv(out / "customers.csv", index=False, encoding="utf-8")
-    campaigns.to_csv(out / "campaigns.csv", index=False, encoding="utf-8")
+    result.profile.customers.to_csv(out / "customers.csv", index=False, encoding=EXCEL_CSV)
+    campaigns.to_csv(out / "campaigns.csv", index=False, encoding=EXCEL_CSV)
     console.print(segment_table(result.profile.segments))
     console.print(
         f"{len(result.campaigns):,} logged campaigns, "

@@ -17,6 +17,10 @@ from pathlib import Path
 
 from promopilot.exceptions import InputError
 
+# the CSV files people open (a profile, recommendations, a plan, scored reviews): UTF-8 with a
+# BOM, without which Excel reads them in the computer's code page (GBK on a Chinese Windows)
+# and garbles every Chinese cell; every reader here, pandas and DuckDB skip the BOM
+EXCEL_CSV = "utf-8-sig"
 CHUNK = 16 * 1024 * 1024
 # cp1252 (Windows' Western European, a superset of Latin-1's letters) is tried last: nearly
 # any bytes decode as GB18030, so a file that does only because its accented letters pair up

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from promopilot.columns import RATING, TEXT
+from promopilot.data.textfile import EXCEL_CSV
 from promopilot.exceptions import InputError
 from promopilot.text.labels import LABEL, NEGATIVE, NEUTRAL, POSITIVE, SENTIMENT, SENTIMENT_METHOD
 from promopilot.text.reviews import review_sentiment
@@ -134,7 +135,7 @@ def score_csv(
     for column in OUTPUT_COLUMNS:
         scored[names[column]] = result[column].to_numpy()
     try:
-        scored.to_csv(out_path, index=False, encoding="utf-8")
+        scored.to_csv(out_path, index=False, encoding=EXCEL_CSV)
     except OSError as error:
         raise InputError(f"{out_path}: cannot write ({error.strerror})") from None
     summary = result.attrs[SENTIMENT]
