@@ -8,8 +8,7 @@ import codecs
 from tests.cli.test_every_command_property import clean, run
 
 ORDERS = "order_id,timestamp,customer_id,product_id,quantity,unit_price\n" + "".join(
-    f"A{i},2026/11/{1 + i % 20:02d} 20:15:03,u{i % 7},TB{i % 3},1,{99 + i % 3}\n"
-    for i in range(40)
+    f"A{i},2026/11/{1 + i % 20:02d} 20:15:03,u{i % 7},TB{i % 3},1,{99 + i % 3}\n" for i in range(40)
 )
 PRODUCTS = "product_id,商品名称,类目\nTB0,保温杯,家居\nTB1,羽绒服,服装\nTB2,耳机,数码\n"
 
