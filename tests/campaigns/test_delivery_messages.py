@@ -252,3 +252,22 @@ def test_the_smtp_password_is_never_printed(tmp_path):
     assert loaded.smtp_password == "s3cret" and "s3cret" not in repr(loaded)
     with pytest.raises(InputError, match="not found"):
         load_send_settings(tmp_path / "missing.toml", env=env)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_cut_sms_never_shows_part_of_a_price(language):
+    # a price cut after "¥1," reads as one yuan: the cut drops a whole price, never part of one
+    renderer = MessageRenderer(template_environment(), shop_name="小美家居")
+    titles = [("运动跑鞋", 599.0), ("加厚羽绒服 女款", 1299.0), ("无线蓝牙耳机", 299.0)]
+    for n_dropped in range(12):  # move the cut across the second product's price
+        products = [{"title": "羽" * n_dropped + t, "price": p} for t, p in titles]
+        context = renderer.context(
+            language=language,
+            code="ABCD2345XY",
+            offer=OFFERS[0],
+            expires_at="2026-12-15",
+            products=products,
+        )
+        text = renderer.sms(context)
+        for price in re.findall(r"¥[\d,.]+", text):
+            assert price.rstrip(",.") in {"¥599", "¥1,299", "¥299"}, text

@@ -74,5 +74,15 @@ def fit_sms(before: str, products: str, after: str, *, ellipsis: str = "...") ->
             low = mid
         else:
             high = mid - 1
-    part = products[:low].rstrip() + ellipsis if low else ""
+    part = _cut_at_a_word(products[:low]) + ellipsis if low else ""
     return before + part + after
+
+
+def _cut_at_a_word(cut: str) -> str:
+    """A cut product text ends where a word, a product or the label ends: at its last space
+    or list separator (``、``, ``,`` then a space). A price follows its title after a space, so
+    it is dropped whole, never cut to ``¥1,`` (which reads as one yuan). A prefix without a
+    boundary (one long title) is kept as cut."""
+    ends = [cut.rfind(" "), cut.rfind("、"), cut.rfind("\u3000")]
+    end = max(ends)
+    return (cut[:end] if end > 0 else cut).rstrip(" 、,，\u3000")
