@@ -87,3 +87,28 @@ def test_a_plan_without_expected_profit_shows_none(store):
     state = build_state(store, plan=plan, campaign_id="spring", settings=SETTINGS)
     assert state.expected["expected_incremental_profit"] is None
     assert state.expected["groups"] == {"target": 1, "control": 1, "explore": 1}
+
+
+def test_a_customer_who_bought_everything_gets_their_repeat_purchases(tmp_path):
+    # a small tea shop: three teas, every customer rebuys all three; excluding what they
+    # bought left every known customer an empty list (the CLI's recommend rebuys them)
+    from promopilot.data.ingest import ingest
+    from promopilot.data.store import Store
+
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    lines = [
+        f"o{c}-{n},2026-0{1 + n}-0{1 + c % 9},c{c},{tea},1,50\n"
+        for c in range(25)
+        for n in range(2)
+        for tea in ("t1", "t2", "t3")
+    ]
+    header = "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"
+    (shop / "orders.csv").write_text(header + "".join(lines), encoding="utf-8")
+    products = "product_id,title,category\nt1,绿茶,茶叶\nt2,红茶,茶叶\nt3,乌龙,茶叶\n"
+    (shop / "products.csv").write_text(products, encoding="utf-8")
+    with Store(":memory:") as store:
+        ingest(store, shop)
+        state = build_state(store, settings=SETTINGS)
+        items = state.recommendations("c0", 3)
+    assert sorted(item["product_id"] for item in items) == ["t1", "t2", "t3"]

@@ -139,6 +139,7 @@ def _recommendation_arrays(store: Store, recommender, k_max: int, product_ids: p
         )
     ids = pd.Index([*customers.astype(str).tolist(), COLD_START])
     recs = recommender.recommend(ids, k=k_max, exclude_seen=True)
+    recs = _with_repeat_purchases(store, recommender, recs, ids[:-1], k_max)
     rows = ids.get_indexer(recs["customer_id"].astype(str))
     cols = recs["rank"].to_numpy(dtype=np.int64) - 1
     products = np.full((len(ids), k_max), -1, dtype=np.int32)
@@ -147,6 +148,32 @@ def _recommendation_arrays(store: Store, recommender, k_max: int, product_ids: p
     scores[rows, cols] = recs["score"].to_numpy(dtype=np.float32)
     customer_rows = dict(zip(ids[:-1], range(len(ids) - 1), strict=True))
     return customer_rows, products[:-1], scores[:-1], products[-1], scores[-1]
+
+
+def _with_repeat_purchases(
+    store: Store, recommender, recs: pd.DataFrame, customer_ids: pd.Index, k_max: int
+) -> pd.DataFrame:
+    """`recs` (unseen products only) with short lists filled up, as ``promopilot recommend``
+    does, from products the customer had in categories where rebuying is normal (tea, food,
+    cosmetics: ``recommend.repeat_categories``), after every unseen one. Without it a customer
+    who had tried the whole of a small shop's catalogue got an empty list."""
+    from promopilot.data.queries import recommend as rq
+    from promopilot.recommend import repeat_categories
+
+    counts = recs["customer_id"].astype(str).value_counts()
+    short = [c for c in customer_ids if counts.get(c, 0) < k_max]
+    repeat = repeat_categories(rq.category_repeat_rates(store)) if short else set()
+    if not repeat:
+        return recs
+    catalogue = rq.catalogue(store)
+    rebought = set(catalogue.loc[catalogue["category"].astype(str).isin(repeat), "product_id"])
+    more = recommender.recommend(short, k=k_max, exclude_seen=False)
+    more = more[more["product_id"].astype(str).isin(rebought)]
+    both = pd.concat([recs.assign(_pass=0), more.assign(_pass=1)], ignore_index=True)
+    both = both.drop_duplicates(["customer_id", "product_id"], keep="first")
+    both = both.sort_values(["customer_id", "_pass", "rank"], kind="stable")
+    both["rank"] = both.groupby("customer_id").cumcount() + 1
+    return both[both["rank"] <= k_max].drop(columns="_pass").reset_index(drop=True)
 
 
 def _plan_part(
