@@ -111,3 +111,21 @@ def test_a_line_refunded_in_full_is_netted_by_its_return_line(tmp_path, store):
     summary = shop_summary(store)
     assert (summary.gross_revenue, summary.returns, summary.revenue) == (420, 170, 250)
     assert load(store, path).files[0].n_new == 0  # re-ingesting adds nothing
+
+
+def test_a_unit_in_brackets_after_a_header_is_ignored(tmp_path, store):
+    # Pinduoduo-style headers carry their unit: 商品数量(件), 单价(元), 成交时间（北京时间）
+    path = write(
+        tmp_path / "orders.csv",
+        "订单号,订单成交时间（北京时间）,买家ID,商品ID,商品数量(件),单价(元),优惠金额[元]\n"
+        "260101-1,2026-11-11 20:15:03,u1,778,2,1299.00,30.00\n",
+    )
+    load(store, path)
+    order = store.table("orders").iloc[0]
+    assert order[["order_id", "product_id", "quantity", "unit_price", "discount"]].tolist() == [
+        "260101-1",
+        "778",
+        2,
+        1299.0,
+        30.0,
+    ]

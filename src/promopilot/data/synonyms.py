@@ -11,11 +11,15 @@ from __future__ import annotations
 import re
 
 _DROP = re.compile(r"[\s_\-.]+")
+# a unit or note in brackets after the name, as Chinese back offices write them:
+# 商品数量(件), 单价(元), 实付金额（元）, 成交时间[北京时间], Price (EUR)
+_UNIT = re.compile(r"\s*[(（\[【][^()（）\[\]【】]{1,12}[)）\]】]\s*$")
 
 
 def normalize(name: str) -> str:
-    """``" Customer_ID "`` -> ``"customerid"``."""
-    return _DROP.sub("", name.strip().strip('"').lower())
+    """``" Customer_ID "`` -> ``"customerid"``; ``"单价(元)"`` -> ``"单价"``."""
+    name = name.strip().strip('"')
+    return _DROP.sub("", _UNIT.sub("", name) or name).lower()
 
 
 # the id columns of the orders, products and customers tables: one list, so a name that works
@@ -82,6 +86,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "下单时间",
             "订单时间",
             "订单创建时间",
+            "订单成交时间",
+            "成交时间",
             "创建时间",
             "付款时间",
             "支付时间",
