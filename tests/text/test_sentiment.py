@@ -389,7 +389,9 @@ def test_cli_missing_text_column_exits_2(tmp_path, capsys) -> None:
     assert "no column 'body'" in str(named.exception)
 
 
-@pytest.mark.parametrize("name", ["review", "Comment", "content", "评论", "内容"])
+@pytest.mark.parametrize(
+    "name", ["review", "Comment", "content", "评论", "内容", "评价内容", "Review Text"]
+)
 def test_cli_finds_the_text_column_under_common_names(tmp_path, name) -> None:
     source = tmp_path / "reviews.csv"
     pd.DataFrame({name: ["质量很好，非常满意", "太差了，不会再买"]}).to_csv(source, index=False)
@@ -443,3 +445,18 @@ def test_lexicon_sentiment_is_an_estimator_like_the_others():
     assert clone(model).get_params() == {"neutral_band": 0.3}
     assert model.fit() is model
     assert model.predict(["很好"])[0] == "positive"
+
+
+def test_cli_reads_a_back_office_review_export_with_its_rating(tmp_path) -> None:
+    # the headers of a Taobao-style review export, as ingest knows them: 评价内容 and 评分
+    source = tmp_path / "reviews.csv"
+    frame = pd.DataFrame(
+        {"评价ID": ["RV1", "RV2"], "评价内容": ["质量很好，好评", "差评，坏了"], "评分": [5, 1]}
+    )
+    frame.to_csv(source, index=False, encoding="utf-8-sig")
+    target = tmp_path / "scored.csv"
+    result = CliRunner().invoke(app, ["sentiment", "--in", str(source), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "of '评价内容'" in result.output
+    back = pd.read_csv(target, encoding="utf-8-sig")
+    assert list(back["label"]) == ["positive", "negative"]

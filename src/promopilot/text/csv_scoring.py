@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from promopilot.columns import RATING, TEXT
+from promopilot.data import synonyms
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.exceptions import InputError
 from promopilot.text.labels import LABEL, NEGATIVE, NEUTRAL, POSITIVE, SENTIMENT, SENTIMENT_METHOD
@@ -89,6 +90,10 @@ def find_text_column(table: pd.DataFrame, text_column: str | None, path: str | P
     for name in TEXT_COLUMN_NAMES:
         if name in by_key:
             return by_key[name]
+    # the names a shop folder's reviews file may use (评价内容, Review Text, ...)
+    found_as = synonyms.match([str(c) for c in table.columns], "reviews", (TEXT,))
+    if TEXT in found_as:
+        return found_as[TEXT]
     expected = ", ".join(TEXT_COLUMN_NAMES)
     raise InputError(
         f"{path}: no review text column (expected one of {expected}, or --text-column; "
@@ -128,8 +133,9 @@ def score_csv(
     source = find_text_column(table, text_column, in_path)
     names = output_names(table, in_path)
     inputs = pd.DataFrame({TEXT: table[source].to_numpy()}, index=table.index)
-    if RATING in table.columns:
-        inputs[RATING] = table[RATING].to_numpy()
+    rating = synonyms.match([str(c) for c in table.columns], "reviews", (RATING,)).get(RATING)
+    if rating is not None:  # rating, stars, 评分, ...
+        inputs[RATING] = table[rating].to_numpy()
     result = review_sentiment(inputs, min_rated=min_rated, random_state=random_state)
     scored = table.copy()
     for column in OUTPUT_COLUMNS:
