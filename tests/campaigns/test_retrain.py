@@ -124,3 +124,27 @@ def test_retrain_while_the_only_campaign_waits_for_outcomes_says_so(tmp_path, mo
     assert result.training is None and "soon" in result.note
     assert "no uplift training set yet" in result.unscored
     assert "got an offer" not in result.unscored
+
+
+@pytest.mark.slow  # builds the whole customer profile
+def test_retrain_says_why_no_model_is_scored_when_the_log_is_too_small(tmp_path):
+    """A first campaign of 40 customers, most of them offered a coupon: too few exposures to
+    learn from, which is what retrain says (not that nobody got an offer)."""
+    lines = [
+        f"o{c}-{n},2026-0{1 + n}-1{c % 9} 10:00,c{c},p{(c + n) % 4},1,20\n"
+        for c in range(40)
+        for n in range(3)
+    ]
+    orders = "order_id,timestamp,customer_id,product_id,quantity,unit_price\n" + "".join(lines)
+    log = "campaign_id,customer_id,offer_id,sent_at,propensity\n" + "".join(
+        f"first,c{c},{'' if c % 4 == 0 else 'pct10'},2026-05-01T09:00:00,0.5\n" for c in range(40)
+    )
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "orders.csv").write_text(orders, encoding="utf-8")
+    (folder / "campaigns.csv").write_text(log, encoding="utf-8")
+    with Store(":memory:") as store:
+        ingest(store, folder)
+        result = retrain(store, _features, window_days=14, evaluate=lambda data: "scored")
+    assert result.evaluation is None
+    assert "at least 200" in result.unscored and "no logged customer" not in result.unscored

@@ -90,8 +90,9 @@ def retrain(
                 evaluation = evaluate(training)
             except NotEnoughDataError as error:  # e.g. a control group of two customers
                 unscored = f"response model not scored: {error}"
-        elif training is None:  # the campaigns wait for their outcomes (said in `note`)
-            unscored = "response model not scored: no uplift training set yet (see above)"
+        elif training is None:  # e.g. the campaigns wait for their outcomes, or too few
+            # exposures: the reason, not "no customer got an offer" when many did
+            unscored = f"response model not scored: {note}"
         # else: every logged customer got nothing (e.g. a plan that sent no offer):
         # there is no response to score yet, the rebuilt profile still stands
     return RetrainResult(profile, summary, training, evaluation, days, note, unscored)
