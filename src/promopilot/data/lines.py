@@ -24,6 +24,20 @@ if TYPE_CHECKING:  # schema imports this module: no runtime import of the store 
 
     from promopilot.data.store import Store
 
+
+def line_net(alias: str = "") -> str:
+    """SQL of an order line's net money (`alias`: the orders table's alias in the query):
+    quantity × unit_price less the line's discount. A return line (``is_return``, negative
+    quantity) gives back what was paid for the items, |quantity| × unit_price less their
+    discount, so its discount counts the other way: ``-2 × 10 + 5``, not ``- 5``. Every query
+    that adds return lines to sales reads a line's money here."""
+    a = f"{alias}." if alias else ""
+    return (
+        f"({a}quantity * {a}unit_price - CASE WHEN {a}is_return THEN -{a}discount "
+        f"ELSE {a}discount END)"
+    )
+
+
 NON_PRODUCT_IDS = (
     "POST",
     "DOT",

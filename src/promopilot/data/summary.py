@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from promopilot.data.lines import PRODUCT_ORDERS_VIEW
+from promopilot.data.lines import PRODUCT_ORDERS_VIEW, line_net
 from promopilot.data.store import Store
 
 
@@ -35,7 +35,7 @@ class ShopSummary:
 def shop_summary(store: Store, *, top: int = 5) -> ShopSummary:
     """Summarize the store. Revenue is net of line discounts and of returns (a return line's
     negative quantity takes its money back); product revenue leaves postage and fees out."""
-    line = "quantity * unit_price - CASE WHEN is_return THEN -discount ELSE discount END"
+    line = line_net()
     counts = store.query(
         "SELECT (SELECT count(*) FROM (SELECT customer_id FROM customers UNION "
         "SELECT customer_id FROM orders UNION SELECT customer_id FROM events)) AS customers, "

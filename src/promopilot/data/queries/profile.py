@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from promopilot.data.lines import line_net
 from promopilot.data.queries import settled
 from promopilot.data.queries.profile_sql import FEATURE_SQL, RFM_SQL
 from promopilot.data.store import Store
@@ -204,7 +205,7 @@ def order_day_summary(store: Store, customers: Iterable, as_of: pd.Timestamp) ->
                       AND customer_id IN (SELECT customer_id FROM clv_customers_df)
                     GROUP BY 1, 2),
                 returned AS (
-                    SELECT customer_id, sum(-(quantity * unit_price - discount)) AS value
+                    SELECT customer_id, sum(-{line_net()}) AS value
                     FROM orders
                     WHERE is_return AND timestamp < TIMESTAMP '{as_of}'
                       AND customer_id IN (SELECT customer_id FROM clv_customers_df)

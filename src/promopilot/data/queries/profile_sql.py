@@ -6,6 +6,8 @@ sale when its day in the shop's zone, ``{local_timestamp}`` and ``{local_o_times
 :meth:`~promopilot.data.store.Store.local_sql` writes them, is a sale day; ``{local_T}`` is
 ``{T}`` on the shop's clock)."""
 
+from promopilot.data.lines import line_net
+
 KNOWN_CTE = """
 known AS (
     SELECT customer_id, min(t) AS first_seen, max(t) AS last_seen FROM (
@@ -16,10 +18,13 @@ known AS (
 )"""
 """Every customer seen before ``{T}`` (signup, order or event): the customers profiled."""
 
-RFM_CTES = """
+RFM_CTES = (
+    """
 rfm_orders AS (  -- an order's time is its first line's, its value the net of its lines
     SELECT customer_id, order_id, is_return, min(timestamp) AS ts,
-           sum(quantity * unit_price - discount) AS net
+           sum("""
+    + line_net()
+    + """) AS net
     FROM {order_lines} WHERE timestamp < {T} GROUP BY 1, 2, 3
 ),
 rfm AS (
@@ -29,6 +34,7 @@ rfm AS (
            greatest(coalesce(sum(-net) FILTER (WHERE is_return), 0.0), 0.0) AS returned
     FROM rfm_orders GROUP BY 1
 )"""
+)
 """Per customer with an order line before ``{T}`` in ``{order_lines}``: frequency, last order,
 money bought and money returned (see :data:`RFM_COLUMNS`)."""
 
@@ -55,7 +61,9 @@ FEATURE_SQL = (
     + """,
 lines AS (
     SELECT o.*, date_trunc('day', {local_o_timestamp}) IN (SELECT day FROM sale_days_df) AS on_sale,
-           o.quantity * o.unit_price AS gross, o.quantity * o.unit_price - o.discount AS net,
+           o.quantity * o.unit_price AS gross, """
+    + line_net("o")
+    + """ AS net,
            p.category
     FROM {orders} o LEFT JOIN products p USING (product_id)
     WHERE o.timestamp < {T}
