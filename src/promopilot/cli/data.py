@@ -181,5 +181,7 @@ def forget(
     console.print(
         f"forgot customer {customer_id}: {total:,} row(s) removed "
         f"({', '.join(f'{k} {v}' for k, v in removed.items() if v)}); the store file was "
-        "rewritten, so no deleted bytes of theirs remain in it"
+        "rewritten, so no deleted bytes of theirs remain in it. Files written from the store "
+        "before (plans, recommendations, profiles, sent messages, backups) still hold their id: "
+        "delete or rewrite them"
     )
