@@ -115,6 +115,7 @@ def test_a_campaign_without_outcomes_yet_shows_no_figures(campaign_db, tmp_path)
     done = runner.invoke(app, args)
     assert done.exit_code == 0, done.output
     assert "No outcomes yet" in done.output
+    assert "customers of campaign autumn has" in " ".join(done.output.split())  # which one
     assert "0.00]" not in done.output and "0.0%]" not in done.output
     page = out_html.read_text(encoding="utf-8")
     assert "No outcomes yet" in page

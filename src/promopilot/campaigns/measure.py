@@ -272,10 +272,11 @@ def _verdict(result: dict) -> str:
     n_control = result["control"]["customers"]
     power = result["power"]
     if result.get("buyers") == 0:
+        which = f"campaign {result['campaign_id']}" if "campaign_id" in result else "this campaign"
         return (
             f"No outcomes yet: none of the {power['sent_customers'] + n_control:,} customers of "
-            "this campaign has an order in its window so far. Ingest the orders placed since "
-            "it was sent, then report again."
+            f"{which} has an order in its window so far. Ingest the orders placed since it was "
+            "sent, then report again."
         )
     if any(total[k] is None for k in ("estimate", "low", "high")):
         return (
@@ -525,4 +526,7 @@ def _measure(
             "data_until": frame.attrs.get("data_until"),
         }
         result["summary"] = summary(result)
-    return {"campaign_id": campaign_id, "window_days": days, **result}
+    result = {"campaign_id": campaign_id, "window_days": days, **result}
+    if result.get("buyers") == 0:  # the verdict names the campaign it has no outcomes for
+        result["summary"] = summary(result)
+    return result
