@@ -67,7 +67,7 @@ def empty_columns(paths: list[Path]) -> list[str]:
     for path in paths:
         if not path.is_file() or path.suffix != ".csv":
             continue
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
             if header is None:
@@ -108,7 +108,7 @@ def run(name: str, args: list[str], cwd: Path, outputs: list[Path], timeout: int
 def first_csv_value(path: Path, column: str) -> str | None:
     if not path.is_file():
         return None
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             if row.get(column):
                 return row[column]
@@ -119,7 +119,7 @@ def write_policy(plan: Path, policy: Path) -> bool:
     """The plan's own assignment as a policy file for evaluate-policy."""
     if not plan.is_file():
         return False
-    with open(plan, encoding="utf-8", newline="") as src, open(policy, "w", newline="") as dst:
+    with open(plan, encoding="utf-8-sig", newline="") as src, open(policy, "w", newline="") as dst:
         reader = csv.DictReader(src)
         writer = csv.writer(dst)
         writer.writerow(["customer_id", "offer_id"])
