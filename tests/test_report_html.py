@@ -331,3 +331,22 @@ def test_the_report_and_the_cli_tables_write_numbers_alike(tmp_path):
     lines = console.export_text().splitlines()
     rows = [line.replace("│", " ").split() for line in lines if "│" in line]
     assert rows == [["0.00", "1,500"], ["1,234.50", "2"], ["–", "3"]]
+
+
+def test_the_qini_table_gives_each_qini_its_interval(tmp_path):
+    """Where the evaluation has bootstrap bounds, each Qini is written with them at the
+    evaluation's level; a bound that is not defined leaves the plain score."""
+    evaluation = _evaluation()
+    evaluation.table["qini_low"] = [-0.21, -0.05, float("nan"), -0.0004]
+    evaluation.table["qini_high"] = [0.25, 0.04, 0.3, 0.0004]
+    evaluation.confidence = 0.8
+    page = write_qini_plot(evaluation, tmp_path).read_text(encoding="utf-8")
+    table = page.split('id="qini-table"')[1].split("</table>")[0]
+    cells = re.findall(r'<td class="qini">([^<]*)</td>', table)
+    assert cells == [
+        "0.012 [-0.210, 0.250]",
+        "-0.004 [-0.050, 0.040]",
+        "0.020",
+        "0.000 [0.000, 0.000]",
+    ]
+    assert "<th>Qini [80% interval]</th>" in table

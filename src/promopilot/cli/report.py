@@ -271,10 +271,15 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
 
 def _evaluate_default_model(data):
     """The planner's default response model scored on held-out customers of every campaign."""
+    from promopilot.config import load_settings
     from promopilot.offers.evaluate import evaluate_models
     from promopilot.offers.plan import DEFAULT_MODEL, campaign_candidates
 
-    return evaluate_models(data, {DEFAULT_MODEL: campaign_candidates(data, 0)[DEFAULT_MODEL]})
+    return evaluate_models(
+        data,
+        {DEFAULT_MODEL: campaign_candidates(data, 0)[DEFAULT_MODEL]},
+        confidence=load_settings().confidence,
+    )
 
 
 @app.command("retrain")

@@ -100,15 +100,23 @@ def qini_figure(evaluation: UpliftEvaluation) -> go.Figure:
 
 def qini_rows(evaluation: UpliftEvaluation) -> list[dict[str, str]]:
     """Each curve's Qini coefficient and the held-out customers behind it, as the page's table
-    writes them: ``curve`` (offer · model), ``qini`` (a score, "–" where it is not defined),
-    ``n_treated``, ``n_control`` and ``n`` (counts)."""
+    writes them: ``curve`` (offer · model), ``qini`` (a score with its bootstrap interval
+    where the table has one, "–" where it is not defined), ``n_treated``, ``n_control`` and
+    ``n`` (counts)."""
     rows = []
     for row in evaluation.table.itertuples(index=False):
         n_treated, n_control = int(row.n_treated), int(row.n_control)
+        qini = formats.score(row.qini)
+        low, high = getattr(row, "qini_low", None), getattr(row, "qini_high", None)
+        if qini != formats.MISSING and formats.MISSING not in (
+            formats.score(low),
+            formats.score(high),
+        ):
+            qini += f" [{formats.score(low)}, {formats.score(high)}]"
         rows.append(
             {
                 "curve": f"{row.offer} · {row.model}",
-                "qini": formats.score(row.qini),
+                "qini": qini,
                 "n_treated": formats.count(n_treated),
                 "n_control": formats.count(n_control),
                 "n": formats.count(n_treated + n_control),
@@ -132,6 +140,7 @@ def write_qini_plot(evaluation: UpliftEvaluation, folder: str | Path) -> Path:
         n_test=formats.count(evaluation.n_test),
         n_train=formats.count(evaluation.n_train),
         rows=qini_rows(evaluation),
+        confidence=f"{evaluation.confidence:.0%}",
     )
     path.write_text(page, encoding="utf-8")
     return path

@@ -171,6 +171,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "col:model": ("Model", "模型"),
     "col:offer": ("Offer", "优惠"),
     "col:qini": ("Qini", "Qini 系数"),
+    "col:qini_low": ("Qini, interval low", "Qini 区间下限"),
+    "col:qini_high": ("Qini, interval high", "Qini 区间上限"),
     "col:auuc": ("AUUC", "AUUC"),
     # the model quality tables' own columns; any other column: report.labels (below)
     "col:customers": ("Customers evaluated", "评估客户数"),
