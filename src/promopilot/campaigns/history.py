@@ -100,6 +100,19 @@ def thin_arms_note(thin: tuple[str, ...], consequence: str) -> str:
     )
 
 
+OPEN_GRACE = pd.Timedelta(days=1)
+"""A window is still open when it ends more than this after the latest order or event: a quiet
+last day does not keep a campaign waiting."""
+
+
+def window_open(sent_at: pd.Series, window_days: int, last: pd.Timestamp) -> np.ndarray:
+    """Per exposure, whether its `window_days` after `sent_at` run more than
+    :data:`OPEN_GRACE` past `last` (the store's latest order or event): its outcomes so far
+    are all the data holds."""
+    ends = pd.to_datetime(sent_at) + pd.Timedelta(days=window_days)
+    return (ends > last + OPEN_GRACE).to_numpy()
+
+
 def campaign_training_data(
     store: Store, feature_fn: FeatureFn, *, window_days: int = 14, min_rows: int = 200
 ) -> CampaignData:
@@ -120,8 +133,9 @@ def campaign_training_data(
         # a campaign promopilot logged whose window runs more than a day past the data has
         # only part of its outcomes (a plan made days after a send); one from a file is history
         # (row by row: a live campaign's latest visitors wait, its earlier ones are used)
-        ends = pd.to_datetime(exposures["sent_at"]) + pd.Timedelta(days=window_days)
-        still_open = exposures["logged"].astype(bool) & (ends > last + pd.Timedelta(days=1))
+        still_open = exposures["logged"].astype(bool).to_numpy() & window_open(
+            exposures["sent_at"], window_days, last
+        )
         late = (start > last) | still_open
     every_row = late.groupby(exposures["campaign_id"]).transform("all")
     awaiting = tuple(sorted(set(exposures.loc[late & every_row, "campaign_id"].astype(str))))

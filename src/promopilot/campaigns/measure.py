@@ -505,19 +505,16 @@ def _measure(
             result["per_offer_control"] = per_offer["control"]
         else:  # against everyone who got nothing they would be biased by the choice itself
             result["arms"], result["too_few"], result["segments"] = [], [], []
-        result["summary"] = summary(result)
     if frame["coupon_code"].notna().any():
         redeemed = (frame if chosen is None else chosen).groupby("arm")["redeemed"].sum()
         for arm in result["arms"]:
             arm["redemptions"] = int(redeemed.get(arm["offer_id"], 0))
     if frame["group"].notna().any():
         result["groups"] = {str(k): int(v) for k, v in frame["group"].value_counts().items()}
-        result["summary"] = summary(result)  # now it can name the randomized control apart
     days = int(frame.attrs["window_days"])
     shared = frame.attrs.get("shared_codes") or {}
     if shared.get("customers"):  # a code used by someone it was not given to
         result["shared_codes"] = dict(shared)
-        result["summary"] = summary(result)
     if frame.attrs.get("open_windows"):  # outcomes so far only: say so wherever the verdict is
         result["open_windows"] = {
             "customers": int(frame.attrs["open_windows"]),
@@ -525,8 +522,8 @@ def _measure(
             "window_days": days,
             "data_until": frame.attrs.get("data_until"),
         }
-        result["summary"] = summary(result)
     result = {"campaign_id": campaign_id, "window_days": days, **result}
-    if result.get("buyers") == 0:  # the verdict names the campaign it has no outcomes for
-        result["summary"] = summary(result)
+    # the verdict once all is known: the plan's own control, the randomized control group, shared
+    # codes, open windows and the campaign's name (when it has no outcomes yet)
+    result["summary"] = summary(result)
     return result

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from promopilot.campaigns.history import CONTROL
+from promopilot.campaigns.history import CONTROL, window_open
 from promopilot.config import load_settings
 from promopilot.data.queries import measure as queries
 from promopilot.data.store import Store
@@ -75,12 +75,11 @@ def open_windows(store: Store, sent_at: pd.Series, days: int) -> dict:
     """How many exposures' windows end more than a day after the store's latest order or event
     (``open_windows``), and that time in the shop's zone (``data_until``): their outcomes are
     only those known so far (a report run before the window is over, or before the later
-    orders were ingested). A day of grace keeps a quiet last day from counting."""
+    orders were ingested; :func:`~promopilot.campaigns.history.window_open`)."""
     _, until = store.date_range()  # the latest order or event
     if until is None or sent_at.empty:  # no order nor event at all: "no outcomes yet" says it
         return {"open_windows": 0, "data_until": None}
-    ends = pd.to_datetime(sent_at) + pd.Timedelta(days=days)
-    n_open = int((ends > until + pd.Timedelta(days=1)).sum())
+    n_open = int(window_open(sent_at, days, until).sum())
     return {"open_windows": n_open, "data_until": store.local_text(until)}
 
 
