@@ -67,12 +67,7 @@ def report(
             )
     except UnknownIdError as error:
         raise InputError(str(error)) from None
-    if result.get("buyers") != 0:  # no outcomes yet: every figure would be 0 [0, 0]
-        from promopilot.campaigns.measure import redemption_words
-
-        console.print(lift_table(result))
-        if redeemed := redemption_words(result):
-            console.print(redeemed)
+    print_lifts(result)
     console.print(result["summary"])
     if json_path is not None:
         write_json(result, json_path)
@@ -144,6 +139,18 @@ def read_policy(path: Path):
             "customer_id, offer_id"
         )
     return frame
+
+
+def print_lifts(result: dict) -> None:
+    """The lift table and how many customers used their codes; nothing while the campaign has
+    no outcomes yet (every figure would read 0 [0, 0])."""
+    from promopilot.campaigns.measure import redemption_words
+
+    if result.get("buyers") == 0:
+        return
+    console.print(lift_table(result))
+    if redeemed := redemption_words(result):
+        console.print(redeemed)
 
 
 def lift_table(result: dict) -> Table:
@@ -255,12 +262,7 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
     )
     confidence = resolve_confidence(None)
     result, daily = measure_with_daily(store, campaign_id, confidence=confidence)
-    if result.get("buyers") != 0:  # no outcomes yet: every figure would be 0 [0, 0]
-        from promopilot.campaigns.measure import redemption_words
-
-        console.print(lift_table(result))
-        if redeemed := redemption_words(result):
-            console.print(redeemed)
+    print_lifts(result)
     console.print(result["summary"])
     extra = extra_sections(store, campaign_id, window_days=None, confidence=confidence)
     path = write_campaign_report(result, out / "campaign-report.html", daily, extra)

@@ -213,11 +213,11 @@ def recommend_for(
         if short:
             more = estimator.recommend(short, k=pool, exclude_seen=True, items=items)
             extra = apply_rules(more, products, rules, k=k, bought=bought)
-            recs = _fill_up(recs, extra, k)
+            recs = fill_up(recs, extra, k)
     return recs[["customer_id", "rank", "product_id", "score"]], choice
 
 
-def _fill_up(recs: pd.DataFrame, extra: pd.DataFrame, k: int) -> pd.DataFrame:
+def fill_up(recs: pd.DataFrame, extra: pd.DataFrame, k: int) -> pd.DataFrame:
     """`recs` with each customer's list completed to `k` from `extra` (after its own rows,
     without repeating a product); ranks renumbered."""
     both = pd.concat([recs.assign(_pass=0), extra.assign(_pass=1)], ignore_index=True)

@@ -159,6 +159,7 @@ def _with_repeat_purchases(
     who had tried the whole of a small shop's catalogue got an empty list."""
     from promopilot.data.queries import recommend as rq
     from promopilot.recommend import repeat_categories
+    from promopilot.recommend.service import fill_up
 
     counts = recs["customer_id"].astype(str).value_counts()
     short = [c for c in customer_ids if counts.get(c, 0) < k_max]
@@ -168,12 +169,7 @@ def _with_repeat_purchases(
     catalogue = rq.catalogue(store)
     rebought = set(catalogue.loc[catalogue["category"].astype(str).isin(repeat), "product_id"])
     more = recommender.recommend(short, k=k_max, exclude_seen=False)
-    more = more[more["product_id"].astype(str).isin(rebought)]
-    both = pd.concat([recs.assign(_pass=0), more.assign(_pass=1)], ignore_index=True)
-    both = both.drop_duplicates(["customer_id", "product_id"], keep="first")
-    both = both.sort_values(["customer_id", "_pass", "rank"], kind="stable")
-    both["rank"] = both.groupby("customer_id").cumcount() + 1
-    return both[both["rank"] <= k_max].drop(columns="_pass").reset_index(drop=True)
+    return fill_up(recs, more[more["product_id"].astype(str).isin(rebought)], k_max)
 
 
 def _plan_part(
