@@ -115,6 +115,8 @@ def test_demo_runs_the_loop_and_ends_with_a_plan(tmp_path):
     assert list(plan.columns) == PLAN_COLUMNS and len(plan) == 1500
     page = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
     assert "The campaign plan" in page
+    # the uplift scores each with its interval in one cell, no raw bound columns
+    assert "qini_low" not in page and re.search(r"<td[^>]*>-?\d\.\d{3} \[-?\d\.\d{3}, ", page)
     # the plan's rules in words: no column the rules split on by its raw name
     from promopilot.offers.explain import RULE_FEATURES
 

@@ -95,6 +95,12 @@ def test_the_uplift_scores_name_the_thin_offer(store):
     evaluation = evaluate_campaign_models(store, models=["t-learner"])
     assert evaluation.left_out == ("big",) and "big" in evaluation.note()
     assert "big" not in set(evaluation.table.get("offer", []))
+    # every score of the table has its bootstrap interval
+    table = evaluation.table
+    assert len(table)
+    for score in ("qini", "auuc", "uplift_at_30"):
+        low, high = table[f"{score}_low"], table[f"{score}_high"]
+        assert (low <= high)[low.notna()].all() and low.notna().any()
 
 
 def test_a_control_group_of_two_is_too_little_to_learn_from(tiny_control):

@@ -387,6 +387,38 @@ def test_chinese_pages_translate_verdicts_segments_columns_and_messages(logged_i
     assert "n_treated" not in models and "uplift_at_30" not in models
 
 
+def test_the_models_page_gives_each_score_its_interval_and_no_nan(logged_in, monkeypatch):
+    import pandas as pd
+
+    from promopilot.serve import quality
+
+    table = pd.DataFrame(
+        {
+            "model": ["pooled-x"],
+            "offer": ["off10"],
+            "n_treated": [1200],
+            "n_control": [300],
+            "qini": [0.01],
+            "qini_low": [-0.02],
+            "qini_high": [0.04],
+            "auuc": [0.1],
+            "auuc_low": [0.05],
+            "auuc_high": [0.15],
+            "uplift_at_30": [float("nan")],
+            "uplift_at_30_low": [float("nan")],
+            "uplift_at_30_high": [float("nan")],
+        }
+    )
+    monkeypatch.setattr(quality, "uplift_quality", lambda store: table)
+    logged_in.app.state.quality_cache.clear()
+    page = logged_in.get("/models").text
+    cells = page.split('id="uplift-quality"')[1].split("</table>")[0]
+    assert "<td>0.010 [-0.020, 0.040]</td>" in cells and "<td>0.100 [0.050, 0.150]</td>" in cells
+    assert "<td>1,200</td>" in cells and "<td>–</td>" in cells
+    assert "nan" not in cells.lower() and "Qini [interval]" in cells
+    assert '"error_y"' in page  # the Qini bars carry their intervals
+
+
 def test_chart_dates_are_numbers_in_any_language(logged_in):
     text = logged_in.get("/?lang=zh").text
     assert '"tickformat":"%Y-%m-%d"' in text
@@ -452,8 +484,10 @@ def test_the_dashboard_reads_column_words_from_the_same_mapping():
 
     zh, en = labels("zh"), labels("en")
     for column, (english, chinese) in COLUMN_LABELS.items():
-        assert word(zh, "col", column) == chinese
-        assert word(en, "col", column).lower() == english.lower()
+        # a score the models page writes with its interval says so
+        suffix = (" [区间]", " [interval]") if column == "uplift_at_30" else ("", "")
+        assert word(zh, "col", column) == chinese + suffix[0]
+        assert word(en, "col", column).lower() == (english + suffix[1]).lower()
 
 
 RULES = """who gets what (a depth-3 tree reproduces 87% of the plan's choices):

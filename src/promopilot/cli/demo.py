@@ -123,7 +123,7 @@ def _plan_step(store, out: Path) -> list:
     from promopilot.offers.plan import DEFAULT_MODEL, build_plan
     from promopilot.report import Section, figure_html
     from promopilot.report.labels import readable_rules
-    from promopilot.report.qini import qini_figure, write_qini_plot
+    from promopilot.report.qini import qini_figure, score_cells, write_qini_plot
 
     console.rule("5. how well do the models find persuadable customers?")
     with console.status("scoring uplift models on held-out campaign customers"):
@@ -169,9 +169,10 @@ def _plan_step(store, out: Path) -> list:
         Section(
             "Uplift models on held-out campaign customers",
             text=(
-                f"{evaluation.n_test:,} customers held out, {evaluation.n_train:,} for training."
+                f"{evaluation.n_test:,} customers held out, {evaluation.n_train:,} for training; "
+                f"each score with its {evaluation.confidence:.0%} bootstrap interval."
             ),
-            tables=[("Per offer against the control group", evaluation.table.round(4))],
+            tables=[("Per offer against the control group", score_cells(evaluation.table))],
             figures=[figure_html(qini_figure(evaluation))],
         ),
         Section(

@@ -12,7 +12,6 @@ from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
 from promopilot.data.textfile import EXCEL_CSV
-from promopilot.report import formats
 from promopilot.report.labels import readable_rules
 
 app = typer.Typer()
@@ -161,24 +160,22 @@ def plan_tables(result) -> list:
 
 def evaluation_table(evaluation) -> Table:
     """A ``promopilot.offers.evaluate.UpliftEvaluation`` as a table: one row per model and
-    offer."""
+    offer, each score with its bootstrap interval, written as the Qini page writes them
+    (:func:`promopilot.report.qini.score_cells`)."""
+    from promopilot.report.qini import score_cells
+
     table = Table(
         title=f"uplift on held-out customers ({evaluation.n_test:,} held out, "
-        f"{evaluation.n_train:,} for training)"
+        f"{evaluation.n_train:,} for training); scores with their "
+        f"{evaluation.confidence:.0%} bootstrap interval"
     )
-    for col in evaluation.table.columns:
+    cells = score_cells(evaluation.table)
+    for col in cells.columns:
         table.add_column(col, justify="left" if col in ("model", "offer") else "right")
-    for row in evaluation.table.itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+    for row in cells.itertuples(index=False):
+        # the interval on a line of its own: a narrow terminal wraps it there, not mid-figure
+        table.add_row(*(cell.replace(" [", "\n[", 1) for cell in row))
     return table
-
-
-def _cell(value) -> str:
-    """A score to 3 places ("–" where it is not defined) and a count with separators, as the
-    Qini page writes them (:mod:`promopilot.report.formats`)."""
-    if isinstance(value, float):
-        return formats.score(value)
-    return formats.count(value) if isinstance(value, int) else str(value)
 
 
 @app.command()

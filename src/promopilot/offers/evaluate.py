@@ -42,7 +42,43 @@ the plan's candidates, and the class-transformation baseline."""
 
 
 BOOTSTRAP = 200
-"""Resamples behind each Qini coefficient's interval."""
+"""Resamples behind each held-out score's interval."""
+
+
+def score_intervals(
+    y: np.ndarray,
+    uplift: np.ndarray,
+    treated: np.ndarray,
+    scorers: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], float]],
+    *,
+    confidence: float,
+    n_boot: int = BOOTSTRAP,
+    random_state: int = 0,
+) -> dict[str, tuple[float, float]]:
+    """A percentile bootstrap interval at `confidence` of each held-out score in `scorers`
+    (name -> ``score(y, uplift, treated)``), all from the same resamples: the treated and the
+    control customers each resampled with replacement (so every resample keeps both groups'
+    sizes). A resample where a score is not defined (NaN) is left out of that score's
+    interval; a score defined in none has (NaN, NaN). On a few dozen customers the intervals
+    are wide: a Qini of 0.2 can be chance."""
+    rng = np.random.default_rng(random_state)
+    groups = [np.flatnonzero(treated == 1), np.flatnonzero(treated == 0)]
+    scores = np.empty((len(scorers), n_boot))
+    for b in range(n_boot):  # one vectorized score per resample and scorer
+        # shuffled: customers the model ties are not ranked treated-first
+        rows = rng.permutation(
+            np.concatenate([rng.choice(g, size=len(g), replace=True) for g in groups])
+        )
+        yb, ub, tb = y[rows], uplift[rows], treated[rows]
+        for i, scorer in enumerate(scorers.values()):
+            scores[i, b] = scorer(yb, ub, tb)
+    tail = (1 - confidence) / 2
+    intervals = {}
+    for name, row in zip(scorers, scores, strict=True):
+        row = row[np.isfinite(row)]
+        low, high = np.quantile(row, [tail, 1 - tail]) if len(row) else (np.nan, np.nan)
+        intervals[name] = (float(low), float(high))
+    return intervals
 
 
 def qini_interval(
@@ -54,27 +90,33 @@ def qini_interval(
     n_boot: int = BOOTSTRAP,
     random_state: int = 0,
 ) -> tuple[float, float]:
-    """A percentile bootstrap interval at `confidence` of the Qini coefficient of held-out
-    customers: the treated and the control customers each resampled with replacement (so
-    every resample keeps both groups' sizes). On a few dozen customers it is wide: a Qini of
-    0.2 can be chance."""
-    rng = np.random.default_rng(random_state)
-    groups = [np.flatnonzero(treated == 1), np.flatnonzero(treated == 0)]
-    scores = np.empty(n_boot)
-    for b in range(n_boot):  # one vectorized score per resample
-        rows = np.concatenate([rng.choice(g, size=len(g), replace=True) for g in groups])
-        scores[b] = qini_auc_score(y[rows], uplift[rows], treated[rows])
-    scores = scores[np.isfinite(scores)]
-    if not len(scores):
-        return float("nan"), float("nan")
-    tail = (1 - confidence) / 2
-    low, high = np.quantile(scores, [tail, 1 - tail])
-    return float(low), float(high)
+    """The bootstrap interval of the Qini coefficient alone (:func:`score_intervals`)."""
+    return score_intervals(
+        y,
+        uplift,
+        treated,
+        {"qini": qini_auc_score},
+        confidence=confidence,
+        n_boot=n_boot,
+        random_state=random_state,
+    )["qini"]
+
+
+def held_out_scores(k: float) -> dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], float]]:
+    """The scores `promopilot uplift` reports per offer, by column name: the Qini coefficient,
+    the AUUC and uplift@k (NaN where the top k holds no treated or no control customer)."""
+
+    def at_k(y, u, t) -> float:
+        return uplift_at_k(y, u, t, strategy="overall", k=k, undefined=np.nan)
+
+    return {"qini": qini_auc_score, "auuc": uplift_auc_score, f"uplift_at_{int(k * 100)}": at_k}
 
 
 @dataclass
 class UpliftEvaluation:
-    table: pd.DataFrame  # model, offer, n_treated, n_control, qini, qini_low, qini_high, auuc, ...
+    # model, offer, n_treated, n_control, then each score of held_out_scores(k) with its
+    # bootstrap interval: qini, qini_low, qini_high, auuc, auuc_low, ..., uplift_at_30_high
+    table: pd.DataFrame
     curves: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     k: float = 0.3
     n_train: int = 0
@@ -97,9 +139,10 @@ def evaluate_models(
     progress: Callable[[str], None] | None = None,
 ) -> UpliftEvaluation:
     """Fit each model on the training customers and score every offer on the held-out ones
-    (`share` of the customers), each Qini coefficient with its bootstrap interval at
-    `confidence` (:func:`qini_interval`). Offers too few customers got are left out (named in
-    the result); a control group that small is an error (:class:`NotEnoughDataError`).
+    (`share` of the customers), each score (:func:`held_out_scores`) with its bootstrap
+    interval at `confidence` (:func:`score_intervals`). Offers too few customers got are
+    left out (named in the result); a control group that small is an error
+    (:class:`NotEnoughDataError`).
     `progress` is told each model's name before it is fitted."""
     tell = progress or (lambda _: None)
     data, left_out = without_thin_arms(data)
@@ -111,6 +154,7 @@ def evaluate_models(
         )
     test = hashed_uniform(data.customer_id, HOLDOUT_KEY, bits=HOLDOUT_BITS) < share
     X = model_matrix(data.X)
+    scorers = held_out_scores(k)
     rows = []
     curves = {}
     for name, model in models.items():
@@ -127,22 +171,17 @@ def evaluate_models(
             y, t, u = y_test[mask], (arm_test[mask] == offer).astype(int), uplift[mask, j]
             if t.sum() < 10 or (1 - t).sum() < 10:
                 continue
-            low, high = qini_interval(y, u, t, confidence=confidence)
-            rows.append(
-                {
-                    "model": name,
-                    "offer": offer,
-                    "n_treated": int(t.sum()),
-                    "n_control": int((1 - t).sum()),
-                    "qini": float(qini_auc_score(y, u, t)),
-                    "qini_low": low,
-                    "qini_high": high,
-                    "auuc": float(uplift_auc_score(y, u, t)),
-                    f"uplift_at_{int(k * 100)}": float(
-                        uplift_at_k(y, u, t, strategy="overall", k=k, undefined=np.nan)
-                    ),
-                }
-            )
+            row = {
+                "model": name,
+                "offer": offer,
+                "n_treated": int(t.sum()),
+                "n_control": int((1 - t).sum()),
+            }
+            intervals = score_intervals(y, u, t, scorers, confidence=confidence)
+            for score, scorer in scorers.items():
+                row[score] = float(scorer(y, u, t))
+                row[f"{score}_low"], row[f"{score}_high"] = intervals[score]
+            rows.append(row)
             curves[(name, offer)] = tuple(np.asarray(a, dtype=float) for a in qini_curve(y, u, t))
     return UpliftEvaluation(
         pd.DataFrame(rows), curves, k, int((~test).sum()), int(test.sum()), left_out, confidence

@@ -31,6 +31,16 @@ def score(value) -> str:
     return number(value, 3)
 
 
+def score_interval(value, low, high) -> str:
+    """A score with its interval, ``0.120 [0.031, 0.204]``; the score alone where the interval
+    is missing, "–" where the score is."""
+    text = score(value)
+    bounds = score(low), score(high)
+    if text == MISSING or MISSING in bounds:
+        return text
+    return f"{text} [{bounds[0]}, {bounds[1]}]"
+
+
 def count(value) -> str:
     """A whole number with thousands separators: ``1,500``."""
     return number(value, 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from promopilot.offers.evaluate import UpliftEvaluation
@@ -106,13 +107,9 @@ def qini_rows(evaluation: UpliftEvaluation) -> list[dict[str, str]]:
     rows = []
     for row in evaluation.table.itertuples(index=False):
         n_treated, n_control = int(row.n_treated), int(row.n_control)
-        qini = formats.score(row.qini)
-        low, high = getattr(row, "qini_low", None), getattr(row, "qini_high", None)
-        if qini != formats.MISSING and formats.MISSING not in (
-            formats.score(low),
-            formats.score(high),
-        ):
-            qini += f" [{formats.score(low)}, {formats.score(high)}]"
+        qini = formats.score_interval(
+            row.qini, getattr(row, "qini_low", None), getattr(row, "qini_high", None)
+        )
         rows.append(
             {
                 "curve": f"{row.offer} · {row.model}",
@@ -123,6 +120,34 @@ def qini_rows(evaluation: UpliftEvaluation) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def score_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """An evaluation table (:class:`~promopilot.offers.evaluate.UpliftEvaluation`'s) as people
+    read it, every cell text: each score with its bootstrap interval in one cell
+    (``0.120 [0.031, 0.204]``, its ``_low`` and ``_high`` columns folded in), counts with
+    separators, "–" for a score the held-out customers do not define."""
+    bounds = {c for c in table.columns if c.endswith(("_low", "_high"))}
+    out = {}
+    for column in table.columns:
+        if column in bounds:
+            continue
+        values = table[column]
+        if f"{column}_low" in bounds and f"{column}_high" in bounds:
+            cells = [
+                formats.score_interval(v, lo, hi)
+                for v, lo, hi in zip(
+                    values, table[f"{column}_low"], table[f"{column}_high"], strict=True
+                )
+            ]
+        elif column.startswith("n_"):
+            cells = [formats.count(v) for v in values]
+        elif pd.api.types.is_float_dtype(values):
+            cells = [formats.score(v) for v in values]
+        else:
+            cells = values.astype(str).tolist()
+        out[column] = cells
+    return pd.DataFrame(out, index=table.index)
 
 
 def write_qini_plot(evaluation: UpliftEvaluation, folder: str | Path) -> Path:

@@ -170,10 +170,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # columns of the model quality tables
     "col:model": ("Model", "模型"),
     "col:offer": ("Offer", "优惠"),
-    "col:qini": ("Qini", "Qini 系数"),
-    "col:qini_low": ("Qini, interval low", "Qini 区间下限"),
-    "col:qini_high": ("Qini, interval high", "Qini 区间上限"),
-    "col:auuc": ("AUUC", "AUUC"),
+    # each score with its bootstrap interval in one cell (report.qini.score_cells)
+    "col:qini": ("Qini [interval]", "Qini 系数 [区间]"),
+    "col:auuc": ("AUUC [interval]", "AUUC [区间]"),
+    "col:uplift_at_30": ("Uplift in the top 30% [interval]", "前 30% 客户的增量 [区间]"),
     # the model quality tables' own columns; any other column: report.labels (below)
     "col:customers": ("Customers evaluated", "评估客户数"),
     "col:MAP": ("MAP", "MAP"),

@@ -248,9 +248,19 @@ def lift_chart(report: dict, text: dict) -> str:
 
 
 def quality_charts(uplift: pd.DataFrame | str, text: dict) -> list[str]:
+    """The default model's Qini per offer, each bar with its bootstrap interval where the
+    table has one."""
     if isinstance(uplift, str) or "qini" not in uplift:
         return []
-    figure = go.Figure(go.Bar(x=uplift["offer"].astype(str), y=uplift["qini"]))
+    error_y = None
+    if {"qini_low", "qini_high"} <= set(uplift.columns):
+        error_y = {
+            "type": "data",
+            "symmetric": False,
+            "array": (uplift["qini_high"] - uplift["qini"]).tolist(),
+            "arrayminus": (uplift["qini"] - uplift["qini_low"]).tolist(),
+        }
+    figure = go.Figure(go.Bar(x=uplift["offer"].astype(str), y=uplift["qini"], error_y=error_y))
     figure.update_layout(title=text["uplift_quality"])
     return [figure_json(figure)]
 

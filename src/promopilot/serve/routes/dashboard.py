@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from promopilot.exceptions import PromopilotError, UnknownIdError
+from promopilot.report.qini import score_cells
 from promopilot.serve import quality, views
 from promopilot.serve.deps import SESSION_COOKIE, session_role
 from promopilot.serve.i18n import labels, pick_language, word
@@ -234,7 +235,7 @@ def models_page(request: Request):
             cache.clear()
             cache[version] = (quality.recommendation_quality(store), quality.uplift_quality(store))
     recs, uplift = cache[version]
-    table = None if isinstance(uplift, str) else uplift.to_dict("records")
+    table = None if isinstance(uplift, str) else score_cells(uplift).to_dict("records")
     return _page(
         request,
         "models.html",
