@@ -216,6 +216,32 @@ def test_a_code_used_by_a_customer_it_was_not_given_to_is_named(tmp_path):
     assert "1 of them were sent nothing" in summary
 
 
+def test_orders_with_a_code_before_it_was_sent_are_counted_and_said(tmp_path):
+    # c used its code ZZZ on 31 January, the day before the send (a code in another time
+    # zone's clock, or one known before): not an outcome, and the summary says why
+    orders = ORDERS + "o8,2026-01-31 20:00,c,p1,1,10,1,zzz,false\n"
+    store = _shop(tmp_path, CAMPAIGNS, orders)
+    assert "early_code_orders" not in measure_campaign(
+        store, "k1", window_days=14, min_arm_customers=2
+    )
+    store.execute(
+        "UPDATE campaigns SET \"group\" = CASE WHEN offer_id IS NULL OR offer_id = '' "
+        "THEN 'control' ELSE 'target' END, coupon_code = CASE customer_id "
+        "WHEN 'a' THEN 'PCT10' WHEN 'c' THEN 'ZZZ' END"
+    )
+    result = measure_campaign(store, "k1", window_days=14, min_arm_customers=2)
+    assert result["early_code_orders"] == 1
+    assert result["arms"][0]["redemptions"] == 1  # a's, in the window; c's came before it
+    assert "1 order(s) used a code of this campaign before it was sent" in result["summary"]
+    # a code used only in the window is not early
+    (tmp_path / "clean").mkdir()
+    clean = _shop(tmp_path / "clean", CAMPAIGNS, ORDERS)
+    clean.execute("UPDATE campaigns SET coupon_code = 'PCT10' WHERE customer_id = 'a'")
+    assert "early_code_orders" not in measure_campaign(
+        clean, "k1", window_days=14, min_arm_customers=2
+    )
+
+
 def test_a_window_that_runs_past_the_latest_order_is_said_to_be_not_final(tmp_path):
     # the last order is on 16 February: a 14-day window from 1 February is over, a 30-day one
     # is not, and its figures would still change as later orders come in

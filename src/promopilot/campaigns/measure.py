@@ -217,7 +217,7 @@ def summary(result: dict) -> str:
             f" The control group held out from the plan's choices has {held:,} customer(s): "
             f"too few to measure each offer on its own (at least {fewest} are needed)."
         )
-    return text + shared_code_words(result) + open_window_words(result)
+    return text + shared_code_words(result) + early_code_words(result) + open_window_words(result)
 
 
 def redemption_words(result: dict) -> str:
@@ -246,6 +246,20 @@ def shared_code_words(result: dict) -> str:
             "nothing include some who used an offer and the lift may be understated"
         )
     return text + "."
+
+
+def early_code_words(result: dict) -> str:
+    """A sentence when orders used a code of the campaign before it was sent: the code was
+    known before (a public code), or the orders' times and the send log are in different time
+    zones, and then the window misses orders it should hold."""
+    early = result.get("early_code_orders")
+    if not early:
+        return ""
+    return (
+        f" {early:,} order(s) used a code of this campaign before it was sent: the code was "
+        "known before, or the orders' times and the send log are in different time zones "
+        "(the timezone setting); such orders are not counted as outcomes."
+    )
 
 
 def open_window_words(result: dict) -> str:
@@ -515,6 +529,8 @@ def _measure(
     shared = frame.attrs.get("shared_codes") or {}
     if shared.get("customers"):  # a code used by someone it was not given to
         result["shared_codes"] = dict(shared)
+    if frame.attrs.get("early_code_orders"):  # a code used before its send
+        result["early_code_orders"] = int(frame.attrs["early_code_orders"])
     if frame.attrs.get("open_windows"):  # outcomes so far only: say so wherever the verdict is
         result["open_windows"] = {
             "customers": int(frame.attrs["open_windows"]),

@@ -68,6 +68,7 @@ def campaign_outcomes(
             "customers": len(users),
             "sent_nothing": int((users["in_campaign"] & (users["offer_id"] == "")).sum()),
         }
+        frame.attrs["early_code_orders"] = queries.early_code_orders(store, campaign_id)
     return frame
 
 

@@ -89,6 +89,28 @@ def shared_code_users(store: Store, campaign_id: str, window_days: int) -> pd.Da
     )
 
 
+def early_code_orders(store: Store, campaign_id: str) -> int:
+    """Orders (not returns) placed with a code of this campaign before that code was sent: a
+    code known before its send (a public code) or order times and a send log in different time
+    zones. 0 when the log has no codes."""
+    if "coupon_code" not in campaign_columns(store):
+        return 0
+    frame = store.query(
+        f"""
+        WITH given AS (
+            SELECT {same_code("coupon_code")} AS code, min(sent_at) AS sent_at FROM campaigns
+            WHERE campaign_id = $campaign AND coupon_code IS NOT NULL AND coupon_code <> ''
+            GROUP BY 1
+        )
+        SELECT count(DISTINCT o.order_id) AS n FROM orders o
+        JOIN given g ON {same_code("o.coupon_code")} = g.code AND o.timestamp < g.sent_at
+        WHERE NOT coalesce(o.is_return, false)
+        """,
+        {"campaign": str(campaign_id)},
+    )
+    return int(frame["n"].iloc[0])
+
+
 def exposure_outcomes(
     store: Store, campaign_id: str | None, window_days: int, default_margin: float
 ) -> pd.DataFrame:
