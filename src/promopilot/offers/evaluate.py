@@ -62,13 +62,15 @@ def score_intervals(
     interval; a score defined in none has (NaN, NaN). On a few dozen customers the intervals
     are wide: a Qini of 0.2 can be chance."""
     rng = np.random.default_rng(random_state)
+    # in the order of the uplift, ties as given: a resample's rows, sorted, are in that order
+    # too (the scores' own sort then finds it sorted), and customers the model ties keep the
+    # order the score of all of them had, not treated-first
+    order = np.argsort(uplift, kind="stable")
+    y, uplift, treated = y[order], uplift[order], treated[order]
     groups = [np.flatnonzero(treated == 1), np.flatnonzero(treated == 0)]
     scores = np.empty((len(scorers), n_boot))
     for b in range(n_boot):  # one vectorized score per resample and scorer
-        # shuffled: customers the model ties are not ranked treated-first
-        rows = rng.permutation(
-            np.concatenate([rng.choice(g, size=len(g), replace=True) for g in groups])
-        )
+        rows = np.sort(np.concatenate([rng.choice(g, size=len(g), replace=True) for g in groups]))
         yb, ub, tb = y[rows], uplift[rows], treated[rows]
         for i, scorer in enumerate(scorers.values()):
             scores[i, b] = scorer(yb, ub, tb)
