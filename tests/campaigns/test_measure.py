@@ -242,6 +242,32 @@ def test_orders_with_a_code_before_it_was_sent_are_counted_and_said(tmp_path):
     )
 
 
+def test_the_shops_own_codes_used_in_the_window_are_named(tmp_path):
+    # b (control) and d (control) ordered with the shop's public code during the window, d
+    # also with a second one; a's PCT10 is the campaign's own code, not another promotion
+    orders = (
+        ORDERS.replace("o5,2026-02-16,b,p1,1,10,0,,", "o5,2026-02-12,b,p1,1,10,0,welcome,").replace(
+            "o6,2026-02-10,d,p1,3,10,0,,", "o6,2026-02-10,d,p1,3,10,0,WELCOME ,"
+        )
+        + "o8,2026-02-11,d,p2,1,20,0,VIP5,false\n"
+        + "o9,2026-03-20,d,p2,1,20,0,LATE,false\n"  # after the window: not counted
+    )
+    store = _shop(tmp_path, CAMPAIGNS, orders)
+    # a campaign that logged no codes says nothing: the orders may carry its own code
+    assert "other_codes" not in measure_campaign(store, "k1", window_days=14, min_arm_customers=2)
+    store.execute(
+        "UPDATE campaigns SET \"group\" = CASE WHEN offer_id IS NULL OR offer_id = '' "
+        "THEN 'control' ELSE 'target' END, coupon_code = CASE customer_id "
+        "WHEN 'a' THEN 'PCT10' WHEN 'c' THEN 'ZZZ' END"
+    )
+    result = measure_campaign(store, "k1", window_days=14, min_arm_customers=2)
+    assert result["other_codes"] == {"customers": 2, "codes": 2, "top": {"WELCOME": 2, "VIP5": 1}}
+    assert (
+        "2 of the campaign's customers ordered in their window with codes it did not send "
+        "(WELCOME (2), VIP5 (1))" in result["summary"]
+    )
+
+
 def test_a_window_that_runs_past_the_latest_order_is_said_to_be_not_final(tmp_path):
     # the last order is on 16 February: a 14-day window from 1 February is over, a 30-day one
     # is not, and its figures would still change as later orders come in

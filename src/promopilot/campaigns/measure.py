@@ -217,7 +217,13 @@ def summary(result: dict) -> str:
             f" The control group held out from the plan's choices has {held:,} customer(s): "
             f"too few to measure each offer on its own (at least {fewest} are needed)."
         )
-    return text + shared_code_words(result) + early_code_words(result) + open_window_words(result)
+    return (
+        text
+        + shared_code_words(result)
+        + early_code_words(result)
+        + other_code_words(result)
+        + open_window_words(result)
+    )
 
 
 def redemption_words(result: dict) -> str:
@@ -259,6 +265,23 @@ def early_code_words(result: dict) -> str:
         f" {early:,} order(s) used a code of this campaign before it was sent: the code was "
         "known before, or the orders' times and the send log are in different time zones "
         "(the timezone setting); such orders are not counted as outcomes."
+    )
+
+
+def other_code_words(result: dict) -> str:
+    """A sentence when the campaign's customers ordered in their window with codes it did not
+    send (the shop's own promotions at the same time): the lift is what the offers added on
+    top of those, for the customers who got nothing could use them too."""
+    other = result.get("other_codes")
+    if not other:
+        return ""
+    named = ", ".join(f"{code} ({n:,})" for code, n in other["top"].items())
+    rest = other["codes"] - len(other["top"])
+    more = f" and {rest:,} other code(s)" if rest > 0 else ""
+    return (
+        f" {other['customers']:,} of the campaign's customers ordered in their window with "
+        f"codes it did not send ({named}{more}): its lift is what its offers added on top of "
+        "those promotions."
     )
 
 
@@ -531,6 +554,9 @@ def _measure(
         result["shared_codes"] = dict(shared)
     if frame.attrs.get("early_code_orders"):  # a code used before its send
         result["early_code_orders"] = int(frame.attrs["early_code_orders"])
+    other = frame.attrs.get("other_codes") or {}
+    if other.get("customers"):  # the shop's own promotions in the window
+        result["other_codes"] = dict(other)
     if frame.attrs.get("open_windows"):  # outcomes so far only: say so wherever the verdict is
         result["open_windows"] = {
             "customers": int(frame.attrs["open_windows"]),

@@ -69,6 +69,12 @@ def campaign_outcomes(
             "sent_nothing": int((users["in_campaign"] & (users["offer_id"] == "")).sum()),
         }
         frame.attrs["early_code_orders"] = queries.early_code_orders(store, campaign_id)
+        other = queries.other_codes(store, campaign_id, days)
+        frame.attrs["other_codes"] = {
+            "customers": int(other["total"].iloc[0]) if len(other) else 0,
+            "codes": int(other["codes"].iloc[0]) if len(other) else 0,
+            "top": {str(r.code): int(r.customers) for r in other.itertuples(index=False)},
+        }
     return frame
 
 

@@ -111,6 +111,41 @@ def early_code_orders(store: Store, campaign_id: str) -> int:
     return int(frame["n"].iloc[0])
 
 
+def other_codes(store: Store, campaign_id: str, window_days: int, top: int = 3) -> pd.DataFrame:
+    """Codes the campaign's customers ordered with in their window that are no code this
+    campaign logged (the shop's own promotions running at the same time): ``code`` (as first
+    written), ``customers``, most used first, at most `top`; the total number of such
+    customers is each row's ``total`` and of such codes ``codes``. Empty when nobody used
+    one, and when the campaign logged no codes (a past campaign from a file, whose own code
+    the orders may carry)."""
+    if "coupon_code" not in campaign_columns(store):
+        return pd.DataFrame(columns=["code", "customers", "total", "codes"])
+    return store.query(
+        f"""
+        WITH given AS (
+            SELECT DISTINCT {same_code("coupon_code")} AS code FROM campaigns
+            WHERE campaign_id = $campaign AND coupon_code IS NOT NULL AND coupon_code <> ''
+        ),
+        used AS (
+            SELECT c.customer_id, {same_code("o.coupon_code")} AS code,
+                   min(trim(o.coupon_code)) AS written
+            FROM campaigns c JOIN orders o ON o.customer_id = c.customer_id
+             AND o.timestamp >= c.sent_at AND o.timestamp < c.sent_at + to_days($window)
+            WHERE c.campaign_id = $campaign AND NOT coalesce(o.is_return, false)
+              AND NULLIF(trim(o.coupon_code), '') IS NOT NULL
+              AND {same_code("o.coupon_code")} NOT IN (SELECT code FROM given)
+              AND EXISTS (SELECT 1 FROM given)
+            GROUP BY 1, 2
+        )
+        SELECT min(written) AS code, count(DISTINCT customer_id) AS customers,
+               (SELECT count(DISTINCT customer_id) FROM used) AS total,
+               (SELECT count(DISTINCT code) FROM used) AS codes
+        FROM used GROUP BY code ORDER BY customers DESC, code LIMIT $top
+        """,
+        {"campaign": str(campaign_id), "window": int(window_days), "top": int(top)},
+    )
+
+
 def exposure_outcomes(
     store: Store, campaign_id: str | None, window_days: int, default_margin: float
 ) -> pd.DataFrame:
