@@ -1,0 +1,73 @@
+"""Dashboard pages on shops shaped like the public datasets (UCI returns, a campaign without
+outcomes, a campaign id with a slash), each built in tmp_path: what an owner reads must match
+what the figures are."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from promopilot.serve.app import create_app
+from promopilot.serve.config import ServeConfig
+from promopilot.serve.state import build_state
+
+KEY = "admin-key-789"
+
+# two customers, one of whom sends an order back (as UCI's C-invoices do)
+ORDERS = """order_id,timestamp,customer_id,product_id,quantity,unit_price
+o1,2026-10-01T10:00:00,c1,p1,2,10
+o2,2026-10-02T10:00:00,c2,p2,1,50
+C3,2026-10-03T10:00:00,c2,p2,-1,50
+"""
+
+
+def _serve(tmp_path: Path, files: dict[str, str]):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    store = Store(tmp_path / "shop.duckdb")
+    ingest(store, folder)
+    app = create_app(store, ServeConfig.from_keys([KEY]), state=build_state(store))
+    return store, app
+
+
+@pytest.fixture()
+def returns_shop(tmp_path):
+    store, app = _serve(tmp_path, {"orders.csv": ORDERS})
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        yield client
+    store.close()
+
+
+def _card(html: str, value_id: str) -> str:
+    """The text of the overview card holding the element `value_id`."""
+    match = re.search(
+        rf'<div class="card">((?:(?!<div class="card">).)*?id="{value_id}".*?)</div>\s*</div>',
+        html,
+        re.S,
+    )
+    assert match, value_id
+    return re.sub(r"<[^>]+>", " ", match.group(1))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_overview_revenue_says_returns_are_taken_off_and_gives_sales_and_returns(
+    returns_shop, lang
+):
+    """The card's figure is net of returns (70 sold, 50 sent back: 20); its label says so
+    (it said "returns excluded", which reads as the 70 that the weekly chart shows), and the
+    sales and returns behind it are given."""
+    card = " ".join(_card(returns_shop.get(f"/?lang={lang}").text, "revenue").split())
+    assert "20.00" in card
+    assert "70.00" in card and "50.00" in card
+    if lang == "en":
+        assert "net of discounts and returns" in card and "returns excluded" not in card
+    else:
+        assert "扣除折扣和退货" in card and "不含退货" not in card
