@@ -182,3 +182,17 @@ def test_promotion_depth_over_the_store(tmp_path):
     table, verdicts = promotion_depth(store, window_days=14)
     assert table.loc[table["segment"] == ALL, "nominal_depth"].tolist() == [0.2]
     assert verdicts and "20%" in verdicts[0]
+
+
+def test_a_campaign_without_outcomes_yet_gives_no_depth():
+    """A campaign just sent has no order in its window yet: its report says "no outcomes
+    yet", so the depth verdict must not read it as a 0.00 [0.00, 0.00] profit lift (Hillstrom:
+    "the most profitable depth was 0% (mens-email in rd1: profit lift 0.00 per customer,
+    interval 0.00 to 0.00)")."""
+    rng = np.random.default_rng(2)
+    measured = _depth_frame(rng, "k1", {"d10": (0.10, 0.08)})
+    waiting = _depth_frame(rng, "just-sent", {"d20": (0.20, 0.0)})
+    for column in ("converted", "revenue", "discount", "profit"):
+        waiting[column] = 0
+    table = depth_table(pd.concat([measured, waiting], ignore_index=True))
+    assert set(table["campaign_id"]) == {"k1"}

@@ -42,6 +42,8 @@ def depth_table(
     with intervals against the campaign's control. `frame`: outcomes of one or more campaigns."""
     rows = []
     for campaign, whole in frame.groupby("campaign_id", sort=True):
+        if not whole["converted"].any():  # no outcomes yet (just sent): nothing to measure
+            continue
         # as the campaign's own report measures it: a plan's chosen customers against the
         # control held out from its choices (none when that group is too small)
         part = whole
