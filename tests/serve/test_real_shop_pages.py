@@ -71,3 +71,44 @@ def test_the_overview_revenue_says_returns_are_taken_off_and_gives_sales_and_ret
         assert "net of discounts and returns" in card and "returns excluded" not in card
     else:
         assert "扣除折扣和退货" in card and "不含退货" not in card
+
+
+def campaign_shop(campaign_id: str, *, target: int = 40, control: int = 40, none: int = 40):
+    """A shop folder (file name -> text) with one logged campaign: `target` customers got
+    off10, `control` were held out from the plan's choices, `none` were left out; one order
+    each before it, and every third customer (every second with the offer) buys after it."""
+    groups = ["target"] * target + ["control"] * control + ["none"] * none
+    orders = ["order_id,timestamp,customer_id,product_id,quantity,unit_price,discount"]
+    exposures = ["campaign_id,customer_id,offer_id,sent_at,group,propensity"]
+    for i, group in enumerate(groups):
+        customer = f"c{i:03d}"
+        orders.append(f"a{i},2026-09-{1 + i % 28:02d}T10:00:00,{customer},p{i % 5},1,20,0")
+        offer = "off10" if group == "target" else ""
+        exposures.append(f"{campaign_id},{customer},{offer},2026-10-01T09:00:00,{group},0.5")
+        if i % (2 if offer else 3) == 0:
+            discount = 3 if offer else 0
+            orders.append(f"b{i},2026-10-0{2 + i % 7}T10:00:00,{customer},p{i % 5},1,30,{discount}")
+    return {
+        "orders.csv": "\n".join(orders) + "\n",
+        "campaigns.csv": "\n".join(exposures) + "\n",
+        "offers.csv": "offer_id,kind,value,min_spend\noff10,percent_off,0.1,0\n",
+    }
+
+
+@pytest.fixture()
+def logged_campaign(tmp_path):
+    store, app = _serve(tmp_path, campaign_shop("spring"))
+    app.state.holder.swap(build_state(store, campaign_id="spring"))
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        yield client
+    store.close()
+
+
+def test_a_live_campaign_served_without_a_plan_shows_the_overview(logged_campaign):
+    """`promopilot serve --campaign-id spring` without --plan (a campaign sent earlier, to
+    watch its report): the overview rendered a 500 (the plan's in-sample sum was undefined)."""
+    answer = logged_campaign.get("/")
+    assert answer.status_code == 200
+    assert 'id="campaign">spring<' in answer.text
+    assert 'id="in-sample-sum"' not in answer.text  # no plan, no model sum

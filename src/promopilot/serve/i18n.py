@@ -36,6 +36,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "no out-of-fold check of this plan on past campaigns was found",
         "未找到该计划在往期活动上的样本外检验",
     ),
+    "no_plan": (
+        "no plan is served (promopilot serve --plan): nothing to expect",
+        "未加载计划（promopilot serve --plan）：无预期",
+    ),
     "in_sample_sum": ("model's in-sample sum, not a forecast", "模型样本内合计，并非预测"),
     # the plan's warning: the English words are the plan's own (offers.forecast)
     "plan_warning": (f"{NO_PROFIT_SHOWN}.", "往期活动未能证明任何候选策略能盈利。"),
