@@ -112,3 +112,15 @@ def test_a_live_campaign_served_without_a_plan_shows_the_overview(logged_campaig
     assert answer.status_code == 200
     assert 'id="campaign">spring<' in answer.text
     assert 'id="in-sample-sum"' not in answer.text  # no plan, no model sum
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_measured_profit_gives_its_interval_level_and_control_group(logged_campaign, lang):
+    """The overview's measured profit: its interval at the shop's level (90%) and the customers
+    it is measured against, as `promopilot report` gives them; the campaign page names the
+    level of its intervals too."""
+    card = " ".join(_card(logged_campaign.get(f"/?lang={lang}").text, "measured-profit").split())
+    assert "90%" in card
+    assert "80" in card and "40" in card  # got nothing; of them the held-out control group
+    page = logged_campaign.get(f"/campaigns/spring?lang={lang}").text
+    assert re.search(r'id="confidence">90%<', page)

@@ -77,6 +77,15 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "measured_profit": ("Measured incremental profit", "实测增量利润"),
     "interval": ("interval", "区间"),
+    "against": (
+        "against {n} customers who got nothing",
+        "对照：{n} 位未获优惠的客户",
+    ),
+    "against_held_out": (
+        "against {n} customers who got nothing ({held} of them the randomized control group)",
+        "对照：{n} 位未获优惠的客户（其中 {held} 位为随机对照组）",
+    ),
+    "intervals_at": ("{level} intervals", "{level} 区间"),
     "not_measured": ("not measured yet", "尚未测量"),
     "no_outcomes": (
         "No outcomes yet: no customer of this campaign has an order in its window so far. "

@@ -62,11 +62,22 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
         "campaign_id": state.campaign_id,
         "expected": state.expected,
         "measured": measured,
+        "measured_against": measured_against(measured, text) if measured else "",
         "measure_error": error,
         "chart": figure_json(figure),
         **plan_words(state.expected.get("forecast") if state.expected else None, text),
         "plan_rules": plan_rules(state.expected.get("forecast") if state.expected else None, text),
     }
+
+
+def measured_against(report: dict, text: dict) -> str:
+    """Whom a campaign's incremental profit is measured against, as `promopilot report` says
+    it: everyone who got nothing, with the randomized control group among them named."""
+    n = report["control"]["customers"]
+    held = report.get("groups", {}).get("control")
+    if held is not None and held != n:
+        return text["against_held_out"].format(n=f"{n:,}", held=f"{held:,}")
+    return text["against"].format(n=f"{n:,}")
 
 
 def plan_rules(forecast: dict | None, text: dict) -> str:
