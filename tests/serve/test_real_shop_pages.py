@@ -124,3 +124,36 @@ def test_the_measured_profit_gives_its_interval_level_and_control_group(logged_c
     assert "80" in card and "40" in card  # got nothing; of them the held-out control group
     page = logged_campaign.get(f"/campaigns/spring?lang={lang}").text
     assert re.search(r'id="confidence">90%<', page)
+
+
+def _main_text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html.split("<main>")[1]).split())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    ("shape", "says"),
+    [
+        # 5 held out from the plan's choices: too few to measure any offer on its own
+        ({"control": 5}, {"en": ["has 5 customer(s)", "at least 30"], "zh": ["5 位", "30 位"]}),
+        # 10 got off10: too few for that offer on its own
+        ({"target": 10}, {"en": ["off10 (10)", "at least 30"], "zh": ["off10（10）", "30 位"]}),
+    ],
+)
+def test_a_campaign_whose_offers_cannot_be_measured_on_their_own_says_why(
+    tmp_path, shape, says, lang
+):
+    """A campaign page with no offer row: it says why (too few held out, or too few got the
+    offer), not an empty table and an empty chart; and the held-out group it has is not called
+    missing ("no held-out group in the log")."""
+    store, app = _serve(tmp_path, campaign_shop("small", **shape))
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        html = client.get(f"/campaigns/small?lang={lang}").text
+    store.close()
+    text = _main_text(html)
+    for words in says[lang]:
+        assert words in text
+    assert 'id="arms"' not in html and 'id="chart-lift"' not in html
+    assert "no held-out group" not in text and "日志中没有留出组" not in text
+    assert 'id="incremental-profit"' in html  # the whole campaign is still measured

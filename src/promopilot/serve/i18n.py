@@ -138,6 +138,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "Control of each offer (everyone who got nothing: no held-out group in the log)",
         "各优惠对照组（所有未获优惠的客户：日志中没有留出组）",
     ),
+    "control_offers_too_few": (
+        "Control of each offer (held out, too few)",
+        "各优惠对照组（留出，人数不足）",
+    ),
+    # why an offer has no row of its own (campaigns.measure.summary says the same)
+    "held_out_too_few": (
+        "The control group held out from the plan's choices has {held} customer(s): too few to "
+        "measure each offer on its own (at least {fewest} are needed); they count in the whole "
+        "campaign's figure.",
+        "从计划的选择中留出的对照组只有 {held} 位客户：不足以单独衡量每个优惠（至少需要 "
+        "{fewest} 位）；它们计入整个活动的数字。",
+    ),
+    "arms_too_few": (
+        "Too few customers got {names} to measure on their own (at least {fewest} are needed); "
+        "they count in the whole campaign's figure.",
+        "获得 {names} 的客户太少，无法单独衡量（至少需要 {fewest} 位）；他们计入整个活动的数字。",
+    ),
+    "arm_count": ("{offer} ({n})", "{offer}（{n}）"),
     "control_campaign": (
         "Control of the whole campaign (got nothing)",
         "整个活动对照组（未获优惠）",

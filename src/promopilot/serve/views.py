@@ -207,21 +207,28 @@ def campaigns(gate: StoreGate) -> list[dict]:
     return rows
 
 
-def campaign_view(report: dict) -> dict:
+def campaign_view(report: dict, text: dict) -> dict:
     """The campaign page's figures written as ``promopilot report`` writes them: each offer
     with the size of its own control group (the plan's held-out customers where the log has
     them), conversion in percent, revenue and profit lift in money, each with its interval;
-    the whole campaign's control is everyone who got nothing."""
+    the whole campaign's control is everyone who got nothing. ``notes``: why an offer has no
+    row of its own (too few held out, or too few got it), in the page's language."""
     from promopilot.report import formats as fmt
 
     per_offer = report.get("per_offer_control") or report["control"]
+    held = report.get("held_out_customers")  # the plan's held-out group, when the log has one
+    if report.get("per_offer_control"):
+        label = "control_offers"
+    elif held is not None:  # there is one, too small to measure each offer against
+        label, per_offer = "control_offers_too_few", {**per_offer, "customers": held}
+    else:
+        label = "control_offers_all"
     return {
         "control_offers": f"{per_offer['customers']:,}",
         # which control that is: the plan's held-out customers, or everyone who got nothing
-        "control_offers_label": (
-            "control_offers" if report.get("per_offer_control") else "control_offers_all"
-        ),
+        "control_offers_label": label,
         "control_campaign": f"{report['control']['customers']:,}",
+        "notes": too_few_notes(report, text),
         "arms": [
             {
                 "offer_id": arm["offer_id"],
@@ -239,8 +246,27 @@ def campaign_view(report: dict) -> dict:
     }
 
 
-def lift_chart(report: dict, text: dict) -> str:
+def too_few_notes(report: dict, text: dict) -> list[str]:
+    """Why offers have no row of their own, as ``campaigns.measure.summary`` says it."""
+    fewest = f"{report.get('method', {}).get('min_arm_customers', 30):,}"
+    notes = []
+    held = report.get("held_out_customers")
+    if held is not None and "per_offer_control" not in report:
+        notes.append(text["held_out_too_few"].format(held=f"{held:,}", fewest=fewest))
+    if report.get("too_few"):
+        names = ", ".join(
+            text["arm_count"].format(offer=a["offer_id"], n=f"{a['customers']:,}")
+            for a in report["too_few"]
+        )
+        notes.append(text["arms_too_few"].format(names=names, fewest=fewest))
+    return notes
+
+
+def lift_chart(report: dict, text: dict) -> str | None:
+    """The profit lift per offer with its interval; None without an offer measured on its own."""
     arms = report.get("arms", [])
+    if not arms:
+        return None
     lift = [a["lift"]["profit_per_customer"] for a in arms]
     figure = go.Figure(
         go.Bar(

@@ -214,8 +214,8 @@ def campaign_page(
         report=report,
         campaign_id=campaign_id,
         error=error,
-        view=views.campaign_view(report) if report else None,
         build=lambda text: {
+            "view": views.campaign_view(report, text) if report else None,
             "chart": views.lift_chart(report, text) if report else None,
             # an unknown campaign is said in the page's language
             "error": text["unknown_campaign"].format(id=campaign_id) if status == 404 else error,
