@@ -157,3 +157,22 @@ def test_a_campaign_whose_offers_cannot_be_measured_on_their_own_says_why(
     assert 'id="arms"' not in html and 'id="chart-lift"' not in html
     assert "no held-out group" not in text and "日志中没有留出组" not in text
     assert 'id="incremental-profit"' in html  # the whole campaign is still measured
+
+
+def test_a_campaign_id_with_a_slash_has_its_report_page_and_api(tmp_path):
+    """`spring/2026` is a fine campaign id for ingest and send; its report link on the
+    campaigns page and its API report were a 404."""
+    store, app = _serve(tmp_path, campaign_shop("spring/2026"))
+    with TestClient(app) as client:
+        api = client.get(
+            "/v1/campaigns/spring%2F2026/report", headers={"Authorization": f"Bearer {KEY}"}
+        )
+        client.post("/login", data={"key": KEY})
+        links = re.findall(r'href="(/campaigns/[^"]+)"', client.get("/campaigns").text)
+        page = client.get(links[0])
+        listed = client.get("/campaigns/")  # the list's address with a slash: still the list
+    store.close()
+    assert listed.status_code == 200 and listed.url.path == "/campaigns"
+    assert api.status_code == 200 and api.json()["campaign_id"] == "spring/2026"
+    assert page.status_code == 200
+    assert 'id="report-title">spring/2026<' in page.text and 'id="incremental-profit"' in page.text

@@ -33,7 +33,7 @@ def campaign_report(
         return measure_campaign(store, campaign_id, window_days=window_days, confidence=confidence)
 
 
-@router.get("/{campaign_id}/report")
+@router.get("/{campaign_id:path}/report")  # an id may hold a slash (spring/2026)
 def report(
     campaign_id: Annotated[str, Path(min_length=1, max_length=200)],
     gate: Annotated[StoreGate, Depends(get_gate)],

@@ -194,10 +194,10 @@ def _depth_verdicts(gate, text: dict) -> list[str]:
         return []
 
 
-@router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
-def campaign_page(
-    request: Request, campaign_id: Annotated[str, Path(min_length=1, max_length=200)]
-):
+@router.get("/campaigns/{campaign_id:path}", response_class=HTMLResponse)
+def campaign_page(request: Request, campaign_id: Annotated[str, Path(max_length=200)]):
+    if not campaign_id:  # "/campaigns/": the list
+        return RedirectResponse("/campaigns", status_code=303)
     if session_role(request) is None:
         return _page(request, "campaigns.html", "campaigns")
     report, error, status = None, None, 200
