@@ -73,17 +73,25 @@ def test_the_overview_revenue_says_returns_are_taken_off_and_gives_sales_and_ret
         assert "扣除折扣和退货" in card and "不含退货" not in card
 
 
-def campaign_shop(campaign_id: str, *, target: int = 40, control: int = 40, none: int = 40):
+def campaign_shop(
+    campaign_id: str,
+    *,
+    target: int = 40,
+    control: int = 40,
+    none: int = 40,
+    offered: str = "target",
+):
     """A shop folder (file name -> text) with one logged campaign: `target` customers got
-    off10, `control` were held out from the plan's choices, `none` were left out; one order
-    each before it, and every third customer (every second with the offer) buys after it."""
-    groups = ["target"] * target + ["control"] * control + ["none"] * none
+    off10 (in group `offered`: a designed test's arms are ``explore``), `control` were held
+    out, `none` were left out; one order each before it, and every third customer (every
+    second with the offer) buys after it."""
+    groups = [offered] * target + ["control"] * control + ["none"] * none
     orders = ["order_id,timestamp,customer_id,product_id,quantity,unit_price,discount"]
     exposures = ["campaign_id,customer_id,offer_id,sent_at,group,propensity"]
     for i, group in enumerate(groups):
         customer = f"c{i:03d}"
         orders.append(f"a{i},2026-09-{1 + i % 28:02d}T10:00:00,{customer},p{i % 5},1,20,0")
-        offer = "off10" if group == "target" else ""
+        offer = "off10" if group == offered else ""
         exposures.append(f"{campaign_id},{customer},{offer},2026-10-01T09:00:00,{group},0.5")
         if i % (2 if offer else 3) == 0:
             discount = 3 if offer else 0
@@ -176,3 +184,27 @@ def test_a_campaign_id_with_a_slash_has_its_report_page_and_api(tmp_path):
     assert api.status_code == 200 and api.json()["campaign_id"] == "spring/2026"
     assert page.status_code == 200
     assert 'id="report-title">spring/2026<' in page.text and 'id="incremental-profit"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [
+        (
+            "en",
+            "Control of each offer (everyone who got nothing, 40 of them the randomized "
+            "control group)",
+        ),
+        ("zh", "各优惠对照组（所有未获优惠的客户，其中 40 位为随机对照组）"),
+    ],
+)
+def test_a_designed_tests_control_group_is_not_said_to_be_missing(tmp_path, lang, label):
+    """`plan --run-test` logs randomized arms (explore) and a control group: each offer is
+    measured against everyone who got nothing, the control group among them, as `promopilot
+    report` says; the page said the log had no held-out group."""
+    store, app = _serve(tmp_path, campaign_shop("t1", offered="explore"))
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        html = client.get(f"/campaigns/t1?lang={lang}").text
+    store.close()
+    assert f'id="offer-control-label">{label}<' in html
+    assert 'id="offer-control-customers">80<' in html

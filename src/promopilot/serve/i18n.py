@@ -138,6 +138,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Control of each offer (everyone who got nothing: no held-out group in the log)",
         "各优惠对照组（所有未获优惠的客户：日志中没有留出组）",
     ),
+    "control_offers_randomized": (
+        "Control of each offer (everyone who got nothing, {held} of them the randomized control "
+        "group)",
+        "各优惠对照组（所有未获优惠的客户，其中 {held} 位为随机对照组）",
+    ),
     "control_offers_too_few": (
         "Control of each offer (held out, too few)",
         "各优惠对照组（留出，人数不足）",

@@ -217,15 +217,18 @@ def campaign_view(report: dict, text: dict) -> dict:
 
     per_offer = report.get("per_offer_control") or report["control"]
     held = report.get("held_out_customers")  # the plan's held-out group, when the log has one
+    randomized = report.get("groups", {}).get("control")  # a designed test's control group
+    # which control that is: the plan's held-out customers, or everyone who got nothing
     if report.get("per_offer_control"):
-        label = "control_offers"
+        label = text["control_offers"]
     elif held is not None:  # there is one, too small to measure each offer against
-        label, per_offer = "control_offers_too_few", {**per_offer, "customers": held}
+        label, per_offer = text["control_offers_too_few"], {**per_offer, "customers": held}
+    elif randomized:  # randomized arms against everyone who got nothing, as the CLI says
+        label = text["control_offers_randomized"].format(held=f"{randomized:,}")
     else:
-        label = "control_offers_all"
+        label = text["control_offers_all"]
     return {
         "control_offers": f"{per_offer['customers']:,}",
-        # which control that is: the plan's held-out customers, or everyone who got nothing
         "control_offers_label": label,
         "control_campaign": f"{report['control']['customers']:,}",
         "notes": too_few_notes(report, text),
