@@ -208,3 +208,23 @@ def test_a_designed_tests_control_group_is_not_said_to_be_missing(tmp_path, lang
     store.close()
     assert f'id="offer-control-label">{label}<' in html
     assert 'id="offer-control-customers">80<' in html
+
+
+@pytest.mark.parametrize("typed", ["17850.0", " 17850 ", "17850"])
+def test_the_customer_page_reads_an_id_as_the_api_does(tmp_path, typed):
+    """UCI ids come out of Excel as 17850.0; the API answers 17850.0 and " 17850 " for the
+    stored 17850, the dashboard said "Not in the store" and showed a stranger's offer."""
+    store, app = _serve(
+        tmp_path,
+        {
+            "orders.csv": "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"
+            "o1,2026-10-01T10:00:00,17850,p1,2,10\n"
+        },
+    )
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        page = client.get("/customers", params={"id": typed})
+    store.close()
+    assert page.status_code == 200 and page.url.path == "/customers/17850"
+    assert 'id="customer-title">17850<' in page.text and 'id="profile-orders">1<' in page.text
+    assert 'id="unknown-customer"' not in page.text

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from promopilot.data.schema import plain_id
 from promopilot.exceptions import PromopilotError, UnknownIdError
 from promopilot.report.qini import score_cells
 from promopilot.serve import quality, views
@@ -150,10 +151,16 @@ def segments_page(request: Request):
     )
 
 
+def _stored_id(customer_id: str) -> str:
+    """A typed id as ingest stores ids and the API reads them: without surrounding spaces,
+    ``17850.0`` (an id through Excel) as ``17850``."""
+    return plain_id(customer_id.strip())
+
+
 @router.get("/customers", response_class=HTMLResponse)
 def customers_page(request: Request, id: Annotated[str | None, Query(max_length=200)] = None):
-    if id:
-        return RedirectResponse(f"/customers/{quote(id, safe='')}", status_code=303)
+    if id and _stored_id(id):
+        return RedirectResponse(f"/customers/{quote(_stored_id(id), safe='')}", status_code=303)
     return _page(request, "customer.html", "customers", customer=None)
 
 
@@ -161,6 +168,10 @@ def customers_page(request: Request, id: Annotated[str | None, Query(max_length=
 def customer_page(
     request: Request, customer_id: Annotated[str, Path(min_length=1, max_length=200)]
 ):
+    stored = _stored_id(customer_id)
+    if stored != customer_id:  # the page of the id as stored, as the API answers it
+        target = f"/customers/{quote(stored, safe='')}" if stored else "/customers"
+        return RedirectResponse(target, status_code=303)
     state = request.app.state.holder.state
     return _page(
         request,
