@@ -228,3 +228,27 @@ def test_the_customer_page_reads_an_id_as_the_api_does(tmp_path, typed):
     assert page.status_code == 200 and page.url.path == "/customers/17850"
     assert 'id="customer-title">17850<' in page.text and 'id="profile-orders">1<' in page.text
     assert 'id="unknown-customer"' not in page.text
+
+
+def test_a_shop_without_campaigns_gets_a_campaigns_page_that_says_so_and_no_logged_error(
+    returns_shop, caplog
+):
+    """Every new shop has no campaign yet: the campaigns page logged "promotion depth failed"
+    with a traceback on each visit, and showed an empty table without a word."""
+    with caplog.at_level("DEBUG", logger="promopilot"):
+        html = returns_shop.get("/campaigns").text
+    assert not [r for r in caplog.records if r.levelno >= 30], caplog.text
+    assert 'id="campaigns"' not in html
+    assert "No campaign is logged yet" in _main_text(html)
+    assert "还没有记录任何活动" in _main_text(returns_shop.get("/campaigns?lang=zh").text)
+
+
+def test_an_overview_without_orders_has_no_empty_revenue_chart(tmp_path):
+    """A shop of events only: no orders, so no weekly revenue chart (it was an empty plot)."""
+    events = "timestamp,customer_id,product_id,event\n2026-10-01T10:00:00,c1,p1,view\n"
+    store, app = _serve(tmp_path, {"events.csv": events})
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        html = client.get("/").text
+    store.close()
+    assert 'id="chart-revenue"' not in html and "plotly.min.js" not in html

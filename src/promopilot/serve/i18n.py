@@ -121,6 +121,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Not in the store: cold-start recommendations shown.",
         "店内无此客户：显示冷启动推荐。",
     ),
+    "no_campaigns": (
+        "No campaign is logged yet: `promopilot send` logs one (or ingest a campaigns.csv of "
+        "past campaigns).",
+        "还没有记录任何活动：`promopilot send` 会记录活动（或导入往期活动的 campaigns.csv）。",
+    ),
     "campaign": ("Campaign", "活动"),
     "sent": ("First sent", "首次发送"),
     "without_offer": ("Without offer", "未发优惠"),

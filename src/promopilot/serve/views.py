@@ -13,7 +13,7 @@ from promopilot.data.queries import serve as queries
 from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
-from promopilot.exceptions import NotEnoughDataError
+from promopilot.exceptions import NotEnoughDataError, UnknownIdError
 from promopilot.offers.forecast import forecast_warning_figures
 from promopilot.profile.segments import rfm_segments
 from promopilot.report.labels import readable_rules
@@ -57,6 +57,7 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
     )
     figure.update_layout(title=text["weekly_revenue"])
     figure.update_xaxes(tickformat="%Y-%m-%d")  # numbers, not English month names
+    chart = figure_json(figure) if len(weekly) else None  # no orders: no empty plot
     return {
         "summary": summary,
         "campaign_id": state.campaign_id,
@@ -64,7 +65,7 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
         "measured": measured,
         "measured_against": measured_against(measured, text) if measured else "",
         "measure_error": error,
-        "chart": figure_json(figure),
+        "chart": chart,
         **plan_words(state.expected.get("forecast") if state.expected else None, text),
         "plan_rules": plan_rules(state.expected.get("forecast") if state.expected else None, text),
     }
@@ -103,7 +104,7 @@ def depth_verdicts(gate: StoreGate, text: dict, *, confidence: float) -> list[st
     try:
         with gate.use() as store:
             table, _ = promotion_depth(store, confidence=confidence)
-    except NotEnoughDataError:
+    except (NotEnoughDataError, UnknownIdError):  # no campaign logged yet: nothing to say
         return []
     write = verdict_text if text["language"] == "en" else depth_verdict_zh
     return [write(depth_finding(table, segment)) for segment in table["segment"].unique()]
