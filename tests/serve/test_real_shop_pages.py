@@ -252,3 +252,10 @@ def test_an_overview_without_orders_has_no_empty_revenue_chart(tmp_path):
         html = client.get("/").text
     store.close()
     assert 'id="chart-revenue"' not in html and "plotly.min.js" not in html
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "No offer logged"), ("zh", "还没有记录")])
+def test_a_customer_without_offers_says_so_instead_of_an_empty_history(returns_shop, lang, words):
+    html = returns_shop.get(f"/customers/c1?lang={lang}").text
+    assert 'id="history"' not in html
+    assert words in _main_text(html)

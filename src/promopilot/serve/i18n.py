@@ -117,6 +117,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "score": ("Score", "得分"),
     "offer_now": ("Offer now", "当前优惠"),
     "offer_history": ("Offer history", "优惠记录"),
+    "no_history": ("No offer logged for this customer yet.", "还没有记录发给该客户的优惠。"),
     "unknown_customer": (
         "Not in the store: cold-start recommendations shown.",
         "店内无此客户：显示冷启动推荐。",
