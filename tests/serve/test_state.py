@@ -112,3 +112,15 @@ def test_a_customer_who_bought_everything_gets_their_repeat_purchases(tmp_path):
         state = build_state(store, settings=SETTINGS)
         items = state.recommendations("c0", 3)
     assert sorted(item["product_id"] for item in items) == ["t1", "t2", "t3"]
+
+
+def test_a_plan_that_sends_nothing_offers_nothing_to_visitors_either(store):
+    """CDNOW: `plan` decided "Nothing is sent: no offer goes out unless past campaigns show it
+    pays" (every row group none, no offer), yet the server explored the store's whole offer
+    catalogue on new visitors (5% of them got an offer). Its plan's offers are none."""
+    nothing = PLAN.assign(offer_id="", group="none", propensity=1.0)
+    state = build_state(store, plan=nothing, campaign_id="spring", settings=SETTINGS)
+    assert state.offer_ids == ()
+    decisions = [decide(state, f"visitor-{i}") for i in range(200)]
+    assert {d.offer_id for d in decisions} == {None}
+    assert {d.group for d in decisions} == {"none"}

@@ -286,7 +286,9 @@ def build_state(
         store, recommender, k_max, product_ids
     )
     part = _plan_part(plan, campaign_id, store, forecast)
-    if not part["offer_ids"] and part["campaign_id"]:
+    if plan is None and part["campaign_id"]:
+        # a campaign without a plan explores the shop's offers; a plan's campaign only its own
+        # (none where the plan sends nothing: "no offer goes out unless ... it pays")
         part["offer_ids"] = tuple(store.table("offers", ["offer_id"])["offer_id"].astype(str))
     return ServingState(
         version=version,
