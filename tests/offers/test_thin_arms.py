@@ -27,9 +27,9 @@ from promopilot.offers.plan import build_plan
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uci-online-retail-sample"
 
 
-def _store(tmp_path_factory, small: str):
-    """The UCI sample with offers and a randomized past campaign in which two customers got
-    `small` (an offer, or "" for the control group)."""
+def _store(tmp_path_factory, small: str, n_small: int = 2):
+    """The UCI sample with offers and a randomized past campaign in which `n_small` customers
+    got `small` (an offer, or "" for the control group)."""
     folder = tmp_path_factory.mktemp("thin") / "shop"
     folder.mkdir()
     shutil.copy(FIXTURE / "online-retail-sample.csv", folder / "orders.csv")
@@ -39,7 +39,7 @@ def _store(tmp_path_factory, small: str):
     sent = times.min() + (times.max() - times.min()) * 0.8
     arms = [a for a in ("", "pct10", "note") if a != small]
     arm = np.random.default_rng(0).choice(arms, len(ids))
-    arm[:2] = small
+    arm[:n_small] = small
     pd.DataFrame(
         {"offer_id": ["pct10", "note", "big"], "kind": "percent_off", "value": [0.1, 0, 0.3]}
     ).to_csv(folder / "offers.csv", index=False)
@@ -129,3 +129,19 @@ def test_retrain_keeps_its_profile_and_says_why_it_scored_nothing(tiny_control):
     )
     assert result.evaluation is None and len(result.profile.customers) > 100
     assert "control group has 2 customer" in result.unscored
+
+
+@pytest.fixture(scope="module")
+def few_held_out(tmp_path_factory):
+    with _store(tmp_path_factory, "big", n_small=MIN_ARM_ROWS + 1) as s:
+        yield s
+
+
+def test_an_offer_too_few_held_out_customers_got_is_named_as_not_scored(few_held_out):
+    """`big` went to 31 customers: enough to learn from, but fewer than 10 of them fall in a
+    held-out share of 20%, so it has no score; it was dropped from the table without a word
+    (the dashboard's model quality showed two of the UCI test's three offers)."""
+    evaluation = evaluate_campaign_models(few_held_out, models=["t-learner"], share=0.2)
+    assert evaluation.left_out == ()
+    assert "big" not in set(evaluation.table["offer"])
+    assert evaluation.unscored == ("big",)

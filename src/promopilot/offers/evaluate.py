@@ -114,6 +114,9 @@ def held_out_scores(k: float) -> dict[str, Callable[[np.ndarray, np.ndarray, np.
     return {"qini": qini_auc_score, "auuc": uplift_auc_score, f"uplift_at_{int(k * 100)}": at_k}
 
 
+MIN_HELD_OUT = 10  # held-out customers per offer (and in the control group) for a Qini score
+
+
 @dataclass
 class UpliftEvaluation:
     # model, offer, n_treated, n_control, then each score of held_out_scores(k) with its
@@ -125,6 +128,8 @@ class UpliftEvaluation:
     n_test: int = 0
     left_out: tuple[str, ...] = ()  # offers too few customers got to be learned
     confidence: float = 0.9  # of the Qini intervals
+    # offers learned from but not scored: fewer than MIN_HELD_OUT held-out customers got them
+    unscored: tuple[str, ...] = ()
 
     def note(self) -> str:
         """A line naming the offers left out, "" when none was."""
@@ -159,6 +164,7 @@ def evaluate_models(
     scorers = held_out_scores(k)
     rows = []
     curves = {}
+    unscored: list[str] = []
     for name, model in models.items():
         tell(name)
         model.fit(
@@ -171,7 +177,8 @@ def evaluate_models(
         for j, offer in enumerate(model.treatments_):
             mask = (arm_test == offer) | (arm_test == CONTROL)
             y, t, u = y_test[mask], (arm_test[mask] == offer).astype(int), uplift[mask, j]
-            if t.sum() < 10 or (1 - t).sum() < 10:
+            if t.sum() < MIN_HELD_OUT or (1 - t).sum() < MIN_HELD_OUT:
+                unscored.append(offer)
                 continue
             row = {
                 "model": name,
@@ -186,7 +193,14 @@ def evaluate_models(
             rows.append(row)
             curves[(name, offer)] = tuple(np.asarray(a, dtype=float) for a in qini_curve(y, u, t))
     return UpliftEvaluation(
-        pd.DataFrame(rows), curves, k, int((~test).sum()), int(test.sum()), left_out, confidence
+        pd.DataFrame(rows),
+        curves,
+        k,
+        int((~test).sum()),
+        int(test.sum()),
+        left_out,
+        confidence,
+        tuple(dict.fromkeys(unscored)),
     )
 
 
