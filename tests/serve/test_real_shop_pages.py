@@ -259,3 +259,20 @@ def test_a_customer_without_offers_says_so_instead_of_an_empty_history(returns_s
     html = returns_shop.get(f"/customers/c1?lang={lang}").text
     assert 'id="history"' not in html
     assert words in _main_text(html)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "Not scored"), ("zh", "未评分")])
+def test_model_quality_names_the_offers_it_could_not_score(returns_shop, monkeypatch, lang, words):
+    """UCI's designed test had three offers and the uplift table two, without a word; with
+    none scored the page read "Not enough data: None"."""
+    import pandas as pd
+
+    from promopilot.offers import evaluate
+
+    def evaluation(store, **kwargs):
+        return evaluate.UpliftEvaluation(pd.DataFrame(), left_out=("big",), unscored=("pct10",))
+
+    monkeypatch.setattr(evaluate, "evaluate_campaign_models", evaluation)
+    text = _main_text(returns_shop.get(f"/models?lang={lang}").text)
+    assert words in text and "pct10" in text and "big" in text
+    assert "None" not in text

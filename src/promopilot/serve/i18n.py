@@ -186,6 +186,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "Uplift models on held-out campaign customers",
         "增量模型（留出的活动客户）",
     ),
+    "uplift_left_out": (
+        "Not scored: {offers}: fewer than {n} customers got them in the past campaigns, too few "
+        "to learn from.",
+        "未评分：{offers}：往期活动中收到的客户少于 {n} 位，不足以学习。",
+    ),
+    "uplift_unscored": (
+        "Not scored: {offers}: fewer than {n} of the held-out customers got them.",
+        "未评分：{offers}：留出的客户中收到的少于 {n} 位。",
+    ),
     "metric": ("Metric", "指标"),
     "value": ("Value", "值"),
     "not_enough": ("Not enough data", "数据不足"),

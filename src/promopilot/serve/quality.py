@@ -49,6 +49,10 @@ def uplift_quality(store: Store) -> pd.DataFrame | str:
     from promopilot.offers.plan import DEFAULT_MODEL
 
     try:
-        return evaluate_campaign_models(store, models=(DEFAULT_MODEL,)).table
+        evaluation = evaluate_campaign_models(store, models=(DEFAULT_MODEL,))
     except (PromopilotError, ValueError) as why:
         return str(why)
+    table = evaluation.table
+    # the offers without a row, and why (views.uplift_notes says it)
+    table.attrs.update(left_out=tuple(evaluation.left_out), unscored=tuple(evaluation.unscored))
+    return table

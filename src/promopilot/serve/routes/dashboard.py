@@ -254,5 +254,8 @@ def models_page(request: Request):
         recs=recs,
         uplift_table=table,
         uplift_error=uplift if isinstance(uplift, str) else None,
-        build=lambda text: {"charts": views.quality_charts(uplift, text)},
+        build=lambda text: {
+            "charts": views.quality_charts(uplift, text),
+            "uplift_notes": views.uplift_notes(uplift, text),
+        },
     )
