@@ -129,3 +129,35 @@ def test_a_unit_in_brackets_after_a_header_is_ignored(tmp_path, store):
         1299.0,
         30.0,
     ]
+
+
+def test_an_order_status_column_nets_refunds_and_keeps_closed_orders_out(tmp_path, store):
+    # JD/Pinduoduo/Youzan write one 订单状态 per line instead of a refund status: 交易成功 and
+    # 待发货 (paid, not yet shipped) are sales; 已退款 was refunded in full; 交易关闭 (closed
+    # unpaid or cancelled) was never a sale
+    path = write(
+        tmp_path / "orders.csv",
+        "订单号,下单时间,买家ID,商品编码,数量,单价,订单状态\n"
+        "A1,2025/11/11 10:03,u1,TB1,2,100,交易成功\n"
+        "A2,2025/11/11 10:04,u2,TB1,1,100,待发货\n"
+        "A3,2025/11/11 10:05,u3,TB1,1,100,已退款\n"
+        "A4,2025/11/11 10:06,u4,TB1,3,100,交易关闭\n",
+        "utf-8-sig",
+    )
+    report = load(store, path)
+    assert [(f.n_read, f.n_loaded, f.n_quarantined) for f in report.files] == [(4, 3, 1)]
+    summary = shop_summary(store)
+    assert (summary.gross_revenue, summary.returns, summary.revenue) == (400, 100, 300)
+    assert "A3-refund" in set(store.table("orders")["order_id"])
+    bad = store.query('SELECT line, "column", value, reason FROM quarantine').iloc[0]
+    assert (bad["line"], bad["column"], bad["value"]) == (5, "订单状态", "交易关闭")
+    assert "not a sale" in bad["reason"]
+    # a refund status that says refunded wins over a closed order status (Taobao closes a
+    # refunded order): the sale and its return line
+    path = write(
+        tmp_path / "taobao" / "orders.csv",
+        "订单号,下单时间,买家ID,商品编码,数量,单价,订单状态,退款状态\n"
+        "B1,2025/11/11 10:03,u1,TB1,1,100,交易关闭,退款成功\n",
+    )
+    assert [(f.n_loaded, f.n_quarantined) for f in load(store, path).files] == [(1, 0)]
+    assert "B1-refund" in set(store.table("orders")["order_id"])

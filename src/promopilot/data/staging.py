@@ -336,11 +336,18 @@ def stage(
     # (concat_ws takes the columns of any type an importer derives; about 60 ms per 300,000
     # rows of 6 columns)
     parts.append("trim(concat_ws('', *COLUMNS(*))) = '' AS _blank")
-    refund = synonyms.refund_column(raw.columns) if spec.name == "orders" else None
-    if refund is not None:
-        words = ", ".join(sql_str(w) for w in synonyms.REFUNDED)
-        status = f'lower(trim(CAST("{refund}" AS VARCHAR)))'
-        parts.append(f"coalesce({status} IN ({words}), false) AS _refunded")
+    refund = status = None
+    if spec.name == "orders":
+        refund = synonyms.refund_column(raw.columns)
+        status = synonyms.refund_column(raw.columns, synonyms.ORDER_STATUS)
+    words = ", ".join(sql_str(w) for w in synonyms.REFUNDED)
+    said = [f'lower(trim(CAST("{c}" AS VARCHAR)))' for c in (refund, status) if c is not None]
+    if said:
+        parts.append(
+            f"coalesce({' OR '.join(f'{x} IN ({words})' for x in said)}, false) AS _refunded"
+        )
+    if status is not None:
+        parts.append(f"NULLIF(trim(CAST(\"{status}\" AS VARCHAR)), '') AS _status")
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
     # importers of known layouts (UCI, MovieLens, ...) hand over ISO 8601 already
     formats = timestamp_formats(store, raw, spec, inner, present) if detect_dates else {}
@@ -350,11 +357,24 @@ def stage(
         for c in spec.columns
         if c.type != "str"
     )
-    checks = _checks(spec, present, formats)
+    checks = [
+        (col, cond, reason, text_column(spec, col))
+        for col, cond, reason in _checks(spec, present, formats)
+    ]
+    if status is not None:
+        closed = ", ".join(sql_str(w) for w in synonyms.NOT_SOLD)
+        checks.append(
+            (
+                status,
+                f"lower(_status) IN ({closed}) AND NOT _refunded",
+                "the order was cancelled or never paid: not a sale",
+                "_status",
+            )
+        )
     case = " ".join(
-        f"WHEN {cond} THEN {{'column': {sql_str(col)}, 'value': {text_column(spec, col)}, "
+        f"WHEN {cond} THEN {{'column': {sql_str(col)}, 'value': {value}, "
         f"'reason': {sql_str(reason)}}}"
-        for col, cond, reason in checks
+        for col, cond, reason, value in checks
     )
     store.execute(f"DROP TABLE IF EXISTS {STAGE}")
     replaced = [
@@ -388,7 +408,7 @@ def stage(
     if n_blank:
         store.execute(f"DELETE FROM {STAGE} WHERE _blank")
     raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
-    if refund is not None:
+    if said:
         _add_refund_lines(store)
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(

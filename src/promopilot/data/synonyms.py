@@ -180,14 +180,35 @@ REFUNDED = (
     "退货退款成功",
     "已退货",
 )
+# an order's status, as JD, Pinduoduo and Youzan write it on each line instead of a refund status:
+# one of REFUNDED (已退款) is a line refunded in full, as above; one of NOT_SOLD (closed unpaid or
+# cancelled) was never a sale and is quarantined, unless a refund status column says the line
+# was refunded (Taobao closes an order it refunded in full); any other status (交易成功, 待发货 =
+# paid, not yet shipped, 已发货, 交易完成) is a sale
+ORDER_STATUS = ("orderstatus", "订单状态", "交易状态")
+NOT_SOLD = (
+    "cancelled",
+    "canceled",
+    "unpaid",
+    "交易关闭",
+    "订单关闭",
+    "已关闭",
+    "交易取消",
+    "订单取消",
+    "已取消",
+    "未付款",
+    "待付款",
+    "等待买家付款",
+)
 # the order id of a refunded line's return line: the sale's id and this suffix
 REFUND_SUFFIX = "-refund"
 
 
-def refund_column(raw_columns: list[str]) -> str | None:
-    """The file column holding order lines' refund status, where there is one."""
+def refund_column(raw_columns: list[str], names: tuple[str, ...] = REFUND_STATUS) -> str | None:
+    """The file column holding order lines' refund status (or, given ORDER_STATUS, their order
+    status), where there is one."""
     by_norm = {normalize(c): c for c in raw_columns}
-    return next((by_norm[n] for n in map(normalize, REFUND_STATUS) if n in by_norm), None)
+    return next((by_norm[n] for n in map(normalize, names) if n in by_norm), None)
 
 
 def match(raw_columns: list[str], table: str, names: tuple[str, ...]) -> dict[str, str]:
