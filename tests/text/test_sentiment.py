@@ -460,3 +460,15 @@ def test_cli_reads_a_back_office_review_export_with_its_rating(tmp_path) -> None
     assert "of '评价内容'" in result.output
     back = pd.read_csv(target, encoding="utf-8-sig")
     assert list(back["label"]) == ["positive", "negative"]
+
+
+def test_cli_reads_a_tab_delimited_review_export(tmp_path) -> None:
+    # back offices export .tsv/.txt with tabs as often as CSV; ingest reads them, so must this
+    source = tmp_path / "reviews.tsv"
+    source.write_text("评价ID\t评价内容\t评分\nRV1\t质量很好，好评\t5\nRV2\t差评，坏了\t1\n")
+    target = tmp_path / "scored.csv"
+    result = CliRunner().invoke(app, ["sentiment", "--in", str(source), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    back = pd.read_csv(target, encoding="utf-8-sig")
+    assert list(back["评价ID"]) == ["RV1", "RV2"]
+    assert list(back["label"]) == ["positive", "negative"]

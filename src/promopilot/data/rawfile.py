@@ -140,7 +140,12 @@ def detect_delimiter(path: Path, encoding: str = "utf-8") -> str:
     """The delimiter of a delimited text file: the one of ``, ; TAB |`` that splits the header
     (read with the csv module, quotes respected) into the most fields, ties going to the
     earlier one; ``,`` for a one-column file."""
-    header = _header_line(path, encoding)
+    return header_delimiter(_header_line(path, encoding))
+
+
+def header_delimiter(header: str) -> str:
+    """The delimiter that splits this header line into the most fields (as
+    :func:`detect_delimiter`)."""
     counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
     return best if counts[best] > 1 else ","

@@ -10,6 +10,7 @@ import pandas as pd
 
 from promopilot.columns import RATING, TEXT
 from promopilot.data import synonyms
+from promopilot.data.rawfile import header_delimiter
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.exceptions import InputError
 from promopilot.text.labels import LABEL, NEGATIVE, NEUTRAL, POSITIVE, SENTIMENT, SENTIMENT_METHOD
@@ -33,7 +34,8 @@ class SentimentRun:
 
 def read_text_csv(path: str | Path) -> tuple[pd.DataFrame, str]:
     """Read a CSV as text cells (nothing converted), in UTF-8 (with or without BOM) or
-    GBK/GB18030. Returns the table and the encoding used."""
+    GBK/GB18030, its delimiter (``,`` ``;`` TAB ``|``) found from the header as ingest finds
+    it. Returns the table and the encoding used."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -50,7 +52,8 @@ def read_text_csv(path: str | Path) -> tuple[pd.DataFrame, str]:
     else:  # pragma: no cover - gb18030 decodes nearly any byte string
         raise InputError(f"{path}: not UTF-8 or GBK/GB18030 text")
     try:
-        table = pd.read_csv(io.StringIO(decoded), dtype=str, keep_default_na=False)
+        delimiter = header_delimiter(decoded.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r"))
+        table = pd.read_csv(io.StringIO(decoded), sep=delimiter, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(f"{path}: not a readable CSV table ({str(error).strip()})") from None
     return table, "utf-8" if encoding == "utf-8-sig" else encoding
