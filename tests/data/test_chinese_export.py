@@ -161,3 +161,17 @@ def test_an_order_status_column_nets_refunds_and_keeps_closed_orders_out(tmp_pat
     )
     assert [(f.n_loaded, f.n_quarantined) for f in load(store, path).files] == [(1, 0)]
     assert "B1-refund" in set(store.table("orders")["order_id"])
+
+
+def test_summary_money_has_no_float_dust_or_negative_zero(tmp_path, store):
+    # sums of sales and of returns taken apart differ in their last bits: a shop without a
+    # single postage line was shown "non-product lines -0.00"
+    lines = ["订单号,下单时间,买家ID,商品编码,数量,单价"]
+    for i in range(20):
+        lines += [f"A{i},2025/11/11 10:03,u1,TB1,1,0.1", f"R{i},2025/11/12 10:03,u1,TB1,-1,0.3"]
+        lines.append(f"B{i},2025/11/11 10:03,u1,TB2,1,1299.9")
+    load(store, write(tmp_path / "orders.csv", "\n".join(lines) + "\n"))
+    summary = shop_summary(store)
+    assert f"{summary.non_product_revenue:,.2f}" == "0.00"
+    assert summary.revenue == summary.product_revenue == 25994.0  # 20 x (0.1 - 0.3 + 1299.9)
+    assert (summary.gross_revenue, summary.returns) == (26000.0, 6.0)

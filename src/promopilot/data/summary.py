@@ -32,6 +32,11 @@ class ShopSummary:
     n_non_products: int = 0  # postage/fee/adjustment "products"
 
 
+def _cents(value: float) -> float:
+    """A sum of money rounded to the cent, never ``-0.0``."""
+    return round(float(value), 2) + 0.0
+
+
 def shop_summary(store: Store, *, top: int = 5) -> ShopSummary:
     """Summarize the store. Revenue is net of line discounts and of returns (a return line's
     negative quantity takes its money back); product revenue leaves postage and fees out."""
@@ -56,9 +61,11 @@ def shop_summary(store: Store, *, top: int = 5) -> ShopSummary:
         f"FROM {PRODUCT_ORDERS_VIEW} o LEFT JOIN products p USING (product_id) "
         f"GROUP BY 1 ORDER BY revenue DESC LIMIT {int(top)}"
     )
-    gross, returns = float(counts["gross"]), float(counts["returns"])
-    net = gross - returns
-    product_net = float(counts["product_net"])
+    # money to the cent: sums of sales and of returns taken apart differ in their last bits,
+    # which printed a shop without postage lines as "non-product lines -0.00"
+    gross, returns = _cents(counts["gross"]), _cents(counts["returns"])
+    net = _cents(gross - returns)
+    product_net = _cents(counts["product_net"])
     categories["share"] = categories["revenue"] / (product_net or 1.0)
     first, last = store.date_range()
     return ShopSummary(
@@ -76,7 +83,7 @@ def shop_summary(store: Store, *, top: int = 5) -> ShopSummary:
         gross_revenue=gross,
         returns=returns,
         product_revenue=product_net,
-        non_product_revenue=net - product_net,
+        non_product_revenue=_cents(net - product_net),
         n_return_lines=int(counts["return_lines"]),
         n_non_products=int(counts["non_products"]),
     )
