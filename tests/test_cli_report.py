@@ -314,3 +314,19 @@ def test_demo_outcomes_follow_the_send_in_a_shop_far_from_utc(shop, shop_db, tmp
         demo_measure_step(store, out)
         first = store.scalar("SELECT min(timestamp) FROM orders WHERE order_id LIKE 'demo-O%'")
     assert pd.Timestamp(first) >= sent_at
+
+
+@pytest.mark.parametrize(("encoding", "sep"), [("gbk", ","), ("utf-8-sig", "\t")])
+def test_evaluate_policy_reads_a_policy_saved_by_chinese_excel(
+    campaign_db, tmp_path, encoding, sep
+):
+    # Excel on a Chinese Windows saves "CSV" in GBK; "Unicode text" is tab-delimited
+    policy = tmp_path / "policy.csv"
+    pd.DataFrame(
+        {"customer_id": [f"c{i:04d}" for i in range(600)], "offer_id": "pct10", "备注": "九折"}
+    ).to_csv(policy, index=False, encoding=encoding, sep=sep)
+    out_json = tmp_path / "ope.json"
+    args = ["evaluate-policy", str(policy), "--campaign", "spring", "--db", str(campaign_db)]
+    done = runner.invoke(app, [*args, "--json", str(out_json)])
+    assert done.exit_code == 0, done.output
+    assert json.loads(out_json.read_text(encoding="utf-8"))["policy_sends"] == 600

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from promopilot.campaigns.delivery import send_campaign
+from promopilot.campaigns.exposures import read_plan
 from promopilot.data.ingest import ingest
 from promopilot.data.queries.delivery import campaign_exposures, delivery_status
 from promopilot.data.store import Store
@@ -461,3 +462,16 @@ def test_none_rows_are_logged_and_get_no_message(store, tmp_path):
     log = campaign_exposures(store, "spring").set_index("customer_id")
     assert log.loc["C2", "group"] == "none" and pd.isna(log.loc["C2", "offer_id"])
     assert address("C2") not in sender.recipients
+
+
+@pytest.mark.parametrize(("encoding", "sep"), [("gbk", ","), ("utf-8", "\t")])
+def test_a_plan_edited_and_saved_by_chinese_excel_is_read_as_written(tmp_path, encoding, sep):
+    # the shop opens plan.csv in Excel, edits it and saves it: as GBK "CSV" on a Chinese
+    # Windows, or as tab-delimited "Unicode text"
+    plan = PLAN.assign(reason="设计测试：随机分组", campaign_id="双11")
+    saved = tmp_path / "plan.csv"
+    plan.to_csv(saved, index=False, encoding=encoding, sep=sep)
+    back = read_plan(saved)
+    expected = read_plan(write_plan(tmp_path / "utf8.csv", plan))
+    pd.testing.assert_frame_equal(back, expected)
+    assert back["reason"].iat[0] == "设计测试：随机分组"

@@ -124,3 +124,12 @@ def test_a_plan_that_sends_nothing_offers_nothing_to_visitors_either(store):
     decisions = [decide(state, f"visitor-{i}") for i in range(200)]
     assert {d.offer_id for d in decisions} == {None}
     assert {d.group for d in decisions} == {"none"}
+
+
+def test_read_plan_reads_a_plan_saved_by_chinese_excel(tmp_path):
+    # the plan opened in Excel and saved again: GBK "CSV" on a Chinese Windows
+    path = tmp_path / "plan.csv"
+    PLAN.assign(campaign_id="双11", reason="随机分组").to_csv(path, index=False, encoding="gbk")
+    plan = read_plan(path)
+    assert plan["offer_id"].tolist() == ["off10", "", "off20"]
+    assert set(plan["campaign_id"]) == {"双11"}

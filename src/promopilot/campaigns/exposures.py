@@ -15,6 +15,7 @@ import pandas as pd
 
 from promopilot.campaigns.codes import new_codes
 from promopilot.data.queries import delivery as q
+from promopilot.data.rawfile import read_text_table
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -34,8 +35,8 @@ def read_plan(path: str | Path, offer_ids: set[str] | None = None) -> pd.DataFra
     if not path.is_file():
         raise InputError(f"{path}: no such plan file")
     try:
-        plan = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        plan = read_text_table(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(f"{path}: cannot read as a CSV plan: {error}") from None
     plan.columns = [c.strip().lower() for c in plan.columns]
     missing = [c for c in PLAN_REQUIRED if c not in plan.columns]

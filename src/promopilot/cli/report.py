@@ -123,13 +123,13 @@ def evaluate_policy(
 
 
 def read_policy(path: Path):
-    import pandas as pd
+    from promopilot.data.rawfile import read_text_table
 
     if not path.exists():
         raise InputError(f"{path}: no such policy file")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError) as error:
+        frame = read_text_table(path)
+    except ValueError as error:  # pandas' ParserError and EmptyDataError
         raise InputError(f"{path}: not a readable CSV: {error}") from None
     frame.columns = [c.strip().lower() for c in frame.columns]
     missing = {"customer_id", "offer_id"} - set(frame.columns)

@@ -143,6 +143,24 @@ def detect_delimiter(path: Path, encoding: str = "utf-8") -> str:
     return header_delimiter(_header_line(path, encoding))
 
 
+def read_text_table(path: str | Path) -> pd.DataFrame:
+    """A small table a person saved (a plan edited in Excel, a policy): every cell as text, in
+    any encoding and with any delimiter ingest reads (GBK is what Excel on a Chinese Windows
+    saves as "CSV"). Raises :class:`InputError` for a file that is no text table and lets
+    pandas' ``ParserError``/``EmptyDataError`` through for the caller to word."""
+    prepared = prepare_text(path)
+    try:
+        return pd.read_csv(
+            prepared.path,
+            sep=detect_delimiter(prepared.path),
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+        )
+    finally:
+        prepared.cleanup()
+
+
 def header_delimiter(header: str) -> str:
     """The delimiter that splits this header line into the most fields (as
     :func:`detect_delimiter`)."""

@@ -25,6 +25,7 @@ import pandas as pd
 from promopilot.config import Settings, load_settings
 from promopilot.data.forgotten import forgotten_among
 from promopilot.data.queries import serve as queries
+from promopilot.data.rawfile import read_text_table
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -113,12 +114,10 @@ def read_plan(path: str | Path | None) -> pd.DataFrame | None:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such plan file")
-    plan = pd.read_csv(
-        path,
-        dtype={"customer_id": str, "offer_id": str, "campaign_id": str},
-        keep_default_na=False,
-        na_values={"propensity": [""]},
-    )
+    try:  # as written, or saved again by Excel (GBK, tabs): every cell as text
+        plan = read_text_table(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError(f"{path}: cannot read as a CSV plan: {error}") from None
     missing = {"customer_id", "offer_id", "group", "propensity"} - set(plan)
     if missing:
         raise InputError(f"{path}: not a plan: missing column(s) {', '.join(sorted(missing))}")
