@@ -175,3 +175,29 @@ def test_summary_money_has_no_float_dust_or_negative_zero(tmp_path, store):
     assert f"{summary.non_product_revenue:,.2f}" == "0.00"
     assert summary.revenue == summary.product_revenue == 25994.0  # 20 x (0.1 - 0.3 + 1299.9)
     assert (summary.gross_revenue, summary.returns) == (26000.0, 6.0)
+
+
+def test_behaviour_words_of_chinese_and_common_logs_are_the_known_events(tmp_path, store):
+    # 浏览/加购/收藏/购买 as a Chinese back office writes them, pv/cart/fav/buy as Alibaba's
+    # user-behaviour logs do, addtocart/transaction as RetailRocket's: the profile and the
+    # recommenders count views, carts and wishlists by their English names
+    rows = [
+        ("浏览", "view"),
+        ("加购", "cart"),
+        ("加入购物车", "cart"),
+        ("收藏", "wishlist"),
+        ("购买", "purchase"),
+        ("pv", "view"),
+        ("fav", "wishlist"),
+        ("buy", "purchase"),
+        ("addtocart", "cart"),
+        ("transaction", "purchase"),
+        (" View ", "view"),
+        ("分享", "分享"),  # any other word is kept as written
+    ]
+    text = "时间,用户ID,商品ID,行为\n" + "".join(
+        f"2025-11-{i + 1:02d} 10:00:00,u1,TB1,{word}\n" for i, (word, _) in enumerate(rows)
+    )
+    load(store, write(tmp_path / "events.csv", text, "gbk"))
+    stored = store.query("SELECT event FROM events ORDER BY timestamp")["event"].tolist()
+    assert stored == [event for _, event in rows]

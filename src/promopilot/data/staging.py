@@ -307,6 +307,8 @@ def stage(
             text = f"NULLIF(trim(CAST({given} AS VARCHAR)), '')"
             derived = f"coalesce({text}, {derived})"
         mapping = {**mapping, "is_return": derived}
+    if spec.name == "events" and "event" in mapping:  # 浏览, pv, addtocart: view, cart
+        mapping = {**mapping, "event": synonyms.event_sql(mapping["event"])}
     present = set(mapping)
     if raw.lazy:  # read in file order (insertion order is preserved)
         parts = ["row_number() OVER () - 1 AS _row"]

@@ -165,6 +165,32 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# an event's kind as logs write it -> the names the profile and the recommenders count (compared
+# in lower case, spaces trimmed); any other word is kept as written
+EVENT_WORDS: dict[str, tuple[str, ...]] = {
+    "view": ("view", "pv", "pageview", "page_view", "click", "浏览", "查看", "点击"),
+    "cart": ("cart", "addtocart", "add_to_cart", "add to cart", "加购", "加入购物车", "加购物车"),
+    "wishlist": ("wishlist", "fav", "favorite", "favourite", "收藏", "加入收藏"),
+    "purchase": ("purchase", "buy", "transaction", "购买", "下单"),
+}
+
+
+def event_sql(expr: str) -> str:
+    """SQL naming an event column's known words (:data:`EVENT_WORDS`) by their table name."""
+    text = f"lower(trim(CAST({expr} AS VARCHAR)))"
+    whens = " ".join(
+        f"WHEN {text} IN ({', '.join(_quoted(w) for w in words)}) THEN {_quoted(name)}"
+        for name, words in EVENT_WORDS.items()
+    )
+    # a log already in the table's words (the usual case, millions of rows) skips the lookup
+    names = ", ".join(map(_quoted, EVENT_WORDS))
+    return f"CASE WHEN {expr} IN ({names}) THEN {expr} {whens} ELSE {expr} END"
+
+
+def _quoted(word: str) -> str:
+    return "'" + word.replace("'", "''") + "'"
+
+
 # an order line's refund status (Chinese back offices write one on each line instead of a return
 # line): a line whose status is one of REFUNDED was refunded in full, and ingest adds its
 # return line; any other status (无退款, 退款中, 退款关闭 = the refund was withdrawn,
