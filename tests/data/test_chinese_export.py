@@ -201,3 +201,21 @@ def test_behaviour_words_of_chinese_and_common_logs_are_the_known_events(tmp_pat
     load(store, write(tmp_path / "events.csv", text, "gbk"))
     stored = store.query("SELECT event FROM events ORDER BY timestamp")["event"].tolist()
     assert stored == [event for _, event in rows]
+
+
+def test_star_ratings_written_as_stars_are_numbers(tmp_path, store):
+    # review exports write the rating as 5星, 4分 or ★★★ as often as 5
+    path = write(
+        tmp_path / "reviews.csv",
+        "评价ID,买家ID,商品编码,评价内容,评分\n"
+        "R1,u1,TB1,很好,5星\nR2,u1,TB2,一般,★★★\nR3,u2,TB1,还行,4 分\nR4,u2,TB2,差,1\n"
+        "R5,u3,TB1,好评,好评\n",
+        "gbk",
+    )
+    report = load(store, path)
+    ratings = store.table("reviews").set_index("review_id")["rating"].to_dict()
+    assert ratings == {"R1": 5.0, "R2": 3.0, "R3": 4.0, "R4": 1.0}
+    # a word is no number: quarantined with the value named
+    assert [f.n_quarantined for f in report.files] == [1]
+    bad = store.query('SELECT "column", value, reason FROM quarantine').iloc[0].tolist()
+    assert bad == ["rating", "好评", "expected a number"]

@@ -307,6 +307,8 @@ def stage(
             text = f"NULLIF(trim(CAST({given} AS VARCHAR)), '')"
             derived = f"coalesce({text}, {derived})"
         mapping = {**mapping, "is_return": derived}
+    if spec.name == "reviews" and "rating" in mapping:  # 5星, 4 分, ★★★☆☆: stars
+        mapping = {**mapping, "rating": _stars_sql(mapping["rating"])}
     if spec.name == "events" and "event" in mapping:  # 浏览, pv, addtocart: view, cart
         mapping = {**mapping, "event": synonyms.event_sql(mapping["event"])}
     present = set(mapping)
@@ -417,6 +419,21 @@ def stage(
             f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
             f"t_product_id, coalesce(CAST(t_timestamp AS VARCHAR), ''))) WHERE t_review_id IS NULL"
         )
+
+
+# a number of stars with its unit: 5星, 4 分, 3颗星, 5 stars
+STARS = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:星|分|颗星|(?i:stars?))\s*$"
+
+
+def _stars_sql(expr: str) -> str:
+    """A rating as review exports write it, as its number: ``5星``, ``4 分``, ``5 stars`` ->
+    the number; ``★★★☆☆`` -> the filled stars (3); anything else as written."""
+    x = f"CAST({expr} AS VARCHAR)"
+    return (
+        f"CASE WHEN regexp_full_match(trim({x}), '[★☆]+') "
+        f"THEN CAST(length({x}) - length(replace({x}, '★', '')) AS VARCHAR) "
+        f"ELSE regexp_replace({x}, {sql_str(STARS)}, '\\1') END"
+    )
 
 
 def _add_refund_lines(store: Store) -> None:
