@@ -472,3 +472,18 @@ def test_cli_reads_a_tab_delimited_review_export(tmp_path) -> None:
     back = pd.read_csv(target, encoding="utf-8-sig")
     assert list(back["评价ID"]) == ["RV1", "RV2"]
     assert list(back["label"]) == ["positive", "negative"]
+
+
+def test_cli_reads_a_review_export_saved_as_an_excel_workbook(tmp_path) -> None:
+    # back offices export reviews as .xlsx as often as CSV; ingest reads workbooks, so must this
+    source = tmp_path / "reviews.xlsx"
+    pd.DataFrame(
+        {"评价ID": ["RV1", "RV2"], "评价内容": ["质量很好，好评", "差评，坏了"], "评分": [5, 1]}
+    ).to_excel(source, index=False)
+    target = tmp_path / "scored.csv"
+    result = CliRunner().invoke(app, ["sentiment", "--in", str(source), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    back = pd.read_csv(target, encoding="utf-8-sig", dtype=str)
+    assert list(back["评价ID"]) == ["RV1", "RV2"]
+    assert list(back["评分"]) == ["5", "1"]
+    assert list(back["label"]) == ["positive", "negative"]

@@ -17,8 +17,8 @@ def sentiment(
         Path,
         typer.Option(
             "--in",
-            help="CSV (UTF-8 or GBK) with a review text column: text, review, comment, "
-            "content, 评论, 内容 ... or the one named by --text-column.",
+            help="CSV or TSV (UTF-8 or GBK), or .xlsx, with a review text column: text, "
+            "review, comment, content, 评论, 内容 ... or the one named by --text-column.",
         ),
     ],
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the scored CSV (UTF-8).")],

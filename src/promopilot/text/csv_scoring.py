@@ -33,10 +33,12 @@ class SentimentRun:
 
 
 def read_text_csv(path: str | Path) -> tuple[pd.DataFrame, str]:
-    """Read a CSV as text cells (nothing converted), in UTF-8 (with or without BOM) or
-    GBK/GB18030, its delimiter (``,`` ``;`` TAB ``|``) found from the header as ingest finds
-    it. Returns the table and the encoding used."""
+    """Read a CSV (or an ``.xlsx`` workbook's first sheet) as text cells (nothing converted),
+    in UTF-8 (with or without BOM) or GBK/GB18030, its delimiter (``,`` ``;`` TAB ``|``)
+    found from the header as ingest finds it. Returns the table and the encoding used."""
     path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") and path.is_file():
+        return _read_workbook(path), "xlsx"
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -57,6 +59,20 @@ def read_text_csv(path: str | Path) -> tuple[pd.DataFrame, str]:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(f"{path}: not a readable CSV table ({str(error).strip()})") from None
     return table, "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+def _read_workbook(path: Path) -> pd.DataFrame:
+    """The first sheet of an Excel workbook, every cell as text (as ingest reads one)."""
+    if path.suffix.lower() == ".xls":
+        raise InputError(f"{path}: the old binary .xls is not read: save it as CSV or .xlsx")
+    try:
+        table = pd.read_excel(path, sheet_name=0, dtype=str)
+    except ImportError:
+        raise InputError(f"{path}: reading Excel needs openpyxl: save it as CSV") from None
+    except Exception as error:  # openpyxl raises many types for a damaged workbook
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise InputError(f"{path}: cannot read as an Excel workbook ({reason})") from None
+    return table.fillna("")
 
 
 TEXT_COLUMN_NAMES = (
