@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from promopilot.data.ingest import IngestReport, ingest
@@ -219,3 +220,20 @@ def test_star_ratings_written_as_stars_are_numbers(tmp_path, store):
     assert [f.n_quarantined for f in report.files] == [1]
     bad = store.query('SELECT "column", value, reason FROM quarantine').iloc[0].tolist()
     assert bad == ["rating", "好评", "expected a number"]
+
+
+def test_iso_dates_are_read_in_a_column_whose_format_was_detected(tmp_path, store):
+    # two exports pasted together: the old back office wrote ISO 8601, the new one 2025/11/14
+    path = write(
+        tmp_path / "orders.csv",
+        "订单编号,下单时间,买家ID,商品编码,商品数量,单价\n"
+        "A1,2025/11/11 10:03,u1,TB1,1,5\nA2,2025-11-12 10:03:00,u1,TB1,1,5\n"
+        "A3,2025/11/13 10:03,u1,TB1,1,5\nA4,2025/11/14 10:03,u1,TB1,1,5\n"
+        "A5,11.15.2025,u1,TB1,1,5\n",
+    )
+    report = load(store, path)
+    assert [(f.n_loaded, f.n_quarantined) for f in report.files] == [(4, 1)]
+    times = store.table("orders").set_index("order_id")["timestamp"]
+    assert times["A2"] == pd.Timestamp("2025-11-12 10:03:00")
+    reason = store.query("SELECT reason FROM quarantine").iat[0, 0]
+    assert reason == "expected a timestamp in the format %Y/%m/%d %H:%M or ISO 8601"

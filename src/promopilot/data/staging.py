@@ -78,8 +78,10 @@ def _typed(
     if kind == "timestamp" and fmt is not None:  # a detected or given strptime format
         parsed = f"try_strptime({raw}, {sql_str(fmt)})"
         if timezone != "UTC" and "%z" not in fmt:  # naive text is in the shop's zone
-            return f"timezone('UTC', timezone({sql_str(timezone)}, {parsed}))"
-        return parsed
+            parsed = f"timezone('UTC', timezone({sql_str(timezone)}, {parsed}))"
+        # ISO 8601 is read as it is in any column (two exports pasted together); only the rows
+        # the format does not read try it
+        return f"coalesce({parsed}, {_typed(kind, raw, timezone)})"
     if kind == "float":
         return _number(raw, decimal_comma)
     if kind == "timestamp":
@@ -202,7 +204,7 @@ def _checks(
         if col.type != "str":
             expected = EXPECTED[col.type]
             if formats and n in formats:
-                expected = f"expected a timestamp in the format {formats[n]}"
+                expected = f"expected a timestamp in the format {formats[n]} or ISO 8601"
             checks.append((n, f"r_{n} IS NOT NULL AND t_{n} IS NULL", expected))
         if col.type == "timestamp":
             checks.append(
