@@ -11,6 +11,7 @@ import pytest
 from promopilot.data.ingest import IngestReport, ingest
 from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
+from promopilot.exceptions import InputError
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -237,3 +238,25 @@ def test_iso_dates_are_read_in_a_column_whose_format_was_detected(tmp_path, stor
     assert times["A2"] == pd.Timestamp("2025-11-12 10:03:00")
     reason = store.query("SELECT reason FROM quarantine").iat[0, 0]
     assert reason == "expected a timestamp in the format %Y/%m/%d %H:%M or ISO 8601"
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_title_line_above_the_header_is_named_in_the_refusal(tmp_path, store, suffix):
+    # some back offices write a title (订单导出 2025-11-30) above the header
+    rows = [
+        ["订单导出 2025-11-30", "", "", "", "", ""],
+        ["订单编号", "下单时间", "买家ID", "商品编码", "商品数量", "单价"],
+        ["A1", "2025-11-11", "u1", "TB1", "1", "5"],
+    ]
+    path = tmp_path / "shop" / f"orders.{suffix}"
+    path.parent.mkdir()
+    if suffix == "csv":
+        write(path, "".join(",".join(r) + "\n" for r in rows), "utf-8-sig")
+    else:
+        frame = pd.DataFrame(rows[1:], columns=rows[0])
+        frame.to_excel(path, index=False)
+    with pytest.raises(InputError) as refused:
+        ingest(store, path.parent)
+    message = str(refused.value)
+    assert "\n" not in message and "orders" in message
+    assert "line 1 looks like a title above the header" in message

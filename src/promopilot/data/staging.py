@@ -3,6 +3,7 @@ each row's first problem (which becomes its quarantine reason)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import duckdb
@@ -63,9 +64,24 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
         raise InputError(
             f"{label}: missing required column(s) {', '.join(missing)} for table "
             f"'{spec.name}': expected {expected} (or a synonym; see docs/shop-folder.md), "
-            f"found: {shown or 'no columns'}"
+            f"found: {shown or 'no columns'}{_title_hint(raw_columns)}"
         )
     return mapping
+
+
+# the names DuckDB (column1) and pandas (Unnamed: 1) give a header cell left empty
+_UNNAMED = re.compile(r"\s*(column\d+|Unnamed: \d+)?\s*")
+
+
+def _title_hint(raw_columns: list[str]) -> str:
+    """A hint when the header has one name and the rest empty: a title line above it."""
+    named = [c for c in raw_columns if not _UNNAMED.fullmatch(str(c))]
+    if len(raw_columns) > 1 and len(named) == 1:
+        return (
+            f"; line 1 looks like a title above the header ({named[0]!r} and empty cells): "
+            "delete it so that the header is the first line"
+        )
+    return ""
 
 
 def _typed(
