@@ -260,3 +260,25 @@ def test_a_title_line_above_the_header_is_named_in_the_refusal(tmp_path, store, 
     message = str(refused.value)
     assert "\n" not in message and "orders" in message
     assert "line 1 looks like a title above the header" in message
+
+
+def test_an_id_excel_wrote_in_scientific_notation_is_quarantined(tmp_path, store):
+    # an 18-digit order number opened in Excel and saved again reads 2.50001E+18: orders of
+    # different customers would become one order
+    path = write(
+        tmp_path / "orders.csv",
+        "订单编号,下单时间,买家ID,商品编码,商品数量,单价\n"
+        "2.50001E+18,2025/11/11 10:03,u1,TB1,1,5\n"
+        "2.50001E+18,2025/11/11 10:05,u2,TB1,1,5\n"
+        "250001000000000123,2025/11/11 10:07,u3,TB1,1,5\n",
+        "gbk",
+    )
+    report = load(store, path)
+    assert [(f.n_loaded, f.n_quarantined) for f in report.files] == [(1, 2)]
+    assert store.table("orders")["order_id"].tolist() == ["250001000000000123"]
+    bad = store.query('SELECT line, "column", value, reason FROM quarantine ORDER BY line')
+    assert bad[["line", "column", "value"]].values.tolist() == [
+        [2, "order_id", "2.50001E+18"],
+        [3, "order_id", "2.50001E+18"],
+    ]
+    assert "scientific notation" in bad["reason"].iat[0]

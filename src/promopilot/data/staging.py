@@ -69,6 +69,8 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
     return mapping
 
 
+# how a spreadsheet writes a long number it rounded: 2.50001E+18
+SCIENTIFIC = "[0-9]+(\\.[0-9]+)?[eE]\\+[0-9]+"
 # the names DuckDB (column1) and pandas (Unnamed: 1) give a header cell left empty
 _UNNAMED = re.compile(r"\s*(column\d+|Unnamed: \d+)?\s*")
 
@@ -217,6 +219,16 @@ def _checks(
             )
         if n not in present:
             continue
+        if col.is_id:  # 2.50001E+18: a long number Excel rounded; rows of other ids would merge
+            x = text_column(spec, n)
+            checks.append(
+                (
+                    n,
+                    f"contains({x}, '+') AND regexp_full_match({x}, {sql_str(SCIENTIFIC)})",
+                    "an id in scientific notation (Excel rounds long numbers, so other ids "
+                    "read the same): format the column as text before saving, or export again",
+                )
+            )
         if col.type != "str":
             expected = EXPECTED[col.type]
             if formats and n in formats:
