@@ -282,3 +282,26 @@ def test_an_id_excel_wrote_in_scientific_notation_is_quarantined(tmp_path, store
         [3, "order_id", "2.50001E+18"],
     ]
     assert "scientific notation" in bad["reason"].iat[0]
+
+
+def test_a_workbooks_long_number_id_is_quarantined_not_rounded_into_another(tmp_path, store):
+    # a workbook cell holds a double: an 18-digit order number typed as a number has lost its
+    # last digits (Excel keeps 15), so it may read as another order's number
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["订单编号", "下单时间", "买家ID", "商品编码", "商品数量", "单价"])
+    sheet.append([250000000000123456, "2025/11/11 10:03", "u1", "TB1", 1, 5])
+    sheet.append(["250000000000123457", "2025/11/11 10:04", "u2", "TB1", 1, 5])
+    sheet.append([250000000480, "2025/11/11 10:05", "u3", "TB1", 1, 5])  # 12 digits: exact
+    path = tmp_path / "shop" / "orders.xlsx"
+    path.parent.mkdir()
+    book.save(path)
+    report = load(store, path.parent)
+    assert [(f.n_loaded, f.n_quarantined) for f in report.files] == [(2, 1)]
+    stored = sorted(store.table("orders")["order_id"])
+    assert stored == ["250000000000123457", "250000000480"]
+    bad = store.query('SELECT line, "column", value, reason FROM quarantine').iloc[0]
+    assert (bad["line"], bad["column"], bad["value"]) == (2, "order_id", "2.50000000000123E+17")
+    assert "scientific notation" in bad["reason"]

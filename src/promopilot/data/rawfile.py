@@ -181,6 +181,33 @@ def duplicated_names(path: Path, delimiter: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n and (n in seen or seen.add(n))))
 
 
+# a workbook's number is a double, and Excel keeps 15 significant digits: from 16 digits on,
+# the last ones are lost (an 18-digit order number reads as a neighbour's)
+EXACT_DIGITS = 1e15
+
+
+def _long_numbers_as_excel_shows_them(frame: pd.DataFrame) -> pd.DataFrame:
+    """Number cells of 16 digits or more written as Excel shows them (``2.50000000000123E+17``),
+    so an id among them is quarantined as one in scientific notation instead of read as the
+    digits of another; text cells are left as they are. (The cells are Python objects already:
+    openpyxl made each one.)"""
+    for column in frame.columns:
+        cells = frame[column]
+        kind = pd.api.types.infer_dtype(cells, skipna=True)  # in C: text columns skip the rest
+        if kind in ("integer", "floating", "mixed-integer-float"):
+            numbers = cells.notna()
+        elif kind in ("mixed", "mixed-integer"):  # numbers and text in one column: cell by cell
+            numbers = cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+        else:
+            continue
+        values = pd.to_numeric(cells[numbers], errors="coerce")
+        long = values[values.abs() >= EXACT_DIGITS]
+        if len(long):
+            frame[column] = cells.astype(object)
+            frame.loc[long.index, column] = [f"{v:.15G}" for v in long]
+    return frame
+
+
 def _read_excel(store: Store, path: Path) -> RawFile:
     """The first sheet of an Excel workbook, every cell as text (dates as ISO 8601)."""
     try:
@@ -192,7 +219,7 @@ def _read_excel(store: Store, path: Path) -> RawFile:
             f"{path}: cannot read as an Excel workbook ({first_line(error)}): save it as CSV"
         ) from None
     frame.columns = [str(c) for c in frame.columns]
-    text = frame.astype("string")  # datetimes become ISO text, empty cells stay missing
+    text = _long_numbers_as_excel_shows_them(frame).astype("string")  # datetimes: ISO text
     with store.frame("ingest_excel_df", text):
         store.execute(f"CREATE TEMP TABLE {RAW} AS SELECT COLUMNS(*)::VARCHAR FROM ingest_excel_df")
     empty = pd.DataFrame({"line": [], "column": [], "value": [], "reason": []})
