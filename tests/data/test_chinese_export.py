@@ -305,3 +305,17 @@ def test_a_workbooks_long_number_id_is_quarantined_not_rounded_into_another(tmp_
     bad = store.query('SELECT line, "column", value, reason FROM quarantine').iloc[0]
     assert (bad["line"], bad["column"], bad["value"]) == (2, "order_id", "2.50000000000123E+17")
     assert "scientific notation" in bad["reason"]
+
+
+def test_the_ingest_report_says_why_new_rows_outnumber_loaded_ones(tmp_path, store):
+    # the return lines made from refund statuses are new rows that no line of the file is
+    path = write(
+        tmp_path / "orders.csv",
+        "订单号,下单时间,买家ID,商品编码,数量,单价,订单状态\n"
+        "A1,2025/11/11 10:03,u1,TB1,2,100,已退款\nA2,2025/11/11 10:04,u2,TB1,1,100,交易成功\n",
+    )
+    (file,) = load(store, path).files
+    assert (file.n_read, file.n_loaded, file.n_new) == (2, 2, 3)
+    assert "1 return line(s) added for lines refunded in full" in " ".join(file.notes)
+    (again,) = load(store, path).files
+    assert again.n_new == 0 and not any("return line" in n for n in again.notes)

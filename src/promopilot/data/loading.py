@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from promopilot.data import synonyms
 from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
 from promopilot.data.quarantine import flag_unknown, write_quarantine
 from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.schema import TABLES, TableSpec
 from promopilot.data.staging import STAGE, match_columns, stage
-from promopilot.data.store import Store
+from promopilot.data.store import Store, sql_str
 from promopilot.exceptions import InputError
 
 
@@ -77,6 +78,22 @@ class IngestReport:
         return sum(f.n_flagged for f in self.files)
 
 
+def _refund_lines(store: Store, raw: RawFile, spec: TableSpec, good: str) -> int:
+    """How many of the rows about to be stored are return lines staging made from a refund
+    or order status (:func:`promopilot.data.staging.stage`)."""
+    if spec.name != "orders" or not any(
+        synonyms.refund_column(raw.columns, names)
+        for names in (synonyms.REFUND_STATUS, synonyms.ORDER_STATUS)
+    ):
+        return 0
+    suffix = sql_str("%" + synonyms.REFUND_SUFFIX)
+    return int(
+        store.scalar(
+            f"SELECT count(*) {good} AND _refunded AND t_is_return AND t_order_id LIKE {suffix}"
+        )
+    )
+
+
 def load_table(
     store: Store,
     raw: RawFile,
@@ -108,6 +125,12 @@ def load_table(
     extra_cols = "" if spec.history else ", updated_at"
     extra_vals = "" if spec.history else ", now()::TIMESTAMP"
     good = f"FROM {STAGE} WHERE _err IS NULL AND NOT _skip"
+    made = _refund_lines(store, raw, spec, good)
+    if made:
+        report.notes.append(
+            f"{made:,} return line(s) added for lines refunded in full (refund or order status): "
+            "counted as new rows, not as rows read"
+        )
     # in file order without a sort: the stage is in _row order and insertion order is kept
     report.n_new = int(
         store.scalar(  # an INSERT's result is the number of rows inserted
