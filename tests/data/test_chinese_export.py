@@ -319,3 +319,24 @@ def test_the_ingest_report_says_why_new_rows_outnumber_loaded_ones(tmp_path, sto
     assert "1 return line(s) added for lines refunded in full" in " ".join(file.notes)
     (again,) = load(store, path).files
     assert again.n_new == 0 and not any("return line" in n for n in again.notes)
+
+
+def test_the_dashboards_revenue_is_net_of_refunds_like_the_summary(tmp_path, store):
+    # the dashboard's figures said "net of discounts, returns excluded": the overview netted
+    # the refunds out, while the customer page, the weekly chart and the segments counted the
+    # refunded sale as revenue
+    from promopilot.data.queries import serve as queries
+
+    path = write(
+        tmp_path / "orders.csv",
+        "订单号,下单时间,买家ID,商品编码,数量,单价,优惠金额,订单状态\n"
+        "A1,2025/11/11 10:03,u1,TB1,2,100,20,已退款\n"
+        "A2,2025/11/12 10:03,u1,TB2,1,50,0,交易成功\n",
+    )
+    load(store, path)
+    assert shop_summary(store).revenue == 50
+    assert queries.customer_profile(store, "u1")["revenue"] == 50
+    assert queries.customer_profile(store, "u1")["orders"] == 2
+    weekly = queries.weekly_revenue(store)
+    assert (weekly["revenue"].sum(), weekly["orders"].sum()) == (50, 2)
+    assert queries.monthly_customer_revenue(store)["revenue"].sum() == 50

@@ -20,7 +20,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "key": ("API key", "API 密钥"),
     "bad_key": ("Unknown key.", "密钥无效。"),
     "n_customers": ("Customers", "客户数"),
-    "revenue": ("Revenue (net of discounts, returns excluded)", "收入（扣除折扣，不含退货）"),
+    "revenue": ("Revenue (net of discounts and returns)", "收入（扣除折扣和退货）"),
     # the overview's shop total: what was sold minus what was sent back (data.summary)
     "revenue_net": ("Revenue (net of discounts and returns)", "收入（扣除折扣和退货）"),
     "sales_and_returns": ("sales {sales} · returns -{returns}", "销售额 {sales} · 退货 -{returns}"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from promopilot.data.forgotten import FORGOTTEN
+from promopilot.data.lines import line_net
 from promopilot.data.store import Store
 
 EXPOSURE_COLUMNS = ("campaign_id", "customer_id", "offer_id", "sent_at", "channel", "propensity")
@@ -69,11 +70,10 @@ def product_titles(store: Store) -> pd.DataFrame:
 def customer_profile(store: Store, customer_id: str) -> dict | None:
     """What the dashboard shows of one customer (no contact data), or None if unknown."""
     frame = store.query(
-        """WITH o AS (
+        f"""WITH o AS (
                SELECT count(DISTINCT order_id) FILTER (WHERE NOT is_return) AS orders,
-                      coalesce(sum(quantity * unit_price - discount)
-                               FILTER (WHERE NOT is_return), 0) AS revenue,
-                      max(timestamp) AS last_order
+                      coalesce(sum({line_net()}), 0) AS revenue,
+                      max(timestamp) FILTER (WHERE NOT is_return) AS last_order
                FROM orders WHERE customer_id = $id),
            e AS (SELECT count(*) AS events, max(timestamp) AS last_event
                  FROM events WHERE customer_id = $id),
@@ -104,25 +104,27 @@ def offer_history(store: Store, customer_id: str) -> pd.DataFrame:
 
 
 def weekly_revenue(store: Store) -> pd.DataFrame:
-    """week (its Monday), revenue (net of line discounts, returns excluded), orders, customers;
-    weeks are cut at the shop's midnight (its time zone), not UTC's."""
+    """week (its Monday), revenue (net of line discounts and of returns, as the summary's),
+    orders and customers who ordered (returns left out); weeks are cut at the shop's midnight
+    (its time zone), not UTC's."""
     return store.query(
         f"""SELECT date_trunc('week', {store.local_sql("timestamp")})::DATE AS week,
-                  sum(quantity * unit_price - discount) AS revenue,
-                  count(DISTINCT order_id) AS orders, count(DISTINCT customer_id) AS customers
-           FROM orders WHERE NOT is_return GROUP BY 1 ORDER BY 1"""
+                  sum({line_net()}) AS revenue,
+                  count(DISTINCT order_id) FILTER (WHERE NOT is_return) AS orders,
+                  count(DISTINCT customer_id) FILTER (WHERE NOT is_return) AS customers
+           FROM orders GROUP BY 1 ORDER BY 1"""
     )
 
 
 def monthly_customer_revenue(store: Store, *, months: int = 12) -> pd.DataFrame:
-    """customer_id, month, revenue over the last `months` months of orders; months are the
-    shop's (cut at its midnight in its time zone)."""
+    """customer_id, month, revenue (net of returns, as the summary's) over the last `months`
+    months of orders; months are the shop's (cut at its midnight in its time zone)."""
     return store.query(
         f"""WITH last AS (SELECT max(timestamp) AS t FROM orders)
            SELECT customer_id, date_trunc('month', {store.local_sql("timestamp")})::DATE AS month,
-                  sum(quantity * unit_price - discount) AS revenue
+                  sum({line_net()}) AS revenue
            FROM orders, last
-           WHERE NOT is_return AND timestamp > last.t - to_months($months)
+           WHERE timestamp > last.t - to_months($months)
            GROUP BY 1, 2""",
         {"months": int(months)},
     )
