@@ -73,7 +73,7 @@ def customer_profile(store: Store, customer_id: str) -> dict | None:
         f"""WITH o AS (
                SELECT count(DISTINCT order_id) FILTER (WHERE NOT is_return) AS orders,
                       coalesce(sum({line_net()}), 0) AS revenue,
-                      max(timestamp) FILTER (WHERE NOT is_return) AS last_order
+                      max(timestamp) AS last_order
                FROM orders WHERE customer_id = $id),
            e AS (SELECT count(*) AS events, max(timestamp) AS last_event
                  FROM events WHERE customer_id = $id),
