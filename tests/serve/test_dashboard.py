@@ -654,3 +654,22 @@ def test_without_a_held_out_group_the_offers_control_is_not_called_held_out(logg
         if lang == "en"
         else ("（留出）" not in label and "所有未获优惠的客户" in label)
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_designed_tests_control_group_is_not_said_to_be_missing(lang):
+    """A randomized test (explore and control, no target) is measured against everyone who
+    got nothing, its control group among them: the label must not say the log has none."""
+    from promopilot.serve.i18n import labels
+    from promopilot.serve.views import campaign_view
+
+    interval = {"estimate": 1.0, "low": 0.0, "high": 2.0}
+    report = {
+        "control": {"customers": 68},
+        "groups": {"control": 68, "explore": 232},
+        "arms": [],
+        "incremental_profit": interval,
+    }
+    label = campaign_view(report, labels(lang))["control_offers_label"]
+    assert "no held-out group" not in label and "没有留出组" not in label
+    assert ("control group" in label) if lang == "en" else ("随机对照组" in label)
