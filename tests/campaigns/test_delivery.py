@@ -475,3 +475,25 @@ def test_a_plan_edited_and_saved_by_chinese_excel_is_read_as_written(tmp_path, e
     expected = read_plan(write_plan(tmp_path / "utf8.csv", plan))
     pd.testing.assert_frame_equal(back, expected)
     assert back["reason"].iat[0] == "设计测试：随机分组"
+
+
+def test_a_contact_masked_by_the_platforms_export_is_no_address(store, tmp_path):
+    # Taobao and Pinduoduo exports mask buyers' phones and e-mails (138****0001): a message
+    # to one would only bounce at the gateway, so such a customer has no address
+    store.execute("UPDATE contacts SET phone = '138****0001' WHERE customer_id = 'C1'")
+    store.execute("UPDATE contacts SET email = 'b***@example.com' WHERE customer_id = 'C4'")
+    report = send(store, tmp_path, None, channel="sms", dry_run=True)
+    sms = pd.read_csv(tmp_path / "out" / "sms.csv", dtype=str)
+    assert sorted(sms["customer_id"]) == sorted(["C4", "C5", "C7", "C8", "C9", "C10"])
+    assert report.n_no_address == 1
+    sender = FakeSender()
+    send_campaign(
+        store,
+        write_plan(tmp_path / "plan2.csv"),
+        campaign_id="spring-mail",
+        settings=settings(),
+        sender=sender,
+        out=tmp_path / "out2",
+    )
+    recipients = {m["To"] for m in sender.messages}
+    assert "b***@example.com" not in recipients and address("C1") in recipients

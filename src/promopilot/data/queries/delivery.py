@@ -124,14 +124,16 @@ def unsubscribed(store: Store, customer_ids, channel: str) -> set[str]:
 
 def contacts_for(store: Store, customer_ids, field: str) -> pd.DataFrame:
     """customer_id, address (the `field`: ``email`` or ``phone``) and name of the given
-    customers who have that address. Contact data: keep it in memory, never write it out."""
+    customers who have that address. One masked by a platform's export (``138****0001``,
+    ``b***@qq.com``) is none: a message to it could only bounce. Contact data: keep it in
+    memory, never write it out."""
     if field not in ("email", "phone"):
         raise ValueError(f"unknown contact field {field!r}")
     with store.frame("delivery_contact_ids", _ids(customer_ids)):
         return store.query(
             f"SELECT customer_id, {field} AS address, name FROM contacts WHERE customer_id IN "
             f"(SELECT customer_id FROM delivery_contact_ids) AND nullif(trim({field}), '') "
-            "IS NOT NULL"
+            f"IS NOT NULL AND NOT contains({field}, '*')"
         )
 
 
