@@ -340,3 +340,17 @@ def test_the_dashboards_revenue_is_net_of_refunds_like_the_summary(tmp_path, sto
     weekly = queries.weekly_revenue(store)
     assert (weekly["revenue"].sum(), weekly["orders"].sum()) == (50, 2)
     assert queries.monthly_customer_revenue(store)["revenue"].sum() == 50
+
+
+def test_the_review_text_is_the_content_not_the_verdict_beside_it(tmp_path, store):
+    # Taobao's review export has 评价 (好评/中评/差评) beside 评价内容 (what the buyer wrote)
+    shop = tmp_path / "shop"
+    write(
+        shop / "orders.csv", "订单号,下单时间,买家ID,商品编码,数量,单价\nA1,2025-01-02,u1,TB1,1,5\n"
+    )
+    write(
+        shop / "reviews.csv",
+        "买家ID,商品编码,评价,评价内容,评价时间\nu1,TB1,差评,质量太差了，退货,2025-01-05\n",
+    )
+    load(store, shop)
+    assert store.table("reviews")["text"].tolist() == ["质量太差了，退货"]

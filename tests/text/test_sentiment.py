@@ -487,3 +487,14 @@ def test_cli_reads_a_review_export_saved_as_an_excel_workbook(tmp_path) -> None:
     assert list(back["评价ID"]) == ["RV1", "RV2"]
     assert list(back["评分"]) == ["5", "1"]
     assert list(back["label"]) == ["positive", "negative"]
+
+
+def test_cli_scores_the_review_content_not_the_verdict_beside_it(tmp_path) -> None:
+    source = tmp_path / "reviews.csv"
+    pd.DataFrame({"评价": ["好评"], "评价内容": ["质量太差了，坏了，差评"]}).to_csv(
+        source, index=False, encoding="utf-8-sig"
+    )
+    target = tmp_path / "scored.csv"
+    result = CliRunner().invoke(app, ["sentiment", "--in", str(source), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "of '评价内容'" in result.output

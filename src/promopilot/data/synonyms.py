@@ -137,16 +137,16 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "reviews": {
         "customer_id": CUSTOMER_ID,
         "product_id": PRODUCT_ID,
-        "text": (
+        "text": (  # 评价内容 before 评价: Taobao writes 评价 (好评/中评/差评) beside it
             "review",
             "reviewtext",
             "comment",
             "content",
             "body",
-            "评价",
             "评价内容",
-            "评论",
             "评论内容",
+            "评价",
+            "评论",
             "内容",
         ),
         "rating": ("stars", "score", "评分", "星级"),

@@ -85,10 +85,11 @@ TEXT_COLUMN_NAMES = (
     "content",
     "body",
     "message",
+    "评价内容",  # before 评价: Taobao writes 评价 (好评/中评/差评) beside it
+    "评论内容",
     "评论",
     "评价",
     "内容",
-    "评论内容",
     "文本",
 )
 """Column names taken for the review text, in this order (case and spaces ignored)."""
