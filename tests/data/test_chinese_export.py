@@ -354,3 +354,26 @@ def test_the_review_text_is_the_content_not_the_verdict_beside_it(tmp_path, stor
     )
     load(store, shop)
     assert store.table("reviews")["text"].tolist() == ["质量太差了，退货"]
+
+
+def test_two_variants_of_one_product_in_an_order_are_one_line_of_both(tmp_path, store):
+    # a buyer takes a dress in red M and in blue L: two lines of one 商品ID, told apart only by
+    # 商品规格; the second was quarantined as a conflicting duplicate, and a third variant at the
+    # same price and quantity as the first was dropped as its repeat
+    path = write(
+        tmp_path / "orders.csv",
+        "订单编号,下单时间,买家ID,商品ID,商品规格,商品数量,单价,优惠金额\n"
+        "A1,2025-01-02 10:03:05,u1,SP1,红色 M,1,59,5\n"
+        "A1,2025-01-02 10:03:05,u1,SP1,蓝色 L,2,69,0\n"
+        "A1,2025-01-02 10:03:05,u1,SP1,黑色 S,1,59,5\n"
+        "A1,2025-01-02 10:03:05,u1,SP2,,1,10,0\n"
+        "A1,2025-01-02 10:03:05,u1,SP1,红色 M,1,59,5\n",  # the same line again: a repeat
+        "gbk",
+    )
+    report = load(store, path)
+    assert [(f.n_read, f.n_loaded, f.n_quarantined) for f in report.files] == [(5, 5, 0)]
+    line = store.table("orders").set_index("product_id").loc["SP1"]
+    assert (line["quantity"], line["discount"]) == (4, 10)
+    assert line["quantity"] * line["unit_price"] == pytest.approx(59 + 2 * 69 + 59)
+    assert shop_summary(store).revenue == pytest.approx(59 + 138 + 59 + 10 - 10)
+    assert load(store, path).files[0].n_new == 0  # re-ingesting adds nothing

@@ -75,13 +75,15 @@ def _mark_conflicts(
 
 
 def dedupe_within_file(store: Store, spec: TableSpec) -> None:
+    """Skip a row repeating an earlier one; quarantine one with the same key and other values.
+    Rows skipped already (merged variant lines: :mod:`promopilot.data.variants`) take no part."""
     keys = ", ".join(f"t_{k}" for k in spec.key)
     h = _value_hash(spec, "t_")
     store.execute("DROP TABLE IF EXISTS ingest_dups")
     # hashes of keys seen more than once (cheap to group); equal hashes are then checked
     # on the keys themselves
     repeated = (
-        f"SELECT h FROM (SELECT hash({keys}) AS h FROM {STAGE} WHERE _err IS NULL) "
+        f"SELECT h FROM (SELECT hash({keys}) AS h FROM {STAGE} WHERE _err IS NULL AND NOT _skip) "
         "GROUP BY h HAVING count(*) > 1"
     )
     store.execute(f"CREATE TEMP TABLE ingest_dups AS {repeated}")
@@ -90,7 +92,7 @@ def dedupe_within_file(store: Store, spec: TableSpec) -> None:
     store.execute(
         f"CREATE OR REPLACE TEMP TABLE ingest_dups AS SELECT _row, first_value(_row) OVER w "
         f"AS first, {h} = first_value({h}) OVER w AS same, row_number() OVER w AS rn FROM {STAGE} "
-        f"WHERE _err IS NULL AND hash({keys}) IN (SELECT h FROM ingest_dups) "
+        f"WHERE _err IS NULL AND NOT _skip AND hash({keys}) IN (SELECT h FROM ingest_dups) "
         f"WINDOW w AS (PARTITION BY {keys} ORDER BY _row)"
     )
     if not store.scalar("SELECT count(*) FROM ingest_dups"):

@@ -17,6 +17,7 @@ from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.schema import TABLES, TableSpec
 from promopilot.data.staging import STAGE, match_columns, stage
 from promopilot.data.store import Store, sql_str
+from promopilot.data.variants import has_variants, merge_variants
 from promopilot.exceptions import InputError
 
 
@@ -113,6 +114,8 @@ def load_table(
         )
     stage(store, raw, spec, mapping, detect_dates=fmt == "shop")
     drop_forgotten(store, spec)
+    if has_variants(raw.columns, spec):
+        merge_variants(store, spec)
     dedupe_within_file(store, spec)
     if fmt != "api":  # a posted batch reports its rejected items one by one instead
         refuse_if_nothing_loads(store, raw, spec, fmt)  # before anything of the file is written

@@ -382,6 +382,9 @@ def stage(
         )
     if status is not None:
         parts.append(f"NULLIF(trim(CAST(\"{status}\" AS VARCHAR)), '') AS _status")
+    variant = synonyms.variant_column(raw.columns) if spec.name == "orders" else None
+    if variant is not None:  # 商品规格: the lines of one product (data.variants)
+        parts.append(f"coalesce(trim(CAST(\"{variant}\" AS VARCHAR)), '') AS _variant")
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
     # importers of known layouts (UCI, MovieLens, ...) hand over ISO 8601 already
     formats = timestamp_formats(store, raw, spec, inner, present) if detect_dates else {}

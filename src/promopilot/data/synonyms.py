@@ -230,6 +230,15 @@ NOT_SOLD = (
 REFUND_SUFFIX = "-refund"
 
 
+# what tells apart the lines of one product in one order (colour, size: one line per SKU)
+VARIANT = ("variant", "商品规格", "规格", "sku属性", "销售属性", "颜色分类", "规格名称")
+
+
+def variant_column(raw_columns: list[str]) -> str | None:
+    """The orders file's variant column (商品规格), where there is one."""
+    return refund_column(raw_columns, VARIANT)
+
+
 def refund_column(raw_columns: list[str], names: tuple[str, ...] = REFUND_STATUS) -> str | None:
     """The file column holding order lines' refund status (or, given ORDER_STATUS, their order
     status), where there is one."""
