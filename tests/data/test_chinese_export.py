@@ -377,3 +377,18 @@ def test_two_variants_of_one_product_in_an_order_are_one_line_of_both(tmp_path, 
     assert line["quantity"] * line["unit_price"] == pytest.approx(59 + 2 * 69 + 59)
     assert shop_summary(store).revenue == pytest.approx(59 + 138 + 59 + 10 - 10)
     assert load(store, path).files[0].n_new == 0  # re-ingesting adds nothing
+
+
+@pytest.mark.parametrize(
+    "status", ["等待付款", "待支付", "未支付", "已取消", "TRADE_CLOSED_BY_TAOBAO", "WAIT_BUYER_PAY"]
+)
+def test_each_platforms_word_for_an_unpaid_or_cancelled_order_is_not_a_sale(
+    tmp_path, store, status
+):
+    # JD writes 等待付款, Youzan 待支付, Pinduoduo 未支付/已取消, Taobao's API TRADE_CLOSED
+    path = write(
+        tmp_path / "orders.csv",
+        "订单号,下单时间,买家ID,商品编码,数量,单价,订单状态\n"
+        f"A1,2025/11/11 10:03,u1,TB1,1,100,{status}\nA2,2025/11/11 10:04,u2,TB1,1,100,交易成功\n",
+    )
+    assert [(f.n_loaded, f.n_quarantined) for f in load(store, path).files] == [(1, 1)]

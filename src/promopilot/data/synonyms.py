@@ -225,6 +225,12 @@ NOT_SOLD = (
     "未付款",
     "待付款",
     "等待买家付款",
+    "等待付款",  # JD
+    "待支付",  # Youzan
+    "未支付",
+    "trade_closed",  # Taobao's API statuses
+    "trade_closed_by_taobao",
+    "wait_buyer_pay",
 )
 # the order id of a refunded line's return line: the sale's id and this suffix
 REFUND_SUFFIX = "-refund"
