@@ -270,6 +270,19 @@ def _order_discount_share(discount: str | None, cols: dict[str, str], order: str
     )
 
 
+def _status_filled(cols: dict[str, str], order: str) -> str:
+    """A REPLACE clause giving every line its order's Financial Status (written on the first
+    line only), ``cancelled`` for an order with a Cancelled at time: staging nets refunded
+    orders and quarantines cancelled ones from it."""
+    status = cols.get("financial status")
+    if status is None:
+        return ""
+    value = _filled(status, order)
+    if "cancelled at" in cols:
+        value = f"CASE WHEN {_filled(cols['cancelled at'], order)} IS NOT NULL THEN 'cancelled' ELSE {value} END"
+    return f" REPLACE ({value} AS {status})"
+
+
 def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
     """A Shopify orders export. Customers are identified by a one-way hash of their email;
     the email itself goes to the contacts table only."""
@@ -305,7 +318,7 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         discount = cols.get("discount amount")
         code = cols.get("discount code")
         store.execute(
-            "CREATE TEMP TABLE ingest_shopify AS SELECT *, "
+            f"CREATE TEMP TABLE ingest_shopify AS SELECT *{_status_filled(cols, order)}, "
             f"'shopify-' || substr(sha256(lower({_filled(cols['email'], order)})), 1, 16) "
             "AS _customer, "
             f"{_filled(cols['created at'], order)} AS _created, {product} AS _product, "

@@ -336,11 +336,16 @@ def stage(
     # (concat_ws takes the columns of any type an importer derives; about 60 ms per 300,000
     # rows of 6 columns)
     parts.append("trim(concat_ws('', *COLUMNS(*))) = '' AS _blank")
-    refund = synonyms.refund_column(raw.columns) if spec.name == "orders" else None
-    if refund is not None:
+    orders = spec.name == "orders"
+    refund = synonyms.refund_column(raw.columns) if orders else None
+    status = synonyms.order_status_column(raw.columns) if orders else None
+    if status is not None:  # its own cell: refund and cancel words are read from it below
+        parts.append(f'NULLIF(trim(CAST("{status}" AS VARCHAR)), \'\') AS _status')
+    refund_sql = [f'lower(trim(CAST("{c}" AS VARCHAR)))' for c in (refund, status) if c]
+    if refund_sql:
         words = ", ".join(sql_str(w) for w in synonyms.REFUNDED)
-        status = f'lower(trim(CAST("{refund}" AS VARCHAR)))'
-        parts.append(f"coalesce({status} IN ({words}), false) AS _refunded")
+        refunded = " OR ".join(f"coalesce({s} IN ({words}), false)" for s in refund_sql)
+        parts.append(f"({refunded}) AS _refunded")
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
     # importers of known layouts (UCI, MovieLens, ...) hand over ISO 8601 already
     formats = timestamp_formats(store, raw, spec, inner, present) if detect_dates else {}
@@ -356,6 +361,13 @@ def stage(
         f"'reason': {sql_str(reason)}}}"
         for col, cond, reason in checks
     )
+    if status is not None:  # a cancelled order was never a sale, whatever else its line says
+        words = ", ".join(sql_str(w) for w in synonyms.CANCELLED)
+        case = (
+            f"WHEN lower(_status) IN ({words}) THEN {{'column': {sql_str(status)}, "
+            "'value': _status, 'reason': 'cancelled or failed order: not a sale (its order "
+            f"status)'}} {case}"
+        )
     store.execute(f"DROP TABLE IF EXISTS {STAGE}")
     replaced = [
         f"{expr.format(col)} AS t_{col}"
@@ -388,7 +400,7 @@ def stage(
     if n_blank:
         store.execute(f"DELETE FROM {STAGE} WHERE _blank")
     raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
-    if refund is not None:
+    if refund_sql:
         _add_refund_lines(store)
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(

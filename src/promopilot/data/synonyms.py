@@ -183,11 +183,27 @@ REFUNDED = (
 # the order id of a refunded line's return line: the sale's id and this suffix
 REFUND_SUFFIX = "-refund"
 
+# an order's own status (WooCommerce's Order Status, Shopify's Financial Status): `refunded`
+# means refunded in full, as above; an order that was cancelled or whose payment failed was
+# never a sale, and its lines are quarantined. Any other status (completed, processing, paid,
+# pending, partially_refunded, ...) leaves the lines as they are.
+ORDER_STATUS = ("orderstatus", "financialstatus", "paymentstatus", "status")
+CANCELLED = ("cancelled", "canceled", "voided", "failed")
+
+
+def _first(raw_columns: list[str], names: tuple[str, ...]) -> str | None:
+    by_norm = {normalize(c): c for c in raw_columns}
+    return next((by_norm[n] for n in map(normalize, names) if n in by_norm), None)
+
 
 def refund_column(raw_columns: list[str]) -> str | None:
     """The file column holding order lines' refund status, where there is one."""
-    by_norm = {normalize(c): c for c in raw_columns}
-    return next((by_norm[n] for n in map(normalize, REFUND_STATUS) if n in by_norm), None)
+    return _first(raw_columns, REFUND_STATUS)
+
+
+def order_status_column(raw_columns: list[str]) -> str | None:
+    """The file column holding each order's status (completed, refunded, cancelled)."""
+    return _first(raw_columns, ORDER_STATUS)
 
 
 def match(raw_columns: list[str], table: str, names: tuple[str, ...]) -> dict[str, str]:

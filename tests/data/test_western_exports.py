@@ -1,0 +1,95 @@
+"""Exports of Western shop platforms handed over as they come: WooCommerce order exports
+(an order status on every line) and Shopify's orders, products and customers exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from promopilot.data.ingest import IngestReport, ingest
+from promopilot.data.store import Store
+from promopilot.data.summary import shop_summary
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load(store: Store, path: Path, **kwargs) -> IngestReport:
+    report = ingest(store, path, **kwargs)
+    for f in report.files:  # every row read is either loaded or quarantined
+        assert f.n_loaded + f.n_quarantined == f.n_read, f
+    return report
+
+
+@pytest.fixture()
+def store():
+    with Store(":memory:") as s:
+        yield s
+
+
+def test_an_order_status_column_nets_refunds_and_drops_cancelled_orders(tmp_path, store):
+    # a cancelled order was never a sale; a refunded one was, and its refund is a return
+    path = write(
+        tmp_path / "orders.csv",
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,Order Status\n"
+        "101,2025-11-28 10:00,c1,p1,2,10.00,completed\n"
+        "102,2025-11-28 11:00,c2,p1,1,10.00,refunded\n"
+        "103,2025-11-28 12:00,c3,p1,5,10.00,cancelled\n"
+        "104,2025-11-28 13:00,c4,p1,1,10.00,Failed\n",
+    )
+    f = load(store, path).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (4, 2, 2)
+    summary = shop_summary(store)
+    assert (summary.gross_revenue, summary.returns, summary.revenue) == (30, 10, 20)
+    bad = store.query('SELECT line, "column", value, reason FROM quarantine ORDER BY line')
+    assert bad[["line", "column", "value"]].values.tolist() == [
+        [4, "Order Status", "cancelled"],
+        [5, "Order Status", "Failed"],
+    ]
+    assert bad["reason"].str.contains("cancelled or failed order: not a sale").all()
+
+
+def test_a_refund_status_of_cancelled_keeps_the_sale(tmp_path, store):
+    # 退款状态 = the refund's status: a cancelled refund (已取消) leaves the sale as it is
+    path = write(
+        tmp_path / "orders.csv",
+        "订单号,下单时间,买家ID,商品编码,数量,单价,退款状态\nA1,2026-11-11 20:15,u1,TB1,1,100,已取消\n",
+    )
+    assert load(store, path).files[0].n_loaded == 1
+    assert shop_summary(store).revenue == 100
+
+
+SHOPIFY_HEAD = (
+    "Name,Email,Financial Status,Paid at,Subtotal,Shipping,Taxes,Total,Discount Code,"
+    "Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,"
+    "Billing Name,Cancelled at,Refunded Amount,Id\n"
+)
+
+
+def test_shopify_refunded_and_cancelled_orders_are_not_revenue(tmp_path, store):
+    # order-level fields are on an order's first row only; shipping and taxes are not product
+    # revenue; a refunded order is netted by its return lines; a voided or cancelled one is
+    # not a sale
+    rows = (
+        "#1001,ann@example.com,paid,2025-11-28 10:03:05 +0100,30.00,4.95,5.83,34.95,,0.00,"
+        "2025-11-28 10:03:05 +0100,1,Mug,20.00,MUG,Ann Smith,,0.00,51\n"
+        "#1001,ann@example.com,,,,,,,,,2025-11-28 10:03:05 +0100,1,Tea,10.00,TEA,,,,51\n"
+        "#1002,bob@example.com,refunded,2025-11-28 11:00:00 +0100,20.00,0.00,3.33,20.00,,0.00,"
+        "2025-11-28 11:00:00 +0100,1,Mug,20.00,MUG,Bob Jones,,20.00,52\n"
+        "#1003,cy@example.com,voided,,10.00,0.00,1.67,10.00,,0.00,"
+        "2025-11-28 12:00:00 +0100,1,Tea,10.00,TEA,Cy Lee,,0.00,53\n"
+        "#1004,dee@example.com,paid,2025-11-28 13:00:00 +0100,30.00,0.00,5.00,30.00,,0.00,"
+        "2025-11-28 13:00:00 +0100,1,Mug,20.00,MUG,Dee Doe,2025-11-29 09:00:00 +0100,0.00,54\n"
+        "#1004,dee@example.com,,,,,,,,,2025-11-28 13:00:00 +0100,1,Tea,10.00,TEA,,,,54\n"
+    )
+    f = load(store, write(tmp_path / "orders_export.csv", SHOPIFY_HEAD + rows)).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (6, 3, 3)
+    summary = shop_summary(store)
+    assert (summary.gross_revenue, summary.returns, summary.revenue) == (50, 20, 30)
+    bad = store.query("SELECT line, reason FROM quarantine ORDER BY line")
+    assert bad["line"].tolist() == [5, 6, 7]
+    assert bad["reason"].str.contains("cancelled or failed order").all()
