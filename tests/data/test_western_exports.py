@@ -93,3 +93,23 @@ def test_shopify_refunded_and_cancelled_orders_are_not_revenue(tmp_path, store):
     bad = store.query("SELECT line, reason FROM quarantine ORDER BY line")
     assert bad["line"].tolist() == [5, 6, 7]
     assert bad["reason"].str.contains("cancelled or failed order").all()
+
+
+WOO = (
+    "Order Number,Order Status,Order Date,Customer User ID,Billing Email Address,Item #,"
+    "Item Name,Item SKU,Quantity,Item Cost,Coupon Code\n"
+    "20001,completed,28/11/2025,17,ann@example.com,1,Sage Mug,SKU-1,2,12.50,BF25\n"
+    "20001,completed,28/11/2025,17,ann@example.com,2,Oak Candle,SKU-2,1,20.00,BF25\n"
+    "20002,completed,29/11/2025,18,bob@example.com,1,Sage Mug,SKU-1,1,12.50,\n"
+)
+
+
+def test_a_woocommerce_order_export_is_read_by_its_own_column_names(tmp_path, store):
+    f = load(store, write(tmp_path / "orders.csv", WOO)).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (3, 3, 0)
+    orders = store.query("SELECT * FROM orders ORDER BY order_id, product_id")
+    assert orders["customer_id"].tolist() == ["17", "17", "18"]
+    assert orders["product_id"].tolist() == ["SKU-1", "SKU-2", "SKU-1"]
+    assert orders["unit_price"].tolist() == [12.5, 20.0, 12.5]
+    assert str(orders["timestamp"].iloc[0]) == "2025-11-28 00:00:00"
+    assert shop_summary(store).revenue == 57.5

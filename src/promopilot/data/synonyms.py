@@ -26,6 +26,7 @@ def normalize(name: str) -> str:
 # in one file works in the others
 CUSTOMER_ID = (
     "customerid",
+    "customeruserid",  # WooCommerce
     "customer",
     "userid",
     "user",
@@ -44,6 +45,9 @@ CUSTOMER_ID = (
 PRODUCT_ID = (
     "stockcode",
     "sku",
+    "itemsku",  # WooCommerce
+    "variantsku",  # Shopify's products export
+    "productsku",
     "productcode",
     "itemid",
     "item",
@@ -97,7 +101,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "customer_id": CUSTOMER_ID,
         "product_id": PRODUCT_ID,
         "quantity": ("qty", "quantity", "units", "数量", "购买数量", "商品数量"),
-        "unit_price": ("unitprice", "price", "itemprice", "单价", "商品单价", "价格", "售价"),
+        "unit_price": ("unitprice", "price", "itemprice", "itemcost", "单价", "商品单价", "价格", "售价"),
         "discount": ("discountamount", "优惠金额", "优惠", "折扣金额", "折扣"),
         "coupon_code": (
             "couponcode",
@@ -114,8 +118,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "product_id": PRODUCT_ID,
         "title": ("name", "productname", "description", "itemname", "商品名称", "名称", "标题"),
         "category": ("productcategory", "categoryname", "type", "类目", "分类", "品类"),
-        "price": ("unitprice", "listprice", "单价", "价格", "售价"),
-        "cost": ("unitcost", "costprice", "成本", "成本价"),
+        "price": ("unitprice", "listprice", "variantprice", "单价", "价格", "售价"),
+        "cost": ("unitcost", "costprice", "costperitem", "成本", "成本价"),
         "in_stock": ("instock", "available", "有货"),
         "is_product": ("isproduct",),
     },
