@@ -57,7 +57,8 @@ def test_a_refund_status_of_cancelled_keeps_the_sale(tmp_path, store):
     # 退款状态 = the refund's status: a cancelled refund (已取消) leaves the sale as it is
     path = write(
         tmp_path / "orders.csv",
-        "订单号,下单时间,买家ID,商品编码,数量,单价,退款状态\nA1,2026-11-11 20:15,u1,TB1,1,100,已取消\n",
+        "订单号,下单时间,买家ID,商品编码,数量,单价,退款状态\n"
+        "A1,2026-11-11 20:15,u1,TB1,1,100,已取消\n",
     )
     assert load(store, path).files[0].n_loaded == 1
     assert shop_summary(store).revenue == 100
@@ -113,3 +114,61 @@ def test_a_woocommerce_order_export_is_read_by_its_own_column_names(tmp_path, st
     assert orders["unit_price"].tolist() == [12.5, 20.0, 12.5]
     assert str(orders["timestamp"].iloc[0]) == "2025-11-28 00:00:00"
     assert shop_summary(store).revenue == 57.5
+
+
+PRODUCTS_EXPORT = (
+    "Handle,Title,Body (HTML),Vendor,Type,Tags,Option1 Name,Option1 Value,Variant SKU,"
+    "Variant Price,Image Src,Cost per item,Status\n"
+    "sage-mug,Sage Mug,<p>Stoneware</p>,Hearth,Mugs,gift,Title,Default Title,MUG,20.00,"
+    "https://cdn/mug.jpg,8.00,active\n"
+    ",,,,,,,,,,https://cdn/mug-2.jpg,,\n"  # a second image of the product above
+    "oak-tea,Oak Tea,,Hearth,Tea,,Size,Small,TEA,10.00,https://cdn/tea.jpg,3.00,active\n"
+    "oak-tea,,,,,,,Large,TEA-L,18.00,,5.00,\n"  # a variant: title and type on the first row
+)
+CUSTOMERS_EXPORT = (
+    "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Country Code,"
+    "Phone,Total Spent,Total Orders\n"
+    "'7001,Ann,Smith,Ann@Example.com,yes,GB,+44 7700 900001,30.00,1\n"
+    "'7002,Bob,Jones,bob@example.com,no,DE,,20.00,1\n"
+)
+
+
+def test_a_shopify_folder_reads_its_products_and_customers_exports(tmp_path, store):
+    shop = tmp_path / "export"
+    rows = (
+        "#1001,ann@example.com,paid,2025-11-28 10:03:05 +0100,30.00,4.95,5.83,34.95,,0.00,"
+        "2025-11-28 10:03:05 +0100,1,Sage Mug,20.00,MUG,Ann Smith,,0.00,51\n"
+        "#1001,ann@example.com,,,,,,,,,2025-11-28 10:03:05 +0100,1,Oak Tea - Small,10.00,TEA,"
+        ",,,51\n"
+    )
+    write(shop / "orders_export_1.csv", SHOPIFY_HEAD + rows)
+    write(shop / "products_export_1.csv", PRODUCTS_EXPORT)
+    write(shop / "customers_export.csv", CUSTOMERS_EXPORT)
+    report = load(store, shop)
+    counts = {Path(f.file).name: (f.table, f.n_read, f.n_loaded) for f in report.files}
+    assert counts == {
+        "products_export_1.csv": ("products", 3, 3),
+        "customers_export.csv": ("customers", 2, 2),
+        "orders_export_1.csv": ("orders", 2, 2),
+    }
+    assert store.count("quarantine") == 0 and store.count("flags") == 0
+    products = store.table("products").set_index("product_id")
+    assert products.loc["TEA-L", ["title", "category", "price", "cost"]].tolist() == [
+        "Oak Tea",
+        "Tea",
+        18.0,
+        5.0,
+    ]
+    assert products.loc["MUG", "category"] == "Mugs"
+    # a customer of the customers export is the customer of the orders (a hash of the e-mail)
+    customers = store.table("customers").set_index("customer_id")
+    orders = store.table("orders")
+    ann = orders["customer_id"].iloc[0]
+    assert customers.loc[ann, "region"] == "GB" and len(customers) == 2
+    assert not customers.astype(str).apply(lambda c: c.str.contains("@|Smith|7700")).any().any()
+    contacts = store.table("contacts").set_index("customer_id")
+    assert contacts.loc[ann, ["email", "phone", "name"]].tolist() == [
+        "ann@example.com",
+        "+44 7700 900001",
+        "Ann Smith",
+    ]

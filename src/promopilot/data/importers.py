@@ -25,6 +25,7 @@ from promopilot.data.loading import (
 from promopilot.data.movielens import import_movielens
 from promopilot.data.rawfile import DELIMITERS, EXCEL_SUFFIXES, read_raw
 from promopilot.data.schema import LOAD_ORDER, TABLES
+from promopilot.data.shopify_exports import customer_hash, export_kind, import_export
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -84,7 +85,7 @@ def detect_format(path: Path) -> str:
             return "movielens"
         if files and _is_uci(_header(files[0])):
             return "uci"
-        if files and _is_shopify(_header(files[0])):
+        if any(_is_shopify(_header(f)) for f in files):  # with its products/customers exports
             return "shopify"
         raise InputError(
             f"{path}: cannot tell what this folder holds: expected a shop folder (orders.csv, "
@@ -279,7 +280,8 @@ def _status_filled(cols: dict[str, str], order: str) -> str:
         return ""
     value = _filled(status, order)
     if "cancelled at" in cols:
-        value = f"CASE WHEN {_filled(cols['cancelled at'], order)} IS NOT NULL THEN 'cancelled' ELSE {value} END"
+        cancelled = _filled(cols["cancelled at"], order)
+        value = f"CASE WHEN {cancelled} IS NOT NULL THEN 'cancelled' ELSE {value} END"
     return f" REPLACE ({value} AS {status})"
 
 
@@ -287,9 +289,15 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
     """A Shopify orders export. Customers are identified by a one-way hash of their email;
     the email itself goes to the contacts table only."""
     files = _table_files(path) if path.is_dir() else [path]
+    # the products and customers exports first, so the orders find their products and customers
+    kinds = {f: export_kind(_header(f)) if len(files) > 1 else None for f in files}
+    files.sort(key=lambda f: (kinds[f] is None, kinds[f] != "products"))
     reports = []
     for file in files:
         _tell(progress, file.name)
+        if kinds[file] is not None:
+            reports.append(import_export(store, file, kinds[file]))
+            continue
         raw = read_raw(store, file)
         raw.label = str(file)
         cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
@@ -319,8 +327,7 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         code = cols.get("discount code")
         store.execute(
             f"CREATE TEMP TABLE ingest_shopify AS SELECT *{_status_filled(cols, order)}, "
-            f"'shopify-' || substr(sha256(lower({_filled(cols['email'], order)})), 1, 16) "
-            "AS _customer, "
+            f"{customer_hash(_filled(cols['email'], order))} AS _customer, "
             f"{_filled(cols['created at'], order)} AS _created, {product} AS _product, "
             f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) AS _line_in_order, "
             f"{_order_discount_share(discount, cols, order)} AS _discount "

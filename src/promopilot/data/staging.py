@@ -340,7 +340,7 @@ def stage(
     refund = synonyms.refund_column(raw.columns) if orders else None
     status = synonyms.order_status_column(raw.columns) if orders else None
     if status is not None:  # its own cell: refund and cancel words are read from it below
-        parts.append(f'NULLIF(trim(CAST("{status}" AS VARCHAR)), \'\') AS _status')
+        parts.append(f"NULLIF(trim(CAST(\"{status}\" AS VARCHAR)), '') AS _status")
     refund_sql = [f'lower(trim(CAST("{c}" AS VARCHAR)))' for c in (refund, status) if c]
     if refund_sql:
         words = ", ".join(sql_str(w) for w in synonyms.REFUNDED)

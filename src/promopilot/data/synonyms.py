@@ -101,7 +101,16 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "customer_id": CUSTOMER_ID,
         "product_id": PRODUCT_ID,
         "quantity": ("qty", "quantity", "units", "数量", "购买数量", "商品数量"),
-        "unit_price": ("unitprice", "price", "itemprice", "itemcost", "单价", "商品单价", "价格", "售价"),
+        "unit_price": (
+            "unitprice",
+            "price",
+            "itemprice",
+            "itemcost",
+            "单价",
+            "商品单价",
+            "价格",
+            "售价",
+        ),
         "discount": ("discountamount", "优惠金额", "优惠", "折扣金额", "折扣"),
         "coupon_code": (
             "couponcode",
