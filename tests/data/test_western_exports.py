@@ -172,3 +172,33 @@ def test_a_shopify_folder_reads_its_products_and_customers_exports(tmp_path, sto
         "+44 7700 900001",
         "Ann Smith",
     ]
+
+
+def test_an_order_discount_repeated_on_every_line_is_spread_over_them(tmp_path, store):
+    # WooCommerce exports repeat the order's Discount Amount on each of its lines: 7.00 off
+    # order 1 (lines 30 and 5: more than the second line is worth), 2.00 off order 2 (lines 16
+    # and 4)
+    head = "Order Number,Order Date,Customer User ID,Item SKU,Quantity,Item Cost,Discount Amount\n"
+    rows = (
+        "1,28/11/2025,17,A,1,30.00,7.00\n1,28/11/2025,17,B,1,5.00,7.00\n"
+        "2,29/11/2025,18,A,2,8.00,2.00\n2,29/11/2025,18,B,1,4.00,2.00\n"
+        "3,30/11/2025,19,A,1,30.00,3.00\n"
+    )
+    report = load(store, write(tmp_path / "orders.csv", head + rows))
+    f = report.files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (5, 5, 0)
+    got = store.query("SELECT order_id, product_id, discount FROM orders ORDER BY 1, 2")
+    assert got["discount"].tolist() == pytest.approx([6.0, 1.0, 1.6, 0.4, 3.0])
+    assert shop_summary(store).revenue == pytest.approx(35 + 20 + 30 - 7 - 2 - 3)
+    assert any("order's discount" in note for note in f.notes)
+
+
+def test_equal_line_discounts_that_fit_their_lines_stay_per_line(tmp_path, store):
+    # 1.00 off each line, never more than a line is worth: a per-line discount, kept as it is
+    head = "order_id,timestamp,customer_id,product_id,quantity,unit_price,discount\n"
+    rows = (
+        "1,2025-11-28,c1,A,1,5.00,1.00\n1,2025-11-28,c1,B,1,5.00,1.00\n"
+        "2,2025-11-29,c2,A,1,5.00,1.00\n2,2025-11-29,c2,B,1,5.00,1.00\n"
+    )
+    load(store, write(tmp_path / "orders.csv", head + rows))
+    assert store.query("SELECT discount FROM orders")["discount"].tolist() == [1.0] * 4

@@ -94,7 +94,7 @@ def load_table(
             f"{raw.label}: column {twice[0]!r} appears more than once in the header: "
             "keep one of them (which one holds the data cannot be told)"
         )
-    stage(store, raw, spec, mapping, detect_dates=fmt == "shop")
+    report.notes += stage(store, raw, spec, mapping, detect_dates=fmt == "shop")
     drop_forgotten(store, spec)
     dedupe_within_file(store, spec)
     if fmt != "api":  # a posted batch reports its rejected items one by one instead

@@ -8,9 +8,10 @@ from collections.abc import Mapping
 import duckdb
 import pandas as pd
 
-from promopilot.data import synonyms
+from promopilot.data import order_discounts, synonyms
 from promopilot.data.dates import sample_values, timestamp_formats
 from promopilot.data.lines import non_product_sql
+from promopilot.data.order_discounts import spread_sql
 from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
 from promopilot.data.schema import FLOAT_ID, OFFER_KINDS, TableSpec
 from promopilot.data.store import Store
@@ -291,14 +292,19 @@ def stage(
     mapping: Mapping[str, str],
     *,
     detect_dates: bool = True,
-) -> None:
-    """Create ``STAGE``: one row per staged raw row with typed columns and its first problem.
+) -> list[str]:
+    """Create ``STAGE``: one row per staged raw row with typed columns and its first problem;
+    return notes for the user on how the file was read.
 
     An orders file without an ``is_return`` column, or a blank ``is_return``, marks its
     negative quantities as returns. An orders file with a refund status column
     (``退款状态``: :data:`synonyms.REFUND_STATUS`) gets, for each line refunded in full, its
     return line (order id + :data:`synonyms.REFUND_SUFFIX`, same time, the quantity negated,
-    the same discount), so revenue is net of the refund and the sale is still seen."""
+    the same discount), so revenue is net of the refund and the sale is still seen. An order
+    status column (:data:`synonyms.ORDER_STATUS`) nets ``refunded`` orders the same way and
+    quarantines cancelled ones; an order's discount repeated on each of its lines is spread over
+    them (:mod:`promopilot.data.order_discounts`)."""
+    notes: list[str] = []
     if spec.name == "orders" and "quantity" in mapping:
         quantity = f"TRY_CAST(trim(CAST({mapping['quantity']} AS VARCHAR)) AS DOUBLE)"
         derived = f"CASE WHEN {quantity} < 0 THEN 'true' END"
@@ -382,9 +388,14 @@ def stage(
         if c.type != "str"
     ]
     replace = f" REPLACE ({', '.join(replaced)})" if replaced else ""
+    source = f"SELECT *{', ' + typed if typed else ''} FROM ({inner})"
+    spread = spread_sql(store, source) if orders and "discount" in present else None
+    if spread is not None:  # an order's discount written on each of its lines
+        source = f"SELECT * REPLACE ({spread}) FROM ({source})"
+        notes.append(order_discounts.NOTE)
     sql = (
         f"CREATE TEMP TABLE {STAGE} AS SELECT *{replace}, CASE {case} END AS _err, "
-        f"false AS _skip FROM (SELECT *{', ' + typed if typed else ''} FROM ({inner}))"
+        f"false AS _skip FROM ({source})"
     )
     if raw.lazy:
         try:
@@ -407,6 +418,7 @@ def stage(
             f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
             f"t_product_id, coalesce(CAST(t_timestamp AS VARCHAR), ''))) WHERE t_review_id IS NULL"
         )
+    return notes
 
 
 def _add_refund_lines(store: Store) -> None:
