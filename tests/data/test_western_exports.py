@@ -202,3 +202,20 @@ def test_equal_line_discounts_that_fit_their_lines_stay_per_line(tmp_path, store
     )
     load(store, write(tmp_path / "orders.csv", head + rows))
     assert store.query("SELECT discount FROM orders")["discount"].tolist() == [1.0] * 4
+
+
+def test_woocommerce_guest_checkouts_are_not_one_customer(tmp_path, store):
+    # WooCommerce writes Customer User ID 0 for every guest checkout: they are not one customer
+    rows = (
+        "20003,completed,30/11/2025,0,guest1@example.com,1,Sage Mug,SKU-1,1,12.50,\n"
+        "20004,completed,30/11/2025,0,guest2@example.com,1,Sage Mug,SKU-1,1,12.50,\n"
+    )
+    f = load(store, write(tmp_path / "orders.csv", WOO + rows)).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (5, 3, 2)
+    assert set(store.table("orders")["customer_id"]) == {"17", "18"}
+    bad = store.query('SELECT line, "column", value, reason FROM quarantine ORDER BY line')
+    assert bad[["line", "column", "value"]].values.tolist() == [
+        [5, "Customer User ID", "0"],
+        [6, "Customer User ID", "0"],
+    ]
+    assert bad["reason"].str.startswith("guest checkout").all()

@@ -367,6 +367,14 @@ def stage(
         f"'reason': {sql_str(reason)}}}"
         for col, cond, reason in checks
     )
+    customer = mapping.get("customer_id", "").strip('"')
+    guest = synonyms.guest_id(customer) if orders else None
+    if guest is not None:  # every guest checkout under one placeholder id: not one customer
+        case = (
+            f"WHEN t_customer_id = {sql_str(guest)} THEN {{'column': {sql_str(customer)}, "
+            "'value': t_customer_id, 'reason': 'guest checkout (no customer account): the id "
+            f"{guest} is every guest, not one customer'}} {case}"
+        )
     if status is not None:  # a cancelled order was never a sale, whatever else its line says
         words = ", ".join(sql_str(w) for w in synonyms.CANCELLED)
         case = (

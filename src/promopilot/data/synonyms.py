@@ -204,6 +204,16 @@ ORDER_STATUS = ("orderstatus", "financialstatus", "paymentstatus", "status")
 CANCELLED = ("cancelled", "canceled", "voided", "failed")
 
 
+# customer id columns whose value for a guest checkout (no customer account) is a placeholder
+# shared by every guest: WooCommerce's Customer User ID is 0 for all of them
+GUEST_IDS = {"customeruserid": "0"}
+
+
+def guest_id(column: str) -> str | None:
+    """The id a customer id column writes for every guest checkout, where it has one."""
+    return GUEST_IDS.get(normalize(column))
+
+
 def _first(raw_columns: list[str], names: tuple[str, ...]) -> str | None:
     by_norm = {normalize(c): c for c in raw_columns}
     return next((by_norm[n] for n in map(normalize, names) if n in by_norm), None)
