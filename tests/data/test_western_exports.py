@@ -219,3 +219,22 @@ def test_woocommerce_guest_checkouts_are_not_one_customer(tmp_path, store):
         [6, "Customer User ID", "0"],
     ]
     assert bad["reason"].str.startswith("guest checkout").all()
+
+
+def test_a_shopify_folder_also_reads_shop_tables_named_after_their_table(tmp_path, store):
+    # the shop adds its reviews and offers to the folder of Shopify exports
+    shop = tmp_path / "export"
+    row = (
+        "#1001,ann@example.com,paid,2025-11-28 10:03:05 +0100,20.00,0.00,3.33,20.00,,0.00,"
+        "2025-11-28 10:03:05 +0100,1,Sage Mug,20.00,MUG,Ann Smith,,0.00,51\n"
+    )
+    write(shop / "orders_export_1.csv", SHOPIFY_HEAD + row)
+    write(shop / "offers.csv", "offer_id,kind,value\npct10,percent_off,0.1\n")
+    write(
+        shop / "reviews.csv",
+        "review_id,customer_id,product_id,text,rating\nr1,c9,MUG,Lovely glaze,5\n",
+    )
+    report = load(store, shop)
+    tables = sorted((f.table, f.n_loaded) for f in report.files)
+    assert tables == [("offers", 1), ("orders", 1), ("reviews", 1)]
+    assert store.count("reviews") == 1 and store.count("offers") == 1

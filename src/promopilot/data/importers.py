@@ -79,13 +79,19 @@ def detect_format(path: Path) -> str:
     """Guess the layout of a file or folder."""
     if path.is_dir():
         files = _table_files(path)
-        if any(shop_table_for(p) for p in files):
+        shop_files = [p for p in files if shop_table_for(p)]
+        # Shopify's exports, perhaps with shop tables of the shop's own (reviews.csv)
+        if not any(shop_table_for(p) in ("orders", "events") for p in shop_files) and any(
+            p.suffix.lower() not in EXCEL_SUFFIXES and _is_shopify(_header(p)) for p in files
+        ):
+            return "shopify"
+        if shop_files:
             return "shop"
         if (path / "u.data").exists():
             return "movielens"
         if files and _is_uci(_header(files[0])):
             return "uci"
-        if any(_is_shopify(_header(f)) for f in files):  # with its products/customers exports
+        if any(_is_shopify(_header(f)) for f in files):  # workbooks: looked into last
             return "shopify"
         raise InputError(
             f"{path}: cannot tell what this folder holds: expected a shop folder (orders.csv, "
@@ -289,12 +295,31 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
     """A Shopify orders export. Customers are identified by a one-way hash of their email;
     the email itself goes to the contacts table only."""
     files = _table_files(path) if path.is_dir() else [path]
-    # the products and customers exports first, so the orders find their products and customers
-    kinds = {f: export_kind(_header(f)) if len(files) > 1 else None for f in files}
-    files.sort(key=lambda f: (kinds[f] is None, kinds[f] != "products"))
+    # the products and customers exports and the shop's own reference tables (offers.csv)
+    # first, so the orders find their products and customers; its history tables
+    # (reviews.csv, campaigns.csv) last
+    several = len(files) > 1
+    tables = {f: shop_table_for(f) if several else None for f in files}
+    kinds = {f: export_kind(_header(f)) if several and not tables[f] else None for f in files}
+
+    def rank(f: Path) -> tuple[int, int]:
+        table = tables[f] or kinds[f]
+        if table is None:  # an orders export
+            return (1, 0)
+        return (0 if table in ("products", "customers", "offers") else 2, LOAD_ORDER.index(table))
+
+    files.sort(key=rank)
     reports = []
     for file in files:
         _tell(progress, file.name)
+        if tables[file] is not None:
+            try:
+                reports.append(ingest_shop_file(store, file, tables[file]))
+            except FileRefused as refused:  # as in a shop folder: go on with the rest
+                if refused.report is None:
+                    raise
+                reports.extend(refused.report.files)
+            continue
         if kinds[file] is not None:
             reports.append(import_export(store, file, kinds[file]))
             continue
