@@ -238,3 +238,18 @@ def test_a_shopify_folder_also_reads_shop_tables_named_after_their_table(tmp_pat
     tables = sorted((f.table, f.n_loaded) for f in report.files)
     assert tables == [("offers", 1), ("orders", 1), ("reviews", 1)]
     assert store.count("reviews") == 1 and store.count("offers") == 1
+
+
+def test_a_woocommerce_product_export_takes_its_categories_not_its_product_type(tmp_path, store):
+    # WooCommerce's Type is simple/variable (the kind of listing), Categories the category
+    path = write(
+        tmp_path / "products.csv",
+        "ID,Type,SKU,Name,Published,In stock?,Sale price,Regular price,Categories,Tags\n"
+        "11,simple,SKU-1,Sage Mug,1,1,,12.50,Mugs,gift\n"
+        '12,simple,SKU-2,Oak Candle,1,1,18.00,20.00,"Home > Candles",\n',
+    )
+    load(store, path)
+    products = store.table("products").set_index("product_id")
+    assert products["category"].to_dict() == {"SKU-1": "Mugs", "SKU-2": "Home > Candles"}
+    assert products["price"].to_dict() == {"SKU-1": 12.5, "SKU-2": 20.0}
+    assert products["title"].to_dict() == {"SKU-1": "Sage Mug", "SKU-2": "Oak Candle"}
