@@ -126,7 +126,15 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "products": {
         "product_id": PRODUCT_ID,
         "title": ("name", "productname", "description", "itemname", "商品名称", "名称", "标题"),
-        "category": ("productcategory", "categoryname", "categories", "type", "类目", "分类", "品类"),
+        "category": (
+            "productcategory",
+            "categoryname",
+            "categories",
+            "type",
+            "类目",
+            "分类",
+            "品类",
+        ),
         "price": ("unitprice", "listprice", "variantprice", "regularprice", "单价", "价格", "售价"),
         "cost": ("unitcost", "costprice", "costperitem", "成本", "成本价"),
         "in_stock": ("instock", "available", "有货"),
