@@ -253,3 +253,19 @@ def test_a_woocommerce_product_export_takes_its_categories_not_its_product_type(
     assert products["category"].to_dict() == {"SKU-1": "Mugs", "SKU-2": "Home > Candles"}
     assert products["price"].to_dict() == {"SKU-1": 12.5, "SKU-2": 20.0}
     assert products["title"].to_dict() == {"SKU-1": "Sage Mug", "SKU-2": "Oak Candle"}
+
+
+def test_products_named_only_in_the_orders_get_their_titles(tmp_path, store):
+    # a WooCommerce order export names each item; a shop without a products file still sees
+    # titles (not SKUs) in recommendations and messages
+    f = load(store, write(tmp_path / "orders.csv", WOO)).files[0]
+    products = store.table("products").set_index("product_id")
+    assert products["title"].to_dict() == {"SKU-1": "Sage Mug", "SKU-2": "Oak Candle"}
+    assert products["price"].to_dict() == {"SKU-1": 12.5, "SKU-2": 20.0}
+    assert products["is_product"].all()
+    assert any("2 product(s) named in the orders" in note for note in f.notes)
+    # a products file of the shop's own is never overwritten by the orders' names
+    write(tmp_path / "shop" / "products.csv", "product_id,title\nSKU-1,Sage Mug 300ml\n")
+    write(tmp_path / "shop" / "orders.csv", WOO)
+    load(store, tmp_path / "shop")
+    assert store.table("products").set_index("product_id")["title"]["SKU-1"] == "Sage Mug 300ml"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
+from promopilot.data.order_products import add_named_products
 from promopilot.data.quarantine import flag_unknown, write_quarantine
 from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.schema import TABLES, TableSpec
@@ -147,6 +148,10 @@ def load_table(
             report.n_flagged,
         ],
     )
+    if spec.name == "orders" and "_title" in store.columns(STAGE):
+        added = add_named_products(store)
+        if added:
+            report.notes.append(f"{added} product(s) named in the orders added to products")
     store.execute(f"DROP TABLE IF EXISTS {STAGE}")
     return report
 

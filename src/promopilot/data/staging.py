@@ -345,6 +345,9 @@ def stage(
     orders = spec.name == "orders"
     refund = synonyms.refund_column(raw.columns) if orders else None
     status = synonyms.order_status_column(raw.columns) if orders else None
+    title = synonyms.title_column(raw.columns) if orders else None
+    if title is not None:  # the line's item name: products only the orders name get it
+        parts.append(f"NULLIF(trim(CAST(\"{title}\" AS VARCHAR)), '') AS _title")
     if status is not None:  # its own cell: refund and cancel words are read from it below
         parts.append(f"NULLIF(trim(CAST(\"{status}\" AS VARCHAR)), '') AS _status")
     refund_sql = [f'lower(trim(CAST("{c}" AS VARCHAR)))' for c in (refund, status) if c]

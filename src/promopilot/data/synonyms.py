@@ -222,6 +222,23 @@ def guest_id(column: str) -> str | None:
     return GUEST_IDS.get(normalize(column))
 
 
+# an order line's item name (the products file's title), where an orders file gives one
+ORDER_TITLE = (
+    "itemname",
+    "productname",
+    "producttitle",
+    "lineitemname",
+    "商品名称",
+    "商品标题",
+    "宝贝标题",
+)
+
+
+def title_column(raw_columns: list[str]) -> str | None:
+    """The orders file's column naming each line's item, where there is one."""
+    return _first(raw_columns, ORDER_TITLE)
+
+
 def _first(raw_columns: list[str], names: tuple[str, ...]) -> str | None:
     by_norm = {normalize(c): c for c in raw_columns}
     return next((by_norm[n] for n in map(normalize, names) if n in by_norm), None)
