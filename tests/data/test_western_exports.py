@@ -269,3 +269,18 @@ def test_products_named_only_in_the_orders_get_their_titles(tmp_path, store):
     write(tmp_path / "shop" / "orders.csv", WOO)
     load(store, tmp_path / "shop")
     assert store.table("products").set_index("product_id")["title"]["SKU-1"] == "Sage Mug 300ml"
+
+
+def test_a_woocommerce_customer_export_gives_region_signup_and_phone(tmp_path, store):
+    path = write(
+        tmp_path / "customers.csv",
+        "Customer ID,Username,Email,First Name,Last Name,Billing Phone,Billing Country,"
+        "Date Registered\n"
+        "17,ann,ann@example.com,Ann,Smith,+44 7700 900001,GB,2024-09-01 10:00:00\n",
+    )
+    load(store, path)
+    customers = store.table("customers").set_index("customer_id")
+    assert customers.loc["17", "region"] == "GB"
+    assert str(customers.loc["17", "signup_at"]) == "2024-09-01 10:00:00"
+    contacts = store.table("contacts").set_index("customer_id")
+    assert contacts.loc["17", ["email", "phone"]].tolist() == ["ann@example.com", "+44 7700 900001"]
