@@ -284,3 +284,17 @@ def test_a_woocommerce_customer_export_gives_region_signup_and_phone(tmp_path, s
     assert str(customers.loc["17", "signup_at"]) == "2024-09-01 10:00:00"
     contacts = store.table("contacts").set_index("customer_id")
     assert contacts.loc["17", ["email", "phone"]].tolist() == ["ann@example.com", "+44 7700 900001"]
+
+
+def test_a_first_and_last_name_make_the_contact_name(tmp_path, store):
+    # Western exports split the name; messages greet "Hello Ann Smith", never "Hello,"
+    path = write(
+        tmp_path / "customers.csv",
+        "Customer ID,Email,First Name,Last Name\n17,ann@example.com,Ann,Smith\n"
+        "18,bob@example.com,Bob,\n19,cy@example.com,,\n",
+    )
+    load(store, path)
+    contacts = store.table("contacts").set_index("customer_id")
+    assert contacts.loc[["17", "18"], "name"].tolist() == ["Ann Smith", "Bob"]
+    assert contacts["name"].isna()["19"]  # no name at all: none, not " "
+    assert "name" not in store.table("customers").columns

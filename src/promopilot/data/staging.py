@@ -55,6 +55,10 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
                 "keep one of them (which one holds the data cannot be told)"
             )
     mapping = {name: f'"{column}"' for name, column in found.items()}
+    parts = synonyms.name_parts(raw_columns) if spec.name == "customers" else None
+    if parts is not None and "name" not in mapping:  # First Name + Last Name: the contact name
+        first, last = (f"NULLIF(trim(\"{c}\"), '')" for c in parts)
+        mapping["name"] = f"NULLIF(concat_ws(' ', {first}, {last}), '')"
     missing = [c for c in spec.required if c not in mapping]
     if spec.name == "reviews" and "review_id" in missing:
         missing.remove("review_id")

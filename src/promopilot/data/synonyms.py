@@ -257,6 +257,19 @@ def title_column(raw_columns: list[str]) -> str | None:
     return _first(raw_columns, ORDER_TITLE)
 
 
+# a person's name split in two, as Western exports write it: (first, last) column names
+NAME_PARTS = (("firstname", "lastname"), ("billingfirstname", "billinglastname"))
+
+
+def name_parts(raw_columns: list[str]) -> tuple[str, str] | None:
+    """The file's first-name and last-name columns, where it has both."""
+    for first, last in NAME_PARTS:
+        a, b = _first(raw_columns, (first,)), _first(raw_columns, (last,))
+        if a is not None and b is not None:
+            return a, b
+    return None
+
+
 def _first(raw_columns: list[str], names: tuple[str, ...]) -> str | None:
     by_norm = {normalize(c): c for c in raw_columns}
     return next((by_norm[n] for n in map(normalize, names) if n in by_norm), None)
