@@ -298,3 +298,37 @@ def test_a_first_and_last_name_make_the_contact_name(tmp_path, store):
     assert contacts.loc[["17", "18"], "name"].tolist() == ["Ann Smith", "Bob"]
     assert contacts["name"].isna()["19"]  # no name at all: none, not " "
     assert "name" not in store.table("customers").columns
+
+
+def test_an_order_cancelled_after_an_earlier_export_is_netted(tmp_path, store):
+    # the first export saw the order completed; the next one, of all orders, sees it cancelled
+    head = "order_id,timestamp,customer_id,product_id,quantity,unit_price,Order Status\n"
+    first = write(
+        tmp_path / "a" / "orders.csv", head + "101,2025-11-28 10:00,c1,p1,2,10.00,processing\n"
+    )
+    load(store, first)
+    assert shop_summary(store).revenue == 20
+    again = (
+        head
+        + "101,2025-11-28 10:00,c1,p1,2,10.00,cancelled\n"
+        + "102,2025-11-29 10:00,c2,p1,1,10.00,cancelled\n"
+    )
+    f = load(store, write(tmp_path / "b" / "orders.csv", again)).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (2, 1, 1)  # 102 was never a sale
+    assert shop_summary(store).revenue == 0
+    assert store.count("orders") == 2  # the sale and its return line
+
+
+def test_a_line_refunded_after_an_earlier_export_is_netted(tmp_path, store):
+    # docs: "a later export of the same line, now refunded, adds its return line"
+    head = "订单号,下单时间,买家ID,商品编码,数量,单价,退款状态\n"
+    load(
+        store,
+        write(tmp_path / "a" / "orders.csv", head + "A1,2026-11-11 20:15,u1,TB1,1,100,无退款\n"),
+    )
+    assert shop_summary(store).revenue == 100
+    load(
+        store,
+        write(tmp_path / "b" / "orders.csv", head + "A1,2026-11-11 20:15,u1,TB1,1,100,退款成功\n"),
+    )
+    assert shop_summary(store).revenue == 0

@@ -18,6 +18,9 @@ from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 STAGE = "ingest_stage"
+# an order line whose order status says cancelled (synonyms.CANCELLED), unless the store holds
+# it as a sale from an earlier export: then it gets its return line, as a refund does
+CANCELLED_REASON = "cancelled or failed order: not a sale (its order status)"
 TS_MIN, TS_MAX = "1970-01-01", "2100-01-01"
 # what happened (a sale, an event, a review) cannot be later than now (a day's grace for clocks
 # and zones); campaigns may hold planned dates (an offer that expires next month)
@@ -386,8 +389,7 @@ def stage(
         words = ", ".join(sql_str(w) for w in synonyms.CANCELLED)
         case = (
             f"WHEN lower(_status) IN ({words}) THEN {{'column': {sql_str(status)}, "
-            "'value': _status, 'reason': 'cancelled or failed order: not a sale (its order "
-            f"status)'}} {case}"
+            f"'value': _status, 'reason': {sql_str(CANCELLED_REASON)}}} {case}"
         )
     store.execute(f"DROP TABLE IF EXISTS {STAGE}")
     replaced = [
@@ -426,6 +428,14 @@ def stage(
     if n_blank:
         store.execute(f"DELETE FROM {STAGE} WHERE _blank")
     raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
+    if status is not None:  # cancelled after an earlier export stored it as a sale: netted
+        store.execute(
+            f"UPDATE {STAGE} SET _err = NULL, _refunded = true WHERE _err.reason = "
+            f"{sql_str(CANCELLED_REASON)} AND EXISTS (SELECT 1 FROM orders o WHERE "
+            f"o.order_id = {STAGE}.t_order_id AND o.product_id = {STAGE}.t_product_id AND "
+            f"o.quantity = {STAGE}.t_quantity AND o.unit_price = {STAGE}.t_unit_price AND "
+            "NOT o.is_return)"
+        )
     if refund_sql:
         _add_refund_lines(store)
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
