@@ -119,3 +119,17 @@ def test_a_missing_plan_file_is_named_before_the_e_mail_settings(db, tmp_path, c
     code, _, err = run(["send", "nope.csv", "--campaign-id", "s1", "--db", db], capsys)
     assert code == 2
     assert "nope.csv: no such plan file" in err and "from_address" not in err
+
+
+def test_send_says_which_currency_its_messages_show(db, plan, tmp_path, capsys, monkeypatch):
+    # a shop selling in pounds must not find out from its customers that messages say ¥
+    path, _ = plan
+    args = ["send", path, "--campaign-id", "c1", "--dry-run", "--db", db, "--out", tmp_path / "a"]
+    code, stdout, err = run(args, capsys)
+    assert code == 0, err
+    assert "prices in messages: ¥ (the currency setting under [send]" in " ".join(stdout.split())
+    monkeypatch.setenv("PROMOPILOT_SEND_CURRENCY", "£")
+    args[3], args[-1] = "c2", tmp_path / "b"
+    code, stdout, err = run(args, capsys)
+    assert code == 0, err
+    assert "prices in messages: £" in stdout

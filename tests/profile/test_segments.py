@@ -261,3 +261,16 @@ def test_too_few_customers_to_segment_is_said_so():
     for rows in (df.iloc[:0], df.iloc[:1]):
         with pytest.raises(NotEnoughDataError, match=f"{len(rows)} customer"):
             ClusterSegmenter(random_state=0).fit(rows)
+
+
+def test_buyers_of_several_orders_are_not_named_one_time_buyers():
+    # the planted lapsed group orders 3 times each: fewer orders than the others, but not once
+    df, g = _planted(150, seed=0)
+    df.loc[g == 1, "frequency"] = 3
+    df["monetary"] = df["frequency"] * df["avg_order_value"]
+    seg = ClusterSegmenter(random_state=0).fit(df)
+    labels = seg.predict(df)
+    lapsed = seg.names_[np.bincount(labels[g == 1]).argmax()]
+    assert seg.centers_.loc[np.bincount(labels[g == 1]).argmax(), "frequency"] >= 2.9
+    assert all("one-time" not in name for name in seg.names_), seg.names_
+    assert "occasional" in lapsed or "infrequent" in lapsed or "lapsed" in lapsed

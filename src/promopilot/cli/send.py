@@ -120,6 +120,15 @@ def send(
         if n or not label.startswith("left out"):
             table.add_row(label, f"{n:,}")
     console.print(table)
+    if report.n_offered:
+        from promopilot.campaigns.settings import load_send_settings
+
+        currency = load_send_settings().currency
+        console.print(
+            f"prices in messages: {currency} (the currency setting under [send] in "
+            "promopilot.toml)",
+            markup=False,
+        )
     for path in report.files:
         console.print(f"wrote {path}")
     if report.n_deferred:

@@ -157,13 +157,17 @@ def against_store(store: Store, spec: TableSpec) -> int:
     join = " AND ".join(f's.t_{k} = t."{k}"' for k in spec.key)
     s_hash, t_hash = _value_hash(spec, "s.t_"), _value_hash(spec, "t.")
     store.execute("DROP TABLE IF EXISTS ingest_existing")
+    keys = ", ".join(f"s.t_{k}" for k in spec.key)
     store.execute(
-        f"CREATE TEMP TABLE ingest_existing AS SELECT s._row, {s_hash} = {t_hash} AS same "
+        f"CREATE TEMP TABLE ingest_existing AS SELECT s._row, {keys}, {s_hash} = {t_hash} AS same "
         f"FROM {STAGE} s JOIN {spec.name} t ON {join} WHERE s._err IS NULL AND NOT s._skip"
     )
+    # the row that is stored already, not the return line staged from it (same _row): a line
+    # refunded since an earlier export gets its return line though its sale adds nothing
+    matched = " AND ".join(f"{STAGE}.t_{k} = e.t_{k}" for k in spec.key)
     store.execute(
-        f"UPDATE {STAGE} SET _skip = true WHERE _row IN "
-        "(SELECT _row FROM ingest_existing WHERE same)"
+        f"UPDATE {STAGE} SET _skip = true FROM ingest_existing e "
+        f"WHERE e.same AND {STAGE}._row = e._row AND {matched}"
     )
     if spec.history:
         pairs = _pair_columns(spec, "s.t_{}", 't."{}"')

@@ -25,6 +25,7 @@ from promopilot.data.loading import (
 from promopilot.data.movielens import import_movielens
 from promopilot.data.rawfile import DELIMITERS, EXCEL_SUFFIXES, read_raw
 from promopilot.data.schema import LOAD_ORDER, TABLES
+from promopilot.data.shopify_exports import customer_hash, export_kind, import_export
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -78,13 +79,19 @@ def detect_format(path: Path) -> str:
     """Guess the layout of a file or folder."""
     if path.is_dir():
         files = _table_files(path)
-        if any(shop_table_for(p) for p in files):
+        shop_files = [p for p in files if shop_table_for(p)]
+        # Shopify's exports, perhaps with shop tables of the shop's own (reviews.csv)
+        if not any(shop_table_for(p) in ("orders", "events") for p in shop_files) and any(
+            p.suffix.lower() not in EXCEL_SUFFIXES and _is_shopify(_header(p)) for p in files
+        ):
+            return "shopify"
+        if shop_files:
             return "shop"
         if (path / "u.data").exists():
             return "movielens"
         if files and _is_uci(_header(files[0])):
             return "uci"
-        if files and _is_shopify(_header(files[0])):
+        if any(_is_shopify(_header(f)) for f in files):  # workbooks: looked into last
             return "shopify"
         raise InputError(
             f"{path}: cannot tell what this folder holds: expected a shop folder (orders.csv, "
@@ -270,13 +277,52 @@ def _order_discount_share(discount: str | None, cols: dict[str, str], order: str
     )
 
 
+def _status_filled(cols: dict[str, str], order: str) -> str:
+    """A REPLACE clause giving every line its order's Financial Status (written on the first
+    line only), ``cancelled`` for an order with a Cancelled at time: staging nets refunded
+    orders and quarantines cancelled ones from it."""
+    status = cols.get("financial status")
+    if status is None:
+        return ""
+    value = _filled(status, order)
+    if "cancelled at" in cols:
+        cancelled = _filled(cols["cancelled at"], order)
+        value = f"CASE WHEN {cancelled} IS NOT NULL THEN 'cancelled' ELSE {value} END"
+    return f" REPLACE ({value} AS {status})"
+
+
 def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
     """A Shopify orders export. Customers are identified by a one-way hash of their email;
     the email itself goes to the contacts table only."""
     files = _table_files(path) if path.is_dir() else [path]
+    # the products and customers exports and the shop's own reference tables (offers.csv)
+    # first, so the orders find their products and customers; its history tables
+    # (reviews.csv, campaigns.csv) last
+    several = len(files) > 1
+    tables = {f: shop_table_for(f) if several else None for f in files}
+    kinds = {f: export_kind(_header(f)) if several and not tables[f] else None for f in files}
+
+    def rank(f: Path) -> tuple[int, int]:
+        table = tables[f] or kinds[f]
+        if table is None:  # an orders export
+            return (1, 0)
+        return (0 if table in ("products", "customers", "offers") else 2, LOAD_ORDER.index(table))
+
+    files.sort(key=rank)
     reports = []
     for file in files:
         _tell(progress, file.name)
+        if tables[file] is not None:
+            try:
+                reports.append(ingest_shop_file(store, file, tables[file]))
+            except FileRefused as refused:  # as in a shop folder: go on with the rest
+                if refused.report is None:
+                    raise
+                reports.extend(refused.report.files)
+            continue
+        if kinds[file] is not None:
+            reports.append(import_export(store, file, kinds[file]))
+            continue
         raw = read_raw(store, file)
         raw.label = str(file)
         cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
@@ -305,9 +351,8 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         discount = cols.get("discount amount")
         code = cols.get("discount code")
         store.execute(
-            "CREATE TEMP TABLE ingest_shopify AS SELECT *, "
-            f"'shopify-' || substr(sha256(lower({_filled(cols['email'], order)})), 1, 16) "
-            "AS _customer, "
+            f"CREATE TEMP TABLE ingest_shopify AS SELECT *{_status_filled(cols, order)}, "
+            f"{customer_hash(_filled(cols['email'], order))} AS _customer, "
             f"{_filled(cols['created at'], order)} AS _created, {product} AS _product, "
             f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) AS _line_in_order, "
             f"{_order_discount_share(discount, cols, order)} AS _discount "

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from promopilot.data import synonyms
 from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
+from promopilot.data.order_products import add_named_products
 from promopilot.data.quarantine import flag_unknown, write_quarantine
 from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.schema import TABLES, TableSpec
@@ -82,9 +83,8 @@ class IngestReport:
 def _refund_lines(store: Store, raw: RawFile, spec: TableSpec, good: str) -> int:
     """How many of the rows about to be stored are return lines staging made from a refund
     or order status (:func:`promopilot.data.staging.stage`)."""
-    if spec.name != "orders" or not any(
-        synonyms.refund_column(raw.columns, names)
-        for names in (synonyms.REFUND_STATUS, synonyms.ORDER_STATUS)
+    if spec.name != "orders" or not (
+        synonyms.refund_column(raw.columns) or synonyms.order_status_column(raw.columns)
     ):
         return 0
     suffix = sql_str("%" + synonyms.REFUND_SUFFIX)
@@ -112,7 +112,7 @@ def load_table(
             f"{raw.label}: column {twice[0]!r} appears more than once in the header: "
             "keep one of them (which one holds the data cannot be told)"
         )
-    stage(store, raw, spec, mapping, detect_dates=fmt == "shop")
+    report.notes += stage(store, raw, spec, mapping, detect_dates=fmt == "shop")
     drop_forgotten(store, spec)
     if has_variants(raw.columns, spec):
         merge_variants(store, spec)
@@ -173,6 +173,10 @@ def load_table(
             report.n_flagged,
         ],
     )
+    if spec.name == "orders" and "_title" in store.columns(STAGE):
+        added = add_named_products(store)
+        if added:
+            report.notes.append(f"{added} product(s) named in the orders added to products")
     store.execute(f"DROP TABLE IF EXISTS {STAGE}")
     return report
 

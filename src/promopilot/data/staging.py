@@ -9,15 +9,20 @@ from collections.abc import Mapping
 import duckdb
 import pandas as pd
 
-from promopilot.data import synonyms
+from promopilot.data import order_discounts, synonyms
 from promopilot.data.dates import sample_values, timestamp_formats
 from promopilot.data.lines import non_product_sql
+from promopilot.data.order_discounts import spread_sql
 from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
 from promopilot.data.schema import FLOAT_ID, OFFER_KINDS, TableSpec
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 STAGE = "ingest_stage"
+# an order line whose order status says it was never a sale (synonyms.NOT_SOLD: closed unpaid,
+# cancelled, voided, failed), unless the store holds it as a sale from an earlier export: then
+# it gets its return line, as a refund does
+CANCELLED_REASON = "the order was cancelled or never paid: not a sale"
 TS_MIN, TS_MAX = "1970-01-01", "2100-01-01"
 # what happened (a sale, an event, a review) cannot be later than now (a day's grace for clocks
 # and zones); campaigns may hold planned dates (an offer that expires next month)
@@ -55,6 +60,10 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
                 "keep one of them (which one holds the data cannot be told)"
             )
     mapping = {name: f'"{column}"' for name, column in found.items()}
+    parts = synonyms.name_parts(raw_columns) if spec.name == "customers" else None
+    if parts is not None and "name" not in mapping:  # First Name + Last Name: the contact name
+        first, last = (f"NULLIF(trim(\"{c}\"), '')" for c in parts)
+        mapping["name"] = f"NULLIF(concat_ws(' ', {first}, {last}), '')"
     missing = [c for c in spec.required if c not in mapping]
     if spec.name == "reviews" and "review_id" in missing:
         missing.remove("review_id")
@@ -321,14 +330,19 @@ def stage(
     mapping: Mapping[str, str],
     *,
     detect_dates: bool = True,
-) -> None:
-    """Create ``STAGE``: one row per staged raw row with typed columns and its first problem.
+) -> list[str]:
+    """Create ``STAGE``: one row per staged raw row with typed columns and its first problem;
+    return notes for the user on how the file was read.
 
     An orders file without an ``is_return`` column, or a blank ``is_return``, marks its
     negative quantities as returns. An orders file with a refund status column
     (``退款状态``: :data:`synonyms.REFUND_STATUS`) gets, for each line refunded in full, its
     return line (order id + :data:`synonyms.REFUND_SUFFIX`, same time, the quantity negated,
-    the same discount), so revenue is net of the refund and the sale is still seen."""
+    the same discount), so revenue is net of the refund and the sale is still seen. An order
+    status column (:data:`synonyms.ORDER_STATUS`) nets ``refunded`` orders the same way and
+    quarantines cancelled ones; an order's discount repeated on each of its lines is spread over
+    them (:mod:`promopilot.data.order_discounts`)."""
+    notes: list[str] = []
     if spec.name == "orders" and "quantity" in mapping:
         quantity = f"TRY_CAST(trim(CAST({mapping['quantity']} AS VARCHAR)) AS DOUBLE)"
         derived = f"CASE WHEN {quantity} < 0 THEN 'true' END"
@@ -370,19 +384,20 @@ def stage(
     # (concat_ws takes the columns of any type an importer derives; about 60 ms per 300,000
     # rows of 6 columns)
     parts.append("trim(concat_ws('', *COLUMNS(*))) = '' AS _blank")
-    refund = status = None
-    if spec.name == "orders":
-        refund = synonyms.refund_column(raw.columns)
-        status = synonyms.refund_column(raw.columns, synonyms.ORDER_STATUS)
-    words = ", ".join(sql_str(w) for w in synonyms.REFUNDED)
-    said = [f'lower(trim(CAST("{c}" AS VARCHAR)))' for c in (refund, status) if c is not None]
-    if said:
-        parts.append(
-            f"coalesce({' OR '.join(f'{x} IN ({words})' for x in said)}, false) AS _refunded"
-        )
-    if status is not None:
+    orders = spec.name == "orders"
+    refund = synonyms.refund_column(raw.columns) if orders else None
+    status = synonyms.order_status_column(raw.columns) if orders else None
+    title = synonyms.title_column(raw.columns) if orders else None
+    if title is not None:  # the line's item name: products only the orders name get it
+        parts.append(f"NULLIF(trim(CAST(\"{title}\" AS VARCHAR)), '') AS _title")
+    if status is not None:  # its own cell: refund and cancel words are read from it below
         parts.append(f"NULLIF(trim(CAST(\"{status}\" AS VARCHAR)), '') AS _status")
-    variant = synonyms.variant_column(raw.columns) if spec.name == "orders" else None
+    refund_sql = [f'lower(trim(CAST("{c}" AS VARCHAR)))' for c in (refund, status) if c]
+    if refund_sql:
+        words = ", ".join(sql_str(w) for w in synonyms.REFUNDED)
+        refunded = " OR ".join(f"coalesce({s} IN ({words}), false)" for s in refund_sql)
+        parts.append(f"({refunded}) AS _refunded")
+    variant = synonyms.variant_column(raw.columns) if orders else None
     if variant is not None:  # 商品规格: the lines of one product (data.variants)
         parts.append(f"coalesce(trim(CAST(\"{variant}\" AS VARCHAR)), '') AS _variant")
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
@@ -404,7 +419,7 @@ def stage(
             (
                 status,
                 f"lower(_status) IN ({closed}) AND NOT _refunded",
-                "the order was cancelled or never paid: not a sale",
+                CANCELLED_REASON,
                 "_status",
             )
         )
@@ -413,6 +428,14 @@ def stage(
         f"'reason': {sql_str(reason)}}}"
         for col, cond, reason, value in checks
     )
+    customer = mapping.get("customer_id", "").strip('"')
+    guest = synonyms.guest_id(customer) if orders else None
+    if guest is not None:  # every guest checkout under one placeholder id: not one customer
+        case = (
+            f"WHEN t_customer_id = {sql_str(guest)} THEN {{'column': {sql_str(customer)}, "
+            "'value': t_customer_id, 'reason': 'guest checkout (no customer account): the id "
+            f"{guest} is every guest, not one customer'}} {case}"
+        )
     store.execute(f"DROP TABLE IF EXISTS {STAGE}")
     replaced = [
         f"{expr.format(col)} AS t_{col}"
@@ -427,9 +450,14 @@ def stage(
         if c.type != "str"
     ]
     replace = f" REPLACE ({', '.join(replaced)})" if replaced else ""
+    source = f"SELECT *{', ' + typed if typed else ''} FROM ({inner})"
+    spread = spread_sql(store, source) if orders and "discount" in present else None
+    if spread is not None:  # an order's discount written on each of its lines
+        source = f"SELECT * REPLACE ({spread}) FROM ({source})"
+        notes.append(order_discounts.NOTE)
     sql = (
         f"CREATE TEMP TABLE {STAGE} AS SELECT *{replace}, CASE {case} END AS _err, "
-        f"false AS _skip FROM (SELECT *{', ' + typed if typed else ''} FROM ({inner}))"
+        f"false AS _skip FROM ({source})"
     )
     if raw.lazy:
         try:
@@ -445,13 +473,22 @@ def stage(
     if n_blank:
         store.execute(f"DELETE FROM {STAGE} WHERE _blank")
     raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
-    if said:
+    if status is not None:  # cancelled after an earlier export stored it as a sale: netted
+        store.execute(
+            f"UPDATE {STAGE} SET _err = NULL, _refunded = true WHERE _err.reason = "
+            f"{sql_str(CANCELLED_REASON)} AND EXISTS (SELECT 1 FROM orders o WHERE "
+            f"o.order_id = {STAGE}.t_order_id AND o.product_id = {STAGE}.t_product_id AND "
+            f"o.quantity = {STAGE}.t_quantity AND o.unit_price = {STAGE}.t_unit_price AND "
+            "NOT o.is_return)"
+        )
+    if refund_sql:
         _add_refund_lines(store)
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(
             f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
             f"t_product_id, coalesce(CAST(t_timestamp AS VARCHAR), ''))) WHERE t_review_id IS NULL"
         )
+    return notes
 
 
 # a number of stars with its unit: 5星, 4 分, 3颗星, 5 stars

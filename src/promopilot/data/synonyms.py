@@ -26,6 +26,7 @@ def normalize(name: str) -> str:
 # in one file works in the others
 CUSTOMER_ID = (
     "customerid",
+    "customeruserid",  # WooCommerce
     "customer",
     "userid",
     "user",
@@ -44,6 +45,9 @@ CUSTOMER_ID = (
 PRODUCT_ID = (
     "stockcode",
     "sku",
+    "itemsku",  # WooCommerce
+    "variantsku",  # Shopify's products export
+    "productsku",
     "productcode",
     "itemid",
     "item",
@@ -97,7 +101,16 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "customer_id": CUSTOMER_ID,
         "product_id": PRODUCT_ID,
         "quantity": ("qty", "quantity", "units", "数量", "购买数量", "商品数量"),
-        "unit_price": ("unitprice", "price", "itemprice", "单价", "商品单价", "价格", "售价"),
+        "unit_price": (
+            "unitprice",
+            "price",
+            "itemprice",
+            "itemcost",
+            "单价",
+            "商品单价",
+            "价格",
+            "售价",
+        ),
         "discount": ("discountamount", "优惠金额", "优惠", "折扣金额", "折扣"),
         "coupon_code": (
             "couponcode",
@@ -113,18 +126,44 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "products": {
         "product_id": PRODUCT_ID,
         "title": ("name", "productname", "description", "itemname", "商品名称", "名称", "标题"),
-        "category": ("productcategory", "categoryname", "type", "类目", "分类", "品类"),
-        "price": ("unitprice", "listprice", "单价", "价格", "售价"),
-        "cost": ("unitcost", "costprice", "成本", "成本价"),
+        "category": (
+            "productcategory",
+            "categoryname",
+            "categories",
+            "type",
+            "类目",
+            "分类",
+            "品类",
+        ),
+        "price": ("unitprice", "listprice", "variantprice", "regularprice", "单价", "价格", "售价"),
+        "cost": ("unitcost", "costprice", "costperitem", "成本", "成本价"),
         "in_stock": ("instock", "available", "有货"),
         "is_product": ("isproduct",),
     },
     "customers": {
         "customer_id": CUSTOMER_ID,
-        "signup_at": ("signupdate", "createdat", "registeredat", "joined", "注册时间", "注册日期"),
-        "region": ("country", "state", "city", "地区", "省份", "城市"),
+        "signup_at": (
+            "signupdate",
+            "createdat",
+            "registeredat",
+            "dateregistered",
+            "joined",
+            "注册时间",
+            "注册日期",
+        ),
+        "region": ("country", "billingcountry", "state", "city", "地区", "省份", "城市"),
         "email": ("emailaddress", "mail", "邮箱", "电子邮箱"),
-        "phone": ("phonenumber", "mobile", "tel", "手机号", "手机", "手机号码", "联系电话", "电话"),
+        "phone": (
+            "phonenumber",
+            "billingphone",
+            "mobile",
+            "tel",
+            "手机号",
+            "手机",
+            "手机号码",
+            "联系电话",
+            "电话",
+        ),
         "name": ("fullname", "customername", "收货人", "收货人姓名", "姓名"),
     },
     "events": {
@@ -206,15 +245,26 @@ REFUNDED = (
     "退货退款成功",
     "已退货",
 )
-# an order's status, as JD, Pinduoduo and Youzan write it on each line instead of a refund status:
-# one of REFUNDED (已退款) is a line refunded in full, as above; one of NOT_SOLD (closed unpaid or
-# cancelled) was never a sale and is quarantined, unless a refund status column says the line
-# was refunded (Taobao closes an order it refunded in full); any other status (交易成功, 待发货 =
-# paid, not yet shipped, 已发货, 交易完成) is a sale
-ORDER_STATUS = ("orderstatus", "订单状态", "交易状态")
+# an order's status, as JD, Pinduoduo, Youzan (订单状态) and Western platforms (WooCommerce's
+# Order Status, Shopify's Financial Status) write it on each line instead of a refund status:
+# one of REFUNDED (已退款, refunded) is a line refunded in full, as above; one of NOT_SOLD (closed
+# unpaid, cancelled, voided, failed) was never a sale and is quarantined, unless a refund status
+# column says the line was refunded (Taobao closes an order it refunded in full); any other
+# status (交易成功, 待发货 = paid, not yet shipped, completed, processing, paid, pending,
+# partially_refunded) is a sale
+ORDER_STATUS = (
+    "orderstatus",
+    "订单状态",
+    "交易状态",
+    "financialstatus",  # Shopify
+    "paymentstatus",
+    "status",
+)
 NOT_SOLD = (
     "cancelled",
     "canceled",
+    "voided",  # Shopify: an authorised payment released
+    "failed",  # WooCommerce: the payment failed
     "unpaid",
     "交易关闭",
     "订单关闭",
@@ -235,6 +285,50 @@ NOT_SOLD = (
 # the order id of a refunded line's return line: the sale's id and this suffix
 REFUND_SUFFIX = "-refund"
 
+# customer id columns whose value for a guest checkout (no customer account) is a placeholder
+# shared by every guest: WooCommerce's Customer User ID is 0 for all of them
+GUEST_IDS = {"customeruserid": "0"}
+
+
+def guest_id(column: str) -> str | None:
+    """The id a customer id column writes for every guest checkout, where it has one."""
+    return GUEST_IDS.get(normalize(column))
+
+
+# an order line's item name (the products file's title), where an orders file gives one
+ORDER_TITLE = (
+    "itemname",
+    "productname",
+    "producttitle",
+    "lineitemname",
+    "商品名称",
+    "商品标题",
+    "宝贝标题",
+)
+
+
+def title_column(raw_columns: list[str]) -> str | None:
+    """The orders file's column naming each line's item, where there is one."""
+    return _first(raw_columns, ORDER_TITLE)
+
+
+# a person's name split in two, as Western exports write it: (first, last) column names
+NAME_PARTS = (("firstname", "lastname"), ("billingfirstname", "billinglastname"))
+
+
+def name_parts(raw_columns: list[str]) -> tuple[str, str] | None:
+    """The file's first-name and last-name columns, where it has both."""
+    for first, last in NAME_PARTS:
+        a, b = _first(raw_columns, (first,)), _first(raw_columns, (last,))
+        if a is not None and b is not None:
+            return a, b
+    return None
+
+
+def _first(raw_columns: list[str], names: tuple[str, ...]) -> str | None:
+    by_norm = {normalize(c): c for c in raw_columns}
+    return next((by_norm[n] for n in map(normalize, names) if n in by_norm), None)
+
 
 # what tells apart the lines of one product in one order (colour, size: one line per SKU)
 VARIANT = ("variant", "商品规格", "规格", "sku属性", "销售属性", "颜色分类", "规格名称")
@@ -242,14 +336,17 @@ VARIANT = ("variant", "商品规格", "规格", "sku属性", "销售属性", "�
 
 def variant_column(raw_columns: list[str]) -> str | None:
     """The orders file's variant column (商品规格), where there is one."""
-    return refund_column(raw_columns, VARIANT)
+    return _first(raw_columns, VARIANT)
 
 
-def refund_column(raw_columns: list[str], names: tuple[str, ...] = REFUND_STATUS) -> str | None:
-    """The file column holding order lines' refund status (or, given ORDER_STATUS, their order
-    status), where there is one."""
-    by_norm = {normalize(c): c for c in raw_columns}
-    return next((by_norm[n] for n in map(normalize, names) if n in by_norm), None)
+def refund_column(raw_columns: list[str]) -> str | None:
+    """The file column holding order lines' refund status, where there is one."""
+    return _first(raw_columns, REFUND_STATUS)
+
+
+def order_status_column(raw_columns: list[str]) -> str | None:
+    """The file column holding each order's status (交易成功, completed, refunded, cancelled)."""
+    return _first(raw_columns, ORDER_STATUS)
 
 
 def match(raw_columns: list[str], table: str, names: tuple[str, ...]) -> dict[str, str]:

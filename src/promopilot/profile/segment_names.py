@@ -77,7 +77,16 @@ LABELS: dict[str, str] = {
 }
 
 
-def words(feature: str, direction: str) -> tuple[str, str, int]:
+# a segment of few orders whose customers still order more than once on average is not
+# "one-time": frequency is relative, and the words should not say what the numbers do not
+OCCASIONAL = ("infrequent", "occasional buyers", 3)
+
+
+def words(feature: str, direction: str, mean: float | None = None) -> tuple[str, str, int]:
+    """(adjective, noun, noun priority) for a segment standing out on `feature` in
+    `direction`; `mean` is the segment's mean of the feature where known."""
+    if feature == "frequency" and direction == "low" and mean is not None and mean >= 1.5:
+        return OCCASIONAL
     if feature in VOCAB:
         return VOCAB[feature][direction]
     label = feature.replace("_", " ")

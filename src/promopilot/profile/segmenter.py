@@ -21,7 +21,9 @@ from promopilot.profile.segment_names import (
     NO_ORDERS_NOUN,
     ORDER_FEATURES,
     fmt,
-    words,
+)
+from promopilot.profile.segment_names import (
+    words as segment_words,
 )
 
 # a cluster is named for not buying when at least this share of it has no order
@@ -316,6 +318,10 @@ class ClusterSegmenter(BaseEstimator):
             cat_info.append(info)
 
         def base_name(c: int, n_adj: int) -> str:
+            def words(f: str, d: str) -> tuple[str, str, int]:  # with the segment's own mean
+                mean = self.centers_.loc[c, f] if f in self.centers_.columns else None
+                return segment_words(f, d, None if mean is None else float(mean))
+
             outstanding = [s for s in standouts[c] if abs(s[2]) >= self.threshold]
             if self.no_orders_[c]:  # adjectives only to tell such clusters apart
                 adjs = [words(f, d)[0] for f, d, _ in outstanding if f not in ORDER_FEATURES]

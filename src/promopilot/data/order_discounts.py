@@ -1,0 +1,42 @@
+"""An order's discount written on every one of its lines, as WooCommerce exports write their
+``Discount Amount``: read as the order's discount and spread over its lines by their value.
+
+A line's ``discount`` is money off that line (docs/shop-folder.md). Some exports repeat the
+order's discount on each of its lines instead, which would count it once per line. The file
+is taken to do that only when it shows it: every order of two or more lines with a discount
+carries one same discount on all of its lines (at least two such orders), and on some line
+that discount is more than the line is worth, which a line's own discount never is.
+"""
+
+from __future__ import annotations
+
+from promopilot.data.store import Store
+
+NOTE = (
+    "discount: every line of an order carries the same discount, larger than some lines: read "
+    "as the order's discount, spread over its lines by their value"
+)
+_VALUE = "abs(t_quantity) * t_unit_price"
+
+
+def spread_sql(store: Store, typed: str) -> str | None:
+    """A ``REPLACE`` clause that gives each line its share of its order's discount, for the
+    typed rows of SQL `typed` (``t_order_id``, ``t_quantity``, ``t_unit_price``,
+    ``t_discount``), or None when the file's discounts are per line."""
+    over = f"t_discount > {_VALUE} * (1 + 1e-9) + 1e-9"  # as the check of a line's discount
+    found = store.query(
+        "SELECT count(*) AS orders, count(*) FILTER (WHERE low = high AND given = lines) AS same, "
+        "coalesce(bool_or(over), false) AS exceeds FROM ("
+        "SELECT min(t_discount) AS low, max(t_discount) AS high, count(t_discount) AS given, "
+        f"count(*) AS lines, bool_or({over}) AS over FROM ({typed}) "
+        "WHERE t_order_id IS NOT NULL GROUP BY t_order_id "
+        "HAVING count(*) > 1 AND max(t_discount) > 0)"
+    ).iloc[0]
+    if not (found["orders"] >= 2 and found["same"] == found["orders"] and found["exceeds"]):
+        return None
+    worth = f"sum({_VALUE}) OVER (PARTITION BY t_order_id)"
+    return (
+        f"CASE WHEN t_discount IS NOT NULL AND {worth} > 0 THEN "
+        f"round(least(t_discount, {worth}) * {_VALUE} / {worth}, 6) ELSE t_discount END "
+        "AS t_discount"
+    )
