@@ -92,15 +92,21 @@ def test_a_plan_leaves_the_thin_offer_out_and_says_so(store):
 
 
 def test_the_uplift_scores_name_the_thin_offer(store):
-    evaluation = evaluate_campaign_models(store, models=["t-learner"])
+    evaluation = evaluate_campaign_models(store, models=["t-learner", "pooled-x"])
     assert evaluation.left_out == ("big",) and "big" in evaluation.note()
     assert "big" not in set(evaluation.table.get("offer", []))
-    # every score of the table has its bootstrap interval
-    table = evaluation.table
-    assert len(table)
+    table = evaluation.table.set_index("model")
+    # pooled-x ranks the held-out customers: every score has its bootstrap interval
     for score in ("qini", "auuc", "uplift_at_30"):
-        low, high = table[f"{score}_low"], table[f"{score}_high"]
-        assert (low <= high)[low.notna()].all() and low.notna().any()
+        low, high = table.loc["pooled-x", f"{score}_low"], table.loc["pooled-x", f"{score}_high"]
+        assert (low <= high).all() and low.notna().all()
+    # on this little data the t-learner gives everyone one uplift: it ranks nobody, so its
+    # scores are not defined (not an exact 0 [0, 0]) and the note says why
+    assert set(evaluation.flat) == {("t-learner", "note"), ("t-learner", "pct10")}
+    assert (
+        table.loc["t-learner", ["qini", "qini_low", "auuc", "uplift_at_30"]].isna().to_numpy().all()
+    )
+    assert "no score for t-learner on note, pct10: the model gives every" in evaluation.note()
 
 
 def test_a_control_group_of_two_is_too_little_to_learn_from(tiny_control):

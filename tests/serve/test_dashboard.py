@@ -409,9 +409,11 @@ def test_the_models_page_gives_each_score_its_interval_and_no_nan(logged_in, mon
             "uplift_at_30_high": [float("nan")],
         }
     )
+    table.attrs["flat"] = ("off20",)  # a model that ranked nobody for it: the page says so
     monkeypatch.setattr(quality, "uplift_quality", lambda store: table)
     logged_in.app.state.quality_cache.clear()
     page = logged_in.get("/models").text
+    assert "No score for off20: the model gives every held-out customer the same" in page
     cells = page.split('id="uplift-quality"')[1].split("</table>")[0]
     assert "<td>0.010 [-0.020, 0.040]</td>" in cells and "<td>0.100 [0.050, 0.150]</td>" in cells
     assert "<td>1,200</td>" in cells and "<td>–</td>" in cells

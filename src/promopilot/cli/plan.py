@@ -280,7 +280,7 @@ def uplift(
         evaluation = evaluate_campaign_models(
             store, k=k, progress=lambda step: bar.update(task, advance=1, item=step)
         )
-    if evaluation.left_out:
+    if evaluation.note():
         console.print(evaluation.note())
     console.print(evaluation_table(evaluation))
     path = write_qini_plot(evaluation, report)

@@ -338,7 +338,7 @@ def retrain(
     )
     console.print(frame_table(campaigns, "logged campaigns"))
     if result.evaluation is not None:
-        if result.evaluation.left_out:
+        if result.evaluation.note():
             console.print(result.evaluation.note())
         console.print(evaluation_table(result.evaluation))
     elif evaluate:

@@ -130,10 +130,23 @@ class UpliftEvaluation:
     confidence: float = 0.9  # of the Qini intervals
     # offers learned from but not scored: fewer than MIN_HELD_OUT held-out customers got them
     unscored: tuple[str, ...] = ()
+    # (model, offer) pairs whose model gave every held-out customer the same uplift: it ranks
+    # nobody, so its scores are not defined (they would read as an exact 0 [0, 0])
+    flat: tuple[tuple[str, str], ...] = ()
 
     def note(self) -> str:
-        """A line naming the offers left out, "" when none was."""
-        return thin_arms_note(self.left_out, "not scored")
+        """A line naming the offers left out and the models that rank nobody, "" when none."""
+        lines = [thin_arms_note(self.left_out, "not scored")]
+        if self.flat:
+            by_model: dict[str, list[str]] = {}
+            for model, offer in self.flat:
+                by_model.setdefault(model, []).append(offer)
+            pairs = "; ".join(f"{m} on {', '.join(o)}" for m, o in by_model.items())
+            lines.append(
+                f"no score for {pairs}: the model gives every held-out customer the same "
+                "uplift, so it ranks nobody (too little data to tell customers apart)"
+            )
+        return "\n".join(line for line in lines if line)
 
 
 def evaluate_models(
@@ -165,6 +178,7 @@ def evaluate_models(
     rows = []
     curves = {}
     unscored: list[str] = []
+    flat: list[tuple[str, str]] = []
     for name, model in models.items():
         tell(name)
         model.fit(
@@ -186,9 +200,13 @@ def evaluate_models(
                 "n_treated": int(t.sum()),
                 "n_control": int((1 - t).sum()),
             }
-            intervals = score_intervals(y, u, t, scorers, confidence=confidence)
+            if np.ptp(u) > 0:
+                intervals = score_intervals(y, u, t, scorers, confidence=confidence)
+            else:  # one uplift for everyone: no ranking to score
+                flat.append((name, offer))
+                intervals = dict.fromkeys(scorers, (np.nan, np.nan))
             for score, scorer in scorers.items():
-                row[score] = float(scorer(y, u, t))
+                row[score] = float(scorer(y, u, t)) if np.ptp(u) > 0 else np.nan
                 row[f"{score}_low"], row[f"{score}_high"] = intervals[score]
             rows.append(row)
             curves[(name, offer)] = tuple(np.asarray(a, dtype=float) for a in qini_curve(y, u, t))
@@ -201,6 +219,7 @@ def evaluate_models(
         left_out,
         confidence,
         tuple(dict.fromkeys(unscored)),
+        tuple(flat),
     )
 
 

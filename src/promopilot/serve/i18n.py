@@ -195,6 +195,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Not scored: {offers}: fewer than {n} of the held-out customers got them.",
         "未评分：{offers}：留出的客户中收到的少于 {n} 位。",
     ),
+    "uplift_flat": (
+        "No score for {offers}: the model gives every held-out customer the same uplift, so it "
+        "ranks nobody (too little data to tell customers apart).",
+        "{offers} 无评分：模型给所有留出客户的增量都相同，无法区分客户（数据太少）。",
+    ),
     "metric": ("Metric", "指标"),
     "value": ("Value", "值"),
     "not_enough": ("Not enough data", "数据不足"),

@@ -54,5 +54,9 @@ def uplift_quality(store: Store) -> pd.DataFrame | str:
         return str(why)
     table = evaluation.table
     # the offers without a row, and why (views.uplift_notes says it)
-    table.attrs.update(left_out=tuple(evaluation.left_out), unscored=tuple(evaluation.unscored))
+    table.attrs.update(
+        left_out=tuple(evaluation.left_out),
+        unscored=tuple(evaluation.unscored),
+        flat=tuple(offer for _, offer in evaluation.flat),
+    )
     return table

@@ -290,14 +290,15 @@ def lift_chart(report: dict, text: dict) -> str | None:
 
 def uplift_notes(uplift: pd.DataFrame | str, text: dict) -> list[str]:
     """The offers of past campaigns the uplift table has no row for, and why: too few got them
-    to learn from, or too few of the held-out customers got them to score."""
+    to learn from, too few of the held-out customers got them to score, or the model gives
+    everyone the same uplift for them (it ranks nobody)."""
     from promopilot.campaigns.history import MIN_ARM_ROWS
     from promopilot.offers.evaluate import MIN_HELD_OUT
 
     if isinstance(uplift, str):
         return []
     notes = []
-    for key, n in (("left_out", MIN_ARM_ROWS), ("unscored", MIN_HELD_OUT)):
+    for key, n in (("left_out", MIN_ARM_ROWS), ("unscored", MIN_HELD_OUT), ("flat", 0)):
         offers = uplift.attrs.get(key) or ()
         if offers:
             notes.append(text[f"uplift_{key}"].format(offers=", ".join(offers), n=n))
