@@ -60,8 +60,12 @@ def id_text(values: pd.Series) -> pd.Series:
     number written as a float (``17850.0``, as pandas reads an integer column with gaps) as
     its digits, so ``1`` and ``1.0`` are one customer."""
     text = values.astype(str)
-    floats = text.str.fullmatch(FLOAT_ID)
-    return text.mask(floats, text.str.split(".", n=1).str[0])
+    floats = text.str.fullmatch(FLOAT_ID).to_numpy(dtype=bool)
+    if not floats.any():  # the usual case: ids the store wrote; no split of every id
+        return text
+    text = text.copy()
+    text[floats] = text[floats].str.split(".", n=1).str[0]
+    return text
 
 
 def _as_ids(values: Iterable[object]) -> np.ndarray:
