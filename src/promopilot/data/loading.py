@@ -112,7 +112,9 @@ def load_table(
             f"{raw.label}: column {twice[0]!r} appears more than once in the header: "
             "keep one of them (which one holds the data cannot be told)"
         )
-    report.notes += stage(store, raw, spec, mapping, detect_dates=fmt == "shop")
+    # a posted batch (``api``) is read as a shop file is: its timestamps in any format ingest
+    # detects (2025年11月30日 10:00:00, 30.11.2025 10:00, ...); importers hand over ISO 8601
+    report.notes += stage(store, raw, spec, mapping, detect_dates=fmt in ("shop", "api"))
     drop_forgotten(store, spec)
     if has_variants(raw.columns, spec):
         merge_variants(store, spec)

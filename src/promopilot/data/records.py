@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +25,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from promopilot.config import load_settings
 from promopilot.data.ingest import ingest_shop_file
 from promopilot.data.schema import TABLES
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, PromopilotError
 
 POSTABLE = ("events", "orders")
+THOUSANDS_SHAPE = re.compile(r"[+-]?[0-9]{1,3}(\.[0-9]{3})+")
 MAX_KEY_LENGTH = 200
 IDEMPOTENCY_DDL = """CREATE TABLE IF NOT EXISTS api_idempotency (
     endpoint VARCHAR, key VARCHAR, body_hash VARCHAR, response VARCHAR, created_at TIMESTAMP,
@@ -60,7 +63,12 @@ def _text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # refused by the typed checks ("nan", "inf")
-    return str(value)
+    text = str(value)
+    if isinstance(value, float) and THOUSANDS_SHAPE.fullmatch(text):
+        # a JSON number is a number: 1.299 must not read as 1,299 in a batch whose text values
+        # write decimal commas ("39,90"), as it would in such a file; 1.2990 reads as 1.299
+        text += "0"
+    return text
 
 
 def _prechecks(table: str, items: list[dict[str, Any]]) -> tuple[list[int], list[dict]]:
@@ -161,7 +169,25 @@ def _load(store: Store, table: str, items: list[dict[str, Any]]) -> RecordsResul
     if keep:
         with tempfile.TemporaryDirectory(prefix="promopilot-records-") as folder:
             path = _stage_file(table, items, keep, Path(folder))
-            ingest_shop_file(store, path, table, fmt="api")
+            # timestamps are read as a file's are (the batch's format detected from its
+            # values; day-first or month-first decided by the date_format setting)
+            previous = store.date_format
+            store.date_format = previous or load_settings().date_format or None
+            try:
+                ingest_shop_file(store, path, table, fmt="api")
+            except InputError as error:  # e.g. dates that could be day-first or month-first
+                message = (
+                    str(error)
+                    .replace(str(path), f"the posted {table}")
+                    .replace(", or set date_format in promopilot.toml", "")
+                    .replace(
+                        "pass --date-format ",
+                        "send ISO 8601, or set date_format in promopilot.toml to ",
+                    )
+                )
+                raise InputError(message) from None
+            finally:
+                store.date_format = previous
             # quarantined rows carry the staged file's line: Parquet line = row + 1
             bad = store.query(
                 'SELECT line, "column", reason FROM quarantine WHERE file = ? ORDER BY line',
