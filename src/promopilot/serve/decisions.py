@@ -20,6 +20,7 @@ import hashlib
 from dataclasses import dataclass
 
 from promopilot.offers.randomization import hashed_uniform
+from promopilot.serve.offer_details import describe
 from promopilot.serve.state import ServingState
 
 GROUPS = ("target", "control", "explore", "none")
@@ -34,6 +35,7 @@ class Decision:
     decision_id: str
     campaign_id: str | None
     source: str  # "plan", "live" or "no campaign"
+    offer: dict | None = None  # what the offer is (offer_details.describe); None = nothing
 
     def to_dict(self) -> dict:
         return {
@@ -42,6 +44,8 @@ class Decision:
             "group": self.group,
             "propensity": self.propensity,
             "decision_id": self.decision_id,
+            "campaign_id": self.campaign_id,
+            "offer": self.offer,
         }
 
 
@@ -51,7 +55,8 @@ def decision_id(campaign_id: str | None, customer_id: str, offer_id: str | None)
 
 
 def decide(state: ServingState, customer_id: str) -> Decision:
-    """The decision for `customer_id` under `state`'s campaign (same answer every time)."""
+    """The decision for `customer_id` under `state`'s campaign (same answer every time), with
+    what its offer is (terms, and the customer's expiry and coupon code where planned)."""
     campaign = state.campaign_id
     planned = state.plan.get(customer_id)
     if planned is not None:
@@ -63,6 +68,7 @@ def decide(state: ServingState, customer_id: str) -> Decision:
             decision_id(campaign, customer_id, planned.offer_id),
             campaign,
             "plan",
+            describe(state.offer_terms, state.planned_offers, customer_id, planned.offer_id),
         )
     if campaign is None or not state.offer_ids:
         return Decision(
@@ -86,6 +92,7 @@ def decide(state: ServingState, customer_id: str) -> Decision:
             decision_id(campaign, customer_id, offer),
             campaign,
             "live",
+            describe(state.offer_terms, {}, customer_id, offer),
         )
     return Decision(
         customer_id,

@@ -28,6 +28,7 @@ from promopilot.data.queries import serve as queries
 from promopilot.data.rawfile import read_text_table
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
+from promopilot.serve.offer_details import offer_terms, plan_offers
 
 COLD_START = "\x00cold-start"  # an id no shop uses: the recommender's answer for strangers
 
@@ -59,6 +60,9 @@ class ServingState:
     control_share: float = 0.0
     explore_share: float = 0.0
     expected: dict = field(default_factory=dict)  # the plan's expectations, for the dashboard
+    # what each offer is (offer_details.offer_terms), and planned customers' own expiry and code
+    offer_terms: dict[str, dict] = field(default_factory=dict)
+    planned_offers: dict[str, dict] = field(default_factory=dict)
     models: dict = field(default_factory=dict)  # names and versions, shown by /healthz
 
     def recommendations(self, customer_id: str, k: int) -> list[dict]:
@@ -174,8 +178,15 @@ def _with_repeat_purchases(
 def _plan_part(
     plan: pd.DataFrame | None, campaign_id: str | None, store: Store, forecast: dict | None
 ) -> dict:
+    terms = offer_terms(store)
     if plan is None:
-        return {"campaign_id": campaign_id, "plan": {}, "offer_ids": (), "expected": {}}
+        return {
+            "campaign_id": campaign_id,
+            "plan": {},
+            "offer_ids": (),
+            "expected": {},
+            "offer_terms": terms,
+        }
     if campaign_id is None and "campaign_id" in plan and len(plan):
         campaign_id = str(plan["campaign_id"].iloc[0])
     if not campaign_id:
@@ -223,6 +234,8 @@ def _plan_part(
         "plan": decisions,
         "offer_ids": offer_ids,
         "expected": expected,
+        "offer_terms": terms,
+        "planned_offers": plan_offers(store, plan, campaign_id, terms),
     }
 
 

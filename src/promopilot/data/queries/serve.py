@@ -149,3 +149,24 @@ def purchases_since(store: Store, since: pd.Timestamp) -> pd.DataFrame:
         "WHERE NOT is_return AND timestamp >= ?",
         [pd.Timestamp(since).to_pydatetime()],
     )
+
+
+def offer_terms(store: Store) -> pd.DataFrame:
+    """What each offer of the shop is: offer_id, kind, value, min_spend, category (NULL =
+    whole shop), valid_days."""
+    return store.query(
+        "SELECT offer_id, kind, value, min_spend, NULLIF(category, '') AS category, valid_days "
+        "FROM offers ORDER BY offer_id"
+    )
+
+
+def campaign_coupons(store: Store, campaign_id: str) -> pd.DataFrame:
+    """customer_id, offer_id, coupon_code, sent_at of every coupon code `promopilot send`
+    logged for one campaign (empty where the campaigns table has no coupon_code column)."""
+    if "coupon_code" not in table_columns(store, "campaigns"):
+        return pd.DataFrame(columns=["customer_id", "offer_id", "coupon_code", "sent_at"])
+    return store.query(
+        "SELECT customer_id, offer_id, coupon_code, sent_at FROM campaigns "
+        "WHERE campaign_id = ? AND NULLIF(coupon_code, '') IS NOT NULL",
+        [campaign_id],
+    )

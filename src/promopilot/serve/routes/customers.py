@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, Field
 
 from promopilot.data.schema import plain_id
 from promopilot.serve.decisions import decide
@@ -48,12 +48,30 @@ class Recommendations(BaseModel):
     items: list[Item]
 
 
+class OfferTerms(BaseModel):
+    """What the offer is: enough for a site to show it without another data source."""
+
+    offer_id: str
+    kind: str | None = Field(description="percent_off, amount_off or free_shipping")
+    value: float | None = Field(
+        description="percent_off: the fraction off (0.1 = 10%); amount_off: money off; "
+        "free_shipping: the shipping fee the shop pays"
+    )
+    min_spend: float | None = Field(description="the least an order must spend (0 = any)")
+    category: str | None = Field(description="the category it applies to; null = whole shop")
+    valid_days: float | None = Field(description="how many days it lasts; null = no limit")
+    expires_at: str | None = Field(description="the last day (YYYY-MM-DD), where known")
+    coupon_code: str | None = Field(description="the customer's code, where one was issued")
+
+
 class Offer(BaseModel):
     customer_id: str
     offer_id: str | None
     group: str
     propensity: float
     decision_id: str
+    campaign_id: str | None
+    offer: OfferTerms | None
 
 
 @router.get("/{customer_id}/recommendations", response_model=Recommendations)
@@ -75,8 +93,10 @@ async def recommendations(
 async def offer(
     customer_id: CustomerId, request: Request, state: Annotated[ServingState, Depends(get_state)]
 ) -> JSONResponse:
-    """The customer's offer in the live campaign (``offer_id`` null = nothing), with its group
-    and propensity; the same answer every time. The decision is logged as an exposure."""
+    """The customer's offer in the live campaign (``offer_id`` null = nothing), with its group,
+    propensity, campaign and what the offer is (``offer``: kind, value, min_spend, category,
+    valid_days, expires_at, coupon_code; null = nothing); the same answer every time. The
+    decision is logged as an exposure."""
     decision = decide(state, customer_id)
     request.app.state.writer.submit(decision)
     request.app.state.metrics.decision(decision.group, decision.source)
