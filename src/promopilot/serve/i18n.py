@@ -9,6 +9,13 @@ from promopilot.report.labels import COLUMN_LABELS, VERDICT_NAMES
 LANGUAGES = ("en", "zh")
 LABELS: dict[str, tuple[str, str]] = {
     "language": LANGUAGES,  # the page's language, for text written by other layers
+    # punctuation between a label and its value: full-width in Chinese
+    "colon": (": ", "："),
+    "semicolon": ("; ", "；"),
+    # a message a lower layer wrote (English only) under a lead in the page's language
+    "english_detail": ("{lead}: {detail}", "{lead}（详情，英文）：{detail}"),
+    "cannot_measure": ("Cannot measure", "无法测量"),
+    "plan_decision": ("The plan's decision", "计划的决定"),
     "title": ("promopilot dashboard", "promopilot 控制台"),
     "overview": ("Overview", "概览"),
     "segments": ("Segments", "客户分群"),
@@ -76,6 +83,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "折扣力度：折扣多深开始不划算（全部活动）",
     ),
     "measured_profit": ("Measured incremental profit", "实测增量利润"),
+    "measured_profit_campaign": (
+        "Measured incremental profit (Control of the whole campaign (got nothing))",
+        "实测增量利润（对照组：整个活动中未获优惠的客户）",
+    ),
     "interval": ("interval", "区间"),
     "against": (
         "against {n} customers who got nothing",
@@ -252,6 +263,13 @@ def word(text: dict[str, str], kind: str, value) -> str:
     """`value` (a verdict, a segment, a column name) in the page's language: its label under
     ``kind:value``, else the value itself."""
     return text.get(f"{kind}:{value}", str(value))
+
+
+def english_detail(text: dict[str, str], lead: str, detail: str) -> str:
+    """A lower layer's message (written in English: the plan's, a report's, a model check's)
+    after `lead` in the page's language; a Chinese page marks it as English detail, so a
+    reader knows what it is without every message being translated."""
+    return text["english_detail"].format(lead=lead, detail=detail)
 
 
 def pick_language(query: str | None, cookie: str | None, accept: str | None) -> str:

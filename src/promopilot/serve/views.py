@@ -19,7 +19,7 @@ from promopilot.profile.segments import rfm_segments
 from promopilot.report.labels import readable_rules
 from promopilot.serve.decisions import decide
 from promopilot.serve.gate import StoreGate
-from promopilot.serve.i18n import word
+from promopilot.serve.i18n import english_detail, word
 from promopilot.serve.state import ServingState
 
 
@@ -47,11 +47,12 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
             measured = report_fn(state.campaign_id)
         except Exception as why:  # the page still shows everything else
             message, status = report_error(why)
-            if (
-                status == 404
-            ):  # a live campaign with nothing logged yet: said in the page's language
-                message = text["unknown_campaign"].format(id=state.campaign_id)
-            error = message or text["see_log"]
+            if status == 404:  # a live campaign with nothing logged yet: in the page's language
+                error = text["unknown_campaign"].format(id=state.campaign_id)
+            elif message:  # our own one line, in English: marked as such on a Chinese page
+                error = english_detail(text, text["cannot_measure"], message)
+            else:
+                error = text["see_log"]
     figure = go.Figure(
         go.Bar(x=weekly["week"].astype(str), y=weekly["revenue"], name=text["revenue"])
     )
@@ -120,10 +121,11 @@ def plan_words(forecast: dict | None, text: dict) -> dict:
     figures = forecast_warning_figures(forecast)
     warning = text["plan_warning_detail"].format(**figures) if figures else text["plan_warning"]
     decision = text.get(f"decision_{forecast.get('decision_code')}")
-    return {
-        "plan_warning": warning,
-        "plan_decision": decision.format(policy=policy) if decision else forecast.get("decision"),
-    }
+    if decision:
+        decision = decision.format(policy=policy)
+    elif forecast.get("decision"):  # a decision this page has no words for: the plan's own
+        decision = english_detail(text, text["plan_decision"], str(forecast["decision"]))
+    return {"plan_warning": warning, "plan_decision": decision or ""}
 
 
 def segments(gate: StoreGate, text: dict) -> dict:

@@ -19,12 +19,13 @@ from promopilot.exceptions import PromopilotError, UnknownIdError
 from promopilot.report.qini import score_cells
 from promopilot.serve import quality, views
 from promopilot.serve.deps import SESSION_COOKIE, session_role
-from promopilot.serve.i18n import labels, pick_language, word
+from promopilot.serve.i18n import english_detail, labels, pick_language, word
 from promopilot.serve.routes.campaigns import campaign_report
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("promopilot.serve") / "templates"))
 templates.env.globals["word"] = word  # a verdict, segment or column name in the page's language
+templates.env.globals["english_detail"] = english_detail  # a lower layer's message, marked
 LANG_COOKIE = "promopilot_lang"
 log = logging.getLogger("promopilot.serve")
 
@@ -228,10 +229,21 @@ def campaign_page(request: Request, campaign_id: Annotated[str, Path(max_length=
         build=lambda text: {
             "view": views.campaign_view(report, text) if report else None,
             "chart": views.lift_chart(report, text) if report else None,
-            # an unknown campaign is said in the page's language
-            "error": text["unknown_campaign"].format(id=campaign_id) if status == 404 else error,
+            "error_line": _report_error_line(text, campaign_id, error, status),
         },
     )
+
+
+def _report_error_line(text: dict, campaign_id: str, error: str | None, status: int) -> str:
+    """Why a campaign's report is not shown: an unknown campaign in the page's language, our
+    own one-line message (English) marked as such, else "see the server's log"."""
+    if status == 404:
+        why = text["unknown_campaign"].format(id=campaign_id)
+    elif error:
+        return english_detail(text, text["report_unavailable"], error)
+    else:
+        why = text["see_log"]
+    return f"{text['report_unavailable']}{text['colon']}{why}"
 
 
 @router.get("/models", response_class=HTMLResponse)
