@@ -60,6 +60,10 @@ def sentiment(
             + ")",
             markup=False,
         )
+    if run.left_out:
+        console.print(
+            "contact columns left out of the output: " + ", ".join(run.left_out), markup=False
+        )
     counts = run.label_counts
     if run.label_column != "label":
         console.print(

@@ -325,6 +325,55 @@ def name_parts(raw_columns: list[str]) -> tuple[str, str] | None:
     return None
 
 
+# contact data as any file may carry it (a Shopify orders export's Email, Billing Name and Phone,
+# a reviews export's reviewer_email, reviewer_name and ip_address): the customers table's contact
+# columns and their synonyms, the name halves, and names made of these words. Such a column is
+# stored apart (customers) or not at all, and never written into an output or a log.
+CONTACT_NAMES = (
+    "email",
+    "phone",
+    "name",
+    *SYNONYMS["customers"]["email"],
+    *SYNONYMS["customers"]["phone"],
+    *SYNONYMS["customers"]["name"],
+    *(part for pair in NAME_PARTS for part in pair),
+    "ip",
+    "ipaddress",
+    "ip地址",
+    "address",
+    "地址",
+    "收货地址",
+    "详细地址",
+    "收件人",
+    "联系人",
+)
+# a column whose (normalized) name contains one of these holds contact data
+_CONTACT_PARTS = ("email", "phone", "邮箱", "手机", "电话", "ipaddress", "ip地址")
+# a person's name, address line or account name: Billing Name, reviewer_name, Shipping Address1
+_CONTACT_NAME = re.compile(
+    r"(reviewer|author|billing|shipping|customer|buyer|recipient|contact|first|last|full|user"
+    r"|nick|display)name|(billing|shipping|default|street)?(address[12]?|street)"
+)
+
+
+def is_contact(column: str) -> bool:
+    """True when a column's name says it holds contact data (:data:`CONTACT_NAMES`)."""
+    name = normalize(str(column))
+    return (
+        name in _CONTACT_SET
+        or any(part in name for part in _CONTACT_PARTS)
+        or _CONTACT_NAME.fullmatch(name) is not None
+    )
+
+
+def contact_columns(raw_columns: list[str]) -> list[str]:
+    """The file's columns holding contact data (:func:`is_contact`), in file order."""
+    return [c for c in raw_columns if is_contact(c)]
+
+
+_CONTACT_SET = frozenset(map(normalize, CONTACT_NAMES))
+
+
 def _first(raw_columns: list[str], names: tuple[str, ...]) -> str | None:
     by_norm = {normalize(c): c for c in raw_columns}
     return next((by_norm[n] for n in map(normalize, names) if n in by_norm), None)

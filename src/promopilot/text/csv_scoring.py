@@ -30,6 +30,7 @@ class SentimentRun:
     method_counts: dict[str, int] = field(default_factory=dict)
     text_column: str = TEXT
     label_column: str = LABEL
+    left_out: tuple[str, ...] = ()
 
 
 def read_text_csv(path: str | Path) -> tuple[pd.DataFrame, str]:
@@ -148,7 +149,9 @@ def score_csv(
     """Read a CSV with a review text column (:func:`find_text_column`), score it with
     :func:`review_sentiment` and write it back (UTF-8) with ``sentiment``, ``label`` and
     ``sentiment_method`` added (``predicted_*`` when the input has such columns already,
-    see :func:`output_names`). Input cells are written exactly as read."""
+    see :func:`output_names`). Input cells are written exactly as read; columns of contact data
+    (e-mail, phone, name, address, IP address: :func:`synonyms.contact_columns`) are left out,
+    as they are everywhere else."""
     table, encoding = read_text_csv(in_path)
     source = find_text_column(table, text_column, in_path)
     names = output_names(table, in_path)
@@ -157,7 +160,10 @@ def score_csv(
     if rating is not None:  # rating, stars, 评分, ...
         inputs[RATING] = table[rating].to_numpy()
     result = review_sentiment(inputs, min_rated=min_rated, random_state=random_state)
-    scored = table.copy()
+    left_out = [
+        c for c in synonyms.contact_columns(list(table.columns)) if c not in (source, rating)
+    ]
+    scored = table.drop(columns=left_out)
     for column in OUTPUT_COLUMNS:
         scored[names[column]] = result[column].to_numpy()
     try:
@@ -177,4 +183,5 @@ def score_csv(
         method_counts={k: int(v) for k, v in methods.items()},
         text_column=str(source),
         label_column=names[LABEL],
+        left_out=tuple(map(str, left_out)),
     )
