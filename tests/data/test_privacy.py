@@ -137,3 +137,21 @@ def test_contact_data_never_reaches_feature_tables(tmp_path, store):
     assert not set(features.columns) & {"email", "phone", "name"}
     text = features.astype(str).to_string()
     assert not any(c in text for c in contacts)
+
+
+def test_contact_columns_in_other_files_keep_unsplittable_rows_out_of_quarantine(tmp_path):
+    # an orders file carrying a name and a phone (no column called email or phone): a row
+    # DuckDB cannot split is quarantined without its text, which holds them
+    orders = write(
+        tmp_path / "orders.csv",
+        ORDERS.rstrip("\n") + ",Billing Name,手机号\n"
+        "o1,2025-01-01,c1,p1,1,10,Ann Smith,13800000001\n"
+        "o2,2025-01-02,c2,p1,1,10,Bob Jones,13900000002,extra\n",
+    )
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        report = load(store, orders)
+    assert (report.files[0].n_loaded, report.files[0].n_quarantined) == (1, 1)
+    with Store(db) as store:  # what the store file keeps (not the session's scratch tables)
+        assert store.scalar("SELECT count(*) FROM quarantine WHERE value IS NULL") == 1
+        assert _rows_mentioning(store, ["Bob Jones", "13900000002", "Ann Smith"]) == {}

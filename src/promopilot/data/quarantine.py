@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from promopilot.columns import CUSTOMER_ID, PRODUCT_ID
+from promopilot.data import synonyms
 from promopilot.data.rawfile import RawFile
 from promopilot.data.schema import TableSpec
 from promopilot.data.staging import STAGE, text_column
@@ -131,10 +132,9 @@ def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
     if len(raw.rejects):
         rej = raw.rejects
         # an unsplittable row's value is its whole text: drop it where the file has contact
-        # data (a shop table with contact columns, or an export with e-mails or phones)
-        has_contacts = bool(contact) or any(
-            word in c.strip().lower() for c in raw.columns for word in ("email", "e-mail", "phone")
-        )
+        # data (a shop table with contact columns, or a column such as Email, Billing Name,
+        # 手机号 or reviewer_name in any file: synonyms.contact_columns)
+        has_contacts = bool(contact) or bool(synonyms.contact_columns(list(raw.columns)))
         frames.append(
             pd.DataFrame(
                 {
