@@ -7,22 +7,19 @@ import re
 from collections.abc import Mapping
 
 import duckdb
-import pandas as pd
 
-from promopilot.data import order_discounts, synonyms
-from promopilot.data.dates import sample_values, timestamp_formats
+from promopilot.data import order_discounts, order_status, synonyms
+from promopilot.data.dates import timestamp_formats
 from promopilot.data.lines import non_product_sql
+from promopilot.data.number_text import number_sql, writes_decimal_commas
 from promopilot.data.order_discounts import spread_sql
+from promopilot.data.ratings import stars_sql
 from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
 from promopilot.data.schema import FLOAT_ID, OFFER_KINDS, TableSpec
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 STAGE = "ingest_stage"
-# an order line whose order status says it was never a sale (synonyms.NOT_SOLD: closed unpaid,
-# cancelled, voided, failed), unless the store holds it as a sale from an earlier export: then
-# it gets its return line, as a refund does
-CANCELLED_REASON = "the order was cancelled or never paid: not a sale"
 TS_MIN, TS_MAX = "1970-01-01", "2100-01-01"
 # what happened (a sale, an event, a review) cannot be later than now (a day's grace for clocks
 # and zones); campaigns may hold planned dates (an offer that expires next month)
@@ -110,7 +107,7 @@ def _typed(
         # the format does not read try it
         return f"coalesce({parsed}, {_typed(kind, raw, timezone)})"
     if kind == "float":
-        return _number(raw, decimal_comma)
+        return number_sql(raw, decimal_comma)
     if kind == "timestamp":
         # "2025-01-02 10:00:00 -0500" (Shopify's exports): DuckDB wants no space before a zone
         zoned = f"regexp_replace({raw}, '\\s+([+-]\\d\\d(:?\\d\\d)?|Z)$', '\\1')"
@@ -130,75 +127,6 @@ def _typed(
             f"WHEN lower({raw}) IN ({', '.join(map(sql_str, FALSE_WORDS))}) THEN false END"
         )
     return raw
-
-
-DECIMAL_COMMA = ("[+-]?[0-9]+,[0-9]{1,2}", "[+-]?[0-9]{1,3}(\\.[0-9]{3})+,[0-9]+")
-DECIMAL_POINT = ("[+-]?[0-9]*\\.[0-9]{1,2}", "[+-]?[0-9]{1,3}(,[0-9]{3})+\\.[0-9]+")
-THOUSAND_DOTS = "[+-]?[0-9]{1,3}(\\.[0-9]{3})+"
-
-
-CURRENCY_SIGNS = "¥￥$€£元"
-
-
-def unsigned_money(raw: str) -> str:
-    """SQL: the text without currency signs (¥, the full-width ￥ of GBK files, $, €, £, 元)
-    and the spaces around them; ``translate`` is a plain character map, no regular expression."""
-    return f"trim(translate({raw}, {sql_str(CURRENCY_SIGNS)}, ''))"
-
-
-def _number(raw: str, decimal_comma: bool = False) -> str:
-    """A number written the way spreadsheets in many countries write it: ``12.5``; a decimal
-    comma ``12,5`` or ``3,99`` (one comma, one or two digits after it); ``1.234,56``
-    (thousands dots, a decimal comma); ``1,234.56`` (thousands commas, a decimal point).
-    ``1,234`` alone is ambiguous (a thousand, or one and a bit) and is not read. Text without
-    a comma takes the plain cast (the common case: no regular expression is run), except in a
-    file that writes decimal commas (`decimal_comma`), where ``1.299`` is a thousand and more.
-    A currency sign or word is dropped first (``¥1,299.00``, ``￥89``, ``89.00元``, ``-$5``)."""
-    raw = unsigned_money(raw)
-    comma = f"replace({raw}, ',', '.')"
-    eu = f"replace(replace({raw}, '.', ''), ',', '.')"
-    us = f"replace({raw}, ',', '')"
-    dots = (
-        f"WHEN regexp_full_match({raw}, {sql_str(THOUSAND_DOTS)}) "
-        f"THEN TRY_CAST(replace({raw}, '.', '') AS DOUBLE) "
-        if decimal_comma
-        else ""
-    )
-    return (
-        f"CASE {dots}WHEN NOT contains({raw}, ',') THEN TRY_CAST({raw} AS DOUBLE) "
-        f"WHEN regexp_full_match({raw}, '[+-]?[0-9]+,[0-9]{{1,2}}') "
-        f"THEN TRY_CAST({comma} AS DOUBLE) "
-        f"WHEN regexp_full_match({raw}, '[+-]?[0-9]{{1,3}}(\\.[0-9]{{3}})+,[0-9]+') "
-        f"THEN TRY_CAST({eu} AS DOUBLE) "
-        f"WHEN regexp_full_match({raw}, '[+-]?[0-9]{{1,3}}(,[0-9]{{3}})+\\.[0-9]+') "
-        f"THEN TRY_CAST({us} AS DOUBLE) END"
-    )
-
-
-def _writes_decimal_commas(
-    store: Store, raw: RawFile, spec: TableSpec, inner: str, present: set[str]
-) -> bool:
-    """Whether the file's numbers use a decimal comma (``39,90``, ``1.299,00``) and never a
-    decimal point (``39.90``), judged on a sample of each number column: then ``1.299`` and
-    ``1.000`` in it are thousands, not decimals."""
-    columns = [c.name for c in spec.columns if c.type == "float" and c.name in present]
-    comma = point = 0
-    for name in columns:
-        values = sample_values(store, raw, inner, f"r_{name}")
-        if not values:
-            continue
-        frame = pd.DataFrame({"w": values})
-        with store.frame("ingest_number_sample", frame):
-            row = store.query(
-                f"WITH ingest_number_values AS (SELECT {unsigned_money('w')} AS v "
-                "FROM ingest_number_sample) SELECT "
-                + " + ".join(f"count_if(regexp_full_match(v, {sql_str(p)}))" for p in DECIMAL_COMMA)
-                + " AS comma, "
-                + " + ".join(f"count_if(regexp_full_match(v, {sql_str(p)}))" for p in DECIMAL_POINT)
-                + " AS point FROM ingest_number_values"
-            ).iloc[0]
-        comma, point = comma + int(row["comma"]), point + int(row["point"])
-    return comma > 0 and point == 0
 
 
 EXPECTED = {
@@ -336,12 +264,12 @@ def stage(
 
     An orders file without an ``is_return`` column, or a blank ``is_return``, marks its
     negative quantities as returns. An orders file with a refund status column
-    (``退款状态``: :data:`synonyms.REFUND_STATUS`) gets, for each line refunded in full, its
-    return line (order id + :data:`synonyms.REFUND_SUFFIX`, same time, the quantity negated,
-    the same discount), so revenue is net of the refund and the sale is still seen. An order
-    status column (:data:`synonyms.ORDER_STATUS`) nets ``refunded`` orders the same way and
-    quarantines cancelled ones; an order's discount repeated on each of its lines is spread over
-    them (:mod:`promopilot.data.order_discounts`)."""
+    (``退款状态``) gets, for each line refunded in full, its return line; an order status column
+    nets ``refunded`` orders the same way and quarantines cancelled ones
+    (:mod:`promopilot.data.order_status`); an order's discount repeated on each of its lines is
+    spread over them (:mod:`promopilot.data.order_discounts`). Ratings are read as stars
+    (:mod:`promopilot.data.ratings`), numbers as spreadsheets write them
+    (:mod:`promopilot.data.number_text`)."""
     notes: list[str] = []
     if spec.name == "orders" and "quantity" in mapping:
         quantity = f"TRY_CAST(trim(CAST({mapping['quantity']} AS VARCHAR)) AS DOUBLE)"
@@ -352,7 +280,7 @@ def stage(
             derived = f"coalesce({text}, {derived})"
         mapping = {**mapping, "is_return": derived}
     if spec.name == "reviews" and "rating" in mapping:  # 5星, 4 分, ★★★☆☆: stars
-        mapping = {**mapping, "rating": _stars_sql(mapping["rating"])}
+        mapping = {**mapping, "rating": stars_sql(mapping["rating"])}
     if spec.name == "events" and "event" in mapping:  # 浏览, pv, addtocart: view, cart
         mapping = {**mapping, "event": synonyms.event_sql(mapping["event"])}
     present = set(mapping)
@@ -385,25 +313,18 @@ def stage(
     # rows of 6 columns)
     parts.append("trim(concat_ws('', *COLUMNS(*))) = '' AS _blank")
     orders = spec.name == "orders"
-    refund = synonyms.refund_column(raw.columns) if orders else None
-    status = synonyms.order_status_column(raw.columns) if orders else None
+    status, refund_sql = order_status.status_columns(raw.columns) if orders else (None, [])
     title = synonyms.title_column(raw.columns) if orders else None
     if title is not None:  # the line's item name: products only the orders name get it
         parts.append(f"NULLIF(trim(CAST(\"{title}\" AS VARCHAR)), '') AS _title")
-    if status is not None:  # its own cell: refund and cancel words are read from it below
-        parts.append(f"NULLIF(trim(CAST(\"{status}\" AS VARCHAR)), '') AS _status")
-    refund_sql = [f'lower(trim(CAST("{c}" AS VARCHAR)))' for c in (refund, status) if c]
-    if refund_sql:
-        words = ", ".join(sql_str(w) for w in synonyms.REFUNDED)
-        refunded = " OR ".join(f"coalesce({s} IN ({words}), false)" for s in refund_sql)
-        parts.append(f"({refunded}) AS _refunded")
+    parts += order_status.status_parts(status, refund_sql)
     variant = synonyms.variant_column(raw.columns) if orders else None
     if variant is not None:  # 商品规格: the lines of one product (data.variants)
         parts.append(f"coalesce(trim(CAST(\"{variant}\" AS VARCHAR)), '') AS _variant")
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
     # importers of known layouts (UCI, MovieLens, ...) hand over ISO 8601 already
     formats = timestamp_formats(store, raw, spec, inner, present) if detect_dates else {}
-    comma = detect_dates and _writes_decimal_commas(store, raw, spec, inner, present)
+    comma = detect_dates and writes_decimal_commas(store, raw, spec, inner, present)
     typed = ", ".join(
         f"{_typed(c.type, f'r_{c.name}', store.timezone, formats.get(c.name), comma)} AS t_{c.name}"
         for c in spec.columns
@@ -414,15 +335,7 @@ def stage(
         for col, cond, reason in _checks(spec, present, formats)
     ]
     if status is not None:
-        closed = ", ".join(sql_str(w) for w in synonyms.NOT_SOLD)
-        checks.append(
-            (
-                status,
-                f"lower(_status) IN ({closed}) AND NOT _refunded",
-                CANCELLED_REASON,
-                "_status",
-            )
-        )
+        checks.append(order_status.cancelled_check(status))
     case = " ".join(
         f"WHEN {cond} THEN {{'column': {sql_str(col)}, 'value': {value}, "
         f"'reason': {sql_str(reason)}}}"
@@ -474,45 +387,12 @@ def stage(
         store.execute(f"DELETE FROM {STAGE} WHERE _blank")
     raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
     if status is not None:  # cancelled after an earlier export stored it as a sale: netted
-        store.execute(
-            f"UPDATE {STAGE} SET _err = NULL, _refunded = true WHERE _err.reason = "
-            f"{sql_str(CANCELLED_REASON)} AND EXISTS (SELECT 1 FROM orders o WHERE "
-            f"o.order_id = {STAGE}.t_order_id AND o.product_id = {STAGE}.t_product_id AND "
-            f"o.quantity = {STAGE}.t_quantity AND o.unit_price = {STAGE}.t_unit_price AND "
-            "NOT o.is_return)"
-        )
+        order_status.net_stored_sales(store, STAGE)
     if refund_sql:
-        _add_refund_lines(store)
+        order_status.add_refund_lines(store, STAGE)
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(
             f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
             f"t_product_id, coalesce(CAST(t_timestamp AS VARCHAR), ''))) WHERE t_review_id IS NULL"
         )
     return notes
-
-
-# a number of stars with its unit: 5星, 4 分, 3颗星, 5 stars
-STARS = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:星|分|颗星|(?i:stars?))\s*$"
-
-
-def _stars_sql(expr: str) -> str:
-    """A rating as review exports write it, as its number: ``5星``, ``4 分``, ``5 stars`` ->
-    the number; ``★★★☆☆`` -> the filled stars (3); anything else as written."""
-    x = f"CAST({expr} AS VARCHAR)"
-    return (
-        f"CASE WHEN regexp_full_match(trim({x}), '[★☆]+') "
-        f"THEN CAST(length({x}) - length(replace({x}, '★', '')) AS VARCHAR) "
-        f"ELSE regexp_replace({x}, {sql_str(STARS)}, '\\1') END"
-    )
-
-
-def _add_refund_lines(store: Store) -> None:
-    """Stage the return line of each good sale line marked refunded in full. It shares the
-    sale's ``_row`` (its line in the file), so a quarantined or duplicated sale takes its
-    return line with it; it is not a row read."""
-    suffix = sql_str(synonyms.REFUND_SUFFIX)
-    store.execute(
-        f"INSERT INTO {STAGE} SELECT * REPLACE (t_order_id || {suffix} AS t_order_id, "
-        f"-t_quantity AS t_quantity, true AS t_is_return) FROM {STAGE} "
-        "WHERE _refunded AND _err IS NULL AND t_quantity > 0 AND NOT t_is_return"
-    )

@@ -1,0 +1,20 @@
+"""Star ratings as review exports write them (``5星``, ``4 分``, ``5 stars``, ``★★★☆☆``), read
+as their number in SQL before staging types the rating."""
+
+from __future__ import annotations
+
+from promopilot.data.rawfile import sql_str
+
+# a number of stars with its unit: 5星, 4 分, 3颗星, 5 stars
+STARS = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:星|分|颗星|(?i:stars?))\s*$"
+
+
+def stars_sql(expr: str) -> str:
+    """A rating as review exports write it, as its number: ``5星``, ``4 分``, ``5 stars`` ->
+    the number; ``★★★☆☆`` -> the filled stars (3); anything else as written."""
+    x = f"CAST({expr} AS VARCHAR)"
+    return (
+        f"CASE WHEN regexp_full_match(trim({x}), '[★☆]+') "
+        f"THEN CAST(length({x}) - length(replace({x}, '★', '')) AS VARCHAR) "
+        f"ELSE regexp_replace({x}, {sql_str(STARS)}, '\\1') END"
+    )
