@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
-from promopilot.data.importers import Progress, _derive, _tell
+from promopilot.data.import_steps import Progress, derive, tell
 from promopilot.data.loading import FileReport, load_table, next_ingest_id
 from promopilot.data.rawfile import RAW, RawFile, read_raw
 from promopilot.data.schema import TABLES
@@ -84,7 +84,7 @@ def _line(raw: str = RAW) -> str:
 # ---------------------------------------------------------------------------------------
 def import_cdnow(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
     """The CDNOW transaction log (master file or sample): one order per line, one product."""
-    _tell(progress, path.name)
+    tell(progress, path.name)
     raw = read_raw(store, path, delimiter="\x1f", header=False, names=["line"], quote="")
     raw.label = str(path)
     if len(raw.rejects):
@@ -113,14 +113,14 @@ def import_cdnow(store: Store, path: Path, progress: Progress = None) -> list[Fi
         "unit_price": f"CASE WHEN {units} > 0 THEN TRY_CAST(amount AS DOUBLE) / {units} "
         "ELSE TRY_CAST(amount AS DOUBLE) END",
     }
-    _derive(
+    derive(
         store,
         "products",
         "SELECT 'cd' AS product_id, 'CDs (the CDNOW log names no titles)' AS title, "
         f"'music' AS category, median(TRY_CAST(amount AS DOUBLE) / {units}) "
         f"FILTER ({units} > 0) AS price, true AS is_product FROM {RAW}",
     )
-    n_customers = _derive(store, "customers", f"SELECT DISTINCT customer AS customer_id FROM {RAW}")
+    n_customers = derive(store, "customers", f"SELECT DISTINCT customer AS customer_id FROM {RAW}")
     report = load_table(
         store, raw, TABLES["orders"], mapping, ingest_id=next_ingest_id(store), fmt="cdnow"
     )
@@ -132,7 +132,7 @@ def import_cdnow(store: Store, path: Path, progress: Progress = None) -> list[Fi
 def import_hillstrom(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
     """The Hillstrom e-mail test: customers, two e-mail offers, the randomized campaign, one
     summary order of each customer's past year and the outcome orders (see the module text)."""
-    _tell(progress, path.name)
+    tell(progress, path.name)
     raw = read_raw(store, path)
     raw.label = str(path)
     cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
@@ -159,7 +159,7 @@ def import_hillstrom(store: Store, path: Path, progress: Progress = None) -> lis
             load_table(store, raw, TABLES[table], mapping, ingest_id=ingest_id, fmt="hillstrom")
         )
 
-    _derive(
+    derive(
         store,
         "products",
         "SELECT * FROM (VALUES ('mens', 'Men''s merchandise', 'mens', true), "

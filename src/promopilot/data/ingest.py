@@ -21,7 +21,8 @@ from pathlib import Path
 
 from promopilot.config import load_settings
 from promopilot.data.datasets import DATASET_IMPORTERS, is_cdnow, is_hillstrom
-from promopilot.data.importers import IMPORTERS, _header, data_folder, detect_format
+from promopilot.data.import_steps import read_header
+from promopilot.data.importers import IMPORTERS, data_folder, detect_format
 from promopilot.data.loading import (
     FileRefused,
     FileReport,
@@ -119,6 +120,6 @@ def _detect_file(path: Path) -> str | None:
         return None
     if is_cdnow(path):
         return "cdnow"
-    if is_hillstrom(_header(path)):
+    if is_hillstrom(read_header(path)):
         return "hillstrom"
     return None

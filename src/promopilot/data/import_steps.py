@@ -1,0 +1,63 @@
+"""What the importers share: progress, a cheap look at a file's header, a folder's table files,
+and reference rows (products, customers) derived from a staged export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from promopilot.columns import CUSTOMER_ID
+from promopilot.data.dedupe import FORGOTTEN
+from promopilot.data.loading import TABLE_FILE_SUFFIXES
+from promopilot.data.rawfile import DELIMITERS, EXCEL_SUFFIXES
+from promopilot.data.schema import TABLES
+from promopilot.data.store import Store
+
+Progress = Callable[[str], None] | None
+
+
+def tell(progress: Progress, name: str) -> None:
+    if progress is not None:
+        progress(name)
+
+
+def read_header(path: Path) -> list[str]:
+    """The lower-cased column names of a CSV's first line (a cheap look, for detection)."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        import pandas as pd
+
+        try:
+            return [str(c).strip().lower() for c in pd.read_excel(path, nrows=0).columns]
+        except Exception:  # not a readable workbook: read_raw says so later, by name
+            return []
+    with open(path, "rb") as handle:
+        first = handle.readline(65536)
+    for encoding in ("utf-8-sig", "gb18030", "latin-1"):
+        try:
+            text = first.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    text = text.strip()
+    delimiter = max(DELIMITERS, key=lambda d: (text.count(d), -DELIMITERS.index(d)))
+    return [c.strip().strip('"').lower() for c in text.split(delimiter)]
+
+
+def table_files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TABLE_FILE_SUFFIXES
+    )
+
+
+def derive(store: Store, table: str, select_sql: str) -> int:
+    """Insert reference rows (products, customers) derived from the staged raw file that the
+    store does not have yet, never a forgotten customer. Returns how many were added."""
+    key = TABLES[table].key[0]
+    not_forgotten = f" AND NOT {FORGOTTEN.format(f'd.{key}')}" if key == CUSTOMER_ID else ""
+    before = store.count(table)
+    store.execute(
+        f"INSERT INTO {table} BY NAME SELECT d.*, now()::TIMESTAMP AS updated_at FROM "
+        f"({select_sql}) d WHERE d.{key} IS NOT NULL AND d.{key} NOT IN "
+        f"(SELECT {key} FROM {table}){not_forgotten}"
+    )
+    return store.count(table) - before

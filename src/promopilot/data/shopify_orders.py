@@ -1,0 +1,186 @@
+"""Shopify's orders export (one row per line item, order-level fields on an order's first row
+only), read into the orders table, with the products and customers exports and the shop's own
+table files beside it (:mod:`promopilot.data.shopify_exports`).
+
+Customers are identified by a one-way hash of their e-mail, which goes to ``contacts`` only;
+the order's discount is spread over its lines by their value; ``Financial Status`` and
+``Cancelled at`` give each line its order's status, which staging nets or quarantines
+(:mod:`promopilot.data.order_status`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
+from promopilot.data.dedupe import FORGOTTEN
+from promopilot.data.import_steps import Progress, derive, read_header, table_files, tell
+from promopilot.data.lines import non_product_sql
+from promopilot.data.loading import (
+    FileRefused,
+    FileReport,
+    ingest_shop_file,
+    load_table,
+    next_ingest_id,
+    shop_table_for,
+)
+from promopilot.data.rawfile import read_raw
+from promopilot.data.schema import LOAD_ORDER, TABLES
+from promopilot.data.shopify_exports import customer_hash, export_kind, import_export
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+
+
+def _filled(column: str, order: str) -> str:
+    """An order-level field of a Shopify export, which may be filled on the first line of an
+    order only: the last value seen so far in the order."""
+    return (
+        f"last_value(NULLIF(trim({column}), '') IGNORE NULLS) OVER "
+        f"(PARTITION BY {order} ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING "
+        "AND CURRENT ROW)"
+    )
+
+
+def _order_discount_share(discount: str | None, cols: dict[str, str], order: str) -> str:
+    """SQL for a line's share of its order's discount (Shopify writes it on the order's first
+    row), in proportion to the line's value. A share never exceeds its line's value: a
+    discount larger than the order's lines (shipping included) is cut to their value."""
+    if not discount:
+        return "NULL"
+    value = (
+        f"abs(coalesce(TRY_CAST(trim({cols['lineitem quantity']}) AS DOUBLE), 0) * "
+        f"coalesce(TRY_CAST(trim({cols['lineitem price']}) AS DOUBLE), 0))"
+    )
+    total = f"max(TRY_CAST(trim({discount}) AS DOUBLE)) OVER (PARTITION BY {order})"
+    worth = f"sum({value}) OVER (PARTITION BY {order})"
+    first = f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) = 1"
+    # a discount larger than the order's lines (one that also covers shipping) keeps to them
+    return (
+        f"CASE WHEN {total} IS NULL THEN NULL "
+        f"WHEN {worth} > 0 THEN CAST(round(least({total}, {worth}) * {value} / {worth}, 6) "
+        "AS VARCHAR) "
+        f"WHEN {first} THEN '0' END"
+    )
+
+
+def _status_filled(cols: dict[str, str], order: str) -> str:
+    """A REPLACE clause giving every line its order's Financial Status (written on the first
+    line only), ``cancelled`` for an order with a Cancelled at time: staging nets refunded
+    orders and quarantines cancelled ones from it."""
+    status = cols.get("financial status")
+    if status is None:
+        return ""
+    value = _filled(status, order)
+    if "cancelled at" in cols:
+        cancelled = _filled(cols["cancelled at"], order)
+        value = f"CASE WHEN {cancelled} IS NOT NULL THEN 'cancelled' ELSE {value} END"
+    return f" REPLACE ({value} AS {status})"
+
+
+def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
+    """A Shopify orders export. Customers are identified by a one-way hash of their email;
+    the email itself goes to the contacts table only."""
+    files = table_files(path) if path.is_dir() else [path]
+    # the products and customers exports and the shop's own reference tables (offers.csv)
+    # first, so the orders find their products and customers; its history tables
+    # (reviews.csv, campaigns.csv) last
+    several = len(files) > 1
+    tables = {f: shop_table_for(f) if several else None for f in files}
+    kinds = {f: export_kind(read_header(f)) if several and not tables[f] else None for f in files}
+
+    def rank(f: Path) -> tuple[int, int]:
+        table = tables[f] or kinds[f]
+        if table is None:  # an orders export
+            return (1, 0)
+        return (0 if table in ("products", "customers", "offers") else 2, LOAD_ORDER.index(table))
+
+    files.sort(key=rank)
+    reports = []
+    for file in files:
+        tell(progress, file.name)
+        if tables[file] is not None:
+            try:
+                reports.append(ingest_shop_file(store, file, tables[file]))
+            except FileRefused as refused:  # as in a shop folder: go on with the rest
+                if refused.report is None:
+                    raise
+                reports.extend(refused.report.files)
+            continue
+        if kinds[file] is not None:
+            reports.append(import_export(store, file, kinds[file]))
+            continue
+        raw = read_raw(store, file)
+        raw.label = str(file)
+        cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
+        need = (
+            "name",
+            "email",
+            "created at",
+            "lineitem name",
+            "lineitem quantity",
+            "lineitem price",
+        )
+        missing = [n for n in need if n not in cols]
+        if missing:
+            raise InputError(
+                f"{file}: missing required column(s) {', '.join(missing)} for the "
+                "Shopify orders export layout"
+            )
+        order = cols["name"]
+
+        sku = cols.get("lineitem sku")
+        product = (
+            f"coalesce(NULLIF(trim({sku}), ''), 'item-' || md5(trim({cols['lineitem name']})))"
+            if sku
+            else f"'item-' || md5(trim({cols['lineitem name']}))"
+        )
+        discount = cols.get("discount amount")
+        code = cols.get("discount code")
+        store.execute(
+            f"CREATE TEMP TABLE ingest_shopify AS SELECT *{_status_filled(cols, order)}, "
+            f"{customer_hash(_filled(cols['email'], order))} AS _customer, "
+            f"{_filled(cols['created at'], order)} AS _created, {product} AS _product, "
+            f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) AS _line_in_order, "
+            f"{_order_discount_share(discount, cols, order)} AS _discount "
+            "FROM ingest_raw ORDER BY rowid"
+        )
+        store.execute("DROP TABLE ingest_raw")
+        store.execute("ALTER TABLE ingest_shopify RENAME TO ingest_raw")
+        mapping = {
+            ORDER_ID: order,
+            TIMESTAMP: "_created",
+            CUSTOMER_ID: "_customer",
+            PRODUCT_ID: "_product",
+            "quantity": cols["lineitem quantity"],
+            "unit_price": cols["lineitem price"],
+            # Shopify's discount is per order: it is spread over its lines by their value
+            "discount": "_discount",
+            "coupon_code": (f"CASE WHEN _line_in_order = 1 THEN {code} END" if code else "NULL"),
+        }
+        derive(
+            store,
+            "products",
+            f"SELECT *, NOT {non_product_sql('product_id', 'title', 'NULL')} AS is_product "
+            f"FROM (SELECT _product AS product_id, mode(trim({cols['lineitem name']})) AS title, "
+            f"median(TRY_CAST({cols['lineitem price']} AS DOUBLE)) AS price "
+            "FROM ingest_raw GROUP BY 1)",
+        )
+        ingest_id = next_ingest_id(store)
+        n_customers = derive(
+            store,
+            "customers",
+            "SELECT DISTINCT _customer AS customer_id FROM ingest_raw WHERE _customer IS NOT NULL",
+        )
+        store.execute(
+            "INSERT INTO contacts SELECT _customer, any_value(lower(trim(" + cols["email"] + "))), "
+            f"NULL, NULL, now()::TIMESTAMP, {ingest_id} FROM ingest_raw WHERE _customer IS NOT "
+            "NULL AND _customer NOT IN (SELECT customer_id FROM contacts) AND NOT "
+            + FORGOTTEN.format("_customer")
+            + " GROUP BY _customer"
+        )
+        report = load_table(
+            store, raw, TABLES["orders"], mapping, ingest_id=ingest_id, fmt="shopify"
+        )
+        report.notes.append(f"{n_customers} new customer(s), identified by a hash of their email")
+        reports.append(report)
+    return reports
