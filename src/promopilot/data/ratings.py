@@ -1,7 +1,11 @@
 """Star ratings as review exports write them (``5星``, ``4 分``, ``5 stars``, ``★★★☆☆``), read
-as their number in SQL before staging types the rating."""
+as their number in SQL before staging types the rating; :func:`read_stars` applies the same
+rule to a column read outside ingest (``promopilot sentiment --in``)."""
 
 from __future__ import annotations
+
+import duckdb
+import pandas as pd
 
 from promopilot.data.rawfile import sql_str
 
@@ -18,3 +22,13 @@ def stars_sql(expr: str) -> str:
         f"THEN CAST(length({x}) - length(replace({x}, '★', '')) AS VARCHAR) "
         f"ELSE regexp_replace({x}, {sql_str(STARS)}, '\\1') END"
     )
+
+
+def read_stars(values: pd.Series) -> pd.Series:
+    """`values` (text cells) with :func:`stars_sql` applied, same index; missing stays
+    missing, anything that is not stars is returned as written."""
+    frame = pd.DataFrame({"v": values.astype(object).where(values.notna(), None).to_numpy()})
+    with duckdb.connect() as con:
+        con.register("stars_in", frame)
+        out = con.execute(f"SELECT {stars_sql('v')} AS v FROM stars_in").df()["v"]
+    return pd.Series(out.to_numpy(dtype=object), index=values.index, name=values.name)

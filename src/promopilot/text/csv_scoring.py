@@ -10,6 +10,7 @@ import pandas as pd
 
 from promopilot.columns import RATING, TEXT
 from promopilot.data import synonyms
+from promopilot.data.ratings import read_stars
 from promopilot.data.rawfile import header_delimiter
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.exceptions import InputError
@@ -157,8 +158,8 @@ def score_csv(
     names = output_names(table, in_path)
     inputs = pd.DataFrame({TEXT: table[source].to_numpy()}, index=table.index)
     rating = synonyms.match([str(c) for c in table.columns], "reviews", (RATING,)).get(RATING)
-    if rating is not None:  # rating, stars, 评分, ...
-        inputs[RATING] = table[rating].to_numpy()
+    if rating is not None:  # rating, stars, 评分, ...; 5星, 4 分, ★★★☆☆ as ingest reads them
+        inputs[RATING] = read_stars(table[rating]).to_numpy()
     result = review_sentiment(inputs, min_rated=min_rated, random_state=random_state)
     left_out = [
         c for c in synonyms.contact_columns(list(table.columns)) if c not in (source, rating)
