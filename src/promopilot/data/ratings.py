@@ -4,10 +4,10 @@ rule to a column read outside ingest (``promopilot sentiment --in``)."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
 from promopilot.data.rawfile import sql_str
+from promopilot.data.store import Store
 
 # a number of stars with its unit: 5星, 4 分, 3颗星, 5 stars
 STARS = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:星|分|颗星|(?i:stars?))\s*$"
@@ -28,7 +28,6 @@ def read_stars(values: pd.Series) -> pd.Series:
     """`values` (text cells) with :func:`stars_sql` applied, same index; missing stays
     missing, anything that is not stars is returned as written."""
     frame = pd.DataFrame({"v": values.astype(object).where(values.notna(), None).to_numpy()})
-    with duckdb.connect() as con:
-        con.register("stars_in", frame)
-        out = con.execute(f"SELECT {stars_sql('v')} AS v FROM stars_in").df()["v"]
+    with Store(":memory:") as store, store.frame("stars_in", frame):
+        out = store.query(f"SELECT {stars_sql('v')} AS v FROM stars_in")["v"]
     return pd.Series(out.to_numpy(dtype=object), index=values.index, name=values.name)
