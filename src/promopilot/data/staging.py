@@ -10,6 +10,7 @@ import duckdb
 
 from promopilot.data import order_discounts, order_status, synonyms
 from promopilot.data.dates import timestamp_formats
+from promopilot.data.discount_rates import refuse_rates
 from promopilot.data.lines import non_product_sql
 from promopilot.data.number_text import number_sql, writes_decimal_commas
 from promopilot.data.order_discounts import spread_sql
@@ -386,6 +387,8 @@ def stage(
     if n_blank:
         store.execute(f"DELETE FROM {STAGE} WHERE _blank")
     raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
+    if orders and "discount" in present:  # 折扣 = 0.9: a rate, not money off (refused)
+        refuse_rates(store, STAGE, raw, mapping["discount"])
     if status is not None:  # cancelled after an earlier export stored it as a sale: netted
         order_status.net_stored_sales(store, STAGE)
     if refund_sql:
