@@ -62,3 +62,33 @@ def test_a_discount_column_of_money_off_still_loads(tmp_path, store):
     ingest(store, shop)
     discounts = store.table("orders").set_index("order_id")["discount"].to_dict()
     assert discounts == {"A1": 20.0, "A2": 0.0, "A3": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "followup", "time"),
+    [("gbk", "追评", "追评时间"), ("utf-8-sig", "追评内容", None)],
+)
+def test_a_follow_up_review_is_kept_with_its_review(tmp_path, store, encoding, followup, time):
+    header = f"评价ID,买家ID,商品编码,评价内容,评分,评价时间,{followup}" + (
+        f",{time}" if time else ""
+    )
+    stamp = ",2026-11-20 10:00" if time else ""
+    path = write(
+        tmp_path / "reviews.csv",
+        header + "\n"
+        f"R1,u1,TB1,很好用，推荐,5星,2026-11-11 20:00,已经坏了{stamp}\n"
+        f"R2,u2,TB1,质量不错,4,2026-11-12 20:00,{',' if time else ''}\n"
+        f"R3,u3,TB2,,3,2026-11-13 20:00,后来发现还可以{stamp}\n",
+        encoding,
+    )
+    report = ingest(store, path)
+    assert [(f.n_read, f.n_loaded, f.n_quarantined) for f in report.files] == [(3, 3, 0)]
+    texts = store.table("reviews").set_index("review_id")["text"].to_dict()
+    when = "2026-11-20 10:00 " if time else ""
+    assert texts == {
+        "R1": f"很好用，推荐 【追评】{when}已经坏了",
+        "R2": "质量不错",  # no follow-up: the text as written
+        "R3": f"【追评】{when}后来发现还可以",  # only a follow-up: nothing lost
+    }
+    ratings = store.table("reviews").set_index("review_id")["rating"].to_dict()
+    assert ratings == {"R1": 5.0, "R2": 4.0, "R3": 3.0}  # the first opinion's rating

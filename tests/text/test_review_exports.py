@@ -30,3 +30,26 @@ def test_cli_reads_ratings_written_as_stars_as_ingest_does(tmp_path, encoding) -
     # the stars train the same model as the numbers, and are written back as they were
     assert list(runs["starred"]["sentiment"]) == list(runs["numeric"]["sentiment"])
     assert list(runs["starred"]["rating"]) == list(starred["rating"])
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
+def test_cli_scores_a_follow_up_review_as_the_later_opinion(tmp_path, encoding) -> None:
+    source = tmp_path / "reviews.csv"
+    frame = pd.DataFrame(
+        {
+            "评价内容": ["质量很好，非常满意", "质量很好，非常满意", "太差了"],
+            "评分": ["5星", "5星", "1星"],
+            "追评": ["已经坏了", "", ""],
+            "追评时间": ["2026-11-20", "", ""],
+        }
+    )
+    frame.to_csv(source, index=False, encoding=encoding)
+    target = tmp_path / "scored.csv"
+    result = CliRunner().invoke(app, ["sentiment", "--in", str(source), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "follow-up reviews in '追评' scored with their reviews" in result.output
+    back = pd.read_csv(target, dtype=str, keep_default_na=False, encoding="utf-8")
+    # 5 stars, then "broke already" days later: the later opinion counts
+    assert list(back["label"]) == ["negative", "positive", "negative"]
+    # every input cell written back as it was read
+    pd.testing.assert_frame_equal(back[list(frame.columns)], frame)

@@ -64,6 +64,12 @@ def sentiment(
         console.print(
             "contact columns left out of the output: " + ", ".join(run.left_out), markup=False
         )
+    if run.followup_column is not None:
+        console.print(
+            f"follow-up reviews in {run.followup_column!r} scored with their reviews "
+            "(the review's text, then 【追评】 and the follow-up)",
+            markup=False,
+        )
     counts = run.label_counts
     if run.label_column != "label":
         console.print(

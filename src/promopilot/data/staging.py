@@ -11,6 +11,7 @@ import duckdb
 from promopilot.data import order_discounts, order_status, synonyms
 from promopilot.data.dates import timestamp_formats
 from promopilot.data.discount_rates import refuse_rates
+from promopilot.data.followups import followup_columns, followup_sql
 from promopilot.data.lines import non_product_sql
 from promopilot.data.number_text import number_sql, writes_decimal_commas
 from promopilot.data.order_discounts import spread_sql
@@ -282,6 +283,12 @@ def stage(
         mapping = {**mapping, "is_return": derived}
     if spec.name == "reviews" and "rating" in mapping:  # 5星, 4 分, ★★★☆☆: stars
         mapping = {**mapping, "rating": stars_sql(mapping["rating"])}
+    followup, followup_time = (
+        followup_columns(raw.columns) if spec.name == "reviews" else (None, None)
+    )
+    if followup is not None and "text" in mapping:  # 追评: appended to its review's text
+        mapping = {**mapping, "text": followup_sql(mapping["text"], followup, followup_time)}
+        notes.append(f"{followup}: follow-up reviews appended to their reviews' text")
     if spec.name == "events" and "event" in mapping:  # 浏览, pv, addtocart: view, cart
         mapping = {**mapping, "event": synonyms.event_sql(mapping["event"])}
     present = set(mapping)

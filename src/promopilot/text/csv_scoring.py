@@ -10,6 +10,7 @@ import pandas as pd
 
 from promopilot.columns import RATING, TEXT
 from promopilot.data import synonyms
+from promopilot.data.followups import with_followups
 from promopilot.data.ratings import read_stars
 from promopilot.data.rawfile import header_delimiter
 from promopilot.data.textfile import EXCEL_CSV
@@ -32,6 +33,7 @@ class SentimentRun:
     text_column: str = TEXT
     label_column: str = LABEL
     left_out: tuple[str, ...] = ()
+    followup_column: str | None = None
 
 
 def read_text_csv(path: str | Path) -> tuple[pd.DataFrame, str]:
@@ -156,13 +158,16 @@ def score_csv(
     table, encoding = read_text_csv(in_path)
     source = find_text_column(table, text_column, in_path)
     names = output_names(table, in_path)
-    inputs = pd.DataFrame({TEXT: table[source].to_numpy()}, index=table.index)
+    texts, followup = with_followups(table, source)  # 追评: scored with its review
+    inputs = pd.DataFrame({TEXT: texts.to_numpy()}, index=table.index)
     rating = synonyms.match([str(c) for c in table.columns], "reviews", (RATING,)).get(RATING)
     if rating is not None:  # rating, stars, 评分, ...; 5星, 4 分, ★★★☆☆ as ingest reads them
         inputs[RATING] = read_stars(table[rating]).to_numpy()
     result = review_sentiment(inputs, min_rated=min_rated, random_state=random_state)
     left_out = [
-        c for c in synonyms.contact_columns(list(table.columns)) if c not in (source, rating)
+        c
+        for c in synonyms.contact_columns(list(table.columns))
+        if c not in (source, rating, followup)
     ]
     scored = table.drop(columns=left_out)
     for column in OUTPUT_COLUMNS:
@@ -185,4 +190,5 @@ def score_csv(
         text_column=str(source),
         label_column=names[LABEL],
         left_out=tuple(map(str, left_out)),
+        followup_column=followup,
     )

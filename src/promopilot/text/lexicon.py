@@ -18,6 +18,8 @@ Scoring one text (:meth:`Lexicon.score`):
    adjective right after an excess trigger counts ``-1.0`` (``太大``, ``too small``).
 3. In a sentence with a contrastive word (``但是``, ``but``), what comes before the last one
    counts half and what follows counts 1.5 times.
+   A follow-up review (追评) appended after ``【追评】`` is scored the same way over the whole
+   text: the review before the marker counts half, the follow-up 1.5 times.
 4. The sum ``s`` over sentences is squashed to ``s / sqrt(s^2 + 4)``, in (-1, 1). A text with
    no sentiment evidence scores exactly 0.
 """
@@ -33,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from promopilot.data.followups import MARKER
 from promopilot.text.textproc import (
     BREAKS,
     CLAUSE_BREAK,
@@ -299,10 +302,21 @@ class Lexicon:
                 before += value
         return total
 
+    def score_text(self, text: str) -> float:
+        """Raw (unsquashed) sentiment sum of a text. A follow-up review appended after
+        :data:`~promopilot.data.followups.MARKER` is the later opinion: it counts as what follows
+        a contrast (1.5x), the review before it as what precedes one (0.5x)."""
+        first, marker, later = text.partition(MARKER)
+        if not marker:
+            return self.score_tokens(self.tokens(text))
+        return BEFORE_CONTRAST * self.score_tokens(
+            self.tokens(first)
+        ) + AFTER_CONTRAST * self.score_text(later)
+
     def score(self, texts: Iterable[Any]) -> np.ndarray:
         """Sentiment of each text in [-1, 1]; 0 where the text has no sentiment evidence."""
         values = _as_str_list(texts)
-        raw = np.fromiter((self.score_tokens(self.tokens(t)) for t in values), float, len(values))
+        raw = np.fromiter((self.score_text(t) for t in values), float, len(values))
         return raw / np.sqrt(raw**2 + SQUASH_ALPHA)
 
     def evidence(self, texts: Iterable[Any]) -> np.ndarray:

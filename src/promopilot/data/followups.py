@@ -1,0 +1,67 @@
+"""Follow-up reviews (追评): what a customer added to a review days later, in a column of its
+own (``追评`` / ``追评内容``, sometimes with ``追评时间``).
+
+The follow-up is kept with its review: appended to the review's text after
+:data:`MARKER` and its time, ``很好用 【追评】2026-11-20 已经坏了``. The reviews table keeps one
+row per review (its rating is the first opinion's) and nothing is lost; the lexicon scores the
+part after the marker as the later opinion (:mod:`promopilot.text.lexicon`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from promopilot.data import synonyms
+from promopilot.data.rawfile import sql_str
+from promopilot.data.store import Store
+
+MARKER = "【追评】"
+"""Put between a review and its follow-up in the review's text."""
+
+FOLLOWUP_NAMES = ("追评", "追评内容", "追加评论", "追加评价")
+FOLLOWUP_TIME_NAMES = ("追评时间", "追加评论时间", "追加评价时间")
+
+
+def followup_columns(raw_columns: list[str]) -> tuple[str | None, str | None]:
+    """The file's follow-up text column and its time column (each None when absent)."""
+    by_name = {synonyms.normalize(str(c)): str(c) for c in raw_columns}
+    text = next((by_name[n] for n in FOLLOWUP_NAMES if n in by_name), None)
+    time = next((by_name[n] for n in FOLLOWUP_TIME_NAMES if n in by_name), None)
+    return text, (time if text is not None else None)
+
+
+def _quoted(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def followup_sql(text_expr: str, followup: str, time: str | None) -> str:
+    """SQL of a review's text with its follow-up (raw column names `followup`, `time`)
+    appended after :data:`MARKER`; the text as it was where there is no follow-up."""
+    f = f"NULLIF(trim(CAST({_quoted(followup)} AS VARCHAR)), '')"
+    when = f"NULLIF(trim(CAST({_quoted(time)} AS VARCHAR)), '') || ' '" if time else "NULL"
+    text = f"CAST({text_expr} AS VARCHAR)"
+    return (
+        f"CASE WHEN {f} IS NULL THEN {text} ELSE concat_ws(' ', NULLIF(trim({text}), ''), "
+        f"{sql_str(MARKER)} || coalesce({when}, '') || {f}) END"
+    )
+
+
+def with_followups(table: pd.DataFrame, text_column: str) -> tuple[pd.Series, str | None]:
+    """The review texts of `table` (text cells) with their follow-ups appended as ingest
+    appends them, and the follow-up column's name (None, and the texts as they are, without
+    one)."""
+    followup, time = followup_columns([str(c) for c in table.columns])
+    texts = table[text_column]
+    if followup is None:
+        return texts, None
+    frame = pd.DataFrame(
+        {
+            "t": texts.to_numpy(dtype=object),
+            "f": table[followup].to_numpy(dtype=object),
+            "w": table[time].to_numpy(dtype=object) if time else None,
+        }
+    )
+    sql = followup_sql('"t"', "f", "w" if time else None)
+    with Store(":memory:") as store, store.frame("followups_in", frame):
+        out = store.query(f"SELECT {sql} AS t FROM followups_in")["t"]
+    return pd.Series(out.to_numpy(dtype=object), index=texts.index, name=texts.name), followup
