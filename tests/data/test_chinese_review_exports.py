@@ -92,3 +92,21 @@ def test_a_follow_up_review_is_kept_with_its_review(tmp_path, store, encoding, f
     }
     ratings = store.table("reviews").set_index("review_id")["rating"].to_dict()
     assert ratings == {"R1": 5.0, "R2": 4.0, "R3": 3.0}  # the first opinion's rating
+
+
+def test_a_later_export_with_the_follow_up_added_updates_the_stored_review(tmp_path, store):
+    header = "评价ID,买家ID,商品编码,评价内容,评分,评价时间"
+    first = "R1,u1,TB1,很好用,5,2026-11-11 20:00\nR2,u2,TB1,不错,4,2026-11-12 20:00\n"
+    ingest(store, write(tmp_path / "week1" / "reviews.csv", header + "\n" + first, "gbk"))
+    later = (
+        "R1,u1,TB1,很好用,5,2026-11-11 20:00,已经坏了,2026-11-20 10:00\n"
+        "R2,u2,TB1,改过的文字,4,2026-11-12 20:00,还行,2026-11-21 10:00\n"
+    )
+    path = write(tmp_path / "week2" / "reviews.csv", header + ",追评,追评时间\n" + later, "gbk")
+    report = ingest(store, path)
+    assert [(f.n_read, f.n_loaded, f.n_quarantined) for f in report.files] == [(2, 1, 1)]
+    texts = store.table("reviews").set_index("review_id")["text"].to_dict()
+    # the follow-up added to the stored review; a review whose text changed is still a conflict
+    assert texts == {"R1": "很好用 【追评】2026-11-20 10:00 已经坏了", "R2": "不错"}
+    assert store.scalar("SELECT count(*) FROM reviews") == 2
+    assert "conflicts with a stored row" in store.scalar("SELECT reason FROM quarantine")

@@ -2,8 +2,9 @@
 and keep forgotten customers out.
 
 The same key with the same values adds nothing (re-ingesting is harmless); for history tables
-the same key with other values is a conflict and is quarantined; reference tables take the
-newer row.
+the same key with other values is a conflict and is quarantined (except a review repeated with
+a follow-up added, :func:`promopilot.data.followups.take_added_followups`); reference tables
+take the newer row.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from promopilot.columns import CUSTOMER_ID
+from promopilot.data.followups import take_added_followups
 from promopilot.data.forgotten import FORGOTTEN
 from promopilot.data.rawfile import sql_str
 from promopilot.data.schema import Column, TableSpec
@@ -170,6 +172,10 @@ def against_store(store: Store, spec: TableSpec) -> int:
         f"WHERE e.same AND {STAGE}._row = e._row AND {matched}"
     )
     if spec.history:
+        added = 0
+        if spec.name == "reviews":  # a later export with a 追评 added: the stored row updated
+            columns = [c.name for c in spec.stored_columns]
+            added = take_added_followups(store, STAGE, spec.name, columns)
         pairs = _pair_columns(spec, "s.t_{}", 't."{}"')
         _mark_conflicts(
             store,
@@ -182,7 +188,7 @@ def against_store(store: Store, spec: TableSpec) -> int:
             other="the stored row",
             outcome="history is never overwritten",
         )
-        return 0
+        return added
     changed = int(store.scalar("SELECT count(*) FROM ingest_existing WHERE NOT same"))
     if changed:
         keys = ", ".join(f'"{k}"' for k in spec.key)

@@ -65,3 +65,31 @@ def with_followups(table: pd.DataFrame, text_column: str) -> tuple[pd.Series, st
     with Store(":memory:") as store, store.frame("followups_in", frame):
         out = store.query(f"SELECT {sql} AS t FROM followups_in")["t"]
     return pd.Series(out.to_numpy(dtype=object), index=texts.index, name=texts.name), followup
+
+
+def take_added_followups(store: Store, stage: str, stored: str, columns: list[str]) -> int:
+    """Stored reviews that a later export repeats with a follow-up added (the same review,
+    its text now the stored text then :data:`MARKER`): the stored row makes way for the staged
+    one instead of the row being a conflict. `stage` is the staged table (``t_<column>``),
+    `stored` the reviews table, `columns` its stored columns; ``ingest_existing`` holds the
+    staged rows whose key is stored (``same`` false where the values differ). Returns how many."""
+    others = " AND ".join(
+        f's.t_{c} IS NOT DISTINCT FROM t."{c}"' for c in columns if c not in ("text", "review_id")
+    )
+    prefix = f"coalesce(t.text || ' ', '') || {sql_str(MARKER)}"
+    store.execute(
+        "CREATE OR REPLACE TEMP TABLE ingest_followup AS SELECT s._row, s.t_review_id "
+        f'FROM {stage} s JOIN {stored} t ON s.t_review_id = t."review_id" '
+        "WHERE s._row IN (SELECT _row FROM ingest_existing WHERE NOT same) "
+        f"AND starts_with(s.t_text, {prefix}) AND {others}"
+    )
+    n = int(store.scalar("SELECT count(*) FROM ingest_followup"))
+    if n:
+        store.execute(
+            f'DELETE FROM {stored} WHERE "review_id" IN (SELECT t_review_id FROM ingest_followup)'
+        )
+        store.execute(
+            "DELETE FROM ingest_existing WHERE _row IN (SELECT _row FROM ingest_followup)"
+        )
+    store.execute("DROP TABLE ingest_followup")
+    return n
