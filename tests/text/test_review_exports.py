@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from promopilot.cli import app
+from promopilot.cli import app, main
 from tests.text.test_sentiment import shop_frame
 
 STARS = {1: "★☆☆☆☆", 2: "2星", 3: "3 分", 4: "4 stars", 5: "5星"}
@@ -53,3 +53,16 @@ def test_cli_scores_a_follow_up_review_as_the_later_opinion(tmp_path, encoding) 
     assert list(back["label"]) == ["negative", "positive", "negative"]
     # every input cell written back as it was read
     pd.testing.assert_frame_equal(back[list(frame.columns)], frame)
+
+
+def test_cli_refuses_a_rating_that_is_a_word_naming_file_row_column_value(tmp_path, capsys):
+    source = tmp_path / "reviews.csv"
+    frame = pd.DataFrame({"评价内容": ["很好", "太差了", "一般"], "评分": ["5星", "", "好评"]})
+    frame.to_csv(source, index=False, encoding="gbk")
+    with pytest.raises(SystemExit) as stop:
+        main(["sentiment", "--in", str(source), "--out", str(tmp_path / "o.csv")])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert f"{source}: row 3 (after the header), column 评分: '好评' is not a star rating" in err[0]
+    assert not (tmp_path / "o.csv").exists()

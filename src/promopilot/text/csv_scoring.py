@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from promopilot.columns import RATING, TEXT
@@ -141,6 +142,22 @@ def output_names(table: pd.DataFrame, path: str | Path) -> dict[str, str]:
     return names
 
 
+def _check_ratings(ratings: pd.Series, written: pd.Series, *, path: str | Path) -> np.ndarray:
+    """The ratings as numbers (NaN where blank); a cell that is no rating 1-5 is refused in one
+    line naming the file, its row, the column and the value as written."""
+    blank = ratings.isna() | (ratings.astype(str).str.strip() == "")
+    numeric = pd.to_numeric(ratings.where(~blank), errors="coerce")
+    bad = (numeric.isna() & ~blank) | (numeric < 1) | (numeric > 5)
+    if bad.any():
+        at = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"{path}: row {at + 1} (after the header), column {written.name}: "
+            f"{written.iloc[at]!r} is not a star rating: expected a number 1-5 (5, 5星, 4 分, "
+            "5 stars, ★★★☆☆) or a blank cell; fix or clear it"
+        )
+    return numeric.to_numpy(dtype=float)
+
+
 def score_csv(
     in_path: str | Path,
     out_path: str | Path,
@@ -162,7 +179,7 @@ def score_csv(
     inputs = pd.DataFrame({TEXT: texts.to_numpy()}, index=table.index)
     rating = synonyms.match([str(c) for c in table.columns], "reviews", (RATING,)).get(RATING)
     if rating is not None:  # rating, stars, 评分, ...; 5星, 4 分, ★★★☆☆ as ingest reads them
-        inputs[RATING] = read_stars(table[rating]).to_numpy()
+        inputs[RATING] = _check_ratings(read_stars(table[rating]), table[rating], path=in_path)
     result = review_sentiment(inputs, min_rated=min_rated, random_state=random_state)
     left_out = [
         c
