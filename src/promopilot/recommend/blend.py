@@ -11,20 +11,51 @@ BLEND_STEPS = (0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
 
 
 def ndcg_at(k: int, users: np.ndarray, score: np.ndarray, label: np.ndarray) -> float:
-    """Mean nDCG@k over candidate lists (ideal = the list's own positives, at most k)."""
+    """Mean nDCG@k over candidate lists (ideal = the list's own positives, at most k); ties
+    in score go to the row that comes first."""
     group = np.asarray(users)
     if group.dtype.kind not in "iu":
         group = pd.factorize(group)[0]
-    order = np.lexsort((-np.asarray(score, dtype=float), group))
-    g, y = group[order], np.asarray(label, dtype=float)[order]
+    score, label = np.asarray(score, dtype=float), np.asarray(label, dtype=float)
+    if len(group) == 0 or np.isnan(score).any():
+        return _ndcg_sorted(k, group, score, label)
+    # only the positives' ranks matter: each is 1 + the rows of its list ahead of it
+    by_group = np.argsort(group, kind="stable")  # linear when lists are contiguous
+    g = group[by_group]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)])) + 1
+    ends = np.r_[starts[1:], len(g)]
+    pos = np.flatnonzero(label[by_group] != 0)
+    list_of = np.searchsorted(starts, pos, side="right") - 1
+    lo, size = starts[list_of], ends[list_of] - starts[list_of]
+    if size.sum() > 4 * len(g) + 1024:  # many positives in long lists: one sort is cheaper
+        return _ndcg_sorted(k, group, score, label)
+    owner = np.repeat(np.arange(len(pos)), size)
+    other = np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size) + np.repeat(lo, size)
+    s = score[by_group]
+    mine = s[pos][owner]
+    ahead = (s[other] > mine) | ((s[other] == mine) & (other < pos[owner]))
+    rank = np.bincount(owner, weights=ahead, minlength=len(pos)).astype(np.int64) + 1
+    gp, y = g[pos], label[by_group][pos]
+    order = np.lexsort((rank, gp))  # summed in rank order, as a sort of whole lists would
+    return _ndcg_from(k, gp[order], rank[order], y[order], int(group.max()) + 1)
+
+
+def _ndcg_from(k: int, g: np.ndarray, rank: np.ndarray, y: np.ndarray, n_groups: int) -> float:
     top = rank <= k
-    dcg = np.bincount(g[top], weights=y[top] / np.log1p(rank[top]), minlength=g.max() + 1)
-    n_pos = np.minimum(np.bincount(g, weights=y, minlength=g.max() + 1), k).astype(int)
+    dcg = np.bincount(g[top], weights=y[top] / np.log1p(rank[top]), minlength=n_groups)
+    n_pos = np.minimum(np.bincount(g, weights=y, minlength=n_groups), k).astype(int)
     ideal = np.concatenate([[0.0], np.cumsum(1.0 / np.log1p(np.arange(1, k + 1)))])
     ok = n_pos > 0
     return float((dcg[ok] / ideal[n_pos[ok]]).mean()) if ok.any() else 0.0
+
+
+def _ndcg_sorted(k: int, group: np.ndarray, score: np.ndarray, label: np.ndarray) -> float:
+    """:func:`ndcg_at` by one sort of all rows (NaN scores, or lists with many positives)."""
+    order = np.lexsort((-score, group))
+    g, y = group[order], label[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)])) + 1
+    return _ndcg_from(k, g, rank, y, int(g.max()) + 1)
 
 
 def fit_blend(

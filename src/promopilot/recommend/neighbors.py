@@ -13,12 +13,75 @@ from promopilot.recommend.base import REC_COLUMNS, Recommender, _as_ids
 
 
 def keep_top_per_row(matrix: sparse.csr_matrix, n: int) -> sparse.csr_matrix:
-    """Keep the `n` largest entries of each row of a sparse matrix (vectorized)."""
+    """Keep the `n` largest entries of each row of a sparse matrix (vectorized); ties at a
+    row's cut go to the entries stored first."""
     matrix = matrix.tocsr()
     matrix.eliminate_zeros()
     counts = np.diff(matrix.indptr)
     if n <= 0 or counts.max(initial=0) <= n:
         return matrix
+    full = np.flatnonzero(counts > n)
+    dense_cost = len(full) * matrix.shape[1]
+    if (
+        dense_cost > DENSE_CUT_FACTOR * counts[full].sum()
+        or np.isnan(matrix.data).any()
+        or _has_duplicates(matrix)
+    ):
+        return _keep_top_sorted(matrix, n, counts)
+    row = np.repeat(np.arange(matrix.shape[0]), counts)
+    cut = np.full(matrix.shape[0], -np.inf)
+    cut[full] = _row_cuts(matrix[full], n)
+    at = cut[row]
+    above, tie = matrix.data > at, matrix.data == at
+    room = n - _per_row(above, matrix.indptr)
+    ties_before = np.cumsum(tie) - tie
+    ties_before -= np.r_[0, np.cumsum(tie)][matrix.indptr[:-1]][row]
+    keep = above | (tie & (ties_before < room[row]))
+    indptr = np.r_[0, np.cumsum(keep)][matrix.indptr].astype(matrix.indptr.dtype)
+    out = sparse.csr_matrix((matrix.data[keep], matrix.indices[keep], indptr), shape=matrix.shape)
+    out.sort_indices()  # as the sort below leaves it
+    return out
+
+
+def _has_duplicates(matrix: sparse.csr_matrix) -> bool:
+    """Whether some cell is stored twice (ties would then be broken otherwise)."""
+    if matrix.has_sorted_indices:
+        return not matrix.has_canonical_format
+    copy = matrix.copy()
+    copy.sort_indices()
+    return not copy.has_canonical_format
+
+
+#: the per-row cut is taken on dense row blocks while they hold at most this many times the
+#: stored entries (item-item similarities are mostly dense); sparser rows are sorted instead
+DENSE_CUT_FACTOR = 8
+_BLOCK_CELLS = 1 << 22
+
+
+def _row_cuts(rows: sparse.csr_matrix, n: int) -> np.ndarray:
+    """The `n`-th largest stored value of each row (each row holds more than `n`), found by a
+    partition of dense blocks of rows, the cells not stored at -inf."""
+    width = rows.shape[1]
+    step = max(1, _BLOCK_CELLS // width)
+    out = np.empty(rows.shape[0])
+    for start in range(0, rows.shape[0], step):
+        block = rows[start : start + step]
+        dense = np.full(block.shape, -np.inf)
+        dense[np.repeat(np.arange(block.shape[0]), np.diff(block.indptr)), block.indices] = (
+            block.data
+        )
+        out[start : start + step] = np.partition(dense, width - n, axis=1)[:, width - n]
+    return out
+
+
+def _per_row(flags: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """How many entries of each row are flagged."""
+    total = np.r_[0, np.cumsum(flags)]
+    return total[indptr[1:]] - total[indptr[:-1]]
+
+
+def _keep_top_sorted(matrix: sparse.csr_matrix, n: int, counts: np.ndarray) -> sparse.csr_matrix:
+    """:func:`keep_top_per_row` by one sort of all stored entries (sparse rows, NaN)."""
     row = np.repeat(np.arange(matrix.shape[0]), counts)
     order = np.lexsort((-matrix.data, row))
     rank = np.arange(len(order)) - np.repeat(matrix.indptr[:-1], counts)
