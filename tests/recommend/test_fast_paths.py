@@ -1,5 +1,6 @@
-"""The vectorized paths of keep_top_per_row and ndcg_at: same result as a plain per-row (per
-list) sort, ties included, without sorting every stored entry (every candidate row)."""
+"""The fast paths: keep_top_per_row and ndcg_at give what a plain per-row (per list) sort
+gives, ties included, without sorting every stored entry (every candidate row); EASE inverts
+its positive definite Gram matrix through Cholesky."""
 
 import numpy as np
 import pytest
@@ -93,3 +94,30 @@ def test_ndcg_at_sorts_only_the_positives_not_every_candidate(monkeypatch):
     monkeypatch.setattr(np, "lexsort", counted)
     assert ndcg_at(10, users, score, label) == pytest.approx(expected, rel=1e-12)
     assert max(sizes, default=0) <= label.sum()
+
+
+def test_ease_inverts_its_gram_matrix_through_cholesky(blocks, monkeypatch):
+    from promopilot.recommend.linear import EASERecommender
+
+    X = EASERecommender(l2=2.0).fit(blocks).X_.toarray().astype(np.float64)
+    P = np.linalg.inv(X.T @ X + 2.0 * np.eye(X.shape[1]))
+    expected = P / -np.diag(P)[None, :]
+    np.fill_diagonal(expected, 0.0)
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a general inverse of a positive definite matrix")
+
+    monkeypatch.setattr(np.linalg, "inv", refuse)
+    weights = EASERecommender(l2=2.0).fit(blocks).weights_
+    np.testing.assert_allclose(weights, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_spd_inverse_falls_back_to_a_general_inverse_when_not_positive_definite():
+    from promopilot.recommend.linear import _spd_inverse
+
+    matrix = np.array([[1.0, 2.0, 0.0], [2.0, 1.0, 0.5], [0.0, 0.5, 3.0]])  # indefinite
+    np.testing.assert_allclose(_spd_inverse(matrix.copy()), np.linalg.inv(matrix))
+    spd = matrix @ matrix.T + np.eye(3)
+    inverse = _spd_inverse(spd.copy())
+    np.testing.assert_allclose(inverse @ spd, np.eye(3), atol=1e-12)
+    np.testing.assert_array_equal(inverse, inverse.T)

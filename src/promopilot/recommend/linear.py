@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.linalg import lapack
 from threadpoolctl import threadpool_limits
 
 from promopilot.exceptions import InputError, NotEnoughDataError
@@ -78,7 +79,7 @@ class EASERecommender(Recommender):
         n = gram.shape[0]
         penalty = self.l2 + self.dropout / (1.0 - self.dropout) * np.diag(gram)
         gram[np.diag_indices(n)] += penalty
-        P = np.linalg.inv(gram)
+        P = _spd_inverse(gram)
         if self.zero_diagonal:
             B = P / (-np.diag(P))[None, :]
             B[np.diag_indices(n)] = 0.0
@@ -92,6 +93,18 @@ class EASERecommender(Recommender):
 
     def _similar(self, cols: np.ndarray) -> np.ndarray:
         return self.weights_[cols].copy()
+
+
+def _spd_inverse(matrix: np.ndarray) -> np.ndarray:
+    """The inverse of a symmetric positive definite matrix (overwritten) through its Cholesky
+    factor, half the work of a general inverse; a general inverse where the factor fails."""
+    factor, info = lapack.dpotrf(matrix, lower=False, clean=True, overwrite_a=False)
+    if info == 0:
+        upper, info = lapack.dpotri(factor, lower=False, overwrite_c=True)  # lower part: 0
+    if info != 0:
+        return np.linalg.inv(matrix)
+    upper += np.triu(upper, 1).T
+    return upper
 
 
 class VisitEASERecommender(EASERecommender):
