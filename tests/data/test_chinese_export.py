@@ -8,29 +8,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from promopilot.data.ingest import IngestReport, ingest
-from promopilot.data.store import Store
+from promopilot.data.ingest import ingest
 from promopilot.data.summary import shop_summary
 from promopilot.exceptions import InputError
+from tests.data.loads import load
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
-
-
-def load(store: Store, path: Path) -> IngestReport:
-    report = ingest(store, path)
-    for f in report.files:  # every row read is either loaded or quarantined
-        assert f.n_loaded + f.n_quarantined == f.n_read, f
-    return report
-
-
-@pytest.fixture()
-def store():
-    with Store(":memory:") as s:
-        yield s
 
 
 def test_money_with_a_currency_sign_is_a_number(tmp_path, store):

@@ -9,7 +9,6 @@ import pytest
 
 from promopilot.cli import main
 from promopilot.data.ingest import ingest
-from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 ORDERS = "订单号,下单时间,买家ID,商品编码,数量,单价,折扣\n"
@@ -19,12 +18,6 @@ def write(path: Path, text: str, encoding: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
-
-
-@pytest.fixture()
-def store():
-    with Store(":memory:") as s:
-        yield s
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from promopilot.data.importers import detect_format
-from promopilot.data.ingest import IngestReport, ingest
-from promopilot.data.store import Store
+from promopilot.data.ingest import ingest
 from promopilot.exceptions import InputError
+from tests.data.loads import load
 
 UCI = """InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
 536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850.0,United Kingdom
@@ -53,19 +53,6 @@ def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
     return path
-
-
-def load(store: Store, path: Path, **kwargs) -> IngestReport:
-    report = ingest(store, path, **kwargs)
-    for f in report.files:
-        assert f.n_loaded + f.n_quarantined == f.n_read, f
-    return report
-
-
-@pytest.fixture()
-def store():
-    with Store(":memory:") as s:
-        yield s
 
 
 # -- UCI Online Retail ---------------------------------------------------------------------

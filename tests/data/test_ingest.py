@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from promopilot.cli import main
-from promopilot.data.ingest import IngestReport, ingest
+from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
+from tests.data.loads import load
 
 ORDERS = "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"
 EVENTS = "timestamp,customer_id,product_id,event\n"
@@ -25,17 +26,6 @@ def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
     return path
 
 
-def balanced(report: IngestReport) -> IngestReport:
-    """Every row read is either loaded or quarantined, for every file."""
-    for f in report.files:
-        assert f.n_loaded + f.n_quarantined == f.n_read, f
-    return report
-
-
-def load(store: Store, path: Path, **kwargs) -> IngestReport:
-    return balanced(ingest(store, path, **kwargs))
-
-
 def quarantine(store: Store) -> pd.DataFrame:
     return store.query(
         'SELECT file, line, "column", value, reason, customer_id FROM quarantine ORDER BY line'
@@ -47,12 +37,6 @@ def cli(args: list[str], capsys) -> tuple[int, str, str]:
         main(args)
     out = capsys.readouterr()
     return done.value.code, out.out, out.err
-
-
-@pytest.fixture()
-def store():
-    with Store(":memory:") as s:
-        yield s
 
 
 # -- files that cannot be used at all -------------------------------------------------------

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from promopilot.data.ingest import IngestReport, ingest
 from promopilot.data.store import Store
+from tests.data.loads import load
 
 ORDERS = "order_id,timestamp,customer_id,product_id,quantity,unit_price"
 
@@ -21,23 +21,10 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def load(store: Store, path: Path) -> IngestReport:
-    report = ingest(store, path)
-    for f in report.files:  # every row read is either loaded or quarantined
-        assert f.n_loaded + f.n_quarantined == f.n_read, f
-    return report
-
-
 def quarantine(store: Store) -> list[list]:
     return store.query(
         'SELECT line, "column", value, reason FROM quarantine ORDER BY line'
     ).values.tolist()
-
-
-@pytest.fixture()
-def store():
-    with Store(":memory:") as s:
-        yield s
 
 
 # -- ids written as floats ---------------------------------------------------------------------

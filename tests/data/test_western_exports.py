@@ -7,28 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from promopilot.data.ingest import IngestReport, ingest
-from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
+from tests.data.loads import load
 
 
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def load(store: Store, path: Path, **kwargs) -> IngestReport:
-    report = ingest(store, path, **kwargs)
-    for f in report.files:  # every row read is either loaded or quarantined
-        assert f.n_loaded + f.n_quarantined == f.n_read, f
-    return report
-
-
-@pytest.fixture()
-def store():
-    with Store(":memory:") as s:
-        yield s
 
 
 def test_an_order_status_column_nets_refunds_and_drops_cancelled_orders(tmp_path, store):
