@@ -97,3 +97,19 @@ def app(store: Store):
 def client(app) -> TestClient:
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture()
+def logged_in(client, monkeypatch):
+    """A client logged in with the read key, the model-quality fakes installed and the live
+    campaign's three customers exposed."""
+    from tests.serve import fakes
+
+    fakes.install(monkeypatch)
+    client.post("/v1/admin/reload", headers=ADMIN_H)
+    for customer in ("c1", "c2", "c3"):  # exposures of the live campaign
+        client.get(f"/v1/customers/{customer}/offer", headers={"Authorization": f"Bearer {READ}"})
+    client.app.state.writer.flush()
+    answer = client.post("/login", data={"key": READ}, follow_redirects=False)
+    assert answer.status_code == 303
+    return client

@@ -6,22 +6,7 @@ from __future__ import annotations
 import re
 import sys
 
-import pytest
-
 from promopilot.exceptions import NotEnoughDataError
-from tests.serve import fakes
-from tests.serve.conftest import ADMIN_H, READ
-
-
-@pytest.fixture()
-def logged_in(client, monkeypatch):
-    fakes.install(monkeypatch)
-    client.post("/v1/admin/reload", headers=ADMIN_H)
-    for customer in ("c1", "c2", "c3"):  # exposures of the live campaign
-        client.get(f"/v1/customers/{customer}/offer", headers={"Authorization": f"Bearer {READ}"})
-    client.app.state.writer.flush()
-    client.post("/login", data={"key": READ})
-    return client
 
 
 def _text(html: str, element_id: str) -> str:

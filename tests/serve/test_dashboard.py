@@ -8,8 +8,7 @@ import sys
 
 import pytest
 
-from tests.serve import fakes
-from tests.serve.conftest import ADMIN_H, CONTACTS, READ
+from tests.serve.conftest import CONTACTS, READ
 
 PAGES = [
     "/",
@@ -21,18 +20,6 @@ PAGES = [
     "/campaigns/spring",
     "/models",
 ]
-
-
-@pytest.fixture()
-def logged_in(client, monkeypatch):
-    fakes.install(monkeypatch)
-    client.post("/v1/admin/reload", headers=ADMIN_H)
-    for customer in ("c1", "c2", "c3"):  # exposures of the live campaign
-        client.get(f"/v1/customers/{customer}/offer", headers={"Authorization": f"Bearer {READ}"})
-    client.app.state.writer.flush()
-    answer = client.post("/login", data={"key": READ}, follow_redirects=False)
-    assert answer.status_code == 303
-    return client
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -12,7 +12,6 @@ import pytest
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
 from tests.serve.conftest import SHOP
-from tests.serve.test_dashboard import logged_in  # noqa: F401 (a fixture)
 
 ZONE = "Asia/Shanghai"
 
@@ -43,7 +42,7 @@ def store(shanghai_db: Path, tmp_path: Path) -> Store:
     store.close()
 
 
-def test_the_campaign_list_shows_first_and_last_sent_in_the_shops_time(logged_in):  # noqa: F811
+def test_the_campaign_list_shows_first_and_last_sent_in_the_shops_time(logged_in):
     page = logged_in.get("/campaigns").text
     row = page.split("<td>past</td>")[1].split("</tr>")[0]
     assert "2026-09-01" not in row  # the UTC date of the first exposure
@@ -52,7 +51,7 @@ def test_the_campaign_list_shows_first_and_last_sent_in_the_shops_time(logged_in
 
 
 def test_the_customer_page_shows_signup_last_order_and_offers_in_the_shops_time(
-    logged_in,  # noqa: F811
+    logged_in,
 ):
     page = logged_in.get("/customers/c1").text
     profile = page.split('id="profile"')[1].split("</table>")[0]
@@ -62,7 +61,7 @@ def test_the_customer_page_shows_signup_last_order_and_offers_in_the_shops_time(
     assert "2026-09-02 04:30:15" in re.findall(r'class="sent-at">([^<]*)<', history)
 
 
-def test_the_segments_page_says_as_of_in_the_shops_time(logged_in):  # noqa: F811
+def test_the_segments_page_says_as_of_in_the_shops_time(logged_in):
     # the last event, 2026-10-10 10:05 in Shanghai, is 02:05 UTC; the profile's as_of is the
     # shop's next midnight (it was the next UTC midnight, 08:00 in Shanghai)
     page = logged_in.get("/segments").text
