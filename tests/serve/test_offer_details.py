@@ -114,3 +114,16 @@ def test_an_offer_the_offers_table_lacks_is_named_with_null_terms(store):
         offer = _offer(client, "c1")["offer"]
     assert offer["offer_id"] == "gone"
     assert set(offer.values()) == {"gone", None}
+
+
+def test_the_customer_page_says_what_the_offer_is(logged_in):
+    """The dashboard's customer page gives the offer's terms in the page's language, as the
+    customer's message words them, not its id alone."""
+    zh = logged_in.get("/customers/c3?lang=zh").text  # planned: off20, 满100减20
+    assert 'id="offer-terms">满100减20<' in zh
+    en = logged_in.get("/customers/c3?lang=en").text
+    terms = en.split('id="offer-terms">')[1].split("<")[0]
+    assert "20 off orders of" in terms and "100 or more" in terms
+    assert 'id="offer-code">–<' in en  # no code sent yet
+    nothing = logged_in.get("/customers/c2?lang=en").text  # control: nothing
+    assert 'id="offer-terms">–<' in nothing

@@ -127,6 +127,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "product": ("Product", "商品"),
     "score": ("Score", "得分"),
     "offer_now": ("Offer now", "当前优惠"),
+    "offer_terms": ("What it is", "优惠内容"),
+    "coupon_code": ("Coupon code", "优惠码"),
+    "expires": ("Expires", "到期"),
     "offer_history": ("Offer history", "优惠记录"),
     "no_history": ("No offer logged for this customer yet.", "还没有记录发给该客户的优惠。"),
     "unknown_customer": (

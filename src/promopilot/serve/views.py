@@ -13,7 +13,7 @@ from promopilot.data.queries import serve as queries
 from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
-from promopilot.exceptions import NotEnoughDataError, UnknownIdError
+from promopilot.exceptions import NotEnoughDataError, PromopilotError, UnknownIdError
 from promopilot.offers.forecast import forecast_warning_figures
 from promopilot.profile.segments import rfm_segments
 from promopilot.report.labels import readable_rules
@@ -170,6 +170,21 @@ def segments(gate: StoreGate, text: dict) -> dict:
     }
 
 
+def offer_words(offer: dict | None) -> dict[str, str] | None:
+    """What an offer is in words, per language (``{"en": "10% off", "zh": "9折"}``), as the
+    customer's message says it; None for no offer or one the offers table lacks."""
+    if not offer or not offer.get("kind"):
+        return None
+    from promopilot.campaigns.messages import offer_text
+    from promopilot.campaigns.settings import load_send_settings
+
+    try:
+        currency = load_send_settings().currency
+    except PromopilotError:  # a settings file the server did not need: no sign, not a 500
+        currency = ""
+    return {lang: offer_text(offer, lang, currency) for lang in ("en", "zh")}
+
+
 def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
     with gate.use() as store:
         profile = queries.customer_profile(store, customer_id)
@@ -177,11 +192,13 @@ def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
         if profile is not None:  # stored in UTC, shown in the shop's time zone
             for column in ("signup_at", "last_order", "last_event"):
                 profile[column] = store.local_text(profile[column])
+    decision = decide(state, customer_id)  # shown, not logged: no exposure
     return {
         "customer_id": customer_id,
         "profile": profile,
         "recommendations": state.recommendations(customer_id, 10),
-        "decision": decide(state, customer_id),  # shown, not logged: no exposure
+        "decision": decision,
+        "offer_words": offer_words(decision.offer),
         "history": history,
     }
 
