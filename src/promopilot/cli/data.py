@@ -25,12 +25,9 @@ if TYPE_CHECKING:  # pandas and DuckDB load when a command runs, not for --help
 app = typer.Typer()
 
 
-def _money(value: float) -> str:
-    """``1,234.50``; a rounding residue (``-1e-12``) is ``0.00``, never ``-0.00``."""
-    return f"{round(value, 2) + 0.0:,.2f}"
-
-
 def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
+    from promopilot.report import formats  # money as every table writes it, never -0.00
+
     overview = Table(title="shop summary", show_header=False)
     overview.add_column("what")
     overview.add_column("value", justify="right")
@@ -51,11 +48,14 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
             ),
         ),
         ("orders", f"{summary.n_orders:,} ({summary.n_order_lines:,} lines)"),
-        ("gross sales (net of discounts)", _money(summary.gross_revenue)),
-        (f"returns ({summary.n_return_lines:,} lines)", _money(-summary.returns)),
-        ("revenue (net of returns)", _money(summary.revenue)),
-        ("  of it products", _money(summary.product_revenue)),
-        ("  of it non-product lines (postage, fees, ...)", _money(summary.non_product_revenue)),
+        ("gross sales (net of discounts)", formats.money(summary.gross_revenue)),
+        (f"returns ({summary.n_return_lines:,} lines)", formats.money(-summary.returns)),
+        ("revenue (net of returns)", formats.money(summary.revenue)),
+        ("  of it products", formats.money(summary.product_revenue)),
+        (
+            "  of it non-product lines (postage, fees, ...)",
+            formats.money(summary.non_product_revenue),
+        ),
         ("events", f"{summary.n_events:,}"),
         ("reviews", f"{summary.n_reviews:,}"),
         ("past campaign exposures", f"{summary.n_campaign_rows:,}"),
@@ -67,7 +67,7 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
         cats.add_column(col, justify="left" if col == "category" else "right")
     for row in summary.top_categories.itertuples():
         cats.add_row(
-            str(row.category), _money(row.revenue), f"{row.share:.1%}", f"{row.n_orders:,}"
+            str(row.category), formats.money(row.revenue), f"{row.share:.1%}", f"{row.n_orders:,}"
         )
     return overview, cats
 
