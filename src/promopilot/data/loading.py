@@ -217,7 +217,7 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec, fmt: st
         line, column, value = int(raw.rejects["line"].iloc[0]), None, None
         reason = raw.rejects["reason"].iloc[0]
     where = f"line {line}" + (f", column {column}" if column else "")
-    shown = f" `{value}`" if value is not None and column not in _CONTACT else ""
+    shown = f" `{value}`" if value is not None and not synonyms.is_contact(column or "") else ""
     hint = ""
     if "timestamp" in str(reason) and "future" not in str(reason):
         hint = ": pass --date-format with the strptime format of its dates (e.g. '%d/%m/%Y %H:%M')"
@@ -229,9 +229,6 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec, fmt: st
         f"{raw.label}: all {n_read:,} row(s) rejected, nothing loaded; first at {where}{shown}: "
         f"{reason}{hint}"
     )
-
-
-_CONTACT = ("email", "phone", "name")
 
 
 def next_ingest_id(store: Store) -> int:
