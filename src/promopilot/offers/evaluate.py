@@ -202,11 +202,13 @@ def evaluate_models(
             }
             if np.ptp(u) > 0:
                 intervals = score_intervals(y, u, t, scorers, confidence=confidence)
+                values = {score: float(scorer(y, u, t)) for score, scorer in scorers.items()}
             else:  # one uplift for everyone: no ranking to score
                 flat.append((name, offer))
                 intervals = dict.fromkeys(scorers, (np.nan, np.nan))
-            for score, scorer in scorers.items():
-                row[score] = float(scorer(y, u, t)) if np.ptp(u) > 0 else np.nan
+                values = dict.fromkeys(scorers, np.nan)
+            for score in scorers:
+                row[score] = values[score]
                 row[f"{score}_low"], row[f"{score}_high"] = intervals[score]
             rows.append(row)
             curves[(name, offer)] = tuple(np.asarray(a, dtype=float) for a in qini_curve(y, u, t))
