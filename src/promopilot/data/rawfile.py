@@ -208,10 +208,12 @@ def _long_numbers_as_excel_shows_them(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _read_excel(store: Store, path: Path) -> RawFile:
-    """The first sheet of an Excel workbook, every cell as text (dates as ISO 8601)."""
+def read_workbook(path: Path, dtype: type = object) -> pd.DataFrame:
+    """The first sheet of an Excel workbook (cells as `dtype`, column names as text); a
+    workbook that cannot be read is one :class:`InputError` naming it (ingest and
+    ``promopilot sentiment`` read workbooks through this)."""
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=object)
+        frame = pd.read_excel(path, sheet_name=0, dtype=dtype)
     except ImportError:
         raise InputError(f"{path}: reading Excel needs openpyxl: save it as CSV") from None
     except Exception as error:  # openpyxl raises many types for a damaged workbook
@@ -219,6 +221,12 @@ def _read_excel(store: Store, path: Path) -> RawFile:
             f"{path}: cannot read as an Excel workbook ({first_line(error)}): save it as CSV"
         ) from None
     frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def _read_excel(store: Store, path: Path) -> RawFile:
+    """The first sheet of an Excel workbook, every cell as text (dates as ISO 8601)."""
+    frame = read_workbook(path)
     text = _long_numbers_as_excel_shows_them(frame).astype("string")  # datetimes: ISO text
     with store.frame("ingest_excel_df", text):
         store.execute(f"CREATE TEMP TABLE {RAW} AS SELECT COLUMNS(*)::VARCHAR FROM ingest_excel_df")

@@ -13,7 +13,7 @@ from promopilot.columns import RATING, TEXT
 from promopilot.data import synonyms
 from promopilot.data.followups import with_followups
 from promopilot.data.ratings import read_stars
-from promopilot.data.rawfile import header_delimiter
+from promopilot.data.rawfile import header_delimiter, read_workbook
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.exceptions import InputError
 from promopilot.text.labels import LABEL, NEGATIVE, NEUTRAL, POSITIVE, SENTIMENT, SENTIMENT_METHOD
@@ -70,14 +70,7 @@ def _read_workbook(path: Path) -> pd.DataFrame:
     """The first sheet of an Excel workbook, every cell as text (as ingest reads one)."""
     if path.suffix.lower() == ".xls":
         raise InputError(f"{path}: the old binary .xls is not read: save it as CSV or .xlsx")
-    try:
-        table = pd.read_excel(path, sheet_name=0, dtype=str)
-    except ImportError:
-        raise InputError(f"{path}: reading Excel needs openpyxl: save it as CSV") from None
-    except Exception as error:  # openpyxl raises many types for a damaged workbook
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise InputError(f"{path}: cannot read as an Excel workbook ({reason})") from None
-    return table.fillna("")
+    return read_workbook(path, dtype=str).fillna("")
 
 
 TEXT_COLUMN_NAMES = (
