@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from promopilot.data.store import sql_str
+
 _DROP = re.compile(r"[\s_\-.]+")
 # a unit or note in brackets after the name, as Chinese back offices write them:
 # 商品数量(件), 单价(元), 实付金额（元）, 成交时间[北京时间], Price (EUR)
@@ -218,16 +220,12 @@ def event_sql(expr: str) -> str:
     """SQL naming an event column's known words (:data:`EVENT_WORDS`) by their table name."""
     text = f"lower(trim(CAST({expr} AS VARCHAR)))"
     whens = " ".join(
-        f"WHEN {text} IN ({', '.join(_quoted(w) for w in words)}) THEN {_quoted(name)}"
+        f"WHEN {text} IN ({', '.join(sql_str(w) for w in words)}) THEN {sql_str(name)}"
         for name, words in EVENT_WORDS.items()
     )
     # a log already in the table's words (the usual case, millions of rows) skips the lookup
-    names = ", ".join(map(_quoted, EVENT_WORDS))
+    names = ", ".join(map(sql_str, EVENT_WORDS))
     return f"CASE WHEN {expr} IN ({names}) THEN {expr} {whens} ELSE {expr} END"
-
-
-def _quoted(word: str) -> str:
-    return "'" + word.replace("'", "''") + "'"
 
 
 # an order line's refund status (Chinese back offices write one on each line instead of a return
