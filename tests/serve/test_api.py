@@ -72,6 +72,7 @@ def test_recommendations_are_the_recommenders_top_k_with_titles(client, store):
     body = answer.json()
     expected = _expected_recommendations(store, ["c1"], 2)
     assert body["customer_id"] == "c1"
+    assert body["basis"] == "personal"
     assert [i["product_id"] for i in body["items"]] == expected["product_id"].tolist()
     assert [i["score"] for i in body["items"]] == pytest.approx(
         expected["score"].tolist(), rel=1e-6
@@ -92,6 +93,7 @@ def test_default_k_is_ten_capped_by_the_catalogue(client, store):
 def test_an_unknown_customer_gets_cold_start_results_not_an_error(client, store):
     answer = client.get("/v1/customers/新客-42/recommendations", params={"k": 5}, headers=READ_H)
     assert answer.status_code == 200
+    assert answer.json()["basis"] == "popular"  # scores on another scale than a customer's
     items = answer.json()["items"]
     expected = _expected_recommendations(store, ["someone new"], 5)
     # the shop's bestsellers; products 3-5 tie on score, so only the leaders' order is fixed

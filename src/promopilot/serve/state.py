@@ -65,6 +65,12 @@ class ServingState:
     planned_offers: dict[str, dict] = field(default_factory=dict)
     models: dict = field(default_factory=dict)  # names and versions, shown by /healthz
 
+    def basis(self, customer_id: str) -> str:
+        """What the customer's recommendations rest on: ``personal`` (the recommender scored
+        them; similarities) or ``popular`` (a stranger: the cold-start list, scored by how many
+        customers bought or viewed each product). The two scales are not comparable."""
+        return "personal" if customer_id in self.customer_rows else "popular"
+
     def recommendations(self, customer_id: str, k: int) -> list[dict]:
         """Top-`k` items (product_id, score, title); strangers get the cold-start list."""
         row = self.customer_rows.get(customer_id)

@@ -4,7 +4,7 @@ memory (the serving state); the offer's exposure is queued for the background wr
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -45,6 +45,11 @@ class Item(BaseModel):
 
 class Recommendations(BaseModel):
     customer_id: str
+    basis: Literal["personal", "popular"] = Field(
+        description="personal: scored for this customer by the recommender (a similarity, "
+        "comparable within one answer); popular: the customer is unknown, so the products "
+        "bought or viewed by the most customers, scored by how many did"
+    )
     items: list[Item]
 
 
@@ -85,7 +90,11 @@ async def recommendations(
     # a Response skips re-validating what the state already holds (the hot path); the
     # response_model still documents the shape
     return JSONResponse(
-        {"customer_id": customer_id, "items": state.recommendations(customer_id, k)}
+        {
+            "customer_id": customer_id,
+            "basis": state.basis(customer_id),
+            "items": state.recommendations(customer_id, k),
+        }
     )
 
 
