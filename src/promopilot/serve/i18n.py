@@ -217,7 +217,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "metric": ("Metric", "指标"),
     "value": ("Value", "值"),
     "not_enough": ("Not enough data", "数据不足"),
-    "customers_evaluated": ("Customers evaluated", "评估客户数"),
     "unknown_campaign": ("No campaign {id} in the store.", "店内没有活动 {id}。"),
     # verdicts of a campaign report (data values shown as words)
     "group:target": ("target", "定向"),
