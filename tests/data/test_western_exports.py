@@ -39,6 +39,24 @@ def test_an_order_status_column_nets_refunds_and_drops_cancelled_orders(tmp_path
     assert bad["reason"].str.contains("the order was cancelled or never paid: not a sale").all()
 
 
+def test_an_order_awaiting_payment_is_not_a_sale_but_one_on_hold_is(tmp_path, store):
+    # WooCommerce's "Pending payment" is unpaid, as 等待付款 is; "On hold" awaits the shop's
+    # confirmation of a payment made (a bank transfer): a sale
+    path = write(
+        tmp_path / "orders.csv",
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,Order Status\n"
+        "201,2025-11-28 10:00,c1,p1,1,10.00,Pending payment\n"
+        "202,2025-11-28 11:00,c2,p1,1,10.00,wc-pending\n"
+        "203,2025-11-28 12:00,c3,p1,2,10.00,On hold\n"
+        "204,2025-11-28 13:00,c4,p1,1,10.00,Processing\n",
+    )
+    f = load(store, path).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (4, 2, 2)
+    assert shop_summary(store).revenue == 30
+    bad = store.query("SELECT line, value FROM quarantine ORDER BY line")
+    assert bad.values.tolist() == [[2, "Pending payment"], [3, "wc-pending"]]
+
+
 def test_a_refund_status_of_cancelled_keeps_the_sale(tmp_path, store):
     # 退款状态 = the refund's status: a cancelled refund (已取消) leaves the sale as it is
     path = write(

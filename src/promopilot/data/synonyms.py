@@ -248,8 +248,8 @@ REFUNDED = (
 # one of REFUNDED (已退款, refunded) is a line refunded in full, as above; one of NOT_SOLD (closed
 # unpaid, cancelled, voided, failed) was never a sale and is quarantined, unless a refund status
 # column says the line was refunded (Taobao closes an order it refunded in full); any other
-# status (交易成功, 待发货 = paid, not yet shipped, completed, processing, paid, pending,
-# partially_refunded) is a sale
+# status (交易成功, 待发货 = paid, not yet shipped, completed, processing, paid, on hold,
+# Shopify's pending, partially_refunded) is a sale
 ORDER_STATUS = (
     "orderstatus",
     "订单状态",
@@ -263,6 +263,8 @@ NOT_SOLD = (
     "canceled",
     "voided",  # Shopify: an authorised payment released
     "failed",  # WooCommerce: the payment failed
+    "pending payment",  # WooCommerce: not paid (as 等待付款); "on hold" awaits a payment made
+    "wc-pending",
     "unpaid",
     "交易关闭",
     "订单关闭",
