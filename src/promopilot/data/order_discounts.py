@@ -19,6 +19,14 @@ NOTE = (
 _VALUE = "abs(t_quantity) * t_unit_price"
 
 
+def share_sql(amount: str, value: str, order: str = "t_order_id") -> str:
+    """SQL of a line's share of an order's `amount`, in proportion to the line's `value` (its
+    share of the order's lines' value, `order` the order's id; rounded to 6 decimals, so the
+    shares add up to the amount to the cent). Lines of an order worth nothing get NULL."""
+    worth = f"sum({value}) OVER (PARTITION BY {order})"
+    return f"round({amount} * {value} / NULLIF({worth}, 0), 6)"
+
+
 def spread_sql(store: Store, typed: str) -> str | None:
     """A ``REPLACE`` clause that gives each line its share of its order's discount, for the
     typed rows of SQL `typed` (``t_order_id``, ``t_quantity``, ``t_unit_price``,
@@ -35,8 +43,8 @@ def spread_sql(store: Store, typed: str) -> str | None:
     if not (found["orders"] >= 2 and found["same"] == found["orders"] and found["exceeds"]):
         return None
     worth = f"sum({_VALUE}) OVER (PARTITION BY t_order_id)"
+    share = share_sql(f"least(t_discount, {worth})", _VALUE)
     return (
-        f"CASE WHEN t_discount IS NOT NULL AND {worth} > 0 THEN "
-        f"round(least(t_discount, {worth}) * {_VALUE} / {worth}, 6) ELSE t_discount END "
+        f"CASE WHEN t_discount IS NOT NULL AND {worth} > 0 THEN {share} ELSE t_discount END "
         "AS t_discount"
     )
