@@ -13,6 +13,7 @@ from pathlib import Path
 from promopilot.data import synonyms
 from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
 from promopilot.data.order_products import add_named_products
+from promopilot.data.partial_refunds import partial_lines
 from promopilot.data.quarantine import flag_unknown, write_quarantine
 from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.schema import TABLES, TableSpec
@@ -82,9 +83,12 @@ class IngestReport:
 
 def _refund_lines(store: Store, raw: RawFile, spec: TableSpec, good: str) -> int:
     """How many of the rows about to be stored are return lines staging made from a refund
-    or order status (:func:`promopilot.data.staging.stage`)."""
+    or order status or a refunded amount equal to what was paid
+    (:func:`promopilot.data.staging.stage`)."""
     if spec.name != "orders" or not (
-        synonyms.refund_column(raw.columns) or synonyms.order_status_column(raw.columns)
+        synonyms.refund_column(raw.columns)
+        or synonyms.order_status_column(raw.columns)
+        or synonyms.refund_amount_column(raw.columns)
     ):
         return 0
     suffix = sql_str("%" + synonyms.REFUND_SUFFIX)
@@ -136,6 +140,13 @@ def load_table(
             f"{made:,} return line(s) added for lines refunded in full (refund or order status): "
             "counted as new rows, not as rows read"
         )
+    if spec.name == "orders" and "_share" in store.columns(STAGE):
+        made = partial_lines(store, good)
+        if made:
+            report.notes.append(
+                f"{made:,} return line(s) added for partial refunds (refunded amount, spread "
+                "over the order's lines by what was paid): counted as new rows, not as rows read"
+            )
     # in file order without a sort: the stage is in _row order and insertion order is kept
     report.n_new = int(
         store.scalar(  # an INSERT's result is the number of rows inserted

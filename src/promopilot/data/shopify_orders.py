@@ -65,16 +65,20 @@ def _order_discount_share(discount: str | None, cols: dict[str, str], order: str
 
 def _status_filled(cols: dict[str, str], order: str) -> str:
     """A REPLACE clause giving every line its order's Financial Status (written on the first
-    line only), ``cancelled`` for an order with a Cancelled at time: staging nets refunded
-    orders and quarantines cancelled ones from it."""
+    line only), ``cancelled`` for an order with a Cancelled at time, and its Refunded Amount:
+    staging nets refunded orders, partial refunds included, and quarantines cancelled ones."""
+    filled = []
     status = cols.get("financial status")
-    if status is None:
-        return ""
-    value = _filled(status, order)
-    if "cancelled at" in cols:
-        cancelled = _filled(cols["cancelled at"], order)
-        value = f"CASE WHEN {cancelled} IS NOT NULL THEN 'cancelled' ELSE {value} END"
-    return f" REPLACE ({value} AS {status})"
+    if status is not None:
+        value = _filled(status, order)
+        if "cancelled at" in cols:
+            cancelled = _filled(cols["cancelled at"], order)
+            value = f"CASE WHEN {cancelled} IS NOT NULL THEN 'cancelled' ELSE {value} END"
+        filled.append(f"{value} AS {status}")
+    refunded = cols.get("refunded amount")
+    if refunded is not None:
+        filled.append(f"{_filled(refunded, order)} AS {refunded}")
+    return f" REPLACE ({', '.join(filled)})" if filled else ""
 
 
 def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import duckdb
 
-from promopilot.data import order_discounts, order_status, synonyms
+from promopilot.data import order_discounts, order_status, partial_refunds, synonyms
 from promopilot.data.dates import timestamp_formats
 from promopilot.data.discount_rates import refuse_rates
 from promopilot.data.followups import followup_columns, followup_sql
@@ -268,7 +268,8 @@ def stage(
     negative quantities as returns. An orders file with a refund status column
     (``退款状态``) gets, for each line refunded in full, its return line; an order status column
     nets ``refunded`` orders the same way and quarantines cancelled ones
-    (:mod:`promopilot.data.order_status`); an order's discount repeated on each of its lines is
+    (:mod:`promopilot.data.order_status`); a refunded amount (``退款金额``) nets a partial refund
+    (:mod:`promopilot.data.partial_refunds`); an order's discount repeated on each of its lines is
     spread over them (:mod:`promopilot.data.order_discounts`). Ratings are read as stars
     (:mod:`promopilot.data.ratings`), numbers as spreadsheets write them
     (:mod:`promopilot.data.number_text`)."""
@@ -326,6 +327,8 @@ def stage(
     if title is not None:  # the line's item name: products only the orders name get it
         parts.append(f"NULLIF(trim(CAST(\"{title}\" AS VARCHAR)), '') AS _title")
     parts += order_status.status_parts(status, refund_sql)
+    amount, more = partial_refunds.amount_parts(raw.columns if orders else [], bool(refund_sql))
+    parts += more  # 退款金额, Refunded Amount: partial refunds netted
     variant = synonyms.variant_column(raw.columns) if orders else None
     if variant is not None:  # 商品规格: the lines of one product (data.variants)
         parts.append(f"coalesce(trim(CAST(\"{variant}\" AS VARCHAR)), '') AS _variant")
@@ -398,7 +401,9 @@ def stage(
         refuse_rates(store, STAGE, raw, mapping["discount"])
     if status is not None:  # cancelled after an earlier export stored it as a sale: netted
         order_status.net_stored_sales(store, STAGE)
-    if refund_sql:
+    if amount is not None:
+        partial_refunds.net_amounts(store, STAGE, amount, comma)
+    if refund_sql or amount is not None:
         order_status.add_refund_lines(store, STAGE)
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(

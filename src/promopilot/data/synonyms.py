@@ -284,6 +284,32 @@ NOT_SOLD = (
 )
 # the order id of a refunded line's return line: the sale's id and this suffix
 REFUND_SUFFIX = "-refund"
+# the money refunded for an order (Shopify's Refunded Amount, WooCommerce's Order Refund Amount,
+# 退款金额), or for a line where the lines of one order carry different amounts: an amount
+# smaller than what was paid is a partial refund, netted by return lines for that amount
+# (:mod:`promopilot.data.partial_refunds`)
+REFUND_AMOUNT = (
+    "refundedamount",  # Shopify
+    "orderrefundamount",  # WooCommerce
+    "refundamount",
+    "totalrefunded",
+    "amountrefunded",
+    "refundtotal",
+    "退款金额",
+    "已退款金额",
+    "实际退款金额",
+    "退货退款金额",
+    "售后退款金额",
+    "退款额",
+)
+# a refund status naming a partial refund: the refunded amount says how much
+PARTIALLY_REFUNDED = (
+    "partially_refunded",  # Shopify
+    "partially refunded",
+    "partial refund",
+    "部分退款",
+    "部分退款成功",
+)
 
 # customer id columns whose value for a guest checkout (no customer account) is a placeholder
 # shared by every guest: WooCommerce's Customer User ID is 0 for all of them
@@ -391,6 +417,11 @@ def variant_column(raw_columns: list[str]) -> str | None:
 def refund_column(raw_columns: list[str]) -> str | None:
     """The file column holding order lines' refund status, where there is one."""
     return _first(raw_columns, REFUND_STATUS)
+
+
+def refund_amount_column(raw_columns: list[str]) -> str | None:
+    """The file column holding the money refunded for each order (or line), where there is one."""
+    return _first(raw_columns, REFUND_AMOUNT)
 
 
 def order_status_column(raw_columns: list[str]) -> str | None:
