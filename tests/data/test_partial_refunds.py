@@ -167,3 +167,26 @@ def test_an_orders_refund_on_its_first_line_only_is_the_orders(tmp_path, store):
     (f,) = load(store, path).files
     assert (f.n_read, f.n_loaded, f.n_quarantined, f.n_new) == (2, 2, 0, 4)
     assert shop_summary(store).revenue == 15
+
+
+def test_a_refund_grown_in_a_later_export_replaces_its_return_lines(tmp_path, store):
+    # 7.25 refunded, then 10 (Refunded Amount is what was refunded so far), then all of it;
+    # an older export read again changes nothing
+    head = "Order Number,Order Status,Order Date,Customer User ID,Item SKU,Quantity,Item Cost,"
+    head += "Order Refund Amount\n"
+    rows = "20001,{0},2025-11-28,17,SKU-1,2,12.50,{1}\n20001,{0},2025-11-28,17,SKU-2,1,20.00,{1}\n"
+    exports = [
+        write(tmp_path / name / "orders.csv", head + rows.format(status, amount))
+        for name, status, amount in [
+            ("a", "completed", 7.25),
+            ("b", "completed", 10),
+            ("c", "refunded", 45),
+        ]
+    ]
+    revenues = []
+    for path in [*exports, exports[0]]:
+        (f,) = load(store, path).files
+        assert (f.n_read, f.n_loaded, f.n_quarantined) == (2, 2, 0)
+        revenues.append(shop_summary(store).revenue)
+    assert revenues == [37.75, 35, 0, 0]
+    assert store.count("orders") == 4  # the two sales and their two return lines

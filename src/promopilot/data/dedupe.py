@@ -3,8 +3,9 @@ and keep forgotten customers out.
 
 The same key with the same values adds nothing (re-ingesting is harmless); for history tables
 the same key with other values is a conflict and is quarantined (except a review repeated with
-a follow-up added, :func:`promopilot.data.followups.take_added_followups`); reference tables
-take the newer row.
+a follow-up added, :func:`promopilot.data.followups.take_added_followups`, and the return lines
+of a refund grown since, :func:`promopilot.data.partial_refunds.take_grown_refunds`); reference
+tables take the newer row.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from promopilot.columns import CUSTOMER_ID
 from promopilot.data.followups import take_added_followups
 from promopilot.data.forgotten import FORGOTTEN
+from promopilot.data.partial_refunds import take_grown_refunds
 from promopilot.data.rawfile import sql_str
 from promopilot.data.schema import Column, TableSpec
 from promopilot.data.staging import STAGE
@@ -176,6 +178,8 @@ def against_store(store: Store, spec: TableSpec) -> int:
         if spec.name == "reviews":  # a later export with a 追评 added: the stored row updated
             columns = [c.name for c in spec.stored_columns]
             added = take_added_followups(store, STAGE, spec.name, columns)
+        if spec.name == "orders":  # a later export's refund grown: its return lines updated
+            added = take_grown_refunds(store, STAGE)
         pairs = _pair_columns(spec, "s.t_{}", 't."{}"')
         _mark_conflicts(
             store,

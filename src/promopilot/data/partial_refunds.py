@@ -9,7 +9,9 @@ refund smaller than what was paid gets return lines for it (order id +
 discount), so revenue is net of it; one equal to it is a full refund
 (:func:`promopilot.data.order_status.add_refund_lines`); one larger, negative or not a number is
 quarantined. Lines refunded in full by their status are left to it; where a refund status
-column says no refund was made (``退款中``, ``退款关闭``), the amount is not netted.
+column says no refund was made (``退款中``, ``退款关闭``), the amount is not netted. A later
+export whose refund of a stored order grew replaces its return lines
+(:func:`take_grown_refunds`).
 """
 
 from __future__ import annotations
@@ -132,3 +134,43 @@ def partial_lines(store: Store, good: str) -> int:
     """How many of the rows about to be stored (`good`: the FROM and WHERE of them) are the
     return lines of partial refunds."""
     return int(store.scalar(f"SELECT count(*) {good} AND _share IS NOT NULL AND t_is_return"))
+
+
+def take_grown_refunds(store: Store, stage: str) -> int:
+    """Stored return lines of a refund that a later export's refund replaces (a partial refund
+    grown, or the order refunded in full since): the stored line makes way for the staged one
+    instead of being a conflict, so the refund is netted once. A smaller refund than the
+    stored one (an older export read again) adds nothing. ``ingest_existing`` holds the staged
+    rows whose key is stored (``same`` false where the values differ). Returns how many
+    stored lines were replaced."""
+    present = set(store.columns(stage))
+    made = [m for m in ("_refunded", "_share IS NOT NULL") if m.split()[0] in present]
+    if not made:
+        return 0
+    suffix = sql_str(synonyms.REFUND_SUFFIX)
+    store.execute(
+        "CREATE OR REPLACE TEMP TABLE ingest_grown AS SELECT s._row, s.t_order_id, "
+        "s.t_product_id, abs(s.t_quantity) > abs(t.quantity) AS grown "
+        f"FROM {stage} s JOIN orders t ON s.t_order_id = t.order_id AND "
+        "s.t_product_id = t.product_id WHERE (s._row, s.t_order_id, s.t_product_id) IN "
+        "(SELECT (_row, t_order_id, t_product_id) FROM ingest_existing WHERE NOT same) "
+        f"AND s.t_is_return AND t.is_return AND ends_with(s.t_order_id, {suffix}) "
+        f"AND ({' OR '.join(f's.{m}' for m in made)}) AND s.t_timestamp = t.timestamp AND "
+        "s.t_customer_id = t.customer_id AND s.t_unit_price = t.unit_price AND NOT EXISTS "
+        "(SELECT 1 FROM ingest_existing e WHERE e._row = s._row AND NOT e.same AND "
+        "e.t_order_id <> s.t_order_id)"  # its sale a conflict: the return line goes with it
+    )
+    n = int(store.scalar("SELECT count(*) FILTER (WHERE grown) FROM ingest_grown"))
+    key = "(_row, t_order_id, t_product_id)"
+    if n:
+        store.execute(
+            "DELETE FROM orders WHERE (order_id, product_id) IN "
+            "(SELECT (t_order_id, t_product_id) FROM ingest_grown WHERE grown)"
+        )
+    store.execute(
+        f"UPDATE {stage} SET _skip = true WHERE {key} IN "
+        f"(SELECT {key} FROM ingest_grown WHERE NOT grown)"
+    )
+    store.execute(f"DELETE FROM ingest_existing WHERE {key} IN (SELECT {key} FROM ingest_grown)")
+    store.execute("DROP TABLE ingest_grown")
+    return n
