@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from promopilot.data.queries import serve as queries
 from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.summary import shop_summary
 from tests.data.loads import load
@@ -81,6 +82,13 @@ def test_a_chinese_export_nets_a_partial_refund(tmp_path, store):
     lines = 2 * 59.90 - 10 + 19.90 + 59.90 + 19.90
     assert summary.gross_revenue == round(lines, 2)
     assert (summary.returns, summary.revenue) == (33.33, round(lines - 33.33, 2))
+    # the dashboard's customer page and charts net it as the summary does
+    paid = 2 * 59.90 - 10 + 19.90
+    assert queries.customer_profile(store, "u1")["revenue"] == pytest.approx(paid - 33.33)
+    assert queries.customer_profile(store, "u1")["orders"] == 1
+    weekly = queries.weekly_revenue(store)
+    assert weekly["revenue"].sum() == pytest.approx(lines - 33.33)
+    assert queries.monthly_customer_revenue(store)["revenue"].sum() == pytest.approx(lines - 33.33)
 
 
 def test_amounts_that_differ_between_an_orders_lines_are_the_lines_own(tmp_path, store):
