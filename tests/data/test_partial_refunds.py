@@ -128,8 +128,8 @@ def test_a_bad_refunded_amount_is_quarantined_with_its_reason(tmp_path, store):
     assert bad["reason"].tolist() == [
         "refunded amount: expected a number (the money refunded, e.g. 12.50)",
         "negative refunded amount: expected a value >= 0",
-        "refunded amount is more than the order was paid (100.00, quantity × unit_price less "
-        "discount; shipping and taxes are not read): expected at most what was paid",
+        "refunded amount is more than was paid for the order (100.00: quantity × unit_price "
+        "less discount; shipping and taxes are not read): expected at most what was paid",
     ]
     assert shop_summary(store).revenue == 75
 

@@ -108,8 +108,8 @@ def net_amounts(store: Store, stage: str, column: str, decimal_comma: bool) -> N
     joined = f"FROM {_TABLE} r WHERE {stage}._row = r._row"
     store.execute(
         f"UPDATE {stage} SET _err = {{'column': {sql_str(column)}, 'value': _refund_text, "
-        f"'reason': {sql_str(f'refunded amount is more than {what} was paid (')} || {paid} || "
-        f"{sql_str(', quantity × unit_price less discount; shipping and taxes are not read): ')}"
+        f"'reason': {sql_str(f'refunded amount is more than was paid for {what} (')} || {paid} || "
+        f"{sql_str(': quantity × unit_price less discount; shipping and taxes are not read): ')}"
         f" || {sql_str('expected at most what was paid')}}} {joined} AND r.amount > "
         f"{total} + {CENT}"
     )
