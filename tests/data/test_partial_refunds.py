@@ -198,3 +198,26 @@ def test_a_refund_grown_in_a_later_export_replaces_its_return_lines(tmp_path, st
         revenues.append(shop_summary(store).revenue)
     assert revenues == [37.75, 35, 0, 0]
     assert store.count("orders") == 4  # the two sales and their two return lines
+
+
+def test_a_shopify_refund_of_shipping_too_nets_the_lines_in_full(tmp_path, store):
+    # 32.00 of a Total of 34.95 (lines 30, shipping 4.95) gave back both lines and some of the
+    # shipping, which revenue does not hold; 40.00 is more than the order's Total
+    path = write(
+        tmp_path / "orders_export.csv",
+        SHOPIFY_HEAD
+        + "#1001,ann@example.com,partially_refunded,2025-11-28 10:03:05 +0100,30.00,4.95,"
+        "5.83,34.95,,0.00,2025-11-28 10:03:05 +0100,1,Mug,20.00,MUG,Ann Smith,,32.00,51\n"
+        "#1001,ann@example.com,,,,,,,,,2025-11-28 10:03:05 +0100,1,Tea,10.00,TEA,,,,51\n"
+        "#1002,bob@example.com,partially_refunded,2025-11-28 11:00:00 +0100,20.00,0.00,3.33,"
+        "20.00,,0.00,2025-11-28 11:00:00 +0100,1,Mug,20.00,MUG,Bob Jones,,40.00,52\n"
+        "#1003,cy@example.com,paid,2025-11-28 12:00:00 +0100,10.00,0.00,1.67,10.00,,0.00,"
+        "2025-11-28 12:00:00 +0100,1,Tea,10.00,TEA,Cy Lee,,0.00,53\n",
+    )
+    (f,) = load(store, path).files
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (4, 3, 1)
+    summary = shop_summary(store)
+    assert (summary.gross_revenue, summary.returns, summary.revenue) == (40, 30, 10)
+    bad = store.query('SELECT line, "column", value, reason FROM quarantine').iloc[0]
+    assert (bad["line"], bad["column"], bad["value"]) == (4, "Refunded Amount", "40.00")
+    assert bad["reason"].startswith("refunded amount is more than was paid for the order (20.00")

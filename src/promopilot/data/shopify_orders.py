@@ -41,16 +41,21 @@ def _filled(column: str, order: str) -> str:
     )
 
 
+def _line_value(cols: dict[str, str]) -> str:
+    """SQL of a line's value: |Lineitem quantity| × Lineitem price (0 where not a number)."""
+    return (
+        f"abs(coalesce(TRY_CAST(trim({cols['lineitem quantity']}) AS DOUBLE), 0) * "
+        f"coalesce(TRY_CAST(trim({cols['lineitem price']}) AS DOUBLE), 0))"
+    )
+
+
 def _order_discount_share(discount: str | None, cols: dict[str, str], order: str) -> str:
     """SQL for a line's share of its order's discount (Shopify writes it on the order's first
     row), in proportion to the line's value. A share never exceeds its line's value: a
     discount larger than the order's lines (shipping included) is cut to their value."""
     if not discount:
         return "NULL"
-    value = (
-        f"abs(coalesce(TRY_CAST(trim({cols['lineitem quantity']}) AS DOUBLE), 0) * "
-        f"coalesce(TRY_CAST(trim({cols['lineitem price']}) AS DOUBLE), 0))"
-    )
+    value = _line_value(cols)
     total = f"max(TRY_CAST(trim({discount}) AS DOUBLE)) OVER (PARTITION BY {order})"
     worth = f"sum({value}) OVER (PARTITION BY {order})"
     first = f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) = 1"
@@ -60,6 +65,30 @@ def _order_discount_share(discount: str | None, cols: dict[str, str], order: str
         f"WHEN {worth} > 0 THEN CAST(round(least({total}, {worth}) * {value} / {worth}, 6) "
         "AS VARCHAR) "
         f"WHEN {first} THEN '0' END"
+    )
+
+
+def _refund_filled(refunded: str, cols: dict[str, str], order: str) -> str:
+    """Every line's order's Refunded Amount; one that also gave back shipping or taxes (more
+    than the lines were paid, at most the order's Total) is read as the lines refunded in
+    full, as revenue holds no shipping or taxes."""
+    amount = _filled(refunded, order)
+    if "total" not in cols:
+        return amount
+    value = _line_value(cols)
+    worth = f"sum({value}) OVER (PARTITION BY {order})"
+    discount = cols.get("discount amount")
+    off = (
+        f"coalesce(max(TRY_CAST(trim({discount}) AS DOUBLE)) OVER (PARTITION BY {order}), 0)"
+        if discount
+        else "0"
+    )
+    paid = f"({worth} - least({off}, {worth}))"
+    refund = f"TRY_CAST({amount} AS DOUBLE)"
+    total = f"TRY_CAST({_filled(cols['total'], order)} AS DOUBLE)"
+    return (
+        f"CASE WHEN {refund} > {paid} AND {refund} <= {total} + 0.005 "
+        f"THEN CAST({paid} AS VARCHAR) ELSE {amount} END"
     )
 
 
@@ -77,7 +106,7 @@ def _status_filled(cols: dict[str, str], order: str) -> str:
         filled.append(f"{value} AS {status}")
     refunded = cols.get("refunded amount")
     if refunded is not None:
-        filled.append(f"{_filled(refunded, order)} AS {refunded}")
+        filled.append(f"{_refund_filled(refunded, cols, order)} AS {refunded}")
     return f" REPLACE ({', '.join(filled)})" if filled else ""
 
 
