@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from promopilot.data import synonyms
+from promopilot.data import contact_ids, synonyms
 from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
 from promopilot.data.order_products import add_named_products
 from promopilot.data.partial_refunds import partial_lines
@@ -164,6 +164,7 @@ def load_table(
             f"INSERT INTO contacts SELECT t_customer_id, t_email, t_phone, t_name, "
             f"now()::TIMESTAMP, {ingest_id} {latest}"
         )
+    report.notes += contact_ids.keep_contacts(store, STAGE, ingest_id)
     report.n_read = raw.n_rows + len(raw.rejects)
     report.n_quarantined = len(bad_reasons) + len(raw.rejects)
     report.n_loaded = report.n_read - report.n_quarantined
@@ -228,7 +229,9 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec, fmt: st
         line, column, value = int(raw.rejects["line"].iloc[0]), None, None
         reason = raw.rejects["reason"].iloc[0]
     where = f"line {line}" + (f", column {column}" if column else "")
-    shown = f" `{value}`" if value is not None and not synonyms.is_contact(column or "") else ""
+    if value is not None:  # a contact column's value never; an e-mail address or phone masked
+        value = None if synonyms.is_contact(column or "") else contact_ids.shown(str(value))
+    shown = f" `{value}`" if value is not None else ""
     hint = ""
     if "timestamp" in str(reason) and "future" not in str(reason):
         hint = ": pass --date-format with the strptime format of its dates (e.g. '%d/%m/%Y %H:%M')"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from promopilot.columns import CUSTOMER_ID, PRODUCT_ID
-from promopilot.data import synonyms
+from promopilot.data import contact_ids, synonyms
 from promopilot.data.rawfile import RawFile
 from promopilot.data.schema import TableSpec
 from promopilot.data.staging import STAGE, text_column
@@ -135,6 +135,8 @@ def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
         # data (a shop table with contact columns, or a column such as Email, Billing Name,
         # 手机号 or reviewer_name in any file: synonyms.contact_columns)
         has_contacts = bool(contact) or bool(synonyms.contact_columns(list(raw.columns)))
+        # and wherever its text holds an e-mail address or phone number (one used as the id)
+        value = rej["value"].where(~rej["value"].fillna("").str.contains(contact_ids.IN_TEXT))
         frames.append(
             pd.DataFrame(
                 {
@@ -143,7 +145,7 @@ def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
                     "table": spec.name,
                     "line": rej["line"],
                     "column": rej["column"],
-                    "value": None if has_contacts else rej["value"],
+                    "value": None if has_contacts else value,
                     "reason": rej["reason"],
                     CUSTOMER_ID: None,
                     "raw": None,

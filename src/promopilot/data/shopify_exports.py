@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from promopilot.data.contact_ids import customer_hash
 from promopilot.data.loading import FileReport, load_table, next_ingest_id
 from promopilot.data.rawfile import read_raw
 from promopilot.data.schema import TABLES
@@ -20,11 +21,6 @@ from promopilot.data.store import Store
 
 PRODUCTS = ("handle", "title", "variant sku", "variant price")
 CUSTOMERS = ("customer id", "first name", "last name", "email")
-
-
-def customer_hash(email: str) -> str:
-    """SQL: the customer id of a Shopify e-mail (the orders importer uses the same)."""
-    return f"'shopify-' || substr(sha256(lower({email})), 1, 16)"
 
 
 def export_kind(header: list[str]) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
+from promopilot.data.contact_ids import customer_hash
 from promopilot.data.dedupe import FORGOTTEN
 from promopilot.data.import_steps import Progress, derive, read_header, table_files, tell
 from promopilot.data.lines import non_product_sql
@@ -26,7 +27,7 @@ from promopilot.data.loading import (
 )
 from promopilot.data.rawfile import read_raw
 from promopilot.data.schema import LOAD_ORDER, TABLES
-from promopilot.data.shopify_exports import customer_hash, export_kind, import_export
+from promopilot.data.shopify_exports import export_kind, import_export
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import duckdb
 
-from promopilot.data import order_discounts, order_status, partial_refunds, synonyms
+from promopilot.data import contact_ids, order_discounts, order_status, partial_refunds, synonyms
 from promopilot.data.dates import timestamp_formats
 from promopilot.data.discount_rates import refuse_rates
 from promopilot.data.followups import followup_columns, followup_sql
@@ -375,6 +375,8 @@ def stage(
     ]
     replace = f" REPLACE ({', '.join(replaced)})" if replaced else ""
     source = f"SELECT *{', ' + typed if typed else ''} FROM ({inner})"
+    if "customer_id" in present:  # an e-mail address or phone number as id: its hash
+        source = contact_ids.stage_sql(source)
     spread = spread_sql(store, source) if orders and "discount" in present else None
     if spread is not None:  # an order's discount written on each of its lines
         source = f"SELECT * REPLACE ({spread}) FROM ({source})"

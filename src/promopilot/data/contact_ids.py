@@ -1,0 +1,163 @@
+"""Customer ids that are contact data: an e-mail address or a phone number used as the id.
+
+Small shops often key a customer by their e-mail ("the customer is their e-mail") or mobile
+number. Such an id is stored as the one-way hash :func:`customer_hash` (the one Shopify's
+exports are keyed by, so the same e-mail is one customer whichever file names it) and the
+address goes to ``contacts`` only, so it reaches no table, feature, model, report or log.
+
+An id is an e-mail address when it is ``something@domain.tld`` (compared in lower case); a
+phone number when it starts with ``+`` and holds 10 to 15 digits (``+86 138 0013 8000``,
+``+1 (555) 123-4567``), or is an 11-digit Chinese mobile number (``13800138000``,
+``138-0013-8000``, read as ``+86``). Any other id (``17850``, ``C000123``, a 10-digit number)
+is kept as it is. The same rule reads a typed id (``promopilot forget``, the dashboard, the
+API): :func:`stored_customer_id`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from promopilot.data.schema import plain_id
+
+if TYPE_CHECKING:
+    from promopilot.data.store import Store
+
+EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s.]+"
+INTERNATIONAL = r"\+[0-9](?:[ ()./-]{0,2}[0-9]){9,14}"
+CHINA_MOBILE = r"1[3-9][0-9](?:[ -]?[0-9]{4}){2}"
+# one of them inside other text (a line the CSV reader could not split)
+IN_TEXT = (
+    r"[^@\s,;|\"']+@[^@\s,;|\"']+\.[A-Za-z]{2,}"
+    rf"|(?<![0-9]){INTERNATIONAL}|(?<![0-9]){CHINA_MOBILE}(?![0-9])"
+)
+
+
+def customer_hash(email: str) -> str:
+    """SQL: the customer id of an e-mail address (or phone number) given as SQL text: a
+    one-way hash, the same for any case of the address. Shopify's importers key customers by
+    it too."""
+    return f"'shopify-' || substr(sha256(lower({email})), 1, 16)"
+
+
+def _lit(pattern: str) -> str:
+    return "'" + pattern.replace("'", "''") + "'"
+
+
+def email_sql(text: str) -> str:
+    """SQL: the e-mail address `text` (trimmed text) is, in lower case, else NULL."""
+    return (
+        f"CASE WHEN contains({text}, '@') AND regexp_full_match({text}, {_lit(EMAIL)}) "
+        f"THEN lower({text}) END"
+    )
+
+
+def phone_sql(text: str) -> str:
+    """SQL: the phone number `text` (trimmed text) is, as ``+`` and its digits, else NULL."""
+    digits = f"regexp_replace({text}, '[^0-9]', '', 'g')"
+    return (
+        f"CASE WHEN starts_with({text}, '+') AND regexp_full_match({text}, "
+        f"{_lit(INTERNATIONAL)}) THEN '+' || {digits} "
+        f"WHEN starts_with({text}, '1') AND length({text}) BETWEEN 11 AND 13 AND "
+        f"regexp_full_match({text}, {_lit(CHINA_MOBILE)}) THEN '+86' || {digits} END"
+    )
+
+
+def hashed_id_sql(customer: str, email: str, phone: str) -> str:
+    """SQL: the stored customer id of staged id `customer` whose :func:`email_sql` is `email`
+    and :func:`phone_sql` is `phone` (columns computed beforehand)."""
+    return (
+        f"CASE WHEN {email} IS NOT NULL THEN {customer_hash(email)} "
+        f"WHEN {phone} IS NOT NULL THEN {customer_hash(phone)} ELSE {customer} END"
+    )
+
+
+def stage_sql(source: str, customer: str = "t_customer_id") -> str:
+    """SQL: `source` with its staged id column `customer` stored as :func:`hashed_id_sql`
+    and the contact it was kept beside it (``_id_email``, ``_id_phone``), for
+    :func:`keep_contacts`."""
+    found = (
+        f"SELECT *, {email_sql(customer)} AS _id_email, {phone_sql(customer)} AS _id_phone "
+        f"FROM ({source})"
+    )
+    hashed = hashed_id_sql(customer, "_id_email", "_id_phone")
+    return f"SELECT * REPLACE ({hashed} AS {customer}) FROM ({found})"
+
+
+def keep_contacts(store: Store, stage: str, ingest_id: int) -> list[str]:
+    """Put the e-mail address or phone number of every kept row's hashed id (:func:`stage_sql`)
+    in ``contacts`` where that customer has none yet; return the notes for the user. A stored
+    contact is kept as it is, so re-ingesting a file changes nothing."""
+    if "_id_email" not in store.columns(stage):
+        return []
+    n_email, n_phone = store.query(
+        f"SELECT count(DISTINCT _id_email), count(DISTINCT _id_phone) FROM {stage}"
+    ).iloc[0]
+    if not n_email and not n_phone:
+        return []
+    kept = f"FROM {stage} WHERE _err IS NULL AND t_customer_id IS NOT NULL"
+    for field in ("email", "phone"):
+        store.execute(
+            f"UPDATE contacts SET {field} = s.value FROM (SELECT t_customer_id AS id, "
+            f"any_value(_id_{field}) AS value {kept} AND _id_{field} IS NOT NULL GROUP BY 1) s "
+            f"WHERE contacts.customer_id = s.id AND contacts.{field} IS NULL"
+        )
+    store.execute(
+        f"INSERT INTO contacts SELECT t_customer_id, any_value(_id_email), any_value(_id_phone), "
+        f"NULL, now()::TIMESTAMP, {ingest_id} {kept} AND (_id_email IS NOT NULL OR _id_phone "
+        "IS NOT NULL) AND t_customer_id NOT IN (SELECT customer_id FROM contacts) "
+        "GROUP BY t_customer_id"
+    )
+    notes = []
+    if n_email:
+        notes.append(
+            f"{int(n_email):,} customer id(s) were e-mail addresses: stored as a hash, the "
+            "address kept in contacts only"
+        )
+    if n_phone:
+        notes.append(
+            f"{int(n_phone):,} customer id(s) were phone numbers: stored as a hash, the number "
+            "kept in contacts only"
+        )
+    return notes
+
+
+def contact_of(value: str) -> tuple[str, str] | None:
+    """``("email", address)`` or ``("phone", number)`` for a trimmed id that is contact data
+    (as :func:`email_sql` and :func:`phone_sql` read it), else None."""
+    if "@" in value and re.fullmatch(EMAIL, value):
+        return "email", value.lower()
+    if value.startswith("+") and re.fullmatch(INTERNATIONAL, value):
+        return "phone", "+" + re.sub("[^0-9]", "", value)
+    if value.startswith("1") and 11 <= len(value) <= 13 and re.fullmatch(CHINA_MOBILE, value):
+        return "phone", "+86" + re.sub("[^0-9]", "", value)
+    return None
+
+
+def stored_customer_id(value: str) -> str:
+    """A typed customer id as ingest stores it: without surrounding spaces, ``17850.0`` as
+    ``17850``, and an e-mail address or phone number as its hash (computed by the same SQL as
+    at ingest, so the two cannot drift apart)."""
+    text = plain_id(str(value).strip())
+    contact = contact_of(text)
+    if contact is None:
+        return text
+    with duckdb.connect() as con:
+        row = con.execute(f"SELECT {customer_hash('?')}", [contact[1]]).fetchone()
+    return str(row[0])
+
+
+def shown(value: str) -> str | None:
+    """A value as a message may show it: an e-mail address or phone number masked
+    (``a***@example.com``, ``+86*******8000``), None for text holding one among other text,
+    anything else unchanged."""
+    contact = contact_of(value.strip())
+    if contact is not None:
+        kind, text = contact
+        if kind == "email":
+            local, _, domain = text.partition("@")
+            return f"{local[:1]}***@{domain}"
+        return f"{text[:3]}{'*' * (len(text) - 7)}{text[-4:]}"
+    return None if re.search(IN_TEXT, value) else value
