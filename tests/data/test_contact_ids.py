@@ -121,3 +121,26 @@ def test_a_refused_file_masks_an_address_or_number_it_shows(tmp_path, capsys, va
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert f"`{masked}`" in err and value not in err + out
     assert value not in log.read_text(encoding="utf-8")
+
+
+def test_forget_by_address_erases_the_hashed_customer_and_their_contact(tmp_path, capsys):
+    shop = _email_shop(tmp_path / "shop")
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        load(store, shop)
+    log = tmp_path / "promopilot.log"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PROMOPILOT_LOG", str(log))
+        code, out, err = cli(["forget", " ANN@example.com", "--db", str(db)], capsys)
+        assert code == 0 and not err
+        assert "forgot customer a***@example.com:" in out and "ann@" not in out.lower()
+        with Store(db) as store:
+            assert _rows_mentioning(store, [ANN, "ann@example.com"]) == {}
+            assert store.count("contacts") == 1  # the phone's, which was not asked for
+            load(store, shop)  # the same files again: the customer stays forgotten
+            assert _rows_mentioning(store, [ANN, "ann@example.com"]) == {}
+        code, out, _ = cli(["forget", "ann@example.com", "--db", str(db)], capsys)
+        assert code == 0 and "'a***@example.com' was already forgotten" in out
+        code, _, err = cli(["forget", "bob@example.com", "--db", str(db)], capsys)
+        assert code == 2 and "'b***@example.com' is not in the store" in err
+    assert "@example.com" not in log.read_text(encoding="utf-8").replace("***@example.com", "")

@@ -173,6 +173,7 @@ def forget(
 
     The store file is rewritten so that no byte of their data is left in it; later ingests
     skip them."""
+    from promopilot.data import contact_ids
     from promopilot.data.erase import forget_for_good
     from promopilot.exceptions import AlreadyForgottenError
 
@@ -184,7 +185,8 @@ def forget(
             return
     total = sum(removed.values())
     console.print(
-        f"forgot customer {customer_id}: {total:,} row(s) removed "
+        f"forgot customer {contact_ids.shown(customer_id.strip()) or 'given'}: {total:,} row(s) "
+        "removed "
         f"({', '.join(f'{k} {v}' for k, v in removed.items() if v)}); the store file was "
         "rewritten, so no deleted bytes of theirs remain in it. Files written from the store "
         "before (plans, recommendations, profiles, sent messages, backups) still hold their id: "

@@ -21,6 +21,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from promopilot.data import contact_ids
+from promopilot.data.contact_ids import stored_customer_id
 from promopilot.data.schema import CUSTOMER_TABLES, DDL, TABLES, plain_id
 from promopilot.exceptions import (
     AlreadyForgottenError,
@@ -280,8 +282,11 @@ class Store:
     # -- privacy --------------------------------------------------------------------------
     def forget(self, customer_id: str) -> dict[str, int]:
         """Erase a customer everywhere; later ingests skip them. Returns rows removed per table.
-        The id is read as ingest stores it (``17850.0`` is ``17850``)."""
-        customer_id = plain_id(str(customer_id).strip())
+        The id is read as ingest stores it (``17850.0`` is ``17850``; an e-mail address or phone
+        number is its hash, :func:`promopilot.data.contact_ids.stored_customer_id`)."""
+        typed = str(customer_id).strip()
+        customer_id = stored_customer_id(typed)
+        named = customer_id if customer_id == plain_id(typed) else contact_ids.shown(typed)
         removed: dict[str, int] = {}
         with self.transaction():
             known = sum(
@@ -294,10 +299,10 @@ class Store:
                     [customer_hash(customer_id)],
                 ):
                     raise AlreadyForgottenError(
-                        f"customer {customer_id!r} was already forgotten: nothing of theirs is "
+                        f"customer {named!r} was already forgotten: nothing of theirs is "
                         "in the store"
                     )
-                raise UnknownIdError(f"customer {customer_id!r} is not in the store")
+                raise UnknownIdError(f"customer {named!r} is not in the store")
             for name in CUSTOMER_TABLES:
                 n = int(
                     self.scalar(f"SELECT count(*) FROM {name} WHERE customer_id = ?", [customer_id])

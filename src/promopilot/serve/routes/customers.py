@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, Field
 
-from promopilot.data.schema import plain_id
+from promopilot.data.contact_ids import stored_customer_id
 from promopilot.serve.decisions import decide
 from promopilot.serve.deps import get_state, require_read
 from promopilot.serve.state import ServingState
@@ -21,12 +21,13 @@ router = APIRouter(prefix="/v1/customers", tags=["customers"], dependencies=[Dep
 def _checked_id(value: str) -> str:
     """A customer id is not blank and holds no control or invisible formatting character
     (``%00``, a tab, a zero-width space). It is read as ingest stores ids: without surrounding
-    spaces, and ``17850.0`` as ``17850`` (so a forgotten id cannot come back in another form)."""
+    spaces, ``17850.0`` as ``17850``, an e-mail address or phone number as its hash (so a
+    forgotten id cannot come back in another form)."""
     if not value.strip():
         raise ValueError("the customer id must not be blank")
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
         raise ValueError("the customer id must not contain control or invisible characters")
-    return plain_id(value.strip())
+    return stored_customer_id(value.strip())
 
 
 CustomerId = Annotated[

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from promopilot.data.schema import plain_id
+from promopilot.data.contact_ids import stored_customer_id
 from promopilot.exceptions import PromopilotError, UnknownIdError
 from promopilot.report.qini import score_cells
 from promopilot.serve import quality, views
@@ -154,8 +154,9 @@ def segments_page(request: Request):
 
 def _stored_id(customer_id: str) -> str:
     """A typed id as ingest stores ids and the API reads them: without surrounding spaces,
-    ``17850.0`` (an id through Excel) as ``17850``."""
-    return plain_id(customer_id.strip())
+    ``17850.0`` (an id through Excel) as ``17850``, an e-mail address or phone number as its
+    hash."""
+    return stored_customer_id(customer_id.strip())
 
 
 @router.get("/customers", response_class=HTMLResponse)
