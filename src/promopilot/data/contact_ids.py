@@ -25,7 +25,8 @@ from promopilot.data.schema import plain_id
 if TYPE_CHECKING:
     from promopilot.data.store import Store
 
-EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s.]+"
+# the same in Python's re and DuckDB's RE2 (whose \s is ASCII only): spaces named one by one
+EMAIL = r"[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]+\.[^@ \t\n\r\f\v.]+"
 INTERNATIONAL = r"\+[0-9](?:[ ()./-]{0,2}[0-9]){9,14}"
 CHINA_MOBILE = r"1[3-9][0-9](?:[ -]?[0-9]{4}){2}"
 # one of them inside other text (a line the CSV reader could not split)
@@ -138,14 +139,15 @@ def contact_of(value: str) -> tuple[str, str] | None:
 
 def stored_customer_id(value: str) -> str:
     """A typed customer id as ingest stores it: without surrounding spaces, ``17850.0`` as
-    ``17850``, and an e-mail address or phone number as its hash (computed by the same SQL as
-    at ingest, so the two cannot drift apart)."""
+    ``17850``, and an e-mail address or phone number as its hash. Whether it is one and its
+    hash are decided by the very SQL of ingest (:func:`stage_sql`): Python's ``lower`` and
+    ``\\s`` are not DuckDB's for every character, so a copy in Python could drift."""
     text = plain_id(str(value).strip())
-    contact = contact_of(text)
-    if contact is None:
+    if "@" not in text and not text.startswith(("+", "1")):  # no e-mail address or phone
         return text
+    typed = stage_sql("SELECT CAST(? AS VARCHAR) AS t_customer_id")
     with duckdb.connect() as con:
-        row = con.execute(f"SELECT {customer_hash('?')}", [contact[1]]).fetchone()
+        row = con.execute(f"SELECT t_customer_id FROM ({typed})", [text]).fetchone()
     return str(row[0])
 
 
