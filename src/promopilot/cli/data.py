@@ -184,8 +184,9 @@ def forget(
             console.print(str(done))
             return
     total = sum(removed.values())
+    named = contact_ids.shown(customer_id.strip())  # an e-mail address or phone masked
     console.print(
-        f"forgot customer {contact_ids.shown(customer_id.strip()) or 'given'}: {total:,} row(s) "
+        f"forgot {'the customer' if named is None else 'customer ' + named}: {total:,} row(s) "
         "removed "
         f"({', '.join(f'{k} {v}' for k, v in removed.items() if v)}); the store file was "
         "rewritten, so no deleted bytes of theirs remain in it. Files written from the store "
