@@ -16,6 +16,7 @@ API): :func:`stored_customer_id`.
 from __future__ import annotations
 
 import re
+import threading
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -24,6 +25,9 @@ from promopilot.data.schema import plain_id
 
 if TYPE_CHECKING:
     from promopilot.data.store import Store
+
+_hasher: duckdb.DuckDBPyConnection | None = None
+_HASHER_LOCK = threading.Lock()
 
 # the same in Python's re and DuckDB's RE2 (whose \s is ASCII only): spaces named one by one
 EMAIL = r"[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]+\.[^@ \t\n\r\f\v.]+"
@@ -143,11 +147,16 @@ def stored_customer_id(value: str) -> str:
     hash are decided by the very SQL of ingest (:func:`stage_sql`): Python's ``lower`` and
     ``\\s`` are not DuckDB's for every character, so a copy in Python could drift."""
     text = plain_id(str(value).strip())
-    if "@" not in text and not text.startswith(("+", "1")):  # no e-mail address or phone
+    # what the SQL could take for an address or number (the usual id is not: no query)
+    maybe = "@" in text or text.startswith("+") or (text.startswith("1") and 11 <= len(text) <= 13)
+    if not maybe:
         return text
     typed = stage_sql("SELECT CAST(? AS VARCHAR) AS t_customer_id")
-    with duckdb.connect() as con:
-        row = con.execute(f"SELECT t_customer_id FROM ({typed})", [text]).fetchone()
+    with _HASHER_LOCK:  # one in-memory database for the process (a new one costs ~20 ms)
+        global _hasher
+        if _hasher is None:
+            _hasher = duckdb.connect()
+        row = _hasher.execute(f"SELECT t_customer_id FROM ({typed})", [text]).fetchone()
     return str(row[0])
 
 
