@@ -202,3 +202,17 @@ def test_promo_counts_of_some_customers_are_theirs_in_the_whole_count(shop_store
     some = promo_order_counts(shop_store, start, END, days, 14, customers=ids)
     expected = every[every["customer_id"].isin(ids)].reset_index(drop=True)
     pd.testing.assert_frame_equal(some, expected)
+
+
+def test_build_features_is_a_feature_function_with_a_default_date(tiny):
+    """A notebook passes `build_features` where a feature function ``fn(store, as_of)`` is
+    wanted, and calls it without a date for today's table (its `as_of` was keyword-only and
+    required: a TypeError either way)."""
+    from promopilot.profile.windows import window_tables
+
+    store, _ = tiny
+    today = build_features(store)
+    assert today.equals(build_features(store, as_of=store.default_as_of()))
+    features, orders = window_tables(store, build_features, pd.Timestamp("2026-01-10"), 30)
+    assert set(features["customer_id"]) == {"a", "b"}  # c was first seen on 2026-01-30
+    assert orders.to_dict() == {"a": 2}

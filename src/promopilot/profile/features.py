@@ -109,13 +109,16 @@ def sale_days(
 
 def build_features(
     store: Store,
+    as_of: pd.Timestamp | str | None = None,
     *,
-    as_of: pd.Timestamp | str,
     sentiment_fn=None,
     customers: pd.Index | list[str] | None = None,
     daily: DailyShares | None = None,
 ) -> pd.DataFrame:
-    """One row per customer seen before `as_of` (see ``FEATURE_DESCRIPTIONS``).
+    """One row per customer seen before `as_of` (see ``FEATURE_DESCRIPTIONS``); by default
+    the shop's midnight after its last order or event (:meth:`Store.as_of`). With its first two
+    parameters, ``build_features(store, as_of)``, it is itself a feature function, as
+    :func:`~promopilot.profile.windows.window_tables` and the campaign history take.
 
     `customers` limits the table to those customers (e.g. a random sample to train models
     on). Everything is then computed from their rows only, including the few statistics
