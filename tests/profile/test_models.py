@@ -86,6 +86,41 @@ def test_window_inputs_are_checked_once_for_every_window_model():
             clone(model).fit(pd.concat([features, features.iloc[:1]]), orders)
 
 
+def test_window_activity_without_customer_ids_is_refused_not_misread():
+    """A list of counts has no customer ids: it was matched to no one, so every customer read
+    as churned and the error said "more history is needed" (or a model was fitted on wrong
+    labels). A mapping of ids is as good as a Series."""
+    from promopilot.profile.baselines import BaselineModel
+    from promopilot.profile.churn import ChurnModel
+
+    features, orders = _window(0)
+    features["days_since_last_event"] = features["recency_days"]
+    counts = orders.reindex(features["customer_id"], fill_value=0)
+    for model in (
+        WindowModel(target="purchase", n_estimators=30),
+        ChurnModel(),
+        BaselineModel(column="recency_days", target="purchase"),
+    ):
+        for unlabelled in (counts.to_list(), counts.to_numpy()):
+            with pytest.raises(InputError, match="indexed by customer_id"):
+                clone(model).fit(features, unlabelled)
+        with pytest.raises(InputError, match="must be a pandas DataFrame, got ndarray"):
+            clone(model).fit(features.to_numpy(), orders)
+        by_mapping = clone(model).fit(features, orders.to_dict())
+        by_series = clone(model).fit(features, orders)
+        if hasattr(by_series, "predict_proba"):
+            np.testing.assert_allclose(
+                by_mapping.predict_proba(features), by_series.predict_proba(features)
+            )
+
+
+def test_predict_on_an_array_names_the_table_it_needs():
+    features, orders = _window(0)
+    model = WindowModel(target="purchase", n_estimators=30).fit(features, orders)
+    with pytest.raises(InputError, match=r"feature table \(pandas DataFrame\), got ndarray"):
+        model.predict_proba(features.to_numpy())
+
+
 def test_unfitted_model_raises_not_fitted():
     features, orders = _window(0)
     with pytest.raises(NotFittedError):

@@ -3,6 +3,8 @@ window; checked once for the three models that learn from them (window, churn, b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -19,8 +21,22 @@ def history_rows(
     Raises
     ------
     InputError
-        A column the model needs is missing, or `features` lists a customer twice.
+        `features` is not a table, `window_activity` is not indexed by customer id (a
+        Series or a mapping), a column the model needs is missing, or `features` lists a
+        customer twice.
     """
+    if not isinstance(features, pd.DataFrame):
+        raise InputError(
+            f"the feature table must be a pandas DataFrame, got {type(features).__name__}"
+        )
+    if isinstance(window_activity, Mapping):
+        window_activity = pd.Series(window_activity, dtype=float)
+    if not isinstance(window_activity, pd.Series):
+        # a list or an array has no customer ids: row i would be matched to no one
+        raise InputError(
+            "the window's activity must be a pandas Series (or a mapping) of counts indexed "
+            f"by customer_id, got {type(window_activity).__name__}"
+        )
     needed = ("customer_id", "tenure_days", *required)
     missing = [c for c in needed if c not in features.columns]
     if missing:

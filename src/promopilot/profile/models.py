@@ -227,6 +227,11 @@ class WindowModel(BaseEstimator):
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         """Probability of the target event for each row of a feature table."""
         self._check_fitted()
+        if not isinstance(features, pd.DataFrame):
+            raise InputError(
+                "features must be a feature table (pandas DataFrame), got "
+                f"{type(features).__name__}"
+            )
         missing = [c for c in ("customer_id", *self.features_) if c not in features.columns]
         if missing:
             raise InputError(
