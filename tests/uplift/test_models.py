@@ -11,6 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from promopilot.exceptions import InputError, NotFittedError
 from promopilot.uplift.base import fold_strata
+from promopilot.uplift.binned import BinnedUplift
 from promopilot.uplift.calibration import CalibratedUplift
 from promopilot.uplift.metrics import qini_auc_score, uplift_at_k
 from promopilot.uplift.models import (
@@ -152,6 +153,20 @@ def test_missing_labels_and_text_features_are_refused(two_arm_data):
     gaps[0] = None
     with pytest.raises(InputError, match="treatment has missing values"):
         TLearner(control=CONTROL).fit(X, y, gaps)
+
+
+def test_an_outcome_in_words_is_named_not_called_missing(two_arm_data):
+    """y of "yes"/"no" was read as all missing ("y has 800 missing value(s)"), and
+    BinnedUplift and CalibratedUplift stopped on numpy's "could not convert string to float"."""
+    X, y, arm, _ = two_arm_data
+    words = np.where(y > 0, "yes", "no")
+    for model in (
+        TLearner(control=CONTROL),
+        CalibratedUplift(TLearner(control=CONTROL), cv=2),
+        BinnedUplift("x0", control=CONTROL),
+    ):
+        with pytest.raises(InputError, match=r"y must hold numbers .*found '(yes|no)'"):
+            model.fit(X, words, arm)
 
 
 def test_bad_input_raises(two_arm_data):

@@ -96,6 +96,20 @@ def predict_with(model, X, binary: bool) -> np.ndarray:
     return model.predict(X)
 
 
+def outcome_values(y, who: str = "") -> np.ndarray:
+    """The outcome as floats, NaN where missing; a value that is there but is not a number
+    (``"yes"``) is refused by name (`who` prefixes the message), not counted as missing."""
+    raw = pd.Series(np.asarray(y, dtype=object))
+    values = pd.to_numeric(raw, errors="coerce")
+    text = values.isna() & raw.notna()
+    if text.any():
+        raise InputError(
+            f"{who}y must hold numbers (1/0 for bought or not, or an amount); found "
+            f"{raw[text].iloc[0]!r} in {int(text.sum()):,} row(s)"
+        )
+    return values.to_numpy(dtype=float)
+
+
 def check_complete(y: np.ndarray, treatment: np.ndarray, who: str = "") -> None:
     """Every row has its label and its arm (`who` prefixes the message)."""
     if np.isnan(y).any():
@@ -165,9 +179,7 @@ class BaseUplift(BaseEstimator, ABC):
     # -- input checks ---------------------------------------------------------------------
     def _validate(self, X, y, treatment, propensity):
         X = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
-        y = pd.to_numeric(pd.Series(np.asarray(y, dtype=object)), errors="coerce").to_numpy(
-            dtype=float
-        )
+        y = outcome_values(y)
         treatment = np.asarray(treatment, dtype=object)
         if not (len(X) == len(y) == len(treatment)):
             raise InputError("X, y and treatment must have the same number of rows")

@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from promopilot.exceptions import InputError, NotFittedError
-from promopilot.uplift.base import check_complete, clip_propensity
+from promopilot.uplift.base import check_complete, clip_propensity, outcome_values
 
 
 def _weighted_means(
@@ -82,7 +82,7 @@ class BinnedUplift(BaseEstimator):
         return np.searchsorted(self.edges_, values, side="right")
 
     def fit(self, X, y, treatment, *, propensity=None, sample_weight=None):
-        y = np.asarray(y, dtype=float)
+        y = outcome_values(y, "BinnedUplift: ")
         treatment = np.asarray(treatment, dtype=object)
         if len(y) != len(treatment) or len(y) != len(X):
             raise InputError("BinnedUplift: X, y and treatment must have the same rows")

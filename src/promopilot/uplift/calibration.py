@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
 
 from promopilot.exceptions import InputError, NotFittedError
-from promopilot.uplift.base import clip_propensity, fold_strata
+from promopilot.uplift.base import clip_propensity, fold_strata, outcome_values
 
 
 def _wls(design: np.ndarray, y: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -75,7 +75,7 @@ class CalibratedUplift(BaseEstimator):
             raise InputError("CalibratedUplift needs an estimator")
         X = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
         X = X.reset_index(drop=True)
-        y = np.asarray(y, dtype=float)
+        y = outcome_values(y, "CalibratedUplift: ")
         treatment = np.asarray(treatment, dtype=object)
         n = len(y)
         if propensity is None:
