@@ -218,6 +218,31 @@ def test_one_id_not_in_a_list_is_refused(blocks):
         model.similar_items(17850)
 
 
+@pytest.mark.parametrize("name", ["popularity", "itemknn"])
+def test_a_k_that_is_not_a_count_is_refused_by_name(name, blocks):
+    """k=2.5 stopped on numpy's "Partition index must be integer"; k=-1 answered nothing
+    without a word. (itemknn answers one known customer on its own path.)"""
+    model = build(name).fit(blocks)
+    known = [blocks["customer_id"].iloc[0]]
+    for k in (2.5, -1, "3", True):
+        with pytest.raises(InputError, match=r"k must be a whole number >= 0, got"):
+            model.recommend(known, k=k)
+        with pytest.raises(InputError, match=r"k must be a whole number >= 0, got"):
+            model.similar_items([blocks["product_id"].iloc[0]], k=k)
+    assert len(model.recommend(known, k=np.int64(2))) == 2
+    assert model.recommend(known, k=0).empty
+
+
+def test_a_catalogue_that_is_not_a_table_is_refused(blocks, catalogue):
+    """A list, or a table without product_id, was ignored: the catalogue's products never
+    reached the model, without a word."""
+    with pytest.raises(InputError, match="products must be a DataFrame, got list"):
+        build("itemknn").fit(blocks, products=["p1"])
+    with pytest.raises(InputError, match="products lack column product_id"):
+        build("itemknn").fit(blocks, products=catalogue.drop(columns="product_id"))
+    build("itemknn").fit(blocks, products=catalogue.iloc[:0])  # an empty catalogue is fine
+
+
 def test_the_service_answers_ids_of_any_type_and_repeats(blocks, catalogue):
     """recommend_for ranks one list per customer (a repeated id listed a product twice);
     for_customers answers each id asked for, in order, an int or float id as its text."""

@@ -13,6 +13,7 @@ few hundred customers) and may override ``_similar(cols)`` (item-item scores).
 
 from __future__ import annotations
 
+import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
@@ -82,6 +83,24 @@ def _as_ids(values: Iterable[object]) -> np.ndarray:
     return np.asarray(id_text(pd.Series(values, dtype=object)), dtype=object)
 
 
+def check_k(k: object) -> int:
+    """`k` as an int: a whole number >= 0 (numpy's integers too); anything else is refused
+    by name instead of by numpy deep inside the top-k."""
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 0:
+        raise InputError(f"k must be a whole number >= 0, got {k!r}")
+    return int(k)
+
+
+def check_products(products: object) -> None:
+    """The optional catalogue: a DataFrame, with ``product_id`` where it has rows."""
+    if products is None:
+        return
+    if not isinstance(products, pd.DataFrame):
+        raise InputError(f"products must be a DataFrame, got {type(products).__name__}")
+    if len(products) and "product_id" not in products:
+        raise InputError("products lack column product_id")
+
+
 def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Column indices and scores of the `k` largest entries of each row, best first; equal
     scores go by column, at the cut too (the same result however the row was computed)."""
@@ -123,6 +142,7 @@ class Recommender(BaseEstimator, ABC):
     def fit(self, interactions: pd.DataFrame, products: pd.DataFrame | None = None) -> Recommender:
         """Learn from `interactions` (and the optional product catalogue); returns self."""
         data = check_interactions(interactions)
+        check_products(products)
         customers = pd.Index(pd.unique(data["customer_id"]))
         product_ids = pd.unique(data["product_id"])
         if products is not None and "product_id" in products and len(products):
@@ -195,6 +215,7 @@ class Recommender(BaseEstimator, ABC):
         whatever their type (``17850``, ``"17850"``, ``17850.0``; see :func:`id_text`).
         `items` restricts the candidates (e.g. an offer's category)."""
         self._check_fitted()
+        k = check_k(k)
         ids = _as_ids(customer_ids)
         allowed = None
         if items is not None:
@@ -246,6 +267,7 @@ class Recommender(BaseEstimator, ABC):
         rank``, in the order asked (one asked for twice is answered twice). Unknown products
         get no rows."""
         self._check_fitted()
+        k = check_k(k)
         ids = pd.Index(_as_ids(product_ids))
         cols = self.product_ids_.get_indexer(ids)
         ids, cols = ids[cols >= 0], cols[cols >= 0]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from promopilot.recommend.base import REC_COLUMNS, Recommender, _as_ids
+from promopilot.recommend.base import REC_COLUMNS, Recommender, _as_ids, check_k
 
 
 def keep_top_per_row(matrix: sparse.csr_matrix, n: int) -> sparse.csr_matrix:
@@ -179,6 +179,7 @@ class ItemKNNRecommender(Recommender):
         sparse path: only the neighbours of their own products, never a dense row of the
         whole catalogue. The result is the same as the batched path's."""
         self._check_fitted()
+        k = check_k(k)
         ids = _as_ids(customer_ids)
         row = self.customer_ids_.get_indexer(ids)[0] if len(ids) == 1 else -1
         if row < 0 or items is not None:
