@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -94,6 +96,21 @@ def test_policy_input_is_checked():
         policy_arms(frame, pd.DataFrame({"customer_id": ["a", "a"], "offer_id": ["x", ""]}))
     arms, unnamed = policy_arms(frame, pd.DataFrame({"customer_id": ["a"], "offer_id": ["x"]}))
     assert list(arms) == ["x", "control"] and unnamed == 1
+
+
+def test_a_policy_that_is_not_a_table_or_sends_nothing_reads_plainly():
+    """A dict stopped on "'dict' object has no attribute 'columns'"; a policy that sends
+    nothing to anyone (its offer column all empty, read by pandas as float NaN) printed
+    pandas' warning about filling a float column with text."""
+    frame = pd.DataFrame({"customer_id": ["a", "b"], "arm": ["x", "control"]})
+    with pytest.raises(InputError, match=r"expected a table .* got dict"):
+        policy_arms(frame, {"a": "x"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        arms, unnamed = policy_arms(
+            frame, pd.DataFrame({"customer_id": ["a", "b"], "offer_id": [np.nan, np.nan]})
+        )
+    assert list(arms) == ["control", "control"] and unnamed == 0
 
 
 def test_evaluate_policy_on_a_logged_campaign(tmp_path):

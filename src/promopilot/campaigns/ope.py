@@ -34,13 +34,20 @@ ESTIMATORS = ("ips", "snips", "dr")
 def policy_arms(frame: pd.DataFrame, policy: pd.DataFrame) -> tuple[np.ndarray, int]:
     """The policy's arm for every customer of the campaign (``control`` for nothing; customers
     the policy does not name get nothing) and how many customers it did not name."""
+    if not isinstance(policy, pd.DataFrame):
+        raise InputError(
+            f"policy: expected a table (pandas DataFrame) of customer_id, offer_id, got "
+            f"{type(policy).__name__}"
+        )
     missing = {"customer_id", "offer_id"} - set(policy.columns)
     if missing:
         raise InputError(
             f"policy: missing column(s) {', '.join(sorted(missing))}; expected "
             "customer_id, offer_id (empty offer = send nothing)"
         )
-    offers = policy["offer_id"].fillna("").astype(str).str.strip()
+    # as text, an empty offer as "": a column of empty offers only is read as float NaN
+    offer_ids = policy["offer_id"].astype(object)
+    offers = offer_ids.where(offer_ids.notna(), "").astype(str).str.strip()
     by_customer = pd.Series(
         np.where(offers == "", CONTROL, offers), index=policy["customer_id"].astype(str)
     )
