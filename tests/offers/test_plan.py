@@ -10,6 +10,7 @@ import pytest
 
 from promopilot.campaigns.history import campaign_training_data
 from promopilot.data.store import Store
+from promopilot.exceptions import InputError
 from promopilot.offers.assignment import assign_offers
 from promopilot.offers.economics import offer_terms, redemption_scale
 from promopilot.offers.explain import plan_rules
@@ -352,3 +353,12 @@ def test_offers_expire_on_the_shops_day_counted_from_its_plan_date(tmp_path):
     for result, expiry in ((instant, "2026-10-26"), (text, "2026-10-27")):
         sent = result.plan[result.plan["offer_id"] != ""]
         assert len(sent) and set(sent["expires_at"]) == {expiry}
+
+
+def test_a_budget_that_is_not_an_amount_is_refused_by_name():
+    """From Python, budget="100" stopped on "'<' not supported between instances of 'str'
+    and 'int'", and a NaN budget was taken (NaN < 0 is false)."""
+    store = Store(":memory:")
+    for budget in ("100", float("nan"), -1, None):
+        with pytest.raises(InputError, match=r"budget must be a number >= 0, got"):
+            build_plan(store, budget=budget)

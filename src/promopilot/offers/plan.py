@@ -24,6 +24,8 @@ proposed; ``run_test=True`` sends it instead.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -142,8 +144,13 @@ def build_plan(
     settings = settings or load_settings()
     feature_fn = feature_fn or default_feature_fn
     tell = progress or (lambda _: None)
-    if budget < 0:
-        raise InputError(f"budget must be >= 0, got {budget}")
+    if (
+        isinstance(budget, bool)
+        or not isinstance(budget, numbers.Real)
+        or not math.isfinite(budget)
+        or budget < 0
+    ):
+        raise InputError(f"budget must be a number >= 0, got {budget!r}")
     as_of = store.as_of(as_of)  # text in the shop's zone; default: its next midnight
     offers = load_offers(store, as_of)
     result = PlanResult(
