@@ -2,33 +2,58 @@
 
 Every model follows one contract (:class:`~promopilot.recommend.base.Recommender`):
 ``fit(interactions, products=None)``, ``recommend(customer_ids, k, exclude_seen=True)`` ->
-``customer_id, product_id, score, rank`` and ``similar_items(product_ids, k)``. Heavy models
-live in their own modules and are imported on use.
+``customer_id, product_id, score, rank`` and ``similar_items(product_ids, k)``. The names
+below are imported on first use: heavy models (implicit, PyTorch) load with the one asked for.
+
+See docs/recommend.md and docs/python-api.md.
 """
 
-from promopilot.recommend.base import Recommender
-from promopilot.recommend.rules import Rules, apply_rules, bought_together, repeat_categories
-from promopilot.recommend.service import (
-    MODEL_NAMES,
-    choose_model,
-    for_customers,
-    for_plan,
-    make_model,
-    protocol_benchmark,
-    recommend_for,
-)
+from __future__ import annotations
 
-__all__ = [
-    "MODEL_NAMES",
-    "Recommender",
-    "Rules",
-    "apply_rules",
-    "bought_together",
-    "choose_model",
-    "for_customers",
-    "for_plan",
-    "make_model",
-    "protocol_benchmark",
-    "recommend_for",
-    "repeat_categories",
-]
+import importlib
+
+# public name -> the module that defines it (imported on first use: see __getattr__)
+_EXPORTS = {
+    "Recommender": "promopilot.recommend.base",
+    "Rules": "promopilot.recommend.rules",
+    "apply_rules": "promopilot.recommend.rules",
+    "bought_together": "promopilot.recommend.rules",
+    "repeat_categories": "promopilot.recommend.rules",
+    "MODEL_NAMES": "promopilot.recommend.service",
+    "choose_model": "promopilot.recommend.service",
+    "for_customers": "promopilot.recommend.service",
+    "for_plan": "promopilot.recommend.service",
+    "make_model": "promopilot.recommend.service",
+    "protocol_benchmark": "promopilot.recommend.service",
+    "recommend_for": "promopilot.recommend.service",
+    "PopularityRecommender": "promopilot.recommend.neighbors",
+    "ItemKNNRecommender": "promopilot.recommend.neighbors",
+    "UserKNNRecommender": "promopilot.recommend.neighbors",
+    "RP3BetaRecommender": "promopilot.recommend.neighbors",
+    "SessionKNNRecommender": "promopilot.recommend.session",
+    "EASERecommender": "promopilot.recommend.linear",
+    "VisitEASERecommender": "promopilot.recommend.linear",
+    "ALSRecommender": "promopilot.recommend.factor",
+    "BPRRecommender": "promopilot.recommend.factor",
+    "ContentRecommender": "promopilot.recommend.content",
+    "HybridRecommender": "promopilot.recommend.hybrid",
+    "SASRecRecommender": "promopilot.recommend.sequential",
+    "LightGCNRecommender": "promopilot.recommend.graph",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    """Each public name is imported from its module on first use, so importing this package
+    stays light: the heavy libraries load with the estimator that needs them."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
