@@ -2,9 +2,11 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from lightgbm import LGBMClassifier
 from sklearn.dummy import DummyClassifier
 
+from promopilot.exceptions import InputError
 from promopilot.uplift.models import TLearner
 from promopilot.uplift.selection import select_model
 
@@ -53,3 +55,20 @@ def test_a_default_is_kept_unless_clearly_beaten():
     assert select_model(candidates(), X, y, arm, cv=3, default="same")[0] == "same"
     # a model that ranks nobody is beaten clearly, in every fold
     assert select_model(candidates(), X, y, arm, cv=3, default="blind")[0] in {"sees", "same"}
+
+
+def test_bad_arguments_are_named_and_an_array_is_read_like_a_table():
+    """A default that is not a candidate was a bare KeyError; an array X stopped on
+    "'numpy.ndarray' object has no attribute 'iloc'"; a y one row short on scikit-learn's
+    "Input contains NaN"."""
+    X, y, arm = planted(600)
+    with pytest.raises(InputError, match=r"default model 'nope' is not a candidate: .*sees"):
+        select_model(candidates(), X, y, arm, default="nope")
+    with pytest.raises(InputError, match="at least one candidate"):
+        select_model({}, X, y, arm)
+    with pytest.raises(InputError, match="same number of rows"):
+        select_model(candidates(), X, y[:-1], arm)
+    best, table = select_model(candidates(), X.to_numpy(), y, arm, cv=2)
+    assert (best, table.to_dict()) == (lambda r: (r[0], r[1].to_dict()))(
+        select_model(candidates(), X.set_axis([0, 1, 2], axis=1), y, arm, cv=2)
+    )

@@ -9,6 +9,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
+from promopilot.exceptions import InputError
 from promopilot.uplift.base import fold_strata
 from promopilot.uplift.metrics import per_arm_scores
 
@@ -36,9 +37,19 @@ def select_model(
     mean fold score is above the default's by more than `min_se` standard errors of their
     paired fold differences (small campaigns give noisy fold scores, and a pick on noise
     costs more than it gains)."""
+    if not candidates:
+        raise InputError("select_model needs at least one candidate: {name: estimator}")
     if default is not None and default not in candidates:
-        raise KeyError(f"default model {default!r} is not a candidate")
+        raise InputError(
+            f"default model {default!r} is not a candidate: expected one of "
+            f"{', '.join(map(str, candidates))}"
+        )
+    if not isinstance(X, pd.DataFrame):  # the folds are taken by position
+        X = pd.DataFrame(np.asarray(X))
+    X = X.reset_index(drop=True)
     y = np.asarray(y)
+    if not len(X) == len(y) == len(treatment):
+        raise InputError("X, y and treatment must have the same number of rows")
     treatment = np.asarray(treatment, dtype=object)
     strata = fold_strata(treatment, y, cv)
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
