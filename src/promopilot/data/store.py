@@ -189,7 +189,12 @@ class Store:
         return [row[0] for row in self.con.execute(f"DESCRIBE {relation}").fetchall()]
 
     def count(self, name: str) -> int:
-        return int(self.scalar(f"SELECT count(*) FROM {name}"))
+        """Rows of a table or view; a name the store does not hold is an :class:`InputError`,
+        as in :meth:`table` (not DuckDB's catalog error with its SQL)."""
+        try:
+            return int(self.scalar(f"SELECT count(*) FROM {name}"))
+        except (duckdb.CatalogException, duckdb.ParserException):  # no such name; a keyword
+            raise InputError(f"unknown table {name!r}") from None
 
     def date_range(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
         """First and last timestamp seen in orders and events."""
