@@ -5,6 +5,7 @@ the first name that needs them, never on ``import promopilot`` or ``import promo
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import subprocess
 import sys
 
@@ -16,7 +17,7 @@ HEAVY = ("sklearn", "lightgbm", "scipy", "duckdb", "pandas", "plotly", "implicit
 
 # what a notebook reaches for first, by the short import the guide uses
 ENTRY_POINTS = {
-    "data": ("Store", "ingest", "interactions", "catalogue", "campaign_list"),
+    "data": ("Store", "IngestReport", "interactions", "catalogue", "campaign_list"),
     "profile": ("build_profile", "build_features", "ChurnModel", "WindowModel", "window_tables"),
     "uplift": ("TLearner", "XLearner", "DRLearner", "PooledXLearner", "qini_auc_score"),
     "recommend": ("make_model", "ItemKNNRecommender", "EASERecommender", "HybridRecommender"),
@@ -38,6 +39,16 @@ def test_each_area_exports_its_entry_points(package):
             assert getattr(importlib.import_module(defined_in), name) is value
     with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
         _ = module.Nope
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_export_is_named_like_a_module_of_its_package(package):
+    """Importing a submodule sets the package's attribute of that name to the module: an
+    export named like one (`promopilot.data.ingest`) would be the function or the module
+    depending on what was imported first."""
+    module = importlib.import_module(f"promopilot.{package}")
+    submodules = {info.name for info in pkgutil.iter_modules(module.__path__)}
+    assert not submodules & set(module.__all__)
 
 
 def test_exported_estimators_follow_scikit_learn():

@@ -3,7 +3,8 @@
 The names most used from Python are exported here (imported on first use, so ``import
 promopilot.data`` stays light)::
 
-    from promopilot.data import Store, ingest, interactions, catalogue
+    from promopilot.data import Store, interactions, catalogue
+    from promopilot.data.ingest import ingest  # a module of this name hides the function here
 
 See docs/python-api.md.
 """
@@ -16,10 +17,9 @@ import importlib
 _EXPORTS = {
     "Store": "promopilot.data.store",
     "open_store": "promopilot.data.store",
-    "ingest": "promopilot.data.ingest",
-    "IngestReport": "promopilot.data.ingest",
-    "FileReport": "promopilot.data.ingest",
-    "FileRefused": "promopilot.data.ingest",
+    "IngestReport": "promopilot.data.loading",
+    "FileReport": "promopilot.data.loading",
+    "FileRefused": "promopilot.data.loading",
     "interactions": "promopilot.data.queries.recommend",
     "catalogue": "promopilot.data.queries.recommend",
     "campaign_list": "promopilot.data.queries.measure",
