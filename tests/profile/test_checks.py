@@ -12,9 +12,14 @@ from sklearn.metrics import roc_auc_score
 
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
-from promopilot.profile.baselines import BaselineModel, choose
+from promopilot.profile.baselines import (
+    BaselineModel,
+    auc_difference_se,
+    choose,
+    choose_within_noise,
+)
 from promopilot.profile.build import build_profile
-from promopilot.profile.churn import ChurnModel
+from promopilot.profile.churn import CHURN_COLUMNS, ChurnModel, churn_inputs
 from promopilot.profile.fallbacks import fill_empty_columns
 from promopilot.profile.sensitivity import PromoUseModel
 from promopilot.profile.sensitivity_check import order_auc
@@ -263,3 +268,50 @@ def test_promo_use_fit_predict_is_fit_then_predict():
         once, PromoUseModel(random_state=0).fit(features).predict(features)
     )
     np.testing.assert_array_equal(model.fit_prior_, model.prior(features))
+
+
+def test_churn_risk_is_the_regression_averaged_with_recency():
+    features, activity = _rhythm_world(2000, seed=7)
+    model = ChurnModel(horizon_days=180).fit(features, activity)
+    base = BaselineModel(target="churn", horizon_days=180).fit(features, activity)
+    X = churn_inputs(features)[list(CHURN_COLUMNS)].to_numpy()
+    regression = model.model_.predict_proba(X)[:, 1]
+    expected = (regression + base.predict(features)) / 2
+    np.testing.assert_allclose(model.predict_proba(features), expected)
+    # a calibrated probability still: the mean churn risk is near the share who left
+    y = base.labels(features, activity)
+    assert abs(model.predict_proba(features).mean() - y.mean()) < 0.02
+
+
+def _close_scores(seed: int, *, jitter: float, shuffle: float) -> tuple[np.ndarray, ...]:
+    """Labels, a baseline score and a model score that ranks them a little worse: the
+    baseline plus noise of sd `jitter`, with a share `shuffle` of its values shuffled."""
+    rng = np.random.default_rng(seed)
+    y = (rng.uniform(size=1500) < 0.4).astype(float)
+    baseline = y + rng.normal(0, 0.8, len(y))
+    model = baseline + rng.normal(0, jitter, len(y))
+    shuffled = rng.uniform(size=len(y)) < shuffle
+    model[shuffled] = rng.permutation(model[shuffled])
+    return y, model, baseline
+
+
+def test_churn_keeps_its_model_when_it_is_worse_only_within_the_noise():
+    y, model, baseline = _close_scores(8, jitter=0.1, shuffle=0.0)
+    assert roc_auc_score(y, model) < roc_auc_score(y, baseline)
+    # a plain comparison hands the column to recency for a difference the split cannot show
+    assert choose("churn_risk", "churn", y, model, baseline, margin=0).winner == "baseline"
+    choice = choose_within_noise("churn_risk", "churn", y, model, baseline)
+    assert choice.winner == "model" and not choice.tie
+    assert "within noise" in choice.line() and "-> model" in choice.line()
+    same = choose_within_noise("churn_risk", "churn", y, baseline, baseline)
+    assert same.winner == "model" and "within noise" in same.line()
+
+
+def test_churn_falls_back_to_recency_when_the_model_is_clearly_worse():
+    y, model, baseline = _close_scores(9, jitter=0.0, shuffle=0.1)
+    noise = auc_difference_se(y, model, baseline)
+    assert roc_auc_score(y, baseline) - roc_auc_score(y, model) > 2 * noise > 0
+    choice = choose_within_noise("churn_risk", "churn", y, model, baseline)
+    assert choice.winner == "baseline" and "baseline wins" in choice.line()
+    flat = choose_within_noise("churn_risk", "churn", np.ones(50), model[:50], baseline[:50])
+    assert flat.winner == "baseline" and flat.tie

@@ -5,6 +5,9 @@ to the same target by isotonic regression: days since the customer's last event 
 churn and purchase, ``orders_90d`` (orders of the last 90 days: recent activity) for expected
 orders. Both are trained one window earlier and scored on the latest window; the model keeps
 its column only if it wins by more than :data:`TIE_MARGIN` (a tie goes to the baseline).
+Churn is judged by :func:`choose_within_noise` instead: its model is half the baseline already
+(:mod:`.churn`), and it is kept unless it ranks worse than the baseline by more than the
+validation split's noise.
 """
 
 from __future__ import annotations
@@ -21,9 +24,17 @@ from promopilot.exceptions import NotEnoughDataError, NotFittedError
 from promopilot.profile.history import history_rows
 
 TIE_MARGIN = 0.005
-"""AUC points (or relative deviance for expected orders) within which the two are tied. Churn
-uses none: its model is three monotone columns, one of them the baseline's, and need not earn
-a premium for being complex; it wins when it scores higher."""
+"""AUC points (or relative deviance for expected orders) within which the two are tied (churn
+uses :func:`choose_within_noise`)."""
+
+Z_NOISE = 2.0
+"""Churn keeps its model unless the model's AUC is below the baseline's by more than this many
+bootstrap standard errors of the difference (:func:`auc_difference_se`)."""
+BOOTSTRAP = 200
+"""Resamples of the validation customers for :func:`auc_difference_se`."""
+BOOTSTRAP_ROWS = 20_000
+"""Above this many validation customers each resample draws this many (the spread is scaled
+back to the full count)."""
 
 TIE_BREAK = 1e-6
 """Weight of the column itself in the baseline's output (see :meth:`BaselineModel.predict`)."""
@@ -153,3 +164,47 @@ def choose(
     tie = bool(np.isnan(m) or abs(m - b) <= margin)
     winner = "model" if (m > b and not tie) else "baseline"
     return Choice(column, base_col, "AUC", float(m), float(b), winner, tie)
+
+
+def auc_difference_se(y: np.ndarray, first, second) -> float:
+    """Bootstrap (over customers, seeded) standard error of ``AUC(first) - AUC(second)`` on the
+    same labels `y` (inf with too few resamples holding both outcomes)."""
+    y, first, second = (np.asarray(v, float) for v in (y, first, second))
+    rng = np.random.default_rng(0)
+    draws = min(len(y), BOOTSTRAP_ROWS)
+    diffs = []
+    for _ in range(BOOTSTRAP):  # resamples, not rows: 200 AUC pairs
+        pick = rng.integers(0, len(y), draws)
+        if y[pick].min() == y[pick].max():
+            continue
+        diffs.append(roc_auc_score(y[pick], first[pick]) - roc_auc_score(y[pick], second[pick]))
+    if len(diffs) < 2:
+        return float("inf")
+    return float(np.std(diffs) * np.sqrt(draws / len(y)))
+
+
+def choose_within_noise(
+    column: str,
+    target: str,
+    y: np.ndarray,
+    model_pred,
+    baseline_pred,
+    baseline_column=None,
+    *,
+    z: float = Z_NOISE,
+) -> Choice:
+    """Compare the model's and the baseline's AUC on the same validation rows; the model is
+    kept unless it is lower by more than `z` bootstrap standard errors of the difference
+    (:func:`auc_difference_se`). Without both outcomes among the rows the baseline is kept."""
+    base_col = baseline_column or BASELINE_COLUMNS[target][0]
+    if y.min() == y.max():
+        nan = float("nan")
+        return Choice(column, base_col, "AUC", nan, nan, "baseline", True)
+    m, b = roc_auc_score(y, model_pred), roc_auc_score(y, baseline_pred)
+    if m > b:
+        return Choice(column, base_col, "AUC", m, b, "model", False)
+    noise = auc_difference_se(y, model_pred, baseline_pred)
+    if b - m > z * noise:
+        return Choice(column, base_col, "AUC", m, b, "baseline", False)
+    verdict = f"within noise (difference {m - b:+.3f}, standard error {noise:.3f}) -> model"
+    return Choice(column, base_col, "AUC", m, b, "model", False, verdict)

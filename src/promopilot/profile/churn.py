@@ -1,4 +1,5 @@
-"""Churn risk: a small logistic model of recency against the customer's own rhythm.
+"""Churn risk: a small logistic model of recency against the customer's own rhythm, averaged
+with recency alone.
 
 A customer who has been silent for 60 days is likely gone if they used to show up every week,
 and likely still around if they came twice a year. :class:`ChurnModel` ranks customers by
@@ -17,6 +18,19 @@ customers who had truly left (the synthetic worlds' hidden truth) worse than rec
 more than half of the training worlds (``bench/worlds.py --set train``): "no order in 90
 days" mixes the gone with the rare buyers, and a flexible model learns the rare buyers. Three
 monotone columns learn the rhythm and little else.
+
+The churn risk is the mean of that regression's probability and recency's own calibrated
+probability (:class:`~promopilot.profile.baselines.BaselineModel`: isotonic regression of the
+same label on ``days_since_last_event``), both learnt on the same customers. The time split
+cannot tell the two apart reliably: it prefers the regression by a few thousandths of AUC
+where the truth prefers recency by several hundredths (it is a proxy label on one window), and
+a choice by its sign either kept recency where the regression was better or kept a regression
+that was worse. The mean gives up part of the regression's lead where it is right and loses
+far less where it is wrong: on the 40 training worlds (2,000 customers, synthetic data) the
+regression alone ranked the true leavers better than recency in 34 and worse by up to 0.033
+AUC in 6; the mean is better in 37 and worse by at most 0.010 in 3. The profile keeps it
+unless the time split shows it worse than recency beyond the noise
+(:func:`~promopilot.profile.baselines.choose_within_noise`).
 """
 
 from __future__ import annotations
@@ -29,6 +43,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from promopilot.exceptions import NotEnoughDataError, NotFittedError
+from promopilot.profile.baselines import BaselineModel
 from promopilot.profile.history import history_rows
 
 CHURN_COLUMNS = ("log_days_since_last_event", "log_tenure_days", "log_missed_activity")
@@ -61,7 +76,8 @@ def churn_inputs(features: pd.DataFrame) -> pd.DataFrame:
 
 
 class ChurnModel(BaseEstimator):
-    """P(no activity in the next `horizon_days`) from recency, tenure and missed activity.
+    """P(no activity in the next `horizon_days`): the mean of a logistic regression on recency,
+    tenure and missed activity and of recency's isotonic curve (see the module docstring).
 
     Parameters
     ----------
@@ -72,6 +88,7 @@ class ChurnModel(BaseEstimator):
     Attributes
     ----------
     model_ : the fitted pipeline (scaler and logistic regression)
+    recency_ : the fitted :class:`~promopilot.profile.baselines.BaselineModel` (recency alone)
     features_ : list of str
         The model's input columns (:data:`CHURN_COLUMNS`).
     """
@@ -98,7 +115,7 @@ class ChurnModel(BaseEstimator):
         NotEnoughDataError
             Fewer than 100 customers with history, or fewer than 10 of either outcome.
         """
-        features, activity = history_rows(
+        rows, activity = history_rows(
             features, window_activity, required=("days_since_last_event",)
         )
         y = (activity == 0).astype(int)
@@ -110,15 +127,17 @@ class ChurnModel(BaseEstimator):
             )
         self.features_ = list(CHURN_COLUMNS)
         self.model_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.C)).fit(
-            churn_inputs(features)[self.features_].to_numpy(), y
+            churn_inputs(rows)[self.features_].to_numpy(), y
         )
+        self.recency_ = BaselineModel("churn", self.horizon_days).fit(rows, window_activity)
         return self
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
-        """Churn probability for each row of a feature table."""
+        """Churn probability for each row of a feature table: the regression's and recency's,
+        averaged."""
         if not hasattr(self, "model_"):
             raise NotFittedError("ChurnModel is not fitted: call fit first")
         if not len(features):
             return np.empty(0)
         X = churn_inputs(features)[self.features_].to_numpy()
-        return self.model_.predict_proba(X)[:, 1]
+        return (self.model_.predict_proba(X)[:, 1] + self.recency_.predict(features)) / 2

@@ -15,7 +15,13 @@ from sklearn.base import clone
 from promopilot.data.queries.profile import activity_between, events_between, orders_between
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
-from promopilot.profile.baselines import TIE_MARGIN, BaselineModel, Choice, choose
+from promopilot.profile.baselines import (
+    TIE_MARGIN,
+    BaselineModel,
+    Choice,
+    choose,
+    choose_within_noise,
+)
 from promopilot.profile.churn import ChurnModel
 from promopilot.profile.models import Evaluation, WindowModel, evaluate_probabilities
 
@@ -115,13 +121,18 @@ def fit_with_baseline(
     evaluation = None
     if model.target != "orders" and 0 < y.mean() < 1:
         evaluation = evaluate_probabilities(y, predicted)
-    choice = choose(
-        column,
-        model.target,
-        y,
-        predicted,
-        old_base.predict(scored),
-        old_base.column_,
-        margin=0.0 if isinstance(model, ChurnModel) else TIE_MARGIN,
-    )
+    if isinstance(model, ChurnModel):  # half recency already: kept unless worse beyond noise
+        choice = choose_within_noise(
+            column, model.target, y, predicted, old_base.predict(scored), old_base.column_
+        )
+    else:
+        choice = choose(
+            column,
+            model.target,
+            y,
+            predicted,
+            old_base.predict(scored),
+            old_base.column_,
+            margin=TIE_MARGIN,
+        )
     return model, baseline, evaluation, choice
