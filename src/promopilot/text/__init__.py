@@ -9,9 +9,9 @@ See docs/sentiment.md and docs/python-api.md.
 
 from __future__ import annotations
 
-import importlib
+from promopilot.lazy import lazy_exports
 
-# public name -> the module that defines it (imported on first use: see __getattr__)
+# public name -> the module that defines it (imported on first use: promopilot.lazy)
 _EXPORTS = {
     "review_sentiment": "promopilot.text.reviews",
     "SentimentModel": "promopilot.text.scorers",
@@ -22,17 +22,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> object:
-    """Each public name is imported from its module on first use, so importing this package
-    stays light: the heavy libraries load with the estimator that needs them."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # looked up once
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
