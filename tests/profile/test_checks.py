@@ -12,6 +12,7 @@ from sklearn.metrics import roc_auc_score
 
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
+from promopilot.exceptions import InputError
 from promopilot.profile.baselines import (
     BaselineModel,
     auc_difference_se,
@@ -70,6 +71,23 @@ def test_churn_model_needs_both_outcomes():
     features, _ = _rhythm_world(300, seed=3)
     with pytest.raises(Exception, match="churn model"):
         ChurnModel().fit(features, pd.Series(dtype=float))  # nobody active: all churned
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (lambda f: f.to_numpy(), "must be a feature table \\(pandas DataFrame\\), got ndarray"),
+        (lambda f: f.drop(columns="tenure_days"), "lacks 1 column\\(s\\) .*: tenure_days"),
+        (lambda f: f.drop(columns="customer_id"), "lacks 1 column\\(s\\) .*: customer_id"),
+    ],
+)
+def test_churn_model_names_a_table_it_cannot_score(table, expected):
+    # a notebook passing an array or a table short of a column got numpy's AttributeError or
+    # pandas' KeyError from deep inside
+    features, activity = _rhythm_world(600, seed=5)
+    model = ChurnModel(horizon_days=180).fit(features, activity)
+    with pytest.raises(InputError, match=expected):
+        model.predict_proba(table(features))
 
 
 def test_baseline_ranks_customers_exactly_as_its_column():

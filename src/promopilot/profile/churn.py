@@ -44,9 +44,12 @@ from sklearn.preprocessing import StandardScaler
 
 from promopilot.exceptions import NotEnoughDataError, NotFittedError
 from promopilot.profile.baselines import BaselineModel
-from promopilot.profile.history import history_rows
+from promopilot.profile.history import history_rows, prediction_table
 
 CHURN_COLUMNS = ("log_days_since_last_event", "log_tenure_days", "log_missed_activity")
+PREDICTION_COLUMNS = ("customer_id", "days_since_last_event", "tenure_days")
+"""The feature table's columns the churn risk is computed from (frequency, views and carts
+count as 0 where missing)."""
 SMOOTH_ACTIVITY = 0.5
 """Added to a customer's count of orders, views and carts before dividing by their active days."""
 SMOOTH_DAYS = 30.0
@@ -137,6 +140,7 @@ class ChurnModel(BaseEstimator):
         averaged."""
         if not hasattr(self, "model_"):
             raise NotFittedError("ChurnModel is not fitted: call fit first")
+        prediction_table(features, PREDICTION_COLUMNS, "churn model")
         if not len(features):
             return np.empty(0)
         X = churn_inputs(features)[self.features_].to_numpy()

@@ -53,3 +53,23 @@ def history_rows(
     with_history = features[features["tenure_days"] > 0]
     counts = with_history["customer_id"].map(activity).fillna(0).to_numpy(dtype=float)
     return with_history, counts
+
+
+def prediction_table(features: pd.DataFrame, columns: tuple[str, ...], model: str) -> None:
+    """Check the table a fitted model predicts for: a DataFrame holding `columns`.
+
+    Raises
+    ------
+    InputError
+        `features` is not a table, or lacks a column the `model` was fitted on.
+    """
+    if not isinstance(features, pd.DataFrame):
+        raise InputError(
+            f"features must be a feature table (pandas DataFrame), got {type(features).__name__}"
+        )
+    missing = [c for c in columns if c not in features.columns]
+    if missing:
+        raise InputError(
+            f"the feature table lacks {len(missing)} column(s) the {model} was fitted on: "
+            f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}"
+        )

@@ -27,8 +27,8 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
-from promopilot.profile.history import history_rows
+from promopilot.exceptions import NotEnoughDataError, NotFittedError
+from promopilot.profile.history import history_rows, prediction_table
 
 NON_FEATURES = ("customer_id", "top_category")
 ENSEMBLE_MAX_ROWS = 20_000
@@ -227,17 +227,7 @@ class WindowModel(BaseEstimator):
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         """Probability of the target event for each row of a feature table."""
         self._check_fitted()
-        if not isinstance(features, pd.DataFrame):
-            raise InputError(
-                "features must be a feature table (pandas DataFrame), got "
-                f"{type(features).__name__}"
-            )
-        missing = [c for c in ("customer_id", *self.features_) if c not in features.columns]
-        if missing:
-            raise InputError(
-                f"the feature table lacks {len(missing)} column(s) the {self.target} model was "
-                f"fitted on: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}"
-            )
+        prediction_table(features, ("customer_id", *self.features_), f"{self.target} model")
         if not len(features):
             return np.empty(0)
         X = feature_matrix(features[["customer_id", *self.features_]])
