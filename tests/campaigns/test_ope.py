@@ -113,6 +113,15 @@ def test_a_policy_that_is_not_a_table_or_sends_nothing_reads_plainly():
     assert list(arms) == ["control", "control"] and unnamed == 0
 
 
+def test_a_policy_with_float_ids_names_the_stored_customers():
+    # pandas reads a numeric id column with gaps as floats: 17850.0 is the store's 17850, as
+    # the recommenders and ingest read it; before, such a policy named no one and was worth 0
+    frame = pd.DataFrame({"customer_id": ["17850", "13047"], "arm": ["x", "control"]})
+    policy = pd.DataFrame({"customer_id": [17850.0, 13047.0], "offer_id": ["x", np.nan]})
+    arms, unnamed = policy_arms(frame, policy)
+    assert list(arms) == ["x", "control"] and unnamed == 0
+
+
 def test_evaluate_policy_on_a_logged_campaign(tmp_path):
     rng = np.random.default_rng(3)
     n = 400

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from promopilot.columns import (
     CAMPAIGN_ID,
@@ -20,6 +21,9 @@ from promopilot.columns import (
     TIMESTAMP,
 )
 from promopilot.data.lines import PRODUCT_ORDERS_DDL
+
+if TYPE_CHECKING:  # a module the API reads ids with: pandas is not imported for it
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,19 @@ Matched whole (``regexp_full_match``, ``re.fullmatch``)."""
 def plain_id(value: str) -> str:
     """An id as the store holds it: ``17850.0`` -> ``17850``; anything else unchanged."""
     return value.split(".", 1)[0] if re.fullmatch(FLOAT_ID, value) else value
+
+
+def id_text(values: pd.Series) -> pd.Series:
+    """Ids as the store holds them (:data:`FLOAT_ID`): text, and a whole number written as a
+    float (``17850.0``, as pandas reads an integer column with gaps) as its digits, so ``1``
+    and ``1.0`` are one customer (:func:`plain_id` for one id)."""
+    text = values.astype(str)
+    floats = text.str.fullmatch(FLOAT_ID).to_numpy(dtype=bool)
+    if not floats.any():  # the usual case: ids the store wrote; no split of every id
+        return text
+    text = text.copy()
+    text[floats] = text[floats].str.split(".", n=1).str[0]
+    return text
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator
 
-from promopilot.data.schema import FLOAT_ID
+from promopilot.data.schema import id_text
 from promopilot.exceptions import InputError, NotFittedError
 
 REC_COLUMNS = ["customer_id", "product_id", "score", "rank"]
@@ -54,19 +54,6 @@ def check_interactions(interactions: pd.DataFrame) -> pd.DataFrame:
         )
     data["weight"] = weight.astype(np.float64)
     return data
-
-
-def id_text(values: pd.Series) -> pd.Series:
-    """Ids as the store holds them (:data:`promopilot.data.schema.FLOAT_ID`): text, and a whole
-    number written as a float (``17850.0``, as pandas reads an integer column with gaps) as
-    its digits, so ``1`` and ``1.0`` are one customer."""
-    text = values.astype(str)
-    floats = text.str.fullmatch(FLOAT_ID).to_numpy(dtype=bool)
-    if not floats.any():  # the usual case: ids the store wrote; no split of every id
-        return text
-    text = text.copy()
-    text[floats] = text[floats].str.split(".", n=1).str[0]
-    return text
 
 
 def _as_ids(values: Iterable[object]) -> np.ndarray:
