@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from promopilot.config import load_settings
+from promopilot.data.column_map import match_columns
 from promopilot.data.datasets import DATASET_IMPORTERS, is_cdnow, is_hillstrom
 from promopilot.data.import_steps import read_header
 from promopilot.data.importers import IMPORTERS, data_folder, detect_format
@@ -33,7 +34,6 @@ from promopilot.data.loading import (
     shop_table_for,
 )
 from promopilot.data.rawfile import RawFile, read_raw
-from promopilot.data.staging import match_columns
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 

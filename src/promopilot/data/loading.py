@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from promopilot.data import contact_ids, synonyms
+from promopilot.data.column_map import match_columns
 from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
 from promopilot.data.order_products import add_named_products
 from promopilot.data.partial_refunds import partial_lines
 from promopilot.data.quarantine import flag_unknown, write_quarantine
 from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.schema import TABLES, TableSpec
-from promopilot.data.staging import STAGE, match_columns, stage
+from promopilot.data.staging import STAGE, stage
 from promopilot.data.store import Store, sql_str
 from promopilot.data.variants import has_variants, merge_variants
 from promopilot.exceptions import InputError

@@ -1,19 +1,20 @@
-"""Steps 2-3 of ingest: map a file's columns to a shop table, type every value in SQL and find
-each row's first problem (which becomes its quarantine reason)."""
+"""Steps 2-3 of ingest: stage a file's rows with every value typed in SQL and find each row's
+first problem (which becomes its quarantine reason); the column mapping is
+:mod:`promopilot.data.column_map`, the typing SQL :mod:`promopilot.data.cell_types`."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import duckdb
 
 from promopilot.data import contact_ids, order_discounts, order_status, partial_refunds, synonyms
+from promopilot.data.cell_types import EXPECTED, typed_sql
 from promopilot.data.dates import timestamp_formats
 from promopilot.data.discount_rates import refuse_rates
 from promopilot.data.followups import followup_columns, followup_sql
 from promopilot.data.lines import non_product_sql
-from promopilot.data.number_text import number_sql, writes_decimal_commas
+from promopilot.data.number_text import writes_decimal_commas
 from promopilot.data.order_discounts import spread_sql
 from promopilot.data.ratings import stars_sql
 from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
@@ -40,102 +41,8 @@ DEFAULTS = {
 }
 
 
-# booleans as shops write them (compared in lower case); anything else is quarantined
-TRUE_WORDS = ("1", "true", "t", "yes", "y", "是", "真", "有")
-FALSE_WORDS = ("0", "false", "f", "no", "n", "否", "假", "无", "無")
-
-
-def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[str, str]:
-    """Map each spec column to a SQL expression over the raw file's columns. Names are matched
-    case-insensitively, ignoring spaces, ``_`` and ``-``, then by common synonyms
-    (:mod:`promopilot.data.synonyms`: ``InvoiceNo``, ``StockCode``, ``UnitPrice``, ...).
-    Missing required columns raise one line listing what was expected and what was found."""
-    found = synonyms.match(raw_columns, spec.name, spec.column_names)
-    for name, column in found.items():
-        twins = [c for c in raw_columns if synonyms.normalize(c) == synonyms.normalize(column)]
-        if len(twins) > 1:
-            raise InputError(
-                f"{label}: columns {' and '.join(repr(c) for c in twins)} both name {name}: "
-                "keep one of them (which one holds the data cannot be told)"
-            )
-    mapping = {name: f'"{column}"' for name, column in found.items()}
-    parts = synonyms.name_parts(raw_columns) if spec.name == "customers" else None
-    if parts is not None and "name" not in mapping:  # First Name + Last Name: the contact name
-        first, last = (f"NULLIF(trim(\"{c}\"), '')" for c in parts)
-        mapping["name"] = f"NULLIF(concat_ws(' ', {first}, {last}), '')"
-    missing = [c for c in spec.required if c not in mapping]
-    if spec.name == "reviews" and "review_id" in missing:
-        missing.remove("review_id")
-    if missing:
-        shown = ", ".join(raw_columns[:12]) + (" ..." if len(raw_columns) > 12 else "")
-        expected = ", ".join(c for c in spec.required if c != "review_id")
-        raise InputError(
-            f"{label}: missing required column(s) {', '.join(missing)} for table "
-            f"'{spec.name}': expected {expected} (or a synonym; see docs/shop-folder.md), "
-            f"found: {shown or 'no columns'}{_title_hint(raw_columns)}"
-        )
-    return mapping
-
-
 # how a spreadsheet writes a long number it rounded: 2.50001E+18
 SCIENTIFIC = "[0-9]+(\\.[0-9]+)?[eE]\\+[0-9]+"
-# the names DuckDB (column1) and pandas (Unnamed: 1) give a header cell left empty
-_UNNAMED = re.compile(r"\s*(column\d+|Unnamed: \d+)?\s*")
-
-
-def _title_hint(raw_columns: list[str]) -> str:
-    """A hint when the header has one name and the rest empty: a title line above it."""
-    named = [c for c in raw_columns if not _UNNAMED.fullmatch(str(c))]
-    if len(raw_columns) > 1 and len(named) == 1:
-        return (
-            f"; line 1 looks like a title above the header ({named[0]!r} and empty cells): "
-            "delete it so that the header is the first line"
-        )
-    return ""
-
-
-def _typed(
-    kind: str,
-    raw: str,
-    timezone: str = "UTC",
-    fmt: str | None = None,
-    decimal_comma: bool = False,
-) -> str:
-    if kind == "timestamp" and fmt is not None:  # a detected or given strptime format
-        parsed = f"try_strptime({raw}, {sql_str(fmt)})"
-        if timezone != "UTC" and "%z" not in fmt:  # naive text is in the shop's zone
-            parsed = f"timezone('UTC', timezone({sql_str(timezone)}, {parsed}))"
-        # ISO 8601 is read as it is in any column (two exports pasted together); only the rows
-        # the format does not read try it
-        return f"coalesce({parsed}, {_typed(kind, raw, timezone)})"
-    if kind == "float":
-        return number_sql(raw, decimal_comma)
-    if kind == "timestamp":
-        # "2025-01-02 10:00:00 -0500" (Shopify's exports): DuckDB wants no space before a zone
-        zoned = f"regexp_replace({raw}, '\\s+([+-]\\d\\d(:?\\d\\d)?|Z)$', '\\1')"
-        with_zone = f"timezone('UTC', TRY_CAST({zoned} AS TIMESTAMPTZ))"
-        if timezone != "UTC":  # naive text is read in the shop's zone (the session's TimeZone)
-            return with_zone
-        # A zone (Z, +08:00, -0500, UTC, Asia/Shanghai) can only follow the date: text without
-        # a letter, + or - after it is naive, and the plain TIMESTAMP cast (5x faster) reads it
-        # as UTC. TIMESTAMP ignores a zone, so text that may hold one takes the zone-aware cast.
-        return (
-            f"CASE WHEN regexp_matches(substr({raw}, 12), '[A-Za-z+-]') THEN {with_zone} "
-            f"ELSE TRY_CAST({raw} AS TIMESTAMP) END"
-        )
-    if kind == "bool":
-        return (
-            f"CASE WHEN lower({raw}) IN ({', '.join(map(sql_str, TRUE_WORDS))}) THEN true "
-            f"WHEN lower({raw}) IN ({', '.join(map(sql_str, FALSE_WORDS))}) THEN false END"
-        )
-    return raw
-
-
-EXPECTED = {
-    "float": "expected a number",
-    "timestamp": "expected an ISO 8601 timestamp or date (e.g. 2026-08-28T14:03:00)",
-    "bool": "expected true/false (or yes/no, y/n, 1/0, 是/否)",
-}
 
 
 def text_column(spec: TableSpec, name: str) -> str:
@@ -337,7 +244,8 @@ def stage(
     formats = timestamp_formats(store, raw, spec, inner, present) if detect_dates else {}
     comma = detect_dates and writes_decimal_commas(store, raw, spec, inner, present)
     typed = ", ".join(
-        f"{_typed(c.type, f'r_{c.name}', store.timezone, formats.get(c.name), comma)} AS t_{c.name}"
+        typed_sql(c.type, f"r_{c.name}", store.timezone, formats.get(c.name), comma)
+        + f" AS t_{c.name}"
         for c in spec.columns
         if c.type != "str"
     )
