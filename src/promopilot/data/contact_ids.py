@@ -129,35 +129,43 @@ def keep_contacts(store: Store, stage: str, ingest_id: int) -> list[str]:
     return notes
 
 
-def contact_of(value: str) -> tuple[str, str] | None:
-    """``("email", address)`` or ``("phone", number)`` for a trimmed id that is contact data
-    (as :func:`email_sql` and :func:`phone_sql` read it), else None."""
-    if "@" in value and re.fullmatch(EMAIL, value):
-        return "email", value.lower()
-    if value.startswith("+") and re.fullmatch(INTERNATIONAL, value):
-        return "phone", "+" + re.sub("[^0-9]", "", value)
-    if value.startswith("1") and 11 <= len(value) <= 13 and re.fullmatch(CHINA_MOBILE, value):
-        return "phone", "+86" + re.sub("[^0-9]", "", value)
-    return None
+def _might_be_contact(text: str) -> bool:
+    """Whether :func:`email_sql` or :func:`phone_sql` could take `text` for an address or
+    number (the usual id cannot: no query for it)."""
+    return "@" in text or text.startswith("+") or (text.startswith("1") and 11 <= len(text) <= 13)
 
 
-def stored_customer_id(value: str) -> str:
-    """A typed customer id as ingest stores it: without surrounding spaces, ``17850.0`` as
-    ``17850``, and an e-mail address or phone number as its hash. Whether it is one and its
-    hash are decided by the very SQL of ingest (:func:`stage_sql`): Python's ``lower`` and
-    ``\\s`` are not DuckDB's for every character, so a copy in Python could drift."""
-    text = plain_id(str(value).strip())
-    # what the SQL could take for an address or number (the usual id is not: no query)
-    maybe = "@" in text or text.startswith("+") or (text.startswith("1") and 11 <= len(text) <= 13)
-    if not maybe:
-        return text
+def _read_typed(text: str) -> tuple[str, str | None, str | None]:
+    """(stored id, e-mail address, phone number) of a typed id, by the very SQL of ingest
+    (:func:`stage_sql`): Python's ``lower`` and ``\\s`` are not DuckDB's for every character,
+    so a copy in Python could drift."""
     typed = stage_sql("SELECT CAST(? AS VARCHAR) AS t_customer_id")
     with _HASHER_LOCK:  # one in-memory database for the process (a new one costs ~20 ms)
         global _hasher
         if _hasher is None:
             _hasher = duckdb.connect()
-        row = _hasher.execute(f"SELECT t_customer_id FROM ({typed})", [text]).fetchone()
-    return str(row[0])
+        row = _hasher.execute(
+            f"SELECT t_customer_id, _id_email, _id_phone FROM ({typed})", [text]
+        ).fetchone()
+    return str(row[0]), row[1], row[2]
+
+
+def contact_of(value: str) -> tuple[str, str] | None:
+    """``("email", address)`` or ``("phone", number)`` for a trimmed id that is contact data
+    (as ingest reads it: :func:`email_sql`, :func:`phone_sql`), else None."""
+    if not _might_be_contact(value):
+        return None
+    _, email, phone = _read_typed(value)
+    if email is not None:
+        return "email", email
+    return None if phone is None else ("phone", phone)
+
+
+def stored_customer_id(value: str) -> str:
+    """A typed customer id as ingest stores it: without surrounding spaces, ``17850.0`` as
+    ``17850``, and an e-mail address or phone number as its hash (:func:`_read_typed`)."""
+    text = plain_id(str(value).strip())
+    return _read_typed(text)[0] if _might_be_contact(text) else text
 
 
 def shown(value: str) -> str | None:
