@@ -22,7 +22,6 @@ import duckdb
 import pandas as pd
 
 from promopilot.data import contact_ids
-from promopilot.data.contact_ids import stored_customer_id
 from promopilot.data.schema import CUSTOMER_TABLES, DDL, TABLES, plain_id
 from promopilot.exceptions import (
     AlreadyForgottenError,
@@ -290,7 +289,7 @@ class Store:
         The id is read as ingest stores it (``17850.0`` is ``17850``; an e-mail address or phone
         number is its hash, :func:`promopilot.data.contact_ids.stored_customer_id`)."""
         typed = str(customer_id).strip()
-        customer_id = stored_customer_id(typed)
+        customer_id = contact_ids.stored_customer_id(typed)
         named = customer_id if customer_id == plain_id(typed) else contact_ids.shown(typed)
         removed: dict[str, int] = {}
         with self.transaction():

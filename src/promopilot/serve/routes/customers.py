@@ -27,7 +27,7 @@ def _checked_id(value: str) -> str:
         raise ValueError("the customer id must not be blank")
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
         raise ValueError("the customer id must not contain control or invisible characters")
-    return stored_customer_id(value.strip())
+    return stored_customer_id(value)
 
 
 CustomerId = Annotated[

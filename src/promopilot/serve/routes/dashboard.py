@@ -152,17 +152,13 @@ def segments_page(request: Request):
     )
 
 
-def _stored_id(customer_id: str) -> str:
-    """A typed id as ingest stores ids and the API reads them: without surrounding spaces,
-    ``17850.0`` (an id through Excel) as ``17850``, an e-mail address or phone number as its
-    hash."""
-    return stored_customer_id(customer_id.strip())
-
-
 @router.get("/customers", response_class=HTMLResponse)
 def customers_page(request: Request, id: Annotated[str | None, Query(max_length=200)] = None):
-    if id and _stored_id(id):
-        return RedirectResponse(f"/customers/{quote(_stored_id(id), safe='')}", status_code=303)
+    # a typed id as ingest stores ids and the API reads them: without surrounding spaces,
+    # 17850.0 (an id through Excel) as 17850, an e-mail address or phone number as its hash
+    stored = stored_customer_id(id) if id else ""
+    if stored:
+        return RedirectResponse(f"/customers/{quote(stored, safe='')}", status_code=303)
     return _page(request, "customer.html", "customers", customer=None)
 
 
@@ -170,7 +166,7 @@ def customers_page(request: Request, id: Annotated[str | None, Query(max_length=
 def customer_page(
     request: Request, customer_id: Annotated[str, Path(min_length=1, max_length=200)]
 ):
-    stored = _stored_id(customer_id)
+    stored = stored_customer_id(customer_id)
     if stored != customer_id:  # the page of the id as stored, as the API answers it
         target = f"/customers/{quote(stored, safe='')}" if stored else "/customers"
         return RedirectResponse(target, status_code=303)
