@@ -107,3 +107,14 @@ def test_shipped_file_has_the_offer_defaults():
     assert load_offer_settings(SHIPPED, env={}) == OfferSettings()
     documented = set(tomllib.loads(SHIPPED.read_text(encoding="utf-8"))["offers"])
     assert documented == {f.name for f in dataclasses.fields(OfferSettings)}
+
+
+def test_currency_is_a_short_code_upper_cased(tmp_path):
+    assert load_settings(SHIPPED, env={}).currency == ""
+    assert load_settings(SHIPPED, env={"PROMOPILOT_CURRENCY": " eur "}).currency == "EUR"
+    path = tmp_path / "p.toml"
+    path.write_text('[promopilot]\ncurrency = "cny"\n', encoding="utf-8")
+    assert load_settings(path, env={}).currency == "CNY"
+    for bad in ("Euro dollars", "EUR2025", "ABCDEFGHI"):
+        with pytest.raises(InputError, match=r"currency .* is not a currency code: expected a sh"):
+            load_settings(SHIPPED, env={"PROMOPILOT_CURRENCY": bad})

@@ -31,6 +31,22 @@ def check_strptime(fmt: str, source: str) -> None:
         )
 
 
+CURRENCY_MAX = 8
+
+
+def check_currency(code: str, source: str) -> str:
+    """A currency code as a setting gives it, trimmed and upper-cased (``eur`` is ``EUR``);
+    `source` names the setting. Refused unless it is a short code: at most 8 characters, no
+    spaces or digits (``EUR``, ``CNY``, ``RMB``, ``€``); "" is no currency."""
+    text = code.strip()
+    if len(text) > CURRENCY_MAX or any(ch.isspace() or ch.isdigit() for ch in text):
+        raise InputError(
+            f"{source} {code!r} is not a currency code: expected a short code of at most "
+            f"{CURRENCY_MAX} characters without spaces or digits, such as EUR, USD or CNY"
+        )
+    return text.upper()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Application settings. Every field is documented in the shipped ``promopilot.toml``."""
@@ -46,6 +62,7 @@ class Settings:
     threads: int = 2
     seed: int = 0
     date_format: str = ""
+    currency: str = ""  # the shop's currency code (EUR, CNY); "" = as its orders files say
 
     def validate(self) -> Settings:
         if not 0 < self.default_margin < 1:
@@ -64,6 +81,9 @@ class Settings:
             check_strptime(self.date_format, "date_format")
         if self.threads <= 0:
             raise InputError(f"threads must be positive, got {self.threads}")
+        currency = check_currency(self.currency, "currency")
+        if currency != self.currency:
+            return dataclasses.replace(self, currency=currency)
         return self
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from promopilot.data import contact_ids, synonyms
 from promopilot.data.column_map import match_columns
+from promopilot.data.currency import staged_currency
 from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
 from promopilot.data.order_products import add_named_products
 from promopilot.data.partial_refunds import partial_lines
@@ -175,7 +176,7 @@ def load_table(
     for reason, n in raw.rejects["reason"].value_counts().items():
         report.reasons[reason] = report.reasons.get(reason, 0) + int(n)
     store.execute(
-        "INSERT INTO ingests VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
+        "INSERT INTO ingests VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
         [
             ingest_id,
             raw.label,
@@ -186,6 +187,7 @@ def load_table(
             report.n_new,
             report.n_quarantined,
             report.n_flagged,
+            staged_currency(store, STAGE),
         ],
     )
     if spec.name == "orders" and "_title" in store.columns(STAGE):

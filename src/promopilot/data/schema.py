@@ -278,6 +278,8 @@ DDL: tuple[str, ...] = (
     # stores made before is_product existed: every product counts as one
     "ALTER TABLE products ADD COLUMN IF NOT EXISTS is_product BOOLEAN DEFAULT true",
     PRODUCT_ORDERS_DDL,
+    # the currency of an orders file's lines, where it names one (data.currency)
+    "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS currency VARCHAR",
 )
 
 # Tables that hold a customer_id, for `forget`.

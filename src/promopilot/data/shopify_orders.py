@@ -95,7 +95,8 @@ def _refund_filled(refunded: str, cols: dict[str, str], order: str) -> str:
 
 def _status_filled(cols: dict[str, str], order: str) -> str:
     """A REPLACE clause giving every line its order's Financial Status (written on the first
-    line only), ``cancelled`` for an order with a Cancelled at time, and its Refunded Amount:
+    line only), ``cancelled`` for an order with a Cancelled at time, its Currency and its
+    Refunded Amount:
     staging nets refunded orders, partial refunds included, and quarantines cancelled ones."""
     filled = []
     status = cols.get("financial status")
@@ -108,6 +109,9 @@ def _status_filled(cols: dict[str, str], order: str) -> str:
     refunded = cols.get("refunded amount")
     if refunded is not None:
         filled.append(f"{_refund_filled(refunded, cols, order)} AS {refunded}")
+    money = cols.get("currency")
+    if money is not None:  # the order's currency, on its first line only
+        filled.append(f"{_filled(money, order)} AS {money}")
     return f" REPLACE ({', '.join(filled)})" if filled else ""
 
 

@@ -8,7 +8,14 @@ from collections.abc import Mapping
 
 import duckdb
 
-from promopilot.data import contact_ids, order_discounts, order_status, partial_refunds, synonyms
+from promopilot.data import (
+    contact_ids,
+    currency,
+    order_discounts,
+    order_status,
+    partial_refunds,
+    synonyms,
+)
 from promopilot.data.cell_types import EXPECTED, typed_sql
 from promopilot.data.dates import timestamp_formats
 from promopilot.data.discount_rates import refuse_rates
@@ -239,7 +246,13 @@ def stage(
     variant = synonyms.variant_column(raw.columns) if orders else None
     if variant is not None:  # 商品规格: the lines of one product (data.variants)
         parts.append(f"coalesce(trim(CAST(\"{variant}\" AS VARCHAR)), '') AS _variant")
+    money = currency.currency_column(raw.columns) if orders else None
+    if money is not None:  # Currency, 币种: one currency per store (data.currency)
+        parts.append(currency.stage_part(money))
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
+    kept = currency.kept_currency(store, inner, raw.label) if money is not None else None
+    if kept is not None:
+        notes.append(f"{money}: money in {kept}; lines in another currency are quarantined")
     # importers of known layouts (UCI, MovieLens, ...) hand over ISO 8601 already
     formats = timestamp_formats(store, raw, spec, inner, present) if detect_dates else {}
     comma = detect_dates and writes_decimal_commas(store, raw, spec, inner, present)
@@ -255,6 +268,8 @@ def stage(
     ]
     if status is not None:
         checks.append(order_status.cancelled_check(status))
+    if money is not None:
+        checks += currency.checks(money, kept)
     case = " ".join(
         f"WHEN {cond} THEN {{'column': {sql_str(col)}, 'value': {value}, "
         f"'reason': {sql_str(reason)}}}"

@@ -1,0 +1,163 @@
+"""The shop's currency: read from an orders file's currency column at ingest (one currency per
+store: lines in another are quarantined), kept on the file's ``ingests`` record, and shown
+next to every sum of money (:func:`with_currency`).
+
+Which currency is the shop's, in this order: the ``currency`` setting (``promopilot.toml``,
+``PROMOPILOT_CURRENCY``); else the one an earlier ingest recorded; else the file's most common
+(ties: the one seen first). Where none is known money is shown as it always was, bare.
+"""
+
+from __future__ import annotations
+
+from promopilot.config import CURRENCY_MAX, load_settings
+from promopilot.data.store import Store, sql_str
+from promopilot.exceptions import InputError
+
+# an orders file's column naming each line's currency (Shopify, WooCommerce, Chinese back
+# offices); names are compared as synonyms are (case, spaces, ``_``, ``-`` and ``.`` ignored)
+CURRENCY_COLUMNS = (
+    "currency",
+    "ordercurrency",
+    "currencycode",
+    "币种",
+    "货币",
+    "结算币种",
+    "交易币种",
+    "货币类型",
+)
+
+# names and signs of a currency that are not its code (upper-cased first)
+_WORDS = {
+    "人民币": "CNY",
+    "元": "CNY",
+    "RMB": "CNY",
+    "€": "EUR",
+    "欧元": "EUR",
+    "EURO": "EUR",
+    "£": "GBP",
+    "英镑": "GBP",
+    "美元": "USD",
+    "US$": "USD",
+    "港币": "HKD",
+    "港元": "HKD",
+    "HK$": "HKD",
+    "日元": "JPY",
+}
+
+
+def _normalize(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch not in " _-.")
+
+
+def currency_column(raw_columns: list[str]) -> str | None:
+    """The file's currency column (``Currency``, ``币种``, ...), where it has one."""
+    by_norm = {_normalize(str(c)): str(c) for c in raw_columns}
+    return next((by_norm[n] for n in CURRENCY_COLUMNS if n in by_norm), None)
+
+
+def code(text: str | None) -> str | None:
+    """A currency as a code: ``人民币`` and ``€`` are CNY and EUR; None for a blank."""
+    if text is None or not text.strip():
+        return None
+    upper = text.strip().upper()
+    return _WORDS.get(upper, upper)
+
+
+def code_sql(column: str) -> str:
+    """SQL: the currency code of a cell of `column` (trimmed, upper-cased, ``人民币`` and
+    ``€`` read as CNY and EUR); NULL when blank."""
+    text = f"upper(NULLIF(trim(CAST({column} AS VARCHAR)), ''))"
+    cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in _WORDS.items())
+    return f"CASE {text} {cases} ELSE {text} END"
+
+
+def stored_currency(store: Store) -> str | None:
+    """The currency the store's orders are in, as the latest ingest that read one recorded
+    (None in a store made before currencies were read, opened read-only)."""
+    if "currency" not in store.columns("ingests"):
+        return None
+    value = store.scalar(
+        "SELECT currency FROM ingests WHERE currency IS NOT NULL ORDER BY ingest_id DESC LIMIT 1"
+    )
+    return None if value is None else str(value)
+
+
+def setting() -> str:
+    """The ``currency`` setting as a code, "" when unset."""
+    return code(load_settings().currency) or ""
+
+
+def shop_currency(store: Store) -> str | None:
+    """The currency money is shown in: the setting, else the store's; None when unknown."""
+    return setting() or stored_currency(store)
+
+
+def stage_part(column: str) -> str:
+    """The staged column ``_currency``: each line's currency code, from `column`."""
+    quoted = '"' + column + '"'
+    return f"{code_sql(quoted)} AS _currency"
+
+
+def kept_currency(store: Store, inner: str, label: str) -> str | None:
+    """The currency a file's lines are kept in (`inner`: the staging SELECT, with
+    ``_currency`` and ``_row``): the setting, else the store's, else the file's most common
+    (ties: the one on the earliest line). A setting that disagrees with the currency the
+    store's orders are in is refused: they would mix."""
+    wanted, stored = setting(), stored_currency(store)
+    if wanted and stored and wanted != stored:
+        raise InputError(
+            f"{label}: the currency setting is {wanted} but the store's orders are in {stored}: "
+            f'one currency per store; set currency = "{stored}" or ingest into a new store'
+        )
+    if wanted or stored:
+        return wanted or stored
+    first = store.scalar(
+        f"SELECT _currency FROM ({inner}) WHERE _currency IS NOT NULL AND length(_currency) "
+        f"<= {CURRENCY_MAX} GROUP BY 1 ORDER BY count(*) DESC, min(_row) LIMIT 1"
+    )
+    return None if first is None else str(first)
+
+
+def checks(column: str, kept: str | None) -> list[tuple[str, str, str, str]]:
+    """(column, SQL condition true for a bad line, reason, value) for staging: a cell that is
+    no currency code, and a line in another currency than `kept`."""
+    out = [
+        (
+            column,
+            f"length(_currency) > {CURRENCY_MAX}",
+            f"expected a currency code such as EUR (at most {CURRENCY_MAX} characters)",
+            "_currency",
+        )
+    ]
+    if kept is not None:
+        out.append(
+            (
+                column,
+                f"_currency IS NOT NULL AND _currency <> {sql_str(kept)}",
+                f"another currency than the shop's {kept}: one currency per store "
+                f"(lines in {kept} are kept)",
+                "_currency",
+            )
+        )
+    return out
+
+
+def staged_currency(store: Store, stage: str) -> str | None:
+    """The currency of the staged lines that are kept (one, or None when the file names
+    none): what the file's ``ingests`` record keeps."""
+    if "_currency" not in store.columns(stage):
+        return None
+    value = store.scalar(f"SELECT any_value(_currency) FROM {stage} WHERE _err IS NULL")
+    return None if value is None else str(value)
+
+
+def with_currency(amount: str, currency: str | None) -> str:
+    """A sum of money as text with its currency after it (``1,234.50 EUR``); the text as it
+    is where the currency is unknown."""
+    return f"{amount} {currency}" if currency else amount
+
+
+def money_note(currency: str | None) -> str:
+    """The line that says what money is in, in English and Chinese (``Money in EUR
+    金额单位：EUR``); "" where the currency is unknown."""
+    return f"Money in {currency} 金额单位：{currency}" if currency else ""

@@ -1,0 +1,115 @@
+"""The shop's currency at ingest: a currency column (Shopify's Currency, 币种) is read, the
+currency kept on the file's ingests record, and lines in another currency quarantined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from promopilot.data.currency import money_note, shop_currency, stored_currency, with_currency
+from promopilot.data.ingest import ingest
+from promopilot.data.loading import FileRefused
+from promopilot.exceptions import InputError
+from tests.data.loads import load
+
+HEADER = "order_id,timestamp,customer_id,product_id,quantity,unit_price"
+
+# a Shopify orders export of a shop selling in euros: order fields on an order's first line
+SHOPIFY_EUR = (
+    "Name,Email,Financial Status,Currency,Created at,Lineitem quantity,Lineitem name,"
+    "Lineitem price,Lineitem sku\n"
+    "#1001,ann@example.com,paid,EUR,2025-01-02 10:00:00 +0100,2,Grüner Tee,10.50,TEA-1\n"
+    "#1001,,,,,1,Tasse,5.00,CUP-1\n"
+    "#1002,bob@example.com,paid,EUR,2025-01-03 11:00:00 +0100,1,Grüner Tee,10.50,TEA-1\n"
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def no_setting(monkeypatch):
+    monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
+
+
+def test_a_shopify_export_in_euros_keeps_every_line_and_records_eur(tmp_path, store):
+    f = load(store, write(tmp_path / "orders_export_1.csv", SHOPIFY_EUR)).files[0]
+    # the second line of #1001 has no Currency of its own: it is its order's
+    assert (f.format, f.n_read, f.n_loaded, f.n_quarantined) == ("shopify", 3, 3, 0)
+    assert stored_currency(store) == shop_currency(store) == "EUR"
+    assert store.scalar("SELECT currency FROM ingests WHERE \"table\" = 'orders'") == "EUR"
+
+
+def test_a_chinese_currency_column_is_read_as_a_code(tmp_path, store):
+    path = write(
+        tmp_path / "shop" / "orders.csv",
+        "订单号,下单时间,买家ID,商品ID,数量,单价,币种\n"
+        "A1,2025-11-11 10:00,c1,p1,1,99.00,人民币\n"
+        "A2,2025-11-11 11:00,c2,p1,2,99.00,CNY\n",
+    )
+    f = load(store, path.parent).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (2, 2, 0)
+    assert shop_currency(store) == "CNY"
+    assert any("money in CNY" in note for note in f.notes)
+
+
+def test_a_mixed_file_keeps_its_most_common_currency_and_quarantines_the_rest(tmp_path, store):
+    path = write(
+        tmp_path / "orders.csv",
+        f"{HEADER},Order Currency\n"
+        "1,2025-03-01,c1,p1,1,10.00,EUR\n"
+        "2,2025-03-01,c2,p1,1,12.00,usd\n"
+        "3,2025-03-02,c3,p1,1,10.00,eur\n"
+        "4,2025-03-02,c4,p1,1,10.00,\n",  # a blank: the shop's own currency
+    )
+    f = load(store, path).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (4, 3, 1)
+    bad = store.query('SELECT line, "column", value, reason FROM quarantine')
+    assert bad[["line", "column", "value"]].values.tolist() == [[3, "Order Currency", "USD"]]
+    assert bad["reason"].iloc[0] == (
+        "another currency than the shop's EUR: one currency per store (lines in EUR are kept)"
+    )
+    assert sorted(store.query("SELECT order_id FROM orders")["order_id"]) == ["1", "3", "4"]
+    # the same file again adds nothing
+    again = load(store, path).files[0]
+    assert (again.n_new, again.n_loaded, again.n_quarantined) == (0, 3, 1)
+    # a later file in dollars only: the store is in euros, so nothing of it is loaded
+    dollars = write(
+        tmp_path / "later" / "orders.csv", f"{HEADER},currency_code\n5,2025-03-05,c5,p1,1,9,USD\n"
+    )
+    with pytest.raises(
+        FileRefused, match=r"column currency_code `USD`: another currency than the shop's EUR"
+    ):
+        ingest(store, dollars.parent)
+    assert store.count("orders") == 3
+
+
+def test_the_setting_decides_the_currency_and_must_agree_with_the_store(
+    tmp_path, store, monkeypatch
+):
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "usd")
+    path = write(
+        tmp_path / "orders.csv",
+        f"{HEADER},Currency\n1,2025-03-01,c1,p1,1,10,EUR\n2,2025-03-01,c2,p1,1,10,EUR\n"
+        "3,2025-03-01,c3,p1,1,10,USD\n",
+    )
+    f = load(store, path).files[0]
+    assert (f.n_loaded, f.n_quarantined) == (1, 2)
+    assert stored_currency(store) == "USD"
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "GBP")
+    with pytest.raises(
+        InputError, match="the currency setting is GBP but the store's orders are in USD"
+    ):
+        ingest(store, path)
+
+
+def test_without_a_currency_money_is_shown_as_before(tmp_path, store):
+    load(store, write(tmp_path / "orders.csv", f"{HEADER}\n1,2025-03-01,c1,p1,1,10\n"))
+    assert stored_currency(store) is None and shop_currency(store) is None
+    assert with_currency("1,234.50", None) == "1,234.50" and money_note(None) == ""
+    assert with_currency("1,234.50", "EUR") == "1,234.50 EUR"
+    assert money_note("EUR") == "Money in EUR 金额单位：EUR"
