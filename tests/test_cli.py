@@ -95,3 +95,31 @@ def test_summary_shows_the_date_range_in_the_shops_time_zone(tmp_path, capsys, m
     assert code == 0
     span = next(line for line in out.splitlines() if "date range" in line)
     assert "2026-08-01 .. 2026-08-31" in span
+
+
+def test_summary_shows_money_with_the_currency_of_the_orders(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,Currency\n"
+        "1,2025-12-01,c1,p1,2,12.50,EUR\n2,2025-12-02,c2,p2,1,3.75,EUR\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(["summary", "--data", str(shop)], capsys)
+    assert code == 0
+    revenue = next(line for line in out.splitlines() if "revenue (net of returns)" in line)
+    assert "28.75 EUR" in revenue
+    assert "revenue EUR" in out  # the top categories' money column
+    # the setting names the currency of a shop whose files name none
+    (shop / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"
+        "1,2025-12-01,c1,p1,2,12.50\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "gbp")
+    code, out, _ = run(["summary", "--data", str(shop)], capsys)
+    assert code == 0 and "25.00 GBP" in out
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "pounds sterling")
+    code, _, err = run(["summary", "--data", str(shop)], capsys)
+    assert code == 2 and "is not a currency code" in err and "Traceback" not in err

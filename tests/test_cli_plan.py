@@ -210,7 +210,7 @@ def test_plan_without_history_writes_a_designed_test(capsys, monkeypatch, fresh_
     assert forecast["checked"] is False and forecast["decision_code"] == "nothing"
 
 
-def test_plan_summary_prints_the_plan_numbers():
+def _small_plan() -> PlanResult:
     plan = pd.DataFrame(
         {
             "customer_id": ["a", "b", "c", "d"],
@@ -218,7 +218,7 @@ def test_plan_summary_prints_the_plan_numbers():
             "group": ["target", "control", "target", "explore"],
         }
     )
-    result = PlanResult(
+    return PlanResult(
         plan=plan,
         campaign_id="spring",
         as_of=pd.Timestamp("2026-07-01"),
@@ -253,6 +253,10 @@ def test_plan_summary_prints_the_plan_numbers():
         rules="who gets what (a depth-3 tree reproduces 100% of the plan's choices):",
         model_name="pooled-x",
     )
+
+
+def test_plan_summary_prints_the_plan_numbers():
+    result = _small_plan()
     console = Console(width=200, record=True)
     for item in plan_tables(result):
         console.print(item)
@@ -262,6 +266,16 @@ def test_plan_summary_prints_the_plan_numbers():
     assert "expected incremental profit 11.25 (interval 2.00 .. 20.00)" in text
     assert "expected discount cost 4.00 of budget 1,800.00 (interval 3.50 .. 4.50)" in text
     assert "pct10 to everyone" in text and "-30.00" in text and "who gets what" in text
+
+
+def test_plan_summary_shows_money_with_the_shops_currency():
+    console = Console(width=200, record=True)
+    for item in plan_tables(_small_plan(), "EUR"):
+        console.print(item)
+    text = console.export_text()
+    assert "expected incremental profit 11.25 EUR (interval 2.00 EUR .. 20.00 EUR)" in text
+    assert "expected discount cost 4.00 EUR of budget 1,800.00 EUR" in text
+    assert "expected profit EUR" in text and "expected cost EUR" in text
 
 
 def test_plan_summary_prints_the_out_of_fold_forecast():

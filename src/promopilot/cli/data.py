@@ -26,7 +26,11 @@ app = typer.Typer()
 
 
 def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
+    from promopilot.data.currency import with_currency
     from promopilot.report import formats  # money as every table writes it, never -0.00
+
+    def money(value: float) -> str:  # with the shop's currency where it is known
+        return with_currency(formats.money(value), summary.currency)
 
     overview = Table(title="shop summary", show_header=False)
     overview.add_column("what")
@@ -48,13 +52,13 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
             ),
         ),
         ("orders", f"{summary.n_orders:,} ({summary.n_order_lines:,} lines)"),
-        ("gross sales (net of discounts)", formats.money(summary.gross_revenue)),
-        (f"returns ({summary.n_return_lines:,} lines)", formats.money(-summary.returns)),
-        ("revenue (net of returns)", formats.money(summary.revenue)),
-        ("  of it products", formats.money(summary.product_revenue)),
+        ("gross sales (net of discounts)", money(summary.gross_revenue)),
+        (f"returns ({summary.n_return_lines:,} lines)", money(-summary.returns)),
+        ("revenue (net of returns)", money(summary.revenue)),
+        ("  of it products", money(summary.product_revenue)),
         (
             "  of it non-product lines (postage, fees, ...)",
-            formats.money(summary.non_product_revenue),
+            money(summary.non_product_revenue),
         ),
         ("events", f"{summary.n_events:,}"),
         ("reviews", f"{summary.n_reviews:,}"),
@@ -63,7 +67,7 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
     ):
         overview.add_row(what, value)
     cats = Table(title="top categories by net product revenue")
-    for col in ("category", "revenue", "share", "orders"):
+    for col in ("category", with_currency("revenue", summary.currency), "share", "orders"):
         cats.add_column(col, justify="left" if col == "category" else "right")
     for row in summary.top_categories.itertuples():
         cats.add_row(

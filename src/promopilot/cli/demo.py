@@ -118,6 +118,7 @@ def _profile_step(store, out: Path) -> list:
 
 def _plan_step(store, out: Path) -> list:
     from promopilot.cli.plan import evaluation_table, plan_tables
+    from promopilot.data.currency import shop_currency
     from promopilot.offers.evaluate import evaluate_campaign_models
     from promopilot.offers.forecast import forecast_text, plan_forecast, write_forecast
     from promopilot.offers.plan import DEFAULT_MODEL, build_plan
@@ -149,7 +150,7 @@ def _plan_step(store, out: Path) -> list:
         )
     result.plan.to_csv(out / "plan.csv", index=False, encoding=EXCEL_CSV)
     (out / "plan.rules.txt").write_text(readable_rules(result.rules) + "\n", encoding="utf-8")
-    for item in plan_tables(result):
+    for item in plan_tables(result, shop_currency(store)):
         console.print(item)
     check = result.self_check
     if check is not None and not check.passes:

@@ -38,8 +38,11 @@ def _offer_line(result) -> str:
     return f"offers: {names} (from {result.offer_source or 'the store'})"
 
 
-def check_table(check) -> Table:
-    """The candidate policies of a plan's self-check, each valued out of fold."""
+def check_table(check, currency: str | None = None) -> Table:
+    """The candidate policies of a plan's self-check, each valued out of fold (money in
+    `currency` where it is known)."""
+    from promopilot.data.currency import with_currency
+
     table = Table(
         title=f"policies compared out of fold on {check.customers:,} past campaign exposures "
         f"(doubly robust profit per customer, intervals at {check.confidence:.1%}"
@@ -50,7 +53,8 @@ def check_table(check) -> Table:
         )
     )
     for col in ("policy", "estimate", "low", "high", "offers sent"):
-        table.add_column(col, justify="left" if col == "policy" else "right")
+        name = with_currency(col, currency) if col in ("estimate", "low", "high") else col
+        table.add_column(name, justify="left" if col == "policy" else "right")
     for row in check.candidates.itertuples():
         chosen = row.policy == check.policy
         table.add_row(
@@ -64,18 +68,25 @@ def check_table(check) -> Table:
     return table
 
 
-def plan_tables(result) -> list:
+def plan_tables(result, currency: str | None = None) -> list:
     """Rich renderables summarizing a plan (a ``promopilot.offers.plan.PlanResult``); its
-    date in the shop's time zone."""
+    date in the shop's time zone, money in `currency` where it is known."""
     import pandas as pd
 
+    from promopilot.data.currency import with_currency
     from promopilot.data.store import local_text
+
+    def money(value: float) -> str:
+        return with_currency(_money(value), currency)
+
+    def column(name: str) -> str:  # a column of money: its currency in the header
+        return with_currency(name, currency)
 
     t = result.totals
     source = "\n".join([_offer_line(result), *result.warnings])
     check = result.self_check
     if check is not None and len(check.candidates):
-        source = [source, check_table(check)]
+        source = [source, check_table(check, currency)]
     else:
         source = [source]
     if result.design:
@@ -87,7 +98,7 @@ def plan_tables(result) -> list:
             .agg(customers=("cost", "size"), cost=("cost", "sum"))
         )
         table = Table(title=f"designed test {result.campaign_id}")
-        for col in ("group", "arm", "customers", "expected cost"):
+        for col in ("group", "arm", "customers", column("expected cost")):
             table.add_column(col, justify="left" if col in ("group", "arm") else "right")
         for (group, name), row in counts.iterrows():
             table.add_row(group, name, f"{int(row.customers):,}", _money(row.cost))
@@ -96,7 +107,7 @@ def plan_tables(result) -> list:
     per = Table(
         title=f"plan {result.campaign_id} (as of {local_text(result.as_of, result.timezone)})"
     )
-    for col in ("offer", "group", "customers", "expected profit", "expected cost"):
+    for col in ("offer", "group", "customers", column("expected profit"), column("expected cost")):
         per.add_column(col, justify="left" if col in ("offer", "group") else "right")
     for row in result.per_offer.itertuples():
         per.add_row(
@@ -113,11 +124,11 @@ def plan_tables(result) -> list:
         f"model: {result.model_name}",
         f"targeted: {t['n_target']:,} of {t['n_considered']:,} customers; control group "
         f"{t['n_control']:,} (randomized holdout, gets nothing); exploration {t['n_explore']:,}",
-        f"expected incremental profit {_money(t['expected_profit'])}"
-        + (f" (interval {_money(interval[0])} .. {_money(interval[1])})" if interval else ""),
-        f"expected discount cost {_money(t['expected_cost'])} of budget {_money(result.budget)}"
+        f"expected incremental profit {money(t['expected_profit'])}"
+        + (f" (interval {money(interval[0])} .. {money(interval[1])})" if interval else ""),
+        f"expected discount cost {money(t['expected_cost'])} of budget {money(result.budget)}"
         + (
-            f" (interval {_money(cost_interval[0])} .. {_money(cost_interval[1])})"
+            f" (interval {money(cost_interval[0])} .. {money(cost_interval[1])})"
             if cost_interval
             else ""
         ),
@@ -128,8 +139,8 @@ def plan_tables(result) -> list:
         lines.insert(
             1,
             f"forecast (out of fold on {check.customers:,} past campaign exposures, doubly "
-            f"robust): incremental profit {_money(est)} (interval {_money(low)} .. "
-            f"{_money(high)}) for {n:,} customers",
+            f"robust): incremental profit {money(est)} (interval {money(low)} .. "
+            f"{money(high)}) for {n:,} customers",
         )
         lines[3] = lines[3].replace("expected incremental profit", "in-sample model sum")
     if result.recent is not None:
@@ -138,7 +149,7 @@ def plan_tables(result) -> list:
         lines.insert(0, result.self_check_note)
     out.append("\n".join(lines))
     alt = Table(title="what blanket alternatives would be expected to earn (same model)")
-    for col in ("alternative", "customers", "expected profit", "expected cost"):
+    for col in ("alternative", "customers", column("expected profit"), column("expected cost")):
         alt.add_column(col, justify="left" if col == "alternative" else "right")
     alt.add_row(
         "this plan",
@@ -223,6 +234,7 @@ def plan(
     data: DataOption = None,
 ) -> None:
     """Decide which customer gets which offer within a budget; write the plan."""
+    from promopilot.data.currency import shop_currency
     from promopilot.data.queries.offers import add_offers
     from promopilot.offers.catalogue import DEFAULT_CATALOGUE as DEFAULT
     from promopilot.offers.forecast import write_forecast
@@ -242,10 +254,11 @@ def plan(
         )
         # `send` and `report` read an offer's terms from the store: keep the defaults used
         n_added = add_offers(store, result.offers) if result.offer_source == DEFAULT else 0
+        currency = shop_currency(store)
     out.parent.mkdir(parents=True, exist_ok=True)
     result.plan.to_csv(out, index=False, encoding=EXCEL_CSV)
     write_forecast(out, result)  # the headline forecast, for the dashboard
-    for item in plan_tables(result):
+    for item in plan_tables(result, currency):
         console.print(item)
     if result.rules:
         rules_path = out.with_suffix(".rules.txt")

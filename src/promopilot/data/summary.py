@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from promopilot.data.currency import shop_currency
 from promopilot.data.lines import PRODUCT_ORDERS_VIEW, line_net
 from promopilot.data.store import Store
 
@@ -30,6 +31,7 @@ class ShopSummary:
     non_product_revenue: float = 0.0  # net, postage, fees and adjustments
     n_return_lines: int = 0
     n_non_products: int = 0  # postage/fee/adjustment "products"
+    currency: str | None = None  # the shop's currency code (data.currency); None: unknown
 
 
 def _cents(value: float) -> float:
@@ -86,4 +88,5 @@ def shop_summary(store: Store, *, top: int = 5) -> ShopSummary:
         non_product_revenue=_cents(net - product_net),
         n_return_lines=int(counts["return_lines"]),
         n_non_products=int(counts["non_products"]),
+        currency=shop_currency(store),
     )
