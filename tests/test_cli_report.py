@@ -101,6 +101,32 @@ def test_report_command_writes_json_and_html(campaign_db, tmp_path):
     assert "Promotion depth" in page and "returns and reviews" in page
 
 
+def test_the_report_shows_money_in_the_shops_currency(campaign_db, tmp_path, monkeypatch):
+    out_json, out_html = tmp_path / "r.json", tmp_path / "r.html"
+    args = ["report", "spring", "--db", str(campaign_db), "--json", str(out_json)]
+    monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    # no currency known: the JSON as before, without the key
+    assert "currency" not in json.loads(out_json.read_text(encoding="utf-8"))
+    assert "EUR" not in done.output
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "eur")
+    done = runner.invoke(app, [*args, "--html", str(out_html)])
+    assert done.exit_code == 0, done.output
+    result = json.loads(out_json.read_text(encoding="utf-8"))
+    assert result["currency"] == "EUR"
+    words = " ".join(done.output.split())
+    assert "The campaign earned money: incremental profit " in words
+    verdict = result["summary"]
+    assert verdict.startswith("The campaign earned money: incremental profit ")
+    profit = result["incremental_profit"]
+    assert f"{profit['estimate']:,.2f} EUR (90% interval {profit['low']:,.2f} EUR to" in verdict
+    assert "EUR" in done.output.split("The campaign earned")[0]  # the lift table's money columns
+    page = out_html.read_text(encoding="utf-8")
+    assert "Money in EUR 金额单位：EUR" in page
+    assert f"增量利润 {profit['estimate']:,.2f} [" in page and "] EUR." in page
+
+
 def test_a_campaign_without_outcomes_yet_shows_no_figures(campaign_db, tmp_path):
     # reported right after the send: no order in any window, so every lift would read
     # "0.00 [0.00, 0.00]", a certainty the data do not have

@@ -15,6 +15,7 @@ from promopilot.campaigns import lift as stats
 from promopilot.campaigns.history import CONTROL
 from promopilot.campaigns.outcomes import campaign_outcomes
 from promopilot.config import load_settings
+from promopilot.data.currency import shop_currency, with_currency
 from promopilot.data.queries import measure as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotEnoughDataError
@@ -320,8 +321,14 @@ def _verdict(result: dict) -> str:
             "Not measurable: the campaign's outcomes hold figures too large to add up (an "
             "absurd quantity or price in its orders?), so no incremental profit is estimated."
         )
+    currency = result.get("currency")
+
+    def money(value: float) -> str:  # with the shop's currency where it is known
+        return with_currency(f"{value:,.2f}", currency)
+
     interval = (
-        f"{total['estimate']:,.2f} ({level} interval {total['low']:,.2f} to {total['high']:,.2f})"
+        f"{money(total['estimate'])} ({level} interval {money(total['low'])} to "
+        f"{money(total['high'])})"
     )
     if result["verdict"] == GAIN:
         return (
@@ -341,14 +348,14 @@ def _verdict(result: dict) -> str:
         "control"
     )
     text += (
-        f" this campaign could only detect a profit lift of {detectable:,.2f} per customer."
+        f" this campaign could only detect a profit lift of {money(detectable)} per customer."
         if detectable is not None
         else ", too few outcomes vary to say what this campaign could detect."
     )
     if needed:
         text += (
             f" To tell an effect the size of the one estimated "
-            f"({power['profit_lift_per_customer'] or 0:,.2f} per customer) from zero with "
+            f"({money(power['profit_lift_per_customer'] or 0)} per customer) from zero with "
             f"{power['power']:.0%} power, about {needed:,.0f} customers in each of the sent "
             f"and control groups would have been needed."
         )
@@ -445,8 +452,9 @@ def measure_campaign(
         listed in ``too_few`` and counts in the whole campaign's figure).
 
     Returns the issue's JSON structure plus ``summary`` (the verdict in words), ``power``,
-    ``segments``, ``method``, ``lift_unadjusted`` per arm and ``redemptions`` where coupon
-    codes were logged.
+    ``segments``, ``method``, ``lift_unadjusted`` per arm, ``redemptions`` where coupon
+    codes were logged and ``currency`` where the shop's is known (money in the verdict is
+    written with it).
     """
     frame = campaign_outcomes(store, campaign_id, window_days=window_days)
     return _measure(
@@ -455,6 +463,7 @@ def measure_campaign(
         confidence=confidence,
         segments=segments,
         min_arm_customers=min_arm_customers,
+        currency=shop_currency(store),
     )
 
 
@@ -464,7 +473,7 @@ def measure_with_daily(
     """:func:`measure_campaign` and, for the report's chart, each measured offer's profit lift
     had the window ended on each of its days (:func:`daily_lift`)."""
     frame = campaign_outcomes(store, campaign_id, window_days=window_days)
-    result = _measure(frame, campaign_id, confidence=confidence)
+    result = _measure(frame, campaign_id, confidence=confidence, currency=shop_currency(store))
     return result, daily_lift(store, frame, result, campaign_id)
 
 
@@ -522,6 +531,7 @@ def _measure(
     confidence: float,
     segments: pd.DataFrame | None = None,
     min_arm_customers: int = MIN_ARM_CUSTOMERS,
+    currency: str | None = None,
 ) -> dict:
     if segments is not None:
         labels = segments.set_index("customer_id")["segment"]
@@ -565,6 +575,8 @@ def _measure(
             "data_until": frame.attrs.get("data_until"),
         }
     result = {"campaign_id": campaign_id, "window_days": days, **result}
+    if currency:  # the shop's currency code, where it is known (data.currency)
+        result["currency"] = currency
     # the verdict once all is known: the plan's own control, the randomized control group, shared
     # codes, open windows and the campaign's name (when it has no outcomes yet)
     result["summary"] = summary(result)

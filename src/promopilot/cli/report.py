@@ -157,6 +157,7 @@ def lift_table(result: dict) -> Table:
     """The lifts as the HTML report and the dashboard write them (``report.formats``):
     conversion in percent, money with two decimals, never a negative zero."""
     from promopilot.campaigns.measure import baseline_words
+    from promopilot.data.currency import with_currency
     from promopilot.report import formats
 
     level = f"{result['confidence']:.0%}"
@@ -171,8 +172,10 @@ def lift_table(result: dict) -> Table:
         title=f"campaign {result['campaign_id']}: lift over sending nothing "
         f"({against}, {result['window_days']}-day window, {level} intervals)"
     )
-    for col in ("offer", "customers", "conversion lift", "revenue lift", "profit lift"):
-        table.add_column(col, justify="left" if col == "offer" else "right")
+    money = ("revenue lift", "profit lift")  # their currency in the header, where known
+    for col in ("offer", "customers", "conversion lift", *money):
+        name = with_currency(col, result.get("currency")) if col in money else col
+        table.add_column(name, justify="left" if col == "offer" else "right")
 
     def complete(entry: dict) -> bool:
         return all(entry[k] is not None for k in ("estimate", "low", "high"))

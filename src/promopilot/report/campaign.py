@@ -12,6 +12,7 @@ import pandas as pd
 from promopilot.campaigns.depth import ALL, FREE_SHIPPING, depth_finding, verdict_text
 from promopilot.campaigns.measure import SEGMENT_TOO_FEW, redemption_words
 from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
+from promopilot.data.currency import money_note, with_currency
 from promopilot.report import Section, figure_html, two_lines, write_report
 from promopilot.report import formats as fmt
 from promopilot.report.labels import VERDICT_NAMES, labels_list
@@ -251,13 +252,16 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
                 ),
             )
         ]
+    currency = measurement.get("currency")
+    note = money_note(currency)
+    profit = f"{total['estimate']:,.2f} [{total['low']:,.2f}, {total['high']:,.2f}]"
     headline = Section(
         f"Campaign result 活动结果 · {measurement['campaign_id']}: {verdict}",
         text=(
-            f"{measurement['summary']} {redemption_words(measurement)} Attribution window "
+            (f"{note}. " if note else "")
+            + f"{measurement['summary']} {redemption_words(measurement)} Attribution window "
             f"{measurement['window_days']} days 归因窗口 {measurement['window_days']} 天. "
-            "Incremental profit 增量利润 "
-            f"{total['estimate']:,.2f} [{total['low']:,.2f}, {total['high']:,.2f}]. "
+            f"Incremental profit 增量利润 {with_currency(profit, currency)}. "
             f"{comparison_words(measurement)}"
         ),
         tables=[("Lift per offer against control 各优惠相对对照组的提升", lift_table(measurement))],
@@ -339,8 +343,11 @@ def _method_text(measurement: dict) -> str:
         "variance reduction (CUPED) on 方差缩减（CUPED）: "
         + labels_list(method.get("cuped_covariates", []), "both"),
         f"intervals: {method.get('interval', '')}",
-        f"minimum detectable profit lift per customer (80% power): "
-        f"{power.get('minimum_detectable_profit_lift', float('nan')):,.2f}",
+        "minimum detectable profit lift per customer (80% power): "
+        + with_currency(
+            f"{power.get('minimum_detectable_profit_lift', float('nan')):,.2f}",
+            measurement.get("currency"),
+        ),
     ]
     return "\n".join(lines)
 
