@@ -73,6 +73,25 @@ def test_the_overview_revenue_says_returns_are_taken_off_and_gives_sales_and_ret
         assert "扣除折扣和退货" in card and "不含退货" not in card
 
 
+@pytest.mark.parametrize(("lang", "note"), [("en", "Money in EUR"), ("zh", "金额单位：EUR")])
+def test_every_page_says_its_money_is_in_the_shops_currency(tmp_path, monkeypatch, lang, note):
+    monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
+    in_euros = ORDERS.replace("unit_price\n", "unit_price,Currency\n").replace("0\n", "0,EUR\n")
+    store, app = _serve(tmp_path, {"orders.csv": in_euros})
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        page = client.get(f"/?lang={lang}").text
+        assert f'<p class="note" id="money-in">{note}</p>' in page
+        assert "20.00 EUR" in " ".join(_card(page, "revenue").split())
+        assert note in client.get(f"/segments?lang={lang}").text
+    store.close()
+
+
+def test_without_a_currency_the_pages_show_money_bare(returns_shop):
+    page = returns_shop.get("/?lang=en").text
+    assert 'id="money-in"' not in page and ">20.00<" in page
+
+
 def campaign_shop(
     campaign_id: str,
     *,

@@ -32,6 +32,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "revenue_net": ("Revenue (net of discounts and returns)", "收入（扣除折扣和退货）"),
     "sales_and_returns": ("sales {sales} · returns -{returns}", "销售额 {sales} · 退货 -{returns}"),
     "orders": ("Orders", "订单数"),
+    # what every page's money is in, where the shop's currency is known (data.currency)
+    "money_in": ("Money in {currency}", "金额单位：{currency}"),
     "active_campaign": ("Live campaign", "当前活动"),
     "none": ("none", "无"),
     "expected_profit": (

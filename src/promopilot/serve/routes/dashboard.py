@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from promopilot.data.contact_ids import stored_customer_id
+from promopilot.data.currency import shop_currency, with_currency
 from promopilot.exceptions import PromopilotError, UnknownIdError
 from promopilot.report.qini import score_cells
 from promopilot.serve import quality, views
@@ -26,6 +27,7 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("promopilot.serve") / "templates"))
 templates.env.globals["word"] = word  # a verdict, segment or column name in the page's language
 templates.env.globals["english_detail"] = english_detail  # a lower layer's message, marked
+templates.env.globals["money"] = with_currency  # a sum of money with the shop's currency
 LANG_COOKIE = "promopilot_lang"
 log = logging.getLogger("promopilot.serve")
 
@@ -60,6 +62,9 @@ def _page(request: Request, template: str, page: str, status_code: int = 200, **
     if context.pop("needs_login", True) and session_role(request) is None:
         target = quote(str(request.url.path))
         return RedirectResponse(f"/login?next={target}", status_code=303)
+    if page != "login":  # every page says what its money is in, where that is known
+        with request.app.state.gate.use() as store:
+            context["currency"] = shop_currency(store)
     builder = context.pop("build", None)
     if builder is not None:
         context.update(builder(text))
