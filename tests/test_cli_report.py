@@ -174,7 +174,8 @@ def test_the_report_says_how_many_customers_used_their_code(campaign_db, tmp_pat
     assert said in out_html.read_text(encoding="utf-8")
 
 
-def test_evaluate_policy_command(campaign_db, tmp_path):
+def test_evaluate_policy_command(campaign_db, tmp_path, monkeypatch):
+    monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
     policy = tmp_path / "policy.csv"
     pd.DataFrame({"customer_id": [f"c{i:04d}" for i in range(600)], "offer_id": "pct10"}).to_csv(
         policy, index=False
@@ -197,6 +198,20 @@ def test_evaluate_policy_command(campaign_db, tmp_path):
     result = json.loads(out_json.read_text(encoding="utf-8"))
     assert set(result["estimators"]) == {"ips", "snips", "dr"}
     assert result["incremental_profit_per_customer"]["low"] > 0
+    assert "EUR" not in done.output
+
+
+def test_evaluate_policy_heads_its_money_with_the_shops_currency(
+    campaign_db, tmp_path, monkeypatch
+):
+    policy = tmp_path / "policy.csv"
+    pd.DataFrame({"customer_id": ["c0001"], "offer_id": "pct10"}).to_csv(policy, index=False)
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "EUR")
+    args = ["evaluate-policy", str(policy), "--campaign", "spring", "--db", str(campaign_db)]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    header = done.output.split("ips")[0]
+    assert header.count("EUR") == 3  # estimate, low and high
 
 
 @pytest.mark.parametrize("command", ["report", "evaluate-policy"])

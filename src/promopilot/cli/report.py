@@ -90,6 +90,7 @@ def evaluate_policy(
 ) -> None:
     """Estimate what a candidate assignment would have earned on a logged campaign."""
     from promopilot.campaigns.ope import evaluate_policy as evaluate
+    from promopilot.data.currency import shop_currency, with_currency
 
     confidence = resolve_confidence(confidence)
     frame = read_policy(policy)
@@ -101,11 +102,13 @@ def evaluate_policy(
             result = evaluate(
                 store, frame, campaign, window_days=window_days, confidence=confidence
             )
+            currency = shop_currency(store)
     except UnknownIdError as error:
         raise InputError(str(error)) from None
     table = Table(title=f"incremental profit per customer if {policy.name} had been sent")
-    for col in ("estimator", "estimate", "low", "high"):
-        table.add_column(col, justify="left" if col == "estimator" else "right")
+    for col in ("estimator", "estimate", "low", "high"):  # money: its currency where known
+        name = col if col == "estimator" else with_currency(col, currency)
+        table.add_column(name, justify="left" if col == "estimator" else "right")
     for name, e in result["estimators"].items():
         table.add_row(
             name + (" (headline)" if name == result["estimator"] else ""),
