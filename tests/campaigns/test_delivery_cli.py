@@ -122,6 +122,7 @@ def test_a_missing_plan_file_is_named_before_the_e_mail_settings(db, tmp_path, c
 
 
 def test_send_says_which_currency_its_messages_show(db, plan, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
     # a shop selling in pounds must not find out from its customers that messages say ¥
     path, _ = plan
     args = ["send", path, "--campaign-id", "c1", "--dry-run", "--db", db, "--out", tmp_path / "a"]
@@ -133,3 +134,11 @@ def test_send_says_which_currency_its_messages_show(db, plan, tmp_path, capsys, 
     code, stdout, err = run(args, capsys)
     assert code == 0, err
     assert "prices in messages: £" in stdout
+    assert "the shop's money is in" not in stdout
+    # the shop's currency code is known: the line names it beside the messages' sign
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "GBP")
+    args[3], args[-1] = "c3", tmp_path / "c"
+    code, stdout, err = run(args, capsys)
+    assert code == 0, err
+    words = " ".join(stdout.split())
+    assert "promopilot.toml); the shop's money is in GBP: make them agree" in words

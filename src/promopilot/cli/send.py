@@ -75,6 +75,7 @@ def send(
 ) -> None:
     """Log every row of a plan (target, control, explore, none), then deliver its coupons."""
     from promopilot.campaigns.delivery import send_campaign
+    from promopilot.data.currency import shop_currency
     from promopilot.exceptions import InputError
 
     try:
@@ -98,6 +99,7 @@ def send(
             show_contacts=show_contacts,
             progress=lambda done, total: bar.update(task, completed=done, total=total, item=""),
         )
+        shop = shop_currency(store)  # the code reports show; messages show send's own sign
     table = Table(
         title=f"campaign {report.campaign_id} ({report.channel}"
         f"{', dry run' if report.dry_run else ''})"
@@ -126,7 +128,8 @@ def send(
         currency = load_send_settings().currency
         console.print(
             f"prices in messages: {currency} (the currency setting under [send] in "
-            "promopilot.toml)",
+            "promopilot.toml)"
+            + (f"; the shop's money is in {shop}: make them agree" if shop else ""),
             markup=False,
         )
     for path in report.files:
