@@ -228,13 +228,19 @@ def test_iso_dates_are_read_in_a_column_whose_format_was_detected(tmp_path, stor
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
-def test_a_title_line_above_the_header_is_named_in_the_refusal(tmp_path, store, suffix):
-    # some back offices write a title (订单导出 2025-11-30) above the header
-    rows = [
-        ["订单导出 2025-11-30", "", "", "", "", ""],
-        ["订单编号", "下单时间", "买家ID", "商品编码", "商品数量", "单价"],
-        ["A1", "2025-11-11", "u1", "TB1", "1", "5"],
-    ]
+def test_a_title_with_no_header_in_the_first_six_lines_is_named_in_the_refusal(
+    tmp_path, store, suffix
+):
+    # a title (订单导出 2025-11-30) above the header is skipped (tests/data/test_title_lines.py),
+    # but not six lines of it: the header is looked for in the first six lines only
+    rows = (
+        [["订单导出 2025-11-30", "", "", "", "", ""]]
+        + [[""] * 6] * 5
+        + [
+            ["订单编号", "下单时间", "买家ID", "商品编码", "商品数量", "单价"],
+            ["A1", "2025-11-11", "u1", "TB1", "1", "5"],
+        ]
+    )
     path = tmp_path / "shop" / f"orders.{suffix}"
     path.parent.mkdir()
     if suffix == "csv":
@@ -246,7 +252,9 @@ def test_a_title_line_above_the_header_is_named_in_the_refusal(tmp_path, store, 
         ingest(store, path.parent)
     message = str(refused.value)
     assert "\n" not in message and "orders" in message
-    assert "line 1 looks like a title above the header" in message
+    assert "missing required column(s)" in message and "expected order_id, timestamp" in message
+    assert "line 1 looks like a title" in message
+    assert "none of the first 6 lines is a header" in message
 
 
 def test_an_id_excel_wrote_in_scientific_notation_is_quarantined(tmp_path, store):

@@ -5,8 +5,10 @@ was found."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 
 from promopilot.data import synonyms
+from promopilot.data.headers import MAX_ABOVE
 from promopilot.data.schema import TableSpec
 from promopilot.exceptions import InputError
 
@@ -29,9 +31,7 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
     if parts is not None and "name" not in mapping:  # First Name + Last Name: the contact name
         first, last = (f"NULLIF(trim(\"{c}\"), '')" for c in parts)
         mapping["name"] = f"NULLIF(concat_ws(' ', {first}, {last}), '')"
-    missing = [c for c in spec.required if c not in mapping]
-    if spec.name == "reviews" and "review_id" in missing:
-        missing.remove("review_id")
+    missing = _missing(spec, mapping)
     if missing:
         shown = ", ".join(raw_columns[:12]) + (" ..." if len(raw_columns) > 12 else "")
         expected = ", ".join(c for c in spec.required if c != "review_id")
@@ -43,16 +43,36 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
     return mapping
 
 
+def _missing(spec: TableSpec, mapping: Mapping[str, str]) -> list[str]:
+    """The required columns of `spec` that `mapping` lacks (a review's id may be derived)."""
+    return [c for c in spec.required if c not in mapping and (spec.name, c) != OPTIONAL_ID]
+
+
+OPTIONAL_ID = ("reviews", "review_id")  # required in the table, derived when a file lacks it
+
+
+def header_fits(spec: TableSpec) -> Callable[[list[str]], bool]:
+    """Whether a line's cells are a header of `spec`: every required column is there (by name
+    or synonym): how ingest finds a header below a title (:mod:`promopilot.data.headers`)."""
+
+    def fits(cells: list[str]) -> bool:
+        found = synonyms.match(cells, spec.name, spec.column_names)
+        return not _missing(spec, found)
+
+    return fits
+
+
 # the names DuckDB (column1) and pandas (Unnamed: 1) give a header cell left empty
 _UNNAMED = re.compile(r"\s*(column\d+|Unnamed: \d+)?\s*")
 
 
 def _title_hint(raw_columns: list[str]) -> str:
-    """A hint when the header has one name and the rest empty: a title line above it."""
+    """A hint when the header has one name and the rest empty: a title line above a header
+    that the first lines do not hold (a title above the header is skipped where one does)."""
     named = [c for c in raw_columns if not _UNNAMED.fullmatch(str(c))]
     if len(raw_columns) > 1 and len(named) == 1:
         return (
-            f"; line 1 looks like a title above the header ({named[0]!r} and empty cells): "
-            "delete it so that the header is the first line"
+            f"; line 1 looks like a title ({named[0]!r} and empty cells), and none of the first "
+            f"{MAX_ABOVE + 1} lines is a header with these columns"
         )
     return ""

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from promopilot.columns import CUSTOMER_ID
 from promopilot.data.dedupe import FORGOTTEN
+from promopilot.data.headers import DELIMITERS
 from promopilot.data.loading import TABLE_FILE_SUFFIXES
-from promopilot.data.rawfile import DELIMITERS, EXCEL_SUFFIXES
+from promopilot.data.rawfile import EXCEL_SUFFIXES
 from promopilot.data.schema import TABLES
 from promopilot.data.store import Store
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from promopilot.data import contact_ids, synonyms
-from promopilot.data.column_map import match_columns
+from promopilot.data.column_map import header_fits, match_columns
 from promopilot.data.currency import staged_currency
 from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
 from promopilot.data.order_products import add_named_products
@@ -111,7 +111,7 @@ def load_table(
     fmt: str,
 ) -> FileReport:
     """Validate the staged raw file as `spec` and write it. Runs inside the caller's transaction."""
-    report = FileReport(raw.label, spec.name, fmt)
+    report = FileReport(raw.label, spec.name, fmt, notes=list(raw.notes))
     twice = [n for n in raw.duplicated if f'"{n}"' in mapping.values()]
     if twice:
         raise InputError(
@@ -269,7 +269,8 @@ def shop_table_for(path: Path) -> str | None:
 def ingest_shop_file(store: Store, path: Path, table: str, *, fmt: str = "shop") -> FileReport:
     """One file of a shop folder into its table (inside the caller's transaction)."""
     spec = TABLES[table]
-    raw = read_raw(store, path, lazy=True)  # the delimiter is detected from the header
+    # the delimiter is detected from the header, found below a title where there is one
+    raw = read_raw(store, path, lazy=True, header_fits=header_fits(spec))
     try:
         raw.label = str(path)
         mapping = match_columns(raw.columns, spec, str(path))

@@ -7,18 +7,21 @@ by DuckDB's reject store with their line and reported as quarantined.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from promopilot.data import headers
+from promopilot.data.csv_errors import MAX_LINE_BYTES, first_line, reject_reason, unreadable
+from promopilot.data.headers import detect_delimiter, duplicated_names
 from promopilot.data.store import Store, sql_str
 from promopilot.data.textfile import PreparedText, prepare_text
 from promopilot.exceptions import InputError
 
 RAW = "ingest_raw"
-DELIMITERS = (",", ";", "\t", "|")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -50,6 +53,7 @@ class RawFile:
     row_lines: np.ndarray | None = None
     # header names that appear more than once (DuckDB renames the later ones `name_1`, ...)
     duplicated: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)  # how the file was read (lines skipped)
 
     @property
     def lazy(self) -> bool:
@@ -99,9 +103,6 @@ class RawFile:
         return self._file_lines(self._records(rows))
 
 
-MAX_LINE_BYTES = 10_000_000
-
-
 def csv_source(
     path: Path,
     *,
@@ -110,6 +111,7 @@ def csv_source(
     names: list[str] | None,
     quote: str,
     rejects: str | None,
+    skip: int = 0,
 ) -> str:
     """A ``read_csv`` call reading every column as text; unsplittable rows go to `rejects`
     (``None``: they are skipped)."""
@@ -119,6 +121,8 @@ def csv_source(
         f"header={'true' if header else 'false'}",
         f"max_line_size={MAX_LINE_BYTES}",
     ]
+    if skip:  # lines above the header (a title): DuckDB still numbers rejects by file line
+        options.append(f"skip={int(skip)}")
     if rejects is None:
         options.append("ignore_errors=true")
     else:
@@ -134,13 +138,6 @@ def csv_source(
     if names:
         options.append("names=[" + ", ".join(sql_str(n) for n in names) + "]")
     return f"read_csv({sql_str(str(path))}, {', '.join(options)})"
-
-
-def detect_delimiter(path: Path, encoding: str = "utf-8") -> str:
-    """The delimiter of a delimited text file: the one of ``, ; TAB |`` that splits the header
-    (read with the csv module, quotes respected) into the most fields, ties going to the
-    earlier one; ``,`` for a one-column file."""
-    return header_delimiter(_header_line(path, encoding))
 
 
 def read_text_table(path: str | Path) -> pd.DataFrame:
@@ -159,26 +156,6 @@ def read_text_table(path: str | Path) -> pd.DataFrame:
         )
     finally:
         prepared.cleanup()
-
-
-def header_delimiter(header: str) -> str:
-    """The delimiter that splits this header line into the most fields (as
-    :func:`detect_delimiter`)."""
-    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
-    return best if counts[best] > 1 else ","
-
-
-def _header_line(path: Path, encoding: str = "utf-8") -> str:
-    with open(path, encoding=encoding, errors="replace", newline="") as handle:
-        return handle.readline().lstrip("\ufeff")
-
-
-def duplicated_names(path: Path, delimiter: str) -> tuple[str, ...]:
-    """Header names that appear more than once (compared without surrounding spaces)."""
-    names = [n.strip() for n in next(csv.reader([_header_line(path)], delimiter=delimiter), [])]
-    seen: set[str] = set()
-    return tuple(dict.fromkeys(n for n in names if n and (n in seen or seen.add(n))))
 
 
 # a workbook's number is a double, and Excel keeps 15 significant digits: from 16 digits on,
@@ -208,12 +185,12 @@ def _long_numbers_as_excel_shows_them(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def read_workbook(path: Path, dtype: type = object) -> pd.DataFrame:
-    """The first sheet of an Excel workbook (cells as `dtype`, column names as text); a
-    workbook that cannot be read is one :class:`InputError` naming it (ingest and
-    ``promopilot sentiment`` read workbooks through this)."""
+def read_workbook(path: Path, dtype: type = object, header: int = 0) -> pd.DataFrame:
+    """The first sheet of an Excel workbook (cells as `dtype`, column names as text, the names
+    in row ``header + 1``); a workbook that cannot be read is one :class:`InputError` naming it
+    (ingest and ``promopilot sentiment`` read workbooks through this)."""
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=dtype)
+        frame = pd.read_excel(path, sheet_name=0, dtype=dtype, header=header)
     except ImportError:
         raise InputError(f"{path}: reading Excel needs openpyxl: save it as CSV") from None
     except Exception as error:  # openpyxl raises many types for a damaged workbook
@@ -224,14 +201,31 @@ def read_workbook(path: Path, dtype: type = object) -> pd.DataFrame:
     return frame
 
 
-def _read_excel(store: Store, path: Path) -> RawFile:
-    """The first sheet of an Excel workbook, every cell as text (dates as ISO 8601)."""
+HeaderFits = Callable[[list[str]], bool] | None
+
+
+def _read_excel(store: Store, path: Path, header_fits: HeaderFits = None) -> RawFile:
+    """The first sheet of an Excel workbook, every cell as text (dates as ISO 8601); its header
+    in the first row, or below a title (:mod:`promopilot.data.headers`)."""
     frame = read_workbook(path)
+    above = 0
+    if header_fits is not None and len(frame.columns):
+        named = ["" if c.startswith("Unnamed: ") else c for c in frame.columns]
+        cells = frame.head(headers.MAX_ABOVE).astype(object).where(frame.notna(), "")
+        rows = [named] + [[str(v) for v in row] for row in cells.itertuples(index=False)]
+        above = headers.find_header(rows, header_fits)
+        if above:
+            frame = read_workbook(path, header=above)
     text = _long_numbers_as_excel_shows_them(frame).astype("string")  # datetimes: ISO text
     with store.frame("ingest_excel_df", text):
         store.execute(f"CREATE TEMP TABLE {RAW} AS SELECT COLUMNS(*)::VARCHAR FROM ingest_excel_df")
     empty = pd.DataFrame({"line": [], "column": [], "value": [], "reason": []})
-    return RawFile(path.name, list(frame.columns), len(frame), empty, is_parquet=True, first_line=2)
+    raw = RawFile(
+        path.name, list(frame.columns), len(frame), empty, is_parquet=True, first_line=2 + above
+    )
+    if above:
+        raw.notes.append(headers.skipped_note(rows[:above]))
+    return raw
 
 
 def read_raw(
@@ -244,6 +238,7 @@ def read_raw(
     quote: str = '"',
     encoding: str | None = None,
     lazy: bool = False,
+    header_fits: HeaderFits = None,
 ) -> RawFile:
     """Stage a CSV or Parquet file as text in the ``RAW`` temporary table.
 
@@ -251,12 +246,14 @@ def read_raw(
     :func:`load_table` reads the file once, straight into the stage (half the memory and a
     pass less for big files). The caller must :meth:`RawFile.close` it. ``delimiter=None``
     detects it from the header (``, ; TAB |``). An Excel workbook (``.xlsx``) is read whole
-    (its first sheet); an old ``.xls`` one is refused by name.
+    (its first sheet); an old ``.xls`` one is refused by name. With `header_fits` (whether a
+    line's cells are the header the caller needs) a header below up to five lines of titles is
+    found and the lines above it skipped, with a note (:mod:`promopilot.data.headers`).
     """
     path = Path(path)
     store.execute(f"DROP TABLE IF EXISTS {RAW}")
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        return _read_excel(store, path)
+        return _read_excel(store, path, header_fits)
     if path.suffix.lower() == ".xls":
         raise InputError(f"{path}: old Excel (.xls) workbooks are not read: save it as CSV")
     if path.suffix.lower() in (".parquet", ".pq"):
@@ -273,9 +270,13 @@ def read_raw(
         return RawFile(path.name, columns, n_rows, empty, is_parquet=True)
 
     prepared = prepare_text(path, encoding=encoding)
+    rows = headers.leading_rows(prepared.path) if header and header_fits is not None else []
+    above = headers.find_header(rows, header_fits) if rows else 0
     if delimiter is None:
-        delimiter = detect_delimiter(prepared.path)
+        delimiter = detect_delimiter(prepared.path, skip=above)
     options = {"delimiter": delimiter, "header": header, "names": names, "quote": quote}
+    if above:
+        options["skip"] = above
     try:
         store.execute("DROP TABLE IF EXISTS ingest_rejects")
         store.execute("DROP TABLE IF EXISTS ingest_rejects_scan")
@@ -287,7 +288,7 @@ def read_raw(
                 store.execute(f"CREATE TEMP TABLE {RAW} AS SELECT * FROM {source}")
                 columns = store.columns(RAW)
         except Exception as error:
-            reason = unreadable(error, prepared.path, delimiter, quote)
+            reason = unreadable(error, prepared.path, delimiter, quote, above)
             raise InputError(f"{path}: {reason}") from None
         empty = pd.DataFrame({"line": [], "column": [], "value": [], "reason": []})
         raw = RawFile(
@@ -295,11 +296,12 @@ def read_raw(
             columns,
             0,
             empty,
-            header_lines=1 if header else 0,
+            header_lines=(1 + above) if header else 0,
             source=source if lazy else RAW,
             _prepared=prepared,
             _csv_options=options,
-            duplicated=duplicated_names(prepared.path, delimiter) if header else (),
+            duplicated=duplicated_names(prepared.path, delimiter, above) if header else (),
+            notes=[headers.skipped_note(rows[:above])] if above else [],
         )
         if not lazy:
             raw.n_rows = int(store.scalar(f"SELECT count(*) FROM {RAW}"))
@@ -325,7 +327,7 @@ def locate_rows(store: Store, raw: RawFile) -> None:
         f"error_message AS reason, length({text}) - length(replace({text}, chr(10), '')) "
         "AS n_nl FROM ingest_rejects ORDER BY line, byte_position"
     )
-    rejects["reason"] = rejects["reason"].map(_reject_reason)
+    rejects["reason"] = rejects["reason"].map(reject_reason)
     records = raw.n_rows + len(rejects) + raw.header_lines
     # a line of spaces is a blank row like an empty line, not a malformed one
     blank = rejects["value"].fillna("").str.strip() == ""
@@ -366,60 +368,6 @@ def _empty_records(path: Path, options: dict) -> np.ndarray:
     dialect = {"quotechar": quote} if quote else {"quoting": csv.QUOTE_NONE}
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=options["delimiter"], **dialect)
-        empty = [k for k, record in enumerate(reader, start=1) if not record]
+        above = options.get("skip", 0)  # blank lines above the header are not rows
+        empty = [k for k, record in enumerate(reader, start=1) if not record and k > above + 1]
     return np.asarray(empty, dtype=np.int64)
-
-
-def unreadable(error: BaseException, path: Path, delimiter: str, quote: str) -> str:
-    """Why DuckDB cannot read a delimited file, in words a shop owner can act on."""
-    if "Maximum line size" in str(error):
-        return (
-            f"a line is longer than {MAX_LINE_BYTES:,} bytes: is it a CSV file, "
-            "or does a quoted field miss its closing quote?"
-        )
-    return _first_bad_record(path, delimiter, quote) or (
-        f"cannot read as a table: {first_line(error)}"
-    )
-
-
-def _first_bad_record(path: Path, delimiter: str, quote: str) -> str | None:
-    """Where a file DuckDB refuses as a whole goes wrong: the first record whose number of
-    fields is not the header's (read with the csv module; only on this error path)."""
-    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        options = {"quotechar": quote, "strict": True} if quote else {"quoting": csv.QUOTE_NONE}
-        reader = csv.reader(handle, delimiter=delimiter, **options)
-        try:
-            header = next(reader, None)
-            if header is None:
-                return None
-            start = reader.line_num + 1
-            for record in reader:
-                spans = reader.line_num - start + 1
-                if record and len(record) != len(header):
-                    if spans > 1 and quote:
-                        return (
-                            f"line {start}: a quoted field opened on this line is not closed "
-                            f"(the record runs over {spans:,} lines): check the quoting"
-                        )
-                    return (
-                        f"line {start}: {len(record)} field(s) where the header has "
-                        f"{len(header)}: check the delimiter and quoting"
-                    )
-                start = reader.line_num + 1
-        except csv.Error as error:
-            if "end of data" in str(error):
-                return (
-                    f"line {start}: a quoted field opened here is never closed: check the quoting"
-                )
-            return f"line {start}: {error}: check the quoting"
-    return None
-
-
-def first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
-
-
-def _reject_reason(message: str) -> str:
-    text = str(message).strip().splitlines()[0] if message else "unreadable row"
-    return f"malformed CSV row: {text}"

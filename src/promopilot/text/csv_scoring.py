@@ -12,8 +12,9 @@ import pandas as pd
 from promopilot.columns import RATING, TEXT
 from promopilot.data import synonyms
 from promopilot.data.followups import with_followups
+from promopilot.data.headers import header_delimiter
 from promopilot.data.ratings import read_stars
-from promopilot.data.rawfile import header_delimiter, read_workbook
+from promopilot.data.rawfile import read_workbook
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.exceptions import InputError
 from promopilot.text.labels import LABEL, NEGATIVE, NEUTRAL, POSITIVE, SENTIMENT, SENTIMENT_METHOD

@@ -1,0 +1,97 @@
+"""Where a delimited file's header is, and its delimiter.
+
+The header is line 1, except in exports that write up to :data:`MAX_ABOVE` lines above it (a
+report title, a date range, a blank line), as Chinese shop back offices and Excel reports do:
+then it is the first of the file's first ``MAX_ABOVE + 1`` lines whose columns are the ones
+the table needs (the caller says which, ``fits``), and the lines above it are skipped with a
+note. A file whose first lines hold no such header is read from line 1, as before, and refused
+by the column check naming what it expected.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from itertools import islice
+from pathlib import Path
+
+DELIMITERS = (",", ";", "\t", "|")
+MAX_ABOVE = 5  # lines above the header that are skipped (a title, a date range, a blank line)
+
+
+def header_delimiter(header: str) -> str:
+    """The delimiter of ``, ; TAB |`` that splits this header line (read with the csv module,
+    quotes respected) into the most fields, ties going to the earlier one; ``,`` for a
+    one-column line."""
+    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
+    return best if counts[best] > 1 else ","
+
+
+def header_line(path: Path, encoding: str = "utf-8", skip: int = 0) -> str:
+    """The text of the file's line ``skip + 1`` (its header), without a BOM."""
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        for _ in range(skip):
+            handle.readline()
+        line = handle.readline()
+    return line.lstrip("\ufeff") if skip == 0 else line
+
+
+def detect_delimiter(path: Path, encoding: str = "utf-8", skip: int = 0) -> str:
+    """The delimiter of a delimited text file, from its header (line ``skip + 1``)."""
+    return header_delimiter(header_line(path, encoding, skip))
+
+
+def duplicated_names(path: Path, delimiter: str, skip: int = 0) -> tuple[str, ...]:
+    """Header names that appear more than once (compared without surrounding spaces)."""
+    line = header_line(path, skip=skip)
+    names = [n.strip() for n in next(csv.reader([line], delimiter=delimiter), [])]
+    seen: set[str] = set()
+    return tuple(dict.fromkeys(n for n in names if n and (n in seen or seen.add(n))))
+
+
+def leading_rows(path: Path) -> list[list[str]]:
+    """The cells of the file's first ``MAX_ABOVE + 1`` lines (UTF-8), each line split by the
+    delimiter that splits it best: the candidates for the header."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        lines = [line.rstrip("\r\n") for line in islice(handle, MAX_ABOVE + 1)]
+    if lines:
+        lines[0] = lines[0].lstrip("\ufeff")
+    return [_cells(line) for line in lines]
+
+
+def _cells(line: str) -> list[str]:
+    """A line's cells; a line the csv module cannot split (a field over its size limit: no
+    header) is one cell."""
+    try:
+        return next(csv.reader([line], delimiter=header_delimiter(line)), [])
+    except csv.Error:
+        return [line]
+
+
+def is_blank(cells: list[str]) -> bool:
+    return all(not str(c).strip() for c in cells)
+
+
+def find_header(rows: list[list[str]], fits: Callable[[list[str]], bool]) -> int:
+    """How many of `rows` (a file's first lines, as cells) are above its header: 0 when the
+    first row fits (the usual file) or when none of the first ``MAX_ABOVE + 1`` does."""
+    for above, cells in enumerate(rows[: MAX_ABOVE + 1]):
+        if not is_blank(cells) and fits([str(c).strip() for c in cells]):
+            return above
+    return 0
+
+
+def skipped_note(above: list[list[str]]) -> str:
+    """The note for the lines skipped above the header: ``line 1 skipped: a title above the
+    header (line 2)``. Their text is not repeated (a title may name the shop or a person)."""
+    n = len(above)
+    blanks = sum(is_blank(cells) for cells in above)
+    titles = n - blanks
+    parts = []
+    if titles:
+        parts.append("a title" if titles == 1 else f"{titles} title lines")
+    if blanks:
+        parts.append("a blank line" if blanks == 1 else f"{blanks} blank lines")
+    lines = "line 1" if n == 1 else f"lines 1-{n}"
+    return f"{lines} skipped: {' and '.join(parts)} above the header (line {n + 1})"
