@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from promopilot.data import synonyms
+from promopilot.data import line_totals, synonyms
 from promopilot.data.headers import MAX_ABOVE
 from promopilot.data.schema import TableSpec
 from promopilot.exceptions import InputError
@@ -18,7 +18,7 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
     case-insensitively, ignoring spaces, ``_`` and ``-``, then by common synonyms
     (:mod:`promopilot.data.synonyms`: ``InvoiceNo``, ``StockCode``, ``UnitPrice``, ...).
     Missing required columns raise one line listing what was expected and what was found."""
-    found = synonyms.match(raw_columns, spec.name, spec.column_names)
+    found = _found(raw_columns, spec)
     for name, column in found.items():
         twins = [c for c in raw_columns if synonyms.normalize(c) == synonyms.normalize(column)]
         if len(twins) > 1:
@@ -43,6 +43,15 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
     return mapping
 
 
+def _found(raw_columns: list[str], spec: TableSpec) -> dict[str, str]:
+    """The file column of each table column it has: by name or synonym, and an orders file's
+    unit price from its line totals where it gives no unit price (:mod:`.line_totals`)."""
+    found = synonyms.match(raw_columns, spec.name, spec.column_names)
+    if spec.name == "orders":
+        found.update(line_totals.price_columns(raw_columns, found))
+    return found
+
+
 def _missing(spec: TableSpec, mapping: Mapping[str, str]) -> list[str]:
     """The required columns of `spec` that `mapping` lacks (a review's id may be derived)."""
     return [c for c in spec.required if c not in mapping and (spec.name, c) != OPTIONAL_ID]
@@ -56,8 +65,7 @@ def header_fits(spec: TableSpec) -> Callable[[list[str]], bool]:
     or synonym): how ingest finds a header below a title (:mod:`promopilot.data.headers`)."""
 
     def fits(cells: list[str]) -> bool:
-        found = synonyms.match(cells, spec.name, spec.column_names)
-        return not _missing(spec, found)
+        return not _missing(spec, _found(cells, spec))
 
     return fits
 

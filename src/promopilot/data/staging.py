@@ -11,6 +11,7 @@ import duckdb
 from promopilot.data import (
     contact_ids,
     currency,
+    line_totals,
     order_discounts,
     order_status,
     partial_refunds,
@@ -184,7 +185,8 @@ def stage(
     nets ``refunded`` orders the same way and quarantines cancelled ones
     (:mod:`promopilot.data.order_status`); a refunded amount (``退款金额``) nets a partial refund
     (:mod:`promopilot.data.partial_refunds`); an order's discount repeated on each of its lines is
-    spread over them (:mod:`promopilot.data.order_discounts`). Ratings are read as stars
+    spread over them (:mod:`promopilot.data.order_discounts`); an orders file with no unit price
+    reads it from its line totals (:mod:`promopilot.data.line_totals`). Ratings are read as stars
     (:mod:`promopilot.data.ratings`), numbers as spreadsheets write them
     (:mod:`promopilot.data.number_text`)."""
     notes: list[str] = []
@@ -270,6 +272,9 @@ def stage(
         checks.append(order_status.cancelled_check(status))
     if money is not None:
         checks += currency.checks(money, kept)
+    totals = line_totals.reading(raw.columns, mapping) if orders else None
+    if totals is not None:  # 实付金额, line_total: the unit price from the line's total
+        checks = totals.checks(checks)
     case = " ".join(
         f"WHEN {cond} THEN {{'column': {sql_str(col)}, 'value': {value}, "
         f"'reason': {sql_str(reason)}}}"
@@ -298,6 +303,10 @@ def stage(
     ]
     replace = f" REPLACE ({', '.join(replaced)})" if replaced else ""
     source = f"SELECT *{', ' + typed if typed else ''} FROM ({inner})"
+    if totals is not None:
+        line_totals.refuse_order_totals(store, source, raw.label, totals)
+        source = f"SELECT * REPLACE ({totals.replace_sql()}) FROM ({source})"
+        notes.append(totals.note)
     if "customer_id" in present:  # an e-mail address or phone number as id: its hash
         source = contact_ids.stage_sql(source)
     spread = spread_sql(store, source) if orders and "discount" in present else None

@@ -1,0 +1,152 @@
+"""Order lines that give a line's total instead of a unit price, as many exports do: a paid line
+total (``line_total``, ``实付金额``: after the line's discount) or a line subtotal before the
+discount (``line_subtotal``, ``商品总价``, ``小计``, ``金额``).
+
+Read only in an orders file with no unit price column: the unit price is
+``(total + discount) / quantity`` from a paid total, ``subtotal / quantity`` from a subtotal
+(with a paid total beside it and no discount column, the discount is their difference), kept
+to 6 decimals. A quantity of 0 gives no price and is quarantined. A bare ``Total`` or
+``Subtotal`` is never read: in Shopify's export and many others it is the order's.
+
+An order's total written on each of its lines (or on one of them) is not a line's and would
+count the order once per line, so such a file is refused: when at least two orders hold two or
+more products with an amount, and in every such order all of them carry one same amount (and
+the orders' amounts are not all one value: a shop selling everything at one price is not
+refused), or every such order gives an amount on one line only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from promopilot.data import synonyms
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+
+# normalized names (synonyms.normalize); `total` and `subtotal` alone are the order's
+PAID = ("linetotal", "实付金额", "实付款", "商品实付金额")
+SUBTOTAL = ("linesubtotal", "商品总价", "商品金额", "小计", "金额")
+
+
+@dataclass(frozen=True)
+class LineTotals:
+    """How an orders file's unit price is read from its line totals."""
+
+    column: str  # the file's column the unit price comes from
+    paid: bool  # True: after the line's discount (line_total); False: before (line_subtotal)
+    paid_column: str | None = None  # a paid total beside a subtotal, read as subtotal - discount
+
+    def replace_sql(self) -> str:
+        """The REPLACE clause turning the typed total (``t_unit_price``) into a unit price."""
+        if self.paid:  # a return's total and quantity are negative, its discount positive
+            total = "t_unit_price + sign(t_quantity) * coalesce(t_discount, 0)"
+        else:
+            total = "t_unit_price"
+        parts = [f"round(({total}) / NULLIF(t_quantity, 0), 6) AS t_unit_price"]
+        if self.paid_column is not None:  # t_discount holds the paid total
+            parts.append("round(sign(t_quantity) * (t_unit_price - t_discount), 6) AS t_discount")
+        return ", ".join(parts)
+
+    @property
+    def note(self) -> str:
+        if self.paid:
+            how = f"the paid line total {self.column!r}: (total + discount) / quantity"
+        else:
+            how = f"the line subtotal {self.column!r} before discount: subtotal / quantity"
+        note = f"unit_price: read from {how}, to 6 decimals"
+        if self.paid_column is not None:
+            note += f"; discount: {self.column!r} less the paid total {self.paid_column!r}"
+        return note
+
+    def checks(self, checks: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+        """The staging checks (column, condition, reason, value) with a quantity of 0
+        quarantined before the price is read, and the price's (and a discount read from a paid
+        total's) missing or unreadable value named as the file's column."""
+        named = {"unit_price": self.column, "discount": self.paid_column}
+        zero = (
+            "quantity",
+            "t_quantity = 0",
+            f"quantity is 0: the line total {self.column!r} gives no unit price",
+            "r_quantity",
+        )
+        out: list[tuple[str, str, str, str]] = []
+        for col, cond, reason, value in checks:
+            if col == "unit_price" and zero not in out:
+                out.append(zero)
+            if named.get(col) and reason.startswith(("expected", "missing")):
+                reason = f"{reason} (read from the line total {named[col]!r})"
+            out.append((col, cond, reason, value))
+        return out
+
+
+def find(raw_columns: list[str]) -> tuple[str | None, str | None]:
+    """The file's line subtotal and paid line total columns (either may be None)."""
+    by_name = {}
+    for column in raw_columns:
+        by_name.setdefault(synonyms.normalize(column), column)
+
+    def first(names: tuple[str, ...]) -> str | None:
+        return next((by_name[n] for n in names if n in by_name), None)
+
+    return first(SUBTOTAL), first(PAID)
+
+
+def price_columns(raw_columns: list[str], found: dict[str, str]) -> dict[str, str]:
+    """Columns to add to an orders file's matched ``found`` columns when it has no unit price:
+    ``unit_price`` from a line subtotal or paid total, ``discount`` from a paid total beside a
+    subtotal (where no discount column is given). Empty when there is nothing to read."""
+    if "unit_price" in found:
+        return {}
+    subtotal, paid = find(raw_columns)
+    if subtotal is not None:
+        if paid is not None and "discount" not in found:
+            return {"unit_price": subtotal, "discount": paid}
+        return {"unit_price": subtotal}
+    return {"unit_price": paid} if paid is not None else {}
+
+
+def reading(raw_columns: list[str], mapping: dict[str, str]) -> LineTotals | None:
+    """How the staged file's unit price is read from line totals, or None (a unit price)."""
+    price = mapping.get("unit_price", "").strip('"')
+    subtotal, paid = find(raw_columns)
+    if price and price == subtotal:
+        from_paid = paid if mapping.get("discount", "").strip('"') == paid else None
+        return LineTotals(subtotal, paid=False, paid_column=from_paid)
+    if price and price == paid:
+        return LineTotals(paid, paid=True)
+    return None
+
+
+def refuse_order_totals(store: Store, typed: str, label: str, totals: LineTotals) -> None:
+    """Refuse a file whose line totals are the order's (see the module's docstring), from the
+    typed rows of SQL `typed` (``t_order_id``, ``t_product_id``, ``t_unit_price``: the total)."""
+    found = store.query(
+        "SELECT count(*) AS orders, "
+        "count(*) FILTER (WHERE given > 1 AND low = high) AS same, "
+        "count(DISTINCT low) FILTER (WHERE given > 1 AND low = high) AS amounts, "
+        "count(*) FILTER (WHERE given = 1 AND lines > 1) AS one_line, "
+        "arg_min(t_order_id, t_order_id) AS example, arg_min(low, t_order_id) AS amount, "
+        "arg_min(given, t_order_id) AS n FROM ("
+        "SELECT t_order_id, min(t_unit_price) AS low, max(t_unit_price) AS high, "
+        "count(t_unit_price) AS given, count(*) AS lines, "
+        "count(DISTINCT t_product_id) FILTER (WHERE t_unit_price IS NOT NULL) AS products "
+        f"FROM ({typed}) WHERE t_order_id IS NOT NULL GROUP BY t_order_id "
+        "HAVING count(DISTINCT t_product_id) > 1) "
+        "WHERE products > 1 OR (given = 1 AND lines > 1)"
+    ).iloc[0]
+    orders = int(found["orders"])
+    if orders < 2:
+        return
+    col = totals.column
+    fix = "export each line's own amount (or a unit price column) to read its lines"
+    if int(found["same"]) == orders and int(found["amounts"]) > 1:
+        raise InputError(
+            f"{label}: {col!r} is the order's total, not the line's: every order of several "
+            f"products carries one same {col!r} on all of its lines (order {found['example']}: "
+            f"{found['amount']:g} on {int(found['n'])} lines): {fix}"
+        )
+    if int(found["one_line"]) == orders:
+        raise InputError(
+            f"{label}: {col!r} is the order's total, not the line's: every order of several "
+            f"products gives it on one of its lines only (order {found['example']}): {fix}"
+        )
