@@ -108,7 +108,7 @@ def test_an_order_total_on_every_line_is_refused(tmp_path, store):
     message = str(refused.value)
     assert "\n" not in message
     assert "'Line Total' is the order's total, not the line's" in message
-    assert "order A1: 120 on 2 lines" in message
+    assert "order A1: 120.00 on 2 lines" in message
     assert store.count("orders") == 0
 
 

@@ -143,7 +143,7 @@ def refuse_order_totals(store: Store, typed: str, label: str, totals: LineTotals
         raise InputError(
             f"{label}: {col!r} is the order's total, not the line's: every order of several "
             f"products carries one same {col!r} on all of its lines (order {found['example']}: "
-            f"{found['amount']:g} on {int(found['n'])} lines): {fix}"
+            f"{found['amount']:,.2f} on {int(found['n'])} lines): {fix}"
         )
     if int(found["one_line"]) == orders:
         raise InputError(
