@@ -59,7 +59,7 @@ def test_churn_model_beats_recency_when_the_rhythm_matters():
     base = BaselineModel(target="churn", horizon_days=180).fit(features, activity)
     y = base.labels(later, later_activity)
     choice = choose(
-        "churn_risk", "churn", y, model.predict_proba(later), base.predict(later), margin=0.0
+        "churn_risk", "churn", y, model.predict_proba(later)[:, 1], base.predict(later), margin=0.0
     )
     assert choice.winner == "model" and choice.model_score > choice.baseline_score + 0.02
     assert "model wins" in choice.line()
@@ -295,10 +295,13 @@ def test_churn_risk_is_the_regression_averaged_with_recency():
     X = churn_inputs(features)[list(CHURN_COLUMNS)].to_numpy()
     regression = model.model_.predict_proba(X)[:, 1]
     expected = (regression + base.predict(features)) / 2
-    np.testing.assert_allclose(model.predict_proba(features), expected)
+    np.testing.assert_allclose(model.predict_proba(features)[:, 1], expected)
+    labels = model.predict(features)  # 1: gone, where the churn risk is above one half
+    np.testing.assert_array_equal(labels, (model.predict_proba(features)[:, 1] > 0.5).astype(int))
+    assert 0.2 < labels.mean() < 0.8
     # a calibrated probability still: the mean churn risk is near the share who left
     y = base.labels(features, activity)
-    assert abs(model.predict_proba(features).mean() - y.mean()) < 0.02
+    assert abs(model.predict_proba(features)[:, 1].mean() - y.mean()) < 0.02
 
 
 def _close_scores(seed: int, *, jitter: float, shuffle: float) -> tuple[np.ndarray, ...]:

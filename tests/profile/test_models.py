@@ -33,7 +33,7 @@ def test_fit_learns_from_tables_and_returns_self():
     model = WindowModel(target="purchase", n_estimators=30)
     assert model.fit(features, orders) is model
     assert model.features_ == ["tenure_days", "frequency", "recency_days"]
-    p = model.predict_proba(features)
+    p = model.predict_proba(features)[:, 1]
     bought = features["customer_id"].isin(orders.index).to_numpy()
     assert p[bought].mean() > p[~bought].mean() + 0.1  # it learnt who buys
 
@@ -44,10 +44,11 @@ def test_churn_is_the_complement_of_purchase_and_orders_are_counts():
     buy = WindowModel(target="purchase", n_estimators=30).fit(features, orders)
     churned = ~features["customer_id"].isin(orders.index).to_numpy()
     assert (
-        churn.predict_proba(features)[churned].mean() > buy.predict_proba(features)[churned].mean()
+        churn.predict_proba(features)[churned, 1].mean()
+        > buy.predict_proba(features)[churned, 1].mean()
     )
     counts = WindowModel(target="orders", n_estimators=30).fit(features, orders)
-    expected = counts.predict_proba(features)
+    expected = counts.predict(features)
     assert np.all(expected >= 0)
     assert expected.sum() == pytest.approx(orders.sum(), rel=0.1)
 
@@ -172,3 +173,64 @@ def test_backtest_needs_what_fit_needs_of_the_earlier_window():
     with pytest.raises(NotEnoughDataError):
         WindowModel(target="purchase").fit(earlier, few_buyers)
     assert model.backtest(earlier, few_buyers, features, orders) is None
+
+
+def test_yes_no_models_are_scikit_learn_classifiers():
+    """classes_ [0, 1], predict_proba in two columns of that order, predict the labels: before,
+    predict_proba gave one column and there was no predict."""
+    from sklearn.base import is_classifier, is_regressor
+
+    from promopilot.profile.churn import ChurnModel
+
+    features, orders = _window(0)
+    features["days_since_last_event"] = features["recency_days"]
+    for model in (
+        WindowModel(target="purchase", n_estimators=30),
+        WindowModel(target="churn", n_estimators=30),
+        ChurnModel(),
+    ):
+        assert is_classifier(model) and not is_regressor(model)
+        assert hasattr(model, "predict_proba")
+        model.fit(features, orders)
+        np.testing.assert_array_equal(model.classes_, [0, 1])
+        p = model.predict_proba(features)
+        assert p.shape == (len(features), 2)
+        np.testing.assert_allclose(p.sum(axis=1), 1.0)
+        labels = model.predict(features)
+        assert set(np.unique(labels)) <= {0, 1}
+        np.testing.assert_array_equal(labels, (p[:, 1] > 0.5).astype(int))
+        assert model.predict_proba(features.iloc[:0]).shape == (0, 2)
+        assert model.predict(features.iloc[:0]).shape == (0,)
+
+
+def test_the_orders_model_is_a_regressor_without_predict_proba():
+    from sklearn.base import is_classifier, is_regressor
+
+    features, orders = _window(0)
+    model = WindowModel(target="orders", n_estimators=30)
+    assert is_regressor(model) and not is_classifier(model)
+    assert not hasattr(model, "predict_proba")  # before fit too: it depends on target only
+    model.fit(features, orders)
+    assert not hasattr(model, "predict_proba") and not hasattr(model, "classes_")
+    with pytest.raises(AttributeError, match="predict_proba") as refused:
+        model.predict_proba(features)
+    assert "regressor" in str(refused.value.__cause__)
+    expected = model.predict(features)
+    assert expected.dtype.kind == "f" and np.all(expected >= 0)
+    assert expected.sum() == pytest.approx(orders.sum(), rel=0.1)
+    assert len(np.unique(expected)) > 2  # counts, not labels
+    assert model.predict(features.iloc[:0]).shape == (0,)
+    assert hasattr(model.set_params(target="purchase"), "predict_proba")
+
+
+def test_the_profile_keeps_the_event_probability_or_the_expected_orders():
+    from promopilot.profile.models import feature_matrix
+    from promopilot.profile.windows import predicted_value
+
+    features, orders = _window(0)
+    buy = WindowModel(target="purchase", n_estimators=30).fit(features, orders)
+    np.testing.assert_array_equal(
+        predicted_value(buy, features), buy.model_.predict_proba(feature_matrix(features))[:, 1]
+    )
+    counts = WindowModel(target="orders", n_estimators=30).fit(features, orders)
+    np.testing.assert_array_equal(predicted_value(counts, features), counts.predict(features))

@@ -35,7 +35,7 @@ from promopilot.profile.sensitivity_check import (
     check_sensitivity,
     single_column_sensitivity,
 )
-from promopilot.profile.windows import fit_with_baseline
+from promopilot.profile.windows import fit_with_baseline, predicted_value
 
 __all__ = [
     "CLV_FIT_CUSTOMERS",
@@ -267,7 +267,7 @@ def _window_columns(store, as_of, table, current, model_features, notes, tell, r
             if choice is not None and choice.winner == "baseline":
                 table[column] = baseline.predict(current)
             else:
-                table[column] = model.predict_proba(current)
+                table[column] = predicted_value(model, current)
             if target != "orders":
                 evaluation[name] = validation
         except NotEnoughDataError as why:

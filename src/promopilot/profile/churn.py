@@ -41,6 +41,7 @@ from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import ClassifierTags
 
 from promopilot.exceptions import NotEnoughDataError, NotFittedError
 from promopilot.profile.baselines import BaselineModel
@@ -88,8 +89,13 @@ class ChurnModel(BaseEstimator):
     C : inverse regularisation strength of the logistic regression.
     random_state : kept for a uniform interface (the fit is deterministic).
 
+    A scikit-learn style classifier of the label "left" (1) against "still active" (0):
+    :meth:`predict_proba` returns the two columns in :attr:`classes_` order, :meth:`predict`
+    the label whose probability is above one half.
+
     Attributes
     ----------
+    classes_ : array ``[0, 1]`` (1: no activity in the window)
     model_ : the fitted pipeline (scaler and logistic regression)
     recency_ : the fitted :class:`~promopilot.profile.baselines.BaselineModel` (recency alone)
     features_ : list of str
@@ -128,6 +134,7 @@ class ChurnModel(BaseEstimator):
                 f"churn model: {len(y)} customers with history{before} and {int(y.sum())} "
                 "who left; more history is needed"
             )
+        self.classes_ = np.array([0, 1])
         self.features_ = list(CHURN_COLUMNS)
         self.model_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.C)).fit(
             churn_inputs(rows)[self.features_].to_numpy(), y
@@ -135,9 +142,14 @@ class ChurnModel(BaseEstimator):
         self.recency_ = BaselineModel("churn", self.horizon_days).fit(rows, window_activity)
         return self
 
-    def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
-        """Churn probability for each row of a feature table: the regression's and recency's,
-        averaged."""
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags()
+        return tags
+
+    def _churn_probability(self, features: pd.DataFrame) -> np.ndarray:
+        """P(no activity in the window) for each row of a feature table."""
         if not hasattr(self, "model_"):
             raise NotFittedError("ChurnModel is not fitted: call fit first")
         prediction_table(features, PREDICTION_COLUMNS, "churn model")
@@ -145,3 +157,14 @@ class ChurnModel(BaseEstimator):
             return np.empty(0)
         X = churn_inputs(features)[self.features_].to_numpy()
         return (self.model_.predict_proba(X)[:, 1] + self.recency_.predict(features)) / 2
+
+    def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
+        """``(n, 2)`` probabilities of staying (column 0) and leaving (column 1), in
+        :attr:`classes_` order; leaving is the regression's and recency's probability,
+        averaged."""
+        p = self._churn_probability(features)
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, features: pd.DataFrame) -> np.ndarray:
+        """1 for a customer more likely gone than not (churn probability above 0.5), else 0."""
+        return (self._churn_probability(features) > 0.5).astype(int)

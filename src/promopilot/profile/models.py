@@ -26,6 +26,8 @@ from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
+from sklearn.utils import ClassifierTags, RegressorTags
+from sklearn.utils.metaestimators import available_if
 
 from promopilot.exceptions import NotEnoughDataError, NotFittedError
 from promopilot.profile.history import history_rows, prediction_table
@@ -84,8 +86,15 @@ class WindowModel(BaseEstimator):
         two threads ran ten times slower than with one.
     random_state : seed.
 
+    For ``"churn"`` and ``"purchase"`` it is a scikit-learn style classifier of the event (1)
+    against none (0): :meth:`predict_proba` returns the two columns in :attr:`classes_` order
+    and :meth:`predict` the label whose probability is above one half. For ``"orders"`` it is
+    a regressor: :meth:`predict` is the expected number of orders and it has no
+    ``predict_proba`` nor ``classes_``.
+
     Attributes
     ----------
+    classes_ : array ``[0, 1]`` (not for ``"orders"``)
     model_ : calibrated classifier (a Poisson regressor for ``"orders"``)
     features_ : list of str
         Columns used.
@@ -187,6 +196,8 @@ class WindowModel(BaseEstimator):
                 f"{self.target} model: {len(y)} customers with history{before} and "
                 f"{int(y.sum())} positives; more history is needed"
             )
+        if self.target != "orders":
+            self.classes_ = np.array([0, 1])
         self.features_ = list(X.columns)
         self.model_ = self._classifier(len(y)).fit(X, y)
         return self
@@ -224,13 +235,45 @@ class WindowModel(BaseEstimator):
         if not hasattr(self, "model_"):
             raise NotFittedError("WindowModel is not fitted: call fit first")
 
-    def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
-        """Probability of the target event for each row of a feature table."""
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.target == "orders":
+            tags.estimator_type = "regressor"
+            tags.regressor_tags = RegressorTags()
+        else:
+            tags.estimator_type = "classifier"
+            tags.classifier_tags = ClassifierTags()
+        return tags
+
+    def _matrix(self, features: pd.DataFrame) -> pd.DataFrame | None:
+        """The fitted columns of a feature table, checked (None for no rows)."""
         self._check_fitted()
         prediction_table(features, ("customer_id", *self.features_), f"{self.target} model")
         if not len(features):
-            return np.empty(0)
-        X = feature_matrix(features[["customer_id", *self.features_]])
+            return None
+        return feature_matrix(features[["customer_id", *self.features_]])
+
+    def _is_classifier(self) -> bool:
         if self.target == "orders":
-            return self.model_.predict(X)
-        return self.model_.predict_proba(X)[:, 1]
+            raise AttributeError(
+                "a WindowModel with target='orders' is a regressor: predict gives the expected "
+                "number of orders, there is no predict_proba"
+            )
+        return True
+
+    @available_if(_is_classifier)
+    def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
+        """``(n, 2)`` probabilities of no event (column 0) and of the target event (column 1)
+        for each row of a feature table, in :attr:`classes_` order."""
+        X = self._matrix(features)
+        if X is None:
+            return np.empty((0, 2))
+        return self.model_.predict_proba(X)
+
+    def predict(self, features: pd.DataFrame) -> np.ndarray:
+        """The expected number of orders for ``"orders"``; otherwise the label (1: the target
+        event) whose probability is above one half."""
+        if self.target == "orders":
+            X = self._matrix(features)
+            return np.empty(0) if X is None else self.model_.predict(X)
+        return (self.predict_proba(features)[:, 1] > 0.5).astype(int)

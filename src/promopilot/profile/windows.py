@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
@@ -54,6 +55,15 @@ def window_tables(
     if activity == "events":
         return features, events_between(store, at, end).set_index("customer_id")["n"]
     return features, activity_between(store, at, end).set_index("customer_id")["n"]
+
+
+def predicted_value(model: WindowModel | ChurnModel, features: pd.DataFrame) -> np.ndarray:
+    """What the profile keeps of a fitted model, one value per row: the probability of the
+    target event (``predict_proba(features)[:, 1]``), or the expected orders (``predict``)
+    of the orders model."""
+    if model.target == "orders":
+        return model.predict(features)
+    return model.predict_proba(features)[:, 1]
 
 
 def fit_window_model(
@@ -117,7 +127,7 @@ def fit_with_baseline(
     if model.target == "churn":  # churn that matters: customers seen in the last 180 days
         scored = scored[scored["days_since_last_event"] <= CHURN_RECENT_DAYS]
     y = old_base.labels(scored, orders)
-    predicted = old.predict_proba(scored)
+    predicted = predicted_value(old, scored)
     evaluation = None
     if model.target != "orders" and 0 < y.mean() < 1:
         evaluation = evaluate_probabilities(y, predicted)
