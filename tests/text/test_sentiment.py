@@ -177,12 +177,47 @@ def test_trained_model_accepts_labels_and_checks_input() -> None:
         SentimentModel().predict_score(["x"])
     with pytest.raises(NotEnoughDataError):
         SentimentModel().fit(["a", "b", "c"], [5, 5, 4])
-    with pytest.raises(InputError, match="ratings must be numbers"):
+    with pytest.raises(InputError, match=r"y\[1\] is <object.*ratings must be numbers 1-5"):
         SentimentModel().fit(["a", "b"], [5, object()])
     with pytest.raises(InputError, match="labels must be"):
         SentimentModel().fit(["a", "b"], ["good", "bad"])
     with pytest.raises(InputError, match="texts but"):
         SentimentModel().fit(["a", "b"], [5, 1, 1])
+
+
+TEXTS = ["great product", "awful", "really great", "bad bad", "good good", "terrible"]
+
+
+@pytest.mark.parametrize(
+    ("y", "message"),
+    [
+        # 10 read as positive and 0 or -3 as negative: a 1-10 scale or a typo trained silently
+        ([5, 1, 10, 1, 5, 1], r"y\[2\] is 10: ratings must be numbers 1-5"),
+        ([5, 1, 5, 0, 5, 1], r"y\[3\] is 0: ratings must be numbers 1-5"),
+        (np.array([5.0, 1, 5, 1, 5, -3]), r"y\[5\] is -3.0: ratings must be numbers 1-5"),
+        ([5, 1, 5, 1, 5.5, 1], r"y\[4\] is 5.5: ratings"),
+        ([5, 1, 5, 1, np.inf, 1], r"y\[4\] is inf: ratings"),
+        # True read as a 1-star rating: every review negative
+        ([True, False, True, False, True, False], r"y\[0\] is True: .*not True/False"),
+        (np.array([5, 1, 5, 1, 5, 1]) > 3, r"y\[0\] is True: .*not True/False"),
+        (pd.Series([5, 1, 5, 1, 5, 1]) > 3, r"y\[0\] is True: .*not True/False"),
+        ([5, 1, 5, 1, 5, False], r"y\[5\] is False: .*not True/False"),
+    ],
+)
+def test_trained_model_refuses_ratings_that_are_not_stars(y, message) -> None:
+    with pytest.raises(InputError, match=message):
+        SentimentModel().fit(TEXTS, y)
+
+
+def test_trained_model_refuses_no_ratings_and_keeps_missing_ones_out() -> None:
+    with pytest.raises(InputError, match="y is empty"):
+        SentimentModel().fit([], [])
+    with pytest.raises(InputError, match="y is empty"):
+        SentimentModel().fit(TEXTS, pd.Series([], dtype=float))
+    # ratings 1-5 (halves too) and missing ones are still fine: a missing one is left out
+    model = SentimentModel().fit([*TEXTS, "so so"], [5, 1, 4.5, 1.5, 5, 2, None])
+    assert model.n_train_ == 6
+    assert SentimentModel().fit([*TEXTS, "x"], [5, 1, 5, 1, 5, 1, np.nan]).n_train_ == 6
 
 
 def test_estimator_conventions() -> None:

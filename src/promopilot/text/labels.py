@@ -45,20 +45,48 @@ def ratings_to_labels(
     return out
 
 
+STARS_MIN, STARS_MAX = 1, 5
+"""The star ratings a sentiment model learns from."""
+
+
+def _shown(value: Any) -> Any:
+    """A value as written in Python (5, True), not as numpy repeats it (np.int64(5))."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _binary_targets(y: Any, positive_min: float, negative_max: float) -> np.ndarray:
-    """1 / 0 / -1 (ignored) from star ratings or from label strings."""
+    """1 / 0 / -1 (ignored) from star ratings 1-5 or from label strings; missing ratings are
+    ignored. InputError, naming ``y`` and the first bad value with its position, for no values,
+    a boolean (True is no rating: it read as 1 star, negative), a value that is neither a number
+    nor a known label, or a rating outside 1-5 (10 read as positive, 0 as negative)."""
     values = pd.Series(list(y), dtype=object)
+    if not len(values):
+        raise InputError(
+            "y is empty: give one star rating (1-5) or label (positive/negative) per text"
+        )
+    flags = values.map(lambda v: isinstance(v, bool | np.bool_))
+    if flags.any():
+        at = int(np.flatnonzero(flags.to_numpy())[0])
+        raise InputError(
+            f"y[{at}] is {_shown(values.iloc[at])!r}: y holds star ratings 1-5 or the labels "
+            f"{POSITIVE}/{NEGATIVE}, not True/False"
+        )
     non_missing = values.dropna()
     if len(non_missing) and all(isinstance(v, str) for v in non_missing):
         lowered = values.str.strip().str.lower()
         unknown = sorted(set(lowered.dropna()) - set(LABELS))
         if unknown:
             raise InputError(
-                f"labels must be {', '.join(LABELS)} or star ratings; got {unknown[:3]}"
+                f"y: labels must be {', '.join(LABELS)} or star ratings; got {unknown[:3]}"
             )
         return np.select([lowered == POSITIVE, lowered == NEGATIVE], [1, 0], -1)
     numeric = pd.to_numeric(values, errors="coerce")
-    bad = values[numeric.isna() & values.notna()]
-    if len(bad):
-        raise InputError(f"ratings must be numbers; got {bad.iloc[0]!r}")
+    bad = (numeric.isna() & values.notna()) | (numeric < STARS_MIN) | (numeric > STARS_MAX)
+    if bad.any():
+        at = int(np.flatnonzero(bad.to_numpy())[0])
+        stars = f"{STARS_MIN}-{STARS_MAX}"
+        raise InputError(
+            f"y[{at}] is {_shown(values.iloc[at])!r}: ratings must be numbers {stars} (stars; "
+            f"a missing rating is left out) or the labels {POSITIVE}/{NEGATIVE}"
+        )
     return ratings_to_labels(numeric, positive_min=positive_min, negative_max=negative_max)

@@ -103,13 +103,15 @@ class SentimentModel(BaseEstimator):
         self.random_state = random_state
 
     def fit(self, texts: Iterable[Any], y: Iterable[Any]) -> SentimentModel:
-        """Fit on review texts and their star ratings (or ``"positive"``/``"negative"`` labels).
+        """Fit on review texts and their star ratings 1-5 (or ``"positive"``/``"negative"``
+        labels); a missing rating (None, NaN) is left out.
 
         Raises
         ------
         InputError
-            ``texts`` and ``y`` differ in length, or ``y`` holds values that are neither numbers
-            nor known labels.
+            ``texts`` and ``y`` differ in length, ``y`` is empty, or ``y`` holds a value that is
+            neither a rating 1-5 nor a known label (a boolean, 0, 10, text); the message names
+            its position in ``y`` and the value.
         NotEnoughDataError
             Fewer than two usable examples of either class.
         """
