@@ -221,6 +221,8 @@ def test_the_orders_model_is_a_regressor_without_predict_proba():
     assert len(np.unique(expected)) > 2  # counts, not labels
     assert model.predict(features.iloc[:0]).shape == (0,)
     assert hasattr(model.set_params(target="purchase"), "predict_proba")
+    model.fit(features, orders).set_params(target="orders").fit(features, orders)
+    assert not hasattr(model, "classes_")  # a refit as a regressor drops the classifier's
 
 
 def test_the_profile_keeps_the_event_probability_or_the_expected_orders():

@@ -198,6 +198,8 @@ class WindowModel(BaseEstimator):
             )
         if self.target != "orders":
             self.classes_ = np.array([0, 1])
+        elif hasattr(self, "classes_"):  # refitted as a regressor after set_params
+            del self.classes_
         self.features_ = list(X.columns)
         self.model_ = self._classifier(len(y)).fit(X, y)
         return self
