@@ -83,6 +83,31 @@ def test_email_and_phone_ids_are_hashed_in_every_file_and_kept_in_contacts_only(
         again = load(store, shop)  # the same files again add nothing
         assert again.n_new == 0
         assert {t: store.count(t) for t in n} == n
+        assert [n for f in again.files for n in f.notes if "customer id(s) were" in n] == []
+
+
+def _id_notes(report) -> list[str]:
+    return [n for f in report.files for n in f.notes if "customer id(s) were" in n]
+
+
+def test_the_note_counts_only_the_customers_a_file_adds(tmp_path, store):
+    first = ORDERS + "o1,2025-01-01,ann@example.com,p1,1,10\no2,2025-01-01,+8613800138000,p1,1,10\n"
+    report = load(store, write(tmp_path / "a" / "orders.csv", first))
+    assert len(_id_notes(report)) == 2
+    # one customer already stored (in another case), one new, one new whose only row is bad
+    more = ORDERS + (
+        "o3,2025-01-02,ANN@example.com,p1,1,10\no4,2025-01-02,bob@example.com,p1,1,10\n"
+        "o5,2025-01-02,cy@example.com,p1,x,10\n"
+    )
+    report = load(store, write(tmp_path / "b" / "orders.csv", more))
+    assert _id_notes(report) == [
+        "1 customer id(s) were e-mail addresses: stored as a hash, the address kept in "
+        "contacts only"
+    ]
+    assert store.count("contacts") == 3  # ann, the phone and bob
+    # an events file of stored customers adds none
+    events = EVENTS + "2025-01-03,bob@example.com,p1,view\n2025-01-03,13800138000,p1,view\n"
+    assert _id_notes(load(store, write(tmp_path / "c" / "events.csv", events))) == []
 
 
 def test_ids_that_are_no_contact_data_are_kept_as_they_are(tmp_path, store):
@@ -148,8 +173,9 @@ def test_forget_by_address_erases_the_hashed_customer_and_their_contact(tmp_path
         with Store(db) as store:
             assert _rows_mentioning(store, [ANN, "ann@example.com"]) == {}
             assert store.count("contacts") == 1  # the phone's, which was not asked for
-            load(store, shop)  # the same files again: the customer stays forgotten
+            again = load(store, shop)  # the same files again: the customer stays forgotten
             assert _rows_mentioning(store, [ANN, "ann@example.com"]) == {}
+            assert _id_notes(again) == []  # and is counted as added by no note
         code, out, _ = cli(["forget", "ann@example.com", "--db", str(db)], capsys)
         assert code == 0 and "'a***@example.com' was already forgotten" in out
         code, _, err = cli(["forget", "bob@example.com", "--db", str(db)], capsys)

@@ -91,17 +91,38 @@ def stage_sql(source: str, customer: str = "t_customer_id") -> str:
     return f"SELECT * REPLACE ({hashed} AS {customer}) FROM ({found})"
 
 
-def keep_contacts(store: Store, stage: str, ingest_id: int) -> list[str]:
-    """Put the e-mail address or phone number of every kept row's hashed id (:func:`stage_sql`)
-    in ``contacts`` where that customer has none yet; return the notes for the user. A stored
-    contact is kept as it is, so re-ingesting a file changes nothing."""
+# the tables whose customers are stored ones (quarantine and flags hold rejected rows)
+_STORED = ("customers", "contacts", "orders", "events", "reviews", "campaigns", "unsubscribes")
+
+
+def added_contact_ids(store: Store, stage: str) -> tuple[int, int] | None:
+    """Before the staged file's rows are written: how many customers whose id was an e-mail
+    address, and how many a phone number, the file adds (kept rows of customers no table holds
+    yet: a re-ingest, or a forgotten customer's rows, add none); None when the file holds no
+    such id (one scan of the stage, no other query: the usual shop)."""
     if "_id_email" not in store.columns(stage):
-        return []
+        return None
+    if not store.scalar(
+        f"SELECT count(*) FROM {stage} WHERE _id_email IS NOT NULL OR _id_phone IS NOT NULL"
+    ):
+        return None
+    stored = " UNION ALL ".join(
+        f"SELECT customer_id FROM {t} WHERE customer_id IS NOT NULL" for t in _STORED
+    )
     n_email, n_phone = store.query(
-        f"SELECT count(DISTINCT _id_email), count(DISTINCT _id_phone) FROM {stage}"
+        "SELECT count(DISTINCT t_customer_id) FILTER (WHERE _id_email IS NOT NULL), "
+        "count(DISTINCT t_customer_id) FILTER (WHERE _id_phone IS NOT NULL) "
+        f"FROM {stage} WHERE _err IS NULL AND t_customer_id IS NOT NULL "
+        f"AND (_id_email IS NOT NULL OR _id_phone IS NOT NULL) AND t_customer_id NOT IN ({stored})"
     ).iloc[0]
-    if not n_email and not n_phone:
-        return []
+    return int(n_email), int(n_phone)
+
+
+def keep_contacts(store: Store, stage: str, ingest_id: int) -> None:
+    """Put the e-mail address or phone number of every kept row's hashed id (:func:`stage_sql`)
+    in ``contacts`` where that customer has none yet. A stored contact is kept as it is, so
+    re-ingesting a file changes nothing. Only for a file :func:`added_contact_ids` found such
+    ids in."""
     kept = f"FROM {stage} WHERE _err IS NULL AND t_customer_id IS NOT NULL"
     for field in ("email", "phone"):
         store.execute(
@@ -115,15 +136,20 @@ def keep_contacts(store: Store, stage: str, ingest_id: int) -> list[str]:
         "IS NOT NULL) AND t_customer_id NOT IN (SELECT customer_id FROM contacts) "
         "GROUP BY t_customer_id"
     )
+
+
+def added_notes(added: tuple[int, int]) -> list[str]:
+    """The notes for the user on the customers :func:`added_contact_ids` counted."""
+    n_email, n_phone = added
     notes = []
     if n_email:
         notes.append(
-            f"{int(n_email):,} customer id(s) were e-mail addresses: stored as a hash, the "
+            f"{n_email:,} customer id(s) were e-mail addresses: stored as a hash, the "
             "address kept in contacts only"
         )
     if n_phone:
         notes.append(
-            f"{int(n_phone):,} customer id(s) were phone numbers: stored as a hash, the number "
+            f"{n_phone:,} customer id(s) were phone numbers: stored as a hash, the number "
             "kept in contacts only"
         )
     return notes

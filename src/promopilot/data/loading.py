@@ -149,6 +149,9 @@ def load_table(
                 f"{made:,} return line(s) added for partial refunds (refunded amount, spread "
                 "over the order's lines by what was paid): counted as new rows, not as rows read"
             )
+    # customers keyed by an e-mail address or phone number that the file adds: counted before
+    # its rows are stored
+    contact_ids_added = contact_ids.added_contact_ids(store, STAGE)
     # in file order without a sort: the stage is in _row order and insertion order is kept
     report.n_new = int(
         store.scalar(  # an INSERT's result is the number of rows inserted
@@ -166,7 +169,9 @@ def load_table(
             f"INSERT INTO contacts SELECT t_customer_id, t_email, t_phone, t_name, "
             f"now()::TIMESTAMP, {ingest_id} {latest}"
         )
-    report.notes += contact_ids.keep_contacts(store, STAGE, ingest_id)
+    if contact_ids_added is not None:
+        contact_ids.keep_contacts(store, STAGE, ingest_id)
+        report.notes += contact_ids.added_notes(contact_ids_added)
     report.n_read = raw.n_rows + len(raw.rejects)
     report.n_quarantined = len(bad_reasons) + len(raw.rejects)
     report.n_loaded = report.n_read - report.n_quarantined
