@@ -174,6 +174,26 @@ def test_the_report_says_how_many_customers_used_their_code(campaign_db, tmp_pat
     assert said in out_html.read_text(encoding="utf-8")
 
 
+def test_evaluate_policy_reads_a_policy_keyed_by_address_masked(campaign_db, tmp_path, capsys):
+    from promopilot.cli import main
+
+    # the two addresses are one customer: refused by line, the address masked
+    policy = tmp_path / "policy.csv"
+    policy.write_text(
+        "customer_id,offer_id\nc0001,pct10\nann@example.com,pct10\n Ann@Example.COM,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SystemExit) as done:
+        main(["evaluate-policy", str(policy), "--campaign", "spring", "--db", str(campaign_db)])
+    out = capsys.readouterr()
+    assert done.value.code == 2 and len(out.err.strip().splitlines()) == 1
+    assert (
+        "policy.csv: line 4, column customer_id: 'a***@example.com': each customer once per "
+        "policy (line 3 is the same customer)"
+    ) in " ".join(out.err.split())
+    assert "ann@" not in (out.err + out.out).lower()
+
+
 def test_evaluate_policy_command(campaign_db, tmp_path, monkeypatch):
     monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
     policy = tmp_path / "policy.csv"

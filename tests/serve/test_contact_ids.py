@@ -11,9 +11,11 @@ from fastapi.testclient import TestClient
 from promopilot.data.contact_ids import stored_customer_id
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
+from promopilot.exceptions import InputError
 from promopilot.serve.app import create_app
 from promopilot.serve.config import ServeConfig
-from promopilot.serve.state import build_state
+from promopilot.serve.runner import make_builder
+from promopilot.serve.state import build_state, read_plan
 from tests.serve.conftest import ADMIN, ADMIN_H, PLAN, READ, READ_H, SETTINGS, SHOP
 
 ANN = stored_customer_id("ann@example.com")
@@ -96,3 +98,27 @@ def test_the_dashboards_lookup_by_address_opens_the_customers_page(client):
     assert typed.headers["location"] == f"/customers/{ANN}"
     page = client.get(f"/customers/{ANN}").text
     assert 'id="unknown-customer"' not in page and "@example.com" not in page
+
+
+def test_a_plan_file_keyed_by_address_is_served_under_the_hash(store, tmp_path):
+    # `serve --plan`: the plan file is read afresh on each (re)build
+    path = tmp_path / "plan.csv"
+    PLAN.replace({"customer_id": {"c1": " Ann@Example.COM"}}).to_csv(path, index=False)
+    builder = make_builder(path, "spring", SETTINGS)
+    app = create_app(store, ServeConfig.from_keys([ADMIN], [READ]), builder=builder)
+    with TestClient(app) as client:
+        offer = client.get("/v1/customers/ann@example.com/offer", headers=READ_H).json()
+    assert offer["customer_id"] == ANN
+    assert (offer["offer_id"], offer["group"], offer["propensity"]) == ("off10", "target", 0.76)
+
+
+def test_a_plan_file_naming_a_customer_twice_is_refused_masked(tmp_path):
+    path = tmp_path / "plan.csv"
+    plan = PLAN.replace({"customer_id": {"c1": "ann@example.com", "c3": "ANN@example.com"}})
+    plan.to_csv(path, index=False)
+    with pytest.raises(InputError) as refused:
+        read_plan(path)
+    assert str(refused.value) == (
+        f"{path}: line 4, column customer_id: 'a***@example.com': each customer once per plan "
+        "(line 2 is the same customer)"
+    )

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.campaigns.codes import new_codes
+from promopilot.data.contact_ids import file_customer_ids, masked
 from promopilot.data.queries import delivery as q
 from promopilot.data.rawfile import read_text_table
 from promopilot.data.store import Store
@@ -25,12 +26,15 @@ PLAN_REQUIRED = ("customer_id", "offer_id", "group", "propensity")
 
 
 def _bad(path: Path | str, line: int, column: str, value: object, expected: str) -> InputError:
-    return InputError(f"{path}: line {line}, column {column}: {value!r}: {expected}")
+    """The error of a bad cell; an e-mail address or phone number in it masked."""
+    return InputError(f"{path}: line {line}, column {column}: {masked(str(value))!r}: {expected}")
 
 
 def read_plan(path: str | Path, offer_ids: set[str] | None = None) -> pd.DataFrame:
-    """Read and check a plan file (``promopilot plan --out``). A plan is used whole or not at
-    all: a bad row stops the send with file, line, column, value and what was expected."""
+    """Read and check a plan file (``promopilot plan --out``, or written by hand). A plan is
+    used whole or not at all: a bad row stops the send with file, line, column, value and what
+    was expected. Its customer ids are read as ingest stores them (``17850.0`` is ``17850``, an
+    e-mail address or phone number its hash), and never shown unmasked."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such plan file")
@@ -54,12 +58,10 @@ def read_plan(path: str | Path, offer_ids: set[str] | None = None) -> pd.DataFra
     if empty_id.any():
         i = int(np.argmax(empty_id))
         raise _bad(path, lines[i], "customer_id", "", "a customer id")
-    dup = plan["customer_id"].duplicated()
-    if dup.any():
-        i = int(np.argmax(dup))
-        raise _bad(
-            path, lines[i], "customer_id", plan["customer_id"].iat[i], "each customer once per plan"
-        )
+    # ids as the store holds them: an e-mail address or phone number as its hash
+    plan["customer_id"] = file_customer_ids(
+        plan["customer_id"], str(path), expected="each customer once per plan"
+    )
     bad_group = ~plan["group"].isin(GROUPS)
     if bad_group.any():
         i = int(np.argmax(bad_group))

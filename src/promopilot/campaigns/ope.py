@@ -24,6 +24,7 @@ import pandas as pd
 
 from promopilot.campaigns.history import CONTROL
 from promopilot.campaigns.outcomes import campaign_outcomes
+from promopilot.data.contact_ids import masked, stored_customer_ids
 from promopilot.data.schema import id_text
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -49,12 +50,13 @@ def policy_arms(frame: pd.DataFrame, policy: pd.DataFrame) -> tuple[np.ndarray, 
     # as text, an empty offer as "": a column of empty offers only is read as float NaN
     offer_ids = policy["offer_id"].astype(object)
     offers = offer_ids.where(offer_ids.notna(), "").astype(str).str.strip()
-    by_customer = pd.Series(
-        np.where(offers == "", CONTROL, offers), index=id_text(policy["customer_id"])
-    )
-    if by_customer.index.duplicated().any():
-        dup = by_customer.index[by_customer.index.duplicated()][0]
-        raise InputError(f"policy: customer {dup!r} appears more than once")
+    # ids as the store holds them: 17850.0 is 17850, an e-mail address or phone number its hash
+    stored = stored_customer_ids(policy["customer_id"])
+    by_customer = pd.Series(np.where(offers == "", CONTROL, offers), index=stored.to_numpy())
+    twice = by_customer.index.duplicated()
+    if twice.any():
+        typed = str(policy["customer_id"].iat[int(twice.argmax())])
+        raise InputError(f"policy: customer {masked(typed)!r} appears more than once")
     arms = by_customer.reindex(id_text(frame["customer_id"]).to_numpy())
     unnamed = int(arms.isna().sum())
     arms = arms.fillna(CONTROL).to_numpy(dtype=object)

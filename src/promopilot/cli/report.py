@@ -126,6 +126,7 @@ def evaluate_policy(
 
 
 def read_policy(path: Path):
+    from promopilot.data.contact_ids import file_customer_ids
     from promopilot.data.rawfile import read_text_table
 
     if not path.exists():
@@ -141,6 +142,10 @@ def read_policy(path: Path):
             f"{path}: missing column(s) {', '.join(sorted(missing))}; expected "
             "customer_id, offer_id"
         )
+    # ids as the store holds them (an e-mail address as its hash), each customer once
+    frame["customer_id"] = file_customer_ids(
+        frame["customer_id"], str(path), expected="each customer once per policy"
+    )
     return frame
 
 

@@ -10,7 +10,8 @@ phone number when it starts with ``+`` and holds 10 to 15 digits (``+86 138 0013
 ``+1 (555) 123-4567``), or is an 11-digit Chinese mobile number (``13800138000``,
 ``138-0013-8000``, read as ``+86``). Any other id (``17850``, ``C000123``, a 10-digit number)
 is kept as it is. The same rule reads a typed id (``promopilot forget``, the dashboard, the
-API): :func:`stored_customer_id`.
+API): :func:`stored_customer_id`, and the ids of a hand-written file (a plan given to ``send``
+or ``serve``, a policy to ``evaluate-policy``): :func:`stored_customer_ids`.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import threading
 from typing import TYPE_CHECKING
 
 import duckdb
+import pandas as pd
 
-from promopilot.data.schema import plain_id
+from promopilot.data.schema import id_text, plain_id
+from promopilot.exceptions import InputError
 
 if TYPE_CHECKING:
     from promopilot.data.store import Store
@@ -161,18 +164,25 @@ def _might_be_contact(text: str) -> bool:
     return "@" in text or text.startswith("+") or (text.startswith("1") and 11 <= len(text) <= 13)
 
 
+def _hasher_connection() -> duckdb.DuckDBPyConnection:
+    """One in-memory database for the process (a new one costs ~20 ms); under _HASHER_LOCK."""
+    global _hasher
+    if _hasher is None:
+        _hasher = duckdb.connect()
+    return _hasher
+
+
 def _read_typed(text: str) -> tuple[str, str | None, str | None]:
     """(stored id, e-mail address, phone number) of a typed id, by the very SQL of ingest
     (:func:`stage_sql`): Python's ``lower`` and ``\\s`` are not DuckDB's for every character,
     so a copy in Python could drift."""
     typed = stage_sql("SELECT CAST(? AS VARCHAR) AS t_customer_id")
-    with _HASHER_LOCK:  # one in-memory database for the process (a new one costs ~20 ms)
-        global _hasher
-        if _hasher is None:
-            _hasher = duckdb.connect()
-        row = _hasher.execute(
-            f"SELECT t_customer_id, _id_email, _id_phone FROM ({typed})", [text]
-        ).fetchone()
+    with _HASHER_LOCK:  # fetchall: a partly read result blocks the connection (DuckDB 2)
+        (row,) = (
+            _hasher_connection()
+            .execute(f"SELECT t_customer_id, _id_email, _id_phone FROM ({typed})", [text])
+            .fetchall()
+        )
     return str(row[0]), row[1], row[2]
 
 
@@ -192,6 +202,61 @@ def stored_customer_id(value: str) -> str:
     ``17850``, and an e-mail address or phone number as its hash (:func:`_read_typed`)."""
     text = plain_id(str(value).strip())
     return _read_typed(text)[0] if _might_be_contact(text) else text
+
+
+def stored_customer_ids(ids: pd.Series) -> pd.Series:
+    """The customer ids of a hand-written file (a plan, a policy) as ingest stores them, as
+    :func:`stored_customer_id` reads one: stripped, ``17850.0`` as ``17850``, an e-mail address
+    or phone number as its hash. One query for every id that might be contact data, none when
+    no id might be (the usual plan: ids ``promopilot plan`` wrote)."""
+    text = id_text(pd.Series(ids, dtype=object).astype(str).str.strip())
+    maybe = (
+        text.str.contains("@", regex=False)
+        | text.str.startswith("+")
+        | (text.str.startswith("1") & text.str.len().between(11, 13))
+    ).to_numpy(dtype=bool)
+    if not maybe.any():
+        return text
+    frame = pd.DataFrame({"t_customer_id": text[maybe].to_numpy(dtype=object)})
+    frame["_i"] = range(len(frame))
+    typed = stage_sql("SELECT CAST(t_customer_id AS VARCHAR) AS t_customer_id, _i FROM typed_ids")
+    with _HASHER_LOCK:
+        con = _hasher_connection()
+        con.register("typed_ids", frame)
+        try:
+            rows = con.execute(f"SELECT t_customer_id FROM ({typed}) ORDER BY _i").fetchall()
+        finally:
+            con.unregister("typed_ids")
+    text = text.copy()
+    text[maybe] = [str(r[0]) for r in rows]
+    return text
+
+
+def file_customer_ids(
+    typed: pd.Series, label: str, *, expected: str, first_line: int = 2
+) -> pd.Series:
+    """:func:`stored_customer_ids` of a hand-written file's ``customer_id`` column (its rows on
+    lines `first_line`, ...), refusing a customer named twice once the ids are read as stored
+    (``Ann@Example.com`` and ``ann@example.com`` are one customer) in one line naming the file,
+    line, column, the id as typed (an address masked: :func:`masked`) and `expected`."""
+    stored = stored_customer_ids(typed)
+    twice = stored.duplicated().to_numpy(dtype=bool)
+    if twice.any():
+        i = int(twice.argmax())
+        first = int((stored == stored.iat[i]).to_numpy(dtype=bool).argmax())
+        raise InputError(
+            f"{label}: line {first_line + i}, column customer_id: "
+            f"{masked(str(pd.Series(typed).iat[i]))!r}: {expected} (line {first_line + first} "
+            "is the same customer)"
+        )
+    return stored
+
+
+def masked(value: str) -> str:
+    """A value as an error message may show it: :func:`shown`, or ``***`` for text holding an
+    e-mail address or phone number among other text."""
+    text = shown(value)
+    return "***" if text is None else text
 
 
 def shown(value: str) -> str | None:

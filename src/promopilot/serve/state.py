@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.config import Settings, load_settings
+from promopilot.data.contact_ids import file_customer_ids
 from promopilot.data.forgotten import forgotten_among
 from promopilot.data.queries import serve as queries
 from promopilot.data.rawfile import read_text_table
@@ -118,7 +119,8 @@ def fit_recommender(store: Store, as_of: pd.Timestamp | None = None):
 
 def read_plan(path: str | Path | None) -> pd.DataFrame | None:
     """The latest plan (``promopilot plan``'s CSV: customer_id, offer_id, group, propensity,
-    ..., optionally campaign_id), or None."""
+    ..., optionally campaign_id), or None. Its customer ids are read as ingest stores them (an
+    e-mail address or phone number as its hash), each customer once."""
     if path is None:
         return None
     path = Path(path)
@@ -131,6 +133,10 @@ def read_plan(path: str | Path | None) -> pd.DataFrame | None:
     missing = {"customer_id", "offer_id", "group", "propensity"} - set(plan)
     if missing:
         raise InputError(f"{path}: not a plan: missing column(s) {', '.join(sorted(missing))}")
+    # ids as the store holds them: an e-mail address or phone number as its hash
+    plan["customer_id"] = file_customer_ids(
+        plan["customer_id"], str(path), expected="each customer once per plan"
+    )
     return plan
 
 
