@@ -22,6 +22,7 @@ from pathlib import Path
 from promopilot.config import Settings, load_settings
 from promopilot.data.store import SERVE_MARKER_SUFFIX, Store
 from promopilot.offers.forecast import read_forecast
+from promopilot.serve.access_log import log_config
 from promopilot.serve.config import ServeConfig, load_serve_config
 from promopilot.serve.state import build_state, read_plan
 
@@ -94,7 +95,14 @@ def run_server(
         app = create_app(store, config, builder=make_builder(plan, campaign_id, settings))
         if announce is not None:
             announce()
-        uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            access_log=access_log,
+            log_level="info",
+            log_config=log_config(),  # no e-mail address or phone number in the access log
+        )
     except KeyboardInterrupt:
         pass  # stopped on purpose (Ctrl-C or SIGTERM), after uvicorn's own shutdown
     finally:

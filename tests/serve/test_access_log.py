@@ -1,0 +1,113 @@
+"""`promopilot serve --access-log`: an e-mail address or phone number typed into a URL is
+logged as its hash (or ``***``), never as typed."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+
+from promopilot.data.contact_ids import stored_customer_id
+from promopilot.data.store import Store
+from promopilot.serve.access_log import ACCESS_LOGGER, NoContactData, clean_path
+from promopilot.serve.app import create_app
+from promopilot.serve.config import ServeConfig
+from promopilot.serve.runner import run_server
+from tests.serve.conftest import ADMIN, READ, READ_H, SETTINGS, builder
+
+ANN = stored_customer_id("ann@example.com")
+PHONE = stored_customer_id("+86 138 0013 8000")
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/v1/customers/ann@example.com/offer", f"/v1/customers/{ANN}/offer"),
+        (
+            "/v1/customers/Ann%40Example.COM/recommendations?k=3",
+            f"/v1/customers/{ANN}/recommendations?k=3",
+        ),
+        ("/customers?id=ann%40example.com", f"/customers?id={ANN}"),
+        ("/customers/%2B86%20138%200013%208000", f"/customers/{PHONE}"),
+        ("/customers?id=138-0013-8000&x=1", f"/customers?id={PHONE}&x=1"),
+        ("/customers?id=+8613800138000", "/customers?id=***"),  # the + read as a space
+        ("/customers?id=Ann+%3Cann%40example.com%3E", "/customers?id=***"),
+        ("/v1/customers/c1/offer?k=5", "/v1/customers/c1/offer?k=5"),
+        ("/customers/17850", "/customers/17850"),
+        ("/", "/"),
+    ],
+)
+def test_a_path_is_logged_without_contact_data(path, logged):
+    assert clean_path(path) == logged
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def test_serve_access_log_writes_the_hash_of_an_address_typed_into_a_url(
+    tiny_db, tmp_path, monkeypatch
+):
+    import uvicorn
+
+    # how `promopilot serve --access-log` starts uvicorn
+    started: list[dict] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: started.append(kwargs))
+    db = tmp_path / "shop.duckdb"
+    shutil.copy(tiny_db, db)
+    port = _free_port()
+    run_server(
+        db,
+        port=port,
+        config=ServeConfig.from_keys([ADMIN], [READ]),
+        settings=SETTINGS,
+        access_log=True,
+    )
+    (kwargs,) = started
+    # ... and the same configuration run for real, around the tiny shop
+    access = logging.getLogger(ACCESS_LOGGER)
+    lines = _Lines()
+    with Store(db) as store:
+        app = create_app(store, ServeConfig.from_keys([ADMIN], [READ]), builder=builder)
+        server = uvicorn.Server(uvicorn.Config(app, **kwargs))  # configures the logging
+        access.addHandler(lines)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            deadline = time.time() + 30
+            while not server.started:
+                assert time.time() < deadline and thread.is_alive(), "server did not start"
+                time.sleep(0.05)
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=READ_H) as api:
+                assert api.get("/v1/customers/ann@example.com/offer").status_code == 200
+                api.get("/v1/customers/%2B86%20138%200013%208000/recommendations?k=2")
+                api.get("/customers", params={"id": "Ann@Example.com"})
+                api.get("/v1/customers/c1/offer")
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            access.removeHandler(lines)
+            for f in [f for f in access.filters if isinstance(f, NoContactData)]:
+                access.removeFilter(f)
+    assert len(lines.lines) == 4, lines.lines
+    text = "\n".join(lines.lines)
+    assert f"/v1/customers/{ANN}/offer" in text and f"/v1/customers/{PHONE}/" in text
+    assert f"/customers?id={ANN}" in text and "/v1/customers/c1/offer" in text
+    for typed in ("@", "%40", "ann", "0013", "%2B86"):
+        assert typed not in text.lower(), typed
