@@ -131,6 +131,37 @@ def test_a_blank_or_control_character_customer_id_is_422_and_not_logged(
     assert store.scalar("SELECT count(*) FROM campaigns") == 0
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/customers//offer",
+        "/v1/customers/offer",  # a proxy that merges slashes (nginx does by default)
+        "/v1/customers//recommendations",
+        "/v1/customers/undefined/offer",  # what a page's script sends for a visitor without id
+        "/v1/customers/null/offer",
+        "/v1/customers/None/offer",
+        "/v1/customers/NaN/offer",
+    ],
+)
+def test_a_request_without_a_customer_id_is_a_clear_422_and_logs_nothing(client, app, store, path):
+    """Before, a missing id was a bare 404 "Not Found", and `undefined` was answered and logged
+    as one customer standing for every anonymous visitor."""
+    answer = client.get(path, headers=READ_H)
+    assert answer.status_code == 422, answer.text
+    (error,) = answer.json()["detail"]
+    assert error["loc"] == ["path", "customer_id"]
+    assert "a customer id is required" in error["msg"]
+    app.state.writer.flush()
+    assert store.scalar("SELECT count(*) FROM campaigns") == 0
+    assert app.state.writer.n_written == 0
+
+
+def test_a_placeholder_id_still_gets_recommendations(client):
+    """Recommendations log nothing: `undefined` gets the cold-start list as any stranger."""
+    body = client.get("/v1/customers/undefined/recommendations", headers=READ_H).json()
+    assert body["basis"] == "popular" and body["items"]
+
+
 def test_a_customer_id_is_read_as_ingest_stores_it(client, app, store):
     """` c1` and `c1.0`-style ids are the stored id: one customer, one exposure row."""
     plain = client.get("/v1/customers/c1/offer", headers=READ_H).json()

@@ -7,6 +7,7 @@ import unicodedata
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, Field
 
@@ -35,6 +36,33 @@ CustomerId = Annotated[
     Path(min_length=1, max_length=200, description="The shop's id"),
     AfterValidator(_checked_id),
 ]
+NO_ID = (
+    "a customer id is required: an offer decision is logged as the customer's exposure, so a "
+    "visitor the site has no id for gets none (show them no offer)"
+)
+# what a page's script puts in the URL for a visitor it has no id for (JavaScript's undefined
+# and null, Python's None, pandas' NaN): every anonymous visitor would be one "customer"
+NO_ID_PLACEHOLDERS = frozenset({"undefined", "null", "none", "nan"})
+
+
+def _offer_id(value: str) -> str:
+    """An offer's customer id is no placeholder for a missing one (``undefined``)."""
+    if value.lower() in NO_ID_PLACEHOLDERS:
+        raise ValueError(f"{NO_ID}; {value!r} stands for no id")
+    return value
+
+
+OfferCustomerId = Annotated[CustomerId, AfterValidator(_offer_id)]
+
+
+def _missing_id() -> RequestValidationError:
+    """The 422 of a URL without a customer id (``/v1/customers//offer``, or ``/offer`` where a
+    proxy merged the slashes), shaped as every other validation error."""
+    return RequestValidationError(
+        [{"loc": ("path", "customer_id"), "msg": NO_ID, "type": "missing", "input": ""}]
+    )
+
+
 MAX_K = 50
 
 
@@ -99,9 +127,21 @@ async def recommendations(
     )
 
 
+@router.get("//offer", include_in_schema=False)
+@router.get("/offer", include_in_schema=False)
+@router.get("//recommendations", include_in_schema=False)
+@router.get("/recommendations", include_in_schema=False)
+async def without_customer_id() -> None:
+    """No customer id in the URL: a 422 that says so (the router alone would answer a bare
+    404, as for a mistyped path), and nothing is logged."""
+    raise _missing_id()
+
+
 @router.get("/{customer_id}/offer", response_model=Offer)
 async def offer(
-    customer_id: CustomerId, request: Request, state: Annotated[ServingState, Depends(get_state)]
+    customer_id: OfferCustomerId,
+    request: Request,
+    state: Annotated[ServingState, Depends(get_state)],
 ) -> JSONResponse:
     """The customer's offer in the live campaign (``offer_id`` null = nothing), with its group,
     propensity, campaign and what the offer is (``offer``: kind, value, min_spend, category,
