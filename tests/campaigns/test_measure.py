@@ -515,3 +515,74 @@ def test_absurd_outcomes_are_not_measurable_instead_of_a_crash(big):
     console = Console(width=200, record=True)
     console.print(lift_table(result))
     assert "not measurable" in console.export_text()
+
+
+def _with_visitors(store, tmp_path, n=300, campaign_id="plan"):
+    """`n` visitors `promopilot serve` answered outside the plan (group visitor, every 5th shown
+    an exploration offer), few of whom buy in their window."""
+    from promopilot.data.queries.serve import insert_exposures
+
+    ids = [f"v{i:04d}" for i in range(n)]
+    offered = [i % 5 == 0 for i in range(n)]
+    insert_exposures(
+        store,
+        pd.DataFrame(
+            {
+                "campaign_id": campaign_id,
+                "customer_id": ids,
+                "offer_id": ["pct10" if o else None for o in offered],
+                "sent_at": pd.Timestamp("2026-03-01 10:00"),
+                "channel": "api",
+                "propensity": [0.075 if o else 0.7 for o in offered],
+                "group": "visitor",
+            }
+        ),
+    )
+    folder = tmp_path / "visitor-orders"
+    folder.mkdir()
+    buyers = ids[::20]
+    pd.DataFrame(
+        {
+            "order_id": [f"vo{i}" for i in range(len(buyers))],
+            "timestamp": "2026-03-05T12:00:00",
+            "customer_id": buyers,
+            "product_id": "p",
+            "quantity": 1,
+            "unit_price": 40.0,
+            "discount": 0.0,
+        }
+    ).to_csv(folder / "orders.csv", index=False)
+    ingest(store, folder)
+    return sum(offered)
+
+
+def test_visitors_answered_outside_the_plan_are_counted_apart_not_measured(tmp_path):
+    """Before, 300 visitors (240 sent nothing) joined the customers who got nothing and moved
+    the whole campaign's incremental profit; now its figures are the plan's customers' alone,
+    and the visitors are counted in a sentence of their own."""
+    from tests.campaigns.report_helpers import plan_store
+
+    store = plan_store(tmp_path)
+    plan_only = measure_campaign(store, "plan", window_days=14)
+    n_offered = _with_visitors(store, tmp_path)
+    result = measure_campaign(store, "plan", window_days=14)
+    assert result["visitors"] == {"customers": 300, "offered": n_offered}
+    assert result["control"] == plan_only["control"]
+    assert result["incremental_profit"] == pytest.approx(plan_only["incremental_profit"])
+    assert result["groups"] == plan_only["groups"] and "visitor" not in result["groups"]
+    assert (
+        "300 visitor(s) answered outside the plan while it was served (60 of them shown an "
+        "exploration offer) are not in these figures" in result["summary"]
+    )
+    assert "visitor" not in plan_only["summary"]
+    outcomes = campaign_outcomes(store, "plan", window_days=14)
+    assert not outcomes["customer_id"].str.startswith("v").any()
+
+
+def test_a_campaign_of_visitors_only_is_not_measured_and_says_why(tmp_path):
+    from tests.campaigns.report_helpers import plan_store
+
+    store = plan_store(tmp_path)
+    _with_visitors(store, tmp_path, campaign_id="visitors-only")
+    with pytest.raises(NotEnoughDataError, match="only 300 visitor"):
+        measure_campaign(store, "visitors-only", window_days=14)

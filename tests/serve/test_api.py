@@ -190,7 +190,8 @@ def test_customers_in_the_plan_get_the_plans_decision(client):
 
 def test_live_decisions_use_the_plans_randomization(client):
     """Customers the plan never saw: the same hashed draws as `randomize` with no model
-    choice; exploration picks an offer, everyone else gets nothing (group none)."""
+    choice; exploration picks an offer, everyone else gets nothing. Outside the plan served
+    they are visitors (group visitor), not the plan's explore and none groups."""
     ids = np.array([f"visitor-{i}" for i in range(200)], dtype=object)
     reference = randomize(
         ids,
@@ -203,13 +204,50 @@ def test_live_decisions_use_the_plans_randomization(client):
     bodies = [client.get(f"/v1/customers/{c}/offer", headers=READ_H).json() for c in ids]
     offers = [b["offer_id"] or "" for b in bodies]
     assert offers == reference["offer_id"].tolist()
-    groups = np.array([b["group"] for b in bodies])
-    assert set(groups) == {"explore", "none"}
-    np.testing.assert_array_equal(groups == "explore", reference["group"] == "explore")
+    assert {b["group"] for b in bodies} == {"visitor"}
+    explored = np.array([b["offer_id"] is not None for b in bodies])
+    np.testing.assert_array_equal(explored, reference["group"] == "explore")
     np.testing.assert_allclose([b["propensity"] for b in bodies], reference["propensity"])
-    assert 0.15 < (groups == "explore").mean() < 0.45  # explore_share 0.3
+    assert 0.15 < explored.mean() < 0.45  # explore_share 0.3
     assert len({b["decision_id"] for b in bodies}) == len(ids)
     assert client.get("/v1/customers/visitor-7/offer", headers=READ_H).json() == bodies[7]
+
+
+def test_visitors_outside_a_served_plan_are_logged_as_visitors(client, app, store):
+    """Before, they were logged as explore and none, the plan's own groups, and so measured
+    with the plan's campaign; the plan's customers keep their groups."""
+    for customer in ("c1", "c2", "visitor-1", "visitor-2", "visitor-3"):
+        client.get(f"/v1/customers/{customer}/offer", headers=READ_H)
+    app.state.writer.flush()
+    with app.state.gate.use():
+        logged = store.query('SELECT customer_id, "group" FROM campaigns ORDER BY 1')
+    assert dict(zip(logged["customer_id"], logged["group"], strict=True)) == {
+        "c1": "target",
+        "c2": "control",
+        "visitor-1": "visitor",
+        "visitor-2": "visitor",
+        "visitor-3": "visitor",
+    }
+
+
+def test_without_a_plan_live_decisions_are_the_campaign_explore_and_none(store):
+    """`serve --campaign-id` alone: no plan, so nobody is outside it."""
+    from fastapi.testclient import TestClient
+
+    from promopilot.serve.app import create_app
+    from promopilot.serve.config import ServeConfig
+    from promopilot.serve.state import build_state
+
+    def no_plan(s, version):
+        return build_state(s, campaign_id="spring", settings=SETTINGS, version=version)
+
+    app = create_app(store, ServeConfig.from_keys([ADMIN], [READ]), builder=no_plan)
+    with TestClient(app) as client:
+        groups = {
+            client.get(f"/v1/customers/visitor-{i}/offer", headers=READ_H).json()["group"]
+            for i in range(60)
+        }
+    assert groups == {"explore", "none"}
 
 
 def test_every_decision_is_logged_once_as_an_exposure(client, app, store):

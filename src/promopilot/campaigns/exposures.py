@@ -16,12 +16,14 @@ import pandas as pd
 from promopilot.campaigns.codes import new_codes
 from promopilot.data.contact_ids import file_customer_ids, masked
 from promopilot.data.queries import delivery as q
+from promopilot.data.queries.measure import VISITOR_GROUP
 from promopilot.data.rawfile import read_text_table
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 GROUPS = ("target", "control", "explore", "none")
 LIVE_CHANNEL = "api"  # the channel of the decisions `promopilot serve` logs
+VISITOR = VISITOR_GROUP  # a visitor `promopilot serve` answered outside the plan it served
 PLAN_REQUIRED = ("customer_id", "offer_id", "group", "propensity")
 
 

@@ -224,6 +224,7 @@ def summary(result: dict) -> str:
         + early_code_words(result)
         + other_code_words(result)
         + open_window_words(result)
+        + visitor_words(result)
     )
 
 
@@ -283,6 +284,20 @@ def other_code_words(result: dict) -> str:
         f" {other['customers']:,} of the campaign's customers ordered in their window with "
         f"codes it did not send ({named}{more}): its lift is what its offers added on top of "
         "those promotions."
+    )
+
+
+def visitor_words(result: dict) -> str:
+    """A sentence when `promopilot serve` answered visitors outside the plan it served: they
+    are counted apart, not in the figures, for the plan never chose them."""
+    visitors = result.get("visitors")
+    if not visitors:
+        return ""
+    offered = f" ({visitors['offered']:,} of them shown an exploration offer)"
+    return (
+        f" {visitors['customers']:,} visitor(s) answered outside the plan while it was served"
+        f"{offered if visitors['offered'] else ''} are not in these figures: the plan never "
+        "chose them."
     )
 
 
@@ -564,6 +579,9 @@ def _measure(
         result["shared_codes"] = dict(shared)
     if frame.attrs.get("early_code_orders"):  # a code used before its send
         result["early_code_orders"] = int(frame.attrs["early_code_orders"])
+    visitors = frame.attrs.get("visitors") or {}
+    if visitors.get("customers"):  # answered outside the plan: counted apart, not measured
+        result["visitors"] = dict(visitors)
     other = frame.attrs.get("other_codes") or {}
     if other.get("customers"):  # the shop's own promotions in the window
         result["other_codes"] = dict(other)

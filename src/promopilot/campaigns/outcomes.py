@@ -16,7 +16,7 @@ from promopilot.campaigns.history import CONTROL, window_open
 from promopilot.config import load_settings
 from promopilot.data.queries import measure as queries
 from promopilot.data.store import Store
-from promopilot.exceptions import InputError, UnknownIdError
+from promopilot.exceptions import InputError, NotEnoughDataError, UnknownIdError
 
 SEGMENT_NEW = "new: no order before"
 SEGMENT_ONE = "one order before"
@@ -42,7 +42,9 @@ def campaign_outcomes(
     filled as uniform over the campaign's arms), ``converted``, ``revenue``, ``profit``,
     ``pre_revenue``, ``pre_orders``, ``segment`` and the raw columns of the log.
 
-    ``campaign_id=None`` reads every logged campaign."""
+    ``campaign_id=None`` reads every logged campaign. Visitors `promopilot serve` answered
+    outside the plan it served (group ``visitor``) are left out, and counted in
+    ``attrs["visitors"]`` (``customers``, ``offered``: shown an exploration offer)."""
     days = resolve_window(window_days)
     margin = load_settings().default_margin if default_margin is None else default_margin
     frame = queries.exposure_outcomes(store, campaign_id, days, margin)
@@ -52,12 +54,14 @@ def campaign_outcomes(
         known = queries.campaign_list(store)["campaign_id"].tolist()
         hint = f" (known: {', '.join(map(str, known[:10]))})" if known else ""
         raise UnknownIdError(f"campaign {campaign_id!r} is not in the store{hint}")
+    frame, visitors = _without_visitors(frame, campaign_id)
     frame["arm"] = np.where(frame["offer_id"] == "", CONTROL, frame["offer_id"])
     frame["propensity"] = _propensity(frame)
     frame["converted"] = frame["converted"].astype(int)
     frame["profit"] = frame["revenue"] - frame["cost"] - frame["send_cost"]
     frame["segment"] = buyer_segment(frame["orders_before"].to_numpy())
     frame.attrs["window_days"] = days
+    frame.attrs["visitors"] = visitors
     # only for what promopilot logged (send, serve): a past campaign handed over in a file is
     # history (the Hillstrom test dates its outcomes nominally, a week after the e-mail)
     logged = frame["group"].notna().to_numpy()
@@ -76,6 +80,27 @@ def campaign_outcomes(
             "top": {str(r.code): int(r.customers) for r in other.itertuples(index=False)},
         }
     return frame
+
+
+def _without_visitors(frame: pd.DataFrame, campaign_id: str | None) -> tuple[pd.DataFrame, dict]:
+    """`frame` without the visitors answered outside the plan, and how many there were. They
+    are no part of the plan's campaign: counted among those who got nothing, customers the plan
+    never chose (typically new, with another baseline) would move the campaign's figures."""
+    visitor = (frame["group"] == queries.VISITOR_GROUP).to_numpy()
+    counts = {
+        "customers": int(visitor.sum()),
+        "offered": int((frame.loc[visitor, "offer_id"] != "").sum()),
+    }
+    if not visitor.any():
+        return frame, counts
+    kept = frame[~visitor].reset_index(drop=True)
+    if kept.empty:
+        which = f"campaign {campaign_id!r}" if campaign_id is not None else "the store"
+        raise NotEnoughDataError(
+            f"{which} logged only {counts['customers']:,} visitor(s) answered outside the "
+            "plan it served, none of the plan's own customers: nothing to measure yet"
+        )
+    return kept, counts
 
 
 def open_windows(store: Store, sent_at: pd.Series, days: int) -> dict:

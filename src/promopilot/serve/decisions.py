@@ -12,6 +12,11 @@ such estimate (typically a new visitor with no history), so the do-no-harm rule 
 nothing; the exploration slice still reaches them, so the next model learns about such
 customers. They are never in the control group: control is drawn only from customers the model
 would have targeted, exactly as in the plan.
+
+While a plan is served, those customers are outside it: their group is ``visitor`` (offer and
+propensity drawn as above), so the campaign's report leaves them out and counts them apart.
+Without a plan (``--campaign-id`` alone) the live decisions are the campaign, and keep the
+groups ``explore`` and ``none``.
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from promopilot.campaigns.exposures import VISITOR
 from promopilot.offers.randomization import hashed_uniform
 from promopilot.serve.offer_details import describe
 from promopilot.serve.state import ServingState
 
-GROUPS = ("target", "control", "explore", "none")
+GROUPS = ("target", "control", "explore", "none", VISITOR)
 
 
 @dataclass(frozen=True)
@@ -81,13 +87,14 @@ def decide(state: ServingState, customer_id: str) -> Decision:
             "no campaign",
         )
     e, k = state.explore_share, len(state.offer_ids)
+    outside = VISITOR if state.plan_served else None  # outside the plan served
     if hashed_uniform([customer_id], campaign, "explore")[0] < e:
         pick = int(hashed_uniform([customer_id], campaign, "arm")[0] * k)
         offer = state.offer_ids[min(pick, k - 1)]
         return Decision(
             customer_id,
             offer,
-            "explore",
+            outside or "explore",
             e / k,
             decision_id(campaign, customer_id, offer),
             campaign,
@@ -97,7 +104,7 @@ def decide(state: ServingState, customer_id: str) -> Decision:
     return Decision(
         customer_id,
         None,
-        "none",
+        outside or "none",
         1.0 - e,
         decision_id(campaign, customer_id, None),
         campaign,

@@ -6,7 +6,9 @@ live campaign exactly like a sent one. The first decision of a (campaign, custom
 exposure; asking again logs nothing new (the answer is the same).
 
 A decision without an offer that is not a control is logged only when the ``campaigns`` table
-has a ``group`` column: without it a row without an offer reads as a control-group customer.
+has a ``group`` column: without it a row without an offer reads as a control-group customer. A
+visitor answered outside the plan served (group ``visitor``) needs that column too: without it
+they would read as the campaign's own customers.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from promopilot.campaigns.exposures import LIVE_CHANNEL
+from promopilot.campaigns.exposures import LIVE_CHANNEL, VISITOR
 from promopilot.data.queries import serve as queries
 from promopilot.serve.decisions import Decision
 from promopilot.serve.gate import StoreGate
@@ -55,6 +57,8 @@ class ExposureWriter:
     def loggable(self, decision: Decision) -> bool:
         if decision.campaign_id is None:
             return False
+        if decision.group == VISITOR:
+            return self.has_group
         return decision.offer_id is not None or decision.group == "control" or self.has_group
 
     def submit(self, decision: Decision) -> None:

@@ -225,6 +225,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "group:control": ("control", "对照"),
     "group:explore": ("explore", "探索"),
     "group:none": ("none", "未发送"),
+    "group:visitor": ("visitor", "访客（计划外）"),
     "channel:email": ("email", "邮件"),
     "channel:sms": ("sms", "短信"),
     "channel:csv": ("csv", "CSV"),

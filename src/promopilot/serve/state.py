@@ -57,6 +57,7 @@ class ServingState:
     cold_scores: np.ndarray
     campaign_id: str | None = None
     plan: dict[str, PlanDecision] = field(default_factory=dict)
+    plan_served: bool = False  # a plan is served: customers outside it are visitors
     offer_ids: tuple[str, ...] = ()  # the campaign's offers, for live exploration
     control_share: float = 0.0
     explore_share: float = 0.0
@@ -244,6 +245,7 @@ def _plan_part(
     return {
         "campaign_id": campaign_id,
         "plan": decisions,
+        "plan_served": True,
         "offer_ids": offer_ids,
         "expected": expected,
         "offer_terms": terms,

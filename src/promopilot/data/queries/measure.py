@@ -14,6 +14,9 @@ import pandas as pd
 from promopilot.data.store import Store
 
 OPTIONAL_COLUMNS = ("group", "coupon_code")
+VISITOR_GROUP = "visitor"
+"""The group of a visitor `promopilot serve` answered outside the plan it served: logged (its
+exploration teaches the next model) but no part of the plan's campaign, so not measured."""
 
 
 def same_code(column: str) -> str:
@@ -54,6 +57,13 @@ def campaign_exposures(store: Store, campaign_id: str) -> pd.DataFrame:
     )
 
 
+def not_visitor(columns: set[str], alias: str = "c") -> str:
+    """SQL: the row of `alias` (a campaigns row) is no visitor answered outside the plan."""
+    if "group" not in columns:
+        return "true"
+    return f"coalesce({alias}.\"group\", '') <> '{VISITOR_GROUP}'"
+
+
 def _optional(columns: set[str]) -> str:
     group = 'c."group"' if "group" in columns else "NULL::VARCHAR"
     code = "c.coupon_code" if "coupon_code" in columns else "NULL::VARCHAR"
@@ -83,6 +93,7 @@ def shared_code_users(store: Store, campaign_id: str, window_days: int) -> pd.Da
                coalesce(NULLIF(trim(c.offer_id), ''), '') AS offer_id
         FROM used u LEFT JOIN campaigns c
           ON c.campaign_id = $campaign AND c.customer_id = u.customer_id
+         AND {not_visitor(campaign_columns(store))}
         ORDER BY u.customer_id
         """,
         {"campaign": str(campaign_id), "window": int(window_days)},
@@ -132,6 +143,7 @@ def other_codes(store: Store, campaign_id: str, window_days: int, top: int = 3) 
             FROM campaigns c JOIN orders o ON o.customer_id = c.customer_id
              AND o.timestamp >= c.sent_at AND o.timestamp < c.sent_at + to_days($window)
             WHERE c.campaign_id = $campaign AND NOT coalesce(o.is_return, false)
+              AND {not_visitor(campaign_columns(store))}
               AND NULLIF(trim(o.coupon_code), '') IS NOT NULL
               AND {same_code("o.coupon_code")} NOT IN (SELECT code FROM given)
               AND EXISTS (SELECT 1 FROM given)
@@ -258,7 +270,7 @@ def after_campaign_satisfaction(
         WITH exposure AS (
             SELECT c.customer_id, coalesce(NULLIF(trim(c.offer_id), ''), '') AS offer_id,
                    c.sent_at, c.propensity, {_optional(columns)}
-            FROM campaigns c WHERE c.campaign_id = $campaign
+            FROM campaigns c WHERE c.campaign_id = $campaign AND {not_visitor(columns)}
         ),
         bought AS (
             SELECT e.customer_id, o.order_id, o.product_id, o.quantity
