@@ -187,13 +187,15 @@ def test_a_rerun_after_serve_logged_live_visitors_resumes_the_send(store, tmp_pa
     assert sorted(everyone) == sorted(address(c) for c in EMAILED)  # no live visitor e-mailed
 
 
-def test_a_plan_whose_customers_serve_logged_first_is_refused_in_plain_words(store, tmp_path):
+def test_a_plan_other_than_the_one_serve_answered_is_refused_in_plain_words(store, tmp_path):
+    # serve answered C1 with nothing; this plan gives C1 pct10 as a target: another plan (the
+    # same plan would continue the campaign: test_delivery_after_serve.py)
     store.execute(
         "INSERT INTO campaigns (campaign_id, customer_id, offer_id, sent_at, channel, "
         "propensity, \"group\") VALUES ('spring', 'C1', NULL, now()::TIMESTAMP, 'api', 0.9, "
         "'none')"
     )
-    with pytest.raises(InputError, match=r"'spring' was logged for channel api, not email.*new"):
+    with pytest.raises(InputError, match=r"'spring' is already logged with another plan.*serve"):
         send(store, tmp_path, FakeSender())
 
 

@@ -142,3 +142,72 @@ def test_send_says_which_currency_its_messages_show(db, plan, tmp_path, capsys, 
     assert code == 0, err
     words = " ".join(stdout.split())
     assert "promopilot.toml); the shop's money is in GBP: make them agree" in words
+
+
+def test_a_plan_served_first_is_sent_by_the_command_and_another_is_refused(
+    db, plan, tmp_path, capsys
+):
+    """plan -> serve -> send as a person runs it: before, the send was refused ("logged for
+    channel api")."""
+    from fastapi.testclient import TestClient
+
+    from promopilot.config import Settings
+    from promopilot.serve.app import create_app
+    from promopilot.serve.config import ServeConfig
+    from promopilot.serve.state import build_state, read_plan
+
+    path, frame = plan
+    served = frame["customer_id"].head(20).tolist()
+    with Store(db) as store:
+        app = create_app(
+            store,
+            ServeConfig.from_keys([], ["k"]),
+            builder=lambda s, v: build_state(
+                s,
+                plan=read_plan(path),
+                campaign_id="live",
+                settings=Settings(),
+                version=v,
+                recommender_fn=lambda _s: None,
+            ),
+        )
+        with TestClient(app) as client:
+            for customer in [*served, "visitor-1"]:
+                answer = client.get(
+                    f"/v1/customers/{customer}/offer", headers={"Authorization": "Bearer k"}
+                )
+                assert answer.status_code == 200
+    code, _, err = run(
+        [
+            "send",
+            path,
+            "--campaign-id",
+            "live",
+            "--channel",
+            "csv",
+            "--db",
+            db,
+            "--out",
+            tmp_path / "out",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    with Store(db) as store:
+        log = store.query(
+            "SELECT customer_id, channel, coupon_code, offer_id FROM campaigns "
+            "WHERE campaign_id = 'live'"
+        ).set_index("customer_id")
+    assert len(log) == len(frame) + 1  # the plan and one visitor
+    assert (log.loc[served, "channel"] == "api").all()
+    offered = log.drop(index="visitor-1")["offer_id"].notna()
+    assert log.drop(index="visitor-1").loc[offered, "coupon_code"].notna().all()
+    changed = frame.copy()
+    changed.loc[0, "group"] = "control"
+    changed.loc[0, "offer_id"] = ""
+    other = tmp_path / "other.csv"
+    changed.to_csv(other, index=False)
+    code, _, err = run(
+        ["send", other, "--campaign-id", "live", "--channel", "csv", "--db", db], capsys
+    )
+    assert code == 2 and "another plan" in err and len(err.strip().splitlines()) == 1

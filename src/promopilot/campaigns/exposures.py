@@ -3,7 +3,9 @@ group and propensity) written to the store's ``campaigns`` table before anything
 
 The log is written once per campaign, in one transaction, with the coupon codes of the
 customers who get an offer. Running the same send again finds the campaign logged, checks that
-the plan is the same one, and returns the logged rows (and their codes) without writing.
+the plan is the same one, and returns the logged rows (and their codes) without writing. A plan
+`promopilot serve --plan` has answered continues the campaign the server started: the customers
+it answered keep their exposure and only get their coupon codes.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ import pandas as pd
 from promopilot.campaigns.codes import new_codes
 from promopilot.data.contact_ids import file_customer_ids, masked
 from promopilot.data.queries import delivery as q
+from promopilot.data.queries.delivery import LIVE_CHANNEL
 from promopilot.data.queries.measure import VISITOR_GROUP
 from promopilot.data.rawfile import read_text_table
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 GROUPS = ("target", "control", "explore", "none")
-LIVE_CHANNEL = "api"  # the channel of the decisions `promopilot serve` logs
 VISITOR = VISITOR_GROUP  # a visitor `promopilot serve` answered outside the plan it served
 PLAN_REQUIRED = ("customer_id", "offer_id", "group", "propensity")
 
@@ -114,12 +116,25 @@ def _same_plan(logged: pd.DataFrame, plan: pd.DataFrame) -> pd.Series:
     )
 
 
-def _sent_rows(logged: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
-    """The logged rows that belong to the send: not the live decisions `promopilot serve` logged
-    into the plan's campaign for visitors outside the plan (they are measured with it, but are
-    no part of the plan and get no message)."""
-    live = (logged["channel"] == LIVE_CHANNEL) & ~logged["customer_id"].isin(plan["customer_id"])
-    return logged[~live.to_numpy()]
+def _plan_rows(logged: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """The campaign's logged rows that belong to the plan: those a send wrote, and those
+    `promopilot serve` logged for the plan's customers it answered first (channel ``api``).
+    Not the visitors serve answered outside the plan: group ``visitor``, or, logged before that
+    group existed, a live explore or none row of a customer outside the plan. They get no
+    message."""
+    group = logged["group"].fillna("")
+    live = logged["channel"] == LIVE_CHANNEL
+    outside = ~logged["customer_id"].isin(plan["customer_id"])
+    visitor = (group == VISITOR) | (live & outside & group.isin(("explore", "none", "")))
+    return logged[~visitor.to_numpy()].reset_index(drop=True)
+
+
+def _refuse_another_plan(campaign_id: str, n_diff: int, served: bool) -> InputError:
+    how = " (as `promopilot serve` answered it)" if served else ""
+    return InputError(
+        f"campaign {campaign_id!r} is already logged with another plan{how} ({n_diff} "
+        "customer(s) differ): send the same plan again, or choose a new --campaign-id"
+    )
 
 
 def record_exposures(
@@ -134,22 +149,29 @@ def record_exposures(
 ) -> tuple[pd.DataFrame, int]:
     """Log every row of `plan` as campaign `campaign_id` (one transaction), or find it logged.
 
-    Returns the campaign's logged rows (``campaigns`` columns, ``coupon_code`` filled for the
-    customers who get an offer) and the number of rows this call wrote (0 when it was logged
-    already). A campaign logged with another plan or channel is an error: a send never changes
-    what was logged.
+    Returns the campaign's logged rows of the plan (``campaigns`` columns, ``coupon_code``
+    filled for the customers who get an offer) and the number of rows this call wrote (0 when
+    it was logged already). A campaign logged with another plan or channel is an error: a send
+    never changes what was logged.
+
+    A plan `promopilot serve --plan` has answered continues that campaign: the customers it
+    answered keep their exposure as logged (first asked, group, offer, propensity) and get
+    their coupon codes filled in; the rest of the plan is logged now. Served rows that differ
+    from the plan (another plan under the same id) are refused.
     """
     if not campaign_id.strip():
         raise InputError("the campaign id must not be empty")
     with store.transaction():
-        logged = _sent_rows(q.campaign_exposures(store, campaign_id), plan)
-        if len(logged):
-            if logged["group"].isna().all():
+        logged = _plan_rows(q.campaign_exposures(store, campaign_id), plan)
+        live = (logged["channel"] == LIVE_CHANNEL).to_numpy()
+        sent, served = logged[~live], logged[live]
+        if len(sent):
+            if sent["group"].isna().all():
                 raise InputError(
                     f"campaign {campaign_id!r} is a past campaign ingested from "
                     "campaigns.csv: choose a new --campaign-id"
                 )
-            channels = set(logged["channel"].dropna())
+            channels = set(sent["channel"].dropna())
             if channels and channels != {channel}:
                 raise InputError(
                     f"campaign {campaign_id!r} was logged for channel "
@@ -159,11 +181,16 @@ def record_exposures(
             same = _same_plan(logged, plan)
             if len(logged) != len(plan) or not same.all():
                 n_diff = int((~same).sum()) + abs(len(logged) - len(plan))
-                raise InputError(
-                    f"campaign {campaign_id!r} is already logged with another plan ({n_diff} "
-                    "customer(s) differ): send the same plan again, or choose a new --campaign-id"
-                )
+                raise _refuse_another_plan(campaign_id, n_diff, served=False)
             return logged, 0
+        answered = plan["customer_id"].isin(served["customer_id"]).to_numpy()
+        if len(served):  # serve answered some of the plan's customers: continue its campaign
+            same = _same_plan(served, plan[answered])
+            n_diff = int((~same).sum()) + int(
+                (~served["customer_id"].isin(plan["customer_id"])).sum()
+            )
+            if n_diff:
+                raise _refuse_another_plan(campaign_id, n_diff, served=True)
         when = pd.Timestamp(sent_at)
         if when.tzinfo is not None:  # the store keeps UTC without a zone
             when = when.tz_convert("UTC").tz_localize(None)
@@ -184,6 +211,8 @@ def record_exposures(
                 "coupon_code": codes,
             }
         )
-        n_new = q.insert_exposures(store, rows)
-        logged = _sent_rows(q.campaign_exposures(store, campaign_id), plan)
+        n_new = q.insert_exposures(store, rows[~answered])
+        if answered.any():  # first exposure kept (time, group); only the code is added
+            q.fill_codes(store, campaign_id, rows[answered & offered])
+        logged = _plan_rows(q.campaign_exposures(store, campaign_id), plan)
     return logged, n_new

@@ -26,6 +26,7 @@ EXPOSURE_COLUMNS = (
     "group",
     "coupon_code",
 )
+LIVE_CHANNEL = "api"  # the channel of the decisions `promopilot serve` logs
 # deliveries.status values after which a message is never sent again
 FINAL_STATUSES = ("sent", "exported", "failed")
 DELIVERED_STATUSES = ("sent", "exported")
@@ -55,6 +56,22 @@ def insert_exposures(store: Store, exposures: pd.DataFrame) -> int:
                 "NULLIF(coupon_code, '') FROM delivery_new_exposures WHERE NOT "
                 + FORGOTTEN.format("CAST(customer_id AS VARCHAR)")
             )
+        )
+
+
+def fill_codes(store: Store, campaign_id: str, codes: pd.DataFrame) -> int:
+    """Give logged exposures of `campaign_id` that have no code yet their coupon code
+    (`codes`: customer_id, coupon_code): the plan's customers `promopilot serve` answered before
+    the plan was sent. Nothing else of a row changes. Returns the rows given a code."""
+    with store.frame("delivery_fill_codes", codes[["customer_id", "coupon_code"]]):
+        return int(
+            store.scalar(
+                "UPDATE campaigns SET coupon_code = f.coupon_code FROM delivery_fill_codes f "
+                "WHERE campaigns.campaign_id = ? AND campaigns.customer_id = f.customer_id "
+                "AND NULLIF(campaigns.coupon_code, '') IS NULL",
+                [campaign_id],
+            )
+            or 0
         )
 
 
@@ -153,16 +170,17 @@ def delivery_status(store: Store, campaign_id: str) -> pd.DataFrame:
 def exposure_log(store: Store, campaign_id: str) -> pd.DataFrame:
     """The campaign's logged exposures with what happened to each: ``delivery_status`` (NULL:
     never attempted, e.g. control) and ``delivered`` (the message left promopilot on the
-    campaign's channel). For measurement, compare groups as assigned (every row), not only the
-    delivered ones."""
+    campaign's channel; for a customer `serve` answered first, on the send's). For
+    measurement, compare groups as assigned (every row), not only the delivered ones."""
     cols = ", ".join(f'c."{c}"' for c in EXPOSURE_COLUMNS)
     done = ", ".join(f"'{s}'" for s in DELIVERED_STATUSES)
     return store.query(
         f"SELECT {cols}, d.status AS delivery_status, coalesce(d.status IN ({done}), false) "
         "AS delivered FROM campaigns c LEFT JOIN deliveries d ON d.campaign_id = c.campaign_id "
-        "AND d.customer_id = c.customer_id AND d.channel IS NOT DISTINCT FROM c.channel "
-        "WHERE c.campaign_id = ? ORDER BY c.customer_id",
-        [campaign_id],
+        "AND d.customer_id = c.customer_id AND (d.channel IS NOT DISTINCT FROM c.channel "
+        # a plan customer `serve` answered before the plan was sent: messaged on the send's
+        "OR c.channel = ?) WHERE c.campaign_id = ? ORDER BY c.customer_id",
+        [LIVE_CHANNEL, campaign_id],
     )
 
 
