@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.serve.conftest import CONTACTS, READ
+from tests.serve.conftest import CONTACTS, READ, READ_H
 
 PAGES = [
     "/",
@@ -662,3 +662,33 @@ def test_a_designed_tests_control_group_is_not_said_to_be_missing(lang):
     label = campaign_view(report, labels(lang))["control_offers_label"]
     assert "no held-out group" not in label and "没有留出组" not in label
     assert ("control group" in label) if lang == "en" else ("随机对照组" in label)
+
+
+def test_visitors_outside_the_plan_are_counted_apart_on_the_campaigns_pages(logged_in, monkeypatch):
+    """The list counts the plan's customers and the visitors apart (before, the visitors were
+    among its customers and those without an offer), and the campaign page says how many
+    visitors its figures leave out, in the page's language."""
+    for visitor in ("visitor-1", "visitor-2"):
+        logged_in.get(f"/v1/customers/{visitor}/offer", headers=READ_H)
+    logged_in.app.state.writer.flush()
+    listing = logged_in.get("/campaigns?lang=en").text
+    assert '<td>spring</td><td>3</td><td>1</td><td class="visitors">2</td>' in listing
+    module = sys.modules["promopilot.campaigns.measure"]
+    plain = module.measure_campaign
+
+    def with_visitors(store, campaign_id, **kwargs):
+        return {
+            **plain(store, campaign_id, **kwargs),
+            "visitors": {"customers": 1642, "offered": 72},
+        }
+
+    monkeypatch.setattr(module, "measure_campaign", with_visitors)
+    english = logged_in.get("/campaigns/spring?lang=en").text
+    assert 'id="visitors">1,642 visitor(s) answered outside the plan' in english
+    assert "(72 of them shown an exploration offer)" in english
+    assert (
+        'id="visitors">计划投放期间在计划之外应答的 1,642 位访客'
+        in logged_in.get("/campaigns/spring?lang=zh").text
+    )
+    monkeypatch.setattr(module, "measure_campaign", plain)
+    assert 'id="visitors"' not in logged_in.get("/campaigns/spring").text

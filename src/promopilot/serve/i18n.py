@@ -111,6 +111,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "尚非最终结果：{of} 位顾客中有 {n} 位的 {days} 天窗口期超出了最新订单或行为的时间"
         "（{until}），之后的订单会改变这些数字。",
     ),
+    "visitors_note": (
+        "{n} visitor(s) answered outside the plan while it was served ({offered} of them shown "
+        "an exploration offer) are not in these figures: the plan never chose them.",
+        "计划投放期间在计划之外应答的 {n} 位访客（其中 {offered} 位看到探索优惠）不计入这些"
+        "数字：计划从未选中他们。",
+    ),
+    "visitors": ("Visitors outside the plan", "计划外访客"),
     "weekly_revenue": ("Revenue per week", "每周收入"),
     "segment": ("Segment", "分群"),
     "share": ("Share", "占比"),

@@ -10,6 +10,7 @@ import pandas as pd
 
 from promopilot.data.forgotten import FORGOTTEN
 from promopilot.data.lines import line_net
+from promopilot.data.queries.measure import VISITOR_GROUP
 from promopilot.data.store import Store
 
 EXPOSURE_COLUMNS = ("campaign_id", "customer_id", "offer_id", "sent_at", "channel", "propensity")
@@ -131,11 +132,19 @@ def monthly_customer_revenue(store: Store, *, months: int = 12) -> pd.DataFrame:
 
 
 def campaign_summary(store: Store) -> pd.DataFrame:
-    """One row per logged campaign: customers, how many got nothing (control), first and last
-    exposure, newest first."""
+    """One row per logged campaign: customers, how many got nothing (control), the visitors
+    `serve` answered outside the plan (counted apart, as the campaign's report does), first
+    and last exposure, newest first."""
+    visitor = (
+        f"coalesce(\"group\", '') = '{VISITOR_GROUP}'"
+        if "group" in table_columns(store, "campaigns")
+        else "false"
+    )
     return store.query(
-        """SELECT campaign_id, count(*) AS customers,
-                  count(*) FILTER (WHERE offer_id IS NULL OR offer_id = '') AS without_offer,
+        f"""SELECT campaign_id, count(*) FILTER (WHERE NOT {visitor}) AS customers,
+                  count(*) FILTER (WHERE (offer_id IS NULL OR offer_id = '') AND NOT {visitor})
+                  AS without_offer,
+                  count(*) FILTER (WHERE {visitor}) AS visitors,
                   count(DISTINCT offer_id) AS offers, min(sent_at) AS first_sent,
                   max(sent_at) AS last_sent
            FROM campaigns GROUP BY 1 ORDER BY last_sent DESC, campaign_id"""
