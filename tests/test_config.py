@@ -118,3 +118,20 @@ def test_currency_is_a_short_code_upper_cased(tmp_path):
     for bad in ("Euro dollars", "EUR2025", "ABCDEFGHI"):
         with pytest.raises(InputError, match=r"currency .* is not a currency code: expected a sh"):
             load_settings(SHIPPED, env={"PROMOPILOT_CURRENCY": bad})
+
+
+def test_a_currency_name_or_sign_is_the_code_it_stands_for(tmp_path):
+    # one table for the setting, ingest's currency column and send's sign check
+    for given, code in [
+        ("RMB", "CNY"),
+        ("人民币", "CNY"),
+        ("元", "CNY"),
+        ("us$", "USD"),
+        ("€", "EUR"),
+        ("£", "GBP"),
+        ("chf", "CHF"),
+    ]:
+        assert load_settings(SHIPPED, env={"PROMOPILOT_CURRENCY": given}).currency == code
+    path = tmp_path / "p.toml"
+    path.write_text('[promopilot]\ncurrency = "人民币"\n', encoding="utf-8")
+    assert load_settings(path, env={}).currency == "CNY"

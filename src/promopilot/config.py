@@ -33,18 +33,48 @@ def check_strptime(fmt: str, source: str) -> None:
 
 CURRENCY_MAX = 8
 
+# names and signs of a currency that are not its code (keys upper-cased): the one table the
+# setting, ingest's currency column (data.currency) and send's sign check read
+CURRENCY_NAMES = {
+    "人民币": "CNY",
+    "元": "CNY",
+    "RMB": "CNY",
+    "€": "EUR",
+    "欧元": "EUR",
+    "EURO": "EUR",
+    "£": "GBP",
+    "英镑": "GBP",
+    "美元": "USD",
+    "US$": "USD",
+    "港币": "HKD",
+    "港元": "HKD",
+    "HK$": "HKD",
+    "日元": "JPY",
+}
+
+
+def currency_code(text: str | None) -> str | None:
+    """A currency as its code: trimmed and upper-cased (``eur`` is ``EUR``), a name or sign read
+    as the code it stands for (``RMB``, ``人民币``, ``元`` are CNY; ``US$`` USD; ``€`` EUR;
+    ``£`` GBP); None for a blank. ``¥`` and ``$`` stay as they are: more than one currency
+    writes them."""
+    if text is None or not text.strip():
+        return None
+    upper = text.strip().upper()
+    return CURRENCY_NAMES.get(upper, upper)
+
 
 def check_currency(code: str, source: str) -> str:
-    """A currency code as a setting gives it, trimmed and upper-cased (``eur`` is ``EUR``);
-    `source` names the setting. Refused unless it is a short code: at most 8 characters, no
-    spaces or digits (``EUR``, ``CNY``, ``RMB``, ``€``); "" is no currency."""
+    """A currency code as a setting gives it, as :func:`currency_code` reads it (``eur`` and
+    ``€`` are ``EUR``, ``RMB`` is ``CNY``); `source` names the setting. Refused unless it is a
+    short code: at most 8 characters, no spaces or digits; "" is no currency."""
     text = code.strip()
     if len(text) > CURRENCY_MAX or any(ch.isspace() or ch.isdigit() for ch in text):
         raise InputError(
             f"{source} {code!r} is not a currency code: expected a short code of at most "
             f"{CURRENCY_MAX} characters without spaces or digits, such as EUR, USD or CNY"
         )
-    return text.upper()
+    return currency_code(text) or ""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -135,9 +136,16 @@ def test_send_says_which_currency_its_messages_show(db, plan, tmp_path, capsys, 
     assert code == 0, err
     assert "prices in messages: £" in stdout
     assert "the shop's money is in" not in stdout
-    # the shop's currency code is known: the line names it beside the messages' sign
+    # the shop's currency code is known and the sign is its own: nothing to warn about
     monkeypatch.setenv("PROMOPILOT_CURRENCY", "GBP")
     args[3], args[-1] = "c3", tmp_path / "c"
+    code, stdout, err = run(args, capsys)
+    assert code == 0, err
+    assert "prices in messages: £ (the currency setting" in " ".join(stdout.split())
+    assert "make them agree" not in stdout
+    # a sign of another currency than the shop's: the line names both
+    monkeypatch.setenv("PROMOPILOT_SEND_CURRENCY", "¥")
+    args[3], args[-1] = "c4", tmp_path / "d"
     code, stdout, err = run(args, capsys)
     assert code == 0, err
     words = " ".join(stdout.split())
@@ -211,3 +219,27 @@ def test_a_plan_served_first_is_sent_by_the_command_and_another_is_refused(
         ["send", other, "--campaign-id", "live", "--channel", "csv", "--db", db], capsys
     )
     assert code == 2 and "another plan" in err and len(err.strip().splitlines()) == 1
+
+
+def test_messages_show_the_sign_of_the_shops_currency(db, plan, tmp_path, capsys, monkeypatch):
+    # a shop in euros that never set [send] currency: its messages say €, not ¥
+    monkeypatch.delenv("PROMOPILOT_SEND_CURRENCY", raising=False)
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "EUR")
+    path, _ = plan
+    out = tmp_path / "eur"
+    args = ["send", path, "--campaign-id", "e1", "--dry-run", "--db", db, "--out", out]
+    code, stdout, err = run(args, capsys)
+    assert code == 0, err
+    words = " ".join(stdout.split())
+    assert "prices in messages: € (the sign of the shop's currency, EUR)" in words
+    assert "make them agree" not in words
+    written = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
+    assert "€" in written and "¥" not in written
+    # a currency without a sign of its own: its code after the price (59 CHF)
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "CHF")
+    out = tmp_path / "chf"
+    args[3], args[-1] = "f1", out
+    code, stdout, err = run(args, capsys)
+    assert code == 0, err
+    written = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
+    assert re.search(r"\d CHF", written) and "¥" not in written and "CHF1" not in written

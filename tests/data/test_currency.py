@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from promopilot.data.currency import money_note, shop_currency, stored_currency, with_currency
+from promopilot.data.currency import (
+    message_sign,
+    money_note,
+    shop_currency,
+    sign_agrees,
+    stored_currency,
+    with_currency,
+)
 from promopilot.data.ingest import ingest
 from promopilot.data.loading import FileRefused
 from promopilot.exceptions import InputError
@@ -113,3 +120,54 @@ def test_without_a_currency_money_is_shown_as_before(tmp_path, store):
     assert with_currency("1,234.50", None) == "1,234.50" and money_note(None) == ""
     assert with_currency("1,234.50", "EUR") == "1,234.50 EUR"
     assert money_note("EUR") == "Money in EUR 金额单位：EUR"
+
+
+def test_names_of_a_currency_are_one_currency_at_ingest(tmp_path, store, monkeypatch):
+    # RMB, 人民币 and 元 are CNY, as the setting reads them: no line is another currency
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "RMB")
+    path = write(
+        tmp_path / "shop" / "orders.csv",
+        "订单号,下单时间,买家ID,商品ID,数量,单价,币种\n"
+        "A1,2025-11-11 10:00,c1,p1,1,99.00,人民币\n"
+        "A2,2025-11-11 11:00,c2,p1,2,99.00,元\n"
+        "A3,2025-11-11 12:00,c3,p1,1,99.00,rmb\n"
+        "A4,2025-11-11 13:00,c4,p1,1,99.00,CNY\n"
+        "A5,2025-11-11 14:00,c5,p1,1,99.00,US$\n",
+    )
+    f = load(store, path.parent).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (5, 4, 1)
+    assert stored_currency(store) == shop_currency(store) == "CNY"
+    reason = store.scalar("SELECT reason FROM quarantine")
+    assert "another currency than the shop's CNY" in reason
+
+
+def test_messages_show_the_sign_of_the_shops_currency_unless_one_is_set():
+    assert [message_sign("", c) for c in ("EUR", "GBP", "USD", "CNY", "JPY", "CHF", None)] == [
+        "€",
+        "£",
+        "$",
+        "¥",
+        "¥",
+        "CHF",
+        "¥",
+    ]
+    assert message_sign("£", "EUR") == "£"  # an explicit sign wins
+
+
+def test_a_sign_agrees_with_each_name_of_its_currency():
+    for sign, currency in [
+        ("€", "EUR"),
+        ("eur", "EUR"),
+        ("£", "GBP"),
+        ("US$", "USD"),
+        ("$", "USD"),
+        ("¥", "CNY"),
+        ("¥", "JPY"),
+        ("元", "CNY"),
+        ("RMB", "CNY"),
+        ("人民币", "CNY"),
+        ("¥", None),
+    ]:
+        assert sign_agrees(sign, currency), (sign, currency)
+    for sign, currency in [("¥", "EUR"), ("£", "USD"), ("€", "GBP"), ("RMB", "JPY")]:
+        assert not sign_agrees(sign, currency), (sign, currency)

@@ -34,6 +34,7 @@ from promopilot.campaigns.messages import MessageRenderer, template_environment
 from promopilot.campaigns.outbox import build_email, write_dry_run
 from promopilot.campaigns.settings import SendSettings, load_send_settings
 from promopilot.campaigns.smtp import PermanentFailure, Sender, SmtpSender, TemporaryFailure
+from promopilot.data.currency import message_sign, shop_currency
 from promopilot.data.forgotten import forgotten_among
 from promopilot.data.queries import delivery as q
 from promopilot.data.store import Store
@@ -61,6 +62,7 @@ class SendReport:
     n_failed: int = 0
     n_deferred: int = 0
     files: list[str] = field(default_factory=list)
+    currency: str = ""  # the sign its messages wrote prices with (data.currency.message_sign)
 
 
 def _products(logged: pd.DataFrame, store: Store) -> dict[str, list[dict]]:
@@ -215,7 +217,9 @@ def send_campaign(
 
     folder = Path(out) if out else Path(f"send-{campaign_id}")
     folder.mkdir(parents=True, exist_ok=True)
-    renderer = MessageRenderer(env, shop_name=settings.shop_name, currency=settings.currency)
+    # prices in the [send] currency sign, else the shop's currency's (EUR: €), else ¥
+    report.currency = message_sign(settings.currency, shop_currency(store))
+    renderer = MessageRenderer(env, shop_name=settings.shop_name, currency=report.currency)
     coupon_name = "coupons.csv" if dry_run else f"coupons-{pd.Timestamp.now():%Y%m%dT%H%M%S}.csv"
     if len(pending) or dry_run:
         coupons = renderer.coupons_csv(_coupon_rows(pending, offers, local_stamp))

@@ -55,10 +55,13 @@ def template_environment(folder: str | Path | None = None) -> jinja2.Environment
 
 
 def money(value: float | None, currency: str) -> str:
-    """``¥59`` or ``¥59.90``; empty for an unknown price."""
+    """``¥59`` or ``¥59.90``; a currency written as letters (a code: ``CHF``) after the amount,
+    ``59 CHF``; empty for an unknown price."""
     if value is None or value != value:
         return ""
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    if currency.isascii() and currency.isalpha():
+        return f"{text} {currency}"
     return f"{currency}{text}"
 
 

@@ -38,7 +38,7 @@ class SendSettings:
     language: str = "auto"  # auto, zh or en: for customers whose language the data don't show
     templates: str = ""  # a folder whose templates replace the shipped ones
     shop_name: str = ""
-    currency: str = "¥"
+    currency: str = ""  # the sign prices show; "" = the shop's currency's (data.currency)
     code_length: int = 10
     code_prefix: str = ""
     unsubscribe_url: str = ""  # may hold {customer_id} and {campaign_id}

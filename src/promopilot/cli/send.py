@@ -75,7 +75,7 @@ def send(
 ) -> None:
     """Log every row of a plan (target, control, explore, none), then deliver its coupons."""
     from promopilot.campaigns.delivery import send_campaign
-    from promopilot.data.currency import shop_currency
+    from promopilot.data.currency import shop_currency, sign_agrees
     from promopilot.exceptions import InputError
 
     try:
@@ -122,14 +122,22 @@ def send(
         if n or not label.startswith("left out"):
             table.add_row(label, f"{n:,}")
     console.print(table)
-    if report.n_offered:
+    if report.n_offered:  # a sign apart from the shop's currency code: said where they differ
         from promopilot.campaigns.settings import load_send_settings
 
-        currency = load_send_settings().currency
+        derived = not load_send_settings().currency and shop
+        where = (
+            f"the sign of the shop's currency, {shop}"
+            if derived
+            else "the currency setting under [send] in promopilot.toml"
+        )
         console.print(
-            f"prices in messages: {currency} (the currency setting under [send] in "
-            "promopilot.toml)"
-            + (f"; the shop's money is in {shop}: make them agree" if shop else ""),
+            f"prices in messages: {report.currency} ({where})"
+            + (
+                ""
+                if sign_agrees(report.currency, shop)
+                else f"; the shop's money is in {shop}: make them agree"
+            ),
             markup=False,
         )
     for path in report.files:

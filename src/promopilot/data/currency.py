@@ -9,7 +9,7 @@ Which currency is the shop's, in this order: the ``currency`` setting (``promopi
 
 from __future__ import annotations
 
-from promopilot.config import CURRENCY_MAX, load_settings
+from promopilot.config import CURRENCY_MAX, CURRENCY_NAMES, currency_code, load_settings
 from promopilot.data.store import Store, sql_str
 from promopilot.exceptions import InputError
 
@@ -26,23 +26,10 @@ CURRENCY_COLUMNS = (
     "货币类型",
 )
 
-# names and signs of a currency that are not its code (upper-cased first)
-_WORDS = {
-    "人民币": "CNY",
-    "元": "CNY",
-    "RMB": "CNY",
-    "€": "EUR",
-    "欧元": "EUR",
-    "EURO": "EUR",
-    "£": "GBP",
-    "英镑": "GBP",
-    "美元": "USD",
-    "US$": "USD",
-    "港币": "HKD",
-    "港元": "HKD",
-    "HK$": "HKD",
-    "日元": "JPY",
-}
+# the sign messages show for a currency code (send's ``[send] currency`` when it is unset);
+# any other code is written after the amount (``12 CHF``)
+SIGNS = {"EUR": "€", "GBP": "£", "USD": "$", "CNY": "¥", "JPY": "¥"}
+DEFAULT_SIGN = "¥"  # a shop whose currency is unknown: as messages always showed
 
 
 def _normalize(name: str) -> str:
@@ -57,17 +44,14 @@ def currency_column(raw_columns: list[str]) -> str | None:
 
 def code(text: str | None) -> str | None:
     """A currency as a code: ``人民币`` and ``€`` are CNY and EUR; None for a blank."""
-    if text is None or not text.strip():
-        return None
-    upper = text.strip().upper()
-    return _WORDS.get(upper, upper)
+    return currency_code(text)
 
 
 def code_sql(column: str) -> str:
     """SQL: the currency code of a cell of `column` (trimmed, upper-cased, ``人民币`` and
     ``€`` read as CNY and EUR); NULL when blank."""
     text = f"upper(NULLIF(trim(CAST({column} AS VARCHAR)), ''))"
-    cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in _WORDS.items())
+    cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in CURRENCY_NAMES.items())
     return f"CASE {text} {cases} ELSE {text} END"
 
 
@@ -90,6 +74,23 @@ def setting() -> str:
 def shop_currency(store: Store) -> str | None:
     """The currency money is shown in: the setting, else the store's; None when unknown."""
     return setting() or stored_currency(store)
+
+
+def message_sign(sign: str, currency: str | None) -> str:
+    """The sign messages write prices with: `sign` (``[send] currency``) where it is set, else
+    the one of the shop's `currency` (EUR €, GBP £, USD $, CNY and JPY ¥, any other its code),
+    else ¥."""
+    if sign:
+        return sign
+    return SIGNS.get(currency, currency) if currency else DEFAULT_SIGN
+
+
+def sign_agrees(sign: str, currency: str | None) -> bool:
+    """Whether messages' `sign` fits the shop's `currency` code (true where that is unknown):
+    ``€``, ``EUR`` and ``eur`` fit EUR; ``¥`` fits CNY and JPY; ``RMB`` and ``元`` fit CNY."""
+    if not currency:
+        return True
+    return sign.strip() == SIGNS.get(currency) or code(sign) == currency
 
 
 def stage_part(column: str) -> str:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from promopilot.data.currency import shop_currency
 from promopilot.data.queries import serve as queries
 from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.store import Store
@@ -170,16 +171,18 @@ def segments(gate: StoreGate, text: dict) -> dict:
     }
 
 
-def offer_words(offer: dict | None) -> dict[str, str] | None:
+def offer_words(offer: dict | None, shop: str | None = None) -> dict[str, str] | None:
     """What an offer is in words, per language (``{"en": "10% off", "zh": "9折"}``), as the
-    customer's message says it; None for no offer or one the offers table lacks."""
+    customer's message says it (prices with send's sign, else the one of the shop's currency
+    `shop`); None for no offer or one the offers table lacks."""
     if not offer or not offer.get("kind"):
         return None
     from promopilot.campaigns.messages import offer_text
     from promopilot.campaigns.settings import load_send_settings
+    from promopilot.data.currency import message_sign
 
     try:
-        currency = load_send_settings().currency
+        currency = message_sign(load_send_settings().currency, shop)
     except PromopilotError:  # a settings file the server did not need: no sign, not a 500
         currency = ""
     return {lang: offer_text(offer, lang, currency) for lang in ("en", "zh")}
@@ -189,6 +192,7 @@ def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
     with gate.use() as store:
         profile = queries.customer_profile(store, customer_id)
         history = _history_rows(queries.offer_history(store, customer_id), store)
+        shop = shop_currency(store)
         if profile is not None:  # stored in UTC, shown in the shop's time zone
             for column in ("signup_at", "last_order", "last_event"):
                 profile[column] = store.local_text(profile[column])
@@ -198,7 +202,7 @@ def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
         "profile": profile,
         "recommendations": state.recommendations(customer_id, 10),
         "decision": decision,
-        "offer_words": offer_words(decision.offer),
+        "offer_words": offer_words(decision.offer, shop),
         "history": history,
     }
 
