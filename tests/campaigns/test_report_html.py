@@ -5,6 +5,7 @@ import copy
 import re
 from html.parser import HTMLParser
 
+import pandas as pd
 import pytest
 
 from promopilot.report import formats as fmt
@@ -386,3 +387,61 @@ def test_the_method_names_the_cuped_covariates_in_words(page):
     assert result["method"]["cuped_covariates"] == ["pre_revenue", "pre_orders"]
     assert line.endswith("revenue before sending 发送前收入, orders before sending 发送前订单数")
     assert "pre_" not in line
+
+
+def _axis_titles(figure) -> list[str]:
+    """The y-axis titles and panel titles of a figure."""
+    layout = figure.to_dict()["layout"]
+    axes = [v["title"]["text"] for k, v in layout.items() if k.startswith("yaxis") and "title" in v]
+    return axes + [a["text"] for a in layout.get("annotations", [])]
+
+
+def test_money_headers_and_axes_name_the_shops_currency(tmp_path, monkeypatch, page):
+    from promopilot.report.campaign import (
+        cumulative_figure,
+        depth_figure,
+        lift_figure,
+        lift_table,
+        segment_figure,
+        segment_table,
+    )
+
+    # without a known currency every header and axis is as it was
+    bare, html = page
+    assert "EUR" not in _text(html)
+    assert "profit lift 利润提升" in _axis_titles(segment_figure(bare))
+    # a shop in euros: the report's money says so, its percentages do not
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "EUR")
+    result, html = report_page(tmp_path)
+    assert result["currency"] == "EUR"
+    lifts = table(html, "Lift per offer")
+    assert {r["metric 指标"] for r in lifts} == {
+        "Conversion 转化率",
+        "Revenue per customer 每位顾客收入 (EUR)",
+        "Profit per customer 每位顾客利润 (EUR)",
+        "incremental profit (total) 增量利润（合计） (EUR)",
+    }
+    assert set(table(html, "Segments")[0]) >= {
+        "conversion lift [interval] 转化率提升",
+        "profit lift per customer [interval] 每位顾客利润提升 (EUR)",
+        "incremental profit [interval] 增量利润 (EUR)",
+    }
+    assert (
+        "profit lift per customer [interval] 每位顾客利润提升 (EUR)"
+        in table(html, "Lift by depth")[0]
+    )
+    assert set(lift_table(result)["metric 指标"]) == {r["metric 指标"] for r in lifts}
+    assert list(segment_table(result).columns) == list(table(html, "Segments")[0])
+    panels = _axis_titles(lift_figure(result))
+    assert "Conversion 转化率" in panels and "Profit per customer 每位顾客利润 (EUR)" in panels
+    assert "profit lift 利润提升 (EUR)" in _axis_titles(segment_figure(result))
+    daily = pd.DataFrame({"arm": ["a"], "day": [0], "lift": [1.0], "low": [0.0], "high": [2.0]})
+    assert "profit vs control 相对对照组利润 (EUR)" in _axis_titles(
+        cumulative_figure(daily, 0.9, "EUR")
+    )
+    assert "profit vs control 相对对照组利润" in _axis_titles(cumulative_figure(daily, 0.9))
+    depth = _depth_table(3.0, 5.0)
+    assert "profit lift per customer 每位顾客利润提升 (EUR)" in _axis_titles(
+        depth_figure(depth, "EUR")
+    )
+    assert "profit lift per customer 每位顾客利润提升" in _axis_titles(depth_figure(depth))

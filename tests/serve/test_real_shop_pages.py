@@ -295,3 +295,49 @@ def test_model_quality_names_the_offers_it_could_not_score(returns_shop, monkeyp
     text = _main_text(returns_shop.get(f"/models?lang={lang}").text)
     assert words in text and "pct10" in text and "big" in text
     assert "None" not in text
+
+
+def _axis_titles(page: str) -> list[str]:
+    """The y-axis titles of the page's charts (Plotly JSON in its scripts)."""
+    return re.findall(r'"yaxis":\{"title":\{"text":"([^"]*)"', page)
+
+
+def test_money_axes_and_headers_name_the_shops_currency(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "EUR")
+    store, app = _serve(tmp_path, campaign_shop("spring"))
+    app.state.holder.swap(build_state(store, campaign_id="spring"))
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        assert _axis_titles(client.get("/?lang=en").text) == ["revenue (EUR)"]
+        segments = client.get("/segments?lang=en").text
+        assert "revenue (EUR)" in _axis_titles(segments)
+        assert "<th>Revenue per customer (EUR)</th>" in segments
+        assert "<th>人均收入 (EUR)</th>" in client.get("/segments?lang=zh").text
+        campaign = client.get("/campaigns/spring?lang=en").text
+        assert "<th>Revenue lift per customer [interval] (EUR)</th>" in campaign
+        assert "<th>Profit lift per customer [interval] (EUR)</th>" in campaign
+        assert _axis_titles(campaign) == ["profit lift per customer (EUR)"]
+        customer = client.get("/customers/c000?lang=en").text
+        assert "<td>Revenue (net of discounts and returns) (EUR)</td>" in customer
+    store.close()
+
+
+def test_without_a_currency_money_axes_and_headers_are_as_before(logged_campaign):
+    assert _axis_titles(logged_campaign.get("/?lang=en").text) == []
+    segments = logged_campaign.get("/segments?lang=en").text
+    assert "<th>Revenue per customer</th>" in segments and "(EUR)" not in segments
+    campaign = logged_campaign.get("/campaigns/spring?lang=en").text
+    assert "<th>Profit lift per customer [interval]</th>" in campaign
+    assert _axis_titles(campaign) == []
+
+
+def test_the_customer_pages_offer_words_use_the_sign_of_the_shops_currency(monkeypatch):
+    from promopilot.serve.views import offer_words
+
+    monkeypatch.delenv("PROMOPILOT_SEND_CURRENCY", raising=False)
+    offer = {"kind": "amount_off", "value": 20, "min_spend": 150}
+    assert offer_words(offer, "EUR")["en"] == "€20 off orders of €150 or more"
+    assert offer_words(offer, None)["en"] == "¥20 off orders of ¥150 or more"  # as before
+    assert offer_words(offer, "CHF")["en"] == "20 CHF off orders of 150 CHF or more"
+    monkeypatch.setenv("PROMOPILOT_SEND_CURRENCY", "£")  # the [send] sign wins
+    assert offer_words(offer, "EUR")["en"] == "£20 off orders of £150 or more"

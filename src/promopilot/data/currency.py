@@ -158,6 +158,12 @@ def with_currency(amount: str, currency: str | None) -> str:
     return f"{amount} {currency}" if currency else amount
 
 
+def money_label(label: str, currency: str | None) -> str:
+    """A chart axis or table header of money with its currency after it (``revenue (EUR)``);
+    the label as it is where the currency is unknown."""
+    return f"{label} ({currency})" if currency else label
+
+
 def money_note(currency: str | None) -> str:
     """The line that says what money is in, in English and Chinese (``Money in EUR
     金额单位：EUR``); "" where the currency is unknown."""

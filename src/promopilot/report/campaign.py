@@ -12,7 +12,7 @@ import pandas as pd
 from promopilot.campaigns.depth import ALL, FREE_SHIPPING, depth_finding, verdict_text
 from promopilot.campaigns.measure import SEGMENT_TOO_FEW, redemption_words
 from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
-from promopilot.data.currency import money_note, with_currency
+from promopilot.data.currency import money_label, money_note, with_currency
 from promopilot.report import Section, figure_html, two_lines, write_report
 from promopilot.report import formats as fmt
 from promopilot.report.labels import VERDICT_NAMES, labels_list
@@ -52,9 +52,12 @@ def lift_table(measurement: dict) -> pd.DataFrame:
     # each offer against the control group of its own comparison: the plan's held-out group
     # where the log has one (per_offer_control), else everyone who got nothing
     control = measurement.get("per_offer_control") or measurement["control"]
+    currency = measurement.get("currency")  # named beside each metric of money, where known
     for arm in measurement["arms"]:
         for metric, label in METRIC_LABELS.items():
             kind = _metric_kind(metric)
+            if kind == "money":
+                label = money_label(label, currency)
             value = fmt.percent if kind == "percent" else fmt.money
             lift = arm["lift"][metric]
             rows.append(
@@ -73,7 +76,7 @@ def lift_table(measurement: dict) -> pd.DataFrame:
     rows.append(
         {
             "offer 优惠": "whole campaign 整个活动",
-            "metric 指标": "incremental profit (total) 增量利润（合计）",
+            "metric 指标": money_label("incremental profit (total) 增量利润（合计）", currency),
             "customers 顾客数": f"{measurement['power']['sent_customers']:,}",
             "control customers 对照组": f"{measurement['control']['customers']:,}",
             "offer value 优惠组": fmt.MISSING,
@@ -109,7 +112,13 @@ def lift_figure(measurement: dict):
     from plotly.subplots import make_subplots
 
     level = f"{measurement['confidence']:.0%}"
-    fig = make_subplots(rows=1, cols=3, subplot_titles=list(METRIC_LABELS.values()))
+    titles = [  # a panel of money names its currency, where known
+        label
+        if _metric_kind(metric) == "percent"
+        else money_label(label, measurement.get("currency"))
+        for metric, label in METRIC_LABELS.items()
+    ]
+    fig = make_subplots(rows=1, cols=3, subplot_titles=titles)
     offers = [a["offer_id"] for a in measurement["arms"]]
     for k, metric in enumerate(METRIC_LABELS, start=1):
         lifts = [a["lift"][metric] for a in measurement["arms"]]
@@ -172,7 +181,7 @@ def segment_figure(measurement: dict):
     fig.add_hline(y=0, line_dash="dot", line_color="grey")
     fig.update_layout(
         title="Profit lift per customer by segment 各客群每位顾客利润提升",
-        yaxis_title="profit lift 利润提升",
+        yaxis_title=money_label("profit lift 利润提升", measurement.get("currency")),
         height=420,
         scattermode="group",
         xaxis_tickangle=0,  # the segment names are on lines already
@@ -180,9 +189,10 @@ def segment_figure(measurement: dict):
     return fig
 
 
-def cumulative_figure(daily: pd.DataFrame, confidence: float = 0.95):
+def cumulative_figure(daily: pd.DataFrame, confidence: float = 0.95, currency: str | None = None):
     """Each measured offer's profit lift per customer had the window ended on each day, with
-    its interval as a band (the last day is the lift table's profit row)."""
+    its interval as a band (the last day is the lift table's profit row); its axis names
+    `currency` where it is known."""
     import plotly.graph_objects as go
     from plotly.colors import DEFAULT_PLOTLY_COLORS
 
@@ -213,7 +223,7 @@ def cumulative_figure(daily: pd.DataFrame, confidence: float = 0.95):
         title=f"Cumulative profit lift per customer over the window, {level} intervals "
         "窗口期内每位顾客累计利润提升",
         xaxis_title="days since sent 发送后天数",
-        yaxis_title="profit vs control 相对对照组利润",
+        yaxis_title=money_label("profit vs control 相对对照组利润", currency),
         height=420,
     )
     return fig
@@ -274,7 +284,9 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
             Section(
                 "Profit over the window 窗口期利润",
                 text=cumulative_text(measurement),
-                figures=[figure_html(cumulative_figure(daily, measurement["confidence"]))],
+                figures=[
+                    figure_html(cumulative_figure(daily, measurement["confidence"], currency))
+                ],
             )
         )
     if measurement.get("segments"):
@@ -297,6 +309,9 @@ def segment_table(measurement: dict) -> pd.DataFrame:
     """Per segment its incremental profit with interval and verdict (or the JSON's note), then
     each offer's conversion and profit lift in it, with the segment's control size."""
     rows = []
+    currency = measurement.get("currency")  # in the headers of money, where known
+    lift_col = money_label("profit lift per customer [interval] 每位顾客利润提升", currency)
+    total_col = money_label("incremental profit [interval] 增量利润", currency)
     for s in measurement.get("segments", []):
         total = s.get("incremental_profit")
         rows.append(
@@ -306,8 +321,8 @@ def segment_table(measurement: dict) -> pd.DataFrame:
                 "customers 顾客数": f"{s['customers']:,}",
                 "control customers 对照组": f"{s['control_customers']:,}",
                 "conversion lift [interval] 转化率提升": fmt.MISSING,
-                "profit lift per customer [interval] 每位顾客利润提升": fmt.MISSING,
-                "incremental profit [interval] 增量利润": fmt.lift(total),
+                lift_col: fmt.MISSING,
+                total_col: fmt.lift(total),
                 "verdict 结论": (
                     VERDICT_LABELS.get(s["verdict"], s["verdict"])
                     if s.get("verdict")
@@ -325,10 +340,8 @@ def segment_table(measurement: dict) -> pd.DataFrame:
                     "conversion lift [interval] 转化率提升": fmt.lift(
                         arm["lift"]["conversion"], kind="percent"
                     ),
-                    "profit lift per customer [interval] 每位顾客利润提升": fmt.lift(
-                        arm["lift"]["profit_per_customer"]
-                    ),
-                    "incremental profit [interval] 增量利润": fmt.MISSING,
+                    lift_col: fmt.lift(arm["lift"]["profit_per_customer"]),
+                    total_col: fmt.MISSING,
                     "verdict 结论": "",
                 }
             )
@@ -363,8 +376,9 @@ def write_campaign_report(
     return write_report(path, title, [*campaign_sections(measurement, daily), *(extra or [])])
 
 
-def depth_figure(table: pd.DataFrame):
-    """Profit lift per customer against discount depth, one series per segment."""
+def depth_figure(table: pd.DataFrame, currency: str | None = None):
+    """Profit lift per customer against discount depth, one series per segment (its axis
+    naming `currency` where it is known)."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -391,7 +405,7 @@ def depth_figure(table: pd.DataFrame):
         "各折扣力度的利润提升（全部活动）",
         xaxis_title="discount depth 折扣力度",
         xaxis_tickformat=".0%",
-        yaxis_title="profit lift per customer 每位顾客利润提升",
+        yaxis_title=money_label("profit lift per customer 每位顾客利润提升", currency),
         height=480,  # the legend (a row per segment) under the plot leaves it room on a phone
     )
     return fig
@@ -443,7 +457,7 @@ def depth_verdicts(table: pd.DataFrame) -> str:
 DEPTH_FREE_SHIPPING = "free shipping 包邮"  # the depth column of a free-shipping offer
 
 
-def depth_section(table: pd.DataFrame) -> Section:
+def depth_section(table: pd.DataFrame, currency: str | None = None) -> Section:
     shown = pd.DataFrame(
         {
             "campaign 活动": table["campaign_id"],
@@ -470,7 +484,7 @@ def depth_section(table: pd.DataFrame) -> Section:
                     strict=True,
                 )
             ],
-            "profit lift per customer [interval] 每位顾客利润提升": [
+            money_label("profit lift per customer [interval] 每位顾客利润提升", currency): [
                 fmt.interval(e, lo, hi)
                 for e, lo, hi in zip(
                     table["profit_lift"], table["profit_low"], table["profit_high"], strict=True
@@ -486,7 +500,7 @@ def depth_section(table: pd.DataFrame) -> Section:
         "campaign's against everyone who got nothing; so this campaign's rows equal its lift "
         "table. 各活动的优惠按其报告的同一对照组测量。",
         tables=[("Lift by depth (all logged campaigns) 各力度提升", shown)],
-        figures=[figure_html(depth_figure(table))],
+        figures=[figure_html(depth_figure(table, currency))],
     )
 
 
@@ -556,12 +570,13 @@ def extra_sections(
     """Depth across all campaigns and satisfaction after this one, where the data allow."""
     from promopilot.campaigns.depth import promotion_depth
     from promopilot.campaigns.satisfaction import campaign_satisfaction
+    from promopilot.data.currency import shop_currency
     from promopilot.exceptions import NotEnoughDataError
 
     sections = []
     try:
         table, _ = promotion_depth(store, window_days=window_days, confidence=confidence)
-        sections.append(depth_section(table))
+        sections.append(depth_section(table, shop_currency(store)))
     except NotEnoughDataError:
         pass
     with contextlib.suppress(NotEnoughDataError):

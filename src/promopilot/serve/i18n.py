@@ -119,6 +119,9 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "visitors": ("Visitors outside the plan", "计划外访客"),
     "weekly_revenue": ("Revenue per week", "每周收入"),
+    # a chart's axis of money, with the shop's currency where it is known (data.currency)
+    "revenue_axis": ("revenue", "收入"),
+    "profit_lift_axis": ("profit lift per customer", "人均利润提升"),
     "segment": ("Segment", "分群"),
     "share": ("Share", "占比"),
     "revenue_per_customer": ("Revenue per customer", "人均收入"),

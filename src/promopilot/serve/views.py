@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from promopilot.data.currency import shop_currency
+from promopilot.data.currency import money_label, shop_currency
 from promopilot.data.queries import serve as queries
 from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.store import Store
@@ -59,6 +59,7 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
     )
     figure.update_layout(title=text["weekly_revenue"])
     figure.update_xaxes(tickformat="%Y-%m-%d")  # numbers, not English month names
+    money_axis(figure, text["revenue_axis"], summary.currency)
     chart = figure_json(figure) if len(weekly) else None  # no orders: no empty plot
     return {
         "summary": summary,
@@ -71,6 +72,13 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
         **plan_words(state.expected.get("forecast") if state.expected else None, text),
         "plan_rules": plan_rules(state.expected.get("forecast") if state.expected else None, text),
     }
+
+
+def money_axis(figure: go.Figure, label: str, currency: str | None) -> None:
+    """Name the currency of a chart's axis of money (``revenue (EUR)``) where it is known; the
+    chart is left as it was where it is not."""
+    if currency:
+        figure.update_yaxes(title_text=money_label(label, currency))
 
 
 def measured_against(report: dict, text: dict) -> str:
@@ -135,6 +143,7 @@ def segments(gate: StoreGate, text: dict) -> dict:
         as_of_text = store.local_text(as_of)  # the shop's date, as `promopilot profile` says
         inputs = rfm_inputs(store, as_of)  # the profile's RFM inputs
         monthly = queries.monthly_customer_revenue(store)
+        currency = shop_currency(store)
     inputs["segment"] = rfm_segments(inputs).to_numpy()
     table = inputs.groupby("segment").agg(
         customers=("customer_id", "size"),
@@ -161,6 +170,7 @@ def segments(gate: StoreGate, text: dict) -> dict:
         ]
     )
     lines.update_layout(title=text["segment_trend"])
+    money_axis(lines, text["revenue_axis"], currency)
     lines.update_xaxes(tickformat="%Y-%m")  # numbers, not English month names
     return {
         "as_of": as_of,
@@ -308,6 +318,7 @@ def lift_chart(report: dict, text: dict) -> str | None:
         )
     )
     figure.update_layout(title=text["profit_lift"])
+    money_axis(figure, text["profit_lift_axis"], report.get("currency"))
     return figure_json(figure)
 
 
