@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from promopilot.data.currency import money_label, shop_currency
+from promopilot.data.currency import message_sign, money_label, shop_currency
 from promopilot.data.queries import serve as queries
 from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.store import Store
@@ -189,7 +189,6 @@ def offer_words(offer: dict | None, shop: str | None = None) -> dict[str, str] |
         return None
     from promopilot.campaigns.messages import offer_text
     from promopilot.campaigns.settings import load_send_settings
-    from promopilot.data.currency import message_sign
 
     try:
         currency = message_sign(load_send_settings().currency, shop)
