@@ -299,7 +299,7 @@ def test_cumulative_profit_ends_at_the_window_totals(tmp_path):
 
 
 def test_the_summary_names_the_randomized_control_apart_from_other_customers_who_got_nothing():
-    from promopilot.campaigns.measure import baseline_words
+    from promopilot.campaigns.lift_words import baseline_words
 
     logged = {"control": {"customers": 900}, "groups": {"control": 100, "none": 800}}
     assert baseline_words(logged) == (
@@ -329,7 +329,7 @@ def test_a_campaign_without_outcomes_yet_says_so_instead_of_a_zero_lift():
 
 
 def test_the_summary_of_an_unclear_campaign_survives_an_undetectable_effect():
-    from promopilot.campaigns.measure import summary
+    from promopilot.campaigns.lift_words import summary
 
     result = {
         "confidence": 0.95,

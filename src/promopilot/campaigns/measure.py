@@ -13,9 +13,10 @@ import pandas as pd
 
 from promopilot.campaigns import lift as stats
 from promopilot.campaigns.history import CONTROL
+from promopilot.campaigns.lift_words import GAIN, LOSS, MIN_ARM_CUSTOMERS, UNCLEAR, summary
 from promopilot.campaigns.outcomes import campaign_outcomes
 from promopilot.config import load_settings
-from promopilot.data.currency import shop_currency, with_currency
+from promopilot.data.currency import shop_currency
 from promopilot.data.queries import measure as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotEnoughDataError
@@ -27,14 +28,8 @@ METRICS = {
     "profit_per_customer": "profit",
 }
 COVARIATES = ("pre_revenue", "pre_orders")
-GAIN, LOSS, UNCLEAR = "gain", "loss", "no clear effect"
 MIN_PER_ARM = 2
 SEGMENT_TOO_FEW = "too few customers in control or sent to measure"  # a segment's note
-MIN_ARM_CUSTOMERS = 30
-"""An offer's own lift is shown only when at least this many customers got it. Below that
-the interval says more than the data: two customers who both did not buy have no spread, and
-the interval would come from the control group alone. Such offers still count in the whole
-campaign's figure, and the result names them (``too_few``)."""
 
 
 def estimate_lift(
@@ -184,197 +179,6 @@ def _power(
         "sent_customers": int(sent.sum()),
         "control_customers": int(is_control.sum()),
     }
-
-
-def baseline_words(result: dict) -> str:
-    """Who the campaign is measured against: the customers who got nothing, naming the
-    randomized control group apart when the log tells the groups."""
-    n_nothing = result["control"]["customers"]
-    n_control = result.get("groups", {}).get("control")
-    if n_control is not None and n_control != n_nothing:
-        return (
-            f"{n_nothing:,} customers who got nothing ({n_control:,} of them the randomized "
-            "control group)"
-        )
-    return f"{n_nothing:,} control customers"
-
-
-def summary(result: dict) -> str:
-    """The verdict in plain words (and the offers too few customers got to be measured)."""
-    text = _verdict(result)
-    if result.get("buyers") == 0:
-        return text
-    fewest = result.get("method", {}).get("min_arm_customers", MIN_ARM_CUSTOMERS)
-    too_few = result.get("too_few") or []
-    if too_few:
-        names = ", ".join(f"{a['offer_id']} ({a['customers']:,})" for a in too_few)
-        text += (
-            f" Too few customers got {names} to measure on their own (at least {fewest} are "
-            "needed); they count in the whole campaign's figure."
-        )
-    held = result.get("held_out_customers")
-    if held is not None and held < fewest:
-        text += (
-            f" The control group held out from the plan's choices has {held:,} customer(s): "
-            f"too few to measure each offer on its own (at least {fewest} are needed)."
-        )
-    return (
-        text
-        + shared_code_words(result)
-        + early_code_words(result)
-        + other_code_words(result)
-        + open_window_words(result)
-        + visitor_words(result)
-    )
-
-
-def redemption_words(result: dict) -> str:
-    """How many customers of each measured offer ordered with their own code, or "" when the
-    log has no codes (a past campaign from a file)."""
-    arms = [a for a in result.get("arms", []) if "redemptions" in a]
-    if not arms:
-        return ""
-    counts = ", ".join(f"{a['offer_id']} {a['redemptions']:,} of {a['customers']:,}" for a in arms)
-    return f"Customers who ordered with their coupon code: {counts}."
-
-
-def shared_code_words(result: dict) -> str:
-    """A sentence when customers used a code of the campaign given to someone else: a shared
-    coupon reaches customers the randomization did not choose (the control group too)."""
-    shared = result.get("shared_codes")
-    if not shared:
-        return ""
-    text = (
-        f" {shared['customers']:,} customer(s) ordered with a code of this campaign that was "
-        "given to someone else (a shared or leaked coupon)"
-    )
-    if shared["sent_nothing"]:
-        text += (
-            f"; {shared['sent_nothing']:,} of them were sent nothing, so the customers who got "
-            "nothing include some who used an offer and the lift may be understated"
-        )
-    return text + "."
-
-
-def early_code_words(result: dict) -> str:
-    """A sentence when orders used a code of the campaign before it was sent: the code was
-    known before (a public code), or the orders' times and the send log are in different time
-    zones, and then the window misses orders it should hold."""
-    early = result.get("early_code_orders")
-    if not early:
-        return ""
-    return (
-        f" {early:,} order(s) used a code of this campaign before it was sent: the code was "
-        "known before, or the orders' times and the send log are in different time zones "
-        "(the timezone setting); such orders are not counted as outcomes."
-    )
-
-
-def other_code_words(result: dict) -> str:
-    """A sentence when the campaign's customers ordered in their window with codes it did not
-    send (the shop's own promotions at the same time): the lift is what the offers added on
-    top of those, for the customers who got nothing could use them too."""
-    other = result.get("other_codes")
-    if not other:
-        return ""
-    named = ", ".join(f"{code} ({n:,})" for code, n in other["top"].items())
-    rest = other["codes"] - len(other["top"])
-    more = f" and {rest:,} other code(s)" if rest > 0 else ""
-    return (
-        f" {other['customers']:,} of the campaign's customers ordered in their window with "
-        f"codes it did not send ({named}{more}): its lift is what its offers added on top of "
-        "those promotions."
-    )
-
-
-def visitor_words(result: dict) -> str:
-    """A sentence when `promopilot serve` answered visitors outside the plan it served: they
-    are counted apart, not in the figures, for the plan never chose them."""
-    visitors = result.get("visitors")
-    if not visitors:
-        return ""
-    offered = f" ({visitors['offered']:,} of them shown an exploration offer)"
-    return (
-        f" {visitors['customers']:,} visitor(s) answered outside the plan while it was served"
-        f"{offered if visitors['offered'] else ''} are not in these figures: the plan never "
-        "chose them."
-    )
-
-
-def open_window_words(result: dict) -> str:
-    """A sentence when some customers' windows run past the store's latest order or event:
-    their outcomes so far are all that is counted, so the figures may still change."""
-    still = result.get("open_windows")
-    if not still:
-        return ""
-    share = (
-        "every customer"
-        if still["customers"] == still["of"]
-        else f"{still['customers']:,} of the {still['of']:,} customers"
-    )
-    return (
-        f" Not final: the {still['window_days']}-day window of {share} runs past the store's "
-        f"latest order or event ({still['data_until']}), so only the outcomes so far are "
-        "counted. Ingest the orders placed since then and report again once the window is over."
-    )
-
-
-def _verdict(result: dict) -> str:
-    total = result["incremental_profit"]
-    level = f"{result['confidence']:.0%}"
-    n_control = result["control"]["customers"]
-    power = result["power"]
-    if result.get("buyers") == 0:
-        which = f"campaign {result['campaign_id']}" if "campaign_id" in result else "this campaign"
-        return (
-            f"No outcomes yet: none of the {power['sent_customers'] + n_control:,} customers of "
-            f"{which} has an order in its window so far. Ingest the orders placed since it was "
-            "sent, then report again."
-        )
-    if any(total[k] is None for k in ("estimate", "low", "high")):
-        return (
-            "Not measurable: the campaign's outcomes hold figures too large to add up (an "
-            "absurd quantity or price in its orders?), so no incremental profit is estimated."
-        )
-    currency = result.get("currency")
-
-    def money(value: float) -> str:  # with the shop's currency where it is known
-        return with_currency(f"{value:,.2f}", currency)
-
-    interval = (
-        f"{money(total['estimate'])} ({level} interval {money(total['low'])} to "
-        f"{money(total['high'])})"
-    )
-    if result["verdict"] == GAIN:
-        return (
-            f"The campaign earned money: incremental profit {interval}, measured against "
-            f"{baseline_words(result)}."
-        )
-    if result["verdict"] == LOSS:
-        return (
-            f"The campaign lost money: incremental profit {interval}, measured against "
-            f"{baseline_words(result)}."
-        )
-    needed = power["needed_customers_per_group"]
-    detectable = power["minimum_detectable_profit_lift"]
-    text = (
-        f"No clear effect: the incremental profit {interval} could be a gain or a loss; "
-        f"with {power['sent_customers']:,} customers sent an offer and {n_control:,} in "
-        "control"
-    )
-    text += (
-        f" this campaign could only detect a profit lift of {money(detectable)} per customer."
-        if detectable is not None
-        else ", too few outcomes vary to say what this campaign could detect."
-    )
-    if needed:
-        text += (
-            f" To tell an effect the size of the one estimated "
-            f"({money(power['profit_lift_per_customer'] or 0)} per customer) from zero with "
-            f"{power['power']:.0%} power, about {needed:,.0f} customers in each of the sent "
-            f"and control groups would have been needed."
-        )
-    return text
 
 
 def per_segment(

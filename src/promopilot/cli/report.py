@@ -152,7 +152,7 @@ def read_policy(path: Path):
 def print_lifts(result: dict) -> None:
     """The lift table and how many customers used their codes; nothing while the campaign has
     no outcomes yet (every figure would read 0 [0, 0])."""
-    from promopilot.campaigns.measure import redemption_words
+    from promopilot.campaigns.lift_words import redemption_words
 
     if result.get("buyers") == 0:
         return
@@ -164,7 +164,7 @@ def print_lifts(result: dict) -> None:
 def lift_table(result: dict) -> Table:
     """The lifts as the HTML report and the dashboard write them (``report.formats``):
     conversion in percent, money with two decimals, never a negative zero."""
-    from promopilot.campaigns.measure import baseline_words
+    from promopilot.campaigns.lift_words import baseline_words
     from promopilot.data.currency import with_currency
     from promopilot.report import formats
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from promopilot.campaigns.depth import ALL, FREE_SHIPPING, depth_finding, verdict_text
-from promopilot.campaigns.measure import SEGMENT_TOO_FEW, redemption_words
+from promopilot.campaigns.lift_words import redemption_words
+from promopilot.campaigns.measure import SEGMENT_TOO_FEW
 from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
 from promopilot.data.currency import money_label, money_note, with_currency
 from promopilot.report import Section, figure_html, two_lines, write_report
@@ -90,7 +91,7 @@ def lift_table(measurement: dict) -> pd.DataFrame:
 
 def comparison_words(measurement: dict) -> str:
     """Which control group each row is measured against, as ``promopilot report`` says it."""
-    from promopilot.campaigns.measure import baseline_words
+    from promopilot.campaigns.lift_words import baseline_words
 
     per_offer = measurement.get("per_offer_control")
     if per_offer:
@@ -230,7 +231,7 @@ def cumulative_figure(daily: pd.DataFrame, confidence: float = 0.95, currency: s
 
 
 def cumulative_text(measurement: dict) -> str:
-    from promopilot.campaigns.measure import baseline_words
+    from promopilot.campaigns.lift_words import baseline_words
 
     per_offer = measurement.get("per_offer_control")
     against = (

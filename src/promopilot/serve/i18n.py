@@ -179,7 +179,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Control of each offer (held out, too few)",
         "各优惠对照组（留出，人数不足）",
     ),
-    # why an offer has no row of its own (campaigns.measure.summary says the same)
+    # why an offer has no row of its own (campaigns.lift_words.summary says the same)
     "held_out_too_few": (
         "The control group held out from the plan's choices has {held} customer(s): too few to "
         "measure each offer on its own (at least {fewest} are needed); they count in the whole "

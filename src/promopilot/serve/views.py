@@ -283,7 +283,7 @@ def campaign_view(report: dict, text: dict) -> dict:
 
 
 def too_few_notes(report: dict, text: dict) -> list[str]:
-    """Why offers have no row of their own, as ``campaigns.measure.summary`` says it."""
+    """Why offers have no row of their own, as ``campaigns.lift_words.summary`` says it."""
     fewest = f"{report.get('method', {}).get('min_arm_customers', 30):,}"
     notes = []
     held = report.get("held_out_customers")
