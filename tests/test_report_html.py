@@ -277,7 +277,7 @@ def test_the_qini_and_depth_charts_are_readable_on_a_phone(tmp_path):
     if not os.path.exists(CHROMIUM):
         pytest.skip("needs /usr/bin/chromium")
     from promopilot.report import figure_html
-    from promopilot.report.campaign import depth_figure
+    from promopilot.report.campaign_extras import depth_figure
 
     figures = [figure_html(qini_figure(_evaluation())), figure_html(depth_figure(_depth_table()))]
     report = write_report(tmp_path / "r.html", "t", [Section("charts", figures=figures)])

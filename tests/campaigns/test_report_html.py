@@ -217,7 +217,7 @@ def test_a_best_depth_that_did_not_pay_is_not_left_sounding_profitable():
     import pandas as pd
 
     from promopilot.campaigns.depth import depth_finding, depth_verdict
-    from promopilot.report.campaign import depth_verdict_zh
+    from promopilot.report.campaign_extras import depth_verdict_zh
 
     paid = _depth_table(9.0, 17.0)
     assert "not shown to pay" not in depth_verdict(paid) and "lost money" not in depth_verdict(paid)
@@ -264,7 +264,7 @@ def test_the_depth_verdict_is_in_chinese_too_with_the_same_figures(page):
 
 def test_the_chinese_depth_verdict_names_where_deeper_stopped_paying():
     from promopilot.campaigns.depth import depth_finding, depth_verdict
-    from promopilot.report.campaign import depth_verdict_zh
+    from promopilot.report.campaign_extras import depth_verdict_zh
 
     table = _depth_table(1234.5, 2345.0)
     chinese = depth_verdict_zh(depth_finding(table))
@@ -306,7 +306,7 @@ def test_a_verdict_with_only_free_shipping_says_so_in_both_languages():
     import pandas as pd
 
     from promopilot.campaigns.depth import depth_finding, verdict_text
-    from promopilot.report.campaign import depth_verdict_zh
+    from promopilot.report.campaign_extras import depth_verdict_zh
 
     only = pd.DataFrame(
         {
@@ -399,12 +399,12 @@ def _axis_titles(figure) -> list[str]:
 def test_money_headers_and_axes_name_the_shops_currency(tmp_path, monkeypatch, page):
     from promopilot.report.campaign import (
         cumulative_figure,
-        depth_figure,
         lift_figure,
         lift_table,
         segment_figure,
         segment_table,
     )
+    from promopilot.report.campaign_extras import depth_figure
 
     # without a known currency every header and axis is as it was
     bare, html = page

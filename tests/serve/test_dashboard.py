@@ -544,7 +544,7 @@ def test_the_campaigns_page_gives_the_depth_verdict_in_both_languages(depth_shop
 
     from promopilot.campaigns.depth import depth_finding, promotion_depth, verdict_text
     from promopilot.config import load_settings
-    from promopilot.report.campaign import depth_verdict_zh
+    from promopilot.report.campaign_extras import depth_verdict_zh
 
     client, store = depth_shop
     table, _ = promotion_depth(store, confidence=load_settings().confidence)

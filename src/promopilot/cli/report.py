@@ -236,11 +236,8 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
     from promopilot.campaigns.measure import measure_with_daily
     from promopilot.data.ingest import ingest
     from promopilot.data.queries.measure import campaign_exposures
-    from promopilot.report.campaign import (
-        campaign_sections,
-        extra_sections,
-        write_campaign_report,
-    )
+    from promopilot.report.campaign import campaign_sections, write_campaign_report
+    from promopilot.report.campaign_extras import extra_sections
     from promopilot.synth.outcomes import simulate_plan_outcomes
 
     console.rule("8. what the campaign earned (simulated outcomes)")

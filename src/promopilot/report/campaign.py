@@ -4,19 +4,16 @@ Chinese; one self-contained HTML page (plotly.js embedded, no network)."""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import pandas as pd
 
-from promopilot.campaigns.depth import ALL, FREE_SHIPPING, depth_finding, verdict_text
 from promopilot.campaigns.lift_words import redemption_words
 from promopilot.campaigns.measure import SEGMENT_TOO_FEW
-from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
 from promopilot.data.currency import money_label, money_note, with_currency
 from promopilot.report import Section, figure_html, two_lines, write_report
 from promopilot.report import formats as fmt
-from promopilot.report.labels import VERDICT_NAMES, labels_list
+from promopilot.report.labels import VERDICT_NAMES, labels_list, segment_label
 
 METRIC_LABELS = {
     "conversion": "Conversion 转化率",
@@ -25,21 +22,9 @@ METRIC_LABELS = {
 }
 VERDICT_LABELS = {verdict: f"{en} {zh}" for verdict, (en, zh) in VERDICT_NAMES.items()}
 
-# the measurement's segments and notes in both languages (any other value is shown as it is)
-SEGMENT_NAMES = {
-    ALL: ("all customers", "全部客户"),
-    SEGMENT_NEW: ("new: no order before", "新客（此前无订单）"),
-    SEGMENT_ONE: ("one order before", "此前一单"),
-    SEGMENT_REPEAT: ("repeat: 2+ orders before", "回头客（此前两单及以上）"),
-}
-SEGMENT_LABELS = {segment: f"{en} {zh}" for segment, (en, zh) in SEGMENT_NAMES.items()}
 NOTE_LABELS = {
     SEGMENT_TOO_FEW: f"{SEGMENT_TOO_FEW} 对照组或发送组客户太少，无法测量",
 }
-
-
-def _segment(name) -> str:
-    return SEGMENT_LABELS.get(str(name), str(name))
 
 
 def _metric_kind(metric: str) -> str:
@@ -165,7 +150,7 @@ def segment_figure(measurement: dict):
                 if arm["offer_id"] == offer:
                     e = arm["lift"]["profit_per_customer"]
                     # a tick label on lines (English, then Chinese) to fit under its point
-                    names.append(two_lines(_segment(segment["segment"]), 12))
+                    names.append(two_lines(segment_label(segment["segment"]), 12))
                     est.append(e["estimate"])
                     high.append(e["high"] - e["estimate"])
                     low.append(e["estimate"] - e["low"])
@@ -317,7 +302,7 @@ def segment_table(measurement: dict) -> pd.DataFrame:
         total = s.get("incremental_profit")
         rows.append(
             {
-                "segment 客群": _segment(s["segment"]),
+                "segment 客群": segment_label(s["segment"]),
                 "offer 优惠": "all offers 全部优惠",
                 "customers 顾客数": f"{s['customers']:,}",
                 "control customers 对照组": f"{s['control_customers']:,}",
@@ -334,7 +319,7 @@ def segment_table(measurement: dict) -> pd.DataFrame:
         for arm in s.get("arms", []):
             rows.append(
                 {
-                    "segment 客群": _segment(s["segment"]),
+                    "segment 客群": segment_label(s["segment"]),
                     "offer 优惠": arm["offer_id"],
                     "customers 顾客数": f"{arm['customers']:,}",
                     "control customers 对照组": f"{s['control_customers']:,}",
@@ -377,220 +362,6 @@ def write_campaign_report(
     return write_report(path, title, [*campaign_sections(measurement, daily), *(extra or [])])
 
 
-def depth_figure(table: pd.DataFrame, currency: str | None = None):
-    """Profit lift per customer against discount depth, one series per segment (its axis
-    naming `currency` where it is known)."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    for segment, part in table[table["depth"].notna()].groupby("segment", sort=True):
-        fig.add_trace(
-            go.Scatter(
-                x=part["depth"],
-                y=part["profit_lift"],
-                mode="markers",
-                name=_segment(segment),
-                text=part["campaign_id"] + " / " + part["offer_id"],
-                marker={"size": 10},
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": part["profit_high"] - part["profit_lift"],
-                    "arrayminus": part["profit_lift"] - part["profit_low"],
-                },
-            )
-        )
-    fig.add_hline(y=0, line_dash="dot", line_color="grey")
-    fig.update_layout(
-        title="Profit lift by discount depth, all logged campaigns "
-        "各折扣力度的利润提升（全部活动）",
-        xaxis_title="discount depth 折扣力度",
-        xaxis_tickformat=".0%",
-        yaxis_title=money_label("profit lift per customer 每位顾客利润提升", currency),
-        height=480,  # the legend (a row per segment) under the plot leaves it room on a phone
-    )
-    return fig
-
-
-def depth_verdict_zh(finding: dict) -> str:
-    """The Chinese of :func:`promopilot.campaigns.depth.verdict_text`, with the same figures
-    (written once, by ``depth_finding``)."""
-    name = finding["segment"]
-    segment = SEGMENT_NAMES.get(name, (name, name))[1]
-    if "depth" not in finding:
-        return f"{segment}：没有测到已知力度的优惠。" + _free_shipping_zh(finding)
-    text = (
-        f"{segment}：利润最高的力度为 {finding['depth']}（{finding['campaign_id']} 活动中的 "
-        f"{finding['offer_id']}：每位顾客利润提升 {finding['profit_lift']}，区间 "
-        f"{finding['profit_low']} 至 {finding['profit_high']}）。"
-    )
-    if finding.get("pays") == "unclear":
-        text += "该力度未证明能盈利：区间包含零。"
-    elif finding.get("pays") == "no":
-        text += "该力度同样亏损：区间整体低于零。"
-    if finding["stopped"]:
-        text += (
-            f"更深的折扣（{'、'.join(finding['stopped'])}）的利润提升区间整体低于此："
-            "折扣再深已不划算。"
-        )
-    elif finding["deeper"]:
-        text += "更深的折扣并未明显更差。"
-    return text + _free_shipping_zh(finding)
-
-
-def _free_shipping_zh(finding: dict) -> str:
-    shipping = finding.get("free_shipping")
-    if not shipping:
-        return ""
-    return (
-        f"包邮（{shipping['campaign_id']} 活动中的 {shipping['offer_id']}；其成本是运费，"
-        f"而非订单金额的折扣比例，故无力度可言）：每位顾客利润提升 {shipping['profit_lift']}，"
-        f"区间 {shipping['profit_low']} 至 {shipping['profit_high']}。"
-    )
-
-
-def depth_verdicts(table: pd.DataFrame) -> str:
-    """Each segment's depth verdict in English, then in Chinese."""
-    findings = [depth_finding(table, s) for s in table["segment"].unique()]
-    return " ".join(f"{verdict_text(f)} {depth_verdict_zh(f)}" for f in findings)
-
-
-DEPTH_FREE_SHIPPING = "free shipping 包邮"  # the depth column of a free-shipping offer
-
-
-def depth_section(table: pd.DataFrame, currency: str | None = None) -> Section:
-    shown = pd.DataFrame(
-        {
-            "campaign 活动": table["campaign_id"],
-            "offer 优惠": table["offer_id"],
-            "segment 客群": table["segment"].map(_segment),
-            "depth 力度": [
-                DEPTH_FREE_SHIPPING
-                if kind == FREE_SHIPPING
-                else (fmt.MISSING if pd.isna(depth) else f"{depth:.0%}")
-                for kind, depth in zip(
-                    table.get("kind", pd.Series(None, index=table.index)),
-                    table["depth"],
-                    strict=True,
-                )
-            ],
-            "customers 顾客数": table["customers"].map("{:,}".format),
-            "control customers 对照组": table["control_customers"].map("{:,}".format),
-            "conversion lift [interval] 转化率提升": [
-                fmt.interval(e, lo, hi, kind="percent")
-                for e, lo, hi in zip(
-                    table["conversion_lift"],
-                    table["conversion_low"],
-                    table["conversion_high"],
-                    strict=True,
-                )
-            ],
-            money_label("profit lift per customer [interval] 每位顾客利润提升", currency): [
-                fmt.interval(e, lo, hi)
-                for e, lo, hi in zip(
-                    table["profit_lift"], table["profit_low"], table["profit_high"], strict=True
-                )
-            ],
-        }
-    )
-    return Section(
-        "Promotion depth 折扣力度",
-        text=depth_verdicts(table)
-        + " Each offer is measured as its campaign's report measures it: a plan's offers on "
-        "the customers it chose against the control held out from its choices, a randomized "
-        "campaign's against everyone who got nothing; so this campaign's rows equal its lift "
-        "table. 各活动的优惠按其报告的同一对照组测量。",
-        tables=[("Lift by depth (all logged campaigns) 各力度提升", shown)],
-        figures=[figure_html(depth_figure(table, currency))],
-    )
-
-
-SATISFACTION_METRICS = {
-    "return_share": ("share of items returned 退货率", "percent"),
-    "sentiment": ("review sentiment (-1..1) 评价情感", "money"),
-    "rating": ("rating 评分", "money"),
-}
-
-
-def satisfaction_table(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per offer and metric, readable: buyers, offer and control means, the
-    difference with its interval; "–" where there is nothing to compare."""
-    rows = []
-    for _, row in table.iterrows():
-        for metric, (label, kind) in SATISFACTION_METRICS.items():
-            value = fmt.percent if kind == "percent" else fmt.money
-            control = row.get("control_customers")
-            rows.append(
-                {
-                    "offer 优惠": row["offer_id"],
-                    "measure 指标": label,
-                    "offer buyers 优惠组买家": f"{int(row['buyers']):,}",
-                    "control buyers 对照组买家": (
-                        f"{int(row['control_buyers']):,}"
-                        + ("" if pd.isna(control) else f" of {int(control):,}")
-                    ),
-                    "with a value 有数据": f"{int(row.get(f'{metric}_n', 0)):,}",
-                    "offer 优惠组": value(row.get(f"{metric}_offer")),
-                    "control 对照组": value(row.get(f"{metric}_control")),
-                    "difference [interval] 差异[区间]": fmt.interval(
-                        row.get(f"{metric}_diff"),
-                        row.get(f"{metric}_low"),
-                        row.get(f"{metric}_high"),
-                        kind=kind,
-                    ),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def satisfaction_section(table: pd.DataFrame) -> Section:
-    window, reviews = table.attrs.get("window_days"), table.attrs.get("review_days")
-    when = (
-        f"Buyers are customers with an order in the {window}-day attribution window; returns "
-        f"and reviews count within {reviews} days of sending. "
-        if window and reviews
-        else ""
-    )
-    return Section(
-        "After the campaign: returns and reviews 活动后：退货与评价",
-        text=(
-            f"{when}Buyers of each offer against the buyers of the control group the lift "
-            "table uses (a plan's held-out control; \"of N\" is that group's size, so its "
-            "buyer count is not the weighted conversion times the whole campaign's control): "
-            'share of items returned, review sentiment (-1..1) and rating; "–" where no '
-            "buyer has a value. Offer buyers include the extra customers the offer brought in, "
-            "so this describes who came. 各优惠买家与对照组买家的退货率、评价情感与评分对比。"
-        ),
-        tables=[("Satisfaction 满意度", satisfaction_table(table))],
-    )
-
-
-def extra_sections(
-    store, campaign_id: str, *, window_days: int | None, confidence: float
-) -> list[Section]:
-    """Depth across all campaigns and satisfaction after this one, where the data allow."""
-    from promopilot.campaigns.depth import promotion_depth
-    from promopilot.campaigns.satisfaction import campaign_satisfaction
-    from promopilot.data.currency import shop_currency
-    from promopilot.exceptions import NotEnoughDataError
-
-    sections = []
-    try:
-        table, _ = promotion_depth(store, window_days=window_days, confidence=confidence)
-        sections.append(depth_section(table, shop_currency(store)))
-    except NotEnoughDataError:
-        pass
-    with contextlib.suppress(NotEnoughDataError):
-        sections.append(
-            satisfaction_section(
-                campaign_satisfaction(
-                    store, campaign_id, window_days=window_days, confidence=confidence
-                )
-            )
-        )
-    return sections
-
-
 def report_campaign(
     store,
     campaign_id: str,
@@ -602,6 +373,7 @@ def report_campaign(
     """Measure a logged campaign and, with `html`, write its report there. Returns the
     measurement (the dict of ``measure_campaign``)."""
     from promopilot.campaigns.measure import measure_campaign, measure_with_daily
+    from promopilot.report.campaign_extras import extra_sections
 
     if html is None:
         return measure_campaign(store, campaign_id, window_days=window_days, confidence=confidence)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from promopilot.campaigns.depth import ALL
+from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
 from promopilot.offers.explain import EVERYONE_GETS, NO_OFFER, RULES_HEADER
 
 LANGUAGES = ("en", "zh", "both")
@@ -150,3 +152,18 @@ def labels_list(names, language: str = "en") -> str:
     if shown:
         return ", ".join(shown)
     return {"en": "none", "zh": "无", "both": "none 无"}[language]
+
+
+# the measurement's segments and notes in both languages (any other value is shown as it is)
+SEGMENT_NAMES = {
+    ALL: ("all customers", "全部客户"),
+    SEGMENT_NEW: ("new: no order before", "新客（此前无订单）"),
+    SEGMENT_ONE: ("one order before", "此前一单"),
+    SEGMENT_REPEAT: ("repeat: 2+ orders before", "回头客（此前两单及以上）"),
+}
+SEGMENT_LABELS = {segment: f"{en} {zh}" for segment, (en, zh) in SEGMENT_NAMES.items()}
+
+
+def segment_label(name) -> str:
+    """A campaign measurement's segment in both languages (any other value as it is)."""
+    return SEGMENT_LABELS.get(str(name), str(name))

@@ -108,7 +108,7 @@ def depth_verdicts(gate: StoreGate, text: dict, *, confidence: float) -> list[st
     campaign report's; none where no campaign with a control group can be measured."""
     try:
         from promopilot.campaigns.depth import depth_finding, promotion_depth, verdict_text
-        from promopilot.report.campaign import depth_verdict_zh
+        from promopilot.report.campaign_extras import depth_verdict_zh
     except ImportError:  # measurement is not in this build (as the campaign page says)
         return []
     try:
