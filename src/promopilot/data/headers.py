@@ -54,7 +54,13 @@ def leading_rows(path: Path) -> list[list[str]]:
     """The cells of the file's first ``MAX_ABOVE + 1`` lines (UTF-8), each line split by the
     delimiter that splits it best: the candidates for the header."""
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        lines = [line.rstrip("\r\n") for line in islice(handle, MAX_ABOVE + 1)]
+        return split_lines(list(islice(handle, MAX_ABOVE + 1)))
+
+
+def split_lines(lines: list[str]) -> list[list[str]]:
+    """The cells of a file's first lines (text, line ends and the BOM of line 1 removed), each
+    split by the delimiter that splits it best."""
+    lines = [line.rstrip("\r\n") for line in lines[: MAX_ABOVE + 1]]
     if lines:
         lines[0] = lines[0].lstrip("\ufeff")
     return [_cells(line) for line in lines]
@@ -80,6 +86,13 @@ def find_header(rows: list[list[str]], fits: Callable[[list[str]], bool]) -> int
         if not is_blank(cells) and fits([str(c).strip() for c in cells]):
             return above
     return 0
+
+
+def has_columns(*names: str) -> Callable[[list[str]], bool]:
+    """A `fits` for :func:`find_header`: the line names all of `names` (case and surrounding
+    spaces ignored), as a hand-edited plan's header does."""
+    wanted = {n.lower() for n in names}
+    return lambda cells: wanted <= {c.strip().lower() for c in cells}
 
 
 def skipped_note(above: list[list[str]]) -> str:

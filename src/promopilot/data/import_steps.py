@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from promopilot.columns import CUSTOMER_ID
+from promopilot.data import headers
 from promopilot.data.dedupe import FORGOTTEN
-from promopilot.data.headers import DELIMITERS
 from promopilot.data.loading import TABLE_FILE_SUFFIXES
-from promopilot.data.rawfile import EXCEL_SUFFIXES
+from promopilot.data.rawfile import EXCEL_SUFFIXES, workbook_rows
 from promopilot.data.schema import TABLES
 from promopilot.data.store import Store
 
@@ -22,26 +22,38 @@ def tell(progress: Progress, name: str) -> None:
         progress(name)
 
 
-def read_header(path: Path) -> list[str]:
-    """The lower-cased column names of a CSV's first line (a cheap look, for detection)."""
+def read_header(path: Path, fits: Callable[[list[str]], bool] | None = None) -> list[str]:
+    """The lower-cased column names of a file's header (a cheap look, for detection): its first
+    line, or with `fits` (whether lower-cased names are the header looked for) the first of its
+    first six lines that fits, as ingest and the importers find it below a title
+    (:func:`promopilot.data.headers.find_header`)."""
+    rows = _leading_rows(path)
+    if not rows:
+        return []
+    above = 0
+    if fits is not None:
+        above = headers.find_header(rows, lambda cells: fits([c.lower() for c in cells]))
+    return [str(c).strip().lower() for c in rows[above]]
+
+
+def _leading_rows(path: Path) -> list[list[str]]:
+    """The cells of a file's first lines (a workbook's first rows), in UTF-8, GBK or Latin-1."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
         import pandas as pd
 
         try:
-            return [str(c).strip().lower() for c in pd.read_excel(path, nrows=0).columns]
+            return workbook_rows(pd.read_excel(path, nrows=headers.MAX_ABOVE))
         except Exception:  # not a readable workbook: read_raw says so later, by name
             return []
     with open(path, "rb") as handle:
-        first = handle.readline(65536)
+        first = b"".join(handle.readline(65536) for _ in range(headers.MAX_ABOVE + 1))
     for encoding in ("utf-8-sig", "gb18030", "latin-1"):
         try:
             text = first.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    text = text.strip()
-    delimiter = max(DELIMITERS, key=lambda d: (text.count(d), -DELIMITERS.index(d)))
-    return [c.strip().strip('"').lower() for c in text.split(delimiter)]
+    return headers.split_lines(text.split("\n"))
 
 
 def table_files(folder: Path) -> list[Path]:

@@ -26,6 +26,7 @@ from promopilot.data.movielens import import_movielens
 from promopilot.data.rawfile import EXCEL_SUFFIXES, read_raw
 from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.shopify_orders import import_shopify
+from promopilot.data.shopify_orders import is_orders_export as _is_shopify
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -47,16 +48,18 @@ def detect_format(path: Path) -> str:
         shop_files = [p for p in files if shop_table_for(p)]
         # Shopify's exports, perhaps with shop tables of the shop's own (reviews.csv)
         if not any(shop_table_for(p) in ("orders", "events") for p in shop_files) and any(
-            p.suffix.lower() not in EXCEL_SUFFIXES and _is_shopify(read_header(p)) for p in files
+            p.suffix.lower() not in EXCEL_SUFFIXES and _is_shopify(read_header(p, _is_shopify))
+            for p in files
         ):
             return "shopify"
         if shop_files:
             return "shop"
         if (path / "u.data").exists():
             return "movielens"
-        if files and _is_uci(read_header(files[0])):
+        if files and _is_uci(read_header(files[0], _is_uci)):
             return "uci"
-        if any(_is_shopify(read_header(f)) for f in files):  # workbooks: looked into last
+        # workbooks: looked into last
+        if any(_is_shopify(read_header(f, _is_shopify)) for f in files):
             return "shopify"
         raise InputError(
             f"{path}: cannot tell what this folder holds: expected a shop folder (orders.csv, "
@@ -72,7 +75,7 @@ def detect_format(path: Path) -> str:
         )
     if shop_table_for(path):
         return "shop"
-    header = read_header(path)
+    header = read_header(path, lambda names: _is_uci(names) or _is_shopify(names))
     if _is_uci(header):
         return "uci"
     if _is_shopify(header):
@@ -83,12 +86,13 @@ def detect_format(path: Path) -> str:
     )
 
 
-def _is_shopify(header: list[str]) -> bool:
-    return "lineitem name" in header or "lineitem quantity" in header
-
-
 def _is_uci(header: list[str]) -> bool:
     return ("invoiceno" in header or "invoice" in header) and "stockcode" in header
+
+
+def _uci_fits(cells: list[str]) -> bool:
+    """Whether a line is a UCI Online Retail header (how its header is found below a title)."""
+    return _is_uci([c.strip().lower() for c in cells])
 
 
 # ---------------------------------------------------------------------------------------
@@ -131,7 +135,7 @@ def import_uci(store: Store, path: Path, progress: Progress = None) -> list[File
     reports = []
     for file in files:
         tell(progress, file.name)
-        raw = read_raw(store, file)
+        raw = read_raw(store, file, header_fits=_uci_fits)
         raw.label = str(file)
         cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
         invoice = cols.get("invoiceno") or cols.get("invoice")

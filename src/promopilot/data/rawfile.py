@@ -22,6 +22,7 @@ from promopilot.data.textfile import PreparedText, prepare_text
 from promopilot.exceptions import InputError
 
 RAW = "ingest_raw"
+HeaderFits = Callable[[list[str]], bool] | None
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -140,22 +141,32 @@ def csv_source(
     return f"read_csv({sql_str(str(path))}, {', '.join(options)})"
 
 
-def read_text_table(path: str | Path) -> pd.DataFrame:
+FIRST_LINE = "first_line"  # attrs key: the file line of a text table's first row
+
+
+def read_text_table(path: str | Path, header_fits: HeaderFits = None) -> pd.DataFrame:
     """A small table a person saved (a plan edited in Excel, a policy): every cell as text, in
     any encoding and with any delimiter ingest reads (GBK is what Excel on a Chinese Windows
-    saves as "CSV"). Raises :class:`InputError` for a file that is no text table and lets
+    saves as "CSV"). With `header_fits` its header is found below up to five title lines as
+    ingest finds it (:mod:`promopilot.data.headers`); ``frame.attrs[FIRST_LINE]`` is the file
+    line of its first row. Raises :class:`InputError` for a file that is no text table and lets
     pandas' ``ParserError``/``EmptyDataError`` through for the caller to word."""
     prepared = prepare_text(path)
     try:
-        return pd.read_csv(
+        rows = headers.leading_rows(prepared.path) if header_fits is not None else []
+        above = headers.find_header(rows, header_fits) if rows else 0
+        frame = pd.read_csv(
             prepared.path,
-            sep=detect_delimiter(prepared.path),
+            sep=detect_delimiter(prepared.path, skip=above),
+            skiprows=above,
             dtype=str,
             keep_default_na=False,
             encoding="utf-8-sig",
         )
     finally:
         prepared.cleanup()
+    frame.attrs[FIRST_LINE] = above + 2
+    return frame
 
 
 # a workbook's number is a double, and Excel keeps 15 significant digits: from 16 digits on,
@@ -201,21 +212,36 @@ def read_workbook(path: Path, dtype: type = object, header: int = 0) -> pd.DataF
     return frame
 
 
-HeaderFits = Callable[[list[str]], bool] | None
+def workbook_rows(frame: pd.DataFrame) -> list[list[str]]:
+    """The first rows of a sheet read with its first row as the header (its names, then its
+    first cells as text): the candidates for the header, as :func:`headers.leading_rows`."""
+    named = ["" if str(c).startswith("Unnamed: ") else str(c) for c in frame.columns]
+    cells = frame.head(headers.MAX_ABOVE).astype(object).where(frame.notna(), "")
+    return [named] + [[str(v) for v in row] for row in cells.itertuples(index=False)]
+
+
+def workbook_below_title(
+    path: Path, header_fits: HeaderFits, dtype: type = object
+) -> tuple[pd.DataFrame, int, list[str]]:
+    """A workbook's first sheet read below its header: in the first row, or (with
+    `header_fits`) the first of the first six rows that fits. Returns the frame, how many rows
+    were above the header and the note saying they were skipped (ingest and ``promopilot
+    sentiment`` read workbooks through this)."""
+    frame = read_workbook(path, dtype=dtype)
+    if header_fits is None or not len(frame.columns):
+        return frame, 0, []
+    rows = workbook_rows(frame)
+    above = headers.find_header(rows, header_fits)
+    if not above:
+        return frame, 0, []
+    note = headers.skipped_note(rows[:above])
+    return read_workbook(path, dtype=dtype, header=above), above, [note]
 
 
 def _read_excel(store: Store, path: Path, header_fits: HeaderFits = None) -> RawFile:
     """The first sheet of an Excel workbook, every cell as text (dates as ISO 8601); its header
     in the first row, or below a title (:mod:`promopilot.data.headers`)."""
-    frame = read_workbook(path)
-    above = 0
-    if header_fits is not None and len(frame.columns):
-        named = ["" if c.startswith("Unnamed: ") else c for c in frame.columns]
-        cells = frame.head(headers.MAX_ABOVE).astype(object).where(frame.notna(), "")
-        rows = [named] + [[str(v) for v in row] for row in cells.itertuples(index=False)]
-        above = headers.find_header(rows, header_fits)
-        if above:
-            frame = read_workbook(path, header=above)
+    frame, above, notes = workbook_below_title(path, header_fits)
     text = _long_numbers_as_excel_shows_them(frame).astype("string")  # datetimes: ISO text
     with store.frame("ingest_excel_df", text):
         store.execute(f"CREATE TEMP TABLE {RAW} AS SELECT COLUMNS(*)::VARCHAR FROM ingest_excel_df")
@@ -223,8 +249,7 @@ def _read_excel(store: Store, path: Path, header_fits: HeaderFits = None) -> Raw
     raw = RawFile(
         path.name, list(frame.columns), len(frame), empty, is_parquet=True, first_line=2 + above
     )
-    if above:
-        raw.notes.append(headers.skipped_note(rows[:above]))
+    raw.notes += notes
     return raw
 
 

@@ -33,6 +33,16 @@ def export_kind(header: list[str]) -> str | None:
     return None
 
 
+def is_export(header: list[str]) -> bool:
+    """Whether lower-cased column names are a products or customers export's header."""
+    return export_kind(header) is not None
+
+
+def _fits(kind: str):
+    """Whether a line is the header of a `kind` export (how it is found below a title)."""
+    return lambda cells: export_kind([c.strip().lower() for c in cells]) == kind
+
+
 def _text(column: str) -> str:
     return f"NULLIF(trim({column}), '')"
 
@@ -48,7 +58,7 @@ def _restage(store: Store, select: str) -> None:
 def import_export(store: Store, path: Path, kind: str) -> FileReport:
     """One Shopify products or customers export into its table (inside the caller's
     transaction)."""
-    raw = read_raw(store, path)
+    raw = read_raw(store, path, header_fits=_fits(kind))
     raw.label = str(path)
     cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
     get = lambda name: _text(cols[name]) if name in cols else "NULL"  # noqa: E731

@@ -27,9 +27,19 @@ from promopilot.data.loading import (
 )
 from promopilot.data.rawfile import read_raw
 from promopilot.data.schema import LOAD_ORDER, TABLES
-from promopilot.data.shopify_exports import export_kind, import_export
+from promopilot.data.shopify_exports import export_kind, import_export, is_export
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
+
+
+def is_orders_export(header: list[str]) -> bool:
+    """Whether lower-cased column names are a Shopify orders export's header."""
+    return "lineitem name" in header or "lineitem quantity" in header
+
+
+def _orders_fits(cells: list[str]) -> bool:
+    """Whether a line is an orders export's header (how it is found below a title)."""
+    return is_orders_export([c.strip().lower() for c in cells])
 
 
 def _filled(column: str, order: str) -> str:
@@ -124,7 +134,10 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
     # (reviews.csv, campaigns.csv) last
     several = len(files) > 1
     tables = {f: shop_table_for(f) if several else None for f in files}
-    kinds = {f: export_kind(read_header(f)) if several and not tables[f] else None for f in files}
+    kinds = {
+        f: export_kind(read_header(f, is_export)) if several and not tables[f] else None
+        for f in files
+    }
 
     def rank(f: Path) -> tuple[int, int]:
         table = tables[f] or kinds[f]
@@ -147,7 +160,7 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         if kinds[file] is not None:
             reports.append(import_export(store, file, kinds[file]))
             continue
-        raw = read_raw(store, file)
+        raw = read_raw(store, file, header_fits=_orders_fits)
         raw.label = str(file)
         cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
         need = (
