@@ -17,10 +17,11 @@ import pandas as pd
 
 from promopilot.campaigns.codes import new_codes
 from promopilot.data.contact_ids import file_customer_ids, masked
+from promopilot.data.headers import has_columns
 from promopilot.data.queries import delivery as q
 from promopilot.data.queries.delivery import LIVE_CHANNEL
 from promopilot.data.queries.measure import VISITOR_GROUP
-from promopilot.data.rawfile import read_text_table
+from promopilot.data.rawfile import FIRST_LINE, read_text_table
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -43,7 +44,7 @@ def read_plan(path: str | Path, offer_ids: set[str] | None = None) -> pd.DataFra
     if not path.is_file():
         raise InputError(f"{path}: no such plan file")
     try:
-        plan = read_text_table(path)
+        plan = read_text_table(path, header_fits=has_columns(*PLAN_REQUIRED))
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(f"{path}: cannot read as a CSV plan: {error}") from None
     plan.columns = [c.strip().lower() for c in plan.columns]
@@ -57,14 +58,18 @@ def read_plan(path: str | Path, offer_ids: set[str] | None = None) -> pd.DataFra
         if col not in plan.columns:
             plan[col] = ""
     plan = plan.apply(lambda s: s.str.strip())
-    lines = np.arange(len(plan)) + 2  # line 1 is the header
+    first_line = plan.attrs[FIRST_LINE]  # below the header, which may be below a title
+    lines = np.arange(len(plan)) + first_line
     empty_id = plan["customer_id"] == ""
     if empty_id.any():
         i = int(np.argmax(empty_id))
         raise _bad(path, lines[i], "customer_id", "", "a customer id")
     # ids as the store holds them: an e-mail address or phone number as its hash
     plan["customer_id"] = file_customer_ids(
-        plan["customer_id"], str(path), expected="each customer once per plan"
+        plan["customer_id"],
+        str(path),
+        expected="each customer once per plan",
+        first_line=first_line,
     )
     bad_group = ~plan["group"].isin(GROUPS)
     if bad_group.any():

@@ -127,12 +127,13 @@ def evaluate_policy(
 
 def read_policy(path: Path):
     from promopilot.data.contact_ids import file_customer_ids
-    from promopilot.data.rawfile import read_text_table
+    from promopilot.data.headers import has_columns
+    from promopilot.data.rawfile import FIRST_LINE, read_text_table
 
     if not path.exists():
         raise InputError(f"{path}: no such policy file")
     try:
-        frame = read_text_table(path)
+        frame = read_text_table(path, header_fits=has_columns("customer_id", "offer_id"))
     except ValueError as error:  # pandas' ParserError and EmptyDataError
         raise InputError(f"{path}: not a readable CSV: {error}") from None
     frame.columns = [c.strip().lower() for c in frame.columns]
@@ -144,7 +145,10 @@ def read_policy(path: Path):
         )
     # ids as the store holds them (an e-mail address as its hash), each customer once
     frame["customer_id"] = file_customer_ids(
-        frame["customer_id"], str(path), expected="each customer once per policy"
+        frame["customer_id"],
+        str(path),
+        expected="each customer once per policy",
+        first_line=frame.attrs[FIRST_LINE],
     )
     return frame
 
