@@ -46,6 +46,8 @@ def sentiment(
         in_path, out_path, min_rated=min_rated, random_state=seed, text_column=text_column
     )
     console = Console(highlight=False)
+    for note in run.notes:
+        console.print(f"{Path(in_path).name}: {note}", markup=False)
     if run.method == "lexicon":
         why = (
             f"only {run.n_rated} rated reviews, fewer than --min-rated {min_rated}"

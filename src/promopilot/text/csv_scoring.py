@@ -10,11 +10,10 @@ import numpy as np
 import pandas as pd
 
 from promopilot.columns import RATING, TEXT
-from promopilot.data import synonyms
+from promopilot.data import headers, synonyms
 from promopilot.data.followups import with_followups
-from promopilot.data.headers import header_delimiter
 from promopilot.data.ratings import read_stars
-from promopilot.data.rawfile import read_workbook
+from promopilot.data.rawfile import workbook_below_title
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.exceptions import InputError
 from promopilot.text.labels import LABEL, NEGATIVE, NEUTRAL, POSITIVE, SENTIMENT, SENTIMENT_METHOD
@@ -36,15 +35,23 @@ class SentimentRun:
     label_column: str = LABEL
     left_out: tuple[str, ...] = ()
     followup_column: str | None = None
+    notes: tuple[str, ...] = ()  # how the file was read (lines above the header skipped)
 
 
-def read_text_csv(path: str | Path) -> tuple[pd.DataFrame, str]:
+def read_text_csv(
+    path: str | Path, text_column: str | None = None, notes: list[str] | None = None
+) -> tuple[pd.DataFrame, str]:
     """Read a CSV (or an ``.xlsx`` workbook's first sheet) as text cells (nothing converted),
     in UTF-8 (with or without BOM) or GBK/GB18030, its delimiter (``,`` ``;`` TAB ``|``)
-    found from the header as ingest finds it. Returns the table and the encoding used."""
+    found from the header as ingest finds it. The header is line 1, or the first of the first
+    six lines with a review text column (`text_column`, or one :func:`find_text_column` takes),
+    as ingest finds it below a title (:mod:`promopilot.data.headers`); the note saying lines
+    were skipped goes to `notes`. Returns the table and the encoding used."""
     path = Path(path)
+    fits = _has_text_column(text_column)
+    notes = [] if notes is None else notes
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") and path.is_file():
-        return _read_workbook(path), "xlsx"
+        return _read_workbook(path, fits, notes), "xlsx"
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -59,19 +66,47 @@ def read_text_csv(path: str | Path) -> tuple[pd.DataFrame, str]:
             continue
     else:  # pragma: no cover - gb18030 decodes nearly any byte string
         raise InputError(f"{path}: not UTF-8 or GBK/GB18030 text")
+    rows = headers.split_lines(decoded.split("\n", headers.MAX_ABOVE + 1))
+    above = headers.find_header(rows, fits)
+    if above:
+        notes.append(headers.skipped_note(rows[:above]))
     try:
-        delimiter = header_delimiter(decoded.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r"))
-        table = pd.read_csv(io.StringIO(decoded), sep=delimiter, dtype=str, keep_default_na=False)
+        line = decoded.lstrip("\ufeff").split("\n", above + 1)[above].rstrip("\r")
+        table = pd.read_csv(
+            io.StringIO(decoded),
+            sep=headers.header_delimiter(line),
+            skiprows=above,
+            dtype=str,
+            keep_default_na=False,
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(f"{path}: not a readable CSV table ({str(error).strip()})") from None
     return table, "utf-8" if encoding == "utf-8-sig" else encoding
 
 
-def _read_workbook(path: Path) -> pd.DataFrame:
-    """The first sheet of an Excel workbook, every cell as text (as ingest reads one)."""
+def _read_workbook(path: Path, fits, notes: list[str]) -> pd.DataFrame:
+    """The first sheet of an Excel workbook, every cell as text, its header found as ingest
+    finds it."""
     if path.suffix.lower() == ".xls":
         raise InputError(f"{path}: the old binary .xls is not read: save it as CSV or .xlsx")
-    return read_workbook(path, dtype=str).fillna("")
+    frame, _, skipped = workbook_below_title(path, fits, dtype=str)
+    notes += skipped
+    return frame.fillna("")
+
+
+def _has_text_column(text_column: str | None):
+    """Whether a line's cells are a header with a review text column (`text_column` when
+    given): how the header is found below a title."""
+
+    def fits(cells: list[str]) -> bool:
+        if text_column is not None:
+            return text_column in cells
+        keys = {c.strip().lower() for c in cells}
+        if any(name in keys for name in TEXT_COLUMN_NAMES):
+            return True
+        return TEXT in synonyms.match(cells, "reviews", (TEXT,))
+
+    return fits
 
 
 TEXT_COLUMN_NAMES = (
@@ -166,7 +201,8 @@ def score_csv(
     see :func:`output_names`). Input cells are written exactly as read; columns of contact data
     (e-mail, phone, name, address, IP address: :func:`synonyms.contact_columns`) are left out,
     as they are everywhere else."""
-    table, encoding = read_text_csv(in_path)
+    notes: list[str] = []
+    table, encoding = read_text_csv(in_path, text_column, notes)
     source = find_text_column(table, text_column, in_path)
     names = output_names(table, in_path)
     texts, followup = with_followups(table, source)  # 追评: scored with its review
@@ -202,4 +238,5 @@ def score_csv(
         label_column=names[LABEL],
         left_out=tuple(map(str, left_out)),
         followup_column=followup,
+        notes=tuple(notes),
     )
