@@ -273,3 +273,33 @@ def test_format_detection(tmp_path):
 def test_unknown_format_name_is_an_input_error(tmp_path, store):
     with pytest.raises(InputError, match="unknown format"):
         ingest(store, write(tmp_path / "retail.csv", UCI), format="excel")
+
+
+# CUP-1 named a second time, otherwise: "Tea cup" and "Tea Cup" once each
+CUP_AGAIN = "#1005,cy@example.com,paid,2025-01-06 12:00:00 +0000,1,Tea Cup,5.00,CUP-1,,0.00,Cy\n"
+
+
+def _titles(tmp_path: Path, name: str, text: str) -> dict:
+    from promopilot.data.store import Store
+
+    with Store(":memory:") as s:
+        load(s, write(tmp_path / name, text))
+        return dict(s.query("SELECT product_id, title FROM products").itertuples(index=False))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "product", "title"),
+    [
+        # 22633 is described twice, once each: the tie goes to the first in order
+        ("Online Retail.csv", UCI, "22633", "HAND WARMER UNION JACK"),
+        ("orders_export.csv", SHOPIFY + CUP_AGAIN, "CUP-1", "Tea Cup"),
+    ],
+)  # fmt: skip
+def test_a_tied_product_title_does_not_depend_on_the_rows_order(
+    tmp_path, name, text, product, title
+):
+    header, *rows = text.splitlines()
+    forward = _titles(tmp_path / "a", name, text)
+    backward = _titles(tmp_path / "b", name, "\n".join([header, *reversed(rows)]) + "\n")
+    assert forward[product] == backward[product] == title
+    assert forward == backward

@@ -172,21 +172,24 @@ def import_uci(store: Store, path: Path, progress: Progress = None) -> list[File
             "is_return": f"CASE WHEN starts_with(upper(trim({invoice})), 'C') THEN 'true' "
             "ELSE 'false' END",
         }
+        # a product's most common description, the first in order on a tie (mode alone picks
+        # a tied one at random, so a re-run could retitle a product)
+        description = f"NULLIF(trim({cols.get('description', 'NULL')}), '')"
         derived_products = derive(
             store,
             "products",
             f"SELECT *, NOT {non_product_sql('product_id', 'title', 'NULL')} AS is_product "
             f"FROM (SELECT trim({cols['stockcode']}) AS product_id, "
-            f"mode(NULLIF(trim({cols.get('description', 'NULL')}), '')) AS title, "
+            f"mode({description} ORDER BY {description}) AS title, "
             f"median(TRY_CAST({price} AS DOUBLE)) FILTER (TRY_CAST({price} AS DOUBLE) > 0) "
             f"AS price FROM ingest_raw GROUP BY 1)",
         )
-        country = cols.get("country", "NULL")
+        region = f"NULLIF(trim({cols.get('country', 'NULL')}), '')"
         derived_customers = derive(
             store,
             "customers",
             f"SELECT regexp_replace(trim({customer}), '\\.0$', '') AS customer_id, "
-            f"mode(NULLIF(trim({country}), '')) AS region FROM ingest_raw GROUP BY 1",
+            f"mode({region} ORDER BY {region}) AS region FROM ingest_raw GROUP BY 1",
         )
         report = load_table(
             store, raw, TABLES["orders"], mapping, ingest_id=next_ingest_id(store), fmt="uci"

@@ -17,7 +17,7 @@ def add_named_products(store: Store) -> int:
     return how many."""
     before = store.count("products")
     named = (
-        "SELECT t_product_id AS product_id, mode(_title) AS title, "
+        "SELECT t_product_id AS product_id, mode(_title ORDER BY _title) AS title, "
         "median(t_unit_price) FILTER (WHERE NOT t_is_return) AS price "
         f"FROM {STAGE} WHERE _err IS NULL AND NOT _skip AND _title IS NOT NULL "
         "GROUP BY t_product_id"

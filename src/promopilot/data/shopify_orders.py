@@ -208,11 +208,12 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
             "discount": "_discount",
             "coupon_code": (f"CASE WHEN _line_in_order = 1 THEN {code} END" if code else "NULL"),
         }
+        name = f"trim({cols['lineitem name']})"  # the most common, the first in order on a tie
         derive(
             store,
             "products",
             f"SELECT *, NOT {non_product_sql('product_id', 'title', 'NULL')} AS is_product "
-            f"FROM (SELECT _product AS product_id, mode(trim({cols['lineitem name']})) AS title, "
+            f"FROM (SELECT _product AS product_id, mode({name} ORDER BY {name}) AS title, "
             f"median(TRY_CAST({cols['lineitem price']} AS DOUBLE)) AS price "
             "FROM ingest_raw GROUP BY 1)",
         )
