@@ -164,6 +164,7 @@ def campaign_total(
     *,
     control: str,
     confidence: float,
+    converted: np.ndarray | None = None,
 ) -> Interval:
     """The whole campaign's incremental total against sending nothing to anyone in it:
     ``sum(y) - N * m0``, with ``m0`` the Hajek mean of the (CUPED) outcome `z` of the customers
@@ -172,7 +173,9 @@ def campaign_total(
 
     Variance: the outcome noise of the customers sent something (within-arm variance, an upper
     bound for it) plus the linearized variance of the control part, whose customers enter both
-    ``sum(y)`` and ``m0``."""
+    ``sum(y)`` and ``m0``. With `converted` (true for a customer who bought) the control part is
+    at least what the spread of all the campaign's buyers implies for it
+    (:func:`control_part_floor`)."""
     y, z, w = (np.asarray(v, dtype=float) for v in (y, z, weights))
     is_control = arm == control
     n, n0 = len(y), int(is_control.sum())
@@ -183,6 +186,9 @@ def campaign_total(
     estimate = float(y.sum() - n * m0)
     influence = y0 - n * w0 * (z0 - m0) / w0.sum()
     parts = [float(n0 * influence.var(ddof=1))]
+    if converted is not None:
+        floor = control_part_floor(y, w, is_control, np.asarray(converted, dtype=bool))
+        parts[0] = max(parts[0], floor)
     dof = [n0 - 1.0]
     for a in np.unique(arm[~is_control]):
         ya = y[arm == a]
@@ -190,6 +196,35 @@ def campaign_total(
             parts.append(float(len(ya) * ya.var(ddof=1)))
             dof.append(len(ya) - 1.0)
     return _interval(estimate, parts, dof, confidence)
+
+
+def control_part_floor(
+    y: np.ndarray, w: np.ndarray, is_control: np.ndarray, converted: np.ndarray
+) -> float:
+    """The variance of the control part of :func:`campaign_total` (``sum(y0) - N m0``) that
+    the spread of all the campaign's buyers implies: its floor.
+
+    A customer who got nothing enters as ``(1 - a) y`` plus constants, ``a = N w / sum w0``: a
+    plan's held-out control customer stands for about ten targets. Their profit is bought
+    times the profit of what they bought, ``y = B V``, so ``var(y) = p E[V^2] - (p E[V])^2``,
+    with the moments of V from every buyer of the campaign (sent an offer or not) and ``p`` the
+    purchase rate of those who got nothing, weighted like the variance (``(1 - a)^2``) and
+    pulled toward a half by two buyers and two non-buyers of average weight. A plan's hundred
+    held-out customers hold a few buyers: read from them alone, the variance is smallest
+    exactly when none of them bought much and the estimate is too high, and a held-out group
+    without a buyer gave an interval as if its baseline were known (docs/measurement.md)."""
+    n = len(y)
+    w0 = w[is_control]
+    a = n * w0 / w0.sum()
+    k = (1 - a) ** 2
+    values = y[converted]
+    if len(values) < 2 or not k.sum() > 0:
+        return 0.0
+    p = float(((k * converted[is_control]).sum() + 2 * k.mean()) / (k.sum() + 4 * k.mean()))
+    with np.errstate(over="ignore", invalid="ignore"):  # absurd outcomes: no floor, no crash
+        spread = p * np.mean(values**2) - (p * np.mean(values)) ** 2
+        floor = k.sum() * max(float(spread), 0.0)
+    return float(floor) if np.isfinite(floor) else 0.0
 
 
 def _interval(estimate: float, parts: list[float], dof: list[float], confidence: float) -> Interval:

@@ -102,7 +102,15 @@ def estimate_lift(
         arms.append(entry)
     y_profit = frame["profit"].to_numpy(dtype=float)
     z_profit = stats.adjust(y_profit, x, stats.cuped_theta(y_profit, x) if x is not None else None)
-    total = stats.campaign_total(y_profit, z_profit, arm, w, control=CONTROL, confidence=confidence)
+    total = stats.campaign_total(
+        y_profit,
+        z_profit,
+        arm,
+        w,
+        control=CONTROL,
+        confidence=confidence,
+        converted=frame["converted"].to_numpy(dtype=float) > 0,
+    )
     verdict = GAIN if total.low > 0 else LOSS if total.high < 0 else UNCLEAR
     sent = ~is_control
     result = {
