@@ -149,6 +149,24 @@ def test_offer_texts_in_both_languages():
     assert offer_text(OFFERS[2], "en", "$") == "free shipping on Home & Garden"
 
 
+def test_a_cjk_currency_is_written_after_the_amount():
+    # Chinese writes 59元, not 元59; signs stay in front and letter codes after a space
+    renderer = MessageRenderer(template_environment(), currency="元")
+    context = renderer.context(
+        language="zh",
+        code="CODE234567",
+        offer=OFFERS[1],
+        products=[{"title": "羊毛围巾", "price": 129.5}, {"title": "钱包", "price": 59.0}],
+    )
+    assert [p["price"] for p in context["products"]] == ["129.50元", "59元"]
+    assert "羊毛围巾  129.50元" in renderer.email(context).text
+    assert "钱包 59元" in renderer.sms(context)
+    assert offer_text(OFFERS[1], "en", "元") == "20元 off orders of 150元 or more on 美妆"
+    assert offer_text(OFFERS[1], "en", "港元", short=True) == "20港元 off 150港元+ on 美妆"
+    assert offer_text(OFFERS[1], "en", "￥", short=True) == "￥20 off ￥150+ on 美妆"
+    assert offer_text(OFFERS[1], "en", "CHF", short=True) == "20 CHF off 150 CHF+ on 美妆"
+
+
 def test_coupon_import_file_has_the_platform_columns():
     renderer = MessageRenderer(template_environment())
     text = renderer.coupons_csv(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,14 +55,22 @@ def template_environment(folder: str | Path | None = None) -> jinja2.Environment
     return env
 
 
+def _is_cjk(ch: str) -> bool:
+    """A Chinese, Japanese or Korean character (``元``, ``円``, ``원``), not a sign like ``¥``."""
+    return unicodedata.name(ch, "").startswith(("CJK", "HANGUL", "HIRAGANA", "KATAKANA"))
+
+
 def money(value: float | None, currency: str) -> str:
     """``¥59`` or ``¥59.90``; a currency written as letters (a code: ``CHF``) after the amount,
-    ``59 CHF``; empty for an unknown price."""
+    ``59 CHF``, and one written in CJK characters right after it, ``59元``, ``59港元``, as
+    Chinese writes them; empty for an unknown price."""
     if value is None or value != value:
         return ""
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
     if currency.isascii() and currency.isalpha():
         return f"{text} {currency}"
+    if currency and any(_is_cjk(ch) for ch in currency):
+        return f"{text}{currency}"
     return f"{currency}{text}"
 
 
