@@ -171,3 +171,47 @@ def test_a_sign_agrees_with_each_name_of_its_currency():
         assert sign_agrees(sign, currency), (sign, currency)
     for sign, currency in [("¥", "EUR"), ("£", "USD"), ("€", "GBP"), ("RMB", "JPY")]:
         assert not sign_agrees(sign, currency), (sign, currency)
+
+
+def yen_file(tmp_path: Path, header: str, cells: list[str], name: str = "orders.csv") -> Path:
+    rows = "".join(
+        f"A{i},2025-11-11 1{i}:00,c{i},p1,1,99.00,{cell}\n" for i, cell in enumerate(cells)
+    )
+    return write(tmp_path / "shop" / name, header + "\n" + rows)
+
+
+def test_a_yen_sign_in_a_chinese_file_is_cny(tmp_path, store):
+    path = yen_file(tmp_path, "订单号,下单时间,买家ID,商品ID,数量,单价,币种", ["￥", "¥", "¥"])
+    f = load(store, path.parent).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (3, 3, 0)
+    assert stored_currency(store) == "CNY"
+    assert "币种: ¥ read as CNY (the file is in Chinese)" in f.notes
+
+
+def test_a_yen_sign_beside_chinese_currency_cells_is_cny(tmp_path, store):
+    header = "order_id,timestamp,customer_id,product_id,quantity,unit_price,Currency"
+    f = load(store, yen_file(tmp_path, header, ["¥", "人民币", "￥"]).parent).files[0]
+    assert (f.n_loaded, f.n_quarantined) == (3, 0) and stored_currency(store) == "CNY"
+
+
+def test_a_yen_sign_follows_the_currency_setting(tmp_path, store, monkeypatch):
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "JPY")
+    header = "order_id,timestamp,customer_id,product_id,quantity,unit_price,Currency"
+    f = load(store, yen_file(tmp_path, header, ["¥", "￥"]).parent).files[0]
+    assert (f.n_loaded, f.n_quarantined) == (2, 0) and stored_currency(store) == "JPY"
+    assert "Currency: ¥ read as JPY (the shop's currency is JPY)" in f.notes
+
+
+def test_a_yen_sign_without_a_hint_is_not_guessed(tmp_path, store):
+    header = "order_id,timestamp,customer_id,product_id,quantity,unit_price,Currency"
+    f = load(store, yen_file(tmp_path, header, ["¥", "￥"]).parent).files[0]
+    # kept, but no currency recorded: it was stored as the currency "¥"
+    assert (f.n_loaded, f.n_quarantined) == (2, 0)
+    assert stored_currency(store) is None
+    assert any("¥ is written for both CNY and JPY: not guessed" in n for n in f.notes)
+    # beside lines in another currency, the ¥ lines are quarantined saying why
+    other = yen_file(tmp_path / "b", header, ["USD", "USD", "¥"])
+    g = load(store, other.parent).files[0]
+    assert (g.n_loaded, g.n_quarantined) == (2, 1)
+    reason = store.scalar("SELECT reason FROM quarantine")
+    assert "¥ is written for both CNY and JPY and not guessed" in reason

@@ -9,6 +9,9 @@ Which currency is the shop's, in this order: the ``currency`` setting (``promopi
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
+
 from promopilot.config import CURRENCY_MAX, CURRENCY_NAMES, currency_code, load_settings
 from promopilot.data.store import Store, sql_str
 from promopilot.exceptions import InputError
@@ -25,6 +28,33 @@ CURRENCY_COLUMNS = (
     "交易币种",
     "货币类型",
 )
+
+# the signs CNY and JPY both write: a currency cell holding one is read only with a hint
+YEN_SIGNS = ("¥", "￥")
+YEN = "¥"  # how such a cell is kept where nothing tells which currency it is
+YEN_REASON = (
+    '¥ is written for both CNY and JPY: not guessed; set currency = "CNY" or "JPY" '
+    "in promopilot.toml"
+)
+
+
+@dataclass(frozen=True)
+class YenReading:
+    """What a file's ``¥`` cells are: `code` (None: not guessed), whether it has any
+    (`present`), and why they were read so (`why`)."""
+
+    code: str | None
+    present: bool
+    why: str
+
+    def note(self, column: str) -> str:
+        """The ingest note on them; "" for a file without any."""
+        if not self.present:
+            return ""
+        if self.code:
+            return f"{column}: ¥ read as {self.code} ({self.why})"
+        return f"{column}: {YEN_REASON}"
+
 
 # the sign messages show for a currency code (send's ``[send] currency`` when it is unset);
 # any other code is written after the amount (``12 CHF``)
@@ -47,12 +77,52 @@ def code(text: str | None) -> str | None:
     return currency_code(text)
 
 
-def code_sql(column: str) -> str:
+def code_sql(column: str, yen: str | None = None) -> str:
     """SQL: the currency code of a cell of `column` (trimmed, upper-cased, ``人民币`` and
-    ``€`` read as CNY and EUR); NULL when blank."""
+    ``€`` read as CNY and EUR); NULL when blank. ``¥`` and ``￥`` are `yen` where it is known
+    (:func:`yen_reading`), else ``¥``: CNY and JPY both write it."""
     text = f"upper(NULLIF(trim(CAST({column} AS VARCHAR)), ''))"
-    cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in CURRENCY_NAMES.items())
+    names = {**CURRENCY_NAMES, **dict.fromkeys(YEN_SIGNS, yen or YEN)}
+    cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in names.items())
     return f"CASE {text} {cases} ELSE {text} END"
+
+
+def _script(text: str) -> tuple[bool, bool]:
+    """Whether `text` holds CJK ideographs (``币种``, ``人民币``), and whether Japanese kana."""
+    names = [unicodedata.name(ch, "") for ch in text]
+    kana = any(n.startswith(("HIRAGANA", "KATAKANA")) for n in names)
+    return any(n.startswith("CJK UNIFIED") for n in names), kana
+
+
+def yen_reading(store: Store, source: str, column: str, raw_columns: list[str]) -> YenReading:
+    """What a currency cell ``¥`` or ``￥`` of `column` in the file (`source`) stands for. CNY
+    and JPY both write it, so it is read only with a hint, in this order: the shop's currency
+    (setting, else the store's) where that is CNY or JPY; the file's other currency cells
+    where they name one of the two (``人民币``, ``RMB``, ``JPY``, ``日元``); Chinese in the other
+    cells or the headers (``币种``), without Japanese kana: CNY. Else it is not guessed."""
+    quoted = '"' + column + '"'
+    cells = [
+        str(v)
+        for v in store.query(
+            f"SELECT DISTINCT trim(CAST({quoted} AS VARCHAR)) AS v FROM {source} "
+            f"WHERE NULLIF(trim(CAST({quoted} AS VARCHAR)), '') IS NOT NULL LIMIT 100"
+        )["v"]
+    ]
+    if not any(c in YEN_SIGNS for c in cells):
+        return YenReading(None, False, "")
+    shop = setting() or stored_currency(store)
+    if shop in ("CNY", "JPY"):
+        return YenReading(shop, True, f"the shop's currency is {shop}")
+    if shop:
+        return YenReading(None, True, "")
+    others = [c for c in cells if c not in YEN_SIGNS]
+    named = {code(c) for c in others} & {"CNY", "JPY"}
+    if len(named) == 1:
+        return YenReading(named.pop(), True, "the file's other currency cells")
+    hanzi, kana = _script(" ".join([*others, *map(str, raw_columns)]))
+    if hanzi and not kana:
+        return YenReading("CNY", True, "the file is in Chinese")
+    return YenReading(None, True, "")
 
 
 def stored_currency(store: Store) -> str | None:
@@ -93,10 +163,11 @@ def sign_agrees(sign: str, currency: str | None) -> bool:
     return sign.strip() == SIGNS.get(currency) or code(sign) == currency
 
 
-def stage_part(column: str) -> str:
-    """The staged column ``_currency``: each line's currency code, from `column`."""
+def stage_part(column: str, yen: str | None = None) -> str:
+    """The staged column ``_currency``: each line's currency code, from `column` (``¥`` read
+    as `yen` where that is known)."""
     quoted = '"' + column + '"'
-    return f"{code_sql(quoted)} AS _currency"
+    return f"{code_sql(quoted, yen)} AS _currency"
 
 
 def kept_currency(store: Store, inner: str, label: str) -> str | None:
@@ -114,7 +185,8 @@ def kept_currency(store: Store, inner: str, label: str) -> str | None:
         return wanted or stored
     first = store.scalar(
         f"SELECT _currency FROM ({inner}) WHERE _currency IS NOT NULL AND length(_currency) "
-        f"<= {CURRENCY_MAX} GROUP BY 1 ORDER BY count(*) DESC, min(_row) LIMIT 1"
+        f"<= {CURRENCY_MAX} AND _currency <> {sql_str(YEN)} "
+        "GROUP BY 1 ORDER BY count(*) DESC, min(_row) LIMIT 1"
     )
     return None if first is None else str(first)
 
@@ -130,7 +202,16 @@ def checks(column: str, kept: str | None) -> list[tuple[str, str, str, str]]:
             "_currency",
         )
     ]
-    if kept is not None:
+    if kept is not None:  # a ¥ not read as CNY or JPY (yen_reading): not guessed
+        out.append(
+            (
+                column,
+                f"_currency = {sql_str(YEN)}",
+                f"another currency than the shop's {kept}: ¥ is written for both CNY and JPY "
+                f"and not guessed (lines in {kept} are kept)",
+                "_currency",
+            )
+        )
         out.append(
             (
                 column,
@@ -148,7 +229,10 @@ def staged_currency(store: Store, stage: str) -> str | None:
     none): what the file's ``ingests`` record keeps."""
     if "_currency" not in store.columns(stage):
         return None
-    value = store.scalar(f"SELECT any_value(_currency) FROM {stage} WHERE _err IS NULL")
+    value = store.scalar(
+        f"SELECT any_value(_currency) FROM {stage} WHERE _err IS NULL "
+        f"AND _currency <> {sql_str(YEN)}"
+    )
     return None if value is None else str(value)
 
 

@@ -250,7 +250,9 @@ def stage(
         parts.append(f"coalesce(trim(CAST(\"{variant}\" AS VARCHAR)), '') AS _variant")
     money = currency.currency_column(raw.columns) if orders else None
     if money is not None:  # Currency, 币种: one currency per store (data.currency)
-        parts.append(currency.stage_part(money))
+        yen = currency.yen_reading(store, raw.source, money, raw.columns)
+        parts.append(currency.stage_part(money, yen.code))
+        notes += [yen.note(money)] if yen.present else []
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
     kept = currency.kept_currency(store, inner, raw.label) if money is not None else None
     if kept is not None:
