@@ -198,12 +198,12 @@ def test_star_ratings_written_as_stars_are_numbers(tmp_path, store):
         tmp_path / "reviews.csv",
         "评价ID,买家ID,商品编码,评价内容,评分\n"
         "R1,u1,TB1,很好,5星\nR2,u1,TB2,一般,★★★\nR3,u2,TB1,还行,4 分\nR4,u2,TB2,差,1\n"
-        "R5,u3,TB1,好评,好评\n",
+        "R5,u3,TB1,好评,好评\nR6,u3,TB2,不错,四星\nR7,u4,TB1,很好,五颗星\n",
         "gbk",
     )
     report = load(store, path)
     ratings = store.table("reviews").set_index("review_id")["rating"].to_dict()
-    assert ratings == {"R1": 5.0, "R2": 3.0, "R3": 4.0, "R4": 1.0}
+    assert ratings == {"R1": 5.0, "R2": 3.0, "R3": 4.0, "R4": 1.0, "R6": 4.0, "R7": 5.0}
     # a word is no number: quarantined with the value named
     assert [f.n_quarantined for f in report.files] == [1]
     bad = store.query('SELECT "column", value, reason FROM quarantine').iloc[0].tolist()

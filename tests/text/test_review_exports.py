@@ -13,10 +13,16 @@ from tests.text.test_sentiment import shop_frame
 STARS = {1: "★☆☆☆☆", 2: "2星", 3: "3 分", 4: "4 stars", 5: "5星"}
 
 
-@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
-def test_cli_reads_ratings_written_as_stars_as_ingest_does(tmp_path, encoding) -> None:
+CHINESE_STARS = {1: "一星", 2: "二颗星", 3: "三分", 4: "四星", 5: "五星"}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "stars"),
+    [("gbk", STARS), ("utf-8-sig", STARS), ("gbk", CHINESE_STARS), ("utf-8-sig", CHINESE_STARS)],
+)
+def test_cli_reads_ratings_written_as_stars_as_ingest_does(tmp_path, encoding, stars) -> None:
     numeric = shop_frame(300, seed=8)
-    starred = numeric.assign(rating=numeric["rating"].astype(int).map(STARS))
+    starred = numeric.assign(rating=numeric["rating"].astype(int).map(stars))
     runs = {}
     for name, frame in (("numeric", numeric), ("starred", starred)):
         source = tmp_path / f"{name}.csv"

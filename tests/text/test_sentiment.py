@@ -533,3 +533,27 @@ def test_cli_scores_the_review_content_not_the_verdict_beside_it(tmp_path) -> No
     result = CliRunner().invoke(app, ["sentiment", "--in", str(source), "--out", str(target)])
     assert result.exit_code == 0, result.output
     assert "of '评价内容'" in result.output
+
+
+def test_trained_model_reads_ratings_written_as_text() -> None:
+    # a rating column read from a CSV is text: "5", "4.5", 5星, 五星 are stars, as ingest reads them
+    texts = TEXTS * 2
+    as_text = ["5", "1", "4.5", "2", "5星", "一星", "五星", " 1 ", "四颗星", "1.0", "5", "二星"]
+    as_numbers = [5, 1, 4.5, 2, 5, 1, 5, 1, 4, 1, 5, 2]
+    model = SentimentModel().fit(texts, as_text)
+    same = SentimentModel().fit(texts, as_numbers)
+    assert model.n_train_ == same.n_train_ == 12
+    assert np.allclose(model.predict_score(TEXTS), same.predict_score(TEXTS))
+    # the same checks as numbers, naming the value as written
+    with pytest.raises(InputError, match=r"y\[2\] is '10': ratings must be numbers 1-5"):
+        SentimentModel().fit(TEXTS, ["5", "1", "10", "1", "5", "1"])
+    with pytest.raises(InputError, match=r"y\[1\] is 'great': ratings must be numbers 1-5"):
+        SentimentModel().fit(TEXTS, ["5", "great", "5", "1", "5", "1"])
+    # a blank is a missing rating, left out
+    assert SentimentModel().fit([*TEXTS, "x"], ["5", "1", "5", "1", "5", "1", ""]).n_train_ == 6
+
+
+def test_trained_model_reads_chinese_review_grades_as_labels() -> None:
+    model = SentimentModel().fit(TEXTS, ["好评", "差评", "好评", "差评", "好评", "差评"])
+    assert model.n_train_ == 6
+    assert SentimentModel().fit(TEXTS, ["positive", "negative"] * 3).n_train_ == 6

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from promopilot.data.ratings import read_stars
 from promopilot.exceptions import InputError
 
 POSITIVE = "positive"
@@ -20,6 +21,9 @@ LABEL = "label"
 SENTIMENT_METHOD = "sentiment_method"
 METHOD_TRAINED = "trained"
 METHOD_LEXICON = "lexicon"
+
+#: Chinese review grades read as the labels (Taobao's 好评/中评/差评)
+LABEL_NAMES = {"好评": POSITIVE, "中评": NEUTRAL, "差评": NEGATIVE}
 
 #: Fewest reviews of the rarer class (negative, usually) needed to train on a shop's ratings.
 MIN_PER_CLASS = 20
@@ -55,10 +59,13 @@ def _shown(value: Any) -> Any:
 
 
 def _binary_targets(y: Any, positive_min: float, negative_max: float) -> np.ndarray:
-    """1 / 0 / -1 (ignored) from star ratings 1-5 or from label strings; missing ratings are
-    ignored. InputError, naming ``y`` and the first bad value with its position, for no values,
-    a boolean (True is no rating: it read as 1 star, negative), a value that is neither a number
-    nor a known label, or a rating outside 1-5 (10 read as positive, 0 as negative)."""
+    """1 / 0 / -1 (ignored) from star ratings 1-5 (numbers, or text as review exports write
+    them: ``"5"``, ``"4.5"``, ``"5星"``, ``"五星"``, ``"★★★★☆"``) or from label strings
+    (``positive``/``neutral``/``negative``, ``好评``/``中评``/``差评``); missing or blank
+    ratings are ignored. InputError, naming ``y`` and the first bad value with its position,
+    for no values, a boolean (True is no rating: it read as 1 star, negative), a value that
+    is neither a number nor a known label, or a rating outside 1-5 (10 read as positive, 0 as
+    negative)."""
     values = pd.Series(list(y), dtype=object)
     if not len(values):
         raise InputError(
@@ -71,16 +78,23 @@ def _binary_targets(y: Any, positive_min: float, negative_max: float) -> np.ndar
             f"y[{at}] is {_shown(values.iloc[at])!r}: y holds star ratings 1-5 or the labels "
             f"{POSITIVE}/{NEGATIVE}, not True/False"
         )
+    text = values.map(lambda v: isinstance(v, str))
+    values = values.mask(text & (values.astype(str).str.strip() == ""))  # a blank: missing
     non_missing = values.dropna()
     if len(non_missing) and all(isinstance(v, str) for v in non_missing):
-        lowered = values.str.strip().str.lower()
+        lowered = values.str.strip().str.lower().map(lambda v: LABEL_NAMES.get(v, v))
         unknown = sorted(set(lowered.dropna()) - set(LABELS))
-        if unknown:
+        if not unknown:
+            return np.select([lowered == POSITIVE, lowered == NEGATIVE], [1, 0], -1)
+        as_stars = pd.to_numeric(read_stars(values), errors="coerce")
+        if as_stars.isna().all():  # no rating among them: a label column with unknown labels
             raise InputError(
-                f"y: labels must be {', '.join(LABELS)} or star ratings; got {unknown[:3]}"
+                f"y: labels must be {', '.join(LABELS)} (好评/中评/差评) or star ratings; "
+                f"got {unknown[:3]}"
             )
-        return np.select([lowered == POSITIVE, lowered == NEGATIVE], [1, 0], -1)
-    numeric = pd.to_numeric(values, errors="coerce")
+    # ratings written as text ("5", "4.5", "5星", "五星") are read as review exports write them
+    read = values.where(~text, read_stars(values.where(text))) if text.any() else values
+    numeric = pd.to_numeric(read, errors="coerce")
     bad = (numeric.isna() & values.notna()) | (numeric < STARS_MIN) | (numeric > STARS_MAX)
     if bad.any():
         at = int(np.flatnonzero(bad.to_numpy())[0])
