@@ -157,3 +157,49 @@ def test_a_unit_price_wins_over_a_line_total(tmp_path, store):
     report = load(store, path)
     assert report.files[0].notes == []
     assert lines(store) == {("A1", "p1"): (2.0, 59.9, 0.0)}
+
+
+# WooCommerce-style: the order's discount repeated on each of its lines beside a paid line total
+ORDER_DISCOUNT = (
+    "Order Number,Order Date,Customer ID,SKU,Quantity,Line Total,Discount Amount\n"
+    "W1,2025-03-01 10:00,c1,P1,2,60.00,10\n"  # W1 paid 90 for 10 off: 60 carries 2/3
+    "W1,2025-03-01 10:00,c1,P2,1,30.00,10\n"
+    "W2,2025-03-02 10:00,c2,P1,1,25.00,4\n"  # W2 paid 100 for 4 off: 1/4 and 3/4
+    "W2,2025-03-02 10:00,c2,P3,3,75.00,4\n"
+    "W3,2025-03-03 10:00,c3,P2,1,27.00,3\n"  # one line: its own discount
+)
+
+
+def test_an_order_discount_on_each_line_of_a_paid_total_is_spread_by_paid_value(tmp_path, store):
+    report = load(store, write(tmp_path / "shop" / "orders.csv", ORDER_DISCOUNT).parent)
+    (file,) = report.files
+    assert (file.n_read, file.n_loaded, file.n_quarantined) == (5, 5, 0)
+    assert any("read as the order's discount, spread over its lines" in n for n in file.notes)
+    got = lines(store)
+    # before: W1's P1 was (60 + 10) / 2 = 35, its order's 10 off counted on both lines
+    assert got.keys() == {("W1", "P1"), ("W1", "P2"), ("W2", "P1"), ("W2", "P3"), ("W3", "P2")}
+    for key, want in {
+        ("W1", "P1"): (2.0, 33.333333, 6.666667),
+        ("W1", "P2"): (1.0, 33.333333, 3.333333),
+        ("W2", "P1"): (1.0, 26.0, 1.0),
+        ("W2", "P3"): (3.0, 26.0, 3.0),
+        ("W3", "P2"): (1.0, 30.0, 3.0),
+    }.items():
+        assert got[key] == pytest.approx(want, abs=1e-5), key
+    discounts = store.query("SELECT order_id, sum(discount) AS d FROM orders GROUP BY 1")
+    assert dict(discounts.values.tolist()) == pytest.approx({"W1": 10, "W2": 4, "W3": 3})
+
+
+def test_one_same_discount_on_every_line_of_every_order_is_refused(tmp_path, store):
+    text = ORDER_DISCOUNT.replace(",4\n", ",10\n")  # every discounted order: 10 on each line
+    path = write(tmp_path / "shop" / "orders.csv", text)
+    with pytest.raises(InputError, match=r"'Discount Amount' is 10.00 on every line .*order W1"):
+        ingest(store, path.parent)
+
+
+def test_line_discounts_that_differ_within_an_order_stay_the_lines(tmp_path, store):
+    text = ORDER_DISCOUNT.replace(
+        "W2,2025-03-02 10:00,c2,P3,3,75.00,4", "W2,2025-03-02 10:00,c2,P3,3,75.00,6"
+    )
+    load(store, write(tmp_path / "shop" / "orders.csv", text).parent)
+    assert lines(store)[("W1", "P1")] == (2.0, 35.0, 10.0)  # its own 10 off, as before

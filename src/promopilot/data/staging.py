@@ -307,6 +307,16 @@ def stage(
     source = f"SELECT *{', ' + typed if typed else ''} FROM ({inner})"
     if totals is not None:
         line_totals.refuse_order_totals(store, source, raw.label, totals)
+        paid_spread = (
+            order_discounts.paid_spread_sql(
+                store, source, raw.label, mapping["discount"].strip('"')
+            )
+            if totals.paid and "discount" in present
+            else None
+        )
+        if paid_spread is not None:  # an order's discount on each line of a paid total
+            source = f"SELECT * REPLACE ({paid_spread}) FROM ({source})"
+            notes.append(order_discounts.PAID_NOTE)
         source = f"SELECT * REPLACE ({totals.replace_sql()}) FROM ({source})"
         notes.append(totals.note)
     if "customer_id" in present:  # an e-mail address or phone number as id: its hash
