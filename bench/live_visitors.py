@@ -23,12 +23,12 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from demo_plan import plan_as_the_demo
 from promopilot.campaigns.measure import measure_campaign
 from promopilot.config import load_settings
 from promopilot.data.ingest import ingest
 from promopilot.data.queries.serve import insert_exposures
 from promopilot.data.store import Store
-from promopilot.offers.plan import build_plan
 from promopilot.serve.decisions import decide
 from promopilot.serve.state import build_state
 from promopilot.synth.outcomes import simulate_plan_outcomes
@@ -53,15 +53,7 @@ def run(n: int, seed: int) -> dict:
     shop = make_shop(n, seed=seed)
     with tempfile.TemporaryDirectory() as tmp, Store(":memory:") as store:
         ingest(store, shop.write(Path(tmp) / "shop"))
-        result = build_plan(
-            store,
-            budget=round(0.6 * n, -2),
-            campaign_id="live",
-            as_of=END,
-            n_bootstrap=10,
-            select_model=False,
-            do_no_harm=False,
-        )
+        result = plan_as_the_demo(store, n, "live")
         buyers = set(store.table("orders", ["customer_id"])["customer_id"].astype(str))
         full = result.plan.assign(customer_id=result.plan["customer_id"].astype(str))
         plan = full[full["customer_id"].isin(buyers)].reset_index(drop=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -33,12 +34,12 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from demo_plan import plan_as_the_demo
 from promopilot.campaigns.measure import estimate_lift, measure_campaign
 from promopilot.campaigns.outcomes import campaign_outcomes
 from promopilot.data.ingest import ingest
 from promopilot.data.queries.serve import insert_exposures
 from promopilot.data.store import Store
-from promopilot.offers.plan import build_plan
 from promopilot.synth.outcomes import _nearest_product, simulate_plan_outcomes
 from promopilot.synth.shop import END, OFFERS, make_shop, plan_true_value
 
@@ -67,15 +68,7 @@ def run(n: int, seed: int) -> dict:
     shop = make_shop(n, seed=seed)
     with tempfile.TemporaryDirectory() as tmp, Store(":memory:") as store:
         ingest(store, shop.write(Path(tmp) / "shop"))
-        result = build_plan(
-            store,
-            budget=round(0.6 * n, -2),
-            campaign_id="cov",
-            as_of=END,
-            n_bootstrap=10,
-            select_model=False,
-            do_no_harm=False,
-        )
+        result = plan_as_the_demo(store, n, "cov")
         plan = result.plan.assign(customer_id=result.plan["customer_id"].astype(str))
         plan["offer_id"] = plan["offer_id"].fillna("").astype(str)
         products = store.table("products")
@@ -228,15 +221,18 @@ def main() -> None:
         )
         print(f"seed {seed} done, {time.time() - started:.0f} s", flush=True)
     Console(width=200).print(table)
-    summarize(rows)
-    estimate = np.array([r["90"]["estimate"] for r in rows])
-    se = np.array([r["90"]["std_error"] for r in rows])
-    noise = np.array([r["noiseless"] - r["sim truth"] for r in rows])
-    print(
-        f"design error alone (noiseless - sim truth): mean {noise.mean():,.0f}, "
-        f"sd {noise.std(ddof=1):,.0f}; mean reported s.e. {se.mean():,.0f}, sd of estimate - "
-        f"sim truth {(estimate - [r['sim truth'] for r in rows]).std(ddof=1):,.0f}"
-    )
+    # one seed has no spread: its standard deviations and correlation print as nan, quietly
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        summarize(rows)
+        estimate = np.array([r["90"]["estimate"] for r in rows])
+        se = np.array([r["90"]["std_error"] for r in rows])
+        noise = np.array([r["noiseless"] - r["sim truth"] for r in rows])
+        print(
+            f"design error alone (noiseless - sim truth): mean {noise.mean():,.0f}, "
+            f"sd {noise.std(ddof=1):,.0f}; mean reported s.e. {se.mean():,.0f}, sd of estimate - "
+            f"sim truth {(estimate - [r['sim truth'] for r in rows]).std(ddof=1):,.0f}"
+        )
 
 
 if __name__ == "__main__":
