@@ -196,12 +196,14 @@ def _long_numbers_as_excel_shows_them(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def read_workbook(path: Path, dtype: type = object, header: int = 0) -> pd.DataFrame:
+def read_workbook(
+    path: Path, dtype: type = object, header: int = 0, nrows: int | None = None
+) -> pd.DataFrame:
     """The first sheet of an Excel workbook (cells as `dtype`, column names as text, the names
     in row ``header + 1``); a workbook that cannot be read is one :class:`InputError` naming it
     (ingest and ``promopilot sentiment`` read workbooks through this)."""
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=dtype, header=header)
+        frame = pd.read_excel(path, sheet_name=0, dtype=dtype, header=header, nrows=nrows)
     except ImportError:
         raise InputError(f"{path}: reading Excel needs openpyxl: save it as CSV") from None
     except Exception as error:  # openpyxl raises many types for a damaged workbook
@@ -227,15 +229,13 @@ def workbook_below_title(
     `header_fits`) the first of the first six rows that fits. Returns the frame, how many rows
     were above the header and the note saying they were skipped (ingest and ``promopilot
     sentiment`` read workbooks through this)."""
-    frame = read_workbook(path, dtype=dtype)
-    if header_fits is None or not len(frame.columns):
-        return frame, 0, []
-    rows = workbook_rows(frame)
-    above = headers.find_header(rows, header_fits)
-    if not above:
-        return frame, 0, []
-    note = headers.skipped_note(rows[:above])
-    return read_workbook(path, dtype=dtype, header=above), above, [note]
+    if header_fits is None:
+        return read_workbook(path, dtype=dtype), 0, []
+    # the header is looked for in the first rows only: the whole sheet is read once, below it
+    rows = workbook_rows(read_workbook(path, dtype=dtype, nrows=headers.MAX_ABOVE))
+    above = headers.find_header(rows, header_fits) if rows[0] else 0
+    frame = read_workbook(path, dtype=dtype, header=above)
+    return frame, above, [headers.skipped_note(rows[:above])] if above else []
 
 
 def _read_excel(store: Store, path: Path, header_fits: HeaderFits = None) -> RawFile:
