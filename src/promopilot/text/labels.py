@@ -81,19 +81,22 @@ def _binary_targets(y: Any, positive_min: float, negative_max: float) -> np.ndar
     text = values.map(lambda v: isinstance(v, str))
     values = values.mask(text & (values.astype(str).str.strip() == ""))  # a blank: missing
     non_missing = values.dropna()
+    # ratings written as text ("5", "4.5", "5星", "五星") are read as review exports write them
+    stars = None
     if len(non_missing) and all(isinstance(v, str) for v in non_missing):
         lowered = values.str.strip().str.lower().map(lambda v: LABEL_NAMES.get(v, v))
         unknown = sorted(set(lowered.dropna()) - set(LABELS))
         if not unknown:
             return np.select([lowered == POSITIVE, lowered == NEGATIVE], [1, 0], -1)
-        as_stars = pd.to_numeric(read_stars(values), errors="coerce")
-        if as_stars.isna().all():  # no rating among them: a label column with unknown labels
+        stars = read_stars(values.where(text))
+        if pd.to_numeric(stars, errors="coerce").isna().all():  # no rating: labels, some unknown
             raise InputError(
                 f"y: labels must be {', '.join(LABELS)} (好评/中评/差评) or star ratings; "
                 f"got {unknown[:3]}"
             )
-    # ratings written as text ("5", "4.5", "5星", "五星") are read as review exports write them
-    read = values.where(~text, read_stars(values.where(text))) if text.any() else values
+    if text.any() and stars is None:
+        stars = read_stars(values.where(text))
+    read = values.where(~text, stars) if text.any() else values
     numeric = pd.to_numeric(read, errors="coerce")
     bad = (numeric.isna() & values.notna()) | (numeric < STARS_MIN) | (numeric > STARS_MAX)
     if bad.any():
