@@ -26,7 +26,6 @@ from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 GROUPS = ("target", "control", "explore", "none")
-VISITOR = VISITOR_GROUP  # a visitor `promopilot serve` answered outside the plan it served
 PLAN_REQUIRED = ("customer_id", "offer_id", "group", "propensity")
 
 
@@ -130,7 +129,7 @@ def _plan_rows(logged: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     group = logged["group"].fillna("")
     live = logged["channel"] == LIVE_CHANNEL
     outside = ~logged["customer_id"].isin(plan["customer_id"])
-    visitor = (group == VISITOR) | (live & outside & group.isin(("explore", "none", "")))
+    visitor = (group == VISITOR_GROUP) | (live & outside & group.isin(("explore", "none", "")))
     return logged[~visitor.to_numpy()].reset_index(drop=True)
 
 

@@ -24,12 +24,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from promopilot.campaigns.exposures import VISITOR
+from promopilot.data.queries.measure import VISITOR_GROUP
 from promopilot.offers.randomization import hashed_uniform
 from promopilot.serve.offer_details import describe
 from promopilot.serve.state import ServingState
 
-GROUPS = ("target", "control", "explore", "none", VISITOR)
+GROUPS = ("target", "control", "explore", "none", VISITOR_GROUP)
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def decide(state: ServingState, customer_id: str) -> Decision:
             "no campaign",
         )
     e, k = state.explore_share, len(state.offer_ids)
-    outside = VISITOR if state.plan_served else None  # outside the plan served
+    outside = VISITOR_GROUP if state.plan_served else None  # outside the plan served
     if hashed_uniform([customer_id], campaign, "explore")[0] < e:
         pick = int(hashed_uniform([customer_id], campaign, "arm")[0] * k)
         offer = state.offer_ids[min(pick, k - 1)]

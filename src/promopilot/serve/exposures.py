@@ -20,8 +20,9 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from promopilot.campaigns.exposures import LIVE_CHANNEL, VISITOR
+from promopilot.campaigns.exposures import LIVE_CHANNEL
 from promopilot.data.queries import serve as queries
+from promopilot.data.queries.measure import VISITOR_GROUP
 from promopilot.serve.decisions import Decision
 from promopilot.serve.gate import StoreGate
 
@@ -57,7 +58,7 @@ class ExposureWriter:
     def loggable(self, decision: Decision) -> bool:
         if decision.campaign_id is None:
             return False
-        if decision.group == VISITOR:
+        if decision.group == VISITOR_GROUP:
             return self.has_group
         return decision.offer_id is not None or decision.group == "control" or self.has_group
 

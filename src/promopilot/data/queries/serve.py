@@ -10,7 +10,7 @@ import pandas as pd
 
 from promopilot.data.forgotten import FORGOTTEN
 from promopilot.data.lines import line_net
-from promopilot.data.queries.measure import VISITOR_GROUP
+from promopilot.data.queries.measure import not_visitor
 from promopilot.data.store import Store
 
 EXPOSURE_COLUMNS = ("campaign_id", "customer_id", "offer_id", "sent_at", "channel", "propensity")
@@ -135,16 +135,12 @@ def campaign_summary(store: Store) -> pd.DataFrame:
     """One row per logged campaign: customers, how many got nothing (control), the visitors
     `serve` answered outside the plan (counted apart, as the campaign's report does), first
     and last exposure, newest first."""
-    visitor = (
-        f"coalesce(\"group\", '') = '{VISITOR_GROUP}'"
-        if "group" in table_columns(store, "campaigns")
-        else "false"
-    )
+    chosen = not_visitor(set(table_columns(store, "campaigns")), "campaigns")
     return store.query(
-        f"""SELECT campaign_id, count(*) FILTER (WHERE NOT {visitor}) AS customers,
-                  count(*) FILTER (WHERE (offer_id IS NULL OR offer_id = '') AND NOT {visitor})
+        f"""SELECT campaign_id, count(*) FILTER (WHERE {chosen}) AS customers,
+                  count(*) FILTER (WHERE (offer_id IS NULL OR offer_id = '') AND {chosen})
                   AS without_offer,
-                  count(*) FILTER (WHERE {visitor}) AS visitors,
+                  count(*) FILTER (WHERE NOT ({chosen})) AS visitors,
                   count(DISTINCT offer_id) AS offers, min(sent_at) AS first_sent,
                   max(sent_at) AS last_sent
            FROM campaigns GROUP BY 1 ORDER BY last_sent DESC, campaign_id"""
