@@ -72,11 +72,6 @@ def currency_column(raw_columns: list[str]) -> str | None:
     return next((by_norm[n] for n in CURRENCY_COLUMNS if n in by_norm), None)
 
 
-def code(text: str | None) -> str | None:
-    """A currency as a code: ``人民币`` and ``€`` are CNY and EUR; None for a blank."""
-    return currency_code(text)
-
-
 def code_sql(column: str, yen: str | None = None) -> str:
     """SQL: the currency code of a cell of `column` (trimmed, upper-cased, ``人民币`` and
     ``€`` read as CNY and EUR); NULL when blank. ``¥`` and ``￥`` are `yen` where it is known
@@ -110,13 +105,13 @@ def yen_reading(store: Store, source: str, column: str, raw_columns: list[str]) 
     ]
     if not any(c in YEN_SIGNS for c in cells):
         return YenReading(None, False, "")
-    shop = setting() or stored_currency(store)
+    shop = shop_currency(store)
     if shop in ("CNY", "JPY"):
         return YenReading(shop, True, f"the shop's currency is {shop}")
     if shop:
         return YenReading(None, True, "")
     others = [c for c in cells if c not in YEN_SIGNS]
-    named = {code(c) for c in others} & {"CNY", "JPY"}
+    named = {currency_code(c) for c in others} & {"CNY", "JPY"}
     if len(named) == 1:
         return YenReading(named.pop(), True, "the file's other currency cells")
     hanzi, kana = _script(" ".join([*others, *map(str, raw_columns)]))
@@ -138,7 +133,7 @@ def stored_currency(store: Store) -> str | None:
 
 def setting() -> str:
     """The ``currency`` setting as a code, "" when unset."""
-    return code(load_settings().currency) or ""
+    return currency_code(load_settings().currency) or ""
 
 
 def shop_currency(store: Store) -> str | None:
@@ -160,7 +155,7 @@ def sign_agrees(sign: str, currency: str | None) -> bool:
     ``€``, ``EUR`` and ``eur`` fit EUR; ``¥`` fits CNY and JPY; ``RMB`` and ``元`` fit CNY."""
     if not currency:
         return True
-    return sign.strip() == SIGNS.get(currency) or code(sign) == currency
+    return sign.strip() == SIGNS.get(currency) or currency_code(sign) == currency
 
 
 def stage_part(column: str, yen: str | None = None) -> str:
