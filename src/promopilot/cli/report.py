@@ -276,7 +276,9 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
     result, daily = measure_with_daily(store, campaign_id, confidence=confidence)
     print_lifts(result)
     console.print(result["summary"])
-    extra = extra_sections(store, campaign_id, window_days=None, confidence=confidence)
+    extra = extra_sections(
+        store, campaign_id, window_days=None, confidence=confidence, currency=result.get("currency")
+    )
     path = write_campaign_report(result, out / "campaign-report.html", daily, extra)
     write_json(result, out / "campaign-report.json")
     console.print(f"campaign report: {path}")

@@ -381,7 +381,13 @@ def report_campaign(
         store, campaign_id, window_days=window_days, confidence=confidence
     )
     extra = (
-        extra_sections(store, campaign_id, window_days=window_days, confidence=confidence)
+        extra_sections(
+            store,
+            campaign_id,
+            window_days=window_days,
+            confidence=confidence,
+            currency=result.get("currency"),
+        )
         if result.get("buyers") != 0  # no outcomes yet: nothing of this campaign to compare
         else []
     )

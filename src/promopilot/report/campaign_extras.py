@@ -205,18 +205,23 @@ def satisfaction_section(table: pd.DataFrame) -> Section:
 
 
 def extra_sections(
-    store, campaign_id: str, *, window_days: int | None, confidence: float
+    store,
+    campaign_id: str,
+    *,
+    window_days: int | None,
+    confidence: float,
+    currency: str | None = None,
 ) -> list[Section]:
-    """Depth across all campaigns and satisfaction after this one, where the data allow."""
+    """Depth across all campaigns and satisfaction after this one, where the data allow; money
+    in `currency` (the measurement's ``currency``: the shop's, where known)."""
     from promopilot.campaigns.depth import promotion_depth
     from promopilot.campaigns.satisfaction import campaign_satisfaction
-    from promopilot.data.currency import shop_currency
     from promopilot.exceptions import NotEnoughDataError
 
     sections = []
     try:
         table, _ = promotion_depth(store, window_days=window_days, confidence=confidence)
-        sections.append(depth_section(table, shop_currency(store)))
+        sections.append(depth_section(table, currency))
     except NotEnoughDataError:
         pass
     with contextlib.suppress(NotEnoughDataError):
