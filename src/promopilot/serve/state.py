@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from promopilot.campaigns.exposures import PLAN_REQUIRED
 from promopilot.config import Settings, load_settings
 from promopilot.data.contact_ids import file_customer_ids
 from promopilot.data.forgotten import forgotten_among
@@ -119,9 +120,6 @@ def fit_recommender(store: Store, as_of: pd.Timestamp | None = None):
     return make_model("itemknn").fit(inter, rq.catalogue(store))
 
 
-PLAN_COLUMNS = ("customer_id", "offer_id", "group", "propensity")
-
-
 def read_plan(path: str | Path | None) -> pd.DataFrame | None:
     """The latest plan (``promopilot plan``'s CSV: customer_id, offer_id, group, propensity,
     ..., optionally campaign_id), or None. Its customer ids are read as ingest stores them (an
@@ -132,10 +130,10 @@ def read_plan(path: str | Path | None) -> pd.DataFrame | None:
     if not path.exists():
         raise InputError(f"{path}: no such plan file")
     try:  # as written, or saved again by Excel (GBK, tabs): every cell as text
-        plan = read_text_table(path, header_fits=has_columns(*PLAN_COLUMNS))
+        plan = read_text_table(path, header_fits=has_columns(*PLAN_REQUIRED))
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(f"{path}: cannot read as a CSV plan: {error}") from None
-    missing = set(PLAN_COLUMNS) - set(plan)
+    missing = set(PLAN_REQUIRED) - set(plan)
     if missing:
         raise InputError(f"{path}: not a plan: missing column(s) {', '.join(sorted(missing))}")
     # ids as the store holds them: an e-mail address or phone number as its hash
