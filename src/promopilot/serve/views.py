@@ -63,6 +63,7 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
     chart = figure_json(figure) if len(weekly) else None  # no orders: no empty plot
     return {
         "summary": summary,
+        "currency": summary.currency,  # what the page's money is in (base.html)
         "campaign_id": state.campaign_id,
         "expected": state.expected,
         "measured": measured,
@@ -178,6 +179,7 @@ def segments(gate: StoreGate, text: dict) -> dict:
         "table": table.to_dict("records"),
         "n_customers": len(inputs),
         "charts": [figure_json(sizes), figure_json(lines)],
+        "currency": currency,
     }
 
 
@@ -213,6 +215,7 @@ def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
         "decision": decision,
         "offer_words": offer_words(decision.offer, shop),
         "history": history,
+        "currency": shop,
     }
 
 

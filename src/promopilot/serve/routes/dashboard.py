@@ -63,12 +63,14 @@ def _page(request: Request, template: str, page: str, status_code: int = 200, **
     if context.pop("needs_login", True) and session_role(request) is None:
         target = quote(str(request.url.path))
         return RedirectResponse(f"/login?next={target}", status_code=303)
-    if page != "login":  # every page says what its money is in, where that is known
-        with request.app.state.gate.use() as store:
-            context["currency"] = shop_currency(store)
     builder = context.pop("build", None)
     if builder is not None:
         context.update(builder(text))
+    # every page says what its money is in, where that is known: read once, by the page's
+    # builder where it read it anyway
+    if page != "login" and "currency" not in context:
+        with request.app.state.gate.use() as store:
+            context["currency"] = shop_currency(store)
     response = templates.TemplateResponse(
         request,
         template,
