@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from promopilot.synth.oracle import best_assignment, oracle_plan, random_plan
+from promopilot.synth.oracle import (
+    best_assignment,
+    oracle_plan,
+    random_plan,
+    solver_output_silenced,
+)
 from promopilot.synth.truth import plan_true_value, true_expected_cost
 
 
@@ -89,3 +95,18 @@ def test_the_oracle_without_slices_spends_within_budget(truth):
     cost = true_expected_cost(truth)
     spent = sum(cost.at[c, o] for c, o in zip(plan["customer_id"], plan["offer_id"], strict=True))
     assert 0 < spent <= 40.0
+
+
+def test_native_writes_to_standard_output_are_silenced_and_restored(capfd):
+    # HiGHS writes its MIP diagnostics to file descriptor 1 directly, as os.write does here
+    with solver_output_silenced():
+        os.write(1, b"HighsMipSolverData::transformNewIntegerFeasibleSolution\n")
+    os.write(1, b"after\n")
+    assert capfd.readouterr().out == "after\n"
+
+
+def test_standard_output_is_restored_when_the_solve_fails(capfd):
+    with pytest.raises(ValueError), solver_output_silenced():
+        raise ValueError("the solver failed")
+    os.write(1, b"still here\n")
+    assert capfd.readouterr().out == "still here\n"

@@ -7,6 +7,10 @@ assignment, so a bug in one shows up as a difference against the other.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +20,27 @@ from promopilot.synth.world import OFFERS
 
 # groups of a plan whose customers the oracle leaves as they are
 KEPT_GROUPS = ("control", "explore")
+
+
+@contextlib.contextmanager
+def solver_output_silenced():
+    """Send what native code writes to standard output to the null device for a while.
+
+    HiGHS's MIP solver can write diagnostic lines (``HighsMipSolverData::...``) straight to
+    file descriptor 1, below Python's ``sys.stdout``, even with its display off; they carry
+    nothing for a reader of the benchmarks, so the oracle's solve runs inside this.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 1)
+    finally:
+        os.close(saved)
 
 
 def best_assignment(profit: pd.DataFrame, cost: pd.DataFrame, budget: float) -> pd.Series:
@@ -59,16 +84,17 @@ def best_assignment(profit: pd.DataFrame, cost: pd.DataFrame, budget: float) -> 
     rows, row_of = np.unique(customer, return_inverse=True)
     n = len(customer)
     one_each = sparse.csr_array((np.ones(n), (row_of, np.arange(n))), shape=(len(rows), n))
-    result = milp(
-        -value,
-        integrality=np.ones(n),
-        bounds=Bounds(0, 1),
-        constraints=[
-            LinearConstraint(one_each, -np.inf, 1),
-            LinearConstraint(spend[None, :], -np.inf, budget),
-        ],
-        options={"mip_rel_gap": 1e-9},
-    )
+    with solver_output_silenced():
+        result = milp(
+            -value,
+            integrality=np.ones(n),
+            bounds=Bounds(0, 1),
+            constraints=[
+                LinearConstraint(one_each, -np.inf, 1),
+                LinearConstraint(spend[None, :], -np.inf, budget),
+            ],
+            options={"mip_rel_gap": 1e-9},
+        )
     if result.x is None or not result.success:
         raise RuntimeError(f"the oracle's assignment could not be solved: {result.message}")
     picked = np.flatnonzero(result.x > 0.5)
