@@ -8,6 +8,7 @@ from collections.abc import Callable
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 
 from promopilot.data.records import IdempotencyConflictError
 from promopilot.data.store import Store
@@ -65,7 +66,9 @@ def create_app(
         finally:
             app.state.writer.stop()
 
-    app = FastAPI(
+    # the API docs' scripts and styles are served by the app itself, not fetched from a CDN:
+    # a shop's server or its owner's browser may have no internet access
+    app = FastAPIOffline(
         title="promopilot",
         version="1",
         lifespan=lifespan,
