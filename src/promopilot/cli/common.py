@@ -96,6 +96,8 @@ def open_store(db: Path | None, data: Path | None, *, must_exist: bool = True) -
             f"{path}: no store here: run `promopilot ingest DIR` first, or pass --data DIR"
         )
     with Store(path, **kwargs) as store:
+        for note in store.notes:  # what opening an older store changed in it
+            console.print(f"[dim]{path}: {note}[/dim]")
         yield store
 
 

@@ -54,6 +54,7 @@ def serve(
         plan=plan,
         campaign_id=campaign_id,
         access_log=access_log,
+        tell=lambda note: typer.echo(f"{path}: {note}", err=True),
         announce=lambda: typer.echo(
             f"dashboard: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)"
         ),

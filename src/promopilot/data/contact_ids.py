@@ -85,13 +85,15 @@ def hashed_id_sql(customer: str, email: str, phone: str) -> str:
 def stage_sql(source: str, customer: str = "t_customer_id") -> str:
     """SQL: `source` with its staged id column `customer` stored as :func:`hashed_id_sql`
     and the contact it was kept beside it (``_id_email``, ``_id_phone``), for
-    :func:`keep_contacts`."""
+    :func:`keep_contacts`, and the id as written where it was one (``_id_text``: a customer
+    forgotten by a version that stored it so is known by it, data.dedupe.drop_forgotten)."""
     found = (
         f"SELECT *, {email_sql(customer)} AS _id_email, {phone_sql(customer)} AS _id_phone "
         f"FROM ({source})"
     )
     hashed = hashed_id_sql(customer, "_id_email", "_id_phone")
-    return f"SELECT * REPLACE ({hashed} AS {customer}) FROM ({found})"
+    written = f"CASE WHEN _id_email IS NOT NULL OR _id_phone IS NOT NULL THEN {customer} END"
+    return f"SELECT * REPLACE ({hashed} AS {customer}), {written} AS _id_text FROM ({found})"
 
 
 # the tables whose customers are stored ones (quarantine and flags hold rejected rows)

@@ -145,10 +145,12 @@ def drop_forgotten(store: Store, spec: TableSpec) -> None:
         return
     # this reason wins over any other: a forgotten customer's rows are not kept even in
     # quarantine (their id and values are blanked there)
+    forgotten = FORGOTTEN.format("t_customer_id")
+    if "_id_text" in store.columns(STAGE):  # forgotten by an address stored as the id (old)
+        forgotten += " OR (_id_text IS NOT NULL AND " + FORGOTTEN.format("_id_text") + ")"
     store.execute(
         f"UPDATE {STAGE} SET _err = {{'column': 'customer_id', 'value': NULL, 'reason': "
-        "'customer was forgotten on request; row not stored'} WHERE "
-        + FORGOTTEN.format("t_customer_id")
+        "'customer was forgotten on request; row not stored'} WHERE " + forgotten
     )
     store.execute(
         f"UPDATE {STAGE} SET t_customer_id = NULL WHERE _err.reason = "

@@ -280,6 +280,8 @@ DDL: tuple[str, ...] = (
     PRODUCT_ORDERS_DDL,
     # the currency of an orders file's lines, where it names one (data.currency)
     "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS currency VARCHAR",
+    # one-time changes of a store's data, each recorded once done (data.contact_migration)
+    "CREATE TABLE IF NOT EXISTS migrations (name VARCHAR, applied_at TIMESTAMP, n BIGINT)",
 )
 
 # Tables that hold a customer_id, for `forget`.

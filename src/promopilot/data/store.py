@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from promopilot.data import contact_ids
+from promopilot.data import contact_ids, contact_migration
 from promopilot.data.schema import CUSTOMER_TABLES, DDL, TABLES, plain_id
 from promopilot.exceptions import (
     AlreadyForgottenError,
@@ -79,6 +79,14 @@ class Store:
         except InputError:
             self._remove_tmp()
             raise
+        # what opening the store changed, for the user (a store made by an older version)
+        self.notes: list[str] = []
+        if not read_only:
+            try:
+                self.notes = contact_migration.hash_contact_ids(self)
+            except BaseException:
+                self.close()
+                raise
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         options = self._options
@@ -298,9 +306,9 @@ class Store:
                 for t in ("customers", "contacts", "orders", "events", "reviews", "campaigns")
             )
             if not known:
-                if self.scalar(
-                    "SELECT count(*) FROM forgotten WHERE customer_hash = ?",
-                    [customer_hash(customer_id)],
+                if self.scalar(  # or forgotten by the address, when a store held it as id
+                    "SELECT count(*) FROM forgotten WHERE customer_hash IN (?, ?)",
+                    [customer_hash(customer_id), customer_hash(plain_id(typed))],
                 ):
                     raise AlreadyForgottenError(
                         f"customer {named!r} was already forgotten: nothing of theirs is "

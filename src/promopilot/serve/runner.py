@@ -75,10 +75,12 @@ def run_server(
     settings: Settings | None = None,
     access_log: bool = False,
     announce: Callable[[], None] | None = None,
+    tell: Callable[[str], None] | None = None,
 ) -> None:
     """Open the store, build the serving state, serve until stopped (Ctrl-C). `announce` is
     called once everything is ready, just before the server starts listening (the CLI prints
-    the dashboard's address then, never before a refusal)."""
+    the dashboard's address then, never before a refusal). `tell` gets each note of what
+    opening the store changed in it (:attr:`Store.notes`: a store of an older version)."""
     import uvicorn
 
     from promopilot.serve.app import create_app
@@ -88,6 +90,9 @@ def run_server(
     store = Store(
         db, timezone=settings.timezone, memory_limit=settings.memory_limit, threads=settings.threads
     )
+    if tell is not None:
+        for note in store.notes:
+            tell(note)
     marker = write_marker(db, host, port)
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None

@@ -1,0 +1,188 @@
+"""Stores made before customer ids that are contact data were hashed: a one-time migration.
+
+Since ingest stores a customer id that is an e-mail address or phone number as its hash
+(:mod:`promopilot.data.contact_ids`), a store built before holds such addresses as
+``customer_id`` in every table. :func:`hash_contact_ids` runs when a store is opened for
+writing: in one transaction (a crash leaves the store as it was) every such id, in every table
+with a ``customer_id``, becomes the id ingest stores for it now, its address or number goes to
+``contacts`` as ingest puts it there, rows that became one customer's twice are kept once, and
+an address or number in the quarantine's or flags' text is masked. It is recorded in table
+``migrations`` and never runs again on that store; a store made by this version records it
+when it is created.
+
+A customer forgotten before (``forgotten`` keeps a hash of the id as it was stored, the address
+itself) stays forgotten: ingest checks the address a staged id was too
+(:func:`promopilot.data.dedupe.drop_forgotten`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from promopilot.data.contact_ids import IN_TEXT, email_sql, hashed_id_sql, phone_sql
+from promopilot.data.schema import CUSTOMER_TABLES
+
+if TYPE_CHECKING:
+    from promopilot.data.store import Store
+
+NAME = "contact-ids-hashed"
+MAP = "contact_id_map"
+
+# the ids email_sql or phone_sql could take for contact data (the usual id cannot)
+_MAYBE = (
+    "(contains(customer_id, '@') OR starts_with(trim(customer_id), '+') OR "
+    "(starts_with(trim(customer_id), '1') AND length(trim(customer_id)) BETWEEN 11 AND 13))"
+)
+# tables whose rows are one per key: a key that became one customer's twice is kept once
+_KEYS = {
+    "customers": ("customer_id",),
+    "contacts": ("customer_id",),
+    "events": ("timestamp", "customer_id", "product_id", "event"),
+    "reviews": ("review_id",),
+    "campaigns": ("campaign_id", "customer_id"),
+    "unsubscribes": ("customer_id", "channel"),
+}
+# the newest row of such a key is kept (the others, first in the table)
+_NEWEST = {"customers": "updated_at DESC NULLS LAST, ", "contacts": "updated_at DESC NULLS LAST, "}
+# text columns of rejected rows that may show a value of the row
+_TEXTS = {"quarantine": ("value", "reason", "raw"), "flags": ("value", "reason")}
+
+
+def note(n: int) -> str:
+    return (
+        f"{n:,} customer ids that were e-mail addresses or phone numbers were replaced by "
+        "hashed ids"
+    )
+
+
+def hash_contact_ids(store: Store) -> list[str]:
+    """Run the migration on `store` (opened for writing) unless it ran before. Returns the
+    notes for the user: one line with the count of ids replaced, none when there were none."""
+    if store.scalar("SELECT count(*) FROM migrations WHERE name = ?", [NAME]):
+        return []
+    if not store.scalar(f"SELECT EXISTS ({_candidates(CUSTOMER_TABLES)})"):  # a new store
+        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [NAME])
+        return []
+    with store.transaction():
+        n = _build_map(store, CUSTOMER_TABLES)
+        if n:
+            _reviews_ids(store)
+            for table in CUSTOMER_TABLES:
+                store.execute(
+                    f"UPDATE {table} SET customer_id = m.new FROM {MAP} m "
+                    f"WHERE {table}.customer_id = m.old"
+                )
+            for table, key in _KEYS.items():
+                _keep_once(store, table, key)
+            _keep_contacts(store)
+            _rejected_rows(store)
+            for table, columns in _TEXTS.items():
+                _mask_texts(store, table, columns)
+        store.execute(f"DROP TABLE IF EXISTS {MAP}")
+        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [NAME, n])
+    return [note(n)] if n else []
+
+
+def _candidates(tables: tuple[str, ...]) -> str:
+    """SQL: the stored ids (``id``) that might be contact data."""
+    return " UNION ".join(f"SELECT customer_id AS id FROM {t} WHERE {_MAYBE}" for t in tables)
+
+
+def _build_map(store: Store, tables: tuple[str, ...]) -> int:
+    """Temp table ``contact_id_map`` (old id, new id, e-mail, phone) of every stored id that
+    is contact data, read by ingest's own SQL; returns how many."""
+    ids = _candidates(tables)
+    hashed = hashed_id_sql("id", "email", "phone")
+    store.execute(
+        f"CREATE TEMP TABLE {MAP} AS SELECT id AS old, {hashed} AS new, email, phone FROM "
+        f"(SELECT id, {email_sql('trim(id)')} AS email, {phone_sql('trim(id)')} AS phone "
+        f"FROM ({ids})) WHERE email IS NOT NULL OR phone IS NOT NULL"
+    )
+    return int(store.scalar(f"SELECT count(*) FROM {MAP}"))
+
+
+def _review_id(customer: str) -> str:
+    """SQL: the review id ingest derives for a review without one (data.staging)."""
+    return (
+        f"'r-' || md5(concat_ws('|', {customer}, product_id, "
+        "coalesce(CAST(\"timestamp\" AS VARCHAR), '')))"
+    )
+
+
+def _reviews_ids(store: Store) -> None:
+    """A review id ingest derived from the old id is derived from the new one, so the same
+    reviews file ingested again is the same reviews."""
+    store.execute(
+        f"UPDATE reviews SET review_id = {_review_id('m.new')} FROM {MAP} m "
+        f"WHERE reviews.customer_id = m.old AND review_id = {_review_id('m.old')}"
+    )
+
+
+def _keep_once(store: Store, table: str, key: tuple[str, ...]) -> None:
+    """Of the rows of a key that holds a new id (two ids of one address: ``Ann@...`` and
+    ``ann@...``, or an id and its hash), keep one."""
+    keys = ", ".join(f'"{k}"' for k in key)
+    store.execute(
+        f"DELETE FROM {table} WHERE rowid IN (SELECT r FROM (SELECT rowid AS r, row_number() "
+        f"OVER (PARTITION BY {keys} ORDER BY {_NEWEST.get(table, '')}rowid) AS n FROM {table} "
+        f"WHERE customer_id IN (SELECT new FROM {MAP})) WHERE n > 1)"
+    )
+
+
+def _keep_contacts(store: Store) -> None:
+    """The address or number of each new id in ``contacts``, as ingest keeps it
+    (:func:`promopilot.data.contact_ids.keep_contacts`): filled in where the customer's row has
+    none, a row added where the customer has none."""
+    for field in ("email", "phone"):
+        store.execute(
+            f"UPDATE contacts SET {field} = s.value FROM (SELECT new, any_value({field}) AS value "
+            f"FROM {MAP} WHERE {field} IS NOT NULL GROUP BY 1) s "
+            f"WHERE contacts.customer_id = s.new AND contacts.{field} IS NULL"
+        )
+    store.execute(
+        f"INSERT INTO contacts SELECT new, any_value(email), any_value(phone), NULL, "
+        f"now()::TIMESTAMP, NULL FROM {MAP} WHERE new NOT IN (SELECT customer_id FROM contacts "
+        "WHERE customer_id IS NOT NULL) GROUP BY new"
+    )
+
+
+def _rejected_rows(store: Store) -> None:
+    """A quarantined or flagged row's bad value that was an old id is the new id, and a flag
+    of an unknown customer whose id is now one the customers table holds (``ann@example.com``
+    in orders, ``Ann@Example.com`` in customers) is dropped, as ingest would not flag it."""
+    for table in _TEXTS:
+        store.execute(
+            f"UPDATE {table} SET value = m.new FROM {MAP} m "
+            f"WHERE {table}.\"column\" = 'customer_id' AND {table}.value = m.old"
+        )
+    store.execute(
+        f"DELETE FROM flags WHERE \"column\" = 'customer_id' AND value IN (SELECT new FROM {MAP}) "
+        "AND value IN (SELECT customer_id FROM customers)"
+    )
+
+
+def _mask_texts(store: Store, table: str, columns: tuple[str, ...]) -> None:
+    """An e-mail address or phone number in the text of a rejected row written as ``***``."""
+    quoted = [f'"{c}"' for c in columns]
+    text = " || ' ' || ".join(f"coalesce({c}, '')" for c in quoted)
+    rows = store.query(
+        f"SELECT rowid AS r, {', '.join(quoted)} FROM {table} "
+        f"WHERE regexp_matches({text}, '@|[+]|1[3-9][0-9]')"
+    )
+    if rows.empty:
+        return
+    pattern = re.compile(IN_TEXT)
+    masked = rows.copy()
+    for c in columns:
+        masked[c] = [v if v is None or pd.isna(v) else pattern.sub("***", str(v)) for v in rows[c]]
+    changed = masked[
+        (masked[list(columns)].fillna("") != rows[list(columns)].fillna("")).any(axis=1)
+    ]
+    if changed.empty:
+        return
+    sets = ", ".join(f'"{c}" = s."{c}"' for c in columns)
+    with store.frame("contact_masked", changed) as name:
+        store.execute(f"UPDATE {table} SET {sets} FROM {name} s WHERE {table}.rowid = s.r")

@@ -1,0 +1,146 @@
+"""A store built before customer ids that are e-mail addresses or phone numbers were hashed:
+opened for writing, its ids are hashed once, everywhere, in one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from promopilot.data import contact_ids, contact_migration
+from promopilot.data.schema import plain_id
+from promopilot.data.store import Store
+from tests.data.loads import load
+from tests.data.test_contact_ids import ANN, NEEDLES, PHONE, _email_shop
+from tests.data.test_ingest import ORDERS, cli, write
+from tests.data.test_privacy import _rows_mentioning
+
+TABLES = ("customers", "orders", "events", "reviews", "campaigns", "unsubscribes", "flags")
+# the distinct ids _email_shop's files name by an address or number, as an old store held them
+OLD_IDS = {
+    "Ann@Example.com",
+    "ann@example.com",
+    "ANN@EXAMPLE.COM",
+    "ANN@example.com",
+    "+86 138 0013 8000",
+    "13800138000",
+    "138-0013-8000",
+    "+8613800138000",
+}
+
+
+def _old_store(db: Path, shop: Path, *, forget: str | None = None) -> None:
+    """A store as a version before the hashing wrote it: ingest with the ids kept as written
+    (and `forget` forgotten by its id as written), a row the reader could not split kept
+    whole in the quarantine, and no record of the migration."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(contact_ids, "stage_sql", lambda source, customer="t_customer_id": source)
+        patch.setattr(contact_ids, "stored_customer_id", lambda v: plain_id(str(v).strip()))
+        with Store(db) as store:
+            load(store, shop)
+            if forget is not None:
+                store.forget(forget)
+            store.execute(
+                "INSERT INTO quarantine VALUES (1, 'orders.csv', 'orders', 9, NULL, "
+                "'o9,2025-01-01,ann@example.com,p1', 'too many fields (+8613800138000)', NULL, "
+                "'o9,2025-01-01,ann@example.com,p1,1,10,x')"
+            )
+            store.execute("DROP TABLE migrations")
+
+
+def _ids(store: Store) -> dict[str, list[str]]:
+    return {
+        t: sorted(store.query(f"SELECT customer_id FROM {t}")["customer_id"].dropna())
+        for t in TABLES
+    }
+
+
+def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys):
+    shop = _email_shop(tmp_path / "shop")
+    db = tmp_path / "old.duckdb"
+    _old_store(db, shop)
+    with Store(db, read_only=True) as store:  # as the old version left it
+        old = {i for ids in _ids(store).values() for i in ids}
+        assert old >= OLD_IDS and store.count("contacts") == 0
+        assert {"orders", "events", "customers", "quarantine"} <= set(
+            _rows_mentioning(store, NEEDLES)
+        )
+    code, out, _ = cli(["summary", "--db", str(db)], capsys)
+    flat = " ".join(out.split())  # as printed, wrapped to the terminal
+    assert code == 0 and contact_migration.note(len(OLD_IDS)) in flat
+    assert "@example" not in out and "138" not in out
+
+    fresh = tmp_path / "new.duckdb"
+    with Store(fresh) as store:  # what this version makes of the same files
+        load(store, shop)
+        expected = _ids(store)
+        expected_contacts = store.query("SELECT customer_id, email, phone FROM contacts ORDER BY 1")
+    with Store(db) as store:
+        assert store.notes == []  # once: a second open changes nothing and says nothing
+        assert _rows_mentioning(store, NEEDLES, skip=("contacts",)) == {}
+        assert _ids(store) == expected
+        assert set(store.table("customers")["customer_id"]) == {ANN, PHONE, "17850"}
+        contacts = store.query("SELECT customer_id, email, phone FROM contacts ORDER BY 1")
+        assert contacts.to_dict("records") == expected_contacts.to_dict("records")
+        masked = store.query("SELECT value, reason, raw FROM quarantine WHERE line = 9").iloc[0]
+        assert list(masked) == [
+            "o9,2025-01-01,***,p1",
+            "too many fields (***)",
+            "o9,2025-01-01,***,p1,1,10,x",
+        ]
+        counts = {t: store.count(t) for t in (*TABLES, "contacts")}
+        again = load(store, shop)  # re-ingesting the same files adds nothing
+        assert again.n_new == 0
+        assert {t: store.count(t) for t in counts} == counts
+        assert not [n for f in again.files for n in f.notes if "customer id(s) were" in n]
+        migrations = store.query("SELECT name, n FROM migrations")
+        assert migrations.to_dict("records") == [
+            {"name": contact_migration.NAME, "n": len(OLD_IDS)}
+        ]
+
+
+def test_a_new_store_records_the_migration_and_says_nothing(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.notes == []
+        assert store.count("migrations") == 1
+
+
+def test_a_failed_migration_leaves_the_old_store_as_it_was(tmp_path, monkeypatch):
+    shop = _email_shop(tmp_path / "shop")
+    db = tmp_path / "old.duckdb"
+    _old_store(db, shop)
+    with Store(db, read_only=True) as store:
+        before = {t: store.query(f"SELECT * FROM {t} ORDER BY ALL") for t in TABLES}
+
+    def crash(store: Store) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(contact_migration, "_keep_contacts", crash)
+    with pytest.raises(OSError, match="disk full"):
+        Store(db)
+    with Store(db, read_only=True) as store:
+        for t in TABLES:
+            assert store.query(f"SELECT * FROM {t} ORDER BY ALL").equals(before[t]), t
+        assert store.count("contacts") == 0 and store.count("migrations") == 0
+    monkeypatch.undo()
+    with Store(db) as store:  # the next open does it
+        assert store.notes and _rows_mentioning(store, NEEDLES, skip=("contacts",)) == {}
+
+
+def test_a_customer_forgotten_by_address_in_an_old_store_stays_forgotten(tmp_path, capsys):
+    orders = write(
+        tmp_path / "shop" / "orders.csv",
+        ORDERS + "o1,2025-01-01,ann@example.com,p1,1,10\no2,2025-01-01,17850,p1,1,10\n"
+        "o3,2025-01-02,+86 138 0013 8000,p1,1,10\n",
+    )
+    db = tmp_path / "old.duckdb"
+    _old_store(db, orders.parent, forget="ann@example.com")
+    with Store(db) as store:
+        assert store.notes == [contact_migration.note(1)]  # the phone number's id
+        assert set(store.table("orders")["customer_id"]) == {"17850", PHONE}
+        again = load(store, orders.parent)  # ann's rows come again: still forgotten
+        assert again.n_new == 0
+        assert _rows_mentioning(store, [ANN, "ann@example.com"], skip=("quarantine",)) == {}
+        assert store.count("contacts") == 1
+    code, out, _ = cli(["forget", "ann@example.com", "--db", str(db)], capsys)
+    assert code == 0 and "'a***@example.com' was already forgotten" in out
