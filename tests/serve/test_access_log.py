@@ -14,7 +14,13 @@ import pytest
 
 from promopilot.data.contact_ids import stored_customer_id
 from promopilot.data.store import Store
-from promopilot.serve.access_log import ACCESS_LOGGER, NoContactData, clean_path
+from promopilot.serve.access_log import (
+    ACCESS_LOGGER,
+    NoContactData,
+    NoContactInMessages,
+    clean_path,
+    masked_text,
+)
 from promopilot.serve.app import create_app
 from promopilot.serve.config import ServeConfig
 from promopilot.serve.runner import run_server
@@ -111,3 +117,95 @@ def test_serve_access_log_writes_the_hash_of_an_address_typed_into_a_url(
     assert f"/customers?id={ANN}" in text and "/v1/customers/c1/offer" in text
     for typed in ("@", "%40", "ann", "0013", "%2B86"):
         assert typed not in text.lower(), typed
+
+
+def _raised(error: BaseException):
+    try:
+        raise error
+    except BaseException:
+        import sys
+
+        return sys.exc_info()
+
+
+def test_a_message_and_traceback_are_logged_without_contact_data():
+    from uvicorn.logging import DefaultFormatter
+
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.ERROR,
+        __file__,
+        1,
+        "customer %s (%s) failed: %d",
+        ("ann@example.com", ["+86 138 0013 8000"], 3),
+        _raised(KeyError("Ann@Example.com and 13800138000")),
+    )
+    record.__dict__["color_message"] = "customer %s (%s) failed: %d"
+    assert NoContactInMessages().filter(record)
+    text = DefaultFormatter("%(levelprefix)s %(message)s", use_colors=True).format(record)
+    assert f"customer {ANN} (['{PHONE}']) failed: 3" in text
+    assert f"KeyError: '{ANN} and {PHONE}'" in text and "Traceback" in text
+    assert "@" not in text and "0013" not in text and "138001" not in text
+    plain = logging.LogRecord("x", logging.INFO, __file__, 1, "ids %s, %s", ("17850", "a@b"), None)
+    NoContactInMessages().filter(plain)
+    assert plain.getMessage() == "ids 17850, a@b"  # no address by ingest's rule: as it was
+    assert masked_text("to <ann@example.com>, C000123") == f"to <{ANN}>, C000123"
+
+
+class _Formatted(_Lines):
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(logging.Formatter().format(record))
+
+
+def test_serve_logs_an_unexpected_error_without_the_address_it_names(
+    tiny_db, tmp_path, monkeypatch
+):
+    import uvicorn
+
+    started: list[dict] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: started.append(kwargs))
+    db = tmp_path / "shop.duckdb"
+    shutil.copy(tiny_db, db)
+    port = _free_port()
+    config = ServeConfig.from_keys([ADMIN], [READ])
+    run_server(db, port=port, config=config, settings=SETTINGS)
+    (kwargs,) = started
+    loggers = [logging.getLogger(n) for n in ("uvicorn.error", "promopilot.serve")]
+    lines = _Formatted()
+    with Store(db) as store:
+        app = create_app(store, config, builder=builder)
+
+        @app.get("/v1/boom/{customer}")
+        def boom(customer: str) -> None:  # an unexpected error naming the customer as typed
+            logging.getLogger("promopilot.serve").warning("boom for %s", customer)
+            raise RuntimeError(f"no plan row for {customer}")
+
+        server = uvicorn.Server(uvicorn.Config(app, **kwargs))  # configures the logging
+        for logger in loggers:
+            logger.addHandler(lines)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            deadline = time.time() + 30
+            while not server.started:
+                assert time.time() < deadline and thread.is_alive(), "server did not start"
+                time.sleep(0.05)
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=READ_H) as api:
+                assert api.get("/v1/boom/ann@example.com").status_code == 500
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            handlers = logging.getLogger("uvicorn").handlers
+            for logger in [*loggers, logging.getLogger(ACCESS_LOGGER)]:
+                logger.removeHandler(lines)
+                for f in [f for f in logger.filters if isinstance(f, NoContactInMessages)]:
+                    logger.removeFilter(f)
+    # every handler uvicorn installs masks too (a record logged to "uvicorn" itself)
+    assert handlers and all(
+        any(isinstance(f, NoContactInMessages) for f in h.filters) for h in handlers
+    )
+    text = "\n".join(lines.lines)
+    assert f"boom for {ANN}" in text, text
+    assert "Exception in ASGI application" in text and "Traceback" in text
+    assert f"RuntimeError: no plan row for {ANN}" in text
+    assert "@" not in text and "ann" not in text.lower().replace("plan", "")

@@ -6,18 +6,29 @@ e-mail address or phone number typed into a URL (``/v1/customers/ann@example.com
 filter on the ``uvicorn.access`` logger, writes such a path segment or query value as the
 customer id the server reads it as (its hash, :func:`promopilot.data.contact_ids.
 stored_customer_id`), and one holding an address among other text as ``***``.
+
+uvicorn's other messages (``uvicorn.error``: start, stop, the traceback of an unexpected server
+error) and the server's own (``promopilot.serve``) can carry one too: an exception's message
+names the id it failed on. :class:`NoContactInMessages`, on those loggers and on every handler
+:func:`log_config` installs, writes each e-mail address or phone number in a message, its
+arguments, its traceback and stack as its hash (``***`` where it is not one by ingest's rule).
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import re
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
-from promopilot.data.contact_ids import shown, stored_customer_id
+from promopilot.data.contact_ids import IN_TEXT, shown, stored_customer_id
+from promopilot.data.schema import plain_id
 
 ACCESS_LOGGER = "uvicorn.access"
+# the loggers whose messages are masked (uvicorn's access logger has its own filter too)
+MESSAGE_LOGGERS = ("uvicorn.error", "promopilot.serve")
+_IN_TEXT = re.compile(IN_TEXT)
 
 
 def _hidden(decoded: str) -> str | None:
@@ -68,12 +79,73 @@ class NoContactData(logging.Filter):
         return True
 
 
+def _hash(match: re.Match[str]) -> str:
+    found = match.group(0)
+    inside = found.lstrip("<([{")  # an address in brackets: <ann@example.com>
+    hashed = stored_customer_id(inside)
+    return (
+        "***" if hashed == plain_id(inside.strip()) else found[: len(found) - len(inside)] + hashed
+    )
+
+
+def masked_text(text: str) -> str:
+    """`text` with every e-mail address or phone number in it (``contact_ids.IN_TEXT``) written
+    as the customer id the server reads it as, its hash, or ``***`` where ingest would not
+    take it for one; anything else unchanged."""
+    return _IN_TEXT.sub(_hash, text) if _IN_TEXT.search(text) else text
+
+
+def _masked_arg(value: Any) -> Any:
+    """A message argument: text masked; another object (an exception, a list) by the text it
+    is logged as, where that holds contact data; a number as it is (``%d`` needs one)."""
+    if isinstance(value, str):
+        return masked_text(value)
+    if value is None or isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    clean = masked_text(text)
+    return value if clean == text else clean
+
+
+class NoContactInMessages(logging.Filter):
+    """A record's message, arguments, traceback and stack with every e-mail address or phone
+    number hashed (:func:`masked_text`): the traceback is formatted here (``exc_text``, which
+    every formatter then writes as it is), and the exception itself dropped from the record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = masked_text(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_masked_arg(a) for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: _masked_arg(v) for k, v in record.args.items()}
+        color = record.__dict__.get("color_message")  # uvicorn's coloured copy of msg
+        if isinstance(color, str):
+            record.__dict__["color_message"] = masked_text(color)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.exc_info = None
+        if record.exc_text:
+            record.exc_text = masked_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = masked_text(record.stack_info)
+        return True
+
+
 def log_config() -> dict[str, Any]:
-    """uvicorn's logging configuration with :class:`NoContactData` on its access logger."""
+    """uvicorn's logging configuration with :class:`NoContactData` on its access logger and
+    :class:`NoContactInMessages` on ``uvicorn.error``, ``promopilot.serve`` and every handler."""
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
-    config.setdefault("filters", {})["no_contact_data"] = {"()": NoContactData}
+    filters = config.setdefault("filters", {})
+    filters["no_contact_data"] = {"()": NoContactData}
+    filters["no_contact_in_messages"] = {"()": NoContactInMessages}
     access = config["loggers"][ACCESS_LOGGER]
     access["filters"] = [*access.get("filters", []), "no_contact_data"]
+    for name in MESSAGE_LOGGERS:
+        logger = config["loggers"].setdefault(name, {})
+        logger["filters"] = [*logger.get("filters", []), "no_contact_in_messages"]
+    for handler in config["handlers"].values():
+        handler["filters"] = [*handler.get("filters", []), "no_contact_in_messages"]
     return config
