@@ -41,7 +41,9 @@ PHONE = stored_customer_id("+86 138 0013 8000")
         ("/customers?id=ann%40example.com", f"/customers?id={ANN}"),
         ("/customers/%2B86%20138%200013%208000", f"/customers/{PHONE}"),
         ("/customers?id=138-0013-8000&x=1", f"/customers?id={PHONE}&x=1"),
-        ("/customers?id=+8613800138000", "/customers?id=***"),  # the + read as a space
+        ("/customers?id=+8613800138000", f"/customers?id={PHONE}"),  # + not encoded
+        ("/customers?id=+86+138+0013+8000&k=2", "/customers?id=***&k=2"),  # spaces too
+        ("/customers?q=call+%2B8613800138000", "/customers?q=***"),
         ("/customers?id=Ann+%3Cann%40example.com%3E", "/customers?id=***"),
         ("/v1/customers/c1/offer?k=5", "/v1/customers/c1/offer?k=5"),
         ("/customers/17850", "/customers/17850"),

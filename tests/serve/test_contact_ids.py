@@ -98,6 +98,12 @@ def test_the_dashboards_lookup_by_address_opens_the_customers_page(client):
     assert typed.headers["location"] == f"/customers/{ANN}"
     page = client.get(f"/customers/{ANN}").text
     assert 'id="unknown-customer"' not in page and "@example.com" not in page
+    # a phone number typed into the URL with its + not encoded (read as a space): the number's
+    # page, never a redirect to its digits (which the access log would show)
+    plus = client.get("/customers?id=+8613800138000", follow_redirects=False)
+    assert plus.headers["location"] == f"/customers/{stored_customer_id('+8613800138000')}"
+    spaced = client.get("/customers?id=+17850", follow_redirects=False)
+    assert spaced.headers["location"] == "/customers/17850"
 
 
 def test_a_plan_file_keyed_by_address_is_served_under_the_hash(store, tmp_path):

@@ -46,14 +46,14 @@ def _segment(part: str) -> str:
 
 
 def _query_item(item: str) -> str:
-    """``name=value``: each read as the server reads it (``+`` a space), and as sent (a phone
-    number's ``+`` not encoded)."""
+    """``name=value``: each read as the server reads it (``+`` a space), and as sent: a phone
+    number whose ``+`` was not encoded (``?id=+8613800138000``, read as ``8613800138000``) is
+    logged as that phone number's hash, as one sent encoded is."""
     out = []
     for part in item.split("=", 1):
         hidden = _hidden(unquote_plus(part)) if part else None
         if hidden is None and part:
-            plain = _hidden(unquote(part))
-            hidden = None if plain is None else "***"
+            hidden = _hidden(unquote(part))
         out.append(part if hidden is None else hidden)
     return "=".join(out)
 

@@ -165,6 +165,9 @@ def customers_page(request: Request, id: Annotated[str | None, Query(max_length=
     # a typed id as ingest stores ids and the API reads them: without surrounding spaces,
     # 17850.0 (an id through Excel) as 17850, an e-mail address or phone number as its hash
     stored = stored_customer_id(id) if id else ""
+    if id and id[:1] == " " and stored == id.strip():  # ?id=+8613800138000: + not encoded
+        phone = stored_customer_id("+" + id.lstrip())
+        stored = stored if phone == "+" + id.strip() else phone
     if stored:
         return RedirectResponse(f"/customers/{quote(stored, safe='')}", status_code=303)
     return _page(request, "customer.html", "customers", customer=None)
