@@ -28,33 +28,29 @@ def header_delimiter(header: str) -> str:
     return best if counts[best] > 1 else ","
 
 
-def header_line(path: Path, encoding: str = "utf-8", skip: int = 0) -> str:
-    """The text of the file's line ``skip + 1`` (its header), without a BOM."""
-    with open(path, encoding=encoding, errors="replace", newline="") as handle:
-        for _ in range(skip):
-            handle.readline()
-        line = handle.readline()
-    return line.lstrip("\ufeff") if skip == 0 else line
-
-
-def detect_delimiter(path: Path, encoding: str = "utf-8", skip: int = 0) -> str:
-    """The delimiter of a delimited text file, from its header (line ``skip + 1``)."""
-    return header_delimiter(header_line(path, encoding, skip))
-
-
-def duplicated_names(path: Path, delimiter: str, skip: int = 0) -> tuple[str, ...]:
-    """Header names that appear more than once (compared without surrounding spaces)."""
-    line = header_line(path, skip=skip)
-    names = [n.strip() for n in next(csv.reader([line], delimiter=delimiter), [])]
+def duplicates(header: str, delimiter: str) -> tuple[str, ...]:
+    """Names that appear more than once in a header line (compared without surrounding
+    spaces)."""
+    names = [n.strip() for n in next(csv.reader([header], delimiter=delimiter), [])]
     seen: set[str] = set()
     return tuple(dict.fromkeys(n for n in names if n and (n in seen or seen.add(n))))
+
+
+def leading_lines(path: Path) -> list[str]:
+    """The text of the file's first ``MAX_ABOVE + 1`` lines (UTF-8), without line ends or the
+    BOM of line 1: the candidates for the header, read once (:func:`split_lines` gives their
+    cells; the header found among them gives the delimiter and the duplicated names)."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        lines = [line.rstrip("\r\n") for line in islice(handle, MAX_ABOVE + 1)]
+    if lines:
+        lines[0] = lines[0].lstrip("\ufeff")
+    return lines
 
 
 def leading_rows(path: Path) -> list[list[str]]:
     """The cells of the file's first ``MAX_ABOVE + 1`` lines (UTF-8), each line split by the
     delimiter that splits it best: the candidates for the header."""
-    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        return split_lines(list(islice(handle, MAX_ABOVE + 1)))
+    return split_lines(leading_lines(path))
 
 
 def split_lines(lines: list[str]) -> list[list[str]]:
@@ -88,16 +84,23 @@ def find_header(rows: list[list[str]], fits: Callable[[list[str]], bool]) -> int
     return 0
 
 
+def lowered(test: Callable[[list[str]], bool]) -> Callable[[list[str]], bool]:
+    """A `fits` for :func:`find_header` from a test of lower-cased names (as the layouts'
+    detectors take a header): the line's cells, stripped and lower-cased, pass `test`."""
+    return lambda cells: test([str(c).strip().lower() for c in cells])
+
+
 def has_columns(*names: str) -> Callable[[list[str]], bool]:
     """A `fits` for :func:`find_header`: the line names all of `names` (case and surrounding
     spaces ignored), as a hand-edited plan's header does."""
     wanted = {n.lower() for n in names}
-    return lambda cells: wanted <= {c.strip().lower() for c in cells}
+    return lowered(lambda cells: wanted <= set(cells))
 
 
-def skipped_note(above: list[list[str]]) -> str:
+def skipped_note(above: list[list[str]], below: str = "the header") -> str:
     """The note for the lines skipped above the header: ``line 1 skipped: a title above the
-    header (line 2)``. Their text is not repeated (a title may name the shop or a person)."""
+    header (line 2)`` (`below`: what they are above, ``the first row`` in a file without a
+    header). Their text is not repeated (a title may name the shop or a person)."""
     n = len(above)
     blanks = sum(is_blank(cells) for cells in above)
     titles = n - blanks
@@ -107,4 +110,4 @@ def skipped_note(above: list[list[str]]) -> str:
     if blanks:
         parts.append("a blank line" if blanks == 1 else f"{blanks} blank lines")
     lines = "line 1" if n == 1 else f"lines 1-{n}"
-    return f"{lines} skipped: {' and '.join(parts)} above the header (line {n + 1})"
+    return f"{lines} skipped: {' and '.join(parts)} above {below} (line {n + 1})"

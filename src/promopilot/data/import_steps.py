@@ -32,7 +32,7 @@ def read_header(path: Path, fits: Callable[[list[str]], bool] | None = None) -> 
         return []
     above = 0
     if fits is not None:
-        above = headers.find_header(rows, lambda cells: fits([c.lower() for c in cells]))
+        above = headers.find_header(rows, headers.lowered(fits))
     return [str(c).strip().lower() for c in rows[above]]
 
 

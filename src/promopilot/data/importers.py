@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
+from promopilot.data.headers import lowered
 from promopilot.data.import_steps import Progress, derive, read_header, table_files, tell
 from promopilot.data.lines import non_product_sql
 from promopilot.data.loading import (
@@ -90,9 +91,8 @@ def _is_uci(header: list[str]) -> bool:
     return ("invoiceno" in header or "invoice" in header) and "stockcode" in header
 
 
-def _uci_fits(cells: list[str]) -> bool:
-    """Whether a line is a UCI Online Retail header (how its header is found below a title)."""
-    return _is_uci([c.strip().lower() for c in cells])
+# whether a line is a UCI Online Retail header (how its header is found below a title)
+_uci_fits = lowered(_is_uci)
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import pandas as pd
 
 from promopilot.data import headers
 from promopilot.data.csv_errors import MAX_LINE_BYTES, first_line, reject_reason, unreadable
-from promopilot.data.headers import detect_delimiter, duplicated_names
 from promopilot.data.store import Store, sql_str
 from promopilot.data.textfile import PreparedText, prepare_text
 from promopilot.exceptions import InputError
@@ -153,11 +152,12 @@ def read_text_table(path: str | Path, header_fits: HeaderFits = None) -> pd.Data
     pandas' ``ParserError``/``EmptyDataError`` through for the caller to word."""
     prepared = prepare_text(path)
     try:
-        rows = headers.leading_rows(prepared.path) if header_fits is not None else []
+        lines = headers.leading_lines(prepared.path)
+        rows = headers.split_lines(lines) if header_fits is not None else []
         above = headers.find_header(rows, header_fits) if rows else 0
         frame = pd.read_csv(
             prepared.path,
-            sep=detect_delimiter(prepared.path, skip=above),
+            sep=headers.header_delimiter(lines[above] if lines else ""),
             skiprows=above,
             dtype=str,
             keep_default_na=False,
@@ -273,7 +273,8 @@ def read_raw(
     detects it from the header (``, ; TAB |``). An Excel workbook (``.xlsx``) is read whole
     (its first sheet); an old ``.xls`` one is refused by name. With `header_fits` (whether a
     line's cells are the header the caller needs) a header below up to five lines of titles is
-    found and the lines above it skipped, with a note (:mod:`promopilot.data.headers`).
+    found and the lines above it skipped, with a note (:mod:`promopilot.data.headers`); in a
+    file without a header (``header=False``) `header_fits` finds its first row so.
     """
     path = Path(path)
     store.execute(f"DROP TABLE IF EXISTS {RAW}")
@@ -295,10 +296,15 @@ def read_raw(
         return RawFile(path.name, columns, n_rows, empty, is_parquet=True)
 
     prepared = prepare_text(path, encoding=encoding)
-    rows = headers.leading_rows(prepared.path) if header and header_fits is not None else []
+    # the first lines are read once: the header is found among them (below a title with
+    # `header_fits`), and its line gives the delimiter and the names written twice
+    lines = headers.leading_lines(prepared.path)
+    rows = headers.split_lines(lines) if header_fits is not None else []
     above = headers.find_header(rows, header_fits) if rows else 0
+    first = lines[above] if len(lines) > above else ""
     if delimiter is None:
-        delimiter = detect_delimiter(prepared.path, skip=above)
+        delimiter = headers.header_delimiter(first)
+    below = "the header" if header else "the first row"
     options = {"delimiter": delimiter, "header": header, "names": names, "quote": quote}
     if above:
         options["skip"] = above
@@ -321,12 +327,12 @@ def read_raw(
             columns,
             0,
             empty,
-            header_lines=(1 + above) if header else 0,
+            header_lines=above + (1 if header else 0),
             source=source if lazy else RAW,
             _prepared=prepared,
             _csv_options=options,
-            duplicated=duplicated_names(prepared.path, delimiter, above) if header else (),
-            notes=[headers.skipped_note(rows[:above])] if above else [],
+            duplicated=headers.duplicates(first, delimiter) if header else (),
+            notes=[headers.skipped_note(rows[:above], below)] if above else [],
         )
         if not lazy:
             raw.n_rows = int(store.scalar(f"SELECT count(*) FROM {RAW}"))

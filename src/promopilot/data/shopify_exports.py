@@ -11,9 +11,11 @@ hash of the e-mail as in the orders; the e-mail, phone and name go to ``contacts
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from promopilot.data.contact_ids import customer_hash
+from promopilot.data.headers import lowered
 from promopilot.data.loading import FileReport, load_table, next_ingest_id
 from promopilot.data.rawfile import read_raw
 from promopilot.data.schema import TABLES
@@ -38,9 +40,9 @@ def is_export(header: list[str]) -> bool:
     return export_kind(header) is not None
 
 
-def _fits(kind: str):
+def _fits(kind: str) -> Callable[[list[str]], bool]:
     """Whether a line is the header of a `kind` export (how it is found below a title)."""
-    return lambda cells: export_kind([c.strip().lower() for c in cells]) == kind
+    return lowered(lambda names: export_kind(names) == kind)
 
 
 def _text(column: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
 from promopilot.data.contact_ids import customer_hash
 from promopilot.data.dedupe import FORGOTTEN
+from promopilot.data.headers import lowered
 from promopilot.data.import_steps import Progress, derive, read_header, table_files, tell
 from promopilot.data.lines import non_product_sql
 from promopilot.data.loading import (
@@ -37,9 +38,8 @@ def is_orders_export(header: list[str]) -> bool:
     return "lineitem name" in header or "lineitem quantity" in header
 
 
-def _orders_fits(cells: list[str]) -> bool:
-    """Whether a line is an orders export's header (how it is found below a title)."""
-    return is_orders_export([c.strip().lower() for c in cells])
+# whether a line is an orders export's header (how it is found below a title)
+_orders_fits = lowered(is_orders_export)
 
 
 def _filled(column: str, order: str) -> str:
