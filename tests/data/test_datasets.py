@@ -145,3 +145,42 @@ def test_hillstrom_unknown_arm_is_quarantined_with_its_line(tmp_path, store):
     assert bad.to_dict("records") == [
         {"table": "campaigns", "line": 3, "column": "sent_at", "value": None}
     ]
+
+
+def test_cdnow_below_a_title_and_a_blank_line_is_detected_and_keeps_file_lines(tmp_path, store):
+    # a copy saved with a title above the purchases: found below it, the lines numbered as
+    # in the file (the bad date is line 7), the two lines above skipped with a note
+    path = write(tmp_path / "CDNOW_sample.txt", "CDNOW sample (1/10 of the customers)\n\n" + CDNOW)
+    report = ingest(store, path)
+    assert [f.format for f in report.files] == ["cdnow"]
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (5, 4, 1)
+    bad = store.query('SELECT line, "column", value FROM quarantine')
+    assert bad.to_dict("records") == [{"line": 7, "column": "timestamp", "value": "1997013x"}]
+    assert store.count("customers") == 3
+    notes = report.files[0].notes
+    assert "lines 1-2 skipped: a title and a blank line above the first row (line 3)" in notes
+    assert ingest(store, path).n_new == 0
+
+
+def test_cdnow_damaged_first_purchase_below_a_title_is_quarantined_not_skipped(tmp_path, store):
+    # a line that starts as a purchase is no title: quarantined with its line
+    path = write(
+        tmp_path / "cdnow.txt", "CDNOW master\n" + CDNOW.splitlines(True)[-1] + CDNOW_MASTER
+    )
+    report = ingest(store, path, format="cdnow")
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (3, 2, 1)
+    bad = store.query('SELECT line, "column" FROM quarantine')
+    assert bad.values.tolist() == [[2, "timestamp"]]
+
+
+def test_hillstrom_below_title_lines_is_detected_with_file_lines(tmp_path, store):
+    text = "MineThatData E-Mail Analytics Challenge\n,,,,\n" + HILLSTROM.replace("No E-Mail", "SMS")
+    report = ingest(store, write(tmp_path / "hillstrom.csv", text))
+    assert {f.format for f in report.files} == {"hillstrom"}
+    ids = store.query("SELECT customer_id FROM customers ORDER BY 1")["customer_id"].tolist()
+    assert ids == ["h00001", "h00002", "h00003", "h00004"]
+    bad = store.query('SELECT "table", line, "column" FROM quarantine')
+    assert bad.to_dict("records") == [{"table": "campaigns", "line": 5, "column": "sent_at"}]
+    notes = [n for f in report.files for n in f.notes if "skipped" in n]
+    assert notes == ["lines 1-2 skipped: a title and a blank line above the header (line 3)"]
+    assert store.count("orders") == 6

@@ -4,13 +4,16 @@
 header, one purchase per line, fields separated by runs of spaces or tabs: customer id,
 [sample customer id], date ``YYYYMMDD``, number of CDs, dollar value. It becomes orders (one
 order per line, id ``<customer>-<date>-<n>``) of one product, ``cd``: the file names no titles.
+Up to five lines above the first purchase (a title, a blank line: lines that are no purchase)
+are skipped with a note, as a header is found below a title in the other layouts.
 
 **Hillstrom** (MineThatData e-mail challenge, 2008): one row per customer of a randomized
 e-mail test: ``recency`` (months since the last purchase), ``history`` (dollars spent in the
 past year), ``mens``/``womens`` (bought that merchandise in the past year), ``zip_code``,
 ``newbie``, ``channel``, ``segment`` (the arm: ``Mens E-Mail``, ``Womens E-Mail``, ``No
 E-Mail``), and the outcomes of the two weeks after the e-mail (``visit``, ``conversion``,
-``spend``). The file holds no dates, no order lines and no products, so what is stored is what
+``spend``; its header found below up to five title or blank lines, as in the other layouts). The
+file holds no dates, no order lines and no products, so what is stored is what
 it does say, on a nominal calendar:
 
 - customers ``h00001`` ... (file row), region = ``zip_code``;
@@ -38,7 +41,8 @@ from pathlib import Path
 import numpy as np
 
 from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
-from promopilot.data.import_steps import Progress, derive, tell
+from promopilot.data.headers import lowered
+from promopilot.data.import_steps import Progress, derive, read_header, tell
 from promopilot.data.loading import FileReport, load_table, next_ingest_id
 from promopilot.data.rawfile import RAW, RawFile, read_raw
 from promopilot.data.schema import TABLES
@@ -46,21 +50,32 @@ from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 CDNOW_LINE = re.compile(r"^\s*\d+\s+(\d+\s+)?(19|20)\d{6}\s+-?\d+\s+-?\d+(\.\d*)?\s*$")
+PURCHASE_START = re.compile(r"^\s*\d+\s+\d")
 HILLSTROM_COLUMNS = ("recency", "history", "mens", "womens", "segment", "conversion", "spend")
 HILLSTROM_SENT = "2008-03-01 00:00:00"
 HILLSTROM_ARMS = {"Mens E-Mail": "mens-email", "Womens E-Mail": "womens-email", "No E-Mail": ""}
 
 
+def is_cdnow_line(cells: list[str]) -> bool:
+    """Whether a line (its cells, split as a header candidate) is a CDNOW purchase: ids,
+    YYYYMMDD date, count, amount, separated by spaces or tabs."""
+    return bool(CDNOW_LINE.match(" ".join(cells)))
+
+
+def _purchase_like(cells: list[str]) -> bool:
+    """Whether a line starts as a purchase does (two numbers): the first row of a CDNOW file,
+    a damaged one too (quarantined with its line, not skipped as a title)."""
+    return bool(PURCHASE_START.match(" ".join(cells)))
+
+
 def is_cdnow(path: Path) -> bool:
-    """A file whose first line has the CDNOW layout (ids, YYYYMMDD date, count, amount)."""
-    if not path.is_file():
-        return False
-    with open(path, "rb") as handle:
-        first = handle.readline(4096).decode("latin-1")
-    return bool(CDNOW_LINE.match(first))
+    """A file whose first line, or first line below up to five title or blank lines, has the
+    CDNOW layout (:func:`is_cdnow_line`)."""
+    return path.is_file() and is_cdnow_line(read_header(path, _purchase_like))
 
 
 def is_hillstrom(header: list[str]) -> bool:
+    """Whether lower-cased column names are the Hillstrom layout's header."""
     return all(c in header for c in HILLSTROM_COLUMNS)
 
 
@@ -85,7 +100,15 @@ def _line(raw: str = RAW) -> str:
 def import_cdnow(store: Store, path: Path, progress: Progress = None) -> list[FileReport]:
     """The CDNOW transaction log (master file or sample): one order per line, one product."""
     tell(progress, path.name)
-    raw = read_raw(store, path, delimiter="\x1f", header=False, names=["line"], quote="")
+    raw = read_raw(
+        store,
+        path,
+        delimiter="\x1f",
+        header=False,
+        names=["line"],
+        quote="",
+        header_fits=_purchase_like,  # the lines above it are titles
+    )
     raw.label = str(path)
     if len(raw.rejects):
         raise InputError(f"{path}: not a CDNOW text file (one purchase per line)")
@@ -98,7 +121,7 @@ def import_cdnow(store: Store, path: Path, progress: Progress = None) -> list[Fi
         f"p[len(p)] AS amount, CASE WHEN len(p) IN (4, 5) THEN NULL ELSE 'bad' END AS _bad, "
         "p[1] || '-' || p[len(p) - 2] || '-' || row_number() OVER "
         "(PARTITION BY p[1], p[len(p) - 2] ORDER BY _line) AS order_id "
-        f"FROM (SELECT {_line()} + 1 AS _line, {parts} AS p FROM {RAW}) "
+        f"FROM (SELECT {_line()} + {raw.header_lines + 1} AS _line, {parts} AS p FROM {RAW}) "
         "WHERE trim(coalesce(p[1], '')) <> '' ORDER BY _line",
     )
     units = "TRY_CAST(units AS DOUBLE)"
@@ -133,7 +156,7 @@ def import_hillstrom(store: Store, path: Path, progress: Progress = None) -> lis
     """The Hillstrom e-mail test: customers, two e-mail offers, the randomized campaign, one
     summary order of each customer's past year and the outcome orders (see the module text)."""
     tell(progress, path.name)
-    raw = read_raw(store, path)
+    raw = read_raw(store, path, header_fits=lowered(is_hillstrom))
     raw.label = str(path)
     cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
     missing = [c for c in HILLSTROM_COLUMNS if c not in cols]
@@ -143,7 +166,8 @@ def import_hillstrom(store: Store, path: Path, progress: Progress = None) -> lis
             f"(expected {', '.join(HILLSTROM_COLUMNS)})"
         )
     store.execute(
-        f"CREATE TEMP TABLE ingest_hillstrom AS SELECT *, {_line()} + 2 AS _line, "
+        f"CREATE TEMP TABLE ingest_hillstrom AS SELECT *, {_line()} + {raw.header_lines + 1} "
+        "AS _line, "
         f"'h' || lpad(CAST({_line()} + 1 AS VARCHAR), 5, '0') AS _customer FROM {RAW}"
     )
     sent = f"TIMESTAMP '{HILLSTROM_SENT}'"
@@ -158,6 +182,7 @@ def import_hillstrom(store: Store, path: Path, progress: Progress = None) -> lis
         reports.append(
             load_table(store, raw, TABLES[table], mapping, ingest_id=ingest_id, fmt="hillstrom")
         )
+        raw.notes = []  # title lines skipped above the header: said once, by the first table
 
     derive(
         store,

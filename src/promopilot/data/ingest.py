@@ -120,6 +120,6 @@ def _detect_file(path: Path) -> str | None:
         return None
     if is_cdnow(path):
         return "cdnow"
-    if is_hillstrom(read_header(path)):
+    if is_hillstrom(read_header(path, is_hillstrom)):  # its header, below a title or not
         return "hillstrom"
     return None
