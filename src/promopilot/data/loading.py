@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from promopilot.data import contact_ids, synonyms
+from promopilot.data import contact_ids, order_columns, synonyms
 from promopilot.data.column_map import header_fits, match_columns
 from promopilot.data.currency import staged_currency
 from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
@@ -88,12 +88,12 @@ def _refund_lines(store: Store, raw: RawFile, spec: TableSpec, good: str) -> int
     or order status or a refunded amount equal to what was paid
     (:func:`promopilot.data.staging.stage`)."""
     if spec.name != "orders" or not (
-        synonyms.refund_column(raw.columns)
-        or synonyms.order_status_column(raw.columns)
-        or synonyms.refund_amount_column(raw.columns)
+        order_columns.refund_column(raw.columns)
+        or order_columns.order_status_column(raw.columns)
+        or order_columns.refund_amount_column(raw.columns)
     ):
         return 0
-    suffix = sql_str("%" + synonyms.REFUND_SUFFIX)
+    suffix = sql_str("%" + order_columns.REFUND_SUFFIX)
     return int(
         store.scalar(
             f"SELECT count(*) {good} AND _refunded AND t_is_return AND t_order_id LIKE {suffix}"

@@ -1,17 +1,18 @@
 """Order and refund statuses of an orders file, as staging reads them.
 
-An orders file with a refund status column (``退款状态``: :data:`synonyms.REFUND_STATUS`) or an
-order status column (:data:`synonyms.ORDER_STATUS`: 交易成功, completed, refunded, cancelled)
-gets, for each line refunded in full, its return line (order id +
-:data:`synonyms.REFUND_SUFFIX`, same time, the quantity negated, the same discount), so revenue is
-net of the refund and the sale is still seen. A line whose order status says it was never a sale
-(:data:`synonyms.NOT_SOLD`: closed unpaid, cancelled, voided, failed) is quarantined, unless the
-store holds it as a sale from an earlier export: then it gets its return line, as a refund does.
+An orders file with a refund status column (``退款状态``: :data:`order_columns.REFUND_STATUS`)
+or an order status column (:data:`order_columns.ORDER_STATUS`: 交易成功, completed, refunded,
+cancelled) gets, for each line refunded in full, its return line (order id +
+:data:`order_columns.REFUND_SUFFIX`, same time, the quantity negated, the same discount), so
+revenue is net of the refund and the sale is still seen. A line whose order status says it was
+never a sale (:data:`order_columns.NOT_SOLD`: closed unpaid, cancelled, voided, failed) is
+quarantined, unless the store holds it as a sale from an earlier export: then it gets its
+return line, as a refund does.
 """
 
 from __future__ import annotations
 
-from promopilot.data import synonyms
+from promopilot.data import order_columns
 from promopilot.data.rawfile import sql_str
 from promopilot.data.store import Store
 
@@ -21,8 +22,8 @@ CANCELLED_REASON = "the order was cancelled or never paid: not a sale"
 def status_columns(raw_columns: list[str]) -> tuple[str | None, list[str]]:
     """The orders file's order status column (or None), and SQL of each cell that may say a
     line was refunded (the refund status and order status columns, in lower case)."""
-    refund = synonyms.refund_column(raw_columns)
-    status = synonyms.order_status_column(raw_columns)
+    refund = order_columns.refund_column(raw_columns)
+    status = order_columns.order_status_column(raw_columns)
     return status, [f'lower(trim(CAST("{c}" AS VARCHAR)))' for c in (refund, status) if c]
 
 
@@ -33,7 +34,7 @@ def status_parts(status: str | None, refund_sql: list[str]) -> list[str]:
     if status is not None:
         parts.append(f"NULLIF(trim(CAST(\"{status}\" AS VARCHAR)), '') AS _status")
     if refund_sql:
-        words = ", ".join(sql_str(w) for w in synonyms.REFUNDED)
+        words = ", ".join(sql_str(w) for w in order_columns.REFUNDED)
         refunded = " OR ".join(f"coalesce({s} IN ({words}), false)" for s in refund_sql)
         parts.append(f"({refunded}) AS _refunded")
     return parts
@@ -41,7 +42,7 @@ def status_parts(status: str | None, refund_sql: list[str]) -> list[str]:
 
 def cancelled_check(status: str) -> tuple[str, str, str, str]:
     """(column, condition, reason, value) of a line whose order status says no sale."""
-    closed = ", ".join(sql_str(w) for w in synonyms.NOT_SOLD)
+    closed = ", ".join(sql_str(w) for w in order_columns.NOT_SOLD)
     return (status, f"lower(_status) IN ({closed}) AND NOT _refunded", CANCELLED_REASON, "_status")
 
 
@@ -61,7 +62,7 @@ def add_refund_lines(store: Store, stage: str) -> None:
     """Stage the return line of each good sale line marked refunded in full. It shares the
     sale's ``_row`` (its line in the file), so a quarantined or duplicated sale takes its
     return line with it; it is not a row read."""
-    suffix = sql_str(synonyms.REFUND_SUFFIX)
+    suffix = sql_str(order_columns.REFUND_SUFFIX)
     store.execute(
         f"INSERT INTO {stage} SELECT * REPLACE (t_order_id || {suffix} AS t_order_id, "
         f"-t_quantity AS t_quantity, true AS t_is_return) FROM {stage} "

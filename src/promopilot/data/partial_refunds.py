@@ -1,11 +1,11 @@
 """Refunded amounts of an orders file (Shopify's ``Refunded Amount``, WooCommerce's ``Order
-Refund Amount``, ``退款金额``: :data:`synonyms.REFUND_AMOUNT`), as staging reads them.
+Refund Amount``, ``退款金额``: :data:`order_columns.REFUND_AMOUNT`), as staging reads them.
 
 An amount is the order's, spread over its lines by what was paid for them (as an order's
 discount is: :func:`promopilot.data.order_discounts.share_sql`), unless some order of two or
 more lines carries different amounts on its lines: then each line's amount is its own. A
 refund smaller than what was paid gets return lines for it (order id +
-:data:`synonyms.REFUND_SUFFIX`, the sale's time, the refunded share of the quantity and the
+:data:`order_columns.REFUND_SUFFIX`, the sale's time, the refunded share of the quantity and the
 discount), so revenue is net of it; one equal to it is a full refund
 (:func:`promopilot.data.order_status.add_refund_lines`); one larger, negative or not a number is
 quarantined. Lines refunded in full by their status are left to it; where a refund status
@@ -16,7 +16,7 @@ export whose refund of a stored order grew replaces its return lines
 
 from __future__ import annotations
 
-from promopilot.data import synonyms
+from promopilot.data import order_columns
 from promopilot.data.number_text import number_sql
 from promopilot.data.order_discounts import share_sql
 from promopilot.data.rawfile import sql_str
@@ -31,15 +31,17 @@ def amount_parts(raw_columns: list[str], has_refunded: bool) -> tuple[str | None
     """The file's refunded amount column (or None) and the staged columns it needs:
     ``_refund_text`` (the cell), ``_refund_counts`` (no refund status says the refund was not
     made) and, where the status columns give none, ``_refunded``."""
-    column = synonyms.refund_amount_column(raw_columns)
+    column = order_columns.refund_amount_column(raw_columns)
     if column is None:
         return None, []
     parts = [f"NULLIF(trim(CAST(\"{column}\" AS VARCHAR)), '') AS _refund_text"]
-    status = synonyms.refund_column(raw_columns)
+    status = order_columns.refund_column(raw_columns)
     if status is None:
         parts.append("true AS _refund_counts")
     else:
-        words = ", ".join(sql_str(w) for w in (*synonyms.REFUNDED, *synonyms.PARTIALLY_REFUNDED))
+        words = ", ".join(
+            sql_str(w) for w in (*order_columns.REFUNDED, *order_columns.PARTIALLY_REFUNDED)
+        )
         cell = f'lower(trim(CAST("{status}" AS VARCHAR)))'
         parts.append(f"coalesce(NULLIF({cell}, '') IN ({words}), true) AS _refund_counts")
     if not has_refunded:
@@ -120,7 +122,7 @@ def net_amounts(store: Store, stage: str, column: str, decimal_comma: bool) -> N
         f"UPDATE {stage} SET _share = r.share {joined} AND r.amount < {total} - {CENT} "
         "AND r.net > 0 AND r.share > 0"
     )
-    suffix = sql_str(synonyms.REFUND_SUFFIX)
+    suffix = sql_str(order_columns.REFUND_SUFFIX)
     part = "_share / (t_quantity * t_unit_price - t_discount)"  # the share of what was paid
     store.execute(
         f"INSERT INTO {stage} SELECT * REPLACE (t_order_id || {suffix} AS t_order_id, "
@@ -147,7 +149,7 @@ def take_grown_refunds(store: Store, stage: str) -> int:
     made = [m for m in ("_refunded", "_share IS NOT NULL") if m.split()[0] in present]
     if not made:
         return 0
-    suffix = sql_str(synonyms.REFUND_SUFFIX)
+    suffix = sql_str(order_columns.REFUND_SUFFIX)
     store.execute(
         "CREATE OR REPLACE TEMP TABLE ingest_grown AS SELECT s._row, s.t_order_id, "
         "s.t_product_id, abs(s.t_quantity) > abs(t.quantity) AS grown "

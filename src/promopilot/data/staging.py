@@ -12,6 +12,7 @@ from promopilot.data import (
     contact_ids,
     currency,
     line_totals,
+    order_columns,
     order_discounts,
     order_status,
     partial_refunds,
@@ -239,13 +240,13 @@ def stage(
     parts.append("trim(concat_ws('', *COLUMNS(*))) = '' AS _blank")
     orders = spec.name == "orders"
     status, refund_sql = order_status.status_columns(raw.columns) if orders else (None, [])
-    title = synonyms.title_column(raw.columns) if orders else None
+    title = order_columns.title_column(raw.columns) if orders else None
     if title is not None:  # the line's item name: products only the orders name get it
         parts.append(f"NULLIF(trim(CAST(\"{title}\" AS VARCHAR)), '') AS _title")
     parts += order_status.status_parts(status, refund_sql)
     amount, more = partial_refunds.amount_parts(raw.columns if orders else [], bool(refund_sql))
     parts += more  # 退款金额, Refunded Amount: partial refunds netted
-    variant = synonyms.variant_column(raw.columns) if orders else None
+    variant = order_columns.variant_column(raw.columns) if orders else None
     if variant is not None:  # 商品规格: the lines of one product (data.variants)
         parts.append(f"coalesce(trim(CAST(\"{variant}\" AS VARCHAR)), '') AS _variant")
     money = currency.currency_column(raw.columns) if orders else None
@@ -283,7 +284,7 @@ def stage(
         for col, cond, reason, value in checks
     )
     customer = mapping.get("customer_id", "").strip('"')
-    guest = synonyms.guest_id(customer) if orders else None
+    guest = order_columns.guest_id(customer) if orders else None
     if guest is not None:  # every guest checkout under one placeholder id: not one customer
         case = (
             f"WHEN t_customer_id = {sql_str(guest)} THEN {{'column': {sql_str(customer)}, "

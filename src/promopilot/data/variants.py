@@ -10,7 +10,7 @@ whose variants repeat with other values is left to the dedupe, which reports the
 
 from __future__ import annotations
 
-from promopilot.data import synonyms
+from promopilot.data import order_columns
 from promopilot.data.schema import TableSpec
 from promopilot.data.staging import STAGE
 from promopilot.data.store import Store
@@ -19,7 +19,7 @@ KEY = "t_order_id, t_product_id"
 
 
 def has_variants(raw_columns: list[str], spec: TableSpec) -> bool:
-    return spec.name == "orders" and synonyms.variant_column(raw_columns) is not None
+    return spec.name == "orders" and order_columns.variant_column(raw_columns) is not None
 
 
 def merge_variants(store: Store, spec: TableSpec) -> None:
