@@ -139,3 +139,19 @@ def refund_amount_column(raw_columns: list[str]) -> str | None:
 def order_status_column(raw_columns: list[str]) -> str | None:
     """The file column holding each order's status (交易成功, completed, refunded, cancelled)."""
     return first_column(raw_columns, ORDER_STATUS)
+
+
+# an order's discount written on each of its lines, by its name (WooCommerce's Order Discount):
+# read where the file gives no line discount, and spread over the order's lines
+# (:mod:`promopilot.data.order_discounts`), never counted once per line
+ORDER_DISCOUNT = ("orderdiscount",)
+
+
+def order_discount_column(raw_columns: list[str]) -> str | None:
+    """The orders file's order-level discount column, where there is one."""
+    return first_column(raw_columns, ORDER_DISCOUNT)
+
+
+def is_order_discount(column: str) -> bool:
+    """Whether a file column is an order-level discount (:data:`ORDER_DISCOUNT`)."""
+    return normalize(column) in ORDER_DISCOUNT

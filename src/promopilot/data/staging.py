@@ -169,6 +169,14 @@ def _checks(
     return checks
 
 
+def _spread(source: str, spread: str, order_level: bool) -> str:
+    """`source` with each line's share of its order's discount (`spread`, a ``REPLACE``
+    clause); an order-level column also marks the orders whose lines give different values."""
+    if order_level:
+        return order_discounts.order_level_sql(source, spread)
+    return f"SELECT * REPLACE ({spread}) FROM ({source})"
+
+
 def stage(
     store: Store,
     raw: RawFile,
@@ -275,6 +283,10 @@ def stage(
         checks.append(order_status.cancelled_check(status))
     if money is not None:
         checks += currency.checks(money, kept)
+    discount = mapping["discount"].strip('"') if orders and "discount" in present else None
+    order_level = discount is not None and order_columns.is_order_discount(discount)
+    if order_level:  # Order Discount: one value on each line of an order
+        checks.append(order_discounts.differs_check(discount))
     totals = line_totals.reading(raw.columns, mapping) if orders else None
     if totals is not None:  # 实付金额, line_total: the unit price from the line's total
         checks = totals.checks(checks)
@@ -306,26 +318,29 @@ def stage(
     ]
     replace = f" REPLACE ({', '.join(replaced)})" if replaced else ""
     source = f"SELECT *{', ' + typed if typed else ''} FROM ({inner})"
+    paid_spread = None
     if totals is not None:
         line_totals.refuse_order_totals(store, source, raw.label, totals)
         paid_spread = (
-            order_discounts.paid_spread_sql(
-                store, source, raw.label, mapping["discount"].strip('"')
-            )
-            if totals.paid and "discount" in present
+            order_discounts.paid_spread_sql(store, source, raw.label, discount, order_level)
+            if totals.paid and discount is not None
             else None
         )
         if paid_spread is not None:  # an order's discount on each line of a paid total
-            source = f"SELECT * REPLACE ({paid_spread}) FROM ({source})"
-            notes.append(order_discounts.PAID_NOTE)
+            source = _spread(source, paid_spread, order_level)
+            notes.append(order_discounts.note(discount, order_level, paid=True))
         source = f"SELECT * REPLACE ({totals.replace_sql()}) FROM ({source})"
         notes.append(totals.note)
     if "customer_id" in present:  # an e-mail address or phone number as id: its hash
         source = contact_ids.stage_sql(source)
-    spread = spread_sql(store, source) if orders and "discount" in present else None
+    spread = (  # an order-level column spread by paid totals above is spread
+        spread_sql(store, source, order_level)
+        if discount is not None and not (order_level and paid_spread is not None)
+        else None
+    )
     if spread is not None:  # an order's discount written on each of its lines
-        source = f"SELECT * REPLACE ({spread}) FROM ({source})"
-        notes.append(order_discounts.NOTE)
+        source = _spread(source, spread, order_level)
+        notes.append(order_discounts.note(discount, order_level, paid=False))
     sql = (
         f"CREATE TEMP TABLE {STAGE} AS SELECT *{replace}, CASE {case} END AS _err, "
         f"false AS _skip FROM ({source})"
