@@ -12,6 +12,7 @@ from promopilot.data import (
     contact_ids,
     currency,
     line_totals,
+    offer_values,
     order_columns,
     order_discounts,
     order_status,
@@ -86,6 +87,8 @@ def _checks(
             )
         if col.type != "str":
             expected = EXPECTED[col.type]
+            if spec.name == "offers" and n == "value":  # 9折, 10% off, 满150减20 are read
+                expected = offer_values.EXPECTED
             if formats and n in formats:
                 expected = f"expected a timestamp in the format {formats[n]} or ISO 8601"
             checks.append((n, f"r_{n} IS NOT NULL AND t_{n} IS NULL", expected))
@@ -195,8 +198,9 @@ def stage(
     (:mod:`promopilot.data.order_status`); a refunded amount (``退款金额``) nets a partial refund
     (:mod:`promopilot.data.partial_refunds`); an order's discount repeated on each of its lines is
     spread over them (:mod:`promopilot.data.order_discounts`); an orders file with no unit price
-    reads it from its line totals (:mod:`promopilot.data.line_totals`). Ratings are read as stars
-    (:mod:`promopilot.data.ratings`), numbers as spreadsheets write them
+    reads it from its line totals (:mod:`promopilot.data.line_totals`). An offer's value written
+    9折 or 10% off is read as the fraction off (:mod:`promopilot.data.offer_values`). Ratings
+    are read as stars (:mod:`promopilot.data.ratings`), numbers as spreadsheets write them
     (:mod:`promopilot.data.number_text`)."""
     notes: list[str] = []
     if spec.name == "orders" and "quantity" in mapping:
@@ -215,6 +219,8 @@ def stage(
     if followup is not None and "text" in mapping:  # 追评: appended to its review's text
         mapping = {**mapping, "text": followup_sql(mapping["text"], followup, followup_time)}
         notes.append(f"{followup}: follow-up reviews appended to their reviews' text")
+    if spec.name == "offers":  # 9折, 95折, 10% off, 满150减20: the value they mean
+        mapping = offer_values.value_sql(mapping)
     if spec.name == "events" and "event" in mapping:  # 浏览, pv, addtocart: view, cart
         mapping = {**mapping, "event": synonyms.event_sql(mapping["event"])}
     present = set(mapping)
