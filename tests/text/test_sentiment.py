@@ -557,3 +557,45 @@ def test_trained_model_reads_chinese_review_grades_as_labels() -> None:
     model = SentimentModel().fit(TEXTS, ["好评", "差评", "好评", "差评", "好评", "差评"])
     assert model.n_train_ == 6
     assert SentimentModel().fit(TEXTS, ["positive", "negative"] * 3).n_train_ == 6
+
+
+@pytest.mark.parametrize("y", [5, 5.0, np.int64(5), np.array(5), "positive", None])
+def test_trained_model_refuses_one_value_for_y(y) -> None:
+    """One value is no rating per text: it was Python's TypeError (or, for a string, its
+    letters read as labels)."""
+    with pytest.raises(InputError, match=r"^y is .*expected one star rating \(1-5\) or label"):
+        SentimentModel().fit(TEXTS, y)
+
+
+def test_trained_model_takes_a_generator_of_ratings() -> None:
+    assert SentimentModel().fit(TEXTS, (r for r in [5, 1, 5, 1, 5, 1])).n_train_ == 6
+
+
+def test_trained_model_learns_ratings_on_another_scale() -> None:
+    """A 1-10 scale said with rating_range: 8-10 positive, 1-4 negative, the rest left out;
+    the 1-5 range was fixed whatever positive_min and negative_max said."""
+    model = SentimentModel(rating_range=(1, 10), positive_min=7, negative_max=4)
+    assert model.get_params()["rating_range"] == (1, 10)  # stored as given
+    texts = [*TEXTS, "fine", "ok"]
+    model.fit(texts, [10, 1, 8, 3, 9, 2, 6, 5])
+    assert model.n_train_ == 6 and model.class_counts_ == {"negative": 3, "positive": 3}
+    with pytest.raises(InputError, match=r"y\[0\] is 11: ratings must be numbers 1-10"):
+        clone(model).fit(TEXTS, [11, 1, 8, 3, 9, 2])
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"positive_min": 7, "negative_max": 4},
+            r"positive_min is 7, outside rating_range \(1, 5\)",
+        ),
+        ({"rating_range": (3, 10)}, r"negative_max is 2, outside rating_range \(3, 10\)"),
+        ({"rating_range": (5, 1)}, r"rating_range is \(5, 1\): expected two finite numbers"),
+        ({"rating_range": 5}, r"rating_range is 5: expected \(lowest, highest\)"),
+    ],
+)
+def test_trained_model_checks_its_rating_range_in_fit(params, message) -> None:
+    model = SentimentModel(**params)  # stored as given: checked in fit
+    with pytest.raises(InputError, match=message):
+        model.fit(TEXTS, [10, 1, 8, 3, 9, 2])

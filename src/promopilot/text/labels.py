@@ -50,7 +50,8 @@ def ratings_to_labels(
 
 
 STARS_MIN, STARS_MAX = 1, 5
-"""The star ratings a sentiment model learns from."""
+"""The star ratings a sentiment model learns from, unless told another scale
+(``SentimentModel(rating_range=(1, 10))``)."""
 
 
 def _shown(value: Any) -> Any:
@@ -58,24 +59,32 @@ def _shown(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _binary_targets(y: Any, positive_min: float, negative_max: float) -> np.ndarray:
-    """1 / 0 / -1 (ignored) from star ratings 1-5 (numbers, or text as review exports write
+def _binary_targets(
+    y: Any,
+    positive_min: float,
+    negative_max: float,
+    rating_range: tuple[float, float] = (STARS_MIN, STARS_MAX),
+) -> np.ndarray:
+    """1 / 0 / -1 (ignored) from star ratings in `rating_range` (1-5 by default; numbers, or
+    text as review exports write
     them: ``"5"``, ``"4.5"``, ``"5星"``, ``"五星"``, ``"★★★★☆"``) or from label strings
     (``positive``/``neutral``/``negative``, ``好评``/``中评``/``差评``); missing or blank
     ratings are ignored. InputError, naming ``y`` and the first bad value with its position,
     for no values, a boolean (True is no rating: it read as 1 star, negative), a value that
-    is neither a number nor a known label, or a rating outside 1-5 (10 read as positive, 0 as
-    negative)."""
+    is neither a number nor a known label, or a rating outside `rating_range` (10 read as
+    positive, 0 as negative)."""
+    low, high = rating_range
+    scale = f"{_shown(low):g}-{_shown(high):g}"
     values = pd.Series(list(y), dtype=object)
     if not len(values):
         raise InputError(
-            "y is empty: give one star rating (1-5) or label (positive/negative) per text"
+            f"y is empty: give one star rating ({scale}) or label (positive/negative) per text"
         )
     flags = values.map(lambda v: isinstance(v, bool | np.bool_))
     if flags.any():
         at = int(np.flatnonzero(flags.to_numpy())[0])
         raise InputError(
-            f"y[{at}] is {_shown(values.iloc[at])!r}: y holds star ratings 1-5 or the labels "
+            f"y[{at}] is {_shown(values.iloc[at])!r}: y holds star ratings {scale} or the labels "
             f"{POSITIVE}/{NEGATIVE}, not True/False"
         )
     text = values.map(lambda v: isinstance(v, str))
@@ -98,12 +107,11 @@ def _binary_targets(y: Any, positive_min: float, negative_max: float) -> np.ndar
         stars = read_stars(values.where(text))
     read = values.where(~text, stars) if text.any() else values
     numeric = pd.to_numeric(read, errors="coerce")
-    bad = (numeric.isna() & values.notna()) | (numeric < STARS_MIN) | (numeric > STARS_MAX)
+    bad = (numeric.isna() & values.notna()) | (numeric < low) | (numeric > high)
     if bad.any():
         at = int(np.flatnonzero(bad.to_numpy())[0])
-        stars = f"{STARS_MIN}-{STARS_MAX}"
         raise InputError(
-            f"y[{at}] is {_shown(values.iloc[at])!r}: ratings must be numbers {stars} (stars; "
+            f"y[{at}] is {_shown(values.iloc[at])!r}: ratings must be numbers {scale} (stars; "
             f"a missing rating is left out) or the labels {POSITIVE}/{NEGATIVE}"
         )
     return ratings_to_labels(numeric, positive_min=positive_min, negative_max=negative_max)

@@ -17,7 +17,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
-from promopilot.text.labels import NEGATIVE, POSITIVE, _binary_targets, labels_from_scores
+from promopilot.text.labels import (
+    NEGATIVE,
+    POSITIVE,
+    STARS_MAX,
+    STARS_MIN,
+    _binary_targets,
+    _shown,
+    labels_from_scores,
+)
 from promopilot.text.lexicon import default_lexicon
 from promopilot.text.textproc import _as_str_list, detect_language, raw_tokens, word_ngrams
 
@@ -44,6 +52,30 @@ class _WordAnalyzer:
         return list(_word_grams(text, self.n_max))
 
 
+def _checked_range(
+    rating_range: Any, positive_min: float, negative_max: float
+) -> tuple[float, float]:
+    """``rating_range`` as (low, high) floats; InputError unless it is two finite numbers, low
+    below high, with ``negative_max`` and ``positive_min`` within it."""
+    try:
+        low, high = (float(v) for v in rating_range)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"rating_range is {rating_range!r}: expected (lowest, highest) rating, e.g. (1, 5)"
+        ) from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise InputError(
+            f"rating_range is {rating_range!r}: expected two finite numbers, lowest first"
+        )
+    for name, value in (("negative_max", negative_max), ("positive_min", positive_min)):
+        if not low <= value <= high:
+            raise InputError(
+                f"{name} is {value:g}, outside rating_range ({low:g}, {high:g}): set "
+                "rating_range to the shop's rating scale, e.g. rating_range=(1, 10)"
+            )
+    return low, high
+
+
 class SentimentModel(BaseEstimator):
     """Sentiment classifier trained on a shop's reviews with star ratings as weak labels.
 
@@ -51,7 +83,12 @@ class SentimentModel(BaseEstimator):
     ----------
     positive_min, negative_max : float
         Ratings ``>= positive_min`` are positive examples, ``<= negative_max`` negative ones;
-        ratings in between (3 stars) and missing ratings are left out of training.
+        ratings in between (3 stars) and missing ratings are left out of training. Both must
+        lie within ``rating_range``.
+    rating_range : (float, float)
+        The lowest and highest rating of the shop's scale, ``(1, 5)`` stars by default;
+        ``fit`` refuses a rating outside it. A 1-10 scale is
+        ``SentimentModel(rating_range=(1, 10), positive_min=7, negative_max=4)``.
     neutral_band : float
         Half-width of the score band labelled ``"neutral"`` by :meth:`predict`.
     C : float
@@ -91,9 +128,11 @@ class SentimentModel(BaseEstimator):
         min_df: int = 2,
         class_weight: str | None = "balanced",
         random_state: int | None = 0,
+        rating_range: tuple[float, float] = (STARS_MIN, STARS_MAX),
     ) -> None:
         self.positive_min = positive_min
         self.negative_max = negative_max
+        self.rating_range = rating_range
         self.neutral_band = neutral_band
         self.C = C
         self.word_ngram_max = word_ngram_max
@@ -103,22 +142,32 @@ class SentimentModel(BaseEstimator):
         self.random_state = random_state
 
     def fit(self, texts: Iterable[Any], y: Iterable[Any]) -> SentimentModel:
-        """Fit on review texts and their star ratings 1-5 (or ``"positive"``/``"negative"``
-        labels); a missing rating (None, NaN) is left out.
+        """Fit on review texts and their star ratings in ``rating_range`` (1-5 by default) or
+        ``"positive"``/``"negative"`` labels; a missing rating (None, NaN) is left out.
 
         Raises
         ------
         InputError
-            ``texts`` and ``y`` differ in length, ``y`` is empty, or ``y`` holds a value that is
-            neither a rating 1-5 nor a known label (a boolean, 0, 10, text); the message names
-            its position in ``y`` and the value.
+            ``y`` is one value rather than one per text; ``texts`` and ``y`` differ in
+            length, ``y`` is empty, or ``y`` holds a value that is neither a rating in
+            ``rating_range`` nor a known label (a boolean, 0, 10 on 1-5, text); the message
+            names its position in ``y`` and the value. ``rating_range`` is not two numbers,
+            low below high, or ``positive_min``/``negative_max`` lie outside it.
         NotEnoughDataError
             Fewer than two usable examples of either class.
         """
         if self.positive_min <= self.negative_max:
             raise InputError("positive_min must be greater than negative_max")
+        low, high = _checked_range(self.rating_range, self.positive_min, self.negative_max)
+        scalar = isinstance(y, np.ndarray) and y.ndim == 0  # np.array(5): no values to list
+        if scalar or isinstance(y, str | bytes) or not isinstance(y, Iterable):
+            raise InputError(
+                f"y is {_shown(y)!r} ({type(y).__name__}): expected one star rating "
+                f"({low:g}-{high:g}) or label (positive/negative) per text, as a list, array "
+                "or Series"
+            )
         values = _as_str_list(texts)
-        target = _binary_targets(y, self.positive_min, self.negative_max)
+        target = _binary_targets(y, self.positive_min, self.negative_max, (low, high))
         if len(values) != len(target):
             raise InputError(f"{len(values)} texts but {len(target)} ratings/labels")
         keep = target >= 0
