@@ -599,3 +599,22 @@ def test_trained_model_checks_its_rating_range_in_fit(params, message) -> None:
     model = SentimentModel(**params)  # stored as given: checked in fit
     with pytest.raises(InputError, match=message):
         model.fit(TEXTS, [10, 1, 8, 3, 9, 2])
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("做工精细，和描述一致", "positive"),  # fine workmanship, as described: was neutral
+        ("做工精细", "positive"),
+        ("和描述一致", "positive"),
+        ("实物与描述相符", "positive"),
+        ("与描述完全一致", "positive"),
+        ("跟图片一样", "positive"),
+        ("做工不够精细", "negative"),
+        ("和描述不一致", "negative"),
+        ("和图片不一样", "negative"),
+        ("描述一致，但是做工粗糙", "negative"),
+    ],
+)
+def test_lexicon_reads_workmanship_and_as_described(text, label) -> None:
+    assert LexiconSentiment().fit().predict([text])[0] == label
