@@ -199,6 +199,9 @@ def test_plan_without_history_writes_a_designed_test(capsys, monkeypatch, fresh_
     plan = pd.read_csv(out, keep_default_na=False, dtype={"offer_id": str})
     assert list(plan.columns) == PLAN_COLUMNS and plan["customer_id"].is_unique
     assert "randomized test" in text and "designed test first" in text
+    # proposed, not sent: the command names its own flag for sending it
+    assert "not sent unless the plan is asked to run it" in text
+    assert "Send this test with --run-test." in text
     # the printed arm sizes and costs are the file's; the test's cost fits the budget
     arms = plan["offer_id"].replace("", "(nothing)")
     for (group, arm), n in arms.groupby(plan["group"]).value_counts().items():

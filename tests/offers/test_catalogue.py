@@ -79,6 +79,9 @@ def test_a_shop_without_offers_is_planned_with_the_default_catalogue(bare_db, qu
         # no campaign history: nothing is sent unless the proposed test is asked for
         result = build_plan(store, budget=500.0, campaign_id="first", as_of=END, run_test=True)
     assert (quiet.plan["offer_id"] == "").all() and "randomized test" in quiet.design
+    # the Python result names no command-line flag: proposed, not sent, and says so
+    assert quiet.test_proposed and not result.test_proposed
+    assert "--run-test" not in quiet.design and "not sent unless" in quiet.design
     assert result.offer_source == DEFAULT_CATALOGUE
     sent = result.plan.loc[result.plan["offer_id"] != "", "offer_id"]
     assert len(sent) and set(sent) <= set(result.offers["offer_id"])

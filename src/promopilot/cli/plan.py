@@ -102,7 +102,8 @@ def plan_tables(result, currency: str | None = None) -> list:
             table.add_column(col, justify="left" if col in ("group", "arm") else "right")
         for (group, name), row in counts.iterrows():
             table.add_row(group, name, f"{int(row.customers):,}", _money(row.cost))
-        return [*source, result.design, table]
+        send = ["Send this test with --run-test."] if result.test_proposed else []
+        return [*source, result.design, table, *send]
     out = list(source)
     per = Table(
         title=f"plan {result.campaign_id} (as of {local_text(result.as_of, result.timezone)})"

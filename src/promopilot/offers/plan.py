@@ -86,6 +86,7 @@ class PlanResult:
     alternatives: pd.DataFrame = field(default_factory=pd.DataFrame)
     rules: str = ""
     design: str = ""  # set when the plan is a designed test (no campaign history)
+    test_proposed: bool = False  # the design is a randomized test proposed but not sent
     model_name: str = ""
     model_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     economics: pd.DataFrame = field(default_factory=pd.DataFrame)  # customer x offer estimates

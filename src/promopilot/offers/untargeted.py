@@ -46,8 +46,10 @@ def no_targets(
     else:
         result.design = (
             f"{why} Nothing is sent: no offer goes out unless past campaigns show it pays.\n"
-            "Proposed instead, a randomized test (send it with --run-test):\n" + design
+            "Proposed instead, a randomized test (not sent unless the plan is asked to run "
+            "it):\n" + design
         )
+        result.test_proposed = True  # the CLI names its flag (--run-test), the API run_test
         plan = nothing_sent(features, "not targeted: past campaigns do not show an offer pays")
     result.totals = plan_totals(plan, None, offers, None, None, settings.confidence)
     return plan, offers
