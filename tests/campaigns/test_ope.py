@@ -165,3 +165,12 @@ def test_evaluate_policy_on_a_logged_campaign(tmp_path):
     interval = result["incremental_profit_per_customer"]
     assert interval["low"] < 3.4 < interval["high"]
     assert interval["low"] > 0
+    # the Python API takes a policy file's path as evaluate-policy reads it (a blank line is
+    # no row) and values it as the same table
+    path = tmp_path / "policy.csv"
+    rows = [f"{i},pct10" for i in ids]
+    path.write_text("\n".join(["customer_id,offer_id", *rows[:9], "", *rows[9:]]) + "\n")
+    assert evaluate_policy(store, str(path), "k", window_days=14) == result
+    path.write_text("customer_id,offer_id\nc1,pct10\n\nc1,\n")
+    with pytest.raises(InputError, match=r"policy.csv: line 4, column customer_id: 'c1'"):
+        evaluate_policy(store, path, "k", window_days=14)

@@ -16,12 +16,11 @@ import numpy as np
 import pandas as pd
 
 from promopilot.campaigns.codes import new_codes
-from promopilot.data.contact_ids import file_customer_ids, masked
-from promopilot.data.headers import has_columns
+from promopilot.data.contact_ids import masked
+from promopilot.data.hand_tables import read_hand_table
 from promopilot.data.queries import delivery as q
 from promopilot.data.queries.delivery import LIVE_CHANNEL
 from promopilot.data.queries.measure import VISITOR_GROUP
-from promopilot.data.rawfile import FIRST_LINE, read_text_table
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -35,41 +34,18 @@ def _bad(path: Path | str, line: int, column: str, value: object, expected: str)
 
 
 def read_plan(path: str | Path, offer_ids: set[str] | None = None) -> pd.DataFrame:
-    """Read and check a plan file (``promopilot plan --out``, or written by hand). A plan is
-    used whole or not at all: a bad row stops the send with file, line, column, value and what
-    was expected. Its customer ids are read as ingest stores them (``17850.0`` is ``17850``, an
-    e-mail address or phone number its hash), and never shown unmasked."""
+    """Read and check a plan file (``promopilot plan --out``, or written by hand; a CSV or an
+    Excel .xlsx workbook: :func:`promopilot.data.hand_tables.read_hand_table`). A plan is used
+    whole or not at all: a bad row stops the send with file, line (a workbook's row), column,
+    value and what was expected. Its customer ids are read as ingest stores them (``17850.0``
+    is ``17850``, an e-mail address or phone number its hash), and never shown unmasked."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such plan file")
-    try:
-        plan = read_text_table(path, header_fits=has_columns(*PLAN_REQUIRED))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise InputError(f"{path}: cannot read as a CSV plan: {error}") from None
-    plan.columns = [c.strip().lower() for c in plan.columns]
-    missing = [c for c in PLAN_REQUIRED if c not in plan.columns]
-    if missing:
-        raise InputError(
-            f"{path}: missing required column(s) {', '.join(missing)} "
-            f"(found: {', '.join(plan.columns)})"
-        )
+    plan = read_hand_table(path, PLAN_REQUIRED, what="plan", once="each customer once per plan")
     for col in ("recommended_products", "expires_at"):
         if col not in plan.columns:
             plan[col] = ""
     plan = plan.apply(lambda s: s.str.strip())
-    first_line = plan.attrs[FIRST_LINE]  # below the header, which may be below a title
-    lines = np.arange(len(plan)) + first_line
-    empty_id = plan["customer_id"] == ""
-    if empty_id.any():
-        i = int(np.argmax(empty_id))
-        raise _bad(path, lines[i], "customer_id", "", "a customer id")
-    # ids as the store holds them: an e-mail address or phone number as its hash
-    plan["customer_id"] = file_customer_ids(
-        plan["customer_id"],
-        str(path),
-        expected="each customer once per plan",
-        first_line=first_line,
-    )
+    lines = plan.index.to_numpy()  # as the file numbers them, a blank line counted
     bad_group = ~plan["group"].isin(GROUPS)
     if bad_group.any():
         i = int(np.argmax(bad_group))

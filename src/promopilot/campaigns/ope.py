@@ -19,18 +19,31 @@ never sent in the campaign cannot be evaluated on it and is refused.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from promopilot.campaigns.history import CONTROL
 from promopilot.campaigns.outcomes import campaign_outcomes
-from promopilot.data.contact_ids import masked, stored_customer_ids
+from promopilot.data.contact_ids import file_customer_ids
+from promopilot.data.hand_tables import LINE, read_hand_table
 from promopilot.data.schema import id_text
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 FEATURES = ("pre_revenue", "pre_orders", "orders_before")
 ESTIMATORS = ("ips", "snips", "dr")
+POLICY_COLUMNS = ("customer_id", "offer_id")
+ONCE = "each customer once per policy"
+
+
+def read_policy(path: str | os.PathLike) -> pd.DataFrame:
+    """A policy file (``customer_id, offer_id``; an empty offer: nothing), a CSV or an Excel
+    .xlsx workbook as :func:`promopilot.data.hand_tables.read_hand_table` reads it: its ids as
+    the store holds them, each customer once, rows indexed by their line in the file."""
+    return read_hand_table(Path(path), POLICY_COLUMNS, what="policy", once=ONCE)
 
 
 def policy_arms(frame: pd.DataFrame, policy: pd.DataFrame) -> tuple[np.ndarray, int]:
@@ -50,13 +63,13 @@ def policy_arms(frame: pd.DataFrame, policy: pd.DataFrame) -> tuple[np.ndarray, 
     # as text, an empty offer as "": a column of empty offers only is read as float NaN
     offer_ids = policy["offer_id"].astype(object)
     offers = offer_ids.where(offer_ids.notna(), "").astype(str).str.strip()
-    # ids as the store holds them: 17850.0 is 17850, an e-mail address or phone number its hash
-    stored = stored_customer_ids(policy["customer_id"])
+    # ids as the store holds them: 17850.0 is 17850, an e-mail address or phone number its
+    # hash; a customer named twice by line where the policy was read from a file
+    lines = policy.index.to_numpy() if policy.index.name == LINE else None
+    stored = file_customer_ids(
+        policy["customer_id"], "policy", expected=ONCE, first_line=None, lines=lines
+    )
     by_customer = pd.Series(np.where(offers == "", CONTROL, offers), index=stored.to_numpy())
-    twice = by_customer.index.duplicated()
-    if twice.any():
-        typed = str(policy["customer_id"].iat[int(twice.argmax())])
-        raise InputError(f"policy: customer {masked(typed)!r} appears more than once")
     arms = by_customer.reindex(id_text(frame["customer_id"]).to_numpy())
     unnamed = int(arms.isna().sum())
     arms = arms.fillna(CONTROL).to_numpy(dtype=object)
@@ -208,7 +221,7 @@ def off_policy_value(
 
 def evaluate_policy(
     store: Store,
-    policy_frame: pd.DataFrame,
+    policy_frame: pd.DataFrame | str | os.PathLike,
     campaign_id: str,
     *,
     window_days: int | None = None,
@@ -217,7 +230,10 @@ def evaluate_policy(
     """What `policy_frame` (``customer_id, offer_id``; empty offer = nothing) would have earned
     on the logged randomized campaign `campaign_id`, per customer, relative to sending
     nothing: IPS, self-normalized IPS and doubly robust estimates with intervals (``dr`` is
-    the headline). Customers of the campaign the policy does not name get nothing."""
+    the headline). Customers of the campaign the policy does not name get nothing. A path is
+    read as a policy file (:func:`read_policy`: CSV or .xlsx)."""
+    if isinstance(policy_frame, (str, os.PathLike)):
+        policy_frame = read_policy(policy_frame)
     frame = campaign_outcomes(store, campaign_id, window_days=window_days)
     arms, unnamed = policy_arms(frame, policy_frame)
     result = off_policy_value(frame, arms, confidence=confidence)

@@ -79,7 +79,10 @@ def report(
 @app.command("evaluate-policy")
 def evaluate_policy(
     policy: Annotated[
-        Path, typer.Argument(help="CSV with customer_id, offer_id (empty offer_id = send nothing).")
+        Path,
+        typer.Argument(
+            help="CSV or .xlsx with customer_id, offer_id (empty offer_id = send nothing)."
+        ),
     ],
     campaign: Annotated[str, typer.Option("--campaign", help="The logged randomized campaign.")],
     db: DbOption = None,
@@ -126,31 +129,10 @@ def evaluate_policy(
 
 
 def read_policy(path: Path):
-    from promopilot.data.contact_ids import file_customer_ids
-    from promopilot.data.headers import has_columns
-    from promopilot.data.rawfile import FIRST_LINE, read_text_table
+    """The policy file (CSV or .xlsx; :func:`promopilot.campaigns.ope.read_policy`)."""
+    from promopilot.campaigns.ope import read_policy as read
 
-    if not path.exists():
-        raise InputError(f"{path}: no such policy file")
-    try:
-        frame = read_text_table(path, header_fits=has_columns("customer_id", "offer_id"))
-    except ValueError as error:  # pandas' ParserError and EmptyDataError
-        raise InputError(f"{path}: not a readable CSV: {error}") from None
-    frame.columns = [c.strip().lower() for c in frame.columns]
-    missing = {"customer_id", "offer_id"} - set(frame.columns)
-    if missing:
-        raise InputError(
-            f"{path}: missing column(s) {', '.join(sorted(missing))}; expected "
-            "customer_id, offer_id"
-        )
-    # ids as the store holds them (an e-mail address as its hash), each customer once
-    frame["customer_id"] = file_customer_ids(
-        frame["customer_id"],
-        str(path),
-        expected="each customer once per policy",
-        first_line=frame.attrs[FIRST_LINE],
-    )
-    return frame
+    return read(path)
 
 
 def print_lifts(result: dict) -> None:

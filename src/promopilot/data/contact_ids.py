@@ -21,12 +21,15 @@ import threading
 from typing import TYPE_CHECKING
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from promopilot.data.schema import id_text, plain_id
 from promopilot.exceptions import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from promopilot.data.store import Store
 
 _hasher: duckdb.DuckDBPyConnection | None = None
@@ -235,21 +238,31 @@ def stored_customer_ids(ids: pd.Series) -> pd.Series:
 
 
 def file_customer_ids(
-    typed: pd.Series, label: str, *, expected: str, first_line: int = 2
+    typed: pd.Series,
+    label: str,
+    *,
+    expected: str,
+    first_line: int | None = 2,
+    lines: Sequence[int] | None = None,
 ) -> pd.Series:
     """:func:`stored_customer_ids` of a hand-written file's ``customer_id`` column (its rows on
-    lines `first_line`, ...), refusing a customer named twice once the ids are read as stored
-    (``Ann@Example.com`` and ``ann@example.com`` are one customer) in one line naming the file,
-    line, column, the id as typed (an address masked: :func:`masked`) and `expected`."""
+    `lines`, or lines `first_line`, ...), refusing a customer named twice once the ids are read
+    as stored (``Ann@Example.com`` and ``ann@example.com`` are one customer) in one line naming
+    the file, line, column, the id as typed (an address masked: :func:`masked`) and `expected`.
+    ``first_line=None`` (and no `lines`): a table that is no file (a policy handed to the Python
+    API), whose customer named twice is named without a line."""
     stored = stored_customer_ids(typed)
     twice = stored.duplicated().to_numpy(dtype=bool)
     if twice.any():
         i = int(twice.argmax())
         first = int((stored == stored.iat[i]).to_numpy(dtype=bool).argmax())
+        shown_id = masked(str(pd.Series(typed).iat[i]))
+        if lines is None and first_line is None:
+            raise InputError(f"{label}: customer {shown_id!r} appears more than once: {expected}")
+        at = np.asarray(lines) if lines is not None else np.arange(len(stored)) + first_line
         raise InputError(
-            f"{label}: line {first_line + i}, column customer_id: "
-            f"{masked(str(pd.Series(typed).iat[i]))!r}: {expected} (line {first_line + first} "
-            "is the same customer)"
+            f"{label}: line {int(at[i])}, column customer_id: {shown_id!r}: {expected} "
+            f"(line {int(at[first])} is the same customer)"
         )
     return stored
 

@@ -140,35 +140,6 @@ def csv_source(
     return f"read_csv({sql_str(str(path))}, {', '.join(options)})"
 
 
-FIRST_LINE = "first_line"  # attrs key: the file line of a text table's first row
-
-
-def read_text_table(path: str | Path, header_fits: HeaderFits = None) -> pd.DataFrame:
-    """A small table a person saved (a plan edited in Excel, a policy): every cell as text, in
-    any encoding and with any delimiter ingest reads (GBK is what Excel on a Chinese Windows
-    saves as "CSV"). With `header_fits` its header is found below up to five title lines as
-    ingest finds it (:mod:`promopilot.data.headers`); ``frame.attrs[FIRST_LINE]`` is the file
-    line of its first row. Raises :class:`InputError` for a file that is no text table and lets
-    pandas' ``ParserError``/``EmptyDataError`` through for the caller to word."""
-    prepared = prepare_text(path)
-    try:
-        lines = headers.leading_lines(prepared.path)
-        rows = headers.split_lines(lines) if header_fits is not None else []
-        above = headers.find_header(rows, header_fits) if rows else 0
-        frame = pd.read_csv(
-            prepared.path,
-            sep=headers.header_delimiter(lines[above] if lines else ""),
-            skiprows=above,
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-        )
-    finally:
-        prepared.cleanup()
-    frame.attrs[FIRST_LINE] = above + 2
-    return frame
-
-
 # a workbook's number is a double, and Excel keeps 15 significant digits: from 16 digits on,
 # the last ones are lost (an 18-digit order number reads as a neighbour's)
 EXACT_DIGITS = 1e15

@@ -24,11 +24,9 @@ import pandas as pd
 
 from promopilot.campaigns.exposures import PLAN_REQUIRED
 from promopilot.config import Settings, load_settings
-from promopilot.data.contact_ids import file_customer_ids
 from promopilot.data.forgotten import forgotten_among
-from promopilot.data.headers import has_columns
+from promopilot.data.hand_tables import read_hand_table
 from promopilot.data.queries import serve as queries
-from promopilot.data.rawfile import FIRST_LINE, read_text_table
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 from promopilot.serve.offer_details import offer_terms, plan_offers
@@ -122,28 +120,13 @@ def fit_recommender(store: Store, as_of: pd.Timestamp | None = None):
 
 def read_plan(path: str | Path | None) -> pd.DataFrame | None:
     """The latest plan (``promopilot plan``'s CSV: customer_id, offer_id, group, propensity,
-    ..., optionally campaign_id), or None. Its customer ids are read as ingest stores them (an
-    e-mail address or phone number as its hash), each customer once."""
+    ..., optionally campaign_id; or saved again by Excel, as CSV or .xlsx), or None. Its
+    customer ids are read as ingest stores them (an e-mail address or phone number as its
+    hash), each customer once (:func:`promopilot.data.hand_tables.read_hand_table`)."""
     if path is None:
         return None
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such plan file")
-    try:  # as written, or saved again by Excel (GBK, tabs): every cell as text
-        plan = read_text_table(path, header_fits=has_columns(*PLAN_REQUIRED))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise InputError(f"{path}: cannot read as a CSV plan: {error}") from None
-    missing = set(PLAN_REQUIRED) - set(plan)
-    if missing:
-        raise InputError(f"{path}: not a plan: missing column(s) {', '.join(sorted(missing))}")
-    # ids as the store holds them: an e-mail address or phone number as its hash
-    plan["customer_id"] = file_customer_ids(
-        plan["customer_id"],
-        str(path),
-        expected="each customer once per plan",
-        first_line=plan.attrs[FIRST_LINE],
-    )
-    return plan
+    plan = read_hand_table(path, PLAN_REQUIRED, what="plan", once="each customer once per plan")
+    return plan.reset_index(drop=True)
 
 
 # -- building ------------------------------------------------------------------------------
