@@ -391,3 +391,22 @@ def test_evaluate_policy_reads_a_policy_saved_by_chinese_excel(
     done = runner.invoke(app, [*args, "--json", str(out_json)])
     assert done.exit_code == 0, done.output
     assert json.loads(out_json.read_text(encoding="utf-8"))["policy_sends"] == 600
+
+
+def test_evaluate_policy_reads_a_policy_saved_as_an_excel_workbook(campaign_db, tmp_path, capsys):
+    from promopilot.cli import main
+
+    policy = pd.DataFrame({"customer_id": [f"c{i:04d}" for i in range(600)], "offer_id": "pct10"})
+    book, out_json = tmp_path / "policy.xlsx", tmp_path / "ope.json"
+    policy.to_excel(book, index=False)
+    args = ["evaluate-policy", str(book), "--campaign", "spring", "--db", str(campaign_db)]
+    done = runner.invoke(app, [*args, "--json", str(out_json)])
+    assert done.exit_code == 0, done.output
+    assert json.loads(out_json.read_text(encoding="utf-8"))["policy_sends"] == 600
+    policy.loc[9, "customer_id"] = "c0003"  # Excel row 11 (header on row 1)
+    policy.to_excel(book, index=False)
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    err = " ".join(capsys.readouterr().err.split())
+    assert exited.value.code == 2
+    assert "policy.xlsx: line 11, column customer_id: 'c0003'" in err and "(line 5 is" in err

@@ -243,3 +243,21 @@ def test_messages_show_the_sign_of_the_shops_currency(db, plan, tmp_path, capsys
     assert code == 0, err
     written = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
     assert re.search(r"\d CHF", written) and "¥" not in written and "CHF1" not in written
+
+
+def test_a_plan_saved_as_an_excel_workbook_is_sent(db, plan, tmp_path, capsys):
+    _, frame = plan
+    book = tmp_path / "plan.xlsx"
+    frame.to_excel(book, index=False)  # as Excel saves it: propensities as numbers
+    args = ["send", book, "--campaign-id", "x1", "--dry-run", "--db", db, "--out", tmp_path / "o"]
+    code, _, err = run(args, capsys)
+    assert code == 0, err
+    with Store(db, read_only=True) as store:
+        log = store.query("SELECT * FROM campaigns WHERE campaign_id = 'x1' ORDER BY customer_id")
+    assert log["customer_id"].tolist() == sorted(frame["customer_id"])
+    assert log["propensity"].tolist() == frame.sort_values("customer_id")["propensity"].tolist()
+    old = tmp_path / "plan.xls"
+    book.rename(old)
+    code, _, err = run(["send", old, "--campaign-id", "x2", "--dry-run", "--db", db], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert f"{old}: old Excel (.xls) workbooks are not read" in " ".join(err.split())

@@ -15,7 +15,9 @@ app = typer.Typer()
 
 @app.command()
 def send(
-    plan: Annotated[Path, typer.Argument(help="The plan CSV written by `promopilot plan`.")],
+    plan: Annotated[
+        Path, typer.Argument(help="The plan written by `promopilot plan` (CSV, or saved as .xlsx).")
+    ],
     campaign_id: Annotated[
         str,
         typer.Option(

@@ -23,7 +23,7 @@ def serve(
         Path | None,
         typer.Option(
             "--plan",
-            help="The latest plan CSV (`promopilot plan --out`): its customers get its "
+            help="The latest plan (`promopilot plan --out`; CSV or .xlsx): its customers get its "
             "decisions, everyone else a live decision.",
         ),
     ] = None,

@@ -3,15 +3,18 @@ policy (``promopilot evaluate-policy``), as ``promopilot plan`` wrote it or save
 Excel. One reader for all of them: every cell as text, the customer ids as the store holds
 them, and each row's line in the file as the index (:data:`LINE`), for errors to name.
 
-Read as written: a CSV in UTF-8 or GBK with any delimiter ingest reads; the header found
-below up to five title or blank lines as ingest finds it (:mod:`promopilot.data.headers`). A
-blank line is no row, and the rows after it keep their own line: the line as the file numbers
-it, line breaks inside quoted cells counted.
+Read as written: a CSV in UTF-8 or GBK with any delimiter ingest reads, or the first sheet of
+an Excel workbook (``.xlsx``, ``.xlsm``); the header found below up to five title or blank
+lines as ingest finds it (:mod:`promopilot.data.headers`). A blank line (or an empty row of a
+sheet) is no row, and the rows after it keep their own line: the line as the file numbers it,
+line breaks inside quoted cells counted; in a workbook, the row as Excel numbers it. An old
+``.xls`` workbook or another file that is no text table is refused by name.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -21,10 +24,23 @@ from promopilot.data import headers
 from promopilot.data.contact_ids import file_customer_ids, masked
 from promopilot.data.csv_errors import first_line
 from promopilot.data.headers import has_columns
+from promopilot.data.rawfile import (
+    EXCEL_SUFFIXES,
+    long_numbers_as_excel_shows_them,
+    workbook_below_title,
+)
 from promopilot.data.textfile import prepare_text
 from promopilot.exceptions import InputError
 
-LINE = "line"  # the index's name: each row's line in the file
+LINE = "line"  # the index's name: each row's line in the file (a workbook's row number)
+SAVE_AS = "save it as CSV or as an Excel .xlsx workbook"
+# what a file is by its first bytes, where it is no text table
+MAGIC = {
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) workbook or another Office 97 file",
+    b"PK\x03\x04": "a zip archive (an .ods, .numbers or renamed workbook?)",
+    b"PAR1": "a Parquet file",
+    b"%PDF": "a PDF",
+}
 
 
 def read_hand_table(
@@ -41,7 +57,12 @@ def read_hand_table(
     if not path.is_file():
         raise InputError(f"{path}: no such {what} file")
     fits = has_columns(*required)
-    frame = _text_table(path, fits, what)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        frame = _workbook(path, fits)
+    elif path.suffix.lower() == ".xls":
+        raise InputError(f"{path}: old Excel (.xls) workbooks are not read: {SAVE_AS}")
+    else:
+        frame = _text_table(path, fits, what)
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -59,8 +80,20 @@ def read_hand_table(
     return frame
 
 
+def _refuse_binary(path: Path, what: str) -> None:
+    """A file that is no text table, named by what it is (an .xls workbook saved as plan.csv)."""
+    with open(path, "rb") as handle:
+        head = handle.read(65536)
+    kind = next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
+    if kind is None and b"\x00" in head:
+        kind = "not a text table (binary content)"
+    if kind is not None:
+        raise InputError(f"{path}: cannot read as a {what}: {kind}; {SAVE_AS}")
+
+
 def _text_table(path: Path, fits, what: str) -> pd.DataFrame:
     """A delimited text file, every cell as text, indexed by line."""
+    _refuse_binary(path, what)
     prepared = prepare_text(path)
     try:
         lines = headers.leading_lines(prepared.path)
@@ -101,3 +134,29 @@ def _record_lines(path: Path, sep: str, above: int) -> tuple[np.ndarray, np.ndar
             blank.append(not record or (len(record) == 1 and not record[0].strip()))
             end = reader.line_num
     return np.asarray(starts, dtype=np.int64), np.asarray(blank, dtype=bool)
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as text, as Excel shows it: a whole number without ``.0``, a date as
+    ``YYYY-MM-DD`` (with its time where it has one), an empty cell as ``""``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return f"{value:.15G}"  # Excel's 15 significant digits: 0.1 is 0.1, 17850.0 is 17850
+    return str(value)
+
+
+def _workbook(path: Path, fits) -> pd.DataFrame:
+    """A workbook's first sheet, every cell as text, indexed by its row in Excel."""
+    frame, above, _ = workbook_below_title(path, fits)
+    frame = long_numbers_as_excel_shows_them(frame)  # 18-digit ids as Excel shows them
+    text = frame.map(_cell_text) if len(frame.columns) else frame.astype(str)
+    text.index = pd.Index(np.arange(len(frame)) + above + 2, name=LINE)  # header: row above+1
+    empty = (text.apply(lambda cells: cells.str.strip()) == "").all(axis=1)
+    return text[~empty.to_numpy(dtype=bool)]

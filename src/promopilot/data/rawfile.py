@@ -145,7 +145,7 @@ def csv_source(
 EXACT_DIGITS = 1e15
 
 
-def _long_numbers_as_excel_shows_them(frame: pd.DataFrame) -> pd.DataFrame:
+def long_numbers_as_excel_shows_them(frame: pd.DataFrame) -> pd.DataFrame:
     """Number cells of 16 digits or more written as Excel shows them (``2.50000000000123E+17``),
     so an id among them is quarantined as one in scientific notation instead of read as the
     digits of another; text cells are left as they are. (The cells are Python objects already:
@@ -213,7 +213,7 @@ def _read_excel(store: Store, path: Path, header_fits: HeaderFits = None) -> Raw
     """The first sheet of an Excel workbook, every cell as text (dates as ISO 8601); its header
     in the first row, or below a title (:mod:`promopilot.data.headers`)."""
     frame, above, notes = workbook_below_title(path, header_fits)
-    text = _long_numbers_as_excel_shows_them(frame).astype("string")  # datetimes: ISO text
+    text = long_numbers_as_excel_shows_them(frame).astype("string")  # datetimes: ISO text
     with store.frame("ingest_excel_df", text):
         store.execute(f"CREATE TEMP TABLE {RAW} AS SELECT COLUMNS(*)::VARCHAR FROM ingest_excel_df")
     empty = pd.DataFrame({"line": [], "column": [], "value": [], "reason": []})
