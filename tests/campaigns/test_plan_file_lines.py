@@ -68,3 +68,21 @@ def test_an_empty_customer_id_is_named_by_its_line(tmp_path):
     path.write_text("customer_id,offer_id\nC1,pct10\n\n,ship\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"policy.csv: line 4, column customer_id: '': a customer"):
         read_policy(path)
+
+
+def test_a_row_of_delimiters_only_is_no_row(tmp_path):
+    # Excel saves an empty row inside the table as a line of delimiters
+    path = tmp_path / "policy.csv"
+    path.write_text("customer_id,offer_id\nC1,pct10\n,\nC2,ship\n", encoding="utf-8")
+    policy = read_policy(path)
+    assert policy["customer_id"].tolist() == ["C1", "C2"] and policy.index.tolist() == [2, 4]
+
+
+def test_a_first_row_with_a_cell_more_than_the_header_is_refused_by_line(tmp_path):
+    # pandas took the first column for the index: every cell moved one column left
+    path = tmp_path / "policy.csv"
+    path.write_text("customer_id,offer_id\n\nC1,pct10,x\nC2,ship\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"policy.csv: cannot read as a CSV policy: line 3: 3 "):
+        read_policy(path)
+    path.write_text("customer_id,offer_id\nC1,pct10,\nC2,ship,\n", encoding="utf-8")
+    assert read_policy(path)["offer_id"].tolist() == ["pct10", "ship"]  # empty cells: read

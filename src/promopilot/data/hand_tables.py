@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ import pandas as pd
 
 from promopilot.data import headers
 from promopilot.data.contact_ids import file_customer_ids, masked
-from promopilot.data.csv_errors import first_line
+from promopilot.data.csv_errors import unreadable
 from promopilot.data.headers import has_columns
 from promopilot.data.rawfile import (
     EXCEL_SUFFIXES,
@@ -92,48 +93,71 @@ def _refuse_binary(path: Path, what: str) -> None:
 
 
 def _text_table(path: Path, fits, what: str) -> pd.DataFrame:
-    """A delimited text file, every cell as text, indexed by line."""
+    """A delimited text file, every cell as text, indexed by line; a row with no cell filled (a
+    blank line, a line of spaces or delimiters only, as Excel saves an empty row) is no row."""
     _refuse_binary(path, what)
     prepared = prepare_text(path)
     try:
-        lines = headers.leading_lines(prepared.path)
-        rows = headers.split_lines(lines)
+        leading = headers.leading_lines(prepared.path)
+        rows = headers.split_lines(leading)
         above = headers.find_header(rows, fits) if rows else 0
-        sep = headers.header_delimiter(lines[above] if lines else "")
-        options = {"sep": sep, "skiprows": above, "dtype": str, "keep_default_na": False}
+        sep = headers.header_delimiter(leading[above] if leading else "")
         try:
-            # blank lines kept as rows, to be numbered and dropped here (pandas drops them
-            # unnumbered, and every later row was named a line too early)
-            frame = pd.read_csv(
-                prepared.path, encoding="utf-8-sig", skip_blank_lines=False, **options
-            )
-            starts, blank = _record_lines(prepared.path, sep, above)
-            if len(starts) != len(frame):  # the csv module splits it otherwise: as before
-                frame = pd.read_csv(prepared.path, encoding="utf-8-sig", **options)
-                starts, blank = np.arange(len(frame)) + above + 2, np.zeros(len(frame), bool)
-        except (ValueError, csv.Error) as error:  # pandas' ParserError and EmptyDataError
-            raise InputError(f"{path}: cannot read as a CSV {what}: {first_line(error)}") from None
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                # blank lines kept as rows, to be numbered (pandas drops them unnumbered, and
+                # every later row was named a line too early); the first column is no index
+                frame = pd.read_csv(
+                    prepared.path,
+                    sep=sep,
+                    skiprows=above,
+                    dtype=str,
+                    keep_default_na=False,
+                    encoding="utf-8-sig",
+                    skip_blank_lines=False,
+                    index_col=False,
+                )
+        except ValueError as error:  # pandas' ParserError and EmptyDataError
+            reason = unreadable(error, prepared.path, sep, '"', above)  # the line at fault
+            reason = reason.removeprefix("cannot read as a table: ")
+            raise InputError(f"{path}: cannot read as a CSV {what}: {reason}") from None
+        lines = np.arange(len(frame), dtype=np.int64) + above + 2
+        one_line_each = len(frame) + above + (1 if prepared.ends_with_newline else 0)
+        extra = any(issubclass(w.category, pd.errors.ParserWarning) for w in caught)
+        if extra or prepared.n_newlines != one_line_each:  # line breaks in cells, or CR ends
+            lines = _record_lines(prepared.path, sep, above, len(frame), lines, path, what)
     finally:
         prepared.cleanup()
-    frame.index = pd.Index(starts, name=LINE)
-    return frame[~blank]
+    frame.index = pd.Index(lines, name=LINE)
+    empty = (frame.apply(lambda cells: cells.str.strip()) == "").all(axis=1)
+    return frame[~empty.to_numpy(dtype=bool)]
 
 
-def _record_lines(path: Path, sep: str, above: int) -> tuple[np.ndarray, np.ndarray]:
-    """The file line each record below the header starts on, and whether it is blank (an
-    empty line or one of spaces, which pandas reads as a row of empty cells)."""
+def _record_lines(
+    path: Path, sep: str, above: int, n_rows: int, lines: np.ndarray, label: Path, what: str
+) -> np.ndarray:
+    """The file line each record below the header starts on (read with the csv module), or
+    `lines` where the csv module splits the file otherwise than pandas did. A record with a
+    filled cell beyond the header's (pandas drops it) is refused naming its line."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         for _ in range(above):
             handle.readline()
         reader = csv.reader(handle, delimiter=sep)
-        next(reader, None)
-        starts, blank = [], []
-        end = reader.line_num
-        for record in reader:
-            starts.append(above + end + 1)
-            blank.append(not record or (len(record) == 1 and not record[0].strip()))
-            end = reader.line_num
-    return np.asarray(starts, dtype=np.int64), np.asarray(blank, dtype=bool)
+        try:
+            width = len(next(reader, []))
+            starts, end = [], reader.line_num
+            for record in reader:
+                starts.append(above + end + 1)
+                if any(cell.strip() for cell in record[width:]):
+                    raise InputError(
+                        f"{label}: cannot read as a CSV {what}: line {starts[-1]}: "
+                        f"{len(record)} field(s) where the header has {width}: check the "
+                        "delimiter and quoting"
+                    )
+                end = reader.line_num
+        except csv.Error:
+            return lines
+    return np.asarray(starts, dtype=np.int64) if len(starts) == n_rows else lines
 
 
 def _cell_text(value: object) -> str:
@@ -159,4 +183,4 @@ def _workbook(path: Path, fits) -> pd.DataFrame:
     text = frame.map(_cell_text) if len(frame.columns) else frame.astype(str)
     text.index = pd.Index(np.arange(len(frame)) + above + 2, name=LINE)  # header: row above+1
     empty = (text.apply(lambda cells: cells.str.strip()) == "").all(axis=1)
-    return text[~empty.to_numpy(dtype=bool)]
+    return text[~empty.to_numpy(dtype=bool)]  # an empty row is no row
