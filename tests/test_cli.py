@@ -110,7 +110,7 @@ def test_summary_shows_money_with_the_currency_of_the_orders(tmp_path, capsys, m
     assert code == 0
     revenue = next(line for line in out.splitlines() if "revenue (net of returns)" in line)
     assert "28.75 EUR" in revenue
-    assert "revenue EUR" in out  # the top categories' money column
+    assert "revenue (EUR)" in out  # the top categories' money column, as the report heads it
     # the setting names the currency of a shop whose files name none
     (shop / "orders.csv").write_text(
         "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"

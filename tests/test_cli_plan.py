@@ -278,7 +278,8 @@ def test_plan_summary_shows_money_with_the_shops_currency():
     text = console.export_text()
     assert "expected incremental profit 11.25 EUR (interval 2.00 EUR .. 20.00 EUR)" in text
     assert "expected discount cost 4.00 EUR of budget 1,800.00 EUR" in text
-    assert "expected profit EUR" in text and "expected cost EUR" in text
+    # a column of money is headed as the report and the dashboard head it
+    assert "expected profit (EUR)" in text and "expected cost (EUR)" in text
 
 
 def test_plan_summary_prints_the_out_of_fold_forecast():
@@ -318,6 +319,26 @@ def test_plan_summary_prints_the_out_of_fold_forecast():
     assert "out of fold on 700 past campaign exposures" in text
     assert "in-sample model sum 99.00" in text
     assert "do not show that this plan makes money" in text
+
+
+def test_the_self_check_table_writes_money_as_the_plan_lines_do():
+    from types import SimpleNamespace
+
+    from promopilot.cli.plan import check_table
+
+    candidates = pd.DataFrame(
+        {"policy": ["model"], "estimate": [1234.5], "low": [-0.001], "high": [2500.0], "sends": 9}
+    )
+    check = SimpleNamespace(
+        candidates=candidates, policy="model", customers=700, confidence=0.9, z=float("nan")
+    )
+    console = Console(width=200, record=True)
+    console.print(check_table(check, "EUR"))
+    text = console.export_text()
+    # thousands separated, zero without a sign (it was +1234.50 and -0.00), headed as the
+    # report heads money
+    assert "+1,234.50" in text and "+2,500.00" in text and " 0.00 " in text
+    assert "estimate (EUR)" in text and "-0.00" not in text
 
 
 def test_the_forecast_pages_show_is_the_out_of_fold_one_with_its_warning(tmp_path):

@@ -232,6 +232,7 @@ def test_evaluate_policy_heads_its_money_with_the_shops_currency(
     assert done.exit_code == 0, done.output
     header = done.output.split("ips")[0]
     assert header.count("EUR") == 3  # estimate, low and high
+    assert "estimate (EUR)" in header  # as the report heads money (money_label)
 
 
 @pytest.mark.parametrize("command", ["report", "evaluate-policy"])

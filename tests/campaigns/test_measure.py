@@ -349,6 +349,30 @@ def test_the_summary_of_an_unclear_campaign_survives_an_undetectable_effect():
     assert text.startswith("No clear effect") and "too few outcomes vary" in text
 
 
+def test_the_verdict_writes_money_as_every_table_does_with_its_currency():
+    from promopilot.campaigns.lift_words import summary
+
+    result = {
+        "confidence": 0.9,
+        "incremental_profit": {"estimate": -0.004, "low": -1234.5, "high": 2000.0},
+        "control": {"customers": 3},
+        "verdict": "no clear effect",
+        "buyers": 2,
+        "currency": "EUR",
+        "power": {
+            "power": 0.8,
+            "sent_customers": 3,
+            "minimum_detectable_profit_lift": 1.5,
+            "needed_customers_per_group": None,
+            "profit_lift_per_customer": None,
+        },
+    }
+    text = summary(result)
+    # never -0.00 (the verdict wrote its own "-0.00"), thousands separated, EUR after each sum
+    assert "incremental profit 0.00 EUR (90% interval -1,234.50 EUR to 2,000.00 EUR)" in text
+    assert "detect a profit lift of 1.50 EUR per customer" in text
+
+
 def test_a_targeted_offer_is_measured_against_the_control_held_out_from_the_same_choices():
     """The plan chose low spenders (persuadable) for the offer and left big spenders alone:
     against everyone who got nothing the offer would look harmful; against its own held-out

@@ -9,6 +9,8 @@ import pytest
 
 from promopilot.data.currency import (
     message_sign,
+    money,
+    money_label,
     money_note,
     shop_currency,
     sign_agrees,
@@ -120,6 +122,14 @@ def test_without_a_currency_money_is_shown_as_before(tmp_path, store):
     assert with_currency("1,234.50", None) == "1,234.50" and money_note(None) == ""
     assert with_currency("1,234.50", "EUR") == "1,234.50 EUR"
     assert money_note("EUR") == "Money in EUR 金额单位：EUR"
+
+
+def test_one_formatter_writes_money_with_its_currency():
+    assert money(1234.5) == "1,234.50" and money(1234.5, "EUR") == "1,234.50 EUR"
+    assert money(-0.004, "EUR") == "0.00 EUR"  # never -0.00
+    assert money(12, "EUR", sign=True) == "+12.00 EUR" and money(-1234.5, sign=True) == "-1,234.50"
+    assert money(None, "EUR") == "–" and money(float("nan")) == "–"  # missing: no currency
+    assert money_label("estimate", "EUR") == "estimate (EUR)" and money_label("x", None) == "x"
 
 
 def test_names_of_a_currency_are_one_currency_at_ingest(tmp_path, store, monkeypatch):

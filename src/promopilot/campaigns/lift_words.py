@@ -6,7 +6,7 @@ the statistics and calls :func:`summary`.
 
 from __future__ import annotations
 
-from promopilot.data.currency import with_currency
+from promopilot.data.currency import money
 
 GAIN, LOSS, UNCLEAR = "gain", "loss", "no clear effect"
 MIN_ARM_CUSTOMERS = 30
@@ -166,15 +166,9 @@ def _verdict(result: dict) -> str:
             "Not measurable: the campaign's outcomes hold figures too large to add up (an "
             "absurd quantity or price in its orders?), so no incremental profit is estimated."
         )
-    currency = result.get("currency")
-
-    def money(value: float) -> str:  # with the shop's currency where it is known
-        return with_currency(f"{value:,.2f}", currency)
-
-    interval = (
-        f"{money(total['estimate'])} ({level} interval {money(total['low'])} to "
-        f"{money(total['high'])})"
-    )
+    currency = result.get("currency")  # after each sum of money, where it is known
+    estimate, low, high = (money(total[k], currency) for k in ("estimate", "low", "high"))
+    interval = f"{estimate} ({level} interval {low} to {high})"
     if result["verdict"] == GAIN:
         return (
             f"The campaign earned money: incremental profit {interval}, measured against "
@@ -193,14 +187,16 @@ def _verdict(result: dict) -> str:
         "control"
     )
     text += (
-        f" this campaign could only detect a profit lift of {money(detectable)} per customer."
+        f" this campaign could only detect a profit lift of "
+        f"{money(detectable, currency)} per customer."
         if detectable is not None
         else ", too few outcomes vary to say what this campaign could detect."
     )
     if needed:
         text += (
             f" To tell an effect the size of the one estimated "
-            f"({money(power['profit_lift_per_customer'] or 0)} per customer) from zero with "
+            f"({money(power['profit_lift_per_customer'] or 0, currency)} per "
+            "customer) from zero with "
             f"{power['power']:.0%} power, about {needed:,.0f} customers in each of the sent "
             f"and control groups would have been needed."
         )

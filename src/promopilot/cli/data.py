@@ -26,11 +26,10 @@ app = typer.Typer()
 
 
 def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
-    from promopilot.data.currency import with_currency
-    from promopilot.report import formats  # money as every table writes it, never -0.00
+    # money as every table writes it (never -0.00), with the shop's currency where known
+    from promopilot.data.currency import money, money_label
 
-    def money(value: float) -> str:  # with the shop's currency where it is known
-        return with_currency(formats.money(value), summary.currency)
+    cur = summary.currency
 
     overview = Table(title="shop summary", show_header=False)
     overview.add_column("what")
@@ -52,13 +51,13 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
             ),
         ),
         ("orders", f"{summary.n_orders:,} ({summary.n_order_lines:,} lines)"),
-        ("gross sales (net of discounts)", money(summary.gross_revenue)),
-        (f"returns ({summary.n_return_lines:,} lines)", money(-summary.returns)),
-        ("revenue (net of returns)", money(summary.revenue)),
-        ("  of it products", money(summary.product_revenue)),
+        ("gross sales (net of discounts)", money(summary.gross_revenue, cur)),
+        (f"returns ({summary.n_return_lines:,} lines)", money(-summary.returns, cur)),
+        ("revenue (net of returns)", money(summary.revenue, cur)),
+        ("  of it products", money(summary.product_revenue, cur)),
         (
             "  of it non-product lines (postage, fees, ...)",
-            money(summary.non_product_revenue),
+            money(summary.non_product_revenue, cur),
         ),
         ("events", f"{summary.n_events:,}"),
         ("reviews", f"{summary.n_reviews:,}"),
@@ -67,12 +66,10 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
     ):
         overview.add_row(what, value)
     cats = Table(title="top categories by net product revenue")
-    for col in ("category", with_currency("revenue", summary.currency), "share", "orders"):
+    for col in ("category", money_label("revenue", summary.currency), "share", "orders"):
         cats.add_column(col, justify="left" if col == "category" else "right")
     for row in summary.top_categories.itertuples():
-        cats.add_row(
-            str(row.category), formats.money(row.revenue), f"{row.share:.1%}", f"{row.n_orders:,}"
-        )
+        cats.add_row(str(row.category), money(row.revenue), f"{row.share:.1%}", f"{row.n_orders:,}")
     return overview, cats
 
 

@@ -25,7 +25,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic shop.")] = 0,
 ) -> None:
     """Run the whole loop on a synthetic shop: profile, plan, send (dry run), measure."""
-    from promopilot.data.currency import with_currency
+    from promopilot.data.currency import money
     from promopilot.data.summary import shop_summary
     from promopilot.report import Section, write_report
     from promopilot.synth.shop import make_shop
@@ -55,7 +55,7 @@ def demo(
                 "The shop",
                 text=(
                     f"{summary.n_customers:,} customers, {summary.n_orders:,} orders, revenue "
-                    f"{with_currency(f'{summary.revenue:,.2f}', summary.currency)} from "
+                    f"{money(summary.revenue, summary.currency)} from "
                     f"{summary.first:%Y-%m-%d} to "
                     f"{summary.last:%Y-%m-%d}."
                 ),

@@ -22,10 +22,6 @@ app = typer.Typer()
 PLAN_STEPS = 19
 
 
-def _money(value: float) -> str:
-    return f"{value:,.2f}"
-
-
 def _offer_line(result) -> str:
     """Which offers the plan could send, and where they came from."""
     offers = result.offers
@@ -41,7 +37,7 @@ def _offer_line(result) -> str:
 def check_table(check, currency: str | None = None) -> Table:
     """The candidate policies of a plan's self-check, each valued out of fold (money in
     `currency` where it is known)."""
-    from promopilot.data.currency import with_currency
+    from promopilot.data.currency import money, money_label
 
     table = Table(
         title=f"policies compared out of fold on {check.customers:,} past campaign exposures "
@@ -53,15 +49,15 @@ def check_table(check, currency: str | None = None) -> Table:
         )
     )
     for col in ("policy", "estimate", "low", "high", "offers sent"):
-        name = with_currency(col, currency) if col in ("estimate", "low", "high") else col
+        name = money_label(col, currency) if col in ("estimate", "low", "high") else col
         table.add_column(name, justify="left" if col == "policy" else "right")
     for row in check.candidates.itertuples():
         chosen = row.policy == check.policy
         table.add_row(
             row.policy + (" (chosen)" if chosen else ""),
-            f"{row.estimate:+.2f}",
-            f"{row.low:+.2f}",
-            f"{row.high:+.2f}",
+            money(row.estimate, sign=True),
+            money(row.low, sign=True),
+            money(row.high, sign=True),
             f"{row.sends:,}",
             style="bold" if chosen else None,
         )
@@ -73,14 +69,11 @@ def plan_tables(result, currency: str | None = None) -> list:
     date in the shop's time zone, money in `currency` where it is known."""
     import pandas as pd
 
-    from promopilot.data.currency import with_currency
+    from promopilot.data.currency import money, money_label
     from promopilot.data.store import local_text
 
-    def money(value: float) -> str:
-        return with_currency(_money(value), currency)
-
     def column(name: str) -> str:  # a column of money: its currency in the header
-        return with_currency(name, currency)
+        return money_label(name, currency)
 
     t = result.totals
     source = "\n".join([_offer_line(result), *result.warnings])
@@ -101,7 +94,7 @@ def plan_tables(result, currency: str | None = None) -> list:
         for col in ("group", "arm", "customers", column("expected cost")):
             table.add_column(col, justify="left" if col in ("group", "arm") else "right")
         for (group, name), row in counts.iterrows():
-            table.add_row(group, name, f"{int(row.customers):,}", _money(row.cost))
+            table.add_row(group, name, f"{int(row.customers):,}", money(row.cost))
         send = ["Send this test with --run-test."] if result.test_proposed else []
         return [*source, result.design, table, *send]
     out = list(source)
@@ -115,24 +108,24 @@ def plan_tables(result, currency: str | None = None) -> list:
             row.offer_id,
             row.group,
             f"{row.customers:,}",
-            _money(row.expected_profit),
-            _money(row.expected_cost),
+            money(row.expected_profit),
+            money(row.expected_cost),
         )
     out.append(per)
-    interval = t.get("profit_interval")
-    cost_interval = t.get("cost_interval")
+
+    def span(bounds) -> str:  # " (interval low .. high)", "" without one
+        if not bounds:
+            return ""
+        return f" (interval {money(bounds[0], currency)} .. {money(bounds[1], currency)})"
+
     lines = [
         f"model: {result.model_name}",
         f"targeted: {t['n_target']:,} of {t['n_considered']:,} customers; control group "
         f"{t['n_control']:,} (randomized holdout, gets nothing); exploration {t['n_explore']:,}",
-        f"expected incremental profit {money(t['expected_profit'])}"
-        + (f" (interval {money(interval[0])} .. {money(interval[1])})" if interval else ""),
-        f"expected discount cost {money(t['expected_cost'])} of budget {money(result.budget)}"
-        + (
-            f" (interval {money(cost_interval[0])} .. {money(cost_interval[1])})"
-            if cost_interval
-            else ""
-        ),
+        f"expected incremental profit {money(t['expected_profit'], currency)}"
+        + span(t.get("profit_interval")),
+        f"expected discount cost {money(t['expected_cost'], currency)} of budget "
+        f"{money(result.budget, currency)}" + span(t.get("cost_interval")),
     ]
     if check is not None:
         n = t["n_considered"]
@@ -140,8 +133,8 @@ def plan_tables(result, currency: str | None = None) -> list:
         lines.insert(
             1,
             f"forecast (out of fold on {check.customers:,} past campaign exposures, doubly "
-            f"robust): incremental profit {money(est)} (interval {money(low)} .. "
-            f"{money(high)}) for {n:,} customers",
+            f"robust): incremental profit {money(est, currency)}{span((low, high))} for {n:,} "
+            "customers",
         )
         lines[3] = lines[3].replace("expected incremental profit", "in-sample model sum")
     if result.recent is not None:
@@ -155,16 +148,16 @@ def plan_tables(result, currency: str | None = None) -> list:
     alt.add_row(
         "this plan",
         f"{t['n_target'] + t['n_explore']:,}",
-        _money(t["expected_profit"]),
-        _money(t["expected_cost"]),
+        money(t["expected_profit"]),
+        money(t["expected_cost"]),
         style="bold",
     )
     for row in result.alternatives.itertuples():
         alt.add_row(
             row.alternative,
             f"{row.customers:,}",
-            _money(row.expected_profit),
-            _money(row.expected_cost),
+            money(row.expected_profit),
+            money(row.expected_cost),
         )
     out += [alt, readable_rules(result.rules)]
     return out

@@ -93,7 +93,7 @@ def evaluate_policy(
 ) -> None:
     """Estimate what a candidate assignment would have earned on a logged campaign."""
     from promopilot.campaigns.ope import evaluate_policy as evaluate
-    from promopilot.data.currency import shop_currency, with_currency
+    from promopilot.data.currency import money_label, shop_currency
 
     confidence = resolve_confidence(confidence)
     frame = read_policy(policy)
@@ -110,7 +110,7 @@ def evaluate_policy(
         raise InputError(str(error)) from None
     table = Table(title=f"incremental profit per customer if {policy.name} had been sent")
     for col in ("estimator", "estimate", "low", "high"):  # money: its currency where known
-        name = col if col == "estimator" else with_currency(col, currency)
+        name = col if col == "estimator" else money_label(col, currency)
         table.add_column(name, justify="left" if col == "estimator" else "right")
     for name, e in result["estimators"].items():
         table.add_row(
@@ -151,7 +151,7 @@ def lift_table(result: dict) -> Table:
     """The lifts as the HTML report and the dashboard write them (``report.formats``):
     conversion in percent, money with two decimals, never a negative zero."""
     from promopilot.campaigns.lift_words import baseline_words
-    from promopilot.data.currency import with_currency
+    from promopilot.data.currency import money_label
     from promopilot.report import formats
 
     level = f"{result['confidence']:.0%}"
@@ -168,7 +168,7 @@ def lift_table(result: dict) -> Table:
     )
     money = ("revenue lift", "profit lift")  # their currency in the header, where known
     for col in ("offer", "customers", "conversion lift", *money):
-        name = with_currency(col, result.get("currency")) if col in money else col
+        name = money_label(col, result.get("currency")) if col in money else col
         table.add_column(name, justify="left" if col == "offer" else "right")
 
     def complete(entry: dict) -> bool:

@@ -9,6 +9,7 @@ Which currency is the shop's, in this order: the ``currency`` setting (``promopi
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 
@@ -229,6 +230,34 @@ def staged_currency(store: Store, stage: str) -> str | None:
         f"AND _currency <> {sql_str(YEN)}"
     )
     return None if value is None else str(value)
+
+
+MISSING = "–"  # a figure that is missing or not finite, as every table writes it
+
+
+def finite(value) -> float | None:
+    """`value` as a float, None where it is missing, not a number or not finite."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def money(value, currency: str | None = None, *, sign: bool = False) -> str:
+    """A sum of money as the CLI, the reports and the dashboard write it: two decimals with
+    thousands separators (``1,234.50``), with `sign` ``+1,234.50``, zero ``0.00`` (never
+    ``-0.00``), the shop's `currency` after it where it is known (``1,234.50 EUR``); "–"
+    where the value is missing or not finite."""
+    number = finite(value)
+    if number is None:
+        return MISSING
+    number = round(number, 2) + 0.0  # -0.004 -> -0.0 -> 0.0
+    if number == 0:
+        text = "0.00"
+    else:
+        text = f"{number:+,.2f}" if sign else f"{number:,.2f}"
+    return with_currency(text, currency)
 
 
 def with_currency(amount: str, currency: str | None) -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from promopilot.campaigns.lift_words import redemption_words
 from promopilot.campaigns.measure import SEGMENT_TOO_FEW
-from promopilot.data.currency import money_label, money_note, with_currency
+from promopilot.data.currency import money, money_label, money_note, with_currency
 from promopilot.report import Section, figure_html, two_lines, write_report
 from promopilot.report import formats as fmt
 from promopilot.report.labels import VERDICT_NAMES, labels_list, segment_label
@@ -343,10 +343,7 @@ def _method_text(measurement: dict) -> str:
         + labels_list(method.get("cuped_covariates", []), "both"),
         f"intervals: {method.get('interval', '')}",
         "minimum detectable profit lift per customer (80% power): "
-        + with_currency(
-            f"{power.get('minimum_detectable_profit_lift', float('nan')):,.2f}",
-            measurement.get("currency"),
-        ),
+        + money(power.get("minimum_detectable_profit_lift"), measurement.get("currency")),
     ]
     return "\n".join(lines)
 

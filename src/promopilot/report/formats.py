@@ -5,17 +5,10 @@ negative zero ("-0.00")."""
 
 from __future__ import annotations
 
-import math
-
-MISSING = "–"
-
-
-def _finite(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+# money is written by one function for the CLI, the reports, the dashboard and the
+# campaign's verdict (the campaigns layer, below this one, uses it too)
+from promopilot.data.currency import MISSING, money
+from promopilot.data.currency import finite as _finite
 
 
 def number(value, places: int = 2) -> str:
@@ -44,17 +37,6 @@ def score_interval(value, low, high) -> str:
 def count(value) -> str:
     """A whole number with thousands separators: ``1,500``."""
     return number(value, 0)
-
-
-def money(value, *, sign: bool = False) -> str:
-    """``1,234.50``; with `sign` ``+1,234.50`` (zero is ``0.00``)."""
-    number = _finite(value)
-    if number is None:
-        return MISSING
-    number = round(number, 2) + 0.0  # -0.004 -> -0.0 -> 0.0
-    if number == 0:
-        return "0.00"
-    return f"{number:+,.2f}" if sign else f"{number:,.2f}"
 
 
 def percent(value, *, sign: bool = False) -> str:
