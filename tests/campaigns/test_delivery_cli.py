@@ -91,6 +91,31 @@ def test_dry_run_logs_the_plan_and_writes_the_messages(db, plan, tmp_path, capsy
     assert set(coupons["code"]) == set(log["coupon_code"].dropna())
 
 
+def test_a_plan_naming_its_currency_is_sent_served_and_evaluated(
+    db, plan, tmp_path, capsys, monkeypatch
+):
+    """`plan` writes the shop's currency in a column of its CSV: every reader of a plan
+    still takes it (send, the server, evaluate-policy's policy file)."""
+    from promopilot.cli.report import read_policy
+    from promopilot.data.currency import plan_currency_error, with_currency_column
+    from promopilot.serve.state import read_plan
+
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "EUR")
+    _, frame = plan
+    path = tmp_path / "plan-eur.csv"
+    with_currency_column(frame, "EUR").to_csv(path, index=False)
+    assert pd.read_csv(path)["currency"].eq("EUR").all()
+    args = ["send", path, "--campaign-id", "eur", "--dry-run", "--db", db, "--out", tmp_path / "o"]
+    code, _, err = run(args, capsys)
+    assert code == 0, err
+    with Store(db, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM campaigns WHERE campaign_id = 'eur'") == 300
+    served = read_plan(path)
+    assert len(served) == 300 and plan_currency_error(served, "EUR") is None
+    assert "line 2, column currency: 'EUR': expected GBP" in plan_currency_error(served, "GBP")
+    assert len(read_policy(path)) == 300
+
+
 def test_a_bad_plan_is_a_one_line_error_with_exit_2(db, plan, tmp_path, capsys):
     path, frame = plan
     frame.loc[7, "propensity"] = -1

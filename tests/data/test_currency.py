@@ -12,10 +12,12 @@ from promopilot.data.currency import (
     money,
     money_label,
     money_note,
+    plan_currency_error,
     shop_currency,
     sign_agrees,
     stored_currency,
     with_currency,
+    with_currency_column,
 )
 from promopilot.data.ingest import ingest
 from promopilot.data.loading import FileRefused
@@ -130,6 +132,33 @@ def test_one_formatter_writes_money_with_its_currency():
     assert money(12, "EUR", sign=True) == "+12.00 EUR" and money(-1234.5, sign=True) == "-1,234.50"
     assert money(None, "EUR") == "–" and money(float("nan")) == "–"  # missing: no currency
     assert money_label("estimate", "EUR") == "estimate (EUR)" and money_label("x", None) == "x"
+
+
+def test_a_csv_of_money_names_its_currency_only_where_it_is_known():
+    import pandas as pd
+
+    frame = pd.DataFrame({"customer_id": ["a", "b"], "expected_cost": [1.5, 0.0]})
+    tagged = with_currency_column(frame, "EUR")
+    assert list(tagged.columns) == ["customer_id", "expected_cost", "currency"]
+    assert tagged["currency"].tolist() == ["EUR", "EUR"] and "currency" not in frame
+    assert with_currency_column(frame, None) is frame and with_currency_column(frame, "") is frame
+    assert list(with_currency_column(frame.iloc[:0], "EUR").columns)[-1] == "currency"
+
+
+def test_a_plan_in_another_currency_than_the_stores_is_named_by_line():
+    import pandas as pd
+
+    plan = pd.DataFrame({"customer_id": ["a", "b", "c"], "Currency": ["eur", "", "USD"]})
+    plan.attrs["first_line"] = 4  # below a title line, as read_text_table reads it
+    assert plan_currency_error(plan, "EUR") == (
+        "line 6, column currency: 'USD': expected EUR, the currency of the store's money "
+        "(the plan was made for another shop's store?)"
+    )
+    assert plan_currency_error(plan.iloc[:2], "EUR") is None  # eur is EUR; a blank is unsaid
+    assert plan_currency_error(plan, None) is None  # the store's currency is unknown
+    assert plan_currency_error(plan.drop(columns="Currency"), "EUR") is None  # an older plan
+    assert "'€'" in plan_currency_error(pd.DataFrame({"currency": ["€"]}), "GBP")
+    assert plan_currency_error(pd.DataFrame({"currency": ["€"]}), "EUR") is None
 
 
 def test_names_of_a_currency_are_one_currency_at_ingest(tmp_path, store, monkeypatch):

@@ -78,13 +78,15 @@ def demo(
 
 def _profile_step(store, out: Path) -> list:
     from promopilot.cli.profile import segment_table
+    from promopilot.data.currency import shop_currency, with_currency_column
     from promopilot.profile.build import build_profile
     from promopilot.report import Section
 
     console.rule("3. know each customer")
     with console.status("features, lifetime value, churn and propensity models, segments"):
         profile = build_profile(store)
-    profile.customers.to_csv(out / "customers.csv", index=False, encoding=EXCEL_CSV)
+    customers = with_currency_column(profile.customers, shop_currency(store))
+    customers.to_csv(out / "customers.csv", index=False, encoding=EXCEL_CSV)
     console.print(segment_table(profile.segments))
     churn = profile.evaluation.get("churn")
     as_of = store.local_text(profile.as_of)  # stored in UTC, shown in the shop's zone
@@ -120,7 +122,7 @@ def _profile_step(store, out: Path) -> list:
 
 def _plan_step(store, out: Path) -> list:
     from promopilot.cli.plan import evaluation_table, plan_tables
-    from promopilot.data.currency import shop_currency
+    from promopilot.data.currency import shop_currency, with_currency_column
     from promopilot.offers.evaluate import evaluate_campaign_models
     from promopilot.offers.forecast import forecast_text, plan_forecast, write_forecast
     from promopilot.offers.plan import DEFAULT_MODEL, build_plan
@@ -150,9 +152,11 @@ def _plan_step(store, out: Path) -> list:
             select_model=False,
             do_no_harm=False,
         )
-    result.plan.to_csv(out / "plan.csv", index=False, encoding=EXCEL_CSV)
+    currency = shop_currency(store)
+    plan = with_currency_column(result.plan, currency)  # its money's currency, where known
+    plan.to_csv(out / "plan.csv", index=False, encoding=EXCEL_CSV)
     (out / "plan.rules.txt").write_text(readable_rules(result.rules) + "\n", encoding="utf-8")
-    for item in plan_tables(result, shop_currency(store)):
+    for item in plan_tables(result, currency):
         console.print(item)
     check = result.self_check
     if check is not None and not check.passes:

@@ -106,6 +106,7 @@ def profile(
     data: DataOption = None,
 ) -> None:
     """Segments, CLV, churn risk, purchase propensity and discount sensitivity per customer."""
+    from promopilot.data.currency import shop_currency, with_currency_column
     from promopilot.profile.build import build_profile
 
     with open_store(db, data) as store, progress_bar() as bar:
@@ -117,8 +118,11 @@ def profile(
             progress=lambda s: bar.update(task, advance=1, item=s),
         )
         as_of_text = store.local_text(result.as_of)  # stored in UTC, shown in the shop's zone
+        currency = shop_currency(store)
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.customers.to_csv(out, index=False, encoding=EXCEL_CSV)
+    # the currency of its money (monetary, clv_12m, ...) in a column, where it is known
+    customers = with_currency_column(result.customers, currency)
+    customers.to_csv(out, index=False, encoding=EXCEL_CSV)
     models_path = out.with_name(out.stem + ".models.json")
     models_path.write_text(
         json.dumps({column: asdict(choice) for column, choice in result.choices.items()}, indent=2),

@@ -303,6 +303,7 @@ def retrain(
     from promopilot.cli.common import frame_table, progress_bar
     from promopilot.cli.plan import evaluation_table
     from promopilot.cli.profile import segment_table
+    from promopilot.data.currency import shop_currency, with_currency_column
     from promopilot.offers.plan import default_feature_fn
 
     with open_store(db, data) as store, progress_bar() as bar:
@@ -314,14 +315,16 @@ def retrain(
             window_days=window_days,
             progress=lambda step: bar.update(task, advance=1, item=step),
         )
+        currency = shop_currency(store)  # the files' money (clv_12m, revenue) is in it
     import pandas as pd
 
     campaigns = result.campaigns.copy()
     if "sent_at" in campaigns:  # stored in UTC; the table and the file in the shop's time zone
         campaigns["sent_at"] = [store.local_time(t) for t in pd.to_datetime(campaigns["sent_at"])]
     out.mkdir(parents=True, exist_ok=True)
-    result.profile.customers.to_csv(out / "customers.csv", index=False, encoding=EXCEL_CSV)
-    campaigns.to_csv(out / "campaigns.csv", index=False, encoding=EXCEL_CSV)
+    for name, frame in (("customers", result.profile.customers), ("campaigns", campaigns)):
+        frame = with_currency_column(frame, currency)
+        frame.to_csv(out / f"{name}.csv", index=False, encoding=EXCEL_CSV)
     console.print(segment_table(result.profile.segments))
     console.print(
         f"{len(result.campaigns):,} logged campaigns, "

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from promopilot.config import CURRENCY_MAX, CURRENCY_NAMES, currency_code, load_settings
+from promopilot.data.rawfile import FIRST_LINE
 from promopilot.data.store import Store, sql_str
 from promopilot.exceptions import InputError
 
@@ -270,6 +271,41 @@ def money_label(label: str, currency: str | None) -> str:
     """A chart axis or table header of money with its currency after it (``revenue (EUR)``);
     the label as it is where the currency is unknown."""
     return f"{label} ({currency})" if currency else label
+
+
+CURRENCY_COLUMN = "currency"  # the column a CSV of money names its currency in
+
+
+def with_currency_column(frame, currency: str | None):
+    """A table of money for a CSV (a plan's ``expected_cost``, a profile's ``clv_12m``)
+    with the shop's `currency` (its ISO code) in a ``currency`` column after its others;
+    `frame` as it is where the currency is unknown."""
+    if not currency:
+        return frame
+    return frame.assign(**{CURRENCY_COLUMN: currency})
+
+
+def plan_currency_error(frame, store_currency: str | None) -> str | None:
+    """Why a plan read from a CSV (`frame`, its cells as text) cannot be sent or served by a
+    store whose money is in `store_currency`: its ``currency`` column names another
+    (``line 2, column currency: 'USD': expected EUR, the currency of the store's money``);
+    None where they agree, where the plan has no such column or where the store's currency
+    is unknown. The caller puts the file's name in front."""
+    column = next((c for c in frame.columns if str(c).strip().lower() == CURRENCY_COLUMN), None)
+    if not store_currency or column is None:
+        return None
+    cells = frame[column].fillna("").astype(str).str.strip()
+    codes = cells.map(lambda c: currency_code(c) or "")
+    bad = (codes != "") & (codes != store_currency)
+    if not bad.any():
+        return None
+    i = int(bad.to_numpy().argmax())
+    first = int(frame.attrs.get(FIRST_LINE, 2))  # the file line of its first row
+    return (
+        f"line {first + i}, column {CURRENCY_COLUMN}: {cells.iat[i]!r}: expected "
+        f"{store_currency}, the currency of the store's money (the plan was made for "
+        "another shop's store?)"
+    )
 
 
 def money_note(currency: str | None) -> str:
