@@ -177,6 +177,25 @@ def test_send_says_which_currency_its_messages_show(db, plan, tmp_path, capsys, 
     assert "promopilot.toml); the shop's money is in GBP: make them agree" in words
 
 
+def test_send_reads_the_shops_currency_once(db, plan, tmp_path, capsys, monkeypatch):
+    """The messages' sign and the command's line about it take the shop's currency from one
+    read (the store's ingests table, under its gate): send_campaign hands it on."""
+    import promopilot.data.currency as currency
+
+    for name in ("PROMOPILOT_CURRENCY", "PROMOPILOT_SEND_CURRENCY"):
+        monkeypatch.delenv(name, raising=False)
+    reads = []
+    monkeypatch.setattr(currency, "stored_currency", lambda store: reads.append(1) or "GBP")
+    path, _ = plan
+    args = ["send", path, "--campaign-id", "g1", "--dry-run", "--db", db, "--out", tmp_path / "a"]
+    code, stdout, err = run(args, capsys)
+    assert code == 0, err
+    assert len(reads) == 1
+    assert "prices in messages: £ (the sign of the shop's currency, GBP)" in " ".join(
+        stdout.split()
+    )
+
+
 def test_a_plan_served_first_is_sent_by_the_command_and_another_is_refused(
     db, plan, tmp_path, capsys
 ):

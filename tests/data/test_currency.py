@@ -241,6 +241,29 @@ def test_a_yen_sign_follows_the_currency_setting(tmp_path, store, monkeypatch):
     assert "Currency: ¥ read as JPY (the shop's currency is JPY)" in f.notes
 
 
+def test_an_orders_file_reads_the_shops_currency_once(tmp_path, store, monkeypatch):
+    """The setting and the store's currency are read once per file: the ¥ reading and the
+    currency kept take them from the ingest (each read them again before)."""
+    import promopilot.data.currency as currency
+
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "JPY")
+    reads = {"setting": 0, "store": 0}
+
+    def counted(name, real):
+        def read(*args):
+            reads[name] += 1
+            return real(*args)
+
+        return read
+
+    monkeypatch.setattr(currency, "load_settings", counted("setting", currency.load_settings))
+    monkeypatch.setattr(currency, "stored_currency", counted("store", currency.stored_currency))
+    header = "order_id,timestamp,customer_id,product_id,quantity,unit_price,Currency"
+    f = load(store, yen_file(tmp_path, header, ["¥", "￥", "JPY"]).parent).files[0]
+    assert (f.n_loaded, f.n_quarantined) == (3, 0) and stored_currency(store) == "JPY"
+    assert reads == {"setting": 1, "store": 1}
+
+
 def test_a_yen_sign_without_a_hint_is_not_guessed(tmp_path, store):
     header = "order_id,timestamp,customer_id,product_id,quantity,unit_price,Currency"
     f = load(store, yen_file(tmp_path, header, ["¥", "￥"]).parent).files[0]

@@ -63,6 +63,8 @@ class SendReport:
     n_deferred: int = 0
     files: list[str] = field(default_factory=list)
     currency: str = ""  # the sign its messages wrote prices with (data.currency.message_sign)
+    shop_currency: str | None = None  # the shop's currency code (data.currency); None: unknown
+    sign_set: bool = False  # whether that sign is the [send] currency setting's
 
 
 def _products(logged: pd.DataFrame, store: Store) -> dict[str, list[dict]]:
@@ -218,7 +220,9 @@ def send_campaign(
     folder = Path(out) if out else Path(f"send-{campaign_id}")
     folder.mkdir(parents=True, exist_ok=True)
     # prices in the [send] currency sign, else the shop's currency's (EUR: €), else ¥
-    report.currency = message_sign(settings.currency, shop_currency(store))
+    report.shop_currency = shop_currency(store)  # read once: the command's lines say it too
+    report.currency = message_sign(settings.currency, report.shop_currency)
+    report.sign_set = bool(settings.currency)
     renderer = MessageRenderer(env, shop_name=settings.shop_name, currency=report.currency)
     coupon_name = "coupons.csv" if dry_run else f"coupons-{pd.Timestamp.now():%Y%m%dT%H%M%S}.csv"
     if len(pending) or dry_run:

@@ -77,7 +77,7 @@ def send(
 ) -> None:
     """Log every row of a plan (target, control, explore, none), then deliver its coupons."""
     from promopilot.campaigns.delivery import send_campaign
-    from promopilot.data.currency import shop_currency, sign_agrees
+    from promopilot.data.currency import sign_agrees
     from promopilot.exceptions import InputError
 
     try:
@@ -101,7 +101,6 @@ def send(
             show_contacts=show_contacts,
             progress=lambda done, total: bar.update(task, completed=done, total=total, item=""),
         )
-        shop = shop_currency(store)  # the code reports show; messages show send's own sign
     table = Table(
         title=f"campaign {report.campaign_id} ({report.channel}"
         f"{', dry run' if report.dry_run else ''})"
@@ -124,13 +123,12 @@ def send(
         if n or not label.startswith("left out"):
             table.add_row(label, f"{n:,}")
     console.print(table)
+    # the code reports show (read once, by send_campaign); messages show send's own sign
+    shop = report.shop_currency
     if report.n_offered:  # a sign apart from the shop's currency code: said where they differ
-        from promopilot.campaigns.settings import load_send_settings
-
-        derived = not load_send_settings().currency and shop
         where = (
             f"the sign of the shop's currency, {shop}"
-            if derived
+            if shop and not report.sign_set
             else "the currency setting under [send] in promopilot.toml"
         )
         console.print(

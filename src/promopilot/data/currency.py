@@ -91,10 +91,13 @@ def _script(text: str) -> tuple[bool, bool]:
     return any(n.startswith("CJK UNIFIED") for n in names), kana
 
 
-def yen_reading(store: Store, source: str, column: str, raw_columns: list[str]) -> YenReading:
+def yen_reading(
+    store: Store, source: str, column: str, raw_columns: list[str], shop: str | None
+) -> YenReading:
     """What a currency cell ``¥`` or ``￥`` of `column` in the file (`source`) stands for. CNY
-    and JPY both write it, so it is read only with a hint, in this order: the shop's currency
-    (setting, else the store's) where that is CNY or JPY; the file's other currency cells
+    and JPY both write it, so it is read only with a hint, in this order: the `shop`'s
+    currency (:func:`shop_currency`: the setting, else the store's) where that is CNY or JPY;
+    the file's other currency cells
     where they name one of the two (``人民币``, ``RMB``, ``JPY``, ``日元``); Chinese in the other
     cells or the headers (``币种``), without Japanese kana: CNY. Else it is not guessed."""
     quoted = '"' + column + '"'
@@ -107,7 +110,6 @@ def yen_reading(store: Store, source: str, column: str, raw_columns: list[str]) 
     ]
     if not any(c in YEN_SIGNS for c in cells):
         return YenReading(None, False, "")
-    shop = shop_currency(store)
     if shop in ("CNY", "JPY"):
         return YenReading(shop, True, f"the shop's currency is {shop}")
     if shop:
@@ -167,12 +169,15 @@ def stage_part(column: str, yen: str | None = None) -> str:
     return f"{code_sql(quoted, yen)} AS _currency"
 
 
-def kept_currency(store: Store, inner: str, label: str) -> str | None:
+def kept_currency(
+    store: Store, inner: str, label: str, wanted: str, stored: str | None
+) -> str | None:
     """The currency a file's lines are kept in (`inner`: the staging SELECT, with
-    ``_currency`` and ``_row``): the setting, else the store's, else the file's most common
-    (ties: the one on the earliest line). A setting that disagrees with the currency the
-    store's orders are in is refused: they would mix."""
-    wanted, stored = setting(), stored_currency(store)
+    ``_currency`` and ``_row``): `wanted` (the setting, :func:`setting`; "" when unset), else
+    `stored` (the store's, :func:`stored_currency`), else the file's most common (ties: the
+    one on the earliest line); the caller reads the two once, for :func:`yen_reading` too. A
+    setting that disagrees with the currency the store's orders are in is refused: they
+    would mix."""
     if wanted and stored and wanted != stored:
         raise InputError(
             f"{label}: the currency setting is {wanted} but the store's orders are in {stored}: "

@@ -264,12 +264,15 @@ def stage(
     if variant is not None:  # 商品规格: the lines of one product (data.variants)
         parts.append(f"coalesce(trim(CAST(\"{variant}\" AS VARCHAR)), '') AS _variant")
     money = currency.currency_column(raw.columns) if orders else None
+    kept = None
     if money is not None:  # Currency, 币种: one currency per store (data.currency)
-        yen = currency.yen_reading(store, raw.source, money, raw.columns)
+        wanted, stored = currency.setting(), currency.stored_currency(store)  # read once
+        yen = currency.yen_reading(store, raw.source, money, raw.columns, wanted or stored)
         parts.append(currency.stage_part(money, yen.code))
         notes += [yen.note(money)] if yen.present else []
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
-    kept = currency.kept_currency(store, inner, raw.label) if money is not None else None
+    if money is not None:
+        kept = currency.kept_currency(store, inner, raw.label, wanted, stored)
     if kept is not None:
         notes.append(f"{money}: money in {kept}; lines in another currency are quarantined")
     # importers of known layouts (UCI, MovieLens, ...) hand over ISO 8601 already
