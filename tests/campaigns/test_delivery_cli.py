@@ -12,6 +12,7 @@ import pytest
 from promopilot.campaigns.sms import sms_length
 from promopilot.cli import main
 from promopilot.data.store import Store
+from promopilot.exceptions import InputError
 
 
 def run(args, capsys):
@@ -114,6 +115,16 @@ def test_a_plan_naming_its_currency_is_sent_served_and_evaluated(
     assert len(served) == 300 and plan_currency_error(served, "EUR") is None
     assert "line 2, column currency: 'EUR': expected GBP" in plan_currency_error(served, "GBP")
     assert len(read_policy(path)) == 300
+    # a plan in another currency than the store's: refused by send and the server, by line
+    other = tmp_path / "plan-gbp.csv"
+    with_currency_column(frame, "GBP").to_csv(other, index=False)
+    args = ["send", other, "--campaign-id", "gbp", "--dry-run", "--db", db, "--out", tmp_path / "g"]
+    code, _, err = run(args, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "plan-gbp.csv: line 2, column currency: 'GBP': expected EUR" in err
+    with pytest.raises(InputError, match="line 2, column currency: 'GBP': expected EUR"):
+        read_plan(other, "EUR")
+    assert len(read_plan(other)) == 300  # the store's currency unknown: nothing to compare
 
 
 def test_a_bad_plan_is_a_one_line_error_with_exit_2(db, plan, tmp_path, capsys):

@@ -149,7 +149,7 @@ def test_a_plan_in_another_currency_than_the_stores_is_named_by_line():
     import pandas as pd
 
     plan = pd.DataFrame({"customer_id": ["a", "b", "c"], "Currency": ["eur", "", "USD"]})
-    plan.attrs["first_line"] = 4  # below a title line, as read_text_table reads it
+    plan.index = pd.Index([4, 5, 6], name="line")  # below a title line, as a plan file is read
     assert plan_currency_error(plan, "EUR") == (
         "line 6, column currency: 'USD': expected EUR, the currency of the store's money "
         "(the plan was made for another shop's store?)"

@@ -152,7 +152,8 @@ def send_campaign(
         )
     # the plan first: a missing or bad plan file is the one thing to fix, whatever the settings
     offers = q.known_offers(store)
-    plan = read_plan(plan_path, set(offers["offer_id"]))
+    money_in = shop_currency(store)  # read once: the report and the messages say it too
+    plan = read_plan(plan_path, set(offers["offer_id"]), currency=money_in)
     if channel == "email" and not dry_run and not settings.from_address and sender is None:
         raise InputError("set send.from_address (or PROMOPILOT_SEND_FROM_ADDRESS) to send e-mail")
     env = template_environment(templates or settings.templates or None)
@@ -220,7 +221,7 @@ def send_campaign(
     folder = Path(out) if out else Path(f"send-{campaign_id}")
     folder.mkdir(parents=True, exist_ok=True)
     # prices in the [send] currency sign, else the shop's currency's (EUR: €), else ¥
-    report.shop_currency = shop_currency(store)  # read once: the command's lines say it too
+    report.shop_currency = money_in  # the command's lines say it too
     report.currency = message_sign(settings.currency, report.shop_currency)
     report.sign_set = bool(settings.currency)
     renderer = MessageRenderer(env, shop_name=settings.shop_name, currency=report.currency)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from promopilot.campaigns.codes import new_codes
 from promopilot.data.contact_ids import masked
+from promopilot.data.currency import plan_currency_error
 from promopilot.data.hand_tables import read_hand_table
 from promopilot.data.queries import delivery as q
 from promopilot.data.queries.delivery import LIVE_CHANNEL
@@ -33,7 +34,9 @@ def _bad(path: Path | str, line: int, column: str, value: object, expected: str)
     return InputError(f"{path}: line {line}, column {column}: {masked(str(value))!r}: {expected}")
 
 
-def read_plan(path: str | Path, offer_ids: set[str] | None = None) -> pd.DataFrame:
+def read_plan(
+    path: str | Path, offer_ids: set[str] | None = None, *, currency: str | None = None
+) -> pd.DataFrame:
     """Read and check a plan file (``promopilot plan --out``, or written by hand; a CSV or an
     Excel .xlsx workbook: :func:`promopilot.data.hand_tables.read_hand_table`). A plan is used
     whole or not at all: a bad row stops the send with file, line (a workbook's row), column,
@@ -41,6 +44,8 @@ def read_plan(path: str | Path, offer_ids: set[str] | None = None) -> pd.DataFra
     is ``17850``, an e-mail address or phone number its hash), and never shown unmasked."""
     path = Path(path)
     plan = read_hand_table(path, PLAN_REQUIRED, what="plan", once="each customer once per plan")
+    if why := plan_currency_error(plan, currency):  # a plan of another shop's store
+        raise InputError(f"{path}: {why}")
     for col in ("recommended_products", "expires_at"):
         if col not in plan.columns:
             plan[col] = ""

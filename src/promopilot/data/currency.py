@@ -14,7 +14,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from promopilot.config import CURRENCY_MAX, CURRENCY_NAMES, currency_code, load_settings
-from promopilot.data.rawfile import FIRST_LINE
 from promopilot.data.store import Store, sql_str
 from promopilot.exceptions import InputError
 
@@ -295,7 +294,9 @@ def plan_currency_error(frame, store_currency: str | None) -> str | None:
     store whose money is in `store_currency`: its ``currency`` column names another
     (``line 2, column currency: 'USD': expected EUR, the currency of the store's money``);
     None where they agree, where the plan has no such column or where the store's currency
-    is unknown. The caller puts the file's name in front."""
+    is unknown. The line is the frame's index where it is named ``line`` (as
+    :func:`promopilot.data.hand_tables.read_hand_table` reads a file), else the row's position
+    below a header on line 1. The caller puts the file's name in front."""
     column = next((c for c in frame.columns if str(c).strip().lower() == CURRENCY_COLUMN), None)
     if not store_currency or column is None:
         return None
@@ -305,9 +306,11 @@ def plan_currency_error(frame, store_currency: str | None) -> str | None:
     if not bad.any():
         return None
     i = int(bad.to_numpy().argmax())
-    first = int(frame.attrs.get(FIRST_LINE, 2))  # the file line of its first row
+    # the file line of the row: the index of a hand table read from a file
+    # (data.hand_tables, index named "line"), else a header on line 1
+    line = int(frame.index[i]) if frame.index.name == "line" else i + 2
     return (
-        f"line {first + i}, column {CURRENCY_COLUMN}: {cells.iat[i]!r}: expected "
+        f"line {line}, column {CURRENCY_COLUMN}: {cells.iat[i]!r}: expected "
         f"{store_currency}, the currency of the store's money (the plan was made for "
         "another shop's store?)"
     )

@@ -24,6 +24,7 @@ import pandas as pd
 
 from promopilot.campaigns.exposures import PLAN_REQUIRED
 from promopilot.config import Settings, load_settings
+from promopilot.data.currency import plan_currency_error
 from promopilot.data.forgotten import forgotten_among
 from promopilot.data.hand_tables import read_hand_table
 from promopilot.data.queries import serve as queries
@@ -118,14 +119,18 @@ def fit_recommender(store: Store, as_of: pd.Timestamp | None = None):
     return make_model("itemknn").fit(inter, rq.catalogue(store))
 
 
-def read_plan(path: str | Path | None) -> pd.DataFrame | None:
+def read_plan(path: str | Path | None, currency: str | None = None) -> pd.DataFrame | None:
     """The latest plan (``promopilot plan``'s CSV: customer_id, offer_id, group, propensity,
     ..., optionally campaign_id; or saved again by Excel, as CSV or .xlsx), or None. Its
     customer ids are read as ingest stores them (an e-mail address or phone number as its
-    hash), each customer once (:func:`promopilot.data.hand_tables.read_hand_table`)."""
+    hash), each customer once (:func:`promopilot.data.hand_tables.read_hand_table`). A
+    ``currency`` column naming another currency than the store's (`currency`, where known) is
+    refused by its line."""
     if path is None:
         return None
     plan = read_hand_table(path, PLAN_REQUIRED, what="plan", once="each customer once per plan")
+    if why := plan_currency_error(plan, currency):  # a plan of another shop's store
+        raise InputError(f"{path}: {why}")
     return plan.reset_index(drop=True)
 
 
