@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from promopilot.data.contact_ids import stored_customer_id
-from promopilot.data.currency import money_label, shop_currency, with_currency
+from promopilot.data.currency import money, money_label, shop_currency
 from promopilot.exceptions import PromopilotError, UnknownIdError
 from promopilot.report.qini import score_cells
 from promopilot.serve import quality, views
@@ -27,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("promopilot.serve") / "templates"))
 templates.env.globals["word"] = word  # a verdict, segment or column name in the page's language
 templates.env.globals["english_detail"] = english_detail  # a lower layer's message, marked
-templates.env.globals["money"] = with_currency  # a sum of money with the shop's currency
+templates.env.globals["money"] = money  # 1,234.50 EUR; never -0.00; – where missing
 templates.env.globals["money_label"] = money_label  # a header of money: "Revenue (EUR)"
 LANG_COOKIE = "promopilot_lang"
 log = logging.getLogger("promopilot.serve")
