@@ -38,7 +38,7 @@ THRESHOLD = rf"^满\s*({NUMBER})\s*元?\s*减\s*({NUMBER})\s*元?$"
 EXPECTED = (
     "expected a number (percent_off: the fraction off, 0.1 = 10% off), or for percent_off "
     "10%, 10% off, or the share of the price paid: 9折, 8.5折, 95折, 九折 (above 0折, below "
-    "10折), or for amount_off 满150减20 (with min_spend empty or 150)"
+    "10折), or for amount_off 满150减20 (min_spend empty or the same threshold)"
 )
 
 
