@@ -133,13 +133,24 @@ def test_a_customer_forgotten_by_address_in_an_old_store_stays_forgotten(tmp_pat
         ORDERS + "o1,2025-01-01,ann@example.com,p1,1,10\no2,2025-01-01,17850,p1,1,10\n"
         "o3,2025-01-02,+86 138 0013 8000,p1,1,10\n",
     )
+    # the old version took Ann@Example.com for another customer: kept when ann@ was forgotten
+    write(tmp_path / "shop" / "customers.csv", "customer_id,region\nAnn@Example.com,north\n")
     db = tmp_path / "old.duckdb"
     _old_store(db, orders.parent, forget="ann@example.com")
+    with Store(db, read_only=True) as store:
+        assert list(store.table("customers")["customer_id"]) == ["Ann@Example.com"]
     with Store(db) as store:
-        assert store.notes == [contact_migration.note(1)]  # the phone number's id
+        assert store.notes == [
+            contact_migration.note(2),  # Ann@Example.com's and the phone number's
+            "1 of them belonged to customers forgotten before by their address or number "
+            "written another way: erased",
+        ]
         assert set(store.table("orders")["customer_id"]) == {"17850", PHONE}
+        assert store.count("customers") == 0
         again = load(store, orders.parent)  # ann's rows come again: still forgotten
         assert again.n_new == 0
+        other = ORDERS + "o9,2025-01-03,ANN@example.COM,p1,1,10\n"  # in yet another case
+        assert load(store, write(tmp_path / "more" / "orders.csv", other)).n_new == 0
         assert _rows_mentioning(store, [ANN, "ann@example.com"], skip=("quarantine",)) == {}
         assert store.count("contacts") == 1
     code, out, _ = cli(["forget", "ann@example.com", "--db", str(db)], capsys)

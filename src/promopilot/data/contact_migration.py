@@ -81,9 +81,19 @@ def hash_contact_ids(store: Store) -> list[str]:
             _rejected_rows(store)
             for table, columns in _TEXTS.items():
                 _mask_texts(store, table, columns)
+            erased = _erase_forgotten(store)
         store.execute(f"DROP TABLE IF EXISTS {MAP}")
         store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [NAME, n])
-    return [note(n)] if n else []
+    if not n:
+        return []
+    return [note(n)] + (
+        [
+            f"{erased:,} of them belonged to customers forgotten before by their address or "
+            "number written another way: erased"
+        ]
+        if erased
+        else []
+    )
 
 
 def _candidates(tables: tuple[str, ...]) -> str:
@@ -162,6 +172,28 @@ def _rejected_rows(store: Store) -> None:
         f"DELETE FROM flags WHERE \"column\" = 'customer_id' AND value IN (SELECT new FROM {MAP}) "
         "AND value IN (SELECT customer_id FROM customers)"
     )
+
+
+def _erase_forgotten(store: Store) -> int:
+    """A customer forgotten by one form of their address (``ann@example.com``) whose rows the
+    store kept under another (``Ann@Example.com``, another customer then) is one customer now:
+    their rows are erased and their new id forgotten, as ``forget`` does. Returns how many."""
+    from promopilot.data.forgotten import FORGOTTEN  # data.forgotten imports the store
+
+    gone = (
+        f"SELECT DISTINCT new FROM {MAP} WHERE {FORGOTTEN.format('old')} OR (email IS NOT "
+        f"NULL AND {FORGOTTEN.format('email')}) OR (phone IS NOT NULL AND "
+        f"{FORGOTTEN.format('phone')})"
+    )
+    erased = int(store.scalar(f"SELECT count(*) FROM {MAP} WHERE new IN ({gone})"))
+    if erased:
+        for table in CUSTOMER_TABLES:
+            store.execute(f"DELETE FROM {table} WHERE customer_id IN ({gone})")
+        store.execute(
+            f"INSERT INTO forgotten SELECT sha256('promopilot:' || new), now()::TIMESTAMP "
+            f"FROM ({gone})"
+        )
+    return erased
 
 
 def _mask_texts(store: Store, table: str, columns: tuple[str, ...]) -> None:

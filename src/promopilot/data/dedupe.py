@@ -147,7 +147,8 @@ def drop_forgotten(store: Store, spec: TableSpec) -> None:
     # quarantine (their id and values are blanked there)
     forgotten = FORGOTTEN.format("t_customer_id")
     if "_id_text" in store.columns(STAGE):  # forgotten by an address stored as the id (old)
-        forgotten += " OR (_id_text IS NOT NULL AND " + FORGOTTEN.format("_id_text") + ")"
+        for written in ("_id_text", "_id_email", "_id_phone"):  # as written, as ingest reads it
+            forgotten += f" OR ({written} IS NOT NULL AND {FORGOTTEN.format(written)})"
     store.execute(
         f"UPDATE {STAGE} SET _err = {{'column': 'customer_id', 'value': NULL, 'reason': "
         "'customer was forgotten on request; row not stored'} WHERE " + forgotten
