@@ -16,7 +16,7 @@ from promopilot.campaigns.codes import CODE_ALPHABET, new_codes
 from promopilot.campaigns.language import customer_languages, shop_language
 from promopilot.campaigns.messages import MessageRenderer, offer_text, template_environment
 from promopilot.campaigns.settings import load_send_settings
-from promopilot.campaigns.sms import GSM7, UCS2, sms_length
+from promopilot.campaigns.sms import GSM7, UCS2, fit_sms, sms_length
 from promopilot.exceptions import InputError
 from tests.campaigns.delivery_helpers import make_store
 
@@ -93,6 +93,18 @@ titles = st.text(
     min_size=0,
     max_size=60,
 )
+
+
+@pytest.mark.parametrize("space", ["\u2003", "\u00a0", "\u2028"])
+def test_a_product_text_cut_before_a_white_space_still_fits(space):
+    # found by the property test below: a cut just after an em space measured the prefix
+    # without it, then kept it: 71 UCS-2 units in a message of 70
+    before, after = "小店：9折券 CODE234567。", "退订回T"
+    for n in range(1, 70):
+        products = "推荐：" + "羽" * n + space + "绒服" * 30
+        text = fit_sms(before, products, after, ellipsis="... ")
+        assert sms_length(text).fits, (n, text)
+        assert text.startswith(before) and text.endswith(after)
 
 
 @settings(max_examples=150, deadline=None)

@@ -74,7 +74,9 @@ def fit_sms(before: str, products: str, after: str, *, ellipsis: str = "...") ->
             low = mid
         else:
             high = mid - 1
-    part = _cut_at_a_word(products[:low]) + ellipsis if low else ""
+    # cut from what fits() measured: the prefix without its trailing white space (an em space
+    # left on would be one unit more than measured)
+    part = _cut_at_a_word(products[:low].rstrip()) + ellipsis if low else ""
     return before + part + after
 
 
