@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -23,6 +25,26 @@ def test_read_plan_checks_its_columns(tmp_path):
         read_plan(path)
     with pytest.raises(InputError, match="no such plan"):
         read_plan(tmp_path / "absent.csv")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("group", "treatment", "target, control, explore or none"),
+        ("propensity", "high", "a probability in"),
+        ("propensity", "", "a probability in"),  # it was served as 1.0
+        ("offer_id", "off99", "an offer_id of the shop's offers table"),
+    ],
+)
+def test_serve_refuses_a_plan_row_send_would_refuse(tmp_path, column, value, expected):
+    # before, the server checked only the columns and the ids: a bad group, a propensity that
+    # is no number and an unknown offer were served
+    path = tmp_path / "plan.csv"
+    bad = PLAN.astype(str).copy()
+    bad.loc[2, column] = value
+    bad.to_csv(path, index=False)
+    with pytest.raises(InputError, match=f"line 4, column {column}: .*{re.escape(expected)}"):
+        read_plan(path, offer_ids={"off10", "off20"})
 
 
 def test_the_campaign_id_comes_from_the_plan_or_must_be_given(store):

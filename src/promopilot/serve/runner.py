@@ -21,6 +21,7 @@ from pathlib import Path
 
 from promopilot.config import Settings, load_settings
 from promopilot.data.currency import shop_currency
+from promopilot.data.queries.delivery import known_offers
 from promopilot.data.store import SERVE_MARKER_SUFFIX, Store
 from promopilot.offers.forecast import read_forecast
 from promopilot.serve.access_log import log_config
@@ -55,7 +56,7 @@ def make_builder(plan: str | Path | None, campaign_id: str | None, settings: Set
     def builder(store: Store, version: int):
         return build_state(
             store,
-            plan=read_plan(plan, shop_currency(store)),
+            plan=read_plan(plan, set(known_offers(store)["offer_id"]), shop_currency(store)),
             campaign_id=campaign_id,
             forecast=read_forecast(plan),
             settings=settings,

@@ -22,11 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from promopilot.campaigns.exposures import PLAN_REQUIRED
+from promopilot.campaigns.exposures import read_plan as read_send_plan
 from promopilot.config import Settings, load_settings
-from promopilot.data.currency import plan_currency_error
 from promopilot.data.forgotten import forgotten_among
-from promopilot.data.hand_tables import read_hand_table
 from promopilot.data.queries import serve as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -119,19 +117,19 @@ def fit_recommender(store: Store, as_of: pd.Timestamp | None = None):
     return make_model("itemknn").fit(inter, rq.catalogue(store))
 
 
-def read_plan(path: str | Path | None, currency: str | None = None) -> pd.DataFrame | None:
+def read_plan(
+    path: str | Path | None, offer_ids: set[str] | None = None, currency: str | None = None
+) -> pd.DataFrame | None:
     """The latest plan (``promopilot plan``'s CSV: customer_id, offer_id, group, propensity,
-    ..., optionally campaign_id; or saved again by Excel, as CSV or .xlsx), or None. Its
-    customer ids are read as ingest stores them (an e-mail address or phone number as its
-    hash), each customer once (:func:`promopilot.data.hand_tables.read_hand_table`). A
-    ``currency`` column naming another currency than the store's (`currency`, where known) is
-    refused by its line."""
+    ..., optionally campaign_id; or saved again by Excel, as CSV or .xlsx), or None, checked
+    as ``send`` checks it (:func:`promopilot.campaigns.exposures.read_plan`): customer ids read
+    as ingest stores them (an e-mail address or phone number as its hash), each customer once,
+    a known group, a propensity in (0, 1], an offer for every target or explore row and none
+    for control rows, offers among `offer_ids` (the store's, where given) and a ``currency``
+    column, if any, that names the store's `currency`. A bad row stops it with its line."""
     if path is None:
         return None
-    plan = read_hand_table(path, PLAN_REQUIRED, what="plan", once="each customer once per plan")
-    if why := plan_currency_error(plan, currency):  # a plan of another shop's store
-        raise InputError(f"{path}: {why}")
-    return plan.reset_index(drop=True)
+    return read_send_plan(path, offer_ids, currency=currency)
 
 
 # -- building ------------------------------------------------------------------------------
