@@ -123,7 +123,7 @@ def test_a_plan_naming_its_currency_is_sent_served_and_evaluated(
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert "plan-gbp.csv: line 2, column currency: 'GBP': expected EUR" in err
     with pytest.raises(InputError, match="line 2, column currency: 'GBP': expected EUR"):
-        read_plan(other, "EUR")
+        read_plan(other, currency="EUR")
     assert len(read_plan(other)) == 300  # the store's currency unknown: nothing to compare
 
 
