@@ -86,3 +86,12 @@ def test_a_first_row_with_a_cell_more_than_the_header_is_refused_by_line(tmp_pat
         read_policy(path)
     path.write_text("customer_id,offer_id\nC1,pct10,\nC2,ship,\n", encoding="utf-8")
     assert read_policy(path)["offer_id"].tolist() == ["pct10", "ship"]  # empty cells: read
+
+
+@pytest.mark.parametrize("reader", [read_plan, serve_plan])
+def test_a_column_written_twice_in_two_cases_is_refused_by_name(tmp_path, reader):
+    # "Group" and "group" both became group: the checks then read a table of two columns
+    path = tmp_path / "plan.csv"
+    PLAN.assign(Group="target").to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"names column group 2 times \('group', 'Group'\)"):
+        reader(path)

@@ -64,7 +64,15 @@ def read_hand_table(
         raise InputError(f"{path}: old Excel (.xls) workbooks are not read: {SAVE_AS}")
     else:
         frame = _text_table(path, fits, what)
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    written = [str(c).strip() for c in frame.columns]
+    frame.columns = [c.lower() for c in written]
+    twice = [c for c in required if frame.columns.tolist().count(c) > 1]
+    if twice:  # "Group" and "group": which one holds the plan's groups?
+        names = [repr(w) for w in written if w.lower() == twice[0]]
+        raise InputError(
+            f"{path}: the header names column {twice[0]} {len(names)} times "
+            f"({', '.join(names)}): keep one"
+        )
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(
