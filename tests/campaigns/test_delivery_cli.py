@@ -316,3 +316,20 @@ def test_a_plan_saved_as_an_excel_workbook_is_sent(db, plan, tmp_path, capsys):
     code, _, err = run(["send", old, "--campaign-id", "x2", "--dry-run", "--db", db], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert f"{old}: old Excel (.xls) workbooks are not read" in " ".join(err.split())
+
+
+def test_a_plan_saved_as_unicode_text_is_sent(db, plan, tmp_path, capsys):
+    """Excel's "Unicode Text (*.txt)": UTF-16 LE with its BOM, tab-delimited, CRLF."""
+    _, frame = plan
+    text = frame.assign(reason="新客 满150减20").to_csv(
+        index=False, sep="\t", lineterminator="\r\n"
+    )
+    path = tmp_path / "plan.txt"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    args = ["send", path, "--campaign-id", "u1", "--dry-run", "--db", db, "--out", tmp_path / "o"]
+    code, _, err = run(args, capsys)
+    assert code == 0, err
+    with Store(db, read_only=True) as store:
+        log = store.query("SELECT * FROM campaigns WHERE campaign_id = 'u1' ORDER BY customer_id")
+    assert log["customer_id"].tolist() == sorted(frame["customer_id"])
+    assert log["propensity"].tolist() == frame.sort_values("customer_id")["propensity"].tolist()

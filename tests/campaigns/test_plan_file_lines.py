@@ -95,3 +95,34 @@ def test_a_column_written_twice_in_two_cases_is_refused_by_name(tmp_path, reader
     PLAN.assign(Group="target").to_csv(path, index=False)
     with pytest.raises(InputError, match=r"names column group 2 times \('group', 'Group'\)"):
         reader(path)
+
+
+def unicode_text(path, plan: pd.DataFrame, blank_after: int | None = None):
+    """`plan` as Excel saves it as Unicode Text: UTF-16 LE with its BOM, tabs, CRLF."""
+    lines = plan.to_csv(index=False, sep="\t").splitlines()
+    if blank_after is not None:
+        lines.insert(blank_after + 2, "")
+    path.write_bytes(b"\xff\xfe" + ("\r\n".join(lines) + "\r\n").encode("utf-16-le"))
+    return path
+
+
+def test_a_plan_saved_as_unicode_text_is_read_as_its_csv_twin(tmp_path):
+    chinese = PLAN.assign(reason="新客 满150减20")
+    path = unicode_text(tmp_path / "plan.txt", chinese, blank_after=4)
+    expected = read_plan(write_plan(tmp_path / "plain.csv", chinese))
+    pd.testing.assert_frame_equal(read_plan(path), expected)
+    assert serve_plan(path)["customer_id"].tolist() == PLAN["customer_id"].tolist()
+    policy = read_policy(path)
+    assert policy["reason"].eq("新客 满150减20").all()
+    assert policy.index.tolist() == [2, 3, 4, 5, 6, 8, 9, 10, 11, 12]  # line 7 blank
+
+
+def test_a_bad_row_of_a_unicode_text_plan_is_named_by_its_line(tmp_path):
+    bad = PLAN.copy()
+    bad.loc[5, "group"] = "treatment"  # row 6: line 7, line 8 after the blank line
+    path = unicode_text(tmp_path / "plan.txt", bad, blank_after=2)
+    with pytest.raises(InputError, match=r"plan.txt: line 8, column group: 'treatment'"):
+        read_plan(path)
+    path.write_bytes(path.read_bytes()[2:])  # without its BOM: refused saying what it may be
+    with pytest.raises(InputError, match=r"plan.txt: cannot read as a plan: .*likely UTF-16"):
+        read_plan(path)

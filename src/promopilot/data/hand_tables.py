@@ -3,7 +3,8 @@ policy (``promopilot evaluate-policy``), as ``promopilot plan`` wrote it or save
 Excel. One reader for all of them: every cell as text, the customer ids as the store holds
 them, and each row's line in the file as the index (:data:`LINE`), for errors to name.
 
-Read as written: a CSV in UTF-8 or GBK with any delimiter ingest reads, or the first sheet of
+Read as written: a CSV in UTF-8, GBK or UTF-16 with a BOM (Excel's "Unicode Text") with any
+delimiter ingest reads, or the first sheet of
 an Excel workbook (``.xlsx``, ``.xlsm``); the header found below up to five title or blank
 lines as ingest finds it (:mod:`promopilot.data.headers`). A blank line (or an empty row of a
 sheet) is no row, and the rows after it keep their own line: the line as the file numbers it,
@@ -30,7 +31,7 @@ from promopilot.data.rawfile import (
     long_numbers_as_excel_shows_them,
     workbook_below_title,
 )
-from promopilot.data.textfile import prepare_text
+from promopilot.data.textfile import has_utf16_bom, nul_reason, prepare_text
 from promopilot.exceptions import InputError
 
 LINE = "line"  # the index's name: each row's line in the file (a workbook's row number)
@@ -94,8 +95,8 @@ def _refuse_binary(path: Path, what: str) -> None:
     with open(path, "rb") as handle:
         head = handle.read(65536)
     kind = next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
-    if kind is None and b"\x00" in head:
-        kind = "not a text table (binary content)"
+    if kind is None and b"\x00" in head and not has_utf16_bom(head):
+        kind = nul_reason(head)
     if kind is not None:
         raise InputError(f"{path}: cannot read as a {what}: {kind}; {SAVE_AS}")
 

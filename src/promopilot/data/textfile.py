@@ -1,8 +1,9 @@
 """Make a text table readable: detect its encoding and line endings, streaming, never whole.
 
 DuckDB reads UTF-8 (with or without BOM) with uniform LF or CR line endings. Anything else
-(GBK/GB18030 from Chinese spreadsheet tools, mixed CRLF/LF endings) is rewritten once, chunk
-by chunk, into a UTF-8 temporary file with LF endings.
+(GBK/GB18030 from Chinese spreadsheet tools, UTF-16 with a BOM as Excel saves "Unicode Text",
+mixed CRLF/LF endings) is rewritten once, chunk by chunk, into a UTF-8 temporary file with LF
+endings; a line of the copy is the line of the file it was made from.
 """
 
 from __future__ import annotations
@@ -29,6 +30,33 @@ ENCODINGS = ("utf-8", "gb18030", "cp1252")
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 # a GB18030 four-byte code (characters outside GBK: 𠮷)
 _GB_FOUR = re.compile(rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]")
+# UTF-16 as Excel's "Unicode Text (*.txt)" saves it (little-endian, tab-delimited) or big-endian,
+# told by its byte order mark; Python's "utf-16" codec reads the mark and drops it
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF16 = "utf-16"
+BINARY = "not a text table (binary content)"
+UTF16_ADVICE = "save it as UTF-8, or as UTF-16 with its BOM (Excel's Unicode Text)"
+
+
+def has_utf16_bom(head: bytes) -> bool:
+    """Whether a file's first bytes are a UTF-16 byte order mark (LE or BE)."""
+    return head.startswith(UTF16_BOMS)
+
+
+def nul_reason(head: bytes) -> str:
+    """Why a file whose first bytes (`head`) hold NUL bytes is not read: binary content, or
+    likely UTF-16 text without a byte order mark where the NULs fill every other byte (the high
+    bytes of ASCII letters, digits, tabs and line ends; a few characters such as 一, U+4E00,
+    put one on the other side)."""
+    head = head[: len(head) // 2 * 2]
+    for parity in (0, 1):
+        on, off = head[parity::2].count(0), head[1 - parity :: 2].count(0)
+        if on * 4 >= len(head) and off * 20 <= on:
+            return (
+                f"{BINARY}: NUL bytes in every other position, likely UTF-16 text without its "
+                "byte order mark (BOM)"
+            )
+    return BINARY
 
 
 @dataclass(frozen=True)
@@ -68,31 +96,39 @@ def _scan(path: Path, encoding: str) -> tuple[int, int, int, bool]:
     return n_cr, n_lf, n_crlf, last in (b"\n", b"\r")
 
 
-def _rewrite(path: Path, encoding: str) -> tuple[Path, int]:
-    """Stream `path` into a UTF-8 temporary file with LF line endings."""
+def _rewrite(path: Path, encoding: str) -> tuple[Path, int, bool]:
+    """Stream `path` into a UTF-8 temporary file with LF line endings.
+
+    Returns (the copy, its LF count, whether it ends with a line end)."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     fd, name = tempfile.mkstemp(prefix="promopilot-", suffix=".csv")
     n_lf = 0
     pending_cr = False
     first = True
-    with open(path, "rb") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
-        while True:
-            chunk = src.read(CHUNK)
-            text = decoder.decode(chunk, final=not chunk)
-            if first:
-                text = text.removeprefix("\ufeff")
-                first = False
-            if pending_cr:
-                text = "\r" + text
-                pending_cr = False
-            if chunk and text.endswith("\r"):
-                text, pending_cr = text[:-1], True
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-            n_lf += text.count("\n")
-            dst.write(text)
-            if not chunk:
-                break
-    return Path(name), n_lf
+    ends_nl = False
+    try:
+        with open(path, "rb") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
+            while True:
+                chunk = src.read(CHUNK)
+                text = decoder.decode(chunk, final=not chunk)
+                if first:
+                    text = text.removeprefix("\ufeff")
+                    first = False
+                if pending_cr:
+                    text = "\r" + text
+                    pending_cr = False
+                if chunk and text.endswith("\r"):
+                    text, pending_cr = text[:-1], True
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+                n_lf += text.count("\n")
+                ends_nl = text.endswith("\n") if text else ends_nl
+                dst.write(text)
+                if not chunk:
+                    break
+    except BaseException:
+        os.unlink(name)
+        raise
+    return Path(name), n_lf, ends_nl
 
 
 def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedText:
@@ -105,7 +141,8 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
     Raises
     ------
     InputError
-        The file is missing, empty, or in an encoding that is neither UTF-8 nor GBK/GB18030.
+        The file is missing, empty, binary (UTF-16 without its BOM said so), or in an
+        encoding that is not UTF-8, UTF-16 with a BOM, GBK/GB18030 or Windows-1252.
     """
     path = Path(path)
     if not path.exists():
@@ -118,11 +155,20 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
         head = handle.read(4096)
     if not head.strip() and path.stat().st_size <= len(head):
         raise InputError(f"{path}: the file holds only blank lines (no header row)")
-    if b"\x00" in head:
-        raise InputError(f"{path}: not a text table (binary content); expected CSV or Parquet")
-    if encoding is not None:  # the caller knows (e.g. MovieLens' Latin-1 item file)
-        new_path, n_lf = _rewrite(path, encoding)
-        return PreparedText(path, new_path, encoding, n_lf, True, True)
+    if has_utf16_bom(head):
+        encoding = UTF16
+    elif b"\x00" in head:
+        reason = nul_reason(head)
+        advice = "expected CSV or Parquet" if reason == BINARY else UTF16_ADVICE
+        raise InputError(f"{path}: {reason}; {advice}")
+    if encoding is not None:  # the caller knows (e.g. MovieLens' Latin-1 item file) or a BOM
+        try:
+            new_path, n_lf, ends_nl = _rewrite(path, encoding)
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"{path}: cannot read as {encoding.upper()} text ({error.reason}); save it as UTF-8"
+            ) from None
+        return PreparedText(path, new_path, encoding, n_lf, True, ends_nl)
     for encoding in ENCODINGS:
         try:
             n_cr, n_lf, n_crlf, ends_nl = _scan(path, encoding)
@@ -136,11 +182,11 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
             # UTF-8 with uniform LF or CRLF endings: DuckDB reads it as it is (equal CR and LF
             # counts alone are not enough: a mix of lone CRs and lone LFs can balance out)
             return PreparedText(path, path, encoding, n_lf, False, ends_nl)
-        new_path, n_lf = _rewrite(path, encoding)
+        new_path, n_lf, _ = _rewrite(path, encoding)
         return PreparedText(path, new_path, encoding, n_lf, True, ends_nl)
     raise InputError(
-        f"{path}: unknown text encoding: expected UTF-8 (with or without BOM), GBK/GB18030 "
-        "or Windows-1252 (Latin-1): save it as UTF-8"
+        f"{path}: unknown text encoding: expected UTF-8 (with or without BOM), UTF-16 with a "
+        "BOM, GBK/GB18030 or Windows-1252 (Latin-1): save it as UTF-8"
     )
 
 

@@ -14,7 +14,13 @@ from promopilot.data import headers, synonyms
 from promopilot.data.followups import with_followups
 from promopilot.data.ratings import read_stars
 from promopilot.data.rawfile import workbook_below_title
-from promopilot.data.textfile import EXCEL_CSV
+from promopilot.data.textfile import (
+    EXCEL_CSV,
+    UTF16,
+    UTF16_ADVICE,
+    has_utf16_bom,
+    nul_reason,
+)
 from promopilot.exceptions import InputError
 from promopilot.text.labels import LABEL, NEGATIVE, NEUTRAL, POSITIVE, SENTIMENT, SENTIMENT_METHOD
 from promopilot.text.reviews import review_sentiment
@@ -42,11 +48,12 @@ def read_text_csv(
     path: str | Path, text_column: str | None = None, notes: list[str] | None = None
 ) -> tuple[pd.DataFrame, str]:
     """Read a CSV (or an ``.xlsx`` workbook's first sheet) as text cells (nothing converted),
-    in UTF-8 (with or without BOM) or GBK/GB18030, its delimiter (``,`` ``;`` TAB ``|``)
-    found from the header as ingest finds it. The header is line 1, or the first of the first
-    six lines with a review text column (`text_column`, or one :func:`find_text_column` takes),
-    as ingest finds it below a title (:mod:`promopilot.data.headers`); the note saying lines
-    were skipped goes to `notes`. Returns the table and the encoding used."""
+    in UTF-8 (with or without BOM), UTF-16 with a BOM or GBK/GB18030, its delimiter (``,``
+    ``;`` TAB ``|``) found from the header as ingest finds it. The header is line 1, or the
+    first of the first six lines with a review text column (`text_column`, or one
+    :func:`find_text_column` takes), as ingest finds it below a title
+    (:mod:`promopilot.data.headers`); the note saying lines were skipped goes to `notes`.
+    Returns the table and the encoding used."""
     path = Path(path)
     fits = _has_text_column(text_column)
     notes = [] if notes is None else notes
@@ -58,14 +65,16 @@ def read_text_csv(
         raise InputError(f"{path}: file not found") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
-    for encoding in ("utf-8-sig", "gb18030"):
+    if b"\x00" in raw[:65536] and not has_utf16_bom(raw):
+        raise InputError(f"{path}: {nul_reason(raw[:65536])}; {UTF16_ADVICE}")
+    for encoding in (UTF16,) if has_utf16_bom(raw) else ("utf-8-sig", "gb18030"):
         try:
             decoded = raw.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes nearly any byte string
-        raise InputError(f"{path}: not UTF-8 or GBK/GB18030 text")
+    else:  # gb18030 decodes nearly any byte string: a UTF-16 file cut short
+        raise InputError(f"{path}: not UTF-8, UTF-16 or GBK/GB18030 text")
     rows = headers.split_lines(decoded.split("\n", headers.MAX_ABOVE + 1))
     above = headers.find_header(rows, fits)
     if above:

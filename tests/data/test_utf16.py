@@ -1,0 +1,117 @@
+"""Files Excel saves as "Unicode Text (*.txt)": UTF-16 LE with a BOM, tab-delimited, CRLF (and
+the big-endian twin some Windows back offices write). They are read as their UTF-8 twins are,
+Chinese text kept and rows named by the file's own lines; UTF-16 without its BOM is refused
+saying so."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from promopilot.cli import main
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+from promopilot.text.csv_scoring import read_text_csv
+from tests.data.loads import load
+from tests.data.test_importers import SHOPIFY, UCI
+
+ORDERS = [
+    ["order_id", "timestamp", "customer_id", "product_id", "商品名称", "quantity", "unit_price"],
+    ["o1", "2025-01-02 10:00:00", "c1", "p1", "绿茶 500克", "2", "10.5"],
+    ["o1", "2025-01-02 10:00:00", "c1", "p2", "茶杯（白）, 一只", "1", "5"],  # 一 is U+4E00
+    ["o2", "2025-01-03 11:00:00", "c2", "p3", '上海 "特级" 乌龙茶', "1", "20"],
+    ["o3", "2025-01-04 12:00:00", "c3", "p1", "绿茶 500克", "3", "10.5"],
+]
+
+
+def tab_text(rows: list[list[str]]) -> str:
+    """Rows as Excel writes Unicode Text: tab-delimited, quoted where needed, CRLF."""
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def unicode_text(path: Path, text: str, encoding: str = "utf-16-le") -> Path:
+    """`text` in UTF-16 with its BOM, little-endian as Excel saves it or big-endian."""
+    bom = b"\xff\xfe" if encoding == "utf-16-le" else b"\xfe\xff"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bom + text.encode(encoding))
+    return path
+
+
+def stored(store: Store) -> tuple[list, list]:
+    orders = store.query("SELECT * EXCLUDE (ingest_id) FROM orders ORDER BY order_id, product_id")
+    products = store.query("SELECT product_id, title FROM products ORDER BY product_id")
+    return orders.to_dict("records"), products.to_dict("records")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_unicode_text_orders_file_stores_what_its_utf8_twin_does(tmp_path, encoding):
+    text = tab_text(ORDERS)
+    twin = tmp_path / "utf8" / "orders.txt"
+    twin.parent.mkdir()
+    twin.write_text(text, encoding="utf-8")
+    path = unicode_text(tmp_path / "utf16" / "orders.txt", text, encoding)
+    with Store(":memory:") as plain, Store(":memory:") as wide:
+        first = load(plain, twin)
+        report = load(wide, path.parent)  # as a shop folder's orders.txt
+        assert (report.n_loaded, report.n_quarantined) == (first.n_loaded, 0) == (4, 0)
+        assert stored(wide) == stored(plain)
+        titles = [p["title"] for p in stored(wide)[1]]
+        assert titles == ["绿茶 500克", "茶杯（白）, 一只", '上海 "特级" 乌龙茶']
+        assert load(wide, path.parent).n_new == 0  # the same file again adds nothing
+        assert wide.count("orders") == 4
+
+
+def test_a_bad_row_in_a_unicode_text_file_is_named_by_its_file_line(tmp_path, store):
+    rows = [*ORDERS[:3], [], ORDERS[3], ["o9", "yesterday", "c9", "p1", "绿茶", "1", "10.5"]]
+    path = unicode_text(tmp_path / "orders.txt", "订单导出 2025\r\n" + tab_text(rows))
+    report = load(store, path)
+    assert (report.n_loaded, report.n_quarantined) == (3, 1)
+    bad = store.query('SELECT line, "column", value FROM quarantine')
+    # title line 1, header line 2, rows 3-4, blank line 5, rows 6-7
+    assert bad.values.tolist() == [[7, "timestamp", "yesterday"]]
+
+
+def test_uci_and_shopify_exports_saved_as_unicode_text_are_read(tmp_path, store):
+    uci = [line.split(",") for line in UCI.replace('"HAND WARMER, ', '"HAND WARMER ').splitlines()]
+    report = load(store, unicode_text(tmp_path / "Online Retail.txt", tab_text(uci)))
+    assert report.n_loaded > 0 and store.count("orders") == report.n_loaded
+    shopify = list(csv.reader(io.StringIO(SHOPIFY)))
+    report = load(store, unicode_text(tmp_path / "orders_export.txt", tab_text(shopify)))
+    assert report.n_loaded > 0
+
+
+def test_utf16_without_its_bom_is_refused_naming_utf16(tmp_path, capsys):
+    path = tmp_path / "orders.txt"
+    path.write_bytes(tab_text(ORDERS).encode("utf-16-le"))  # no BOM
+    with pytest.raises(SystemExit) as done:
+        main(["ingest", str(path), "--db", str(tmp_path / "s.duckdb")])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "orders.txt" in err and "likely UTF-16 text without its byte order mark" in err
+    path.write_bytes(bytes(range(256)) * 4)  # other binary content is said to be so
+    with Store(":memory:") as store, pytest.raises(InputError) as caught:
+        ingest(store, path)
+    assert "(binary content); expected CSV or Parquet" in str(caught.value)
+
+
+def test_a_cut_utf16_file_is_a_one_line_error(tmp_path, store):
+    path = unicode_text(tmp_path / "orders.txt", tab_text(ORDERS))
+    path.write_bytes(path.read_bytes()[:-1])  # an odd byte count
+    with pytest.raises(InputError, match=r"orders.txt: cannot read as UTF-16 text"):
+        ingest(store, path)
+
+
+def test_sentiment_reads_reviews_saved_as_unicode_text(tmp_path):
+    reviews = [["review", "rating"], ["质量很好，一定回购", "5"], ["太差了", "1"]]
+    path = unicode_text(tmp_path / "reviews.txt", tab_text(reviews))
+    table, encoding = read_text_csv(path)
+    assert encoding == "utf-16" and table.values.tolist() == reviews[1:]
+    path.write_bytes(tab_text(reviews).encode("utf-16-le"))
+    with pytest.raises(InputError, match="likely UTF-16 text without its byte order mark"):
+        read_text_csv(path)
