@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,18 @@ def test_sentiment_reads_reviews_saved_as_unicode_text(tmp_path):
     path.write_bytes(tab_text(reviews).encode("utf-16-le"))
     with pytest.raises(InputError, match="likely UTF-16 text without its byte order mark"):
         read_text_csv(path)
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"\xff\xfe", "the file is empty (no header row)"),
+        (b"\xff\xfe" + "\r\n  \r\n".encode("utf-16-le"), "holds only blank lines"),
+        (b"\xfe\xff" + "\r\n\t\r\n".encode("utf-16-be"), "holds only blank lines"),
+    ],
+)
+def test_an_empty_utf16_file_is_said_to_be_empty(tmp_path, store, data, said):
+    path = tmp_path / "orders.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=f"orders.txt: .*{re.escape(said)}"):
+        ingest(store, path)

@@ -153,10 +153,15 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
         raise InputError(f"{path}: the file is empty (no header row)")
     with open(path, "rb") as handle:
         head = handle.read(4096)
-    if not head.strip() and path.stat().st_size <= len(head):
-        raise InputError(f"{path}: the file holds only blank lines (no header row)")
+    whole = path.stat().st_size <= len(head)
     if has_utf16_bom(head):
         encoding = UTF16
+        if whole and len(head) == 2:  # the BOM alone
+            raise InputError(f"{path}: the file is empty (no header row)")
+        if whole and not head.decode(UTF16, "replace").strip():
+            raise InputError(f"{path}: the file holds only blank lines (no header row)")
+    elif not head.strip() and whole:
+        raise InputError(f"{path}: the file holds only blank lines (no header row)")
     elif b"\x00" in head:
         reason = nul_reason(head)
         advice = "expected CSV or Parquet" if reason == BINARY else UTF16_ADVICE
