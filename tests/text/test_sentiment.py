@@ -618,3 +618,16 @@ def test_trained_model_checks_its_rating_range_in_fit(params, message) -> None:
 )
 def test_lexicon_reads_workmanship_and_as_described(text, label) -> None:
     assert LexiconSentiment().fit().predict([text])[0] == label
+
+
+@pytest.mark.parametrize("texts", ["很好", b"good", None, 5, np.array("good")])
+def test_one_text_for_texts_is_an_input_error_naming_texts(texts) -> None:
+    """One string (or no sequence at all) for `texts` was Python's TypeError."""
+    said = r"^texts is a \w+: expected a list of strings, one per text \(\[text\] for one\)$"
+    with pytest.raises(InputError, match=said):
+        SentimentModel().fit(texts, [5, 1, 5, 1, 5, 1])
+    model = SentimentModel().fit(TEXTS, [5, 1, 5, 1, 5, 1])
+    for predict in (model.predict, model.predict_score, LexiconSentiment().fit().predict):
+        with pytest.raises(InputError, match=said):
+            predict(texts)
+    assert model.predict(["很好"]).shape == (1,)

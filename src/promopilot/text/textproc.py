@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from promopilot.exceptions import InputError
+
 # CJK Unified Ideographs, extension A and compatibility ideographs.
 _CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK_CLASS}]")
@@ -84,10 +86,19 @@ def _jieba() -> Any:
 
 
 def _as_str_list(texts: Iterable[Any]) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError("texts must be a sequence of strings, not one string")
+    """`texts` as a list of strings (a missing value is ``""``); one string, or anything else
+    that is no sequence of texts, is an :class:`InputError` naming ``texts``."""
+    try:
+        if isinstance(texts, (str, bytes)):
+            raise TypeError
+        items = iter(texts)
+    except TypeError:  # one string, None, a number, a 0-d array
+        raise InputError(
+            f"texts is a {type(texts).__name__}: expected a list of strings, one per text "
+            "([text] for one)"
+        ) from None
     out = []
-    for text in texts:
+    for text in items:
         if text is None or (isinstance(text, float) and np.isnan(text)):
             out.append("")
         else:
