@@ -10,6 +10,8 @@ import pytest
 
 from promopilot.campaigns.delivery import send_campaign
 from promopilot.campaigns.exposures import read_plan
+from promopilot.campaigns.smtp import PermanentFailure
+from promopilot.data.contact_ids import masked_in_text
 from promopilot.data.ingest import ingest
 from promopilot.data.queries.delivery import campaign_exposures, delivery_status
 from promopilot.data.store import Store
@@ -152,6 +154,32 @@ def test_permanent_refusal_is_not_retried_by_a_rerun(store, tmp_path):
     again = FakeSender()
     send(store, tmp_path, again)
     assert again.messages == []
+
+
+class QuotingSender(FakeSender):
+    """A sender whose refusals quote the recipient, as mail servers' do."""
+
+    def send(self, message) -> int:
+        if message["To"] in self.refuse:
+            raise PermanentFailure(f"550 5.1.1 <{message['To']}>: mailbox unavailable")
+        return super().send(message)
+
+
+def test_a_refusal_naming_the_address_is_stored_masked(store, tmp_path):
+    ann = address("C4")
+    report = send(store, tmp_path, QuotingSender(refuse={ann}))
+    assert report.n_failed == 1
+    error = delivery_status(store, "spring").set_index("customer_id").loc["C4", "error"]
+    local, _, domain = ann.partition("@")
+    assert error == f"550 5.1.1 <{local[0]}***@{domain}>: mailbox unavailable"
+    assert ann not in str(store.query("SELECT * FROM deliveries").to_dict("records"))
+
+
+def test_addresses_and_phone_numbers_in_an_error_text_are_masked():
+    text = "号码 +86 138 0013 8000 and 13900139000 refused; cc (Bob.Lee@mail.example.cn), id 17850"
+    assert masked_in_text(text) == (
+        "号码 +86*******8000 and +86*******9000 refused; cc (b***@mail.example.cn), id 17850"
+    )
 
 
 def test_another_plan_under_the_same_campaign_id_is_refused(store, tmp_path):

@@ -286,3 +286,16 @@ def shown(value: str) -> str | None:
             return f"{local[:1]}***@{domain}"
         return f"{text[:3]}{'*' * (len(text) - 7)}{text[-4:]}"
     return None if re.search(IN_TEXT, value) else value
+
+
+def masked_in_text(text: str) -> str:
+    """`text` with every e-mail address and phone number in it masked as :func:`shown` masks
+    one (``550 <a***@example.com>: mailbox unavailable``): for a reason kept in the store, such
+    as why a message failed, that quotes its recipient."""
+
+    def mask(match: re.Match) -> str:
+        found = match.group(0)
+        lead = len(found) - len(found.lstrip("<([{"))
+        return found[:lead] + masked(found[lead:])
+
+    return re.sub(IN_TEXT, mask, text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from promopilot.data.contact_ids import masked_in_text
 from promopilot.data.forgotten import FORGOTTEN
 from promopilot.data.queries.measure import same_code
 from promopilot.data.store import Store
@@ -187,7 +188,13 @@ def exposure_log(store: Store, campaign_id: str) -> pd.DataFrame:
 def record_deliveries(store: Store, campaign_id: str, rows: pd.DataFrame) -> None:
     """Write (replace) delivery rows: columns customer_id, channel, status, attempts,
     delivered_at, error. One transaction: the rows are all written or none. A forgotten
-    customer's row is never written."""
+    customer's row is never written. An e-mail address or phone number in an error (a mail
+    server's ``550 <ann@example.com>: mailbox unavailable``) is kept masked
+    (:func:`~promopilot.data.contact_ids.masked_in_text`)."""
+    if "error" in rows:
+        rows = rows.assign(
+            error=[masked_in_text(e) if isinstance(e, str) else e for e in rows["error"]]
+        )
     with store.transaction(), store.frame("delivery_rows", rows):
         store.execute(
             "DELETE FROM deliveries WHERE campaign_id = ? AND (customer_id, channel) IN "
