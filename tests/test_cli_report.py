@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from promopilot.cli.report import app, demo_measure_step
+from promopilot.data.currency import money
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
 
@@ -219,6 +220,14 @@ def test_evaluate_policy_command(campaign_db, tmp_path, monkeypatch):
     assert set(result["estimators"]) == {"ips", "snips", "dr"}
     assert result["incremental_profit_per_customer"]["low"] > 0
     assert "EUR" not in done.output
+    # the table writes money as the rest of the CLI does (two decimals, signed); the JSON
+    # keeps its full precision
+    rows = {line.split()[1]: line for line in done.output.splitlines() if line.startswith("│")}
+    for name, e in result["estimators"].items():
+        cells = [money(e[k], sign=True) for k in ("estimate", "low", "high")]
+        assert [c.strip() for c in rows[name].split("│")[2:5]] == cells, rows[name]
+        assert f"{e['estimate']:,.3f}" not in rows[name]
+        assert round(e["estimate"], 2) != e["estimate"]  # not rounded in the JSON
 
 
 def test_evaluate_policy_heads_its_money_with_the_shops_currency(

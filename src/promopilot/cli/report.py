@@ -93,7 +93,7 @@ def evaluate_policy(
 ) -> None:
     """Estimate what a candidate assignment would have earned on a logged campaign."""
     from promopilot.campaigns.ope import evaluate_policy as evaluate
-    from promopilot.data.currency import money_label, shop_currency
+    from promopilot.data.currency import money, money_label, shop_currency
 
     confidence = resolve_confidence(confidence)
     frame = read_policy(policy)
@@ -115,7 +115,8 @@ def evaluate_policy(
     for name, e in result["estimators"].items():
         table.add_row(
             name + (" (headline)" if name == result["estimator"] else ""),
-            *(f"{e[k]:,.3f}" for k in ("estimate", "low", "high")),
+            # as the plan's self-check writes profit per customer; the JSON keeps every digit
+            *(money(e[k], sign=True) for k in ("estimate", "low", "high")),
         )
     console.print(table)
     console.print(
