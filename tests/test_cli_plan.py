@@ -369,6 +369,37 @@ def test_the_forecast_pages_show_is_the_out_of_fold_one_with_its_warning(tmp_pat
     assert "not checked" in unchecked and "in-sample sum, 99.00, is no forecast" in unchecked
 
 
+def test_the_forecast_and_the_warning_name_the_shops_currency():
+    from promopilot.offers.forecast import no_profit_warning
+    from promopilot.offers.selfcheck import SelfCheck
+
+    check = SelfCheck(
+        per_customer=1.5, low=-0.5, high=1234.5, customers=700, policy_sends=300, confidence=0.9
+    )
+    warning = no_profit_warning(check, "EUR")
+    assert "earns +1.50 EUR per customer out of fold (interval -0.50 EUR .. +1,234.50 EUR at" in (
+        warning
+    )
+    plan = pd.DataFrame({"customer_id": ["a", "b"], "offer_id": ["pct10", ""], "group": "target"})
+    result = PlanResult(
+        plan=plan,
+        campaign_id="c",
+        as_of=pd.Timestamp("2026-07-01"),
+        budget=10.0,
+        totals={"expected_profit": 99.0, "n_considered": 2},
+        self_check=check,
+        self_check_note=warning,
+        currency="EUR",
+    )
+    forecast = plan_forecast(result)
+    assert forecast["currency"] == "EUR"
+    text = forecast_text(forecast)
+    assert "3.00 EUR (interval -1.00 EUR .. 2,469.00 EUR at 90%) for 2 customers" in text
+    assert warning in text
+    unchecked = forecast_text(plan_forecast(replace(result, self_check=None, self_check_note="")))
+    assert "in-sample sum, 99.00 EUR, is no forecast" in unchecked
+
+
 def _with_campaign(fresh_shop_db, tmp_path, sent_at: str, arms: list[str]):
     """A copy of the fresh shop whose store holds one randomized campaign (arms in turn)."""
     path = tmp_path / "shop.duckdb"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -13,9 +14,11 @@ from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 from promopilot.offers.assignment import assign_offers
 from promopilot.offers.economics import offer_terms, redemption_scale
-from promopilot.offers.explain import plan_rules
+from promopilot.offers.explain import plan_rules, row_reasons
+from promopilot.offers.forecast import plan_forecast
 from promopilot.offers.inputs import customer_value_inputs, default_feature_fn, load_offers
 from promopilot.offers.plan import PLAN_COLUMNS, build_plan
+from promopilot.report.labels import readable_rules
 from promopilot.synth.shop import (
     END,
     OFFERS,
@@ -223,6 +226,62 @@ def test_no_campaign_history_gives_a_designed_test_within_budget(fresh_db, budge
     assert np.allclose(plan.loc[~sent, "propensity"], 1 - q[0] * k / (k + 1))
     assert abs(len(inside) / n - q[0]) <= 4 * np.sqrt(q[0] * (1 - q[0]) / n) + 1e-9
     assert (plan.loc[plan["group"] == "none", "offer_id"] == "").all()
+
+
+def test_a_designed_test_writes_its_money_in_the_shops_currency(fresh_db, monkeypatch):
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "EUR")
+    with Store(fresh_db, read_only=True) as store:
+        result = build_plan(store, budget=300.0, campaign_id="first", as_of=END)
+    assert result.currency == "EUR"
+    cost = result.plan["expected_cost"].sum()
+    assert "Budget 300.00 EUR: the test holds " in result.design
+    # the proposed test's cost (not sent: the plan's own cost is 0)
+    assert re.search(r"expected discount cost \d[\d,]*\.\d\d EUR \(", result.design)
+    assert cost == 0 and plan_forecast(result)["currency"] == "EUR"
+
+
+def test_reasons_and_rules_write_money_in_the_shops_currency():
+    plan = pd.DataFrame(
+        {
+            "offer_id": ["pct10", "", ""],
+            "group": ["target", "none", "control"],
+            "p_buy": [0.4, np.nan, np.nan],
+            "expected_incremental_profit": [1234.5, 0.0, 0.0],
+            "model_choice": ["pct10", "", "pct10"],
+        }
+    )
+    best = pd.DataFrame(
+        {
+            "offer_id": ["pct10", "pct10", "pct10"],
+            "p_buy_none": [0.1, 0.1, 0.1],
+            "expected_incremental_profit": [1234.5, 2.5, 1.0],
+            "profit_lower": [3.0, -1.0, -1.0],
+        }
+    )
+    reasons = row_reasons(plan, best, {"pct10": "10% off"}, "EUR")
+    assert (
+        reasons[0] == "persuadable: P(buy) 10% -> 40% with 10% off; +1,234.50 EUR expected profit"
+    )
+    assert reasons[1] == "not clearly profitable: pct10 might earn +2.50 EUR but could lose money"
+    rng = np.random.default_rng(0)
+    n = 1000
+    features = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "monetary": rng.uniform(0, 4000, n),
+            "recency_days": rng.uniform(0, 400, n),
+        }
+    )
+    spend = features["monetary"] > 2000
+    choice = np.where(spend, np.where(features["recency_days"] > 200, "pct10", ""), "freeship")
+    rules = plan_rules(features, pd.Series(choice, index=features["customer_id"]), currency="EUR")
+    lines = rules.splitlines()[1:]
+    # a cut of net spend is a sum of money; one of days is not
+    cut = re.fullmatch(r"\|--- monetary <= (\d,\d{3}\.\d\d) EUR", lines[0])
+    assert cut and 1900 < float(cut[1].replace(",", "")) < 2100, lines[0]
+    assert re.fullmatch(r"\|   \|--- recency_days <= \d+\.\d\d", lines[3]), lines[3]
+    assert f"net spend <= {cut[1]} EUR" in readable_rules(rules)
+    assert f"净消费额 <= {cut[1]} EUR" in readable_rules(rules, "zh")
 
 
 @pytest.mark.parametrize("history", [True, False])

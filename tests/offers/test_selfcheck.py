@@ -121,10 +121,11 @@ def test_a_strong_effect_passes(shop_db, logs):
 
 
 @pytest.mark.slow
-def test_a_failing_check_sends_nothing_and_proposes_a_test(shop_db):
+def test_a_failing_check_sends_nothing_and_proposes_a_test(shop_db, monkeypatch):
     # the synthetic shop's 3,000-customer logs are too few to prove a plan's profit: nothing
     # is sent (no exploration either), and a randomized test within the budget is proposed;
     # with run_test the proposed test is what the plan sends
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "EUR")  # its money named in the plan's words
     with Store(shop_db, read_only=True) as store:
         quiet = build_plan(store, budget=1800.0, campaign_id="checked", as_of=END, n_bootstrap=5)
         test = build_plan(
@@ -142,6 +143,7 @@ def test_a_failing_check_sends_nothing_and_proposes_a_test(shop_db):
 
     shown = plan_words(plan_forecast(quiet), labels("en"))["plan_warning"]
     assert shown == quiet.self_check_note and str(check.policy) in shown
+    assert shown.count(" EUR") == 3 and "Budget 1,800.00 EUR" in quiet.design
     assert (quiet.plan["offer_id"] == "").all() and (quiet.plan["group"] == "none").all()
     assert quiet.plan["expected_cost"].sum() == 0 and quiet.totals["n_explore"] == 0
     assert (test.plan["group"] != "target").all() and (test.plan["offer_id"] != "").any()

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from promopilot.data.currency import money
 from tests.serve.conftest import CONTACTS, READ, READ_H
 
 PAGES = [
@@ -128,8 +129,9 @@ def _element(html: str, element_id: str) -> str:
 def test_the_chinese_overview_gives_the_warnings_figures_as_the_english_one(logged_in):
     """The warning names the best policy and its out-of-fold profit per customer with its
     interval; the Chinese page says the same, not a general line."""
-    per_customer = {
-        k: f"{FORECAST[k] / FORECAST['customers']:+.2f}" for k in ("estimate", "low", "high")
+    per_customer = {  # as the plan writes them (offers.forecast.warning_figures)
+        k: money(FORECAST[k] / FORECAST["customers"], sign=True)
+        for k in ("estimate", "low", "high")
     }
     warning = {
         **FORECAST,
@@ -148,6 +150,16 @@ def test_the_chinese_overview_gives_the_warnings_figures_as_the_english_one(logg
     assert chinese.startswith("往期活动未能证明任何候选策略能盈利：")
     assert "Past campaigns" not in chinese
     assert "pooled-x" in _element(logged_in.get("/?lang=zh").text, "plan-decision")
+
+
+def test_the_chinese_warning_names_the_currency_of_the_plans_forecast(logged_in):
+    """A plan of a shop whose money is in EUR writes its forecast's currency: the Chinese
+    line's figures name it as the plan's English one does."""
+    _with_forecast(logged_in, {**FORECAST, "currency": "EUR"})
+    chinese = _element(logged_in.get("/?lang=zh").text, "plan-warning")
+    each = FORECAST["estimate"] / FORECAST["customers"]
+    assert f"每位客户收益 {money(each, 'EUR', sign=True)}（" in chinese
+    assert chinese.count(" EUR") == 3
 
 
 def _failed_plan(per_customer, low, high, confidence, n_customers):

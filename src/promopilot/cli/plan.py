@@ -228,7 +228,7 @@ def plan(
     data: DataOption = None,
 ) -> None:
     """Decide which customer gets which offer within a budget; write the plan."""
-    from promopilot.data.currency import shop_currency, with_currency_column
+    from promopilot.data.currency import with_currency_column
     from promopilot.data.queries.offers import add_offers
     from promopilot.offers.catalogue import DEFAULT_CATALOGUE as DEFAULT
     from promopilot.offers.forecast import write_forecast
@@ -248,7 +248,7 @@ def plan(
         )
         # `send` and `report` read an offer's terms from the store: keep the defaults used
         n_added = add_offers(store, result.offers) if result.offer_source == DEFAULT else 0
-        currency = shop_currency(store)
+    currency = result.currency  # the shop's, read once by build_plan
     out.parent.mkdir(parents=True, exist_ok=True)
     # its money columns' currency (expected_cost, ...) in a column, where it is known
     with_currency_column(result.plan, currency).to_csv(out, index=False, encoding=EXCEL_CSV)

@@ -6,9 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from promopilot.data.currency import money
 
-def row_reasons(plan: pd.DataFrame, best: pd.DataFrame, titles: dict[str, str]) -> np.ndarray:
-    """A short why for every row (vectorized string building)."""
+
+def row_reasons(
+    plan: pd.DataFrame, best: pd.DataFrame, titles: dict[str, str], currency: str | None = None
+) -> np.ndarray:
+    """A short why for every row (vectorized string building), money in the shop's `currency`
+    where it is known."""
     offer = plan["offer_id"].to_numpy(dtype=object)
     group = plan["group"].to_numpy(dtype=object)
     p0 = best["p_buy_none"].to_numpy()
@@ -19,7 +24,8 @@ def row_reasons(plan: pd.DataFrame, best: pd.DataFrame, titles: dict[str, str]) 
     reason = np.empty(len(plan), dtype=object)
     sent_target = (group == "target") & (offer != "")
     reason[sent_target] = [
-        f"persuadable: P(buy) {a:.0%} -> {b:.0%} with {t}; {g:+.2f} expected profit"
+        f"persuadable: P(buy) {a:.0%} -> {b:.0%} with {t}; "
+        f"{money(g, currency, sign=True)} expected profit"
         for a, b, t, g in zip(
             p0[sent_target],
             plan["p_buy"].to_numpy()[sent_target],
@@ -35,7 +41,8 @@ def row_reasons(plan: pd.DataFrame, best: pd.DataFrame, titles: dict[str, str]) 
     lost = none & ~anyway & ~unsure & ~budget
     reason[anyway] = "would buy anyway: an offer would only give margin away"
     reason[unsure] = [
-        f"not clearly profitable: {b} might earn {g:+.2f} but could lose money"
+        f"not clearly profitable: {b} might earn {money(g, currency, sign=True)} "
+        "but could lose money"
         for b, g in zip(best_offer[unsure], gain[unsure], strict=True)
     ]
     reason[budget] = "profitable, but the budget went to better-value customers"
@@ -63,6 +70,7 @@ RULE_FEATURES = (
     "browse_intensity",
     "price_level",
 )
+MONEY_FEATURES = frozenset({"monetary", "avg_order_value"})  # their cuts are sums of money
 
 
 # the lines of the rules around the tree (report.labels writes them in Chinese from these)
@@ -72,9 +80,15 @@ NO_OFFER = "nothing"  # the leaf of the customers the plan sends no offer
 
 
 def plan_rules(
-    features: pd.DataFrame, choice: pd.Series, *, max_depth: int = 3, random_state: int = 0
+    features: pd.DataFrame,
+    choice: pd.Series,
+    *,
+    max_depth: int = 3,
+    random_state: int = 0,
+    currency: str | None = None,
 ) -> str:
-    """A shallow decision tree fitted on the plan's choices, printed as readable rules."""
+    """A shallow decision tree fitted on the plan's choices, printed as readable rules (a cut
+    of a sum of money, such as net spend, in the shop's `currency` where it is known)."""
     readable = [c for c in RULE_FEATURES if c in features]
     if not readable:
         readable = [
@@ -92,12 +106,12 @@ def plan_rules(
     tree = DecisionTreeClassifier(
         max_depth=max_depth, min_samples_leaf=max(20, len(X) // 200), random_state=random_state
     ).fit(X, labels)
-    text = _readable_rules(tree, readable)
+    text = _readable_rules(tree, readable, currency)
     accuracy = tree.score(X, labels)
     return RULES_HEADER.format(depth=max_depth, accuracy=f"{accuracy:.0%}") + f"\n{text}"
 
 
-def _readable_rules(tree, names: list[str]) -> str:
+def _readable_rules(tree, names: list[str], currency: str | None = None) -> str:
     """The fitted tree as ``export_text`` prints it, but a split whose every leaf says the same
     thing is printed as that one leaf (a tree grown for purity often splits a group that gets
     one offer either way)."""
@@ -122,9 +136,10 @@ def _readable_rules(tree, names: list[str]) -> str:
             lines.append(f"{pad}class: {leaf_class[node]}")
             return
         name, cut = names[t.feature[node]], t.threshold[node]
-        lines.append(f"{pad}{name} <= {cut:.2f}")
+        cut = money(cut, currency) if name in MONEY_FEATURES else f"{cut:.2f}"
+        lines.append(f"{pad}{name} <= {cut}")
         show(t.children_left[node], depth + 1)
-        lines.append(f"{pad}{name} >  {cut:.2f}")
+        lines.append(f"{pad}{name} >  {cut}")
         show(t.children_right[node], depth + 1)
 
     show(0, 0)

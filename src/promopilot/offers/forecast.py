@@ -13,6 +13,8 @@ import json
 import math
 from pathlib import Path
 
+from promopilot.data.currency import money
+
 FORECAST_SUFFIX = ".forecast.json"
 
 
@@ -25,23 +27,26 @@ NO_PROFIT_WARNING = (
 )
 
 
-def warning_figures(policy, per_customer, low, high, confidence) -> dict[str, str]:
+def warning_figures(
+    policy, per_customer, low, high, confidence, currency: str | None = None
+) -> dict[str, str]:
     """The figures of :data:`NO_PROFIT_WARNING` as it writes them: profit per customer with a
-    sign and two decimals (``+1.25``), the confidence as a whole percentage (``90%``)."""
+    sign and two decimals and the shop's `currency` where it is known (``+1.25 EUR``), the
+    confidence as a whole percentage (``90%``)."""
     return {
         "policy": str(policy),
-        "per_customer": f"{per_customer:+.2f}",
-        "low": f"{low:+.2f}",
-        "high": f"{high:+.2f}",
+        "per_customer": money(per_customer, currency, sign=True),
+        "low": money(low, currency, sign=True),
+        "high": money(high, currency, sign=True),
         "confidence": f"{confidence:.0%}",
     }
 
 
-def no_profit_warning(check) -> str:
-    """The plan's warning for a ``SelfCheck`` that does not pass (:data:`NO_PROFIT_WARNING`)."""
-    return NO_PROFIT_WARNING.format(
-        **warning_figures(check.policy, check.per_customer, check.low, check.high, check.confidence)
-    )
+def no_profit_warning(check, currency: str | None = None) -> str:
+    """The plan's warning for a ``SelfCheck`` that does not pass (:data:`NO_PROFIT_WARNING`),
+    its money in `currency` where it is known."""
+    figures = (check.policy, check.per_customer, check.low, check.high, check.confidence)
+    return NO_PROFIT_WARNING.format(**warning_figures(*figures, currency))
 
 
 def forecast_warning_figures(forecast: dict | None) -> dict[str, str] | None:
@@ -56,9 +61,8 @@ def forecast_warning_figures(forecast: dict | None) -> dict[str, str] | None:
     if not customers or not policy or not all(isinstance(v, int | float) for v in figures):
         return None
     estimate, low, high, confidence = figures
-    return warning_figures(
-        policy, estimate / customers, low / customers, high / customers, confidence
-    )
+    per = (estimate / customers, low / customers, high / customers)
+    return warning_figures(policy, *per, confidence, forecast.get("currency"))
 
 
 def _number(value) -> float | None:
@@ -72,7 +76,8 @@ def plan_forecast(result) -> dict:
     campaign exposures evaluated), ``policy``, ``passes``, ``warning`` (the plan's note, or ""),
     ``decision`` (one plain line), ``in_sample_sum`` (the model's own sum, not a forecast) and
     ``rules`` (the tree that says who gets what, ``offers.explain.plan_rules``, with column
-    names: each page labels them in its language; "" when the plan has none)."""
+    names: each page labels them in its language; "" when the plan has none) and ``currency``
+    (the shop's ISO code its money is in; None where it is unknown)."""
     totals = result.totals
     plan = result.plan
     sends = int((plan["offer_id"].astype(str) != "").sum()) if "offer_id" in plan else 0
@@ -86,6 +91,7 @@ def plan_forecast(result) -> dict:
         "in_sample_sum": None if in_sample is None else _number(in_sample),
         "warning": result.self_check_note or "",
         "rules": result.rules or "",
+        "currency": result.currency,
     }
     if check is not None:
         est, low, high = check.scaled(n)
@@ -124,16 +130,20 @@ DECISIONS = {
 
 
 def forecast_text(forecast: dict | None) -> str:
-    """The forecast in one paragraph of English (the HTML report's words)."""
+    """The forecast in one paragraph of English (the HTML report's words), its money in the
+    forecast's currency where it is known."""
+    currency = (forecast or {}).get("currency")
     if not forecast or not forecast.get("checked") or forecast.get("estimate") is None:
         text = "Expected incremental profit: not checked (no out-of-fold check on past campaigns)."
         if forecast and forecast.get("in_sample_sum") is not None:
-            text += f" The model's in-sample sum, {forecast['in_sample_sum']:,.2f}, is no forecast."
+            in_sample = money(forecast["in_sample_sum"], currency)
+            text += f" The model's in-sample sum, {in_sample}, is no forecast."
     else:
         text = (
             f"Expected incremental profit (out of fold on {forecast['exposures']:,} past campaign "
-            f"exposures, doubly robust): {forecast['estimate']:,.2f} (interval "
-            f"{forecast['low']:,.2f} .. {forecast['high']:,.2f} at {forecast['confidence']:.0%}) "
+            f"exposures, doubly robust): {money(forecast['estimate'], currency)} (interval "
+            f"{money(forecast['low'], currency)} .. {money(forecast['high'], currency)} at "
+            f"{forecast['confidence']:.0%}) "
             f"for {forecast['customers']:,} customers."
         )
     if forecast and forecast.get("warning"):

@@ -41,6 +41,7 @@ from promopilot.campaigns.history import (
     campaign_training_data,
 )
 from promopilot.config import Settings, load_settings
+from promopilot.data.currency import shop_currency
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.offers.assignment import assign_offers, assign_with_holdouts
@@ -98,6 +99,7 @@ class PlanResult:
     recent: RecentCheck | None = None  # purchase rates on the days before the plan date
     warnings: list[str] = field(default_factory=list)  # about the past campaigns used
     timezone: str = "UTC"  # the shop's: `as_of` (UTC, as stored) is shown in it
+    currency: str | None = None  # the shop's: money in the plan's words is shown in it
 
 
 # one BLAS thread: the plan's matrices are narrow (ridge and logistic fits on a few dozen
@@ -160,6 +162,7 @@ def build_plan(
         as_of=as_of,
         budget=budget,
         timezone=store.timezone,
+        currency=shop_currency(store),  # read once: every line of the plan writes money in it
     )
     result.offer_source = offers.attrs.get("source", "")
     result.offers = offers
@@ -215,7 +218,7 @@ def build_plan(
             )
             result.self_check = check
             if not check.passes:
-                result.self_check_note = no_profit_warning(check)
+                result.self_check_note = no_profit_warning(check, result.currency)
                 if do_no_harm:
                     why = result.self_check_note
     if why:
@@ -340,14 +343,16 @@ def _learned_plan(
         .reindex(ids)
         .reset_index()
     )
-    plan["reason"] = row_reasons(plan, best, titles)
+    plan["reason"] = row_reasons(plan, best, titles, result.currency)
     result.totals.update(
         plan_totals(plan, p_draws, offers, inputs, terms, settings.confidence, cost_ratios=ratios)
     )
     result.per_offer = per_offer_totals(plan)
     target = plan[plan["group"] != "explore"]
     result.rules = plan_rules(
-        features, pd.Series(target["model_choice"].to_numpy(), index=target["customer_id"])
+        features,
+        pd.Series(target["model_choice"].to_numpy(), index=target["customer_id"]),
+        currency=result.currency,
     )
     result.alternatives = blanket_alternatives(
         econ, offers, budget=result.budget, seed=settings.seed

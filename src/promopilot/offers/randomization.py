@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.config import Settings
+from promopilot.data.currency import money
 from promopilot.data.queries.offers import buyers_between
 from promopilot.data.store import Store
 from promopilot.offers.economics import offer_terms
@@ -102,6 +103,7 @@ def design_plan(
     settings: Settings,
     min_effect: float,
     budget: float,
+    currency: str | None = None,
 ) -> tuple[pd.DataFrame, str]:
     """A randomized test within the budget: customers enter the test in the order of a hashed
     draw ``u`` while the test's expected discount cost fits the budget; inside it each gets one
@@ -109,7 +111,8 @@ def design_plan(
     offer is taken as the shop's baseline rate plus `min_effect` (the lift the test is sized
     to find), its discount from the offer terms. The test holds the customers with
     ``u < q``, so each propensity is exact: ``q / (K+1)`` for an offer, ``1 − q·K/(K+1)`` for
-    nothing. Customers outside the test are in group ``none``."""
+    nothing. Customers outside the test are in group ``none``. Its explanation writes money in
+    the shop's `currency` where it is known."""
     window = settings.campaign_window_days
     baseline = buyers_between(store, store.shop_days(as_of, -window * 4), as_of)
     n = len(features)
@@ -151,8 +154,9 @@ def design_plan(
         }
     )
     lines = [
-        f"Budget {budget:,.2f}: the test holds {int(in_test.sum()):,} of {n:,} customers, "
-        f"expected discount cost {float(cost[in_test].sum()):,.2f} (assuming a purchase rate "
+        f"Budget {money(budget, currency)}: the test holds {int(in_test.sum()):,} of {n:,} "
+        f"customers, expected discount cost {money(cost[in_test].sum(), currency)} (assuming a "
+        "purchase rate "
         f"of {p_buy:.1%} with an offer)."
     ]
     if in_test.sum() >= len(arms):

@@ -39,6 +39,7 @@ def no_targets(
         settings=settings,
         min_effect=min_effect,
         budget=result.budget,
+        currency=result.currency,
     )
     if run_test:
         result.design = f"{why} The plan is this randomized test instead:\n{design}"
