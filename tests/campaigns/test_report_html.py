@@ -212,6 +212,18 @@ def test_the_depth_verdict_names_each_deeper_depth_once():
     assert "Deeper discounts (10%, 13%) had" in depth_verdict(_depth_table(9.0, 17.0))
 
 
+def test_the_depth_verdict_names_the_shops_currency_in_both_languages():
+    from promopilot.campaigns.depth import depth_finding, depth_verdict
+    from promopilot.report.campaign_extras import depth_verdict_zh
+
+    table = _depth_table(1234.5, 2000.0)
+    english = depth_verdict(table, currency="EUR")
+    assert "profit lift 1,234.50 EUR per customer, interval 1.00 EUR to 2,000.00 EUR" in english
+    chinese = depth_verdict_zh(depth_finding(table, currency="EUR"))
+    assert all(f in chinese for f in ("1,234.50 EUR", "1.00 EUR", "2,000.00 EUR"))
+    assert "EUR" not in depth_verdict(table)  # a shop whose currency is unknown: bare
+
+
 def test_a_best_depth_that_did_not_pay_is_not_left_sounding_profitable():
     # on a real shop every offer lost money: the "most profitable" depth was the least bad
     import pandas as pd

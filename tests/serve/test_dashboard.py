@@ -574,6 +574,23 @@ def test_the_campaigns_page_gives_the_depth_verdict_in_both_languages(depth_shop
     assert "折扣力度：折扣多深开始不划算" in chinese
 
 
+def test_the_depth_verdict_names_the_shops_currency_as_the_report_does(depth_shop, monkeypatch):
+    import html
+
+    from promopilot.campaigns.depth import depth_finding, promotion_depth, verdict_text
+    from promopilot.config import load_settings
+
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "EUR")
+    client, store = depth_shop
+    table, _ = promotion_depth(store, confidence=load_settings().confidence)
+    english = html.unescape(client.get("/campaigns?lang=en").text)
+    shown = re.findall(r'<p class="depth-verdict">([^<]*)</p>', english)
+    assert shown == [
+        verdict_text(depth_finding(table, s, "EUR")) for s in table["segment"].unique()
+    ]
+    assert re.search(r"profit lift -?[\d,]+\.\d\d EUR per customer, interval", shown[0])
+
+
 def test_the_campaigns_page_has_no_depth_verdict_without_a_measured_campaign(logged_in):
     text = logged_in.get("/campaigns").text
     assert 'id="campaigns"' in text and 'id="depth"' not in text

@@ -19,6 +19,7 @@ import pandas as pd
 from promopilot.campaigns.history import CONTROL
 from promopilot.campaigns.measure import MIN_ARM_CUSTOMERS, _chosen_and_held_out, estimate_lift
 from promopilot.campaigns.outcomes import campaign_outcomes
+from promopilot.data.currency import money
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
 
@@ -101,7 +102,7 @@ def depth_table(
     ).reset_index(drop=True)
 
 
-def depth_finding(table: pd.DataFrame, segment: str = ALL) -> dict:
+def depth_finding(table: pd.DataFrame, segment: str = ALL, currency: str | None = None) -> dict:
     """The facts of one segment's verdict, its figures written once so that every language
     shows the same numbers: ``segment``; and where an offer with a known depth was measured, the
     most profitable ``depth`` with its ``offer_id``, ``campaign_id`` and ``profit_lift``,
@@ -109,14 +110,16 @@ def depth_finding(table: pd.DataFrame, segment: str = ALL) -> dict:
     it (``stopped``, each once), whether any deeper depth was measured (``deeper``) and whether
     the best itself paid by its interval (``pays``: ``yes``, ``no`` or ``unclear``); where
     free shipping was measured, its most profitable row as ``free_shipping`` (``offer_id``,
-    ``campaign_id`` and the profit figures): it has no depth, so it is named on its own."""
+    ``campaign_id`` and the profit figures): it has no depth, so it is named on its own. The
+    profit figures are money as :func:`~promopilot.data.currency.money` writes it, in the
+    shop's `currency` where it is known (``1.25 EUR``)."""
     rows = table[table["segment"] == segment]
     finding: dict = {"segment": segment}
     if "kind" in rows.columns:
         shipping = rows[rows["kind"] == FREE_SHIPPING]
         if not shipping.empty:
             finding["free_shipping"] = _profit_figures(
-                shipping.loc[shipping["profit_lift"].idxmax()]
+                shipping.loc[shipping["profit_lift"].idxmax()], currency
             )
     part = rows[rows["depth"].notna()]
     if part.empty:
@@ -127,7 +130,7 @@ def depth_finding(table: pd.DataFrame, segment: str = ALL) -> dict:
     return {
         **finding,
         "depth": f"{best['depth']:.0%}",
-        **_profit_figures(best),
+        **_profit_figures(best, currency),
         "stopped": list(dict.fromkeys(f"{d:.0%}" for d in sorted(worse["depth"]))),
         "deeper": bool(len(deeper)),
         # the best of them need not pay: gain, loss or unclear by its own interval
@@ -135,13 +138,11 @@ def depth_finding(table: pd.DataFrame, segment: str = ALL) -> dict:
     }
 
 
-def _profit_figures(row: pd.Series) -> dict[str, str]:
+def _profit_figures(row: pd.Series, currency: str | None) -> dict[str, str]:
     return {
         "offer_id": str(row["offer_id"]),
         "campaign_id": str(row["campaign_id"]),
-        "profit_lift": f"{row['profit_lift']:,.2f}",
-        "profit_low": f"{row['profit_low']:,.2f}",
-        "profit_high": f"{row['profit_high']:,.2f}",
+        **{k: money(row[k], currency) for k in ("profit_lift", "profit_low", "profit_high")},
     }
 
 
@@ -184,9 +185,10 @@ def _free_shipping_text(finding: dict) -> str:
     )
 
 
-def depth_verdict(table: pd.DataFrame, segment: str = ALL) -> str:
-    """Where deeper discounts stop paying, in words (for one segment)."""
-    return verdict_text(depth_finding(table, segment))
+def depth_verdict(table: pd.DataFrame, segment: str = ALL, currency: str | None = None) -> str:
+    """Where deeper discounts stop paying, in words (for one segment), money in `currency`
+    where it is known."""
+    return verdict_text(depth_finding(table, segment, currency))
 
 
 def promotion_depth(

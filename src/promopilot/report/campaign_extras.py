@@ -88,9 +88,10 @@ def _free_shipping_zh(finding: dict) -> str:
     )
 
 
-def depth_verdicts(table: pd.DataFrame) -> str:
-    """Each segment's depth verdict in English, then in Chinese."""
-    findings = [depth_finding(table, s) for s in table["segment"].unique()]
+def depth_verdicts(table: pd.DataFrame, currency: str | None = None) -> str:
+    """Each segment's depth verdict in English, then in Chinese, money in `currency` where it
+    is known."""
+    findings = [depth_finding(table, s, currency) for s in table["segment"].unique()]
     return " ".join(f"{verdict_text(f)} {depth_verdict_zh(f)}" for f in findings)
 
 
@@ -134,7 +135,7 @@ def depth_section(table: pd.DataFrame, currency: str | None = None) -> Section:
     )
     return Section(
         "Promotion depth 折扣力度",
-        text=depth_verdicts(table)
+        text=depth_verdicts(table, currency)
         + " Each offer is measured as its campaign's report measures it: a plan's offers on "
         "the customers it chose against the control held out from its choices, a randomized "
         "campaign's against everyone who got nothing; so this campaign's rows equal its lift "

@@ -115,10 +115,12 @@ def depth_verdicts(gate: StoreGate, text: dict, *, confidence: float) -> list[st
     try:
         with gate.use() as store:
             table, _ = promotion_depth(store, confidence=confidence)
+            currency = shop_currency(store)  # the figures' money, as the report names it
     except (NotEnoughDataError, UnknownIdError):  # no campaign logged yet: nothing to say
         return []
     write = verdict_text if text["language"] == "en" else depth_verdict_zh
-    return [write(depth_finding(table, segment)) for segment in table["segment"].unique()]
+    segments = table["segment"].unique()
+    return [write(depth_finding(table, segment, currency)) for segment in segments]
 
 
 def plan_words(forecast: dict | None, text: dict) -> dict:
