@@ -228,7 +228,7 @@ def plan(
     data: DataOption = None,
 ) -> None:
     """Decide which customer gets which offer within a budget; write the plan."""
-    from promopilot.data.currency import with_currency_column
+    from promopilot.data.currency import shop_currency, with_currency_column
     from promopilot.data.queries.offers import add_offers
     from promopilot.offers.catalogue import DEFAULT_CATALOGUE as DEFAULT
     from promopilot.offers.forecast import write_forecast
@@ -236,6 +236,7 @@ def plan(
 
     with open_store(db, data) as store, progress_bar() as bar:
         task = bar.add_task("planning", total=PLAN_STEPS, item="")
+        currency = shop_currency(store)  # once: the plan's words and tables write money in it
         result = build_plan(
             store,
             budget=budget,
@@ -245,10 +246,10 @@ def plan(
             do_no_harm=not allow_uncertain,
             run_test=run_test,
             progress=lambda step: bar.update(task, advance=1, item=step),
+            currency=currency,
         )
         # `send` and `report` read an offer's terms from the store: keep the defaults used
         n_added = add_offers(store, result.offers) if result.offer_source == DEFAULT else 0
-    currency = result.currency  # the shop's, read once by build_plan
     out.parent.mkdir(parents=True, exist_ok=True)
     # its money columns' currency (expected_cost, ...) in a column, where it is known
     with_currency_column(result.plan, currency).to_csv(out, index=False, encoding=EXCEL_CSV)

@@ -123,6 +123,7 @@ def build_plan(
     progress: Callable[[str], None] | None = None,
     self_check: bool = True,
     run_test: bool = False,
+    currency: str | None = None,
 ) -> PlanResult:
     """Plan a campaign: see the module docstring for the steps.
 
@@ -143,6 +144,8 @@ def build_plan(
         (:mod:`promopilot.offers.selfcheck`); False: target with the first candidate unchecked.
     run_test : when the plan cannot target (no randomized campaign history, or the check does
         not pass), send the proposed randomized test within the budget instead of nothing.
+    currency : the shop's currency (``data.currency.shop_currency``, which the caller read
+        once); None: read from the store. The plan's words write money in it.
     """
     settings = settings or load_settings()
     feature_fn = feature_fn or default_feature_fn
@@ -162,7 +165,7 @@ def build_plan(
         as_of=as_of,
         budget=budget,
         timezone=store.timezone,
-        currency=shop_currency(store),  # read once: every line of the plan writes money in it
+        currency=currency or shop_currency(store),  # every line of the plan writes money in it
     )
     result.offer_source = offers.attrs.get("source", "")
     result.offers = offers
