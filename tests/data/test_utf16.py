@@ -124,9 +124,15 @@ def test_sentiment_reads_reviews_saved_as_unicode_text(tmp_path):
         (b"\xff\xfe", "the file is empty (no header row)"),
         (b"\xff\xfe" + "\r\n  \r\n".encode("utf-16-le"), "holds only blank lines"),
         (b"\xfe\xff" + "\r\n\t\r\n".encode("utf-16-be"), "holds only blank lines"),
+        # UTF-8's mark alone was read as a header "column0" and refused for missing columns
+        (b"\xef\xbb\xbf", "the file is empty (no header row)"),
+        (b"\xef\xbb\xbf\r\n \r\n", "holds only blank lines"),
+        # UTF-32 LE starts with UTF-16 LE's mark: it was read as UTF-16 with NULs in every cell
+        (b"\xff\xfe\x00\x00" + "order_id\n1\n".encode("utf-32-le"), "UTF-32 text is not read"),
+        (b"\x00\x00\xfe\xff" + "order_id\n1\n".encode("utf-32-be"), "UTF-32 text is not read"),
     ],
 )
-def test_an_empty_utf16_file_is_said_to_be_empty(tmp_path, store, data, said):
+def test_an_empty_file_with_a_bom_or_a_utf32_file_is_said_so(tmp_path, store, data, said):
     path = tmp_path / "orders.txt"
     path.write_bytes(data)
     with pytest.raises(InputError, match=f"orders.txt: .*{re.escape(said)}"):

@@ -38,9 +38,15 @@ BINARY = "not a text table (binary content)"
 UTF16_ADVICE = "save it as UTF-8, or as UTF-16 with its BOM (Excel's Unicode Text)"
 
 
+# UTF-32's marks: the little-endian one starts with UTF-16 LE's, and its text would read as
+# UTF-16 with a NUL after every character
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def has_utf16_bom(head: bytes) -> bool:
-    """Whether a file's first bytes are a UTF-16 byte order mark (LE or BE)."""
-    return head.startswith(UTF16_BOMS)
+    """Whether a file's first bytes are a UTF-16 byte order mark (LE or BE), not UTF-32's."""
+    return head.startswith(UTF16_BOMS) and not head.startswith(UTF32_BOMS)
 
 
 def nul_reason(head: bytes) -> str:
@@ -154,13 +160,17 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
     with open(path, "rb") as handle:
         head = handle.read(4096)
     whole = path.stat().st_size <= len(head)
+    if head.startswith(UTF32_BOMS):
+        raise InputError(f"{path}: UTF-32 text is not read; {UTF16_ADVICE}")
+    if whole and head == UTF8_BOM:  # the BOM alone
+        raise InputError(f"{path}: the file is empty (no header row)")
     if has_utf16_bom(head):
         encoding = UTF16
         if whole and len(head) == 2:  # the BOM alone
             raise InputError(f"{path}: the file is empty (no header row)")
         if whole and not head.decode(UTF16, "replace").strip():
             raise InputError(f"{path}: the file holds only blank lines (no header row)")
-    elif not head.strip() and whole:
+    elif not head.removeprefix(UTF8_BOM).strip() and whole:
         raise InputError(f"{path}: the file holds only blank lines (no header row)")
     elif b"\x00" in head:
         reason = nul_reason(head)
