@@ -93,16 +93,40 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
         assert again.n_new == 0
         assert {t: store.count(t) for t in counts} == counts
         assert not [n for f in again.files for n in f.notes if "customer id(s) were" in n]
-        migrations = store.query("SELECT name, n FROM migrations")
+        migrations = store.query("SELECT name, n FROM migrations ORDER BY name")
         assert migrations.to_dict("records") == [
-            {"name": contact_migration.NAME, "n": len(OLD_IDS)}
+            {"name": contact_migration.NAME, "n": len(OLD_IDS)},
+            {"name": contact_migration.DELIVERY_ERRORS, "n": 0},
         ]
 
 
 def test_a_new_store_records_the_migration_and_says_nothing(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         assert store.notes == []
-        assert store.count("migrations") == 1
+        assert store.count("migrations") == 2  # ids hashed, delivery errors masked
+
+
+def test_an_old_stores_delivery_errors_are_masked_once(tmp_path):
+    # a store from before delivery failures were masked kept the recipient's address
+    path = tmp_path / "s.duckdb"
+    error = "550 <ann@example.com>: mailbox unavailable; SMS to +86 138 0013 8000 failed"
+    with Store(path) as store:
+        store.execute(
+            "INSERT INTO deliveries VALUES ('c1', 'x1', 'email', 'failed', 3, NULL, ?), "
+            "('c1', 'x2', 'email', 'sent', 1, now()::TIMESTAMP, NULL)",
+            [error],
+        )
+        store.execute("DELETE FROM migrations WHERE name = ?", [contact_migration.DELIVERY_ERRORS])
+    with Store(path) as store:
+        kept = store.query("SELECT customer_id, error FROM deliveries ORDER BY 1")
+        assert kept["error"].iloc[0] == contact_ids.masked_in_text(error)
+        assert (
+            "ann@example.com" not in kept["error"].iloc[0] and "0013" not in kept["error"].iloc[0]
+        )
+        assert kept["error"].isna().iloc[1]  # a delivery without an error stays as it was
+        store.execute("UPDATE deliveries SET error = ? WHERE customer_id = 'x1'", [error])
+    with Store(path) as store:  # once: a later open leaves the table alone
+        assert store.scalar("SELECT error FROM deliveries WHERE customer_id = 'x1'") == error
 
 
 def test_a_failed_migration_leaves_the_old_store_as_it_was(tmp_path, monkeypatch):

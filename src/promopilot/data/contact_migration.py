@@ -22,13 +22,20 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from promopilot.data.contact_ids import IN_TEXT, email_sql, hashed_id_sql, phone_sql
+from promopilot.data.contact_ids import (
+    IN_TEXT,
+    email_sql,
+    hashed_id_sql,
+    masked_in_text,
+    phone_sql,
+)
 from promopilot.data.schema import CUSTOMER_TABLES
 
 if TYPE_CHECKING:
     from promopilot.data.store import Store
 
 NAME = "contact-ids-hashed"
+DELIVERY_ERRORS = "delivery-errors-masked"
 MAP = "contact_id_map"
 
 # the ids email_sql or phone_sql could take for contact data (the usual id cannot)
@@ -196,8 +203,20 @@ def _erase_forgotten(store: Store) -> int:
     return erased
 
 
-def _mask_texts(store: Store, table: str, columns: tuple[str, ...]) -> None:
-    """An e-mail address or phone number in the text of a rejected row written as ``***``."""
+def mask_delivery_errors(store: Store) -> None:
+    """Why a message failed, as stores kept it before such texts were masked
+    (``550 <ann@example.com>: mailbox unavailable``), masked as delivery masks it now
+    (:func:`promopilot.data.contact_ids.masked_in_text`), once per store, in one transaction."""
+    if store.scalar("SELECT count(*) FROM migrations WHERE name = ?", [DELIVERY_ERRORS]):
+        return
+    with store.transaction():
+        _mask_texts(store, "deliveries", ("error",), masked_in_text)
+        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [DELIVERY_ERRORS])
+
+
+def _mask_texts(store: Store, table: str, columns: tuple[str, ...], mask=None) -> None:
+    """An e-mail address or phone number in the text of a rejected row written as ``***``
+    (or as `mask`, a function of the whole text, writes it)."""
     quoted = [f'"{c}"' for c in columns]
     text = " || ' ' || ".join(f"coalesce({c}, '')" for c in quoted)
     rows = store.query(
@@ -207,9 +226,10 @@ def _mask_texts(store: Store, table: str, columns: tuple[str, ...]) -> None:
     if rows.empty:
         return
     pattern = re.compile(IN_TEXT)
+    mask = mask or (lambda text: pattern.sub("***", text))
     masked = rows.copy()
     for c in columns:
-        masked[c] = [v if v is None or pd.isna(v) else pattern.sub("***", str(v)) for v in rows[c]]
+        masked[c] = [v if v is None or pd.isna(v) else mask(str(v)) for v in rows[c]]
     changed = masked[
         (masked[list(columns)].fillna("") != rows[list(columns)].fillna("")).any(axis=1)
     ]

@@ -84,6 +84,7 @@ class Store:
         if not read_only:
             try:
                 self.notes = contact_migration.hash_contact_ids(self)
+                contact_migration.mask_delivery_errors(self)
             except BaseException:
                 self.close()
                 raise
