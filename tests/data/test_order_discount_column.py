@@ -95,3 +95,19 @@ def test_a_line_discount_column_wins_over_order_discount(tmp_path, store):
     assert per_order(store) == {"401": 3.0}
     got = store.query("SELECT discount FROM orders ORDER BY product_id")["discount"].tolist()
     assert got == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    "name", ["Order Discount Amount", "Cart Discount", "Cart Discount Amount", "cart_discount"]
+)
+def test_other_woocommerce_exports_names_of_the_order_discount(tmp_path, store, name):
+    # other export plugins name the same repeated order discount otherwise: it was not read
+    rows = (
+        "101,completed,28/11/2025,17,A,Mug,1,30.00,10.00\n"
+        "101,completed,28/11/2025,17,B,Cup,2,5.00,10.00\n"
+        "101,completed,28/11/2025,17,C,Jug,1,10.00,10.00\n"
+        "102,completed,29/11/2025,18,A,Mug,1,20.00,5.00\n"
+        "102,completed,29/11/2025,18,B,Cup,1,20.00,5.00\n"
+    )
+    load(store, write(tmp_path / "orders.csv", HEAD.replace("Order Discount", name) + rows))
+    assert per_order(store) == {"101": 10.0, "102": 5.0}

@@ -144,7 +144,14 @@ def order_status_column(raw_columns: list[str]) -> str | None:
 # an order's discount written on each of its lines, by its name (WooCommerce's Order Discount):
 # read where the file gives no line discount, and spread over the order's lines
 # (:mod:`promopilot.data.order_discounts`), never counted once per line
-ORDER_DISCOUNT = ("orderdiscount",)
+# (other WooCommerce export plugins: Order Discount Amount, Cart Discount (Amount); not a bare
+# "discount total", which other shops write per line)
+ORDER_DISCOUNT = (
+    "orderdiscount",
+    "orderdiscountamount",
+    "cartdiscount",
+    "cartdiscountamount",
+)
 
 
 def order_discount_column(raw_columns: list[str]) -> str | None:
