@@ -44,6 +44,9 @@ def offers(store: Store) -> dict[str, tuple[str, float, float]]:
         ("10％", 0.10),
         (" 9 折 ", 0.10),
         ("0.1", 0.10),
+        ("９折", 0.10),  # full-width digits, as a Chinese input method writes them
+        ("８.５折", 0.15),
+        ("１０％", 0.10),
     ],
 )
 def test_a_percent_off_value_written_as_shops_write_it_is_the_fraction_off(
@@ -68,6 +71,27 @@ def test_manjian_gives_the_amount_off_and_its_threshold(tmp_path, store):
     assert offers(store) == {"a": ("amount_off", 20.0, 150.0), "b": ("amount_off", 50.0, 300.0)}
     got = store.query('SELECT line, "column", value, reason FROM quarantine').values.tolist()
     assert got == [[4, "value", "满150减20", EXPECTED]]
+
+
+def test_a_percent_off_over_a_threshold_gives_the_fraction_and_its_threshold(tmp_path, store):
+    path = write(
+        tmp_path / "offers.csv",
+        "offer_id,kind,value,min_spend\n"
+        "a,percent_off,满200打9折,\n"
+        "b,percent_off,满 300 元 8.5折,300\n"
+        "c,percent_off,满１５０打９折,\n"
+        "d,percent_off,满200打9折,100\n"  # min_spend says another threshold: not read
+        "e,amount_off,满200打9折,\n",  # a percent is no amount off
+    )
+    report = load(store, path)
+    assert (report.n_loaded, report.n_quarantined) == (3, 2)
+    assert offers(store) == {
+        "a": ("percent_off", 0.10, 200.0),
+        "b": ("percent_off", 0.15, 300.0),
+        "c": ("percent_off", 0.10, 150.0),
+    }
+    got = store.query("SELECT line, value FROM quarantine ORDER BY line").values.tolist()
+    assert got == [[5, "满200打9折"], [6, "满200打9折"]]
 
 
 def test_manjian_without_a_min_spend_column_sets_it(tmp_path, store):
