@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -44,6 +45,7 @@ IN_TEXT = (
     r"[^@\s,;|\"']+@[^@\s,;|\"']+\.[A-Za-z]{2,}"
     rf"|(?<![0-9]){INTERNATIONAL}|(?<![0-9]){CHINA_MOBILE}(?![0-9])"
 )
+_IN_TEXT = re.compile(IN_TEXT)
 
 
 def customer_hash(email: str) -> str:
@@ -285,17 +287,25 @@ def shown(value: str) -> str | None:
             local, _, domain = text.partition("@")
             return f"{local[:1]}***@{domain}"
         return f"{text[:3]}{'*' * (len(text) - 7)}{text[-4:]}"
-    return None if re.search(IN_TEXT, value) else value
+    return None if _IN_TEXT.search(value) else value
+
+
+def replace_in_text(text: str, replace: Callable[[str, str], str]) -> str:
+    """`text` with every e-mail address and phone number in it (:data:`IN_TEXT`) written as
+    ``replace(bracket, found)``: `found` the address or number, `bracket` the opening
+    brackets the match took in before it (``<`` of ``<ann@example.com>``), for `replace` to
+    keep or drop."""
+
+    def sub(match: re.Match) -> str:
+        found = match.group(0)
+        inside = found.lstrip("<([{")
+        return replace(found[: len(found) - len(inside)], inside)
+
+    return _IN_TEXT.sub(sub, text)
 
 
 def masked_in_text(text: str) -> str:
     """`text` with every e-mail address and phone number in it masked as :func:`shown` masks
     one (``550 <a***@example.com>: mailbox unavailable``): for a reason kept in the store, such
     as why a message failed, that quotes its recipient."""
-
-    def mask(match: re.Match) -> str:
-        found = match.group(0)
-        lead = len(found) - len(found.lstrip("<([{"))
-        return found[:lead] + masked(found[lead:])
-
-    return re.sub(IN_TEXT, mask, text)
+    return replace_in_text(text, lambda bracket, found: bracket + masked(found))

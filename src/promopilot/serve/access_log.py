@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import copy
 import logging
-import re
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
-from promopilot.data.contact_ids import IN_TEXT, shown, stored_customer_id
+from promopilot.data.contact_ids import replace_in_text, shown, stored_customer_id
 from promopilot.data.schema import plain_id
 
 ACCESS_LOGGER = "uvicorn.access"
 # the loggers whose messages are masked (uvicorn's access logger has its own filter too)
 MESSAGE_LOGGERS = ("uvicorn.error", "promopilot.serve")
-_IN_TEXT = re.compile(IN_TEXT)
 
 
 def _hidden(decoded: str) -> str | None:
@@ -79,20 +77,16 @@ class NoContactData(logging.Filter):
         return True
 
 
-def _hash(match: re.Match[str]) -> str:
-    found = match.group(0)
-    inside = found.lstrip("<([{")  # an address in brackets: <ann@example.com>
-    hashed = stored_customer_id(inside)
-    return (
-        "***" if hashed == plain_id(inside.strip()) else found[: len(found) - len(inside)] + hashed
-    )
+def _hashed(bracket: str, found: str) -> str:
+    hashed = stored_customer_id(found)
+    return "***" if hashed == plain_id(found.strip()) else bracket + hashed
 
 
 def masked_text(text: str) -> str:
     """`text` with every e-mail address or phone number in it (``contact_ids.IN_TEXT``) written
     as the customer id the server reads it as, its hash, or ``***`` where ingest would not
     take it for one; anything else unchanged."""
-    return _IN_TEXT.sub(_hash, text) if _IN_TEXT.search(text) else text
+    return replace_in_text(text, _hashed)
 
 
 def _masked_arg(value: Any) -> Any:
