@@ -30,6 +30,7 @@ from promopilot.data.contact_ids import (
     phone_sql,
 )
 from promopilot.data.schema import CUSTOMER_TABLES
+from promopilot.exceptions import InputError
 
 if TYPE_CHECKING:
     from promopilot.data.store import Store
@@ -43,6 +44,8 @@ _MAYBE = (
     "(contains(customer_id, '@') OR starts_with(trim(customer_id), '+') OR "
     "(starts_with(trim(customer_id), '1') AND length(trim(customer_id)) BETWEEN 11 AND 13))"
 )
+# SQL: the text `{0}` may hold an address or number (the usual text cannot: not read)
+_MAY_HOLD = "regexp_matches(coalesce({0}, ''), '@|[+]|1[3-9][0-9]')"
 # tables whose rows are one per key: a key that became one customer's twice is kept once
 _KEYS = {
     "customers": ("customer_id",),
@@ -203,6 +206,50 @@ def _erase_forgotten(store: Store) -> int:
     return erased
 
 
+def needed(store: Store) -> bool:
+    """Whether `store`, opened read-only, holds what a migration not recorded in it would
+    change: a customer id that is an e-mail address or phone number, or such an address or
+    number in a delivery error's text. Reads only; False for a store this version made (both
+    recorded) or an old store with nothing to hide (the usual shop: one query per table)."""
+    tables = set(
+        store.query(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main'"
+        )["table_name"]
+    )
+    done = (
+        set(store.query("SELECT name FROM migrations")["name"]) if "migrations" in tables else set()
+    )
+    if NAME not in done:
+        held = tuple(t for t in CUSTOMER_TABLES if t in tables)
+        if held and store.scalar(
+            f"SELECT EXISTS (SELECT 1 FROM ({_candidates(held)}) WHERE "
+            f"{email_sql('trim(id)')} IS NOT NULL OR {phone_sql('trim(id)')} IS NOT NULL)"
+        ):
+            return True
+    if DELIVERY_ERRORS not in done and "deliveries" in tables:
+        errors = store.query(f"SELECT error FROM deliveries WHERE {_MAY_HOLD.format('error')}")
+        return any(masked_in_text(e) != e for e in errors["error"].dropna().astype(str))
+    return False
+
+
+def refusal(path: str, error: InputError) -> InputError:
+    """The one line refusing a read-only open of a store :func:`needed` says holds addresses,
+    when opening it for writing failed with `error`."""
+    detail = str(error).lower()
+    why = (
+        "another process has it open"
+        if "lock" in detail or "different configuration" in detail
+        else "it is not writable"
+    )
+    return InputError(
+        f"{path}: this store was made by an older promopilot version and still holds e-mail "
+        "addresses or phone numbers as customer ids or in delivery errors; opening it "
+        f"read-only cannot replace them because {why}: run `promopilot summary --db {path}` "
+        "once (it migrates the store), then open it read-only"
+    )
+
+
 def mask_delivery_errors(store: Store) -> None:
     """Why a message failed, as stores kept it before such texts were masked
     (``550 <ann@example.com>: mailbox unavailable``), masked as delivery masks it now
@@ -220,8 +267,7 @@ def _mask_texts(store: Store, table: str, columns: tuple[str, ...], mask=None) -
     quoted = [f'"{c}"' for c in columns]
     text = " || ' ' || ".join(f"coalesce({c}, '')" for c in quoted)
     rows = store.query(
-        f"SELECT rowid AS r, {', '.join(quoted)} FROM {table} "
-        f"WHERE regexp_matches({text}, '@|[+]|1[3-9][0-9]')"
+        f"SELECT rowid AS r, {', '.join(quoted)} FROM {table} WHERE {_MAY_HOLD.format(text)}"
     )
     if rows.empty:
         return

@@ -81,13 +81,37 @@ class Store:
             raise
         # what opening the store changed, for the user (a store made by an older version)
         self.notes: list[str] = []
-        if not read_only:
-            try:
+        try:
+            if not read_only:
                 self.notes = contact_migration.hash_contact_ids(self)
                 contact_migration.mask_delivery_errors(self)
-            except BaseException:
-                self.close()
-                raise
+            elif self.path != ":memory:" and contact_migration.needed(self):
+                self.notes = self._migrate_first()
+        except BaseException:
+            self.close()
+            raise
+
+    def _migrate_first(self) -> list[str]:
+        """A read-only open of a store an older version left with e-mail addresses or phone
+        numbers in it (:func:`contact_migration.needed`): the store is opened for writing once,
+        so the migrations run as any command's open runs them, then read-only again. A store
+        that cannot be opened for writing (another process has it open, the file or its
+        folder is not writable) is refused: read as it is, it would show the addresses."""
+        self.con.close()
+        try:
+            writer = Store(
+                self.path,
+                timezone=self.timezone,
+                memory_limit=self._options["memory_limit"],
+                threads=self._options["threads"],
+                date_format=self.date_format,
+            )
+        except InputError as error:
+            raise contact_migration.refusal(self.path, error) from None
+        with writer:
+            notes = writer.notes
+        self.con = self._connect()
+        return notes
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         options = self._options
