@@ -167,3 +167,54 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
             values[name] = env[key]
     coerced = {k: _coerce(k, v, known[k].type) for k, v in values.items()}
     return dataclasses.replace(Settings(), **coerced).validate()
+
+
+@dataclass(frozen=True)
+class OfferSettings:
+    """The ``[offers]`` table (the default offer catalogue, :mod:`promopilot.offers.catalogue`;
+    ``free_shipping_fee`` is also the fee of a free-shipping offer written 包邮, 满99包邮,
+    :mod:`promopilot.data.offer_values`)."""
+
+    use_default: bool = True
+    percent_off: float = 0.10
+    amount_off_quantile: float = 0.75
+    amount_off_share: float = 0.10
+    free_shipping_fee: float = 5.0
+    valid_days: float = 14.0
+
+    def validate(self) -> OfferSettings:
+        if not 0 <= self.percent_off < 1:
+            raise InputError(f"offers.percent_off must be in [0, 1), got {self.percent_off}")
+        if not 0 < self.amount_off_quantile < 1:
+            raise InputError(
+                f"offers.amount_off_quantile must be in (0, 1), got {self.amount_off_quantile}"
+            )
+        if not 0 <= self.amount_off_share < 1:
+            raise InputError(
+                f"offers.amount_off_share must be in [0, 1), got {self.amount_off_share}"
+            )
+        if self.free_shipping_fee < 0 or self.valid_days <= 0:
+            raise InputError("offers.free_shipping_fee must be >= 0 and offers.valid_days > 0")
+        return self
+
+
+def load_offer_settings(
+    path: str | Path | None = None, env: dict[str, str] | None = None
+) -> OfferSettings:
+    """Read ``[offers]`` from the settings file, if there is one."""
+    candidate, document = read_settings_file(path, env)
+    values: dict[str, Any] = dict(document.get("offers", {}))
+    known = {f.name: f for f in fields(OfferSettings)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise InputError(f"{candidate}: unknown [offers] setting(s) {', '.join(unknown)}")
+    coerced: dict[str, Any] = {}
+    for name, raw in values.items():
+        default = getattr(OfferSettings(), name)
+        try:
+            coerced[name] = raw if isinstance(default, bool) else float(raw)
+        except (TypeError, ValueError):
+            raise InputError(f"setting offers.{name}: expected a number, got {raw!r}") from None
+        if isinstance(default, bool) and not isinstance(raw, bool):
+            raise InputError(f"setting offers.{name}: expected true or false, got {raw!r}")
+    return dataclasses.replace(OfferSettings(), **coerced).validate()

@@ -11,17 +11,24 @@ before staging types it, so a file of any size is read in one pass).
 
 A share of the price must be above 0 and below 1 (``10折`` and ``0折`` are no discount and no
 price: refused), a percent below 100, and ``满200打9折`` is 0.10 off orders of at least 200.
-``amount_off`` (满减) also takes ``满150减20``: 20 off orders of at least 150. A threshold goes
-to ``min_spend`` when that is empty (or says the same). Full-width digits (``９折``) are read.
-Any other text stays as written and is quarantined, the reason listing these forms
-(:data:`EXPECTED`).
+``amount_off`` (满减) also takes ``满150减20``: 20 off orders of at least 150; and ``每满150减20``
+(20 off for every full 150: 300 -> 40 off), read as the kind ``amount_off_every`` (value 20 per
+step, min_spend the step 150), which also takes it as ``每满150减20`` or ``满150减20``.
+``free_shipping`` takes ``包邮``, ``免邮``, ``满99包邮`` (min_spend 99): such a text does not give
+the shipping fee the shop pays, which is the offer's value, so the fee set as
+``offers.free_shipping_fee`` in promopilot.toml is taken and named in the ingest notes; with that
+setting 0 the row is quarantined, naming the missing fee. A threshold goes to ``min_spend`` when
+that is empty (or says the same). Full-width digits (``９折``) are read. Any other text stays as
+written and is quarantined, the reason listing these forms (:data:`EXPECTED`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from promopilot.data.store import sql_str
+from promopilot.config import load_offer_settings
+from promopilot.data.schema import OFFER_KINDS
+from promopilot.data.store import Store, sql_str
 
 # Chinese numerals of a discount (九折, 九五折, 七五折) and full-width digits (９折,
 # 满１５０减２０), read as digits before matching
@@ -38,11 +45,25 @@ PERCENT = rf"^({NUMBER})\s*[%％]\s*(?:off)?$"
 THRESHOLD = rf"^满\s*({NUMBER})\s*元?\s*减\s*({NUMBER})\s*元?$"
 # 满200打9折 (10% off orders of at least 200): a percent_off with its threshold
 THRESHOLD_TENTHS = r"^满\s*([0-9]+(?:\.[0-9]+)?)\s*元?\s*打?\s*([0-9](?:\.[0-9]+)?)\s*折$"
+# 每满150减20 (20 off for every full 150 of the order): amount_off_every
+EVERY = rf"^每满\s*({NUMBER})\s*元?\s*减\s*({NUMBER})\s*元?$"
+# 包邮, 免邮, 满99包邮, 满 99 元免运费: free shipping (over a threshold), its fee not given
+SHIPPING = rf"^(?:满\s*({NUMBER})\s*元?\s*)?(?:包邮|免邮|免运费)$"
 
 EXPECTED = (
-    "expected a number (percent_off: the fraction off, 0.1 = 10% off), or for percent_off "
-    "10%, 10% off, or the share of the price paid: 9折, 8.5折, 95折, 九折 (above 0折, below "
-    "10折) or 满200打9折, or for amount_off 满150减20 (min_spend empty or the same threshold)"
+    "expected a number (percent_off: the fraction off, 0.1 = 10% off), or for percent_off 10%, "
+    "9折, 8.5折, 95折, 九折 (above 0折, below 10折) or 满200打9折, for amount_off 满150减20 or "
+    "每满150减20, for free_shipping 包邮 or 满99包邮 (min_spend empty or the same threshold)"
+)
+FEE_MISSING = (
+    "free shipping written without its fee (the shipping fee the shop pays is the offer's "
+    "value): write the fee as value and the threshold as min_spend, or set "
+    "offers.free_shipping_fee in promopilot.toml"
+)
+KINDS = f"unknown offer kind: expected {', '.join(OFFER_KINDS[:-1])} or {OFFER_KINDS[-1]}"
+STEP = (
+    "amount_off_every needs min_spend, the step each value is taken off for, above the value "
+    "(每满150减20: value 20, min_spend 150)"
 )
 
 
@@ -51,30 +72,74 @@ def _number(x: str, pattern: str, group: int = 1) -> str:
     return f"CAST(regexp_extract({x}, {sql_str(pattern)}, {group}) AS DOUBLE)"
 
 
-def value_sql(mapping: Mapping[str, str]) -> dict[str, str]:
-    """The offers `mapping` (column -> SQL expression of the raw file) with ``value`` read in
-    the forms above and, for 满150减20, ``min_spend`` taken from it where the file leaves it
-    empty; unchanged without a ``value`` or ``kind`` column."""
-    if "value" not in mapping or "kind" not in mapping:
-        return dict(mapping)
+def _optional_number(x: str, pattern: str) -> str:
+    """The SQL number of `pattern`'s optional first group in `x`, NULL where it is absent."""
+    return f"TRY_CAST(NULLIF(regexp_extract({x}, {sql_str(pattern)}, 1), '') AS DOUBLE)"
+
+
+def shipping_fee() -> float:
+    """The shipping fee a free-shipping offer written 包邮 costs the shop: the setting
+    ``offers.free_shipping_fee`` (0: not known)."""
+    return load_offer_settings().free_shipping_fee
+
+
+def _parts(mapping: Mapping[str, str]) -> dict[str, str]:
+    """SQL of the raw offers row: ``raw`` (the value as written), ``x`` (the text compared:
+    trimmed, lower case, Chinese numerals as digits), ``kind`` and ``given`` (min_spend, NULL
+    when empty or absent)."""
     raw = f"CAST({mapping['value']} AS VARCHAR)"
-    # the text compared: trimmed, lower case, Chinese numerals as digits
-    x = f"translate(lower(trim({raw})), {sql_str(CHINESE)}, {sql_str(DIGITS)})"
-    kind = f"trim(CAST({mapping['kind']} AS VARCHAR))"
     spend = mapping.get("min_spend")
     given = f"NULLIF(trim(CAST({spend} AS VARCHAR)), '')" if spend else "CAST(NULL AS VARCHAR)"
+    return {
+        "raw": raw,
+        "x": f"translate(lower(trim({raw})), {sql_str(CHINESE)}, {sql_str(DIGITS)})",
+        "kind": f"trim(CAST({mapping['kind']} AS VARCHAR))",
+        "given": given,
+    }
+
+
+def _fits(given: str, threshold: str) -> str:
+    """A written threshold beside the file's min_spend: read when that is empty or the same."""
+    return f"({given} IS NULL OR TRY_CAST({given} AS DOUBLE) = {threshold})"
+
+
+def _shipping(p: dict[str, str]) -> str:
+    """SQL: true where a free_shipping row's value is 包邮 or 满99包邮 (with a min_spend that
+    fits)."""
+    least = _optional_number(p["x"], SHIPPING)
+    return (
+        f"({p['kind']} = 'free_shipping' AND regexp_full_match({p['x']}, {sql_str(SHIPPING)}) "
+        f"AND ({least} IS NULL OR {_fits(p['given'], least)}))"
+    )
+
+
+def value_sql(mapping: Mapping[str, str], fee: float = 0.0) -> dict[str, str]:
+    """The offers `mapping` (column -> SQL expression of the raw file) with ``value`` read in
+    the forms above, ``kind`` amount_off_every for 每满150减20, and the threshold of 满150减20,
+    每满150减20, 满200打9折 or 满99包邮 in ``min_spend`` where the file leaves it empty; `fee`:
+    the value of free shipping written 包邮 (0: left as written, quarantined). Unchanged
+    without a ``value`` or ``kind`` column."""
+    if "value" not in mapping or "kind" not in mapping:
+        return dict(mapping)
+    p = _parts(mapping)
+    raw, x, kind, given = p["raw"], p["x"], p["kind"], p["given"]
     tenths, hundredths = _number(x, TENTHS), _number(x, HUNDREDTHS)
     percent = _number(x, PERCENT)
     threshold, off = _number(x, THRESHOLD), _number(x, THRESHOLD, 2)
     least, paid = _number(x, THRESHOLD_TENTHS), _number(x, THRESHOLD_TENTHS, 2)
+    step, each = _number(x, EVERY), _number(x, EVERY, 2)
     percent_off = f"{kind} = 'percent_off'"
     # 满150减20 beside a min_spend that says another threshold is no reading: left as written
-    fits = f"({given} IS NULL OR TRY_CAST({given} AS DOUBLE) = {threshold})"
-    fits_least = f"({given} IS NULL OR TRY_CAST({given} AS DOUBLE) = {least})"
     manjian = f"{kind} = 'amount_off' AND regexp_full_match({x}, {sql_str(THRESHOLD)})"
     manzhe = f"{percent_off} AND regexp_full_match({x}, {sql_str(THRESHOLD_TENTHS)})"
+    # 每满150减20 on an amount_off or amount_off_every row; 满150减20 on an amount_off_every row
+    every = (
+        f"{kind} IN ('amount_off', 'amount_off_every') AND regexp_full_match({x}, {sql_str(EVERY)})"
+    )
+    every_plain = f"{kind} = 'amount_off_every' AND regexp_full_match({x}, {sql_str(THRESHOLD)})"
+    shipping = _shipping(p) if fee > 0 else "false"
     value = (
-        f"CASE WHEN {manzhe} AND {paid} > 0 AND {fits_least} "
+        f"CASE WHEN {manzhe} AND {paid} > 0 AND {_fits(given, least)} "
         f"THEN CAST(round((10 - {paid}) / 10, 12) AS VARCHAR) "
         f"WHEN {percent_off} AND regexp_full_match({x}, {sql_str(TENTHS)}) "
         f"AND {tenths} > 0 THEN CAST(round((10 - {tenths}) / 10, 12) AS VARCHAR) "
@@ -82,13 +147,77 @@ def value_sql(mapping: Mapping[str, str]) -> dict[str, str]:
         f"THEN CAST(round((100 - {hundredths}) / 100, 12) AS VARCHAR) "
         f"WHEN {percent_off} AND regexp_full_match({x}, {sql_str(PERCENT)}) AND {percent} < 100 "
         f"THEN CAST(round({percent} / 100, 12) AS VARCHAR) "
-        f"WHEN {manjian} AND {fits} THEN CAST({off} AS VARCHAR) "
+        f"WHEN ({manjian} OR {every_plain}) AND {_fits(given, threshold)} "
+        f"THEN CAST({off} AS VARCHAR) "
+        f"WHEN {every} AND {_fits(given, step)} THEN CAST({each} AS VARCHAR) "
+        f"WHEN {shipping} THEN CAST({fee!r} AS VARCHAR) "
         f"ELSE {raw} END"
     )
     out = {**mapping, "value": value}
+    out["kind"] = f"CASE WHEN {every} THEN 'amount_off_every' ELSE {mapping['kind']} END"
     min_spend = (
-        f"CASE WHEN {manjian} AND {given} IS NULL THEN CAST({threshold} AS VARCHAR) "
-        f"WHEN {manzhe} AND {given} IS NULL THEN CAST({least} AS VARCHAR) END"
+        f"CASE WHEN ({manjian} OR {every_plain}) AND {given} IS NULL "
+        f"THEN CAST({threshold} AS VARCHAR) "
+        f"WHEN {manzhe} AND {given} IS NULL THEN CAST({least} AS VARCHAR) "
+        f"WHEN {every} AND {given} IS NULL THEN CAST({step} AS VARCHAR) "
+        f"WHEN {shipping} AND {given} IS NULL "
+        f"THEN CAST({_optional_number(x, SHIPPING)} AS VARCHAR) END"
     )
-    out["min_spend"] = f"coalesce({given}, {min_spend})" if spend else min_spend
+    out["min_spend"] = f"coalesce({given}, {min_spend})" if mapping.get("min_spend") else min_spend
     return out
+
+
+def fee_taken_sql(mapping: Mapping[str, str], fee: float) -> str:
+    """SQL (of the raw offers row): true where a free-shipping value written 包邮 took `fee`,
+    for the ingest note (:func:`fee_note`)."""
+    if "value" not in mapping or "kind" not in mapping or fee <= 0:
+        return "false"
+    return _shipping(_parts(mapping))
+
+
+def fee_note(store: Store, stage: str, column: str, fee: float) -> list[str]:
+    """The ingest note naming the shipping fee taken for free shipping written 包邮 (the
+    staged rows' ``column`` of :func:`fee_taken_sql`), if any row took it."""
+    n = int(store.scalar(f"SELECT count(*) FROM {stage} WHERE {column} AND _err IS NULL"))
+    if not n:
+        return []
+    return [
+        f"value: {n} free-shipping offer(s) written 包邮 without their fee are valued at the "
+        f"shipping fee {fee:g} (offers.free_shipping_fee in promopilot.toml); write the fee as "
+        "value to give another"
+    ]
+
+
+def checks() -> list[tuple[str, str, str]]:
+    """The offers rows' own checks (column, SQL condition true for a bad row, reason) after
+    their values are typed: the kind, a percent below 1, an amount_off_every's step."""
+    kinds = ", ".join(sql_str(k) for k in OFFER_KINDS)
+    return [
+        ("kind", f"t_kind NOT IN ({kinds})", KINDS),
+        (
+            "value",
+            "t_kind = 'percent_off' AND t_value >= 1",
+            "percent_off value must be a fraction below 1 (0.1 = 10% off; 0 = a plain message)",
+        ),
+        (
+            "min_spend",
+            "t_kind = 'amount_off_every' AND (coalesce(t_min_spend, 0) <= 0 "
+            "OR t_min_spend <= t_value)",
+            STEP,
+        ),
+    ]
+
+
+def unread_checks(fee: float) -> list[tuple[str, str, str]]:
+    """Checks before the value's typing: with no shipping fee set, free shipping written 包邮
+    is quarantined naming the missing fee (rather than the forms a value may take)."""
+    if fee > 0:
+        return []
+    x = f"translate(lower(r_value), {sql_str(CHINESE)}, {sql_str(DIGITS)})"
+    return [
+        (
+            "value",
+            f"t_kind = 'free_shipping' AND regexp_full_match({x}, {sql_str(SHIPPING)})",
+            FEE_MISSING,
+        )
+    ]

@@ -239,7 +239,7 @@ LOAD_ORDER = (
     "unsubscribes",
 )
 
-OFFER_KINDS = ("percent_off", "amount_off", "free_shipping")
+OFFER_KINDS = ("percent_off", "amount_off", "amount_off_every", "free_shipping")
 
 SQL_TYPES = {"str": "VARCHAR", "float": "DOUBLE", "timestamp": "TIMESTAMP", "bool": "BOOLEAN"}
 

@@ -28,7 +28,7 @@ from promopilot.data.number_text import writes_decimal_commas
 from promopilot.data.order_discounts import spread_sql
 from promopilot.data.ratings import stars_sql
 from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
-from promopilot.data.schema import FLOAT_ID, OFFER_KINDS, TableSpec
+from promopilot.data.schema import FLOAT_ID, TableSpec
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -62,10 +62,14 @@ def text_column(spec: TableSpec, name: str) -> str:
 
 
 def _checks(
-    spec: TableSpec, present: set[str], formats: Mapping[str, str] | None = None
+    spec: TableSpec,
+    present: set[str],
+    formats: Mapping[str, str] | None = None,
+    shipping_fee: float = 0.0,
 ) -> list[tuple[str, str, str]]:
     """(column, SQL condition that is true when the row is bad, reason) in priority order.
-    Conditions refer to ``r_<col>`` (trimmed text) and ``t_<col>`` (typed value)."""
+    Conditions refer to ``r_<col>`` (trimmed text) and ``t_<col>`` (typed value);
+    `shipping_fee`: what an offer written 包邮 is worth (0: refused)."""
     checks: list[tuple[str, str, str]] = []
     for col in spec.columns:
         n = col.name
@@ -89,6 +93,7 @@ def _checks(
             expected = EXPECTED[col.type]
             if spec.name == "offers" and n == "value":  # 9折, 10% off, 满150减20 are read
                 expected = offer_values.EXPECTED
+                checks += offer_values.unread_checks(shipping_fee)  # 包邮 without a fee
             if formats and n in formats:
                 expected = f"expected a timestamp in the format {formats[n]} or ISO 8601"
             checks.append((n, f"r_{n} IS NOT NULL AND t_{n} IS NULL", expected))
@@ -125,22 +130,8 @@ def _checks(
                 cond += " AND NOT coalesce(t_is_return, false)"
                 reason = "negative quantity on a line that is not a return"
             checks.append((n, cond, reason))
-    if spec.name == "offers":
-        kinds = ", ".join(sql_str(k) for k in OFFER_KINDS)
-        checks.append(
-            (
-                "kind",
-                f"t_kind NOT IN ({kinds})",
-                "unknown offer kind: expected percent_off, amount_off or free_shipping",
-            )
-        )
-        checks.append(
-            (
-                "value",
-                "t_kind = 'percent_off' AND t_value >= 1",
-                "percent_off value must be a fraction below 1 (0.1 = 10% off; 0 = a plain message)",
-            )
-        )
+    if spec.name == "offers":  # its kind, a percent below 1, amount_off_every's step
+        checks += offer_values.checks()
     if spec.name == "reviews" and "rating" in present:
         checks.append(("rating", "t_rating < 1 OR t_rating > 5", "rating must be between 1 and 5"))
     if spec.name == "campaigns" and "propensity" in present:
@@ -219,8 +210,11 @@ def stage(
     if followup is not None and "text" in mapping:  # 追评: appended to its review's text
         mapping = {**mapping, "text": followup_sql(mapping["text"], followup, followup_time)}
         notes.append(f"{followup}: follow-up reviews appended to their reviews' text")
-    if spec.name == "offers":  # 9折, 95折, 10% off, 满150减20: the value they mean
-        mapping = offer_values.value_sql(mapping)
+    fee, fee_taken = 0.0, "false"
+    if spec.name == "offers":  # 9折, 10% off, 满150减20, 每满150减20, 包邮: the value they mean
+        fee = offer_values.shipping_fee()
+        fee_taken = offer_values.fee_taken_sql(mapping, fee)
+        mapping = offer_values.value_sql(mapping, fee)
     if spec.name == "events" and "event" in mapping:  # 浏览, pv, addtocart: view, cart
         mapping = {**mapping, "event": synonyms.event_sql(mapping["event"])}
     present = set(mapping)
@@ -252,6 +246,8 @@ def stage(
     # (concat_ws takes the columns of any type an importer derives; about 60 ms per 300,000
     # rows of 6 columns)
     parts.append("trim(concat_ws('', *COLUMNS(*))) = '' AS _blank")
+    if spec.name == "offers":
+        parts.append(f"{fee_taken} AS _fee_taken")  # 包邮 valued at the fee: noted
     orders = spec.name == "orders"
     status, refund_sql = order_status.status_columns(raw.columns) if orders else (None, [])
     title = order_columns.title_column(raw.columns) if orders else None
@@ -286,7 +282,7 @@ def stage(
     )
     checks = [
         (col, cond, reason, text_column(spec, col))
-        for col, cond, reason in _checks(spec, present, formats)
+        for col, cond, reason in _checks(spec, present, formats, fee)
     ]
     if status is not None:
         checks.append(order_status.cancelled_check(status))
@@ -376,6 +372,8 @@ def stage(
         partial_refunds.net_amounts(store, STAGE, amount, comma)
     if refund_sql or amount is not None:
         order_status.add_refund_lines(store, STAGE)
+    if spec.name == "offers":
+        notes += offer_values.fee_note(store, STAGE, "_fee_taken", fee)
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(
             f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
