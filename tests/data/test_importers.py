@@ -303,3 +303,17 @@ def test_a_tied_product_title_does_not_depend_on_the_rows_order(
     backward = _titles(tmp_path / "b", name, "\n".join([header, *reversed(rows)]) + "\n")
     assert forward[product] == backward[product] == title
     assert forward == backward
+
+
+def test_one_column_lookup_serves_every_layout():
+    """UCI, Shopify (orders and exports) and Hillstrom find their columns through one lookup:
+    stripped, lower-cased names to quoted SQL names; of two names alike but for case, the
+    later."""
+    from promopilot.data.rawfile import column_lookup
+
+    assert column_lookup([" InvoiceNo ", "Lineitem name", "客户"]) == {
+        "invoiceno": '" InvoiceNo "',
+        "lineitem name": '"Lineitem name"',
+        "客户": '"客户"',
+    }
+    assert column_lookup(["Spend", "spend"]) == {"spend": '"spend"'}

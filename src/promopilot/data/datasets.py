@@ -44,7 +44,7 @@ from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
 from promopilot.data.headers import lowered
 from promopilot.data.import_steps import Progress, derive, read_header, tell
 from promopilot.data.loading import FileReport, load_table, next_ingest_id
-from promopilot.data.rawfile import RAW, RawFile, read_raw
+from promopilot.data.rawfile import RAW, RawFile, column_lookup, read_raw
 from promopilot.data.schema import TABLES
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -158,7 +158,7 @@ def import_hillstrom(store: Store, path: Path, progress: Progress = None) -> lis
     tell(progress, path.name)
     raw = read_raw(store, path, header_fits=lowered(is_hillstrom))
     raw.label = str(path)
-    cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
+    cols = column_lookup(raw.columns)
     missing = [c for c in HILLSTROM_COLUMNS if c not in cols]
     if missing:
         raise InputError(

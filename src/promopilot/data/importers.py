@@ -24,7 +24,7 @@ from promopilot.data.loading import (
     shop_table_for,
 )
 from promopilot.data.movielens import import_movielens
-from promopilot.data.rawfile import EXCEL_SUFFIXES, read_raw
+from promopilot.data.rawfile import EXCEL_SUFFIXES, column_lookup, read_raw
 from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.shopify_orders import import_shopify
 from promopilot.data.shopify_orders import is_orders_export as _is_shopify
@@ -137,7 +137,7 @@ def import_uci(store: Store, path: Path, progress: Progress = None) -> list[File
         tell(progress, file.name)
         raw = read_raw(store, file, header_fits=_uci_fits)
         raw.label = str(file)
-        cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
+        cols = column_lookup(raw.columns)
         invoice = cols.get("invoiceno") or cols.get("invoice")
         price = cols.get("unitprice") or cols.get("price")
         customer = cols.get("customerid") or cols.get("customer id")

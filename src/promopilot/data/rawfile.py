@@ -140,6 +140,14 @@ def csv_source(
     return f"read_csv({sql_str(str(path))}, {', '.join(options)})"
 
 
+def column_lookup(columns: list[str]) -> dict[str, str]:
+    """A staged file's columns by name, stripped and lower-cased, each as the quoted SQL name
+    of its column (``{"invoiceno": '"InvoiceNo "'}``): how the layouts' importers (UCI,
+    Shopify, Hillstrom) find the columns they read. Of two names alike but for case, the later
+    one."""
+    return {c.strip().lower(): f'"{c}"' for c in columns}
+
+
 # a workbook's number is a double, and Excel keeps 15 significant digits: from 16 digits on,
 # the last ones are lost (an 18-digit order number reads as a neighbour's)
 EXACT_DIGITS = 1e15

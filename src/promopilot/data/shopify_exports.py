@@ -17,7 +17,7 @@ from pathlib import Path
 from promopilot.data.contact_ids import customer_hash
 from promopilot.data.headers import lowered
 from promopilot.data.loading import FileReport, load_table, next_ingest_id
-from promopilot.data.rawfile import read_raw
+from promopilot.data.rawfile import column_lookup, read_raw
 from promopilot.data.schema import TABLES
 from promopilot.data.store import Store
 
@@ -62,7 +62,7 @@ def import_export(store: Store, path: Path, kind: str) -> FileReport:
     transaction)."""
     raw = read_raw(store, path, header_fits=_fits(kind))
     raw.label = str(path)
-    cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
+    cols = column_lookup(raw.columns)
     get = lambda name: _text(cols[name]) if name in cols else "NULL"  # noqa: E731
     if kind == "products":
         sku, price, handle = get("variant sku"), get("variant price"), cols["handle"]

@@ -26,7 +26,7 @@ from promopilot.data.loading import (
     next_ingest_id,
     shop_table_for,
 )
-from promopilot.data.rawfile import read_raw
+from promopilot.data.rawfile import column_lookup, read_raw
 from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.shopify_exports import export_kind, import_export, is_export
 from promopilot.data.store import Store
@@ -162,7 +162,7 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
             continue
         raw = read_raw(store, file, header_fits=_orders_fits)
         raw.label = str(file)
-        cols = {c.strip().lower(): f'"{c}"' for c in raw.columns}
+        cols = column_lookup(raw.columns)
         need = (
             "name",
             "email",
