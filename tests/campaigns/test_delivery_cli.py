@@ -315,7 +315,15 @@ def test_a_plan_saved_as_an_excel_workbook_is_sent(db, plan, tmp_path, capsys):
     book.rename(old)
     code, _, err = run(["send", old, "--campaign-id", "x2", "--dry-run", "--db", db], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert f"{old}: old Excel (.xls) workbooks are not read" in " ".join(err.split())
+    assert f"{old}: an old Excel .xls workbook (Excel 97-2003) is not read" in " ".join(err.split())
+    # an .xls saved under a .csv name: by its first bytes, in the same words (was "binary")
+    named = tmp_path / "plan-as.csv"
+    named.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    code, _, err = run(["send", named, "--campaign-id", "x3", "--dry-run", "--db", db], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert f"{named}: an old Excel .xls workbook (Excel 97-2003) is not read" in " ".join(
+        err.split()
+    )
 
 
 def test_a_plan_saved_as_unicode_text_is_sent(db, plan, tmp_path, capsys):

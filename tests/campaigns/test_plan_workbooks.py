@@ -82,7 +82,7 @@ def test_a_policy_workbook_reads_numbers_as_excel_shows_them(tmp_path):
     [
         (
             "plan.xls",
-            "old Excel (.xls) workbooks are not read: save it as CSV or as an Excel .xlsx",
+            "an old Excel .xls workbook (Excel 97-2003) is not read: open it in Excel and save",
         ),
         ("plan.csv", "cannot read as a plan: a zip archive"),  # a workbook under a CSV name
     ],

@@ -185,7 +185,7 @@ def test_a_blank_csv_line_is_not_a_row_read_and_later_lines_stay_right(tmp_path,
 
 def test_old_excel_is_refused_by_name(tmp_path, store):
     (tmp_path / "orders.xls").write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(InputError, match=r"orders.xls.*save it as CSV"):
+    with pytest.raises(InputError, match=r"orders.xls: an old Excel .xls workbook .* as CSV"):
         ingest(store, tmp_path / "orders.xls")
 
 

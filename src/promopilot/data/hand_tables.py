@@ -31,14 +31,13 @@ from promopilot.data.rawfile import (
     long_numbers_as_excel_shows_them,
     workbook_below_title,
 )
-from promopilot.data.textfile import has_utf16_bom, nul_reason, prepare_text
+from promopilot.data.textfile import has_utf16_bom, nul_reason, prepare_text, refuse_old_excel
 from promopilot.exceptions import InputError
 
 LINE = "line"  # the index's name: each row's line in the file (a workbook's row number)
 SAVE_AS = "save it as CSV or as an Excel .xlsx workbook"
 # what a file is by its first bytes, where it is no text table
 MAGIC = {
-    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) workbook or another Office 97 file",
     b"PK\x03\x04": "a zip archive (an .ods, .numbers or renamed workbook?)",
     b"PAR1": "a Parquet file",
     b"%PDF": "a PDF",
@@ -58,11 +57,10 @@ def read_hand_table(
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such {what} file")
+    refuse_old_excel(path)  # by its name, or its first bytes under another name
     fits = has_columns(*required)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         frame = _workbook(path, fits)
-    elif path.suffix.lower() == ".xls":
-        raise InputError(f"{path}: old Excel (.xls) workbooks are not read: {SAVE_AS}")
     else:
         frame = _text_table(path, fits, what)
     written = [str(c).strip() for c in frame.columns]

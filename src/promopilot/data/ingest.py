@@ -35,6 +35,7 @@ from promopilot.data.loading import (
 )
 from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.store import Store
+from promopilot.data.textfile import refuse_old_excel
 from promopilot.exceptions import InputError
 
 __all__ = [
@@ -81,6 +82,7 @@ def ingest(
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     path = data_folder(path)
+    refuse_old_excel(path)  # a file: before its layout is guessed from its first bytes
     if path.is_dir():  # a download folder holding one research file (and its notes)
         files = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".txt")]
         if len(files) == 1 and _detect_file(files[0]):

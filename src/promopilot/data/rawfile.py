@@ -17,7 +17,7 @@ import pandas as pd
 from promopilot.data import headers
 from promopilot.data.csv_errors import MAX_LINE_BYTES, first_line, reject_reason, unreadable
 from promopilot.data.store import Store, sql_str
-from promopilot.data.textfile import PreparedText, prepare_text
+from promopilot.data.textfile import PreparedText, prepare_text, refuse_old_excel
 from promopilot.exceptions import InputError
 
 RAW = "ingest_raw"
@@ -250,17 +250,17 @@ def read_raw(
     :func:`load_table` reads the file once, straight into the stage (half the memory and a
     pass less for big files). The caller must :meth:`RawFile.close` it. ``delimiter=None``
     detects it from the header (``, ; TAB |``). An Excel workbook (``.xlsx``) is read whole
-    (its first sheet); an old ``.xls`` one is refused by name. With `header_fits` (whether a
+    (its first sheet); an old ``.xls`` one is refused by name, under any name
+    (:func:`promopilot.data.textfile.refuse_old_excel`). With `header_fits` (whether a
     line's cells are the header the caller needs) a header below up to five lines of titles is
     found and the lines above it skipped, with a note (:mod:`promopilot.data.headers`); in a
     file without a header (``header=False``) `header_fits` finds its first row so.
     """
     path = Path(path)
+    refuse_old_excel(path)  # by its name, or its first bytes under another name
     store.execute(f"DROP TABLE IF EXISTS {RAW}")
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_excel(store, path, header_fits)
-    if path.suffix.lower() == ".xls":
-        raise InputError(f"{path}: old Excel (.xls) workbooks are not read: save it as CSV")
     if path.suffix.lower() in (".parquet", ".pq"):
         try:
             store.execute(

@@ -44,6 +44,30 @@ UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
+# the first bytes of an Office 97-2003 compound file: an old Excel .xls workbook
+OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLD_EXCEL = (
+    "an old Excel .xls workbook (Excel 97-2003) is not read: open it in Excel and save it as "
+    "an Excel Workbook (.xlsx) or as CSV UTF-8"
+)
+
+
+def refuse_old_excel(path: str | Path) -> None:
+    """Refuse an old Excel ``.xls`` workbook by name, in one wording for every reader (ingest,
+    a plan or policy, ``promopilot sentiment --in``): a file named ``.xls``, or one of
+    another name whose first bytes are an ``.xls`` workbook's (saved as ``orders.csv``). A
+    file that does not exist is left to the caller to name."""
+    path = Path(path)
+    if not path.is_file():
+        return
+    old = path.suffix.lower() == ".xls"
+    if not old:
+        with open(path, "rb") as handle:
+            old = handle.read(len(OLD_EXCEL_MAGIC)) == OLD_EXCEL_MAGIC
+    if old:
+        raise InputError(f"{path}: {OLD_EXCEL}")
+
+
 def has_utf16_bom(head: bytes) -> bool:
     """Whether a file's first bytes are a UTF-16 byte order mark (LE or BE), not UTF-32's."""
     return head.startswith(UTF16_BOMS) and not head.startswith(UTF32_BOMS)

@@ -20,6 +20,7 @@ from promopilot.data.textfile import (
     UTF16_ADVICE,
     has_utf16_bom,
     nul_reason,
+    refuse_old_excel,
 )
 from promopilot.exceptions import InputError
 from promopilot.text.labels import LABEL, NEGATIVE, NEUTRAL, POSITIVE, SENTIMENT, SENTIMENT_METHOD
@@ -57,7 +58,8 @@ def read_text_csv(
     path = Path(path)
     fits = _has_text_column(text_column)
     notes = [] if notes is None else notes
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") and path.is_file():
+    refuse_old_excel(path)  # by its name, or its first bytes under another name
+    if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
         return _read_workbook(path, fits, notes), "xlsx"
     try:
         raw = path.read_bytes()
@@ -96,8 +98,6 @@ def read_text_csv(
 def _read_workbook(path: Path, fits, notes: list[str]) -> pd.DataFrame:
     """The first sheet of an Excel workbook, every cell as text, its header found as ingest
     finds it."""
-    if path.suffix.lower() == ".xls":
-        raise InputError(f"{path}: the old binary .xls is not read: save it as CSV or .xlsx")
     frame, _, skipped = workbook_below_title(path, fits, dtype=str)
     notes += skipped
     return frame.fillna("")
