@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from promopilot.cli.report import app, demo_measure_step
-from promopilot.data.currency import money
+from promopilot.data.currency import money, stored_currency
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
 
@@ -125,7 +125,9 @@ def test_the_report_shows_money_in_the_shops_currency(campaign_db, tmp_path, mon
     assert "EUR" in done.output.split("The campaign earned")[0]  # the lift table's money columns
     page = out_html.read_text(encoding="utf-8")
     assert "Money in EUR 金额单位：EUR" in page
-    assert f"增量利润 {profit['estimate']:,.2f} [" in page and "] EUR." in page
+    # the headline writes the currency after each sum, as the verdict does
+    assert f"增量利润 {money(profit['estimate'], 'EUR')} [{money(profit['low'], 'EUR')}, " in page
+    assert f"{money(profit['high'], 'EUR')}]." in page and "] EUR." not in page
 
 
 def test_a_campaign_without_outcomes_yet_shows_no_figures(campaign_db, tmp_path):
@@ -385,6 +387,34 @@ def test_demo_outcomes_follow_the_send_in_a_shop_far_from_utc(shop, shop_db, tmp
         demo_measure_step(store, out)
         first = store.scalar("SELECT min(timestamp) FROM orders WHERE order_id LIKE 'demo-O%'")
     assert pd.Timestamp(first) >= sent_at
+
+
+def test_demo_outcomes_carry_the_shops_currency(shop, shop_db, tmp_path, monkeypatch):
+    """The simulated orders.csv names the shop's currency as its exports do: it had no
+    currency column, so a EUR shop's outcomes read as money in no currency."""
+    out = tmp_path / "demo"
+    shop.write(out / "shop")
+    db = tmp_path / "store.duckdb"
+    shutil.copy(shop_db, db)
+    ids = shop.truth["customer_id"].to_numpy()
+    control = np.arange(len(ids)) % 5 == 0
+    pd.DataFrame(
+        {
+            "customer_id": ids,
+            "offer_id": np.where(control, "", "pct10"),
+            "group": np.where(control, "control", "target"),
+            "propensity": 0.8,
+        }
+    ).to_csv(out / "plan.csv", index=False)
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "EUR")
+    with Store(db) as store:
+        demo_measure_step(store, out)
+        recorded = stored_currency(store)
+    orders = pd.read_csv(out / "outcomes" / "orders.csv", dtype=str)
+    assert len(orders) and orders["currency"].eq("EUR").all()
+    assert recorded == "EUR"  # the ingest read it as the orders' currency
+    result = json.loads((out / "campaign-report.json").read_text(encoding="utf-8"))
+    assert result["currency"] == "EUR"
 
 
 @pytest.mark.parametrize(("encoding", "sep"), [("gbk", ","), ("utf-8-sig", "\t")])

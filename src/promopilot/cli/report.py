@@ -221,6 +221,7 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
     import pandas as pd
 
     from promopilot.campaigns.measure import measure_with_daily
+    from promopilot.data.currency import shop_currency, with_currency_column
     from promopilot.data.ingest import ingest
     from promopilot.data.queries.measure import campaign_exposures
     from promopilot.report.campaign import campaign_sections, write_campaign_report
@@ -247,7 +248,9 @@ def demo_measure_step(store, out: Path, *, campaign_id: str = "demo", seed: int 
     )
     folder = out / "outcomes"
     folder.mkdir(parents=True, exist_ok=True)
-    simulated["orders"].to_csv(folder / "orders.csv", index=False, encoding="utf-8")
+    # in the shop's currency where it has one, as its own exports say it (ingest checks it)
+    orders = with_currency_column(simulated["orders"], shop_currency(store))
+    orders.to_csv(folder / "orders.csv", index=False, encoding="utf-8")
     if not len(logged):
         simulated["campaigns"].to_csv(folder / "campaigns.csv", index=False, encoding="utf-8")
     ingest(store, folder)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from promopilot.campaigns.lift_words import redemption_words
 from promopilot.campaigns.measure import SEGMENT_TOO_FEW
-from promopilot.data.currency import money, money_label, money_note, with_currency
+from promopilot.data.currency import money, money_label, money_note
 from promopilot.report import Section, figure_html, two_lines, write_report
 from promopilot.report import formats as fmt
 from promopilot.report.labels import VERDICT_NAMES, labels_list, segment_label
@@ -250,14 +250,15 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
         ]
     currency = measurement.get("currency")
     note = money_note(currency)
-    profit = f"{total['estimate']:,.2f} [{total['low']:,.2f}, {total['high']:,.2f}]"
+    # the currency after each sum, as the verdict and every other line write money
+    estimate, low, high = (money(total[k], currency) for k in ("estimate", "low", "high"))
     headline = Section(
         f"Campaign result 活动结果 · {measurement['campaign_id']}: {verdict}",
         text=(
             (f"{note}. " if note else "")
             + f"{measurement['summary']} {redemption_words(measurement)} Attribution window "
             f"{measurement['window_days']} days 归因窗口 {measurement['window_days']} 天. "
-            f"Incremental profit 增量利润 {with_currency(profit, currency)}. "
+            f"Incremental profit 增量利润 {estimate} [{low}, {high}]. "
             f"{comparison_words(measurement)}"
         ),
         tables=[("Lift per offer against control 各优惠相对对照组的提升", lift_table(measurement))],
