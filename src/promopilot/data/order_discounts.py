@@ -24,10 +24,16 @@ give different values is quarantined, naming the column.
 
 from __future__ import annotations
 
+import logging
+from typing import NamedTuple
+
 import pandas as pd
 
+from promopilot.data.currency import money
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
+
+LOG = logging.getLogger(__name__)
 
 NOTE = (
     "discount: every line of an order carries the same discount, larger than some lines: read "
@@ -38,6 +44,50 @@ PAID_NOTE = (
     "discount, spread over its lines by their paid line totals"
 )
 _VALUE = "abs(t_quantity) * t_unit_price"
+CUT = "_discount_cut"  # the money an order's discount was cut by (its lines were worth less)
+HALF_CENT = 0.005  # an order's discount within half a cent of its worth is no cut
+SHOWN = 3  # order ids a note names
+
+
+class Spread(NamedTuple):
+    """How a file's order discount is spread: the ``REPLACE`` clause giving each line its
+    share (``... AS t_discount``) and, where it is capped at the lines' worth, the column
+    :data:`CUT` (NULL on an order where nothing is cut)."""
+
+    replace: str
+    cut: str | None = None
+
+
+def cut_sql(amount: str, worth: str) -> str:
+    """SQL of what an order's discount `amount` is cut by where it is more than its lines'
+    `worth` (NULL where it is not, or where the lines are worth nothing)."""
+    return f"CASE WHEN {worth} > 0 AND {amount} > {worth} + {HALF_CENT} THEN {amount} - {worth} END"
+
+
+def cut_note(
+    store: Store, rows: str, column: str, label: str, currency: str | None, order: str, line: str
+) -> str | None:
+    """What ingest says (and logs) when some orders' discounts were more than their lines are
+    worth and were cut to it: how many orders, the money cut in all (in `currency`) and the
+    first orders in the file. `rows` is SQL of the kept lines with :data:`CUT`, `order` their
+    order id and `line` their place in the file; `column` names the discount; None when
+    nothing was cut."""
+    found = store.query(
+        "SELECT count(*) AS n, sum(cut) AS total, "
+        f"list(o ORDER BY first)[1:{SHOWN}] AS ids FROM (SELECT {order} AS o, max({CUT}) AS cut, "
+        f"min({line}) AS first FROM ({rows}) WHERE {CUT} IS NOT NULL GROUP BY 1)"
+    ).iloc[0]
+    n = int(found["n"])
+    if not n:
+        return None
+    ids = ", ".join(str(i) for i in found["ids"]) + (", ..." if n > SHOWN else "")
+    note = (
+        f"{column}: {n:,} order(s) had a discount larger than their lines are worth (quantity "
+        f"× unit price): cut to that worth, {money(found['total'], currency)} less discount "
+        f"in all (order(s) {ids})"
+    )
+    LOG.warning("%s: %s", label, note)
+    return note
 
 
 def note(column: str, order_level: bool, paid: bool) -> str:
@@ -80,11 +130,11 @@ def _repeated(found: pd.Series) -> bool:
     return bool(found["orders"] >= 2 and found["same"] == found["orders"])
 
 
-def _spread(by: str, order_level: bool, cap: bool) -> str:
-    """The ``REPLACE`` clause giving each line its share of its order's discount, in proportion
-    to `by` (no more than the order's lines are worth with `cap`). The order's discount is its
-    lines' one repeated value; of an order-level column (`order_level`), the value its lines
-    give (lines left blank get their share too)."""
+def _spread(by: str, order_level: bool, cap: bool) -> Spread:
+    """Each line's share of its order's discount, in proportion to `by` (no more than the
+    order's lines are worth with `cap`: what that cuts goes in :data:`CUT`). The order's
+    discount is its lines' one repeated value; of an order-level column (`order_level`), the
+    value its lines give (lines left blank get their share too)."""
     order = "PARTITION BY t_order_id"
     amount = f"max(t_discount) OVER ({order})" if order_level else "t_discount"
     worth = f"sum({by}) OVER ({order})"
@@ -92,23 +142,25 @@ def _spread(by: str, order_level: bool, cap: bool) -> str:
         share = share_sql(f"least({amount}, {worth})", by)
     else:  # by paid total: a line without one keeps what it gives
         share = f"coalesce({share_sql(amount, by)}, t_discount)"
-    return (
+    replace = (
         f"CASE WHEN {amount} IS NOT NULL AND {worth} > 0 THEN {share} ELSE t_discount END "
         "AS t_discount"
     )
+    return Spread(replace, f"{cut_sql(amount, worth)} AS {CUT}") if cap else Spread(replace)
 
 
-def order_level_sql(source: str, spread: str) -> str:
-    """`source` with an order-level discount column spread over each order's lines
-    (`spread`, a :func:`spread_sql` or :func:`paid_spread_sql` clause) and ``_discount_differs``
-    true on the lines of an order whose lines give different values (checked by
-    :func:`differs_check`)."""
-    order = "PARTITION BY t_order_id"
-    differs = f"min(t_discount) OVER ({order}) <> max(t_discount) OVER ({order})"
-    return (
-        f"SELECT * REPLACE ({spread}), coalesce({differs}, false) AS _discount_differs "
-        f"FROM ({source})"
-    )
+def spread_source(source: str, spread: Spread, order_level: bool) -> str:
+    """`source` with each line's share of its order's discount (`spread`, of :func:`spread_sql`
+    or :func:`paid_spread_sql`) and its :data:`CUT` where it has one; of an order-level column, also
+    ``_discount_differs``, true on the lines of an order whose lines give different values
+    (checked by :func:`differs_check`)."""
+    extra = [spread.cut] if spread.cut else []
+    if order_level:
+        order = "PARTITION BY t_order_id"
+        differs = f"min(t_discount) OVER ({order}) <> max(t_discount) OVER ({order})"
+        extra.append(f"coalesce({differs}, false) AS _discount_differs")
+    columns = "".join(f", {e}" for e in extra)
+    return f"SELECT * REPLACE ({spread.replace}){columns} FROM ({source})"
 
 
 def differs_check(column: str) -> tuple[str, str, str, str]:
@@ -123,8 +175,8 @@ def differs_check(column: str) -> tuple[str, str, str, str]:
     )
 
 
-def spread_sql(store: Store, typed: str, order_level: bool = False) -> str | None:
-    """A ``REPLACE`` clause that gives each line its share of its order's discount by value,
+def spread_sql(store: Store, typed: str, order_level: bool = False) -> Spread | None:
+    """The :class:`Spread` that gives each line its share of its order's discount by value,
     for the typed rows of SQL `typed` (``t_order_id``, ``t_quantity``, ``t_unit_price``,
     ``t_discount``), or None when the file's discounts are per line. An order-level column
     (`order_level`: WooCommerce's ``Order Discount``) is always spread."""
@@ -137,9 +189,9 @@ def spread_sql(store: Store, typed: str, order_level: bool = False) -> str | Non
 
 def paid_spread_sql(
     store: Store, typed: str, label: str, column: str, order_level: bool = False
-) -> str | None:
+) -> Spread | None:
     """For a file read from paid line totals (`typed`'s ``t_unit_price`` is a line's paid total,
-    before data.line_totals reads the unit price): a ``REPLACE`` clause giving each line its
+    before data.line_totals reads the unit price): the :class:`Spread` giving each line its
     share of its order's discount by paid total, or None when the discounts are per line.
     InputError when every order repeats one same value (`column` names the discount). An
     order-level column (`order_level`) is always spread."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
 from promopilot.data.contact_ids import customer_hash
+from promopilot.data.currency import shop_currency
 from promopilot.data.dedupe import FORGOTTEN
 from promopilot.data.headers import lowered
 from promopilot.data.import_steps import Progress, derive, read_header, table_files, tell
@@ -26,6 +27,7 @@ from promopilot.data.loading import (
     next_ingest_id,
     shop_table_for,
 )
+from promopilot.data.order_discounts import CUT, cut_note, cut_sql
 from promopilot.data.rawfile import column_lookup, read_raw
 from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.shopify_exports import export_kind, import_export, is_export
@@ -62,10 +64,11 @@ def _line_value(cols: dict[str, str]) -> str:
 
 def _order_discount_share(discount: str | None, cols: dict[str, str], order: str) -> str:
     """SQL for a line's share of its order's discount (Shopify writes it on the order's first
-    row), in proportion to the line's value. A share never exceeds its line's value: a
-    discount larger than the order's lines (shipping included) is cut to their value."""
+    row), in proportion to the line's value, and what the discount was cut by
+    (:data:`order_discounts.CUT`). A share never exceeds its line's value: a discount larger
+    than the order's lines (shipping included) is cut to their value, and ingest says so."""
     if not discount:
-        return "NULL"
+        return f"NULL AS _discount, CAST(NULL AS DOUBLE) AS {CUT}"
     value = _line_value(cols)
     total = f"max(TRY_CAST(trim({discount}) AS DOUBLE)) OVER (PARTITION BY {order})"
     worth = f"sum({value}) OVER (PARTITION BY {order})"
@@ -75,7 +78,7 @@ def _order_discount_share(discount: str | None, cols: dict[str, str], order: str
         f"CASE WHEN {total} IS NULL THEN NULL "
         f"WHEN {worth} > 0 THEN CAST(round(least({total}, {worth}) * {value} / {worth}, 6) "
         "AS VARCHAR) "
-        f"WHEN {first} THEN '0' END"
+        f"WHEN {first} THEN '0' END AS _discount, {cut_sql(total, worth)} AS {CUT}"
     )
 
 
@@ -192,8 +195,12 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
             f"{customer_hash(_filled(cols['email'], order))} AS _customer, "
             f"{_filled(cols['created at'], order)} AS _created, {product} AS _product, "
             f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) AS _line_in_order, "
-            f"{_order_discount_share(discount, cols, order)} AS _discount "
+            f"{_order_discount_share(discount, cols, order)} "
             "FROM ingest_raw ORDER BY rowid"
+        )
+        store.execute(  # orders whose discount was cut to their lines' worth, for the note
+            f"CREATE OR REPLACE TEMP TABLE ingest_cuts AS SELECT trim({order}) AS o, {CUT}, "
+            f"rowid AS line FROM ingest_shopify WHERE {CUT} IS NOT NULL"
         )
         store.execute("DROP TABLE ingest_raw")
         store.execute("ALTER TABLE ingest_shopify RENAME TO ingest_raw")
@@ -234,5 +241,16 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
             store, raw, TABLES["orders"], mapping, ingest_id=ingest_id, fmt="shopify"
         )
         report.notes.append(f"{n_customers} new customer(s), identified by a hash of their email")
+        cut = cut_note(  # of the orders kept
+            store,
+            "SELECT * FROM ingest_cuts WHERE o IN (SELECT order_id FROM orders)",
+            discount.strip('"') if discount else "discount",
+            raw.label,
+            shop_currency(store),
+            "o",
+            "line",
+        )
+        report.notes += [cut] if cut else []
+        store.execute("DROP TABLE ingest_cuts")
         reports.append(report)
     return reports

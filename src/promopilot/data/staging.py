@@ -34,6 +34,7 @@ from promopilot.exceptions import InputError
 
 STAGE = "ingest_stage"
 TS_MIN, TS_MAX = "1970-01-01", "2100-01-01"
+ORDER_ROW = ("t_order_id", "_row")  # a staged line's order and its place in the file
 # what happened (a sale, an event, a review) cannot be later than now (a day's grace for clocks
 # and zones); campaigns may hold planned dates (an offer that expires next month)
 EVENT_TIMES = {("orders", "timestamp"), ("events", "timestamp"), ("reviews", "timestamp")}
@@ -161,14 +162,6 @@ def _checks(
             )
         )
     return checks
-
-
-def _spread(source: str, spread: str, order_level: bool) -> str:
-    """`source` with each line's share of its order's discount (`spread`, a ``REPLACE``
-    clause); an order-level column also marks the orders whose lines give different values."""
-    if order_level:
-        return order_discounts.order_level_sql(source, spread)
-    return f"SELECT * REPLACE ({spread}) FROM ({source})"
 
 
 def stage(
@@ -332,7 +325,7 @@ def stage(
             else None
         )
         if paid_spread is not None:  # an order's discount on each line of a paid total
-            source = _spread(source, paid_spread, order_level)
+            source = order_discounts.spread_source(source, paid_spread, order_level)
             notes.append(order_discounts.note(discount, order_level, paid=True))
         source = f"SELECT * REPLACE ({totals.replace_sql()}) FROM ({source})"
         notes.append(totals.note)
@@ -344,7 +337,7 @@ def stage(
         else None
     )
     if spread is not None:  # an order's discount written on each of its lines
-        source = _spread(source, spread, order_level)
+        source = order_discounts.spread_source(source, spread, order_level)
         notes.append(order_discounts.note(discount, order_level, paid=False))
     sql = (
         f"CREATE TEMP TABLE {STAGE} AS SELECT *{replace}, CASE {case} END AS _err, "
@@ -374,6 +367,12 @@ def stage(
         order_status.add_refund_lines(store, STAGE)
     if spec.name == "offers":
         notes += offer_values.fee_note(store, STAGE, "_fee_taken", fee)
+    if spread is not None and spread.cut:  # an order's discount more than its lines' worth
+        where = f"SELECT * FROM {STAGE} WHERE _err IS NULL"
+        cut = order_discounts.cut_note(
+            store, where, discount, raw.label, kept or currency.shop_currency(store), *ORDER_ROW
+        )
+        notes += [cut] if cut else []
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(
             f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
