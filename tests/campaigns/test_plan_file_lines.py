@@ -123,6 +123,9 @@ def test_a_bad_row_of_a_unicode_text_plan_is_named_by_its_line(tmp_path):
     path = unicode_text(tmp_path / "plan.txt", bad, blank_after=2)
     with pytest.raises(InputError, match=r"plan.txt: line 8, column group: 'treatment'"):
         read_plan(path)
-    path.write_bytes(path.read_bytes()[2:])  # without its BOM: refused saying what it may be
+    path.write_bytes(path.read_bytes()[2:])  # without its BOM: read, told by its NUL bytes
+    with pytest.raises(InputError, match=r"plan.txt: line 8, column group: 'treatment'"):
+        read_plan(path)
+    path.write_bytes(path.read_bytes().replace(b"t\x00", b"\x00\x00", 1))  # a U+0000 in it
     with pytest.raises(InputError, match=r"plan.txt: cannot read as a plan: .*likely UTF-16"):
         read_plan(path)

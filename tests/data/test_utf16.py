@@ -1,7 +1,7 @@
 """Files Excel saves as "Unicode Text (*.txt)": UTF-16 LE with a BOM, tab-delimited, CRLF (and
 the big-endian twin some Windows back offices write). They are read as their UTF-8 twins are,
-Chinese text kept and rows named by the file's own lines; UTF-16 without its BOM is refused
-saying so."""
+Chinese text kept and rows named by the file's own lines; UTF-16 without its BOM is read where
+its NUL bytes leave no doubt, and refused saying what it may be otherwise."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 from promopilot.cli import main
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
+from promopilot.data.textfile import utf16_encoding
 from promopilot.exceptions import InputError
 from promopilot.text.csv_scoring import read_text_csv
 from tests.data.loads import load
@@ -87,18 +88,58 @@ def test_uci_and_shopify_exports_saved_as_unicode_text_are_read(tmp_path, store)
     assert report.n_loaded > 0
 
 
-def test_utf16_without_its_bom_is_refused_naming_utf16(tmp_path, capsys):
-    path = tmp_path / "orders.txt"
-    path.write_bytes(tab_text(ORDERS).encode("utf-16-le"))  # no BOM
+ASCII_ORDERS = [[cell.encode("ascii", "replace").decode() for cell in row] for row in ORDERS]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("rows", [ORDERS, ASCII_ORDERS], ids=["chinese", "ascii"])
+def test_utf16_without_its_bom_is_read_by_its_nul_bytes(tmp_path, capsys, encoding, rows):
+    text = tab_text(rows)
+    twin = tmp_path / "utf8" / "orders.txt"
+    twin.parent.mkdir()
+    twin.write_text(text, encoding="utf-8")
+    path = tmp_path / "wide" / "orders.txt"
+    path.parent.mkdir()
+    path.write_bytes(text.encode(encoding))  # no BOM: it was refused as binary
+    assert utf16_encoding(path.read_bytes()) == encoding
+    db = tmp_path / "s.duckdb"
     with pytest.raises(SystemExit) as done:
-        main(["ingest", str(path), "--db", str(tmp_path / "s.duckdb")])
-    err = capsys.readouterr().err
-    assert done.value.code == 2 and len(err.strip().splitlines()) == 1, err
-    assert "orders.txt" in err and "likely UTF-16 text without its byte order mark" in err
-    path.write_bytes(bytes(range(256)) * 4)  # other binary content is said to be so
+        main(["ingest", str(path.parent), "--db", str(db)])
+    assert done.value.code == 0, capsys.readouterr().err
+    with Store(db) as wide, Store(":memory:") as plain:
+        load(plain, twin)
+        assert stored(wide) == stored(plain) and wide.count("orders") == 4
+        if rows is ORDERS:
+            assert [p["title"] for p in stored(wide)[1]][:2] == ["绿茶 500克", "茶杯（白）, 一只"]
+        assert load(wide, path.parent).n_new == 0  # the same file again adds nothing
+        assert wide.count("orders") == 4
+
+
+def test_chinese_text_full_of_yi_and_zui_is_still_little_endian():
+    # 一 (U+4E00) and 最 (U+6700) put their NUL on the other side of the unit
+    text = "review\r\n" + "一一最一最好，一定回购\r\n" * 50
+    assert utf16_encoding(text.encode("utf-16-le")) == "utf-16-le"
+    assert utf16_encoding(text.encode("utf-16-be")) == "utf-16-be"
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (bytes(range(256)) * 4, "(binary content); expected CSV or Parquet"),
+        (b"PK\x03\x04" + bytes(200) + b"orders.csv", "(binary content); expected CSV"),
+        # a U+0000 among UTF-16 text: no text holds one, so its endianness is no proof
+        ("order_id\tx\r\n1\t\x00\r\n2\t3\r\n".encode("utf-16-le"), "likely UTF-16 text"),
+        # a UTF-8 file with a stray NUL byte
+        (b"order_id,timestamp\n1,2025-01-02\x00\n" * 3, "(binary content)"),
+    ],
+)
+def test_binary_or_doubtful_nul_bytes_are_still_refused(tmp_path, data, said):
+    path = tmp_path / "orders.txt"
+    path.write_bytes(data)
+    assert utf16_encoding(data) is None
     with Store(":memory:") as store, pytest.raises(InputError) as caught:
         ingest(store, path)
-    assert "(binary content); expected CSV or Parquet" in str(caught.value)
+    assert said in str(caught.value) and "orders.txt" in str(caught.value)
 
 
 def test_a_cut_utf16_file_is_a_one_line_error(tmp_path, store):
@@ -113,9 +154,13 @@ def test_sentiment_reads_reviews_saved_as_unicode_text(tmp_path):
     path = unicode_text(tmp_path / "reviews.txt", tab_text(reviews))
     table, encoding = read_text_csv(path)
     assert encoding == "utf-16" and table.values.tolist() == reviews[1:]
-    path.write_bytes(tab_text(reviews).encode("utf-16-le"))
-    with pytest.raises(InputError, match="likely UTF-16 text without its byte order mark"):
-        read_text_csv(path)
+    for encoding in ("utf-16-le", "utf-16-be"):  # without its BOM: told by its NUL bytes
+        path.write_bytes(tab_text(reviews).encode(encoding))
+        table, read_as = read_text_csv(path)
+        assert read_as == encoding and table.values.tolist() == reviews[1:]
+    path.write_bytes(tab_text(reviews).encode("utf-16-le").replace(b"5\x00", b"\x00\x00"))
+    with pytest.raises(InputError, match=r"reviews.txt: not a text table \(binary content\)"):
+        read_text_csv(path)  # a U+0000 in it: refused as before
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@ policy (``promopilot evaluate-policy``), as ``promopilot plan`` wrote it or save
 Excel. One reader for all of them: every cell as text, the customer ids as the store holds
 them, and each row's line in the file as the index (:data:`LINE`), for errors to name.
 
-Read as written: a CSV in UTF-8, GBK or UTF-16 with a BOM (Excel's "Unicode Text") with any
+Read as written: a CSV in UTF-8, GBK or UTF-16 (with a BOM as Excel saves "Unicode Text", or
+without one where its NUL bytes leave no doubt) with any
 delimiter ingest reads, or the first sheet of
 an Excel workbook (``.xlsx``, ``.xlsm``); the header found below up to five title or blank
 lines as ingest finds it (:mod:`promopilot.data.headers`). A blank line (or an empty row of a
@@ -31,7 +32,7 @@ from promopilot.data.rawfile import (
     long_numbers_as_excel_shows_them,
     workbook_below_title,
 )
-from promopilot.data.textfile import has_utf16_bom, nul_reason, prepare_text, refuse_old_excel
+from promopilot.data.textfile import nul_reason, prepare_text, refuse_old_excel, utf16_encoding
 from promopilot.exceptions import InputError
 
 LINE = "line"  # the index's name: each row's line in the file (a workbook's row number)
@@ -93,7 +94,7 @@ def _refuse_binary(path: Path, what: str) -> None:
     with open(path, "rb") as handle:
         head = handle.read(65536)
     kind = next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
-    if kind is None and b"\x00" in head and not has_utf16_bom(head):
+    if kind is None and b"\x00" in head and utf16_encoding(head) is None:
         kind = nul_reason(head)
     if kind is not None:
         raise InputError(f"{path}: cannot read as a {what}: {kind}; {SAVE_AS}")

@@ -13,7 +13,7 @@ from promopilot.data.loading import TABLE_FILE_SUFFIXES
 from promopilot.data.rawfile import EXCEL_SUFFIXES, workbook_rows
 from promopilot.data.schema import TABLES
 from promopilot.data.store import Store
-from promopilot.data.textfile import UTF16, has_utf16_bom
+from promopilot.data.textfile import utf16_encoding
 
 Progress = Callable[[str], None] | None
 
@@ -39,7 +39,7 @@ def read_header(path: Path, fits: Callable[[list[str]], bool] | None = None) -> 
 
 def _leading_rows(path: Path) -> list[list[str]]:
     """The cells of a file's first lines (a workbook's first rows), in UTF-8, GBK, Latin-1 or
-    UTF-16 with a BOM."""
+    UTF-16 (:func:`~promopilot.data.textfile.utf16_encoding`)."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
         import pandas as pd
 
@@ -49,9 +49,10 @@ def _leading_rows(path: Path) -> list[list[str]]:
             return []
     with open(path, "rb") as handle:
         first = b"".join(handle.readline(65536) for _ in range(headers.MAX_ABOVE + 1))
-        if has_utf16_bom(first):  # b"\n" ends no UTF-16 line: read as many bytes, decoded
+        wide = utf16_encoding(first)  # with its BOM, or without one told by its NULs
+        if wide is not None:  # b"\n" ends no UTF-16 line: read as many bytes, decoded
             handle.seek(0)
-            text = handle.read(len(first) * 2).decode(UTF16, errors="replace")
+            text = handle.read(len(first) * 2).decode(wide, errors="replace")
             return headers.split_lines(text.split("\n"))
     for encoding in ("utf-8-sig", "gb18030", "latin-1"):
         try:

@@ -1,9 +1,10 @@
 """Make a text table readable: detect its encoding and line endings, streaming, never whole.
 
 DuckDB reads UTF-8 (with or without BOM) with uniform LF or CR line endings. Anything else
-(GBK/GB18030 from Chinese spreadsheet tools, UTF-16 with a BOM as Excel saves "Unicode Text",
-mixed CRLF/LF endings) is rewritten once, chunk by chunk, into a UTF-8 temporary file with LF
-endings; a line of the copy is the line of the file it was made from.
+(GBK/GB18030 from Chinese spreadsheet tools, UTF-16 with a BOM as Excel saves "Unicode Text"
+or without one where its NUL bytes leave no doubt, mixed CRLF/LF endings) is rewritten once,
+chunk by chunk, into a UTF-8 temporary file with LF endings; a line of the copy is the line of
+the file it was made from.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import os
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +73,55 @@ def refuse_old_excel(path: str | Path) -> None:
 def has_utf16_bom(head: bytes) -> bool:
     """Whether a file's first bytes are a UTF-16 byte order mark (LE or BE), not UTF-32's."""
     return head.startswith(UTF16_BOMS) and not head.startswith(UTF32_BOMS)
+
+
+# how far a file is looked at for NUL bytes and, without a BOM, for UTF-16's pattern
+SNIFF = 64 * 1024
+UTF16_LE, UTF16_BE = "utf-16-le", "utf-16-be"
+# characters no text table holds: controls other than TAB, LF and CR (U+0000 included),
+# unassigned code points, private use and lone surrogates
+_NOT_TEXT = frozenset({"Cc", "Cn", "Co", "Cs"})
+
+
+def utf16_encoding(head: bytes) -> str | None:
+    """The UTF-16 codec of a file whose first bytes are `head` (up to :data:`SNIFF` of them):
+    ``"utf-16"`` after its byte order mark, :data:`UTF16_LE` or :data:`UTF16_BE` for text
+    without one whose NUL bytes leave no doubt; None for anything else.
+
+    Without a BOM, an ASCII character (a letter, digit, tab, line end) is a two-byte unit with
+    a NUL after it in little-endian, before it in big-endian; Chinese characters hold no NUL,
+    except a few such as 一 (U+4E00, ``00 4E`` in little-endian) that put theirs on the other
+    side. So the line ends decide: the file is little-endian when its LF and CR bytes
+    paired with a NUL come as ``0A 00`` / ``0D 00`` (at least one, and at most one in 20 the
+    other way round) and no LF or CR byte sits where a character's high byte is (U+0A00 and
+    U+0D00 are Indic scripts: in a UTF-8 file with stray NULs the line ends fall on both
+    sides); big-endian the mirror image. No unit may be two NULs (U+0000, in no text), and
+    the units must read as text: no control character other than TAB, LF and CR, nothing
+    unassigned, private or a lone surrogate (at most 1 %, for characters newer than this
+    Python's Unicode tables). Binary content (zip, Parquet, .xls) fails these."""
+    if has_utf16_bom(head):
+        return UTF16
+    head = head[:SNIFF]
+    head = head[: len(head) // 2 * 2]
+    if b"\x00" not in head or head.startswith(UTF32_BOMS):
+        return None
+    ends = {0x0A, 0x0D}
+    low, high = head[0::2], head[1::2]
+    if any(a == 0 and b == 0 for a, b in zip(low, high, strict=True)):
+        return None  # U+0000
+    n_le = sum(a in ends and b == 0 for a, b in zip(low, high, strict=True))
+    n_be = sum(a == 0 and b in ends for a, b in zip(low, high, strict=True))
+    many, few = max(n_le, n_be), min(n_le, n_be)
+    if not many or few * 20 > many:
+        return None
+    encoding, leads = (UTF16_LE, high) if n_le > n_be else (UTF16_BE, low)
+    if sum(leads.count(end) for end in ends):  # a line end as a character's high byte
+        return None
+    text = codecs.getincrementaldecoder(encoding)("replace").decode(head)
+    odd = sum(
+        (unicodedata.category(c) in _NOT_TEXT and c not in "\t\n\r") or c == "\ufffd" for c in text
+    )
+    return encoding if odd * 100 <= len(text) else None
 
 
 def nul_reason(head: bytes) -> str:
@@ -171,8 +222,9 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
     Raises
     ------
     InputError
-        The file is missing, empty, binary (UTF-16 without its BOM said so), or in an
-        encoding that is not UTF-8, UTF-16 with a BOM, GBK/GB18030 or Windows-1252.
+        The file is missing, empty, binary (UTF-16 without its BOM whose NULs leave a doubt
+        said so), or in an encoding that is not UTF-8, UTF-16 (with a BOM, or without one
+        told by :func:`utf16_encoding`), GBK/GB18030 or Windows-1252.
     """
     path = Path(path)
     if not path.exists():
@@ -182,17 +234,18 @@ def prepare_text(path: str | Path, *, encoding: str | None = None) -> PreparedTe
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty (no header row)")
     with open(path, "rb") as handle:
-        head = handle.read(4096)
+        head = handle.read(SNIFF)
     whole = path.stat().st_size <= len(head)
     if head.startswith(UTF32_BOMS):
         raise InputError(f"{path}: UTF-32 text is not read; {UTF16_ADVICE}")
     if whole and head == UTF8_BOM:  # the BOM alone
         raise InputError(f"{path}: the file is empty (no header row)")
-    if has_utf16_bom(head):
-        encoding = UTF16
-        if whole and len(head) == 2:  # the BOM alone
+    wide = utf16_encoding(head)  # with its BOM, or without one where the NULs leave no doubt
+    if wide is not None:
+        encoding = wide
+        if whole and len(head) == 2 and wide == UTF16:  # the BOM alone
             raise InputError(f"{path}: the file is empty (no header row)")
-        if whole and not head.decode(UTF16, "replace").strip():
+        if whole and not head.decode(wide, "replace").strip():
             raise InputError(f"{path}: the file holds only blank lines (no header row)")
     elif not head.removeprefix(UTF8_BOM).strip() and whole:
         raise InputError(f"{path}: the file holds only blank lines (no header row)")

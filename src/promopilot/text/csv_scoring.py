@@ -16,11 +16,11 @@ from promopilot.data.ratings import read_stars
 from promopilot.data.rawfile import workbook_below_title
 from promopilot.data.textfile import (
     EXCEL_CSV,
-    UTF16,
+    SNIFF,
     UTF16_ADVICE,
-    has_utf16_bom,
     nul_reason,
     refuse_old_excel,
+    utf16_encoding,
 )
 from promopilot.exceptions import InputError
 from promopilot.text.labels import LABEL, NEGATIVE, NEUTRAL, POSITIVE, SENTIMENT, SENTIMENT_METHOD
@@ -49,10 +49,11 @@ def read_text_csv(
     path: str | Path, text_column: str | None = None, notes: list[str] | None = None
 ) -> tuple[pd.DataFrame, str]:
     """Read a CSV (or an ``.xlsx`` workbook's first sheet) as text cells (nothing converted),
-    in UTF-8 (with or without BOM), UTF-16 with a BOM or GBK/GB18030, its delimiter (``,``
-    ``;`` TAB ``|``) found from the header as ingest finds it. The header is line 1, or the
-    first of the first six lines with a review text column (`text_column`, or one
-    :func:`find_text_column` takes), as ingest finds it below a title
+    in UTF-8 (with or without BOM), UTF-16 (with a BOM, or without one where its NUL bytes
+    leave no doubt: :func:`~promopilot.data.textfile.utf16_encoding`) or GBK/GB18030, its
+    delimiter (``,`` ``;`` TAB ``|``) found from the header as ingest finds it. The header is
+    line 1, or the first of the first six lines with a review text column (`text_column`, or
+    one :func:`find_text_column` takes), as ingest finds it below a title
     (:mod:`promopilot.data.headers`); the note saying lines were skipped goes to `notes`.
     Returns the table and the encoding used."""
     path = Path(path)
@@ -67,9 +68,10 @@ def read_text_csv(
         raise InputError(f"{path}: file not found") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
-    if b"\x00" in raw[:65536] and not has_utf16_bom(raw):
-        raise InputError(f"{path}: {nul_reason(raw[:65536])}; {UTF16_ADVICE}")
-    for encoding in (UTF16,) if has_utf16_bom(raw) else ("utf-8-sig", "gb18030"):
+    wide = utf16_encoding(raw[:SNIFF])  # with its BOM, or without one told by its NULs
+    if wide is None and b"\x00" in raw[:SNIFF]:
+        raise InputError(f"{path}: {nul_reason(raw[:SNIFF])}; {UTF16_ADVICE}")
+    for encoding in (wide,) if wide is not None else ("utf-8-sig", "gb18030"):
         try:
             decoded = raw.decode(encoding)
             break
