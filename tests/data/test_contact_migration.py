@@ -107,6 +107,7 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
         migrations = store.query("SELECT name, n FROM migrations ORDER BY name")
         assert migrations.to_dict("records") == [
             {"name": contact_migration.NAME, "n": len(OLD_IDS)},
+            {"name": contact_migration.LOCAL_PHONES, "n": 0},
             {"name": contact_migration.DELIVERY_ERRORS, "n": 0},
         ]
 
@@ -114,7 +115,7 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
 def test_a_new_store_records_the_migration_and_says_nothing(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         assert store.notes == []
-        assert store.count("migrations") == 2  # ids hashed, delivery errors masked
+        assert store.count("migrations") == 3  # ids hashed, delivery errors masked (twice)
 
 
 def test_an_old_stores_delivery_errors_are_masked_once(tmp_path):
@@ -127,7 +128,7 @@ def test_an_old_stores_delivery_errors_are_masked_once(tmp_path):
             "('c1', 'x2', 'email', 'sent', 1, now()::TIMESTAMP, NULL)",
             [error],
         )
-        store.execute("DELETE FROM migrations WHERE name = ?", [contact_migration.DELIVERY_ERRORS])
+        store.execute("DELETE FROM migrations WHERE name LIKE 'delivery-errors-%'")
     with Store(path) as store:
         kept = store.query("SELECT customer_id, error FROM deliveries ORDER BY 1")
         assert kept["error"].iloc[0] == contact_ids.masked_in_text(error)

@@ -40,10 +40,32 @@ _HASHER_LOCK = threading.Lock()
 EMAIL = r"[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]+\.[^@ \t\n\r\f\v.]+"
 INTERNATIONAL = r"\+[0-9](?:[ ()./-]{0,2}[0-9]){9,14}"
 CHINA_MOBILE = r"1[3-9][0-9](?:[ -]?[0-9]{4}){2}"
-# one of them inside other text (a line the CSV reader could not split)
+# an international number dialled with 00 for + (0086 138 0013 8000): a separator after the
+# country code, or a Chinese mobile's +86 (so 001234567890, a padded id, is none)
+ZERO_ZERO = (
+    r"00[1-9][0-9]{0,2}[ ()./-]{1,2}[0-9](?:[ ()./-]{0,2}[0-9]){7,12}"
+    rf"|0086[ -]?{CHINA_MOBILE}"
+)
+# a phone number as a country writes it at home, in text only (as an id it is kept as written:
+# a shop's own ids look like that): UK mobiles (07700 900123), US numbers with their
+# separators ((555) 123-4567, 555-123-4567, 555.123.4567; ten digits in a row, or three numbers
+# apart, as an access log's status, bytes and time, are none), French (06 12 34 56 78, one
+# separator throughout or none), German mobiles (0151 23456789), and a country code after 00
+# (0044 7700 900123)
+NATIONAL = (
+    r"07[0-9]{3}(?: ?[0-9]{6}|-[0-9]{6}| [0-9]{3} [0-9]{3})"
+    r"|\([2-9][0-9]{2}\) ?[0-9]{3}[-. ]?[0-9]{4}"
+    r"|[2-9][0-9]{2}(?:-[0-9]{3}-|\.[0-9]{3}\.)[0-9]{4}"
+    r"|0[1-9](?:[0-9]{8}|(?: [0-9]{2}){4}|(?:\.[0-9]{2}){4}|(?:-[0-9]{2}){4})"
+    r"|01[5-7][0-9][ /-]?[0-9]{7,8}"
+    rf"|{ZERO_ZERO}"
+)
+# one of them inside other text (a line the CSV reader could not split); a national number
+# only where it stands alone: not inside a code, an amount, a date or a longer number
 IN_TEXT = (
     r"[^@\s,;|\"']+@[^@\s,;|\"']+\.[A-Za-z]{2,}"
     rf"|(?<![0-9]){INTERNATIONAL}|(?<![0-9]){CHINA_MOBILE}(?![0-9])"
+    rf"|(?<![0-9A-Za-z_#.,+/-])(?:{NATIONAL})(?![0-9A-Za-z_]|[-.,/][0-9])"
 )
 _IN_TEXT = re.compile(IN_TEXT)
 
@@ -298,7 +320,8 @@ def replace_in_text(text: str, replace: Callable[[str, str], str]) -> str:
 
     def sub(match: re.Match) -> str:
         found = match.group(0)
-        inside = found.lstrip("<([{")
+        # an address's opening bracket (<ann@example.com>); a number's is its own: (555) ...
+        inside = found.lstrip("<([{") if "@" in found else found
         return replace(found[: len(found) - len(inside)], inside)
 
     return _IN_TEXT.sub(sub, text)

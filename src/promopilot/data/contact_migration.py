@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 NAME = "contact-ids-hashed"
 DELIVERY_ERRORS = "delivery-errors-masked"
+# again, once numbers written as at home (07700 900123, (555) 123-4567) were masked too
+LOCAL_PHONES = "delivery-errors-local-phones-masked"
 MAP = "contact_id_map"
 
 # the ids email_sql or phone_sql could take for contact data (the usual id cannot)
@@ -45,7 +47,7 @@ _MAYBE = (
     "(starts_with(trim(customer_id), '1') AND length(trim(customer_id)) BETWEEN 11 AND 13))"
 )
 # SQL: the text `{0}` may hold an address or number (the usual text cannot: not read)
-_MAY_HOLD = "regexp_matches(coalesce({0}, ''), '@|[+]|1[3-9][0-9]')"
+_MAY_HOLD = "regexp_matches(coalesce({0}, ''), '@|[+]|1[3-9][0-9]|0[1-9]|[0-9]{{3}}[-.)]')"
 # tables whose rows are one per key: a key that became one customer's twice is kept once
 _KEYS = {
     "customers": ("customer_id",),
@@ -227,7 +229,7 @@ def needed(store: Store) -> bool:
             f"{email_sql('trim(id)')} IS NOT NULL OR {phone_sql('trim(id)')} IS NOT NULL)"
         ):
             return True
-    if DELIVERY_ERRORS not in done and "deliveries" in tables:
+    if not {DELIVERY_ERRORS, LOCAL_PHONES} <= done and "deliveries" in tables:
         errors = store.query(f"SELECT error FROM deliveries WHERE {_MAY_HOLD.format('error')}")
         return any(masked_in_text(e) != e for e in errors["error"].dropna().astype(str))
     return False
@@ -254,11 +256,15 @@ def mask_delivery_errors(store: Store) -> None:
     """Why a message failed, as stores kept it before such texts were masked
     (``550 <ann@example.com>: mailbox unavailable``), masked as delivery masks it now
     (:func:`promopilot.data.contact_ids.masked_in_text`), once per store, in one transaction."""
-    if store.scalar("SELECT count(*) FROM migrations WHERE name = ?", [DELIVERY_ERRORS]):
+    names = (DELIVERY_ERRORS, LOCAL_PHONES)
+    done = set(store.query("SELECT name FROM migrations")["name"])
+    if set(names) <= done:
         return
     with store.transaction():
         _mask_texts(store, "deliveries", ("error",), masked_in_text)
-        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [DELIVERY_ERRORS])
+        for name in names:
+            if name not in done:
+                store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [name])
 
 
 def _mask_texts(store: Store, table: str, columns: tuple[str, ...], mask=None) -> None:

@@ -1,0 +1,154 @@
+"""Phone numbers as a country writes them at home (07700 900123, (555) 123-4567, 06 12 34 56
+78, 0151 23456789) are masked in delivery errors and server logs; what delivery errors and
+access logs hold besides (order ids, dates, times, amounts, SMTP codes, coupon codes, long
+numeric ids) is left as it is."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from promopilot.data import contact_migration
+from promopilot.data.contact_ids import masked_in_text, shown
+from promopilot.data.store import Store
+from promopilot.serve.access_log import clean_path, masked_text
+
+NUMBERS = [
+    "07700 900123",
+    "07700900123",
+    "07700-900123",
+    "07700 900 123",
+    "(555) 123-4567",
+    "(555)123-4567",
+    "555-123-4567",
+    "555.123.4567",
+    "06 12 34 56 78",
+    "0612345678",
+    "06-12-34-56-78",
+    "06.12.34.56.78",
+    "0151 23456789",
+    "015123456789",
+    "0151-23456789",
+    "0151/2345678",
+    "0044 7700 900123",
+    "0086 138 0013 8000",
+    "008613800138000",
+]
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_a_national_number_in_an_error_text_or_a_log_is_masked(number):
+    digits = "".join(c for c in number if c.isdigit())
+    for text in (
+        f"SMS to {number} failed: unreachable",
+        f"短信发送失败 {number}。",
+        f"550 <{number}>: no such subscriber",
+        f"number {number}.",
+    ):
+        for masked in (masked_in_text(text), masked_text(text)):
+            assert "***" in masked and digits[-4:] not in masked, (text, masked)
+    assert shown(number) is None  # a refused value showing one is written ***
+    assert clean_path(f"/v1/customers/{quote(number, safe='')}/offer") == (
+        "/v1/customers/***/offer"
+    )
+
+
+_digit = st.sampled_from("0123456789")
+
+
+def _digits(low: int, high: int, first: str = "123456789") -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda a, rest: a + "".join(rest),
+        st.sampled_from(first),
+        st.lists(_digit, min_size=low - 1, max_size=high - 1),
+    )
+
+
+def _long_id() -> st.SearchStrategy[str]:
+    # a numeric id: 4 to 20 digits (11 starting 13-19 is a Chinese mobile number by rule)
+    return _digits(4, 20).filter(lambda s: not (len(s) == 11 and s[1] in "3456789"))
+
+
+_money = st.builds(
+    lambda n, c, sep: f"{n:,}.{c:02d}" if sep else f"{n}.{c:02d}",
+    st.integers(0, 9_999_999),
+    st.integers(0, 99),
+    st.booleans(),
+)
+_date = st.dates().map(lambda d: d.isoformat())
+_time = st.times().map(lambda t: t.isoformat(timespec="seconds"))
+_stamp = st.builds(lambda t, sep: t.isoformat(sep=sep), st.datetimes(), st.sampled_from(" T"))
+_smtp = st.sampled_from(
+    [
+        "550 5.1.1",
+        "421 4.7.0 Try again later",
+        "452 4.2.2 mailbox full",
+        "250 2.0.0 OK",
+        "554 5.7.1 rejected",
+        "451 4.3.0",
+    ]
+)
+_coupon = st.builds(
+    lambda p, a, b: f"{p}-{a}-{b}",
+    st.sampled_from(["PP", "SPRING", "SAVE10", "VIP"]),
+    st.text("ABCDEFGHJKMNPQRSTUVWXYZ23456789", min_size=4, max_size=8),
+    st.text("ABCDEFGHJKMNPQRSTUVWXYZ0123456789", min_size=4, max_size=8),
+)
+_order = st.one_of(
+    _digits(1, 7).map(lambda s: "#" + s),
+    st.builds(lambda y, n: f"ORD-{y}-{n}", st.integers(2000, 2030), _digits(6, 10, "0123456789")),
+    _digits(13, 13),  # a Shopify order or customer id
+    _digits(3, 12).map(lambda s: "o" + s),
+)
+_ip = st.lists(st.integers(0, 255), min_size=4, max_size=4).map(
+    lambda p: ".".join(map(str, p)) + ":" + str(p[0] * 200 + 1024)
+)
+_access = st.builds(
+    lambda ip, cid, status, size, ms: (
+        f'{ip} - "GET /v1/customers/{cid}/offer?k=5 HTTP/1.1" {status} {size} {ms}ms'
+    ),
+    _ip,
+    _long_id(),
+    st.sampled_from(["200", "204", "404", "422", "500"]),
+    _digits(1, 6),
+    _digits(1, 5),
+)
+_token = st.one_of(
+    _long_id(),
+    _money,
+    _date,
+    _time,
+    _stamp,
+    _smtp,
+    _coupon,
+    _order,
+    _ip,
+    _access,
+    st.sampled_from(["customer", "order", "coupon", "total", "CNY", "¥", "at", "id=", "失败"]),
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(_token, min_size=1, max_size=8), st.sampled_from([" ", ", ", "; ", ": ", " | "]))
+def test_what_error_texts_and_access_logs_hold_besides_is_not_masked(tokens, separator):
+    text = separator.join(tokens)
+    assert masked_in_text(text) == text
+    assert masked_text(text) == text
+
+
+def test_an_old_stores_delivery_errors_with_national_numbers_are_masked_once(tmp_path):
+    # masked by an earlier version, which knew +... and Chinese mobiles only
+    error = "SMS to 07700 900123 failed; call (555) 123-4567"
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        store.execute(
+            "INSERT INTO deliveries VALUES ('c1', 'x1', 'sms', 'failed', 3, NULL, ?)", [error]
+        )
+        store.execute("DELETE FROM migrations WHERE name = ?", [contact_migration.LOCAL_PHONES])
+    with Store(db, read_only=True) as store:  # a read-only open masks them first too
+        assert store.scalar("SELECT error FROM deliveries") == "SMS to *** failed; call ***"
+    with Store(db) as store:
+        assert store.count("migrations") == 3
