@@ -57,6 +57,31 @@ class OfferTerms:
         )
 
 
+REACH = 0.7
+"""A basket at least this share of the way to a threshold (or, for 每满, through its step) is
+topped up to it: customers add to an order to reach a 满减 or 包邮 threshold within reach."""
+
+
+def topped_up(basket: np.ndarray, threshold: float, *, every: bool) -> np.ndarray:
+    """The baskets as bought with a threshold offer: one within reach of `threshold` (at
+    least 70% of it) is raised to it; with `every` (每满, a step), one within reach of its next
+    full step (280 of steps of 150: 300) is raised to that. Others stay as they are."""
+    if threshold <= 0:
+        return basket
+    target = (
+        np.ceil(basket / threshold - 1e-9) * threshold if every else np.full_like(basket, threshold)
+    )
+    # how far into the step below the target: the whole basket for a single threshold
+    reach = (basket < target) & (basket - (target - threshold) >= REACH * threshold)
+    return np.where(reach, target, basket)
+
+
+def every_step_discount(order: np.ndarray, step: float, value: float) -> np.ndarray:
+    """What 每满 (amount_off_every) takes off orders of value `order`: `value` for every full
+    `step` (每满150减20: 300 -> 40, 449 -> 40, 149 -> 0)."""
+    return np.floor(np.asarray(order, dtype=float) / step + 1e-9) * value  # 299.99999: one step
+
+
 def offer_terms(
     offers: pd.DataFrame,
     inputs: pd.DataFrame,
@@ -66,8 +91,11 @@ def offer_terms(
     """Percent off applies to the basket, or for a category offer to one item of the category
     (the shop's mean line value) plus the customer's category share of the rest; 满减 lifts
     baskets within reach (>= 70% of min_spend) up to the threshold and gives nothing below it;
-    free shipping costs the shipping fee. `discount_scale` (K,) corrects each offer's discount per
-    purchase (see :func:`redemption_scale`). A missing basket value is the shop's mean."""
+    每满 (amount_off_every) gives its value for every full step (floor(basket / step) × value),
+    a basket within reach of its next step (30% of a step short) lifted to it; free shipping
+    costs the shipping fee, with a min_spend only on baskets that reach it (lifted as 满减).
+    `discount_scale` (K,) corrects each offer's discount per purchase (see
+    :func:`redemption_scale`). A missing basket value is the shop's mean."""
     basket = inputs["basket_value"].to_numpy(dtype=float)
     basket = np.where(
         np.isfinite(basket), basket, np.nanmean(basket) if np.isfinite(basket).any() else 0.0
@@ -92,16 +120,24 @@ def offer_terms(
         if offer.kind == "percent_off":
             revenue[:, j] = basket
             discount[:, j] = offer.value * spend
-        elif offer.kind == "amount_off":
+        elif offer.kind in ("amount_off", "free_shipping"):
+            # 满150减20, 满99包邮: once an order reaches min_spend (free shipping without one:
+            # every order)
             threshold = float(offer.min_spend or 0.0)
-            reach = (basket >= 0.7 * threshold) & (basket < threshold)
-            lifted = np.where(reach, threshold, basket)
+            lifted = topped_up(basket, threshold, every=False)
             revenue[:, j] = lifted
-            qualifies = (lifted >= threshold) & (share > 0)
+            qualifies = lifted >= threshold
+            if offer.kind == "amount_off":  # a category 满减 needs an item of its category
+                qualifies &= share > 0
             discount[:, j] = np.where(qualifies, offer.value, 0.0)
-        elif offer.kind == "free_shipping":
-            revenue[:, j] = basket
-            discount[:, j] = offer.value
+        elif offer.kind == "amount_off_every":  # 每满150减20: value per full step
+            step = float(offer.min_spend or 0.0)
+            if step <= 0:
+                raise InputError(f"offer {offer.offer_id}: amount_off_every needs min_spend > 0")
+            lifted = topped_up(basket, step, every=True)
+            revenue[:, j] = lifted
+            off = every_step_discount(lifted, step, offer.value)
+            discount[:, j] = np.where(share > 0, off, 0.0)
         else:
             raise InputError(f"offer {offer.offer_id}: unknown kind {offer.kind!r}")
     if discount_scale is not None:

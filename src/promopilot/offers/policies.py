@@ -54,7 +54,8 @@ def log_values(
     and the row's window profit and discount given. The profit of a purchase is ``margin ×
     the customer's usual basket − discount given`` (their basket value as of the campaign,
     the shop's mean without one). Order lines do not record a free-shipping offer's cost: a
-    buyer who got one is counted as given its value (the shipping fee)."""
+    buyer who got one is counted as given its value (the shipping fee), with a min_spend
+    (满99包邮) only one whose window spend reached it."""
     ids = data.customer_id.astype(str)
     starts = (
         data.campaign_start
@@ -74,9 +75,12 @@ def log_values(
     out = out.reset_index(drop=True).assign(customer_id=ids)
     margin = out["margin_rate"].fillna(default_margin).to_numpy(dtype=float)
     discount = np.zeros(data.n) if data.discount is None else np.asarray(data.discount, float)
-    fee = offers.loc[offers["kind"] == "free_shipping"].set_index("offer_id")["value"]
-    shipping = pd.Series(data.treatment).map(fee).fillna(0.0).to_numpy(dtype=float)
-    discount = discount + shipping * (data.bought > 0)
+    free = offers.loc[offers["kind"] == "free_shipping"].set_index("offer_id")
+    treatment = pd.Series(data.treatment)
+    shipping = treatment.map(free["value"]).fillna(0.0).to_numpy(dtype=float)
+    least = treatment.map(free["min_spend"].fillna(0.0)).fillna(0.0).to_numpy(dtype=float)
+    reached = (least <= 0) | (np.asarray(data.revenue, dtype=float) >= least)
+    discount = discount + shipping * ((data.bought > 0) & reached)
     basket = out["basket_value"].to_numpy(dtype=float)
     usual = np.nanmean(basket) if np.isfinite(basket).any() else 0.0
     basket = np.where(np.isfinite(basket), basket, usual)
