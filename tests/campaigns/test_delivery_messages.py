@@ -301,3 +301,28 @@ def test_a_cut_sms_never_shows_part_of_a_price(language):
         text = renderer.sms(context)
         for price in re.findall(r"¥[\d,.]+", text):
             assert price.rstrip(",.") in {"¥599", "¥1,299", "¥299"}, text
+
+
+def test_meiman_and_baoyou_texts_in_both_languages():
+    every = {"offer_id": "e", "kind": "amount_off_every", "value": 20, "min_spend": 150}
+    assert offer_text(every, "zh", "¥") == "每满150减20"
+    assert offer_text(every, "en", "¥") == "¥20 off every ¥150"
+    assert offer_text(every, "en", "EUR", short=True) == "20 EUR off every 150 EUR"
+    ship99 = {"offer_id": "s", "kind": "free_shipping", "value": 5, "min_spend": 99}
+    assert offer_text(ship99, "zh", "¥") == "满99包邮"
+    assert offer_text(ship99, "en", "¥") == "free shipping on orders of ¥99 or more"
+    assert offer_text(ship99, "en", "元", short=True) == "free shipping 99元+"
+    assert offer_text({**ship99, "min_spend": 0}, "zh", "¥") == "包邮"
+
+
+def test_a_meiman_sms_names_the_step_within_one_message():
+    renderer = MessageRenderer(template_environment(), currency="¥")
+    offer = {"offer_id": "e", "kind": "amount_off_every", "value": 20, "min_spend": 150}
+    context = renderer.context(
+        language="zh",
+        code="CODE234567",
+        offer=offer,
+        products=[{"title": "羊毛围巾", "price": 129.5}],
+    )
+    sms = renderer.sms(context)
+    assert "每满150减20" in sms and "CODE234567" in sms

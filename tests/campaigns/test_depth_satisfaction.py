@@ -19,6 +19,16 @@ def test_nominal_depth_by_kind():
     assert np.isnan(depth[2]) and np.isnan(depth[3])
 
 
+def test_nominal_depth_of_meiman_is_its_value_per_step():
+    # 每满150减20 takes 20 of every full 150: 13% however many steps an order has
+    depth = nominal_depth(
+        pd.Series(["amount_off_every", "amount_off_every"]),
+        pd.Series([20.0, 30.0]),
+        pd.Series([150.0, None]),
+    )
+    assert depth[0] == pytest.approx(20 / 150) and np.isnan(depth[1])
+
+
 def _depth_frame(rng, campaign: str, offers: dict[str, tuple[float, float]], n: int = 4000):
     """offers: offer_id -> (depth, extra purchase probability)."""
     arms = ["control", *offers]

@@ -457,3 +457,26 @@ def test_money_headers_and_axes_name_the_shops_currency(tmp_path, monkeypatch, p
         depth_figure(depth, "EUR")
     )
     assert "profit lift per customer 每位顾客利润提升" in _axis_titles(depth_figure(depth))
+
+
+def test_the_depth_table_says_a_meiman_depth_is_of_every_step():
+    import pandas as pd
+
+    from promopilot.report.campaign_extras import depth_section
+
+    table = _depth_table(9.0, 17.0).assign(
+        kind=["free_shipping", "percent_off", "percent_off", "amount_off_every"],
+        customers=100,
+        control_customers=100,
+        conversion_lift=0.01,
+        conversion_low=0.0,
+        conversion_high=0.02,
+    )
+    (_, shown), *_ = depth_section(table).tables
+    assert shown["depth 力度"].tolist() == [
+        "free shipping 包邮",
+        "10%",
+        "10%",
+        "13% of every step 每满",
+    ]
+    assert isinstance(shown, pd.DataFrame)

@@ -3,7 +3,8 @@ the discount was, per segment, with intervals, so the owner sees where deeper di
 paying.
 
 Depth of an offer in a campaign: its nominal share off (``percent_off``: the value;
-``amount_off``: value / min_spend, the largest share it can take) and the realized one: discount
+``amount_off``: value / min_spend, the largest share it can take; ``amount_off_every``, 每满:
+value / step, the share of every full step) and the realized one: discount
 money / gross value of the orders its customers placed in the window. Free shipping has no
 depth: its cost is the shipping fee, which order lines do not record (their discount is 0, which
 would read as a 0% depth); it is measured like any offer but kept off the depth scale, and the
@@ -33,7 +34,8 @@ def nominal_depth(kind: pd.Series, value: pd.Series, min_spend: pd.Series) -> np
     value = value.astype(float).to_numpy()
     spend = min_spend.astype(float).fillna(0).to_numpy()
     amount = np.divide(value, spend, out=np.full(len(value), np.nan), where=spend > 0)
-    return np.where(kind == "percent_off", value, np.where(kind == "amount_off", amount, np.nan))
+    per_amount = np.isin(kind, ("amount_off", "amount_off_every"))  # 满减, 每满: of min_spend
+    return np.where(kind == "percent_off", value, np.where(per_amount, amount, np.nan))
 
 
 def depth_table(

@@ -76,28 +76,35 @@ def money(value: float | None, currency: str) -> str:
 
 def offer_text(offer: dict, language: str, currency: str, *, short: bool = False) -> str:
     """The offer in words: ``9折`` / ``10% off``, ``满150减20`` / ``20 off orders of 150 or more``
-    (``short``: ``20 off 150+``)."""
+    (``short``: ``20 off 150+``), ``每满150减20`` / ``20 off every 150``, ``满99包邮`` /
+    ``free shipping on orders of 99 or more`` (``short``: ``free shipping 99+``)."""
     kind, value = offer.get("kind"), float(offer.get("value") or 0)
     min_spend = float(offer.get("min_spend") or 0)
     category = offer.get("category") or ""
+    spend = (
+        f"{money(min_spend, currency)}+"
+        if short
+        else f"orders of {money(min_spend, currency)} or more"
+    )
     if kind == "percent_off":
         tenths = round((1 - value) * 10, 1)
         zh = f"{tenths:g}折"
         en = f"{value * 100:g}% off"
     elif kind == "amount_off":
         zh = f"满{min_spend:g}减{value:g}" if min_spend else f"立减{value:g}"
-        spend = (
-            f"{money(min_spend, currency)}+"
-            if short
-            else f"orders of {money(min_spend, currency)} or more"
-        )
         en = (
             f"{money(value, currency)} off {spend}"
             if min_spend
             else f"{money(value, currency)} off"
         )
+    elif kind == "amount_off_every":  # 每满150减20: the value for every full step
+        zh = f"每满{min_spend:g}减{value:g}"
+        en = f"{money(value, currency)} off every {money(min_spend, currency)}"
     else:
-        zh, en = "包邮", "free shipping"
+        zh = f"满{min_spend:g}包邮" if min_spend else "包邮"
+        en = "free shipping"
+        if min_spend:  # 满99包邮: free shipping ¥99+ / on orders of ¥99 or more
+            en += f" {spend}" if short else f" on {spend}"
     if category:
         zh += f"（限{category}）"
         en += f" on {category}"

@@ -98,6 +98,16 @@ def depth_verdicts(table: pd.DataFrame, currency: str | None = None) -> str:
 DEPTH_FREE_SHIPPING = "free shipping 包邮"  # the depth column of a free-shipping offer
 
 
+def _depth_cell(kind, depth) -> str:
+    """A depth as the table shows it: ``10%``; 每满's ``13% of every step 每满`` (its share of
+    each full step, however many an order has); free shipping by name (it has no depth)."""
+    if kind == FREE_SHIPPING:
+        return DEPTH_FREE_SHIPPING
+    if pd.isna(depth):
+        return fmt.MISSING
+    return f"{depth:.0%} of every step 每满" if kind == "amount_off_every" else f"{depth:.0%}"
+
+
 def depth_section(table: pd.DataFrame, currency: str | None = None) -> Section:
     shown = pd.DataFrame(
         {
@@ -105,9 +115,7 @@ def depth_section(table: pd.DataFrame, currency: str | None = None) -> Section:
             "offer 优惠": table["offer_id"],
             "segment 客群": table["segment"].map(segment_label),
             "depth 力度": [
-                DEPTH_FREE_SHIPPING
-                if kind == FREE_SHIPPING
-                else (fmt.MISSING if pd.isna(depth) else f"{depth:.0%}")
+                _depth_cell(kind, depth)
                 for kind, depth in zip(
                     table.get("kind", pd.Series(None, index=table.index)),
                     table["depth"],

@@ -86,12 +86,19 @@ class OfferTerms(BaseModel):
     """What the offer is: enough for a site to show it without another data source."""
 
     offer_id: str
-    kind: str | None = Field(description="percent_off, amount_off or free_shipping")
+    kind: str | None = Field(
+        description="percent_off, amount_off, amount_off_every (每满: value off every full "
+        "min_spend) or free_shipping"
+    )
     value: float | None = Field(
         description="percent_off: the fraction off (0.1 = 10%); amount_off: money off; "
+        "amount_off_every: money off for every full min_spend (每满150减20: 20); "
         "free_shipping: the shipping fee the shop pays"
     )
-    min_spend: float | None = Field(description="the least an order must spend (0 = any)")
+    min_spend: float | None = Field(
+        description="the least an order must spend (0 = any); amount_off_every: the step "
+        "(每满150减20: 150)"
+    )
     category: str | None = Field(description="the category it applies to; null = whole shop")
     valid_days: float | None = Field(description="how many days it lasts; null = no limit")
     expires_at: str | None = Field(description="the last day (YYYY-MM-DD), where known")
