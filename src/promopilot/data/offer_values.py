@@ -182,9 +182,9 @@ def fee_note(store: Store, stage: str, column: str, fee: float) -> list[str]:
     if not n:
         return []
     return [
-        f"value: {n} free-shipping offer(s) written 包邮 without their fee are valued at the "
-        f"shipping fee {fee:g} (offers.free_shipping_fee in promopilot.toml); write the fee as "
-        "value to give another"
+        f"{n} free-shipping offer(s) written 包邮 without their fee are valued at the shipping "
+        f"fee {fee:g} (offers.free_shipping_fee in promopilot.toml); write the fee as value to "
+        "give another"
     ]
 
 
