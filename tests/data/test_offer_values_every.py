@@ -4,9 +4,12 @@ offers.free_shipping_fee, named in the ingest notes)."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from promopilot.data.offer_values import EXPECTED, FEE_MISSING, KINDS, STEP
 from promopilot.data.store import Store
@@ -50,10 +53,12 @@ def test_meiman_is_read_as_amount_off_every_with_its_step(tmp_path, store):
         "c,amount_off_every,20,150\n"  # the kind and its numbers
         "d,amount_off_every,满100减10,\n"  # the kind says every step
         "e,amount_off,每满１５０减２０,\n"  # full-width digits
-        "f,amount_off,满150减20,\n",  # plain 满减 stays amount_off
+        "f,amount_off,满150减20,\n"  # plain 满减 stays amount_off
+        "g,amount_off,满150减20上不封顶,\n"  # "no cap": every step
+        'h,amount_off,"每满150元减20元， 上不封顶",\n',
     )
     report = load(store, path)
-    assert (report.n_loaded, report.n_quarantined) == (6, 0)
+    assert (report.n_loaded, report.n_quarantined) == (8, 0)
     every = ("amount_off_every", 20.0, 150.0)
     assert offers(store) == {
         "a": every,
@@ -62,6 +67,8 @@ def test_meiman_is_read_as_amount_off_every_with_its_step(tmp_path, store):
         "d": ("amount_off_every", 10.0, 100.0),
         "e": every,
         "f": ("amount_off", 20.0, 150.0),
+        "g": every,
+        "h": every,
     }
 
 
@@ -75,6 +82,8 @@ def test_meiman_is_read_as_amount_off_every_with_its_step(tmp_path, store):
         ("percent_off,每满150减20,", "value", "每满150减20", EXPECTED),
         ("amount_off,满99包邮,", "value", "满99包邮", EXPECTED),  # 包邮 is free_shipping's
         ("stacked_off,20,150", "kind", "stacked_off", KINDS),
+        ("percent_off,满200打9折上不封顶,", "value", "满200打9折上不封顶", EXPECTED),
+        ("free_shipping,包邮上不封顶,", "value", "包邮上不封顶", EXPECTED),
     ],
 )
 def test_meiman_that_cannot_be_read_is_quarantined_with_its_reason(
@@ -143,3 +152,38 @@ def test_reingesting_meiman_and_baoyou_adds_nothing(tmp_path, store, fee):
     assert load(store, path).n_new == 2
     again = load(store, path)
     assert (again.n_new, again.n_loaded, again.n_quarantined) == (0, 2, 0)
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@settings(
+    max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(2, 5000),  # the step
+            st.floats(0.01, 0.99),  # the value as a share of it
+            st.sampled_from(["每满{s}减{v}", "每满 {s} 元 减 {v} 元", "满{s}减{v}上不封顶"]),
+            st.booleans(),  # full-width digits
+            st.sampled_from(["amount_off", "amount_off_every"]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_every_written_meiman_is_read_as_its_step_and_value(rows):
+    text = "offer_id,kind,value\n"
+    want = {}
+    for i, (step, share, form, wide, kind) in enumerate(rows):
+        value = max(1, int(step * share))
+        if value >= step:
+            value = step - 1
+        written = form.format(s=step, v=value)
+        text += f"o{i},{kind},{written.translate(FULL_WIDTH) if wide else written}\n"
+        want[f"o{i}"] = ("amount_off_every", float(value), float(step))
+    with tempfile.TemporaryDirectory() as tmp, Store(":memory:") as store:
+        report = load(store, write(Path(tmp) / "offers.csv", text))
+        assert report.n_quarantined == 0
+        assert offers(store) == want

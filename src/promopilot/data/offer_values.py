@@ -13,7 +13,8 @@ A share of the price must be above 0 and below 1 (``10折`` and ``0折`` are no 
 price: refused), a percent below 100, and ``满200打9折`` is 0.10 off orders of at least 200.
 ``amount_off`` (满减) also takes ``满150减20``: 20 off orders of at least 150; and ``每满150减20``
 (20 off for every full 150: 300 -> 40 off), read as the kind ``amount_off_every`` (value 20 per
-step, min_spend the step 150), which also takes it as ``每满150减20`` or ``满150减20``.
+step, min_spend the step 150), which also takes it as ``每满150减20`` or ``满150减20``;
+``满150减20上不封顶`` ("no cap") is 每满150减20.
 ``free_shipping`` takes ``包邮``, ``免邮``, ``满99包邮`` (min_spend 99): such a text does not give
 the shipping fee the shop pays, which is the offer's value, so the fee set as
 ``offers.free_shipping_fee`` in promopilot.toml is taken and named in the ingest notes; with that
@@ -47,6 +48,8 @@ THRESHOLD = rf"^满\s*({NUMBER})\s*元?\s*减\s*({NUMBER})\s*元?$"
 THRESHOLD_TENTHS = r"^满\s*([0-9]+(?:\.[0-9]+)?)\s*元?\s*打?\s*([0-9](?:\.[0-9]+)?)\s*折$"
 # 每满150减20 (20 off for every full 150 of the order): amount_off_every
 EVERY = rf"^每满\s*({NUMBER})\s*元?\s*减\s*({NUMBER})\s*元?$"
+# 满150减20上不封顶, 每满150减20，上不封顶 ("no cap"): 每满150减20
+UNCAPPED = r"^(?:每)?满(.*?)\s*[,，]?\s*上不封顶$"
 # 包邮, 免邮, 满99包邮, 满 99 元免运费: free shipping (over a threshold), its fee not given
 SHIPPING = rf"^(?:满\s*({NUMBER})\s*元?\s*)?(?:包邮|免邮|免运费)$"
 
@@ -85,14 +88,15 @@ def shipping_fee() -> float:
 
 def _parts(mapping: Mapping[str, str]) -> dict[str, str]:
     """SQL of the raw offers row: ``raw`` (the value as written), ``x`` (the text compared:
-    trimmed, lower case, Chinese numerals as digits), ``kind`` and ``given`` (min_spend, NULL
-    when empty or absent)."""
+    trimmed, lower case, Chinese numerals as digits, 满减 上不封顶 as 每满), ``kind`` and
+    ``given`` (min_spend, NULL when empty or absent)."""
     raw = f"CAST({mapping['value']} AS VARCHAR)"
+    text = f"translate(lower(trim({raw})), {sql_str(CHINESE)}, {sql_str(DIGITS)})"
     spend = mapping.get("min_spend")
     given = f"NULLIF(trim(CAST({spend} AS VARCHAR)), '')" if spend else "CAST(NULL AS VARCHAR)"
     return {
         "raw": raw,
-        "x": f"translate(lower(trim({raw})), {sql_str(CHINESE)}, {sql_str(DIGITS)})",
+        "x": f"regexp_replace({text}, {sql_str(UNCAPPED)}, '每满\\1')",
         "kind": f"trim(CAST({mapping['kind']} AS VARCHAR))",
         "given": given,
     }
