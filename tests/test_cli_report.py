@@ -449,4 +449,4 @@ def test_evaluate_policy_reads_a_policy_saved_as_an_excel_workbook(campaign_db, 
         main(args)
     err = " ".join(capsys.readouterr().err.split())
     assert exited.value.code == 2
-    assert "policy.xlsx: line 11, column customer_id: 'c0003'" in err and "(line 5 is" in err
+    assert "policy.xlsx: row 11, column A (customer_id): 'c0003'" in err and "(row 5 is" in err

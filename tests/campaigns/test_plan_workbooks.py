@@ -56,15 +56,18 @@ def test_a_bad_row_of_a_workbook_is_named_by_its_excel_row(tmp_path):
     bad = as_excel(PLAN)
     bad.loc[5, "propensity"] = 1.5  # title, empty row, header: table row 6 on Excel row 9
     path = workbook(tmp_path / "plan.xlsx", bad, title="Spring")
-    with pytest.raises(InputError, match=r"plan.xlsx: line 9, column propensity: '1.5'"):
+    said = r"plan.xlsx: row 9, column D \(propensity\): '1.5'"
+    with pytest.raises(InputError, match=said):
         read_plan(path)
+    assert openpyxl.load_workbook(path).active["D9"].value == 1.5  # the cell Excel shows
     path = workbook(tmp_path / "later.xlsx", bad, title="Spring", blank_after=2)  # row 10
-    with pytest.raises(InputError, match=r"later.xlsx: line 10, column propensity: '1.5'"):
+    with pytest.raises(InputError, match=r"later.xlsx: row 10, column D \(propensity\): '1.5'"):
         read_plan(path)
+    assert openpyxl.load_workbook(path).active["D10"].value == 1.5
     twice = PLAN.copy()
     twice.loc[6, "customer_id"] = "C2"  # header on row 1: table row 7 on row 8 (+1 empty)
     path = workbook(tmp_path / "twice.xlsx", twice, blank_after=0)
-    said = r"twice.xlsx: line 9, column customer_id: 'C2': each customer once per plan \(line 4"
+    said = r"twice.xlsx: row 9, column A \(customer_id\): 'C2': each customer once per plan \(row 4"
     with pytest.raises(InputError, match=said):
         serve_plan(path)
 

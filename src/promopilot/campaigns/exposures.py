@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.campaigns.codes import new_codes
+from promopilot.data.cells import Cells, cells_of
 from promopilot.data.contact_ids import masked
 from promopilot.data.currency import plan_currency_error
 from promopilot.data.hand_tables import read_hand_table
@@ -29,9 +30,13 @@ GROUPS = ("target", "control", "explore", "none")
 PLAN_REQUIRED = ("customer_id", "offer_id", "group", "propensity")
 
 
-def _bad(path: Path | str, line: int, column: str, value: object, expected: str) -> InputError:
-    """The error of a bad cell; an e-mail address or phone number in it masked."""
-    return InputError(f"{path}: line {line}, column {column}: {masked(str(value))!r}: {expected}")
+def _bad(
+    cells: Cells, path: Path | str, line: int, column: str, value: object, expected: str
+) -> InputError:
+    """The error of a bad cell (``line 7, column group``; in a workbook ``row 7, column C
+    (Group)``); an e-mail address or phone number in it masked."""
+    where = cells.at(line, column)
+    return InputError(f"{path}: {where}: {masked(str(value))!r}: {expected}")
 
 
 def read_plan(
@@ -39,11 +44,13 @@ def read_plan(
 ) -> pd.DataFrame:
     """Read and check a plan file (``promopilot plan --out``, or written by hand; a CSV or an
     Excel .xlsx workbook: :func:`promopilot.data.hand_tables.read_hand_table`). A plan is used
-    whole or not at all: a bad row stops the send with file, line (a workbook's row), column,
-    value and what was expected. Its customer ids are read as ingest stores them (``17850.0``
-    is ``17850``, an e-mail address or phone number its hash), and never shown unmasked."""
+    whole or not at all: a bad row stops the send with file, line, column, value and what was
+    expected (in a workbook the cell as Excel names it: ``row 9, column D (propensity)``). Its
+    customer ids are read as ingest stores them (``17850.0`` is ``17850``, an e-mail address
+    or phone number its hash), and never shown unmasked."""
     path = Path(path)
     plan = read_hand_table(path, PLAN_REQUIRED, what="plan", once="each customer once per plan")
+    cells = cells_of(plan)  # a workbook's cells named by row and column letter
     if why := plan_currency_error(plan, currency):  # a plan of another shop's store
         raise InputError(f"{path}: {why}")
     for col in ("recommended_products", "expires_at"):
@@ -55,11 +62,12 @@ def read_plan(
     if bad_group.any():
         i = int(np.argmax(bad_group))
         expected = "target, control, explore or none"
-        raise _bad(path, lines[i], "group", plan["group"].iat[i], expected)
+        raise _bad(cells, path, lines[i], "group", plan["group"].iat[i], expected)
     no_offer = plan["group"].isin(("control", "none")) & (plan["offer_id"] != "")
     if no_offer.any():
         i = int(np.argmax(no_offer))
         raise _bad(
+            cells,
             path,
             lines[i],
             "offer_id",
@@ -71,7 +79,12 @@ def read_plan(
     if bad_p.any():
         i = int(np.argmax(bad_p))
         raise _bad(
-            path, lines[i], "propensity", plan["propensity"].iat[i], "a probability in (0, 1]"
+            cells,
+            path,
+            lines[i],
+            "propensity",
+            plan["propensity"].iat[i],
+            "a probability in (0, 1]",
         )
     plan["propensity"] = propensity.astype(float)
     if offer_ids is not None:
@@ -79,6 +92,7 @@ def read_plan(
         if unknown.any():
             i = int(np.argmax(unknown))
             raise _bad(
+                cells,
                 path,
                 lines[i],
                 "offer_id",

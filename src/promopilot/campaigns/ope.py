@@ -27,6 +27,7 @@ import pandas as pd
 
 from promopilot.campaigns.history import CONTROL
 from promopilot.campaigns.outcomes import campaign_outcomes
+from promopilot.data.cells import cells_of
 from promopilot.data.contact_ids import file_customer_ids
 from promopilot.data.hand_tables import LINE, read_hand_table
 from promopilot.data.schema import id_text
@@ -67,7 +68,12 @@ def policy_arms(frame: pd.DataFrame, policy: pd.DataFrame) -> tuple[np.ndarray, 
     # hash; a customer named twice by line where the policy was read from a file
     lines = policy.index.to_numpy() if policy.index.name == LINE else None
     stored = file_customer_ids(
-        policy["customer_id"], "policy", expected=ONCE, first_line=None, lines=lines
+        policy["customer_id"],
+        "policy",
+        expected=ONCE,
+        first_line=None,
+        lines=lines,
+        cells=cells_of(policy),
     )
     by_customer = pd.Series(np.where(offers == "", CONTROL, offers), index=stored.to_numpy())
     arms = by_customer.reindex(id_text(frame["customer_id"]).to_numpy())

@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from promopilot.data.cells import TEXT_FILE, Cells
 from promopilot.data.schema import id_text, plain_id
 from promopilot.exceptions import InputError
 
@@ -268,13 +269,15 @@ def file_customer_ids(
     expected: str,
     first_line: int | None = 2,
     lines: Sequence[int] | None = None,
+    cells: Cells = TEXT_FILE,
 ) -> pd.Series:
     """:func:`stored_customer_ids` of a hand-written file's ``customer_id`` column (its rows on
     `lines`, or lines `first_line`, ...), refusing a customer named twice once the ids are read
     as stored (``Ann@Example.com`` and ``ann@example.com`` are one customer) in one line naming
     the file, line, column, the id as typed (an address masked: :func:`masked`) and `expected`.
     ``first_line=None`` (and no `lines`): a table that is no file (a policy handed to the Python
-    API), whose customer named twice is named without a line."""
+    API), whose customer named twice is named without a line. `cells`: how the file names a
+    cell (a workbook's by row and column letter)."""
     stored = stored_customer_ids(typed)
     twice = stored.duplicated().to_numpy(dtype=bool)
     if twice.any():
@@ -285,8 +288,8 @@ def file_customer_ids(
             raise InputError(f"{label}: customer {shown_id!r} appears more than once: {expected}")
         at = np.asarray(lines) if lines is not None else np.arange(len(stored)) + first_line
         raise InputError(
-            f"{label}: line {int(at[i])}, column customer_id: {shown_id!r}: {expected} "
-            f"(line {int(at[first])} is the same customer)"
+            f"{label}: {cells.at(int(at[i]), 'customer_id')}: {shown_id!r}: {expected} "
+            f"({cells.row(int(at[first]))} is the same customer)"
         )
     return stored
 

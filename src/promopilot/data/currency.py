@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from promopilot.config import CURRENCY_MAX, CURRENCY_NAMES, currency_code, load_settings
+from promopilot.data.cells import cells_of
 from promopilot.data.store import Store, sql_str
 from promopilot.exceptions import InputError
 
@@ -309,8 +310,9 @@ def plan_currency_error(frame, store_currency: str | None) -> str | None:
     # the file line of the row: the index of a hand table read from a file
     # (data.hand_tables, index named "line"), else a header on line 1
     line = int(frame.index[i]) if frame.index.name == "line" else i + 2
+    where = cells_of(frame).at(line, CURRENCY_COLUMN, str(column))  # a workbook's: row, letter
     return (
-        f"line {line}, column {CURRENCY_COLUMN}: {cells.iat[i]!r}: expected "
+        f"{where}: {cells.iat[i]!r}: expected "
         f"{store_currency}, the currency of the store's money (the plan was made for "
         "another shop's store?)"
     )

@@ -47,7 +47,7 @@ def refuse_rates(store: Store, stage: str, raw: RawFile, column: str) -> None:
     line = int(raw.lines(np.array([int(found["row"])]))[0])
     name = column.strip('"')
     raise InputError(
-        f"{raw.label}: line {line}, column {name}: {value:g} looks like a discount rate "
+        f"{raw.label}: {raw.where(line, name)}: {value:g} looks like a discount rate "
         f"({(1 - value) * 100:g}% off; every {name} is between 0 and 1 while the median unit "
         f"price is {price:g}), but {name} is read as money off the line: expected money off; "
         f"put the money off in a column named 优惠金额 (quantity × unit price × (1 − rate)), "

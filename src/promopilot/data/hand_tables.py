@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.data import headers
+from promopilot.data.cells import CELLS, Cells, cells_of
 from promopilot.data.contact_ids import file_customer_ids, masked
 from promopilot.data.csv_errors import unreadable
 from promopilot.data.headers import has_columns
@@ -53,7 +54,9 @@ def read_hand_table(
     file (:data:`LINE`). Its ``customer_id`` column holds the ids as ingest stores them
     (``17850.0`` is ``17850``, an e-mail address or phone number its hash); an empty id or a
     customer named twice (`once` says what was expected) is refused naming the file, line and
-    value (an address masked). Anything unreadable is one :class:`InputError` naming the file.
+    value (an address masked; in a workbook the cell by its row and column letter, ``row 9,
+    column D (propensity)``: :func:`promopilot.data.cells.cells_of`). Anything unreadable is
+    one :class:`InputError` naming the file.
     """
     path = Path(path)
     if not path.is_file():
@@ -82,9 +85,13 @@ def read_hand_table(
     empty = (frame["customer_id"].str.strip() == "").to_numpy(dtype=bool)
     if empty.any():
         line = int(frame.index[int(empty.argmax())])
-        raise InputError(f"{path}: line {line}, column customer_id: '': a customer id")
+        raise InputError(f"{path}: {cells_of(frame).at(line, 'customer_id')}: '': a customer id")
     frame["customer_id"] = file_customer_ids(
-        frame["customer_id"], str(path), expected=once, lines=frame.index.to_numpy()
+        frame["customer_id"],
+        str(path),
+        expected=once,
+        lines=frame.index.to_numpy(),
+        cells=cells_of(frame),
     )
     return frame
 
@@ -190,5 +197,7 @@ def _workbook(path: Path, fits) -> pd.DataFrame:
     frame = long_numbers_as_excel_shows_them(frame)  # 18-digit ids as Excel shows them
     text = frame.map(_cell_text) if len(frame.columns) else frame.astype(str)
     text.index = pd.Index(np.arange(len(frame)) + above + 2, name=LINE)  # header: row above+1
+    # errors name a cell as Excel does: row and column letter (the header cells from column A)
+    text.attrs[CELLS] = Cells(workbook=True, headers=tuple(frame.columns), first_line=above + 2)
     empty = (text.apply(lambda cells: cells.str.strip()) == "").all(axis=1)
     return text[~empty.to_numpy(dtype=bool)]  # an empty row is no row

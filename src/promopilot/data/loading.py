@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from promopilot.data import contact_ids, order_columns, synonyms
+from promopilot.data.cells import mapped_headers
 from promopilot.data.column_map import header_fits, match_columns
 from promopilot.data.currency import staged_currency
 from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
@@ -112,6 +113,7 @@ def load_table(
 ) -> FileReport:
     """Validate the staged raw file as `spec` and write it. Runs inside the caller's transaction."""
     report = FileReport(raw.label, spec.name, fmt, notes=list(raw.notes))
+    raw.column_headers = mapped_headers(mapping, raw.columns)  # a workbook's cells by letter
     twice = [n for n in raw.duplicated if f'"{n}"' in mapping.values()]
     if twice:
         raise InputError(
@@ -236,7 +238,7 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec, fmt: st
     else:  # every row was one DuckDB could not split
         line, column, value = int(raw.rejects["line"].iloc[0]), None, None
         reason = raw.rejects["reason"].iloc[0]
-    where = f"line {line}" + (f", column {column}" if column else "")
+    where = raw.where(line, column)  # a workbook's row and column letter
     if value is not None:  # a contact column's value never; an e-mail address or phone masked
         value = None if synonyms.is_contact(column or "") else contact_ids.shown(str(value))
     shown = f" `{value}`" if value is not None else ""

@@ -34,6 +34,18 @@ def _insert_new(store: Store, table: str, frame: pd.DataFrame, select: str) -> N
         )
 
 
+def at_cell(raw: RawFile, lines, columns, reasons: pd.Series) -> pd.Series:
+    """The reasons of rows of a workbook, each ending with its cell as Excel names it
+    (``...; at row 7, column C (Qty)``); a text file's as they are (its line is the row's)."""
+    if not raw.cells.workbook or not len(reasons):
+        return reasons
+    cells = [
+        raw.where(int(line), None if pd.isna(column) else str(column))
+        for line, column in zip(lines, columns, strict=True)
+    ]
+    return reasons.astype(str) + "; at " + pd.Series(cells, index=reasons.index)
+
+
 def stored_file(label: str) -> str:
     """The file as recorded in ``quarantine`` and ``flags``: its absolute path where it is a
     path, so the same file given as ``./shop`` or ``/home/me/shop`` is one file (re-ingesting
@@ -68,6 +80,7 @@ def flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) ->
         )
         sample["line"] = raw.lines(sample["_row"].to_numpy())
         reason = f"unknown {col.removesuffix('_id')}: not in {ref}; row kept"
+        reasons = pd.Series(reason, index=sample.index)
         flags = pd.DataFrame(
             {
                 "ingest_id": ingest_id,
@@ -76,7 +89,7 @@ def flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) ->
                 "line": sample["line"],
                 "column": col,
                 "value": sample["value"],
-                "reason": reason,
+                "reason": at_cell(raw, sample["line"], [col] * len(sample), reasons),
                 CUSTOMER_ID: sample[CUSTOMER_ID],
             }
         )
@@ -114,16 +127,17 @@ def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
     bad.loc[bad["column"].isin(contact), "value"] = None  # never keep contact data here
     forgotten = bad["reason"].str.startswith("customer was forgotten")
     bad.loc[forgotten, ["value", "raw"]] = None
+    lines = raw.lines(bad["_row"].to_numpy())
     frames = [
         pd.DataFrame(
             {
                 "ingest_id": ingest_id,
                 "file": stored_file(raw.label),
                 "table": spec.name,
-                "line": raw.lines(bad["_row"].to_numpy()),
+                "line": lines,
                 "column": bad["column"],
                 "value": bad["value"],
-                "reason": bad["reason"],
+                "reason": at_cell(raw, lines, bad["column"], bad["reason"]),
                 CUSTOMER_ID: bad[CUSTOMER_ID],
                 "raw": bad["raw"],
             }

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.data import headers
+from promopilot.data.cells import TEXT_FILE, Cells
 from promopilot.data.csv_errors import MAX_LINE_BYTES, first_line, reject_reason, unreadable
 from promopilot.data.store import Store, sql_str
 from promopilot.data.textfile import PreparedText, prepare_text, refuse_old_excel
@@ -54,10 +55,18 @@ class RawFile:
     # header names that appear more than once (DuckDB renames the later ones `name_1`, ...)
     duplicated: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)  # how the file was read (lines skipped)
+    cells: Cells = TEXT_FILE  # how a message names a cell: a text file's line, a workbook's row
+    # the file header each table column is read from (load_table sets it from the mapping)
+    column_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def lazy(self) -> bool:
         return self.source != RAW
+
+    def where(self, line: int, column: str | None = None) -> str:
+        """How a message names a row's cell of table `column`: ``line 7, column quantity``, in
+        a workbook ``row 7, column C (Qty)`` (:class:`promopilot.data.cells.Cells`)."""
+        return self.cells.at(line, column, self.column_headers.get(column or ""))
 
     def close(self) -> None:
         """Remove the temporary UTF-8 copy a lazy file may still need (idempotent)."""
@@ -228,6 +237,7 @@ def _read_excel(store: Store, path: Path, header_fits: HeaderFits = None) -> Raw
     raw = RawFile(
         path.name, list(frame.columns), len(frame), empty, is_parquet=True, first_line=2 + above
     )
+    raw.cells = Cells(workbook=True, headers=tuple(raw.columns), first_line=raw.first_line)
     raw.notes += notes
     return raw
 

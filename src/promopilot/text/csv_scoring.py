@@ -11,6 +11,7 @@ import pandas as pd
 
 from promopilot.columns import RATING, TEXT
 from promopilot.data import headers, synonyms
+from promopilot.data.cells import CELLS, TEXT_FILE, Cells, cells_of
 from promopilot.data.followups import with_followups
 from promopilot.data.ratings import read_stars
 from promopilot.data.rawfile import workbook_below_title
@@ -100,9 +101,11 @@ def read_text_csv(
 def _read_workbook(path: Path, fits, notes: list[str]) -> pd.DataFrame:
     """The first sheet of an Excel workbook, every cell as text, its header found as ingest
     finds it."""
-    frame, _, skipped = workbook_below_title(path, fits, dtype=str)
+    frame, above, skipped = workbook_below_title(path, fits, dtype=str)
     notes += skipped
-    return frame.fillna("")
+    frame = frame.fillna("")  # an empty row stays a row: row i is on the sheet's row above + 2 + i
+    frame.attrs[CELLS] = Cells(workbook=True, headers=tuple(frame.columns), first_line=above + 2)
+    return frame
 
 
 def _has_text_column(text_column: str | None):
@@ -182,16 +185,24 @@ def output_names(table: pd.DataFrame, path: str | Path) -> dict[str, str]:
     return names
 
 
-def _check_ratings(ratings: pd.Series, written: pd.Series, *, path: str | Path) -> np.ndarray:
+def _check_ratings(
+    ratings: pd.Series, written: pd.Series, *, path: str | Path, cells: Cells = TEXT_FILE
+) -> np.ndarray:
     """The ratings as numbers (NaN where blank); a cell that is no rating 1-5 is refused in one
-    line naming the file, its row, the column and the value as written."""
+    line naming the file, its row (in a workbook as Excel names the cell: ``row 7, column C
+    (评分)``), the column and the value as written."""
     blank = ratings.isna() | (ratings.astype(str).str.strip() == "")
     numeric = pd.to_numeric(ratings.where(~blank), errors="coerce")
     bad = (numeric.isna() & ~blank) | (numeric < 1) | (numeric > 5)
     if bad.any():
         at = int(np.flatnonzero(bad.to_numpy())[0])
+        where = (
+            cells.at(at + cells.first_line, str(written.name))
+            if cells.workbook
+            else f"row {at + 1} (after the header), column {written.name}"
+        )
         raise InputError(
-            f"{path}: row {at + 1} (after the header), column {written.name}: "
+            f"{path}: {where}: "
             f"{written.iloc[at]!r} is not a star rating: expected a number 1-5 (5, 5星, 4 分, "
             "5 stars, ★★★☆☆) or a blank cell; fix or clear it"
         )
@@ -220,7 +231,9 @@ def score_csv(
     inputs = pd.DataFrame({TEXT: texts.to_numpy()}, index=table.index)
     rating = synonyms.match([str(c) for c in table.columns], "reviews", (RATING,)).get(RATING)
     if rating is not None:  # rating, stars, 评分, ...; 5星, 4 分, ★★★☆☆ as ingest reads them
-        inputs[RATING] = _check_ratings(read_stars(table[rating]), table[rating], path=in_path)
+        inputs[RATING] = _check_ratings(
+            read_stars(table[rating]), table[rating], path=in_path, cells=cells_of(table)
+        )
     result = review_sentiment(inputs, min_rated=min_rated, random_state=random_state)
     left_out = [
         c
