@@ -173,6 +173,42 @@ def test_cdnow_damaged_first_purchase_below_a_title_is_quarantined_not_skipped(t
     assert bad.values.tolist() == [[2, "timestamp"]]
 
 
+@pytest.mark.parametrize("title", ["2024 10 report", "2024 10 20 sales report", "1997 12 CDNOW"])
+def test_cdnow_title_that_starts_with_two_numbers_is_skipped_as_a_title(tmp_path, store, title):
+    # it was taken for a damaged first purchase: quarantined, and auto-detection failed
+    path = write(tmp_path / "cdnow.txt", f"{title}\n" + CDNOW)
+    report = ingest(store, path)
+    assert [f.format for f in report.files] == ["cdnow"]
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (5, 4, 1)
+    bad = store.query('SELECT line, "column", value FROM quarantine')
+    assert bad.to_dict("records") == [{"line": 6, "column": "timestamp", "value": "1997013x"}]
+    assert "line 1 skipped: a title above the first row (line 2)" in report.files[0].notes
+
+
+def test_cdnow_damaged_first_purchase_below_a_numbered_title_is_still_quarantined(tmp_path, store):
+    # a missing amount, a bad date: one field each, so purchases, not titles
+    damaged = "00003 19970105 2\n00021 0003 1997013x 3 63.34\n"
+    path = write(tmp_path / "cdnow.txt", "2024 10 report\n\n" + damaged + CDNOW_MASTER)
+    report = ingest(store, path, format="cdnow")
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (4, 2, 2)
+    bad = store.query('SELECT line, "column" FROM quarantine ORDER BY line')
+    assert bad["line"].tolist() == [3, 4]
+    assert "lines 1-2 skipped: a title and a blank line above the first row (line 3)" in (
+        report.files[0].notes
+    )
+
+
+def test_cdnow_fields_that_do_not_read_as_a_purchase():
+    from promopilot.data.datasets import unread_fields
+
+    assert unread_fields(" 00004 0001 19970101  2\t  29.33") == 0
+    assert unread_fields("00001 19970101 1 11.77") == 0
+    assert unread_fields("00021 0003 1997013x 3 63.34") == 1  # a bad date
+    assert unread_fields("00001 19970101 1") == 1  # no amount
+    assert unread_fields("2024 10 report") >= 2
+    assert unread_fields("CDNOW sample (1/10 of the customers)") >= 2
+
+
 def test_hillstrom_below_title_lines_is_detected_with_file_lines(tmp_path, store):
     text = "MineThatData E-Mail Analytics Challenge\n,,,,\n" + HILLSTROM.replace("No E-Mail", "SMS")
     report = ingest(store, write(tmp_path / "hillstrom.csv", text))

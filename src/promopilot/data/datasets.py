@@ -5,7 +5,10 @@ header, one purchase per line, fields separated by runs of spaces or tabs: custo
 [sample customer id], date ``YYYYMMDD``, number of CDs, dollar value. It becomes orders (one
 order per line, id ``<customer>-<date>-<n>``) of one product, ``cd``: the file names no titles.
 Up to five lines above the first purchase (a title, a blank line: lines that are no purchase)
-are skipped with a note, as a header is found below a title in the other layouts.
+are skipped with a note, as a header is found below a title in the other layouts. A line is a
+title where two or more of its fields do not read as a purchase's (``2024 10 report``: no date,
+no count, no amount), a damaged purchase where one does not (a bad date, a missing amount): a
+damaged first purchase is quarantined with its line, never skipped.
 
 **Hillstrom** (MineThatData e-mail challenge, 2008): one row per customer of a randomized
 e-mail test: ``recency`` (months since the last purchase), ``history`` (dollars spent in the
@@ -50,7 +53,10 @@ from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 CDNOW_LINE = re.compile(r"^\s*\d+\s+(\d+\s+)?(19|20)\d{6}\s+-?\d+\s+-?\d+(\.\d*)?\s*$")
-PURCHASE_START = re.compile(r"^\s*\d+\s+\d")
+# a purchase's fields in order, without and with the sample's customer id
+_ID, _DATE = re.compile(r"\d+"), re.compile(r"(19|20)\d{6}")
+_COUNT, _AMOUNT = re.compile(r"-?\d+"), re.compile(r"-?\d+(\.\d*)?")
+PURCHASE_FIELDS = ((_ID, _DATE, _COUNT, _AMOUNT), (_ID, _ID, _DATE, _COUNT, _AMOUNT))
 HILLSTROM_COLUMNS = ("recency", "history", "mens", "womens", "segment", "conversion", "spend")
 HILLSTROM_SENT = "2008-03-01 00:00:00"
 HILLSTROM_ARMS = {"Mens E-Mail": "mens-email", "Womens E-Mail": "womens-email", "No E-Mail": ""}
@@ -62,10 +68,23 @@ def is_cdnow_line(cells: list[str]) -> bool:
     return bool(CDNOW_LINE.match(" ".join(cells)))
 
 
+def unread_fields(line: str) -> int:
+    """How many fields of a line do not read as a CDNOW purchase's, in the layout (with or
+    without the sample's customer id) it fits best: a field that is not what its position
+    holds (id, YYYYMMDD date, count, amount), missing or one too many counts once each."""
+    fields = line.split()
+    return min(
+        sum(i >= len(fields) or not kind.fullmatch(fields[i]) for i, kind in enumerate(kinds))
+        + max(0, len(fields) - len(kinds))
+        for kinds in PURCHASE_FIELDS
+    )
+
+
 def _purchase_like(cells: list[str]) -> bool:
-    """Whether a line starts as a purchase does (two numbers): the first row of a CDNOW file,
-    a damaged one too (quarantined with its line, not skipped as a title)."""
-    return bool(PURCHASE_START.match(" ".join(cells)))
+    """Whether a line is a purchase, a damaged one too (one field that does not read: a bad
+    date, a missing amount; quarantined with its line), rather than a title: a title, even one
+    that starts with two numbers as a purchase does (``2024 10 report``), has two or more."""
+    return unread_fields(" ".join(cells)) <= 1
 
 
 def is_cdnow(path: Path) -> bool:
