@@ -317,3 +317,30 @@ def test_one_column_lookup_serves_every_layout():
         "客户": '"客户"',
     }
     assert column_lookup(["Spend", "spend"]) == {"spend": '"spend"'}
+
+
+@pytest.mark.parametrize("name", ["retail.csv", "retail.xlsx"])
+def test_auto_detection_reads_a_files_first_lines_once(tmp_path, store, monkeypatch, name):
+    """CDNOW, Hillstrom, UCI and Shopify are tested on one reading of the file's first lines
+    (three readings before: a workbook opened three times)."""
+    import pandas as pd
+
+    from promopilot.data import import_steps
+    from promopilot.data import ingest as ingest_module
+
+    path = write(tmp_path / "retail.csv", UCI)
+    if name.endswith(".xlsx"):
+        pd.read_csv(path, dtype=str).to_excel(tmp_path / name, index=False)
+        path = tmp_path / name
+    reads = []
+    reading = import_steps.leading_rows
+
+    def counted(file):
+        reads.append(file)
+        return reading(file)
+
+    monkeypatch.setattr(import_steps, "leading_rows", counted)
+    monkeypatch.setattr(ingest_module, "leading_rows", counted)
+    report = ingest(store, path)
+    assert [f.format for f in report.files] == ["uci"] and report.n_loaded > 0
+    assert reads == [path]

@@ -87,10 +87,11 @@ def _purchase_like(cells: list[str]) -> bool:
     return unread_fields(" ".join(cells)) <= 1
 
 
-def is_cdnow(path: Path) -> bool:
+def is_cdnow(path: Path, rows: list[list[str]] | None = None) -> bool:
     """A file whose first line, or first line below up to five title or blank lines, has the
-    CDNOW layout (:func:`is_cdnow_line`)."""
-    return path.is_file() and is_cdnow_line(read_header(path, _purchase_like))
+    CDNOW layout (:func:`is_cdnow_line`); `rows`: its first lines where the caller read them
+    (:func:`promopilot.data.import_steps.leading_rows`)."""
+    return path.is_file() and is_cdnow_line(read_header(path, _purchase_like, rows))
 
 
 def is_hillstrom(header: list[str]) -> bool:

@@ -23,12 +23,17 @@ def tell(progress: Progress, name: str) -> None:
         progress(name)
 
 
-def read_header(path: Path, fits: Callable[[list[str]], bool] | None = None) -> list[str]:
+def read_header(
+    path: Path,
+    fits: Callable[[list[str]], bool] | None = None,
+    rows: list[list[str]] | None = None,
+) -> list[str]:
     """The lower-cased column names of a file's header (a cheap look, for detection): its first
     line, or with `fits` (whether lower-cased names are the header looked for) the first of its
     first six lines that fits, as ingest and the importers find it below a title
-    (:func:`promopilot.data.headers.find_header`)."""
-    rows = _leading_rows(path)
+    (:func:`promopilot.data.headers.find_header`). `rows`: the file's :func:`leading_rows`
+    where the caller read them already (detection tests several layouts on one reading)."""
+    rows = leading_rows(path) if rows is None else rows
     if not rows:
         return []
     above = 0
@@ -37,9 +42,10 @@ def read_header(path: Path, fits: Callable[[list[str]], bool] | None = None) -> 
     return [str(c).strip().lower() for c in rows[above]]
 
 
-def _leading_rows(path: Path) -> list[list[str]]:
+def leading_rows(path: Path) -> list[list[str]]:
     """The cells of a file's first lines (a workbook's first rows), in UTF-8, GBK, Latin-1 or
-    UTF-16 (:func:`~promopilot.data.textfile.utf16_encoding`)."""
+    UTF-16 (:func:`~promopilot.data.textfile.utf16_encoding`): what :func:`read_header` looks
+    at."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
         import pandas as pd
 

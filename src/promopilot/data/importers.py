@@ -42,8 +42,9 @@ def data_folder(path: Path) -> Path:
     return path
 
 
-def detect_format(path: Path) -> str:
-    """Guess the layout of a file or folder."""
+def detect_format(path: Path, rows: list[list[str]] | None = None) -> str:
+    """Guess the layout of a file or folder; `rows`: a file's first lines where the caller read
+    them already (:func:`promopilot.data.import_steps.leading_rows`)."""
     if path.is_dir():
         files = table_files(path)
         shop_files = [p for p in files if shop_table_for(p)]
@@ -76,7 +77,7 @@ def detect_format(path: Path) -> str:
         )
     if shop_table_for(path):
         return "shop"
-    header = read_header(path, lambda names: _is_uci(names) or _is_shopify(names))
+    header = read_header(path, lambda names: _is_uci(names) or _is_shopify(names), rows)
     if _is_uci(header):
         return "uci"
     if _is_shopify(header):

@@ -22,7 +22,7 @@ from pathlib import Path
 from promopilot.config import load_settings
 from promopilot.data.column_map import match_columns
 from promopilot.data.datasets import DATASET_IMPORTERS, is_cdnow, is_hillstrom
-from promopilot.data.import_steps import read_header
+from promopilot.data.import_steps import leading_rows, read_header
 from promopilot.data.importers import IMPORTERS, data_folder, detect_format
 from promopilot.data.loading import (
     FileRefused,
@@ -113,15 +113,18 @@ def ingest(
 
 def _detect(path: Path) -> str:
     """The layout of `path`: the public research layouts (CDNOW, Hillstrom) by their content,
-    else :func:`promopilot.data.importers.detect_format`."""
-    return _detect_file(path) or detect_format(path)
+    else :func:`promopilot.data.importers.detect_format`. A file's first lines are read once
+    for every layout's test."""
+    rows = leading_rows(path) if path.is_file() else None
+    return _detect_file(path, rows) or detect_format(path, rows)
 
 
-def _detect_file(path: Path) -> str | None:
+def _detect_file(path: Path, rows: list[list[str]] | None = None) -> str | None:
     if not path.is_file():
         return None
-    if is_cdnow(path):
+    rows = leading_rows(path) if rows is None else rows
+    if is_cdnow(path, rows):
         return "cdnow"
-    if is_hillstrom(read_header(path, is_hillstrom)):  # its header, below a title or not
+    if is_hillstrom(read_header(path, is_hillstrom, rows)):  # its header, below a title or not
         return "hillstrom"
     return None
