@@ -111,3 +111,70 @@ def test_other_woocommerce_exports_names_of_the_order_discount(tmp_path, store, 
     )
     load(store, write(tmp_path / "orders.csv", HEAD.replace("Order Discount", name) + rows))
     assert per_order(store) == {"101": 10.0, "102": 5.0}
+
+
+BESIDE = HEAD.replace("Order Discount", "Discount Amount,Cart Discount Amount")
+
+
+def beside_note(report) -> str:
+    [note] = [n for n in report.files[0].notes if "beside the line discount" in n]
+    return note
+
+
+def test_order_discount_beside_line_discounts_is_read_where_the_lines_carry_none(tmp_path, store):
+    # 501: the lines carry no discount (0 and blank): the order's 8.00 is read, spread by value
+    # (lines worth 30 and 10: 6 and 2); 502: the lines' 1 + 2 are the order's 3 (the same
+    # money, not read again); 503: no order discount at all
+    rows = (
+        "501,completed,28/11/2025,17,A,Mug,1,30.00,0,8.00\n"
+        "501,completed,28/11/2025,17,B,Cup,1,10.00,,8.00\n"
+        "502,completed,29/11/2025,18,A,Mug,1,30.00,1.00,3.00\n"
+        "502,completed,29/11/2025,18,B,Cup,1,10.00,2.00,3.00\n"
+        "503,completed,30/11/2025,19,A,Mug,1,30.00,0,0\n"
+    )
+    report = load(store, write(tmp_path / "orders.csv", BESIDE + rows))
+    assert report.files[0].n_quarantined == 0
+    assert per_order(store) == {"501": 8.0, "502": 3.0, "503": 0.0}
+    got = store.query("SELECT discount FROM orders WHERE order_id = '501' ORDER BY product_id")
+    assert got["discount"].tolist() == pytest.approx([6.0, 2.0])
+    assert beside_note(report) == (
+        "Cart Discount Amount beside the line discount Discount Amount: read for 1 order(s) "
+        "whose lines carry no discount (spread over them as the order's discount); not read "
+        "for 1 order(s) whose lines' discounts add up to it (the same money)"
+    )
+    assert load(store, tmp_path / "orders.csv").n_new == 0  # re-ingesting adds nothing
+
+
+def test_order_discount_beside_line_discounts_that_add_up_otherwise_is_not_read(tmp_path, store):
+    # 601: the lines give 1 + 2 but the order says 10: the lines' own are kept, the order's
+    # is not added (which is right cannot be told), and the note names the order
+    rows = (
+        "601,completed,28/11/2025,17,A,Mug,1,30.00,1.00,10.00\n"
+        "601,completed,28/11/2025,17,B,Cup,1,10.00,2.00,10.00\n"
+        "602,completed,29/11/2025,18,A,Mug,1,30.00,0,50.00\n"
+    )
+    report = load(store, write(tmp_path / "orders.csv", BESIDE + rows))
+    assert per_order(store) == {"601": 3.0, "602": 30.0}  # 602: 50 read, cut to its worth
+    note = beside_note(report)
+    assert "not read for 1 order(s) whose lines' discounts do not add up to it: their " in note
+    assert "lines' own discounts are kept (order(s) 601)" in note
+    assert any(
+        n.startswith("Cart Discount Amount: 1 order(s) had a discount larger") and "20.00" in n
+        for n in report.files[0].notes
+    )
+
+
+def test_order_discount_beside_line_discounts_with_paid_line_totals(tmp_path, store):
+    # paid totals 60 and 30 of an order whose lines carry no discount and whose order
+    # discount is 9.00: spread by paid total (6 and 3), unit prices (60+6)/2 and 33
+    head = BESIDE.replace("Item Cost", "Line Total")
+    rows = (
+        "701,completed,28/11/2025,17,A,Mug,2,60.00,0,9.00\n"
+        "701,completed,28/11/2025,17,B,Cup,1,30.00,0,9.00\n"
+        "702,completed,29/11/2025,18,A,Mug,1,38.00,2.00,2.00\n"
+    )
+    report = load(store, write(tmp_path / "orders.csv", head + rows))
+    got = store.query("SELECT unit_price, discount FROM orders ORDER BY order_id, product_id")
+    assert got["discount"].tolist() == pytest.approx([6.0, 3.0, 2.0])
+    assert got["unit_price"].tolist() == pytest.approx([33.0, 33.0, 40.0])
+    assert "read for 1 order(s)" in beside_note(report)

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from promopilot.data.currency import money
+from promopilot.data.currency import money, shop_currency
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -88,6 +88,19 @@ def cut_note(
     )
     LOG.warning("%s: %s", label, note)
     return note
+
+
+def staged_cuts(
+    store: Store, stage: str, column: str | None, label: str, currency: str | None
+) -> list[str]:
+    """The :func:`cut_note` of the kept lines of staging's table `stage`, where a discount
+    (`column`) was cut to its lines' worth; money in `currency`, else the shop's."""
+    if column is None or CUT not in store.columns(stage):
+        return []
+    rows = f"SELECT * FROM {stage} WHERE _err IS NULL"
+    currency = currency or shop_currency(store)
+    cut = cut_note(store, rows, column, label, currency, "t_order_id", "_row")
+    return [cut] if cut else []
 
 
 def note(column: str, order_level: bool, paid: bool) -> str:

@@ -14,6 +14,7 @@ from promopilot.data import (
     line_totals,
     offer_values,
     order_columns,
+    order_discount_beside,
     order_discounts,
     order_status,
     partial_refunds,
@@ -34,7 +35,6 @@ from promopilot.exceptions import InputError
 
 STAGE = "ingest_stage"
 TS_MIN, TS_MAX = "1970-01-01", "2100-01-01"
-ORDER_ROW = ("t_order_id", "_row")  # a staged line's order and its place in the file
 # what happened (a sale, an event, a review) cannot be later than now (a day's grace for clocks
 # and zones); campaigns may hold planned dates (an offer that expires next month)
 EVENT_TIMES = {("orders", "timestamp"), ("events", "timestamp"), ("reviews", "timestamp")}
@@ -252,6 +252,9 @@ def stage(
     variant = order_columns.variant_column(raw.columns) if orders else None
     if variant is not None:  # 商品规格: the lines of one product (data.variants)
         parts.append(f"coalesce(trim(CAST(\"{variant}\" AS VARCHAR)), '') AS _variant")
+    beside = order_discount_beside.column(raw.columns, mapping) if orders else None
+    if beside is not None:  # Order Discount beside the line discount: where the lines have none
+        parts.append(order_discount_beside.part(beside))
     money = currency.currency_column(raw.columns) if orders else None
     kept = None
     if money is not None:  # Currency, 币种: one currency per store (data.currency)
@@ -327,6 +330,8 @@ def stage(
         if paid_spread is not None:  # an order's discount on each line of a paid total
             source = order_discounts.spread_source(source, paid_spread, order_level)
             notes.append(order_discounts.note(discount, order_level, paid=True))
+        if beside is not None and totals.paid:  # where the lines carry none: by paid totals
+            source = order_discount_beside.beside_sql(source, order_discount_beside.PAID, comma)
         source = f"SELECT * REPLACE ({totals.replace_sql()}) FROM ({source})"
         notes.append(totals.note)
     if "customer_id" in present:  # an e-mail address or phone number as id: its hash
@@ -339,6 +344,9 @@ def stage(
     if spread is not None:  # an order's discount written on each of its lines
         source = order_discounts.spread_source(source, spread, order_level)
         notes.append(order_discounts.note(discount, order_level, paid=False))
+    if beside is not None and not (totals is not None and totals.paid):  # by the lines' value
+        cut = spread is not None and spread.cut is not None
+        source = order_discount_beside.beside_sql(source, order_discount_beside.VALUE, comma, cut)
     sql = (
         f"CREATE TEMP TABLE {STAGE} AS SELECT *{replace}, CASE {case} END AS _err, "
         f"false AS _skip FROM ({source})"
@@ -359,6 +367,10 @@ def stage(
     raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
     if orders and "discount" in present:  # 折扣 = 0.9: a rate, not money off (refused)
         refuse_rates(store, STAGE, raw, mapping["discount"])
+    if beside is not None:  # Order Discount beside the line discount: read, same or not read
+        notes += order_discount_beside.notes(store, STAGE, beside, discount)
+    if orders:  # discounts cut to the lines' worth: said before return lines copy the sales
+        notes += order_discounts.staged_cuts(store, STAGE, beside or discount, raw.label, kept)
     if status is not None:  # cancelled after an earlier export stored it as a sale: netted
         order_status.net_stored_sales(store, STAGE)
     if amount is not None:
@@ -367,12 +379,6 @@ def stage(
         order_status.add_refund_lines(store, STAGE)
     if spec.name == "offers":
         notes += offer_values.fee_note(store, STAGE, "_fee_taken", fee)
-    if spread is not None and spread.cut:  # an order's discount more than its lines' worth
-        where = f"SELECT * FROM {STAGE} WHERE _err IS NULL"
-        cut = order_discounts.cut_note(
-            store, where, discount, raw.label, kept or currency.shop_currency(store), *ORDER_ROW
-        )
-        notes += [cut] if cut else []
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(
             f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
