@@ -3,7 +3,8 @@
 An orders file with a refund status column (``退款状态``: :data:`order_columns.REFUND_STATUS`)
 or an order status column (:data:`order_columns.ORDER_STATUS`: 交易成功, completed, refunded,
 cancelled) gets, for each line refunded in full, its return line (order id +
-:data:`order_columns.REFUND_SUFFIX`, same time, the quantity negated, the same discount), so
+:data:`order_columns.REFUND_SUFFIX`, the sale's time or the refund's where the file dates it:
+:mod:`promopilot.data.refund_dates`, the quantity negated, the same discount), so
 revenue is net of the refund and the sale is still seen. A line whose order status says it was
 never a sale (:data:`order_columns.NOT_SOLD`: closed unpaid, cancelled, voided, failed) is
 quarantined, unless the store holds it as a sale from an earlier export: then it gets its
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from promopilot.data import order_columns
 from promopilot.data.rawfile import sql_str
+from promopilot.data.refund_dates import return_time
 from promopilot.data.store import Store
 
 CANCELLED_REASON = "the order was cancelled or never paid: not a sale"
@@ -63,8 +65,9 @@ def add_refund_lines(store: Store, stage: str) -> None:
     sale's ``_row`` (its line in the file), so a quarantined or duplicated sale takes its
     return line with it; it is not a row read."""
     suffix = sql_str(order_columns.REFUND_SUFFIX)
+    dated = return_time(store.columns(stage))  # at the refund, where the file dates it
     store.execute(
-        f"INSERT INTO {stage} SELECT * REPLACE (t_order_id || {suffix} AS t_order_id, "
+        f"INSERT INTO {stage} SELECT * REPLACE ({dated}t_order_id || {suffix} AS t_order_id, "
         f"-t_quantity AS t_quantity, true AS t_is_return) FROM {stage} "
         "WHERE _refunded AND _err IS NULL AND t_quantity > 0 AND NOT t_is_return"
     )

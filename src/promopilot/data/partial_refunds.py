@@ -5,7 +5,8 @@ An amount is the order's, spread over its lines by what was paid for them (as an
 discount is: :func:`promopilot.data.order_discounts.share_sql`), unless some order of two or
 more lines carries different amounts on its lines: then each line's amount is its own. A
 refund smaller than what was paid gets return lines for it (order id +
-:data:`order_columns.REFUND_SUFFIX`, the sale's time, the refunded share of the quantity and the
+:data:`order_columns.REFUND_SUFFIX`, the sale's time or the refund's where the file dates it,
+the refunded share of the quantity and the
 discount), so revenue is net of it; one equal to it is a full refund
 (:func:`promopilot.data.order_status.add_refund_lines`); one larger, negative or not a number is
 quarantined. Lines refunded in full by their status are left to it; where a refund status
@@ -20,6 +21,7 @@ from promopilot.data import order_columns
 from promopilot.data.number_text import number_sql
 from promopilot.data.order_discounts import share_sql
 from promopilot.data.rawfile import sql_str
+from promopilot.data.refund_dates import AT, return_time
 from promopilot.data.store import Store
 
 CENT = 0.005  # amounts within half a cent are equal
@@ -124,8 +126,9 @@ def net_amounts(store: Store, stage: str, column: str, decimal_comma: bool) -> N
     )
     suffix = sql_str(order_columns.REFUND_SUFFIX)
     part = "_share / (t_quantity * t_unit_price - t_discount)"  # the share of what was paid
+    dated = return_time(store.columns(stage))  # at the refund, where the file dates it
     store.execute(
-        f"INSERT INTO {stage} SELECT * REPLACE (t_order_id || {suffix} AS t_order_id, "
+        f"INSERT INTO {stage} SELECT * REPLACE ({dated}t_order_id || {suffix} AS t_order_id, "
         f"-t_quantity * {part} AS t_quantity, t_discount * {part} AS t_discount, "
         f"true AS t_is_return) FROM {stage} WHERE _share IS NOT NULL AND _err IS NULL"
     )
@@ -150,6 +153,8 @@ def take_grown_refunds(store: Store, stage: str) -> int:
     if not made:
         return 0
     suffix = sql_str(order_columns.REFUND_SUFFIX)
+    # a return line dated at its refund moves when the refund grows: the sale is matched anyway
+    same_time = "" if AT in present else "s.t_timestamp = t.timestamp AND "
     store.execute(
         "CREATE OR REPLACE TEMP TABLE ingest_grown AS SELECT s._row, s.t_order_id, "
         "s.t_product_id, abs(s.t_quantity) > abs(t.quantity) AS grown "
@@ -157,7 +162,7 @@ def take_grown_refunds(store: Store, stage: str) -> int:
         "s.t_product_id = t.product_id WHERE (s._row, s.t_order_id, s.t_product_id) IN "
         "(SELECT (_row, t_order_id, t_product_id) FROM ingest_existing WHERE NOT same) "
         f"AND s.t_is_return AND t.is_return AND ends_with(s.t_order_id, {suffix}) "
-        f"AND ({' OR '.join(f's.{m}' for m in made)}) AND s.t_timestamp = t.timestamp AND "
+        f"AND ({' OR '.join(f's.{m}' for m in made)}) AND {same_time}"
         "s.t_customer_id = t.customer_id AND s.t_unit_price = t.unit_price AND NOT EXISTS "
         "(SELECT 1 FROM ingest_existing e WHERE e._row = s._row AND NOT e.same AND "
         "e.t_order_id <> s.t_order_id)"  # its sale a conflict: the return line goes with it

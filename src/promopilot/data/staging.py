@@ -18,6 +18,7 @@ from promopilot.data import (
     order_discounts,
     order_status,
     partial_refunds,
+    refund_dates,
     synonyms,
 )
 from promopilot.data.cell_types import EXPECTED, typed_sql
@@ -249,6 +250,9 @@ def stage(
     parts += order_status.status_parts(status, refund_sql)
     amount, more = partial_refunds.amount_parts(raw.columns if orders else [], bool(refund_sql))
     parts += more  # 退款金额, Refunded Amount: partial refunds netted
+    dated = refund_dates.column(raw.columns) if refund_sql or amount is not None else None
+    if dated is not None:  # 退款完结时间: return lines dated at the refund (data.refund_dates)
+        parts.append(refund_dates.part(dated))
     variant = order_columns.variant_column(raw.columns) if orders else None
     if variant is not None:  # 商品规格: the lines of one product (data.variants)
         parts.append(f"coalesce(trim(CAST(\"{variant}\" AS VARCHAR)), '') AS _variant")
@@ -280,6 +284,9 @@ def stage(
         (col, cond, reason, text_column(spec, col))
         for col, cond, reason in _checks(spec, present, formats, fee)
     ]
+    if dated is not None:  # read as the order's time is
+        typed += ", " + refund_dates.typed(store.timezone, formats.get("timestamp"))
+        checks += refund_dates.checks(dated, formats.get("timestamp"))
     if status is not None:
         checks.append(order_status.cancelled_check(status))
     if money is not None:
