@@ -33,6 +33,14 @@ def sentiment(
         str | None,
         typer.Option("--text-column", help="Name of the review text column (default: found)."),
     ] = None,
+    rating_scale: Annotated[
+        str | None,
+        typer.Option(
+            "--rating-scale",
+            help="The rating column's scale, LOWEST-HIGHEST (default 1-5 stars), e.g. 1-10 or "
+            "0-100: its top quarter trains as positive, its bottom quarter as negative.",
+        ),
+    ] = None,
 ) -> None:
     """Score review sentiment in [-1, 1] (Chinese and English) and add a label.
 
@@ -40,12 +48,26 @@ def sentiment(
 
     Otherwise it uses the built-in lexicon.
     """
+    from promopilot.text.labels import parse_rating_scale, scale_text, scale_thresholds
     from promopilot.text.sentiment import score_csv
 
+    scale = None if rating_scale is None else parse_rating_scale(rating_scale)
     run = score_csv(
-        in_path, out_path, min_rated=min_rated, random_state=seed, text_column=text_column
+        in_path,
+        out_path,
+        min_rated=min_rated,
+        random_state=seed,
+        text_column=text_column,
+        rating_range=scale,
     )
     console = Console(highlight=False)
+    if scale is not None and run.rating_column is not None:
+        positive, negative = scale_thresholds(scale)
+        console.print(
+            f"ratings in {run.rating_column!r} on the scale {scale_text(scale)}: {positive:g} "
+            f"and above are positive, {negative:g} and below negative (to train on)",
+            markup=False,
+        )
     for note in run.notes:
         console.print(f"{Path(in_path).name}: {note}", markup=False)
     if run.method == "lexicon":

@@ -24,7 +24,18 @@ from promopilot.data.textfile import (
     utf16_encoding,
 )
 from promopilot.exceptions import InputError
-from promopilot.text.labels import LABEL, NEGATIVE, NEUTRAL, POSITIVE, SENTIMENT, SENTIMENT_METHOD
+from promopilot.text.labels import (
+    LABEL,
+    NEGATIVE,
+    NEUTRAL,
+    POSITIVE,
+    SENTIMENT,
+    SENTIMENT_METHOD,
+    STARS_MAX,
+    STARS_MIN,
+    checked_scale,
+    scale_text,
+)
 from promopilot.text.reviews import review_sentiment
 
 
@@ -43,6 +54,7 @@ class SentimentRun:
     label_column: str = LABEL
     left_out: tuple[str, ...] = ()
     followup_column: str | None = None
+    rating_column: str | None = None
     notes: tuple[str, ...] = ()  # how the file was read (lines above the header skipped)
 
 
@@ -185,26 +197,55 @@ def output_names(table: pd.DataFrame, path: str | Path) -> dict[str, str]:
     return names
 
 
+# the scales a rating column read with the default 1-5 is taken to be on, by its highest value
+OTHER_SCALES = (10, 100)
+
+
 def _check_ratings(
-    ratings: pd.Series, written: pd.Series, *, path: str | Path, cells: Cells = TEXT_FILE
+    ratings: pd.Series,
+    written: pd.Series,
+    *,
+    path: str | Path,
+    cells: Cells = TEXT_FILE,
+    rating_range: tuple[float, float] | None = None,
 ) -> np.ndarray:
-    """The ratings as numbers (NaN where blank); a cell that is no rating 1-5 is refused in one
-    line naming the file, its row (in a workbook as Excel names the cell: ``row 7, column C
-    (评分)``), the column and the value as written."""
+    """The ratings as numbers (NaN where blank). A cell that is no number, or outside
+    `rating_range`, is refused in one line naming the file, its row (in a workbook as Excel
+    names the cell: ``row 7, column C (评分)``), the column and the value as written. Without a
+    `rating_range` (1-5 stars), a column of numbers up to 10 or 100 is refused saying which
+    scale it looks like and how to give it (``--rating-scale 1-10``): its 8 out of 10 would
+    have read as no rating, or its 3 out of 10 as 3 stars."""
+    given = rating_range is not None
+    low, high = rating_range if given else (STARS_MIN, STARS_MAX)
+
+    def where(at: int) -> str:
+        if cells.workbook:
+            return cells.at(at + cells.first_line, str(written.name))
+        return f"row {at + 1} (after the header), column {written.name}"
+
     blank = ratings.isna() | (ratings.astype(str).str.strip() == "")
     numeric = pd.to_numeric(ratings.where(~blank), errors="coerce")
-    bad = (numeric.isna() & ~blank) | (numeric < 1) | (numeric > 5)
+    no_number = numeric.isna() & ~blank
+    if not given and not no_number.any() and numeric.max() > high and numeric.min() >= 0:
+        top = next((s for s in OTHER_SCALES if numeric.max() <= s), None)
+        if top is not None:
+            at = int(numeric.to_numpy().argmax())
+            bottom = 0 if numeric.min() < 1 else 1
+            raise InputError(
+                f"{path}: column {written.name} holds ratings up to {numeric.max():g} (row "
+                f"{at + 1} after the header: {written.iloc[at]!r}), not stars 1-5: give its "
+                f"scale, e.g. --rating-scale {bottom}-{top}"
+            )
+    bad = no_number | (numeric < low) | (numeric > high)
     if bad.any():
         at = int(np.flatnonzero(bad.to_numpy())[0])
-        where = (
-            cells.at(at + cells.first_line, str(written.name))
-            if cells.workbook
-            else f"row {at + 1} (after the header), column {written.name}"
-        )
+        scale = scale_text((low, high))
+        example = "(5, 5星, 4 分, 5 stars, ★★★☆☆)" if not given else f"on the scale {scale}"
         raise InputError(
-            f"{path}: {where}: "
-            f"{written.iloc[at]!r} is not a star rating: expected a number 1-5 (5, 5星, 4 分, "
-            "5 stars, ★★★☆☆) or a blank cell; fix or clear it"
+            f"{path}: {where(at)}: "
+            f"{written.iloc[at]!r} is not a {'star ' if not given else ''}rating: expected a "
+            f"number {scale} {example} or a blank cell; fix or clear it"
+            + ("" if given else ", or give the scale with --rating-scale")
         )
     return numeric.to_numpy(dtype=float)
 
@@ -216,14 +257,19 @@ def score_csv(
     min_rated: int = 200,
     random_state: int | None = 0,
     text_column: str | None = None,
+    rating_range: tuple[float, float] | None = None,
 ) -> SentimentRun:
     """Read a CSV with a review text column (:func:`find_text_column`), score it with
     :func:`review_sentiment` and write it back (UTF-8) with ``sentiment``, ``label`` and
     ``sentiment_method`` added (``predicted_*`` when the input has such columns already,
     see :func:`output_names`). Input cells are written exactly as read; columns of contact data
     (e-mail, phone, name, address, IP address: :func:`synonyms.contact_columns`) are left out,
-    as they are everywhere else."""
+    as they are everywhere else. `rating_range` is the rating column's scale (None: 1-5
+    stars, and a column of ratings up to 10 or 100 is refused naming the scale it looks
+    like: :func:`_check_ratings`)."""
     notes: list[str] = []
+    if rating_range is not None:
+        rating_range = checked_scale(rating_range)
     table, encoding = read_text_csv(in_path, text_column, notes)
     source = find_text_column(table, text_column, in_path)
     names = output_names(table, in_path)
@@ -232,9 +278,18 @@ def score_csv(
     rating = synonyms.match([str(c) for c in table.columns], "reviews", (RATING,)).get(RATING)
     if rating is not None:  # rating, stars, 评分, ...; 5星, 4 分, ★★★☆☆ as ingest reads them
         inputs[RATING] = _check_ratings(
-            read_stars(table[rating]), table[rating], path=in_path, cells=cells_of(table)
+            read_stars(table[rating]),
+            table[rating],
+            path=in_path,
+            cells=cells_of(table),
+            rating_range=rating_range,
         )
-    result = review_sentiment(inputs, min_rated=min_rated, random_state=random_state)
+    result = review_sentiment(
+        inputs,
+        min_rated=min_rated,
+        random_state=random_state,
+        rating_range=(STARS_MIN, STARS_MAX) if rating_range is None else rating_range,
+    )
     left_out = [
         c
         for c in synonyms.contact_columns(list(table.columns))
@@ -262,5 +317,6 @@ def score_csv(
         label_column=names[LABEL],
         left_out=tuple(map(str, left_out)),
         followup_column=followup,
+        rating_column=rating,
         notes=tuple(notes),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -52,6 +53,51 @@ def ratings_to_labels(
 STARS_MIN, STARS_MAX = 1, 5
 """The star ratings a sentiment model learns from, unless told another scale
 (``SentimentModel(rating_range=(1, 10))``)."""
+
+_SCALE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:-|–|~|～|to)\s*(\d+(?:\.\d+)?)\s*$")
+
+
+def parse_rating_scale(text: str) -> tuple[float, float]:
+    """A rating scale written ``LOWEST-HIGHEST`` (``1-10``, ``0-100``; ``~`` or ``to`` also
+    separate them) as (lowest, highest). InputError naming the value otherwise."""
+    match = _SCALE.match(str(text))
+    low, high = (float(match[1]), float(match[2])) if match else (0.0, 0.0)
+    if not match or low >= high:
+        raise InputError(
+            f"--rating-scale is {text!r}: expected the lowest and highest rating, lowest "
+            "first, as LOWEST-HIGHEST, e.g. 1-5, 1-10 or 0-100"
+        )
+    return low, high
+
+
+def checked_scale(rating_range: Any) -> tuple[float, float]:
+    """``rating_range`` as (low, high) floats; InputError unless it is two finite numbers, low
+    below high."""
+    try:
+        low, high = (float(v) for v in rating_range)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"rating_range is {rating_range!r}: expected (lowest, highest) rating, e.g. (1, 5)"
+        ) from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise InputError(
+            f"rating_range is {rating_range!r}: expected two finite numbers, lowest first"
+        )
+    return low, high
+
+
+def scale_thresholds(rating_range: Any) -> tuple[float, float]:
+    """(positive_min, negative_max) of a rating scale (checked: :func:`checked_scale`): its
+    top quarter is positive, its bottom quarter negative, as 4-5 and 1-2 stars are on 1-5
+    (1-10: 7.75 and 3.25, so 8-10 positive and 1-3 negative; 0-100: 75 and 25)."""
+    low, high = checked_scale(rating_range)
+    return low + (high - low) * 3 / 4, low + (high - low) / 4
+
+
+def scale_text(rating_range: tuple[float, float]) -> str:
+    """``1-5``, ``1-10``: a scale as its errors name it."""
+    low, high = rating_range
+    return f"{_shown(low):g}-{_shown(high):g}"
 
 
 def _shown(value: Any) -> Any:

@@ -17,8 +17,13 @@ from promopilot.text.labels import (
     MIN_PER_CLASS,
     SENTIMENT,
     SENTIMENT_METHOD,
+    STARS_MAX,
+    STARS_MIN,
+    checked_scale,
     labels_from_scores,
     ratings_to_labels,
+    scale_text,
+    scale_thresholds,
 )
 from promopilot.text.scorers import LexiconSentiment, SentimentModel
 from promopilot.text.textproc import _as_str_list, detect_language
@@ -32,19 +37,25 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> 
         raise InputError(f"{what} lacks column(s) {', '.join(missing)}")
 
 
-def _ratings(frame: pd.DataFrame) -> pd.Series:
-    """The rating column as floats (NaN where missing); InputError on text or out-of-range."""
+def _ratings(frame: pd.DataFrame, rating_range: tuple[float, float]) -> pd.Series:
+    """The rating column as floats (NaN where missing); InputError on text or a rating outside
+    `rating_range`."""
     if RATING not in frame.columns:
         return pd.Series(np.nan, index=frame.index)
+    low, high = rating_range
+    scale = scale_text(rating_range)
     raw = frame[RATING]
     blank = raw.isna() | raw.astype(str).str.strip().isin(["", "nan", "NaN", "None"])
     numeric = pd.to_numeric(raw.where(~blank), errors="coerce")
     bad = raw[numeric.isna() & ~blank]
     if len(bad):
-        raise InputError(f"column rating must hold numbers 1-5; found {bad.iloc[0]!r}")
-    outside = numeric[(numeric < 1) | (numeric > 5)]
+        raise InputError(f"column rating must hold numbers {scale}; found {bad.iloc[0]!r}")
+    outside = numeric[(numeric < low) | (numeric > high)]
     if len(outside):
-        raise InputError(f"column rating must hold numbers 1-5; found {outside.iloc[0]:g}")
+        raise InputError(
+            f"column rating must hold numbers {scale}; found {outside.iloc[0]:g} (another "
+            "scale: set rating_range, e.g. rating_range=(1, 10))"
+        )
     return numeric.astype(float)
 
 
@@ -54,6 +65,7 @@ def review_sentiment(
     min_rated: int = 200,
     random_state: int | None = 0,
     neutral_band: float = 0.1,
+    rating_range: tuple[float, float] = (STARS_MIN, STARS_MAX),
 ) -> pd.DataFrame:
     """Score every review: a copy of ``reviews`` with ``sentiment``, ``label`` and
     ``sentiment_method`` columns added.
@@ -69,7 +81,8 @@ def review_sentiment(
     Parameters
     ----------
     reviews : DataFrame
-        Needs ``text``; ``rating`` (1-5, may be missing) is used when present. Other columns
+        Needs ``text``; ``rating`` (in ``rating_range``, may be missing) is used when present.
+        Other columns
         (``customer_id``, ``product_id``, ...) are kept as they are.
     min_rated : int
         Rated reviews a language needs before the shop's own model is trusted for it.
@@ -77,6 +90,10 @@ def review_sentiment(
         Seed of the trained model.
     neutral_band : float
         Scores within ``(-neutral_band, neutral_band)`` are labelled ``"neutral"``.
+    rating_range : (float, float)
+        The shop's rating scale, 1-5 stars by default; a rating outside it is an InputError.
+        Its top quarter is positive and its bottom quarter negative (:func:`scale_thresholds`:
+        4-5 and 1-2 on 1-5, 8-10 and 1-3 on 1-10).
 
     Returns
     -------
@@ -90,8 +107,10 @@ def review_sentiment(
         raise InputError(f"min_rated must be at least 1, got {min_rated}")
     out = reviews.copy()
     texts = _as_str_list(out[TEXT].tolist())
-    ratings = _ratings(out)
-    weak = ratings_to_labels(ratings)
+    positive_min, negative_max = scale_thresholds(rating_range)  # checks it
+    rating_range = checked_scale(rating_range)
+    ratings = _ratings(out, rating_range)
+    weak = ratings_to_labels(ratings, positive_min=positive_min, negative_max=negative_max)
     languages = detect_language(texts)
     usable = weak >= 0
     n_per_class = (int((weak == 1).sum()), int((weak == 0).sum()))
@@ -106,7 +125,13 @@ def review_sentiment(
     scores = np.zeros(len(texts))
     n_trained = 0
     if use_model.any():
-        model = SentimentModel(neutral_band=neutral_band, random_state=random_state)
+        model = SentimentModel(
+            neutral_band=neutral_band,
+            random_state=random_state,
+            rating_range=rating_range,
+            positive_min=positive_min,
+            negative_max=negative_max,
+        )
         model.fit(
             [t for t, u in zip(texts, usable, strict=True) if u],
             ratings.to_numpy()[usable],
@@ -135,6 +160,7 @@ def review_sentiment(
         "n_rated": int(usable.sum()),
         "n_trained": n_trained,
         "min_rated": min_rated,
+        "rating_range": (float(rating_range[0]), float(rating_range[1])),
         "language_counts": {str(k): int(v) for k, v in zip(langs, counts, strict=True)},
     }
     return out

@@ -24,6 +24,7 @@ from promopilot.text.labels import (
     STARS_MIN,
     _binary_targets,
     _shown,
+    checked_scale,
     labels_from_scores,
 )
 from promopilot.text.lexicon import default_lexicon
@@ -57,16 +58,7 @@ def _checked_range(
 ) -> tuple[float, float]:
     """``rating_range`` as (low, high) floats; InputError unless it is two finite numbers, low
     below high, with ``negative_max`` and ``positive_min`` within it."""
-    try:
-        low, high = (float(v) for v in rating_range)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"rating_range is {rating_range!r}: expected (lowest, highest) rating, e.g. (1, 5)"
-        ) from None
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise InputError(
-            f"rating_range is {rating_range!r}: expected two finite numbers, lowest first"
-        )
+    low, high = checked_scale(rating_range)
     for name, value in (("negative_max", negative_max), ("positive_min", positive_min)):
         if not low <= value <= high:
             raise InputError(
