@@ -3,6 +3,7 @@ follow-up reviews (追评)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,68 @@ def test_a_later_export_with_the_follow_up_added_updates_the_stored_review(tmp_p
     assert texts == {"R1": "很好用 【追评】2026-11-20 10:00 已经坏了", "R2": "不错"}
     assert store.scalar("SELECT count(*) FROM reviews") == 2
     assert "conflicts with a stored row" in store.scalar("SELECT reason FROM quarantine")
+
+
+REVIEWS = "评价ID,买家ID,商品编码,评价内容,评分,评价时间,追评,追评时间\n"
+
+
+def test_a_later_export_with_another_follow_up_keeps_the_stored_one(tmp_path, store):
+    week1 = write(
+        tmp_path / "week1" / "reviews.csv",
+        REVIEWS + "R1,u1,TB1,很好用,5,2026-11-11 20:00,已经坏了,2026-11-20 10:00\n"
+        "R2,u2,TB1,不错,4,2026-11-12 20:00,,\n",
+        "gbk",
+    )
+    ingest(store, week1)
+    week2 = write(  # saved again with R1's follow-up edited, R2's rating changed
+        tmp_path / "week2" / "reviews.csv",
+        REVIEWS + "R1,u1,TB1,很好用,5,2026-11-11 20:00,其实还行,2026-11-25 09:00\n"
+        "R2,u2,TB1,不错,2,2026-11-12 20:00,差评,2026-11-26 09:00\n",
+        "gbk",
+    )
+    report = ingest(store, week2)
+    assert [(f.n_read, f.n_loaded, f.n_quarantined) for f in report.files] == [(2, 0, 2)]
+    texts = store.table("reviews").set_index("review_id")["text"].to_dict()
+    assert texts == {"R1": "很好用 【追评】2026-11-20 10:00 已经坏了", "R2": "不错"}  # as stored
+    bad = store.query('SELECT line, "column", value, reason FROM quarantine ORDER BY line')
+    assert bad[["line", "column", "value"]].values.tolist()[0] == [
+        2,
+        "text",
+        "2026-11-25 09:00 其实还行",
+    ]
+    assert re.fullmatch(
+        r"a different follow-up \(追评\) for review R1 is already stored \(since "
+        r"\d{4}-\d\d-\d\d\): text is `2026-11-25 09:00 其实还行` in the file but "
+        r"`2026-11-20 10:00 已经坏了` in the stored row; a review has one follow-up: the stored "
+        r"one is kept",
+        bad["reason"][0],
+    )
+    # R2: a follow-up added with its rating changed is a conflict, as before
+    assert bad["reason"][1].startswith("conflicts with a stored row of the same key: text is")
+    assert report.files[0].reasons == {
+        "a different follow-up (追评) for a stored review: text differs from the stored row; a "
+        "review has one follow-up: the stored one is kept": 1,
+        "conflicts with a stored row of the same key: text differs from the stored row; "
+        "history is never overwritten": 1,
+    }
+    again = ingest(store, week2)  # the same file again adds nothing
+    assert [(f.n_new, f.n_quarantined) for f in again.files] == [(0, 2)]
+    assert store.table("reviews").set_index("review_id")["text"].to_dict() == texts
+
+
+def test_an_earlier_export_from_before_the_follow_up_adds_nothing(tmp_path, store):
+    header = "评价ID,买家ID,商品编码,评价内容,评分,评价时间\n"
+    early = write(
+        tmp_path / "w1" / "reviews.csv", header + "R1,u1,TB1,很好用,5,2026-11-11\n", "gbk"
+    )
+    later = write(
+        tmp_path / "w2" / "reviews.csv", REVIEWS + "R1,u1,TB1,很好用,5,2026-11-11,坏了,\n", "gbk"
+    )
+    ingest(store, early)
+    ingest(store, later)  # the follow-up added to the stored review
+    report = ingest(store, early)  # the earlier export read again: it was a conflict
+    assert [(f.n_read, f.n_loaded, f.n_new, f.n_quarantined) for f in report.files] == [
+        (1, 1, 0, 0)
+    ]
+    assert store.table("reviews")["text"].tolist() == ["很好用 【追评】坏了"]
+    assert store.count("quarantine") == 0

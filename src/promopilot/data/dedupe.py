@@ -3,7 +3,9 @@ and keep forgotten customers out.
 
 The same key with the same values adds nothing (re-ingesting is harmless); for history tables
 the same key with other values is a conflict and is quarantined (except a review repeated with
-a follow-up added, :func:`promopilot.data.followups.take_added_followups`, and the return lines
+a follow-up added, :func:`promopilot.data.followups.take_added_followups`; one repeated without
+it adds nothing and one with another follow-up is quarantined saying so,
+:func:`~promopilot.data.followups.settle_followups`; and the return lines
 of a refund grown since, :func:`promopilot.data.partial_refunds.take_grown_refunds`); reference
 tables take the newer row.
 """
@@ -16,7 +18,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from promopilot.columns import CUSTOMER_ID
-from promopilot.data.followups import take_added_followups
+from promopilot.data.followups import OTHER_FOLLOWUP, settle_followups, take_added_followups
 from promopilot.data.forgotten import FORGOTTEN
 from promopilot.data.partial_refunds import take_grown_refunds
 from promopilot.data.rawfile import sql_str
@@ -37,10 +39,21 @@ _CONFLICT_DETAIL = re.compile(
 )
 
 
+# "a different follow-up (追评) for review R1 is already stored (since 2026-11-20): ..."
+_FOLLOWUP_DETAIL = re.compile(
+    re.escape(OTHER_FOLLOWUP) + r" for review .*? is already stored(?: \(since [0-9-]+\))?: "
+)
+
+
 def reason_kind(reasons: pd.Series) -> pd.Series:
     """Reasons as the ingest summary counts them: a conflict's values left out, so the
-    conflicts of one column are one line (``quantity differs from the stored row``)."""
-    return reasons.str.replace(_CONFLICT_DETAIL, r": \1 differs from \2; ", regex=True)
+    conflicts of one column are one line (``quantity differs from the stored row``), and
+    another follow-up's review and date (``a different follow-up (追评) for a stored
+    review``)."""
+    kinds = reasons.str.replace(
+        _FOLLOWUP_DETAIL, OTHER_FOLLOWUP + " for a stored review: ", regex=True
+    )
+    return kinds.str.replace(_CONFLICT_DETAIL, r": \1 differs from \2; ", regex=True)
 
 
 def _mark_conflicts(
@@ -181,6 +194,7 @@ def against_store(store: Store, spec: TableSpec) -> int:
         if spec.name == "reviews":  # a later export with a 追评 added: the stored row updated
             columns = [c.name for c in spec.stored_columns]
             added = take_added_followups(store, STAGE, spec.name, columns)
+            settle_followups(store, STAGE, spec.name, columns)  # one 追评 per review
         if spec.name == "orders":  # a later export's refund grown: its return lines updated
             added = take_grown_refunds(store, STAGE)
         pairs = _pair_columns(spec, "s.t_{}", 't."{}"')

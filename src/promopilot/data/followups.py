@@ -18,6 +18,9 @@ from promopilot.data.store import Store
 MARKER = "【追评】"
 """Put between a review and its follow-up in the review's text."""
 
+OTHER_FOLLOWUP = "a different follow-up (追评)"
+"""How the reason of a review repeated with another follow-up begins."""
+
 FOLLOWUP_NAMES = ("追评", "追评内容", "追加评论", "追加评价")
 FOLLOWUP_TIME_NAMES = ("追评时间", "追加评论时间", "追加评价时间")
 
@@ -93,3 +96,65 @@ def take_added_followups(store: Store, stage: str, stored: str, columns: list[st
         )
     store.execute("DROP TABLE ingest_followup")
     return n
+
+
+def _before(text: str) -> str:
+    """SQL: a stored or staged review's own text, before :data:`MARKER` (all of it without)."""
+    at = f"strpos({text}, {sql_str(MARKER)})"
+    return f"trim(CASE WHEN {at} > 0 THEN left({text}, {at} - 1) ELSE {text} END)"
+
+
+def _after(text: str) -> str:
+    """SQL: a review's follow-up as stored, after :data:`MARKER` (its time, then its text)."""
+    return f"substr({text}, strpos({text}, {sql_str(MARKER)}) + {len(MARKER)})"
+
+
+def settle_followups(store: Store, stage: str, stored: str, columns: list[str]) -> None:
+    """A staged review that differs from the stored one by its follow-up alone (its own text,
+    rating, customer, product and time the same). A platform allows one 追评 per review, and
+    history is never overwritten, so the stored follow-up stays:
+
+    * an earlier export, from before the follow-up (the staged text is the stored text before
+      :data:`MARKER`), is a repeat: it adds nothing, as the same file again adds nothing;
+    * a different follow-up (an export saved again with the follow-up edited) is quarantined
+      saying so: ``a different follow-up (追评) for review R1 is already stored (since
+      2026-11-20): ...``, the stored follow-up and the date it was stored named.
+
+    Runs after :func:`take_added_followups`, on ``ingest_existing`` (the staged rows whose key
+    is stored, ``same`` false where the values differ)."""
+    others = " AND ".join(
+        f's.t_{c} IS NOT DISTINCT FROM t."{c}"' for c in columns if c not in ("text", "review_id")
+    )
+    same_review = (
+        f"{_before('s.t_text')} IS NOT DISTINCT FROM {_before('t.text')} "
+        f"AND strpos(t.text, {sql_str(MARKER)}) > 0"
+    )
+    store.execute(
+        "CREATE OR REPLACE TEMP TABLE ingest_followup AS SELECT s._row, s.t_review_id, "
+        f"strpos(s.t_text, {sql_str(MARKER)}) > 0 AS has_followup, "
+        f"{_after('s.t_text')} AS new_followup, {_after('t.text')} AS old_followup, "
+        "(SELECT min(i.started_at) FROM ingests i WHERE i.ingest_id = t.ingest_id) AS stored_on "
+        f'FROM {stage} s JOIN {stored} t ON s.t_review_id = t."review_id" '
+        "WHERE s._row IN (SELECT _row FROM ingest_existing WHERE NOT same) "
+        f"AND s._err IS NULL AND {same_review}" + (f" AND {others}" if others else "")
+    )
+    # the same follow-up with other spaces around it is no other follow-up
+    other = "f.has_followup AND f.new_followup IS DISTINCT FROM f.old_followup"
+    store.execute(
+        f"UPDATE {stage} SET _skip = true FROM ingest_followup f "
+        f"WHERE {stage}._row = f._row AND NOT ({other})"
+    )
+    since = "coalesce(' (since ' || strftime(f.stored_on, '%Y-%m-%d') || ')', '')"
+    reason = (
+        f"{sql_str(OTHER_FOLLOWUP + ' for review ')} || f.t_review_id || "
+        f"{sql_str(' is already stored')} || {since} || "
+        f"{sql_str(': text is `')} || f.new_followup || {sql_str('` in the file but `')} || "
+        f"f.old_followup || {sql_str('` in the stored row; a review has one follow-up: the ')}"
+        f"|| {sql_str('stored one is kept')}"
+    )
+    store.execute(
+        f"UPDATE {stage} SET _err = {{'column': 'text', 'value': f.new_followup, 'reason': "
+        f"{reason}}} FROM ingest_followup f WHERE {stage}._row = f._row AND {other}"
+    )
+    store.execute("DELETE FROM ingest_existing WHERE _row IN (SELECT _row FROM ingest_followup)")
+    store.execute("DROP TABLE ingest_followup")
