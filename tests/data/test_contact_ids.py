@@ -126,7 +126,8 @@ def test_a_typed_id_reads_as_ingest_stores_it():
     assert stored_customer_id("17850.0") == "17850"
     assert shown("ann@example.com") == "a***@example.com"
     assert shown("+86 138 0013 8000") == "+86*******8000"
-    assert shown("Ann <ann@example.com>") is None
+    assert shown("Ann <ann@example.com>") == "a***@example.com"  # a mail header's form
+    assert shown("Ann <ann@example.com> and Bob") is None
     assert shown("17850") == "17850"
 
 

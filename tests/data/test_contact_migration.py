@@ -107,6 +107,7 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
         migrations = store.query("SELECT name, n FROM migrations ORDER BY name")
         assert migrations.to_dict("records") == [
             {"name": contact_migration.NAME, "n": len(OLD_IDS)},
+            {"name": contact_migration.SPELLINGS, "n": len(OLD_IDS)},
             {"name": contact_migration.LOCAL_PHONES, "n": 0},
             {"name": contact_migration.DELIVERY_ERRORS, "n": 0},
         ]
@@ -115,7 +116,7 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
 def test_a_new_store_records_the_migration_and_says_nothing(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         assert store.notes == []
-        assert store.count("migrations") == 3  # ids hashed, delivery errors masked (twice)
+        assert store.count("migrations") == 4  # ids hashed, delivery errors masked (twice each)
 
 
 def test_an_old_stores_delivery_errors_are_masked_once(tmp_path):

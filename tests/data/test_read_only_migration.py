@@ -36,6 +36,7 @@ def test_a_read_only_open_of_an_old_store_migrates_it_first(tmp_path):
         assert store.notes == []
         assert set(store.query("SELECT name FROM migrations")["name"]) == {
             contact_migration.NAME,
+            contact_migration.SPELLINGS,
             contact_migration.DELIVERY_ERRORS,
             contact_migration.LOCAL_PHONES,
         }

@@ -44,8 +44,8 @@ CHINA_MOBILE = r"1[3-9][0-9](?:[ -]?[0-9]{4}){2}"
 # an international number dialled with 00 for + (0086 138 0013 8000): a separator after the
 # country code, or a Chinese mobile's +86 (so 001234567890, a padded id, is none)
 ZERO_ZERO = (
-    r"00[1-9][0-9]{0,2}[ ()./-]{1,2}[0-9](?:[ ()./-]{0,2}[0-9]){7,12}"
-    rf"|0086[ -]?{CHINA_MOBILE}"
+    r"(?:00[1-9][0-9]{0,2}[ ()./-]{1,2}[0-9](?:[ ()./-]{0,2}[0-9]){7,12}"
+    rf"|0086[ -]?{CHINA_MOBILE})"
 )
 # a phone number as a country writes it at home, in text only (as an id it is kept as written:
 # a shop's own ids look like that): UK mobiles (07700 900123), US numbers with their
@@ -83,19 +83,35 @@ def _lit(pattern: str) -> str:
 
 
 def email_sql(text: str) -> str:
-    """SQL: the e-mail address `text` (trimmed text) is, in lower case, else NULL."""
+    """SQL: the e-mail address `text` (trimmed text) is, in lower case, else NULL; written as a
+    link or a mail header writes it too (``mailto:ann@example.com``, ``<ann@example.com>``,
+    ``Ann <ann@example.com>``, in quotes, a full stop after it): the address inside."""
+    unquoted = f"regexp_replace({text}, '^[\"'']+|[\"''.]+$', '', 'g')"
+    bare = (
+        f"regexp_replace(regexp_replace({unquoted}, '^(?i:mailto):', ''), "
+        r"'^[^<>@]*<([^<>]+)>$', '\1')"
+    )
     return (
-        f"CASE WHEN contains({text}, '@') AND regexp_full_match({text}, {_lit(EMAIL)}) "
-        f"THEN lower({text}) END"
+        f"CASE WHEN contains({text}, '@') AND regexp_full_match({bare}, {_lit(EMAIL)}) "
+        f"THEN lower({bare}) END"
     )
 
 
 def phone_sql(text: str) -> str:
-    """SQL: the phone number `text` (trimmed text) is, as ``+`` and its digits, else NULL."""
-    digits = f"regexp_replace({text}, '[^0-9]', '', 'g')"
-    return (
-        f"CASE WHEN starts_with({text}, '+') AND regexp_full_match({text}, "
-        f"{_lit(INTERNATIONAL)}) THEN '+' || {digits} "
+    """SQL: the phone number `text` (trimmed text) is, as ``+`` and its digits, else NULL;
+    ``tel:+86...``, ``(+86) 138...`` and ``0086 138...`` (00 for +) read as ``+86...``."""
+    bare = (
+        f"regexp_replace(regexp_replace({text}, '^(?i:tel):', ''), "
+        r"'^\(\+([0-9]{1,3})\)', '+\1')"
+    )
+    digits = f"regexp_replace({bare}, '[^0-9]', '', 'g')"
+    starts = " OR ".join(f"starts_with({text}, '{p}')" for p in _PHONE_STARTS)
+    return (  # the usual id starts otherwise: `bare` is not computed for it
+        f"CASE WHEN {starts} OR lower(left({text}, 4)) = 'tel:' THEN CASE "
+        f"WHEN starts_with({bare}, '+') AND regexp_full_match({bare}, {_lit(INTERNATIONAL)}) "
+        f"THEN '+' || {digits} "
+        f"WHEN starts_with({bare}, '00') AND regexp_full_match({bare}, {_lit(ZERO_ZERO)}) "
+        f"THEN '+' || substr({digits}, 3) END "
         f"WHEN starts_with({text}, '1') AND length({text}) BETWEEN 11 AND 13 AND "
         f"regexp_full_match({text}, {_lit(CHINA_MOBILE)}) THEN '+86' || {digits} END"
     )
@@ -188,10 +204,19 @@ def added_notes(added: tuple[int, int]) -> list[str]:
     return notes
 
 
+# how a phone number that is no Chinese mobile written at home starts (+86, 0086, (+86) ...)
+_PHONE_STARTS = ("+", "00", "(+")
+
+
 def _might_be_contact(text: str) -> bool:
     """Whether :func:`email_sql` or :func:`phone_sql` could take `text` for an address or
     number (the usual id cannot: no query for it)."""
-    return "@" in text or text.startswith("+") or (text.startswith("1") and 11 <= len(text) <= 13)
+    return (
+        "@" in text
+        or text.startswith(_PHONE_STARTS)
+        or text[:4].lower() == "tel:"
+        or (text.startswith("1") and 11 <= len(text) <= 13)
+    )
 
 
 def _hasher_connection() -> duckdb.DuckDBPyConnection:
@@ -242,7 +267,8 @@ def stored_customer_ids(ids: pd.Series) -> pd.Series:
     text = id_text(pd.Series(ids, dtype=object).astype(str).str.strip())
     maybe = (
         text.str.contains("@", regex=False)
-        | text.str.startswith("+")
+        | text.str.startswith(_PHONE_STARTS)
+        | (text.str[:4].str.lower() == "tel:")
         | (text.str.startswith("1") & text.str.len().between(11, 13))
     ).to_numpy(dtype=bool)
     if not maybe.any():

@@ -24,6 +24,7 @@ import pandas as pd
 
 from promopilot.data.contact_ids import (
     IN_TEXT,
+    customer_hash,
     email_sql,
     hashed_id_sql,
     masked_in_text,
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from promopilot.data.store import Store
 
 NAME = "contact-ids-hashed"
+# again, once ids written as mailto:, <...>, tel:, 00 for + or (+86) were read as contact data
+SPELLINGS = "contact-ids-spellings-hashed"
 DELIVERY_ERRORS = "delivery-errors-masked"
 # again, once numbers written as at home (07700 900123, (555) 123-4567) were masked too
 LOCAL_PHONES = "delivery-errors-local-phones-masked"
@@ -44,6 +47,8 @@ MAP = "contact_id_map"
 # the ids email_sql or phone_sql could take for contact data (the usual id cannot)
 _MAYBE = (
     "(contains(customer_id, '@') OR starts_with(trim(customer_id), '+') OR "
+    "starts_with(trim(customer_id), '00') OR starts_with(trim(customer_id), '(+') OR "
+    "lower(trim(customer_id)) LIKE 'tel:%' OR "
     "(starts_with(trim(customer_id), '1') AND length(trim(customer_id)) BETWEEN 11 AND 13))"
 )
 # SQL: the text `{0}` may hold an address or number (the usual text cannot: not read)
@@ -73,10 +78,15 @@ def note(n: int) -> str:
 def hash_contact_ids(store: Store) -> list[str]:
     """Run the migration on `store` (opened for writing) unless it ran before. Returns the
     notes for the user: one line with the count of ids replaced, none when there were none."""
-    if store.scalar("SELECT count(*) FROM migrations WHERE name = ?", [NAME]):
+    done = set(store.query("SELECT name FROM migrations")["name"])
+    names = [name for name in (NAME, SPELLINGS) if name not in done]
+    if not names:
         return []
-    if not store.scalar(f"SELECT EXISTS ({_candidates(CUSTOMER_TABLES)})"):  # a new store
-        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [NAME])
+    if not store.scalar(  # a new store
+        f"SELECT EXISTS ({_candidates(CUSTOMER_TABLES)}) OR EXISTS ({_respelled()})"
+    ):
+        for name in names:
+            store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [name])
         return []
     with store.transaction():
         n = _build_map(store, CUSTOMER_TABLES)
@@ -95,7 +105,8 @@ def hash_contact_ids(store: Store) -> list[str]:
                 _mask_texts(store, table, columns)
             erased = _erase_forgotten(store)
         store.execute(f"DROP TABLE IF EXISTS {MAP}")
-        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [NAME, n])
+        for name in names:
+            store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [name, n])
     if not n:
         return []
     return [note(n)] + (
@@ -123,7 +134,28 @@ def _build_map(store: Store, tables: tuple[str, ...]) -> int:
         f"(SELECT id, {email_sql('trim(id)')} AS email, {phone_sql('trim(id)')} AS phone "
         f"FROM ({ids})) WHERE email IS NOT NULL OR phone IS NOT NULL"
     )
+    store.execute(
+        f"INSERT INTO {MAP} SELECT customer_id, {customer_hash('read')}, read, NULL "
+        f"FROM ({_respelled()}) WHERE customer_id NOT IN (SELECT old FROM {MAP})"
+    )
+    # the address as ingest reads it now, in place of the one the old id was hashed from
+    store.execute(
+        f"UPDATE contacts SET email = m.email FROM {MAP} m WHERE contacts.customer_id = m.old "
+        "AND m.email IS NOT NULL AND contacts.email IS NOT NULL AND contacts.email <> m.email "
+        f"AND m.old = {customer_hash('contacts.email')}"
+    )
     return int(store.scalar(f"SELECT count(*) FROM {MAP}"))
+
+
+def _respelled() -> str:
+    """SQL: hashed ids (``customer_id``) of an address an older version read with what was
+    around it (``mailto:ann@example.com`` hashed whole), and the address as read now
+    (``read``), from ``contacts``, where the hash of what it kept is the id."""
+    return (
+        f"SELECT customer_id, read FROM (SELECT customer_id, email, {email_sql('email')} AS "
+        "read FROM contacts WHERE email IS NOT NULL AND customer_id LIKE 'shopify-%') "
+        f"WHERE read IS NOT NULL AND read <> email AND customer_id = {customer_hash('email')}"
+    )
 
 
 def _review_id(customer: str) -> str:
@@ -222,12 +254,14 @@ def needed(store: Store) -> bool:
     done = (
         set(store.query("SELECT name FROM migrations")["name"]) if "migrations" in tables else set()
     )
-    if NAME not in done:
+    if not {NAME, SPELLINGS} <= done:
         held = tuple(t for t in CUSTOMER_TABLES if t in tables)
         if held and store.scalar(
             f"SELECT EXISTS (SELECT 1 FROM ({_candidates(held)}) WHERE "
             f"{email_sql('trim(id)')} IS NOT NULL OR {phone_sql('trim(id)')} IS NOT NULL)"
         ):
+            return True
+        if "contacts" in tables and store.scalar(f"SELECT EXISTS ({_respelled()})"):
             return True
     if not {DELIVERY_ERRORS, LOCAL_PHONES} <= done and "deliveries" in tables:
         errors = store.query(f"SELECT error FROM deliveries WHERE {_MAY_HOLD.format('error')}")

@@ -331,9 +331,10 @@ class Store:
                 for t in ("customers", "contacts", "orders", "events", "reviews", "campaigns")
             )
             if not known:
+                contact = contact_ids.contact_of(plain_id(typed)) or ("", plain_id(typed))
                 if self.scalar(  # or forgotten by the address, when a store held it as id
-                    "SELECT count(*) FROM forgotten WHERE customer_hash IN (?, ?)",
-                    [customer_hash(customer_id), customer_hash(plain_id(typed))],
+                    "SELECT count(*) FROM forgotten WHERE customer_hash IN (?, ?, ?)",
+                    [customer_hash(i) for i in (customer_id, plain_id(typed), contact[1])],
                 ):
                     raise AlreadyForgottenError(
                         f"customer {named!r} was already forgotten: nothing of theirs is "
