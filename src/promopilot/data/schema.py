@@ -282,6 +282,9 @@ DDL: tuple[str, ...] = (
     "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS currency VARCHAR",
     # one-time changes of a store's data, each recorded once done (data.contact_migration)
     "CREATE TABLE IF NOT EXISTS migrations (name VARCHAR, applied_at TIMESTAMP, n BIGINT)",
+    # results computed from the data, under a key naming what (data.queries.computed)
+    "CREATE TABLE IF NOT EXISTS computed (name VARCHAR, key VARCHAR, value VARCHAR, "
+    "computed_at TIMESTAMP)",
 )
 
 # Tables that hold a customer_id, for `forget`.

@@ -138,6 +138,11 @@ class Store:
         return con
 
     # -- plumbing -----------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only: nothing can be written (and no table was created)."""
+        return bool(self._options["read_only"])
+
     def close(self) -> None:
         self.con.close()
         self._remove_tmp()

@@ -1,18 +1,100 @@
 """Model quality for the dashboard: the served recommender on a held-out recent period, and
-the plan's uplift model on held-out campaign customers (Qini)."""
+the plan's uplift model on held-out campaign customers (Qini).
+
+Both are kept in the store (``data.queries.computed``) under a key of everything they are
+computed from: the store's data (:func:`~promopilot.data.queries.computed.fingerprint`), the
+settings, the store's time zone and date format, the arguments and promopilot's version. A
+server started again, or reloaded, on the same data shows them without computing them again
+(5.8 s for the Hillstrom store, most of it the uplift model's fit and its bootstrap
+intervals); any change of the data computes them anew."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
+from promopilot import __version__
+from promopilot.config import load_settings
+from promopilot.data.queries import computed
 from promopilot.data.queries import serve as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import PromopilotError
 from promopilot.recommend.evaluate import catalog_coverage, ranking_metrics
 from promopilot.serve.state import fit_recommender
 
+#: the encoding of what is kept; a change of it computes everything anew
+KEPT_FORMAT = 1
+
+
+def kept(store: Store, name: str, compute: Callable[[], Any], **arguments: Any) -> Any:
+    """``compute()``'s result for `store`, as kept in it for the same data, settings and
+    `arguments`, or computed (and kept, when the store is writable)."""
+    parts = (
+        f"format {KEPT_FORMAT}",
+        f"promopilot {__version__}",
+        repr(sorted(arguments.items())),
+        repr(load_settings()),
+        f"{store.timezone} {store.date_format!r}",
+        computed.fingerprint(store),
+    )
+    key = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+    text = computed.read(store, name, key)
+    if text is not None:
+        return _decode(json.loads(text))
+    value = compute()
+    if not store.read_only:
+        computed.write(store, name, key, json.dumps(_encode(value), default=_plain))
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):  # numpy's ints and bools
+        return value.item()
+    raise TypeError(f"cannot keep a {type(value).__name__}")
+
+
+def _encode(value: Any) -> Any:
+    """JSON for a dict of numbers, a message, or a table with its attrs (floats exactly: JSON
+    numbers as Python writes them read back to the same float, NaN included)."""
+    if isinstance(value, pd.DataFrame):
+        return {
+            "table": {
+                "columns": [str(c) for c in value.columns],
+                "dtypes": [str(t) for t in value.dtypes],
+                "rows": value.astype(object).to_numpy().tolist(),
+                "attrs": {k: list(v) for k, v in value.attrs.items()},
+            }
+        }
+    return {"value": value}
+
+
+def _decode(kept_value: dict) -> Any:
+    if "value" in kept_value:
+        return kept_value["value"]
+    table = kept_value["table"]
+    frame = pd.DataFrame(table["rows"], columns=table["columns"])
+    frame = frame.astype(dict(zip(table["columns"], table["dtypes"], strict=True)))
+    frame.attrs.update({k: tuple(v) for k, v in table["attrs"].items()})
+    return frame
+
 
 def recommendation_quality(store: Store, *, days: int = 30, k: int = 10) -> dict:
+    """:func:`held_out_recommendations`, kept in the store for its data (see :func:`kept`)."""
+    return kept(
+        store,
+        "recommendation_quality",
+        lambda: held_out_recommendations(store, days=days, k=k),
+        days=days,
+        k=k,
+    )
+
+
+def held_out_recommendations(store: Store, *, days: int = 30, k: int = 10) -> dict:
     """Fit on everything before the last `days` days, recommend `k` products to each customer
     who bought in those days, and score against what they bought: precision@k, recall@k,
     nDCG@k, hit rate@k (share of those customers who bought at least one of their k) and
@@ -43,6 +125,11 @@ def recommendation_quality(store: Store, *, days: int = 30, k: int = 10) -> dict
 
 
 def uplift_quality(store: Store) -> pd.DataFrame | str:
+    """:func:`held_out_uplift`, kept in the store for its data (see :func:`kept`)."""
+    return kept(store, "uplift_quality", lambda: held_out_uplift(store))
+
+
+def held_out_uplift(store: Store) -> pd.DataFrame | str:
     """Qini, AUUC and uplift@30% per offer of the plan's default model on held-out campaign
     customers, or the reason it cannot be computed."""
     from promopilot.offers.evaluate import evaluate_campaign_models
