@@ -178,3 +178,20 @@ def test_order_discount_beside_line_discounts_with_paid_line_totals(tmp_path, st
     assert got["discount"].tolist() == pytest.approx([6.0, 3.0, 2.0])
     assert got["unit_price"].tolist() == pytest.approx([33.0, 33.0, 40.0])
     assert "read for 1 order(s)" in beside_note(report)
+
+
+def test_order_discount_beside_line_discounts_that_each_repeat_it_is_read_once(tmp_path, store):
+    # 801: both lines give the order's 4.00 as their discount (the order's, repeated), no line
+    # worth less: read once and spread by value (30 and 10: 3 and 1), not 8 off
+    rows = (
+        "801,completed,28/11/2025,17,A,Mug,1,30.00,4.00,4.00\n"
+        "801,completed,28/11/2025,17,B,Cup,1,10.00,4.00,4.00\n"
+        "802,completed,29/11/2025,18,A,Mug,1,30.00,4.00,4.00\n"
+    )
+    report = load(store, write(tmp_path / "orders.csv", BESIDE + rows))
+    assert per_order(store) == {"801": 4.0, "802": 4.0}
+    got = store.query("SELECT discount FROM orders WHERE order_id = '801' ORDER BY product_id")
+    assert got["discount"].tolist() == pytest.approx([3.0, 1.0])
+    note = beside_note(report)
+    assert "read for 1 order(s) whose lines each repeat it as their discount" in note
+    assert "not read for 1 order(s) whose lines' discounts add up to it" in note  # 802

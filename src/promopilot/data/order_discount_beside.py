@@ -11,6 +11,8 @@ Shopify's ``Lineitem discount`` and ``Discount Amount`` are alike. So, order by 
   them as it is where it is the only discount column (:mod:`promopilot.data.order_discounts`:
   by value, cut to what the lines are worth; by paid line totals beside a ``Line Total``);
 - lines whose discounts add up to it (to half a cent): it is the same money, not read;
+- two or more lines that each give it as their discount (an export that repeats the order's
+  discount on its lines, as WooCommerce's ``Discount Amount``): read once, spread as above;
 - lines whose discounts add up to something else, or an order discount that differs between
   an order's lines: the lines' own discounts are kept and it is not read.
 
@@ -30,7 +32,7 @@ TEXT = "_order_discount"  # the column's cell, staged beside the line's own disc
 USE = "_order_discount_use"  # per line: 'read', 'same', 'differs' or NULL (no order discount)
 VALUE = "abs(t_quantity) * t_unit_price"
 PAID = "abs(t_unit_price)"  # a paid line total, before data.line_totals reads the unit price
-_HELPERS = "_od, _od_amount, _od_low, _od_lines, _od_worth"
+_HELPERS = "_od, _od_amount, _od_low, _od_lines, _od_worth, _od_each"
 
 
 def column(raw_columns: list[str], mapping: Mapping[str, str]) -> str | None:
@@ -49,26 +51,30 @@ def part(column: str) -> str:
 
 def beside_sql(source: str, by: str, comma: bool, has_cut: bool = False) -> str:
     """`source` (typed rows whose ``t_discount`` is each line's own discount, final) with the
-    order's discount read where its lines carry none, spread by `by` (:data:`VALUE`: cut to
-    the lines' worth, what is cut in :data:`CUT`; :data:`PAID`: by paid totals), and
+    order's discount read where its lines carry none or each repeat it, spread by `by`
+    (:data:`VALUE`: cut to the lines' worth, what is cut in :data:`CUT`; :data:`PAID`: by paid
+    totals), and
     :data:`USE` on every line. `has_cut`: `source` has a :data:`CUT` column already (its line
     discounts were spread from a repeated order's discount)."""
     order = "OVER (PARTITION BY t_order_id)"
     typed = f"SELECT *, {number_sql(TEXT, comma)} AS _od FROM ({source})"
     windows = (
         f"SELECT *, max(_od) {order} AS _od_amount, min(_od) {order} AS _od_low, "
-        f"sum(abs(coalesce(t_discount, 0))) {order} AS _od_lines, sum({by}) {order} AS _od_worth "
-        f"FROM ({typed})"
+        f"sum(abs(coalesce(t_discount, 0))) {order} AS _od_lines, sum({by}) {order} AS _od_worth, "
+        # every one of two or more lines gives the order's discount: it repeated on each line
+        f"count(*) {order} > 1 AND bool_and(coalesce(abs(t_discount - _od) <= {HALF_CENT}, "
+        f"false)) {order} AS _od_each FROM ({typed})"
     )
     use = (
         "CASE WHEN t_order_id IS NULL OR coalesce(_od_amount, 0) <= 0 THEN NULL "
         "WHEN _od_low <> _od_amount THEN 'differs' WHEN _od_lines = 0 THEN 'read' "
-        f"WHEN abs(_od_lines - _od_amount) <= {HALF_CENT} THEN 'same' ELSE 'differs' END"
+        f"WHEN abs(_od_lines - _od_amount) <= {HALF_CENT} THEN 'same' "
+        "WHEN _od_each THEN 'repeated' ELSE 'differs' END"
     )
     classed = f"SELECT *, {use} AS {USE} FROM ({windows})"
     capped = by == VALUE
     amount = "least(_od_amount, _od_worth)" if capped else "_od_amount"
-    read = f"{USE} = 'read' AND _od_worth > 0"
+    read = f"{USE} IN ('read', 'repeated') AND _od_worth > 0"
     share = (
         f"CASE WHEN {read} THEN coalesce({share_sql(amount, by)}, t_discount) ELSE t_discount END"
     )
@@ -97,6 +103,11 @@ def notes(store: Store, stage: str, column: str, line_column: str) -> list[str]:
         parts.append(
             f"read for {count['read']:,} order(s) whose lines carry no discount (spread over "
             "them as the order's discount)"
+        )
+    if count.get("repeated"):
+        parts.append(
+            f"read for {count['repeated']:,} order(s) whose lines each repeat it as their "
+            "discount (spread over them once, not counted once per line)"
         )
     if count.get("same"):
         parts.append(
