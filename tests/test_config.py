@@ -109,6 +109,21 @@ def test_shipped_file_has_the_offer_defaults():
     assert documented == {f.name for f in dataclasses.fields(OfferSettings)}
 
 
+def test_shipped_file_has_the_review_defaults_and_other_keys_are_refused(tmp_path):
+    from promopilot.config import ReviewSettings, load_review_settings
+
+    assert load_review_settings(SHIPPED, env={}) == ReviewSettings()
+    documented = set(tomllib.loads(SHIPPED.read_text(encoding="utf-8"))["reviews"])
+    assert documented == {f.name for f in dataclasses.fields(ReviewSettings)}
+    path = tmp_path / "p.toml"
+    path.write_text('db = "x.duckdb"\n[reviews]\nrating_scale = "1-10"\n', encoding="utf-8")
+    assert load_settings(path, env={}).db == "x.duckdb"  # [reviews] is no unknown setting
+    assert load_review_settings(path, env={}).rating_scale == "1-10"
+    path.write_text('[reviews]\nscale = "1-10"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"unknown \[reviews\] setting\(s\) scale"):
+        load_review_settings(path, env={})
+
+
 def test_currency_is_a_short_code_upper_cased(tmp_path):
     assert load_settings(SHIPPED, env={}).currency == ""
     assert load_settings(SHIPPED, env={"PROMOPILOT_CURRENCY": " eur "}).currency == "EUR"

@@ -18,7 +18,7 @@ from promopilot.exceptions import InputError
 # Tables of the settings file that other areas read (offers.catalogue, campaigns.settings,
 # serve.config); the rest of the file is the ``[promopilot]`` table or, without one, the
 # top-level keys.
-AREA_TABLES = ("offers", "send", "serve")
+AREA_TABLES = ("offers", "send", "serve", "reviews")
 
 
 def check_strptime(fmt: str, source: str) -> None:
@@ -218,3 +218,24 @@ def load_offer_settings(
         if isinstance(default, bool) and not isinstance(raw, bool):
             raise InputError(f"setting offers.{name}: expected true or false, got {raw!r}")
     return dataclasses.replace(OfferSettings(), **coerced).validate()
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    """The ``[reviews]`` table: ``rating_scale``, the scale of the shop's review ratings
+    (``"1-10"``, ``"0-100"``; "" is 1-5 stars), read by ingest
+    (:func:`promopilot.data.ratings.ingest_scale`)."""
+
+    rating_scale: str = ""
+
+
+def load_review_settings(
+    path: str | Path | None = None, env: dict[str, str] | None = None
+) -> ReviewSettings:
+    """Read ``[reviews]`` from the settings file, if there is one."""
+    candidate, document = read_settings_file(path, env)
+    values: dict[str, Any] = dict(document.get("reviews", {}))
+    unknown = sorted(set(values) - {f.name for f in fields(ReviewSettings)})
+    if unknown:
+        raise InputError(f"{candidate}: unknown [reviews] setting(s) {', '.join(unknown)}")
+    return ReviewSettings(**{k: str(v) for k, v in values.items()})

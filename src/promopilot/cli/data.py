@@ -97,6 +97,14 @@ def ingest(
             "`date_format` setting when ambiguous.",
         ),
     ] = None,
+    rating_scale: Annotated[
+        str | None,
+        typer.Option(
+            "--rating-scale",
+            help="The scale of the reviews' ratings as LOWEST-HIGHEST, e.g. 1-10 or 0-100; "
+            "stored as 1-5 stars. Default: the [reviews] rating_scale setting, else 1-5.",
+        ),
+    ] = None,
 ) -> None:
     """Load shop data into the store.
 
@@ -105,10 +113,14 @@ def ingest(
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     from promopilot.data.loading import FileRefused
+    from promopilot.data.ratings import parse_scale
+
+    scale = None if rating_scale is None else parse_scale(rating_scale, "--rating-scale")
 
     with open_store(db, None, must_exist=False) as store:
         if date_format:
             store.date_format = date_format  # ingest() reads it from the store
+        store.rating_scale = scale  # staging reads it from the store
         try:
             report = ingest_with_progress(store, path, format)
         except FileRefused as refused:  # the other files of the folder were loaded: show them

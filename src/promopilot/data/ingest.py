@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from promopilot.config import load_settings
+from promopilot.data import ratings
 from promopilot.data.column_map import match_columns
 from promopilot.data.datasets import DATASET_IMPORTERS, is_cdnow, is_hillstrom
 from promopilot.data.import_steps import leading_rows, read_header
@@ -60,6 +61,7 @@ def ingest(
     format: str = "auto",
     progress: Callable[[str], None] | None = None,
     date_format: str | None = None,
+    rating_scale: tuple[float, float] | None = None,
 ) -> IngestReport:
     """Ingest a shop folder, one shop file, or an export in a known layout.
 
@@ -73,6 +75,9 @@ def ingest(
     date_format : strptime format for timestamps that are not ISO 8601 where detection cannot
         decide (day-first or month-first); default: the store's ``date_format``, else the
         ``date_format`` setting (``PROMOPILOT_DATE_FORMAT``).
+    rating_scale : (lowest, highest) of the reviews' ratings, e.g. (1, 10), stored as 1-5
+        stars; default: the store's ``rating_scale``, else the ``[reviews] rating_scale``
+        setting, else 1-5 stars (a column of numbers up to 10 or 100 is then refused).
 
     The whole call is one transaction: either every file is in, or none is; except that a
     shop-folder file that loads nothing (no rows, every row rejected) is left out and the
@@ -97,11 +102,14 @@ def ingest(
         date_format = store.date_format or load_settings().date_format or None
     report = IngestReport()
     previous, store.date_format = store.date_format, date_format
+    if rating_scale is not None:
+        rating_scale = ratings.given_scale(rating_scale)
+    scale, store.rating_scale = store.rating_scale, rating_scale or store.rating_scale
     try:
         with store.transaction():
             report.files.extend(importers[fmt](store, path, progress))
     finally:
-        store.date_format = previous
+        store.date_format, store.rating_scale = previous, scale
     refused = report.refused
     if refused:
         loaded = [f for f in report.files if not f.error]

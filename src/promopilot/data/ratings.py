@@ -1,13 +1,78 @@
 """Star ratings as review exports write them (``5星``, ``4 分``, ``5 stars``, ``★★★☆☆``), read
 as their number in SQL before staging types the rating; :func:`read_stars` applies the same
-rule to a column read outside ingest (``promopilot sentiment --in``)."""
+rule to a column read outside ingest (``promopilot sentiment --in``). A shop rating on
+another scale (1-10, 0-100) names it (``[reviews] rating_scale``, ``ingest --rating-scale``,
+``sentiment --rating-scale``): :func:`parse_scale` reads it, :func:`other_scale` says which
+one a column of numbers above 5 looks like, :func:`to_stars_sql` maps it onto 1-5 stars."""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
-from promopilot.data.rawfile import sql_str
+from promopilot.config import load_review_settings
+from promopilot.data.rawfile import RawFile, sql_str
 from promopilot.data.store import Store
+from promopilot.exceptions import InputError
+
+STAR_SCALE = (1.0, 5.0)  # the scale the store keeps
+# the scales a rating column read as 1-5 stars is taken to be on, by its highest value
+OTHER_SCALES = (10, 100)
+_SCALE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:-|–|~|～|to)\s*(\d+(?:\.\d+)?)\s*$")
+
+
+def parse_scale(text: str, source: str = "--rating-scale") -> tuple[float, float]:
+    """A rating scale written ``LOWEST-HIGHEST`` (``1-10``, ``0-100``; ``~`` or ``to`` also
+    separate them) as (lowest, highest). InputError naming `source` and the value otherwise."""
+    match = _SCALE.match(str(text))
+    low, high = (float(match[1]), float(match[2])) if match else (0.0, 0.0)
+    if not match or low >= high:
+        raise InputError(
+            f"{source} is {text!r}: expected the lowest and highest rating, lowest "
+            "first, as LOWEST-HIGHEST, e.g. 1-5, 1-10 or 0-100"
+        )
+    return low, high
+
+
+def given_scale(scale: tuple[float, float], source: str = "rating_scale") -> tuple[float, float]:
+    """A scale given as (lowest, highest) numbers, as floats; InputError naming `source`
+    unless they are two finite numbers, lowest first."""
+    try:
+        low, high = (float(v) for v in scale)
+    except (TypeError, ValueError):
+        low, high = 0.0, 0.0
+    if not low < high or high - low == float("inf"):
+        raise InputError(
+            f"{source} is {scale!r}: expected (lowest, highest) rating, lowest first, e.g. (1, 10)"
+        )
+    return low, high
+
+
+def other_scale(lowest: float, highest: float) -> tuple[int, int] | None:
+    """The scale (bottom, top) a column of ratings from `lowest` to `highest` looks like when
+    its highest is above 5 stars: 1-10 or 0-10, 1-100 or 0-100; None when it looks like none
+    (negative, or above 100)."""
+    if not highest > STAR_SCALE[1] or lowest < 0:
+        return None
+    top = next((s for s in OTHER_SCALES if highest <= s), None)
+    return None if top is None else (0 if lowest < 1 else 1, top)
+
+
+def ingest_scale() -> tuple[float, float] | None:
+    """The scale of the shop's review ratings: the setting ``[reviews] rating_scale`` read by
+    :func:`parse_scale`; None when not set (1-5 stars)."""
+    text = load_review_settings().rating_scale
+    return parse_scale(text, "setting reviews.rating_scale") if text.strip() else None
+
+
+def to_stars_sql(expr: str, scale: tuple[float, float]) -> str:
+    """A rating on `scale` as 1-5 stars, linearly (a float): 1-10's 10 is 5, its 1 is 1,
+    its 8 is 1 + 4 * 7 / 9 = 4.11."""
+    low, high = scale
+    return f"(1 + 4 * ({expr} - {low!r}) / {high - low!r})"
+
 
 # a number of stars with its unit: 5星, 4 分, 3颗星, 5 stars
 STARS = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:星|分|颗星|(?i:stars?))\s*$"
@@ -38,3 +103,28 @@ def read_stars(values: pd.Series) -> pd.Series:
     with Store(":memory:") as store, store.frame("stars_in", frame):
         out = store.query(f"SELECT {stars_sql('v')} AS v FROM stars_in")["v"]
     return pd.Series(out.to_numpy(dtype=object), index=values.index, name=values.name)
+
+
+def refuse_other_scale(store: Store, stage: str, raw: RawFile, column: str) -> None:
+    """Raise :class:`InputError` when the reviews file's ratings, read as 1-5 stars, are all
+    numbers and the highest is above 5 and at most 10 or 100 (:func:`other_scale`): its 8 out
+    of 10 would be quarantined and its 3 out of 10 stored as 3 stars. `stage` is the staged
+    table (``t_rating``; ``r_rating`` is kept only where the cell is no number), `column`
+    the rating column as named in the file."""
+    found = store.query(
+        "SELECT count(r_rating) AS no_number, min(t_rating) AS low, max(t_rating) AS high, "
+        f"arg_max(_row, t_rating) AS row FROM {stage}"
+    ).iloc[0]
+    if int(found["no_number"]) or pd.isna(found["high"]):
+        return
+    other = other_scale(float(found["low"]), float(found["high"]))
+    if other is None:
+        return
+    line = int(raw.lines(np.array([int(found["row"])]))[0])
+    name, scale = column.strip('"'), f"{other[0]}-{other[1]}"
+    raise InputError(
+        f"{raw.label}: {raw.where(line, name)}: {float(found['high']):g} is not a star rating "
+        f"1-5: the ratings run from {float(found['low']):g} to {float(found['high']):g}, which "
+        f"looks like the scale {scale}; give it with ingest --rating-scale {scale} or "
+        f'[reviews] rating_scale = "{scale}" in promopilot.toml'
+    )

@@ -18,6 +18,7 @@ from promopilot.data import (
     order_discounts,
     order_status,
     partial_refunds,
+    ratings,
     refund_dates,
     synonyms,
 )
@@ -28,7 +29,6 @@ from promopilot.data.followups import followup_columns, followup_sql
 from promopilot.data.lines import non_product_sql
 from promopilot.data.number_text import writes_decimal_commas
 from promopilot.data.order_discounts import spread_sql
-from promopilot.data.ratings import stars_sql
 from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
 from promopilot.data.schema import FLOAT_ID, TableSpec
 from promopilot.data.store import Store
@@ -68,10 +68,12 @@ def _checks(
     present: set[str],
     formats: Mapping[str, str] | None = None,
     shipping_fee: float = 0.0,
+    rating_scale: tuple[float, float] | None = None,
 ) -> list[tuple[str, str, str]]:
     """(column, SQL condition that is true when the row is bad, reason) in priority order.
     Conditions refer to ``r_<col>`` (trimmed text) and ``t_<col>`` (typed value);
-    `shipping_fee`: what an offer written 包邮 is worth (0: refused)."""
+    `shipping_fee`: what an offer written 包邮 is worth (0: refused); `rating_scale`: the
+    reviews' ratings (None: 1-5 stars)."""
     checks: list[tuple[str, str, str]] = []
     for col in spec.columns:
         n = col.name
@@ -135,7 +137,15 @@ def _checks(
     if spec.name == "offers":  # its kind, a percent below 1, amount_off_every's step
         checks += offer_values.checks()
     if spec.name == "reviews" and "rating" in present:
-        checks.append(("rating", "t_rating < 1 OR t_rating > 5", "rating must be between 1 and 5"))
+        low, high = rating_scale or ratings.STAR_SCALE
+        checks.append(
+            (
+                "rating",
+                f"t_rating < {low!r} OR t_rating > {high!r}",
+                f"rating must be between {low:g} and {high:g}"
+                + (" (the reviews' rating scale)" if rating_scale else ""),
+            )
+        )
     if spec.name == "campaigns" and "propensity" in present:
         checks.append(
             (
@@ -196,8 +206,11 @@ def stage(
             text = f"NULLIF(trim(CAST({given} AS VARCHAR)), '')"
             derived = f"coalesce({text}, {derived})"
         mapping = {**mapping, "is_return": derived}
-    if spec.name == "reviews" and "rating" in mapping:  # 5星, 4 分, ★★★☆☆: stars
-        mapping = {**mapping, "rating": stars_sql(mapping["rating"])}
+    scale, rated = None, spec.name == "reviews" and "rating" in mapping
+    if rated:  # 5星, 4 分, ★★★☆☆: stars; 1-10 (--rating-scale, [reviews] rating_scale): as stars
+        scale = store.rating_scale or ratings.ingest_scale()
+        rating_column = mapping["rating"]
+        mapping = {**mapping, "rating": ratings.stars_sql(rating_column)}
     followup, followup_time = (
         followup_columns(raw.columns) if spec.name == "reviews" else (None, None)
     )
@@ -282,7 +295,7 @@ def stage(
     )
     checks = [
         (col, cond, reason, text_column(spec, col))
-        for col, cond, reason in _checks(spec, present, formats, fee)
+        for col, cond, reason in _checks(spec, present, formats, fee, scale)
     ]
     if dated is not None:  # read as the order's time is
         typed += ", " + refund_dates.typed(store.timezone, formats.get("timestamp"))
@@ -317,6 +330,8 @@ def stage(
         for (table, col), expr in DEFAULTS.items()
         if table == spec.name
     ]
+    if scale is not None and scale != ratings.STAR_SCALE:  # kept as the 1-5 stars the store holds
+        replaced.append(f"{ratings.to_stars_sql('t_rating', scale)} AS t_rating")
     # the text of a typed column is kept only where typing failed (for the quarantine; the
     # checks above see all of it): a whole column of timestamp text is a lot of memory
     replaced += [
@@ -372,6 +387,8 @@ def stage(
     if n_blank:
         store.execute(f"DELETE FROM {STAGE} WHERE _blank")
     raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
+    if rated and scale is None:  # ratings up to 10 or 100 read as stars: refused
+        ratings.refuse_other_scale(store, STAGE, raw, rating_column)
     if orders and "discount" in present:  # 折扣 = 0.9: a rate, not money off (refused)
         refuse_rates(store, STAGE, raw, mapping["discount"])
     if beside is not None:  # Order Discount beside the line discount: read, same or not read

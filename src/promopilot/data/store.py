@@ -70,6 +70,8 @@ class Store:
             _refuse_if_served(self.path)
         # strptime format for timestamps that are not ISO 8601 (see data.dates); None: detect
         self.date_format = date_format
+        # the reviews' rating scale (ingest --rating-scale); None: the setting, else 1-5 stars
+        self.rating_scale: tuple[float, float] | None = None
         self._tmp = tempfile.mkdtemp(prefix="promopilot-duckdb-")
         # removed on close, or when a store nobody closed is collected or the process exits
         self._remove_tmp = weakref.finalize(self, shutil.rmtree, self._tmp, ignore_errors=True)

@@ -13,7 +13,7 @@ from promopilot.columns import RATING, TEXT
 from promopilot.data import headers, synonyms
 from promopilot.data.cells import CELLS, TEXT_FILE, Cells, cells_of
 from promopilot.data.followups import with_followups
-from promopilot.data.ratings import read_stars
+from promopilot.data.ratings import other_scale, read_stars
 from promopilot.data.rawfile import workbook_below_title
 from promopilot.data.textfile import (
     EXCEL_CSV,
@@ -197,10 +197,6 @@ def output_names(table: pd.DataFrame, path: str | Path) -> dict[str, str]:
     return names
 
 
-# the scales a rating column read with the default 1-5 is taken to be on, by its highest value
-OTHER_SCALES = (10, 100)
-
-
 def _check_ratings(
     ratings: pd.Series,
     written: pd.Series,
@@ -226,11 +222,11 @@ def _check_ratings(
     blank = ratings.isna() | (ratings.astype(str).str.strip() == "")
     numeric = pd.to_numeric(ratings.where(~blank), errors="coerce")
     no_number = numeric.isna() & ~blank
-    if not given and not no_number.any() and numeric.max() > high and numeric.min() >= 0:
-        top = next((s for s in OTHER_SCALES if numeric.max() <= s), None)
-        if top is not None:
+    if not given and not no_number.any() and numeric.notna().any():
+        other = other_scale(numeric.min(), numeric.max())
+        if other is not None:
             at = int(numeric.to_numpy().argmax())
-            bottom = 0 if numeric.min() < 1 else 1
+            bottom, top = other
             raise InputError(
                 f"{path}: column {written.name} holds ratings up to {numeric.max():g} (row "
                 f"{at + 1} after the header: {written.iloc[at]!r}), not stars 1-5: give its "

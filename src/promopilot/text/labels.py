@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from promopilot.data.ratings import read_stars
+from promopilot.data.ratings import parse_scale, read_stars
 from promopilot.exceptions import InputError
 
 POSITIVE = "positive"
@@ -54,20 +53,12 @@ STARS_MIN, STARS_MAX = 1, 5
 """The star ratings a sentiment model learns from, unless told another scale
 (``SentimentModel(rating_range=(1, 10))``)."""
 
-_SCALE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:-|–|~|～|to)\s*(\d+(?:\.\d+)?)\s*$")
-
 
 def parse_rating_scale(text: str) -> tuple[float, float]:
     """A rating scale written ``LOWEST-HIGHEST`` (``1-10``, ``0-100``; ``~`` or ``to`` also
-    separate them) as (lowest, highest). InputError naming the value otherwise."""
-    match = _SCALE.match(str(text))
-    low, high = (float(match[1]), float(match[2])) if match else (0.0, 0.0)
-    if not match or low >= high:
-        raise InputError(
-            f"--rating-scale is {text!r}: expected the lowest and highest rating, lowest "
-            "first, as LOWEST-HIGHEST, e.g. 1-5, 1-10 or 0-100"
-        )
-    return low, high
+    separate them) as (lowest, highest), as ingest reads it
+    (:func:`promopilot.data.ratings.parse_scale`). InputError naming the value otherwise."""
+    return parse_scale(text, "--rating-scale")
 
 
 def checked_scale(rating_range: Any) -> tuple[float, float]:
