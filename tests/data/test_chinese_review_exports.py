@@ -120,13 +120,14 @@ def test_a_later_export_with_another_follow_up_keeps_the_stored_one(tmp_path, st
     week2 = write(  # saved again with R1's follow-up edited, R2's rating changed
         tmp_path / "week2" / "reviews.csv",
         REVIEWS + "R1,u1,TB1,很好用,5,2026-11-11 20:00,其实还行,2026-11-25 09:00\n"
-        "R2,u2,TB1,不错,2,2026-11-12 20:00,差评,2026-11-26 09:00\n",
+        "R2,u2,TB1,不错,2,2026-11-12 20:00,差评,2026-11-26 09:00\n"
+        "R3,u3,TB1,一般,3,2026-11-13 20:00,,\n",  # a new review: the file loads something
         "gbk",
     )
     report = ingest(store, week2)
-    assert [(f.n_read, f.n_loaded, f.n_quarantined) for f in report.files] == [(2, 0, 2)]
+    assert [(f.n_read, f.n_loaded, f.n_quarantined) for f in report.files] == [(3, 1, 2)]
     texts = store.table("reviews").set_index("review_id")["text"].to_dict()
-    assert texts == {"R1": "很好用 【追评】2026-11-20 10:00 已经坏了", "R2": "不错"}  # as stored
+    assert texts == {"R1": "很好用 【追评】2026-11-20 10:00 已经坏了", "R2": "不错", "R3": "一般"}
     bad = store.query('SELECT line, "column", value, reason FROM quarantine ORDER BY line')
     assert bad[["line", "column", "value"]].values.tolist()[0] == [
         2,

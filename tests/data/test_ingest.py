@@ -275,10 +275,11 @@ def test_a_conflict_names_the_first_column_that_differs_and_the_summary_counts_b
     rows = [
         "o1,2025-01-01,c1,p1,1,2.5,",  # a blank where the store holds A
         "o2,2025-01-01,c1,p1,3,2.5,B",  # quantity comes first: it is the one named
+        "o3,2025-01-01,c1,p1,1,2.5,",  # new: a file of conflicts only is refused
     ]
     report = load(store, write(tmp_path / "b" / "orders.csv", header + "\n".join(rows) + "\n"))
     f = report.files[0]
-    assert (f.n_read, f.n_quarantined) == (2, 2)
+    assert (f.n_read, f.n_quarantined) == (3, 2)
     got = quarantine(store)[["column", "value", "reason"]].values.tolist()
     assert [g[0] for g in got] == ["coupon_code", "quantity"]
     assert pd.isna(got[0][1]) and got[1][1] == "3"  # the value in the file
@@ -294,7 +295,8 @@ def test_a_conflict_names_the_first_column_that_differs_and_the_summary_counts_b
     }
     # another customer's id is not written into this row's reason (forgetting that customer
     # would not delete this row)
-    load(store, write(tmp_path / "d" / "orders.csv", ORDERS + "o1,2025-01-01,c2,p1,1,2.5\n"))
+    new = "o4,2025-01-01,c2,p1,1,2.5\n"
+    load(store, write(tmp_path / "d" / "orders.csv", ORDERS + "o1,2025-01-01,c2,p1,1,2.5\n" + new))
     last = store.query("SELECT customer_id, reason FROM quarantine WHERE customer_id = 'c2'")
     assert (
         last["reason"]

@@ -172,6 +172,10 @@ def drop_forgotten(store: Store, spec: TableSpec) -> None:
     )
 
 
+# how the reason of a row in conflict with a stored row of the same key begins
+CONFLICT = "conflicts with a stored row of the same key"
+
+
 def against_store(store: Store, spec: TableSpec) -> int:
     """Compare with what is stored. Returns the number of changed reference rows (updates)."""
     join = " AND ".join(f's.t_{k} = t."{k}"' for k in spec.key)
@@ -204,7 +208,7 @@ def against_store(store: Store, spec: TableSpec) -> int:
             f"SELECT s._row, {pairs} FROM {STAGE} s "
             f"JOIN {spec.name} t ON {join} "
             "WHERE s._row IN (SELECT _row FROM ingest_existing WHERE NOT same)",
-            what="conflicts with a stored row of the same key",
+            what=CONFLICT,
             here="in the file",
             other="the stored row",
             outcome="history is never overwritten",

@@ -14,7 +14,13 @@ from promopilot.data import contact_ids, order_columns, synonyms
 from promopilot.data.cells import mapped_headers
 from promopilot.data.column_map import header_fits, match_columns
 from promopilot.data.currency import staged_currency
-from promopilot.data.dedupe import against_store, dedupe_within_file, drop_forgotten, reason_kind
+from promopilot.data.dedupe import (
+    CONFLICT,
+    against_store,
+    dedupe_within_file,
+    drop_forgotten,
+    reason_kind,
+)
 from promopilot.data.order_products import add_named_products
 from promopilot.data.partial_refunds import partial_lines
 from promopilot.data.quarantine import flag_unknown, write_quarantine
@@ -130,6 +136,8 @@ def load_table(
     if fmt != "api":  # a posted batch reports its rejected items one by one instead
         refuse_if_nothing_loads(store, raw, spec, fmt)  # before anything of the file is written
     updated = against_store(store, spec)
+    if fmt != "api" and not updated:  # every row in conflict with a stored one: refused too
+        refuse_if_nothing_loads(store, raw, spec, fmt)
     report.n_flagged = flag_unknown(store, spec, raw, ingest_id)
     bad_reasons = write_quarantine(store, spec, raw, ingest_id)
 
@@ -207,8 +215,11 @@ def load_table(
 
 def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec, fmt: str) -> None:
     """A file with no rows, or whose every row is rejected, is an error naming the likely
-    cause (a wrong date format, a wrong delimiter, ...): it almost never is what the user meant.
-    Rows of forgotten customers do not count as rejected. The error's report is the file's."""
+    cause (a wrong date format, a wrong delimiter, rows in conflict with stored ones, ...): it
+    almost never is what the user meant. Called before and after the rows are compared with
+    the store: a row stored already with the same values (a file ingested again) is not
+    rejected. Rows of forgotten customers do not count as rejected. The error's report is the
+    file's."""
     n_read = raw.n_rows + len(raw.rejects)
 
     def refused(message: str) -> FileRefused:
@@ -243,7 +254,13 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec, fmt: st
         value = None if synonyms.is_contact(column or "") else contact_ids.shown(str(value))
     shown = f" `{value}`" if value is not None else ""
     hint = ""
-    if "timestamp" in str(reason) and "future" not in str(reason):
+    if str(reason).startswith(CONFLICT):
+        hint = (
+            ": the file's keys are stored already with other values (another shop's file in "
+            "this store, or the same export read another way: another --rating-scale, "
+            "--date-format or currency?)"
+        )
+    elif "timestamp" in str(reason) and "future" not in str(reason):
         hint = ": pass --date-format with the strptime format of its dates (e.g. '%d/%m/%Y %H:%M')"
     elif "future" in str(reason):
         hint = ": is the file's clock or time zone right?"
