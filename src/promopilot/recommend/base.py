@@ -13,7 +13,6 @@ few hundred customers) and may override ``_similar(cols)`` (item-item scores).
 
 from __future__ import annotations
 
-import hashlib
 import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -111,50 +110,6 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.take_along_axis(idx, order, axis=1), np.take_along_axis(vals, order, axis=1)
 
 
-def _column_bytes(values: pd.Series | pd.Index) -> bytes:
-    """A column's values as bytes, exactly: numbers and naive times as their memory, anything
-    else (text, time zones, mixed) as codes and the repr of its distinct values."""
-    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "biufcmM":
-        return np.ascontiguousarray(values.to_numpy()).tobytes()
-    try:
-        codes, uniques = pd.factorize(values)
-    except TypeError:  # unhashable cells (lists): their repr, one by one
-        return repr(list(values)).encode()
-    return codes.tobytes() + repr(list(uniques)).encode()
-
-
-def fit_key(
-    data: pd.DataFrame,
-    products: pd.DataFrame | None,
-    *,
-    customer_ids: pd.Index,
-    product_ids: pd.Index,
-    rows: np.ndarray,
-    cols: np.ndarray,
-) -> str:
-    """A fingerprint of what a fit learned from: every row, column and index entry of the
-    checked interactions (their ids as `customer_ids`/`product_ids` and the matrix `rows` and
-    `cols` the fit computed anyway, so no id is hashed twice) and of the catalogue. Two fits
-    with one key and equal parameters were given the same data (see
-    :meth:`Recommender.fit`)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for part in (customer_ids, product_ids):
-        digest.update(repr(part.tolist()).encode())
-    digest.update(np.asarray(rows, dtype=np.int64).tobytes())
-    digest.update(np.asarray(cols, dtype=np.int64).tobytes())
-    for name, frame in (("data", data), ("products", products)):
-        digest.update(name.encode())
-        if frame is None:
-            continue
-        digest.update(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
-        digest.update(_column_bytes(frame.index))
-        for column, values in frame.items():
-            if frame is data and column in ("customer_id", "product_id"):
-                continue  # rows and cols above
-            digest.update(_column_bytes(values))
-    return digest.hexdigest()
-
-
 def row_normalize(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     return (sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ matrix).tocsr()
@@ -190,16 +145,6 @@ class Recommender(BaseEstimator, ABC):
         cols = self.product_ids_.get_indexer(data["product_id"])
         shape = (len(customers), len(self.product_ids_))
         X = sparse.csr_matrix((data["weight"].to_numpy(), (rows, cols)), shape=shape)
-        # what this fit learned from: a hybrid given fitted models takes one with this key and
-        # its own parameters instead of fitting it again (HybridRecommender.fit)
-        self.fit_key_ = fit_key(
-            data,
-            products,
-            customer_ids=customers,
-            product_ids=self.product_ids_,
-            rows=rows,
-            cols=cols,
-        )
         X.sum_duplicates()
         X.eliminate_zeros()
         self.seen_ = X.copy()

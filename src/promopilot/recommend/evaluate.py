@@ -122,12 +122,10 @@ def evaluate(
     *,
     k: int = 10,
     products: pd.DataFrame | None = None,
-    fit_params: dict | None = None,
 ) -> dict[str, float]:
-    """Fit `model` on `train` (with `fit_params`, e.g. a hybrid's ``fitted``), recommend `k`
-    unseen products to every test customer and score against `test` (every held-out product
-    relevant). Adds catalog coverage."""
-    model.fit(train, products, **(fit_params or {}))
+    """Fit `model` on `train`, recommend `k` unseen products to every test customer and
+    score against `test` (every held-out product relevant). Adds catalog coverage."""
+    model.fit(train, products)
     # ids as the model reads them (17850.0 is customer 17850, as in its training data)
     test = test.assign(
         customer_id=id_text(test["customer_id"]), product_id=id_text(test["product_id"])

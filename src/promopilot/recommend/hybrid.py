@@ -12,8 +12,6 @@ come from the validation interactions, never by hand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
@@ -114,24 +112,6 @@ def _row_stats(full: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarr
     return best, (mean, std)
 
 
-def _plain(value: object) -> bool:
-    """A parameter that a fit cannot change (a RandomState can: it is drawn from)."""
-    if isinstance(value, tuple | list):
-        return all(_plain(v) for v in value)
-    return value is None or isinstance(value, bool | int | float | str)
-
-
-def _same_fit(spec: Recommender, model: Recommender, key: str) -> bool:
-    """Whether `model` is what fitting `spec` on the data of `key` would give: a fitted
-    recommender of the same class and plain, equal parameters whose fit saw those data."""
-    if type(model) is not type(spec) or getattr(model, "fit_key_", None) != key:
-        return False
-    mine, theirs = spec.get_params(deep=False), model.get_params(deep=False)
-    # by repr: 1 and 1.0, or True and 1, are not taken for one another
-    same = repr(sorted(mine.items())) == repr(sorted(theirs.items()))
-    return same and all(_plain(v) for v in mine.values())
-
-
 def _group_sizes(users: np.ndarray) -> np.ndarray:
     """Sizes of the runs of equal customer ids (candidate lists are contiguous)."""
     starts = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
@@ -196,27 +176,6 @@ class HybridRecommender(Recommender):
         self.random_state = random_state
 
     # -- fitting -----------------------------------------------------------------------
-    def fit(
-        self,
-        interactions: pd.DataFrame,
-        products: pd.DataFrame | None = None,
-        *,
-        fitted: Iterable[Recommender] = (),
-    ) -> HybridRecommender:
-        """Learn from `interactions` (and the optional catalogue); returns self.
-
-        `fitted`: recommenders already fitted (e.g. the single models ``choose_model`` has
-        just validated on the same data). A final component of the same class and parameters
-        (plain values only, a seed as a number) whose fit saw these same interactions and
-        catalogue (:func:`~promopilot.recommend.base.fit_key`) is taken as it is, shared, not
-        fitted again: the same data, parameters and seed give the same fit. The components
-        fitted on the validation split are always fitted here."""
-        self._reusable = list(fitted)
-        try:
-            return super().fit(interactions, products)
-        finally:
-            del self._reusable
-
     def _mode(self, data: pd.DataFrame) -> str:
         if self.validation != "auto":
             return self.validation
@@ -231,16 +190,12 @@ class HybridRecommender(Recommender):
             data, ratio=1.0 - self.validation_share, seed=self.random_state + 7 + split
         )
 
-    def _fit_components(self, data, products, reuse=()) -> list[tuple[str, Recommender]]:
+    def _fit_components(self, data, products) -> list[tuple[str, Recommender]]:
         specs = (
             self.models if self.models is not None else default_components(len(self.product_ids_))
         )
         fitted = []
         for name, model in specs:
-            twin = next((m for m in reuse if _same_fit(model, m, self.fit_key_)), None)
-            if twin is not None:
-                fitted.append((name, twin))
-                continue
             try:
                 fitted.append((name, clone(model).fit(data, products)))
             except NotEnoughDataError:
@@ -327,8 +282,7 @@ class HybridRecommender(Recommender):
             self.ranker_ = lgb.LGBMRanker(**{**ranker.get_params(), "n_estimators": n_trees})
             self.ranker_.fit(feats, label, group=_group_sizes(users))
         self.feature_names_ = list(feats.columns)
-        # on all the data: what was fitted on these same data is not fitted again
-        self.components_ = self._fit_components(data, products, getattr(self, "_reusable", ()))
+        self.components_ = self._fit_components(data, products)
         self.stats_ = _Stats(data, self.components_[0][1].customer_ids_, self.product_ids_)
 
     def _validation_lists(self, data, products, split: int):

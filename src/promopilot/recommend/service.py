@@ -142,17 +142,15 @@ def choose_model(
             "too little history per customer to validate: the shop's bestsellers",
         )
     rows = []
-    fitted: list[Recommender] = []  # on `train`: the hybrid takes its components from here
     for name in names:
         tell(name)
-        model = make_model(name, random_state=random_state)
-        extra = {"fitted": fitted} if name == "hybrid" else None
         try:
-            scores = evaluate(model, train, valid, k=k, products=products, fit_params=extra)
+            scores = evaluate(
+                make_model(name, random_state=random_state), train, valid, k=k, products=products
+            )
         except (NotEnoughDataError, InputError) as why:
             rows.append({"model": name, "nDCG@k": np.nan, "note": str(why)})
             continue
-        fitted.append(model)
         rows.append({"model": name, **scores, "note": ""})
     table = pd.DataFrame(rows)
     ok = table["nDCG@k"].notna()
@@ -306,7 +304,6 @@ def protocol_benchmark(
         else [n for n in MODEL_NAMES if n not in ("content", "sasrec", "lightgcn")]
     )
     tuned: dict[str, Recommender] = {}
-    fitted: list[Recommender] = []  # the tuned models as fitted on `train`, for the hybrid
     rows = []
     for name in names:
         tell(name)
@@ -329,8 +326,7 @@ def protocol_benchmark(
                 params, _ = tune(_maker(name), GRIDS[name], train, k=k, seed=seed, folds=folds)
             if name != "hybrid":
                 model = make_model(name, **params)
-            extra = {"fitted": fitted} if name == "hybrid" else None
-            scores = evaluate(model, train, test, k=k, products=products, fit_params=extra)
+            scores = evaluate(model, train, test, k=k, products=products)
         except NotEnoughDataError as why:
             rows.append({"model": name, "params": str(why)})
             continue
@@ -340,7 +336,6 @@ def protocol_benchmark(
             text = f"{model.summary()} (validation nDCG@10 out of fold: {judged})"
         else:
             tuned[name] = make_model(name, **params)
-            fitted.append(model)
         rows.append({"model": name, "params": text, **scores})
     return pd.DataFrame(rows)
 
