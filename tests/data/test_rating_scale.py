@@ -62,14 +62,16 @@ def test_a_0_100_column_is_named_as_such(tmp_path, store):
     [
         (("4", "120"), {"r1": 4.0}),  # above 100: no scale it looks like
         (("4", "8", "lots"), {"r1": 4.0}),  # not all numbers: bad rows, not another scale
+        # a stars file's one typo is no scale: 1 of 11 ratings above 5 (under a tenth)
+        (("12",) + ("4",) * 10, {f"r{i}": 4.0 for i in range(2, 12)}),
     ],
 )
 def test_off_scale_values_are_still_quarantined_row_by_row(tmp_path, store, cells, kept):
-    rows = "".join(f"r{i},c1,p1,x,{v},2026-01-0{i}\n" for i, v in enumerate(cells, 1))
+    rows = "".join(f"r{i},c1,p1,x,{v},2026-01-{i:02d}\n" for i, v in enumerate(cells, 1))
     report = ingest(store, shop(tmp_path, REVIEWS + rows))
     assert stored(store) == kept
     reviews_file = next(f for f in report.files if f.table == "reviews")
-    assert reviews_file.n_quarantined == len(cells) - 1
+    assert reviews_file.n_quarantined == len(cells) - len(kept)
 
 
 def test_1_to_5_stars_load_as_before(tmp_path, store):

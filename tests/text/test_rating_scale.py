@@ -119,3 +119,15 @@ def test_review_sentiment_takes_a_rating_range() -> None:
         review_sentiment(other, min_rated=100)
     with pytest.raises(InputError, match=r"rating_range is \(10, 1\): expected two finite"):
         review_sentiment(other, rating_range=(10, 1))
+
+
+def test_a_stars_file_with_one_typo_names_the_cell_not_a_scale(tmp_path, capsys) -> None:
+    source = tmp_path / "reviews.csv"
+    ratings = ["4"] * 10 + ["12"]  # 1 of 11 above 5: a typo, not a 1-100 scale
+    pd.DataFrame({"text": ["很好"] * 11, "rating": ratings}).to_csv(source, index=False)
+    with pytest.raises(SystemExit) as stop:
+        main(["sentiment", "--in", str(source), "--out", str(tmp_path / "o.csv")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert stop.value.code == 2 and len(err) == 1, err
+    assert "row 11 (after the header), column rating: '12' is not a star rating" in err[0]
+    assert "holds ratings up to" not in err[0]

@@ -50,11 +50,18 @@ def given_scale(scale: tuple[float, float], source: str = "rating_scale") -> tup
     return low, high
 
 
-def other_scale(lowest: float, highest: float) -> tuple[int, int] | None:
-    """The scale (bottom, top) a column of ratings from `lowest` to `highest` looks like when
-    its highest is above 5 stars: 1-10 or 0-10, 1-100 or 0-100; None when it looks like none
-    (negative, or above 100)."""
-    if not highest > STAR_SCALE[1] or lowest < 0:
+# the least share of a column's ratings above 5 that makes it look like another scale: a
+# 1-10 or 0-100 shop's ratings are mostly above 5; a stars file's one typo (12) is not a scale
+# (its row is quarantined, the rest kept)
+OTHER_SCALE_SHARE = 0.1
+
+
+def other_scale(lowest: float, highest: float, above: float = 1.0) -> tuple[int, int] | None:
+    """The scale (bottom, top) a column of ratings from `lowest` to `highest`, a share `above`
+    of them above 5, looks like: 1-10 or 0-10, 1-100 or 0-100; None when it looks like none
+    (negative, above 100, or under a tenth of the ratings above 5 stars:
+    :data:`OTHER_SCALE_SHARE`)."""
+    if not highest > STAR_SCALE[1] or lowest < 0 or above < OTHER_SCALE_SHARE:
         return None
     top = next((s for s in OTHER_SCALES if highest <= s), None)
     return None if top is None else (0 if lowest < 1 else 1, top)
@@ -107,17 +114,19 @@ def read_stars(values: pd.Series) -> pd.Series:
 
 def refuse_other_scale(store: Store, stage: str, raw: RawFile, column: str) -> None:
     """Raise :class:`InputError` when the reviews file's ratings, read as 1-5 stars, are all
-    numbers and the highest is above 5 and at most 10 or 100 (:func:`other_scale`): its 8 out
+    numbers, a tenth or more of them above 5, the highest at most 10 or 100
+    (:func:`other_scale`): its 8 out
     of 10 would be quarantined and its 3 out of 10 stored as 3 stars. `stage` is the staged
     table (``t_rating``; ``r_rating`` is kept only where the cell is no number), `column`
     the rating column as named in the file."""
     found = store.query(
         "SELECT count(r_rating) AS no_number, min(t_rating) AS low, max(t_rating) AS high, "
+        f"avg(CAST(t_rating > {STAR_SCALE[1]} AS DOUBLE)) AS above, "
         f"arg_max(_row, t_rating) AS row FROM {stage}"
     ).iloc[0]
     if int(found["no_number"]) or pd.isna(found["high"]):
         return
-    other = other_scale(float(found["low"]), float(found["high"]))
+    other = other_scale(float(found["low"]), float(found["high"]), float(found["above"]))
     if other is None:
         return
     line = int(raw.lines(np.array([int(found["row"])]))[0])

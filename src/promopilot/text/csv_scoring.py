@@ -223,7 +223,8 @@ def _check_ratings(
     numeric = pd.to_numeric(ratings.where(~blank), errors="coerce")
     no_number = numeric.isna() & ~blank
     if not given and not no_number.any() and numeric.notna().any():
-        other = other_scale(numeric.min(), numeric.max())
+        above = float((numeric > STARS_MAX).sum() / numeric.notna().sum())
+        other = other_scale(numeric.min(), numeric.max(), above)
         if other is not None:
             at = int(numeric.to_numpy().argmax())
             bottom, top = other
