@@ -124,6 +124,21 @@ def test_shipped_file_has_the_review_defaults_and_other_keys_are_refused(tmp_pat
         load_review_settings(path, env={})
 
 
+@pytest.mark.parametrize("table", ["offers", "send", "reviews"])
+def test_an_unknown_setting_in_an_area_table_is_refused_naming_the_file(tmp_path, table):
+    from promopilot.campaigns.settings import load_send_settings
+    from promopilot.config import load_offer_settings, load_review_settings
+
+    load = {"offers": load_offer_settings, "send": load_send_settings}.get(
+        table, load_review_settings
+    )
+    path = tmp_path / "p.toml"
+    path.write_text(f"[{table}]\nfree_shiping_fee = 5\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        load(path, env={})
+    assert str(refused.value) == f"{path}: unknown [{table}] setting(s) free_shiping_fee"
+
+
 def test_currency_is_a_short_code_upper_cased(tmp_path):
     assert load_settings(SHIPPED, env={}).currency == ""
     assert load_settings(SHIPPED, env={"PROMOPILOT_CURRENCY": " eur "}).currency == "EUR"

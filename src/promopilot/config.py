@@ -149,6 +149,19 @@ def read_settings_file(
         raise InputError(f"{candidate}: not valid TOML: {error}") from None
 
 
+def area_values(
+    table: str, cls: type, path: str | Path | None = None, env: dict[str, str] | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """The settings file (:func:`read_settings_file`) and its ``[table]`` as a dict, refused in
+    one line naming the file when it holds a setting the dataclass `cls` has no field for."""
+    candidate, document = read_settings_file(path, env)
+    values: dict[str, Any] = dict(document.get(table, {}))
+    unknown = sorted(set(values) - {f.name for f in fields(cls)})
+    if unknown:
+        raise InputError(f"{candidate}: unknown [{table}] setting(s) {', '.join(unknown)}")
+    return candidate, values
+
+
 def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
     """Load settings from a TOML file (optional) and ``PROMOPILOT_*`` environment variables."""
     env = dict(os.environ) if env is None else env
@@ -202,12 +215,7 @@ def load_offer_settings(
     path: str | Path | None = None, env: dict[str, str] | None = None
 ) -> OfferSettings:
     """Read ``[offers]`` from the settings file, if there is one."""
-    candidate, document = read_settings_file(path, env)
-    values: dict[str, Any] = dict(document.get("offers", {}))
-    known = {f.name: f for f in fields(OfferSettings)}
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise InputError(f"{candidate}: unknown [offers] setting(s) {', '.join(unknown)}")
+    _, values = area_values("offers", OfferSettings, path, env)
     coerced: dict[str, Any] = {}
     for name, raw in values.items():
         default = getattr(OfferSettings(), name)
@@ -233,9 +241,5 @@ def load_review_settings(
     path: str | Path | None = None, env: dict[str, str] | None = None
 ) -> ReviewSettings:
     """Read ``[reviews]`` from the settings file, if there is one."""
-    candidate, document = read_settings_file(path, env)
-    values: dict[str, Any] = dict(document.get("reviews", {}))
-    unknown = sorted(set(values) - {f.name for f in fields(ReviewSettings)})
-    if unknown:
-        raise InputError(f"{candidate}: unknown [reviews] setting(s) {', '.join(unknown)}")
+    _, values = area_values("reviews", ReviewSettings, path, env)
     return ReviewSettings(**{k: str(v) for k, v in values.items()})

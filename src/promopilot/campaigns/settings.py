@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from promopilot.config import read_settings_file
+from promopilot.config import area_values
 from promopilot.exceptions import InputError
 
 ENV_PREFIX = "PROMOPILOT_SEND_"
@@ -83,12 +83,8 @@ def load_send_settings(
 ) -> SendSettings:
     """Read ``[send]`` from the settings file (if any) and ``PROMOPILOT_SEND_*`` variables."""
     env = dict(os.environ) if env is None else env
-    candidate, document = read_settings_file(path, env)
-    values: dict[str, Any] = dict(document.get("send", {}))
+    candidate, values = area_values("send", SendSettings, path, env)
     known = {f.name: f for f in fields(SendSettings)}
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise InputError(f"{candidate}: unknown [send] setting(s) {', '.join(unknown)}")
     if "smtp_password" in values:
         raise InputError(
             f"{candidate}: the SMTP password is not read from the file: set "
