@@ -228,6 +228,27 @@ def test_no_campaign_history_gives_a_designed_test_within_budget(fresh_db, budge
     assert (plan.loc[plan["group"] == "none", "offer_id"] == "").all()
 
 
+def test_a_budget_too_small_for_a_test_sends_nothing(fresh_db):
+    """A budget that holds fewer customers than the test has arms said "nothing is sent"
+    while the plan still sent the offers of the few it held (found with a shop whose 每满
+    offer costs one wholesale customer more than the budget)."""
+    found = []
+    with Store(fresh_db, read_only=True) as store:
+        for budget in (1.0, 2.0, 4.0, 6.0, 8.0):
+            result = build_plan(store, budget=budget, campaign_id="first", as_of=END, run_test=True)
+            if "too small for a test: nothing is sent" not in result.design:
+                continue
+            plan = result.plan
+            assert (plan["offer_id"] == "").all() and (plan["group"] == "none").all()
+            assert plan["expected_cost"].sum() == 0 and np.allclose(plan["propensity"], 1.0)
+            found.append(int(re.search(r"it holds (\d+) of", result.design)[1]))
+            # nor is such a test proposed (`plan` said "Send this test with --run-test.")
+            quiet = build_plan(store, budget=budget, campaign_id="first", as_of=END)
+            assert "nothing is sent" in quiet.design and not quiet.test_proposed
+    # at least one budget held a customer or more (the old plan sent their offers)
+    assert found and max(found) >= 1, found
+
+
 def test_a_designed_test_writes_its_money_in_the_shops_currency(fresh_db, monkeypatch):
     monkeypatch.setenv("PROMOPILOT_CURRENCY", "EUR")
     with Store(fresh_db, read_only=True) as store:

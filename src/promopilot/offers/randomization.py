@@ -134,6 +134,8 @@ def design_plan(
     fits = np.cumsum(cost[order]) <= budget + 1e-9
     n_in = int(np.argmin(fits)) if not fits.all() else n
     q = 1.0 if n_in == n else float(u[order[n_in]])
+    if n_in < len(arms):  # fewer customers than arms: no test, nothing sent (q = 0)
+        q = 0.0
     in_test = u < q
     offer = np.where(in_test, offer, "")
     k = len(offer_ids)
@@ -153,15 +155,22 @@ def design_plan(
             ),
         }
     )
+    if not in_test.any():
+        fit = cost[order[:n_in]].sum()
+        nxt = f"; the next one's alone is {money(cost[order[n_in]], currency)}" if n_in < n else ""
+        lines = [
+            f"Budget {money(budget, currency)}: it holds {n_in:,} of {n:,} customers in the "
+            f"hashed order a test draws them (expected discount cost {money(fit, currency)}{nxt}, "
+            f"assuming a purchase rate of {p_buy:.1%} with an offer), fewer than the "
+            f"{len(arms)} arms of a test. The budget is too small for a test: nothing is sent."
+        ]
+        return plan, "\n".join(lines)
     lines = [
         f"Budget {money(budget, currency)}: the test holds {int(in_test.sum()):,} of {n:,} "
         f"customers, expected discount cost {money(cost[in_test].sum(), currency)} (assuming a "
         "purchase rate "
         f"of {p_buy:.1%} with an offer)."
     ]
-    if in_test.sum() >= len(arms):
-        design = design_test(int(in_test.sum()), rate, min_effect, offer_ids)
-        lines.append(design.explanation)
-    else:
-        lines.append("The budget is too small for a test: nothing is sent.")
+    design = design_test(int(in_test.sum()), rate, min_effect, offer_ids)
+    lines.append(design.explanation)
     return plan, "\n".join(lines)

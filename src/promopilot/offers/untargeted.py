@@ -50,7 +50,9 @@ def no_targets(
             "Proposed instead, a randomized test (not sent unless the plan is asked to run "
             "it):\n" + design
         )
-        result.test_proposed = True  # the CLI names its flag (--run-test), the API run_test
+        # the CLI names its flag (--run-test), the API run_test; a budget too small for a
+        # test proposes none
+        result.test_proposed = bool((test["group"] != "none").any())
         plan = nothing_sent(features, "not targeted: past campaigns do not show an offer pays")
     result.totals = plan_totals(plan, None, offers, None, None, settings.confidence)
     return plan, offers
