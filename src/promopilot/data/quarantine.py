@@ -11,8 +11,9 @@ import pandas as pd
 from promopilot.columns import CUSTOMER_ID, PRODUCT_ID
 from promopilot.data import contact_ids, synonyms
 from promopilot.data.rawfile import RawFile
+from promopilot.data.row_checks import text_column
 from promopilot.data.schema import TableSpec
-from promopilot.data.staging import STAGE, text_column
+from promopilot.data.staging import STAGE
 from promopilot.data.store import Store
 
 MAX_FLAG_EXAMPLES = 1000
