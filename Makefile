@@ -15,7 +15,7 @@ UV_FLAGS := $(if $(FIND_LINKS),--find-links $(FIND_LINKS),)
 # The benchmark scripts `make bench` runs (each prints a table; several need ../shared/data).
 BENCHMARKS := ingest.py real_datasets.py clv_fit.py customer_profile.py sentiment.py uplift_hillstrom.py \
 	plan_oracle.py worlds.py recsys_movielens.py recsys_uci.py recsys_speed.py recsys_deep.py load.py \
-	report_coverage.py live_visitors.py
+	report_coverage.py live_visitors.py shop_folders.py
 
 $(BIN)/promopilot: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
