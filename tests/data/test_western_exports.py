@@ -336,3 +336,23 @@ def test_a_line_refunded_after_an_earlier_export_is_netted(tmp_path, store):
         write(tmp_path / "b" / "orders.csv", head + "A1,2026-11-11 20:15,u1,TB1,1,100,退款成功\n"),
     )
     assert shop_summary(store).revenue == 0
+
+
+def test_an_orders_file_in_uci_columns_names_its_products_by_their_description(tmp_path, store):
+    # the UCI sample's columns saved as a shop folder's orders.csv: the products were not
+    # derived (summary said "products 0", recommendations showed stock codes); now they take the
+    # description, and postage is told apart by its code as before
+    text = (
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850,UK\n"
+        "536365,POST,POSTAGE,1,2010-12-01 08:26:00,18.00,17850,UK\n"
+        "536366,85123A,WHITE HANGING HEART T-LIGHT HOLDER,2,2010-12-02 09:00:00,2.65,13047,UK\n"
+    )
+    f = load(store, write(tmp_path / "shop" / "orders.csv", text)).files[0]
+    products = store.table("products").set_index("product_id")
+    assert products["title"].to_dict() == {
+        "85123A": "WHITE HANGING HEART T-LIGHT HOLDER",
+        "POST": "POSTAGE",
+    }
+    assert products["is_product"].to_dict() == {"85123A": True, "POST": False}
+    assert any("2 product(s) named in the orders" in note for note in f.notes)

@@ -109,6 +109,11 @@ ORDER_TITLE = (
     "商品名称",
     "商品标题",
     "宝贝标题",
+    # last: UCI Online Retail's columns in a shop folder's orders.csv (its own importer reads
+    # them too); a line's description is its item's name there
+    "description",
+    "itemdescription",
+    "商品描述",
 )
 
 
