@@ -25,7 +25,13 @@ Folders (what each leaves out or changes):
   given to ``ingest`` and ``sentiment --in`` as a file;
 - ``utf16-offers``: the orders in UTF-16 (with its BOM) and an offers file;
 - ``woo``: a WooCommerce orders export (Order Number, Order Status, Order Date as
-  ``dd/mm/yyyy``, Customer User ID, Item SKU, Quantity, Item Cost, Order Currency);
+  ``dd/mm/yyyy``, Customer User ID, Item SKU, Item Name, Quantity, Item Cost, Order Currency);
+  here and in ``shopify`` UCI's cancellation invoices are left out (they name no sale, where
+  these platforms mark the sale's own order refunded) and one order in 20 is marked refunded;
+- ``shopify``: a Shopify orders export (``orders_export.csv``: Name, Email, Financial Status,
+  Currency, Created at and Billing Name on an order's first line only, Lineitem quantity, name,
+  price and sku);
+- ``xlsx``: the UCI columns in ``orders.xlsx`` with a ``products.xlsx`` beside it;
 - ``cn-every``: Chinese orders in UTF-16 without a BOM, offers written 每满150减20,
   满100减10上不封顶, 满99包邮, 满150减20 and 9折, and 40 Chinese reviews, one rated 12
   (quarantined).
@@ -149,23 +155,61 @@ def utf16_offers(folder: Path, lines: pd.DataFrame) -> None:
     (folder / "offers.csv").write_text(offers + "ship,free_shipping,4.95,\n", encoding="utf-8")
 
 
+def sales_refunded(lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The sale lines (UCI's cancellations are invoices of their own that name no sale, where
+    these platforms mark the sale's own order refunded: left out) and, per line, whether its
+    order is marked refunded (one order in 20, by its number)."""
+    sales = lines[~lines["InvoiceNo"].str.startswith("C")]
+    return sales, sales["InvoiceNo"].astype(int) % 20 == 0
+
+
 def woo(folder: Path, lines: pd.DataFrame) -> None:
+    sales, refunded = sales_refunded(lines)
     frame = pd.DataFrame(
         {
-            "Order Number": lines["InvoiceNo"].str.removeprefix("C"),
-            "Order Status": lines["InvoiceNo"]
-            .str.startswith("C")
-            .map({True: "refunded", False: "completed"}),
-            "Order Date": lines["when"].dt.strftime("%d/%m/%Y %H:%M"),
-            "Customer User ID": lines["CustomerID"],
-            "Item SKU": lines["StockCode"],
-            "Item Name": lines["Description"],
-            "Quantity": lines["Quantity"].abs(),
-            "Item Cost": lines["UnitPrice"],
+            "Order Number": sales["InvoiceNo"],
+            "Order Status": refunded.map({True: "refunded", False: "completed"}),
+            "Order Date": sales["when"].dt.strftime("%d/%m/%Y %H:%M"),
+            "Customer User ID": sales["CustomerID"],
+            "Item SKU": sales["StockCode"],
+            "Item Name": sales["Description"],
+            "Quantity": sales["Quantity"],
+            "Item Cost": sales["UnitPrice"],
             "Order Currency": "GBP",
         }
     )
     write_csv(frame, folder / "orders.csv")
+
+
+def shopify(folder: Path, lines: pd.DataFrame) -> None:
+    """Shopify's orders export: order-level fields on an order's first line only, customers
+    known by their e-mail (made up here from the UCI id; stored apart, hashed as the id)."""
+    sales, refunded = sales_refunded(lines)
+    first = ~sales["InvoiceNo"].duplicated()
+    only_first = lambda values: values.where(first, "")  # noqa: E731
+    frame = pd.DataFrame(
+        {
+            "Name": "#" + sales["InvoiceNo"],
+            "Email": only_first("c" + sales["CustomerID"] + "@example.com"),
+            "Financial Status": only_first(refunded.map({True: "refunded", False: "paid"})),
+            "Currency": only_first(pd.Series("GBP", index=sales.index)),
+            "Created at": only_first(sales["when"].dt.strftime("%Y-%m-%d %H:%M:%S +0000")),
+            "Lineitem quantity": sales["Quantity"],
+            "Lineitem name": sales["Description"].fillna(sales["StockCode"]),
+            "Lineitem price": sales["UnitPrice"],
+            "Lineitem sku": sales["StockCode"],
+            "Billing Name": only_first("Customer " + sales["CustomerID"]),
+        }
+    )
+    write_csv(frame, folder / "orders_export.csv")
+
+
+def xlsx(folder: Path, lines: pd.DataFrame) -> None:
+    """The UCI columns saved as an Excel workbook, with a products sheet beside it."""
+    orders = lines.drop(columns=["when"])
+    orders.to_excel(folder / "orders.xlsx", index=False)
+    products = lines.drop_duplicates("StockCode")[["StockCode", "Description", "UnitPrice"]]
+    products.to_excel(folder / "products.xlsx", index=False)
 
 
 def cn_every(folder: Path, lines: pd.DataFrame) -> None:
@@ -193,6 +237,8 @@ FOLDERS: dict[str, Callable[[Path, pd.DataFrame], None]] = {
     "reviews-zh": reviews_zh,
     "utf16-offers": utf16_offers,
     "woo": woo,
+    "shopify": shopify,
+    "xlsx": xlsx,
     "cn-every": cn_every,
 }
 
