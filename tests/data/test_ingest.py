@@ -214,23 +214,30 @@ def test_duplicate_keys_within_a_file(tmp_path, store):
         tmp_path / "orders.csv",
         ORDERS + "o1,2025-01-01,c1,p1,1,2.5\n"
         "o1,2025-01-01,c1,p1,1,2.5\n"  # the same line again: harmless
-        "o1,2025-01-01,c1,p1,5,2.5\n"  # same key, other values: a conflict
-        "o1,2025-01-01,c1,p2,1,2.5\n",
-    )  # another line of the same order
+        "o1,2025-01-01,c1,p1,5,2.1\n"  # the product again at another quantity and price: added
+        "o1,2025-01-01,c1,p2,1,2.5\n"  # another line of the same order
+        "o1,2025-01-01,c2,p2,1,2.5\n",  # same key, another customer: a conflict
+    )
     report = load(store, path)
     f = report.files[0]
-    assert (f.n_read, f.n_loaded, f.n_new, f.n_quarantined) == (4, 3, 2, 1)
-    assert store.count("orders") == 2
+    assert (f.n_read, f.n_loaded, f.n_new, f.n_quarantined) == (5, 4, 2, 1)
+    assert any("1 line(s) repeating a product of their order" in n for n in f.notes)
+    lines = store.query("SELECT product_id, quantity, unit_price FROM orders ORDER BY 1")
+    assert lines.values.tolist() == [["p1", 6.0, pytest.approx(13 / 6)], ["p2", 1.0, 2.5]]
     bad = quarantine(store)
     assert bad[["line", "column", "value", "reason"]].values.tolist() == [
         [
-            4,
-            "quantity",
-            "5",
+            6,
+            "customer_id",
+            "c2",
             "duplicate key (order_id, product_id) with other values than an earlier row of this "
-            "file: quantity is `5` in this row but `1` in the earlier row; the first row was kept",
+            "file: customer_id is `c2` in this row but another customer in the earlier row; the "
+            "first row was kept",
         ]
     ]
+    # the same file again adds nothing: the merged line is a repeat of the stored one
+    (again,) = load(store, path).files
+    assert (again.n_new, again.n_quarantined, store.count("orders")) == (0, 1, 2)
 
 
 def test_duplicate_keys_against_the_store(tmp_path, store):

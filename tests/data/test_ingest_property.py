@@ -27,7 +27,7 @@ COLUMNS = {
         "coupon_code",
     ],
 }
-KINDS = ["good"] * 4 + ["same", "conflict", "bad_type", "bad_time", "blank", "malformed"]
+KINDS = ["good"] * 4 + ["same", "conflict", "added", "bad_type", "bad_time", "blank", "malformed"]
 TEXT = st.text(alphabet='ab c,"\n中文é1', max_size=6)
 IDS = st.sampled_from(["c1", "c2", " c3 ", "客户4", "c,5", 'c"6', "c\n7"])
 PRODUCTS = st.sampled_from(["p1", "p2", "商品3", "p,4", 'p"5'])
@@ -73,15 +73,20 @@ def _good(draw, table: str, i: int) -> dict[str, str]:
 @st.composite
 def messy_files(draw):
     """(table, rows, line endings, encoding): rows are (fields, outcome), and an outcome is
-    new, same (an exact repeat: loaded, adds nothing) or bad (quarantined)."""
+    new, same (an exact repeat: loaded, adds nothing), merged (an order line listing its
+    product again at another quantity: loaded, added to the first) or bad (quarantined)."""
     table = draw(st.sampled_from(sorted(COLUMNS)))
     n = draw(st.integers(1, 25))
     rows: list[tuple[list[str], str]] = []
     good: list[dict[str, str]] = []
+    conflicted: set[str] = set()  # order ids whose lines disagree: none of them is merged
+    added: list[int] = []  # rows listing an order's product again, at another quantity
     for i in range(n):
         kind = draw(st.sampled_from(KINDS))
-        if kind in ("same", "conflict") and not good:
+        if kind in ("same", "conflict", "added") and not good:
             kind = "good"
+        if kind == "added" and table == "events":
+            kind = "conflict"
         row, outcome = _good(draw, table, i), "bad"
         if kind == "good":
             good.append(row)
@@ -92,8 +97,13 @@ def messy_files(draw):
             row = dict(draw(st.sampled_from(good)))
             if table == "events":
                 row["session_id"] = f"other-{i}"
-            else:
-                row["quantity"] = f"{float(row['quantity']) + 1}"
+            else:  # another customer: not a line of the same order
+                row["customer_id"] = f"other-{i}"
+                conflicted.add(row["order_id"])
+        elif kind == "added":  # the same order's product again, at a quantity of its own
+            row, outcome = dict(draw(st.sampled_from(good))), "merged"
+            row["quantity"] = f"{float(row['quantity']) + 1 + i}"
+            added.append(len(rows))
         elif kind == "bad_type":
             row["value" if table == "events" else "quantity"] = "abc"
         elif kind == "bad_time":
@@ -104,6 +114,9 @@ def messy_files(draw):
         if kind == "malformed":
             fields = [*fields, "extra"] if draw(st.booleans()) else fields[:-1]
         rows.append((fields, outcome))
+    for k in added:  # beside a line that disagrees, nothing merges: the dedupe quarantines
+        if rows[k][0][0] in conflicted:
+            rows[k] = (rows[k][0], "bad")
     style = draw(st.sampled_from(["\n", "\r\n", "mixed"]))
     endings = [
         draw(st.sampled_from(["\n", "\r\n", "\r"])) if style == "mixed" else style
@@ -173,7 +186,7 @@ def check_messy_file(messy) -> None:
             assert f.n_loaded + f.n_quarantined == f.n_read
             outcomes = [outcome for _, outcome in rows]
             assert f.n_new == outcomes.count("new") == store.count(table)
-            assert f.n_loaded == outcomes.count("new") + outcomes.count("same")
+            assert f.n_loaded == len(outcomes) - outcomes.count("bad")
             bad_lines = sorted(line for line, o in zip(starts, outcomes, strict=True) if o == "bad")
             assert sorted(store.query("SELECT line FROM quarantine")["line"]) == bad_lines
             assert store.count("quarantine") == f.n_quarantined

@@ -130,8 +130,14 @@ def load_table(
     # detects (2025年11月30日 10:00:00, 30.11.2025 10:00, ...); importers hand over ISO 8601
     report.notes += stage(store, raw, spec, mapping, detect_dates=fmt in ("shop", "api"))
     drop_forgotten(store, spec)
-    if has_variants(raw.columns, spec):
-        merge_variants(store, spec)
+    if spec.name == "orders":  # a product listed twice in an order: one line (data.variants)
+        merged = merge_variants(store, spec, variants=has_variants(raw.columns, spec))
+        if merged and not has_variants(raw.columns, spec):
+            report.notes.append(
+                f"{merged:,} line(s) repeating a product of their order with another quantity "
+                "or price were added to its first line (quantities added, the unit price "
+                "their mean weighted by quantity)"
+            )
     dedupe_within_file(store, spec)
     if fmt != "api":  # a posted batch reports its rejected items one by one instead
         refuse_if_nothing_loads(store, raw, spec, fmt)  # before anything of the file is written

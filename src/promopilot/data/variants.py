@@ -1,11 +1,15 @@
-"""Order lines of one product told apart only by a variant column (商品规格: colour, size).
+"""Lines of one product in one order, merged into the one line the orders table keeps.
 
 Chinese back offices export one line per SKU: a buyer who takes a dress in red M and in blue L
-has two lines of one 商品ID in one order. The orders table keeps one line per (order, product),
-so before the within-file dedupe the variants of a line are merged into one: quantities and
-discounts added, the unit price their quantity-weighted mean (the line's value is kept to the
-cent). A row repeating a variant line with the same values is a repeat, as anywhere; a group
-whose variants repeat with other values is left to the dedupe, which reports the conflict.
+has two lines of one 商品ID in one order, told apart by a variant column (商品规格: colour,
+size). Other exports have no such column and still list a product twice in an order (UCI Online
+Retail: the same stock code scanned again, at another quantity or price). The orders table keeps
+one line per (order, product), so before the within-file dedupe such lines are merged into one:
+quantities and discounts added, the unit price their quantity-weighted mean (the line's value is
+kept to the cent). A row repeating a line with the same values is a repeat, as anywhere. Without
+a variant column, lines are merged only where they agree on everything else (time, customer,
+coupon, return); a group that does not, or whose variants repeat with other values, is left to
+the dedupe, which reports the conflict.
 """
 
 from __future__ import annotations
@@ -22,24 +26,39 @@ def has_variants(raw_columns: list[str], spec: TableSpec) -> bool:
     return spec.name == "orders" and order_columns.variant_column(raw_columns) is not None
 
 
-def merge_variants(store: Store, spec: TableSpec) -> None:
-    """Skip repeats of a variant line, then merge each (order, product)'s distinct variants
-    into its first line; the other lines are skipped (loaded, not stored apart)."""
+# what merged lines add up; every other column must agree for lines without a variant column
+ADDED = ("order_id", "product_id", "quantity", "unit_price", "discount")
+
+
+def merge_variants(store: Store, spec: TableSpec, variants: bool = True) -> int:
+    """Skip repeats of a line, then merge each (order, product)'s distinct lines into its
+    first line; the other lines are skipped (loaded, not stored apart). `variants`: the file
+    has a variant column, which tells the lines apart; without it, lines merge only where
+    they agree on every column but those added up. Returns how many lines were merged away."""
     good = "_err IS NULL AND NOT _skip"
     values = ", ".join(f"t_{c.name}" for c in spec.stored_columns)
+    variant = "_variant, " if variants else ""
     store.execute(
         f"UPDATE {STAGE} SET _skip = true WHERE {good} AND (_row, t_order_id) IN ("
         f"SELECT _row, t_order_id FROM (SELECT _row, t_order_id, row_number() OVER ("
-        f"PARTITION BY {KEY}, _variant, hash({values}) ORDER BY _row) AS rn "
+        f"PARTITION BY {KEY}, {variant}hash({values}) ORDER BY _row) AS rn "
         f"FROM {STAGE} WHERE {good}) WHERE rn > 1)"
     )
+    if variants:
+        apart = "count(DISTINCT _variant) = count(*)"
+    else:
+        others = [c.name for c in spec.stored_columns if c.name not in ADDED]
+        apart = " AND ".join(
+            f"count(DISTINCT coalesce(CAST(t_{c} AS VARCHAR), '')) = 1" for c in others
+        )
     store.execute(
         f"CREATE OR REPLACE TEMP TABLE ingest_variants AS SELECT {KEY}, min(_row) AS first, "
         "sum(t_quantity) AS quantity, sum(t_discount) AS discount, "
-        "sum(t_quantity * t_unit_price) AS value "
+        "sum(t_quantity * t_unit_price) AS value, count(*) AS n "
         f"FROM {STAGE} WHERE {good} GROUP BY {KEY} "
-        "HAVING count(*) > 1 AND count(DISTINCT _variant) = count(*) AND sum(t_quantity) <> 0"
+        f"HAVING count(*) > 1 AND {apart} AND sum(t_quantity) <> 0"
     )
+    merged = store.scalar("SELECT coalesce(sum(n - 1), 0) FROM ingest_variants")
     match = "s.t_order_id = v.t_order_id AND s.t_product_id = v.t_product_id"
     store.execute(
         f"UPDATE {STAGE} s SET t_quantity = v.quantity, t_discount = v.discount, "
@@ -51,3 +70,4 @@ def merge_variants(store: Store, spec: TableSpec) -> None:
         f"WHERE {match} AND s._row <> v.first AND s._err IS NULL AND NOT s._skip"
     )
     store.execute("DROP TABLE ingest_variants")
+    return int(merged)
