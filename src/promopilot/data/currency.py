@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from promopilot.config import CURRENCY_MAX, CURRENCY_NAMES, currency_code, load_settings
 from promopilot.data.cells import cells_of
+from promopilot.data.sql import cell_text
 from promopilot.data.store import Store, sql_str
 from promopilot.exceptions import InputError
 
@@ -78,7 +79,7 @@ def code_sql(column: str, yen: str | None = None) -> str:
     """SQL: the currency code of a cell of `column` (trimmed, upper-cased, ``人民币`` and
     ``€`` read as CNY and EUR); NULL when blank. ``¥`` and ``￥`` are `yen` where it is known
     (:func:`yen_reading`), else ``¥``: CNY and JPY both write it."""
-    text = f"upper(NULLIF(trim(CAST({column} AS VARCHAR)), ''))"
+    text = f"upper({cell_text(column)})"
     names = {**CURRENCY_NAMES, **dict.fromkeys(YEN_SIGNS, yen or YEN)}
     cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in names.items())
     return f"CASE {text} {cases} ELSE {text} END"
@@ -105,7 +106,7 @@ def yen_reading(
         str(v)
         for v in store.query(
             f"SELECT DISTINCT trim(CAST({quoted} AS VARCHAR)) AS v FROM {source} "
-            f"WHERE NULLIF(trim(CAST({quoted} AS VARCHAR)), '') IS NOT NULL LIMIT 100"
+            f"WHERE {cell_text(quoted)} IS NOT NULL LIMIT 100"
         )["v"]
     ]
     if not any(c in YEN_SIGNS for c in cells):

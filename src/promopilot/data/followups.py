@@ -13,6 +13,7 @@ import pandas as pd
 
 from promopilot.data import synonyms
 from promopilot.data.rawfile import sql_str
+from promopilot.data.sql import cell_text
 from promopilot.data.store import Store
 
 MARKER = "【追评】"
@@ -40,8 +41,8 @@ def _quoted(column: str) -> str:
 def followup_sql(text_expr: str, followup: str, time: str | None) -> str:
     """SQL of a review's text with its follow-up (raw column names `followup`, `time`)
     appended after :data:`MARKER`; the text as it was where there is no follow-up."""
-    f = f"NULLIF(trim(CAST({_quoted(followup)} AS VARCHAR)), '')"
-    when = f"NULLIF(trim(CAST({_quoted(time)} AS VARCHAR)), '') || ' '" if time else "NULL"
+    f = cell_text(_quoted(followup))
+    when = f"{cell_text(_quoted(time))} || ' '" if time else "NULL"
     text = f"CAST({text_expr} AS VARCHAR)"
     return (
         f"CASE WHEN {f} IS NULL THEN {text} ELSE concat_ws(' ', NULLIF(trim({text}), ''), "

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 
 from promopilot.config import load_offer_settings
 from promopilot.data.schema import OFFER_KINDS
+from promopilot.data.sql import cell_text
 from promopilot.data.store import Store, sql_str
 
 # Chinese numerals of a discount (九折, 九五折, 七五折) and full-width digits (９折,
@@ -93,7 +94,7 @@ def _parts(mapping: Mapping[str, str]) -> dict[str, str]:
     raw = f"CAST({mapping['value']} AS VARCHAR)"
     text = f"translate(lower(trim({raw})), {sql_str(CHINESE)}, {sql_str(DIGITS)})"
     spend = mapping.get("min_spend")
-    given = f"NULLIF(trim(CAST({spend} AS VARCHAR)), '')" if spend else "CAST(NULL AS VARCHAR)"
+    given = cell_text(spend) if spend else "CAST(NULL AS VARCHAR)"
     return {
         "raw": raw,
         "x": f"regexp_replace({text}, {sql_str(UNCAPPED)}, '每满\\1')",

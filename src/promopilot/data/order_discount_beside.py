@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from promopilot.data import order_columns
 from promopilot.data.number_text import number_sql
 from promopilot.data.order_discounts import CUT, HALF_CENT, SHOWN, cut_sql, share_sql
+from promopilot.data.sql import cell_text
 from promopilot.data.store import Store
 
 TEXT = "_order_discount"  # the column's cell, staged beside the line's own discount
@@ -46,7 +47,7 @@ def column(raw_columns: list[str], mapping: Mapping[str, str]) -> str | None:
 
 def part(column: str) -> str:
     """The staged column :data:`TEXT`: the order discount's cell in `column`."""
-    return f"NULLIF(trim(CAST(\"{column}\" AS VARCHAR)), '') AS {TEXT}"
+    return cell_text(f'"{column}"') + f" AS {TEXT}"
 
 
 def beside_sql(source: str, by: str, comma: bool, has_cut: bool = False) -> str:

@@ -32,6 +32,7 @@ from promopilot.data.order_discounts import spread_sql
 from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
 from promopilot.data.row_checks import row_checks, text_column
 from promopilot.data.schema import FLOAT_ID, TableSpec
+from promopilot.data.sql import cell_text
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -78,7 +79,7 @@ def stage(
         derived = f"CASE WHEN {quantity} < 0 THEN 'true' END"
         given = mapping.get("is_return")
         if given is not None:  # a blank is a missing value: as if the column were absent
-            text = f"NULLIF(trim(CAST({given} AS VARCHAR)), '')"
+            text = cell_text(given)
             derived = f"coalesce({text}, {derived})"
         mapping = {**mapping, "is_return": derived}
     scale, rated = None, spec.name == "reviews" and "rating" in mapping
@@ -134,7 +135,7 @@ def stage(
     status, refund_sql = order_status.status_columns(raw.columns) if orders else (None, [])
     title = order_columns.title_column(raw.columns) if orders else None
     if title is not None:  # the line's item name: products only the orders name get it
-        parts.append(f"NULLIF(trim(CAST(\"{title}\" AS VARCHAR)), '') AS _title")
+        parts.append(cell_text(f'"{title}"') + " AS _title")
     parts += order_status.status_parts(status, refund_sql)
     amount, more = partial_refunds.amount_parts(raw.columns if orders else [], bool(refund_sql))
     parts += more  # 退款金额, Refunded Amount: partial refunds netted
