@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -22,7 +21,10 @@ import duckdb
 import pandas as pd
 
 from promopilot.data import contact_ids, contact_migration
-from promopilot.data.schema import CUSTOMER_TABLES, DDL, TABLES, plain_id
+from promopilot.data.connection import SERVE_MARKER_SUFFIX, connect, refuse_if_served
+from promopilot.data.schema import CUSTOMER_TABLES, TABLES, plain_id
+from promopilot.data.shop_time import ShopTime, local_text, local_time
+from promopilot.data.sql import sql_str
 from promopilot.exceptions import (
     AlreadyForgottenError,
     InputError,
@@ -30,11 +32,19 @@ from promopilot.exceptions import (
     UnknownIdError,
 )
 
-# `promopilot serve` writes `<db>.serve` (pid, url) while it is the store's one writer
-SERVE_MARKER_SUFFIX = ".serve"
+# what other modules import from here (the store's helpers live in the modules above)
+__all__ = [
+    "SERVE_MARKER_SUFFIX",
+    "Store",
+    "customer_hash",
+    "local_text",
+    "local_time",
+    "open_store",
+    "sql_str",
+]
 
 
-class Store:
+class Store(ShopTime):
     """A DuckDB-backed store of one shop's data.
 
     Parameters
@@ -67,7 +77,7 @@ class Store:
         self.path = str(path)
         self.timezone = timezone
         if self.path != ":memory:":
-            _refuse_if_served(self.path)
+            refuse_if_served(self.path)
         # strptime format for timestamps that are not ISO 8601 (see data.dates); None: detect
         self.date_format = date_format
         # the reviews' rating scale (ingest --rating-scale); None: the setting, else 1-5 stars
@@ -116,28 +126,7 @@ class Store:
         return notes
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        options = self._options
-        try:
-            con = duckdb.connect(self.path, read_only=options["read_only"])
-        except duckdb.Error as error:
-            raise InputError(f"{self.path}: cannot open the store: {error}") from None
-        con.execute(f"SET memory_limit='{options['memory_limit']}'")
-        con.execute(f"SET threads={int(options['threads'])}")
-        con.execute(f"SET temp_directory='{self._tmp}'")
-        con.execute("SET preserve_insertion_order=true")
-        # naive timestamps in files are read in the shop's zone; the store keeps UTC
-        try:
-            con.execute(f"SET TimeZone={sql_str(self.timezone)}")
-        except duckdb.Error:
-            con.close()
-            raise InputError(
-                f"timezone {self.timezone!r} (the timezone setting) is not a time zone name: "
-                "expected one such as 'Asia/Shanghai', 'Europe/Berlin' or 'UTC'"
-            ) from None
-        if not options["read_only"]:
-            for statement in DDL:
-                con.execute(statement)
-        return con
+        return connect(self.path, self.timezone, self._tmp, self._options)
 
     # -- plumbing -----------------------------------------------------------------------
     @property
@@ -235,85 +224,6 @@ class Store:
         except (duckdb.CatalogException, duckdb.ParserException):  # no such name; a keyword
             raise InputError(f"unknown table {name!r}") from None
 
-    def date_range(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-        """First and last timestamp seen in orders and events."""
-        row = self.con.execute(
-            "SELECT min(t), max(t) FROM (SELECT min(timestamp) t FROM orders UNION ALL "
-            "SELECT max(timestamp) FROM orders UNION ALL SELECT min(timestamp) FROM events "
-            "UNION ALL SELECT max(timestamp) FROM events)"
-        ).fetchall()[0]
-        return (pd.Timestamp(row[0]) if row[0] else None, pd.Timestamp(row[1]) if row[1] else None)
-
-    def local_time(self, ts: Any) -> pd.Timestamp | None:
-        """A stored (UTC) timestamp as the shop's wall-clock time (:func:`local_time`)."""
-        return local_time(ts, self.timezone)
-
-    def local_text(self, ts: Any, *, to: str = "minute") -> str | None:
-        """A stored (UTC) timestamp as the shop's wall-clock text (:func:`local_text`)."""
-        return local_text(ts, self.timezone, to=to)
-
-    def local_sql(self, column: str) -> str:
-        """SQL of a stored (UTC) timestamp `column` as the shop's wall-clock timestamp: what
-        days, weeks and months shown to people are cut from (at the shop's midnight)."""
-        if self.timezone == "UTC":
-            return column
-        return f"timezone({sql_str(self.timezone)}, timezone('UTC', {column}))"
-
-    def utc_time(self, ts: Any, *, what: str = "time") -> pd.Timestamp:
-        """A date or time a person gave (``--as-of``, ``--sent-at``) as the stored UTC instant:
-        a naive time is the shop's wall-clock time, read as ingest reads naive times in files
-        (a date is the shop's midnight); an aware time is converted as it is. Text that is
-        not a date or time is an :class:`InputError` naming `what`."""
-        try:
-            when = pd.Timestamp(ts)
-        except (TypeError, ValueError):
-            when = pd.NaT
-        if pd.isna(when):
-            raise InputError(
-                f"{what}: {ts!r} is not a date or time: expected ISO 8601, such as 2026-10-12 "
-                "or 2026-10-12 09:30"
-            )
-        if when.tzinfo is not None:
-            return when.tz_convert("UTC").tz_localize(None)
-        if self.timezone == "UTC":
-            return when
-        # DuckDB's reading, the one ingest uses (the same hour on a daylight-saving change)
-        stored = self.scalar(
-            f"SELECT timezone('UTC', timezone({sql_str(self.timezone)}, ?::TIMESTAMP))",
-            [when.to_pydatetime()],
-        )
-        return pd.Timestamp(stored)
-
-    def shop_days(self, instant: pd.Timestamp, days: float) -> pd.Timestamp:
-        """The stored (UTC) instant `days` of the shop's days after `instant` (before, when
-        negative): the same wall-clock time in the shop's zone, so a window from the shop's
-        midnight ends at its midnight. Across a daylight-saving change that is an hour more
-        or less than ``days`` × 24 hours (a window counted in hours started at 23:00 or 01:00
-        there)."""
-        instant = pd.Timestamp(instant)
-        if self.timezone == "UTC":
-            return instant + pd.Timedelta(days=days)
-        return self.utc_time(self.local_time(instant) + pd.Timedelta(days=days))
-
-    def as_of(self, value: pd.Timestamp | str | None) -> pd.Timestamp:
-        """The stored (UTC) instant of an "as of": None is :meth:`default_as_of`; text (what a
-        person types, ``--as-of``) is read in the shop's zone by :meth:`utc_time`, a date being
-        the shop's midnight; a timestamp is a stored instant already (naive: UTC)."""
-        if value is None:
-            return self.default_as_of()
-        if isinstance(value, str):
-            return self.utc_time(value, what="as of")
-        when = pd.Timestamp(value)
-        return when.tz_convert("UTC").tz_localize(None) if when.tzinfo is not None else when
-
-    def default_as_of(self) -> pd.Timestamp:
-        """The shop's midnight after the last dated order or event (the start of the shop's
-        next day), as a stored (UTC) instant: what "now" is for this shop's data."""
-        _, last = self.date_range()
-        if last is None:
-            raise InputError("the store has no dated orders or events")
-        return self.utc_time(self.local_time(last).normalize() + pd.Timedelta(days=1))
-
     @contextlib.contextmanager
     def frame(self, name: str, frame: pd.DataFrame) -> Iterator[str]:
         """Make a pandas frame visible to SQL as view `name` for the duration of a block."""
@@ -358,70 +268,6 @@ class Store:
                 "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [customer_hash(customer_id)]
             )
         return removed
-
-
-def sql_str(value: str) -> str:
-    """`value` as an SQL string literal (quotes doubled)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def local_time(ts: Any, timezone: str) -> pd.Timestamp | None:
-    """A stored (UTC) timestamp as wall-clock time in `timezone` (the shop's), for showing
-    to people: every date or time a person sees goes through here (or :func:`local_text`, or
-    :meth:`Store.local_sql` in SQL). An aware time is converted as it is; None or a missing
-    value stays None.
-
-    >>> local_time(pd.Timestamp("2026-10-11 16:15"), "Asia/Shanghai")
-    Timestamp('2026-10-12 00:15:00')
-    """
-    if ts is None or (not isinstance(ts, str) and pd.isna(ts)):
-        return None
-    ts = pd.Timestamp(ts)
-    if ts.tzinfo is not None:  # an aware time is already an instant: no UTC to assume
-        ts = ts.tz_convert("UTC").tz_localize(None)
-    return ts.tz_localize("UTC").tz_convert(timezone).tz_localize(None)
-
-
-def local_text(ts: Any, timezone: str, *, to: str = "minute") -> str | None:
-    """A stored (UTC) timestamp as wall-clock text in `timezone`: ``to="day"`` the date,
-    ``"second"`` the date and time to the second, ``"minute"`` the date and time to the
-    minute, or the date alone at midnight there (an "as of" date that is a whole day).
-
-    >>> local_text(pd.Timestamp("2026-10-12"), "America/Los_Angeles")  # the evening before
-    '2026-10-11 17:00'
-    >>> local_text(pd.Timestamp("2026-10-12 07:00"), "America/Los_Angeles")
-    '2026-10-12'
-    """
-    formats = {"day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S"}
-    if to not in formats:
-        raise ValueError(f"to must be one of {', '.join(formats)}, got {to!r}")
-    local = local_time(ts, timezone)
-    if local is None:
-        return None
-    if to == "minute" and local == local.normalize():
-        to = "day"
-    return local.strftime(formats[to])
-
-
-def _refuse_if_served(path: str) -> None:
-    """One line naming the running server instead of DuckDB's lock error."""
-    try:
-        marker = json.loads(Path(path + SERVE_MARKER_SUFFIX).read_text(encoding="utf-8"))
-        pid = int(marker["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return  # no marker (or an unreadable one)
-    if pid == os.getpid():
-        return
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return  # a stale marker: the server is gone
-    except PermissionError:
-        pass  # alive, run by another user
-    raise PromopilotError(
-        f"{path} is in use by `promopilot serve` (pid {pid}, {marker.get('url', '?')}): "
-        "post data through its API, or stop it first"
-    )
 
 
 def customer_hash(customer_id: str) -> str:
