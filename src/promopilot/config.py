@@ -87,6 +87,7 @@ class Settings:
     campaign_window_days: int = 14
     control_share: float = 0.10
     explore_share: float = 0.05
+    test_max_cost_share: float = 0.05  # of the budget, per customer of a designed test
     confidence: float = 0.90
     memory_limit: str = "2GB"
     threads: int = 2
@@ -101,6 +102,10 @@ class Settings:
             value = getattr(self, name)
             if not 0 <= value < 0.5:
                 raise InputError(f"{name} must be in [0, 0.5), got {value}")
+        if not 0 < self.test_max_cost_share <= 1:
+            raise InputError(
+                f"test_max_cost_share must be in (0, 1], got {self.test_max_cost_share}"
+            )
         if not 0.5 < self.confidence < 1:
             raise InputError(f"confidence must be in (0.5, 1), got {self.confidence}")
         if self.campaign_window_days <= 0:

@@ -18,6 +18,7 @@ from promopilot.offers.explain import plan_rules, row_reasons
 from promopilot.offers.forecast import plan_forecast
 from promopilot.offers.inputs import customer_value_inputs, default_feature_fn, load_offers
 from promopilot.offers.plan import PLAN_COLUMNS, build_plan
+from promopilot.offers.randomization import LEFT_OUT_REASON
 from promopilot.report.labels import readable_rules
 from promopilot.synth.shop import (
     END,
@@ -219,19 +220,25 @@ def test_no_campaign_history_gives_a_designed_test_within_budget(fresh_db, budge
     assert len(arms) == len(OFFERS) + 1
     share = 1 / len(arms)  # binomial bounds, 4 standard errors
     assert (arms - share).abs().max() < 4 * np.sqrt(share * (1 - share) / len(inside))
-    k, n = len(OFFERS), len(plan)
     sent = plan["offer_id"] != ""
+    # left out before the draw (one arm would cost more than the cap): nothing, for sure
+    out = (plan["reason"] == LEFT_OUT_REASON).to_numpy()
+    assert (plan.loc[out, "group"] == "none").all() and np.allclose(plan["propensity"][out], 1)
+    k, n = len(OFFERS), int((~out).sum())
     q = plan.loc[sent, "propensity"].to_numpy() * (k + 1)  # the test's inclusion probability
     assert np.allclose(q, q[0])
-    assert np.allclose(plan.loc[~sent, "propensity"], 1 - q[0] * k / (k + 1))
+    assert np.allclose(plan.loc[~sent & ~out, "propensity"], 1 - q[0] * k / (k + 1))
     assert abs(len(inside) / n - q[0]) <= 4 * np.sqrt(q[0] * (1 - q[0]) / n) + 1e-9
     assert (plan.loc[plan["group"] == "none", "offer_id"] == "").all()
 
 
-def test_a_budget_too_small_for_a_test_sends_nothing(fresh_db):
+def test_a_budget_too_small_for_a_test_sends_nothing(fresh_db, monkeypatch):
     """A budget that holds fewer customers than the test has arms said "nothing is sent"
     while the plan still sent the offers of the few it held (found with a shop whose 每满
     offer costs one wholesale customer more than the budget)."""
+    # only customers dearer than the whole budget are left out before the draw, so that a
+    # budget of a few units holds a customer or two (at 5 % of it nobody may enter)
+    monkeypatch.setenv("PROMOPILOT_TEST_MAX_COST_SHARE", "1")
     found = []
     with Store(fresh_db, read_only=True) as store:
         for budget in (1.0, 2.0, 4.0, 6.0, 8.0):

@@ -22,6 +22,11 @@ from promopilot.offers.economics import offer_terms
 from promopilot.offers.inputs import customer_value_inputs
 from promopilot.offers.power import design_test
 
+LEFT_OUT_REASON = "outside the test (its expected cost is above the cap per customer)"
+"""The reason of a customer a designed test leaves out before it is drawn (:func:`design_plan`):
+what one customer's most expensive arm is expected to cost is above the setting
+``test_max_cost_share`` of the budget."""
+
 
 def hashed_uniform(customer_ids, *key: str, bits: int = 64) -> np.ndarray:
     """A number in [0, 1) per customer, fixed by the key and the customer id: the first
@@ -109,10 +114,15 @@ def design_plan(
     draw ``u`` while the test's expected discount cost fits the budget; inside it each gets one
     arm (nothing or an offer) uniformly at random. A customer's purchase probability with an
     offer is taken as the shop's baseline rate plus `min_effect` (the lift the test is sized
-    to find), its discount from the offer terms. The test holds the customers with
-    ``u < q``, so each propensity is exact: ``q / (K+1)`` for an offer, ``1 − q·K/(K+1)`` for
-    nothing. Customers outside the test are in group ``none``. Its explanation writes money in
-    the shop's `currency` where it is known."""
+    to find), its discount from the offer terms.
+
+    Before anything is drawn, a customer whose expected discount in the test's most expensive
+    arm is above ``settings.test_max_cost_share`` of the budget is left out (one wholesale
+    basket under an uncapped 每满 offer would otherwise end the fill): propensity 1 for
+    nothing, never in the test. The test holds the other customers with ``u < q``, so each of
+    their propensities is exact: ``q / (K+1)`` for an offer, ``1 − q·K/(K+1)`` for nothing.
+    Customers outside the test are in group ``none``. Its explanation writes money in the
+    shop's `currency` where it is known."""
     window = settings.campaign_window_days
     baseline = buyers_between(store, store.shop_days(as_of, -window * 4), as_of)
     n = len(features)
@@ -121,6 +131,7 @@ def design_plan(
     min_effect = min(min_effect, 0.5 * (1 - rate))
     offer_ids = list(offers["offer_id"])
     arms = ["", *offer_ids]
+    k = len(offer_ids)
     ids = features["customer_id"].astype(str).to_numpy(dtype=object)
     offer = random_arm(ids, arms, campaign_id=campaign_id)
     inputs = customer_value_inputs(store, as_of=as_of, default_margin=settings.default_margin)
@@ -129,43 +140,60 @@ def design_plan(
     j = pd.Index(offer_ids).get_indexer(offer)
     p_buy = min(rate + min_effect, 1.0)
     cost = np.where(j >= 0, p_buy * discount[np.arange(n), np.maximum(j, 0)], 0.0)
+    # fixed before the draw: whoever could cost more than the cap in some arm stays out
+    cap = settings.test_max_cost_share * budget
+    priced = p_buy * discount.max(axis=1) if k else np.zeros(n)
+    left_out = priced > cap + 1e-9
     u = hashed_uniform(ids, campaign_id, "test")
     order = np.argsort(u, kind="stable")
+    order = order[~left_out[order]]  # the hashed order of those who may enter
+    n_open = len(order)
     fits = np.cumsum(cost[order]) <= budget + 1e-9
-    n_in = int(np.argmin(fits)) if not fits.all() else n
-    q = 1.0 if n_in == n else float(u[order[n_in]])
+    n_in = int(np.argmin(fits)) if not fits.all() else n_open
+    q = 1.0 if n_in == n_open else float(u[order[n_in]])
     if n_in < len(arms):  # fewer customers than arms: no test, nothing sent (q = 0)
         q = 0.0
-    in_test = u < q
+    in_test = (u < q) & ~left_out
     offer = np.where(in_test, offer, "")
-    k = len(offer_ids)
     sent = offer != ""
     plan = pd.DataFrame(
         {
             "customer_id": ids,
             "offer_id": offer,
             "group": np.where(in_test, np.where(sent, "explore", "control"), "none"),
-            "propensity": np.where(sent, q / (k + 1), 1 - q * k / (k + 1)),
+            "propensity": np.where(sent, q / (k + 1), np.where(left_out, 1.0, 1 - q * k / (k + 1))),
             "expected_incremental_profit": np.nan,
             "expected_cost": np.where(sent, cost, 0.0),
             "reason": np.where(
                 in_test,
                 np.where(sent, "designed test: randomized arm", "designed test: control arm"),
-                "outside the test (budget)",
+                np.where(left_out, LEFT_OUT_REASON, "outside the test (budget)"),
             ),
         }
     )
+    lines = []
+    if left_out.any():
+        lines.append(
+            f"{int(left_out.sum()):,} of {n:,} customers are left out of the test before it is "
+            f"drawn (they get nothing): each one's expected discount in its most expensive arm "
+            f"is above {settings.test_max_cost_share * 100:g}% of the budget "
+            f"({money(cap, currency)}; setting test_max_cost_share)."
+        )
     if not in_test.any():
         fit = cost[order[:n_in]].sum()
-        nxt = f"; the next one's alone is {money(cost[order[n_in]], currency)}" if n_in < n else ""
-        lines = [
+        nxt = (
+            f"; the next one's alone is {money(cost[order[n_in]], currency)}"
+            if n_in < n_open
+            else ""
+        )
+        lines[:0] = [
             f"Budget {money(budget, currency)}: it holds {n_in:,} of {n:,} customers in the "
             f"hashed order a test draws them (expected discount cost {money(fit, currency)}{nxt}, "
             f"assuming a purchase rate of {p_buy:.1%} with an offer), fewer than the "
             f"{len(arms)} arms of a test. The budget is too small for a test: nothing is sent."
         ]
         return plan, "\n".join(lines)
-    lines = [
+    lines[:0] = [
         f"Budget {money(budget, currency)}: the test holds {int(in_test.sum()):,} of {n:,} "
         f"customers, expected discount cost {money(cost[in_test].sum(), currency)} (assuming a "
         "purchase rate "

@@ -1,0 +1,130 @@
+"""A designed randomized test leaves out, before it is drawn, the customers whose expected
+discount in its most expensive arm is above a share of the budget (``test_max_cost_share``), and
+fills the budget past them. The fill used to stop at the first customer in the hashed order
+whose cost did not fit: one wholesale customer under an uncapped 每满150减20 ended the test."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from promopilot.data.ingest import ingest
+from promopilot.data.store import Store
+from promopilot.offers.plan import build_plan
+from promopilot.offers.randomization import hashed_uniform, random_arm
+from tests.cli.test_every_command_property import clean, run
+
+AS_OF = pd.Timestamp("2026-06-01")
+BUDGET = 1000.0
+WHOLESALE = "w1"
+REGULARS = [f"c{i}" for i in range(120)]
+
+
+def write_shop(folder):
+    """120 customers with one basket of 300-449 and one wholesale customer with 150,000 (每满
+    150减20 takes 20,000 off), every order in the last 50 days."""
+    folder.mkdir()
+    rows = ["order_id,customer_id,timestamp,product_id,quantity,unit_price"]
+    for i, c in enumerate(REGULARS):
+        day = AS_OF - pd.Timedelta(days=1 + i % 50)
+        rows.append(f"o{i},{c},{day:%Y-%m-%d} 10:00:00,p1,1,{300 + (7 * i) % 150}")
+    rows.append(f"ow,{WHOLESALE},{AS_OF - pd.Timedelta(days=3):%Y-%m-%d} 10:00:00,p1,1000,150")
+    (folder / "orders.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "offers.csv").write_text(
+        "offer_id,kind,value,min_spend,category,send_cost,valid_days\n"
+        "every150,amount_off,每满150减20,,,0.02,7\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def early_campaign() -> tuple[str, int]:
+    """A campaign id whose hashed order draws the wholesale customer among the first four and
+    gives him the offer arm (where the old fill stopped), and the customers before him."""
+    ids = np.array([*REGULARS, WHOLESALE], dtype=object)
+    for n in range(5000):
+        cid = f"t{n}"
+        u = hashed_uniform(ids, cid, "test")
+        arm = random_arm(ids, ["", "every150"], campaign_id=cid)
+        before = int((u < u[-1]).sum())
+        if arm[-1] == "every150" and before < 4:
+            return cid, before
+    raise AssertionError("no campaign id draws the wholesale customer early")
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    folder = write_shop(tmp_path_factory.mktemp("wholesale") / "shop")
+    db = folder.parent / "shop.duckdb"
+    with Store(db) as store:
+        ingest(store, folder)
+    return folder, db
+
+
+def test_the_test_fills_its_budget_past_a_customer_too_dear_for_it(shop):
+    _, db = shop
+    cid, before = early_campaign()
+    with Store(db, read_only=True) as store:
+        result = build_plan(store, budget=BUDGET, campaign_id=cid, as_of=AS_OF, run_test=True)
+    plan = result.plan.set_index("customer_id")
+    ids = plan.index.to_numpy(dtype=object)
+    u = pd.Series(hashed_uniform(ids, cid, "test"), index=plan.index)
+    inside = plan["group"] != "none"
+    # the wholesale customer is left out (nothing, for sure), and only he
+    out = plan["reason"].str.contains("above the cap")
+    assert list(plan.index[out]) == [WHOLESALE]
+    w = plan.loc[WHOLESALE]
+    assert (w["group"], w["offer_id"], w["propensity"], w["expected_cost"]) == ("none", "", 1, 0)
+    assert w["reason"].startswith("outside the test")
+    # the test goes on past him in the hashed order (the old fill held the `before` ahead)
+    assert inside.sum() > before + 20 and (u[inside] > u[WHOLESALE]).any()
+    # propensities exact: the test holds exactly those left in with u < q, one arm each
+    k = 1
+    sent = plan["offer_id"] != ""
+    q = plan.loc[sent, "propensity"].to_numpy() * (k + 1)
+    assert np.allclose(q, q[0]) and 0 < q[0] < 1
+    assert (inside == (~out & (u < q[0]))).all()
+    assert np.allclose(plan.loc[~sent & ~out, "propensity"], 1 - q[0] * k / (k + 1))
+    # the budget holds: the fill stopped at a customer whose arm did not fit, each under the cap
+    cost = plan["expected_cost"]
+    assert cost.sum() <= BUDGET + 1e-9
+    assert cost.max() <= 0.05 * BUDGET and cost.sum() > BUDGET - 0.05 * BUDGET
+    # the plan says how many were left out and why, in one line
+    line = [s for s in result.design.splitlines() if "left out of the test" in s]
+    assert len(line) == 1 and line[0].startswith(f"1 of {len(plan)} customers")
+    assert "above 5% of the budget (50.00" in line[0]
+
+
+def test_the_cap_is_the_settings_share_of_the_budget(shop, monkeypatch):
+    """With the cap at the whole budget the wholesale customer (his expected discount alone
+    is above it) is still left out, and the line names the setting's share."""
+    _, db = shop
+    cid, _ = early_campaign()
+    monkeypatch.setenv("PROMOPILOT_TEST_MAX_COST_SHARE", "1")
+    with Store(db, read_only=True) as store:
+        result = build_plan(store, budget=BUDGET, campaign_id=cid, as_of=AS_OF, run_test=True)
+    plan = result.plan.set_index("customer_id")
+    assert plan.loc[WHOLESALE, "propensity"] == 1 and "above 100% of the budget" in result.design
+    assert plan["expected_cost"].sum() <= BUDGET + 1e-9
+
+
+def test_plan_run_test_prints_how_many_were_left_out(shop, tmp_path, capsys, monkeypatch):
+    folder, _ = shop
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PROMOPILOT_LOG", str(tmp_path / "promopilot.log"))
+    db = str(tmp_path / "cli.duckdb")
+    code, out, err = run(["ingest", str(folder), "--db", db], capsys)
+    clean("ingest", code, out, err)
+    cid, _ = early_campaign()
+    args = ["plan", "--db", db, "--budget", f"{BUDGET:g}", "--out", "plan.csv"]
+    args += ["--campaign-id", cid, "--as-of", f"{AS_OF:%Y-%m-%d}", "--run-test"]
+    code, out, err = run(args, capsys)
+    clean("plan", code, out, err)
+    assert code == 0, err
+    text = " ".join(out.split())  # the terminal wraps long lines
+    assert "1 of 121 customers are left out of the test before it is drawn" in text
+    plan = pd.read_csv(tmp_path / "plan.csv", dtype=str, keep_default_na=False)
+    w = plan.set_index("customer_id").loc[WHOLESALE]
+    assert w["group"] == "none" and w["offer_id"] == "" and "above the cap" in w["reason"]
+    assert (plan["group"] == "explore").sum() > 20
