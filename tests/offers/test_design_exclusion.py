@@ -5,10 +5,16 @@ whose cost did not fit: one wholesale customer under an uncapped 每满150减20 
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from promopilot.campaigns.exposures import record_exposures
+from promopilot.campaigns.history import CONTROL, campaign_training_data
+from promopilot.campaigns.measure import measure_campaign
+from promopilot.campaigns.outcomes import campaign_outcomes
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
 from promopilot.offers.plan import build_plan
@@ -128,3 +134,39 @@ def test_plan_run_test_prints_how_many_were_left_out(shop, tmp_path, capsys, mon
     w = plan.set_index("customer_id").loc[WHOLESALE]
     assert w["group"] == "none" and w["offer_id"] == "" and "above the cap" in w["reason"]
     assert (plan["group"] == "explore").sum() > 20
+
+
+def test_who_the_test_left_out_is_no_control_customer(shop, tmp_path):
+    """Logged with the test (group none, nothing for sure), the customer left out is not
+    counted among those who got nothing: not when the campaign is measured, nor in the past
+    campaigns a plan and its self-check learn from. He could never have got the offer."""
+    _, db = shop
+    path = tmp_path / "sent.duckdb"
+    shutil.copy(db, path)
+    cid, _ = early_campaign()
+    with Store(path) as store:
+        plan = build_plan(store, budget=BUDGET, campaign_id=cid, as_of=AS_OF, run_test=True).plan
+        # sent three weeks before: its window is over in the data
+        sent_at = AS_OF - pd.Timedelta(days=20)
+        record_exposures(store, plan, campaign_id=cid, channel="csv", sent_at=sent_at)
+        frame = campaign_outcomes(store, cid)
+        measured = measure_campaign(store, cid)
+        ids = plan["customer_id"].to_numpy(dtype=object)
+        data = campaign_training_data(
+            store,
+            lambda _store, _as_of: pd.DataFrame({"customer_id": ids, "x": 0.0}),
+            window_days=14,
+            min_rows=10,
+        )
+    nothing = plan["offer_id"] == ""
+    assert WHOLESALE in set(plan.loc[nothing, "customer_id"])
+    assert WHOLESALE not in set(frame["customer_id"]) and frame.attrs["never_offered"] == 1
+    assert (frame["arm"] == CONTROL).sum() == nothing.sum() - 1
+    assert measured["control"]["customers"] == nothing.sum() - 1
+    assert measured["never_offered"] == 1
+    assert "1 customer(s) the campaign could not send an offer" in measured["summary"]
+    # everyone else who got nothing is still control, with the test's propensity
+    assert WHOLESALE not in set(data.customer_id)
+    assert (data.treatment == CONTROL).sum() == nothing.sum() - 1
+    assert (data.propensity[data.treatment == CONTROL] < 1).all()
+    assert len(data.customer_id) == len(plan) - 1

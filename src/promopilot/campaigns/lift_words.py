@@ -55,6 +55,7 @@ def summary(result: dict) -> str:
         + other_code_words(result)
         + open_window_words(result)
         + visitor_words(result)
+        + never_offered_words(result)
     )
 
 
@@ -128,6 +129,18 @@ def visitor_words(result: dict) -> str:
         f" {visitors['customers']:,} visitor(s) answered outside the plan while it was served"
         f"{offered if visitors['offered'] else ''} are not in these figures: the plan never "
         "chose them."
+    )
+
+
+def never_offered_words(result: dict) -> str:
+    """A sentence when the campaign logged customers no offer could reach (left out of a
+    designed test before it was drawn): they are not in the figures, not even as control."""
+    n = result.get("never_offered")
+    if not n:
+        return ""
+    return (
+        f" {n:,} customer(s) the campaign could not send an offer (left out of the test before "
+        "it was drawn) are not in these figures, not even among those who got nothing."
     )
 
 

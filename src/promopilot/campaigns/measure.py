@@ -394,6 +394,8 @@ def _measure(
     visitors = frame.attrs.get("visitors") or {}
     if visitors.get("customers"):  # answered outside the plan: counted apart, not measured
         result["visitors"] = dict(visitors)
+    if frame.attrs.get("never_offered"):  # left out of a designed test: not measured
+        result["never_offered"] = int(frame.attrs["never_offered"])
     other = frame.attrs.get("other_codes") or {}
     if other.get("customers"):  # the shop's own promotions in the window
         result["other_codes"] = dict(other)

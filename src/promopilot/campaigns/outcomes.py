@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from promopilot.campaigns.history import CONTROL, window_open
+from promopilot.campaigns.history import CONTROL, never_offered, window_open
 from promopilot.config import load_settings
 from promopilot.data.queries import measure as queries
 from promopilot.data.store import Store
@@ -44,7 +44,10 @@ def campaign_outcomes(
 
     ``campaign_id=None`` reads every logged campaign. Visitors `promopilot serve` answered
     outside the plan it served (group ``visitor``) are left out, and counted in
-    ``attrs["visitors"]`` (``customers``, ``offered``: shown an exploration offer)."""
+    ``attrs["visitors"]`` (``customers``, ``offered``: shown an exploration offer); so are the
+    customers no offer could reach in a campaign that sent offers (group ``none``, propensity
+    1: left out of a designed test before it was drawn), counted in ``attrs["never_offered"]``
+    (:func:`~promopilot.campaigns.history.never_offered`)."""
     days = resolve_window(window_days)
     margin = load_settings().default_margin if default_margin is None else default_margin
     frame = queries.exposure_outcomes(store, campaign_id, days, margin)
@@ -55,6 +58,11 @@ def campaign_outcomes(
         hint = f" (known: {', '.join(map(str, known[:10]))})" if known else ""
         raise UnknownIdError(f"campaign {campaign_id!r} is not in the store{hint}")
     frame, visitors = _without_visitors(frame, campaign_id)
+    # no offer could reach them (left out of a designed test): no control customers
+    never = never_offered(
+        frame["campaign_id"], frame["group"], frame["offer_id"] == "", frame["propensity"]
+    )
+    frame = frame[~never].reset_index(drop=True)
     frame["arm"] = np.where(frame["offer_id"] == "", CONTROL, frame["offer_id"])
     frame["propensity"] = _propensity(frame)
     frame["converted"] = frame["converted"].astype(int)
@@ -62,6 +70,7 @@ def campaign_outcomes(
     frame["segment"] = buyer_segment(frame["orders_before"].to_numpy())
     frame.attrs["window_days"] = days
     frame.attrs["visitors"] = visitors
+    frame.attrs["never_offered"] = int(never.sum())
     # only for what promopilot logged (send, serve): a past campaign handed over in a file is
     # history (the Hillstrom test dates its outcomes nominally, a week after the e-mail)
     logged = frame["group"].notna().to_numpy()
