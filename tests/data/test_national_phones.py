@@ -5,16 +5,21 @@ numeric ids) is left as it is."""
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import quote
 
+import duckdb
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from promopilot.data import contact_migration
+from promopilot.data import contact_ids, contact_migration
 from promopilot.data.contact_ids import masked_in_text, shown
 from promopilot.data.store import Store
 from promopilot.serve.access_log import clean_path, masked_text
+from tests.data.loads import load
+from tests.data.test_ingest import ORDERS, write
 
 NUMBERS = [
     "07700 900123",
@@ -165,4 +170,82 @@ def test_an_old_stores_delivery_errors_with_national_numbers_are_masked_once(tmp
     with Store(db, read_only=True) as store:  # a read-only open masks them first too
         assert store.scalar("SELECT error FROM deliveries") == "SMS to *** failed; call ***"
     with Store(db) as store:
-        assert store.count("migrations") == 4
+        assert store.count("migrations") == 5
+
+
+# IN_TEXT as a version before national numbers knew it: e-mail addresses, +... and Chinese mobiles
+_OLD_IN_TEXT = contact_ids.IN_TEXT.rsplit("|(?<![0-9A-Za-z_#.,+/-])", 1)[0]
+
+
+def _old_rejected_rows(db, shop, *quarantined: tuple) -> None:
+    """A store whose quarantine and flags a version before national numbers were masked wrote
+    (its id migrations done then), with `quarantined` rows besides, and no record of the
+    rejected rows' masking."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(contact_ids, "IN_TEXT", _OLD_IN_TEXT)
+        with Store(db) as store:
+            load(store, shop)
+            for row in quarantined:
+                store.execute("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            store.execute(
+                "DELETE FROM migrations WHERE name = ?", [contact_migration.REJECTED_LOCAL_PHONES]
+            )
+
+
+def test_an_old_stores_rejected_rows_with_national_numbers_are_masked_once(tmp_path):
+    shop = tmp_path / "shop"
+    write(shop / "products.csv", "product_id,title\np1,Tea\n")
+    write(
+        shop / "orders.csv",
+        ORDERS + "o1,2025-01-01,c1,p1,1,10\n"
+        "o2,2025-01-01,c1,p1,1,10,SMS 07700 900123\n"  # a line the reader cannot split
+        "o3,2025-01-02,c2,0612345678,1,10\n",  # a product id that looks like a number: flagged
+    )
+    db = tmp_path / "s.duckdb"
+    raw = '{"order_id":"o9","customer_id":"c1","note":"call (555) 123-4567"}'
+    reason = "too many fields (06 12 34 56 78)"
+    _old_rejected_rows(db, shop, (1, "orders.csv", "orders", 9, "quantity", "x", reason, "c1", raw))
+    with contextlib.closing(duckdb.connect(str(db), read_only=True)) as con:  # as it was left
+        (line,) = con.execute("SELECT value FROM quarantine WHERE line = 3").fetchone()
+        assert "07700 900123" in line
+    with Store(db, read_only=True) as store:  # a read-only open masks them first too
+        rejected = store.query(
+            "SELECT line, value, reason, raw FROM quarantine ORDER BY line"
+        ).to_dict("records")
+        flags = store.query("SELECT line, value, reason FROM flags").to_dict("records")
+    assert rejected[0]["line"] == 3 and pd.isna(rejected[0]["value"])  # as ingest keeps it now
+    assert "07700" not in str(rejected)
+    assert rejected[1]["reason"] == "too many fields (***)"
+    assert rejected[1]["raw"] == '{"order_id":"o9","customer_id":"c1","note":"call ***"}'
+    assert rejected[1]["value"] == "x"
+    # a flag's value is the row's id, stored as written as the orders hold it
+    assert flags == [
+        {"line": 4, "value": "0612345678", "reason": "unknown product: not in products; row kept"}
+    ]
+    with Store(db) as store:
+        done = store.query(
+            "SELECT n FROM migrations WHERE name = ?", [contact_migration.REJECTED_LOCAL_PHONES]
+        )
+        assert list(done["n"]) == [2]
+        counts = {t: store.count(t) for t in ("orders", "quarantine", "flags")}
+        assert load(store, shop).n_new == 0  # re-ingesting the same files adds nothing
+        assert {t: store.count(t) for t in counts} == counts
+        store.execute("UPDATE quarantine SET reason = 'call 07700 900123' WHERE line = 9")
+    with Store(db) as store:  # once: a later open leaves the tables alone
+        assert store.scalar("SELECT reason FROM quarantine WHERE line = 9") == "call 07700 900123"
+
+
+def test_an_old_store_with_no_number_in_its_rejected_rows_is_read_unwritten(tmp_path):
+    shop = tmp_path / "shop"
+    write(shop / "products.csv", "product_id,title\np1,Tea\n")
+    write(
+        shop / "orders.csv",
+        ORDERS + "o1,2025-01-01,c1,p1,1,10\no2,2025-01-01,c1,p1,x,10\n"
+        "o3,2025-01-02,c2,0612345678,1,10\no4,2025-01-03,c1,p1,1,10,2025-01-03 10:01\n",
+    )
+    db = tmp_path / "s.duckdb"
+    _old_rejected_rows(db, shop)
+    before = db.read_bytes()
+    with Store(db, read_only=True) as store:
+        assert store.count("quarantine") == 2 and store.count("flags") == 1
+    assert db.read_bytes() == before  # nothing to hide: not written

@@ -17,13 +17,9 @@ itself) stays forgotten: ingest checks the address a staged id was too
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from promopilot.data.contact_ids import (
-    IN_TEXT,
     customer_hash,
     email_sql,
     hashed_id_sql,
@@ -31,6 +27,15 @@ from promopilot.data.contact_ids import (
     phone_sql,
 )
 from promopilot.data.schema import CUSTOMER_TABLES
+from promopilot.data.text_migration import (
+    DELIVERY_ERRORS,
+    LOCAL_PHONES,
+    MAY_HOLD,
+    REJECTED_LOCAL_PHONES,
+    TEXTS,
+    mask_rejected,
+    rejected_changes,
+)
 from promopilot.exceptions import InputError
 
 if TYPE_CHECKING:
@@ -39,9 +44,6 @@ if TYPE_CHECKING:
 NAME = "contact-ids-hashed"
 # again, once ids written as mailto:, <...>, tel:, 00 for + or (+86) were read as contact data
 SPELLINGS = "contact-ids-spellings-hashed"
-DELIVERY_ERRORS = "delivery-errors-masked"
-# again, once numbers written as at home (07700 900123, (555) 123-4567) were masked too
-LOCAL_PHONES = "delivery-errors-local-phones-masked"
 MAP = "contact_id_map"
 
 # the ids email_sql or phone_sql could take for contact data (the usual id cannot)
@@ -51,8 +53,6 @@ _MAYBE = (
     "lower(trim(customer_id)) LIKE 'tel:%' OR "
     "(starts_with(trim(customer_id), '1') AND length(trim(customer_id)) BETWEEN 11 AND 13))"
 )
-# SQL: the text `{0}` may hold an address or number (the usual text cannot: not read)
-_MAY_HOLD = "regexp_matches(coalesce({0}, ''), '@|[+]|1[3-9][0-9]|0[1-9]|[0-9]{{3}}[-.)]')"
 # tables whose rows are one per key: a key that became one customer's twice is kept once
 _KEYS = {
     "customers": ("customer_id",),
@@ -64,8 +64,6 @@ _KEYS = {
 }
 # the newest row of such a key is kept (the others, first in the table)
 _NEWEST = {"customers": "updated_at DESC NULLS LAST, ", "contacts": "updated_at DESC NULLS LAST, "}
-# text columns of rejected rows that may show a value of the row
-_TEXTS = {"quarantine": ("value", "reason", "raw"), "flags": ("value", "reason")}
 
 
 def note(n: int) -> str:
@@ -101,8 +99,7 @@ def hash_contact_ids(store: Store) -> list[str]:
                 _keep_once(store, table, key)
             _keep_contacts(store)
             _rejected_rows(store)
-            for table, columns in _TEXTS.items():
-                _mask_texts(store, table, columns)
+            mask_rejected(store)
             erased = _erase_forgotten(store)
         store.execute(f"DROP TABLE IF EXISTS {MAP}")
         for name in names:
@@ -207,7 +204,7 @@ def _rejected_rows(store: Store) -> None:
     """A quarantined or flagged row's bad value that was an old id is the new id, and a flag
     of an unknown customer whose id is now one the customers table holds (``ann@example.com``
     in orders, ``Ann@Example.com`` in customers) is dropped, as ingest would not flag it."""
-    for table in _TEXTS:
+    for table in TEXTS:
         store.execute(
             f"UPDATE {table} SET value = m.new FROM {MAP} m "
             f"WHERE {table}.\"column\" = 'customer_id' AND {table}.value = m.old"
@@ -264,8 +261,11 @@ def needed(store: Store) -> bool:
         if "contacts" in tables and store.scalar(f"SELECT EXISTS ({_respelled()})"):
             return True
     if not {DELIVERY_ERRORS, LOCAL_PHONES} <= done and "deliveries" in tables:
-        errors = store.query(f"SELECT error FROM deliveries WHERE {_MAY_HOLD.format('error')}")
-        return any(masked_in_text(e) != e for e in errors["error"].dropna().astype(str))
+        errors = store.query(f"SELECT error FROM deliveries WHERE {MAY_HOLD.format('error')}")
+        if any(masked_in_text(e) != e for e in errors["error"].dropna().astype(str)):
+            return True
+    if REJECTED_LOCAL_PHONES not in done:
+        return any(not rejected_changes(store, table).empty for table in TEXTS if table in tables)
     return False
 
 
@@ -284,43 +284,3 @@ def refusal(path: str, error: InputError) -> InputError:
         f"read-only cannot replace them because {why}: run `promopilot summary --db {path}` "
         "once (it migrates the store), then open it read-only"
     )
-
-
-def mask_delivery_errors(store: Store) -> None:
-    """Why a message failed, as stores kept it before such texts were masked
-    (``550 <ann@example.com>: mailbox unavailable``), masked as delivery masks it now
-    (:func:`promopilot.data.contact_ids.masked_in_text`), once per store, in one transaction."""
-    names = (DELIVERY_ERRORS, LOCAL_PHONES)
-    done = set(store.query("SELECT name FROM migrations")["name"])
-    if set(names) <= done:
-        return
-    with store.transaction():
-        _mask_texts(store, "deliveries", ("error",), masked_in_text)
-        for name in names:
-            if name not in done:
-                store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [name])
-
-
-def _mask_texts(store: Store, table: str, columns: tuple[str, ...], mask=None) -> None:
-    """An e-mail address or phone number in the text of a rejected row written as ``***``
-    (or as `mask`, a function of the whole text, writes it)."""
-    quoted = [f'"{c}"' for c in columns]
-    text = " || ' ' || ".join(f"coalesce({c}, '')" for c in quoted)
-    rows = store.query(
-        f"SELECT rowid AS r, {', '.join(quoted)} FROM {table} WHERE {_MAY_HOLD.format(text)}"
-    )
-    if rows.empty:
-        return
-    pattern = re.compile(IN_TEXT)
-    mask = mask or (lambda text: pattern.sub("***", text))
-    masked = rows.copy()
-    for c in columns:
-        masked[c] = [v if v is None or pd.isna(v) else mask(str(v)) for v in rows[c]]
-    changed = masked[
-        (masked[list(columns)].fillna("") != rows[list(columns)].fillna("")).any(axis=1)
-    ]
-    if changed.empty:
-        return
-    sets = ", ".join(f'"{c}" = s."{c}"' for c in columns)
-    with store.frame("contact_masked", changed) as name:
-        store.execute(f"UPDATE {table} SET {sets} FROM {name} s WHERE {table}.rowid = s.r")

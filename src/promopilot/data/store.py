@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from promopilot.data import contact_ids, contact_migration
+from promopilot.data import contact_ids, contact_migration, text_migration
 from promopilot.data.connection import SERVE_MARKER_SUFFIX, connect, refuse_if_served
 from promopilot.data.schema import CUSTOMER_TABLES, TABLES, plain_id
 from promopilot.data.shop_time import ShopTime, local_text, local_time
@@ -96,7 +96,8 @@ class Store(ShopTime):
         try:
             if not read_only:
                 self.notes = contact_migration.hash_contact_ids(self)
-                contact_migration.mask_delivery_errors(self)
+                text_migration.mask_delivery_errors(self)
+                text_migration.mask_rejected_rows(self)
             elif self.path != ":memory:" and contact_migration.needed(self):
                 self.notes = self._migrate_first()
         except BaseException:

@@ -1,0 +1,146 @@
+"""Stores made before texts that quote an e-mail address or phone number were masked: one-time
+migrations of those texts.
+
+A delivery's failure (``deliveries.error``) and a rejected row's texts (the quarantine's value,
+reason and raw row, a flag's reason) may quote the recipient or the row's address or number.
+Newer versions mask them as they are written; a store an older version wrote, or one whose
+texts were masked before a kind of number was known (a number as a country writes it at home,
+``07700 900123``), has them masked once when it is opened for writing
+(:func:`mask_delivery_errors`, :func:`mask_rejected_rows`), each in one transaction and recorded
+in table ``migrations``. The id migration (:mod:`promopilot.data.contact_migration`) masks
+rejected rows' texts the same way (:func:`mask_rejected`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from promopilot.data.contact_ids import IN_TEXT, masked_in_text
+
+if TYPE_CHECKING:
+    from promopilot.data.store import Store
+
+DELIVERY_ERRORS = "delivery-errors-masked"
+# again, once numbers written as at home (07700 900123, (555) 123-4567) were masked too
+LOCAL_PHONES = "delivery-errors-local-phones-masked"
+# the quarantine's and flags' texts likewise, which the id migrations masked as numbers were
+# known then (an old store migrated before held 07700 900123 in them still)
+REJECTED_LOCAL_PHONES = "rejected-rows-local-phones-masked"
+# SQL: the text `{0}` may hold an address or number (the usual text cannot: not read)
+MAY_HOLD = "regexp_matches(coalesce({0}, ''), '@|[+]|1[3-9][0-9]|0[1-9]|[0-9]{{3}}[-.)]')"
+# text columns of rejected rows that may show a value of the row
+TEXTS = {"quarantine": ("value", "reason", "raw"), "flags": ("value", "reason")}
+# a value of these columns is an id, kept as ingest stores it (a shop's own id written like a
+# national number, 0612345678, is an id: ingest keeps it so, and finds the flag again)
+_ID_COLUMNS = ("customer_id", "product_id")
+# the reason of a line the CSV reader could not split (data.csv_errors.reject_reason): its value
+# is the whole line, which ingest keeps no more where it holds an address or number
+_MALFORMED = "malformed CSV row"
+
+
+def mask_delivery_errors(store: Store) -> None:
+    """Why a message failed, as stores kept it before such texts were masked
+    (``550 <ann@example.com>: mailbox unavailable``), masked as delivery masks it now
+    (:func:`promopilot.data.contact_ids.masked_in_text`), once per store, in one transaction."""
+    names = (DELIVERY_ERRORS, LOCAL_PHONES)
+    done = set(store.query("SELECT name FROM migrations")["name"])
+    if set(names) <= done:
+        return
+    with store.transaction():
+        mask_texts(store, "deliveries", ("error",), masked_in_text)
+        for name in names:
+            if name not in done:
+                store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [name])
+
+
+def mask_rejected_rows(store: Store) -> None:
+    """The quarantine's and flags' texts an older version wrote (a rejected line quoting
+    ``07700 900123``, which the id migrations did not know for a number) masked as the id
+    migration masks them now (:func:`rejected_changes`), once per store, in one transaction;
+    the migration records how many rows changed. A store with nothing to mask has no row
+    rewritten."""
+    if store.scalar("SELECT count(*) FROM migrations WHERE name = ?", [REJECTED_LOCAL_PHONES]):
+        return
+    with store.transaction():
+        n = mask_rejected(store)
+        store.execute(
+            "INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [REJECTED_LOCAL_PHONES, n]
+        )
+
+
+def mask_rejected(store: Store) -> int:
+    """Mask the quarantine's and flags' texts (:func:`rejected_changes`); returns how many rows
+    changed."""
+    n = 0
+    for table, columns in TEXTS.items():
+        changed = rejected_changes(store, table)
+        _write_changes(store, table, columns, changed)
+        n += len(changed)
+    return n
+
+
+def rejected_changes(store: Store, table: str) -> pd.DataFrame:
+    """The rows of ``quarantine`` or ``flags`` whose text holds an e-mail address or phone
+    number (:data:`IN_TEXT`), as masking writes them: ``***`` in a reason, a raw row or a bad
+    value; the value of a line the CSV reader could not split empty, as ingest keeps it now;
+    an id (:data:`_ID_COLUMNS`) as it is. Reads only."""
+    columns = TEXTS[table]
+    pattern = re.compile(IN_TEXT)
+    star = lambda text: pattern.sub("***", text)  # noqa: E731
+
+    def mask(column: str, row: dict) -> str | None:
+        value = row[column]
+        if value is None or pd.isna(value):
+            return value
+        if column == "value" and row["column"] in _ID_COLUMNS:
+            return value
+        text = str(value)
+        if column == "value" and str(row["reason"]).startswith(_MALFORMED):
+            return None if pattern.search(text) else text
+        return star(text)
+
+    return _masked_rows(store, table, columns, mask, extra=('"column"',))
+
+
+def mask_texts(store: Store, table: str, columns: tuple[str, ...], whole) -> None:
+    """Every text of `columns` of `table` that may hold an e-mail address or phone number
+    written as `whole` (a function of the text) writes it."""
+
+    def each(column: str, row: dict) -> str | None:
+        value = row[column]
+        return value if value is None or pd.isna(value) else whole(str(value))
+
+    _write_changes(store, table, columns, _masked_rows(store, table, columns, each))
+
+
+def _masked_rows(
+    store: Store, table: str, columns: tuple[str, ...], mask, extra: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """The rows of `table` (``r``: the rowid, and `columns`) whose text may hold an address
+    or number and that `mask` (a function of the column's name and the row) changes, as it
+    writes them; `extra` columns are read for `mask` too. Reads only."""
+    quoted = [f'"{c}"' for c in columns]
+    text = " || ' ' || ".join(f"coalesce({c}, '')" for c in quoted)
+    rows = store.query(
+        f"SELECT rowid AS r, {', '.join([*quoted, *extra])} FROM {table} "
+        f"WHERE {MAY_HOLD.format(text)}"
+    )
+    if rows.empty:
+        return rows
+    masked = rows.copy()
+    records = rows.to_dict("records")
+    for c in columns:
+        masked[c] = [mask(c, row) for row in records]
+    return masked[(masked[list(columns)].fillna("") != rows[list(columns)].fillna("")).any(axis=1)]
+
+
+def _write_changes(store: Store, table: str, columns: tuple[str, ...], changed) -> None:
+    """Write the rows :func:`_masked_rows` changed (none: nothing is written)."""
+    if changed.empty:
+        return
+    sets = ", ".join(f'"{c}" = s."{c}"' for c in columns)
+    with store.frame("contact_masked", changed[["r", *columns]]) as name:
+        store.execute(f"UPDATE {table} SET {sets} FROM {name} s WHERE {table}.rowid = s.r")
