@@ -304,6 +304,21 @@ def test_contact_data_stays_out_of_the_store_and_the_files(store, tmp_path):
     assert str(first["To"]).startswith("b***@example.com")
 
 
+def test_an_email_cell_written_as_a_link_is_sent_to_the_address_in_it(tmp_path, monkeypatch):
+    # a customers export writing mailto:, a mail header or quotes: the address itself is kept
+    spelled = {"C1": "mailto:Buyer1@Example.com", "C4": "Bob <buyer4@example.com>"}
+    customers = CUSTOMERS.assign(
+        email=CUSTOMERS["customer_id"].map(spelled).fillna(CUSTOMERS["email"])
+    )
+    monkeypatch.setattr("tests.campaigns.delivery_helpers.CUSTOMERS", customers)
+    with Store(tmp_path / "s.duckdb") as store:
+        ingest(store, write_shop(tmp_path / "shop"))
+        sender = FakeSender()
+        report = send(store, tmp_path, sender)
+    assert report.n_delivered == len(EMAILED)
+    assert sender.recipients == sorted(address(c).lower() for c in EMAILED)
+
+
 def test_dry_run_sends_nothing_and_leaves_the_real_send_to_do(store, tmp_path):
     send(store, tmp_path, FakeSender(), dry_run=True)
     assert delivery_status(store, "spring").empty

@@ -97,6 +97,13 @@ def email_sql(text: str) -> str:
     )
 
 
+def address_sql(text: str) -> str:
+    """SQL: an e-mail column's cell (trimmed text) as ``contacts`` keeps it: the address
+    :func:`email_sql` reads in it (``mailto:Ann@Example.com`` as ``ann@example.com``), or the
+    cell as written where it holds none (a sender refuses it as it refused it before)."""
+    return f"coalesce({email_sql(text)}, {text})"
+
+
 def phone_sql(text: str) -> str:
     """SQL: the phone number `text` (trimmed text) is, as ``+`` and its digits, else NULL;
     ``tel:+86...``, ``(+86) 138...`` and ``0086 138...`` (00 for +) read as ``+86...``."""

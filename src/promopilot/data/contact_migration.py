@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 NAME = "contact-ids-hashed"
 # again, once ids written as mailto:, <...>, tel:, 00 for + or (+86) were read as contact data
 SPELLINGS = "contact-ids-spellings-hashed"
+# a customers file's e-mail cell kept as written (mailto:Ann@Example.com) read as its address
+EMAILS = "contact-emails-read"
 MAP = "contact_id_map"
 
 # the ids email_sql or phone_sql could take for contact data (the usual id cannot)
@@ -114,6 +116,24 @@ def hash_contact_ids(store: Store) -> list[str]:
         if erased
         else []
     )
+
+
+def read_contact_emails(store: Store) -> None:
+    """The e-mail addresses ``contacts`` kept as a customers file wrote them
+    (``mailto:Ann@Example.com``, ``Ann <ann@example.com>``), as ingest keeps them now
+    (:func:`promopilot.data.contact_ids.address_sql`: the address, which a sender reaches),
+    once per store, in one transaction; only the rows that change are written, and the
+    migration records how many. After :func:`hash_contact_ids`, which finds an id an older
+    version hashed from such a cell by the cell as kept."""
+    if store.scalar("SELECT count(*) FROM migrations WHERE name = ?", [EMAILS]):
+        return
+    read = email_sql("trim(email)")
+    with store.transaction():
+        n = store.scalar(
+            f"UPDATE contacts SET email = {read} WHERE email IS NOT NULL AND {read} IS NOT NULL "
+            f"AND {read} <> email"
+        )
+        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [EMAILS, n or 0])
 
 
 def _candidates(tables: tuple[str, ...]) -> str:

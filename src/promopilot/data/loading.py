@@ -182,7 +182,8 @@ def load_table(
         )
         store.execute(f"DELETE FROM contacts WHERE customer_id IN (SELECT t_customer_id {latest})")
         store.execute(
-            f"INSERT INTO contacts SELECT t_customer_id, t_email, t_phone, t_name, "
+            f"INSERT INTO contacts SELECT t_customer_id, {contact_ids.address_sql('t_email')}, "
+            "t_phone, t_name, "
             f"now()::TIMESTAMP, {ingest_id} {latest}"
         )
     if contact_ids_added is not None:

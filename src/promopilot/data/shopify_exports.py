@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from promopilot.data.contact_ids import customer_hash
+from promopilot.data.contact_ids import address_sql, customer_hash
 from promopilot.data.headers import lowered
 from promopilot.data.loading import FileReport, load_table, next_ingest_id
 from promopilot.data.rawfile import column_lookup, read_raw
@@ -83,9 +83,10 @@ def import_export(store: Store, path: Path, kind: str) -> FileReport:
     else:
         name = f"NULLIF(concat_ws(' ', {get('first name')}, {get('last name')}), '')"
         phone = f"coalesce({get('phone')}, {get('default address phone')})"
+        email = address_sql(get("email"))  # mailto:Ann@... as ann@..., as ingest reads an id
         select = (
-            f"{customer_hash(get('email'))} AS customer_id, "
-            f"{get('default address country code')} AS region, lower({get('email')}) AS email, "
+            f"{customer_hash(email)} AS customer_id, "
+            f"{get('default address country code')} AS region, {email} AS email, "
             f"{phone} AS phone, {name} AS name"
         )
     _restage(store, select)

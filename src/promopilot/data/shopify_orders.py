@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
-from promopilot.data.contact_ids import customer_hash
+from promopilot.data.contact_ids import address_sql, customer_hash
 from promopilot.data.currency import shop_currency
 from promopilot.data.dedupe import FORGOTTEN
 from promopilot.data.headers import lowered
@@ -192,7 +192,7 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         code = cols.get("discount code")
         store.execute(
             f"CREATE TEMP TABLE ingest_shopify AS SELECT *{_status_filled(cols, order)}, "
-            f"{customer_hash(_filled(cols['email'], order))} AS _customer, "
+            f"{customer_hash(address_sql(_filled(cols['email'], order)))} AS _customer, "
             f"{_filled(cols['created at'], order)} AS _created, {product} AS _product, "
             f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) AS _line_in_order, "
             f"{_order_discount_share(discount, cols, order)} "
@@ -230,8 +230,9 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
             "customers",
             "SELECT DISTINCT _customer AS customer_id FROM ingest_raw WHERE _customer IS NOT NULL",
         )
+        email = f"NULLIF(trim({cols['email']}), '')"  # as ingest reads an e-mail column
         store.execute(
-            "INSERT INTO contacts SELECT _customer, any_value(lower(trim(" + cols["email"] + "))), "
+            f"INSERT INTO contacts SELECT _customer, any_value({address_sql(email)}), "
             f"NULL, NULL, now()::TIMESTAMP, {ingest_id} FROM ingest_raw WHERE _customer IS NOT "
             "NULL AND _customer NOT IN (SELECT customer_id FROM contacts) AND NOT "
             + FORGOTTEN.format("_customer")
