@@ -159,8 +159,18 @@ ORDER_DISCOUNT = (
 )
 
 
-def order_discount_column(raw_columns: list[str]) -> str | None:
-    """The orders file's order-level discount column, where there is one."""
+# Shopify's orders export: each line's own discount (`Lineitem discount`, the money of the
+# order's discounts allocated to the line, not per unit) beside the order's `Discount Amount`
+# (on its first line), which the lines' discounts add up to where they carry all of it
+SHOPIFY_LINE_DISCOUNT = "lineitemdiscount"
+SHOPIFY_ORDER_DISCOUNT = ("discountamount",)
+
+
+def order_discount_column(raw_columns: list[str], line: str | None = None) -> str | None:
+    """The orders file's order-level discount column, where there is one; beside Shopify's
+    line discount `line` (`Lineitem discount`), its `Discount Amount`."""
+    if line is not None and normalize(line) == SHOPIFY_LINE_DISCOUNT:
+        return first_column(raw_columns, SHOPIFY_ORDER_DISCOUNT)
     return first_column(raw_columns, ORDER_DISCOUNT)
 
 

@@ -5,7 +5,9 @@
 The two may be the same money: WooCommerce gives each line the share of the order's coupons
 it carries (its subtotal less its total), and the order's discount (``Cart Discount Amount``
 in the Advanced Order Export plugin, ``discount_total`` in Customer/Order Export) is their sum;
-Shopify's ``Lineitem discount`` and ``Discount Amount`` are alike. So, order by order:
+Shopify's ``Lineitem discount`` (the money off the line: the order's discounts allocated to
+it, not per unit) and ``Discount Amount`` (the order's, on its first line) are alike. So,
+order by order:
 
 - lines that carry no discount (each blank or 0): the order's discount is read and spread over
   them as it is where it is the only discount column (:mod:`promopilot.data.order_discounts`:
@@ -42,7 +44,7 @@ def column(raw_columns: list[str], mapping: Mapping[str, str]) -> str | None:
     line = mapping.get("discount")
     if line is None or order_columns.is_order_discount(line.strip('"')):
         return None
-    return order_columns.order_discount_column(raw_columns)
+    return order_columns.order_discount_column(raw_columns, line)
 
 
 def part(column: str) -> str:

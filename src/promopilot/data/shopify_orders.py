@@ -3,7 +3,9 @@ only), read into the orders table, with the products and customers exports and t
 table files beside it (:mod:`promopilot.data.shopify_exports`).
 
 Customers are identified by a one-way hash of their e-mail, which goes to ``contacts`` only;
-the order's discount is spread over its lines by their value; ``Financial Status`` and
+a line's ``Lineitem discount`` is its discount, and the order's ``Discount Amount`` is read
+beside it as :mod:`promopilot.data.order_discount_beside` decides (where there is no line
+discount column, it is spread over the order's lines by their value); ``Financial Status`` and
 ``Cancelled at`` give each line its order's status, which staging nets or quarantines
 (:mod:`promopilot.data.order_status`).
 """
@@ -189,13 +191,16 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
             else f"'item-' || md5(trim({cols['lineitem name']}))"
         )
         discount = cols.get("discount amount")
+        # each line's own discount: staging reads the order's Discount Amount beside it
+        # (data.order_discount_beside: where the lines carry none, or not the same money twice)
+        line_discount = cols.get("lineitem discount")
         code = cols.get("discount code")
         store.execute(
             f"CREATE TEMP TABLE ingest_shopify AS SELECT *{_status_filled(cols, order)}, "
             f"{customer_hash(address_sql(_filled(cols['email'], order)))} AS _customer, "
             f"{_filled(cols['created at'], order)} AS _created, {product} AS _product, "
             f"row_number() OVER (PARTITION BY {order} ORDER BY rowid) AS _line_in_order, "
-            f"{_order_discount_share(discount, cols, order)} "
+            f"{_order_discount_share(None if line_discount else discount, cols, order)} "
             "FROM ingest_raw ORDER BY rowid"
         )
         store.execute(  # orders whose discount was cut to their lines' worth, for the note
@@ -211,8 +216,9 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
             PRODUCT_ID: "_product",
             "quantity": cols["lineitem quantity"],
             "unit_price": cols["lineitem price"],
-            # Shopify's discount is per order: it is spread over its lines by their value
-            "discount": "_discount",
+            # Shopify's Lineitem discount is the line's; its Discount Amount is per order: alone,
+            # it is spread over the order's lines by their value
+            "discount": line_discount or "_discount",
             "coupon_code": (f"CASE WHEN _line_in_order = 1 THEN {code} END" if code else "NULL"),
         }
         name = f"trim({cols['lineitem name']})"  # the most common, the first in order on a tie
