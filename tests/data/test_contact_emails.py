@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from promopilot.data import contact_ids, contact_migration
+from promopilot.data import contact_ids, contact_migration, shopify_orders
 from promopilot.data.store import Store
 from tests.data.loads import load
 from tests.data.test_contact_ids import ANN
@@ -92,3 +92,31 @@ def test_an_old_stores_contacts_email_cells_are_read_once(tmp_path):
         store.execute("UPDATE contacts SET email = 'mailto:x@example.com' WHERE customer_id = 'c1'")
     with Store(db) as store:  # once: a later open leaves the table alone
         assert _emails(store)["c1"] == "mailto:x@example.com"
+
+
+def test_an_old_stores_shopify_ids_hashed_from_a_mailto_cell_are_the_addresses_ids(tmp_path):
+    rows = (
+        "#1001,mailto:Ann@Example.com,paid,,10.00,0,0,10.00,,0.00,"
+        "2025-11-28 10:03:05 +0100,1,Tea,10.00,TEA,Ann Smith,,0.00,51\n"
+        "#1002,ann@example.com,paid,,10.00,0,0,10.00,,0.00,"
+        "2025-11-29 10:03:05 +0100,1,Tea,10.00,TEA,Ann Smith,,0.00,52\n"
+    )
+    export = write(tmp_path / "export" / "orders_export_1.csv", SHOPIFY_HEAD + rows)
+    db = tmp_path / "old.duckdb"
+    with pytest.MonkeyPatch.context() as patch:  # as a version before hashed the cell whole
+        patch.setattr(shopify_orders, "address_sql", lambda text: f"lower({text})")
+        with Store(db) as store:
+            load(store, export)
+            assert len(set(store.table("orders")["customer_id"])) == 2  # two customers then
+            store.execute(
+                "DELETE FROM migrations WHERE name IN (?, ?)",
+                [contact_migration.SHOPIFY_EMAILS, contact_migration.EMAILS],
+            )
+    with Store(db) as store:
+        assert store.notes == [contact_migration.note(1)]
+        assert set(store.table("orders")["customer_id"]) == {ANN}
+        assert set(store.table("customers")["customer_id"]) == {ANN}
+        assert _emails(store) == {ANN: "ann@example.com"}
+        counts = {t: store.count(t) for t in ("orders", "customers", "contacts")}
+        assert load(store, export).n_new == 0  # the same export again adds nothing
+        assert {t: store.count(t) for t in counts} == counts

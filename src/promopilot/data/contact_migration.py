@@ -44,6 +44,11 @@ if TYPE_CHECKING:
 NAME = "contact-ids-hashed"
 # again, once ids written as mailto:, <...>, tel:, 00 for + or (+86) were read as contact data
 SPELLINGS = "contact-ids-spellings-hashed"
+# again, once Shopify's exports read their e-mail cell so too (an id hashed from
+# mailto:Ann@Example.com becomes ann@example.com's)
+SHOPIFY_EMAILS = "shopify-email-ids-read"
+# the migrations that hash ids (hash_contact_ids), in the order they came
+ID_MIGRATIONS = (NAME, SPELLINGS, SHOPIFY_EMAILS)
 # a customers file's e-mail cell kept as written (mailto:Ann@Example.com) read as its address
 EMAILS = "contact-emails-read"
 MAP = "contact_id_map"
@@ -79,7 +84,7 @@ def hash_contact_ids(store: Store) -> list[str]:
     """Run the migration on `store` (opened for writing) unless it ran before. Returns the
     notes for the user: one line with the count of ids replaced, none when there were none."""
     done = set(store.query("SELECT name FROM migrations")["name"])
-    names = [name for name in (NAME, SPELLINGS) if name not in done]
+    names = [name for name in ID_MIGRATIONS if name not in done]
     if not names:
         return []
     if not store.scalar(  # a new store
@@ -271,7 +276,7 @@ def needed(store: Store) -> bool:
     done = (
         set(store.query("SELECT name FROM migrations")["name"]) if "migrations" in tables else set()
     )
-    if not {NAME, SPELLINGS} <= done:
+    if not set(ID_MIGRATIONS) <= done:
         held = tuple(t for t in CUSTOMER_TABLES if t in tables)
         if held and store.scalar(
             f"SELECT EXISTS (SELECT 1 FROM ({_candidates(held)}) WHERE "
