@@ -42,6 +42,9 @@ _ID_COLUMNS = ("customer_id", "product_id")
 _MALFORMED = "malformed CSV row"
 
 
+_FOUND = re.compile(IN_TEXT)
+
+
 def mask_delivery_errors(store: Store) -> None:
     """Why a message failed, as stores kept it before such texts were masked
     (``550 <ann@example.com>: mailbox unavailable``), masked as delivery masks it now
@@ -130,6 +133,13 @@ def _masked_rows(
         f"SELECT rowid AS r, {', '.join([*quoted, *extra])} FROM {table} "
         f"WHERE {MAY_HOLD.format(text)}"
     )
+    if rows.empty:
+        return rows
+    # SQL's test lets every date through: only the rows the pattern finds something in go on
+    # to be masked (a store's open with 100,000 quarantined rows with dates, none to mask:
+    # 2.1-2.7 s, 3.6-4.5 s when every row was masked column by column; a shared machine)
+    texts = zip(*(rows[c].tolist() for c in columns), strict=True)
+    rows = rows[[any(isinstance(v, str) and _FOUND.search(v) for v in row) for row in texts]]
     if rows.empty:
         return rows
     masked = rows.copy()
