@@ -51,13 +51,11 @@ def test_a_rating_scale_trains_as_its_stars_would(tmp_path, scale, mapping) -> N
     [
         (
             TEN,
-            "up to 10 (row 1 after the header: '10'), not stars 1-5: give its scale, e.g. "
-            "--rating-scale 1-10",
+            "up to 10 (line 2: '10'), not stars 1-5: give its scale, e.g. --rating-scale 1-10",
         ),
         (
             HUNDRED,
-            "up to 100 (row 1 after the header: '100'), not "
-            "stars 1-5: give its scale, e.g. --rating-scale 0-100",
+            "up to 100 (line 2: '100'), not stars 1-5: give its scale, e.g. --rating-scale 0-100",
         ),
     ],
 )
@@ -82,9 +80,7 @@ def test_a_rating_outside_the_given_scale_is_named(tmp_path, capsys) -> None:
         main([*args, "--rating-scale", "1-10"])
     err = capsys.readouterr().err.strip().splitlines()
     assert stop.value.code == 2 and len(err) == 1, err
-    assert (
-        "row 2 (after the header), column 评分: '11' is not a rating: expected a number " in err[0]
-    )
+    assert "line 3, column 评分: '11' is not a rating: expected a number " in err[0]
     assert "1-10 on the scale 1-10" in " ".join(err[0].split())
 
 
@@ -129,5 +125,5 @@ def test_a_stars_file_with_one_typo_names_the_cell_not_a_scale(tmp_path, capsys)
         main(["sentiment", "--in", str(source), "--out", str(tmp_path / "o.csv")])
     err = capsys.readouterr().err.strip().splitlines()
     assert stop.value.code == 2 and len(err) == 1, err
-    assert "row 11 (after the header), column rating: '12' is not a star rating" in err[0]
+    assert "line 12, column rating: '12' is not a star rating" in err[0]
     assert "holds ratings up to" not in err[0]

@@ -70,5 +70,33 @@ def test_cli_refuses_a_rating_that_is_a_word_naming_file_row_column_value(tmp_pa
     assert stop.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1, err
-    assert f"{source}: row 3 (after the header), column 评分: '好评' is not a star rating" in err[0]
+    assert f"{source}: line 4, column 评分: '好评' is not a star rating" in err[0]
     assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_cli_names_the_file_line_of_a_bad_rating_below_titles_and_line_breaks(
+    tmp_path, capsys, end
+) -> None:
+    # a title and a blank line above the header, a review holding two line breaks, a blank line
+    # between rows: 好评 is on line 9 of the file, the 3rd row below the header
+    lines = [
+        "店铺评价导出",
+        "",
+        "评价内容,评分",
+        "很好,5星",
+        '"第一行',
+        "第二行",
+        '第三行",4',
+        "",
+        "一般,好评",
+        "太差了,1星",
+    ]
+    source = tmp_path / "reviews.csv"
+    source.write_bytes(end.join(lines).encode("utf-8") + end.encode())
+    with pytest.raises(SystemExit) as stop:
+        main(["sentiment", "--in", str(source), "--out", str(tmp_path / "o.csv")])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert f"{source}: line 9, column 评分: '好评' is not a star rating" in err[0]

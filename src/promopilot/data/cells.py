@@ -9,9 +9,13 @@ file carries its own in ``frame.attrs`` (:func:`cells_of`).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 CELLS = "promopilot_cells"  # the key of a frame's Cells in ``frame.attrs``
 _QUOTED = re.compile(r'"((?:[^"]|"")+)"')
@@ -31,11 +35,18 @@ class Cells:
     """How a file's cells are named. ``workbook``: the file is an Excel sheet, its `headers` the
     header row's cells from column A on (the empty ones included, as pandas names them:
     ``Unnamed: 0``), `first_line` the line (a sheet's row) of a table's first row where a
-    table knows its rows by position only."""
+    table knows its rows by position only; `lines`, where a text file's rows are not one line
+    each (a quoted cell holding line breaks, a blank line skipped), the line each row starts on
+    (:func:`record_lines`)."""
 
     workbook: bool = False
     headers: tuple[str, ...] = ()
     first_line: int = 2
+    lines: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    def line(self, at: int) -> int:
+        """The line (a sheet's row) of a table's row at 0-based position `at`."""
+        return int(self.lines[at]) if self.lines is not None else at + self.first_line
 
     def at(self, line: int, column: str | None = None, header: str | None = None) -> str:
         """``line 7, column quantity`` in a text file; in a workbook ``row 7, column C (Qty)``
@@ -66,6 +77,33 @@ class Cells:
 
 
 TEXT_FILE = Cells()
+
+
+def record_lines(text: str, delimiter: str, above: int, n_rows: int) -> np.ndarray | None:
+    """The file line each of the `n_rows` rows below a text table's header starts on (the
+    header on line ``above + 1``), as pandas reads `text` with its blank lines (empty or spaces
+    only) skipped: read with the csv module where a quoted cell holds line breaks, a blank line
+    was skipped or lines end in a lone CR. None where each row is one line (row i on line
+    ``above + 2 + i``), or where the csv module splits the text into other rows than pandas."""
+    lone_cr = text.count("\r") != text.count("\r\n")
+    one_each = above + 1 + n_rows - (0 if text.endswith("\n") else 1)
+    if not lone_cr and text.count("\n") == one_each:
+        return None
+    handle = io.StringIO(text, newline="")
+    for _ in range(above):
+        handle.readline()
+    reader = csv.reader(handle, delimiter=delimiter)
+    starts: list[int] = []
+    try:
+        next(reader, None)
+        end = reader.line_num
+        for record in reader:
+            if any(cell.strip() for cell in record) or len(record) > 1:
+                starts.append(above + end + 1)
+            end = reader.line_num
+    except csv.Error:
+        return None
+    return np.asarray(starts, dtype=np.int64) if len(starts) == n_rows else None
 
 
 def cells_of(frame) -> Cells:

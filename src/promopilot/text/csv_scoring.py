@@ -11,7 +11,7 @@ import pandas as pd
 
 from promopilot.columns import RATING, TEXT
 from promopilot.data import headers, synonyms
-from promopilot.data.cells import CELLS, TEXT_FILE, Cells, cells_of
+from promopilot.data.cells import CELLS, TEXT_FILE, Cells, cells_of, record_lines
 from promopilot.data.followups import with_followups
 from promopilot.data.ratings import other_scale, read_stars
 from promopilot.data.rawfile import workbook_below_title
@@ -98,15 +98,16 @@ def read_text_csv(
         notes.append(headers.skipped_note(rows[:above]))
     try:
         line = decoded.lstrip("\ufeff").split("\n", above + 1)[above].rstrip("\r")
+        sep = headers.header_delimiter(line)
         table = pd.read_csv(
-            io.StringIO(decoded),
-            sep=headers.header_delimiter(line),
-            skiprows=above,
-            dtype=str,
-            keep_default_na=False,
+            io.StringIO(decoded), sep=sep, skiprows=above, dtype=str, keep_default_na=False
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(f"{path}: not a readable CSV table ({str(error).strip()})") from None
+    # a rating is named by its file line: the header's, plus the lines held by quoted line
+    # breaks and the blank lines pandas skipped above it
+    lines = record_lines(decoded, sep, above, len(table))
+    table.attrs[CELLS] = Cells(first_line=above + 2, lines=lines)
     return table, "utf-8" if encoding == "utf-8-sig" else encoding
 
 
@@ -206,18 +207,17 @@ def _check_ratings(
     rating_range: tuple[float, float] | None = None,
 ) -> np.ndarray:
     """The ratings as numbers (NaN where blank). A cell that is no number, or outside
-    `rating_range`, is refused in one line naming the file, its row (in a workbook as Excel
-    names the cell: ``row 7, column C (评分)``), the column and the value as written. Without a
+    `rating_range`, is refused in one line naming the file, its line as the file numbers it
+    (``line 7, column 评分``: :func:`record_lines`; in a workbook as Excel names the cell:
+    ``row 7, column C (评分)``), the column and the value as written. Without a
     `rating_range` (1-5 stars), a column of numbers up to 10 or 100 is refused saying which
     scale it looks like and how to give it (``--rating-scale 1-10``): its 8 out of 10 would
     have read as no rating, or its 3 out of 10 as 3 stars."""
     given = rating_range is not None
     low, high = rating_range if given else (STARS_MIN, STARS_MAX)
 
-    def where(at: int) -> str:
-        if cells.workbook:
-            return cells.at(at + cells.first_line, str(written.name))
-        return f"row {at + 1} (after the header), column {written.name}"
+    def where(at: int) -> str:  # line 7, column rating; row 7, column C (评分) in a workbook
+        return cells.at(cells.line(at), str(written.name))
 
     blank = ratings.isna() | (ratings.astype(str).str.strip() == "")
     numeric = pd.to_numeric(ratings.where(~blank), errors="coerce")
@@ -229,8 +229,8 @@ def _check_ratings(
             at = int(numeric.to_numpy().argmax())
             bottom, top = other
             raise InputError(
-                f"{path}: column {written.name} holds ratings up to {numeric.max():g} (row "
-                f"{at + 1} after the header: {written.iloc[at]!r}), not stars 1-5: give its "
+                f"{path}: column {written.name} holds ratings up to {numeric.max():g} "
+                f"({cells.row(cells.line(at))}: {written.iloc[at]!r}), not stars 1-5: give its "
                 f"scale, e.g. --rating-scale {bottom}-{top}"
             )
     bad = no_number | (numeric < low) | (numeric > high)
