@@ -51,6 +51,26 @@ def test_a_1_10_shop_is_refused_naming_the_scale_without_one(tmp_path, store, ca
     assert len(err) == 1 and "looks like the scale 1-10" in err[0]
 
 
+def test_ingest_and_sentiment_word_another_scale_alike(tmp_path, store, capsys):
+    folder = shop(tmp_path, TEN)
+    with pytest.raises(InputError) as refused:
+        ingest(store, folder)
+    with pytest.raises(SystemExit) as stop:
+        main(["sentiment", "--in", str(folder / "reviews.csv"), "--out", str(tmp_path / "o.csv")])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    # the same cell, value, range and scale, in the same words; each names its own option
+    same = (
+        "line 2, column rating: 10 is not a star rating 1-5: the ratings run from 1 to 10, "
+        "which looks like the scale 1-10; give it with "
+    )
+    ingest_said = str(refused.value)
+    sentiment_said = " ".join(err[0].split())
+    assert f"reviews.csv: {same}ingest --rating-scale 1-10 or [reviews]" in ingest_said
+    assert f"reviews.csv: {same}sentiment --rating-scale 1-10" in sentiment_said
+
+
 def test_a_0_100_column_is_named_as_such(tmp_path, store):
     folder = shop(tmp_path, REVIEWS + "r1,c1,p1,great,95,2026-01-02\nr2,c2,p1,bad,0,2026-01-03\n")
     with pytest.raises(InputError, match="looks like the scale 0-100"):

@@ -51,11 +51,13 @@ def test_a_rating_scale_trains_as_its_stars_would(tmp_path, scale, mapping) -> N
     [
         (
             TEN,
-            "up to 10 (line 2: '10'), not stars 1-5: give its scale, e.g. --rating-scale 1-10",
+            "line 2, column rating: 10 is not a star rating 1-5: the ratings run from 1 to 10, "
+            "which looks like the scale 1-10; give it with sentiment --rating-scale 1-10",
         ),
         (
             HUNDRED,
-            "up to 100 (line 2: '100'), not stars 1-5: give its scale, e.g. --rating-scale 0-100",
+            "line 2, column rating: 100 is not a star rating 1-5: the ratings run from 0 to "
+            "100, which looks like the scale 0-100; give it with sentiment --rating-scale 0-100",
         ),
     ],
 )
@@ -68,7 +70,7 @@ def test_a_file_of_another_scale_read_as_stars_says_so(tmp_path, capsys, mapping
         main(["sentiment", "--in", str(source), "--out", str(tmp_path / "o.csv")])
     err = capsys.readouterr().err.strip().splitlines()
     assert stop.value.code == 2 and len(err) == 1, err
-    assert f"{source}: column rating holds ratings " in err[0] and said in " ".join(err[0].split())
+    assert f"{source}: {said}" in " ".join(err[0].split())
     assert not (tmp_path / "o.csv").exists()
 
 
@@ -126,4 +128,4 @@ def test_a_stars_file_with_one_typo_names_the_cell_not_a_scale(tmp_path, capsys)
     err = capsys.readouterr().err.strip().splitlines()
     assert stop.value.code == 2 and len(err) == 1, err
     assert "line 12, column rating: '12' is not a star rating" in err[0]
-    assert "holds ratings up to" not in err[0]
+    assert "looks like the scale" not in err[0]

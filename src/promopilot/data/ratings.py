@@ -67,6 +67,28 @@ def other_scale(lowest: float, highest: float, above: float = 1.0) -> tuple[int,
     return None if top is None else (0 if lowest < 1 else 1, top)
 
 
+# how ingest takes a reviews file's scale (:func:`other_scale_refusal`)
+INGEST_GIVES = (
+    'ingest --rating-scale {scale} or [reviews] rating_scale = "{scale}" in promopilot.toml'
+)
+
+
+def other_scale_refusal(
+    where: str, lowest: float, highest: float, scale: tuple[int, int], give: str
+) -> str:
+    """How a column of ratings read as 1-5 stars that looks like another `scale`
+    (:func:`other_scale`) is refused, in one wording for ingest and ``sentiment --in``: `where`
+    names the cell holding the `highest` rating (``line 5, column rating``, in a workbook
+    ``row 5, column C (评分)``), `give` how the command takes the scale, ``{scale}`` standing for
+    it (``ingest --rating-scale {scale}``)."""
+    written = f"{scale[0]}-{scale[1]}"
+    return (
+        f"{where}: {highest:g} is not a star rating 1-5: the ratings run from {lowest:g} to "
+        f"{highest:g}, which looks like the scale {written}; give it with "
+        + give.format(scale=written)
+    )
+
+
 def ingest_scale() -> tuple[float, float] | None:
     """The scale of the shop's review ratings: the setting ``[reviews] rating_scale`` read by
     :func:`parse_scale`; None when not set (1-5 stars)."""
@@ -130,10 +152,6 @@ def refuse_other_scale(store: Store, stage: str, raw: RawFile, column: str) -> N
     if other is None:
         return
     line = int(raw.lines(np.array([int(found["row"])]))[0])
-    name, scale = column.strip('"'), f"{other[0]}-{other[1]}"
-    raise InputError(
-        f"{raw.label}: {raw.where(line, name)}: {float(found['high']):g} is not a star rating "
-        f"1-5: the ratings run from {float(found['low']):g} to {float(found['high']):g}, which "
-        f"looks like the scale {scale}; give it with ingest --rating-scale {scale} or "
-        f'[reviews] rating_scale = "{scale}" in promopilot.toml'
-    )
+    where = raw.where(line, column.strip('"'))
+    low, high = float(found["low"]), float(found["high"])
+    raise InputError(f"{raw.label}: {other_scale_refusal(where, low, high, other, INGEST_GIVES)}")

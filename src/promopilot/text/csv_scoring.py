@@ -13,7 +13,7 @@ from promopilot.columns import RATING, TEXT
 from promopilot.data import headers, synonyms
 from promopilot.data.cells import CELLS, TEXT_FILE, Cells, cells_of, record_lines
 from promopilot.data.followups import with_followups
-from promopilot.data.ratings import other_scale, read_stars
+from promopilot.data.ratings import other_scale, other_scale_refusal, read_stars
 from promopilot.data.rawfile import workbook_below_title
 from promopilot.data.textfile import (
     EXCEL_CSV,
@@ -198,6 +198,9 @@ def output_names(table: pd.DataFrame, path: str | Path) -> dict[str, str]:
     return names
 
 
+SENTIMENT_GIVES = "sentiment --rating-scale {scale}"  # how this command takes a scale
+
+
 def _check_ratings(
     ratings: pd.Series,
     written: pd.Series,
@@ -211,8 +214,9 @@ def _check_ratings(
     (``line 7, column 评分``: :func:`record_lines`; in a workbook as Excel names the cell:
     ``row 7, column C (评分)``), the column and the value as written. Without a
     `rating_range` (1-5 stars), a column of numbers up to 10 or 100 is refused saying which
-    scale it looks like and how to give it (``--rating-scale 1-10``): its 8 out of 10 would
-    have read as no rating, or its 3 out of 10 as 3 stars."""
+    scale it looks like and how to give it (``sentiment --rating-scale 1-10``), worded as ingest
+    words it (:func:`promopilot.data.ratings.other_scale_refusal`): its 8 out of 10 would have
+    read as no rating, or its 3 out of 10 as 3 stars."""
     given = rating_range is not None
     low, high = rating_range if given else (STARS_MIN, STARS_MAX)
 
@@ -225,14 +229,11 @@ def _check_ratings(
     if not given and not no_number.any() and numeric.notna().any():
         above = float((numeric > STARS_MAX).sum() / numeric.notna().sum())
         other = other_scale(numeric.min(), numeric.max(), above)
-        if other is not None:
-            at = int(numeric.to_numpy().argmax())
-            bottom, top = other
-            raise InputError(
-                f"{path}: column {written.name} holds ratings up to {numeric.max():g} "
-                f"({cells.row(cells.line(at))}: {written.iloc[at]!r}), not stars 1-5: give its "
-                f"scale, e.g. --rating-scale {bottom}-{top}"
-            )
+        if other is not None:  # worded as ingest words it, naming this command's option
+            at = int(np.nanargmax(numeric.to_numpy(dtype=float)))  # a blank cell is NaN
+            lowest, highest = float(numeric.min()), float(numeric.max())
+            refusal = other_scale_refusal(where(at), lowest, highest, other, SENTIMENT_GIVES)
+            raise InputError(f"{path}: {refusal}")
     bad = no_number | (numeric < low) | (numeric > high)
     if bad.any():
         at = int(np.flatnonzero(bad.to_numpy())[0])
