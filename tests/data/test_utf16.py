@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from promopilot.cli import main
+from promopilot.data.hand_tables import read_hand_table
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
 from promopilot.data.textfile import utf16_encoding
@@ -140,6 +141,49 @@ def test_binary_or_doubtful_nul_bytes_are_still_refused(tmp_path, data, said):
     with Store(":memory:") as store, pytest.raises(InputError) as caught:
         ingest(store, path)
     assert said in str(caught.value) and "orders.txt" in str(caught.value)
+
+
+# a short review export, mostly Chinese (few ASCII characters, so few NULs), with one Taobao
+# icon from the private use area: too odd for utf16_encoding to be sure (1 character in 34)
+SHORT_CHINESE = "评价内容\t评分\r\n质量很好，一定回购\ue000\t5\r\n太差了，一般般\t1\r\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_short_chinese_utf16_without_its_bom_is_refused_saying_what_it_may_be(
+    tmp_path, store, encoding
+):
+    data = SHORT_CHINESE.encode(encoding)
+    assert utf16_encoding(data) is None  # doubtful: refused, not guessed
+    path = tmp_path / "reviews.txt"
+    path.write_bytes(data)
+    may_be = "may be"
+    with pytest.raises(InputError) as caught:
+        ingest(store, path)
+    said = str(caught.value)
+    assert "reviews.txt: not a text table (binary content)" in said
+    assert "fit UTF-16 text without its byte order mark (BOM)" in said and may_be in said
+    assert "save it as UTF-8, or as UTF-16 with its BOM" in said
+    with pytest.raises(InputError) as caught:
+        read_text_csv(path)  # promopilot sentiment --in
+    assert "fit UTF-16 text without its byte order mark" in str(caught.value)
+    assert "save it as UTF-8, or as UTF-16 with its BOM" in str(caught.value)
+    plan = tmp_path / "plan.csv"  # a plan (or policy) file the same
+    plan.write_bytes(data)
+    with pytest.raises(InputError) as caught:
+        read_hand_table(plan, ("customer_id", "group"), what="plan", once="once")
+    assert "fit UTF-16 text without its byte order mark" in str(caught.value)
+    assert "save it as UTF-8, or as UTF-16 with its BOM" in str(caught.value)
+    # binary content and UTF-8 text with a stray NUL get no such hint
+    for other in (
+        bytes(range(256)) * 4,
+        b"PK\x03\x04" + bytes(200) + b"orders.csv",
+        SHORT_CHINESE.replace("\r\n", "\n").encode("utf-8") + b"\x00\n",
+        b"order_id,timestamp\n1,2025-01-02\x00\n" * 3,
+    ):
+        path.write_bytes(other)
+        with pytest.raises(InputError) as caught:
+            ingest(store, path)
+        assert "UTF-16" not in str(caught.value)
 
 
 def test_a_cut_utf16_file_is_a_one_line_error(tmp_path, store):

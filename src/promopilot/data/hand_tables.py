@@ -33,7 +33,14 @@ from promopilot.data.rawfile import (
     long_numbers_as_excel_shows_them,
     workbook_below_title,
 )
-from promopilot.data.textfile import nul_reason, prepare_text, refuse_old_excel, utf16_encoding
+from promopilot.data.textfile import (
+    BINARY,
+    UTF16_ADVICE,
+    nul_reason,
+    prepare_text,
+    refuse_old_excel,
+    utf16_encoding,
+)
 from promopilot.exceptions import InputError
 
 LINE = "line"  # the index's name: each row's line in the file (a workbook's row number)
@@ -101,10 +108,12 @@ def _refuse_binary(path: Path, what: str) -> None:
     with open(path, "rb") as handle:
         head = handle.read(65536)
     kind = next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
+    advice = SAVE_AS
     if kind is None and b"\x00" in head and utf16_encoding(head) is None:
         kind = nul_reason(head)
+        advice = SAVE_AS if kind == BINARY else UTF16_ADVICE  # UTF-16 without its BOM, maybe
     if kind is not None:
-        raise InputError(f"{path}: cannot read as a {what}: {kind}; {SAVE_AS}")
+        raise InputError(f"{path}: cannot read as a {what}: {kind}; {advice}")
 
 
 def _text_table(path: Path, fits, what: str) -> pd.DataFrame:

@@ -118,17 +118,40 @@ def utf16_encoding(head: bytes) -> str | None:
     if sum(leads.count(end) for end in ends):  # a line end as a character's high byte
         return None
     text = codecs.getincrementaldecoder(encoding)("replace").decode(head)
-    odd = sum(
+    return encoding if _odd_characters(text) * 100 <= len(text) else None
+
+
+def _odd_characters(text: str) -> int:
+    """How many characters of `text` no text table holds (:data:`_NOT_TEXT`, U+FFFD)."""
+    return sum(
         (unicodedata.category(c) in _NOT_TEXT and c not in "\t\n\r") or c == "\ufffd" for c in text
     )
-    return encoding if odd * 100 <= len(text) else None
+
+
+def may_be_utf16(head: bytes) -> bool:
+    """Whether NUL bytes that leave :func:`utf16_encoding` in doubt still fit UTF-16 text
+    without its BOM: in one byte order the units hold a line end (U+000A or U+000D), no LF or
+    CR byte stands where a character's high byte is, and at most one character in ten is one
+    no text holds. A short, mostly Chinese file (few ASCII characters, so few NULs) with one
+    private-use icon or a character newer than this Python's Unicode tables among its first
+    50 characters is such a file; binary content, and UTF-8 text with stray NULs (its LF bytes
+    on both sides of a unit, and never beside a NUL), are not."""
+    head = head[: len(head) // 2 * 2]
+    for encoding, leads in ((UTF16_LE, head[1::2]), (UTF16_BE, head[0::2])):
+        if b"\n" in leads or b"\r" in leads:  # U+0A00, U+0D00: Indic, or no UTF-16
+            continue
+        text = codecs.getincrementaldecoder(encoding)("replace").decode(head)
+        if ("\n" in text or "\r" in text) and _odd_characters(text) * 10 <= len(text):
+            return True
+    return False
 
 
 def nul_reason(head: bytes) -> str:
     """Why a file whose first bytes (`head`) hold NUL bytes is not read: binary content, or
     likely UTF-16 text without a byte order mark where the NULs fill every other byte (the high
     bytes of ASCII letters, digits, tabs and line ends; a few characters such as 一, U+4E00,
-    put one on the other side)."""
+    put one on the other side), or possibly such text where its NULs fit it though they are
+    too few or the text too odd to be sure (:func:`may_be_utf16`: mostly Chinese text)."""
     head = head[: len(head) // 2 * 2]
     for parity in (0, 1):
         on, off = head[parity::2].count(0), head[1 - parity :: 2].count(0)
@@ -137,6 +160,11 @@ def nul_reason(head: bytes) -> str:
                 f"{BINARY}: NUL bytes in every other position, likely UTF-16 text without its "
                 "byte order mark (BOM)"
             )
+    if may_be_utf16(head):
+        return (
+            f"{BINARY}: its NUL bytes fit UTF-16 text without its byte order mark (BOM), which "
+            "it may be"
+        )
     return BINARY
 
 
