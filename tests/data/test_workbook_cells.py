@@ -146,3 +146,35 @@ def test_a_bad_rating_of_a_review_workbook_is_named_by_its_cell(tmp_path):
         score_csv(path, tmp_path / "out.csv")
     assert str(error.value).startswith(f"{path}: row 6, column B (评分): '很多' is not a star")
     assert cell(path, "B6") == "很多"
+
+
+def test_a_store_written_before_cells_were_named_gets_no_row_again(tmp_path):
+    # the previous version wrote a workbook row's reason without its cell ('expected a number',
+    # 'unknown product: not in products; row kept'): re-ingesting the workbook added every
+    # quarantined and flagged row again, the reason being part of what made a row the same
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "products.csv").write_text("product_id,title\np1,茶\n")
+    rows = [
+        HEADER,
+        [None, "o1", "c1", "p9", "2025-01-02 10:00:00", 2, 3.5],
+        [None, "o2", "c2", "p1", "2025-01-03 10:00:00", "two", 3.5],
+    ]
+    sheet(tmp_path / "shop" / "orders.xlsx", rows)
+    with Store(tmp_path / "shop.duckdb") as store:
+        ingest(store, tmp_path / "shop")
+        for table in ("quarantine", "flags"):  # as the previous version wrote them
+            store.execute(f"UPDATE {table} SET reason = split_part(reason, '; at ', 1)")
+        old = {
+            table: store.query(f'SELECT line, "column", value, reason FROM {table}')
+            for table in ("quarantine", "flags")
+        }
+        assert old["quarantine"].values.tolist() == [[5, "quantity", "two", "expected a number"]]
+        assert old["flags"].values.tolist() == [
+            [4, "product_id", "p9", "unknown product: not in products; row kept"]
+        ]
+        report = ingest(store, tmp_path / "shop")
+        orders = next(f for f in report.files if f.table == "orders")
+        assert (orders.n_read, orders.n_loaded, orders.n_quarantined) == (2, 1, 1)
+        for table in ("quarantine", "flags"):  # nothing added
+            now = store.query(f'SELECT line, "column", value, reason FROM {table}')
+            assert now.values.tolist() == old[table].values.tolist()

@@ -1,6 +1,7 @@
 """Step 5 of ingest, the bad side: quarantine rows with file, line, column, value and reason,
 and flag kept rows that reference unknown customers or products. Contact data never goes in.
-A row already recorded for the same file (re-ingested) is not recorded again."""
+A row already recorded for the same file (re-ingested) is not recorded again: the same file,
+table, line, column and value, whatever its reason says (:data:`SAME_ROW`)."""
 
 from __future__ import annotations
 
@@ -18,16 +19,18 @@ from promopilot.data.store import Store
 
 MAX_FLAG_EXAMPLES = 1000
 # a row already recorded for the same file and table is not recorded again (re-ingesting adds
-# nothing); NULL values match NULL values
-_SAME_ROW = " AND ".join(
-    f'old."{c}" IS NOT DISTINCT FROM new."{c}"'
-    for c in ("file", "table", "line", "column", "value", "reason")
-)
+# nothing): the same cell (line and column) holding the same value. Not its reason, which is
+# wording: a workbook's reasons end with the cell as Excel names it ('; at row 6, column F
+# (Qty)') where an older version wrote the reason alone, and a store it wrote got every
+# quarantined and flagged row again. NULL values match NULL values
+SAME_ROW = ("file", "table", "line", "column", "value")
+_SAME_ROW = " AND ".join(f'old."{c}" IS NOT DISTINCT FROM new."{c}"' for c in SAME_ROW)
 
 
 def _insert_new(store: Store, table: str, frame: pd.DataFrame, select: str) -> None:
     """Insert ``select`` (over ``frame``, seen as ``new``) into `table`, less the rows `table`
-    already holds for the same file, table, line, column, value and reason."""
+    already holds for the same file, table, line, column and value (:data:`SAME_ROW`): a row
+    recorded before keeps its first reason."""
     with store.frame("ingest_bad_rows_df", frame):
         store.execute(
             f"INSERT INTO {table} SELECT * FROM (SELECT {select} FROM ingest_bad_rows_df) AS new "
