@@ -10,13 +10,84 @@ by the column check naming what it expected.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from promopilot.data.textfile import utf16_encoding
+
 DELIMITERS = (",", ";", "\t", "|")
 MAX_ABOVE = 5  # lines above the header that are skipped (a title, a date range, a blank line)
+LINE_BYTES = 65536  # the most of one line read for a file's head
+
+
+@dataclass(frozen=True)
+class Head:
+    """A file's first bytes: its first ``MAX_ABOVE + 1`` LF-ended lines (each cut at
+    :data:`LINE_BYTES`), twice as many bytes where they are UTF-16 (a LF byte ends no UTF-16
+    line); `whole` when they are the whole file."""
+
+    data: bytes
+    whole: bool
+
+    def lines(self, encoding: str) -> list[str] | None:
+        """The first ``MAX_ABOVE + 1`` lines in `encoding`, as :func:`leading_lines` reads
+        them from the file decoded (LF, CR or CRLF ends; line ends and the BOM of line 1
+        removed); None where the bytes hold fewer whole lines (a line longer than
+        :data:`LINE_BYTES`) or do not decode: the caller reads the file itself."""
+        try:
+            text = codecs.getincrementaldecoder(encoding)("strict").decode(self.data, self.whole)
+        except (UnicodeDecodeError, LookupError):
+            return None
+        parts = io.StringIO(text, newline="").readlines()
+        if not self.whole and parts and not parts[-1].endswith(("\n", "\r")):
+            parts.pop()  # cut short: not a whole line
+        if not self.whole and len(parts) < MAX_ABOVE + 1:
+            return None
+        lines = [line.rstrip("\r\n") for line in parts[: MAX_ABOVE + 1]]
+        if lines:
+            lines[0] = lines[0].lstrip("\ufeff")
+        return lines
+
+
+# the heads read during one ingest (:func:`read_once`), by file: detection and staging share one
+_HEADS: ContextVar[dict[tuple, Head] | None] = ContextVar("promopilot_heads", default=None)
+
+
+@contextlib.contextmanager
+def read_once() -> Iterator[None]:
+    """Within it, :func:`file_head` reads each file's head once (an ingest: its layout
+    detection looks at a file's first lines, then staging does)."""
+    token = _HEADS.set({})
+    try:
+        yield
+    finally:
+        _HEADS.reset(token)
+
+
+def file_head(path: Path) -> Head:
+    """The :class:`Head` of a file, read once within :func:`read_once` (known by its path as
+    given, size and modification time: resolving the path would cost as much as reading)."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    heads = _HEADS.get()
+    if heads is not None and key in heads:
+        return heads[key]
+    with open(path, "rb") as handle:
+        data = b"".join(handle.readline(LINE_BYTES) for _ in range(MAX_ABOVE + 1))
+        if utf16_encoding(data) is not None:  # with its BOM, or without one told by its NULs
+            handle.seek(0)
+            data = handle.read(len(data) * 2)
+    head = Head(data, len(data) >= stat.st_size)
+    if heads is not None:
+        heads[key] = head
+    return head
 
 
 def header_delimiter(header: str) -> str:

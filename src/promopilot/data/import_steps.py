@@ -53,13 +53,10 @@ def leading_rows(path: Path) -> list[list[str]]:
             return workbook_rows(pd.read_excel(path, nrows=headers.MAX_ABOVE))
         except Exception:  # not a readable workbook: read_raw says so later, by name
             return []
-    with open(path, "rb") as handle:
-        first = b"".join(handle.readline(65536) for _ in range(headers.MAX_ABOVE + 1))
-        wide = utf16_encoding(first)  # with its BOM, or without one told by its NULs
-        if wide is not None:  # b"\n" ends no UTF-16 line: read as many bytes, decoded
-            handle.seek(0)
-            text = handle.read(len(first) * 2).decode(wide, errors="replace")
-            return headers.split_lines(text.split("\n"))
+    first = headers.file_head(path).data  # read once per ingest: staging reads it again
+    wide = utf16_encoding(first)  # with its BOM, or without one told by its NULs
+    if wide is not None:  # b"\n" ends no UTF-16 line: twice as many bytes, decoded
+        return headers.split_lines(first.decode(wide, errors="replace").split("\n"))
     for encoding in ("utf-8-sig", "gb18030", "latin-1"):
         try:
             text = first.decode(encoding)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from promopilot.config import load_settings
-from promopilot.data import ratings
+from promopilot.data import headers, ratings
 from promopilot.data.column_map import match_columns
 from promopilot.data.datasets import DATASET_IMPORTERS, is_cdnow, is_hillstrom
 from promopilot.data.import_steps import leading_rows, read_header
@@ -86,7 +86,19 @@ def ingest(
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
-    path = data_folder(path)
+    with headers.read_once():  # a file's first lines read once: by detection, then staging
+        return _ingest(store, data_folder(path), format, progress, date_format, rating_scale)
+
+
+def _ingest(
+    store: Store,
+    path: Path,
+    format: str,
+    progress: Callable[[str], None] | None,
+    date_format: str | None,
+    rating_scale: tuple[float, float] | None,
+) -> IngestReport:
+    """:func:`ingest` of an existing `path` (its data folder)."""
     refuse_old_excel(path)  # a file: before its layout is guessed from its first bytes
     if path.is_dir():  # a download folder holding one research file (and its notes)
         files = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".txt")]

@@ -286,8 +286,11 @@ def read_raw(
 
     prepared = prepare_text(path, encoding=encoding)
     # the first lines are read once: the header is found among them (below a title with
-    # `header_fits`), and its line gives the delimiter and the names written twice
-    lines = headers.leading_lines(prepared.path)
+    # `header_fits`), and its line gives the delimiter and the names written twice; within an
+    # ingest, from the bytes its layout detection read (headers.read_once)
+    lines = headers.file_head(path).lines(prepared.encoding)
+    if lines is None:  # a line longer than the head holds: from the copy, as before
+        lines = headers.leading_lines(prepared.path)
     rows = headers.split_lines(lines) if header_fits is not None else []
     above = headers.find_header(rows, header_fits) if rows else 0
     first = lines[above] if len(lines) > above else ""
