@@ -27,6 +27,12 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
                 "keep one of them (which one holds the data cannot be told)"
             )
     mapping = {name: f'"{column}"' for name, column in found.items()}
+    fallback = product_fallback(raw_columns, found)
+    if fallback is not None:  # 商家编码 left empty: the platform's 商品ID
+        code = mapping["product_id"]
+        mapping["product_id"] = (
+            f"coalesce(NULLIF(trim(CAST({code} AS VARCHAR)), ''), \"{fallback}\")"
+        )
     parts = synonyms.name_parts(raw_columns) if spec.name == "customers" else None
     if parts is not None and "name" not in mapping:  # First Name + Last Name: the contact name
         first, last = (f"NULLIF(trim(\"{c}\"), '')" for c in parts)
@@ -54,6 +60,16 @@ def _found(raw_columns: list[str], spec: TableSpec) -> dict[str, str]:
         if "discount" not in found and order_discount is not None:  # Order Discount: spread
             found["discount"] = order_discount
     return found
+
+
+def product_fallback(raw_columns: list[str], found: Mapping[str, str]) -> str | None:
+    """The platform's product id column (商品ID) read where a line's shop code (商家编码, read
+    as its ``product_id``) is empty, where a file has both; else None."""
+    column = found.get("product_id")
+    if column is None or synonyms.normalize(column) not in synonyms.SHOP_PRODUCT_CODE:
+        return None
+    platform = synonyms.first_column(raw_columns, synonyms.PLATFORM_PRODUCT_ID)
+    return None if platform is None or platform in found.values() else platform
 
 
 def _missing(spec: TableSpec, mapping: Mapping[str, str]) -> list[str]:

@@ -21,6 +21,11 @@ REFUNDED = (
     "全额退款",
     "退货退款成功",
     "已退货",
+    # Pinduoduo's 订单状态 of an order refunded before or after it shipped
+    "未发货，退款成功",
+    "已发货，退款成功",
+    "未发货,退款成功",
+    "已发货,退款成功",
 )
 # an order's status, as JD, Pinduoduo, Youzan (订单状态) and Western platforms (WooCommerce's
 # Order Status, Shopify's Financial Status) write it on each line instead of a refund status:
@@ -28,7 +33,8 @@ REFUNDED = (
 # unpaid, cancelled, voided, failed) was never a sale and is quarantined, unless a refund status
 # column says the line was refunded (Taobao closes an order it refunded in full); any other
 # status (交易成功, 待发货 = paid, not yet shipped, completed, processing, paid, on hold,
-# Shopify's pending, partially_refunded) is a sale
+# Shopify's pending, partially_refunded; Pinduoduo's 已发货，待签收 and 已签收, Douyin's 已完成,
+# 售后中 = a refund asked for, not yet made) is a sale
 ORDER_STATUS = (
     "orderstatus",
     "订单状态",
@@ -47,10 +53,11 @@ NOT_SOLD = (
     "unpaid",
     "交易关闭",
     "订单关闭",
-    "已关闭",
+    "已关闭",  # Douyin 抖店, Weidian
     "交易取消",
     "订单取消",
-    "已取消",
+    "已取消",  # JD, Pinduoduo
+    "订单已取消",
     "未付款",
     "待付款",
     "等待买家付款",
@@ -109,6 +116,8 @@ ORDER_TITLE = (
     "商品名称",
     "商品标题",
     "宝贝标题",
+    "选购商品",  # Douyin 抖店
+    "商品",  # Pinduoduo
     # last: UCI Online Retail's columns in a shop folder's orders.csv (its own importer reads
     # them too); a line's description is its item's name there
     "description",
@@ -123,7 +132,17 @@ def title_column(raw_columns: list[str]) -> str | None:
 
 
 # what tells apart the lines of one product in one order (colour, size: one line per SKU)
-VARIANT = ("variant", "商品规格", "规格", "sku属性", "销售属性", "颜色分类", "规格名称")
+VARIANT = (
+    "variant",
+    "商品规格",  # Pinduoduo, Douyin 抖店
+    "规格",
+    "sku属性",
+    "销售属性",
+    "颜色分类",
+    "规格名称",
+    "商品属性",  # Taobao's items report
+    "宝贝规格",
+)
 
 
 def variant_column(raw_columns: list[str]) -> str | None:

@@ -40,10 +40,25 @@ CUSTOMER_ID = (
     "客户编号",
     "买家id",
     "买家会员名",
+    "买家会员名称",  # Taobao's refunds report
+    "下单帐号",  # JD (京东) 商家后台's order export; 下单账号 as others spell it
+    "下单账号",
     "买家昵称",
     "买家账号",
     "会员名",
 )
+# the shop's own product code (商家编码: Taobao, Douyin 抖店; 商家编码-SKU维度: Pinduoduo; 货号:
+# JD) before the platform's id (商品ID, 宝贝ID) where an export has both; a line whose code is
+# empty takes the platform's id (column_map.product_fallback)
+SHOP_PRODUCT_CODE = (
+    "商家编码",
+    "商家编码sku维度",
+    "商家编码商品维度",
+    "商品编码",
+    "商品货号",
+    "货号",
+)
+PLATFORM_PRODUCT_ID = ("商品id", "商品编号", "宝贝id")
 PRODUCT_ID = (
     "stockcode",
     "sku",
@@ -55,13 +70,8 @@ PRODUCT_ID = (
     "item",
     "product",
     "articleid",
-    "商品id",
-    "商品编号",
-    "商品编码",
-    "商家编码",
-    "宝贝id",
-    "商品货号",
-    "货号",
+    *SHOP_PRODUCT_CODE,
+    *PLATFORM_PRODUCT_ID,
 )
 
 # table -> column -> synonyms (normalized by `normalize` before use), most specific first
@@ -92,9 +102,16 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "下单时间",
             "订单时间",
             "订单创建时间",
-            "订单成交时间",
+            "订单提交时间",  # Douyin 抖店
+            "买家下单时间",  # Taobao
+            "订单成交时间",  # Pinduoduo
             "成交时间",
             "创建时间",
+            # paid, after created: an order closed unpaid has no payment time
+            "订单付款时间",  # Taobao
+            "买家付款时间",
+            "付款确认时间",  # JD
+            "支付完成时间",  # Douyin 抖店
             "付款时间",
             "支付时间",
             "时间",
@@ -102,14 +119,17 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "customer_id": CUSTOMER_ID,
         "product_id": PRODUCT_ID,
-        "quantity": ("qty", "quantity", "units", "数量", "购买数量", "商品数量"),
+        # 订购数量: JD; 购买数量: Taobao; 商品数量(件): Pinduoduo; 商品数量: Douyin 抖店
+        "quantity": ("qty", "quantity", "units", "数量", "购买数量", "商品数量", "订购数量"),
         "unit_price": (
             "unitprice",
             "price",
             "itemprice",
             "itemcost",
             "单价",
-            "商品单价",
+            "商品单价",  # Douyin 抖店
+            "商品价格",  # Taobao's items report
+            "京东价",  # JD: the unit's list price
             "价格",
             "售价",
         ),
