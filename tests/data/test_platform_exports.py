@@ -1,21 +1,45 @@
-"""Order exports of the big Chinese platforms (JD 京东, Taobao) read as they come: their own
-column names and their order statuses."""
+"""Order exports of the big Chinese platforms (JD 京东, Pinduoduo 拼多多, Douyin 抖店, Taobao),
+read as they come: their own column names, their order statuses, and where a file has no buyer
+id, the recipient's mobile number (its hash) as the customer."""
 
 from __future__ import annotations
 
 import pytest
 
+from promopilot.data.contact_ids import stored_customer_id
 from promopilot.data.order_status import CANCELLED_REASON
+from promopilot.data.phone_ids import NOT_A_NUMBER
+from promopilot.exceptions import InputError
 from tests.data.loads import load
-from tests.data.test_ingest import write
+from tests.data.test_ingest import cli, write
+from tests.data.test_privacy import _rows_mentioning
 
-# each platform's header as its back office exports it (JD's 应付金额 included: the order's
-# amount, never read as a line's)
+# each platform's header as its back office exports it (order-level amounts included: 应付金额,
+# 订单应付金额 are the order's, never read as a line's)
 JD = (
     "订单号,商品ID,商品名称,订购数量,下单时间,京东价,应付金额,订单状态,下单帐号,客户姓名,联系电话\n"
     "J1,100012,保温杯,2,2025-03-01 10:00:00,59.00,206.00,完成,jd_ann,王芳,13800138000\n"
     "J1,100013,茶叶,1,2025-03-01 10:00:00,88.00,206.00,完成,jd_ann,王芳,13800138000\n"
     "J2,100013,茶叶,1,2025-03-02 11:00:00,88.00,88.00,已取消,jd_bob,李雷,13900139000\n"
+)
+PDD = (
+    "商品,订单号,订单状态,商品总价(元),用户实付金额(元),商品数量(件),收货人,手机,订单成交时间,"
+    "商品id,商家编码-SKU维度\n"
+    "毛巾,P1,已签收,30.00,25.00,2,张三,13800138000,2025-03-01 10:00:00,9001,TW-01\n"
+    '牙刷,P2,"已发货，待签收",10.00,10.00,1,张三,138 0013 8000,2025-03-03 10:00:00,9002,\n'
+    "毛巾,P3,已取消,15.00,15.00,1,李四,13900139000,2025-03-04 10:00:00,9001,TW-01\n"
+    '毛巾,P4,"未发货，退款成功",15.00,15.00,1,王五,13700137000,2025-03-05 10:00:00,9001,TW-01\n'
+)
+DOUYIN = (
+    "主订单编号,子订单编号,选购商品,商品规格,商品数量,商品ID,商家编码,商品单价,订单应付金额,"
+    "订单提交时间,支付完成时间,订单状态,收件人手机号\n"
+    "D1,D1-1,面膜,10片装,1,777,MM-10,49.90,89.80,2025-03-01 10:00:00,2025-03-01 10:05:00,"
+    "已完成,13900139000\n"
+    "D1,D1-2,精华,30ml,2,778,ES-30,19.95,89.80,2025-03-01 10:00:00,2025-03-01 10:05:00,"
+    "售后中,13900139000\n"
+    "D2,D2-1,面膜,10片装,1,777,MM-10,49.90,49.90,2025-03-02 10:00:00,,已关闭,13900139000\n"
+    "D3,D3-1,面膜,10片装,1,777,MM-10,49.90,49.90,2025-03-03 10:00:00,2025-03-03 10:01:00,"
+    "待发货,13900139000\n"
 )
 TAOBAO = (
     "订单编号,买家会员名,宝贝标题,商家编码,购买数量,商品价格,订单付款时间,订单状态\n"
@@ -23,6 +47,9 @@ TAOBAO = (
     "T1,tb_ann,腰带,BL-2,2,30.00,2025-03-01 10:00:00,交易成功\n"
     "T2,tb_bob,连衣裙,DR-1,1,199.00,,交易关闭\n"
 )
+DOUYIN_BUYER = stored_customer_id("13900139000")
+ZHANG = stored_customer_id("13800138000")
+
 # (file, the lines stored: order, customer, product, quantity, unit price, discount, time, and
 # the lines quarantined by reason)
 SHAPES = {
@@ -31,6 +58,33 @@ SHAPES = {
         [
             ("J1", "jd_ann", "100012", 2, 59.0, 0.0, "2025-03-01 10:00:00"),
             ("J1", "jd_ann", "100013", 1, 88.0, 0.0, "2025-03-01 10:00:00"),
+        ],
+        {CANCELLED_REASON: 1},
+    ),
+    "pinduoduo": (
+        PDD,
+        [  # 商品总价 is the line's subtotal; 用户实付金额 (postage in it) is not read
+            ("P1", ZHANG, "TW-01", 2, 15.0, 0.0, "2025-03-01 10:00:00"),
+            ("P2", ZHANG, "9002", 1, 10.0, 0.0, "2025-03-03 10:00:00"),
+            ("P4", stored_customer_id("13700137000"), "TW-01", 1, 15.0, 0.0, "2025-03-05 10:00:00"),
+            (  # 未发货，退款成功: refunded, netted by its return line
+                "P4-refund",
+                stored_customer_id("13700137000"),
+                "TW-01",
+                -1,
+                15.0,
+                0.0,
+                "2025-03-05 10:00:00",
+            ),
+        ],
+        {CANCELLED_REASON: 1},
+    ),
+    "douyin": (
+        DOUYIN,
+        [  # 主订单编号 is the order; 商家编码 the product; 订单提交时间 the time
+            ("D1", DOUYIN_BUYER, "MM-10", 1, 49.9, 0.0, "2025-03-01 10:00:00"),
+            ("D1", DOUYIN_BUYER, "ES-30", 2, 19.95, 0.0, "2025-03-01 10:00:00"),
+            ("D3", DOUYIN_BUYER, "MM-10", 1, 49.9, 0.0, "2025-03-03 10:00:00"),
         ],
         {CANCELLED_REASON: 1},
     ),
@@ -65,6 +119,12 @@ def test_a_platforms_order_export_loads_as_it_comes(tmp_path, store, platform):
     assert load(store, path.parent).n_new == 0  # re-ingesting adds nothing
 
 
+def test_the_items_name_and_variant_come_from_the_platforms_columns(tmp_path, store):
+    load(store, write(tmp_path / "dy" / "orders.csv", DOUYIN).parent)
+    titles = store.table("products").set_index("product_id")["title"].to_dict()
+    assert titles == {"MM-10": "面膜", "ES-30": "精华"}  # 选购商品
+
+
 def test_the_shops_code_is_the_product_and_the_platforms_id_fills_an_empty_one(tmp_path, store):
     # 商家编码 before 商品ID; a line without a code keeps the platform's id, not no product
     path = write(
@@ -77,3 +137,56 @@ def test_the_shops_code_is_the_product_and_the_platforms_id_fills_an_empty_one(t
     orders = store.query("SELECT product_id, strftime(timestamp, '%H:%M') AS t FROM orders")
     assert sorted(orders["product_id"]) == ["5550002", "DR-1"]
     assert set(orders["t"]) == {"09:58"}  # created, not paid: an unpaid order has no payment
+
+
+def test_customers_without_a_buyer_id_are_the_hash_of_their_mobile_number(tmp_path, store):
+    path = write(tmp_path / "shop" / "orders.csv", PDD)
+    report = load(store, path.parent)
+    notes = report.files[0].notes
+    assert any("one-way hash of the mobile number in '手机'" in n for n in notes)
+    orders = store.table("orders")
+    # 13800138000 and 138 0013 8000 are one number: one customer with two orders
+    assert orders.groupby("customer_id")["order_id"].nunique().to_dict()[ZHANG] == 2
+    contacts = store.query("SELECT customer_id, phone, name FROM contacts ORDER BY phone")
+    assert contacts.loc[contacts["customer_id"] == ZHANG, "phone"].tolist() == ["+8613800138000"]
+    assert contacts["name"].isna().all()  # the recipient's name is kept nowhere as an id
+    needles = ["13800138000", "0013 8000", "13700137000", "13900139000"]
+    assert _rows_mentioning(store, needles, skip=("contacts",)) == {}
+    assert _rows_mentioning(store, ["张三", "李四", "王五"]) == {}
+
+
+def test_a_cell_that_is_no_mobile_number_is_quarantined_and_kept_nowhere(tmp_path, store):
+    path = write(
+        tmp_path / "orders.csv",
+        "订单号,商品id,商品数量(件),商品总价(元),订单成交时间,收件人手机号\n"
+        "P1,9001,1,10,2025-03-01 10:00:00,13800138000\n"
+        "P2,9001,1,10,2025-03-02 10:00:00,021-5555-1234\n",
+    )
+    report = load(store, path)
+    assert (report.n_loaded, report.n_quarantined) == (1, 1)
+    bad = store.query('SELECT "column", value, reason, customer_id, raw FROM quarantine')
+    assert bad[["column", "reason"]].values.tolist() == [["收件人手机号", NOT_A_NUMBER]]
+    assert _rows_mentioning(store, ["5555", "13800138000"], skip=("contacts",)) == {}
+
+
+def test_a_recipients_name_alone_is_no_customer_id(tmp_path, store):
+    path = write(
+        tmp_path / "orders.csv",
+        "订单号,商品id,商品数量(件),商品总价(元),订单成交时间,收货人\n"
+        "P1,9001,1,10,2025-03-01 10:00:00,张三\n",
+    )
+    with pytest.raises(InputError, match=r"missing required column.*customer_id"):
+        load(store, path)
+
+
+def test_masked_mobile_numbers_refuse_the_file_in_one_line(tmp_path, capsys):
+    path = write(
+        tmp_path / "shop" / "orders.csv",
+        PDD.replace("13800138000", "138****8000").replace("138 0013 8000", "138****8000"),
+    )
+    code, _, err = cli(["ingest", str(path.parent), "--db", str(tmp_path / "s.duckdb")], capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "orders.csv: line 2, column 手机: the mobile numbers are masked" in err
+    assert "xxx****xxxx" in err and "8000" not in err  # the number itself is not shown
+    assert "export the buyer id column" in err

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from promopilot.data import line_totals, order_columns, synonyms
+from promopilot.data import line_totals, order_columns, phone_ids, synonyms
 from promopilot.data.headers import MAX_ABOVE
 from promopilot.data.schema import TableSpec
 from promopilot.exceptions import InputError
@@ -51,9 +51,14 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
 
 def _found(raw_columns: list[str], spec: TableSpec) -> dict[str, str]:
     """The file column of each table column it has: by name or synonym, an orders file's unit
-    price from its line totals where it gives no unit price (:mod:`.line_totals`), and its
-    discount from an order-level discount (``Order Discount``) where it gives no line's."""
+    price from its line totals where it gives no unit price (:mod:`.line_totals`), its
+    discount from an order-level discount (``Order Discount``) where it gives no line's, and
+    its customer from a mobile number column where it gives no buyer id (:mod:`.phone_ids`)."""
     found = synonyms.match(raw_columns, spec.name, spec.column_names)
+    if spec.name == "orders" and "customer_id" not in found:  # no buyer id: the mobile number
+        phone = phone_ids.phone_column(raw_columns)
+        if phone is not None and phone not in found.values():
+            found["customer_id"] = phone
     if spec.name == "orders":
         found.update(line_totals.price_columns(raw_columns, found))
         order_discount = order_columns.order_discount_column(raw_columns)

@@ -18,6 +18,7 @@ from promopilot.data import (
     order_discounts,
     order_status,
     partial_refunds,
+    phone_ids,
     ratings,
     refund_dates,
     synonyms,
@@ -200,6 +201,10 @@ def stage(
             "'value': t_customer_id, 'reason': 'guest checkout (no customer account): the id "
             f"{guest} is every guest, not one customer'}} {case}"
         )
+    by_phone = orders and phone_ids.is_phone_id(customer)
+    if by_phone:  # no buyer id: the mobile number (its hash) is the customer
+        case = f"{phone_ids.check(customer)} {case}"
+        notes.append(phone_ids.note(customer))
     store.execute(f"DROP TABLE IF EXISTS {STAGE}")
     replaced = [
         f"{expr.format(col)} AS t_{col}"
@@ -234,6 +239,8 @@ def stage(
         notes.append(totals.note)
     if "customer_id" in present:  # an e-mail address or phone number as id: its hash
         source = contact_ids.stage_sql(source)
+    if by_phone:  # a cell that is no mobile number: no id, quarantined
+        source = phone_ids.stage_sql(source)
     spread = (  # an order-level column spread by paid totals above is spread
         spread_sql(store, source, order_level)
         if discount is not None and not (order_level and paid_spread is not None)
@@ -263,6 +270,8 @@ def stage(
     if n_blank:
         store.execute(f"DELETE FROM {STAGE} WHERE _blank")
     raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
+    if by_phone:  # 138****5678: no identity
+        phone_ids.refuse_masked(store, STAGE, raw, customer)
     if rated and scale is None:  # ratings up to 10 or 100 read as stars: refused
         ratings.refuse_other_scale(store, STAGE, raw, rating_column)
     if orders and "discount" in present:  # 折扣 = 0.9: a rate, not money off (refused)
