@@ -15,6 +15,13 @@ price: refused), a percent below 100, and ``满200打9折`` is 0.10 off orders o
 (20 off for every full 150: 300 -> 40 off), read as the kind ``amount_off_every`` (value 20 per
 step, min_spend the step 150), which also takes it as ``每满150减20`` or ``满150减20``;
 ``满150减20上不封顶`` ("no cap") is 每满150减20.
+A cap on what one order gets off follows the value, after a space or comma (, or ，) or in
+brackets: ``每满100减10，最高减50``, ``每满100减10（封顶50元）``, ``0.2, max 30``,
+``20% off, up to $30``; its words ``最高减``, ``最多减``, ``最高``, ``最多``, ``封顶``,
+``up to``, ``at most``, ``max``, ``maximum``, ``capped at``. The cap goes to ``max_discount``
+when that is empty (or says the same: another cap leaves the value as written, quarantined
+naming both), and ``满300减30 最高减60`` (a 满减 with a cap above its value repeats) is
+每满300减30 capped at 60.
 ``free_shipping`` takes ``包邮``, ``免邮``, ``满99包邮`` (min_spend 99): such a text does not give
 the shipping fee the shop pays, which is the offer's value, so the fee set as
 ``offers.free_shipping_fee`` in promopilot.toml is taken and named in the ingest notes; with that
@@ -51,6 +58,13 @@ THRESHOLD_TENTHS = r"^满\s*([0-9]+(?:\.[0-9]+)?)\s*元?\s*打?\s*([0-9](?:\.[0-
 EVERY = rf"^每满\s*({NUMBER})\s*元?\s*减\s*({NUMBER})\s*元?$"
 # 满150减20上不封顶, 每满150减20，上不封顶 ("no cap"): 每满150减20
 UNCAPPED = r"^(?:每)?满(.*?)\s*[,，]?\s*上不封顶$"
+# a cap after the value: 每满100减10，最高减50, 每满100减10 (封顶50元), 0.2, max 30, 20% off up
+# to $30 (the value before it in group 1, the cap in group 2)
+CAP = (
+    r"^(.+?)\s*[,，;；]?\s*[(（]?\s*(?:最高(?:可?减|优惠)?|最多(?:可?减|优惠)?|封顶|up\s+to|"
+    rf"at\s+most|max(?:imum)?\.?|capped\s+at)\s*[$¥￥€£]?\s*({NUMBER})\s*元?\s*(?:off)?\s*"
+    r"[)）]?$"
+)
 # 包邮, 免邮, 满99包邮, 满 99 元免运费: free shipping (over a threshold), its fee not given
 SHIPPING = rf"^(?:满\s*({NUMBER})\s*元?\s*)?(?:包邮|免邮|免运费)$"
 
@@ -65,6 +79,12 @@ FEE_MISSING = (
     "offers.free_shipping_fee in promopilot.toml"
 )
 KINDS = f"unknown offer kind: expected {', '.join(OFFER_KINDS[:-1])} or {OFFER_KINDS[-1]}"
+CAP_BELOW = (
+    "max_discount below the offer's value: a cap must allow at least one step's value off "
+    "(每满100减10，最高减50: value 10, max_discount 50)"
+)
+CAP_ZERO = "max_discount 0 takes nothing off: leave it empty for no cap"
+CAP_OTHER = "the cap written in the value differs from max_discount: give one cap"
 STEP = (
     "amount_off_every needs min_spend, the step each value is taken off for, above the value "
     "(每满150减20: value 20, min_spend 150)"
@@ -74,6 +94,11 @@ STEP = (
 def _number(x: str, pattern: str, group: int = 1) -> str:
     """The SQL number of `pattern`'s `group` in the text `x`."""
     return f"CAST(regexp_extract({x}, {sql_str(pattern)}, {group}) AS DOUBLE)"
+
+
+def _cap(text: str) -> str:
+    """The SQL number of the cap written after a value (:data:`CAP`), NULL without one."""
+    return f"TRY_CAST(NULLIF(regexp_extract({text}, {sql_str(CAP)}, 2), '') AS DOUBLE)"
 
 
 def _optional_number(x: str, pattern: str) -> str:
@@ -87,20 +112,47 @@ def shipping_fee() -> float:
     return load_offer_settings().free_shipping_fee
 
 
-def _parts(mapping: Mapping[str, str]) -> dict[str, str]:
-    """SQL of the raw offers row: ``raw`` (the value as written), ``x`` (the text compared:
-    trimmed, lower case, Chinese numerals as digits, 满减 上不封顶 as 每满), ``kind`` and
-    ``given`` (min_spend, NULL when empty or absent)."""
-    raw = f"CAST({mapping['value']} AS VARCHAR)"
+def _given(mapping: Mapping[str, str], column: str) -> str:
+    """SQL of a raw offers column's text, NULL when empty or absent."""
+    expr = mapping.get(column)
+    return cell_text(expr) if expr else "CAST(NULL AS VARCHAR)"
+
+
+def _text(raw: str) -> str:
+    """SQL of a value's text as compared: trimmed, lower case, Chinese numerals as digits,
+    满减 上不封顶 as 每满."""
     text = f"translate(lower(trim({raw})), {sql_str(CHINESE)}, {sql_str(DIGITS)})"
-    spend = mapping.get("min_spend")
-    given = cell_text(spend) if spend else "CAST(NULL AS VARCHAR)"
+    return f"regexp_replace({text}, {sql_str(UNCAPPED)}, '每满\\1')"
+
+
+def _parts(mapping: Mapping[str, str]) -> dict[str, str]:
+    """SQL of the raw offers row: ``raw`` (the value as written), ``x`` (the text compared,
+    :func:`_text`, without a cap that fits max_discount; 满300减30 with one as 每满), ``kind``,
+    ``given`` (min_spend, NULL when empty or absent), ``cap`` (the text of the cap read from
+    the value, NULL without one or with another max_discount) and ``given_cap`` (max_discount)."""
+    raw = f"CAST({mapping['value']} AS VARCHAR)"
+    given_cap = _given(mapping, "max_discount")
+    t = "_ot"  # the text (:func:`_text`), computed once
+    capped = f"regexp_full_match({t}, {sql_str(CAP)}) AND {_fits(given_cap, _cap(t))}"
+    before = f"regexp_extract({t}, {sql_str(CAP)}, 1)"
+    # 满300减30 最高减60: a 满减 that has a cap repeats (每满300减30, at most 60 off)
+    before = f"regexp_replace({before}, {sql_str(THRESHOLD)}, '每满\\1减\\2')"
     return {
         "raw": raw,
-        "x": f"regexp_replace({text}, {sql_str(UNCAPPED)}, '每满\\1')",
+        "x": _with(_text(raw), f"CASE WHEN {capped} THEN {before} ELSE {t} END", t),
         "kind": f"trim(CAST({mapping['kind']} AS VARCHAR))",
-        "given": given,
+        "given": _given(mapping, "min_spend"),
+        "cap": _with(
+            _text(raw), f"CASE WHEN {capped} THEN regexp_extract({t}, {sql_str(CAP)}, 2) END", t
+        ),
+        "given_cap": given_cap,
     }
+
+
+def _with(compared: str, expr: str, name: str = "_ov") -> str:
+    """SQL of `expr`, which names the text compared `name`, with `compared` computed once
+    for it (the text is a few regular expressions long and `expr` names it twenty times)."""
+    return f"list_transform([{compared}], lambda {name}: {expr})[1]"
 
 
 def _fits(given: str, threshold: str) -> str:
@@ -121,12 +173,14 @@ def _shipping(p: dict[str, str]) -> str:
 def value_sql(mapping: Mapping[str, str], fee: float = 0.0) -> dict[str, str]:
     """The offers `mapping` (column -> SQL expression of the raw file) with ``value`` read in
     the forms above, ``kind`` amount_off_every for 每满150减20, and the threshold of 满150减20,
-    每满150减20, 满200打9折 or 满99包邮 in ``min_spend`` where the file leaves it empty; `fee`:
+    每满150减20, 满200打9折 or 满99包邮 in ``min_spend`` where the file leaves it empty, a cap
+    written after the value (最高减50) in ``max_discount`` where that is empty; `fee`:
     the value of free shipping written 包邮 (0: left as written, quarantined). Unchanged
     without a ``value`` or ``kind`` column."""
     if "value" not in mapping or "kind" not in mapping:
         return dict(mapping)
     p = _parts(mapping)
+    compared, p["x"] = p["x"], "_ov"  # the text compared, computed once (:func:`_with`)
     raw, x, kind, given = p["raw"], p["x"], p["kind"], p["given"]
     tenths, hundredths = _number(x, TENTHS), _number(x, HUNDREDTHS)
     percent = _number(x, PERCENT)
@@ -156,10 +210,14 @@ def value_sql(mapping: Mapping[str, str], fee: float = 0.0) -> dict[str, str]:
         f"THEN CAST({off} AS VARCHAR) "
         f"WHEN {every} AND {_fits(given, step)} THEN CAST({each} AS VARCHAR) "
         f"WHEN {shipping} THEN CAST({fee!r} AS VARCHAR) "
+        # a number with its cap (0.2, max 30): the number
+        f"WHEN {p['cap']} IS NOT NULL AND regexp_full_match({x}, {sql_str(NUMBER)}) THEN {x} "
         f"ELSE {raw} END"
     )
-    out = {**mapping, "value": value}
-    out["kind"] = f"CASE WHEN {every} THEN 'amount_off_every' ELSE {mapping['kind']} END"
+    out = {**mapping, "value": _with(compared, value)}
+    out["kind"] = _with(
+        compared, f"CASE WHEN {every} THEN 'amount_off_every' ELSE {mapping['kind']} END"
+    )
     min_spend = (
         f"CASE WHEN ({manjian} OR {every_plain}) AND {given} IS NULL "
         f"THEN CAST({threshold} AS VARCHAR) "
@@ -168,7 +226,9 @@ def value_sql(mapping: Mapping[str, str], fee: float = 0.0) -> dict[str, str]:
         f"WHEN {shipping} AND {given} IS NULL "
         f"THEN CAST({_optional_number(x, SHIPPING)} AS VARCHAR) END"
     )
+    min_spend = _with(compared, min_spend)
     out["min_spend"] = f"coalesce({given}, {min_spend})" if mapping.get("min_spend") else min_spend
+    out["max_discount"] = f"coalesce({p['given_cap']}, {p['cap']})"
     return out
 
 
@@ -195,7 +255,8 @@ def fee_note(store: Store, stage: str, column: str, fee: float) -> list[str]:
 
 def checks() -> list[tuple[str, str, str]]:
     """The offers rows' own checks (column, SQL condition true for a bad row, reason) after
-    their values are typed: the kind, a percent below 1, an amount_off_every's step."""
+    their values are typed: the kind, a percent below 1, an amount_off_every's step, a cap
+    (max_discount) above 0 and, but for percent_off, at least the value."""
     kinds = ", ".join(sql_str(k) for k in OFFER_KINDS)
     return [
         ("kind", f"t_kind NOT IN ({kinds})", KINDS),
@@ -210,19 +271,34 @@ def checks() -> list[tuple[str, str, str]]:
             "OR t_min_spend <= t_value)",
             STEP,
         ),
+        ("max_discount", "t_max_discount = 0", CAP_ZERO),
+        (
+            "max_discount",
+            "t_kind IN ('amount_off', 'amount_off_every', 'free_shipping') "
+            "AND t_max_discount < t_value",
+            CAP_BELOW,
+        ),
     ]
 
 
 def unread_checks(fee: float) -> list[tuple[str, str, str]]:
     """Checks before the value's typing: with no shipping fee set, free shipping written 包邮
-    is quarantined naming the missing fee (rather than the forms a value may take)."""
+    is quarantined naming the missing fee (rather than the forms a value may take); a value
+    whose cap is not max_discount's is quarantined naming both."""
+    text = _text("r_value")
+    other = (
+        f"t_max_discount IS NOT NULL AND regexp_full_match({text}, {sql_str(CAP)}) "
+        f"AND {_cap(text)} <> t_max_discount"
+    )
+    checks = [("value", other, CAP_OTHER)]
     if fee > 0:
-        return []
+        return checks
     x = f"translate(lower(r_value), {sql_str(CHINESE)}, {sql_str(DIGITS)})"
     return [
+        *checks,
         (
             "value",
             f"t_kind = 'free_shipping' AND regexp_full_match({x}, {sql_str(SHIPPING)})",
             FEE_MISSING,
-        )
+        ),
     ]

@@ -151,6 +151,8 @@ TABLES: dict[str, TableSpec] = {
                 C("category", "str"),
                 C("send_cost", "float", nonneg=True, limit=MONEY),
                 C("valid_days", "float", nonneg=True, limit=DAYS),
+                # the most one order gets off (每满100减10，最高减50: 50); empty: no cap
+                C("max_discount", "float", nonneg=True, limit=MONEY),
             ),
             key=(OFFER_ID,),
             history=False,
@@ -280,6 +282,8 @@ DDL: tuple[str, ...] = (
     PRODUCT_ORDERS_DDL,
     # the currency of an orders file's lines, where it names one (data.currency)
     "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS currency VARCHAR",
+    # stores made before an offer's cap existed: no offer has one
+    "ALTER TABLE offers ADD COLUMN IF NOT EXISTS max_discount DOUBLE",
     # one-time changes of a store's data, each recorded once done (data.contact_migration)
     "CREATE TABLE IF NOT EXISTS migrations (name VARCHAR, applied_at TIMESTAMP, n BIGINT)",
     # results computed from the data, under a key naming what (data.queries.computed)

@@ -218,6 +218,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "kind": ("type", "offertype"),
         "value": ("amount", "discount"),
         "min_spend": ("minspend", "threshold", "minimumspend", "门槛"),
+        "max_discount": ("maxdiscount", "cap", "discountcap", "最高减", "封顶", "优惠上限"),
     },
     "campaigns": {
         "customer_id": ("customerid", "userid", "user"),
