@@ -82,6 +82,20 @@ def every_step_discount(order: np.ndarray, step: float, value: float) -> np.ndar
     return np.floor(np.asarray(order, dtype=float) / step + 1e-9) * value  # 299.99999: one step
 
 
+def capped(discount: np.ndarray, cap: float | None) -> np.ndarray:
+    """The discount of each order, at most the offer's `cap` (max_discount; None or NaN: no
+    cap): 每满100减10，最高减50 takes 30 off 300 and 50 off 600."""
+    if cap is None or not np.isfinite(cap):
+        return discount
+    return np.minimum(discount, cap)
+
+
+def _cap(offer: object) -> float | None:
+    """An offer row's max_discount (None: none, or a catalogue without the column)."""
+    cap = getattr(offer, "max_discount", None)
+    return None if cap is None or pd.isna(cap) else float(cap)
+
+
 def offer_terms(
     offers: pd.DataFrame,
     inputs: pd.DataFrame,
@@ -94,6 +108,8 @@ def offer_terms(
     每满 (amount_off_every) gives its value for every full step (floor(basket / step) × value),
     a basket within reach of its next step (30% of a step short) lifted to it; free shipping
     costs the shipping fee, with a min_spend only on baskets that reach it (lifted as 满减).
+    A cap (max_discount) bounds any kind's discount: 20% off, up to 30 takes 30 off 400; a
+    每满 basket past its cap is not lifted (its next step takes no more off).
     `discount_scale` (K,) corrects each offer's discount per purchase (see
     :func:`redemption_scale`). A missing basket value is the shop's mean."""
     basket = inputs["basket_value"].to_numpy(dtype=float)
@@ -117,9 +133,10 @@ def offer_terms(
             )
             item = np.minimum(item, basket)
             spend = item + share * (basket - item)
+        cap = _cap(offer)
         if offer.kind == "percent_off":
             revenue[:, j] = basket
-            discount[:, j] = offer.value * spend
+            discount[:, j] = capped(offer.value * spend, cap)
         elif offer.kind in ("amount_off", "free_shipping"):
             # 满150减20, 满99包邮: once an order reaches min_spend (free shipping without one:
             # every order)
@@ -129,14 +146,17 @@ def offer_terms(
             qualifies = lifted >= threshold
             if offer.kind == "amount_off":  # a category 满减 needs an item of its category
                 qualifies &= share > 0
-            discount[:, j] = np.where(qualifies, offer.value, 0.0)
+            discount[:, j] = np.where(qualifies, capped(np.asarray(offer.value), cap), 0.0)
         elif offer.kind == "amount_off_every":  # 每满150减20: value per full step
             step = float(offer.min_spend or 0.0)
             if step <= 0:
                 raise InputError(f"offer {offer.offer_id}: amount_off_every needs min_spend > 0")
             lifted = topped_up(basket, step, every=True)
+            off = capped(every_step_discount(lifted, step, offer.value), cap)
+            # past the cap the next step takes no more off: no reason to add to the order
+            gains = off > capped(every_step_discount(basket, step, offer.value), cap)
+            lifted = np.where(gains, lifted, basket)
             revenue[:, j] = lifted
-            off = every_step_discount(lifted, step, offer.value)
             discount[:, j] = np.where(share > 0, off, 0.0)
         else:
             raise InputError(f"offer {offer.offer_id}: unknown kind {offer.kind!r}")

@@ -26,10 +26,10 @@ from promopilot.profile.features import build_features
 
 
 def load_offers(store: Store, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
-    """The shop's offers, with a missing min_spend or send_cost read as 0 and a missing
-    category as "" (the whole basket). A shop that lists none gets the default catalogue
-    (:mod:`promopilot.offers.catalogue`); ``offers.attrs["source"]`` names where they came
-    from."""
+    """The shop's offers, with a missing min_spend or send_cost read as 0, a missing
+    category as "" (the whole basket) and a missing max_discount as NaN (no cap). A shop that
+    lists none gets the default catalogue (:mod:`promopilot.offers.catalogue`);
+    ``offers.attrs["source"]`` names where they came from."""
     offers = store.table("offers")
     source = SHOP_CATALOGUE
     if offers.empty:
@@ -45,6 +45,8 @@ def load_offers(store: Store, as_of: pd.Timestamp | str | None = None) -> pd.Dat
         if offers.empty:
             raise InputError("the store has no offers and no orders to size default offers from")
     offers = offers.copy()
+    if "max_discount" not in offers:  # the default catalogue; a store made before caps
+        offers["max_discount"] = np.nan
     offers["min_spend"] = offers["min_spend"].fillna(0.0)
     offers["send_cost"] = offers["send_cost"].fillna(0.0)
     offers["category"] = offers["category"].fillna("")

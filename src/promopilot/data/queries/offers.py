@@ -65,13 +65,23 @@ def add_offers(store: Store, offers: pd.DataFrame) -> int:
     """Store the offers (columns of the ``offers`` table) whose offer_id the store does not
     have yet, e.g. the default catalogue a plan used, so that ``send`` and ``report`` know
     their terms. Returns how many were added."""
-    columns = ["offer_id", "kind", "value", "min_spend", "category", "send_cost", "valid_days"]
+    columns = [
+        "offer_id",
+        "kind",
+        "value",
+        "min_spend",
+        "category",
+        "send_cost",
+        "valid_days",
+        "max_discount",
+    ]
     frame = offers.reindex(columns=columns)
+    frame["max_discount"] = frame["max_discount"].astype(float)
     before = store.count("offers")
     with store.frame("offers_to_add", frame):
         store.execute(
             "INSERT INTO offers BY NAME SELECT offer_id, kind, value, min_spend, "
-            "NULLIF(category, '') AS category, send_cost, valid_days, "
+            "NULLIF(category, '') AS category, send_cost, valid_days, max_discount, "
             "now()::TIMESTAMP AS updated_at FROM offers_to_add "
             "WHERE offer_id NOT IN (SELECT offer_id FROM offers)"
         )
