@@ -204,6 +204,7 @@ def test_coupon_import_file_has_the_platform_columns():
         "kind",
         "value",
         "min_spend",
+        "max_discount",
         "category",
         "starts_at",
         "expires_at",
@@ -326,3 +327,43 @@ def test_a_meiman_sms_names_the_step_within_one_message():
     )
     sms = renderer.sms(context)
     assert "每满150减20" in sms and "CODE234567" in sms
+
+
+def test_a_capped_offer_says_its_cap_in_both_languages():
+    every = {"offer_id": "e", "kind": "amount_off_every", "value": 10, "min_spend": 100}
+    capped = {**every, "max_discount": 50.0}
+    assert offer_text(capped, "zh", "¥") == "每满100减10，最高减50"
+    assert offer_text(capped, "en", "¥") == "¥10 off every ¥100, up to ¥50"
+    assert offer_text(capped, "en", "EUR", short=True) == "10 EUR off every 100 EUR, up to 50 EUR"
+    assert offer_text({**every, "max_discount": None}, "zh", "¥") == "每满100减10"
+    assert offer_text({**every, "max_discount": float("nan")}, "en", "¥") == "¥10 off every ¥100"
+    pct = {"offer_id": "p", "kind": "percent_off", "value": 0.2, "max_discount": 30.0}
+    assert offer_text(pct, "zh", "¥") == "8折，最高减30"
+    assert offer_text({**pct, "category": "家居"}, "en", "¥") == "20% off, up to ¥30 on 家居"
+    # on a fixed amount a cap (at least the value) says nothing
+    fixed = {"offer_id": "m", "kind": "amount_off", "value": 20, "min_spend": 150}
+    assert offer_text({**fixed, "max_discount": 40.0}, "zh", "¥") == "满150减20"
+
+
+def test_a_capped_meiman_sms_and_coupon_file_carry_the_cap():
+    renderer = MessageRenderer(template_environment(), currency="¥")
+    offer = {
+        "offer_id": "e",
+        "kind": "amount_off_every",
+        "value": 10,
+        "min_spend": 100,
+        "max_discount": 50.0,
+    }
+    context = renderer.context(
+        language="zh", code="CODE234567", offer=offer, products=[{"title": "茶杯", "price": 59}]
+    )
+    assert "每满100减10，最高减50" in renderer.sms(context)
+    coupon = {"code": "CODE234567", "customer_id": "C1", "category": "", "starts_at": ""}
+    text = renderer.coupons_csv([{**offer, **coupon, "expires_at": ""}])
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    assert frame.iloc[0][["kind", "value", "min_spend", "max_discount"]].tolist() == [
+        "amount_off_every",
+        "10",
+        "100",
+        "50.0",
+    ]

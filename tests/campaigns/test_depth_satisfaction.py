@@ -206,3 +206,15 @@ def test_a_campaign_without_outcomes_yet_gives_no_depth():
         waiting[column] = 0
     table = depth_table(pd.concat([measured, waiting], ignore_index=True))
     assert set(table["campaign_id"]) == {"k1"}
+
+
+def test_the_depth_table_carries_each_offers_cap():
+    rng = np.random.default_rng(0)
+    frame = _depth_frame(rng, "k1", {"d10": (0.10, 0.08), "d30": (0.30, 0.10)})
+    frame["offer_max_discount"] = np.where(frame["arm"] == "d30", 25.0, np.nan)
+    overall = depth_table(frame).query("segment == @ALL").set_index("offer_id")
+    assert overall.loc["d30", "max_discount"] == 25.0
+    assert np.isnan(overall.loc["d10", "max_discount"])
+    # outcomes without the column (an older caller): no cap
+    plain = depth_table(frame.drop(columns="offer_max_discount"))
+    assert plain["max_discount"].isna().all()

@@ -480,3 +480,24 @@ def test_the_depth_table_says_a_meiman_depth_is_of_every_step():
         "13% of every step 每满",
     ]
     assert isinstance(shown, pd.DataFrame)
+
+
+def test_the_depth_table_names_an_offers_cap():
+    from promopilot.report.campaign_extras import depth_section
+
+    table = _depth_table(9.0, 17.0).assign(
+        kind=["free_shipping", "percent_off", "percent_off", "amount_off_every"],
+        max_discount=[None, 30.0, None, 50.0],
+        customers=100,
+        control_customers=100,
+        conversion_lift=0.01,
+        conversion_low=0.0,
+        conversion_high=0.02,
+    )
+    (_, shown), *_ = depth_section(table, "CNY").tables
+    assert shown["depth 力度"].tolist() == [
+        "free shipping 包邮",
+        "10%, at most 30.00 CNY 最高减30",
+        "10%",
+        "13% of every step 每满, at most 50.00 CNY 最高减50",
+    ]

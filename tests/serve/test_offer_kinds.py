@@ -45,3 +45,32 @@ def test_the_api_schema_describes_amount_off_every():
     assert "amount_off_every" in fields["kind"]["description"]
     assert "every full min_spend" in fields["value"]["description"]
     assert "step" in fields["min_spend"]["description"]
+
+
+def test_a_capped_meiman_is_served_with_its_cap(store, tmp_path):
+    offers = tmp_path / "offers.csv"
+    offers.write_text(
+        'offer_id,kind,value,min_spend\nevery,amount_off,"每满100减10，最高减50",\n'
+        "pct,percent_off,0.2,\n",
+        encoding="utf-8",
+    )
+    ingest(store, offers)
+    plan = PLAN.assign(offer_id=["every", "", "pct"])
+    state = build_state(store, plan=plan, campaign_id="spring", settings=SETTINGS)
+    app = create_app(store, ServeConfig.from_keys([ADMIN], [READ]), state=state)
+    with TestClient(app) as client:
+        every = client.get("/v1/customers/c1/offer", headers=READ_H).json()["offer"]
+        pct = client.get("/v1/customers/c3/offer", headers=READ_H).json()["offer"]
+    assert (every["kind"], every["value"], every["min_spend"], every["max_discount"]) == (
+        "amount_off_every",
+        10,
+        100,
+        50,
+    )
+    assert pct["max_discount"] is None  # no cap
+    assert offer_words(every, "¥") == {
+        "en": "¥10 off every ¥100, up to ¥50",
+        "zh": "每满100减10，最高减50",
+    }
+    fields = OfferTerms.model_json_schema()["properties"]
+    assert "最高减50" in fields["max_discount"]["description"]

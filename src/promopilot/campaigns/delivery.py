@@ -86,7 +86,9 @@ def _products(logged: pd.DataFrame, store: Store) -> dict[str, list[dict]]:
 def _coupon_rows(rows: pd.DataFrame, offers: pd.DataFrame, sent_at: pd.Timestamp) -> list[dict]:
     """One dict per coupon for the import template (columns joined, not looped); `sent_at`
     is the shop's wall-clock time of the send."""
-    terms = offers[["offer_id", "kind", "value", "min_spend", "category"]]
+    terms = offers.reindex(
+        columns=["offer_id", "kind", "value", "min_spend", "category", "max_discount"]
+    )
     joined = rows[["coupon_code", "customer_id", "offer_id", "expires_at"]].merge(
         terms, on="offer_id", how="left"
     )

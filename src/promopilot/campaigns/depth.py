@@ -4,7 +4,8 @@ paying.
 
 Depth of an offer in a campaign: its nominal share off (``percent_off``: the value;
 ``amount_off``: value / min_spend, the largest share it can take; ``amount_off_every``, 每满:
-value / step, the share of every full step) and the realized one: discount
+value / step, the share of every full step; a cap, max_discount, is named beside it) and the
+realized one: discount
 money / gross value of the orders its customers placed in the window. Free shipping has no
 depth: its cost is the shipping fee, which order lines do not record (their discount is 0, which
 would read as a 0% depth); it is measured like any offer but kept off the depth scale, and the
@@ -69,6 +70,8 @@ def depth_table(
             nominal_depth(first["offer_kind"], first["offer_value"], first["offer_min_spend"]),
             index=first.index,
         )
+        # the most one order got off (每满100减10，最高减50: 50), NaN without a cap
+        cap = first.get("offer_max_discount", pd.Series(np.nan, index=first.index))
         for segment, rows_of in groups:
             try:
                 result = estimate_lift(rows_of, confidence=confidence, with_segments=False)
@@ -81,6 +84,7 @@ def depth_table(
                         "campaign_id": campaign,
                         "offer_id": arm["offer_id"],
                         "kind": first["offer_kind"].get(arm["offer_id"]),
+                        "max_discount": cap.get(arm["offer_id"], np.nan),
                         "segment": segment,
                         "nominal_depth": nominal.get(arm["offer_id"], np.nan),
                         "realized_depth": realized.get(arm["offer_id"], np.nan),

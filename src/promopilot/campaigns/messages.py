@@ -74,10 +74,15 @@ def money(value: float | None, currency: str) -> str:
     return f"{currency}{text}"
 
 
+# the kinds whose discount a cap (max_discount) can bound: on a fixed amount it says nothing
+CAPPED = ("percent_off", "amount_off_every")
+
+
 def offer_text(offer: dict, language: str, currency: str, *, short: bool = False) -> str:
     """The offer in words: ``9折`` / ``10% off``, ``满150减20`` / ``20 off orders of 150 or more``
     (``short``: ``20 off 150+``), ``每满150减20`` / ``20 off every 150``, ``满99包邮`` /
-    ``free shipping on orders of 99 or more`` (``short``: ``free shipping 99+``)."""
+    ``free shipping on orders of 99 or more`` (``short``: ``free shipping 99+``); a cap after
+    it: ``每满100减10，最高减50`` / ``10 off every 100, up to 50``."""
     kind, value = offer.get("kind"), float(offer.get("value") or 0)
     min_spend = float(offer.get("min_spend") or 0)
     category = offer.get("category") or ""
@@ -105,6 +110,10 @@ def offer_text(offer: dict, language: str, currency: str, *, short: bool = False
         en = "free shipping"
         if min_spend:  # 满99包邮: free shipping ¥99+ / on orders of ¥99 or more
             en += f" {spend}" if short else f" on {spend}"
+    cap = offer.get("max_discount")
+    if kind in CAPPED and cap is not None and cap == cap:  # 每满100减10，最高减50
+        zh += f"，最高减{float(cap):g}"
+        en += f", up to {money(float(cap), currency)}"
     if category:
         zh += f"（限{category}）"
         en += f" on {category}"

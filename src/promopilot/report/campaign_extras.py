@@ -10,7 +10,7 @@ import contextlib
 import pandas as pd
 
 from promopilot.campaigns.depth import FREE_SHIPPING, depth_finding, verdict_text
-from promopilot.data.currency import money_label
+from promopilot.data.currency import money, money_label
 from promopilot.report import Section, figure_html
 from promopilot.report import formats as fmt
 from promopilot.report.labels import SEGMENT_NAMES, segment_label
@@ -98,14 +98,18 @@ def depth_verdicts(table: pd.DataFrame, currency: str | None = None) -> str:
 DEPTH_FREE_SHIPPING = "free shipping 包邮"  # the depth column of a free-shipping offer
 
 
-def _depth_cell(kind, depth) -> str:
+def _depth_cell(kind, depth, cap=None, currency: str | None = None) -> str:
     """A depth as the table shows it: ``10%``; 每满's ``13% of every step 每满`` (its share of
-    each full step, however many an order has); free shipping by name (it has no depth)."""
+    each full step, however many an order has); a cap after it, ``10% of every step 每满, at
+    most 50.00 最高减50``; free shipping by name (it has no depth)."""
     if kind == FREE_SHIPPING:
         return DEPTH_FREE_SHIPPING
     if pd.isna(depth):
         return fmt.MISSING
-    return f"{depth:.0%} of every step 每满" if kind == "amount_off_every" else f"{depth:.0%}"
+    text = f"{depth:.0%} of every step 每满" if kind == "amount_off_every" else f"{depth:.0%}"
+    if cap is not None and not pd.isna(cap) and kind in ("amount_off_every", "percent_off"):
+        text += f", at most {money(cap, currency)} 最高减{float(cap):g}"
+    return text
 
 
 def depth_section(table: pd.DataFrame, currency: str | None = None) -> Section:
@@ -115,10 +119,11 @@ def depth_section(table: pd.DataFrame, currency: str | None = None) -> Section:
             "offer 优惠": table["offer_id"],
             "segment 客群": table["segment"].map(segment_label),
             "depth 力度": [
-                _depth_cell(kind, depth)
-                for kind, depth in zip(
+                _depth_cell(kind, depth, cap, currency)
+                for kind, depth, cap in zip(
                     table.get("kind", pd.Series(None, index=table.index)),
                     table["depth"],
+                    table.get("max_discount", pd.Series(None, index=table.index)),
                     strict=True,
                 )
             ],

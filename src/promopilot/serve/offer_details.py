@@ -1,7 +1,8 @@
 """What an offer *is*, for ``/v1/customers/{id}/offer``: the offer's terms (kind, value,
-min_spend, category, valid_days) from the store's ``offers`` table, and per planned customer the
-date it expires and the coupon code ``promopilot send`` issued. All of it is read once when the
-serving state is built (at start and on every reload), never per request.
+min_spend, max_discount, category, valid_days) from the store's ``offers`` table, and per
+planned customer the date it expires and the coupon code ``promopilot send`` issued. All of
+it is read once when the serving state is built (at start and on every reload), never per
+request.
 
 Expiry: a customer whose coupon was sent gets the date of the coupon import file (the send day
 plus the offer's ``valid_days``, or the plan's ``expires_at`` when later:
@@ -19,7 +20,10 @@ from promopilot.data.store import Store
 
 UNISSUED = {"expires_at": None, "coupon_code": None}
 # an offer the plan names that the offers table lacks: its id alone
-UNKNOWN = dict.fromkeys(("kind", "value", "min_spend", "category", "valid_days"), None) | UNISSUED
+UNKNOWN = (
+    dict.fromkeys(("kind", "value", "min_spend", "max_discount", "category", "valid_days"), None)
+    | UNISSUED
+)
 
 
 def _plain(value):
@@ -32,7 +36,8 @@ def _plain(value):
 
 
 def offer_terms(store: Store) -> dict[str, dict]:
-    """``{offer_id: {"offer_id", "kind", "value", "min_spend", "category", "valid_days",
+    """``{offer_id: {"offer_id", "kind", "value", "min_spend", "max_discount", "category",
+    "valid_days",
     "expires_at": None, "coupon_code": None}}`` for every offer of the shop (a handful)."""
     terms = {}
     for row in queries.offer_terms(store).to_dict("records"):
@@ -42,6 +47,7 @@ def offer_terms(store: Store) -> dict[str, dict]:
             "kind": row["kind"],
             "value": None if pd.isna(row["value"]) else float(row["value"]),
             "min_spend": None if pd.isna(row["min_spend"]) else float(row["min_spend"]),
+            "max_discount": None if pd.isna(row["max_discount"]) else float(row["max_discount"]),
             "category": _plain(row["category"]),
             "valid_days": _plain(row["valid_days"]),
             **UNISSUED,

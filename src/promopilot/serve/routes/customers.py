@@ -99,6 +99,11 @@ class OfferTerms(BaseModel):
         description="the least an order must spend (0 = any); amount_off_every: the step "
         "(每满150减20: 150)"
     )
+    max_discount: float | None = Field(
+        default=None,
+        description="the most one order gets off, in money (每满100减10，最高减50: 50; "
+        "percent_off: 20% off, up to 30: 30); null = no cap",
+    )
     category: str | None = Field(description="the category it applies to; null = whole shop")
     valid_days: float | None = Field(description="how many days it lasts; null = no limit")
     expires_at: str | None = Field(description="the last day (YYYY-MM-DD), where known")
