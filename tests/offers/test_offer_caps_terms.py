@@ -100,3 +100,23 @@ def test_a_shop_folder_with_a_capped_meiman_is_stored_and_planned(tmp_path):
     # no one is expected to get more than the cap off (expected cost = P(buy) × discount)
     for offer, cap in (("cap", 50.0), ("pct", 30.0)):
         assert (sent.loc[sent["offer_id"] == offer, "expected_cost"] <= cap + 1e-9).all()
+
+
+def test_a_store_made_before_caps_is_read_read_only_as_offers_without_one(tmp_path):
+    from promopilot.data.queries.delivery import known_offers
+    from promopilot.data.queries.measure import exposure_outcomes
+    from promopilot.data.queries.serve import offer_terms as served_terms
+
+    db = tmp_path / "old.duckdb"
+    with Store(db) as store:
+        store.execute(
+            "INSERT INTO offers (offer_id, kind, value, min_spend) "
+            "VALUES ('e', 'amount_off_every', 20, 150)"
+        )
+        store.execute("ALTER TABLE offers DROP COLUMN max_discount")  # as an older version left it
+    with Store(db, read_only=True) as store:
+        assert "max_discount" not in store.columns("offers")
+        assert load_offers(store)["max_discount"].isna().all()
+        assert known_offers(store)["max_discount"].isna().all()
+        assert served_terms(store)["max_discount"].isna().all()
+        assert "offer_max_discount" in exposure_outcomes(store, None, 14, 0.35).columns

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.data.queries.offers import customers_seen_before, order_lines_before
+from promopilot.data.schema import TABLES
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 from promopilot.offers.catalogue import (
@@ -30,7 +31,9 @@ def load_offers(store: Store, as_of: pd.Timestamp | str | None = None) -> pd.Dat
     category as "" (the whole basket) and a missing max_discount as NaN (no cap). A shop that
     lists none gets the default catalogue (:mod:`promopilot.offers.catalogue`);
     ``offers.attrs["source"]`` names where they came from."""
-    offers = store.table("offers")
+    # a store made before max_discount, opened read-only, has not gained the column
+    present = set(store.columns("offers"))
+    offers = store.table("offers", [c for c in TABLES["offers"].column_names if c in present])
     source = SHOP_CATALOGUE
     if offers.empty:
         settings = load_offer_settings()
