@@ -36,6 +36,9 @@ EVERY_10_100_CAP_50 = ("amount_off_every", 10.0, 100.0, 50.0)
         ("amount_off", "每满100元减10元，最高50", EVERY_10_100_CAP_50),
         ("amount_off", "每满１００减１０，最高减５０", EVERY_10_100_CAP_50),  # full-width digits
         ("amount_off", "每满100减10, up to ¥50", EVERY_10_100_CAP_50),
+        ("amount_off", "$10 off every $100, up to $50", EVERY_10_100_CAP_50),  # English
+        ("amount_off_every", "¥10 off each ¥100 (max ¥50)", EVERY_10_100_CAP_50),
+        ("amount_off", "10 off per 100", ("amount_off_every", 10.0, 100.0, None)),
         ("amount_off", "满300减30 最高减60", ("amount_off_every", 30.0, 300.0, 60.0)),  # repeats
         ("amount_off", "满300减30上不封顶", ("amount_off_every", 30.0, 300.0, None)),  # no cap
         ("amount_off", "满300减30", ("amount_off", 30.0, 300.0, None)),

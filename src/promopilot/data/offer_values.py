@@ -14,7 +14,8 @@ price: refused), a percent below 100, and ``满200打9折`` is 0.10 off orders o
 ``amount_off`` (满减) also takes ``满150减20``: 20 off orders of at least 150; and ``每满150减20``
 (20 off for every full 150: 300 -> 40 off), read as the kind ``amount_off_every`` (value 20 per
 step, min_spend the step 150), which also takes it as ``每满150减20`` or ``满150减20``;
-``满150减20上不封顶`` ("no cap") is 每满150减20.
+``满150减20上不封顶`` ("no cap") and ``$20 off every $150`` (``20 off each 150``, ``¥20 off per
+¥150``) are 每满150减20.
 A cap on what one order gets off follows the value, after a space or comma (, or ，) or in
 brackets: ``每满100减10，最高减50``, ``每满100减10（封顶50元）``, ``0.2, max 30``,
 ``20% off, up to $30``; its words ``最高减``, ``最多减``, ``最高``, ``最多``, ``封顶``,
@@ -56,6 +57,10 @@ THRESHOLD = rf"^满\s*({NUMBER})\s*元?\s*减\s*({NUMBER})\s*元?$"
 THRESHOLD_TENTHS = r"^满\s*([0-9]+(?:\.[0-9]+)?)\s*元?\s*打?\s*([0-9](?:\.[0-9]+)?)\s*折$"
 # 每满150减20 (20 off for every full 150 of the order): amount_off_every
 EVERY = rf"^每满\s*({NUMBER})\s*元?\s*减\s*({NUMBER})\s*元?$"
+# $20 off every $150, 20 off each 150, ¥20 off per ¥150 (English): 每满150减20
+EVERY_EN = (
+    rf"^[$¥￥€£]?\s*({NUMBER})\s*元?\s*off\s+(?:every|each|per)\s+[$¥￥€£]?\s*({NUMBER})\s*元?$"
+)
 # 满150减20上不封顶, 每满150减20，上不封顶 ("no cap"): 每满150减20
 UNCAPPED = r"^(?:每)?满(.*?)\s*[,，]?\s*上不封顶$"
 # a cap after the value: 每满100减10，最高减50, 每满100减10 (封顶50元), 0.2, max 30, 20% off up
@@ -120,9 +125,14 @@ def _given(mapping: Mapping[str, str], column: str) -> str:
 
 def _text(raw: str) -> str:
     """SQL of a value's text as compared: trimmed, lower case, Chinese numerals as digits,
-    满减 上不封顶 as 每满."""
+    满减 上不封顶 and $20 off every $150 as 每满."""
     text = f"translate(lower(trim({raw})), {sql_str(CHINESE)}, {sql_str(DIGITS)})"
-    return f"regexp_replace({text}, {sql_str(UNCAPPED)}, '每满\\1')"
+    return _english_every(f"regexp_replace({text}, {sql_str(UNCAPPED)}, '每满\\1')")
+
+
+def _english_every(text: str) -> str:
+    """SQL of `text` with $20 off every $150 written 每满150减20."""
+    return f"regexp_replace({text}, {sql_str(EVERY_EN)}, '每满\\2减\\1')"
 
 
 def _parts(mapping: Mapping[str, str]) -> dict[str, str]:
@@ -136,7 +146,7 @@ def _parts(mapping: Mapping[str, str]) -> dict[str, str]:
     capped = f"regexp_full_match({t}, {sql_str(CAP)}) AND {_fits(given_cap, _cap(t))}"
     before = f"regexp_extract({t}, {sql_str(CAP)}, 1)"
     # 满300减30 最高减60: a 满减 that has a cap repeats (每满300减30, at most 60 off)
-    before = f"regexp_replace({before}, {sql_str(THRESHOLD)}, '每满\\1减\\2')"
+    before = _english_every(f"regexp_replace({before}, {sql_str(THRESHOLD)}, '每满\\1减\\2')")
     return {
         "raw": raw,
         "x": _with(_text(raw), f"CASE WHEN {capped} THEN {before} ELSE {t} END", t),
