@@ -20,9 +20,9 @@ A cap on what one order gets off follows the value, after a space or comma (, or
 brackets: ``每满100减10，最高减50``, ``每满100减10（封顶50元）``, ``0.2, max 30``,
 ``20% off, up to $30``; its words ``最高减``, ``最多减``, ``最高``, ``最多``, ``封顶``,
 ``up to``, ``at most``, ``max``, ``maximum``, ``capped at``. The cap goes to ``max_discount``
-when that is empty (or says the same: another cap leaves the value as written, quarantined
-naming both), and ``满300减30 最高减60`` (a 满减 with a cap above its value repeats) is
-每满300减30 capped at 60.
+when that is empty (or says the same: beside another cap the value is left as written and
+quarantined, :data:`CAP_OTHER`), and ``满300减30 最高减60`` (a 满减 with a cap above its value
+repeats) is 每满300减30 capped at 60.
 ``free_shipping`` takes ``包邮``, ``免邮``, ``满99包邮`` (min_spend 99): such a text does not give
 the shipping fee the shop pays, which is the offer's value, so the fee set as
 ``offers.free_shipping_fee`` in promopilot.toml is taken and named in the ingest notes; with that
