@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from promopilot.data import line_totals, order_columns, phone_ids, synonyms
 from promopilot.data.headers import MAX_ABOVE
 from promopilot.data.schema import TableSpec
+from promopilot.data.sql import cell_text, ident
 from promopilot.exceptions import InputError
 
 
@@ -26,16 +27,14 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
                 f"{label}: columns {' and '.join(repr(c) for c in twins)} both name {name}: "
                 "keep one of them (which one holds the data cannot be told)"
             )
-    mapping = {name: f'"{column}"' for name, column in found.items()}
+    mapping = {name: ident(column) for name, column in found.items()}
     fallback = product_fallback(raw_columns, found)
     if fallback is not None:  # 商家编码 left empty: the platform's 商品ID
         code = mapping["product_id"]
-        mapping["product_id"] = (
-            f"coalesce(NULLIF(trim(CAST({code} AS VARCHAR)), ''), \"{fallback}\")"
-        )
+        mapping["product_id"] = f"coalesce({cell_text(code)}, {ident(fallback)})"
     parts = synonyms.name_parts(raw_columns) if spec.name == "customers" else None
     if parts is not None and "name" not in mapping:  # First Name + Last Name: the contact name
-        first, last = (f"NULLIF(trim(\"{c}\"), '')" for c in parts)
+        first, last = (f"NULLIF(trim({ident(c)}), '')" for c in parts)
         mapping["name"] = f"NULLIF(concat_ws(' ', {first}, {last}), '')"
     missing = _missing(spec, mapping)
     if missing:

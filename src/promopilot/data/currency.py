@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from promopilot.config import CURRENCY_MAX, CURRENCY_NAMES, currency_code, load_settings
 from promopilot.data.cells import cells_of
-from promopilot.data.sql import cell_text
+from promopilot.data.sql import cell_text, ident
 from promopilot.data.store import Store, sql_str
 from promopilot.exceptions import InputError
 
@@ -101,7 +101,7 @@ def yen_reading(
     the file's other currency cells
     where they name one of the two (``人民币``, ``RMB``, ``JPY``, ``日元``); Chinese in the other
     cells or the headers (``币种``), without Japanese kana: CNY. Else it is not guessed."""
-    quoted = '"' + column + '"'
+    quoted = ident(column)
     cells = [
         str(v)
         for v in store.query(
@@ -166,7 +166,7 @@ def sign_agrees(sign: str, currency: str | None) -> bool:
 def stage_part(column: str, yen: str | None = None) -> str:
     """The staged column ``_currency``: each line's currency code, from `column` (``¥`` read
     as `yen` where that is known)."""
-    quoted = '"' + column + '"'
+    quoted = ident(column)
     return f"{code_sql(quoted, yen)} AS _currency"
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from promopilot.data import synonyms
 from promopilot.data.rawfile import RawFile
+from promopilot.data.sql import ident_name
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -45,7 +46,7 @@ def refuse_rates(store: Store, stage: str, raw: RawFile, column: str) -> None:
         return
     value = float(found["value"])
     line = int(raw.lines(np.array([int(found["row"])]))[0])
-    name = column.strip('"')
+    name = ident_name(column)
     raise InputError(
         f"{raw.label}: {raw.where(line, name)}: {value:g} looks like a discount rate "
         f"({(1 - value) * 100:g}% off; every {name} is between 0 and 1 while the median unit "

@@ -13,7 +13,7 @@ import pandas as pd
 
 from promopilot.data import synonyms
 from promopilot.data.rawfile import sql_str
-from promopilot.data.sql import cell_text
+from promopilot.data.sql import cell_text, ident
 from promopilot.data.store import Store
 
 MARKER = "【追评】"
@@ -34,15 +34,11 @@ def followup_columns(raw_columns: list[str]) -> tuple[str | None, str | None]:
     return text, (time if text is not None else None)
 
 
-def _quoted(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
-
-
 def followup_sql(text_expr: str, followup: str, time: str | None) -> str:
     """SQL of a review's text with its follow-up (raw column names `followup`, `time`)
     appended after :data:`MARKER`; the text as it was where there is no follow-up."""
-    f = cell_text(_quoted(followup))
-    when = f"{cell_text(_quoted(time))} || ' '" if time else "NULL"
+    f = cell_text(ident(followup))
+    when = f"{cell_text(ident(time))} || ' '" if time else "NULL"
     text = f"CAST({text_expr} AS VARCHAR)"
     return (
         f"CASE WHEN {f} IS NULL THEN {text} ELSE concat_ws(' ', NULLIF(trim({text}), ''), "

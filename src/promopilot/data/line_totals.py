@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from promopilot.data import synonyms
+from promopilot.data.sql import ident_name
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -107,10 +108,10 @@ def price_columns(raw_columns: list[str], found: dict[str, str]) -> dict[str, st
 
 def reading(raw_columns: list[str], mapping: dict[str, str]) -> LineTotals | None:
     """How the staged file's unit price is read from line totals, or None (a unit price)."""
-    price = mapping.get("unit_price", "").strip('"')
+    price = ident_name(mapping.get("unit_price", ""))
     subtotal, paid = find(raw_columns)
     if price and price == subtotal:
-        from_paid = paid if mapping.get("discount", "").strip('"') == paid else None
+        from_paid = paid if ident_name(mapping.get("discount", "")) == paid else None
         return LineTotals(subtotal, paid=False, paid_column=from_paid)
     if price and price == paid:
         return LineTotals(paid, paid=True)

@@ -26,6 +26,7 @@ from promopilot.data.partial_refunds import partial_lines
 from promopilot.data.quarantine import flag_unknown, write_quarantine
 from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.schema import TABLES, TableSpec
+from promopilot.data.sql import ident
 from promopilot.data.staging import STAGE, stage
 from promopilot.data.store import Store, sql_str
 from promopilot.data.variants import has_variants, merge_variants
@@ -120,7 +121,7 @@ def load_table(
     """Validate the staged raw file as `spec` and write it. Runs inside the caller's transaction."""
     report = FileReport(raw.label, spec.name, fmt, notes=list(raw.notes))
     raw.column_headers = mapped_headers(mapping, raw.columns)  # a workbook's cells by letter
-    twice = [n for n in raw.duplicated if f'"{n}"' in mapping.values()]
+    twice = [n for n in raw.duplicated if ident(n) in mapping.values()]
     if twice:
         raise InputError(
             f"{raw.label}: column {twice[0]!r} appears more than once in the header: "

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from promopilot.data import order_columns
 from promopilot.data.number_text import number_sql
 from promopilot.data.order_discounts import CUT, HALF_CENT, SHOWN, cut_sql, share_sql
-from promopilot.data.sql import cell_text
+from promopilot.data.sql import cell_text, ident, ident_name
 from promopilot.data.store import Store
 
 TEXT = "_order_discount"  # the column's cell, staged beside the line's own discount
@@ -42,14 +42,14 @@ def column(raw_columns: list[str], mapping: Mapping[str, str]) -> str | None:
     """The orders file's order discount column beside the line discount the table reads
     (`mapping`'s ``discount``, quoted), where it has both."""
     line = mapping.get("discount")
-    if line is None or order_columns.is_order_discount(line.strip('"')):
+    if line is None or order_columns.is_order_discount(ident_name(line)):
         return None
-    return order_columns.order_discount_column(raw_columns, line)
+    return order_columns.order_discount_column(raw_columns, ident_name(line))
 
 
 def part(column: str) -> str:
     """The staged column :data:`TEXT`: the order discount's cell in `column`."""
-    return cell_text(f'"{column}"') + f" AS {TEXT}"
+    return cell_text(ident(column)) + f" AS {TEXT}"
 
 
 def beside_sql(source: str, by: str, comma: bool, has_cut: bool = False) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from promopilot.data import order_columns
 from promopilot.data.rawfile import sql_str
 from promopilot.data.refund_dates import return_time
-from promopilot.data.sql import cell_text
+from promopilot.data.sql import cell_text, ident
 from promopilot.data.store import Store
 
 CANCELLED_REASON = "the order was cancelled or never paid: not a sale"
@@ -27,7 +27,7 @@ def status_columns(raw_columns: list[str]) -> tuple[str | None, list[str]]:
     line was refunded (the refund status and order status columns, in lower case)."""
     refund = order_columns.refund_column(raw_columns)
     status = order_columns.order_status_column(raw_columns)
-    return status, [f'lower(trim(CAST("{c}" AS VARCHAR)))' for c in (refund, status) if c]
+    return status, [f"lower(trim(CAST({ident(c)} AS VARCHAR)))" for c in (refund, status) if c]
 
 
 def status_parts(status: str | None, refund_sql: list[str]) -> list[str]:
@@ -35,7 +35,7 @@ def status_parts(status: str | None, refund_sql: list[str]) -> list[str]:
     from it) and ``_refunded`` (a refund word in a refund or order status cell)."""
     parts = []
     if status is not None:
-        parts.append(cell_text(f'"{status}"') + " AS _status")
+        parts.append(cell_text(ident(status)) + " AS _status")
     if refund_sql:
         words = ", ".join(sql_str(w) for w in order_columns.REFUNDED)
         refunded = " OR ".join(f"coalesce({s} IN ({words}), false)" for s in refund_sql)

@@ -22,7 +22,7 @@ from promopilot.data.number_text import number_sql
 from promopilot.data.order_discounts import share_sql
 from promopilot.data.rawfile import sql_str
 from promopilot.data.refund_dates import AT, return_time
-from promopilot.data.sql import cell_text
+from promopilot.data.sql import cell_text, ident
 from promopilot.data.store import Store
 
 CENT = 0.005  # amounts within half a cent are equal
@@ -37,7 +37,7 @@ def amount_parts(raw_columns: list[str], has_refunded: bool) -> tuple[str | None
     column = order_columns.refund_amount_column(raw_columns)
     if column is None:
         return None, []
-    parts = [cell_text(f'"{column}"') + " AS _refund_text"]
+    parts = [cell_text(ident(column)) + " AS _refund_text"]
     status = order_columns.refund_column(raw_columns)
     if status is None:
         parts.append("true AS _refund_counts")
@@ -45,7 +45,7 @@ def amount_parts(raw_columns: list[str], has_refunded: bool) -> tuple[str | None
         words = ", ".join(
             sql_str(w) for w in (*order_columns.REFUNDED, *order_columns.PARTIALLY_REFUNDED)
         )
-        cell = f'lower(trim(CAST("{status}" AS VARCHAR)))'
+        cell = f"lower(trim(CAST({ident(status)} AS VARCHAR)))"
         parts.append(f"coalesce(NULLIF({cell}, '') IN ({words}), true) AS _refund_counts")
     if not has_refunded:
         parts.append("false AS _refunded")

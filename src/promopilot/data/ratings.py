@@ -14,6 +14,7 @@ import pandas as pd
 
 from promopilot.config import load_review_settings
 from promopilot.data.rawfile import RawFile, sql_str
+from promopilot.data.sql import ident_name
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -152,6 +153,6 @@ def refuse_other_scale(store: Store, stage: str, raw: RawFile, column: str) -> N
     if other is None:
         return
     line = int(raw.lines(np.array([int(found["row"])]))[0])
-    where = raw.where(line, column.strip('"'))
+    where = raw.where(line, ident_name(column))
     low, high = float(found["low"]), float(found["high"])
     raise InputError(f"{raw.label}: {other_scale_refusal(where, low, high, other, INGEST_GIVES)}")

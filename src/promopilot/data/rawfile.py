@@ -17,6 +17,7 @@ import pandas as pd
 from promopilot.data import headers
 from promopilot.data.cells import TEXT_FILE, Cells
 from promopilot.data.csv_errors import MAX_LINE_BYTES, first_line, reject_reason, unreadable
+from promopilot.data.sql import ident
 from promopilot.data.store import Store, sql_str
 from promopilot.data.textfile import PreparedText, prepare_text, refuse_old_excel
 from promopilot.exceptions import InputError
@@ -152,9 +153,10 @@ def csv_source(
 def column_lookup(columns: list[str]) -> dict[str, str]:
     """A staged file's columns by name, stripped and lower-cased, each as the quoted SQL name
     of its column (``{"invoiceno": '"InvoiceNo "'}``): how the layouts' importers (UCI,
-    Shopify, Hillstrom) find the columns they read. Of two names alike but for case, the later
-    one."""
-    return {c.strip().lower(): f'"{c}"' for c in columns}
+    Shopify, Hillstrom) find the columns they read; a name in quotes (``"Description"``) is
+    the name, as :func:`.synonyms.normalize` reads it. Of two names alike but for case, the
+    later one."""
+    return {c.strip().strip('"').lower(): ident(c) for c in columns}
 
 
 # a workbook's number is a double, and Excel keeps 15 significant digits: from 16 digits on,
@@ -361,7 +363,7 @@ def locate_rows(store: Store, raw: RawFile) -> None:
     raw._reject_nl = rejects.pop("n_nl").fillna(0).to_numpy(dtype=np.int64)
     expected_newlines = records - (0 if prepared.ends_with_newline else 1)
     if prepared.n_newlines > expected_newlines:  # quoted fields hold line breaks, or empty lines
-        text = " || ".join(f"coalesce(\"{c}\", '')" for c in raw.columns)
+        text = " || ".join(f"coalesce({ident(c)}, '')" for c in raw.columns)
         if raw.lazy:  # read the file again (rare: only files with quoted line breaks)
             store.execute("DROP TABLE IF EXISTS ingest_rejects_nl")
             store.execute("DROP TABLE IF EXISTS ingest_rejects_nl_scan")

@@ -11,7 +11,7 @@ made, and is not read.
 from __future__ import annotations
 
 from promopilot.data.cell_types import typed_sql
-from promopilot.data.sql import cell_text
+from promopilot.data.sql import cell_text, ident
 from promopilot.data.synonyms import first_column
 
 REFUND_DATE = (
@@ -38,7 +38,7 @@ def column(raw_columns: list[str]) -> str | None:
 
 def part(name: str) -> str:
     """The staged column :data:`TEXT`: the refund date cell of column `name`."""
-    return cell_text(f'"{name}"') + f" AS {TEXT}"
+    return cell_text(ident(name)) + f" AS {TEXT}"
 
 
 def typed(timezone: str, fmt: str | None) -> str:

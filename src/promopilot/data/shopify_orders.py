@@ -33,6 +33,7 @@ from promopilot.data.order_discounts import CUT, cut_note, cut_sql
 from promopilot.data.rawfile import column_lookup, read_raw
 from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.shopify_exports import export_kind, import_export, is_export
+from promopilot.data.sql import ident_name
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -251,7 +252,7 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         cut = cut_note(  # of the orders kept
             store,
             "SELECT * FROM ingest_cuts WHERE o IN (SELECT order_id FROM orders)",
-            discount.strip('"') if discount else "discount",
+            ident_name(discount) if discount else "discount",
             raw.label,
             shop_currency(store),
             "o",

@@ -33,7 +33,7 @@ from promopilot.data.order_discounts import spread_sql
 from promopilot.data.rawfile import RAW, RawFile, first_line, locate_rows, sql_str
 from promopilot.data.row_checks import row_checks, text_column
 from promopilot.data.schema import FLOAT_ID, TableSpec
-from promopilot.data.sql import cell_text
+from promopilot.data.sql import cell_text, ident, ident_name
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
@@ -136,7 +136,7 @@ def stage(
     status, refund_sql = order_status.status_columns(raw.columns) if orders else (None, [])
     title = order_columns.title_column(raw.columns) if orders else None
     if title is not None:  # the line's item name: products only the orders name get it
-        parts.append(cell_text(f'"{title}"') + " AS _title")
+        parts.append(cell_text(ident(title)) + " AS _title")
     parts += order_status.status_parts(status, refund_sql)
     amount, more = partial_refunds.amount_parts(raw.columns if orders else [], bool(refund_sql))
     parts += more  # 退款金额, Refunded Amount: partial refunds netted
@@ -145,7 +145,7 @@ def stage(
         parts.append(refund_dates.part(dated))
     variant = order_columns.variant_column(raw.columns) if orders else None
     if variant is not None:  # 商品规格: the lines of one product (data.variants)
-        parts.append(f"coalesce(trim(CAST(\"{variant}\" AS VARCHAR)), '') AS _variant")
+        parts.append(f"coalesce(trim(CAST({ident(variant)} AS VARCHAR)), '') AS _variant")
     beside = order_discount_beside.column(raw.columns, mapping) if orders else None
     if beside is not None:  # Order Discount beside the line discount: where the lines have none
         parts.append(order_discount_beside.part(beside))
@@ -181,7 +181,7 @@ def stage(
         checks.append(order_status.cancelled_check(status))
     if money is not None:
         checks += currency.checks(money, kept)
-    discount = mapping["discount"].strip('"') if orders and "discount" in present else None
+    discount = ident_name(mapping["discount"]) if orders and "discount" in present else None
     order_level = discount is not None and order_columns.is_order_discount(discount)
     if order_level:  # Order Discount: one value on each line of an order
         checks.append(order_discounts.differs_check(discount))
@@ -193,7 +193,7 @@ def stage(
         f"'reason': {sql_str(reason)}}}"
         for col, cond, reason, value in checks
     )
-    customer = mapping.get("customer_id", "").strip('"')
+    customer = ident_name(mapping.get("customer_id", ""))
     guest = order_columns.guest_id(customer) if orders else None
     if guest is not None:  # every guest checkout under one placeholder id: not one customer
         case = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
+from promopilot.data.sql import ident
 from promopilot.data.store import Store
 
 TABLE = "computed"
@@ -29,7 +30,7 @@ def fingerprint(store: Store) -> str:
     for name in names:
         if name in NOT_FINGERPRINTED:
             continue
-        quoted = '"' + str(name).replace('"', '""') + '"'
+        quoted = ident(str(name))
         # as text: the sum is a HUGEINT, more digits than a float holds
         summed = store.scalar(
             "SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(rowid, t)), 0)::VARCHAR "
