@@ -133,14 +133,16 @@ def visitor_words(result: dict) -> str:
 
 
 def never_offered_words(result: dict) -> str:
-    """A sentence when the campaign logged customers no offer could reach (left out of a
-    designed test before it was drawn): they are not in the figures, not even as control."""
+    """A sentence when the campaign logged customers no offer could reach (given nothing for
+    certain: left out of a designed test before it was drawn, or not chosen by a plan without
+    exploration): they are not in the figures, not even as control."""
     n = result.get("never_offered")
     if not n:
         return ""
     return (
-        f" {n:,} customer(s) the campaign could not send an offer (left out of the test before "
-        "it was drawn) are not in these figures, not even among those who got nothing."
+        f" {n:,} customer(s) the campaign could not send an offer (given nothing for certain: "
+        "left out of a designed test before it was drawn, or not chosen by a plan without "
+        "exploration) are not in these figures, not even among those who got nothing."
     )
 
 
