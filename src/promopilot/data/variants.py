@@ -38,6 +38,12 @@ def merge_variants(store: Store, spec: TableSpec, variants: bool = True) -> int:
     good = "_err IS NULL AND NOT _skip"
     values = ", ".join(f"t_{c.name}" for c in spec.stored_columns)
     variant = "_variant, " if variants else ""
+    repeated = (
+        f"SELECT count(*) FROM (SELECT hash({KEY}) AS h FROM {STAGE} WHERE {good} "
+        "GROUP BY h HAVING count(*) > 1)"
+    )
+    if not store.scalar(repeated):  # every (order, product) once, the usual case: no pass
+        return 0
     store.execute(
         f"UPDATE {STAGE} SET _skip = true WHERE {good} AND (_row, t_order_id) IN ("
         f"SELECT _row, t_order_id FROM (SELECT _row, t_order_id, row_number() OVER ("
