@@ -32,6 +32,10 @@ Folders (what each leaves out or changes):
   Currency, Created at and Billing Name on an order's first line only, Lineitem quantity, name,
   price and sku);
 - ``xlsx``: the UCI columns in ``orders.xlsx`` with a ``products.xlsx`` beside it;
+- ``jd``: a JD (京东) order export (订单号, 商品ID, 商品名称, 订购数量, 下单时间, 京东价, 订单状态,
+  下单帐号), one order in 20 已取消;
+- ``pdd``: a Pinduoduo (拼多多) order export with no buyer id: customers are told apart by the
+  recipient's mobile number (手机, made up from the UCI id), kept in contacts only;
 - ``cn-every``: Chinese orders in UTF-16 without a BOM, offers written 每满150减20,
   满100减10上不封顶, 满99包邮, 满150减20 and 9折, and 40 Chinese reviews, one rated 12
   (quarantined).
@@ -204,6 +208,44 @@ def shopify(folder: Path, lines: pd.DataFrame) -> None:
     write_csv(frame, folder / "orders_export.csv")
 
 
+def jd(folder: Path, lines: pd.DataFrame) -> None:
+    """A JD (京东) back office's order export: 下单帐号 the buyer, 京东价 the unit price."""
+    sales, refunded = sales_refunded(lines)
+    frame = pd.DataFrame(
+        {
+            "订单号": sales["InvoiceNo"],
+            "商品ID": sales["StockCode"],
+            "商品名称": sales["Description"],
+            "订购数量": sales["Quantity"],
+            "下单时间": sales["when"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "京东价": sales["UnitPrice"],
+            "订单状态": refunded.map({True: "已取消", False: "完成"}),
+            "下单帐号": "jd_" + sales["CustomerID"],
+        }
+    )
+    write_csv(frame, folder / "orders.csv")
+
+
+def pdd(folder: Path, lines: pd.DataFrame) -> None:
+    """A Pinduoduo (拼多多) order export: no buyer id, the recipient's mobile number (made up
+    here from the UCI id) tells customers apart; 商品总价 the line's value before discounts."""
+    sales, refunded = sales_refunded(lines)
+    frame = pd.DataFrame(
+        {
+            "商品": sales["Description"],
+            "订单号": sales["InvoiceNo"],
+            "订单状态": refunded.map({True: "已取消", False: "已签收"}),
+            "商品总价(元)": (sales["Quantity"] * sales["UnitPrice"]).round(2),
+            "商品数量(件)": sales["Quantity"],
+            "收货人": "收货人" + sales["CustomerID"],
+            "手机": "138" + sales["CustomerID"].str.zfill(8),
+            "订单成交时间": sales["when"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "商品id": sales["StockCode"],
+        }
+    )
+    write_csv(frame, folder / "orders.csv")
+
+
 def xlsx(folder: Path, lines: pd.DataFrame) -> None:
     """The UCI columns saved as an Excel workbook, with a products sheet beside it."""
     orders = lines.drop(columns=["when"])
@@ -239,6 +281,8 @@ FOLDERS: dict[str, Callable[[Path, pd.DataFrame], None]] = {
     "woo": woo,
     "shopify": shopify,
     "xlsx": xlsx,
+    "jd": jd,
+    "pdd": pdd,
     "cn-every": cn_every,
 }
 
