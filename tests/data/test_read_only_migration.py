@@ -93,3 +93,44 @@ def test_an_old_store_that_cannot_be_written_is_refused_by_a_read_only_open(tmp_
         assert "ann@example.com" in set(store.table("orders")["customer_id"])
     with Store(db, read_only=True) as store:  # once nothing else holds it
         assert _rows_mentioning(store, NEEDLES, skip=("contacts",)) == {}
+
+
+def _without_cap_column(db) -> None:
+    """A store as a version before offer caps left it: offers without max_discount."""
+    with Store(db) as store:
+        store.execute(
+            "INSERT INTO offers (offer_id, kind, value, min_spend) "
+            "VALUES ('mj', 'amount_off', 20, 150)"
+        )
+    con = duckdb.connect(str(db))
+    con.execute("ALTER TABLE offers DROP COLUMN max_discount")
+    con.close()
+
+
+def test_an_old_store_without_a_newer_column_gets_it_before_a_read_only_read(tmp_path):
+    # Store.table selects every column of the schema: on a store an older version made it
+    # failed with DuckDB's "Referenced column max_discount not found"
+    db = tmp_path / "s.duckdb"
+    _without_cap_column(db)
+    with Store(db, read_only=True) as store:
+        offers = store.table("offers")
+        assert offers["offer_id"].tolist() == ["mj"] and offers["max_discount"].isna().all()
+    with Store(db, read_only=True) as store:  # added once: the file is read as it is now
+        assert store.notes == []
+
+
+def test_an_old_store_without_a_newer_column_that_cannot_be_written_is_refused(tmp_path):
+    db = tmp_path / "s.duckdb"
+    _without_cap_column(db)
+    other = duckdb.connect(str(db), read_only=True)  # another reader holds it: no writing now
+    try:
+        with pytest.raises(InputError) as refused:
+            Store(db, read_only=True)
+    finally:
+        other.close()
+    assert str(refused.value) == (
+        f"{db}: this store was made by an older promopilot version and lacks columns this "
+        "version reads (offers.max_discount); opening it read-only cannot add them because "
+        f"another process has it open: run `promopilot summary --db {db}` once (it migrates "
+        "the store), then open it read-only"
+    )

@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from promopilot.data.schema import DDL
+from promopilot.data.schema import DDL, TABLES
 from promopilot.data.sql import sql_str
 from promopilot.exceptions import InputError, PromopilotError
 
@@ -45,6 +45,24 @@ def connect(
         for statement in DDL:
             con.execute(statement)
     return con
+
+
+def missing_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The shop tables' columns (``offers.max_discount``) a store an older version made does
+    not have yet: opening it for writing adds them (:data:`DDL`); a read-only open cannot."""
+    have: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = 'main'"
+    ).fetchall():
+        have.setdefault(table, set()).add(column)
+    return [
+        f"{name}.{c.name}"
+        for name, spec in TABLES.items()
+        if name in have
+        for c in spec.stored_columns
+        if c.name not in have[name]
+    ]
 
 
 def refuse_if_served(path: str) -> None:

@@ -294,18 +294,24 @@ def needed(store: Store) -> bool:
     return False
 
 
-def refusal(path: str, error: InputError) -> InputError:
+def refusal(path: str, error: InputError, behind: list[str] | None = None) -> InputError:
     """The one line refusing a read-only open of a store :func:`needed` says holds addresses,
-    when opening it for writing failed with `error`."""
+    or that lacks the columns `behind`, when opening it for writing failed with `error`."""
     detail = str(error).lower()
     why = (
         "another process has it open"
         if "lock" in detail or "different configuration" in detail
         else "it is not writable"
     )
+    what = (
+        f"lacks columns this version reads ({', '.join(behind[:3])}); opening it read-only "
+        "cannot add them"
+        if behind
+        else "still holds e-mail addresses or phone numbers as customer ids or in delivery "
+        "errors; opening it read-only cannot replace them"
+    )
     return InputError(
-        f"{path}: this store was made by an older promopilot version and still holds e-mail "
-        "addresses or phone numbers as customer ids or in delivery errors; opening it "
-        f"read-only cannot replace them because {why}: run `promopilot summary --db {path}` "
-        "once (it migrates the store), then open it read-only"
+        f"{path}: this store was made by an older promopilot version and {what} because {why}: "
+        f"run `promopilot summary --db {path}` once (it migrates the store), then open it "
+        "read-only"
     )

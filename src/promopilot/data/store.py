@@ -21,7 +21,12 @@ import duckdb
 import pandas as pd
 
 from promopilot.data import contact_ids, contact_migration, text_migration
-from promopilot.data.connection import SERVE_MARKER_SUFFIX, connect, refuse_if_served
+from promopilot.data.connection import (
+    SERVE_MARKER_SUFFIX,
+    connect,
+    missing_columns,
+    refuse_if_served,
+)
 from promopilot.data.schema import CUSTOMER_TABLES, TABLES, plain_id
 from promopilot.data.shop_time import ShopTime, local_text, local_time
 from promopilot.data.sql import sql_str
@@ -99,18 +104,22 @@ class Store(ShopTime):
                 contact_migration.read_contact_emails(self)
                 text_migration.mask_delivery_errors(self)
                 text_migration.mask_rejected_rows(self)
-            elif self.path != ":memory:" and contact_migration.needed(self):
-                self.notes = self._migrate_first()
+            elif self.path != ":memory:":
+                behind = missing_columns(self.con)
+                if behind or contact_migration.needed(self):
+                    self.notes = self._migrate_first(behind)
         except BaseException:
             self.close()
             raise
 
-    def _migrate_first(self) -> list[str]:
+    def _migrate_first(self, behind: list[str]) -> list[str]:
         """A read-only open of a store an older version left with e-mail addresses or phone
-        numbers in it (:func:`contact_migration.needed`): the store is opened for writing once,
-        so the migrations run as any command's open runs them, then read-only again. A store
-        that cannot be opened for writing (another process has it open, the file or its
-        folder is not writable) is refused: read as it is, it would show the addresses."""
+        numbers in it (:func:`contact_migration.needed`), or without columns this version
+        reads (`behind`: ``offers.max_discount``; reading the table would fail): the store is
+        opened for writing once, so the migrations run as any command's open runs them, then
+        read-only again. A store that cannot be opened for writing (another process has it
+        open, the file or its folder is not writable) is refused: read as it is, it would show
+        the addresses, or fail on the columns it lacks."""
         self.con.close()
         try:
             writer = Store(
@@ -121,7 +130,7 @@ class Store(ShopTime):
                 date_format=self.date_format,
             )
         except InputError as error:
-            raise contact_migration.refusal(self.path, error) from None
+            raise contact_migration.refusal(self.path, error, behind) from None
         with writer:
             notes = writer.notes
         self.con = self._connect()
