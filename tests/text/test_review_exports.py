@@ -74,7 +74,7 @@ def test_cli_refuses_a_rating_that_is_a_word_naming_file_row_column_value(tmp_pa
     assert not (tmp_path / "o.csv").exists()
 
 
-@pytest.mark.parametrize("end", ["\n", "\r\n"])
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
 def test_cli_names_the_file_line_of_a_bad_rating_below_titles_and_line_breaks(
     tmp_path, capsys, end
 ) -> None:
@@ -100,3 +100,40 @@ def test_cli_names_the_file_line_of_a_bad_rating_below_titles_and_line_breaks(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1, err
     assert f"{source}: line 9, column 评分: '好评' is not a star rating" in err[0]
+
+
+def test_cli_reads_lone_cr_line_ends_as_ingest_does(tmp_path) -> None:
+    # an old Mac file (lines end in a lone CR) scores as the same file with LF ends: the same
+    # rows, cells, trained model and labels; it was refused with the csv module's "new-line
+    # character seen in unquoted field", naming no file
+    frame = shop_frame(300, seed=8).assign(rating=lambda f: f["rating"].astype(int).map(STARS))
+    frame.loc[3, "text"] = "质量很好，非常满意，会回购"
+    body = frame.to_csv(index=False, lineterminator="\n")
+    runs = {}
+    for name, end in (("lf", "\n"), ("cr", "\r")):
+        source = tmp_path / f"{name}.csv"
+        source.write_bytes(body.replace("\n", end).encode("utf-8"))
+        assert (b"\n" in source.read_bytes()) == (end == "\n")
+        target = tmp_path / f"{name}-out.csv"
+        args = ["sentiment", "--in", str(source), "--out", str(target), "--min-rated", "100"]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "method: trained" in result.output
+        runs[name] = pd.read_csv(target, dtype=str, keep_default_na=False, encoding="utf-8")
+    assert len(runs["cr"]) == len(frame)
+    pd.testing.assert_frame_equal(runs["cr"], runs["lf"])
+    assert runs["cr"].loc[3, "text"] == "质量很好，非常满意，会回购"
+
+
+def test_cli_refuses_a_header_the_csv_module_cannot_split_in_one_line(tmp_path, capsys) -> None:
+    # a first line with a field over the csv module's size limit: a one-line error naming the
+    # file and the line, exit 2 (it was a csv.Error, exit 1, naming no file)
+    source = tmp_path / "reviews.csv"
+    source.write_text("x" * 200_000 + ",评价内容\n1,很好\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:
+        main(["sentiment", "--in", str(source), "--out", str(tmp_path / "o.csv")])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert f"{source}: line 1: not a readable CSV header (field larger than field limit" in err[0]
+    assert not (tmp_path / "o.csv").exists()

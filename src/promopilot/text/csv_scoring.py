@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,8 @@ def read_text_csv(
             continue
     else:  # gb18030 decodes nearly any byte string: a UTF-16 file cut short
         raise InputError(f"{path}: not UTF-8, UTF-16 or GBK/GB18030 text")
+    if decoded.count("\r") != decoded.count("\r\n"):  # lone CRs (old Mac): as ingest reads them
+        decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
     rows = headers.split_lines(decoded.split("\n", headers.MAX_ABOVE + 1))
     above = headers.find_header(rows, fits)
     if above:
@@ -102,6 +105,10 @@ def read_text_csv(
         table = pd.read_csv(
             io.StringIO(decoded), sep=sep, skiprows=above, dtype=str, keep_default_na=False
         )
+    except csv.Error as error:  # the header line, read for its delimiter
+        raise InputError(
+            f"{path}: line {above + 1}: not a readable CSV header ({str(error).strip()})"
+        ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(f"{path}: not a readable CSV table ({str(error).strip()})") from None
     # a rating is named by its file line: the header's, plus the lines held by quoted line
