@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from promopilot.cli import main
+from promopilot.data.importers import detect_format
 from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
 from tests.data.loads import load
@@ -235,3 +236,42 @@ def test_the_uci_sample_with_a_name_in_quotes(tmp_path, name):
     assert got == want
     titles = [row[1] for row in got["products"] if row[1] not in ("None", "nan", "")]
     assert len(titles) > 1000  # the descriptions were read as the products' titles
+
+
+def spelled(names: str, how: str) -> str:
+    """A header line with each name written `how`: in quotes that survive the CSV reading
+    (``\"\"\"InvoiceNo\"\"\"``: the name ``"InvoiceNo"``), padded with spaces, or both."""
+    cells = next(csv.reader([names]))
+    pattern = {"quoted": '"""{}"""', "padded": " {} ", "both": '" ""{}"" "'}[how]
+    return ",".join(pattern.format(c) for c in cells)
+
+
+@pytest.mark.parametrize("how", ["quoted", "padded", "both"])
+def test_the_uci_sample_with_every_name_spelled_so_is_detected(tmp_path, capsys, how):
+    # --format auto looked at the names as written: "InvoiceNo" in quotes was no UCI header
+    # ("cannot tell which table this file holds"), where the importer reads it as InvoiceNo
+    head, body = FIXTURE.read_text(encoding="utf-8").split("\n", 1)
+    path = write(tmp_path / how / FIXTURE.name, spelled(head, how) + "\n" + body)
+    assert detect_format(path) == "uci"
+    db = tmp_path / f"{how}.duckdb"
+    with pytest.raises(SystemExit) as done:
+        main(["ingest", str(path), "--db", str(db)])  # the layout detected
+    assert done.value.code == 0, capsys.readouterr().err
+    with Store(db) as store:
+        got = stored(store)
+        (fmt, counts) = store.query(
+            "SELECT format, [n_read, n_loaded, n_quarantined] FROM ingests"
+        ).iloc[0]
+    with Store(tmp_path / "plain.duckdb") as store:
+        (plain,) = load(store, FIXTURE).files
+        want = stored(store)
+    assert fmt == "uci"
+    assert list(counts) == [plain.n_read, plain.n_loaded, plain.n_quarantined]
+    assert got == want and len(want["orders"]) > 2000
+
+
+def test_a_shopify_orders_export_with_its_names_in_quotes_is_detected(tmp_path):
+    head = "Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem name,Lineitem price"
+    row = "#1001,ann@example.com,paid,2025-01-02 10:00:00 +0800,2,Green tea,10.50"
+    path = write(tmp_path / "export.csv", spelled(head, "quoted") + "\n" + row + "\n")
+    assert detect_format(path) == "shopify"

@@ -155,10 +155,17 @@ def find_header(rows: list[list[str]], fits: Callable[[list[str]], bool]) -> int
     return 0
 
 
+def name_key(name: object) -> str:
+    """A header name as the layouts' detectors and importers compare it: without surrounding
+    spaces and double quotes, lower-cased (``' "InvoiceNo" '`` -> ``invoiceno``), as
+    :func:`.synonyms.normalize` reads a name in quotes."""
+    return str(name).strip().strip('"').lower()
+
+
 def lowered(test: Callable[[list[str]], bool]) -> Callable[[list[str]], bool]:
     """A `fits` for :func:`find_header` from a test of lower-cased names (as the layouts'
-    detectors take a header): the line's cells, stripped and lower-cased, pass `test`."""
-    return lambda cells: test([str(c).strip().lower() for c in cells])
+    detectors take a header): the line's cells, as :func:`name_key` reads them, pass `test`."""
+    return lambda cells: test([name_key(c) for c in cells])
 
 
 def has_columns(*names: str) -> Callable[[list[str]], bool]:

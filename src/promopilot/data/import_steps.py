@@ -28,7 +28,8 @@ def read_header(
     fits: Callable[[list[str]], bool] | None = None,
     rows: list[list[str]] | None = None,
 ) -> list[str]:
-    """The lower-cased column names of a file's header (a cheap look, for detection): its first
+    """The column names of a file's header as :func:`~promopilot.data.headers.name_key` reads
+    them (lower-cased, no surrounding spaces or quotes: a cheap look, for detection): its first
     line, or with `fits` (whether lower-cased names are the header looked for) the first of its
     first six lines that fits, as ingest and the importers find it below a title
     (:func:`promopilot.data.headers.find_header`). `rows`: the file's :func:`leading_rows`
@@ -39,7 +40,7 @@ def read_header(
     above = 0
     if fits is not None:
         above = headers.find_header(rows, headers.lowered(fits))
-    return [str(c).strip().lower() for c in rows[above]]
+    return [headers.name_key(c) for c in rows[above]]
 
 
 def leading_rows(path: Path) -> list[list[str]]:

@@ -156,7 +156,7 @@ def column_lookup(columns: list[str]) -> dict[str, str]:
     Shopify, Hillstrom) find the columns they read; a name in quotes (``"Description"``) is
     the name, as :func:`.synonyms.normalize` reads it. Of two names alike but for case, the
     later one."""
-    return {c.strip().strip('"').lower(): ident(c) for c in columns}
+    return {headers.name_key(c): ident(c) for c in columns}
 
 
 # a workbook's number is a double, and Excel keeps 15 significant digits: from 16 digits on,
