@@ -94,8 +94,9 @@ SHAPES = {
             ("T1", "tb_ann", "DR-1", 1, 199.0, 0.0, "2025-03-01 10:00:00"),
             ("T1", "tb_ann", "BL-2", 2, 30.0, 0.0, "2025-03-01 10:00:00"),
         ],
-        # closed unpaid: no payment time, the only time this export gives
-        {"missing value in required column timestamp": 1},
+        # closed unpaid: no payment time, the only time this export gives, and quarantined as
+        # not a sale, which it is (it was "missing value in required column timestamp")
+        {CANCELLED_REASON: 1},
     ),
 }
 
@@ -117,6 +118,38 @@ def test_a_platforms_order_export_loads_as_it_comes(tmp_path, store, platform):
     assert report.files[0].reasons == reasons
     # the order's total (应付金额, 订单应付金额) is not a line's: the prices are the units'
     assert load(store, path.parent).n_new == 0  # re-ingesting adds nothing
+
+
+def test_a_taobao_order_closed_unpaid_is_quarantined_as_never_sold(tmp_path, store):
+    # the same reason, column and value as a closed line with a payment time: the status, not
+    # the empty time it was refused for
+    text = TAOBAO + "T3,tb_cy,腰带,BL-2,1,30.00,2025-03-02 09:00:00,交易关闭\n"
+    report = load(store, write(tmp_path / "orders.csv", text, "utf-8-sig"))
+    assert (report.n_loaded, report.n_quarantined) == (2, 2)
+    bad = store.query('SELECT line, "column", value, reason FROM quarantine ORDER BY line')
+    assert bad.values.tolist() == [
+        [4, "订单状态", "交易关闭", CANCELLED_REASON],
+        [5, "订单状态", "交易关闭", CANCELLED_REASON],
+    ]
+
+
+def test_an_empty_time_still_refuses_a_sale_and_a_closed_stored_sale_is_not_netted_without_one(
+    tmp_path, store
+):
+    # 交易成功 without a time is still a missing time; a sale stored by an earlier export and
+    # closed in a later one without a time is quarantined, not netted by a return line with none
+    load(store, write(tmp_path / "a" / "orders.csv", TAOBAO))
+    later = TAOBAO.replace("2025-03-01 10:00:00,交易成功\n", ",交易关闭\n", 1).replace(
+        "T2,tb_bob,连衣裙,DR-1,1,199.00,,交易关闭", "T4,tb_bob,连衣裙,DR-1,1,199.00,,交易成功"
+    )
+    report = load(store, write(tmp_path / "b" / "orders.csv", later))
+    assert report.files[0].reasons == {
+        CANCELLED_REASON: 1,
+        "missing value in required column timestamp": 1,
+    }
+    assert store.count("orders") == 2 and not store.scalar(
+        "SELECT count(*) FROM orders WHERE is_return"
+    )
 
 
 def test_the_items_name_and_variant_come_from_the_platforms_columns(tmp_path, store):

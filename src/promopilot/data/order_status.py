@@ -20,6 +20,7 @@ from promopilot.data.sql import cell_text, ident
 from promopilot.data.store import Store
 
 CANCELLED_REASON = "the order was cancelled or never paid: not a sale"
+MISSING_TIME = "missing value in required column timestamp"  # row_checks' reason
 
 
 def status_columns(raw_columns: list[str]) -> tuple[str | None, list[str]]:
@@ -43,18 +44,41 @@ def status_parts(status: str | None, refund_sql: list[str]) -> list[str]:
     return parts
 
 
+def _not_sold() -> str:
+    """SQL: the line's order status says no sale (and no refund status says it was refunded)."""
+    closed = ", ".join(sql_str(w) for w in order_columns.NOT_SOLD)
+    return f"lower(_status) IN ({closed}) AND NOT _refunded"
+
+
 def cancelled_check(status: str) -> tuple[str, str, str, str]:
     """(column, condition, reason, value) of a line whose order status says no sale."""
-    closed = ", ".join(sql_str(w) for w in order_columns.NOT_SOLD)
-    return (status, f"lower(_status) IN ({closed}) AND NOT _refunded", CANCELLED_REASON, "_status")
+    return (status, _not_sold(), CANCELLED_REASON, "_status")
+
+
+def with_cancelled_check(
+    checks: list[tuple[str, str, str, str]], status: str
+) -> list[tuple[str, str, str, str]]:
+    """The staging checks (column, condition, reason, value) with :func:`cancelled_check`
+    after them, and an empty time no reason to refuse a line never sold: a Taobao order closed
+    unpaid (交易关闭) has no payment time (订单付款时间, where that is the file's only time), and
+    is quarantined as not a sale, which it is, not as missing its time. Its other problems still
+    come first, as for any cancelled line."""
+    excused = f"NOT coalesce({_not_sold()}, false)"
+    out = [
+        (col, f"({cond}) AND {excused}" if reason == MISSING_TIME else cond, reason, value)
+        for col, cond, reason, value in checks
+    ]
+    return [*out, cancelled_check(status)]
 
 
 def net_stored_sales(store: Store, stage: str) -> None:
     """A line cancelled after an earlier export stored it as a sale: not quarantined but netted
-    by its return line, as a refund is."""
+    by its return line, as a refund is (not one without a time: its return line would have
+    none)."""
     store.execute(
         f"UPDATE {stage} SET _err = NULL, _refunded = true WHERE _err.reason = "
-        f"{sql_str(CANCELLED_REASON)} AND EXISTS (SELECT 1 FROM orders o WHERE "
+        f"{sql_str(CANCELLED_REASON)} AND t_timestamp IS NOT NULL AND EXISTS (SELECT 1 FROM "
+        "orders o WHERE "
         f"o.order_id = {stage}.t_order_id AND o.product_id = {stage}.t_product_id AND "
         f"o.quantity = {stage}.t_quantity AND o.unit_price = {stage}.t_unit_price AND "
         "NOT o.is_return)"

@@ -178,7 +178,7 @@ def stage(
         typed += ", " + refund_dates.typed(store.timezone, formats.get("timestamp"))
         checks += refund_dates.checks(dated, formats.get("timestamp"))
     if status is not None:
-        checks.append(order_status.cancelled_check(status))
+        checks = order_status.with_cancelled_check(checks, status)
     if money is not None:
         checks += currency.checks(money, kept)
     discount = ident_name(mapping["discount"]) if orders and "discount" in present else None
