@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from promopilot.data.queries.offers import customers_seen_before, order_lines_before
-from promopilot.data.schema import TABLES
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 from promopilot.offers.catalogue import (
@@ -31,9 +30,7 @@ def load_offers(store: Store, as_of: pd.Timestamp | str | None = None) -> pd.Dat
     category as "" (the whole basket) and a missing max_discount as NaN (no cap). A shop that
     lists none gets the default catalogue (:mod:`promopilot.offers.catalogue`);
     ``offers.attrs["source"]`` names where they came from."""
-    # a store made before max_discount, opened read-only, has not gained the column
-    present = set(store.columns("offers"))
-    offers = store.table("offers", [c for c in TABLES["offers"].column_names if c in present])
+    offers = store.table("offers")
     source = SHOP_CATALOGUE
     if offers.empty:
         settings = load_offer_settings()
@@ -48,7 +45,7 @@ def load_offers(store: Store, as_of: pd.Timestamp | str | None = None) -> pd.Dat
         if offers.empty:
             raise InputError("the store has no offers and no orders to size default offers from")
     offers = offers.copy()
-    if "max_discount" not in offers:  # the default catalogue; a store made before caps
+    if "max_discount" not in offers:  # the default catalogue
         offers["max_discount"] = np.nan
     offers["min_spend"] = offers["min_spend"].fillna(0.0)
     offers["send_cost"] = offers["send_cost"].fillna(0.0)

@@ -88,13 +88,10 @@ def known_codes(store: Store) -> set[str]:
 
 
 def known_offers(store: Store) -> pd.DataFrame:
-    """The offers table (terms of every offer); max_discount NULL (no cap) in a store made
-    before it, opened read-only."""
-    names = set(store.query("SELECT * FROM offers LIMIT 0").columns)
-    cap = "max_discount" if "max_discount" in names else "CAST(NULL AS DOUBLE) AS max_discount"
+    """The offers table (terms of every offer)."""
     return store.query(
         "SELECT offer_id, kind, value, min_spend, category, send_cost, valid_days, "
-        f"{cap} FROM offers"
+        "max_discount FROM offers"
     )
 
 

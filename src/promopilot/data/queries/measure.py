@@ -164,8 +164,6 @@ def exposure_outcomes(
     """One row per exposure of the campaign (every campaign when `campaign_id` is None):
     arm, propensity, send cost, outcome in the window and spend in the pre-period."""
     columns = campaign_columns(store)
-    # a store made before offers had a cap, opened read-only: no offer has one
-    cap = "max_discount" if "max_discount" in store.columns("offers") else "NULL::DOUBLE"
     where = "WHERE c.campaign_id = $campaign" if campaign_id is not None else ""
     params: dict = {"window": int(window_days), "margin": float(default_margin)}
     if campaign_id is not None:
@@ -182,7 +180,7 @@ def exposure_outcomes(
         offer AS (SELECT offer_id, arg_max(send_cost, updated_at) AS send_cost,
                          arg_max(kind, updated_at) AS kind, arg_max(value, updated_at) AS value,
                          arg_max(min_spend, updated_at) AS min_spend,
-                         arg_max({cap}, updated_at) AS max_discount
+                         arg_max(max_discount, updated_at) AS max_discount
                   FROM offers GROUP BY offer_id),
         line AS (
             SELECT e.campaign_id, e.customer_id, o.order_id,

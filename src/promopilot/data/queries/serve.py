@@ -158,16 +158,10 @@ def purchases_since(store: Store, since: pd.Timestamp) -> pd.DataFrame:
 
 def offer_terms(store: Store) -> pd.DataFrame:
     """What each offer of the shop is: offer_id, kind, value, min_spend, max_discount (NULL =
-    no cap; also in a store made before it, opened read-only), category (NULL = whole shop),
-    valid_days."""
-    cap = (
-        "max_discount"
-        if "max_discount" in table_columns(store, "offers")
-        else "CAST(NULL AS DOUBLE) AS max_discount"
-    )
+    no cap), category (NULL = whole shop), valid_days."""
     return store.query(
-        f"SELECT offer_id, kind, value, min_spend, {cap}, NULLIF(category, '') AS category, "
-        "valid_days FROM offers ORDER BY offer_id"
+        "SELECT offer_id, kind, value, min_spend, max_discount, NULLIF(category, '') AS "
+        "category, valid_days FROM offers ORDER BY offer_id"
     )
 
 
