@@ -29,7 +29,7 @@ from promopilot.data.schema import TABLES, TableSpec
 from promopilot.data.sql import ident
 from promopilot.data.staging import STAGE, stage
 from promopilot.data.store import Store, sql_str
-from promopilot.data.variants import has_variants, merge_variants
+from promopilot.data.variants import has_variants, merge_lines
 from promopilot.exceptions import InputError
 
 
@@ -132,8 +132,9 @@ def load_table(
     report.notes += stage(store, raw, spec, mapping, detect_dates=fmt in ("shop", "api"))
     drop_forgotten(store, spec)
     if spec.name == "orders":  # a product listed twice in an order: one line (data.variants)
-        merged = merge_variants(store, spec, variants=has_variants(raw.columns, spec))
-        if merged and not has_variants(raw.columns, spec):
+        variants = has_variants(raw.columns, spec)
+        merged = merge_lines(store, spec, variants=variants)
+        if merged and not variants:
             report.notes.append(
                 f"{merged:,} line(s) repeating a product of their order with another quantity "
                 "or price were added to its first line (quantities added, the unit price "

@@ -30,7 +30,7 @@ def has_variants(raw_columns: list[str], spec: TableSpec) -> bool:
 ADDED = ("order_id", "product_id", "quantity", "unit_price", "discount")
 
 
-def merge_variants(store: Store, spec: TableSpec, variants: bool = True) -> int:
+def merge_lines(store: Store, spec: TableSpec, variants: bool) -> int:
     """Skip repeats of a line, then merge each (order, product)'s distinct lines into its
     first line; the other lines are skipped (loaded, not stored apart). `variants`: the file
     has a variant column, which tells the lines apart; without it, lines merge only where
