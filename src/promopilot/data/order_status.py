@@ -16,11 +16,11 @@ from __future__ import annotations
 from promopilot.data import order_columns
 from promopilot.data.rawfile import sql_str
 from promopilot.data.refund_dates import return_time
+from promopilot.data.row_checks import missing_reason
 from promopilot.data.sql import cell_text, ident
 from promopilot.data.store import Store
 
 CANCELLED_REASON = "the order was cancelled or never paid: not a sale"
-MISSING_TIME = "missing value in required column timestamp"  # row_checks' reason
 
 
 def status_columns(raw_columns: list[str]) -> tuple[str | None, list[str]]:
@@ -64,8 +64,9 @@ def with_cancelled_check(
     is quarantined as not a sale, which it is, not as missing its time. Its other problems still
     come first, as for any cancelled line."""
     excused = f"NOT coalesce({_not_sold()}, false)"
+    no_time = missing_reason("timestamp")
     out = [
-        (col, f"({cond}) AND {excused}" if reason == MISSING_TIME else cond, reason, value)
+        (col, f"({cond}) AND {excused}" if reason == no_time else cond, reason, value)
         for col, cond, reason, value in checks
     ]
     return [*out, cancelled_check(status)]

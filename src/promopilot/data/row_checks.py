@@ -24,6 +24,11 @@ def text_column(spec: TableSpec, name: str) -> str:
     return f"t_{name}" if spec.column(name).type == "str" else f"r_{name}"
 
 
+def missing_reason(name: str) -> str:
+    """The reason of a row without a value in the required column `name`."""
+    return f"missing value in required column {name}"
+
+
 def row_checks(
     spec: TableSpec,
     present: set[str],
@@ -39,9 +44,7 @@ def row_checks(
     for col in spec.columns:
         n = col.name
         if col.required and not (spec.name == "reviews" and n == "review_id"):
-            checks.append(
-                (n, f"{text_column(spec, n)} IS NULL", f"missing value in required column {n}")
-            )
+            checks.append((n, f"{text_column(spec, n)} IS NULL", missing_reason(n)))
         if n not in present:
             continue
         if col.is_id:  # 2.50001E+18: a long number Excel rounded; rows of other ids would merge
