@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TextIO
 
 import numpy as np
 
@@ -89,21 +90,31 @@ def record_lines(text: str, delimiter: str, above: int, n_rows: int) -> np.ndarr
     one_each = above + 1 + n_rows - (0 if text.endswith("\n") else 1)
     if not lone_cr and text.count("\n") == one_each:
         return None
-    handle = io.StringIO(text, newline="")
-    for _ in range(above):
-        handle.readline()
-    reader = csv.reader(handle, delimiter=delimiter)
-    starts: list[int] = []
+    records = record_starts(io.StringIO(text, newline=""), delimiter, above)
     try:
-        next(reader, None)
-        end = reader.line_num
-        for record in reader:
-            if any(cell.strip() for cell in record) or len(record) > 1:
-                starts.append(above + end + 1)
-            end = reader.line_num
+        next(records, None)  # the header
+        starts = [
+            start
+            for start, record in records
+            if any(cell.strip() for cell in record) or len(record) > 1
+        ]
     except csv.Error:
         return None
     return np.asarray(starts, dtype=np.int64) if len(starts) == n_rows else None
+
+
+def record_starts(handle: TextIO, delimiter: str, above: int) -> Iterator[tuple[int, list[str]]]:
+    """Each record of a text table read with the csv module from `handle` (opened with
+    ``newline=""``), the header first, with the file line it starts on (the header on line
+    ``above + 1``, below `above` lines of titles): a quoted cell's line breaks are part of its
+    record. May raise :class:`csv.Error`."""
+    for _ in range(above):
+        handle.readline()
+    reader = csv.reader(handle, delimiter=delimiter)
+    end = 0
+    for record in reader:
+        yield above + end + 1, record
+        end = reader.line_num
 
 
 def cells_of(frame) -> Cells:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.data import headers
-from promopilot.data.cells import CELLS, Cells, cells_of
+from promopilot.data.cells import CELLS, Cells, cells_of, record_starts
 from promopilot.data.contact_ids import file_customer_ids, masked
 from promopilot.data.csv_errors import unreadable
 from promopilot.data.headers import has_columns
@@ -164,21 +164,18 @@ def _record_lines(
     `lines` where the csv module splits the file otherwise than pandas did. A record with a
     filled cell beyond the header's (pandas drops it) is refused naming its line."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        for _ in range(above):
-            handle.readline()
-        reader = csv.reader(handle, delimiter=sep)
+        records = record_starts(handle, sep, above)
         try:
-            width = len(next(reader, []))
-            starts, end = [], reader.line_num
-            for record in reader:
-                starts.append(above + end + 1)
+            width = len(next(records, (0, []))[1])
+            starts = []
+            for start, record in records:
+                starts.append(start)
                 if any(cell.strip() for cell in record[width:]):
                     raise InputError(
-                        f"{label}: cannot read as a CSV {what}: line {starts[-1]}: "
+                        f"{label}: cannot read as a CSV {what}: line {start}: "
                         f"{len(record)} field(s) where the header has {width}: check the "
                         "delimiter and quoting"
                     )
-                end = reader.line_num
         except csv.Error:
             return lines
     return np.asarray(starts, dtype=np.int64) if len(starts) == n_rows else lines
