@@ -18,7 +18,7 @@ from promopilot.campaigns.outcomes import campaign_outcomes
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
 from promopilot.offers.plan import build_plan
-from promopilot.offers.randomization import hashed_uniform, random_arm
+from promopilot.offers.randomization import hashed_uniform, left_out_line, random_arm
 from tests.cli.test_every_command_property import clean, run
 
 AS_OF = pd.Timestamp("2026-06-01")
@@ -98,7 +98,8 @@ def test_the_test_fills_its_budget_past_a_customer_too_dear_for_it(shop):
     assert cost.max() <= 0.05 * BUDGET and cost.sum() > BUDGET - 0.05 * BUDGET
     # the plan says how many were left out and why, in one line
     line = [s for s in result.design.splitlines() if "left out of the test" in s]
-    assert len(line) == 1 and line[0].startswith(f"1 of {len(plan)} customers")
+    assert len(line) == 1 and line[0].startswith(f"1 of {len(plan)} customers is left out")
+    assert "(they get nothing): their expected discount" in line[0]
     assert "above 5% of the budget (50.00" in line[0]
 
 
@@ -129,7 +130,7 @@ def test_plan_run_test_prints_how_many_were_left_out(shop, tmp_path, capsys, mon
     clean("plan", code, out, err)
     assert code == 0, err
     text = " ".join(out.split())  # the terminal wraps long lines
-    assert "1 of 121 customers are left out of the test before it is drawn" in text
+    assert "1 of 121 customers is left out of the test before it is drawn" in text
     plan = pd.read_csv(tmp_path / "plan.csv", dtype=str, keep_default_na=False)
     w = plan.set_index("customer_id").loc[WHOLESALE]
     assert w["group"] == "none" and w["offer_id"] == "" and "above the cap" in w["reason"]
@@ -170,3 +171,73 @@ def test_who_the_test_left_out_is_no_control_customer(shop, tmp_path):
     assert (data.treatment == CONTROL).sum() == nothing.sum() - 1
     assert (data.propensity[data.treatment == CONTROL] < 1).all()
     assert len(data.customer_id) == len(plan) - 1
+
+
+def test_the_left_out_line_counts_in_the_singular_and_the_plural():
+    """It said "1 of 121 customers are left out" for one customer."""
+    one = left_out_line(1, 121, 0.05, "50.00")
+    assert one.startswith("1 of 121 customers is left out of the test before it is drawn")
+    assert "their expected discount" in one and "each one's" not in one
+    three = left_out_line(3, 1_210, 0.05, "50.00")
+    assert three.startswith("3 of 1,210 customers are left out of the test")
+    assert "each one's expected discount" in three
+    assert left_out_line(1, 1, 1.0, "9.00").startswith("1 of 1 customer is left out")
+
+
+def test_nobody_left_out_no_line(shop, monkeypatch):
+    """With a budget whose whole share holds the wholesale customer's discount too, nobody is
+    left out and the plan has no line about it (not "0 of 121")."""
+    _, db = shop
+    cid, _ = early_campaign()
+    monkeypatch.setenv("PROMOPILOT_TEST_MAX_COST_SHARE", "1")
+    with Store(db, read_only=True) as store:
+        result = build_plan(store, budget=1e6, campaign_id=cid, as_of=AS_OF, run_test=True)
+    assert not result.plan["reason"].str.contains("above the cap").any()
+    assert "left out" not in result.design and "the test holds" in result.design
+
+
+def test_a_budget_too_small_for_a_test_counts_those_it_may_draw(shop, monkeypatch):
+    """The "too small for a test" line counted every customer, the one left out as too dear
+    among them ("it holds 1 of 121 customers"): it counts those the test may draw and says
+    how many more were left out."""
+    _, db = shop
+    # a cap at the whole budget: only the wholesale customer is left out; a budget between
+    # one regular's expected discount and two of them holds a test only when the first two
+    # in a campaign's hashed order do not both get the offer
+    monkeypatch.setenv("PROMOPILOT_TEST_MAX_COST_SHARE", "1")
+    with Store(db, read_only=True) as store:
+        dear = build_plan(store, budget=1e6, campaign_id="t0", as_of=AS_OF, run_test=True).plan
+        regular = dear.loc[dear["offer_id"] != "", "expected_cost"].min()
+        for n in range(200):
+            result = build_plan(
+                store, budget=1.5 * regular, campaign_id=f"s{n}", as_of=AS_OF, run_test=True
+            )
+            if "too small for a test" in result.design:
+                break
+        else:
+            raise AssertionError("no campaign id makes the budget too small for a test")
+    plan = result.plan
+    out = plan["reason"].str.contains("above the cap")
+    assert list(plan.loc[out, "customer_id"]) == [WHOLESALE]
+    assert (plan["offer_id"] == "").all() and plan["expected_cost"].sum() == 0
+    first = result.design.splitlines()[1]  # after the line on why the plan is a test
+    assert first.startswith(f"Budget {1.5 * regular:,.2f}: it holds 1 of the {len(REGULARS)} ")
+    assert "customers the test may draw (1 more is left out, below), in the hashed" in first
+    assert first.endswith("The budget is too small for a test: nothing is sent.")
+    assert f"1 of {len(plan)} customers is left out" in result.design.splitlines()[2]
+
+
+def test_a_budget_nobody_may_enter_says_so(shop, monkeypatch):
+    """A cap below every customer's expected discount leaves everyone out: the plan said "it
+    holds 0 of 121 customers"."""
+    _, db = shop
+    monkeypatch.setenv("PROMOPILOT_TEST_MAX_COST_SHARE", "1")
+    with Store(db, read_only=True) as store:
+        result = build_plan(store, budget=1.0, campaign_id="t0", as_of=AS_OF, run_test=True)
+    n = len(result.plan)
+    assert result.plan["reason"].str.contains("above the cap").all()
+    assert (
+        f"Budget 1.00: no customer may enter the test (all {n} are left out, below). The budget "
+        "is too small for a test: nothing is sent." in result.design
+    )
+    assert f"{n} of {n} customers are left out of the test" in result.design

@@ -171,14 +171,10 @@ def design_plan(
             ),
         }
     )
+    n_out = int(left_out.sum())
     lines = []
-    if left_out.any():
-        lines.append(
-            f"{int(left_out.sum()):,} of {n:,} customers are left out of the test before it is "
-            f"drawn (they get nothing): each one's expected discount in its most expensive arm "
-            f"is above {settings.test_max_cost_share * 100:g}% of the budget "
-            f"({money(cap, currency)}; setting test_max_cost_share)."
-        )
+    if n_out:
+        lines.append(left_out_line(n_out, n, settings.test_max_cost_share, money(cap, currency)))
     if not in_test.any():
         fit = cost[order[:n_in]].sum()
         nxt = (
@@ -186,11 +182,19 @@ def design_plan(
             if n_in < n_open
             else ""
         )
-        lines[:0] = [
-            f"Budget {money(budget, currency)}: it holds {n_in:,} of {n:,} customers in the "
-            f"hashed order a test draws them (expected discount cost {money(fit, currency)}{nxt}, "
+        # counted among those the test may draw: the ones left out could never enter it
+        more = f" ({n_out:,} more {'is' if n_out == 1 else 'are'} left out, below)" if n_out else ""
+        holds = (
+            f"no customer may enter the test (all {n:,} are left out, below)"
+            if n_open == 0 and n_out
+            else f"it holds {n_in:,} of the {n_open:,} customers the test may draw{more}, in the "
+            f"hashed order it draws them (expected discount cost {money(fit, currency)}{nxt}, "
             f"assuming a purchase rate of {p_buy:.1%} with an offer), fewer than the "
-            f"{len(arms)} arms of a test. The budget is too small for a test: nothing is sent."
+            f"{len(arms)} arms of a test"
+        )
+        lines[:0] = [
+            f"Budget {money(budget, currency)}: {holds}. The budget is too small for a test: "
+            "nothing is sent."
         ]
         return plan, "\n".join(lines)
     lines[:0] = [
@@ -202,3 +206,17 @@ def design_plan(
     design = design_test(int(in_test.sum()), rate, min_effect, offer_ids)
     lines.append(design.explanation)
     return plan, "\n".join(lines)
+
+
+def left_out_line(n_out: int, n: int, share: float, cap: str) -> str:
+    """The plan's line saying how many of its `n` customers a designed test leaves out before
+    it is drawn (`n_out`, at least 1), above `share` of the budget (`cap`, written in money)."""
+    of = f"{n_out:,} of {n:,} customer{'' if n == 1 else 's'}"
+    if n_out == 1:
+        who = f"{of} is left out of the test before it is drawn (they get nothing): their"
+    else:
+        who = f"{of} are left out of the test before it is drawn (they get nothing): each one's"
+    return (
+        f"{who} expected discount in its most expensive arm is above {share * 100:g}% of the "
+        f"budget ({cap}; setting test_max_cost_share)."
+    )
