@@ -48,8 +48,10 @@ def connect(
 
 
 def missing_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The shop tables' columns (``offers.max_discount``) a store an older version made does
-    not have yet: opening it for writing adds them (:data:`DDL`); a read-only open cannot."""
+    """The shop tables' columns (``offers.max_discount``, ``campaigns.group``,
+    ``campaigns.coupon_code``) a store an older version made does not have yet: opening it for
+    writing adds them (:data:`DDL`); a read-only open cannot (the store opens it for writing
+    first), so no query needs to ask whether a column is there."""
     have: dict[str, set[str]] = {}
     for table, column in con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() "

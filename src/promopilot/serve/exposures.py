@@ -5,10 +5,9 @@ thread inserts them into the ``campaigns`` table in batches, so ``promopilot rep
 live campaign exactly like a sent one. The first decision of a (campaign, customer) is the
 exposure; asking again logs nothing new (the answer is the same).
 
-A decision without an offer that is not a control is logged only when the ``campaigns`` table
-has a ``group`` column: without it a row without an offer reads as a control-group customer. A
-visitor answered outside the plan served (group ``visitor``) needs that column too: without it
-they would read as the campaign's own customers.
+Every decision of a live campaign is logged with its ``group``: a decision without an offer
+that is not a control (group ``none``) is told apart from a control-group customer by it, and a
+visitor answered outside the plan served (group ``visitor``) from the campaign's own customers.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import pandas as pd
 
 from promopilot.campaigns.exposures import LIVE_CHANNEL
 from promopilot.data.queries import serve as queries
-from promopilot.data.queries.measure import VISITOR_GROUP
 from promopilot.serve.decisions import Decision
 from promopilot.serve.gate import StoreGate
 
@@ -50,22 +48,13 @@ class ExposureWriter:
         self._seen: set[tuple[str, str]] = set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        with gate.use() as store:
-            self.has_group = "group" in queries.table_columns(store, "campaigns")
         self.n_written = 0
         self.n_dropped = 0
-
-    def loggable(self, decision: Decision) -> bool:
-        if decision.campaign_id is None:
-            return False
-        if decision.group == VISITOR_GROUP:
-            return self.has_group
-        return decision.offer_id is not None or decision.group == "control" or self.has_group
 
     def submit(self, decision: Decision) -> None:
         """Queue a decision for logging (never blocks; repeats are skipped)."""
         key = (decision.campaign_id, decision.customer_id)
-        if not self.loggable(decision) or key in self._seen:
+        if decision.campaign_id is None or key in self._seen:
             return
         if len(self._seen) >= MAX_REMEMBERED:  # only saves queue work: the insert dedupes too
             self._seen.clear()

@@ -19,17 +19,12 @@ def campaign_exposures(store: Store, *, control: str) -> pd.DataFrame:
     promopilot logged the row (``logged``: it has a ``group``, written by ``send`` and
     ``serve``; a past campaign from ``campaigns.csv`` has none) and that ``group`` (NULL
     where none), sorted by campaign and customer."""
-    from promopilot.data.queries.measure import campaign_columns
-
-    has_group = "group" in campaign_columns(store)
-    logged = '"group" IS NOT NULL' if has_group else "false"
-    group = '"group"' if has_group else "NULL::VARCHAR"
     return store.query(
-        f"""
+        """
         SELECT campaign_id, customer_id,
                coalesce(NULLIF(trim(offer_id), ''), $control) AS arm,
                sent_at, min(sent_at) OVER (PARTITION BY campaign_id) AS campaign_start,
-               propensity, {logged} AS logged, {group} AS "group"
+               propensity, "group" IS NOT NULL AS logged, "group"
         FROM campaigns ORDER BY campaign_id, customer_id
         """,
         {"control": control},

@@ -13,7 +13,6 @@ import pandas as pd
 
 from promopilot.data.store import Store
 
-OPTIONAL_COLUMNS = ("group", "coupon_code")
 VISITOR_GROUP = "visitor"
 """The group of a visitor `promopilot serve` answered outside the plan it served: logged (its
 exploration teaches the next model) but no part of the plan's campaign, so not measured."""
@@ -23,14 +22,6 @@ def same_code(column: str) -> str:
     """A coupon code as the shop platform compares it: case and spaces ignored (customers type
     ``abcd efgh`` for ``ABCDEFGH``; platforms accept it, so it is a redemption)."""
     return f"upper(regexp_replace({column}, '\\s', '', 'g'))"
-
-
-def campaign_columns(store: Store) -> set[str]:
-    """The columns the campaigns table has (``group`` and ``coupon_code`` are optional)."""
-    frame = store.query(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'campaigns'"
-    )
-    return set(frame["column_name"])
 
 
 def campaign_list(store: Store) -> pd.DataFrame:
@@ -45,29 +36,21 @@ def campaign_list(store: Store) -> pd.DataFrame:
 
 
 def campaign_exposures(store: Store, campaign_id: str) -> pd.DataFrame:
-    """The logged rows of one campaign (``group`` and ``coupon_code`` NULL where absent)."""
-    columns = campaign_columns(store)
+    """The logged rows of one campaign (``group`` and ``coupon_code`` NULL where not logged:
+    a past campaign from a file)."""
     return store.query(
-        f"""
+        """
         SELECT c.campaign_id, c.customer_id, coalesce(c.offer_id, '') AS offer_id, c.sent_at,
-               c.channel, c.propensity, {_optional(columns)}
+               c.channel, c.propensity, c."group", c.coupon_code
         FROM campaigns c WHERE c.campaign_id = $campaign ORDER BY c.customer_id
         """,
         {"campaign": str(campaign_id)},
     )
 
 
-def not_visitor(columns: set[str], alias: str = "c") -> str:
+def not_visitor(alias: str = "c") -> str:
     """SQL: the row of `alias` (a campaigns row) is no visitor answered outside the plan."""
-    if "group" not in columns:
-        return "true"
     return f"coalesce({alias}.\"group\", '') <> '{VISITOR_GROUP}'"
-
-
-def _optional(columns: set[str]) -> str:
-    group = 'c."group"' if "group" in columns else "NULL::VARCHAR"
-    code = "c.coupon_code" if "coupon_code" in columns else "NULL::VARCHAR"
-    return f'{group} AS "group", {code} AS coupon_code'
 
 
 def shared_code_users(store: Store, campaign_id: str, window_days: int) -> pd.DataFrame:
@@ -75,8 +58,6 @@ def shared_code_users(store: Store, campaign_id: str, window_days: int) -> pd.Da
     to someone else (a shared or leaked coupon): ``customer_id``, and ``offer_id`` where the
     user is in the campaign ('' when they were sent nothing: a control customer buying with an
     offer). Empty when the log has no codes."""
-    if "coupon_code" not in campaign_columns(store):
-        return pd.DataFrame(columns=["customer_id", "in_campaign", "offer_id"])
     return store.query(
         f"""
         WITH given AS (
@@ -93,7 +74,7 @@ def shared_code_users(store: Store, campaign_id: str, window_days: int) -> pd.Da
                coalesce(NULLIF(trim(c.offer_id), ''), '') AS offer_id
         FROM used u LEFT JOIN campaigns c
           ON c.campaign_id = $campaign AND c.customer_id = u.customer_id
-         AND {not_visitor(campaign_columns(store))}
+         AND {not_visitor()}
         ORDER BY u.customer_id
         """,
         {"campaign": str(campaign_id), "window": int(window_days)},
@@ -104,8 +85,6 @@ def early_code_orders(store: Store, campaign_id: str) -> int:
     """Orders (not returns) placed with a code of this campaign before that code was sent: a
     code known before its send (a public code) or order times and a send log in different time
     zones. 0 when the log has no codes."""
-    if "coupon_code" not in campaign_columns(store):
-        return 0
     frame = store.query(
         f"""
         WITH given AS (
@@ -129,8 +108,6 @@ def other_codes(store: Store, campaign_id: str, window_days: int, top: int = 3) 
     customers is each row's ``total`` and of such codes ``codes``. Empty when nobody used
     one, and when the campaign logged no codes (a past campaign from a file, whose own code
     the orders may carry)."""
-    if "coupon_code" not in campaign_columns(store):
-        return pd.DataFrame(columns=["code", "customers", "total", "codes"])
     return store.query(
         f"""
         WITH given AS (
@@ -143,7 +120,7 @@ def other_codes(store: Store, campaign_id: str, window_days: int, top: int = 3) 
             FROM campaigns c JOIN orders o ON o.customer_id = c.customer_id
              AND o.timestamp >= c.sent_at AND o.timestamp < c.sent_at + to_days($window)
             WHERE c.campaign_id = $campaign AND NOT coalesce(o.is_return, false)
-              AND {not_visitor(campaign_columns(store))}
+              AND {not_visitor()}
               AND NULLIF(trim(o.coupon_code), '') IS NOT NULL
               AND {same_code("o.coupon_code")} NOT IN (SELECT code FROM given)
               AND EXISTS (SELECT 1 FROM given)
@@ -163,7 +140,6 @@ def exposure_outcomes(
 ) -> pd.DataFrame:
     """One row per exposure of the campaign (every campaign when `campaign_id` is None):
     arm, propensity, send cost, outcome in the window and spend in the pre-period."""
-    columns = campaign_columns(store)
     where = "WHERE c.campaign_id = $campaign" if campaign_id is not None else ""
     params: dict = {"window": int(window_days), "margin": float(default_margin)}
     if campaign_id is not None:
@@ -172,7 +148,7 @@ def exposure_outcomes(
         f"""
         WITH exposure AS (
             SELECT c.campaign_id, c.customer_id, coalesce(NULLIF(trim(c.offer_id), ''), '')
-                   AS offer_id, c.sent_at, c.channel, c.propensity, {_optional(columns)}
+                   AS offer_id, c.sent_at, c.channel, c.propensity, c."group", c.coupon_code
             FROM campaigns c {where}
         ),
         product AS (SELECT product_id, arg_max(cost, updated_at) AS cost FROM products
@@ -266,13 +242,12 @@ def after_campaign_satisfaction(
 ) -> pd.DataFrame:
     """Per exposure: items bought in the window, items of those returned later, and the
     reviews (text, rating) written on the products bought, within `review_days` of sent_at."""
-    columns = campaign_columns(store)
     return store.query(
         f"""
         WITH exposure AS (
             SELECT c.customer_id, coalesce(NULLIF(trim(c.offer_id), ''), '') AS offer_id,
-                   c.sent_at, c.propensity, {_optional(columns)}
-            FROM campaigns c WHERE c.campaign_id = $campaign AND {not_visitor(columns)}
+                   c.sent_at, c.propensity, c."group", c.coupon_code
+            FROM campaigns c WHERE c.campaign_id = $campaign AND {not_visitor()}
         ),
         bought AS (
             SELECT e.customer_id, o.order_id, o.product_id, o.quantity

@@ -13,30 +13,24 @@ from promopilot.data.lines import line_net
 from promopilot.data.queries.measure import not_visitor
 from promopilot.data.store import Store
 
-EXPOSURE_COLUMNS = ("campaign_id", "customer_id", "offer_id", "sent_at", "channel", "propensity")
-OPTIONAL_EXPOSURE_COLUMNS = ("group", "coupon_code")
-
-
-def table_columns(store: Store, table: str) -> list[str]:
-    """The columns a store table has (its schema may be newer than this module)."""
-    frame = store.query(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-        "ORDER BY ordinal_position",
-        [table],
-    )
-    return frame["column_name"].tolist()
+EXPOSURE_COLUMNS = (
+    "campaign_id",
+    "customer_id",
+    "offer_id",
+    "sent_at",
+    "channel",
+    "propensity",
+    "group",
+    "coupon_code",
+)
 
 
 def insert_exposures(store: Store, exposures: pd.DataFrame) -> int:
     """Log decisions as campaign exposures; a (campaign, customer) already logged is kept as
     it was (the first exposure wins), and a forgotten customer is never written. Columns of
-    `exposures` the table lacks are dropped. Returns the number of rows inserted."""
-    present = set(table_columns(store, "campaigns"))
-    columns = [
-        c
-        for c in (*EXPOSURE_COLUMNS, *OPTIONAL_EXPOSURE_COLUMNS)
-        if c in exposures and c in present
-    ]
+    :data:`EXPOSURE_COLUMNS` `exposures` lacks are left NULL. Returns the number of rows
+    inserted."""
+    columns = [c for c in EXPOSURE_COLUMNS if c in exposures]
     names = ", ".join(f'"{c}"' for c in columns)
     with store.frame("serve_exposures_df", exposures[columns]):
         return int(
@@ -95,9 +89,8 @@ def customer_profile(store: Store, customer_id: str) -> dict | None:
 
 def offer_history(store: Store, customer_id: str) -> pd.DataFrame:
     """Every campaign exposure of one customer, newest first."""
-    group = '"group"' if "group" in table_columns(store, "campaigns") else "NULL"
     return store.query(
-        f"""SELECT campaign_id, coalesce(offer_id, '') AS offer_id, {group} AS "group",
+        """SELECT campaign_id, coalesce(offer_id, '') AS offer_id, "group",
                    sent_at, channel, propensity
             FROM campaigns WHERE customer_id = ? ORDER BY sent_at DESC""",
         [customer_id],
@@ -135,7 +128,7 @@ def campaign_summary(store: Store) -> pd.DataFrame:
     """One row per logged campaign: customers, how many got nothing (control), the visitors
     `serve` answered outside the plan (counted apart, as the campaign's report does), first
     and last exposure, newest first."""
-    chosen = not_visitor(set(table_columns(store, "campaigns")), "campaigns")
+    chosen = not_visitor("campaigns")
     return store.query(
         f"""SELECT campaign_id, count(*) FILTER (WHERE {chosen}) AS customers,
                   count(*) FILTER (WHERE (offer_id IS NULL OR offer_id = '') AND {chosen})
@@ -167,9 +160,7 @@ def offer_terms(store: Store) -> pd.DataFrame:
 
 def campaign_coupons(store: Store, campaign_id: str) -> pd.DataFrame:
     """customer_id, offer_id, coupon_code, sent_at of every coupon code `promopilot send`
-    logged for one campaign (empty where the campaigns table has no coupon_code column)."""
-    if "coupon_code" not in table_columns(store, "campaigns"):
-        return pd.DataFrame(columns=["customer_id", "offer_id", "coupon_code", "sent_at"])
+    logged for one campaign (empty where it logged none: a past campaign from a file)."""
     return store.query(
         "SELECT customer_id, offer_id, coupon_code, sent_at FROM campaigns "
         "WHERE campaign_id = ? AND NULLIF(coupon_code, '') IS NOT NULL",
