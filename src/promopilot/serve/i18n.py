@@ -118,6 +118,21 @@ LABELS: dict[str, tuple[str, str]] = {
         "数字：计划从未选中他们。",
     ),
     "visitors": ("Visitors outside the plan", "计划外访客"),
+    "never_offered_note": (
+        "{n} customer(s) the campaign could not send an offer (given nothing for certain: left "
+        "out of a designed test before it was drawn, or not chosen by a plan without "
+        "exploration) are not in these figures, not even among those who got nothing.",
+        "本活动无法发送优惠的 {n} 位顾客（确定不会收到优惠：随机测试抽取前被排除，或未被不含探索"
+        "的计划选中）不计入这些数字，也不计入未收到优惠的顾客。",
+    ),
+    "left_out": ("Could not be offered", "无法发送优惠"),
+    "left_out_note": (
+        "Could not be offered: customers a campaign gave nothing for certain (left out of a "
+        "designed test before it was drawn, or not chosen by a plan without exploration); not "
+        "counted among its customers or those without an offer, as its report leaves them out.",
+        "无法发送优惠：活动确定不会发送优惠的顾客（随机测试抽取前被排除，或未被不含探索的计划"
+        "选中）；与活动报告一致，不计入活动的顾客数和未发优惠数。",
+    ),
     "weekly_revenue": ("Revenue per week", "每周收入"),
     # a chart's axis of money, with the shop's currency where it is known (data.currency)
     "revenue_axis": ("revenue", "收入"),
