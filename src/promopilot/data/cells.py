@@ -18,6 +18,8 @@ from typing import TextIO
 
 import numpy as np
 
+from promopilot.data.line_ends import has_lone_cr
+
 CELLS = "promopilot_cells"  # the key of a frame's Cells in ``frame.attrs``
 _QUOTED = re.compile(r'"((?:[^"]|"")+)"')
 
@@ -86,7 +88,7 @@ def record_lines(text: str, delimiter: str, above: int, n_rows: int) -> np.ndarr
     only) skipped: read with the csv module where a quoted cell holds line breaks, a blank line
     was skipped or lines end in a lone CR. None where each row is one line (row i on line
     ``above + 2 + i``), or where the csv module splits the text into other rows than pandas."""
-    lone_cr = text.count("\r") != text.count("\r\n")
+    lone_cr = has_lone_cr(text)
     one_each = above + 1 + n_rows - (0 if text.endswith("\n") else 1)
     if not lone_cr and text.count("\n") == one_each:
         return None

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from promopilot.data.line_ends import LfLineEnds
 from promopilot.exceptions import InputError
 
 # the CSV files people open (a profile, recommendations, a plan, scored reviews): UTF-8 with a
@@ -212,7 +213,7 @@ def _rewrite(path: Path, encoding: str) -> tuple[Path, int, bool]:
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     fd, name = tempfile.mkstemp(prefix="promopilot-", suffix=".csv")
     n_lf = 0
-    pending_cr = False
+    ends = LfLineEnds()
     first = True
     ends_nl = False
     try:
@@ -223,12 +224,7 @@ def _rewrite(path: Path, encoding: str) -> tuple[Path, int, bool]:
                 if first:
                     text = text.removeprefix("\ufeff")
                     first = False
-                if pending_cr:
-                    text = "\r" + text
-                    pending_cr = False
-                if chunk and text.endswith("\r"):
-                    text, pending_cr = text[:-1], True
-                text = text.replace("\r\n", "\n").replace("\r", "\n")
+                text = ends.feed(text, final=not chunk)
                 n_lf += text.count("\n")
                 ends_nl = text.endswith("\n") if text else ends_nl
                 dst.write(text)

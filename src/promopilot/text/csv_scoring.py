@@ -14,6 +14,7 @@ from promopilot.columns import RATING, TEXT
 from promopilot.data import headers, synonyms
 from promopilot.data.cells import CELLS, TEXT_FILE, Cells, cells_of, record_lines
 from promopilot.data.followups import with_followups
+from promopilot.data.line_ends import has_lone_cr, lf_line_ends
 from promopilot.data.ratings import other_scale, other_scale_refusal, read_stars
 from promopilot.data.rawfile import workbook_below_title
 from promopilot.data.textfile import (
@@ -93,8 +94,8 @@ def read_text_csv(
             continue
     else:  # gb18030 decodes nearly any byte string: a UTF-16 file cut short
         raise InputError(f"{path}: not UTF-8, UTF-16 or GBK/GB18030 text")
-    if decoded.count("\r") != decoded.count("\r\n"):  # lone CRs (old Mac): as ingest reads them
-        decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    if has_lone_cr(decoded):  # old Mac line ends: as ingest reads them
+        decoded = lf_line_ends(decoded)
     rows = headers.split_lines(decoded.split("\n", headers.MAX_ABOVE + 1))
     above = headers.find_header(rows, fits)
     if above:
