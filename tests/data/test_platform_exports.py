@@ -9,6 +9,7 @@ import pytest
 from promopilot.data.contact_ids import stored_customer_id
 from promopilot.data.order_status import CANCELLED_REASON
 from promopilot.data.phone_ids import NOT_A_NUMBER
+from promopilot.data.summary import shop_summary
 from promopilot.exceptions import InputError
 from tests.data.loads import load
 from tests.data.test_ingest import cli, write
@@ -133,23 +134,44 @@ def test_a_taobao_order_closed_unpaid_is_quarantined_as_never_sold(tmp_path, sto
     ]
 
 
-def test_an_empty_time_still_refuses_a_sale_and_a_closed_stored_sale_is_not_netted_without_one(
+def test_an_empty_time_still_refuses_a_sale_and_a_stored_sale_closed_without_one_is_netted(
     tmp_path, store
 ):
     # 交易成功 without a time is still a missing time; a sale stored by an earlier export and
-    # closed in a later one without a time is quarantined, not netted by a return line with none
+    # closed in a later one without a time (Taobao leaves 订单付款时间 empty once an order is
+    # closed) is netted by its return line at the stored sale's time, as a refund without a
+    # date is; before, it was quarantined as never sold and its revenue stayed counted
     load(store, write(tmp_path / "a" / "orders.csv", TAOBAO))
     later = TAOBAO.replace("2025-03-01 10:00:00,交易成功\n", ",交易关闭\n", 1).replace(
         "T2,tb_bob,连衣裙,DR-1,1,199.00,,交易关闭", "T4,tb_bob,连衣裙,DR-1,1,199.00,,交易成功"
     )
-    report = load(store, write(tmp_path / "b" / "orders.csv", later))
-    assert report.files[0].reasons == {
-        CANCELLED_REASON: 1,
-        "missing value in required column timestamp": 1,
-    }
-    assert store.count("orders") == 2 and not store.scalar(
-        "SELECT count(*) FROM orders WHERE is_return"
-    )
+    path = write(tmp_path / "b" / "orders.csv", later)
+    f = load(store, path).files[0]
+    assert f.reasons == {"missing value in required column timestamp": 1}
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (3, 2, 1)
+    lines = store.query(
+        "SELECT order_id, product_id, quantity, unit_price, is_return, "
+        "strftime(timestamp, '%Y-%m-%d %H:%M') AS t FROM orders ORDER BY order_id, product_id"
+    ).values.tolist()
+    assert lines == [
+        ["T1", "BL-2", 2, 30.0, False, "2025-03-01 10:00"],
+        ["T1", "DR-1", 1, 199.0, False, "2025-03-01 10:00"],
+        ["T1-refund", "DR-1", -1, 199.0, True, "2025-03-01 10:00"],
+    ]
+    assert shop_summary(store).revenue == 60
+    assert load(store, path).n_new == 0  # re-ingesting the later export adds nothing
+    assert store.count("orders") == 3
+
+
+def test_a_line_closed_without_a_time_and_never_stored_is_still_not_a_sale(tmp_path, store):
+    # the stored sale is matched by its order, product, quantity and price: another order's
+    # closed line, or another quantity of a stored one, is quarantined as before, not netted
+    load(store, write(tmp_path / "a" / "orders.csv", TAOBAO))
+    head, sale = TAOBAO.split("\n")[:2]
+    other = "T9,tb_cy,连衣裙,DR-1,1,199.00,,交易关闭\nT1,tb_ann,腰带,BL-2,1,30.00,,交易关闭\n"
+    report = load(store, write(tmp_path / "b" / "orders.csv", f"{head}\n{sale}\n{other}"))
+    assert report.files[0].reasons == {CANCELLED_REASON: 2}
+    assert not store.scalar("SELECT count(*) FROM orders WHERE is_return")
 
 
 def test_the_items_name_and_variant_come_from_the_platforms_columns(tmp_path, store):

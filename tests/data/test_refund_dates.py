@@ -84,3 +84,29 @@ def test_a_refund_date_that_cannot_date_the_refund_is_quarantined(tmp_path, stor
     assert bad[["line", "column", "value"]].values.tolist() == [[4, "退款完结时间", value]]
     assert bad["reason"].iloc[0].startswith(reason)
     assert "A2-refund" not in set(store.query("SELECT order_id FROM orders")["order_id"])
+
+
+def test_a_stored_sale_closed_later_without_a_time_is_netted_at_its_refund_date(tmp_path, store):
+    # Taobao's later export: the orders paid before now closed (交易关闭), 订单付款时间 empty,
+    # the refund dated; the return line falls on the refund's day, and a refund date before the
+    # stored sale is refused as it is beside a time (it was checked against no time at all)
+    head = "订单编号,买家会员名,商家编码,购买数量,商品价格,订单付款时间,订单状态"
+    first = f"{head}\nT1,tb_ann,DR-1,1,199.00,2026-11-11 10:00,交易成功\n"
+    first += "T2,tb_bob,DR-1,1,199.00,2026-11-12 10:00,交易成功\n"
+    load(store, write(tmp_path / "a" / "orders.csv", first))
+    later = (
+        f"{head},退款完结时间\n"
+        "T1,tb_ann,DR-1,1,199.00,,交易关闭,2026-11-20 09:30\n"
+        "T2,tb_bob,DR-1,1,199.00,,交易关闭,2026-11-01 09:00\n"
+    )
+    path = write(tmp_path / "b" / "orders.csv", later)
+    f = load(store, path).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (2, 1, 1)
+    assert list(f.reasons) == [
+        "refund date before the order's time: expected the date the refund was made"
+    ]
+    got = times(store)
+    assert got["T1-refund", "DR-1"] == pd.Timestamp("2026-11-20 09:30")
+    assert ("T2-refund", "DR-1") not in got
+    assert shop_summary(store).revenue == pytest.approx(199.0)  # T2 stays a sale
+    assert load(store, path).n_new == 0

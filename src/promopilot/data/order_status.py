@@ -8,14 +8,13 @@ cancelled) gets, for each line refunded in full, its return line (order id +
 revenue is net of the refund and the sale is still seen. A line whose order status says it was
 never a sale (:data:`order_columns.NOT_SOLD`: closed unpaid, cancelled, voided, failed) is
 quarantined, unless the store holds it as a sale from an earlier export: then it gets its
-return line, as a refund does.
+return line, as a refund does (at the stored sale's time where the line has none).
 """
 
 from __future__ import annotations
 
-from promopilot.data import order_columns
+from promopilot.data import order_columns, refund_dates
 from promopilot.data.rawfile import sql_str
-from promopilot.data.refund_dates import return_time
 from promopilot.data.row_checks import missing_reason
 from promopilot.data.sql import cell_text, ident
 from promopilot.data.store import Store
@@ -72,18 +71,29 @@ def with_cancelled_check(
     return [*out, cancelled_check(status)]
 
 
-def net_stored_sales(store: Store, stage: str) -> None:
+def net_stored_sales(store: Store, stage: str, dated: str | None = None) -> None:
     """A line cancelled after an earlier export stored it as a sale: not quarantined but netted
-    by its return line, as a refund is (not one without a time: its return line would have
-    none)."""
-    store.execute(
-        f"UPDATE {stage} SET _err = NULL, _refunded = true WHERE _err.reason = "
-        f"{sql_str(CANCELLED_REASON)} AND t_timestamp IS NOT NULL AND EXISTS (SELECT 1 FROM "
-        "orders o WHERE "
-        f"o.order_id = {stage}.t_order_id AND o.product_id = {stage}.t_product_id AND "
-        f"o.quantity = {stage}.t_quantity AND o.unit_price = {stage}.t_unit_price AND "
-        "NOT o.is_return)"
+    by its return line, as a refund is. A line without its time (a Taobao order closed later:
+    交易关闭 and no 订单付款时间) takes the stored sale's, so the staged sale is the stored one
+    again (it adds nothing) and its return line is dated as any refund is: at the refund date
+    of column `dated` (refused where it is before the stored sale), else at the sale."""
+    sales = (
+        "SELECT order_id, product_id, quantity, unit_price, min(timestamp) AS timestamp "
+        "FROM orders WHERE NOT is_return GROUP BY ALL"
     )
+    store.execute(
+        f"UPDATE {stage} SET _err = NULL, _refunded = true, "
+        f"t_timestamp = coalesce({stage}.t_timestamp, o.timestamp) FROM ({sales}) o "
+        f"WHERE {stage}._err.reason = {sql_str(CANCELLED_REASON)} AND "
+        f"o.order_id = {stage}.t_order_id AND o.product_id = {stage}.t_product_id AND "
+        f"o.quantity = {stage}.t_quantity AND o.unit_price = {stage}.t_unit_price"
+    )
+    if dated is not None:  # staging checked it against the sale's time, which was missing
+        _, early, reason, value = refund_dates.early(dated)
+        store.execute(
+            f"UPDATE {stage} SET _err = {{'column': {sql_str(dated)}, 'value': {value}, "
+            f"'reason': {sql_str(reason)}}} WHERE _err IS NULL AND {early}"
+        )
 
 
 def add_refund_lines(store: Store, stage: str) -> None:
@@ -91,7 +101,8 @@ def add_refund_lines(store: Store, stage: str) -> None:
     sale's ``_row`` (its line in the file), so a quarantined or duplicated sale takes its
     return line with it; it is not a row read."""
     suffix = sql_str(order_columns.REFUND_SUFFIX)
-    dated = return_time(store.columns(stage))  # at the refund, where the file dates it
+    # at the refund, where the file dates it
+    dated = refund_dates.return_time(store.columns(stage))
     store.execute(
         f"INSERT INTO {stage} SELECT * REPLACE ({dated}t_order_id || {suffix} AS t_order_id, "
         f"-t_quantity AS t_quantity, true AS t_is_return) FROM {stage} "

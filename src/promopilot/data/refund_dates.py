@@ -53,8 +53,13 @@ def checks(name: str, fmt: str | None) -> list[tuple[str, str, str, str]]:
     expected = f" in the format {fmt} or ISO 8601" if fmt else ""
     return [
         (name, f"{TEXT} IS NOT NULL AND {AT} IS NULL", BAD_REASON + expected, TEXT),
-        (name, f"{AT} < t_timestamp", EARLY_REASON, TEXT),
+        early(name),
     ]
+
+
+def early(name: str) -> tuple[str, str, str, str]:
+    """(column, condition, reason, value) of a refund date (column `name`) before the sale."""
+    return (name, f"{AT} < t_timestamp", EARLY_REASON, TEXT)
 
 
 def return_time(columns: list[str]) -> str:

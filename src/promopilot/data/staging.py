@@ -281,7 +281,7 @@ def stage(
     if orders:  # discounts cut to the lines' worth: said before return lines copy the sales
         notes += order_discounts.staged_cuts(store, STAGE, beside or discount, raw.label, kept)
     if status is not None:  # cancelled after an earlier export stored it as a sale: netted
-        order_status.net_stored_sales(store, STAGE)
+        order_status.net_stored_sales(store, STAGE, dated)
     if amount is not None:
         partial_refunds.net_amounts(store, STAGE, amount, comma)
     if refund_sql or amount is not None:
