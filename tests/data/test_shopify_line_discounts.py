@@ -67,3 +67,37 @@ def test_an_export_without_lineitem_discount_spreads_discount_amount_as_before(t
     load(store, write(tmp_path / "orders_export_1.csv", head + rows))
     by_order = store.query("SELECT order_id, sum(discount) AS d FROM orders GROUP BY 1 ORDER BY 1")
     assert list(by_order["d"]) == pytest.approx([5.0, 6.0, 5.5, 0.0])
+
+
+def test_a_refund_is_read_against_what_the_lines_paid_after_their_own_discounts(tmp_path, store):
+    # #2001: the lines' own 2.00 and 1.50 are kept; the order's 7.50 also took 4.00 off
+    # shipping. The lines paid 40 - 3.50 = 36.50, of which 34.00 was refunded: a partial
+    # refund, netted as it is. #2002: 20.00 gave back the line's 18.00 and 2.00 of taxes, at
+    # most the Total: the line refunded in full. Both were read against 40 - 7.50 and 20 - 6:
+    # 34.00 and 20.00 became refunds of 32.50 and 14.00, and 4.00 of each stayed revenue.
+    head = HEAD.replace("\n", ",Refunded Amount\n")
+    rows = (
+        "#2001,ann@example.com,partially_refunded,36.50,4.00,36.50,FREESHIP,7.50,"
+        "2025-11-28 10:00:00 +0100,1,Mug,20.00,MUG,2.00,34.00\n"
+        "#2001,ann@example.com,,,,,,,2025-11-28 10:00:00 +0100,2,Tea,10.00,TEA,1.50,\n"
+        "#2002,bob@example.com,partially_refunded,18.00,4.00,20.00,FREESHIP,6.00,"
+        "2025-11-28 11:00:00 +0100,1,Mug,20.00,MUG,2.00,20.00\n"
+    )
+    path = write(tmp_path / "orders_export_1.csv", head + rows)
+    f = load(store, path).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (3, 3, 0)
+    summary = shop_summary(store)
+    assert summary.gross_revenue == pytest.approx(36.5 + 18)
+    assert summary.returns == pytest.approx(34 + 18)
+    assert summary.revenue == pytest.approx(2.5)
+    returns = store.query(
+        "SELECT order_id, product_id, quantity * unit_price + discount AS money FROM orders "
+        "WHERE is_return ORDER BY order_id, product_id"
+    )
+    # #2001's refund spread by what each line paid: the mug 18.00, the tea 18.50
+    assert returns.values.tolist() == [
+        ["#2001-refund", "MUG", pytest.approx(-34 * 18 / 36.5)],
+        ["#2001-refund", "TEA", pytest.approx(-34 * 18.5 / 36.5)],
+        ["#2002-refund", "MUG", pytest.approx(-18.0)],
+    ]
+    assert load(store, path).n_new == 0

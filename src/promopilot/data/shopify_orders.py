@@ -29,7 +29,7 @@ from promopilot.data.loading import (
     next_ingest_id,
     shop_table_for,
 )
-from promopilot.data.order_discounts import CUT, cut_note, cut_sql
+from promopilot.data.order_discounts import CUT, HALF_CENT, cut_note, cut_sql
 from promopilot.data.rawfile import column_lookup, read_raw
 from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.shopify_exports import export_kind, import_export, is_export
@@ -85,22 +85,40 @@ def _order_discount_share(discount: str | None, cols: dict[str, str], order: str
     )
 
 
+def _discount_off(cols: dict[str, str], order: str) -> str:
+    """SQL of the money off the order's lines, as staging reads it: the lines' own discounts
+    (``Lineitem discount``), or the order's ``Discount Amount`` where they carry none or each
+    repeat it (:mod:`promopilot.data.order_discount_beside`); the order's alone without a line
+    discount column. Not more than the lines are worth (:func:`_refund_filled` caps it)."""
+    over = f"OVER (PARTITION BY {order})"
+    discount, line = cols.get("discount amount"), cols.get("lineitem discount")
+    whole = f"coalesce(max(TRY_CAST(trim({discount}) AS DOUBLE)) {over}, 0)" if discount else "0"
+    if line is None:
+        return whole
+    own = f"TRY_CAST(trim({line}) AS DOUBLE)"
+    lines = f"sum(abs(coalesce({own}, 0))) {over}"
+    if discount is None:
+        return lines
+    each = (  # two or more lines, each giving the order's discount as its own: read once
+        f"count(*) {over} > 1 AND bool_and(coalesce(abs({own} - "
+        f"TRY_CAST(trim({discount}) AS DOUBLE)) <= {HALF_CENT}, false)) {over}"
+    )
+    return f"CASE WHEN {lines} = 0 OR ({each}) THEN {whole} ELSE {lines} END"
+
+
 def _refund_filled(refunded: str, cols: dict[str, str], order: str) -> str:
     """Every line's order's Refunded Amount; one that also gave back shipping or taxes (more
     than the lines were paid, at most the order's Total) is read as the lines refunded in
-    full, as revenue holds no shipping or taxes."""
+    full, as revenue holds no shipping or taxes. What the lines were paid is their value less
+    the discount staging keeps on them (:func:`_discount_off`): the lines' own where the order's
+    ``Discount Amount`` also took shipping off, not the order's (a refund more than the lines
+    less the order's discount was cut to that, and what was left of it stayed revenue)."""
     amount = _filled(refunded, order)
     if "total" not in cols:
         return amount
     value = _line_value(cols)
     worth = f"sum({value}) OVER (PARTITION BY {order})"
-    discount = cols.get("discount amount")
-    off = (
-        f"coalesce(max(TRY_CAST(trim({discount}) AS DOUBLE)) OVER (PARTITION BY {order}), 0)"
-        if discount
-        else "0"
-    )
-    paid = f"({worth} - least({off}, {worth}))"
+    paid = f"({worth} - least({_discount_off(cols, order)}, {worth}))"
     refund = f"TRY_CAST({amount} AS DOUBLE)"
     total = f"TRY_CAST({_filled(cols['total'], order)} AS DOUBLE)"
     return (
