@@ -110,3 +110,25 @@ def test_a_stored_sale_closed_later_without_a_time_is_netted_at_its_refund_date(
     assert ("T2-refund", "DR-1") not in got
     assert shop_summary(store).revenue == pytest.approx(199.0)  # T2 stays a sale
     assert load(store, path).n_new == 0
+
+
+def test_woocommerces_date_of_first_refund_dates_the_return_lines(tmp_path, store):
+    # Advanced Order Export For WooCommerce's order field "Date of first refund" (beside its
+    # "Order Refund Amount"): the refund falls on that day, not on the day of the sale
+    head = "Order Number,Order Status,Order Date,Customer User ID,Item SKU,Quantity,Item Cost,"
+    head += "Order Refund Amount,Date of first refund\n"
+    rows = (
+        "20001,completed,2025-11-28 10:00,17,SKU-1,2,12.50,5.00,2025-12-03 16:20\n"
+        "20002,refunded,2025-11-29 11:00,18,SKU-1,1,12.50,12.50,2025-12-01 09:00\n"
+        "20003,completed,2025-11-30 12:00,19,SKU-1,1,12.50,,\n"
+    )
+    path = write(tmp_path / "orders.csv", head + rows)
+    f = load(store, path).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (3, 3, 0)
+    got = times(store)
+    assert got["20001-refund", "SKU-1"] == pd.Timestamp("2025-12-03 16:20")
+    assert got["20002-refund", "SKU-1"] == pd.Timestamp("2025-12-01 09:00")
+    assert got["20001", "SKU-1"] == pd.Timestamp("2025-11-28 10:00")
+    assert ("20003-refund", "SKU-1") not in got
+    assert shop_summary(store).revenue == pytest.approx(25 - 5 + 12.5)
+    assert load(store, path).n_new == 0

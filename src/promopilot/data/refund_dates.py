@@ -1,11 +1,13 @@
 """The date of a refund, where an orders file gives one beside its refund status or refunded
 amount (Taobao's refund report: ``退款完结时间``, when the money went back; ``Refund Date``,
-``Refunded At``): the return lines ingest adds for refunds
+``Refunded At``; WooCommerce's Advanced Order Export plugin: ``Date of first refund``): the
+return lines ingest adds for refunds
 (:func:`promopilot.data.order_status.add_refund_lines`,
 :func:`promopilot.data.partial_refunds.net_amounts`) are dated at it, so revenue falls on the
-day the money went back. Without one (Shopify's orders export and WooCommerce's have none)
-they keep the sale's time. When the refund was asked for (``退款申请时间``) is not when it was
-made, and is not read.
+day the money went back (an order refunded more than once, at its first refund, where the
+file gives that one only). Without one (Shopify's orders export has none: ``Paid at``,
+``Fulfilled at`` and ``Cancelled at`` are its times) they keep the sale's time. When the
+refund was asked for (``退款申请时间``) is not when it was made, and is not read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ REFUND_DATE = (
     "refundedat",
     "refundeddate",
     "daterefunded",
+    # Advanced Order Export For WooCommerce: the first refund's date (field first_refund_date)
+    "dateoffirstrefund",
     "refundtime",
     "退款完结时间",
     "退款完成时间",
