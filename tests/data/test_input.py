@@ -3,6 +3,7 @@ load nothing, offers of value 0, postage and fee lines, returns in the summary."
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -73,6 +74,27 @@ def test_day_first_dates_are_detected_from_the_values(tmp_path, store):
     ingest(store, write(tmp_path / "orders.csv", rows))
     got = store.query("SELECT strftime(timestamp, '%Y-%m-%d') t FROM orders ORDER BY 1")
     assert got["t"].tolist() == ["2024-12-25", "2025-01-03"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("November 28, 2025 10:00", "December 3, 2025 16:20"),  # WooCommerce's export plugin
+        ("Nov 28, 2025", "Dec 3, 2025"),
+        ("Nov 28, 2025 10:00 AM", "Dec 3, 2025 4:20 PM"),
+        ("28-NOV-25", "03-DEC-25"),
+    ],
+)
+def test_dates_with_month_names_are_detected_from_the_values(tmp_path, store, first, second):
+    path = tmp_path / "orders.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:  # the comma in a date is quoted
+        csv.writer(f).writerows(
+            [HEADER, ["o1", first, "c1", "p1", "1", "2"], ["o2", second, "c1", "p1", "1", "2"]]
+        )
+    report = ingest(store, path)
+    assert (report.n_read, report.n_loaded) == (2, 2)
+    got = store.query("SELECT strftime(timestamp, '%Y-%m-%d') t FROM orders ORDER BY 1")
+    assert got["t"].tolist() == ["2025-11-28", "2025-12-03"]
 
 
 def test_ambiguous_dates_are_refused_unless_a_format_is_given(tmp_path, capsys):

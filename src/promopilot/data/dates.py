@@ -3,7 +3,8 @@
 ISO 8601 (``2026-08-28T14:03:00``, with or without a zone, or a plain date) is read as it is.
 A column that is mostly not ISO is tried against common spreadsheet formats (``12/1/2010 8:26``
 month-first as US Excel writes it, ``01.12.2010``, ``1/12/2010`` day-first, ``2010/12/01``,
-``2010年12月1日``, ...) on a sample of its values; the format that reads the most of them wins.
+``2010年12月1日``, ``November 28, 2025 10:00`` as WooCommerce's export plugin writes it,
+``28-NOV-25``, ...) on a sample of its values; the format that reads the most of them wins.
 When a day-first and a month-first format read the sample equally well (every day number is
 12 or less), the column is ambiguous: the ``date_format`` setting (``--date-format``) decides,
 else the file is refused with a one-line message naming both choices.
@@ -42,6 +43,9 @@ _DATES = (
     "%b %d %Y",
     "%d %B %Y",
     "%B %d %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d-%b-%y",
 )
 _TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
 FORMATS = tuple(d + t for d in _DATES for t in _TIMES)
