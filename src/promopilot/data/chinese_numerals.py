@@ -1,0 +1,88 @@
+"""Chinese numerals as shops write them in an offer's value (满一百减二十, 最高减五十, 八五折),
+read as Arabic digits (满100减20, 最高减50, 85折) before :mod:`promopilot.data.offer_values`
+matches the text.
+
+A run of numerals with a unit (十 百 千 万) is an amount: ``一百五十`` 150, ``两百`` 200,
+``十五`` 15, ``三千`` 3000, ``一万二千`` 12000, ``一百零五`` 105 (零 holds an empty place);
+a unit without a digit before it at the start is one of it (``十`` 10, ``满百减十`` 100 and 10)
+and a digit ending it right after a unit is that unit's tenth, as people say it (``一百五`` 150,
+``一千五`` 1500, ``两万三`` 23000). A run of digits alone is read digit by digit (``八五`` 85,
+``九`` 9, ``一五零`` 150). Any other run (``百一千``, ``二三百``) is left as written, as is a run
+right after an Arabic digit or point (``1万``): the value is then not read, and quarantined."""
+
+from __future__ import annotations
+
+import re
+
+DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+UNITS = {"十": 10, "百": 100, "千": 1000}
+MYRIAD = "万"
+NUMERALS = "".join(DIGITS) + "".join(UNITS) + MYRIAD
+# a run of numerals not right after an Arabic digit or point (1万 is not read)
+RUN = re.compile(rf"(?<![0-9.０-９．])[{NUMERALS}]+")
+
+
+def _section(text: str) -> int | None:
+    """The value of `text`, numerals below 万: 一百五十 150, 十五 15, 一百零五 105, 一百五 150,
+    五 5; None when it is no such number (百一千, 二三百, 一百零)."""
+    total, digit, last, zero = 0, None, 10_000, False
+    for i, char in enumerate(text):
+        if char in UNITS:
+            unit = UNITS[char]
+            if unit >= last or (digit is None and i > 0):
+                return None  # 百一千, 一百千, 零十: units fall, each after its digit
+            total += (1 if digit is None else digit) * unit
+            digit, last, zero = None, unit, False
+        elif digit is not None:
+            return None  # 二三百: two digits without a unit between them
+        elif DIGITS[char] == 0:
+            if i == 0 or zero:
+                return None  # 零 holds a place after a unit: 一百零五
+            zero = True
+        else:
+            digit = DIGITS[char]
+    if digit is None:
+        return None if zero or not text else total  # 一百零: a place held for nothing
+    # 一百五 is 150 (a tenth of the unit before it), 一百零五 105, 十五 15
+    return total + digit * (1 if zero or last == 10_000 else last // 10)
+
+
+def _spelled(text: str) -> str | None:
+    """A run of digits alone read digit by digit (八五 85, 一五零 150, 〇五 05), else None."""
+    if any(c not in DIGITS for c in text):
+        return None
+    return "".join(str(DIGITS[c]) for c in text)
+
+
+def chinese_number(text: str) -> int | None:
+    """The number a run of Chinese numerals writes (:data:`NUMERALS`), None when it is not
+    one: 一百五十 150, 两百 200, 十五 15, 三千 3000, 一万零五百 10500, 两万三 23000, 八五 85,
+    九 9; 百一千 None."""
+    if not text or any(c not in NUMERALS for c in text):
+        return None
+    spelled = _spelled(text)
+    if spelled is not None:
+        return int(spelled)
+    high, myriad, low = text.partition(MYRIAD)
+    if not myriad:
+        return _section(text)
+    tens = _section(high) if high else 1  # 万 alone: 10000
+    if not tens or MYRIAD in low:
+        return None  # 零万, 一万万
+    if len(low) == 1 and DIGITS.get(low):
+        return tens * 10_000 + DIGITS[low] * 1000  # 两万三: 23000
+    rest = _section(low[1:] if low[:1] in "〇零" else low) if low else 0  # 一万零五百: 10500
+    return None if rest is None else tens * 10_000 + rest
+
+
+def arabic_numerals(text: str) -> str:
+    """`text` with each run of Chinese numerals that is a number written in Arabic digits
+    (满一百减二十 -> 满100减20, 八五折 -> 85折, 最高减五十 -> 最高减50); other runs as written."""
+
+    def digits(match: re.Match[str]) -> str:
+        run = match.group()
+        number = chinese_number(run)
+        return run if number is None else _spelled(run) or str(number)
+
+    return RUN.sub(digits, text)
