@@ -15,7 +15,7 @@ from __future__ import annotations
 import duckdb
 
 from promopilot.config import check_strptime
-from promopilot.data.rawfile import RawFile, csv_source, first_line, sql_str
+from promopilot.data.rawfile import RawFile, first_line, sql_str
 from promopilot.data.schema import TableSpec
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -100,10 +100,7 @@ def timestamp_formats(
 
 def sample_values(store: Store, raw: RawFile, inner: str, column: str) -> list[str]:
     if raw.lazy:  # a second look at the file itself, not through the reject-keeping reader
-        assert raw._prepared is not None and raw._csv_options is not None
-        o = raw._csv_options
-        source = csv_source(raw._prepared.path, rejects=None, **o)
-        inner = inner.replace(raw.source, source).replace(
+        inner = inner.replace(raw.source, raw.second_look).replace(
             "row_number() OVER () - 1 AS _row", "0 AS _row"
         )
     rows = store.query(

@@ -15,7 +15,7 @@ price: refused), a percent below 100, and ``满200打9折`` is 0.10 off orders o
 (20 off for every full 150: 300 -> 40 off), read as the kind ``amount_off_every`` (value 20 per
 step, min_spend the step 150), which also takes it as ``每满150减20`` or ``满150减20``;
 ``满150减20上不封顶`` ("no cap") and ``$20 off every $150`` (``20 off each 150``, ``¥20 off per
-¥150``) are 每满150减20.
+¥150``) are 每满150减20; ``减20`` (``立减20``, ``直减20``) is 20 off, over ``min_spend`` if given.
 A cap on what one order gets off follows the value, after a space or comma (, or ，) or in
 brackets: ``每满100减10，最高减50``, ``每满100减10（封顶50元）``, ``0.2, max 30``,
 ``20% off, up to $30``; its words ``最高减``, ``最多减``, ``最高``, ``最多``, ``封顶``,
@@ -27,7 +27,10 @@ repeats) is 每满300减30 capped at 60.
 the shipping fee the shop pays, which is the offer's value, so the fee set as
 ``offers.free_shipping_fee`` in promopilot.toml is taken and named in the ingest notes; with that
 setting 0 the row is quarantined, naming the missing fee. A threshold goes to ``min_spend`` when
-that is empty (or says the same). Full-width digits (``９折``) are read. Any other text stays as
+that is empty (or says the same). Full-width digits (``９折``) are read, and so are Chinese
+numerals (``满一百五十减二十``, ``最高减五十``, ``八五折``, ``二十``): the file's few distinct
+values written with them are read once in Python before staging (:func:`written_numerals`,
+:mod:`promopilot.data.chinese_numerals`) and looked up in the SQL. Any other text stays as
 written and is quarantined, the reason listing these forms (:data:`EXPECTED`).
 """
 
@@ -36,6 +39,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from promopilot.config import load_offer_settings
+from promopilot.data.chinese_numerals import NUMERALS, arabic_numerals
+from promopilot.data.rawfile import RawFile
 from promopilot.data.schema import OFFER_KINDS
 from promopilot.data.sql import cell_text
 from promopilot.data.store import Store, sql_str
@@ -51,6 +56,8 @@ TENTHS = r"^打?\s*([0-9](?:\.[0-9]+)?)\s*折$"
 HUNDREDTHS = r"^打?\s*([1-9][1-9])\s*折$"
 # the percent off: 10%, 10% off, 10%off, 10 ％ OFF
 PERCENT = rf"^({NUMBER})\s*[%％]\s*(?:off)?$"
+# 减20, 立减20, 直减20: 20 off (an amount_off, over min_spend where the file gives one)
+OFF = rf"^(?:立|直)?减\s*({NUMBER})\s*元?$"
 # 满150减20 (20 off orders of at least 150), 满 150 元 减 20 元
 THRESHOLD = rf"^满\s*({NUMBER})\s*元?\s*减\s*({NUMBER})\s*元?$"
 # 满200打9折 (10% off orders of at least 200): a percent_off with its threshold
@@ -75,8 +82,9 @@ SHIPPING = rf"^(?:满\s*({NUMBER})\s*元?\s*)?(?:包邮|免邮|免运费)$"
 
 EXPECTED = (
     "expected a number (percent_off: the fraction off, 0.1 = 10% off), or for percent_off 10%, "
-    "9折, 8.5折, 95折, 九折 (above 0折, below 10折) or 满200打9折, for amount_off 满150减20 or "
-    "每满150减20, for free_shipping 包邮 or 满99包邮 (min_spend empty or the same threshold)"
+    "9折, 8.5折, 95折, 八五折 (above 0折, below 10折) or 满200打9折, for amount_off 满150减20, "
+    "满一百减二十, 减20 or 每满150减20, for free_shipping 包邮 or 满99包邮 (min_spend empty or "
+    "equal)"
 )
 FEE_MISSING = (
     "free shipping written without its fee (the shipping fee the shop pays is the offer's "
@@ -123,10 +131,36 @@ def _given(mapping: Mapping[str, str], column: str) -> str:
     return cell_text(expr) if expr else "CAST(NULL AS VARCHAR)"
 
 
-def _text(raw: str) -> str:
-    """SQL of a value's text as compared: trimmed, lower case, Chinese numerals as digits,
-    满减 上不封顶 and $20 off every $150 as 每满."""
-    text = f"translate(lower(trim({raw})), {sql_str(CHINESE)}, {sql_str(DIGITS)})"
+def written_numerals(store: Store, raw: RawFile, mapping: Mapping[str, str]) -> dict[str, str]:
+    """The offers file's values written with Chinese numerals (满一百减二十, 最高减五十), as
+    compared (trimmed, lower case), each with its numerals in Arabic digits
+    (:func:`promopilot.data.chinese_numerals.arabic_numerals`): the few distinct texts of a
+    small file, read before staging. Empty without a ``value`` or ``kind`` column."""
+    if "value" not in mapping or "kind" not in mapping:
+        return {}
+    text = f"lower(trim(CAST({mapping['value']} AS VARCHAR)))"
+    rows = store.query(
+        f"SELECT DISTINCT {text} AS v FROM {raw.second_look} "
+        f"WHERE regexp_matches({text}, {sql_str(f'[{NUMERALS}]')})"
+    )
+    read = {v: arabic_numerals(v) for v in rows["v"].tolist()}
+    return {v: a for v, a in read.items() if a != v}
+
+
+def _arabic(text: str, numerals: Mapping[str, str]) -> str:
+    """SQL of `text` (trimmed, lower case) with its Chinese numerals as digits, looked up in
+    `numerals` (:func:`written_numerals`)."""
+    if not numerals:
+        return text
+    cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in numerals.items())
+    return f"CASE {text} {cases} ELSE {text} END"
+
+
+def _text(raw: str, numerals: Mapping[str, str]) -> str:
+    """SQL of a value's text as compared: trimmed, lower case, Chinese numerals (`numerals`)
+    and full-width digits as digits, 满减 上不封顶 and $20 off every $150 as 每满."""
+    text = _arabic(f"lower(trim({raw}))", numerals)
+    text = f"translate({text}, {sql_str(CHINESE)}, {sql_str(DIGITS)})"
     return _english_every(f"regexp_replace({text}, {sql_str(UNCAPPED)}, '每满\\1')")
 
 
@@ -135,7 +169,7 @@ def _english_every(text: str) -> str:
     return f"regexp_replace({text}, {sql_str(EVERY_EN)}, '每满\\2减\\1')"
 
 
-def _parts(mapping: Mapping[str, str]) -> dict[str, str]:
+def _parts(mapping: Mapping[str, str], numerals: Mapping[str, str]) -> dict[str, str]:
     """SQL of the raw offers row: ``raw`` (the value as written), ``x`` (the text compared,
     :func:`_text`, without a cap that fits max_discount; 满300减30 with one as 每满), ``kind``,
     ``given`` (min_spend, NULL when empty or absent), ``cap`` (the text of the cap read from
@@ -149,11 +183,13 @@ def _parts(mapping: Mapping[str, str]) -> dict[str, str]:
     before = _english_every(f"regexp_replace({before}, {sql_str(THRESHOLD)}, '每满\\1减\\2')")
     return {
         "raw": raw,
-        "x": _with(_text(raw), f"CASE WHEN {capped} THEN {before} ELSE {t} END", t),
+        "x": _with(_text(raw, numerals), f"CASE WHEN {capped} THEN {before} ELSE {t} END", t),
         "kind": f"trim(CAST({mapping['kind']} AS VARCHAR))",
         "given": _given(mapping, "min_spend"),
         "cap": _with(
-            _text(raw), f"CASE WHEN {capped} THEN regexp_extract({t}, {sql_str(CAP)}, 2) END", t
+            _text(raw, numerals),
+            f"CASE WHEN {capped} THEN regexp_extract({t}, {sql_str(CAP)}, 2) END",
+            t,
         ),
         "given_cap": given_cap,
     }
@@ -180,20 +216,23 @@ def _shipping(p: dict[str, str]) -> str:
     )
 
 
-def value_sql(mapping: Mapping[str, str], fee: float = 0.0) -> dict[str, str]:
+def value_sql(
+    mapping: Mapping[str, str], fee: float = 0.0, numerals: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The offers `mapping` (column -> SQL expression of the raw file) with ``value`` read in
     the forms above, ``kind`` amount_off_every for 每满150减20, and the threshold of 满150减20,
     每满150减20, 满200打9折 or 满99包邮 in ``min_spend`` where the file leaves it empty, a cap
     written after the value (最高减50) in ``max_discount`` where that is empty; `fee`:
-    the value of free shipping written 包邮 (0: left as written, quarantined). Unchanged
-    without a ``value`` or ``kind`` column."""
+    the value of free shipping written 包邮 (0: left as written, quarantined); `numerals`:
+    the values written with Chinese numerals (:func:`written_numerals`). Unchanged without a
+    ``value`` or ``kind`` column."""
     if "value" not in mapping or "kind" not in mapping:
         return dict(mapping)
-    p = _parts(mapping)
+    p = _parts(mapping, numerals or {})
     compared, p["x"] = p["x"], "_ov"  # the text compared, computed once (:func:`_with`)
     raw, x, kind, given = p["raw"], p["x"], p["kind"], p["given"]
     tenths, hundredths = _number(x, TENTHS), _number(x, HUNDREDTHS)
-    percent = _number(x, PERCENT)
+    percent, flat = _number(x, PERCENT), _number(x, OFF)
     threshold, off = _number(x, THRESHOLD), _number(x, THRESHOLD, 2)
     least, paid = _number(x, THRESHOLD_TENTHS), _number(x, THRESHOLD_TENTHS, 2)
     step, each = _number(x, EVERY), _number(x, EVERY, 2)
@@ -219,9 +258,11 @@ def value_sql(mapping: Mapping[str, str], fee: float = 0.0) -> dict[str, str]:
         f"WHEN ({manjian} OR {every_plain}) AND {_fits(given, threshold)} "
         f"THEN CAST({off} AS VARCHAR) "
         f"WHEN {every} AND {_fits(given, step)} THEN CAST({each} AS VARCHAR) "
+        f"WHEN {kind} = 'amount_off' AND regexp_full_match({x}, {sql_str(OFF)}) "
+        f"THEN CAST({flat} AS VARCHAR) "
         f"WHEN {shipping} THEN CAST({fee!r} AS VARCHAR) "
-        # a number with its cap (0.2, max 30): the number
-        f"WHEN {p['cap']} IS NOT NULL AND regexp_full_match({x}, {sql_str(NUMBER)}) THEN {x} "
+        # a number (with its cap: 0.2, max 30; in Chinese numerals: 二十): the number
+        f"WHEN regexp_full_match({x}, {sql_str(NUMBER)}) THEN {x} "
         f"ELSE {raw} END"
     )
     out = {**mapping, "value": _with(compared, value)}
@@ -242,12 +283,14 @@ def value_sql(mapping: Mapping[str, str], fee: float = 0.0) -> dict[str, str]:
     return out
 
 
-def fee_taken_sql(mapping: Mapping[str, str], fee: float) -> str:
+def fee_taken_sql(
+    mapping: Mapping[str, str], fee: float, numerals: Mapping[str, str] | None = None
+) -> str:
     """SQL (of the raw offers row): true where a free-shipping value written 包邮 took `fee`,
     for the ingest note (:func:`fee_note`)."""
     if "value" not in mapping or "kind" not in mapping or fee <= 0:
         return "false"
-    return _shipping(_parts(mapping))
+    return _shipping(_parts(mapping, numerals or {}))
 
 
 def fee_note(store: Store, stage: str, column: str, fee: float) -> list[str]:
@@ -291,11 +334,14 @@ def checks() -> list[tuple[str, str, str]]:
     ]
 
 
-def unread_checks(fee: float) -> list[tuple[str, str, str]]:
+def unread_checks(
+    fee: float, numerals: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str]]:
     """Checks before the value's typing: with no shipping fee set, free shipping written 包邮
     is quarantined naming the missing fee (rather than the forms a value may take); a value
-    whose cap is not max_discount's is quarantined naming both."""
-    text = _text("r_value")
+    whose cap is not max_discount's is quarantined naming both. `numerals`: the values
+    written with Chinese numerals (:func:`written_numerals`)."""
+    text = _text("r_value", numerals or {})
     other = (
         f"t_max_discount IS NOT NULL AND regexp_full_match({text}, {sql_str(CAP)}) "
         f"AND {_cap(text)} <> t_max_discount"
@@ -303,7 +349,8 @@ def unread_checks(fee: float) -> list[tuple[str, str, str]]:
     checks = [("value", other, CAP_OTHER)]
     if fee > 0:
         return checks
-    x = f"translate(lower(r_value), {sql_str(CHINESE)}, {sql_str(DIGITS)})"
+    x = _arabic("lower(r_value)", numerals or {})
+    x = f"translate({x}, {sql_str(CHINESE)}, {sql_str(DIGITS)})"
     return [
         *checks,
         (

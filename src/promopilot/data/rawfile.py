@@ -64,6 +64,15 @@ class RawFile:
     def lazy(self) -> bool:
         return self.source != RAW
 
+    @property
+    def second_look(self) -> str:
+        """What a look at the rows before staging reads: ``RAW``, or for a lazy file the file
+        itself again, skipping what it cannot split (staging's read keeps those rejects)."""
+        if not self.lazy:
+            return self.source
+        assert self._prepared is not None and self._csv_options is not None
+        return csv_source(self._prepared.path, rejects=None, **self._csv_options)
+
     def where(self, line: int, column: str | None = None) -> str:
         """How a message names a row's cell of table `column`: ``line 7, column quantity``, in
         a workbook ``row 7, column C (Qty)`` (:class:`promopilot.data.cells.Cells`)."""

@@ -35,11 +35,13 @@ def row_checks(
     formats: Mapping[str, str] | None = None,
     shipping_fee: float = 0.0,
     rating_scale: tuple[float, float] | None = None,
+    offer_numerals: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str, str]]:
     """(column, SQL condition that is true when the row is bad, reason) in priority order.
     Conditions refer to ``r_<col>`` (trimmed text) and ``t_<col>`` (typed value);
     `shipping_fee`: what an offer written 包邮 is worth (0: refused); `rating_scale`: the
-    reviews' ratings (None: 1-5 stars)."""
+    reviews' ratings (None: 1-5 stars); `offer_numerals`: offer values written with Chinese
+    numerals, as digits (:func:`promopilot.data.offer_values.written_numerals`)."""
     checks: list[tuple[str, str, str]] = []
     for col in spec.columns:
         n = col.name
@@ -61,7 +63,7 @@ def row_checks(
             expected = EXPECTED[col.type]
             if spec.name == "offers" and n == "value":  # 9折, 10% off, 满150减20 are read
                 expected = offer_values.EXPECTED
-                checks += offer_values.unread_checks(shipping_fee)  # 包邮 without a fee
+                checks += offer_values.unread_checks(shipping_fee, offer_numerals)  # 包邮, no fee
             if formats and n in formats:
                 expected = f"expected a timestamp in the format {formats[n]} or ISO 8601"
             checks.append((n, f"r_{n} IS NOT NULL AND t_{n} IS NULL", expected))

@@ -94,11 +94,12 @@ def stage(
     if followup is not None and "text" in mapping:  # 追评: appended to its review's text
         mapping = {**mapping, "text": followup_sql(mapping["text"], followup, followup_time)}
         notes.append(f"{followup}: follow-up reviews appended to their reviews' text")
-    fee, fee_taken = 0.0, "false"
+    fee, fee_taken, numerals = 0.0, "false", {}
     if spec.name == "offers":  # 9折, 10% off, 满150减20, 每满150减20, 包邮: the value they mean
         fee = offer_values.shipping_fee()
-        fee_taken = offer_values.fee_taken_sql(mapping, fee)
-        mapping = offer_values.value_sql(mapping, fee)
+        numerals = offer_values.written_numerals(store, raw, mapping)  # 满一百减二十
+        fee_taken = offer_values.fee_taken_sql(mapping, fee, numerals)
+        mapping = offer_values.value_sql(mapping, fee, numerals)
     if spec.name == "events" and "event" in mapping:  # 浏览, pv, addtocart: view, cart
         mapping = {**mapping, "event": synonyms.event_sql(mapping["event"])}
     present = set(mapping)
@@ -172,7 +173,7 @@ def stage(
     )
     checks = [
         (col, cond, reason, text_column(spec, col))
-        for col, cond, reason in row_checks(spec, present, formats, fee, scale)
+        for col, cond, reason in row_checks(spec, present, formats, fee, scale, numerals)
     ]
     if dated is not None:  # read as the order's time is
         typed += ", " + refund_dates.typed(store.timezone, formats.get("timestamp"))

@@ -1,0 +1,86 @@
+"""Offer values with Chinese numerals past one digit (满一百减二十, 最高减五十, 八五折, 减十),
+read in an offers file as their digits are; any other text quarantined as written."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from promopilot.data.offer_values import CAP_OTHER, EXPECTED
+from tests.data.loads import load
+from tests.data.test_offer_caps import capped
+from tests.data.test_offer_values_every import quarantined, write
+
+WRITTEN = [
+    ("percent_off", "九折", ("percent_off", 0.10, 0.0, None)),
+    ("percent_off", "八五折", ("percent_off", 0.15, 0.0, None)),  # 85% of the price
+    ("percent_off", "八五 折", ("percent_off", 0.15, 0.0, None)),
+    ("percent_off", "七五折", ("percent_off", 0.25, 0.0, None)),
+    ("percent_off", "打八折", ("percent_off", 0.20, 0.0, None)),
+    ("percent_off", "两折", ("percent_off", 0.80, 0.0, None)),
+    ("percent_off", "满两百打九折", ("percent_off", 0.10, 200.0, None)),
+    ("amount_off", "满一百减二十", ("amount_off", 20.0, 100.0, None)),
+    ("amount_off", "满两百减三十", ("amount_off", 30.0, 200.0, None)),
+    ("amount_off", "满一百五十减二十", ("amount_off", 20.0, 150.0, None)),
+    ("amount_off", "满一百零五减十", ("amount_off", 10.0, 105.0, None)),
+    ("amount_off", "满三千减五百", ("amount_off", 500.0, 3000.0, None)),
+    ("amount_off", "满百减十", ("amount_off", 10.0, 100.0, None)),
+    ("amount_off", "减十", ("amount_off", 10.0, 0.0, None)),
+    ("amount_off", "立减20", ("amount_off", 20.0, 0.0, None)),
+    ("amount_off", "二十", ("amount_off", 20.0, 0.0, None)),
+    ("amount_off", "每满一百减十", ("amount_off_every", 10.0, 100.0, None)),
+    ("amount_off", "每满100减10，最高减五十", ("amount_off_every", 10.0, 100.0, 50.0)),
+    ("amount_off", "每满一百减十（封顶五十元）", ("amount_off_every", 10.0, 100.0, 50.0)),
+    ("free_shipping", "满九十九包邮", ("free_shipping", 5.0, 99.0, None)),
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), WRITTEN)
+def test_chinese_numerals_are_read_as_their_digits(tmp_path, store, kind, text, expected):
+    path = write(tmp_path / "offers.csv", f"offer_id,kind,value\nx,{kind},{text}\n")
+    report = load(store, path)
+    assert (report.n_loaded, report.n_quarantined) == (1, 0), quarantined(store)
+    assert capped(store) == {"x": expected}
+
+
+def test_a_workbook_reads_them_too_and_reingesting_adds_nothing(tmp_path, store):
+    path = tmp_path / "offers.xlsx"
+    pd.DataFrame(
+        {
+            "offer_id": [f"o{i}" for i in range(len(WRITTEN))],
+            "kind": [k for k, _, _ in WRITTEN],
+            "value": [t for _, t, _ in WRITTEN],
+        }
+    ).to_excel(path, index=False)
+    report = load(store, path)
+    assert (report.n_read, report.n_loaded) == (len(WRITTEN), len(WRITTEN))
+    assert capped(store) == {f"o{i}": e for i, (_, _, e) in enumerate(WRITTEN)}
+    again = load(store, path)
+    assert (again.n_new, again.n_loaded) == (0, len(WRITTEN))
+
+
+def test_numerals_that_write_no_offer_are_quarantined_as_written(tmp_path, store):
+    path = write(
+        tmp_path / "offers.csv",
+        "offer_id,kind,value,min_spend,max_discount\n"
+        "ok,amount_off,满一百减二十,,\n"
+        "a,percent_off,十折,,\n"  # the whole price: no discount
+        "b,percent_off,九十折,,\n"
+        "c,amount_off,满一百减二十,200,\n"  # min_spend says another threshold
+        "d,amount_off,满二三百减十,,\n"  # no number
+        "e,amount_off,满1万减1千,,\n"  # Arabic digits with 万: not read
+        "f,amount_off,每满一百减十，最高减五十,,60\n"  # another cap beside it
+        "g,percent_off,减十,,\n",  # an amount is no percent
+    )
+    report = load(store, path)
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (8, 1, 7)
+    assert capped(store) == {"ok": ("amount_off", 20.0, 100.0, None)}
+    assert quarantined(store) == [
+        [3, "value", "十折", EXPECTED],
+        [4, "value", "九十折", EXPECTED],
+        [5, "value", "满一百减二十", EXPECTED],
+        [6, "value", "满二三百减十", EXPECTED],
+        [7, "value", "满1万减1千", EXPECTED],
+        [8, "value", "每满一百减十，最高减五十", CAP_OTHER],
+        [9, "value", "减十", EXPECTED],
+    ]
