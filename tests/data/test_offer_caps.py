@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from promopilot.data.offer_values import CAP_BELOW, CAP_OTHER, CAP_ZERO, EXPECTED
+from promopilot.data.offer_values import CAP_BELOW, CAP_FIXED, CAP_OTHER, CAP_ZERO, EXPECTED
 from promopilot.data.store import Store
 from tests.data.loads import load
 from tests.data.test_offer_values_every import quarantined, write
@@ -82,8 +82,8 @@ def test_the_column_max_discount_and_its_synonyms_are_read(tmp_path, store):
     [
         ("amount_off_every,10,100,5", "max_discount", "5", CAP_BELOW),  # below one step
         ("amount_off,每满100减10，最高减5,,", "max_discount", "5", CAP_BELOW),
-        ("amount_off,30,300,20", "max_discount", "20", CAP_BELOW),
-        ("free_shipping,8,99,5", "max_discount", "5", CAP_BELOW),
+        ("amount_off,30,300,20", "max_discount", "20", CAP_FIXED),  # 30 off or 20?
+        ("free_shipping,8,99,5", "max_discount", "5", CAP_FIXED),
         ("percent_off,0.1,,0", "max_discount", "0", CAP_ZERO),
         ("amount_off_every,10,100,-50", "max_discount", "-50", "negative max_discount"),
         ("amount_off,每满100减10，最高减50,,40", "value", "每满100减10，最高减50", CAP_OTHER),
@@ -109,6 +109,34 @@ def test_a_cap_that_cannot_be_is_quarantined_with_its_reason(
     assert (line, col) == (3, column)
     assert val == value
     assert why.startswith(reason)
+
+
+def test_a_cap_on_a_fixed_amount_off_is_not_stored_and_the_note_names_the_offers(tmp_path, store):
+    path = write(
+        tmp_path / "offers.csv",
+        "offer_id,kind,value,min_spend,max_discount\n"
+        "a,amount_off,满150减20,,40\n"  # 20 off, whatever the cap above it
+        "b,free_shipping,8,99,10\n"
+        "c,amount_off,20,150,20\n"
+        "d,amount_off_every,10,100,50\n"  # caps that bound: kept
+        "e,percent_off,0.2,,30\n",
+    )
+    report = load(store, path)
+    assert (report.n_loaded, report.n_quarantined) == (5, 0)
+    assert capped(store) == {
+        "a": ("amount_off", 20.0, 150.0, None),
+        "b": ("free_shipping", 8.0, 99.0, None),
+        "c": ("amount_off", 20.0, 150.0, None),
+        "d": EVERY_10_100_CAP_50,
+        "e": ("percent_off", 0.2, 0.0, 30.0),
+    }
+    (note,) = [n for n in report.files[0].notes if "max_discount" in n]
+    assert note.startswith(
+        "max_discount of 3 offer(s) of one fixed amount off (amount_off or "
+        "free_shipping: a, b, c) cannot change what they take off: not stored"
+    )
+    again = load(store, path)
+    assert (again.n_new, again.n_loaded, again.n_quarantined) == (0, 5, 0)
 
 
 def test_reingesting_capped_offers_adds_nothing(tmp_path, store):

@@ -8,11 +8,18 @@ a unit without a digit before it at the start is one of it (``十`` 10, ``满百
 and a digit ending it right after a unit is that unit's tenth, as people say it (``一百五`` 150,
 ``一千五`` 1500, ``两万三`` 23000). A run of digits alone is read digit by digit (``八五`` 85,
 ``九`` 9, ``一五零`` 150). Any other run (``百一千``, ``二三百``) is left as written, as is a run
-right after an Arabic digit or point (``1万``): the value is then not read, and quarantined."""
+right after an Arabic digit or point (``1万``): the value is then not read, and quarantined.
+:func:`written_numerals` reads an offers file's few distinct values that hold numerals, once
+before staging, for the SQL to look them up."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+
+from promopilot.data.rawfile import RawFile
+from promopilot.data.sql import sql_str
+from promopilot.data.store import Store
 
 DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -86,3 +93,19 @@ def arabic_numerals(text: str) -> str:
         return run if number is None else _spelled(run) or str(number)
 
     return RUN.sub(digits, text)
+
+
+def written_numerals(store: Store, raw: RawFile, mapping: Mapping[str, str]) -> dict[str, str]:
+    """The offers file's values written with Chinese numerals (满一百减二十, 最高减五十), as
+    compared (trimmed, lower case), each with its numerals in Arabic digits
+    (:func:`arabic_numerals`): the few distinct texts of a
+    small file, read before staging. Empty without a ``value`` or ``kind`` column."""
+    if "value" not in mapping or "kind" not in mapping:
+        return {}
+    text = f"lower(trim(CAST({mapping['value']} AS VARCHAR)))"
+    rows = store.query(
+        f"SELECT DISTINCT {text} AS v FROM {raw.second_look} "
+        f"WHERE regexp_matches({text}, {sql_str(f'[{NUMERALS}]')})"
+    )
+    read = {v: arabic_numerals(v) for v in rows["v"].tolist()}
+    return {v: a for v, a in read.items() if a != v}

@@ -22,15 +22,17 @@ brackets: ``每满100减10，最高减50``, ``每满100减10（封顶50元）``,
 ``up to``, ``at most``, ``max``, ``maximum``, ``capped at``. The cap goes to ``max_discount``
 when that is empty (or says the same: beside another cap the value is left as written and
 quarantined, :data:`CAP_OTHER`), and ``满300减30 最高减60`` (a 满减 with a cap above its value
-repeats) is 每满300减30 capped at 60.
+repeats) is 每满300减30 capped at 60. On ``amount_off`` and ``free_shipping``, one fixed amount
+off, a cap is not stored and named in a note (:func:`drop_fixed_caps`; below the value it is
+quarantined, :data:`CAP_FIXED`).
 ``free_shipping`` takes ``包邮``, ``免邮``, ``满99包邮`` (min_spend 99): such a text does not give
 the shipping fee the shop pays, which is the offer's value, so the fee set as
 ``offers.free_shipping_fee`` in promopilot.toml is taken and named in the ingest notes; with that
 setting 0 the row is quarantined, naming the missing fee. A threshold goes to ``min_spend`` when
 that is empty (or says the same). Full-width digits (``９折``) are read, and so are Chinese
 numerals (``满一百五十减二十``, ``最高减五十``, ``八五折``, ``二十``): the file's few distinct
-values written with them are read once in Python before staging (:func:`written_numerals`,
-:mod:`promopilot.data.chinese_numerals`) and looked up in the SQL. Any other text stays as
+values written with them are read once in Python before staging
+(:mod:`promopilot.data.chinese_numerals`) and looked up in the SQL. Any other text stays as
 written and is quarantined, the reason listing these forms (:data:`EXPECTED`).
 """
 
@@ -39,8 +41,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from promopilot.config import load_offer_settings
-from promopilot.data.chinese_numerals import NUMERALS, arabic_numerals
-from promopilot.data.rawfile import RawFile
 from promopilot.data.schema import OFFER_KINDS
 from promopilot.data.sql import cell_text
 from promopilot.data.store import Store, sql_str
@@ -96,7 +96,13 @@ CAP_BELOW = (
     "max_discount below the offer's value: a cap must allow at least one step's value off "
     "(每满100减10，最高减50: value 10, max_discount 50)"
 )
+CAP_FIXED = (
+    "max_discount below the value of an amount_off or free_shipping, which takes all of its "
+    "value off: leave max_discount empty, or write the amount it takes off as value"
+)
 CAP_ZERO = "max_discount 0 takes nothing off: leave it empty for no cap"
+# the kinds of one fixed amount off, which a cap cannot change
+FIXED = ("amount_off", "free_shipping")
 CAP_OTHER = "the cap written in the value differs from max_discount: give one cap"
 STEP = (
     "amount_off_every needs min_spend, the step each value is taken off for, above the value "
@@ -131,25 +137,9 @@ def _given(mapping: Mapping[str, str], column: str) -> str:
     return cell_text(expr) if expr else "CAST(NULL AS VARCHAR)"
 
 
-def written_numerals(store: Store, raw: RawFile, mapping: Mapping[str, str]) -> dict[str, str]:
-    """The offers file's values written with Chinese numerals (满一百减二十, 最高减五十), as
-    compared (trimmed, lower case), each with its numerals in Arabic digits
-    (:func:`promopilot.data.chinese_numerals.arabic_numerals`): the few distinct texts of a
-    small file, read before staging. Empty without a ``value`` or ``kind`` column."""
-    if "value" not in mapping or "kind" not in mapping:
-        return {}
-    text = f"lower(trim(CAST({mapping['value']} AS VARCHAR)))"
-    rows = store.query(
-        f"SELECT DISTINCT {text} AS v FROM {raw.second_look} "
-        f"WHERE regexp_matches({text}, {sql_str(f'[{NUMERALS}]')})"
-    )
-    read = {v: arabic_numerals(v) for v in rows["v"].tolist()}
-    return {v: a for v, a in read.items() if a != v}
-
-
 def _arabic(text: str, numerals: Mapping[str, str]) -> str:
     """SQL of `text` (trimmed, lower case) with its Chinese numerals as digits, looked up in
-    `numerals` (:func:`written_numerals`)."""
+    `numerals` (:func:`promopilot.data.chinese_numerals.written_numerals`)."""
     if not numerals:
         return text
     cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in numerals.items())
@@ -224,8 +214,9 @@ def value_sql(
     每满150减20, 满200打9折 or 满99包邮 in ``min_spend`` where the file leaves it empty, a cap
     written after the value (最高减50) in ``max_discount`` where that is empty; `fee`:
     the value of free shipping written 包邮 (0: left as written, quarantined); `numerals`:
-    the values written with Chinese numerals (:func:`written_numerals`). Unchanged without a
-    ``value`` or ``kind`` column."""
+    the values written with Chinese numerals
+    (:func:`promopilot.data.chinese_numerals.written_numerals`). Unchanged without a ``value``
+    or ``kind`` column."""
     if "value" not in mapping or "kind" not in mapping:
         return dict(mapping)
     p = _parts(mapping, numerals or {})
@@ -325,12 +316,29 @@ def checks() -> list[tuple[str, str, str]]:
             STEP,
         ),
         ("max_discount", "t_max_discount = 0", CAP_ZERO),
-        (
-            "max_discount",
-            "t_kind IN ('amount_off', 'amount_off_every', 'free_shipping') "
-            "AND t_max_discount < t_value",
-            CAP_BELOW,
-        ),
+        ("max_discount", "t_kind = 'amount_off_every' AND t_max_discount < t_value", CAP_BELOW),
+        ("max_discount", f"t_kind IN {FIXED} AND t_max_discount < t_value", CAP_FIXED),
+    ]
+
+
+def drop_fixed_caps(store: Store, stage: str) -> list[str]:
+    """A cap (max_discount) at least the value of an offer of one fixed amount off
+    (amount_off, free_shipping; below it the row is quarantined, :data:`CAP_FIXED`) cannot
+    change what it takes off: not stored, and the ingest note names the offers."""
+    where = f"_err IS NULL AND t_kind IN {FIXED} AND t_max_discount IS NOT NULL"
+    row = store.query(
+        f"SELECT count(*) AS n, list(t_offer_id ORDER BY _row)[1:3] AS ids FROM {stage} "
+        f"WHERE {where}"
+    ).iloc[0]
+    n = int(row["n"])
+    if not n:
+        return []
+    store.execute(f"UPDATE {stage} SET t_max_discount = NULL WHERE {where}")
+    ids = ", ".join(row["ids"]) + (", ..." if n > 3 else "")
+    return [
+        f"max_discount of {n} offer(s) of one fixed amount off (amount_off or free_shipping: "
+        f"{ids}) cannot change what they take off: not stored (a 满减 that repeats up to a cap "
+        "is amount_off_every: 每满300减30，最高减60)"
     ]
 
 
@@ -340,7 +348,7 @@ def unread_checks(
     """Checks before the value's typing: with no shipping fee set, free shipping written 包邮
     is quarantined naming the missing fee (rather than the forms a value may take); a value
     whose cap is not max_discount's is quarantined naming both. `numerals`: the values
-    written with Chinese numerals (:func:`written_numerals`)."""
+    written with Chinese numerals (:func:`promopilot.data.chinese_numerals.written_numerals`)."""
     text = _text("r_value", numerals or {})
     other = (
         f"t_max_discount IS NOT NULL AND regexp_full_match({text}, {sql_str(CAP)}) "

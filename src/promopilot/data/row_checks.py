@@ -41,7 +41,7 @@ def row_checks(
     Conditions refer to ``r_<col>`` (trimmed text) and ``t_<col>`` (typed value);
     `shipping_fee`: what an offer written 包邮 is worth (0: refused); `rating_scale`: the
     reviews' ratings (None: 1-5 stars); `offer_numerals`: offer values written with Chinese
-    numerals, as digits (:func:`promopilot.data.offer_values.written_numerals`)."""
+    numerals, as digits (:func:`promopilot.data.chinese_numerals.written_numerals`)."""
     checks: list[tuple[str, str, str]] = []
     for col in spec.columns:
         n = col.name

@@ -24,6 +24,7 @@ from promopilot.data import (
     synonyms,
 )
 from promopilot.data.cell_types import typed_sql
+from promopilot.data.chinese_numerals import written_numerals
 from promopilot.data.dates import timestamp_formats
 from promopilot.data.discount_rates import refuse_rates
 from promopilot.data.followups import followup_columns, followup_sql
@@ -97,7 +98,7 @@ def stage(
     fee, fee_taken, numerals = 0.0, "false", {}
     if spec.name == "offers":  # 9折, 10% off, 满150减20, 每满150减20, 包邮: the value they mean
         fee = offer_values.shipping_fee()
-        numerals = offer_values.written_numerals(store, raw, mapping)  # 满一百减二十
+        numerals = written_numerals(store, raw, mapping)  # 满一百减二十
         fee_taken = offer_values.fee_taken_sql(mapping, fee, numerals)
         mapping = offer_values.value_sql(mapping, fee, numerals)
     if spec.name == "events" and "event" in mapping:  # 浏览, pv, addtocart: view, cart
@@ -289,6 +290,7 @@ def stage(
         order_status.add_refund_lines(store, STAGE)
     if spec.name == "offers":
         notes += offer_values.fee_note(store, STAGE, "_fee_taken", fee)
+        notes += offer_values.drop_fixed_caps(store, STAGE)  # a cap on 满150减20: not stored
     if spec.name == "reviews":  # review_id, else derived from (customer, product, timestamp)
         store.execute(
             f"UPDATE {STAGE} SET t_review_id = 'r-' || md5(concat_ws('|', t_customer_id, "
