@@ -542,3 +542,23 @@ def test_a_contact_masked_by_the_platforms_export_is_no_address(store, tmp_path)
     )
     recipients = {m["To"] for m in sender.messages}
     assert "b***@example.com" not in recipients and address("C1") in recipients
+
+
+def test_the_coupon_file_has_max_discount_only_when_an_offer_in_it_has_a_cap(store, tmp_path):
+    send(store, tmp_path, FakeSender(), dry_run=True)
+    uncapped = pd.read_csv(tmp_path / "out" / "coupons.csv", dtype=str)
+    assert len(uncapped) and "max_discount" not in uncapped.columns  # no offer has a cap
+    store.execute("UPDATE offers SET max_discount = 30 WHERE offer_id = 'pct10'")
+    send_campaign(
+        store,
+        write_plan(tmp_path / "plan.csv"),
+        campaign_id="summer",
+        settings=settings(),
+        sender=FakeSender(),
+        out=tmp_path / "capped",
+        dry_run=True,
+    )
+    capped = pd.read_csv(tmp_path / "capped" / "coupons.csv", dtype=str, keep_default_na=False)
+    assert list(capped.columns) == [*uncapped.columns[:6], "max_discount", *uncapped.columns[6:]]
+    caps = capped.groupby("offer_id")["max_discount"].agg(set).to_dict()
+    assert caps.pop("pct10") == {"30.0"} and all(c == {""} for c in caps.values())

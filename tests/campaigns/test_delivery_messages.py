@@ -197,6 +197,36 @@ def test_coupon_import_file_has_the_platform_columns():
         ]
     )
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    # no offer in the file has a cap: no max_discount column (a platform's import template
+    # made before caps need not know it)
+    assert list(frame.columns) == [
+        "code",
+        "customer_id",
+        "offer_id",
+        "kind",
+        "value",
+        "min_spend",
+        "category",
+        "starts_at",
+        "expires_at",
+        "usage_limit",
+    ]
+    assert frame.iloc[0].to_dict()["category"] == "Home, Garden"  # quoted, not split
+    assert frame.iloc[0]["usage_limit"] == "1" and len(frame) == 1
+
+
+@pytest.mark.parametrize("none", [None, "", float("nan")])
+def test_the_coupon_file_has_max_discount_only_when_some_offer_has_a_cap(none):
+    renderer = MessageRenderer(template_environment())
+    coupon = {"customer_id": "C1", "category": "", "starts_at": "2026-12-02", "expires_at": ""}
+    fixed = {**coupon, "code": "A", "offer_id": "mj", "kind": "amount_off", "value": 20.0}
+    every = {**coupon, "code": "B", "offer_id": "e", "kind": "amount_off_every", "value": 10.0}
+    fixed, every = {**fixed, "min_spend": 150.0}, {**every, "min_spend": 100.0}
+    uncapped = renderer.coupons_csv([{**fixed, "max_discount": none}, every])
+    assert uncapped.splitlines()[0] == (
+        "code,customer_id,offer_id,kind,value,min_spend,category,starts_at,expires_at,usage_limit"
+    )
+    frame = pd.read_csv(io.StringIO(renderer.coupons_csv([fixed, {**every, "max_discount": 50.0}])))
     assert list(frame.columns) == [
         "code",
         "customer_id",
@@ -210,8 +240,7 @@ def test_coupon_import_file_has_the_platform_columns():
         "expires_at",
         "usage_limit",
     ]
-    assert frame.iloc[0].to_dict()["category"] == "Home, Garden"  # quoted, not split
-    assert frame.iloc[0]["usage_limit"] == "1" and len(frame) == 1
+    assert frame["max_discount"].tolist()[1] == 50.0 and pd.isna(frame["max_discount"][0])
 
 
 def test_a_shop_template_folder_replaces_a_shipped_template(tmp_path):

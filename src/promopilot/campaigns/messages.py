@@ -78,6 +78,11 @@ def money(value: float | None, currency: str) -> str:
 CAPPED = ("percent_off", "amount_off_every")
 
 
+def _has_cap(cap: object) -> bool:
+    """Whether a coupon's max_discount is a cap (not None, empty or NaN)."""
+    return cap is not None and cap != "" and cap == cap
+
+
 def offer_text(offer: dict, language: str, currency: str, *, short: bool = False) -> str:
     """The offer in words: ``9折`` / ``10% off``, ``满150减20`` / ``20 off orders of 150 or more``
     (``short``: ``20 off 150+``), ``每满150减20`` / ``20 off every 150``, ``满99包邮`` /
@@ -217,4 +222,9 @@ class MessageRenderer:
         return "Picks: " + ", ".join(items) + ". "
 
     def coupons_csv(self, coupons: list[dict]) -> str:
-        return self.env.get_template("coupons.csv.j2").render({"coupons": coupons})
+        """The coupon import file; its ``max_discount`` column only where some coupon has a
+        cap (``capped``), so a platform's import template made before caps takes the rest."""
+        capped = any(_has_cap(c.get("max_discount")) for c in coupons)
+        return self.env.get_template("coupons.csv.j2").render(
+            {"coupons": coupons, "capped": capped}
+        )
