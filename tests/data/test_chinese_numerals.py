@@ -105,7 +105,10 @@ def test_a_run_that_writes_no_number_reads_as_none(text):
         ("减十", "减10"),
         ("满百减十", "满100减10"),
         ("满二三百减十", "满二三百减10"),  # no number: left as written
-        ("满1万减1千", "满1万减1千"),  # after an Arabic digit: left as written
+        ("满1万减1千", "满10000减1000"),  # Arabic digits and one unit
+        ("满1.5万减2千", "满15000减2000"),
+        ("满１万减５百", "满10000减500"),  # full-width digits
+        ("满1万五减十", "满1万5减10"),  # a unit and more after Arabic digits: not read
         ("包邮", "包邮"),
     ],
 )

@@ -25,6 +25,8 @@ WRITTEN = [
     ("amount_off", "满一百零五减十", ("amount_off", 10.0, 105.0, None)),
     ("amount_off", "满三千减五百", ("amount_off", 500.0, 3000.0, None)),
     ("amount_off", "满百减十", ("amount_off", 10.0, 100.0, None)),
+    ("amount_off", "满1万减1千", ("amount_off", 1000.0, 10000.0, None)),
+    ("amount_off", "满1.5万减2千", ("amount_off", 2000.0, 15000.0, None)),
     ("amount_off", "减十", ("amount_off", 10.0, 0.0, None)),
     ("amount_off", "立减20", ("amount_off", 20.0, 0.0, None)),
     ("amount_off", "二十", ("amount_off", 20.0, 0.0, None)),
@@ -68,7 +70,7 @@ def test_numerals_that_write_no_offer_are_quarantined_as_written(tmp_path, store
         "b,percent_off,九十折,,\n"
         "c,amount_off,满一百减二十,200,\n"  # min_spend says another threshold
         "d,amount_off,满二三百减十,,\n"  # no number
-        "e,amount_off,满1万减1千,,\n"  # Arabic digits with 万: not read
+        "e,amount_off,满1万五减十,,\n"  # a unit and more after Arabic digits: not read
         "f,amount_off,每满一百减十，最高减五十,,60\n"  # another cap beside it
         "g,percent_off,减十,,\n",  # an amount is no percent
     )
@@ -80,7 +82,7 @@ def test_numerals_that_write_no_offer_are_quarantined_as_written(tmp_path, store
         [4, "value", "九十折", EXPECTED],
         [5, "value", "满一百减二十", EXPECTED],
         [6, "value", "满二三百减十", EXPECTED],
-        [7, "value", "满1万减1千", EXPECTED],
+        [7, "value", "满1万五减十", EXPECTED],
         [8, "value", "每满一百减十，最高减五十", CAP_OTHER],
         [9, "value", "减十", EXPECTED],
     ]

@@ -7,8 +7,9 @@ A run of numerals with a unit (十 百 千 万) is an amount: ``一百五十`` 1
 a unit without a digit before it at the start is one of it (``十`` 10, ``满百减十`` 100 and 10)
 and a digit ending it right after a unit is that unit's tenth, as people say it (``一百五`` 150,
 ``一千五`` 1500, ``两万三`` 23000). A run of digits alone is read digit by digit (``八五`` 85,
-``九`` 9, ``一五零`` 150). Any other run (``百一千``, ``二三百``) is left as written, as is a run
-right after an Arabic digit or point (``1万``): the value is then not read, and quarantined.
+``九`` 9, ``一五零`` 150). Arabic digits with one unit of 百, 千 or 万 after them are read too
+(``1万`` 10000, ``1.5万`` 15000, ``2千`` 2000). Any other run (``百一千``, ``二三百``, ``1万五``)
+is left as written: the value is then not read, and quarantined.
 :func:`written_numerals` reads an offers file's few distinct values that hold numerals, once
 before staging, for the SQL to look them up."""
 
@@ -26,8 +27,14 @@ DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100, "千": 1000}
 MYRIAD = "万"
 NUMERALS = "".join(DIGITS) + "".join(UNITS) + MYRIAD
-# a run of numerals not right after an Arabic digit or point (1万 is not read)
+# a run of numerals not right after an Arabic digit or point (1万五 is not read)
 RUN = re.compile(rf"(?<![0-9.０-９．])[{NUMERALS}]+")
+# Arabic (or full-width) digits and one unit: 1万, 1.5万, 2千, 5百 (not 1万五)
+TIMES = re.compile(
+    rf"(?<![0-9.０-９．])([0-9０-９]+(?:[.．][0-9０-９]+)?)([百千万])(?![{NUMERALS}])"
+)
+WIDE = str.maketrans("０１２３４５６７８９．", "0123456789.")
+UNIT_VALUES = {**UNITS, MYRIAD: 10_000}
 
 
 def _section(text: str) -> int | None:
@@ -92,7 +99,11 @@ def arabic_numerals(text: str) -> str:
         number = chinese_number(run)
         return run if number is None else _spelled(run) or str(number)
 
-    return RUN.sub(digits, text)
+    def times(match: re.Match[str]) -> str:
+        number = float(match.group(1).translate(WIDE)) * UNIT_VALUES[match.group(2)]
+        return f"{number:.0f}" if abs(number - round(number)) < 1e-6 else match.group()
+
+    return RUN.sub(digits, TIMES.sub(times, text))
 
 
 def written_numerals(store: Store, raw: RawFile, mapping: Mapping[str, str]) -> dict[str, str]:
