@@ -14,6 +14,10 @@ incremental profit is compared with two truths of the same customers and window:
   discount capped at the order's value): what the estimator is unbiased for. The two differ
   only by the margin the simulator's orders carry.
 
+``--save`` writes each seed's outcomes frame with both truths, each customer's order history
+before the send (``order_history``) and true expected no-offer profit (``expected_none``): the
+inputs ``bench/cupac_tried.py`` tries as CUPED covariates.
+
 ``noiseless`` is the report's estimator on expected outcomes (no purchase noise): its error is
 the design's alone (who fell in the control group).
 
@@ -99,8 +103,15 @@ def run(n: int, seed: int) -> dict:
         m90 = measure_campaign(store, "cov", confidence=0.90)
         m95 = measure_campaign(store, "cov", confidence=0.95)
         frame = campaign_outcomes(store, "cov")
+        frame = frame.join(order_history(store, frame), on="customer_id")
     truth, _ = plan_true_value(plan, shop.truth)
     expected = expected_profit(shop.truth, plan, products)
+    # each customer's true expected no-offer profit: the covariate no prediction can beat
+    frame["expected_none"] = (
+        pd.Series(expected["none"], index=plan["customer_id"])
+        .reindex(frame["customer_id"].astype(str))
+        .to_numpy()
+    )
     arm = np.where(plan["offer_id"] == "", "none", plan["offer_id"])
     own = np.select([arm == a for a in expected], list(expected.values()))
     sim_truth = float((own - expected["none"])[arm != "none"].sum())
@@ -118,6 +129,44 @@ def run(n: int, seed: int) -> dict:
         "90": m90["incremental_profit"],
         "95": m95["incremental_profit"],
     }
+
+
+def order_history(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
+    """Each customer's orders before the send, by customer id: revenue before, orders and
+    revenue in the 90 days before, orders in the 365 days before, days since the last order
+    (NaN without one); customers without an order before get zeros. The inputs of the
+    prediction ``bench/cupac_tried.py`` tries as a CUPED covariate."""
+    orders = store.table("orders")
+    orders = orders[~orders["is_return"].fillna(False).astype(bool)]
+    sent = frame.drop_duplicates("customer_id").set_index("customer_id")["sent_at"]
+    orders = orders[orders["customer_id"].isin(sent.index)]
+    orders = orders.assign(
+        sent=sent.reindex(orders["customer_id"]).to_numpy(),
+        revenue=orders["quantity"] * orders["unit_price"] - orders["discount"].fillna(0),
+    )
+    orders = orders[orders["timestamp"] < orders["sent"]]
+    orders["age"] = (orders["sent"] - orders["timestamp"]).dt.total_seconds() / 86400
+    per_order = orders.groupby(["customer_id", "order_id"]).agg(
+        revenue=("revenue", "sum"), age=("age", "min")
+    )
+    per_order = per_order.reset_index()
+    recent = per_order["age"] <= 90
+    g = per_order.groupby("customer_id")
+    out = pd.DataFrame(
+        {
+            "revenue_before": g["revenue"].sum(),
+            "orders_90d": recent.groupby(per_order["customer_id"]).sum(),
+            "revenue_90d": per_order["revenue"]
+            .where(recent, 0.0)
+            .groupby(per_order["customer_id"])
+            .sum(),
+            "orders_365d": (per_order["age"] <= 365).groupby(per_order["customer_id"]).sum(),
+            "days_since_order": g["age"].min(),
+        }
+    ).reindex(sent.index)
+    counts = ["revenue_before", "orders_90d", "revenue_90d", "orders_365d"]
+    out[counts] = out[counts].fillna(0.0)
+    return out
 
 
 def _held_out_buyers(frame: pd.DataFrame) -> int:
