@@ -227,6 +227,32 @@ def test_a_budget_too_small_for_a_test_counts_those_it_may_draw(shop, monkeypatc
     assert f"1 of {len(plan)} customers is left out" in result.design.splitlines()[2]
 
 
+def test_the_budget_line_counts_the_customers_the_test_may_draw(shop, monkeypatch):
+    """The "Budget ...: the test holds N of M customers" line counted every customer, the one
+    left out as too dear among them ("41 of 121"), where the "too small for a test" line counts
+    those the test may draw: it counts those too and says how many more were left out."""
+    _, db = shop
+    cid, _ = early_campaign()
+    with Store(db, read_only=True) as store:
+        result = build_plan(store, budget=BUDGET, campaign_id=cid, as_of=AS_OF, run_test=True)
+    plan = result.plan
+    held = int((plan["group"] != "none").sum())
+    cost = plan["expected_cost"].sum()
+    first = next(s for s in result.design.splitlines() if s.startswith("Budget "))
+    assert first.startswith(
+        f"Budget {BUDGET:,.2f}: the test holds {held} of the {len(REGULARS)} customers it may "
+        f"draw (1 more is left out, below), expected discount cost {cost:,.2f} (assuming"
+    )
+    # nobody left out: every customer may be drawn, and no "more" is said
+    monkeypatch.setenv("PROMOPILOT_TEST_MAX_COST_SHARE", "1")
+    with Store(db, read_only=True) as store:
+        result = build_plan(store, budget=1e6, campaign_id=cid, as_of=AS_OF, run_test=True)
+    held = int((result.plan["group"] != "none").sum())
+    first = next(s for s in result.design.splitlines() if s.startswith("Budget "))
+    assert f"the test holds {held} of the {len(REGULARS) + 1} customers it may draw, " in first
+    assert "more" not in first
+
+
 def test_a_budget_nobody_may_enter_says_so(shop, monkeypatch):
     """A cap below every customer's expected discount leaves everyone out: the plan said "it
     holds 0 of 121 customers"."""

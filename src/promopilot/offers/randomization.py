@@ -173,6 +173,8 @@ def design_plan(
     )
     n_out = int(left_out.sum())
     lines = []
+    # counted among those the test may draw: the ones left out could never enter it
+    more = f" ({n_out:,} more {'is' if n_out == 1 else 'are'} left out, below)" if n_out else ""
     if n_out:
         lines.append(left_out_line(n_out, n, settings.test_max_cost_share, money(cap, currency)))
     if not in_test.any():
@@ -182,8 +184,6 @@ def design_plan(
             if n_in < n_open
             else ""
         )
-        # counted among those the test may draw: the ones left out could never enter it
-        more = f" ({n_out:,} more {'is' if n_out == 1 else 'are'} left out, below)" if n_out else ""
         holds = (
             f"no customer may enter the test (all {n:,} are left out, below)"
             if n_open == 0 and n_out
@@ -198,10 +198,10 @@ def design_plan(
         ]
         return plan, "\n".join(lines)
     lines[:0] = [
-        f"Budget {money(budget, currency)}: the test holds {int(in_test.sum()):,} of {n:,} "
-        f"customers, expected discount cost {money(cost[in_test].sum(), currency)} (assuming a "
-        "purchase rate "
-        f"of {p_buy:.1%} with an offer)."
+        f"Budget {money(budget, currency)}: the test holds {int(in_test.sum()):,} of the "
+        f"{n_open:,} customers it may draw{more}, expected discount cost "
+        f"{money(cost[in_test].sum(), currency)} (assuming a purchase rate of {p_buy:.1%} with "
+        "an offer)."
     ]
     design = design_test(int(in_test.sum()), rate, min_effect, offer_ids)
     lines.append(design.explanation)
