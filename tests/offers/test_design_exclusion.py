@@ -1,7 +1,8 @@
 """A designed randomized test leaves out, before it is drawn, the customers whose expected
-discount in its most expensive arm is above a share of the budget (``test_max_cost_share``), and
-fills the budget past them. The fill used to stop at the first customer in the hashed order
-whose cost did not fit: one wholesale customer under an uncapped 每满150减20 ended the test."""
+discount under the offer dearest for them is above a share of the budget
+(``test_max_cost_share``), and fills the budget past them. The fill used to stop at the first
+customer in the hashed order whose cost did not fit: one wholesale customer under an uncapped
+每满150减20 ended the test."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ from promopilot.campaigns.exposures import record_exposures
 from promopilot.campaigns.history import CONTROL, campaign_training_data
 from promopilot.campaigns.measure import measure_campaign
 from promopilot.campaigns.outcomes import campaign_outcomes
+from promopilot.config import load_settings
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
+from promopilot.offers.economics import offer_terms
+from promopilot.offers.inputs import customer_value_inputs
 from promopilot.offers.plan import build_plan
 from promopilot.offers.randomization import hashed_uniform, left_out_line, random_arm
 from tests.cli.test_every_command_property import clean, run
@@ -267,3 +271,48 @@ def test_a_budget_nobody_may_enter_says_so(shop, monkeypatch):
         "is too small for a test: nothing is sent." in result.design
     )
     assert f"{n} of {n} customers are left out of the test" in result.design
+
+
+def test_a_customer_is_priced_by_the_offer_dearest_for_them(tmp_path, monkeypatch):
+    """The cap is checked against each customer's own dearest offer, not one arm of the test
+    (the line said "in its most expensive arm"): with 每满150减20 (160 off a regular's basket,
+    6,800 off the wholesale one: 26,000 in all) and 180 off from 200 (180 off each: 21,780 in
+    all), a regular whose 每满150减20 fits the cap is left out when their 180 off does not."""
+    folder = write_shop(tmp_path / "shop")
+    (folder / "offers.csv").write_text(
+        "offer_id,kind,value,min_spend,category,send_cost,valid_days\n"
+        "every150,amount_off,每满150减20,,,0.02,7\n"
+        "off180,amount_off,180,200,,0.02,7\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "two.duckdb"
+    with Store(db) as store:
+        ingest(store, folder)
+    monkeypatch.setenv("PROMOPILOT_TEST_MAX_COST_SHARE", "1")
+    settings = load_settings()
+    with Store(db, read_only=True) as store:
+        offers = store.table("offers")
+        inputs = customer_value_inputs(store, as_of=AS_OF, default_margin=settings.default_margin)
+        wide = build_plan(store, budget=1e6, campaign_id="t0", as_of=AS_OF, run_test=True).plan
+        discount = pd.DataFrame(
+            offer_terms(offers, inputs, settings.default_margin).discount,
+            index=inputs["customer_id"].astype(str),
+            columns=list(offers["offer_id"]),
+        )
+        # the purchase rate the test assumes: a customer's expected cost over their discount
+        sent = wide[wide["offer_id"] != ""].iloc[0]
+        p_buy = sent["expected_cost"] / discount.loc[sent["customer_id"], sent["offer_id"]]
+        every, dearest = p_buy * discount["every150"], p_buy * discount.max(axis=1)
+        # the regular whose two offers are furthest apart; a cap halfway between them
+        gap = (dearest - every)[REGULARS]
+        c = gap.idxmax()
+        budget = (every[c] + dearest[c]) / 2
+        result = build_plan(store, budget=budget, campaign_id="t0", as_of=AS_OF, run_test=True)
+    assert discount["every150"].sum() > discount["off180"].sum()  # the test's dearest arm
+    assert gap[c] > 0 and every[c] < budget < dearest[c]
+    plan = result.plan.set_index("customer_id")
+    out = plan["reason"].str.contains("above the cap")
+    assert out[c]
+    # whoever is left out is so by their own dearest offer, and only they
+    assert (out == (dearest.reindex(plan.index) > budget + 1e-9)).all()
+    assert "under the offer dearest for them is above 100% of the budget" in result.design

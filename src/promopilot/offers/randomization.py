@@ -24,8 +24,9 @@ from promopilot.offers.power import design_test
 
 LEFT_OUT_REASON = "outside the test (its expected cost is above the cap per customer)"
 """The reason of a customer a designed test leaves out before it is drawn (:func:`design_plan`):
-what one customer's most expensive arm is expected to cost is above the setting
-``test_max_cost_share`` of the budget."""
+what the customer's own dearest offer is expected to cost them (the test's purchase rate times
+that offer's discount on their basket) is above the setting ``test_max_cost_share`` of the
+budget."""
 
 
 def hashed_uniform(customer_ids, *key: str, bits: int = 64) -> np.ndarray:
@@ -116,8 +117,9 @@ def design_plan(
     offer is taken as the shop's baseline rate plus `min_effect` (the lift the test is sized
     to find), its discount from the offer terms.
 
-    Before anything is drawn, a customer whose expected discount in the test's most expensive
-    arm is above ``settings.test_max_cost_share`` of the budget is left out (one wholesale
+    Before anything is drawn, a customer whose expected discount under the offer dearest for
+    them (the largest of their discounts over the offers, not one arm for everyone) is above
+    ``settings.test_max_cost_share`` of the budget is left out (one wholesale
     basket under an uncapped 每满 offer would otherwise end the fill): propensity 1 for
     nothing, never in the test. The test holds the other customers with ``u < q``, so each of
     their propensities is exact: ``q / (K+1)`` for an offer, ``1 − q·K/(K+1)`` for nothing.
@@ -217,6 +219,6 @@ def left_out_line(n_out: int, n: int, share: float, cap: str) -> str:
     else:
         who = f"{of} are left out of the test before it is drawn (they get nothing): each one's"
     return (
-        f"{who} expected discount in its most expensive arm is above {share * 100:g}% of the "
-        f"budget ({cap}; setting test_max_cost_share)."
+        f"{who} expected discount under the offer dearest for them is above {share * 100:g}% of "
+        f"the budget ({cap}; setting test_max_cost_share)."
     )
