@@ -11,7 +11,7 @@ import pytest
 from promopilot.data import contact_ids, contact_migration
 from promopilot.data.contact_ids import stored_customer_id
 from promopilot.data.erase import forget_for_good
-from promopilot.data.store import Store, customer_hash
+from promopilot.data.store import Store, forgotten_hash
 from tests.data.loads import load
 from tests.data.test_contact_ids import ANN, PHONE, _email_shop
 from tests.data.test_ingest import ORDERS, cli, write
@@ -155,7 +155,8 @@ def test_an_old_store_that_forgot_the_lower_case_address_knows_it_by_any_case(tm
     with Store(db) as store:  # an old version forgot the address as the id it stored
         store.execute("INSERT INTO customers (customer_id) VALUES ('17850')")
         store.execute(
-            "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [customer_hash("ann@example.com")]
+            "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)",
+            [forgotten_hash("ann@example.com")],
         )
     code, out, _ = cli(["forget", "Ann@Example.com", "--db", str(db)], capsys)
     assert code == 0 and "'a***@example.com' was already forgotten" in out
@@ -166,7 +167,8 @@ def test_an_old_stores_forget_of_one_exact_spelling_covers_that_spelling_only(tm
     db = tmp_path / "old.duckdb"
     with Store(db) as store:
         store.execute(
-            "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [customer_hash("Ann@Example.com")]
+            "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)",
+            [forgotten_hash("Ann@Example.com")],
         )
         same = load(
             store,
@@ -191,3 +193,21 @@ def test_an_old_stores_forget_of_one_exact_spelling_covers_that_spelling_only(tm
             ),
         )
         assert third.n_new == 0 and store.count("orders") == 0
+
+
+def test_the_forgotten_hash_is_named_apart_from_the_contact_id_hash_and_keeps_its_values(
+    tmp_path,
+):
+    # store.forgotten_hash (a forgotten id's hash) was named customer_hash, as the SQL of
+    # contact_ids.customer_hash (the id an e-mail address or phone number is stored as)
+    from promopilot.data import store as store_module
+
+    assert not hasattr(store_module, "customer_hash")
+    old = hashlib.sha256(b"promopilot:17850").hexdigest()  # what earlier versions stored
+    assert forgotten_hash("17850") == old
+    db = tmp_path / "old.duckdb"
+    with Store(db) as store:  # forgotten by an earlier version: still forgotten
+        store.execute("INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [old])
+        rows = "o1,2025-01-01,17850,p1,1,10\no2,2025-01-01,12346,p1,1,10\n"
+        load(store, write(tmp_path / "a" / "orders.csv", ORDERS + rows))
+        assert store.table("orders")["customer_id"].tolist() == ["12346"]

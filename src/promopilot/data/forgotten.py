@@ -1,5 +1,5 @@
 """Forgotten customers: `promopilot forget` keeps a one-way hash of each erased id in table
-``forgotten`` (see :func:`promopilot.data.store.customer_hash`). Every write keyed by a customer
+``forgotten`` (see :func:`promopilot.data.store.forgotten_hash`). Every write keyed by a customer
 id checks it, so an erased customer never comes back: ingest and the API's feedback endpoints
 (:func:`promopilot.data.dedupe.drop_forgotten`), plans read by ``promopilot serve`` and
 ``promopilot send``, and exposure logging.

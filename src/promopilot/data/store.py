@@ -41,7 +41,7 @@ from promopilot.exceptions import (
 __all__ = [
     "SERVE_MARKER_SUFFIX",
     "Store",
-    "customer_hash",
+    "forgotten_hash",
     "local_text",
     "local_time",
     "open_store",
@@ -262,7 +262,7 @@ class Store(ShopTime):
                 contact = contact_ids.contact_of(plain_id(typed)) or ("", plain_id(typed))
                 if self.scalar(  # or forgotten by the address, when a store held it as id
                     "SELECT count(*) FROM forgotten WHERE customer_hash IN (?, ?, ?)",
-                    [customer_hash(i) for i in (customer_id, plain_id(typed), contact[1])],
+                    [forgotten_hash(i) for i in (customer_id, plain_id(typed), contact[1])],
                 ):
                     raise AlreadyForgottenError(
                         f"customer {named!r} was already forgotten: nothing of theirs is "
@@ -276,12 +276,12 @@ class Store(ShopTime):
                 self.execute(f"DELETE FROM {name} WHERE customer_id = ?", [customer_id])
                 removed[name] = n
             self.execute(
-                "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [customer_hash(customer_id)]
+                "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [forgotten_hash(customer_id)]
             )
         return removed
 
 
-def customer_hash(customer_id: str) -> str:
+def forgotten_hash(customer_id: str) -> str:
     """A one-way hash of a customer id: lets ingest skip forgotten customers without
     keeping their id."""
     return hashlib.sha256(f"promopilot:{customer_id}".encode()).hexdigest()
