@@ -234,10 +234,13 @@ def test_a_recipients_name_alone_is_no_customer_id(tmp_path, store):
         load(store, path)
 
 
-def test_masked_mobile_numbers_refuse_the_file_in_one_line(tmp_path, capsys):
+def test_a_file_of_masked_mobile_numbers_is_refused_in_one_line(tmp_path, capsys):
     path = write(
         tmp_path / "shop" / "orders.csv",
-        PDD.replace("13800138000", "138****8000").replace("138 0013 8000", "138****8000"),
+        PDD.replace("13800138000", "138****8000")
+        .replace("138 0013 8000", "138****8000")
+        .replace("13900139000", "139****9000")
+        .replace("13700137000", "137****7000"),
     )
     code, _, err = cli(["ingest", str(path.parent), "--db", str(tmp_path / "s.duckdb")], capsys)
     assert code == 2

@@ -239,6 +239,8 @@ def stage(
             source = order_discount_beside.beside_sql(source, order_discount_beside.PAID, comma)
         source = f"SELECT * REPLACE ({totals.replace_sql()}) FROM ({source})"
         notes.append(totals.note)
+    if by_phone:  # 1.3812345678E10, 86-13812345678: read as 13812345678
+        source = phone_ids.written_source(source)
     if "customer_id" in present:  # an e-mail address or phone number as id: its hash
         source = contact_ids.stage_sql(source)
     if by_phone:  # a cell that is no mobile number: no id, quarantined
@@ -272,8 +274,8 @@ def stage(
     if n_blank:
         store.execute(f"DELETE FROM {STAGE} WHERE _blank")
     raw.n_rows -= n_blank  # the rows' lines stay right: _row counts the blank rows
-    if by_phone:  # 138****5678: no identity
-        phone_ids.refuse_masked(store, STAGE, raw, customer)
+    if by_phone:  # 138****5678 or encrypted only: no identity
+        phone_ids.refuse_hidden(store, STAGE, raw, customer)
     if rated and scale is None:  # ratings up to 10 or 100 read as stars: refused
         ratings.refuse_other_scale(store, STAGE, raw, rating_column)
     if orders and "discount" in present:  # 折扣 = 0.9: a rate, not money off (refused)

@@ -1,0 +1,115 @@
+"""An orders file whose customers are told apart by the recipient's mobile number (no buyer id
+column): numbers the platform hid (masked, encrypted) quarantine their rows and refuse the file
+only where no number is readable; a number as Excel or the platform writes it is the number."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from promopilot.data.contact_ids import stored_customer_id
+from promopilot.data.phone_ids import NOT_A_NUMBER, hidden_reason
+from tests.data.loads import load
+from tests.data.test_ingest import cli, write
+from tests.data.test_platform_exports import PDD, ZHANG
+from tests.data.test_privacy import _rows_mentioning
+
+HEADER = "订单号,商品id,商品数量(件),商品总价(元),订单成交时间,收件人手机号\n"
+# 抖店's ciphertext in place of the number: fields cut by $ (or # for names and addresses)
+CIPHER = "$KsnMx7Q2pLr0vYt$AAE6sd9GkP1Wc3v8ZQ==$1$"
+CIPHER_HASH = "#Qm9bZXd0eHlOa1RS#AAH7ue2RkQ1xY5z0Pw==#2##"
+
+
+def _orders(rows: list[str]) -> str:
+    return HEADER + "".join(
+        f"P{i},9001,1,10,2025-03-{i + 1:02d} 10:00:00,{number}\n" for i, number in enumerate(rows)
+    )
+
+
+def test_masked_numbers_among_readable_ones_quarantine_their_rows_only(tmp_path, store):
+    # 张三's two orders masked, 李四's (cancelled) and 王五's (refunded) numbers readable:
+    # the whole file was refused
+    text = PDD.replace("13800138000", "138****8000").replace("138 0013 8000", "138****8000")
+    path = write(tmp_path / "shop" / "orders.csv", text)
+    report = load(store, path.parent)
+    file = report.files[0]
+    assert (file.n_read, file.n_quarantined, file.n_loaded) == (4, 3, 1)
+    masked = hidden_reason("masked", "手机")
+    assert file.reasons[masked] == 2
+    assert "手机" in masked and "cannot tell buyers apart" in masked
+    assert "export the buyer id column" in masked
+    bad = store.query('SELECT line, "column", value, customer_id, raw FROM quarantine')
+    rows = bad[bad["line"].isin([2, 3])]
+    assert rows["column"].tolist() == ["手机", "手机"]
+    assert rows["value"].isna().all() and rows["customer_id"].isna().all()
+    assert set(store.table("orders")["order_id"]) == {"P4", "P4-refund"}
+    assert _rows_mentioning(store, ["8000", "13700137000"], skip=("contacts",)) == {}
+    assert load(store, path.parent).n_new == 0  # re-ingesting adds nothing
+
+
+def test_a_file_whose_every_number_is_masked_is_refused_in_one_line(tmp_path, capsys):
+    text = _orders(["138****8000", "139****9000", "021-5555-1234"])
+    path = write(tmp_path / "shop" / "orders.csv", text)
+    code, _, err = cli(["ingest", str(path.parent), "--db", str(tmp_path / "s.duckdb")], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "orders.csv: line 2, column 收件人手机号: the mobile numbers are masked (2 row(s)" in err
+    assert "export the buyer id column" in err and "8000" not in err
+
+
+def test_an_encrypted_number_is_no_phone_and_quarantines_its_row(tmp_path, store):
+    path = write(tmp_path / "orders.csv", _orders(["13900139000", CIPHER, CIPHER_HASH]))
+    report = load(store, path)
+    assert (report.n_loaded, report.n_quarantined) == (1, 2)
+    reason = hidden_reason("encrypted", "收件人手机号")
+    assert report.files[0].reasons == {reason: 2}
+    assert "encrypted" in reason and "export the buyer id column" in reason
+    assert _rows_mentioning(store, ["KsnMx7Q2", "Qm9bZXd0"]) == {}
+
+
+def test_a_file_of_encrypted_numbers_is_refused_in_one_line(tmp_path, capsys):
+    path = write(tmp_path / "shop" / "orders.csv", _orders([CIPHER, CIPHER_HASH]))
+    code, _, err = cli(["ingest", str(path.parent), "--db", str(tmp_path / "s.duckdb")], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "column 收件人手机号: the mobile numbers are encrypted (2 row(s))" in err
+    assert "export the buyer id column" in err and "KsnMx7Q2" not in err
+
+
+def test_a_number_as_excel_or_the_platform_writes_it_is_that_number(tmp_path, store):
+    spellings = [
+        "13812345678",
+        "13812345678.0",
+        "1.3812345678E10",
+        "1.3812345678e+10",
+        "86-13812345678",
+        "86 138 1234 5678",
+        "8613812345678",
+        "+86 138 1234 5678",
+        "tel:+8613812345678",
+    ]
+    rounded = "1.38123E+10"  # Excel's display of the number, its last digits lost
+    path = write(tmp_path / "orders.csv", _orders([*spellings, rounded]))
+    report = load(store, path)
+    assert set(store.table("orders")["customer_id"]) == {stored_customer_id("13812345678")}
+    assert report.n_loaded == len(spellings)
+    reason = hidden_reason("rounded", "收件人手机号")
+    assert report.files[0].reasons == {reason: 1}
+    assert "scientific notation" in reason and reason != NOT_A_NUMBER
+    assert store.query("SELECT phone FROM contacts")["phone"].tolist() == ["+8613812345678"]
+    assert _rows_mentioning(store, ["12345678", "1.38123"], skip=("contacts",)) == {}
+
+
+def test_a_number_stored_as_a_number_in_a_workbook_is_that_number(tmp_path, store):
+    frame = pd.DataFrame(
+        {
+            "订单号": ["X1", "X2", "X3"],
+            "商品id": ["9001", "9001", "9001"],
+            "商品数量(件)": [1, 1, 1],
+            "商品总价(元)": [10.0, 10.0, 10.0],
+            "订单成交时间": ["2025-03-01 10:00", "2025-03-02 10:00", "2025-03-03 10:00"],
+            # a number cell (13800138000.0 as read), and with the country code before it
+            "手机": [13800138000, 13800138000.0, 8613800138000],
+        }
+    )
+    (tmp_path / "shop").mkdir()
+    frame.to_excel(tmp_path / "shop" / "orders.xlsx", index=False)
+    assert load(store, tmp_path / "shop").n_loaded == 3
+    assert set(store.table("orders")["customer_id"]) == {ZHANG}
