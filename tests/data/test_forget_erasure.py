@@ -15,7 +15,7 @@ from promopilot.exceptions import UnknownIdError
 from tests.data.test_ingest import cli, load
 from tests.data.test_privacy import _privacy_shop
 
-SECRETS = (b"ann@example.com", b"+44 20 7946 0001", b"Ann Smith")
+SECRETS = (b"ann@example.com", b"+442079460001", b"Ann Smith")  # the number as kept
 
 
 def _bytes(path, needle: bytes) -> int:

@@ -117,6 +117,7 @@ def test_contact_data_never_reaches_feature_tables(tmp_path, store):
         "ann@example.com",
         "bob@example.com",
         "+44 20 7946",
+        "+44207946",  # as contacts keeps it
         "Ann Smith",
         "Bob Jones",
         "dee@example.com",

@@ -26,6 +26,7 @@ from promopilot.data.contact_ids import (
     masked_in_text,
     phone_sql,
 )
+from promopilot.data.phone_text import kept_phone_sql
 from promopilot.data.schema import CUSTOMER_TABLES
 from promopilot.data.text_migration import (
     DELIVERY_ERRORS,
@@ -51,6 +52,8 @@ SHOPIFY_EMAILS = "shopify-email-ids-read"
 ID_MIGRATIONS = (NAME, SPELLINGS, SHOPIFY_EMAILS)
 # a customers file's e-mail cell kept as written (mailto:Ann@Example.com) read as its address
 EMAILS = "contact-emails-read"
+# a customers file's phone cell kept as written (tel:+86 138 1234 5678) read as its number
+PHONES = "contact-phones-read"
 MAP = "contact_id_map"
 
 # the ids email_sql or phone_sql could take for contact data (the usual id cannot)
@@ -139,6 +142,21 @@ def read_contact_emails(store: Store) -> None:
             f"AND {read} <> email"
         )
         store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [EMAILS, n or 0])
+
+
+def read_contact_phones(store: Store) -> None:
+    """The phone numbers ``contacts`` kept as a customers file wrote them (``tel:+86...``,
+    ``138 1234 5678``), as ingest keeps them now (:func:`promopilot.data.phone_text.kept_phone_sql`:
+    ``+`` and the digits), once per store, in one transaction; only the rows that change are
+    written, and the migration records how many."""
+    if store.scalar("SELECT count(*) FROM migrations WHERE name = ?", [PHONES]):
+        return
+    read = kept_phone_sql("phone")
+    with store.transaction():
+        n = store.scalar(
+            f"UPDATE contacts SET phone = {read} WHERE phone IS NOT NULL AND {read} <> phone"
+        )
+        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [PHONES, n or 0])
 
 
 def _candidates(tables: tuple[str, ...]) -> str:

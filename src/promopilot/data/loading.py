@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from promopilot.data import contact_ids, order_columns, synonyms
+from promopilot.data import contact_ids, order_columns, phone_text, synonyms
 from promopilot.data.cells import mapped_headers
 from promopilot.data.column_map import header_fits, match_columns
 from promopilot.data.currency import staged_currency
@@ -185,7 +185,7 @@ def load_table(
         store.execute(f"DELETE FROM contacts WHERE customer_id IN (SELECT t_customer_id {latest})")
         store.execute(
             f"INSERT INTO contacts SELECT t_customer_id, {contact_ids.address_sql('t_email')}, "
-            "t_phone, t_name, "
+            f"{phone_text.kept_phone_sql('t_phone')}, t_name, "
             f"now()::TIMESTAMP, {ingest_id} {latest}"
         )
     if contact_ids_added is not None:

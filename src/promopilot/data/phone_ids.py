@@ -3,10 +3,10 @@
 as the id is (:mod:`promopilot.data.contact_ids`), the number kept in ``contacts`` only.
 
 A number is read as a phone number given as the id is, and also as Excel or the platform may
-write it (:func:`written_sql`): ``1.3812345678E10`` (scientific notation with every digit) is
-``13812345678``, and ``86-13812345678``, ``86 138 1234 5678``, ``8613812345678`` are ``+86``
-numbers, so each is the customer ``13812345678`` is (``13812345678.0``, ``tel:+86...`` and
-``+86 138 1234 5678`` were read so already).
+write it (:func:`promopilot.data.phone_text.written_sql`): ``1.3812345678E10`` (scientific
+notation with every digit) is ``13812345678``, and ``86-13812345678``, ``86 138 1234 5678``,
+``8613812345678`` are ``+86`` numbers, so each is the customer ``13812345678`` is
+(``13812345678.0``, ``tel:+86...`` and ``+86 138 1234 5678`` were read so already).
 
 A number masked by the platform (``138****5678``) or encrypted (抖店's exports give a
 ciphertext where the shop may not see the number, ``$...$`` or ``#...#``) is no identity: its
@@ -19,7 +19,7 @@ kept nowhere. A recipient's name is never used as an id.
 
 from __future__ import annotations
 
-from promopilot.data.contact_ids import CHINA_MOBILE
+from promopilot.data.phone_text import written_sql
 from promopilot.data.rawfile import RawFile
 from promopilot.data.store import Store, sql_str
 from promopilot.data.synonyms import first_column, normalize
@@ -67,24 +67,6 @@ def hidden_reason(kind: str, column: str) -> str:
     return (
         f"{column}: the mobile number is {how}: it cannot tell buyers apart (the file has no "
         f"buyer id column); {EXPORT_BUYER_ID}"
-    )
-
-
-def written_sql(text: str) -> str:
-    """SQL: a mobile number cell (trimmed text) as :func:`contact_ids.phone_sql` reads it: the
-    digits of scientific notation that gives all of them (``1.3812345678E10``; one with fewer
-    digits than its exponent, ``1.38123E+10``, rounded by Excel, stays as it is), and a Chinese
-    mobile number after the country code 86 without ``+`` (``86-13812345678``) with it."""
-    sci = r"'[0-9]\.([0-9]+)[eE]\+?([0-9]{1,2})'"
-    digits = (
-        f"CASE WHEN regexp_full_match({text}, {sci}) AND length(regexp_extract({text}, {sci}, 1))"
-        f" = CAST(regexp_extract({text}, {sci}, 2) AS INTEGER) THEN "
-        f"left({text}, 1) || regexp_extract({text}, {sci}, 1) ELSE {text} END"
-    )
-    country = "'86[ -]?" + CHINA_MOBILE.replace("'", "''") + "'"
-    return (
-        f"CASE WHEN starts_with({text}, '86') AND regexp_full_match({text}, {country}) THEN "
-        f"'+' || {text} ELSE {digits} END"
     )
 
 

@@ -102,6 +102,7 @@ class Store(ShopTime):
             if not read_only:
                 self.notes = contact_migration.hash_contact_ids(self)
                 contact_migration.read_contact_emails(self)
+                contact_migration.read_contact_phones(self)
                 text_migration.mask_delivery_errors(self)
                 text_migration.mask_rejected_rows(self)
             elif self.path != ":memory:":

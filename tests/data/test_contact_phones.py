@@ -1,0 +1,70 @@
+"""A phone column's cell is kept in ``contacts`` as the number ingest reads in it (``+`` and
+its digits, as a phone number given as a customer id is read), so one person's number written
+two ways is one number: by a customers file, and once in a store an older version wrote."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from promopilot.data import contact_migration, phone_text
+from promopilot.data.contact_ids import stored_customer_id
+from promopilot.data.store import Store
+from tests.data.loads import load
+from tests.data.test_ingest import write
+
+CUSTOMERS = (
+    "customer_id,phone\n"
+    "c1,tel:+86 138 1234 5678\n"
+    "c2,138-1234-5678\n"
+    "c3,86-13812345678\n"
+    "c4,1.3812345678E10\n"
+    "c5,+44 7700 900123\n"
+    "c6,021-5555-1234\n"  # a landline written at home: kept as written
+    "c7,\n"
+)
+READ = {
+    "c1": "+8613812345678",
+    "c2": "+8613812345678",
+    "c3": "+8613812345678",
+    "c4": "+8613812345678",
+    "c5": "+447700900123",
+    "c6": "021-5555-1234",
+    "c7": None,
+}
+
+
+def _phones(store: Store) -> dict[str, str | None]:
+    rows = store.query("SELECT customer_id, phone FROM contacts ORDER BY 1")
+    return {r.customer_id: (None if pd.isna(r.phone) else r.phone) for r in rows.itertuples()}
+
+
+def test_a_customers_files_phone_cells_are_kept_as_the_number_they_hold(tmp_path, store):
+    load(store, write(tmp_path / "shop" / "customers.csv", CUSTOMERS))
+    assert _phones(store) == READ
+    # the number an orders file without buyer ids keeps for the customer it names: the same
+    orders = write(
+        tmp_path / "pdd" / "orders.csv",
+        "订单号,商品id,商品数量(件),商品总价(元),订单成交时间,手机\n"
+        "P1,9001,1,10,2025-03-01 10:00:00,138 1234 5678\n",
+    )
+    load(store, orders)
+    assert _phones(store)[stored_customer_id("13812345678")] == READ["c1"]
+
+
+def test_an_old_stores_contacts_phone_cells_are_read_once(tmp_path):
+    shop = write(tmp_path / "shop" / "customers.csv", CUSTOMERS)
+    db = tmp_path / "old.duckdb"
+    with pytest.MonkeyPatch.context() as patch:  # as a version before kept them as written
+        patch.setattr(phone_text, "kept_phone_sql", lambda text: text)
+        with Store(db) as store:
+            load(store, shop)
+            store.execute("DELETE FROM migrations WHERE name = ?", [contact_migration.PHONES])
+            assert _phones(store)["c1"] == "tel:+86 138 1234 5678"
+    with Store(db) as store:
+        assert _phones(store) == READ
+        n = store.scalar("SELECT n FROM migrations WHERE name = ?", [contact_migration.PHONES])
+        assert n == 5  # c1-c5; the landline and the empty cell are left alone
+        store.execute("UPDATE contacts SET phone = 'tel:+8613800138000' WHERE customer_id = 'c1'")
+    with Store(db) as store:  # once: a later open leaves the table alone
+        assert _phones(store)["c1"] == "tel:+8613800138000"
