@@ -64,8 +64,8 @@ SHAPES = {
     ),
     "pinduoduo": (
         PDD,
-        [  # 商品总价 is the line's subtotal; 用户实付金额 (postage in it) is not read
-            ("P1", ZHANG, "TW-01", 2, 15.0, 0.0, "2025-03-01 10:00:00"),
+        [  # 商品总价 is the line's subtotal; the discount what the buyer paid less (用户实付金额)
+            ("P1", ZHANG, "TW-01", 2, 15.0, 5.0, "2025-03-01 10:00:00"),
             ("P2", ZHANG, "9002", 1, 10.0, 0.0, "2025-03-03 10:00:00"),
             ("P4", stored_customer_id("13700137000"), "TW-01", 1, 15.0, 0.0, "2025-03-05 10:00:00"),
             (  # 未发货，退款成功: refunded, netted by its return line
@@ -248,3 +248,40 @@ def test_a_file_of_masked_mobile_numbers_is_refused_in_one_line(tmp_path, capsys
     assert "orders.csv: line 2, column 手机: the mobile numbers are masked" in err
     assert "xxx****xxxx" in err and "8000" not in err  # the number itself is not shown
     assert "export the buyer id column" in err
+
+
+# Pinduoduo's money columns as its export gives them: 用户实付金额 = 商品总价 + 邮费 - 店铺优惠折扣
+# - 平台优惠折扣
+PDD_MONEY = (
+    "订单号,商品,商品总价(元),店铺优惠折扣(元),平台优惠折扣(元),邮费(元),用户实付金额(元),"
+    "商家实收金额(元),商品数量(件),手机,订单成交时间,商品id\n"
+    "P1,毛巾,30.00,3.00,2.00,6.00,31.00,27.00,2,13800138000,2025-03-01 10:00:00,9001\n"
+    "P2,牙刷,10.00,0.00,0.00,0.00,10.00,10.00,1,13800138000,2025-03-02 10:00:00,9002\n"
+    "P3,毛巾,15.00,0.00,0.00,8.00,23.00,15.00,1,13900139000,2025-03-03 10:00:00,9001\n"
+)
+
+
+def test_pinduoduos_buyer_paid_amount_less_its_postage_gives_the_lines_discount(tmp_path, store):
+    path = write(tmp_path / "shop" / "orders.csv", PDD_MONEY)
+    report = load(store, path.parent)
+    lines = store.query("SELECT order_id, unit_price, discount FROM orders ORDER BY order_id")
+    # P1: 30 - (31 - 6) = 5, the shop's 3 and the platform's 2; P3: its 8 of postage is none
+    assert [tuple(r) for r in lines.itertuples(index=False)] == [
+        ("P1", 15.0, 5.0),
+        ("P2", 10.0, 0.0),
+        ("P3", 15.0, 0.0),
+    ]
+    assert any("less its postage '邮费(元)', at least 0" in n for n in report.files[0].notes)
+    assert load(store, path.parent).n_new == 0
+
+
+def test_without_its_postage_column_a_buyer_paid_amount_above_the_subtotal_is_no_discount(
+    tmp_path, store
+):
+    text = PDD_MONEY.replace(",邮费(元)", "").replace(",6.00,31.00", ",31.00")
+    text = text.replace(",0.00,10.00,10.00", ",10.00,10.00").replace(",8.00,23.00", ",23.00")
+    path = write(tmp_path / "shop" / "orders.csv", text)
+    report = load(store, path.parent)
+    assert report.n_quarantined == 0  # postage in what was paid: no negative discount
+    discounts = store.query("SELECT order_id, discount FROM orders ORDER BY order_id")
+    assert discounts["discount"].tolist() == [0.0, 0.0, 0.0]

@@ -5,8 +5,12 @@ discount (``line_subtotal``, ``商品总价``, ``小计``, ``金额``).
 Read only in an orders file with no unit price column: the unit price is
 ``(total + discount) / quantity`` from a paid total, ``subtotal / quantity`` from a subtotal
 (with a paid total beside it and no discount column, the discount is their difference), kept
-to 6 decimals. A quantity of 0 gives no price and is quarantined. A bare ``Total`` or
-``Subtotal`` is never read: in Shopify's export and many others it is the order's.
+to 6 decimals. What the buyer paid for the line with its postage (Pinduoduo's ``用户实付金额``:
+the subtotal plus postage less the shop's and the platform's discounts) is read only beside a
+subtotal, as its discount: ``subtotal - (paid - postage)``, the postage (``邮费``, ``运费``)
+taken off where the file gives it, and at least 0. A quantity of 0 gives no price and is
+quarantined. A bare ``Total`` or ``Subtotal`` is never read: in Shopify's export and many
+others it is the order's.
 
 An order's total written on each of its lines (or on one of them) is not a line's and would
 count the order once per line, so such a file is refused: when at least two orders hold two or
@@ -20,13 +24,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from promopilot.data import synonyms
-from promopilot.data.sql import ident_name
+from promopilot.data.number_text import number_sql
+from promopilot.data.sql import cell_text, ident, ident_name
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 
 # normalized names (synonyms.normalize); `total` and `subtotal` alone are the order's
 PAID = ("linetotal", "实付金额", "实付款", "商品实付金额")
 SUBTOTAL = ("linesubtotal", "商品总价", "商品金额", "小计", "金额")
+# paid by the buyer with the postage: read beside a subtotal only, as its discount
+BUYER_PAID = ("用户实付金额",)
+POSTAGE = ("邮费", "运费")
+# the staged text of the postage column
+POSTAGE_TEXT = "_postage"
 
 
 @dataclass(frozen=True)
@@ -36,17 +46,35 @@ class LineTotals:
     column: str  # the file's column the unit price comes from
     paid: bool  # True: after the line's discount (line_total); False: before (line_subtotal)
     paid_column: str | None = None  # a paid total beside a subtotal, read as subtotal - discount
+    buyer_paid: bool = False  # paid_column is what the buyer paid with the postage (BUYER_PAID)
+    postage_column: str | None = None  # the postage in it, staged as POSTAGE_TEXT
 
-    def replace_sql(self) -> str:
+    def replace_sql(self, decimal_comma: bool = False) -> str:
         """The REPLACE clause turning the typed total (``t_unit_price``) into a unit price."""
         if self.paid:  # a return's total and quantity are negative, its discount positive
             total = "t_unit_price + sign(t_quantity) * coalesce(t_discount, 0)"
         else:
             total = "t_unit_price"
         parts = [f"round(({total}) / NULLIF(t_quantity, 0), 6) AS t_unit_price"]
-        if self.paid_column is not None:  # t_discount holds the paid total
+        if self.paid_column is not None and self.buyer_paid:  # less the postage, at least 0
+            postage = (
+                f"coalesce(TRY_CAST({number_sql(POSTAGE_TEXT, decimal_comma)} AS DOUBLE), 0)"
+                if self.postage_column is not None
+                else "0"
+            )
+            parts.append(
+                "greatest(round(sign(t_quantity) * (t_unit_price - (t_discount - "
+                f"sign(t_quantity) * {postage})), 6), 0) AS t_discount"
+            )
+        elif self.paid_column is not None:  # t_discount holds the paid total
             parts.append("round(sign(t_quantity) * (t_unit_price - t_discount), 6) AS t_discount")
         return ", ".join(parts)
+
+    def parts(self) -> list[str]:
+        """The staged columns the reading needs beside the mapped ones: the postage's text."""
+        if self.postage_column is None:
+            return []
+        return [f"{cell_text(ident(self.postage_column))} AS {POSTAGE_TEXT}"]
 
     @property
     def note(self) -> str:
@@ -55,7 +83,13 @@ class LineTotals:
         else:
             how = f"the line subtotal {self.column!r} before discount: subtotal / quantity"
         note = f"unit_price: read from {how}, to 6 decimals"
-        if self.paid_column is not None:
+        if self.paid_column is not None and self.buyer_paid:
+            less = f" less its postage {self.postage_column!r}" if self.postage_column else ""
+            note += (
+                f"; discount: {self.column!r} less what the buyer paid, {self.paid_column!r}"
+                f"{less}, at least 0 (the shop's and the platform's discounts together)"
+            )
+        elif self.paid_column is not None:
             note += f"; discount: {self.column!r} less the paid total {self.paid_column!r}"
         return note
 
@@ -80,16 +114,17 @@ class LineTotals:
         return out
 
 
-def find(raw_columns: list[str]) -> tuple[str | None, str | None]:
-    """The file's line subtotal and paid line total columns (either may be None)."""
+def _first(raw_columns: list[str], names: tuple[str, ...]) -> str | None:
+    """The file's first column (in the order of `names`) whose normalized name is one of them."""
     by_name = {}
     for column in raw_columns:
         by_name.setdefault(synonyms.normalize(column), column)
+    return next((by_name[n] for n in names if n in by_name), None)
 
-    def first(names: tuple[str, ...]) -> str | None:
-        return next((by_name[n] for n in names if n in by_name), None)
 
-    return first(SUBTOTAL), first(PAID)
+def find(raw_columns: list[str]) -> tuple[str | None, str | None]:
+    """The file's line subtotal and paid line total columns (either may be None)."""
+    return _first(raw_columns, SUBTOTAL), _first(raw_columns, PAID)
 
 
 def price_columns(raw_columns: list[str], found: dict[str, str]) -> dict[str, str]:
@@ -100,6 +135,7 @@ def price_columns(raw_columns: list[str], found: dict[str, str]) -> dict[str, st
         return {}
     subtotal, paid = find(raw_columns)
     if subtotal is not None:
+        paid = paid if paid is not None else _first(raw_columns, BUYER_PAID)
         if paid is not None and "discount" not in found:
             return {"unit_price": subtotal, "discount": paid}
         return {"unit_price": subtotal}
@@ -111,7 +147,12 @@ def reading(raw_columns: list[str], mapping: dict[str, str]) -> LineTotals | Non
     price = ident_name(mapping.get("unit_price", ""))
     subtotal, paid = find(raw_columns)
     if price and price == subtotal:
-        from_paid = paid if ident_name(mapping.get("discount", "")) == paid else None
+        discount = ident_name(mapping.get("discount", ""))
+        buyer = _first(raw_columns, BUYER_PAID) if paid is None else None
+        if buyer is not None and discount == buyer:  # with its postage: less it, at least 0
+            postage = _first(raw_columns, POSTAGE)
+            return LineTotals(subtotal, False, buyer, buyer_paid=True, postage_column=postage)
+        from_paid = paid if discount == paid else None
         return LineTotals(subtotal, paid=False, paid_column=from_paid)
     if price and price == paid:
         return LineTotals(paid, paid=True)

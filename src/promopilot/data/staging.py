@@ -158,6 +158,9 @@ def stage(
         yen = currency.yen_reading(store, raw.source, money, raw.columns, wanted or stored)
         parts.append(currency.stage_part(money, yen.code))
         notes += [yen.note(money)] if yen.present else []
+    totals = line_totals.reading(raw.columns, mapping) if orders else None
+    if totals is not None:  # 邮费 beside 用户实付金额: its text
+        parts += totals.parts()
     inner = f"SELECT {', '.join(parts)} FROM {raw.source}"
     if money is not None:
         kept = currency.kept_currency(store, inner, raw.label, wanted, stored)
@@ -187,7 +190,6 @@ def stage(
     order_level = discount is not None and order_columns.is_order_discount(discount)
     if order_level:  # Order Discount: one value on each line of an order
         checks.append(order_discounts.differs_check(discount))
-    totals = line_totals.reading(raw.columns, mapping) if orders else None
     if totals is not None:  # 实付金额, line_total: the unit price from the line's total
         checks = totals.checks(checks)
     case = " ".join(
@@ -237,7 +239,7 @@ def stage(
             notes.append(order_discounts.note(discount, order_level, paid=True))
         if beside is not None and totals.paid:  # where the lines carry none: by paid totals
             source = order_discount_beside.beside_sql(source, order_discount_beside.PAID, comma)
-        source = f"SELECT * REPLACE ({totals.replace_sql()}) FROM ({source})"
+        source = f"SELECT * REPLACE ({totals.replace_sql(comma)}) FROM ({source})"
         notes.append(totals.note)
     if by_phone:  # 1.3812345678E10, 86-13812345678: read as 13812345678
         source = phone_ids.written_source(source)
