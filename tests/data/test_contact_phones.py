@@ -22,15 +22,19 @@ CUSTOMERS = (
     "c5,+44 7700 900123\n"
     "c6,021-5555-1234\n"  # a landline written at home: kept as written
     "c7,\n"
+    "c8,15551234567\n"  # a US number with its 1: the shape of a Chinese mobile, no +86 guessed
+    "c9,+1 555 123 4567\n"
 )
 READ = {
     "c1": "+8613812345678",
-    "c2": "+8613812345678",
+    "c2": "13812345678",  # no country named: the digits, no country guessed
     "c3": "+8613812345678",
-    "c4": "+8613812345678",
+    "c4": "13812345678",
     "c5": "+447700900123",
     "c6": "021-5555-1234",
     "c7": None,
+    "c8": "15551234567",
+    "c9": "+15551234567",
 }
 
 
@@ -42,7 +46,8 @@ def _phones(store: Store) -> dict[str, str | None]:
 def test_a_customers_files_phone_cells_are_kept_as_the_number_they_hold(tmp_path, store):
     load(store, write(tmp_path / "shop" / "customers.csv", CUSTOMERS))
     assert _phones(store) == READ
-    # the number an orders file without buyer ids keeps for the customer it names: the same
+    # the number an orders file without buyer ids keeps for the customer it names: the number
+    # its id was hashed from (a Chinese platform's export: +86 read, as for the id)
     orders = write(
         tmp_path / "pdd" / "orders.csv",
         "订单号,商品id,商品数量(件),商品总价(元),订单成交时间,手机\n"
@@ -64,7 +69,7 @@ def test_an_old_stores_contacts_phone_cells_are_read_once(tmp_path):
     with Store(db) as store:
         assert _phones(store) == READ
         n = store.scalar("SELECT n FROM migrations WHERE name = ?", [contact_migration.PHONES])
-        assert n == 5  # c1-c5; the landline and the empty cell are left alone
+        assert n == 6  # c1-c5 and c9; the landline, the empty cell and c8 are left alone
         store.execute("UPDATE contacts SET phone = 'tel:+8613800138000' WHERE customer_id = 'c1'")
     with Store(db) as store:  # once: a later open leaves the table alone
         assert _phones(store)["c1"] == "tel:+8613800138000"

@@ -1,11 +1,14 @@
 """A phone number cell as Excel or a platform writes it, read as the number it is: the text
 :func:`promopilot.data.contact_ids.phone_sql` reads (:func:`written_sql`), and the number
-``contacts`` keeps (:func:`kept_phone_sql`: ``+`` and its digits, the same reading a phone number
-given as a customer id gets, so one person's number written two ways is one number)."""
+``contacts`` keeps (:func:`kept_phone_sql`: ``+`` and its digits where the cell names its
+country, the digits of a mobile number where it does not, so one person's number written two
+ways is one number)."""
 
 from __future__ import annotations
 
 from promopilot.data.contact_ids import CHINA_MOBILE, phone_sql
+
+MOBILE = "'" + CHINA_MOBILE.replace("'", "''") + "'"  # a Chinese mobile number, as SQL
 
 
 def written_sql(text: str) -> str:
@@ -28,8 +31,15 @@ def written_sql(text: str) -> str:
 
 def kept_phone_sql(text: str) -> str:
     """SQL: a phone column's cell as ``contacts`` keeps it: the number :func:`written_sql` and
-    :func:`contact_ids.phone_sql` read in it (``tel:+86 138 1234 5678``, ``13812345678``,
-    ``86-13812345678`` as ``+8613812345678``), else the cell as written (a landline, a number
-    written as a country writes it at home, ``(555) 123-4567``)."""
-    trimmed = f"trim({text})"
-    return f"coalesce({phone_sql(written_sql(trimmed))}, {text})"
+    :func:`contact_ids.phone_sql` read in it where it names its country (``tel:+86 138 1234
+    5678``, ``0086 138...``, ``86-13812345678`` as ``+8613812345678``); a mobile number without
+    one (``138-1234-5678``, ``1.3812345678E10``) as its digits, no country guessed (a US
+    ``15551234567`` has the same shape, and a message must reach the number the shop has);
+    else the cell as written (a landline, a number written as a country writes it at home,
+    ``(555) 123-4567``)."""
+    written = written_sql(f"trim({text})")
+    return (
+        f"CASE WHEN regexp_full_match({written}, {MOBILE}) "
+        f"THEN regexp_replace({written}, '[^0-9]', '', 'g') "
+        f"ELSE coalesce({phone_sql(written)}, {text}) END"
+    )
