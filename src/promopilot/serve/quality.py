@@ -21,6 +21,7 @@ import pandas as pd
 from promopilot import __version__
 from promopilot.config import load_settings
 from promopilot.data.queries import computed
+from promopilot.data.queries import recommend as recommend_queries
 from promopilot.data.queries import serve as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import PromopilotError
@@ -28,7 +29,7 @@ from promopilot.recommend.evaluate import catalog_coverage, ranking_metrics
 from promopilot.serve.state import fit_recommender
 
 #: the encoding of what is kept; a change of it computes everything anew
-KEPT_FORMAT = 1
+KEPT_FORMAT = 2  # 2: recommendations scored on products only (no postage lines)
 
 
 def kept(store: Store, name: str, compute: Callable[[], Any], **arguments: Any) -> Any:
@@ -98,7 +99,8 @@ def held_out_recommendations(store: Store, *, days: int = 30, k: int = 10) -> di
     """Fit on everything before the last `days` days, recommend `k` products to each customer
     who bought in those days, and score against what they bought: precision@k, recall@k,
     nDCG@k, hit rate@k (share of those customers who bought at least one of their k) and
-    catalogue coverage."""
+    catalogue coverage. Only products count: a customer whose recent lines are all postage or
+    fees is not scored, and coverage is of the products the recommender may recommend."""
     end = store.default_as_of()
     cutoff = store.shop_days(end, -days)  # the shop's midnight
     truth = queries.purchases_since(store, cutoff)
@@ -120,7 +122,8 @@ def held_out_recommendations(store: Store, *, days: int = 30, k: int = 10) -> di
         f"recall@{k}": metrics["Recall@k"],
         # customers with at least one of their top-k bought in the held-out days
         f"hit_rate@{k}": hit["customer_id"].nunique() / len(customers),
-        "coverage": catalog_coverage(recs, store.count("products")),
+        # of the products it may recommend (postage and fees are not)
+        "coverage": catalog_coverage(recs, len(recommend_queries.catalogue(store))),
     }
 
 

@@ -151,10 +151,13 @@ def campaign_summary(store: Store) -> pd.DataFrame:
 
 
 def purchases_since(store: Store, since: pd.Timestamp) -> pd.DataFrame:
-    """customer_id, product_id of every purchase (not a return) from `since` on."""
+    """customer_id, product_id of every purchase (not a return) of a product from `since` on:
+    postage, fees and other non-product lines (``products.is_product`` false) are left out, as
+    the recommender never recommends them."""
     return store.query(
         "SELECT DISTINCT customer_id, product_id FROM orders "
-        "WHERE NOT is_return AND timestamp >= ?",
+        "WHERE NOT is_return AND timestamp >= ? AND product_id NOT IN "
+        "(SELECT product_id FROM products WHERE NOT coalesce(is_product, true))",
         [pd.Timestamp(since).to_pydatetime()],
     )
 
