@@ -100,7 +100,7 @@ def test_free_shipping_has_no_depth_though_its_order_lines_carry_no_discount():
 N = 30  # customers per arm: the fewest whose lift a report shows (MIN_ARM_CUSTOMERS)
 
 
-def _store(tmp_path) -> Store:
+def _store(tmp_path, *, returns: bool = True, reviews: bool = True) -> Store:
     folder = tmp_path / "shop"
     folder.mkdir()
     (folder / "products.csv").write_text("product_id,price,cost\np1,10,5\np2,10,5\n")
@@ -110,14 +110,14 @@ def _store(tmp_path) -> Store:
         + "".join(f"k,t{i},pct20,2026-03-01,0.5\n" for i in range(N))
         + "".join(f"k,c{i},,2026-03-01,0.5\n" for i in range(N))
     )
-    orders, reviews = [], []
+    orders, written = [], []
     for i in range(N):
         orders.append((f"ot{i}", "2026-03-03", f"t{i}", "p1", 2, 10, 4, False))
         orders.append((f"oc{i}", "2026-03-03", f"c{i}", "p1", 2, 10, 0, False))
-        if i < N // 2:  # half the offer's buyers send one of two items back
+        if returns and i < N // 2:  # half the offer's buyers send one of two items back
             orders.append((f"rt{i}", "2026-03-10", f"t{i}", "p1", -1, 10, 0, True))
-        reviews.append((f"t{i}", "p1", "质量太差了，不推荐", 1, "2026-03-12"))
-        reviews.append((f"c{i}", "p1", "Great quality, very happy with it", 5, "2026-03-12"))
+        written.append((f"t{i}", "p1", "质量太差了，不推荐", 1, "2026-03-12"))
+        written.append((f"c{i}", "p1", "Great quality, very happy with it", 5, "2026-03-12"))
     pd.DataFrame(
         orders,
         columns=[
@@ -131,9 +131,10 @@ def _store(tmp_path) -> Store:
             "is_return",
         ],
     ).to_csv(folder / "orders.csv", index=False)
-    pd.DataFrame(
-        reviews, columns=["customer_id", "product_id", "text", "rating", "timestamp"]
-    ).to_csv(folder / "reviews.csv", index=False)
+    if reviews:
+        pd.DataFrame(
+            written, columns=["customer_id", "product_id", "text", "rating", "timestamp"]
+        ).to_csv(folder / "reviews.csv", index=False)
     store = Store(":memory:")
     ingest(store, folder)
     return store
@@ -150,6 +151,40 @@ def test_satisfaction_compares_offer_buyers_with_control_buyers(tmp_path):
     assert row["rating_diff"] == pytest.approx(-4.0)
     assert row["sentiment_offer"] < 0 < row["sentiment_control"]
     assert row["sentiment_high"] < 0
+
+
+def test_a_shop_that_records_no_returns_gets_no_share_returned(tmp_path):
+    """The demo shop's orders hold no return line: the report said each offer's buyers and
+    the control's returned 0.0% of their items, difference 0.0% [0.0%, 0.0%], a measurement
+    the data cannot make. It is "–", and the section says why."""
+    from promopilot.report.campaign_extras import satisfaction_section
+
+    table = campaign_satisfaction(
+        _store(tmp_path, returns=False, reviews=False), "k", window_days=14
+    )
+    row = table.set_index("offer_id").loc["pct20"]
+    assert row["buyers"] == N and row["return_share_n"] == 0
+    assert pd.isna(row["return_share_offer"]) and pd.isna(row["return_share_control"])
+    section = satisfaction_section(table)
+    shown = section.tables[0][1].set_index("measure 指标").loc["share of items returned 退货率"]
+    assert shown["offer 优惠组"] == "–" and shown["difference [interval] 差异[区间]"] == "–"
+    assert "record no returns at all" in section.text and "没有任何退货记录" in section.text
+
+
+def test_a_shop_that_records_returns_measures_a_share_of_none_returned(tmp_path):
+    """One return line anywhere in the shop, by a customer outside the campaign, and the
+    campaign's buyers who sent nothing back have returned 0%: measured, not unknown."""
+    store = _store(tmp_path, returns=False, reviews=False)
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,is_return\n"
+        "x1,2026-01-03,z,p1,1,10,false\nx2,2026-01-09,z,p1,-1,10,true\n"
+    )
+    ingest(store, folder)
+    row = campaign_satisfaction(store, "k", window_days=14).set_index("offer_id").loc["pct20"]
+    assert row["return_share_n"] == N and row["return_share_diff"] == 0
+    assert row["return_share_offer"] == 0 and row["return_share_control"] == 0
 
 
 def test_satisfaction_differences_are_weighted_welch():

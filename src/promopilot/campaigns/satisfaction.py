@@ -31,7 +31,9 @@ def satisfaction_frame(
     window_days: int | None = None,
     review_days: int = REVIEW_DAYS,
 ) -> pd.DataFrame:
-    """One row per buyer of the campaign: arm, propensity, return share, sentiment, rating."""
+    """One row per buyer of the campaign: arm, propensity, return share, sentiment, rating.
+    The return share is missing (NaN) for every buyer where the shop's orders hold no return
+    line at all (``attrs["returns_recorded"]`` False): what came back is not known."""
     from promopilot.text.sentiment import LexiconSentiment
 
     days = resolve_window(window_days)
@@ -51,6 +53,9 @@ def satisfaction_frame(
     frame["arm"] = np.where(frame["offer_id"] == "", CONTROL, frame["offer_id"])
     frame["propensity"] = frame["propensity"].fillna(1.0 / max(frame["arm"].nunique(), 1))
     frame["return_share"] = np.clip(frame["items_returned"] / frame["items_bought"], 0, 1)
+    if not queries.records_returns(store):  # no return line anywhere: not known, not 0%
+        frame["return_share"] = np.nan
+        frame.attrs["returns_recorded"] = False
     texts = frame["texts"].dropna()
     sentiment = pd.Series(np.nan, index=frame.index)
     if len(texts):

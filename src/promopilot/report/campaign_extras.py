@@ -213,6 +213,12 @@ def satisfaction_section(table: pd.DataFrame) -> Section:
             'share of items returned, review sentiment (-1..1) and rating; "–" where no '
             "buyer has a value. Offer buyers include the extra customers the offer brought in, "
             "so this describes who came. 各优惠买家与对照组买家的退货率、评价情感与评分对比。"
+            + (
+                " The shop's orders record no returns at all, so the share of items returned "
+                "is not known (–), not 0%. 店铺订单中没有任何退货记录，退货率未知（–），并非 0%。"
+                if table.attrs.get("returns_recorded") is False
+                else ""
+            )
         ),
         tables=[("Satisfaction 满意度", satisfaction_table(table))],
     )

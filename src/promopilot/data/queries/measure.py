@@ -283,3 +283,9 @@ def after_campaign_satisfaction(
         """,
         {"campaign": str(campaign_id), "window": int(window_days), "reviews": int(review_days)},
     )
+
+
+def records_returns(store: Store) -> bool:
+    """Whether the shop's orders hold any return line at all: where none does, nothing tells
+    whether anything came back, and a share returned of 0 would be no measurement."""
+    return bool(store.query("SELECT EXISTS (SELECT 1 FROM orders WHERE is_return)").iat[0, 0])
