@@ -350,3 +350,37 @@ def test_the_qini_table_gives_each_qini_its_interval(tmp_path):
         "0.000 [0.000, 0.000]",
     ]
     assert "<th>Qini [80% interval]</th>" in table
+
+
+def test_the_demo_reports_segment_table_says_which_figure_is_a_median_and_which_a_mean(
+    tmp_path,
+):
+    """The demo report's segment table headed a median "days since last order" (311.73)
+    beside a description comparing the mean (355 vs 207 overall): the header says median and
+    the days are whole, as `profile` prints them; the other figures say they are means."""
+    from types import SimpleNamespace
+
+    from promopilot.cli.demo import segments_for_report
+    from promopilot.profile.build import segment_summary
+
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2", "c3"],
+            "segment": ["one-time buyers"] * 3,
+            "recency_days": [300.2, 311.73, 600.0],  # median 311.73, mean 403.98
+            "frequency": [0, 1, 0],
+            "monetary": [0.0, 60.0, 0.0],
+            "churn_risk": [0.5, 0.6, 0.9],
+            "discount_sensitivity": [0.5, 0.5, 0.5],
+            "clv_12m": [1.0, 2.0, 3.0],
+        }
+    )
+    named = SimpleNamespace(names_=["one-time buyers"], descriptions_=["days 404 vs 404"])
+    table = segments_for_report(segment_summary(customers, named))
+    page = write_report(tmp_path / "r.html", "t", [Section("s", tables=[("", table)])])
+    text = page.read_text(encoding="utf-8")
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", text)
+    assert "days since last order (median)" in heads and "days since last order" not in heads
+    assert "orders (mean)" in heads and "net spend (mean)" in heads
+    cells = re.findall(r"<td>([^<]*)</td>", text)
+    assert cells[:4] == ["3", "100.0%", "312", "0.33"]

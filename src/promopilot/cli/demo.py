@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from promopilot.cli.common import console, ingest_table, ingest_with_progress, open_store
 from promopilot.cli.data import summary_table
 from promopilot.data.textfile import EXCEL_CSV
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(add_completion=False)
 
@@ -94,19 +97,7 @@ def _profile_step(store, out: Path) -> list:
         f" Churn model AUC on the latest window: {churn.auc:.3f}." if churn else ""
     )
     console.print(text)
-    table = profile.segments[
-        [
-            "segment",
-            "customers",
-            "share",
-            "recency_days",
-            "frequency",
-            "monetary",
-            "churn_risk",
-            "discount_sensitivity",
-            "description",
-        ]
-    ]
+    table = segments_for_report(profile.segments)
     rfm = profile.customers["rfm_segment"].value_counts().rename_axis("rfm_segment")
     return [
         Section(
@@ -118,6 +109,28 @@ def _profile_step(store, out: Path) -> list:
             ],
         )
     ]
+
+
+def segments_for_report(segments: pd.DataFrame) -> pd.DataFrame:
+    """The segment table as the report shows it: each figure's header says what it is of
+    (recency is the segment's median, in whole days as `profile` prints it; the rest are
+    means), since the descriptions beside them compare means ("days since last order 355 vs
+    207 overall" beside a median of 312)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "segment": segments["segment"],
+            "customers": segments["customers"],
+            "share": segments["share"],
+            "days since last order (median)": segments["recency_days"].round().astype("Int64"),
+            "orders (mean)": segments["frequency"],
+            "net spend (mean)": segments["monetary"],
+            "churn risk (mean probability)": segments["churn_risk"],
+            "discount sensitivity (mean)": segments["discount_sensitivity"],
+            "description": segments["description"],
+        }
+    )
 
 
 def _plan_step(store, out: Path) -> list:
