@@ -93,7 +93,8 @@ def test_free_shipping_has_no_depth_though_its_order_lines_carry_no_discount():
     from promopilot.campaigns.depth import depth_verdict
 
     text = depth_verdict(table.reset_index())
-    assert "depth was 10%" in text and " 0%" not in text
+    # 10% is the one depth (free shipping has none): not "the most profitable" of one
+    assert "only one depth was measured, 10%" in text and " 0%" not in text
     assert "Free shipping (ship in k1;" in text
 
 
@@ -253,3 +254,25 @@ def test_the_depth_table_carries_each_offers_cap():
     # outcomes without the column (an older caller): no cap
     plain = depth_table(frame.drop(columns="offer_max_discount"))
     assert plain["max_discount"].isna().all()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_one_depth_measured_is_not_called_the_most_profitable(language):
+    """Hillstrom's two e-mails carry no discount (0% each): the report and the campaigns page
+    said "the most profitable depth was 0%", which reads as a finding that no discount pays
+    best; with one depth there is nothing it was more profitable than."""
+    from promopilot.campaigns.depth import depth_finding, verdict_text
+    from promopilot.report.campaign_extras import depth_verdict_zh
+
+    rng = np.random.default_rng(3)
+    frame = _depth_frame(rng, "mail", {"mens": (0.0, 0.05), "womens": (0.0, 0.03)})
+    table = depth_table(frame, by_segment=False)
+    write = verdict_text if language == "en" else depth_verdict_zh
+    text = write(depth_finding(table))
+    assert "most profitable depth was" not in text and "利润最高的力度为" not in text
+    says = {"en": "only one depth was measured, 0% (mens in mail", "zh": "只测到一种力度 0%"}
+    assert says[language] in text
+    # two depths: the best is named as before
+    frame = _depth_frame(rng, "k1", {"d10": (0.10, 0.08), "d30": (0.30, 0.10)})
+    text = write(depth_finding(depth_table(frame, by_segment=False)))
+    assert "most profitable depth was 10%" in text or "利润最高的力度为 10%" in text

@@ -254,15 +254,16 @@ def test_a_best_depth_that_did_not_pay_is_not_left_sounding_profitable():
 def test_the_depth_verdict_is_in_chinese_too_with_the_same_figures(page):
     _, html = page
     text = _text(html)
+    # one depth (10%) besides free shipping: not called the most profitable of one
     english = re.search(
-        r"all customers: the most profitable depth was (\d+%) \((\w+) in (\w+): profit lift "
-        r"([-\d.,]+) per customer, interval ([-\d.,]+) to ([-\d.,]+)\)\.",
+        r"all customers: only one depth was measured, (\d+%) \((\w+) in (\w+): profit lift "
+        r"([-\d.,]+) per customer, interval ([-\d.,]+) to ([-\d.,]+)\); there is no other",
         text,
     )
     depth, offer, campaign, lift, low, high = english.groups()
     assert (
-        f"全部客户：利润最高的力度为 {depth}（{campaign} 活动中的 {offer}：每位顾客利润提升 "
-        f"{lift}，区间 {low} 至 {high}）。"
+        f"全部客户：只测到一种力度 {depth}（{campaign} 活动中的 {offer}：每位顾客利润提升 "
+        f"{lift}，区间 {low} 至 {high}），没有其他力度可与之比较。"
     ) in text
     (row,) = [
         r
@@ -271,7 +272,7 @@ def test_the_depth_verdict_is_in_chinese_too_with_the_same_figures(page):
     ]
     cell = row["profit lift per customer [interval] 每位顾客利润提升"]
     assert cell.replace("+", "") == f"{lift} [{low}, {high}]"  # the table's figures
-    assert "新客（此前无订单）：利润最高的力度为" in text  # each segment's verdict
+    assert "新客（此前无订单）：只测到一种力度" in text  # each segment's verdict
 
 
 def test_the_chinese_depth_verdict_names_where_deeper_stopped_paying():

@@ -564,12 +564,13 @@ def test_the_campaigns_page_gives_the_depth_verdict_in_both_languages(depth_shop
     english = html.unescape(client.get("/campaigns?lang=en").text)
     shown = re.findall(r'<p class="depth-verdict">([^<]*)</p>', english)
     assert shown == [verdict_text(f) for f in findings] and len(shown) == 2
-    assert shown[0].startswith("all customers: the most profitable depth was 10% (pct10 in plan")
+    # 10% is the one depth measured (free shipping has none)
+    assert shown[0].startswith("all customers: only one depth was measured, 10% (pct10 in plan")
     assert "Free shipping (ship in plan;" in shown[0] and " 0%" not in english
     chinese = html.unescape(client.get("/campaigns?lang=zh").text)
     shown = re.findall(r'<p class="depth-verdict">([^<]*)</p>', chinese)
     assert shown == [depth_verdict_zh(f) for f in findings]
-    assert shown[0].startswith("全部客户：利润最高的力度为 10%")
+    assert shown[0].startswith("全部客户：只测到一种力度 10%")
     assert "包邮（plan 活动中的 ship" in shown[0]
     assert "折扣力度：折扣多深开始不划算" in chinese
 

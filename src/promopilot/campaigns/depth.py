@@ -113,7 +113,8 @@ def depth_finding(table: pd.DataFrame, segment: str = ALL, currency: str | None 
     shows the same numbers: ``segment``; and where an offer with a known depth was measured, the
     most profitable ``depth`` with its ``offer_id``, ``campaign_id`` and ``profit_lift``,
     ``profit_low``, ``profit_high``, the deeper depths whose profit-lift interval is wholly below
-    it (``stopped``, each once), whether any deeper depth was measured (``deeper``) and whether
+    it (``stopped``, each once), whether any deeper depth was measured (``deeper``), whether it
+    is the only depth measured (``only``: then it is not called the most profitable) and whether
     the best itself paid by its interval (``pays``: ``yes``, ``no`` or ``unclear``); where
     free shipping was measured, its most profitable row as ``free_shipping`` (``offer_id``,
     ``campaign_id`` and the profit figures): it has no depth, so it is named on its own. The
@@ -139,6 +140,8 @@ def depth_finding(table: pd.DataFrame, segment: str = ALL, currency: str | None 
         **_profit_figures(best, currency),
         "stopped": list(dict.fromkeys(f"{d:.0%}" for d in sorted(worse["depth"]))),
         "deeper": bool(len(deeper)),
+        # one depth measured (Hillstrom's two e-mails, 0% each): nothing to call it best against
+        "only": bool(part["depth"].nunique() == 1),
         # the best of them need not pay: gain, loss or unclear by its own interval
         "pays": "yes" if best["profit_low"] > 0 else "no" if best["profit_high"] < 0 else "unclear",
     }
@@ -159,11 +162,18 @@ def verdict_text(finding: dict) -> str:
         return f"{segment}: no offer with a known depth was measured." + _free_shipping_text(
             finding
         )
-    text = (
-        f"{segment}: the most profitable depth was {finding['depth']} ({finding['offer_id']} "
-        f"in {finding['campaign_id']}: profit lift {finding['profit_lift']} per customer, "
-        f"interval {finding['profit_low']} to {finding['profit_high']})."
+    measured = (
+        f"({finding['offer_id']} in {finding['campaign_id']}: profit lift "
+        f"{finding['profit_lift']} per customer, interval {finding['profit_low']} to "
+        f"{finding['profit_high']})"
     )
+    if finding.get("only"):
+        text = (
+            f"{segment}: only one depth was measured, {finding['depth']} {measured}; there is "
+            "no other depth to compare it with."
+        )
+    else:
+        text = f"{segment}: the most profitable depth was {finding['depth']} {measured}."
     pays = finding.get("pays")
     if pays == "unclear":
         text += " It was not shown to pay: its interval includes zero."

@@ -58,11 +58,14 @@ def depth_verdict_zh(finding: dict) -> str:
     segment = SEGMENT_NAMES.get(name, (name, name))[1]
     if "depth" not in finding:
         return f"{segment}：没有测到已知力度的优惠。" + _free_shipping_zh(finding)
-    text = (
-        f"{segment}：利润最高的力度为 {finding['depth']}（{finding['campaign_id']} 活动中的 "
-        f"{finding['offer_id']}：每位顾客利润提升 {finding['profit_lift']}，区间 "
-        f"{finding['profit_low']} 至 {finding['profit_high']}）。"
+    measured = (
+        f"（{finding['campaign_id']} 活动中的 {finding['offer_id']}：每位顾客利润提升 "
+        f"{finding['profit_lift']}，区间 {finding['profit_low']} 至 {finding['profit_high']}）"
     )
+    if finding.get("only"):
+        text = f"{segment}：只测到一种力度 {finding['depth']}{measured}，没有其他力度可与之比较。"
+    else:
+        text = f"{segment}：利润最高的力度为 {finding['depth']}{measured}。"
     if finding.get("pays") == "unclear":
         text += "该力度未证明能盈利：区间包含零。"
     elif finding.get("pays") == "no":
