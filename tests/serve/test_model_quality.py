@@ -67,3 +67,38 @@ def test_a_shop_whose_recent_orders_are_only_postage_has_nothing_to_score(shop):
     nothing; there is no product bought to find."""
     shop.con.execute("DELETE FROM orders WHERE order_id = 'o3'")
     assert quality.held_out_recommendations(shop, days=30) == {"customers": 0}
+
+
+ONE_PRODUCT = """order_id,timestamp,customer_id,product_id,quantity,unit_price
+a1,2026-07-01T10:00:00,c1,cd,1,14
+a2,2026-07-02T10:00:00,c2,cd,2,14
+a3,2026-08-03T10:00:00,c3,cd,1,14
+b1,2026-10-01T10:00:00,c1,cd,1,14
+b2,2026-10-02T10:00:00,c2,cd,1,14
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_shop_of_one_product_is_told_there_is_nothing_to_recommend(tmp_path, lang):
+    """CDNOW sells one product, `cd`, which every recent buyer had bought before: the models
+    page showed 138 customers evaluated with every score and the coverage 0.0000, which reads
+    as a recommender that fails; it says there was nothing to recommend to them."""
+    from fastapi.testclient import TestClient
+
+    from promopilot.serve.app import create_app
+    from promopilot.serve.config import ServeConfig
+    from promopilot.serve.state import build_state
+
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "orders.csv").write_text(ONE_PRODUCT, encoding="utf-8")
+    with Store(tmp_path / "shop.duckdb") as store:
+        ingest(store, folder)
+        app = create_app(store, ServeConfig.from_keys(["k" * 16]), state=build_state(store))
+        with TestClient(app) as client:
+            client.post("/login", data={"key": "k" * 16})
+            page = client.get(f"/models?lang={lang}").text
+    assert 'id="rec-quality"' not in page and "0.0000" not in page
+    note = page.split('id="rec-quality-note">')[1].split("</p>")[0]
+    assert "nothing to recommend to the 2 customers who bought in the last 30 days" in note
+    assert note.startswith("数据不足" if lang == "zh" else "Not enough data")
