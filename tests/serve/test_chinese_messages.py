@@ -45,7 +45,7 @@ def test_a_report_that_cannot_be_measured_is_marked_on_the_overview_and_campaign
 
 def test_chinese_labels_meet_their_values_with_chinese_punctuation(logged_in):
     zh = logged_in.get("/campaigns/spring?lang=zh").text
-    assert "实测增量利润（对照组：整个活动中未获优惠的客户）：<span" in zh
+    assert "整个活动的实测增量利润（对照：未获优惠的客户 1 位）：<span" in zh
     assert "整个活动对照组（未获优惠）：<span" in zh and "结论：<strong" in zh
     page = re.sub(r"<[^>]+>", "", zh.split("<main", 1)[-1])
     # no ASCII colon or parenthesis right after Chinese text (times such as 10:00 are fine)

@@ -341,3 +341,26 @@ def test_the_customer_pages_offer_words_use_the_sign_of_the_shops_currency(monke
     assert offer_words(offer, "CHF")["en"] == "20 CHF off orders of 150 CHF or more"
     monkeypatch.setenv("PROMOPILOT_SEND_CURRENCY", "£")  # the [send] sign wins
     assert offer_words(offer, "EUR")["en"] == "£20 off orders of £150 or more"
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        (
+            "en",
+            "Measured incremental profit of the whole campaign, against the customers who got "
+            "nothing (80): ",
+        ),
+        ("zh", "整个活动的实测增量利润（对照：未获优惠的客户 80 位）："),
+    ],
+)
+def test_the_campaign_pages_measured_profit_says_how_many_it_is_measured_against(
+    logged_campaign, lang, says
+):
+    """The campaign page's whole-campaign profit read "Measured incremental profit (Control of
+    the whole campaign (got nothing)): +..." with no size beside it; it names the customers who
+    got nothing and how many (80: 40 held out and 40 left out), as the overview's card does."""
+    page = logged_campaign.get(f"/campaigns/spring?lang={lang}").text
+    line = page.split('<span id="incremental-profit">')[0].rsplit("<p>", 1)[1]
+    assert line == says
+    assert "(got nothing))" not in page

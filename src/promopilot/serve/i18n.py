@@ -86,8 +86,9 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "measured_profit": ("Measured incremental profit", "实测增量利润"),
     "measured_profit_campaign": (
-        "Measured incremental profit (Control of the whole campaign (got nothing))",
-        "实测增量利润（对照组：整个活动中未获优惠的客户）",
+        "Measured incremental profit of the whole campaign, against the customers who got "
+        "nothing ({n})",
+        "整个活动的实测增量利润（对照：未获优惠的客户 {n} 位）",
     ),
     "interval": ("interval", "区间"),
     "against": (
