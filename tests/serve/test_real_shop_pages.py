@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -364,3 +365,51 @@ def test_the_campaign_pages_measured_profit_says_how_many_it_is_measured_against
     line = page.split('<span id="incremental-profit">')[0].rsplit("<p>", 1)[1]
     assert line == says
     assert "(got nothing))" not in page
+
+
+def _daily_orders(first: str, last: str) -> str:
+    days = pd.date_range(first, last, freq="D")
+    lines = [f"o{i},{day:%Y-%m-%d}T10:00:00,c{i % 3},p1,1,10" for i, day in enumerate(days)]
+    return "order_id,timestamp,customer_id,product_id,quantity,unit_price\n" + "\n".join(lines)
+
+
+def _revenue_chart(html: str) -> dict:
+    import json
+
+    script = html.split('data-target="chart-revenue">')[1].split("</script>")[0]
+    return json.loads(script.replace("<\\/", "</"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("en", "Pale bars are weeks the data cover only in part, so they sum fewer days: "),
+        ("zh", "浅色柱为数据只覆盖部分天数的周，合计天数较少："),
+    ],
+)
+def test_the_weekly_revenue_marks_the_weeks_the_data_cover_in_part(tmp_path, lang, note):
+    """A day's orders from Wednesday 2026-09-30 to Tuesday 2026-10-13: the first week has 5
+    days of data, the last 2, the middle one 7. The chart drew the last week's 20.00 beside the
+    70.00 of a whole one, which reads as sales collapsing this week (the demo's last bar is a
+    third of the one before); the two part-weeks are pale and the page says which days they
+    hold."""
+    store, app = _serve(tmp_path, {"orders.csv": _daily_orders("2026-09-30", "2026-10-13")})
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        html = client.get(f"/?lang={lang}").text
+    store.close()
+    (bar,) = _revenue_chart(html)["data"]
+    assert bar["marker"]["opacity"] == [0.4, 1.0, 0.4]
+    said = html.split('id="revenue-partial">')[1].split("</p>")[0]
+    assert said.startswith(note)
+    assert "2026-09-30 .. 2026-10-04" in said and "2026-10-12 .. 2026-10-13" in said
+
+
+def test_whole_weeks_are_drawn_as_they_were(tmp_path):
+    store, app = _serve(tmp_path, {"orders.csv": _daily_orders("2026-09-28", "2026-10-11")})
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        html = client.get("/?lang=en").text
+    store.close()
+    (bar,) = _revenue_chart(html)["data"]
+    assert bar["marker"]["opacity"] == [1.0, 1.0] and 'id="revenue-partial"' not in html

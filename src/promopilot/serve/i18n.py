@@ -135,6 +135,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "选中）；与活动报告一致，不计入活动的顾客数和未发优惠数。",
     ),
     "weekly_revenue": ("Revenue per week", "每周收入"),
+    "partial_weeks": (
+        "Pale bars are weeks the data cover only in part, so they sum fewer days: {periods}.",
+        "浅色柱为数据只覆盖部分天数的周，合计天数较少：{periods}。",
+    ),
     # a chart's axis of money, with the shop's currency where it is known (data.currency)
     "revenue_axis": ("revenue", "收入"),
     "profit_lift_axis": ("profit lift per customer", "人均利润提升"),

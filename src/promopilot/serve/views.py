@@ -21,6 +21,7 @@ from promopilot.report.labels import readable_rules
 from promopilot.serve.decisions import decide
 from promopilot.serve.gate import StoreGate
 from promopilot.serve.i18n import english_detail, word
+from promopilot.serve.periods import PALE, partial_note, partial_periods
 from promopilot.serve.state import ServingState
 
 
@@ -54,8 +55,15 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
                 error = english_detail(text, text["cannot_measure"], message)
             else:
                 error = text["see_log"]
+    # a first or last week the data cover in part sums fewer days: pale, and said under it
+    partial = partial_periods(weekly, "week", pd.DateOffset(weeks=1))
     figure = go.Figure(
-        go.Bar(x=weekly["week"].astype(str), y=weekly["revenue"], name=text["revenue"])
+        go.Bar(
+            x=weekly["week"].astype(str),
+            y=weekly["revenue"],
+            name=text["revenue"],
+            marker_opacity=[PALE if p else 1.0 for p in partial],
+        )
     )
     figure.update_layout(title=text["weekly_revenue"])
     figure.update_xaxes(tickformat="%Y-%m-%d")  # numbers, not English month names
@@ -68,6 +76,7 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
         "expected": state.expected,
         "measured": measured,
         "measured_against": measured_against(measured, text) if measured else "",
+        "chart_note": partial_note(weekly, partial, text["partial_weeks"]) if chart else "",
         "measure_error": error,
         "chart": chart,
         **plan_words(state.expected.get("forecast") if state.expected else None, text),

@@ -99,11 +99,14 @@ def offer_history(store: Store, customer_id: str) -> pd.DataFrame:
 
 def weekly_revenue(store: Store) -> pd.DataFrame:
     """week (its Monday), revenue (net of line discounts and of returns, as the summary's),
-    orders and customers who ordered (returns left out); weeks are cut at the shop's midnight
-    (its time zone), not UTC's."""
+    orders and customers who ordered (returns left out), and the first and last day of the
+    week with an order line (``first_day``, ``last_day``: where the data begin and end inside
+    a week); weeks are cut at the shop's midnight (its time zone), not UTC's."""
+    local = store.local_sql("timestamp")
     return store.query(
-        f"""SELECT date_trunc('week', {store.local_sql("timestamp")})::DATE AS week,
+        f"""SELECT date_trunc('week', {local})::DATE AS week,
                   sum({line_net()}) AS revenue,
+                  min({local})::DATE AS first_day, max({local})::DATE AS last_day,
                   count(DISTINCT order_id) FILTER (WHERE NOT is_return) AS orders,
                   count(DISTINCT customer_id) FILTER (WHERE NOT is_return) AS customers
            FROM orders GROUP BY 1 ORDER BY 1"""
