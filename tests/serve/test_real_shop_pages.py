@@ -413,3 +413,34 @@ def test_whole_weeks_are_drawn_as_they_were(tmp_path):
     store.close()
     (bar,) = _revenue_chart(html)["data"]
     assert bar["marker"]["opacity"] == [1.0, 1.0] and 'id="revenue-partial"' not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("en", "Pale points are months the data cover only in part, so they sum fewer days: "),
+        ("zh", "浅色点为数据只覆盖部分天数的月份，合计天数较少："),
+    ],
+)
+def test_the_monthly_revenue_by_segment_marks_the_months_the_data_cover_in_part(
+    tmp_path, lang, note
+):
+    """Orders every day from 2026-08-15 to 2026-10-10: August has 17 days of data, October
+    10; the segments' monthly lines fell in the month still running (the demo's July, 14 of
+    31 days). Those two months' points are pale and the page names their days."""
+    import json
+
+    store, app = _serve(tmp_path, {"orders.csv": _daily_orders("2026-08-15", "2026-10-10")})
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        html = client.get(f"/segments?lang={lang}").text
+    store.close()
+    script = html.split('data-target="chart-segments-2">')[1].split("</script>")[0]
+    traces = json.loads(script.replace("<\\/", "</"))["data"]
+    pale = {"2026-08-01": 0.4, "2026-09-01": 1.0, "2026-10-01": 0.4}
+    assert traces
+    for trace in traces:
+        assert trace["marker"]["opacity"] == [pale[m[:10]] for m in trace["x"]]
+    said = html.split('id="trend-partial">')[1].split("</p>")[0]
+    assert said.startswith(note)
+    assert "2026-08-15 .. 2026-08-31" in said and "2026-10-01 .. 2026-10-10" in said

@@ -147,6 +147,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "revenue_per_customer": ("Revenue per customer", "人均收入"),
     "recency": ("Days since last order (median)", "距上次下单天数（中位数）"),
     "segment_trend": ("Monthly revenue by segment", "各分群月收入"),
+    "partial_months": (
+        "Pale points are months the data cover only in part, so they sum fewer days: {periods}.",
+        "浅色点为数据只覆盖部分天数的月份，合计天数较少：{periods}。",
+    ),
     "segment_sizes": ("Customers per segment", "各分群客户数"),
     "find_customer": ("Customer id", "客户编号"),
     "show": ("Show", "查看"),

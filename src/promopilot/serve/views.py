@@ -170,6 +170,12 @@ def segments(gate: StoreGate, text: dict) -> dict:
     sizes.update_layout(title=text["segment_sizes"])
     trend = monthly.merge(inputs[["customer_id", "segment"]], on="customer_id")
     trend = trend.groupby(["segment", "month"], as_index=False)["revenue"].sum()
+    # a first or last month the data cover in part (the month running): pale points, said
+    months = monthly.groupby("month", as_index=False).agg(
+        first_day=("first_day", "min"), last_day=("last_day", "max")
+    )
+    partial = partial_periods(months, "month", pd.DateOffset(months=1))
+    pale = set(months.loc[partial, "month"])
     lines = go.Figure(
         [
             go.Scatter(
@@ -177,6 +183,7 @@ def segments(gate: StoreGate, text: dict) -> dict:
                 y=part["revenue"],
                 name=word(text, "rfm", name),
                 mode="lines+markers",
+                marker_opacity=[PALE if m in pale else 1.0 for m in part["month"]],
             )
             for name, part in trend.groupby("segment")
         ]
@@ -190,6 +197,7 @@ def segments(gate: StoreGate, text: dict) -> dict:
         "table": table.to_dict("records"),
         "n_customers": len(inputs),
         "charts": [figure_json(sizes), figure_json(lines)],
+        "trend_note": partial_note(months, partial, text["partial_months"]),
         "currency": currency,
     }
 

@@ -115,11 +115,15 @@ def weekly_revenue(store: Store) -> pd.DataFrame:
 
 def monthly_customer_revenue(store: Store, *, months: int = 12) -> pd.DataFrame:
     """customer_id, month, revenue (net of returns, as the summary's) over the last `months`
-    months of orders; months are the shop's (cut at its midnight in its time zone)."""
+    months of orders, and the customer's first and last day with an order line in the month
+    (``first_day``, ``last_day``); months are the shop's (cut at its midnight in its time
+    zone)."""
+    local = store.local_sql("timestamp")
     return store.query(
         f"""WITH last AS (SELECT max(timestamp) AS t FROM orders)
-           SELECT customer_id, date_trunc('month', {store.local_sql("timestamp")})::DATE AS month,
-                  sum({line_net()}) AS revenue
+           SELECT customer_id, date_trunc('month', {local})::DATE AS month,
+                  sum({line_net()}) AS revenue,
+                  min({local})::DATE AS first_day, max({local})::DATE AS last_day
            FROM orders, last
            WHERE timestamp > last.t - to_months($months)
            GROUP BY 1, 2""",
