@@ -444,3 +444,19 @@ def test_the_monthly_revenue_by_segment_marks_the_months_the_data_cover_in_part(
     said = html.split('id="trend-partial">')[1].split("</p>")[0]
     assert said.startswith(note)
     assert "2026-08-15 .. 2026-08-31" in said and "2026-10-01 .. 2026-10-10" in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en", "No campaign is live, so this customer has no offer now."),
+        ("zh", "当前没有进行中的活动，该客户目前没有优惠。"),
+    ],
+)
+def test_a_customer_page_without_a_live_campaign_says_there_is_no_offer(returns_shop, lang, says):
+    """Served without a plan or campaign (a shop just ingested), the customer page's "Offer
+    now" was a row of campaign "none", group "none" (未发送) and propensity 1.0000, a figure
+    of a decision there is none of; it says there is no offer now."""
+    page = returns_shop.get(f"/customers/c1?lang={lang}").text
+    assert f'<p class="note" id="no-offer-now">{says}</p>' in page
+    assert 'id="offer-propensity"' not in page and "1.0000" not in page

@@ -163,6 +163,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "product": ("Product", "商品"),
     "score": ("Score", "得分"),
     "offer_now": ("Offer now", "当前优惠"),
+    "no_offer_now": (
+        "No campaign is live, so this customer has no offer now.",
+        "当前没有进行中的活动，该客户目前没有优惠。",
+    ),
     "offer_terms": ("What it is", "优惠内容"),
     "coupon_code": ("Coupon code", "优惠码"),
     "expires": ("Expires", "到期"),
