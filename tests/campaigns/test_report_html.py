@@ -502,3 +502,19 @@ def test_the_depth_table_names_an_offers_cap():
         "10%",
         "13% of every step 每满, at most 50.00 CNY 最高减50",
     ]
+
+
+def test_a_p_value_too_small_to_write_is_less_than_a_thousandth_not_zero(page):
+    """Hillstrom's e-mails: the lift table's p was 0.000 for both, which reads as certainty;
+    a p-value is never 0. One under 0.0005 is "<0.001", the rest to 3 places, as before."""
+    from promopilot.report.campaign import lift_table
+
+    result, _ = page
+    arm = result["arms"][0]
+    arm["lift"]["conversion"]["p_value"] = 3e-12
+    arm["lift"]["profit_per_customer"]["p_value"] = 0.04234
+    rows = lift_table(result)
+    rows = rows[rows["offer 优惠"] == arm["offer_id"]].set_index("metric 指标")["p"]
+    assert rows["Conversion 转化率"] == "<0.001"
+    assert rows["Profit per customer 每位顾客利润"] == "0.042"
+    assert "0.000" not in set(rows)

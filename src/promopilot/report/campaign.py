@@ -55,7 +55,7 @@ def lift_table(measurement: dict) -> pd.DataFrame:
                     "offer value 优惠组": value(arm[metric]),
                     "control value 对照组值": value(control[metric]),
                     "lift [interval] 提升[区间]": fmt.lift(lift, kind=kind),
-                    "p": fmt.MISSING if lift.get("p_value") is None else f"{lift['p_value']:.3f}",
+                    "p": fmt.p_value(lift.get("p_value")),
                 }
             )
     total = measurement["incremental_profit"]

@@ -19,6 +19,15 @@ def number(value, places: int = 2) -> str:
     return f"{round(number, places) + 0.0:,.{places}f}"
 
 
+def p_value(value) -> str:
+    """A p-value to 3 decimals, ``0.042``; one that rounds to 0 is ``<0.001``: a p-value is
+    never 0, and ``0.000`` reads as certainty the data cannot give."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    return "<0.001" if number < 0.0005 else f"{number:.3f}"
+
+
 def score(value) -> str:
     """A model score (Qini, AUUC, uplift@k) to 3 decimals: ``0.012``."""
     return number(value, 3)
