@@ -75,7 +75,8 @@ def test_ingest_summary_forget_end_to_end(tmp_path, capsys, expected):
     assert "online-retail-sample.csv" in out
     # a stock code scanned again in its invoice at another quantity is added, not quarantined
     assert expected["merged"] > 0 and expected["conflicts"] == 0
-    assert f"{expected['merged']:,} line(s) repeating a product of their order" in " ".join(
+    lines = "line" if expected["merged"] == 1 else "lines"  # in its number, not "line(s)"
+    assert f"{expected['merged']:,} {lines} repeating a product of their order" in " ".join(
         out.split()
     )
     with Store(db) as store:

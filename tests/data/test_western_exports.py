@@ -267,7 +267,7 @@ def test_products_named_only_in_the_orders_get_their_titles(tmp_path, store):
     assert products["title"].to_dict() == {"SKU-1": "Sage Mug", "SKU-2": "Oak Candle"}
     assert products["price"].to_dict() == {"SKU-1": 12.5, "SKU-2": 20.0}
     assert products["is_product"].all()
-    assert any("2 product(s) named in the orders" in note for note in f.notes)
+    assert any("2 products named in the orders" in note for note in f.notes)
     # a products file of the shop's own is never overwritten by the orders' names
     write(tmp_path / "shop" / "products.csv", "product_id,title\nSKU-1,Sage Mug 300ml\n")
     write(tmp_path / "shop" / "orders.csv", WOO)
@@ -355,4 +355,4 @@ def test_an_orders_file_in_uci_columns_names_its_products_by_their_description(t
         "POST": "POSTAGE",
     }
     assert products["is_product"].to_dict() == {"85123A": True, "POST": False}
-    assert any("2 product(s) named in the orders" in note for note in f.notes)
+    assert any("2 products named in the orders" in note for note in f.notes)

@@ -50,6 +50,7 @@ from promopilot.data.loading import FileReport, load_table, next_ingest_id
 from promopilot.data.rawfile import RAW, RawFile, column_lookup, read_raw
 from promopilot.data.schema import TABLES
 from promopilot.data.store import Store
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
 CDNOW_LINE = re.compile(r"^\s*\d+\s+(\d+\s+)?(19|20)\d{6}\s+-?\d+\s+-?\d+(\.\d*)?\s*$")
@@ -167,7 +168,9 @@ def import_cdnow(store: Store, path: Path, progress: Progress = None) -> list[Fi
     report = load_table(
         store, raw, TABLES["orders"], mapping, ingest_id=next_ingest_id(store), fmt="cdnow"
     )
-    report.notes.append(f"{n_customers} new customer(s); one product, 'cd' (no titles in CDNOW)")
+    report.notes.append(
+        f"{counted(n_customers, 'new customer')}; one product, 'cd' (no titles in CDNOW)"
+    )
     return [report]
 
 

@@ -29,6 +29,7 @@ from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.shopify_orders import import_shopify
 from promopilot.data.shopify_orders import is_orders_export as _is_shopify
 from promopilot.data.store import Store
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
 
@@ -197,7 +198,8 @@ def import_uci(store: Store, path: Path, progress: Progress = None) -> list[File
         )
         if derived_products or derived_customers:
             report.notes.append(
-                f"derived {derived_products} product(s) and {derived_customers} customer(s)"
+                f"derived {counted(derived_products, 'product')} and "
+                f"{counted(derived_customers, 'customer')}"
             )
         reports.append(report)
     return reports

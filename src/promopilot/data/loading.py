@@ -30,6 +30,7 @@ from promopilot.data.sql import ident
 from promopilot.data.staging import STAGE, stage
 from promopilot.data.store import Store, sql_str
 from promopilot.data.variants import has_variants, merge_lines
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
 
@@ -136,9 +137,9 @@ def load_table(
         merged = merge_lines(store, spec, variants=variants)
         if merged and not variants:
             report.notes.append(
-                f"{merged:,} line(s) repeating a product of their order with another quantity "
-                "or price were added to its first line (quantities added, the unit price "
-                "their mean weighted by quantity)"
+                f"{counted(merged, 'line')} repeating a product of their order with another "
+                f"quantity or price {'was' if merged == 1 else 'were'} added to its first line "
+                "(quantities added, the unit price their mean weighted by quantity)"
             )
     dedupe_within_file(store, spec)
     if fmt != "api":  # a posted batch reports its rejected items one by one instead
@@ -195,7 +196,7 @@ def load_table(
     report.n_quarantined = len(bad_reasons) + len(raw.rejects)
     report.n_loaded = report.n_read - report.n_quarantined
     if updated:
-        report.notes.append(f"{updated} stored row(s) updated with newer values")
+        report.notes.append(f"{counted(updated, 'stored row')} updated with newer values")
     report.reasons = {str(r): int(n) for r, n in reason_kind(bad_reasons).value_counts().items()}
     for reason, n in raw.rejects["reason"].value_counts().items():
         report.reasons[reason] = report.reasons.get(reason, 0) + int(n)
@@ -217,7 +218,9 @@ def load_table(
     if spec.name == "orders" and "_title" in store.columns(STAGE):
         added = add_named_products(store)
         if added:
-            report.notes.append(f"{added} product(s) named in the orders added to products")
+            report.notes.append(
+                f"{counted(added, 'product')} named in the orders added to products"
+            )
     store.execute(f"DROP TABLE IF EXISTS {STAGE}")
     return report
 

@@ -35,6 +35,7 @@ from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.shopify_exports import export_kind, import_export, is_export
 from promopilot.data.sql import ident_name
 from promopilot.data.store import Store
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
 
@@ -266,7 +267,9 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         report = load_table(
             store, raw, TABLES["orders"], mapping, ingest_id=ingest_id, fmt="shopify"
         )
-        report.notes.append(f"{n_customers} new customer(s), identified by a hash of their email")
+        report.notes.append(
+            f"{counted(n_customers, 'new customer')}, identified by a hash of their email"
+        )
         cut = cut_note(  # of the orders kept
             store,
             "SELECT * FROM ingest_cuts WHERE o IN (SELECT order_id FROM orders)",
