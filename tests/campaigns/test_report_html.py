@@ -518,3 +518,16 @@ def test_a_p_value_too_small_to_write_is_less_than_a_thousandth_not_zero(page):
     assert rows["Conversion 转化率"] == "<0.001"
     assert rows["Profit per customer 每位顾客利润"] == "0.042"
     assert "0.000" not in set(rows)
+
+
+def test_the_cli_and_the_html_count_the_whole_campaigns_customers_alike(page):
+    """`promopilot report`'s whole-campaign row left its customers empty where the HTML
+    report's says how many got an offer (the demo's 3,249): the same count in both."""
+    from promopilot.cli.report import lift_table
+
+    result, html = page
+    columns = {c.header: [str(cell) for cell in c.cells] for c in lift_table(result).columns}
+    row = columns["offer"].index("whole campaign")
+    (whole,) = [r for r in table(html, "Lift per offer") if r["offer 优惠"].startswith("whole")]
+    assert columns["customers"][row] == whole["customers 顾客数"]
+    assert columns["customers"][row] == f"{result['power']['sent_customers']:,}"

@@ -183,9 +183,10 @@ def lift_table(result: dict) -> Table:
             cells.append(formats.lift(e, kind=kind) if complete(e) else formats.MISSING)
         table.add_row(arm["offer_id"], f"{arm['customers']:,}", *cells)
     total = result["incremental_profit"]
+    sent = result.get("power", {}).get("sent_customers")
     table.add_row(
         "whole campaign",
-        "",
+        "" if sent is None else f"{sent:,}",  # everyone sent an offer, as the HTML report says
         "",
         "",
         formats.lift(total) if complete(total) else "not measurable",
