@@ -110,6 +110,11 @@ def test_a_run_that_writes_no_number_reads_as_none(text):
         ("满１万减５百", "满10000减500"),  # full-width digits
         ("满1万五减十", "满1万5减10"),  # a unit and more after Arabic digits: not read
         ("包邮", "包邮"),
+        ("八点五折", "8.5折"),  # 点 before 折: the decimal point
+        ("打七点五 折", "打7.5 折"),
+        ("满两百打八点五折", "满200打8.5折"),
+        ("十点五折", "10.5折"),  # read, and refused as 10.5折 is
+        ("八点五", "8点5"),  # 点 not before 折 (a time, 八点): each run on its own, no point
     ],
 )
 def test_numerals_in_a_text_are_written_in_digits(text, digits):

@@ -16,6 +16,9 @@ WRITTEN = [
     ("percent_off", "八五折", ("percent_off", 0.15, 0.0, None)),  # 85% of the price
     ("percent_off", "八五 折", ("percent_off", 0.15, 0.0, None)),
     ("percent_off", "七五折", ("percent_off", 0.25, 0.0, None)),
+    ("percent_off", "八点五折", ("percent_off", 0.15, 0.0, None)),  # 8.5折: 85% of the price
+    ("percent_off", "8.5折", ("percent_off", 0.15, 0.0, None)),
+    ("percent_off", "打七点五折", ("percent_off", 0.25, 0.0, None)),
     ("percent_off", "打八折", ("percent_off", 0.20, 0.0, None)),
     ("percent_off", "两折", ("percent_off", 0.80, 0.0, None)),
     ("percent_off", "满两百打九折", ("percent_off", 0.10, 200.0, None)),
@@ -72,10 +75,11 @@ def test_numerals_that_write_no_offer_are_quarantined_as_written(tmp_path, store
         "d,amount_off,满二三百减十,,\n"  # no number
         "e,amount_off,满1万五减十,,\n"  # a unit and more after Arabic digits: not read
         "f,amount_off,每满一百减十，最高减五十,,60\n"  # another cap beside it
-        "g,percent_off,减十,,\n",  # an amount is no percent
+        "g,percent_off,减十,,\n"  # an amount is no percent
+        "h,percent_off,十点五折,,\n",  # 10.5折: more than the price
     )
     report = load(store, path)
-    assert (report.n_read, report.n_loaded, report.n_quarantined) == (8, 1, 7)
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (9, 1, 8)
     assert capped(store) == {"ok": ("amount_off", 20.0, 100.0, None)}
     assert quarantined(store) == [
         [3, "value", "十折", EXPECTED],
@@ -85,4 +89,5 @@ def test_numerals_that_write_no_offer_are_quarantined_as_written(tmp_path, store
         [7, "value", "满1万五减十", EXPECTED],
         [8, "value", "每满一百减十，最高减五十", CAP_OTHER],
         [9, "value", "减十", EXPECTED],
+        [10, "value", "十点五折", EXPECTED],
     ]

@@ -9,7 +9,8 @@ and a digit ending it right after a unit is that unit's tenth, as people say it 
 ``一千五`` 1500, ``两万三`` 23000). A run of digits alone is read digit by digit (``八五`` 85,
 ``九`` 9, ``一五零`` 150). Arabic digits with one unit of 百, 千 or 万 after them are read too
 (``1万`` 10000, ``1.5万`` 15000, ``2千`` 2000). Any other run (``百一千``, ``二三百``, ``1万五``)
-is left as written: the value is then not read, and quarantined.
+is left as written: the value is then not read, and quarantined. Before 折, 点 is the
+decimal point (``八点五折`` 8.5折, ``七点五折`` 7.5折).
 :func:`written_numerals` reads an offers file's few distinct values that hold numerals, once
 before staging, for the SQL to look them up."""
 
@@ -33,6 +34,8 @@ RUN = re.compile(rf"(?<![0-9.０-９．])[{NUMERALS}]+")
 TIMES = re.compile(
     rf"(?<![0-9.０-９．])([0-9０-９]+(?:[.．][0-9０-９]+)?)([百千万])(?![{NUMERALS}])"
 )
+# 八点五折: 点 the decimal point of a share of the price (8.5折); digits alone after it
+POINT = re.compile(rf"(?<![0-9.０-９．])([{NUMERALS}]+)点([{''.join(DIGITS)}]+)(?=\s*折)")
 WIDE = str.maketrans("０１２３４５６７８９．", "0123456789.")
 UNIT_VALUES = {**UNITS, MYRIAD: 10_000}
 
@@ -92,7 +95,12 @@ def chinese_number(text: str) -> int | None:
 
 def arabic_numerals(text: str) -> str:
     """`text` with each run of Chinese numerals that is a number written in Arabic digits
-    (满一百减二十 -> 满100减20, 八五折 -> 85折, 最高减五十 -> 最高减50); other runs as written."""
+    (满一百减二十 -> 满100减20, 八五折 -> 85折, 八点五折 -> 8.5折, 最高减五十 -> 最高减50); other
+    runs as written."""
+
+    def point(match: re.Match[str]) -> str:
+        whole = chinese_number(match.group(1))
+        return match.group() if whole is None else f"{whole}.{_spelled(match.group(2))}"
 
     def digits(match: re.Match[str]) -> str:
         run = match.group()
@@ -103,7 +111,7 @@ def arabic_numerals(text: str) -> str:
         number = float(match.group(1).translate(WIDE)) * UNIT_VALUES[match.group(2)]
         return f"{number:.0f}" if abs(number - round(number)) < 1e-6 else match.group()
 
-    return RUN.sub(digits, TIMES.sub(times, text))
+    return RUN.sub(digits, TIMES.sub(times, POINT.sub(point, text)))
 
 
 def written_numerals(store: Store, raw: RawFile, mapping: Mapping[str, str]) -> dict[str, str]:
