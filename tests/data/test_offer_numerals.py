@@ -91,3 +91,60 @@ def test_numerals_that_write_no_offer_are_quarantined_as_written(tmp_path, store
         [9, "value", "减十", EXPECTED],
         [10, "value", "十点五折", EXPECTED],
     ]
+
+
+def test_min_spend_and_max_discount_in_chinese_numerals_are_read(tmp_path, store):
+    # the amount columns as the value is read: 一百五十 150, 两百 200, 1万 10000; a threshold
+    # written in the value is compared with the column's number
+    path = write(
+        tmp_path / "offers.csv",
+        "offer_id,kind,value,min_spend,max_discount\n"
+        "a,amount_off,20,一百五十,\n"
+        "b,amount_off,30,两百,\n"
+        "c,amount_off,1000,1万,\n"
+        "d,amount_off_every,10,一百,五十\n"
+        "e,percent_off,0.1,,三十\n"
+        "f,amount_off,满一百五十减二十,一百五十,\n"  # the same threshold twice
+        "g,percent_off,九折,１千,两百\n"
+        "h,percent_off,0.1,两百元,五十元\n"  # a currency word after it, as 200元 is read
+        "i,percent_off,0.1,200元,50元\n",
+    )
+    report = load(store, path)
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (9, 9, 0), quarantined(store)
+    assert capped(store) == {
+        "a": ("amount_off", 20.0, 150.0, None),
+        "b": ("amount_off", 30.0, 200.0, None),
+        "c": ("amount_off", 1000.0, 10000.0, None),
+        "d": ("amount_off_every", 10.0, 100.0, 50.0),
+        "e": ("percent_off", 0.1, 0.0, 30.0),
+        "f": ("amount_off", 20.0, 150.0, None),
+        "g": ("percent_off", 0.1, 1000.0, 200.0),
+        "h": ("percent_off", 0.1, 200.0, 50.0),
+        "i": ("percent_off", 0.1, 200.0, 50.0),
+    }
+    again = load(store, path)
+    assert (again.n_read, again.n_loaded, again.n_new, again.n_quarantined) == (9, 9, 0, 0)
+
+
+def test_an_amount_that_is_no_number_stays_quarantined_with_its_reason(tmp_path, store):
+    path = write(
+        tmp_path / "offers.csv",
+        "offer_id,kind,value,min_spend,max_discount\n"
+        "ok,amount_off,20,两百,\n"
+        "a,amount_off,20,二三百,\n"  # no number
+        "c,amount_off,20,满两百,\n"  # 满200 is no number: named as written
+        "d,amount_off,满一百减二十,两百,\n"  # another threshold than the value's
+        "e,amount_off_every,10,一百,五\n",  # a cap below one step's value
+    )
+    report = load(store, path)
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (5, 1, 4)
+    got = quarantined(store)
+    assert [row[:3] for row in got] == [
+        [3, "min_spend", "二三百"],
+        [4, "min_spend", "满两百"],
+        [5, "value", "满一百减二十"],
+        [6, "max_discount", "5"],  # named as read, as a cap read from the value is
+    ]
+    assert [row[3] for row in got[:2]] == ["expected a number"] * 2
+    assert got[2][3] == EXPECTED
+    assert got[3][3].startswith("max_discount below the offer's value")

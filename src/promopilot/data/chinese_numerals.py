@@ -11,8 +11,8 @@ and a digit ending it right after a unit is that unit's tenth, as people say it 
 (``1万`` 10000, ``1.5万`` 15000, ``2千`` 2000). Any other run (``百一千``, ``二三百``, ``1万五``)
 is left as written: the value is then not read, and quarantined. Before 折, 点 is the
 decimal point (``八点五折`` 8.5折, ``七点五折`` 7.5折).
-:func:`written_numerals` reads an offers file's few distinct values that hold numerals, once
-before staging, for the SQL to look them up."""
+:func:`written_numerals` reads an offers file's few distinct values, min_spend and
+max_discount cells that hold numerals, once before staging, for the SQL to look them up."""
 
 from __future__ import annotations
 
@@ -117,14 +117,20 @@ def arabic_numerals(text: str) -> str:
 def written_numerals(store: Store, raw: RawFile, mapping: Mapping[str, str]) -> dict[str, str]:
     """The offers file's values written with Chinese numerals (满一百减二十, 最高减五十), as
     compared (trimmed, lower case), each with its numerals in Arabic digits
-    (:func:`arabic_numerals`): the few distinct texts of a
-    small file, read before staging. Empty without a ``value`` or ``kind`` column."""
+    (:func:`arabic_numerals`), and so its min_spend and max_discount cells (一百五十 150, 两百
+    200, 1万 10000; the SQL keeps those that are then no number as written): the few
+    distinct texts of a small file, read before staging. Empty without a ``value`` or
+    ``kind`` column."""
     if "value" not in mapping or "kind" not in mapping:
         return {}
-    text = f"lower(trim(CAST({mapping['value']} AS VARCHAR)))"
-    rows = store.query(
-        f"SELECT DISTINCT {text} AS v FROM {raw.second_look} "
-        f"WHERE regexp_matches({text}, {sql_str(f'[{NUMERALS}]')})"
-    )
-    read = {v: arabic_numerals(v) for v in rows["v"].tolist()}
+    read: dict[str, str] = {}
+    for column in ("value", "min_spend", "max_discount"):
+        if column not in mapping:
+            continue
+        text = f"lower(trim(CAST({mapping[column]} AS VARCHAR)))"
+        rows = store.query(
+            f"SELECT DISTINCT {text} AS v FROM {raw.second_look} "
+            f"WHERE regexp_matches({text}, {sql_str(f'[{NUMERALS}]')})"
+        )
+        read |= {v: arabic_numerals(v) for v in rows["v"].tolist()}
     return {v: a for v, a in read.items() if a != v}

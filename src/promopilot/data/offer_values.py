@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from promopilot.config import load_offer_settings
+from promopilot.data.number_text import number_sql
 from promopilot.data.schema import OFFER_KINDS
 from promopilot.data.sql import cell_text
 from promopilot.data.store import Store, sql_str
@@ -131,19 +132,27 @@ def shipping_fee() -> float:
     return load_offer_settings().free_shipping_fee
 
 
-def _given(mapping: Mapping[str, str], column: str) -> str:
-    """SQL of a raw offers column's text, NULL when empty or absent."""
+def _given(mapping: Mapping[str, str], column: str, numerals: Mapping[str, str]) -> str:
+    """SQL of a raw offers column's text, NULL when empty or absent; a number written in
+    Chinese numerals (一百五十, 两百元, 1万: `numerals`) in digits, any other text as written."""
     expr = mapping.get(column)
-    return cell_text(expr) if expr else "CAST(NULL AS VARCHAR)"
+    if not expr:
+        return "CAST(NULL AS VARCHAR)"
+    text = cell_text(expr)
+    if not numerals:
+        return text
+    read = f"CASE WHEN {number_sql('_on')} IS NOT NULL THEN _on ELSE {text} END"
+    return _with(_arabic(text, numerals, f"lower({text})"), read, "_on")
 
 
-def _arabic(text: str, numerals: Mapping[str, str]) -> str:
+def _arabic(text: str, numerals: Mapping[str, str], key: str | None = None) -> str:
     """SQL of `text` (trimmed, lower case) with its Chinese numerals as digits, looked up in
-    `numerals` (:func:`promopilot.data.chinese_numerals.written_numerals`)."""
+    `numerals` (:func:`promopilot.data.chinese_numerals.written_numerals`) by `key` (`text`
+    where None)."""
     if not numerals:
         return text
     cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in numerals.items())
-    return f"CASE {text} {cases} ELSE {text} END"
+    return f"CASE {key or text} {cases} ELSE {text} END"
 
 
 def _text(raw: str, numerals: Mapping[str, str]) -> str:
@@ -165,7 +174,7 @@ def _parts(mapping: Mapping[str, str], numerals: Mapping[str, str]) -> dict[str,
     ``given`` (min_spend, NULL when empty or absent), ``cap`` (the text of the cap read from
     the value, NULL without one or with another max_discount) and ``given_cap`` (max_discount)."""
     raw = f"CAST({mapping['value']} AS VARCHAR)"
-    given_cap = _given(mapping, "max_discount")
+    given_cap = _given(mapping, "max_discount", numerals)
     t = "_ot"  # the text (:func:`_text`), computed once
     capped = f"regexp_full_match({t}, {sql_str(CAP)}) AND {_fits(given_cap, _cap(t))}"
     before = f"regexp_extract({t}, {sql_str(CAP)}, 1)"
@@ -175,7 +184,7 @@ def _parts(mapping: Mapping[str, str], numerals: Mapping[str, str]) -> dict[str,
         "raw": raw,
         "x": _with(_text(raw, numerals), f"CASE WHEN {capped} THEN {before} ELSE {t} END", t),
         "kind": f"trim(CAST({mapping['kind']} AS VARCHAR))",
-        "given": _given(mapping, "min_spend"),
+        "given": _given(mapping, "min_spend", numerals),
         "cap": _with(
             _text(raw, numerals),
             f"CASE WHEN {capped} THEN regexp_extract({t}, {sql_str(CAP)}, 2) END",
