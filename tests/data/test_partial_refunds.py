@@ -221,3 +221,68 @@ def test_a_shopify_refund_of_shipping_too_nets_the_lines_in_full(tmp_path, store
     bad = store.query('SELECT line, "column", value, reason FROM quarantine').iloc[0]
     assert (bad["line"], bad["column"], bad["value"]) == (4, "Refunded Amount", "40.00")
     assert bad["reason"].startswith("refunded amount is more than was paid for the order (20.00")
+
+
+SHOPIFY_LATER = (
+    "#1002,bob@example.com,{0},2025-11-28 11:00:00 +0100,40.50,0.00,6.75,40.50,"
+    "BF,4.50,2025-11-28 11:00:00 +0100,2,Mug,20.00,MUG,Bob Jones,,{1},52\n"
+    "#1002,bob@example.com,,,,,,,,,2025-11-28 11:00:00 +0100,1,Tea,5.00,TEA,,,,52\n"
+)
+TAOBAO_HEAD = (
+    "订单编号,买家会员名,商家编码,购买数量,商品价格,订单付款时间,订单状态,退款状态,退款金额\n"
+)
+LATER_REFUNDS = {
+    # Shopify's Refunded Amount grows to the order's Total, or the status alone says refunded
+    "shopify": (
+        "orders_export.csv",
+        SHOPIFY_HEAD + SHOPIFY_LATER.format("partially_refunded", "12.34"),
+        SHOPIFY_HEAD + SHOPIFY_LATER.format("refunded", "40.50"),
+    ),
+    "shopify without amount": (
+        "orders_export.csv",
+        SHOPIFY_HEAD + SHOPIFY_LATER.format("partially_refunded", "12.34"),
+        SHOPIFY_HEAD + SHOPIFY_LATER.format("refunded", ""),
+    ),
+    # 部分退款 33.33 of the order's 129.70, then 退款成功 with all of it
+    "refund status": (
+        "orders.csv",
+        CHINESE_HEAD + "A1,2026-11-11 20:15,u1,TB1,2,59.90,10,部分退款,33.33\n"
+        "A1,2026-11-11 20:15,u1,TB2,1,19.90,0,部分退款,33.33\n",
+        CHINESE_HEAD + "A1,2026-11-11 20:15,u1,TB1,2,59.90,10,退款成功,129.70\n"
+        "A1,2026-11-11 20:15,u1,TB2,1,19.90,0,退款成功,129.70\n",
+    ),
+    # Taobao: 50 of 199 refunded, then the order closed (交易关闭, its payment time empty)
+    "closed": (
+        "orders.csv",
+        TAOBAO_HEAD + "T1,tb_ann,DR-1,1,199.00,2026-11-11 10:00,交易成功,部分退款,50\n",
+        TAOBAO_HEAD + "T1,tb_ann,DR-1,1,199.00,,交易关闭,,\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(LATER_REFUNDS))
+def test_a_partial_refund_then_a_full_one_in_a_later_export_nets_the_sale_once(
+    tmp_path, store, case
+):
+    # the full refund replaces the partial one's return lines: revenue 0, not below it;
+    # either export read again, the older one after the newer too, adds nothing
+    name, partial, full = LATER_REFUNDS[case]
+    first = write(tmp_path / "a" / name, partial)
+    later = write(tmp_path / "b" / name, full)
+    (f,) = load(store, first).files
+    assert f.n_read == f.n_loaded + f.n_quarantined == len(partial.splitlines()) - 1
+    assert 0 < shop_summary(store).revenue < shop_summary(store).gross_revenue
+    stored, seen = store.count("orders"), []
+    for path in [later, first, later]:
+        (f,) = load(store, path).files
+        assert (f.n_read, f.n_quarantined) == (f.n_loaded, 0)
+        summary = shop_summary(store)
+        seen.append((summary.revenue, summary.returns == summary.gross_revenue, f.n_new))
+        assert store.count("orders") == stored  # the return lines replaced, none added
+    assert [(revenue, full_return) for revenue, full_return, _ in seen] == [(0, True)] * 3
+    assert [n_new for _, _, n_new in seen[1:]] == [0, 0]
+    left = store.query(
+        "SELECT sum(quantity) AS quantity FROM orders GROUP BY split_part(order_id, '-', 1), "
+        "product_id"
+    )
+    assert (left["quantity"] == 0).all()  # each line's quantity given back once
