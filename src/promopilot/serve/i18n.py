@@ -161,7 +161,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "events": ("Events", "行为事件"),
     "recommendations": ("Recommendations", "推荐商品"),
     "product": ("Product", "商品"),
-    "score": ("Score", "得分"),
+    "rank": ("Rank", "排名"),
+    "product_title": ("Title", "名称"),
     "offer_now": ("Offer now", "当前优惠"),
     "no_offer_now": (
         "No campaign is live, so this customer has no offer now.",
