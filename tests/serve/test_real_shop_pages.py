@@ -323,13 +323,15 @@ def test_money_axes_and_headers_name_the_shops_currency(tmp_path, monkeypatch):
     store.close()
 
 
-def test_without_a_currency_money_axes_and_headers_are_as_before(logged_campaign):
-    assert _axis_titles(logged_campaign.get("/?lang=en").text) == []
+def test_without_a_currency_money_axes_and_headers_name_none(logged_campaign):
+    """Headers are as they were before currencies were named; the money axes, untitled then
+    (the lift chart's bars had no unit at all), say what they measure without a currency."""
+    assert _axis_titles(logged_campaign.get("/?lang=en").text) == ["revenue"]
     segments = logged_campaign.get("/segments?lang=en").text
     assert "<th>Revenue per customer</th>" in segments and "(EUR)" not in segments
     campaign = logged_campaign.get("/campaigns/spring?lang=en").text
     assert "<th>Profit lift per customer [interval]</th>" in campaign
-    assert _axis_titles(campaign) == []
+    assert _axis_titles(campaign) == ["profit lift per customer"]
 
 
 def test_the_customer_pages_offer_words_use_the_sign_of_the_shops_currency(monkeypatch):

@@ -142,6 +142,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # a chart's axis of money, with the shop's currency where it is known (data.currency)
     "revenue_axis": ("revenue", "收入"),
     "profit_lift_axis": ("profit lift per customer", "人均利润提升"),
+    "week_axis": ("week starting", "周起始日"),
+    "month_axis": ("month", "月份"),
+    "customers_axis": ("customers", "客户数"),
+    "qini_axis": ("Qini coefficient (1 = perfect, 0 = random)", "Qini 系数（1 = 完美，0 = 随机）"),
     "segment": ("Segment", "分群"),
     "share": ("Share", "占比"),
     "revenue_per_customer": ("Revenue per customer", "人均收入"),

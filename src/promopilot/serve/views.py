@@ -66,7 +66,7 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
         )
     )
     figure.update_layout(title=text["weekly_revenue"])
-    figure.update_xaxes(tickformat="%Y-%m-%d")  # numbers, not English month names
+    figure.update_xaxes(tickformat="%Y-%m-%d", title_text=text["week_axis"])  # numbers
     money_axis(figure, text["revenue_axis"], summary.currency)
     chart = figure_json(figure) if len(weekly) else None  # no orders: no empty plot
     return {
@@ -85,10 +85,9 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
 
 
 def money_axis(figure: go.Figure, label: str, currency: str | None) -> None:
-    """Name the currency of a chart's axis of money (``revenue (EUR)``) where it is known; the
-    chart is left as it was where it is not."""
-    if currency:
-        figure.update_yaxes(title_text=money_label(label, currency))
+    """Title a chart's axis of money with its currency (``revenue (EUR)``) where it is known,
+    the label alone where it is not."""
+    figure.update_yaxes(title_text=money_label(label, currency))
 
 
 def measured_against(report: dict, text: dict) -> str:
@@ -168,6 +167,8 @@ def segments(gate: StoreGate, text: dict) -> dict:
     names = [word(text, "rfm", s) for s in table["segment"]]
     sizes = go.Figure(go.Bar(x=names, y=table["customers"]))
     sizes.update_layout(title=text["segment_sizes"])
+    sizes.update_xaxes(title_text=text["segment"])
+    sizes.update_yaxes(title_text=text["customers_axis"])
     trend = monthly.merge(inputs[["customer_id", "segment"]], on="customer_id")
     trend = trend.groupby(["segment", "month"], as_index=False)["revenue"].sum()
     # a first or last month the data cover in part (the month running): pale points, said
@@ -190,7 +191,7 @@ def segments(gate: StoreGate, text: dict) -> dict:
     )
     lines.update_layout(title=text["segment_trend"])
     money_axis(lines, text["revenue_axis"], currency)
-    lines.update_xaxes(tickformat="%Y-%m")  # numbers, not English month names
+    lines.update_xaxes(tickformat="%Y-%m", title_text=text["month_axis"])  # numbers
     return {
         "as_of": as_of,
         "as_of_text": as_of_text,
@@ -339,6 +340,7 @@ def lift_chart(report: dict, text: dict) -> str | None:
         )
     )
     figure.update_layout(title=text["profit_lift"])
+    figure.update_xaxes(title_text=text["offer"])
     money_axis(figure, text["profit_lift_axis"], report.get("currency"))
     return figure_json(figure)
 
@@ -375,6 +377,8 @@ def quality_charts(uplift: pd.DataFrame | str, text: dict) -> list[str]:
         }
     figure = go.Figure(go.Bar(x=uplift["offer"].astype(str), y=uplift["qini"], error_y=error_y))
     figure.update_layout(title=text["uplift_quality"])
+    figure.update_xaxes(title_text=text["offer"])
+    figure.update_yaxes(title_text=text["qini_axis"])
     return [figure_json(figure)]
 
 
