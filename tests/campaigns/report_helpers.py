@@ -24,7 +24,9 @@ PLAN = [
 ]
 
 
-def plan_store(tmp_path: Path, campaign_id: str = "plan") -> Store:
+def plan_store(tmp_path: Path, campaign_id: str = "plan", *, reviews: bool = False) -> Store:
+    """The plan's shop; with `reviews`, one review written before the campaign (the shop
+    records reviews, though none of the campaign's buyers wrote one in its review window)."""
     rng = np.random.default_rng(11)
     folder = tmp_path / "shop"
     folder.mkdir()
@@ -63,16 +65,23 @@ def plan_store(tmp_path: Path, campaign_id: str = "plan") -> Store:
         orders, columns=["order_id", "timestamp", "customer_id", "unit_price", "discount"]
     )
     frame.assign(product_id="p", quantity=1).to_csv(folder / "orders.csv", index=False)
+    if reviews:
+        (folder / "reviews.csv").write_text(
+            "customer_id,product_id,text,rating,timestamp\nc0008,p,Good value,4,2025-12-05\n"
+        )
     store = Store(":memory:")
     ingest(store, folder)
     return store
 
 
-def report_page(tmp_path: Path, campaign_id: str = "plan") -> tuple[dict, str]:
-    """The measurement of the plan's campaign and its HTML report's text."""
+def report_page(
+    tmp_path: Path, campaign_id: str = "plan", *, reviews: bool = True
+) -> tuple[dict, str]:
+    """The measurement of the plan's campaign and its HTML report's text (its shop records
+    reviews unless `reviews` is False: then neither returns nor reviews)."""
     from promopilot.report.campaign import report_campaign
 
-    store = plan_store(tmp_path, campaign_id)
+    store = plan_store(tmp_path, campaign_id, reviews=reviews)
     path = tmp_path / "report.html"
     result = report_campaign(store, campaign_id, path, window_days=14, confidence=0.9)
     return result, path.read_text(encoding="utf-8")

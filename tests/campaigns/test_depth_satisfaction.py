@@ -101,7 +101,13 @@ def test_free_shipping_has_no_depth_though_its_order_lines_carry_no_discount():
 N = 30  # customers per arm: the fewest whose lift a report shows (MIN_ARM_CUSTOMERS)
 
 
-def _store(tmp_path, *, returns: bool = True, reviews: bool = True) -> Store:
+def _store(
+    tmp_path,
+    *,
+    returns: bool = True,
+    reviews: bool = True,
+    offer_review: str = "质量太差了，不推荐",
+) -> Store:
     folder = tmp_path / "shop"
     folder.mkdir()
     (folder / "products.csv").write_text("product_id,price,cost\np1,10,5\np2,10,5\n")
@@ -117,7 +123,7 @@ def _store(tmp_path, *, returns: bool = True, reviews: bool = True) -> Store:
         orders.append((f"oc{i}", "2026-03-03", f"c{i}", "p1", 2, 10, 0, False))
         if returns and i < N // 2:  # half the offer's buyers send one of two items back
             orders.append((f"rt{i}", "2026-03-10", f"t{i}", "p1", -1, 10, 0, True))
-        written.append((f"t{i}", "p1", "质量太差了，不推荐", 1, "2026-03-12"))
+        written.append((f"t{i}", "p1", offer_review, 1, "2026-03-12"))
         written.append((f"c{i}", "p1", "Great quality, very happy with it", 5, "2026-03-12"))
     pd.DataFrame(
         orders,
@@ -160,9 +166,10 @@ def test_a_shop_that_records_no_returns_gets_no_share_returned(tmp_path):
     the data cannot make. It is "–", and the section says why."""
     from promopilot.report.campaign_extras import satisfaction_section
 
-    table = campaign_satisfaction(
-        _store(tmp_path, returns=False, reviews=False), "k", window_days=14
-    )
+    # the shop records reviews (where it records neither there is no table: the test below),
+    # in English only, which needs no Chinese word segmenter (seconds to load)
+    store = _store(tmp_path, returns=False, offer_review="Poor quality, not recommended")
+    table = campaign_satisfaction(store, "k", window_days=14)
     row = table.set_index("offer_id").loc["pct20"]
     assert row["buyers"] == N and row["return_share_n"] == 0
     assert pd.isna(row["return_share_offer"]) and pd.isna(row["return_share_control"])
@@ -170,6 +177,25 @@ def test_a_shop_that_records_no_returns_gets_no_share_returned(tmp_path):
     shown = section.tables[0][1].set_index("measure 指标").loc["share of items returned 退货率"]
     assert shown["offer 优惠组"] == "–" and shown["difference [interval] 差异[区间]"] == "–"
     assert "record no returns at all" in section.text and "没有任何退货记录" in section.text
+    assert (
+        section.tables[0][1].set_index("measure 指标").loc["rating 评分", "offer 优惠组"] == "1.00"
+    )
+
+
+def test_a_shop_that_records_neither_returns_nor_reviews_says_so_instead_of_a_table(tmp_path):
+    """Hillstrom's shop records neither: the section was a table whose every measure was "–"
+    (returns unknown, no sentiment, no rating); it says in one sentence why there is none."""
+    from promopilot.report.campaign_extras import satisfaction_section
+
+    table = campaign_satisfaction(
+        _store(tmp_path, returns=False, reviews=False), "k", window_days=14
+    )
+    row = table.set_index("offer_id").loc["pct20"]
+    assert row["return_share_n"] == row["sentiment_n"] == row["rating_n"] == 0
+    section = satisfaction_section(table)
+    assert section.tables == []
+    assert section.text.startswith("The shop records neither returns nor reviews")
+    assert "既没有退货记录，也没有评价记录" in section.text
 
 
 def test_a_shop_that_records_returns_measures_a_share_of_none_returned(tmp_path):

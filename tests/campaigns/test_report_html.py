@@ -358,6 +358,18 @@ def test_satisfaction_is_readable_windowed_and_uses_the_tables_control(page):
     assert "14-day attribution window" in text and "within 60 days of sending" in text
 
 
+def test_a_shop_recording_neither_returns_nor_reviews_gets_a_sentence_not_a_table(tmp_path):
+    """Hillstrom's report showed a satisfaction table of "–" only; the section says in one
+    sentence that the shop records neither."""
+    from promopilot.report.campaign_extras import NOTHING_TO_COMPARE
+
+    _, html = report_page(tmp_path, reviews=False)
+    with pytest.raises(AssertionError, match="no table 'Satisfaction'"):
+        table(html, "Satisfaction")
+    assert "The shop records neither returns nor reviews" in _text(html)
+    assert "店铺" + NOTHING_TO_COMPARE.split(" 店铺")[1] in _text(html)
+
+
 def test_segments_show_estimate_interval_and_control_or_the_reason_there_is_none(page):
     result, html = page
     rows = table(html, "Segments")

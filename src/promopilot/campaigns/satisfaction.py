@@ -56,6 +56,8 @@ def satisfaction_frame(
     if not queries.records_returns(store):  # no return line anywhere: not known, not 0%
         frame["return_share"] = np.nan
         frame.attrs["returns_recorded"] = False
+    if not queries.records_reviews(store):  # no review anywhere: sentiment and rating unknown
+        frame.attrs["reviews_recorded"] = False
     texts = frame["texts"].dropna()
     sentiment = pd.Series(np.nan, index=frame.index)
     if len(texts):

@@ -199,7 +199,22 @@ def satisfaction_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+NOTHING_TO_COMPARE = (
+    "The shop records neither returns nor reviews, so how satisfied the campaign's buyers were "
+    "cannot be measured. 店铺既没有退货记录，也没有评价记录，无法衡量活动买家的满意度。"
+)
+
+
 def satisfaction_section(table: pd.DataFrame) -> Section:
+    """The table of returns and reviews; one sentence instead where the shop records neither
+    (every cell would be "–")."""
+    if (
+        table.attrs.get("returns_recorded") is False
+        and table.attrs.get("reviews_recorded") is False
+    ):
+        return Section(
+            "After the campaign: returns and reviews 活动后：退货与评价", NOTHING_TO_COMPARE
+        )
     window, reviews = table.attrs.get("window_days"), table.attrs.get("review_days")
     when = (
         f"Buyers are customers with an order in the {window}-day attribution window; returns "

@@ -289,3 +289,8 @@ def records_returns(store: Store) -> bool:
     """Whether the shop's orders hold any return line at all: where none does, nothing tells
     whether anything came back, and a share returned of 0 would be no measurement."""
     return bool(store.query("SELECT EXISTS (SELECT 1 FROM orders WHERE is_return)").iat[0, 0])
+
+
+def records_reviews(store: Store) -> bool:
+    """Whether the shop holds any review at all (text or rating)."""
+    return bool(store.query("SELECT EXISTS (SELECT 1 FROM reviews)").iat[0, 0])
