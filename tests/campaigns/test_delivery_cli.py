@@ -341,3 +341,30 @@ def test_a_plan_saved_as_unicode_text_is_sent(db, plan, tmp_path, capsys):
         log = store.query("SELECT * FROM campaigns WHERE campaign_id = 'u1' ORDER BY customer_id")
     assert log["customer_id"].tolist() == sorted(frame["customer_id"])
     assert log["propensity"].tolist() == frame.sort_values("customer_id")["propensity"].tolist()
+
+
+@pytest.mark.parametrize("sender", ["", "shop@example.com"])
+def test_a_dry_runs_email_names_its_sender_or_says_none_is_configured(
+    db, plan, tmp_path, capsys, monkeypatch, sender
+):
+    """The dry run's messages had an empty From: where send.from_address is not set; they
+    carry the setting, or a placeholder that says so, and the output says none is set."""
+    from email import message_from_bytes
+    from email.utils import parseaddr
+
+    from promopilot.campaigns.outbox import NO_SENDER
+
+    monkeypatch.setenv("PROMOPILOT_SEND_FROM_ADDRESS", sender)
+    path, _ = plan
+    out = tmp_path / "out"
+    args = ["send", path, "--campaign-id", "w", "--dry-run", "--db", db, "--out", out]
+    code, stdout, err = run([*args, "--sent-at", "2026-11-20"], capsys)
+    assert code == 0, err
+    files = sorted((out / "email").glob("*.eml"))
+    assert files
+    for file in files[:5]:
+        message = message_from_bytes(file.read_bytes())
+        assert message["From"] == (sender or NO_SENDER)
+        assert "@" in parseaddr(message["From"])[1]
+    said = "no sender is configured" in " ".join(stdout.split())
+    assert said == (not sender)

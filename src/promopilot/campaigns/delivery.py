@@ -65,6 +65,7 @@ class SendReport:
     currency: str = ""  # the sign its messages wrote prices with (data.currency.message_sign)
     shop_currency: str | None = None  # the shop's currency code (data.currency); None: unknown
     sign_set: bool = False  # whether that sign is the [send] currency setting's
+    no_sender: bool = False  # e-mail written with no send.from_address: From: is a placeholder
 
 
 def _products(logged: pd.DataFrame, store: Store) -> dict[str, list[dict]]:
@@ -266,6 +267,7 @@ def send_campaign(
             progress=progress,
         )
         report.n_delivered = total
+        report.no_sender = channel == "email" and bool(total) and not settings.from_address
         return report
 
     own_sender = sender is None

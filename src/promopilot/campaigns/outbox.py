@@ -33,6 +33,11 @@ def mask_name(name: str) -> str:
     return text[:1] + "*" if text else ""
 
 
+# the From: of a dry run's messages where send.from_address is empty: plainly not an address
+# anyone owns (.invalid is reserved, RFC 2606), where the header was left empty
+NO_SENDER = '"no sender configured" <no-sender@promopilot.invalid>'
+
+
 def build_email(
     rendered,
     *,
@@ -43,7 +48,7 @@ def build_email(
     unsubscribe_url: str,
 ) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = settings.from_address
+    message["From"] = settings.from_address or NO_SENDER
     message["To"] = to
     message["Subject"] = rendered.subject
     message["Date"] = formatdate(localtime=False)

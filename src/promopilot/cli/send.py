@@ -140,6 +140,12 @@ def send(
             ),
             markup=False,
         )
+    if report.no_sender:
+        console.print(
+            "no sender is configured: the messages' From: is a placeholder; set from_address "
+            "under [send] in promopilot.toml (or PROMOPILOT_SEND_FROM_ADDRESS) before sending",
+            markup=False,
+        )
     for path in report.files:
         console.print(f"wrote {path}")
     if report.n_deferred:
