@@ -274,3 +274,54 @@ def test_buyers_of_several_orders_are_not_named_one_time_buyers():
     assert seg.centers_.loc[np.bincount(labels[g == 1]).argmax(), "frequency"] >= 2.9
     assert all("one-time" not in name for name in seg.names_), seg.names_
     assert "occasional" in lapsed or "infrequent" in lapsed or "lapsed" in lapsed
+
+
+def test_a_category_as_common_in_the_segment_as_overall_is_not_named_as_its_own():
+    """Descriptions said "Most bought category: electronics (20% of the group vs 20% overall)",
+    which tells a segment from nothing: five categories bought alike by three planted groups."""
+    rng = np.random.default_rng(7)
+    n = 300
+    g = np.arange(n) % 3
+    df = pd.DataFrame(
+        {
+            "customer_id": np.arange(n),
+            "recency_days": np.choose(
+                g, [rng.uniform(1, 10, n), rng.uniform(300, 365, n), rng.uniform(60, 90, n)]
+            ),
+            "frequency": np.choose(g, [rng.poisson(20, n) + 10, np.ones(n, int), np.full(n, 4)]),
+            "monetary": np.choose(
+                g, [rng.normal(2000, 50, n), rng.normal(30, 3, n), rng.normal(300, 10, n)]
+            ),
+            "top_category": np.array(["electronics", "books", "home", "toys", "garden"])[
+                (np.arange(n) // 3) % 5
+            ],
+        }
+    )
+    seg = ClusterSegmenter(random_state=0).fit(df)
+    assert seg.k_ == 3 and adjusted_rand_score(g, seg.predict(df)) == 1.0
+    for description in seg.descriptions_:
+        assert "category" not in description, description
+        assert "20% of the group vs 20% overall" not in description
+
+
+def test_the_category_sentence_names_what_sets_the_segment_apart():
+    from promopilot.profile.segment_names import category_sentence
+
+    overall = pd.Series({"electronics": 0.30, "tea": 0.10, "books": 0.25, "home": 0.35})
+    alike = pd.Series({"home": 0.36, "electronics": 0.30, "books": 0.24, "tea": 0.10})
+    assert category_sentence(alike, overall, "bought") == ""
+    # the most common category is as common everywhere; tea, 2.5 times as common, is named
+    tea = pd.Series({"electronics": 0.32, "tea": 0.25, "books": 0.23, "home": 0.20})
+    assert category_sentence(tea, overall, "bought") == (
+        " Category bought more than overall: tea (25% of the group vs 10% overall)."
+    )
+    top = pd.Series({"tea": 0.60, "electronics": 0.20, "home": 0.20})
+    assert category_sentence(top, overall, "viewed") == (
+        " Most viewed category: tea (60% of the group vs 10% overall)."
+    )
+    # no category at all for most of the group: never named, nor a 5% sliver
+    none = pd.Series({"(none)": 0.90, "tea": 0.05, "home": 0.05})
+    assert (
+        category_sentence(none, pd.Series({"(none)": 0.5, "tea": 0.01, "home": 0.49}), "bought")
+        == ""
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 # feature -> {direction: (adjective, noun, noun priority)}; unknown features get generic words
 VOCAB: dict[str, dict[str, tuple[str, str, int]]] = {
@@ -101,3 +102,39 @@ def fmt(value: float) -> str:
     if abs(value) >= 10:
         return f"{value:.1f}"
     return f"{value:.2f}"
+
+
+# a segment's category share is "clearly above" the overall share by both of these: 20% of the
+# group against 20% overall (the top category of a shop where one dominates) tells nothing
+CLEARLY_MORE_POINTS = 0.05
+CLEARLY_MORE_RATIO = 1.25
+MIN_CATEGORY_SHARE = 0.10  # a category named for a segment covers at least this much of it
+
+
+def clearly_more(share: float, overall: float) -> bool:
+    return share - overall >= CLEARLY_MORE_POINTS and share >= CLEARLY_MORE_RATIO * overall
+
+
+def category_sentence(group: pd.Series, overall: pd.Series, verb: str) -> str:
+    """The description's sentence on a segment's category (each customer's top category):
+    its most common one where its share is clearly above the share overall; else the category
+    whose share is most above the overall one, where any clearly is; else nothing. `group` and
+    `overall` are shares per category, largest first; "(none)" (no category) is never named."""
+    named = group[(group.index != "(none)") & (group >= MIN_CATEGORY_SHARE)]
+    if not len(named):
+        return ""
+    base = overall.reindex(named.index).fillna(0.0)
+    top = named.index[0]
+    if top == group.index[0] and clearly_more(named.iloc[0], base.iloc[0]):
+        return (
+            f" Most {verb} category: {top} ({named.iloc[0]:.0%} of the group vs "
+            f"{base.iloc[0]:.0%} overall)."
+        )
+    above = [c for c in named.index if clearly_more(named[c], base[c])]
+    if not above:
+        return ""
+    best = max(above, key=lambda c: (named[c] - base[c], named[c]))
+    return (
+        f" Category {verb} more than overall: {best} ({named[best]:.0%} of the group vs "
+        f"{base[best]:.0%} overall)."
+    )

@@ -20,6 +20,7 @@ from promopilot.profile.segment_names import (
     NO_ORDERS_BROWSING_NOUN,
     NO_ORDERS_NOUN,
     ORDER_FEATURES,
+    category_sentence,
     fmt,
 )
 from promopilot.profile.segment_names import (
@@ -307,8 +308,9 @@ class ClusterSegmenter(BaseEstimator):
             if len(valid):
                 overall_cat_share = valid.value_counts(normalize=True)
         cat_info: list[tuple[str, float, float] | None] = []
+        cat_shares: list[pd.Series | None] = []
         for c in range(k):
-            info = None
+            info, counts = None, None
             if cats is not None and overall_cat_share is not None:
                 in_c = pd.Series(cats[labels == c]).dropna()
                 if len(in_c):
@@ -316,6 +318,7 @@ class ClusterSegmenter(BaseEstimator):
                     top = counts.index[0]
                     info = (str(top), float(counts.iloc[0]), float(overall_cat_share.get(top, 0.0)))
             cat_info.append(info)
+            cat_shares.append(counts)
 
         def base_name(c: int, n_adj: int) -> str:
             def words(f: str, d: str) -> tuple[str, str, int]:  # with the segment's own mean
@@ -395,16 +398,12 @@ class ClusterSegmenter(BaseEstimator):
                     f"{size:,} customers ({size / n:.0%}), close to the average customer on "
                     "every feature."
                 )
-            info = cat_info[c]
-            # a group whose most common top category is "(none)" (no category viewed or
-            # bought) has no category worth naming
-            if info is not None and info[0] != "(none)":
-                # without orders, the top category is the one they browse most
+            shares = cat_shares[c]
+            if shares is not None and overall_cat_share is not None:
+                # without orders, the top category is the one they browse most; a category
+                # no more common in the group than overall is left out (category_sentence)
                 verb = "viewed" if self.no_orders_[c] else "bought"
-                text += (
-                    f" Most {verb} category: {info[0]} ({info[1]:.0%} of the group vs "
-                    f"{info[2]:.0%} overall)."
-                )
+                text += category_sentence(shares, overall_cat_share, verb)
             descriptions.append(text)
         return final_names, descriptions
 
