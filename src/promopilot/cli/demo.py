@@ -137,6 +137,7 @@ def _plan_step(store, out: Path) -> list:
     from promopilot.cli.plan import evaluation_table, plan_tables
     from promopilot.data.currency import shop_currency, with_currency_column
     from promopilot.offers.evaluate import evaluate_campaign_models
+    from promopilot.offers.finish import as_written
     from promopilot.offers.forecast import forecast_text, plan_forecast, write_forecast
     from promopilot.offers.plan import DEFAULT_MODEL, build_plan
     from promopilot.report import Section, figure_html
@@ -165,6 +166,7 @@ def _plan_step(store, out: Path) -> list:
             select_model=False,
             do_no_harm=False,
         )
+    result = as_written(result)  # no float noise in the file; its totals are the file's sums
     currency = shop_currency(store)
     plan = with_currency_column(result.plan, currency)  # its money's currency, where known
     plan.to_csv(out / "plan.csv", index=False, encoding=EXCEL_CSV)

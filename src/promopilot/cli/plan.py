@@ -231,6 +231,7 @@ def plan(
     from promopilot.data.currency import shop_currency, with_currency_column
     from promopilot.data.queries.offers import add_offers
     from promopilot.offers.catalogue import DEFAULT_CATALOGUE as DEFAULT
+    from promopilot.offers.finish import as_written
     from promopilot.offers.forecast import write_forecast
     from promopilot.offers.plan import build_plan
 
@@ -251,6 +252,7 @@ def plan(
         # `send` and `report` read an offer's terms from the store: keep the defaults used
         n_added = add_offers(store, result.offers) if result.offer_source == DEFAULT else 0
     out.parent.mkdir(parents=True, exist_ok=True)
+    result = as_written(result)  # no float noise in the file; its totals are the file's sums
     # its money columns' currency (expected_cost, ...) in a column, where it is known
     with_currency_column(result.plan, currency).to_csv(out, index=False, encoding=EXCEL_CSV)
     write_forecast(out, result)  # the headline forecast, for the dashboard

@@ -70,3 +70,43 @@ def products_to_show(
         bought=rq.bought_products(store, as_of=as_of),
     )
     return shown.to_numpy()
+
+
+# a plan file's figures as written: a propensity to 6 significant digits (the measurement's
+# weight 1/p moves by under 1e-6 of itself), per-customer expected money to 4 decimals; the
+# float noise of their arithmetic (0.8674999999999999) told the owner nothing
+PROPENSITY_DIGITS = 6
+MONEY_DECIMALS = 4
+MONEY_COLUMNS = ("expected_incremental_profit", "expected_cost", "profit_lower")
+TOTALS = {"expected_profit": "expected_incremental_profit", "expected_cost": "expected_cost"}
+
+
+def significant(values: pd.Series, digits: int) -> pd.Series:
+    """`values` rounded to `digits` significant digits (0 and NaN as they are)."""
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(np.isfinite(x) & (x != 0), np.floor(np.log10(np.abs(x))), 0.0)
+    decimals = (digits - 1 - scale).astype(int)
+    rounded = [round(v, d) if np.isfinite(v) else v for v, d in zip(x, decimals, strict=True)]
+    return pd.Series(rounded, index=values.index, dtype=float)
+
+
+def as_written(result):
+    """A :class:`~promopilot.offers.plan.PlanResult` whose plan holds its figures as the plan
+    file writes them, and whose expected profit and cost totals are the sums of those figures
+    over the rows sent an offer: the forecast beside the file, which the server matches with
+    the file's own sum, and the printed totals agree with the file to the cent."""
+    from dataclasses import replace
+
+    plan = result.plan.copy()
+    if "propensity" in plan:
+        plan["propensity"] = significant(plan["propensity"], PROPENSITY_DIGITS)
+    for col in MONEY_COLUMNS:
+        if col in plan:
+            plan[col] = pd.to_numeric(plan[col], errors="coerce").round(MONEY_DECIMALS)
+    totals = dict(result.totals)
+    sent = plan[plan["offer_id"].astype(str) != ""] if "offer_id" in plan else plan
+    for key, col in TOTALS.items():
+        if totals.get(key) is not None and np.isfinite(totals[key]) and col in sent:
+            totals[key] = float(sent[col].sum())
+    return replace(result, plan=plan, totals=totals)
