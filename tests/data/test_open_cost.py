@@ -17,6 +17,7 @@ ERROR = "550 <ann@example.com>: mailbox unavailable"
 NAMES = {
     *contact_migration.ID_MIGRATIONS,
     contact_migration.EMAILS,
+    contact_migration.PHONES,
     text_migration.DELIVERY_ERRORS,
     text_migration.LOCAL_PHONES,
     text_migration.REJECTED_LOCAL_PHONES,
