@@ -128,6 +128,13 @@ def test_demo_runs_the_loop_and_ends_with_a_plan(tmp_path):
     plan_text = (tmp_path / "demo" / "plan.csv").read_text(encoding="utf-8")
     for column in ("email", "phone"):
         assert not any(value in page or value in plan_text for value in contacts[column])
+    # the dashboard's model quality is kept in the store: the models page opens at once
+    from promopilot.data.queries import computed
+    from promopilot.data.store import Store
+
+    with Store(tmp_path / "demo" / "promopilot.duckdb", read_only=True) as store:
+        kept = set(store.query(f"SELECT name FROM {computed.TABLE}")["name"])
+    assert {"recommendation_quality", "uplift_quality"} <= kept
 
 
 # -- in-process: the same parsing, errors and output without a subprocess ----------------------

@@ -66,6 +66,27 @@ def test_a_server_started_again_on_the_same_data_computes_no_model_quality(
     assert calls == ["recommendations", "uplift"] * 2
 
 
+def test_the_demo_keeps_the_model_quality_so_the_first_visit_computes_none(
+    tiny_db, tmp_path, monkeypatch
+):
+    """`promopilot demo` ends by computing the models page's figures into its store: a
+    server started on it shows the page at once (the demo store's first visit took 8.6 s,
+    computed there), the same page a server computing it shows."""
+    from promopilot.cli import demo
+
+    fresh, kept_by_demo = tmp_path / "fresh.duckdb", tmp_path / "demo.duckdb"
+    shutil.copy(tiny_db, fresh)
+    shutil.copy(tiny_db, kept_by_demo)
+    with Store(kept_by_demo) as store:
+        assert demo.DEMO_STEPS[-1](store, tmp_path) == []  # its last step: no report section
+    calls: list[str] = []
+    counted(monkeypatch, calls)
+    page = models_page(kept_by_demo)
+    assert calls == []  # before: the first visit computed both
+    assert page == models_page(fresh)
+    assert calls == ["recommendations", "uplift"]
+
+
 def test_a_kept_table_reads_back_exactly_with_its_attrs(store):
     table = pd.DataFrame(
         {

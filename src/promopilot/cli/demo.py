@@ -257,6 +257,23 @@ def _measure_step(store, out: Path) -> list:
     return demo_measure_step(store, out, campaign_id="demo")
 
 
+def _dashboard_step(store, out: Path) -> list:
+    """The dashboard's model quality, kept in the store: a server started on it shows the
+    models page at once (it took 5 to 10 s on its first visit, computed there)."""
+    from promopilot.serve.quality import keep_model_quality
+
+    with console.status("scoring the models for the dashboard (kept in the store)"):
+        keep_model_quality(store)
+    return []
+
+
 # The stages after ingest: each takes (store, out), prints its summary and returns report
 # sections.
-DEMO_STEPS: list = [_profile_step, _recommend_step, _plan_step, _send_step, _measure_step]
+DEMO_STEPS: list = [
+    _profile_step,
+    _recommend_step,
+    _plan_step,
+    _send_step,
+    _measure_step,
+    _dashboard_step,
+]

@@ -84,6 +84,14 @@ def _decode(kept_value: dict) -> Any:
     return frame
 
 
+def keep_model_quality(store: Store) -> None:
+    """Compute what the /models page shows and keep it in `store` (see :func:`kept`), so a
+    server's first visit to the page reads it instead of computing it; `promopilot demo` does
+    it last, when its store holds everything the page is computed from."""
+    recommendation_quality(store)
+    uplift_quality(store)
+
+
 def recommendation_quality(store: Store, *, days: int = 30, k: int = 10) -> dict:
     """:func:`held_out_recommendations`, kept in the store for its data (see :func:`kept`)."""
     return kept(
