@@ -5,9 +5,11 @@ every visit gave the same page.
     .venv/bin/python bench/models_page.py            # Hillstrom from ../shared/data
     PYTHONPATH=/path/to/old/src .venv/bin/python bench/models_page.py --save /tmp/before.html
     .venv/bin/python bench/models_page.py --compare /tmp/before.html
+    .venv/bin/python bench/models_page.py --store demo-out/promopilot.duckdb --servers 1
 
 The store is `promopilot ingest` of the Hillstrom e-mail test (``--stores``, made once);
-without ../shared a synthetic shop of 64,000 customers and no products stands in (``--synthetic``).
+without ../shared a synthetic shop of 64,000 customers and no products stands in (``--synthetic``);
+``--store`` times a store of your own (never changed: each run copies it).
 Each run copies the store, starts `--servers` servers on the copy one after the other (the
 FastAPI test client, a logged-in session) and times each one's first GET /models. Nothing here
 is collected by pytest.
@@ -78,13 +80,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--synthetic", action="store_true")
+    parser.add_argument("--store", type=Path, help="time this store (copied) instead")
     parser.add_argument("--save", type=Path, help="write the first page here")
     parser.add_argument("--compare", type=Path, help="check every page equals this one")
     parser.add_argument(
         "--stores", type=Path, default=Path(tempfile.gettempdir()) / "promopilot-models-page"
     )
     args = parser.parse_args()
-    source = store_for(args.stores, args.synthetic)
+    source = args.store or store_for(args.stores, args.synthetic)
     by_server: list[list[float]] = [[] for _ in range(args.servers)]
     every_page: list[str] = []
     for _ in range(args.runs):
