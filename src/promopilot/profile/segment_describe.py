@@ -1,0 +1,173 @@
+"""Names and descriptions of data-driven segments (:class:`~promopilot.profile.segmenter.
+ClusterSegmenter`): a cluster of customers who (almost) never ordered is named for it, the
+others from the features that stand out most, ties broken with more adjectives, then numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from promopilot.profile.segment_names import (
+    GROUP,
+    LABELS,
+    NO_ORDERS_BROWSING_NOUN,
+    NO_ORDERS_NOUN,
+    ORDER_FEATURES,
+    category_sentence,
+    fmt,
+)
+from promopilot.profile.segment_names import (
+    words as segment_words,
+)
+
+# a cluster is named for not buying when at least this share of it has no order
+NO_ORDERS_SHARE = 0.9
+
+
+def no_orders(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[str | None]:
+    """Per cluster: the noun for a cluster in which (almost) nobody has ordered (at least
+    :data:`NO_ORDERS_SHARE` of the known ``frequency``, else ``monetary``, is 0: a few
+    one-off buyers do not make 274 non-buyers "one-time buyers"), "browsers ..." when they
+    browse; else None."""
+    column = next((c for c in ("frequency", "monetary") if c in features_df.columns), None)
+    if column is None:
+        return [None] * k
+    orders = pd.to_numeric(features_df[column], errors="coerce").to_numpy(dtype=float)
+    browse = (
+        pd.to_numeric(features_df["browse_intensity"], errors="coerce").to_numpy(dtype=float)
+        if "browse_intensity" in features_df.columns
+        else np.zeros(len(labels))
+    )
+    out: list[str | None] = []
+    for c in range(k):
+        known = orders[labels == c]
+        known = known[~np.isnan(known)]
+        if not len(known) or (known == 0).mean() < NO_ORDERS_SHARE:
+            out.append(None)
+        elif np.nansum(browse[labels == c]) > 0:
+            out.append(NO_ORDERS_BROWSING_NOUN)
+        else:
+            out.append(NO_ORDERS_NOUN)
+    return out
+
+
+def describe(
+    seg: Any, labels: np.ndarray, cats: np.ndarray | None, n: int
+) -> tuple[list[str], list[str]]:
+    """Names and descriptions of a fitted :class:`~promopilot.profile.segmenter.ClusterSegmenter`'s
+    clusters (`seg`: its ``k_``, ``features_``, ``centers_``, ``centers_z_``, ``overall_means_``,
+    ``sizes_``, ``no_orders_`` and ``threshold``), from each cluster's most outstanding features
+    and, where `cats` gives each customer's top category, the category that sets it apart."""
+    k = seg.k_
+    cols = seg.features_
+    standouts: list[list[tuple[str, str, float]]] = []
+    for c in range(k):
+        zrow = seg.centers_z_.iloc[c].to_numpy()
+        idx = np.argsort(-np.abs(zrow), kind="stable")
+        standouts.append([(cols[j], "high" if zrow[j] > 0 else "low", float(zrow[j])) for j in idx])
+    overall_cat_share: pd.Series | None = None
+    if cats is not None:
+        valid = pd.Series(cats).dropna()
+        if len(valid):
+            overall_cat_share = valid.value_counts(normalize=True)
+    cat_info: list[tuple[str, float, float] | None] = []
+    cat_shares: list[pd.Series | None] = []
+    for c in range(k):
+        info, counts = None, None
+        if cats is not None and overall_cat_share is not None:
+            in_c = pd.Series(cats[labels == c]).dropna()
+            if len(in_c):
+                counts = in_c.value_counts(normalize=True)
+                top = counts.index[0]
+                info = (str(top), float(counts.iloc[0]), float(overall_cat_share.get(top, 0.0)))
+        cat_info.append(info)
+        cat_shares.append(counts)
+
+    def base_name(c: int, n_adj: int) -> str:
+        def words(f: str, d: str) -> tuple[str, str, int]:  # with the segment's own mean
+            mean = seg.centers_.loc[c, f] if f in seg.centers_.columns else None
+            return segment_words(f, d, None if mean is None else float(mean))
+
+        outstanding = [s for s in standouts[c] if abs(s[2]) >= seg.threshold]
+        if seg.no_orders_[c]:  # adjectives only to tell such clusters apart
+            adjs = [words(f, d)[0] for f, d, _ in outstanding if f not in ORDER_FEATURES]
+            return " ".join([*adjs[: n_adj - 1], seg.no_orders_[c]])
+        if not outstanding:  # near the overall mean on every feature
+            if n_adj <= 1:
+                return "average customers"
+            quals = [
+                f"{'higher' if zval > 0 else 'lower'} {LABELS.get(f, f.replace('_', ' '))}"
+                for f, _, zval in standouts[c][: n_adj - 1]
+            ]
+            return "average customers with " + " and ".join(quals)
+        # noun: best-priority noun among the three most outstanding features
+        head = outstanding[:3]
+        noun_feat = max(head, key=lambda s: (words(s[0], s[1])[2], abs(s[2])))
+        info = cat_info[c]
+        with_category = info is not None and info[1] >= 0.4 and info[1] - info[2] >= 0.15
+        # a category phrase already makes the name specific: adjectives only to break ties
+        n_words = n_adj - 1 if with_category else n_adj
+        group = GROUP.get(noun_feat[0], noun_feat[0])
+        adjs = [words(f, d)[0] for f, d, _ in outstanding if GROUP.get(f, f) != group][
+            : max(n_words, 0)
+        ]
+        noun = words(noun_feat[0], noun_feat[1])[1]
+        name = " ".join([*adjs, noun]) if adjs else noun
+        if with_category:
+            name += f" who buy {info[0]}"
+            if any(f == "discount_sensitivity" and d == "high" for f, d, _ in head):
+                name += " on sale"
+        return name
+
+    names: list[str | None] = [None] * k
+    n_adj = dict.fromkeys(range(k), 1)
+    for c in range(k):
+        names[c] = base_name(c, 1)
+    for _ in range(len(cols) + 1):
+        dup = pd.Series(names).duplicated(keep=False).to_numpy()
+        if not dup.any():
+            break
+        for c in np.nonzero(dup)[0]:
+            n_adj[c] += 1
+            names[c] = base_name(int(c), n_adj[c])
+    counts = pd.Series(names).value_counts()
+    seen: dict[str, int] = {}
+    final_names = []
+    for name in names:
+        assert name is not None
+        if counts[name] > 1:  # still tied after every adjective: number them
+            seen[name] = seen.get(name, 0) + 1
+            name = f"{name} ({seen[name]})"
+        final_names.append(name)
+
+    descriptions = []
+    for c in range(k):
+        size = int(seg.sizes_[c])
+        parts = []
+        for feat, _direction, zval in standouts[c][:3]:
+            if abs(zval) < seg.threshold and parts:
+                break
+            label = LABELS.get(feat, feat.replace("_", " "))
+            parts.append(
+                f"{label} {fmt(seg.centers_.loc[c, feat])} vs "
+                f"{fmt(seg.overall_means_[feat])} overall "
+                f"({'higher' if zval > 0 else 'lower'})"
+            )
+        if any(abs(s[2]) >= seg.threshold for s in standouts[c]):
+            text = f"{size:,} customers ({size / n:.0%}). Compared with all customers: "
+            text += "; ".join(parts) + "."
+        else:
+            text = (
+                f"{size:,} customers ({size / n:.0%}), close to the average customer on "
+                "every feature."
+            )
+        shares = cat_shares[c]
+        if shares is not None and overall_cat_share is not None:
+            # without orders, the top category is the one they browse most; a category
+            # no more common in the group than overall is left out (category_sentence)
+            verb = "viewed" if seg.no_orders_[c] else "bought"
+            text += category_sentence(shares, overall_cat_share, verb)
+        descriptions.append(text)
+    return final_names, descriptions
