@@ -28,11 +28,7 @@ from promopilot.data.cells import CELLS, Cells, cells_of, record_starts
 from promopilot.data.contact_ids import file_customer_ids, masked
 from promopilot.data.csv_errors import unreadable
 from promopilot.data.headers import has_columns
-from promopilot.data.rawfile import (
-    EXCEL_SUFFIXES,
-    long_numbers_as_excel_shows_them,
-    workbook_below_title,
-)
+from promopilot.data.rawfile import EXCEL_SUFFIXES
 from promopilot.data.textfile import (
     BINARY,
     UTF16_ADVICE,
@@ -41,6 +37,7 @@ from promopilot.data.textfile import (
     refuse_old_excel,
     utf16_encoding,
 )
+from promopilot.data.workbook import long_numbers_as_excel_shows_them, workbook_below_title
 from promopilot.exceptions import InputError
 
 LINE = "line"  # the index's name: each row's line in the file (a workbook's row number)

@@ -10,10 +10,11 @@ from promopilot.columns import CUSTOMER_ID
 from promopilot.data import headers
 from promopilot.data.dedupe import FORGOTTEN
 from promopilot.data.loading import TABLE_FILE_SUFFIXES
-from promopilot.data.rawfile import EXCEL_SUFFIXES, workbook_rows
+from promopilot.data.rawfile import EXCEL_SUFFIXES
 from promopilot.data.schema import TABLES
 from promopilot.data.store import Store
 from promopilot.data.textfile import utf16_encoding
+from promopilot.data.workbook import workbook_rows
 
 Progress = Callable[[str], None] | None
 

@@ -16,7 +16,6 @@ from promopilot.data.cells import CELLS, TEXT_FILE, Cells, cells_of, record_line
 from promopilot.data.followups import with_followups
 from promopilot.data.line_ends import has_lone_cr, lf_line_ends
 from promopilot.data.ratings import other_scale, other_scale_refusal, read_stars
-from promopilot.data.rawfile import workbook_below_title
 from promopilot.data.textfile import (
     EXCEL_CSV,
     SNIFF,
@@ -25,6 +24,7 @@ from promopilot.data.textfile import (
     refuse_old_excel,
     utf16_encoding,
 )
+from promopilot.data.workbook import workbook_below_title
 from promopilot.exceptions import InputError
 from promopilot.text.labels import (
     LABEL,
