@@ -10,19 +10,9 @@ import pandas as pd
 
 from promopilot.data.forgotten import FORGOTTEN
 from promopilot.data.lines import line_net
+from promopilot.data.queries.delivery import EXPOSURE_COLUMNS
 from promopilot.data.queries.measure import not_visitor
 from promopilot.data.store import Store
-
-EXPOSURE_COLUMNS = (
-    "campaign_id",
-    "customer_id",
-    "offer_id",
-    "sent_at",
-    "channel",
-    "propensity",
-    "group",
-    "coupon_code",
-)
 
 
 def insert_exposures(store: Store, exposures: pd.DataFrame) -> int:
