@@ -47,14 +47,15 @@ def test_a_customers_files_phone_cells_are_kept_as_the_number_they_hold(tmp_path
     load(store, write(tmp_path / "shop" / "customers.csv", CUSTOMERS))
     assert _phones(store) == READ
     # the number an orders file without buyer ids keeps for the customer it names: the number
-    # its id was hashed from (a Chinese platform's export: +86 read, as for the id)
+    # its id was hashed from, as a customers file keeps it (no +86 guessed, though the id is
+    # hashed from it)
     orders = write(
         tmp_path / "pdd" / "orders.csv",
         "订单号,商品id,商品数量(件),商品总价(元),订单成交时间,手机\n"
         "P1,9001,1,10,2025-03-01 10:00:00,138 1234 5678\n",
     )
     load(store, orders)
-    assert _phones(store)[stored_customer_id("13812345678")] == READ["c1"]
+    assert _phones(store)[stored_customer_id("13812345678")] == READ["c2"]
 
 
 def test_an_old_stores_contacts_phone_cells_are_read_once(tmp_path):

@@ -113,3 +113,39 @@ def test_a_number_stored_as_a_number_in_a_workbook_is_that_number(tmp_path, stor
     frame.to_excel(tmp_path / "shop" / "orders.xlsx", index=False)
     assert load(store, tmp_path / "shop").n_loaded == 3
     assert set(store.table("orders")["customer_id"]) == {ZHANG}
+
+
+US_ORDERS = "order_id,timestamp,product_id,quantity,unit_price,phone\n"
+
+
+def test_a_us_shops_numbers_are_kept_as_written_not_as_chinese_mobiles(tmp_path, store):
+    # a US number with its 1 has the shape of a Chinese mobile: the id is hashed as before, but
+    # contacts keeps the number the shop has, no +86 guessed (a text would have gone to China)
+    rows = (
+        "u1,2025-03-01,p1,1,10,15551234567\n"
+        "u2,2025-03-02,p1,1,10, 15551234567 \n"
+        "u3,2025-03-03,p1,1,10,+1 555 765 4321\n"
+    )
+    path = write(tmp_path / "shop" / "orders.csv", US_ORDERS + rows)
+    report = load(store, path.parent)
+    assert (report.n_loaded, report.n_quarantined) == (3, 0)
+    first, second = stored_customer_id("15551234567"), stored_customer_id("+15557654321")
+    assert set(store.table("orders")["customer_id"]) == {first, second}
+    phones = store.query("SELECT customer_id, phone FROM contacts").set_index("customer_id")
+    assert phones["phone"].to_dict() == {first: "15551234567", second: "+15557654321"}
+    assert _rows_mentioning(store, ["5551234567", "7654321", "765 4321"], skip=("contacts",)) == {}
+    again = load(store, path.parent)
+    assert again.n_new == 0 and store.count("contacts") == 2
+
+
+def test_a_pinduoduo_number_keeps_its_country_where_a_file_names_it(tmp_path, store):
+    # 张三's 13800138000 names no country: its digits; 李四's 86-13900139000 names it: +86. A
+    # later file writing 张三's number with +86 (the number the id was hashed from) gives it
+    zhang, li = stored_customer_id("13800138000"), stored_customer_id("13900139000")
+    load(store, write(tmp_path / "a" / "orders.csv", _orders(["13800138000", "86-13900139000"])))
+    phones = store.query("SELECT customer_id, phone FROM contacts").set_index("customer_id")
+    assert phones["phone"].to_dict() == {zhang: "13800138000", li: "+8613900139000"}
+    later = _orders(["+86 138 0013 8000", "139 0013 9000"]).replace("\nP", "\nQ")
+    assert load(store, write(tmp_path / "b" / "orders.csv", later)).n_new == 2
+    phones = store.query("SELECT customer_id, phone FROM contacts").set_index("customer_id")
+    assert phones["phone"].to_dict() == {zhang: "+8613800138000", li: "+8613900139000"}

@@ -176,22 +176,38 @@ def added_contact_ids(store: Store, stage: str) -> tuple[int, int] | None:
 
 def keep_contacts(store: Store, stage: str, ingest_id: int) -> None:
     """Put the e-mail address or phone number of every kept row's hashed id (:func:`stage_sql`)
-    in ``contacts`` where that customer has none yet. A stored contact is kept as it is, so
-    re-ingesting a file changes nothing. Only for a file :func:`added_contact_ids` found such
-    ids in."""
+    in ``contacts`` where that customer has none yet. A phone number is kept as a customers
+    file's phone cell is (:func:`promopilot.data.phone_text.kept_phone_sql`): a mobile number
+    that names no country as its digits (a US ``15551234567`` is no ``+86`` number, though its
+    id is hashed so), one that names it as ``+`` and its digits, preferred where a customer's
+    rows write it both ways. A stored contact is kept as it is, but for a number kept as its
+    digits that a later file writes with its country (``+86`` and those digits: the number
+    the id was hashed from), so re-ingesting a file changes nothing. Only for a file
+    :func:`added_contact_ids` found such ids in."""
+    from promopilot.data.phone_text import kept_phone_sql  # it imports this module
+
     kept = f"FROM {stage} WHERE _err IS NULL AND t_customer_id IS NOT NULL"
+    phone = f"CASE WHEN _id_phone IS NOT NULL THEN {kept_phone_sql('_id_text')} END"
+    values = (
+        "SELECT t_customer_id AS id, any_value(_id_email) AS email, "
+        "coalesce(arg_min(_kept_phone, _row) FILTER (WHERE starts_with(_kept_phone, '+')), "
+        f"arg_min(_kept_phone, _row)) AS phone FROM (SELECT *, {phone} AS _kept_phone {kept} AND "
+        "(_id_email IS NOT NULL OR _id_phone IS NOT NULL)) GROUP BY 1"
+    )
+    store.execute(f"CREATE OR REPLACE TEMP TABLE contact_ids_kept AS {values}")
     for field in ("email", "phone"):
+        # a number kept without its country gets it where a later file names it
+        named = " OR s.phone = '+86' || contacts.phone" if field == "phone" else ""
         store.execute(
-            f"UPDATE contacts SET {field} = s.value FROM (SELECT t_customer_id AS id, "
-            f"any_value(_id_{field}) AS value {kept} AND _id_{field} IS NOT NULL GROUP BY 1) s "
-            f"WHERE contacts.customer_id = s.id AND contacts.{field} IS NULL"
+            f"UPDATE contacts SET {field} = s.{field} FROM contact_ids_kept s "
+            f"WHERE contacts.customer_id = s.id AND s.{field} IS NOT NULL AND "
+            f"(contacts.{field} IS NULL{named})"
         )
     store.execute(
-        f"INSERT INTO contacts SELECT t_customer_id, any_value(_id_email), any_value(_id_phone), "
-        f"NULL, now()::TIMESTAMP, {ingest_id} {kept} AND (_id_email IS NOT NULL OR _id_phone "
-        "IS NOT NULL) AND t_customer_id NOT IN (SELECT customer_id FROM contacts) "
-        "GROUP BY t_customer_id"
+        f"INSERT INTO contacts SELECT id, email, phone, NULL, now()::TIMESTAMP, {ingest_id} "
+        "FROM contact_ids_kept WHERE id NOT IN (SELECT customer_id FROM contacts)"
     )
+    store.execute("DROP TABLE contact_ids_kept")
 
 
 def added_notes(added: tuple[int, int]) -> list[str]:
