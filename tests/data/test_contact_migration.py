@@ -199,3 +199,22 @@ def test_a_customer_forgotten_by_address_in_an_old_store_stays_forgotten(tmp_pat
         assert store.count("contacts") == 1
     code, out, _ = cli(["forget", "ann@example.com", "--db", str(db)], capsys)
     assert code == 0 and "'a***@example.com' was already forgotten" in out
+
+
+def test_an_old_stores_phone_ids_keep_the_number_as_ingest_keeps_it_now(tmp_path):
+    # ids kept as written by a version before: a US 15551234567 (the shape of a Chinese
+    # mobile) and 13800138000 written with and without its country; hashed as ingest hashes
+    # them, the number in contacts as ingest keeps it: no +86 guessed, the one named preferred
+    shop = tmp_path / "shop"
+    write(
+        shop / "orders.csv",
+        ORDERS + "o1,2025-01-01,15551234567,p1,1,10\no2,2025-01-01,13800138000,p1,1,10\n"
+        "o3,2025-01-02,+86 138 0013 8000,p1,1,10\n",
+    )
+    db = tmp_path / "old.duckdb"
+    _old_store(db, shop)
+    with Store(db) as store:
+        us = contact_ids.stored_customer_id("15551234567")
+        assert set(store.table("orders")["customer_id"]) == {us, PHONE}
+        phones = store.query("SELECT customer_id, phone FROM contacts").set_index("customer_id")
+        assert phones["phone"].to_dict() == {us: "15551234567", PHONE: "+8613800138000"}

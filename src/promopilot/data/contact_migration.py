@@ -228,18 +228,28 @@ def _keep_once(store: Store, table: str, key: tuple[str, ...]) -> None:
 
 def _keep_contacts(store: Store) -> None:
     """The address or number of each new id in ``contacts``, as ingest keeps it
-    (:func:`promopilot.data.contact_ids.keep_contacts`): filled in where the customer's row has
-    none, a row added where the customer has none."""
+    (:func:`promopilot.data.contact_ids.keep_contacts`): a number as the old id wrote it
+    (:func:`kept_phone_sql`: ``13800138000`` as its digits, no ``+86`` guessed), the spelling
+    that names its country preferred; filled in where the customer's row has none (or the
+    number's digits without the country an old id names), a row added where the customer has
+    none."""
+    kept = f"CASE WHEN phone IS NOT NULL THEN {kept_phone_sql('old')} END"
+    values = (
+        "SELECT new, any_value(email) AS email, coalesce(min(kept) FILTER (WHERE "
+        "starts_with(kept, '+')), min(kept)) AS phone "
+        f"FROM (SELECT *, {kept} AS kept FROM {MAP}) GROUP BY new"
+    )
     for field in ("email", "phone"):
+        named = " OR s.phone = '+86' || contacts.phone" if field == "phone" else ""
         store.execute(
-            f"UPDATE contacts SET {field} = s.value FROM (SELECT new, any_value({field}) AS value "
-            f"FROM {MAP} WHERE {field} IS NOT NULL GROUP BY 1) s "
-            f"WHERE contacts.customer_id = s.new AND contacts.{field} IS NULL"
+            f"UPDATE contacts SET {field} = s.{field} FROM ({values}) s "
+            f"WHERE contacts.customer_id = s.new AND s.{field} IS NOT NULL AND "
+            f"(contacts.{field} IS NULL{named})"
         )
     store.execute(
-        f"INSERT INTO contacts SELECT new, any_value(email), any_value(phone), NULL, "
-        f"now()::TIMESTAMP, NULL FROM {MAP} WHERE new NOT IN (SELECT customer_id FROM contacts "
-        "WHERE customer_id IS NOT NULL) GROUP BY new"
+        f"INSERT INTO contacts SELECT new, email, phone, NULL, now()::TIMESTAMP, NULL "
+        f"FROM ({values}) WHERE new NOT IN (SELECT customer_id FROM contacts "
+        "WHERE customer_id IS NOT NULL)"
     )
 
 
