@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from promopilot.data import contact_ids, contact_migration
+from promopilot.data import contact_ids, contact_migration, phone_text
 from promopilot.data.schema import plain_id
 from promopilot.data.store import Store
 from tests.data.loads import load
@@ -38,6 +38,7 @@ def _old_store(db: Path, shop: Path, *, forget: str | None = None) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(contact_ids, "stage_sql", lambda source, customer="t_customer_id": source)
         patch.setattr(contact_ids, "stored_customer_id", lambda v: plain_id(str(v).strip()))
+        patch.setattr(phone_text, "typed_phone", lambda value: None)  # read no number either
         with Store(db) as store:
             load(store, shop)
             if forget is not None:

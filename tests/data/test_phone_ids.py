@@ -5,9 +5,11 @@ only where no number is readable; a number as Excel or the platform writes it is
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from promopilot.data.contact_ids import stored_customer_id
 from promopilot.data.phone_ids import NOT_A_NUMBER, hidden_reason
+from promopilot.data.store import Store
 from tests.data.loads import load
 from tests.data.test_ingest import cli, write
 from tests.data.test_platform_exports import PDD, ZHANG
@@ -149,3 +151,34 @@ def test_a_pinduoduo_number_keeps_its_country_where_a_file_names_it(tmp_path, st
     assert load(store, write(tmp_path / "b" / "orders.csv", later)).n_new == 2
     phones = store.query("SELECT customer_id, phone FROM contacts").set_index("customer_id")
     assert phones["phone"].to_dict() == {zhang: "+8613800138000", li: "+8613900139000"}
+
+
+@pytest.mark.parametrize(
+    "typed", ["86-13812345678", "+86 138 1234 5678", "1.3812345678E10", "8613812345678"]
+)
+def test_forget_finds_a_customer_told_apart_by_the_number_by_any_spelling_ingest_reads(
+    tmp_path, capsys, monkeypatch, typed
+):
+    log = tmp_path / "promopilot.log"
+    monkeypatch.setenv("PROMOPILOT_LOG", str(log))
+    db, shop = tmp_path / "s.duckdb", tmp_path / "shop"
+    write(shop / "orders.csv", _orders(["13812345678", "138 1234 5678", "13900139000"]))
+    assert cli(["ingest", str(shop), "--db", str(db)], capsys)[0] == 0
+    code, out, err = cli(["forget", typed, "--db", str(db)], capsys)
+    flat = " ".join(out.split())  # as printed, wrapped to the terminal
+    assert code == 0 and not err
+    assert "forgot customer +86*******5678: 3 row(s) removed (contacts 1, orders 2)" in flat
+    code, out, _ = cli(["forget", "13812345678", "--db", str(db)], capsys)
+    assert code == 0 and "'+86*******5678' was already forgotten" in out
+    # a number no customer has, spelled as a phone column may write it: named masked
+    code, _, err = cli(["forget", "86-13700137000", "--db", str(db)], capsys)
+    assert code == 2 and err.strip() == "error: customer '+86*******7000' is not in the store"
+    with Store(db) as store:
+        assert set(store.table("orders")["customer_id"]) == {stored_customer_id("13900139000")}
+        assert store.count("contacts") == 1
+        assert load(store, shop).n_new == 0  # a later ingest skips the forgotten customer
+        assert _rows_mentioning(store, ["12345678", "1234 5678"]) == {}
+    logged = log.read_text(encoding="utf-8")
+    assert "not in the store" in logged  # the log has the error, not the number
+    for needle in ("12345678", "1234 5678", "13700137000", "3.812345678", typed):
+        assert needle not in logged + out + err

@@ -186,7 +186,7 @@ def forget(
 
     The store file is rewritten so that no byte of their data is left in it; later ingests
     skip them."""
-    from promopilot.data import contact_ids
+    from promopilot.data import phone_text
     from promopilot.data.erase import forget_for_good
     from promopilot.exceptions import AlreadyForgottenError
 
@@ -197,7 +197,8 @@ def forget(
             console.print(str(done))
             return
     total = sum(removed.values())
-    named = contact_ids.shown(customer_id.strip())  # an e-mail address or phone masked
+    # an e-mail address or phone number masked, as written or as a phone column reads it
+    named = phone_text.shown_typed(customer_id)
     console.print(
         f"forgot {'the customer' if named is None else 'customer ' + named}: {total:,} row(s) "
         "removed "

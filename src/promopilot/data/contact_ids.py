@@ -250,11 +250,17 @@ def _hasher_connection() -> duckdb.DuckDBPyConnection:
     return _hasher
 
 
-def _read_typed(text: str) -> tuple[str, str | None, str | None]:
+def read_typed(
+    text: str, reading: Callable[[str], str] | None = None
+) -> tuple[str, str | None, str | None]:
     """(stored id, e-mail address, phone number) of a typed id, by the very SQL of ingest
     (:func:`stage_sql`): Python's ``lower`` and ``\\s`` are not DuckDB's for every character,
-    so a copy in Python could drift."""
-    typed = stage_sql("SELECT CAST(? AS VARCHAR) AS t_customer_id")
+    so a copy in Python could drift. `reading`: SQL that reads the text first, as a column
+    does (:func:`promopilot.data.phone_text.written_sql`, a mobile number column's)."""
+    typed = "SELECT CAST(? AS VARCHAR) AS t_customer_id"
+    if reading is not None:
+        typed = f"SELECT {reading('t_customer_id')} AS t_customer_id FROM ({typed})"
+    typed = stage_sql(typed)
     with _HASHER_LOCK:  # fetchall: a partly read result blocks the connection (DuckDB 2)
         (row,) = (
             _hasher_connection()
@@ -269,7 +275,7 @@ def contact_of(value: str) -> tuple[str, str] | None:
     (as ingest reads it: :func:`email_sql`, :func:`phone_sql`), else None."""
     if not _might_be_contact(value):
         return None
-    _, email, phone = _read_typed(value)
+    _, email, phone = read_typed(value)
     if email is not None:
         return "email", email
     return None if phone is None else ("phone", phone)
@@ -277,9 +283,9 @@ def contact_of(value: str) -> tuple[str, str] | None:
 
 def stored_customer_id(value: str) -> str:
     """A typed customer id as ingest stores it: without surrounding spaces, ``17850.0`` as
-    ``17850``, and an e-mail address or phone number as its hash (:func:`_read_typed`)."""
+    ``17850``, and an e-mail address or phone number as its hash (:func:`read_typed`)."""
     text = plain_id(str(value).strip())
-    return _read_typed(text)[0] if _might_be_contact(text) else text
+    return read_typed(text)[0] if _might_be_contact(text) else text
 
 
 def stored_customer_ids(ids: pd.Series) -> pd.Series:

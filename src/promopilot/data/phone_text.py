@@ -6,7 +6,9 @@ ways is one number)."""
 
 from __future__ import annotations
 
+from promopilot.data import contact_ids
 from promopilot.data.contact_ids import CHINA_MOBILE, phone_sql
+from promopilot.data.schema import plain_id
 
 MOBILE = "'" + CHINA_MOBILE.replace("'", "''") + "'"  # a Chinese mobile number, as SQL
 
@@ -43,3 +45,20 @@ def kept_phone_sql(text: str) -> str:
         f"THEN regexp_replace({written}, '[^0-9]', '', 'g') "
         f"ELSE coalesce({phone_sql(written)}, {text}) END"
     )
+
+
+def typed_phone(value: str) -> tuple[str, str] | None:
+    """(stored id, number) of a typed id read as an orders file's mobile number column reads
+    its cell (:mod:`promopilot.data.phone_ids`: ``86-13812345678``, ``1.3812345678E10``,
+    ``+86 138 1234 5678`` name the customer ``13812345678`` is), None where it reads no number
+    so: ``promopilot forget`` finds a customer told apart by the number by any of them."""
+    stored, _, phone = contact_ids.read_typed(plain_id(value.strip()), written_sql)
+    return None if phone is None else (stored, phone)
+
+
+def shown_typed(value: str, phone: tuple[str, str] | None = None) -> str | None:
+    """A typed id as a message may show it (:func:`contact_ids.shown`), a number
+    :func:`typed_phone` reads in it (`phone`, where read already) masked as that number
+    (``86-13812345678`` as ``+86*******5678``)."""
+    phone = phone or typed_phone(value)
+    return contact_ids.shown(value.strip() if phone is None else phone[1])

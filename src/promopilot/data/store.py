@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from promopilot.data import contact_ids, contact_migration, text_migration
+from promopilot.data import contact_ids, contact_migration, phone_text, text_migration
 from promopilot.data.connection import (
     SERVE_MARKER_SUFFIX,
     connect,
@@ -252,18 +252,28 @@ class Store(ShopTime):
         number is its hash, :func:`promopilot.data.contact_ids.stored_customer_id`)."""
         typed = str(customer_id).strip()
         customer_id = contact_ids.stored_customer_id(typed)
-        named = customer_id if customer_id == plain_id(typed) else contact_ids.shown(typed)
+        # as a mobile number column reads it (86-13812345678, 1.3812345678E10): not as an id
+        phone = phone_text.typed_phone(typed)
+        named = (
+            phone_text.shown_typed(typed, phone)
+            if phone is not None
+            else customer_id
+            if customer_id == plain_id(typed)
+            else contact_ids.shown(typed)
+        )
         removed: dict[str, int] = {}
         with self.transaction():
-            known = sum(
-                int(self.scalar(f"SELECT count(*) FROM {t} WHERE customer_id = ?", [customer_id]))
-                for t in ("customers", "contacts", "orders", "events", "reviews", "campaigns")
-            )
+            known = self._holds(customer_id)
+            if not known and phone is not None and phone[0] != customer_id:
+                known = self._holds(phone[0])  # a customer told apart by the number
+                customer_id = phone[0] if known else customer_id
             if not known:
                 contact = contact_ids.contact_of(plain_id(typed)) or ("", plain_id(typed))
+                ids = {customer_id, plain_id(typed), contact[1], *(phone or ())}
                 if self.scalar(  # or forgotten by the address, when a store held it as id
-                    "SELECT count(*) FROM forgotten WHERE customer_hash IN (?, ?, ?)",
-                    [forgotten_hash(i) for i in (customer_id, plain_id(typed), contact[1])],
+                    "SELECT count(*) FROM forgotten WHERE customer_hash IN "
+                    f"({', '.join('?' for _ in ids)})",
+                    [forgotten_hash(i) for i in ids],
                 ):
                     raise AlreadyForgottenError(
                         f"customer {named!r} was already forgotten: nothing of theirs is "
@@ -280,6 +290,13 @@ class Store(ShopTime):
                 "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [forgotten_hash(customer_id)]
             )
         return removed
+
+    def _holds(self, customer_id: str) -> bool:
+        """Whether a table :meth:`forget` reads for a known customer holds `customer_id`."""
+        return any(
+            self.scalar(f"SELECT count(*) FROM {t} WHERE customer_id = ?", [customer_id])
+            for t in ("customers", "contacts", "orders", "events", "reviews", "campaigns")
+        )
 
 
 def forgotten_hash(customer_id: str) -> str:
