@@ -1,6 +1,7 @@
 """A phone column's cell is kept in ``contacts`` as the number ingest reads in it (``+`` and
-its digits, as a phone number given as a customer id is read), so one person's number written
-two ways is one number: by a customers file, and once in a store an older version wrote."""
+its digits where it names its country, a mobile number's digits where it names none), so one
+person's number written two ways is one number: by a customers file, by a phone number given
+as a customer id, and once in a store an older version wrote."""
 
 from __future__ import annotations
 
@@ -74,3 +75,18 @@ def test_an_old_stores_contacts_phone_cells_are_read_once(tmp_path):
         store.execute("UPDATE contacts SET phone = 'tel:+8613800138000' WHERE customer_id = 'c1'")
     with Store(db) as store:  # once: a later open leaves the table alone
         assert _phones(store)["c1"] == "tel:+8613800138000"
+
+
+def test_a_phone_number_given_as_the_customer_id_is_kept_as_the_number_it_is(tmp_path, store):
+    # the id is the hash of the +86 reading (ids do not change); contacts keeps the number the
+    # shop has: a US 15551234567 as its digits, 13800138000 with its +86 where a row names it
+    orders = write(
+        tmp_path / "shop" / "orders.csv",
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"
+        "o1,2025-01-01,15551234567,p1,1,10\no2,2025-01-02,13800138000,p1,1,10\n"
+        "o3,2025-01-03,0086 138 0013 8000,p1,1,10\n",
+    )
+    load(store, orders)
+    us, cn = stored_customer_id("15551234567"), stored_customer_id("13800138000")
+    assert us == stored_customer_id("+8615551234567")
+    assert _phones(store) == {us: "15551234567", cn: "+8613800138000"}
