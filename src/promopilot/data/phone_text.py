@@ -2,7 +2,8 @@
 :func:`promopilot.data.contact_ids.phone_sql` reads (:func:`written_sql`), and the number
 ``contacts`` keeps (:func:`kept_phone_sql`: ``+`` and its digits where the cell names its
 country, the digits of a mobile number where it does not, so one person's number written two
-ways is one number)."""
+ways is one number; a phone number id's too, :func:`contact_ids.keep_contacts`), and a typed
+id read as such a cell (:func:`typed_phone`, for ``promopilot forget``)."""
 
 from __future__ import annotations
 
