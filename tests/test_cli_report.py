@@ -288,7 +288,7 @@ def test_errors_are_one_line_and_exit_2(campaign_db, tmp_path, capsys):
     assert done.value.code == 2
     err = capsys.readouterr().err
     assert "'nope' is not in the store (known: spring)" in err
-    assert "missing column(s) customer_id, offer_id" in err and "Traceback" not in err
+    assert "missing columns customer_id, offer_id" in err and "Traceback" not in err
 
 
 def _browser_available() -> bool:

@@ -163,7 +163,10 @@ def area_values(
     values: dict[str, Any] = dict(document.get(table, {}))
     unknown = sorted(set(values) - {f.name for f in fields(cls)})
     if unknown:
-        raise InputError(f"{candidate}: unknown [{table}] setting(s) {', '.join(unknown)}")
+        raise InputError(
+            f"{candidate}: unknown [{table}] {'setting' if len(unknown) == 1 else 'settings'} "
+            f"{', '.join(unknown)}"
+        )
     return candidate, values
 
 
@@ -178,7 +181,10 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
     known = {f.name: f for f in fields(Settings)}
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise InputError(f"{candidate}: unknown setting(s) {', '.join(unknown)}")
+        raise InputError(
+            f"{candidate}: unknown {'setting' if len(unknown) == 1 else 'settings'} "
+            f"{', '.join(unknown)}"
+        )
     for name in known:
         key = f"PROMOPILOT_{name.upper()}"
         if key in env:

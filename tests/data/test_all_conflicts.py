@@ -40,7 +40,7 @@ def test_every_row_in_conflict_is_refused_naming_the_cause(tmp_path, capsys):
     assert cli(str(changed), "--db", db) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
-    assert "all 2 row(s) rejected, nothing loaded; first at line 2, column quantity" in err[0]
+    assert "all 2 rows rejected, nothing loaded; first at line 2, column quantity" in err[0]
     assert "conflicts with a stored row" in err[0] and "another shop's file" in err[0]
 
 

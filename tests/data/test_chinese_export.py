@@ -254,7 +254,7 @@ def test_a_title_with_no_header_in_the_first_six_lines_is_named_in_the_refusal(
         ingest(store, path.parent)
     message = str(refused.value)
     assert "\n" not in message and "orders" in message
-    assert "missing required column(s)" in message and "expected order_id, timestamp" in message
+    assert "missing required columns" in message and "expected order_id, timestamp" in message
     assert "line 1 looks like a title" in message
     assert "none of the first 6 lines is a header" in message
 
@@ -313,7 +313,7 @@ def test_the_ingest_report_says_why_new_rows_outnumber_loaded_ones(tmp_path, sto
     )
     (file,) = load(store, path).files
     assert (file.n_read, file.n_loaded, file.n_new) == (2, 2, 3)
-    assert "1 return line(s) added for lines refunded in full" in " ".join(file.notes)
+    assert "1 return line added for lines refunded in full" in " ".join(file.notes)
     (again,) = load(store, path).files
     assert again.n_new == 0 and not any("return line" in n for n in again.notes)
 

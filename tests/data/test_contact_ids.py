@@ -56,10 +56,10 @@ def test_email_and_phone_ids_are_hashed_in_every_file_and_kept_in_contacts_only(
         report = load(store, shop)
         notes = [n for f in report.files for n in f.notes]
         assert (
-            "1 customer id(s) were e-mail addresses: stored as a hash, the address kept in "
+            "1 customer id was an e-mail address: stored as a hash, the address kept in "
             "contacts only" in notes
         )
-        assert any(n.startswith("1 customer id(s) were phone numbers") for n in notes)
+        assert any(n.startswith("1 customer id was a phone number") for n in notes)
         assert report.n_flagged == 0  # every file's id is the customers file's, in any case
     with Store(db) as store:  # what the store file keeps
         assert _rows_mentioning(store, NEEDLES, skip=("contacts",)) == {}
@@ -83,11 +83,11 @@ def test_email_and_phone_ids_are_hashed_in_every_file_and_kept_in_contacts_only(
         again = load(store, shop)  # the same files again add nothing
         assert again.n_new == 0
         assert {t: store.count(t) for t in n} == n
-        assert [n for f in again.files for n in f.notes if "customer id(s) were" in n] == []
+        assert [n for f in again.files for n in f.notes if "stored as a hash" in n] == []
 
 
 def _id_notes(report) -> list[str]:
-    return [n for f in report.files for n in f.notes if "customer id(s) were" in n]
+    return [n for f in report.files for n in f.notes if "stored as a hash" in n]
 
 
 def test_the_note_counts_only_the_customers_a_file_adds(tmp_path, store):
@@ -101,8 +101,7 @@ def test_the_note_counts_only_the_customers_a_file_adds(tmp_path, store):
     )
     report = load(store, write(tmp_path / "b" / "orders.csv", more))
     assert _id_notes(report) == [
-        "1 customer id(s) were e-mail addresses: stored as a hash, the address kept in "
-        "contacts only"
+        "1 customer id was an e-mail address: stored as a hash, the address kept in contacts only"
     ]
     assert store.count("contacts") == 3  # ann, the phone and bob
     # an events file of stored customers adds none
@@ -114,7 +113,7 @@ def test_ids_that_are_no_contact_data_are_kept_as_they_are(tmp_path, store):
     ids = ["17850", "1234567890", "12345678901", "C000123", "00123", "a@b", "+123", "user@host"]
     orders = "".join(f"o{i},2025-01-01,{c},p1,1,10\n" for i, c in enumerate(ids))
     report = load(store, write(tmp_path / "orders.csv", ORDERS + orders))
-    assert not [n for f in report.files for n in f.notes if "customer id(s) were" in n]
+    assert not [n for f in report.files for n in f.notes if "stored as a hash" in n]
     assert list(store.table("orders")["customer_id"]) == ids
     assert store.count("contacts") == 0
     assert [stored_customer_id(c) for c in ids] == ids

@@ -104,7 +104,7 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
         again = load(store, shop)  # re-ingesting the same files adds nothing
         assert again.n_new == 0
         assert {t: store.count(t) for t in counts} == counts
-        assert not [n for f in again.files for n in f.notes if "customer id(s) were" in n]
+        assert not [n for f in again.files for n in f.notes if "stored as a hash" in n]
         migrations = store.query("SELECT name, n FROM migrations ORDER BY name")
         assert migrations.to_dict("records") == [
             {"name": contact_migration.EMAILS, "n": 0},

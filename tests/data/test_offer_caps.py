@@ -132,7 +132,7 @@ def test_a_cap_on_a_fixed_amount_off_is_not_stored_and_the_note_names_the_offers
     }
     (note,) = [n for n in report.files[0].notes if "max_discount" in n]
     assert note.startswith(
-        "max_discount of 3 offer(s) of one fixed amount off (amount_off or "
+        "max_discount of 3 offers of one fixed amount off (amount_off or "
         "free_shipping: a, b, c) cannot change what they take off: not stored"
     )
     again = load(store, path)

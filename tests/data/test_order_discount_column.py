@@ -138,9 +138,9 @@ def test_order_discount_beside_line_discounts_is_read_where_the_lines_carry_none
     got = store.query("SELECT discount FROM orders WHERE order_id = '501' ORDER BY product_id")
     assert got["discount"].tolist() == pytest.approx([6.0, 2.0])
     assert beside_note(report) == (
-        "Cart Discount Amount beside the line discount Discount Amount: read for 1 order(s) "
+        "Cart Discount Amount beside the line discount Discount Amount: read for 1 order "
         "whose lines carry no discount (spread over them as the order's discount); not read "
-        "for 1 order(s) whose lines' discounts add up to it (the same money)"
+        "for 1 order whose lines' discounts add up to it (the same money)"
     )
     assert load(store, tmp_path / "orders.csv").n_new == 0  # re-ingesting adds nothing
 
@@ -156,10 +156,10 @@ def test_order_discount_beside_line_discounts_that_add_up_otherwise_is_not_read(
     report = load(store, write(tmp_path / "orders.csv", BESIDE + rows))
     assert per_order(store) == {"601": 3.0, "602": 30.0}  # 602: 50 read, cut to its worth
     note = beside_note(report)
-    assert "not read for 1 order(s) whose lines' discounts do not add up to it: their " in note
-    assert "lines' own discounts are kept (order(s) 601)" in note
+    assert "not read for 1 order whose lines' discounts do not add up to it: their " in note
+    assert "lines' own discounts are kept (order 601)" in note
     assert any(
-        n.startswith("Cart Discount Amount: 1 order(s) had a discount larger") and "20.00" in n
+        n.startswith("Cart Discount Amount: 1 order had a discount larger") and "20.00" in n
         for n in report.files[0].notes
     )
 
@@ -177,7 +177,7 @@ def test_order_discount_beside_line_discounts_with_paid_line_totals(tmp_path, st
     got = store.query("SELECT unit_price, discount FROM orders ORDER BY order_id, product_id")
     assert got["discount"].tolist() == pytest.approx([6.0, 3.0, 2.0])
     assert got["unit_price"].tolist() == pytest.approx([33.0, 33.0, 40.0])
-    assert "read for 1 order(s)" in beside_note(report)
+    assert "read for 1 order" in beside_note(report)
 
 
 def test_order_discount_beside_line_discounts_that_each_repeat_it_is_read_once(tmp_path, store):
@@ -193,5 +193,5 @@ def test_order_discount_beside_line_discounts_that_each_repeat_it_is_read_once(t
     got = store.query("SELECT discount FROM orders WHERE order_id = '801' ORDER BY product_id")
     assert got["discount"].tolist() == pytest.approx([3.0, 1.0])
     note = beside_note(report)
-    assert "read for 1 order(s) whose lines each repeat it as their discount" in note
-    assert "not read for 1 order(s) whose lines' discounts add up to it" in note  # 802
+    assert "read for 1 order whose lines each repeat it as their discount" in note
+    assert "not read for 1 order whose lines' discounts add up to it" in note  # 802

@@ -37,7 +37,7 @@ def test_a_shopify_partial_refund_is_netted_to_the_cent(tmp_path, store):
     path = write(tmp_path / "orders_export.csv", SHOPIFY)
     (f,) = load(store, path).files
     assert (f.n_read, f.n_loaded, f.n_quarantined, f.n_new) == (4, 4, 0, 6)
-    assert "2 return line(s) added for partial refunds" in " ".join(f.notes)
+    assert "2 return lines added for partial refunds" in " ".join(f.notes)
     summary = shop_summary(store)
     assert summary.gross_revenue == 30 + 40.5
     assert (summary.returns, summary.revenue) == (12.34, 30 + 40.5 - 12.34)

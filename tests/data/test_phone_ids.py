@@ -53,7 +53,7 @@ def test_a_file_whose_every_number_is_masked_is_refused_in_one_line(tmp_path, ca
     path = write(tmp_path / "shop" / "orders.csv", text)
     code, _, err = cli(["ingest", str(path.parent), "--db", str(tmp_path / "s.duckdb")], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert "orders.csv: line 2, column 收件人手机号: the mobile numbers are masked (2 row(s)" in err
+    assert "orders.csv: line 2, column 收件人手机号: the mobile numbers are masked (2 rows" in err
     assert "export the buyer id column" in err and "8000" not in err
 
 
@@ -71,7 +71,7 @@ def test_a_file_of_encrypted_numbers_is_refused_in_one_line(tmp_path, capsys):
     path = write(tmp_path / "shop" / "orders.csv", _orders([CIPHER, CIPHER_HASH]))
     code, _, err = cli(["ingest", str(path.parent), "--db", str(tmp_path / "s.duckdb")], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert "column 收件人手机号: the mobile numbers are encrypted (2 row(s))" in err
+    assert "column 收件人手机号: the mobile numbers are encrypted (2 rows)" in err
     assert "export the buyer id column" in err and "KsnMx7Q2" not in err
 
 

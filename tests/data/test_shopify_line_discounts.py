@@ -52,11 +52,11 @@ def test_lineitem_discount_is_the_lines_and_discount_amount_is_read_once(tmp_pat
     assert shop_summary(store).revenue == pytest.approx(35 + 24 + 18.5 + 17)
     note = next(n for n in f.notes if n.startswith("Discount Amount beside"))
     assert note == (
-        "Discount Amount beside the line discount Lineitem discount: read for 1 order(s) whose "
+        "Discount Amount beside the line discount Lineitem discount: read for 1 order whose "
         "lines carry no discount (spread over them as the order's discount); not read for 1 "
-        "order(s) whose lines' discounts add up to it (the same money); not read for 1 "
-        "order(s) whose lines' discounts do not add up to it: their lines' own discounts are "
-        "kept (order(s) #1003)"
+        "order whose lines' discounts add up to it (the same money); not read for 1 "
+        "order whose lines' discounts do not add up to it: their lines' own discounts are "
+        "kept (order #1003)"
     )
     assert load(store, path).n_new == 0  # the same export again adds nothing
 

@@ -145,9 +145,9 @@ def test_missing_labels_and_text_features_are_refused(two_arm_data):
     holes = y.astype(float).copy()
     holes[:3] = np.nan
     for model in (TLearner(control=CONTROL), CalibratedUplift(TLearner(control=CONTROL), cv=2)):
-        with pytest.raises(InputError, match="y has 3 missing value"):
+        with pytest.raises(InputError, match="y has 3 missing values: drop"):
             model.fit(X, holes, arm)
-    with pytest.raises(InputError, match="hold text"):
+    with pytest.raises(InputError, match="text in feature column city: encode it"):
         TLearner(control=CONTROL).fit(X.assign(city="上海").astype({"city": "string"}), y, arm)
     gaps = arm.astype(object).copy()
     gaps[0] = None

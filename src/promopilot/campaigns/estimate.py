@@ -13,6 +13,7 @@ import pandas as pd
 from promopilot.campaigns import lift as stats
 from promopilot.campaigns.history import CONTROL
 from promopilot.campaigns.lift_words import GAIN, LOSS, MIN_ARM_CUSTOMERS, UNCLEAR, summary
+from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError, NotEnoughDataError
 
 # report name -> outcome column
@@ -46,14 +47,16 @@ def estimate_lift(
         raise InputError(f"confidence must be in (0.5, 1), got {confidence}")
     missing = {"arm", "propensity", *METRICS.values(), *(covariates or ())} - set(frame.columns)
     if missing:
-        raise InputError(f"outcomes frame lacks column(s) {', '.join(sorted(missing))}")
+        raise InputError(
+            f"outcomes frame lacks {noun_for(len(missing), 'column')} {', '.join(sorted(missing))}"
+        )
     arm = frame["arm"].to_numpy(dtype=object)
     is_control = arm == CONTROL
     fewest = max(MIN_PER_ARM, min_arm_customers)  # the control group's floor too
     if is_control.sum() < fewest:
         raise NotEnoughDataError(
-            f"the campaign has {int(is_control.sum())} control customer(s): without a control "
-            f"group of at least {fewest} customers its lift cannot be measured"
+            f"the campaign has {counted(int(is_control.sum()), 'control customer')}: without a "
+            f"control group of at least {fewest} customers its lift cannot be measured"
         )
     w = 1.0 / frame["propensity"].to_numpy(dtype=float)
     x = frame[list(covariates)].to_numpy(dtype=float) if covariates else None

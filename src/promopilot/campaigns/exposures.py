@@ -24,6 +24,7 @@ from promopilot.data.queries import delivery as q
 from promopilot.data.queries.delivery import LIVE_CHANNEL
 from promopilot.data.queries.measure import VISITOR_GROUP
 from promopilot.data.store import Store
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
 GROUPS = ("target", "control", "explore", "none")
@@ -131,8 +132,9 @@ def _plan_rows(logged: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
 def _refuse_another_plan(campaign_id: str, n_diff: int, served: bool) -> InputError:
     how = " (as `promopilot serve` answered it)" if served else ""
     return InputError(
-        f"campaign {campaign_id!r} is already logged with another plan{how} ({n_diff} "
-        "customer(s) differ): send the same plan again, or choose a new --campaign-id"
+        f"campaign {campaign_id!r} is already logged with another plan{how} "
+        f"({counted(n_diff, 'customer')} {'differs' if n_diff == 1 else 'differ'}): "
+        "send the same plan again, or choose a new --campaign-id"
     )
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from promopilot.data.queries.campaigns import campaign_exposures, window_outcomes
 from promopilot.data.store import Store
+from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import NotEnoughDataError
 
 CONTROL = "control"
@@ -95,7 +96,8 @@ def thin_arms_note(thin: tuple[str, ...], consequence: str) -> str:
     if not thin:
         return ""
     return (
-        f"note: offer(s) {', '.join(thin)} went to fewer than {MIN_ARM_ROWS} customers in the "
+        f"note: {noun_for(len(thin), 'offer')} {', '.join(thin)} went to fewer than "
+        f"{MIN_ARM_ROWS} customers in the "
         f"past campaigns used: too few to learn from, {consequence}"
     )
 
@@ -164,7 +166,8 @@ def campaign_training_data(
     exposures = exposures[~late.to_numpy()]
     if len(exposures) < min_rows:
         waiting = (
-            f" ({len(awaiting)} campaign(s) whose window is not over in the data (sent after "
+            f" ({counted(len(awaiting), 'campaign')} whose window is not over in the data (sent "
+            "after "
             "or less than the window before the last recorded order or event) are not counted "
             f"until their outcomes are ingested: {', '.join(awaiting)})"
             if awaiting

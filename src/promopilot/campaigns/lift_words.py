@@ -7,6 +7,7 @@ the statistics and calls :func:`summary`.
 from __future__ import annotations
 
 from promopilot.data.currency import money
+from promopilot.data.words import counted
 
 GAIN, LOSS, UNCLEAR = "gain", "loss", "no clear effect"
 MIN_ARM_CUSTOMERS = 30
@@ -45,7 +46,7 @@ def summary(result: dict) -> str:
     held = result.get("held_out_customers")
     if held is not None and held < fewest:
         text += (
-            f" The control group held out from the plan's choices has {held:,} customer(s): "
+            f" The control group held out from the plan's choices has {counted(held, 'customer')}: "
             f"too few to measure each offer on its own (at least {fewest} are needed)."
         )
     return (
@@ -76,8 +77,8 @@ def shared_code_words(result: dict) -> str:
     if not shared:
         return ""
     text = (
-        f" {shared['customers']:,} customer(s) ordered with a code of this campaign that was "
-        "given to someone else (a shared or leaked coupon)"
+        f" {counted(shared['customers'], 'customer')} ordered with a code of this campaign that "
+        "was given to someone else (a shared or leaked coupon)"
     )
     if shared["sent_nothing"]:
         text += (
@@ -95,7 +96,7 @@ def early_code_words(result: dict) -> str:
     if not early:
         return ""
     return (
-        f" {early:,} order(s) used a code of this campaign before it was sent: the code was "
+        f" {counted(early, 'order')} used a code of this campaign before it was sent: the code was "
         "known before, or the orders' times and the send log are in different time zones "
         "(the timezone setting); such orders are not counted as outcomes."
     )
@@ -110,7 +111,7 @@ def other_code_words(result: dict) -> str:
         return ""
     named = ", ".join(f"{code} ({n:,})" for code, n in other["top"].items())
     rest = other["codes"] - len(other["top"])
-    more = f" and {rest:,} other code(s)" if rest > 0 else ""
+    more = f" and {counted(rest, 'other code')}" if rest > 0 else ""
     return (
         f" {other['customers']:,} of the campaign's customers ordered in their window with "
         f"codes it did not send ({named}{more}): its lift is what its offers added on top of "
@@ -126,8 +127,8 @@ def visitor_words(result: dict) -> str:
         return ""
     offered = f" ({visitors['offered']:,} of them shown an exploration offer)"
     return (
-        f" {visitors['customers']:,} visitor(s) answered outside the plan while it was served"
-        f"{offered if visitors['offered'] else ''} are not in these figures: the plan never "
+        f" {counted(visitors['customers'], 'visitor')} answered outside the plan while it was "
+        f"served{offered if visitors['offered'] else ''} are not in these figures: the plan never "
         "chose them."
     )
 
@@ -140,8 +141,8 @@ def never_offered_words(result: dict) -> str:
     if not n:
         return ""
     return (
-        f" {n:,} customer(s) the campaign could not send an offer (given nothing for certain: "
-        "left out of a designed test before it was drawn, or not chosen by a plan without "
+        f" {counted(n, 'customer')} the campaign could not send an offer (given nothing for "
+        "certain: left out of a designed test before it was drawn, or not chosen by a plan without "
         "exploration) are not in these figures, not even among those who got nothing."
     )
 

@@ -32,6 +32,7 @@ from promopilot.data.contact_ids import file_customer_ids
 from promopilot.data.hand_tables import LINE, read_hand_table
 from promopilot.data.schema import id_text
 from promopilot.data.store import Store
+from promopilot.data.words import noun_for
 from promopilot.exceptions import InputError
 
 FEATURES = ("pre_revenue", "pre_orders", "orders_before")
@@ -58,8 +59,8 @@ def policy_arms(frame: pd.DataFrame, policy: pd.DataFrame) -> tuple[np.ndarray, 
     missing = {"customer_id", "offer_id"} - set(policy.columns)
     if missing:
         raise InputError(
-            f"policy: missing column(s) {', '.join(sorted(missing))}; expected "
-            "customer_id, offer_id (empty offer = send nothing)"
+            f"policy: missing {noun_for(len(missing), 'column')} {', '.join(sorted(missing))}; "
+            "expected customer_id, offer_id (empty offer = send nothing)"
         )
     # as text, an empty offer as "": a column of empty offers only is read as float NaN
     offer_ids = policy["offer_id"].astype(object)
@@ -83,7 +84,8 @@ def policy_arms(frame: pd.DataFrame, policy: pd.DataFrame) -> tuple[np.ndarray, 
     unknown = sorted(set(arms) - logged)
     if unknown:
         raise InputError(
-            f"policy: offer(s) {', '.join(unknown)} were never sent in this campaign, so it "
+            f"policy: {noun_for(len(unknown), 'offer')} {', '.join(unknown)} "
+            f"{'was' if len(unknown) == 1 else 'were'} never sent in this campaign, so it "
             f"cannot tell what they would earn (sent: {', '.join(sorted(logged - {CONTROL}))})"
         )
     return arms, unnamed

@@ -16,6 +16,7 @@ from promopilot.campaigns.history import CONTROL, never_offered, window_open
 from promopilot.config import load_settings
 from promopilot.data.queries import measure as queries
 from promopilot.data.store import Store
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError, NotEnoughDataError, UnknownIdError
 
 SEGMENT_NEW = "new: no order before"
@@ -106,7 +107,7 @@ def _without_visitors(frame: pd.DataFrame, campaign_id: str | None) -> tuple[pd.
     if kept.empty:
         which = f"campaign {campaign_id!r}" if campaign_id is not None else "the store"
         raise NotEnoughDataError(
-            f"{which} logged only {counts['customers']:,} visitor(s) answered outside the "
+            f"{which} logged only {counted(counts['customers'], 'visitor')} answered outside the "
             "plan it served, none of the plan's own customers: nothing to measure yet"
         )
     return kept, counts

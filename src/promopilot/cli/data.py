@@ -17,6 +17,7 @@ from promopilot.cli.common import (
     ingest_with_progress,
     open_store,
 )
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
 if TYPE_CHECKING:  # pandas and DuckDB load when a command runs, not for --help
@@ -139,7 +140,7 @@ def ingest(
                 console.print(f"  {n:>9,}  {reason}")
         if report.n_flagged:
             console.print(
-                f"{report.n_flagged:,} row(s) kept but flagged: they reference "
+                f"{counted(report.n_flagged, 'row')} kept but flagged: they reference "
                 "customers or products the shop's tables do not list "
                 "(table `flags`)."
             )
@@ -200,7 +201,8 @@ def forget(
     # an e-mail address or phone number masked, as written or as a phone column reads it
     named = phone_text.shown_typed(customer_id)
     console.print(
-        f"forgot {'the customer' if named is None else 'customer ' + named}: {total:,} row(s) "
+        f"forgot {'the customer' if named is None else 'customer ' + named}: "
+        f"{counted(total, 'row')} "
         "removed "
         f"({', '.join(f'{k} {v}' for k, v in removed.items() if v)}); the store file was "
         "rewritten, so no deleted bytes of theirs remain in it. Files written from the store "

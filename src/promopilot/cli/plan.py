@@ -12,6 +12,7 @@ from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
 from promopilot.data.textfile import EXCEL_CSV
+from promopilot.data.words import counted
 from promopilot.report.labels import readable_rules
 
 app = typer.Typer()
@@ -265,7 +266,8 @@ def plan(
     console.print(f"plan written to {out} ({len(result.plan):,} rows)")
     if n_added:
         console.print(
-            f"the {n_added} default offer(s) were added to the store's offers table, "
+            f"the {counted(n_added, 'default offer')} {'was' if n_added == 1 else 'were'} added "
+            "to the store's offers table, "
             "for `send` and `report`"
         )
 

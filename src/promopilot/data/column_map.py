@@ -11,6 +11,7 @@ from promopilot.data import line_totals, order_columns, phone_ids, synonyms
 from promopilot.data.headers import MAX_ABOVE
 from promopilot.data.schema import TableSpec
 from promopilot.data.sql import cell_text, ident
+from promopilot.data.words import noun_for
 from promopilot.exceptions import InputError
 
 
@@ -41,7 +42,8 @@ def match_columns(raw_columns: list[str], spec: TableSpec, label: str) -> dict[s
         shown = ", ".join(raw_columns[:12]) + (" ..." if len(raw_columns) > 12 else "")
         expected = ", ".join(c for c in spec.required if c != "review_id")
         raise InputError(
-            f"{label}: missing required column(s) {', '.join(missing)} for table "
+            f"{label}: missing required {noun_for(len(missing), 'column')} {', '.join(missing)} "
+            "for table "
             f"'{spec.name}': expected {expected} (or a synonym; see docs/shop-folder.md), "
             f"found: {shown or 'no columns'}{_title_hint(raw_columns)}"
         )

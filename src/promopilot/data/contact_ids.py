@@ -27,6 +27,7 @@ import pandas as pd
 
 from promopilot.data.cells import TEXT_FILE, Cells
 from promopilot.data.schema import id_text, plain_id
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
 if TYPE_CHECKING:
@@ -216,13 +217,15 @@ def added_notes(added: tuple[int, int]) -> list[str]:
     notes = []
     if n_email:
         notes.append(
-            f"{n_email:,} customer id(s) were e-mail addresses: stored as a hash, the "
-            "address kept in contacts only"
+            f"{counted(n_email, 'customer id')} "
+            f"{'was an e-mail address' if n_email == 1 else 'were e-mail addresses'}: stored as a "
+            "hash, the address kept in contacts only"
         )
     if n_phone:
         notes.append(
-            f"{n_phone:,} customer id(s) were phone numbers: stored as a hash, the number "
-            "kept in contacts only"
+            f"{counted(n_phone, 'customer id')} "
+            f"{'was a phone number' if n_phone == 1 else 'were phone numbers'}: stored as a hash, "
+            "the number kept in contacts only"
         )
     return notes
 

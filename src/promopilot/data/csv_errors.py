@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from promopilot.data.words import counted
+
 MAX_LINE_BYTES = 10_000_000
 
 
@@ -44,7 +46,7 @@ def _first_bad_record(path: Path, delimiter: str, quote: str, above: int = 0) ->
                             f"(the record runs over {spans:,} lines): check the quoting"
                         )
                     return (
-                        f"line {start}: {len(record)} field(s) where the header has "
+                        f"line {start}: {counted(len(record), 'field')} where the header has "
                         f"{len(header)}: check the delimiter and quoting"
                     )
                 start = reader.line_num + above + 1

@@ -50,7 +50,7 @@ from promopilot.data.loading import FileReport, load_table, next_ingest_id
 from promopilot.data.rawfile import RAW, RawFile, column_lookup, read_raw
 from promopilot.data.schema import TABLES
 from promopilot.data.store import Store
-from promopilot.data.words import counted
+from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError
 
 CDNOW_LINE = re.compile(r"^\s*\d+\s+(\d+\s+)?(19|20)\d{6}\s+-?\d+\s+-?\d+(\.\d*)?\s*$")
@@ -185,7 +185,8 @@ def import_hillstrom(store: Store, path: Path, progress: Progress = None) -> lis
     missing = [c for c in HILLSTROM_COLUMNS if c not in cols]
     if missing:
         raise InputError(
-            f"{path}: missing column(s) {', '.join(missing)} for the Hillstrom layout "
+            f"{path}: missing {noun_for(len(missing), 'column')} {', '.join(missing)} for the "
+            "Hillstrom layout "
             f"(expected {', '.join(HILLSTROM_COLUMNS)})"
         )
     store.execute(
@@ -277,7 +278,7 @@ def import_hillstrom(store: Store, path: Path, progress: Progress = None) -> lis
     store.execute(f"DROP TABLE {src}")
     added = store.count("offers") - n_offers
     reports[0].notes.append(
-        f"Hillstrom e-mail test: {added} offer(s) added (mens-email, womens-email, plain "
+        f"Hillstrom e-mail test: {counted(added, 'offer')} added (mens-email, womens-email, plain "
         f"messages); campaign 'hillstrom-2008' sent {HILLSTROM_SENT[:10]} (nominal date); one "
         "summary order per customer for the past year; outcome orders 7 days after the e-mail"
     )

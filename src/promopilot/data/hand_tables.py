@@ -37,6 +37,7 @@ from promopilot.data.textfile import (
     refuse_old_excel,
     utf16_encoding,
 )
+from promopilot.data.words import counted, noun_for
 from promopilot.data.workbook import long_numbers_as_excel_shows_them, workbook_below_title
 from promopilot.exceptions import InputError
 
@@ -83,8 +84,8 @@ def read_hand_table(
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(
-            f"{path}: missing column(s) {', '.join(missing)}: a {what} needs "
-            f"{', '.join(required)} (found: {', '.join(map(masked, frame.columns))})"
+            f"{path}: missing {noun_for(len(missing), 'column')} {', '.join(missing)}: a {what} "
+            f"needs {', '.join(required)} (found: {', '.join(map(masked, frame.columns))})"
         )
     empty = (frame["customer_id"].str.strip() == "").to_numpy(dtype=bool)
     if empty.any():
@@ -170,7 +171,7 @@ def _record_lines(
                 if any(cell.strip() for cell in record[width:]):
                     raise InputError(
                         f"{label}: cannot read as a CSV {what}: line {start}: "
-                        f"{len(record)} field(s) where the header has {width}: check the "
+                        f"{counted(len(record), 'field')} where the header has {width}: check the "
                         "delimiter and quoting"
                     )
         except csv.Error:

@@ -29,7 +29,7 @@ from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.shopify_orders import import_shopify
 from promopilot.data.shopify_orders import is_orders_export as _is_shopify
 from promopilot.data.store import Store
-from promopilot.data.words import counted
+from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError
 
 
@@ -157,7 +157,8 @@ def import_uci(store: Store, path: Path, progress: Progress = None) -> list[File
         ]
         if missing:
             raise InputError(
-                f"{file}: missing required column(s) {', '.join(missing)} for the "
+                f"{file}: missing required {noun_for(len(missing), 'column')} "
+                f"{', '.join(missing)} for the "
                 "UCI Online Retail layout"
             )
         date = cols["invoicedate"]

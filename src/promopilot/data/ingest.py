@@ -37,6 +37,7 @@ from promopilot.data.loading import (
 from promopilot.data.rawfile import RawFile, read_raw
 from promopilot.data.store import Store
 from promopilot.data.textfile import refuse_old_excel
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
 __all__ = [
@@ -125,8 +126,15 @@ def _ingest(
     refused = report.refused
     if refused:
         loaded = [f for f in report.files if not f.error]
-        more = f" (and {len(refused) - 1} more file(s) refused)" if len(refused) > 1 else ""
-        rest = f"; the other {len(loaded)} file(s) were loaded" if loaded else ""
+        more = (
+            f" (and {counted(len(refused) - 1, 'more file')} refused)" if len(refused) > 1 else ""
+        )
+        rest = (
+            f"; the other {counted(len(loaded), 'file')} {'was' if len(loaded) == 1 else 'were'} "
+            "loaded"
+            if loaded
+            else ""
+        )
         raise FileRefused(refused[0] + more + rest, report)
     return report
 

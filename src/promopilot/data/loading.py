@@ -158,14 +158,15 @@ def load_table(
     made = _refund_lines(store, raw, spec, good)
     if made:
         report.notes.append(
-            f"{made:,} return line(s) added for lines refunded in full (refund or order status): "
-            "counted as new rows, not as rows read"
+            f"{counted(made, 'return line')} added for lines refunded in full (refund or order "
+            "status): counted as new rows, not as rows read"
         )
     if spec.name == "orders" and "_share" in store.columns(STAGE):
         made = partial_lines(store, good)
         if made:
             report.notes.append(
-                f"{made:,} return line(s) added for partial refunds (refunded amount, spread "
+                f"{counted(made, 'return line')} added for partial refunds (refunded amount, "
+                "spread "
                 "over the order's lines by what was paid): counted as new rows, not as rows read"
             )
     # customers keyed by an e-mail address or phone number that the file adds: counted before
@@ -279,7 +280,8 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec, fmt: st
     elif str(reason).startswith("malformed CSV row"):
         hint = ": check the delimiter and quoting"
     raise refused(
-        f"{raw.label}: all {n_read:,} row(s) rejected, nothing loaded; first at {where}{shown}: "
+        f"{raw.label}: all {counted(n_read, 'row')} rejected, nothing loaded; first at "
+        f"{where}{shown}: "
         f"{reason}{hint}"
     )
 

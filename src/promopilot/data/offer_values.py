@@ -45,6 +45,7 @@ from promopilot.data.number_text import number_sql
 from promopilot.data.schema import OFFER_KINDS
 from promopilot.data.sql import cell_text
 from promopilot.data.store import Store, sql_str
+from promopilot.data.words import counted
 
 # Chinese numerals of a discount (九折, 九五折, 七五折) and full-width digits (９折,
 # 满１５０减２０), read as digits before matching
@@ -300,7 +301,8 @@ def fee_note(store: Store, stage: str, column: str, fee: float) -> list[str]:
     if not n:
         return []
     return [
-        f"{n} free-shipping offer(s) written 包邮 without their fee are valued at the shipping "
+        f"{counted(n, 'free-shipping offer')} written 包邮 without their fee "
+        f"{'is' if n == 1 else 'are'} valued at the shipping "
         f"fee {fee:g} (offers.free_shipping_fee in promopilot.toml); write the fee as value to "
         "give another"
     ]
@@ -345,7 +347,8 @@ def drop_fixed_caps(store: Store, stage: str) -> list[str]:
     store.execute(f"UPDATE {stage} SET t_max_discount = NULL WHERE {where}")
     ids = ", ".join(row["ids"]) + (", ..." if n > 3 else "")
     return [
-        f"max_discount of {n} offer(s) of one fixed amount off (amount_off or free_shipping: "
+        f"max_discount of {counted(n, 'offer')} of one fixed amount off (amount_off or "
+        "free_shipping: "
         f"{ids}) cannot change what they take off: not stored (a 满减 that repeats up to a cap "
         "is amount_off_every: 每满300减30，最高减60)"
     ]

@@ -30,6 +30,7 @@ from promopilot.data.number_text import number_sql
 from promopilot.data.order_discounts import CUT, HALF_CENT, SHOWN, cut_sql, share_sql
 from promopilot.data.sql import cell_text, ident, ident_name
 from promopilot.data.store import Store
+from promopilot.data.words import counted, noun_for
 
 TEXT = "_order_discount"  # the column's cell, staged beside the line's own discount
 USE = "_order_discount_use"  # per line: 'read', 'same', 'differs' or NULL (no order discount)
@@ -104,25 +105,26 @@ def notes(store: Store, stage: str, column: str, line_column: str) -> list[str]:
     parts = []
     if count.get("read"):
         parts.append(
-            f"read for {count['read']:,} order(s) whose lines carry no discount (spread over "
-            "them as the order's discount)"
+            f"read for {counted(count['read'], 'order')} whose lines carry no discount (spread "
+            "over them as the order's discount)"
         )
     if count.get("repeated"):
         parts.append(
-            f"read for {count['repeated']:,} order(s) whose lines each repeat it as their "
+            f"read for {counted(count['repeated'], 'order')} whose lines each repeat it as their "
             "discount (spread over them once, not counted once per line)"
         )
     if count.get("same"):
         parts.append(
-            f"not read for {count['same']:,} order(s) whose lines' discounts add up to it "
+            f"not read for {counted(count['same'], 'order')} whose lines' discounts add up to it "
             "(the same money)"
         )
     if count.get("differs"):
         ids = found.loc[found["use"] == "differs", "ids"].iloc[0]
         shown = ", ".join(str(i) for i in ids) + (", ..." if count["differs"] > SHOWN else "")
         parts.append(
-            f"not read for {count['differs']:,} order(s) whose lines' discounts do not add up "
-            f"to it: their lines' own discounts are kept (order(s) {shown})"
+            f"not read for {counted(count['differs'], 'order')} whose lines' discounts do not add "
+            f"up to it: their lines' own discounts are kept ({noun_for(count['differs'], 'order')} "
+            f"{shown})"
         )
     if not parts:
         return []

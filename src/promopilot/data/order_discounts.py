@@ -31,6 +31,7 @@ import pandas as pd
 
 from promopilot.data.currency import money, shop_currency
 from promopilot.data.store import Store
+from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError
 
 LOG = logging.getLogger(__name__)
@@ -82,9 +83,10 @@ def cut_note(
         return None
     ids = ", ".join(str(i) for i in found["ids"]) + (", ..." if n > SHOWN else "")
     note = (
-        f"{column}: {n:,} order(s) had a discount larger than their lines are worth (quantity "
+        f"{column}: {counted(n, 'order')} had a discount larger than their lines are worth "
+        "(quantity "
         f"× unit price): cut to that worth, {money(found['total'], currency)} less discount "
-        f"in all (order(s) {ids})"
+        f"in all ({noun_for(n, 'order')} {ids})"
     )
     LOG.warning("%s: %s", label, note)
     return note

@@ -23,6 +23,7 @@ from promopilot.data.phone_text import written_sql
 from promopilot.data.rawfile import RawFile
 from promopilot.data.store import Store, sql_str
 from promopilot.data.synonyms import first_column, normalize
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
 # an orders file's recipient or buyer mobile number columns, most specific first
@@ -142,9 +143,9 @@ def refuse_hidden(store: Store, stage: str, raw: RawFile, column: str) -> None:
         return
     line = int(raw.lines([int(first)])[0])
     if n_masked == n:
-        how, why = f"masked ({int(n):,} row(s), as `{shape}`)", "many buyers share one"
+        how, why = f"masked ({counted(int(n), 'row')}, as `{shape}`)", "many buyers share one"
     else:
-        how = f"{'masked or ' if n_masked else ''}encrypted ({int(n):,} row(s))"
+        how = f"{'masked or ' if n_masked else ''}encrypted ({counted(int(n), 'row')})"
         why = "the platform hides them"
     raise InputError(
         f"{raw.label}: {raw.where(line, column)}: the mobile numbers are {how}: such a number "

@@ -35,7 +35,7 @@ from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.shopify_exports import export_kind, import_export, is_export
 from promopilot.data.sql import ident_name
 from promopilot.data.store import Store
-from promopilot.data.words import counted
+from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError
 
 
@@ -199,7 +199,8 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         missing = [n for n in need if n not in cols]
         if missing:
             raise InputError(
-                f"{file}: missing required column(s) {', '.join(missing)} for the "
+                f"{file}: missing required {noun_for(len(missing), 'column')} "
+                f"{', '.join(missing)} for the "
                 "Shopify orders export layout"
             )
         order = cols["name"]

@@ -13,3 +13,12 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     '2 rows'
     """
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def noun_for(n: int, noun: str, plural: str | None = None) -> str:
+    """`noun` in the number of `n`, without the count: for the list that follows it.
+
+    >>> noun_for(1, "column"), noun_for(2, "column"), noun_for(3, "campaign")
+    ('column', 'columns', 'campaigns')
+    """
+    return noun if n == 1 else plural or noun + "s"

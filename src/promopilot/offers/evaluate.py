@@ -26,6 +26,7 @@ from promopilot.campaigns.history import (
 )
 from promopilot.config import Settings, load_settings
 from promopilot.data.store import Store
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.offers.inputs import default_feature_fn, model_matrix
 from promopilot.offers.randomization import hashed_uniform
@@ -169,7 +170,7 @@ def evaluate_models(
     n_control = int((data.treatment == CONTROL).sum())
     if n_control < MIN_ARM_ROWS:
         raise NotEnoughDataError(
-            f"the past campaigns' control group has {n_control:,} customer(s): at least "
+            f"the past campaigns' control group has {counted(n_control, 'customer')}: at least "
             f"{MIN_ARM_ROWS} are needed to learn what an offer changes"
         )
     test = hashed_uniform(data.customer_id, HOLDOUT_KEY, bits=HOLDOUT_BITS) < share

@@ -11,6 +11,7 @@ import pandas as pd
 from promopilot.campaigns.history import CampaignData, thin_arms_note, without_thin_arms
 from promopilot.config import Settings
 from promopilot.data.store import Store
+from promopilot.data.words import noun_for
 from promopilot.offers.randomization import design_plan
 from promopilot.offers.totals import plan_totals
 
@@ -65,18 +66,21 @@ def randomized_only(data: CampaignData) -> tuple[CampaignData, list[str]]:
     out = []
     if data.awaiting:
         out.append(
-            f"note: campaign(s) {', '.join(data.awaiting)}: the window is not over in the "
+            f"note: {noun_for(len(data.awaiting), 'campaign')} {', '.join(data.awaiting)}: the "
+            "window is not over in the "
             "data (sent after, or less than the window before, the last recorded order or "
             "event): not used until their outcomes are ingested"
         )
     if data.no_control:
         out.append(
-            f"warning: campaign(s) {', '.join(data.no_control)} had no control group: they "
+            f"warning: {noun_for(len(data.no_control), 'campaign')} {', '.join(data.no_control)} "
+            "had no control group: they "
             "show who bought with an offer, not what the offer changed"
         )
     if data.unlogged_propensity:
         out.append(
-            f"warning: campaign(s) {', '.join(data.unlogged_propensity)} logged no propensity: "
+            f"warning: {noun_for(len(data.unlogged_propensity), 'campaign')} "
+            f"{', '.join(data.unlogged_propensity)} logged no propensity: "
             "not known to be randomized, so not used to choose or check the plan"
         )
         data = data.take(np.flatnonzero(~np.isin(data.campaign_id, data.unlogged_propensity)))

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError
 
 
@@ -40,11 +41,13 @@ def history_rows(
     needed = ("customer_id", "tenure_days", *required)
     missing = [c for c in needed if c not in features.columns]
     if missing:
-        raise InputError(f"the feature table lacks column(s) {', '.join(missing)}")
+        raise InputError(
+            f"the feature table lacks {noun_for(len(missing), 'column')} {', '.join(missing)}"
+        )
     twice = features["customer_id"].duplicated()
     if twice.any():
         raise InputError(
-            f"the feature table lists {int(twice.sum()):,} customer(s) more than once, e.g. "
+            f"the feature table lists {counted(int(twice.sum()), 'customer')} more than once, e.g. "
             f"{features.loc[twice, 'customer_id'].iloc[0]!r}: one row per customer"
         )
     activity = pd.Series(window_activity)
@@ -70,6 +73,6 @@ def prediction_table(features: pd.DataFrame, columns: tuple[str, ...], model: st
     missing = [c for c in columns if c not in features.columns]
     if missing:
         raise InputError(
-            f"the feature table lacks {len(missing)} column(s) the {model} was fitted on: "
+            f"the feature table lacks {counted(len(missing), 'column')} the {model} was fitted on: "
             f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}"
         )

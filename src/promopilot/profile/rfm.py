@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from promopilot.data.words import noun_for
 from promopilot.exceptions import InputError
 
 # --------------------------------------------------------------------------- RFM
@@ -93,7 +94,9 @@ def rfm_scores(
     """
     missing = [c for c in (recency_col, frequency_col, monetary_col) if c not in df.columns]
     if missing:
-        raise InputError(f"customer table lacks column(s) for RFM: {', '.join(missing)}")
+        raise InputError(
+            f"customer table lacks {noun_for(len(missing), 'column')} for RFM: {', '.join(missing)}"
+        )
     freq = pd.to_numeric(df[frequency_col], errors="coerce").to_numpy(dtype=np.float64)
     if np.isnan(freq).any():
         raise InputError(f"column {frequency_col} has missing or non-numeric values")

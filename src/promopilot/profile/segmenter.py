@@ -13,6 +13,7 @@ from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
 from promopilot.columns import CUSTOMER_ID
+from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
 from promopilot.profile.segment_describe import describe, no_orders
 
@@ -127,7 +128,7 @@ class ClusterSegmenter(BaseEstimator):
                 and not pd.api.types.is_bool_dtype(df[c])
             ]
             raise InputError(
-                f"feature column(s) are not numeric: {', '.join(map(str, bad))}"
+                f"not numeric: feature {noun_for(len(bad), 'column')} {', '.join(map(str, bad))}"
             ) from None
         arr[~np.isfinite(arr)] = np.nan
         return arr
@@ -167,7 +168,9 @@ class ClusterSegmenter(BaseEstimator):
         raw = self._raw(features_df, cols)
         n = raw.shape[0]
         if n < 2:
-            raise NotEnoughDataError(f"{n} customer(s): at least 2 are needed to form segments")
+            raise NotEnoughDataError(
+                f"{counted(n, 'customer')}: at least 2 are needed to form segments"
+            )
         all_nan = np.all(np.isnan(raw), axis=0)
         fill = np.where(all_nan, 0.0, np.nanmedian(np.where(all_nan, 0.0, raw), axis=0))
         filled = np.where(np.isnan(raw), fill, raw)
@@ -259,7 +262,8 @@ class ClusterSegmenter(BaseEstimator):
         missing = [c for c in self.features_ if c not in df.columns]
         if missing:
             raise InputError(
-                f"customer table lacks feature column(s): {', '.join(map(str, missing))}"
+                f"customer table lacks feature {noun_for(len(missing), 'column')}: "
+                f"{', '.join(map(str, missing))}"
             )
         if not len(df):
             return np.empty(0, dtype=int)

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from promopilot.data.words import noun_for
 from promopilot.exceptions import InputError
 
 
@@ -72,7 +73,9 @@ def summary_from_transactions(
     needed = [customer_col, time_col] + ([value_col] if value_col is not None else [])
     missing = [c for c in needed if c not in df.columns]
     if missing:
-        raise InputError(f"transactions table lacks column(s): {', '.join(missing)}")
+        raise InputError(
+            f"transactions table lacks {noun_for(len(missing), 'column')}: {', '.join(missing)}"
+        )
     if time_unit_days <= 0:
         raise InputError(f"time_unit_days must be > 0, got {time_unit_days}")
     try:

@@ -23,6 +23,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 
 from promopilot.data.schema import id_text
+from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError, NotFittedError
 
 REC_COLUMNS = ["customer_id", "product_id", "score", "rank"]
@@ -35,14 +36,16 @@ def check_interactions(interactions: pd.DataFrame) -> pd.DataFrame:
         raise InputError(f"interactions must be a DataFrame, got {type(interactions).__name__}")
     missing = {"customer_id", "product_id"} - set(interactions)
     if missing:
-        raise InputError(f"interactions lack column(s) {', '.join(sorted(missing))}")
+        raise InputError(
+            f"interactions lack {noun_for(len(missing), 'column')} {', '.join(sorted(missing))}"
+        )
     if interactions.empty:
         raise InputError("no interactions to learn from")
     data = interactions.copy()
     for column in ("customer_id", "product_id"):
         n_missing = int(data[column].isna().sum())
         if n_missing:
-            raise InputError(f"interactions: {n_missing:,} row(s) without a {column}")
+            raise InputError(f"interactions: {counted(n_missing, 'row')} without a {column}")
         data[column] = id_text(data[column])
     weight = data["weight"] if "weight" in data else pd.Series(1.0, index=data.index)
     weight = pd.to_numeric(weight, errors="coerce")

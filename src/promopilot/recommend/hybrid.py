@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from promopilot.data.words import counted
 from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.recommend.base import Recommender, top_k
 from promopilot.recommend.blend import blend, fold_blend, ndcg_at
@@ -162,7 +163,8 @@ class HybridRecommender(Recommender):
         unique = pd.unique(pairs["customer_id"])
         if len(unique) < MIN_VALIDATION_CUSTOMERS:
             raise NotEnoughDataError(
-                f"{len(unique)} customer(s) have a held-out product among the candidates: the "
+                f"{counted(len(unique), 'customer')} {'has' if len(unique) == 1 else 'have'} a "
+                "held-out product among the candidates: the "
                 f"hybrid needs at least {MIN_VALIDATION_CUSTOMERS} to learn how to combine models"
             )
         fold_of = pd.Series(

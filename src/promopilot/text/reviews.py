@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.columns import RATING, TEXT
+from promopilot.data.words import noun_for
 from promopilot.exceptions import InputError
 from promopilot.text.labels import (
     LABEL,
@@ -34,7 +35,7 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> 
         raise InputError(f"{what} must be a table (pandas DataFrame)")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(f"{what} lacks column(s) {', '.join(missing)}")
+        raise InputError(f"{what} lacks {noun_for(len(missing), 'column')} {', '.join(missing)}")
 
 
 def _ratings(frame: pd.DataFrame, rating_range: tuple[float, float]) -> pd.Series:

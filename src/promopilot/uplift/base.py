@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone, is_classifier
 
+from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError, NotFittedError
 
 MIN_PROPENSITY = 1e-3
@@ -105,7 +106,7 @@ def outcome_values(y, who: str = "") -> np.ndarray:
     if text.any():
         raise InputError(
             f"{who}y must hold numbers (1/0 for bought or not, or an amount); found "
-            f"{raw[text].iloc[0]!r} in {int(text.sum()):,} row(s)"
+            f"{raw[text].iloc[0]!r} in {counted(int(text.sum()), 'row')}"
         )
     return values.to_numpy(dtype=float)
 
@@ -114,7 +115,8 @@ def check_complete(y: np.ndarray, treatment: np.ndarray, who: str = "") -> None:
     """Every row has its label and its arm (`who` prefixes the message)."""
     if np.isnan(y).any():
         raise InputError(
-            f"{who}y has {int(np.isnan(y).sum()):,} missing value(s): drop those rows or fill them"
+            f"{who}y has {counted(int(np.isnan(y).sum()), 'missing value')}: drop those rows or "
+            "fill them"
         )
     if pd.isna(pd.Series(treatment)).any():
         raise InputError(f"{who}treatment has missing values: every row needs its arm")
@@ -134,8 +136,8 @@ def _check_numeric(X: pd.DataFrame) -> None:
     ]
     if text:
         raise InputError(
-            f"feature column(s) {', '.join(text[:5])} hold text: encode them as numbers or make "
-            "them a pandas category"
+            f"text in feature {noun_for(len(text), 'column')} {', '.join(text[:5])}: encode "
+            "it as numbers or make it a pandas category"
         )
 
 
