@@ -36,6 +36,18 @@ def test_design_explains_what_the_shop_can_find():
     assert "too few" not in big.explanation
 
 
+def test_design_says_its_arms_are_drawn_and_its_lifts_in_percentage_points():
+    """The plan said "4 arms (control and 3 offers), 48 customers each" above a table of 52,
+    59, 43 and 40 (the UCI sample: each customer's arm is drawn at random), and "a lift of 2.0%
+    points", a percent of what? It gives the mean and says why the counts differ; the lifts
+    are in percentage points (2 points on an 8% rate is 10%, not 8.16%)."""
+    text = design_test(194, 0.065, 0.02, ["a", "b", "c"]).explanation
+    assert "48 customers an arm on average" in text and "drawn at random" in text
+    assert "48 customers each" not in text
+    assert "a lift of 2.0 percentage points with 80% power" in text
+    assert "% points" not in text
+
+
 def test_bad_inputs_are_clear_errors():
     with pytest.raises(InputError, match="baseline"):
         design_test(100, 0.0, 0.02, ["a"])

@@ -43,14 +43,16 @@ class TestDesign:
         k = len(self.arms) - 1
         lines = [
             f"Randomized test: {len(self.arms)} arms (control and {k} offer"
-            f"{'s' if k != 1 else ''}), {self.per_arm:,} customers each.",
+            f"{'s' if k != 1 else ''}), {self.per_arm:,} customers an arm on average (each "
+            "customer's arm is drawn at random, so the arms' counts differ).",
             f"Baseline purchase rate per campaign window: {self.baseline_rate:.2%}.",
-            f"To find a lift of {self.min_effect:.1%} points with {self.power:.0%} power at "
+            f"To find a lift of {self.min_effect * 100:.1f} percentage points with "
+            f"{self.power:.0%} power at "
             f"a {self.alpha:.0%} significance level (split over {k} comparison"
             f"{'s' if k != 1 else ''}) each arm needs {self.needed_per_arm:,} customers.",
             f"With {self.per_arm:,} per arm the power to find that lift is "
             f"{self.achieved_power:.0%}; the smallest lift found with {self.power:.0%} power is "
-            f"{self.detectable_effect:.1%} points.",
+            f"{self.detectable_effect * 100:.1f} percentage points.",
         ]
         if not self.adequate:
             lines.append(
