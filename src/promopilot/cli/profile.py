@@ -18,9 +18,11 @@ app = typer.Typer()
 
 
 def segment_table(segments) -> Table:
-    table = Table(title="customer segments")
-    for col in (
-        "segment",
+    """One row per segment. Each figure's column is as wide as its longest header word or
+    value, its header wrapped at words, so the segment's name keeps the rest of the width: at
+    100 columns Rich shared it by the headers' lengths and cut names and headers mid-word
+    ('full-pri…', 'sensitivi…')."""
+    headers = (
         "customers",
         "share",
         "median recency (days)",
@@ -29,10 +31,9 @@ def segment_table(segments) -> Table:
         "churn risk",
         "discount sensitivity",
         "12-month CLV",
-    ):
-        table.add_column(col, justify="left" if col == "segment" else "right")
-    for row in segments.itertuples():
-        table.add_row(
+    )
+    rows = [
+        (
             row.segment,
             f"{row.customers:,}",
             f"{row.share:.0%}",
@@ -43,6 +44,15 @@ def segment_table(segments) -> Table:
             f"{row.discount_sensitivity:.2f}",
             formats.number(row.clv_12m, 0),
         )
+        for row in segments.itertuples()
+    ]
+    table = Table(title="customer segments")
+    table.add_column("segment", justify="left")
+    for i, header in enumerate(headers, start=1):
+        width = max([*(len(w) for w in header.split()), *(len(r[i]) for r in rows)])
+        table.add_column(header, justify="right", max_width=width)
+    for row in rows:
+        table.add_row(*row)
     return table
 
 

@@ -1,0 +1,43 @@
+"""`promopilot profile`'s segment table at 100 columns: names and headers whole."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.console import Console
+
+from promopilot.cli.profile import segment_table
+
+# the UCI sample's segments (profile of the committed fixture), one with a large shop's counts
+SEGMENTS = pd.DataFrame(
+    {
+        "segment": [
+            "lapsed full-price buyers",
+            "recently active bargain hunters",
+            "customers who have not bought",
+            "steady regulars",
+        ],
+        "customers": [71, 54, 5, 12_345],
+        "share": [0.24, 0.18, 0.02, 0.10],
+        "recency_days": [264, 55, 301, 28],
+        "frequency": [1.2, 1.4, 0.0, 3.0],
+        "monetary": [230, 215, 0, 12_794],
+        "churn_risk": [0.94, 0.76, 0.87, 0.53],
+        "discount_sensitivity": [0.33, 0.70, 0.50, 0.56],
+        "clv_12m": [39, 91, float("nan"), 1_179],
+    }
+)
+
+
+def test_segment_names_and_headers_are_not_cut_at_100_columns():
+    """At 100 columns Rich shared the width by the headers' lengths: the figures' columns were
+    padded wide and the names cut mid-word, four lines a segment ('lapsed / full-pri… /
+    buyers', 'discount sensitivi…'). Each figure's column is as wide as it needs; the names
+    wrap at words in the rest."""
+    console = Console(width=100, record=True)
+    console.print(segment_table(SEGMENTS))
+    text = console.export_text()
+    assert "…" not in text
+    assert "sensitivity" in text and "full-price" in text and "12,794" in text
+    assert "recently active" in text and "bargain hunters" in text
+    assert max(map(len, text.splitlines())) <= 100
+    assert len(text.splitlines()) <= 4 + 5 + 2 * len(SEGMENTS)  # title, header, rule, rows
