@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from promopilot.cli.examples import example
 from promopilot.cli.logs import LOG, report_unexpected, setup_logging
 from promopilot.exceptions import (
     InputError,
@@ -26,6 +27,7 @@ from promopilot.exceptions import (
 app = typer.Typer(
     name="promopilot",
     help="Learn from your shop's data who should get which offer, and prove it paid.",
+    epilog=example("promopilot"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

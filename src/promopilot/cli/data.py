@@ -17,6 +17,7 @@ from promopilot.cli.common import (
     ingest_with_progress,
     open_store,
 )
+from promopilot.cli.examples import example
 from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
@@ -80,7 +81,7 @@ def register(parent: typer.Typer) -> None:
     parent.add_typer(app)
 
 
-@app.command()
+@app.command(epilog=example("ingest"))
 def ingest(
     path: Annotated[Path, typer.Argument(help="A shop folder, one shop file, or an export.")],
     format: Annotated[
@@ -147,7 +148,7 @@ def ingest(
         console.print(f"store: {store.path}")
 
 
-@app.command()
+@app.command(epilog=example("synth"))
 def synth(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the shop into.")],
     customers: Annotated[
@@ -168,7 +169,7 @@ def synth(
     console.print(f"wrote {out}: {sizes}; hidden truth in {out / '_truth'}")
 
 
-@app.command()
+@app.command(epilog=example("summary"))
 def summary(db: DbOption = None, data: DataOption = None) -> None:
     """Customers, orders, revenue, date range and top categories."""
     from promopilot.data.summary import shop_summary
@@ -178,7 +179,7 @@ def summary(db: DbOption = None, data: DataOption = None) -> None:
             console.print(table)
 
 
-@app.command()
+@app.command(epilog=example("forget"))
 def forget(
     customer_id: Annotated[str, typer.Argument(help="The customer to erase.")],
     db: DbOption = None,

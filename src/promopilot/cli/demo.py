@@ -9,6 +9,7 @@ import typer
 
 from promopilot.cli.common import console, ingest_table, ingest_with_progress, open_store
 from promopilot.cli.data import summary_table
+from promopilot.cli.examples import example
 from promopilot.data.textfile import EXCEL_CSV
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False)
 
 
-@app.command()
+@app.command(epilog=example("demo"))
 def demo(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for the shop, store and reports.")

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.cli.examples import example
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.data.words import counted
 from promopilot.report.labels import readable_rules
@@ -184,7 +185,7 @@ def evaluation_table(evaluation) -> Table:
     return table
 
 
-@app.command()
+@app.command(epilog=example("plan"))
 def plan(
     budget: Annotated[
         float, typer.Option("--budget", min=0, help="Most discount money to give away.")
@@ -272,7 +273,7 @@ def plan(
         )
 
 
-@app.command()
+@app.command(epilog=example("uplift"))
 def uplift(
     report: Annotated[
         Path, typer.Option("--report", help="Folder for the Qini plot (qini.html).")

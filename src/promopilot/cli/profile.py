@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.cli.examples import example
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.report import formats
 
@@ -91,7 +92,7 @@ def evaluation_tables(evaluation: dict) -> list:
     return out
 
 
-@app.command()
+@app.command(epilog=example("profile"))
 def profile(
     out: Annotated[Path, typer.Option("--out", help="CSV with one row per customer.")] = Path(
         "customers.csv"

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.cli.examples import example
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.report import formats
 
@@ -45,7 +46,7 @@ def benchmark_table(bench, title: str) -> Table:
     return table
 
 
-@app.command()
+@app.command(epilog=example("recommend"))
 def recommend(
     out: Annotated[
         Path,
@@ -137,7 +138,7 @@ def recommend(
     console.print(f"{len(result.recs):,} recommendations for {n:,} customers written to {out}")
 
 
-@app.command()
+@app.command(epilog=example("similar"))
 def similar(
     product_id: Annotated[str, typer.Argument(help="The product to find look-alikes of.")],
     k: Annotated[int, typer.Option("--k", min=1, help="How many products to show.")] = 10,

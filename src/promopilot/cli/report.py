@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DataOption, DbOption, console, open_store
+from promopilot.cli.examples import example
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.exceptions import InputError, UnknownIdError
 
@@ -46,7 +47,7 @@ def resolve_confidence(confidence: float | None) -> float:
 JsonOption = Annotated[Path | None, typer.Option("--json", help="Also write the result as JSON.")]
 
 
-@app.command("report")
+@app.command("report", epilog=example("report"))
 def report(
     campaign_id: Annotated[str, typer.Argument(help="A campaign in the store's campaigns log.")],
     db: DbOption = None,
@@ -76,7 +77,7 @@ def report(
         console.print(f"report: {html}")
 
 
-@app.command("evaluate-policy")
+@app.command("evaluate-policy", epilog=example("evaluate-policy"))
 def evaluate_policy(
     policy: Annotated[
         Path,
@@ -285,7 +286,7 @@ def _evaluate_default_model(data):
     )
 
 
-@app.command("retrain")
+@app.command("retrain", epilog=example("retrain"))
 def retrain(
     out: Annotated[
         Path,

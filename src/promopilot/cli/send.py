@@ -9,11 +9,12 @@ import typer
 from rich.table import Table
 
 from promopilot.cli.common import DbOption, console, open_store, progress_bar
+from promopilot.cli.examples import example
 
 app = typer.Typer()
 
 
-@app.command()
+@app.command(epilog=example("send"))
 def send(
     plan: Annotated[
         Path, typer.Argument(help="The plan written by `promopilot plan` (CSV, or saved as .xlsx).")

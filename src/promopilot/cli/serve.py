@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from promopilot.cli.common import DbOption
+from promopilot.cli.examples import example
 
 app = typer.Typer()
 
 
-@app.command()
+@app.command(epilog=example("serve"))
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",

@@ -8,10 +8,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from promopilot.cli.examples import example
+
 app = typer.Typer()
 
 
-@app.command("sentiment")
+@app.command("sentiment", epilog=example("sentiment"))
 def sentiment(
     in_path: Annotated[
         Path,
