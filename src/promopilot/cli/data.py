@@ -47,7 +47,7 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
             "products",
             f"{summary.n_products:,}"
             + (
-                f" (+{summary.n_non_products:,} non-product codes: postage, fees, ...)"
+                f" (and {counted(summary.n_non_products, 'code')} for postage, fees, ...)"
                 if summary.n_non_products
                 else ""
             ),
