@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from promopilot.cli import app
 from promopilot.cli.examples import EXAMPLES
+from tests.cli.test_every_command_property import run
 
 ROOT = typer.main.get_command(app)
 COMMANDS = sorted(ROOT.commands)  # type: ignore[attr-defined]
@@ -41,3 +42,15 @@ def test_the_first_help_says_where_to_start():
     text = _help()
     assert "promopilot demo --out demo-out" in text
     assert "promopilot ingest shop/ --db shop.duckdb" in text
+
+
+def test_the_command_list_uses_the_terminal_width(capsys, monkeypatch):
+    """click wrote help 80 columns wide at most and cut each command's line in the list:
+    "summary  Customers, orders, revenue, date range and top..." on a 100-column terminal
+    (a terminal's width, read from COLUMNS as a shell sets it, not given to click)."""
+    monkeypatch.setenv("COLUMNS", "100")  # CliRunner fixes help at 80 columns: main() here
+    code, text, _ = run(["--help"], capsys)
+    assert code == 0
+    assert "summary          Customers, orders, revenue, date range and top categories.\n" in text
+    assert "Write a realistic synthetic shop folder, with its hidden truth in _truth/." in text
+    assert max(map(len, text.splitlines())) <= 100

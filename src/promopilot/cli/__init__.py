@@ -32,6 +32,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    # click writes help 80 columns wide at most and cuts each command's line in the list to
+    # fit: "Customers, orders, revenue, date range and top..." at any terminal width
+    context_settings={"max_content_width": 120},
 )
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
