@@ -78,7 +78,11 @@ def _cli_cells(result: dict) -> dict[tuple[str, str], str]:
     """(offer, metric) -> the lift cell of ``promopilot report``'s table (cli/report.py)."""
     from promopilot.cli.report import lift_table
 
-    columns = {c.header: [str(cell) for cell in c.cells] for c in lift_table(result).columns}
+    # the interval on its own line in the terminal, after a space in the HTML
+    columns = {
+        c.header: [" ".join(str(cell).split()) for cell in c.cells]
+        for c in lift_table(result).columns
+    }
     metrics = {
         "conversion": "conversion lift",
         "revenue_per_customer": "revenue lift",
