@@ -91,7 +91,7 @@ def test_uplift_prints_scores_per_offer_and_writes_the_qini_plot(db, tmp_path):
     assert done.returncode == 0, done.stderr
     text = done.stdout
     assert "held out" in text
-    for column in ("qini", "auuc", "uplift_at_30"):
+    for column in ("Qini", "AUUC", "uplift top 30%", "offered", "control"):
         assert column in text
     lines = [line for line in text.splitlines() if "pooled-x" in line]
     assert {

@@ -55,3 +55,30 @@ def test_each_score_is_written_with_its_interval_in_one_cell():
     assert "_low" not in text and "_high" not in text
     # no interval where the resamples defined none: the score alone
     assert "0.020 [" not in text and "0.020" in text
+
+
+def test_headers_are_words_and_intervals_stay_whole_at_100_columns():
+    """The demo's uplift table at 100 columns read "n_treated", "n_control", "qini", "auuc",
+    "uplift_at_30", the evaluation table's column names, and broke "[-0.315, / 0.093]": it
+    needed 102 columns. Its headers are words (offered, control, Qini, AUUC, uplift top 30%),
+    a caption says what the scores mean, and every interval is whole."""
+    rows = [
+        {
+            "model": model,
+            "offer": offer,
+            "n_treated": 98,
+            "n_control": 89,
+            **{f"{s}{end}": v for s in ("qini", "auuc", "uplift_at_30") for end, v in bounds},
+        }
+        for model in ("pooled-x", "x-learner")
+        for offer in ("beauty15", "freeship", "mj150_20", "pct10")
+        for bounds in [(("", -0.115), ("_low", -0.315), ("_high", 0.093))]
+    ]
+    console = Console(width=100, record=True)
+    console.print(evaluation_table(UpliftEvaluation(pd.DataFrame(rows), {}, 0.3, 971, 442)))
+    text = console.export_text()
+    for header in ("offered", "control", "Qini", "AUUC", "uplift top 30%"):
+        assert header in text
+    assert "n_treated" not in text and "uplift_at_30" not in text
+    assert text.count("[-0.315, 0.093]") == 3 * len(rows)
+    assert "between a random order (0) and a perfect one (1)" in " ".join(text.split())

@@ -177,8 +177,24 @@ def evaluation_table(evaluation) -> Table:
         f"{evaluation.confidence:.0%} bootstrap interval"
     )
     cells = score_cells(evaluation.table)
+    top = f"{evaluation.k:.0%}"
+    # the owner's words, not the evaluation table's column names ("n_treated", "uplift_at_30")
+    headers = {
+        "n_treated": "offered",
+        "n_control": "control",
+        "qini": "Qini",
+        "auuc": "AUUC",
+        f"uplift_at_{int(evaluation.k * 100)}": f"uplift top {top}",
+    }
     for col in cells.columns:
-        table.add_column(col, justify="left" if col in ("model", "offer") else "right")
+        justify = "left" if col in ("model", "offer") else "right"
+        table.add_column(headers.get(col, col), justify=justify)
+    table.caption = (
+        "Qini and AUUC: where the model's ranking of the customers an offer moves falls "
+        "between a random order (0) and a perfect one (1); below 0 it ranks worse than chance. "
+        f"uplift top {top}: purchase rate with the offer minus without, among the {top} of "
+        "held-out customers the model ranks highest."
+    )
     for row in cells.itertuples(index=False):
         # the interval on a line of its own: a narrow terminal wraps it there, not mid-figure
         table.add_row(*(cell.replace(" [", "\n[", 1) for cell in row))
