@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from promopilot.cli.examples import example
+from promopilot.data.words import counted
 
 app = typer.Typer()
 
@@ -74,15 +75,18 @@ def sentiment(
         console.print(f"{Path(in_path).name}: {note}", markup=False)
     if run.method == "lexicon":
         why = (
-            f"only {run.n_rated} rated reviews, fewer than --min-rated {min_rated}"
+            "no column of ratings to train on"
+            if run.rating_column is None
+            else f"only {counted(run.n_rated, 'rated review')}, fewer than --min-rated "
+            f"{min_rated:,}"
             if run.n_rated < min_rated
             else "no language had enough rated reviews of both kinds"
         )
         console.print(f"method: lexicon ({why})", markup=False)
     else:
         console.print(
-            f"method: {run.method} (trained on {run.n_trained} rated reviews; "
-            + ", ".join(f"{k}: {v} rows" for k, v in sorted(run.method_counts.items()))
+            f"method: {run.method} (trained on {counted(run.n_trained, 'rated review')}; "
+            + ", ".join(f"{k}: {counted(v, 'row')}" for k, v in sorted(run.method_counts.items()))
             + ")",
             markup=False,
         )
@@ -104,9 +108,9 @@ def sentiment(
             markup=False,
         )
     console.print(
-        f"{run.n_rows} rows of {run.text_column!r}: {counts['positive']} positive, "
-        f"{counts['neutral']} neutral, "
-        f"{counts['negative']} negative -> {out_path}",
+        f"{counted(run.n_rows, 'row')} of {run.text_column!r}: {counts['positive']:,} positive, "
+        f"{counts['neutral']:,} neutral, "
+        f"{counts['negative']:,} negative -> {out_path}",
         markup=False,
     )
 
