@@ -68,3 +68,23 @@ def test_the_products_row_fits_one_line_at_100_columns():
         row = next(line for line in lines if "│ products" in line)
         assert said in row and row.rstrip().endswith("│")
         assert lines[lines.index(row) + 1].split("│")[1].strip() != ""  # no continuation line
+
+
+def test_a_shop_without_orders_says_so_instead_of_an_empty_table():
+    """MovieLens (ratings, no orders) printed the categories table's headers over no row."""
+    summary = ShopSummary(
+        n_customers=943,
+        n_products=1682,
+        n_orders=0,
+        n_order_lines=0,
+        n_events=100_000,
+        n_reviews=0,
+        n_campaign_rows=0,
+        revenue=0.0,
+        first=None,
+        last=None,
+        top_categories=pd.DataFrame(columns=["category", "revenue", "share", "n_orders"]),
+    )
+    text = render(summary)
+    assert "top categories by net product revenue: none, the shop has no orders" in text
+    assert "┃ category" not in text

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pandas and DuckDB load when a command runs, not for --help
 app = typer.Typer()
 
 
-def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
+def summary_table(summary: ShopSummary) -> tuple[Table, Table | str]:
     # money as every table writes it (never -0.00), with the shop's currency where known
     from promopilot.data.currency import money, money_label
 
@@ -67,6 +67,8 @@ def summary_table(summary: ShopSummary) -> tuple[Table, Table]:
         ("date range", span),
     ):
         overview.add_row(what, value)
+    if summary.top_categories.empty:  # an empty table of headers said nothing (MovieLens)
+        return overview, "top categories by net product revenue: none, the shop has no orders"
     cats = Table(title="top categories by net product revenue")
     for col in ("category", money_label("revenue", summary.currency), "share", "orders"):
         cats.add_column(col, justify="left" if col == "category" else "right")
