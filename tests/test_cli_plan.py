@@ -205,7 +205,7 @@ def test_plan_without_history_writes_a_designed_test(capsys, monkeypatch, fresh_
     assert code == 0, err
     plan = pd.read_csv(out, keep_default_na=False, dtype={"offer_id": str})
     assert list(plan.columns) == PLAN_COLUMNS and plan["customer_id"].is_unique
-    assert "randomized test" in text and "designed test first" in text
+    assert "randomized test" in text and "proposed test first (not sent)" in text
     # proposed, not sent: the command names its own flag for sending it
     assert "not sent unless the plan is asked to run it" in text
     assert "Send this test with --run-test." in text

@@ -111,3 +111,25 @@ def test_products_are_shown_after_the_defaults_are_stored(bare_db, quiet_plan, t
     shown = second.plan["recommended_products"]
     assert (shown != "").mean() > 0.5
     assert shown.equals(first.plan["recommended_products"])
+
+
+def test_the_proposed_test_shows_its_arms_not_the_plan_that_sends_nothing(quiet_plan):
+    """`promopilot plan` without --run-test said "the test holds 590 of the 1,500 customers it
+    may draw" above a table "designed test summer: none (nothing) 1,500" (the demo's store):
+    the plan written sends nothing, so the table showed no test at all. It shows the proposed
+    test's arms, as --run-test would send them, and says it is not sent."""
+    import re
+
+    console = Console(width=200, record=True)
+    for item in plan_tables(quiet_plan):
+        console.print(item)
+    text = console.export_text()
+    assert "proposed test first (not sent)" in text and "designed test first" not in text
+    held = int(re.search(r"the test holds ([\d,]+) of", text).group(1).replace(",", ""))
+    rows = [line.split("│") for line in text.splitlines() if line.startswith("│")]
+    in_test = {(r[1].strip(), r[2].strip()): int(r[3].strip().replace(",", "")) for r in rows}
+    assert sum(n for (group, _), n in in_test.items() if group != "none") == held
+    assert {arm for group, arm in in_test if group == "explore"} == set(
+        quiet_plan.offers["offer_id"]
+    )
+    assert (quiet_plan.plan["offer_id"] == "").all()  # the plan written still sends nothing

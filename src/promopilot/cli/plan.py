@@ -85,14 +85,20 @@ def plan_tables(result, currency: str | None = None) -> list:
     else:
         source = [source]
     if result.design:
-        plan = result.plan
+        # a test proposed, not sent: its arms as --run-test would send them (the plan written
+        # sends nothing: one row 'none 1,500' under "the test holds 590 of 1,500 customers")
+        proposed = result.test_proposed and result.proposed_test is not None
+        plan = result.proposed_test if proposed else result.plan
         arm = plan["offer_id"].where(plan["offer_id"] != "", "(nothing)")
         counts = (
             pd.DataFrame({"group": plan["group"], "arm": arm, "cost": plan["expected_cost"]})
             .groupby(["group", "arm"], sort=True)
             .agg(customers=("cost", "size"), cost=("cost", "sum"))
         )
-        table = Table(title=f"designed test {result.campaign_id}")
+        table = Table(
+            title=f"{'proposed test' if proposed else 'designed test'} {result.campaign_id}"
+            + (" (not sent)" if proposed else "")
+        )
         for col in ("group", "arm", "customers", column("expected cost")):
             table.add_column(col, justify="left" if col in ("group", "arm") else "right")
         for (group, name), row in counts.iterrows():

@@ -88,6 +88,7 @@ class PlanResult:
     rules: str = ""
     design: str = ""  # set when the plan is a designed test (no campaign history)
     test_proposed: bool = False  # the design is a randomized test proposed but not sent
+    proposed_test: pd.DataFrame | None = None  # that test's rows, as --run-test would send them
     model_name: str = ""
     model_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     economics: pd.DataFrame = field(default_factory=pd.DataFrame)  # customer x offer estimates

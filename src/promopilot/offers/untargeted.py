@@ -54,6 +54,7 @@ def no_targets(
         # the CLI names its flag (--run-test), the API run_test; a budget too small for a
         # test proposes none
         result.test_proposed = bool((test["group"] != "none").any())
+        result.proposed_test = test
         plan = nothing_sent(features, "not targeted: past campaigns do not show an offer pays")
     result.totals = plan_totals(plan, None, offers, None, None, settings.confidence)
     return plan, offers
