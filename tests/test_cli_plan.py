@@ -348,6 +348,28 @@ def test_the_self_check_table_writes_money_as_the_plan_lines_do():
     assert "estimate (EUR)" in text and "-0.00" not in text
 
 
+def test_the_self_check_table_says_what_its_intervals_cover_without_a_critical_value():
+    """The demo's plan headed its candidates "policies compared out of fold on 2,913 past
+    campaign exposures (doubly robust profit per customer, intervals at 90.0% for all 4
+    together, z = 2.15)": a z an owner cannot act on, a level with a needless decimal."""
+    from types import SimpleNamespace
+
+    from promopilot.cli.plan import check_table
+
+    candidates = pd.DataFrame(
+        {"policy": ["pooled-x", "everyone"], "estimate": [6.71, 1.16], "low": [-1.79, -4.29]}
+    ).assign(high=[15.21, 6.6], sends=[1681, 538])
+    check = SimpleNamespace(
+        candidates=candidates, policy="pooled-x", customers=2913, confidence=0.9, z=2.15
+    )
+    console = Console(width=100, record=True)
+    console.print(check_table(check, "EUR"))
+    text = " ".join(console.export_text().split())
+    assert "each tried on 2,913 past campaign exposures it was not fitted on" in text
+    assert "profit per customer, 90% intervals that hold for all 2 together" in text
+    assert "z =" not in text and "90.0%" not in text
+
+
 def test_the_forecast_pages_show_is_the_out_of_fold_one_with_its_warning(tmp_path):
     from promopilot.offers.selfcheck import SelfCheck
 

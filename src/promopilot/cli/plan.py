@@ -41,13 +41,15 @@ def check_table(check, currency: str | None = None) -> Table:
     `currency` where it is known)."""
     from promopilot.data.currency import money, money_label
 
+    # no critical value ("z = 2.15") nor "90.0%": the owner reads what the interval covers
+    level = f"{check.confidence * 100:g}%"
     table = Table(
-        title=f"policies compared out of fold on {check.customers:,} past campaign exposures "
-        f"(doubly robust profit per customer, intervals at {check.confidence:.1%}"
+        title=f"policies, each tried on {check.customers:,} past campaign exposures it was not "
+        "fitted on: profit per customer, "
         + (
-            f" for all {len(check.candidates)} together, z = {check.z:.2f})"
+            f"{level} intervals that hold for all {len(check.candidates)} together"
             if len(check.candidates) > 1 and math.isfinite(check.z)
-            else ")"
+            else f"its {level} interval"
         )
     )
     for col in ("policy", "estimate", "low", "high", "offers sent"):
