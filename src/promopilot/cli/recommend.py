@@ -117,13 +117,8 @@ def recommend(
         )
     if result.choice is not None:
         if len(result.choice.table):
-            table = Table(title="model choice: each customer's latest interaction held out")
-            for col in ("model", "nDCG@k", "Recall@k", "coverage"):
-                table.add_column(col, justify="left" if col == "model" else "right")
-            shown = result.choice.table.reindex(columns=["model", "nDCG@k", "Recall@k", "coverage"])
-            for name, *values in shown.itertuples(index=False):
-                table.add_row(name, *(formats.score(v) for v in values))
-            console.print(table)
+            for item in choice_renderables(result.choice, k):
+                console.print(item)
         console.print(f"model: {result.model}: {result.choice.reason}")
     else:
         console.print(f"model: {result.model} (as asked)")
@@ -171,3 +166,25 @@ def similar(
             f"{row.score:.3f}",
         )
     console.print(table)
+
+
+def choice_renderables(choice, k: int) -> list:
+    """The validation behind `auto`'s choice: each model's scores at the `k` asked for, a
+    caption saying what they measure, and why a model has none (the UCI sample's hybrid was a
+    row of dashes without a word)."""
+    columns = ["model", "nDCG@k", "Recall@k", "coverage"]
+    table = Table(title="model choice: each customer's latest interaction held out")
+    # below the table, not its caption: a caption wraps to the table's width
+    meaning = (
+        f"nDCG@{k}: how high the product each customer took next ranks among the {k} "
+        f"recommended (1: first every time); Recall@{k}: share of customers it is among "
+        "them; coverage: share of the products recommended to anyone"
+    )
+    for col in columns:
+        table.add_column(col.replace("@k", f"@{k}"), justify="left" if col == "model" else "right")
+    shown = choice.table.reindex(columns=columns)
+    for name, *values in shown.itertuples(index=False):
+        table.add_row(name, *(formats.score(v) for v in values))
+    notes = choice.table.reindex(columns=["model", "note"]).fillna("")
+    why = [f"{m}: not scored: {n}" for m, n in notes.itertuples(index=False) if n]
+    return [table, meaning, *why]
