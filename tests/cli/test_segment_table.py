@@ -41,3 +41,24 @@ def test_segment_names_and_headers_are_not_cut_at_100_columns():
     assert "recently active" in text and "bargain hunters" in text
     assert max(map(len, text.splitlines())) <= 100
     assert len(text.splitlines()) <= 4 + 5 + 2 * len(SEGMENTS)  # title, header, rule, rows
+
+
+def test_the_notes_say_how_to_read_them(tmp_path):
+    """'purchase_propensity_30d: model AUC 0.619 vs baseline (days_since_last_event) 0.678:
+    baseline wins' (the UCI sample) said neither what a baseline is nor what the column holds
+    now; one line above the notes says it."""
+    from promopilot.cli.profile import note_lines
+
+    notes = [
+        "purchase_propensity_30d: model AUC 0.619 vs baseline (days_since_last_event) 0.678: "
+        "baseline wins",
+        "browse_trend: no browsing events: 1 (steady)",
+    ]
+    lines = note_lines(notes, tmp_path / "customers.csv")
+    assert lines[0].startswith(f"notes on the columns of {tmp_path / 'customers.csv'}: ")
+    assert (
+        "against one simple column (its baseline) and holds whichever predicted better"
+        in (lines[0])
+    )
+    assert lines[1:] == [f"note: {note}" for note in notes]
+    assert note_lines([], tmp_path / "customers.csv") == []
