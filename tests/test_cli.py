@@ -55,10 +55,21 @@ def test_synth_ingest_summary_round_trip(tmp_path):
     assert shown.returncode == 0 and "customers" in shown.stdout and "200" in shown.stdout
 
 
-def test_usage_mistakes_print_usage_not_a_traceback(capsys):
-    code, out, err = run(["ingest", "--no-such-option"], capsys)
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["ingest", "--no-such-option"], "No such option: --no-such-option"),
+        (["plan", "--budget", "abc"], "Invalid value for '--budget'"),
+        (["ingest"], "Missing argument"),
+    ],
+)
+def test_usage_mistakes_are_one_line_naming_the_help_not_a_traceback(capsys, args, said):
+    code, out, err = run(args, capsys)
     assert code == 2
-    assert "Traceback" not in out + err and "No such option" in out + err
+    assert out == "" and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err  # click's usage block was four lines
+    assert err.startswith("error: ") and said in err
+    assert f"(see 'promopilot {args[0]} --help')" in err
 
 
 def test_summary_of_a_shop_without_returns_shows_no_negative_zero(tmp_path, capsys):

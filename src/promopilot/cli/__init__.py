@@ -84,6 +84,19 @@ def _usage_error_types() -> tuple[type[BaseException], ...]:
     return tuple(module.ClickException for module in modules if module is not None)
 
 
+def usage_line(error: BaseException) -> str:
+    """A mistake in the command line (an unknown option, a value of the wrong type, a missing
+    argument) in one line, with where to read the command's options: click's own four lines
+    (usage, hint, a blank line, the error) would break the one-line rule every other error keeps."""
+    message = error.format_message().rstrip(".")  # type: ignore[attr-defined]
+    names, ctx = [], getattr(error, "ctx", None)
+    while ctx is not None and ctx.parent is not None:  # the program's own name, however run
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    command = " ".join(["promopilot", *reversed(names)])
+    return f"error: {message} (see '{command} --help')"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs a command and turns every outcome into an exit code."""
     setup_logging()
@@ -106,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_FAILURE)
     except Exception as error:
         if isinstance(error, _usage_error_types()):
-            error.show()
+            err(usage_line(error), err=True)
             sys.exit(getattr(error, "exit_code", EXIT_USAGE))
         err(report_unexpected(error), err=True)
         sys.exit(EXIT_FAILURE)
