@@ -17,6 +17,7 @@ itself) stays forgotten: ingest checks the address a staged id was too
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from promopilot.data.contact_ids import (
@@ -130,33 +131,32 @@ def read_contact_emails(store: Store) -> None:
     """The e-mail addresses ``contacts`` kept as a customers file wrote them
     (``mailto:Ann@Example.com``, ``Ann <ann@example.com>``), as ingest keeps them now
     (:func:`promopilot.data.contact_ids.address_sql`: the address, which a sender reaches),
-    once per store, in one transaction; only the rows that change are written, and the
-    migration records how many. After :func:`hash_contact_ids`, which finds an id an older
-    version hashed from such a cell by the cell as kept."""
-    if store.scalar("SELECT count(*) FROM migrations WHERE name = ?", [EMAILS]):
-        return
-    read = email_sql("trim(email)")
-    with store.transaction():
-        n = store.scalar(
-            f"UPDATE contacts SET email = {read} WHERE email IS NOT NULL AND {read} IS NOT NULL "
-            f"AND {read} <> email"
-        )
-        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [EMAILS, n or 0])
+    once per store (:func:`_read_once`). After :func:`hash_contact_ids`, which finds an id an
+    older version hashed from such a cell by the cell as kept."""
+    _read_once(store, EMAILS, "email", lambda: email_sql("trim(email)"))
 
 
 def read_contact_phones(store: Store) -> None:
     """The phone numbers ``contacts`` kept as a customers file wrote them (``tel:+86...``,
     ``138 1234 5678``), as ingest keeps them now (:func:`promopilot.data.phone_text.kept_phone_sql`:
-    ``+`` and the digits), once per store, in one transaction; only the rows that change are
-    written, and the migration records how many."""
-    if store.scalar("SELECT count(*) FROM migrations WHERE name = ?", [PHONES]):
+    ``+`` and the digits where the cell names its country, the digits of a mobile number where
+    it does not), once per store (:func:`_read_once`)."""
+    _read_once(store, PHONES, "phone", lambda: kept_phone_sql("phone"))
+
+
+def _read_once(store: Store, name: str, column: str, reading: Callable[[], str]) -> None:
+    """Contacts' `column` rewritten as the SQL `reading` gives for it, unless migration `name`
+    ran before (then `reading` is not called): in one transaction, only the rows that change,
+    the migration recording how many."""
+    if store.scalar("SELECT count(*) FROM migrations WHERE name = ?", [name]):
         return
-    read = kept_phone_sql("phone")
+    read = reading()
     with store.transaction():
         n = store.scalar(
-            f"UPDATE contacts SET phone = {read} WHERE phone IS NOT NULL AND {read} <> phone"
+            f"UPDATE contacts SET {column} = {read} WHERE {column} IS NOT NULL "
+            f"AND {read} IS NOT NULL AND {read} <> {column}"
         )
-        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [PHONES, n or 0])
+        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [name, n or 0])
 
 
 def _candidates(tables: tuple[str, ...]) -> str:
