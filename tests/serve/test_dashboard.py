@@ -714,7 +714,7 @@ def test_visitors_outside_the_plan_are_counted_apart_on_the_campaigns_pages(logg
 
     monkeypatch.setattr(module, "measure_campaign", with_visitors)
     english = logged_in.get("/campaigns/spring?lang=en").text
-    assert 'id="visitors">1,642 visitor(s) answered outside the plan' in english
+    assert 'id="visitors">Visitors answered outside the plan while it was served: 1,642' in english
     assert "(72 of them shown an exploration offer)" in english
     assert (
         'id="visitors">计划投放期间在计划之外应答的 1,642 位访客'

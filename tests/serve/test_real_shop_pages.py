@@ -163,7 +163,7 @@ def _main_text(html: str) -> str:
     ("shape", "says"),
     [
         # 5 held out from the plan's choices: too few to measure any offer on its own
-        ({"control": 5}, {"en": ["has 5 customer(s)", "at least 30"], "zh": ["5 位", "30 位"]}),
+        ({"control": 5}, {"en": ["choices: 5, too few", "at least 30"], "zh": ["5 位", "30 位"]}),
         # 10 got off10: too few for that offer on its own
         ({"target": 10}, {"en": ["off10 (10)", "at least 30"], "zh": ["off10（10）", "30 位"]}),
     ],

@@ -113,16 +113,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "（{until}），之后的订单会改变这些数字。",
     ),
     "visitors_note": (
-        "{n} visitor(s) answered outside the plan while it was served ({offered} of them shown "
-        "an exploration offer) are not in these figures: the plan never chose them.",
+        "Visitors answered outside the plan while it was served: {n} ({offered} of them shown "
+        "an exploration offer), not in these figures: the plan never chose them.",
         "计划投放期间在计划之外应答的 {n} 位访客（其中 {offered} 位看到探索优惠）不计入这些"
         "数字：计划从未选中他们。",
     ),
     "visitors": ("Visitors outside the plan", "计划外访客"),
     "never_offered_note": (
-        "{n} customer(s) the campaign could not send an offer (given nothing for certain: left "
+        "Customers the campaign could not send an offer: {n} (given nothing for certain: left "
         "out of a designed test before it was drawn, or not chosen by a plan without "
-        "exploration) are not in these figures, not even among those who got nothing.",
+        "exploration), not in these figures, not even among those who got nothing.",
         "本活动无法发送优惠的 {n} 位顾客（确定不会收到优惠：随机测试抽取前被排除，或未被不含探索"
         "的计划选中）不计入这些数字，也不计入未收到优惠的顾客。",
     ),
@@ -214,7 +214,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     # why an offer has no row of its own (campaigns.lift_words.summary says the same)
     "held_out_too_few": (
-        "The control group held out from the plan's choices has {held} customer(s): too few to "
+        "Customers in the control group held out from the plan's choices: {held}, too few to "
         "measure each offer on its own (at least {fewest} are needed); they count in the whole "
         "campaign's figure.",
         "从计划的选择中留出的对照组只有 {held} 位客户：不足以单独衡量每个优惠（至少需要 "
