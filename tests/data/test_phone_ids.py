@@ -167,7 +167,7 @@ def test_forget_finds_a_customer_told_apart_by_the_number_by_any_spelling_ingest
     code, out, err = cli(["forget", typed, "--db", str(db)], capsys)
     flat = " ".join(out.split())  # as printed, wrapped to the terminal
     assert code == 0 and not err
-    assert "forgot customer +86*******5678: 3 row(s) removed (contacts 1, orders 2)" in flat
+    assert "forgot customer +86*******5678: 3 rows removed (contacts 1, orders 2)" in flat
     code, out, _ = cli(["forget", "13812345678", "--db", str(db)], capsys)
     assert code == 0 and "'+86*******5678' was already forgotten" in out
     # a number no customer has, spelled as a phone column may write it: named masked
