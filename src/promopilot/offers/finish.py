@@ -82,13 +82,19 @@ TOTALS = {"expected_profit": "expected_incremental_profit", "expected_cost": "ex
 
 
 def significant(values: pd.Series, digits: int) -> pd.Series:
-    """`values` rounded to `digits` significant digits (0 and NaN as they are)."""
+    """`values` rounded to `digits` significant digits (0, NaN and values under about 1e-295,
+    which no plan holds, as they are)."""
     x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(np.isfinite(x) & (x != 0), np.floor(np.log10(np.abs(x))), 0.0)
-    decimals = (digits - 1 - scale).astype(int)
-    rounded = [round(v, d) if np.isfinite(v) else v for v, d in zip(x, decimals, strict=True)]
-    return pd.Series(rounded, index=values.index, dtype=float)
+    decimals = digits - 1 - scale
+    # vectorised: a whole number of units of the last digit kept, over an exact power of ten
+    # (10**-d for d < 0 is no exact double), so the result prints as written: 0.8675
+    up = np.power(10.0, np.clip(decimals, 0, 300))
+    down = np.power(10.0, np.maximum(-decimals, 0))
+    rounded = np.round(x * up / down) * down / up
+    keep = ~np.isfinite(x) | (decimals > 300)  # NaN, and the tiniest values (10**d overflows)
+    return pd.Series(np.where(keep, x, rounded), index=values.index, dtype=float)
 
 
 def as_written(result):
