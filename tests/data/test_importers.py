@@ -262,8 +262,10 @@ def test_format_detection(tmp_path):
     assert detect_format(write(tmp_path / "retail.csv", UCI)) == "uci"
     assert detect_format(write(tmp_path / "retail2.csv", UCI_II)) == "uci"
     assert detect_format(write(tmp_path / "export.csv", SHOPIFY)) == "shopify"
-    with pytest.raises(InputError, match="cannot tell which table"):
+    with pytest.raises(InputError, match="cannot tell which table") as told:
         detect_format(write(tmp_path / "mystery.csv", "a,b\n1,2\n"))
+    # a reviews file under another name is told to rename it: --format reads no reviews
+    assert "reviews.csv" in str(told.value) and "--format reads no other" in str(told.value)
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(InputError, match="cannot tell what this folder holds"):

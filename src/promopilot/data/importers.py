@@ -85,7 +85,8 @@ def detect_format(path: Path, rows: list[list[str]] | None = None) -> str:
         return "shopify"
     raise InputError(
         f"{path}: cannot tell which table this file holds: name it after its table "
-        f"({', '.join(f'{t}.csv' for t in LOAD_ORDER)}) or pass --format"
+        f"({', '.join(f'{t}.csv' for t in LOAD_ORDER)}), or pass --format for an export of "
+        "UCI Online Retail, Shopify, MovieLens, CDNOW or Hillstrom (--format reads no other)"
     )
 
 
