@@ -156,11 +156,16 @@ def _arabic(text: str, numerals: Mapping[str, str], key: str | None = None) -> s
     return f"CASE {key or text} {cases} ELSE {text} END"
 
 
+def _digits(text: str, numerals: Mapping[str, str]) -> str:
+    """SQL of `text` with its Chinese numerals (`numerals`, :func:`_arabic`), single Chinese
+    digits left (九折) and full-width digits as digits."""
+    return f"translate({_arabic(text, numerals)}, {sql_str(CHINESE)}, {sql_str(DIGITS)})"
+
+
 def _text(raw: str, numerals: Mapping[str, str]) -> str:
     """SQL of a value's text as compared: trimmed, lower case, Chinese numerals (`numerals`)
     and full-width digits as digits, 满减 上不封顶 and $20 off every $150 as 每满."""
-    text = _arabic(f"lower(trim({raw}))", numerals)
-    text = f"translate({text}, {sql_str(CHINESE)}, {sql_str(DIGITS)})"
+    text = _digits(f"lower(trim({raw}))", numerals)
     return _english_every(f"regexp_replace({text}, {sql_str(UNCAPPED)}, '每满\\1')")
 
 
@@ -369,8 +374,7 @@ def unread_checks(
     checks = [("value", other, CAP_OTHER)]
     if fee > 0:
         return checks
-    x = _arabic("lower(r_value)", numerals or {})
-    x = f"translate({x}, {sql_str(CHINESE)}, {sql_str(DIGITS)})"
+    x = _digits("lower(r_value)", numerals or {})
     return [
         *checks,
         (
