@@ -47,7 +47,26 @@ def test_the_campaign_list_shows_first_and_last_sent_in_the_shops_time(logged_in
     row = page.split("<td>past</td>")[1].split("</tr>")[0]
     assert "2026-09-01" not in row  # the UTC date of the first exposure
     sent = re.search(r'class="sent">([^<]*)<', row).group(1)
-    assert sent == "2026-09-02 04:30:15 .. 2026-09-03 01:00:00"
+    assert sent == "2026-09-02 04:30 .. 2026-09-03 01:00"  # to the minute, as the last order
+
+
+def test_a_send_that_took_seconds_is_one_time_on_the_page_and_exact_in_the_store(logged_in, store):
+    # a send logging its exposures over 4 seconds (UCI-like times, 12:50:00 .. 12:50:04 in
+    # Shanghai) was listed as "2026-11-20 12:50:00 .. 2026-11-20 12:50:04"
+    store.execute(
+        "INSERT INTO campaigns (campaign_id, customer_id, offer_id, sent_at) VALUES "
+        "('xmas', 'c1', 'off10', TIMESTAMP '2026-11-20 04:50:00'), "
+        "('xmas', 'c2', 'off10', TIMESTAMP '2026-11-20 04:50:04.5')"
+    )
+    page = logged_in.get("/campaigns").text
+    row = page.split("<td>xmas</td>")[1].split("</tr>")[0]
+    assert re.search(r'class="sent">([^<]*)<', row).group(1) == "2026-11-20 12:50"
+    history = logged_in.get("/customers/c2").text.split('id="history"')[1]
+    assert "2026-11-20 12:50" in re.findall(r'class="sent-at">([^<]*)<', history)
+    assert not re.search(r"\d\d:\d\d:\d\d", page + history)  # no seconds anywhere shown
+    # the store keeps the exposure's exact time for reports and exports
+    exact = store.scalar("SELECT max(sent_at) FROM campaigns WHERE campaign_id = 'xmas'")
+    assert str(exact) == "2026-11-20 04:50:04.500000"
 
 
 def test_the_customer_page_shows_signup_last_order_and_offers_in_the_shops_time(
@@ -58,7 +77,7 @@ def test_the_customer_page_shows_signup_last_order_and_offers_in_the_shops_time(
     assert "<td>2026-01-05</td>" in profile  # signed up 2026-01-05 in Shanghai (its midnight)
     assert "<td>2026-10-03 10:00</td>" in profile  # last order o2, 10:00 in Shanghai
     history = page.split('id="history"')[1].split("</table>")[0]
-    assert "2026-09-02 04:30:15" in re.findall(r'class="sent-at">([^<]*)<', history)
+    assert "2026-09-02 04:30" in re.findall(r'class="sent-at">([^<]*)<', history)
 
 
 def test_the_segments_page_says_as_of_in_the_shops_time(logged_in):

@@ -242,24 +242,26 @@ def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
 def _history_rows(history: pd.DataFrame, store: Store) -> list[dict]:
     """Offer history for the page: a missing value (the group and channel of a campaign
     ingested from campaigns.csv) is None, shown as "–", never "nan"; exposure times are shown
-    to the second, in the shop's time zone."""
+    to the minute in the shop's time zone, as the last order is (the API keeps the seconds)."""
     rows = []
     for row in history.to_dict("records"):
         row = {
             k: (None if v is None or (np.isscalar(v) and pd.isna(v)) else v) for k, v in row.items()
         }
-        row["sent_at"] = store.local_text(row.get("sent_at"), to="second")
+        row["sent_at"] = store.local_text(row.get("sent_at"))
         rows.append(row)
     return rows
 
 
 def campaigns(gate: StoreGate) -> list[dict]:
-    """The logged campaigns; first and last exposure to the second in the shop's time zone."""
+    """The logged campaigns; first and last exposure to the minute in the shop's time zone
+    (the date alone at its midnight): a send that took some seconds is one time, not a range
+    ``2011-11-20 12:50:37 .. 2011-11-20 12:50:41``."""
     with gate.use() as store:
         rows = queries.campaign_summary(store).to_dict("records")
         for row in rows:
             for column in ("first_sent", "last_sent"):
-                row[column] = store.local_text(row[column], to="second")
+                row[column] = store.local_text(row[column])
     return rows
 
 
