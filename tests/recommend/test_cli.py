@@ -1,5 +1,7 @@
 """`promopilot recommend` and `promopilot similar` on the synthetic shop's store."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -62,3 +64,49 @@ def test_sample_recommendations_carry_titles(shop_store):
     recs = sample_recommendations(shop_store, n_customers=2, k=3)
     assert recs["customer_id"].nunique() == 2
     assert recs["title"].notna().all() and (recs["rank"] <= 3).all()
+
+
+UCI = Path(__file__).resolve().parents[1] / "fixtures" / "uci-online-retail-sample"
+
+
+def _header(text: str) -> list[str]:
+    """The column names of the table `similar` prints (the line after its top border)."""
+    lines = text.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("┏"))
+    return [cell.strip() for cell in lines[top + 1].strip("┃").split("┃")]
+
+
+def test_similar_leaves_out_a_category_no_product_has(tmp_path, capsys, monkeypatch):
+    # UCI products have no category: the table had a category column empty on every row
+    monkeypatch.setenv("COLUMNS", "200")
+    db = str(tmp_path / "uci.duckdb")
+    assert run(["ingest", str(UCI), "--db", db], capsys)[0] == 0
+    code, text, err = run(["similar", "85123A", "--db", db, "--k", "5"], capsys)
+    assert code == 0, err
+    assert _header(text) == ["rank", "product", "title", "score"]
+    assert "RED HANGING HEART T-LIGHT HOLDER" in text  # its titles are still shown
+
+
+def test_similar_writes_a_dash_for_a_product_without_a_category(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "products.csv").write_text(
+        "product_id,title,category,price\n"
+        "p1,绿茶 Green tea,tea,10\np2,乌龙茶 Oolong,tea,12\np3,茶杯 Cup,,20\n",
+        encoding="utf-8",
+    )
+    orders = ["order_id,timestamp,customer_id,product_id,quantity,unit_price"]
+    for i in range(6):  # everyone buys the tea; some the oolong, some the cup
+        orders.append(f"o{i},2026-10-0{1 + i}T10:00:00,c{i},p1,1,10")
+        orders.append(f"o{i},2026-10-0{1 + i}T10:00:00,c{i},{'p2' if i % 2 else 'p3'},1,12")
+    (shop / "orders.csv").write_text("\n".join(orders) + "\n", encoding="utf-8")
+    db = str(tmp_path / "shop.duckdb")
+    assert run(["ingest", str(shop), "--db", db], capsys)[0] == 0
+    code, text, err = run(["similar", "p1", "--db", db, "--k", "2"], capsys)
+    assert code == 0, err
+    assert _header(text) == ["rank", "product", "title", "category", "score"]
+    rows = {line.split("│")[2].strip(): line for line in text.splitlines() if "│ p" in line}
+    assert set(rows) == {"p2", "p3"}
+    assert rows["p2"].split("│")[4].strip() == "tea"
+    assert rows["p3"].split("│")[4].strip() == "–"  # no category: a dash, as other tables

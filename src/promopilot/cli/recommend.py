@@ -155,17 +155,23 @@ def similar(
         out = similar_products(store, product_id, k=k, model=model)
     used = out["model"].iat[0] if len(out) else model
     table = Table(title=f"like {product_id} {out.attrs.get('title') or ''} ({used})")
-    for col in ("rank", "product", "title", "category", "score"):
+    # a shop without categories (UCI) showed a category column empty on every row: it is
+    # left out; a product without a title or category among others is "–", as frame_table
+    texts = {col: [_text(v) for v in out[col]] for col in ("title", "category")}
+    shown = [c for c in ("title", "category") if any(v != formats.MISSING for v in texts[c])]
+    for col in ("rank", "product", *shown, "score"):
         table.add_column(col, justify="right" if col in ("rank", "score") else "left")
-    for row in out.itertuples():
-        table.add_row(
-            str(row.rank),
-            row.similar_product_id,
-            str(row.title or ""),
-            str(row.category or ""),
-            f"{row.score:.3f}",
-        )
+    for i, row in enumerate(out.itertuples()):
+        cells = [texts[col][i] for col in shown]
+        table.add_row(str(row.rank), row.similar_product_id, *cells, f"{row.score:.3f}")
     console.print(table)
+
+
+def _text(value) -> str:
+    """A title or category cell: the text, or "–" where the product has none."""
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return formats.MISSING
+    return str(value)
 
 
 def choice_renderables(choice, k: int) -> list:
