@@ -325,3 +325,73 @@ def test_the_category_sentence_names_what_sets_the_segment_apart():
         category_sentence(none, pd.Series({"(none)": 0.5, "tea": 0.01, "home": 0.49}), "bought")
         == ""
     )
+
+
+def _with_returners(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """The planted groups with `n` more buyers who returned (almost) all they bought (UCI's 6
+    of 300: net spend 0 and an average order value of 0.24 against 220 overall); the others
+    returned little."""
+    df, _ = _planted(100, seed=seed)
+    rng = np.random.default_rng(seed)
+    df["return_share"] = rng.uniform(0.0, 0.1, len(df))
+    back = pd.DataFrame(
+        {
+            "customer_id": np.arange(len(df), len(df) + n),
+            "recency_days": rng.uniform(20, 300, n),
+            "frequency": rng.choice([1, 1, 2], n),
+            "monetary": np.where(np.arange(n) == 0, 2.9, 0.0),
+            "discount_sensitivity": rng.uniform(0.0, 0.9, n),
+            "top_category": "home",
+            "return_share": np.where(np.arange(n) == 0, 0.99, 1.0),
+        }
+    )
+    back["avg_order_value"] = back["monetary"] / back["frequency"]
+    df = pd.concat([df, back], ignore_index=True)
+    return df, np.asarray(df["return_share"] >= 0.9)
+
+
+def test_a_cluster_that_returned_what_it_bought_is_named_for_that_not_its_order_value():
+    """UCI's 6 customers who returned their orders were "steady small spenders: ... average
+    order value 0.24 vs 220 overall; total spend 0.48 vs 299 overall": true means, read as
+    a mistake, of customers set apart by their returns, not by small orders."""
+    df, back = _with_returners(30, seed=7)
+    # the profile's features: return_share is not one, the clusters are found without it
+    features = ["recency_days", "frequency", "monetary", "avg_order_value", "discount_sensitivity"]
+    seg = ClusterSegmenter(features=features, random_state=0).fit(df)
+    labels = seg.predict(df)
+    mine = np.bincount(labels[back]).argmax()
+    assert (labels[back] == mine).all() and (labels[~back] != mine).all()
+    name, text = seg.names_[mine], seg.descriptions_[mine]
+    assert name == "customers who returned most of what they bought", seg.names_
+    assert "average order value" not in text and "total spend" not in text
+    share = df.loc[labels == mine, "return_share"].mean()
+    spend = df.loc[labels == mine, "monetary"].mean()
+    overall = df["return_share"].mean()
+    assert f"They returned most of what they bought: {share:.0%} of its value" in text
+    assert f"vs {overall:.0%} overall" in text
+    assert f"net spend of {spend:.2f} vs {df['monetary'].mean():,.0f} overall" in text
+    assert seg.returners_[mine]["return_share"] == pytest.approx(share)
+    # the other clusters keep their words, and none is named for returns
+    assert sum(r is not None for r in seg.returners_) == 1
+    assert sum("returned" in d for d in seg.descriptions_) == 1
+    # without a return_share column there is nothing to say it with: the old words
+    plain = ClusterSegmenter(features=features, random_state=0).fit(df.drop(columns="return_share"))
+    assert plain.returners_ == [None] * plain.k_
+    assert all("returned" not in n for n in plain.names_)
+
+
+def test_a_few_returners_among_buyers_do_not_name_their_cluster():
+    # a fifth of a cluster returning everything is not "customers who returned most": the
+    # profile clusters without return_share, so they stay among the others
+    df, g = _planted(100, seed=0)
+    df["return_share"] = 0.0
+    df.loc[df.index[(g == 1)][:20], "return_share"] = 1.0
+    features = ["recency_days", "frequency", "monetary", "avg_order_value"]
+    seg = ClusterSegmenter(features=features, random_state=0).fit(df)
+    assert seg.returners_ == [None] * seg.k_
+    assert all("returned" not in n for n in seg.names_)
+    # all of them returning everything does
+    df.loc[g == 1, "return_share"] = 1.0
+    seg = ClusterSegmenter(features=features, random_state=0).fit(df)
+    named = [n for n in seg.names_ if "returned" in n]
+    assert len(named) == 1 and (seg.predict_names(df)[g == 1] == named[0]).all()

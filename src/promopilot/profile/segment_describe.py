@@ -24,6 +24,13 @@ from promopilot.profile.segment_names import (
 
 # a cluster is named for not buying when at least this share of it has no order
 NO_ORDERS_SHARE = 0.9
+# a buyer "returned most of what they bought" at this share of the value bought returned
+# (``return_share``); a cluster is named for it when at least RETURNERS_SHARE of its buyers did
+RETURNED_MOST = 0.8
+RETURNERS_SHARE = 0.75
+RETURNERS_NOUN = "customers who returned most of what they bought"
+# spend after returns: near zero for such a cluster, which the returns explain
+SPEND_FEATURES = frozenset(f for f, group in GROUP.items() if group == "spend")
 
 
 def no_orders(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[str | None]:
@@ -53,15 +60,79 @@ def no_orders(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[str
     return out
 
 
+def returners(
+    features_df: pd.DataFrame, labels: np.ndarray, k: int, no_orders: list[str | None]
+) -> list[dict[str, float] | None]:
+    """Per cluster of buyers (not one named in `no_orders`) where at least
+    :data:`RETURNERS_SHARE` of those who ordered returned at least :data:`RETURNED_MOST` of
+    the value they bought: the mean ``return_share`` and net spend after returns
+    (``monetary``, where known) of the cluster and of all customers, as the description's
+    other "vs overall" figures; else None. Such a cluster's average order value (UCI's: 0.24
+    against 220 overall) is near zero because its customers returned their orders, not
+    because they buy small."""
+    if "return_share" not in features_df.columns or "frequency" not in features_df.columns:
+        return [None] * k
+    share = _numbers(features_df, "return_share")
+    orders = _numbers(features_df, "frequency")
+    spend = _numbers(features_df, "monetary")
+    buyers = (orders > 0) & ~np.isnan(share)
+    out: list[dict[str, float] | None] = []
+    for c in range(k):
+        mine = buyers & (labels == c)
+        if (
+            no_orders[c]
+            or not mine.any()
+            or (share[mine] >= RETURNED_MOST).mean() < RETURNERS_SHARE
+        ):
+            out.append(None)
+            continue
+        out.append(
+            {
+                "return_share": _mean(share[labels == c]),
+                "overall_return_share": _mean(share),
+                "spend": _mean(spend[labels == c]),
+                "overall_spend": _mean(spend),
+            }
+        )
+    return out
+
+
+def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+
+
+def _mean(values: np.ndarray) -> float:
+    known = values[np.isfinite(values)]
+    return float(known.mean()) if len(known) else np.nan
+
+
+def returned_sentence(info: dict[str, float]) -> str:
+    """What sets a cluster of :func:`returners` apart, in place of its near-zero spend."""
+    text = (
+        f" They returned most of what they bought: {info['return_share']:.0%} of its value on "
+        f"average vs {info['overall_return_share']:.0%} overall"
+    )
+    if np.isfinite(info["spend"]) and np.isfinite(info["overall_spend"]):
+        text += (
+            f", leaving a net spend of {fmt(info['spend'])} vs {fmt(info['overall_spend'])} overall"
+        )
+    return text + "."
+
+
 def describe(
     seg: Any, labels: np.ndarray, cats: np.ndarray | None, n: int
 ) -> tuple[list[str], list[str]]:
     """Names and descriptions of a fitted :class:`~promopilot.profile.segmenter.ClusterSegmenter`'s
     clusters (`seg`: its ``k_``, ``features_``, ``centers_``, ``centers_z_``, ``overall_means_``,
-    ``sizes_``, ``no_orders_`` and ``threshold``), from each cluster's most outstanding features
-    and, where `cats` gives each customer's top category, the category that sets it apart."""
+    ``sizes_``, ``no_orders_``, ``returners_`` and ``threshold``), from each cluster's most
+    outstanding features and, where `cats` gives each customer's top category, the category
+    that sets it apart. A cluster of :func:`returners` is named and described for its returns,
+    not for the near-zero spend they leave."""
     k = seg.k_
     cols = seg.features_
+    returned = getattr(seg, "returners_", None) or [None] * k
     standouts: list[list[tuple[str, str, float]]] = []
     for c in range(k):
         zrow = seg.centers_z_.iloc[c].to_numpy()
@@ -94,6 +165,9 @@ def describe(
         if seg.no_orders_[c]:  # adjectives only to tell such clusters apart
             adjs = [words(f, d)[0] for f, d, _ in outstanding if f not in ORDER_FEATURES]
             return " ".join([*adjs[: n_adj - 1], seg.no_orders_[c]])
+        if returned[c]:  # so are theirs, never from the spend their returns took away
+            adjs = [words(f, d)[0] for f, d, _ in outstanding if f not in SPEND_FEATURES]
+            return " ".join([*adjs[: n_adj - 1], RETURNERS_NOUN])
         if not outstanding:  # near the overall mean on every feature
             if n_adj <= 1:
                 return "average customers"
@@ -146,8 +220,10 @@ def describe(
     for c in range(k):
         size = int(seg.sizes_[c])
         parts = []
-        for feat, _direction, zval in standouts[c][:3]:
-            if abs(zval) < seg.threshold and parts:
+        # a cluster of returners: the returns are said first, its spend is left out
+        candidates = [s for s in standouts[c] if not returned[c] or s[0] not in SPEND_FEATURES]
+        for feat, _direction, zval in candidates[:3]:
+            if abs(zval) < seg.threshold and (parts or returned[c]):
                 break
             label = LABELS.get(feat, feat.replace("_", " "))
             parts.append(
@@ -155,7 +231,11 @@ def describe(
                 f"{fmt(seg.overall_means_[feat])} overall "
                 f"({'higher' if zval > 0 else 'lower'})"
             )
-        if any(abs(s[2]) >= seg.threshold for s in standouts[c]):
+        if returned[c]:
+            text = f"{size:,} customers ({size / n:.0%})." + returned_sentence(returned[c])
+            if parts:
+                text += " Compared with all customers: " + "; ".join(parts) + "."
+        elif any(abs(s[2]) >= seg.threshold for s in standouts[c]):
             text = f"{size:,} customers ({size / n:.0%}). Compared with all customers: "
             text += "; ".join(parts) + "."
         else:

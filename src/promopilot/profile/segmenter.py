@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 from promopilot.columns import CUSTOMER_ID
 from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
-from promopilot.profile.segment_describe import describe, no_orders
+from promopilot.profile.segment_describe import describe, no_orders, returners
 
 # --------------------------------------------------------------------------- clusters
 
@@ -71,6 +71,12 @@ class ClusterSegmenter(BaseEstimator):
         Per cluster, the noun of a cluster none of whose customers has ordered ("browsers who
         have not bought", or "customers who have not bought" when they do not browse either),
         else None.
+    returners_ : list of dict or None
+        Per cluster of buyers most of whom returned most of what they bought (a
+        ``return_share`` column, where the table has one): their mean return share and net
+        spend, and all buyers'; else None. Such a cluster is named and described for its
+        returns ("customers who returned most of what they bought"), not for the near-zero
+        spend and order value the returns leave.
     names_ : list of str
         Unique short name per cluster, e.g. "loyal big spenders"; a cluster without orders is
         named by its ``no_orders_`` noun, not by its zero spend and orders.
@@ -248,6 +254,7 @@ class ClusterSegmenter(BaseEstimator):
         if self.category_col in features_df.columns:
             cats = features_df[self.category_col].astype("object").to_numpy()
         self.no_orders_ = no_orders(features_df, labels, best_k)
+        self.returners_ = returners(features_df, labels, best_k, self.no_orders_)
         self.names_, self.descriptions_ = describe(self, labels, cats, n)
         return self
 
