@@ -102,20 +102,6 @@ def thin_arms_note(thin: tuple[str, ...], consequence: str) -> str:
     )
 
 
-def never_offered(
-    campaign_id: pd.Series, group: pd.Series, got_nothing: pd.Series, propensity: pd.Series
-) -> np.ndarray:
-    """Per exposure: a customer promopilot logged in group ``none`` who got nothing for sure
-    (propensity 1) in a campaign that sent offers, such as one a designed test left out before
-    it was drawn (its expected discount above the cap per customer). No offer could reach them:
-    counted among those who got nothing they would set the offers against customers unlike
-    any who got one, so they are no control customers."""
-    certain = pd.to_numeric(propensity, errors="coerce").to_numpy(dtype=float) >= 1 - 1e-9
-    nothing = got_nothing.to_numpy(dtype=bool)
-    offered = pd.Series(~nothing, index=campaign_id.index).groupby(campaign_id).transform("any")
-    return (group.fillna("") == "none").to_numpy() & nothing & certain & offered.to_numpy()
-
-
 OPEN_GRACE = pd.Timedelta(days=1)
 """A window is still open when it ends more than this after the latest order or event: a quiet
 last day does not keep a campaign waiting."""
@@ -142,12 +128,7 @@ def campaign_training_data(
     """
     exposures = campaign_exposures(store, control=CONTROL)
     # customers no offer could reach (left out of a designed test) are no control customers
-    certain = never_offered(
-        exposures["campaign_id"],
-        exposures["group"],
-        exposures["arm"] == CONTROL,
-        exposures["propensity"],
-    )
+    certain = exposures.pop("never_offered").to_numpy(dtype=bool)
     exposures = exposures[~certain].reset_index(drop=True)
     _, last = store.date_range()
     start = pd.to_datetime(exposures["campaign_start"])

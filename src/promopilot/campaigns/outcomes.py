@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from promopilot.campaigns.history import CONTROL, never_offered, window_open
+from promopilot.campaigns.history import CONTROL, window_open
 from promopilot.config import load_settings
 from promopilot.data.queries import measure as queries
 from promopilot.data.store import Store
@@ -48,7 +48,7 @@ def campaign_outcomes(
     ``attrs["visitors"]`` (``customers``, ``offered``: shown an exploration offer); so are the
     customers no offer could reach in a campaign that sent offers (group ``none``, propensity
     1: left out of a designed test before it was drawn), counted in ``attrs["never_offered"]``
-    (:func:`~promopilot.campaigns.history.never_offered`)."""
+    (:func:`~promopilot.data.queries.campaigns.never_offered`)."""
     days = resolve_window(window_days)
     margin = load_settings().default_margin if default_margin is None else default_margin
     frame = queries.exposure_outcomes(store, campaign_id, days, margin)
@@ -60,10 +60,16 @@ def campaign_outcomes(
         raise UnknownIdError(f"campaign {campaign_id!r} is not in the store{hint}")
     frame, visitors = _without_visitors(frame, campaign_id)
     # no offer could reach them (left out of a designed test): no control customers
-    never = never_offered(
-        frame["campaign_id"], frame["group"], frame["offer_id"] == "", frame["propensity"]
-    )
+    never = frame.pop("never_offered").to_numpy(dtype=bool)
     frame = frame[~never].reset_index(drop=True)
+    if frame.empty:  # the only offers went to visitors answered outside the plan
+        which = f"campaign {campaign_id!r}" if campaign_id is not None else "the store"
+        raise NotEnoughDataError(
+            f"{which} sent offers only to {counted(visitors['offered'], 'visitor')} answered "
+            f"outside the plan it served; no offer could reach its "
+            f"{counted(int(never.sum()), 'customer')} (given nothing for certain): nothing to "
+            "measure"
+        )
     frame["arm"] = np.where(frame["offer_id"] == "", CONTROL, frame["offer_id"])
     frame["propensity"] = _propensity(frame)
     frame["converted"] = frame["converted"].astype(int)

@@ -13,18 +13,45 @@ from promopilot.data.queries import settled
 from promopilot.data.store import Store
 
 
+def sent_nothing(alias: str = "") -> str:
+    """SQL: the ``campaigns`` row (of table `alias`, where given) gave its customer no offer (a
+    control customer, or one left out)."""
+    at = f"{alias}." if alias else ""
+    return f"NULLIF(trim({at}offer_id), '') IS NULL"
+
+
+def never_offered(alias: str = "") -> str:
+    """SQL, per ``campaigns`` row (of table `alias`, where given), for a SELECT over every row
+    of its campaign (a window over the campaign): a customer promopilot logged in group
+    ``none`` who got nothing for certain (propensity 1) in a campaign that sent offers, such as
+    one a designed test left out before it was drawn (its expected discount above the cap per
+    customer). No offer could reach them: counted among those who got nothing they would set
+    the offers against customers unlike any who got one, so they are no control customers. The
+    one statement of the rule: the report (``exposure_outcomes``), the training data of past
+    campaigns (``campaign_exposures``) and the dashboard's list of campaigns all read it."""
+    at = f"{alias}." if alias else ""
+    nothing = sent_nothing(alias)
+    return (
+        f"(coalesce({at}\"group\", '') = 'none' AND {nothing} "
+        f"AND coalesce({at}propensity >= 1 - 1e-9, false) "
+        f"AND bool_or(NOT ({nothing})) OVER (PARTITION BY {at}campaign_id))"
+    )
+
+
 def campaign_exposures(store: Store, *, control: str) -> pd.DataFrame:
     """The campaigns table with rows that sent nothing labelled `control` (column ``arm``),
     one send date per campaign (``campaign_start``, its first ``sent_at``), whether
     promopilot logged the row (``logged``: it has a ``group``, written by ``send`` and
-    ``serve``; a past campaign from ``campaigns.csv`` has none) and that ``group`` (NULL
-    where none), sorted by campaign and customer."""
+    ``serve``; a past campaign from ``campaigns.csv`` has none), that ``group`` (NULL
+    where none) and whether no offer could reach the customer (``never_offered``:
+    :func:`never_offered`), sorted by campaign and customer."""
     return store.query(
-        """
+        f"""
         SELECT campaign_id, customer_id,
                coalesce(NULLIF(trim(offer_id), ''), $control) AS arm,
                sent_at, min(sent_at) OVER (PARTITION BY campaign_id) AS campaign_start,
-               propensity, "group" IS NOT NULL AS logged, "group"
+               propensity, "group" IS NOT NULL AS logged, "group",
+               {never_offered()} AS never_offered
         FROM campaigns ORDER BY campaign_id, customer_id
         """,
         {"control": control},

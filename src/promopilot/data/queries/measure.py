@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from promopilot.data.queries.campaigns import never_offered
 from promopilot.data.store import Store
 
 VISITOR_GROUP = "visitor"
@@ -139,7 +140,8 @@ def exposure_outcomes(
     store: Store, campaign_id: str | None, window_days: int, default_margin: float
 ) -> pd.DataFrame:
     """One row per exposure of the campaign (every campaign when `campaign_id` is None):
-    arm, propensity, send cost, outcome in the window and spend in the pre-period."""
+    arm, propensity, send cost, outcome in the window, spend in the pre-period and whether no
+    offer could reach the customer (``never_offered``: :func:`.campaigns.never_offered`)."""
     where = "WHERE c.campaign_id = $campaign" if campaign_id is not None else ""
     params: dict = {"window": int(window_days), "margin": float(default_margin)}
     if campaign_id is not None:
@@ -191,7 +193,7 @@ def exposure_outcomes(
             GROUP BY ALL
         )
         SELECT e.campaign_id, e.customer_id, e.offer_id, e.sent_at, e.channel, e.propensity,
-               e."group", e.coupon_code,
+               e."group", e.coupon_code, {never_offered("e")} AS never_offered,
                CASE WHEN e.offer_id = '' THEN 0 ELSE coalesce(f.send_cost, 0) END AS send_cost,
                f.kind AS offer_kind, f.value AS offer_value, f.min_spend AS offer_min_spend,
                f.max_discount AS offer_max_discount,

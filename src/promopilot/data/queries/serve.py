@@ -10,6 +10,7 @@ import pandas as pd
 
 from promopilot.data.forgotten import FORGOTTEN
 from promopilot.data.lines import line_net
+from promopilot.data.queries.campaigns import never_offered, sent_nothing
 from promopilot.data.queries.delivery import EXPOSURE_COLUMNS
 from promopilot.data.queries.measure import not_visitor
 from promopilot.data.store import Store
@@ -124,23 +125,21 @@ def monthly_customer_revenue(store: Store, *, months: int = 12) -> pd.DataFrame:
 def campaign_summary(store: Store) -> pd.DataFrame:
     """One row per logged campaign: customers, how many got nothing (control), how many no
     offer could reach (``left_out``: group ``none``, nothing for certain in a campaign that
-    sent offers, as :func:`promopilot.campaigns.history.never_offered` finds them, such as those
-    a designed test left out before it was drawn; counted in neither of the other two, as the
-    campaign's report leaves them out), the visitors `serve` answered outside the plan
+    sent offers, as :func:`~promopilot.data.queries.campaigns.never_offered` finds them, such
+    as those a designed test left out before it was drawn; counted in neither of the other two,
+    as the campaign's report leaves them out), the visitors `serve` answered outside the plan
     (counted apart, as the campaign's report does), first and last exposure, newest first."""
     chosen = not_visitor("campaigns")
-    nothing = "NULLIF(trim(offer_id), '') IS NULL"
-    certain = f"coalesce(\"group\", '') = 'none' AND {nothing} AND propensity >= 1 - 1e-9"
     return store.query(
-        f"""WITH counted AS (
+        f"""WITH flagged AS (SELECT *, {never_offered()} AS never_offered FROM campaigns),
+           counted AS (
                SELECT campaign_id, count(*) FILTER (WHERE {chosen}) AS chosen,
-                      count(*) FILTER (WHERE {nothing} AND {chosen}) AS nothing,
-                      CASE WHEN bool_or(NOT {nothing}) THEN count(*) FILTER (WHERE {certain})
-                           ELSE 0 END AS left_out,
+                      count(*) FILTER (WHERE {sent_nothing()} AND {chosen}) AS nothing,
+                      count(*) FILTER (WHERE never_offered) AS left_out,
                       count(*) FILTER (WHERE NOT ({chosen})) AS visitors,
                       count(DISTINCT offer_id) AS offers, min(sent_at) AS first_sent,
                       max(sent_at) AS last_sent
-               FROM campaigns GROUP BY 1)
+               FROM flagged AS campaigns GROUP BY 1)
            SELECT campaign_id, chosen - left_out AS customers, nothing - left_out AS without_offer,
                   left_out, visitors, offers, first_sent, last_sent
            FROM counted ORDER BY last_sent DESC, campaign_id"""
