@@ -8,6 +8,7 @@ import pandas as pd
 
 from promopilot.data.queries import recommend as rq
 from promopilot.data.store import Store
+from promopilot.offers.totals import per_offer_totals
 from promopilot.recommend import for_plan, repeat_categories
 
 PLAN_COLUMNS = [
@@ -79,6 +80,7 @@ PROPENSITY_DIGITS = 6
 MONEY_DECIMALS = 4
 MONEY_COLUMNS = ("expected_incremental_profit", "expected_cost", "profit_lower")
 TOTALS = {"expected_profit": "expected_incremental_profit", "expected_cost": "expected_cost"}
+CENTS = 2  # a sum of money shown to the owner (per offer and group), as ``money`` writes it
 
 
 def significant(values: pd.Series, digits: int) -> pd.Series:
@@ -101,7 +103,9 @@ def as_written(result):
     """A :class:`~promopilot.offers.plan.PlanResult` whose plan holds its figures as the plan
     file writes them, and whose expected profit and cost totals are the sums of those figures
     over the rows sent an offer: the forecast beside the file, which the server matches with
-    the file's own sum, and the printed totals agree with the file to the cent."""
+    the file's own sum, and the printed totals agree with the file to the cent. Its table per
+    offer and group (``per_offer``, where the plan has one) is the file's sums rounded to the
+    cent; `result`'s own figures keep their full precision."""
     from dataclasses import replace
 
     plan = result.plan.copy()
@@ -115,4 +119,9 @@ def as_written(result):
     for key, col in TOTALS.items():
         if totals.get(key) is not None and np.isfinite(totals[key]) and col in sent:
             totals[key] = float(sent[col].sum())
-    return replace(result, plan=plan, totals=totals)
+    per_offer = result.per_offer
+    if len(per_offer):  # the CLI's and the demo report's table: the file's sums, to the cent
+        per_offer = per_offer_totals(plan)
+        money = ["expected_profit", "expected_cost"]
+        per_offer[money] = per_offer[money].round(CENTS)
+    return replace(result, plan=plan, totals=totals, per_offer=per_offer)
