@@ -101,3 +101,25 @@ def test_a_refund_is_read_against_what_the_lines_paid_after_their_own_discounts(
         ["#2002-refund", "MUG", pytest.approx(-18.0)],
     ]
     assert load(store, path).n_new == 0
+
+
+def test_a_refund_is_read_against_the_discount_staging_keeps(tmp_path, store):
+    """#3001's lines carry no discount of their own and its Discount Amount differs between
+    them (5.00, 3.00): staging does not read it (data.order_discount_beside), so the lines
+    paid their 30.00, and a refund of the 30.00 Total is the whole order. The refund's check
+    read the rule apart and took 5.00 off (paid 25.00): 30.00 became a refund of 25.00, and
+    5.00 of a refunded order stayed revenue."""
+    head = HEAD.replace("\n", ",Refunded Amount\n")
+    rows = (
+        "#3001,ann@example.com,partially_refunded,30.00,0,30.00,SAVE,5.00,"
+        "2025-11-28 10:00:00 +0100,1,Mug,20.00,MUG,,30.00\n"
+        "#3001,ann@example.com,,,,,,3.00,2025-11-28 10:00:00 +0100,1,Tea,10.00,TEA,,\n"
+    )
+    path = write(tmp_path / "orders_export_1.csv", head + rows)
+    f = load(store, path).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (2, 2, 0)
+    assert "not read for 1 order whose lines' discounts do not add up" in " ".join(f.notes)
+    summary = shop_summary(store)
+    assert summary.gross_revenue == pytest.approx(30.0)
+    assert summary.returns == pytest.approx(30.0)
+    assert summary.revenue == pytest.approx(0.0)

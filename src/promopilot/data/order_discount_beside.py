@@ -53,6 +53,36 @@ def part(column: str) -> str:
     return cell_text(ident(column)) + f" AS {TEXT}"
 
 
+def repeated_sql(own: str, order_discount: str, over: str) -> str:
+    """SQL: every one of two or more lines of an order (`over`: the window of its lines) gives
+    the order's discount (`order_discount`) as its own discount (`own`), to half a cent: an
+    export that repeats the order's discount on its lines."""
+    return (
+        f"count(*) {over} > 1 AND bool_and(coalesce(abs({own} - {order_discount}) <= "
+        f"{HALF_CENT}, false)) {over}"
+    )
+
+
+def use_sql(order_id: str, amount: str, low: str, lines: str, each: str) -> str:
+    """SQL of a line's :data:`USE`, the rule of this module, from its order's id, the order's
+    discount as its lines give it (largest `amount` and smallest `low`), the sum of the lines'
+    own discounts (`lines`) and whether each line repeats the order's (`each`:
+    :func:`repeated_sql`). Staging reads it, and so do Shopify's refunds (the money the lines
+    were paid, :mod:`promopilot.data.shopify_orders`)."""
+    return (
+        f"CASE WHEN {order_id} IS NULL OR coalesce({amount}, 0) <= 0 THEN NULL "
+        f"WHEN {low} <> {amount} THEN 'differs' WHEN {lines} = 0 THEN 'read' "
+        f"WHEN abs({lines} - {amount}) <= {HALF_CENT} THEN 'same' "
+        f"WHEN {each} THEN 'repeated' ELSE 'differs' END"
+    )
+
+
+def is_read(use: str) -> str:
+    """SQL: the order's discount is read for the line whose :data:`USE` is `use` (not the
+    lines' own discounts)."""
+    return f"{use} IN ('read', 'repeated')"
+
+
 def beside_sql(source: str, by: str, comma: bool, has_cut: bool = False) -> str:
     """`source` (typed rows whose ``t_discount`` is each line's own discount, final) with the
     order's discount read where its lines carry none or each repeat it, spread by `by`
@@ -65,20 +95,13 @@ def beside_sql(source: str, by: str, comma: bool, has_cut: bool = False) -> str:
     windows = (
         f"SELECT *, max(_od) {order} AS _od_amount, min(_od) {order} AS _od_low, "
         f"sum(abs(coalesce(t_discount, 0))) {order} AS _od_lines, sum({by}) {order} AS _od_worth, "
-        # every one of two or more lines gives the order's discount: it repeated on each line
-        f"count(*) {order} > 1 AND bool_and(coalesce(abs(t_discount - _od) <= {HALF_CENT}, "
-        f"false)) {order} AS _od_each FROM ({typed})"
+        f"{repeated_sql('t_discount', '_od', order)} AS _od_each FROM ({typed})"
     )
-    use = (
-        "CASE WHEN t_order_id IS NULL OR coalesce(_od_amount, 0) <= 0 THEN NULL "
-        "WHEN _od_low <> _od_amount THEN 'differs' WHEN _od_lines = 0 THEN 'read' "
-        f"WHEN abs(_od_lines - _od_amount) <= {HALF_CENT} THEN 'same' "
-        "WHEN _od_each THEN 'repeated' ELSE 'differs' END"
-    )
+    use = use_sql("t_order_id", "_od_amount", "_od_low", "_od_lines", "_od_each")
     classed = f"SELECT *, {use} AS {USE} FROM ({windows})"
     capped = by == VALUE
     amount = "least(_od_amount, _od_worth)" if capped else "_od_amount"
-    read = f"{USE} IN ('read', 'repeated') AND _od_worth > 0"
+    read = f"{is_read(USE)} AND _od_worth > 0"
     share = (
         f"CASE WHEN {read} THEN coalesce({share_sql(amount, by)}, t_discount) ELSE t_discount END"
     )

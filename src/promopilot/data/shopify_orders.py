@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from promopilot.columns import CUSTOMER_ID, ORDER_ID, PRODUCT_ID, TIMESTAMP
+from promopilot.data import order_discount_beside as beside
 from promopilot.data.contact_ids import address_sql, customer_hash
 from promopilot.data.currency import shop_currency
 from promopilot.data.dedupe import FORGOTTEN
@@ -29,7 +30,7 @@ from promopilot.data.loading import (
     next_ingest_id,
     shop_table_for,
 )
-from promopilot.data.order_discounts import CUT, HALF_CENT, cut_note, cut_sql
+from promopilot.data.order_discounts import CUT, cut_note, cut_sql
 from promopilot.data.rawfile import column_lookup, read_raw
 from promopilot.data.schema import LOAD_ORDER, TABLES
 from promopilot.data.shopify_exports import export_kind, import_export, is_export
@@ -88,23 +89,28 @@ def _order_discount_share(discount: str | None, cols: dict[str, str], order: str
 
 def _discount_off(cols: dict[str, str], order: str) -> str:
     """SQL of the money off the order's lines, as staging reads it: the lines' own discounts
-    (``Lineitem discount``), or the order's ``Discount Amount`` where they carry none or each
-    repeat it (:mod:`promopilot.data.order_discount_beside`); the order's alone without a line
-    discount column. Not more than the lines are worth (:func:`_refund_filled` caps it)."""
+    (``Lineitem discount``), or the order's ``Discount Amount`` where
+    :mod:`promopilot.data.order_discount_beside` reads it (its lines carry none, or each repeat
+    it); the order's alone without a line discount column. Not more than the lines are worth
+    (:func:`_refund_filled` caps it)."""
     over = f"OVER (PARTITION BY {order})"
     discount, line = cols.get("discount amount"), cols.get("lineitem discount")
-    whole = f"coalesce(max(TRY_CAST(trim({discount}) AS DOUBLE)) {over}, 0)" if discount else "0"
+    typed = f"TRY_CAST(trim({discount}) AS DOUBLE)"
+    whole = f"coalesce(max({typed}) {over}, 0)" if discount else "0"
     if line is None:
         return whole
     own = f"TRY_CAST(trim({line}) AS DOUBLE)"
     lines = f"sum(abs(coalesce({own}, 0))) {over}"
     if discount is None:
         return lines
-    each = (  # two or more lines, each giving the order's discount as its own: read once
-        f"count(*) {over} > 1 AND bool_and(coalesce(abs({own} - "
-        f"TRY_CAST(trim({discount}) AS DOUBLE)) <= {HALF_CENT}, false)) {over}"
+    use = beside.use_sql(
+        f"NULLIF(trim({order}), '')",
+        f"max({typed}) {over}",
+        f"min({typed}) {over}",
+        lines,
+        beside.repeated_sql(own, typed, over),
     )
-    return f"CASE WHEN {lines} = 0 OR ({each}) THEN {whole} ELSE {lines} END"
+    return f"CASE WHEN {beside.is_read(use)} THEN {whole} ELSE {lines} END"
 
 
 def _refund_filled(refunded: str, cols: dict[str, str], order: str) -> str:
