@@ -27,6 +27,7 @@ import pandas as pd
 
 from promopilot.data.cells import TEXT_FILE, Cells
 from promopilot.data.schema import id_text, plain_id
+from promopilot.data.sql import sql_str
 from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
@@ -79,10 +80,6 @@ def customer_hash(email: str) -> str:
     return f"'shopify-' || substr(sha256(lower({email})), 1, 16)"
 
 
-def _lit(pattern: str) -> str:
-    return "'" + pattern.replace("'", "''") + "'"
-
-
 def email_sql(text: str) -> str:
     """SQL: the e-mail address `text` (trimmed text) is, in lower case, else NULL; written as a
     link or a mail header writes it too (``mailto:ann@example.com``, ``<ann@example.com>``,
@@ -93,7 +90,7 @@ def email_sql(text: str) -> str:
         r"'^[^<>@]*<([^<>]+)>$', '\1')"
     )
     return (
-        f"CASE WHEN contains({text}, '@') AND regexp_full_match({bare}, {_lit(EMAIL)}) "
+        f"CASE WHEN contains({text}, '@') AND regexp_full_match({bare}, {sql_str(EMAIL)}) "
         f"THEN lower({bare}) END"
     )
 
@@ -116,12 +113,12 @@ def phone_sql(text: str) -> str:
     starts = " OR ".join(f"starts_with({text}, '{p}')" for p in _PHONE_STARTS)
     return (  # the usual id starts otherwise: `bare` is not computed for it
         f"CASE WHEN {starts} OR lower(left({text}, 4)) = 'tel:' THEN CASE "
-        f"WHEN starts_with({bare}, '+') AND regexp_full_match({bare}, {_lit(INTERNATIONAL)}) "
+        f"WHEN starts_with({bare}, '+') AND regexp_full_match({bare}, {sql_str(INTERNATIONAL)}) "
         f"THEN '+' || {digits} "
-        f"WHEN starts_with({bare}, '00') AND regexp_full_match({bare}, {_lit(ZERO_ZERO)}) "
+        f"WHEN starts_with({bare}, '00') AND regexp_full_match({bare}, {sql_str(ZERO_ZERO)}) "
         f"THEN '+' || substr({digits}, 3) END "
         f"WHEN starts_with({text}, '1') AND length({text}) BETWEEN 11 AND 13 AND "
-        f"regexp_full_match({text}, {_lit(CHINA_MOBILE)}) THEN '+86' || {digits} END"
+        f"regexp_full_match({text}, {sql_str(CHINA_MOBILE)}) THEN '+86' || {digits} END"
     )
 
 
