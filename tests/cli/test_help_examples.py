@@ -54,3 +54,20 @@ def test_the_command_list_uses_the_terminal_width(capsys, monkeypatch):
     assert "summary          Customers, orders, revenue, date range and top categories.\n" in text
     assert "Write a realistic synthetic shop folder, with its hidden truth in _truth/." in text
     assert max(map(len, text.splitlines())) <= 100
+
+
+def test_no_command_line_is_cut_in_the_list(capsys, monkeypatch):
+    """At 100 columns the list cut seven commands' lines: "profile  Segments, CLV, churn risk,
+    purchase propensity and discount sensitivity...", "serve  Serve offers, recommendations,
+    feedback and the dashboard over HTTP (keys...", "demo  Run the whole loop on a synthetic shop:
+    profile, plan, send (dry run),..."; each line now shows its command's whole first sentence."""
+    monkeypatch.setenv("COLUMNS", "100")
+    code, text, _ = run(["--help"], capsys)
+    assert code == 0
+    listed = text.split("Commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert [line.split()[0] for line in listed] == list(ROOT.commands)  # none hidden
+    for line, command in zip(listed, ROOT.commands.values(), strict=True):  # type: ignore[attr-defined]
+        whole = command.get_short_help_str(limit=1_000)
+        assert line.endswith(f"  {whole}"), line
+        assert not line.endswith("...")
+    assert max(map(len, text.splitlines())) <= 100

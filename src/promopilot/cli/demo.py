@@ -28,7 +28,7 @@ def demo(
     ] = 5000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic shop.")] = 0,
 ) -> None:
-    """Run the whole loop on a synthetic shop: profile, plan, send (dry run), measure."""
+    """Run the loop on a synthetic shop: profile, plan, send (dry run), measure."""
     from promopilot.data.currency import money
     from promopilot.data.summary import shop_summary
     from promopilot.report import Section, write_report

@@ -116,7 +116,10 @@ def profile(
     db: DbOption = None,
     data: DataOption = None,
 ) -> None:
-    """Segments, CLV, churn risk, purchase propensity and discount sensitivity per customer."""
+    """Segments, CLV, churn risk, propensity and discount sensitivity per customer.
+
+    Propensity is the chance of an order in the next 30 days (purchase_propensity_30d).
+    """
     from promopilot.data.currency import shop_currency, with_currency_column
     from promopilot.profile.build import build_profile
 

@@ -92,8 +92,10 @@ def recommend(
     db: DbOption = None,
     data: DataOption = None,
 ) -> None:
-    """Recommend products to every customer (already-bought products only in repeat
-    categories, out-of-stock products never)."""
+    """Recommend products to every customer.
+
+    Already-bought products only in repeat categories, out-of-stock products never.
+    """
     from promopilot.recommend.shop import recommend_shop
 
     with open_store(db, data) as store, progress_bar() as bar:

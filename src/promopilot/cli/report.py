@@ -58,7 +58,10 @@ def report(
     json_path: JsonOption = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
 ) -> None:
-    """Measure a logged campaign per offer against its control group, with intervals."""
+    """Measure a logged campaign per offer against its control group.
+
+    Each offer's lift comes with its interval.
+    """
     from promopilot.report.campaign import report_campaign
 
     confidence = resolve_confidence(confidence)
@@ -311,7 +314,7 @@ def retrain(
         ),
     ] = True,
 ) -> None:
-    """Rebuild features and models from everything logged, campaign outcomes included."""
+    """Rebuild features and models from all data, campaign outcomes included."""
     from promopilot.campaigns.retrain import retrain as run
     from promopilot.cli.common import progress_bar
     from promopilot.cli.plan import evaluation_table

@@ -76,7 +76,10 @@ def send(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Log every row of a plan (target, control, explore, none), then deliver its coupons."""
+    """Log every row of a plan, then deliver its coupons.
+
+    Every row is logged: target, control, explore and none.
+    """
     from promopilot.campaigns.delivery import send_campaign
     from promopilot.data.currency import sign_agrees
     from promopilot.exceptions import InputError

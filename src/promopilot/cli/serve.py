@@ -39,8 +39,10 @@ def serve(
         typer.Option("--access-log/--no-access-log", help="Log every request line (never keys)."),
     ] = False,
 ) -> None:
-    """Serve offers, recommendations, feedback and the dashboard over HTTP (keys from
-    PROMOPILOT_ADMIN_KEYS / PROMOPILOT_READ_KEYS)."""
+    """Serve offers, recommendations, feedback and the dashboard over HTTP.
+
+    Keys come from PROMOPILOT_ADMIN_KEYS / PROMOPILOT_READ_KEYS.
+    """
     from promopilot.config import load_settings
     from promopilot.exceptions import InputError
     from promopilot.serve.runner import run_server
