@@ -4,7 +4,9 @@ ISO 8601 (``2026-08-28T14:03:00``, with or without a zone, or a plain date) is r
 A column that is mostly not ISO is tried against common spreadsheet formats (``12/1/2010 8:26``
 month-first as US Excel writes it, ``01.12.2010``, ``1/12/2010`` day-first, ``2010/12/01``,
 ``2010年12月1日``, ``November 28, 2025 10:00`` as WooCommerce's export plugin writes it,
-``28-NOV-25``, ...) on a sample of its values; the format that reads the most of them wins.
+``28-NOV-25``, ...; month names in German, French or Spanish too, ``28. März 2025``, through
+:mod:`promopilot.data.month_names`) on a sample of its values; the format that reads the most
+of them wins.
 When a day-first and a month-first format read the sample equally well (every day number is
 12 or less), the column is ambiguous: the ``date_format`` setting (``--date-format``) decides,
 else the file is refused with a one-line message naming both choices.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import duckdb
 
 from promopilot.config import check_strptime
+from promopilot.data.month_names import english_months, names_format, or_rewritten
 from promopilot.data.rawfile import RawFile, first_line, sql_str
 from promopilot.data.schema import TableSpec
 from promopilot.data.store import Store
@@ -117,9 +120,10 @@ def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int
         _check_format(given)
     formats = list(FORMATS) + ([given] if given and given not in FORMATS else [])
     # only dates in the range staging accepts count: `12/13/10` read with %Y is the year 10
+    # a format with month names reads German, French and Spanish ones too (data.month_names):
+    # the sample's values are rewritten once, in `e`, and tried where `v` does not read
     parts = [
-        f"count(CASE WHEN year(try_strptime(v, {sql_str(f)})) BETWEEN {MIN_YEAR} AND {MAX_YEAR} "
-        f"THEN 1 END) AS f{i}"
+        f"count(CASE WHEN year({_read(f)}) BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 1 END) AS f{i}"
         for i, f in enumerate(formats)
     ]
     with store.frame("ingest_date_sample", pd.DataFrame({"v": sample})):
@@ -129,10 +133,21 @@ def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int
         ).iloc[0]
         if iso * 2 >= n:
             return {}
-        row = store.query(f"SELECT {', '.join(parts)} FROM ingest_date_sample").iloc[0]
+        # MATERIALIZED: a plain subquery's `e` is inlined, rewritten again for each format;
+        # NULL where the rewrite changes nothing (English dates), so no format reads it twice
+        row = store.query(
+            f"WITH s AS MATERIALIZED (SELECT v, nullif({english_months('v')}, v) AS e "
+            f"FROM ingest_date_sample) SELECT {', '.join(parts)} FROM s"
+        ).iloc[0]
     counts = {f: int(row[f"f{i}"]) for i, f in enumerate(formats)}
     counts["_n"] = int(n)
     return counts
+
+
+def _read(fmt: str) -> str:
+    """SQL: the sample value `v` read with `fmt`, or its rewrite `e` where `fmt` names months."""
+    parsed = f"try_strptime(v, {sql_str(fmt)})"
+    return or_rewritten(parsed, f"try_strptime(e, {sql_str(fmt)})") if names_format(fmt) else parsed
 
 
 def _check_format(fmt: str) -> None:
