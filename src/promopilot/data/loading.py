@@ -21,6 +21,7 @@ from promopilot.data.dedupe import (
     drop_forgotten,
     reason_kind,
 )
+from promopilot.data.money_signs import staged_sign
 from promopilot.data.order_products import add_named_products
 from promopilot.data.partial_refunds import partial_lines
 from promopilot.data.quarantine import flag_unknown, write_quarantine
@@ -202,7 +203,7 @@ def load_table(
     for reason, n in raw.rejects["reason"].value_counts().items():
         report.reasons[reason] = report.reasons.get(reason, 0) + int(n)
     store.execute(
-        "INSERT INTO ingests VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ingests VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
         [
             ingest_id,
             raw.label,
@@ -214,6 +215,7 @@ def load_table(
             report.n_quarantined,
             report.n_flagged,
             staged_currency(store, STAGE),
+            staged_sign(store, STAGE),
         ],
     )
     if spec.name == "orders" and "_title" in store.columns(STAGE):

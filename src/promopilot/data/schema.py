@@ -282,6 +282,8 @@ DDL: tuple[str, ...] = (
     PRODUCT_ORDERS_DDL,
     # the currency of an orders file's lines, where it names one (data.currency)
     "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS currency VARCHAR",
+    # the currency sign a file writes money with ($59.00, a cell $), where any (data.money_signs)
+    "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS sign VARCHAR",
     # stores made before an offer's cap existed: no offer has one
     "ALTER TABLE offers ADD COLUMN IF NOT EXISTS max_discount DOUBLE",
     # one-time changes of a store's data, each recorded once done (data.contact_migration)

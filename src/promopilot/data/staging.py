@@ -12,6 +12,7 @@ from promopilot.data import (
     contact_ids,
     currency,
     line_totals,
+    money_signs,
     offer_values,
     order_columns,
     order_discount_beside,
@@ -258,8 +259,10 @@ def stage(
     if beside is not None and not (totals is not None and totals.paid):  # by the lines' value
         cut = spread is not None and spread.cut is not None
         source = order_discount_beside.beside_sql(source, order_discount_beside.VALUE, comma, cut)
+    sign = money_signs.sign_sql(spec, present, "_currency" if money is not None else None)
+    signed = f", {sign} AS _sign" if sign else ""  # $59.00, ¥1,299: the sign the file writes
     sql = (
-        f"CREATE TEMP TABLE {STAGE} AS SELECT *{replace}, CASE {case} END AS _err, "
+        f"CREATE TEMP TABLE {STAGE} AS SELECT *{replace}, CASE {case} END AS _err{signed}, "
         f"false AS _skip FROM ({source})"
     )
     if raw.lazy:

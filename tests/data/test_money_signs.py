@@ -1,0 +1,95 @@
+"""The currency sign a shop's files write money with, kept at ingest (data.money_signs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from promopilot.data.currency import shop_currency
+from promopilot.data.money_signs import stored_sign
+from tests.data.loads import load
+
+HEADER = "order_id,timestamp,customer_id,product_id,quantity,unit_price"
+
+
+@pytest.fixture(autouse=True)
+def _no_currency_setting(monkeypatch):
+    monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
+
+
+def shop(tmp_path: Path, name: str, text: str) -> Path:
+    folder = tmp_path / "shop"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_shop_that_names_no_currency_has_no_sign(tmp_path, store):
+    # a UK shop's orders (UCI Online Retail: pounds, written bare): no currency, no sign
+    folder = shop(tmp_path, "orders.csv", f"{HEADER}\nA1,2025-11-11 10:00,c1,p1,1,59.00\n")
+    f = load(store, folder).files[0]
+    assert (f.n_read, f.n_loaded) == (1, 1)
+    assert shop_currency(store) is None and stored_sign(store) is None
+
+
+def test_prices_written_with_dollars_give_messages_dollars_and_no_code(tmp_path, store):
+    folder = shop(
+        tmp_path,
+        "orders.csv",
+        f"{HEADER}\nA1,2025-11-11 10:00,c1,p1,1,$59.00\n"
+        'A2,2025-11-11 11:00,c2,p1,2,"$1,299.00"\nA3,2025-11-11 12:00,c3,p1,1,12.50\n',
+    )
+    f = load(store, folder).files[0]
+    assert (f.n_read, f.n_loaded, f.n_quarantined) == (3, 3, 0)
+    assert store.scalar("SELECT sum(unit_price * quantity) FROM orders") == 59 + 2598 + 12.5
+    # $ is USD, CAD, AUD, ...: no currency code is guessed, but the sign is the data's own
+    assert shop_currency(store) is None
+    assert stored_sign(store) == "$"
+    # re-ingesting the same file adds nothing and keeps the sign
+    again = load(store, folder).files[0]
+    assert again.n_new == 0 and stored_sign(store) == "$"
+
+
+def test_a_currency_cell_that_is_a_sign_gives_that_sign(tmp_path, store):
+    # a ¥ currency cell in a file that does not tell CNY from JPY: no code, but ¥ is named
+    folder = shop(
+        tmp_path,
+        "orders.csv",
+        f"{HEADER},Currency\nA1,2025-11-11 10:00,c1,p1,1,59.00,¥\n"
+        "A2,2025-11-11 11:00,c2,p1,1,59.00,¥\n",
+    )
+    load(store, folder)
+    assert shop_currency(store) is None and stored_sign(store) == "¥"
+
+
+def test_a_dollar_currency_cell_is_kept_as_it_is_and_messages_write_it(tmp_path, store):
+    folder = shop(
+        tmp_path, "orders.csv", f"{HEADER},Currency\nA1,2025-11-11 10:00,c1,p1,1,59.00,$\n"
+    )
+    load(store, folder)
+    # kept as the shop's "currency" $ (not guessed as USD)
+    assert shop_currency(store) == "$"
+
+
+def test_the_sign_of_product_prices_and_the_most_common_one(tmp_path, store):
+    # a Chinese export's prices: ¥ and the full-width ￥ of GBK files are one sign
+    folder = shop(
+        tmp_path,
+        "products.csv",
+        'product_id,title,price\nTB1,羽绒服,"¥1,299.00"\nTB2,保温杯,￥89\nTB3,围巾,$9\n',
+    )
+    f = load(store, folder / "products.csv").files[0]
+    assert f.n_loaded == 3
+    assert stored_sign(store) == "¥"
+
+
+def test_a_quarantined_lines_sign_is_not_the_shops(tmp_path, store):
+    folder = shop(
+        tmp_path,
+        "orders.csv",
+        f"{HEADER}\nA1,2025-11-11 10:00,c1,p1,1,59.00\nA2,2025-11-11 10:00,c2,p1,1,€abc\n",
+    )
+    f = load(store, folder).files[0]
+    assert (f.n_loaded, f.n_quarantined) == (1, 1)
+    assert stored_sign(store) is None
