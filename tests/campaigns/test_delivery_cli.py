@@ -160,12 +160,18 @@ def test_a_missing_plan_file_is_named_before_the_e_mail_settings(db, tmp_path, c
 
 def test_send_says_which_currency_its_messages_show(db, plan, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
-    # a shop selling in pounds must not find out from its customers that messages say ¥
+    # a shop selling in pounds must not find out from its customers that messages say ¥: the
+    # synthetic shop names no currency, so they show none (before: ¥, said to be the setting's)
+    monkeypatch.delenv("PROMOPILOT_SEND_CURRENCY", raising=False)
     path, _ = plan
     args = ["send", path, "--campaign-id", "c1", "--dry-run", "--db", db, "--out", tmp_path / "a"]
     code, stdout, err = run(args, capsys)
     assert code == 0, err
-    assert "prices in messages: ¥ (the currency setting under [send]" in " ".join(stdout.split())
+    assert "prices in messages: no currency sign (the shop's files and settings name no" in (
+        " ".join(stdout.split())
+    )
+    written = "".join(p.read_text("utf-8") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert not set("¥￥$€£") & set(written)
     monkeypatch.setenv("PROMOPILOT_SEND_CURRENCY", "£")
     args[3], args[-1] = "c2", tmp_path / "b"
     code, stdout, err = run(args, capsys)
@@ -298,6 +304,31 @@ def test_messages_show_the_sign_of_the_shops_currency(db, plan, tmp_path, capsys
     assert code == 0, err
     written = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
     assert re.search(r"\d CHF", written) and "¥" not in written and "CHF1" not in written
+
+
+def test_a_shop_whose_prices_say_dollars_gets_dollars_in_its_messages(
+    tmp_path, capsys, monkeypatch
+):
+    """$ is USD, CAD, AUD, ...: no currency code is guessed from it, but prices written $59.00
+    name the sign, and messages write it (before: ¥)."""
+    from tests.campaigns.delivery_helpers import PRODUCTS, write_plan, write_shop
+
+    for name in ("PROMOPILOT_CURRENCY", "PROMOPILOT_SEND_CURRENCY"):
+        monkeypatch.delenv(name, raising=False)
+    folder = write_shop(tmp_path / "shop")
+    dollars = PRODUCTS.assign(price=[f"${p:,.2f}" for p in PRODUCTS["price"]])
+    dollars.to_csv(folder / "products.csv", index=False, encoding="utf-8")
+    db = tmp_path / "shop.duckdb"
+    code, _, err = run(["ingest", folder, "--db", db], capsys)
+    assert code == 0, err
+    out = tmp_path / "out"
+    args = ["send", write_plan(tmp_path / "plan.csv"), "--campaign-id", "d1", "--dry-run"]
+    code, stdout, err = run([*args, "--db", db, "--out", out], capsys)
+    assert code == 0, err
+    words = " ".join(stdout.split())
+    assert "prices in messages: $ (the sign the shop's files write money with)" in words
+    written = "".join(p.read_text("utf-8") for p in out.rglob("*") if p.is_file())
+    assert "$59" in written and "$129.50" in written and "¥" not in written
 
 
 def test_a_plan_saved_as_an_excel_workbook_is_sent(db, plan, tmp_path, capsys):

@@ -136,7 +136,7 @@ def test_sms_is_one_message_and_keeps_the_code(products, shop, language, offer, 
 
 
 def test_email_shows_products_prices_code_and_escapes_html():
-    renderer = MessageRenderer(template_environment(), shop_name="小店")
+    renderer = MessageRenderer(template_environment(), shop_name="小店", currency="¥")
     context = renderer.context(
         language="en",
         code="CODE234567",
@@ -159,6 +159,24 @@ def test_offer_texts_in_both_languages():
     assert offer_text(OFFERS[0], "en", "¥") == "10% off"
     assert offer_text(OFFERS[1], "zh", "¥") == "满150减20（限美妆）"
     assert offer_text(OFFERS[2], "en", "$") == "free shipping on Home & Garden"
+
+
+def test_a_shop_that_names_no_currency_gets_bare_amounts():
+    # no sign the shop never named: a UK shop's customers read "20 off", not "¥20 off"
+    renderer = MessageRenderer(template_environment(), shop_name="Tiny Shop")
+    context = renderer.context(
+        language="en",
+        code="CODE234567",
+        offer={**OFFERS[1], "category": ""},
+        products=[{"title": "Wallet", "price": 88.0}, {"title": "Scarf", "price": 129.5}],
+    )
+    mail = renderer.email(context)
+    assert mail.subject.endswith(": 20 off orders of 150 or more")
+    assert "Wallet  88" in mail.text and "Scarf  129.50" in mail.text
+    sms = renderer.sms(context)
+    assert "20 off orders of 150 or more" in sms and "Wallet 88" in sms
+    for text in (mail.subject, mail.text, mail.html, sms):
+        assert not set("¥￥$€£元") & set(text), text
 
 
 def test_a_cjk_currency_is_written_after_the_amount():
@@ -317,7 +335,7 @@ def test_the_smtp_password_is_never_printed(tmp_path):
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_a_cut_sms_never_shows_part_of_a_price(language):
     # a price cut after "¥1," reads as one yuan: the cut drops a whole price, never part of one
-    renderer = MessageRenderer(template_environment(), shop_name="小美家居")
+    renderer = MessageRenderer(template_environment(), shop_name="小美家居", currency="¥")
     titles = [("运动跑鞋", 599.0), ("加厚羽绒服 女款", 1299.0), ("无线蓝牙耳机", 299.0)]
     for n_dropped in range(12):  # move the cut across the second product's price
         products = [{"title": "羽" * n_dropped + t, "price": p} for t, p in titles]

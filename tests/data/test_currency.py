@@ -181,16 +181,21 @@ def test_names_of_a_currency_are_one_currency_at_ingest(tmp_path, store, monkeyp
 
 
 def test_messages_show_the_sign_of_the_shops_currency_unless_one_is_set():
-    assert [message_sign("", c) for c in ("EUR", "GBP", "USD", "CNY", "JPY", "CHF", None)] == [
+    assert [message_sign("", c) for c in ("EUR", "GBP", "USD", "CNY", "JPY", "CHF")] == [
         "€",
         "£",
         "$",
         "¥",
         "¥",
         "CHF",
-        "¥",
     ]
     assert message_sign("£", "EUR") == "£"  # an explicit sign wins
+    # no currency named by the settings or the data: no sign (before: ¥, to a UK shop too)
+    assert message_sign("", None) == ""
+    # none named, but the shop's files write money with $ ($59.00): theirs, not a guess
+    assert message_sign("", None, "$") == "$"
+    assert message_sign("", "GBP", "$") == "£"  # a code named: its sign
+    assert message_sign("€", None, "$") == "€"  # the [send] setting first
 
 
 def test_a_sign_agrees_with_each_name_of_its_currency():

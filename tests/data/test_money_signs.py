@@ -1,4 +1,5 @@
-"""The currency sign a shop's files write money with, kept at ingest (data.money_signs)."""
+"""The currency sign a shop's files write money with, kept at ingest (data.money_signs): the
+sign its customers' messages show where no currency code is known, never one it did not name."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from promopilot.data.currency import shop_currency
+from promopilot.data.currency import message_sign, shop_currency
 from promopilot.data.money_signs import stored_sign
 from tests.data.loads import load
 
@@ -31,6 +32,7 @@ def test_a_shop_that_names_no_currency_has_no_sign(tmp_path, store):
     f = load(store, folder).files[0]
     assert (f.n_read, f.n_loaded) == (1, 1)
     assert shop_currency(store) is None and stored_sign(store) is None
+    assert message_sign("", shop_currency(store), stored_sign(store)) == ""
 
 
 def test_prices_written_with_dollars_give_messages_dollars_and_no_code(tmp_path, store):
@@ -46,6 +48,7 @@ def test_prices_written_with_dollars_give_messages_dollars_and_no_code(tmp_path,
     # $ is USD, CAD, AUD, ...: no currency code is guessed, but the sign is the data's own
     assert shop_currency(store) is None
     assert stored_sign(store) == "$"
+    assert message_sign("", shop_currency(store), stored_sign(store)) == "$"
     # re-ingesting the same file adds nothing and keeps the sign
     again = load(store, folder).files[0]
     assert again.n_new == 0 and stored_sign(store) == "$"
@@ -61,6 +64,7 @@ def test_a_currency_cell_that_is_a_sign_gives_that_sign(tmp_path, store):
     )
     load(store, folder)
     assert shop_currency(store) is None and stored_sign(store) == "¥"
+    assert message_sign("", None, stored_sign(store)) == "¥"
 
 
 def test_a_dollar_currency_cell_is_kept_as_it_is_and_messages_write_it(tmp_path, store):
@@ -68,8 +72,9 @@ def test_a_dollar_currency_cell_is_kept_as_it_is_and_messages_write_it(tmp_path,
         tmp_path, "orders.csv", f"{HEADER},Currency\nA1,2025-11-11 10:00,c1,p1,1,59.00,$\n"
     )
     load(store, folder)
-    # kept as the shop's "currency" $ (not guessed as USD)
+    # kept as the shop's "currency" $ (not guessed as USD): its sign is $
     assert shop_currency(store) == "$"
+    assert message_sign("", shop_currency(store), stored_sign(store)) == "$"
 
 
 def test_the_sign_of_product_prices_and_the_most_common_one(tmp_path, store):

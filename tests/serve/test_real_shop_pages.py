@@ -340,7 +340,10 @@ def test_the_customer_pages_offer_words_use_the_sign_of_the_shops_currency(monke
     monkeypatch.delenv("PROMOPILOT_SEND_CURRENCY", raising=False)
     offer = {"kind": "amount_off", "value": 20, "min_spend": 150}
     assert offer_words(offer, "EUR")["en"] == "€20 off orders of €150 or more"
-    assert offer_words(offer, None)["en"] == "¥20 off orders of ¥150 or more"  # as before
+    # no currency named: bare amounts (before: ¥, to every such shop), else the files' sign
+    assert offer_words(offer, None)["en"] == "20 off orders of 150 or more"
+    assert offer_words(offer, None, "$")["en"] == "$20 off orders of $150 or more"
+    assert offer_words(offer, "EUR", "$")["en"] == "€20 off orders of €150 or more"
     assert offer_words(offer, "CHF")["en"] == "20 CHF off orders of 150 CHF or more"
     monkeypatch.setenv("PROMOPILOT_SEND_CURRENCY", "£")  # the [send] sign wins
     assert offer_words(offer, "EUR")["en"] == "£20 off orders of £150 or more"

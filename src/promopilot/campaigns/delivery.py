@@ -36,6 +36,7 @@ from promopilot.campaigns.settings import SendSettings, load_send_settings
 from promopilot.campaigns.smtp import PermanentFailure, Sender, SmtpSender, TemporaryFailure
 from promopilot.data.currency import message_sign, shop_currency
 from promopilot.data.forgotten import forgotten_among
+from promopilot.data.money_signs import stored_sign
 from promopilot.data.queries import delivery as q
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, PromopilotError
@@ -65,6 +66,7 @@ class SendReport:
     currency: str = ""  # the sign its messages wrote prices with (data.currency.message_sign)
     shop_currency: str | None = None  # the shop's currency code (data.currency); None: unknown
     sign_set: bool = False  # whether that sign is the [send] currency setting's
+    sign_written: bool = False  # whether it is the one the shop's files write (data.money_signs)
     no_sender: bool = False  # e-mail written with no send.from_address: From: is a placeholder
 
 
@@ -223,10 +225,13 @@ def send_campaign(
 
     folder = Path(out) if out else Path(f"send-{campaign_id}")
     folder.mkdir(parents=True, exist_ok=True)
-    # prices in the [send] currency sign, else the shop's currency's (EUR: €), else ¥
+    # prices in the [send] currency sign, else the shop's currency's (EUR: €), else the one
+    # its files write ($59.00: $), else none: never a sign the shop did not name
     report.shop_currency = money_in  # the command's lines say it too
-    report.currency = message_sign(settings.currency, report.shop_currency)
     report.sign_set = bool(settings.currency)
+    written = None if report.sign_set or money_in else stored_sign(store)
+    report.currency = message_sign(settings.currency, report.shop_currency, written)
+    report.sign_written = bool(written)
     renderer = MessageRenderer(env, shop_name=settings.shop_name, currency=report.currency)
     coupon_name = "coupons.csv" if dry_run else f"coupons-{pd.Timestamp.now():%Y%m%dT%H%M%S}.csv"
     if len(pending) or dry_run:

@@ -63,7 +63,8 @@ def _is_cjk(ch: str) -> bool:
 def money(value: float | None, currency: str) -> str:
     """``¥59`` or ``¥59.90``; a currency written as letters (a code: ``CHF``) after the amount,
     ``59 CHF``, and one written in CJK characters right after it, ``59元``, ``59港元``, as
-    Chinese writes them; empty for an unknown price."""
+    Chinese writes them; the bare amount (``59``) where `currency` is "" (a shop that names no
+    currency); empty for an unknown price."""
     if value is None or value != value:
         return ""
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
@@ -135,9 +136,7 @@ class Email:
 class MessageRenderer:
     """Renders one customer's message for each channel."""
 
-    def __init__(
-        self, env: jinja2.Environment, *, shop_name: str = "", currency: str = "¥"
-    ) -> None:
+    def __init__(self, env: jinja2.Environment, *, shop_name: str = "", currency: str = "") -> None:
         self.env = env
         self.shop_name = shop_name
         self.currency = currency

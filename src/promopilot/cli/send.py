@@ -129,11 +129,19 @@ def send(
     console.print(table)
     # the code reports show (read once, by send_campaign); messages show send's own sign
     shop = report.shop_currency
-    if report.n_offered:  # a sign apart from the shop's currency code: said where they differ
+    if report.n_offered and not report.currency:  # no sign the shop did not name (no ¥)
+        console.print(
+            "prices in messages: no currency sign (the shop's files and settings name no "
+            "currency; set currency in promopilot.toml to show one)",
+            markup=False,
+        )
+    elif report.n_offered:  # a sign apart from the shop's currency code: said where they differ
         where = (
-            f"the sign of the shop's currency, {shop}"
-            if shop and not report.sign_set
-            else "the currency setting under [send] in promopilot.toml"
+            "the currency setting under [send] in promopilot.toml"
+            if report.sign_set
+            else f"the sign of the shop's currency, {shop}"
+            if shop
+            else "the sign the shop's files write money with"
         )
         console.print(
             f"prices in messages: {report.currency} ({where})"

@@ -60,9 +60,10 @@ class YenReading:
 
 
 # the sign messages show for a currency code (send's ``[send] currency`` when it is unset);
-# any other code is written after the amount (``12 CHF``)
+# any other code is written after the amount (``12 CHF``). Where no code is known messages
+# write the sign the shop's files do (data.money_signs), else none: never one the data and
+# the settings do not name (a UK shop told "¥10 off")
 SIGNS = {"EUR": "€", "GBP": "£", "USD": "$", "CNY": "¥", "JPY": "¥"}
-DEFAULT_SIGN = "¥"  # a shop whose currency is unknown: as messages always showed
 
 
 def _normalize(name: str) -> str:
@@ -146,13 +147,16 @@ def shop_currency(store: Store) -> str | None:
     return setting() or stored_currency(store)
 
 
-def message_sign(sign: str, currency: str | None) -> str:
+def message_sign(sign: str, currency: str | None, written: str | None = None) -> str:
     """The sign messages write prices with: `sign` (``[send] currency``) where it is set, else
     the one of the shop's `currency` (EUR €, GBP £, USD $, CNY and JPY ¥, any other its code),
-    else ¥."""
+    else the one its files write money with (`written`, :func:`promopilot.data.money_signs.
+    stored_sign`: ``$`` for prices written ``$59.00``), else none ("": bare amounts)."""
     if sign:
         return sign
-    return SIGNS.get(currency, currency) if currency else DEFAULT_SIGN
+    if currency:
+        return SIGNS.get(currency, currency)
+    return written or ""
 
 
 def sign_agrees(sign: str, currency: str | None) -> bool:

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from promopilot.data.currency import message_sign, money_label, shop_currency
+from promopilot.data.money_signs import stored_sign
 from promopilot.data.queries import serve as queries
 from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.store import Store
@@ -203,17 +204,20 @@ def segments(gate: StoreGate, text: dict) -> dict:
     }
 
 
-def offer_words(offer: dict | None, shop: str | None = None) -> dict[str, str] | None:
+def offer_words(
+    offer: dict | None, shop: str | None = None, written: str | None = None
+) -> dict[str, str] | None:
     """What an offer is in words, per language (``{"en": "10% off", "zh": "9折"}``), as the
     customer's message says it (prices with send's sign, else the one of the shop's currency
-    `shop`); None for no offer or one the offers table lacks."""
+    `shop`, else the one its files write money with, `written`, else none); None for no offer
+    or one the offers table lacks."""
     if not offer or not offer.get("kind"):
         return None
     from promopilot.campaigns.messages import offer_text
     from promopilot.campaigns.settings import load_send_settings
 
     try:
-        currency = message_sign(load_send_settings().currency, shop)
+        currency = message_sign(load_send_settings().currency, shop, written)
     except PromopilotError:  # a settings file the server did not need: no sign, not a 500
         currency = ""
     return {lang: offer_text(offer, lang, currency) for lang in ("en", "zh")}
@@ -224,6 +228,7 @@ def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
         profile = queries.customer_profile(store, customer_id)
         history = _history_rows(queries.offer_history(store, customer_id), store)
         shop = shop_currency(store)
+        written = None if shop else stored_sign(store)  # $59.00 in its files: $
         if profile is not None:  # stored in UTC, shown in the shop's time zone
             for column in ("signup_at", "last_order", "last_event"):
                 profile[column] = store.local_text(profile[column])
@@ -233,7 +238,7 @@ def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
         "profile": profile,
         "recommendations": state.recommendations(customer_id, 10),
         "decision": decision,
-        "offer_words": offer_words(decision.offer, shop),
+        "offer_words": offer_words(decision.offer, shop, written),
         "history": history,
         "currency": shop,
     }
