@@ -112,7 +112,12 @@ def test_demo_runs_the_loop_and_ends_with_a_plan(tmp_path):
     assert "targeted:" in tail and "forecast (out of fold" in tail
     assert "who gets what" in tail and "report:" in tail
     plan = pd.read_csv(tmp_path / "demo" / "plan.csv", keep_default_na=False)
-    assert list(plan.columns) == PLAN_COLUMNS and len(plan) == 1500
+    # the demo shop's orders name their currency (yuan): the plan says it, messages write ¥
+    assert list(plan.columns) == [*PLAN_COLUMNS, "currency"] and len(plan) == 1500
+    assert set(plan["currency"]) == {"CNY"}
+    messages = [p for p in (tmp_path / "demo" / "messages").rglob("*") if p.is_file()]
+    written = "".join(p.read_text(encoding="utf-8", errors="replace") for p in messages)
+    assert re.search(r"¥\d", written)
     page = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
     assert "The campaign plan" in page
     # the uplift scores each with its interval in one cell, no raw bound columns

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 app = typer.Typer(add_completion=False)
 
+# the synthetic shop's prices are yuan (a 保湿面霜 at about 120, 数码 at 450): its orders say so,
+# and its messages write ¥ as the shop's currency's sign, not as a default for every shop
+DEMO_CURRENCY = "CNY"
+
 
 @app.command(epilog=example("demo"))
 def demo(
@@ -29,7 +33,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic shop.")] = 0,
 ) -> None:
     """Run the loop on a synthetic shop: profile, plan, send (dry run), measure."""
-    from promopilot.data.currency import money
+    from promopilot.data.currency import money, setting
     from promopilot.data.summary import shop_summary
     from promopilot.report import Section, write_report
     from promopilot.synth.shop import make_shop
@@ -41,7 +45,10 @@ def demo(
         stale.unlink(missing_ok=True)
     console.rule("1. a synthetic shop")
     with console.status(f"generating {customers:,} customers"):
-        make_shop(customers, seed).write(shop_dir)
+        shop = make_shop(customers, seed)
+        if not setting():  # a currency setting of the user's is the store's: theirs is kept
+            shop.tables["orders"] = shop.tables["orders"].assign(currency=DEMO_CURRENCY)
+        shop.write(shop_dir)
     console.print(f"shop folder: {shop_dir} (hidden truth in {shop_dir / '_truth'})")
 
     console.rule("2. ingest into the store")
