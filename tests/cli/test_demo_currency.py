@@ -1,0 +1,53 @@
+"""The demo's synthetic shop sells in yuan and its orders say so (cli.demo.DEMO_CURRENCY): its
+messages write ¥ as its currency's sign, not as a default every shop got."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from promopilot.cli import main
+from promopilot.data.store import Store
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        main([str(a) for a in args])
+    out = capsys.readouterr()
+    return done.value.code, out.out, out.err
+
+
+@pytest.fixture()
+def no_steps(monkeypatch):
+    import promopilot.cli.demo as demo
+
+    monkeypatch.setattr(demo, "DEMO_STEPS", [])  # the shop and its store are what is tested
+    monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
+
+
+def _store_currency(path) -> tuple[str | None, int]:
+    from promopilot.data.currency import stored_currency
+
+    with Store(path, read_only=True) as store:
+        return stored_currency(store), int(store.scalar("SELECT count(*) FROM quarantine"))
+
+
+def test_the_demo_shops_orders_name_yuan(no_steps, capsys, tmp_path):
+    code, stdout, err = run(capsys, "demo", "--out", tmp_path / "demo", "--customers", 100)
+    assert code == 0, err
+    orders = pd.read_csv(tmp_path / "demo" / "shop" / "orders.csv", dtype=str)
+    assert set(orders["currency"]) == {"CNY"}
+    assert _store_currency(tmp_path / "demo" / "promopilot.duckdb") == ("CNY", 0)
+    assert "CNY" in stdout  # the summary's revenue names it
+
+
+def test_a_currency_setting_of_the_users_is_the_demo_stores(
+    no_steps, capsys, tmp_path, monkeypatch
+):
+    # CNY orders beside a setting of EUR would be quarantined as another currency: left out
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "EUR")
+    code, _, err = run(capsys, "demo", "--out", tmp_path / "demo", "--customers", 100)
+    assert code == 0, err
+    orders = pd.read_csv(tmp_path / "demo" / "shop" / "orders.csv", dtype=str)
+    assert "currency" not in orders.columns
+    assert _store_currency(tmp_path / "demo" / "promopilot.duckdb") == (None, 0)
