@@ -12,7 +12,9 @@ a file of the same name in its own folder (``[send] templates`` or ``--templates
 
 Every template sees ``shop_name``, ``name`` (the customer's, or empty), ``code``, ``offer``
 (``offer_id``, ``kind``, ``value``, ``min_spend``, ``category``, ``text``), ``expires_at``,
-``products`` (``title``, ``price`` as text), ``currency``, ``unsubscribe_url``, ``language``.
+``products`` (``title``, ``price`` as text), ``currency`` (the sign prices are written with;
+empty where the shop names no currency: ``data.currency.message_sign``), ``unsubscribe_url``,
+``language``.
 """
 
 from __future__ import annotations
