@@ -236,9 +236,11 @@ def test_duplicate_keys_within_a_file(tmp_path, store):
             "first row was kept",
         ]
     ]
-    # the same file again adds nothing: the merged line is a repeat of the stored one
+    # the same file again adds nothing: the merged line is a repeat of the stored one, and no
+    # line is said to be added to it
     (again,) = load(store, path).files
     assert (again.n_new, again.n_quarantined, store.count("orders")) == (0, 1, 2)
+    assert not any("repeating a product" in n for n in again.notes)
 
 
 def test_duplicate_keys_against_the_store(tmp_path, store):

@@ -30,7 +30,7 @@ from promopilot.data.schema import TABLES, TableSpec
 from promopilot.data.sql import ident
 from promopilot.data.staging import STAGE, stage
 from promopilot.data.store import Store, sql_str
-from promopilot.data.variants import has_variants, merge_lines
+from promopilot.data.variants import has_variants, merge_lines, merged_into_store
 from promopilot.data.words import counted
 from promopilot.exceptions import InputError
 
@@ -135,13 +135,7 @@ def load_table(
     drop_forgotten(store, spec)
     if spec.name == "orders":  # a product listed twice in an order: one line (data.variants)
         variants = has_variants(raw.columns, spec)
-        merged = merge_lines(store, spec, variants=variants)
-        if merged and not variants:
-            report.notes.append(
-                f"{counted(merged, 'line')} repeating a product of their order with another "
-                f"quantity or price {'was' if merged == 1 else 'were'} added to its first line "
-                "(quantities added, the unit price their mean weighted by quantity)"
-            )
+        merge_lines(store, spec, variants=variants)
     dedupe_within_file(store, spec)
     if fmt != "api":  # a posted batch reports its rejected items one by one instead
         refuse_if_nothing_loads(store, raw, spec, fmt)  # before anything of the file is written
@@ -169,6 +163,14 @@ def load_table(
                 f"{counted(made, 'return line')} added for partial refunds (refunded amount, "
                 "spread "
                 "over the order's lines by what was paid): counted as new rows, not as rows read"
+            )
+    if spec.name == "orders":  # lines merged into a line stored now (not the same file again)
+        merged = merged_into_store(store)
+        if merged and not variants:
+            report.notes.append(
+                f"{counted(merged, 'line')} repeating a product of their order with another "
+                f"quantity or price {'was' if merged == 1 else 'were'} added to its first line "
+                "(quantities added, the unit price their mean weighted by quantity)"
             )
     # customers keyed by an e-mail address or phone number that the file adds: counted before
     # its rows are stored

@@ -17,9 +17,11 @@ from __future__ import annotations
 from promopilot.data import order_columns
 from promopilot.data.schema import TableSpec
 from promopilot.data.staging import STAGE
-from promopilot.data.store import Store
+from promopilot.data.store import Store, sql_str
 
 KEY = "t_order_id, t_product_id"
+# the temp table of the lines merged: (order, product), its first line, how many lines
+MERGED = "ingest_variants"
 
 
 def has_variants(raw_columns: list[str], spec: TableSpec) -> bool:
@@ -34,7 +36,8 @@ def merge_lines(store: Store, spec: TableSpec, variants: bool) -> int:
     """Skip repeats of a line, then merge each (order, product)'s distinct lines into its
     first line; the other lines are skipped (loaded, not stored apart). `variants`: the file
     has a variant column, which tells the lines apart; without it, lines merge only where
-    they agree on every column but those added up. Returns how many lines were merged away."""
+    they agree on every column but those added up. Returns how many lines were merged away;
+    the merged lines stay listed for :func:`merged_into_store`."""
     good = "_err IS NULL AND NOT _skip"
     values = ", ".join(f"t_{c.name}" for c in spec.stored_columns)
     variant = "_variant, " if variants else ""
@@ -42,6 +45,7 @@ def merge_lines(store: Store, spec: TableSpec, variants: bool) -> int:
         f"SELECT count(*) FROM (SELECT hash({KEY}) AS h FROM {STAGE} WHERE {good} "
         "GROUP BY h HAVING count(*) > 1)"
     )
+    store.execute(f"DROP TABLE IF EXISTS {MERGED}")
     if not store.scalar(repeated):  # every (order, product) once, the usual case: no pass
         return 0
     store.execute(
@@ -58,22 +62,37 @@ def merge_lines(store: Store, spec: TableSpec, variants: bool) -> int:
             f"count(DISTINCT coalesce(CAST(t_{c} AS VARCHAR), '')) = 1" for c in others
         )
     store.execute(
-        f"CREATE OR REPLACE TEMP TABLE ingest_variants AS SELECT {KEY}, min(_row) AS first, "
+        f"CREATE TEMP TABLE {MERGED} AS SELECT {KEY}, min(_row) AS first, "
         "sum(t_quantity) AS quantity, sum(t_discount) AS discount, "
         "sum(t_quantity * t_unit_price) AS value, count(*) AS n "
         f"FROM {STAGE} WHERE {good} GROUP BY {KEY} "
         f"HAVING count(*) > 1 AND {apart} AND sum(t_quantity) <> 0"
     )
-    merged = store.scalar("SELECT coalesce(sum(n - 1), 0) FROM ingest_variants")
+    merged = store.scalar(f"SELECT coalesce(sum(n - 1), 0) FROM {MERGED}")
     match = "s.t_order_id = v.t_order_id AND s.t_product_id = v.t_product_id"
     store.execute(
         f"UPDATE {STAGE} s SET t_quantity = v.quantity, t_discount = v.discount, "
-        f"t_unit_price = v.value / v.quantity FROM ingest_variants v "
+        f"t_unit_price = v.value / v.quantity FROM {MERGED} v "
         f"WHERE {match} AND s._row = v.first AND s._err IS NULL AND NOT s._skip"
     )
     store.execute(
-        f"UPDATE {STAGE} s SET _skip = true FROM ingest_variants v "
+        f"UPDATE {STAGE} s SET _skip = true FROM {MERGED} v "
         f"WHERE {match} AND s._row <> v.first AND s._err IS NULL AND NOT s._skip"
     )
-    store.execute("DROP TABLE ingest_variants")
     return int(merged)
+
+
+def merged_into_store(store: Store) -> int:
+    """How many of the lines :func:`merge_lines` merged went into a line this ingest stores:
+    those merged into a line that is stored already with the same values (the same file
+    again) or quarantined are not. Drops the list of merged lines."""
+    if not store.scalar(
+        f"SELECT count(*) FROM duckdb_tables() WHERE table_name = {sql_str(MERGED)}"
+    ):
+        return 0
+    n = store.scalar(
+        f"SELECT coalesce(sum(v.n - 1), 0) FROM {MERGED} v JOIN {STAGE} s ON s._row = v.first "
+        "WHERE s._err IS NULL AND NOT s._skip"
+    )
+    store.execute(f"DROP TABLE {MERGED}")
+    return int(n)
