@@ -13,9 +13,10 @@ NAMES = "零一二三四五六七八九"
 PLACES = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
 
 
-def _below_myriad(n: int, two: str, lead: bool) -> str:
+def _below_myriad(n: int, two: str, lead: bool, short: bool = False) -> str:
     """1 <= n < 10000 in Chinese: 零 for each gap before a digit (一千零五), `two` (二 or 两)
-    before 百 and 千, and 十五 for 一十五 when the number starts with it (`lead`)."""
+    before 百 and 千, 十五 for 一十五 when the number starts with it (`lead`), and with `short`
+    十 for 一十 right after 百 (一百十五), as people write it."""
     out, gap = "", False
     for place, unit in PLACES:
         d = n // place % 10
@@ -26,17 +27,18 @@ def _below_myriad(n: int, two: str, lead: bool) -> str:
             out += "零"
         gap = False
         out += (two if d == 2 and place >= 100 else NAMES[d]) + unit
+    out = out.replace("百一十", "百十") if short else out
     return out[1:] if lead and out.startswith("一十") else out
 
 
-def written(n: int, two: str = "二", lead: bool = True) -> str:
-    """1 <= n <= 99,999 in Chinese numerals, as a price is written."""
+def written(n: int, two: str = "二", lead: bool = True, short: bool = False) -> str:
+    """1 <= n <= 99,999 in Chinese numerals, as a price is written (`short`: 一百十五)."""
     high, low = divmod(n, 10_000)
     if not high:
-        return _below_myriad(low, two, lead)
+        return _below_myriad(low, two, lead, short)
     out = (two if high == 2 else NAMES[high]) + "万"
     if low:
-        out += ("零" if low < 1000 else "") + _below_myriad(low, two, False)
+        out += ("零" if low < 1000 else "") + _below_myriad(low, two, False, short)
     return out
 
 
@@ -53,12 +55,19 @@ def test_the_writer_writes_as_people_do():
         "九万九千九百九十九",
     ]
     assert written(2200, two="两") == "两千两百"
+    assert [written(n, short=True) for n in (115, 110, 1115, 11_110, 1015)] == [
+        "一百十五",
+        "一百十",
+        "一千一百十五",
+        "一万一千一百十",
+        "一千零一十五",  # 十 after 零, not after 百: 一十
+    ]
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.integers(1, 99_999), st.sampled_from("二两"), st.booleans())
-def test_every_number_written_in_chinese_reads_as_itself(n, two, lead):
-    text = written(n, two, lead)
+@given(st.integers(1, 99_999), st.sampled_from("二两"), st.booleans(), st.booleans())
+def test_every_number_written_in_chinese_reads_as_itself(n, two, lead, short):
+    text = written(n, two, lead, short)
     assert chinese_number(text) == n
     assert arabic_numerals(f"满{text}减{written(max(n // 10, 1))}") == f"满{n}减{max(n // 10, 1)}"
 
@@ -81,6 +90,8 @@ def test_every_number_written_in_chinese_reads_as_itself(n, two, lead):
         ("九", 9),
         ("一五零", 150),
         ("两", 2),
+        ("一百十五", 115),  # 十 right after 百: 一十, as people write it
+        ("两百十", 210),
     ],
 )
 def test_common_forms_read_as_their_number(text, number):
@@ -88,7 +99,21 @@ def test_common_forms_read_as_their_number(text, number):
 
 
 @pytest.mark.parametrize(
-    "text", ["百一千", "二三百", "一百零", "一百千", "零十", "零万", "", "十a"]
+    "text",
+    # 百十 is "about a hundred"; 一千十五 leaves its hundreds out without 零
+    [
+        "百一千",
+        "二三百",
+        "一百零",
+        "一百千",
+        "零十",
+        "零万",
+        "",
+        "十a",
+        "百十",
+        "百十五",
+        "一千十五",
+    ],
 )
 def test_a_run_that_writes_no_number_reads_as_none(text):
     assert chinese_number(text) is None

@@ -18,6 +18,10 @@ WRITTEN = [
     ("percent_off", "七五折", ("percent_off", 0.25, 0.0, None)),
     ("percent_off", "八点五折", ("percent_off", 0.15, 0.0, None)),  # 8.5折: 85% of the price
     ("percent_off", "8.5折", ("percent_off", 0.15, 0.0, None)),
+    ("percent_off", "8点5折", ("percent_off", 0.15, 0.0, None)),  # Arabic digits, 点 the point
+    ("percent_off", "打7 点 5折", ("percent_off", 0.25, 0.0, None)),
+    ("percent_off", "满200打8点5折", ("percent_off", 0.15, 200.0, None)),
+    ("percent_off", "八点5折", ("percent_off", 0.15, 0.0, None)),
     ("percent_off", "打七点五折", ("percent_off", 0.25, 0.0, None)),
     ("percent_off", "打八折", ("percent_off", 0.20, 0.0, None)),
     ("percent_off", "两折", ("percent_off", 0.80, 0.0, None)),
@@ -26,6 +30,8 @@ WRITTEN = [
     ("amount_off", "满两百减三十", ("amount_off", 30.0, 200.0, None)),
     ("amount_off", "满一百五十减二十", ("amount_off", 20.0, 150.0, None)),
     ("amount_off", "满一百零五减十", ("amount_off", 10.0, 105.0, None)),
+    ("amount_off", "满一百十五减十", ("amount_off", 10.0, 115.0, None)),  # 一百一十五
+    ("amount_off", "满两百十减二十", ("amount_off", 20.0, 210.0, None)),
     ("amount_off", "满三千减五百", ("amount_off", 500.0, 3000.0, None)),
     ("amount_off", "满百减十", ("amount_off", 10.0, 100.0, None)),
     ("amount_off", "满1万减1千", ("amount_off", 1000.0, 10000.0, None)),
@@ -76,10 +82,13 @@ def test_numerals_that_write_no_offer_are_quarantined_as_written(tmp_path, store
         "e,amount_off,满1万五减十,,\n"  # a unit and more after Arabic digits: not read
         "f,amount_off,每满一百减十，最高减五十,,60\n"  # another cap beside it
         "g,percent_off,减十,,\n"  # an amount is no percent
-        "h,percent_off,十点五折,,\n",  # 10.5折: more than the price
+        "h,percent_off,十点五折,,\n"  # 10.5折: more than the price
+        "i,amount_off,满百十减十,,\n"  # 百十: about a hundred, no amount
+        "j,percent_off,10点5折,,\n"  # 10.5折 in Arabic digits
+        "k,percent_off,8点折,,\n",  # no digit after the point
     )
     report = load(store, path)
-    assert (report.n_read, report.n_loaded, report.n_quarantined) == (9, 1, 8)
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (12, 1, 11)
     assert capped(store) == {"ok": ("amount_off", 20.0, 100.0, None)}
     assert quarantined(store) == [
         [3, "value", "十折", EXPECTED],
@@ -90,6 +99,9 @@ def test_numerals_that_write_no_offer_are_quarantined_as_written(tmp_path, store
         [8, "value", "每满一百减十，最高减五十", CAP_OTHER],
         [9, "value", "减十", EXPECTED],
         [10, "value", "十点五折", EXPECTED],
+        [11, "value", "满百十减十", EXPECTED],
+        [12, "value", "10点5折", EXPECTED],
+        [13, "value", "8点折", EXPECTED],
     ]
 
 

@@ -3,14 +3,17 @@ read as Arabic digits (满100减20, 最高减50, 85折) before :mod:`promopilot.
 matches the text.
 
 A run of numerals with a unit (十 百 千 万) is an amount: ``一百五十`` 150, ``两百`` 200,
-``十五`` 15, ``三千`` 3000, ``一万二千`` 12000, ``一百零五`` 105 (零 holds an empty place);
-a unit without a digit before it at the start is one of it (``十`` 10, ``满百减十`` 100 and 10)
-and a digit ending it right after a unit is that unit's tenth, as people say it (``一百五`` 150,
-``一千五`` 1500, ``两万三`` 23000). A run of digits alone is read digit by digit (``八五`` 85,
-``九`` 9, ``一五零`` 150). Arabic digits with one unit of 百, 千 or 万 after them are read too
-(``1万`` 10000, ``1.5万`` 15000, ``2千`` 2000). Any other run (``百一千``, ``二三百``, ``1万五``)
-is left as written: the value is then not read, and quarantined. Before 折, 点 is the
-decimal point (``八点五折`` 8.5折, ``七点五折`` 7.5折).
+``十五`` 15, ``三千`` 3000, ``一万二千`` 12000, ``一百零五`` 105 (零 holds an empty
+place); a unit without a digit before it at the start is one of it (``十`` 10, ``满百减十``
+100 and 10) and a digit ending it right after a unit is that unit's tenth, as people say it
+(``一百五`` 150, ``一千五`` 1500, ``两万三`` 23000); 十 right after the 百 of a number's
+hundreds is 一十, as people write it (``一百十五`` 115, ``两百十`` 210), but ``百十`` at the
+start is "about a hundred" and no amount (``满百十减十`` is not read). A run of digits alone
+is read digit by digit (``八五`` 85, ``九`` 9, ``一五零`` 150). Arabic digits with one unit
+of 百, 千 or 万 after them are read too (``1万`` 10000, ``1.5万`` 15000, ``2千`` 2000). Any
+other run (``百一千``, ``二三百``, ``1万五``) is left as written: the value is then not
+read, and quarantined. Before 折, 点 is the decimal point (``八点五折`` 8.5折, ``七点五折``
+7.5折).
 :func:`written_numerals` reads an offers file's few distinct values, min_spend and
 max_discount cells that hold numerals, once before staging, for the SQL to look them up."""
 
@@ -42,13 +45,15 @@ UNIT_VALUES = {**UNITS, MYRIAD: 10_000}
 
 def _section(text: str) -> int | None:
     """The value of `text`, numerals below 万: 一百五十 150, 十五 15, 一百零五 105, 一百五 150,
-    五 5; None when it is no such number (百一千, 二三百, 一百零)."""
+    一百十五 115, 五 5; None when it is no such number (百一千, 二三百, 一百零, 百十五)."""
     total, digit, last, zero = 0, None, 10_000, False
     for i, char in enumerate(text):
         if char in UNITS:
             unit = UNITS[char]
-            if unit >= last or (digit is None and i > 0):
-                return None  # 百一千, 一百千, 零十: units fall, each after its digit
+            # 一百十五: 十 right after a hundreds' 百 is 一十, as people write it (115)
+            tens = char == "十" and text[i - 1 : i] == "百" and i >= 2
+            if unit >= last or (digit is None and i > 0 and not tens):
+                return None  # 百一千, 一百千, 零十, 百十 (about a hundred): each after its digit
             total += (1 if digit is None else digit) * unit
             digit, last, zero = None, unit, False
         elif digit is not None:

@@ -3,8 +3,8 @@ before staging types it, so a file of any size is read in one pass).
 
 ``percent_off`` takes the fraction off (0.1 = 10 % off; docs/shop-folder.md). Shops also write:
 
-* ``9折``, ``8.5折``, ``打9折``, ``九折``: the share of the price paid in tenths (9折 = 0.9 × the
-  price = 0.10 off, 8.5折 = 0.15 off, 7折 = 0.30 off);
+* ``9折``, ``8.5折``, ``8点5折``, ``打9折``, ``九折``: the share of the price paid in tenths
+  (9折 = 0.9 × the price = 0.10 off, 8.5折 = 0.15 off, 7折 = 0.30 off);
 * ``95折``, ``九五折``: two digits without a point are hundredths (95折 = 0.95 × the price = 0.05
   off);
 * ``10%``, ``10% off``, ``10%off``, ``10％``: the percent off (0.10).
@@ -52,6 +52,8 @@ from promopilot.data.words import counted
 CHINESE = "〇零一二三四五六七八九０１２３４５６７８９．"
 DIGITS = "00123456789" + "0123456789."
 NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+# 8点5折 (Arabic digits, 点 the decimal point before 折; 八点五折 is read with the numerals)
+POINT = r"(^|[^0-9.])([0-9]+)\s*点\s*([0-9]+)(\s*折)"
 # the share of the price paid in tenths (9折, 8.5折, 0.5折) or, two digits without a point,
 # in hundredths (95折, 85折; 10折 is none of them: refused)
 TENTHS = r"^打?\s*([0-9](?:\.[0-9]+)?)\s*折$"
@@ -158,8 +160,10 @@ def _arabic(text: str, numerals: Mapping[str, str], key: str | None = None) -> s
 
 def _digits(text: str, numerals: Mapping[str, str]) -> str:
     """SQL of `text` with its Chinese numerals (`numerals`, :func:`_arabic`), single Chinese
-    digits left (九折) and full-width digits as digits."""
-    return f"translate({_arabic(text, numerals)}, {sql_str(CHINESE)}, {sql_str(DIGITS)})"
+    digits left (九折) and full-width digits as digits, and 点 between digits before 折 a
+    decimal point (8点5折: 8.5折)."""
+    digits = f"translate({_arabic(text, numerals)}, {sql_str(CHINESE)}, {sql_str(DIGITS)})"
+    return f"regexp_replace({digits}, {sql_str(POINT)}, '\\1\\2.\\3\\4', 'g')"
 
 
 def _text(raw: str, numerals: Mapping[str, str]) -> str:
