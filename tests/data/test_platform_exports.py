@@ -265,8 +265,19 @@ PDD_MONEY = (
 )
 
 
+def _without(text: str, column: str) -> str:
+    """The CSV `text` (no quoted cells) without its `column`."""
+    rows = [line.split(",") for line in text.splitlines()]
+    at = rows[0].index(column)
+    return "".join(",".join(r[:at] + r[at + 1 :]) + "\n" for r in rows)
+
+
+# what the buyer paid, without the shop's share of the discount beside it
+PDD_PAID = _without(PDD_MONEY, "店铺优惠折扣(元)")
+
+
 def test_pinduoduos_buyer_paid_amount_less_its_postage_gives_the_lines_discount(tmp_path, store):
-    path = write(tmp_path / "shop" / "orders.csv", PDD_MONEY)
+    path = write(tmp_path / "shop" / "orders.csv", PDD_PAID)
     report = load(store, path.parent)
     lines = store.query("SELECT order_id, unit_price, discount FROM orders ORDER BY order_id")
     # P1: 30 - (31 - 6) = 5, the shop's 3 and the platform's 2; P3: its 8 of postage is none
@@ -282,10 +293,44 @@ def test_pinduoduos_buyer_paid_amount_less_its_postage_gives_the_lines_discount(
 def test_without_its_postage_column_a_buyer_paid_amount_above_the_subtotal_is_no_discount(
     tmp_path, store
 ):
-    text = PDD_MONEY.replace(",邮费(元)", "").replace(",6.00,31.00", ",31.00")
+    text = PDD_PAID.replace(",邮费(元)", "").replace(",6.00,31.00", ",31.00")
     text = text.replace(",0.00,10.00,10.00", ",10.00,10.00").replace(",8.00,23.00", ",23.00")
     path = write(tmp_path / "shop" / "orders.csv", text)
     report = load(store, path.parent)
     assert report.n_quarantined == 0  # postage in what was paid: no negative discount
     discounts = store.query("SELECT order_id, discount FROM orders ORDER BY order_id")
     assert discounts["discount"].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_pinduoduos_shop_discount_is_the_lines_discount_beside_what_the_buyer_paid(tmp_path, store):
+    # 店铺优惠折扣 is the shop's own share: P1's 3.00, not the 5.00 that 用户实付金额 takes off
+    # with the platform's 2.00 (平台优惠折扣), which the shop does not give
+    path = write(tmp_path / "shop" / "orders.csv", PDD_MONEY)
+    report = load(store, path.parent)
+    lines = store.query("SELECT order_id, unit_price, discount FROM orders ORDER BY order_id")
+    assert [tuple(r) for r in lines.itertuples(index=False)] == [
+        ("P1", 15.0, 3.0),
+        ("P2", 10.0, 0.0),
+        ("P3", 15.0, 0.0),
+    ]
+    note = (
+        "discount: '店铺优惠折扣(元)', the shop's own share, not '商品总价(元)' less what the "
+        "buyer paid, '用户实付金额(元)' (which takes the platform's share off too)"
+    )
+    assert any(note in n for n in report.files[0].notes)
+    assert load(store, path.parent).n_new == 0
+
+
+def test_pinduoduos_shop_discount_is_read_without_what_the_buyer_paid(tmp_path, store):
+    text = _without(_without(PDD_MONEY, "用户实付金额(元)"), "商家实收金额(元)")
+    path = write(
+        tmp_path / "shop" / "orders.csv", text.replace("P3,毛巾,15.00,0.00", "P3,毛巾,15.00,1.50")
+    )
+    report = load(store, path.parent)
+    assert report.n_quarantined == 0
+    lines = store.query("SELECT order_id, unit_price, discount FROM orders ORDER BY order_id")
+    assert [tuple(r) for r in lines.itertuples(index=False)] == [
+        ("P1", 15.0, 3.0),
+        ("P2", 10.0, 0.0),
+        ("P3", 15.0, 1.5),
+    ]

@@ -8,9 +8,12 @@ Read only in an orders file with no unit price column: the unit price is
 to 6 decimals. What the buyer paid for the line with its postage (Pinduoduo's ``用户实付金额``:
 the subtotal plus postage less the shop's and the platform's discounts) is read only beside a
 subtotal, as its discount: ``subtotal - (paid - postage)``, the postage (``邮费``, ``运费``)
-taken off where the file gives it, and at least 0. A quantity of 0 gives no price and is
-quarantined. A bare ``Total`` or ``Subtotal`` is never read: in Shopify's export and many
-others it is the order's.
+taken off where the file gives it, and at least 0: the shop's and the platform's discounts
+together. Pinduoduo's ``店铺优惠折扣`` (the shop's own share of the discount, a discount column:
+:mod:`promopilot.data.synonyms`) is the discount where the file has it, beside ``用户实付金额``
+too, which is then not read (the platform's share, ``平台优惠折扣``, is not the shop's money off;
+a note says so). A quantity of 0 gives no price and is quarantined. A bare ``Total`` or
+``Subtotal`` is never read: in Shopify's export and many others it is the order's.
 
 An order's total written on each of its lines (or on one of them) is not a line's and would
 count the order once per line, so such a file is refused: when at least two orders hold two or
@@ -37,6 +40,8 @@ BUYER_PAID = ("用户实付金额",)
 POSTAGE = ("邮费", "运费")
 # the staged text of the postage column
 POSTAGE_TEXT = "_postage"
+# the shop's own share of a line's discount (a discount column), read before BUYER_PAID
+SHOP_DISCOUNT = ("店铺优惠折扣",)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,9 @@ class LineTotals:
     paid_column: str | None = None  # a paid total beside a subtotal, read as subtotal - discount
     buyer_paid: bool = False  # paid_column is what the buyer paid with the postage (BUYER_PAID)
     postage_column: str | None = None  # the postage in it, staged as POSTAGE_TEXT
+    # BUYER_PAID beside the shop's discount (SHOP_DISCOUNT), which is read instead: (the shop's
+    # discount column, what the buyer paid)
+    unread: tuple[str, str] | None = None
 
     def replace_sql(self, decimal_comma: bool = False) -> str:
         """The REPLACE clause turning the typed total (``t_unit_price``) into a unit price."""
@@ -91,6 +99,12 @@ class LineTotals:
             )
         elif self.paid_column is not None:
             note += f"; discount: {self.column!r} less the paid total {self.paid_column!r}"
+        if self.unread is not None:
+            shop, buyer = self.unread
+            note += (
+                f"; discount: {shop!r}, the shop's own share, not {self.column!r} less what the "
+                f"buyer paid, {buyer!r} (which takes the platform's share off too)"
+            )
         return note
 
     def checks(self, checks: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
@@ -153,6 +167,9 @@ def reading(raw_columns: list[str], mapping: dict[str, str]) -> LineTotals | Non
             postage = _first(raw_columns, POSTAGE)
             return LineTotals(subtotal, False, buyer, buyer_paid=True, postage_column=postage)
         from_paid = paid if discount == paid else None
+        shop = discount if synonyms.normalize(discount) in SHOP_DISCOUNT else None
+        if buyer is not None and shop is not None:  # the shop's share beside what was paid
+            return LineTotals(subtotal, False, unread=(shop, buyer))
         return LineTotals(subtotal, paid=False, paid_column=from_paid)
     if price and price == paid:
         return LineTotals(paid, paid=True)

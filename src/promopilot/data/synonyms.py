@@ -133,7 +133,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "价格",
             "售价",
         ),
-        "discount": ("discountamount", "优惠金额", "优惠", "折扣金额", "折扣"),
+        # 店铺优惠折扣(元): Pinduoduo's shop's own share of a line's discount (not the platform's)
+        "discount": ("discountamount", "优惠金额", "优惠", "折扣金额", "折扣", "店铺优惠折扣"),
         "coupon_code": (
             "couponcode",
             "coupon",
