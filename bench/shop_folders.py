@@ -35,7 +35,9 @@ Folders (what each leaves out or changes):
 - ``jd``: a JD (京东) order export (订单号, 商品ID, 商品名称, 订购数量, 下单时间, 京东价, 订单状态,
   下单帐号), one order in 20 已取消;
 - ``pdd``: a Pinduoduo (拼多多) order export with no buyer id: customers are told apart by the
-  recipient's mobile number (手机, made up from the UCI id), kept in contacts only;
+  recipient's mobile number (手机, made up from the UCI id), kept in contacts only; its money
+  columns 商品总价, 店铺优惠折扣, 平台优惠折扣, 邮费 and 用户实付金额 (the discount read is the
+  shop's share);
 - ``cn-every``: Chinese orders in UTF-16 without a BOM, offers written 每满150减20,
   满100减10上不封顶, 满99包邮, 满150减20 and 9折, and 40 Chinese reviews, one rated 12
   (quarantined).
@@ -228,14 +230,26 @@ def jd(folder: Path, lines: pd.DataFrame) -> None:
 
 def pdd(folder: Path, lines: pd.DataFrame) -> None:
     """A Pinduoduo (拼多多) order export: no buyer id, the recipient's mobile number (made up
-    here from the UCI id) tells customers apart; 商品总价 the line's value before discounts."""
+    here from the UCI id) tells customers apart; 商品总价 the line's value before discounts,
+    店铺优惠折扣 the shop's share of its discount (10 % off one line in 10), 平台优惠折扣 the
+    platform's (5 % off one line in 7), 邮费 6.00 on one line in 5, and 用户实付金额 what the
+    buyer paid: 商品总价 + 邮费 - both discounts, as the export writes it."""
     sales, refunded = sales_refunded(lines)
+    at = pd.Series(range(len(sales)), index=sales.index)
+    subtotal = (sales["Quantity"] * sales["UnitPrice"]).round(2)
+    shop = (subtotal * 0.10).round(2).clip(lower=0).where(at % 10 == 0, 0.0)
+    platform = (subtotal * 0.05).round(2).clip(lower=0).where(at % 7 == 0, 0.0)
+    postage = pd.Series(6.0, index=sales.index).where(at % 5 == 0, 0.0)
     frame = pd.DataFrame(
         {
             "商品": sales["Description"],
             "订单号": sales["InvoiceNo"],
             "订单状态": refunded.map({True: "已取消", False: "已签收"}),
-            "商品总价(元)": (sales["Quantity"] * sales["UnitPrice"]).round(2),
+            "商品总价(元)": subtotal,
+            "店铺优惠折扣(元)": shop,
+            "平台优惠折扣(元)": platform,
+            "邮费(元)": postage,
+            "用户实付金额(元)": (subtotal + postage - shop - platform).round(2),
             "商品数量(件)": sales["Quantity"],
             "收货人": "收货人" + sales["CustomerID"],
             "手机": "138" + sales["CustomerID"].str.zfill(8),
