@@ -243,6 +243,25 @@ def test_duplicate_keys_within_a_file(tmp_path, store):
     assert not any("repeating a product" in n for n in again.notes)
 
 
+def test_lines_merged_are_counted_once_when_their_order_is_refunded(tmp_path, store):
+    # a product twice in an order refunded in full: its return line is merged as its sale is,
+    # and the note counts the one line of the file that was added, not the return line's too
+    path = write(
+        tmp_path / "orders.csv",
+        "订单号,下单时间,买家ID,商品编码,数量,单价,退款状态\n"
+        "A1,2026-11-11 20:15:03,u1,TB1,2,100,退款成功\n"
+        "A1,2026-11-11 20:15:03,u1,TB1,1,90,退款成功\n"
+        "A2,2026-11-12 09:00:00,u2,TB1,1,100,\n",
+    )
+    (f,) = load(store, path).files
+    merged = "1 line repeating a product of their order with another quantity or price was added"
+    assert any(merged in n for n in f.notes), f.notes
+    lines = store.query("SELECT order_id, quantity FROM orders ORDER BY order_id")
+    assert lines.values.tolist() == [["A1", 3], ["A1-refund", -3], ["A2", 1]]
+    (again,) = load(store, path).files
+    assert again.n_new == 0 and not any("repeating a product" in n for n in again.notes)
+
+
 def test_duplicate_keys_against_the_store(tmp_path, store):
     load(
         store,

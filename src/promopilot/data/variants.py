@@ -15,6 +15,7 @@ the dedupe, which reports the conflict.
 from __future__ import annotations
 
 from promopilot.data import order_columns
+from promopilot.data.order_columns import REFUND_SUFFIX
 from promopilot.data.schema import TableSpec
 from promopilot.data.staging import STAGE
 from promopilot.data.store import Store, sql_str
@@ -83,16 +84,21 @@ def merge_lines(store: Store, spec: TableSpec, variants: bool) -> int:
 
 
 def merged_into_store(store: Store) -> int:
-    """How many of the lines :func:`merge_lines` merged went into a line this ingest stores:
-    those merged into a line that is stored already with the same values (the same file
-    again) or quarantined are not. Drops the list of merged lines."""
+    """How many of the file's lines :func:`merge_lines` merged went into a line this ingest
+    stores: those merged into a line that is stored already with the same values (the same
+    file again) or quarantined are not, nor the return lines staged for a sale refunded in
+    full (:func:`promopilot.data.order_status.add_refund_lines`), merged as their sales are.
+    Drops the list of merged lines."""
     if not store.scalar(
         f"SELECT count(*) FROM duckdb_tables() WHERE table_name = {sql_str(MERGED)}"
     ):
         return 0
     n = store.scalar(
         f"SELECT coalesce(sum(v.n - 1), 0) FROM {MERGED} v JOIN {STAGE} s ON s._row = v.first "
-        "WHERE s._err IS NULL AND NOT s._skip"
+        "AND s.t_order_id = v.t_order_id AND s.t_product_id = v.t_product_id "
+        "WHERE s._err IS NULL AND NOT s._skip AND NOT EXISTS (SELECT 1 FROM "
+        f"{STAGE} o WHERE o._row = v.first AND o.t_order_id || {sql_str(REFUND_SUFFIX)} = "
+        "v.t_order_id)"
     )
     store.execute(f"DROP TABLE {MERGED}")
     return int(n)
