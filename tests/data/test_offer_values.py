@@ -135,9 +135,12 @@ def test_reingesting_written_values_adds_nothing(tmp_path, store):
     assert (again.n_new, again.n_loaded) == (0, 3)
 
 
-# the share of the price paid in tenths (one digit, maybe a decimal) or hundredths (two digits)
-TENTHS = st.decimals(min_value="0.1", max_value="9.9", places=1).map(
-    lambda d: (f"{d.normalize():f}折", round((10 - float(d)) / 10, 9))
+# the share of the price paid in tenths (one digit, maybe a decimal, its point . or 点: 8点5折)
+# or hundredths (two digits)
+TENTHS = st.tuples(
+    st.decimals(min_value="0.1", max_value="9.9", places=1), st.sampled_from(".点")
+).map(
+    lambda d: (f"{d[0].normalize():f}".replace(".", d[1]) + "折", round((10 - float(d[0])) / 10, 9))
 )
 HUNDREDTHS = st.integers(1, 9).flatmap(
     lambda a: st.integers(1, 9).map(lambda b: (f"{a}{b}折", round((100 - (10 * a + b)) / 100, 9)))
@@ -145,7 +148,9 @@ HUNDREDTHS = st.integers(1, 9).flatmap(
 PERCENTS = st.tuples(
     st.integers(0, 99), st.sampled_from(["%", "% off", "%off", "％", " % OFF"])
 ).map(lambda p: (f"{p[0]}{p[1]}", p[0] / 100))
-REFUSED = st.sampled_from(["10折", "0折", "0.0折", "100%", "150%", "折", "10.5折", "%"])
+REFUSED = st.sampled_from(
+    ["10折", "0折", "0.0折", "100%", "150%", "折", "10.5折", "10点5折", "8点折", "%"]
+)
 
 
 @settings(
