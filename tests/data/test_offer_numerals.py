@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from promopilot.data.chinese_numerals import UNREAD
 from promopilot.data.offer_values import CAP_OTHER, EXPECTED
 from tests.data.loads import load
 from tests.data.test_offer_caps import capped
@@ -85,23 +86,25 @@ def test_numerals_that_write_no_offer_are_quarantined_as_written(tmp_path, store
         "h,percent_off,十点五折,,\n"  # 10.5折: more than the price
         "i,amount_off,满百十减十,,\n"  # 百十: about a hundred, no amount
         "j,percent_off,10点5折,,\n"  # 10.5折 in Arabic digits
-        "k,percent_off,8点折,,\n",  # no digit after the point
+        "k,percent_off,8点折,,\n"  # no digit after the point
+        "l,amount_off,一千十五,,\n",  # its hundreds left out without 零 (一千零一十五)
     )
     report = load(store, path)
-    assert (report.n_read, report.n_loaded, report.n_quarantined) == (12, 1, 11)
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (13, 1, 12)
     assert capped(store) == {"ok": ("amount_off", 20.0, 100.0, None)}
     assert quarantined(store) == [
         [3, "value", "十折", EXPECTED],
         [4, "value", "九十折", EXPECTED],
         [5, "value", "满一百减二十", EXPECTED],
-        [6, "value", "满二三百减十", EXPECTED],
+        [6, "value", "满二三百减十", UNREAD.format(run="二三百", hint="")],
         [7, "value", "满1万五减十", EXPECTED],
         [8, "value", "每满一百减十，最高减五十", CAP_OTHER],
         [9, "value", "减十", EXPECTED],
         [10, "value", "十点五折", EXPECTED],
-        [11, "value", "满百十减十", EXPECTED],
+        [11, "value", "满百十减十", UNREAD.format(run="百十", hint=" (百十 is about a hundred)")],
         [12, "value", "10点5折", EXPECTED],
         [13, "value", "8点折", EXPECTED],
+        [14, "value", "一千十五", UNREAD.format(run="一千十五", hint="")],
     ]
 
 

@@ -12,8 +12,9 @@ start is "about a hundred" and no amount (``满百十减十`` is not read). A ru
 is read digit by digit (``八五`` 85, ``九`` 9, ``一五零`` 150). Arabic digits with one unit
 of 百, 千 or 万 after them are read too (``1万`` 10000, ``1.5万`` 15000, ``2千`` 2000). Any
 other run (``百一千``, ``二三百``, ``1万五``) is left as written: the value is then not
-read, and quarantined. Before 折, 点 is the decimal point (``八点五折`` 8.5折, ``七点五折``
-7.5折).
+read, and quarantined (naming the numerals where they write no number:
+:func:`unread_checks`). Before 折, 点 is the decimal point (``八点五折`` 8.5折,
+``七点五折`` 7.5折).
 :func:`written_numerals` reads an offers file's few distinct values, min_spend and
 max_discount cells that hold numerals, once before staging, for the SQL to look them up."""
 
@@ -138,4 +139,31 @@ def written_numerals(store: Store, raw: RawFile, mapping: Mapping[str, str]) -> 
             f"WHERE regexp_matches({text}, {sql_str(f'[{NUMERALS}]')})"
         )
         read |= {v: arabic_numerals(v) for v in rows["v"].tolist()}
-    return {v: a for v, a in read.items() if a != v}
+    # with the values left as written, whose numerals write no number (二三百): unread_checks
+    return {v: a for v, a in read.items() if a != v or RUN.search(a)}
+
+
+UNREAD = (
+    "the Chinese numerals {run} write no one number{hint}: write the amount in digits or in "
+    "full (一百一十五, 一千零一十五)"
+)
+
+
+def unread_checks(numerals: Mapping[str, str], limit: int = 20) -> list[tuple[str, str, str]]:
+    """The offers' value checks (column, SQL condition true for a bad row, reason) naming the
+    Chinese numerals of a value that write no one number (百十, 二三百, 一千十五: left as
+    written by :func:`arabic_numerals`), rather than the forms a value may take; `numerals`:
+    :func:`written_numerals`. At most `limit` runs are named; values of others are quarantined
+    with the forms a value may take (:data:`promopilot.data.offer_values.EXPECTED`)."""
+    by_run: dict[str, list[str]] = {}
+    for value, digits in numerals.items():
+        run = RUN.search(digits)
+        if run is not None:
+            by_run.setdefault(run.group(), []).append(value)
+    checks = []
+    for run, values in list(by_run.items())[:limit]:
+        hint = " (百十 is about a hundred)" if run.startswith("百十") else ""
+        listed = ", ".join(sql_str(v) for v in values)
+        reason = UNREAD.format(run=run, hint=hint)
+        checks.append(("value", f"t_value IS NULL AND lower(r_value) IN ({listed})", reason))
+    return checks

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from promopilot.data import offer_values, ratings
+from promopilot.data import chinese_numerals, offer_values, ratings
 from promopilot.data.cell_types import EXPECTED
 from promopilot.data.rawfile import sql_str
 from promopilot.data.schema import TableSpec
@@ -64,6 +64,7 @@ def row_checks(
             if spec.name == "offers" and n == "value":  # 9折, 10% off, 满150减20 are read
                 expected = offer_values.EXPECTED
                 checks += offer_values.unread_checks(shipping_fee, offer_numerals)  # 包邮, no fee
+                checks += chinese_numerals.unread_checks(offer_numerals or {})  # 二三百
             if formats and n in formats:
                 expected = f"expected a timestamp in the format {formats[n]} or ISO 8601"
             checks.append((n, f"r_{n} IS NOT NULL AND t_{n} IS NULL", expected))
