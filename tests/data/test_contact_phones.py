@@ -25,6 +25,7 @@ CUSTOMERS = (
     "c7,\n"
     "c8,15551234567\n"  # a US number with its 1: the shape of a Chinese mobile, no +86 guessed
     "c9,+1 555 123 4567\n"
+    "c10,(555) 765-4321\n"  # North American, no +1: its digits, as an orders file keeps it
 )
 READ = {
     "c1": "+8613812345678",
@@ -36,6 +37,7 @@ READ = {
     "c7": None,
     "c8": "15551234567",
     "c9": "+15551234567",
+    "c10": "5557654321",
 }
 
 
@@ -71,7 +73,7 @@ def test_an_old_stores_contacts_phone_cells_are_read_once(tmp_path):
     with Store(db) as store:
         assert _phones(store) == READ
         n = store.scalar("SELECT n FROM migrations WHERE name = ?", [contact_migration.PHONES])
-        assert n == 6  # c1-c5 and c9; the landline, the empty cell and c8 are left alone
+        assert n == 7  # c1-c5, c9, c10; the landline, the empty cell and c8 are left alone
         store.execute("UPDATE contacts SET phone = 'tel:+8613800138000' WHERE customer_id = 'c1'")
     with Store(db) as store:  # once: a later open leaves the table alone
         assert _phones(store)["c1"] == "tel:+8613800138000"

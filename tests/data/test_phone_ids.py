@@ -140,6 +140,41 @@ def test_a_us_shops_numbers_are_kept_as_written_not_as_chinese_mobiles(tmp_path,
     assert again.n_new == 0 and store.count("contacts") == 2
 
 
+def test_a_north_american_number_as_written_there_is_the_plus_one_number(tmp_path, store):
+    # (555) 123-4567 and its dashed and dotted spellings were quarantined as no number: they
+    # are the +1 number their shape names (one customer, the one +1 555 123 4567 is), kept in
+    # contacts as the digits the shop has till a file names the country; a Chinese mobile in
+    # the same file keeps its id, and ten digits in a row or apart by spaces are still none
+    rows = (
+        "u1,2025-03-01,p1,1,10,(555) 123-4567\n"
+        "u2,2025-03-02,p1,1,10,555-123-4567\n"
+        "u3,2025-03-03,p1,1,10,555.123.4567\n"
+        "u4,2025-03-04,p1,1,10, (555)123-4567 \n"
+        "u5,2025-03-05,p1,1,10,13812345678\n"
+        "u6,2025-03-06,p1,1,10,5551234567\n"
+        "u7,2025-03-07,p1,1,10,555 123 4567\n"
+    )
+    path = write(tmp_path / "a" / "orders.csv", US_ORDERS + rows)
+    report = load(store, path.parent)
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (7, 5, 2)
+    us, cn = stored_customer_id("+1 555 123 4567"), stored_customer_id("13812345678")
+    assert cn == stored_customer_id("+8613812345678")  # the id of a Chinese mobile, as before
+    orders = store.query("SELECT order_id, customer_id FROM orders ORDER BY 1")
+    assert orders["customer_id"].tolist() == [us, us, us, us, cn]
+    bad = store.query("SELECT line, value, reason FROM quarantine ORDER BY line")
+    assert bad["line"].tolist() == [7, 8] and bad["value"].isna().all()
+    assert set(bad["reason"]) == {NOT_A_NUMBER}
+    phones = store.query("SELECT customer_id, phone FROM contacts").set_index("customer_id")
+    assert phones["phone"].to_dict() == {us: "5551234567", cn: "13812345678"}
+    needles = ["5551234567", "123-4567", "123.4567", "123 4567"]
+    assert _rows_mentioning(store, needles, skip=("contacts",)) == {}
+    assert load(store, path.parent).n_new == 0 and store.count("contacts") == 2
+    later = US_ORDERS + "v1,2025-04-01,p1,1,10,+1 (555) 123-4567\n"
+    assert load(store, write(tmp_path / "b" / "orders.csv", later)).n_new == 1
+    phones = store.query("SELECT customer_id, phone FROM contacts").set_index("customer_id")
+    assert phones["phone"].to_dict() == {us: "+15551234567", cn: "13812345678"}
+
+
 def test_a_pinduoduo_number_keeps_its_country_where_a_file_names_it(tmp_path, store):
     # 张三's 13800138000 names no country: its digits; 李四's 86-13900139000 names it: +86. A
     # later file writing 张三's number with +86 (the number the id was hashed from) gives it

@@ -49,16 +49,19 @@ ZERO_ZERO = (
     r"(?:00[1-9][0-9]{0,2}[ ()./-]{1,2}[0-9](?:[ ()./-]{0,2}[0-9]){7,12}"
     rf"|0086[ -]?{CHINA_MOBILE})"
 )
+# a North American number without its +1, as written there ((555) 123-4567, 555-123-4567,
+# 555.123.4567; ten digits in a row, or three numbers apart, as an access log's status, bytes
+# and time, are none): a mobile number column reads it as +1 (phone_text.written_sql)
+NORTH_AMERICA = (
+    r"\([2-9][0-9]{2}\) ?[0-9]{3}[-. ]?[0-9]{4}|[2-9][0-9]{2}(?:-[0-9]{3}-|\.[0-9]{3}\.)[0-9]{4}"
+)
 # a phone number as a country writes it at home, in text only (as an id it is kept as written:
-# a shop's own ids look like that): UK mobiles (07700 900123), US numbers with their
-# separators ((555) 123-4567, 555-123-4567, 555.123.4567; ten digits in a row, or three numbers
-# apart, as an access log's status, bytes and time, are none), French (06 12 34 56 78, one
-# separator throughout or none), German mobiles (0151 23456789), and a country code after 00
-# (0044 7700 900123)
+# a shop's own ids look like that): UK mobiles (07700 900123), North American numbers, French
+# (06 12 34 56 78, one separator throughout or none), German mobiles (0151 23456789), and a
+# country code after 00 (0044 7700 900123)
 NATIONAL = (
     r"07[0-9]{3}(?: ?[0-9]{6}|-[0-9]{6}| [0-9]{3} [0-9]{3})"
-    r"|\([2-9][0-9]{2}\) ?[0-9]{3}[-. ]?[0-9]{4}"
-    r"|[2-9][0-9]{2}(?:-[0-9]{3}-|\.[0-9]{3}\.)[0-9]{4}"
+    rf"|{NORTH_AMERICA}"
     r"|0[1-9](?:[0-9]{8}|(?: [0-9]{2}){4}|(?:\.[0-9]{2}){4}|(?:-[0-9]{2}){4})"
     r"|01[5-7][0-9][ /-]?[0-9]{7,8}"
     rf"|{ZERO_ZERO}"
@@ -134,8 +137,9 @@ def hashed_id_sql(customer: str, email: str, phone: str) -> str:
 def stage_sql(source: str, customer: str = "t_customer_id") -> str:
     """SQL: `source` with its staged id column `customer` stored as :func:`hashed_id_sql`
     and the contact it was kept beside it (``_id_email``, ``_id_phone``), for
-    :func:`keep_contacts`, and the id as written where it was one (``_id_text``: a customer
-    forgotten by a version that stored it so is known by it, data.dedupe.drop_forgotten)."""
+    :func:`promopilot.data.phone_text.keep_contacts`, and the id as written where it was one
+    (``_id_text``: a customer forgotten by a version that stored it so is known by it,
+    data.dedupe.drop_forgotten)."""
     found = (
         f"SELECT *, {email_sql(customer)} AS _id_email, {phone_sql(customer)} AS _id_phone "
         f"FROM ({source})"
@@ -170,42 +174,6 @@ def added_contact_ids(store: Store, stage: str) -> tuple[int, int] | None:
         f"AND (_id_email IS NOT NULL OR _id_phone IS NOT NULL) AND t_customer_id NOT IN ({stored})"
     ).iloc[0]
     return int(n_email), int(n_phone)
-
-
-def keep_contacts(store: Store, stage: str, ingest_id: int) -> None:
-    """Put the e-mail address or phone number of every kept row's hashed id (:func:`stage_sql`)
-    in ``contacts`` where that customer has none yet. A phone number is kept as a customers
-    file's phone cell is (:func:`promopilot.data.phone_text.kept_phone_sql`): a mobile number
-    that names no country as its digits (a US ``15551234567`` is no ``+86`` number, though its
-    id is hashed so), one that names it as ``+`` and its digits, preferred where a customer's
-    rows write it both ways. A stored contact is kept as it is, but for a number kept as its
-    digits that a later file writes with its country (``+86`` and those digits: the number
-    the id was hashed from), so re-ingesting a file changes nothing. Only for a file
-    :func:`added_contact_ids` found such ids in."""
-    from promopilot.data.phone_text import kept_phone_sql  # it imports this module
-
-    kept = f"FROM {stage} WHERE _err IS NULL AND t_customer_id IS NOT NULL"
-    phone = f"CASE WHEN _id_phone IS NOT NULL THEN {kept_phone_sql('_id_text')} END"
-    values = (
-        "SELECT t_customer_id AS id, any_value(_id_email) AS email, "
-        "coalesce(arg_min(_kept_phone, _row) FILTER (WHERE starts_with(_kept_phone, '+')), "
-        f"arg_min(_kept_phone, _row)) AS phone FROM (SELECT *, {phone} AS _kept_phone {kept} AND "
-        "(_id_email IS NOT NULL OR _id_phone IS NOT NULL)) GROUP BY 1"
-    )
-    store.execute(f"CREATE OR REPLACE TEMP TABLE contact_ids_kept AS {values}")
-    for field in ("email", "phone"):
-        # a number kept without its country gets it where a later file names it
-        named = " OR s.phone = '+86' || contacts.phone" if field == "phone" else ""
-        store.execute(
-            f"UPDATE contacts SET {field} = s.{field} FROM contact_ids_kept s "
-            f"WHERE contacts.customer_id = s.id AND s.{field} IS NOT NULL AND "
-            f"(contacts.{field} IS NULL{named})"
-        )
-    store.execute(
-        f"INSERT INTO contacts SELECT id, email, phone, NULL, now()::TIMESTAMP, {ingest_id} "
-        "FROM contact_ids_kept WHERE id NOT IN (SELECT customer_id FROM contacts)"
-    )
-    store.execute("DROP TABLE contact_ids_kept")
 
 
 def added_notes(added: tuple[int, int]) -> list[str]:

@@ -27,7 +27,7 @@ from promopilot.data.contact_ids import (
     masked_in_text,
     phone_sql,
 )
-from promopilot.data.phone_text import kept_phone_sql
+from promopilot.data.phone_text import country_given_sql, kept_phone_sql
 from promopilot.data.schema import CUSTOMER_TABLES
 from promopilot.data.text_migration import (
     DELIVERY_ERRORS,
@@ -228,7 +228,7 @@ def _keep_once(store: Store, table: str, key: tuple[str, ...]) -> None:
 
 def _keep_contacts(store: Store) -> None:
     """The address or number of each new id in ``contacts``, as ingest keeps it
-    (:func:`promopilot.data.contact_ids.keep_contacts`): a number as the old id wrote it
+    (:func:`promopilot.data.phone_text.keep_contacts`): a number as the old id wrote it
     (:func:`kept_phone_sql`: ``13800138000`` as its digits, no ``+86`` guessed), the spelling
     that names its country preferred; filled in where the customer's row has none (or the
     number's digits without the country an old id names), a row added where the customer has
@@ -240,7 +240,7 @@ def _keep_contacts(store: Store) -> None:
         f"FROM (SELECT *, {kept} AS kept FROM {MAP}) GROUP BY new"
     )
     for field in ("email", "phone"):
-        named = " OR s.phone = '+86' || contacts.phone" if field == "phone" else ""
+        named = f" OR {country_given_sql('s.phone', 'contacts.phone')}" if field == "phone" else ""
         store.execute(
             f"UPDATE contacts SET {field} = s.{field} FROM ({values}) s "
             f"WHERE contacts.customer_id = s.new AND s.{field} IS NOT NULL AND "

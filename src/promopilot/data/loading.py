@@ -194,7 +194,7 @@ def load_table(
             f"now()::TIMESTAMP, {ingest_id} {latest}"
         )
     if contact_ids_added is not None:
-        contact_ids.keep_contacts(store, STAGE, ingest_id)
+        phone_text.keep_contacts(store, STAGE, ingest_id)
         report.notes += contact_ids.added_notes(contact_ids_added)
     report.n_read = raw.n_rows + len(raw.rejects)
     report.n_quarantined = len(bad_reasons) + len(raw.rejects)

@@ -6,7 +6,10 @@ A number is read as a phone number given as the id is, and also as Excel or the 
 write it (:func:`promopilot.data.phone_text.written_sql`): ``1.3812345678E10`` (scientific
 notation with every digit) is ``13812345678``, and ``86-13812345678``, ``86 138 1234 5678``,
 ``8613812345678`` are ``+86`` numbers, so each is the customer ``13812345678`` is
-(``13812345678.0``, ``tel:+86...`` and ``+86 138 1234 5678`` were read so already).
+(``13812345678.0``, ``tel:+86...`` and ``+86 138 1234 5678`` were read so already). A North
+American number as written there, ``(555) 123-4567``, ``555-123-4567``, ``555.123.4567``, is
+the ``+1`` number its shape names: the customer ``+1 555 123 4567`` is, kept in ``contacts``
+as its digits, ``5551234567``, no country guessed, till a file names it.
 
 A number masked by the platform (``138****5678``) or encrypted (抖店's exports give a
 ciphertext where the shop may not see the number, ``$...$`` or ``#...#``) is no identity: its
@@ -73,8 +76,13 @@ def hidden_reason(kind: str, column: str) -> str:
 
 def written_source(source: str, customer: str = "t_customer_id") -> str:
     """SQL: `source` with its staged mobile number column `customer` as :func:`written_sql`
-    reads it, before :func:`contact_ids.stage_sql` takes it for a phone number."""
-    return f"SELECT * REPLACE ({written_sql(customer)} AS {customer}) FROM ({source})"
+    reads it, before :func:`contact_ids.stage_sql` takes it for a phone number, and the cell
+    as written (``_phone_cell``: ``contacts`` keeps ``(555) 123-4567``, read as ``+1``, as
+    ``5551234567``, :func:`promopilot.data.phone_text.keep_contacts`)."""
+    return (
+        f"SELECT * REPLACE ({written_sql(customer)} AS {customer}), {customer} AS _phone_cell "
+        f"FROM ({source})"
+    )
 
 
 def phone_column(raw_columns: list[str]) -> str | None:

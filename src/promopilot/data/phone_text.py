@@ -1,24 +1,38 @@
 """A phone number cell as Excel or a platform writes it, read as the number it is: the text
 :func:`promopilot.data.contact_ids.phone_sql` reads (:func:`written_sql`), and the number
 ``contacts`` keeps (:func:`kept_phone_sql`: ``+`` and its digits where the cell names its
-country, the digits of a mobile number where it does not, so one person's number written two
-ways is one number; a phone number id's too, :func:`contact_ids.keep_contacts`), and a typed
-id read as such a cell (:func:`typed_phone`, for ``promopilot forget``)."""
+country, the digits of a mobile or North American number where it does not, so one person's
+number written two ways is one number; a phone number id's too, :func:`keep_contacts`), and a
+typed id read as such a cell (:func:`typed_phone`, for ``promopilot forget``, the API and the
+dashboard: :func:`typed_customer_id`)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from promopilot.data import contact_ids
-from promopilot.data.contact_ids import CHINA_MOBILE, phone_sql
+from promopilot.data.contact_ids import CHINA_MOBILE, NORTH_AMERICA, phone_sql
 from promopilot.data.schema import plain_id
 
+if TYPE_CHECKING:
+    from promopilot.data.store import Store
+
 MOBILE = "'" + CHINA_MOBILE.replace("'", "''") + "'"  # a Chinese mobile number, as SQL
+# a North American number without its +1 ((555) 123-4567, 555-123-4567, 555.123.4567), as SQL
+NANP = "'(?:" + NORTH_AMERICA.replace("'", "''") + ")'"
+# the country codes a number kept as its digits is read with for its id (+86 13812345678, a
+# 10-digit North American +1 5551234567): a later file naming it gives contacts the country
+READ_COUNTRIES = ("+86", "+1")
 
 
 def written_sql(text: str) -> str:
     """SQL: a mobile number cell (trimmed text) as :func:`contact_ids.phone_sql` reads it: the
     digits of scientific notation that gives all of them (``1.3812345678E10``; one with fewer
     digits than its exponent, ``1.38123E+10``, rounded by Excel, stays as it is), and a Chinese
-    mobile number after the country code 86 without ``+`` (``86-13812345678``) with it."""
+    mobile number after the country code 86 without ``+`` (``86-13812345678``) with it, and a
+    North American number as written there (``(555) 123-4567``, ``555-123-4567``,
+    ``555.123.4567``) as ``+1`` and its digits: the numbering plan its shape names (a bare
+    ten digits, or ``555 123 4567``, stays as it is: no number)."""
     sci = r"'[0-9]\.([0-9]+)[eE]\+?([0-9]{1,2})'"
     digits = (
         f"CASE WHEN regexp_full_match({text}, {sci}) AND length(regexp_extract({text}, {sci}, 1))"
@@ -28,7 +42,8 @@ def written_sql(text: str) -> str:
     country = "'86[ -]?" + CHINA_MOBILE.replace("'", "''") + "'"
     return (
         f"CASE WHEN starts_with({text}, '86') AND regexp_full_match({text}, {country}) THEN "
-        f"'+' || {text} ELSE {digits} END"
+        f"'+' || {text} WHEN length({text}) BETWEEN 12 AND 14 AND regexp_full_match({text}, "
+        f"{NANP}) THEN '+1' || regexp_replace({text}, '[^0-9]', '', 'g') ELSE {digits} END"
     )
 
 
@@ -36,16 +51,62 @@ def kept_phone_sql(text: str) -> str:
     """SQL: a phone column's cell as ``contacts`` keeps it: the number :func:`written_sql` and
     :func:`contact_ids.phone_sql` read in it where it names its country (``tel:+86 138 1234
     5678``, ``0086 138...``, ``86-13812345678`` as ``+8613812345678``); a mobile number without
-    one (``138-1234-5678``, ``1.3812345678E10``) as its digits, no country guessed (a US
-    ``15551234567`` has the same shape, and a message must reach the number the shop has);
-    else the cell as written (a landline, a number written as a country writes it at home,
-    ``(555) 123-4567``)."""
+    one (``138-1234-5678``, ``1.3812345678E10``) or a North American number as written there
+    (``(555) 123-4567``, read as ``+1`` for its id) as its digits, ``5551234567``, no country
+    guessed (a US ``15551234567`` has a Chinese mobile's shape, and a message must reach the
+    number the shop has); else the cell as written (a landline, a number as another country
+    writes it at home, ``07700 900123``)."""
     written = written_sql(f"trim({text})")
     return (
         f"CASE WHEN regexp_full_match({written}, {MOBILE}) "
         f"THEN regexp_replace({written}, '[^0-9]', '', 'g') "
+        f"WHEN regexp_full_match(trim({text}), {NANP}) "
+        f"THEN regexp_replace({text}, '[^0-9]', '', 'g') "
         f"ELSE coalesce({phone_sql(written)}, {text}) END"
     )
+
+
+def country_given_sql(new: str, old: str) -> str:
+    """SQL: whether number `new` is kept number `old` (its digits, :func:`kept_phone_sql`)
+    with the country its id was read with (:data:`READ_COUNTRIES`): a later file naming it."""
+    given = ", ".join(f"'{country}' || {old}" for country in READ_COUNTRIES)
+    return f"{new} IN ({given})"
+
+
+def keep_contacts(store: Store, stage: str, ingest_id: int) -> None:
+    """Put the e-mail address or phone number of every kept row's hashed id
+    (:func:`contact_ids.stage_sql`) in ``contacts`` where that customer has none yet. A phone
+    number is kept as a customers file's phone cell is (:func:`kept_phone_sql`, of the cell as
+    the file wrote it: ``_phone_cell`` for a mobile number column, :mod:`.phone_ids`): a
+    number that names no country as its digits (a US ``15551234567`` is no ``+86`` number,
+    though its id is hashed so), one that names it as ``+`` and its digits, preferred where a
+    customer's rows write it both ways. A stored contact is kept as it is, but for a number
+    kept as its digits that a later file writes with the country its id was read with
+    (:func:`country_given_sql`), so re-ingesting a file changes nothing. Only for a file
+    :func:`contact_ids.added_contact_ids` found such ids in."""
+    cell = "_phone_cell" if "_phone_cell" in store.columns(stage) else "_id_text"
+    kept = f"FROM {stage} WHERE _err IS NULL AND t_customer_id IS NOT NULL"
+    phone = f"CASE WHEN _id_phone IS NOT NULL THEN {kept_phone_sql(cell)} END"
+    values = (
+        "SELECT t_customer_id AS id, any_value(_id_email) AS email, "
+        "coalesce(arg_min(_kept_phone, _row) FILTER (WHERE starts_with(_kept_phone, '+')), "
+        f"arg_min(_kept_phone, _row)) AS phone FROM (SELECT *, {phone} AS _kept_phone {kept} AND "
+        "(_id_email IS NOT NULL OR _id_phone IS NOT NULL)) GROUP BY 1"
+    )
+    store.execute(f"CREATE OR REPLACE TEMP TABLE contact_ids_kept AS {values}")
+    for field in ("email", "phone"):
+        # a number kept without its country gets it where a later file names it
+        named = f" OR {country_given_sql('s.phone', 'contacts.phone')}" if field == "phone" else ""
+        store.execute(
+            f"UPDATE contacts SET {field} = s.{field} FROM contact_ids_kept s "
+            f"WHERE contacts.customer_id = s.id AND s.{field} IS NOT NULL AND "
+            f"(contacts.{field} IS NULL{named})"
+        )
+    store.execute(
+        f"INSERT INTO contacts SELECT id, email, phone, NULL, now()::TIMESTAMP, {ingest_id} "
+        "FROM contact_ids_kept WHERE id NOT IN (SELECT customer_id FROM contacts)"
+    )
+    store.execute("DROP TABLE contact_ids_kept")
 
 
 def typed_phone(value: str) -> tuple[str, str] | None:
