@@ -217,3 +217,25 @@ def test_forget_finds_a_customer_told_apart_by_the_number_by_any_spelling_ingest
     assert "not in the store" in logged  # the log has the error, not the number
     for needle in ("12345678", "1234 5678", "13700137000", "3.812345678", typed):
         assert needle not in logged + out + err
+
+
+@pytest.mark.parametrize("typed", ["555.123.4567", "(555) 123-4567", "+1 555 123 4567"])
+def test_forget_finds_a_north_american_number_by_its_spellings_and_names_it_masked(
+    tmp_path, capsys, monkeypatch, typed
+):
+    log = tmp_path / "promopilot.log"
+    monkeypatch.setenv("PROMOPILOT_LOG", str(log))
+    db, shop = tmp_path / "s.duckdb", tmp_path / "shop"
+    rows = "u1,2025-03-01,p1,1,10,555-123-4567\nu2,2025-03-02,p1,1,10,(555) 765-4321\n"
+    write(shop / "orders.csv", US_ORDERS + rows)
+    assert cli(["ingest", str(shop), "--db", str(db)], capsys)[0] == 0
+    code, out, err = cli(["forget", typed, "--db", str(db)], capsys)
+    assert code == 0 and "forgot customer +15*****4567: 2 rows removed" in " ".join(out.split())
+    code, _, err = cli(["forget", "555.000.4567", "--db", str(db)], capsys)
+    assert code == 2 and err.strip() == "error: customer '+15*****4567' is not in the store"
+    with Store(db) as store:
+        assert set(store.table("orders")["customer_id"]) == {stored_customer_id("+15557654321")}
+        assert store.query("SELECT phone FROM contacts")["phone"].tolist() == ["5557654321"]
+    logged = log.read_text(encoding="utf-8")
+    for needle in ("5551234567", "123-4567", "123.4567", "000.4567", "765-4321", typed):
+        assert needle not in logged + out + err

@@ -8,6 +8,7 @@ dashboard: :func:`typed_customer_id`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from promopilot.data import contact_ids
@@ -113,9 +114,30 @@ def typed_phone(value: str) -> tuple[str, str] | None:
     """(stored id, number) of a typed id read as an orders file's mobile number column reads
     its cell (:mod:`promopilot.data.phone_ids`: ``86-13812345678``, ``1.3812345678E10``,
     ``+86 138 1234 5678`` name the customer ``13812345678`` is), None where it reads no number
-    so: ``promopilot forget`` finds a customer told apart by the number by any of them."""
-    stored, _, phone = contact_ids.read_typed(plain_id(value.strip()), written_sql)
+    so: ``promopilot forget`` finds a customer told apart by the number by any of them. Text
+    with fewer than ten digits (the usual id) is no number, read without a query."""
+    text = plain_id(value.strip())
+    if sum(c.isdigit() for c in text) < 10:  # a phone number has 10 to 15
+        return None
+    stored, _, phone = contact_ids.read_typed(text, written_sql)
     return None if phone is None else (stored, phone)
+
+
+def typed_customer_id(
+    value: str, known: Callable[[str], bool], phone: tuple[str, str] | None = None
+) -> str:
+    """The stored id of the customer a typed id names, as ``promopilot forget``, the API and
+    the dashboard read it: the id as ingest stores it (:func:`contact_ids.stored_customer_id`:
+    ``17850.0`` as ``17850``, an address or ``+86 ...`` number as its hash) where `known` holds
+    it, else the customer told apart by the number :func:`typed_phone` reads in it
+    (``86-13812345678``, ``1.3812345678E10``, ``(555) 123-4567``: a mobile number column's
+    customer) where `known` holds that one, else the id as ingest stores it (a shop's own id
+    ``8613812345678`` stays its customer). `phone`: :func:`typed_phone` of it, where read."""
+    stored = contact_ids.stored_customer_id(value)
+    if known(stored):
+        return stored
+    phone = phone or typed_phone(value)
+    return phone[0] if phone is not None and phone[0] != stored and known(phone[0]) else stored
 
 
 def shown_typed(value: str, phone: tuple[str, str] | None = None) -> str | None:

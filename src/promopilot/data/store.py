@@ -262,12 +262,9 @@ class Store(ShopTime):
             else contact_ids.shown(typed)
         )
         removed: dict[str, int] = {}
-        with self.transaction():
-            known = self._holds(customer_id)
-            if not known and phone is not None and phone[0] != customer_id:
-                known = self._holds(phone[0])  # a customer told apart by the number
-                customer_id = phone[0] if known else customer_id
-            if not known:
+        with self.transaction():  # or the customer told apart by the number `phone` is
+            customer_id = phone_text.typed_customer_id(typed, self._holds, phone)
+            if not self._holds(customer_id):
                 contact = contact_ids.contact_of(plain_id(typed)) or ("", plain_id(typed))
                 ids = {customer_id, plain_id(typed), contact[1], *(phone or ())}
                 if self.scalar(  # or forgotten by the address, when a store held it as id

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 from promopilot.data.contact_ids import replace_in_text, shown, stored_customer_id
+from promopilot.data.phone_text import typed_phone
 from promopilot.data.schema import plain_id
 
 ACCESS_LOGGER = "uvicorn.access"
@@ -31,10 +32,13 @@ MESSAGE_LOGGERS = ("uvicorn.error", "promopilot.serve")
 
 def _hidden(decoded: str) -> str | None:
     """What the log shows for a decoded part of a URL: None when it is no contact data (the
-    part is logged as sent), its hash for an address or number, ``***`` for one among text."""
+    part is logged as sent), its hash for an address or number, ``***`` for one among text;
+    a number as a mobile number column writes it (``1.3812345678E10``, ``8613812345678``,
+    which the server may read as the customer it names) as that number's hash."""
     text = shown(decoded)
     if text == decoded:
-        return None
+        phone = typed_phone(decoded)
+        return None if phone is None else phone[0]
     return "***" if text is None else stored_customer_id(decoded)
 
 

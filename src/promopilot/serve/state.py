@@ -25,6 +25,7 @@ import pandas as pd
 from promopilot.campaigns.exposures import read_plan as read_send_plan
 from promopilot.config import Settings, load_settings
 from promopilot.data.forgotten import forgotten_among
+from promopilot.data.phone_text import typed_customer_id
 from promopilot.data.queries import serve as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
@@ -71,6 +72,19 @@ class ServingState:
         them; similarities) or ``popular`` (a stranger: the cold-start list, scored by how many
         customers bought or viewed each product). The two scales are not comparable."""
         return "personal" if customer_id in self.customer_rows else "popular"
+
+    def knows(self, customer_id: str) -> bool:
+        """Whether the customer is one this state holds: scored by the recommender (every
+        customer of the store's customers, orders and events) or in the plan served."""
+        return customer_id in self.customer_rows or customer_id in self.plan
+
+    def customer_id(self, typed: str) -> str:
+        """A typed customer id as the store holds it, read as ``promopilot forget`` reads it
+        (:func:`promopilot.data.phone_text.typed_customer_id`): as ingest stores an id (an
+        e-mail address or ``+86 ...`` number as its hash), else, where only that customer is
+        known, the one a mobile number column's number names (``86-13812345678``,
+        ``1.3812345678E10``, ``(555) 123-4567``)."""
+        return typed_customer_id(typed, self.knows)
 
     def recommendations(self, customer_id: str, k: int) -> list[dict]:
         """Top-`k` items (product_id, score, title); strangers get the cold-start list."""

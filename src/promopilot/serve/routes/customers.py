@@ -11,7 +11,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, Field
 
-from promopilot.data.contact_ids import stored_customer_id
 from promopilot.serve.decisions import decide
 from promopilot.serve.deps import get_state, require_read
 from promopilot.serve.state import ServingState
@@ -21,14 +20,13 @@ router = APIRouter(prefix="/v1/customers", tags=["customers"], dependencies=[Dep
 
 def _checked_id(value: str) -> str:
     """A customer id is not blank and holds no control or invisible formatting character
-    (``%00``, a tab, a zero-width space). It is read as ingest stores ids: without surrounding
-    spaces, ``17850.0`` as ``17850``, an e-mail address or phone number as its hash (so a
-    forgotten id cannot come back in another form)."""
+    (``%00``, a tab, a zero-width space); without surrounding spaces. The handler reads it as
+    the store holds it (:meth:`ServingState.customer_id`)."""
     if not value.strip():
         raise ValueError("the customer id must not be blank")
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
         raise ValueError("the customer id must not contain control or invisible characters")
-    return stored_customer_id(value)
+    return value.strip()
 
 
 CustomerId = Annotated[
@@ -128,6 +126,10 @@ async def recommendations(
 ) -> JSONResponse:
     """The customer's top-`k` products; a customer the shop has not seen gets the cold-start
     list (popular products), never an error."""
+    # as ingest stores ids: 17850.0 as 17850, an e-mail address or phone number as its hash
+    # (so a forgotten id cannot come back in another form), 86-13812345678 as the customer
+    # a mobile number column told apart by it
+    customer_id = state.customer_id(customer_id)
     # a Response skips re-validating what the state already holds (the hot path); the
     # response_model still documents the shape
     return JSONResponse(
@@ -159,7 +161,7 @@ async def offer(
     propensity, campaign and what the offer is (``offer``: kind, value, min_spend, category,
     valid_days, expires_at, coupon_code; null = nothing); the same answer every time. The
     decision is logged as an exposure."""
-    decision = decide(state, customer_id)
+    decision = decide(state, state.customer_id(customer_id))  # as for recommendations
     request.app.state.writer.submit(decision)
     request.app.state.metrics.decision(decision.group, decision.source)
     return JSONResponse(decision.to_dict())

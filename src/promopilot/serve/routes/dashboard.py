@@ -163,8 +163,10 @@ def segments_page(request: Request):
 @router.get("/customers", response_class=HTMLResponse)
 def customers_page(request: Request, id: Annotated[str | None, Query(max_length=200)] = None):
     # a typed id as ingest stores ids and the API reads them: without surrounding spaces,
-    # 17850.0 (an id through Excel) as 17850, an e-mail address or phone number as its hash
-    stored = stored_customer_id(id) if id else ""
+    # 17850.0 (an id through Excel) as 17850, an e-mail address or phone number as its hash,
+    # 86-13812345678 as the customer a mobile number column told apart by it
+    state = request.app.state.holder.state
+    stored = state.customer_id(id) if id else ""
     if id and id[:1] == " " and stored == id.strip():  # ?id=+8613800138000: + not encoded
         phone = stored_customer_id("+" + id.lstrip())
         stored = stored if phone == "+" + id.strip() else phone
@@ -177,11 +179,11 @@ def customers_page(request: Request, id: Annotated[str | None, Query(max_length=
 def customer_page(
     request: Request, customer_id: Annotated[str, Path(min_length=1, max_length=200)]
 ):
-    stored = stored_customer_id(customer_id)
+    state = request.app.state.holder.state
+    stored = state.customer_id(customer_id)
     if stored != customer_id:  # the page of the id as stored, as the API answers it
         target = f"/customers/{quote(stored, safe='')}" if stored else "/customers"
         return RedirectResponse(target, status_code=303)
-    state = request.app.state.holder.state
     return _page(
         request,
         "customer.html",
