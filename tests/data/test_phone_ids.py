@@ -239,3 +239,18 @@ def test_forget_finds_a_north_american_number_by_its_spellings_and_names_it_mask
     logged = log.read_text(encoding="utf-8")
     for needle in ("5551234567", "123-4567", "123.4567", "000.4567", "765-4321", typed):
         assert needle not in logged + out + err
+
+
+def test_an_id_that_cannot_be_a_number_is_read_without_a_query(monkeypatch):
+    # the API reads every stranger's id as a mobile number column would (typed_customer_id):
+    # a Shopify customer id of 13 digits, a code, a short id are answered before any query
+    from promopilot.data import contact_ids, phone_text
+
+    def query(*args, **kwargs):
+        raise AssertionError("queried")
+
+    monkeypatch.setattr(contact_ids, "read_typed", query)
+    for typed in ("7234567890123", "C000123456789", "17850", "5551234567", "555 123 4567"):
+        assert phone_text.typed_phone(typed) is None
+    with pytest.raises(AssertionError, match="queried"):  # each shape a number has is read
+        phone_text.typed_phone("8613812345678")

@@ -199,7 +199,7 @@ def added_notes(added: tuple[int, int]) -> list[str]:
 _PHONE_STARTS = ("+", "00", "(+")
 
 
-def _might_be_contact(text: str) -> bool:
+def might_be_contact(text: str) -> bool:
     """Whether :func:`email_sql` or :func:`phone_sql` could take `text` for an address or
     number (the usual id cannot: no query for it)."""
     return (
@@ -241,7 +241,7 @@ def read_typed(
 def contact_of(value: str) -> tuple[str, str] | None:
     """``("email", address)`` or ``("phone", number)`` for a trimmed id that is contact data
     (as ingest reads it: :func:`email_sql`, :func:`phone_sql`), else None."""
-    if not _might_be_contact(value):
+    if not might_be_contact(value):
         return None
     _, email, phone = read_typed(value)
     if email is not None:
@@ -253,7 +253,7 @@ def stored_customer_id(value: str) -> str:
     """A typed customer id as ingest stores it: without surrounding spaces, ``17850.0`` as
     ``17850``, and an e-mail address or phone number as its hash (:func:`read_typed`)."""
     text = plain_id(str(value).strip())
-    return read_typed(text)[0] if _might_be_contact(text) else text
+    return read_typed(text)[0] if might_be_contact(text) else text
 
 
 def stored_customer_ids(ids: pd.Series) -> pd.Series:

@@ -8,6 +8,7 @@ dashboard: :func:`typed_customer_id`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,9 @@ NANP = "'(?:" + NORTH_AMERICA.replace("'", "''") + ")'"
 # the country codes a number kept as its digits is read with for its id (+86 13812345678, a
 # 10-digit North American +1 5551234567): a later file naming it gives contacts the country
 READ_COUNTRIES = ("+86", "+1")
+# what written_sql reads otherwise than as written: 86 without +, scientific notation, a North
+# American number (a superset: the rest is read as every id is, contact_ids.might_be_contact)
+_WRITTEN = re.compile(rf"86.*|[0-9]\.[0-9]+[eE]\+?[0-9]{{1,2}}|{NORTH_AMERICA}", re.DOTALL)
 
 
 def written_sql(text: str) -> str:
@@ -115,9 +119,12 @@ def typed_phone(value: str) -> tuple[str, str] | None:
     its cell (:mod:`promopilot.data.phone_ids`: ``86-13812345678``, ``1.3812345678E10``,
     ``+86 138 1234 5678`` name the customer ``13812345678`` is), None where it reads no number
     so: ``promopilot forget`` finds a customer told apart by the number by any of them. Text
-    with fewer than ten digits (the usual id) is no number, read without a query."""
+    that cannot be one (the usual id: fewer than ten digits, or none of a number's shapes) is
+    answered without a query (the API asks it of every stranger's id)."""
     text = plain_id(value.strip())
-    if sum(c.isdigit() for c in text) < 10:  # a phone number has 10 to 15
+    if sum(c.isdigit() for c in text) < 10 or not (  # a phone number has 10 to 15 digits
+        contact_ids.might_be_contact(text) or _WRITTEN.fullmatch(text)
+    ):
         return None
     stored, _, phone = contact_ids.read_typed(text, written_sql)
     return None if phone is None else (stored, phone)
