@@ -35,7 +35,9 @@ def counted(monkeypatch, calls: list[str]) -> None:
     monkeypatch.setattr(quality, "held_out_uplift", count_uplift)
 
 
-def models_page(path) -> str:
+def models_page(path, builder=builder) -> str:
+    """The /models page of a server started on the store at `path` (`builder` None: the
+    server's own state, without a plan)."""
     with Store(path) as store:
         app = create_app(store, ServeConfig.from_keys([ADMIN], [READ]), builder=builder)
         with TestClient(app) as client:
@@ -146,3 +148,44 @@ def test_the_fingerprint_follows_the_data_and_leaves_contact_data_out(store):
     assert computed.fingerprint(store) == before
     store.execute("UPDATE products SET title = 'Green tea' WHERE product_id = 'p1'")
     assert computed.fingerprint(store) != before
+
+
+@pytest.mark.slow
+def test_after_outcomes_the_page_reads_the_kept_review_sentiment_and_shows_the_same(
+    shop_db, tmp_path, monkeypatch
+):
+    """The models page builds the customer features as of each past campaign's send date, each
+    with a review sentiment model fitted on the reviews before it. After outcomes (an order
+    more) the page is computed anew, but those reviews did not change: their kept scores are
+    read back (the demo store: 1-2.5 s and jieba's dictionary less), and the page is the one
+    computed with nothing kept, byte for byte."""
+    from promopilot.data.ingest import ingest
+    from promopilot.profile import features, kept_sentiment
+
+    path = tmp_path / "shop.duckdb"
+    shutil.copy(shop_db, path)
+    models_page(path, builder=None)  # the first visit: the page and the sentiment are kept
+    (tmp_path / "outcomes").mkdir()
+    (tmp_path / "outcomes" / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"
+        "extra-1,2026-06-30T22:00:00,C000247,P0049,1,429.9\n"
+    )
+    with Store(path) as store:
+        ingest(store, tmp_path / "outcomes")
+    fits: list[int] = []
+    real = features.review_sentiment
+    monkeypatch.setattr(features, "review_sentiment", lambda r, **k: fits.append(1) or real(r, **k))
+    calls: list[str] = []
+    counted(monkeypatch, calls)
+    after = models_page(path, builder=None)
+    assert calls == ["recommendations", "uplift"]  # the data changed: computed anew
+    assert fits == []  # before: a sentiment model fitted per past campaign
+    with Store(path) as store:  # nothing kept: the page computed from scratch
+        store.execute(f"DELETE FROM {computed.TABLE}")
+    fresh = models_page(path, builder=None)
+    assert fits and calls == ["recommendations", "uplift"] * 2
+    assert after == fresh
+    with Store(path, read_only=True) as store:
+        assert store.scalar(
+            f"SELECT count(*) FROM {computed.TABLE} WHERE name = ?", [kept_sentiment.NAME]
+        )

@@ -19,6 +19,7 @@ from promopilot.data.queries.profile import (
     reviews_before,
 )
 from promopilot.data.store import Store, local_time
+from promopilot.profile.kept_sentiment import kept_scores
 from promopilot.text.sentiment import review_sentiment
 
 MAX_CATEGORIES = 12
@@ -160,7 +161,7 @@ def build_features(
     for col in [c for c in frame.columns if c.startswith("share_")]:
         frame[col] = frame[col].fillna(0.0)
 
-    frame["sentiment"] = _sentiment(reviews, sentiment_fn).reindex(frame.index).fillna(0.0)
+    frame["sentiment"] = _sentiment(reviews, sentiment_fn, store).reindex(frame.index).fillna(0.0)
     frame["discount_sensitivity"] = discount_sensitivity(frame)
     return frame.reset_index()
 
@@ -267,20 +268,23 @@ def _text_scores(fit_rows: pd.DataFrame, texts: pd.Series) -> pd.Series:
     return pd.Series(scored["sentiment"].to_numpy()[len(fit_rows) :], index=texts.to_numpy())
 
 
-def _sentiment(reviews: pd.DataFrame, sentiment_fn) -> pd.Series:
-    """Mean review sentiment per customer."""
+def _sentiment(reviews: pd.DataFrame, sentiment_fn, store: Store) -> pd.Series:
+    """Mean review sentiment per customer (without `sentiment_fn`, the scores of the same
+    reviews are read back from `store` where kept: :mod:`promopilot.profile.kept_sentiment`)."""
     if reviews.empty:
         return pd.Series(dtype=float)
     if sentiment_fn is not None:
         scored = sentiment_fn(reviews)
         return scored.groupby("customer_id")["sentiment"].mean()
-    if len(reviews) <= SENTIMENT_FIT_ROWS:
-        scored = review_sentiment(reviews)
-        return scored.groupby("customer_id")["sentiment"].mean()
-    # Many reviews: the model learns from a random sample of them, and each distinct text is
-    # scored once.
-    score = _text_scores(_fit_rows(reviews), reviews["text"].drop_duplicates())
-    per_review = pd.Series(
-        score.reindex(reviews["text"].to_numpy()).to_numpy(), index=reviews.index
-    )
+    scores = kept_scores(store, reviews, lambda: _review_scores(reviews))
+    per_review = pd.Series(scores, index=reviews.index)
     return per_review.groupby(reviews["customer_id"]).mean()
+
+
+def _review_scores(reviews: pd.DataFrame) -> np.ndarray:
+    """The sentiment of each review, from a model learnt on them all or, above
+    :data:`SENTIMENT_FIT_ROWS`, on a random sample of them (each distinct text scored once)."""
+    if len(reviews) <= SENTIMENT_FIT_ROWS:
+        return review_sentiment(reviews)["sentiment"].to_numpy()
+    score = _text_scores(_fit_rows(reviews), reviews["text"].drop_duplicates())
+    return score.reindex(reviews["text"].to_numpy()).to_numpy()

@@ -2,8 +2,10 @@
 from (:func:`fingerprint` of the data and whatever else the caller adds): a later caller
 asking with the same key gets the same result without computing it again.
 
-The dashboard keeps its model quality here (``promopilot.serve.quality``). A value is text
-(the caller encodes it); one value per name is kept, the latest.
+The dashboard keeps its model quality here (``promopilot.serve.quality``): one value per
+name, the latest (:func:`write`). The customer features keep their review sentiment scores
+here (``promopilot.profile.kept_sentiment``): several values under one name, one per key, the
+latest few (:func:`add`). A value is text (the caller encodes it).
 """
 
 from __future__ import annotations
@@ -57,4 +59,21 @@ def write(store: Store, name: str, key: str, value: str) -> None:
         store.execute(
             f"INSERT INTO {TABLE} VALUES (?, ?, ?, current_timestamp::TIMESTAMP)",
             [name, key, value],
+        )
+
+
+def add(store: Store, name: str, key: str, value: str, *, keep: int) -> None:
+    """Keep `value` for `name` under `key` beside the values kept for `name` under other keys,
+    of which only the `keep` written last stay (this one among them)."""
+    with store.transaction():
+        store.execute(f"DELETE FROM {TABLE} WHERE name = ? AND key = ?", [name, key])
+        store.execute(
+            f"INSERT INTO {TABLE} VALUES (?, ?, ?, current_timestamp::TIMESTAMP)",
+            [name, key, value],
+        )
+        store.execute(
+            f"""DELETE FROM {TABLE} WHERE name = ? AND key NOT IN (
+                    SELECT key FROM {TABLE} WHERE name = ?
+                    ORDER BY computed_at DESC, key = ? DESC LIMIT ?)""",
+            [name, name, key, keep],
         )

@@ -1,0 +1,93 @@
+"""Review sentiment scores kept in the store, under a key of what they were computed from.
+
+The customer features' ``sentiment`` scores every review before the features' date with a
+model fitted on those same reviews (:func:`promopilot.profile.features.build_features`). The
+models page builds the features as of each past campaign's send date, so a server's first
+visit after any change of the data (an order, an exposure) fitted the same models on the same
+reviews again, and loaded jieba's dictionary to do it: 1.0-2.5 s of the demo store's page.
+
+The scores (one float per review, no text and no customer id) are kept in the store's
+``computed`` table (:func:`promopilot.data.queries.computed.add`) under a digest of the reviews
+they were computed from (customer, product, text and rating of each, in order), of the code
+that computes them (promopilot's text package and the features module) and of the versions of
+the libraries it uses. Reviews that are the same give the same scores, read back exactly; any
+review added, removed or changed (or other code) computes them anew. The
+:data:`KEEP` sets written last are kept; a read-only store keeps nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from importlib import metadata, resources
+
+import numpy as np
+import pandas as pd
+
+from promopilot import __version__
+from promopilot.data.queries import computed
+from promopilot.data.store import Store
+
+NAME = "review_sentiment"
+#: sets of scores kept (one per distinct set of reviews: a campaign's send date, the plan's date)
+KEEP = 16
+_COLUMNS = ("customer_id", "product_id", "text", "rating")
+_LIBRARIES = ("scikit-learn", "scipy", "numpy", "pandas", "jieba")
+_CODE: list[str] = []  # the digest of the code, read once
+
+
+def kept_scores(
+    store: Store, reviews: pd.DataFrame, compute: Callable[[], np.ndarray]
+) -> np.ndarray:
+    """``compute()``'s scores of `reviews` (one per row, in order), as kept in `store` for the
+    same reviews, or computed (and kept, when the store is writable)."""
+    key = reviews_key(reviews)
+    text = computed.read(store, NAME, key)
+    if text is not None:
+        scores = np.frombuffer(base64.b64decode(text), dtype="<f8")
+        if len(scores) == len(reviews):
+            return scores.astype(float)
+    scores = np.asarray(compute(), dtype=float)
+    if not store.read_only:
+        value = base64.b64encode(scores.astype("<f8").tobytes()).decode("ascii")
+        computed.add(store, NAME, key, value, keep=KEEP)
+    return scores
+
+
+def reviews_key(reviews: pd.DataFrame) -> str:
+    """A digest of `reviews` (each of :data:`_COLUMNS` in row order, a missing value apart from
+    any text) and of the code and libraries that score them."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{_code_digest()}\x1f{len(reviews)}".encode())
+    for column in _COLUMNS:
+        values = reviews[column] if column in reviews else pd.Series(np.nan, index=reviews.index)
+        missing = values.isna().to_numpy()
+        if values.dtype == object:
+            values = values.where(~missing, "").astype(str)
+        hashed = pd.util.hash_pandas_object(values, index=False).to_numpy()
+        digest.update(f"\x1e{column}\x1f{values.dtype}".encode())
+        digest.update(np.packbits(missing).tobytes())
+        digest.update(hashed.tobytes())
+    return digest.hexdigest()
+
+
+def _code_digest() -> str:
+    """promopilot's version, the text package's files and the features module (the scoring and
+    the fitting sample), and the versions of the libraries they use."""
+    if not _CODE:
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(__version__.encode())
+        for library in _LIBRARIES:
+            try:
+                digest.update(f"\x1f{library} {metadata.version(library)}".encode())
+            except metadata.PackageNotFoundError:
+                digest.update(f"\x1f{library} none".encode())
+        text = resources.files("promopilot.text")
+        files = [*text.iterdir(), *text.joinpath("lexicon_data").iterdir()]
+        files.append(resources.files("promopilot.profile").joinpath("features.py"))
+        for item in sorted(files, key=lambda f: f.name):
+            if item.is_file() and item.name.endswith((".py", ".txt")):
+                digest.update(f"\x1e{item.name}\x1f".encode() + item.read_bytes())
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
