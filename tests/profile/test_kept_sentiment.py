@@ -189,3 +189,18 @@ def test_the_key_follows_every_column_the_scores_depend_on():
     ]
     keys = {kept_sentiment.reviews_key(changed) for changed in changes}
     assert key not in keys and len(keys) == len(changes)
+
+
+def test_forgetting_a_customer_drops_what_was_kept(rated_db, fits):
+    """Kept scores hold no id or text, but they were computed from the customer's reviews (as
+    the models page's kept figures from their data): `promopilot forget` drops them all."""
+    from promopilot.data.erase import forget_for_good
+
+    with Store(rated_db) as store:
+        build_features(store, as_of=AS_OF)
+        computed.write(store, "uplift_quality", "k", '{"value": "no campaigns"}')
+        assert store.scalar(f"SELECT count(*) FROM {computed.TABLE}") == 2
+        forget_for_good(store, "a")
+        assert store.scalar(f"SELECT count(*) FROM {computed.TABLE}") == 0
+        after = build_features(store, as_of=AS_OF)
+    assert len(fits) == 2 and "a" not in set(after["customer_id"])
