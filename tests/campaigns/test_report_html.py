@@ -84,7 +84,7 @@ def _cli_cells(result: dict) -> dict[tuple[str, str], str]:
         for c in lift_table(result).columns
     }
     metrics = {
-        "conversion": "conversion lift",
+        "conversion": "conversion lift (pp)",
         "revenue_per_customer": "revenue lift",
         "profit_per_customer": "profit lift",
     }
@@ -101,10 +101,10 @@ def test_lifts_are_written_as_the_cli_writes_them(page):
     cli = _cli_cells(result)
     for arm in result["arms"]:
         for metric in ("conversion", "revenue_per_customer", "profit_per_customer"):
-            kind = "percent" if metric == "conversion" else "money"
+            kind = "points" if metric == "conversion" else "money"
             assert cli[arm["offer_id"], metric] == fmt.lift(arm["lift"][metric], kind=kind)
             assert cli[arm["offer_id"], metric] in text
-    assert "-0.00" not in text and "-0.0%" not in text
+    assert "-0.00" not in text and "-0.0%" not in text and "-0.0 pp" not in text
 
 
 def test_the_cli_writes_a_lift_near_zero_as_the_report_does(page):
@@ -115,7 +115,40 @@ def test_the_cli_writes_a_lift_near_zero_as_the_report_does(page):
     arm["lift"]["conversion"].update(estimate=-0.0004, low=-0.0004, high=0.0003)
     cli = _cli_cells(result)
     assert cli[arm["offer_id"], "profit_per_customer"] == "0.00 [0.00, 0.00]"
-    assert cli[arm["offer_id"], "conversion"] == "0.0% [0.0%, 0.0%]"
+    assert cli[arm["offer_id"], "conversion"] == "0.0 pp [0.0 pp, 0.0 pp]"
+
+
+def test_a_conversion_lift_is_written_in_percentage_points_not_percent(page):
+    """A conversion lift is one conversion rate minus another: 8.0% against 7.3% read
+    "+0.7%", which a shop owner takes for a relative rise of 0.7%. It is "+0.7 pp" in the
+    terminal, the HTML report's tables and its chart, with "percentage points" spelt out beside
+    each table; relative shares stay "%"."""
+    from promopilot.cli.report import lift_table as cli_table
+    from promopilot.report.campaign import lift_figure
+
+    assert fmt.points(0.08 - 0.073) == "+0.7 pp" and fmt.points(-0.0004) == "0.0 pp"
+    assert fmt.interval(0.007, 0.005, 0.008, kind="points") == "+0.7 pp [+0.5 pp, +0.8 pp]"
+    assert fmt.percent(0.08) == "8.0%"  # a rate itself is still a percentage
+    result, html = page
+    arm = result["arms"][0]
+    arm["lift"]["conversion"].update(estimate=0.08 - 0.073, low=0.005, high=0.008)
+    cli = _cli_cells(result)
+    assert cli[arm["offer_id"], "conversion"] == "+0.7 pp [+0.5 pp, +0.8 pp]"
+    assert "percentage points" in str(cli_table(result).caption)
+    rows = table(html, "Lift per offer")
+    conversion = [r for r in rows if r["metric 指标"].startswith("Conversion")]
+    assert conversion and all(
+        r["lift [interval] 提升[区间]"].count(" pp") == 3
+        and "%" not in r["lift [interval] 提升[区间]"]
+        for r in conversion
+    )
+    assert all(r["offer value 优惠组"].endswith("%") for r in conversion)
+    depth = table(html, "Lift by depth")
+    assert all("%" not in r["conversion lift, pp [interval] 转化率提升（百分点）"] for r in depth)
+    assert _text(html).count("Conversion lifts are in pp: percentage points") >= 2
+    # the chart draws the same points: 0.7, not 0.007
+    panel = lift_figure(result).data[0]
+    assert panel.y[0] == pytest.approx(0.7)
 
 
 def test_formats_never_write_a_negative_zero_or_nan():
@@ -187,8 +220,8 @@ def test_promotion_depth_uses_the_headlines_customers_and_control(page):
         assert row["profit lift per customer [interval] 每位顾客利润提升"] == fmt.lift(
             arm["lift"]["profit_per_customer"]
         )
-        assert row["conversion lift [interval] 转化率提升"] == fmt.lift(
-            arm["lift"]["conversion"], kind="percent"
+        assert row["conversion lift, pp [interval] 转化率提升（百分点）"] == fmt.lift(
+            arm["lift"]["conversion"], kind="points"
         )
 
 
@@ -451,7 +484,7 @@ def test_money_headers_and_axes_name_the_shops_currency(tmp_path, monkeypatch, p
         "incremental profit (total) 增量利润（合计） (EUR)",
     }
     assert set(table(html, "Segments")[0]) >= {
-        "conversion lift [interval] 转化率提升",
+        "conversion lift, pp [interval] 转化率提升（百分点）",
         "profit lift per customer [interval] 每位顾客利润提升 (EUR)",
         "incremental profit [interval] 增量利润 (EUR)",
     }
@@ -462,7 +495,10 @@ def test_money_headers_and_axes_name_the_shops_currency(tmp_path, monkeypatch, p
     assert set(lift_table(result)["metric 指标"]) == {r["metric 指标"] for r in lifts}
     assert list(segment_table(result).columns) == list(table(html, "Segments")[0])
     panels = _axis_titles(lift_figure(result))
-    assert "Conversion 转化率" in panels and "Profit per customer 每位顾客利润 (EUR)" in panels
+    assert (
+        "Conversion 转化率, pp 百分点" in panels
+        and "Profit per customer 每位顾客利润 (EUR)" in panels
+    )
     assert "profit lift 利润提升 (EUR)" in _axis_titles(segment_figure(result))
     daily = pd.DataFrame({"arm": ["a"], "day": [0], "lift": [1.0], "low": [0.0], "high": [2.0]})
     assert "profit vs control 相对对照组利润 (EUR)" in _axis_titles(

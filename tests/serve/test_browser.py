@@ -153,7 +153,7 @@ def test_every_dashboard_page_in_chromium(server, page, tmp_path):
     for row, arm in zip(rows, report["arms"], strict=True):
         lift = arm["lift"]
         assert row.query_selector(".conversion-lift").inner_text() == fmt.lift(
-            lift["conversion"], kind="percent"
+            lift["conversion"], kind="points"
         )
         assert row.query_selector(".revenue-lift").inner_text() == fmt.lift(
             lift["revenue_per_customer"]

@@ -340,7 +340,9 @@ def test_the_campaign_page_shows_each_offers_own_control_and_every_lift_as_the_c
     assert rows and all('<td class="control">7</td>' in row for row in rows)
     assert 'id="offer-control-customers">7<' in text and 'id="control-customers">555<' in text
     assert 'id="offer-control-label">Control of each offer (held out)<' in text
-    assert '<td class="conversion-lift">0.0% [-5.0%, +4.2%]</td>' in rows[0]
+    # a rate minus a rate: percentage points, as the header spells out
+    assert '<td class="conversion-lift">0.0 pp [-5.0 pp, +4.2 pp]</td>' in rows[0]
+    assert "Conversion lift, percentage points (pp) [interval]" in text
     assert '<td class="control-conversion">4.0%</td>' in rows[0]
     assert '<td class="revenue-lift">+2.50 [+0.50, +4.50]</td>' in rows[0]
     assert '<td class="profit-lift">+1.75 [+0.65, +2.85]</td>' in rows[0]

@@ -155,7 +155,8 @@ def print_lifts(result: dict) -> None:
 
 def lift_table(result: dict) -> Table:
     """The lifts as the HTML report and the dashboard write them (``report.formats``):
-    conversion in percent, money with two decimals, never a negative zero."""
+    a conversion lift in percentage points ("pp", spelt out in the caption), money with two
+    decimals, never a negative zero."""
     from promopilot.campaigns.lift_words import baseline_words
     from promopilot.data.currency import money_label
     from promopilot.report import formats
@@ -173,7 +174,8 @@ def lift_table(result: dict) -> Table:
         f"({against}, {result['window_days']}-day window, {level} intervals)"
     )
     money = ("revenue lift", "profit lift")  # their currency in the header, where known
-    for col in ("offer", "customers", "conversion lift", *money):
+    table.caption = formats.POINTS_WORDS  # what the conversion lift's "pp" means
+    for col in ("offer", "customers", "conversion lift (pp)", *money):
         name = money_label(col, result.get("currency")) if col in money else col
         table.add_column(name, justify="left" if col == "offer" else "right")
 
@@ -184,7 +186,7 @@ def lift_table(result: dict) -> Table:
         cells = []
         for metric in ("conversion", "revenue_per_customer", "profit_per_customer"):
             e = arm["lift"][metric]
-            kind = "percent" if metric == "conversion" else "money"
+            kind = "points" if metric == "conversion" else "money"  # a rate minus a rate
             cells.append(formats.lift(e, kind=kind) if complete(e) else formats.MISSING)
         table.add_row(arm["offer_id"], f"{arm['customers']:,}", *map(_own_line, cells))
     total = result["incremental_profit"]

@@ -22,6 +22,10 @@ METRIC_LABELS = {
 }
 VERDICT_LABELS = {verdict: f"{en} {zh}" for verdict, (en, zh) in VERDICT_NAMES.items()}
 
+CONVERSION_LIFT = "conversion lift, pp [interval] 转化率提升（百分点）"
+POINTS_WORDS_ZH = "pp：百分点，两个比率之差（8.0% 对 7.3% 为 +0.7 pp）"
+POINTS_NOTE = f"Conversion lifts are in {fmt.POINTS_WORDS}. {POINTS_WORDS_ZH}。"
+
 NOTE_LABELS = {
     SEGMENT_TOO_FEW: f"{SEGMENT_TOO_FEW} 对照组或发送组客户太少，无法测量",
 }
@@ -31,9 +35,15 @@ def _metric_kind(metric: str) -> str:
     return "percent" if metric == "conversion" else "money"
 
 
+def _lift_kind(metric: str) -> str:
+    """A conversion lift is one rate minus another: percentage points, not percent."""
+    return "points" if metric == "conversion" else "money"
+
+
 def lift_table(measurement: dict) -> pd.DataFrame:
     """One row per offer and metric: arm value, control value, lift with its interval, written
-    as ``promopilot report`` writes them (conversion in percent, money with two decimals)."""
+    as ``promopilot report`` writes them (conversion in percent, its lift in percentage points,
+    money with two decimals)."""
     rows = []
     # each offer against the control group of its own comparison: the plan's held-out group
     # where the log has one (per_offer_control), else everyone who got nothing
@@ -54,7 +64,7 @@ def lift_table(measurement: dict) -> pd.DataFrame:
                     "control customers 对照组": f"{control['customers']:,}",
                     "offer value 优惠组": value(arm[metric]),
                     "control value 对照组值": value(control[metric]),
-                    "lift [interval] 提升[区间]": fmt.lift(lift, kind=kind),
+                    "lift [interval] 提升[区间]": fmt.lift(lift, kind=_lift_kind(metric)),
                     "p": fmt.p_value(lift.get("p_value")),
                 }
             )
@@ -84,11 +94,12 @@ def comparison_words(measurement: dict) -> str:
             f"Offers: the customers the plan chose against the {per_offer['customers']:,} held "
             f"out as control; whole campaign: against {baseline_words(measurement)}. "
             "Lifts are adjusted for pre-period spend (CUPED), so a lift can differ a little "
-            "from offer value minus control value."
+            f"from offer value minus control value. {POINTS_NOTE}"
         )
     return (
         f"Against {baseline_words(measurement)}. Lifts are adjusted for pre-period spend "
-        "(CUPED), so a lift can differ a little from offer value minus control value."
+        f"(CUPED), so a lift can differ a little from offer value minus control value. "
+        f"{POINTS_NOTE}"
     )
 
 
@@ -98,8 +109,8 @@ def lift_figure(measurement: dict):
     from plotly.subplots import make_subplots
 
     level = f"{measurement['confidence']:.0%}"
-    titles = [  # a panel of money names its currency, where known
-        label
+    titles = [  # a panel of money names its currency, where known; conversion's its points
+        f"{label}, pp 百分点"
         if _metric_kind(metric) == "percent"
         else money_label(label, measurement.get("currency"))
         for metric, label in METRIC_LABELS.items()
@@ -108,6 +119,8 @@ def lift_figure(measurement: dict):
     offers = [a["offer_id"] for a in measurement["arms"]]
     for k, metric in enumerate(METRIC_LABELS, start=1):
         lifts = [a["lift"][metric] for a in measurement["arms"]]
+        if _lift_kind(metric) == "points":  # a difference of rates, drawn in points
+            lifts = [{k: e[k] * 100 for k in ("estimate", "low", "high")} for e in lifts]
         fig.add_trace(
             go.Scatter(
                 x=offers,
@@ -283,7 +296,7 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
                 text=(
                     "Each segment measured on its own, against its own part of the control "
                     "group of the lift table; a segment with too few customers in control or "
-                    "sent gets the reason instead of figures. 各客群分别测量。"
+                    f"sent gets the reason instead of figures. 各客群分别测量。 {POINTS_NOTE}"
                 ),
                 tables=[("Segments 客群", segment_table(measurement))],
                 figures=[figure_html(segment_figure(measurement))],
@@ -307,7 +320,7 @@ def segment_table(measurement: dict) -> pd.DataFrame:
                 "offer 优惠": "all offers 全部优惠",
                 "customers 顾客数": f"{s['customers']:,}",
                 "control customers 对照组": f"{s['control_customers']:,}",
-                "conversion lift [interval] 转化率提升": fmt.MISSING,
+                CONVERSION_LIFT: fmt.MISSING,
                 lift_col: fmt.MISSING,
                 total_col: fmt.lift(total),
                 "verdict 结论": (
@@ -324,9 +337,7 @@ def segment_table(measurement: dict) -> pd.DataFrame:
                     "offer 优惠": arm["offer_id"],
                     "customers 顾客数": f"{arm['customers']:,}",
                     "control customers 对照组": f"{s['control_customers']:,}",
-                    "conversion lift [interval] 转化率提升": fmt.lift(
-                        arm["lift"]["conversion"], kind="percent"
-                    ),
+                    CONVERSION_LIFT: fmt.lift(arm["lift"]["conversion"], kind="points"),
                     lift_col: fmt.lift(arm["lift"]["profit_per_customer"]),
                     total_col: fmt.MISSING,
                     "verdict 结论": "",

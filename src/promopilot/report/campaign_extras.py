@@ -13,6 +13,7 @@ from promopilot.campaigns.depth import FREE_SHIPPING, depth_finding, verdict_tex
 from promopilot.data.currency import money, money_label
 from promopilot.report import Section, figure_html
 from promopilot.report import formats as fmt
+from promopilot.report.campaign import CONVERSION_LIFT, POINTS_NOTE
 from promopilot.report.labels import SEGMENT_NAMES, segment_label
 
 
@@ -132,8 +133,8 @@ def depth_section(table: pd.DataFrame, currency: str | None = None) -> Section:
             ],
             "customers 顾客数": table["customers"].map("{:,}".format),
             "control customers 对照组": table["control_customers"].map("{:,}".format),
-            "conversion lift [interval] 转化率提升": [
-                fmt.interval(e, lo, hi, kind="percent")
+            CONVERSION_LIFT: [
+                fmt.interval(e, lo, hi, kind="points")
                 for e, lo, hi in zip(
                     table["conversion_lift"],
                     table["conversion_low"],
@@ -155,7 +156,7 @@ def depth_section(table: pd.DataFrame, currency: str | None = None) -> Section:
         + " Each offer is measured as its campaign's report measures it: a plan's offers on "
         "the customers it chose against the control held out from its choices, a randomized "
         "campaign's against everyone who got nothing; so this campaign's rows equal its lift "
-        "table. 各活动的优惠按其报告的同一对照组测量。",
+        f"table. 各活动的优惠按其报告的同一对照组测量。 {POINTS_NOTE}",
         tables=[("Lift by depth (all logged campaigns) 各力度提升", shown)],
         figures=[figure_html(depth_figure(table, currency))],
     )
@@ -192,7 +193,8 @@ def satisfaction_table(table: pd.DataFrame) -> pd.DataFrame:
                         row.get(f"{metric}_diff"),
                         row.get(f"{metric}_low"),
                         row.get(f"{metric}_high"),
-                        kind=kind,
+                        # a share minus a share: percentage points
+                        kind="points" if kind == "percent" else kind,
                     ),
                 }
             )
@@ -230,7 +232,9 @@ def satisfaction_section(table: pd.DataFrame) -> Section:
             "buyer count is not the weighted conversion times the whole campaign's control): "
             'share of items returned, review sentiment (-1..1) and rating; "–" where no '
             "buyer has a value. Offer buyers include the extra customers the offer brought in, "
-            "so this describes who came. 各优惠买家与对照组买家的退货率、评价情感与评分对比。"
+            "so this describes who came; a difference of shares returned is in percentage "
+            "points (pp). 各优惠买家与对照组买家的退货率、评价情感与评分对比（退货率之差以百分点 "
+            "pp 表示）。"
             + (
                 " The shop's orders record no returns at all, so the share of items returned "
                 "is not known (–), not 0%. 店铺订单中没有任何退货记录，退货率未知（–），并非 0%。"

@@ -1,7 +1,8 @@
 """How the report, the dashboard and the CLI's tables write figures: conversion as a
-percentage with one decimal, money with two decimals and thousands separators, counts with
-separators, a model score with three decimals, a missing figure as "–", and never a
-negative zero ("-0.00")."""
+percentage with one decimal, a difference of two conversion rates (a conversion lift) in
+percentage points ("+0.7 pp", :data:`POINTS_WORDS` spelt out beside the table), money with two
+decimals and thousands separators, counts with separators, a model score with three decimals,
+a missing figure as "–", and never a negative zero ("-0.00")."""
 
 from __future__ import annotations
 
@@ -59,9 +60,33 @@ def percent(value, *, sign: bool = False) -> str:
     return f"{number:+.1f}%" if sign else f"{number:.1f}%"
 
 
+POINTS = "pp"
+POINTS_WORDS = (
+    "pp: percentage points, one rate minus the other (8.0% against 7.3% is +0.7 pp, not a "
+    "0.7% rise)"
+)
+"""What ``pp`` means, said once beside a table that writes it."""
+
+
+def points(value, *, sign: bool = True) -> str:
+    """A difference of two rates (fractions) in percentage points, one decimal: 0.08 - 0.073
+    is ``+0.7 pp``, not ``+0.7%`` (that reads as a relative rise of 0.7%); zero is ``0.0 pp``."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    number = round(number * 100, 1) + 0.0
+    if number == 0:
+        return f"0.0 {POINTS}"
+    return f"{number:+.1f} {POINTS}" if sign else f"{number:.1f} {POINTS}"
+
+
+FORMATS = {"percent": percent, "points": points}
+
+
 def interval(estimate, low, high, *, kind: str = "money") -> str:
-    """``+8.1% [+3.0%, +13.2%]`` or ``+9.18 [-6.33, +24.68]``; "–" without an estimate."""
-    fmt = percent if kind == "percent" else money
+    """``+8.1% [+3.0%, +13.2%]``, ``+0.7 pp [+0.5 pp, +0.8 pp]`` (`kind` "points": a
+    difference of rates) or ``+9.18 [-6.33, +24.68]``; "–" without an estimate."""
+    fmt = FORMATS.get(kind, money)
     if _finite(estimate) is None:
         return MISSING
     if _finite(low) is None or _finite(high) is None:

@@ -231,7 +231,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "整个活动对照组（未获优惠）",
     ),
     "control_customers": ("Control customers", "对照组客户数"),
-    "conversion_lift": ("Conversion lift [interval]", "转化率提升 [区间]"),
+    "conversion_lift": (
+        "Conversion lift, percentage points (pp) [interval]",
+        "转化率提升，百分点（pp）[区间]",
+    ),
     "revenue_lift": ("Revenue lift per customer [interval]", "人均收入提升 [区间]"),
     "profit_lift_cell": ("Profit lift per customer [interval]", "人均利润提升 [区间]"),
     "report_unavailable": ("Report not available", "报告不可用"),

@@ -273,7 +273,8 @@ def campaigns(gate: StoreGate) -> list[dict]:
 def campaign_view(report: dict, text: dict) -> dict:
     """The campaign page's figures written as ``promopilot report`` writes them: each offer
     with the size of its own control group (the plan's held-out customers where the log has
-    them), conversion in percent, revenue and profit lift in money, each with its interval;
+    them), conversion in percent, its lift in percentage points ("pp": one rate minus the
+    other), revenue and profit lift in money, each with its interval;
     the whole campaign's control is everyone who got nothing. ``notes``: why an offer has no
     row of its own (too few held out, or too few got it), in the page's language."""
     from promopilot.report import formats as fmt
@@ -302,7 +303,7 @@ def campaign_view(report: dict, text: dict) -> dict:
                 "control": f"{per_offer['customers']:,}",
                 "conversion": fmt.percent(arm.get("conversion")),
                 "control_conversion": fmt.percent(per_offer.get("conversion")),
-                "conversion_lift": fmt.lift(arm["lift"]["conversion"], kind="percent"),
+                "conversion_lift": fmt.lift(arm["lift"]["conversion"], kind="points"),
                 "revenue_lift": fmt.lift(arm["lift"]["revenue_per_customer"]),
                 "profit_lift": fmt.lift(arm["lift"]["profit_per_customer"]),
             }
