@@ -4,6 +4,7 @@ no warning, and writes outputs that carry values."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -66,7 +67,13 @@ def test_every_command_on_the_uci_sample(tmp_path, capsys, monkeypatch):
     ok(*args, "--out", "sent", "--db", db)
     coupons = pd.read_csv(tmp_path / "sent" / "coupons.csv", dtype=str)
     assert len(coupons) == len(sent)
-    assert "t1" in ok("report", "t1", "--db", db)
+    report = " ".join(ok("report", "t1", "--db", db).split())
+    assert "t1" in report
+    # the counts agree with the log: the customer left out of the test before it was drawn
+    # is counted against it ("none of the 299 customers" read wrong beside 300 sent)
+    measured = int(re.search(r"none of the ([\d,]+) customers", report)[1].replace(",", ""))
+    logged = re.search(r"Of the ([\d,]+) customers the campaign's plan logged, (\d+)", report)
+    assert int(logged[1].replace(",", "")) == len(plan) == measured + int(logged[2])
     (tmp_path / "policy.csv").write_text(
         plan[["customer_id", "offer_id"]].to_csv(index=False), encoding="utf-8"
     )

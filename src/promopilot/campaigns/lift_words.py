@@ -33,8 +33,8 @@ def baseline_words(result: dict) -> str:
 def summary(result: dict) -> str:
     """The verdict in plain words (and the offers too few customers got to be measured)."""
     text = _verdict(result)
-    if result.get("buyers") == 0:
-        return text
+    if result.get("buyers") == 0:  # the customers it counts, and why the log holds more
+        return text + never_offered_words(result)
     fewest = result.get("method", {}).get("min_arm_customers", MIN_ARM_CUSTOMERS)
     too_few = result.get("too_few") or []
     if too_few:
@@ -136,14 +136,21 @@ def visitor_words(result: dict) -> str:
 def never_offered_words(result: dict) -> str:
     """A sentence when the campaign logged customers no offer could reach (given nothing for
     certain: left out of a designed test before it was drawn, or not chosen by a plan without
-    exploration): they are not in the figures, not even as control."""
+    exploration): they are not in the figures, not even as control. It counts them against
+    the log (the UCI sample's report said "none of the 299 customers" where `send` logged 300),
+    with or without outcomes yet."""
     n = result.get("never_offered")
     if not n:
         return ""
+    power, control = result.get("power", {}), result.get("control", {})
+    measured = power.get("sent_customers", 0) + control.get("customers", 0)
+    it, verb = ("it", "is") if n == 1 else ("them", "are")
     return (
-        f" {counted(n, 'customer')} the campaign could not send an offer (given nothing for "
-        "certain: left out of a designed test before it was drawn, or not chosen by a plan without "
-        "exploration) are not in these figures, not even among those who got nothing."
+        f" Of the {measured + n:,} customers the campaign's plan logged, {n:,} {verb} not "
+        f"counted: the campaign could not send {it} an offer (given nothing for certain: left "
+        "out of a designed test before it was drawn, or not chosen by a plan without "
+        f"exploration), so {'it is' if n == 1 else 'they are'} not among those who got nothing "
+        "either."
     )
 
 
