@@ -336,3 +336,36 @@ def test_churn_falls_back_to_recency_when_the_model_is_clearly_worse():
     assert choice.winner == "baseline" and "baseline wins" in choice.line()
     flat = choose_within_noise("churn_risk", "churn", np.ones(50), model[:50], baseline[:50])
     assert flat.winner == "baseline" and flat.tie
+
+
+def test_the_sensitivity_note_says_no_better_or_below_chance_not_zero_errors_above(monkeypatch):
+    """A shop whose coupon use the prior cannot rank read "AUC 0.500, 0.0 standard errors above
+    chance", and one ranked worse than chance "-1.3 standard errors above chance": no better
+    than chance, below chance by 1.3; the figure stays where it says something."""
+    from promopilot.profile import build
+    from promopilot.profile.sensitivity import chance_words
+
+    assert chance_words(0.5, 0.0) == "AUC 0.500: no better than chance"
+    assert chance_words(0.5012, 0.05) == "AUC 0.501: no better than chance"
+    assert chance_words(0.5012, -0.04) == "AUC 0.501: no better than chance"
+    assert chance_words(0.47, -1.3) == "AUC 0.470: below chance by 1.3 standard errors"
+    assert chance_words(0.53, 0.7) == "AUC 0.530, 0.7 standard errors above chance"
+
+    class Unpredictable:  # the prior as fitted on such a shop
+        def __init__(self, random_state):
+            self.signal_auc_, self.signal_z_ = 0.4712, -1.34
+
+        def fit_predict(self, table):
+            return np.full(len(table), 0.5)
+
+    frame = pd.DataFrame({"customer_id": ["a", "b"]})
+    monkeypatch.setattr(build, "PromoUseModel", Unpredictable)
+    monkeypatch.setattr(build, "sale_days", lambda *a, **k: None)
+    monkeypatch.setattr(build, "_with_own_counts", lambda store, table, *a: table)
+    notes: list[str] = []
+    table = frame.set_index("customer_id", drop=False)
+    build._check_sensitivity(None, None, table, lambda *a: frame, {}, notes, None)
+    assert notes == [
+        "discount_sensitivity: nobody's own use of discounts and coupons is predictable "
+        "(AUC 0.471: below chance by 1.3 standard errors): the default blend is kept"
+    ]

@@ -28,7 +28,7 @@ from promopilot.profile.features import (
 from promopilot.profile.lifetime import CLV_FIT_CUSTOMERS, clv_columns, rfm_summary
 from promopilot.profile.models import Evaluation, WindowModel
 from promopilot.profile.segments import ClusterSegmenter, rfm_segments
-from promopilot.profile.sensitivity import SIGNAL_Z, PromoUseModel
+from promopilot.profile.sensitivity import SIGNAL_Z, PromoUseModel, chance_words
 from promopilot.profile.sensitivity_check import (
     CAMPAIGN_DAYS,
     VALIDATION_DAYS,
@@ -295,8 +295,7 @@ def _check_sensitivity(store, as_of, table, model_features, choices, notes, dail
     if model.signal_z_ <= SIGNAL_Z:
         notes.append(
             "discount_sensitivity: nobody's own use of discounts and coupons is predictable "
-            f"(AUC {model.signal_auc_:.3f}, {model.signal_z_:.1f} standard errors above "
-            "chance): the default blend is kept"
+            f"({chance_words(model.signal_auc_, model.signal_z_)}): the default blend is kept"
         )
         return
     table["discount_sensitivity"] = (

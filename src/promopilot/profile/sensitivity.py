@@ -51,6 +51,18 @@ above 2 in 24 of the 29 where coupon use follows the response to offers. A thres
 instead of 1 changed the winner against the best column in hindsight in one world."""
 
 
+def chance_words(auc: float, z: float) -> str:
+    """The prior's ranking against chance in words: ``AUC 0.500: no better than chance`` where
+    `z` is within 0.05 standard errors of 0 (it read "0.0 standard errors above chance"),
+    ``AUC 0.470: below chance by 1.3 standard errors`` below it, else ``AUC 0.530, 0.7 standard
+    errors above chance``."""
+    if z < -0.05:
+        return f"AUC {auc:.3f}: below chance by {-z:.1f} standard errors"
+    if z <= 0.05:
+        return f"AUC {auc:.3f}: no better than chance"
+    return f"AUC {auc:.3f}, {z:.1f} standard errors above chance"
+
+
 GRID = 1001  # quantile points per column that map a feature to its percentile
 
 
