@@ -375,6 +375,30 @@ def test_the_self_check_table_says_what_its_intervals_cover_without_a_critical_v
     assert "z =" not in text and "90.0%" not in text
 
 
+def test_the_self_check_table_counts_whom_each_policy_would_offer_not_offers_sent():
+    """The demo's candidates read "everyone ... offers sent 1,512" beside 3,880 past exposures:
+    no offer was sent (the policies are valued on past exposures), and "everyone" offered only
+    as many as the budget's share allowed, never the control. The column says of how many,
+    with the share, and the caption what the count is and why "everyone" is not all."""
+    from types import SimpleNamespace
+
+    from promopilot.cli.plan import check_table
+
+    candidates = pd.DataFrame(
+        {"policy": ["t-learner", "everyone"], "estimate": [5.36, 3.55], "low": [-2.07, -2.1]}
+    ).assign(high=[12.8, 9.21], sends=[3065, 1512])
+    check = SimpleNamespace(
+        candidates=candidates, policy="t-learner", customers=3880, confidence=0.9, z=2.2
+    )
+    console = Console(width=200, record=True)
+    console.print(check_table(check))
+    text = " ".join(console.export_text().split())
+    assert "offers sent" not in text and "would offer (of 3,880)" in text
+    assert "1,512 (39%)" in text and "3,065 (79%)" in text
+    assert "of the 3,880 past exposures, how many the policy" in text
+    assert "nothing was sent" in text and "never the control" in text
+
+
 def test_the_forecast_pages_show_is_the_out_of_fold_one_with_its_warning(tmp_path):
     from promopilot.offers.selfcheck import SelfCheck
 

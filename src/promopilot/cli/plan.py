@@ -52,19 +52,31 @@ def check_table(check, currency: str | None = None) -> Table:
             else f"its {level} interval"
         )
     )
-    for col in ("policy", "estimate", "low", "high", "offers sent"):
+    # how many of the held-out past exposures each policy would offer something: no offer
+    # was sent (the column read "offers sent"), and "everyone" offers only as many as the
+    # budget's share allows, never the control slice ("everyone ... 1,512" of 3,880)
+    offered = f"would offer (of {check.customers:,})"
+    for col in ("policy", "estimate", "low", "high", offered):
         name = money_label(col, currency) if col in ("estimate", "low", "high") else col
         table.add_column(name, justify="left" if col == "policy" else "right")
     for row in check.candidates.itertuples():
         chosen = row.policy == check.policy
+        share = row.sends / check.customers if check.customers else 0.0
         table.add_row(
             row.policy + (" (chosen)" if chosen else ""),
             money(row.estimate, sign=True),
             money(row.low, sign=True),
             money(row.high, sign=True),
-            f"{row.sends:,}",
+            f"{row.sends:,} ({share:.0%})",
             style="bold" if chosen else None,
         )
+    table.caption = (
+        f"would offer: of the {check.customers:,} past exposures, how many the policy (fitted "
+        "without them) would send an offer, with the plan's budget per customer, control and "
+        "exploration slices; nothing was sent. everyone: each offer's average effect, the same "
+        "for every customer; where it pays, an offer to as many as the budget allows, never the "
+        "control."
+    )
     return table
 
 
