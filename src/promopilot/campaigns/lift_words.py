@@ -55,6 +55,7 @@ def summary(result: dict) -> str:
         + early_code_words(result)
         + other_code_words(result)
         + open_window_words(result)
+        + past_data_words(result)
         + visitor_words(result)
         + never_offered_words(result)
     )
@@ -170,6 +171,36 @@ def open_window_words(result: dict) -> str:
         f"latest order or event ({still['data_until']}), so only the outcomes so far are "
         "counted. Ingest the orders placed since then and report again once the window is over."
     )
+
+
+def past_data_words(result: dict) -> str:
+    """A sentence when a past campaign from a file (not logged by promopilot) has windows that
+    run past the store's data: the window is the setting, which the file cannot tell, and only
+    the days the data reach are in it. Hillstrom's report said "14-day window" where its
+    outcome orders are dated 7 days after the e-mail and the store ends there."""
+    past = result.get("window_past_data")
+    if not past:
+        return ""
+    share = (
+        "every customer's"
+        if past["customers"] == past["of"]
+        else f"{past['customers']:,} of the {past['of']:,} customers'"
+    )
+    return (
+        f" The {past['window_days']}-day window is the campaign_window_days setting (a campaign "
+        "from a file does not say how long its outcomes were counted); the store's orders and "
+        f"events end {past['days']:g} days after it was sent ({past['data_until']}), so "
+        f"{share} window holds only those {past['days']:g} days: the outcomes counted are the "
+        "orders dated in them, all the store holds after the send."
+    )
+
+
+def window_words(result: dict) -> str:
+    """The window as the lift table's title names it: ``14-day window``, and the days the
+    data reach where a file's campaign runs past them (``14-day window, data for 7 days``)."""
+    text = f"{result['window_days']}-day window"
+    past = result.get("window_past_data")
+    return f"{text}, data for {past['days']:g} days" if past else text
 
 
 def _verdict(result: dict) -> str:

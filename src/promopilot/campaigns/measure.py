@@ -213,6 +213,8 @@ def _measure(
             "window_days": days,
             "data_until": frame.attrs.get("data_until"),
         }
+    if past := frame.attrs.get("past_data"):  # a file's campaign: its window beyond the data
+        result["window_past_data"] = {**past, "of": len(frame), "window_days": days}
     result = {"campaign_id": campaign_id, "window_days": days, **result}
     if currency:  # the shop's currency code, where it is known (data.currency)
         result["currency"] = currency

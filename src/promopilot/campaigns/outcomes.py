@@ -82,6 +82,7 @@ def campaign_outcomes(
     # history (the Hillstrom test dates its outcomes nominally, a week after the e-mail)
     logged = frame["group"].notna().to_numpy()
     frame.attrs.update(open_windows(store, frame.loc[logged, "sent_at"], days))
+    frame.attrs["past_data"] = windows_past_data(store, frame.loc[~logged, "sent_at"], days)
     if campaign_id is not None:
         users = queries.shared_code_users(store, campaign_id, days)
         frame.attrs["shared_codes"] = {
@@ -129,6 +130,27 @@ def open_windows(store: Store, sent_at: pd.Series, days: int) -> dict:
         return {"open_windows": 0, "data_until": None}
     n_open = int(window_open(sent_at, days, until).sum())
     return {"open_windows": n_open, "data_until": store.local_text(until)}
+
+
+def windows_past_data(store: Store, sent_at: pd.Series, days: int) -> dict | None:
+    """For a past campaign from a file (not logged by promopilot, so not "Not final"): where
+    its windows run past the store's latest order or event, how many (``customers``), how
+    many days after the latest send the data reach (``days``) and until when (``data_until``);
+    None where every window is inside the data. The window is a setting the file cannot tell:
+    Hillstrom's outcomes, "within two weeks" of the e-mail, are dated 7 days after it, so its
+    14-day window holds 7 days of data."""
+    _, until = store.date_range()
+    if until is None or sent_at.empty:
+        return None
+    past = int(window_open(sent_at, days, until).sum())
+    if not past:
+        return None
+    reach = (until - pd.to_datetime(sent_at).max()) / pd.Timedelta(days=1)
+    return {
+        "customers": past,
+        "days": round(max(float(reach), 0.0), 1),
+        "data_until": store.local_text(until),
+    }
 
 
 def _propensity(frame: pd.DataFrame) -> np.ndarray:

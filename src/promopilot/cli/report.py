@@ -157,7 +157,7 @@ def lift_table(result: dict) -> Table:
     """The lifts as the HTML report and the dashboard write them (``report.formats``):
     a conversion lift in percentage points ("pp", spelt out in the caption), money with two
     decimals, never a negative zero."""
-    from promopilot.campaigns.lift_words import baseline_words
+    from promopilot.campaigns.lift_words import baseline_words, window_words
     from promopilot.data.currency import money_label
     from promopilot.report import formats
 
@@ -171,7 +171,7 @@ def lift_table(result: dict) -> Table:
     )
     table = Table(
         title=f"campaign {result['campaign_id']}: lift over sending nothing "
-        f"({against}, {result['window_days']}-day window, {level} intervals)"
+        f"({against}, {window_words(result)}, {level} intervals)"
     )
     money = ("revenue lift", "profit lift")  # their currency in the header, where known
     table.caption = formats.POINTS_WORDS  # what the conversion lift's "pp" means

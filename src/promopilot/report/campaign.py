@@ -270,7 +270,8 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
         text=(
             (f"{note}. " if note else "")
             + f"{measurement['summary']} {redemption_words(measurement)} Attribution window "
-            f"{measurement['window_days']} days 归因窗口 {measurement['window_days']} 天. "
+            f"{measurement['window_days']} days 归因窗口 {measurement['window_days']} 天"
+            f"{_data_days(measurement)}. "
             f"Incremental profit 增量利润 {estimate} [{low}, {high}]. "
             f"{comparison_words(measurement)}"
         ),
@@ -303,6 +304,15 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
             )
         )
     return sections
+
+
+def _data_days(measurement: dict) -> str:
+    """`` (the data reach 7 days 数据仅覆盖 7 天)`` after the window where a file's campaign
+    runs past the store's data (Hillstrom's), else ""."""
+    past = measurement.get("window_past_data")
+    if not past:
+        return ""
+    return f" (the data reach {past['days']:g} days 数据仅覆盖 {past['days']:g} 天)"
 
 
 def segment_table(measurement: dict) -> pd.DataFrame:
