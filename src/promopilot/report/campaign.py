@@ -13,7 +13,14 @@ from promopilot.campaigns.measure import SEGMENT_TOO_FEW
 from promopilot.data.currency import money, money_label, money_note
 from promopilot.report import Section, figure_html, two_lines, write_report
 from promopilot.report import formats as fmt
-from promopilot.report.labels import VERDICT_NAMES, labels_list, segment_label
+from promopilot.report.labels import (
+    CONVERSION_LIFT,
+    POINTS_NOTE,
+    VERDICT_NAMES,
+    data_days_words,
+    labels_list,
+    segment_label,
+)
 
 METRIC_LABELS = {
     "conversion": "Conversion 转化率",
@@ -21,10 +28,6 @@ METRIC_LABELS = {
     "profit_per_customer": "Profit per customer 每位顾客利润",
 }
 VERDICT_LABELS = {verdict: f"{en} {zh}" for verdict, (en, zh) in VERDICT_NAMES.items()}
-
-CONVERSION_LIFT = "conversion lift, pp [interval] 转化率提升（百分点）"
-POINTS_WORDS_ZH = "pp：百分点，两个比率之差（8.0% 对 7.3% 为 +0.7 pp）"
-POINTS_NOTE = f"Conversion lifts are in {fmt.POINTS_WORDS}. {POINTS_WORDS_ZH}。"
 
 NOTE_LABELS = {
     SEGMENT_TOO_FEW: f"{SEGMENT_TOO_FEW} 对照组或发送组客户太少，无法测量",
@@ -120,7 +123,7 @@ def lift_figure(measurement: dict):
     for k, metric in enumerate(METRIC_LABELS, start=1):
         lifts = [a["lift"][metric] for a in measurement["arms"]]
         if _lift_kind(metric) == "points":  # a difference of rates, drawn in points
-            lifts = [{k: e[k] * 100 for k in ("estimate", "low", "high")} for e in lifts]
+            lifts = [{key: e[key] * 100 for key in ("estimate", "low", "high")} for e in lifts]
         fig.add_trace(
             go.Scatter(
                 x=offers,
@@ -271,7 +274,7 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
             (f"{note}. " if note else "")
             + f"{measurement['summary']} {redemption_words(measurement)} Attribution window "
             f"{measurement['window_days']} days 归因窗口 {measurement['window_days']} 天"
-            f"{_data_days(measurement)}. "
+            f"{data_days_words(measurement)}. "
             f"Incremental profit 增量利润 {estimate} [{low}, {high}]. "
             f"{comparison_words(measurement)}"
         ),
@@ -304,15 +307,6 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
             )
         )
     return sections
-
-
-def _data_days(measurement: dict) -> str:
-    """`` (the data reach 7 days 数据仅覆盖 7 天)`` after the window where a file's campaign
-    runs past the store's data (Hillstrom's), else ""."""
-    past = measurement.get("window_past_data")
-    if not past:
-        return ""
-    return f" (the data reach {past['days']:g} days 数据仅覆盖 {past['days']:g} 天)"
 
 
 def segment_table(measurement: dict) -> pd.DataFrame:

@@ -13,8 +13,7 @@ from promopilot.campaigns.depth import FREE_SHIPPING, depth_finding, verdict_tex
 from promopilot.data.currency import money, money_label
 from promopilot.report import Section, figure_html
 from promopilot.report import formats as fmt
-from promopilot.report.campaign import CONVERSION_LIFT, POINTS_NOTE
-from promopilot.report.labels import SEGMENT_NAMES, segment_label
+from promopilot.report.labels import CONVERSION_LIFT, POINTS_NOTE, SEGMENT_NAMES, segment_label
 
 
 def depth_figure(table: pd.DataFrame, currency: str | None = None):

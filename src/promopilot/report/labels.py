@@ -12,8 +12,25 @@ import re
 from promopilot.campaigns.depth import ALL
 from promopilot.campaigns.outcomes import SEGMENT_NEW, SEGMENT_ONE, SEGMENT_REPEAT
 from promopilot.offers.explain import EVERYONE_GETS, NO_OFFER, RULES_HEADER
+from promopilot.report.formats import POINTS_WORDS
 
 LANGUAGES = ("en", "zh", "both")
+
+# a conversion lift is one rate minus another: in percentage points (report.formats.points),
+# the word spelt out beside every table that writes "pp"
+CONVERSION_LIFT = "conversion lift, pp [interval] 转化率提升（百分点）"
+POINTS_WORDS_ZH = "pp：百分点，两个比率之差（8.0% 对 7.3% 为 +0.7 pp）"
+POINTS_NOTE = f"Conversion lifts are in {POINTS_WORDS}. {POINTS_WORDS_ZH}。"
+
+
+def data_days_words(measurement: dict) -> str:
+    """`` (the data reach 7 days 数据仅覆盖 7 天)`` after the window where a file's campaign
+    runs past the store's data (Hillstrom's: ``window_past_data``), else ""."""
+    past = measurement.get("window_past_data")
+    if not past:
+        return ""
+    return f" (the data reach {past['days']:g} days 数据仅覆盖 {past['days']:g} 天)"
+
 
 # column -> (English, Chinese)
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
