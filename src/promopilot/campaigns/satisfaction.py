@@ -32,6 +32,8 @@ def satisfaction_frame(
     review_days: int = REVIEW_DAYS,
 ) -> pd.DataFrame:
     """One row per buyer of the campaign: arm, propensity, return share, sentiment, rating.
+    Customers no offer could reach (group ``none``, nothing for certain, in a campaign that sent
+    offers) are left out, counted in ``attrs["never_offered"]``, as the lift table leaves them.
     The return share is missing (NaN) for every buyer where the shop's orders hold no return
     line at all (``attrs["returns_recorded"]`` False): what came back is not known."""
     from promopilot.text.sentiment import LexiconSentiment
@@ -40,6 +42,10 @@ def satisfaction_frame(
     frame = queries.after_campaign_satisfaction(store, campaign_id, days, review_days)
     if frame.empty:
         raise UnknownIdError(f"campaign {campaign_id!r} is not in the store")
+    # no offer could reach them (left out of a designed test): no control customers, as in the
+    # lift table (campaigns.outcomes)
+    never = frame.pop("never_offered").to_numpy(dtype=bool)
+    frame = frame[~never]
     group = frame["group"].fillna("").to_numpy(dtype=object)
     if (group == "target").any() and (group == "control").any():
         # as the lift table: the customers the plan chose against the control held out from
@@ -48,7 +54,10 @@ def satisfaction_frame(
     control_customers = int((frame["offer_id"] == "").sum())
     frame = frame[frame["items_bought"] > 0].copy()
     frame.attrs.update(
-        window_days=days, review_days=review_days, control_customers=control_customers
+        window_days=days,
+        review_days=review_days,
+        control_customers=control_customers,
+        never_offered=int(never.sum()),
     )
     frame["arm"] = np.where(frame["offer_id"] == "", CONTROL, frame["offer_id"])
     frame["propensity"] = frame["propensity"].fillna(1.0 / max(frame["arm"].nunique(), 1))

@@ -242,14 +242,20 @@ def daily_outcomes(
 def after_campaign_satisfaction(
     store: Store, campaign_id: str, window_days: int, review_days: int
 ) -> pd.DataFrame:
-    """Per exposure: items bought in the window, items of those returned later, and the
-    reviews (text, rating) written on the products bought, within `review_days` of sent_at."""
+    """Per exposure: items bought in the window, items of those returned later, the reviews
+    (text, rating) written on the products bought, within `review_days` of sent_at, and whether
+    no offer could reach the customer (``never_offered``: :func:`.campaigns.never_offered`,
+    decided over every row of the campaign, visitors' too, as the report decides it)."""
     return store.query(
         f"""
-        WITH exposure AS (
+        WITH flagged AS (
+            SELECT *, {never_offered()} AS never_offered
+            FROM campaigns WHERE campaign_id = $campaign
+        ),
+        exposure AS (
             SELECT c.customer_id, coalesce(NULLIF(trim(c.offer_id), ''), '') AS offer_id,
-                   c.sent_at, c.propensity, c."group", c.coupon_code
-            FROM campaigns c WHERE c.campaign_id = $campaign AND {not_visitor()}
+                   c.sent_at, c.propensity, c."group", c.coupon_code, c.never_offered
+            FROM flagged c WHERE {not_visitor()}
         ),
         bought AS (
             SELECT e.customer_id, o.order_id, o.product_id, o.quantity
@@ -274,7 +280,7 @@ def after_campaign_satisfaction(
                                    WHERE b.customer_id = e.customer_id)
             GROUP BY 1
         )
-        SELECT e.customer_id, e.offer_id, e.propensity, e."group",
+        SELECT e.customer_id, e.offer_id, e.propensity, e."group", e.never_offered,
                coalesce((SELECT sum(quantity) FROM bought b WHERE b.customer_id = e.customer_id),
                         0) AS items_bought,
                coalesce(rt.items_returned, 0) AS items_returned,
