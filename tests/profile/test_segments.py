@@ -9,6 +9,7 @@ from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
 
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
+from promopilot.profile.segment_names import fmt
 from promopilot.profile.segments import (
     NO_PURCHASES,
     RF_GRID,
@@ -254,6 +255,54 @@ def test_a_cluster_without_orders_is_named_for_that_not_for_its_zero_spend():
     labels = seg.predict(few)
     mine = np.bincount(labels[few.index.isin(some) | (few["frequency"] == 0)]).argmax()
     assert seg.names_[mine] == "browsers who have not bought"
+
+
+def test_a_cluster_without_orders_is_described_by_when_they_came_and_what_they_browsed():
+    """Its description said "total spend 0.00 vs 299 overall; orders 0.00 vs 1.37 overall",
+    which its name ("... who have not bought") already says. It says when they were first and
+    last seen and what they viewed and carted, with the few of them who did order."""
+    df, _ = _planted(100, seed=5)
+    rng = np.random.default_rng(5)
+    n = 120
+    browsers = pd.DataFrame(
+        {
+            "customer_id": np.arange(len(df), len(df) + n),
+            "recency_days": rng.uniform(100, 400, n),
+            "frequency": 0,
+            "monetary": 0.0,
+            "avg_order_value": np.nan,
+            "discount_sensitivity": 0.5,
+            "top_category": "home",
+        }
+    )
+    df = pd.concat([df, browsers], ignore_index=True)
+    buyer = df["frequency"] > 0
+    df["tenure_days"] = np.where(buyer, 400.0, 30.0)  # signed up a month ago
+    df["days_since_last_event"] = np.where(buyer, df["recency_days"], 2.0)
+    df["views"] = np.where(buyer, 10.0, 40.0)
+    df["carts"] = np.where(buyer, 1.0, 0.0)  # none of them carted: not said
+    df["browse_intensity"] = df["views"] / df["tenure_days"]
+    some = df.index[~buyer][:3]
+    df.loc[some, ["frequency", "monetary", "avg_order_value"]] = [1, 20.0, 20.0]
+    seg = ClusterSegmenter(random_state=0).fit(df)
+    labels = seg.predict(df)
+    mine = np.bincount(labels[df.index >= 300]).argmax()
+    assert seg.names_[mine] == "browsers who have not bought"
+    text = seg.descriptions_[mine]
+    members = df[labels == mine]
+    assert len(members) == n and f"{n:,} customers" in text
+    for label in ("total spend", "orders", "average order value", "days since last order"):
+        assert label not in text, text
+    assert "3 of them ordered." in text
+    for column, label, word in (
+        ("tenure_days", "days since first seen", "lower"),
+        ("days_since_last_event", "days since last seen", "lower"),
+        ("views", "product views", "higher"),
+    ):
+        mean, overall = fmt(members[column].mean()), fmt(df[column].mean())
+        assert f"{label} {mean} vs {overall} overall ({word})" in text, text
+    assert "add-to-cart" not in text and "views per day" not in text
+    assert "Most viewed category: home" in text
 
 
 def test_too_few_customers_to_segment_is_said_so():

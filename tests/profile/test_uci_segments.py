@@ -10,6 +10,7 @@ import pytest
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
 from promopilot.profile.build import build_profile
+from promopilot.profile.segment_names import fmt
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uci-online-retail-sample"
 
@@ -42,3 +43,19 @@ def test_customers_who_returned_their_orders_are_described_by_it(profile):
             if label in text and "have not bought" not in name:
                 value = text.split(label + " ")[1].split(" ")[0]
                 assert float(value.replace(",", "")) >= 1, (name, text)
+
+
+def test_customers_who_have_not_bought_are_not_described_by_zero_spend(profile):
+    """Five UCI customers are on record only by their returns (credits for what they bought
+    before the sample began): their segment read "total spend 0.00 vs 299 overall; orders 0.00
+    vs 1.37 overall", which its name says. It gives when they were first and last seen and
+    their return lines."""
+    customers = profile.customers
+    row = profile.segments.set_index("segment").loc["customers who have not bought"]
+    mine = customers[customers["segment"] == row.name]
+    assert (mine["frequency"] == 0).all() and (mine["n_returns"] > 0).all()
+    text = row["description"]
+    assert "total spend" not in text and "orders" not in text and "last order" not in text
+    for column, label in (("tenure_days", "days since first seen"), ("n_returns", "return lines")):
+        mean, overall = fmt(mine[column].mean()), fmt(customers[column].mean())
+        assert f"{label} {mean} vs {overall} overall (higher)" in text, text

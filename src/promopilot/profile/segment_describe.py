@@ -1,6 +1,7 @@
 """Names and descriptions of data-driven segments (:class:`~promopilot.profile.segmenter.
-ClusterSegmenter`): a cluster of customers who (almost) never ordered is named for it, the
-others from the features that stand out most, ties broken with more adjectives, then numbers."""
+ClusterSegmenter`): a cluster of customers who (almost) never ordered is named for it and
+described by when they came, were last seen and what they browsed, the others from the features
+that stand out most, ties broken with more adjectives, then numbers."""
 
 from __future__ import annotations
 
@@ -58,6 +59,70 @@ def no_orders(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[str
         else:
             out.append(NO_ORDERS_NOUN)
     return out
+
+
+# what a cluster of customers who have not bought is described by (its name says they have
+# not, so their zero spend and orders tell nothing): when they came and were last seen, what
+# they browsed and carted, the returns (credits) they have without a purchase
+NOT_BOUGHT_FEATURES: dict[str, str] = {
+    "tenure_days": "days since first seen",
+    "days_since_last_event": "days since last seen",
+    "views": "product views",
+    "browse_intensity": "views per day",
+    "carts": "add-to-cart events",
+    "n_returns": "return lines",
+}
+# zero for a cluster of non-buyers, this says nothing: left out then
+NOT_BOUGHT_IF_ANY = frozenset({"carts", "n_returns"})
+
+
+def not_bought(
+    features_df: pd.DataFrame, labels: np.ndarray, k: int, no_orders: list[str | None]
+) -> list[dict | None]:
+    """Per cluster named in `no_orders`: ``ordered`` (its customers who did order, the few a
+    cluster may hold) and ``figures``, a list of (label, the cluster's mean, everyone's mean)
+    of :data:`NOT_BOUGHT_FEATURES` the table has (``browse_intensity`` only without
+    ``views``; ``carts`` and ``n_returns`` only where the cluster has some); else None."""
+    orders = _numbers(features_df, "frequency")
+    columns = [c for c in NOT_BOUGHT_FEATURES if c in features_df.columns]
+    if "views" in columns and "browse_intensity" in columns:
+        columns.remove("browse_intensity")
+    out: list[dict | None] = []
+    for c in range(k):
+        if not no_orders[c]:
+            out.append(None)
+            continue
+        mine = labels == c
+        figures = []
+        for column in columns:
+            values = _numbers(features_df, column)
+            mean, overall = _mean(values[mine]), _mean(values)
+            if not (np.isfinite(mean) and np.isfinite(overall)):
+                continue
+            if mean == 0 and (column in NOT_BOUGHT_IF_ANY or overall == 0):
+                continue
+            figures.append((NOT_BOUGHT_FEATURES[column], mean, overall))
+        out.append({"ordered": int((orders[mine] > 0).sum()), "figures": figures})
+    return out
+
+
+def not_bought_sentence(info: dict) -> str:
+    """What tells a cluster of :func:`not_bought` apart, in place of its zero spend and orders:
+    " Compared with all customers: days since first seen 254 vs 330 overall (lower); ..."."""
+    text = ""
+    if info["ordered"]:
+        text += f" {info['ordered']:,} of them ordered."
+    if info["figures"]:
+        text += (
+            " Compared with all customers: "
+            + "; ".join(
+                f"{label} {fmt(mean)} vs {fmt(overall)} overall "
+                f"({'higher' if mean > overall else 'lower' if mean < overall else 'the same'})"
+                for label, mean, overall in info["figures"]
+            )
+            + "."
+        )
+    return text
 
 
 def returners(
@@ -129,10 +194,12 @@ def describe(
     ``sizes_``, ``no_orders_``, ``returners_`` and ``threshold``), from each cluster's most
     outstanding features and, where `cats` gives each customer's top category, the category
     that sets it apart. A cluster of :func:`returners` is named and described for its returns,
-    not for the near-zero spend they leave."""
+    not for the near-zero spend they leave; one that has not bought is described by
+    :func:`not_bought` (``not_bought_``), not by the zero spend and orders its name says."""
     k = seg.k_
     cols = seg.features_
     returned = getattr(seg, "returners_", None) or [None] * k
+    quiet = getattr(seg, "not_bought_", None) or [None] * k
     standouts: list[list[tuple[str, str, float]]] = []
     for c in range(k):
         zrow = seg.centers_z_.iloc[c].to_numpy()
@@ -231,7 +298,9 @@ def describe(
                 f"{fmt(seg.overall_means_[feat])} overall "
                 f"({'higher' if zval > 0 else 'lower'})"
             )
-        if returned[c]:
+        if seg.no_orders_[c] and quiet[c] is not None:  # not by the zero spend its name says
+            text = f"{size:,} customers ({size / n:.0%})." + not_bought_sentence(quiet[c])
+        elif returned[c]:
             text = f"{size:,} customers ({size / n:.0%})." + returned_sentence(returned[c])
             if parts:
                 text += " Compared with all customers: " + "; ".join(parts) + "."

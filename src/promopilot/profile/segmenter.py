@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 from promopilot.columns import CUSTOMER_ID
 from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
-from promopilot.profile.segment_describe import describe, no_orders, returners
+from promopilot.profile.segment_describe import describe, no_orders, not_bought, returners
 
 # --------------------------------------------------------------------------- clusters
 
@@ -77,6 +77,10 @@ class ClusterSegmenter(BaseEstimator):
         spend, and all buyers'; else None. Such a cluster is named and described for its
         returns ("customers who returned most of what they bought"), not for the near-zero
         spend and order value the returns leave.
+    not_bought_ : list of dict or None
+        Per cluster named in ``no_orders_``: how many of it did order, and its mean days since
+        first and last seen, views, carts and return lines beside everyone's, which describe it
+        (its zero spend and orders, which its name says, do not); else None.
     names_ : list of str
         Unique short name per cluster, e.g. "loyal big spenders"; a cluster without orders is
         named by its ``no_orders_`` noun, not by its zero spend and orders.
@@ -255,6 +259,7 @@ class ClusterSegmenter(BaseEstimator):
             cats = features_df[self.category_col].astype("object").to_numpy()
         self.no_orders_ = no_orders(features_df, labels, best_k)
         self.returners_ = returners(features_df, labels, best_k, self.no_orders_)
+        self.not_bought_ = not_bought(features_df, labels, best_k, self.no_orders_)
         self.names_, self.descriptions_ = describe(self, labels, cats, n)
         return self
 
