@@ -177,6 +177,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "expires": ("Expires", "到期"),
     "offer_history": ("Offer history", "优惠记录"),
     "no_history": ("No offer logged for this customer yet.", "还没有记录发给该客户的优惠。"),
+    "credited_more": (
+        "Returned or credited more than bought in these data ({returned} back against {bought} "
+        "bought, e.g. a credit for a purchase before the data begin): the customer profile "
+        "counts this customer's net spend as 0.",
+        "退货或退款多于购买（购买 {bought}，退回 {returned}，例如为数据开始前的购买退款）：客户画像"
+        "将该客户的净消费额计为 0。",
+    ),
     "unknown_customer": (
         "Not in the store: cold-start recommendations shown.",
         "店内无此客户：显示冷启动推荐。",

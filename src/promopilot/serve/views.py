@@ -232,6 +232,9 @@ def customer(gate: StoreGate, state: ServingState, customer_id: str) -> dict:
         if profile is not None:  # stored in UTC, shown in the shop's time zone
             for column in ("signup_at", "last_order", "last_event"):
                 profile[column] = store.local_text(profile[column])
+            # returns and credits above what they bought (UCI's 14437: 63.00 bought, a manual
+            # credit of 106.40): the page says so, and that the profile counts 0 for them
+            profile["credited_more"] = (profile["revenue"] or 0) < -0.005
     decision = decide(state, customer_id)  # shown, not logged: no exposure
     return {
         "customer_id": customer_id,

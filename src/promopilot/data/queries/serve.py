@@ -54,18 +54,23 @@ def product_titles(store: Store) -> pd.DataFrame:
 
 
 def customer_profile(store: Store, customer_id: str) -> dict | None:
-    """What the dashboard shows of one customer (no contact data), or None if unknown."""
+    """What the dashboard shows of one customer (no contact data), or None if unknown:
+    ``revenue`` is net of returns and credits, not floored at 0 as the profile's ``monetary``
+    is, with what they ``bought`` and the ``returned`` (returns and credits) behind it."""
     frame = store.query(
         f"""WITH o AS (
                SELECT count(DISTINCT order_id) FILTER (WHERE NOT is_return) AS orders,
                       coalesce(sum({line_net()}), 0) AS revenue,
+                      coalesce(sum({line_net()}) FILTER (WHERE NOT is_return), 0) AS bought,
+                      -coalesce(sum({line_net()}) FILTER (WHERE is_return), 0) AS returned,
                       max(timestamp) AS last_order
                FROM orders WHERE customer_id = $id),
            e AS (SELECT count(*) AS events, max(timestamp) AS last_event
                  FROM events WHERE customer_id = $id),
            c AS (SELECT signup_at, region FROM customers WHERE customer_id = $id LIMIT 1),
            k AS (SELECT count(*) AS exposures FROM campaigns WHERE customer_id = $id)
-           SELECT $id AS customer_id, c.signup_at, c.region, o.orders, o.revenue, o.last_order,
+           SELECT $id AS customer_id, c.signup_at, c.region, o.orders, o.revenue, o.bought,
+                  o.returned, o.last_order,
                   e.events, e.last_event, k.exposures, (c.region IS NOT NULL OR c.signup_at
                   IS NOT NULL OR EXISTS (SELECT 1 FROM customers WHERE customer_id = $id))
                   AS in_customers
