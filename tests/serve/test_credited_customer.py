@@ -72,3 +72,10 @@ def test_customers_who_returned_no_more_than_they_bought_have_no_note(shop):
     for customer in ("c2", "c3"):  # c3 returned exactly what it bought: 0, no float noise
         page = client.get(f"/customers/{customer}").text
         assert 'id="profile-revenue"' in page and _note(page) is None
+
+
+def test_the_last_order_shown_is_an_order_not_a_later_credit(shop):
+    """c1's last order is o1 (2026-10-01); the page said 2026-10-20, the credit's time."""
+    _, client = shop
+    profile = client.get("/customers/c1").text.split('id="profile"')[1].split("</table>")[0]
+    assert "<td>2026-10-01 10:00</td>" in profile and "2026-10-20" not in profile

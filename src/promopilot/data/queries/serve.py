@@ -56,14 +56,15 @@ def product_titles(store: Store) -> pd.DataFrame:
 def customer_profile(store: Store, customer_id: str) -> dict | None:
     """What the dashboard shows of one customer (no contact data), or None if unknown:
     ``revenue`` is net of returns and credits, not floored at 0 as the profile's ``monetary``
-    is, with what they ``bought`` and the ``returned`` (returns and credits) behind it."""
+    is, with what they ``bought`` and the ``returned`` (returns and credits) behind it;
+    ``last_order`` is their last order, not a later return or credit."""
     frame = store.query(
         f"""WITH o AS (
                SELECT count(DISTINCT order_id) FILTER (WHERE NOT is_return) AS orders,
                       coalesce(sum({line_net()}), 0) AS revenue,
                       coalesce(sum({line_net()}) FILTER (WHERE NOT is_return), 0) AS bought,
                       -coalesce(sum({line_net()}) FILTER (WHERE is_return), 0) AS returned,
-                      max(timestamp) AS last_order
+                      max(timestamp) FILTER (WHERE NOT is_return) AS last_order
                FROM orders WHERE customer_id = $id),
            e AS (SELECT count(*) AS events, max(timestamp) AS last_event
                  FROM events WHERE customer_id = $id),
