@@ -108,6 +108,26 @@ def test_summary_shows_the_date_range_in_the_shops_time_zone(tmp_path, capsys, m
     assert "2026-08-01 .. 2026-08-31" in span
 
 
+def test_summary_writes_a_currency_sign_before_the_amount(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,Currency\n"
+        "1,2025-12-01,c1,p1,2,12.50,$\n2,2025-12-02,c2,p2,1,3.75,$\n"
+        "3,2025-12-03,c2,p2,-1,3.75,$\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(["summary", "--data", str(shop)], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    revenue = next(line for line in lines if "revenue (net of returns)" in line)
+    returns = next(line for line in lines if line.lstrip("│ ").startswith("returns"))
+    # before: "25.00 $" and "-3.75 $"
+    assert "$25.00" in revenue and "-$3.75" in returns and "25.00 $" not in revenue
+    assert "revenue ($)" in out
+
+
 def test_summary_shows_money_with_the_currency_of_the_orders(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
     shop = tmp_path / "shop"

@@ -134,6 +134,18 @@ def test_one_formatter_writes_money_with_its_currency():
     assert money_label("estimate", "EUR") == "estimate (EUR)" and money_label("x", None) == "x"
 
 
+def test_a_shops_currency_that_is_a_sign_is_written_before_the_amount():
+    # a shop whose currency cells are "$" (not guessed as USD) read "12.00 $"
+    assert money(12, "$") == "$12.00" and money(1234.5, "HK$") == "HK$1,234.50"
+    assert money(-3.5, "$") == "-$3.50" and money(-3.5, "EUR") == "-3.50 EUR"
+    assert money(12, "¥", sign=True) == "+¥12.00" and money(-12, "₩", sign=True) == "-₩12.00"
+    assert money(-0.004, "$") == "$0.00" and money(None, "$") == "–"
+    assert with_currency("-1,234.50", "£") == "-£1,234.50"
+    # codes and words stay after the amount
+    assert money(12, "CHF") == "12.00 CHF" and money(12, "円") == "12.00 円"
+    assert money_label("revenue", "$") == "revenue ($)"
+
+
 def test_a_csv_of_money_names_its_currency_only_where_it_is_known():
     import pandas as pd
 

@@ -88,6 +88,17 @@ def test_every_page_says_its_money_is_in_the_shops_currency(tmp_path, monkeypatc
     store.close()
 
 
+def test_a_shop_whose_currency_is_a_sign_shows_it_before_the_amounts(tmp_path, monkeypatch):
+    monkeypatch.delenv("PROMOPILOT_CURRENCY", raising=False)
+    in_dollars = ORDERS.replace("unit_price\n", "unit_price,Currency\n").replace("0\n", "0,$\n")
+    store, app = _serve(tmp_path, {"orders.csv": in_dollars})
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        card = " ".join(_card(client.get("/?lang=en").text, "revenue").split())
+        assert "$20.00" in card and "20.00 $" not in card  # before: "20.00 $"
+    store.close()
+
+
 def test_without_a_currency_the_pages_show_money_bare(returns_shop):
     page = returns_shop.get("/?lang=en").text
     assert 'id="money-in"' not in page and ">20.00<" in page

@@ -258,8 +258,9 @@ def finite(value) -> float | None:
 def money(value, currency: str | None = None, *, sign: bool = False) -> str:
     """A sum of money as the CLI, the reports and the dashboard write it: two decimals with
     thousands separators (``1,234.50``), with `sign` ``+1,234.50``, zero ``0.00`` (never
-    ``-0.00``), the shop's `currency` after it where it is known (``1,234.50 EUR``); "–"
-    where the value is missing or not finite."""
+    ``-0.00``), the shop's `currency` where it is known (:func:`with_currency`: a code after
+    it, ``1,234.50 EUR``, a sign before it, ``$1,234.50``, ``-$3.50``); "–" where the value
+    is missing or not finite."""
     number = finite(value)
     if number is None:
         return MISSING
@@ -271,10 +272,25 @@ def money(value, currency: str | None = None, *, sign: bool = False) -> str:
     return with_currency(text, currency)
 
 
+def is_sign(currency: str | None) -> bool:
+    """Whether the shop's `currency` is a sign (``$``, ``¥``, ``₩``, ``HK$``: it holds a
+    currency symbol) rather than a code (``EUR``) or a word (``円``). A shop's currency is a
+    sign where its orders' currency cells are one that names no single currency (``$`` is
+    written for USD, CAD, AUD...; ``¥`` for CNY and JPY)."""
+    return bool(currency) and any(unicodedata.category(ch) == "Sc" for ch in currency)
+
+
 def with_currency(amount: str, currency: str | None) -> str:
-    """A sum of money as text with its currency after it (``1,234.50 EUR``); the text as it
-    is where the currency is unknown."""
-    return f"{amount} {currency}" if currency else amount
+    """A sum of money as text with its currency: a code after it (``1,234.50 EUR``), a sign
+    (:func:`is_sign`) before it, after the amount's ``+`` or ``-`` (``$1,234.50``,
+    ``-$3.50``), as a sign is written; the text as it is where the currency is unknown."""
+    if not currency:
+        return amount
+    if not is_sign(currency):
+        return f"{amount} {currency}"
+    if amount[:1] in ("+", "-", "\u2212"):
+        return f"{amount[0]}{currency}{amount[1:]}"
+    return f"{currency}{amount}"
 
 
 def money_label(label: str, currency: str | None) -> str:
