@@ -290,6 +290,36 @@ def test_pinduoduos_buyer_paid_amount_less_its_postage_gives_the_lines_discount(
     assert load(store, path.parent).n_new == 0
 
 
+# newer exports: 多多支付立减金额, a payment discount that 用户实付金额 takes off too (P1: 1.50,
+# paid 31.00 - 1.50 = 29.50; P3: 0.50 of its 8.00 postage, paid 22.50)
+PDD_REDUCED = (
+    PDD_PAID.replace("平台优惠折扣(元),", "平台优惠折扣(元),多多支付立减金额(元),")
+    .replace(",2.00,6.00,31.00,", ",2.00,1.50,6.00,29.50,")
+    .replace(",0.00,0.00,10.00,", ",0.00,,0.00,10.00,")
+    .replace(",0.00,8.00,23.00,", ",0.00,0.50,8.00,22.50,")
+)
+
+
+def test_pinduoduos_payment_discount_is_not_read_as_the_shops(tmp_path, store):
+    path = write(tmp_path / "shop" / "orders.csv", PDD_REDUCED)
+    report = load(store, path.parent)
+    assert report.n_quarantined == 0
+    lines = store.query("SELECT order_id, unit_price, discount FROM orders ORDER BY order_id")
+    # P1: 30 - (29.50 - 6 + 1.50) = 5, the shop's 3 and the platform's 2 (before: 6.50, the
+    # payment's 1.50 counted as the shop's); P3: 15 - (22.50 - 8 + 0.50) = 0 (before: 0.50)
+    assert [tuple(r) for r in lines.itertuples(index=False)] == [
+        ("P1", 15.0, 5.0),
+        ("P2", 10.0, 0.0),
+        ("P3", 15.0, 0.0),
+    ]
+    note = (
+        "less its postage '邮费(元)' and with its payment discount '多多支付立减金额(元)' added "
+        "back (Pinduoduo's payment gives it, not the shop), at least 0"
+    )
+    assert any(note in n for n in report.files[0].notes)
+    assert load(store, path.parent).n_new == 0
+
+
 def test_without_its_postage_column_a_buyer_paid_amount_above_the_subtotal_is_no_discount(
     tmp_path, store
 ):

@@ -8,7 +8,8 @@ Read only in an orders file with no unit price column: the unit price is
 to 6 decimals. What the buyer paid for the line with its postage (Pinduoduo's ``用户实付金额``:
 the subtotal plus postage less the shop's and the platform's discounts) is read only beside a
 subtotal, as its discount: ``subtotal - (paid - postage)``, the postage (``邮费``, ``运费``)
-taken off where the file gives it, and at least 0: the shop's and the platform's discounts
+taken off where the file gives it, Pinduoduo's payment discount (``多多支付立减金额``, given by
+its payment, not the shop) added back, and at least 0: the shop's and the platform's discounts
 together. Pinduoduo's ``店铺优惠折扣`` (the shop's own share of the discount, a discount column:
 :mod:`promopilot.data.synonyms`) is the discount where the file has it, beside ``用户实付金额``
 too, which is then not read (the platform's share, ``平台优惠折扣``, is not the shop's money off;
@@ -40,6 +41,11 @@ BUYER_PAID = ("用户实付金额",)
 POSTAGE = ("邮费", "运费")
 # the staged text of the postage column
 POSTAGE_TEXT = "_postage"
+# Pinduoduo's payment discount: what the buyer paid (BUYER_PAID) takes it off too, but it is
+# none of the shop's (the export gives the shop's share apart: 店铺优惠折扣; the order API
+# lists duo_duo_pay_reduction apart from discount_amount), so it is added back
+PAY_REDUCTION = ("多多支付立减金额",)
+PAY_REDUCTION_TEXT = "_pay_reduction"
 # the shop's own share of a line's discount (a discount column), read before BUYER_PAID
 SHOP_DISCOUNT = ("店铺优惠折扣",)
 
@@ -53,6 +59,8 @@ class LineTotals:
     paid_column: str | None = None  # a paid total beside a subtotal, read as subtotal - discount
     buyer_paid: bool = False  # paid_column is what the buyer paid with the postage (BUYER_PAID)
     postage_column: str | None = None  # the postage in it, staged as POSTAGE_TEXT
+    # the payment discount it takes off (PAY_REDUCTION), staged as PAY_REDUCTION_TEXT
+    reduction_column: str | None = None
     # BUYER_PAID beside the shop's discount (SHOP_DISCOUNT), which is read instead: (the shop's
     # discount column, what the buyer paid)
     unread: tuple[str, str] | None = None
@@ -65,24 +73,29 @@ class LineTotals:
             total = "t_unit_price"
         parts = [f"round(({total}) / NULLIF(t_quantity, 0), 6) AS t_unit_price"]
         if self.paid_column is not None and self.buyer_paid:  # less the postage, at least 0
-            postage = (
-                f"coalesce(TRY_CAST({number_sql(POSTAGE_TEXT, decimal_comma)} AS DOUBLE), 0)"
-                if self.postage_column is not None
-                else "0"
-            )
+            postage = self._amount(POSTAGE_TEXT, self.postage_column, decimal_comma)
+            reduction = self._amount(PAY_REDUCTION_TEXT, self.reduction_column, decimal_comma)
             parts.append(
                 "greatest(round(sign(t_quantity) * (t_unit_price - (t_discount - "
-                f"sign(t_quantity) * {postage})), 6), 0) AS t_discount"
+                f"sign(t_quantity) * ({postage} - {reduction}))), 6), 0) AS t_discount"
             )
         elif self.paid_column is not None:  # t_discount holds the paid total
             parts.append("round(sign(t_quantity) * (t_unit_price - t_discount), 6) AS t_discount")
         return ", ".join(parts)
 
+    @staticmethod
+    def _amount(staged: str, column: str | None, decimal_comma: bool) -> str:
+        """SQL: the amount in a staged text column (0 where blank or unreadable, or where the
+        file has no such `column`)."""
+        if column is None:
+            return "0"
+        return f"coalesce(TRY_CAST({number_sql(staged, decimal_comma)} AS DOUBLE), 0)"
+
     def parts(self) -> list[str]:
-        """The staged columns the reading needs beside the mapped ones: the postage's text."""
-        if self.postage_column is None:
-            return []
-        return [f"{cell_text(ident(self.postage_column))} AS {POSTAGE_TEXT}"]
+        """The staged columns the reading needs beside the mapped ones: the texts of the
+        postage and of the payment discount."""
+        named = ((self.postage_column, POSTAGE_TEXT), (self.reduction_column, PAY_REDUCTION_TEXT))
+        return [f"{cell_text(ident(col))} AS {staged}" for col, staged in named if col]
 
     @property
     def note(self) -> str:
@@ -93,6 +106,11 @@ class LineTotals:
         note = f"unit_price: read from {how}, to 6 decimals"
         if self.paid_column is not None and self.buyer_paid:
             less = f" less its postage {self.postage_column!r}" if self.postage_column else ""
+            if self.reduction_column:
+                less += (
+                    f" and with its payment discount {self.reduction_column!r} added back "
+                    "(Pinduoduo's payment gives it, not the shop)"
+                )
             note += (
                 f"; discount: {self.column!r} less what the buyer paid, {self.paid_column!r}"
                 f"{less}, at least 0 (the shop's and the platform's discounts together)"
@@ -165,7 +183,15 @@ def reading(raw_columns: list[str], mapping: dict[str, str]) -> LineTotals | Non
         buyer = _first(raw_columns, BUYER_PAID) if paid is None else None
         if buyer is not None and discount == buyer:  # with its postage: less it, at least 0
             postage = _first(raw_columns, POSTAGE)
-            return LineTotals(subtotal, False, buyer, buyer_paid=True, postage_column=postage)
+            reduction = _first(raw_columns, PAY_REDUCTION)
+            return LineTotals(
+                subtotal,
+                False,
+                buyer,
+                buyer_paid=True,
+                postage_column=postage,
+                reduction_column=reduction,
+            )
         from_paid = paid if discount == paid else None
         shop = discount if synonyms.normalize(discount) in SHOP_DISCOUNT else None
         if buyer is not None and shop is not None:  # the shop's share beside what was paid
