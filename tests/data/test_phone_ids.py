@@ -9,6 +9,7 @@ import pytest
 
 from promopilot.data.contact_ids import stored_customer_id
 from promopilot.data.phone_ids import NOT_A_NUMBER, hidden_reason
+from promopilot.data.phone_text import typed_phone
 from promopilot.data.store import Store
 from tests.data.loads import load
 from tests.data.test_ingest import cli, write
@@ -173,6 +174,45 @@ def test_a_north_american_number_as_written_there_is_the_plus_one_number(tmp_pat
     assert load(store, write(tmp_path / "b" / "orders.csv", later)).n_new == 1
     phones = store.query("SELECT customer_id, phone FROM contacts").set_index("customer_id")
     assert phones["phone"].to_dict() == {us: "+15551234567", cn: "13812345678"}
+
+
+def test_a_north_american_number_with_its_leading_one_is_the_plus_one_number(tmp_path, store):
+    # 1-555-123-4567 and 1 (555) 123-4567 were quarantined while (555) 123-4567 was read as
+    # +1 555 123 4567: the leading 1 is the country code, so they name that number (kept in
+    # contacts with it, as 86-13812345678 is); 15551234567 keeps the id it had (a Chinese
+    # mobile's shape), and a 1 before ten digits apart by spaces is still no number
+    rows = (
+        "u1,2025-03-01,p1,1,10,1-555-123-4567\n"
+        "u2,2025-03-02,p1,1,10,1 (555) 123-4567\n"
+        "u3,2025-03-03,p1,1,10, 1(555)123-4567 \n"
+        "u4,2025-03-04,p1,1,10,15551234567\n"
+        "u5,2025-03-05,p1,1,10,1 555 123 4567\n"
+        "u6,2025-03-06,p1,1,10,1-555-1234567\n"
+        "u7,2025-03-07,p1,x,10,1-555-123-4567\n"
+    )
+    path = write(tmp_path / "a" / "orders.csv", US_ORDERS + rows)
+    report = load(store, path.parent)
+    assert (report.n_read, report.n_loaded, report.n_quarantined) == (7, 4, 3)
+    us, one = stored_customer_id("+1 555 123 4567"), stored_customer_id("15551234567")
+    assert one == stored_customer_id("+8615551234567") and one != us  # as before
+    orders = store.query("SELECT order_id, customer_id FROM orders ORDER BY 1")
+    assert orders["customer_id"].tolist() == [us, us, us, one]
+    bad = store.query("SELECT line, reason FROM quarantine ORDER BY line")
+    assert bad["line"].tolist() == [6, 7, 8]
+    assert bad["reason"].tolist()[:2] == [NOT_A_NUMBER, NOT_A_NUMBER]
+    phones = store.query("SELECT customer_id, phone FROM contacts").set_index("customer_id")
+    assert phones["phone"].to_dict() == {us: "+15551234567", one: "15551234567"}
+    needles = ["5551234567", "555-123", "123-4567", "(555)", "1234567"]
+    assert _rows_mentioning(store, needles, skip=("contacts",)) == {}
+    assert load(store, path.parent).n_new == 0 and store.count("contacts") == 2
+    # the customer (555) 123-4567 and +1 555 123 4567 are, as forget and the API read it
+    later = US_ORDERS + "v1,2025-04-01,p1,1,10,(555) 123-4567\n"
+    assert load(store, write(tmp_path / "b" / "orders.csv", later)).n_new == 1
+    assert store.query("SELECT customer_id FROM orders WHERE order_id = 'v1'").iat[0, 0] == us
+    assert store.count("contacts") == 2
+    for typed in ("1-555-123-4567", "1 (555) 123-4567"):
+        assert typed_phone(typed) == (us, "+15551234567")
+    assert typed_phone("15551234567")[0] == one
 
 
 def test_a_pinduoduo_number_keeps_its_country_where_a_file_names_it(tmp_path, store):

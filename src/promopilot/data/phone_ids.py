@@ -9,7 +9,8 @@ notation with every digit) is ``13812345678``, and ``86-13812345678``, ``86 138 
 (``13812345678.0``, ``tel:+86...`` and ``+86 138 1234 5678`` were read so already). A North
 American number as written there, ``(555) 123-4567``, ``555-123-4567``, ``555.123.4567``, is
 the ``+1`` number its shape names: the customer ``+1 555 123 4567`` is, kept in ``contacts``
-as its digits, ``5551234567``, no country guessed, till a file names it.
+as its digits, ``5551234567``, no country guessed, till a file names it; dialled with its
+leading 1 (``1-555-123-4567``, ``1 (555) 123-4567``) it names it, kept as ``+15551234567``.
 
 A number masked by the platform (``138****5678``) or encrypted (抖店's exports give a
 ciphertext where the shop may not see the number, ``$...$`` or ``#...#``) is no identity: its

@@ -22,12 +22,21 @@ if TYPE_CHECKING:
 MOBILE = "'" + CHINA_MOBILE.replace("'", "''") + "'"  # a Chinese mobile number, as SQL
 # a North American number without its +1 ((555) 123-4567, 555-123-4567, 555.123.4567), as SQL
 NANP = "'(?:" + NORTH_AMERICA.replace("'", "''") + ")'"
+# the same dialled with its leading 1, the country code without + (1-555-123-4567, 1 (555)
+# 123-4567): it names its country, as 86-13812345678 does. 15551234567, no separators, is none:
+# it cannot be told from a Chinese mobile (a 1 and a 3-3-4 shape written apart are not one)
+NORTH_AMERICA_ONE = (
+    r"1-[2-9][0-9]{2}-[0-9]{3}-[0-9]{4}|1 ?\([2-9][0-9]{2}\) ?[0-9]{3}[-. ]?[0-9]{4}"
+)
+NANP_ONE = "'(?:" + NORTH_AMERICA_ONE + ")'"
 # the country codes a number kept as its digits is read with for its id (+86 13812345678, a
 # 10-digit North American +1 5551234567): a later file naming it gives contacts the country
 READ_COUNTRIES = ("+86", "+1")
 # what written_sql reads otherwise than as written: 86 without +, scientific notation, a North
 # American number (a superset: the rest is read as every id is, contact_ids.might_be_contact)
-_WRITTEN = re.compile(rf"86.*|[0-9]\.[0-9]+[eE]\+?[0-9]{{1,2}}|{NORTH_AMERICA}", re.DOTALL)
+_WRITTEN = re.compile(
+    rf"86.*|[0-9]\.[0-9]+[eE]\+?[0-9]{{1,2}}|{NORTH_AMERICA}|{NORTH_AMERICA_ONE}", re.DOTALL
+)
 
 
 def written_sql(text: str) -> str:
@@ -36,8 +45,9 @@ def written_sql(text: str) -> str:
     digits than its exponent, ``1.38123E+10``, rounded by Excel, stays as it is), and a Chinese
     mobile number after the country code 86 without ``+`` (``86-13812345678``) with it, and a
     North American number as written there (``(555) 123-4567``, ``555-123-4567``,
-    ``555.123.4567``) as ``+1`` and its digits: the numbering plan its shape names (a bare
-    ten digits, or ``555 123 4567``, stays as it is: no number)."""
+    ``555.123.4567``) as ``+1`` and its digits: the numbering plan its shape names, and one
+    dialled with its leading 1 (``1-555-123-4567``, ``1 (555) 123-4567``) as ``+`` and its
+    digits (a bare ten digits, ``555 123 4567``, or ``15551234567``, stays as it is)."""
     sci = r"'[0-9]\.([0-9]+)[eE]\+?([0-9]{1,2})'"
     digits = (
         f"CASE WHEN regexp_full_match({text}, {sci}) AND length(regexp_extract({text}, {sci}, 1))"
@@ -48,7 +58,10 @@ def written_sql(text: str) -> str:
     return (
         f"CASE WHEN starts_with({text}, '86') AND regexp_full_match({text}, {country}) THEN "
         f"'+' || {text} WHEN length({text}) BETWEEN 12 AND 14 AND regexp_full_match({text}, "
-        f"{NANP}) THEN '+1' || regexp_replace({text}, '[^0-9]', '', 'g') ELSE {digits} END"
+        f"{NANP}) THEN '+1' || regexp_replace({text}, '[^0-9]', '', 'g') "
+        f"WHEN starts_with({text}, '1') AND length({text}) BETWEEN 14 AND 16 AND "
+        f"regexp_full_match({text}, {NANP_ONE}) THEN '+' || regexp_replace({text}, '[^0-9]', '', "
+        f"'g') ELSE {digits} END"
     )
 
 
@@ -59,7 +72,8 @@ def kept_phone_sql(text: str) -> str:
     one (``138-1234-5678``, ``1.3812345678E10``) or a North American number as written there
     (``(555) 123-4567``, read as ``+1`` for its id) as its digits, ``5551234567``, no country
     guessed (a US ``15551234567`` has a Chinese mobile's shape, and a message must reach the
-    number the shop has); else the cell as written (a landline, a number as another country
+    number the shop has; one dialled with its leading 1, ``1-555-123-4567``, names it:
+    ``+15551234567``); else the cell as written (a landline, a number as another country
     writes it at home, ``07700 900123``)."""
     written = written_sql(f"trim({text})")
     return (
