@@ -583,3 +583,22 @@ def test_the_cli_and_the_html_count_the_whole_campaigns_customers_alike(page):
     (whole,) = [r for r in table(html, "Lift per offer") if r["offer 优惠"].startswith("whole")]
     assert columns["customers"][row] == whole["customers 顾客数"]
     assert columns["customers"][row] == f"{result['power']['sent_customers']:,}"
+
+
+def test_a_currency_sign_is_written_before_each_sum_of_the_report(tmp_path, monkeypatch):
+    # a shop whose currency is the sign $ (its orders' currency cells): "$12.00", not "12.00 $"
+    from promopilot.campaigns.depth import depth_verdict
+
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", "$")
+    result, html = report_page(tmp_path)
+    assert result["currency"] == "$"
+    total = result["incremental_profit"]
+    shown = [fmt.money(total[k], "$") for k in ("estimate", "low", "high")]
+    assert all(s.lstrip("+-").startswith("$") for s in shown)
+    assert f"Incremental profit 增量利润 {shown[0]} [{shown[1]}, {shown[2]}]." in _text(html)
+    assert not re.search(r"[0-9] \$", _text(html))  # before: "12.00 $"
+    assert "Revenue per customer 每位顾客收入 ($)" in {
+        r["metric 指标"] for r in table(html, "Lift per offer")
+    }
+    english = depth_verdict(_depth_table(1234.5, 2000.0), currency="$")
+    assert "profit lift $1,234.50 per customer, interval $1.00 to $2,000.00" in english
