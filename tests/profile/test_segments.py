@@ -9,6 +9,7 @@ from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
 
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
+from promopilot.profile.segment_describe import no_orders
 from promopilot.profile.segment_names import fmt
 from promopilot.profile.segments import (
     NO_PURCHASES,
@@ -303,6 +304,66 @@ def test_a_cluster_without_orders_is_described_by_when_they_came_and_what_they_b
         assert f"{label} {mean} vs {overall} overall ({word})" in text, text
     assert "add-to-cart" not in text and "views per day" not in text
     assert "Most viewed category: home" in text
+
+
+def test_a_cluster_most_of_whom_have_not_bought_is_named_and_described_for_that():
+    """The demo's largest segment was "low-spending one-time buyers": 77% of its 2,121
+    customers had no order and 16% one. A cluster of whom at least half (but under 90%) have
+    not ordered is named for that and described like one that has not bought, with how many
+    did order and what they bought."""
+    df, _ = _planted(100, seed=5)
+    rng = np.random.default_rng(5)
+    n = 120
+    browsers = pd.DataFrame(
+        {
+            "customer_id": np.arange(len(df), len(df) + n),
+            "recency_days": rng.uniform(100, 400, n),
+            "frequency": 0,
+            "monetary": 0.0,
+            "avg_order_value": np.nan,
+            "discount_sensitivity": 0.5,
+            "top_category": "home",
+        }
+    )
+    df = pd.concat([df, browsers], ignore_index=True)
+    df["browse_intensity"] = np.where(df["frequency"] == 0, 0.2, 0.1)
+    some = df.index[df["frequency"] == 0][: n // 4]  # a quarter of them ordered once
+    df.loc[some, ["frequency", "monetary", "avg_order_value"]] = [1, 30.0, 30.0]
+    seg = ClusterSegmenter(random_state=0).fit(df)
+    labels = seg.predict(df)
+    mine = np.bincount(labels[df.index >= 300]).argmax()
+    members = df[labels == mine]
+    share = (members["frequency"] == 0).mean()
+    assert 0.5 <= share < 0.9  # the case at hand: most, not almost all, have not bought
+    assert seg.names_[mine] == "browsers most of whom have not bought"
+    text = seg.descriptions_[mine]
+    bought = members[members["frequency"] > 0]
+    assert (
+        f"{len(bought):,} of them ({len(bought) / len(members):.0%}) ordered, "
+        f"{fmt(bought['frequency'].mean())} orders and a net spend of "
+        f"{fmt(bought['monetary'].mean())} each on average." in text
+    ), text
+    for label in ("total spend", "average order value", "days since last order"):
+        assert label not in text, text
+    assert "views per day" in text and "Most viewed or bought category: home" in text
+    # every name agrees with its cluster's share of customers without an order
+    for c, name in enumerate(seg.names_):
+        none = (df.loc[labels == c, "frequency"] == 0).mean()
+        assert ("most of whom have not bought" in name) == (0.5 <= none < 0.9), (name, none)
+        assert ("have not bought" in name) == (none >= 0.5), (name, none)
+        if none >= 0.5:
+            assert "one-time" not in name and "spend" not in name, name
+    # the shares at the edges, and without browsing they are customers, not browsers
+    labels = np.repeat([0, 1, 2, 3], 10)
+    orders = np.ones(40)
+    orders[:9], orders[10:15], orders[20:24] = 0, 0, 0  # 90%, 50%, 40% and 0% none
+    nouns = no_orders(pd.DataFrame({"frequency": orders}), labels, 4)
+    assert nouns == [
+        "customers who have not bought",
+        "customers most of whom have not bought",
+        None,
+        None,
+    ]
 
 
 def test_too_few_customers_to_segment_is_said_so():

@@ -1,7 +1,8 @@
 """Names and descriptions of data-driven segments (:class:`~promopilot.profile.segmenter.
-ClusterSegmenter`): a cluster of customers who (almost) never ordered is named for it and
-described by when they came, were last seen and what they browsed, the others from the features
-that stand out most, ties broken with more adjectives, then numbers."""
+ClusterSegmenter`): a cluster of customers who (almost) never ordered, or most of whom never
+did, is named for it and described by when they came, were last seen and what they browsed,
+the others from the features that stand out most, ties broken with more adjectives, then
+numbers."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import pandas as pd
 from promopilot.profile.segment_names import (
     GROUP,
     LABELS,
+    MOSTLY_NO_ORDERS_BROWSING_NOUN,
+    MOSTLY_NO_ORDERS_NOUN,
+    MOSTLY_NO_ORDERS_NOUNS,
     NO_ORDERS_BROWSING_NOUN,
     NO_ORDERS_NOUN,
     ORDER_FEATURES,
@@ -25,6 +29,9 @@ from promopilot.profile.segment_names import (
 
 # a cluster is named for not buying when at least this share of it has no order
 NO_ORDERS_SHARE = 0.9
+# ... and for most of it not buying ("customers most of whom have not bought") when at least
+# this share, but under NO_ORDERS_SHARE, has no order: a majority, so the name stays true
+MOSTLY_NO_ORDERS_SHARE = 0.5
 # a buyer "returned most of what they bought" at this share of the value bought returned
 # (``return_share``); a cluster is named for it when at least RETURNERS_SHARE of its buyers did
 RETURNED_MOST = 0.8
@@ -37,8 +44,9 @@ SPEND_FEATURES = frozenset(f for f, group in GROUP.items() if group == "spend")
 def no_orders(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[str | None]:
     """Per cluster: the noun for a cluster in which (almost) nobody has ordered (at least
     :data:`NO_ORDERS_SHARE` of the known ``frequency``, else ``monetary``, is 0: a few
-    one-off buyers do not make 274 non-buyers "one-time buyers"), "browsers ..." when they
-    browse; else None."""
+    one-off buyers do not make 274 non-buyers "one-time buyers"), or most have not (at least
+    :data:`MOSTLY_NO_ORDERS_SHARE`: "customers most of whom have not bought"), "browsers ..."
+    when they browse; else None."""
     column = next((c for c in ("frequency", "monetary") if c in features_df.columns), None)
     if column is None:
         return [None] * k
@@ -52,12 +60,14 @@ def no_orders(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[str
     for c in range(k):
         known = orders[labels == c]
         known = known[~np.isnan(known)]
-        if not len(known) or (known == 0).mean() < NO_ORDERS_SHARE:
-            out.append(None)
-        elif np.nansum(browse[labels == c]) > 0:
-            out.append(NO_ORDERS_BROWSING_NOUN)
+        share = (known == 0).mean() if len(known) else 0.0
+        browsing = np.nansum(browse[labels == c]) > 0
+        if share >= NO_ORDERS_SHARE:
+            out.append(NO_ORDERS_BROWSING_NOUN if browsing else NO_ORDERS_NOUN)
+        elif share >= MOSTLY_NO_ORDERS_SHARE:
+            out.append(MOSTLY_NO_ORDERS_BROWSING_NOUN if browsing else MOSTLY_NO_ORDERS_NOUN)
         else:
-            out.append(NO_ORDERS_NOUN)
+            out.append(None)
     return out
 
 
@@ -82,8 +92,14 @@ def not_bought(
     """Per cluster named in `no_orders`: ``ordered`` (its customers who did order, the few a
     cluster may hold) and ``figures``, a list of (label, the cluster's mean, everyone's mean)
     of :data:`NOT_BOUGHT_FEATURES` the table has (``browse_intensity`` only without
-    ``views``; ``carts`` and ``n_returns`` only where the cluster has some); else None."""
+    ``views``; ``carts`` and ``n_returns`` only where the cluster has some); else None. A
+    cluster most of whom have not bought (:data:`MOSTLY_NO_ORDERS_NOUNS`) also has ``mostly``
+    (True), ``ordered_share`` and the mean ``orders`` and ``spend`` (``monetary``) of those
+    who ordered: what its minority of buyers did."""
     orders = _numbers(features_df, "frequency")
+    spend = _numbers(features_df, "monetary")
+    if "frequency" not in features_df.columns:  # who ordered, as no_orders tells it
+        orders = np.where(np.isnan(spend), np.nan, (spend > 0).astype(float))
     columns = [c for c in NOT_BOUGHT_FEATURES if c in features_df.columns]
     if "views" in columns and "browse_intensity" in columns:
         columns.remove("browse_intensity")
@@ -102,7 +118,15 @@ def not_bought(
             if mean == 0 and (column in NOT_BOUGHT_IF_ANY or overall == 0):
                 continue
             figures.append((NOT_BOUGHT_FEATURES[column], mean, overall))
-        out.append({"ordered": int((orders[mine] > 0).sum()), "figures": figures})
+        bought = mine & (orders > 0)
+        info = {"ordered": int(bought.sum()), "figures": figures}
+        if no_orders[c] in MOSTLY_NO_ORDERS_NOUNS:
+            known = mine & ~np.isnan(orders)
+            info["mostly"] = True
+            info["ordered_share"] = bought.sum() / max(int(known.sum()), 1)
+            info["orders"] = _mean(orders[bought]) if "frequency" in features_df else np.nan
+            info["spend"] = _mean(spend[bought])
+        out.append(info)
     return out
 
 
@@ -110,7 +134,15 @@ def not_bought_sentence(info: dict) -> str:
     """What tells a cluster of :func:`not_bought` apart, in place of its zero spend and orders:
     " Compared with all customers: days since first seen 254 vs 330 overall (lower); ..."."""
     text = ""
-    if info["ordered"]:
+    if info.get("mostly"):  # most have not: what the others bought, and how many they are
+        text += f" {info['ordered']:,} of them ({info['ordered_share']:.0%}) ordered"
+        each = [
+            f"{fmt(info['orders'])} orders" if np.isfinite(info["orders"]) else "",
+            f"a net spend of {fmt(info['spend'])}" if np.isfinite(info["spend"]) else "",
+        ]
+        each = [e for e in each if e]
+        text += ", " + " and ".join(each) + " each on average." if each else "."
+    elif info["ordered"]:
         text += f" {info['ordered']:,} of them ordered."
     if info["figures"]:
         text += (
@@ -317,6 +349,8 @@ def describe(
             # without orders, the top category is the one they browse most; a category
             # no more common in the group than overall is left out (category_sentence)
             verb = "viewed" if seg.no_orders_[c] else "bought"
+            if seg.no_orders_[c] in MOSTLY_NO_ORDERS_NOUNS:  # most viewed, the others bought
+                verb = "viewed or bought"
             text += category_sentence(shares, overall_cat_share, verb)
         descriptions.append(text)
     return final_names, descriptions

@@ -69,8 +69,8 @@ class ClusterSegmenter(BaseEstimator):
         Customers per cluster in the fitted data.
     no_orders_ : list of str or None
         Per cluster, the noun of a cluster none of whose customers has ordered ("browsers who
-        have not bought", or "customers who have not bought" when they do not browse either),
-        else None.
+        have not bought", or "customers who have not bought" when they do not browse either)
+        or most of whom have not ("browsers most of whom have not bought", ...), else None.
     returners_ : list of dict or None
         Per cluster of buyers most of whom returned most of what they bought (a
         ``return_share`` column, where the table has one): their mean return share and net
@@ -78,9 +78,10 @@ class ClusterSegmenter(BaseEstimator):
         returns ("customers who returned most of what they bought"), not for the near-zero
         spend and order value the returns leave.
     not_bought_ : list of dict or None
-        Per cluster named in ``no_orders_``: how many of it did order, and its mean days since
-        first and last seen, views, carts and return lines beside everyone's, which describe it
-        (its zero spend and orders, which its name says, do not); else None.
+        Per cluster named in ``no_orders_``: how many of it did order (and, where most but not
+        almost all have not, what share and their mean orders and spend), and its mean days
+        since first and last seen, views, carts and return lines beside everyone's, which
+        describe it (its zero spend and orders, which its name says, do not); else None.
     names_ : list of str
         Unique short name per cluster, e.g. "loyal big spenders"; a cluster without orders is
         named by its ``no_orders_`` noun, not by its zero spend and orders.
