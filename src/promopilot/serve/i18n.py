@@ -149,6 +149,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "segment": ("Segment", "分群"),
     "share": ("Share", "占比"),
     "revenue_per_customer": ("Revenue per customer", "人均收入"),
+    "revenue_per_customer_note": (
+        "Revenue per customer is net of discounts, returns and credits, so the segments add up "
+        "to the shop's net revenue: a customer credited more than they bought counts below 0 "
+        "here, where the profile counts their net spend as 0.",
+        "人均收入已扣除折扣、退货和退款，各分群合计即店铺净收入：退款多于购买的客户在此计为负数，"
+        "而客户画像将其净消费额计为 0。",
+    ),
     "recency": ("Days since last order (median)", "距上次下单天数（中位数）"),
     "segment_trend": ("Monthly revenue by segment", "各分群月收入"),
     "partial_months": (

@@ -12,7 +12,6 @@ import plotly.graph_objects as go
 from promopilot.data.currency import message_sign, money_label, shop_currency
 from promopilot.data.money_signs import stored_sign
 from promopilot.data.queries import serve as queries
-from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
 from promopilot.exceptions import NotEnoughDataError, PromopilotError, UnknownIdError
@@ -153,13 +152,13 @@ def segments(gate: StoreGate, text: dict) -> dict:
     with gate.use() as store:
         as_of = store.default_as_of()
         as_of_text = store.local_text(as_of)  # the shop's date, as `promopilot profile` says
-        inputs = rfm_inputs(store, as_of)  # the profile's RFM inputs
+        inputs = queries.segment_inputs(store, as_of)  # the profile's RFM, net revenue
         monthly = queries.monthly_customer_revenue(store)
         currency = shop_currency(store)
     inputs["segment"] = rfm_segments(inputs).to_numpy()
     table = inputs.groupby("segment").agg(
         customers=("customer_id", "size"),
-        revenue=("monetary", "sum"),
+        revenue=("revenue", "sum"),  # net, not the profile's floored monetary: they add up
         recency=("recency_days", "median"),
     )
     table["share"] = table["customers"] / table["customers"].sum()

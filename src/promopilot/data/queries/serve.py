@@ -13,7 +13,13 @@ from promopilot.data.lines import line_net
 from promopilot.data.queries.campaigns import never_offered, sent_nothing
 from promopilot.data.queries.delivery import EXPOSURE_COLUMNS
 from promopilot.data.queries.measure import not_visitor
+from promopilot.data.queries.profile import rfm_inputs
 from promopilot.data.store import Store
+
+# a customer's net revenue, as the dashboard shows it: the money of all their order lines,
+# sales less returns and credits, not floored at 0 as the profile's ``monetary`` (a model
+# feature) is, so that customers add up to the shop's net revenue
+NET_REVENUE = f"coalesce(sum({line_net()}), 0)"
 
 
 def insert_exposures(store: Store, exposures: pd.DataFrame) -> int:
@@ -61,7 +67,7 @@ def customer_profile(store: Store, customer_id: str) -> dict | None:
     frame = store.query(
         f"""WITH o AS (
                SELECT count(DISTINCT order_id) FILTER (WHERE NOT is_return) AS orders,
-                      coalesce(sum({line_net()}), 0) AS revenue,
+                      {NET_REVENUE} AS revenue,
                       coalesce(sum({line_net()}) FILTER (WHERE NOT is_return), 0) AS bought,
                       -coalesce(sum({line_net()}) FILTER (WHERE is_return), 0) AS returned,
                       max(timestamp) FILTER (WHERE NOT is_return) AS last_order
@@ -82,6 +88,23 @@ def customer_profile(store: Store, customer_id: str) -> dict | None:
     if not (row["in_customers"] or row["orders"] or row["events"] or row["exposures"]):
         return None
     return {k: (None if pd.isna(v) else v) for k, v in row.drop("in_customers").items()}
+
+
+def segment_inputs(store: Store, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The profile's RFM inputs of every customer seen before `as_of` (:func:`~promopilot.data.
+    queries.profile.rfm_inputs`, what the dashboard's segments are made from) with
+    ``revenue``, their net revenue before `as_of` as the customer page gives it
+    (:data:`NET_REVENUE`: 0 without orders, below 0 for a customer credited more than they
+    bought, whom ``monetary`` counts as 0)."""
+    inputs = rfm_inputs(store, as_of)
+    revenue = store.query(
+        f"""SELECT customer_id, {NET_REVENUE} AS revenue FROM orders
+            WHERE timestamp < $as_of GROUP BY 1""",
+        {"as_of": pd.Timestamp(as_of)},
+    )
+    inputs = inputs.merge(revenue, on="customer_id", how="left")
+    inputs["revenue"] = inputs["revenue"].fillna(0.0)
+    return inputs
 
 
 def offer_history(store: Store, customer_id: str) -> pd.DataFrame:
