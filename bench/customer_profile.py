@@ -15,6 +15,11 @@ hand the profile's accuracy against it is printed too.
 
     .venv/bin/python bench/customer_profile.py [--customers 1000000] [--events 10000000]
         [--db /tmp/promopilot-bench-profile.duckdb] [--regenerate] [--skip-features]
+        [--save-profile PATH] [--compare-profile PATH]
+
+``--save-profile`` writes the profile's customer table to a Parquet file; a later run with
+``--compare-profile`` that file says whether its own table is the same, column by column and
+bit for bit (a check that a speed change left every output as it was).
 
 The generated store is kept at ``--db`` (with its truth beside it) and reused by later runs
 with the same sizes; ``--regenerate`` makes it again.
@@ -218,7 +223,7 @@ STAGES = {
 WINDOW_STAGES = ("churn model", "propensity model", "expected purchases model")
 
 
-def run_profile(db: Path) -> dict:
+def run_profile(db: Path, save: Path | None = None) -> dict:
     """The whole ``build_profile``, timed stage by stage through its progress messages."""
     from promopilot.data.store import Store
     from promopilot.profile.build import build_profile
@@ -231,6 +236,8 @@ def run_profile(db: Path) -> dict:
         )
         ended, cpu_ended = time.perf_counter(), time.process_time()
     peak = peak_rss_gb()
+    if save is not None:
+        profile.customers.to_parquet(save)
     stages: dict[str, list[float]] = {}
     for (name, t0, c0), (_, t1, c1) in zip(
         marks, [*marks[1:], ("end", ended, cpu_ended)], strict=False
@@ -280,6 +287,38 @@ def _accuracy(db: Path, profile) -> dict:
     return {k: float(v) for k, v in out.items()}
 
 
+def compare_profiles(saved: Path, path: Path) -> str:
+    """Whether the customer table at `path` equals the one saved at `saved`: same columns in
+    the same order, same dtypes, every value the same bit for bit (NaN where NaN)."""
+    before, after = pd.read_parquet(saved), pd.read_parquet(path)
+    if list(before.columns) != list(after.columns) or len(before) != len(after):
+        return (
+            f"profile differs from {saved}: {before.shape} vs {after.shape}, columns "
+            f"{sorted(set(before.columns) ^ set(after.columns)) or 'in another order'}"
+        )
+    differ = []
+    for column in before.columns:
+        a, b = before[column], after[column]
+        if a.dtype != b.dtype:
+            differ.append(f"{column} ({a.dtype} vs {b.dtype})")
+        elif pd.api.types.is_float_dtype(a):
+            x, y = a.to_numpy(), b.to_numpy()
+            same = (x.view(f"i{x.itemsize}") == y.view(f"i{y.itemsize}")) | (
+                np.isnan(x) & np.isnan(y)
+            )
+            if not same.all():
+                gap = np.nanmax(np.abs(x - y))
+                differ.append(f"{column} ({int((~same).sum()):,} rows, up to {gap:.3g})")
+        elif not a.equals(b):
+            differ.append(f"{column} ({int((a != b).sum()):,} rows)")
+    if differ:
+        return f"profile differs from {saved} in {len(differ)} columns: " + ", ".join(differ)
+    return (
+        f"profile equal to {saved}: {len(before):,} rows x {len(before.columns)} columns, "
+        "bit for bit"
+    )
+
+
 # ----------------------------------------------------------------------------- driver
 def _in_child(args: argparse.Namespace, worker: str) -> dict:
     """Run one worker in a fresh interpreter (its own peak memory) and return its result."""
@@ -305,8 +344,14 @@ def _in_child(args: argparse.Namespace, worker: str) -> dict:
             "--browse-scale",
             str(args.browse_scale),
         ]
+        if worker == "profile" and (args.save_profile or args.compare_profile):
+            save = args.save_profile or Path(tmp) / "profile.parquet"
+            command += ["--save-profile", str(save)]
         subprocess.run(command, check=True)
-        return json.loads(result.read_text())
+        out = json.loads(result.read_text())
+        if worker == "profile" and args.compare_profile:
+            out["compared"] = compare_profiles(args.compare_profile, save)
+        return out
 
 
 def _fresh(args: argparse.Namespace) -> bool:
@@ -348,6 +393,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--browse-scale", type=float, default=0.1)
     parser.add_argument(
+        "--save-profile", type=Path, help="write the profile's customer table to this Parquet file"
+    )
+    parser.add_argument(
+        "--compare-profile",
+        type=Path,
+        help="say whether the profile's customer table equals the one saved in this file",
+    )
+    parser.add_argument(
         "--worker", choices=["generate", "features", "profile"], help=argparse.SUPPRESS
     )
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -367,7 +420,7 @@ def main() -> None:
         elif args.worker == "features":
             out = run_features(args.db)
         else:
-            out = run_profile(args.db)
+            out = run_profile(args.db, args.save_profile)
         args.result.write_text(json.dumps(out, indent=1, default=str))
         return
 
@@ -431,6 +484,8 @@ def main() -> None:
             print(f"  {name:<50} {value:.3f}")
     if prof["notes"]:
         print("\nnotes: " + "; ".join(prof["notes"]))
+    if "compared" in prof:
+        print("\n" + prof["compared"])
 
 
 if __name__ == "__main__":
