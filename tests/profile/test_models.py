@@ -236,3 +236,30 @@ def test_the_profile_keeps_the_event_probability_or_the_expected_orders():
     )
     counts = WindowModel(target="orders", n_estimators=30).fit(features, orders)
     np.testing.assert_array_equal(predicted_value(counts, features), counts.predict(features))
+
+
+@pytest.mark.parametrize("ensemble", [True, False])
+def test_predictions_run_on_predict_jobs_threads_and_do_not_depend_on_them(ensemble, monkeypatch):
+    """Fits stay on `n_jobs` threads; predictions use `predict_jobs` and give the same values
+    bit for bit with one or two threads (each row is scored on its own)."""
+    from promopilot.profile import models
+
+    if not ensemble:  # one calibrated model, as for a shop of more than 20,000 customers
+        monkeypatch.setattr(models, "ENSEMBLE_MAX_ROWS", 100)
+    features, orders = _window(4, n=2_000)
+    for target in ("purchase", "orders"):
+        one, two = (
+            WindowModel(target=target, n_estimators=30, predict_jobs=jobs).fit(features, orders)
+            for jobs in (1, 2)
+        )
+        lightgbm = (
+            [two.model_]
+            if target == "orders"
+            else [c.estimator for c in two.model_.calibrated_classifiers_]
+        )
+        assert len(lightgbm) == (3 if ensemble and target != "orders" else 1)
+        assert all(m.n_jobs == 2 and m.booster_.params["num_threads"] == 1 for m in lightgbm)
+        np.testing.assert_array_equal(one.predict(features), two.predict(features))
+        if target != "orders":
+            np.testing.assert_array_equal(one.predict_proba(features), two.predict_proba(features))
+    assert WindowModel().predict_jobs == 2 and WindowModel().n_jobs == 1

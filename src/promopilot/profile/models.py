@@ -83,7 +83,15 @@ class WindowModel(BaseEstimator):
         many (None: all of them).
     n_jobs : LightGBM threads. One by default: on a small machine that is busy with other
         work, LightGBM's OpenMP threads spin while they wait for each other and fitting with
-        two threads ran ten times slower than with one.
+        two threads ran ten times slower than with one (again on 2026-12-05: a fit on 100,000
+        random rows x 45 columns took 4.8 s with one thread, 40.5 s and 18.5 s of CPU with
+        two, load average 3 on two cores).
+    predict_jobs : LightGBM threads for predicting, two by default. A prediction scores each
+        row on its own, so it is the same bit for bit whatever the count, and it is one
+        parallel loop over the rows, not the thousands of short ones of a fit that spin
+        while they wait: the same CPU time with one or two threads, busy machine or not. A
+        million rows took 1.5-2.4 s with two threads and 3.1-3.9 s with one where a core was
+        free (load 3 on two cores), the same with either under load 5-6 (see docs/profile.md).
     random_state : seed.
 
     For ``"churn"`` and ``"purchase"`` it is a scikit-learn style classifier of the event (1)
@@ -110,6 +118,7 @@ class WindowModel(BaseEstimator):
         num_leaves: int = 15,
         max_train_rows: int | None = 100_000,
         n_jobs: int = 1,
+        predict_jobs: int = 2,
         random_state: int = 0,
     ) -> None:
         self.horizon_days = horizon_days
@@ -119,6 +128,7 @@ class WindowModel(BaseEstimator):
         self.num_leaves = num_leaves
         self.max_train_rows = max_train_rows
         self.n_jobs = n_jobs
+        self.predict_jobs = predict_jobs
         self.random_state = random_state
 
     def _training_rows(self, features: pd.DataFrame, window_orders: pd.Series):
@@ -201,8 +211,16 @@ class WindowModel(BaseEstimator):
         elif hasattr(self, "classes_"):  # refitted as a regressor after set_params
             del self.classes_
         self.features_ = list(X.columns)
-        self.model_ = self._classifier(len(y)).fit(X, y)
+        self.model_ = self._predicting(self._classifier(len(y)).fit(X, y))
         return self
+
+    def _predicting(self, model):
+        """A fitted model (calibrated classifier or regressor) set to predict with
+        `predict_jobs` threads: its LightGBM models read ``n_jobs`` when they predict."""
+        calibrated = getattr(model, "calibrated_classifiers_", None)
+        for lightgbm in [model] if calibrated is None else [c.estimator for c in calibrated]:
+            lightgbm.set_params(n_jobs=self.predict_jobs)
+        return model
 
     def backtest(
         self,
@@ -225,6 +243,7 @@ class WindowModel(BaseEstimator):
             return None
         X, y = self._training_rows(features, window_orders)
         old = self._classifier(len(y_old)).fit(X_old.reindex(columns=self.features_), y_old)
+        self._predicting(old)
         return evaluate_probabilities(y, old.predict_proba(X)[:, 1])
 
     def _enough(self, y: pd.Series) -> bool:
