@@ -11,8 +11,16 @@ import pandas as pd
 from promopilot.campaigns.lift_words import redemption_words
 from promopilot.campaigns.measure import SEGMENT_TOO_FEW
 from promopilot.data.currency import money, money_label, money_note
-from promopilot.report import Section, figure_html, two_lines, write_report
+from promopilot.report import Section, figure_html, write_report
 from promopilot.report import formats as fmt
+from promopilot.report.campaign_figures import (
+    METRIC_LABELS,
+    cumulative_figure,
+    lift_figure,
+    lift_kind,
+    metric_kind,
+    segment_figure,
+)
 from promopilot.report.labels import (
     CONVERSION_LIFT,
     POINTS_NOTE,
@@ -22,25 +30,11 @@ from promopilot.report.labels import (
     segment_label,
 )
 
-METRIC_LABELS = {
-    "conversion": "Conversion 转化率",
-    "revenue_per_customer": "Revenue per customer 每位顾客收入",
-    "profit_per_customer": "Profit per customer 每位顾客利润",
-}
 VERDICT_LABELS = {verdict: f"{en} {zh}" for verdict, (en, zh) in VERDICT_NAMES.items()}
 
 NOTE_LABELS = {
     SEGMENT_TOO_FEW: f"{SEGMENT_TOO_FEW} 对照组或发送组客户太少，无法测量",
 }
-
-
-def _metric_kind(metric: str) -> str:
-    return "percent" if metric == "conversion" else "money"
-
-
-def _lift_kind(metric: str) -> str:
-    """A conversion lift is one rate minus another: percentage points, not percent."""
-    return "points" if metric == "conversion" else "money"
 
 
 def lift_table(measurement: dict) -> pd.DataFrame:
@@ -54,7 +48,7 @@ def lift_table(measurement: dict) -> pd.DataFrame:
     currency = measurement.get("currency")  # named beside each metric of money, where known
     for arm in measurement["arms"]:
         for metric, label in METRIC_LABELS.items():
-            kind = _metric_kind(metric)
+            kind = metric_kind(metric)
             if kind == "money":
                 label = money_label(label, currency)
             value = fmt.percent if kind == "percent" else fmt.money
@@ -67,7 +61,7 @@ def lift_table(measurement: dict) -> pd.DataFrame:
                     "control customers 对照组": f"{control['customers']:,}",
                     "offer value 优惠组": value(arm[metric]),
                     "control value 对照组值": value(control[metric]),
-                    "lift [interval] 提升[区间]": fmt.lift(lift, kind=_lift_kind(metric)),
+                    "lift [interval] 提升[区间]": fmt.lift(lift, kind=lift_kind(metric)),
                     "p": fmt.p_value(lift.get("p_value")),
                 }
             )
@@ -104,131 +98,6 @@ def comparison_words(measurement: dict) -> str:
         f"(CUPED), so a lift can differ a little from offer value minus control value. "
         f"{POINTS_NOTE}"
     )
-
-
-def lift_figure(measurement: dict):
-    """Lift of each offer over control, one panel per metric, with confidence error bars."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    level = f"{measurement['confidence']:.0%}"
-    titles = [  # a panel of money names its currency, where known; conversion's its points
-        f"{label}, pp 百分点"
-        if _metric_kind(metric) == "percent"
-        else money_label(label, measurement.get("currency"))
-        for metric, label in METRIC_LABELS.items()
-    ]
-    fig = make_subplots(rows=1, cols=3, subplot_titles=titles)
-    offers = [a["offer_id"] for a in measurement["arms"]]
-    for k, metric in enumerate(METRIC_LABELS, start=1):
-        lifts = [a["lift"][metric] for a in measurement["arms"]]
-        if _lift_kind(metric) == "points":  # a difference of rates, drawn in points
-            lifts = [{key: e[key] * 100 for key in ("estimate", "low", "high")} for e in lifts]
-        fig.add_trace(
-            go.Scatter(
-                x=offers,
-                y=[e["estimate"] for e in lifts],
-                mode="markers",
-                marker={"size": 10},
-                name=METRIC_LABELS[metric],
-                showlegend=False,
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [e["high"] - e["estimate"] for e in lifts],
-                    "arrayminus": [e["estimate"] - e["low"] for e in lifts],
-                },
-            ),
-            row=1,
-            col=k,
-        )
-        fig.add_hline(y=0, line_dash="dot", line_color="grey", row=1, col=k)
-    # offer names slanted: three panels side by side leave each a third of a phone's width
-    fig.update_xaxes(tickangle=-30)
-    fig.update_layout(
-        title=f"Lift over control, {level} intervals 相对对照组的提升（{level} 置信区间）",
-        height=420,
-        margin={"t": 90},
-    )
-    return fig
-
-
-def segment_figure(measurement: dict):
-    """Profit lift per segment and offer with error bars (segments with a control group)."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    offers = sorted({a["offer_id"] for s in measurement.get("segments", []) for a in s["arms"]})
-    for offer in offers:
-        names, est, high, low = [], [], [], []
-        for segment in measurement.get("segments", []):
-            for arm in segment["arms"]:
-                if arm["offer_id"] == offer:
-                    e = arm["lift"]["profit_per_customer"]
-                    # a tick label on lines (English, then Chinese) to fit under its point
-                    names.append(two_lines(segment_label(segment["segment"]), 12))
-                    est.append(e["estimate"])
-                    high.append(e["high"] - e["estimate"])
-                    low.append(e["estimate"] - e["low"])
-        fig.add_trace(
-            go.Scatter(
-                x=names,
-                y=est,
-                mode="markers",
-                name=offer,
-                marker={"size": 10},
-                error_y={"type": "data", "symmetric": False, "array": high, "arrayminus": low},
-            )
-        )
-    fig.add_hline(y=0, line_dash="dot", line_color="grey")
-    fig.update_layout(
-        title="Profit lift per customer by segment 各客群每位顾客利润提升",
-        yaxis_title=money_label("profit lift 利润提升", measurement.get("currency")),
-        height=420,
-        scattermode="group",
-        xaxis_tickangle=0,  # the segment names are on lines already
-    )
-    return fig
-
-
-def cumulative_figure(daily: pd.DataFrame, confidence: float = 0.95, currency: str | None = None):
-    """Each measured offer's profit lift per customer had the window ended on each day, with
-    its interval as a band (the last day is the lift table's profit row); its axis names
-    `currency` where it is known."""
-    import plotly.graph_objects as go
-    from plotly.colors import DEFAULT_PLOTLY_COLORS
-
-    fig = go.Figure()
-    for k, (arm, part) in enumerate(daily.groupby("arm", sort=True)):
-        color = DEFAULT_PLOTLY_COLORS[k % len(DEFAULT_PLOTLY_COLORS)]
-        x = (part["day"] + 1).tolist()
-        fig.add_trace(
-            go.Scatter(
-                x=x + x[::-1],
-                y=part["high"].tolist() + part["low"].tolist()[::-1],
-                fill="toself",
-                fillcolor=color.replace("rgb", "rgba").replace(")", ", 0.15)"),
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-                name=f"{arm} interval",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=x, y=part["lift"], mode="lines+markers", name=str(arm), line={"color": color}
-            )
-        )
-    fig.add_hline(y=0, line_dash="dot", line_color="grey")
-    level = f"{confidence:.0%}"
-    fig.update_layout(
-        title=f"Cumulative profit lift per customer over the window, {level} intervals "
-        "窗口期内每位顾客累计利润提升",
-        xaxis_title="days since sent 发送后天数",
-        yaxis_title=money_label("profit vs control 相对对照组利润", currency),
-        height=420,
-    )
-    return fig
 
 
 def cumulative_text(measurement: dict) -> str:
