@@ -58,6 +58,47 @@ def test_a_national_number_in_an_error_text_or_a_log_is_masked(number):
     )
 
 
+# a North American number dialled with its leading 1, as a mobile number column reads it
+LEADING_ONE = ["1-555-123-4567", "1(555)123-4567", "1 (555) 123-4567", "1 (555)123 4567"]
+
+
+@pytest.mark.parametrize("number", LEADING_ONE)
+def test_a_north_american_number_with_its_leading_1_is_masked_whole(number):
+    # before, 1-555-123-4567 and 1(555)123-4567 were left as written, and 1 (555) 123-4567
+    # masked as "1 ***"
+    for text, masked in (
+        (f"SMS to {number} failed", "SMS to *** failed"),
+        (f"短信发送失败 {number}。", "短信发送失败 ***。"),
+        (f"550 <{number}>: no such subscriber", "550 <***>: no such subscriber"),
+        (number, "***"),
+    ):
+        assert masked_in_text(text) == masked, text
+        assert masked_text(text) == masked, text
+    assert shown(number) is None
+    assert clean_path(f"/v1/customers/{quote(number, safe='')}/offer") == (
+        "/v1/customers/***/offer"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shipped 1-555",  # a date-like pair
+        "order 1-555-123-45678",  # an order id one digit longer
+        "order 21-555-123-4567",
+        "ORD-1-555-123-4567",
+        "1-555-123-4567-2",
+        "v1-555-123-4567",
+        "1-555-123-4567.5",
+        "qty 1 (555 left)",
+        "1(555)",
+    ],
+)
+def test_what_has_a_leading_1_and_a_number_but_is_no_phone_is_not_masked(text):
+    assert masked_in_text(text) == text
+    assert masked_text(text) == text
+
+
 @pytest.mark.parametrize(
     ("number", "masked"),
     [

@@ -55,13 +55,21 @@ ZERO_ZERO = (
 NORTH_AMERICA = (
     r"\([2-9][0-9]{2}\) ?[0-9]{3}[-. ]?[0-9]{4}|[2-9][0-9]{2}(?:-[0-9]{3}-|\.[0-9]{3}\.)[0-9]{4}"
 )
+# the same dialled with its leading 1, the country code without + (1-555-123-4567, 1 (555)
+# 123-4567, 1(555)123-4567): it names its country, as 86-13812345678 does (a mobile number
+# column reads it as +1, phone_text.written_sql). 15551234567, no separators, is none: it cannot
+# be told from a Chinese mobile
+NORTH_AMERICA_ONE = (
+    r"1-[2-9][0-9]{2}-[0-9]{3}-[0-9]{4}|1 ?\([2-9][0-9]{2}\) ?[0-9]{3}[-. ]?[0-9]{4}"
+)
 # a phone number as a country writes it at home, in text only (as an id it is kept as written:
-# a shop's own ids look like that): UK mobiles (07700 900123), North American numbers, French
+# a shop's own ids look like that): UK mobiles (07700 900123), North American numbers (with
+# their leading 1 too: taken whole, not the (555) 123-4567 after 1 alone), French
 # (06 12 34 56 78, one separator throughout or none), German mobiles (0151 23456789), and a
 # country code after 00 (0044 7700 900123)
 NATIONAL = (
     r"07[0-9]{3}(?: ?[0-9]{6}|-[0-9]{6}| [0-9]{3} [0-9]{3})"
-    rf"|{NORTH_AMERICA}"
+    rf"|{NORTH_AMERICA_ONE}|{NORTH_AMERICA}"
     r"|0[1-9](?:[0-9]{8}|(?: [0-9]{2}){4}|(?:\.[0-9]{2}){4}|(?:-[0-9]{2}){4})"
     r"|01[5-7][0-9][ /-]?[0-9]{7,8}"
     rf"|{ZERO_ZERO}"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from promopilot.data import contact_ids
-from promopilot.data.contact_ids import CHINA_MOBILE, NORTH_AMERICA, phone_sql
+from promopilot.data.contact_ids import CHINA_MOBILE, NORTH_AMERICA, NORTH_AMERICA_ONE, phone_sql
 from promopilot.data.schema import plain_id
 
 if TYPE_CHECKING:
@@ -22,12 +22,7 @@ if TYPE_CHECKING:
 MOBILE = "'" + CHINA_MOBILE.replace("'", "''") + "'"  # a Chinese mobile number, as SQL
 # a North American number without its +1 ((555) 123-4567, 555-123-4567, 555.123.4567), as SQL
 NANP = "'(?:" + NORTH_AMERICA.replace("'", "''") + ")'"
-# the same dialled with its leading 1, the country code without + (1-555-123-4567, 1 (555)
-# 123-4567): it names its country, as 86-13812345678 does. 15551234567, no separators, is none:
-# it cannot be told from a Chinese mobile (a 1 and a 3-3-4 shape written apart are not one)
-NORTH_AMERICA_ONE = (
-    r"1-[2-9][0-9]{2}-[0-9]{3}-[0-9]{4}|1 ?\([2-9][0-9]{2}\) ?[0-9]{3}[-. ]?[0-9]{4}"
-)
+# the same dialled with its leading 1 (1-555-123-4567, 1 (555) 123-4567), as SQL
 NANP_ONE = "'(?:" + NORTH_AMERICA_ONE + ")'"
 # the country codes a number kept as its digits is read with for its id (+86 13812345678, a
 # 10-digit North American +1 5551234567): a later file naming it gives contacts the country
