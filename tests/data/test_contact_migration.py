@@ -111,9 +111,11 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
             {"name": contact_migration.NAME, "n": len(OLD_IDS)},
             {"name": contact_migration.SPELLINGS, "n": len(OLD_IDS)},
             {"name": contact_migration.PHONES, "n": 0},
+            {"name": contact_migration.LEADING_ONE, "n": 0},
             {"name": contact_migration.LOCAL_PHONES, "n": 0},
             {"name": contact_migration.DELIVERY_ERRORS, "n": 0},
             # the id migration masked the rejected rows already: none left to mask
+            {"name": contact_migration.REJECTED_LEADING_ONE, "n": 0},
             {"name": contact_migration.REJECTED_LOCAL_PHONES, "n": 0},
             {"name": contact_migration.SHOPIFY_EMAILS, "n": len(OLD_IDS)},
         ]
@@ -122,9 +124,9 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
 def test_a_new_store_records_the_migration_and_says_nothing(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         assert store.notes == []
-        # ids hashed (three times), delivery errors masked (twice), rejected rows' texts
-        # masked, contacts' e-mail cells read as addresses and phone cells as numbers
-        assert store.count("migrations") == 8
+        # ids hashed (three times), delivery errors masked (three times), rejected rows' texts
+        # masked (twice), contacts' e-mail cells read as addresses and phone cells as numbers
+        assert store.count("migrations") == 10
 
 
 def test_an_old_stores_delivery_errors_are_masked_once(tmp_path):

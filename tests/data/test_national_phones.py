@@ -211,7 +211,50 @@ def test_an_old_stores_delivery_errors_with_national_numbers_are_masked_once(tmp
     with Store(db, read_only=True) as store:  # a read-only open masks them first too
         assert store.scalar("SELECT error FROM deliveries") == "SMS to *** failed; call ***"
     with Store(db) as store:
-        assert store.count("migrations") == 8
+        assert store.count("migrations") == 10
+
+
+def test_an_old_stores_texts_with_a_leading_1_number_are_masked_once(tmp_path):
+    # masked by a version that knew (555) 123-4567 but not 1-555-123-4567: a store it wrote
+    # kept these as they are here, with both migrations before this one recorded
+    error = "SMS to 1-555-123-4567 failed; call 1 (555) 123-4567"
+    raw = '{"order_id":"o9","note":"call 1(555)123-4567"}'
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        store.execute(
+            "INSERT INTO deliveries VALUES ('c1', 'x1', 'sms', 'failed', 3, NULL, ?)", [error]
+        )
+        store.execute(
+            "INSERT INTO quarantine VALUES (1, 'orders.csv', 'orders', 9, 'quantity', 'x', "
+            "'too many fields (1 ***)', 'c1', ?), (1, 'orders.csv', 'orders', 10, 'quantity', "
+            "'x', 'bad quantity', 'c1', '{\"order_id\":\"o10\"}')",
+            [raw],
+        )
+        store.execute(
+            "DELETE FROM migrations WHERE name IN (?, ?)",
+            [contact_migration.LEADING_ONE, contact_migration.REJECTED_LEADING_ONE],
+        )
+    with Store(db, read_only=True) as store:  # a read-only open masks them first too
+        assert store.scalar("SELECT error FROM deliveries") == "SMS to *** failed; call ***"
+        rejected = store.query("SELECT reason, raw FROM quarantine ORDER BY line")
+    assert rejected.to_dict("records") == [
+        {"reason": "too many fields (1 ***)", "raw": '{"order_id":"o9","note":"call ***"}'},
+        {"reason": "bad quantity", "raw": '{"order_id":"o10"}'},
+    ]
+    with Store(db) as store:
+        done = store.query(
+            "SELECT name, n FROM migrations WHERE name IN (?, ?) ORDER BY name",
+            [contact_migration.LEADING_ONE, contact_migration.REJECTED_LEADING_ONE],
+        )
+        assert done.to_dict("records") == [
+            {"name": contact_migration.LEADING_ONE, "n": 0},
+            {"name": contact_migration.REJECTED_LEADING_ONE, "n": 1},  # one row rewritten
+        ]
+        store.execute("UPDATE deliveries SET error = ?", [error])
+        store.execute("UPDATE quarantine SET raw = ? WHERE line = 9", [raw])
+    with Store(db) as store:  # once: a later open leaves the tables alone
+        assert store.scalar("SELECT error FROM deliveries") == error
+        assert store.scalar("SELECT raw FROM quarantine WHERE line = 9") == raw
 
 
 # IN_TEXT as a version before national numbers knew it: e-mail addresses, +... and Chinese mobiles

@@ -21,6 +21,8 @@ NAMES = {
     text_migration.DELIVERY_ERRORS,
     text_migration.LOCAL_PHONES,
     text_migration.REJECTED_LOCAL_PHONES,
+    text_migration.LEADING_ONE,
+    text_migration.REJECTED_LEADING_ONE,
 }
 
 

@@ -40,6 +40,8 @@ def test_a_read_only_open_of_an_old_store_migrates_it_first(tmp_path):
             contact_migration.DELIVERY_ERRORS,
             contact_migration.LOCAL_PHONES,
             contact_migration.REJECTED_LOCAL_PHONES,
+            contact_migration.LEADING_ONE,
+            contact_migration.REJECTED_LEADING_ONE,
             contact_migration.EMAILS,
             contact_migration.PHONES,
             contact_migration.SHOPIFY_EMAILS,

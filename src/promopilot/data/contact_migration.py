@@ -31,8 +31,10 @@ from promopilot.data.phone_text import country_given_sql, kept_phone_sql
 from promopilot.data.schema import CUSTOMER_TABLES
 from promopilot.data.text_migration import (
     DELIVERY_ERRORS,
+    LEADING_ONE,
     LOCAL_PHONES,
     MAY_HOLD,
+    REJECTED_LEADING_ONE,
     REJECTED_LOCAL_PHONES,
     TEXTS,
     mask_rejected,
@@ -313,11 +315,11 @@ def needed(store: Store) -> bool:
             return True
         if "contacts" in tables and store.scalar(f"SELECT EXISTS ({_respelled()})"):
             return True
-    if not {DELIVERY_ERRORS, LOCAL_PHONES} <= done and "deliveries" in tables:
+    if not {DELIVERY_ERRORS, LOCAL_PHONES, LEADING_ONE} <= done and "deliveries" in tables:
         errors = store.query(f"SELECT error FROM deliveries WHERE {MAY_HOLD.format('error')}")
         if any(masked_in_text(e) != e for e in errors["error"].dropna().astype(str)):
             return True
-    if REJECTED_LOCAL_PHONES not in done:
+    if not {REJECTED_LOCAL_PHONES, REJECTED_LEADING_ONE} <= done:
         return any(not rejected_changes(store, table).empty for table in TEXTS if table in tables)
     return False
 

@@ -5,10 +5,11 @@ A delivery's failure (``deliveries.error``) and a rejected row's texts (the quar
 reason and raw row, a flag's reason) may quote the recipient or the row's address or number.
 Newer versions mask them as they are written; a store an older version wrote, or one whose
 texts were masked before a kind of number was known (a number as a country writes it at home,
-``07700 900123``), has them masked once when it is opened for writing
-(:func:`mask_delivery_errors`, :func:`mask_rejected_rows`), each in one transaction and recorded
-in table ``migrations``. The id migration (:mod:`promopilot.data.contact_migration`) masks
-rejected rows' texts the same way (:func:`mask_rejected`).
+``07700 900123``; a North American one dialled with its leading 1, ``1-555-123-4567``), has
+them masked once when it is opened for writing (:func:`mask_delivery_errors`,
+:func:`mask_rejected_rows`), each in one transaction and recorded in table ``migrations``. The
+id migration (:mod:`promopilot.data.contact_migration`) masks rejected rows' texts the same
+way (:func:`mask_rejected`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ LOCAL_PHONES = "delivery-errors-local-phones-masked"
 # the quarantine's and flags' texts likewise, which the id migrations masked as numbers were
 # known then (an old store migrated before held 07700 900123 in them still)
 REJECTED_LOCAL_PHONES = "rejected-rows-local-phones-masked"
+# both again, once a North American number dialled with its leading 1 was masked whole
+# (1-555-123-4567 and 1(555)123-4567 were kept as written, 1 (555) 123-4567 as "1 ***")
+LEADING_ONE = "delivery-errors-leading-one-phones-masked"
+REJECTED_LEADING_ONE = "rejected-rows-leading-one-phones-masked"
+# the migrations of each kind of text, in the order they came
+DELIVERY_NAMES = (DELIVERY_ERRORS, LOCAL_PHONES, LEADING_ONE)
+REJECTED_NAMES = (REJECTED_LOCAL_PHONES, REJECTED_LEADING_ONE)
 # SQL: the text `{0}` may hold an address or number (the usual text cannot: not read)
 MAY_HOLD = "regexp_matches(coalesce({0}, ''), '@|[+]|1[3-9][0-9]|0[1-9]|[0-9]{{3}}[-.)]')"
 # text columns of rejected rows that may show a value of the row
@@ -49,13 +57,12 @@ def mask_delivery_errors(store: Store) -> None:
     """Why a message failed, as stores kept it before such texts were masked
     (``550 <ann@example.com>: mailbox unavailable``), masked as delivery masks it now
     (:func:`promopilot.data.contact_ids.masked_in_text`), once per store, in one transaction."""
-    names = (DELIVERY_ERRORS, LOCAL_PHONES)
     done = set(store.query("SELECT name FROM migrations")["name"])
-    if set(names) <= done:
+    if set(DELIVERY_NAMES) <= done:
         return
     with store.transaction():
         mask_texts(store, "deliveries", ("error",), masked_in_text)
-        for name in names:
+        for name in DELIVERY_NAMES:
             if name not in done:
                 store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [name])
 
@@ -65,14 +72,17 @@ def mask_rejected_rows(store: Store) -> None:
     ``07700 900123``, which the id migrations did not know for a number) masked as the id
     migration masks them now (:func:`rejected_changes`), once per store, in one transaction;
     the migration records how many rows changed. A store with nothing to mask has no row
-    rewritten."""
-    if store.scalar("SELECT count(*) FROM migrations WHERE name = ?", [REJECTED_LOCAL_PHONES]):
+    rewritten. Again for a North American number dialled with its leading 1
+    (:data:`REJECTED_LEADING_ONE`): each migration of :data:`REJECTED_NAMES` not recorded yet
+    is recorded with the count."""
+    done = set(store.query("SELECT name FROM migrations")["name"])
+    names = [name for name in REJECTED_NAMES if name not in done]
+    if not names:
         return
     with store.transaction():
         n = mask_rejected(store)
-        store.execute(
-            "INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [REJECTED_LOCAL_PHONES, n]
-        )
+        for name in names:
+            store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [name, n])
 
 
 def mask_rejected(store: Store) -> int:
