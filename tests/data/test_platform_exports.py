@@ -277,7 +277,8 @@ PDD_PAID = _without(PDD_MONEY, "店铺优惠折扣(元)")
 
 
 def test_pinduoduos_buyer_paid_amount_less_its_postage_gives_the_lines_discount(tmp_path, store):
-    path = write(tmp_path / "shop" / "orders.csv", PDD_PAID)
+    # without the platform's share beside it: the shop's and the platform's discounts together
+    path = write(tmp_path / "shop" / "orders.csv", _without(PDD_PAID, "平台优惠折扣(元)"))
     report = load(store, path.parent)
     lines = store.query("SELECT order_id, unit_price, discount FROM orders ORDER BY order_id")
     # P1: 30 - (31 - 6) = 5, the shop's 3 and the platform's 2; P3: its 8 of postage is none
@@ -286,7 +287,34 @@ def test_pinduoduos_buyer_paid_amount_less_its_postage_gives_the_lines_discount(
         ("P2", 10.0, 0.0),
         ("P3", 15.0, 0.0),
     ]
-    assert any("less its postage '邮费(元)', at least 0" in n for n in report.files[0].notes)
+    note = (
+        "less its postage '邮费(元)', at least 0 (the shop's and the platform's discounts together)"
+    )
+    assert any(note in n for n in report.files[0].notes)
+    assert load(store, path.parent).n_new == 0
+
+
+def test_pinduoduos_platform_share_beside_what_the_buyer_paid_is_not_the_shops(tmp_path, store):
+    # 平台优惠折扣 without 店铺优惠折扣: the platform's share, which 用户实付金额 takes off too, is
+    # added back (before, P1 had 5.00: the platform's 2.00 counted as the shop's)
+    path = write(
+        tmp_path / "shop" / "orders.csv",
+        PDD_PAID.replace("P2,牙刷,10.00,0.00,", "P2,牙刷,10.00,,"),  # a blank share: 0
+    )
+    report = load(store, path.parent)
+    assert report.n_quarantined == 0
+    lines = store.query("SELECT order_id, unit_price, discount FROM orders ORDER BY order_id")
+    # P1: 30 - (31 - 6 + 2) = 3, the shop's own 3; P3: 15 - (23 - 8 + 0) = 0
+    assert [tuple(r) for r in lines.itertuples(index=False)] == [
+        ("P1", 15.0, 3.0),
+        ("P2", 10.0, 0.0),
+        ("P3", 15.0, 0.0),
+    ]
+    note = (
+        "less its postage '邮费(元)' and with the platform's share '平台优惠折扣(元)' (Pinduoduo "
+        "gives it, not the shop) added back, at least 0 (the shop's discount)"
+    )
+    assert any(note in n for n in report.files[0].notes)
     assert load(store, path.parent).n_new == 0
 
 
@@ -305,16 +333,18 @@ def test_pinduoduos_payment_discount_is_not_read_as_the_shops(tmp_path, store):
     report = load(store, path.parent)
     assert report.n_quarantined == 0
     lines = store.query("SELECT order_id, unit_price, discount FROM orders ORDER BY order_id")
-    # P1: 30 - (29.50 - 6 + 1.50) = 5, the shop's 3 and the platform's 2 (before: 6.50, the
-    # payment's 1.50 counted as the shop's); P3: 15 - (22.50 - 8 + 0.50) = 0 (before: 0.50)
+    # P1: 30 - (29.50 - 6 + 1.50 + 2) = 3, the shop's own 3 (before: 6.50, the payment's 1.50
+    # and the platform's 2 counted as the shop's; then 5.00, the platform's 2 still counted);
+    # P3: 15 - (22.50 - 8 + 0.50 + 0) = 0 (before: 0.50)
     assert [tuple(r) for r in lines.itertuples(index=False)] == [
-        ("P1", 15.0, 5.0),
+        ("P1", 15.0, 3.0),
         ("P2", 10.0, 0.0),
         ("P3", 15.0, 0.0),
     ]
     note = (
-        "less its postage '邮费(元)' and with its payment discount '多多支付立减金额(元)' added "
-        "back (Pinduoduo's payment gives it, not the shop), at least 0"
+        "less its postage '邮费(元)' and with its payment discount '多多支付立减金额(元)' "
+        "(Pinduoduo's payment gives it, not the shop) and the platform's share '平台优惠折扣(元)' "
+        "(Pinduoduo gives it, not the shop) added back, at least 0 (the shop's discount)"
     )
     assert any(note in n for n in report.files[0].notes)
     assert load(store, path.parent).n_new == 0

@@ -9,8 +9,10 @@ to 6 decimals. What the buyer paid for the line with its postage (Pinduoduo's ``
 the subtotal plus postage less the shop's and the platform's discounts) is read only beside a
 subtotal, as its discount: ``subtotal - (paid - postage)``, the postage (``邮费``, ``运费``)
 taken off where the file gives it, Pinduoduo's payment discount (``多多支付立减金额``, given by
-its payment, not the shop) added back, and at least 0: the shop's and the platform's discounts
-together. Pinduoduo's ``店铺优惠折扣`` (the shop's own share of the discount, a discount column:
+its payment, not the shop) and the platform's share of the discount (``平台优惠折扣``, given by
+Pinduoduo, not the shop) added back, and at least 0: the shop's discount (the shop's and
+the platform's together where the file does not give the platform's share). Pinduoduo's
+``店铺优惠折扣`` (the shop's own share of the discount, a discount column:
 :mod:`promopilot.data.synonyms`) is the discount where the file has it, beside ``用户实付金额``
 too, which is then not read (the platform's share, ``平台优惠折扣``, is not the shop's money off;
 a note says so). A quantity of 0 gives no price and is quarantined. A bare ``Total`` or
@@ -46,6 +48,11 @@ POSTAGE_TEXT = "_postage"
 # lists duo_duo_pay_reduction apart from discount_amount), so it is added back
 PAY_REDUCTION = ("多多支付立减金额",)
 PAY_REDUCTION_TEXT = "_pay_reduction"
+# Pinduoduo's platform share of a line's discount: what the buyer paid takes it off too, but the
+# platform gives it, not the shop (the order API: discount_amount = platform_discount +
+# seller_discount + a group leader's free-order discount), so it is added back as well
+PLATFORM_DISCOUNT = ("平台优惠折扣",)
+PLATFORM_DISCOUNT_TEXT = "_platform_discount"
 # the shop's own share of a line's discount (a discount column), read before BUYER_PAID
 SHOP_DISCOUNT = ("店铺优惠折扣",)
 
@@ -61,6 +68,9 @@ class LineTotals:
     postage_column: str | None = None  # the postage in it, staged as POSTAGE_TEXT
     # the payment discount it takes off (PAY_REDUCTION), staged as PAY_REDUCTION_TEXT
     reduction_column: str | None = None
+    # the platform's share of the discount it takes off (PLATFORM_DISCOUNT), staged as
+    # PLATFORM_DISCOUNT_TEXT
+    platform_column: str | None = None
     # BUYER_PAID beside the shop's discount (SHOP_DISCOUNT), which is read instead: (the shop's
     # discount column, what the buyer paid)
     unread: tuple[str, str] | None = None
@@ -75,6 +85,8 @@ class LineTotals:
         if self.paid_column is not None and self.buyer_paid:  # less the postage, at least 0
             postage = self._amount(POSTAGE_TEXT, self.postage_column, decimal_comma)
             reduction = self._amount(PAY_REDUCTION_TEXT, self.reduction_column, decimal_comma)
+            platform = self._amount(PLATFORM_DISCOUNT_TEXT, self.platform_column, decimal_comma)
+            reduction = f"({reduction} + {platform})"
             parts.append(
                 "greatest(round(sign(t_quantity) * (t_unit_price - (t_discount - "
                 f"sign(t_quantity) * ({postage} - {reduction}))), 6), 0) AS t_discount"
@@ -93,8 +105,12 @@ class LineTotals:
 
     def parts(self) -> list[str]:
         """The staged columns the reading needs beside the mapped ones: the texts of the
-        postage and of the payment discount."""
-        named = ((self.postage_column, POSTAGE_TEXT), (self.reduction_column, PAY_REDUCTION_TEXT))
+        postage, of the payment discount and of the platform's share of the discount."""
+        named = (
+            (self.postage_column, POSTAGE_TEXT),
+            (self.reduction_column, PAY_REDUCTION_TEXT),
+            (self.platform_column, PLATFORM_DISCOUNT_TEXT),
+        )
         return [f"{cell_text(ident(col))} AS {staged}" for col, staged in named if col]
 
     @property
@@ -106,14 +122,27 @@ class LineTotals:
         note = f"unit_price: read from {how}, to 6 decimals"
         if self.paid_column is not None and self.buyer_paid:
             less = f" less its postage {self.postage_column!r}" if self.postage_column else ""
+            back = []
             if self.reduction_column:
-                less += (
-                    f" and with its payment discount {self.reduction_column!r} added back "
-                    "(Pinduoduo's payment gives it, not the shop)"
+                back.append(
+                    f"its payment discount {self.reduction_column!r} (Pinduoduo's payment "
+                    "gives it, not the shop)"
                 )
+            if self.platform_column:
+                back.append(
+                    f"the platform's share {self.platform_column!r} (Pinduoduo gives it, not "
+                    "the shop)"
+                )
+            if back:
+                less += f" and with {' and '.join(back)} added back"
+            whose = (
+                "the shop's discount"
+                if self.platform_column
+                else "the shop's and the platform's discounts together"
+            )
             note += (
                 f"; discount: {self.column!r} less what the buyer paid, {self.paid_column!r}"
-                f"{less}, at least 0 (the shop's and the platform's discounts together)"
+                f"{less}, at least 0 ({whose})"
             )
         elif self.paid_column is not None:
             note += f"; discount: {self.column!r} less the paid total {self.paid_column!r}"
@@ -191,6 +220,7 @@ def reading(raw_columns: list[str], mapping: dict[str, str]) -> LineTotals | Non
                 buyer_paid=True,
                 postage_column=postage,
                 reduction_column=reduction,
+                platform_column=_first(raw_columns, PLATFORM_DISCOUNT),
             )
         from_paid = paid if discount == paid else None
         shop = discount if synonyms.normalize(discount) in SHOP_DISCOUNT else None
