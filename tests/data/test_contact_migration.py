@@ -117,6 +117,7 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
             # the id migration masked the rejected rows already: none left to mask
             {"name": contact_migration.REJECTED_LEADING_ONE, "n": 0},
             {"name": contact_migration.REJECTED_LOCAL_PHONES, "n": 0},
+            {"name": contact_migration.REVIEW_TEXTS, "n": 0},
             {"name": contact_migration.SHOPIFY_EMAILS, "n": len(OLD_IDS)},
         ]
 
@@ -125,8 +126,9 @@ def test_a_new_store_records_the_migration_and_says_nothing(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         assert store.notes == []
         # ids hashed (three times), delivery errors masked (three times), rejected rows' texts
-        # masked (twice), contacts' e-mail cells read as addresses and phone cells as numbers
-        assert store.count("migrations") == 10
+        # masked (twice), contacts' e-mail cells read as addresses and phone cells as numbers,
+        # review texts masked
+        assert store.count("migrations") == 11
 
 
 def test_an_old_stores_delivery_errors_are_masked_once(tmp_path):

@@ -23,6 +23,7 @@ NAMES = {
     text_migration.REJECTED_LOCAL_PHONES,
     text_migration.LEADING_ONE,
     text_migration.REJECTED_LEADING_ONE,
+    text_migration.REVIEW_TEXTS,
 }
 
 

@@ -42,6 +42,7 @@ def test_a_read_only_open_of_an_old_store_migrates_it_first(tmp_path):
             contact_migration.REJECTED_LOCAL_PHONES,
             contact_migration.LEADING_ONE,
             contact_migration.REJECTED_LEADING_ONE,
+            contact_migration.REVIEW_TEXTS,
             contact_migration.EMAILS,
             contact_migration.PHONES,
             contact_migration.SHOPIFY_EMAILS,
@@ -87,9 +88,9 @@ def test_an_old_store_that_cannot_be_written_is_refused_by_a_read_only_open(tmp_
     message = str(refused.value)
     assert message == (
         f"{db}: this store was made by an older promopilot version and still holds e-mail "
-        "addresses or phone numbers as customer ids or in delivery errors; opening it "
-        "read-only cannot replace them because another process has it open: run `promopilot "
-        f"summary --db {db}` once (it migrates the store), then open it read-only"
+        "addresses or phone numbers as customer ids or in delivery errors or review texts; "
+        "opening it read-only cannot replace them because another process has it open: run "
+        f"`promopilot summary --db {db}` once (it migrates the store), then open it read-only"
     )
     assert "\n" not in message
     with _as_left(db) as store:  # refused before anything changed

@@ -36,9 +36,11 @@ from promopilot.data.text_migration import (
     MAY_HOLD,
     REJECTED_LEADING_ONE,
     REJECTED_LOCAL_PHONES,
+    REVIEW_TEXTS,
     TEXTS,
     mask_rejected,
     rejected_changes,
+    review_changes,
 )
 from promopilot.exceptions import InputError
 
@@ -295,8 +297,9 @@ def _erase_forgotten(store: Store) -> int:
 def needed(store: Store) -> bool:
     """Whether `store`, opened read-only, holds what a migration not recorded in it would
     change: a customer id that is an e-mail address or phone number, or such an address or
-    number in a delivery error's text. Reads only; False for a store this version made (both
-    recorded) or an old store with nothing to hide (the usual shop: one query per table)."""
+    number in a delivery error's, a rejected row's or a review's text. Reads only; False for a
+    store this version made (all recorded) or an old store with nothing to hide (the usual
+    shop: one query per table)."""
     tables = set(
         store.query(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
@@ -319,6 +322,9 @@ def needed(store: Store) -> bool:
         errors = store.query(f"SELECT error FROM deliveries WHERE {MAY_HOLD.format('error')}")
         if any(masked_in_text(e) != e for e in errors["error"].dropna().astype(str)):
             return True
+    reviews = f"SELECT EXISTS (SELECT 1 FROM reviews WHERE {review_changes()})"
+    if REVIEW_TEXTS not in done and "reviews" in tables and store.scalar(reviews):
+        return True
     if not {REJECTED_LOCAL_PHONES, REJECTED_LEADING_ONE} <= done:
         return any(not rejected_changes(store, table).empty for table in TEXTS if table in tables)
     return False
@@ -338,7 +344,7 @@ def refusal(path: str, error: InputError, behind: list[str] | None = None) -> In
         "cannot add them"
         if behind
         else "still holds e-mail addresses or phone numbers as customer ids or in delivery "
-        "errors; opening it read-only cannot replace them"
+        "errors or review texts; opening it read-only cannot replace them"
     )
     return InputError(
         f"{path}: this store was made by an older promopilot version and {what} because {why}: "

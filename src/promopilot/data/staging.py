@@ -22,6 +22,7 @@ from promopilot.data import (
     phone_ids,
     ratings,
     refund_dates,
+    review_text,
     synonyms,
 )
 from promopilot.data.cell_types import typed_sql
@@ -216,6 +217,8 @@ def stage(
         for (table, col), expr in DEFAULTS.items()
         if table == spec.name
     ]
+    if spec.name == "reviews" and "text" in present:  # "call me 138...": stored as "call me ***"
+        replaced.append(f"{review_text.masked_sql('t_text')} AS t_text")
     if scale is not None and scale != ratings.STAR_SCALE:  # kept as the 1-5 stars the store holds
         replaced.append(f"{ratings.to_stars_sql('t_rating', scale)} AS t_rating")
     # the text of a typed column is kept only where typing failed (for the quarantine; the

@@ -105,6 +105,7 @@ class Store(ShopTime):
                 contact_migration.read_contact_phones(self)
                 text_migration.mask_delivery_errors(self)
                 text_migration.mask_rejected_rows(self)
+                text_migration.mask_review_texts(self)
             elif self.path != ":memory:":
                 behind = missing_columns(self.con)
                 if behind or contact_migration.needed(self):

@@ -7,7 +7,8 @@ Newer versions mask them as they are written; a store an older version wrote, or
 texts were masked before a kind of number was known (a number as a country writes it at home,
 ``07700 900123``; a North American one dialled with its leading 1, ``1-555-123-4567``), has
 them masked once when it is opened for writing (:func:`mask_delivery_errors`,
-:func:`mask_rejected_rows`), each in one transaction and recorded in table ``migrations``. The
+:func:`mask_rejected_rows`), as are review texts an older version stored as written
+(:func:`mask_review_texts`), each in one transaction and recorded in table ``migrations``. The
 id migration (:mod:`promopilot.data.contact_migration`) masks rejected rows' texts the same
 way (:func:`mask_rejected`).
 """
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from promopilot.data.contact_ids import IN_TEXT, contact_of, masked_in_text
+from promopilot.data.review_text import masked_sql
 
 if TYPE_CHECKING:
     from promopilot.data.store import Store
@@ -37,6 +39,8 @@ REJECTED_LEADING_ONE = "rejected-rows-leading-one-phones-masked"
 # the migrations of each kind of text, in the order they came
 DELIVERY_NAMES = (DELIVERY_ERRORS, LOCAL_PHONES, LEADING_ONE)
 REJECTED_NAMES = (REJECTED_LOCAL_PHONES, REJECTED_LEADING_ONE)
+# review texts, which ingest stored as written before ("call me 13812345678")
+REVIEW_TEXTS = "review-texts-masked"
 # SQL: the text `{0}` may hold an address or number (the usual text cannot: not read)
 MAY_HOLD = "regexp_matches(coalesce({0}, ''), '@|[+]|1[3-9][0-9]|0[1-9]|[0-9]{{3}}[-.)]')"
 # text columns of rejected rows that may show a value of the row
@@ -83,6 +87,27 @@ def mask_rejected_rows(store: Store) -> None:
         n = mask_rejected(store)
         for name in names:
             store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [name, n])
+
+
+def mask_review_texts(store: Store) -> None:
+    """Review texts an older version stored as written (``call me 13812345678``) masked as
+    ingest masks them now (:func:`promopilot.data.review_text.masked_sql`: ``call me ***``),
+    once per store, in one SQL update in one transaction; the migration records how many
+    reviews changed. A store with nothing to mask has no row rewritten."""
+    if REVIEW_TEXTS in set(store.query("SELECT name FROM migrations")["name"]):
+        return
+    with store.transaction():
+        n = store.scalar(f"SELECT count(*) FROM reviews WHERE {review_changes()}")
+        if n:
+            store.execute(
+                f"UPDATE reviews SET text = {masked_sql('text')} WHERE {review_changes()}"
+            )
+        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [REVIEW_TEXTS, n])
+
+
+def review_changes() -> str:
+    """SQL: a stored review whose text masking changes."""
+    return f"{MAY_HOLD.format('text')} AND {masked_sql('text')} IS DISTINCT FROM text"
 
 
 def mask_rejected(store: Store) -> int:
