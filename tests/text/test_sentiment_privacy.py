@@ -73,3 +73,30 @@ def test_contact_columns_are_recognised_by_ingest_synonyms_and_their_words() -> 
     ]
     assert contact_columns(header) == header[:10]
     assert not is_contact("text") and not is_contact("评价内容")
+
+
+def test_sentiment_writes_a_texts_addresses_and_numbers_masked(tmp_path) -> None:
+    source, target = tmp_path / "reviews.csv", tmp_path / "scored.csv"
+    pd.DataFrame(
+        {
+            "text": [
+                "Great mug, call me 1-555-123-4567 or ann@example.com",
+                "很好用，加我微信13812345678",
+                "Too small, order A-1-555 on 2026-11-20, 199.00",
+            ],
+            "追评": ["07700 900123 回复我", "", ""],
+            "rating": ["5", "4", "2"],
+        }
+    ).to_csv(source, index=False)
+    result = CliRunner().invoke(app, ["sentiment", "--in", str(source), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    written = target.read_text(encoding="utf-8-sig")
+    for value in ("1-555-123-4567", "ann@example.com", "13812345678", "07700 900123"):
+        assert value not in written and value not in result.output
+    back = pd.read_csv(target, dtype=str, keep_default_na=False)
+    assert list(back["text"]) == [
+        "Great mug, call me *** or ***",
+        "很好用，加我微信***",
+        "Too small, order A-1-555 on 2026-11-20, 199.00",  # no phone number: as read
+    ]
+    assert list(back["追评"]) == ["*** 回复我", "", ""]

@@ -4,7 +4,8 @@ A customer may write their address or number into a review ("call me 1-555-123-4
 "加我微信 13812345678"). Review texts feed the sentiment model and are shown in reports, so
 ingest stores them with every e-mail address and phone number written ``***``
 (:func:`masked_sql`), the rest of the text as written; a store an older version wrote has
-its review texts masked once when it is opened (:mod:`promopilot.data.text_migration`).
+its review texts masked once when it is opened (:mod:`promopilot.data.text_migration`);
+``promopilot sentiment`` writes a file's texts masked so too (:func:`masked_texts`).
 
 The numbers and addresses are those :data:`promopilot.data.contact_ids.IN_TEXT` finds in a
 rejected line. DuckDB's regular expressions (RE2) have no look-behind or look-ahead: each
@@ -17,6 +18,9 @@ address is taken without Chinese characters or full-width punctuation before or 
 """
 
 from __future__ import annotations
+
+import duckdb
+import pandas as pd
 
 from promopilot.data.contact_ids import CHINA_MOBILE, INTERNATIONAL, NATIONAL
 from promopilot.data.sql import sql_str
@@ -50,3 +54,14 @@ def masked_sql(text: str) -> str:
     for _ in range(3):
         masked = f"regexp_replace({masked}, {sql_str(PATTERN)}, {sql_str(_REWRITE)}, 'g')"
     return f"CASE WHEN regexp_matches({text}, {_MAY_HOLD}) THEN {masked} ELSE {text} END"
+
+
+def masked_texts(texts: pd.Series) -> pd.Series:
+    """`texts` (cells of a review file: text, or missing) as :func:`masked_sql` masks them, in
+    one query of an in-memory DuckDB; a missing cell stays as it is, the index is kept."""
+    frame = pd.DataFrame({"t": [t if isinstance(t, str) else None for t in texts]})
+    with duckdb.connect() as con:
+        con.register("texts", frame)
+        masked = con.execute(f"SELECT {masked_sql('t')} FROM texts").fetchnumpy()
+    out = pd.Series(list(next(iter(masked.values()))), index=texts.index, dtype=object)
+    return out.where(frame["t"].notna().to_numpy(), texts)

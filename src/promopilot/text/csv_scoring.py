@@ -13,9 +13,10 @@ import pandas as pd
 from promopilot.columns import RATING, TEXT
 from promopilot.data import headers, synonyms
 from promopilot.data.cells import CELLS, TEXT_FILE, Cells, cells_of, record_lines
-from promopilot.data.followups import with_followups
+from promopilot.data.followups import followup_columns, with_followups
 from promopilot.data.line_ends import has_lone_cr, lf_line_ends
 from promopilot.data.ratings import other_scale, other_scale_refusal, read_stars
+from promopilot.data.review_text import masked_texts
 from promopilot.data.textfile import (
     EXCEL_CSV,
     SNIFF,
@@ -268,7 +269,9 @@ def score_csv(
     """Read a CSV with a review text column (:func:`find_text_column`), score it with
     :func:`review_sentiment` and write it back (UTF-8) with ``sentiment``, ``label`` and
     ``sentiment_method`` added (``predicted_*`` when the input has such columns already,
-    see :func:`output_names`). Input cells are written exactly as read; columns of contact data
+    see :func:`output_names`). Input cells are written exactly as read, but for e-mail
+    addresses and phone numbers in the review texts, scored and written ``***`` as ingest
+    stores them (:func:`promopilot.data.review_text.masked_texts`); columns of contact data
     (e-mail, phone, name, address, IP address: :func:`synonyms.contact_columns`) are left out,
     as they are everywhere else. `rating_range` is the rating column's scale (None: 1-5
     stars, and a column of ratings up to 10 or 100 is refused naming the scale it looks
@@ -279,7 +282,11 @@ def score_csv(
     table, encoding = read_text_csv(in_path, text_column, notes)
     source = find_text_column(table, text_column, in_path)
     names = output_names(table, in_path)
-    texts, followup = with_followups(table, source)  # 追评: scored with its review
+    followup, _ = followup_columns([str(c) for c in table.columns])
+    for column in (source, followup):  # "call me 13812345678": scored and written "call me ***"
+        if column is not None:
+            table[column] = masked_texts(table[column])
+    texts, _ = with_followups(table, source)  # 追评: scored with its review
     inputs = pd.DataFrame({TEXT: texts.to_numpy()}, index=table.index)
     rating = synonyms.match([str(c) for c in table.columns], "reviews", (RATING,)).get(RATING)
     if rating is not None:  # rating, stars, 评分, ...; 5星, 4 分, ★★★☆☆ as ingest reads them
