@@ -27,7 +27,7 @@ from promopilot.data.contact_ids import (
     masked_in_text,
     phone_sql,
 )
-from promopilot.data.phone_text import country_given_sql, kept_phone_sql
+from promopilot.data.phone_text import fill_contacts, kept_phone_sql
 from promopilot.data.schema import CUSTOMER_TABLES
 from promopilot.data.text_migration import (
     DELIVERY_ERRORS,
@@ -243,13 +243,7 @@ def _keep_contacts(store: Store) -> None:
         "starts_with(kept, '+')), min(kept)) AS phone "
         f"FROM (SELECT *, {kept} AS kept FROM {MAP}) GROUP BY new"
     )
-    for field in ("email", "phone"):
-        named = f" OR {country_given_sql('s.phone', 'contacts.phone')}" if field == "phone" else ""
-        store.execute(
-            f"UPDATE contacts SET {field} = s.{field} FROM ({values}) s "
-            f"WHERE contacts.customer_id = s.new AND s.{field} IS NOT NULL AND "
-            f"(contacts.{field} IS NULL{named})"
-        )
+    fill_contacts(store, f"({values})", "new")
     store.execute(
         f"INSERT INTO contacts SELECT new, email, phone, NULL, now()::TIMESTAMP, NULL "
         f"FROM ({values}) WHERE new NOT IN (SELECT customer_id FROM contacts "

@@ -108,14 +108,7 @@ def keep_contacts(store: Store, stage: str, ingest_id: int) -> None:
         "(_id_email IS NOT NULL OR _id_phone IS NOT NULL)) GROUP BY 1"
     )
     store.execute(f"CREATE OR REPLACE TEMP TABLE contact_ids_kept AS {values}")
-    for field in ("email", "phone"):
-        # a number kept without its country gets it where a later file names it
-        named = f" OR {country_given_sql('s.phone', 'contacts.phone')}" if field == "phone" else ""
-        store.execute(
-            f"UPDATE contacts SET {field} = s.{field} FROM contact_ids_kept s "
-            f"WHERE contacts.customer_id = s.id AND s.{field} IS NOT NULL AND "
-            f"(contacts.{field} IS NULL{named})"
-        )
+    fill_contacts(store, "contact_ids_kept", "id")
     store.execute(
         f"INSERT INTO contacts SELECT id, email, phone, NULL, now()::TIMESTAMP, {ingest_id} "
         "FROM contact_ids_kept WHERE id NOT IN (SELECT customer_id FROM contacts)"
@@ -162,3 +155,17 @@ def shown_typed(value: str, phone: tuple[str, str] | None = None) -> str | None:
     (``86-13812345678`` as ``+86*******5678``)."""
     phone = phone or typed_phone(value)
     return contact_ids.shown(value.strip() if phone is None else phone[1])
+
+
+def fill_contacts(store: Store, source: str, id_column: str) -> None:
+    """Give `contacts` the e-mail address and phone number of `source` (a table or a
+    parenthesised query with `id_column`, ``email`` and ``phone``) where a customer has none
+    yet, and a number kept without its country the one a later file names; ingest's
+    :func:`keep_contacts` and the once-only migration of old stores both write them so."""
+    for field in ("email", "phone"):
+        named = f" OR {country_given_sql('s.phone', 'contacts.phone')}" if field == "phone" else ""
+        store.execute(
+            f"UPDATE contacts SET {field} = s.{field} FROM {source} s "
+            f"WHERE contacts.customer_id = s.{id_column} AND s.{field} IS NOT NULL AND "
+            f"(contacts.{field} IS NULL{named})"
+        )
