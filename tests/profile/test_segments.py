@@ -10,7 +10,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
 from promopilot.profile.segment_describe import no_orders
-from promopilot.profile.segment_names import fmt
+from promopilot.profile.segment_names import counted_orders, fmt_feature, fmt_money
 from promopilot.profile.segments import (
     NO_PURCHASES,
     RF_GRID,
@@ -300,7 +300,10 @@ def test_a_cluster_without_orders_is_described_by_when_they_came_and_what_they_b
         ("days_since_last_event", "days since last seen", "lower"),
         ("views", "product views", "higher"),
     ):
-        mean, overall = fmt(members[column].mean()), fmt(df[column].mean())
+        mean, overall = (
+            fmt_feature(column, members[column].mean()),
+            fmt_feature(column, df[column].mean()),
+        )
         assert f"{label} {mean} vs {overall} overall ({word})" in text, text
     assert "add-to-cart" not in text and "views per day" not in text
     assert "Most viewed category: home" in text
@@ -340,8 +343,8 @@ def test_a_cluster_most_of_whom_have_not_bought_is_named_and_described_for_that(
     bought = members[members["frequency"] > 0]
     assert (
         f"{len(bought):,} of them ({len(bought) / len(members):.0%}) ordered, "
-        f"{fmt(bought['frequency'].mean())} orders and a net spend of "
-        f"{fmt(bought['monetary'].mean())} each on average." in text
+        f"{counted_orders(bought['frequency'].mean())} and a net spend of "
+        f"{fmt_money(bought['monetary'].mean())} each on average." in text
     ), text
     for label in ("total spend", "average order value", "days since last order"):
         assert label not in text, text

@@ -10,7 +10,7 @@ import pytest
 from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
 from promopilot.profile.build import build_profile
-from promopilot.profile.segment_names import fmt
+from promopilot.profile.segment_names import fmt_feature
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uci-online-retail-sample"
 
@@ -57,5 +57,6 @@ def test_customers_who_have_not_bought_are_not_described_by_zero_spend(profile):
     text = row["description"]
     assert "total spend" not in text and "orders" not in text and "last order" not in text
     for column, label in (("tenure_days", "days since first seen"), ("n_returns", "return lines")):
-        mean, overall = fmt(mine[column].mean()), fmt(customers[column].mean())
+        mean = fmt_feature(column, mine[column].mean())
+        overall = fmt_feature(column, customers[column].mean())
         assert f"{label} {mean} vs {overall} overall (higher)" in text, text

@@ -21,7 +21,9 @@ from promopilot.profile.segment_names import (
     NO_ORDERS_NOUN,
     ORDER_FEATURES,
     category_sentence,
-    fmt,
+    counted_orders,
+    fmt_feature,
+    fmt_money,
 )
 from promopilot.profile.segment_names import (
     words as segment_words,
@@ -90,7 +92,8 @@ def not_bought(
     features_df: pd.DataFrame, labels: np.ndarray, k: int, no_orders: list[str | None]
 ) -> list[dict | None]:
     """Per cluster named in `no_orders`: ``ordered`` (its customers who did order, the few a
-    cluster may hold) and ``figures``, a list of (label, the cluster's mean, everyone's mean)
+    cluster may hold) and ``figures``, a list of (column, label, the cluster's mean, everyone's
+    mean)
     of :data:`NOT_BOUGHT_FEATURES` the table has (``browse_intensity`` only without
     ``views``; ``carts`` and ``n_returns`` only where the cluster has some); else None. A
     cluster most of whom have not bought (:data:`MOSTLY_NO_ORDERS_NOUNS`) also has ``mostly``
@@ -117,7 +120,7 @@ def not_bought(
                 continue
             if mean == 0 and (column in NOT_BOUGHT_IF_ANY or overall == 0):
                 continue
-            figures.append((NOT_BOUGHT_FEATURES[column], mean, overall))
+            figures.append((column, NOT_BOUGHT_FEATURES[column], mean, overall))
         bought = mine & (orders > 0)
         info = {"ordered": int(bought.sum()), "figures": figures}
         if no_orders[c] in MOSTLY_NO_ORDERS_NOUNS:
@@ -137,8 +140,8 @@ def not_bought_sentence(info: dict) -> str:
     if info.get("mostly"):  # most have not: what the others bought, and how many they are
         text += f" {info['ordered']:,} of them ({info['ordered_share']:.0%}) ordered"
         each = [
-            f"{fmt(info['orders'])} orders" if np.isfinite(info["orders"]) else "",
-            f"a net spend of {fmt(info['spend'])}" if np.isfinite(info["spend"]) else "",
+            counted_orders(info["orders"]) if np.isfinite(info["orders"]) else "",
+            f"a net spend of {fmt_money(info['spend'])}" if np.isfinite(info["spend"]) else "",
         ]
         each = [e for e in each if e]
         text += ", " + " and ".join(each) + " each on average." if each else "."
@@ -148,9 +151,9 @@ def not_bought_sentence(info: dict) -> str:
         text += (
             " Compared with all customers: "
             + "; ".join(
-                f"{label} {fmt(mean)} vs {fmt(overall)} overall "
+                f"{label} {fmt_feature(column, mean)} vs {fmt_feature(column, overall)} overall "
                 f"({'higher' if mean > overall else 'lower' if mean < overall else 'the same'})"
-                for label, mean, overall in info["figures"]
+                for column, label, mean, overall in info["figures"]
             )
             + "."
         )
@@ -213,7 +216,8 @@ def returned_sentence(info: dict[str, float]) -> str:
     )
     if np.isfinite(info["spend"]) and np.isfinite(info["overall_spend"]):
         text += (
-            f", leaving a net spend of {fmt(info['spend'])} vs {fmt(info['overall_spend'])} overall"
+            f", leaving a net spend of {fmt_money(info['spend'])} vs "
+            f"{fmt_money(info['overall_spend'])} overall"
         )
     return text + "."
 
@@ -326,8 +330,8 @@ def describe(
                 break
             label = LABELS.get(feat, feat.replace("_", " "))
             parts.append(
-                f"{label} {fmt(seg.centers_.loc[c, feat])} vs "
-                f"{fmt(seg.overall_means_[feat])} overall "
+                f"{label} {fmt_feature(feat, seg.centers_.loc[c, feat])} vs "
+                f"{fmt_feature(feat, seg.overall_means_[feat])} overall "
                 f"({'higher' if zval > 0 else 'lower'})"
             )
         if seg.no_orders_[c] and quiet[c] is not None:  # not by the zero spend its name says

@@ -101,6 +101,7 @@ def words(feature: str, direction: str, mean: float | None = None) -> tuple[str,
 
 
 def fmt(value: float) -> str:
+    """A ratio or score: 0.72, 14.5, 1,280."""
     if not np.isfinite(value):
         return "n/a"
     if abs(value) >= 100:
@@ -108,6 +109,69 @@ def fmt(value: float) -> str:
     if abs(value) >= 10:
         return f"{value:.1f}"
     return f"{value:.2f}"
+
+
+# features that count (orders, days, views) or are money: a mean of counts keeps at most one
+# decimal and none where it is whole ("1 order", "5.2 orders", never "1.00 orders" or "94.0
+# days"), money keeps cents under 100 ("63.74", "2,157")
+COUNT_FEATURES = frozenset(
+    {
+        "frequency",
+        "recency_days",
+        "tenure_days",
+        "days_since_last_event",
+        "interpurchase_days",
+        "orders_90d",
+        "events_90d",
+        "views",
+        "views_30d",
+        "carts",
+        "n_returns",
+        "n_reviews",
+    }
+)
+MONEY_FEATURES = frozenset({"monetary", "avg_order_value", "clv"})
+# probabilities and shares, as percentages ("churn risk 55% vs 84% overall")
+PERCENT_FEATURES = frozenset(
+    {"churn_risk", "purchase_propensity_30d", "return_share", "coupon_share", "discount_share"}
+)
+
+
+def fmt_count(value: float) -> str:
+    """A mean of counts: whole from 100 up ("1,280"), else one decimal, none where the
+    rounded mean is whole ("1", "5.2", "94"); under 0.1 two decimals ("0.04", not "0")."""
+    if not np.isfinite(value):
+        return "n/a"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if 0 < abs(value) < 0.095:
+        return f"{value:.2f}"
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def fmt_money(value: float) -> str:
+    """Money: whole from 100 up ("2,157"), else with cents ("63.74")."""
+    if not np.isfinite(value):
+        return "n/a"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+
+
+def fmt_feature(feature: str, value: float) -> str:
+    """`value` of `feature` as a description writes it: a count, money or a ratio."""
+    if feature in COUNT_FEATURES:
+        return fmt_count(value)
+    if feature in MONEY_FEATURES:
+        return fmt_money(value)
+    if feature in PERCENT_FEATURES and np.isfinite(value):
+        return f"{value:.0%}" if abs(value) >= 0.1 else f"{value:.1%}"
+    return fmt(value)
+
+
+def counted_orders(value: float) -> str:
+    """A mean number of orders with its noun: "1 order", "1.5 orders", "2 orders"."""
+    text = fmt_count(value)
+    return f"{text} order" if text == "1" else f"{text} orders"
 
 
 # a segment's category share is "clearly above" the overall share by both of these: 20% of the
