@@ -9,8 +9,8 @@ from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
 
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
-from promopilot.profile.segment_describe import no_orders
 from promopilot.profile.segment_names import counted_orders, fmt_feature, fmt_money
+from promopilot.profile.segment_not_bought import no_orders
 from promopilot.profile.segments import (
     NO_PURCHASES,
     RF_GRID,

@@ -1,8 +1,8 @@
 """Names and descriptions of data-driven segments (:class:`~promopilot.profile.segmenter.
 ClusterSegmenter`): a cluster of customers who (almost) never ordered, or most of whom never
-did, is named for it and described by when they came, were last seen and what they browsed,
-the others from the features that stand out most, ties broken with more adjectives, then
-numbers."""
+did, is named for it and described by when they came, were last seen and what they browsed
+(:mod:`~promopilot.profile.segment_not_bought`), the others from the features that stand
+out most, ties broken with more adjectives, then numbers."""
 
 from __future__ import annotations
 
@@ -14,26 +14,22 @@ import pandas as pd
 from promopilot.profile.segment_names import (
     GROUP,
     LABELS,
-    MOSTLY_NO_ORDERS_BROWSING_NOUN,
-    MOSTLY_NO_ORDERS_NOUN,
     MOSTLY_NO_ORDERS_NOUNS,
-    NO_ORDERS_BROWSING_NOUN,
-    NO_ORDERS_NOUN,
     ORDER_FEATURES,
     category_sentence,
-    counted_orders,
     fmt_feature,
     fmt_money,
+    material,
 )
 from promopilot.profile.segment_names import (
     words as segment_words,
 )
+from promopilot.profile.segment_not_bought import (
+    known_mean,
+    not_bought_sentence,
+    numbers,
+)
 
-# a cluster is named for not buying when at least this share of it has no order
-NO_ORDERS_SHARE = 0.9
-# ... and for most of it not buying ("customers most of whom have not bought") when at least
-# this share, but under NO_ORDERS_SHARE, has no order: a majority, so the name stays true
-MOSTLY_NO_ORDERS_SHARE = 0.5
 # a buyer "returned most of what they bought" at this share of the value bought returned
 # (``return_share``); a cluster is named for it when at least RETURNERS_SHARE of its buyers did
 RETURNED_MOST = 0.8
@@ -41,123 +37,6 @@ RETURNERS_SHARE = 0.75
 RETURNERS_NOUN = "customers who returned most of what they bought"
 # spend after returns: near zero for such a cluster, which the returns explain
 SPEND_FEATURES = frozenset(f for f, group in GROUP.items() if group == "spend")
-
-
-def no_orders(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[str | None]:
-    """Per cluster: the noun for a cluster in which (almost) nobody has ordered (at least
-    :data:`NO_ORDERS_SHARE` of the known ``frequency``, else ``monetary``, is 0: a few
-    one-off buyers do not make 274 non-buyers "one-time buyers"), or most have not (at least
-    :data:`MOSTLY_NO_ORDERS_SHARE`: "customers most of whom have not bought"), "browsers ..."
-    when they browse; else None."""
-    column = next((c for c in ("frequency", "monetary") if c in features_df.columns), None)
-    if column is None:
-        return [None] * k
-    orders = pd.to_numeric(features_df[column], errors="coerce").to_numpy(dtype=float)
-    browse = (
-        pd.to_numeric(features_df["browse_intensity"], errors="coerce").to_numpy(dtype=float)
-        if "browse_intensity" in features_df.columns
-        else np.zeros(len(labels))
-    )
-    out: list[str | None] = []
-    for c in range(k):
-        known = orders[labels == c]
-        known = known[~np.isnan(known)]
-        share = (known == 0).mean() if len(known) else 0.0
-        browsing = np.nansum(browse[labels == c]) > 0
-        if share >= NO_ORDERS_SHARE:
-            out.append(NO_ORDERS_BROWSING_NOUN if browsing else NO_ORDERS_NOUN)
-        elif share >= MOSTLY_NO_ORDERS_SHARE:
-            out.append(MOSTLY_NO_ORDERS_BROWSING_NOUN if browsing else MOSTLY_NO_ORDERS_NOUN)
-        else:
-            out.append(None)
-    return out
-
-
-# what a cluster of customers who have not bought is described by (its name says they have
-# not, so their zero spend and orders tell nothing): when they came and were last seen, what
-# they browsed and carted, the returns (credits) they have without a purchase
-NOT_BOUGHT_FEATURES: dict[str, str] = {
-    "tenure_days": "days since first seen",
-    "days_since_last_event": "days since last seen",
-    "views": "product views",
-    "browse_intensity": "views per day",
-    "carts": "add-to-cart events",
-    "n_returns": "return lines",
-}
-# zero for a cluster of non-buyers, this says nothing: left out then
-NOT_BOUGHT_IF_ANY = frozenset({"carts", "n_returns"})
-
-
-def not_bought(
-    features_df: pd.DataFrame, labels: np.ndarray, k: int, no_orders: list[str | None]
-) -> list[dict | None]:
-    """Per cluster named in `no_orders`: ``ordered`` (its customers who did order, the few a
-    cluster may hold) and ``figures``, a list of (column, label, the cluster's mean, everyone's
-    mean)
-    of :data:`NOT_BOUGHT_FEATURES` the table has (``browse_intensity`` only without
-    ``views``; ``carts`` and ``n_returns`` only where the cluster has some); else None. A
-    cluster most of whom have not bought (:data:`MOSTLY_NO_ORDERS_NOUNS`) also has ``mostly``
-    (True), ``ordered_share`` and the mean ``orders`` and ``spend`` (``monetary``) of those
-    who ordered: what its minority of buyers did."""
-    orders = _numbers(features_df, "frequency")
-    spend = _numbers(features_df, "monetary")
-    if "frequency" not in features_df.columns:  # who ordered, as no_orders tells it
-        orders = np.where(np.isnan(spend), np.nan, (spend > 0).astype(float))
-    columns = [c for c in NOT_BOUGHT_FEATURES if c in features_df.columns]
-    if "views" in columns and "browse_intensity" in columns:
-        columns.remove("browse_intensity")
-    out: list[dict | None] = []
-    for c in range(k):
-        if not no_orders[c]:
-            out.append(None)
-            continue
-        mine = labels == c
-        figures = []
-        for column in columns:
-            values = _numbers(features_df, column)
-            mean, overall = _mean(values[mine]), _mean(values)
-            if not (np.isfinite(mean) and np.isfinite(overall)):
-                continue
-            if mean == 0 and (column in NOT_BOUGHT_IF_ANY or overall == 0):
-                continue
-            figures.append((column, NOT_BOUGHT_FEATURES[column], mean, overall))
-        bought = mine & (orders > 0)
-        info = {"ordered": int(bought.sum()), "figures": figures}
-        if no_orders[c] in MOSTLY_NO_ORDERS_NOUNS:
-            known = mine & ~np.isnan(orders)
-            info["mostly"] = True
-            info["ordered_share"] = bought.sum() / max(int(known.sum()), 1)
-            info["orders"] = _mean(orders[bought]) if "frequency" in features_df else np.nan
-            info["spend"] = _mean(spend[bought])
-        out.append(info)
-    return out
-
-
-def not_bought_sentence(info: dict) -> str:
-    """What tells a cluster of :func:`not_bought` apart, in place of its zero spend and orders:
-    " Compared with all customers: days since first seen 254 vs 330 overall (lower); ..."."""
-    text = ""
-    if info.get("mostly"):  # most have not: what the others bought, and how many they are
-        text += f" {info['ordered']:,} of them ({info['ordered_share']:.0%}) ordered"
-        each = [
-            counted_orders(info["orders"]) if np.isfinite(info["orders"]) else "",
-            f"a net spend of {fmt_money(info['spend'])}" if np.isfinite(info["spend"]) else "",
-        ]
-        each = [e for e in each if e]
-        text += ", " + " and ".join(each) + " each on average." if each else "."
-    elif info["ordered"]:
-        text += f" {info['ordered']:,} of them ordered."
-    if info["figures"]:
-        text += (
-            " Compared with all customers: "
-            + "; ".join(
-                f"{label} {fmt_feature(column, mean)} vs {fmt_feature(column, overall)} overall "
-                f"({'higher' if mean > overall else 'lower' if mean < overall else 'the same'})"
-                for column, label, mean, overall in info["figures"]
-            )
-            + "."
-        )
-    return text
 
 
 def returners(
@@ -172,9 +51,9 @@ def returners(
     because they buy small."""
     if "return_share" not in features_df.columns or "frequency" not in features_df.columns:
         return [None] * k
-    share = _numbers(features_df, "return_share")
-    orders = _numbers(features_df, "frequency")
-    spend = _numbers(features_df, "monetary")
+    share = numbers(features_df, "return_share")
+    orders = numbers(features_df, "frequency")
+    spend = numbers(features_df, "monetary")
     buyers = (orders > 0) & ~np.isnan(share)
     out: list[dict[str, float] | None] = []
     for c in range(k):
@@ -188,24 +67,13 @@ def returners(
             continue
         out.append(
             {
-                "return_share": _mean(share[labels == c]),
-                "overall_return_share": _mean(share),
-                "spend": _mean(spend[labels == c]),
-                "overall_spend": _mean(spend),
+                "return_share": known_mean(share[labels == c]),
+                "overall_return_share": known_mean(share),
+                "spend": known_mean(spend[labels == c]),
+                "overall_spend": known_mean(spend),
             }
         )
     return out
-
-
-def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in frame.columns:
-        return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-
-
-def _mean(values: np.ndarray) -> float:
-    known = values[np.isfinite(values)]
-    return float(known.mean()) if len(known) else np.nan
 
 
 def returned_sentence(info: dict[str, float]) -> str:
@@ -241,6 +109,17 @@ def describe(
         zrow = seg.centers_z_.iloc[c].to_numpy()
         idx = np.argsort(-np.abs(zrow), kind="stable")
         standouts.append([(cols[j], "high" if zrow[j] > 0 else "low", float(zrow[j])) for j in idx])
+    # what a name or description may say of a cluster: its features at least `threshold`
+    # standard deviations and a material share (segment_names.material) from everyone
+    stands = [
+        [
+            s
+            for s in standouts[c]
+            if abs(s[2]) >= seg.threshold
+            and material(seg.centers_.loc[c, s[0]], seg.overall_means_[s[0]], s[2])
+        ]
+        for c in range(k)
+    ]
     overall_cat_share: pd.Series | None = None
     if cats is not None:
         valid = pd.Series(cats).dropna()
@@ -264,7 +143,7 @@ def describe(
             mean = seg.centers_.loc[c, f] if f in seg.centers_.columns else None
             return segment_words(f, d, None if mean is None else float(mean))
 
-        outstanding = [s for s in standouts[c] if abs(s[2]) >= seg.threshold]
+        outstanding = stands[c]
         if seg.no_orders_[c]:  # adjectives only to tell such clusters apart
             adjs = [words(f, d)[0] for f, d, _ in outstanding if f not in ORDER_FEATURES]
             return " ".join([*adjs[: n_adj - 1], seg.no_orders_[c]])
@@ -324,10 +203,8 @@ def describe(
         size = int(seg.sizes_[c])
         parts = []
         # a cluster of returners: the returns are said first, its spend is left out
-        candidates = [s for s in standouts[c] if not returned[c] or s[0] not in SPEND_FEATURES]
+        candidates = [s for s in stands[c] if not returned[c] or s[0] not in SPEND_FEATURES]
         for feat, _direction, zval in candidates[:3]:
-            if abs(zval) < seg.threshold and (parts or returned[c]):
-                break
             label = LABELS.get(feat, feat.replace("_", " "))
             parts.append(
                 f"{label} {fmt_feature(feat, seg.centers_.loc[c, feat])} vs "
@@ -340,7 +217,7 @@ def describe(
             text = f"{size:,} customers ({size / n:.0%})." + returned_sentence(returned[c])
             if parts:
                 text += " Compared with all customers: " + "; ".join(parts) + "."
-        elif any(abs(s[2]) >= seg.threshold for s in standouts[c]):
+        elif parts:
             text = f"{size:,} customers ({size / n:.0%}). Compared with all customers: "
             text += "; ".join(parts) + "."
         else:

@@ -15,7 +15,8 @@ from threadpoolctl import threadpool_limits
 from promopilot.columns import CUSTOMER_ID
 from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
-from promopilot.profile.segment_describe import describe, no_orders, not_bought, returners
+from promopilot.profile.segment_describe import describe, returners
+from promopilot.profile.segment_not_bought import no_orders, not_bought
 
 # --------------------------------------------------------------------------- clusters
 
@@ -41,7 +42,9 @@ class ClusterSegmenter(BaseEstimator):
         model is fitted on all rows from the sample's centres.
     threshold : float, default 0.5
         A centroid feature "stands out" when its z-score (in standard deviations of the
-        transformed feature) is at least this large in absolute value.
+        transformed feature) is at least this large in absolute value and its mean is at
+        least ``segment_names.MATERIAL_SHARE`` (10%) of the overall mean away, on the same
+        side; only such features name and describe a cluster.
     log_transform : bool, default True
         Apply ``log1p`` to non-negative features with skewness above 1 (spend, counts) before
         standardizing.
@@ -260,7 +263,7 @@ class ClusterSegmenter(BaseEstimator):
             cats = features_df[self.category_col].astype("object").to_numpy()
         self.no_orders_ = no_orders(features_df, labels, best_k)
         self.returners_ = returners(features_df, labels, best_k, self.no_orders_)
-        self.not_bought_ = not_bought(features_df, labels, best_k, self.no_orders_)
+        self.not_bought_ = not_bought(features_df, labels, best_k, self.no_orders_, self.threshold)
         self.names_, self.descriptions_ = describe(self, labels, cats, n)
         return self
 
