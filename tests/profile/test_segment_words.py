@@ -1,5 +1,5 @@
 """Words of the data-driven segments as a shop owner reads them: counts written as counts,
-and only figures that set a segment apart."""
+only figures that set a segment apart, and names that say what their features mean."""
 
 from __future__ import annotations
 
@@ -114,3 +114,43 @@ def test_the_rule_for_a_material_difference():
     # never "higher" beside a lower mean (a skewed feature's log mean may disagree)
     assert not material(90.0, 120.0, 0.7)
     assert material(1.0, 0.0, 0.5) and not material(np.nan, 1.0, 1.0)
+
+
+def test_names_of_customers_who_have_not_bought_say_what_their_features_mean():
+    """Two clusters of non-buyers were told apart by the buyers' words: "keen-browsing
+    browsers who have not bought" said the noun twice, "decisive" (buys without browsing)
+    and "recently active" or "lapsed" (their recency counts from when they were first seen,
+    not from an order) said what the numbers do not; MovieLens's three such clusters were
+    "at-risk", "recently active" and "steady" customers who have not bought."""
+    df, _ = _planted(100, seed=3)
+    rng = np.random.default_rng(3)
+    n = 150
+    new = np.arange(n) < n // 2  # newly arrived, browsing a lot; the rest long known, little
+    quiet = pd.DataFrame(
+        {
+            "customer_id": np.arange(len(df), len(df) + n),
+            "recency_days": np.where(new, rng.uniform(2, 20, n), rng.uniform(300, 400, n)),
+            "frequency": 0,
+            "monetary": 0.0,
+            "avg_order_value": np.nan,
+            "discount_sensitivity": 0.5,
+            "browse_intensity": np.where(new, rng.uniform(3, 5, n), rng.uniform(0.01, 0.03, n)),
+            "top_category": "home",
+        }
+    )
+    df["browse_intensity"] = rng.uniform(0.2, 0.6, len(df))
+    df = pd.concat([df, quiet], ignore_index=True)
+    seg = ClusterSegmenter(random_state=0).fit(df)
+    labels = seg.predict(df)
+    recent = np.bincount(labels[len(df) - n :][new]).argmax()
+    known = np.bincount(labels[len(df) - n :][~new]).argmax()
+    assert recent != known
+    names = {seg.names_[recent], seg.names_[known]}
+    assert all(name.endswith("browsers who have not bought") for name in names), names
+    allowed = {"frequent", "occasional", "newly arrived", "long-known", "returning", "at-risk"}
+    for name in names:
+        said = name.removesuffix("browsers who have not bought").strip()
+        assert said, names  # told apart by an adjective
+        for word in ("keen-browsing", "decisive", "recently active", "lapsed", "steady"):
+            assert word not in said, names
+        assert any(said.startswith(a) for a in allowed), names

@@ -15,11 +15,11 @@ from promopilot.profile.segment_names import (
     GROUP,
     LABELS,
     MOSTLY_NO_ORDERS_NOUNS,
-    ORDER_FEATURES,
     category_sentence,
     fmt_feature,
     fmt_money,
     material,
+    not_bought_adjective,
 )
 from promopilot.profile.segment_names import (
     words as segment_words,
@@ -145,7 +145,8 @@ def describe(
 
         outstanding = stands[c]
         if seg.no_orders_[c]:  # adjectives only to tell such clusters apart
-            adjs = [words(f, d)[0] for f, d, _ in outstanding if f not in ORDER_FEATURES]
+            said = [not_bought_adjective(f, d, seg.no_orders_[c]) for f, d, _ in outstanding]
+            adjs = [a for a in said if a]
             return " ".join([*adjs[: n_adj - 1], seg.no_orders_[c]])
         if returned[c]:  # so are theirs, never from the spend their returns took away
             adjs = [words(f, d)[0] for f, d, _ in outstanding if f not in SPEND_FEATURES]

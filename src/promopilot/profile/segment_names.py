@@ -65,6 +65,33 @@ MOSTLY_NO_ORDERS_NOUNS = frozenset({MOSTLY_NO_ORDERS_NOUN, MOSTLY_NO_ORDERS_BROW
 ORDER_FEATURES = frozenset(
     {"monetary", "avg_order_value", "frequency", "clv", "tenure_days", "return_rate"}
 )
+# ... and some buyers' words mean something else for them: their recency_days counts from when
+# they were first seen, not from an order ("recently active", "lapsed" said they had bought);
+# "keen-browsing browsers" said the noun twice and "decisive" (buys without browsing) is not
+# what a non-buyer's low browsing is; "steady" (low churn risk) read as a steady buyer. None:
+# no adjective (browsing, for customers who do not browse at all, whom the noun already names).
+NOT_BOUGHT_WORDS: dict[tuple[str, str], str | None] = {
+    ("recency_days", "high"): "long-known",
+    ("recency_days", "low"): "newly arrived",
+    ("browse_intensity", "high"): "frequent",
+    ("browse_intensity", "low"): "occasional",
+    ("churn_risk", "low"): "returning",
+}
+
+
+def not_bought_adjective(feature: str, direction: str, noun: str) -> str | None:
+    """The adjective for a cluster named `noun` (one that has not bought, or mostly not)
+    standing out on `feature` in `direction`: never from :data:`ORDER_FEATURES`, browsing only
+    for browsers, :data:`NOT_BOUGHT_WORDS` before the buyers' words."""
+    if feature in ORDER_FEATURES:
+        return None
+    if feature == "browse_intensity" and not noun.startswith("browsers"):
+        return None
+    if (feature, direction) in NOT_BOUGHT_WORDS:
+        return NOT_BOUGHT_WORDS[(feature, direction)]
+    return words(feature, direction)[0]
+
+
 # features that say the same thing: an adjective never repeats the noun's group
 GROUP: dict[str, str] = {"monetary": "spend", "avg_order_value": "spend", "clv": "spend"}
 
