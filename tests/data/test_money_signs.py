@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from promopilot.data.currency import message_sign, shop_currency
-from promopilot.data.money_signs import stored_sign
+from promopilot.data.money_signs import SIGN_OF, stored_sign
+from promopilot.data.number_text import CURRENCY_SIGNS
 from tests.data.loads import load
 
 HEADER = "order_id,timestamp,customer_id,product_id,quantity,unit_price"
@@ -98,3 +99,24 @@ def test_a_quarantined_lines_sign_is_not_the_shops(tmp_path, store):
     f = load(store, folder).files[0]
     assert (f.n_loaded, f.n_quarantined) == (1, 1)
     assert stored_sign(store) is None
+
+
+def test_every_sign_is_dropped_from_a_number_and_read_as_its_sign(tmp_path, store):
+    # one table (money_signs.SIGN_OF): the characters number_sql drops are the ones sign_sql
+    # reads, and each cell reads as before the table was shared
+    assert set(CURRENCY_SIGNS) == set(SIGN_OF) and len(CURRENCY_SIGNS) == len(SIGN_OF)
+    cells = ["$59.00", "¥1,299.00", "￥89", "€3.50", "£2", "89.00元", "12.5", "$¥5"]
+    lines = "".join(f'A{i},2025-11-11 10:00,c{i},p1,1,"{c}"\n' for i, c in enumerate(cells))
+    load(store, shop(tmp_path, "orders.csv", f"{HEADER}\n{lines}"))
+    assert list(store.query("SELECT unit_price FROM orders ORDER BY order_id")["unit_price"]) == [
+        59.0,
+        1299.0,
+        89.0,
+        3.5,
+        2.0,
+        89.0,
+        12.5,
+        5.0,
+    ]
+    # the CASE keeps SIGN_OF's order: a cell holding $ and ¥ reads as $ ($ and ¥ are 2 each)
+    assert store.scalar("SELECT sign FROM ingests") == "$"

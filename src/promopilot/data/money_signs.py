@@ -11,8 +11,9 @@ from __future__ import annotations
 from promopilot.data.schema import MONEY, TableSpec
 from promopilot.data.store import Store, sql_str
 
-# the characters a money cell may carry (number_text.CURRENCY_SIGNS) and the sign each is
-# written as: the full-width ￥ of GBK files is ¥
+# the characters a money cell may carry and the sign each is written as (the full-width ￥ of
+# GBK files is ¥): the one table, number_text.CURRENCY_SIGNS (the characters number_sql drops)
+# is its keys. Its order is the CASE's in sign_sql: a cell holding two signs gives the first
 SIGN_OF = {"$": "$", "¥": "¥", "￥": "¥", "€": "€", "£": "£", "元": "元"}
 # a currency cell that is a sign and not a code (data.currency keeps ¥ and $ as they are)
 CELL_SIGNS = ("$", "¥")

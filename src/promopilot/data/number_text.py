@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from promopilot.data.dates import sample_values
+from promopilot.data.money_signs import SIGN_OF
 from promopilot.data.rawfile import RawFile, sql_str
 from promopilot.data.schema import TableSpec
 from promopilot.data.store import Store
@@ -16,7 +17,9 @@ DECIMAL_POINT = ("[+-]?[0-9]*\\.[0-9]{1,2}", "[+-]?[0-9]{1,3}(,[0-9]{3})+\\.[0-9
 THOUSAND_DOTS = "[+-]?[0-9]{1,3}(\\.[0-9]{3})+"
 
 
-CURRENCY_SIGNS = "¥￥$€£元"
+# the currency signs a number cell may carry, dropped before it is read: money_signs.SIGN_OF's
+# (one table; translate's result does not depend on their order)
+CURRENCY_SIGNS = "".join(SIGN_OF)
 
 
 def unsigned_money(raw: str) -> str:
