@@ -36,7 +36,7 @@ from promopilot.campaigns.settings import SendSettings, load_send_settings
 from promopilot.campaigns.smtp import PermanentFailure, Sender, SmtpSender, TemporaryFailure
 from promopilot.data.currency import message_sign, shop_currency
 from promopilot.data.forgotten import forgotten_among
-from promopilot.data.money_signs import stored_sign
+from promopilot.data.money_signs import mixed_signs, stored_signs
 from promopilot.data.queries import delivery as q
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, PromopilotError
@@ -67,6 +67,7 @@ class SendReport:
     shop_currency: str | None = None  # the shop's currency code (data.currency); None: unknown
     sign_set: bool = False  # whether that sign is the [send] currency setting's
     sign_written: bool = False  # whether it is the one the shop's files write (data.money_signs)
+    signs_mixed: str = ""  # why no sign: the shop's files write more than one (data.money_signs)
     no_sender: bool = False  # e-mail written with no send.from_address: From: is a placeholder
 
 
@@ -229,9 +230,11 @@ def send_campaign(
     # its files write ($59.00: $), else none: never a sign the shop did not name
     report.shop_currency = money_in  # the command's lines say it too
     report.sign_set = bool(settings.currency)
-    written = None if report.sign_set or money_in else stored_sign(store)
+    signs = [] if report.sign_set or money_in else stored_signs(store)
+    written = signs[0] if len(signs) == 1 else None  # $ and €: none is the shop's
     report.currency = message_sign(settings.currency, report.shop_currency, written)
     report.sign_written = bool(written)
+    report.signs_mixed = mixed_signs(signs)
     renderer = MessageRenderer(env, shop_name=settings.shop_name, currency=report.currency)
     coupon_name = "coupons.csv" if dry_run else f"coupons-{pd.Timestamp.now():%Y%m%dT%H%M%S}.csv"
     if len(pending) or dry_run:

@@ -117,6 +117,7 @@ def ingest(
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     from promopilot.data.loading import FileRefused
+    from promopilot.data.money_signs import ingest_note
     from promopilot.data.ratings import parse_scale
 
     scale = None if rating_scale is None else parse_scale(rating_scale, "--rating-scale")
@@ -137,6 +138,9 @@ def ingest(
             reasons.update(f.reasons)
             for note in f.notes:
                 console.print(f"[dim]{Path(f.file).name}: {note}[/dim]")
+        signs = ingest_note(store)  # $ in one file, € in another: messages show neither
+        if signs:
+            console.print(signs, markup=False)
         if reasons:
             console.print("quarantined rows by reason (see table `quarantine` in the store):")
             for reason, n in reasons.most_common(show_reasons):

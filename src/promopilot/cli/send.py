@@ -130,11 +130,11 @@ def send(
     # the code reports show (read once, by send_campaign); messages show send's own sign
     shop = report.shop_currency
     if report.n_offered and not report.currency:  # no sign the shop did not name (no ¥)
-        console.print(
-            "prices in messages: no currency sign (the shop's files and settings name no "
-            "currency; set currency in promopilot.toml to show one)",
-            markup=False,
+        why = report.signs_mixed or (  # $ in one file, € in another: neither
+            "the shop's files and settings name no currency; set currency in promopilot.toml "
+            "to show one"
         )
+        console.print(f"prices in messages: no currency sign ({why})", markup=False)
     elif report.n_offered:  # a sign apart from the shop's currency code: said where they differ
         where = (
             "the currency setting under [send] in promopilot.toml"

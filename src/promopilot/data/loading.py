@@ -21,7 +21,7 @@ from promopilot.data.dedupe import (
     drop_forgotten,
     reason_kind,
 )
-from promopilot.data.money_signs import staged_sign
+from promopilot.data.money_signs import staged_signs
 from promopilot.data.order_products import add_named_products
 from promopilot.data.partial_refunds import partial_lines
 from promopilot.data.quarantine import flag_unknown, write_quarantine
@@ -217,7 +217,7 @@ def load_table(
             report.n_quarantined,
             report.n_flagged,
             staged_currency(store, STAGE),
-            staged_sign(store, STAGE),
+            staged_signs(store, STAGE),
         ],
     )
     if spec.name == "orders" and "_title" in store.columns(STAGE):
