@@ -208,9 +208,8 @@ def test_send_reads_the_shops_currency_once(db, plan, tmp_path, capsys, monkeypa
     code, stdout, err = run(args, capsys)
     assert code == 0, err
     assert len(reads) == 1
-    assert "prices in messages: £ (the sign of the shop's currency, GBP)" in " ".join(
-        stdout.split()
-    )
+    words = " ".join(stdout.split())
+    assert "prices in messages: £ (the sign of the shop's currency GBP, from its orders'" in words
 
 
 def test_a_plan_served_first_is_sent_by_the_command_and_another_is_refused(
@@ -292,7 +291,10 @@ def test_messages_show_the_sign_of_the_shops_currency(db, plan, tmp_path, capsys
     code, stdout, err = run(args, capsys)
     assert code == 0, err
     words = " ".join(stdout.split())
-    assert "prices in messages: € (the sign of the shop's currency, EUR)" in words
+    assert (
+        "prices in messages: € (the sign of the shop's currency EUR, from the currency setting "
+        "under [promopilot])"
+    ) in words
     assert "make them agree" not in words
     written = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
     assert "€" in written and "¥" not in written
@@ -302,6 +304,11 @@ def test_messages_show_the_sign_of_the_shops_currency(db, plan, tmp_path, capsys
     args[3], args[-1] = "f1", out
     code, stdout, err = run(args, capsys)
     assert code == 0, err
+    # its code is no sign: said to go after the amount (before: "the sign of ... CHF")
+    assert (
+        "prices in messages: CHF after the amount (the shop's currency, from the currency "
+        "setting under [promopilot])"
+    ) in " ".join(stdout.split())
     written = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
     assert re.search(r"\d CHF", written) and "¥" not in written and "CHF1" not in written
 

@@ -34,7 +34,7 @@ from promopilot.campaigns.messages import MessageRenderer, template_environment
 from promopilot.campaigns.outbox import build_email, write_dry_run
 from promopilot.campaigns.settings import SendSettings, load_send_settings
 from promopilot.campaigns.smtp import PermanentFailure, Sender, SmtpSender, TemporaryFailure
-from promopilot.data.currency import message_sign, shop_currency
+from promopilot.data.currency import message_sign, setting, shop_currency
 from promopilot.data.forgotten import forgotten_among
 from promopilot.data.money_signs import mixed_signs, stored_signs
 from promopilot.data.queries import delivery as q
@@ -67,6 +67,7 @@ class SendReport:
     shop_currency: str | None = None  # the shop's currency code (data.currency); None: unknown
     sign_set: bool = False  # whether that sign is the [send] currency setting's
     sign_written: bool = False  # whether it is the one the shop's files write (data.money_signs)
+    currency_set: bool = False  # whether the shop's currency is the [promopilot] setting's
     signs_mixed: str = ""  # why no sign: the shop's files write more than one (data.money_signs)
     no_sender: bool = False  # e-mail written with no send.from_address: From: is a placeholder
 
@@ -230,6 +231,7 @@ def send_campaign(
     # its files write ($59.00: $), else none: never a sign the shop did not name
     report.shop_currency = money_in  # the command's lines say it too
     report.sign_set = bool(settings.currency)
+    report.currency_set = bool(money_in) and money_in == setting()
     signs = [] if report.sign_set or money_in else stored_signs(store)
     written = signs[0] if len(signs) == 1 else None  # $ and €: none is the shop's
     report.currency = message_sign(settings.currency, report.shop_currency, written)

@@ -81,7 +81,7 @@ def send(
     Every row is logged: target, control, explore and none.
     """
     from promopilot.campaigns.delivery import send_campaign
-    from promopilot.data.currency import sign_agrees
+    from promopilot.campaigns.price_sign import price_sign_words
     from promopilot.exceptions import InputError
 
     try:
@@ -127,31 +127,10 @@ def send(
         if n or not label.startswith("left out"):
             table.add_row(label, f"{n:,}")
     console.print(table)
-    # the code reports show (read once, by send_campaign); messages show send's own sign
-    shop = report.shop_currency
-    if report.n_offered and not report.currency:  # no sign the shop did not name (no ¥)
-        why = report.signs_mixed or (  # $ in one file, € in another: neither
-            "the shop's files and settings name no currency; set currency in promopilot.toml "
-            "to show one"
-        )
-        console.print(f"prices in messages: no currency sign ({why})", markup=False)
-    elif report.n_offered:  # a sign apart from the shop's currency code: said where they differ
-        where = (
-            "the currency setting under [send] in promopilot.toml"
-            if report.sign_set
-            else f"the sign of the shop's currency, {shop}"
-            if shop
-            else "the sign the shop's files write money with"
-        )
-        console.print(
-            f"prices in messages: {report.currency} ({where})"
-            + (
-                ""
-                if sign_agrees(report.currency, shop)
-                else f"; the shop's money is in {shop}: make them agree"
-            ),
-            markup=False,
-        )
+    # the code reports show (read once, by send_campaign); messages show send's own sign (the
+    # csv channel writes none: its coupon file has no prices)
+    if report.n_offered and report.channel != "csv":
+        console.print(f"prices in messages: {price_sign_words(report)}", markup=False)
     if report.no_sender:
         console.print(
             "no sender is configured: the messages' From: is a placeholder; set from_address "
