@@ -148,22 +148,86 @@ def test_kept_scores_read_back_exactly_and_a_read_only_store_keeps_none(rated_db
         pd.testing.assert_frame_equal(read_back, frame, check_exact=True)
 
 
-def test_only_the_latest_sets_of_scores_are_kept(rated_db, fits):
+def _kept(store: Store) -> list[str]:
+    """The kept sets' dates (as their keys name them), the latest first."""
+    keys = store.query(
+        f"SELECT key FROM {computed.TABLE} WHERE name = ? ORDER BY computed_at DESC, rowid DESC",
+        [kept_sentiment.NAME],
+    )["key"]
+    return [key.split(" ")[1] if " " in key else key for key in keys]
+
+
+def test_only_the_latest_sets_of_the_current_data_are_kept(rated_db, fits):
     with Store(rated_db) as store:
         # a minute apart, between the reviews of 2026-01-04 (a minute apart): each date reads
         # one review more than the one before, so each has its own scores
-        days = pd.date_range("2026-01-04 00:00:30", periods=kept_sentiment.KEEP + 2, freq="1min")
+        days = pd.date_range("2026-01-04 00:00:30", periods=kept_sentiment.RECENT + 2, freq="1min")
         for day in days:
             build_features(store, as_of=day)
         assert len(fits) == len(days)
-        kept = store.query(
-            f"SELECT key FROM {computed.TABLE} WHERE name = ?", [kept_sentiment.NAME]
-        )
-        assert len(kept) == kept_sentiment.KEEP
+        assert len(_kept(store)) == kept_sentiment.RECENT
+        assert _kept(store) == [day.isoformat() for day in days[::-1][: kept_sentiment.RECENT]]
         build_features(store, as_of=days[-1])  # the latest: kept
         assert len(fits) == len(days)
         build_features(store, as_of=days[0])  # the first: no longer kept
         assert len(fits) == len(days) + 1
+
+
+def test_a_date_whose_reviews_changed_keeps_one_set(rated_db, tmp_path, fits):
+    """The set of the reviews before a date as they were is never read again once one is
+    added before it: the new set replaces it (before, both stayed, up to 16)."""
+    with Store(rated_db) as store:
+        build_features(store, as_of=AS_OF)
+        for i in range(3):
+            _ingest_reviews(
+                store, tmp_path / f"more{i}", _reviews("b", "tea", "糟糕", 1, f"2026-01-1{i}", 1)
+            )
+            build_features(store, as_of=AS_OF)
+        assert len(fits) == 4
+        assert len(_kept(store)) == 1  # before: 4
+        assert _kept(store) == [pd.Timestamp(AS_OF).isoformat()]
+        again = build_features(store, as_of=AS_OF)
+        assert len(fits) == 4
+        pd.testing.assert_frame_equal(again, _fresh(store, AS_OF), check_exact=True)
+
+
+def test_new_data_again_and_again_keeps_one_set_beside_the_campaigns(rated_db, tmp_path, fits):
+    """A day's orders and reviews ingested, then the features as of the campaign's send date
+    (the models page's, the plan's training data) and of the store's day (the plan's): the
+    store keeps the campaign's set, read back every time, and one set of the current data;
+    before, a set more for every day, up to 16 (11 MB each for a million reviews)."""
+    sent = "2026-01-08T09:00:00"
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    (folder / "campaigns.csv").write_text(
+        "campaign_id,customer_id,offer_id,sent_at,propensity\n"
+        + "".join(
+            f"jan,{c},{o},{sent},0.5\n" for c, o in zip("abc", ["pct10", "", "pct10"], strict=True)
+        )
+    )
+    with Store(rated_db) as store:
+        ingest(store, folder / "campaigns.csv")
+        for day in range(10, 16):
+            when = f"2026-01-{day}T10:00:00"
+            (tmp_path / f"day{day}").mkdir()
+            (tmp_path / f"day{day}" / "orders.csv").write_text(
+                "order_id,timestamp,customer_id,product_id,quantity,unit_price\n"
+                f"d{day},{when},a,tea,1,10\n"
+            )
+            ingest(store, tmp_path / f"day{day}" / "orders.csv")
+            _ingest_reviews(store, tmp_path / f"r{day}", [("a", "tea", "很好", 5, when)])
+            campaign = build_features(store, as_of=pd.Timestamp(sent))
+            build_features(store)
+            assert len(_kept(store)) == 2, day  # before: a set more each day
+        assert _kept(store) == [store.default_as_of().isoformat(), pd.Timestamp(sent).isoformat()]
+        assert len(fits) == 1 + 6  # the campaign's once, the store's day each day
+        sizes = store.query(
+            f"SELECT length(value) AS n FROM {computed.TABLE} WHERE name = ?",
+            [kept_sentiment.NAME],
+        )["n"]
+        n_reviews = store.scalar("SELECT count(*) FROM reviews")
+        assert sizes.sum() <= 2 * 11 * n_reviews  # before: 7 sets of about 11 bytes a review
+        pd.testing.assert_frame_equal(campaign, _fresh(store, pd.Timestamp(sent)), check_exact=True)
 
 
 def test_the_key_follows_every_column_the_scores_depend_on():

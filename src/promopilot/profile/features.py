@@ -161,7 +161,8 @@ def build_features(
     for col in [c for c in frame.columns if c.startswith("share_")]:
         frame[col] = frame[col].fillna(0.0)
 
-    frame["sentiment"] = _sentiment(reviews, sentiment_fn, store).reindex(frame.index).fillna(0.0)
+    sentiment = _sentiment(reviews, sentiment_fn, store, as_of, customers is not None)
+    frame["sentiment"] = sentiment.reindex(frame.index).fillna(0.0)
     frame["discount_sensitivity"] = discount_sensitivity(frame)
     return frame.reset_index()
 
@@ -268,15 +269,20 @@ def _text_scores(fit_rows: pd.DataFrame, texts: pd.Series) -> pd.Series:
     return pd.Series(scored["sentiment"].to_numpy()[len(fit_rows) :], index=texts.to_numpy())
 
 
-def _sentiment(reviews: pd.DataFrame, sentiment_fn, store: Store) -> pd.Series:
+def _sentiment(
+    reviews: pd.DataFrame, sentiment_fn, store: Store, as_of: pd.Timestamp, some: bool
+) -> pd.Series:
     """Mean review sentiment per customer (without `sentiment_fn`, the scores of the same
-    reviews are read back from `store` where kept: :mod:`promopilot.profile.kept_sentiment`)."""
+    reviews, those before `as_of` (of `some` customers only), are read back from `store` where
+    kept: :mod:`promopilot.profile.kept_sentiment`)."""
     if reviews.empty:
         return pd.Series(dtype=float)
     if sentiment_fn is not None:
         scored = sentiment_fn(reviews)
         return scored.groupby("customer_id")["sentiment"].mean()
-    scores = kept_scores(store, reviews, lambda: _review_scores(reviews))
+    scores = kept_scores(
+        store, reviews, lambda: _review_scores(reviews), as_of=as_of, some_customers=some
+    )
     per_review = pd.Series(scores, index=reviews.index)
     return per_review.groupby(reviews["customer_id"]).mean()
 

@@ -7,12 +7,24 @@ visit after any change of the data (an order, an exposure) fitted the same model
 reviews again, and loaded jieba's dictionary to do it: 1.0-2.5 s of the demo store's page.
 
 The scores (one float per review, no text and no customer id) are kept in the store's
-``computed`` table (:func:`promopilot.data.queries.computed.add`) under a digest of the reviews
+``computed`` table (:func:`promopilot.data.queries.computed.put`) under a digest of the reviews
 they were computed from (customer, product, text and rating of each, in order), of the code
 that computes them (promopilot's text package and the features module) and of the versions of
 the libraries it uses. Reviews that are the same give the same scores, read back exactly; any
-review added, removed or changed (or other code) computes them anew. The
-:data:`KEEP` sets written last are kept; a read-only store keeps nothing.
+review added, removed or changed (or other code) computes them anew. A score is not kept per
+review: the model is fitted on the shop's reviews before the date (or a sample of them), so
+every review's score changes when one is added before it.
+
+Which sets stay (:func:`_dropped`), each named by its date as well (``as_of``, and whether
+the features were of some customers only) and by the store's last order or event when it was
+written: the set of each past campaign's send date (the models page's, the plan's and the
+report's training data), and the :data:`RECENT` sets written last while the store's last order
+or event is the one it was (a profile's snapshot dates and the plan's date). A set written for
+a date replaces the one kept for it before (the reviews before it have changed since), and one
+written after the store's data moved on drops the sets of the data before but the campaigns'.
+So ingesting new orders and reviews again and again leaves one set for the current data beside
+the campaigns' (where 16 sets, most of them of data gone by, used to stay); a read-only store
+keeps nothing, and ``promopilot forget`` drops them all (:meth:`Store.forget`).
 """
 
 from __future__ import annotations
@@ -27,32 +39,65 @@ import pandas as pd
 
 from promopilot import __version__
 from promopilot.data.queries import computed
+from promopilot.data.queries.campaigns import campaign_send_dates
 from promopilot.data.store import Store
 
 NAME = "review_sentiment"
-#: sets of scores kept (one per distinct set of reviews: a campaign's send date, the plan's date)
-KEEP = 16
+#: sets kept beside the campaigns' for the store's current data (a profile's snapshot dates,
+#: at most six, and the plan's)
+RECENT = 8
 _COLUMNS = ("customer_id", "product_id", "text", "rating")
 _LIBRARIES = ("scikit-learn", "scipy", "numpy", "pandas", "jieba")
 _CODE: list[str] = []  # the digest of the code, read once
 
 
 def kept_scores(
-    store: Store, reviews: pd.DataFrame, compute: Callable[[], np.ndarray]
+    store: Store,
+    reviews: pd.DataFrame,
+    compute: Callable[[], np.ndarray],
+    *,
+    as_of: pd.Timestamp,
+    some_customers: bool = False,
 ) -> np.ndarray:
-    """``compute()``'s scores of `reviews` (one per row, in order), as kept in `store` for the
-    same reviews, or computed (and kept, when the store is writable)."""
-    key = reviews_key(reviews)
-    text = computed.read(store, NAME, key)
+    """``compute()``'s scores of `reviews` (one per row, in order), the reviews before `as_of`
+    (of some customers only, with `some_customers`), as kept in `store` for the same reviews,
+    or computed (and kept, when the store is writable)."""
+    digest = reviews_key(reviews)
+    text = computed.read_under(store, NAME, f"{digest} ")
     if text is not None:
         scores = np.frombuffer(base64.b64decode(text), dtype="<f8")
         if len(scores) == len(reviews):
             return scores.astype(float)
     scores = np.asarray(compute(), dtype=float)
     if not store.read_only:
+        _, last = store.date_range()
+        key = f"{digest} {_date(as_of, some_customers)} {_date(last)}"
         value = base64.b64encode(scores.astype("<f8").tobytes()).decode("ascii")
-        computed.add(store, NAME, key, value, keep=KEEP)
+        computed.put(store, NAME, key, value, drop=_dropped(store, key))
     return scores
+
+
+def _date(when: pd.Timestamp | None, some_customers: bool = False) -> str:
+    """A date as a key names it (no space in it)."""
+    text = "none" if when is None else pd.Timestamp(when).isoformat()
+    return text + "*" if some_customers else text
+
+
+def _dropped(store: Store, key: str) -> list[str]:
+    """The kept sets' keys that go when the set under `key` is kept (see the module's text)."""
+    _, date, data = key.split(" ")
+    sends = {_date(when) for when in campaign_send_dates(store)}
+    recent = int(date not in sends)  # the new set itself
+    dropped = []
+    for kept in computed.keys(store, NAME):  # the latest first
+        parts = kept.split(" ")
+        if len(parts) == 3 and parts[1] != date and parts[1] in sends:
+            continue  # a past campaign's
+        if len(parts) == 3 and parts[1] != date and parts[2] == data and recent < RECENT:
+            recent += 1
+            continue
+        dropped.append(kept)  # of that date's reviews before; of data gone by; the oldest
+    return dropped
 
 
 def reviews_key(reviews: pd.DataFrame) -> str:

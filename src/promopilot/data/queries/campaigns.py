@@ -58,6 +58,17 @@ def campaign_exposures(store: Store, *, control: str) -> pd.DataFrame:
     )
 
 
+def campaign_send_dates(store: Store) -> list[pd.Timestamp]:
+    """Each campaign's send date (its first ``sent_at``, :func:`campaign_exposures`'
+    ``campaign_start``), the earliest first: the dates past campaigns' features are built
+    for."""
+    starts = store.query(
+        "SELECT DISTINCT start FROM (SELECT min(sent_at) AS start FROM campaigns "
+        "GROUP BY campaign_id) WHERE start IS NOT NULL ORDER BY start"
+    )["start"]
+    return [pd.Timestamp(start) for start in starts]
+
+
 def window_outcomes(store: Store, *, window_days: int) -> pd.DataFrame:
     """Per exposure (campaign_id, customer_id): ``bought`` (any order within `window_days`
     of sent_at), its net ``revenue`` and the ``discount`` given (0 when none)."""

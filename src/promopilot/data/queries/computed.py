@@ -5,7 +5,8 @@ asking with the same key gets the same result without computing it again.
 The dashboard keeps its model quality here (``promopilot.serve.quality``): one value per
 name, the latest (:func:`write`). The customer features keep their review sentiment scores
 here (``promopilot.profile.kept_sentiment``): several values under one name, one per key, the
-latest few (:func:`add`). A value is text (the caller encodes it).
+caller naming those to drop as it adds one (:func:`keys`, :func:`read_under`, :func:`put`). A
+value is text (the caller encodes it).
 """
 
 from __future__ import annotations
@@ -62,18 +63,41 @@ def write(store: Store, name: str, key: str, value: str) -> None:
         )
 
 
-def add(store: Store, name: str, key: str, value: str, *, keep: int) -> None:
+def keys(store: Store, name: str) -> list[str]:
+    """The keys of the values kept for `name`, the one written last first."""
+    return [
+        str(key)
+        for key in store.query(
+            f"SELECT key FROM {TABLE} WHERE name = ? ORDER BY computed_at DESC, rowid DESC",
+            [name],
+        )["key"]
+    ]
+
+
+def read_under(store: Store, name: str, prefix: str) -> str | None:
+    """The value kept for `name` under a key that starts with `prefix` (the one written last),
+    or None (as :func:`read`)."""
+    if not store.scalar(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [TABLE]
+    ):
+        return None
+    return store.scalar(
+        f"SELECT value FROM {TABLE} WHERE name = ? AND starts_with(key, ?) "
+        "ORDER BY computed_at DESC, rowid DESC LIMIT 1",
+        [name, prefix],
+    )
+
+
+def put(store: Store, name: str, key: str, value: str, *, drop: list[str]) -> None:
     """Keep `value` for `name` under `key` beside the values kept for `name` under other keys,
-    of which only the `keep` written last stay (this one among them)."""
+    but those under `drop`, which go (in one transaction)."""
     with store.transaction():
-        store.execute(f"DELETE FROM {TABLE} WHERE name = ? AND key = ?", [name, key])
+        gone = [key, *drop]
+        store.execute(
+            f"DELETE FROM {TABLE} WHERE name = ? AND key IN ({', '.join('?' for _ in gone)})",
+            [name, *gone],
+        )
         store.execute(
             f"INSERT INTO {TABLE} VALUES (?, ?, ?, current_timestamp::TIMESTAMP)",
             [name, key, value],
-        )
-        store.execute(
-            f"""DELETE FROM {TABLE} WHERE name = ? AND key NOT IN (
-                    SELECT key FROM {TABLE} WHERE name = ?
-                    ORDER BY computed_at DESC, key = ? DESC LIMIT ?)""",
-            [name, name, key, keep],
         )
