@@ -144,10 +144,15 @@ def test_a_campaign_without_outcomes_yet_shows_no_figures(campaign_db, tmp_path)
     done = runner.invoke(app, args)
     assert done.exit_code == 0, done.output
     assert "No outcomes yet" in done.output
-    assert "customers of campaign autumn has" in " ".join(done.output.split())  # which one
+    said = " ".join(done.output.split())
+    # which one, how many were sent an offer and got nothing, and the data's end before the send
+    assert "customers of campaign autumn (325 sent an offer, 275 got nothing) has" in said
+    assert "The store's orders and events end before it was sent (" in said
     assert "0.00]" not in done.output and "0.0%]" not in done.output
     page = out_html.read_text(encoding="utf-8")
     assert "No outcomes yet" in page
+    # in Chinese too, with the counts (it said only "窗口期内尚无订单")
+    assert "（325 位收到优惠，275 位未获优惠）" in page and "截至发送之前" in page
     assert "0.00]" not in page and "0.0%]" not in page
 
 

@@ -664,6 +664,46 @@ def test_a_campaign_without_outcomes_yet_shows_no_figures(logged_in, monkeypatch
     assert 'id="arms"' not in campaign and "0.00 [0.00, 0.00]" not in campaign
 
 
+def test_a_campaign_without_outcomes_says_how_many_were_sent_and_what_a_figure_needs(
+    logged_in, monkeypatch
+):
+    """The note said only "No outcomes yet ... Ingest the orders placed since it was sent",
+    of Hillstrom's 64,000 customers too, whose orders are in the store a day past a 7-day
+    window. It says how many were sent an offer and how many got nothing, the days of data
+    after the send and what a figure needs, in the page's language."""
+    module = sys.modules["promopilot.campaigns.measure"]
+    plain = module.measure_campaign
+
+    def after_the_window(store, campaign_id, **kwargs):
+        report = plain(store, campaign_id, **kwargs)
+        report.update(buyers=0, window_days=7, power={"sent_customers": 42694})
+        report["control"]["customers"] = 21306
+        report["no_outcomes"] = {
+            "state": "later",
+            "window_days": 7,
+            "window_end": "2008-03-08",
+            "data_until": "2008-03-08",
+            "data_days": 7.0,
+            "later_orders": 578,
+            "later_customers": 578,
+            "later_first_days": 7.0,
+            "window_needed": 8,
+        }
+        return report
+
+    monkeypatch.setattr(module, "measure_campaign", after_the_window)
+    overview = " ".join(logged_in.get("/?lang=en").text.split())
+    assert (
+        'id="no-outcomes">No outcomes in the 7-day window: none of the 64,000 customers of '
+        "campaign spring (42,694 sent an offer, 21,306 got nothing) has an order in it."
+    ) in overview
+    assert "its orders and events end 7 days after it (2008-03-08)" in overview
+    assert "A window of at least 8 days counts them" in overview
+    campaign = logged_in.get("/campaigns/spring?lang=zh").text
+    assert "64,000 位顾客（42,694 位收到优惠，21,306 位未获优惠）" in campaign
+    assert "数据截至发送后 7 天（2008-03-08）" in campaign and "窗口期至少 8 天" in campaign
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_without_a_held_out_group_the_offers_control_is_not_called_held_out(logged_in, lang):
     """A log with no plan holdout: each offer is measured against everyone who got nothing,

@@ -6,6 +6,7 @@ the statistics and calls :func:`summary`.
 
 from __future__ import annotations
 
+from promopilot.campaigns.no_outcomes import no_outcome_words
 from promopilot.data.currency import money
 from promopilot.data.words import counted
 
@@ -208,13 +209,8 @@ def _verdict(result: dict) -> str:
     level = f"{result['confidence']:.0%}"
     n_control = result["control"]["customers"]
     power = result["power"]
-    if result.get("buyers") == 0:
-        which = f"campaign {result['campaign_id']}" if "campaign_id" in result else "this campaign"
-        return (
-            f"No outcomes yet: none of the {power['sent_customers'] + n_control:,} customers of "
-            f"{which} has an order in its window so far. Ingest the orders placed since it was "
-            "sent, then report again."
-        )
+    if result.get("buyers") == 0:  # the counts, and what the data hold after the send
+        return no_outcome_words(result)
     if any(total[k] is None for k in ("estimate", "low", "high")):
         return (
             "Not measurable: the campaign's outcomes hold figures too large to add up (an "

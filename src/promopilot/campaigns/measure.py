@@ -213,6 +213,8 @@ def _measure(
             "window_days": days,
             "data_until": frame.attrs.get("data_until"),
         }
+    if result["buyers"] == 0 and frame.attrs.get("no_outcomes"):  # what the data hold instead
+        result["no_outcomes"] = frame.attrs["no_outcomes"]
     if past := frame.attrs.get("past_data"):  # a file's campaign: its window beyond the data
         result["window_past_data"] = {**past, "of": len(frame), "window_days": days}
     result = {"campaign_id": campaign_id, "window_days": days, **result}

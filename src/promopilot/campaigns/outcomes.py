@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from promopilot.campaigns.history import CONTROL, window_open
+from promopilot.campaigns.no_outcomes import no_outcome_facts
 from promopilot.config import load_settings
 from promopilot.data.queries import measure as queries
 from promopilot.data.store import Store
@@ -96,6 +97,8 @@ def campaign_outcomes(
             "codes": int(other["codes"].iloc[0]) if len(other) else 0,
             "top": {str(r.code): int(r.customers) for r in other.itertuples(index=False)},
         }
+        if not frame["converted"].any():  # what the data hold instead, for the report's words
+            frame.attrs["no_outcomes"] = no_outcome_facts(store, frame, campaign_id, days)
     return frame
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from promopilot.campaigns.lift_words import redemption_words
 from promopilot.campaigns.measure import SEGMENT_TOO_FEW
+from promopilot.campaigns.no_outcomes import no_outcome_words
 from promopilot.data.currency import money, money_label, money_note
 from promopilot.report import Section, figure_html, write_report
 from promopilot.report import formats as fmt
@@ -126,9 +127,10 @@ def campaign_sections(measurement: dict, daily: pd.DataFrame | None = None) -> l
         return [
             Section(
                 f"Campaign result 活动结果 · {measurement['campaign_id']}",
+                # the counts and what the data hold after the send, in both languages
                 text=(
-                    f"{measurement['summary']} 窗口期内尚无订单：请导入发送后产生的订单，然后再"
-                    f"生成报告。 Attribution window {measurement['window_days']} days 归因窗口 "
+                    f"{measurement['summary']} {no_outcome_words(measurement, 'zh')} "
+                    f"Attribution window {measurement['window_days']} days 归因窗口 "
                     f"{measurement['window_days']} 天."
                 ),
             )

@@ -101,11 +101,6 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "intervals_at": ("{level} intervals", "{level} 区间"),
     "not_measured": ("not measured yet", "尚未测量"),
-    "no_outcomes": (
-        "No outcomes yet: no customer of this campaign has an order in its window so far. "
-        "Ingest the orders placed since it was sent.",
-        "尚无结果：本活动的顾客在窗口期内还没有订单。请导入发送后产生的订单。",
-    ),
     "not_final": (
         "Not final: the {days}-day window of {n} of {of} customers runs past the latest order or "
         "event ({until}); later orders will change these figures.",
@@ -335,6 +330,18 @@ def english_detail(text: dict[str, str], lead: str, detail: str) -> str:
     after `lead` in the page's language; a Chinese page marks it as English detail, so a
     reader knows what it is without every message being translated."""
     return text["english_detail"].format(lead=lead, detail=detail)
+
+
+def no_outcomes_note(report: dict | None, text: dict) -> str:
+    """What a campaign with no order in any window shows instead of figures, in the page's
+    language: how many were sent an offer and got nothing, the days of data after the send
+    and what a figure needs (:func:`~promopilot.campaigns.no_outcomes.no_outcome_words`);
+    "" for a campaign with outcomes."""
+    if not report or report.get("buyers") != 0:
+        return ""
+    from promopilot.campaigns.no_outcomes import no_outcome_words
+
+    return no_outcome_words(report, text["language"])
 
 
 def pick_language(query: str | None, cookie: str | None, accept: str | None) -> str:

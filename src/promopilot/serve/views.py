@@ -20,7 +20,7 @@ from promopilot.profile.segments import rfm_segments
 from promopilot.report.labels import readable_rules
 from promopilot.serve.decisions import decide
 from promopilot.serve.gate import StoreGate
-from promopilot.serve.i18n import english_detail, word
+from promopilot.serve.i18n import english_detail, no_outcomes_note, word
 from promopilot.serve.periods import PALE, partial_note, partial_periods
 from promopilot.serve.state import ServingState
 
@@ -76,6 +76,7 @@ def overview(gate: StoreGate, state: ServingState, report_fn, report_error, text
         "expected": state.expected,
         "measured": measured,
         "measured_against": measured_against(measured, text) if measured else "",
+        "no_outcomes_note": no_outcomes_note(measured, text),
         "chart_note": partial_note(weekly, partial, text["partial_weeks"]) if chart else "",
         "measure_error": error,
         "chart": chart,

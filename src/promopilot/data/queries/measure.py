@@ -239,6 +239,26 @@ def daily_outcomes(
     )
 
 
+def orders_after_window(store: Store, campaign_id: str, window_days: int) -> pd.DataFrame:
+    """Per customer of the campaign who ordered at or after the end of their window
+    (``sent_at + window``): ``orders`` (distinct orders, returns not counted) and
+    ``first_days``, the days from the send to the first of them. What a report with no
+    outcome in the window says is there (Hillstrom's orders are dated 7 days after the
+    e-mail, just outside a 7-day window)."""
+    return store.query(
+        """
+        SELECT c.customer_id, count(DISTINCT o.order_id) AS orders,
+               min(epoch(o.timestamp) - epoch(c.sent_at)) / 86400.0 AS first_days
+        FROM campaigns c
+        JOIN orders o ON o.customer_id = c.customer_id AND NOT coalesce(o.is_return, false)
+         AND o.timestamp >= c.sent_at + to_days($window)
+        WHERE c.campaign_id = $campaign
+        GROUP BY c.customer_id
+        """,
+        {"campaign": str(campaign_id), "window": int(window_days)},
+    )
+
+
 def after_campaign_satisfaction(
     store: Store, campaign_id: str, window_days: int, review_days: int
 ) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from promopilot.exceptions import PromopilotError, UnknownIdError
 from promopilot.report.qini import score_cells
 from promopilot.serve import quality, views
 from promopilot.serve.deps import SESSION_COOKIE, session_role
-from promopilot.serve.i18n import english_detail, labels, pick_language, word
+from promopilot.serve.i18n import english_detail, labels, no_outcomes_note, pick_language, word
 from promopilot.serve.routes.campaigns import campaign_report
 
 router = APIRouter(include_in_schema=False)
@@ -238,6 +238,7 @@ def campaign_page(request: Request, campaign_id: Annotated[str, Path(max_length=
         error=error,
         build=lambda text: {
             "view": views.campaign_view(report, text) if report else None,
+            "no_outcomes_note": no_outcomes_note(report, text),
             "chart": views.lift_chart(report, text) if report else None,
             "error_line": _report_error_line(text, campaign_id, error, status),
         },
