@@ -53,8 +53,8 @@ def test_each_score_is_written_with_its_interval_in_one_cell():
     assert "0.120" in text and "[0.031, 0.204]" in text and "[-0.010, 0.090]" in text
     assert "their 80% bootstrap" in " ".join(text.split())
     assert "_low" not in text and "_high" not in text
-    # no interval where the resamples defined none: the score alone
-    assert "0.020 [" not in text and "0.020" in text
+    # no interval where the resamples defined none: the uplift alone, in points
+    assert "+2.0 pp" in text and "+2.0 pp [" not in text and "0.020" not in text
 
 
 def test_headers_are_words_and_intervals_stay_whole_at_100_columns():
@@ -80,5 +80,41 @@ def test_headers_are_words_and_intervals_stay_whole_at_100_columns():
     for header in ("offered", "control", "Qini", "AUUC", "uplift top 30%"):
         assert header in text
     assert "n_treated" not in text and "uplift_at_30" not in text
-    assert text.count("[-0.315, 0.093]") == 3 * len(rows)
+    assert text.count("[-0.315, 0.093]") == 2 * len(rows)  # Qini and AUUC
+    # the uplift in the top 30%, in points: "pp" after the estimate and in the header
+    assert text.count("-11.5 pp") == text.count("[-31.5, +9.3]") == len(rows)
     assert "between a random order (0) and a perfect one (1)" in " ".join(text.split())
+
+
+def test_the_uplift_in_the_top_30_percent_is_in_percentage_points():
+    """The uplift in the top 30% is one purchase rate minus another, as a conversion lift is,
+    but the uplift table, the demo report and the dashboard's models page wrote it as a score,
+    "0.050 [-0.033, 0.128]" (the demo shop's freeship, synthetic), beside "+4.7 pp" for the
+    campaign's conversion lift. It is written in points, its header and caption say so."""
+    from promopilot.report.qini import score_cells
+
+    table = pd.DataFrame(
+        {
+            "model": ["pooled-x", "x-learner"],
+            "offer": ["freeship", "beauty15"],
+            "n_treated": [316, 279],
+            "n_control": [276, 276],
+            "qini": [0.17, -0.091],
+            "qini_low": [0.063, -0.264],
+            "qini_high": [0.295, 0.083],
+            "uplift_at_30": [0.0504, -0.0583],
+            "uplift_at_30_low": [-0.0331, -0.1332],
+            "uplift_at_30_high": [0.1281, 0.0049],
+        }
+    )
+    cells = score_cells(table)
+    assert cells["uplift_at_30"].tolist() == [
+        "+5.0 pp [-3.3 pp, +12.8 pp]",
+        "-5.8 pp [-13.3 pp, +0.5 pp]",
+    ]
+    assert cells["qini"].tolist() == ["0.170 [0.063, 0.295]", "-0.091 [-0.264, 0.083]"]
+    console = Console(width=120, record=True)
+    console.print(evaluation_table(UpliftEvaluation(table, {}, 0.3, 971, 442)))
+    text = " ".join(console.export_text().split())
+    assert "uplift top 30% (pp)" in text and "0.050" not in text
+    assert "pp: percentage points, one rate minus the other" in text

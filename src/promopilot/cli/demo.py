@@ -149,6 +149,7 @@ def _plan_step(store, out: Path) -> list:
     from promopilot.offers.forecast import forecast_text, plan_forecast, write_forecast
     from promopilot.offers.plan import DEFAULT_MODEL, build_plan
     from promopilot.report import Section, figure_html
+    from promopilot.report.formats import POINTS_WORDS
     from promopilot.report.labels import readable_rules
     from promopilot.report.qini import qini_figure, score_cells, write_qini_plot
 
@@ -200,7 +201,9 @@ def _plan_step(store, out: Path) -> list:
             "Uplift models on held-out campaign customers",
             text=(
                 f"{evaluation.n_test:,} customers held out, {evaluation.n_train:,} for training; "
-                f"each score with its {evaluation.confidence:.0%} bootstrap interval."
+                f"each score with its {evaluation.confidence:.0%} bootstrap interval. The uplift "
+                f"in the top {evaluation.k:.0%} is the purchase rate with the offer minus "
+                f"without among the customers the model ranks highest, in {POINTS_WORDS}."
             ),
             tables=[("Per offer against the control group", score_cells(evaluation.table))],
             figures=[figure_html(qini_figure(evaluation))],

@@ -189,6 +189,7 @@ def evaluation_table(evaluation) -> Table:
     """A ``promopilot.offers.evaluate.UpliftEvaluation`` as a table: one row per model and
     offer, each score with its bootstrap interval, written as the Qini page writes them
     (:func:`promopilot.report.qini.score_cells`)."""
+    from promopilot.report.formats import POINTS, POINTS_WORDS
     from promopilot.report.qini import score_cells
 
     table = Table(
@@ -204,7 +205,7 @@ def evaluation_table(evaluation) -> Table:
         "n_control": "control",
         "qini": "Qini",
         "auuc": "AUUC",
-        f"uplift_at_{int(evaluation.k * 100)}": f"uplift top {top}",
+        f"uplift_at_{int(evaluation.k * 100)}": f"uplift top {top} (pp)",
     }
     for col in cells.columns:
         justify = "left" if col in ("model", "offer") else "right"
@@ -213,11 +214,22 @@ def evaluation_table(evaluation) -> Table:
         "Qini and AUUC: where the model's ranking of the customers an offer moves falls "
         "between a random order (0) and a perfect one (1); below 0 it ranks worse than chance. "
         f"uplift top {top}: purchase rate with the offer minus without, among the {top} of "
-        "held-out customers the model ranks highest."
+        f"held-out customers the model ranks highest. {POINTS_WORDS}"
     )
     for row in cells.itertuples(index=False):
-        # the interval on a line of its own: a narrow terminal wraps it there, not mid-figure
-        table.add_row(*(cell.replace(" [", "\n[", 1) for cell in row))
+        # the interval on a line of its own: a narrow terminal wraps it there, not mid-figure;
+        # the uplift's bounds without their "pp" (the estimate and the header say it), so the
+        # table still fits 100 columns: "-11.5 pp" over "[-31.5, +9.3]"
+        table.add_row(
+            *(
+                (
+                    cell.replace(f" {POINTS},", ",").replace(f" {POINTS}]", "]")
+                    if name.startswith("uplift_at_")
+                    else cell
+                ).replace(" [", "\n[", 1)
+                for name, cell in zip(cells.columns, row, strict=True)
+            )
+        )
     return table
 
 

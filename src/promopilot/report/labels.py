@@ -44,7 +44,11 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     # uplift model quality
     "n_treated": ("customers sent the offer", "收到优惠的客户"),
     "n_control": ("control customers", "对照组客户"),
-    "uplift_at_30": ("uplift in the top 30%", "前 30% 客户的增量"),
+    # one purchase rate minus another, written in points (report.qini.score_cells)
+    "uplift_at_30": (
+        "uplift in the top 30%, percentage points (pp)",
+        "前 30% 客户的增量，百分点（pp）",
+    ),
     # the profile and its features (their meaning: FEATURE_DESCRIPTIONS)
     "recency_days": ("days since last order", "距上次下单天数"),
     "frequency": ("number of orders", "订单数"),

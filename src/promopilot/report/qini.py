@@ -125,15 +125,25 @@ def qini_rows(evaluation: UpliftEvaluation) -> list[dict[str, str]]:
 def score_cells(table: pd.DataFrame) -> pd.DataFrame:
     """An evaluation table (:class:`~promopilot.offers.evaluate.UpliftEvaluation`'s) as people
     read it, every cell text: each score with its bootstrap interval in one cell
-    (``0.120 [0.031, 0.204]``, its ``_low`` and ``_high`` columns folded in), counts with
-    separators, "–" for a score the held-out customers do not define."""
+    (``0.120 [0.031, 0.204]``, its ``_low`` and ``_high`` columns folded in), an uplift in the
+    top k% (``uplift_at_30``: one purchase rate minus another) in percentage points as every
+    other such lift (``+5.0 pp [-3.3 pp, +12.8 pp]``, where it read ``0.050 [-0.033, 0.128]``),
+    counts with separators, "–" for a score the held-out customers do not define."""
     bounds = {c for c in table.columns if c.endswith(("_low", "_high"))}
     out = {}
     for column in table.columns:
         if column in bounds:
             continue
         values = table[column]
-        if f"{column}_low" in bounds and f"{column}_high" in bounds:
+        points = column.startswith("uplift_at_")  # a difference of rates
+        if points:
+            low = table.get(f"{column}_low", pd.Series(float("nan"), index=table.index))
+            high = table.get(f"{column}_high", pd.Series(float("nan"), index=table.index))
+            cells = [
+                formats.interval(v, lo, hi, kind="points")
+                for v, lo, hi in zip(values, low, high, strict=True)
+            ]
+        elif f"{column}_low" in bounds and f"{column}_high" in bounds:
             cells = [
                 formats.score_interval(v, lo, hi)
                 for v, lo, hi in zip(

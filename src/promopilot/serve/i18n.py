@@ -303,7 +303,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # each score with its bootstrap interval in one cell (report.qini.score_cells)
     "col:qini": ("Qini [interval]", "Qini 系数 [区间]"),
     "col:auuc": ("AUUC [interval]", "AUUC [区间]"),
-    "col:uplift_at_30": ("Uplift in the top 30% [interval]", "前 30% 客户的增量 [区间]"),
+    "col:uplift_at_30": (
+        "Uplift in the top 30%, percentage points (pp) [interval]",
+        "前 30% 客户的增量，百分点（pp） [区间]",
+    ),
     # the model quality tables' own columns; any other column: report.labels (below)
     "col:customers": ("Customers evaluated", "评估客户数"),
     "col:MAP": ("MAP", "MAP"),
