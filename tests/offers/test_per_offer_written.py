@@ -81,3 +81,29 @@ def test_a_plan_without_a_table_per_offer_gets_none():
     result = _result()
     result.per_offer = pd.DataFrame()
     assert as_written(result).per_offer.empty
+
+
+def test_the_blanket_alternatives_are_written_to_the_cent():
+    """What blanket alternatives would earn (``PlanResult.alternatives``, printed beside the
+    table per offer) kept the model's full precision when the plan was made ready to write
+    (8595.034567... in the frame the demo's report and the Python API show); written, their
+    expected profit and cost are rounded to the cent as the table per offer is, the plan as
+    made keeping every digit."""
+    result = _result()
+    result.alternatives = pd.DataFrame(
+        {
+            "alternative": ["pct10 to everyone", "满100减20 to random customers, same budget"],
+            "customers": [20_000, 518],
+            "expected_profit": [8595.034567891, -1093.0949999],
+            "expected_cost": [27737.1149, 2999.675001],
+        }
+    )
+    before = result.alternatives.copy()
+    written = as_written(result).alternatives
+    assert written["expected_profit"].tolist() == [8595.03, -1093.09]
+    assert written["expected_cost"].tolist() == [27737.11, 2999.68]
+    assert written["alternative"].tolist() == before["alternative"].tolist()
+    assert written["customers"].tolist() == [20_000, 518]
+    pd.testing.assert_frame_equal(result.alternatives, before)  # the plan as made
+    result.alternatives = pd.DataFrame()
+    assert as_written(result).alternatives.empty

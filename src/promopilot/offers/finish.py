@@ -105,7 +105,9 @@ def as_written(result):
     over the rows sent an offer: the forecast beside the file, which the server matches with
     the file's own sum, and the printed totals agree with the file to the cent. Its table per
     offer and group (``per_offer``, where the plan has one) is the file's sums rounded to the
-    cent; `result`'s own figures keep their full precision."""
+    cent, and so are the blanket alternatives' expected profit and cost (``alternatives``,
+    printed beside it: "8595.034567..." in the frame); `result`'s own figures keep their full
+    precision."""
     from dataclasses import replace
 
     plan = result.plan.copy()
@@ -124,4 +126,9 @@ def as_written(result):
         per_offer = per_offer_totals(plan)
         money = ["expected_profit", "expected_cost"]
         per_offer[money] = per_offer[money].round(CENTS)
-    return replace(result, plan=plan, totals=totals, per_offer=per_offer)
+    alternatives = result.alternatives
+    if len(alternatives):  # the model's sums for other campaigns, shown to the cent
+        alternatives = alternatives.copy()
+        money = [c for c in ("expected_profit", "expected_cost") if c in alternatives]
+        alternatives[money] = alternatives[money].round(CENTS)
+    return replace(result, plan=plan, totals=totals, per_offer=per_offer, alternatives=alternatives)
