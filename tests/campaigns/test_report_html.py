@@ -180,6 +180,22 @@ def test_offer_rows_show_the_held_out_control_and_the_campaign_row_everyone_who_
     assert "against the 100 held out as control" in html
 
 
+def test_a_segments_all_offers_row_counts_those_sent_an_offer_not_its_control_too(page):
+    """The segment table's "all offers" row counted the whole segment, its control group too,
+    beside that control in the next column: Hillstrom's one segment read 64,000 customers and
+    21,306 in control where 42,694 were sent an e-mail (the lift table's whole-campaign row).
+    It counts those sent an offer, as that row does, and its offers add up to it."""
+    result, html = page
+    rows = table(html, "Segments")
+    for s in result["segments"]:
+        name = [r for r in rows if r["offer 优惠"] == "all offers 全部优惠"]
+        (row,) = [r for r in name if s["segment"] in r["segment 客群"]]
+        sent = s["customers"] - s["control_customers"]
+        assert row["customers 顾客数"] == f"{sent:,}" and sent < s["customers"]
+        assert row["control customers 对照组"] == f"{s['control_customers']:,}"
+        assert sum(arm["customers"] for arm in s["arms"]) <= sent
+
+
 def test_the_window_chart_draws_measured_offers_against_the_tables_control(tmp_path):
     from promopilot.campaigns.measure import measure_with_daily
     from promopilot.report.campaign import cumulative_figure
