@@ -51,3 +51,15 @@ def test_a_currency_setting_of_the_users_is_the_demo_stores(
     orders = pd.read_csv(tmp_path / "demo" / "shop" / "orders.csv", dtype=str)
     assert "currency" not in orders.columns
     assert _store_currency(tmp_path / "demo" / "promopilot.duckdb") == (None, 0)
+
+
+def test_the_demo_reports_plan_line_writes_its_budget_as_money():
+    """The demo report's plan section read "Budget 3,000." beside "6,746.10 CNY" (the demo
+    shop, synthetic): the budget is money in the shop's currency, written as the rest is."""
+    from promopilot.cli.demo import budget_words
+
+    totals = {"n_target": 2978, "n_control": 361, "n_explore": 271}
+    assert budget_words(3000.0, totals, "CNY") == (
+        "Budget 3,000.00 CNY. 2,978 customers targeted, control group 361, exploration 271. "
+    )
+    assert budget_words(3000.0, totals, None).startswith("Budget 3,000.00. ")

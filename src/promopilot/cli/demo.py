@@ -141,6 +141,17 @@ def segments_for_report(segments: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def budget_words(budget: float, totals: dict, currency: str | None) -> str:
+    """The demo report's plan in one line: its budget, money as every other line writes it
+    (it read "Budget 3,000." beside "6,746.10 CNY"), and who the plan targets."""
+    from promopilot.data.currency import money
+
+    return (
+        f"Budget {money(budget, currency)}. {totals['n_target']:,} customers targeted, control "
+        f"group {totals['n_control']:,}, exploration {totals['n_explore']:,}. "
+    )
+
+
 def _plan_step(store, out: Path) -> list:
     from promopilot.cli.plan import evaluation_table, plan_tables
     from promopilot.data.currency import shop_currency, with_currency_column
@@ -191,11 +202,7 @@ def _plan_step(store, out: Path) -> list:
     console.print(f"plan: {out / 'plan.csv'}")
     write_forecast(out / "plan.csv", result)
     t = result.totals
-    text = (
-        f"Budget {budget:,.0f}. {t['n_target']:,} customers targeted, control group "
-        f"{t['n_control']:,}, exploration {t['n_explore']:,}. "
-        + forecast_text(plan_forecast(result))
-    )
+    text = budget_words(budget, t, currency) + forecast_text(plan_forecast(result))
     return [
         Section(
             "Uplift models on held-out campaign customers",
