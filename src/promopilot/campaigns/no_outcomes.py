@@ -105,9 +105,9 @@ WORDS = {
         "customers": "{n} customers",
     },
     "zh": {
-        "open": "尚无结果：{which}的 {n} 位顾客（{groups}）在{window}内还没有订单。",
-        "later": "窗口期内没有结果：{which}的 {n} 位顾客（{groups}）在窗口期内都没有订单。",
-        "none": "没有结果：{which}的 {n} 位顾客（{groups}）在{window}内及之后都没有订单。",
+        "open": "尚无结果：{which}的 {n} 位顾客（{groups}）在 {window}内还没有订单。",
+        "later": "{window}内没有结果：{which}的 {n} 位顾客（{groups}）在窗口期内都没有订单。",
+        "none": "没有结果：{which}的 {n} 位顾客（{groups}）在 {window}内及之后都没有订单。",
         "groups": "{sent} 位收到优惠，{control}",
         "control": "{n} 位未获优惠",
         "control_held": "{n} 位未获优惠，其中 {held} 位为随机对照组",
@@ -123,7 +123,7 @@ WORDS = {
         "until_none": "店铺的订单和行为数据截至 {data_until}（发送后 {data_days}），已过窗口期结束"
         "（{window_end}）：窗口期已完整，没有可估计的提升（每个数字都会是 0 [0, 0]）。",
         "no_data": "请导入发送后产生的订单，然后再查看。",
-        "window": " {days} 天窗口期",
+        "window": "{days} 天窗口期",
         "any_window": "窗口期",
         "campaign": "活动 {id} ",
         "this": "本活动",
