@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import sys
@@ -639,6 +640,43 @@ def test_a_campaign_whose_window_is_not_over_is_said_to_be_not_final(logged_in, 
     assert 'id="measured-not-final">尚非最终结果：1,750 位顾客中有 1,200 位' in overview
     monkeypatch.setattr(module, "measure_campaign", plain)
     assert 'id="not-final"' not in logged_in.get("/campaigns/spring").text
+
+
+def test_a_files_campaign_whose_window_runs_past_the_data_says_how_many_days_it_holds(
+    logged_in, monkeypatch
+):
+    """Hillstrom at the 14-day window: `promopilot report` says its window holds only the 7
+    days the store's data reach after the e-mail; the dashboard showed the figures with no
+    word of it. Both pages say it now, in the page's language."""
+    module = sys.modules["promopilot.campaigns.measure"]
+    plain = module.measure_campaign
+
+    def past_the_data(store, campaign_id, **kwargs):
+        report = plain(store, campaign_id, **kwargs)
+        report["window_past_data"] = {
+            "customers": 64000,
+            "of": 64000,
+            "days": 7.0,
+            "data_until": "2008-03-08",
+        }
+        return report
+
+    monkeypatch.setattr(module, "measure_campaign", past_the_data)
+    campaign = " ".join(html.unescape(logged_in.get("/campaigns/spring?lang=en").text).split())
+    assert (
+        'id="window-past-data">The 14-day window is the campaign_window_days setting (a campaign '
+        "from a file does not say how long its outcomes were counted); the store's orders and "
+        "events end 7 days after it was sent (2008-03-08), so every customer's window holds only "
+        "those 7 days.</p>"
+    ) in campaign
+    overview = logged_in.get("/?lang=zh").text
+    assert (
+        "店铺的订单和行为数据截至发送后 7 天（2008-03-08），所以所有顾客的窗口期只包含这 7 天"
+        in overview
+    )
+    assert 'id="measured-past-data"' in overview
+    monkeypatch.setattr(module, "measure_campaign", plain)
+    assert 'id="window-past-data"' not in logged_in.get("/campaigns/spring").text
 
 
 def test_a_campaign_without_outcomes_yet_shows_no_figures(logged_in, monkeypatch):

@@ -107,6 +107,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "尚非最终结果：{of} 位顾客中有 {n} 位的 {days} 天窗口期超出了最新订单或行为的时间"
         "（{until}），之后的订单会改变这些数字。",
     ),
+    # a campaign from a file whose window runs past the store's data (lift_words.past_data_words)
+    "past_data_note": (
+        "The {days}-day window is the campaign_window_days setting (a campaign from a file does "
+        "not say how long its outcomes were counted); the store's orders and events end {reach} "
+        "days after it was sent ({until}), so {share} window holds only those {reach} days.",
+        "{days} 天窗口期来自 campaign_window_days 设置（来自文件的活动没有说明结果统计了多久）；"
+        "店铺的订单和行为数据截至发送后 {reach} 天（{until}），"
+        "所以{share}窗口期只包含这 {reach} 天。",
+    ),
+    "past_data_all": ("every customer's", "所有顾客的"),
+    "past_data_some": ("{n} of the {of} customers'", "{of} 位顾客中 {n} 位的"),
     "visitors_note": (
         "Visitors answered outside the plan while it was served: {n} ({offered} of them shown "
         "an exploration offer), not in these figures: the plan never chose them.",
