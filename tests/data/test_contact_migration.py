@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from promopilot.data import contact_ids, contact_migration, phone_text
+from promopilot.data import contact_ids, contact_migration, phone_text, text_migration
 from promopilot.data.schema import plain_id
 from promopilot.data.store import Store
 from tests.data.loads import load
@@ -114,10 +114,13 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
             {"name": contact_migration.LEADING_ONE, "n": 0},
             {"name": contact_migration.LOCAL_PHONES, "n": 0},
             {"name": contact_migration.DELIVERY_ERRORS, "n": 0},
+            {"name": text_migration.SPACED_LEADING_ONE, "n": 0},
             # the id migration masked the rejected rows already: none left to mask
             {"name": contact_migration.REJECTED_LEADING_ONE, "n": 0},
             {"name": contact_migration.REJECTED_LOCAL_PHONES, "n": 0},
+            {"name": text_migration.REJECTED_SPACED_LEADING_ONE, "n": 0},
             {"name": contact_migration.REVIEW_TEXTS, "n": 0},
+            {"name": text_migration.REVIEW_SPACED_LEADING_ONE, "n": 0},
             {"name": contact_migration.SHOPIFY_EMAILS, "n": len(OLD_IDS)},
         ]
 
@@ -125,10 +128,10 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
 def test_a_new_store_records_the_migration_and_says_nothing(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         assert store.notes == []
-        # ids hashed (three times), delivery errors masked (three times), rejected rows' texts
-        # masked (twice), contacts' e-mail cells read as addresses and phone cells as numbers,
-        # review texts masked
-        assert store.count("migrations") == 11
+        # ids hashed (three times), delivery errors masked (four times), rejected rows' texts
+        # masked (three times), contacts' e-mail cells read as addresses and phone cells as
+        # numbers, review texts masked (twice)
+        assert store.count("migrations") == 14
 
 
 def test_an_old_stores_delivery_errors_are_masked_once(tmp_path):

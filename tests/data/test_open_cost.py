@@ -24,6 +24,9 @@ NAMES = {
     text_migration.LEADING_ONE,
     text_migration.REJECTED_LEADING_ONE,
     text_migration.REVIEW_TEXTS,
+    text_migration.SPACED_LEADING_ONE,
+    text_migration.REJECTED_SPACED_LEADING_ONE,
+    text_migration.REVIEW_SPACED_LEADING_ONE,
 }
 
 

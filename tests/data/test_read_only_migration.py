@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from promopilot.data import contact_ids, contact_migration
+from promopilot.data import contact_ids, contact_migration, text_migration
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 from promopilot.profile import build_features
@@ -43,6 +43,9 @@ def test_a_read_only_open_of_an_old_store_migrates_it_first(tmp_path):
             contact_migration.LEADING_ONE,
             contact_migration.REJECTED_LEADING_ONE,
             contact_migration.REVIEW_TEXTS,
+            *text_migration.DELIVERY_NAMES,
+            *text_migration.REJECTED_NAMES,
+            *text_migration.REVIEW_NAMES,
             contact_migration.EMAILS,
             contact_migration.PHONES,
             contact_migration.SHOPIFY_EMAILS,

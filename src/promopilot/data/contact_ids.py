@@ -62,6 +62,10 @@ NORTH_AMERICA = (
 NORTH_AMERICA_ONE = (
     r"1-[2-9][0-9]{2}-[0-9]{3}-[0-9]{4}|1 ?\([2-9][0-9]{2}\) ?[0-9]{3}[-. ]?[0-9]{4}"
 )
+# the same with its leading 1 and a space or full stop too, in text only (1 555-123-4567,
+# 1.555.123.4567, 1 555 123 4567: taken whole, where the number after "1 " alone was taken and
+# "1." kept the rest from being one): a mobile number column reads these as written still
+NORTH_AMERICA_ONE_TEXT = r"1[-. ][2-9][0-9]{2}(?:-[0-9]{3}-|\.[0-9]{3}\.| [0-9]{3} )[0-9]{4}"
 # a phone number as a country writes it at home, in text only (as an id it is kept as written:
 # a shop's own ids look like that): UK mobiles (07700 900123), North American numbers (with
 # their leading 1 too: taken whole, not the (555) 123-4567 after 1 alone), French
@@ -69,19 +73,41 @@ NORTH_AMERICA_ONE = (
 # country code after 00 (0044 7700 900123)
 NATIONAL = (
     r"07[0-9]{3}(?: ?[0-9]{6}|-[0-9]{6}| [0-9]{3} [0-9]{3})"
-    rf"|{NORTH_AMERICA_ONE}|{NORTH_AMERICA}"
+    rf"|{NORTH_AMERICA_ONE_TEXT}|{NORTH_AMERICA_ONE}|{NORTH_AMERICA}"
     r"|0[1-9](?:[0-9]{8}|(?: [0-9]{2}){4}|(?:\.[0-9]{2}){4}|(?:-[0-9]{2}){4})"
     r"|01[5-7][0-9][ /-]?[0-9]{7,8}"
     rf"|{ZERO_ZERO}"
 )
-# one of them inside other text (a line the CSV reader could not split); a national number
-# only where it stands alone: not inside a code, an amount, a date or a longer number
+# Chinese characters (the CJK radicals, 々, 〇, the ideographs and their extensions), written
+# as the characters themselves, which Python's re and RE2 both read
+HAN = (
+    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\U00020000-\U0003ffff"
+)
+# what an address in running text does not take in: Chinese characters and full-width
+# punctuation (U+3000-303F, U+FF00-FFEF)
+NOT_ADDRESS = f"{HAN}\u3000-\u303f\uff00-\uffef"
+
+
+def address_part(space: str) -> str:
+    """The local part or domain of an address in running text (`space`: the class of spaces):
+    without the Chinese text or full-width punctuation glued to it (邮箱ann@example.com谢谢:
+    ann@example.com), or Chinese characters only (张三@qq.com, all of it: an address may be
+    written so)."""
+    return rf"(?:[^@{space},;|\"'{NOT_ADDRESS}]+|[{HAN}]+)"
+
+
+# one of them inside other text (a line the CSV reader could not split): an address
+# (:func:`address_part`); a national number only where it stands alone: not inside a code, an
+# amount, a date or a longer number
+_ADDRESS_PART = address_part(r"\s")
 IN_TEXT = (
-    r"[^@\s,;|\"']+@[^@\s,;|\"']+\.[A-Za-z]{2,}"
+    rf"{_ADDRESS_PART}@{_ADDRESS_PART}\.[A-Za-z]{{2,}}"
     rf"|(?<![0-9]){INTERNATIONAL}|(?<![0-9]){CHINA_MOBILE}(?![0-9])"
     rf"|(?<![0-9A-Za-z_#.,+/-])(?:{NATIONAL})(?![0-9A-Za-z_]|[-.,/][0-9])"
 )
 _IN_TEXT = re.compile(IN_TEXT)
+_GLUED = re.compile(f"[{NOT_ADDRESS}]")
 
 
 def customer_hash(email: str) -> str:
@@ -335,10 +361,15 @@ def masked(value: str) -> str:
 def shown(value: str) -> str | None:
     """A value as a message may show it: an e-mail address or phone number masked
     (``a***@example.com``, ``+86*******8000``), None for text holding one among other text,
-    anything else unchanged."""
+    anything else unchanged; an address with Chinese text glued to it, which an id reads as
+    one address (``联系我ann@example.com``), masked as :func:`masked_in_text` masks it
+    (``联系我a***@example.com``), the Chinese text kept."""
     contact = contact_of(value.strip())
     if contact is not None:
         kind, text = contact
+        if kind == "email" and _GLUED.search(text) and not _IN_TEXT.fullmatch(value.strip()):
+            inside = masked_in_text(value)  # 联系我ann@example.com: an address among text
+            return None if inside == value else inside
         if kind == "email":
             local, _, domain = text.partition("@")
             return f"{local[:1]}***@{domain}"

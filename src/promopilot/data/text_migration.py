@@ -5,7 +5,8 @@ A delivery's failure (``deliveries.error``) and a rejected row's texts (the quar
 reason and raw row, a flag's reason) may quote the recipient or the row's address or number.
 Newer versions mask them as they are written; a store an older version wrote, or one whose
 texts were masked before a kind of number was known (a number as a country writes it at home,
-``07700 900123``; a North American one dialled with its leading 1, ``1-555-123-4567``), has
+``07700 900123``; a North American one dialled with its leading 1, ``1-555-123-4567``,
+``1.555.123.4567``), has
 them masked once when it is opened for writing (:func:`mask_delivery_errors`,
 :func:`mask_rejected_rows`), as are review texts an older version stored as written
 (:func:`mask_review_texts`), each in one transaction and recorded in table ``migrations``. The
@@ -36,13 +37,22 @@ REJECTED_LOCAL_PHONES = "rejected-rows-local-phones-masked"
 # (1-555-123-4567 and 1(555)123-4567 were kept as written, 1 (555) 123-4567 as "1 ***")
 LEADING_ONE = "delivery-errors-leading-one-phones-masked"
 REJECTED_LEADING_ONE = "rejected-rows-leading-one-phones-masked"
-# the migrations of each kind of text, in the order they came
-DELIVERY_NAMES = (DELIVERY_ERRORS, LOCAL_PHONES, LEADING_ONE)
-REJECTED_NAMES = (REJECTED_LOCAL_PHONES, REJECTED_LEADING_ONE)
 # review texts, which ingest stored as written before ("call me 13812345678")
 REVIEW_TEXTS = "review-texts-masked"
+# all three again, once such a number with a space or full stop after its 1 was masked whole
+# (1.555.123.4567 and 1 555 123 4567 were kept as written, 1 555-123-4567 as "1 ***")
+SPACED_LEADING_ONE = "delivery-errors-spaced-leading-one-phones-masked"
+REJECTED_SPACED_LEADING_ONE = "rejected-rows-spaced-leading-one-phones-masked"
+REVIEW_SPACED_LEADING_ONE = "review-texts-spaced-leading-one-phones-masked"
+# the migrations of each kind of text, in the order they came
+DELIVERY_NAMES = (DELIVERY_ERRORS, LOCAL_PHONES, LEADING_ONE, SPACED_LEADING_ONE)
+REJECTED_NAMES = (REJECTED_LOCAL_PHONES, REJECTED_LEADING_ONE, REJECTED_SPACED_LEADING_ONE)
+REVIEW_NAMES = (REVIEW_TEXTS, REVIEW_SPACED_LEADING_ONE)
 # SQL: the text `{0}` may hold an address or number (the usual text cannot: not read)
-MAY_HOLD = "regexp_matches(coalesce({0}, ''), '@|[+]|1[3-9][0-9]|0[1-9]|[0-9]{{3}}[-.)]')"
+MAY_HOLD = (
+    "regexp_matches(coalesce({0}, ''), "
+    "'@|[+]|1[3-9][0-9]|0[1-9]|[0-9]{{3}}[-.)]|1 [2-9][0-9]{{2}} [0-9]{{3}} ')"
+)
 # text columns of rejected rows that may show a value of the row
 TEXTS = {"quarantine": ("value", "reason", "raw"), "flags": ("value", "reason")}
 # a value of these columns is an id, kept as ingest stores it (a shop's own id written like a
@@ -93,8 +103,13 @@ def mask_review_texts(store: Store) -> None:
     """Review texts an older version stored as written (``call me 13812345678``) masked as
     ingest masks them now (:func:`promopilot.data.review_text.masked_sql`: ``call me ***``),
     once per store, in one SQL update in one transaction; the migration records how many
-    reviews changed. A store with nothing to mask has no row rewritten."""
-    if REVIEW_TEXTS in set(store.query("SELECT name FROM migrations")["name"]):
+    reviews changed. A store with nothing to mask has no row rewritten. Again for a North
+    American number with a space or full stop after its leading 1 (``1.555.123.4567``,
+    :data:`REVIEW_SPACED_LEADING_ONE`): each migration of :data:`REVIEW_NAMES` not recorded
+    yet is recorded with the count."""
+    done = set(store.query("SELECT name FROM migrations")["name"])
+    names = [name for name in REVIEW_NAMES if name not in done]
+    if not names:
         return
     with store.transaction():
         n = store.scalar(f"SELECT count(*) FROM reviews WHERE {review_changes()}")
@@ -102,7 +117,8 @@ def mask_review_texts(store: Store) -> None:
             store.execute(
                 f"UPDATE reviews SET text = {masked_sql('text')} WHERE {review_changes()}"
             )
-        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [REVIEW_TEXTS, n])
+        for name in names:
+            store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [name, n])
 
 
 def review_changes() -> str:
