@@ -28,6 +28,8 @@ from tests.serve.conftest import ADMIN, READ, READ_H, SETTINGS, builder
 
 ANN = stored_customer_id("ann@example.com")
 PHONE = stored_customer_id("+86 138 0013 8000")
+MOBILE = stored_customer_id("13812345678")  # customers the store does not know
+JOE = stored_customer_id("+1 555 123 4567")
 
 
 @pytest.mark.parametrize(
@@ -46,6 +48,13 @@ PHONE = stored_customer_id("+86 138 0013 8000")
         ("/customers?q=call+%2B8613800138000", "/customers?q=***"),
         ("/customers?id=Ann+%3Cann%40example.com%3E", f"/customers?id={ANN}"),  # a header's
         ("/customers?id=Ann+%3Cann%40example.com%3E+or+Bob", "/customers?id=***"),
+        # a number no customer has: its hash, or *** where ingest would not take it for one
+        ("/v1/customers/13812345678/offer", f"/v1/customers/{MOBILE}/offer"),
+        ("/v1/customers/%2B1%20555%20123%204567/offer", f"/v1/customers/{JOE}/offer"),
+        ("/v1/customers/1.555.123.4567/offer", "/v1/customers/***/offer"),
+        ("/v1/customers/1%20555%20123%204567/offer", "/v1/customers/***/offer"),
+        ("/v1/customers/1%20555-123-4567/recommendations", "/v1/customers/***/recommendations"),
+        ("/customers?id=1.555.123.4567&k=2", "/customers?id=***&k=2"),
         ("/v1/customers/c1/offer?k=5", "/v1/customers/c1/offer?k=5"),
         ("/customers/17850", "/customers/17850"),
         ("/", "/"),
@@ -108,17 +117,22 @@ def test_serve_access_log_writes_the_hash_of_an_address_typed_into_a_url(
                 api.get("/v1/customers/%2B86%20138%200013%208000/recommendations?k=2")
                 api.get("/customers", params={"id": "Ann@Example.com"})
                 api.get("/v1/customers/c1/offer")
+                # phone-like ids the store does not know (a 200: the cold-start answer)
+                for unknown in ("13812345678", "%2B1%20555%20123%204567", "1.555.123.4567"):
+                    assert api.get(f"/v1/customers/{unknown}/offer").status_code == 200
         finally:
             server.should_exit = True
             thread.join(timeout=30)
             access.removeHandler(lines)
             for f in [f for f in access.filters if isinstance(f, NoContactData)]:
                 access.removeFilter(f)
-    assert len(lines.lines) == 4, lines.lines
+    assert len(lines.lines) == 7, lines.lines
     text = "\n".join(lines.lines)
     assert f"/v1/customers/{ANN}/offer" in text and f"/v1/customers/{PHONE}/" in text
     assert f"/customers?id={ANN}" in text and "/v1/customers/c1/offer" in text
-    for typed in ("@", "%40", "ann", "0013", "%2B86"):
+    assert f"/v1/customers/{MOBILE}/offer" in text and f"/v1/customers/{JOE}/offer" in text
+    assert "/v1/customers/***/offer" in text
+    for typed in ("@", "%40", "ann", "0013", "%2B86", "138123", "%2B1", "555", ".4567"):
         assert typed not in text.lower(), typed
 
 
@@ -153,6 +167,9 @@ def test_a_message_and_traceback_are_logged_without_contact_data():
     NoContactInMessages().filter(plain)
     assert plain.getMessage() == "ids 17850, a@b"  # no address by ingest's rule: as it was
     assert masked_text("to <ann@example.com>, C000123") == f"to <{ANN}>, C000123"
+    # a number with a space or full stop after its leading 1, whole; an address beside Chinese
+    assert masked_text("no row for 1.555.123.4567 or 1 555-123-4567") == "no row for *** or ***"
+    assert masked_text("客户ann@example.com未找到") == f"客户{ANN}未找到"
 
 
 class _Formatted(_Lines):
