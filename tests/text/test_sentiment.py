@@ -258,6 +258,46 @@ def test_repeated_texts_are_tokenized_once_with_the_same_result(monkeypatch) -> 
     np.testing.assert_array_equal(loaded.predict_score(texts), model.predict_score(texts))
 
 
+def test_repeated_texts_are_split_into_characters_and_scored_once(monkeypatch) -> None:
+    import pickle
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from promopilot.text import scorers
+
+    texts, ratings = planted_shop(300, seed=6)
+    texts = [f"{t} #{seed}" for seed in (6,) for t in texts]  # texts no other test has seen
+    reference = SentimentModel(random_state=0).fit(texts * 3, np.r_[ratings, ratings, ratings])
+    expected = [reference.predict_score([t])[0] for t in texts[:40]]  # one text at a time
+    cut = []
+    char_wb = TfidfVectorizer._char_wb_ngrams
+    monkeypatch.setattr(
+        TfidfVectorizer, "_char_wb_ngrams", lambda self, t: cut.append(t) or char_wb(self, t)
+    )
+    for remembered in ("_char_grams", "_char_wb_analyzer"):  # start from an empty cache
+        if hasattr(scorers, remembered):
+            getattr(scorers, remembered).cache_clear()
+    model = SentimentModel(random_state=0).fit(texts * 3, np.r_[ratings, ratings, ratings])
+    SentimentModel(random_state=0).fit(texts * 3, np.r_[ratings, ratings, ratings])
+    # a text is cut into character n-grams once, however often it repeats and however many
+    # models learn from it (a profile trains one per snapshot date)
+    trained = {t.lower() for t, r in zip(texts, ratings, strict=True) if r != 3}
+    assert sorted(cut) == sorted(trained)
+    # the remembered n-grams are not saved with the model, and the loaded model scores alike
+    loaded = pickle.loads(pickle.dumps(model))
+    assert loaded.vectorizer_.transformer_list[1][1].analyzer.__dict__ == {"ngram_range": (1, 3)}
+    np.testing.assert_array_equal(loaded.predict_score(texts[:40]), np.asarray(expected))
+    # scoring: each distinct text once, the same score as on its own
+    seen = []
+    transform = model.vectorizer_.transform
+    monkeypatch.setattr(
+        model.vectorizer_, "transform", lambda v: seen.append(len(v)) or transform(v)
+    )
+    scores = model.predict_score(texts[:40] * 5)
+    assert seen == [40]
+    np.testing.assert_array_equal(scores, np.tile(expected, 5))
+
+
 def test_label_helpers() -> None:
     assert list(ratings_to_labels([5, 4, 3, 2, 1, None, np.nan])) == [1, 1, -1, 0, 0, -1, -1]
     assert list(labels_from_scores([0.5, 0.05, -0.05, -0.5], 0.1)) == [

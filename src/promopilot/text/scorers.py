@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -40,6 +41,30 @@ def _word_grams(text: str, n_max: int) -> tuple[str, ...]:
     one sentiment model per snapshot date on mostly the same reviews, and tokenizing (jieba,
     n-grams) is most of the cost of training and scoring."""
     return tuple(word_ngrams(raw_tokens(text), n_max))
+
+
+@functools.lru_cache(maxsize=8)
+def _char_wb_analyzer(low: int, high: int):
+    """scikit-learn's own ``char_wb`` analyzer (lower-cased), one per n-gram range."""
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high)).build_analyzer()
+
+
+@functools.lru_cache(maxsize=_CACHE_TEXTS)
+def _char_grams(text: str, low: int, high: int) -> tuple[str, ...]:
+    """The character n-grams (within word boundaries, lower-cased) of one text, remembered
+    like :func:`_word_grams`: the same list scikit-learn's ``char_wb`` analyzer makes."""
+    return tuple(_char_wb_analyzer(low, high)(text))
+
+
+class _CharAnalyzer:
+    """Picklable analyzer: scikit-learn's ``char_wb`` n-grams of the lower-cased text, through
+    the process's cache (:func:`_char_grams`, not pickled or copied)."""
+
+    def __init__(self, ngram_range: tuple[int, int]) -> None:
+        self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
+
+    def __call__(self, text: str) -> list[str]:
+        return list(_char_grams(text, *self.ngram_range))
 
 
 class _WordAnalyzer:
@@ -184,11 +209,9 @@ class SentimentModel(BaseEstimator):
                 (
                     "chars",
                     TfidfVectorizer(
-                        analyzer="char_wb",
-                        ngram_range=tuple(self.char_ngram_range),
+                        analyzer=_CharAnalyzer(self.char_ngram_range),
                         min_df=min_df,
                         sublinear_tf=True,
-                        lowercase=True,
                     ),
                 ),
             ]
@@ -216,9 +239,12 @@ class SentimentModel(BaseEstimator):
         values = _as_str_list(texts)
         if not values:
             return np.zeros(0)
-        features = self.vectorizer_.transform(values)
+        # each distinct text is scored once (reviews repeat): a text's score depends on it
+        # alone, so the values are the same as row by row
+        codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+        features = self.vectorizer_.transform(list(distinct))
         column = list(self.classifier_.classes_).index(1)
-        return self.classifier_.predict_proba(features)[:, column]
+        return self.classifier_.predict_proba(features)[codes, column]
 
     def predict_score(self, texts: Iterable[Any]) -> np.ndarray:
         """Sentiment in [-1, 1]: ``2 P(positive) - 1``."""
