@@ -34,14 +34,18 @@ def _gamma_gamma_nll(xs: np.ndarray, ms: np.ndarray, ws: np.ndarray):
     log_x = np.log(xs)
     xm = xs * ms
     w_total = float(ws.sum())
+    # the gamma functions of p * x are taken on x's few distinct values (repeat purchases)
+    # and gathered: the same numbers as row by row, at a fraction of the cost
+    xu, xi = np.unique(xs, return_inverse=True)
 
     def nll(theta: np.ndarray):
         p, q, g = np.exp(theta)
         px = p * xs
+        pu = p * xu
         log_gxm = np.log(g + xm)
         rows = (
-            special.gammaln(px + q)
-            - special.gammaln(px)
+            special.gammaln(pu + q)[xi]
+            - special.gammaln(pu)[xi]
             - special.gammaln(q)
             + q * math.log(g)
             + (px - 1.0) * log_m
@@ -49,8 +53,8 @@ def _gamma_gamma_nll(xs: np.ndarray, ms: np.ndarray, ws: np.ndarray):
             - (px + q) * log_gxm
         )
         ll = float(ws @ rows)
-        dig_pxq = special.digamma(px + q)
-        d_p = float(ws @ (xs * (dig_pxq - special.digamma(px) + log_m + log_x - log_gxm)))
+        dig_pxq = special.digamma(pu + q)[xi]
+        d_p = float(ws @ (xs * (dig_pxq - special.digamma(pu)[xi] + log_m + log_x - log_gxm)))
         d_q = float(ws @ (dig_pxq - special.digamma(q) + math.log(g) - log_gxm))
         d_g = float(ws @ (q / g - (px + q) / (g + xm)))
         grad = -np.array([d_p * p, d_q * q, d_g * g]) / w_total
