@@ -275,6 +275,32 @@ def test_order_auc_is_the_auc_over_orders_ties_counting_half():
     assert np.isnan(order_auc(score, orders, np.zeros(n)))  # no promo orders: undefined
 
 
+def test_the_checks_bootstrap_ranks_the_scores_once_with_the_same_result(monkeypatch):
+    from promopilot.profile import sensitivity_check as check
+
+    rng = np.random.default_rng(3)
+    n = 30_000  # above BOOTSTRAP_ROWS: each resample draws 20,000 customers
+    orders = rng.integers(0, 4, n).astype(float)
+    promo = np.minimum(orders, rng.integers(0, 2, n)).astype(float)
+    rows = pd.DataFrame(
+        {"model_score": np.round(rng.random(n), 3), "price_level": rng.gamma(2.0, 0.5, n)}
+    )
+    # the standard error as the bootstrap defines it: order_auc of each resample
+    draw = np.random.default_rng(0)
+    single = check.oriented(rows["price_level"], check.SINGLE_COLUMNS["price_level"]).to_numpy()
+    model, diffs = rows["model_score"].to_numpy(), []
+    for _ in range(check.BOOTSTRAP):
+        pick = draw.integers(0, n, check.BOOTSTRAP_ROWS)
+        o, p = orders[pick], promo[pick]
+        diffs.append(order_auc(single[pick], o, p) - order_auc(model[pick], o, p))
+    expected = float(np.std(diffs) * np.sqrt(check.BOOTSTRAP_ROWS / n))
+    calls = []
+    unique = np.unique
+    monkeypatch.setattr(np, "unique", lambda *a, **k: calls.append(1) or unique(*a, **k))
+    assert check._difference_se(rows, "price_level", orders, promo) == expected  # to the bit
+    assert len(calls) == 2  # each score column ranked once, not in each of 200 resamples
+
+
 def test_promo_use_fit_predict_is_fit_then_predict():
     rng = np.random.default_rng(10)
     n = 1000

@@ -91,9 +91,19 @@ def order_auc(score: np.ndarray, orders: np.ndarray, promo: np.ndarray) -> float
     ``roc_auc_score`` on the orders (to rounding), without building a row per order kind;
     the check's bootstrap calls it 400 times."""
     values, where = np.unique(np.asarray(score, dtype=float), return_inverse=True)
+    return _coded_auc(where, len(values), orders, promo)
+
+
+def _coded_auc(where: np.ndarray, n_values: int, orders: np.ndarray, promo: np.ndarray) -> float:
+    """:func:`order_auc` of scores given as their ranks `where` among `n_values` distinct
+    values (``np.unique``'s inverse; a resample's rows may leave some out): the bootstrap
+    ranks the scores once, not in each of its 400 resamples, and gets the same numbers."""
     promo = np.asarray(promo, dtype=float)
-    pos = np.bincount(where, weights=promo, minlength=len(values))
-    neg = np.bincount(where, weights=np.asarray(orders, dtype=float) - promo, minlength=len(values))
+    pos = np.bincount(where, weights=promo, minlength=n_values)
+    neg = np.bincount(where, weights=np.asarray(orders, dtype=float) - promo, minlength=n_values)
+    present = np.bincount(where, minlength=n_values) > 0
+    if not present.all():  # only the values drawn, as np.unique of the resample would list
+        pos, neg = pos[present], neg[present]
     n_pos, n_neg = pos.sum(), neg.sum()
     if n_pos <= 0 or n_neg <= 0:
         return float("nan")
@@ -159,8 +169,10 @@ def _difference_se(rows: pd.DataFrame, column: str, orders: np.ndarray, promo: n
     model's on the same orders. Above :data:`BOOTSTRAP_ROWS` customers each resample draws
     that many and the spread is scaled by sqrt(draws / customers)."""
     rng = np.random.default_rng(0)
-    model = rows["model_score"].to_numpy(float)
-    single = oriented(rows[column], SINGLE_COLUMNS[column]).to_numpy()
+    model_values, model = np.unique(rows["model_score"].to_numpy(float), return_inverse=True)
+    single_values, single = np.unique(
+        oriented(rows[column], SINGLE_COLUMNS[column]).to_numpy(dtype=float), return_inverse=True
+    )
     draws = min(len(rows), BOOTSTRAP_ROWS)
     diffs = []
     for _ in range(BOOTSTRAP):
@@ -168,7 +180,10 @@ def _difference_se(rows: pd.DataFrame, column: str, orders: np.ndarray, promo: n
         o, p = orders[pick], promo[pick]
         if p.sum() == 0 or (o - p).sum() == 0:
             continue
-        diffs.append(order_auc(single[pick], o, p) - order_auc(model[pick], o, p))
+        diffs.append(
+            _coded_auc(single[pick], len(single_values), o, p)
+            - _coded_auc(model[pick], len(model_values), o, p)
+        )
     if len(diffs) < 2:
         return float("inf")
     return float(np.std(diffs) * np.sqrt(draws / len(rows)))
