@@ -283,6 +283,13 @@ def test_repeated_texts_are_split_into_characters_and_scored_once(monkeypatch) -
     # models learn from it (a profile trains one per snapshot date)
     trained = {t.lower() for t, r in zip(texts, ratings, strict=True) if r != 3}
     assert sorted(cut) == sorted(trained)
+    # a long text is not remembered (13 KB of n-grams for 110 characters), cut the same way
+    analyzer = model.vectorizer_.transformer_list[1][1].analyzer
+    long_text = "Great Mug, " * 20
+    before = scorers._char_grams.cache_info().currsize
+    sklearn_grams = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3)).build_analyzer()
+    assert analyzer(long_text) == sklearn_grams(long_text)
+    assert scorers._char_grams.cache_info().currsize == before
     # the remembered n-grams are not saved with the model, and the loaded model scores alike
     loaded = pickle.loads(pickle.dumps(model))
     assert loaded.vectorizer_.transformer_list[1][1].analyzer.__dict__ == {"ngram_range": (1, 3)}

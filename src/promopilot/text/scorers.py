@@ -49,21 +49,31 @@ def _char_wb_analyzer(low: int, high: int):
     return TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high)).build_analyzer()
 
 
-@functools.lru_cache(maxsize=_CACHE_TEXTS)
+_CHAR_CACHE_TEXTS = 5_000
+_CHAR_CACHE_LENGTH = 100
+"""Texts of up to this many characters have their character n-grams remembered (the last
+:data:`_CHAR_CACHE_TEXTS` of them): about 13 KB for a text of 110 characters, so at most
+some 65 MB; the texts that repeat are the short ones ("好评", "great product")."""
+
+
+@functools.lru_cache(maxsize=_CHAR_CACHE_TEXTS)
 def _char_grams(text: str, low: int, high: int) -> tuple[str, ...]:
-    """The character n-grams (within word boundaries, lower-cased) of one text, remembered
-    like :func:`_word_grams`: the same list scikit-learn's ``char_wb`` analyzer makes."""
+    """The character n-grams (within word boundaries, lower-cased) of one short text,
+    remembered like :func:`_word_grams`: the same list scikit-learn's ``char_wb`` analyzer
+    makes."""
     return tuple(_char_wb_analyzer(low, high)(text))
 
 
 class _CharAnalyzer:
     """Picklable analyzer: scikit-learn's ``char_wb`` n-grams of the lower-cased text, through
-    the process's cache (:func:`_char_grams`, not pickled or copied)."""
+    the process's cache for short texts (:func:`_char_grams`, not pickled or copied)."""
 
     def __init__(self, ngram_range: tuple[int, int]) -> None:
         self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
 
     def __call__(self, text: str) -> list[str]:
+        if len(text) > _CHAR_CACHE_LENGTH:  # a long text is seldom repeated word for word
+            return _char_wb_analyzer(*self.ngram_range)(text)
         return list(_char_grams(text, *self.ngram_range))
 
 
