@@ -154,7 +154,9 @@ def ingest(
         console.print(f"store: {store.path}")
 
 
-@app.command(epilog=example("synth"))
+@app.command(
+    epilog=example("synth"), short_help="Write a synthetic shop folder, hidden truth in _truth/."
+)
 def synth(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the shop into.")],
     customers: Annotated[
@@ -175,7 +177,9 @@ def synth(
     console.print(f"wrote {out}: {sizes}; hidden truth in {out / '_truth'}")
 
 
-@app.command(epilog=example("summary"))
+@app.command(
+    epilog=example("summary"), short_help="Customers, orders, revenue, dates and top categories."
+)
 def summary(db: DbOption = None, data: DataOption = None) -> None:
     """Customers, orders, revenue, date range and top categories."""
     from promopilot.data.summary import shop_summary
@@ -185,7 +189,9 @@ def summary(db: DbOption = None, data: DataOption = None) -> None:
             console.print(table)
 
 
-@app.command(epilog=example("forget"))
+@app.command(
+    epilog=example("forget"), short_help="Erase a customer: data, contact details, quarantine."
+)
 def forget(
     customer_id: Annotated[str, typer.Argument(help="The customer to erase.")],
     db: DbOption = None,

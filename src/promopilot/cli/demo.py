@@ -22,7 +22,9 @@ app = typer.Typer(add_completion=False)
 DEMO_CURRENCY = "CNY"
 
 
-@app.command(epilog=example("demo"))
+@app.command(
+    epilog=example("demo"), short_help="Run the loop on a synthetic shop: plan, send, measure."
+)
 def demo(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for the shop, store and reports.")

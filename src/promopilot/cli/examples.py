@@ -4,8 +4,8 @@ from __future__ import annotations
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "promopilot": (
-        "promopilot demo --out demo-out              (the whole loop on a synthetic shop)",
-        "promopilot ingest shop/ --db shop.duckdb    (your shop folder, see docs/shop-folder.md)",
+        "promopilot demo --out demo-out            (the whole loop, synthetic shop)",
+        "promopilot ingest shop/ --db shop.duckdb  (your shop: docs/shop-folder.md)",
         "promopilot summary --db shop.duckdb",
         "promopilot plan --budget 500 --campaign-id spring --db shop.duckdb",
     ),
@@ -20,9 +20,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "sentiment": ("promopilot sentiment --in reviews.csv --out reviews-scored.csv",),
     "recommend": ("promopilot recommend --db shop.duckdb --k 5 --out recs.csv",),
     "similar": ("promopilot similar 85123A --db shop.duckdb",),
-    "plan": ("promopilot plan --budget 500 --campaign-id spring --db shop.duckdb --out plan.csv",),
+    "plan": ("promopilot plan --budget 500 --campaign-id spring --db shop.duckdb",),
     "uplift": ("promopilot uplift --db shop.duckdb --report uplift-report",),
-    "send": ("promopilot send plan.csv --campaign-id spring --channel csv --dry-run --out sent",),
+    "send": ("promopilot send plan.csv --campaign-id spring --channel csv --dry-run",),
     "report": ("promopilot report spring --db shop.duckdb --html spring.html",),
     "evaluate-policy": (
         "promopilot evaluate-policy policy.csv --campaign spring --db shop.duckdb",

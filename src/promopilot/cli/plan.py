@@ -233,7 +233,9 @@ def evaluation_table(evaluation) -> Table:
     return table
 
 
-@app.command(epilog=example("plan"))
+@app.command(
+    epilog=example("plan"), short_help="Write a plan: who gets which offer within a budget."
+)
 def plan(
     budget: Annotated[
         float, typer.Option("--budget", min=0, help="Most discount money to give away.")
@@ -321,7 +323,9 @@ def plan(
         )
 
 
-@app.command(epilog=example("uplift"))
+@app.command(
+    epilog=example("uplift"), short_help="Qini, AUUC and uplift@k per offer on held-out campaigns."
+)
 def uplift(
     report: Annotated[
         Path, typer.Option("--report", help="Folder for the Qini plot (qini.html).")

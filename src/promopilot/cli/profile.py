@@ -92,7 +92,9 @@ def evaluation_tables(evaluation: dict) -> list:
     return out
 
 
-@app.command(epilog=example("profile"))
+@app.command(
+    epilog=example("profile"), short_help="Segments, CLV, churn, propensity, discount sensitivity."
+)
 def profile(
     out: Annotated[Path, typer.Option("--out", help="CSV with one row per customer.")] = Path(
         "customers.csv"

@@ -48,7 +48,11 @@ def resolve_confidence(confidence: float | None) -> float:
 JsonOption = Annotated[Path | None, typer.Option("--json", help="Also write the result as JSON.")]
 
 
-@app.command("report", epilog=example("report"))
+@app.command(
+    "report",
+    epilog=example("report"),
+    short_help="Measure a campaign per offer against its control group.",
+)
 def report(
     campaign_id: Annotated[str, typer.Argument(help="A campaign in the store's campaigns log.")],
     db: DbOption = None,
@@ -81,7 +85,11 @@ def report(
         console.print(f"report: {html}")
 
 
-@app.command("evaluate-policy", epilog=example("evaluate-policy"))
+@app.command(
+    "evaluate-policy",
+    epilog=example("evaluate-policy"),
+    short_help="Estimate a candidate assignment on a logged campaign.",
+)
 def evaluate_policy(
     policy: Annotated[
         Path,
@@ -298,7 +306,11 @@ def _evaluate_default_model(data):
     )
 
 
-@app.command("retrain", epilog=example("retrain"))
+@app.command(
+    "retrain",
+    epilog=example("retrain"),
+    short_help="Rebuild features and models from all data and outcomes.",
+)
 def retrain(
     out: Annotated[
         Path,

@@ -13,7 +13,9 @@ from promopilot.cli.examples import example
 app = typer.Typer()
 
 
-@app.command(epilog=example("serve"))
+@app.command(
+    epilog=example("serve"), short_help="Serve offers, recommendations and the dashboard (HTTP)."
+)
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",

@@ -14,14 +14,19 @@ from promopilot.data.words import counted
 app = typer.Typer()
 
 
-@app.command("sentiment", epilog=example("sentiment"))
+@app.command(
+    "sentiment",
+    epilog=example("sentiment"),
+    short_help="Score reviews in [-1, 1] with a label; Chinese, English.",
+)
 def sentiment(
     in_path: Annotated[
         Path,
         typer.Option(
             "--in",
-            help="CSV or TSV (UTF-8 or GBK), or .xlsx, with a review text column: text, "
-            "review, comment, content, 评论, 内容 ... or the one named by --text-column.",
+            help="CSV or TSV (UTF-8 or GBK), or .xlsx, with a review text column (text, "
+            "review, comment, content, 评论, 内容 and others, or the one named by "
+            "--text-column).",
         ),
     ],
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the scored CSV (UTF-8).")],
