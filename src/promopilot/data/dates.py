@@ -7,6 +7,8 @@ month-first as US Excel writes it, ``01.12.2010``, ``1/12/2010`` day-first, ``20
 ``28-NOV-25``, ...; month names in German, French or Spanish too, ``28. März 2025``, through
 :mod:`promopilot.data.month_names`) on a sample of its values; the format that reads the most
 of them wins.
+A ``--date-format`` that reads at least half the sample is used; where nothing reads the
+column the given one is still used, so that the rows' reasons and the refusal name it.
 When a day-first and a month-first format read the sample equally well (every day number is
 12 or less), the column is ambiguous: the ``date_format`` setting (``--date-format``) decides,
 else the file is refused with a one-line message naming both choices.
@@ -17,7 +19,12 @@ from __future__ import annotations
 import duckdb
 
 from promopilot.config import check_strptime
-from promopilot.data.month_names import english_months, names_format, or_rewritten
+from promopilot.data.month_names import (
+    english_format,
+    english_months,
+    names_format,
+    or_rewritten,
+)
 from promopilot.data.rawfile import RawFile, first_line, sql_str
 from promopilot.data.schema import TableSpec
 from promopilot.data.store import Store
@@ -41,13 +48,15 @@ _DATES = (
     "%Y.%m.%d",
     "%Y%m%d",
     "%Y年%m月%d日",
+    # a full-name format before its abbreviated twin: both read a rewritten German, French or
+    # Spanish name (month_names.english_format), and a tie goes to the first
+    "%d %B %Y",
     "%d %b %Y",
     "%d-%b-%Y",
-    "%b %d %Y",
-    "%d %B %Y",
     "%B %d %Y",
-    "%b %d, %Y",
+    "%b %d %Y",
     "%B %d, %Y",
+    "%b %d, %Y",
     "%d-%b-%y",
 )
 _TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
@@ -86,8 +95,17 @@ def timestamp_formats(
             continue
         best = max(counts.values(), default=0)
         if best * 2 < n:
-            continue  # nothing reads it: its rows are quarantined and the file refused
+            # nothing reads it: its rows are quarantined and the file refused, each row with
+            # the format the owner gave where there is one ("expected ... in the format %d/%m/%Y")
+            if given is not None:
+                out[name] = given
+            continue
         winners = [f for f in FORMATS if counts.get(f, 0) == best]
+        if len(winners) > 1 and any(map(names_format, winners)):
+            # "28 Nov 2025" reads with %d %b %Y as it is and with %d %B %Y rewritten: as it is
+            # wins (a second look at the sample, for month-name columns only)
+            direct = _direct_counts(store, sample, winners)
+            winners = [f for f in winners if direct[f] == max(direct.values())]
         fmt = winners[0]
         if _swap(fmt) in winners and _swap(fmt) != fmt:
             example = sample[0]
@@ -144,10 +162,27 @@ def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int
     return counts
 
 
+def _direct_counts(store: Store, sample: list[str], formats: list[str]) -> dict[str, int]:
+    """How many sample values each format reads as they are, without the month-name rewrite."""
+    import pandas as pd
+
+    parts = [
+        f"count(CASE WHEN year(try_strptime(v, {sql_str(f)})) BETWEEN {MIN_YEAR} AND "
+        f"{MAX_YEAR} THEN 1 END) AS f{i}"
+        for i, f in enumerate(formats)
+    ]
+    with store.frame("ingest_date_sample", pd.DataFrame({"v": sample})):
+        row = store.query(f"SELECT {', '.join(parts)} FROM ingest_date_sample").iloc[0]
+    return {f: int(row[f"f{i}"]) for i, f in enumerate(formats)}
+
+
 def _read(fmt: str) -> str:
-    """SQL: the sample value `v` read with `fmt`, or its rewrite `e` where `fmt` names months."""
+    """SQL: the sample value `v` read with `fmt`, or its rewrite `e` where `fmt` names months
+    (read with the format as the rewrite writes dates, :func:`english_format`)."""
     parsed = f"try_strptime(v, {sql_str(fmt)})"
-    return or_rewritten(parsed, f"try_strptime(e, {sql_str(fmt)})") if names_format(fmt) else parsed
+    if not names_format(fmt):
+        return parsed
+    return or_rewritten(parsed, f"try_strptime(e, {sql_str(english_format(fmt))})")
 
 
 def _check_format(fmt: str) -> None:

@@ -13,6 +13,8 @@ does not read as it is takes the rewrite, so English dates read as before, at th
 
 from __future__ import annotations
 
+import re
+
 from promopilot.data.rawfile import sql_str
 
 # English month: its names and abbreviations in German (Austria's Jänner too), French and
@@ -62,13 +64,26 @@ def english_months(raw: str) -> str:
     return f"regexp_replace({text}, '\\pL+\\.?', coalesce({_LOOKUP}[{word}], '\\0'))"
 
 
+def english_format(fmt: str) -> str:
+    """The strptime format ``fmt`` as it reads a text :func:`english_months` rewrote: what the
+    rewrite drops from the text goes from the format too, so that a format the shop's dates are
+    written in reads them (``%d. %B %Y`` -> ``%d %B %Y`` for ``8. März 2025`` -> ``8 March
+    2025``, ``%d de %B de %Y`` -> ``%d %B %Y``), and ``%b`` becomes ``%B``, as the rewrite writes
+    the English month in full (DuckDB's ``%b`` reads only ``Mar``, ``%B`` only ``March``)."""
+    fmt = re.sub(r"\s+de\s+", " ", fmt, flags=re.IGNORECASE)
+    fmt = re.sub(r"^\s*(%-?d)(\.|er)?\s+", r"\1 ", fmt)
+    return re.sub(r"%[bB]\.?", "%B", fmt)
+
+
 def strptime_sql(raw: str, fmt: str) -> str:
     """SQL: ``raw`` read with the strptime format ``fmt``; a format with month names also reads
-    the German, French and Spanish ones (:func:`english_months`) where the text does not read."""
+    the German, French and Spanish ones (:func:`english_months`, :func:`english_format`) where
+    the text does not read as it is."""
     parsed = f"try_strptime({raw}, {sql_str(fmt)})"
     if not names_format(fmt):
         return parsed
-    return or_rewritten(parsed, f"try_strptime({english_months(raw)}, {sql_str(fmt)})")
+    rewritten = f"try_strptime({english_months(raw)}, {sql_str(english_format(fmt))})"
+    return or_rewritten(parsed, rewritten)
 
 
 def or_rewritten(parsed: str, rewritten: str) -> str:
