@@ -476,3 +476,39 @@ def test_a_customer_page_without_a_live_campaign_says_there_is_no_offer(returns_
     page = returns_shop.get(f"/customers/c1?lang={lang}").text
     assert f'<p class="note" id="no-offer-now">{says}</p>' in page
     assert 'id="offer-propensity"' not in page and "1.0000" not in page
+
+
+def test_the_monthly_revenue_by_segment_starts_at_a_whole_month(tmp_path):
+    """Orders every day from 2025-01-10 to 2026-03-10. The chart showed the last 12 months
+    counted back from the latest order's second, so its first point was March 2025 from the
+    11th only, a pale point named "2025-03-11 .. 2025-03-31" although the data hold all of
+    March (UCI: December 2010 from the 9th, its first 8 days dropped). It shows the 12 months
+    up to the one running, the first whole: April 2025 with its 30 days of revenue."""
+    import json
+
+    store, app = _serve(tmp_path, {"orders.csv": _daily_orders("2025-01-10", "2026-03-10")})
+    with TestClient(app) as client:
+        client.post("/login", data={"key": KEY})
+        html = client.get("/segments?lang=en").text
+    store.close()
+    script = html.split('data-target="chart-segments-2">')[1].split("</script>")[0]
+    traces = json.loads(script.replace("<\\/", "</"))["data"]
+    months = sorted({m[:7] for trace in traces for m in trace["x"]})
+    assert months == [f"{m:%Y-%m}" for m in pd.date_range("2025-04-01", "2026-03-01", freq="MS")]
+    april = sum(
+        y for t in traces for m, y in zip(t["x"], _values(t["y"]), strict=True) if "2025-04" in m
+    )
+    assert april == pytest.approx(30 * 10)
+    said = html.split('id="trend-partial">')[1].split("</p>")[0]
+    assert "2026-03-01 .. 2026-03-10" in said and "2025" not in said
+
+
+def _values(y) -> list[float]:
+    """A trace's numbers, as Plotly writes them: a list, or base64 with its dtype."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(y, dict):
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
+    return list(y)

@@ -135,19 +135,21 @@ def weekly_revenue(store: Store) -> pd.DataFrame:
 
 def monthly_customer_revenue(store: Store, *, months: int = 12) -> pd.DataFrame:
     """customer_id, month, revenue (net of returns, as the summary's) over the last `months`
-    months of orders, and the customer's first and last day with an order line in the month
-    (``first_day``, ``last_day``); months are the shop's (cut at its midnight in its time
-    zone)."""
+    calendar months of orders (the month of the latest order and the ones before it, each
+    whole: counted back from the latest order's second, the first month was cut where that
+    fell, UCI's December 2010 from the 9th), and the customer's first and last day with an
+    order line in the month (``first_day``, ``last_day``); months are the shop's (cut at its
+    midnight in its time zone)."""
     local = store.local_sql("timestamp")
     return store.query(
-        f"""WITH last AS (SELECT max(timestamp) AS t FROM orders)
+        f"""WITH last AS (SELECT date_trunc('month', max({local})) AS m FROM orders)
            SELECT customer_id, date_trunc('month', {local})::DATE AS month,
                   sum({line_net()}) AS revenue,
                   min({local})::DATE AS first_day, max({local})::DATE AS last_day
            FROM orders, last
-           WHERE timestamp > last.t - to_months($months)
+           WHERE date_trunc('month', {local}) >= last.m - to_months($before)
            GROUP BY 1, 2""",
-        {"months": int(months)},
+        {"before": max(int(months) - 1, 0)},
     )
 
 
