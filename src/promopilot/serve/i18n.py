@@ -245,6 +245,23 @@ LABELS: dict[str, tuple[str, str]] = {
         "they count in the whole campaign's figure.",
         "获得 {names} 的客户太少，无法单独衡量（至少需要 {fewest} 位）；他们计入整个活动的数字。",
     ),
+    # customers sent an offer whom no offer's row counts (serve.campaign_notes.unrowed_note)
+    "unrowed_explore": (
+        "{n} of the {sent} customers sent an offer are in no offer's row: they were shown an "
+        "exploration offer, drawn at random beside the plan's choices, and each offer's row "
+        "compares only the customers the plan chose for it with the held-out control; they "
+        "count in the whole campaign's figure.",
+        "获得优惠的 {sent} 位客户中有 {n} 位不在任何优惠的行中：他们看到的是在计划选择之外随机"
+        "抽取的探索优惠，而每个优惠的行只比较计划为它选中的客户与留出的对照组；他们计入整个"
+        "活动的数字。",
+    ),
+    "unrowed": (
+        "{n} of the {sent} customers sent an offer are in no offer's row: each offer's row "
+        "compares only the customers the plan chose for it with the held-out control; they "
+        "count in the whole campaign's figure.",
+        "获得优惠的 {sent} 位客户中有 {n} 位不在任何优惠的行中：每个优惠的行只比较计划为它"
+        "选中的客户与留出的对照组；他们计入整个活动的数字。",
+    ),
     "arm_count": ("{offer} ({n})", "{offer}（{n}）"),
     "control_campaign": (
         "Control of the whole campaign (got nothing)",

@@ -18,6 +18,7 @@ from promopilot.exceptions import NotEnoughDataError, PromopilotError, UnknownId
 from promopilot.offers.forecast import forecast_warning_figures
 from promopilot.profile.segments import rfm_segments
 from promopilot.report.labels import readable_rules
+from promopilot.serve.campaign_notes import too_few_notes
 from promopilot.serve.decisions import decide
 from promopilot.serve.gate import StoreGate
 from promopilot.serve.i18n import english_detail, no_outcomes_note, word
@@ -314,22 +315,6 @@ def campaign_view(report: dict, text: dict) -> dict:
         ],
         "profit": fmt.lift(report["incremental_profit"]),
     }
-
-
-def too_few_notes(report: dict, text: dict) -> list[str]:
-    """Why offers have no row of their own, as ``campaigns.lift_words.summary`` says it."""
-    fewest = f"{report.get('method', {}).get('min_arm_customers', 30):,}"
-    notes = []
-    held = report.get("held_out_customers")
-    if held is not None and "per_offer_control" not in report:
-        notes.append(text["held_out_too_few"].format(held=f"{held:,}", fewest=fewest))
-    if report.get("too_few"):
-        names = ", ".join(
-            text["arm_count"].format(offer=a["offer_id"], n=f"{a['customers']:,}")
-            for a in report["too_few"]
-        )
-        notes.append(text["arms_too_few"].format(names=names, fewest=fewest))
-    return notes
 
 
 def lift_chart(report: dict, text: dict) -> str | None:
