@@ -204,3 +204,32 @@ def test_the_menu_wraps_on_a_phone(server, page, lang):
         assert box["height"] < 2 * page.evaluate(
             "(a) => parseFloat(getComputedStyle(a).lineHeight) || 20", link
         )
+
+
+LINES_JS = """(cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_lift_and_its_interval_stay_on_one_line(server, page, lang):
+    """The demo's campaign page broke '+4.7 pp [+2.7 pp, +6.7 pp]' inside its interval
+    ('+4.7 pp [+2.7' over 'pp, +6.7 pp]') at 1200 pixels; each lift is one line, and a table
+    wider than the page scrolls sideways in its box."""
+    base, _ = server
+    page.set_viewport_size({"width": 700, "height": 900})
+    page.goto(base + "/login")
+    page.fill("#key", READ)
+    page.click("#login")
+    page.wait_for_url(base + "/")
+    page.goto(base + f"/campaigns/spring?lang={lang}")
+    cells = page.query_selector_all(
+        "#arms td.conversion-lift, #arms td.revenue-lift, #arms td.profit-lift"
+    )
+    assert cells, "no lift cells"
+    for cell in cells:
+        assert "[" in cell.inner_text()
+        assert page.evaluate(LINES_JS, cell) == 1, cell.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 700
