@@ -118,3 +118,35 @@ def test_synthetic_campaign_shows_its_planted_lift(shop_store):
     rates = pd.Series(data.bought).groupby(data.treatment).mean()
     assert set(rates.index) == {CONTROL, "pct10", "mj150_20", "freeship", "beauty15"}
     assert rates.drop(CONTROL).mean() > rates[CONTROL]
+
+
+@pytest.mark.parametrize(
+    ("waiting", "says"),
+    [(("k2",), "1 campaign whose"), (("k2", "k3"), "2 campaigns whose")],
+)
+def test_the_campaigns_that_wait_for_their_outcomes_are_counted_in_good_english(
+    tmp_path, waiting, says
+):
+    """The model-quality page on UCI after one send read "(1 campaign whose window is not
+    over in the data (...) are not counted until ...: rd1)"; one campaign "is not counted"."""
+    shop = tmp_path / "s"
+    shop.mkdir()
+    (shop / "orders.csv").write_text(
+        "order_id,timestamp,customer_id,product_id,quantity,unit_price,discount\n"
+        "o1,2026-01-01,a,p,1,10,0\n"
+        "o2,2026-01-01,b,p,1,10,0\n"
+        "o3,2026-02-03,a,p,1,10,0\n"
+    )
+    rows = "".join(f"{k},a,pct10,2026-02-04,0.5\n{k},b,,2026-02-04,0.5\n" for k in waiting)
+    (shop / "campaigns.csv").write_text(
+        "campaign_id,customer_id,offer_id,sent_at,propensity\n" + rows
+    )
+    store = Store(":memory:")
+    ingest(store, shop)
+    with pytest.raises(NotEnoughDataError) as raised:
+        campaign_training_data(store, _features, window_days=14, min_rows=3)
+    verb = "is" if len(waiting) == 1 else "are"
+    message = str(raised.value)
+    assert f"({says} window is not over in the data" in message
+    assert f"order or event) {verb} not counted until their outcomes are ingested: " in message
+    assert message.endswith(", ".join(waiting) + ")")

@@ -149,8 +149,9 @@ def campaign_training_data(
         waiting = (
             f" ({counted(len(awaiting), 'campaign')} whose window is not over in the data (sent "
             "after "
-            "or less than the window before the last recorded order or event) are not counted "
-            f"until their outcomes are ingested: {', '.join(awaiting)})"
+            "or less than the window before the last recorded order or event) "
+            f"{'is' if len(awaiting) == 1 else 'are'} not counted until their outcomes are "
+            f"ingested: {', '.join(awaiting)})"
             if awaiting
             else ""
         )
