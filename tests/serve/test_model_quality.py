@@ -3,6 +3,8 @@ scored is what the recommender may recommend."""
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import pytest
 
@@ -102,3 +104,37 @@ def test_a_shop_of_one_product_is_told_there_is_nothing_to_recommend(tmp_path, l
     note = page.split('id="rec-quality-note">')[1].split("</p>")[0]
     assert "nothing to recommend to the 2 customers who bought in the last 30 days" in note
     assert note.startswith("数据不足" if lang == "zh" else "Not enough data")
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en", "purchase rate with the offer minus without"),
+        ("zh", "有优惠与无优惠的购买率之差"),
+    ],
+)
+def test_the_models_page_says_what_its_uplift_scores_are_in(logged_in, monkeypatch, lang, says):
+    """The demo's models page gave "Uplift in the top 30% [interval]: 0.095 [0.032, 0.146]"
+    with no unit (a purchase-rate difference, 9.5 percentage points) and no scale for Qini and
+    AUUC, which `promopilot plan`'s table explains in its caption; the page now does too."""
+    table = pd.DataFrame(
+        {
+            "model": ["pooled-x"],
+            "offer": ["off10"],
+            "n_treated": [349],
+            "n_control": [796],
+            "qini": [0.189],
+            "auuc": [0.07],
+            "uplift_at_30": [0.095],
+        }
+    )
+    monkeypatch.setattr(quality, "uplift_quality", lambda store: table)
+    logged_in.app.state.quality_cache.clear()
+    page = logged_in.get(f"/models?lang={lang}").text
+    caption = html.unescape(page.split('id="uplift-caption">')[1].split("</p>")[0])
+    assert says in caption
+    if lang == "en":
+        assert "0.095 is 9.5 percentage points" in caption
+        assert "a random order (0) and a perfect one (1)" in caption
+    else:
+        assert "0.095 即 9.5 个百分点" in caption and "随机顺序（0）" in caption

@@ -329,6 +329,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "col:model": ("Model", "模型"),
     "col:offer": ("Offer", "优惠"),
     # each score with its bootstrap interval in one cell (report.qini.score_cells)
+    # under the uplift table: what its scores mean, as `promopilot plan`'s caption says; the
+    # top 30%'s uplift is a difference of purchase rates written as a fraction (0.095)
+    "uplift_caption": (
+        "Qini and AUUC: where the model's ranking of the customers an offer moves falls between "
+        "a random order (0) and a perfect one (1); below 0 it ranks worse than chance. Uplift in "
+        "the top 30%: purchase rate with the offer minus without, among the 30% of held-out "
+        "customers the model ranks highest, as a fraction (0.095 is 9.5 percentage points).",
+        "Qini 系数和 AUUC：模型对优惠能打动的客户的排序介于随机顺序（0）与完美排序（1）之间；"
+        "低于 0 表示比随机还差。前 30% 客户的增量：在模型排名最高的 30% 留出客户中，有优惠与"
+        "无优惠的购买率之差，以小数表示（0.095 即 9.5 个百分点）。",
+    ),
     "col:qini": ("Qini [interval]", "Qini 系数 [区间]"),
     "col:auuc": ("AUUC [interval]", "AUUC [区间]"),
     "col:uplift_at_30": (
