@@ -479,14 +479,17 @@ def test_a_customer_page_without_a_live_campaign_says_there_is_no_offer(returns_
 
 
 def test_the_monthly_revenue_by_segment_starts_at_a_whole_month(tmp_path):
-    """Orders every day from 2025-01-10 to 2026-03-10. The chart showed the last 12 months
-    counted back from the latest order's second, so its first point was March 2025 from the
-    11th only, a pale point named "2025-03-11 .. 2025-03-31" although the data hold all of
-    March (UCI: December 2010 from the 9th, its first 8 days dropped). It shows the 12 months
-    up to the one running, the first whole: April 2025 with its 30 days of revenue."""
+    """Orders every day from 2025-01-10 to 2026-03-10 but April 1st to 3rd 2025. The chart
+    showed the last 12 months counted back from the latest order's second, so its first point
+    was March 2025 from the 11th only, a pale point named "2025-03-11 .. 2025-03-31" although
+    the data hold all of March (UCI: December 2010 from the 9th, its first 8 days dropped).
+    It shows the 12 months up to the one running, the first whole: April 2025 with its 27 days
+    of orders, not pale (the data begin before it; UCI's January 2011 from its 4th)."""
     import json
 
-    store, app = _serve(tmp_path, {"orders.csv": _daily_orders("2025-01-10", "2026-03-10")})
+    orders = _daily_orders("2025-01-10", "2026-03-10").splitlines()
+    orders = [line for line in orders if not re.search(r",2025-04-0[123]T", line)]
+    store, app = _serve(tmp_path, {"orders.csv": "\n".join(orders)})
     with TestClient(app) as client:
         client.post("/login", data={"key": KEY})
         html = client.get("/segments?lang=en").text
@@ -498,7 +501,10 @@ def test_the_monthly_revenue_by_segment_starts_at_a_whole_month(tmp_path):
     april = sum(
         y for t in traces for m, y in zip(t["x"], _values(t["y"]), strict=True) if "2025-04" in m
     )
-    assert april == pytest.approx(30 * 10)
+    assert april == pytest.approx(27 * 10)
+    for trace in traces:  # April whole, March 2026 (the data end on its 10th) pale
+        assert trace["marker"]["opacity"][0] == 1.0
+        assert trace["marker"]["opacity"][-1] == 0.4
     said = html.split('id="trend-partial">')[1].split("</p>")[0]
     assert "2026-03-01 .. 2026-03-10" in said and "2025" not in said
 

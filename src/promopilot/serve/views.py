@@ -177,6 +177,8 @@ def segments(gate: StoreGate, text: dict) -> dict:
     months = monthly.groupby("month", as_index=False).agg(
         first_day=("first_day", "min"), last_day=("last_day", "max")
     )
+    if len(months) and pd.Timestamp(monthly["data_from"].min()) < pd.Timestamp(months["month"][0]):
+        months.loc[0, "first_day"] = months["month"][0]  # data before it: a whole month
     partial = partial_periods(months, "month", pd.DateOffset(months=1))
     pale = set(months.loc[partial, "month"])
     lines = go.Figure(

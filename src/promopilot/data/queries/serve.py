@@ -138,14 +138,18 @@ def monthly_customer_revenue(store: Store, *, months: int = 12) -> pd.DataFrame:
     calendar months of orders (the month of the latest order and the ones before it, each
     whole: counted back from the latest order's second, the first month was cut where that
     fell, UCI's December 2010 from the 9th), and the customer's first and last day with an
-    order line in the month (``first_day``, ``last_day``); months are the shop's (cut at its
-    midnight in its time zone)."""
+    order line in the month (``first_day``, ``last_day``), and the shop's first day with an
+    order line at all (``data_from``: a first month whose first order came on its 4th is
+    whole where the data begin before it); months are the shop's (cut at its midnight in its
+    time zone)."""
     local = store.local_sql("timestamp")
     return store.query(
-        f"""WITH last AS (SELECT date_trunc('month', max({local})) AS m FROM orders)
+        f"""WITH last AS (SELECT date_trunc('month', max({local})) AS m,
+                                min({local})::DATE AS data_from FROM orders)
            SELECT customer_id, date_trunc('month', {local})::DATE AS month,
                   sum({line_net()}) AS revenue,
-                  min({local})::DATE AS first_day, max({local})::DATE AS last_day
+                  min({local})::DATE AS first_day, max({local})::DATE AS last_day,
+                  any_value(last.data_from) AS data_from
            FROM orders, last
            WHERE date_trunc('month', {local}) >= last.m - to_months($before)
            GROUP BY 1, 2""",
