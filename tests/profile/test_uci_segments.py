@@ -11,6 +11,7 @@ from promopilot.data.ingest import ingest
 from promopilot.data.store import Store
 from promopilot.profile.build import build_profile
 from promopilot.profile.segment_names import fmt_feature
+from promopilot.profile.segment_not_bought import skewed
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uci-online-retail-sample"
 
@@ -57,6 +58,9 @@ def test_customers_who_have_not_bought_are_not_described_by_zero_spend(profile):
     text = row["description"]
     assert "total spend" not in text and "orders" not in text and "last order" not in text
     for column, label in (("tenure_days", "days since first seen"), ("n_returns", "return lines")):
-        mean = fmt_feature(column, mine[column].mean())
-        overall = fmt_feature(column, customers[column].mean())
+        centre = "mean"
+        if skewed(customers[column].to_numpy(dtype=float)):  # compared by medians
+            centre, label = "median", f"median {label}"
+        mean = fmt_feature(column, mine[column].agg(centre))
+        overall = fmt_feature(column, customers[column].agg(centre))
         assert f"{label} {mean} vs {overall} overall (higher)" in text, text

@@ -16,6 +16,7 @@ from promopilot.profile.segment_names import (
     LABELS,
     MOSTLY_NO_ORDERS_NOUNS,
     category_sentence,
+    centre_label,
     fmt_feature,
     fmt_money,
     material,
@@ -76,6 +77,24 @@ def returners(
     return out
 
 
+# a group whose buyers each ordered once has one figure for both: the first said is kept
+ONE_ORDER_SAME = frozenset({"monetary", "avg_order_value"})
+
+
+def ordered_once(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[bool]:
+    """Per cluster: whether each of its customers who ordered (``frequency`` above 0) ordered
+    exactly once, so that their total spend is their order value (Hillstrom's low spenders
+    read "total spend 29.99 vs ...; average order value 29.99 vs ..."); False without a
+    ``frequency`` column or a buyer."""
+    if "frequency" not in features_df.columns:
+        return [False] * k
+    orders = numbers(features_df, "frequency")
+    buyers = orders > 0
+    many = np.bincount(labels[buyers & (orders != 1)], minlength=k)
+    some = np.bincount(labels[buyers], minlength=k)
+    return [bool(some[c] and not many[c]) for c in range(k)]
+
+
 def returned_sentence(info: dict[str, float]) -> str:
     """What sets a cluster of :func:`returners` apart, in place of its near-zero spend."""
     text = (
@@ -104,6 +123,11 @@ def describe(
     cols = seg.features_
     returned = getattr(seg, "returners_", None) or [None] * k
     quiet = getattr(seg, "not_bought_", None) or [None] * k
+    once = getattr(seg, "ordered_once_", None) or [False] * k
+    # the centres compared: medians of skewed features, means of the others (typical_centres)
+    typical = getattr(seg, "typical_", seg.centers_)
+    overall = getattr(seg, "overall_typical_", seg.overall_means_)
+    skewed = set(getattr(seg, "skewed_features_", ()))
     standouts: list[list[tuple[str, str, float]]] = []
     for c in range(k):
         zrow = seg.centers_z_.iloc[c].to_numpy()
@@ -115,8 +139,7 @@ def describe(
         [
             s
             for s in standouts[c]
-            if abs(s[2]) >= seg.threshold
-            and material(seg.centers_.loc[c, s[0]], seg.overall_means_[s[0]], s[2])
+            if abs(s[2]) >= seg.threshold and material(typical.loc[c, s[0]], overall[s[0]], s[2])
         ]
         for c in range(k)
     ]
@@ -140,8 +163,9 @@ def describe(
 
     def base_name(c: int, n_adj: int) -> str:
         def words(f: str, d: str) -> tuple[str, str, int]:  # with the segment's own mean
-            mean = seg.centers_.loc[c, f] if f in seg.centers_.columns else None
-            return segment_words(f, d, None if mean is None else float(mean))
+            if f not in seg.centers_.columns:
+                return segment_words(f, d)
+            return segment_words(f, d, float(seg.centers_.loc[c, f]), float(typical.loc[c, f]))
 
         outstanding = stands[c]
         if seg.no_orders_[c]:  # adjectives only to tell such clusters apart
@@ -205,11 +229,14 @@ def describe(
         parts = []
         # a cluster of returners: the returns are said first, its spend is left out
         candidates = [s for s in stands[c] if not returned[c] or s[0] not in SPEND_FEATURES]
+        if once[c]:  # one order each: total spend and order value are one figure, said once
+            same = [s for s in candidates if s[0] in ONE_ORDER_SAME]
+            candidates = [s for s in candidates if s[0] not in ONE_ORDER_SAME or s == same[0]]
         for feat, _direction, zval in candidates[:3]:
-            label = LABELS.get(feat, feat.replace("_", " "))
+            value = fmt_feature(feat, typical.loc[c, feat])
             parts.append(
-                f"{label} {fmt_feature(feat, seg.centers_.loc[c, feat])} vs "
-                f"{fmt_feature(feat, seg.overall_means_[feat])} overall "
+                f"{centre_label(feat, feat in skewed)} {value} vs "
+                f"{fmt_feature(feat, overall[feat])} overall "
                 f"({'higher' if zval > 0 else 'lower'})"
             )
         if seg.no_orders_[c] and quiet[c] is not None:  # not by the zero spend its name says

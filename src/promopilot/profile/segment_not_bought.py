@@ -13,6 +13,7 @@ from promopilot.profile.segment_names import (
     MOSTLY_NO_ORDERS_NOUNS,
     NO_ORDERS_BROWSING_NOUN,
     NO_ORDERS_NOUN,
+    SKEW_LIMIT,
     counted_orders,
     fmt_feature,
     fmt_money,
@@ -71,11 +72,20 @@ NOT_BOUGHT_FEATURES: dict[str, str] = {
 NOT_BOUGHT_IF_ANY = frozenset({"carts", "n_returns"})
 
 
-def standardized_gap(values: np.ndarray, mine: np.ndarray) -> float:
+def skewed(values: np.ndarray) -> bool:
+    """Whether the known `values` are non-negative with skewness above
+    :data:`~promopilot.profile.segment_names.SKEW_LIMIT`: the segmenter's test."""
+    x = values[np.isfinite(values)]
+    if len(x) < 2 or x.std() == 0:
+        return False
+    return bool((x >= 0).all() and ((x - x.mean()) ** 3).mean() / x.std() ** 3 > SKEW_LIMIT)
+
+
+def standardized_gap(values: np.ndarray, mine: np.ndarray, log_transform: bool = True) -> float:
     """How far the mean of `values` over `mine` is from everyone's, in standard deviations of
-    the feature as the segments cluster on it (``log1p`` of a non-negative feature skewed
-    above 1, as :class:`~promopilot.profile.segmenter.ClusterSegmenter` with its default
-    ``log_transform``): the rule by which the other segments' figures are named, so a
+    the feature as the segments cluster on it (``log1p`` of a :func:`skewed` feature where
+    `log_transform`, as :class:`~promopilot.profile.segmenter.ClusterSegmenter` with the
+    same setting): the rule by which the other segments' figures are named, so a
     figure named for a cluster that has not bought sets it apart as much. NaN where the
     feature is constant or the cluster has no known value."""
     known = np.isfinite(values)
@@ -85,7 +95,7 @@ def standardized_gap(values: np.ndarray, mine: np.ndarray) -> float:
     sd = x.std()
     if sd == 0:
         return np.nan
-    if (x >= 0).all() and ((x - x.mean()) ** 3).mean() / sd**3 > 1.0:
+    if log_transform and skewed(x):
         x = np.log1p(x)
         sd = x.std()
     return float((x[mine[known]].mean() - x.mean()) / sd)
@@ -97,6 +107,7 @@ def not_bought(
     k: int,
     no_orders: list[str | None],
     threshold: float = 0.5,
+    log_transform: bool = True,
 ) -> list[dict | None]:
     """Per cluster named in `no_orders`: ``ordered`` (its customers who did order, the few a
     cluster may hold) and ``figures``, a list of (column, label, the cluster's mean,
@@ -124,16 +135,20 @@ def not_bought(
         figures, compared = [], 0
         for column in columns:
             values = numbers(features_df, column)
-            mean, overall = known_mean(values[mine]), known_mean(values)
+            label = NOT_BOUGHT_FEATURES[column]
+            centre = known_mean
+            if skewed(values):  # compared by medians, as the other segments' figures
+                centre, label = known_median, f"median {label}"
+            mean, overall = centre(values[mine]), centre(values)
             if not (np.isfinite(mean) and np.isfinite(overall)):
                 continue
             if mean == 0 and (column in NOT_BOUGHT_IF_ANY or overall == 0):
                 continue
             compared += 1
-            gap = standardized_gap(values, mine)
+            gap = standardized_gap(values, mine, log_transform)
             if not (abs(gap) >= threshold and material(mean, overall, gap)):
                 continue
-            figures.append((column, NOT_BOUGHT_FEATURES[column], mean, overall))
+            figures.append((column, label, mean, overall))
         bought = mine & (orders > 0)
         info = {"ordered": int(bought.sum()), "figures": figures, "compared": compared}
         if no_orders[c] in MOSTLY_NO_ORDERS_NOUNS:
@@ -185,3 +200,8 @@ def numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
 def known_mean(values: np.ndarray) -> float:
     known = values[np.isfinite(values)]
     return float(known.mean()) if len(known) else np.nan
+
+
+def known_median(values: np.ndarray) -> float:
+    known = values[np.isfinite(values)]
+    return float(np.median(known)) if len(known) else np.nan

@@ -15,7 +15,8 @@ from threadpoolctl import threadpool_limits
 from promopilot.columns import CUSTOMER_ID
 from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
-from promopilot.profile.segment_describe import describe, returners
+from promopilot.profile.segment_describe import describe, ordered_once, returners
+from promopilot.profile.segment_names import SKEW_LIMIT, typical_centres
 from promopilot.profile.segment_not_bought import no_orders, not_bought
 
 # --------------------------------------------------------------------------- clusters
@@ -43,11 +44,13 @@ class ClusterSegmenter(BaseEstimator):
     threshold : float, default 0.5
         A centroid feature "stands out" when its z-score (in standard deviations of the
         transformed feature) is at least this large in absolute value and its mean is at
-        least ``segment_names.MATERIAL_SHARE`` (10%) of the overall mean away, on the same
-        side; only such features name and describe a cluster.
+        least ``segment_names.MATERIAL_SHARE`` (10%) of the overall centre away, on the same
+        side (medians for skewed features, means for the others: ``typical_``); only such
+        features name and describe a cluster.
     log_transform : bool, default True
         Apply ``log1p`` to non-negative features with skewness above 1 (spend, counts) before
-        standardizing.
+        standardizing; the figures of clusters that have not bought are picked on the same
+        scale (``segment_not_bought.standardized_gap``).
     random_state : int, default 0
     n_threads : int, default 1
         OpenMP/BLAS threads for k-means (more threads on a busy small machine is slower).
@@ -68,6 +71,14 @@ class ClusterSegmenter(BaseEstimator):
         Mean of each raw feature per cluster (rows: cluster 0..k-1, ordered by size).
     centers_z_ : DataFrame
         Centroids in standardized units (the z-scores used for naming).
+    skewed_features_ : list of str
+        Features that are non-negative with skewness above ``segment_names.SKEW_LIMIT`` (1):
+        log-scaled when ``log_transform``, and compared by medians in names and descriptions
+        whatever it says.
+    typical_, overall_typical_ : DataFrame, Series
+        The centre a name and description compare, per cluster and for everyone: the median
+        of a skewed feature (a few very high values pull a mean above most customers), the
+        mean of the others.
     sizes_ : numpy.ndarray
         Customers per cluster in the fitted data.
     no_orders_ : list of str or None
@@ -193,13 +204,13 @@ class ClusterSegmenter(BaseEstimator):
             raise NotEnoughDataError("every feature is constant or missing; nothing to cluster on")
         cols = [c for c, k in zip(cols, keep, strict=False) if k]
         raw, filled, fill = raw[:, keep], filled[:, keep], fill[keep]
-        log_mask = np.zeros(len(cols), dtype=bool)
-        if self.log_transform:
-            nonneg = np.all(filled >= 0, axis=0)
-            mean = filled.mean(axis=0)
-            sd = filled.std(axis=0)
-            skew = ((filled - mean) ** 3).mean(axis=0) / sd**3
-            log_mask = nonneg & (skew > 1.0)
+        # skewed (non-negative, skewness above SKEW_LIMIT): log-scaled where log_transform
+        # says, and described by medians whatever it says (segment_names.typical_centres)
+        nonneg = np.all(filled >= 0, axis=0)
+        mean = filled.mean(axis=0)
+        sd = filled.std(axis=0)
+        skewed = nonneg & (((filled - mean) ** 3).mean(axis=0) / sd**3 > SKEW_LIMIT)
+        log_mask = skewed if self.log_transform else np.zeros(len(cols), dtype=bool)
         self.fill_ = fill
         self.log_mask_ = log_mask
         x = filled.copy()
@@ -258,12 +269,19 @@ class ClusterSegmenter(BaseEstimator):
         self.centers_ = raw_means.reindex(range(best_k))
         self.centers_.index.name = "cluster"
         self.overall_means_ = pd.Series(filled.mean(axis=0), index=cols)
+        self.skewed_features_ = [c for c, m in zip(cols, skewed, strict=False) if m]
+        self.typical_, self.overall_typical_ = typical_centres(
+            pd.DataFrame(filled, columns=cols), labels, best_k, self.skewed_features_
+        )
         cats = None
         if self.category_col in features_df.columns:
             cats = features_df[self.category_col].astype("object").to_numpy()
         self.no_orders_ = no_orders(features_df, labels, best_k)
+        self.ordered_once_ = ordered_once(features_df, labels, best_k)
         self.returners_ = returners(features_df, labels, best_k, self.no_orders_)
-        self.not_bought_ = not_bought(features_df, labels, best_k, self.no_orders_, self.threshold)
+        self.not_bought_ = not_bought(
+            features_df, labels, best_k, self.no_orders_, self.threshold, self.log_transform
+        )
         self.names_, self.descriptions_ = describe(self, labels, cats, n)
         return self
 
