@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from promopilot.config import load_settings
 from promopilot.exceptions import InputError
@@ -24,6 +26,33 @@ if TYPE_CHECKING:  # the store pulls in DuckDB and pandas: imported when a comma
     from promopilot.data.store import Store
 
 console = Console(highlight=False)
+
+
+class TableOrLines:
+    """``table`` where each of its words fits the terminal, else ``lines()`` (a list of lines):
+    Rich cuts a word wider than its column ('brows…', 'barga… hunte…' at 80 columns), which no
+    reader can read back. Wide terminals see the table as before."""
+
+    def __init__(self, table: Table, lines: Callable[[], list[str]]) -> None:
+        self.table, self.lines = table, lines
+
+    def __str__(self) -> str:  # what the table's title says, for a log line
+        return str(self.table.title or "")
+
+    def __rich_console__(self, console: Console, options):
+        # the narrowest the table can be without cutting a word: each column's longest word
+        need = self.table.__rich_measure__(console, options.update_width(10_000)).minimum
+        if need <= options.max_width:
+            yield self.table
+            return
+        if self.table.title:
+            yield Text(str(self.table.title), style="bold")
+        for line in self.lines():  # as written (no markup in names); indented lines wrap indented
+            indent = len(line) - len(line.lstrip(" "))
+            yield Padding(Text(line.lstrip(" ")), (0, 0, 0, indent), expand=False)
+        if self.table.caption:
+            yield Text(str(self.table.caption), style="dim")
+
 
 DbOption = Annotated[
     Path | None,

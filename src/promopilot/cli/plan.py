@@ -10,7 +10,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.cli.common import (
+    DataOption,
+    DbOption,
+    TableOrLines,
+    console,
+    open_store,
+    progress_bar,
+)
 from promopilot.cli.examples import example
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.data.words import counted
@@ -185,7 +192,7 @@ def plan_tables(result, currency: str | None = None) -> list:
     return out
 
 
-def evaluation_table(evaluation) -> Table:
+def evaluation_table(evaluation) -> TableOrLines:
     """A ``promopilot.offers.evaluate.UpliftEvaluation`` as a table: one row per model and
     offer, each score with its bootstrap interval, written as the Qini page writes them
     (:func:`promopilot.report.qini.score_cells`)."""
@@ -208,8 +215,9 @@ def evaluation_table(evaluation) -> Table:
         f"uplift_at_{int(evaluation.k * 100)}": f"uplift top {top} (pp)",
     }
     for col in cells.columns:
-        justify = "left" if col in ("model", "offer") else "right"
-        table.add_column(headers.get(col, col), justify=justify)
+        # names whole (Rich shrinks every column it may wrap: 'class-transfo…' at 100 columns)
+        name = col in ("model", "offer")
+        table.add_column(headers.get(col, col), justify="left" if name else "right", no_wrap=name)
     table.caption = (
         "Qini and AUUC: where the model's ranking of the customers an offer moves falls "
         "between a random order (0) and a perfect one (1); below 0 it ranks worse than chance. "
@@ -230,7 +238,16 @@ def evaluation_table(evaluation) -> Table:
                 for name, cell in zip(cells.columns, row, strict=True)
             )
         )
-    return table
+
+    def lines() -> list[str]:  # 80 columns cut the model's name ('dr-learn…', 'class-tr…')
+        names = [headers.get(col, col) for col in cells.columns[2:]]
+        return [
+            f"{row[0]} {row[1]}: "
+            + ", ".join(f"{name} {cell}" for name, cell in zip(names, row[2:], strict=True))
+            for row in cells.itertuples(index=False)
+        ]
+
+    return TableOrLines(table, lines)
 
 
 @app.command(

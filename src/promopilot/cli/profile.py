@@ -10,7 +10,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from promopilot.cli.common import DataOption, DbOption, console, open_store, progress_bar
+from promopilot.cli.common import (
+    DataOption,
+    DbOption,
+    TableOrLines,
+    console,
+    open_store,
+    progress_bar,
+)
 from promopilot.cli.examples import example
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.report import formats
@@ -18,11 +25,12 @@ from promopilot.report import formats
 app = typer.Typer()
 
 
-def segment_table(segments) -> Table:
+def segment_table(segments) -> TableOrLines:
     """One row per segment. Each figure's column is as wide as its longest header word or
     value, its header wrapped at words, so the segment's name keeps the rest of the width: at
     100 columns Rich shared it by the headers' lengths and cut names and headers mid-word
-    ('full-pri…', 'sensitivi…')."""
+    ('full-pri…', 'sensitivi…'). Where the figures leave no room for the names' words (80
+    columns: 'brows…', 'barga… hunte…'), each segment is its name and a line of its figures."""
     headers = (
         "customers",
         "share",
@@ -54,11 +62,29 @@ def segment_table(segments) -> Table:
         table.add_column(header, justify="right", max_width=width)
     for row in rows:
         table.add_row(*row)
-    return table
+
+    def lines() -> list[str]:
+        words = ("", "", "median recency {} days", "{} orders", "spend {}", "churn risk {}")
+        words += ("discount sensitivity {}", "12-month CLV {}")
+        return [
+            line
+            for name, customers, share, *figures in rows
+            for line in (
+                name,
+                "  "
+                + ", ".join(
+                    [f"{customers} customers ({share})"]
+                    + [w.format(f) for w, f in zip(words[2:], figures, strict=True)]
+                ),
+            )
+        ]
+
+    return TableOrLines(table, lines)
 
 
-def choice_table(choices: dict) -> Table:
-    """Each model column against its one-column baseline on the shop's own time split."""
+def choice_table(choices: dict) -> TableOrLines:
+    """Each model column against its one-column baseline on the shop's own time split; a line
+    each where the column names do not fit (80 columns: 'purchase_pro…', 'days_since_l…')."""
     table = Table(title="models vs one-column baselines (validation window)")
     for name in ("column", "metric", "model", "baseline column", "baseline", "used"):
         table.add_column(name, justify="right" if name in ("model", "baseline") else "left")
@@ -67,7 +93,15 @@ def choice_table(choices: dict) -> Table:
         table.add_row(
             c.column, c.metric, f"{c.model_score:.3f}", c.baseline, f"{c.baseline_score:.3f}", used
         )
-    return table
+
+    def lines() -> list[str]:
+        return [
+            f"{c.column}: {c.metric} model {c.model_score:.3f}, baseline {c.baseline} "
+            f"{c.baseline_score:.3f}; used: {'baseline (tie)' if c.tie else c.winner}"
+            for c in choices.values()
+        ]
+
+    return TableOrLines(table, lines)
 
 
 def evaluation_tables(evaluation: dict) -> list:

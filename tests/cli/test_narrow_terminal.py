@@ -1,0 +1,81 @@
+"""The commands' output on a standard 80-column terminal: no segment, column or model name is
+cut with "…" (Rich cuts a word wider than its column); a table too wide for its words becomes
+a list of lines there, and stays a table on wide terminals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+
+from promopilot.cli import common
+from promopilot.cli.plan import evaluation_table
+from promopilot.offers.evaluate import UpliftEvaluation
+from tests.cli.test_every_command_property import clean, run
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uci-online-retail-sample"
+
+
+def test_profile_at_80_columns_cuts_no_segment_or_column_name(tmp_path, capsys, monkeypatch):
+    """At 80 columns the UCI sample's segment table read 'lapsed / full-… / buyers' and
+    'recen… / barga… / hunte…', and the models-vs-baselines table 'purchase_pro…' and
+    'days_since_l…'. Each segment is now its name on a line and its figures below it, each
+    model column a line of its own."""
+    monkeypatch.setenv("PROMOPILOT_LOG", str(tmp_path / "promopilot.log"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(common.console, "_width", 80)
+    db = str(tmp_path / "uci.duckdb")
+    clean("ingest", *run(["ingest", str(FIXTURE), "--db", db], capsys))
+    code, out, err = run(["profile", "--db", db, "--evaluate", "--out", "c.csv"], capsys)
+    clean("profile", code, out, err)
+    assert code == 0 and "…" not in out
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
+    lines = [line.strip() for line in out.splitlines()]
+    for name in pd.read_csv(tmp_path / "c.csv")["segment"].unique():
+        assert name in lines, name  # the whole name, on a line of its own
+    assert "median recency 264 days" in out and "12-month CLV" in out
+    assert "purchase_propensity_30d: AUC model" in out and "days_since_last_event" in out
+
+
+def _evaluation() -> UpliftEvaluation:
+    bounds = (("", -0.115), ("_low", -0.315), ("_high", 0.093))
+    rows = [
+        {
+            "model": model,
+            "offer": offer,
+            "n_treated": 304,
+            "n_control": 796,
+            **{f"{s}{end}": v for s in ("qini", "auuc", "uplift_at_30") for end, v in bounds},
+        }
+        for model in ("dr-learner", "class-transformation")
+        for offer in ("beauty15", "mj150_20")
+    ]
+    return UpliftEvaluation(pd.DataFrame(rows), {}, 0.3, 971, 442)
+
+
+def test_the_uplift_table_keeps_model_names_whole_at_80_and_100_columns():
+    """The demo's uplift table at 80 columns read 'dr-learn…' and 'class-tr…', and at 100
+    'class-transfo…': Rich shrank the name columns with the scores'. Names are never wrapped;
+    at 80 columns, where the scores leave no room for them, each model and offer is a line."""
+    for width in (80, 100):
+        console = Console(width=width, record=True)
+        console.print(evaluation_table(_evaluation()))
+        text = console.export_text()
+        assert "…" not in text, width
+        assert "class-transformation" in text and "dr-learner" in text
+        if width == 80:
+            assert "[-0.315, 0.093]" in text  # the interval whole, on the model's line
+
+
+def test_the_uplift_table_is_a_table_at_100_and_lines_at_80():
+    console = Console(width=80, record=True)
+    console.print(evaluation_table(_evaluation()))
+    text = console.export_text()
+    assert "┃" not in text
+    assert "class-transformation mj150_20: offered 304, control 796, Qini -0.115" in " ".join(
+        text.split()
+    )
+    console = Console(width=120, record=True)
+    console.print(evaluation_table(_evaluation()))
+    assert "┃ model" in console.export_text()
