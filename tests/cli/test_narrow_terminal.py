@@ -4,8 +4,10 @@ a list of lines there, and stays a table on wide terminals."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from rich.console import Console
 
@@ -79,3 +81,43 @@ def test_the_uplift_table_is_a_table_at_100_and_lines_at_80():
     console = Console(width=120, record=True)
     console.print(evaluation_table(_evaluation()))
     assert "┃ model" in console.export_text()
+
+
+def test_the_report_breaks_a_lift_interval_at_its_comma_at_80_columns():
+    """At 80 columns the demo's report read '[+2.7 pp, +6.7 / pp]': Rich broke the interval
+    where the width ran out, its unit alone on a line. Each bound now keeps its unit, the
+    interval broken at its comma; at 100 columns each interval stays on one line."""
+    from promopilot.campaigns.estimate import estimate_lift
+    from promopilot.cli.report import lift_table
+
+    rng = np.random.default_rng(3)  # as test_lift_table_width, twice the customers
+    n = 4_000
+    arm = np.array(["control"] * 800 + ["freeship"] * 3_200)
+    converted = rng.random(n) < np.where(arm == "control", 0.10, 0.14)  # +5.2 [+2.7, +7.6] pp
+    revenue = converted * rng.uniform(200, 1_400, n)
+    frame = pd.DataFrame(
+        {
+            "arm": arm,
+            "propensity": np.where(arm == "control", 0.2, 0.8),
+            "converted": converted.astype(float),
+            "revenue": revenue,
+            "profit": revenue * 0.4,
+            "pre_revenue": rng.uniform(0, 500, n),
+            "pre_orders": 1.0,
+        }
+    )
+    result = estimate_lift(frame)
+    result.update(campaign_id="demo", window_days=14, currency="CNY")
+
+    def cells(width: int) -> list[str]:
+        console = Console(width=width, record=True)
+        console.print(lift_table(result))
+        text = console.export_text()
+        assert max(len(line) for line in text.splitlines()) <= width
+        return [c.strip() for line in text.splitlines() for c in line.split("│")]
+
+    narrow = cells(80)
+    assert "pp]" not in narrow and not any("…" in c for c in narrow)
+    assert any(re.fullmatch(r"\[[+-][\d.]+ pp,", c) for c in narrow)
+    assert any(re.fullmatch(r"[+-][\d.]+ pp\]", c) for c in narrow)
+    assert any(re.fullmatch(r"\[[+-][\d.]+ pp, [+-][\d.]+ pp\]", c) for c in cells(100))

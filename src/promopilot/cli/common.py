@@ -54,6 +54,28 @@ class TableOrLines:
             yield Text(str(self.table.caption), style="dim")
 
 
+class WideOrNarrow:
+    """``wide`` where its cells fit the terminal at their natural width, none wrapped, else
+    ``narrow()``, the same table with its cells broken where a reader would break them (an
+    interval at its comma): Rich breaks where the width runs out ('[+2.7 pp, +6.7 / pp]').
+    Its attributes are the wide table's."""
+
+    def __init__(self, wide: Table, narrow: Callable[[], Table]) -> None:
+        self.wide, self.narrow = wide, narrow
+
+    def __getattr__(self, name: str):
+        return getattr(self.wide, name)
+
+    def __rich_console__(self, console: Console, options):
+        # its cells at their natural width, the headers left to wrap at their words
+        header, self.wide.show_header = self.wide.show_header, False
+        try:
+            need = self.wide.__rich_measure__(console, options.update_width(10_000)).maximum
+        finally:
+            self.wide.show_header = header
+        yield self.wide if need <= options.max_width else self.narrow()
+
+
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="The store (DuckDB file). Default: the `db` setting."),

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from promopilot.cli.common import DataOption, DbOption, console, open_store
+from promopilot.cli.common import DataOption, DbOption, WideOrNarrow, console, open_store
 from promopilot.cli.examples import example
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.data.words import counted
@@ -161,10 +161,15 @@ def print_lifts(result: dict) -> None:
         console.print(redeemed)
 
 
-def lift_table(result: dict) -> Table:
+def lift_table(result: dict) -> WideOrNarrow:
     """The lifts as the HTML report and the dashboard write them (``report.formats``):
     a conversion lift in percentage points ("pp", spelt out in the caption), money with two
-    decimals, never a negative zero."""
+    decimals, never a negative zero. Where the table does not fit (80 columns), each interval
+    is broken at its comma: Rich broke the demo's '[+2.7 pp, +6.7 / pp]' before its unit."""
+    return WideOrNarrow(_lift_table(result), lambda: _lift_table(result, at_comma=True))
+
+
+def _lift_table(result: dict, at_comma: bool = False) -> Table:
     from promopilot.campaigns.lift_words import baseline_words, window_words
     from promopilot.data.currency import money_label
     from promopilot.report import formats
@@ -196,7 +201,9 @@ def lift_table(result: dict) -> Table:
             e = arm["lift"][metric]
             kind = "points" if metric == "conversion" else "money"  # a rate minus a rate
             cells.append(formats.lift(e, kind=kind) if complete(e) else formats.MISSING)
-        table.add_row(arm["offer_id"], f"{arm['customers']:,}", *map(_own_line, cells))
+        table.add_row(
+            arm["offer_id"], f"{arm['customers']:,}", *(_own_line(c, at_comma) for c in cells)
+        )
     total = result["incremental_profit"]
     sent = result.get("power", {}).get("sent_customers")
     table.add_row(
@@ -204,16 +211,17 @@ def lift_table(result: dict) -> Table:
         "" if sent is None else f"{sent:,}",  # everyone sent an offer, as the HTML report says
         "",
         "",
-        _own_line(formats.lift(total)) if complete(total) else "not measurable",
+        _own_line(formats.lift(total), at_comma) if complete(total) else "not measurable",
         style="bold",
     )
     return table
 
 
-def _own_line(cell: str) -> str:
+def _own_line(cell: str, at_comma: bool = False) -> str:
     """A lift's interval on a line of its own (as the uplift table writes scores): at 100
     columns Rich broke the demo's '+15.56 [-2.13, +33.25]' inside the brackets."""
-    return cell.replace(" [", "\n[", 1)
+    cell = cell.replace(" [", "\n[", 1)
+    return cell.replace(", ", ",\n", 1) if at_comma else cell
 
 
 def write_json(result: dict, path: Path) -> None:
