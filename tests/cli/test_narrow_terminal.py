@@ -19,16 +19,22 @@ from tests.cli.test_every_command_property import clean, run
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uci-online-retail-sample"
 
 
-def test_profile_at_80_columns_cuts_no_segment_or_column_name(tmp_path, capsys, monkeypatch):
-    """At 80 columns the UCI sample's segment table read 'lapsed / full-… / buyers' and
-    'recen… / barga… / hunte…', and the models-vs-baselines table 'purchase_pro…' and
-    'days_since_l…'. Each segment is now its name on a line and its figures below it, each
+def test_ingest_and_profile_at_80_columns_cut_no_file_segment_or_column_name(
+    tmp_path, capsys, monkeypatch
+):
+    """At 80 columns ingest's table read 'online-retai…' (the demo's 'products.c…',
+    'quarantin…'), the UCI sample's segment table 'lapsed / full-… / buyers' and 'recen… /
+    barga… / hunte…', and the models-vs-baselines table 'purchase_pro…' and 'days_since_l…'.
+    Each file is now a line, each segment its name on a line and its figures below it, each
     model column a line of its own."""
     monkeypatch.setenv("PROMOPILOT_LOG", str(tmp_path / "promopilot.log"))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(common.console, "_width", 80)
     db = str(tmp_path / "uci.duckdb")
-    clean("ingest", *run(["ingest", str(FIXTURE), "--db", db], capsys))
+    code, out, err = run(["ingest", str(FIXTURE), "--db", db], capsys)
+    clean("ingest", code, out, err)
+    assert "…" not in out and "quarantined 303" in out
+    assert "online-retail-sample.csv → orders: read 3,323, loaded 3,020" in " ".join(out.split())
     code, out, err = run(["profile", "--db", db, "--evaluate", "--out", "c.csv"], capsys)
     clean("profile", code, out, err)
     assert code == 0 and "…" not in out

@@ -152,9 +152,12 @@ def open_store(db: Path | None, data: Path | None, *, must_exist: bool = True) -
         yield store
 
 
-def ingest_table(report: IngestReport) -> Table:
+def ingest_table(report: IngestReport) -> TableOrLines:
+    """One row per file (per table for a folder of many); a line each where the file names do
+    not fit (80 columns: 'products.c…', 'campaigns.…', 'quarantin…')."""
     table = Table(title="ingest", show_lines=False)
-    for col in ("file", "table", "read", "loaded", "new", "quarantined", "flagged"):
+    heads = ("file", "table", "read", "loaded", "new", "quarantined", "flagged")
+    for col in heads:
         table.add_column(col, justify="left" if col in ("file", "table") else "right")
     rows = [
         (Path(f.file).name, f.table, f.n_read, f.n_loaded, f.n_new, f.n_quarantined, f.n_flagged)
@@ -181,7 +184,17 @@ def ingest_table(report: IngestReport) -> Table:
             f"{report.n_flagged:,}",
             style="bold",
         )
-    return table
+
+    def lines() -> list[str]:
+        return [
+            f"{c[0]} → {c[1]}: "
+            + ", ".join(f"{h} {v}" for h, v in zip(heads[2:], c[2:], strict=True))
+            if c[1]
+            else f"{c[0]}: " + ", ".join(f"{h} {v}" for h, v in zip(heads[2:], c[2:], strict=True))
+            for c in zip(*(col.cells for col in table.columns), strict=True)
+        ]
+
+    return TableOrLines(table, lines)
 
 
 def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
