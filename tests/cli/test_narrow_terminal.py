@@ -127,3 +127,32 @@ def test_the_report_breaks_a_lift_interval_at_its_comma_at_80_columns():
     assert any(re.fullmatch(r"\[[+-][\d.]+ pp,", c) for c in narrow)
     assert any(re.fullmatch(r"[+-][\d.]+ pp\]", c) for c in narrow)
     assert any(re.fullmatch(r"\[[+-][\d.]+ pp, [+-][\d.]+ pp\]", c) for c in cells(100))
+
+
+def test_retrain_campaigns_at_80_columns_are_lines_not_cut_cells():
+    """At 80 columns the demo's retrain printed its logged campaigns as 'spring…', '2026-0…',
+    '170,03…', '64,756.…': eight columns left no room for a campaign id, a date or a sum.
+    Each campaign is a line there; at 100 columns the table as before."""
+    from promopilot.cli.report import campaigns_table
+
+    campaigns = pd.DataFrame(
+        {
+            "campaign_id": ["spring_2026", "demo"],
+            "sent_at": pd.to_datetime(["2026-03-01 10:00", "2026-07-01 09:30"]),
+            "customers": [4_695, 5_000],
+            "offers": [4, 4],
+            "control": [979, 1_751],
+            "buyers": [641, 574],
+            "revenue": [170_038.52, 163_345.1],
+            "profit": [64_756.31, 54_692.8],
+        }
+    )
+    console = Console(width=80, record=True)
+    console.print(campaigns_table(campaigns, "CNY"))
+    text = " ".join(console.export_text().split())
+    assert "…" not in text
+    assert "spring_2026: sent 2026-03-01 10:00, customers 4,695, offers 4, got nothing 979" in text
+    assert "revenue (CNY) 170,038.52, profit (CNY) 64,756.31" in text
+    console = Console(width=100, record=True)
+    console.print(campaigns_table(campaigns, "CNY"))
+    assert "┃ campaign" in console.export_text() and "…" not in console.export_text()

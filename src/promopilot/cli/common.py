@@ -28,6 +28,19 @@ if TYPE_CHECKING:  # the store pulls in DuckDB and pandas: imported when a comma
 console = Console(highlight=False)
 
 
+def cuts_a_word(table: Table, console: Console, options) -> bool:
+    """Whether Rich, sharing ``options.max_width`` among the columns, leaves one narrower than
+    its longest word (which it then cuts with "…"): at 100 columns it can even where all the
+    longest words would fit, shrinking every column it may wrap by its share."""
+    wide = options.update_width(10_000)
+    if table.__rich_measure__(console, wide).minimum > options.max_width:
+        return True
+    inner = options.update_width(options.max_width - table._extra_width)
+    widths = table._calculate_column_widths(console, inner)  # what Rich will draw
+    words = [table._measure_column(console, wide, c).minimum for c in table.columns]
+    return any(w < need for w, need in zip(widths, words, strict=True))
+
+
 class TableOrLines:
     """``table`` where each of its words fits the terminal, else ``lines()`` (a list of lines):
     Rich cuts a word wider than its column ('brows…', 'barga… hunte…' at 80 columns), which no
@@ -40,9 +53,7 @@ class TableOrLines:
         return str(self.table.title or "")
 
     def __rich_console__(self, console: Console, options):
-        # the narrowest the table can be without cutting a word: each column's longest word
-        need = self.table.__rich_measure__(console, options.update_width(10_000)).minimum
-        if need <= options.max_width:
+        if not cuts_a_word(self.table, console, options):
             yield self.table
             return
         if self.table.title:
@@ -197,7 +208,7 @@ def ingest_table(report: IngestReport) -> TableOrLines:
     return TableOrLines(table, lines)
 
 
-def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
+def frame_table(frame: pd.DataFrame, title: str | None = None) -> TableOrLines:
     """A small result frame as a table: text left, numbers right with thousands separators
     (a column of whole numbers without decimals, any other to 2 places), times to the minute,
     missing values as "–" (``report.formats``, as the HTML report writes them)."""
@@ -218,7 +229,15 @@ def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
             cells.append([_text_cell(v) for v in values])
     for row in zip(*cells, strict=True):
         table.add_row(*row)
-    return table
+
+    def lines() -> list[str]:  # 80 columns cut retrain's 'spring…', '2026-0…', '170,03…'
+        heads = [str(c) for c in frame.columns[1:]]
+        return [
+            f"{row[0]}: " + ", ".join(f"{h} {v}" for h, v in zip(heads, row[1:], strict=True))
+            for row in zip(*cells, strict=True)
+        ]
+
+    return TableOrLines(table, lines)
 
 
 def _text_cell(value) -> str:

@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from promopilot.cli.common import DataOption, DbOption, WideOrNarrow, console, open_store
+from promopilot.cli import common
+from promopilot.cli.common import DataOption, DbOption, console, open_store
 from promopilot.cli.examples import example
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.data.words import counted
@@ -161,12 +162,12 @@ def print_lifts(result: dict) -> None:
         console.print(redeemed)
 
 
-def lift_table(result: dict) -> WideOrNarrow:
+def lift_table(result: dict) -> common.WideOrNarrow:
     """The lifts as the HTML report and the dashboard write them (``report.formats``):
     a conversion lift in percentage points ("pp", spelt out in the caption), money with two
     decimals, never a negative zero. Where the table does not fit (80 columns), each interval
     is broken at its comma: Rich broke the demo's '[+2.7 pp, +6.7 / pp]' before its unit."""
-    return WideOrNarrow(_lift_table(result), lambda: _lift_table(result, at_comma=True))
+    return common.WideOrNarrow(_lift_table(result), lambda: _lift_table(result, at_comma=True))
 
 
 def _lift_table(result: dict, at_comma: bool = False) -> Table:
@@ -387,7 +388,7 @@ def retrain(
     console.print(f"written: {out / 'customers.csv'}, {out / 'campaigns.csv'}")
 
 
-def campaigns_table(campaigns, currency: str | None = None) -> Table:
+def campaigns_table(campaigns, currency: str | None = None) -> common.TableOrLines:
     """retrain's logged campaigns, headed in words. Its "control" column (campaigns.csv keeps
     the name) counts every customer who got nothing, the randomized control group and those
     outside the plan alike: the demo's 431 where its report names 126 held out as control."""
