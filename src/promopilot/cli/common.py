@@ -28,17 +28,19 @@ if TYPE_CHECKING:  # the store pulls in DuckDB and pandas: imported when a comma
 console = Console(highlight=False)
 
 
+ELLIPSIS = "…"
+
+
 def cuts_a_word(table: Table, console: Console, options) -> bool:
-    """Whether Rich, sharing ``options.max_width`` among the columns, leaves one narrower than
-    its longest word (which it then cuts with "…"): at 100 columns it can even where all the
-    longest words would fit, shrinking every column it may wrap by its share."""
-    wide = options.update_width(10_000)
-    if table.__rich_measure__(console, wide).minimum > options.max_width:
-        return True
-    inner = options.update_width(options.max_width - table._extra_width)
-    widths = table._calculate_column_widths(console, inner)  # what Rich will draw
-    words = [table._measure_column(console, wide, c).minimum for c in table.columns]
-    return any(w < need for w, need in zip(widths, words, strict=True))
+    """Whether Rich, drawing ``table`` in ``options.max_width``, cuts a word with "…" (it
+    shares the width among the columns and can cut even where every longest word would fit,
+    as at 100 columns). Drawn with Rich's public ``render_lines`` and counted against the
+    "…" the cells hold themselves."""
+    drawn = console.render_lines(table, options.update(height=None), pad=False)
+    cut = sum(segment.text.count(ELLIPSIS) for line in drawn for segment in line)
+    held = sum(str(cell).count(ELLIPSIS) for column in table.columns for cell in column.cells)
+    held += sum(str(part or "").count(ELLIPSIS) for part in (table.title, table.caption))
+    return cut > held
 
 
 class TableOrLines:
