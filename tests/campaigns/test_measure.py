@@ -441,6 +441,42 @@ def test_an_offer_too_few_customers_got_is_named_not_given_an_interval():
     json.dumps(result, allow_nan=False)
 
 
+def test_a_segments_counts_are_named_sent_control_and_all():
+    """The JSON's segments[].customers counted the segment's control group too, which the HTML
+    segment table (counting those sent an offer) had to subtract: Hillstrom's one segment read
+    64,000 beside 21,306 in control where 42,694 were sent an e-mail. Each count is now named
+    for what it counts, and a segment too small to measure says the same."""
+    arm = np.array(["control"] * 300 + ["x"] * 400 + ["control"] * 5 + ["x"] * 40, dtype=object)
+    segment = np.array(["big"] * 700 + ["small"] * 45, dtype=object)
+    bought = np.arange(len(arm)) % 3 == 0
+    frame = pd.DataFrame(
+        {
+            "arm": arm,
+            "propensity": 0.5,
+            "converted": bought.astype(int),
+            "revenue": bought * 50.0,
+            "profit": bought * 20.0,
+            "pre_revenue": 0.0,
+            "pre_orders": 0,
+            "segment": segment,
+        }
+    )
+    big, small = estimate_lift(frame)["segments"]
+    assert "customers" not in big and "customers" not in small
+    assert (big["sent_customers"], big["control_customers"], big["all_customers"]) == (
+        400,
+        300,
+        700,
+    )
+    assert big["verdict"] and sum(a["customers"] for a in big["arms"]) == big["sent_customers"]
+    assert (small["sent_customers"], small["control_customers"], small["all_customers"]) == (
+        40,
+        5,
+        45,
+    )
+    assert small["arms"] == [] and small["note"]
+
+
 def test_a_control_group_smaller_than_the_fewest_measured_is_refused():
     arm = np.array(["control"] * 5 + ["x"] * 300, dtype=object)
     frame = pd.DataFrame(

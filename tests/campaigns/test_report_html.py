@@ -190,8 +190,8 @@ def test_a_segments_all_offers_row_counts_those_sent_an_offer_not_its_control_to
     for s in result["segments"]:
         name = [r for r in rows if r["offer 优惠"] == "all offers 全部优惠"]
         (row,) = [r for r in name if s["segment"] in r["segment 客群"]]
-        sent = s["customers"] - s["control_customers"]
-        assert row["customers 顾客数"] == f"{sent:,}" and sent < s["customers"]
+        sent = s["sent_customers"]
+        assert row["customers 顾客数"] == f"{sent:,}" and sent < s["all_customers"]
         assert row["control customers 对照组"] == f"{s['control_customers']:,}"
         assert sum(arm["customers"] for arm in s["arms"]) <= sent
 

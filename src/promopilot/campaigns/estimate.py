@@ -186,6 +186,16 @@ def _power(
     }
 
 
+def _segment_sizes(everyone: int, control: int) -> dict:
+    """A segment's customers, each count named for what it counts: those sent an offer (as the
+    lift table's whole-campaign row counts them), its part of the control group, and both."""
+    return {
+        "sent_customers": everyone - control,
+        "control_customers": control,
+        "all_customers": everyone,
+    }
+
+
 def per_segment(
     frame: pd.DataFrame,
     *,
@@ -203,8 +213,7 @@ def per_segment(
             out.append(
                 {
                     "segment": str(name),
-                    "customers": len(part),
-                    "control_customers": n_control,
+                    **_segment_sizes(len(part), n_control),
                     "arms": [],
                     "note": SEGMENT_TOO_FEW,
                 }
@@ -220,8 +229,7 @@ def per_segment(
         out.append(
             {
                 "segment": str(name),
-                "customers": len(part),
-                "control_customers": n_control,
+                **_segment_sizes(len(part), n_control),
                 "arms": [
                     {k: arm[k] for k in ("offer_id", "customers", "lift")} for arm in result["arms"]
                 ],

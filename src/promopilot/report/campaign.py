@@ -193,9 +193,9 @@ def segment_table(measurement: dict) -> pd.DataFrame:
             {
                 "segment 客群": segment_label(s["segment"]),
                 "offer 优惠": "all offers 全部优惠",
-                # sent an offer, as the lift table's whole-campaign row counts: the JSON's
-                # customers hold the segment's control group too, shown beside
-                "customers 顾客数": f"{s['customers'] - s['control_customers']:,}",
+                # sent an offer, as the lift table's whole-campaign row counts; its control
+                # group beside (the JSON's all_customers holds both)
+                "customers 顾客数": f"{s['sent_customers']:,}",
                 "control customers 对照组": f"{s['control_customers']:,}",
                 CONVERSION_LIFT: fmt.MISSING,
                 lift_col: fmt.MISSING,
