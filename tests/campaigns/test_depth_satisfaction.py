@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -284,9 +286,10 @@ def test_the_depth_table_carries_each_offers_cap():
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_one_depth_measured_is_not_called_the_most_profitable(language):
-    """Hillstrom's two e-mails carry no discount (0% each): the report and the campaigns page
-    said "the most profitable depth was 0%", which reads as a finding that no discount pays
-    best; with one depth there is nothing it was more profitable than."""
+    """Hillstrom's two e-mails carry no discount: the report and the campaigns page said "the
+    most profitable depth was 0%", which reads as a finding that no discount pays best; with
+    one depth there is nothing it was more profitable than. It is named "no discount", not a
+    "0%" depth."""
     from promopilot.campaigns.depth import depth_finding, verdict_text
     from promopilot.report.campaign_extras import depth_verdict_zh
 
@@ -296,9 +299,30 @@ def test_one_depth_measured_is_not_called_the_most_profitable(language):
     write = verdict_text if language == "en" else depth_verdict_zh
     text = write(depth_finding(table))
     assert "most profitable depth was" not in text and "利润最高的力度为" not in text
-    says = {"en": "only one depth was measured, 0% (mens in mail", "zh": "只测到一种力度 0%"}
-    assert says[language] in text
+    says = {
+        "en": "only one depth was measured, no discount (mens in mail",
+        "zh": "只测到一种力度 无折扣（mail 活动中的 mens",
+    }
+    assert says[language] in text and "0%" not in text
     # two depths: the best is named as before
     frame = _depth_frame(rng, "k1", {"d10": (0.10, 0.08), "d30": (0.30, 0.10)})
     text = write(depth_finding(depth_table(frame, by_segment=False)))
     assert "most profitable depth was 10%" in text or "利润最高的力度为 10%" in text
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_an_offer_without_a_discount_is_named_so_beside_deeper_ones(language):
+    """An e-mail without a discount beside a 10% offer was "the most profitable depth was 0%"
+    (Hillstrom's e-mails, which promise nothing off, read "0%" everywhere): it is "no discount"
+    (无折扣), the deeper depth keeps its percentage."""
+    from promopilot.campaigns.depth import depth_finding, verdict_text
+    from promopilot.report.campaign_extras import depth_verdict_zh
+
+    rng = np.random.default_rng(5)
+    frame = _depth_frame(rng, "k1", {"mail": (0.0, 0.08), "d40": (0.40, 0.02)})
+    finding = depth_finding(depth_table(frame, by_segment=False))
+    assert finding["depth"] == "no discount" and finding["offer_id"] == "mail"
+    text = (verdict_text if language == "en" else depth_verdict_zh)(finding)
+    says = {"en": "the most profitable depth was no discount (mail in k1", "zh": "力度为 无折扣（"}
+    assert says[language] in text and not re.search(r"(?<!\d)0%", text)
+    assert "40%" in text  # the deeper depth, stopped or not, as a share

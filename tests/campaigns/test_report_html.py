@@ -551,6 +551,29 @@ def test_the_depth_table_says_a_meiman_depth_is_of_every_step():
     assert isinstance(shown, pd.DataFrame)
 
 
+def test_the_depth_table_says_no_discount_not_0_percent():
+    """Hillstrom's e-mails (no discount promised, none in their orders) were a "0%" depth in
+    the depth table: they read "no discount 无折扣"; a real depth keeps its share."""
+    from promopilot.report.campaign_extras import depth_section
+
+    table = _depth_table(9.0, 17.0).assign(
+        kind=[None, "percent_off", None, "percent_off"],
+        depth=[0.0, 0.0, 0.25, 0.10],
+        customers=100,
+        control_customers=100,
+        conversion_lift=0.01,
+        conversion_low=0.0,
+        conversion_high=0.02,
+    )
+    (_, shown), *_ = depth_section(table).tables
+    assert shown["depth 力度"].tolist() == [
+        "no discount 无折扣",
+        "no discount 无折扣",
+        "25%",
+        "10%",
+    ]
+
+
 def test_the_depth_table_names_an_offers_cap():
     from promopilot.report.campaign_extras import depth_section
 

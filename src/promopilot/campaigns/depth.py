@@ -27,6 +27,13 @@ from promopilot.exceptions import NotEnoughDataError
 
 ALL = "all customers"
 FREE_SHIPPING = "free_shipping"  # the offer kind without a depth (data.schema.OFFER_KINDS)
+NO_DISCOUNT = "no discount"  # a depth of exactly 0: an offer that took nothing off (an e-mail)
+
+
+def depth_words(depth: float) -> str:
+    """A depth in the verdict's words: ``10%``, or ``no discount`` where the offer took nothing
+    off (Hillstrom's e-mails: no discount promised, none in their orders), not a "0%" depth."""
+    return NO_DISCOUNT if depth == 0 else f"{depth:.0%}"
 
 
 def nominal_depth(kind: pd.Series, value: pd.Series, min_spend: pd.Series) -> np.ndarray:
@@ -136,11 +143,12 @@ def depth_finding(table: pd.DataFrame, segment: str = ALL, currency: str | None 
     worse = deeper[deeper["profit_high"] < best["profit_lift"]]
     return {
         **finding,
-        "depth": f"{best['depth']:.0%}",
+        "depth": depth_words(best["depth"]),
         **_profit_figures(best, currency),
-        "stopped": list(dict.fromkeys(f"{d:.0%}" for d in sorted(worse["depth"]))),
+        "stopped": list(dict.fromkeys(depth_words(d) for d in sorted(worse["depth"]))),
         "deeper": bool(len(deeper)),
-        # one depth measured (Hillstrom's two e-mails, 0% each): nothing to call it best against
+        # one depth measured (Hillstrom's two e-mails, no discount each): nothing to call it
+        # best against
         "only": bool(part["depth"].nunique() == 1),
         # the best of them need not pay: gain, loss or unclear by its own interval
         "pays": "yes" if best["profit_low"] > 0 else "no" if best["profit_high"] < 0 else "unclear",

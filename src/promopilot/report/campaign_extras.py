@@ -9,7 +9,7 @@ import contextlib
 
 import pandas as pd
 
-from promopilot.campaigns.depth import FREE_SHIPPING, depth_finding, verdict_text
+from promopilot.campaigns.depth import FREE_SHIPPING, NO_DISCOUNT, depth_finding, verdict_text
 from promopilot.data.currency import money, money_label
 from promopilot.report import Section, figure_html
 from promopilot.report import formats as fmt
@@ -58,14 +58,15 @@ def depth_verdict_zh(finding: dict) -> str:
     segment = SEGMENT_NAMES.get(name, (name, name))[1]
     if "depth" not in finding:
         return f"{segment}：没有测到已知力度的优惠。" + _free_shipping_zh(finding)
+    depth = "无折扣" if finding["depth"] == NO_DISCOUNT else finding["depth"]
     measured = (
         f"（{finding['campaign_id']} 活动中的 {finding['offer_id']}：每位顾客利润提升 "
         f"{finding['profit_lift']}，区间 {finding['profit_low']} 至 {finding['profit_high']}）"
     )
     if finding.get("only"):
-        text = f"{segment}：只测到一种力度 {finding['depth']}{measured}，没有其他力度可与之比较。"
+        text = f"{segment}：只测到一种力度 {depth}{measured}，没有其他力度可与之比较。"
     else:
-        text = f"{segment}：利润最高的力度为 {finding['depth']}{measured}。"
+        text = f"{segment}：利润最高的力度为 {depth}{measured}。"
     if finding.get("pays") == "unclear":
         text += "该力度未证明能盈利：区间包含零。"
     elif finding.get("pays") == "no":
@@ -99,16 +100,20 @@ def depth_verdicts(table: pd.DataFrame, currency: str | None = None) -> str:
 
 
 DEPTH_FREE_SHIPPING = "free shipping 包邮"  # the depth column of a free-shipping offer
+DEPTH_NONE = "no discount 无折扣"  # ... and of an offer that took nothing off (an e-mail)
 
 
 def _depth_cell(kind, depth, cap=None, currency: str | None = None) -> str:
-    """A depth as the table shows it: ``10%``; 每满's ``13% of every step 每满`` (its share of
-    each full step, however many an order has); a cap after it, ``10% of every step 每满, at
-    most 50.00 最高减50``; free shipping by name (it has no depth)."""
+    """A depth as the table shows it: ``10%``; ``no discount 无折扣`` where nothing was taken
+    off; 每满's ``13% of every step 每满`` (its share of each full step, however many an order
+    has); a cap after it, ``10% of every step 每满, at most 50.00 最高减50``; free shipping by
+    name (it has no depth)."""
     if kind == FREE_SHIPPING:
         return DEPTH_FREE_SHIPPING
     if pd.isna(depth):
         return fmt.MISSING
+    if depth == 0:  # Hillstrom's e-mails: nothing off, not a "0%" depth
+        return DEPTH_NONE
     text = f"{depth:.0%} of every step 每满" if kind == "amount_off_every" else f"{depth:.0%}"
     if cap is not None and not pd.isna(cap) and kind in ("amount_off_every", "percent_off"):
         text += f", at most {money(cap, currency)} 最高减{float(cap):g}"
