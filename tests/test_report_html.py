@@ -384,3 +384,32 @@ def test_the_demo_reports_segment_table_says_which_figure_is_a_median_and_which_
     assert "orders (mean)" in heads and "net spend (mean)" in heads
     cells = re.findall(r"<td>([^<]*)</td>", text)
     assert cells[:4] == ["3", "100.0%", "312", "0.33"]
+
+
+def test_the_demo_reports_segment_spend_names_its_currency():
+    """The demo report's segment table headed its money "net spend (mean)" (the demo shop sells
+    in yuan, synthetic) where the other money columns name the currency: "net spend (mean)
+    (CNY)"; a shop without a known currency keeps the plain header."""
+    from types import SimpleNamespace
+
+    from promopilot.cli.demo import segments_for_report
+    from promopilot.profile.build import segment_summary
+
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2"],
+            "segment": ["buyers"] * 2,
+            "recency_days": [10.0, 20.0],
+            "frequency": [1, 2],
+            "monetary": [50.0, 70.0],
+            "churn_risk": [0.1, 0.2],
+            "discount_sensitivity": [0.5, 0.5],
+            "clv_12m": [1.0, 2.0],
+        }
+    )
+    named = SimpleNamespace(names_=["buyers"], descriptions_=["spend 60 vs 60"])
+    summary = segment_summary(customers, named)
+    shown = segments_for_report(summary, "CNY")
+    assert "net spend (mean) (CNY)" in shown.columns and "net spend (mean)" not in shown.columns
+    assert shown["net spend (mean) (CNY)"].tolist() == [60.0]
+    assert "net spend (mean)" in segments_for_report(summary).columns

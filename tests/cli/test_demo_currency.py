@@ -63,3 +63,30 @@ def test_the_demo_reports_plan_line_writes_its_budget_as_money():
         "Budget 3,000.00 CNY. 2,978 customers targeted, control group 361, exploration 271. "
     )
     assert budget_words(3000.0, totals, None).startswith("Budget 3,000.00. ")
+
+
+def test_the_demo_reports_category_revenue_names_its_currency(no_steps, capsys, tmp_path):
+    """The demo report's "Top categories by revenue" table headed its money "revenue" (the
+    demo shop sells in yuan, synthetic), where the other money columns name the currency: it
+    is "revenue (CNY)"."""
+    import re
+
+    code, _, err = run(capsys, "demo", "--out", tmp_path / "demo", "--customers", 100)
+    assert code == 0, err
+    page = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
+    table = page.split("Top categories by revenue", 1)[1].split("</table>", 1)[0]
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+    assert "revenue (CNY)" in heads and "revenue" not in heads
+    assert re.search(r"<td>\d[\d,]*\.\d\d</td>", table)  # the sums themselves, as before
+
+
+def test_a_shop_without_a_currency_keeps_the_plain_header():
+    from types import SimpleNamespace
+
+    from promopilot.cli.demo import categories_for_report
+
+    top = pd.DataFrame({"category": ["书"], "revenue": [12.5], "share": [1.0], "n_orders": [1]})
+    shown = categories_for_report(SimpleNamespace(top_categories=top, currency=None))
+    assert list(shown.columns) == ["category", "revenue", "share", "n_orders"]
+    shown = categories_for_report(SimpleNamespace(top_categories=top, currency="EUR"))
+    assert list(shown.columns) == ["category", "revenue (EUR)", "share", "n_orders"]

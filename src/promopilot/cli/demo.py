@@ -15,6 +15,8 @@ from promopilot.data.textfile import EXCEL_CSV
 if TYPE_CHECKING:
     import pandas as pd
 
+    from promopilot.data.summary import ShopSummary
+
 app = typer.Typer(add_completion=False)
 
 # the synthetic shop's prices are yuan (a 保湿面霜 at about 120, 数码 at 450): its orders say so,
@@ -72,7 +74,9 @@ def demo(
                     f"{summary.first:%Y-%m-%d} to "
                     f"{summary.last:%Y-%m-%d}."
                 ),
-                tables=[("Top categories by revenue", summary.top_categories)],
+                tables=[
+                    ("Top categories by revenue", categories_for_report(summary)),
+                ],
             )
         )
         for step in DEMO_STEPS:
@@ -107,7 +111,7 @@ def _profile_step(store, out: Path) -> list:
         f" Churn model AUC on the latest window: {churn.auc:.3f}." if churn else ""
     )
     console.print(text)
-    table = segments_for_report(profile.segments)
+    table = segments_for_report(profile.segments, shop_currency(store))
     rfm = profile.customers["rfm_segment"].value_counts().rename_axis("rfm_segment")
     return [
         Section(
@@ -121,12 +125,25 @@ def _profile_step(store, out: Path) -> list:
     ]
 
 
-def segments_for_report(segments: pd.DataFrame) -> pd.DataFrame:
+def categories_for_report(summary: ShopSummary) -> pd.DataFrame:
+    """The top categories as the report shows them, the revenue's header naming its currency
+    where it is known (``revenue (CNY)``), as the terminal's table and every other money
+    column of the report do."""
+    from promopilot.data.currency import money_label
+
+    frame = summary.top_categories
+    return frame.rename(columns={"revenue": money_label("revenue", summary.currency)})
+
+
+def segments_for_report(segments: pd.DataFrame, currency: str | None = None) -> pd.DataFrame:
     """The segment table as the report shows it: each figure's header says what it is of
     (recency is the segment's median, in whole days as `profile` prints it; the rest are
     means), since the descriptions beside them compare means ("days since last order 355 vs
-    207 overall" beside a median of 312)."""
+    207 overall" beside a median of 312); the spend's header names its `currency` where it
+    is known (``net spend (mean) (CNY)``)."""
     import pandas as pd
+
+    from promopilot.data.currency import money_label
 
     return pd.DataFrame(
         {
@@ -135,7 +152,7 @@ def segments_for_report(segments: pd.DataFrame) -> pd.DataFrame:
             "share": segments["share"],
             "days since last order (median)": segments["recency_days"].round().astype("Int64"),
             "orders (mean)": segments["frequency"],
-            "net spend (mean)": segments["monetary"],
+            money_label("net spend (mean)", currency): segments["monetary"],
             "churn risk (mean probability)": segments["churn_risk"],
             "discount sensitivity (mean)": segments["discount_sensitivity"],
             "description": segments["description"],
