@@ -120,6 +120,11 @@ def test_demo_runs_the_loop_and_ends_with_a_plan(tmp_path):
     assert re.search(r"¥\d", written)
     page = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
     assert "The campaign plan" in page
+    # the plan tables' sums of money name the shop's currency, as the report's other money
+    # columns do (they read "expected cost" with no currency)
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", page.split("The campaign plan", 1)[1])
+    assert "expected cost (CNY)" in heads and "expected cost" not in heads
+    assert "expected profit (model, in-sample) (CNY)" in heads
     # the uplift scores each with its interval in one cell, no raw bound columns
     assert "qini_low" not in page and re.search(r"<td[^>]*>-?\d\.\d{3} \[-?\d\.\d{3}, ", page)
     # the plan's rules in words: no column the rules split on by its raw name

@@ -125,6 +125,19 @@ def _profile_step(store, out: Path) -> list:
     ]
 
 
+PLAN_MONEY = ("expected_profit", "expected_cost")  # the plan tables' sums of money
+
+
+def money_headers(frame: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+    """A plan table as the report shows it: its sums of money headed with their `currency`
+    where it is known (``expected cost (CNY)``), as the report's other money columns are."""
+    from promopilot.data.currency import money_label
+    from promopilot.report.labels import label
+
+    names = {c: money_label(label(c), currency) for c in PLAN_MONEY if c in frame.columns}
+    return frame.rename(columns=names)
+
+
 def categories_for_report(summary: ShopSummary) -> pd.DataFrame:
     """The top categories as the report shows them, the revenue's header naming its currency
     where it is known (``revenue (CNY)``), as the terminal's table and every other money
@@ -238,10 +251,13 @@ def _plan_step(store, out: Path) -> list:
             "The campaign plan",
             text=text,
             tables=[
-                ("Per offer and group (model's in-sample sums, no forecast)", result.per_offer),
+                (
+                    "Per offer and group (model's in-sample sums, no forecast)",
+                    money_headers(result.per_offer, currency),
+                ),
                 (
                     "What blanket alternatives would earn by the same model (in-sample)",
-                    result.alternatives,
+                    money_headers(result.alternatives, currency),
                 ),
             ],
             pre=readable_rules(result.rules),
