@@ -53,6 +53,16 @@ def plotly_js() -> Response:
     )
 
 
+def _sent_path(request: Request) -> str:
+    """The page's own path as the browser sent it, encoded (``raw_path``; else the decoded
+    path encoded again): a customer id with ?, #, % or a space stays whole in the language
+    links and the login's next=."""
+    raw = request.scope.get("raw_path")
+    if raw:
+        return quote(raw.decode("utf-8", "replace"), safe="/%!$&'()*+,;=:@-._~")
+    return quote(request.scope["path"], safe="/")
+
+
 def _page(request: Request, template: str, page: str, status_code: int = 200, **context):
     language = pick_language(
         request.query_params.get("lang"),
@@ -60,8 +70,9 @@ def _page(request: Request, template: str, page: str, status_code: int = 200, **
         request.headers.get("accept-language"),
     )
     text = labels(language)
+    path = _sent_path(request)
     if context.pop("needs_login", True) and session_role(request) is None:
-        target = quote(str(request.url.path))
+        target = quote(path, safe="/")
         return RedirectResponse(f"/login?next={target}", status_code=303)
     builder = context.pop("build", None)
     if builder is not None:
@@ -74,7 +85,7 @@ def _page(request: Request, template: str, page: str, status_code: int = 200, **
     response = templates.TemplateResponse(
         request,
         template,
-        {"t": text, "lang": language, "page": page, "path": request.url.path, **context},
+        {"t": text, "lang": language, "page": page, "path": path, **context},
         status_code=status_code,
     )
     if request.query_params.get("lang") in ("en", "zh"):

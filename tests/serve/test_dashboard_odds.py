@@ -1,0 +1,25 @@
+"""Small dashboard defects: language links of odd ids, the revenue label, kept model results
+that follow the code, the login page's icon."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote, urlsplit
+
+
+def test_the_language_links_keep_an_id_with_question_mark_hash_percent_and_space(logged_in):
+    odd = "A?b#1 2%41"  # %41 must stay the three characters, not become "A"
+    page = logged_in.get(f"/customers/{quote(odd, safe='')}")
+    assert page.status_code == 200
+    links = {
+        lang: href for href, lang in re.findall(r'<a href="([^"]*)" id="lang-(en|zh)"', page.text)
+    }
+    assert set(links) == {"en", "zh"}
+    for language, href in links.items():
+        parts = urlsplit(href.replace("&amp;", "&"))
+        assert parts.query == f"lang={language}" and parts.fragment == ""
+        assert " " not in href and unquote(parts.path) == f"/customers/{odd}"
+        followed = logged_in.get(href.replace("&amp;", "&"))
+        assert followed.status_code == 200
+        assert followed.url.path == f"/customers/{odd}"
+    assert 'lang="zh-CN"' in logged_in.get(links["zh"]).text
