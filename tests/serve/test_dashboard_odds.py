@@ -23,3 +23,16 @@ def test_the_language_links_keep_an_id_with_question_mark_hash_percent_and_space
         assert followed.status_code == 200
         assert followed.url.path == f"/customers/{odd}"
     assert 'lang="zh-CN"' in logged_in.get(links["zh"]).text
+
+
+def test_the_customer_pages_revenue_label_has_one_set_of_brackets_in_both_languages(logged_in):
+    from promopilot.data.currency import money_label
+    from promopilot.serve.i18n import labels
+
+    english = logged_in.get("/customers/c1?lang=en").text
+    assert "<td>Revenue, net of discounts and returns</td>" in english
+    assert "<td>扣除折扣和退货后的收入</td>" in logged_in.get("/customers/c1?lang=zh").text
+    for language in ("en", "zh"):
+        for key in ("revenue", "revenue_net"):  # the customer page's row, the overview's card
+            label = money_label(labels(language)[key], "CNY")
+            assert label.endswith(" (CNY)") and label.count("(") + label.count("（") == 1, label

@@ -330,7 +330,7 @@ def test_money_axes_and_headers_name_the_shops_currency(tmp_path, monkeypatch):
         assert "<th>Profit lift per customer [interval] (EUR)</th>" in campaign
         assert _axis_titles(campaign) == ["profit lift per customer (EUR)"]
         customer = client.get("/customers/c000?lang=en").text
-        assert "<td>Revenue (net of discounts and returns) (EUR)</td>" in customer
+        assert "<td>Revenue, net of discounts and returns (EUR)</td>" in customer
     store.close()
 
 

@@ -27,9 +27,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "key": ("API key", "API 密钥"),
     "bad_key": ("Unknown key.", "密钥无效。"),
     "n_customers": ("Customers", "客户数"),
-    "revenue": ("Revenue (net of discounts and returns)", "收入（扣除折扣和退货）"),
+    "revenue": ("Revenue, net of discounts and returns", "扣除折扣和退货后的收入"),
     # the overview's shop total: what was sold minus what was sent back (data.summary)
-    "revenue_net": ("Revenue (net of discounts and returns)", "收入（扣除折扣和退货）"),
+    "revenue_net": ("Revenue, net of discounts and returns", "扣除折扣和退货后的收入"),
     "sales_and_returns": ("sales {sales} · returns -{returns}", "销售额 {sales} · 退货 -{returns}"),
     "orders": ("Orders", "订单数"),
     # what every page's money is in, where the shop's currency is known (data.currency)
