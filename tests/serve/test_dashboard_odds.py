@@ -36,3 +36,10 @@ def test_the_customer_pages_revenue_label_has_one_set_of_brackets_in_both_langua
         for key in ("revenue", "revenue_net"):  # the customer page's row, the overview's card
             label = money_label(labels(language)[key], "CNY")
             assert label.endswith(" (CNY)") and label.count("(") + label.count("（") == 1, label
+
+
+def test_every_page_names_an_empty_inline_icon_so_no_favicon_is_requested(client, logged_in):
+    icon = re.compile(r'<link rel="icon" href="data:,">')
+    assert icon.search(client.get("/login").text)  # the login page, before any session
+    for page in ("/", "/customers/c1", "/models"):
+        assert icon.search(logged_in.get(page).text), page
