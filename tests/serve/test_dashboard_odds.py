@@ -43,3 +43,36 @@ def test_every_page_names_an_empty_inline_icon_so_no_favicon_is_requested(client
     assert icon.search(client.get("/login").text)  # the login page, before any session
     for page in ("/", "/customers/c1", "/models"):
         assert icon.search(logged_in.get(page).text), page
+
+
+def test_kept_model_quality_is_computed_anew_when_the_code_changes(store, monkeypatch):
+    from promopilot.serve import quality
+
+    calls: list[int] = []
+
+    def compute() -> dict:
+        calls.append(1)
+        return {"words": f"computed by code {len(calls)}"}
+
+    assert quality.kept(store, "odds_check", compute) == {"words": "computed by code 1"}
+    assert quality.kept(store, "odds_check", compute) == {"words": "computed by code 1"}
+    assert len(calls) == 1  # the same code, the same data: read back
+    # an upgrade (or an edited checkout) under the same version number
+    monkeypatch.setattr(quality, "_code", lambda: "another code", raising=False)
+    assert quality.kept(store, "odds_check", compute) == {"words": "computed by code 2"}
+    assert len(calls) == 2
+
+
+def test_the_code_digest_follows_the_source_files_not_their_caches(tmp_path):
+    from promopilot.serve.quality import code_digest
+
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "a.py").write_text("X = 1\n", encoding="utf-8")
+    (package / "sub" / "b.txt").write_text("词\n", encoding="utf-8")
+    before = code_digest(package)
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\x00")
+    assert code_digest(package) == before
+    (package / "sub" / "b.txt").write_text("词语\n", encoding="utf-8")
+    assert code_digest(package) != before

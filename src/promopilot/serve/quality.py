@@ -3,16 +3,21 @@ the plan's uplift model on held-out campaign customers (Qini).
 
 Both are kept in the store (``data.queries.computed``) under a key of everything they are
 computed from: the store's data (:func:`~promopilot.data.queries.computed.fingerprint`), the
-settings, the store's time zone and date format, the arguments and promopilot's version. A
+settings, the store's time zone and date format, the arguments and the code: promopilot's
+version, a digest of its source files and the versions of the libraries it fits with
+(:func:`code_digest`), so an upgrade, or an edited checkout, computes them anew. A
 server started again, or reloaded, on the same data shows them without computing them again
 (5.8 s for the Hillstrom store, most of it the uplift model's fit and its bootstrap
 intervals); any change of the data computes them anew."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
+from importlib import metadata, resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,7 +42,7 @@ def kept(store: Store, name: str, compute: Callable[[], Any], **arguments: Any) 
     `arguments`, or computed (and kept, when the store is writable)."""
     parts = (
         f"format {KEPT_FORMAT}",
-        f"promopilot {__version__}",
+        f"promopilot {__version__} {_code()}",
         repr(sorted(arguments.items())),
         repr(load_settings()),
         f"{store.timezone} {store.date_format!r}",
@@ -51,6 +56,36 @@ def kept(store: Store, name: str, compute: Callable[[], Any], **arguments: Any) 
     if not store.read_only:
         computed.write(store, name, key, json.dumps(_encode(value), default=_plain))
     return value
+
+
+#: the libraries whose versions can change the figures
+_LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "lightgbm", "implicit", "duckdb")
+
+
+def code_digest(package: Path) -> str:
+    """A digest of every source and data file under `package` (its path and bytes, in path
+    order; caches aside) and of the versions of :data:`_LIBRARIES`."""
+    digest = hashlib.blake2b(digest_size=16)
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"\x1f{library} {metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"\x1f{library} none".encode())
+    files = sorted(
+        item
+        for item in package.rglob("*")
+        if item.is_file() and "__pycache__" not in item.parts and item.suffix != ".pyc"
+    )
+    for item in files:
+        name = item.relative_to(package).as_posix()
+        digest.update(f"\x1e{name}\x1f".encode() + item.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code() -> str:
+    """The installed promopilot's :func:`code_digest`, read once a process (about 0.01 s)."""
+    return code_digest(Path(str(resources.files("promopilot"))))
 
 
 def _plain(value: Any) -> Any:
