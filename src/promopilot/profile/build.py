@@ -25,7 +25,12 @@ from promopilot.profile.features import (
     build_features,
     sale_days,
 )
-from promopilot.profile.lifetime import CLV_FIT_CUSTOMERS, clv_columns, rfm_summary
+from promopilot.profile.lifetime import (
+    CLV_FIT_CUSTOMERS,
+    NO_ORDER_COLUMN,
+    clv_columns,
+    rfm_summary,
+)
 from promopilot.profile.models import Evaluation, WindowModel
 from promopilot.profile.segments import ClusterSegmenter, rfm_segments
 from promopilot.profile.sensitivity import SIGNAL_Z, PromoUseModel, chance_words
@@ -154,6 +159,7 @@ def build_profile(
     notes += clv_notes
     table = join_by_id(table, clv)
     table["bgnbd_expected_purchases_90d"] = table["expected_purchases_90d"]
+    clv = clv.drop(columns=NO_ORDER_COLUMN, errors="ignore")  # the churn fallback's, no feature
 
     # a big shop's models learn from a sample of customers: their rolled-back snapshots are
     # built for the sample only (the window models would sample them anyway)
@@ -190,6 +196,7 @@ def build_profile(
         if at not in snapshots:
             frame = feature_fn(st, at) if sample is None else sample_features(st, at)
             bg = clv_columns(st, pd.Index(frame["customer_id"]), at, random_state=random_state)[0]
+            bg = bg.drop(columns=NO_ORDER_COLUMN, errors="ignore")
             snapshots[at] = join_by_id(frame, bg.add_prefix("bg_"), on="customer_id")
         return snapshots[at]
 
@@ -204,6 +211,7 @@ def build_profile(
         if subset is not None:
             subset.drop()
     snapshots.clear()  # free the snapshots before clustering
+    table = table.drop(columns=NO_ORDER_COLUMN, errors="ignore")
     del current
     tell("segments")
     table["rfm_segment"] = rfm_segments(table.rename_axis("customer_id").reset_index()).to_numpy()

@@ -25,6 +25,8 @@ LEFT_OUT = {
     "mean_rating": "no reviews: column left out",
 }
 """Columns with no neutral value: left out of the output when nobody has one."""
+NO_ORDER = "bgnbd_no_order_180d"
+"""BG/NBD's P(no order in the churn horizon) (``lifetime.NO_ORDER_COLUMN``)."""
 
 
 def fill_empty_columns(customers: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -56,19 +58,28 @@ def fill_empty_columns(customers: pd.DataFrame) -> tuple[pd.DataFrame, list[str]
 
 def model_fallback(table: pd.DataFrame, target: str) -> tuple[pd.Series, str]:
     """A value for a window model's column when the model cannot be fitted (e.g. a history
-    shorter than its validation window): churn is 1 - p_alive (BG/NBD) where the customer
-    has one, else the percentile of days since the last activity; the 30-day purchase
-    propensity is 1 - exp(-E/3) with E the BG/NBD purchases expected in 90 days, else
-    1 - churn. Returns the column and a note saying which."""
+    shorter than its validation window): churn is BG/NBD's probability of no order in the
+    churn horizon (``bgnbd_no_order_180d``) where the customer has one, else the percentile
+    of days since the last activity; the 30-day purchase propensity is 1 - exp(-E/3) with E
+    the BG/NBD purchases expected in 90 days, else 1 - churn. Returns the column and a note
+    saying which.
+
+    Churn was 1 - p_alive, which is 0 for every customer without a repeat order (BG/NBD deems
+    them alive) and for everyone when a short history shows no dropout: on the first 60 days
+    of UCI Online Retail every buying segment read churn risk 0%."""
     recency = next(
         (table[c] for c in ("days_since_last_event", "recency_days") if c in table),
         pd.Series(0.0, index=table.index),
     )
     by_recency = recency.rank(pct=True).fillna(1.0)
-    p_alive = table["p_alive"] if "p_alive" in table else pd.Series(float("nan"), table.index)
-    churn = (1.0 - p_alive).fillna(by_recency).clip(0.0, 1.0)
+    nan = pd.Series(float("nan"), table.index)
+    no_order = table.get(NO_ORDER, nan)
+    churn = no_order.fillna(by_recency).clip(0.0, 1.0)
     if target == "churn":
-        return churn, "filled with 1 - p_alive (BG/NBD), or the recency percentile without orders"
-    expected = table.get("bgnbd_expected_purchases_90d", pd.Series(float("nan"), table.index))
+        return churn, (
+            "filled with BG/NBD's probability of no order in 180 days, or the recency "
+            "percentile without orders"
+        )
+    expected = table.get("bgnbd_expected_purchases_90d", nan)
     p = (1.0 - np.exp(-expected.clip(lower=0.0) / 3.0)).fillna(1.0 - churn)
     return p.clip(0.0, 1.0), "filled with 1 - exp(-E/3), E the BG/NBD purchases in 90 days"

@@ -13,6 +13,7 @@ from threadpoolctl import threadpool_limits
 from promopilot.data.queries.profile import order_day_summary
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotEnoughDataError
+from promopilot.profile.bgnbd import _p_alive
 from promopilot.profile.clv import (
     DAYS_PER_MONTH,
     BetaGeoModel,
@@ -24,6 +25,24 @@ CLV_FIT_CUSTOMERS = 200_000
 """Above this many buyers, BG/NBD and Gamma-Gamma (4 and 3 parameters) are fitted on a random
 sample of this many (seeded) and applied to everyone."""
 CLV_COLUMNS = ["p_alive", "expected_purchases_90d", "clv_12m"]
+NO_ORDER_DAYS = 180
+"""The horizon of :data:`NO_ORDER_COLUMN` (the churn horizon of the profile)."""
+NO_ORDER_COLUMN = "bgnbd_no_order_180d"
+"""P(no order in the next :data:`NO_ORDER_DAYS` days) under BG/NBD: the churn fallback's
+value (:func:`~promopilot.profile.fallbacks.model_fallback`), not a profile column."""
+
+
+def probability_no_purchase(bg: BetaGeoModel, t: float, x, tx, big_t) -> np.ndarray:
+    """P(no purchase in ``(T, T + t]`` | history) under a fitted BG/NBD: the customer is gone
+    (1 - p_alive), or alive with a purchase rate whose posterior is Gamma(r + x, alpha + T) and
+    makes no purchase in ``t`` days: ``1 - p_alive (1 - ((alpha + T) / (alpha + T + t))^(r + x))``.
+    Unlike 1 - p_alive it is not 0 for a customer without repeat purchases (BG/NBD deems them
+    alive) nor for everyone when a short history shows no dropout (p_alive 1 throughout)."""
+    p = bg.params_
+    alive = _p_alive(x, tx, big_t, p["r"], p["alpha"], p["a"], p["b"])
+    scale = p["alpha"] + np.asarray(big_t, float)
+    silent = np.exp((p["r"] + np.asarray(x, float)) * (np.log(scale) - np.log(scale + t)))
+    return np.clip(1.0 - alive * (1.0 - silent), 0.0, 1.0)
 
 
 def rfm_summary(store: Store, customers: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -112,6 +131,7 @@ def _clv_from_summary(
             "customer's own order rate x horizon x own net order value (fallback)"
         ]
     out.loc[idx, "p_alive"] = bg.probability_alive(f, r, T)
+    out.loc[idx, NO_ORDER_COLUMN] = probability_no_purchase(bg, NO_ORDER_DAYS, f, r, T)
     out.loc[idx, "expected_purchases_90d"] = bg.expected_purchases(90.0, f, r, T)
     try:
         repeat = f[fit] > 0
