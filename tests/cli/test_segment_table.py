@@ -62,3 +62,24 @@ def test_the_notes_say_how_to_read_them(tmp_path):
     )
     assert lines[1:] == [f"note: {note}" for note in notes]
     assert note_lines([], tmp_path / "customers.csv") == []
+
+
+def test_the_table_says_its_figures_are_means_beside_the_median_recency():
+    """The table headed "median recency (days)" beside "orders", "spend", "churn risk", ...,
+    means that the descriptions below (which compare medians of skewed figures) did not say
+    were means: each header says which it is, and so does each segment's line at 80
+    columns ("median recency 331 days, means: 0.4 orders, spend 69, ...")."""
+    shown = segment_table(SEGMENTS)
+    headers = [str(column.header) for column in shown.table.columns]
+    assert headers[3:] == [
+        "median recency (days)",
+        "mean orders",
+        "mean spend",
+        "mean churn risk",
+        "mean discount sensitivity",
+        "mean 12-month CLV",
+    ]
+    narrow = Console(width=80, record=True)
+    narrow.print(shown)
+    lines = " ".join(narrow.export_text().split())
+    assert "median recency 264 days, means: 1.2 orders, spend 230, churn risk 94%" in lines, lines

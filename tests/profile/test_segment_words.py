@@ -49,7 +49,7 @@ def test_a_mean_count_is_written_as_a_count():
     mine = np.bincount(labels[df.index >= 300]).argmax()
     assert seg.names_[mine] == "browsers most of whom have not bought"
     assert (
-        "30 of them (25%) ordered, 1 order and a net spend of 30.00 each on average."
+        "30 of them (25%) ordered, with a median of 1 order and a net spend of 30.00."
         in seg.descriptions_[mine]
     ), seg.descriptions_[mine]
     buyers = [d for d in seg.descriptions_ if "orders " in d and NOT_BOUGHT not in d]

@@ -35,11 +35,11 @@ def segment_table(segments) -> TableOrLines:
         "customers",
         "share",
         "median recency (days)",
-        "orders",
-        "spend",
-        "churn risk",
-        "discount sensitivity",
-        "12-month CLV",
+        "mean orders",
+        "mean spend",
+        "mean churn risk",
+        "mean discount sensitivity",
+        "mean 12-month CLV",
     )
     rows = [
         (
@@ -64,8 +64,9 @@ def segment_table(segments) -> TableOrLines:
         table.add_row(*row)
 
     def lines() -> list[str]:
-        words = ("", "", "median recency {} days", "{} orders", "spend {}", "churn risk {}")
-        words += ("discount sensitivity {}", "12-month CLV {}")
+        # the figures after the recency are means: said once, before them
+        words = ("", "", "median recency {} days", "means: {} orders", "spend {}")
+        words += ("churn risk {}", "discount sensitivity {}", "12-month CLV {}")
         return [
             line
             for name, customers, share, *figures in rows

@@ -27,8 +27,10 @@ from promopilot.profile.segment_names import (
 )
 from promopilot.profile.segment_not_bought import (
     known_mean,
+    known_median,
     not_bought_sentence,
     numbers,
+    skewed,
 )
 
 # a buyer "returned most of what they bought" at this share of the value bought returned
@@ -45,8 +47,9 @@ def returners(
 ) -> list[dict[str, float] | None]:
     """Per cluster of buyers (not one named in `no_orders`) where at least
     :data:`RETURNERS_SHARE` of those who ordered returned at least :data:`RETURNED_MOST` of
-    the value they bought: the mean ``return_share`` and net spend after returns
-    (``monetary``, where known) of the cluster and of all customers, as the description's
+    the value they bought: the ``return_share`` and net spend after returns (``monetary``,
+    where known) of the cluster and of all customers, medians where the feature is
+    :func:`skewed` (``..._median`` says so), else means, as the description's
     other "vs overall" figures; else None. Such a cluster's average order value (UCI's: 0.24
     against 220 overall) is near zero because its customers returned their orders, not
     because they buy small."""
@@ -66,12 +69,17 @@ def returners(
         ):
             out.append(None)
             continue
+        mine_all = labels == c
+        share_centre = known_median if skewed(share) else known_mean
+        spend_centre = known_median if skewed(spend) else known_mean
         out.append(
             {
-                "return_share": known_mean(share[labels == c]),
-                "overall_return_share": known_mean(share),
-                "spend": known_mean(spend[labels == c]),
-                "overall_spend": known_mean(spend),
+                "return_share": share_centre(share[mine_all]),
+                "overall_return_share": share_centre(share),
+                "return_share_median": share_centre is known_median,
+                "spend": spend_centre(spend[mine_all]),
+                "overall_spend": spend_centre(spend),
+                "spend_median": spend_centre is known_median,
             }
         )
     return out
@@ -97,13 +105,19 @@ def ordered_once(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[
 
 def returned_sentence(info: dict[str, float]) -> str:
     """What sets a cluster of :func:`returners` apart, in place of its near-zero spend."""
+    share = f"{info['return_share']:.0%} of its value"
+    if info.get("return_share_median"):  # skewed (most return nothing): medians, as elsewhere
+        share = f"a median of {share}"
+    else:
+        share += " on average"
     text = (
-        f" They returned most of what they bought: {info['return_share']:.0%} of its value on "
-        f"average vs {info['overall_return_share']:.0%} overall"
+        f" They returned most of what they bought: {share} vs "
+        f"{info['overall_return_share']:.0%} overall"
     )
     if np.isfinite(info["spend"]) and np.isfinite(info["overall_spend"]):
+        median = "median " if info.get("spend_median") else ""
         text += (
-            f", leaving a net spend of {fmt_money(info['spend'])} vs "
+            f", leaving a {median}net spend of {fmt_money(info['spend'])} vs "
             f"{fmt_money(info['overall_spend'])} overall"
         )
     return text + "."

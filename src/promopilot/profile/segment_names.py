@@ -110,8 +110,11 @@ LABELS: dict[str, str] = {
 }
 
 
-# a segment of few orders whose customers still order more than once on average is not
-# "one-time": frequency is relative, and the words should not say what the numbers do not
+# a segment of few orders whose typical customer (the median where orders are skewed, as
+# the description compares them; else the mean) ordered 1.5 times or more is not "one-time":
+# frequency is relative, and the words should not say what the numbers do not. The mean alone
+# made a group whose median customer ordered once, beside a few who ordered often, "occasional"
+OCCASIONAL_ORDERS = 1.5
 OCCASIONAL = ("infrequent", "occasional buyers", 3)
 # ... nor is one of more orders than the rest "loyal" unless its typical customer (the
 # median: orders are skewed) has ordered at least LOYAL_ORDERS times; on Hillstrom "loyal big
@@ -126,7 +129,9 @@ def words(
     """(adjective, noun, noun priority) for a segment standing out on `feature` in
     `direction`; `mean` is the segment's mean of the feature where known, `typical` the
     centre its description compares (the median of a skewed feature, else the mean)."""
-    if feature == "frequency" and direction == "low" and mean is not None and mean >= 1.5:
+    centre = typical if typical is not None else mean
+    low = feature == "frequency" and direction == "low"
+    if low and centre is not None and centre >= OCCASIONAL_ORDERS:
         return OCCASIONAL
     loyal = typical is None or typical >= LOYAL_ORDERS
     if feature == "frequency" and direction == "high" and not loyal:
@@ -215,6 +220,11 @@ COUNT_FEATURES = frozenset(
         "n_reviews",
     }
 )
+# ... of which days are written whole, a mean or a median alike ("139 vs 15 overall", not
+# "139 vs 15.1": a median of an even count of whole days can end in .5)
+DAY_FEATURES = frozenset(
+    {"recency_days", "tenure_days", "days_since_last_event", "interpurchase_days"}
+)
 MONEY_FEATURES = frozenset({"monetary", "avg_order_value", "clv"})
 # probabilities and shares, as percentages ("churn risk 55% vs 84% overall")
 PERCENT_FEATURES = frozenset(
@@ -243,7 +253,10 @@ def fmt_money(value: float) -> str:
 
 
 def fmt_feature(feature: str, value: float) -> str:
-    """`value` of `feature` as a description writes it: a count, money or a ratio."""
+    """`value` of `feature` as a description writes it: whole days, a count, money or a
+    ratio."""
+    if feature in DAY_FEATURES and np.isfinite(value):
+        return f"{value:,.0f}"
     if feature in COUNT_FEATURES:
         return fmt_count(value)
     if feature in MONEY_FEATURES:

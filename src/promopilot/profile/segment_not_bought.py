@@ -117,8 +117,9 @@ def not_bought(
     since first seen 410 vs 388 overall told the demo's non-buyers from nobody); ``carts``
     and ``n_returns`` only where the cluster has some; else None. A
     cluster most of whom have not bought (:data:`MOSTLY_NO_ORDERS_NOUNS`) also has ``mostly``
-    (True), ``ordered_share`` and the mean ``orders`` and ``spend`` (``monetary``) of those
-    who ordered: what its minority of buyers did."""
+    (True), ``ordered_share`` and the ``orders`` and ``spend`` (``monetary``) of those who
+    ordered: what its minority of buyers did, their medians where either feature is
+    :func:`skewed` across all customers (``medians``), else their means."""
     orders = numbers(features_df, "frequency")
     spend = numbers(features_df, "monetary")
     if "frequency" not in features_df.columns:  # who ordered, as no_orders tells it
@@ -155,8 +156,11 @@ def not_bought(
             known = mine & ~np.isnan(orders)
             info["mostly"] = True
             info["ordered_share"] = bought.sum() / max(int(known.sum()), 1)
-            info["orders"] = known_mean(orders[bought]) if "frequency" in features_df else np.nan
-            info["spend"] = known_mean(spend[bought])
+            # what its buyers did: medians where the feature is skewed, as elsewhere
+            info["medians"] = skewed(spend) or ("frequency" in features_df and skewed(orders))
+            centre = known_median if info["medians"] else known_mean
+            info["orders"] = centre(orders[bought]) if "frequency" in features_df else np.nan
+            info["spend"] = centre(spend[bought])
         out.append(info)
     return out
 
@@ -173,7 +177,10 @@ def not_bought_sentence(info: dict) -> str:
             f"a net spend of {fmt_money(info['spend'])}" if np.isfinite(info["spend"]) else "",
         ]
         each = [e for e in each if e]
-        text += ", " + " and ".join(each) + " each on average." if each else "."
+        if each and info.get("medians"):  # "with a median of 1 order and a net spend of 150"
+            text += ", with a median of " + " and ".join(each) + "."
+        else:
+            text += ", " + " and ".join(each) + " each on average." if each else "."
     elif info["ordered"]:
         text += f" {info['ordered']:,} of them ordered."
     if info["figures"]:
