@@ -84,6 +84,9 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_status)
         finally:
             route = scope.get("route")
-            name = getattr(route, "path", None) or "unmatched"
+            # the template without a converter: /v1/customers/{customer_id}/offer, not
+            # {customer_id:id}
+            name = getattr(route, "path_format", None) or getattr(route, "path", None)
+            name = name or "unmatched"
             self.metrics.requests.labels(scope["method"], name, str(status[0])).inc()
             self.metrics.latency.labels(name).observe(time.perf_counter() - start)

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, Field
 
+from promopilot.serve import id_path  # noqa: F401  (registers the :id route parameter)
 from promopilot.serve.decisions import decide
 from promopilot.serve.deps import get_state, require_read
 from promopilot.serve.state import ServingState
@@ -24,6 +25,8 @@ def _checked_id(value: str) -> str:
     the store holds it (:meth:`ServingState.customer_id`)."""
     if not value.strip():
         raise ValueError("the customer id must not be blank")
+    if not value.strip().strip("/"):  # /v1/customers///offer: slashes, no id
+        raise ValueError(NO_ID)
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
         raise ValueError("the customer id must not contain control or invisible characters")
     return value.strip()
@@ -118,7 +121,20 @@ class Offer(BaseModel):
     offer: OfferTerms | None
 
 
-@router.get("/{customer_id}/recommendations", response_model=Recommendations)
+@router.get("//offer", include_in_schema=False)
+@router.get("/offer", include_in_schema=False)
+@router.get("//recommendations", include_in_schema=False)
+@router.get("/recommendations", include_in_schema=False)
+async def without_customer_id() -> None:
+    """No customer id in the URL: a 422 that says so (the router alone would answer a bare
+    404, as for a mistyped path), and nothing is logged. Matched before the routes below,
+    whose ``:id`` parameter would otherwise take ``//offer`` as an empty id."""
+    raise _missing_id()
+
+
+# ``:id`` (promopilot.serve.id_path): a shop's id may hold a slash (AB/123, sent as AB%2F123,
+# which the server decodes before routing); the suffix still ends the match
+@router.get("/{customer_id:id}/recommendations", response_model=Recommendations)
 async def recommendations(
     customer_id: CustomerId,
     state: Annotated[ServingState, Depends(get_state)],
@@ -141,17 +157,7 @@ async def recommendations(
     )
 
 
-@router.get("//offer", include_in_schema=False)
-@router.get("/offer", include_in_schema=False)
-@router.get("//recommendations", include_in_schema=False)
-@router.get("/recommendations", include_in_schema=False)
-async def without_customer_id() -> None:
-    """No customer id in the URL: a 422 that says so (the router alone would answer a bare
-    404, as for a mistyped path), and nothing is logged."""
-    raise _missing_id()
-
-
-@router.get("/{customer_id}/offer", response_model=Offer)
+@router.get("/{customer_id:id}/offer", response_model=Offer)
 async def offer(
     customer_id: OfferCustomerId,
     request: Request,

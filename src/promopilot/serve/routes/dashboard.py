@@ -18,7 +18,11 @@ from promopilot.data.contact_ids import stored_customer_id
 from promopilot.data.currency import money, money_label, shop_currency
 from promopilot.exceptions import PromopilotError, UnknownIdError
 from promopilot.report.qini import score_cells
-from promopilot.serve import quality, views
+from promopilot.serve import (
+    id_path,  # noqa: F401  (registers the :id route parameter)
+    quality,
+    views,
+)
 from promopilot.serve.deps import SESSION_COOKIE, session_role
 from promopilot.serve.i18n import english_detail, labels, no_outcomes_note, pick_language, word
 from promopilot.serve.routes.campaigns import campaign_report
@@ -186,12 +190,16 @@ def customers_page(request: Request, id: Annotated[str | None, Query(max_length=
     return _page(request, "customer.html", "customers", customer=None)
 
 
-@router.get("/customers/{customer_id}", response_class=HTMLResponse)
-def customer_page(
-    request: Request, customer_id: Annotated[str, Path(min_length=1, max_length=200)]
-):
+# ``:id`` (promopilot.serve.id_path): a shop's id may hold a slash (AB/123; its link says
+# AB%2F123, which the server decodes before routing)
+@router.get("/customers/{customer_id:id}", response_class=HTMLResponse)
+def customer_page(request: Request, customer_id: Annotated[str, Path(max_length=200)]):
+    if not customer_id:  # "/customers/": the lookup
+        return RedirectResponse("/customers", status_code=303)
     state = request.app.state.holder.state
     stored = state.customer_id(customer_id)
+    if not state.knows(stored) and state.knows(state.customer_id(customer_id.rstrip("/"))):
+        stored = state.customer_id(customer_id.rstrip("/"))  # "/customers/c1/": c1's page
     if stored != customer_id:  # the page of the id as stored, as the API answers it
         target = f"/customers/{quote(stored, safe='')}" if stored else "/customers"
         return RedirectResponse(target, status_code=303)
