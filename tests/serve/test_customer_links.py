@@ -1,4 +1,5 @@
-"""Links to a customer whose id holds a slash (shops use ids like AB/123)."""
+"""Links to a customer whose id holds a slash (shops use ids like AB/123), and the login
+page's language links that must keep the page the owner asked for."""
 
 from __future__ import annotations
 
@@ -73,3 +74,28 @@ def test_the_api_answers_a_customer_id_with_a_slash(slashed_shop, endpoint):
         assert missing.status_code == 422 and "a customer id is required" in missing.text
     metrics = slashed_shop.get("/metrics", headers=AUTH).text
     assert f'route="/v1/customers/{{customer_id}}/{endpoint}"' in metrics  # the label as before
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_login_pages_language_links_keep_the_page_asked_for(slashed_shop, language):
+    """The login page's English / 中文 links went to /login?lang=..., dropping next=: after
+    choosing a language and logging in, the owner landed on the overview."""
+    asked = slashed_shop.get("/customers/AB%2F123", follow_redirects=False)
+    assert asked.status_code == 303
+    login = slashed_shop.get(asked.headers["location"])
+    links = _links(login.text, r'<a href="([^"]*)" id="login-lang-(en|zh)"')
+    assert set(links) == {"en", "zh"}
+    chosen = slashed_shop.get(links[language])
+    assert chosen.status_code == 200
+    action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', chosen.text)[1])
+    landed = slashed_shop.post(action, data={"key": KEY})
+    assert landed.status_code == 200
+    assert landed.url.path == f"/customers/{SLASHED}"
+    assert f'id="customer-title">{SLASHED}<' in landed.text
+    assert ('lang="zh-CN"' in landed.text) == (language == "zh")  # the language chosen stays
+
+
+def test_the_login_pages_language_links_of_a_plain_login_add_nothing(slashed_shop):
+    page = slashed_shop.get("/login").text
+    links = _links(page, r'<a href="([^"]*)" id="login-lang-(en|zh)"')
+    assert links == {"en": "/login?lang=en", "zh": "/login?lang=zh"}
