@@ -37,7 +37,7 @@ def test_hillstroms_window_says_the_data_reach_seven_days_not_fourteen(tmp_path,
     """Hillstrom's report said "14-day window" where its outcome orders are dated 7 days after
     the e-mail (the file says only "within two weeks") and the store ends there. The 14 days
     are the campaign_window_days setting; the report says so, and that the data reach 7."""
-    from promopilot.cli.report import lift_table
+    from promopilot.cli.lift_tables import lift_table
 
     monkeypatch.setenv("PROMOPILOT_CAMPAIGN_WINDOW_DAYS", "14")
     with Store(str(tmp_path / "h.duckdb")) as store:

@@ -551,7 +551,7 @@ def test_an_arm_nobody_in_bought_borrows_the_campaigns_spread():
 def test_absurd_outcomes_are_not_measurable_instead_of_a_crash(big):
     from rich.console import Console
 
-    from promopilot.cli.report import lift_table
+    from promopilot.cli.lift_tables import lift_table
 
     rng = np.random.default_rng(0)
     n = 80

@@ -76,7 +76,7 @@ def table(html: str, caption: str) -> list[dict]:
 
 def _cli_cells(result: dict) -> dict[tuple[str, str], str]:
     """(offer, metric) -> the lift cell of ``promopilot report``'s table (cli/report.py)."""
-    from promopilot.cli.report import lift_table
+    from promopilot.cli.lift_tables import lift_table
 
     # the interval on its own line in the terminal, after a space in the HTML
     columns = {
@@ -123,7 +123,7 @@ def test_a_conversion_lift_is_written_in_percentage_points_not_percent(page):
     "+0.7%", which a shop owner takes for a relative rise of 0.7%. It is "+0.7 pp" in the
     terminal, the HTML report's tables and its chart, with "percentage points" spelt out beside
     each table; relative shares stay "%"."""
-    from promopilot.cli.report import lift_table as cli_table
+    from promopilot.cli.lift_tables import lift_table as cli_table
     from promopilot.report.campaign import lift_figure
 
     assert fmt.points(0.08 - 0.073) == "+0.7 pp" and fmt.points(-0.0004) == "0.0 pp"
@@ -614,7 +614,7 @@ def test_a_p_value_too_small_to_write_is_less_than_a_thousandth_not_zero(page):
 def test_the_cli_and_the_html_count_the_whole_campaigns_customers_alike(page):
     """`promopilot report`'s whole-campaign row left its customers empty where the HTML
     report's says how many got an offer (the demo's 3,249): the same count in both."""
-    from promopilot.cli.report import lift_table
+    from promopilot.cli.lift_tables import lift_table
 
     result, html = page
     columns = {c.header: [str(cell) for cell in c.cells] for c in lift_table(result).columns}

@@ -9,7 +9,7 @@ import pandas as pd
 from rich.console import Console
 
 from promopilot.campaigns.estimate import estimate_lift
-from promopilot.cli.report import lift_table
+from promopilot.cli.lift_tables import lift_table
 
 
 def test_no_interval_is_broken_at_100_columns():

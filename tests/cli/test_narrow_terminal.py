@@ -94,7 +94,7 @@ def test_the_report_breaks_a_lift_interval_at_its_comma_at_80_columns():
     where the width ran out, its unit alone on a line. Each bound now keeps its unit, the
     interval broken at its comma; at 100 columns each interval stays on one line."""
     from promopilot.campaigns.estimate import estimate_lift
-    from promopilot.cli.report import lift_table
+    from promopilot.cli.lift_tables import lift_table
 
     rng = np.random.default_rng(3)  # as test_lift_table_width, twice the customers
     n = 4_000
