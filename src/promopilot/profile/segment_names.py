@@ -168,6 +168,15 @@ MATERIAL_SHARE = 0.10
 SKEW_LIMIT = 1.0
 
 
+def skewed_columns(x: np.ndarray) -> np.ndarray:
+    """Whether each column of `x` (no NaN; a 1-d array is one column) is non-negative with
+    skewness above :data:`SKEW_LIMIT`: the segmenter's test, and its describers'."""
+    sd = x.std(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        skew = ((x - x.mean(axis=0)) ** 3).mean(axis=0) / sd**3
+    return np.all(x >= 0, axis=0) & (sd > 0) & (skew > SKEW_LIMIT)
+
+
 def typical_centres(
     frame: pd.DataFrame, labels: np.ndarray, k: int, skewed: list[str]
 ) -> tuple[pd.DataFrame, pd.Series]:

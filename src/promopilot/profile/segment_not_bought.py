@@ -13,11 +13,11 @@ from promopilot.profile.segment_names import (
     MOSTLY_NO_ORDERS_NOUNS,
     NO_ORDERS_BROWSING_NOUN,
     NO_ORDERS_NOUN,
-    SKEW_LIMIT,
     counted_orders,
     fmt_feature,
     fmt_money,
     material,
+    skewed_columns,
 )
 
 # a cluster is named for not buying when at least this share of it has no order
@@ -76,9 +76,7 @@ def skewed(values: np.ndarray) -> bool:
     """Whether the known `values` are non-negative with skewness above
     :data:`~promopilot.profile.segment_names.SKEW_LIMIT`: the segmenter's test."""
     x = values[np.isfinite(values)]
-    if len(x) < 2 or x.std() == 0:
-        return False
-    return bool((x >= 0).all() and ((x - x.mean()) ** 3).mean() / x.std() ** 3 > SKEW_LIMIT)
+    return len(x) >= 2 and bool(skewed_columns(x))
 
 
 def standardized_gap(values: np.ndarray, mine: np.ndarray, log_transform: bool = True) -> float:

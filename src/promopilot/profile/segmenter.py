@@ -16,7 +16,7 @@ from promopilot.columns import CUSTOMER_ID
 from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
 from promopilot.profile.segment_describe import describe, ordered_once, returners
-from promopilot.profile.segment_names import SKEW_LIMIT, typical_centres
+from promopilot.profile.segment_names import skewed_columns, typical_centres
 from promopilot.profile.segment_not_bought import no_orders, not_bought
 
 # --------------------------------------------------------------------------- clusters
@@ -206,10 +206,7 @@ class ClusterSegmenter(BaseEstimator):
         raw, filled, fill = raw[:, keep], filled[:, keep], fill[keep]
         # skewed (non-negative, skewness above SKEW_LIMIT): log-scaled where log_transform
         # says, and described by medians whatever it says (segment_names.typical_centres)
-        nonneg = np.all(filled >= 0, axis=0)
-        mean = filled.mean(axis=0)
-        sd = filled.std(axis=0)
-        skewed = nonneg & (((filled - mean) ** 3).mean(axis=0) / sd**3 > SKEW_LIMIT)
+        skewed = skewed_columns(filled)
         log_mask = skewed if self.log_transform else np.zeros(len(cols), dtype=bool)
         self.fill_ = fill
         self.log_mask_ = log_mask
