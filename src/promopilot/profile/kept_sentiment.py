@@ -117,17 +117,25 @@ def reviews_key(reviews: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
+def library_versions(libraries: tuple[str, ...]) -> str:
+    """The installed version of each of `libraries` ("none" where one is not installed), for
+    the keys of kept results that those libraries compute: ``"\x1fnumpy 2.3.1\x1f..."``."""
+    words = []
+    for library in libraries:
+        try:
+            words.append(f"\x1f{library} {metadata.version(library)}")
+        except metadata.PackageNotFoundError:
+            words.append(f"\x1f{library} none")
+    return "".join(words)
+
+
 def _code_digest() -> str:
     """promopilot's version, the text package's files and the features module (the scoring and
     the fitting sample), and the versions of the libraries they use."""
     if not _CODE:
         digest = hashlib.blake2b(digest_size=16)
         digest.update(__version__.encode())
-        for library in _LIBRARIES:
-            try:
-                digest.update(f"\x1f{library} {metadata.version(library)}".encode())
-            except metadata.PackageNotFoundError:
-                digest.update(f"\x1f{library} none".encode())
+        digest.update(library_versions(_LIBRARIES).encode())
         text = resources.files("promopilot.text")
         files = [*text.iterdir(), *text.joinpath("lexicon_data").iterdir()]
         files.append(resources.files("promopilot.profile").joinpath("features.py"))

@@ -16,7 +16,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from promopilot.data.queries import recommend as recommend_queries
 from promopilot.data.queries import serve as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import PromopilotError
+from promopilot.profile.kept_sentiment import library_versions
 from promopilot.recommend.evaluate import catalog_coverage, ranking_metrics
 from promopilot.serve.state import fit_recommender
 
@@ -66,11 +67,7 @@ def code_digest(package: Path) -> str:
     """A digest of every source and data file under `package` (its path and bytes, in path
     order; caches aside) and of the versions of :data:`_LIBRARIES`."""
     digest = hashlib.blake2b(digest_size=16)
-    for library in _LIBRARIES:
-        try:
-            digest.update(f"\x1f{library} {metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"\x1f{library} none".encode())
+    digest.update(library_versions(_LIBRARIES).encode())
     files = sorted(
         item
         for item in package.rglob("*")
