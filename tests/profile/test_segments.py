@@ -304,8 +304,8 @@ def test_a_cluster_without_orders_is_described_by_when_they_came_and_what_they_b
         if skewed(values):  # a skewed figure is compared by medians
             label = f"median {label}"
             mean, overall = (
-                fmt_feature(column, members[column].median()),
-                fmt_feature(column, df[column].median()),
+                fmt_feature(column, members[column].median(), median=True),
+                fmt_feature(column, df[column].median(), median=True),
             )
         else:
             mean, overall = (
@@ -351,7 +351,7 @@ def test_a_cluster_most_of_whom_have_not_bought_is_named_and_described_for_that(
     bought = members[members["frequency"] > 0]
     assert (
         f"{len(bought):,} of them ({len(bought) / len(members):.0%}) ordered, with a median "
-        f"of {counted_orders(bought['frequency'].median())} and a net spend of "
+        f"of {counted_orders(bought['frequency'].median(), median=True)} and a net spend of "
         f"{fmt_money(bought['monetary'].median())}." in text
     ), text
     for label in ("total spend", "average order value", "days since last order"):

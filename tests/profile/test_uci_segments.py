@@ -68,6 +68,6 @@ def test_customers_who_have_not_bought_are_not_described_by_zero_spend(profile):
         centre = "mean"
         if skewed(customers[column].to_numpy(dtype=float)):  # compared by medians
             centre, label = "median", f"median {label}"
-        mean = fmt_feature(column, mine[column].agg(centre))
-        overall = fmt_feature(column, customers[column].agg(centre))
+        mean = fmt_feature(column, mine[column].agg(centre), centre == "median")
+        overall = fmt_feature(column, customers[column].agg(centre), centre == "median")
         assert f"{label} {mean} vs {overall} overall (higher)" in text, text

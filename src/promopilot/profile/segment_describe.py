@@ -247,10 +247,11 @@ def describe(
             same = [s for s in candidates if s[0] in ONE_ORDER_SAME]
             candidates = [s for s in candidates if s[0] not in ONE_ORDER_SAME or s == same[0]]
         for feat, _direction, zval in candidates[:3]:
-            value = fmt_feature(feat, typical.loc[c, feat])
+            median = feat in skewed
+            value = fmt_feature(feat, typical.loc[c, feat], median)
             parts.append(
-                f"{centre_label(feat, feat in skewed)} {value} vs "
-                f"{fmt_feature(feat, overall[feat])} overall "
+                f"{centre_label(feat, median)} {value} vs "
+                f"{fmt_feature(feat, overall[feat], median)} overall "
                 f"({'higher' if zval > 0 else 'lower'})"
             )
         if seg.no_orders_[c] and quiet[c] is not None:  # not by the zero spend its name says

@@ -261,13 +261,23 @@ def fmt_money(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
 
 
-def fmt_feature(feature: str, value: float) -> str:
-    """`value` of `feature` as a description writes it: whole days, a count, money or a
-    ratio."""
+def fmt_median_count(value: float) -> str:
+    """A median of whole counts: whole ("8"), or, where it falls between two whole counts
+    (the middle of an even number of customers), those two ("8–9": half the group has 8 or
+    fewer, half 9 or more; "8.5 product views" read as odd to an owner, and a rounded 9 or 8
+    would say what no centre is)."""
+    if np.isfinite(value) and value != np.floor(value) and (2 * value) == np.floor(2 * value):
+        return f"{fmt_count(np.floor(value))}–{fmt_count(np.ceil(value))}"
+    return fmt_count(value)
+
+
+def fmt_feature(feature: str, value: float, median: bool = False) -> str:
+    """`value` of `feature` as a description writes it: whole days, a count (a `median` of
+    counts whole or "8–9", :func:`fmt_median_count`), money or a ratio."""
     if feature in DAY_FEATURES and np.isfinite(value):
         return f"{value:,.0f}"
     if feature in COUNT_FEATURES:
-        return fmt_count(value)
+        return fmt_median_count(value) if median else fmt_count(value)
     if feature in MONEY_FEATURES:
         return fmt_money(value)
     if feature in PERCENT_FEATURES and np.isfinite(value):
@@ -275,9 +285,10 @@ def fmt_feature(feature: str, value: float) -> str:
     return fmt(value)
 
 
-def counted_orders(value: float) -> str:
-    """A mean number of orders with its noun: "1 order", "1.5 orders", "2 orders"."""
-    text = fmt_count(value)
+def counted_orders(value: float, median: bool = False) -> str:
+    """A mean number of orders with its noun: "1 order", "1.5 orders", "2 orders"; a
+    `median` whole or between two ("1–2 orders", :func:`fmt_median_count`)."""
+    text = fmt_median_count(value) if median else fmt_count(value)
     return f"{text} order" if text == "1" else f"{text} orders"
 
 

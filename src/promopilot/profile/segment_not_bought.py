@@ -171,7 +171,9 @@ def not_bought_sentence(info: dict) -> str:
     if info.get("mostly"):  # most have not: what the others bought, and how many they are
         text += f" {info['ordered']:,} of them ({info['ordered_share']:.0%}) ordered"
         each = [
-            counted_orders(info["orders"]) if np.isfinite(info["orders"]) else "",
+            counted_orders(info["orders"], bool(info.get("medians")))
+            if np.isfinite(info["orders"])
+            else "",
             f"a net spend of {fmt_money(info['spend'])}" if np.isfinite(info["spend"]) else "",
         ]
         each = [e for e in each if e]
@@ -185,7 +187,8 @@ def not_bought_sentence(info: dict) -> str:
         text += (
             " Compared with all customers: "
             + "; ".join(
-                f"{label} {fmt_feature(column, mean)} vs {fmt_feature(column, overall)} overall "
+                f"{label} {fmt_feature(column, mean, median(label))} vs "
+                f"{fmt_feature(column, overall, median(label))} overall "
                 f"({'higher' if mean > overall else 'lower'})"
                 for column, label, mean, overall in info["figures"]
             )
@@ -194,6 +197,11 @@ def not_bought_sentence(info: dict) -> str:
     elif info.get("compared"):
         text += " Otherwise close to the average customer."
     return text
+
+
+def median(label: str) -> bool:
+    """Whether a figure of :func:`not_bought` (by its `label`) is a median."""
+    return label.startswith("median ")
 
 
 def numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
