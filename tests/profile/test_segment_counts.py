@@ -71,6 +71,6 @@ def test_a_segments_median_orders_are_whole_in_its_description():
         no_orders_=[None, None],
         threshold=0.5,
     )
-    names, descriptions = describe(seg, np.repeat([0, 1], [20, 80]), None, 100)
+    names, descriptions = describe(seg, np.repeat([0, 1], [20, 80]), None, 100)["en"]
     assert names[0] == "repeat buyers"
     assert "median orders 2–3 vs 1 overall (higher)" in descriptions[0], descriptions[0]

@@ -359,10 +359,13 @@ def _with_own_counts(
 
 
 def segment_summary(customers: pd.DataFrame, segmenter=None) -> pd.DataFrame:
-    """One row per data-driven segment: size, share, description and key averages."""
-    descriptions = {}
+    """One row per data-driven segment: size, share, description and key averages, and the
+    segment's name and description in Chinese (``segment_zh``, ``description_zh``)."""
+    descriptions, names_zh, descriptions_zh = {}, {}, {}
     if segmenter is not None:
         descriptions = dict(zip(segmenter.names_, segmenter.descriptions_, strict=True))
+        names_zh = dict(zip(segmenter.names_, segmenter.names_zh_, strict=True))
+        descriptions_zh = dict(zip(segmenter.names_, segmenter.descriptions_zh_, strict=True))
     summary = (
         customers.groupby("segment")
         .agg(
@@ -379,4 +382,6 @@ def segment_summary(customers: pd.DataFrame, segmenter=None) -> pd.DataFrame:
     )
     summary.insert(2, "share", summary["customers"] / summary["customers"].sum())
     summary["description"] = summary["segment"].map(descriptions).fillna("")
+    summary["segment_zh"] = summary["segment"].map(names_zh).fillna(summary["segment"])
+    summary["description_zh"] = summary["segment"].map(descriptions_zh).fillna("")
     return summary

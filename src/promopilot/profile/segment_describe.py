@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from promopilot.profile import segment_lang as lang_words
 from promopilot.profile.segment_names import (
     GROUP,
     LABELS,
     MOSTLY_NO_ORDERS_NOUNS,
     category_sentence,
-    centre_label,
     fmt_feature,
     fmt_money,
     material,
@@ -85,6 +85,13 @@ def returners(
     return out
 
 
+def label_in(feature: str, lang: str) -> str:
+    """A feature's label in `lang`: "total spend", "总消费"."""
+    if lang == "zh":
+        return lang_words.label(feature)
+    return LABELS.get(feature, feature.replace("_", " "))
+
+
 # a group whose buyers each ordered once has one figure for both: the first said is kept
 ONE_ORDER_SAME = frozenset({"monetary", "avg_order_value"})
 
@@ -103,8 +110,23 @@ def ordered_once(features_df: pd.DataFrame, labels: np.ndarray, k: int) -> list[
     return [bool(some[c] and not many[c]) for c in range(k)]
 
 
-def returned_sentence(info: dict[str, float]) -> str:
-    """What sets a cluster of :func:`returners` apart, in place of its near-zero spend."""
+def returned_sentence(info: dict[str, float], lang: str = "en") -> str:
+    """What sets a cluster of :func:`returners` apart, in place of its near-zero spend, in
+    `lang` ("en" or "zh")."""
+    spend = np.isfinite(info["spend"]) and np.isfinite(info["overall_spend"])
+    if lang == "zh":
+        centre = "中位数" if info.get("return_share_median") else "平均"
+        text = (
+            f"他们退回了所购的大部分：退货金额占比{centre} {info['return_share']:.0%}"
+            f"（整体 {info['overall_return_share']:.0%}）"
+        )
+        if spend:
+            centre = "中位数" if info.get("spend_median") else ""
+            text += (
+                f"，剩余净消费{centre} {fmt_money(info['spend'])}"
+                f"（整体 {fmt_money(info['overall_spend'])}）"
+            )
+        return text + "。"
     share = f"{info['return_share']:.0%} of its value"
     if info.get("return_share_median"):  # skewed (most return nothing): medians, as elsewhere
         share = f"a median of {share}"
@@ -114,7 +136,7 @@ def returned_sentence(info: dict[str, float]) -> str:
         f" They returned most of what they bought: {share} vs "
         f"{info['overall_return_share']:.0%} overall"
     )
-    if np.isfinite(info["spend"]) and np.isfinite(info["overall_spend"]):
+    if spend:
         median = "median " if info.get("spend_median") else ""
         text += (
             f", leaving a {median}net spend of {fmt_money(info['spend'])} vs "
@@ -125,14 +147,17 @@ def returned_sentence(info: dict[str, float]) -> str:
 
 def describe(
     seg: Any, labels: np.ndarray, cats: np.ndarray | None, n: int
-) -> tuple[list[str], list[str]]:
-    """Names and descriptions of a fitted :class:`~promopilot.profile.segmenter.ClusterSegmenter`'s
-    clusters (`seg`: its ``k_``, ``features_``, ``centers_``, ``centers_z_``, ``overall_means_``,
-    ``sizes_``, ``no_orders_``, ``returners_`` and ``threshold``), from each cluster's most
-    outstanding features and, where `cats` gives each customer's top category, the category
-    that sets it apart. A cluster of :func:`returners` is named and described for its returns,
-    not for the near-zero spend they leave; one that has not bought is described by
-    :func:`not_bought` (``not_bought_``), not by the zero spend and orders its name says."""
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Names and descriptions, per language ("en", "zh"), of a fitted
+    :class:`~promopilot.profile.segmenter.ClusterSegmenter`'s clusters (`seg`: its ``k_``,
+    ``features_``, ``centers_``, ``centers_z_``, ``overall_means_``, ``sizes_``,
+    ``no_orders_``, ``returners_`` and ``threshold``), from each cluster's most outstanding
+    features and, where `cats` gives each customer's top category, the category that sets it
+    apart. A cluster of :func:`returners` is named and described for its returns, not for the
+    near-zero spend they leave; one that has not bought is described by :func:`not_bought`
+    (``not_bought_``), not by the zero spend and orders its name says. Both languages are put
+    together from the same parts (:mod:`~promopilot.profile.segment_lang`): the English names
+    are the keys, the Chinese ones say the same words."""
     k = seg.k_
     cols = seg.features_
     returned = getattr(seg, "returners_", None) or [None] * k
@@ -175,28 +200,47 @@ def describe(
         cat_info.append(info)
         cat_shares.append(counts)
 
-    def base_name(c: int, n_adj: int) -> str:
+    def base_name(c: int, n_adj: int, lang: str = "en") -> str:
+        """The name of cluster `c` with up to `n_adj` adjectives, in `lang`: its words are
+        chosen in English (priorities, groups), then each is said in `lang`."""
+
         def words(f: str, d: str) -> tuple[str, str, int]:  # with the segment's own mean
             if f not in seg.centers_.columns:
                 return segment_words(f, d)
             return segment_words(f, d, float(seg.centers_.loc[c, f]), float(typical.loc[c, f]))
 
+        def adjective(english: str, f: str, d: str) -> str:
+            return lang_words.adjective(english, f, d) if lang == "zh" else english
+
+        def noun(english: str, f: str = "", d: str = "") -> str:
+            return lang_words.noun(english, f, d) if lang == "zh" else english
+
         outstanding = stands[c]
         if seg.no_orders_[c]:  # adjectives only to tell such clusters apart
-            said = [not_bought_adjective(f, d, seg.no_orders_[c]) for f, d, _ in outstanding]
-            adjs = [a for a in said if a]
-            return " ".join([*adjs[: n_adj - 1], seg.no_orders_[c]])
+            said = [
+                (not_bought_adjective(f, d, seg.no_orders_[c]), f, d) for f, d, _ in outstanding
+            ]
+            adjs = [adjective(a, f, d) for a, f, d in said if a]
+            return lang_words.name(adjs[: n_adj - 1], noun(seg.no_orders_[c]), lang)
         if returned[c]:  # so are theirs, never from the spend their returns took away
-            adjs = [words(f, d)[0] for f, d, _ in outstanding if f not in SPEND_FEATURES]
-            return " ".join([*adjs[: n_adj - 1], RETURNERS_NOUN])
+            adjs = [
+                adjective(words(f, d)[0], f, d)
+                for f, d, _ in outstanding
+                if f not in SPEND_FEATURES
+            ]
+            return lang_words.name(adjs[: n_adj - 1], noun(RETURNERS_NOUN), lang)
         if not outstanding:  # near the overall mean on every feature
             if n_adj <= 1:
-                return "average customers"
+                return noun("average customers")
             quals = [
-                f"{'higher' if zval > 0 else 'lower'} {LABELS.get(f, f.replace('_', ' '))}"
+                lang_words.leaning(
+                    label_in(f, lang),
+                    zval > 0,
+                    lang,
+                )
                 for f, _, zval in standouts[c][: n_adj - 1]
             ]
-            return "average customers with " + " and ".join(quals)
+            return lang_words.average_with(quals, lang)
         # noun: best-priority noun among the three most outstanding features
         head = outstanding[:3]
         noun_feat = max(head, key=lambda s: (words(s[0], s[1])[2], abs(s[2])))
@@ -205,17 +249,17 @@ def describe(
         # a category phrase already makes the name specific: adjectives only to break ties
         n_words = n_adj - 1 if with_category else n_adj
         group = GROUP.get(noun_feat[0], noun_feat[0])
-        adjs = [words(f, d)[0] for f, d, _ in outstanding if GROUP.get(f, f) != group][
-            : max(n_words, 0)
-        ]
-        noun = words(noun_feat[0], noun_feat[1])[1]
-        name = " ".join([*adjs, noun]) if adjs else noun
+        adjs = [
+            adjective(words(f, d)[0], f, d) for f, d, _ in outstanding if GROUP.get(f, f) != group
+        ][: max(n_words, 0)]
+        name = lang_words.name(adjs, noun(words(*noun_feat[:2])[1], *noun_feat[:2]), lang)
         if with_category:
-            name += f" who buy {info[0]}"
-            if any(f == "discount_sensitivity" and d == "high" for f, d, _ in head):
-                name += " on sale"
+            on_sale = any(f == "discount_sensitivity" and d == "high" for f, d, _ in head)
+            name = lang_words.who_buy(name, info[0], on_sale, lang)
         return name
 
+    # the names are told apart in English (the key each customer's ``segment`` holds); the
+    # Chinese name of a cluster has as many adjectives, and its number where tied
     names: list[str | None] = [None] * k
     n_adj = dict.fromkeys(range(k), 1)
     for c in range(k):
@@ -229,52 +273,51 @@ def describe(
             names[c] = base_name(int(c), n_adj[c])
     counts = pd.Series(names).value_counts()
     seen: dict[str, int] = {}
-    final_names = []
-    for name in names:
+    said: dict[str, list[str]] = {lang: [] for lang in lang_words.LANGUAGES}
+    for c, name in enumerate(names):
         assert name is not None
+        number = None
         if counts[name] > 1:  # still tied after every adjective: number them
             seen[name] = seen.get(name, 0) + 1
-            name = f"{name} ({seen[name]})"
-        final_names.append(name)
+            number = seen[name]
+        for lang in lang_words.LANGUAGES:
+            core = name if lang == "en" else base_name(c, n_adj[c], lang)
+            said[lang].append(core if number is None else lang_words.numbered(core, number, lang))
 
-    descriptions = []
+    descriptions: dict[str, list[str]] = {lang: [] for lang in lang_words.LANGUAGES}
     for c in range(k):
         size = int(seg.sizes_[c])
-        parts = []
         # a cluster of returners: the returns are said first, its spend is left out
         candidates = [s for s in stands[c] if not returned[c] or s[0] not in SPEND_FEATURES]
         if once[c]:  # one order each: total spend and order value are one figure, said once
             same = [s for s in candidates if s[0] in ONE_ORDER_SAME]
             candidates = [s for s in candidates if s[0] not in ONE_ORDER_SAME or s == same[0]]
-        for feat, _direction, zval in candidates[:3]:
-            median = feat in skewed
-            value = fmt_feature(feat, typical.loc[c, feat], median)
-            parts.append(
-                f"{centre_label(feat, median)} {value} vs "
-                f"{fmt_feature(feat, overall[feat], median)} overall "
-                f"({'higher' if zval > 0 else 'lower'})"
-            )
-        if seg.no_orders_[c] and quiet[c] is not None:  # not by the zero spend its name says
-            text = f"{size:,} customers ({size / n:.0%})." + not_bought_sentence(quiet[c])
-        elif returned[c]:
-            text = f"{size:,} customers ({size / n:.0%})." + returned_sentence(returned[c])
-            if parts:
-                text += " Compared with all customers: " + "; ".join(parts) + "."
-        elif parts:
-            text = f"{size:,} customers ({size / n:.0%}). Compared with all customers: "
-            text += "; ".join(parts) + "."
-        else:
-            text = (
-                f"{size:,} customers ({size / n:.0%}), close to the average customer on "
-                "every feature."
-            )
-        shares = cat_shares[c]
-        if shares is not None and overall_cat_share is not None:
-            # without orders, the top category is the one they browse most; a category
-            # no more common in the group than overall is left out (category_sentence)
-            verb = "viewed" if seg.no_orders_[c] else "bought"
-            if seg.no_orders_[c] in MOSTLY_NO_ORDERS_NOUNS:  # most viewed, the others bought
-                verb = "viewed or bought"
-            text += category_sentence(shares, overall_cat_share, verb)
-        descriptions.append(text)
-    return final_names, descriptions
+        for lang in lang_words.LANGUAGES:
+            parts = []
+            for feat, _direction, zval in candidates[:3]:
+                median = feat in skewed
+                feature_label = label_in(feat, lang)
+                if median:
+                    feature_label = lang_words.median_label(feature_label, lang)
+                value = fmt_feature(feat, typical.loc[c, feat], median)
+                everyone = fmt_feature(feat, overall[feat], median)
+                parts.append(lang_words.part(feature_label, value, everyone, zval > 0, lang))
+            text = lang_words.size(size, size / n, lang, close=not parts)
+            if seg.no_orders_[c] and quiet[c] is not None:  # not by the zero spend its name says
+                text = lang_words.size(size, size / n, lang) + not_bought_sentence(quiet[c], lang)
+            elif returned[c]:
+                text = lang_words.size(size, size / n, lang) + returned_sentence(returned[c], lang)
+                if parts:
+                    text += lang_words.compared(parts, lang)
+            elif parts:
+                text += lang_words.compared(parts, lang)
+            shares = cat_shares[c]
+            if shares is not None and overall_cat_share is not None:
+                # without orders, the top category is the one they browse most; a category
+                # no more common in the group than overall is left out (category_sentence)
+                verb = "viewed" if seg.no_orders_[c] else "bought"
+                if seg.no_orders_[c] in MOSTLY_NO_ORDERS_NOUNS:  # most viewed, the others bought
+                    verb = "viewed or bought"
+                text += category_sentence(shares, overall_cat_share, verb, lang)
+            descriptions[lang].append(text)
+    return {lang: (said[lang], descriptions[lang]) for lang in lang_words.LANGUAGES}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from promopilot.profile import segment_lang
+
 # feature -> {direction: (adjective, noun, noun priority)}; unknown features get generic words
 VOCAB: dict[str, dict[str, tuple[str, str, int]]] = {
     "monetary": {
@@ -285,11 +287,11 @@ def fmt_feature(feature: str, value: float, median: bool = False) -> str:
     return fmt(value)
 
 
-def counted_orders(value: float, median: bool = False) -> str:
+def counted_orders(value: float, median: bool = False, lang: str = "en") -> str:
     """A mean number of orders with its noun: "1 order", "1.5 orders", "2 orders"; a
-    `median` whole or between two ("1–2 orders", :func:`fmt_median_count`)."""
-    text = fmt_median_count(value) if median else fmt_count(value)
-    return f"{text} order" if text == "1" else f"{text} orders"
+    `median` whole or between two ("1–2 orders", :func:`fmt_median_count`); "1–2 单" in
+    Chinese (`lang` "zh")."""
+    return segment_lang.orders(fmt_median_count(value) if median else fmt_count(value), lang)
 
 
 # a segment's category share is "clearly above" the overall share by both of these: 20% of the
@@ -303,26 +305,28 @@ def clearly_more(share: float, overall: float) -> bool:
     return share - overall >= CLEARLY_MORE_POINTS and share >= CLEARLY_MORE_RATIO * overall
 
 
-def category_sentence(group: pd.Series, overall: pd.Series, verb: str) -> str:
+def category_sentence(group: pd.Series, overall: pd.Series, verb: str, lang: str = "en") -> str:
     """The description's sentence on a segment's category (each customer's top category):
     its most common one where its share is clearly above the share overall; else the category
     whose share is most above the overall one, where any clearly is; else nothing. `group` and
-    `overall` are shares per category, largest first; "(none)" (no category) is never named."""
+    `overall` are shares per category, largest first; "(none)" (no category) is never named.
+    `verb` ("bought", "viewed", "viewed or bought") and the sentence in `lang` ("en", "zh")."""
     named = group[(group.index != "(none)") & (group >= MIN_CATEGORY_SHARE)]
     if not len(named):
         return ""
     base = overall.reindex(named.index).fillna(0.0)
     top = named.index[0]
     if top == group.index[0] and clearly_more(named.iloc[0], base.iloc[0]):
-        return (
-            f" Most {verb} category: {top} ({named.iloc[0]:.0%} of the group vs "
-            f"{base.iloc[0]:.0%} overall)."
-        )
-    above = [c for c in named.index if clearly_more(named[c], base[c])]
-    if not above:
-        return ""
-    best = max(above, key=lambda c: (named[c] - base[c], named[c]))
-    return (
-        f" Category {verb} more than overall: {best} ({named[best]:.0%} of the group vs "
-        f"{base[best]:.0%} overall)."
-    )
+        best, most = top, True
+    else:
+        above = [c for c in named.index if clearly_more(named[c], base[c])]
+        if not above:
+            return ""
+        best, most = max(above, key=lambda c: (named[c] - base[c], named[c])), False
+    share, everyone = f"{named[best]:.0%}", f"{base[best]:.0%}"
+    if lang == "zh":
+        said = segment_lang.VERBS[verb]
+        lead = f"最常{said}的品类" if most else f"{said}比例明显高于整体的品类"
+        return f"{lead}：{best}（占本群 {share}，整体 {everyone}）。"
+    lead = f"Most {verb} category" if most else f"Category {verb} more than overall"
+    return f" {lead}: {best} ({share} of the group vs {everyone} overall)."

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from promopilot.profile import segment_lang
 from promopilot.profile.segment_names import (
     MOSTLY_NO_ORDERS_BROWSING_NOUN,
     MOSTLY_NO_ORDERS_NOUN,
@@ -163,39 +164,57 @@ def not_bought(
     return out
 
 
-def not_bought_sentence(info: dict) -> str:
+def not_bought_sentence(info: dict, lang: str = "en") -> str:
     """What tells a cluster of :func:`not_bought` apart, in place of its zero spend and orders:
     " Compared with all customers: days since first seen 254 vs 330 overall (lower); ...", or
-    " Otherwise close to the average customer." where no figure sets it apart."""
+    " Otherwise close to the average customer." where no figure sets it apart; in `lang`
+    ("en", "zh": "与全部客户相比：距首次出现天数 254（整体 330，偏低）。")."""
+    zh = lang == "zh"
     text = ""
+    medians = bool(info.get("medians"))
     if info.get("mostly"):  # most have not: what the others bought, and how many they are
-        text += f" {info['ordered']:,} of them ({info['ordered_share']:.0%}) ordered"
-        each = [
-            counted_orders(info["orders"], bool(info.get("medians")))
-            if np.isfinite(info["orders"])
-            else "",
-            f"a net spend of {fmt_money(info['spend'])}" if np.isfinite(info["spend"]) else "",
-        ]
-        each = [e for e in each if e]
-        if each and info.get("medians"):  # "with a median of 1 order and a net spend of 150"
-            text += ", with a median of " + " and ".join(each) + "."
-        else:
-            text += ", " + " and ".join(each) + " each on average." if each else "."
-    elif info["ordered"]:
-        text += f" {info['ordered']:,} of them ordered."
-    if info["figures"]:
+        ordered = f"{info['ordered']:,}"
         text += (
-            " Compared with all customers: "
-            + "; ".join(
-                f"{label} {fmt_feature(column, mean, median(label))} vs "
-                f"{fmt_feature(column, overall, median(label))} overall "
-                f"({'higher' if mean > overall else 'lower'})"
-                for column, label, mean, overall in info["figures"]
-            )
-            + "."
+            f"其中 {ordered} 位（{info['ordered_share']:.0%}）下过单"
+            if zh
+            else f" {ordered} of them ({info['ordered_share']:.0%}) ordered"
         )
+        orders = counted_orders(info["orders"], medians, lang)
+        spend = fmt_money(info["spend"])
+        has_orders, has_spend = np.isfinite(info["orders"]), np.isfinite(info["spend"])
+        if zh:  # "，订单数中位数 1 单，净消费中位数 150。", "，平均每人 1.5 单、净消费 30.00。"
+            centre = "中位数" if medians else ""
+            each = [f"订单数{centre} {orders}" if medians else orders] if has_orders else []
+            each += [f"净消费{centre} {spend}"] if has_spend else []
+            if medians:
+                text += "".join(f"，{e}" for e in each) + "。"
+            else:
+                text += ("，平均每人 " + "、".join(each) if each else "") + "。"
+        else:
+            each = [orders if has_orders else "", f"a net spend of {spend}" if has_spend else ""]
+            each = [e for e in each if e]
+            if each and medians:  # "with a median of 1 order and a net spend of 150"
+                text += ", with a median of " + " and ".join(each) + "."
+            else:
+                text += ", " + " and ".join(each) + " each on average." if each else "."
+    elif info["ordered"]:
+        text += (
+            f"其中 {info['ordered']:,} 位下过单。"
+            if zh
+            else f" {info['ordered']:,} of them ordered."
+        )
+    if info["figures"]:
+        parts = []
+        for column, label, mean, overall in info["figures"]:
+            m = median(label)
+            if zh:
+                label = segment_lang.label(column, not_bought=True)
+                label = segment_lang.median_label(label, lang) if m else label
+            value, everyone = fmt_feature(column, mean, m), fmt_feature(column, overall, m)
+            parts.append(segment_lang.part(label, value, everyone, mean > overall, lang))
+        text += segment_lang.compared(parts, lang)
     elif info.get("compared"):
-        text += " Otherwise close to the average customer."
+        text += "其余方面接近平均客户。" if zh else " Otherwise close to the average customer."
     return text
 
 

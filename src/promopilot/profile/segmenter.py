@@ -101,6 +101,9 @@ class ClusterSegmenter(BaseEstimator):
         named by its ``no_orders_`` noun, not by its zero spend and orders.
     descriptions_ : list of str
         One or two sentences per cluster.
+    names_zh_, descriptions_zh_ : list of str
+        The same in Chinese, put together from the same words ("忠诚的大额消费者"); the
+        English ``names_`` are the keys each customer's ``segment`` holds.
     """
 
     def __init__(
@@ -279,7 +282,9 @@ class ClusterSegmenter(BaseEstimator):
         self.not_bought_ = not_bought(
             features_df, labels, best_k, self.no_orders_, self.threshold, self.log_transform
         )
-        self.names_, self.descriptions_ = describe(self, labels, cats, n)
+        said = describe(self, labels, cats, n)
+        self.names_, self.descriptions_ = said["en"]
+        self.names_zh_, self.descriptions_zh_ = said["zh"]
         return self
 
     # ------------------------------------------------------------------ predict
@@ -310,9 +315,12 @@ class ClusterSegmenter(BaseEstimator):
         )
 
     def summary(self) -> pd.DataFrame:
-        """One row per cluster: size, name, description and raw feature means."""
+        """One row per cluster: size, name, description (each also in Chinese: ``name_zh``,
+        ``description_zh``) and raw feature means."""
         self._check_fitted()
         out = self.centers_.copy()
+        out.insert(0, "description_zh", self.descriptions_zh_)
+        out.insert(0, "name_zh", self.names_zh_)
         out.insert(0, "description", self.descriptions_)
         out.insert(0, "name", self.names_)
         out.insert(0, "size", self.sizes_)
