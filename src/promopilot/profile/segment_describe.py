@@ -92,6 +92,31 @@ def label_in(feature: str, lang: str) -> str:
     return LABELS.get(feature, feature.replace("_", " "))
 
 
+# what says whether anybody bought on a promotion: a discount, a coupon, a sale period
+PROMOTION_COLUMNS = ("coupon_share", "discount_share", "sale_order_lift")
+# ... and the features a segment is not named or described by where nobody did: with no
+# discount, coupon or sale in the data, discount sensitivity is the default blend's guess from
+# low prices paid (and browsing), so UCI Online Retail (no discount, coupon or sale in 396,681
+# order lines) had "budget bargain hunters" and "at-risk full-price buyers"
+PROMOTION_FEATURES = frozenset({"discount_sensitivity"})
+
+
+def promotions_seen(features_df: pd.DataFrame) -> bool | None:
+    """Whether any customer of `features_df` used a discount or coupon (``coupon_share``,
+    ``discount_share`` above 0) or bought in a sale period (``sale_order_lift`` known and not
+    1, the value for a shop without sale periods); None where the table has none of
+    :data:`PROMOTION_COLUMNS`."""
+    present = [c for c in PROMOTION_COLUMNS if c in features_df.columns]
+    if not present:
+        return None
+    for column in present:
+        values = numbers(features_df, column)
+        values = values[np.isfinite(values)]
+        if ((values != 1) if column == "sale_order_lift" else (values > 0)).any():
+            return True
+    return False
+
+
 # a group whose buyers each ordered once has one figure for both: the first said is kept
 ONE_ORDER_SAME = frozenset({"monetary", "avg_order_value"})
 
@@ -167,10 +192,13 @@ def describe(
     typical = getattr(seg, "typical_", seg.centers_)
     overall = getattr(seg, "overall_typical_", seg.overall_means_)
     skewed = set(getattr(seg, "skewed_features_", ()))
+    # without any promotion in the data, discount sensitivity is a guess from prices paid:
+    # no name or description says it (PROMOTION_FEATURES)
+    unsaid = PROMOTION_FEATURES if getattr(seg, "promotions_seen_", None) is False else set()
     standouts: list[list[tuple[str, str, float]]] = []
     for c in range(k):
         zrow = seg.centers_z_.iloc[c].to_numpy()
-        idx = np.argsort(-np.abs(zrow), kind="stable")
+        idx = [j for j in np.argsort(-np.abs(zrow), kind="stable") if cols[j] not in unsaid]
         standouts.append([(cols[j], "high" if zrow[j] > 0 else "low", float(zrow[j])) for j in idx])
     # what a name or description may say of a cluster: its features at least `threshold`
     # standard deviations and a material share (segment_names.material) from everyone

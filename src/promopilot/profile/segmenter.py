@@ -15,7 +15,12 @@ from threadpoolctl import threadpool_limits
 from promopilot.columns import CUSTOMER_ID
 from promopilot.data.words import counted, noun_for
 from promopilot.exceptions import InputError, NotEnoughDataError, NotFittedError
-from promopilot.profile.segment_describe import describe, ordered_once, returners
+from promopilot.profile.segment_describe import (
+    describe,
+    ordered_once,
+    promotions_seen,
+    returners,
+)
 from promopilot.profile.segment_names import skewed_columns, typical_centres
 from promopilot.profile.segment_not_bought import no_orders, not_bought
 
@@ -101,6 +106,10 @@ class ClusterSegmenter(BaseEstimator):
         named by its ``no_orders_`` noun, not by its zero spend and orders.
     descriptions_ : list of str
         One or two sentences per cluster.
+    promotions_seen_ : bool or None
+        Whether any order used a discount or coupon or fell in a sale period (None: the table
+        does not say); where none did, ``discount_sensitivity`` (then a guess from prices
+        paid) names and describes no segment.
     names_zh_, descriptions_zh_ : list of str
         The same in Chinese, put together from the same words ("忠诚的大额消费者"); the
         English ``names_`` are the keys each customer's ``segment`` holds.
@@ -279,6 +288,7 @@ class ClusterSegmenter(BaseEstimator):
         self.no_orders_ = no_orders(features_df, labels, best_k)
         self.ordered_once_ = ordered_once(features_df, labels, best_k)
         self.returners_ = returners(features_df, labels, best_k, self.no_orders_)
+        self.promotions_seen_ = promotions_seen(features_df)
         self.not_bought_ = not_bought(
             features_df, labels, best_k, self.no_orders_, self.threshold, self.log_transform
         )
