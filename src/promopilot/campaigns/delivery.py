@@ -70,6 +70,8 @@ class SendReport:
     currency_set: bool = False  # whether the shop's currency is the [promopilot] setting's
     signs_mixed: str = ""  # why no sign: the shop's files write more than one (data.money_signs)
     no_sender: bool = False  # e-mail written with no send.from_address: From: is a placeholder
+    sent_nothing: bool = False  # the plan offers nobody: nothing logged, nothing written
+    n_considered: int = 0  # the plan's rows (customers it considered)
 
 
 def _products(logged: pd.DataFrame, store: Store) -> dict[str, list[dict]]:
@@ -161,6 +163,10 @@ def send_campaign(
     offers = q.known_offers(store)
     money_in = shop_currency(store)  # read once: the report and the messages say it too
     plan = read_plan(plan_path, set(offers["offer_id"]), currency=money_in)
+    if not (plan["offer_id"] != "").any():
+        # every row in group none (or control): no offer to send, no lift to measure, nothing
+        # to learn from; a logged campaign of "got nothing" rows only filled the lists
+        return SendReport(campaign_id, channel, dry_run, sent_nothing=True, n_considered=len(plan))
     if channel == "email" and not dry_run and not settings.from_address and sender is None:
         raise InputError("set send.from_address (or PROMOPILOT_SEND_FROM_ADDRESS) to send e-mail")
     env = template_environment(templates or settings.templates or None)
@@ -191,6 +197,7 @@ def send_campaign(
         n_exposures=len(logged),
         n_logged=n_new,
         n_forgotten=len(gone),
+        n_considered=len(plan),
     )
     extra = plan.set_index("customer_id")[["recommended_products", "expires_at"]]
     logged = logged.join(extra, on="customer_id")

@@ -78,7 +78,8 @@ def send(
 ) -> None:
     """Log every row of a plan, then deliver its coupons.
 
-    Every row is logged: target, control, explore and none.
+    Every row is logged: target, control, explore and none. A plan that offers nobody is not
+    logged.
     """
     from promopilot.campaigns.delivery import send_campaign
     from promopilot.campaigns.price_sign import price_sign_words
@@ -105,6 +106,14 @@ def send(
             show_contacts=show_contacts,
             progress=lambda done, total: bar.update(task, completed=done, total=total, item=""),
         )
+    if report.sent_nothing:
+        console.print(
+            f"{plan} sends nothing: none of its {report.n_considered:,} customers is offered "
+            f"a coupon, so campaign {report.campaign_id} is not logged and no file is written "
+            "(a plan that proposed a test sends it when planned with --run-test)",
+            markup=False,
+        )
+        return
     table = Table(
         title=f"campaign {report.campaign_id} ({report.channel}"
         f"{', dry run' if report.dry_run else ''})"
