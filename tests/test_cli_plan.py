@@ -500,3 +500,34 @@ def test_plan_leaves_out_a_campaign_without_outcomes_yet(
     )  # fmt: skip
     assert code == 0, err
     assert "not counted until their outcomes are ingested" in " ".join(text.split())
+
+
+def test_plan_on_old_data_says_what_date_it_describes_the_customers_at(
+    capsys, monkeypatch, fresh_shop_db, tmp_path
+):
+    from promopilot.data import shop_time
+
+    path = tmp_path / "fresh.duckdb"
+    shutil.copy(fresh_shop_db, path)
+    with Store(path, read_only=True) as store:
+        newest = store.date_range()[1]
+        day, plan_date = store.local_text(newest, to="day"), store.local_text(store.default_as_of())
+        later = store.local_text(newest + pd.Timedelta(days=365), to="day")
+    args = ["plan", "--budget", 500, "--db", path, "--out", tmp_path / "plan.csv"]
+    # a year on: the plan is the data's (the day after its newest order), and it says so first
+    # the clock the plan reads (raising=False: the test runs, and fails, where there is none)
+    monkeypatch.setattr(
+        shop_time, "utc_now", lambda: newest + pd.Timedelta(days=365), raising=False
+    )
+    code, text, err = run_cli(capsys, monkeypatch, *args)
+    assert code == 0, err
+    assert " ".join(text.split()).startswith(
+        f"Old data: the shop's newest order or event is from {day}, 365 days before today "
+        f"({later}); this plan describes its customers as of {plan_date} (choose the date with "
+        "--as-of)"
+    )
+    # a week on: nothing to say
+    monkeypatch.setattr(shop_time, "utc_now", lambda: newest + pd.Timedelta(days=7), raising=False)
+    code, text, err = run_cli(capsys, monkeypatch, *args)
+    assert code == 0, err
+    assert "Old data" not in text

@@ -34,6 +34,7 @@ from promopilot.campaigns.messages import MessageRenderer, template_environment
 from promopilot.campaigns.outbox import build_email, write_dry_run
 from promopilot.campaigns.settings import SendSettings, load_send_settings
 from promopilot.campaigns.smtp import PermanentFailure, Sender, SmtpSender, TemporaryFailure
+from promopilot.data import shop_time
 from promopilot.data.currency import message_sign, setting, shop_currency
 from promopilot.data.forgotten import forgotten_among
 from promopilot.data.money_signs import mixed_signs, stored_signs
@@ -72,6 +73,7 @@ class SendReport:
     no_sender: bool = False  # e-mail written with no send.from_address: From: is a placeholder
     sent_nothing: bool = False  # the plan offers nobody: nothing logged, nothing written
     n_considered: int = 0  # the plan's rows (customers it considered)
+    old_data: str = ""  # one line: logged now, though the shop's newest activity is long before
 
 
 def _products(logged: pd.DataFrame, store: Store) -> dict[str, list[dict]]:
@@ -118,6 +120,23 @@ def validity_from_send(
     counted = counted.where(days.notna() & rows["offer_id"].notna(), "")
     # ISO dates compare as text; "" (no date) loses to any date
     return counted.where(counted > planned, planned)
+
+
+def old_data_line(store: Store, campaign_id: str, sent_at: pd.Timestamp) -> str:
+    """Empty unless the newest order or event is more than ``OLD_DATA_DAYS`` (30) shop days
+    before `sent_at` (the campaign's logged send time, a stored instant); then one line saying
+    when the data ends, that the campaign is dated when it was sent (its outcomes are orders
+    no export holds yet), and how a replay of an old export dates it instead."""
+    newest, days = store.data_age(sent_at)
+    if newest is None or days <= shop_time.OLD_DATA_DAYS:
+        return ""
+    return (
+        f"Old data: the shop's newest order or event is from "
+        f"{store.local_text(newest, to='day')}, {days:,} days before campaign {campaign_id} "
+        f"was logged as sent ({store.local_text(sent_at)}): its outcomes are orders placed "
+        "after that, which only a later ingest brings. Replaying an old export? Send it with "
+        "--sent-at the plan's date (a new --campaign-id) to date it on the export."
+    )
 
 
 def send_campaign(
@@ -176,7 +195,7 @@ def send_campaign(
     if gone:
         plan = plan[~plan["customer_id"].isin(gone)].reset_index(drop=True)
     if sent_at is None:
-        stamp = pd.Timestamp.now(tz="UTC").tz_localize(None)
+        stamp = shop_time.utc_now()
     elif isinstance(sent_at, str):  # a person's text: the shop's wall-clock time, as ingest
         stamp = store.utc_time(sent_at, what="sent_at")
     else:
@@ -199,6 +218,8 @@ def send_campaign(
         n_forgotten=len(gone),
         n_considered=len(plan),
     )
+    if sent_at is None:
+        report.old_data = old_data_line(store, campaign_id, pd.Timestamp(logged["sent_at"].min()))
     extra = plan.set_index("customer_id")[["recommended_products", "expires_at"]]
     logged = logged.join(extra, on="customer_id")
     # coupons start and expire on the shop's days: the day it is there when they are sent

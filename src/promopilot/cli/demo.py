@@ -218,6 +218,9 @@ def _plan_step(store, out: Path) -> list:
             select_model=False,
             do_no_harm=False,
         )
+    # the demo replays its synthetic shop at the shop's own date (send is given it): no
+    # "Old data" line about today
+    result.old_data_note = ""
     result = as_written(result)  # no float noise in the file; its totals are the file's sums
     currency = shop_currency(store)
     plan = with_currency_column(result.plan, currency)  # its money's currency, where known

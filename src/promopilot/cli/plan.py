@@ -99,7 +99,8 @@ def plan_tables(result, currency: str | None = None) -> list:
         return money_label(name, currency)
 
     t = result.totals
-    source = "\n".join([_offer_line(result), *result.warnings])
+    old = [result.old_data_note] if result.old_data_note else []
+    source = "\n".join([*old, _offer_line(result), *result.warnings])
     check = result.self_check
     if check is not None and len(check.candidates):
         source = [source, check_table(check, currency)]

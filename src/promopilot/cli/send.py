@@ -114,6 +114,8 @@ def send(
             markup=False,
         )
         return
+    if report.old_data:
+        console.print(report.old_data, markup=False)
     table = Table(
         title=f"campaign {report.campaign_id} ({report.channel}"
         f"{', dry run' if report.dry_run else ''})"

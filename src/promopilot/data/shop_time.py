@@ -16,6 +16,10 @@ from promopilot.exceptions import InputError
 if TYPE_CHECKING:
     import duckdb
 
+# the shop's newest order or event more than this many days before today: the store is an
+# old export (a replay, or orders not ingested for a month), and `plan` and `send` say so
+OLD_DATA_DAYS = 30
+
 
 class ShopTime:
     """The store's methods on time (a mixin of :class:`~promopilot.data.store.Store`, which
@@ -103,6 +107,23 @@ class ShopTime:
         if last is None:
             raise InputError("the store has no dated orders or events")
         return self.utc_time(self.local_time(last).normalize() + pd.Timedelta(days=1))
+
+    def data_age(self, now: pd.Timestamp | None = None) -> tuple[pd.Timestamp | None, int]:
+        """The shop's newest order or event (a stored UTC instant; None when there is none)
+        and how many of the shop's days it is before `now` (a stored instant; default: the
+        current time), 0 for none. More than :data:`OLD_DATA_DAYS`: an old export."""
+        _, last = self.date_range()
+        if last is None:
+            return None, 0
+        now = utc_now() if now is None else pd.Timestamp(now)
+        today, newest = self.local_time(now).normalize(), self.local_time(last).normalize()
+        return last, max(int((today - newest).days), 0)
+
+
+def utc_now() -> pd.Timestamp:
+    """The current time as a stored (UTC, naive) instant: "today" for :meth:`ShopTime.data_age`
+    (one function, so a test can set the clock)."""
+    return pd.Timestamp.now(tz="UTC").tz_localize(None)
 
 
 def local_time(ts: Any, timezone: str) -> pd.Timestamp | None:

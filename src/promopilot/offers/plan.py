@@ -50,6 +50,7 @@ from promopilot.offers.explain import plan_rules, row_reasons
 from promopilot.offers.finish import PLAN_COLUMNS, expiry, finish, products_to_show
 from promopilot.offers.forecast import no_profit_warning
 from promopilot.offers.inputs import customer_value_inputs, default_feature_fn, load_offers
+from promopilot.offers.plan_date import old_data_note
 from promopilot.offers.policies import CANDIDATES, LogValues, fit_policy, log_values
 from promopilot.offers.recent import RecentCheck, recent_check
 from promopilot.offers.response import DEFAULT_MODEL, campaign_candidates
@@ -99,6 +100,7 @@ class PlanResult:
     self_check_note: str = ""  # one plain line when the check does not pass
     recent: RecentCheck | None = None  # purchase rates on the days before the plan date
     warnings: list[str] = field(default_factory=list)  # about the past campaigns used
+    old_data_note: str = ""  # one line when the shop's newest activity is long before today
     timezone: str = "UTC"  # the shop's: `as_of` (UTC, as stored) is shown in it
     currency: str | None = None  # the shop's: money in the plan's words is shown in it
 
@@ -169,6 +171,7 @@ def build_plan(
         currency=currency or shop_currency(store),  # every line of the plan writes money in it
     )
     result.offer_source = offers.attrs.get("source", "")
+    result.old_data_note = old_data_note(store, as_of)
     result.offers = offers
 
     tell("customer features")
