@@ -5,8 +5,9 @@
     .venv/bin/python bench/real_commands.py --data DIR
 
 Each dataset goes into its own temporary store through ``promopilot ingest``; then summary,
-profile --evaluate, recommend, similar, plan, uplift, send --dry-run, report, evaluate-policy,
-retrain and forget run on it, each as its own process (the real console entry point), and
+profile --evaluate, recommend, similar, plan (and, where it targets nobody, the randomized test
+it proposes: plan --run-test), uplift, send --dry-run, report, evaluate-policy, retrain and
+forget run on it, each as its own process (the real console entry point), and
 ``sentiment`` on datasets that are review files. Per command it records the exit code, the
 seconds, lines that show a traceback or a Python warning (``...Warning``) on the terminal, and
 the columns of the command's output files that are empty for every row. A command whose input
@@ -156,6 +157,11 @@ def shop_commands(data: Path, work: Path, timeout: int, past: str | None) -> lis
             timeout,
         )
     )
+    if (work / "plan.csv").is_file() and first_csv_value(work / "plan.csv", "offer_id") is None:
+        # nobody is targeted: do what the plan proposes, its randomized test within the budget
+        test_args = ["plan", "--db", db, "--budget", "500", "--out", "plan.csv"]
+        test_args += ["--campaign-id", "rd1", "--run-test"]
+        runs.append(run("plan --run-test", test_args, work, [work / "plan.csv"], timeout))
     runs.append(run("uplift", ["uplift", "--db", db, "--report", "qini"], work, [], timeout))
     if (work / "plan.csv").is_file():
         send_args = ["send", "plan.csv", "--campaign-id", "rd1", "--channel", "csv"]
