@@ -263,3 +263,29 @@ def test_predictions_run_on_predict_jobs_threads_and_do_not_depend_on_them(ensem
         if target != "orders":
             np.testing.assert_array_equal(one.predict_proba(features), two.predict_proba(features))
     assert WindowModel().predict_jobs == 2 and WindowModel().n_jobs == 1
+
+
+@pytest.mark.parametrize("target", ["purchase", "orders"])
+def test_fits_above_fast_above_rows_take_half_the_rounds_at_twice_the_rate(target):
+    """A big training set is fitted in n_estimators // 2 rounds at twice the learning rate with
+    63 histogram bins; at or below `fast_above` rows the settings are used as given."""
+    features, orders = _window(5, n=1_000)
+    fast, plain = (
+        WindowModel(target=target, n_estimators=30, fast_above=limit).fit(features, orders)
+        for limit in (500, 1_000)
+    )
+
+    def boosters(model):
+        if target == "orders":
+            return [model.model_.booster_]
+        return [c.estimator.booster_ for c in model.model_.calibrated_classifiers_]
+
+    for booster in boosters(fast):
+        assert booster.num_trees() == 15
+        assert booster.params["learning_rate"] == 0.1 and booster.params["max_bin"] == 63
+    for booster in boosters(plain):
+        assert booster.num_trees() == 30
+        assert booster.params["learning_rate"] == 0.05 and "max_bin" not in booster.params
+    assert WindowModel().fast_above == 20_000
+    never = WindowModel(target="orders", fast_above=None)._classifier(10**6).get_params()
+    assert never["n_estimators"] == 200 and "max_bin" not in never
