@@ -97,8 +97,9 @@ def ingest(
         typer.Option(
             "--date-format",
             help="strptime format of dates that are not ISO 8601, e.g. '%m/%d/%Y %H:%M' "
-            "(month-first) or '%d/%m/%Y %H:%M' (day-first). Default: detected; the "
-            "`date_format` setting when ambiguous.",
+            "(month-first) or '%d/%m/%Y %H:%M' (day-first); used for every timestamp column, "
+            "rows it does not read are quarantined. Default: detected; the `date_format` "
+            "setting when ambiguous.",
         ),
     ] = None,
     rating_scale: Annotated[

@@ -7,11 +7,12 @@ month-first as US Excel writes it, ``01.12.2010``, ``1/12/2010`` day-first, ``20
 ``28-NOV-25``, ...; month names in German, French or Spanish too, ``28. März 2025``, through
 :mod:`promopilot.data.month_names`) on a sample of its values; the format that reads the most
 of them wins.
-A ``--date-format`` that reads at least half the sample is used; where nothing reads the
-column the given one is still used, so that the rows' reasons and the refusal name it.
-When a day-first and a month-first format read the sample equally well (every day number is
-12 or less), the column is ambiguous: the ``date_format`` setting (``--date-format``) decides,
-else the file is refused with a one-line message naming both choices.
+A ``--date-format`` (``Store.date_format``) is used for every timestamp column, never a
+detected one in its place. The ``date_format`` setting is a preference: used where it reads at
+least half the sample, and where nothing reads the column (so that the rows' reasons and the
+refusal name it). When a day-first and a month-first format read the sample equally well
+(every day number is 12 or less), the column is ambiguous: the setting decides, else the file
+is refused with a one-line message naming both choices.
 """
 
 from __future__ import annotations
@@ -80,7 +81,15 @@ def timestamp_formats(
 ) -> dict[str, str]:
     """``{column: strptime format}`` for every timestamp column of the file that is not ISO."""
     columns = [c.name for c in spec.columns if c.type == "timestamp" and c.name in present]
-    given = getattr(store, "date_format", None)
+    named = getattr(store, "date_format", None)
+    if named is not None and columns:
+        # --date-format: the owner's format reads every timestamp column, never a detected one
+        # in its place; a row it does not read (nor ISO 8601) is quarantined naming it, and a
+        # file of which it reads no row is refused naming it (loading.refuse_if_nothing_loads)
+        if named not in FORMATS:
+            _check_format(named)
+        return dict.fromkeys(columns, named)
+    given = getattr(store, "date_format_setting", None)  # the setting: where it reads half
     out: dict[str, str] = {}
     for name in columns:
         sample = sample_values(store, raw, inner, f"r_{name}")
@@ -96,7 +105,7 @@ def timestamp_formats(
         best = max(counts.values(), default=0)
         if best * 2 < n:
             # nothing reads it: its rows are quarantined and the file refused, each row with
-            # the format the owner gave where there is one ("expected ... in the format %d/%m/%Y")
+            # the format of the setting where there is one ("expected ... in the format %d/%m/%Y")
             if given is not None:
                 out[name] = given
             continue

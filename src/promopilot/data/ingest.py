@@ -73,9 +73,11 @@ def ingest(
     format : ``auto`` (detect), ``shop`` (shop folder or one of its files), or an importer's
         name: ``uci``, ``shopify``, ``movielens``, ``cdnow``, ``hillstrom``.
     progress : called with each file's name before it is read.
-    date_format : strptime format for timestamps that are not ISO 8601 where detection cannot
-        decide (day-first or month-first); default: the store's ``date_format``, else the
-        ``date_format`` setting (``PROMOPILOT_DATE_FORMAT``).
+    date_format : strptime format of the timestamps that are not ISO 8601, used for every
+        timestamp column (a row it does not read is quarantined naming it); default: the
+        store's ``date_format``, else detected from each column's values, the ``date_format``
+        setting (``PROMOPILOT_DATE_FORMAT``) deciding when day-first and month-first read
+        them equally well (and used where it reads at least half of a column's sample).
     rating_scale : (lowest, highest) of the reviews' ratings, e.g. (1, 10), stored as 1-5
         stars; default: the store's ``rating_scale``, else the ``[reviews] rating_scale``
         setting, else 1-5 stars (a column of numbers up to 10 or 100 is then refused).
@@ -112,9 +114,13 @@ def _ingest(
     if fmt in DATASET_IMPORTERS and not path.is_file():
         raise InputError(f"{path}: the {fmt} layout is one file: give the file, not a folder")
     if date_format is None:
-        date_format = store.date_format or load_settings().date_format or None
+        date_format = store.date_format
+    # a named format (--date-format, this call's or the store's) is the one used; the setting
+    # only where it reads half a column, or decides between day-first and month-first
+    setting = None if date_format else load_settings().date_format or None
     report = IngestReport()
-    previous, store.date_format = store.date_format, date_format
+    previous = store.date_format, store.date_format_setting
+    store.date_format, store.date_format_setting = date_format, setting
     if rating_scale is not None:
         rating_scale = ratings.given_scale(rating_scale)
     scale, store.rating_scale = store.rating_scale, rating_scale or store.rating_scale
@@ -122,7 +128,7 @@ def _ingest(
         with store.transaction():
             report.files.extend(importers[fmt](store, path, progress))
     finally:
-        store.date_format, store.rating_scale = previous, scale
+        (store.date_format, store.date_format_setting), store.rating_scale = previous, scale
     refused = report.refused
     if refused:
         loaded = [f for f in report.files if not f.error]

@@ -277,9 +277,9 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec, fmt: st
             "this store, or the same export read another way: another --rating-scale, "
             "--date-format or currency?)"
         )
-    elif (given := getattr(store, "date_format", None)) and str(reason).startswith(
-        f"expected a timestamp in the format {given} "
-    ):
+    elif (
+        given := getattr(store, "date_format", None) or getattr(store, "date_format_setting", None)
+    ) and str(reason).startswith(f"expected a timestamp in the format {given} "):
         hint = (
             f": its dates are not in the format '{given}' (--date-format / date_format): give "
             "the strptime format they are written in, or leave it out to have it detected"

@@ -171,8 +171,8 @@ def _load(store: Store, table: str, items: list[dict[str, Any]]) -> RecordsResul
             path = _stage_file(table, items, keep, Path(folder))
             # timestamps are read as a file's are (the batch's format detected from its
             # values; day-first or month-first decided by the date_format setting)
-            previous = store.date_format
-            store.date_format = previous or load_settings().date_format or None
+            previous = store.date_format_setting
+            store.date_format_setting = load_settings().date_format or None
             try:
                 ingest_shop_file(store, path, table, fmt="api")
             except InputError as error:  # e.g. dates that could be day-first or month-first
@@ -187,7 +187,7 @@ def _load(store: Store, table: str, items: list[dict[str, Any]]) -> RecordsResul
                 )
                 raise InputError(message) from None
             finally:
-                store.date_format = previous
+                store.date_format_setting = previous
             # quarantined rows carry the staged file's line: Parquet line = row + 1
             bad = store.query(
                 'SELECT line, "column", reason FROM quarantine WHERE file = ? ORDER BY line',

@@ -59,7 +59,8 @@ class Store(ShopTime):
     timezone : str
         The shop's time zone: naive timestamps in files are read in it.
     date_format : str or None
-        strptime format of timestamps that are not ISO 8601, when detection cannot decide.
+        strptime format of timestamps that are not ISO 8601 (every timestamp column is read
+        with it); None: detected.
     memory_limit, threads : DuckDB resource limits.
 
     Examples
@@ -85,6 +86,8 @@ class Store(ShopTime):
             refuse_if_served(self.path)
         # strptime format for timestamps that are not ISO 8601 (see data.dates); None: detect
         self.date_format = date_format
+        # the date_format setting while ingest() runs: it decides what detection cannot
+        self.date_format_setting: str | None = None
         # the reviews' rating scale (ingest --rating-scale); None: the setting, else 1-5 stars
         self.rating_scale: tuple[float, float] | None = None
         self._tmp = tempfile.mkdtemp(prefix="promopilot-duckdb-")
