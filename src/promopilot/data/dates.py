@@ -95,10 +95,10 @@ def timestamp_formats(
         sample = sample_values(store, raw, inner, f"r_{name}")
         if not len(sample):
             continue
-        counts = _counts(store, sample, given)
-        if not counts:
+        counted = _counts(store, sample, given)
+        if counted is None:
             continue  # ISO 8601: the common case, decided without trying any format
-        n = counts.pop("_n")
+        n, counts, direct = counted
         if given is not None and counts.get(given, 0) * 2 >= n:
             out[name] = given
             continue
@@ -110,11 +110,11 @@ def timestamp_formats(
                 out[name] = given
             continue
         winners = [f for f in FORMATS if counts.get(f, 0) == best]
-        if len(winners) > 1 and any(map(names_format, winners)):
+        if len(winners) > 1 and all(map(names_format, winners)):
             # "28 Nov 2025" reads with %d %b %Y as it is and with %d %B %Y rewritten: as it is
-            # wins (a second look at the sample, for month-name columns only)
-            direct = _direct_counts(store, sample, winners)
-            winners = [f for f in winners if direct[f] == max(direct.values())]
+            # wins (a value with a month name reads with month-name formats only)
+            most = max(direct[f] for f in winners)
+            winners = [f for f in winners if direct[f] == most]
         fmt = winners[0]
         if _swap(fmt) in winners and _swap(fmt) != fmt:
             example = sample[0]
@@ -139,19 +139,25 @@ def sample_values(store: Store, raw: RawFile, inner: str, column: str) -> list[s
     return rows["v"].tolist()
 
 
-def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int]:
-    """How many sample values each format reads; empty when most of them are ISO 8601."""
+def _counts(
+    store: Store, sample: list[str], given: str | None
+) -> tuple[int, dict[str, int], dict[str, int]] | None:
+    """The sample's size, how many of its values each format reads (its month names rewritten,
+    data.month_names) and how many it reads as they are; None when most are ISO 8601."""
     import pandas as pd
 
     if given and given not in FORMATS:
         _check_format(given)
     formats = list(FORMATS) + ([given] if given and given not in FORMATS else [])
     # only dates in the range staging accepts count: `12/13/10` read with %Y is the year 10
-    # a format with month names reads German, French and Spanish ones too (data.month_names):
-    # the sample's values are rewritten once, in `e`, and tried where `v` does not read
+    # and, for a format with month names, how many it reads as they are (the tie-break)
+    reads = [("f", i, _read(f)) for i, f in enumerate(formats)]
+    reads += [
+        ("d", i, f"try_strptime(v, {sql_str(f)})") for i, f in enumerate(formats) if names_format(f)
+    ]
     parts = [
-        f"count(CASE WHEN year({_read(f)}) BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 1 END) AS f{i}"
-        for i, f in enumerate(formats)
+        f"count(CASE WHEN year({read}) BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 1 END) AS {key}{i}"
+        for key, i, read in reads
     ]
     with store.frame("ingest_date_sample", pd.DataFrame({"v": sample})):
         n, iso = store.query(
@@ -159,7 +165,7 @@ def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int
             "FROM ingest_date_sample"
         ).iloc[0]
         if iso * 2 >= n:
-            return {}
+            return None
         # MATERIALIZED: a plain subquery's `e` is inlined, rewritten again for each format;
         # NULL where the rewrite changes nothing (English dates), so no format reads it twice
         row = store.query(
@@ -167,22 +173,8 @@ def _counts(store: Store, sample: list[str], given: str | None) -> dict[str, int
             f"FROM ingest_date_sample) SELECT {', '.join(parts)} FROM s"
         ).iloc[0]
     counts = {f: int(row[f"f{i}"]) for i, f in enumerate(formats)}
-    counts["_n"] = int(n)
-    return counts
-
-
-def _direct_counts(store: Store, sample: list[str], formats: list[str]) -> dict[str, int]:
-    """How many sample values each format reads as they are, without the month-name rewrite."""
-    import pandas as pd
-
-    parts = [
-        f"count(CASE WHEN year(try_strptime(v, {sql_str(f)})) BETWEEN {MIN_YEAR} AND "
-        f"{MAX_YEAR} THEN 1 END) AS f{i}"
-        for i, f in enumerate(formats)
-    ]
-    with store.frame("ingest_date_sample", pd.DataFrame({"v": sample})):
-        row = store.query(f"SELECT {', '.join(parts)} FROM ingest_date_sample").iloc[0]
-    return {f: int(row[f"f{i}"]) for i, f in enumerate(formats)}
+    direct = {f: int(row[f"d{i}"]) for i, f in enumerate(formats) if names_format(f)}
+    return int(n), counts, direct
 
 
 def _read(fmt: str) -> str:
