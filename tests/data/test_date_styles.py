@@ -115,17 +115,6 @@ def test_a_given_format_that_reads_nothing_is_named_in_the_one_line(tmp_path, ca
     assert "not in the format '%d/%m/%Y' (--date-format" in err
 
 
-def test_without_a_format_an_unread_style_is_refused_in_one_line(tmp_path, capsys):
-    """A style no format reads (a weekday first) is refused whole, naming where and what."""
-    shop = write(tmp_path / "shop", "events", ("Freitag, 28. November 2025", "Samstag, 8. März"))
-    with pytest.raises(SystemExit) as done:
-        main(["ingest", str(shop), "--db", str(tmp_path / "s.duckdb")])
-    err = capsys.readouterr().err
-    assert done.value.code == 2 and len(err.strip().splitlines()) == 1
-    assert "events.csv: all 2 rows rejected" in err
-    assert "line 2, column timestamp `Freitag, 28. November 2025`: expected an ISO 8601" in err
-
-
 def test_english_format_drops_what_the_rewrite_drops():
     from promopilot.data.month_names import english_format
 

@@ -4,7 +4,7 @@ does not read was expected to hold."""
 
 from __future__ import annotations
 
-from promopilot.data.month_names import strptime_sql
+from promopilot.data.date_text import strptime_sql
 from promopilot.data.number_text import number_sql
 from promopilot.data.rawfile import sql_str
 
@@ -21,7 +21,7 @@ def typed_sql(
     decimal_comma: bool = False,
 ) -> str:
     if kind == "timestamp" and fmt is not None:  # a detected or given strptime format
-        parsed = strptime_sql(raw, fmt)  # German, French, Spanish month names too
+        parsed = strptime_sql(raw, fmt)  # weekdays, `à 14h30`, German, French, Spanish months
         if timezone != "UTC" and "%z" not in fmt:  # naive text is in the shop's zone
             parsed = f"timezone('UTC', timezone({sql_str(timezone)}, {parsed}))"
         # ISO 8601 is read as it is in any column (two exports pasted together); only the rows

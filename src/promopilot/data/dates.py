@@ -5,8 +5,9 @@ A column that is mostly not ISO is tried against common spreadsheet formats (``1
 month-first as US Excel writes it, ``01.12.2010``, ``1/12/2010`` day-first, ``2010/12/01``,
 ``2010年12月1日``, ``November 28, 2025 10:00`` as WooCommerce's export plugin writes it,
 ``28-NOV-25``, ...; month names in German, French or Spanish too, ``28. März 2025``, through
-:mod:`promopilot.data.month_names`) on a sample of its values; the format that reads the most
-of them wins.
+:mod:`promopilot.data.month_names`; a weekday first, ``Sat, 8 Mar 2025``, and a time after a
+comma or a word, ``08/03/2025 à 14h30``, through :mod:`promopilot.data.date_text`) on a sample
+of its values; the format that reads the most of them wins.
 A ``--date-format`` (``Store.date_format``) is used for every timestamp column, never a
 detected one in its place. The ``date_format`` setting is a preference: used where it reads at
 least half the sample, and where nothing reads the column (so that the rows' reasons and the
@@ -20,12 +21,8 @@ from __future__ import annotations
 import duckdb
 
 from promopilot.config import check_strptime
-from promopilot.data.month_names import (
-    english_format,
-    english_months,
-    names_format,
-    or_rewritten,
-)
+from promopilot.data.date_text import plain_date, rewritten_format
+from promopilot.data.month_names import english_months, names_format, or_rewritten
 from promopilot.data.rawfile import RawFile, first_line, sql_str
 from promopilot.data.schema import TableSpec
 from promopilot.data.store import Store
@@ -142,8 +139,8 @@ def sample_values(store: Store, raw: RawFile, inner: str, column: str) -> list[s
 def _counts(
     store: Store, sample: list[str], given: str | None
 ) -> tuple[int, dict[str, int], dict[str, int]] | None:
-    """The sample's size, how many of its values each format reads (its month names rewritten,
-    data.month_names) and how many it reads as they are; None when most are ISO 8601."""
+    """The sample's size, how many of its values each format reads (as they are, else
+    rewritten: data.date_text) and how many it reads as they are; None when most are ISO 8601."""
     import pandas as pd
 
     if given and given not in FORMATS:
@@ -166,11 +163,14 @@ def _counts(
         ).iloc[0]
         if iso * 2 >= n:
             return None
-        # MATERIALIZED: a plain subquery's `e` is inlined, rewritten again for each format;
-        # NULL where the rewrite changes nothing (English dates), so no format reads it twice
+        # the sample's values rewritten once (MATERIALIZED: a plain subquery's would be
+        # inlined, rewritten again for each format): `c` without a weekday and with its time
+        # plain (date_text.plain_date), `e` with English month names too; NULL where the
+        # rewrite changes nothing, so that no format reads a value twice
         row = store.query(
-            f"WITH s AS MATERIALIZED (SELECT v, nullif({english_months('v')}, v) AS e "
-            f"FROM ingest_date_sample) SELECT {', '.join(parts)} FROM s"
+            f"WITH s AS MATERIALIZED (SELECT v, nullif(p, v) AS c, "
+            f"nullif({english_months('p')}, v) AS e FROM (SELECT v, {plain_date('v')} AS p "
+            f"FROM ingest_date_sample)) SELECT {', '.join(parts)} FROM s"
         ).iloc[0]
     counts = {f: int(row[f"f{i}"]) for i, f in enumerate(formats)}
     direct = {f: int(row[f"d{i}"]) for i, f in enumerate(formats) if names_format(f)}
@@ -178,12 +178,11 @@ def _counts(
 
 
 def _read(fmt: str) -> str:
-    """SQL: the sample value `v` read with `fmt`, or its rewrite `e` where `fmt` names months
-    (read with the format as the rewrite writes dates, :func:`english_format`)."""
-    parsed = f"try_strptime(v, {sql_str(fmt)})"
-    if not names_format(fmt):
-        return parsed
-    return or_rewritten(parsed, f"try_strptime(e, {sql_str(english_format(fmt))})")
+    """SQL: the sample value `v` read with `fmt`, else its rewrite (`e` where `fmt` names
+    months, else `c`) read with the format as the rewrite writes dates."""
+    text = "e" if names_format(fmt) else "c"
+    rewritten = f"try_strptime({text}, {sql_str(rewritten_format(fmt))})"
+    return or_rewritten(f"try_strptime(v, {sql_str(fmt)})", rewritten)
 
 
 def _check_format(fmt: str) -> None:

@@ -75,17 +75,6 @@ def english_format(fmt: str) -> str:
     return re.sub(r"%[bB]\.?", "%B", fmt)
 
 
-def strptime_sql(raw: str, fmt: str) -> str:
-    """SQL: ``raw`` read with the strptime format ``fmt``; a format with month names also reads
-    the German, French and Spanish ones (:func:`english_months`, :func:`english_format`) where
-    the text does not read as it is."""
-    parsed = f"try_strptime({raw}, {sql_str(fmt)})"
-    if not names_format(fmt):
-        return parsed
-    rewritten = f"try_strptime({english_months(raw)}, {sql_str(english_format(fmt))})"
-    return or_rewritten(parsed, rewritten)
-
-
 def or_rewritten(parsed: str, rewritten: str) -> str:
     """SQL: ``parsed``, else ``rewritten``. A CASE, not coalesce: DuckDB's CASE evaluates its
     ELSE only for the rows that take it, where coalesce rewrote every row (a million English
