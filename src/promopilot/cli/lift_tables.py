@@ -48,9 +48,13 @@ def _lift_table(result: dict, at_comma: bool = False) -> Table:
     )
     money = ("revenue lift", "profit lift")  # their currency in the header, where known
     table.caption = formats.POINTS_WORDS  # what the conversion lift's "pp" means
-    for col in ("offer", "customers", "conversion lift (pp)", *money):
+    for col in ("offer", "customers", "control", "conversion lift (pp)", *money):
         name = money_label(col, result.get("currency")) if col in money else col
         table.add_column(name, justify="left" if col == "offer" else "right")
+
+    # each row against its own control group: an offer against the plan's held-out customers
+    # where the log has them, the whole campaign against everyone who got nothing
+    offers_control = f"{(per_offer or result['control'])['customers']:,}"
 
     def complete(entry: dict) -> bool:
         return all(entry[k] is not None for k in ("estimate", "low", "high"))
@@ -62,13 +66,17 @@ def _lift_table(result: dict, at_comma: bool = False) -> Table:
             kind = "points" if metric == "conversion" else "money"  # a rate minus a rate
             cells.append(formats.lift(e, kind=kind) if complete(e) else formats.MISSING)
         table.add_row(
-            arm["offer_id"], f"{arm['customers']:,}", *(_own_line(c, at_comma) for c in cells)
+            arm["offer_id"],
+            f"{arm['customers']:,}",
+            offers_control,
+            *(_own_line(c, at_comma) for c in cells),
         )
     total = result["incremental_profit"]
     sent = result.get("power", {}).get("sent_customers")
     table.add_row(
         "whole campaign",
         "" if sent is None else f"{sent:,}",  # everyone sent an offer, as the HTML report says
+        f"{result['control']['customers']:,}",
         "",
         "",
         _own_line(formats.lift(total), at_comma) if complete(total) else "not measurable",
