@@ -25,10 +25,12 @@ from promopilot.serve import (
 )
 from promopilot.serve.deps import SESSION_COOKIE, session_role
 from promopilot.serve.i18n import english_detail, labels, no_outcomes_note, pick_language, word
+from promopilot.serve.id_path import shown_id
 from promopilot.serve.routes.campaigns import campaign_report
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("promopilot.serve") / "templates"))
+templates.env.globals["shown_id"] = shown_id  # an id's control characters escaped
 templates.env.globals["word"] = word  # a verdict, segment or column name in the page's language
 templates.env.globals["english_detail"] = english_detail  # a lower layer's message, marked
 templates.env.globals["money"] = money  # 1,234.50 EUR; never -0.00; – where missing
@@ -235,7 +237,8 @@ def _depth_verdicts(gate, text: dict) -> list[str]:
         return []
 
 
-@router.get("/campaigns/{campaign_id:path}", response_class=HTMLResponse)
+# ``:id`` (promopilot.serve.id_path): an id may hold a slash (spring/2026) or a line break
+@router.get("/campaigns/{campaign_id:id}", response_class=HTMLResponse)
 def campaign_page(request: Request, campaign_id: Annotated[str, Path(max_length=200)]):
     if not campaign_id:  # "/campaigns/": the list
         return RedirectResponse("/campaigns", status_code=303)
@@ -268,7 +271,7 @@ def _report_error_line(text: dict, campaign_id: str, error: str | None, status: 
     """Why a campaign's report is not shown: an unknown campaign in the page's language, our
     own one-line message (English) marked as such, else "see the server's log"."""
     if status == 404:
-        why = text["unknown_campaign"].format(id=campaign_id)
+        why = text["unknown_campaign"].format(id=shown_id(campaign_id))
     elif error:
         return english_detail(text, text["report_unavailable"], error)
     else:
