@@ -268,3 +268,40 @@ def test_forgetting_a_customer_drops_what_was_kept(rated_db, fits):
         assert store.scalar(f"SELECT count(*) FROM {computed.TABLE}") == 0
         after = build_features(store, as_of=AS_OF)
     assert len(fits) == 2 and "a" not in set(after["customer_id"])
+
+
+def test_the_scores_key_follows_all_the_code_that_computes_them(tmp_path, monkeypatch):
+    """The key of kept scores read promopilot's text package and the features module only: an
+    edit of the follow-up marker the tokeniser splits reviews at (data/followups.py), of how
+    star ratings are read for the model to learn from (data/ratings.py) or of how scores are
+    kept (this module) read back the scores the code before it computed. Each now computes
+    them anew; an edit of code they do not use (the server's app) keeps them."""
+    from importlib import resources
+    from pathlib import Path
+
+    package = tmp_path / "promopilot"  # an edited checkout
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(Path(str(resources.files("promopilot"))), package, ignore=ignore)
+    real = resources.files
+
+    def files(anchor):
+        name = anchor if isinstance(anchor, str) else anchor.__name__
+        if name.split(".")[0] != "promopilot":
+            return real(anchor)
+        return package.joinpath(*name.split(".")[1:])
+
+    monkeypatch.setattr(kept_sentiment.resources, "files", files)
+
+    def key() -> str:
+        monkeypatch.setattr(kept_sentiment, "_CODE", [])  # read again, as a new process would
+        return kept_sentiment.reviews_key(pd.DataFrame(columns=COLUMNS))
+
+    before = key()
+    assert key() == before
+    (package / "serve" / "app.py").write_text("# edited\n", encoding="utf-8")
+    assert key() == before
+    for edited in ("data/followups.py", "data/ratings.py", "profile/kept_sentiment.py"):
+        path = package / edited
+        path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        assert key() != before, edited
+        before = key()

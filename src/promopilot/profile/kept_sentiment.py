@@ -9,8 +9,9 @@ reviews again, and loaded jieba's dictionary to do it: 1.0-2.5 s of the demo sto
 The scores (one float per review, no text and no customer id) are kept in the store's
 ``computed`` table (:func:`promopilot.data.queries.computed.put`) under a digest of the reviews
 they were computed from (customer, product, text and rating of each, in order), of the code
-that computes them (promopilot's text package and the features module) and of the versions of
-the libraries it uses. Reviews that are the same give the same scores, read back exactly; any
+that computes them (:func:`scoring_files`: promopilot's text package, the features module,
+this one and every promopilot module they import) and of the versions of the libraries it
+uses. Reviews that are the same give the same scores, read back exactly; any
 review added, removed or changed (or other code) computes them anew. A score is not kept per
 review: the model is fitted on the shop's reviews before the date (or a sample of them), so
 every review's score changes when one is added before it.
@@ -29,10 +30,12 @@ keeps nothing, and ``promopilot forget`` drops them all (:meth:`Store.forget`).
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 from collections.abc import Callable
 from importlib import metadata, resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -129,18 +132,59 @@ def library_versions(libraries: tuple[str, ...]) -> str:
     return "".join(words)
 
 
+#: the modules whose code computes the scores: the model, its tokenising and lexicons (with
+#: everything they import), the fitting sample's choice and how the scores are kept
+_SCORING = ("promopilot.text.reviews", "promopilot.profile.features", __name__)
+
+
 def _code_digest() -> str:
-    """promopilot's version, the text package's files and the features module (the scoring and
-    the fitting sample), and the versions of the libraries they use."""
+    """The installed promopilot's :func:`code_digest`, read once a process."""
     if not _CODE:
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(__version__.encode())
-        digest.update(library_versions(_LIBRARIES).encode())
-        text = resources.files("promopilot.text")
-        files = [*text.iterdir(), *text.joinpath("lexicon_data").iterdir()]
-        files.append(resources.files("promopilot.profile").joinpath("features.py"))
-        for item in sorted(files, key=lambda f: f.name):
-            if item.is_file() and item.name.endswith((".py", ".txt")):
-                digest.update(f"\x1e{item.name}\x1f".encode() + item.read_bytes())
-        _CODE.append(digest.hexdigest())
+        _CODE.append(code_digest(Path(str(resources.files("promopilot")))))
     return _CODE[0]
+
+
+def code_digest(package: Path) -> str:
+    """promopilot's version, the versions of the libraries the scores use, and the path and
+    bytes of each file they are computed with (:func:`scoring_files`), in path order."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(__version__.encode())
+    digest.update(library_versions(_LIBRARIES).encode())
+    for item in scoring_files(package):
+        name = item.relative_to(package).as_posix()
+        digest.update(f"\x1e{name}\x1f".encode() + item.read_bytes())
+    return digest.hexdigest()
+
+
+def scoring_files(package: Path) -> list[Path]:
+    """The files under `package` (promopilot's folder) that the kept scores depend on: the
+    text package's sources and lexicons, and every promopilot module that :data:`_SCORING`
+    imports, at its top or inside a function, and that one imports in turn (the follow-up
+    marker the tokeniser splits at, the star ratings the model learns from). Only the
+    text package and the features module were read before: a change of the others reused
+    scores computed by the code before it."""
+    text = package / "text"
+    files = {item for item in (text / "lexicon_data").iterdir() if item.suffix == ".txt"}
+    todo = [name.removeprefix("promopilot.").split(".") for name in _SCORING]
+    todo += [["text", item.stem] for item in text.iterdir() if item.suffix == ".py"]
+    while todo:
+        parts = todo.pop()
+        module = package.joinpath(*parts)
+        for item in (module / "__init__.py", module.with_suffix(".py")):
+            if item.is_file() and item not in files:
+                files.add(item)
+                todo += [name.split(".")[1:] for name in _imported(item)]
+    return sorted(files)
+
+
+def _imported(source: Path) -> set[str]:
+    """The promopilot modules (and the names taken from them, which may be modules) that the
+    Python file `source` imports."""
+    names = set()
+    for node in ast.walk(ast.parse(source.read_bytes())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in names if name.split(".")[0] == "promopilot"}
