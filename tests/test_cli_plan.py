@@ -220,8 +220,9 @@ def test_plan_without_history_writes_a_designed_test(capsys, monkeypatch, fresh_
     assert "not sent unless the plan is asked to run it" in text
     assert "Send this test with --run-test." in text
     # the printed arm sizes and costs are the file's; the test's cost fits the budget
-    arms = plan["offer_id"].replace("", "(nothing)")
-    for (group, arm), n in arms.groupby(plan["group"]).value_counts().items():
+    arms = plan["offer_id"].replace("", "no offer")
+    groups = plan["group"].replace("none", "not in the test")
+    for (group, arm), n in arms.groupby(groups).value_counts().items():
         assert f"{group} " in text and f"{arm} " in text and f"{n:,}" in text
     assert plan["expected_cost"].sum() <= 500 + 1e-6
     assert (plan["campaign_id"] == "first").all()

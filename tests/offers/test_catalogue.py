@@ -117,7 +117,9 @@ def test_the_proposed_test_shows_its_arms_not_the_plan_that_sends_nothing(quiet_
     """`promopilot plan` without --run-test said "the test holds 590 of the 1,500 customers it
     may draw" above a table "designed test summer: none (nothing) 1,500" (the demo's store):
     the plan written sends nothing, so the table showed no test at all. It shows the proposed
-    test's arms, as --run-test would send them, and says it is not sent."""
+    test's arms, as --run-test would send them, and says it is not sent. Its rows are in an
+    owner's words: "not in the test" and "no offer", not plan.csv's group "none" and
+    "(nothing)"."""
     import re
 
     console = Console(width=200, record=True)
@@ -128,7 +130,10 @@ def test_the_proposed_test_shows_its_arms_not_the_plan_that_sends_nothing(quiet_
     held = int(re.search(r"the test holds ([\d,]+) of", text).group(1).replace(",", ""))
     rows = [line.split("│") for line in text.splitlines() if line.startswith("│")]
     in_test = {(r[1].strip(), r[2].strip()): int(r[3].strip().replace(",", "")) for r in rows}
-    assert sum(n for (group, _), n in in_test.items() if group != "none") == held
+    assert sum(n for (group, _), n in in_test.items() if group != "not in the test") == held
+    # in an owner's words: plan.csv's group "none" and offer "" are not a name to read
+    assert ("not in the test", "no offer") in in_test and ("control", "no offer") in in_test
+    assert not {"none", "(nothing)"} & {word for pair in in_test for word in pair}
     assert {arm for group, arm in in_test if group == "explore"} == set(
         quiet_plan.offers["offer_id"]
     )

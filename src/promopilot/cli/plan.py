@@ -25,6 +25,10 @@ from promopilot.report.labels import readable_rules
 
 app = typer.Typer()
 
+# a designed test's rows in an owner's words, not plan.csv's ("none (nothing) 1,500")
+NO_OFFER = "no offer"
+GROUP_WORDS = {"none": "not in the test"}
+
 # the progress steps build_plan reports with past campaigns: features, campaigns, 4 candidate
 # policies x 3 folds and the estimates of the self-check, fitting, economics, assignment,
 # products
@@ -111,7 +115,7 @@ def plan_tables(result, currency: str | None = None) -> list:
         # sends nothing: one row 'none 1,500' under "the test holds 590 of 1,500 customers")
         proposed = result.test_proposed and result.proposed_test is not None
         plan = result.proposed_test if proposed else result.plan
-        arm = plan["offer_id"].where(plan["offer_id"] != "", "(nothing)")
+        arm = plan["offer_id"].where(plan["offer_id"] != "", NO_OFFER)
         counts = (
             pd.DataFrame({"group": plan["group"], "arm": arm, "cost": plan["expected_cost"]})
             .groupby(["group", "arm"], sort=True)
@@ -124,7 +128,9 @@ def plan_tables(result, currency: str | None = None) -> list:
         for col in ("group", "arm", "customers", column("expected cost")):
             table.add_column(col, justify="left" if col in ("group", "arm") else "right")
         for (group, name), row in counts.iterrows():
-            table.add_row(group, name, f"{int(row.customers):,}", money(row.cost))
+            table.add_row(
+                GROUP_WORDS.get(group, group), name, f"{int(row.customers):,}", money(row.cost)
+            )
         send = ["Send this test with --run-test."] if result.test_proposed else []
         return [*source, result.design, table, *send]
     out = list(source)

@@ -60,6 +60,21 @@ def percent(value, *, sign: bool = False) -> str:
     return f"{number:+.1f}%" if sign else f"{number:.1f}%"
 
 
+def chance(value) -> str:
+    """A probability as a percentage an owner reads: ``100%``, ``76%``, ``1.25%``, ``33.3%``
+    (three significant digits at most; the dashboard wrote ``1.0000`` and ``0.1400``), and
+    ``<0.01%`` or ``>99.9%`` at the ends, never a 0% or 100% that is not one."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    if number >= 1 or number <= 0:
+        return "100%" if number >= 1 else "0%"
+    share = number * 100
+    if share < 0.01:
+        return "<0.01%"
+    return ">99.9%" if share > 99.9 else f"{share:.3g}%"
+
+
 POINTS = "pp"
 POINTS_WORDS = (
     "pp: percentage points, one rate minus the other (8.0% against 7.3% is +0.7 pp, not a "

@@ -278,7 +278,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "see_log": ("see the server's log", "详见服务器日志"),
     "offer": ("Offer", "优惠"),
     "group": ("Group", "分组"),
-    "propensity": ("Propensity", "概率"),
+    "propensity": ("Chance of this decision", "该决定的概率"),
     "channel": ("Channel", "渠道"),
     "rec_quality": ("Recommendations on the last 30 days (held out)", "推荐质量（最近 30 天留出）"),
     "uplift_quality": (
@@ -307,7 +307,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "group:target": ("target", "定向"),
     "group:control": ("control", "对照"),
     "group:explore": ("explore", "探索"),
-    "group:none": ("none", "未发送"),
+    "group:none": ("no offer", "未发送"),
     "group:visitor": ("visitor", "访客（计划外）"),
     "channel:email": ("email", "邮件"),
     "channel:sms": ("sms", "短信"),

@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from promopilot.data.contact_ids import stored_customer_id
 from promopilot.data.currency import money, money_label, shop_currency
 from promopilot.exceptions import PromopilotError, UnknownIdError
+from promopilot.report import formats
 from promopilot.report.qini import score_cells
 from promopilot.serve import (
     id_path,  # noqa: F401  (registers the :id route parameter)
@@ -30,6 +31,7 @@ from promopilot.serve.routes.campaigns import campaign_report
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("promopilot.serve") / "templates"))
+templates.env.globals["chance"] = formats.chance  # a propensity as "14%", not "0.1400"
 templates.env.globals["shown_id"] = shown_id  # an id's control characters escaped
 templates.env.globals["word"] = word  # a verdict, segment or column name in the page's language
 templates.env.globals["english_detail"] = english_detail  # a lower layer's message, marked
