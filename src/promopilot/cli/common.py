@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from promopilot.cli.widths import column_widths, fit_columns, frame_width
 from promopilot.config import load_settings
 from promopilot.exceptions import InputError
 
@@ -55,6 +56,7 @@ class TableOrLines:
         return str(self.table.title or "")
 
     def __rich_console__(self, console: Console, options):
+        fit_columns(self.table, console, options)  # each column its longest word, if all fit
         if not cuts_a_word(self.table, console, options):
             yield self.table
             return
@@ -87,67 +89,12 @@ class WideOrNarrow:
         widths = column_widths(self.wide, console, options)
         need = frame_width(self.wide) + sum(max(cells, head) for cells, head, _ in widths)
         if need <= options.max_width:
+            fit_columns(self.wide, console, options)  # its headers wrapped, not its cells
             yield self.wide
             return
         narrow = self.narrow()
         fit_columns(narrow, console, options)
         yield narrow
-
-
-def frame_width(table: Table) -> int:
-    """The cells of the table's borders and padding on one line."""
-    _, right, _, left = table.padding
-    n = len(table.columns)
-    borders = 0 if table.box is None else n + 1 if table.show_edge else n - 1
-    return n * (left + right) + borders
-
-
-def column_widths(table: Table, console: Console, options) -> list[tuple[int, int, int]]:
-    """Each column's natural width (its longest cell line), its header's longest word and its
-    longest word (cells and header), in terminal cells: a Chinese character is two
-    ('(人民币)' is 8, not 5), as Rich measures it."""
-    from rich.measure import Measurement
-
-    wide = options.update_width(10_000)
-    out = []
-    for column in table.columns:
-        cells = [Measurement.get(console, wide, cell) for cell in column.cells]
-        head = Measurement.get(console, wide, column.header) if table.show_header else None
-        least = max([m.minimum for m in cells] + [head.minimum if head else 0])
-        most = max([m.maximum for m in cells] or [0])
-        out.append((most, head.minimum if head else 0, least))
-    return out
-
-
-def fit_columns(table: Table, console: Console, options) -> None:
-    """Where `table` is wider than the terminal but each column can hold its longest word, fix
-    each column's width so that it does: Rich takes the width from the widest columns first,
-    below their longest word ('[+23,326.8…' at 80 columns), and folds a Chinese header between
-    a bracket and its text ('(人民' / '币)'). The spare width goes to the columns nearest their
-    natural width first (a header unwrapped last). Nothing changes where the table fits, or
-    where even its longest words do not (Rich shares the width then)."""
-    from rich.measure import Measurement
-
-    room = options.max_width - frame_width(table)
-    wide = options.update_width(10_000)
-    widths = column_widths(table, console, options)
-    heads = [
-        Measurement.get(console, wide, c.header).maximum if table.show_header else 0
-        for c in table.columns
-    ]
-    least = [w[2] for w in widths]
-    cells = [max(w[0], w[2]) for w in widths]
-    most = [max(c, head) for c, head in zip(cells, heads, strict=True)]
-    if sum(most) <= room or sum(least) > room:
-        return
-    fixed, spare = list(least), room - sum(least)
-    for goal in (cells, most):  # the cells unwrapped first, then the headers
-        for i in sorted(range(len(goal)), key=lambda i: goal[i] - fixed[i]):
-            grow = min(goal[i] - fixed[i], spare)
-            fixed[i] += grow
-            spare -= grow
-    for column, width in zip(table.columns, fixed, strict=True):
-        column.width = width
 
 
 DbOption = Annotated[
