@@ -291,6 +291,13 @@ DDL: tuple[str, ...] = (
     # results computed from the data, under a key naming what (data.queries.computed)
     "CREATE TABLE IF NOT EXISTS computed (name VARCHAR, key VARCHAR, value VARCHAR, "
     "computed_at TIMESTAMP)",
+    # the profile's named segments, one row per segment per run, the latest runs only
+    # (data.queries.segments): no customer id, no contact data
+    """CREATE TABLE IF NOT EXISTS profile_segments (
+        run BIGINT, kept_at TIMESTAMP, as_of TIMESTAMP, position INTEGER, segment VARCHAR,
+        segment_zh VARCHAR, description VARCHAR, description_zh VARCHAR, customers BIGINT,
+        share DOUBLE, recency_days DOUBLE, frequency DOUBLE, monetary DOUBLE,
+        churn_risk DOUBLE, discount_sensitivity DOUBLE, clv_12m DOUBLE)""",
 )
 
 # Tables that hold a customer_id, for `forget`.

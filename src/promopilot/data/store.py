@@ -288,8 +288,10 @@ class Store(ShopTime):
                 self.execute(f"DELETE FROM {name} WHERE customer_id = ?", [customer_id])
                 removed[name] = n
             # what was computed from the data and kept (data.queries.computed: the models
-            # page's figures, review sentiment scores) was computed from theirs too
+            # page's figures, review sentiment scores; the profile's segments) was computed
+            # from theirs too
             self.execute("DELETE FROM computed")
+            self.execute("DELETE FROM profile_segments")
             self.execute(
                 "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [forgotten_hash(customer_id)]
             )

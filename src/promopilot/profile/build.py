@@ -14,6 +14,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from promopilot.data.queries.profile import CustomerSubset, promo_order_counts
+from promopilot.data.queries.segments import keep_segments
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
 from promopilot.profile.baselines import Choice
@@ -143,7 +144,8 @@ def build_profile(
     progress: Callable[[str], None] | None = None,
 ) -> Profile:
     """Everything a shop owner wants to know per customer, as of a date (see
-    :func:`profile_as_of`)."""
+    :func:`profile_as_of`). The segment table is kept in a writable store as the latest
+    named segments (:func:`promopilot.data.queries.segments.keep_segments`)."""
     tell = progress or (lambda _: None)
     as_of = profile_as_of(store, as_of)
     custom_features = feature_fn is not None
@@ -236,9 +238,10 @@ def build_profile(
     ordered = PROFILE_COLUMNS + [c for c in customers.columns if c not in PROFILE_COLUMNS]
     customers, filled = fill_empty_columns(customers[ordered])
     notes += filled
-    return Profile(
-        customers, as_of, segment_summary(customers, segmenter), evaluation, notes, choices
-    )
+    summary = segment_summary(customers, segmenter)
+    if not store.read_only:  # the dashboard's segments page shows the latest (docs/serve.md)
+        keep_segments(store, summary, as_of)
+    return Profile(customers, as_of, summary, evaluation, notes, choices)
 
 
 def _window_columns(store, as_of, table, current, model_features, notes, tell, random_state):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from promopilot.offers.forecast import NO_PROFIT_SHOWN, NO_PROFIT_WARNING
 from promopilot.report.labels import COLUMN_LABELS, VERDICT_NAMES
+from promopilot.serve.i18n_segments import SEGMENT_LABELS
 
 LANGUAGES = ("en", "zh")
 LABELS: dict[str, tuple[str, str]] = {
@@ -315,16 +316,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "channel:api": ("api", "API"),
     # the verdicts of a campaign report: report.labels.VERDICT_NAMES
     **{f"verdict:{verdict}": names for verdict, names in VERDICT_NAMES.items()},
-    # RFM segment names (promopilot.profile.rfm)
-    "rfm:Champions": ("Champions", "冠军客户"),
-    "rfm:Loyal": ("Loyal", "忠诚客户"),
-    "rfm:Potential loyalist": ("Potential loyalist", "潜在忠诚客户"),
-    "rfm:New": ("New", "新客户"),
-    "rfm:At risk": ("At risk", "流失风险客户"),
-    "rfm:Can't lose": ("Can't lose", "不能流失的客户"),
-    "rfm:Hibernating": ("Hibernating", "沉睡客户"),
-    "rfm:Lost": ("Lost", "已流失客户"),
-    "rfm:No purchases": ("No purchases", "从未购买"),
+    # the segments page's words: RFM segment names, the profile's named segments
+    **SEGMENT_LABELS,
     # columns of the model quality tables
     "col:model": ("Model", "模型"),
     "col:offer": ("Offer", "优惠"),

@@ -22,6 +22,7 @@ from promopilot.serve.campaign_notes import too_few_notes
 from promopilot.serve.decisions import decide
 from promopilot.serve.gate import StoreGate
 from promopilot.serve.i18n import english_detail, no_outcomes_note, word
+from promopilot.serve.named_segments import named_segments
 from promopilot.serve.periods import PALE, partial_note, partial_periods
 from promopilot.serve.state import ServingState
 
@@ -157,6 +158,7 @@ def segments(gate: StoreGate, text: dict) -> dict:
         inputs = queries.segment_inputs(store, as_of)  # the profile's RFM, net revenue
         monthly = queries.monthly_customer_revenue(store)
         currency = shop_currency(store)
+        named = named_segments(store, text, as_of)  # the profile's, as it last kept them
     inputs["segment"] = rfm_segments(inputs).to_numpy()
     table = inputs.groupby("segment").agg(
         customers=("customer_id", "size"),
@@ -204,6 +206,7 @@ def segments(gate: StoreGate, text: dict) -> dict:
         "charts": [figure_json(sizes), figure_json(lines)],
         "trend_note": partial_note(months, partial, text["partial_months"]),
         "currency": currency,
+        **named,
     }
 
 

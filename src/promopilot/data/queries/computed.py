@@ -17,9 +17,12 @@ from promopilot.data.sql import ident
 from promopilot.data.store import Store
 
 TABLE = "computed"
-#: tables a fingerprint leaves out: this one, and what no computation reads (contact data, the
-#: ingests' quarantined and flagged lines, the API's idempotency keys)
-NOT_FINGERPRINTED = frozenset({TABLE, "contacts", "quarantine", "flags", "api_idempotency"})
+#: tables a fingerprint leaves out: this one, the profile's kept segments (data.queries.segments)
+#: and what no computation reads (contact data, the ingests' quarantined and flagged lines, the
+#: API's idempotency keys)
+NOT_FINGERPRINTED = frozenset(
+    {TABLE, "profile_segments", "contacts", "quarantine", "flags", "api_idempotency"}
+)
 
 
 def fingerprint(store: Store) -> str:
