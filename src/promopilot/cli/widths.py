@@ -126,8 +126,11 @@ def fit_columns(table: Table, console: Console, options) -> None:
         column.width = width
         if _chinese(column.header):
             column.header = wrapped(column.header, width)
-        # Rich's own list of the column's cells (Column.cells reads it): no public setter
-        column._cells = [wrapped(c, width) if _chinese(c) else c for c in column._cells]
+        # Rich's own list of the column's cells (Column.cells reads it): no public setter; a
+        # Rich without it leaves the folding of Chinese cells to Rich
+        cells = getattr(column, "_cells", None)
+        if isinstance(cells, list):
+            column._cells = [wrapped(c, width) if _chinese(c) else c for c in cells]
 
 
 def _chinese(item) -> bool:
