@@ -41,6 +41,7 @@ from promopilot.profile.sensitivity_check import (
     check_sensitivity,
     single_column_sensitivity,
 )
+from promopilot.profile.silence import no_order_probability
 from promopilot.profile.windows import fit_with_baseline, predicted_value
 
 __all__ = [
@@ -284,7 +285,11 @@ def _window_columns(store, as_of, table, current, model_features, notes, tell, r
         except NotEnoughDataError as why:
             how = "kept from the BG/NBD model"
             if target != "orders":  # expected purchases keep the BG/NBD value
-                table[column], how = model_fallback(table, target)
+                table[column], how = model_fallback(
+                    table,
+                    target,
+                    lambda rows: no_order_probability(store, as_of, rows, CHURN_HORIZON_DAYS),
+                )
                 evaluation[name] = None
             notes.append(f"{column}: {why}; {how}")
 

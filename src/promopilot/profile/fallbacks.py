@@ -8,6 +8,8 @@ partly filled keeps its gaps (those customers have no such data, others do).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -27,6 +29,8 @@ LEFT_OUT = {
 """Columns with no neutral value: left out of the output when nobody has one."""
 NO_ORDER = "bgnbd_no_order_180d"
 """BG/NBD's P(no order in the churn horizon) (``lifetime.NO_ORDER_COLUMN``)."""
+Elsewhere = Callable[[pd.DataFrame], tuple[pd.Series, str]]
+"""P(no order in the churn horizon) for the rows BG/NBD gives none, and how it was found."""
 
 
 def fill_empty_columns(customers: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -56,29 +60,31 @@ def fill_empty_columns(customers: pd.DataFrame) -> tuple[pd.DataFrame, list[str]
     return out.drop(columns=dropped), notes
 
 
-def model_fallback(table: pd.DataFrame, target: str) -> tuple[pd.Series, str]:
+def model_fallback(table: pd.DataFrame, target: str, elsewhere: Elsewhere) -> tuple[pd.Series, str]:
     """A value for a window model's column when the model cannot be fitted (e.g. a history
     shorter than its validation window): churn is BG/NBD's probability of no order in the
-    churn horizon (``bgnbd_no_order_180d``) where the customer has one, else the percentile
-    of days since the last activity; the 30-day purchase propensity is 1 - exp(-E/3) with E
-    the BG/NBD purchases expected in 90 days, else 1 - churn. Returns the column and a note
-    saying which.
+    churn horizon (``bgnbd_no_order_180d``) where the customer has one, else
+    ``elsewhere(rows)``, the same probability for the other rows measured on the shop's own
+    earlier window (:func:`.silence.no_order_probability`); the 30-day purchase propensity
+    is 1 - exp(-E/3) with E the BG/NBD purchases expected in 90 days, else 1 - churn.
+    Returns the column and a note saying which.
 
     Churn was 1 - p_alive, which is 0 for every customer without a repeat order (BG/NBD deems
     them alive) and for everyone when a short history shows no dropout: on the first 60 days
-    of UCI Online Retail every buying segment read churn risk 0%."""
-    recency = next(
-        (table[c] for c in ("days_since_last_event", "recency_days") if c in table),
-        pd.Series(0.0, index=table.index),
-    )
-    by_recency = recency.rank(pct=True).fillna(1.0)
+    of UCI Online Retail every buying segment read churn risk 0%. Then customers without a
+    BG/NBD value read the percentile of their days since the last activity: a rank (a median
+    browser read 50%) beside the buyers' probabilities in one column."""
     nan = pd.Series(float("nan"), table.index)
     no_order = table.get(NO_ORDER, nan)
-    churn = no_order.fillna(by_recency).clip(0.0, 1.0)
+    missing = no_order.isna()
+    how = ""
+    if missing.any():
+        other, how = elsewhere(table[missing])
+        no_order = no_order.fillna(other)
+    churn = no_order.clip(0.0, 1.0)
     if target == "churn":
-        return churn, (
-            "filled with BG/NBD's probability of no order in 180 days, or the recency "
-            "percentile without orders"
+        return churn, "filled with BG/NBD's probability of no order in 180 days" + (
+            f"; without orders or BG/NBD, {how}" if how else ""
         )
     expected = table.get("bgnbd_expected_purchases_90d", nan)
     p = (1.0 - np.exp(-expected.clip(lower=0.0) / 3.0)).fillna(1.0 - churn)

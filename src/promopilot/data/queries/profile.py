@@ -306,3 +306,36 @@ def orders_between(store: Store, start: pd.Timestamp, end: pd.Timestamp) -> pd.D
     """Distinct orders per customer (``customer_id``, ``n``) with start <= timestamp < end,
     returns excluded; customers without any are left out."""
     return store.query(_orders_in(start, end))
+
+
+def silence_reference(store: Store, cut: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Every customer seen (an order or an event) before `cut`: ``days_silent``, the days
+    from their last order or event to `cut`; ``bought``, whether they had an order before it;
+    ``days_to_order``, the days from `cut` to their first order with cut <= timestamp < end
+    (returns excluded; missing without one).
+    What :mod:`promopilot.profile.silence` learns the share of silent customers from."""
+    return store.query(
+        f"""WITH seen AS (
+                SELECT customer_id, max(timestamp) AS last_at, bool_or(is_order) AS bought
+                FROM (SELECT customer_id, timestamp, TRUE AS is_order FROM orders
+                        WHERE NOT is_return AND timestamp < {_ts(cut)}
+                      UNION ALL
+                      SELECT customer_id, timestamp, FALSE FROM events
+                        WHERE timestamp < {_ts(cut)})
+                GROUP BY 1),
+            later AS (SELECT customer_id, min(timestamp) AS first_at FROM orders
+                WHERE NOT is_return AND timestamp >= {_ts(cut)} AND timestamp < {_ts(end)}
+                GROUP BY 1)
+            SELECT s.customer_id,
+                   (epoch({_ts(cut)}) - epoch(s.last_at)) / 86400.0 AS days_silent, s.bought,
+                   (epoch(l.first_at) - epoch({_ts(cut)})) / 86400.0 AS days_to_order
+            FROM seen s LEFT JOIN later l USING (customer_id) ORDER BY 1"""
+    )
+
+
+def first_activity(store: Store) -> pd.Timestamp | None:
+    """The first dated order or event of the shop (None without any)."""
+    value = store.scalar(
+        "SELECT least((SELECT min(timestamp) FROM orders), (SELECT min(timestamp) FROM events))"
+    )
+    return None if value is None or pd.isna(value) else pd.Timestamp(value)
