@@ -12,7 +12,9 @@ truth: whether each customer placed an order in the 180 days after the as-of dat
 
 Per group (buyers: an order before the as-of date; browsers: none, but in the profile; all):
 customers, ROC AUC of ``churn_risk`` for "no order in the next 180 days", mean ``churn_risk``
-and the true share with no order in the next 180 days. Lines marked "window share" score,
+and the true share with no order in the next 180 days; "30-day order" lines score
+``purchase_propensity_30d`` against an order in the next 30 days (mean propensity, true share
+with an order). Lines marked "window share" score,
 for the same customers, what the shop's own earlier window gives every customer
 (:func:`promopilot.profile.silence.no_order_probability`; the profile uses it only where
 BG/NBD has no value), a check of that method on buyers too.
@@ -59,8 +61,9 @@ def profile_of(folder: Path, as_of=None) -> pd.DataFrame:
     return customers.assign(window_share=share.to_numpy())
 
 
-def score(customers: pd.DataFrame, bought_after: set[str]) -> list[tuple]:
-    c = customers.assign(silent=~customers["customer_id"].astype(str).isin(bought_after))
+def score(customers: pd.DataFrame, bought_after: set[str], within_30: set[str]) -> list[tuple]:
+    ids = customers["customer_id"].astype(str)
+    c = customers.assign(silent=~ids.isin(bought_after), ordered_30=ids.isin(within_30))
     rows = []
     buyer = c["frequency"].fillna(0) > 0
     for name, frame in (("buyers", c[buyer]), ("browsers", c[~buyer]), ("all", c)):
@@ -72,6 +75,9 @@ def score(customers: pd.DataFrame, bought_after: set[str]) -> list[tuple]:
             y, p = frame["silent"].to_numpy(), frame[column].to_numpy()
             auc = roc_auc_score(y, p) if 0 < y.sum() < len(y) else float("nan")
             rows.append((label, len(frame), auc, float(np.mean(p)), float(np.mean(y))))
+        y, p = frame["ordered_30"].to_numpy(), frame["purchase_propensity_30d"].to_numpy()
+        auc = roc_auc_score(y, p) if 0 < y.sum() < len(y) else float("nan")
+        rows.append((f"{name} (30-day order)", len(frame), auc, np.mean(p), np.mean(y)))
     return rows
 
 
@@ -94,9 +100,15 @@ def uci(root: Path, days: int) -> None:
     )
     at = pd.to_datetime(later["InvoiceDate"])
     sale = ~later["InvoiceNo"].str.startswith("C") & (later["Quantity"] > 0)
-    window = (at > last) & (at <= last + pd.Timedelta(days=1) + HORIZON)
-    ids = later.loc[sale & window, "CustomerID"].dropna().str.replace(r"\.0$", "", regex=True)
-    show(f"UCI Online Retail, first {days} daily files", score(customers, set(ids)))
+    start = last + pd.Timedelta(days=1)
+
+    def ordered(within: pd.Timedelta) -> set[str]:
+        window = (at >= start) & (at < start + within)
+        ids = later.loc[sale & window, "CustomerID"].dropna()
+        return set(ids.str.replace(r"\.0$", "", regex=True))
+
+    rows = score(customers, ordered(HORIZON), ordered(pd.Timedelta(days=30)))
+    show(f"UCI Online Retail, first {days} daily files", rows)
 
 
 def world(seed: int, n: int, cut_days: int) -> list[tuple]:
@@ -108,6 +120,7 @@ def world(seed: int, n: int, cut_days: int) -> list[tuple]:
     orders = shop.tables["orders"]
     at = pd.to_datetime(orders["timestamp"])
     after = orders.loc[(at >= cut) & (at < cut + HORIZON), "customer_id"].astype(str)
+    in_30 = orders.loc[(at >= cut) & (at < cut + pd.Timedelta(days=30)), "customer_id"]
     with tempfile.TemporaryDirectory() as tmp:
         for name, frame in shop.tables.items():
             if name in TIME_COLUMNS:
@@ -120,7 +133,7 @@ def world(seed: int, n: int, cut_days: int) -> list[tuple]:
             if len(frame):
                 frame.to_csv(Path(tmp) / f"{name}.csv", index=False)
         customers = profile_of(Path(tmp), as_of=cut)
-    rows = score(customers, set(after))
+    rows = score(customers, set(after), set(in_30.astype(str)))
     show(f"world {seed}, first {cut_days} days (synthetic)", rows)
     return rows
 

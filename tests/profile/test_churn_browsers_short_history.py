@@ -18,8 +18,8 @@ START = AS_OF - pd.Timedelta(days=120)
 def _shop(tmp_path, rng, n_browsers: int, history_days: int, never: float, rate: float):
     """Browsers first seen over the history (a few views each); a share `never` of them never
     order, the rest place a first order at `rate` a day after first seen. Returns the shop
-    folder and, for the customers without an order by AS_OF, whether they stay silent for
-    the next 180 days (the held-out truth)."""
+    folder and, for the customers without an order by AS_OF, the days from AS_OF to their
+    first order (inf: never; the held-out truth)."""
     start = AS_OF - pd.Timedelta(days=history_days)
     first = rng.uniform(0, history_days, n_browsers)
     ordering = rng.random(n_browsers) >= never
@@ -54,8 +54,7 @@ def _shop(tmp_path, rng, n_browsers: int, history_days: int, never: float, rate:
     folder.mkdir()
     events.to_csv(folder / "events.csv", index=False)
     orders.to_csv(folder / "orders.csv", index=False)
-    silent = pd.Series(first_order[~bought] >= history_days + 180, index=ids[~bought])
-    return folder, silent
+    return folder, pd.Series(first_order[~bought] - history_days, index=ids[~bought])
 
 
 def _profile(folder):
@@ -70,9 +69,10 @@ def test_browsers_churn_risk_is_the_share_that_stays_silent_not_a_recency_rank(t
     buyers' BG/NBD probabilities. Here 70% of browsers never order and the rest at 1/60 a day:
     86% of those without an order now stay silent 180 days. Their churn_risk is now that
     probability, measured on the shop's own earlier window."""
-    folder, silent = _shop(
+    folder, days_to_order = _shop(
         tmp_path, np.random.default_rng(11), 3000, history_days=120, never=0.7, rate=1 / 60
     )
+    silent = days_to_order >= 180
     profile = _profile(folder)
     c = profile.customers.set_index("customer_id")
     browsers = c.loc[silent.index]
@@ -84,6 +84,24 @@ def test_browsers_churn_risk_is_the_share_that_stays_silent_not_a_recency_rank(t
     assert browsers["churn_risk"].corr(browsers["days_since_last_event"], "spearman") > 0.9
     note = next(n for n in profile.notes if n.startswith("churn_risk:"))
     assert "never ordering" in note and "percentile" not in note, note
+
+
+def test_browsers_30_day_purchase_propensity_is_their_chance_of_an_order_in_30_days(tmp_path):
+    """The purchase model cannot be fitted either; browsers' purchase_propensity_30d was 1 -
+    churn_risk: 1 minus a recency rank, then 1 - P(no order in 180 days), which counts six
+    months of orders as one. It is now 1 - P(no order in 30 days), measured the same way."""
+    # under 30 days of history: the purchase model has no window to learn from
+    folder, days_to_order = _shop(
+        tmp_path, np.random.default_rng(11), 3000, history_days=29, never=0.7, rate=1 / 60
+    )
+    profile = _profile(folder)
+    browsers = profile.customers.set_index("customer_id").loc[days_to_order.index]
+    truth = float((days_to_order < 30).mean())
+    p = browsers["purchase_propensity_30d"]
+    assert abs(p.mean() - truth) < 0.03, (p.mean(), truth)
+    assert p.mean() < (1.0 - browsers["churn_risk"]).mean() - 0.05
+    note = next(n for n in profile.notes if n.startswith("purchase_propensity_30d:"))
+    assert "more history is needed" in note and "1 - the share" in note, note
 
 
 def test_a_history_too_short_to_measure_reads_the_share_without_an_order(tmp_path):

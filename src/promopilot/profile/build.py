@@ -288,7 +288,8 @@ def _window_columns(store, as_of, table, current, model_features, notes, tell, r
                 table[column], how = model_fallback(
                     table,
                     target,
-                    lambda rows: no_order_probability(store, as_of, rows, CHURN_HORIZON_DAYS),
+                    lambda rows, days: no_order_probability(store, as_of, rows, days),
+                    horizon,
                 )
                 evaluation[name] = None
             notes.append(f"{column}: {why}; {how}")

@@ -29,8 +29,8 @@ LEFT_OUT = {
 """Columns with no neutral value: left out of the output when nobody has one."""
 NO_ORDER = "bgnbd_no_order_180d"
 """BG/NBD's P(no order in the churn horizon) (``lifetime.NO_ORDER_COLUMN``)."""
-Elsewhere = Callable[[pd.DataFrame], tuple[pd.Series, str]]
-"""P(no order in the churn horizon) for the rows BG/NBD gives none, and how it was found."""
+Elsewhere = Callable[[pd.DataFrame, int], tuple[pd.Series, str]]
+"""P(no order in so many days) for the rows BG/NBD gives none, and how it was found."""
 
 
 def fill_empty_columns(customers: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -60,32 +60,34 @@ def fill_empty_columns(customers: pd.DataFrame) -> tuple[pd.DataFrame, list[str]
     return out.drop(columns=dropped), notes
 
 
-def model_fallback(table: pd.DataFrame, target: str, elsewhere: Elsewhere) -> tuple[pd.Series, str]:
+def model_fallback(
+    table: pd.DataFrame, target: str, elsewhere: Elsewhere, horizon_days: int
+) -> tuple[pd.Series, str]:
     """A value for a window model's column when the model cannot be fitted (e.g. a history
     shorter than its validation window): churn is BG/NBD's probability of no order in the
-    churn horizon (``bgnbd_no_order_180d``) where the customer has one, else
-    ``elsewhere(rows)``, the same probability for the other rows measured on the shop's own
-    earlier window (:func:`.silence.no_order_probability`); the 30-day purchase propensity
-    is 1 - exp(-E/3) with E the BG/NBD purchases expected in 90 days, else 1 - churn.
+    churn horizon (``bgnbd_no_order_180d``) where the customer has one; the 30-day purchase
+    propensity is 1 - exp(-E/3) with E the BG/NBD purchases expected in 90 days. Rows BG/NBD
+    gives no value (no order yet, or BG/NBD not fitted) take ``elsewhere(rows, horizon_days)``,
+    the probability of no order in the model's horizon measured on the shop's own earlier
+    window (:func:`.silence.no_order_probability`): churn is it, the propensity 1 minus it.
     Returns the column and a note saying which.
 
     Churn was 1 - p_alive, which is 0 for every customer without a repeat order (BG/NBD deems
     them alive) and for everyone when a short history shows no dropout: on the first 60 days
     of UCI Online Retail every buying segment read churn risk 0%. Then customers without a
     BG/NBD value read the percentile of their days since the last activity: a rank (a median
-    browser read 50%) beside the buyers' probabilities in one column."""
+    browser read 50%) beside the buyers' probabilities in one column, and 1 minus it as their
+    30-day purchase propensity."""
     nan = pd.Series(float("nan"), table.index)
-    no_order = table.get(NO_ORDER, nan)
-    missing = no_order.isna()
-    how = ""
-    if missing.any():
-        other, how = elsewhere(table[missing])
-        no_order = no_order.fillna(other)
-    churn = no_order.clip(0.0, 1.0)
     if target == "churn":
-        return churn, "filled with BG/NBD's probability of no order in 180 days" + (
-            f"; without orders or BG/NBD, {how}" if how else ""
-        )
-    expected = table.get("bgnbd_expected_purchases_90d", nan)
-    p = (1.0 - np.exp(-expected.clip(lower=0.0) / 3.0)).fillna(1.0 - churn)
-    return p.clip(0.0, 1.0), "filled with 1 - exp(-E/3), E the BG/NBD purchases in 90 days"
+        value, words = table.get(NO_ORDER, nan), "BG/NBD's probability of no order in 180 days"
+    else:
+        expected = table.get("bgnbd_expected_purchases_90d", nan)
+        value = 1.0 - np.exp(-expected.clip(lower=0.0) / 3.0)
+        words = "1 - exp(-E/3), E the BG/NBD purchases in 90 days"
+    missing = value.isna()
+    if missing.any():
+        no_order, how = elsewhere(table[missing], horizon_days)
+        value = value.fillna(no_order if target == "churn" else 1.0 - no_order)
+        words += f"; without orders or BG/NBD, {'' if target == 'churn' else '1 - '}{how}"
+    return value.clip(0.0, 1.0), f"filled with {words}"

@@ -18,11 +18,14 @@ daily rate, fitted to S(h/2) and S(h), the shares of the customers at the cut st
 order h/2 and h days after it (π = (S(h) - S(h/2)^2) / (1 + S(h) - 2 S(h/2)), at least 0; with
 u = (S(h/2) - π) / (1 - π) the rest's chance to stay silent h/2 days). A customer whose share
 over h is s keeps the same rate and their own π_i = (s - u^2) / (1 - u^2), and reads
-π_i + (1 - π_i) u^(2 horizon / h). Measured against the next 180 days (scripts in
-``bench/churn_short_history.py``): on UCI Online Retail's first 40, 60 and 90 daily files
-the customers without an order (returns only) read 33%, 42% and 55% where 44%, 47% and 59%
+π_i + (1 - π_i) u^(2 horizon / h). Measured against the next 180 days
+(``bench/churn_short_history.py --uci-days N`` for this curve; the other two below were tried
+in a one-off script, not kept): on UCI Online Retail's first 40, 60 and 90 daily files
+the customers without an order (returns only) read 32%, 42% and 55% where 44%, 47% and 59%
 stayed silent; a constant rate for everyone (π = 0) read 18%, 14% and 25%, and a Weibull curve
 through the same two points 18%, 20% and 37%.
+
+The 30-day purchase propensity's fallback is 1 minus the same probability for 30 days.
 
 A group with fewer than :data:`MIN_CUSTOMERS` at the cut takes the pooled fit; with no usable
 window at all, everyone gets the share of the shop's customers seen who have no order yet.
@@ -57,7 +60,7 @@ def _silent_share(reference: pd.DataFrame, days: float, recency: np.ndarray) -> 
     if silent.all() or not silent.any():
         return np.full(len(recency), float(silent.mean()))
     x = np.log1p(reference["days_silent"].to_numpy(float).clip(min=0.0))[:, None]
-    model = LogisticRegression(C=1e4).fit(x, silent)
+    model = LogisticRegression().fit(x, silent)
     return model.predict_proba(np.log1p(recency.clip(min=0.0))[:, None])[:, 1]
 
 
