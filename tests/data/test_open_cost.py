@@ -26,6 +26,7 @@ NAMES = {
     text_migration.REVIEW_TEXTS,
     text_migration.SPACED_LEADING_ONE,
     text_migration.REJECTED_SPACED_LEADING_ONE,
+    text_migration.REJECTED_CELLS,
     text_migration.REVIEW_SPACED_LEADING_ONE,
 }
 

@@ -269,6 +269,7 @@ def refuse_if_nothing_loads(store: Store, raw: RawFile, spec: TableSpec, fmt: st
     where = raw.where(line, column)  # a workbook's row and column letter
     if value is not None:  # a contact column's value never; an e-mail address or phone masked
         value = None if synonyms.is_contact(column or "") else contact_ids.shown(str(value))
+    reason = contact_ids.masked_in_text(str(reason))  # a conflict's quotes its values
     shown = f" `{value}`" if value is not None else ""
     hint = ""
     if str(reason).startswith(CONFLICT):

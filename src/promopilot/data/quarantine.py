@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from promopilot.columns import CUSTOMER_ID, PRODUCT_ID
-from promopilot.data import contact_ids, synonyms
+from promopilot.data import contact_ids, review_text, synonyms
 from promopilot.data.rawfile import RawFile
 from promopilot.data.row_checks import text_column
 from promopilot.data.schema import TableSpec
@@ -18,6 +18,9 @@ from promopilot.data.staging import STAGE
 from promopilot.data.store import Store
 
 MAX_FLAG_EXAMPLES = 1000
+# a rejected value of these columns is an id, kept as ingest stores it (a shop's own id written
+# like a national number, 0612345678, is an id), but masked where ingest reads it as contact
+ID_COLUMNS = (CUSTOMER_ID, PRODUCT_ID)
 # a row already recorded for the same file and table is not recorded again (re-ingesting adds
 # nothing): the same cell (line and column) holding the same value. Not its reason, which is
 # wording: a workbook's reasons end with the cell as Excel names it ('; at row 6, column F
@@ -101,8 +104,31 @@ def flag_unknown(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) ->
     return total
 
 
+def masked_value(value: str, column: str) -> str:
+    """SQL: a rejected row's value (`value`, of the column named by `column`) as the quarantine
+    keeps it: an e-mail address or phone number in it written ``***``
+    (:func:`promopilot.data.review_text.masked_sql`, a bad date ``call 138 0013 8000`` as
+    ``call ***``); an id (:data:`ID_COLUMNS`) as it is, as ingest stores it, but ``***`` where
+    ingest reads it as an address or number (the migration of older stores' rows,
+    :func:`promopilot.data.text_migration.rejected_changes`, writes them alike)."""
+    text = f"trim({value})"
+    contact = (
+        f"{contact_ids.email_sql(text)} IS NOT NULL OR {contact_ids.phone_sql(text)} IS NOT NULL"
+    )
+    ids = ", ".join(f"'{c}'" for c in ID_COLUMNS)
+    return (
+        f"CASE WHEN {column} IN ({ids}) THEN CASE WHEN {contact} THEN '***' ELSE {value} END "
+        f"ELSE {review_text.masked_sql(value)} END"
+    )
+
+
 def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int) -> pd.Series:
-    """Write the quarantined rows; return the reason of each staged one (rejects excluded)."""
+    """Write the quarantined rows; return the reason of each staged one (rejects excluded).
+    Contact data never goes in: a contact column's value is left empty, and an e-mail address
+    or phone number anywhere else in a row (a bad date's cell, a note or description in its raw
+    row, a conflict's reason quoting a value) is written ``***`` (:func:`masked_value`,
+    :func:`promopilot.data.review_text.masked_sql`), so the owner finds the row by its file,
+    line, column and reason."""
     stored = [c.name for c in spec.columns if not c.contact]
     raw_json = (
         "to_json({"
@@ -114,18 +140,16 @@ def write_quarantine(store: Store, spec: TableSpec, raw: RawFile, ingest_id: int
         )
         + "})"
     )
-    bad = (
-        store.query(
-            f'SELECT _row, _err.column AS "column", _err.value AS value, _err.reason AS reason, '
-            f"t_customer_id AS customer_id, {raw_json} AS raw FROM {STAGE} WHERE _err IS NOT NULL "
-            "ORDER BY _row"
-        )
-        if CUSTOMER_ID in spec.column_names
-        else store.query(
-            f'SELECT _row, _err.column AS "column", _err.value AS value, _err.reason AS reason, '
-            f"NULL AS customer_id, {raw_json} AS raw FROM {STAGE} WHERE _err IS NOT NULL "
-            "ORDER BY _row"
-        )
+    customer = "t_customer_id" if CUSTOMER_ID in spec.column_names else "NULL"
+    rejected = (
+        f'SELECT _row, _err.column AS "column", _err.value AS value, _err.reason AS reason, '
+        f"{customer} AS customer_id, CAST({raw_json} AS VARCHAR) AS raw FROM {STAGE} "
+        "WHERE _err IS NOT NULL"
+    )
+    value = masked_value("value", '"column"')
+    bad = store.query(
+        f'SELECT _row, "column", {value} AS value, {review_text.masked_sql("reason")} AS reason, '
+        f"customer_id, {review_text.masked_sql('raw')} AS raw FROM ({rejected}) ORDER BY _row"
     )
     contact = {c.name for c in spec.contact_columns}
     bad.loc[bad["column"].isin(contact), "value"] = None  # never keep contact data here

@@ -44,9 +44,17 @@ REVIEW_TEXTS = "review-texts-masked"
 SPACED_LEADING_ONE = "delivery-errors-spaced-leading-one-phones-masked"
 REJECTED_SPACED_LEADING_ONE = "rejected-rows-spaced-leading-one-phones-masked"
 REVIEW_SPACED_LEADING_ONE = "review-texts-spaced-leading-one-phones-masked"
+# the quarantine's texts again: ingest wrote a rejected row's other cells (a note, a bad date's
+# cell, a conflict's reason) as they were, an address or number in them too, till it masked them
+REJECTED_CELLS = "rejected-rows-cells-masked"
 # the migrations of each kind of text, in the order they came
 DELIVERY_NAMES = (DELIVERY_ERRORS, LOCAL_PHONES, LEADING_ONE, SPACED_LEADING_ONE)
-REJECTED_NAMES = (REJECTED_LOCAL_PHONES, REJECTED_LEADING_ONE, REJECTED_SPACED_LEADING_ONE)
+REJECTED_NAMES = (
+    REJECTED_LOCAL_PHONES,
+    REJECTED_LEADING_ONE,
+    REJECTED_SPACED_LEADING_ONE,
+    REJECTED_CELLS,
+)
 REVIEW_NAMES = (REVIEW_TEXTS, REVIEW_SPACED_LEADING_ONE)
 # SQL: the text `{0}` may hold an address or number (the usual text cannot: not read)
 MAY_HOLD = (
