@@ -44,10 +44,17 @@ EMAIL = r"[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]+\.[^@ \t\n\r\f\v.]+"
 INTERNATIONAL = r"\+[0-9](?:[ ()./-]{0,2}[0-9]){9,14}"
 CHINA_MOBILE = r"1[3-9][0-9](?:[ -]?[0-9]{4}){2}"
 # an international number dialled with 00 for + (0086 138 0013 8000): a separator after the
-# country code, or a Chinese mobile's +86 (so 001234567890, a padded id, is none)
+# country code, or a Chinese mobile's +86 (so 001234567890, a padded id, is none); 0086 and 001
+# first, at their length, as INTERNATIONAL_KNOWN
 ZERO_ZERO = (
-    r"(?:00[1-9][0-9]{0,2}[ ()./-]{1,2}[0-9](?:[ ()./-]{0,2}[0-9]){7,12}"
-    rf"|0086[ -]?{CHINA_MOBILE})"
+    rf"(?:0086[ -]?{CHINA_MOBILE}|001[ ()./-]{{1,2}}[2-9][0-9]{{2}}(?:[ ()./-]{{0,2}}[0-9]){{7}}"
+    r"|00[1-9][0-9]{0,2}[ ()./-]{1,2}[0-9](?:[ ()./-]{0,2}[0-9]){7,12})"
+)
+# in text, a +86 mobile and a +1 number at their length, so digits after one are not taken in
+# (+86 138 0013 8000 20251203); IN_TEXT ends any + number where its digits do (at most 15)
+INTERNATIONAL_KNOWN = (
+    r"\+86[ ()./-]{0,2}1[3-9][0-9](?:[ ()./-]{0,2}[0-9]){8}"
+    r"|\+1[ ()./-]{0,2}[2-9][0-9]{2}(?:[ ()./-]{0,2}[0-9]){7}"
 )
 # a North American number without its +1, as written there ((555) 123-4567, 555-123-4567,
 # 555.123.4567; ten digits in a row, or three numbers apart, as an access log's status, bytes
@@ -103,7 +110,8 @@ def address_part(space: str) -> str:
 _ADDRESS_PART = address_part(r"\s")
 IN_TEXT = (
     rf"{_ADDRESS_PART}@{_ADDRESS_PART}\.[A-Za-z]{{2,}}"
-    rf"|(?<![0-9]){INTERNATIONAL}|(?<![0-9]){CHINA_MOBILE}(?![0-9])"
+    rf"|(?<![0-9])(?:{INTERNATIONAL_KNOWN}|{INTERNATIONAL})(?![0-9])|(?<![0-9]){INTERNATIONAL}"
+    rf"|(?<![0-9]){CHINA_MOBILE}(?![0-9])"
     rf"|(?<![0-9A-Za-z_#.,+/-])(?:{NATIONAL})(?![0-9A-Za-z_]|[-.,/][0-9])"
 )
 _IN_TEXT = re.compile(IN_TEXT)

@@ -28,6 +28,7 @@ import pandas as pd
 from promopilot.data.contact_ids import (
     CHINA_MOBILE,
     INTERNATIONAL,
+    INTERNATIONAL_KNOWN,
     NATIONAL,
     NORTH_AMERICA_ONE,
     NORTH_AMERICA_ONE_TEXT,
@@ -45,15 +46,18 @@ _EMAIL = rf"{_PART}@{_PART}\.[A-Za-z]{{2,}}"
 _BEFORE = r"(^|[^0-9A-Za-z_#.,+/-])"
 _AFTER = r"($|[^0-9A-Za-z_.,/-]|[-.,/](?:$|[^0-9]))"
 # each alternative of IN_TEXT, its look-behind and look-ahead as groups the replacement keeps
+# (an international number ends where its digits do, a +86 mobile or +1 number at its
+# country's length: INTERNATIONAL_KNOWN; one glued to more digits is taken as far as it goes)
 PATTERN = (
     f"{_EMAIL}"
+    rf"|(^|[^0-9])(?:{INTERNATIONAL_KNOWN}|{INTERNATIONAL})($|[^0-9])"
     rf"|(^|[^0-9])(?:{INTERNATIONAL})"
     rf"|(^|[^0-9])(?:{CHINA_MOBILE})($|[^0-9])"
     rf"|{_BEFORE}(?:{NATIONAL}){_AFTER}"
 )
-# the groups before a match (1, 2, 4), the mask, the groups after it (3, 5): a group of
+# the groups before a match (1, 3, 4, 6), the mask, the groups after it (2, 5, 7): a group of
 # another alternative is empty
-_REWRITE = rf"\1\2\4{MASK}\3\5"
+_REWRITE = rf"\1\3\4\6{MASK}\2\5\7"
 # a North American number with its leading 1 (1 555-123-4567, 1 (555) 123-4567), masked
 # before the rest: right after a number whose look-ahead took the space before its 1
 # (13812345678 1 555-123-4567), PATTERN would find the number without it ("*** 1 ***")
