@@ -74,7 +74,10 @@ def masked_sql(text: str) -> str:
         masked = f"regexp_replace({masked}, {sql_str(LEADING_ONE)}, '\\1{MASK}\\2', 'g')"
     for _ in range(3):
         masked = f"regexp_replace({masked}, {sql_str(PATTERN)}, {sql_str(_REWRITE)}, 'g')"
-    return f"CASE WHEN regexp_matches({text}, {_MAY_HOLD}) THEN {masked} ELSE {text} END"
+    # one pass of PATTERN (which finds whatever LEADING_ONE does) before the five: a text
+    # with none, such as a quarantined row of dates and amounts, is not rewritten
+    holds = f"regexp_matches({text}, {_MAY_HOLD}) AND regexp_matches({text}, {sql_str(PATTERN)})"
+    return f"CASE WHEN {holds} THEN {masked} ELSE {text} END"
 
 
 def masked_texts(texts: pd.Series) -> pd.Series:
