@@ -18,7 +18,7 @@ from promopilot.exceptions import InputError
 # Tables of the settings file that other areas read (offers.catalogue, campaigns.settings,
 # serve.config); the rest of the file is the ``[promopilot]`` table or, without one, the
 # top-level keys.
-AREA_TABLES = ("offers", "send", "serve", "reviews")
+AREA_TABLES = ("offers", "send", "serve", "reviews", "contact")
 
 
 def check_strptime(fmt: str, source: str) -> None:
@@ -254,3 +254,32 @@ def load_review_settings(
     """Read ``[reviews]`` from the settings file, if there is one."""
     _, values = area_values("reviews", ReviewSettings, path, env)
     return ReviewSettings(**{k: str(v) for k, v in values.items()})
+
+
+# the countries a phone number written without its country code is read in (ContactSettings)
+CONTACT_COUNTRIES = ("CN", "US")
+
+
+@dataclass(frozen=True)
+class ContactSettings:
+    """The ``[contact]`` table: ``default_country``, the country of a customer id that is an
+    11-digit number starting with 1 written without ``+`` (``15551234567``): ``CN``, a
+    Chinese mobile, ``+86`` (the default, as every store so far), or ``US``, a North American
+    number dialled with its leading 1, ``+1``. A store keeps the one it was built with
+    (:mod:`promopilot.data.contact_country`)."""
+
+    default_country: str = "CN"
+
+
+def load_contact_settings(
+    path: str | Path | None = None, env: dict[str, str] | None = None
+) -> ContactSettings:
+    """Read ``[contact]`` from the settings file, if there is one."""
+    candidate, values = area_values("contact", ContactSettings, path, env)
+    country = str(values.get("default_country", "CN")).strip().upper()
+    if country not in CONTACT_COUNTRIES:
+        raise InputError(
+            f"{candidate}: [contact] default_country {values['default_country']!r}: expected "
+            f"{' or '.join(CONTACT_COUNTRIES)}"
+        )
+    return ContactSettings(default_country=country)

@@ -8,7 +8,8 @@ address goes to ``contacts`` only, so it reaches no table, feature, model, repor
 An id is an e-mail address when it is ``something@domain.tld`` (compared in lower case); a
 phone number when it starts with ``+`` and holds 10 to 15 digits (``+86 138 0013 8000``,
 ``+1 (555) 123-4567``), or is an 11-digit Chinese mobile number (``13800138000``,
-``138-0013-8000``, read as ``+86``). Any other id (``17850``, ``C000123``, a 10-digit number)
+``138-0013-8000``, read as ``+86``; as ``+1`` with ``[contact] default_country = "US"``:
+:mod:`promopilot.data.contact_country`). Any other id (``17850``, ``C000123``, a 10-digit number)
 is kept as it is. The same rule reads a typed id (``promopilot forget``, the dashboard, the
 API): :func:`stored_customer_id`, and the ids of a hand-written file (a plan given to ``send``
 or ``serve``, a policy to ``evaluate-policy``): :func:`stored_customer_ids`.
@@ -25,6 +26,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from promopilot.data import contact_country
 from promopilot.data.cells import TEXT_FILE, Cells
 from promopilot.data.schema import id_text, plain_id
 from promopilot.data.sql import sql_str
@@ -162,8 +164,7 @@ def phone_sql(text: str) -> str:
         f"THEN '+' || {digits} "
         f"WHEN starts_with({bare}, '00') AND regexp_full_match({bare}, {sql_str(ZERO_ZERO)}) "
         f"THEN '+' || substr({digits}, 3) END "
-        f"WHEN starts_with({text}, '1') AND length({text}) BETWEEN 11 AND 13 AND "
-        f"regexp_full_match({text}, {sql_str(CHINA_MOBILE)}) THEN '+86' || {digits} END"
+        f"{contact_country.bare_phone_sql(text, digits, CHINA_MOBILE)} END"
     )
 
 
@@ -248,7 +249,7 @@ def might_be_contact(text: str) -> bool:
         "@" in text
         or text.startswith(_PHONE_STARTS)
         or text[:4].lower() == "tel:"
-        or (text.startswith("1") and 11 <= len(text) <= 13)
+        or (text.startswith("1") and 11 <= len(text) <= 14)
     )
 
 
@@ -308,7 +309,7 @@ def stored_customer_ids(ids: pd.Series) -> pd.Series:
         text.str.contains("@", regex=False)
         | text.str.startswith(_PHONE_STARTS)
         | (text.str[:4].str.lower() == "tel:")
-        | (text.str.startswith("1") & text.str.len().between(11, 13))
+        | (text.str.startswith("1") & text.str.len().between(11, 14))
     ).to_numpy(dtype=bool)
     if not maybe.any():
         return text

@@ -20,7 +20,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from promopilot.data import contact_ids, contact_migration, phone_text, text_migration
+from promopilot.data import (
+    contact_country,
+    contact_ids,
+    contact_migration,
+    phone_text,
+    text_migration,
+)
 from promopilot.data.connection import (
     SERVE_MARKER_SUFFIX,
     connect,
@@ -102,6 +108,7 @@ class Store(ShopTime):
         # what opening the store changed, for the user (a store made by an older version)
         self.notes: list[str] = []
         try:
+            contact_country.check(self, writable=not read_only)  # [contact] default_country
             if not read_only:
                 self.notes = contact_migration.hash_contact_ids(self)
                 contact_migration.read_contact_emails(self)
