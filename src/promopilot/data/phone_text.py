@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from promopilot.data import contact_ids
-from promopilot.data.contact_ids import CHINA_MOBILE, NORTH_AMERICA, NORTH_AMERICA_ONE, phone_sql
+from promopilot.data.contact_ids import phone_sql
+from promopilot.data.contact_patterns import CHINA_MOBILE, NORTH_AMERICA, NORTH_AMERICA_ONE
 from promopilot.data.schema import plain_id
 
 if TYPE_CHECKING:

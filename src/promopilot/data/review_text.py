@@ -25,7 +25,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from promopilot.data.contact_ids import (
+from promopilot.data.contact_patterns import (
     CHINA_MOBILE,
     INTERNATIONAL,
     INTERNATIONAL_KNOWN,
