@@ -64,6 +64,26 @@ class YenReading:
 # write the sign the shop's files do (data.money_signs), else none: never one the data and
 # the settings do not name (a UK shop told "¥10 off")
 SIGNS = {"EUR": "€", "GBP": "£", "USD": "$", "CNY": "¥", "JPY": "¥"}
+# the signs a currency code is written with, as a currency cell or a store kept before a code
+# was set may hold them: with the shop's code known (the setting, the store's) a cell ``$``
+# in a USD shop is USD and ``￥`` in a CNY shop CNY, not another currency; ``$`` in a EUR shop
+# still is one (quarantined, refused). ``$`` and ``¥`` name no code on their own
+WRITTEN_AS = {
+    **dict.fromkeys(("USD", "CAD", "AUD", "NZD", "SGD", "TWD", "MXN"), ("$",)),
+    "HKD": ("$", "HK$"),
+    "EUR": ("€",),
+    "GBP": ("£",),
+    "CNY": ("¥", "￥", "元"),
+    "JPY": ("¥", "￥", "円"),
+}
+
+
+def written_as(sign: str | None, code: str | None) -> bool:
+    """Whether `sign` (a currency cell, a store's kept currency) is how the currency `code` is
+    written: ``$`` for USD, ``￥`` for CNY; a code is its own."""
+    if not sign or not code:
+        return False
+    return sign.strip().upper() == code or sign.strip() in WRITTEN_AS.get(code, ())
 
 
 def _normalize(name: str) -> str:
@@ -76,12 +96,14 @@ def currency_column(raw_columns: list[str]) -> str | None:
     return next((by_norm[n] for n in CURRENCY_COLUMNS if n in by_norm), None)
 
 
-def code_sql(column: str, yen: str | None = None) -> str:
+def code_sql(column: str, yen: str | None = None, shop: str | None = None) -> str:
     """SQL: the currency code of a cell of `column` (trimmed, upper-cased, ``人民币`` and
     ``€`` read as CNY and EUR); NULL when blank. ``¥`` and ``￥`` are `yen` where it is known
-    (:func:`yen_reading`), else ``¥``: CNY and JPY both write it."""
+    (:func:`yen_reading`), else ``¥``: CNY and JPY both write it. A sign the `shop`'s code is
+    written with (:data:`WRITTEN_AS`: ``$`` in a USD shop) is that code."""
     text = f"upper({cell_text(column)})"
     names = {**CURRENCY_NAMES, **dict.fromkeys(YEN_SIGNS, yen or YEN)}
+    names.update(dict.fromkeys(WRITTEN_AS.get(shop or "", ()), shop))
     cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in names.items())
     return f"CASE {text} {cases} ELSE {text} END"
 
@@ -161,17 +183,18 @@ def message_sign(sign: str, currency: str | None, written: str | None = None) ->
 
 def sign_agrees(sign: str, currency: str | None) -> bool:
     """Whether messages' `sign` fits the shop's `currency` code (true where that is unknown):
-    ``€``, ``EUR`` and ``eur`` fit EUR; ``¥`` fits CNY and JPY; ``RMB`` and ``元`` fit CNY."""
+    ``€``, ``EUR`` and ``eur`` fit EUR; ``¥`` and ``￥`` fit CNY and JPY; ``RMB`` and ``元`` fit
+    CNY; ``$`` fits USD (:data:`WRITTEN_AS`)."""
     if not currency:
         return True
-    return sign.strip() == SIGNS.get(currency) or currency_code(sign) == currency
+    return written_as(sign, currency) or currency_code(sign) == currency
 
 
-def stage_part(column: str, yen: str | None = None) -> str:
+def stage_part(column: str, yen: str | None = None, shop: str | None = None) -> str:
     """The staged column ``_currency``: each line's currency code, from `column` (``¥`` read
-    as `yen` where that is known)."""
+    as `yen` where that is known, a sign of the `shop`'s code as that code: ``$`` in USD)."""
     quoted = ident(column)
-    return f"{code_sql(quoted, yen)} AS _currency"
+    return f"{code_sql(quoted, yen, shop)} AS _currency"
 
 
 def kept_currency(
@@ -182,8 +205,9 @@ def kept_currency(
     `stored` (the store's, :func:`stored_currency`), else the file's most common (ties: the
     one on the earliest line); the caller reads the two once, for :func:`yen_reading` too. A
     setting that disagrees with the currency the store's orders are in is refused: they
-    would mix."""
-    if wanted and stored and wanted != stored:
+    would mix. A store kept as a sign its code is written with (``$``, before ``currency =
+    "USD"`` was set) agrees with it: the file's lines are kept in the code."""
+    if wanted and stored and wanted != stored and not written_as(stored, wanted):
         raise InputError(
             f"{label}: the currency setting is {wanted} but the store's orders are in {stored}: "
             f'one currency per store; set currency = "{stored}" or ingest into a new store'
@@ -324,7 +348,9 @@ def plan_currency_error(frame, store_currency: str | None) -> str | None:
         return None
     cells = frame[column].fillna("").astype(str).str.strip()
     codes = cells.map(lambda c: currency_code(c) or "")
-    bad = (codes != "") & (codes != store_currency)
+    # $ in a plan of a USD store, USD in a plan of a store kept as $: one currency
+    same = codes.map(lambda c: written_as(c, store_currency) or written_as(store_currency, c))
+    bad = (codes != "") & (codes != store_currency) & ~same
     if not bad.any():
         return None
     i = int(bad.to_numpy().argmax())

@@ -158,7 +158,7 @@ def stage(
     if money is not None:  # Currency, 币种: one currency per store (data.currency)
         wanted, stored = currency.setting(), currency.stored_currency(store)  # read once
         yen = currency.yen_reading(store, raw.source, money, raw.columns, wanted or stored)
-        parts.append(currency.stage_part(money, yen.code))
+        parts.append(currency.stage_part(money, yen.code, wanted or stored))
         notes += [yen.note(money)] if yen.present else []
     totals = line_totals.reading(raw.columns, mapping) if orders else None
     if totals is not None:  # 邮费 beside 用户实付金额: its text
