@@ -22,6 +22,7 @@ from promopilot.campaigns.history import CONTROL
 from promopilot.campaigns.measure import MIN_ARM_CUSTOMERS, _chosen_and_held_out, estimate_lift
 from promopilot.campaigns.outcomes import campaign_outcomes
 from promopilot.data.currency import money
+from promopilot.data.shares import whole_percent
 from promopilot.data.store import Store
 from promopilot.exceptions import NotEnoughDataError
 
@@ -31,9 +32,10 @@ NO_DISCOUNT = "no discount"  # a depth of exactly 0: an offer that took nothing 
 
 
 def depth_words(depth: float) -> str:
-    """A depth in the verdict's words: ``10%``, or ``no discount`` where the offer took nothing
-    off (Hillstrom's e-mails: no discount promised, none in their orders), not a "0%" depth."""
-    return NO_DISCOUNT if depth == 0 else f"{depth:.0%}"
+    """A depth in the verdict's words: ``10%``, ``0.4%`` (a small realized depth, not "0%":
+    :func:`~promopilot.data.shares.whole_percent`), or ``no discount`` where the offer took
+    nothing off (Hillstrom's e-mails: no discount promised, none in their orders)."""
+    return NO_DISCOUNT if depth == 0 else whole_percent(depth)
 
 
 def nominal_depth(kind: pd.Series, value: pd.Series, min_spend: pd.Series) -> np.ndarray:

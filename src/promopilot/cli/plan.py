@@ -19,6 +19,7 @@ from promopilot.cli.common import (
     progress_bar,
 )
 from promopilot.cli.examples import example
+from promopilot.data.shares import whole_percent
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.data.words import counted
 from promopilot.report.labels import readable_rules
@@ -78,7 +79,7 @@ def check_table(check, currency: str | None = None) -> Table:
             money(row.estimate, sign=True),
             money(row.low, sign=True),
             money(row.high, sign=True),
-            f"{row.sends:,} ({share:.0%})",
+            f"{row.sends:,} ({whole_percent(share)})",  # 3 of 3,880: 0.1%, not 0%
             style="bold" if chosen else None,
         )
     table.caption = (

@@ -19,6 +19,7 @@ from promopilot.cli.common import (
     progress_bar,
 )
 from promopilot.cli.examples import example
+from promopilot.data.shares import whole_percent
 from promopilot.data.textfile import EXCEL_CSV
 from promopilot.report import formats
 
@@ -45,7 +46,7 @@ def segment_table(segments) -> TableOrLines:
         (
             row.segment,
             f"{row.customers:,}",
-            f"{row.share:.0%}",
+            whole_percent(row.share),  # a segment of 0.4% of the customers: not 0%
             f"{row.recency_days:,.0f}",
             f"{row.frequency:.1f}",
             f"{row.monetary:,.0f}",

@@ -11,6 +11,7 @@ import pandas as pd
 
 from promopilot.campaigns.depth import FREE_SHIPPING, NO_DISCOUNT, depth_finding, verdict_text
 from promopilot.data.currency import money, money_label
+from promopilot.data.shares import whole_percent
 from promopilot.report import Section, figure_html
 from promopilot.report import formats as fmt
 from promopilot.report.labels import CONVERSION_LIFT, POINTS_NOTE, SEGMENT_NAMES, segment_label
@@ -104,17 +105,19 @@ DEPTH_NONE = "no discount 无折扣"  # ... and of an offer that took nothing of
 
 
 def _depth_cell(kind, depth, cap=None, currency: str | None = None) -> str:
-    """A depth as the table shows it: ``10%``; ``no discount 无折扣`` where nothing was taken
-    off; 每满's ``13% of every step 每满`` (its share of each full step, however many an order
-    has); a cap after it, ``10% of every step 每满, at most 50.00 最高减50``; free shipping by
-    name (it has no depth)."""
+    """A depth as the table shows it: ``10%`` (``0.4%`` under 1%, never a "0%" of
+    something taken off: :func:`~promopilot.data.shares.whole_percent`); ``no discount
+    无折扣`` where nothing was taken off; 每满's ``13% of every step 每满`` (its share of
+    each full step, however many an order has); a cap after it, ``10% of every step 每满,
+    at most 50.00 最高减50``; free shipping by name (it has no depth)."""
     if kind == FREE_SHIPPING:
         return DEPTH_FREE_SHIPPING
     if pd.isna(depth):
         return fmt.MISSING
     if depth == 0:  # Hillstrom's e-mails: nothing off, not a "0%" depth
         return DEPTH_NONE
-    text = f"{depth:.0%} of every step 每满" if kind == "amount_off_every" else f"{depth:.0%}"
+    text = whole_percent(depth)  # 0.4%, not 0%: something was taken off
+    text += " of every step 每满" if kind == "amount_off_every" else ""
     if cap is not None and not pd.isna(cap) and kind in ("amount_off_every", "percent_off"):
         text += f", at most {money(cap, currency)} 最高减{float(cap):g}"
     return text
