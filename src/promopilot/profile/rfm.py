@@ -21,7 +21,13 @@ RFM_SEGMENTS = (
     "Lost",
 )
 NO_PURCHASES = "No purchases"
-"""Segment of customers without any purchase (frequency 0); they get no R/F/M scores."""
+"""Segment of customers without any purchase (frequency 0) nor return; they get no R/F/M
+scores."""
+RETURNS_ONLY = "Returns only"
+"""Segment of customers without any purchase but with returns or credits (frequency 0,
+``n_returns`` above 0: UCI Online Retail's customers whose only lines are credit notes, of
+purchases made before its data begin). Their net revenue is below 0, which "No purchases"
+did not explain (UCI: -315.49 per customer); no R/F/M scores either."""
 
 _GRID_ROWS = {  # R score -> names for F score 1..5
     5: ("New", "Potential loyalist", "Potential loyalist", "Champions", "Champions"),
@@ -68,6 +74,7 @@ def rfm_scores(
     recency_col: str = "recency_days",
     frequency_col: str = "frequency",
     monetary_col: str = "monetary",
+    returns_col: str = "n_returns",
 ) -> pd.DataFrame:
     """R, F and M quintile scores (1..5) and the RFM segment name of every customer.
 
@@ -78,6 +85,9 @@ def rfm_scores(
         (number of purchases, 0 for none) and ``monetary`` (spend).
     recency_col, frequency_col, monetary_col : str
         Column names, if different.
+    returns_col : str
+        Returns (lines or orders) per customer, where the table has them: customers without a
+        purchase but with a return are :data:`RETURNS_ONLY`.
 
     Returns
     -------
@@ -88,7 +98,8 @@ def rfm_scores(
     -----
     Scores are computed among the customers with at least one purchase: recency scores 5 for
     the most recent fifth, frequency and monetary score 5 for the highest fifth (ties: see
-    :func:`_quintile_score`). Customers with ``frequency == 0`` are :data:`NO_PURCHASES`.
+    :func:`_quintile_score`). Customers with ``frequency == 0`` are :data:`NO_PURCHASES`, or
+    :data:`RETURNS_ONLY` where they returned something (``returns_col``).
     The segment uses only (R, F) via :data:`RF_GRID`; M is returned for ranking within a
     segment.
     """
@@ -114,6 +125,9 @@ def rfm_scores(
     f_score = np.zeros(n, dtype=np.int64)
     m_score = np.zeros(n, dtype=np.int64)
     segment = np.full(n, NO_PURCHASES, dtype=object)
+    if returns_col in df.columns:  # credited, never bought: their net revenue is below 0
+        returned = pd.to_numeric(df[returns_col], errors="coerce").fillna(0).to_numpy() > 0
+        segment[~buyers & returned] = RETURNS_ONLY
     if buyers.any():
         r_score[buyers] = _quintile_score(rec[buyers], higher_is_better=False)
         f_score[buyers] = _quintile_score(freq[buyers], higher_is_better=True)
@@ -142,14 +156,19 @@ def rfm_segments(
     recency_col: str = "recency_days",
     frequency_col: str = "frequency",
     monetary_col: str = "monetary",
+    returns_col: str = "n_returns",
 ) -> pd.Series:
     """Classic RFM segment name of every customer (see :func:`rfm_scores` and :data:`RF_GRID`).
 
     Returns
     -------
-    Series named ``rfm_segment`` indexed like ``df``; values are :data:`RFM_SEGMENTS` or
-    :data:`NO_PURCHASES`.
+    Series named ``rfm_segment`` indexed like ``df``; values are :data:`RFM_SEGMENTS`,
+    :data:`NO_PURCHASES` or :data:`RETURNS_ONLY`.
     """
     return rfm_scores(
-        df, recency_col=recency_col, frequency_col=frequency_col, monetary_col=monetary_col
+        df,
+        recency_col=recency_col,
+        frequency_col=frequency_col,
+        monetary_col=monetary_col,
+        returns_col=returns_col,
     )["rfm_segment"]

@@ -13,11 +13,19 @@ The grid lives in :mod:`~promopilot.profile.rfm`, the clustering in
 :mod:`~promopilot.profile.segmenter`; this module gathers their public names.
 """
 
-from promopilot.profile.rfm import NO_PURCHASES, RF_GRID, RFM_SEGMENTS, rfm_scores, rfm_segments
+from promopilot.profile.rfm import (
+    NO_PURCHASES,
+    RETURNS_ONLY,
+    RF_GRID,
+    RFM_SEGMENTS,
+    rfm_scores,
+    rfm_segments,
+)
 from promopilot.profile.segmenter import ClusterSegmenter
 
 __all__ = [
     "NO_PURCHASES",
+    "RETURNS_ONLY",
     "RFM_SEGMENTS",
     "RF_GRID",
     "ClusterSegmenter",

@@ -159,9 +159,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "revenue_per_customer_note": (
         "Revenue per customer is net of discounts, returns and credits, so the segments add up "
         "to the shop's net revenue: a customer credited more than they bought counts below 0 "
-        "here, where the profile counts their net spend as 0.",
+        'here, where the profile counts it as 0; "Returns only": credits without a purchase '
+        "(one made before the data begin), so below 0.",
         "人均收入已扣除折扣、退货和退款，各分群合计即店铺净收入：退款多于购买的客户在此计为负数，"
-        "而客户画像将其净消费额计为 0。",
+        "而客户画像将其计为 0；“仅有退货”：只有退款、没有购买（购买在数据开始之前），故为负。",
     ),
     "recency": ("Days since last order (median)", "距上次下单天数（中位数）"),
     "segment_trend": ("Monthly revenue by segment", "各分群月收入"),

@@ -15,6 +15,7 @@ SEGMENT_LABELS: dict[str, tuple[str, str]] = {
     "rfm:Hibernating": ("Hibernating", "沉睡客户"),
     "rfm:Lost": ("Lost", "已流失客户"),
     "rfm:No purchases": ("No purchases", "从未购买"),
+    "rfm:Returns only": ("Returns only (no purchase)", "仅有退货（无购买）"),
     # the profile's named segments, as `promopilot profile` last kept them (serve.named_segments)
     "named_segments": ("Named segments", "命名分群"),
     "named_as_of": (

@@ -16,7 +16,7 @@ from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
 from promopilot.exceptions import NotEnoughDataError, PromopilotError, UnknownIdError
 from promopilot.offers.forecast import forecast_warning_figures
-from promopilot.profile.segments import rfm_segments
+from promopilot.profile.segments import NO_PURCHASES, RETURNS_ONLY, rfm_segments
 from promopilot.report.labels import readable_rules
 from promopilot.serve.campaign_notes import too_few_notes
 from promopilot.serve.decisions import decide
@@ -167,6 +167,8 @@ def segments(gate: StoreGate, text: dict) -> dict:
     )
     table["share"] = table["customers"] / table["customers"].sum()
     table["revenue_per_customer"] = table["revenue"] / table["customers"]
+    # no purchase, so no days since one: "No purchases", "Returns only" (credits only)
+    table["bought"] = ~table.index.isin([NO_PURCHASES, RETURNS_ONLY])
     table = table.sort_values("revenue", ascending=False).reset_index()
     names = [word(text, "rfm", s) for s in table["segment"]]
     sizes = go.Figure(go.Bar(x=names, y=table["customers"]))

@@ -31,7 +31,8 @@ rfm AS (
     SELECT customer_id, count(*) FILTER (WHERE NOT is_return) AS frequency,
            max(ts) FILTER (WHERE NOT is_return) AS last_order,
            sum(net) FILTER (WHERE NOT is_return) AS bought,
-           greatest(coalesce(sum(-net) FILTER (WHERE is_return), 0.0), 0.0) AS returned
+           greatest(coalesce(sum(-net) FILTER (WHERE is_return), 0.0), 0.0) AS returned,
+           count(*) FILTER (WHERE is_return) AS return_orders
     FROM rfm_orders GROUP BY 1
 )"""
 )
@@ -50,10 +51,13 @@ last order (since first seen without one), distinct orders (returns apart) and n
 (line discounts and returns netted, >= 0). The profile and the dashboard both use these."""
 
 RFM_SQL = (
-    "WITH" + KNOWN_CTE + "," + RFM_CTES + "\nSELECT k.customer_id," + RFM_COLUMNS + "\n"
+    "WITH" + KNOWN_CTE + "," + RFM_CTES + "\nSELECT k.customer_id," + RFM_COLUMNS + ",\n"
+    "       coalesce(rfm.return_orders, 0) AS n_returns\n"
     "FROM known k LEFT JOIN rfm USING (customer_id) ORDER BY k.customer_id"
 ).replace("{order_lines}", "{orders}")
-"""recency_days, frequency and monetary of every customer seen before ``{T}``."""
+"""recency_days, frequency and monetary of every customer seen before ``{T}``, and
+``n_returns``, their return orders (above 0 where the features' ``n_returns``, return lines,
+is: a customer who only returned is ``Returns only``, not ``No purchases``)."""
 
 FEATURE_SQL = (
     "WITH"
