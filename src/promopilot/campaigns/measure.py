@@ -23,7 +23,7 @@ from promopilot.campaigns.history import CONTROL
 from promopilot.campaigns.lift_words import MIN_ARM_CUSTOMERS, summary
 from promopilot.campaigns.outcomes import campaign_outcomes
 from promopilot.config import load_settings
-from promopilot.data.currency import shop_currency
+from promopilot.data.money_signs import money_currency
 from promopilot.data.queries import measure as queries
 from promopilot.data.store import Store
 
@@ -97,7 +97,7 @@ def measure_campaign(
         confidence=confidence,
         segments=segments,
         min_arm_customers=min_arm_customers,
-        currency=shop_currency(store),
+        currency=money_currency(store),
     )
 
 
@@ -107,7 +107,7 @@ def measure_with_daily(
     """:func:`measure_campaign` and, for the report's chart, each measured offer's profit lift
     had the window ended on each of its days (:func:`daily_lift`)."""
     frame = campaign_outcomes(store, campaign_id, window_days=window_days)
-    result = _measure(frame, campaign_id, confidence=confidence, currency=shop_currency(store))
+    result = _measure(frame, campaign_id, confidence=confidence, currency=money_currency(store))
     return result, daily_lift(store, frame, result, campaign_id)
 
 

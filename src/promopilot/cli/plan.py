@@ -306,6 +306,7 @@ def plan(
 ) -> None:
     """Decide which customer gets which offer within a budget; write the plan."""
     from promopilot.data.currency import shop_currency, with_currency_column
+    from promopilot.data.money_signs import money_currency
     from promopilot.data.queries.offers import add_offers
     from promopilot.offers.catalogue import DEFAULT_CATALOGUE as DEFAULT
     from promopilot.offers.finish import as_written
@@ -314,7 +315,9 @@ def plan(
 
     with open_store(db, data) as store, progress_bar() as bar:
         task = bar.add_task("planning", total=PLAN_STEPS, item="")
-        currency = shop_currency(store)  # once: the plan's words and tables write money in it
+        currency = shop_currency(store)  # the CSV's currency column: a code, or a cell's sign
+        # once: the plan's words and tables write money in it (else the files' sign: ¥ for ￥89)
+        shown = money_currency(store)
         result = build_plan(
             store,
             budget=budget,
@@ -324,7 +327,7 @@ def plan(
             do_no_harm=not allow_uncertain,
             run_test=run_test,
             progress=lambda step: bar.update(task, advance=1, item=step),
-            currency=currency,
+            currency=shown,
         )
         # `send` and `report` read an offer's terms from the store: keep the defaults used
         n_added = add_offers(store, result.offers) if result.offer_source == DEFAULT else 0
@@ -333,7 +336,7 @@ def plan(
     # its money columns' currency (expected_cost, ...) in a column, where it is known
     with_currency_column(result.plan, currency).to_csv(out, index=False, encoding=EXCEL_CSV)
     write_forecast(out, result)  # the headline forecast, for the dashboard
-    for item in plan_tables(result, currency):
+    for item in plan_tables(result, shown):
         console.print(item)
     if result.rules:
         rules_path = out.with_suffix(".rules.txt")

@@ -108,7 +108,8 @@ def evaluate_policy(
 ) -> None:
     """Estimate what a candidate assignment would have earned on a logged campaign."""
     from promopilot.campaigns.ope import evaluate_policy as evaluate
-    from promopilot.data.currency import money, money_label, shop_currency
+    from promopilot.data.currency import money, money_label
+    from promopilot.data.money_signs import money_currency
 
     confidence = resolve_confidence(confidence)
     frame = read_policy(policy)
@@ -120,7 +121,7 @@ def evaluate_policy(
             result = evaluate(
                 store, frame, campaign, window_days=window_days, confidence=confidence
             )
-            currency = shop_currency(store)
+            currency = money_currency(store)
     except UnknownIdError as error:
         raise InputError(str(error)) from None
     table = Table(title=f"incremental profit per customer if {policy.name} had been sent")

@@ -77,6 +77,17 @@ def stored_sign(store: Store) -> str | None:
     return signs[0] if len(signs) == 1 else None
 
 
+def money_currency(store: Store) -> str | None:
+    """What the figures of ``summary``, ``plan``, ``report``, ``evaluate-policy`` and the
+    dashboard write money with: the shop's currency (:func:`~promopilot.data.currency.
+    shop_currency`: a code, or a currency cell's sign), else the one sign its files write money
+    with (:func:`stored_sign`: ``¥`` for prices written ``￥89`` or ``¥89``, ``$`` for
+    ``$59.00``), as its messages write prices; None (bare amounts) where neither is known or
+    the files write more than one. The CSVs' ``currency`` column stays the shop's currency
+    only: a sign read off prices is not a currency."""
+    return shop_currency(store) or stored_sign(store)
+
+
 def both(signs: list[str]) -> str:
     """``both $ and €``, ``$, € and £``: the signs of files that disagree, in words."""
     listed = " and ".join([", ".join(signs[:-1]), signs[-1]])

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from promopilot.data.currency import shop_currency
 from promopilot.data.lines import PRODUCT_ORDERS_VIEW, line_net
+from promopilot.data.money_signs import money_currency
 from promopilot.data.store import Store
 
 
@@ -88,5 +88,5 @@ def shop_summary(store: Store, *, top: int = 5) -> ShopSummary:
         non_product_revenue=_cents(net - product_net),
         n_return_lines=int(counts["return_lines"]),
         n_non_products=int(counts["non_products"]),
-        currency=shop_currency(store),
+        currency=money_currency(store),  # ¥ for prices written ￥89 where no code is known
     )

@@ -41,7 +41,7 @@ from promopilot.campaigns.history import (
     campaign_training_data,
 )
 from promopilot.config import Settings, load_settings
-from promopilot.data.currency import shop_currency
+from promopilot.data.money_signs import money_currency
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError, NotEnoughDataError
 from promopilot.offers.assignment import assign_offers, assign_with_holdouts
@@ -147,7 +147,7 @@ def build_plan(
         (:mod:`promopilot.offers.selfcheck`); False: target with the first candidate unchecked.
     run_test : when the plan cannot target (no randomized campaign history, or the check does
         not pass), send the proposed randomized test within the budget instead of nothing.
-    currency : the shop's currency (``data.currency.shop_currency``, which the caller read
+    currency : the shop's currency (``data.money_signs.money_currency``, which the caller read
         once); None: read from the store. The plan's words write money in it.
     """
     settings = settings or load_settings()
@@ -168,7 +168,7 @@ def build_plan(
         as_of=as_of,
         budget=budget,
         timezone=store.timezone,
-        currency=currency or shop_currency(store),  # every line of the plan writes money in it
+        currency=currency or money_currency(store),  # every line of the plan writes money in it
     )
     result.offer_source = offers.attrs.get("source", "")
     result.old_data_note = old_data_note(store, as_of)

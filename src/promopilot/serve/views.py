@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from promopilot.data.currency import message_sign, money_label, shop_currency
-from promopilot.data.money_signs import stored_sign
+from promopilot.data.money_signs import money_currency, stored_sign
 from promopilot.data.queries import serve as queries
 from promopilot.data.store import Store
 from promopilot.data.summary import shop_summary
@@ -126,7 +126,7 @@ def depth_verdicts(gate: StoreGate, text: dict, *, confidence: float) -> list[st
     try:
         with gate.use() as store:
             table, _ = promotion_depth(store, confidence=confidence)
-            currency = shop_currency(store)  # the figures' money, as the report names it
+            currency = money_currency(store)  # the figures' money, as the report names it
     except (NotEnoughDataError, UnknownIdError):  # no campaign logged yet: nothing to say
         return []
     write = verdict_text if text["language"] == "en" else depth_verdict_zh
@@ -157,7 +157,7 @@ def segments(gate: StoreGate, text: dict) -> dict:
         as_of_text = store.local_text(as_of)  # the shop's date, as `promopilot profile` says
         inputs = queries.segment_inputs(store, as_of)  # the profile's RFM, net revenue
         monthly = queries.monthly_customer_revenue(store)
-        currency = shop_currency(store)
+        currency = money_currency(store)
         named = named_segments(store, text, as_of)  # the profile's, as it last kept them
     inputs["segment"] = rfm_segments(inputs).to_numpy()
     table = inputs.groupby("segment").agg(

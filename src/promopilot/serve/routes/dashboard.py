@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from promopilot.data.contact_ids import stored_customer_id
-from promopilot.data.currency import money, money_label, shop_currency
+from promopilot.data.currency import money, money_label
+from promopilot.data.money_signs import money_currency
 from promopilot.exceptions import PromopilotError, UnknownIdError
 from promopilot.report import formats
 from promopilot.report.qini import score_cells
@@ -89,7 +90,7 @@ def _page(request: Request, template: str, page: str, status_code: int = 200, **
     # builder where it read it anyway
     if page != "login" and "currency" not in context:
         with request.app.state.gate.use() as store:
-            context["currency"] = shop_currency(store)
+            context["currency"] = money_currency(store)  # else the files' sign: ¥ for ￥89
     response = templates.TemplateResponse(
         request,
         template,
