@@ -50,6 +50,7 @@ CURRENCY_NAMES = {
     "港元": "HKD",
     "HK$": "HKD",
     "日元": "JPY",
+    "￥": "¥",  # the full-width yen/yuan sign of GBK files is the sign ¥ (CNY or JPY: no code)
 }
 
 

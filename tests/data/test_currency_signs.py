@@ -9,7 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from promopilot.data.currency import plan_currency_error, sign_agrees, stored_currency
+from promopilot.data.currency import (
+    plan_currency_error,
+    shop_currency,
+    sign_agrees,
+    stored_currency,
+)
 from promopilot.data.ingest import ingest
 from promopilot.data.loading import FileRefused
 from promopilot.exceptions import InputError
@@ -82,3 +87,17 @@ def test_a_plan_written_in_the_stores_sign_is_the_stores_currency():
 def test_a_full_width_yen_sign_agrees_with_cny_and_jpy():
     assert sign_agrees("￥", "CNY") and sign_agrees("￥", "JPY") and sign_agrees("$", "CAD")
     assert not sign_agrees("￥", "USD") and not sign_agrees("$", "EUR")
+
+
+@pytest.mark.parametrize("setting", ["¥", "￥"])
+def test_a_yen_sign_setting_keeps_its_own_yen_cells(tmp_path, store, monkeypatch, setting):
+    """currency = "¥" (or the full-width "￥") with currency cells ¥ and ￥ quarantined every
+    line: "another currency than the shop's ¥ ... (lines in ¥ are kept)"."""
+    monkeypatch.setenv("PROMOPILOT_CURRENCY", setting)
+    f = load(store, orders(tmp_path / "shop", ["¥", "￥", "USD"], price="￥8.00")).files[0]
+    assert (f.n_loaded, f.n_quarantined) == (2, 1)
+    reason = store.scalar("SELECT reason FROM quarantine")
+    assert (
+        reason == "another currency than the shop's ¥: one currency per store (lines in ¥ are kept)"
+    )
+    assert shop_currency(store) == "¥"  # the full-width setting is the sign ¥

@@ -233,7 +233,9 @@ def checks(column: str, kept: str | None) -> list[tuple[str, str, str, str]]:
             "_currency",
         )
     ]
-    if kept is not None:  # a ¥ not read as CNY or JPY (yen_reading): not guessed
+    # a ¥ not read as CNY or JPY (yen_reading), unless the shop's currency is that sign
+    # (currency = "¥" or "￥": the cells agree with it)
+    if kept is not None and kept != YEN:
         out.append(
             (
                 column,
@@ -243,6 +245,7 @@ def checks(column: str, kept: str | None) -> list[tuple[str, str, str, str]]:
                 "_currency",
             )
         )
+    if kept is not None:
         out.append(
             (
                 column,
