@@ -21,9 +21,11 @@ def typed_sql(
     decimal_comma: bool = False,
 ) -> str:
     if kind == "timestamp" and fmt is not None:  # a detected or given strptime format
-        parsed = strptime_sql(raw, fmt)  # weekdays, `à 14h30`, German, French, Spanish months
-        if timezone != "UTC" and "%z" not in fmt:  # naive text is in the shop's zone
-            parsed = f"timezone('UTC', timezone({sql_str(timezone)}, {parsed}))"
+        local = str  # naive text is in the shop's zone; a zone after the time moves it to UTC
+        if timezone != "UTC":
+            local = lambda t: f"timezone('UTC', timezone({sql_str(timezone)}, {t}))"  # noqa: E731
+        # weekdays, `à 14h30`, a zone after the time (RFC 2822), German, French, Spanish months
+        parsed = strptime_sql(raw, fmt, local)
         # ISO 8601 is read as it is in any column (two exports pasted together); only the rows
         # the format does not read try it
         return f"coalesce({parsed}, {typed_sql(kind, raw, timezone)})"

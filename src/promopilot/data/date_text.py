@@ -14,14 +14,30 @@ rewritten the same way (:func:`plain_format`), so that one written as the dates 
 (``'%A, %d. %B %Y um %H:%M Uhr'``) reads them too. Only a cell the format does not read as it
 is takes the rewrite. A weekday is dropped only where a comma follows it (``Mar, 8`` is not
 taken for Spanish ``mar``, Tuesday, in ``Mar 8, 2025``).
+
+A zone after the time, as e-mail and marketing exports write dates (RFC 2822:
+``Sat, 8 Mar 2025 14:30:00 +0000``, ``Sat, 08 Mar 2025 14:30:00 GMT``, ``-05:00``, ``UT``,
+``EST``, a ``(UTC)`` comment after it), is dropped by the rewrite too, and
+:func:`strptime_sql` moves the time read to UTC by it (:func:`zone_minutes`), as ISO 8601
+timestamps with a zone are; a time without a zone is the shop's (``local``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from promopilot.data.month_names import english_format, english_months, names_format, or_rewritten
 from promopilot.data.rawfile import sql_str
+
+# zones RFC 2822 names (its obsolete US ones too), as minutes east of UTC
+ZONE_NAMES = {"GMT": 0, "UTC": 0, "UT": 0, "Z": 0, "EST": -300, "EDT": -240, "CST": -360,
+              "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420}  # fmt: skip
+# a zone after a time (`14:30:00 +0000`, `14:30 GMT`, `-05:00`), a `(UTC)` comment after it
+_ZONE = (
+    f"(\\d:\\d\\d(?::\\d\\d)?)\\s*([+-]\\d\\d:?\\d\\d|{'|'.join(ZONE_NAMES)})"
+    "(?:\\s*\\([^()]*\\))?\\s*$"
+)
 
 # the weekdays' names and abbreviations, with and without accents (compared ignoring case)
 WEEKDAYS = {
@@ -45,6 +61,7 @@ _TEXT_STEPS = (
     ("(\\s\\d{1,2})h$", "\\1:00"),  # 14h
     (f"(\\d){_JOIN}(\\d{{1,2}}:\\d)", "\\1 \\2"),  # 08/03/2025, 14:30 ; ... à 14:30
     ("\\s+Uhr$", ""),  # 14:30 Uhr
+    (_ZONE, "\\1"),  # 14:30:00 +0000 (read by strptime_sql's zone_minutes)
 )
 # the same steps on a strptime format: %a / %A for the weekday, a directive before the time's
 _FORMAT_STEPS = (
@@ -53,6 +70,7 @@ _FORMAT_STEPS = (
     (r"(%-?[HI])h$", r"\1:00"),
     (rf"(%-?[dmyYbB]){_JOIN}(%-?[HI]:)", r"\1 \2"),
     (r"\s+Uhr$", ""),
+    (r"\s*%[zZ]$", ""),
 )
 
 
@@ -84,9 +102,32 @@ def rewritten_sql(raw: str, fmt: str) -> str:
     return english_months(plain) if names_format(fmt) else plain
 
 
-def strptime_sql(raw: str, fmt: str) -> str:
+def zone_minutes(raw: str) -> str:
+    """SQL: the minutes east of UTC of the zone after the time in ``raw`` (``+0800``: 480,
+    ``-05:00``: -300, ``GMT``: 0, ``EST``: -300), NULL where there is none."""
+    z = f"upper(regexp_extract({raw}, {sql_str(_ZONE)}, 2, 'i'))"
+    named = " ".join(f"WHEN {sql_str(k)} THEN {v}" for k, v in ZONE_NAMES.items())
+    digits = f"replace({z}, ':', '')"
+    return (
+        f"CASE {z} WHEN '' THEN NULL {named} ELSE "
+        f"(CASE WHEN {z}[1] = '-' THEN -1 ELSE 1 END) * (TRY_CAST(substr({digits}, 2, 2) AS INT)"
+        f" * 60 + TRY_CAST(substr({digits}, 4, 2) AS INT)) END"
+    )
+
+
+def strptime_sql(raw: str, fmt: str, local: Callable[[str], str] = str) -> str:
     """SQL: ``raw`` read with the strptime format ``fmt``, else its rewrite read with the
-    format rewritten (weekday, time, German, French and Spanish month names)."""
+    format rewritten (weekday, time, zone, German, French and Spanish month names). A time
+    read without a zone goes through ``local`` (SQL -> SQL: the shop's time to UTC); one with
+    a zone after it (RFC 2822, or read by a ``%z`` / ``%Z`` in ``fmt``) is moved to UTC by
+    the zone."""
     parsed = f"try_strptime({raw}, {sql_str(fmt)})"
     rewritten = f"try_strptime({rewritten_sql(raw, fmt)}, {sql_str(rewritten_format(fmt))})"
-    return or_rewritten(parsed, rewritten)
+    minutes = zone_minutes(raw)
+    zoned = (
+        f"CASE WHEN {minutes} IS NULL THEN {local(rewritten)} "
+        f"ELSE {rewritten} - to_minutes({minutes}) END"
+    )
+    # a format with %z or %Z reads a TIMESTAMPTZ: its UTC time, never the session's
+    direct = f"timezone('UTC', {parsed})" if re.search("%[zZ]", fmt) else local(parsed)
+    return or_rewritten(direct, zoned)
