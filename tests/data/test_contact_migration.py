@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from promopilot.data import contact_ids, contact_migration, phone_text, text_migration
+from promopilot.data import (
+    contact_ids,
+    contact_migration,
+    phone_text,
+    text_migration,
+    time_migration,
+)
 from promopilot.data.schema import plain_id
 from promopilot.data.store import Store
 from tests.data.loads import load
@@ -123,6 +129,7 @@ def test_an_old_store_s_address_ids_are_hashed_everywhere_once(tmp_path, capsys)
             {"name": contact_migration.REVIEW_TEXTS, "n": 0},
             {"name": text_migration.REVIEW_SPACED_LEADING_ONE, "n": 0},
             {"name": contact_migration.SHOPIFY_EMAILS, "n": len(OLD_IDS)},
+            {"name": time_migration.NAME, "n": 0},
         ]
 
 
@@ -131,8 +138,8 @@ def test_a_new_store_records_the_migration_and_says_nothing(tmp_path):
         assert store.notes == []
         # ids hashed (three times), delivery errors masked (four times), rejected rows' texts
         # masked (three times), contacts' e-mail cells read as addresses and phone cells as
-        # numbers, review texts masked (twice)
-        assert store.count("migrations") == 15
+        # numbers, review texts masked (twice), the times it records made UTC
+        assert store.count("migrations") == 16
 
 
 def test_an_old_stores_delivery_errors_are_masked_once(tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from promopilot.data import contact_migration, text_migration
+from promopilot.data import contact_migration, text_migration, time_migration
 from promopilot.data.store import Store
 
 ERROR = "550 <ann@example.com>: mailbox unavailable"
@@ -28,6 +28,7 @@ NAMES = {
     text_migration.REJECTED_SPACED_LEADING_ONE,
     text_migration.REJECTED_CELLS,
     text_migration.REVIEW_SPACED_LEADING_ONE,
+    time_migration.NAME,
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from promopilot.data import contact_ids, contact_migration, text_migration
+from promopilot.data import contact_ids, contact_migration, text_migration, time_migration
 from promopilot.data.store import Store
 from promopilot.exceptions import InputError
 from promopilot.profile import build_features
@@ -49,6 +49,7 @@ def test_a_read_only_open_of_an_old_store_migrates_it_first(tmp_path):
             contact_migration.EMAILS,
             contact_migration.PHONES,
             contact_migration.SHOPIFY_EMAILS,
+            time_migration.NAME,
         }
 
 

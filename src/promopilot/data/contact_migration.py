@@ -102,7 +102,7 @@ def hash_contact_ids(store: Store) -> list[str]:
         f"SELECT EXISTS ({_candidates(CUSTOMER_TABLES)}) OR EXISTS ({_respelled()})"
     ):
         for name in names:
-            store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [name])
+            store.execute("INSERT INTO migrations VALUES (?, timezone('UTC', now()), 0)", [name])
         return []
     with store.transaction():
         n = _build_map(store, CUSTOMER_TABLES)
@@ -121,7 +121,7 @@ def hash_contact_ids(store: Store) -> list[str]:
             erased = _erase_forgotten(store)
         store.execute(f"DROP TABLE IF EXISTS {MAP}")
         for name in names:
-            store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [name, n])
+            store.execute("INSERT INTO migrations VALUES (?, timezone('UTC', now()), ?)", [name, n])
     if not n:
         return []
     return [note(n)] + (
@@ -163,7 +163,9 @@ def _read_once(store: Store, name: str, column: str, reading: Callable[[], str])
             f"UPDATE contacts SET {column} = {read} WHERE {column} IS NOT NULL "
             f"AND {read} IS NOT NULL AND {read} <> {column}"
         )
-        store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [name, n or 0])
+        store.execute(
+            "INSERT INTO migrations VALUES (?, timezone('UTC', now()), ?)", [name, n or 0]
+        )
 
 
 def _candidates(tables: tuple[str, ...]) -> str:
@@ -248,7 +250,7 @@ def _keep_contacts(store: Store) -> None:
     )
     fill_contacts(store, f"({values})", "new")
     store.execute(
-        f"INSERT INTO contacts SELECT new, email, phone, NULL, now()::TIMESTAMP, NULL "
+        f"INSERT INTO contacts SELECT new, email, phone, NULL, timezone('UTC', now()), NULL "
         f"FROM ({values}) WHERE new NOT IN (SELECT customer_id FROM contacts "
         "WHERE customer_id IS NOT NULL)"
     )
@@ -285,7 +287,7 @@ def _erase_forgotten(store: Store) -> int:
         for table in CUSTOMER_TABLES:
             store.execute(f"DELETE FROM {table} WHERE customer_id IN ({gone})")
         store.execute(
-            f"INSERT INTO forgotten SELECT sha256('promopilot:' || new), now()::TIMESTAMP "
+            f"INSERT INTO forgotten SELECT sha256('promopilot:' || new), timezone('UTC', now()) "
             f"FROM ({gone})"
         )
     return erased

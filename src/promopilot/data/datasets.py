@@ -220,7 +220,7 @@ def import_hillstrom(store: Store, path: Path, progress: Progress = None) -> lis
     store.execute(
         "INSERT INTO offers BY NAME SELECT * FROM (VALUES "
         "('mens-email', 'percent_off', 0.0, 'mens'), ('womens-email', 'percent_off', 0.0, "
-        "'womens')) AS t(offer_id, kind, value, category), (SELECT now()::TIMESTAMP AS "
+        "'womens')) AS t(offer_id, kind, value, category), (SELECT timezone('UTC', now()) AS "
         "updated_at, " + str(ingest_id) + " AS ingest_id) WHERE offer_id NOT IN "
         "(SELECT offer_id FROM offers)"
     )

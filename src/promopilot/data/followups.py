@@ -141,7 +141,9 @@ def settle_followups(store: Store, stage: str, stored: str, columns: list[str]) 
         f"UPDATE {stage} SET _skip = true FROM ingest_followup f "
         f"WHERE {stage}._row = f._row AND NOT ({other})"
     )
-    since = "coalesce(' (since ' || strftime(f.stored_on, '%Y-%m-%d') || ')', '')"
+    # the day the review was stored, in the shop's time (the store keeps UTC)
+    stored_on = store.local_sql("f.stored_on")
+    since = f"coalesce(' (since ' || strftime({stored_on}, '%Y-%m-%d') || ')', '')"
     reason = (
         f"{sql_str(OTHER_FOLLOWUP + ' for review ')} || f.t_review_id || "
         f"{sql_str(' is already stored')} || {since} || "

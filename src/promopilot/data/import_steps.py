@@ -81,7 +81,7 @@ def derive(store: Store, table: str, select_sql: str) -> int:
     not_forgotten = f" AND NOT {FORGOTTEN.format(f'd.{key}')}" if key == CUSTOMER_ID else ""
     before = store.count(table)
     store.execute(
-        f"INSERT INTO {table} BY NAME SELECT d.*, now()::TIMESTAMP AS updated_at FROM "
+        f"INSERT INTO {table} BY NAME SELECT d.*, timezone('UTC', now()) AS updated_at FROM "
         f"({select_sql}) d WHERE d.{key} IS NOT NULL AND d.{key} NOT IN "
         f"(SELECT {key} FROM {table}){not_forgotten}"
     )

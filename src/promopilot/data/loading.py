@@ -148,7 +148,7 @@ def load_table(
     cols = ", ".join(f'"{c.name}"' for c in spec.stored_columns)
     values = ", ".join(f"t_{c.name}" for c in spec.stored_columns)
     extra_cols = "" if spec.history else ", updated_at"
-    extra_vals = "" if spec.history else ", now()::TIMESTAMP"
+    extra_vals = "" if spec.history else ", timezone('UTC', now())"
     good = f"FROM {STAGE} WHERE _err IS NULL AND NOT _skip"
     made = _refund_lines(store, raw, spec, good)
     if made:
@@ -191,7 +191,7 @@ def load_table(
         store.execute(
             f"INSERT INTO contacts SELECT t_customer_id, {contact_ids.address_sql('t_email')}, "
             f"{phone_text.kept_phone_sql('t_phone')}, t_name, "
-            f"now()::TIMESTAMP, {ingest_id} {latest}"
+            f"timezone('UTC', now()), {ingest_id} {latest}"
         )
     if contact_ids_added is not None:
         phone_text.keep_contacts(store, STAGE, ingest_id)
@@ -205,7 +205,7 @@ def load_table(
     for reason, n in raw.rejects["reason"].value_counts().items():
         report.reasons[reason] = report.reasons.get(reason, 0) + int(n)
     store.execute(
-        "INSERT INTO ingests VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ingests VALUES (?, ?, ?, ?, timezone('UTC', now()), ?, ?, ?, ?, ?, ?, ?)",
         [
             ingest_id,
             raw.label,

@@ -25,7 +25,7 @@ def add_named_products(store: Store) -> int:
     store.execute(
         "INSERT INTO products BY NAME SELECT *, NOT "
         f"{non_product_sql('product_id', 'title', 'NULL')} AS is_product, "
-        f"now()::TIMESTAMP AS updated_at FROM ({named}) "
+        f"timezone('UTC', now()) AS updated_at FROM ({named}) "
         "WHERE product_id NOT IN (SELECT product_id FROM products)"
     )
     return store.count("products") - before

@@ -111,7 +111,7 @@ def keep_contacts(store: Store, stage: str, ingest_id: int) -> None:
     store.execute(f"CREATE OR REPLACE TEMP TABLE contact_ids_kept AS {values}")
     fill_contacts(store, "contact_ids_kept", "id")
     store.execute(
-        f"INSERT INTO contacts SELECT id, email, phone, NULL, now()::TIMESTAMP, {ingest_id} "
+        f"INSERT INTO contacts SELECT id, email, phone, NULL, timezone('UTC', now()), {ingest_id} "
         "FROM contact_ids_kept WHERE id NOT IN (SELECT customer_id FROM contacts)"
     )
     store.execute("DROP TABLE contact_ids_kept")

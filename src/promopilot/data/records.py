@@ -153,7 +153,7 @@ def store_records(
         result = _load(store, table, items)
         if idempotency_key is not None:
             store.execute(
-                "INSERT INTO api_idempotency VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
+                "INSERT INTO api_idempotency VALUES (?, ?, ?, ?, timezone('UTC', now()))",
                 [
                     table,
                     idempotency_key,

@@ -266,8 +266,9 @@ def import_shopify(store: Store, path: Path, progress: Progress = None) -> list[
         email = f"NULLIF(trim({cols['email']}), '')"  # as ingest reads an e-mail column
         store.execute(
             f"INSERT INTO contacts SELECT _customer, any_value({address_sql(email)}), "
-            f"NULL, NULL, now()::TIMESTAMP, {ingest_id} FROM ingest_raw WHERE _customer IS NOT "
-            "NULL AND _customer NOT IN (SELECT customer_id FROM contacts) AND NOT "
+            f"NULL, NULL, timezone('UTC', now()), {ingest_id} FROM ingest_raw "
+            "WHERE _customer IS NOT NULL "
+            "AND _customer NOT IN (SELECT customer_id FROM contacts) AND NOT "
             + FORGOTTEN.format("_customer")
             + " GROUP BY _customer"
         )

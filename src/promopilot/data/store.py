@@ -26,6 +26,7 @@ from promopilot.data import (
     contact_migration,
     phone_text,
     text_migration,
+    time_migration,
 )
 from promopilot.data.connection import (
     SERVE_MARKER_SUFFIX,
@@ -116,6 +117,7 @@ class Store(ShopTime):
                 text_migration.mask_delivery_errors(self)
                 text_migration.mask_rejected_rows(self)
                 text_migration.mask_review_texts(self)
+                time_migration.write_times_in_utc(self)
             elif self.path != ":memory:":
                 behind = missing_columns(self.con)
                 if behind or contact_migration.needed(self):
@@ -300,7 +302,8 @@ class Store(ShopTime):
             self.execute("DELETE FROM computed")
             self.execute("DELETE FROM profile_segments")
             self.execute(
-                "INSERT INTO forgotten VALUES (?, now()::TIMESTAMP)", [forgotten_hash(customer_id)]
+                "INSERT INTO forgotten VALUES (?, timezone('UTC', now()))",
+                [forgotten_hash(customer_id)],
             )
         return removed
 

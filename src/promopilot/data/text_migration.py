@@ -86,7 +86,9 @@ def mask_delivery_errors(store: Store) -> None:
         mask_texts(store, "deliveries", ("error",), masked_in_text)
         for name in DELIVERY_NAMES:
             if name not in done:
-                store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [name])
+                store.execute(
+                    "INSERT INTO migrations VALUES (?, timezone('UTC', now()), 0)", [name]
+                )
 
 
 def mask_rejected_rows(store: Store) -> None:
@@ -104,7 +106,7 @@ def mask_rejected_rows(store: Store) -> None:
     with store.transaction():
         n = mask_rejected(store)
         for name in names:
-            store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [name, n])
+            store.execute("INSERT INTO migrations VALUES (?, timezone('UTC', now()), ?)", [name, n])
 
 
 def mask_review_texts(store: Store) -> None:
@@ -126,7 +128,7 @@ def mask_review_texts(store: Store) -> None:
                 f"UPDATE reviews SET text = {masked_sql('text')} WHERE {review_changes()}"
             )
         for name in names:
-            store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, ?)", [name, n])
+            store.execute("INSERT INTO migrations VALUES (?, timezone('UTC', now()), ?)", [name, n])
 
 
 def review_changes() -> str:

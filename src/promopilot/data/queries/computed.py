@@ -61,7 +61,7 @@ def write(store: Store, name: str, key: str, value: str) -> None:
     with store.transaction():
         store.execute(f"DELETE FROM {TABLE} WHERE name = ?", [name])
         store.execute(
-            f"INSERT INTO {TABLE} VALUES (?, ?, ?, current_timestamp::TIMESTAMP)",
+            f"INSERT INTO {TABLE} VALUES (?, ?, ?, timezone('UTC', now()))",
             [name, key, value],
         )
 
@@ -101,6 +101,6 @@ def put(store: Store, name: str, key: str, value: str, *, drop: list[str]) -> No
             [name, *gone],
         )
         store.execute(
-            f"INSERT INTO {TABLE} VALUES (?, ?, ?, current_timestamp::TIMESTAMP)",
+            f"INSERT INTO {TABLE} VALUES (?, ?, ?, timezone('UTC', now()))",
             [name, key, value],
         )

@@ -82,7 +82,7 @@ def add_offers(store: Store, offers: pd.DataFrame) -> int:
         store.execute(
             "INSERT INTO offers BY NAME SELECT offer_id, kind, value, min_spend, "
             "NULLIF(category, '') AS category, send_cost, valid_days, max_discount, "
-            "now()::TIMESTAMP AS updated_at FROM offers_to_add "
+            "timezone('UTC', now()) AS updated_at FROM offers_to_add "
             "WHERE offer_id NOT IN (SELECT offer_id FROM offers)"
         )
     return store.count("offers") - before

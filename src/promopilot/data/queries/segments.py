@@ -46,7 +46,7 @@ def keep_segments(store: Store, summary: pd.DataFrame, as_of: pd.Timestamp) -> i
         store.execute(
             f"INSERT INTO {TABLE} (run, kept_at, as_of, {names}) "
             f"SELECT ?, ?, ?, {names} FROM kept_segments_df",
-            # UTC, as the store keeps every time (current_timestamp::TIMESTAMP is the shop's)
+            # UTC, as the store keeps every time (now()::TIMESTAMP would be the shop's)
             [
                 run,
                 pd.Timestamp.now("UTC").tz_localize(None).to_pydatetime(),
