@@ -375,7 +375,12 @@ def test_the_demo_reports_segment_table_says_which_figure_is_a_median_and_which_
             "clv_12m": [1.0, 2.0, 3.0],
         }
     )
-    named = SimpleNamespace(names_=["one-time buyers"], descriptions_=["days 404 vs 404"])
+    named = SimpleNamespace(
+        names_=["one-time buyers"],
+        descriptions_=["days 404 vs 404"],
+        names_zh_=["一次性买家"],
+        descriptions_zh_=["天数 404（整体 404）"],
+    )
     table = segments_for_report(segment_summary(customers, named))
     page = write_report(tmp_path / "r.html", "t", [Section("s", tables=[("", table)])])
     text = page.read_text(encoding="utf-8")
@@ -407,7 +412,12 @@ def test_the_demo_reports_segment_spend_names_its_currency():
             "clv_12m": [1.0, 2.0],
         }
     )
-    named = SimpleNamespace(names_=["buyers"], descriptions_=["spend 60 vs 60"])
+    named = SimpleNamespace(
+        names_=["buyers"],
+        descriptions_=["spend 60 vs 60"],
+        names_zh_=["买家"],
+        descriptions_zh_=["消费 60（整体 60）"],
+    )
     summary = segment_summary(customers, named)
     shown = segments_for_report(summary, "CNY")
     assert "net spend (mean) (CNY)" in shown.columns and "net spend (mean)" not in shown.columns
