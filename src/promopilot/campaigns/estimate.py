@@ -24,6 +24,7 @@ METRICS = {
 }
 COVARIATES = ("pre_revenue", "pre_orders")
 MIN_PER_ARM = 2
+FEW_BUYERS = 10  # an arm with fewer: its variance at least what the campaign's buyers imply
 SEGMENT_TOO_FEW = "too few customers in control or sent to measure"  # a segment's note
 
 
@@ -66,17 +67,33 @@ def estimate_lift(
         {"offer_id": str(a), "customers": int(n)} for a, n in sorted(sizes[sizes < fewest].items())
     ]
     adjusted, control, means, raw = {}, {}, {}, {}
+    bought = frame["converted"].to_numpy(dtype=float) > 0
     for name, column in METRICS.items():
         y = frame[column].to_numpy(dtype=float)
         theta = stats.cuped_theta(y, x) if x is not None else None
         z = stats.adjust(y, x, theta)
         z_floor, y_floor = stats.pooled_unit_variance(z), stats.pooled_unit_variance(y)
-        adjusted[name] = {
-            a: stats.arm_mean(z[arm == a], w[arm == a], floor=z_floor) for a in offers
+        # an arm (or control) of fewer than FEW_BUYERS buyers: its variance at least what the
+        # spread of all the campaign's buyers implies (lift.buyer_unit_variance), for CUPED
+        # scaled by the share of the campaign's variance the adjustment leaves
+        kept = min(z_floor / y_floor, 1.0) if y_floor > 0 else 0.0
+        least = {
+            a: stats.buyer_unit_variance(y[bought], bought[rows], w[rows])
+            if bought[rows].sum() < FEW_BUYERS
+            else 0.0
+            for a in [CONTROL, *offers]
+            for rows in [arm == a]
         }
-        control[name] = stats.arm_mean(z[is_control], w[is_control], floor=z_floor)
+        adjusted[name] = {
+            a: stats.arm_mean(z[arm == a], w[arm == a], floor=z_floor, least=kept * least[a])
+            for a in offers
+        }
+        control[name] = stats.arm_mean(
+            z[is_control], w[is_control], floor=z_floor, least=kept * least[CONTROL]
+        )
         raw[name] = {
-            a: stats.arm_mean(y[arm == a], w[arm == a], floor=y_floor) for a in [CONTROL, *offers]
+            a: stats.arm_mean(y[arm == a], w[arm == a], floor=y_floor, least=least[a])
+            for a in [CONTROL, *offers]
         }
         means[name] = {a: raw[name][a].mean for a in raw[name]}
     arms = []
@@ -134,7 +151,10 @@ def estimate_lift(
             ),
             "cuped_covariates": list(covariates or ()),
             "min_arm_customers": fewest,
-            "interval": "Welch t (Satterthwaite df), linearized variance",
+            "interval": (
+                "Welch t (Satterthwaite df), linearized variance; an arm with fewer than "
+                f"{FEW_BUYERS} buyers at least what the campaign's buyers' spread implies"
+            ),
         },
     }
     result["summary"] = summary(result)
