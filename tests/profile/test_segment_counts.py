@@ -74,3 +74,12 @@ def test_a_segments_median_orders_are_whole_in_its_description():
     names, descriptions = describe(seg, np.repeat([0, 1], [20, 80]), None, 100)["en"]
     assert names[0] == "repeat buyers"
     assert "median orders 2–3 vs 1 overall (higher)" in descriptions[0], descriptions[0]
+
+
+def test_a_small_segments_share_is_not_written_0_percent():
+    # 3 of 1,000 customers read "(0%)", as if the segment were empty
+    from promopilot.profile import segment_lang
+
+    assert segment_lang.size(3, 0.003, "en") == "3 customers (0.3%)."
+    assert segment_lang.size(3, 0.003, "zh") == "3 位客户（0.3%）。"
+    assert segment_lang.size(120, 0.12, "en") == "120 customers (12%)."

@@ -5,6 +5,8 @@ never translated as a whole string."""
 
 from __future__ import annotations
 
+from promopilot.data.shares import whole_percent
+
 LANGUAGES = ("en", "zh")
 
 # English adjective -> Chinese (VOCAB, OCCASIONAL, REPEAT, NOT_BOUGHT_WORDS)
@@ -182,9 +184,9 @@ def size(n_customers: int, share: float, lang: str, close: bool = False) -> str:
     every feature."""
     if lang == "zh":
         tail = "，各项特征都接近平均客户。" if close else "。"
-        return f"{n_customers:,} 位客户（{share:.0%}）{tail}"
+        return f"{n_customers:,} 位客户（{whole_percent(share)}）{tail}"
     tail = ", close to the average customer on every feature." if close else "."
-    return f"{n_customers:,} customers ({share:.0%}){tail}"
+    return f"{n_customers:,} customers ({whole_percent(share)}){tail}"
 
 
 def orders(count: str, lang: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from promopilot.data.shares import whole_percent
 from promopilot.profile import segment_lang
 from promopilot.profile.segment_names import (
     MOSTLY_NO_ORDERS_BROWSING_NOUN,
@@ -175,9 +176,9 @@ def not_bought_sentence(info: dict, lang: str = "en") -> str:
     if info.get("mostly"):  # most have not: what the others bought, and how many they are
         ordered = f"{info['ordered']:,}"
         text += (
-            f"其中 {ordered} 位（{info['ordered_share']:.0%}）下过单"
+            f"其中 {ordered} 位（{whole_percent(info['ordered_share'])}）下过单"
             if zh
-            else f" {ordered} of them ({info['ordered_share']:.0%}) ordered"
+            else f" {ordered} of them ({whole_percent(info['ordered_share'])}) ordered"
         )
         orders = counted_orders(info["orders"], medians, lang)
         spend = fmt_money(info["spend"])
