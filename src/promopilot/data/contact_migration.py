@@ -94,7 +94,7 @@ def note(n: int) -> str:
 def hash_contact_ids(store: Store) -> list[str]:
     """Run the migration on `store` (opened for writing) unless it ran before. Returns the
     notes for the user: one line with the count of ids replaced, none when there were none."""
-    done = set(store.query("SELECT name FROM migrations")["name"])
+    done = store.applied_migrations()
     names = [name for name in ID_MIGRATIONS if name not in done]
     if not names:
         return []

@@ -226,6 +226,10 @@ class Store(ShopTime):
         self.con.complete()  # a partly read result would block the connection (DuckDB 2)
         return None if row is None else row[0]
 
+    def applied_migrations(self) -> set[str]:
+        """The names of the migrations this store has recorded (table ``migrations``)."""
+        return set(self.query("SELECT name FROM migrations")["name"])
+
     # -- reading --------------------------------------------------------------------------
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         """A whole shop table (without bookkeeping columns)."""

@@ -79,7 +79,7 @@ def mask_delivery_errors(store: Store) -> None:
     """Why a message failed, as stores kept it before such texts were masked
     (``550 <ann@example.com>: mailbox unavailable``), masked as delivery masks it now
     (:func:`promopilot.data.contact_ids.masked_in_text`), once per store, in one transaction."""
-    done = set(store.query("SELECT name FROM migrations")["name"])
+    done = store.applied_migrations()
     if set(DELIVERY_NAMES) <= done:
         return
     with store.transaction():
@@ -99,7 +99,7 @@ def mask_rejected_rows(store: Store) -> None:
     rewritten. Again for a North American number dialled with its leading 1
     (:data:`REJECTED_LEADING_ONE`): each migration of :data:`REJECTED_NAMES` not recorded yet
     is recorded with the count."""
-    done = set(store.query("SELECT name FROM migrations")["name"])
+    done = store.applied_migrations()
     names = [name for name in REJECTED_NAMES if name not in done]
     if not names:
         return
@@ -117,7 +117,7 @@ def mask_review_texts(store: Store) -> None:
     American number with a space or full stop after its leading 1 (``1.555.123.4567``,
     :data:`REVIEW_SPACED_LEADING_ONE`): each migration of :data:`REVIEW_NAMES` not recorded
     yet is recorded with the count."""
-    done = set(store.query("SELECT name FROM migrations")["name"])
+    done = store.applied_migrations()
     names = [name for name in REVIEW_NAMES if name not in done]
     if not names:
         return

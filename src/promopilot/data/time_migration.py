@@ -39,7 +39,7 @@ def written_times() -> list[tuple[str, str]]:
 
 def write_times_in_utc(store: Store) -> None:
     """Move the times an older version wrote in the shop's zone to UTC (see the module)."""
-    done = set(store.query("SELECT name FROM migrations")["name"])
+    done = store.applied_migrations()
     if NAME in done:
         return
     tables = set(
