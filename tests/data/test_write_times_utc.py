@@ -62,3 +62,10 @@ def test_a_utc_shops_store_has_nothing_to_move(tmp_path):
     with Store(db) as store:
         assert str(store.scalar("SELECT computed_at FROM computed")) == "2025-03-08 14:30:00"
         assert store.scalar("SELECT n FROM migrations WHERE name = ?", [time_migration.NAME]) == 0
+
+
+def test_a_new_stores_migrations_are_recorded_in_utc_not_moved_again(tmp_path):
+    """The time migration ran last on opening, so it took the other migrations' rows, just
+    written in UTC, for the shop's time and moved them 8 hours early in an Asia/Shanghai shop."""
+    with Store(tmp_path / "s.duckdb", timezone="Asia/Shanghai") as store:
+        assert _hours_from_utc_now(store, "SELECT min(applied_at) FROM migrations") < 0.5

@@ -66,7 +66,7 @@ def check(store: Store, *, writable: bool) -> None:
         return
     if not recorded and not any(store.count(t) for t in CUSTOMER_TABLES if t in tables):
         if writable:
-            store.execute("INSERT INTO migrations VALUES (?, now()::TIMESTAMP, 0)", [US])
+            store.execute("INSERT INTO migrations VALUES (?, timezone('UTC', now()), 0)", [US])
         return
     built = "US" if recorded else "CN"
     reading = {"CN": "+86 (a Chinese mobile)", "US": "+1 (a North American number)"}

@@ -109,6 +109,8 @@ class Store(ShopTime):
         # what opening the store changed, for the user (a store made by an older version)
         self.notes: list[str] = []
         try:
+            # the migrations an older version recorded (their times in the shop's zone)
+            earlier = set() if read_only else self.applied_migrations()
             contact_country.check(self, writable=not read_only)  # [contact] default_country
             if not read_only:
                 self.notes = contact_migration.hash_contact_ids(self)
@@ -117,7 +119,7 @@ class Store(ShopTime):
                 text_migration.mask_delivery_errors(self)
                 text_migration.mask_rejected_rows(self)
                 text_migration.mask_review_texts(self)
-                time_migration.write_times_in_utc(self)
+                time_migration.write_times_in_utc(self, earlier)
             elif self.path != ":memory:":
                 behind = missing_columns(self.con)
                 if behind or contact_migration.needed(self):

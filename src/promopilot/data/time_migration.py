@@ -37,10 +37,11 @@ def written_times() -> list[tuple[str, str]]:
     ]
 
 
-def write_times_in_utc(store: Store) -> None:
-    """Move the times an older version wrote in the shop's zone to UTC (see the module)."""
-    done = store.applied_migrations()
-    if NAME in done:
+def write_times_in_utc(store: Store, earlier: set[str]) -> None:
+    """Move the times an older version wrote in the shop's zone to UTC (see the module).
+    `earlier`: the migrations recorded before this open; those the open has just recorded
+    (all of them in a new store) are in UTC already and stay as they are."""
+    if NAME in earlier:
         return
     tables = set(
         store.query("SELECT table_name FROM duckdb_tables() WHERE NOT temporary")["table_name"]
@@ -53,9 +54,14 @@ def write_times_in_utc(store: Store) -> None:
                 if table not in tables:
                     continue
                 col = ident(column)
-                n += int(store.scalar(f"SELECT count({col}) FROM {ident(table)}"))
+                where = f"{col} IS NOT NULL"
+                if table == "migrations":  # only those an older version recorded
+                    if not earlier:
+                        continue
+                    where += f" AND name IN ({', '.join(sql_str(m) for m in sorted(earlier))})"
+                n += int(store.scalar(f"SELECT count(*) FROM {ident(table)} WHERE {where}"))
                 store.execute(
                     f"UPDATE {ident(table)} SET {col} = timezone('UTC', timezone({zone}, {col})) "
-                    f"WHERE {col} IS NOT NULL"
+                    f"WHERE {where}"
                 )
         store.execute("INSERT INTO migrations VALUES (?, timezone('UTC', now()), ?)", [NAME, n])
