@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from promopilot.data.queries.profile import first_activity, silence_reference
+from promopilot.data.queries.profile import silence_reference
 from promopilot.data.store import Store
 
 MIN_WINDOW_DAYS = 14
@@ -90,7 +90,7 @@ def carried(share: np.ndarray, reference: pd.DataFrame, days: int, horizon_days:
 def window_days(store: Store, as_of: pd.Timestamp, horizon_days: int) -> int | None:
     """The window after the cut: the horizon, or half the history before `as_of` when that
     is shorter; None when under :data:`MIN_WINDOW_DAYS` (or no dated activity)."""
-    first = first_activity(store)
+    first, _ = store.date_range()
     if first is None:
         return None
     days = int(min(horizon_days, (as_of - first) / pd.Timedelta(days=2)))
@@ -108,8 +108,7 @@ def no_order_probability(
     days = window_days(store, as_of, horizon_days)
     reference = silence_reference(store, store.shop_days(as_of, -days), as_of) if days else None
     if reference is None or len(reference) < MIN_CUSTOMERS:
-        seen = table.get("frequency", pd.Series(dtype=float)).fillna(0)
-        share = float((seen <= 0).mean()) if len(seen) else 1.0
+        share = float((~bought).mean()) if len(bought) else 1.0
         return pd.Series(share, index=table.index), (
             "the share of customers seen with no order yet (too short a history to measure)"
         )

@@ -331,11 +331,3 @@ def silence_reference(store: Store, cut: pd.Timestamp, end: pd.Timestamp) -> pd.
                    (epoch(l.first_at) - epoch({_ts(cut)})) / 86400.0 AS days_to_order
             FROM seen s LEFT JOIN later l USING (customer_id) ORDER BY 1"""
     )
-
-
-def first_activity(store: Store) -> pd.Timestamp | None:
-    """The first dated order or event of the shop (None without any)."""
-    value = store.scalar(
-        "SELECT least((SELECT min(timestamp) FROM orders), (SELECT min(timestamp) FROM events))"
-    )
-    return None if value is None or pd.isna(value) else pd.Timestamp(value)
