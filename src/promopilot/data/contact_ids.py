@@ -26,6 +26,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from promopilot.columns import CUSTOMER_ID, PRODUCT_ID
 from promopilot.data import contact_country
 from promopilot.data.cells import TEXT_FILE, Cells
 from promopilot.data.contact_patterns import (
@@ -46,6 +47,10 @@ if TYPE_CHECKING:
 
     from promopilot.data.store import Store
 
+# the columns whose values are ids: a rejected value of one is kept as ingest stores it (a
+# shop's own id written like a national number, 0612345678, is an id), but masked where ingest
+# reads it as an address or number (data.quarantine, data.text_migration)
+ID_COLUMNS = (CUSTOMER_ID, PRODUCT_ID)
 _hasher: duckdb.DuckDBPyConnection | None = None
 _HASHER_LOCK = threading.Lock()
 

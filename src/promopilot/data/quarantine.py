@@ -18,9 +18,6 @@ from promopilot.data.staging import STAGE
 from promopilot.data.store import Store
 
 MAX_FLAG_EXAMPLES = 1000
-# a rejected value of these columns is an id, kept as ingest stores it (a shop's own id written
-# like a national number, 0612345678, is an id), but masked where ingest reads it as contact
-ID_COLUMNS = (CUSTOMER_ID, PRODUCT_ID)
 # a row already recorded for the same file and table is not recorded again (re-ingesting adds
 # nothing): the same cell (line and column) holding the same value. Not its reason, which is
 # wording: a workbook's reasons end with the cell as Excel names it ('; at row 6, column F
@@ -108,14 +105,15 @@ def masked_value(value: str, column: str) -> str:
     """SQL: a rejected row's value (`value`, of the column named by `column`) as the quarantine
     keeps it: an e-mail address or phone number in it written ``***``
     (:func:`promopilot.data.review_text.masked_sql`, a bad date ``call 138 0013 8000`` as
-    ``call ***``); an id (:data:`ID_COLUMNS`) as it is, as ingest stores it, but ``***`` where
-    ingest reads it as an address or number (the migration of older stores' rows,
-    :func:`promopilot.data.text_migration.rejected_changes`, writes them alike)."""
+    ``call ***``); an id (:data:`promopilot.data.contact_ids.ID_COLUMNS`) as it is, as ingest
+    stores it, but ``***`` where ingest reads it as an address or number (the migration of
+    older stores' rows, :func:`promopilot.data.text_migration.rejected_changes`, writes them
+    alike)."""
     text = f"trim({value})"
     contact = (
         f"{contact_ids.email_sql(text)} IS NOT NULL OR {contact_ids.phone_sql(text)} IS NOT NULL"
     )
-    ids = ", ".join(f"'{c}'" for c in ID_COLUMNS)
+    ids = ", ".join(f"'{c}'" for c in contact_ids.ID_COLUMNS)
     return (
         f"CASE WHEN {column} IN ({ids}) THEN CASE WHEN {contact} THEN '***' ELSE {value} END "
         f"ELSE {review_text.masked_sql(value)} END"

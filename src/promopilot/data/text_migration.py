@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from promopilot.data.contact_ids import IN_TEXT, contact_of, masked_in_text
+from promopilot.data.contact_ids import ID_COLUMNS, IN_TEXT, contact_of, masked_in_text
 from promopilot.data.review_text import masked_sql
 
 if TYPE_CHECKING:
@@ -63,10 +63,6 @@ MAY_HOLD = (
 )
 # text columns of rejected rows that may show a value of the row
 TEXTS = {"quarantine": ("value", "reason", "raw"), "flags": ("value", "reason")}
-# a value of these columns is an id, kept as ingest stores it (a shop's own id written like a
-# national number, 0612345678, is an id: ingest keeps it so, and finds the flag again); one
-# ingest reads as an address or number (and stores as its hash) is masked
-_ID_COLUMNS = ("customer_id", "product_id")
 # the reason of a line the CSV reader could not split (data.csv_errors.reject_reason): its value
 # is the whole line, which ingest keeps no more where it holds an address or number
 _MALFORMED = "malformed CSV row"
@@ -151,8 +147,9 @@ def rejected_changes(store: Store, table: str) -> pd.DataFrame:
     """The rows of ``quarantine`` or ``flags`` whose text holds an e-mail address or phone
     number (:data:`IN_TEXT`), as masking writes them: ``***`` in a reason, a raw row or a bad
     value; the value of a line the CSV reader could not split empty, as ingest keeps it now;
-    an id (:data:`_ID_COLUMNS`) as it is, unless ingest reads it as an address or number
-    (:func:`promopilot.data.contact_ids.contact_of`): ``***``. Reads only."""
+    an id (:data:`~promopilot.data.contact_ids.ID_COLUMNS`) as it is, unless ingest reads it
+    as an address or number (:func:`promopilot.data.contact_ids.contact_of`): ``***``. Reads
+    only."""
     columns = TEXTS[table]
     pattern = re.compile(IN_TEXT)
     star = lambda text: pattern.sub("***", text)  # noqa: E731
@@ -161,7 +158,7 @@ def rejected_changes(store: Store, table: str) -> pd.DataFrame:
         value = row[column]
         if value is None or pd.isna(value):
             return value
-        if column == "value" and row["column"] in _ID_COLUMNS:  # hashed where ingest would
+        if column == "value" and row["column"] in ID_COLUMNS:  # hashed where ingest would
             return "***" if contact_of(str(value).strip()) is not None else value
         text = str(value)
         if column == "value" and str(row["reason"]).startswith(_MALFORMED):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from promopilot.data.shop_time import utc_now
 from promopilot.data.store import Store
 
 TABLE = "profile_segments"
@@ -49,7 +50,7 @@ def keep_segments(store: Store, summary: pd.DataFrame, as_of: pd.Timestamp) -> i
             # UTC, as the store keeps every time (now()::TIMESTAMP would be the shop's)
             [
                 run,
-                pd.Timestamp.now("UTC").tz_localize(None).to_pydatetime(),
+                utc_now().to_pydatetime(),
                 pd.Timestamp(as_of).to_pydatetime(),
             ],
         )
