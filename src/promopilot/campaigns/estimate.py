@@ -68,6 +68,8 @@ def estimate_lift(
     ]
     adjusted, control, means, raw = {}, {}, {}, {}
     bought = frame["converted"].to_numpy(dtype=float) > 0
+    rows_of = {a: arm == a for a in [CONTROL, *offers]}  # each arm's rows, once
+    few = {a for a, rows in rows_of.items() if bought[rows].sum() < FEW_BUYERS}
     for name, column in METRICS.items():
         y = frame[column].to_numpy(dtype=float)
         theta = stats.cuped_theta(y, x) if x is not None else None
@@ -77,23 +79,21 @@ def estimate_lift(
         # spread of all the campaign's buyers implies (lift.buyer_unit_variance), for CUPED
         # scaled by the share of the campaign's variance the adjustment leaves
         kept = min(z_floor / y_floor, 1.0) if y_floor > 0 else 0.0
+        buyers = y[bought]
         least = {
-            a: stats.buyer_unit_variance(y[bought], bought[rows], w[rows])
-            if bought[rows].sum() < FEW_BUYERS
-            else 0.0
-            for a in [CONTROL, *offers]
-            for rows in [arm == a]
+            a: stats.buyer_unit_variance(buyers, bought[rows], w[rows]) if a in few else 0.0
+            for a, rows in rows_of.items()
         }
         adjusted[name] = {
-            a: stats.arm_mean(z[arm == a], w[arm == a], floor=z_floor, least=kept * least[a])
+            a: stats.arm_mean(z[rows_of[a]], w[rows_of[a]], floor=z_floor, least=kept * least[a])
             for a in offers
         }
         control[name] = stats.arm_mean(
             z[is_control], w[is_control], floor=z_floor, least=kept * least[CONTROL]
         )
         raw[name] = {
-            a: stats.arm_mean(y[arm == a], w[arm == a], floor=y_floor, least=least[a])
-            for a in [CONTROL, *offers]
+            a: stats.arm_mean(y[rows], w[rows], floor=y_floor, least=least[a])
+            for a, rows in rows_of.items()
         }
         means[name] = {a: raw[name][a].mean for a in raw[name]}
     arms = []
