@@ -127,13 +127,12 @@ def old_data_line(store: Store, campaign_id: str, sent_at: pd.Timestamp) -> str:
     before `sent_at` (the campaign's logged send time, a stored instant); then one line saying
     when the data ends, that the campaign is dated when it was sent (its outcomes are orders
     no export holds yet), and how a replay of an old export dates it instead."""
-    newest, days = store.data_age(sent_at)
-    if newest is None or days <= shop_time.OLD_DATA_DAYS:
+    opening = store.old_data_words(sent_at)
+    if not opening:
         return ""
     return (
-        f"Old data: the shop's newest order or event is from "
-        f"{store.local_text(newest, to='day')}, {days:,} days before campaign {campaign_id} "
-        f"was logged as sent ({store.local_text(sent_at)}): its outcomes are orders placed "
+        f"{opening} campaign {campaign_id} was logged as sent "
+        f"({store.local_text(sent_at)}): its outcomes are orders placed "
         "after that, which only a later ingest brings. Replaying an old export? Send it with "
         "--sent-at the plan's date (a new --campaign-id) to date it on the export."
     )

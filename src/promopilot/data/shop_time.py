@@ -119,6 +119,19 @@ class ShopTime:
         today, newest = self.local_time(now).normalize(), self.local_time(last).normalize()
         return last, max(int((today - newest).days), 0)
 
+    def old_data_words(self, now: pd.Timestamp) -> str:
+        """Empty unless the shop's newest order or event is more than :data:`OLD_DATA_DAYS`
+        shop days before `now` (a stored instant); then the opening of the line that says so:
+        "Old data: the shop's newest order or event is from DAY, N days before" (the caller
+        says before what)."""
+        newest, days = self.data_age(now)
+        if newest is None or days <= OLD_DATA_DAYS:
+            return ""
+        return (
+            f"Old data: the shop's newest order or event is from "
+            f"{self.local_text(newest, to='day')}, {days:,} days before"
+        )
+
 
 def utc_now() -> pd.Timestamp:
     """The current time as a stored (UTC, naive) instant: "today" for :meth:`ShopTime.data_age`

@@ -16,13 +16,11 @@ def old_data_note(store: Store, as_of: pd.Timestamp, now: pd.Timestamp | None = 
     options that choose the plan's and the send's dates (UCI Online Retail, whose orders end
     on 2011-12-09, planned in 2026: features as of 2011-12-10, a campaign logged in 2026)."""
     now = shop_time.utc_now() if now is None else now
-    newest, days = store.data_age(now)
-    if newest is None or days <= shop_time.OLD_DATA_DAYS:
+    opening = store.old_data_words(now)
+    if not opening:
         return ""
-    today = store.local_text(now, to="day")
     return (
-        f"Old data: the shop's newest order or event is from "
-        f"{store.local_text(newest, to='day')}, {days:,} days before today ({today}); this plan "
-        f"describes its customers as of {store.local_text(as_of)} (choose the date with "
-        "--as-of), and send logs the campaign as sent when it runs unless given --sent-at."
+        f"{opening} today ({store.local_text(now, to='day')}); this plan describes its "
+        f"customers as of {store.local_text(as_of)} (choose the date with --as-of), and send "
+        "logs the campaign as sent when it runs unless given --sent-at."
     )
