@@ -203,8 +203,9 @@ def customer_page(request: Request, customer_id: Annotated[str, Path(max_length=
         return RedirectResponse("/customers", status_code=303)
     state = request.app.state.holder.state
     stored = state.customer_id(customer_id)
-    if not state.knows(stored) and state.knows(state.customer_id(customer_id.rstrip("/"))):
-        stored = state.customer_id(customer_id.rstrip("/"))  # "/customers/c1/": c1's page
+    if customer_id.endswith("/") and not state.knows(stored):  # "/customers/c1/": c1's page
+        trimmed = state.customer_id(customer_id.rstrip("/"))
+        stored = trimmed if state.knows(trimmed) else stored
     if stored != customer_id:  # the page of the id as stored, as the API answers it
         target = f"/customers/{quote(stored, safe='')}" if stored else "/customers"
         return RedirectResponse(target, status_code=303)
