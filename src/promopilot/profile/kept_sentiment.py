@@ -147,10 +147,16 @@ def _code_digest() -> str:
 def code_digest(package: Path) -> str:
     """promopilot's version, the versions of the libraries the scores use, and the path and
     bytes of each file they are computed with (:func:`scoring_files`), in path order."""
+    head = __version__ + library_versions(_LIBRARIES)
+    return files_digest(package, scoring_files(package), head)
+
+
+def files_digest(package: Path, files: list[Path], head: str) -> str:
+    """A digest of `head` and of each of `files` (its path under `package` and its bytes), in
+    the order given: what kept results are keyed on (here, and serve.quality's)."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(__version__.encode())
-    digest.update(library_versions(_LIBRARIES).encode())
-    for item in scoring_files(package):
+    digest.update(head.encode())
+    for item in files:
         name = item.relative_to(package).as_posix()
         digest.update(f"\x1e{name}\x1f".encode() + item.read_bytes())
     return digest.hexdigest()

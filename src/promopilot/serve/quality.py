@@ -30,7 +30,7 @@ from promopilot.data.queries import recommend as recommend_queries
 from promopilot.data.queries import serve as queries
 from promopilot.data.store import Store
 from promopilot.exceptions import PromopilotError
-from promopilot.profile.kept_sentiment import library_versions
+from promopilot.profile.kept_sentiment import files_digest, library_versions
 from promopilot.recommend.evaluate import catalog_coverage, ranking_metrics
 from promopilot.serve.state import fit_recommender
 
@@ -66,17 +66,12 @@ _LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "lightgbm", "implicit"
 def code_digest(package: Path) -> str:
     """A digest of every source and data file under `package` (its path and bytes, in path
     order; caches aside) and of the versions of :data:`_LIBRARIES`."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(library_versions(_LIBRARIES).encode())
     files = sorted(
         item
         for item in package.rglob("*")
         if item.is_file() and "__pycache__" not in item.parts and item.suffix != ".pyc"
     )
-    for item in files:
-        name = item.relative_to(package).as_posix()
-        digest.update(f"\x1e{name}\x1f".encode() + item.read_bytes())
-    return digest.hexdigest()
+    return files_digest(package, files, library_versions(_LIBRARIES))
 
 
 @functools.cache
