@@ -13,6 +13,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from promopilot.profile.lifetime import NO_ORDER_COLUMN, NO_ORDER_DAYS
+
+NO_ORDER = NO_ORDER_COLUMN
+"""BG/NBD's P(no order in the churn horizon), the column lifetime writes."""
+
 NEUTRAL = {
     "sale_order_lift": (1.0, "no sale periods in the orders: 1 (buys in sales as everyone does)"),
     "sale_view_lift": (
@@ -27,8 +32,6 @@ LEFT_OUT = {
     "mean_rating": "no reviews: column left out",
 }
 """Columns with no neutral value: left out of the output when nobody has one."""
-NO_ORDER = "bgnbd_no_order_180d"
-"""BG/NBD's P(no order in the churn horizon) (``lifetime.NO_ORDER_COLUMN``)."""
 Elsewhere = Callable[[pd.DataFrame, int], tuple[pd.Series, str]]
 """P(no order in so many days) for the rows BG/NBD gives none, and how it was found."""
 
@@ -80,7 +83,8 @@ def model_fallback(
     30-day purchase propensity."""
     nan = pd.Series(float("nan"), table.index)
     if target == "churn":
-        value, words = table.get(NO_ORDER, nan), "BG/NBD's probability of no order in 180 days"
+        value = table.get(NO_ORDER, nan)
+        words = f"BG/NBD's probability of no order in {NO_ORDER_DAYS} days"
     else:
         expected = table.get("bgnbd_expected_purchases_90d", nan)
         value = 1.0 - np.exp(-expected.clip(lower=0.0) / 3.0)
